@@ -1,0 +1,52 @@
+# vpdn — one non-recursive GNU Makefile.  Variants live in build/<variant>/:
+#   make                 debug build (ASan+UBSan), the test default
+#   make VARIANT=release optimised build
+#   make test            unit tests + config goldens + netns integration tests
+#   make demo            the end-to-end demonstration in network namespaces
+# O=DIR overrides the build directory (helpers building in parallel use their own).
+
+VARIANT ?= debug
+O       ?= build/$(VARIANT)
+
+include mk/flags.mk
+
+SRC_DIRS := core config l2tp dataplane roles ctl
+LIB_SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c)))
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+LIB      := $(O)/libvpdn.a
+
+PROGS    := $(O)/vpdnd $(O)/vpdnctl
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+
+.PHONY: all test unit-test config-test netns-test demo clean deps print-cflags check
+all: $(PROGS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(O)/vpdnctl: $(O)/src/cmd/vpdnctl.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+include mk/tests.mk
+
+print-cflags:
+	@echo $(CPPFLAGS) $(CFLAGS)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(O)/src/cmd/vpdnctl.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d)

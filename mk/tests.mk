@@ -1,0 +1,23 @@
+# Test and demo entry points.  `make test` = deps + unit + config + netns.
+
+.PHONY: deps
+deps:
+	@scripts/install-deps.sh
+
+unit-test: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+config-test: $(O)/vpdnd
+	@tests/config/run.sh $(O)/vpdnd
+
+netns-test: $(PROGS)
+	@tests/netns/run.sh $(O)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory -k unit-test config-test netns-test; \
+	rc=$$?; tests/summary.sh; exit $$rc
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/netns/demo.sh $(O)

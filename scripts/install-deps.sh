@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs the Debian packages that building, testing and the demo need, so
+# `make test` and `make demo` work on a fresh Debian 12 machine as root.
+set -e
+PKGS="build-essential pkg-config libev-dev libcmocka-dev libbsd-dev libmnl-dev
+nettle-dev iproute2 nftables xl2tpd tshark valgrind util-linux procps"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,154 @@
+/*
+ * config.h — the immutable configuration snapshot of vpdnd.
+ *
+ * config_load() parses the INI file of shared/INTERFACE.md through the schema
+ * table (schema.c), so every key is typed, bounded and known; anything else is
+ * an error "FILE:LINE: message".  Nobody reads configuration by string at run
+ * time: roles take a const struct vpdn_config * and, on reload, diff the old
+ * snapshot against the new one.
+ */
+#ifndef VPDN_CONFIG_CONFIG_H
+#define VPDN_CONFIG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "core/log.h"
+
+#define CFG_MAX_STR	256
+#define CFG_MAX_LIST	8	/* entries in a comma-separated list */
+
+/* An address with port, as written "1.2.3.4:1701" or "[::1]:1701". */
+struct cfg_sockaddr {
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+};
+
+/* A host name or address plus port, resolved at use time (client lns =). */
+struct cfg_hostport {
+	char		host[CFG_MAX_STR];
+	uint16_t	port;
+};
+
+struct cfg_secret {
+	uint8_t		data[CFG_MAX_STR];
+	size_t		len;	/* 0: none configured */
+};
+
+enum cfg_auth {
+	CFG_AUTH_PAP = 1,
+	CFG_AUTH_CHAP_MD5,
+	CFG_AUTH_MSCHAPV2,
+};
+
+struct cfg_auth_list {
+	enum cfg_auth	methods[3];
+	unsigned	count;
+};
+
+struct cfg_ip4_range {
+	uint32_t	first, last;	/* host byte order, inclusive */
+};
+
+struct cfg_global {
+	struct cfg_sockaddr	listen;		/* default 0.0.0.0:1701 */
+	char			hostname[CFG_MAX_STR];	/* default gethostname() */
+	char			control_socket[CFG_MAX_STR];
+	enum log_level		log_level;
+	unsigned		hello_interval;	/* s; 0 disables; default 60 */
+	unsigned		retransmit_max;	/* default 5 */
+	unsigned		receive_window;	/* default 16 */
+	unsigned		max_tunnels;	/* default 4096 */
+	unsigned		max_sessions;	/* default 65535 */
+};
+
+struct cfg_lns {
+	bool			enabled;	/* [lns] present */
+	struct cfg_secret	tunnel_secret;
+	bool			hide_avps;
+	uint32_t		local_address;	/* host order; 0 = unset */
+	struct cfg_ip4_range	pool[CFG_MAX_LIST];
+	unsigned		pool_count;
+	uint32_t		dns[2];
+	unsigned		dns_count;
+	struct cfg_auth_list	auth;
+	char			users[CFG_MAX_STR];
+	bool			radius;
+	bool			accept_proxy_auth;
+	char			interface[CFG_MAX_STR];	/* default "vpdn0" */
+	unsigned		mtu;		/* default 1400 */
+};
+
+struct cfg_lac {
+	bool			enabled;	/* [lac] present */
+	char			pppoe_interface[CFG_MAX_STR];
+	char			ac_name[CFG_MAX_STR];
+	char			service_name[CFG_MAX_STR];
+	struct cfg_auth_list	auth;
+	unsigned		tunnel_idle_timeout;
+};
+
+struct cfg_realm {
+	char			name[CFG_MAX_STR];
+	struct cfg_hostport	lns[CFG_MAX_LIST];
+	unsigned		lns_count;
+	struct cfg_secret	tunnel_secret;
+	char			users[CFG_MAX_STR];
+	bool			strip_realm;
+	int			line;	/* where the section starts, for messages */
+};
+
+struct cfg_client {
+	char			name[CFG_MAX_STR];
+	struct cfg_hostport	lns;
+	char			pppoe_interface[CFG_MAX_STR];
+	char			user[CFG_MAX_STR];
+	char			password[CFG_MAX_STR];
+	struct cfg_auth_list	auth;
+	char			interface[CFG_MAX_STR];
+	struct {
+		uint32_t	addr;	/* host order */
+		uint8_t		plen;
+	}			routes[CFG_MAX_LIST];
+	unsigned		route_count;
+	bool			default_route;
+	bool			redial;
+	struct cfg_secret	tunnel_secret;
+	bool			hide_avps;
+	int			line;
+};
+
+struct cfg_radius {
+	bool			enabled;	/* [radius] present */
+	struct cfg_sockaddr	server[CFG_MAX_LIST];
+	unsigned		server_count;
+	struct cfg_sockaddr	accounting_server[CFG_MAX_LIST];
+	unsigned		accounting_server_count;
+	struct cfg_secret	secret;
+	char			nas_identifier[CFG_MAX_STR];
+	unsigned		interim_interval;
+};
+
+struct vpdn_config {
+	char			path[CFG_MAX_STR];
+	struct cfg_global	global;
+	struct cfg_lns		lns;
+	struct cfg_lac		lac;
+	struct cfg_realm	*realms;
+	unsigned		realm_count;
+	struct cfg_client	*clients;
+	unsigned		client_count;
+	struct cfg_radius	radius;
+};
+
+/*
+ * Loads and validates path.  On error returns NULL and writes one
+ * "FILE:LINE: message" (no trailing newline) into errbuf; cross-section
+ * problems (e.g. "hide-avps needs tunnel-secret") name the line of the key.
+ */
+struct vpdn_config *config_load(const char *path, char *errbuf, size_t errlen);
+void	config_free(struct vpdn_config *cfg);
+
+#endif

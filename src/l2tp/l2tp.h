@@ -1,0 +1,245 @@
+/*
+ * l2tp.h — the public face of the L2TP control plane, as roles see it.
+ *
+ * An l2tp_host owns every tunnel of the daemon (one per peer control
+ * connection, whatever the role) and each tunnel owns its sessions.  The host
+ * is sans-I/O: the daemon's UDP shell feeds it datagrams with
+ * l2tp_host_input(), runs l2tp_host_run_timers() when
+ * l2tp_host_next_deadline() is reached, and receives everything to transmit
+ * and every event through struct l2tp_host_ops.
+ *
+ * Lifetimes: a tunnel or session pointer handed to a role stays valid until
+ * the matching *_down callback returns; the host frees it afterwards (never
+ * inside a call the role made).  Roles keep their own state in ->user.
+ */
+#ifndef VPDN_L2TP_L2TP_H
+#define VPDN_L2TP_L2TP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "l2tp/msg.h"
+
+struct l2tp_host;
+struct l2tp_tunnel;
+struct l2tp_session;
+
+/* A UDP endpoint.  For local addresses, ifindex is the interface the
+ * datagram arrived on (IP_PKTINFO), 0 when unknown. */
+struct l2tp_addr {
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+	int			ifindex;
+};
+
+bool	l2tp_addr_equal(const struct l2tp_addr *a, const struct l2tp_addr *b);
+/* "192.0.2.1:1701" / "[2001:db8::1]:1701" into buf; returns buf. */
+const char *l2tp_addr_str(const struct l2tp_addr *a, char *buf, size_t len);
+
+enum l2tp_role {
+	L2TP_ROLE_LAC,		/* we place calls to an LNS (includes client) */
+	L2TP_ROLE_LNS,		/* we accept tunnels */
+	L2TP_ROLE_CLIENT,	/* voluntary tunnelling: LAC on a host */
+};
+const char *l2tp_role_str(enum l2tp_role r);
+
+/* RFC 2661 §7.2 control connection states, plus CLOSING (StopCCN sent or
+ * received, waiting out the retransmission time before the ID is reused). */
+enum l2tp_tunnel_state {
+	L2TP_TUNNEL_IDLE,
+	L2TP_TUNNEL_WAIT_CTL_REPLY,
+	L2TP_TUNNEL_WAIT_CTL_CONN,
+	L2TP_TUNNEL_ESTABLISHED,
+	L2TP_TUNNEL_CLOSING,
+};
+const char *l2tp_tunnel_state_str(enum l2tp_tunnel_state s);
+
+/* RFC 2661 §7.4/§7.5 session states for both sides of both call types. */
+enum l2tp_session_state {
+	L2TP_SESSION_IDLE,
+	L2TP_SESSION_WAIT_TUNNEL,	/* LAC: call arrived, tunnel not up yet */
+	L2TP_SESSION_WAIT_REPLY,	/* ICRQ/OCRQ sent, waiting ICRP/OCRP */
+	L2TP_SESSION_WAIT_CONNECT,	/* ICRP/OCRP sent, waiting ICCN/OCCN */
+	L2TP_SESSION_WAIT_CS_ANSWER,	/* LAC outgoing: OCRP sent, dialling */
+	L2TP_SESSION_ESTABLISHED,
+	L2TP_SESSION_CLOSED,		/* CDN sent or received */
+};
+const char *l2tp_session_state_str(enum l2tp_session_state s);
+
+struct l2tp_host_config {
+	char		hostname[L2TP_MAX_NAME];
+	char		vendor_name[L2TP_MAX_NAME];
+	uint16_t	receive_window;		/* our RWS AVP */
+	unsigned	hello_interval_ms;	/* 0 disables Hello */
+	unsigned	retransmit_max;
+	unsigned	rto_initial_ms, rto_max_ms, ack_delay_ms;
+	unsigned	max_tunnels;
+	unsigned	max_sessions;		/* in the whole host */
+	bool		accept_tunnels;		/* LNS role: answer SCCRQ */
+	/* Secret for tunnels we accept (LNS); tunnels we open carry their own. */
+	uint8_t		lns_secret[256];
+	size_t		lns_secret_len;
+	bool		lns_hide_avps;
+	/* How long a tunnel waits in CLOSING after StopCCN (§5.7: a full
+	 * retransmission cycle; 0 = derived from rto and retransmit_max). */
+	unsigned	closing_ms;
+	/* Give up on a call setup that makes no progress (CDN result 10). */
+	unsigned	session_setup_ms;
+};
+
+void	l2tp_host_config_defaults(struct l2tp_host_config *c);
+
+struct l2tp_host_ops {
+	/* Transmit a datagram from `local` (the address the tunnel was reached
+	 * on, or unspecified) to `peer`. */
+	void	(*send)(void *ctx, const struct l2tp_addr *local,
+		    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
+	void	(*tunnel_up)(void *ctx, struct l2tp_tunnel *t);
+	/* The tunnel is gone (its sessions went down first); freed after. */
+	void	(*tunnel_down)(void *ctx, struct l2tp_tunnel *t);
+	/* A peer asks for a call (ICRQ on the LNS, OCRQ on the LAC).  Return 0
+	 * to accept, or a CDN result code to refuse it. */
+	int	(*session_request)(void *ctx, struct l2tp_session *s,
+		    const struct l2tp_msg *req);
+	/* The call is connected (ICCN/OCCN received or sent); `connect` is the
+	 * ICCN/OCCN (proxy LCP/auth AVPs for the LNS).  */
+	void	(*session_up)(void *ctx, struct l2tp_session *s,
+		    const struct l2tp_msg *connect);
+	/* The session is gone (CDN either way, tunnel down); freed after. */
+	void	(*session_down)(void *ctx, struct l2tp_session *s);
+	/* A data message's payload (a PPP frame without address/control). */
+	void	(*session_data)(void *ctx, struct l2tp_session *s,
+		    const uint8_t *frame, size_t len);
+};
+
+/* Every discard reason the host counts (`vpdnctl show stats`). */
+enum l2tp_drop {
+	L2TP_DROP_HDR,			/* undecodable header */
+	L2TP_DROP_UNKNOWN_TUNNEL,	/* no tunnel with that ID */
+	L2TP_DROP_WRONG_PEER,		/* tunnel ID from another address */
+	L2TP_DROP_UNKNOWN_SESSION,	/* data for no such session */
+	L2TP_DROP_MALFORMED,		/* control message decode DROP */
+	L2TP_DROP_NOT_SCCRQ,		/* tunnel ID 0 but not a valid SCCRQ */
+	L2TP_DROP_TUNNEL_LIMIT,		/* max-tunnels reached */
+	L2TP_DROP_OUT_OF_WINDOW,
+	L2TP_DROP_DATA_NOT_UP,		/* data before the session is up */
+	L2TP_DROP__COUNT,
+};
+const char *l2tp_drop_str(enum l2tp_drop d);
+
+struct l2tp_host_stats {
+	uint64_t	drops[L2TP_DROP__COUNT];
+	uint64_t	tunnels_created, tunnels_established, tunnels_closed;
+	uint64_t	sessions_created, sessions_established, sessions_closed;
+	/* StopCCN / CDN result codes seen (sent or received), index = code. */
+	uint64_t	stopccn_sent[8], stopccn_rcvd[8];
+	uint64_t	cdn_sent[12], cdn_rcvd[12];
+};
+
+struct l2tp_host *l2tp_host_new(const struct l2tp_host_config *cfg,
+	    const struct l2tp_host_ops *ops, void *ctx);
+/* Frees every tunnel without telling peers (use l2tp_host_shutdown first). */
+void	l2tp_host_free(struct l2tp_host *h);
+/* Graceful stop: StopCCN (result 6) to every tunnel; true once all gone. */
+void	l2tp_host_shutdown(struct l2tp_host *h, uint64_t now);
+unsigned l2tp_host_tunnel_count(const struct l2tp_host *h);
+const struct l2tp_host_stats *l2tp_host_stats(const struct l2tp_host *h);
+/* Updates the parts of the configuration that apply to new tunnels. */
+void	l2tp_host_reconfigure(struct l2tp_host *h,
+	    const struct l2tp_host_config *cfg);
+
+/* One datagram received on the L2TP socket. */
+void	l2tp_host_input(struct l2tp_host *h, const uint8_t *pkt, size_t len,
+	    const struct l2tp_addr *local, const struct l2tp_addr *peer,
+	    uint64_t now);
+void	l2tp_host_run_timers(struct l2tp_host *h, uint64_t now);
+uint64_t l2tp_host_next_deadline(const struct l2tp_host *h);
+
+/* ---- tunnels ---- */
+
+struct l2tp_tunnel_params {
+	enum l2tp_role	 role;		/* LAC or CLIENT */
+	struct l2tp_addr peer;
+	struct l2tp_addr local;		/* ss_family 0 = any */
+	const uint8_t	*secret;	/* copied */
+	size_t		 secret_len;
+	bool		 hide_avps;
+};
+
+/* Opens a control connection: sends SCCRQ.  NULL when max-tunnels reached
+ * or out of memory.  tunnel_up/tunnel_down follow. */
+struct l2tp_tunnel *l2tp_tunnel_open(struct l2tp_host *h,
+	    const struct l2tp_tunnel_params *p, uint64_t now);
+/* Sends StopCCN with result/error (and optional text), goes CLOSING. */
+void	l2tp_tunnel_close(struct l2tp_tunnel *t, uint16_t result,
+	    uint16_t error, const char *text, uint64_t now);
+struct l2tp_tunnel *l2tp_host_find_tunnel(struct l2tp_host *h, uint16_t local_id);
+/* Calls fn for every tunnel; fn must not close tunnels. */
+void	l2tp_host_foreach_tunnel(struct l2tp_host *h,
+	    void (*fn)(struct l2tp_tunnel *t, void *arg), void *arg);
+
+struct l2tp_tunnel_info {
+	enum l2tp_role		 role;
+	enum l2tp_tunnel_state	 state;
+	uint16_t		 local_id, peer_id;
+	struct l2tp_addr	 peer, local;
+	char			 peer_hostname[L2TP_MAX_NAME];
+	unsigned		 sessions;
+	uint64_t		 tx_ctrl, rx_ctrl, retransmits;
+	uint64_t		 created_ms;	/* monotonic */
+};
+void	l2tp_tunnel_get_info(const struct l2tp_tunnel *t,
+	    struct l2tp_tunnel_info *info);
+void	*l2tp_tunnel_user(const struct l2tp_tunnel *t);
+void	l2tp_tunnel_set_user(struct l2tp_tunnel *t, void *user);
+bool	l2tp_tunnel_is_up(const struct l2tp_tunnel *t);
+
+/* ---- sessions ---- */
+
+struct l2tp_call_params {
+	uint32_t	call_serial;	/* 0: assigned by the host */
+	uint32_t	bearer_type, framing_type;
+	uint32_t	tx_connect_speed, rx_connect_speed;
+	char		calling_number[L2TP_MAX_NAME];
+	char		called_number[L2TP_MAX_NAME];
+	/* Proxy LCP / proxy authentication (RFC 2661 §4.4.5), sent in ICCN
+	 * when the fields are present (len > 0 / type != 0). */
+	struct l2tp_msg	*proxy;		/* optional: proxy AVPs copied from here */
+	bool		sequencing_required;
+};
+
+/* LAC side of an incoming call (§7.4.1): ICRQ now if the tunnel is up,
+ * else when it comes up.  NULL at max-sessions or out of memory. */
+struct l2tp_session *l2tp_session_open(struct l2tp_tunnel *t,
+	    const struct l2tp_call_params *p, uint64_t now);
+/* Sends CDN with result/error and drops the session; session_down follows. */
+void	l2tp_session_close(struct l2tp_session *s, uint16_t result,
+	    uint16_t error, const char *text, uint64_t now);
+/* LAC answer to an accepted OCRQ once the outgoing call is connected. */
+void	l2tp_session_outgoing_connected(struct l2tp_session *s, uint64_t now);
+/* Sends a PPP frame as a data message (compact header, §3.1). */
+int	l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame,
+	    size_t len);
+struct l2tp_session *l2tp_tunnel_find_session(struct l2tp_tunnel *t,
+	    uint16_t local_id);
+void	l2tp_tunnel_foreach_session(struct l2tp_tunnel *t,
+	    void (*fn)(struct l2tp_session *s, void *arg), void *arg);
+struct l2tp_tunnel *l2tp_session_tunnel(const struct l2tp_session *s);
+
+struct l2tp_session_info {
+	enum l2tp_session_state	 state;
+	uint16_t		 tunnel_local_id;
+	uint16_t		 local_id, peer_id;
+	uint32_t		 call_serial;
+	bool			 outgoing;	/* OCRQ-initiated */
+	uint64_t		 rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t		 created_ms;
+};
+void	l2tp_session_get_info(const struct l2tp_session *s,
+	    struct l2tp_session_info *info);
+void	*l2tp_session_user(const struct l2tp_session *s);
+void	l2tp_session_set_user(struct l2tp_session *s, void *user);
+
+#endif
