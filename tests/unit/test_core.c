@@ -1,0 +1,185 @@
+/* test_core.c — buf cursors (sticky errors) and idpool (random unique IDs). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/idpool.h"
+
+static void
+test_rbuf_reads_big_endian(void **state)
+{
+	static const uint8_t b[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07 };
+	struct rbuf r;
+
+	(void)state;
+	rbuf_init(&r, b, sizeof(b));
+	assert_int_equal(rd_u8(&r), 0x01);
+	assert_int_equal(rd_be16(&r), 0x0203);
+	assert_int_equal(rd_be32(&r), 0x04050607);
+	assert_false(r.err);
+	assert_int_equal(rbuf_left(&r), 0);
+}
+
+static void
+test_rbuf_error_is_sticky(void **state)
+{
+	static const uint8_t b[] = { 0xaa, 0xbb, 0xcc };
+	struct rbuf r;
+
+	(void)state;
+	rbuf_init(&r, b, sizeof(b));
+	assert_int_equal(rd_be32(&r), 0);	/* overrun: 4 > 3 */
+	assert_true(r.err);
+	/* Even a read that would fit now fails: the error sticks. */
+	assert_int_equal(rd_u8(&r), 0);
+	assert_null(rd_ptr(&r, 1));
+	assert_int_equal(rbuf_left(&r), 0);
+}
+
+static void
+test_rbuf_huge_length_does_not_wrap(void **state)
+{
+	static const uint8_t b[4];
+	struct rbuf r;
+
+	(void)state;
+	rbuf_init(&r, b, sizeof(b));
+	rd_skip(&r, 2);
+	assert_null(rd_ptr(&r, SIZE_MAX));
+	assert_true(r.err);
+}
+
+static void
+test_wbuf_overflow_is_sticky(void **state)
+{
+	uint8_t out[5];
+	struct wbuf w;
+
+	(void)state;
+	wbuf_init(&w, out, sizeof(out));
+	wr_be16(&w, 0x1234);
+	wr_be16(&w, 0x5678);
+	assert_false(w.err);
+	wr_be16(&w, 0x9abc);		/* 2 > 1 left */
+	assert_true(w.err);
+	wr_u8(&w, 0xff);		/* would fit, but the error sticks */
+	assert_int_equal(w.len, 4);
+	assert_int_equal(out[0], 0x12);
+	assert_int_equal(out[3], 0x78);
+}
+
+static void
+test_wbuf_patch_length(void **state)
+{
+	uint8_t out[8];
+	struct wbuf w;
+
+	(void)state;
+	wbuf_init(&w, out, sizeof(out));
+	wr_be16(&w, 0);
+	wr_be32(&w, 0xdeadbeef);
+	wr_be16_at(&w, 0, (uint16_t)w.len);
+	assert_false(w.err);
+	assert_int_equal(get_be16(out), 6);
+	wr_be16_at(&w, 5, 1);		/* beyond what was written */
+	assert_true(w.err);
+}
+
+static void
+test_idpool_unique_nonzero(void **state)
+{
+	struct idpool p;
+	static uint8_t seen[65536];
+	int objs[2000];
+
+	(void)state;
+	idpool_init(&p, 0);
+	for (int i = 0; i < 2000; i++) {
+		uint16_t id = idpool_alloc(&p, &objs[i]);
+
+		assert_int_not_equal(id, 0);
+		assert_int_equal(seen[id], 0);
+		seen[id] = 1;
+		assert_ptr_equal(idpool_get(&p, id), &objs[i]);
+	}
+	assert_int_equal(idpool_count(&p), 2000);
+	idpool_free(&p);
+}
+
+static void
+test_idpool_limit_and_release(void **state)
+{
+	struct idpool p;
+	uint16_t ids[3];
+	int o;
+
+	(void)state;
+	idpool_init(&p, 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_not_equal(ids[i] = idpool_alloc(&p, &o), 0);
+	assert_int_equal(idpool_alloc(&p, &o), 0);	/* at the limit */
+	idpool_release(&p, ids[1]);
+	assert_null(idpool_get(&p, ids[1]));
+	assert_ptr_equal(idpool_get(&p, ids[0]), &o);
+	assert_int_not_equal(idpool_alloc(&p, &o), 0);	/* room again */
+	assert_int_equal(idpool_get(&p, 0), NULL);	/* 0 is never an ID */
+	idpool_free(&p);
+}
+
+static void
+test_idpool_insert_rejects_duplicates_and_zero(void **state)
+{
+	struct idpool p;
+	int a, b;
+
+	(void)state;
+	idpool_init(&p, 0);
+	assert_int_equal(idpool_insert(&p, 7, &a), 0);
+	assert_int_equal(idpool_insert(&p, 7, &b), -1);
+	assert_int_equal(idpool_insert(&p, 0, &b), -1);
+	assert_ptr_equal(idpool_get(&p, 7), &a);
+	/* Tombstones do not hide later entries of the same probe chain. */
+	for (uint16_t id = 8; id < 200; id++)
+		assert_int_equal(idpool_insert(&p, id, &b), 0);
+	for (uint16_t id = 8; id < 200; id += 2)
+		idpool_release(&p, id);
+	for (uint16_t id = 9; id < 200; id += 2)
+		assert_ptr_equal(idpool_get(&p, id), &b);
+	idpool_free(&p);
+}
+
+static void
+test_idpool_fills_to_65535(void **state)
+{
+	struct idpool p;
+	int o;
+
+	(void)state;
+	idpool_init(&p, 0);
+	for (unsigned i = 0; i < 65535; i++)
+		assert_int_not_equal(idpool_alloc(&p, &o), 0);
+	assert_int_equal(idpool_alloc(&p, &o), 0);
+	idpool_free(&p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rbuf_reads_big_endian),
+		cmocka_unit_test(test_rbuf_error_is_sticky),
+		cmocka_unit_test(test_rbuf_huge_length_does_not_wrap),
+		cmocka_unit_test(test_wbuf_overflow_is_sticky),
+		cmocka_unit_test(test_wbuf_patch_length),
+		cmocka_unit_test(test_idpool_unique_nonzero),
+		cmocka_unit_test(test_idpool_limit_and_release),
+		cmocka_unit_test(test_idpool_insert_rejects_duplicates_and_zero),
+		cmocka_unit_test(test_idpool_fills_to_65535),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
