@@ -1,0 +1,436 @@
+# Shared helpers for the network-namespace integration tests.  Sourced (not
+# run) by every tests/netns/t-*.sh; shaped like the Linux kernel's
+# tools/testing/selftests/net/l2tp.sh so the scenarios read alike.
+#
+# Every name this creates carries the test's PID, so two runs (or a run and
+# a leftover of a crashed one) never collide, and cleanup removes exactly
+# what this run made: the namespaces in NS_LIST, the processes in PID_LIST
+# (by PID, never by name), and TMPD.
+#
+# A scenario does:
+#	. "$(dirname "$0")/lib.sh"
+#	setup_trap
+#	create_ns lac; create_ns lns
+#	connect_ns lac 10.200.1.1 lns 10.200.1.2
+#	...
+#	log_test "tunnel comes up" $rc
+#	finish			# prints "N passed, N failed", exits 0/1
+
+set -u
+
+NETNS_DIR=$(cd "$(dirname "${BASH_SOURCE:-$0}")" && pwd)
+NS_PREFIX="vpdn$$-"
+NS_LIST=""
+PID_LIST=""
+N_PASSED=0
+N_FAILED=0
+FINISHED=0
+TEST_NAME=$(basename "$0" .sh)
+TMPD=$(mktemp -d "/tmp/vpdn-$TEST_NAME.XXXXXX")
+VERBOSE=${VERBOSE:-0}
+# Keep the work directory (logs, captures) of a failed run for a post mortem.
+KEEP_TMP=${KEEP_TMP:-0}
+
+# Full name of the namespace that a scenario calls $1.
+ns()
+{
+	echo "$NS_PREFIX$1"
+}
+
+log()
+{
+	echo "# $*"
+}
+
+create_ns()
+{
+	local n
+	n=$(ns "$1")
+	ip netns add "$n" || return 1
+	NS_LIST="$NS_LIST $n"
+	ip -n "$n" link set lo up
+}
+
+# connect_ns A ADDR_A B ADDR_B [PREFIXLEN]: a veth pair between namespaces A
+# and B; the end in A is called "veth-B" and the end in B "veth-A"
+# (truncated to the 15 characters an interface name may have).
+connect_ns()
+{
+	local a=$1 addr_a=$2 b=$3 addr_b=$4 plen=${5:-24}
+	local if_a if_b
+	if_a=$(veth_name "$b")
+	if_b=$(veth_name "$a")
+	ip -n "$(ns "$a")" link add "$if_a" type veth peer name "$if_b" \
+	    netns "$(ns "$b")" || return 1
+	ip -n "$(ns "$a")" addr add "$addr_a/$plen" dev "$if_a"
+	ip -n "$(ns "$b")" addr add "$addr_b/$plen" dev "$if_b"
+	ip -n "$(ns "$a")" link set "$if_a" up
+	ip -n "$(ns "$b")" link set "$if_b" up
+}
+
+# Name of the interface that, inside some namespace, leads to namespace $1.
+veth_name()
+{
+	echo "veth-$1" | cut -c1-15
+}
+
+# run_cmd NS CMD...: runs CMD inside namespace NS; its output is shown only
+# with VERBOSE=1 or on failure.
+run_cmd()
+{
+	local n=$1 out rc
+	shift
+	out=$(ip netns exec "$(ns "$n")" "$@" 2>&1)
+	rc=$?
+	if [ "$VERBOSE" = 1 ] || [ $rc -ne 0 ]; then
+		log "[$n] $* -> rc $rc"
+		[ -n "$out" ] && echo "$out" | sed 's/^/#   /'
+	fi
+	return $rc
+}
+
+# in_ns NS CMD...: runs CMD inside NS, output passed through (for $(...)).
+in_ns()
+{
+	local n=$1
+	shift
+	ip netns exec "$(ns "$n")" "$@"
+}
+
+# log_test NAME RC: one TAP-like line per check, counted for the summary.
+log_test()
+{
+	local name=$1 rc=$2
+	if [ "$rc" -eq 0 ]; then
+		N_PASSED=$((N_PASSED + 1))
+		echo "ok - $TEST_NAME: $name"
+	else
+		N_FAILED=$((N_FAILED + 1))
+		echo "FAIL - $TEST_NAME: $name"
+	fi
+	return 0
+}
+
+# wait_for SECONDS CMD...: polls CMD every 0.2 s until it succeeds (0) or
+# SECONDS pass (1).
+wait_for()
+{
+	local limit=$1 end
+	shift
+	end=$(($(date +%s%N) / 1000000 + limit * 1000))
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ $(($(date +%s%N) / 1000000)) -ge $end ] && return 1
+		sleep 0.2
+	done
+}
+
+# start_bg NS LOGFILE CMD...: starts CMD inside NS in the background, output
+# to LOGFILE; its PID goes to PID_LIST (for cleanup) and to $BG_PID.
+# `ip netns exec` execs CMD, so the PID is CMD's own.
+start_bg()
+{
+	local n=$1 logf=$2
+	shift 2
+	ip netns exec "$(ns "$n")" "$@" >"$logf" 2>&1 </dev/null &
+	BG_PID=$!
+	PID_LIST="$PID_LIST $BG_PID"
+}
+
+# stop_pid PID [SIGNAL] [SECONDS]: signals PID (TERM by default), waits for
+# it to exit, KILLs it after SECONDS (5).  Returns the exit status.
+stop_pid()
+{
+	local pid=$1 sig=${2:-TERM} limit=${3:-5} i=0
+	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return $?; }
+	kill -s "$sig" "$pid" 2>/dev/null
+	while kill -0 "$pid" 2>/dev/null; do
+		# A zombie child counts as gone once reaped by wait below.
+		if [ -r "/proc/$pid/stat" ] &&
+		    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ]; then
+			break
+		fi
+		i=$((i + 1))
+		if [ $i -ge $((limit * 10)) ]; then
+			kill -KILL "$pid" 2>/dev/null
+			break
+		fi
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+}
+
+# start_capture NS IFACE FILE: tshark on IFACE in NS, L2TP only; returns once
+# tshark is capturing.  CAP_PID is its PID.
+start_capture()
+{
+	local n=$1 ifc=$2 file=$3
+	: >"$file"
+	chmod 0666 "$file" 2>/dev/null
+	start_bg "$n" "$file.log" tshark -n -q -i "$ifc" -f "udp port 1701" \
+	    -w "$file"
+	CAP_PID=$BG_PID
+	wait_for 10 grep -q "Capturing on" "$file.log"
+}
+
+# stop_capture: flushes and closes the capture started last.
+stop_capture()
+{
+	# Give the last frames time to be written before tshark is told to stop.
+	sleep 0.5
+	stop_pid "$CAP_PID" INT 5
+}
+
+# Kills every process still inside namespace $1 (children that outlived their
+# parent, e.g. a pppd stand-in); only namespaces this run created reach here.
+kill_ns_pids()
+{
+	local n=$1 p
+	for p in $(ip netns pids "$n" 2>/dev/null); do
+		kill -TERM "$p" 2>/dev/null
+	done
+	sleep 0.2
+	for p in $(ip netns pids "$n" 2>/dev/null); do
+		kill -KILL "$p" 2>/dev/null
+	done
+}
+
+cleanup()
+{
+	local p n
+	trap - EXIT INT TERM
+	# A scenario that died early (set -u, a failed setup step) still has
+	# to show up as a failure in the totals.
+	if [ "$FINISHED" = 0 ]; then
+		N_FAILED=$((N_FAILED + 1))
+		echo "FAIL - $TEST_NAME: aborted before the end"
+		echo "netns $N_PASSED $N_FAILED" >>"${VPDN_RESULTS:-/tmp/vpdn-results}"
+	fi
+	for p in $PID_LIST; do
+		stop_pid "$p" TERM 3
+	done
+	for n in $NS_LIST; do
+		kill_ns_pids "$n"
+		ip netns del "$n" 2>/dev/null
+	done
+	if [ "$N_FAILED" -gt 0 ] || [ "$KEEP_TMP" = 1 ]; then
+		log "work directory kept: $TMPD"
+	else
+		rm -rf "$TMPD"
+	fi
+}
+
+setup_trap()
+{
+	trap 'cleanup' EXIT
+	trap 'echo "FAIL - $TEST_NAME: interrupted"; exit 1' INT TERM
+}
+
+# skip_all REASON: the scenario cannot run here (missing tool); counts as
+# neither passed nor failed, which run.sh reports.
+skip_all()
+{
+	echo "SKIP - $TEST_NAME: $*"
+	FINISHED=1
+	echo "netns 0 0" >>"${VPDN_RESULTS:-/tmp/vpdn-results}"
+	exit 0
+}
+
+# finish: summary line, results file, exit status.
+finish()
+{
+	FINISHED=1
+	echo "$TEST_NAME: $N_PASSED passed, $N_FAILED failed"
+	echo "netns $N_PASSED $N_FAILED" >>"${VPDN_RESULTS:-/tmp/vpdn-results}"
+	[ "$N_FAILED" -eq 0 ]
+	exit $?
+}
+
+# ---- xl2tpd ---------------------------------------------------------------
+
+# Directory with xl2tpd.conf templates.
+XL2TPD_TPL="$NETNS_DIR/xl2tpd"
+
+# render TEMPLATE OUT VAR=VALUE...: copies TEMPLATE to OUT replacing every
+# @VAR@ with VALUE; lines containing a @VAR@ whose VALUE is empty are dropped
+# (so optional settings vanish).
+render()
+{
+	local tpl=$1 out=$2 kv k v script=""
+	shift 2
+	for kv in "$@"; do
+		k=${kv%%=*}
+		v=${kv#*=}
+		if [ -z "$v" ]; then
+			script="$script/@$k@/d;"
+		else
+			v=$(printf '%s' "$v" | sed 's/[\/&|]/\\&/g')
+			script="${script}s|@$k@|$v|g;"
+		fi
+	done
+	sed "$script" "$tpl" >"$out"
+}
+
+# start_xl2tpd NS NAME CONF SECRETS: runs xl2tpd in the foreground inside NS,
+# in a private mount namespace where /usr/sbin/pppd (the path xl2tpd has
+# compiled in) is the sleeping stand-in: this machine has no /dev/ppp, and a
+# real pppd would exit at once and take the session down with it.  The host's
+# pppd is never touched.  Files go to $TMPD/NAME.*; XL2TPD_PID is set.
+start_xl2tpd()
+{
+	local n=$1 name=$2 conf=$3 secrets=$4
+	local ctl="$TMPD/$name.ctl" pidf="$TMPD/$name.pid"
+	start_bg "$n" "$TMPD/$name.log" unshare -m sh -c \
+	    "mount --bind '$NETNS_DIR/fake-pppd.sh' /usr/sbin/pppd &&
+	     exec xl2tpd -D -c '$conf' -s '$secrets' -p '$pidf' -C '$ctl'"
+	XL2TPD_PID=$BG_PID
+	wait_for 5 test -p "$ctl"
+}
+
+# xl2tpd_ctl NAME CMD: writes one command ("c LAC", "d LAC", ...) to the
+# control FIFO of the xl2tpd started as NAME.
+xl2tpd_ctl()
+{
+	local ctl="$TMPD/$1.ctl"
+	[ -p "$ctl" ] || return 1
+	# A FIFO without a reader would block the test; xl2tpd keeps it open.
+	timeout 5 sh -c "echo '$2' > '$ctl'"
+}
+
+# ---- vpdnd ----------------------------------------------------------------
+
+# start_vpdnd NS NAME CONF: vpdnd in the foreground inside NS, logging to
+# $TMPD/NAME.log; waits until its control socket answers.  VPDND_PID is set.
+start_vpdnd()
+{
+	local n=$1 name=$2 conf=$3
+	start_bg "$n" "$TMPD/$name.log" "$VPDND" -c "$conf"
+	VPDND_PID=$BG_PID
+	wait_for 10 vpdnctl_in "$n" "$name" show tunnels --json
+}
+
+# vpdnctl_in NS NAME ARGS...: vpdnctl against the vpdnd started as NAME.
+vpdnctl_in()
+{
+	local n=$1 name=$2
+	shift 2
+	in_ns "$n" "$VPDNCTL" -s "$TMPD/$name.sock" "$@"
+}
+
+# json_count JSON KEY: number of elements in the top-level list KEY.
+json_count()
+{
+	printf '%s' "$1" | python3 -c '
+import json, sys
+print(len(json.load(sys.stdin)[sys.argv[1]]))' "$2"
+}
+
+# json_all JSON KEY FIELD VALUE: true if KEY is a non-empty list whose every
+# element has FIELD == VALUE (compared as strings).
+json_all()
+{
+	printf '%s' "$1" | python3 -c '
+import json, sys
+l = json.load(sys.stdin)[sys.argv[1]]
+sys.exit(0 if l and all(str(e.get(sys.argv[2])) == sys.argv[3] for e in l) else 1)' "$2" "$3" "$4"
+}
+
+# json_field JSON KEY INDEX FIELD: prints element INDEX's FIELD.
+json_field()
+{
+	printf '%s' "$1" | python3 -c '
+import json, sys
+print(json.load(sys.stdin)[sys.argv[1]][int(sys.argv[2])][sys.argv[3]])' "$2" "$3" "$4"
+}
+
+# vpdnd_state_is NS NAME WHAT N STATE: `show WHAT --json` lists exactly N
+# entries and (if N > 0) all are in STATE.  For wait_for.
+vpdnd_state_is()
+{
+	local n=$1 name=$2 what=$3 cnt=$4 state=$5 j
+	j=$(vpdnctl_in "$n" "$name" show "$what" --json 2>/dev/null) || return 1
+	[ "$(json_count "$j" "$what" 2>/dev/null)" = "$cnt" ] || return 1
+	[ "$cnt" = 0 ] || json_all "$j" "$what" state "$state"
+}
+
+# ---- capture checks ---------------------------------------------------------
+
+# L2TP control message type names as tshark prints them (l2tp.avp.message_type).
+#   1 SCCRQ 2 SCCRP 3 SCCCN 4 StopCCN 6 HELLO 10 ICRQ 11 ICRP 12 ICCN 14 CDN
+# A ZLB is a control packet (l2tp.type == 1) with no AVPs.
+
+# msg_types FILE SRC: the message type numbers that SRC sent, one a line in
+# capture order, "ZLB" for a zero-length body acknowledgement.
+msg_types()
+{
+	tshark -n -r "$1" -Y "l2tp && ip.src == $2" -T fields \
+	    -e l2tp.type -e l2tp.length -e l2tp.avp.message_type 2>/dev/null |
+	awk -F'\t' '$1 == 1 || $1 ~ /^0x0*c/ || $1 == "Control Message" {
+		if ($3 == "") print "ZLB"; else print $3 }'
+}
+
+# has_msg FILE SRC TYPE...: SRC sent every TYPE (numbers or ZLB).
+has_msg()
+{
+	local f=$1 src=$2 t got
+	shift 2
+	got=$(msg_types "$f" "$src")
+	for t in "$@"; do
+		echo "$got" | grep -qx "$t" || { log "no message type $t from $src"; return 1; }
+	done
+}
+
+# expert_clean FILE SRC: every L2TP packet from SRC dissects with no expert
+# info of severity warning or error, and none is malformed.
+expert_clean()
+{
+	local f=$1 src=$2 bad
+	bad=$(tshark -n -r "$f" -Y "l2tp && ip.src == $src && (_ws.expert.severity >= 6291456 || _ws.malformed)" \
+	    -T fields -e frame.number -e _ws.expert.message 2>/dev/null)
+	if [ -n "$bad" ]; then
+		log "expert warnings/errors in frames from $src:"
+		echo "$bad" | sed 's/^/#   /'
+		return 1
+	fi
+	# The packets must be there at all, or the check proves nothing.
+	[ -n "$(tshark -n -r "$f" -Y "l2tp && ip.src == $src" -T fields -e frame.number 2>/dev/null)" ]
+}
+
+# vpdnd_global NAME LISTEN HOSTNAME: the [global] section of a test vpdnd
+# (control socket in TMPD, debug logging, short timers so failures show fast).
+vpdnd_global()
+{
+	cat <<EOT
+[global]
+listen = $2:1701
+hostname = $3
+control-socket = $TMPD/$1.sock
+log-level = debug
+hello-interval = 60
+retransmit-max = 3
+EOT
+}
+
+# vpdnd_sane NAME PID: after vpdnd NAME (PID) was stopped with SIGTERM: it
+# exited 0 and its log has no sanitizer report.
+vpdnd_sane()
+{
+	local name=$1 pid=$2 rc
+	stop_pid "$pid" TERM 10
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		log "vpdnd $name exited $rc"
+		tail -20 "$TMPD/$name.log" | sed 's/^/#   /'
+		return 1
+	fi
+	if grep -q -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$TMPD/$name.log"; then
+		grep -A10 -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$TMPD/$name.log" | sed 's/^/#   /'
+		return 1
+	fi
+}
+
+# have_vpdnd: the binaries under test exist (run.sh sets VPDND/VPDNCTL).
+have_vpdnd()
+{
+	[ -n "${VPDND:-}" ] && [ -x "$VPDND" ] && [ -n "${VPDNCTL:-}" ] && [ -x "$VPDNCTL" ]
+}

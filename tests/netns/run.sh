@@ -1,0 +1,41 @@
+#!/bin/bash
+# Runs every tests/netns/t-*.sh against the binaries in build directory $1
+# (VPDND=$1/vpdnd VPDNCTL=$1/vpdnctl), prints one line per scenario with its
+# duration, and exits non-zero if any scenario failed.  Each scenario appends
+# "netns PASSED FAILED" to $VPDN_RESULTS for tests/summary.sh.
+set -u
+if [ $# -ne 1 ] || [ ! -d "$1" ]; then
+	echo "usage: $0 BUILD_DIR" >&2
+	exit 2
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "netns tests need root (ip netns)" >&2
+	echo "netns 0 1" >>"${VPDN_RESULTS:-/tmp/vpdn-results}"
+	exit 1
+fi
+build=$(cd "$1" && pwd)
+export VPDND="$build/vpdnd" VPDNCTL="$build/vpdnctl"
+export VPDN_RESULTS="${VPDN_RESULTS:-/tmp/vpdn-results}"
+here=$(cd "$(dirname "$0")" && pwd)
+failed_scripts=0
+for t in "$here"/t-*.sh; do
+	[ -e "$t" ] || continue
+	start=$(date +%s)
+	"$t"
+	rc=$?
+	echo "# $(basename "$t"): exit $rc in $(($(date +%s) - start)) s"
+	if [ $rc -ne 0 ]; then
+		failed_scripts=$((failed_scripts + 1))
+	fi
+done
+# A scenario that died before finish() recorded nothing; make sure its
+# failure is still counted.
+left=$(ip netns list 2>/dev/null | grep -c '^vpdn[0-9]*-')
+if [ "$left" -ne 0 ]; then
+	echo "FAIL - netns: $left namespaces left behind:" >&2
+	ip netns list | grep '^vpdn[0-9]*-' >&2
+	echo "netns 0 1" >>"$VPDN_RESULTS"
+	failed_scripts=$((failed_scripts + 1))
+fi
+echo "netns: $failed_scripts scenario(s) failed"
+[ $failed_scripts -eq 0 ]

@@ -1,0 +1,195 @@
+#!/bin/bash
+# Interop: xl2tpd as LAC (namespace "lac") against vpdnd as LNS (namespace
+# "lns") over one veth link.  Each case starts both daemons and a tshark
+# capture on the LNS side afresh, brings a tunnel and one session up (or
+# fails to, for a wrong secret), tears it down from one side, and then checks
+# the capture: every L2TP message vpdnd sent dissects without expert
+# warnings, and the expected message types are there.
+#
+# xl2tpd 1.3.x facts this relies on (found by experiment, see the selfcheck):
+#  - "challenge = yes" makes it send a Challenge AVP (RFC 2661 §5.1.1) and
+#    check the peer's Challenge Response; it answers a peer's Challenge
+#    whenever its secrets file has a secret, even with "challenge = no".
+#  - "hidden bit = yes" makes it send Random Vector AVPs but it never sets
+#    the H bit itself; it does accept (unhide) hidden AVPs that it receives.
+. "$(dirname "$0")/lib.sh"
+command -v xl2tpd >/dev/null || skip_all "xl2tpd not installed"
+command -v tshark >/dev/null || skip_all "tshark not installed"
+have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
+setup_trap
+
+LAC_ADDR=10.200.1.1
+LNS_ADDR=10.200.1.2
+
+create_ns lac || exit 1
+create_ns lns || exit 1
+connect_ns lac $LAC_ADDR lns $LNS_ADDR || exit 1
+
+# vpdnd_lns_conf NAME SECRET HIDE: vpdnd LNS configuration on stdout.
+vpdnd_lns_conf()
+{
+	local name=$1 secret=$2 hide=$3
+	vpdnd_global "$name" $LNS_ADDR vpdnd-lns
+	cat <<EOT
+[lns]
+hide-avps = $hide
+local-address = 10.9.0.1
+pool = 10.9.0.10-10.9.0.50
+auth = chap-md5, pap
+users = $TMPD/users
+interface = vpdn0
+mtu = 1400
+EOT
+	[ -n "$secret" ] && echo "tunnel-secret = $secret"
+}
+
+echo "alice@corp.example  wonderland  *" >"$TMPD/users"
+
+# lac_case TAG VPDND_SECRET XL2TPD_SECRET CHALLENGE HIDE TEARDOWN EXPECT
+#   CHALLENGE: xl2tpd's "challenge" (yes/no); HIDE: vpdnd hide-avps and
+#   xl2tpd hidden bit; TEARDOWN: lac (xl2tpd disconnect-lac), ctl (vpdnctl
+#   disconnect tunnel), term (SIGTERM to vpdnd); EXPECT: up, refused-by-lac
+#   (xl2tpd finds the bad secret) or refused-by-lns (vpdnd must find it).
+lac_case()
+{
+	local tag=$1 vsec=$2 xsec=$3 chal=$4 hide=$5 down=$6 expect=$7
+	local d="$TMPD/$tag" cap vname="vpdnd-$tag" xname="xlac-$tag"
+	local vpid xpid j tid t0
+
+	mkdir -p "$d"
+	vpdnd_lns_conf "$vname" "$vsec" "$hide" >"$d/vpdnd.conf"
+	render "$XL2TPD_TPL/secrets.in" "$d/secrets" SECRET="${xsec:-unused}"
+	render "$XL2TPD_TPL/lac.conf.in" "$d/lac.conf" LOCAL=$LAC_ADDR \
+	    SECRETS="$d/secrets" LACNAME=peer PEER=$LNS_ADDR \
+	    HOSTNAME=xl2tpd-lac CHALLENGE=$chal HIDDEN=$hide \
+	    PPPOPT="$XL2TPD_TPL/ppp-options"
+	cap="$d/lns.pcap"
+	start_capture lns "$(veth_name lac)" "$cap" ||
+	    log "capture did not start ($tag)"
+
+	start_vpdnd lns "$vname" "$d/vpdnd.conf"
+	log_test "$tag: vpdnd starts and answers on its control socket" $?
+	vpid=$VPDND_PID
+	start_xl2tpd lac "$xname" "$d/lac.conf" "$d/secrets"
+	xpid=$XL2TPD_PID
+	t0=$(date +%s%N)
+	xl2tpd_ctl "$xname" "c peer"
+
+	if [ "$expect" != up ]; then
+		# The tunnel must not come up; give the exchange (and any
+		# retransmissions) time to play out.
+		sleep 3
+		! grep -q "Call established" "$TMPD/$xname.log"
+		log_test "$tag: xl2tpd gets no call" $?
+		wait_for 10 vpdnd_state_is lns "$vname" tunnels 0 any
+		log_test "$tag: vpdnd keeps no tunnel" $?
+		stop_pid "$xpid"
+		vpdnd_sane "$vname" "$vpid"
+		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
+		stop_capture
+		has_msg "$cap" $LNS_ADDR 2
+		log_test "$tag: vpdnd sent SCCRP" $?
+		# Whoever found the bad secret sends StopCCN (RFC 2661 §5.1.1:
+		# the tunnel MUST be torn down).
+		if [ "$expect" = refused-by-lns ]; then
+			has_msg "$cap" $LNS_ADDR 4
+			log_test "$tag: vpdnd refused the Challenge Response with StopCCN" $?
+		else
+			has_msg "$cap" $LNS_ADDR 4 || has_msg "$cap" $LAC_ADDR 4
+			log_test "$tag: StopCCN ends the unauthenticated tunnel" $?
+		fi
+		! has_msg "$cap" $LNS_ADDR 11 2>/dev/null >/dev/null
+		log_test "$tag: vpdnd answered no ICRQ" $?
+		expert_clean "$cap" $LNS_ADDR
+		log_test "$tag: vpdnd's messages dissect cleanly" $?
+		return
+	fi
+
+	wait_for 10 vpdnd_state_is lns "$vname" tunnels 1 established
+	log_test "$tag: vpdnd shows 1 established tunnel" $?
+	wait_for 10 vpdnd_state_is lns "$vname" sessions 1 established
+	log_test "$tag: vpdnd shows 1 established session" $?
+	log "$tag: session up after $((($(date +%s%N) - t0) / 1000000)) ms"
+	wait_for 5 grep -q "Call established" "$TMPD/$xname.log"
+	log_test "$tag: xl2tpd reports the call established" $?
+	j=$(vpdnctl_in lns "$vname" show tunnels --json 2>/dev/null)
+	[ "$(json_field "$j" tunnels 0 role 2>/dev/null)" = lns ] &&
+	    [ "$(json_field "$j" tunnels 0 peer_hostname 2>/dev/null)" = xl2tpd-lac ] &&
+	    [ "$(json_field "$j" tunnels 0 sessions 2>/dev/null)" = 1 ]
+	log_test "$tag: show tunnels: role lns, peer_hostname, 1 session" $?
+	tid=$(json_field "$j" tunnels 0 local_id 2>/dev/null)
+	vpdnctl_in lns "$vname" show sessions >/dev/null 2>&1 &&
+	    vpdnctl_in lns "$vname" show tunnels >/dev/null 2>&1
+	log_test "$tag: human-readable show tunnels/sessions succeed" $?
+
+	case $down in
+	lac)
+		xl2tpd_ctl "$xname" "d peer"
+		wait_for 10 vpdnd_state_is lns "$vname" tunnels 0 any
+		log_test "$tag: xl2tpd disconnect-lac -> vpdnd shows 0 tunnels" $?
+		vpdnd_state_is lns "$vname" sessions 0 any
+		log_test "$tag: ... and 0 sessions" $?
+		stop_pid "$xpid"
+		vpdnd_sane "$vname" "$vpid"
+		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
+		;;
+	ctl)
+		vpdnctl_in lns "$vname" disconnect tunnel "${tid:-0}"
+		log_test "$tag: vpdnctl disconnect tunnel $tid succeeds" $?
+		wait_for 10 grep -q "Connection closed to $LNS_ADDR" "$TMPD/$xname.log"
+		log_test "$tag: xl2tpd sees the tunnel closed by vpdnd" $?
+		wait_for 10 vpdnd_state_is lns "$vname" tunnels 0 any
+		log_test "$tag: vpdnd shows 0 tunnels" $?
+		stop_pid "$xpid"
+		vpdnd_sane "$vname" "$vpid"
+		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
+		;;
+	term)
+		vpdnd_sane "$vname" "$vpid"
+		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
+		wait_for 5 grep -q "Connection closed to $LNS_ADDR" "$TMPD/$xname.log"
+		log_test "$tag: xl2tpd sees StopCCN from the exiting vpdnd" $?
+		stop_pid "$xpid"
+		;;
+	esac
+	stop_capture
+
+	has_msg "$cap" $LNS_ADDR 2 11 ZLB
+	log_test "$tag: vpdnd sent SCCRP, ICRP, ZLB" $?
+	if [ "$down" != lac ]; then
+		has_msg "$cap" $LNS_ADDR 4
+		log_test "$tag: vpdnd sent StopCCN" $?
+	fi
+	expert_clean "$cap" $LNS_ADDR
+	log_test "$tag: vpdnd's messages dissect with no expert warning" $?
+	if [ -n "$vsec" ]; then
+		# RFC 2661 §5.1.1: SCCRP carries our Challenge, and the
+		# Challenge Response when the LAC sent a Challenge.
+		[ -n "$(tshark -n -r "$cap" -Y "ip.src == $LNS_ADDR && l2tp.avp.message_type == 2 && l2tp.avp.type == 11" 2>/dev/null)" ]
+		log_test "$tag: vpdnd's SCCRP carries a Challenge" $?
+		if [ "$chal" = yes ]; then
+			[ -n "$(tshark -n -r "$cap" -Y "ip.src == $LNS_ADDR && l2tp.avp.message_type == 2 && l2tp.avp.type == 13" 2>/dev/null)" ]
+			log_test "$tag: vpdnd's SCCRP carries a Challenge Response" $?
+		fi
+	fi
+	if [ "$hide" = yes ]; then
+		# RFC 2661 §4.3: hidden AVPs need a Random Vector before them.
+		[ -n "$(tshark -n -r "$cap" -Y "ip.src == $LNS_ADDR && l2tp.avp.hidden == 1" 2>/dev/null)" ]
+		log_test "$tag: vpdnd sent hidden AVPs" $?
+		[ -z "$(tshark -n -r "$cap" -Y "ip.src == $LNS_ADDR && l2tp.avp.hidden == 1 && !(l2tp.avp.type == 36)" -T fields -e frame.number 2>/dev/null |
+		    while read -r fr; do
+			tshark -n -r "$cap" -Y "frame.number == $fr && l2tp.avp.type == 36" -T fields -e frame.number 2>/dev/null | grep -q . || echo "$fr"
+		    done)" ]
+		log_test "$tag: every message with hidden AVPs has a Random Vector" $?
+	fi
+}
+
+#        tag        vpdnd-secret xl2tpd-secret chal hide down  expect
+lac_case noauth     ""           ""            no   no   lac   up
+lac_case auth       s3cret-x     s3cret-x      yes  no   ctl   up
+lac_case hidden     s3cret-x     s3cret-x      yes  yes  term  up
+# xl2tpd challenges and checks vpdnd's response: xl2tpd refuses.
+lac_case badsec-x   s3cret-x     wrong-y       yes  no   lac   refused-by-lac
+# only vpdnd challenges: vpdnd must refuse xl2tpd's response in SCCCN.
+lac_case badsec-v   s3cret-x     wrong-y       no   no   lac   refused-by-lns
+finish
