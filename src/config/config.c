@@ -1,0 +1,516 @@
+/*
+ * config.c — config_load(): file → ini events → schema rows → an immutable
+ * struct vpdn_config, then the checks that span keys or sections.
+ *
+ * The loader remembers, for every section instance, the line of its header
+ * and of each key it set (keyline[], indexed like schema_keys[]), so that a
+ * cross-key problem such as "hide-avps = yes without tunnel-secret" is
+ * reported at the line of the key that is wrong, and a second `mtu =` in the
+ * same section can say where the first one was.
+ *
+ * Users files are NOT opened here: their paths are only recorded; the roles
+ * load them (users.c) when they start, so `vpdnd -C` works on a config
+ * written for another machine.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "config/config.h"
+#include "config/ini.h"
+#include "config/schema.h"
+
+#define CONFIG_MAX_FILE	(1024 * 1024)
+
+struct load_sec {
+	enum schema_section	 sec;
+	unsigned		 idx;	/* into realms[] / clients[] */
+	int			 line;	/* of the header */
+	int			 keyline[SCHEMA_MAX_KEYS];	/* 0: not set */
+};
+
+struct loader {
+	const char		*file;
+	struct vpdn_config	*cfg;
+	struct load_sec		*secs;
+	unsigned		 nsecs;
+	int			 cur;	/* index into secs, -1 before any */
+};
+
+static void
+auth_set(struct cfg_auth_list *a, unsigned n, const enum cfg_auth *m)
+{
+	for (unsigned i = 0; i < n; i++)
+		a->methods[i] = m[i];
+	a->count = n;
+}
+
+static const enum cfg_auth auth_all[] = {
+	CFG_AUTH_MSCHAPV2, CFG_AUTH_CHAP_MD5, CFG_AUTH_PAP,
+};
+
+static void
+config_defaults(struct vpdn_config *cfg)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->global.listen.ss;
+
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_ANY);
+	sin->sin_port = htons(1701);	/* RFC 2661 §8.1 */
+	cfg->global.listen.len = sizeof(*sin);
+	if (gethostname(cfg->global.hostname,
+	    sizeof(cfg->global.hostname) - 1) < 0 ||
+	    cfg->global.hostname[0] == '\0')
+		strlcpy(cfg->global.hostname, "vpdn",
+		    sizeof(cfg->global.hostname));
+	strlcpy(cfg->global.control_socket, "/run/vpdn/vpdnd.sock",
+	    sizeof(cfg->global.control_socket));
+	cfg->global.log_level = LOG_LEVEL_INFO;
+	cfg->global.hello_interval = 60;
+	cfg->global.retransmit_max = 5;
+	cfg->global.receive_window = 16;
+	cfg->global.max_tunnels = 4096;
+	cfg->global.max_sessions = 65535;
+
+	strlcpy(cfg->lns.interface, "vpdn0", sizeof(cfg->lns.interface));
+	cfg->lns.mtu = 1400;
+	auth_set(&cfg->lns.auth, 3, auth_all);
+	cfg->lns.accept_proxy_auth = true;
+
+	strlcpy(cfg->lac.ac_name, "vpdn-lac", sizeof(cfg->lac.ac_name));
+	auth_set(&cfg->lac.auth, 2, auth_all + 1);	/* chap-md5, pap */
+	cfg->lac.tunnel_idle_timeout = 0;
+}
+
+static void *
+section_base(struct vpdn_config *cfg, const struct load_sec *ls)
+{
+	switch (ls->sec) {
+	case SCHEMA_SEC_GLOBAL:	return &cfg->global;
+	case SCHEMA_SEC_LNS:	return &cfg->lns;
+	case SCHEMA_SEC_LAC:	return &cfg->lac;
+	case SCHEMA_SEC_REALM:	return &cfg->realms[ls->idx];
+	case SCHEMA_SEC_CLIENT:	return &cfg->clients[ls->idx];
+	case SCHEMA_SEC_RADIUS:	return &cfg->radius;
+	case SCHEMA_SEC_COUNT:	break;
+	}
+	return NULL;
+}
+
+static const char *
+section_name(const struct vpdn_config *cfg, const struct load_sec *ls)
+{
+	if (ls->sec == SCHEMA_SEC_REALM)
+		return cfg->realms[ls->idx].name;
+	if (ls->sec == SCHEMA_SEC_CLIENT)
+		return cfg->clients[ls->idx].name;
+	return NULL;
+}
+
+static int
+keyline(const struct load_sec *ls, const char *key)
+{
+	const struct schema_key *k = schema_key_find(ls->sec, key);
+
+	return k == NULL ? 0 : ls->keyline[k - schema_keys];
+}
+
+/* A new [realm]/[client] entry, with its defaults. */
+static int
+add_named(struct loader *ld, enum schema_section sec, const char *name,
+    int line, unsigned *idx)
+{
+	struct vpdn_config *cfg = ld->cfg;
+
+	if (sec == SCHEMA_SEC_REALM) {
+		struct cfg_realm *r = reallocarray(cfg->realms,
+		    cfg->realm_count + 1, sizeof(*r));
+
+		if (r == NULL)
+			return -1;
+		cfg->realms = r;
+		r += cfg->realm_count;
+		memset(r, 0, sizeof(*r));
+		strlcpy(r->name, name, sizeof(r->name));
+		r->line = line;
+		*idx = cfg->realm_count++;
+	} else {
+		struct cfg_client *c = reallocarray(cfg->clients,
+		    cfg->client_count + 1, sizeof(*c));
+
+		if (c == NULL)
+			return -1;
+		cfg->clients = c;
+		c += cfg->client_count;
+		memset(c, 0, sizeof(*c));
+		strlcpy(c->name, name, sizeof(c->name));
+		auth_set(&c->auth, 3, auth_all);
+		c->redial = true;
+		c->line = line;
+		*idx = cfg->client_count++;
+	}
+	return 0;
+}
+
+static int
+on_header(struct loader *ld, const struct ini_event *ev, char *msg,
+    size_t msglen)
+{
+	enum schema_section	 sec;
+	struct load_sec		*ls;
+	unsigned		 idx = 0;
+
+	if (!schema_section_find(ev->section, &sec)) {
+		snprintf(msg, msglen, "unknown section [%s]", ev->section);
+		return -1;
+	}
+	if (schema_section_named(sec) && ev->name == NULL) {
+		snprintf(msg, msglen, "[%s] needs a name: [%s NAME]",
+		    ev->section, ev->section);
+		return -1;
+	}
+	if (!schema_section_named(sec) && ev->name != NULL) {
+		snprintf(msg, msglen, "[%s] takes no name", ev->section);
+		return -1;
+	}
+	if (ev->name != NULL && strlen(ev->name) >= CFG_MAX_STR) {
+		snprintf(msg, msglen, "[%s] name too long (max %d "
+		    "characters)", ev->section, CFG_MAX_STR - 1);
+		return -1;
+	}
+	for (unsigned i = 0; i < ld->nsecs; i++) {
+		const struct load_sec *o = &ld->secs[i];
+		const char *oname = section_name(ld->cfg, o);
+
+		if (o->sec != sec)
+			continue;
+		if (ev->name == NULL) {
+			snprintf(msg, msglen, "duplicate section [%s] (first "
+			    "at line %d)", ev->section, o->line);
+			return -1;
+		}
+		/* Realms are domain names, hence case-insensitive. */
+		if (sec == SCHEMA_SEC_REALM ? strcasecmp(oname, ev->name) == 0 :
+		    strcmp(oname, ev->name) == 0) {
+			snprintf(msg, msglen, "duplicate section [%s %s] "
+			    "(first at line %d)", ev->section, ev->name,
+			    o->line);
+			return -1;
+		}
+	}
+	if (ev->name != NULL &&
+	    add_named(ld, sec, ev->name, ev->line, &idx) < 0) {
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	ls = reallocarray(ld->secs, ld->nsecs + 1, sizeof(*ls));
+	if (ls == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	ld->secs = ls;
+	ls += ld->nsecs;
+	memset(ls, 0, sizeof(*ls));
+	ls->sec = sec;
+	ls->idx = idx;
+	ls->line = ev->line;
+	ld->cur = (int)ld->nsecs++;
+
+	switch (sec) {
+	case SCHEMA_SEC_LNS:	ld->cfg->lns.enabled = true; break;
+	case SCHEMA_SEC_LAC:	ld->cfg->lac.enabled = true; break;
+	case SCHEMA_SEC_RADIUS:	ld->cfg->radius.enabled = true; break;
+	case SCHEMA_SEC_GLOBAL:
+	case SCHEMA_SEC_REALM:
+	case SCHEMA_SEC_CLIENT:
+	case SCHEMA_SEC_COUNT:
+		break;
+	}
+	return 0;
+}
+
+static int
+on_event(void *arg, const struct ini_event *ev, char *msg, size_t msglen)
+{
+	struct loader		*ld = arg;
+	struct load_sec		*ls;
+	const struct schema_key	*k;
+	size_t			 ki;
+
+	if (ev->section != NULL)
+		return on_header(ld, ev, msg, msglen);
+	if (ld->cur < 0) {
+		snprintf(msg, msglen, "key \"%s\" outside any section",
+		    ev->key);
+		return -1;
+	}
+	ls = &ld->secs[ld->cur];
+	k = schema_key_find(ls->sec, ev->key);
+	if (k == NULL) {
+		snprintf(msg, msglen, "unknown key \"%s\" in [%s]", ev->key,
+		    schema_section_str(ls->sec));
+		return -1;
+	}
+	ki = (size_t)(k - schema_keys);
+	if (ls->keyline[ki] != 0) {
+		snprintf(msg, msglen, "duplicate key \"%s\" (first at line "
+		    "%d)", ev->key, ls->keyline[ki]);
+		return -1;
+	}
+	if (schema_key_apply(k, ev->value, section_base(ld->cfg, ls), msg,
+	    msglen) < 0)
+		return -1;
+	ls->keyline[ki] = ev->line;
+	return 0;
+}
+
+static bool
+in_pool(const struct cfg_lns *l, uint32_t a)
+{
+	for (unsigned i = 0; i < l->pool_count; i++)
+		if (a >= l->pool[i].first && a <= l->pool[i].last)
+			return true;
+	return false;
+}
+
+/*
+ * A TUN device name may serve one purpose only; returns the line of the
+ * earlier user or 0.
+ */
+static int
+check_interfaces(struct loader *ld, char *errbuf, size_t errlen)
+{
+	struct vpdn_config *cfg = ld->cfg;
+
+	for (unsigned i = 0; i < ld->nsecs; i++) {
+		const struct load_sec *ls = &ld->secs[i];
+		struct cfg_client *c;
+		int line;
+
+		if (ls->sec != SCHEMA_SEC_CLIENT)
+			continue;
+		c = &cfg->clients[ls->idx];
+		line = keyline(ls, "interface");
+		if (line == 0)
+			line = ls->line;
+		if (cfg->lns.enabled &&
+		    strcmp(c->interface, cfg->lns.interface) == 0)
+			return ini_error(errbuf, errlen, ld->file, line,
+			    "interface \"%s\" is already used by [lns]",
+			    c->interface);
+		for (unsigned j = 0; j < ls->idx; j++)
+			if (strcmp(cfg->clients[j].interface,
+			    c->interface) == 0)
+				return ini_error(errbuf, errlen, ld->file,
+				    line, "interface \"%s\" is already used "
+				    "by [client %s]", c->interface,
+				    cfg->clients[j].name);
+	}
+	return 0;
+}
+
+static int
+check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
+    size_t errlen)
+{
+	struct vpdn_config	*cfg = ld->cfg;
+	const char		*f = ld->file;
+	int			 l1, l2;
+
+	switch (ls->sec) {
+	case SCHEMA_SEC_GLOBAL:
+		break;
+	case SCHEMA_SEC_LNS:
+		/* RFC 2661 §4.3: hiding needs the shared secret. */
+		if (cfg->lns.hide_avps && cfg->lns.tunnel_secret.len == 0)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "hide-avps"),
+			    "hide-avps = yes needs tunnel-secret");
+		if (cfg->lns.radius && !cfg->radius.enabled)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "radius"),
+			    "radius = yes needs a [radius] section");
+		if (cfg->lns.local_address != 0 &&
+		    in_pool(&cfg->lns, cfg->lns.local_address))
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "local-address"),
+			    "local-address lies inside the pool");
+		break;
+	case SCHEMA_SEC_LAC:
+		if (cfg->lac.pppoe_interface[0] == '\0')
+			return ini_error(errbuf, errlen, f, ls->line,
+			    "[lac] needs pppoe-interface");
+		break;
+	case SCHEMA_SEC_REALM: {
+		const struct cfg_realm *r = &cfg->realms[ls->idx];
+
+		if (r->lns_count == 0)
+			return ini_error(errbuf, errlen, f, ls->line,
+			    "[realm %s] needs lns", r->name);
+		break;
+	}
+	case SCHEMA_SEC_CLIENT: {
+		struct cfg_client *c = &cfg->clients[ls->idx];
+
+		l1 = keyline(ls, "lns");
+		l2 = keyline(ls, "pppoe-interface");
+		if (l1 == 0 && l2 == 0)
+			return ini_error(errbuf, errlen, f, ls->line,
+			    "[client %s] needs lns or pppoe-interface",
+			    c->name);
+		if (l1 != 0 && l2 != 0)
+			return ini_error(errbuf, errlen, f, l1 > l2 ? l1 : l2,
+			    "lns and pppoe-interface exclude each other");
+		if (c->user[0] == '\0')
+			return ini_error(errbuf, errlen, f, ls->line,
+			    "[client %s] needs user", c->name);
+		if (c->password[0] == '\0')
+			return ini_error(errbuf, errlen, f, ls->line,
+			    "[client %s] needs password", c->name);
+		if (c->hide_avps && c->tunnel_secret.len == 0)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "hide-avps"),
+			    "hide-avps = yes needs tunnel-secret");
+		if (c->interface[0] == '\0') {
+			/* Default TUN name "vpdn-NAME" when it fits. */
+			if (snprintf(c->interface, sizeof(c->interface),
+			    "vpdn-%s", c->name) >= 16 ||
+			    strpbrk(c->name, "/:") != NULL)
+				return ini_error(errbuf, errlen, f, ls->line,
+				    "[client %s] needs interface (\"vpdn-%s\" "
+				    "is not a valid interface name)", c->name,
+				    c->name);
+		}
+		break;
+	}
+	case SCHEMA_SEC_RADIUS:
+		if (cfg->radius.server_count == 0)
+			return ini_error(errbuf, errlen, f, ls->line,
+			    "[radius] needs server");
+		if (cfg->radius.secret.len == 0)
+			return ini_error(errbuf, errlen, f, ls->line,
+			    "[radius] needs secret");
+		if (cfg->radius.nas_identifier[0] == '\0')
+			strlcpy(cfg->radius.nas_identifier,
+			    cfg->global.hostname,
+			    sizeof(cfg->radius.nas_identifier));
+		break;
+	case SCHEMA_SEC_COUNT:
+		break;
+	}
+	return 0;
+}
+
+static int
+read_file(const char *path, char **buf, size_t *len, char *errbuf,
+    size_t errlen)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 got = 0;
+	int		 fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CONFIG_MAX_FILE) {
+		snprintf(errbuf, errlen, "%s: not a regular file of at most "
+		    "%d bytes", path, CONFIG_MAX_FILE);
+		close(fd);
+		return -1;
+	}
+	*buf = malloc((size_t)st.st_size + 1);
+	if (*buf == NULL) {
+		snprintf(errbuf, errlen, "%s: out of memory", path);
+		close(fd);
+		return -1;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, *buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+struct vpdn_config *
+config_load(const char *path, char *errbuf, size_t errlen)
+{
+	struct loader		 ld = { .file = path, .cur = -1 };
+	struct vpdn_config	*cfg;
+	char			*buf = NULL;
+	size_t			 len = 0;
+	int			 r, lastline;
+
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	if (read_file(path, &buf, &len, errbuf, errlen) < 0)
+		return NULL;
+	cfg = calloc(1, sizeof(*cfg));
+	if (cfg == NULL) {
+		snprintf(errbuf, errlen, "%s: out of memory", path);
+		free(buf);
+		return NULL;
+	}
+	if (strlcpy(cfg->path, path, sizeof(cfg->path)) >= sizeof(cfg->path)) {
+		snprintf(errbuf, errlen, "%s: path too long", path);
+		r = -1;
+		goto out;
+	}
+	config_defaults(cfg);
+	ld.cfg = cfg;
+	r = ini_parse(path, buf, len, on_event, &ld, errbuf, errlen,
+	    &lastline);
+	for (unsigned i = 0; r == 0 && i < ld.nsecs; i++)
+		r = check_section(&ld, &ld.secs[i], errbuf, errlen);
+	if (r == 0)
+		r = check_interfaces(&ld, errbuf, errlen);
+	if (r == 0 && !cfg->lns.enabled && !cfg->lac.enabled &&
+	    cfg->client_count == 0)
+		r = ini_error(errbuf, errlen, path, lastline > 0 ? lastline : 1,
+		    "nothing to do: no [lns], [lac] or [client] section");
+out:
+	explicit_bzero(buf, len);
+	free(buf);
+	free(ld.secs);
+	if (r < 0) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+void
+config_free(struct vpdn_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	/* Secrets and passwords live in these structs: wipe, then free. */
+	if (cfg->realms != NULL)
+		explicit_bzero(cfg->realms,
+		    cfg->realm_count * sizeof(*cfg->realms));
+	if (cfg->clients != NULL)
+		explicit_bzero(cfg->clients,
+		    cfg->client_count * sizeof(*cfg->clients));
+	free(cfg->realms);
+	free(cfg->clients);
+	explicit_bzero(cfg, sizeof(*cfg));
+	free(cfg);
+}

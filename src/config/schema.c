@@ -1,0 +1,718 @@
+/*
+ * schema.c — the key table of the configuration and one parser per type.
+ *
+ * config.c walks ini events, looks each key up here and calls
+ * schema_key_apply(); everything about a key (its type, its bounds, its
+ * field) is in its row below.  Parsers write "KEY: problem" messages; the
+ * value is quoted back to help the user, except for strings and secrets,
+ * which may be passwords.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <bsd/string.h>
+
+#include "config/schema.h"
+
+#define DEFAULT_L2TP_PORT	1701	/* RFC 2661 §8.1 */
+#define MAX_SUN_PATH		107	/* sizeof(sun_path) - 1 */
+
+#define ROW(sec, name, type, st, field, mn, mx)				\
+	{ SCHEMA_SEC_##sec, name, SCHEMA_T_##type,			\
+	  offsetof(struct st, field), 0, mn, mx }
+#define LIST(sec, name, type, st, field, count, mx, port)		\
+	{ SCHEMA_SEC_##sec, name, SCHEMA_T_##type,			\
+	  offsetof(struct st, field), offsetof(struct st, count), port, mx }
+
+const struct schema_key schema_keys[] = {
+	ROW(GLOBAL, "listen", SOCKADDR, cfg_global, listen,
+	    DEFAULT_L2TP_PORT, 0),
+	ROW(GLOBAL, "hostname", STRING, cfg_global, hostname,
+	    1, CFG_MAX_STR - 1),
+	ROW(GLOBAL, "control-socket", STRING, cfg_global, control_socket,
+	    1, MAX_SUN_PATH),
+	ROW(GLOBAL, "log-level", LOG_LEVEL, cfg_global, log_level, 0, 0),
+	ROW(GLOBAL, "hello-interval", UINT, cfg_global, hello_interval,
+	    0, 3600),
+	ROW(GLOBAL, "retransmit-max", UINT, cfg_global, retransmit_max,
+	    1, 50),
+	/* RWS is 16 bits (RFC 2661 §4.4.3); more than half the sequence
+	 * space would make Ns comparisons ambiguous (§5.8). */
+	ROW(GLOBAL, "receive-window", UINT, cfg_global, receive_window,
+	    1, 32767),
+	/* Tunnel and Session IDs are 16 bits and 0 is reserved (§3.1). */
+	ROW(GLOBAL, "max-tunnels", UINT, cfg_global, max_tunnels, 1, 65535),
+	ROW(GLOBAL, "max-sessions", UINT, cfg_global, max_sessions,
+	    1, 1048576),
+
+	ROW(LNS, "tunnel-secret", SECRET, cfg_lns, tunnel_secret, 0, 0),
+	ROW(LNS, "hide-avps", BOOL, cfg_lns, hide_avps, 0, 0),
+	ROW(LNS, "local-address", IPV4, cfg_lns, local_address, 0, 0),
+	LIST(LNS, "pool", RANGE_LIST, cfg_lns, pool, pool_count,
+	    CFG_MAX_LIST, 0),
+	/* RFC 1877: a primary and a secondary server. */
+	LIST(LNS, "dns", IPV4_LIST, cfg_lns, dns, dns_count, 2, 0),
+	ROW(LNS, "auth", AUTH_LIST, cfg_lns, auth, 0, 0),
+	ROW(LNS, "users", STRING, cfg_lns, users, 1, CFG_MAX_STR - 1),
+	ROW(LNS, "radius", BOOL, cfg_lns, radius, 0, 0),
+	ROW(LNS, "accept-proxy-auth", BOOL, cfg_lns, accept_proxy_auth,
+	    0, 0),
+	ROW(LNS, "interface", IFNAME, cfg_lns, interface, 0, 0),
+	ROW(LNS, "mtu", UINT, cfg_lns, mtu, 576, 9000),
+
+	ROW(LAC, "pppoe-interface", IFNAME, cfg_lac, pppoe_interface, 0, 0),
+	ROW(LAC, "ac-name", STRING, cfg_lac, ac_name, 1, CFG_MAX_STR - 1),
+	ROW(LAC, "service-name", STRING, cfg_lac, service_name,
+	    1, CFG_MAX_STR - 1),
+	ROW(LAC, "auth", AUTH_LIST, cfg_lac, auth, 0, 0),
+	ROW(LAC, "tunnel-idle-timeout", UINT, cfg_lac, tunnel_idle_timeout,
+	    0, 86400),
+
+	LIST(REALM, "lns", HOSTPORT_LIST, cfg_realm, lns, lns_count,
+	    CFG_MAX_LIST, DEFAULT_L2TP_PORT),
+	ROW(REALM, "tunnel-secret", SECRET, cfg_realm, tunnel_secret, 0, 0),
+	ROW(REALM, "users", STRING, cfg_realm, users, 1, CFG_MAX_STR - 1),
+	ROW(REALM, "strip-realm", BOOL, cfg_realm, strip_realm, 0, 0),
+
+	ROW(CLIENT, "lns", HOSTPORT, cfg_client, lns, DEFAULT_L2TP_PORT, 0),
+	ROW(CLIENT, "pppoe-interface", IFNAME, cfg_client, pppoe_interface,
+	    0, 0),
+	ROW(CLIENT, "user", STRING, cfg_client, user, 1, CFG_MAX_STR - 1),
+	ROW(CLIENT, "password", STRING, cfg_client, password,
+	    1, CFG_MAX_STR - 1),
+	ROW(CLIENT, "auth", AUTH_LIST, cfg_client, auth, 0, 0),
+	ROW(CLIENT, "interface", IFNAME, cfg_client, interface, 0, 0),
+	LIST(CLIENT, "routes", ROUTE_LIST, cfg_client, routes, route_count,
+	    CFG_MAX_LIST, 0),
+	ROW(CLIENT, "default-route", BOOL, cfg_client, default_route, 0, 0),
+	ROW(CLIENT, "redial", BOOL, cfg_client, redial, 0, 0),
+	ROW(CLIENT, "tunnel-secret", SECRET, cfg_client, tunnel_secret, 0, 0),
+	ROW(CLIENT, "hide-avps", BOOL, cfg_client, hide_avps, 0, 0),
+
+	/* RFC 2865 §3 / RFC 2866 §3: ports 1812 and 1813. */
+	LIST(RADIUS, "server", SOCKADDR_LIST, cfg_radius, server,
+	    server_count, CFG_MAX_LIST, 1812),
+	LIST(RADIUS, "accounting-server", SOCKADDR_LIST, cfg_radius,
+	    accounting_server, accounting_server_count, CFG_MAX_LIST, 1813),
+	ROW(RADIUS, "secret", SECRET, cfg_radius, secret, 0, 0),
+	ROW(RADIUS, "nas-identifier", STRING, cfg_radius, nas_identifier,
+	    1, CFG_MAX_STR - 1),
+	ROW(RADIUS, "interim-interval", UINT, cfg_radius, interim_interval,
+	    0, 86400),
+};
+const size_t schema_nkeys = sizeof(schema_keys) / sizeof(schema_keys[0]);
+
+_Static_assert(sizeof(schema_keys) / sizeof(schema_keys[0]) <=
+    SCHEMA_MAX_KEYS, "raise SCHEMA_MAX_KEYS");
+
+static const struct {
+	const char	*word;
+	bool		 named;
+} sections[SCHEMA_SEC_COUNT] = {
+	[SCHEMA_SEC_GLOBAL] = { "global", false },
+	[SCHEMA_SEC_LNS] = { "lns", false },
+	[SCHEMA_SEC_LAC] = { "lac", false },
+	[SCHEMA_SEC_REALM] = { "realm", true },
+	[SCHEMA_SEC_CLIENT] = { "client", true },
+	[SCHEMA_SEC_RADIUS] = { "radius", false },
+};
+
+const char *
+schema_section_str(enum schema_section s)
+{
+	if ((unsigned)s >= SCHEMA_SEC_COUNT)
+		return "?";
+	return sections[s].word;
+}
+
+const char *
+schema_type_str(enum schema_type t)
+{
+	switch (t) {
+	case SCHEMA_T_BOOL:		return "bool";
+	case SCHEMA_T_UINT:		return "uint";
+	case SCHEMA_T_STRING:		return "string";
+	case SCHEMA_T_IFNAME:		return "ifname";
+	case SCHEMA_T_SECRET:		return "secret";
+	case SCHEMA_T_SOCKADDR:		return "sockaddr";
+	case SCHEMA_T_SOCKADDR_LIST:	return "sockaddr list";
+	case SCHEMA_T_HOSTPORT:		return "hostport";
+	case SCHEMA_T_HOSTPORT_LIST:	return "hostport list";
+	case SCHEMA_T_IPV4:		return "ipv4";
+	case SCHEMA_T_IPV4_LIST:	return "ipv4 list";
+	case SCHEMA_T_RANGE_LIST:	return "ipv4 range list";
+	case SCHEMA_T_AUTH_LIST:	return "auth list";
+	case SCHEMA_T_ROUTE_LIST:	return "route list";
+	case SCHEMA_T_LOG_LEVEL:	return "log level";
+	}
+	return "?";
+}
+
+bool
+schema_section_find(const char *word, enum schema_section *out)
+{
+	for (unsigned i = 0; i < SCHEMA_SEC_COUNT; i++) {
+		if (strcmp(word, sections[i].word) == 0) {
+			*out = (enum schema_section)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
+schema_section_named(enum schema_section s)
+{
+	return (unsigned)s < SCHEMA_SEC_COUNT && sections[s].named;
+}
+
+const struct schema_key *
+schema_key_find(enum schema_section s, const char *key)
+{
+	for (size_t i = 0; i < schema_nkeys; i++)
+		if (schema_keys[i].section == s &&
+		    strcmp(schema_keys[i].key, key) == 0)
+			return &schema_keys[i];
+	return NULL;
+}
+
+/* ---- scalar parsers: 0 or -1, no message (the caller knows the key) ---- */
+
+static int
+parse_bool(const char *s, bool *out)
+{
+	static const char *yes[] = { "yes", "true", "on", "1" };
+	static const char *no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Decimal digits only: strtoul() alone would take "-1", " 7" and "0x10".
+ * Returns -1 on syntax errors, -2 when the number does not fit.
+ */
+static int
+parse_ulong(const char *s, unsigned long *out)
+{
+	char	*end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (*end != '\0')
+		return -1;
+	if (errno == ERANGE)
+		return -2;
+	return 0;
+}
+
+static int
+parse_port(const char *s, uint16_t *out)
+{
+	unsigned long	v;
+
+	if (parse_ulong(s, &v) < 0 || v == 0 || v > 65535)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int
+schema_parse_ipv4(const char *s, uint32_t *out)
+{
+	struct in_addr	a;
+	uint32_t	h;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -1;
+	h = ntohl(a.s_addr);
+	/* 0 means "unset" in config.h; neither is a host address. */
+	if (h == 0 || h == 0xffffffffu)
+		return -1;
+	*out = h;
+	return 0;
+}
+
+/*
+ * Splits "host", "host:port", "[v6]", "[v6]:port" or a bare IPv6 address
+ * (two colons or more, no port) into buf (the host, brackets removed) and
+ * *port.  Returns 1 when the host was bracketed, 0 otherwise, -1 on syntax
+ * errors, -2 on a bad port.
+ */
+static int
+split_hostport(const char *s, char *buf, size_t buflen, uint16_t *port)
+{
+	const char	*colon, *close;
+	size_t		 n;
+
+	if (*s == '[') {
+		close = strchr(s, ']');
+		if (close == NULL)
+			return -1;
+		n = (size_t)(close - s - 1);
+		if (n == 0 || n >= buflen)
+			return -1;
+		memcpy(buf, s + 1, n);
+		buf[n] = '\0';
+		if (close[1] == '\0')
+			return 1;
+		if (close[1] != ':')
+			return -1;
+		return parse_port(close + 2, port) < 0 ? -2 : 1;
+	}
+	colon = strchr(s, ':');
+	if (colon != NULL && strchr(colon + 1, ':') != NULL)
+		colon = NULL;	/* bare IPv6, no port */
+	n = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	if (n == 0 || n >= buflen)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (colon != NULL && parse_port(colon + 1, port) < 0)
+		return -2;
+	return 0;
+}
+
+static int
+parse_sockaddr(const char *s, uint16_t defport, struct cfg_sockaddr *out)
+{
+	char		 host[INET6_ADDRSTRLEN + 1];
+	uint16_t	 port = defport;
+	int		 r;
+
+	r = split_hostport(s, host, sizeof(host), &port);
+	if (r < 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	if (r == 0 && strchr(host, ':') == NULL) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&out->ss;
+
+		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+			return -1;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		out->len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&out->ss;
+
+		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+			return -1;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		out->len = sizeof(*sin6);
+	}
+	return 0;
+}
+
+/* RFC 1123 §2.1 host name: labels of letters, digits and '-'. */
+static bool
+valid_hostname(const char *h)
+{
+	size_t	label = 0, len = strlen(h);
+	bool	alldigits = true;
+
+	if (len == 0 || len > 253)
+		return false;
+	for (const char *p = h; ; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0 || label > 63 || p[-1] == '-')
+				return false;
+			if (*p == '\0')
+				break;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)*p) && *p != '-')
+			return false;
+		if (*p == '-' && label == 0)
+			return false;
+		if (!isdigit((unsigned char)*p))
+			alldigits = false;
+		label++;
+	}
+	/* "10.1.2" is a mistyped address, not a name. */
+	return !alldigits;
+}
+
+static int
+parse_hostport(const char *s, uint16_t defport, struct cfg_hostport *out)
+{
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+	uint16_t	 port = defport;
+	int		 r;
+
+	r = split_hostport(s, out->host, sizeof(out->host), &port);
+	if (r < 0)
+		return r;
+	if (r == 1 || strchr(out->host, ':') != NULL) {
+		if (inet_pton(AF_INET6, out->host, &a6) != 1)
+			return -1;
+	} else if (inet_pton(AF_INET, out->host, &a4) != 1 &&
+	    !valid_hostname(out->host))
+		return -1;
+	out->port = port;
+	return 0;
+}
+
+/* "a-b" or a single "a". */
+static int
+parse_range(const char *s, struct cfg_ip4_range *r)
+{
+	char		 buf[64];
+	const char	*dash;
+	char		*a, *b;
+	size_t		 n;
+
+	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
+		return -1;
+	dash = strchr(buf, '-');
+	if (dash == NULL)
+		return schema_parse_ipv4(buf, &r->first) < 0 ? -1 :
+		    (r->last = r->first, 0);
+	n = (size_t)(dash - buf);
+	buf[n] = '\0';
+	a = buf;
+	b = buf + n + 1;
+	while (*a == ' ' || *a == '\t')
+		a++;
+	for (char *e = a + strlen(a); e > a && (e[-1] == ' ' ||
+	    e[-1] == '\t'); )
+		*--e = '\0';
+	while (*b == ' ' || *b == '\t')
+		b++;
+	if (schema_parse_ipv4(a, &r->first) < 0 ||
+	    schema_parse_ipv4(b, &r->last) < 0)
+		return -1;
+	return 0;
+}
+
+static const struct {
+	const char	*name;
+	enum cfg_auth	 method;
+} auth_names[] = {
+	{ "mschap-v2", CFG_AUTH_MSCHAPV2 },
+	{ "chap-md5", CFG_AUTH_CHAP_MD5 },
+	{ "pap", CFG_AUTH_PAP },
+};
+
+static int
+parse_route(const char *s, uint32_t *addr, uint8_t *plen)
+{
+	char		 buf[64];
+	char		*slash;
+	unsigned long	 l;
+
+	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
+		return -1;
+	slash = strchr(buf, '/');
+	if (slash == NULL)
+		return -1;
+	*slash = '\0';
+	if (parse_ulong(slash + 1, &l) < 0 || l > 32)
+		return -1;
+	/* 0.0.0.0/0 is what default-route is for, but allow it here too. */
+	if (strcmp(buf, "0.0.0.0") == 0)
+		*addr = 0;
+	else if (schema_parse_ipv4(buf, addr) < 0)
+		return -1;
+	*plen = (uint8_t)l;
+	return 0;
+}
+
+/* ---- list splitting ---- */
+
+/*
+ * Calls fn for each comma-separated, trimmed entry of s; rejects empty
+ * entries and more than max of them.
+ */
+static int
+for_each_entry(const struct schema_key *k, const char *s, unsigned long max,
+    int (*fn)(const struct schema_key *, const char *, unsigned, void *,
+    char *, size_t), void *base, char *msg, size_t msglen)
+{
+	char		 buf[1024];
+	char		*p, *next, *e;
+	unsigned	 n = 0;
+
+	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf)) {
+		snprintf(msg, msglen, "%s: value too long", k->key);
+		return -1;
+	}
+	for (p = buf; p != NULL; p = next) {
+		next = strchr(p, ',');
+		if (next != NULL)
+			*next++ = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (e = p + strlen(p); e > p && (e[-1] == ' ' ||
+		    e[-1] == '\t'); )
+			*--e = '\0';
+		if (*p == '\0') {
+			snprintf(msg, msglen, "%s: empty entry in list",
+			    k->key);
+			return -1;
+		}
+		if (n >= max) {
+			snprintf(msg, msglen, "%s: too many entries (max %lu)",
+			    k->key, max);
+			return -1;
+		}
+		if (fn(k, p, n, base, msg, msglen) < 0)
+			return -1;
+		n++;
+	}
+	if (k->type != SCHEMA_T_AUTH_LIST)
+		*(unsigned *)((char *)base + k->count_off) = n;
+	return 0;
+}
+
+static int
+entry_sockaddr(const struct schema_key *k, const char *s, unsigned i,
+    void *base, char *msg, size_t msglen)
+{
+	struct cfg_sockaddr *v = (struct cfg_sockaddr *)((char *)base + k->off);
+	int r = parse_sockaddr(s, (uint16_t)k->min, &v[i]);
+
+	if (r == -2)
+		snprintf(msg, msglen, "%s: invalid port in \"%s\"", k->key, s);
+	else if (r < 0)
+		snprintf(msg, msglen, "%s: invalid address \"%s\"", k->key, s);
+	return r < 0 ? -1 : 0;
+}
+
+static int
+entry_hostport(const struct schema_key *k, const char *s, unsigned i,
+    void *base, char *msg, size_t msglen)
+{
+	struct cfg_hostport *v = (struct cfg_hostport *)((char *)base + k->off);
+	int r = parse_hostport(s, (uint16_t)k->min, &v[i]);
+
+	if (r == -2)
+		snprintf(msg, msglen, "%s: invalid port in \"%s\"", k->key, s);
+	else if (r < 0)
+		snprintf(msg, msglen, "%s: invalid host \"%s\"", k->key, s);
+	return r < 0 ? -1 : 0;
+}
+
+static int
+entry_ipv4(const struct schema_key *k, const char *s, unsigned i,
+    void *base, char *msg, size_t msglen)
+{
+	uint32_t *v = (uint32_t *)((char *)base + k->off);
+
+	if (schema_parse_ipv4(s, &v[i]) < 0) {
+		snprintf(msg, msglen, "%s: invalid IPv4 address \"%s\"",
+		    k->key, s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+entry_range(const struct schema_key *k, const char *s, unsigned i,
+    void *base, char *msg, size_t msglen)
+{
+	struct cfg_ip4_range *v =
+	    (struct cfg_ip4_range *)((char *)base + k->off);
+
+	if (parse_range(s, &v[i]) < 0) {
+		snprintf(msg, msglen, "%s: invalid range \"%s\" "
+		    "(expected FIRST-LAST)", k->key, s);
+		return -1;
+	}
+	if (v[i].first > v[i].last) {
+		snprintf(msg, msglen, "%s: range \"%s\" has first > last",
+		    k->key, s);
+		return -1;
+	}
+	for (unsigned j = 0; j < i; j++) {
+		if (v[j].first <= v[i].last && v[i].first <= v[j].last) {
+			snprintf(msg, msglen, "%s: range \"%s\" overlaps "
+			    "an earlier one", k->key, s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+entry_auth(const struct schema_key *k, const char *s, unsigned i,
+    void *base, char *msg, size_t msglen)
+{
+	struct cfg_auth_list *v =
+	    (struct cfg_auth_list *)((char *)base + k->off);
+	size_t j;
+
+	for (j = 0; j < sizeof(auth_names) / sizeof(auth_names[0]); j++)
+		if (strcasecmp(s, auth_names[j].name) == 0)
+			break;
+	if (j == sizeof(auth_names) / sizeof(auth_names[0])) {
+		snprintf(msg, msglen, "%s: unknown method \"%s\" (expected "
+		    "mschap-v2, chap-md5 or pap)", k->key, s);
+		return -1;
+	}
+	for (unsigned m = 0; m < i; m++) {
+		if (v->methods[m] == auth_names[j].method) {
+			snprintf(msg, msglen, "%s: duplicate method \"%s\"",
+			    k->key, auth_names[j].name);
+			return -1;
+		}
+	}
+	v->methods[i] = auth_names[j].method;
+	v->count = i + 1;
+	return 0;
+}
+
+static int
+entry_route(const struct schema_key *k, const char *s, unsigned i,
+    void *base, char *msg, size_t msglen)
+{
+	struct cfg_client *c = base;
+	uint32_t mask;
+
+	/* The only route list is cfg_client.routes (an anonymous struct). */
+	if (parse_route(s, &c->routes[i].addr, &c->routes[i].plen) < 0) {
+		snprintf(msg, msglen, "%s: invalid route \"%s\" (expected "
+		    "ADDRESS/LENGTH)", k->key, s);
+		return -1;
+	}
+	mask = c->routes[i].plen == 0 ? 0 :
+	    0xffffffffu << (32 - c->routes[i].plen);
+	if ((c->routes[i].addr & ~mask) != 0) {
+		snprintf(msg, msglen, "%s: route \"%s\" has host bits set",
+		    k->key, s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+schema_key_apply(const struct schema_key *k, const char *value, void *base,
+    char *msg, size_t msglen)
+{
+	void		*field = (char *)base + k->off;
+	unsigned long	 v;
+	size_t		 len = strlen(value);
+	int		 r;
+
+	if (*value == '\0') {
+		snprintf(msg, msglen, "%s: missing value", k->key);
+		return -1;
+	}
+	switch (k->type) {
+	case SCHEMA_T_BOOL:
+		if (parse_bool(value, field) < 0) {
+			snprintf(msg, msglen, "%s: expected yes or no, "
+			    "got \"%s\"", k->key, value);
+			return -1;
+		}
+		return 0;
+	case SCHEMA_T_UINT:
+		r = parse_ulong(value, &v);
+		if (r == -1) {
+			snprintf(msg, msglen, "%s: \"%s\" is not a number",
+			    k->key, value);
+			return -1;
+		}
+		if (r == -2 || v < k->min || v > k->max) {
+			snprintf(msg, msglen, "%s: %s is out of range "
+			    "%lu..%lu", k->key, value, k->min, k->max);
+			return -1;
+		}
+		*(unsigned *)field = (unsigned)v;
+		return 0;
+	case SCHEMA_T_STRING:
+		if (len > k->max) {
+			snprintf(msg, msglen, "%s: too long (max %lu "
+			    "characters)", k->key, k->max);
+			return -1;
+		}
+		memcpy(field, value, len + 1);
+		return 0;
+	case SCHEMA_T_IFNAME:
+		/* The kernel's dev_valid_name(): no '/', ':' or blanks. */
+		if (len >= IFNAMSIZ) {
+			snprintf(msg, msglen, "%s: too long (max %d "
+			    "characters)", k->key, IFNAMSIZ - 1);
+			return -1;
+		}
+		if (strcmp(value, ".") == 0 || strcmp(value, "..") == 0 ||
+		    strpbrk(value, "/: \t") != NULL) {
+			snprintf(msg, msglen, "%s: invalid interface name "
+			    "\"%s\"", k->key, value);
+			return -1;
+		}
+		memcpy(field, value, len + 1);
+		return 0;
+	case SCHEMA_T_SECRET: {
+		struct cfg_secret *sec = field;
+
+		if (len > sizeof(sec->data)) {
+			snprintf(msg, msglen, "%s: too long (max %zu bytes)",
+			    k->key, sizeof(sec->data));
+			return -1;
+		}
+		memcpy(sec->data, value, len);
+		sec->len = len;
+		return 0;
+	}
+	case SCHEMA_T_SOCKADDR:
+		return entry_sockaddr(k, value, 0, base, msg, msglen);
+	case SCHEMA_T_HOSTPORT:
+		return entry_hostport(k, value, 0, base, msg, msglen);
+	case SCHEMA_T_IPV4:
+		return entry_ipv4(k, value, 0, base, msg, msglen);
+	case SCHEMA_T_LOG_LEVEL:
+		if (log_level_parse(value, field) < 0) {
+			snprintf(msg, msglen, "%s: unknown level \"%s\" "
+			    "(expected error, warn, info, debug or trace)",
+			    k->key, value);
+			return -1;
+		}
+		return 0;
+	case SCHEMA_T_SOCKADDR_LIST:
+		return for_each_entry(k, value, k->max, entry_sockaddr, base,
+		    msg, msglen);
+	case SCHEMA_T_HOSTPORT_LIST:
+		return for_each_entry(k, value, k->max, entry_hostport, base,
+		    msg, msglen);
+	case SCHEMA_T_IPV4_LIST:
+		return for_each_entry(k, value, k->max, entry_ipv4, base,
+		    msg, msglen);
+	case SCHEMA_T_RANGE_LIST:
+		return for_each_entry(k, value, k->max, entry_range, base,
+		    msg, msglen);
+	case SCHEMA_T_ROUTE_LIST:
+		return for_each_entry(k, value, k->max, entry_route, base,
+		    msg, msglen);
+	case SCHEMA_T_AUTH_LIST: {
+		struct cfg_auth_list *al = field;
+
+		al->count = 0;
+		return for_each_entry(k, value,
+		    sizeof(al->methods) / sizeof(al->methods[0]), entry_auth,
+		    base, msg, msglen);
+	}
+	}
+	snprintf(msg, msglen, "%s: internal error: no parser", k->key);
+	return -1;
+}
