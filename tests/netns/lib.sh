@@ -384,16 +384,19 @@ has_msg()
 # info of severity warning or error, and none is malformed.
 expert_clean()
 {
-	local f=$1 src=$2 bad
-	bad=$(tshark -n -r "$f" -Y "l2tp && ip.src == $src && (_ws.expert.severity >= 6291456 || _ws.malformed)" \
-	    -T fields -e frame.number -e _ws.expert.message 2>/dev/null)
-	if [ -n "$bad" ]; then
+	local f=$1 src=$2 flt rc
+	flt="l2tp && ip.src == $src && (_ws.expert.severity >= 6291456 || _ws.malformed)"
+	tmatch "$f" "$flt"
+	rc=$?
+	[ $rc -eq 2 ] && return 1
+	if [ $rc -eq 0 ]; then
 		log "expert warnings/errors in frames from $src:"
-		echo "$bad" | sed 's/^/#   /'
+		tshark -n -r "$f" -Y "$flt" -T fields -e frame.number \
+		    -e _ws.expert.message 2>/dev/null | sed 's/^/#   /'
 		return 1
 	fi
 	# The packets must be there at all, or the check proves nothing.
-	[ -n "$(tshark -n -r "$f" -Y "l2tp && ip.src == $src" -T fields -e frame.number 2>/dev/null)" ]
+	tmatch "$f" "l2tp && ip.src == $src"
 }
 
 # vpdnd_global NAME LISTEN HOSTNAME: the [global] section of a test vpdnd
@@ -433,4 +436,17 @@ vpdnd_sane()
 have_vpdnd()
 {
 	[ -n "${VPDND:-}" ] && [ -x "$VPDND" ] && [ -n "${VPDNCTL:-}" ] && [ -x "$VPDNCTL" ]
+}
+
+# tmatch FILE FILTER: 0 if some frame of FILE matches the display FILTER,
+# 1 if none does, 2 if tshark failed (a bad filter must not pass a negative
+# check).
+tmatch()
+{
+	local out
+	out=$(tshark -n -r "$1" -Y "$2" -T fields -e frame.number 2>"$TMPD/tshark.err") || {
+		log "tshark -Y '$2' failed: $(grep -v 'Running as user' "$TMPD/tshark.err")"
+		return 2
+	}
+	[ -n "$out" ]
 }
