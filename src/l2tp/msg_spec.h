@@ -1,0 +1,25 @@
+/*
+ * msg_spec.h — per control message type, the AVPs RFC 2661 §6 says MUST be
+ * present (required) and MAY be present (allowed ⊇ required), and whether
+ * the message belongs to a session (§4.1 M-bit scope, §4.2).
+ */
+#ifndef VPDN_L2TP_MSG_SPEC_H
+#define VPDN_L2TP_MSG_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "l2tp/l2tp_proto.h"
+
+struct l2tp_msg_spec {
+	enum l2tp_msg_type	 type;
+	const char		*name;
+	uint64_t		 required;	/* L2TP_AVP_BIT()s */
+	uint64_t		 allowed;	/* includes required and RV */
+	bool			 session;	/* ICRQ..CDN, WEN, SLI */
+};
+
+/* The spec of a message type, or NULL for ZLB, reserved and unknown types. */
+const struct l2tp_msg_spec *l2tp_msg_spec_get(uint16_t type);
+
+#endif
