@@ -13,45 +13,6 @@ json_init(struct json *j, struct strbuf *out)
 	j->out = out;
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at s (RFC 3629 §4 table), or 0 if
- * the bytes there are not one.
- */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len, i;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		if (c == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (c == 0xed)
-			hi = 0x9f;	/* UTF-16 surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		if (c == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f;	/* > U+10FFFF */
-	} else
-		return 0;		/* continuation, C0/C1, F5..FF */
-	if (n < len)
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
 void
 json_escape(struct strbuf *out, const char *str, size_t n)
 {
@@ -101,7 +62,7 @@ json_escape(struct strbuf *out, const char *str, size_t n)
 			i++;
 			continue;
 		}
-		if ((k = utf8_seq_len(s + i, n - i)) == 0) {
+		if ((k = strbuf_utf8_len(str + i, n - i)) == 0) {
 			strbuf_puts(out, "\\ufffd");
 			i++;
 			continue;
@@ -113,7 +74,7 @@ json_escape(struct strbuf *out, const char *str, size_t n)
 
 			if (d < 0x20 || d == 0x7f || d == '"' || d == '\\')
 				break;
-			if ((k = utf8_seq_len(s + i + run, n - i - run)) == 0)
+			if ((k = strbuf_utf8_len(str + i + run, n - i - run)) == 0)
 				break;
 			run += k;
 		}

@@ -31,5 +31,9 @@ void	strbuf_printf(struct strbuf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* The contents, NUL-terminated; "" when empty. */
 const char *strbuf_str(const struct strbuf *b);
+/* Length of the well-formed UTF-8 sequence starting at s (RFC 3629 §4), or
+ * 0 if the bytes there are not one (overlong, surrogate, > U+10FFFF,
+ * truncated, stray continuation). */
+size_t	strbuf_utf8_len(const char *s, size_t n);
 
 #endif

@@ -72,7 +72,8 @@ table_row(struct table *t)
 void
 table_cell(struct table *t, const char *s)
 {
-	char *c, *p;
+	char *c;
+	size_t i, k, n, o;
 
 	if (t->err)
 		return;
@@ -84,9 +85,25 @@ table_cell(struct table *t, const char *s)
 		t->err = true;
 		return;
 	}
-	for (p = c; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	/* C0, DEL, C1 (U+0080..U+009F, which some terminals obey as CSI etc.)
+	 * and each ill-formed UTF-8 byte become one '?'.  In place: the
+	 * result is never longer. */
+	n = strlen(c);
+	for (i = 0, o = 0; i < n; i += k) {
+		unsigned char b = (unsigned char)c[i];
+
+		k = strbuf_utf8_len(c + i, n - i);
+		if (k == 0 || b < 0x20 || b == 0x7f ||
+		    (k == 2 && b == 0xc2 && (unsigned char)c[i + 1] < 0xa0)) {
+			c[o++] = '?';
+			if (k == 0)
+				k = 1;
+		} else {
+			memmove(c + o, c + i, k);
+			o += k;
+		}
+	}
+	c[o] = '\0';
 	t->cells[(t->nrows - 1) * t->ncols + t->cur_col++] = c;
 }
 

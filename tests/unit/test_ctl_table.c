@@ -128,7 +128,9 @@ test_control_chars_replaced(void **state)
 	table_init(&t, c1, 1);
 	table_row(&t);
 	table_cell(&t, "evil\x1b[2J\nhost\x7f");
-	render_expect(&t, "HOSTNAME\nevil?[2J?host?\n");
+	table_row(&t);
+	table_cell(&t, "c1\xc2\x9b" "31m bad\xff\xc3 ok\xc3\xa9");
+	render_expect(&t, "HOSTNAME\nevil?[2J?host?\nc1?31m bad?? ok\xc3\xa9\n");
 	table_free(&t);
 }
 

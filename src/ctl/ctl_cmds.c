@@ -1,0 +1,764 @@
+/*
+ * ctl_cmds.c — the control commands: one table row per command, each
+ * rendering either a table for people or one JSON document (INTERFACE.md,
+ * "JSON of show tunnels/sessions").  Keys may be added, never renamed.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "core/log.h"
+#include "ctl/ctl_cmds.h"
+#include "ctl/json.h"
+#include "ctl/table.h"
+#include "l2tp/l2tp.h"
+
+#define USAGE_PREFIX	"usage: "
+
+void
+ctl_reply_init(struct ctl_reply *r)
+{
+	strbuf_init(&r->body);
+	r->error[0] = '\0';
+}
+
+void
+ctl_reply_free(struct ctl_reply *r)
+{
+	strbuf_free(&r->body);
+}
+
+int
+ctl_reply_err(struct ctl_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->error, sizeof(r->error), fmt, ap);
+	va_end(ap);
+	if (r->error[0] == '\0')
+		strlcpy(r->error, "failed", sizeof(r->error));
+	return -1;
+}
+
+struct ctl_cmd {
+	const char	*verb;
+	const char	*object;	/* NULL: one-word command */
+	int		(*fn)(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
+			    int argc, char **argv, uint64_t now,
+			    struct ctl_reply *r);
+	const char	*usage;
+};
+
+static int
+usage_err(const struct ctl_cmd *cmd, struct ctl_reply *r)
+{
+	return ctl_reply_err(r, USAGE_PREFIX "%s", cmd->usage);
+}
+
+/* Accepts an empty argument list or exactly "--json". */
+static int
+parse_json_flag(const struct ctl_cmd *cmd, int argc, char **argv, bool *json,
+    struct ctl_reply *r)
+{
+	*json = false;
+	if (argc == 0)
+		return 0;
+	if (argc == 1 && strcmp(argv[0], "--json") == 0) {
+		*json = true;
+		return 0;
+	}
+	return usage_err(cmd, r);
+}
+
+/* A tunnel or session ID: decimal 1..65535 (0 is never assigned, §3.1). */
+static int
+parse_id(const char *s, uint16_t *id)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > UINT16_MAX)
+		return -1;
+	*id = (uint16_t)v;
+	return 0;
+}
+
+static uint64_t
+uptime_s(uint64_t now, uint64_t created_ms)
+{
+	return now > created_ms ? (now - created_ms) / 1000 : 0;
+}
+
+static int
+body_done(struct ctl_reply *r)
+{
+	if (r->body.err)
+		return ctl_reply_err(r, "reply too large or out of memory");
+	return 0;
+}
+
+/* ---- show tunnels ---- */
+
+struct tunnel_walk {
+	struct json	*j;
+	struct table	*t;
+	uint64_t	 now;
+};
+
+static void
+show_tunnel_one(struct l2tp_tunnel *tun, void *arg)
+{
+	struct tunnel_walk *w = arg;
+	struct l2tp_tunnel_info ti;
+	char peer[80];
+
+	l2tp_tunnel_get_info(tun, &ti);
+	l2tp_addr_str(&ti.peer, peer, sizeof(peer));
+	if (w->j != NULL) {
+		struct json *j = w->j;
+
+		json_obj_begin(j);
+		json_kv_u64(j, "local_id", ti.local_id);
+		json_kv_u64(j, "peer_id", ti.peer_id);
+		json_kv_str(j, "peer", peer);
+		json_kv_str(j, "peer_hostname", ti.peer_hostname);
+		json_kv_str(j, "role", l2tp_role_str(ti.role));
+		json_kv_str(j, "state", l2tp_tunnel_state_str(ti.state));
+		json_kv_u64(j, "sessions", ti.sessions);
+		json_kv_u64(j, "tx_ctrl", ti.tx_ctrl);
+		json_kv_u64(j, "rx_ctrl", ti.rx_ctrl);
+		json_kv_u64(j, "retransmits", ti.retransmits);
+		json_kv_u64(j, "uptime_s", uptime_s(w->now, ti.created_ms));
+		json_obj_end(j);
+	} else {
+		struct table *t = w->t;
+
+		table_row(t);
+		table_cell_u64(t, ti.local_id);
+		table_cell_u64(t, ti.peer_id);
+		table_cell(t, peer);
+		table_cell(t, ti.peer_hostname);
+		table_cell(t, l2tp_role_str(ti.role));
+		table_cell(t, l2tp_tunnel_state_str(ti.state));
+		table_cell_u64(t, ti.sessions);
+		table_cell_u64(t, ti.tx_ctrl);
+		table_cell_u64(t, ti.rx_ctrl);
+		table_cell_u64(t, ti.retransmits);
+		table_cell_u64(t, uptime_s(w->now, ti.created_ms));
+	}
+}
+
+static const struct table_col tunnel_cols[] = {
+	{ "ID", TABLE_RIGHT },
+	{ "PEER-ID", TABLE_RIGHT },
+	{ "PEER", TABLE_LEFT },
+	{ "HOSTNAME", TABLE_LEFT },
+	{ "ROLE", TABLE_LEFT },
+	{ "STATE", TABLE_LEFT },
+	{ "SESS", TABLE_RIGHT },
+	{ "TX-CTRL", TABLE_RIGHT },
+	{ "RX-CTRL", TABLE_RIGHT },
+	{ "RETX", TABLE_RIGHT },
+	{ "UPTIME", TABLE_RIGHT },
+};
+
+static int
+cmd_show_tunnels(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	struct tunnel_walk w = { .now = now };
+	struct json j;
+	struct table t;
+	bool json;
+
+	if (parse_json_flag(cmd, argc, argv, &json, r) < 0)
+		return -1;
+	if (json) {
+		json_init(&j, &r->body);
+		w.j = &j;
+		json_obj_begin(&j);
+		json_key(&j, "tunnels");
+		json_arr_begin(&j);
+		if (c->host != NULL)
+			l2tp_host_foreach_tunnel(c->host, show_tunnel_one, &w);
+		json_arr_end(&j);
+		json_obj_end(&j);
+		strbuf_putc(&r->body, '\n');
+		if (!json_finish(&j))
+			return ctl_reply_err(r, "cannot render JSON");
+		return body_done(r);
+	}
+	table_init(&t, tunnel_cols,
+	    sizeof(tunnel_cols) / sizeof(tunnel_cols[0]));
+	w.t = &t;
+	if (c->host != NULL)
+		l2tp_host_foreach_tunnel(c->host, show_tunnel_one, &w);
+	if (!table_render(&t, &r->body)) {
+		table_free(&t);
+		return ctl_reply_err(r, "cannot render table");
+	}
+	table_free(&t);
+	return body_done(r);
+}
+
+/* ---- show sessions ---- */
+
+struct session_walk {
+	const struct ctl_ctx	*c;
+	struct json		*j;
+	struct table		*t;
+	uint64_t		 now;
+	enum l2tp_role		 role;	/* of the tunnel being walked */
+	unsigned		 count;
+};
+
+static void
+session_extra(const struct ctl_ctx *c, struct l2tp_session *s,
+    struct ctl_session_extra *x)
+{
+	memset(x, 0, sizeof(*x));
+	strlcpy(x->ppp_phase, "dead", sizeof(x->ppp_phase));
+	if (c->hooks.describe_session != NULL) {
+		c->hooks.describe_session(c->hooks.arg, s, x);
+		/* A careless hook must not make us read past a field. */
+		x->user[sizeof(x->user) - 1] = '\0';
+		x->ppp_phase[sizeof(x->ppp_phase) - 1] = '\0';
+		x->address[sizeof(x->address) - 1] = '\0';
+		x->interface[sizeof(x->interface) - 1] = '\0';
+	}
+}
+
+static void
+show_session_one(struct l2tp_session *s, void *arg)
+{
+	struct session_walk *w = arg;
+	struct l2tp_session_info si;
+	struct ctl_session_extra x;
+
+	l2tp_session_get_info(s, &si);
+	session_extra(w->c, s, &x);
+	w->count++;
+	if (w->j != NULL) {
+		struct json *j = w->j;
+
+		json_obj_begin(j);
+		json_kv_u64(j, "tunnel_local_id", si.tunnel_local_id);
+		json_kv_u64(j, "local_id", si.local_id);
+		json_kv_u64(j, "peer_id", si.peer_id);
+		json_kv_str(j, "user", x.user);
+		json_kv_str(j, "role", l2tp_role_str(w->role));
+		json_kv_str(j, "state", l2tp_session_state_str(si.state));
+		json_kv_str(j, "ppp_phase", x.ppp_phase);
+		json_kv_str(j, "address", x.address);
+		json_kv_str(j, "interface", x.interface);
+		json_kv_u64(j, "rx_packets", si.rx_packets);
+		json_kv_u64(j, "tx_packets", si.tx_packets);
+		json_kv_u64(j, "rx_bytes", si.rx_bytes);
+		json_kv_u64(j, "tx_bytes", si.tx_bytes);
+		json_kv_u64(j, "uptime_s", uptime_s(w->now, si.created_ms));
+		json_obj_end(j);
+	} else {
+		struct table *t = w->t;
+
+		table_row(t);
+		table_cell_u64(t, si.tunnel_local_id);
+		table_cell_u64(t, si.local_id);
+		table_cell_u64(t, si.peer_id);
+		table_cell(t, x.user);
+		table_cell(t, l2tp_role_str(w->role));
+		table_cell(t, l2tp_session_state_str(si.state));
+		table_cell(t, x.ppp_phase);
+		table_cell(t, x.address);
+		table_cell(t, x.interface);
+		table_cell_u64(t, si.rx_packets);
+		table_cell_u64(t, si.tx_packets);
+		table_cell_u64(t, si.rx_bytes);
+		table_cell_u64(t, si.tx_bytes);
+		table_cell_u64(t, uptime_s(w->now, si.created_ms));
+	}
+}
+
+static void
+show_sessions_tunnel(struct l2tp_tunnel *tun, void *arg)
+{
+	struct session_walk *w = arg;
+	struct l2tp_tunnel_info ti;
+
+	l2tp_tunnel_get_info(tun, &ti);
+	w->role = ti.role;
+	l2tp_tunnel_foreach_session(tun, show_session_one, w);
+}
+
+static const struct table_col session_cols[] = {
+	{ "TUNNEL", TABLE_RIGHT },
+	{ "ID", TABLE_RIGHT },
+	{ "PEER-ID", TABLE_RIGHT },
+	{ "USER", TABLE_LEFT },
+	{ "ROLE", TABLE_LEFT },
+	{ "STATE", TABLE_LEFT },
+	{ "PPP", TABLE_LEFT },
+	{ "ADDRESS", TABLE_LEFT },
+	{ "INTERFACE", TABLE_LEFT },
+	{ "RX-PKTS", TABLE_RIGHT },
+	{ "TX-PKTS", TABLE_RIGHT },
+	{ "RX-BYTES", TABLE_RIGHT },
+	{ "TX-BYTES", TABLE_RIGHT },
+	{ "UPTIME", TABLE_RIGHT },
+};
+
+static int
+cmd_show_sessions(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
+    int argc, char **argv, uint64_t now, struct ctl_reply *r)
+{
+	struct session_walk w = { .c = c, .now = now };
+	struct json j;
+	struct table t;
+	bool json;
+
+	if (parse_json_flag(cmd, argc, argv, &json, r) < 0)
+		return -1;
+	if (json) {
+		json_init(&j, &r->body);
+		w.j = &j;
+		json_obj_begin(&j);
+		json_key(&j, "sessions");
+		json_arr_begin(&j);
+		if (c->host != NULL)
+			l2tp_host_foreach_tunnel(c->host, show_sessions_tunnel,
+			    &w);
+		json_arr_end(&j);
+		json_obj_end(&j);
+		strbuf_putc(&r->body, '\n');
+		if (!json_finish(&j))
+			return ctl_reply_err(r, "cannot render JSON");
+		return body_done(r);
+	}
+	table_init(&t, session_cols,
+	    sizeof(session_cols) / sizeof(session_cols[0]));
+	w.t = &t;
+	if (c->host != NULL)
+		l2tp_host_foreach_tunnel(c->host, show_sessions_tunnel, &w);
+	if (!table_render(&t, &r->body)) {
+		table_free(&t);
+		return ctl_reply_err(r, "cannot render table");
+	}
+	table_free(&t);
+	return body_done(r);
+}
+
+/* ---- show stats ---- */
+
+/* RFC 2661 §4.4.2 Result Code names, StopCCN and CDN (index = code). */
+static const char *const stopccn_names[8] = {
+	[0] = "reserved",
+	[L2TP_STOPCCN_GENERAL] = "general-request",
+	[L2TP_STOPCCN_ERROR] = "general-error",
+	[L2TP_STOPCCN_EXISTS] = "channel-exists",
+	[L2TP_STOPCCN_NOT_AUTHORIZED] = "not-authorized",
+	[L2TP_STOPCCN_BAD_VERSION] = "bad-protocol-version",
+	[L2TP_STOPCCN_SHUTDOWN] = "shutting-down",
+	[L2TP_STOPCCN_FSM_ERROR] = "fsm-error",
+};
+
+static const char *const cdn_names[12] = {
+	[0] = "reserved",
+	[L2TP_CDN_LOST_CARRIER] = "lost-carrier",
+	[L2TP_CDN_ERROR] = "general-error",
+	[L2TP_CDN_ADMIN] = "administrative",
+	[L2TP_CDN_NO_RESOURCES] = "no-resources-temporary",
+	[L2TP_CDN_NO_RESOURCES_PERM] = "no-resources-permanent",
+	[L2TP_CDN_INVALID_DEST] = "invalid-destination",
+	[L2TP_CDN_NO_CARRIER] = "no-carrier",
+	[L2TP_CDN_BUSY] = "busy",
+	[L2TP_CDN_NO_DIAL_TONE] = "no-dial-tone",
+	[L2TP_CDN_TIMEOUT] = "timeout",
+	[L2TP_CDN_BAD_FRAMING] = "no-framing",
+};
+
+struct count_walk {
+	unsigned	sessions;
+};
+
+static void
+count_session(struct l2tp_session *s, void *arg)
+{
+	struct count_walk *w = arg;
+
+	(void)s;
+	w->sessions++;
+}
+
+static void
+count_tunnel(struct l2tp_tunnel *t, void *arg)
+{
+	l2tp_tunnel_foreach_session(t, count_session, arg);
+}
+
+static void
+stats_json_results(struct json *j, const char *key, const char *const *names,
+    const uint64_t *sent, const uint64_t *rcvd, unsigned n)
+{
+	unsigned i;
+
+	json_key(j, key);
+	json_arr_begin(j);
+	for (i = 1; i < n; i++) {
+		json_obj_begin(j);
+		json_kv_u64(j, "result", i);
+		json_kv_str(j, "name", names[i]);
+		json_kv_u64(j, "sent", sent[i]);
+		json_kv_u64(j, "rcvd", rcvd[i]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void
+stats_table_results(struct strbuf *out, const char *title,
+    const char *const *names, const uint64_t *sent, const uint64_t *rcvd,
+    unsigned n, bool *ok)
+{
+	static const struct table_col cols[] = {
+		{ NULL, TABLE_RIGHT },
+		{ "NAME", TABLE_LEFT },
+		{ "SENT", TABLE_RIGHT },
+		{ "RCVD", TABLE_RIGHT },
+	};
+	struct table_col c[4];
+	struct table t;
+	unsigned i;
+
+	memcpy(c, cols, sizeof(c));
+	c[0].title = title;
+	table_init(&t, c, 4);
+	for (i = 1; i < n; i++) {
+		table_row(&t);
+		table_cell_u64(&t, i);
+		table_cell(&t, names[i]);
+		table_cell_u64(&t, sent[i]);
+		table_cell_u64(&t, rcvd[i]);
+	}
+	strbuf_putc(out, '\n');
+	if (!table_render(&t, out))
+		*ok = false;
+	table_free(&t);
+}
+
+static int
+cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	static const struct l2tp_host_stats zero;
+	static const struct table_col cols[] = {
+		{ "COUNTER", TABLE_LEFT },
+		{ "TUNNELS", TABLE_RIGHT },
+		{ "SESSIONS", TABLE_RIGHT },
+	};
+	static const struct table_col drop_cols[] = {
+		{ "DROP-REASON", TABLE_LEFT },
+		{ "PACKETS", TABLE_RIGHT },
+	};
+	const struct l2tp_host_stats *st = &zero;
+	struct count_walk cw = { 0 };
+	unsigned tunnels = 0, i;
+	struct json j;
+	struct table t;
+	bool json, ok = true;
+
+	(void)now;
+	if (parse_json_flag(cmd, argc, argv, &json, r) < 0)
+		return -1;
+	if (c->host != NULL) {
+		st = l2tp_host_stats(c->host);
+		tunnels = l2tp_host_tunnel_count(c->host);
+		l2tp_host_foreach_tunnel(c->host, count_tunnel, &cw);
+	}
+	if (json) {
+		json_init(&j, &r->body);
+		json_obj_begin(&j);
+		json_key(&j, "tunnels");
+		json_obj_begin(&j);
+		json_kv_u64(&j, "active", tunnels);
+		json_kv_u64(&j, "created", st->tunnels_created);
+		json_kv_u64(&j, "established", st->tunnels_established);
+		json_kv_u64(&j, "closed", st->tunnels_closed);
+		json_obj_end(&j);
+		json_key(&j, "sessions");
+		json_obj_begin(&j);
+		json_kv_u64(&j, "active", cw.sessions);
+		json_kv_u64(&j, "created", st->sessions_created);
+		json_kv_u64(&j, "established", st->sessions_established);
+		json_kv_u64(&j, "closed", st->sessions_closed);
+		json_obj_end(&j);
+		json_key(&j, "drops");
+		json_obj_begin(&j);
+		for (i = 0; i < L2TP_DROP__COUNT; i++)
+			json_kv_u64(&j, l2tp_drop_str((enum l2tp_drop)i),
+			    st->drops[i]);
+		json_obj_end(&j);
+		stats_json_results(&j, "stopccn", stopccn_names,
+		    st->stopccn_sent, st->stopccn_rcvd, 8);
+		stats_json_results(&j, "cdn", cdn_names, st->cdn_sent,
+		    st->cdn_rcvd, 12);
+		json_obj_end(&j);
+		strbuf_putc(&r->body, '\n');
+		if (!json_finish(&j))
+			return ctl_reply_err(r, "cannot render JSON");
+		return body_done(r);
+	}
+
+	table_init(&t, cols, 3);
+	table_row(&t);
+	table_cell(&t, "active");
+	table_cell_u64(&t, tunnels);
+	table_cell_u64(&t, cw.sessions);
+	table_row(&t);
+	table_cell(&t, "created");
+	table_cell_u64(&t, st->tunnels_created);
+	table_cell_u64(&t, st->sessions_created);
+	table_row(&t);
+	table_cell(&t, "established");
+	table_cell_u64(&t, st->tunnels_established);
+	table_cell_u64(&t, st->sessions_established);
+	table_row(&t);
+	table_cell(&t, "closed");
+	table_cell_u64(&t, st->tunnels_closed);
+	table_cell_u64(&t, st->sessions_closed);
+	ok = table_render(&t, &r->body);
+	table_free(&t);
+
+	table_init(&t, drop_cols, 2);
+	for (i = 0; i < L2TP_DROP__COUNT; i++) {
+		table_row(&t);
+		table_cell(&t, l2tp_drop_str((enum l2tp_drop)i));
+		table_cell_u64(&t, st->drops[i]);
+	}
+	strbuf_putc(&r->body, '\n');
+	if (!table_render(&t, &r->body))
+		ok = false;
+	table_free(&t);
+
+	stats_table_results(&r->body, "STOPCCN", stopccn_names,
+	    st->stopccn_sent, st->stopccn_rcvd, 8, &ok);
+	stats_table_results(&r->body, "CDN", cdn_names, st->cdn_sent,
+	    st->cdn_rcvd, 12, &ok);
+	if (!ok)
+		return ctl_reply_err(r, "cannot render table");
+	return body_done(r);
+}
+
+/* ---- disconnect ---- */
+
+static int
+cmd_disconnect_tunnel(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
+    int argc, char **argv, uint64_t now, struct ctl_reply *r)
+{
+	struct l2tp_tunnel *t;
+	uint16_t id;
+
+	if (argc != 1 || parse_id(argv[0], &id) < 0)
+		return usage_err(cmd, r);
+	if (c->host == NULL ||
+	    (t = l2tp_host_find_tunnel(c->host, id)) == NULL)
+		return ctl_reply_err(r, "no tunnel %u", id);
+	/* RFC 2661 §4.4.2: StopCCN Result Code 1, "General request to clear
+	 * control connection" — an operator's request, not an error. */
+	log_info("ctl: disconnecting tunnel %u", id);
+	l2tp_tunnel_close(t, L2TP_STOPCCN_GENERAL, L2TP_ERR_NONE,
+	    "administrative disconnect", now);
+	strbuf_printf(&r->body, "tunnel %u: StopCCN sent\n", id);
+	return body_done(r);
+}
+
+struct session_find {
+	uint16_t		 id;
+	struct l2tp_session	*found;
+	unsigned		 matches;
+};
+
+static void
+find_session_in_tunnel(struct l2tp_tunnel *t, void *arg)
+{
+	struct session_find *f = arg;
+	struct l2tp_session *s;
+
+	if ((s = l2tp_tunnel_find_session(t, f->id)) != NULL) {
+		f->found = s;
+		f->matches++;
+	}
+}
+
+static int
+cmd_disconnect_session(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
+    int argc, char **argv, uint64_t now, struct ctl_reply *r)
+{
+	struct session_find f = { 0 };
+
+	if (argc != 1 || parse_id(argv[0], &f.id) < 0)
+		return usage_err(cmd, r);
+	/* Session IDs are drawn from one host-wide pool, so a local ID names
+	 * one session; should it ever not, refuse rather than guess. */
+	if (c->host != NULL)
+		l2tp_host_foreach_tunnel(c->host, find_session_in_tunnel, &f);
+	if (f.matches == 0)
+		return ctl_reply_err(r, "no session %u", f.id);
+	if (f.matches > 1)
+		return ctl_reply_err(r, "session ID %u is ambiguous", f.id);
+	/* RFC 2661 §4.4.2: CDN Result Code 3, "Call disconnected for
+	 * administrative reasons". */
+	log_info("ctl: disconnecting session %u", f.id);
+	l2tp_session_close(f.found, L2TP_CDN_ADMIN, L2TP_ERR_NONE,
+	    "administrative disconnect", now);
+	strbuf_printf(&r->body, "session %u: CDN sent\n", f.id);
+	return body_done(r);
+}
+
+static int
+cmd_disconnect_user(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
+    int argc, char **argv, uint64_t now, struct ctl_reply *r)
+{
+	if (argc != 1)
+		return usage_err(cmd, r);
+	if (c->hooks.disconnect_user == NULL)
+		return ctl_reply_err(r,
+		    "not available: this daemon has no PPP users");
+	if (c->hooks.disconnect_user(c->hooks.arg, argv[0], now, r) < 0)
+		return -1;
+	return body_done(r);
+}
+
+/* ---- daemon hooks ---- */
+
+static int
+cmd_show_pool(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	bool json;
+
+	(void)now;
+	if (parse_json_flag(cmd, argc, argv, &json, r) < 0)
+		return -1;
+	if (c->hooks.show_pool == NULL)
+		return ctl_reply_err(r,
+		    "not available: no address pool (not an LNS)");
+	if (c->hooks.show_pool(c->hooks.arg, json, r) < 0)
+		return -1;
+	return body_done(r);
+}
+
+static int
+cmd_reload(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	(void)argv;
+	(void)now;
+	if (argc != 0)
+		return usage_err(cmd, r);
+	if (c->hooks.reload == NULL)
+		return ctl_reply_err(r,
+		    "not available: the daemon did not register reload");
+	log_info("ctl: reload requested");
+	if (c->hooks.reload(c->hooks.arg, r) < 0)
+		return -1;
+	return body_done(r);
+}
+
+static int
+cmd_log_level(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	enum log_level lvl;
+
+	(void)c;
+	(void)now;
+	if (argc != 1 || log_level_parse(argv[0], &lvl) < 0)
+		return usage_err(cmd, r);
+	log_set_level(lvl);
+	log_info("ctl: log level set to %s", log_level_str(lvl));
+	strbuf_printf(&r->body, "log level %s\n", log_level_str(lvl));
+	return body_done(r);
+}
+
+static int	cmd_help(const struct ctl_ctx *, const struct ctl_cmd *, int,
+		    char **, uint64_t, struct ctl_reply *);
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ "show", "tunnels", cmd_show_tunnels, "show tunnels [--json]" },
+	{ "show", "sessions", cmd_show_sessions, "show sessions [--json]" },
+	{ "show", "stats", cmd_show_stats, "show stats [--json]" },
+	{ "show", "pool", cmd_show_pool, "show pool [--json]" },
+	{ "disconnect", "tunnel", cmd_disconnect_tunnel,
+	    "disconnect tunnel ID" },
+	{ "disconnect", "session", cmd_disconnect_session,
+	    "disconnect session ID" },
+	{ "disconnect", "user", cmd_disconnect_user, "disconnect user NAME" },
+	{ "reload", NULL, cmd_reload, "reload" },
+	{ "log-level", NULL, cmd_log_level,
+	    "log-level error|warn|info|debug|trace" },
+	{ "help", NULL, cmd_help, "help" },
+};
+#define NCMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
+
+static int
+cmd_help(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	size_t i;
+
+	(void)c;
+	(void)argv;
+	(void)now;
+	if (argc != 0)
+		return usage_err(cmd, r);
+	strbuf_puts(&r->body, "commands:\n");
+	for (i = 0; i < NCMDS; i++)
+		strbuf_printf(&r->body, "  %s\n", ctl_cmds[i].usage);
+	return body_done(r);
+}
+
+int
+ctl_cmd_exec(const struct ctl_ctx *c, const char *line, uint64_t now,
+    struct ctl_reply *r)
+{
+	char buf[CTL_MAX_REQUEST + 1], *argv[CTL_MAX_WORDS], *p, *save;
+	int argc = 0, n;
+	size_t i, len;
+
+	len = strlen(line);
+	if (len > CTL_MAX_REQUEST)
+		return ctl_reply_err(r, "request too long");
+	memcpy(buf, line, len + 1);
+	for (p = strtok_r(buf, " \t\r\n", &save); p != NULL;
+	    p = strtok_r(NULL, " \t\r\n", &save)) {
+		if (argc == CTL_MAX_WORDS)
+			return ctl_reply_err(r, USAGE_PREFIX "too many words");
+		argv[argc++] = p;
+	}
+	if (argc == 0)
+		return ctl_reply_err(r, USAGE_PREFIX "empty command; try help");
+	for (i = 0; i < NCMDS; i++) {
+		const struct ctl_cmd *cmd = &ctl_cmds[i];
+
+		if (strcmp(argv[0], cmd->verb) != 0)
+			continue;
+		if (cmd->object == NULL)
+			n = 1;
+		else if (argc >= 2 && strcmp(argv[1], cmd->object) == 0)
+			n = 2;
+		else
+			continue;
+		return cmd->fn(c, cmd, argc - n, argv + n, now, r);
+	}
+	return ctl_reply_err(r, USAGE_PREFIX "unknown command \"%s%s%s\"; "
+	    "try help", argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+}

@@ -1,0 +1,72 @@
+/*
+ * ctl_cmds.h — the commands of the control socket, independent of the socket.
+ *
+ * ctl_cmd_exec() takes one request line ("show tunnels --json"), finds its
+ * row in the command table, runs it against the L2TP host and the daemon's
+ * hooks, and leaves the reply in a struct ctl_reply: either a body (OK) or an
+ * error message (ERR).  It does no I/O, so it is tested without a socket.
+ *
+ * Usage errors (unknown command, wrong arguments) are errors whose message
+ * starts with "usage: "; vpdnctl turns those into exit status 2.
+ */
+#ifndef VPDN_CTL_CTL_CMDS_H
+#define VPDN_CTL_CTL_CMDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ctl/strbuf.h"
+
+struct l2tp_host;
+struct l2tp_session;
+
+#define CTL_MAX_REQUEST	1024	/* bytes in a request line, without "\n" */
+#define CTL_MAX_WORDS	16
+
+/* What the roles know about a session and L2TP does not (PPP, TUN). */
+struct ctl_session_extra {
+	char	user[256];
+	char	ppp_phase[16];		/* dead|establish|authenticate|network|terminate */
+	char	address[64];
+	char	interface[32];
+};
+
+struct ctl_reply {
+	struct strbuf	body;
+	char		error[256];	/* non-empty: the reply is "ERR error" */
+};
+
+void	ctl_reply_init(struct ctl_reply *r);
+void	ctl_reply_free(struct ctl_reply *r);
+/* Sets the error message; returns -1 for `return ctl_reply_err(...)`. */
+int	ctl_reply_err(struct ctl_reply *r, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Commands that belong to the daemon and its roles.  Any hook may be NULL:
+ * the command then answers "ERR not available: <why>".  Hooks return 0 with
+ * the body in r->body, or -1 after ctl_reply_err().
+ */
+struct ctl_hooks {
+	void	*arg;
+	/* Fills `out` (pre-set to the defaults: user "", ppp_phase "dead",
+	 * address "", interface ""). */
+	void	(*describe_session)(void *arg, struct l2tp_session *s,
+		    struct ctl_session_extra *out);
+	int	(*show_pool)(void *arg, bool json, struct ctl_reply *r);
+	int	(*disconnect_user)(void *arg, const char *name, uint64_t now,
+		    struct ctl_reply *r);
+	int	(*reload)(void *arg, struct ctl_reply *r);
+};
+
+/* The control context: owned by the daemon, read by every command. */
+struct ctl_ctx {
+	struct l2tp_host	*host;		/* NULL: no tunnels to show */
+	struct ctl_hooks	 hooks;
+};
+
+/* Runs one request line.  Returns 0 (OK) or -1 (r->error is set). */
+int	ctl_cmd_exec(const struct ctl_ctx *c, const char *line, uint64_t now,
+	    struct ctl_reply *r);
+
+#endif
