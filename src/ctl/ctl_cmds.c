@@ -563,6 +563,7 @@ static int
 cmd_disconnect_tunnel(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
     int argc, char **argv, uint64_t now, struct ctl_reply *r)
 {
+	struct l2tp_tunnel_info ti;
 	struct l2tp_tunnel *t;
 	uint16_t id;
 
@@ -571,6 +572,9 @@ cmd_disconnect_tunnel(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
 	if (c->host == NULL ||
 	    (t = l2tp_host_find_tunnel(c->host, id)) == NULL)
 		return ctl_reply_err(r, "no tunnel %u", id);
+	l2tp_tunnel_get_info(t, &ti);
+	if (ti.state == L2TP_TUNNEL_CLOSING)
+		return ctl_reply_err(r, "tunnel %u is already closing", id);
 	/* RFC 2661 §4.4.2: StopCCN Result Code 1, "General request to clear
 	 * control connection" — an operator's request, not an error. */
 	log_info("ctl: disconnecting tunnel %u", id);
@@ -603,6 +607,7 @@ cmd_disconnect_session(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
     int argc, char **argv, uint64_t now, struct ctl_reply *r)
 {
 	struct session_find f = { 0 };
+	struct l2tp_session_info si;
 
 	if (argc != 1 || parse_id(argv[0], &f.id) < 0)
 		return usage_err(cmd, r);
@@ -614,6 +619,9 @@ cmd_disconnect_session(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
 		return ctl_reply_err(r, "no session %u", f.id);
 	if (f.matches > 1)
 		return ctl_reply_err(r, "session ID %u is ambiguous", f.id);
+	l2tp_session_get_info(f.found, &si);
+	if (si.state == L2TP_SESSION_CLOSED)
+		return ctl_reply_err(r, "session %u is already closed", f.id);
 	/* RFC 2661 §4.4.2: CDN Result Code 3, "Call disconnected for
 	 * administrative reasons". */
 	log_info("ctl: disconnecting session %u", f.id);
