@@ -137,19 +137,25 @@ start_bg()
 	PID_LIST="$PID_LIST $BG_PID"
 }
 
+# alive PID: PID runs (an exited, not yet reaped child is a zombie, which
+# kill -0 still finds).
+alive()
+{
+	kill -0 "$1" 2>/dev/null &&
+	    [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
 # stop_pid PID [SIGNAL] [SECONDS]: signals PID (TERM by default), waits for
 # it to exit, KILLs it after SECONDS (5).  Returns the exit status.
 stop_pid()
 {
-	local pid=$1 sig=${2:-TERM} limit=${3:-5} i=0
-	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return $?; }
+	local pid=$1 sig=${2:-TERM} limit=${3:-5} i=0 rc
+	case " $PID_LIST " in
+	*" $pid "*) ;;
+	*) return 0 ;;	# not ours, or already reaped
+	esac
 	kill -s "$sig" "$pid" 2>/dev/null
-	while kill -0 "$pid" 2>/dev/null; do
-		# A zombie child counts as gone once reaped by wait below.
-		if [ -r "/proc/$pid/stat" ] &&
-		    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ]; then
-			break
-		fi
+	while alive "$pid"; do
 		i=$((i + 1))
 		if [ $i -ge $((limit * 10)) ]; then
 			kill -KILL "$pid" 2>/dev/null
@@ -158,6 +164,10 @@ stop_pid()
 		sleep 0.1
 	done
 	wait "$pid" 2>/dev/null
+	rc=$?
+	# Reaped: forget it, so cleanup never signals a recycled PID.
+	PID_LIST=$(echo " $PID_LIST " | sed "s/ $pid / /; s/^ *//; s/ *$//")
+	return $rc
 }
 
 # start_capture NS IFACE FILE: tshark on IFACE in NS, L2TP only; returns once
@@ -304,9 +314,24 @@ xl2tpd_ctl()
 start_vpdnd()
 {
 	local n=$1 name=$2 conf=$3
+	local i
+	if ! "$VPDND" -C -c "$conf" >"$TMPD/$name.check" 2>&1; then
+		log "vpdnd -C rejects $conf:"
+		sed 's/^/#   /' "$TMPD/$name.check"
+	fi
 	start_bg "$n" "$TMPD/$name.log" "$VPDND" -c "$conf"
 	VPDND_PID=$BG_PID
-	wait_for 10 vpdnctl_in "$n" "$name" show tunnels --json
+	for i in $(seq 50); do
+		vpdnctl_in "$n" "$name" show tunnels --json >/dev/null 2>&1 &&
+		    return 0
+		if ! alive "$VPDND_PID"; then
+			log "vpdnd $name exited at startup:"
+			tail -20 "$TMPD/$name.log" | sed 's/^/#   /'
+			return 1
+		fi
+		sleep 0.2
+	done
+	return 1
 }
 
 # vpdnctl_in NS NAME ARGS...: vpdnctl against the vpdnd started as NAME.
@@ -449,4 +474,22 @@ tmatch()
 		return 2
 	}
 	[ -n "$out" ]
+}
+
+# case_begin / case_end NAME...: if a check failed in between, show the last
+# lines of the named daemons' logs ($TMPD/NAME.log) for the post mortem.
+case_begin()
+{
+	CASE_FAILED=$N_FAILED
+}
+
+case_end()
+{
+	local name
+	[ "$N_FAILED" -gt "${CASE_FAILED:-0}" ] || return 0
+	for name in "$@"; do
+		[ -f "$TMPD/$name.log" ] || continue
+		log "---- last lines of $name.log"
+		tail -25 "$TMPD/$name.log" | sed 's/^/#   /'
+	done
 }

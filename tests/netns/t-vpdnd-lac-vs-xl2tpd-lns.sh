@@ -49,13 +49,14 @@ EOT
 #   its tunnel, INTERFACE.md), ctl (vpdnctl disconnect tunnel), term
 #   (SIGTERM to vpdnd); EXPECT: up or refused (vpdnd must find the bad
 #   Challenge Response in xl2tpd's SCCRP and send StopCCN, RFC 2661 §5.1.1).
-client_case()
+client_case_inner()
 {
 	local tag=$1 vsec=$2 xsec=$3 chal=$4 hide=$5 down=$6 expect=$7
 	local d="$TMPD/$tag" cap vname="vpdnd-$tag" xname="xlns-$tag"
 	local vpid xpid j tid pp t0
 
 	mkdir -p "$d"
+	case_begin
 	vpdnd_client_conf "$vname" "$vsec" "$hide" >"$d/vpdnd.conf"
 	render "$XL2TPD_TPL/secrets.in" "$d/secrets" SECRET="${xsec:-unused}"
 	render "$XL2TPD_TPL/lns.conf.in" "$d/lns.conf" LOCAL=$LNS_ADDR \
@@ -170,6 +171,13 @@ client_case()
 		tmatch "$cap" "ip.src == $CLI_ADDR && l2tp.avp.hidden == 1 && !(l2tp.avp.type == 36)"; [ $? -eq 1 ]
 		log_test "$tag: every message with hidden AVPs has a Random Vector" $?
 	fi
+}
+
+client_case()
+{
+	local tag=$1
+	client_case_inner "$@"
+	case_end "vpdnd-$tag" "xlns-$tag"
 }
 
 #           tag      vpdnd-secret xl2tpd-secret chal hide down expect

@@ -50,13 +50,14 @@ echo "alice@corp.example  wonderland  *" >"$TMPD/users"
 #   xl2tpd hidden bit; TEARDOWN: lac (xl2tpd disconnect-lac), ctl (vpdnctl
 #   disconnect tunnel), term (SIGTERM to vpdnd); EXPECT: up, refused-by-lac
 #   (xl2tpd finds the bad secret) or refused-by-lns (vpdnd must find it).
-lac_case()
+lac_case_inner()
 {
 	local tag=$1 vsec=$2 xsec=$3 chal=$4 hide=$5 down=$6 expect=$7
 	local d="$TMPD/$tag" cap vname="vpdnd-$tag" xname="xlac-$tag"
 	local vpid xpid j tid t0
 
 	mkdir -p "$d"
+	case_begin
 	vpdnd_lns_conf "$vname" "$vsec" "$hide" >"$d/vpdnd.conf"
 	render "$XL2TPD_TPL/secrets.in" "$d/secrets" SECRET="${xsec:-unused}"
 	render "$XL2TPD_TPL/lac.conf.in" "$d/lac.conf" LOCAL=$LAC_ADDR \
@@ -181,6 +182,13 @@ lac_case()
 		tmatch "$cap" "ip.src == $LNS_ADDR && l2tp.avp.hidden == 1 && !(l2tp.avp.type == 36)"; [ $? -eq 1 ]
 		log_test "$tag: every message with hidden AVPs has a Random Vector" $?
 	fi
+}
+
+lac_case()
+{
+	local tag=$1
+	lac_case_inner "$@"
+	case_end "vpdnd-$tag" "xlac-$tag"
 }
 
 #        tag        vpdnd-secret xl2tpd-secret chal hide down  expect
