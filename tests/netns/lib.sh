@@ -368,6 +368,19 @@ import json, sys
 print(json.load(sys.stdin)[sys.argv[1]][int(sys.argv[2])][sys.argv[3]])' "$2" "$3" "$4"
 }
 
+# vpdnd_none_live NS NAME WHAT: `show WHAT --json` lists nothing but
+# tunnels in "closing" (RFC 2661 §5.7: after StopCCN the tunnel ID is held for
+# a full retransmission cycle) or sessions in "closed".  For wait_for.
+vpdnd_none_live()
+{
+	local j
+	j=$(vpdnctl_in "$1" "$2" show "$3" --json 2>/dev/null) || return 1
+	printf '%s' "$j" | python3 -c '
+import json, sys
+l = json.load(sys.stdin)[sys.argv[1]]
+sys.exit(0 if all(e.get("state") in ("closing", "closed") for e in l) else 1)' "$3"
+}
+
 # vpdnd_state_is NS NAME WHAT N STATE: `show WHAT --json` lists exactly N
 # entries and (if N > 0) all are in STATE.  For wait_for.
 vpdnd_state_is()
@@ -435,7 +448,7 @@ hostname = $3
 control-socket = $TMPD/$1.sock
 log-level = debug
 hello-interval = 60
-retransmit-max = 3
+retransmit-max = 2
 EOT
 }
 

@@ -77,7 +77,7 @@ client_case_inner()
 		sleep 3
 		! grep -q "Call established" "$TMPD/$xname.log"
 		log_test "$tag: xl2tpd gets no call" $?
-		wait_for 10 vpdnd_state_is lac "$vname" tunnels 0 any
+		wait_for 10 vpdnd_none_live lac "$vname" tunnels
 		log_test "$tag: vpdnd keeps no tunnel" $?
 		vpdnd_sane "$vname" "$vpid"
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
@@ -119,10 +119,12 @@ client_case_inner()
 		if [ -n "$pp" ] && ip netns pids "$(ns lns)" | grep -qx "$pp"; then
 			kill "$pp"
 		fi
-		wait_for 10 vpdnd_state_is lac "$vname" sessions 0 any
+		wait_for 10 vpdnd_none_live lac "$vname" sessions
 		log_test "$tag: CDN from xl2tpd -> vpdnd shows 0 sessions" $?
-		wait_for 10 vpdnd_state_is lac "$vname" tunnels 0 any
+		wait_for 10 vpdnd_none_live lac "$vname" tunnels
 		log_test "$tag: ... and the client drops its tunnel" $?
+		wait_for 12 vpdnd_state_is lac "$vname" tunnels 0 any
+		log_test "$tag: closing tunnel freed after the §5.7 hold" $?
 		vpdnd_sane "$vname" "$vpid"
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
 		;;
@@ -131,7 +133,7 @@ client_case_inner()
 		log_test "$tag: vpdnctl disconnect tunnel $tid succeeds" $?
 		wait_for 10 grep -q "Connection closed to $CLI_ADDR" "$TMPD/$xname.log"
 		log_test "$tag: xl2tpd sees the tunnel closed by vpdnd" $?
-		wait_for 10 vpdnd_state_is lac "$vname" tunnels 0 any
+		wait_for 10 vpdnd_none_live lac "$vname" tunnels
 		log_test "$tag: vpdnd shows 0 tunnels" $?
 		vpdnd_sane "$vname" "$vpid"
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?

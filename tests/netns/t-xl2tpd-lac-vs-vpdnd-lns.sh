@@ -82,7 +82,7 @@ lac_case_inner()
 		sleep 3
 		! grep -q "Call established" "$TMPD/$xname.log"
 		log_test "$tag: xl2tpd gets no call" $?
-		wait_for 10 vpdnd_state_is lns "$vname" tunnels 0 any
+		wait_for 10 vpdnd_none_live lns "$vname" tunnels
 		log_test "$tag: vpdnd keeps no tunnel" $?
 		stop_pid "$xpid"
 		vpdnd_sane "$vname" "$vpid"
@@ -126,10 +126,14 @@ lac_case_inner()
 	case $down in
 	lac)
 		xl2tpd_ctl "$xname" "d peer"
-		wait_for 10 vpdnd_state_is lns "$vname" tunnels 0 any
-		log_test "$tag: xl2tpd disconnect-lac -> vpdnd shows 0 tunnels" $?
-		vpdnd_state_is lns "$vname" sessions 0 any
+		wait_for 10 vpdnd_none_live lns "$vname" tunnels
+		log_test "$tag: xl2tpd disconnect-lac -> vpdnd shows no live tunnel" $?
+		vpdnd_none_live lns "$vname" sessions
 		log_test "$tag: ... and 0 sessions" $?
+		# The closing tunnel is held for one retransmission cycle
+		# (RFC 2661 §5.7; 1+2+4 s with retransmit-max 2), then freed.
+		wait_for 12 vpdnd_state_is lns "$vname" tunnels 0 any
+		log_test "$tag: closing tunnel freed after the §5.7 hold" $?
 		stop_pid "$xpid"
 		vpdnd_sane "$vname" "$vpid"
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
@@ -139,7 +143,7 @@ lac_case_inner()
 		log_test "$tag: vpdnctl disconnect tunnel $tid succeeds" $?
 		wait_for 10 grep -q "Connection closed to $LNS_ADDR" "$TMPD/$xname.log"
 		log_test "$tag: xl2tpd sees the tunnel closed by vpdnd" $?
-		wait_for 10 vpdnd_state_is lns "$vname" tunnels 0 any
+		wait_for 10 vpdnd_none_live lns "$vname" tunnels
 		log_test "$tag: vpdnd shows 0 tunnels" $?
 		stop_pid "$xpid"
 		vpdnd_sane "$vname" "$vpid"
