@@ -1,0 +1,332 @@
+/*
+ * client.c — voluntary tunnelling: each [client NAME] section dials its LNS,
+ * holds one session there, and drops the tunnel as soon as that session ends
+ * (INTERFACE.md "A client drops its tunnel as soon as its session ends").
+ * With redial = yes a dropped or failed call is dialled again after an
+ * exponential back-off (1 s doubling to 64 s, reset once a call connects).
+ *
+ * The PPP peer side (LCP, authentication with user/password, IPCP, TUN) is
+ * issue #3; here the call is set up and kept at the L2TP level.
+ */
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "roles/roles_priv.h"
+
+#define REDIAL_MIN_MS	1000
+#define REDIAL_MAX_MS	64000
+
+const char *
+client_state_str(enum client_state s)
+{
+	switch (s) {
+	case CLIENT_IDLE:		return "idle";
+	case CLIENT_DIALING:		return "dialing";
+	case CLIENT_UP:			return "up";
+	case CLIENT_HANGUP:		return "hangup";
+	case CLIENT_WAIT_REDIAL:	return "wait-redial";
+	case CLIENT_STOPPED:		return "stopped";
+	}
+	return "?";
+}
+
+static void
+client_set_state(struct client *c, enum client_state st)
+{
+	if (c->state != st)
+		log_debug("client %s: %s -> %s", c->cfg.name,
+		    client_state_str(c->state), client_state_str(st));
+	c->state = st;
+}
+
+/*
+ * Resolves the LNS name to an address of the L2TP socket's family.  A name
+ * (not a literal) blocks in getaddrinfo(); it runs once per dial, and an
+ * operator who cannot afford that writes an address.
+ */
+static int
+client_resolve(struct client *c, struct l2tp_addr *out)
+{
+	struct addrinfo hints, *res = NULL;
+	char port[8];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_family = c->roles->io.family;
+	if (hints.ai_family == AF_INET6)
+		hints.ai_flags = AI_V4MAPPED | AI_ALL;
+	snprintf(port, sizeof(port), "%u", c->cfg.lns.port);
+	rc = getaddrinfo(c->cfg.lns.host, port, &hints, &res);
+	if (rc != 0 || res == NULL) {
+		log_warnx("client %s: cannot resolve LNS %s: %s", c->cfg.name,
+		    c->cfg.lns.host, rc != 0 ? gai_strerror(rc) : "no address");
+		if (res != NULL)
+			freeaddrinfo(res);
+		return -1;
+	}
+	memset(out, 0, sizeof(*out));
+	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+	out->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void
+client_schedule_redial(struct client *c, uint64_t now)
+{
+	if (!c->cfg.redial || c->roles->shutting_down || c->removed) {
+		client_set_state(c, CLIENT_STOPPED);
+		return;
+	}
+	c->backoff_ms = c->backoff_ms == 0 ? REDIAL_MIN_MS :
+	    c->backoff_ms * 2 > REDIAL_MAX_MS ? REDIAL_MAX_MS : c->backoff_ms * 2;
+	c->redial_at = now + c->backoff_ms;
+	client_set_state(c, CLIENT_WAIT_REDIAL);
+	log_info("client %s: redialling in %u s", c->cfg.name,
+	    c->backoff_ms / 1000);
+}
+
+static void
+client_dial(struct client *c, uint64_t now)
+{
+	struct l2tp_tunnel_params p;
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	memset(&p, 0, sizeof(p));
+	p.role = L2TP_ROLE_CLIENT;
+	if (client_resolve(c, &p.peer) < 0) {
+		client_schedule_redial(c, now);
+		return;
+	}
+	p.secret = c->cfg.tunnel_secret.data;
+	p.secret_len = c->cfg.tunnel_secret.len;
+	p.hide_avps = c->cfg.hide_avps;
+	c->dials++;
+	c->tunnel = l2tp_tunnel_open(c->roles->host, &p, now);
+	if (c->tunnel == NULL) {
+		log_warnx("client %s: cannot open a tunnel to %s", c->cfg.name,
+		    l2tp_addr_str(&p.peer, buf, sizeof(buf)));
+		client_schedule_redial(c, now);
+		return;
+	}
+	l2tp_tunnel_set_user(c->tunnel, c);
+	client_set_state(c, CLIENT_DIALING);
+	log_info("client %s: dialling %s (%s)", c->cfg.name, c->cfg.lns.host,
+	    l2tp_addr_str(&p.peer, buf, sizeof(buf)));
+}
+
+void
+client_tunnel_up(struct client *c, struct l2tp_tunnel *t)
+{
+	struct l2tp_call_params cp;
+	uint64_t now = time_now_ms();
+
+	memset(&cp, 0, sizeof(cp));
+	/* RFC 2661 §4.4.5: a voluntary client is its own LAC; it reports a
+	 * digital bearer and synchronous framing (PPP over a packet link). */
+	cp.bearer_type = L2TP_BEARER_DIGITAL;
+	cp.framing_type = L2TP_FRAMING_SYNC;
+	cp.tx_connect_speed = 100000000;
+	cp.rx_connect_speed = 100000000;
+	strlcpy(cp.calling_number, c->cfg.user, sizeof(cp.calling_number));
+	c->session = l2tp_session_open(t, &cp, now);
+	if (c->session == NULL) {
+		log_warnx("client %s: cannot open a session", c->cfg.name);
+		client_set_state(c, CLIENT_HANGUP);
+		l2tp_tunnel_close(t, L2TP_STOPCCN_GENERAL, 0,
+		    "no session", now);
+		return;
+	}
+	l2tp_session_set_user(c->session, c);
+}
+
+void
+client_tunnel_down(struct client *c, struct l2tp_tunnel *t)
+{
+	if (c->tunnel != t)
+		return;
+	c->tunnel = NULL;
+	c->session = NULL;
+	log_info("client %s: tunnel down", c->cfg.name);
+	client_schedule_redial(c, time_now_ms());
+}
+
+void
+client_session_up(struct client *c, struct l2tp_session *s)
+{
+	struct l2tp_session_info si;
+
+	l2tp_session_get_info(s, &si);
+	c->backoff_ms = 0;
+	client_set_state(c, CLIENT_UP);
+	log_info("client %s: session %u/%u (tunnel %u) established",
+	    c->cfg.name, si.local_id, si.peer_id, si.tunnel_local_id);
+}
+
+void
+client_session_down(struct client *c, struct l2tp_session *s)
+{
+	if (c->session != s)
+		return;
+	c->session = NULL;
+	/* The client's tunnel exists for its one session: drop it now. */
+	if (c->tunnel != NULL) {
+		client_set_state(c, CLIENT_HANGUP);
+		l2tp_tunnel_close(c->tunnel, L2TP_STOPCCN_GENERAL, 0,
+		    "session ended", time_now_ms());
+	}
+}
+
+void
+client_session_data(struct client *c, struct l2tp_session *s,
+    const uint8_t *frame, size_t len)
+{
+	(void)s;
+	(void)frame;
+	LOG_RL(LOG_LEVEL_DEBUG, "client %s: %zu-byte PPP frame dropped: "
+	    "no PPP on this session yet", c->cfg.name, len);
+}
+
+int
+clients_init(struct roles *r, uint64_t now)
+{
+	const struct vpdn_config *cfg = r->cfg;
+
+	r->client_count = 0;
+	r->clients = NULL;
+	if (cfg->client_count == 0)
+		return 0;
+	r->clients = calloc(cfg->client_count, sizeof(*r->clients));
+	if (r->clients == NULL)
+		return -1;
+	for (unsigned i = 0; i < cfg->client_count; i++) {
+		struct client *c = &r->clients[i];
+
+		c->roles = r;
+		c->cfg = cfg->clients[i];
+		c->state = CLIENT_IDLE;
+		c->redial_at = now;	/* dial from the first timer run */
+	}
+	r->client_count = cfg->client_count;
+	return 0;
+}
+
+void
+clients_free(struct roles *r)
+{
+	free(r->clients);
+	r->clients = NULL;
+	r->client_count = 0;
+}
+
+/*
+ * A reload keeps clients whose section is unchanged (their calls stay up),
+ * hangs up clients whose section disappeared or changed, and dials new ones.
+ * The array is rebuilt; a client still owning a tunnel moves with it, so
+ * the tunnel's user pointer is updated.
+ */
+void
+clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+    uint64_t now)
+{
+	struct client *old = r->clients, *nc;
+	unsigned old_count = r->client_count;
+	bool *kept;
+
+	nc = calloc(cfg->client_count + old_count + 1, sizeof(*nc));
+	kept = calloc(old_count + 1, sizeof(*kept));
+	if (nc == NULL || kept == NULL) {
+		log_warnx("reload: out of memory; clients unchanged");
+		free(nc);
+		free(kept);
+		return;
+	}
+	unsigned n = 0;
+	for (unsigned i = 0; i < cfg->client_count; i++) {
+		struct client *c = &nc[n++];
+
+		c->roles = r;
+		c->cfg = cfg->clients[i];
+		c->state = CLIENT_IDLE;
+		c->redial_at = now;
+		for (unsigned j = 0; j < old_count; j++) {
+			if (kept[j] || strcmp(old[j].cfg.name, c->cfg.name) != 0)
+				continue;
+			if (memcmp(&old[j].cfg, &c->cfg, sizeof(c->cfg)) == 0) {
+				*c = old[j];
+				kept[j] = true;
+			}
+			break;
+		}
+	}
+	/* Changed or removed sections: hang up, keep the object until the
+	 * tunnel is gone so its callbacks find it. */
+	for (unsigned j = 0; j < old_count; j++) {
+		if (kept[j])
+			continue;
+		if (old[j].tunnel != NULL) {
+			struct client *c = &nc[n++];
+
+			*c = old[j];
+			c->removed = true;
+			log_info("reload: client %s changed or removed: "
+			    "hanging up", c->cfg.name);
+			client_set_state(c, CLIENT_HANGUP);
+			l2tp_tunnel_close(c->tunnel, L2TP_STOPCCN_GENERAL, 0,
+			    "configuration changed", now);
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (nc[i].tunnel != NULL)
+			l2tp_tunnel_set_user(nc[i].tunnel, &nc[i]);
+		if (nc[i].session != NULL)
+			l2tp_session_set_user(nc[i].session, &nc[i]);
+	}
+	free(old);
+	free(kept);
+	r->clients = nc;
+	r->client_count = n;
+}
+
+void
+clients_run_timers(struct roles *r, uint64_t now)
+{
+	for (unsigned i = 0; i < r->client_count; i++) {
+		struct client *c = &r->clients[i];
+
+		if ((c->state == CLIENT_IDLE || c->state == CLIENT_WAIT_REDIAL) &&
+		    !c->removed && !r->shutting_down && now >= c->redial_at)
+			client_dial(c, now);
+	}
+}
+
+uint64_t
+clients_next_deadline(const struct roles *r)
+{
+	uint64_t d = TIME_NEVER;
+
+	for (unsigned i = 0; i < r->client_count; i++) {
+		const struct client *c = &r->clients[i];
+
+		if ((c->state == CLIENT_IDLE || c->state == CLIENT_WAIT_REDIAL) &&
+		    !c->removed && !r->shutting_down)
+			d = time_min(d, c->redial_at);
+	}
+	return d;
+}
+
+void
+clients_shutdown(struct roles *r, uint64_t now)
+{
+	(void)now;
+	for (unsigned i = 0; i < r->client_count; i++)
+		if (r->clients[i].tunnel == NULL)
+			client_set_state(&r->clients[i], CLIENT_STOPPED);
+}

@@ -1,0 +1,287 @@
+/*
+ * roles.c — owns the l2tp_host and routes its callbacks to the role that
+ * owns each tunnel: tunnels we accepted belong to the LNS (lns.c), tunnels
+ * we opened carry their client (client.c) in l2tp_tunnel_user().
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "roles/roles_priv.h"
+
+static void
+roles_l2tp_send(void *ctx, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct roles *r = ctx;
+
+	r->io.send(r->io_ctx, local, peer, pkt, len);
+}
+
+static struct client *
+roles_tunnel_client(struct l2tp_tunnel *t)
+{
+	struct l2tp_tunnel_info info;
+
+	l2tp_tunnel_get_info(t, &info);
+	return info.role == L2TP_ROLE_CLIENT ? l2tp_tunnel_user(t) : NULL;
+}
+
+static void
+roles_tunnel_up(void *ctx, struct l2tp_tunnel *t)
+{
+	struct client *c = roles_tunnel_client(t);
+
+	(void)ctx;
+	if (c != NULL)
+		client_tunnel_up(c, t);
+}
+
+static void
+roles_tunnel_down(void *ctx, struct l2tp_tunnel *t)
+{
+	struct client *c = roles_tunnel_client(t);
+
+	(void)ctx;
+	if (c != NULL)
+		client_tunnel_down(c, t);
+}
+
+static int
+roles_session_request(void *ctx, struct l2tp_session *s,
+    const struct l2tp_msg *req)
+{
+	struct roles *r = ctx;
+
+	if (roles_tunnel_client(l2tp_session_tunnel(s)) != NULL) {
+		/* RFC 2661 §5.4/§7.5: a client places no outgoing calls for
+		 * an LNS; refuse OCRQ ("temporary lack of facilities"). */
+		return L2TP_CDN_NO_RESOURCES;
+	}
+	return lns_session_request(r, s, req);
+}
+
+static void
+roles_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	struct roles *r = ctx;
+	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
+
+	if (c != NULL)
+		client_session_up(c, s);
+	else
+		lns_session_up(r, s, m);
+}
+
+static void
+roles_session_down(void *ctx, struct l2tp_session *s)
+{
+	struct roles *r = ctx;
+	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
+
+	if (c != NULL)
+		client_session_down(c, s);
+	else
+		lns_session_down(r, s);
+}
+
+static void
+roles_session_data(void *ctx, struct l2tp_session *s, const uint8_t *frame,
+    size_t len)
+{
+	struct roles *r = ctx;
+	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
+
+	if (c != NULL)
+		client_session_data(c, s, frame, len);
+	else
+		lns_session_data(r, s, frame, len);
+}
+
+static const struct l2tp_host_ops roles_l2tp_ops = {
+	.send = roles_l2tp_send,
+	.tunnel_up = roles_tunnel_up,
+	.tunnel_down = roles_tunnel_down,
+	.session_request = roles_session_request,
+	.session_up = roles_session_up,
+	.session_down = roles_session_down,
+	.session_data = roles_session_data,
+};
+
+void
+roles_host_config(const struct vpdn_config *cfg, struct l2tp_host_config *hc)
+{
+	l2tp_host_config_defaults(hc);
+	strlcpy(hc->hostname, cfg->global.hostname, sizeof(hc->hostname));
+	strlcpy(hc->vendor_name, "vpdn", sizeof(hc->vendor_name));
+	hc->receive_window = (uint16_t)cfg->global.receive_window;
+	hc->hello_interval_ms = cfg->global.hello_interval * 1000;
+	hc->retransmit_max = cfg->global.retransmit_max;
+	hc->max_tunnels = cfg->global.max_tunnels;
+	hc->max_sessions = cfg->global.max_sessions;
+	hc->accept_tunnels = cfg->lns.enabled;
+	hc->lns_secret_len = 0;
+	if (cfg->lns.enabled && cfg->lns.tunnel_secret.len > 0) {
+		memcpy(hc->lns_secret, cfg->lns.tunnel_secret.data,
+		    cfg->lns.tunnel_secret.len);
+		hc->lns_secret_len = cfg->lns.tunnel_secret.len;
+	}
+	hc->lns_hide_avps = cfg->lns.enabled && cfg->lns.hide_avps;
+}
+
+struct roles *
+roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
+    void *io_ctx, uint64_t now)
+{
+	struct l2tp_host_config hc;
+	struct roles *r;
+
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return NULL;
+	r->cfg = cfg;
+	r->io = *io;
+	r->io_ctx = io_ctx;
+	roles_host_config(cfg, &hc);
+	r->host = l2tp_host_new(&hc, &roles_l2tp_ops, r);
+	if (r->host == NULL || clients_init(r, now) < 0) {
+		roles_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+roles_free(struct roles *r)
+{
+	if (r == NULL)
+		return;
+	/* Tunnels go first: their down callbacks still reach the clients. */
+	if (r->host != NULL)
+		l2tp_host_free(r->host);
+	clients_free(r);
+	free(r);
+}
+
+struct l2tp_host *
+roles_host(struct roles *r)
+{
+	return r->host;
+}
+
+void
+roles_input(struct roles *r, const uint8_t *pkt, size_t len,
+    const struct l2tp_addr *local, const struct l2tp_addr *peer, uint64_t now)
+{
+	l2tp_host_input(r->host, pkt, len, local, peer, now);
+}
+
+void
+roles_run_timers(struct roles *r, uint64_t now)
+{
+	l2tp_host_run_timers(r->host, now);
+	clients_run_timers(r, now);
+}
+
+uint64_t
+roles_next_deadline(const struct roles *r)
+{
+	return time_min(l2tp_host_next_deadline(r->host),
+	    clients_next_deadline(r));
+}
+
+void
+roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
+{
+	struct l2tp_host_config hc;
+
+	r->cfg = cfg;
+	roles_host_config(cfg, &hc);
+	l2tp_host_reconfigure(r->host, &hc);
+	clients_reconfigure(r, cfg, now);
+}
+
+void
+roles_shutdown(struct roles *r, uint64_t now)
+{
+	r->shutting_down = true;
+	clients_shutdown(r, now);
+	l2tp_host_shutdown(r->host, now);
+}
+
+bool
+roles_idle(const struct roles *r)
+{
+	return l2tp_host_tunnel_count(r->host) == 0;
+}
+
+void
+roles_describe_session(struct roles *r, struct l2tp_session *s,
+    struct roles_session_view *v)
+{
+	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
+
+	(void)r;
+	v->user = "";
+	v->ppp_phase = "dead";
+	v->address = "";
+	v->interface = "";
+	v->role = L2TP_ROLE_LNS;
+	if (c != NULL) {
+		v->user = c->cfg.user;
+		v->interface = c->cfg.interface;
+		v->role = L2TP_ROLE_CLIENT;
+	}
+}
+
+struct roles_user_match {
+	struct roles		 *r;
+	const char		 *name;
+	struct l2tp_session	**found;
+	unsigned		  count, cap;
+};
+
+static void
+roles_match_session(struct l2tp_session *s, void *arg)
+{
+	struct roles_user_match *m = arg;
+	struct roles_session_view v;
+
+	roles_describe_session(m->r, s, &v);
+	if (strcmp(v.user, m->name) != 0)
+		return;
+	if (m->count == m->cap) {
+		unsigned ncap = m->cap ? m->cap * 2 : 8;
+		struct l2tp_session **n = reallocarray(m->found, ncap,
+		    sizeof(*n));
+
+		if (n == NULL)
+			return;
+		m->found = n;
+		m->cap = ncap;
+	}
+	m->found[m->count++] = s;
+}
+
+static void
+roles_match_tunnel(struct l2tp_tunnel *t, void *arg)
+{
+	l2tp_tunnel_foreach_session(t, roles_match_session, arg);
+}
+
+unsigned
+roles_disconnect_user(struct roles *r, const char *name, uint64_t now)
+{
+	struct roles_user_match m = { .r = r, .name = name };
+
+	/* Collect first, close after: closing changes the tables walked. */
+	l2tp_host_foreach_tunnel(r->host, roles_match_tunnel, &m);
+	for (unsigned i = 0; i < m.count; i++)
+		l2tp_session_close(m.found[i], L2TP_CDN_ADMIN, 0,
+		    "administrative disconnect", now);
+	free(m.found);
+	return m.count;
+}

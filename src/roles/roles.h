@@ -1,0 +1,68 @@
+/*
+ * roles.h — the glue between the L2TP control plane and what the daemon is:
+ * LNS (accepts tunnels), client (dials an LNS and keeps one session up), and
+ * later LAC.  `struct roles` owns the l2tp_host, answers its callbacks by
+ * dispatching on the tunnel's role, and owns each role's state.  It does no
+ * I/O itself: datagrams leave through struct roles_io, which the daemon's
+ * UDP shell supplies, and time comes in as `now`.
+ */
+#ifndef VPDN_ROLES_ROLES_H
+#define VPDN_ROLES_ROLES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "l2tp/l2tp.h"
+
+struct roles;
+
+struct roles_io {
+	/* Transmit an L2TP datagram. */
+	void	(*send)(void *ctx, const struct l2tp_addr *local,
+		    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
+	/* Address family of the L2TP socket (AF_INET / AF_INET6): peers
+	 * resolved by the client role are converted to it. */
+	int	family;
+};
+
+/* Per-session facts the control tool shows (INTERFACE.md sessions JSON). */
+struct roles_session_view {
+	const char	*user;
+	const char	*ppp_phase;
+	const char	*address;
+	const char	*interface;
+	enum l2tp_role	 role;
+};
+
+struct roles *roles_new(const struct vpdn_config *cfg,
+	    const struct roles_io *io, void *io_ctx, uint64_t now);
+void	roles_free(struct roles *r);
+struct l2tp_host *roles_host(struct roles *r);
+
+void	roles_input(struct roles *r, const uint8_t *pkt, size_t len,
+	    const struct l2tp_addr *local, const struct l2tp_addr *peer,
+	    uint64_t now);
+void	roles_run_timers(struct roles *r, uint64_t now);
+uint64_t roles_next_deadline(const struct roles *r);
+
+/* Applies a new configuration snapshot (the old one must stay alive until
+ * this returns); existing tunnels and sessions are kept. */
+void	roles_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+	    uint64_t now);
+/* SIGTERM: StopCCN to every peer, no more redials. */
+void	roles_shutdown(struct roles *r, uint64_t now);
+bool	roles_idle(const struct roles *r);
+
+void	roles_describe_session(struct roles *r, struct l2tp_session *s,
+	    struct roles_session_view *v);
+
+/* `vpdnctl disconnect user NAME`: CDN (result 3, administrative) to every
+ * session of that user; returns how many. */
+unsigned roles_disconnect_user(struct roles *r, const char *name, uint64_t now);
+
+/* l2tp_host_config from the [global] and [lns] sections. */
+void	roles_host_config(const struct vpdn_config *cfg,
+	    struct l2tp_host_config *hc);
+
+#endif

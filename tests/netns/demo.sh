@@ -1,0 +1,80 @@
+#!/bin/bash
+# make demo: an LNS and a dialling client (voluntary tunnelling) in two
+# network namespaces.  Prints both daemons' tunnel and session tables, then
+# hangs the client up and shows the LNS's tables empty again.
+#
+# Issue #2 stage: the L2TP control plane (tunnel + session).  PPP, the TUN data
+# plane and the ping across come with issue #3; the LAC over PPPoE with #4.
+BUILD=${1:-build/debug}
+VPDND=$(realpath "$BUILD/vpdnd")
+VPDNCTL=$(realpath "$BUILD/vpdnctl")
+. "$(dirname "$0")/lib.sh"
+setup_trap
+
+say()
+{
+	printf '\n=== %s\n' "$*"
+}
+
+create_ns pc || exit 1
+create_ns lns || exit 1
+connect_ns pc 10.200.9.2 lns 10.200.9.1
+
+cat >"$TMPD/lns.conf" <<CONF
+[global]
+listen = 10.200.9.1:1701
+hostname = lns.demo
+control-socket = $TMPD/lns.sock
+hello-interval = 10
+
+[lns]
+tunnel-secret = demo-secret
+local-address = 10.9.0.1
+pool = 10.9.0.10-10.9.0.250
+dns = 10.9.0.53
+CONF
+cat >"$TMPD/pc.conf" <<CONF
+[global]
+listen = 10.200.9.2:1701
+hostname = pc.demo
+control-socket = $TMPD/pc.sock
+
+[client corp]
+lns = 10.200.9.1
+user = alice@corp.example
+password = alice-password
+tunnel-secret = demo-secret
+redial = no
+CONF
+
+say "starting the LNS in namespace $(ns lns) (10.200.9.1)"
+start_vpdnd lns lns "$TMPD/lns.conf" || { cat "$TMPD/lns.log"; exit 1; }
+say "starting the client in namespace $(ns pc) (10.200.9.2), dialling the LNS"
+start_vpdnd pc pc "$TMPD/pc.conf" || { cat "$TMPD/pc.log"; exit 1; }
+CLIENT_PID=$VPDND_PID
+
+if ! wait_for 15 vpdnd_state_is lns lns sessions 1 established; then
+	echo "the session did not come up; logs:"
+	cat "$TMPD/lns.log" "$TMPD/pc.log"
+	exit 1
+fi
+
+say "LNS: vpdnctl show tunnels"
+vpdnctl_in lns lns show tunnels
+say "LNS: vpdnctl show sessions"
+vpdnctl_in lns lns show sessions
+say "client: vpdnctl show tunnels"
+vpdnctl_in pc pc show tunnels
+say "client: vpdnctl show sessions --json"
+vpdnctl_in pc pc show sessions --json
+echo
+
+say "hanging up: SIGTERM to the client (it sends StopCCN)"
+stop_pid "$CLIENT_PID" TERM 10
+echo "client exited with status $?"
+wait_for 10 vpdnd_state_is lns lns tunnels 0 x
+say "LNS: vpdnctl show tunnels (after the hang-up)"
+vpdnctl_in lns lns show tunnels
+say "LNS log"
+cat "$TMPD/lns.log"
+N_PASSED=1
