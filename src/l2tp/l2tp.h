@@ -166,6 +166,9 @@ struct l2tp_tunnel_params {
 	const uint8_t	*secret;	/* copied */
 	size_t		 secret_len;
 	bool		 hide_avps;
+	/* RFC 2661 §4.4.3: send a Tie Breaker AVP so that only one tunnel
+	 * survives if the peer opens one to us at the same time. */
+	bool		 tie_breaker;
 };
 
 /* Opens a control connection: sends SCCRQ.  NULL when max-tunnels reached

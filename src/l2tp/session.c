@@ -1,0 +1,730 @@
+/*
+ * session.c — L2TP call state machines (RFC 2661 §7.4, §7.5) and data
+ * messages (§3.1, §5.4 sequencing).
+ *
+ * Session IDs are chosen by the receiving side (§3.1): ours come from the
+ * tunnel's idpool (random, unique in the tunnel), the peer's arrive in its
+ * Assigned Session ID AVP.  Incoming calls:
+ *
+ *   LAC (§7.4.1): open → WAIT_TUNNEL → (tunnel up) ICRQ → WAIT_REPLY
+ *                 → ICRP / send ICCN → ESTABLISHED
+ *   LNS (§7.4.2): ICRQ / session_request / send ICRP → WAIT_CONNECT
+ *                 → ICCN → ESTABLISHED
+ * Outgoing calls, LAC side (§7.5.1): OCRQ / session_request / send OCRP →
+ *   WAIT_CS_ANSWER → l2tp_session_outgoing_connected / send OCCN →
+ *   ESTABLISHED.  (vpdn's LNS never originates calls, so OCRP/OCCN only
+ *   ever arrive as errors.)
+ * CDN either way → CLOSED: session_down, then freed from the host.
+ *
+ * Messages that do not fit the state follow the RFC tables: "Send CDN,
+ * Clean up" for a known session in the wrong state; silently ignored for
+ * unknown session IDs (§7.4.1/§7.4.2 idle rows: "Receive ICCN, ICRP, CDN:
+ * Clean up"), since a CDN needs the peer's session ID, which we do not know.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "core/buf.h"
+#include "core/random.h"
+#include "core/timeutil.h"
+#include "l2tp/session.h"
+#include "l2tp/tunnel.h"
+
+/* Largest data message we build on the stack: header + a PPP frame. */
+#define L2TP_DATA_HDR_MAX	16
+#define L2TP_DATA_BUF		(L2TP_DATA_HDR_MAX + 4096)
+
+const char *
+l2tp_session_state_str(enum l2tp_session_state s)
+{
+	switch (s) {
+	case L2TP_SESSION_IDLE:
+		return "idle";
+	case L2TP_SESSION_WAIT_TUNNEL:
+		return "wait-tunnel";
+	case L2TP_SESSION_WAIT_REPLY:
+		return "wait-reply";
+	case L2TP_SESSION_WAIT_CONNECT:
+		return "wait-connect";
+	case L2TP_SESSION_WAIT_CS_ANSWER:
+		return "wait-cs-answer";
+	case L2TP_SESSION_ESTABLISHED:
+		return "established";
+	case L2TP_SESSION_CLOSED:
+		return "closed";
+	}
+	return "?";
+}
+
+static void session_log(const struct l2tp_session *s, enum log_level lvl,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+session_log(const struct l2tp_session *s, enum log_level lvl, const char *fmt,
+    ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!log_enabled(lvl))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_msg(lvl, "session %u/%u (tunnel %u): %s", s->local_id, s->peer_id,
+	    s->tunnel->local_id, line);
+}
+
+static void
+session_set_state(struct l2tp_session *s, enum l2tp_session_state st)
+{
+	session_log(s, LOG_LEVEL_INFO, "%s -> %s",
+	    l2tp_session_state_str(s->state), l2tp_session_state_str(st));
+	s->state = st;
+}
+
+static struct l2tp_session *
+session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
+{
+	struct l2tp_host *h = t->host;
+	struct l2tp_session *s;
+
+	if (h->cfg.max_sessions > 0 && h->nsessions >= h->cfg.max_sessions)
+		return NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	if ((s->local_id = idpool_alloc(&t->sessions, s)) == 0) {
+		free(s);
+		return NULL;
+	}
+	s->tunnel = t;
+	s->lac = lac;
+	s->outgoing = outgoing;
+	s->state = L2TP_SESSION_IDLE;
+	s->created_ms = now;
+	heap_node_init(&s->timer);
+	/* Give up on a call that makes no progress (CDN result 10). */
+	if (h->cfg.session_setup_ms > 0 &&
+	    heap_set(&t->session_timers, &s->timer,
+	    now + h->cfg.session_setup_ms) < 0) {
+		idpool_release(&t->sessions, s->local_id);
+		free(s);
+		return NULL;
+	}
+	h->nsessions++;
+	h->stats.sessions_created++;
+	return s;
+}
+
+void
+session_free(struct l2tp_session *s)
+{
+	free(s->proxy);
+	free(s);
+}
+
+static void
+session_send_cdn_to(struct l2tp_tunnel *t, uint16_t peer_sid,
+    uint16_t local_sid, uint16_t result, uint16_t error, const char *text,
+    uint64_t now)
+{
+	struct l2tp_msg m;
+
+	l2tp_msg_init(&m, L2TP_MSG_CDN, t->peer_id, peer_sid);
+	m.result.result = result;
+	m.result.error = error;
+	m.result.has_error = error != 0 || (text != NULL && *text != '\0');
+	if (text != NULL)
+		strlcpy(m.result.message, text, sizeof(m.result.message));
+	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
+	/* §4.4.4 wants a non-zero Assigned Session ID; refusing a call we
+	 * made no session for, any unused value does. */
+	while (local_sid == 0) {
+		local_sid = random_u16();
+		if (idpool_get(&t->sessions, local_sid) != NULL)
+			local_sid = 0;
+	}
+	m.assigned_session_id = local_sid;
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	(void)tunnel_send_msg(t, &m, now);
+	if (result < L2TP_NITEMS(t->host->stats.cdn_sent))
+		t->host->stats.cdn_sent[result]++;
+}
+
+/*
+ * The one way out: optional CDN, CLOSED, session_down (if the role knows
+ * the session), unlinked from the tunnel, freed later by the host.
+ */
+static void
+session_end(struct l2tp_session *s, bool send_cdn, uint16_t result,
+    uint16_t error, const char *text, uint64_t now)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_host *h = t->host;
+
+	if (s->state == L2TP_SESSION_CLOSED)
+		return;
+	/* No CDN before the peer knows the call (WAIT_TUNNEL) or once the
+	 * tunnel is gone (StopCCN clears every session, §5.7). */
+	if (send_cdn && s->state != L2TP_SESSION_WAIT_TUNNEL &&
+	    t->state == L2TP_TUNNEL_ESTABLISHED) {
+		session_log(s, LOG_LEVEL_INFO, "sending CDN result %u (%s) "
+		    "error %u", result, l2tp_cdn_result_str(result), error);
+		session_send_cdn_to(t, s->peer_id, s->local_id, result, error,
+		    text, now);
+	}
+	session_set_state(s, L2TP_SESSION_CLOSED);
+	h->stats.sessions_closed++;
+	heap_remove(&t->session_timers, &s->timer);
+	if (s->announced && h->ops->session_down != NULL)
+		h->ops->session_down(h->ctx, s);
+	s->user = NULL;
+	idpool_release(&t->sessions, s->local_id);
+	h->nsessions--;
+	s->dead_next = h->graveyard;
+	h->graveyard = s;
+	host_reschedule(t);
+}
+
+static void
+session_fsm_error(struct l2tp_session *s, const struct l2tp_msg *m,
+    uint64_t now)
+{
+	session_log(s, LOG_LEVEL_WARN, "recv %s in %s",
+	    l2tp_msg_type_str(m->type), l2tp_session_state_str(s->state));
+	/* §7.4.1/§7.4.2: "Send CDN, Clean up". */
+	session_end(s, true, L2TP_CDN_ERROR, L2TP_ERR_NONE,
+	    "unexpected message for the call state", now);
+}
+
+static void
+session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
+{
+	struct l2tp_host *h = s->tunnel->host;
+
+	session_set_state(s, L2TP_SESSION_ESTABLISHED);
+	heap_remove(&s->tunnel->session_timers, &s->timer);
+	h->stats.sessions_established++;
+	if (h->ops->session_up != NULL)
+		h->ops->session_up(h->ctx, s, connect);
+}
+
+/* ---- LAC incoming (§7.4.1) ---- */
+
+static void
+session_send_icrq(struct l2tp_session *s, uint64_t now)
+{
+	const struct l2tp_call_params *p = &s->params;
+	struct l2tp_msg m;
+
+	/* §6.6: Assigned Session ID and Call Serial Number are required. */
+	l2tp_msg_init(&m, L2TP_MSG_ICRQ, s->tunnel->peer_id, 0);
+	m.assigned_session_id = s->local_id;
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.call_serial = s->call_serial;
+	l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
+	if (p->bearer_type != 0) {
+		m.bearer_type = p->bearer_type;
+		l2tp_msg_set(&m, L2TP_AVP_BEARER_TYPE);
+	}
+	if (p->calling_number[0] != '\0') {
+		strlcpy(m.calling_number, p->calling_number,
+		    sizeof(m.calling_number));
+		l2tp_msg_set(&m, L2TP_AVP_CALLING_NUMBER);
+	}
+	if (p->called_number[0] != '\0') {
+		strlcpy(m.called_number, p->called_number,
+		    sizeof(m.called_number));
+		l2tp_msg_set(&m, L2TP_AVP_CALLED_NUMBER);
+	}
+	(void)tunnel_send_msg(s->tunnel, &m, now);
+	session_set_state(s, L2TP_SESSION_WAIT_REPLY);
+}
+
+/* §4.4.5 proxy AVPs the LAC forwards in ICCN, when the role gave them. */
+static const enum l2tp_avp_type session_proxy_avps[] = {
+	L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ,
+	L2TP_AVP_LAST_SENT_LCP_CONFREQ,
+	L2TP_AVP_LAST_RCVD_LCP_CONFREQ,
+	L2TP_AVP_PROXY_AUTHEN_TYPE,
+	L2TP_AVP_PROXY_AUTHEN_NAME,
+	L2TP_AVP_PROXY_AUTHEN_CHALLENGE,
+	L2TP_AVP_PROXY_AUTHEN_ID,
+	L2TP_AVP_PROXY_AUTHEN_RESPONSE,
+	L2TP_AVP_PRIVATE_GROUP_ID,
+};
+
+static void
+session_copy_proxy(const struct l2tp_msg *src, struct l2tp_msg *m)
+{
+	if (src == NULL)
+		return;
+	m->initial_rcvd_confreq = src->initial_rcvd_confreq;
+	m->last_sent_confreq = src->last_sent_confreq;
+	m->last_rcvd_confreq = src->last_rcvd_confreq;
+	m->proxy_authen_type = src->proxy_authen_type;
+	strlcpy(m->proxy_authen_name, src->proxy_authen_name,
+	    sizeof(m->proxy_authen_name));
+	m->proxy_authen_challenge = src->proxy_authen_challenge;
+	m->proxy_authen_id = src->proxy_authen_id;
+	m->proxy_authen_response = src->proxy_authen_response;
+	m->private_group_id = src->private_group_id;
+	for (size_t i = 0; i < L2TP_NITEMS(session_proxy_avps); i++)
+		if (l2tp_msg_has(src, session_proxy_avps[i]))
+			l2tp_msg_set(m, session_proxy_avps[i]);
+}
+
+/* §6.8 ICCN / §6.9 OCCN: connect speed and framing type are required. */
+static void
+session_fill_connect(const struct l2tp_session *s, struct l2tp_msg *m)
+{
+	const struct l2tp_call_params *p = &s->params;
+
+	m->tx_connect_speed = p->tx_connect_speed;
+	l2tp_msg_set(m, L2TP_AVP_TX_CONNECT_SPEED);
+	m->framing_type = p->framing_type ? p->framing_type :
+	    L2TP_FRAMING_SYNC;
+	l2tp_msg_set(m, L2TP_AVP_FRAMING_TYPE);
+	if (p->rx_connect_speed != 0) {
+		m->rx_connect_speed = p->rx_connect_speed;
+		l2tp_msg_set(m, L2TP_AVP_RX_CONNECT_SPEED);
+	}
+	/* §4.4.6: both ends then put sequence numbers on data messages. */
+	if (p->sequencing_required)
+		l2tp_msg_set(m, L2TP_AVP_SEQUENCING_REQUIRED);
+}
+
+static void
+session_recv_icrp(struct l2tp_session *s, const struct l2tp_msg *m,
+    uint64_t now)
+{
+	struct l2tp_msg cn;
+
+	s->peer_id = m->assigned_session_id;
+	l2tp_msg_init(&cn, L2TP_MSG_ICCN, s->tunnel->peer_id, s->peer_id);
+	session_fill_connect(s, &cn);
+	session_copy_proxy(s->proxy, &cn);
+	s->seq = s->params.sequencing_required;
+	if (tunnel_send_msg(s->tunnel, &cn, now) < 0) {
+		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
+		return;
+	}
+	session_established(s, &cn);
+}
+
+/* ---- LNS incoming (§7.4.2) and LAC outgoing (§7.5.1) requests ---- */
+
+static void
+session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
+    uint64_t now)
+{
+	struct l2tp_host *h = t->host;
+	bool outgoing = m->type == L2TP_MSG_OCRQ;
+	struct l2tp_session *s;
+	struct l2tp_msg rp;
+	int rc = 0;
+
+	s = session_new(t, outgoing, outgoing, now);
+	if (s == NULL) {
+		tunnel_log(t, LOG_LEVEL_WARN, "refusing %s for peer session "
+		    "%u: session limit or no memory",
+		    l2tp_msg_type_str(m->type), m->assigned_session_id);
+		session_send_cdn_to(t, m->assigned_session_id, 0,
+		    L2TP_CDN_NO_RESOURCES, 0, NULL, now);
+		return;
+	}
+	s->peer_id = m->assigned_session_id;
+	s->call_serial = m->call_serial;
+	s->announced = true;
+	session_log(s, LOG_LEVEL_INFO, "recv %s, serial %u",
+	    l2tp_msg_type_str(m->type), m->call_serial);
+	if (h->ops->session_request != NULL)
+		rc = h->ops->session_request(h->ctx, s, m);
+	if (s->state != L2TP_SESSION_IDLE)
+		return;		/* the role closed it already */
+	if (rc != 0) {
+		session_end(s, true, (uint16_t)rc, 0, NULL, now);
+		return;
+	}
+	l2tp_msg_init(&rp, outgoing ? L2TP_MSG_OCRP : L2TP_MSG_ICRP,
+	    t->peer_id, s->peer_id);
+	rp.assigned_session_id = s->local_id;
+	l2tp_msg_set(&rp, L2TP_AVP_ASSIGNED_SESSION_ID);
+	if (tunnel_send_msg(t, &rp, now) < 0) {
+		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
+		return;
+	}
+	session_set_state(s, outgoing ? L2TP_SESSION_WAIT_CS_ANSWER :
+	    L2TP_SESSION_WAIT_CONNECT);
+}
+
+static void
+session_recv_iccn(struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	/* §4.4.6 Sequencing Required: data carries Ns/Nr both ways. */
+	s->seq = l2tp_msg_has(m, L2TP_AVP_SEQUENCING_REQUIRED);
+	session_established(s, m);
+}
+
+static void
+session_recv_cdn(struct l2tp_session *s, const struct l2tp_msg *m,
+    uint64_t now)
+{
+	struct l2tp_host *h = s->tunnel->host;
+	uint16_t r = m->result.result;
+
+	if (r < L2TP_NITEMS(h->stats.cdn_rcvd))
+		h->stats.cdn_rcvd[r]++;
+	session_log(s, LOG_LEVEL_INFO, "recv CDN result %u (%s) error %u%s%s",
+	    r, l2tp_cdn_result_str(r), m->result.error,
+	    m->result.message[0] ? ": " : "", m->result.message);
+	if (l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE))
+		session_log(s, LOG_LEVEL_INFO, "Q.931 cause %u msg %u%s%s",
+		    m->q931.cause, m->q931.msg, m->q931.advisory[0] ? ": " : "",
+		    m->q931.advisory);
+	session_end(s, false, 0, 0, NULL, now);
+}
+
+/* §7.4, §7.5: one switch on the call state, then on the message type. */
+static void
+session_event(struct l2tp_session *s, const struct l2tp_msg *m, uint64_t now)
+{
+	if (m->type == L2TP_MSG_CDN) {
+		/* Every state: "Receive CDN: Clean up". */
+		session_recv_cdn(s, m, now);
+		return;
+	}
+	switch (s->state) {
+	case L2TP_SESSION_IDLE:
+	case L2TP_SESSION_WAIT_TUNNEL:
+		/* §7.4.1 idle: "Receive ICCN, ICRP, CDN: Clean up". */
+		session_end(s, false, 0, 0, NULL, now);
+		return;
+	case L2TP_SESSION_WAIT_REPLY:
+		if (m->type == L2TP_MSG_ICRP && !s->outgoing) {
+			session_recv_icrp(s, m, now);
+			return;
+		}
+		break;
+	case L2TP_SESSION_WAIT_CONNECT:
+		if (m->type == L2TP_MSG_ICCN && !s->outgoing) {
+			session_recv_iccn(s, m);
+			return;
+		}
+		break;
+	case L2TP_SESSION_WAIT_CS_ANSWER:
+		break;
+	case L2TP_SESSION_ESTABLISHED:
+		if (m->type == L2TP_MSG_WEN) {
+			/* §6.14: informational, for the LNS's statistics. */
+			session_log(s, LOG_LEVEL_DEBUG, "WEN: crc %u framing "
+			    "%u hw-overrun %u buffer-overrun %u timeout %u "
+			    "alignment %u", m->call_errors.crc_errors,
+			    m->call_errors.framing_errors,
+			    m->call_errors.hw_overruns,
+			    m->call_errors.buffer_overruns,
+			    m->call_errors.timeout_errors,
+			    m->call_errors.alignment_errors);
+			return;
+		}
+		if (m->type == L2TP_MSG_SLI) {
+			/* §6.15: ACCM for an async link; PPP owns ACCM. */
+			session_log(s, LOG_LEVEL_DEBUG, "SLI: send ACCM "
+			    "0x%08x recv ACCM 0x%08x", m->accm.send,
+			    m->accm.recv);
+			return;
+		}
+		break;
+	case L2TP_SESSION_CLOSED:
+		return;
+	}
+	session_fsm_error(s, m, now);
+}
+
+void
+session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
+{
+	struct l2tp_session *s;
+
+	if (m->hdr.session_id == 0) {
+		if (m->type == L2TP_MSG_ICRQ || m->type == L2TP_MSG_OCRQ) {
+			session_recv_request(t, m, now);
+			return;
+		}
+		/* §7.4.2 idle: "Receive ICCN: Clean up" — no call to clean. */
+		host_drop(t->host, L2TP_DROP_UNKNOWN_SESSION);
+		LOG_RL(LOG_LEVEL_INFO, "tunnel %u/%u: %s without session ID "
+		    "ignored", t->local_id, t->peer_id,
+		    l2tp_msg_type_str(m->type));
+		return;
+	}
+	s = idpool_get(&t->sessions, m->hdr.session_id);
+	if (s == NULL) {
+		host_drop(t->host, L2TP_DROP_UNKNOWN_SESSION);
+		LOG_RL(LOG_LEVEL_INFO, "tunnel %u/%u: %s for unknown session "
+		    "%u ignored", t->local_id, t->peer_id,
+		    l2tp_msg_type_str(m->type), m->hdr.session_id);
+		return;
+	}
+	session_event(s, m, now);
+}
+
+void
+session_reject(struct l2tp_tunnel *t, const struct l2tp_msg *m,
+    const struct l2tp_err *err, uint64_t now)
+{
+	struct l2tp_session *s = NULL;
+
+	if (m->hdr.session_id != 0)
+		s = idpool_get(&t->sessions, m->hdr.session_id);
+	tunnel_log(t, LOG_LEVEL_WARN, "rejecting %s for session %u: %s",
+	    l2tp_msg_type_str(m->type), m->hdr.session_id,
+	    err->reason ? err->reason : "?");
+	if (s != NULL) {
+		session_end(s, true, L2TP_CDN_ERROR, err->error, err->reason,
+		    now);
+	} else if ((m->type == L2TP_MSG_ICRQ || m->type == L2TP_MSG_OCRQ) &&
+	    l2tp_msg_has(m, L2TP_AVP_ASSIGNED_SESSION_ID)) {
+		/* A call we never created: answer statelessly. */
+		session_send_cdn_to(t, m->assigned_session_id, 0,
+		    L2TP_CDN_ERROR, err->error, err->reason, now);
+	} else {
+		host_drop(t->host, L2TP_DROP_MALFORMED);
+	}
+}
+
+void
+session_tunnel_up(struct l2tp_tunnel *t, uint64_t now)
+{
+	/* Sending does not touch the pool, so walking its slots is safe. */
+	for (uint32_t i = 0; i < t->sessions.nslots; i++) {
+		struct idpool_slot *sl = &t->sessions.slots[i];
+		struct l2tp_session *s = sl->obj;
+
+		if (sl->id != 0 && !sl->tomb && s != NULL &&
+		    s->state == L2TP_SESSION_WAIT_TUNNEL)
+			session_send_icrq(s, now);
+	}
+}
+
+void
+session_all_down(struct l2tp_tunnel *t)
+{
+	uint64_t now = t->host->now;
+
+	/* session_end() only tombstones slots; the tunnel is CLOSING, so no
+	 * session can be added (and the pool grown) from a callback. */
+	for (uint32_t i = 0; i < t->sessions.nslots; i++) {
+		struct idpool_slot *sl = &t->sessions.slots[i];
+
+		if (sl->id != 0 && !sl->tomb && sl->obj != NULL)
+			session_end(sl->obj, false, 0, 0, NULL, now);
+	}
+}
+
+uint64_t
+session_next_deadline(const struct l2tp_tunnel *t)
+{
+	struct heap_node *n = heap_min(&t->session_timers);
+
+	return n != NULL ? n->key : TIME_NEVER;
+}
+
+void
+session_run_timers(struct l2tp_tunnel *t, uint64_t now)
+{
+	struct heap_node *n;
+
+	while ((n = heap_min(&t->session_timers)) != NULL && n->key <= now) {
+		struct l2tp_session *s = (struct l2tp_session *)(void *)
+		    ((char *)n - offsetof(struct l2tp_session, timer));
+
+		heap_remove(&t->session_timers, n);
+		session_log(s, LOG_LEVEL_WARN, "call setup timed out in %s",
+		    l2tp_session_state_str(s->state));
+		session_end(s, true, L2TP_CDN_TIMEOUT, 0,
+		    "call not established in time", now);
+	}
+}
+
+/* ---- data messages (§3.1, §5.4) ---- */
+
+void
+session_data_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
+    const uint8_t *pkt, size_t len)
+{
+	struct l2tp_host *hst = t->host;
+	struct l2tp_session *s = idpool_get(&t->sessions, h->session_id);
+
+	if (s == NULL) {
+		host_drop(hst, L2TP_DROP_UNKNOWN_SESSION);
+		LOG_RL(LOG_LEVEL_DEBUG, "tunnel %u/%u: data for unknown "
+		    "session %u", t->local_id, t->peer_id, h->session_id);
+		return;
+	}
+	if (s->state != L2TP_SESSION_ESTABLISHED) {
+		host_drop(hst, L2TP_DROP_DATA_NOT_UP);
+		return;
+	}
+	if (h->has_seq) {
+		/* §5.4: a data message older than the last one delivered is
+		 * stale (reordered or duplicated): PPP gets frames in order
+		 * or not at all. */
+		if (s->data_nr_valid && seq_lt(h->ns, s->data_nr)) {
+			s->rx_seq_discards++;
+			host_drop(hst, L2TP_DROP_OUT_OF_WINDOW);
+			LOG_RL(LOG_LEVEL_DEBUG, "session %u/%u (tunnel %u): "
+			    "stale data Ns %u, expected %u", s->local_id,
+			    s->peer_id, t->local_id, h->ns, s->data_nr);
+			return;
+		}
+		s->data_nr = (uint16_t)(h->ns + 1);
+		s->data_nr_valid = true;
+	}
+	if ((size_t)h->payload_off + h->payload_len > len)
+		return;
+	s->rx_packets++;
+	s->rx_bytes += h->payload_len;
+	if (hst->ops->session_data != NULL)
+		hst->ops->session_data(hst->ctx, s, pkt + h->payload_off,
+		    h->payload_len);
+}
+
+/* ---- public API ---- */
+
+struct l2tp_session *
+l2tp_session_open(struct l2tp_tunnel *t, const struct l2tp_call_params *p,
+    uint64_t now)
+{
+	struct l2tp_host *h = t->host;
+	struct l2tp_session *s;
+
+	h->now = now;
+	if (t->state == L2TP_TUNNEL_CLOSING)
+		return NULL;
+	if ((s = session_new(t, true, false, now)) == NULL) {
+		tunnel_log(t, LOG_LEVEL_WARN, "cannot open a session: limit "
+		    "of %u sessions reached or no memory", h->cfg.max_sessions);
+		return NULL;
+	}
+	s->params = *p;
+	s->params.proxy = NULL;
+	if (p->proxy != NULL) {
+		if ((s->proxy = malloc(sizeof(*s->proxy))) == NULL) {
+			session_end(s, false, 0, 0, NULL, now);
+			return NULL;
+		}
+		*s->proxy = *p->proxy;
+	}
+	s->call_serial = p->call_serial ? p->call_serial : ++h->call_serial;
+	s->announced = true;
+	session_log(s, LOG_LEVEL_INFO, "opening incoming call, serial %u",
+	    s->call_serial);
+	if (t->state == L2TP_TUNNEL_ESTABLISHED)
+		session_send_icrq(s, now);
+	else
+		session_set_state(s, L2TP_SESSION_WAIT_TUNNEL);
+	host_reschedule(t);
+	return s;
+}
+
+void
+l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
+    const char *text, uint64_t now)
+{
+	s->tunnel->host->now = now;
+	session_end(s, true, result, error, text, now);
+}
+
+void
+l2tp_session_outgoing_connected(struct l2tp_session *s, uint64_t now)
+{
+	struct l2tp_msg cn;
+
+	s->tunnel->host->now = now;
+	if (s->state != L2TP_SESSION_WAIT_CS_ANSWER) {
+		session_log(s, LOG_LEVEL_WARN, "outgoing call connected in %s "
+		    "ignored", l2tp_session_state_str(s->state));
+		return;
+	}
+	l2tp_msg_init(&cn, L2TP_MSG_OCCN, s->tunnel->peer_id, s->peer_id);
+	session_fill_connect(s, &cn);
+	s->seq = s->params.sequencing_required;
+	if (tunnel_send_msg(s->tunnel, &cn, now) < 0) {
+		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
+		return;
+	}
+	session_established(s, &cn);
+	host_reschedule(s->tunnel);
+}
+
+int
+l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame,
+    size_t len)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_host *h = t->host;
+	uint8_t pkt[L2TP_DATA_BUF];
+	struct wbuf w;
+
+	if (s->state != L2TP_SESSION_ESTABLISHED ||
+	    t->state != L2TP_TUNNEL_ESTABLISHED ||
+	    len > sizeof(pkt) - L2TP_DATA_HDR_MAX)
+		return -1;
+	/* §3.1: T=0, no L and no O; S only when sequencing is required
+	 * (§4.4.6), with Nr reserved in data messages (§5.8). */
+	wbuf_init(&w, pkt, sizeof(pkt));
+	wr_be16(&w, (uint16_t)((s->seq ? L2TP_HDR_S : 0) | L2TP_VERSION));
+	wr_be16(&w, t->peer_id);
+	wr_be16(&w, s->peer_id);
+	if (s->seq) {
+		wr_be16(&w, s->data_ns++);
+		wr_be16(&w, 0);
+	}
+	wr_bytes(&w, frame, len);
+	if (w.err)
+		return -1;
+	s->tx_packets++;
+	s->tx_bytes += len;
+	h->ops->send(h->ctx, &t->local, &t->peer, pkt, w.len);
+	return 0;
+}
+
+struct l2tp_tunnel *
+l2tp_session_tunnel(const struct l2tp_session *s)
+{
+	return s->tunnel;
+}
+
+void
+l2tp_session_get_info(const struct l2tp_session *s,
+    struct l2tp_session_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->state = s->state;
+	info->tunnel_local_id = s->tunnel->local_id;
+	info->local_id = s->local_id;
+	info->peer_id = s->peer_id;
+	info->call_serial = s->call_serial;
+	info->outgoing = s->outgoing;
+	info->rx_packets = s->rx_packets;
+	info->tx_packets = s->tx_packets;
+	info->rx_bytes = s->rx_bytes;
+	info->tx_bytes = s->tx_bytes;
+	info->created_ms = s->created_ms;
+}
+
+void *
+l2tp_session_user(const struct l2tp_session *s)
+{
+	return s->user;
+}
+
+void
+l2tp_session_set_user(struct l2tp_session *s, void *user)
+{
+	s->user = user;
+}

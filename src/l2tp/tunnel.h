@@ -1,0 +1,122 @@
+/*
+ * tunnel.h — private to src/l2tp: the host, tunnel and session objects and
+ * the entry points the three files use on each other.  Roles only see the
+ * opaque types of l2tp.h.
+ *
+ * Ownership: the host owns its tunnels (idpool by local ID, a hash by
+ * (peer address, peer tunnel ID), a deadline heap); a tunnel owns its
+ * sessions (idpool by local ID, a heap of setup deadlines) and its xport.
+ * Objects the role knew about are never freed inside a call the role made:
+ * a closed session goes to the host's graveyard and a tunnel lingers in
+ * CLOSING; both are freed from l2tp_host_input()/l2tp_host_run_timers().
+ */
+#ifndef VPDN_L2TP_TUNNEL_H
+#define VPDN_L2TP_TUNNEL_H
+
+#include <stdarg.h>
+
+#include "core/heap.h"
+#include "core/idpool.h"
+#include "core/log.h"
+#include "l2tp/l2tp.h"
+#include "l2tp/xport.h"
+
+/* Big enough for any control message we build (ICCN with every proxy AVP
+ * at its largest is under 2 KiB). */
+#define L2TP_CTRL_BUF		4096
+
+#define L2TP_NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
+
+struct l2tp_host {
+	struct l2tp_host_config	 cfg;
+	const struct l2tp_host_ops *ops;
+	void			*ctx;
+
+	struct idpool		 tunnels;	/* local tunnel ID -> tunnel */
+	struct l2tp_tunnel	**peer_hash;	/* (peer addr, peer ID) chains */
+	unsigned		 peer_hash_size, peer_hash_count;
+	struct heap		 timers;	/* tunnels by next deadline */
+	struct l2tp_session	*graveyard;	/* closed sessions, freed later */
+	unsigned		 nsessions;	/* live sessions, all tunnels */
+	uint32_t		 call_serial;
+	uint64_t		 now;		/* clock of the current entry point */
+	struct l2tp_host_stats	 stats;
+};
+
+struct l2tp_tunnel {
+	struct l2tp_host	*host;
+	enum l2tp_role		 role;
+	enum l2tp_tunnel_state	 state;
+	uint16_t		 local_id, peer_id;
+	struct l2tp_addr	 peer, local;
+	uint8_t			 secret[256];
+	size_t			 secret_len;
+	bool			 hide;
+	bool			 use_tie_breaker;
+	uint8_t			 tie_breaker[8];
+	struct xport		 xp;
+	uint8_t			 challenge[16];	/* ours, when secret_len > 0 */
+	char			 peer_hostname[L2TP_MAX_NAME];
+
+	struct idpool		 sessions;	/* local session ID -> session */
+	struct heap		 session_timers; /* setup deadlines */
+
+	void			*user;
+	bool			 announced;	/* tunnel_up was called */
+	bool			 down_reported;	/* tunnel_down was called */
+	struct heap_node	 timer;		/* in host->timers */
+	uint64_t		 close_at;	/* CLOSING: free at this time */
+	struct l2tp_tunnel	*due_next;	/* run_timers' work list */
+	uint64_t		 created_ms;
+	struct l2tp_tunnel	*peer_next;	/* peer_hash chain */
+	bool			 in_peer_hash;
+};
+
+struct l2tp_session {
+	struct l2tp_tunnel	*tunnel;
+	enum l2tp_session_state	 state;
+	uint16_t		 local_id, peer_id;
+	uint32_t		 call_serial;
+	bool			 outgoing;	/* OCRQ-initiated */
+	bool			 lac;		/* we are the LAC side */
+	bool			 announced;	/* the role knows it */
+	struct l2tp_call_params	 params;
+	struct l2tp_msg		*proxy;		/* copy of params.proxy */
+	bool			 seq;		/* data with S bit */
+	uint16_t		 data_ns;	/* next Ns to send */
+	uint16_t		 data_nr;	/* next Ns expected */
+	bool			 data_nr_valid;
+	struct heap_node	 timer;		/* setup deadline */
+	void			*user;
+	uint64_t		 rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t		 rx_seq_discards;
+	uint64_t		 created_ms;
+	struct l2tp_session	*dead_next;	/* host graveyard */
+};
+
+/* host.c */
+void	host_reschedule(struct l2tp_tunnel *t);
+void	host_peer_hash_add(struct l2tp_tunnel *t);
+void	host_peer_hash_del(struct l2tp_tunnel *t);
+void	host_drop(struct l2tp_host *h, enum l2tp_drop d);
+bool	l2tp_addr_same_host(const struct l2tp_addr *a, const struct l2tp_addr *b);
+
+/* tunnel.c */
+struct l2tp_tunnel *tunnel_new(struct l2tp_host *h, enum l2tp_role role,
+	    const struct l2tp_addr *peer, const struct l2tp_addr *local,
+	    const uint8_t *secret, size_t secret_len, bool hide, uint64_t now);
+void	tunnel_free(struct l2tp_tunnel *t);
+uint64_t tunnel_deadline(const struct l2tp_tunnel *t);
+/* Runs due timers; true when the tunnel has finished CLOSING (free it). */
+bool	tunnel_run_timers(struct l2tp_tunnel *t, uint64_t now);
+/* Encodes m (addressed to the peer's tunnel ID) and hands it to the xport. */
+int	tunnel_send_msg(struct l2tp_tunnel *t, struct l2tp_msg *m, uint64_t now);
+/* A control datagram for this tunnel (header decoded, peer checked). */
+void	tunnel_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
+	    const uint8_t *pkt, size_t len, uint64_t now);
+/* RFC 2661 §4.4.3: the tie-breaker loser silently discards its tunnel. */
+void	tunnel_discard(struct l2tp_tunnel *t, const char *why, uint64_t now);
+void	tunnel_log(const struct l2tp_tunnel *t, enum log_level lvl,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * test_l2tp_tunnel.c — the tunnel FSM and the host (RFC 2661 §7.2, §5.1.1,
+ * §5.7, §4.4.3, §6.1-§6.6), with hosts wired back to back on a fake clock.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "l2tp_pair.h"
+
+static void
+test_establish_plain(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a, *b;
+	struct l2tp_msg m;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	assert_non_null(a);
+	assert_int_equal(w->n[0].tunnel_up, 1);
+	assert_int_equal(w->n[1].tunnel_up, 1);
+	b = w->n[1].last_tunnel_up;
+	assert_non_null(b);
+	assert_true(l2tp_tunnel_is_up(a));
+	assert_true(l2tp_tunnel_is_up(b));
+	/* §3.1: each side's ID is the one the other assigned. */
+	assert_int_equal(w_tinfo(a).peer_id, w_tinfo(b).local_id);
+	assert_int_equal(w_tinfo(b).peer_id, w_tinfo(a).local_id);
+	assert_int_equal(w_tinfo(a).role, L2TP_ROLE_LAC);
+	assert_int_equal(w_tinfo(b).role, L2TP_ROLE_LNS);
+	assert_string_equal(w_tinfo(b).peer_hostname, "vpdn");
+	/* §6.1: SCCRQ to tunnel 0 with the mandatory AVPs, no challenge
+	 * without a secret, no tie breaker unless asked. */
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_SCCRQ, NULL, &m), L2TP_OK);
+	assert_int_equal(m.hdr.tunnel_id, 0);
+	assert_int_equal(m.proto_ver, 1);
+	assert_int_equal(m.assigned_tunnel_id, w_tinfo(a).local_id);
+	assert_true(l2tp_msg_has(&m, L2TP_AVP_HOST_NAME));
+	assert_true(l2tp_msg_has(&m, L2TP_AVP_FRAMING_CAP));
+	assert_true(l2tp_msg_has(&m, L2TP_AVP_RECEIVE_WINDOW_SIZE));
+	assert_false(l2tp_msg_has(&m, L2TP_AVP_CHALLENGE));
+	assert_false(l2tp_msg_has(&m, L2TP_AVP_TIE_BREAKER));
+	assert_int_equal(w_stats(w, 0)->tunnels_established, 1);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
+	w_free(w);
+}
+
+static void
+test_establish_secret_hidden(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_msg m;
+
+	(void)state;
+	w_set_lns_secret(&w->n[1], "s3cret", true);
+	w_start(w);
+	a = w_open(w, 0, 1, "s3cret", true);
+	w_advance(w, 500);
+	assert_true(l2tp_tunnel_is_up(a));
+	assert_int_equal(w->n[1].tunnel_up, 1);
+	/* §5.1.1: challenge both ways, responses in SCCRP and SCCCN. */
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_SCCRQ, "s3cret", &m),
+	    L2TP_OK);
+	assert_true(l2tp_msg_has(&m, L2TP_AVP_CHALLENGE));
+	assert_true(m.hidden != 0);	/* §4.3: something went hidden */
+	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_SCCRP, "s3cret", &m),
+	    L2TP_OK);
+	assert_true(l2tp_msg_has(&m, L2TP_AVP_CHALLENGE));
+	assert_true(l2tp_msg_has(&m, L2TP_AVP_CHALLENGE_RESPONSE));
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_SCCCN, "s3cret", &m),
+	    L2TP_OK);
+	assert_true(l2tp_msg_has(&m, L2TP_AVP_CHALLENGE_RESPONSE));
+	w_free(w);
+}
+
+/* §5.1.1 failures, table-driven: who ends up sending StopCCN result 4. */
+static void
+test_auth_failures(void **state)
+{
+	static const struct {
+		const char *lac, *lns;
+		int stopper;	/* node sending StopCCN 4 */
+	} cases[] = {
+		{ "alpha", "bravo", 0 },	/* wrong response in SCCRP */
+		{ "alpha", NULL, 1 },		/* LNS challenged, no secret */
+		{ NULL, "bravo", 0 },		/* LAC challenged, no secret */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world *w = w_new();
+		int other = 1 - cases[i].stopper;
+
+		if (cases[i].lns)
+			w_set_lns_secret(&w->n[1], cases[i].lns, false);
+		w_start(w);
+		assert_non_null(w_open(w, 0, 1, cases[i].lac, false));
+		w_advance(w, 2000);
+		assert_int_equal(w->n[0].tunnel_up, 0);
+		assert_int_equal(w->n[1].tunnel_up, 0);
+		assert_int_equal(w_stats(w, cases[i].stopper)->stopccn_sent[4],
+		    1);
+		assert_int_equal(w_stats(w, other)->stopccn_rcvd[4], 1);
+		assert_int_equal(w->n[0].tunnel_down, 1);
+		w_advance(w, 60000);
+		assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
+		assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 0);
+		w_free(w);
+	}
+}
+
+/* §5.7: StopCCN from either side; freed after the CLOSING wait only. */
+static void
+test_stopccn_either_side(void **state)
+{
+	(void)state;
+	for (int closer = 0; closer < 2; closer++) {
+		struct world *w = w_new();
+		struct l2tp_tunnel *t[2];
+		struct l2tp_call_params cp;
+
+		for (int i = 0; i < 2; i++)
+			w->n[i].cfg.closing_ms = 10000;
+		w_start(w);
+		t[0] = w_establish(w);
+		t[1] = w->n[1].last_tunnel_up;
+		memset(&cp, 0, sizeof(cp));
+		for (int i = 0; i < 3; i++)
+			assert_non_null(l2tp_session_open(t[0], &cp, w->now));
+		w_advance(w, 500);
+		assert_int_equal(w->n[1].session_up, 3);
+		l2tp_tunnel_close(t[closer], L2TP_STOPCCN_GENERAL, 0, "bye",
+		    w->now);
+		w_advance(w, 500);
+		for (int i = 0; i < 2; i++) {
+			assert_int_equal(w->n[i].session_down, 3);
+			assert_int_equal(w->n[i].tunnel_down, 1);
+			assert_null(w_any_tunnel(w, i));
+			/* still held in CLOSING (§5.7) */
+			assert_int_equal(l2tp_host_tunnel_count(w->n[i].h), 1);
+		}
+		assert_int_equal(w_stats(w, closer)->stopccn_sent[1], 1);
+		assert_int_equal(w_stats(w, 1 - closer)->stopccn_rcvd[1], 1);
+		w_advance(w, 8000);
+		assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
+		w_advance(w, 3000);
+		assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
+		assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 0);
+		w_free(w);
+	}
+}
+
+/* §6.5: Hello after hello_interval of silence, answered by an ack. */
+static void
+test_hello(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+
+	(void)state;
+	w->n[0].cfg.hello_interval_ms = 5000;
+	w_start(w);
+	a = w_establish(w);
+	w_advance(w, 3000);
+	assert_int_equal(w->n[0].sent_type[L2TP_MSG_HELLO], 0);
+	w_advance(w, 3000);
+	assert_int_equal(w->n[0].sent_type[L2TP_MSG_HELLO], 1);
+	w_advance(w, 60000);
+	assert_true(w->n[0].sent_type[L2TP_MSG_HELLO] >= 10);
+	assert_true(l2tp_tunnel_is_up(a));
+	assert_int_equal(w_tinfo(a).retransmits, 0);
+	w_free(w);
+}
+
+/* §5.8: a dead peer: torn down after the whole back-off schedule. */
+static void
+test_peer_dead(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	uint64_t t0, expect = 0, rto = 1000;
+
+	(void)state;
+	w->n[0].cfg.hello_interval_ms = 10000;
+	w_start(w);
+	a = w_establish(w);
+	assert_true(l2tp_tunnel_is_up(a));
+	w->n[1].drop_all = true;
+	t0 = w->now;
+	/* The Hello goes out at t0 + 10 s (last rx was ~t0), then 5
+	 * retransmissions at 1, 2, 4, 8, 8 s and failure 8 s later. */
+	for (unsigned i = 0; i <= w->n[0].cfg.retransmit_max; i++) {
+		expect += rto;
+		rto = rto * 2 > 8000 ? 8000 : rto * 2;
+	}
+	w_advance(w, 120000);
+	assert_int_equal(w->n[0].tunnel_down, 1);
+	assert_true(w->n[0].tunnel_down_at >= t0 + 10000 + expect - 600);
+	assert_true(w->n[0].tunnel_down_at <= t0 + 10000 + expect + 100);
+	assert_int_equal(w->n[0].sent_type[L2TP_MSG_STOPCCN], 1);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
+	w_free(w);
+}
+
+/* An SCCRQ that never gets an answer: failure after the same schedule. */
+static void
+test_sccrq_unanswered(void **state)
+{
+	struct world *w = w_new();
+	uint64_t t0;
+
+	(void)state;
+	w_start(w);
+	w->n[1].drop_all = true;
+	t0 = w->now;
+	assert_non_null(w_open(w, 0, 1, NULL, false));
+	w_advance(w, 100000);
+	assert_int_equal(w->n[0].tunnel_down, 1);
+	assert_int_equal(w->n[0].tunnel_down_at, t0 + 31000);
+	assert_int_equal(w->n[0].sent_type[L2TP_MSG_SCCRQ], 6);
+	w_free(w);
+}
+
+/* A retransmitted SCCRQ reaches the same tunnel, never a second one. */
+static void
+test_sccrq_duplicate(void **state)
+{
+	struct world *w = w_new();
+	uint8_t pkt[W_MAXPKT];
+	size_t len;
+
+	(void)state;
+	w_start(w);
+	w->n[0].drop_all = false;
+	w->n[1].drop_all = true;	/* SCCRP lost: LAC retransmits */
+	assert_non_null(w_open(w, 0, 1, NULL, false));
+	w_advance(w, 3500);
+	assert_true(w->n[0].sent_type[L2TP_MSG_SCCRQ] >= 3);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
+	/* and an injected copy of the same datagram */
+	len = w->n[0].last_sent_len[L2TP_MSG_SCCRQ];
+	memcpy(pkt, w->n[0].last_sent[L2TP_MSG_SCCRQ], len);
+	l2tp_host_input(w->n[1].h, pkt, len, &w->n[1].addr, &w->n[0].addr,
+	    w->now);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
+	w->n[1].drop_all = false;
+	w_advance(w, 10000);
+	assert_int_equal(w->n[0].tunnel_up, 1);
+	assert_int_equal(w->n[1].tunnel_up, 1);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
+	assert_int_equal(w_stats(w, 1)->tunnels_created, 1);
+	w_free(w);
+}
+
+static void
+test_two_tunnels_same_peer(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a1, *a2;
+
+	(void)state;
+	w_start(w);
+	a1 = w_open(w, 0, 1, NULL, false);
+	a2 = w_open(w, 0, 1, NULL, false);
+	w_advance(w, 1000);
+	assert_true(l2tp_tunnel_is_up(a1));
+	assert_true(l2tp_tunnel_is_up(a2));
+	assert_int_not_equal(w_tinfo(a1).local_id, w_tinfo(a2).local_id);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 2);
+	assert_int_equal(w->n[1].tunnel_up, 2);
+	w_free(w);
+}
+
+/* §7.2: a message the state does not expect → StopCCN result 7. */
+static void
+test_fsm_error_scccn_established(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_msg m;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	l2tp_msg_init(&m, L2TP_MSG_SCCCN, 0, 0);
+	w->n[0].h->now = w->now;
+	assert_int_equal(tunnel_send_msg(a, &m, w->now), 0);
+	w_advance(w, 500);
+	assert_int_equal(w_stats(w, 1)->stopccn_sent[7], 1);
+	assert_int_equal(w_stats(w, 0)->stopccn_rcvd[7], 1);
+	assert_int_equal(w->n[0].tunnel_down, 1);
+	assert_int_equal(w->n[1].tunnel_down, 1);
+	w_free(w);
+}
+
+/* A LAC that receives an SCCRQ-type reply to its SCCRQ: FSM error too. */
+static void
+test_fsm_error_table(void **state)
+{
+	static const enum l2tp_msg_type bad_in_established[] = {
+		L2TP_MSG_SCCRQ, L2TP_MSG_SCCRP, L2TP_MSG_SCCCN,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct world *w = w_new();
+		struct l2tp_tunnel *a;
+		struct l2tp_msg m;
+
+		w_start(w);
+		a = w_establish(w);
+		l2tp_msg_init(&m, bad_in_established[i], 0, 0);
+		if (bad_in_established[i] != L2TP_MSG_SCCCN) {
+			/* make them decode: their required AVPs */
+			m.proto_ver = 1;
+			l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+			strcpy(m.host_name, "x");
+			l2tp_msg_set(&m, L2TP_AVP_HOST_NAME);
+			m.framing_cap = 3;
+			l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAP);
+			m.assigned_tunnel_id = 77;
+			l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+		}
+		assert_int_equal(tunnel_send_msg(a, &m, w->now), 0);
+		w_advance(w, 500);
+		assert_int_equal(w_stats(w, 1)->stopccn_sent[7], 1);
+		assert_int_equal(w->n[1].tunnel_down, 1);
+		w_free(w);
+	}
+}
+
+/* max_tunnels on the accepting side: StopCCN 2/4, nothing kept. */
+static void
+test_max_tunnels(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a1, *a2;
+
+	(void)state;
+	w->n[1].cfg.max_tunnels = 1;
+	w->n[2].cfg.max_tunnels = 1;
+	w_start(w);
+	a1 = w_open(w, 0, 1, NULL, false);
+	w_advance(w, 500);
+	a2 = w_open(w, 0, 1, NULL, false);
+	w_advance(w, 500);
+	assert_true(l2tp_tunnel_is_up(a1));
+	assert_non_null(a2);
+	assert_int_equal(w->n[0].tunnel_down, 1);	/* a2 refused */
+	assert_int_equal(w_stats(w, 1)->stopccn_sent[2], 1);
+	assert_int_equal(w_stats(w, 0)->stopccn_rcvd[2], 1);
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_TUNNEL_LIMIT], 1);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
+	/* and on the opening side, open fails at once */
+	assert_non_null(w_open(w, 2, 1, NULL, false));
+	assert_null(w_open(w, 2, 1, NULL, false));
+	w_free(w);
+}
+
+/* §4.2: an unknown AVP with M set → StopCCN error 8; others unaffected. */
+static void
+test_reject_unknown_mandatory_avp(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a1, *a2;
+	struct l2tp_msg m;
+	struct l2tp_secret none = { NULL, 0 };
+	uint8_t buf[256];
+	size_t len;
+
+	(void)state;
+	w_start(w);
+	a1 = w_open(w, 0, 1, NULL, false);
+	a2 = w_open(w, 0, 1, NULL, false);
+	w_advance(w, 1000);
+	l2tp_msg_init(&m, L2TP_MSG_HELLO, w_tinfo(a1).peer_id, 0);
+	len = l2tp_msg_encode(&m, &none, false, buf, sizeof(buf));
+	assert_true(len > 0);
+	/* append AVP: M=1, len 8, vendor 0, type 200, value 0 */
+	put_be16(buf + len, L2TP_AVP_M | 8);
+	put_be16(buf + len + 2, 0);
+	put_be16(buf + len + 4, 200);
+	put_be16(buf + len + 6, 0);
+	len += 8;
+	put_be16(buf + 2, (uint16_t)len);
+	assert_int_equal(xport_send(&a1->xp, buf, len, w->now), 0);
+	w_advance(w, 500);
+	assert_int_equal(w_stats(w, 1)->stopccn_sent[2], 1);
+	assert_int_equal(w->n[0].tunnel_down, 1);
+	assert_false(l2tp_tunnel_is_up(a1));
+	assert_true(l2tp_tunnel_is_up(a2));
+	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_STOPCCN, NULL, &m),
+	    L2TP_OK);
+	assert_int_equal(m.result.result, 2);
+	assert_int_equal(m.result.error, L2TP_ERR_UNKNOWN_M_AVP);
+	w_free(w);
+}
+
+/* Control and data from an address that is not the tunnel's peer. */
+static void
+test_wrong_peer_and_bad_header(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a, *b;
+	uint8_t pkt[32];
+	uint8_t junk[3] = { 1, 2, 3 };
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	b = w->n[1].last_tunnel_up;
+	/* data: T=0, ver 2, tunnel, session 1 */
+	put_be16(pkt, 0x0002);
+	put_be16(pkt + 2, w_tinfo(b).local_id);
+	put_be16(pkt + 4, 1);
+	pkt[6] = 0xff;
+	pkt[7] = 0x03;
+	l2tp_host_input(w->n[1].h, pkt, 8, &w->n[1].addr, &w->n[2].addr,
+	    w->now);
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_WRONG_PEER], 1);
+	/* from the right peer but an unknown session */
+	l2tp_host_input(w->n[1].h, pkt, 8, &w->n[1].addr, &w->n[0].addr,
+	    w->now);
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_UNKNOWN_SESSION], 1);
+	/* unknown tunnel */
+	put_be16(pkt + 2, (uint16_t)(w_tinfo(b).local_id + 1));
+	l2tp_host_input(w->n[1].h, pkt, 8, &w->n[1].addr, &w->n[0].addr,
+	    w->now);
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_UNKNOWN_TUNNEL], 1);
+	l2tp_host_input(w->n[1].h, junk, sizeof(junk), &w->n[1].addr,
+	    &w->n[0].addr, w->now);
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_HDR], 1);
+	/* a HELLO from the wrong address changes nothing */
+	memcpy(pkt, w->n[0].last_sent[L2TP_MSG_SCCCN], 12);
+	l2tp_host_input(w->n[1].h, w->n[0].last_sent[L2TP_MSG_SCCCN],
+	    w->n[0].last_sent_len[L2TP_MSG_SCCCN], &w->n[1].addr,
+	    &w->n[2].addr, w->now);
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_WRONG_PEER], 2);
+	assert_true(l2tp_tunnel_is_up(a));
+	assert_true(l2tp_tunnel_is_up(b));
+	w_free(w);
+}
+
+/* Tunnel ID 0 must carry a valid SCCRQ. */
+static void
+test_not_sccrq(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_msg m;
+	struct l2tp_secret none = { NULL, 0 };
+	uint8_t buf[256];
+	size_t len;
+
+	(void)state;
+	w_start(w);
+	l2tp_msg_init(&m, L2TP_MSG_HELLO, 0, 0);
+	len = l2tp_msg_encode(&m, &none, false, buf, sizeof(buf));
+	l2tp_host_input(w->n[1].h, buf, len, &w->n[1].addr, &w->n[0].addr,
+	    w->now);
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_NOT_SCCRQ], 1);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 0);
+	/* a host that does not accept tunnels ignores a real SCCRQ */
+	assert_non_null(w_open(w, 1, 0, NULL, false));
+	w_advance(w, 500);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
+	w_free(w);
+}
+
+/* §4.4.3: simultaneous SCCRQs with tie breakers → one tunnel survives. */
+static void
+test_tie_breaker(void **state)
+{
+	(void)state;
+	for (int with = 0; with < 2; with++) {
+		struct world *w = w_new();
+		struct l2tp_tunnel_params p;
+		struct l2tp_tunnel *t0, *t1;
+
+		w->n[0].cfg.accept_tunnels = true;
+		w_start(w);
+		memset(&p, 0, sizeof(p));
+		p.role = L2TP_ROLE_LAC;
+		p.tie_breaker = with;
+		p.peer = w->n[1].addr;
+		t0 = l2tp_tunnel_open(w->n[0].h, &p, w->now);
+		p.peer = w->n[0].addr;
+		t1 = l2tp_tunnel_open(w->n[1].h, &p, w->now);
+		assert_non_null(t0);
+		assert_non_null(t1);
+		w_advance(w, 40000);
+		if (with) {
+			/* one tunnel, up on both sides; the loser's own
+			 * tunnel was discarded silently (no StopCCN). */
+			assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
+			assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
+			assert_int_equal(w->n[0].tunnel_up, 1);
+			assert_int_equal(w->n[1].tunnel_up, 1);
+			assert_int_equal(w->n[0].sent_type[L2TP_MSG_STOPCCN] +
+			    w->n[1].sent_type[L2TP_MSG_STOPCCN], 0);
+		} else {
+			/* "If neither side issues a tie breaker, then two
+			 * separate tunnels are opened." */
+			assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 2);
+			assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 2);
+			assert_int_equal(w->n[0].tunnel_up, 2);
+		}
+		w_free(w);
+	}
+}
+
+/* Graceful shutdown: StopCCN result 6 to every tunnel. */
+static void
+test_shutdown(void **state)
+{
+	struct world *w = w_new();
+
+	(void)state;
+	w_start(w);
+	w_open(w, 0, 1, NULL, false);
+	w_open(w, 0, 1, NULL, false);
+	w_advance(w, 500);
+	l2tp_host_shutdown(w->n[1].h, w->now);
+	w_advance(w, 500);
+	assert_int_equal(w_stats(w, 1)->stopccn_sent[6], 2);
+	assert_int_equal(w->n[0].tunnel_down, 2);
+	w_advance(w, 60000);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 0);
+	assert_int_equal(l2tp_host_next_deadline(w->n[1].h), TIME_NEVER);
+	w_free(w);
+}
+
+static void
+test_names_and_addr(void **state)
+{
+	struct l2tp_addr a, b;
+	char buf[64];
+
+	(void)state;
+	w_addr(&a, "192.0.2.1", 1701);
+	w_addr(&b, "192.0.2.1", 1702);
+	assert_string_equal(l2tp_addr_str(&a, buf, sizeof(buf)),
+	    "192.0.2.1:1701");
+	assert_false(l2tp_addr_equal(&a, &b));
+	assert_true(l2tp_addr_same_host(&a, &b));
+	assert_string_equal(l2tp_tunnel_state_str(L2TP_TUNNEL_WAIT_CTL_REPLY),
+	    "wait-ctl-reply");
+	assert_string_equal(l2tp_drop_str(L2TP_DROP_WRONG_PEER), "wrong-peer");
+	assert_string_equal(l2tp_role_str(L2TP_ROLE_LNS), "lns");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_establish_plain),
+		cmocka_unit_test(test_establish_secret_hidden),
+		cmocka_unit_test(test_auth_failures),
+		cmocka_unit_test(test_stopccn_either_side),
+		cmocka_unit_test(test_hello),
+		cmocka_unit_test(test_peer_dead),
+		cmocka_unit_test(test_sccrq_unanswered),
+		cmocka_unit_test(test_sccrq_duplicate),
+		cmocka_unit_test(test_two_tunnels_same_peer),
+		cmocka_unit_test(test_fsm_error_scccn_established),
+		cmocka_unit_test(test_fsm_error_table),
+		cmocka_unit_test(test_max_tunnels),
+		cmocka_unit_test(test_reject_unknown_mandatory_avp),
+		cmocka_unit_test(test_wrong_peer_and_bad_header),
+		cmocka_unit_test(test_not_sccrq),
+		cmocka_unit_test(test_tie_breaker),
+		cmocka_unit_test(test_shutdown),
+		cmocka_unit_test(test_names_and_addr),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
