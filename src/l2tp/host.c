@@ -290,12 +290,15 @@ timer_tunnel(struct heap_node *n)
 }
 
 /* Frees sessions closed since the last entry point: never inside a call
- * the role made (l2tp.h lifetimes). */
+ * the role made (l2tp.h lifetimes), nor in an entry point a callback
+ * re-entered, since frames below may still hold them. */
 static void
 host_bury(struct l2tp_host *h)
 {
 	struct l2tp_session *s;
 
+	if (h->depth > 0)
+		return;
 	while ((s = h->graveyard) != NULL) {
 		h->graveyard = s->dead_next;
 		session_free(s);
@@ -331,6 +334,7 @@ l2tp_host_free(struct l2tp_host *h)
 		if (sl->id != 0 && !sl->tomb && sl->obj != NULL)
 			tunnel_free(sl->obj);
 	}
+	h->depth = 0;
 	host_bury(h);
 	idpool_free(&h->tunnels);
 	heap_free(&h->timers);
@@ -601,10 +605,13 @@ l2tp_host_input(struct l2tp_host *h, const uint8_t *pkt, size_t len,
 		    l2tp_addr_str(peer, a, sizeof(a)), l2tp_hdr_status_str(st));
 		return;
 	}
+	h->depth++;
 	if (hdr.is_control)
 		host_control_input(h, &hdr, pkt, len, local, peer, now);
 	else
 		host_data_input(h, &hdr, pkt, len, peer);
+	h->depth--;
+	host_bury(h);
 }
 
 void
@@ -623,6 +630,7 @@ l2tp_host_run_timers(struct l2tp_host *h, uint64_t now)
 		t->due_next = due;
 		due = t;
 	}
+	h->depth++;
 	while ((t = due) != NULL) {
 		due = t->due_next;
 		if (tunnel_run_timers(t, now)) {
@@ -632,6 +640,7 @@ l2tp_host_run_timers(struct l2tp_host *h, uint64_t now)
 		}
 		host_reschedule(t);
 	}
+	h->depth--;
 	host_bury(h);
 }
 

@@ -214,7 +214,7 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 
 /* ---- LAC incoming (§7.4.1) ---- */
 
-static void
+static int
 session_send_icrq(struct l2tp_session *s, uint64_t now)
 {
 	const struct l2tp_call_params *p = &s->params;
@@ -240,8 +240,10 @@ session_send_icrq(struct l2tp_session *s, uint64_t now)
 		    sizeof(m.called_number));
 		l2tp_msg_set(&m, L2TP_AVP_CALLED_NUMBER);
 	}
-	(void)tunnel_send_msg(s->tunnel, &m, now);
+	if (tunnel_send_msg(s->tunnel, &m, now) < 0)
+		return -1;
 	session_set_state(s, L2TP_SESSION_WAIT_REPLY);
+	return 0;
 }
 
 /* §4.4.5 proxy AVPs the LAC forwards in ICCN, when the role gave them. */
@@ -504,9 +506,12 @@ session_tunnel_up(struct l2tp_tunnel *t, uint64_t now)
 		struct idpool_slot *sl = &t->sessions.slots[i];
 		struct l2tp_session *s = sl->obj;
 
+		/* A full control queue ends the call: the role hears
+		 * session_down rather than waiting for the setup timer. */
 		if (sl->id != 0 && !sl->tomb && s != NULL &&
-		    s->state == L2TP_SESSION_WAIT_TUNNEL)
-			session_send_icrq(s, now);
+		    s->state == L2TP_SESSION_WAIT_TUNNEL &&
+		    session_send_icrq(s, now) < 0)
+			session_end(s, false, 0, 0, NULL, now);
 	}
 }
 
@@ -620,13 +625,15 @@ l2tp_session_open(struct l2tp_tunnel *t, const struct l2tp_call_params *p,
 		*s->proxy = *p->proxy;
 	}
 	s->call_serial = p->call_serial ? p->call_serial : ++h->call_serial;
-	s->announced = true;
 	session_log(s, LOG_LEVEL_INFO, "opening incoming call, serial %u",
 	    s->call_serial);
-	if (t->state == L2TP_TUNNEL_ESTABLISHED)
-		session_send_icrq(s, now);
-	else
+	if (t->state != L2TP_TUNNEL_ESTABLISHED)
 		session_set_state(s, L2TP_SESSION_WAIT_TUNNEL);
+	else if (session_send_icrq(s, now) < 0) {
+		session_end(s, false, 0, 0, NULL, now);	/* not announced */
+		return NULL;
+	}
+	s->announced = true;
 	host_reschedule(t);
 	return s;
 }

@@ -168,6 +168,10 @@ tunnel_new(struct l2tp_host *h, enum l2tp_role role,
 	if (h->cfg.ack_delay_ms > 0)
 		xc.ack_delay_ms = h->cfg.ack_delay_ms;
 	xc.hello_ms = h->cfg.hello_interval_ms;
+	/* A LAC whose tunnel comes up with hundreds of calls waiting queues
+	 * an ICRQ for each: room for them beyond the send window. */
+	if (xc.max_queue < L2TP_CTRL_QUEUE)
+		xc.max_queue = L2TP_CTRL_QUEUE;
 	if (xport_init(&t->xp, &xc, &tunnel_xport_ops, t, now) < 0) {
 		free(t);
 		return NULL;
@@ -643,7 +647,9 @@ tunnel_deliver(void *ctx, const uint8_t *pkt, size_t len)
 		tunnel_log(t, LOG_LEVEL_WARN, "rejecting %s: %s (AVP %u)",
 		    l2tp_msg_type_str(m.type), err.reason ? err.reason : "?",
 		    err.avp_type);
-		if (t->state == L2TP_TUNNEL_IDLE || t->peer_id == 0)
+		/* An SCCRQ/SCCRP we reject still tells us where to send. */
+		if (t->peer_id == 0 &&
+		    l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID))
 			t->peer_id = m.assigned_tunnel_id;
 		tunnel_close_now(t, err.result ? err.result :
 		    L2TP_STOPCCN_ERROR, err.error, err.reason, now);

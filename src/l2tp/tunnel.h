@@ -25,6 +25,9 @@
  * at its largest is under 2 KiB). */
 #define L2TP_CTRL_BUF		4096
 
+/* Control messages a tunnel queues while its send window is full. */
+#define L2TP_CTRL_QUEUE		1024
+
 #define L2TP_NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
 
 struct l2tp_host {
@@ -40,6 +43,7 @@ struct l2tp_host {
 	unsigned		 nsessions;	/* live sessions, all tunnels */
 	uint32_t		 call_serial;
 	uint64_t		 now;		/* clock of the current entry point */
+	unsigned		 depth;		/* nesting of input/run_timers */
 	struct l2tp_host_stats	 stats;
 };
 

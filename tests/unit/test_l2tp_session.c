@@ -1,0 +1,561 @@
+/*
+ * test_l2tp_session.c — the call state machines (RFC 2661 §7.4.1 LAC
+ * incoming, §7.4.2 LNS incoming, §7.5.1 LAC outgoing) and data messages,
+ * with hosts wired back to back on a fake clock.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "l2tp_pair.h"
+
+static struct l2tp_session *
+open_call(struct world *w, struct l2tp_tunnel *t)
+{
+	struct l2tp_call_params cp;
+
+	memset(&cp, 0, sizeof(cp));
+	cp.tx_connect_speed = 100000000;
+	cp.framing_type = L2TP_FRAMING_SYNC;
+	return l2tp_session_open(t, &cp, w->now);
+}
+
+/* §7.4.1/§7.4.2: ICRQ → ICRP → ICCN; IDs chosen by the receiver. */
+static void
+test_session_up_ids(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_session *sa, *sb;
+	struct l2tp_msg m;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	sa = open_call(w, a);
+	assert_non_null(sa);
+	assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_WAIT_REPLY);
+	w_advance(w, 500);
+	assert_int_equal(w->n[1].session_req, 1);
+	assert_int_equal(w->n[0].session_up, 1);
+	assert_int_equal(w->n[1].session_up, 1);
+	sb = w->n[1].last_session_up;
+	assert_ptr_equal(w->n[0].last_session_up, sa);
+	assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_ESTABLISHED);
+	assert_int_equal(w_sinfo(sb).state, L2TP_SESSION_ESTABLISHED);
+	assert_int_equal(w_sinfo(sa).peer_id, w_sinfo(sb).local_id);
+	assert_int_equal(w_sinfo(sb).peer_id, w_sinfo(sa).local_id);
+	assert_int_equal(w_sinfo(sa).call_serial, w_sinfo(sb).call_serial);
+	/* §6.6: the ICRQ goes to session 0 and assigns the LAC's ID. */
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_ICRQ, NULL, &m), L2TP_OK);
+	assert_int_equal(m.hdr.session_id, 0);
+	assert_int_equal(m.assigned_session_id, w_sinfo(sa).local_id);
+	/* §6.7: the ICRP goes to the LAC's session and assigns the LNS's. */
+	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_ICRP, NULL, &m), L2TP_OK);
+	assert_int_equal(m.hdr.session_id, w_sinfo(sa).local_id);
+	assert_int_equal(m.assigned_session_id, w_sinfo(sb).local_id);
+	/* §6.8: ICCN with speed and framing, to the LNS's session. */
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_ICCN, NULL, &m), L2TP_OK);
+	assert_int_equal(m.hdr.session_id, w_sinfo(sb).local_id);
+	assert_int_equal(m.tx_connect_speed, 100000000);
+	assert_ptr_equal(l2tp_session_tunnel(sa), a);
+	assert_ptr_equal(l2tp_tunnel_find_session(a, w_sinfo(sa).local_id), sa);
+	w_free(w);
+}
+
+/* Before the tunnel is up the call waits (§7.4.1 wait-tunnel). */
+static void
+test_session_wait_tunnel(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_session *sa;
+
+	(void)state;
+	w_start(w);
+	a = w_open(w, 0, 1, NULL, false);
+	sa = open_call(w, a);
+	assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_WAIT_TUNNEL);
+	assert_int_equal(w->n[0].sent_type[L2TP_MSG_ICRQ], 0);
+	w_advance(w, 500);
+	assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_ESTABLISHED);
+	assert_int_equal(w->n[1].session_up, 1);
+	w_free(w);
+}
+
+static int
+cmp_u16(const void *a, const void *b)
+{
+	return *(const uint16_t *)a - *(const uint16_t *)b;
+}
+
+static void
+test_many_sessions(void **state)
+{
+	enum { N = 200 };
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	static struct l2tp_session *s[N];
+	uint16_t ids[N];
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	for (int i = 0; i < N; i++)
+		assert_non_null(s[i] = open_call(w, a));
+	w_advance(w, 5000);
+	assert_int_equal(w->n[0].session_up, N);
+	assert_int_equal(w->n[1].session_up, N);
+	for (int i = 0; i < N; i++)
+		ids[i] = w_sinfo(s[i]).local_id;
+	qsort(ids, N, sizeof(ids[0]), cmp_u16);
+	for (int i = 1; i < N; i++)
+		assert_int_not_equal(ids[i], ids[i - 1]);
+	assert_int_equal(w_tinfo(a).sessions, N);
+	assert_int_equal(w_tinfo(w->n[1].last_tunnel_up).sessions, N);
+	w_free(w);
+}
+
+/* CDN from either side clears the call on both. */
+static void
+test_cdn_either_side(void **state)
+{
+	(void)state;
+	for (int closer = 0; closer < 2; closer++) {
+		struct world *w = w_new();
+		struct l2tp_tunnel *a;
+		struct l2tp_session *sa, *s;
+
+		w_start(w);
+		a = w_establish(w);
+		sa = open_call(w, a);
+		w_advance(w, 500);
+		s = closer == 0 ? sa : w->n[1].last_session_up;
+		l2tp_session_close(s, L2TP_CDN_ADMIN, 0, "admin", w->now);
+		w_advance(w, 500);
+		assert_int_equal(w->n[0].session_down, 1);
+		assert_int_equal(w->n[1].session_down, 1);
+		assert_int_equal(w_stats(w, closer)->cdn_sent[3], 1);
+		assert_int_equal(w_stats(w, 1 - closer)->cdn_rcvd[3], 1);
+		assert_int_equal(w_tinfo(a).sessions, 0);
+		assert_true(l2tp_tunnel_is_up(a));
+		w_free(w);
+	}
+}
+
+/* max_sessions on either side. */
+static void
+test_max_sessions(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+
+	(void)state;
+	w->n[1].cfg.max_sessions = 2;
+	w->n[0].cfg.max_sessions = 3;
+	w_start(w);
+	a = w_establish(w);
+	assert_non_null(open_call(w, a));
+	assert_non_null(open_call(w, a));
+	assert_non_null(open_call(w, a));
+	assert_null(open_call(w, a));		/* LAC limit */
+	w_advance(w, 500);
+	assert_int_equal(w->n[1].session_up, 2);
+	assert_int_equal(w->n[0].session_down, 1);	/* LNS refused one */
+	assert_int_equal(w_stats(w, 1)->cdn_sent[L2TP_CDN_NO_RESOURCES], 1);
+	assert_int_equal(w_stats(w, 0)->cdn_rcvd[L2TP_CDN_NO_RESOURCES], 1);
+	/* the freed slot can be used again */
+	assert_non_null(open_call(w, a));
+	w_free(w);
+}
+
+/* session_request refusing → CDN with that result. */
+static void
+test_request_refused(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+
+	(void)state;
+	w->n[1].request_result = L2TP_CDN_BUSY;
+	w_start(w);
+	a = w_establish(w);
+	open_call(w, a);
+	w_advance(w, 500);
+	assert_int_equal(w->n[0].session_down, 1);
+	assert_int_equal(w->n[0].session_up, 0);
+	assert_int_equal(w->n[1].session_down, 1);
+	assert_int_equal(w_stats(w, 0)->cdn_rcvd[L2TP_CDN_BUSY], 1);
+	w_free(w);
+}
+
+/* §5.7: StopCCN clears every session without CDNs. */
+static void
+test_stopccn_clears_sessions(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	for (int i = 0; i < 5; i++)
+		open_call(w, a);
+	w_advance(w, 500);
+	l2tp_tunnel_close(w->n[1].last_tunnel_up, L2TP_STOPCCN_GENERAL, 0,
+	    NULL, w->now);
+	w_advance(w, 500);
+	assert_int_equal(w->n[0].session_down, 5);
+	assert_int_equal(w->n[1].session_down, 5);
+	assert_int_equal(w->n[0].sent_type[L2TP_MSG_CDN] +
+	    w->n[1].sent_type[L2TP_MSG_CDN], 0);
+	w_free(w);
+}
+
+/* Setup timer: a call that does not progress → CDN result 10. */
+static void
+test_setup_timeout(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+
+	(void)state;
+	w->n[1].cfg.session_setup_ms = 3000;
+	w_start(w);
+	a = w_establish(w);
+	w->n[0].drop_type_mask = 1u << L2TP_MSG_ICCN;
+	open_call(w, a);
+	w_advance(w, 2500);
+	assert_int_equal(w->n[1].session_down, 0);
+	w_advance(w, 1000);
+	assert_int_equal(w->n[1].session_down, 1);
+	assert_int_equal(w_stats(w, 1)->cdn_sent[L2TP_CDN_TIMEOUT], 1);
+	assert_int_equal(w->n[0].session_down, 1);
+	w_free(w);
+}
+
+/* Data both ways, to the right session only. */
+static void
+test_data(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_session *s1, *s2, *b2;
+	const uint8_t frame[] = { 0xc0, 0x21, 0x09, 0x01, 0x00, 0x04 };
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	s1 = open_call(w, a);
+	w_advance(w, 500);
+	s2 = open_call(w, a);
+	w_advance(w, 500);
+	b2 = w->n[1].last_session_up;
+	assert_int_equal(l2tp_session_send_data(s2, frame, sizeof(frame)), 0);
+	w_pump(w);
+	assert_int_equal(w->n[1].data_rx, 1);
+	assert_ptr_equal(w->n[1].last_data_session, b2);
+	assert_memory_equal(w->n[1].last_data, frame, sizeof(frame));
+	assert_int_equal(l2tp_session_send_data(b2, frame, 2), 0);
+	w_pump(w);
+	assert_int_equal(w->n[0].data_rx, 1);
+	assert_ptr_equal(w->n[0].last_data_session, s2);
+	assert_int_equal(w->n[0].last_data_len, 2);
+	assert_int_equal(w_sinfo(s2).rx_packets, 1);
+	assert_int_equal(w_sinfo(s2).tx_packets, 1);
+	assert_int_equal(w_sinfo(s2).tx_bytes, sizeof(frame));
+	assert_int_equal(w_sinfo(s1).rx_packets, 0);
+	/* §3.1: compact header, T=0, no L/S/O */
+	w->n[0].drop_all = true;
+	assert_int_equal(l2tp_session_send_data(s1, frame, 1), 0);
+	w_free(w);
+}
+
+/* Not yet up: no data either way. */
+static void
+test_data_not_up(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_session *sa;
+	const uint8_t f[1] = { 0 };
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	sa = open_call(w, a);
+	assert_int_equal(l2tp_session_send_data(sa, f, 1), -1);
+	w_free(w);
+}
+
+/* §4.4.6 Sequencing Required: S bit on data; stale Ns dropped. */
+static void
+test_data_sequencing(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_call_params cp;
+	struct l2tp_session *sa, *sb;
+	const uint8_t f[4] = { 0xff, 0x03, 0xc0, 0x21 };
+	struct w_pkt *first;
+	uint8_t saved[64];
+	size_t slen;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	memset(&cp, 0, sizeof(cp));
+	cp.sequencing_required = true;
+	sa = l2tp_session_open(a, &cp, w->now);
+	w_advance(w, 500);
+	sb = w->n[1].last_session_up;
+	assert_true(w->n[1].last_connect_seq);
+	assert_int_equal(l2tp_session_send_data(sa, f, 4), 0);
+	first = w->head;
+	assert_non_null(first);
+	assert_int_equal(get_be16(first->data) & L2TP_HDR_S, L2TP_HDR_S);
+	slen = first->len;
+	memcpy(saved, first->data, slen);
+	assert_int_equal(l2tp_session_send_data(sa, f, 4), 0);
+	w_pump(w);
+	assert_int_equal(w->n[1].data_rx, 2);
+	/* replay of Ns 0 after Ns 1: stale */
+	l2tp_host_input(w->n[1].h, saved, slen, &w->n[1].addr, &w->n[0].addr,
+	    w->now);
+	assert_int_equal(w->n[1].data_rx, 2);
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_OUT_OF_WINDOW], 1);
+	/* the LNS answers with S too */
+	assert_int_equal(l2tp_session_send_data(sb, f, 4), 0);
+	assert_int_equal(get_be16(w->head->data) & L2TP_HDR_S, L2TP_HDR_S);
+	w_pump(w);
+	assert_int_equal(w->n[0].data_rx, 1);
+	w_free(w);
+}
+
+/* Proxy LCP/auth AVPs reach the LNS's session_up (§4.4.5). */
+static void
+test_proxy_avps(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_call_params cp;
+	static struct l2tp_msg proxy;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	memset(&cp, 0, sizeof(cp));
+	memset(&proxy, 0, sizeof(proxy));
+	proxy.proxy_authen_type = L2TP_PROXY_AUTH_PAP;
+	l2tp_msg_set(&proxy, L2TP_AVP_PROXY_AUTHEN_TYPE);
+	strcpy(proxy.proxy_authen_name, "alice");
+	l2tp_msg_set(&proxy, L2TP_AVP_PROXY_AUTHEN_NAME);
+	cp.proxy = &proxy;
+	l2tp_session_open(a, &cp, w->now);
+	w_advance(w, 500);
+	assert_int_equal(w->n[1].session_up, 1);
+	assert_string_equal(w->n[1].last_connect_proxy_name, "alice");
+	w_free(w);
+}
+
+/* WEN and SLI are accepted in established; not FSM errors. */
+static void
+test_wen_sli(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_session *sa;
+	struct l2tp_msg m;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	sa = open_call(w, a);
+	w_advance(w, 500);
+	l2tp_msg_init(&m, L2TP_MSG_WEN, 0, w_sinfo(sa).peer_id);
+	l2tp_msg_set(&m, L2TP_AVP_CALL_ERRORS);
+	m.call_errors.crc_errors = 3;
+	assert_int_equal(tunnel_send_msg(a, &m, w->now), 0);
+	l2tp_msg_init(&m, L2TP_MSG_SLI, 0, w_sinfo(sa).peer_id);
+	l2tp_msg_set(&m, L2TP_AVP_ACCM);
+	assert_int_equal(tunnel_send_msg(a, &m, w->now), 0);
+	w_advance(w, 500);
+	assert_int_equal(w->n[1].session_down, 0);
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN], 0);
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_STOPCCN], 0);
+	w_free(w);
+}
+
+/*
+ * Session messages out of place, per the §7.4 tables: for a known call
+ * "Send CDN, Clean up"; for no call (session 0 or an unknown ID) nothing
+ * can be addressed, so the message is ignored (§7.4.2 idle "Receive ICCN:
+ * Clean up").  A session message before the tunnel is up is a tunnel FSM
+ * error (StopCCN 7), tested in test_l2tp_tunnel.c's table.
+ */
+static void
+test_session_fsm_errors(void **state)
+{
+	static const struct {
+		enum l2tp_msg_type type;
+		bool to_known;		/* addressed to the LNS's session */
+		bool cdn;		/* LNS answers with CDN */
+	} cases[] = {
+		{ L2TP_MSG_ICRP, true, true },	/* established: ICRP */
+		{ L2TP_MSG_ICCN, true, true },	/* established: ICCN */
+		{ L2TP_MSG_OCRP, true, true },
+		{ L2TP_MSG_ICCN, false, false },	/* ICCN before ICRP */
+		{ L2TP_MSG_CDN, false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world *w = w_new();
+		struct l2tp_tunnel *a;
+		struct l2tp_session *sa;
+		struct l2tp_msg m;
+
+		w_start(w);
+		a = w_establish(w);
+		sa = open_call(w, a);
+		w_advance(w, 500);
+		l2tp_msg_init(&m, cases[i].type, 0,
+		    cases[i].to_known ? w_sinfo(sa).peer_id : 0);
+		m.assigned_session_id = 999;
+		l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+		m.tx_connect_speed = 1;
+		l2tp_msg_set(&m, L2TP_AVP_TX_CONNECT_SPEED);
+		m.framing_type = 1;
+		l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
+		m.result.result = 1;
+		l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
+		assert_int_equal(tunnel_send_msg(a, &m, w->now), 0);
+		w_advance(w, 500);
+		assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN],
+		    cases[i].cdn ? 1 : 0);
+		assert_int_equal(w->n[1].session_down, cases[i].cdn ? 1 : 0);
+		assert_int_equal(w->n[0].session_down, cases[i].cdn ? 1 : 0);
+		if (!cases[i].cdn)
+			assert_int_equal(
+			    w_stats(w, 1)->drops[L2TP_DROP_UNKNOWN_SESSION], 1);
+		assert_int_equal(w->n[1].sent_type[L2TP_MSG_STOPCCN], 0);
+		assert_true(l2tp_tunnel_is_up(a));
+		w_free(w);
+	}
+}
+
+/* A session message on a tunnel not yet established: tunnel FSM error. */
+static void
+test_icrq_before_scccn(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_msg m;
+	struct l2tp_secret none = { NULL, 0 };
+	uint8_t buf[256];
+	size_t len;
+
+	(void)state;
+	w_start(w);
+	a = w_open(w, 0, 1, NULL, false);
+	/* deliver SCCRQ and SCCRP only: A is established, B waits SCCCN */
+	w->n[0].drop_type_mask = 1u << L2TP_MSG_SCCCN;
+	w_pump(w);
+	w_pump(w);
+	assert_true(l2tp_tunnel_is_up(a));
+	/* in place of the lost SCCCN (Ns 1), an ICRQ with that Ns */
+	l2tp_msg_init(&m, L2TP_MSG_ICRQ, w_tinfo(a).peer_id, 0);
+	m.assigned_session_id = 5;
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.call_serial = 1;
+	l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
+	len = l2tp_msg_encode(&m, &none, false, buf, sizeof(buf));
+	assert_true(len > 0);
+	put_be16(buf + L2TP_CTRL_NS_OFF, 1);
+	put_be16(buf + L2TP_CTRL_NR_OFF, 1);
+	w->n[0].drop_all = true;	/* keep A's retransmissions away */
+	l2tp_host_input(w->n[1].h, buf, len, &w->n[1].addr, &w->n[0].addr,
+	    w->now);
+	w_advance(w, 500);
+	assert_int_equal(w_stats(w, 1)->stopccn_sent[L2TP_STOPCCN_FSM_ERROR],
+	    1);
+	assert_int_equal(w->n[1].session_req, 0);
+	w_free(w);
+}
+
+/* §7.5.1: the LAC side of an outgoing call. */
+static void
+test_outgoing_call_lac(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a, *b;
+	struct l2tp_session *sa;
+	struct l2tp_msg m;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	b = w->n[1].last_tunnel_up;
+	assert_true(l2tp_tunnel_is_up(a));
+	/* the LNS (node 1) asks node 0 (the LAC) to place a call */
+	l2tp_msg_init(&m, L2TP_MSG_OCRQ, 0, 0);
+	m.assigned_session_id = 4242;
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.call_serial = 7;
+	l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
+	m.min_bps = 1;
+	l2tp_msg_set(&m, L2TP_AVP_MIN_BPS);
+	m.max_bps = 100;
+	l2tp_msg_set(&m, L2TP_AVP_MAX_BPS);
+	m.bearer_type = 1;
+	l2tp_msg_set(&m, L2TP_AVP_BEARER_TYPE);
+	m.framing_type = 1;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
+	strcpy(m.called_number, "555");
+	l2tp_msg_set(&m, L2TP_AVP_CALLED_NUMBER);
+	assert_int_equal(tunnel_send_msg(b, &m, w->now), 0);
+	w_advance(w, 500);
+	assert_int_equal(w->n[0].session_req, 1);
+	sa = w->n[0].last_session_req;
+	assert_non_null(sa);
+	assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_WAIT_CS_ANSWER);
+	assert_true(w_sinfo(sa).outgoing);
+	assert_int_equal(w_sinfo(sa).peer_id, 4242);
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_OCRP, NULL, &m), L2TP_OK);
+	assert_int_equal(m.hdr.session_id, 4242);
+	assert_int_equal(m.assigned_session_id, w_sinfo(sa).local_id);
+	l2tp_session_outgoing_connected(sa, w->now);
+	assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_ESTABLISHED);
+	assert_int_equal(w->n[0].session_up, 1);
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_OCCN, NULL, &m), L2TP_OK);
+	assert_int_equal(m.hdr.session_id, 4242);
+	w_free(w);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_session_up_ids),
+		cmocka_unit_test(test_session_wait_tunnel),
+		cmocka_unit_test(test_many_sessions),
+		cmocka_unit_test(test_cdn_either_side),
+		cmocka_unit_test(test_max_sessions),
+		cmocka_unit_test(test_request_refused),
+		cmocka_unit_test(test_stopccn_clears_sessions),
+		cmocka_unit_test(test_setup_timeout),
+		cmocka_unit_test(test_data),
+		cmocka_unit_test(test_data_not_up),
+		cmocka_unit_test(test_data_sequencing),
+		cmocka_unit_test(test_proxy_avps),
+		cmocka_unit_test(test_wen_sli),
+		cmocka_unit_test(test_session_fsm_errors),
+		cmocka_unit_test(test_icrq_before_scccn),
+		cmocka_unit_test(test_outgoing_call_lac),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
