@@ -427,9 +427,14 @@ host_data_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 	session_data_input(t, hdr, pkt, len);
 }
 
-/* Stateless StopCCN (result 2, error 4) to an SCCRQ we cannot take. */
+/*
+ * Stateless StopCCN to an SCCRQ we will not take (tunnel limit: result 2
+ * error 4; a rejected SCCRQ: the decoder's result/error).  One reply per
+ * datagram, no bigger than it: no state to exhaust, nothing to amplify.
+ */
 static void
 host_refuse_sccrq(struct l2tp_host *h, const struct l2tp_msg *rq,
+    uint16_t result, uint16_t error, const char *text,
     const struct l2tp_addr *local, const struct l2tp_addr *peer)
 {
 	struct l2tp_msg m;
@@ -437,7 +442,9 @@ host_refuse_sccrq(struct l2tp_host *h, const struct l2tp_msg *rq,
 	uint8_t buf[L2TP_CTRL_BUF];
 	size_t len;
 
-	l2tp_msg_init(&m, L2TP_MSG_STOPCCN, rq->assigned_tunnel_id, 0);
+	l2tp_msg_init(&m, L2TP_MSG_STOPCCN,
+	    l2tp_msg_has(rq, L2TP_AVP_ASSIGNED_TUNNEL_ID) ?
+	    rq->assigned_tunnel_id : 0, 0);
 	m.hdr.ns = 0;
 	m.hdr.nr = (uint16_t)(rq->hdr.ns + 1);	/* acks the SCCRQ */
 	/* §4.4.3 wants a non-zero Assigned Tunnel ID; we made no tunnel,
@@ -448,33 +455,37 @@ host_refuse_sccrq(struct l2tp_host *h, const struct l2tp_msg *rq,
 	while (m.assigned_tunnel_id == 0 ||
 	    idpool_get(&h->tunnels, m.assigned_tunnel_id) != NULL);
 	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
-	m.result.result = L2TP_STOPCCN_ERROR;
-	m.result.error = L2TP_ERR_NO_RESOURCES;
+	m.result.result = result;
+	m.result.error = error;
 	m.result.has_error = true;
+	if (text != NULL)
+		strlcpy(m.result.message, text, sizeof(m.result.message));
 	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
 	len = l2tp_msg_encode(&m, &none, false, buf, sizeof(buf));
 	if (len > 0) {
 		h->ops->send(h->ctx, local, peer, buf, len);
-		h->stats.stopccn_sent[L2TP_STOPCCN_ERROR]++;
+		if (result < L2TP_NITEMS(h->stats.stopccn_sent))
+			h->stats.stopccn_sent[result]++;
 	}
 }
 
 /*
- * RFC 2661 §4.4.3: an SCCRQ with a Tie Breaker from a peer to which we have
- * an outstanding SCCRQ: the lower value wins and the loser silently discards
- * its tunnel; equal values: both discard; a side that sent none loses.
- * "Same peer" means the same IP address (its SCCRQ may come from another
- * port).  Returns true when the received SCCRQ must be ignored.
+ * RFC 2661 §4.4.3: an SCCRQ from a peer to which we have an outstanding
+ * SCCRQ.  With tie breakers on both, the lower value wins and the loser
+ * silently discards its tunnel (equal: both discard); "the initiator which
+ * included the Tie Breaker AVP wins" over one that did not; with none on
+ * either side both tunnels live.  "Same peer" means the same IP address
+ * (its SCCRQ may come from another port).  Returns true when the received
+ * SCCRQ must be ignored (we won).
  */
 static bool
 host_tie_break(struct l2tp_host *h, const struct l2tp_msg *rq,
     const struct l2tp_addr *peer, uint64_t now)
 {
+	bool theirs = l2tp_msg_has(rq, L2TP_AVP_TIE_BREAKER);
 	bool ignore = false;
 
-	if (!l2tp_msg_has(rq, L2TP_AVP_TIE_BREAKER))
-		return false;
-	/* Rare (one per colliding SCCRQ): a scan is fine here. */
+	/* Rare (one per SCCRQ while we are opening): a scan is fine. */
 	for (uint32_t i = 0; i < h->tunnels.nslots; i++) {
 		struct idpool_slot *sl = &h->tunnels.slots[i];
 		struct l2tp_tunnel *t = sl->obj;
@@ -482,10 +493,16 @@ host_tie_break(struct l2tp_host *h, const struct l2tp_msg *rq,
 
 		if (sl->id == 0 || sl->tomb || t == NULL ||
 		    t->state != L2TP_TUNNEL_WAIT_CTL_REPLY ||
-		    !l2tp_addr_same_host(&t->peer, peer))
+		    !l2tp_addr_same_host(&t->peer, peer) ||
+		    (!theirs && !t->use_tie_breaker))
 			continue;
-		cmp = t->use_tie_breaker ? memcmp(t->tie_breaker,
-		    rq->tie_breaker, sizeof(t->tie_breaker)) : 1;
+		if (!theirs)
+			cmp = -1;		/* only ours has one: we win */
+		else if (!t->use_tie_breaker)
+			cmp = 1;		/* only theirs has one */
+		else
+			cmp = memcmp(t->tie_breaker, rq->tie_breaker,
+			    sizeof(t->tie_breaker));
 		if (cmp < 0) {
 			tunnel_log(t, LOG_LEVEL_INFO, "tie breaker won: "
 			    "ignoring the peer's SCCRQ");
@@ -509,13 +526,24 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 	struct l2tp_msg m;
 	struct l2tp_err err;
 	struct l2tp_tunnel *t;
+	enum l2tp_verdict v;
 	char a[80];
 
-	if (l2tp_msg_decode(pkt, len, &sec, &m, &err) != L2TP_OK ||
-	    m.type != L2TP_MSG_SCCRQ || hdr->ns != 0) {
+	memset(&err, 0, sizeof(err));
+	v = l2tp_msg_decode(pkt, len, &sec, &m, &err);
+	if (v != L2TP_OK || m.type != L2TP_MSG_SCCRQ || hdr->ns != 0) {
 		host_drop(h, L2TP_DROP_NOT_SCCRQ);
 		LOG_RL(LOG_LEVEL_INFO, "tunnel ID 0 from %s: not a valid "
-		    "SCCRQ", l2tp_addr_str(peer, a, sizeof(a)));
+		    "SCCRQ: %s", l2tp_addr_str(peer, a, sizeof(a)),
+		    v != L2TP_OK && err.reason ? err.reason : "wrong type");
+		/* §4.2, §6.1: an SCCRQ the decoder rejects (unknown M-bit
+		 * AVP, missing or malformed required AVP) gets the StopCCN
+		 * it asks for, statelessly. */
+		if (v == L2TP_REJECT_TUNNEL && m.type == L2TP_MSG_SCCRQ &&
+		    hdr->ns == 0 && h->cfg.accept_tunnels)
+			host_refuse_sccrq(h, &m, err.result ? err.result :
+			    L2TP_STOPCCN_ERROR, err.error, err.reason, local,
+			    peer);
 		return;
 	}
 	/* A retransmission: its tunnel's xport acks it as a duplicate. */
@@ -538,7 +566,8 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 		LOG_RL(LOG_LEVEL_WARN, "SCCRQ from %s refused: %u tunnels, "
 		    "limit reached or no memory",
 		    l2tp_addr_str(peer, a, sizeof(a)), idpool_count(&h->tunnels));
-		host_refuse_sccrq(h, &m, local, peer);
+		host_refuse_sccrq(h, &m, L2TP_STOPCCN_ERROR,
+		    L2TP_ERR_NO_RESOURCES, "tunnel limit reached", local, peer);
 		return;
 	}
 	t->peer_id = m.assigned_tunnel_id;

@@ -21,6 +21,7 @@
 
 #include <bsd/string.h>
 
+#include "core/buf.h"
 #include "core/random.h"
 #include "core/timeutil.h"
 #include "l2tp/challenge.h"
@@ -224,6 +225,39 @@ tunnel_deadline(const struct l2tp_tunnel *t)
 
 /* ---- sending ---- */
 
+/*
+ * §4.3 hiding is optional ("MAY").  We hide only once the §5.1.1 exchange
+ * has shown that the peer holds our secret (its Challenge Response
+ * verified): before that, a peer with another secret (or one that picks
+ * the secret from the Host Name, as xl2tpd does) could read neither our
+ * SCCRQ/SCCRP nor the StopCCN result 4 that refuses it.
+ */
+static bool
+tunnel_may_hide(const struct l2tp_tunnel *t, enum l2tp_msg_type type)
+{
+	(void)type;
+	return t->hide && t->secret_proven;
+}
+
+/* True if the control message has an AVP with the H bit (§4.1). */
+static bool
+msg_has_hidden_avp(const uint8_t *pkt, size_t len)
+{
+	size_t off = L2TP_CTRL_HDR_LEN;
+
+	while (off + L2TP_AVP_HDR_LEN <= len) {
+		uint16_t fl = get_be16(pkt + off);
+		size_t alen = fl & L2TP_AVP_LEN_MASK;
+
+		if (fl & L2TP_AVP_H)
+			return true;
+		if (alen < L2TP_AVP_HDR_LEN)
+			break;
+		off += alen;
+	}
+	return false;
+}
+
 int
 tunnel_send_msg(struct l2tp_tunnel *t, struct l2tp_msg *m, uint64_t now)
 {
@@ -232,7 +266,8 @@ tunnel_send_msg(struct l2tp_tunnel *t, struct l2tp_msg *m, uint64_t now)
 	size_t len;
 
 	m->hdr.tunnel_id = t->peer_id;
-	len = l2tp_msg_encode(m, &sec, t->hide, buf, sizeof(buf));
+	len = l2tp_msg_encode(m, &sec, tunnel_may_hide(t, m->type), buf,
+	    sizeof(buf));
 	if (len == 0) {
 		tunnel_log(t, LOG_LEVEL_WARN, "cannot encode %s",
 		    l2tp_msg_type_str(m->type));
@@ -475,8 +510,10 @@ tunnel_verify_response(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 		return true;
 	if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE_RESPONSE) &&
 	    l2tp_challenge_verify((uint8_t)m->type, &sec, t->challenge,
-	    sizeof(t->challenge), m->challenge_response))
+	    sizeof(t->challenge), m->challenge_response)) {
+		t->secret_proven = true;
 		return true;
+	}
 	tunnel_close_now(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0,
 	    l2tp_msg_has(m, L2TP_AVP_CHALLENGE_RESPONSE) ?
 	    "wrong challenge response" : "no challenge response", now);
@@ -638,6 +675,16 @@ tunnel_deliver(void *ctx, const uint8_t *pkt, size_t len)
 		tunnel_event(t, &m, now);
 		break;
 	case L2TP_DROP:
+		/* §5.1.1: during the handshake, hidden AVPs that do not
+		 * unhide mean the secrets differ: refuse, as for a wrong
+		 * Challenge Response, instead of waiting for a timeout. */
+		if ((t->state == L2TP_TUNNEL_WAIT_CTL_REPLY ||
+		    t->state == L2TP_TUNNEL_WAIT_CTL_CONN) &&
+		    msg_has_hidden_avp(pkt, len)) {
+			tunnel_close_now(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0,
+			    "hidden AVPs do not unhide: secret mismatch", now);
+			break;
+		}
 		host_drop(h, L2TP_DROP_MALFORMED);
 		LOG_RL(LOG_LEVEL_WARN, "tunnel %u/%u: malformed control "
 		    "message dropped: %s", t->local_id, t->peer_id,

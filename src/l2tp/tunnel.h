@@ -56,6 +56,7 @@ struct l2tp_tunnel {
 	uint8_t			 secret[256];
 	size_t			 secret_len;
 	bool			 hide;
+	bool			 secret_proven;	/* peer's response verified */
 	bool			 use_tie_breaker;
 	uint8_t			 tie_breaker[8];
 	struct xport		 xp;

@@ -56,6 +56,7 @@ test_establish_secret_hidden(void **state)
 	struct world *w = w_new();
 	struct l2tp_tunnel *a;
 	struct l2tp_msg m;
+	struct l2tp_call_params cp;
 
 	(void)state;
 	w_set_lns_secret(&w->n[1], "s3cret", true);
@@ -68,14 +69,31 @@ test_establish_secret_hidden(void **state)
 	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_SCCRQ, "s3cret", &m),
 	    L2TP_OK);
 	assert_true(l2tp_msg_has(&m, L2TP_AVP_CHALLENGE));
-	assert_true(m.hidden != 0);	/* §4.3: something went hidden */
+	/* nothing hidden before the secret is proven (see tunnel.c) */
+	assert_int_equal(m.hidden, 0);
 	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_SCCRP, "s3cret", &m),
 	    L2TP_OK);
 	assert_true(l2tp_msg_has(&m, L2TP_AVP_CHALLENGE));
 	assert_true(l2tp_msg_has(&m, L2TP_AVP_CHALLENGE_RESPONSE));
+	assert_int_equal(m.hidden, 0);
 	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_SCCCN, "s3cret", &m),
 	    L2TP_OK);
 	assert_true(l2tp_msg_has(&m, L2TP_AVP_CHALLENGE_RESPONSE));
+	/* §4.3: from SCCCN on, hidden, and both ends unhide */
+	assert_true(m.hidden & L2TP_AVP_BIT(L2TP_AVP_CHALLENGE_RESPONSE));
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_SCCCN, "other", &m),
+	    L2TP_DROP);
+	/* sessions hide both ways (LNS: once SCCCN proved the secret) */
+	memset(&cp, 0, sizeof(cp));
+	assert_non_null(l2tp_session_open(a, &cp, w->now));
+	w_advance(w, 500);
+	assert_int_equal(w->n[1].session_up, 1);
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_ICRQ, "s3cret", &m),
+	    L2TP_OK);
+	assert_true(m.hidden & L2TP_AVP_BIT(L2TP_AVP_ASSIGNED_SESSION_ID));
+	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_ICRP, "s3cret", &m),
+	    L2TP_OK);
+	assert_true(m.hidden & L2TP_AVP_BIT(L2TP_AVP_ASSIGNED_SESSION_ID));
 	w_free(w);
 }
 
@@ -85,11 +103,15 @@ test_auth_failures(void **state)
 {
 	static const struct {
 		const char *lac, *lns;
+		bool hide;
 		int stopper;	/* node sending StopCCN 4 */
 	} cases[] = {
-		{ "alpha", "bravo", 0 },	/* wrong response in SCCRP */
-		{ "alpha", NULL, 1 },		/* LNS challenged, no secret */
-		{ NULL, "bravo", 0 },		/* LAC challenged, no secret */
+		{ "alpha", "bravo", false, 0 },	/* wrong response in SCCRP */
+		{ "alpha", "bravo", true, 0 },	/* the same, hiding AVPs */
+		{ "alpha", NULL, false, 1 },	/* LNS challenged, no secret */
+		{ "alpha", NULL, true, 1 },
+		{ NULL, "bravo", false, 0 },	/* LAC challenged, no secret */
+		{ NULL, "bravo", true, 0 },
 	};
 
 	(void)state;
@@ -98,9 +120,11 @@ test_auth_failures(void **state)
 		int other = 1 - cases[i].stopper;
 
 		if (cases[i].lns)
-			w_set_lns_secret(&w->n[1], cases[i].lns, false);
+			w_set_lns_secret(&w->n[1], cases[i].lns,
+			    cases[i].hide);
 		w_start(w);
-		assert_non_null(w_open(w, 0, 1, cases[i].lac, false));
+		assert_non_null(w_open(w, 0, 1, cases[i].lac,
+		    cases[i].hide));
 		w_advance(w, 2000);
 		assert_int_equal(w->n[0].tunnel_up, 0);
 		assert_int_equal(w->n[1].tunnel_up, 0);
@@ -465,6 +489,35 @@ test_not_sccrq(void **state)
 	    w->now);
 	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_NOT_SCCRQ], 1);
 	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 0);
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_STOPCCN], 0);
+	/* §4.2: an SCCRQ with an unknown M-bit AVP: stateless StopCCN
+	 * result 2 error 8 back to the sender's tunnel, no tunnel kept */
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ, 0, 0);
+	m.proto_ver = 1;
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	strcpy(m.host_name, "evil");
+	l2tp_msg_set(&m, L2TP_AVP_HOST_NAME);
+	m.framing_cap = 3;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAP);
+	m.assigned_tunnel_id = 4321;
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	len = l2tp_msg_encode(&m, &none, false, buf, sizeof(buf));
+	put_be16(buf + len, L2TP_AVP_M | 8);
+	put_be16(buf + len + 2, 0);
+	put_be16(buf + len + 4, 200);
+	put_be16(buf + len + 6, 0);
+	len += 8;
+	put_be16(buf + 2, (uint16_t)len);
+	l2tp_host_input(w->n[1].h, buf, len, &w->n[1].addr, &w->n[0].addr,
+	    w->now);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 0);
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_STOPCCN], 1);
+	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_STOPCCN, NULL, &m),
+	    L2TP_OK);
+	assert_int_equal(m.hdr.tunnel_id, 4321);
+	assert_int_equal(m.result.result, L2TP_STOPCCN_ERROR);
+	assert_int_equal(m.result.error, L2TP_ERR_UNKNOWN_M_AVP);
+	w_pump(w);	/* to node 0, which has no such tunnel: dropped */
 	/* a host that does not accept tunnels ignores a real SCCRQ */
 	assert_non_null(w_open(w, 1, 0, NULL, false));
 	w_advance(w, 500);
@@ -472,44 +525,70 @@ test_not_sccrq(void **state)
 	w_free(w);
 }
 
-/* §4.4.3: simultaneous SCCRQs with tie breakers → one tunnel survives. */
+/*
+ * §4.4.3: simultaneous SCCRQs.  With tie breakers on both sides the lower
+ * value wins and the loser silently discards its own tunnel; when only
+ * one side sent one, that side wins; with none, both tunnels live.
+ */
 static void
 test_tie_breaker(void **state)
 {
+	static const struct {
+		bool tb0, tb1;
+	} cases[] = {
+		{ true, true }, { true, false }, { false, true },
+		{ false, false },
+	};
+
 	(void)state;
-	for (int with = 0; with < 2; with++) {
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct world *w = w_new();
 		struct l2tp_tunnel_params p;
 		struct l2tp_tunnel *t0, *t1;
+		uint8_t tb0[8], tb1[8];
+		int winner;
 
 		w->n[0].cfg.accept_tunnels = true;
 		w_start(w);
 		memset(&p, 0, sizeof(p));
 		p.role = L2TP_ROLE_LAC;
-		p.tie_breaker = with;
+		p.tie_breaker = cases[i].tb0;
 		p.peer = w->n[1].addr;
 		t0 = l2tp_tunnel_open(w->n[0].h, &p, w->now);
+		p.tie_breaker = cases[i].tb1;
 		p.peer = w->n[0].addr;
 		t1 = l2tp_tunnel_open(w->n[1].h, &p, w->now);
 		assert_non_null(t0);
 		assert_non_null(t1);
+		memcpy(tb0, t0->tie_breaker, 8);
+		memcpy(tb1, t1->tie_breaker, 8);
 		w_advance(w, 40000);
-		if (with) {
-			/* one tunnel, up on both sides; the loser's own
-			 * tunnel was discarded silently (no StopCCN). */
-			assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
-			assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
-			assert_int_equal(w->n[0].tunnel_up, 1);
-			assert_int_equal(w->n[1].tunnel_up, 1);
-			assert_int_equal(w->n[0].sent_type[L2TP_MSG_STOPCCN] +
-			    w->n[1].sent_type[L2TP_MSG_STOPCCN], 0);
-		} else {
+		if (!cases[i].tb0 && !cases[i].tb1) {
 			/* "If neither side issues a tie breaker, then two
 			 * separate tunnels are opened." */
 			assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 2);
 			assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 2);
 			assert_int_equal(w->n[0].tunnel_up, 2);
+			w_free(w);
+			continue;
 		}
+		if (cases[i].tb0 && cases[i].tb1)
+			winner = memcmp(tb0, tb1, 8) < 0 ? 0 : 1;
+		else
+			winner = cases[i].tb0 ? 0 : 1;
+		/* one tunnel, up on both sides, opened by the winner; no
+		 * StopCCN: the loser's discard is silent. */
+		assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
+		assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
+		assert_int_equal(w->n[0].tunnel_up, 1);
+		assert_int_equal(w->n[1].tunnel_up, 1);
+		assert_int_equal(w_tinfo(w_any_tunnel(w, winner)).role,
+		    L2TP_ROLE_LAC);
+		assert_int_equal(w_tinfo(w_any_tunnel(w, 1 - winner)).role,
+		    L2TP_ROLE_LNS);
+		assert_int_equal(w->n[1 - winner].tunnel_down, 1);
+		assert_int_equal(w->n[0].sent_type[L2TP_MSG_STOPCCN] +
+		    w->n[1].sent_type[L2TP_MSG_STOPCCN], 0);
 		w_free(w);
 	}
 }
