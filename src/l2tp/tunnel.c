@@ -10,7 +10,8 @@
  *
  *   IDLE --SCCRQ/send SCCRP--> WAIT_CTL_CONN --SCCCN--> ESTABLISHED (LNS)
  *   open/send SCCRQ --> WAIT_CTL_REPLY --SCCRP/send SCCCN--> ESTABLISHED (LAC)
- *   any --StopCCN sent or received--> CLOSING --closing_ms--> freed (§5.7)
+ *   any --StopCCN received--> CLOSING --closing_ms--> freed (§5.7)
+ *   any --StopCCN sent--> CLOSING --acked (or closing_ms)--> freed
  *
  * Tunnel authentication (§5.1.1) and the tie breaker (§4.4.3) are named
  * helpers below.  Sessions are in session.c.
@@ -212,6 +213,13 @@ tunnel_free(struct l2tp_tunnel *t)
 	free(t);
 }
 
+static bool
+tunnel_closing_done(const struct l2tp_tunnel *t)
+{
+	return t->state == L2TP_TUNNEL_CLOSING && (t->host->now >= t->close_at ||
+	    (t->close_when_acked && xport_unacked(&t->xp) == 0));
+}
+
 uint64_t
 tunnel_deadline(const struct l2tp_tunnel *t)
 {
@@ -219,7 +227,8 @@ tunnel_deadline(const struct l2tp_tunnel *t)
 
 	d = time_min(d, session_next_deadline(t));
 	if (t->state == L2TP_TUNNEL_CLOSING)
-		d = time_min(d, t->close_at);
+		d = time_min(d, tunnel_closing_done(t) ? t->host->now :
+		    t->close_at);
 	return d;
 }
 
@@ -406,6 +415,9 @@ tunnel_close_now(struct l2tp_tunnel *t, uint16_t result, uint16_t error,
 	    result, l2tp_stopccn_result_str(result), error,
 	    text && *text ? ": " : "", text ? text : "");
 	tunnel_send_stopccn(t, result, error, text, now);
+	/* §5.7 holds the *receiver* of a StopCCN for a retransmission cycle
+	 * so it can re-ack; the sender is done once its StopCCN is acked. */
+	t->close_when_acked = true;
 	tunnel_enter_closing(t, now + tunnel_closing_ms(&t->host->cfg));
 }
 
@@ -651,7 +663,10 @@ tunnel_event(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 		break;
 	case L2TP_TUNNEL_CLOSING:
 		/* §5.7: only acks (and StopCCN retransmissions) matter now;
-		 * the xport has acked whatever arrived. */
+		 * the xport has acked whatever arrived.  A StopCCN crossing
+		 * ours makes us a receiver too: hold the full time. */
+		if (m->type == L2TP_MSG_STOPCCN)
+			t->close_when_acked = false;
 		return;
 	}
 	fsm_error(t, m, now);
@@ -741,7 +756,8 @@ tunnel_xport_failed(void *ctx)
 	strlcpy(m.result.message, "peer not responding",
 	    sizeof(m.result.message));
 	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
-	len = l2tp_msg_encode(&m, &sec, t->hide, buf, sizeof(buf));
+	len = l2tp_msg_encode(&m, &sec, tunnel_may_hide(t, m.type), buf,
+	    sizeof(buf));
 	if (len > 0) {
 		h->ops->send(h->ctx, &t->local, &t->peer, buf, len);
 		h->stats.stopccn_sent[L2TP_STOPCCN_ERROR]++;
@@ -780,12 +796,12 @@ tunnel_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 bool
 tunnel_run_timers(struct l2tp_tunnel *t, uint64_t now)
 {
-	if (t->state == L2TP_TUNNEL_CLOSING && now >= t->close_at)
+	if (tunnel_closing_done(t))
 		return true;
 	xport_timeout(&t->xp, now);
 	if (t->state != L2TP_TUNNEL_CLOSING)
 		session_run_timers(t, now);
-	return t->state == L2TP_TUNNEL_CLOSING && now >= t->close_at;
+	return tunnel_closing_done(t);
 }
 
 /* ---- public API ---- */

@@ -71,6 +71,7 @@ struct l2tp_tunnel {
 	bool			 down_reported;	/* tunnel_down was called */
 	struct heap_node	 timer;		/* in host->timers */
 	uint64_t		 close_at;	/* CLOSING: free at this time */
+	bool			 close_when_acked; /* we sent the StopCCN */
 	struct l2tp_tunnel	*due_next;	/* run_timers' work list */
 	uint64_t		 created_ms;
 	struct l2tp_tunnel	*peer_next;	/* peer_hash chain */

@@ -139,7 +139,11 @@ test_auth_failures(void **state)
 	}
 }
 
-/* §5.7: StopCCN from either side; freed after the CLOSING wait only. */
+/*
+ * §5.7: StopCCN from either side.  The receiver acks and holds the tunnel
+ * for the CLOSING wait (to re-ack a retransmitted StopCCN), not less; the
+ * sender frees it once its StopCCN is acked.
+ */
 static void
 test_stopccn_either_side(void **state)
 {
@@ -148,6 +152,7 @@ test_stopccn_either_side(void **state)
 		struct world *w = w_new();
 		struct l2tp_tunnel *t[2];
 		struct l2tp_call_params cp;
+		int rcvr = 1 - closer;
 
 		for (int i = 0; i < 2; i++)
 			w->n[i].cfg.closing_ms = 10000;
@@ -161,23 +166,51 @@ test_stopccn_either_side(void **state)
 		assert_int_equal(w->n[1].session_up, 3);
 		l2tp_tunnel_close(t[closer], L2TP_STOPCCN_GENERAL, 0, "bye",
 		    w->now);
+		/* sessions and tunnel down at once on the closing side */
+		assert_int_equal(w->n[closer].session_down, 3);
+		assert_int_equal(w->n[closer].tunnel_down, 1);
 		w_advance(w, 500);
 		for (int i = 0; i < 2; i++) {
 			assert_int_equal(w->n[i].session_down, 3);
 			assert_int_equal(w->n[i].tunnel_down, 1);
 			assert_null(w_any_tunnel(w, i));
-			/* still held in CLOSING (§5.7) */
-			assert_int_equal(l2tp_host_tunnel_count(w->n[i].h), 1);
 		}
 		assert_int_equal(w_stats(w, closer)->stopccn_sent[1], 1);
-		assert_int_equal(w_stats(w, 1 - closer)->stopccn_rcvd[1], 1);
-		w_advance(w, 8000);
-		assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
-		w_advance(w, 3000);
-		assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
-		assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 0);
+		assert_int_equal(w_stats(w, rcvr)->stopccn_rcvd[1], 1);
+		/* the sender's StopCCN was acked: freed */
+		assert_int_equal(l2tp_host_tunnel_count(w->n[closer].h), 0);
+		/* the receiver holds on for the whole wait */
+		assert_int_equal(l2tp_host_tunnel_count(w->n[rcvr].h), 1);
+		w_advance(w, 9000);
+		assert_int_equal(l2tp_host_tunnel_count(w->n[rcvr].h), 1);
+		w_advance(w, 1000);
+		assert_int_equal(l2tp_host_tunnel_count(w->n[rcvr].h), 0);
 		w_free(w);
 	}
+}
+
+/* §5.7: a lost ZLB ack: the StopCCN retransmission is acked again by the
+ * receiver still in CLOSING, so the sender can finish. */
+static void
+test_stopccn_ack_lost(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+
+	(void)state;
+	w->n[1].cfg.closing_ms = 20000;
+	w_start(w);
+	a = w_establish(w);
+	w->n[1].drop_type_mask = 1u << L2TP_MSG_ZLB;
+	l2tp_tunnel_close(a, L2TP_STOPCCN_GENERAL, 0, NULL, w->now);
+	w_advance(w, 500);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
+	w->n[1].drop_type_mask = 0;
+	w_advance(w, 2000);	/* retransmitted at +1 s, acked */
+	assert_int_equal(w->n[0].sent_type[L2TP_MSG_STOPCCN], 2);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
+	w_free(w);
 }
 
 /* §6.5: Hello after hello_interval of silence, answered by an ack. */
@@ -641,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_establish_secret_hidden),
 		cmocka_unit_test(test_auth_failures),
 		cmocka_unit_test(test_stopccn_either_side),
+		cmocka_unit_test(test_stopccn_ack_lost),
 		cmocka_unit_test(test_hello),
 		cmocka_unit_test(test_peer_dead),
 		cmocka_unit_test(test_sccrq_unanswered),
