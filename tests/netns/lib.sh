@@ -19,7 +19,8 @@
 set -u
 
 NETNS_DIR=$(cd "$(dirname "${BASH_SOURCE:-$0}")" && pwd)
-NS_PREFIX="vpdn$$-"
+# run.sh passes its own tag so it can look for leftovers of exactly its runs.
+NS_PREFIX="${VPDN_NETNS_TAG:-vnt}$$-"
 NS_LIST=""
 PID_LIST=""
 N_PASSED=0
@@ -505,4 +506,22 @@ case_end()
 		log "---- last lines of $name.log"
 		tail -25 "$TMPD/$name.log" | sed 's/^/#   /'
 	done
+}
+
+# avps FILE SRC [SECRET]: the control messages SRC sent, one a line:
+# "FRAME TYPE AVP AVP...", hidden AVPs un-hidden with SECRET and marked "h"
+# (l2tp-avps.py; fails if a hidden AVP breaks RFC 2661 §4.3).
+avps()
+{
+	python3 "$NETNS_DIR/l2tp-avps.py" "$@"
+}
+
+# msg_has_avp FILE SRC SECRET MSG ATTR: some MSG (SCCRP, ICCN...) from SRC
+# carries AVP type ATTR, hidden or not.
+msg_has_avp()
+{
+	avps "$1" "$2" ${3:+"$3"} 2>/dev/null |
+	    awk -v m="$4" -v a="$5" '$2 == m {
+		for (i = 3; i <= NF; i++) { t = $i; sub(/h$/, "", t); if (t == a) f = 1 } }
+		END { exit !f }'
 }

@@ -16,6 +16,8 @@ fi
 build=$(cd "$1" && pwd)
 export VPDND="$build/vpdnd" VPDNCTL="$build/vpdnctl"
 export VPDN_RESULTS="${VPDN_RESULTS:-/tmp/vpdn-results}"
+# Namespaces of this run are named vnt<runpid>x<scriptpid>-NAME.
+export VPDN_NETNS_TAG="vnt$$x"
 here=$(cd "$(dirname "$0")" && pwd)
 failed_scripts=0
 for t in "$here"/t-*.sh; do
@@ -28,12 +30,11 @@ for t in "$here"/t-*.sh; do
 		failed_scripts=$((failed_scripts + 1))
 	fi
 done
-# A scenario that died before finish() recorded nothing; make sure its
-# failure is still counted.
-left=$(ip netns list 2>/dev/null | grep -c '^vpdn[0-9]*-')
+# Every scenario must remove what it created, even when it failed.
+left=$(ip netns list 2>/dev/null | grep -c "^$VPDN_NETNS_TAG")
 if [ "$left" -ne 0 ]; then
 	echo "FAIL - netns: $left namespaces left behind:" >&2
-	ip netns list | grep '^vpdn[0-9]*-' >&2
+	ip netns list | grep "^$VPDN_NETNS_TAG" >&2
 	echo "netns 0 1" >>"$VPDN_RESULTS"
 	failed_scripts=$((failed_scripts + 1))
 fi

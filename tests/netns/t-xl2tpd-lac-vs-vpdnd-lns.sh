@@ -54,7 +54,7 @@ lac_case_inner()
 {
 	local tag=$1 vsec=$2 xsec=$3 chal=$4 hide=$5 down=$6 expect=$7
 	local d="$TMPD/$tag" cap vname="vpdnd-$tag" xname="xlac-$tag"
-	local vpid xpid j tid t0
+	local vpid xpid j tid rc
 
 	mkdir -p "$d"
 	case_begin
@@ -73,7 +73,6 @@ lac_case_inner()
 	vpid=$VPDND_PID
 	start_xl2tpd lac "$xname" "$d/lac.conf" "$d/secrets"
 	xpid=$XL2TPD_PID
-	t0=$(date +%s%N)
 	xl2tpd_ctl "$xname" "c peer"
 
 	if [ "$expect" != up ]; then
@@ -107,10 +106,11 @@ lac_case_inner()
 	fi
 
 	wait_for 10 vpdnd_state_is lns "$vname" tunnels 1 established
-	log_test "$tag: vpdnd shows 1 established tunnel" $?
-	wait_for 10 vpdnd_state_is lns "$vname" sessions 1 established
+	rc=$?
+	log_test "$tag: vpdnd shows 1 established tunnel" $rc
+	# No tunnel, no session: do not wait for it as well.
+	[ $rc -eq 0 ] && wait_for 10 vpdnd_state_is lns "$vname" sessions 1 established
 	log_test "$tag: vpdnd shows 1 established session" $?
-	log "$tag: session up after $((($(date +%s%N) - t0) / 1000000)) ms"
 	wait_for 5 grep -q "Call established" "$TMPD/$xname.log"
 	log_test "$tag: xl2tpd reports the call established" $?
 	j=$(vpdnctl_in lns "$vname" show tunnels --json 2>/dev/null)
@@ -119,6 +119,7 @@ lac_case_inner()
 	    [ "$(json_field "$j" tunnels 0 sessions 2>/dev/null)" = 1 ]
 	log_test "$tag: show tunnels: role lns, peer_hostname, 1 session" $?
 	tid=$(json_field "$j" tunnels 0 local_id 2>/dev/null)
+	log "$tag: $(vpdnctl_in lns "$vname" show sessions --json 2>&1)"
 	vpdnctl_in lns "$vname" show sessions >/dev/null 2>&1 &&
 	    vpdnctl_in lns "$vname" show tunnels >/dev/null 2>&1
 	log_test "$tag: human-readable show tunnels/sessions succeed" $?
@@ -139,7 +140,7 @@ lac_case_inner()
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
 		;;
 	ctl)
-		vpdnctl_in lns "$vname" disconnect tunnel "${tid:-0}"
+		vpdnctl_in lns "$vname" disconnect tunnel "${tid:-0}" >/dev/null
 		log_test "$tag: vpdnctl disconnect tunnel $tid succeeds" $?
 		wait_for 10 grep -q "Connection closed to $LNS_ADDR" "$TMPD/$xname.log"
 		log_test "$tag: xl2tpd sees the tunnel closed by vpdnd" $?
@@ -170,21 +171,21 @@ lac_case_inner()
 	if [ -n "$vsec" ]; then
 		# RFC 2661 §5.1.1: SCCRP carries our Challenge, and the
 		# Challenge Response when the LAC sent a Challenge.
-		tmatch "$cap" "ip.src == $LNS_ADDR && l2tp.avp.message_type == 2 && l2tp.avp.type == 11"
+		# Checked on the decoded capture, so hidden AVPs count too.
+		msg_has_avp "$cap" $LNS_ADDR "$vsec" SCCRP 11
 		log_test "$tag: vpdnd's SCCRP carries a Challenge" $?
 		if [ "$chal" = yes ]; then
-			tmatch "$cap" "ip.src == $LNS_ADDR && l2tp.avp.message_type == 2 && l2tp.avp.type == 13"
+			msg_has_avp "$cap" $LNS_ADDR "$vsec" SCCRP 13
 			log_test "$tag: vpdnd's SCCRP carries a Challenge Response" $?
 		fi
 	fi
 	if [ "$hide" = yes ]; then
-		# RFC 2661 §4.3: hidden AVPs need a Random Vector before them.
-		tmatch "$cap" "ip.src == $LNS_ADDR && l2tp.avp.hidden == 1"
+		avps "$cap" $LNS_ADDR "$vsec" | grep -q '[0-9]h'
 		log_test "$tag: vpdnd sent hidden AVPs" $?
-		# A frame matches "l2tp.avp.type == 36" if any of its AVPs is
-		# a Random Vector, so this lists frames with hidden AVPs and no RV.
-		tmatch "$cap" "ip.src == $LNS_ADDR && l2tp.avp.hidden == 1 && !(l2tp.avp.type == 36)"; [ $? -eq 1 ]
-		log_test "$tag: every message with hidden AVPs has a Random Vector" $?
+		# RFC 2661 §4.3: a Random Vector before them, never a type that
+		# MUST NOT be hidden, and they decrypt with the tunnel secret.
+		avps "$cap" $LNS_ADDR "$vsec" >"$d/avps.txt"
+		log_test "$tag: vpdnd's hidden AVPs are RFC 2661 §4.3 conformant" $?
 	fi
 }
 
