@@ -84,6 +84,10 @@ client_case_inner()
 		stop_capture
 		has_msg "$cap" $CLI_ADDR 1 4
 		log_test "$tag: vpdnd sent SCCRQ, then StopCCN for the bad response" $?
+		# RFC 2661 §4.4.2: StopCCN Result Code 4, "Requester is not
+		# authorized to establish a control channel".
+		tmatch "$cap" "ip.src == $CLI_ADDR && l2tp.avp.message_type == 4 && l2tp.result_code == 4"
+		log_test "$tag: ... with Result Code 4 (not authorized)" $?
 		! has_msg "$cap" $CLI_ADDR 3 >/dev/null 2>&1 &&
 		    ! has_msg "$cap" $CLI_ADDR 10 >/dev/null 2>&1
 		log_test "$tag: vpdnd sent no SCCCN and no ICRQ" $?

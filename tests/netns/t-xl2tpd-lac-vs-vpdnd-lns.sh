@@ -94,6 +94,10 @@ lac_case_inner()
 		if [ "$expect" = refused-by-lns ]; then
 			has_msg "$cap" $LNS_ADDR 4
 			log_test "$tag: vpdnd refused the Challenge Response with StopCCN" $?
+			# RFC 2661 §4.4.2: StopCCN Result Code 4, "Requester is
+			# not authorized to establish a control channel".
+			tmatch "$cap" "ip.src == $LNS_ADDR && l2tp.avp.message_type == 4 && l2tp.result_code == 4"
+			log_test "$tag: ... with Result Code 4 (not authorized)" $?
 		else
 			has_msg "$cap" $LNS_ADDR 4 || has_msg "$cap" $LAC_ADDR 4
 			log_test "$tag: StopCCN ends the unauthenticated tunnel" $?
