@@ -120,4 +120,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # The reader (grep -q) has what it wanted.
+        sys.exit(0)

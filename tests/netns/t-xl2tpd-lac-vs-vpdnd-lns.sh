@@ -184,7 +184,7 @@ lac_case_inner()
 		fi
 	fi
 	if [ "$hide" = yes ]; then
-		avps "$cap" $LNS_ADDR "$vsec" | grep -q '[0-9]h'
+		avps "$cap" $LNS_ADDR "$vsec" | grep '[0-9]h' >/dev/null
 		log_test "$tag: vpdnd sent hidden AVPs" $?
 		# RFC 2661 §4.3: a Random Vector before them, never a type that
 		# MUST NOT be hidden, and they decrypt with the tunnel secret.
