@@ -8,6 +8,7 @@
 BUILD=${1:-build/debug}
 VPDND=$(realpath "$BUILD/vpdnd")
 VPDNCTL=$(realpath "$BUILD/vpdnctl")
+export VPDN_RESULTS=/dev/null	# the demo is not a test suite
 . "$(dirname "$0")/lib.sh"
 setup_trap
 
@@ -77,4 +78,4 @@ say "LNS: vpdnctl show tunnels (after the hang-up)"
 vpdnctl_in lns lns show tunnels
 say "LNS log"
 cat "$TMPD/lns.log"
-N_PASSED=1
+FINISHED=1
