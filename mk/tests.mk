@@ -15,9 +15,16 @@ netns-test: $(PROGS)
 
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory -k unit-test config-test netns-test; \
+	@$(MAKE) --no-print-directory -k unit-test config-test netns-test valgrind-test; \
 	rc=$$?; tests/summary.sh; exit $$rc
 
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/netns/demo.sh $(O)
+
+# The integration scenarios whose daemons all exit through SIGTERM, once more
+# under valgrind (build/valgrind: no sanitizers, so valgrind sees the heap).
+VALGRIND_SCENARIOS := t-vpdnd-pair.sh t-hostile-peer.sh
+valgrind-test:
+	@$(MAKE) --no-print-directory VARIANT=valgrind O=build/valgrind all
+	@tests/netns/run.sh build/valgrind --valgrind $(VALGRIND_SCENARIOS)

@@ -4,8 +4,10 @@
 # duration, and exits non-zero if any scenario failed.  Each scenario appends
 # "netns PASSED FAILED" to $VPDN_RESULTS for tests/summary.sh.
 set -u
-if [ $# -ne 1 ] || [ ! -d "$1" ]; then
-	echo "usage: $0 BUILD_DIR" >&2
+# run.sh BUILD_DIR [--valgrind] [SCENARIO...]: with --valgrind, vpdnd runs
+# under tools/vg-vpdnd; with scenario names, only those run.
+if [ $# -lt 1 ] || [ ! -d "$1" ]; then
+	echo "usage: $0 BUILD_DIR [--valgrind] [t-NAME.sh...]" >&2
 	exit 2
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -14,13 +16,23 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 build=$(cd "$1" && pwd)
+shift
 export VPDND="$build/vpdnd" VPDNCTL="$build/vpdnctl"
 export VPDN_RESULTS="${VPDN_RESULTS:-/tmp/vpdn-results}"
 # Namespaces of this run are named vnt<runpid>x<scriptpid>-NAME.
 export VPDN_NETNS_TAG="vnt$$x"
 here=$(cd "$(dirname "$0")" && pwd)
+if [ "${1:-}" = --valgrind ]; then
+	shift
+	export VPDND_REAL="$VPDND" VPDND="$here/tools/vg-vpdnd"
+fi
+scenarios=""
+for t in "$@"; do
+	scenarios="$scenarios $here/$t"
+done
+[ -n "$scenarios" ] || scenarios=$(ls "$here"/t-*.sh)
 failed_scripts=0
-for t in "$here"/t-*.sh; do
+for t in $scenarios; do
 	[ -e "$t" ] || continue
 	start=$(date +%s)
 	"$t"
