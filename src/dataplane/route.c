@@ -1,0 +1,287 @@
+/*
+ * route.c — rtnetlink requests (libmnl) for addresses, routes and links.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "dataplane/route.h"
+
+/* Requests are a few dozen bytes; an error ack echoes at most the request
+ * plus the extended-ack attributes.  (MNL_SOCKET_BUFFER_SIZE is not a
+ * constant expression.) */
+#define ROUTE_BUF	8192
+
+int
+route_open(struct route_ctx *r)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	int one = 1, e;
+
+	memset(r, 0, sizeof(*r));
+	r->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (r->nl == NULL)
+		goto fail;
+	if (mnl_socket_bind(r->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
+	r->portid = mnl_socket_get_portid(r->nl);
+	/* The kernel's own words for a refusal ("Nexthop has invalid
+	 * gateway"), when it has them; older kernels ignore this. */
+	(void)mnl_socket_setsockopt(r->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* An ack never takes long; a lost one must not hang the daemon. */
+	(void)setsockopt(mnl_socket_get_fd(r->nl), SOL_SOCKET, SO_RCVTIMEO,
+	    &tv, sizeof(tv));
+	r->seq = (uint32_t)time(NULL);
+	return 0;
+fail:
+	e = errno;
+	snprintf(r->err, sizeof(r->err), "rtnetlink socket: %s", strerror(e));
+	if (r->nl != NULL)
+		mnl_socket_close(r->nl);
+	r->nl = NULL;
+	errno = e;
+	return -1;
+}
+
+void
+route_close(struct route_ctx *r)
+{
+	if (r->nl != NULL)
+		mnl_socket_close(r->nl);
+	r->nl = NULL;
+}
+
+const char *
+route_error(const struct route_ctx *r)
+{
+	return r->err;
+}
+
+static int
+route_fail(struct route_ctx *r, const char *what, int e, const char *kmsg)
+{
+	if (kmsg != NULL && kmsg[0] != '\0')
+		snprintf(r->err, sizeof(r->err), "%s: %s (%s)", what,
+		    strerror(e), kmsg);
+	else
+		snprintf(r->err, sizeof(r->err), "%s: %s", what, strerror(e));
+	errno = e;
+	return -1;
+}
+
+/* Finds NLMSGERR_ATTR_MSG in an error ack that carries ext-ack TLVs. */
+static const char *
+route_ext_msg(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	off = sizeof(*err);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	mnl_attr_for_each(attr, nlh, MNL_ALIGN(off)) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			return mnl_attr_get_str(attr);
+	}
+	return NULL;
+}
+
+/* Sends one request and waits for its ack (NLM_F_ACK). */
+static int
+route_talk(struct route_ctx *r, struct nlmsghdr *req, const char *what)
+{
+	uint8_t buf[ROUTE_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
+	ssize_t n;
+
+	if (r->nl == NULL)
+		return route_fail(r, what, EBADF, NULL);
+	req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	req->nlmsg_seq = ++r->seq;
+	if (mnl_socket_sendto(r->nl, req, req->nlmsg_len) < 0)
+		return route_fail(r, what, errno, NULL);
+	for (;;) {
+		const struct nlmsghdr *nlh;
+		int len;
+
+		n = mnl_socket_recvfrom(r->nl, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return route_fail(r, what, errno == EAGAIN ?
+			    ETIMEDOUT : errno, "no answer from the kernel");
+		len = (int)n;
+		for (nlh = (const struct nlmsghdr *)(const void *)buf;
+		    mnl_nlmsg_ok(nlh, len);
+		    nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *err;
+
+			/* Not ours: a late answer to an earlier request
+			 * that timed out. */
+			if (nlh->nlmsg_seq != req->nlmsg_seq ||
+			    nlh->nlmsg_pid != r->portid)
+				continue;
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+				return route_fail(r, what, EPROTO, NULL);
+			err = mnl_nlmsg_get_payload(nlh);
+			if (err->error == 0) {
+				r->err[0] = '\0';
+				return 0;
+			}
+			return route_fail(r, what, -err->error,
+			    route_ext_msg(nlh));
+		}
+	}
+}
+
+static void
+fmt_ip(uint32_t a, char *s, size_t len)
+{
+	struct in_addr in = { .s_addr = htonl(a) };
+
+	if (inet_ntop(AF_INET, &in, s, (socklen_t)len) == NULL)
+		snprintf(s, len, "?");
+}
+
+static int
+route_addr(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
+    uint32_t local, uint32_t peer, unsigned plen)
+{
+	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	char what[96], ls[INET_ADDRSTRLEN], ps[INET_ADDRSTRLEN];
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+
+	fmt_ip(local, ls, sizeof(ls));
+	fmt_ip(peer, ps, sizeof(ps));
+	snprintf(what, sizeof(what), "%s %s%s%s/%u dev %d",
+	    type == RTM_NEWADDR ? "RTM_NEWADDR" : "RTM_DELADDR", ls,
+	    peer ? " peer " : "", peer ? ps : "", plen, ifindex);
+	if (plen > 32 || ifindex <= 0 || local == 0)
+		return route_fail(r, what, EINVAL, NULL);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (uint8_t)plen;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (uint32_t)ifindex;
+	/* IFA_LOCAL is our address; IFA_ADDRESS the far end on a
+	 * point-to-point link (as `ip addr add L peer P`), else ours. */
+	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(local));
+	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(peer ? peer : local));
+	return route_talk(r, nlh, what);
+}
+
+int
+route_addr_add(struct route_ctx *r, int ifindex, uint32_t local,
+    uint32_t peer, unsigned plen)
+{
+	return route_addr(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+	    local, peer, plen);
+}
+
+int
+route_addr_del(struct route_ctx *r, int ifindex, uint32_t local,
+    uint32_t peer, unsigned plen)
+{
+	return route_addr(r, RTM_DELADDR, 0, ifindex, local, peer, plen);
+}
+
+static int
+route_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
+    uint32_t dst, unsigned plen, uint32_t gw)
+{
+	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	char what[96], ds[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	fmt_ip(dst, ds, sizeof(ds));
+	fmt_ip(gw, gs, sizeof(gs));
+	snprintf(what, sizeof(what), "%s %s/%u%s%s dev %d",
+	    type == RTM_NEWROUTE ? "RTM_NEWROUTE" : "RTM_DELROUTE", ds, plen,
+	    gw ? " via " : "", gw ? gs : "", ifindex);
+	if (plen > 32 || ifindex <= 0)
+		return route_fail(r, what, EINVAL, NULL);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = (uint8_t)plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	if (type == RTM_NEWROUTE) {
+		rtm->rtm_protocol = RTPROT_STATIC;
+		rtm->rtm_type = RTN_UNICAST;
+		/* A device route reaches hosts on the link; a gateway
+		 * route goes beyond it (as `ip route` decides). */
+		rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	} else {
+		/* Delete matches any scope and protocol, like `ip route
+		 * del`: RT_SCOPE_NOWHERE is the wildcard. */
+		rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	}
+	if (plen > 0)
+		mnl_attr_put_u32(nlh, RTA_DST, htonl(dst));
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	if (gw != 0)
+		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gw));
+	return route_talk(r, nlh, what);
+}
+
+int
+route_add(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
+    uint32_t gw)
+{
+	return route_route(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+	    dst, plen, gw);
+}
+
+int
+route_del(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
+    uint32_t gw)
+{
+	return route_route(r, RTM_DELROUTE, 0, ifindex, dst, plen, gw);
+}
+
+int
+route_link_set(struct route_ctx *r, int ifindex, bool up, unsigned mtu)
+{
+	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	char what[64];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	snprintf(what, sizeof(what), "RTM_NEWLINK dev %d %s mtu %u", ifindex,
+	    up ? "up" : "down", mtu);
+	if (ifindex <= 0)
+		return route_fail(r, what, EINVAL, NULL);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_change = IFF_UP;	/* touch only the UP flag */
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	if (mtu != 0)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return route_talk(r, nlh, what);
+}

@@ -1,0 +1,56 @@
+/*
+ * route.h — interface addresses, routes and link state over rtnetlink.
+ *
+ * What `ip addr add LOCAL peer PEER dev tun`, `ip route add DST/PLEN dev tun
+ * [via GW]` and `ip link set tun up mtu N` do, through libmnl on one
+ * NETLINK_ROUTE socket opened in the caller's network namespace.  Every
+ * request asks for an ack and waits for it, so a call returns the kernel's
+ * verdict: 0, or -1 with errno set to the netlink error and a readable
+ * message in route_error() ("RTM_NEWROUTE 10.1.0.0/24 dev 5: File exists").
+ * IPv4 addresses are in host byte order, as in config.h.
+ */
+#ifndef VPDN_DATAPLANE_ROUTE_H
+#define VPDN_DATAPLANE_ROUTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mnl_socket;
+
+struct route_ctx {
+	struct mnl_socket	*nl;
+	uint32_t		 portid;
+	uint32_t		 seq;
+	char			 err[160];
+};
+
+int	route_open(struct route_ctx *r) __attribute__((warn_unused_result));
+void	route_close(struct route_ctx *r);
+/* The message for the last failure ("" if none). */
+const char *route_error(const struct route_ctx *r);
+
+/*
+ * Adds/deletes LOCAL/plen on ifindex.  With peer != 0 the address is
+ * point-to-point (IFA_ADDRESS = peer, IFA_LOCAL = local), as for a PPP link;
+ * plen is then the peer's prefix (32 for one host).  Adding an address that
+ * exists fails with EEXIST.
+ */
+int	route_addr_add(struct route_ctx *r, int ifindex, uint32_t local,
+	    uint32_t peer, unsigned plen);
+int	route_addr_del(struct route_ctx *r, int ifindex, uint32_t local,
+	    uint32_t peer, unsigned plen);
+
+/*
+ * Adds/deletes the main-table route dst/plen out of ifindex, via gateway gw
+ * when gw != 0 (else a link-scope route).  Adding an existing route fails
+ * with EEXIST, deleting a missing one with ESRCH.
+ */
+int	route_add(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
+	    uint32_t gw);
+int	route_del(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
+	    uint32_t gw);
+
+/* Sets the link up or down and, when mtu != 0, its MTU. */
+int	route_link_set(struct route_ctx *r, int ifindex, bool up, unsigned mtu);
+
+#endif

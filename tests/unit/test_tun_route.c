@@ -1,0 +1,318 @@
+/*
+ * test_tun_route.c — TUN devices and rtnetlink in a private network
+ * namespace.  Needs root: the process unshare(CLONE_NEWNET)s itself first,
+ * so it only ever sees (and changes) a namespace of its own holding `lo`.
+ * Without the privilege every test skips itself.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "dataplane/route.h"
+#include "dataplane/tun.h"
+
+#define A(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
+			    (uint32_t)(c) << 8 | (uint32_t)(d))
+#define LOCAL		A(10, 77, 0, 1)
+#define PEER		A(10, 77, 0, 2)
+
+static bool have_ns;
+
+static int
+setup_ns(void **state)
+{
+	(void)state;
+	/* A fresh namespace: nothing outside it can be disturbed, and the
+	 * interface names below are free. */
+	have_ns = geteuid() == 0 && unshare(CLONE_NEWNET) == 0;
+	return 0;
+}
+
+#define NEED_NS()	do { if (!have_ns) skip(); } while (0)
+
+/* Runs a command and returns its stdout (static buffer). */
+static const char *
+run(const char *fmt, ...)
+{
+	static char out[16384];
+	char cmd[256];
+	va_list ap;
+	FILE *f;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	pclose(f);
+	return out;
+}
+
+static void
+test_open_named_and_kernel_chosen(void **state)
+{
+	struct tun a, b;
+
+	(void)state;
+	NEED_NS();
+	assert_int_equal(tun_open(&a, "vpdnt0"), 0);
+	assert_string_equal(a.name, "vpdnt0");
+	assert_int_equal(a.ifindex, (int)if_nametoindex("vpdnt0"));
+	assert_int_equal(tun_open(&b, NULL), 0);
+	assert_true(strncmp(b.name, "tun", 3) == 0);
+	assert_true(b.ifindex > 0 && b.ifindex != a.ifindex);
+	/* A packet read on an idle device is "none", not an error. */
+	{
+		uint8_t buf[64];
+
+		assert_int_equal(tun_read(&a, buf, sizeof(buf)), 0);
+	}
+	assert_int_equal(tun_set_mtu(&a, 1280), 0);
+	assert_int_equal(tun_set_up(&a), 0);
+	assert_non_null(strstr(run("ip -j link show dev vpdnt0"),
+	    "\"mtu\":1280"));
+	assert_non_null(strstr(run("ip -j link show dev vpdnt0"), "\"UP\""));
+	/* The device lives as long as the descriptor. */
+	tun_close(&a);
+	tun_close(&b);
+	assert_int_equal(if_nametoindex("vpdnt0"), 0);
+	assert_int_equal(tun_open(&a, "a-name-longer-than-ifnamsiz"), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+}
+
+static void
+test_addresses_routes_link(void **state)
+{
+	struct route_ctx r;
+	struct tun t;
+	const char *o;
+
+	(void)state;
+	NEED_NS();
+	assert_int_equal(tun_open(&t, "vpdnt1"), 0);
+	assert_int_equal(route_open(&r), 0);
+	assert_int_equal(route_link_set(&r, t.ifindex, true, 1400), 0);
+	o = run("ip -j link show dev vpdnt1");
+	assert_non_null(strstr(o, "\"mtu\":1400"));
+	assert_non_null(strstr(o, "\"UP\""));
+
+	/* ip addr add 10.77.0.1 peer 10.77.0.2/32 dev vpdnt1 */
+	assert_int_equal(route_addr_add(&r, t.ifindex, LOCAL, PEER, 32), 0);
+	o = run("ip -j addr show dev vpdnt1");
+	assert_non_null(strstr(o, "\"local\":\"10.77.0.1\""));
+	assert_non_null(strstr(o, "\"address\":\"10.77.0.2\""));
+	assert_non_null(strstr(o, "\"prefixlen\":32"));
+	/* twice: the kernel's EEXIST, with a readable message */
+	assert_int_equal(route_addr_add(&r, t.ifindex, LOCAL, PEER, 32), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_non_null(strstr(route_error(&r), "File exists"));
+	assert_non_null(strstr(route_error(&r), "10.77.0.1 peer 10.77.0.2"));
+	/* a plain address too */
+	assert_int_equal(route_addr_add(&r, t.ifindex, A(10, 78, 0, 1), 0, 24),
+	    0);
+	assert_non_null(strstr(run("ip -j addr show dev vpdnt1"),
+	    "\"local\":\"10.78.0.1\""));
+
+	/* a per-user route and a gatewayed route */
+	assert_int_equal(route_add(&r, t.ifindex, A(10, 77, 1, 5), 32, 0), 0);
+	assert_int_equal(route_add(&r, t.ifindex, A(192, 168, 50, 0), 24,
+	    PEER), 0);
+	o = run("ip -j route show dev vpdnt1");
+	assert_non_null(strstr(o, "\"dst\":\"10.77.1.5\""));
+	assert_non_null(strstr(o, "\"dst\":\"192.168.50.0/24\""));
+	assert_non_null(strstr(o, "\"gateway\":\"10.77.0.2\""));
+	assert_int_equal(route_add(&r, t.ifindex, A(10, 77, 1, 5), 32, 0), -1);
+	assert_int_equal(errno, EEXIST);
+	/* host bits under the prefix: refused by the kernel */
+	assert_int_equal(route_add(&r, t.ifindex, A(10, 99, 0, 1), 24, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_true(strlen(route_error(&r)) > 0);
+
+	assert_int_equal(route_del(&r, t.ifindex, A(10, 77, 1, 5), 32, 0), 0);
+	assert_int_equal(route_del(&r, t.ifindex, A(192, 168, 50, 0), 24,
+	    PEER), 0);
+	o = run("ip -j route show dev vpdnt1");
+	assert_null(strstr(o, "10.77.1.5"));
+	assert_null(strstr(o, "192.168.50.0"));
+	assert_int_equal(route_del(&r, t.ifindex, A(10, 77, 1, 5), 32, 0), -1);
+	assert_int_equal(errno, ESRCH);
+
+	assert_int_equal(route_addr_del(&r, t.ifindex, LOCAL, PEER, 32), 0);
+	assert_null(strstr(run("ip -j addr show dev vpdnt1"), "10.77.0.1"));
+	assert_int_equal(route_addr_del(&r, t.ifindex, LOCAL, PEER, 32), -1);
+	assert_int_equal(errno, EADDRNOTAVAIL);
+
+	assert_int_equal(route_link_set(&r, t.ifindex, false, 0), 0);
+	o = run("ip -j link show dev vpdnt1");
+	assert_null(strstr(o, "\"UP\""));
+	assert_non_null(strstr(o, "\"mtu\":1400"));	/* 0: unchanged */
+	/* no such interface */
+	assert_int_equal(route_link_set(&r, 9999, true, 0), -1);
+	assert_int_equal(errno, ENODEV);
+	route_close(&r);
+	tun_close(&t);
+}
+
+static uint16_t
+ip_csum(const uint8_t *p, size_t len)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* IPv4 + UDP (checksum 0: "no checksum", RFC 768) around payload. */
+static size_t
+build_udp(uint8_t *pkt, uint32_t src, uint16_t sport, uint32_t dst,
+    uint16_t dport, const char *payload)
+{
+	size_t plen = strlen(payload), len = 28 + plen;
+	uint16_t c;
+
+	memset(pkt, 0, 28);
+	pkt[0] = 0x45;
+	pkt[2] = (uint8_t)(len >> 8);
+	pkt[3] = (uint8_t)len;
+	pkt[8] = 64;
+	pkt[9] = IPPROTO_UDP;
+	for (int i = 0; i < 4; i++) {
+		pkt[12 + i] = (uint8_t)(src >> (24 - 8 * i));
+		pkt[16 + i] = (uint8_t)(dst >> (24 - 8 * i));
+	}
+	c = ip_csum(pkt, 20);
+	pkt[10] = (uint8_t)(c >> 8);
+	pkt[11] = (uint8_t)c;
+	pkt[20] = (uint8_t)(sport >> 8);
+	pkt[21] = (uint8_t)sport;
+	pkt[22] = (uint8_t)(dport >> 8);
+	pkt[23] = (uint8_t)dport;
+	pkt[24] = (uint8_t)((len - 20) >> 8);
+	pkt[25] = (uint8_t)(len - 20);
+	memcpy(pkt + 28, payload, plen);
+	return len;
+}
+
+static uint32_t
+pkt_dst(const uint8_t *p)
+{
+	return (uint32_t)p[16] << 24 | (uint32_t)p[17] << 16 |
+	    (uint32_t)p[18] << 8 | p[19];
+}
+
+static void
+wait_readable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	assert_int_equal(poll(&pfd, 1, 2000), 1);
+}
+
+/* The LNS's two directions through one TUN: a packet written into the TUN
+ * (from a user) reaches a socket of the host; a packet the host sends to a
+ * user's address comes out of the TUN. */
+static void
+test_packets_both_ways(void **state)
+{
+	struct route_ctx r;
+	struct tun t;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t salen = sizeof(sa);
+	uint8_t pkt[2048];
+	struct tun_pkt batch[8];
+	static uint8_t bufs[8][2048];
+	char got[64];
+	ssize_t n;
+	int s, k, seen;
+
+	(void)state;
+	NEED_NS();
+	assert_int_equal(tun_open(&t, "vpdnt2"), 0);
+	assert_int_equal(route_open(&r), 0);
+	assert_int_equal(route_link_set(&r, t.ifindex, true, 1400), 0);
+	assert_int_equal(route_addr_add(&r, t.ifindex, LOCAL, PEER, 32), 0);
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(s >= 0);
+	sa.sin_addr.s_addr = htonl(LOCAL);
+	sa.sin_port = htons(5555);
+	assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+
+	/* TUN -> host */
+	n = (ssize_t)build_udp(pkt, PEER, 6666, LOCAL, 5555, "from the user");
+	assert_int_equal(tun_write(&t, pkt, (size_t)n), 0);
+	assert_int_equal(t.tx_packets, 1);
+	wait_readable(s);
+	n = recvfrom(s, got, sizeof(got) - 1, 0, (struct sockaddr *)&sa, &salen);
+	assert_int_equal(n, 13);
+	got[n] = '\0';
+	assert_string_equal(got, "from the user");
+	assert_int_equal(ntohl(sa.sin_addr.s_addr), PEER);
+	assert_int_equal(ntohs(sa.sin_port), 6666);
+
+	/* host -> TUN, five at once, read as one batch */
+	sa.sin_addr.s_addr = htonl(PEER);
+	sa.sin_port = htons(7777);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(sendto(s, "to the user", 11, 0,
+		    (struct sockaddr *)&sa, sizeof(sa)), 11);
+	for (int i = 0; i < 8; i++) {
+		batch[i].buf = bufs[i];
+		batch[i].cap = sizeof(bufs[i]);
+	}
+	seen = 0;
+	while (seen < 5) {
+		wait_readable(t.fd);
+		k = tun_read_batch(&t, batch, 8);
+		assert_true(k > 0);
+		for (int i = 0; i < k; i++) {
+			const uint8_t *p = batch[i].buf;
+
+			/* IPv6 housekeeping may share the device. */
+			if (p[0] >> 4 != 4 || pkt_dst(p) != PEER)
+				continue;
+			assert_int_equal(batch[i].len, 28 + 11);
+			assert_int_equal(p[9], IPPROTO_UDP);
+			assert_int_equal(p[22] << 8 | p[23], 7777);
+			assert_memory_equal(p + 28, "to the user", 11);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 5);
+	/* drained: EAGAIN reads as an empty batch */
+	assert_int_equal(tun_read_batch(&t, batch, 8), 0);
+	assert_true(t.rx_packets >= 5);
+	close(s);
+	route_close(&r);
+	tun_close(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_named_and_kernel_chosen),
+		cmocka_unit_test(test_addresses_routes_link),
+		cmocka_unit_test(test_packets_both_ways),
+	};
+
+	return cmocka_run_group_tests(tests, setup_ns, NULL);
+}
