@@ -1,0 +1,790 @@
+/*
+ * link.c — the RFC 1661 §3 phase machine and protocol demultiplexer.
+ *
+ * Re-entrancy: protocol callbacks (auth done, LCP "fail") never tear the
+ * link down on the spot; they record a reason, and every public entry point
+ * acts on it (settle()) once the lower layers have returned.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "ppp/cp.h"
+#include "ppp/ipcp.h"
+#include "ppp/lcp.h"
+#include "ppp/link.h"
+#include "ppp/ppp_proto.h"
+
+struct ppp_link {
+	struct ppp_link_config	 cfg;
+	struct auth_backend	 backend;
+	bool			 have_backend;
+	const struct ppp_link_ops *ops;
+	void			*ctx;
+	enum ppp_phase		 phase;
+	struct lcp		 lcp;
+	struct ipcp		 ipcp;
+	struct ipv6cp		 v6;
+	struct auth_server	*as;
+	struct auth_client	*ac;
+	bool			 authed;
+	char			 user[AUTH_MAX_NAME];
+	struct auth_result	 res;
+	/* deferred teardown (see above) */
+	const char		*fail_reason;
+	bool			 fail_now;	/* no Terminate: peer is dead */
+	char			 reason[128];
+	bool			 dead;		/* ops->down called */
+	/* proxy LCP/auth, copied */
+	bool			 have_proxy;
+	uint8_t			 px_sent[CP_MAX_PKT], px_rcvd[CP_MAX_PKT];
+	size_t			 px_sent_len, px_rcvd_len;
+	struct auth_request	 px_req;
+	bool			 px_auth;	/* px_req usable */
+	uint64_t		 px_handle;
+	bool			 px_pending, px_in_verify, px_done, px_ok;
+	struct auth_result	 px_res;
+	struct ppp_link_stats	 stats;
+	uint64_t		 now;
+	size_t			 scratch_cap;
+	uint8_t			*scratch;
+};
+
+const char *
+ppp_phase_str(enum ppp_phase p)
+{
+	switch (p) {
+	case PPP_PHASE_DEAD:		return "dead";
+	case PPP_PHASE_ESTABLISH:	return "establish";
+	case PPP_PHASE_AUTHENTICATE:	return "authenticate";
+	case PPP_PHASE_NETWORK:		return "network";
+	case PPP_PHASE_TERMINATE:	return "terminate";
+	}
+	return "?";
+}
+
+static void
+set_reason(struct ppp_link *l, const char *reason)
+{
+	if (l->reason[0] == '\0' && reason != NULL)
+		snprintf(l->reason, sizeof(l->reason), "%s", reason);
+}
+
+/* Teardown requested from inside a callback: acted on by settle(). */
+static void
+request_fail(struct ppp_link *l, const char *reason, bool now)
+{
+	if (l->fail_reason == NULL) {
+		l->fail_reason = reason;
+		l->fail_now = now;
+	}
+}
+
+/* ---- transmit ---- */
+
+static void
+link_send_ctl(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	struct ppp_link *l = ctx;
+	uint8_t buf[4 + CP_MAX_PKT + 512];
+
+	if (l->dead || len > sizeof(buf) - 4)
+		return;
+	buf[0] = PPP_ALLSTATIONS;
+	buf[1] = PPP_UI;
+	put_be16(buf + 2, proto);
+	memcpy(buf + 4, pkt, len);
+	if (l->ops->send(l->ctx, buf, len + 4) == 0) {
+		l->stats.tx_frames++;
+		l->stats.tx_bytes += len + 4;
+	}
+}
+
+static int
+send_data(struct ppp_link *l, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	if (l->dead || len > l->lcp.peer_mru || len + 4 > l->scratch_cap)
+		return -1;
+	l->scratch[0] = PPP_ALLSTATIONS;
+	l->scratch[1] = PPP_UI;
+	put_be16(l->scratch + 2, proto);
+	memcpy(l->scratch + 4, pkt, len);
+	if (l->ops->send(l->ctx, l->scratch, len + 4) != 0)
+		return -1;
+	l->stats.tx_frames++;
+	l->stats.tx_bytes += len + 4;
+	return 0;
+}
+
+int
+ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len)
+{
+	if (!cp_is_opened(&l->ipcp.cp))
+		return -1;
+	return send_data(l, PPP_PROTO_IP, pkt, len);
+}
+
+int
+ppp_link_send_ipv6(struct ppp_link *l, const uint8_t *pkt, size_t len)
+{
+	if (!l->cfg.ipv6cp || !cp_is_opened(&l->v6.cp))
+		return -1;
+	return send_data(l, PPP_PROTO_IPV6, pkt, len);
+}
+
+/* ---- phases ---- */
+
+static void
+free_auth(struct ppp_link *l)
+{
+	if (l->as != NULL) {
+		auth_server_free(l->as);
+		l->as = NULL;
+	}
+	if (l->ac != NULL) {
+		auth_client_free(l->ac);
+		l->ac = NULL;
+	}
+	if (l->px_pending && l->have_backend && l->backend.cancel != NULL)
+		l->backend.cancel(l->backend.ctx, l->px_handle);
+	l->px_pending = false;
+}
+
+static void
+go_dead(struct ppp_link *l, const char *reason)
+{
+	if (l->dead)
+		return;
+	set_reason(l, reason);
+	free_auth(l);
+	l->phase = PPP_PHASE_DEAD;
+	l->dead = true;
+	log_info("ppp%s%s: link down: %s", l->user[0] ? " " : "", l->user,
+	    l->reason);
+	if (l->ops->down != NULL)
+		l->ops->down(l->ctx, l->reason);
+}
+
+/* RFC 1661 §3.5: Network-Layer Protocol phase: the server first gives the
+ * peer its address, then each NCP is brought Up and Opened. */
+static void
+enter_network(struct ppp_link *l)
+{
+	uint32_t addr = 0;
+
+	if (l->phase != PPP_PHASE_AUTHENTICATE)
+		return;
+	if (l->cfg.server) {
+		if (l->ops->assign_address == NULL ||
+		    l->ops->assign_address(l->ctx, l->user, &l->res, &addr) != 0 ||
+		    addr == 0) {
+			request_fail(l, "no address available", false);
+			return;
+		}
+		ipcp_set_peer_addr(&l->ipcp, addr);
+	}
+	l->phase = PPP_PHASE_NETWORK;
+	cp_up(&l->ipcp.cp, l->now);
+	cp_open(&l->ipcp.cp, l->now);
+	if (l->cfg.ipv6cp) {
+		cp_up(&l->v6.cp, l->now);
+		cp_open(&l->v6.cp, l->now);
+	}
+}
+
+static void
+auth_send(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	link_send_ctl(ctx, proto, pkt, len);
+}
+
+static void
+auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
+{
+	struct ppp_link *l = ctx;
+
+	if (!ok) {
+		log_info("ppp: authentication of \"%s\" failed",
+		    user != NULL ? user : "");
+		request_fail(l, "authentication failed", false);
+		return;
+	}
+	if (l->authed)		/* a successful re-challenge (RFC 1994 §2.3) */
+		return;
+	l->authed = true;
+	if (l->cfg.server) {
+		snprintf(l->user, sizeof(l->user), "%s", user != NULL ? user : "");
+		if (res != NULL)
+			l->res = *res;
+		log_info("ppp: \"%s\" authenticated", l->user);
+	} else {
+		snprintf(l->user, sizeof(l->user), "%s", l->cfg.client.user);
+	}
+	enter_network(l);
+}
+
+static const struct auth_ops link_auth_ops = {
+	.send = auth_send,
+	.done = auth_done,
+};
+
+static void
+start_auth_server(struct ppp_link *l, enum ppp_auth_method m)
+{
+	struct auth_server_config ac;
+
+	memset(&ac, 0, sizeof(ac));
+	ac.method = m;
+	snprintf(ac.our_name, sizeof(ac.our_name), "%s", l->cfg.our_name);
+	ac.restart_ms = l->cfg.restart_ms;
+	ac.max_tries = l->cfg.max_configure;
+	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 ? l->cfg.rechallenge_ms : 0;
+	ac.timeout_ms = 30000;
+	l->as = auth_server_new(&ac, &l->backend, &link_auth_ops, l, l->now);
+	if (l->as == NULL)
+		request_fail(l, "cannot start authentication", false);
+}
+
+static void settle(struct ppp_link *l);
+
+static void
+proxy_done(void *arg, const struct auth_result *res)
+{
+	struct ppp_link *l = arg;
+
+	l->px_pending = false;
+	l->px_done = true;
+	l->px_ok = res->ok;
+	l->px_res = *res;
+	if (!l->px_in_verify) {
+		/* asynchronous answer: act now (called from the loop) */
+		if (l->px_ok) {
+			auth_done(l, true, l->px_req.user, &l->px_res);
+		} else {
+			log_info("ppp: proxy authentication of \"%s\" refused; "
+			    "authenticating again", l->px_req.user);
+			start_auth_server(l, l->lcp.auth_method);
+		}
+		settle(l);
+	}
+}
+
+/* RFC 1661 §3.4 Authentication phase, right after LCP reaches Opened. */
+static void
+enter_auth(struct ppp_link *l)
+{
+	enum ppp_auth_method m = l->lcp.auth_method;
+
+	l->phase = PPP_PHASE_AUTHENTICATE;
+	l->authed = false;
+	if (m == PPP_AUTH_NONE) {
+		if (l->cfg.server && l->cfg.auth_count > 0) {
+			request_fail(l, "no authentication agreed", false);
+			return;
+		}
+		l->authed = true;
+		if (!l->cfg.server)
+			snprintf(l->user, sizeof(l->user), "%s",
+			    l->cfg.client.user);
+		enter_network(l);
+		return;
+	}
+	if (!l->cfg.server) {
+		l->ac = auth_client_new(&l->cfg.client, m, &link_auth_ops, l,
+		    l->now);
+		if (l->ac == NULL)
+			request_fail(l, "cannot start authentication", false);
+		return;
+	}
+	/* RFC 2661 §4.4.5: verify what the LAC collected, if it matches. */
+	if (l->px_auth && l->px_req.method == m && l->have_backend) {
+		l->px_auth = false;
+		l->px_pending = true;
+		l->px_done = false;
+		l->px_in_verify = true;
+		l->px_handle = l->backend.verify(l->backend.ctx, &l->px_req,
+		    proxy_done, l);
+		l->px_in_verify = false;
+		if (l->px_done) {
+			if (l->px_ok) {
+				auth_done(l, true, l->px_req.user, &l->px_res);
+				return;
+			}
+			log_info("ppp: proxy authentication of \"%s\" refused; "
+			    "authenticating again", l->px_req.user);
+		} else {
+			return;		/* answer comes later */
+		}
+	}
+	start_auth_server(l, m);
+}
+
+static void
+link_layer(void *ctx, uint16_t proto, enum cp_action what)
+{
+	struct ppp_link *l = ctx;
+	uint32_t dns[2] = { 0, 0 };
+	unsigned n = 0;
+
+	switch (proto) {
+	case PPP_PROTO_LCP:
+		if (what == CP_TLU) {
+			enter_auth(l);
+		} else if (what == CP_TLD) {
+			/* RFC 1661 §3.7/§4.4: NCPs and auth go with LCP. */
+			free_auth(l);
+			cp_down(&l->ipcp.cp, l->now);
+			cp_down(&l->v6.cp, l->now);
+			l->phase = PPP_PHASE_TERMINATE;
+		} else if (what == CP_TLF) {
+			go_dead(l, "LCP finished");
+		}
+		break;
+	case PPP_PROTO_IPCP:
+		if (what == CP_TLU) {
+			if (l->cfg.server) {
+				for (n = 0; n < l->cfg.dns_count && n < 2; n++)
+					dns[n] = l->cfg.dns[n];
+				if (l->ops->network_up != NULL)
+					l->ops->network_up(l->ctx,
+					    l->cfg.local_addr,
+					    l->ipcp.peer_addr, dns, n);
+			} else {
+				for (unsigned i = 0; i < 2; i++)
+					if (l->ipcp.dns[i] != 0)
+						dns[n++] = l->ipcp.dns[i];
+				if (l->ops->network_up != NULL)
+					l->ops->network_up(l->ctx,
+					    l->ipcp.our_addr,
+					    l->ipcp.peer_addr, dns, n);
+			}
+		} else if (what == CP_TLF && l->phase == PPP_PHASE_NETWORK) {
+			/* IPv4 is the service: without it, close the link. */
+			request_fail(l, "IPCP negotiation failed", false);
+		}
+		break;
+	case PPP_PROTO_IPV6CP:
+		if (what == CP_TLU && l->ops->network6_up != NULL)
+			l->ops->network6_up(l->ctx, l->v6.our_id,
+			    l->v6.peer_id);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+link_proto_rej(void *ctx, uint16_t proto)
+{
+	struct ppp_link *l = ctx;
+
+	/* RFC 1661 §5.7: stop sending the rejected protocol at once. */
+	switch (proto) {
+	case PPP_PROTO_IPCP:
+		cp_rxj(&l->ipcp.cp, true, l->now);
+		break;
+	case PPP_PROTO_IPV6CP:
+		cp_rxj(&l->v6.cp, true, l->now);
+		break;
+	case PPP_PROTO_PAP:
+	case PPP_PROTO_CHAP:
+		if (l->phase == PPP_PHASE_AUTHENTICATE)
+			request_fail(l, "peer rejected authentication", false);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+link_lcp_fail(void *ctx, const char *reason)
+{
+	struct ppp_link *l = ctx;
+
+	/* A dead peer gets no Terminate-Request: the link is down now. */
+	request_fail(l, reason, strcmp(reason, "echo timeout") == 0);
+}
+
+static const struct cp_owner_ops link_cp_ops = {
+	.send = link_send_ctl,
+	.layer = link_layer,
+	.proto_rej = link_proto_rej,
+	.fail = link_lcp_fail,
+};
+
+/* After every entry point: act on deferred teardown, fix up the phase. */
+static void
+settle(struct ppp_link *l)
+{
+	if (l->dead)
+		return;
+	if (l->fail_reason != NULL) {
+		const char *r = l->fail_reason;
+		bool now = l->fail_now;
+
+		l->fail_reason = NULL;
+		set_reason(l, r);
+		if (now) {
+			cp_down(&l->lcp.cp, l->now);
+			go_dead(l, r);
+			return;
+		}
+		ppp_link_close(l, r, l->now);
+		return;
+	}
+	switch (l->lcp.cp.state) {
+	case CP_REQSENT:
+	case CP_ACKRCVD:
+	case CP_ACKSENT:
+		l->phase = PPP_PHASE_ESTABLISH;
+		break;
+	case CP_CLOSING:
+	case CP_STOPPING:
+		l->phase = PPP_PHASE_TERMINATE;
+		break;
+	case CP_INITIAL:
+	case CP_STARTING:
+	case CP_CLOSED:
+	case CP_STOPPED:
+	case CP_OPENED:
+	case CP_NSTATES:
+		break;
+	}
+}
+
+/* ---- public API ---- */
+
+struct ppp_link *
+ppp_link_new(const struct ppp_link_config *cfg,
+    const struct auth_backend *backend, const struct ppp_link_ops *ops,
+    void *ctx, uint64_t now)
+{
+	struct ppp_link *l;
+	struct lcp_config lc;
+	struct ipcp_config ic;
+	struct cp_config cc;
+
+	l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		return NULL;
+	l->cfg = *cfg;
+	if (l->cfg.mru == 0)
+		l->cfg.mru = 1400;
+	if (l->cfg.echo_interval_ms == 0 && l->cfg.echo_failures == 0) {
+		l->cfg.echo_interval_ms = 10000;
+		l->cfg.echo_failures = 3;
+	}
+	if (l->cfg.echo_failures == 0)
+		l->cfg.echo_failures = 3;
+	if (l->cfg.auth_count > 3)
+		l->cfg.auth_count = 3;
+	if (backend != NULL) {
+		l->backend = *backend;
+		l->have_backend = true;
+	}
+	l->ops = ops;
+	l->ctx = ctx;
+	l->now = now;
+	l->phase = PPP_PHASE_DEAD;
+	l->scratch_cap = (l->cfg.mru > 1500 ? l->cfg.mru : 1500) + 4u;
+	l->scratch = malloc(l->scratch_cap);
+	if (l->scratch == NULL) {
+		free(l);
+		return NULL;
+	}
+	cc.restart_ms = l->cfg.restart_ms;
+	cc.max_configure = l->cfg.max_configure;
+	cc.max_terminate = l->cfg.max_terminate;
+	cc.max_failure = l->cfg.max_failure;
+
+	memset(&lc, 0, sizeof(lc));
+	lc.server = l->cfg.server;
+	memcpy(lc.auth, l->cfg.auth, sizeof(lc.auth));
+	lc.auth_count = l->cfg.auth_count;
+	memcpy(lc.accept, l->cfg.client.accept, sizeof(lc.accept));
+	lc.accept_count = l->cfg.server ? 0 : l->cfg.client.accept_count;
+	lc.mru = l->cfg.mru;
+	lc.echo_interval_ms = l->cfg.echo_interval_ms;
+	lc.echo_failures = l->cfg.echo_failures;
+	lc.cp = cc;
+	lcp_init(&l->lcp, &lc, &link_cp_ops, l);
+
+	memset(&ic, 0, sizeof(ic));
+	ic.server = l->cfg.server;
+	ic.local_addr = l->cfg.local_addr;
+	ic.dns[0] = l->cfg.dns[0];
+	ic.dns[1] = l->cfg.dns[1];
+	ic.dns_count = l->cfg.dns_count;
+	ic.cp = cc;
+	ipcp_init(&l->ipcp, &ic, &link_cp_ops, l);
+	ipv6cp_init(&l->v6, &cc, &link_cp_ops, l);
+	return l;
+}
+
+void
+ppp_link_free(struct ppp_link *l)
+{
+	if (l == NULL)
+		return;
+	free_auth(l);
+	explicit_bzero(&l->px_req, sizeof(l->px_req));
+	free(l->scratch);
+	free(l);
+}
+
+static size_t
+copy_opts(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	if (src == NULL || len > CP_MAX_PKT - 4)
+		return 0;
+	memcpy(dst, src, len);
+	return len;
+}
+
+void
+ppp_link_set_proxy(struct ppp_link *l, const struct ppp_proxy *p)
+{
+	struct auth_request *r = &l->px_req;
+
+	if (p->last_sent == NULL || p->last_rcvd == NULL)
+		return;
+	l->have_proxy = true;
+	l->px_sent_len = copy_opts(l->px_sent, p->last_sent, p->last_sent_len);
+	l->px_rcvd_len = copy_opts(l->px_rcvd, p->last_rcvd, p->last_rcvd_len);
+	memset(r, 0, sizeof(*r));
+	l->px_auth = false;
+	if (p->authen_name == NULL || strlen(p->authen_name) >= sizeof(r->user))
+		return;
+	snprintf(r->user, sizeof(r->user), "%s", p->authen_name);
+	r->id = (uint8_t)p->authen_id;
+	switch (p->authen_type) {
+	case PPP_PROXY_AUTHEN_PAP:
+		if (p->response == NULL || p->response_len > sizeof(r->password))
+			return;
+		r->method = PPP_AUTH_PAP;
+		memcpy(r->password, p->response, p->response_len);
+		r->password_len = p->response_len;
+		break;
+	case PPP_PROXY_AUTHEN_CHAP:
+		/* RFC 1994 §4.1: a 16-octet MD5 response. */
+		if (p->response == NULL || p->response_len != 16 ||
+		    p->challenge == NULL || p->challenge_len == 0 ||
+		    p->challenge_len > sizeof(r->challenge))
+			return;
+		r->method = PPP_AUTH_CHAP_MD5;
+		memcpy(r->challenge, p->challenge, p->challenge_len);
+		r->challenge_len = p->challenge_len;
+		memcpy(r->response, p->response, 16);
+		r->response_len = 16;
+		break;
+	default:
+		return;		/* none, textual, MS-CHAPv1: authenticate ourselves */
+	}
+	l->px_auth = true;
+}
+
+/* Does the LAC's last sent CONFREQ carry an Authentication-Protocol? */
+static bool
+proxy_has_auth(const uint8_t *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 2 <= len && p[off + 1] >= 2 && off + p[off + 1] <= len) {
+		if (p[off] == LCP_OPT_AUTH_PROTO)
+			return true;
+		off += p[off + 1];
+	}
+	return false;
+}
+
+void
+ppp_link_start(struct ppp_link *l, uint64_t now)
+{
+	l->now = now;
+	if (l->dead || l->phase != PPP_PHASE_DEAD)
+		return;
+	l->phase = PPP_PHASE_ESTABLISH;
+	if (l->have_proxy && (!l->cfg.server || l->cfg.auth_count == 0 ||
+	    proxy_has_auth(l->px_sent, l->px_sent_len))) {
+		/* RFC 2661 §4.4.5: LCP as the LAC left it, if acceptable. */
+		if (cp_proxy_open(&l->lcp.cp, l->px_sent, l->px_sent_len,
+		    l->px_rcvd, l->px_rcvd_len, now) == 0) {
+			log_debug("ppp: proxy LCP accepted");
+			settle(l);
+			return;
+		}
+		log_info("ppp: proxy LCP not acceptable; renegotiating LCP");
+	}
+	cp_up(&l->lcp.cp, now);
+	cp_open(&l->lcp.cp, now);
+	settle(l);
+}
+
+void
+ppp_link_close(struct ppp_link *l, const char *reason, uint64_t now)
+{
+	l->now = now;
+	if (l->dead)
+		return;
+	set_reason(l, reason != NULL ? reason : "closed");
+	cp_close(&l->lcp.cp, now);
+	/* Close from Closed/Stopped/Initial finishes nothing: dead now. */
+	if (l->lcp.cp.state == CP_CLOSED || l->lcp.cp.state == CP_INITIAL)
+		go_dead(l, reason);
+	else
+		settle(l);
+}
+
+void
+ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
+    uint64_t now)
+{
+	struct rbuf r;
+	uint16_t proto;
+	const uint8_t *info;
+	size_t ilen;
+	bool ok = false;
+
+	l->now = now;
+	if (l->dead)
+		return;
+	l->stats.rx_frames++;
+	l->stats.rx_bytes += len;
+	rbuf_init(&r, frame, len);
+	/* RFC 1662 §3.2 / RFC 1661 §6.6: Address and Control may be absent. */
+	if (len >= 2 && frame[0] == PPP_ALLSTATIONS && frame[1] == PPP_UI)
+		rd_skip(&r, 2);
+	/* RFC 1661 §2, §6.5: a protocol with an odd first octet is the
+	 * PFC-compressed one-octet form; a valid protocol is odd overall
+	 * and its high octet even. */
+	if (rbuf_left(&r) >= 1 && (r.p[r.off] & 1))
+		proto = rd_u8(&r);
+	else
+		proto = rd_be16(&r);
+	if (r.err || (proto & 1) == 0 || (proto & 0x100) != 0) {
+		l->stats.rx_discards++;
+		return;
+	}
+	info = r.p + r.off;
+	ilen = rbuf_left(&r);
+
+	if (proto == PPP_PROTO_LCP) {
+		lcp_input(&l->lcp, info, ilen, now);
+		settle(l);
+		return;
+	}
+	/* RFC 1661 §3.4: before LCP is Opened, everything else is dropped. */
+	if (!cp_is_opened(&l->lcp.cp)) {
+		l->stats.rx_discards++;
+		return;
+	}
+	switch (proto) {
+	case PPP_PROTO_PAP:
+	case PPP_PROTO_CHAP:
+		if (l->as != NULL) {
+			auth_server_input(l->as, proto, info, ilen, now);
+			ok = true;
+		} else if (l->ac != NULL) {
+			auth_client_input(l->ac, proto, info, ilen, now);
+			ok = true;
+		}
+		break;
+	case PPP_PROTO_IPCP:
+		/* RFC 1661 §3.5: NCP packets before Network phase dropped. */
+		if (l->phase == PPP_PHASE_NETWORK) {
+			cp_input(&l->ipcp.cp, info, ilen, now);
+			ok = true;
+		}
+		break;
+	case PPP_PROTO_IPV6CP:
+		if (!l->cfg.ipv6cp) {
+			lcp_send_proto_rej(&l->lcp, proto, info, ilen);
+			ok = true;
+		} else if (l->phase == PPP_PHASE_NETWORK) {
+			cp_input(&l->v6.cp, info, ilen, now);
+			ok = true;
+		}
+		break;
+	case PPP_PROTO_IP:
+		if (cp_is_opened(&l->ipcp.cp) && l->ops->ip_input != NULL) {
+			l->ops->ip_input(l->ctx, info, ilen);
+			ok = true;
+		}
+		break;
+	case PPP_PROTO_IPV6:
+		if (l->cfg.ipv6cp && cp_is_opened(&l->v6.cp) &&
+		    l->ops->ipv6_input != NULL) {
+			l->ops->ipv6_input(l->ctx, info, ilen);
+			ok = true;
+		}
+		break;
+	default:
+		/* RFC 1661 §5.7: unknown protocol while LCP is Opened. */
+		lcp_send_proto_rej(&l->lcp, proto, info, ilen);
+		ok = true;
+		break;
+	}
+	if (!ok)
+		l->stats.rx_discards++;
+	settle(l);
+}
+
+void
+ppp_link_timeout(struct ppp_link *l, uint64_t now)
+{
+	l->now = now;
+	if (l->dead)
+		return;
+	lcp_timeout(&l->lcp, now);
+	settle(l);
+	if (l->dead)
+		return;
+	if (l->as != NULL && auth_server_next_deadline(l->as) <= now)
+		auth_server_timeout(l->as, now);
+	if (l->ac != NULL && auth_client_next_deadline(l->ac) <= now)
+		auth_client_timeout(l->ac, now);
+	settle(l);
+	if (l->dead)
+		return;
+	cp_timeout(&l->ipcp.cp, now);
+	cp_timeout(&l->v6.cp, now);
+	settle(l);
+}
+
+uint64_t
+ppp_link_next_deadline(const struct ppp_link *l)
+{
+	uint64_t t;
+
+	if (l->dead)
+		return TIME_NEVER;
+	t = lcp_next_deadline(&l->lcp);
+	t = time_min(t, cp_next_deadline(&l->ipcp.cp));
+	t = time_min(t, cp_next_deadline(&l->v6.cp));
+	if (l->as != NULL)
+		t = time_min(t, auth_server_next_deadline(l->as));
+	if (l->ac != NULL)
+		t = time_min(t, auth_client_next_deadline(l->ac));
+	return t;
+}
+
+enum ppp_phase
+ppp_link_phase(const struct ppp_link *l)
+{
+	return l->phase;
+}
+
+const char *
+ppp_link_user(const struct ppp_link *l)
+{
+	return l->authed ? l->user : "";
+}
+
+const struct ppp_link_stats *
+ppp_link_stats(const struct ppp_link *l)
+{
+	return &l->stats;
+}

@@ -1,0 +1,87 @@
+/*
+ * link.h — one PPP link: the RFC 1661 §3 phase machine (Dead → Establish →
+ * Authenticate → Network → Terminate) and the protocol demultiplexer over
+ * LCP, the authentication exchanges (auth.h), IPCP and IPv6CP.
+ *
+ * Sans-I/O: every entry takes now (ms); frames leave through ops->send;
+ * the owner asks ppp_link_next_deadline() and calls ppp_link_timeout().
+ * Lifetime: ops->down is called once, when the link is dead; the owner must
+ * not free the link inside any callback, only later (e.g. from the loop).
+ * We always send full headers (FF 03 + 2-octet protocol); received frames
+ * may omit FF 03 (ACFC) and compress the protocol field (PFC).
+ */
+#ifndef VPDN_PPP_LINK_H
+#define VPDN_PPP_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ppp/auth.h"
+
+struct ppp_link_config {
+	bool server;                          /* authenticator + address giver (LNS/LAC) */
+	enum ppp_auth_method auth[3]; unsigned auth_count;   /* server: offered, in order */
+	struct auth_client_config client;     /* client: our credentials + acceptable methods */
+	char our_name[AUTH_MAX_NAME];         /* CHAP name */
+	uint32_t local_addr;                  /* server: our IPCP address (host order) */
+	uint32_t dns[2]; unsigned dns_count;  /* server: RFC 1877 */
+	uint16_t mru;                         /* ours, default 1400 (L2TP/UDP overhead) */
+	unsigned echo_interval_ms, echo_failures;   /* default 10000, 3 */
+	unsigned restart_ms, max_configure, max_terminate, max_failure;
+	bool ipv6cp;
+	unsigned rechallenge_ms;              /* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
+};
+
+struct auth_result;
+
+struct ppp_link_ops {
+	int  (*send)(void *ctx, const uint8_t *frame, size_t len);   /* FF 03 + protocol(2) + info */
+	/* server: the peer authenticated as user; choose its IPv4 address (pool or res->framed_address);
+	 * return 0 and *addr (host order), or -1 when none is left (IPCP then fails; link terminates). */
+	int  (*assign_address)(void *ctx, const char *user, const struct auth_result *res, uint32_t *addr);
+	void (*network_up)(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2], unsigned dns_count);
+	void (*ip_input)(void *ctx, const uint8_t *pkt, size_t len);     /* IPv4 datagram from the peer */
+	void (*ipv6_input)(void *ctx, const uint8_t *pkt, size_t len);
+	void (*down)(void *ctx, const char *reason);   /* link dead: owner closes the carrier, frees the link later */
+	/* Optional (may be NULL): IPv6CP opened with these interface identifiers. */
+	void (*network6_up)(void *ctx, const uint8_t local_id[8], const uint8_t peer_id[8]);
+};
+
+struct ppp_link;
+
+struct ppp_link *ppp_link_new(const struct ppp_link_config *cfg, const struct auth_backend *backend,
+	    const struct ppp_link_ops *ops, void *ctx, uint64_t now);
+void ppp_link_free(struct ppp_link *l);
+void ppp_link_start(struct ppp_link *l, uint64_t now);          /* carrier up: LCP Up + Open */
+void ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len, uint64_t now); /* with or without FF 03; PFC-compressed protocol accepted */
+int  ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len);
+int  ppp_link_send_ipv6(struct ppp_link *l, const uint8_t *pkt, size_t len);
+void ppp_link_close(struct ppp_link *l, const char *reason, uint64_t now);   /* LCP Close: Terminate-Request */
+void ppp_link_timeout(struct ppp_link *l, uint64_t now);
+uint64_t ppp_link_next_deadline(const struct ppp_link *l);        /* TIME_NEVER (core/timeutil.h) if none */
+
+enum ppp_phase { PPP_PHASE_DEAD, PPP_PHASE_ESTABLISH, PPP_PHASE_AUTHENTICATE, PPP_PHASE_NETWORK, PPP_PHASE_TERMINATE };
+enum ppp_phase ppp_link_phase(const struct ppp_link *l);
+const char *ppp_phase_str(enum ppp_phase p);   /* "dead", "establish", "authenticate", "network", "terminate" */
+const char *ppp_link_user(const struct ppp_link *l);             /* authenticated name, "" before */
+
+struct ppp_link_stats { uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, rx_discards; };
+const struct ppp_link_stats *ppp_link_stats(const struct ppp_link *l);
+
+/* RFC 2661 §4.4.5 proxy LCP/auth from an ICCN (LNS with accept-proxy-auth): when given before start, the link
+ * takes LCP as Opened with the options of the last sent/received CONFREQs (if they are acceptable to us; otherwise
+ * renegotiates LCP from scratch) and verifies the proxy authentication through the backend instead of challenging
+ * (PAP: name + response as password; CHAP: id, challenge, response); on failure or absence it authenticates itself.
+ * The data is copied. */
+struct ppp_proxy { const uint8_t *initial_rcvd, *last_sent, *last_rcvd; size_t initial_rcvd_len, last_sent_len, last_rcvd_len;
+	uint16_t authen_type; const char *authen_name; const uint8_t *challenge; size_t challenge_len;
+	uint16_t authen_id; const uint8_t *response; size_t response_len; };
+void ppp_link_set_proxy(struct ppp_link *l, const struct ppp_proxy *p);
+
+/* RFC 2661 §4.4.5 Proxy Authen Type values. */
+#define PPP_PROXY_AUTHEN_CHAP	2
+#define PPP_PROXY_AUTHEN_PAP	3
+#define PPP_PROXY_AUTHEN_NONE	4
+
+#endif
