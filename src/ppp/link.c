@@ -672,6 +672,9 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 	ilen = rbuf_left(&r);
 
 	if (proto == PPP_PROTO_LCP) {
+		if (ilen >= 4 && info[0] == PPP_TERM_REQ &&
+		    l->lcp.cp.state >= CP_REQSENT)
+			set_reason(l, "peer terminated");
 		lcp_input(&l->lcp, info, ilen, now);
 		settle(l);
 		return;

@@ -1,0 +1,594 @@
+/*
+ * test_ppp_link.c — a server link and a client link back to back through
+ * frame queues on a fake clock: phases, every auth method, method
+ * negotiation, addresses and DNS, IP only once IPCP is Opened, auth failure
+ * and echo timeout taking the link down with a reason, Protocol-Reject,
+ * IPv6CP, and RFC 2661 §4.4.5 proxy LCP/auth.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config/users.h"
+#include "core/buf.h"
+#include "core/timeutil.h"
+#include "ppp/auth.h"
+#include "ppp/link.h"
+#include "ppp/ppp_proto.h"
+
+#define QMAX	64
+#define FMAX	1600
+
+struct frame {
+	size_t	len;
+	uint8_t	b[FMAX];
+};
+
+struct side {
+	struct ppp_link	*l;
+	struct side	*peer;
+	bool		 wire_cut;	/* frames we send are lost */
+	struct frame	 q[QMAX];	/* frames in flight to us */
+	unsigned	 qn;
+	struct frame	 last;		/* last frame we sent */
+	unsigned	 sent;
+	bool		 up, up6, down;
+	char		 reason[128];
+	uint32_t	 local, peer_addr, dns[2];
+	unsigned	 dns_count;
+	unsigned	 ip_rx;
+	uint8_t		 ip_last[64];
+	bool		 no_address;
+};
+
+static uint64_t now;
+static struct users_db *db;
+static struct auth_backend backend;
+
+static int
+s_send(void *ctx, const uint8_t *f, size_t len)
+{
+	struct side *s = ctx;
+
+	assert_true(len <= FMAX);
+	memcpy(s->last.b, f, len);
+	s->last.len = len;
+	s->sent++;
+	/* full headers always: FF 03 + 2-octet protocol */
+	assert_true(len >= 4 && f[0] == 0xff && f[1] == 0x03);
+	if (s->wire_cut || s->peer == NULL || s->peer->qn >= QMAX)
+		return 0;
+	memcpy(s->peer->q[s->peer->qn].b, f, len);
+	s->peer->q[s->peer->qn++].len = len;
+	return 0;
+}
+
+static int
+s_assign(void *ctx, const char *user, const struct auth_result *res,
+    uint32_t *addr)
+{
+	struct side *s = ctx;
+
+	assert_string_equal(user, "alice");
+	if (s->no_address)
+		return -1;
+	*addr = res->framed_address ? res->framed_address : 0x0a010005;
+	return 0;
+}
+
+static void
+s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
+    unsigned n)
+{
+	struct side *s = ctx;
+
+	s->up = true;
+	s->local = local;
+	s->peer_addr = peer;
+	s->dns_count = n;
+	s->dns[0] = n > 0 ? dns[0] : 0;
+	s->dns[1] = n > 1 ? dns[1] : 0;
+}
+
+static void
+s_ip(void *ctx, const uint8_t *p, size_t len)
+{
+	struct side *s = ctx;
+
+	s->ip_rx++;
+	memcpy(s->ip_last, p, len < 64 ? len : 64);
+}
+
+static void
+s_down(void *ctx, const char *reason)
+{
+	struct side *s = ctx;
+
+	assert_false(s->down);		/* exactly once */
+	s->down = true;
+	snprintf(s->reason, sizeof(s->reason), "%s", reason);
+}
+
+static void
+s_up6(void *ctx, const uint8_t a[8], const uint8_t b[8])
+{
+	struct side *s = ctx;
+
+	assert_memory_not_equal(a, b, 8);
+	s->up6 = true;
+}
+
+static const struct ppp_link_ops ops = {
+	.send = s_send, .assign_address = s_assign, .network_up = s_up,
+	.ip_input = s_ip, .ipv6_input = s_ip, .down = s_down,
+	.network6_up = s_up6,
+};
+
+static struct side srv, cli;
+
+static void
+server_cfg(struct ppp_link_config *c, enum ppp_auth_method m)
+{
+	memset(c, 0, sizeof(*c));
+	c->server = true;
+	c->auth[0] = m;
+	c->auth_count = 1;
+	snprintf(c->our_name, sizeof(c->our_name), "lns");
+	c->local_addr = 0x0a000001;
+	c->dns[0] = 0x08080808;
+	c->dns[1] = 0x01010101;
+	c->dns_count = 2;
+}
+
+static void
+client_cfg(struct ppp_link_config *c, enum ppp_auth_method m,
+    const char *password)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->client.user, sizeof(c->client.user), "alice");
+	memcpy(c->client.password, password, strlen(password));
+	c->client.password_len = strlen(password);
+	c->client.accept[0] = m;
+	c->client.accept_count = 1;
+}
+
+static int
+setup(void **state)
+{
+	static const char users[] = "alice secret *\nbob pw 10.9.9.9\n";
+	char err[128];
+
+	(void)state;
+	db = users_parse("users", users, strlen(users), err, sizeof(err));
+	assert_non_null(db);
+	auth_users_backend(&backend, db);
+	memset(&srv, 0, sizeof(srv));
+	memset(&cli, 0, sizeof(cli));
+	srv.peer = &cli;
+	cli.peer = &srv;
+	now = 1000;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	ppp_link_free(srv.l);
+	ppp_link_free(cli.l);
+	srv.l = cli.l = NULL;
+	users_free(db);
+	return 0;
+}
+
+static void
+make_links(const struct ppp_link_config *sc, const struct ppp_link_config *cc)
+{
+	srv.l = ppp_link_new(sc, &backend, &ops, &srv, now);
+	assert_non_null(srv.l);
+	if (cc != NULL) {
+		cli.l = ppp_link_new(cc, NULL, &ops, &cli, now);
+		assert_non_null(cli.l);
+	}
+}
+
+/* Deliver queued frames until quiet (FIFO per side). */
+static void
+pump(void)
+{
+	for (unsigned iter = 0; iter < 1000; iter++) {
+		struct side *s = srv.qn > 0 ? &srv : cli.qn > 0 ? &cli : NULL;
+		struct frame f;
+
+		if (s == NULL)
+			return;
+		f = s->q[0];
+		memmove(s->q, s->q + 1, (s->qn - 1) * sizeof(s->q[0]));
+		s->qn--;
+		if (s->l != NULL)
+			ppp_link_input(s->l, f.b, f.len, now);
+	}
+	fail_msg("no quiescence");
+}
+
+static uint64_t
+next_deadline(void)
+{
+	uint64_t t = TIME_NEVER;
+
+	if (srv.l != NULL)
+		t = time_min(t, ppp_link_next_deadline(srv.l));
+	if (cli.l != NULL)
+		t = time_min(t, ppp_link_next_deadline(cli.l));
+	return t;
+}
+
+/* Run the clock forward to until, firing timers and pumping. */
+static void
+run_until(uint64_t until)
+{
+	pump();
+	for (;;) {
+		uint64_t t = next_deadline();
+
+		if (t == TIME_NEVER || t > until)
+			break;
+		now = t;
+		if (srv.l != NULL)
+			ppp_link_timeout(srv.l, now);
+		if (cli.l != NULL)
+			ppp_link_timeout(cli.l, now);
+		pump();
+	}
+	now = until;
+}
+
+static void
+bring_up(enum ppp_auth_method m)
+{
+	struct ppp_link_config sc, cc;
+
+	server_cfg(&sc, m);
+	client_cfg(&cc, m, "secret");
+	make_links(&sc, &cc);
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_DEAD);
+	ppp_link_start(srv.l, now);
+	ppp_link_start(cli.l, now);
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_ESTABLISH);
+	pump();
+}
+
+static void
+check_network(void)
+{
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	assert_int_equal(ppp_link_phase(cli.l), PPP_PHASE_NETWORK);
+	assert_true(srv.up);
+	assert_true(cli.up);
+	assert_string_equal(ppp_link_user(srv.l), "alice");
+	assert_int_equal(srv.local, 0x0a000001);
+	assert_int_equal(srv.peer_addr, 0x0a010005);
+	assert_int_equal(cli.local, 0x0a010005);
+	assert_int_equal(cli.peer_addr, 0x0a000001);
+	assert_int_equal(cli.dns_count, 2);
+	assert_int_equal(cli.dns[0], 0x08080808);
+	assert_int_equal(cli.dns[1], 0x01010101);
+}
+
+static void
+test_methods(void **state)
+{
+	static const enum ppp_auth_method ms[] = {
+		PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5, PPP_AUTH_MSCHAPV2,
+	};
+	static const uint8_t ip[] = { 0x45, 0, 0, 20, 1, 2, 3, 4 };
+
+	for (size_t i = 0; i < 3; i++) {
+		setup(state);
+		bring_up(ms[i]);
+		check_network();
+		assert_int_equal(ppp_link_send_ip(srv.l, ip, sizeof(ip)), 0);
+		assert_int_equal(ppp_link_send_ip(cli.l, ip, sizeof(ip)), 0);
+		pump();
+		assert_int_equal(srv.ip_rx, 1);
+		assert_int_equal(cli.ip_rx, 1);
+		assert_memory_equal(cli.ip_last, ip, sizeof(ip));
+		assert_int_equal(get_be16(srv.last.b + 2), PPP_PROTO_IP);
+		/* an orderly close: both sides dead, one reason each */
+		ppp_link_close(cli.l, "user request", now);
+		run_until(now + 20000);
+		assert_true(cli.down);
+		assert_true(srv.down);
+		assert_string_equal(cli.reason, "user request");
+		assert_string_equal(srv.reason, "peer terminated");
+		assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_DEAD);
+		teardown(state);
+	}
+}
+
+/* The server walks its list on Nak: client wants PAP only. */
+static void
+test_method_negotiation(void **state)
+{
+	struct ppp_link_config sc, cc;
+
+	(void)state;
+	server_cfg(&sc, PPP_AUTH_MSCHAPV2);
+	sc.auth[1] = PPP_AUTH_CHAP_MD5;
+	sc.auth[2] = PPP_AUTH_PAP;
+	sc.auth_count = 3;
+	client_cfg(&cc, PPP_AUTH_PAP, "secret");
+	make_links(&sc, &cc);
+	ppp_link_start(srv.l, now);
+	ppp_link_start(cli.l, now);
+	pump();
+	check_network();
+}
+
+/* No common method at all: the server gives up (RFC 1661 §6.2). */
+static void
+test_no_common_method(void **state)
+{
+	struct ppp_link_config sc, cc;
+
+	(void)state;
+	server_cfg(&sc, PPP_AUTH_CHAP_MD5);
+	client_cfg(&cc, PPP_AUTH_PAP, "secret");
+	make_links(&sc, &cc);
+	ppp_link_start(srv.l, now);
+	ppp_link_start(cli.l, now);
+	run_until(now + 60000);
+	assert_true(srv.down);
+	assert_false(srv.up);
+}
+
+/* IP before IPCP is Opened is refused both ways. */
+static void
+test_ip_before_network(void **state)
+{
+	struct ppp_link_config sc, cc;
+	static const uint8_t ipf[] = { 0xff, 0x03, 0x00, 0x21, 0x45, 0 };
+
+	(void)state;
+	server_cfg(&sc, PPP_AUTH_PAP);
+	client_cfg(&cc, PPP_AUTH_PAP, "secret");
+	make_links(&sc, &cc);
+	assert_int_equal(ppp_link_send_ip(srv.l, ipf, sizeof(ipf)), -1);
+	ppp_link_start(srv.l, now);
+	ppp_link_input(srv.l, ipf, sizeof(ipf), now);
+	assert_int_equal(srv.ip_rx, 0);
+	assert_int_equal(ppp_link_send_ip(srv.l, ipf, sizeof(ipf)), -1);
+	assert_true(ppp_link_stats(srv.l)->rx_discards >= 1);
+}
+
+static void
+test_wrong_password(void **state)
+{
+	static const enum ppp_auth_method ms[] = {
+		PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5, PPP_AUTH_MSCHAPV2,
+	};
+
+	for (size_t i = 0; i < 3; i++) {
+		struct ppp_link_config sc, cc;
+
+		setup(state);
+		server_cfg(&sc, ms[i]);
+		client_cfg(&cc, ms[i], "wrong");
+		make_links(&sc, &cc);
+		ppp_link_start(srv.l, now);
+		ppp_link_start(cli.l, now);
+		run_until(now + 60000);
+		assert_true(srv.down);
+		assert_string_equal(srv.reason, "authentication failed");
+		assert_false(srv.up);
+		assert_true(cli.down);
+		assert_string_equal(ppp_link_user(srv.l), "");
+		teardown(state);
+	}
+}
+
+static void
+test_pool_exhausted(void **state)
+{
+	(void)state;
+	srv.no_address = true;
+	bring_up(PPP_AUTH_PAP);
+	run_until(now + 30000);
+	assert_true(srv.down);
+	assert_string_equal(srv.reason, "no address available");
+}
+
+/* Keepalive: Echo-Requests every 10 s; 3 unanswered → down at +40 s. */
+static void
+test_echo_timeout(void **state)
+{
+	uint64_t t0;
+	struct ppp_link *gone;
+
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	t0 = now;			/* LCP Opened: echoes at t0+10 s, +20 s... */
+	run_until(t0 + 35000);		/* echoes answered: still up */
+	assert_false(srv.down);
+	assert_false(cli.down);
+	cli.wire_cut = true;		/* the client dies silently */
+	gone = cli.l;
+	cli.l = NULL;
+	/* unanswered echoes at +40, +50, +60 s; declared dead at +70 s */
+	run_until(t0 + 69999);
+	assert_false(srv.down);
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	run_until(t0 + 70000);
+	assert_true(srv.down);
+	assert_string_equal(srv.reason, "echo timeout");
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_DEAD);
+	assert_int_equal(ppp_link_next_deadline(srv.l), TIME_NEVER);
+	ppp_link_free(gone);
+}
+
+/* Unknown protocols get Protocol-Reject once LCP is Opened (§5.7);
+ * IPv6CP is rejected the same way when not configured. */
+static void
+test_protocol_reject(void **state)
+{
+	static const uint8_t unk[] = { 0xff, 0x03, 0x80, 0x2b, 1, 2, 3 };
+	static const uint8_t v6cp[] = { 0x80, 0x57, 1, 1, 0, 4 }; /* no FF03 */
+	static const uint8_t pfc[] = { 0x21, 0x45, 0, 0 };	/* PFC IP */
+
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	ppp_link_input(srv.l, unk, sizeof(unk), now);
+	assert_int_equal(get_be16(srv.last.b + 2), PPP_PROTO_LCP);
+	assert_int_equal(srv.last.b[4], PPP_PROTO_REJ);
+	assert_int_equal(get_be16(srv.last.b + 8), 0x802b);
+	assert_memory_equal(srv.last.b + 10, unk + 4, 3);
+	ppp_link_input(srv.l, v6cp, sizeof(v6cp), now);
+	assert_int_equal(srv.last.b[4], PPP_PROTO_REJ);
+	assert_int_equal(get_be16(srv.last.b + 8), PPP_PROTO_IPV6CP);
+	ppp_link_input(srv.l, pfc, sizeof(pfc), now);
+	assert_int_equal(srv.ip_rx, 1);
+	/* an even protocol value is invalid: dropped */
+	ppp_link_input(srv.l, (const uint8_t[]){ 0xff, 3, 0x00, 0x20, 1 }, 5,
+	    now);
+	pump();
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+}
+
+static void
+test_ipv6cp(void **state)
+{
+	struct ppp_link_config sc, cc;
+
+	(void)state;
+	server_cfg(&sc, PPP_AUTH_PAP);
+	sc.ipv6cp = true;
+	client_cfg(&cc, PPP_AUTH_PAP, "secret");
+	cc.ipv6cp = true;
+	make_links(&sc, &cc);
+	ppp_link_start(srv.l, now);
+	ppp_link_start(cli.l, now);
+	pump();
+	check_network();
+	assert_true(srv.up6);
+	assert_true(cli.up6);
+	assert_int_equal(ppp_link_send_ipv6(srv.l, (const uint8_t *)"\x60", 1), 0);
+	pump();
+	assert_int_equal(cli.ip_rx, 1);
+}
+
+/* ---- RFC 2661 §4.4.5 proxy LCP and authentication ---- */
+
+static const uint8_t px_sent[] = {	/* LAC → client: MRU 1400, PAP, magic */
+	1, 4, 0x05, 0x78, 3, 4, 0xc0, 0x23, 5, 6, 0x11, 0x22, 0x33, 0x44,
+};
+static const uint8_t px_rcvd[] = {	/* client → LAC: magic, PFC, ACFC */
+	5, 6, 0x55, 0x66, 0x77, 0x88, 7, 2, 8, 2,
+};
+
+static void
+proxy_link(const uint8_t *rcvd, size_t rcvd_len, const char *pw)
+{
+	struct ppp_link_config sc;
+	struct ppp_proxy p;
+
+	server_cfg(&sc, PPP_AUTH_PAP);
+	make_links(&sc, NULL);
+	srv.peer = NULL;
+	memset(&p, 0, sizeof(p));
+	p.last_sent = px_sent;
+	p.last_sent_len = sizeof(px_sent);
+	p.last_rcvd = rcvd;
+	p.last_rcvd_len = rcvd_len;
+	p.authen_type = PPP_PROXY_AUTHEN_PAP;
+	p.authen_name = "alice";
+	p.response = (const uint8_t *)pw;
+	p.response_len = strlen(pw);
+	ppp_link_set_proxy(srv.l, &p);
+	ppp_link_start(srv.l, now);
+}
+
+static void
+test_proxy_ok(void **state)
+{
+	(void)state;
+	proxy_link(px_rcvd, sizeof(px_rcvd), "secret");
+	/* straight to Network: the first frame is an IPCP Configure-Request */
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	assert_string_equal(ppp_link_user(srv.l), "alice");
+	assert_int_equal(srv.sent, 1);
+	assert_int_equal(get_be16(srv.last.b + 2), PPP_PROTO_IPCP);
+	assert_int_equal(srv.last.b[4], PPP_CONF_REQ);
+}
+
+static void
+test_proxy_bad_auth(void **state)
+{
+	(void)state;
+	proxy_link(px_rcvd, sizeof(px_rcvd), "nope");
+	/* LCP kept; we authenticate ourselves (PAP: wait for a request) */
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_AUTHENTICATE);
+	assert_string_equal(ppp_link_user(srv.l), "");
+}
+
+static void
+test_proxy_bad_lcp(void **state)
+{
+	static const uint8_t bad[] = { 1, 4, 0x00, 0x40 };	/* MRU 64 */
+
+	(void)state;
+	proxy_link(bad, sizeof(bad), "secret");
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_ESTABLISH);
+	assert_int_equal(get_be16(srv.last.b + 2), PPP_PROTO_LCP);
+	assert_int_equal(srv.last.b[4], PPP_CONF_REQ);
+}
+
+/* Garbage never crashes: every prefix of some frames, in every phase. */
+static void
+test_garbage(void **state)
+{
+	static const uint8_t frames[][12] = {
+		{ 0xff, 3, 0xc0, 0x21, 1, 1, 0, 12, 3, 3, 0xc2, 0x23 },
+		{ 0xff, 3, 0xc0, 0x21, 8, 1, 0, 6, 0x80, 0x21, 0, 0 },
+		{ 0xff, 3, 0x80, 0x21, 1, 1, 0, 10, 3, 6, 0, 0 },
+		{ 0xff, 3, 0xc2, 0x23, 2, 1, 0, 12, 0xff, 0, 0, 0 },
+		{ 0xff, 3, 0xc0, 0x23, 1, 1, 0, 12, 9, 9, 9, 9 },
+		{ 0xc0, 0x21, 9, 1, 0, 5, 0, 0, 0, 0, 0, 0 },
+	};
+
+	(void)state;
+	bring_up(PPP_AUTH_CHAP_MD5);
+	for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++)
+		for (size_t n = 0; n <= sizeof(frames[i]); n++)
+			ppp_link_input(srv.l, frames[i], n, now);
+	cli.qn = 0;
+	assert_false(srv.down);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_methods),
+		cmocka_unit_test(test_wrong_password),
+		cmocka_unit_test_setup_teardown(test_method_negotiation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_common_method, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ip_before_network, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_exhausted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protocol_reject, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6cp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_bad_lcp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
