@@ -3,7 +3,8 @@
 # `make test` and `make demo` work on a fresh Debian 12 machine as root.
 set -e
 PKGS="build-essential pkg-config libev-dev libcmocka-dev libbsd-dev libmnl-dev
-nettle-dev iproute2 nftables xl2tpd tshark valgrind util-linux procps"
+nettle-dev iproute2 nftables xl2tpd tshark valgrind util-linux procps
+groff-base man-db curl systemd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

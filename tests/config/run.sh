@@ -51,6 +51,38 @@ for conf in tests/config/bad-*.conf; do
 	fi
 done
 
+# Man pages: each renders with groff and man -l without a warning.
+for page in man/*.5 man/*.8; do
+	[ -e "$page" ] || continue
+	{ groff -ww -z -man "$page"; MANWIDTH=80 man -l "$page" >/dev/null; } \
+	    >"$tmp" 2>&1
+	if [ -s "$tmp" ]; then
+		fail "$page renders" "$(head -c 300 "$tmp")"
+	else
+		pass "$page renders"
+	fi
+done
+
+# vpdn.conf.5 documents every key of src/config/schema.c in its section
+# (".BR key" after '.SH "SECTION [section'), so the page cannot fall behind.
+grep -o '\(ROW\|LIST\)([A-Z]*, "[a-z0-9-]*"' src/config/schema.c |
+    sed 's/.*(\([A-Z]*\), "\(.*\)"/\1 \2/' | tr 'A-Z' 'a-z' >"$tmp"
+if [ ! -s "$tmp" ]; then
+	fail "man/vpdn.conf.5 keys" "no keys found in src/config/schema.c"
+else
+	missing=$(while read -r sec key; do
+		awk -v sec="$sec" -v key="$key" '
+		    /^\.SH/ { in_sec = index($0, "SECTION [" sec) > 0; next }
+		    in_sec && ($1 == ".BR" || $1 == ".B") && $2 == key { found = 1 }
+		    END { exit !found }' man/vpdn.conf.5 || printf ' [%s] %s' "$sec" "$key"
+	done <"$tmp")
+	if [ -n "$missing" ]; then
+		fail "man/vpdn.conf.5 documents every key" "missing:$missing"
+	else
+		pass "man/vpdn.conf.5 documents all $(wc -l <"$tmp") keys"
+	fi
+fi
+
 echo "config $passed $failed" >> "${VPDN_RESULTS:-/tmp/vpdn-results}"
 echo "config tests: $passed passed, $failed failed"
 [ $failed -eq 0 ]
