@@ -134,7 +134,7 @@ pool_used()
 {
 	vpdnctl_in "$1" "$2" show pool --json 2>/dev/null | python3 -c '
 import json, sys
-print(sum(p["used"] for p in json.load(sys.stdin)["pools"]))'
+print(sum(p["used"] for p in json.load(sys.stdin)["pools"]))' 2>/dev/null
 }
 
 # if_has_addr NS IFACE ADDR
@@ -154,8 +154,10 @@ xfer()
 	    --ready "$TMPD/$tag.ready" --timeout 30 >"$TMPD/$tag.recv" 2>&1 &
 	rpid=$!
 	wait_for 5 test -s "$TMPD/$tag.ready" || { kill $rpid; wait $rpid; return 1; }
+	# A sender that cannot even connect must not leave the receiver
+	# waiting out its timeout.
 	in_ns "$from" python3 "$TOOLS/tcp_xfer.py" send "$addr" "$port" \
-	    $XFER_BYTES --timeout 30 >"$TMPD/$tag.send" 2>&1
+	    $XFER_BYTES --timeout 30 >"$TMPD/$tag.send" 2>&1 || kill $rpid 2>/dev/null
 	wait $rpid
 	s=$(cat "$TMPD/$tag.send") r=$(cat "$TMPD/$tag.recv")
 	if [ "$s" != "$r" ] || [ "${s%% *}" != "$XFER_BYTES" ]; then
@@ -226,21 +228,28 @@ one_method()
 	start_vpdnd client "cl-$tag" "$TMPD/cl-$tag.conf"
 	CL_PID=$VPDND_PID
 	wait_for 15 ppp_up lns "lns-$tag"
-	log_test "$tag: LNS session reaches PPP phase network" $?
+	up=$?
+	log_test "$tag: LNS session reaches PPP phase network" $up
 	wait_for 5 ppp_up client "cl-$tag"
 	log_test "$tag: client session reaches PPP phase network" $?
 	a=$(session_addr lns "lns-$tag" 2>/dev/null)
 	c=$(session_addr client "cl-$tag" 2>/dev/null)
 	in_pool "$a" && [ "$a" = "$c" ]
 	log_test "$tag: both ends show the pool address ($a / $c)" $?
-	wait_for 5 if_has_addr client $C_IF "$c"
+	[ $up = 0 ] && wait_for 5 if_has_addr client $C_IF "$c"
 	log_test "$tag: client TUN $C_IF has $c" $?
-	traffic_checks "$tag" "$c"
-	[ "$tag" = pap ] && spoof_checks "$c"
-	j=$(vpdnctl_in lns "lns-$tag" show sessions --json)
-	[ "$(json_field "$j" sessions 0 rx_bytes 2>/dev/null)" -gt $XFER_BYTES ] 2>/dev/null &&
-	    [ "$(json_field "$j" sessions 0 tx_bytes 2>/dev/null)" -gt $XFER_BYTES ] 2>/dev/null
-	log_test "$tag: LNS session counters show both transfers" $?
+	# Traffic needs a session; without one each check would only wait
+	# out its timeout.
+	if [ $up = 0 ]; then
+		traffic_checks "$tag" "$c"
+		[ "$tag" = pap ] && spoof_checks "$c"
+		j=$(vpdnctl_in lns "lns-$tag" show sessions --json)
+		[ "$(json_field "$j" sessions 0 rx_bytes 2>/dev/null)" -gt $XFER_BYTES ] 2>/dev/null &&
+		    [ "$(json_field "$j" sessions 0 tx_bytes 2>/dev/null)" -gt $XFER_BYTES ] 2>/dev/null
+		log_test "$tag: LNS session counters show both transfers" $?
+	else
+		log "$tag: no session, traffic checks not run"
+	fi
 	vpdnd_sane "cl-$tag" "$CL_PID"
 	log_test "$tag: client exits 0 on SIGTERM, no sanitizer report" $?
 	wait_for 5 vpdnd_none_live lns "lns-$tag" sessions &&
