@@ -62,6 +62,7 @@ struct cfg_global {
 	unsigned		receive_window;	/* default 16 */
 	unsigned		max_tunnels;	/* default 4096 */
 	unsigned		max_sessions;	/* default 65535 */
+	struct cfg_sockaddr	metrics;	/* len 0: no metrics listener */
 };
 
 struct cfg_lns {

@@ -22,6 +22,7 @@
 #include "config/schema.h"
 
 #define DEFAULT_L2TP_PORT	1701	/* RFC 2661 §8.1 */
+#define DEFAULT_METRICS_PORT	9701
 #define MAX_SUN_PATH		107	/* sizeof(sun_path) - 1 */
 
 #define ROW(sec, name, type, st, field, mn, mx)				\
@@ -51,6 +52,9 @@ const struct schema_key schema_keys[] = {
 	ROW(GLOBAL, "max-tunnels", UINT, cfg_global, max_tunnels, 1, 65535),
 	ROW(GLOBAL, "max-sessions", UINT, cfg_global, max_sessions,
 	    1, 1048576),
+	/* Prometheus exposition; unset (len 0) = no listener. */
+	ROW(GLOBAL, "metrics", SOCKADDR, cfg_global, metrics,
+	    DEFAULT_METRICS_PORT, 0),
 
 	ROW(LNS, "tunnel-secret", SECRET, cfg_lns, tunnel_secret, 0, 0),
 	ROW(LNS, "hide-avps", BOOL, cfg_lns, hide_avps, 0, 0),

@@ -51,6 +51,17 @@ for conf in tests/config/bad-*.conf; do
 	fi
 done
 
+# The shipped examples must pass `vpdnd -C` (users files are not opened).
+for conf in examples/*.conf; do
+	[ -e "$conf" ] || continue
+	"$vpdnd" -C -c "$conf" >/dev/null 2>"$tmp"; rc=$?
+	if [ $rc -eq 0 ]; then
+		pass "$conf"
+	else
+		fail "$conf" "exit $rc: $(head -c 300 "$tmp")"
+	fi
+done
+
 # Man pages: each renders with groff and man -l without a warning.
 for page in man/*.5 man/*.8; do
 	[ -e "$page" ] || continue
