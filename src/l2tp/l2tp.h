@@ -217,6 +217,23 @@ struct l2tp_call_params {
  * else when it comes up.  NULL at max-sessions or out of memory. */
 struct l2tp_session *l2tp_session_open(struct l2tp_tunnel *t,
 	    const struct l2tp_call_params *p, uint64_t now);
+/* LNS side of an outgoing call (§7.5.2): what the LAC is asked to dial. */
+struct l2tp_outgoing_params {
+	uint32_t	call_serial;	/* 0: assigned by the host */
+	uint32_t	min_bps, max_bps;	/* §4.4.5; max 0: no upper limit */
+	uint32_t	bearer_type;	/* 0: whatever the LAC announced */
+	uint32_t	framing_type;	/* 0: sync or async, the LAC picks */
+	char		called_number[L2TP_MAX_NAME];	/* required (§6.9) */
+	char		sub_address[L2TP_MAX_NAME];	/* optional, "" = none */
+};
+
+/* LNS side of an outgoing call (§7.5.2): OCRQ now if the tunnel is up,
+ * else when it comes up; OCRP → wait-connect, OCCN → session_up.  NULL
+ * when the parameters are invalid (no called number, min > max BPS), the
+ * LAC did not announce Bearer Capabilities or cannot carry bearer_type
+ * (§6.9), at max-sessions or out of memory. */
+struct l2tp_session *l2tp_session_open_outgoing(struct l2tp_tunnel *t,
+	    const struct l2tp_outgoing_params *p, uint64_t now);
 /* Sends CDN with result/error and drops the session; session_down follows. */
 void	l2tp_session_close(struct l2tp_session *s, uint16_t result,
 	    uint16_t error, const char *text, uint64_t now);
@@ -237,6 +254,9 @@ struct l2tp_session_info {
 	uint16_t		 local_id, peer_id;
 	uint32_t		 call_serial;
 	bool			 outgoing;	/* OCRQ-initiated */
+	/* From the ICCN/OCCN once established (§4.4.5), else 0. */
+	uint32_t		 tx_connect_speed, rx_connect_speed;
+	uint32_t		 framing_type;
 	uint64_t		 rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t		 created_ms;
 };

@@ -10,16 +10,23 @@
  *                 → ICRP / send ICCN → ESTABLISHED
  *   LNS (§7.4.2): ICRQ / session_request / send ICRP → WAIT_CONNECT
  *                 → ICCN → ESTABLISHED
- * Outgoing calls, LAC side (§7.5.1): OCRQ / session_request / send OCRP →
- *   WAIT_CS_ANSWER → l2tp_session_outgoing_connected / send OCCN →
- *   ESTABLISHED.  (vpdn's LNS never originates calls, so OCRP/OCCN only
- *   ever arrive as errors.)
+ * Outgoing calls:
+ *   LAC (§7.5.1): OCRQ / session_request / send OCRP → WAIT_CS_ANSWER
+ *                 → l2tp_session_outgoing_connected / send OCCN
+ *                 → ESTABLISHED
+ *   LNS (§7.5.2): open_outgoing → WAIT_TUNNEL → (tunnel up) OCRQ
+ *                 → WAIT_REPLY → OCRP → WAIT_CONNECT → OCCN → ESTABLISHED
  * CDN either way → CLOSED: session_down, then freed from the host.
  *
  * Messages that do not fit the state follow the RFC tables: "Send CDN,
  * Clean up" for a known session in the wrong state; silently ignored for
  * unknown session IDs (§7.4.1/§7.4.2 idle rows: "Receive ICCN, ICRP, CDN:
  * Clean up"), since a CDN needs the peer's session ID, which we do not know.
+ * The "Send CDN" of an FSM error carries result 2 (general error): §4.4.2
+ * has no FSM-error code for calls, unlike StopCCN's 7.
+ *
+ * A CDN sent before the sender learnt our session ID arrives with Session
+ * ID 0; its Assigned Session ID AVP names the call (§3.1, §4.4.4).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +214,11 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 
 	session_set_state(s, L2TP_SESSION_ESTABLISHED);
 	heap_remove(&s->tunnel->session_timers, &s->timer);
+	/* §6.8/§6.11: both are required in ICCN/OCCN. */
+	s->conn_tx_speed = connect->tx_connect_speed;
+	s->conn_framing = connect->framing_type;
+	s->conn_rx_speed = l2tp_msg_has(connect, L2TP_AVP_RX_CONNECT_SPEED) ?
+	    connect->rx_connect_speed : connect->tx_connect_speed;
 	h->stats.sessions_established++;
 	if (h->ops->session_up != NULL)
 		h->ops->session_up(h->ctx, s, connect);
@@ -244,6 +256,62 @@ session_send_icrq(struct l2tp_session *s, uint64_t now)
 		return -1;
 	session_set_state(s, L2TP_SESSION_WAIT_REPLY);
 	return 0;
+}
+
+/* ---- LNS outgoing (§7.5.2) ---- */
+
+static int
+session_send_ocrq(struct l2tp_session *s, uint64_t now)
+{
+	const struct l2tp_outgoing_params *p = &s->out;
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_msg m;
+
+	/* §6.9: "An LNS MUST have received a Bearer Capabilities AVP during
+	 * tunnel establishment from an LAC in order to request an outgoing
+	 * call to that LAC." */
+	if (!t->peer_has_bearer_cap) {
+		session_log(s, LOG_LEVEL_WARN, "peer announced no Bearer "
+		    "Capabilities: no outgoing call (RFC 2661 §6.9)");
+		return -1;
+	}
+	/* §6.9: every one of these is required in OCRQ. */
+	l2tp_msg_init(&m, L2TP_MSG_OCRQ, t->peer_id, 0);
+	m.assigned_session_id = s->local_id;
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.call_serial = s->call_serial;
+	l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
+	m.min_bps = p->min_bps;
+	l2tp_msg_set(&m, L2TP_AVP_MIN_BPS);
+	m.max_bps = p->max_bps;
+	l2tp_msg_set(&m, L2TP_AVP_MAX_BPS);
+	m.bearer_type = p->bearer_type != 0 ? p->bearer_type :
+	    t->peer_bearer_cap & (L2TP_BEARER_DIGITAL | L2TP_BEARER_ANALOG);
+	l2tp_msg_set(&m, L2TP_AVP_BEARER_TYPE);
+	m.framing_type = p->framing_type;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
+	strlcpy(m.called_number, p->called_number, sizeof(m.called_number));
+	l2tp_msg_set(&m, L2TP_AVP_CALLED_NUMBER);
+	if (p->sub_address[0] != '\0') {
+		strlcpy(m.sub_address, p->sub_address, sizeof(m.sub_address));
+		l2tp_msg_set(&m, L2TP_AVP_SUB_ADDRESS);
+	}
+	if (tunnel_send_msg(t, &m, now) < 0)
+		return -1;
+	session_set_state(s, L2TP_SESSION_WAIT_REPLY);
+	return 0;
+}
+
+static void
+session_recv_ocrp(struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	/* §7.5.2 wait-reply: "Receive OCRP, acceptable: none → wait-connect".
+	 * From here on our messages carry the LAC's session ID (§4.4.4). */
+	s->peer_id = m->assigned_session_id;
+	if (l2tp_msg_has(m, L2TP_AVP_PHYSICAL_CHANNEL_ID))
+		session_log(s, LOG_LEVEL_DEBUG, "LAC dials on physical "
+		    "channel %u", m->physical_channel);
+	session_set_state(s, L2TP_SESSION_WAIT_CONNECT);
 }
 
 /* §4.4.5 proxy AVPs the LAC forwards in ICCN, when the role gave them. */
@@ -341,6 +409,14 @@ session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	s->peer_id = m->assigned_session_id;
 	s->call_serial = m->call_serial;
 	s->announced = true;
+	if (outgoing) {
+		/* §6.11: the OCCN's Framing Type must be one the OCRQ
+		 * allowed (§6.9); sync when both are. */
+		s->params.bearer_type = m->bearer_type;
+		s->params.framing_type =
+		    (m->framing_type & L2TP_FRAMING_SYNC) || !(m->framing_type &
+		    L2TP_FRAMING_ASYNC) ? L2TP_FRAMING_SYNC : L2TP_FRAMING_ASYNC;
+	}
 	session_log(s, LOG_LEVEL_INFO, "recv %s, serial %u",
 	    l2tp_msg_type_str(m->type), m->call_serial);
 	if (h->ops->session_request != NULL)
@@ -364,7 +440,7 @@ session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 }
 
 static void
-session_recv_iccn(struct l2tp_session *s, const struct l2tp_msg *m)
+session_recv_connect(struct l2tp_session *s, const struct l2tp_msg *m)
 {
 	/* §4.4.6 Sequencing Required: data carries Ns/Nr both ways. */
 	s->seq = l2tp_msg_has(m, L2TP_AVP_SEQUENCING_REQUIRED);
@@ -410,10 +486,17 @@ session_event(struct l2tp_session *s, const struct l2tp_msg *m, uint64_t now)
 			session_recv_icrp(s, m, now);
 			return;
 		}
+		if (m->type == L2TP_MSG_OCRP && s->outgoing && !s->lac) {
+			session_recv_ocrp(s, m);
+			return;
+		}
 		break;
 	case L2TP_SESSION_WAIT_CONNECT:
-		if (m->type == L2TP_MSG_ICCN && !s->outgoing) {
-			session_recv_iccn(s, m);
+		/* §7.4.2 "Receive ICCN", §7.5.2 "Receive OCCN": the call is
+		 * up; the same AVPs say how (§6.8, §6.11). */
+		if ((m->type == L2TP_MSG_ICCN && !s->outgoing) ||
+		    (m->type == L2TP_MSG_OCCN && s->outgoing && !s->lac)) {
+			session_recv_connect(s, m);
 			return;
 		}
 		break;
@@ -446,6 +529,22 @@ session_event(struct l2tp_session *s, const struct l2tp_msg *m, uint64_t now)
 	session_fsm_error(s, m, now);
 }
 
+static struct l2tp_session *
+session_find_by_peer_id(struct l2tp_tunnel *t, uint16_t peer_id)
+{
+	if (peer_id == 0)
+		return NULL;
+	for (uint32_t i = 0; i < t->sessions.nslots; i++) {
+		struct idpool_slot *sl = &t->sessions.slots[i];
+		struct l2tp_session *s = sl->obj;
+
+		if (sl->id != 0 && !sl->tomb && s != NULL &&
+		    s->peer_id == peer_id && s->state != L2TP_SESSION_CLOSED)
+			return s;
+	}
+	return NULL;
+}
+
 void
 session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 {
@@ -454,6 +553,18 @@ session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 	if (m->hdr.session_id == 0) {
 		if (m->type == L2TP_MSG_ICRQ || m->type == L2TP_MSG_OCRQ) {
 			session_recv_request(t, m, now);
+			return;
+		}
+		/* §4.4.4: "In the CDN control message, the same Assigned
+		 * Session ID AVP first sent to the receiving peer is used,
+		 * permitting the peer to identify the appropriate [session]
+		 * even if CDN is sent before an Assigned Session ID is
+		 * received."  §3.1: with Session ID 0 the AVP "MUST be used
+		 * to identify the session". */
+		if (m->type == L2TP_MSG_CDN &&
+		    (s = session_find_by_peer_id(t, m->assigned_session_id)) !=
+		    NULL) {
+			session_recv_cdn(s, m, now);
 			return;
 		}
 		/* §7.4.2 idle: "Receive ICCN: Clean up" — no call to clean. */
@@ -508,9 +619,11 @@ session_tunnel_up(struct l2tp_tunnel *t, uint64_t now)
 
 		/* A full control queue ends the call: the role hears
 		 * session_down rather than waiting for the setup timer. */
-		if (sl->id != 0 && !sl->tomb && s != NULL &&
-		    s->state == L2TP_SESSION_WAIT_TUNNEL &&
-		    session_send_icrq(s, now) < 0)
+		if (sl->id == 0 || sl->tomb || s == NULL ||
+		    s->state != L2TP_SESSION_WAIT_TUNNEL)
+			continue;
+		if ((s->outgoing ? session_send_ocrq(s, now) :
+		    session_send_icrq(s, now)) < 0)
 			session_end(s, false, 0, 0, NULL, now);
 	}
 }
@@ -638,6 +751,61 @@ l2tp_session_open(struct l2tp_tunnel *t, const struct l2tp_call_params *p,
 	return s;
 }
 
+struct l2tp_session *
+l2tp_session_open_outgoing(struct l2tp_tunnel *t,
+    const struct l2tp_outgoing_params *p, uint64_t now)
+{
+	struct l2tp_host *h = t->host;
+	struct l2tp_session *s;
+	uint32_t max_bps = p->max_bps != 0 ? p->max_bps : UINT32_MAX;
+
+	h->now = now;
+	if (t->state == L2TP_TUNNEL_CLOSING)
+		return NULL;
+	/* §6.9: Called Number is required; a BPS range must be one. */
+	if (p->called_number[0] == '\0' || p->min_bps > max_bps) {
+		tunnel_log(t, LOG_LEVEL_WARN, "outgoing call refused: %s",
+		    p->called_number[0] == '\0' ? "no called number" :
+		    "minimum BPS above maximum");
+		return NULL;
+	}
+	/* §6.9: only to a LAC that announced Bearer Capabilities, and for a
+	 * bearer it has.  Before the tunnel is up this is checked when the
+	 * OCRQ would go out. */
+	if (t->state == L2TP_TUNNEL_ESTABLISHED && (!t->peer_has_bearer_cap ||
+	    (p->bearer_type & ~t->peer_bearer_cap) != 0 ||
+	    (p->bearer_type == 0 && (t->peer_bearer_cap &
+	    (L2TP_BEARER_DIGITAL | L2TP_BEARER_ANALOG)) == 0))) {
+		tunnel_log(t, LOG_LEVEL_WARN, "outgoing call refused: peer "
+		    "bearer capabilities 0x%x%s do not allow bearer type 0x%x "
+		    "(RFC 2661 §6.9)", t->peer_bearer_cap,
+		    t->peer_has_bearer_cap ? "" : " (not announced)",
+		    p->bearer_type);
+		return NULL;
+	}
+	if ((s = session_new(t, false, true, now)) == NULL) {
+		tunnel_log(t, LOG_LEVEL_WARN, "cannot open a session: limit "
+		    "of %u sessions reached or no memory", h->cfg.max_sessions);
+		return NULL;
+	}
+	s->out = *p;
+	s->out.max_bps = max_bps;
+	if (s->out.framing_type == 0)
+		s->out.framing_type = L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC;
+	s->call_serial = p->call_serial ? p->call_serial : ++h->call_serial;
+	session_log(s, LOG_LEVEL_INFO, "opening outgoing call to %s, serial %u",
+	    p->called_number, s->call_serial);
+	if (t->state != L2TP_TUNNEL_ESTABLISHED)
+		session_set_state(s, L2TP_SESSION_WAIT_TUNNEL);
+	else if (session_send_ocrq(s, now) < 0) {
+		session_end(s, false, 0, 0, NULL, now);	/* not announced */
+		return NULL;
+	}
+	s->announced = true;
+	host_reschedule(t);
+	return s;
+}
+
 void
 l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
     const char *text, uint64_t now)
@@ -717,6 +885,9 @@ l2tp_session_get_info(const struct l2tp_session *s,
 	info->peer_id = s->peer_id;
 	info->call_serial = s->call_serial;
 	info->outgoing = s->outgoing;
+	info->tx_connect_speed = s->conn_tx_speed;
+	info->rx_connect_speed = s->conn_rx_speed;
+	info->framing_type = s->conn_framing;
 	info->rx_packets = s->rx_packets;
 	info->tx_packets = s->tx_packets;
 	info->rx_bytes = s->rx_bytes;

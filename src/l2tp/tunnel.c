@@ -485,6 +485,9 @@ tunnel_learn_peer(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	t->peer_id = m->assigned_tunnel_id;
 	xport_set_peer(&t->xp, t->peer_id, rws);
 	strlcpy(t->peer_hostname, m->host_name, sizeof(t->peer_hostname));
+	t->peer_has_bearer_cap = l2tp_msg_has(m, L2TP_AVP_BEARER_CAP);
+	t->peer_bearer_cap = t->peer_has_bearer_cap ? m->bearer_cap : 0;
+	t->peer_framing_cap = m->framing_cap;
 }
 
 /*

@@ -62,6 +62,10 @@ struct l2tp_tunnel {
 	struct xport		 xp;
 	uint8_t			 challenge[16];	/* ours, when secret_len > 0 */
 	char			 peer_hostname[L2TP_MAX_NAME];
+	/* §6.9: an LNS may only request outgoing calls from a LAC that
+	 * sent Bearer Capabilities during tunnel establishment. */
+	bool			 peer_has_bearer_cap;
+	uint32_t		 peer_bearer_cap, peer_framing_cap;
 
 	struct idpool		 sessions;	/* local session ID -> session */
 	struct heap		 session_timers; /* setup deadlines */
@@ -88,6 +92,9 @@ struct l2tp_session {
 	bool			 announced;	/* the role knows it */
 	struct l2tp_call_params	 params;
 	struct l2tp_msg		*proxy;		/* copy of params.proxy */
+	struct l2tp_outgoing_params out; /* LNS outgoing: the OCRQ we send */
+	/* From the ICCN/OCCN (sent or received): what the call got. */
+	uint32_t		 conn_tx_speed, conn_rx_speed, conn_framing;
 	bool			 seq;		/* data with S bit */
 	uint16_t		 data_ns;	/* next Ns to send */
 	uint16_t		 data_nr;	/* next Ns expected */
