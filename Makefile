@@ -42,6 +42,8 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
 include mk/tests.mk
+include mk/fuzz.mk
+include mk/install.mk
 
 print-cflags:
 	@echo $(CPPFLAGS) $(CFLAGS)

@@ -1,6 +1,6 @@
 # Test and demo entry points.  `make test` = deps + unit + config + netns.
 
-.PHONY: deps
+.PHONY: deps install-test
 deps:
 	@scripts/install-deps.sh
 
@@ -10,12 +10,16 @@ unit-test: $(UNIT_BINS)
 config-test: $(O)/vpdnd
 	@tests/config/run.sh $(O)/vpdnd
 
+# make install into a scratch DESTDIR (builds the release variant).
+install-test:
+	@tests/install.sh $(INSTALL_O)
+
 netns-test: $(PROGS)
 	@tests/netns/run.sh $(O)
 
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory -k unit-test config-test netns-test valgrind-test; \
+	@$(MAKE) --no-print-directory -k unit-test config-test install-test netns-test valgrind-test; \
 	rc=$$?; tests/summary.sh; exit $$rc
 
 demo: deps
