@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <bsd/string.h>
@@ -28,6 +29,8 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "ctl/ctl_server.h"
+#include "ctl/json.h"
+#include "ctl/table.h"
 #include "dataplane/udp.h"
 #include "roles/roles.h"
 
@@ -66,6 +69,53 @@ vpdnd_datagram(void *ctx, const uint8_t *pkt, size_t len,
 	struct vpdnd *d = ctx;
 
 	roles_input(d->roles, pkt, len, local, peer, time_now_ms());
+}
+
+/* A file descriptor the roles watch (TUN devices): one ev_io each. */
+struct vpdnd_watch {
+	ev_io		  io;
+	struct vpdnd	 *d;
+	void		(*readable)(void *arg);
+	void		 *arg;
+};
+
+static void
+vpdnd_on_watch(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct vpdnd_watch *vw = (struct vpdnd_watch *)w;
+
+	(void)loop;
+	(void)revents;
+	vw->readable(vw->arg);
+	vpdnd_rearm(vw->d);
+}
+
+static void *
+vpdnd_watch(void *ctx, int fd, void (*readable)(void *arg), void *arg)
+{
+	struct vpdnd *d = ctx;
+	struct vpdnd_watch *vw = calloc(1, sizeof(*vw));
+
+	if (vw == NULL)
+		return NULL;
+	vw->d = d;
+	vw->readable = readable;
+	vw->arg = arg;
+	ev_io_init(&vw->io, vpdnd_on_watch, fd, EV_READ);
+	ev_io_start(d->loop, &vw->io);
+	return vw;
+}
+
+static void
+vpdnd_unwatch(void *ctx, void *handle)
+{
+	struct vpdnd *d = ctx;
+	struct vpdnd_watch *vw = handle;
+
+	if (vw == NULL)
+		return;
+	ev_io_stop(d->loop, &vw->io);
+	free(vw);
 }
 
 static void
@@ -204,6 +254,113 @@ vpdnd_ctl_disconnect_user(void *arg, const char *name, uint64_t now,
 }
 
 static void
+ip4_str(uint32_t a, char *buf, size_t len)
+{
+	struct in_addr in = { .s_addr = htonl(a) };
+
+	inet_ntop(AF_INET, &in, buf, (socklen_t)len);
+}
+
+struct pool_render {
+	struct json	*json;
+	struct table	*table;
+};
+
+static void
+vpdnd_render_lease(const struct roles_lease *l, void *arg)
+{
+	struct pool_render *pr = arg;
+	char a[INET_ADDRSTRLEN];
+
+	ip4_str(l->addr, a, sizeof(a));
+	if (pr->json != NULL) {
+		json_obj_begin(pr->json);
+		json_kv_str(pr->json, "address", a);
+		json_kv_str(pr->json, "user", l->user);
+		json_kv_u64(pr->json, "tunnel", l->tunnel_id);
+		json_kv_u64(pr->json, "session", l->session_id);
+		json_obj_end(pr->json);
+	} else {
+		table_row(pr->table);
+		table_cell(pr->table, a);
+		table_cell(pr->table, l->user);
+		table_cell_u64(pr->table, l->tunnel_id);
+		table_cell_u64(pr->table, l->session_id);
+	}
+}
+
+/* `vpdnctl show pool`: {"pools":[{"range","size","used"}],"leases":[...]} */
+static int
+vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
+{
+	static const struct table_col range_cols[] = {
+		{ "RANGE", TABLE_LEFT }, { "SIZE", TABLE_RIGHT },
+		{ "USED", TABLE_RIGHT }, { "FREE", TABLE_RIGHT },
+	};
+	static const struct table_col lease_cols[] = {
+		{ "ADDRESS", TABLE_LEFT }, { "USER", TABLE_LEFT },
+		{ "TUNNEL", TABLE_RIGHT }, { "SESSION", TABLE_RIGHT },
+	};
+	struct vpdnd *d = arg;
+	uint32_t first, last, used;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], range[40];
+	struct pool_render pr = { NULL, NULL };
+	struct json j;
+	struct table t;
+
+	if (!d->cfg->lns.enabled)
+		return ctl_reply_err(r, "no address pool: this daemon is "
+		    "not an LNS");
+	if (json) {
+		json_init(&j, &r->body);
+		json_obj_begin(&j);
+		json_key(&j, "pools");
+		json_arr_begin(&j);
+	} else {
+		table_init(&t, range_cols, 4);
+	}
+	for (unsigned i = 0; roles_pool_range(d->roles, i, &first, &last,
+	    &used); i++) {
+		ip4_str(first, a, sizeof(a));
+		ip4_str(last, b, sizeof(b));
+		snprintf(range, sizeof(range), "%s-%s", a, b);
+		if (json) {
+			json_obj_begin(&j);
+			json_kv_str(&j, "range", range);
+			json_kv_u64(&j, "size", last - first + 1);
+			json_kv_u64(&j, "used", used);
+			json_obj_end(&j);
+		} else {
+			table_row(&t);
+			table_cell(&t, range);
+			table_cell_u64(&t, last - first + 1);
+			table_cell_u64(&t, used);
+			table_cell_u64(&t, last - first + 1 - used);
+		}
+	}
+	if (json) {
+		json_arr_end(&j);
+		json_key(&j, "leases");
+		json_arr_begin(&j);
+		pr.json = &j;
+		roles_foreach_lease(d->roles, vpdnd_render_lease, &pr);
+		json_arr_end(&j);
+		json_obj_end(&j);
+		strbuf_putc(&r->body, '\n');
+		return 0;
+	}
+	table_render(&t, &r->body);
+	table_free(&t);
+	strbuf_putc(&r->body, '\n');
+	table_init(&t, lease_cols, 4);
+	pr.table = &t;
+	roles_foreach_lease(d->roles, vpdnd_render_lease, &pr);
+	table_render(&t, &r->body);
+	table_free(&t);
+	return 0;
+}
+
+static void
 vpdnd_on_grace(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)revents;
@@ -317,21 +474,23 @@ main(int argc, char **argv)
 		fatalx("cannot listen on the L2TP address");
 	struct roles_io io = {
 		.send = vpdnd_udp_send,
+		.watch = vpdnd_watch,
+		.unwatch = vpdnd_unwatch,
 		.family = d.udp.family,
 	};
 	uint64_t now = time_now_ms();
+	/* The loop exists before the roles: they watch TUN devices. */
+	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.roles = roles_new(d.cfg, &io, &d, now);
 	if (d.roles == NULL)
 		fatalx("cannot set up roles");
 
-	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.ctl_ctx.host = roles_host(d.roles);
 	d.ctl_ctx.hooks.arg = &d;
 	d.ctl_ctx.hooks.describe_session = vpdnd_ctl_describe;
 	d.ctl_ctx.hooks.disconnect_user = vpdnd_ctl_disconnect_user;
 	d.ctl_ctx.hooks.reload = vpdnd_ctl_reload;
-	/* show_pool stays NULL ("not available") until the LNS has an
-	 * address pool (IPCP, issue #3). */
+	d.ctl_ctx.hooks.show_pool = vpdnd_ctl_show_pool;
 	d.ctl = ctl_server_new(d.loop, d.cfg->global.control_socket,
 	    &d.ctl_ctx);
 	if (d.ctl == NULL)

@@ -5,9 +5,12 @@
  * With redial = yes a dropped or failed call is dialled again after an
  * exponential back-off (1 s doubling to 64 s, reset once a call connects).
  *
- * The PPP peer side (LCP, authentication with user/password, IPCP, TUN) is
- * issue #3; here the call is set up and kept at the L2TP level.
+ * Once the call is up, a PPP peer link runs over it (session_link.c) with
+ * the section's user/password; when IPCP opens, the TUN `interface` gets the
+ * assigned address and the configured `routes` (and `default-route`) point
+ * into it.  The TUN goes away with the call.
  */
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "roles/roles_priv.h"
+#include "roles/session_link.h"
 
 #define REDIAL_MIN_MS	1000
 #define REDIAL_MAX_MS	64000
@@ -144,7 +148,6 @@ client_tunnel_up(struct client *c, struct l2tp_tunnel *t)
 		    "no session", now);
 		return;
 	}
-	l2tp_session_set_user(c->session, c);
 }
 
 void
@@ -158,16 +161,160 @@ client_tunnel_down(struct client *c, struct l2tp_tunnel *t)
 	client_schedule_redial(c, time_now_ms());
 }
 
+/* ---- PPP peer and TUN ---- */
+
+static void
+client_tun_readable(void *arg)
+{
+	struct client *c = arg;
+	uint8_t buf[2048];
+	ssize_t n;
+
+	/* Bounded: other sessions and timers get their turn. */
+	for (int i = 0; i < 64; i++) {
+		n = tun_read(&c->tun, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		if (c->link == NULL || sl_send_ip(c->link, buf, (size_t)n) < 0)
+			c->tun_drops++;
+	}
+	sl_reap(c->roles);
+}
+
+static void
+client_tun_close(struct client *c)
+{
+	if (c->tun_watch != NULL)
+		c->roles->io.unwatch(c->roles->io_ctx, c->tun_watch);
+	c->tun_watch = NULL;
+	if (c->tun.fd >= 0)
+		tun_close(&c->tun);	/* the device and its routes go with it */
+	c->tun.fd = -1;
+	if (c->rt.nl != NULL)
+		route_close(&c->rt);
+	c->rt.nl = NULL;
+}
+
+static int
+client_no_assign(struct session_link *sl, const char *user,
+    const struct auth_result *res, uint32_t *addr)
+{
+	(void)sl;
+	(void)user;
+	(void)res;
+	(void)addr;
+	return -1;	/* the client never gives addresses */
+}
+
+static int
+client_routes_add(struct client *c, uint32_t peer)
+{
+	for (unsigned i = 0; i < c->cfg.route_count; i++)
+		if (route_add(&c->rt, c->tun.ifindex, c->cfg.routes[i].addr,
+		    c->cfg.routes[i].plen, 0) < 0)
+			return -1;
+	if (c->cfg.default_route) {
+		/* Keep the LNS itself reachable outside the tunnel: the
+		 * kernel prefers the more specific existing route to it, and
+		 * 0/1 + 128/1 win over an existing default without
+		 * replacing it. */
+		(void)peer;
+		if (route_add(&c->rt, c->tun.ifindex, 0, 1, 0) < 0 ||
+		    route_add(&c->rt, c->tun.ifindex, 0x80000000u, 1, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
+    const uint32_t dns[2], unsigned dns_count)
+{
+	struct client *c = sl->owner;
+	struct in_addr a = { .s_addr = htonl(local) }, b = { .s_addr = htonl(peer) };
+	char la[INET_ADDRSTRLEN], pa[INET_ADDRSTRLEN];
+
+	(void)dns;
+	(void)dns_count;
+	inet_ntop(AF_INET, &a, la, sizeof(la));
+	inet_ntop(AF_INET, &b, pa, sizeof(pa));
+	if (route_open(&c->rt) < 0 || tun_open(&c->tun, c->cfg.interface) < 0 ||
+	    route_link_set(&c->rt, c->tun.ifindex, true, 1400) < 0 ||
+	    route_addr_add(&c->rt, c->tun.ifindex, local, peer, 32) < 0 ||
+	    client_routes_add(c, peer) < 0) {
+		log_warnx("client %s: cannot set up %s with %s: %s",
+		    c->cfg.name, c->cfg.interface, la,
+		    c->rt.nl != NULL ? route_error(&c->rt) : "rtnetlink");
+		client_tun_close(c);
+		sl_close(sl, "cannot set up the TUN device", time_now_ms());
+		return;
+	}
+	c->tun_watch = c->roles->io.watch(c->roles->io_ctx, c->tun.fd,
+	    client_tun_readable, c);
+	log_info("client %s: %s is up with %s (peer %s)", c->cfg.name,
+	    c->tun.name, la, pa);
+}
+
+static void
+client_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
+{
+	struct client *c = sl->owner;
+
+	if (c->tun.fd >= 0)
+		(void)tun_write(&c->tun, pkt, len);
+}
+
+static void
+client_ended(struct session_link *sl, const char *reason)
+{
+	struct client *c = sl->owner;
+
+	log_info("client %s: PPP ended: %s", c->cfg.name, reason);
+	client_tun_close(c);
+	c->link = NULL;
+}
+
+static const struct sl_role_ops client_sl_ops = {
+	.assign_address = client_no_assign,
+	.network_up = client_network_up,
+	.ip_input = client_ip_input,
+	.ended = client_ended,
+};
+
 void
 client_session_up(struct client *c, struct l2tp_session *s)
 {
 	struct l2tp_session_info si;
+	struct ppp_link_config lc;
+	uint64_t now = time_now_ms();
 
 	l2tp_session_get_info(s, &si);
 	c->backoff_ms = 0;
 	client_set_state(c, CLIENT_UP);
-	log_info("client %s: session %u/%u (tunnel %u) established",
-	    c->cfg.name, si.local_id, si.peer_id, si.tunnel_local_id);
+	log_info("client %s: session %u/%u (tunnel %u) established, "
+	    "starting PPP", c->cfg.name, si.local_id, si.peer_id,
+	    si.tunnel_local_id);
+	memset(&lc, 0, sizeof(lc));
+	lc.server = false;
+	strlcpy(lc.client.user, c->cfg.user, sizeof(lc.client.user));
+	lc.client.password_len = strlen(c->cfg.password);
+	memcpy(lc.client.password, c->cfg.password, lc.client.password_len);
+	for (unsigned i = 0; i < c->cfg.auth.count && i < 3; i++)
+		lc.client.accept[lc.client.accept_count++] =
+		    roles_auth_method(c->cfg.auth.methods[i]);
+	strlcpy(lc.our_name, c->cfg.user, sizeof(lc.our_name));
+	lc.mru = 1400;
+	lc.echo_interval_ms = 10000;
+	lc.echo_failures = 3;
+	c->link = sl_new(c->roles, s, &lc, NULL, &client_sl_ops, c, now);
+	explicit_bzero(lc.client.password, sizeof(lc.client.password));
+	if (c->link == NULL) {
+		log_warnx("client %s: no memory for PPP", c->cfg.name);
+		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0,
+		    "out of memory", now);
+		return;
+	}
+	sl_start(c->link, now);
 }
 
 void
@@ -182,16 +329,6 @@ client_session_down(struct client *c, struct l2tp_session *s)
 		l2tp_tunnel_close(c->tunnel, L2TP_STOPCCN_GENERAL, 0,
 		    "session ended", time_now_ms());
 	}
-}
-
-void
-client_session_data(struct client *c, struct l2tp_session *s,
-    const uint8_t *frame, size_t len)
-{
-	(void)s;
-	(void)frame;
-	LOG_RL(LOG_LEVEL_DEBUG, "client %s: %zu-byte PPP frame dropped: "
-	    "no PPP on this session yet", c->cfg.name, len);
 }
 
 int
@@ -212,6 +349,7 @@ clients_init(struct roles *r, uint64_t now)
 		c->roles = r;
 		c->cfg = cfg->clients[i];
 		c->state = CLIENT_IDLE;
+		c->tun.fd = -1;
 		c->redial_at = now;	/* dial from the first timer run */
 	}
 	r->client_count = cfg->client_count;
@@ -221,6 +359,8 @@ clients_init(struct roles *r, uint64_t now)
 void
 clients_free(struct roles *r)
 {
+	for (unsigned i = 0; i < r->client_count; i++)
+		client_tun_close(&r->clients[i]);
 	free(r->clients);
 	r->clients = NULL;
 	r->client_count = 0;
@@ -255,6 +395,7 @@ clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 		c->roles = r;
 		c->cfg = cfg->clients[i];
 		c->state = CLIENT_IDLE;
+		c->tun.fd = -1;
 		c->redial_at = now;
 		for (unsigned j = 0; j < old_count; j++) {
 			if (kept[j] || strcmp(old[j].cfg.name, c->cfg.name) != 0)

@@ -3,6 +3,7 @@
  * owns each tunnel: tunnels we accepted belong to the LNS (lns.c), tunnels
  * we opened carry their client (client.c) in l2tp_tunnel_user().
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "roles/roles_priv.h"
+#include "roles/session_link.h"
 
 static void
 roles_l2tp_send(void *ctx, const struct l2tp_addr *local,
@@ -79,26 +81,27 @@ roles_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
 static void
 roles_session_down(void *ctx, struct l2tp_session *s)
 {
-	struct roles *r = ctx;
 	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
+	struct session_link *sl = l2tp_session_user(s);
 
+	(void)ctx;
+	/* The PPP link ends with its carrier; then the owner learns. */
+	if (sl != NULL)
+		sl_session_gone(sl);
 	if (c != NULL)
 		client_session_down(c, s);
-	else
-		lns_session_down(r, s);
 }
 
+/* PPP frames of either role go to the session's PPP link. */
 static void
 roles_session_data(void *ctx, struct l2tp_session *s, const uint8_t *frame,
     size_t len)
 {
-	struct roles *r = ctx;
-	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
+	struct session_link *sl = l2tp_session_user(s);
 
-	if (c != NULL)
-		client_session_data(c, s, frame, len);
-	else
-		lns_session_data(r, s, frame, len);
+	(void)ctx;
+	if (sl != NULL)
+		sl_input(sl, frame, len, time_now_ms());
 }
 
 static const struct l2tp_host_ops roles_l2tp_ops = {
@@ -145,9 +148,11 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 	r->cfg = cfg;
 	r->io = *io;
 	r->io_ctx = io_ctx;
+	LIST_INIT(&r->links);
+	heap_init(&r->link_timers);
 	roles_host_config(cfg, &hc);
 	r->host = l2tp_host_new(&hc, &roles_l2tp_ops, r);
-	if (r->host == NULL || clients_init(r, now) < 0) {
+	if (r->host == NULL || lns_init(r) < 0 || clients_init(r, now) < 0) {
 		roles_free(r);
 		return NULL;
 	}
@@ -159,10 +164,13 @@ roles_free(struct roles *r)
 {
 	if (r == NULL)
 		return;
-	/* Tunnels go first: their down callbacks still reach the clients. */
+	/* Tunnels go first: their down callbacks still reach the clients;
+	 * then the PPP links, which release addresses into the pool. */
 	if (r->host != NULL)
 		l2tp_host_free(r->host);
+	sl_free_all(r);
 	clients_free(r);
+	lns_free(r);
 	free(r);
 }
 
@@ -177,20 +185,23 @@ roles_input(struct roles *r, const uint8_t *pkt, size_t len,
     const struct l2tp_addr *local, const struct l2tp_addr *peer, uint64_t now)
 {
 	l2tp_host_input(r->host, pkt, len, local, peer, now);
+	sl_reap(r);
 }
 
 void
 roles_run_timers(struct roles *r, uint64_t now)
 {
 	l2tp_host_run_timers(r->host, now);
+	sl_run_timers(r, now);
 	clients_run_timers(r, now);
+	sl_reap(r);
 }
 
 uint64_t
 roles_next_deadline(const struct roles *r)
 {
-	return time_min(l2tp_host_next_deadline(r->host),
-	    clients_next_deadline(r));
+	return time_min(time_min(l2tp_host_next_deadline(r->host),
+	    clients_next_deadline(r)), sl_next_deadline(r));
 }
 
 void
@@ -201,6 +212,7 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
 	r->cfg = cfg;
 	roles_host_config(cfg, &hc);
 	l2tp_host_reconfigure(r->host, &hc);
+	lns_reconfigure(r, cfg);
 	clients_reconfigure(r, cfg, now);
 }
 
@@ -223,8 +235,9 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
     struct roles_session_view *v)
 {
 	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
+	struct session_link *sl = l2tp_session_user(s);
+	uint32_t addr = 0;
 
-	(void)r;
 	v->user = "";
 	v->ppp_phase = "dead";
 	v->address = "";
@@ -234,6 +247,21 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 		v->user = c->cfg.user;
 		v->interface = c->cfg.interface;
 		v->role = L2TP_ROLE_CLIENT;
+	} else if (r->lns.tun.fd >= 0) {
+		v->interface = r->lns.tun.name;
+	}
+	if (sl == NULL || sl->ended)
+		return;
+	v->ppp_phase = ppp_phase_str(ppp_link_phase(sl->link));
+	if (c == NULL && *ppp_link_user(sl->link))
+		v->user = ppp_link_user(sl->link);
+	if (sl->network_up)
+		addr = c != NULL ? sl->local_addr : sl->peer_addr;
+	if (addr != 0) {
+		struct in_addr in = { .s_addr = htonl(addr) };
+
+		inet_ntop(AF_INET, &in, v->address_buf, sizeof(v->address_buf));
+		v->address = v->address_buf;
 	}
 }
 
@@ -284,4 +312,37 @@ roles_disconnect_user(struct roles *r, const char *name, uint64_t now)
 		    "administrative disconnect", now);
 	free(m.found);
 	return m.count;
+}
+
+bool
+roles_pool_range(const struct roles *r, unsigned i, uint32_t *first,
+    uint32_t *last, uint32_t *used)
+{
+	if (!r->cfg->lns.enabled || r->lns.tun.fd < 0 ||
+	    i >= ippool_range_count(&r->lns.pool))
+		return false;
+	ippool_range_get(&r->lns.pool, i, first, last, used);
+	return true;
+}
+
+void
+roles_foreach_lease(struct roles *r,
+    void (*fn)(const struct roles_lease *lease, void *arg), void *arg)
+{
+	struct session_link *sl;
+
+	LIST_FOREACH(sl, &r->links, entry) {
+		struct roles_lease lease;
+		struct l2tp_session_info si;
+
+		if (sl->ended || sl->owner != NULL || !sl->routed ||
+		    sl->session == NULL)
+			continue;	/* only the LNS's live leases */
+		l2tp_session_get_info(sl->session, &si);
+		lease.addr = sl->peer_addr;
+		lease.user = ppp_link_user(sl->link);
+		lease.tunnel_id = si.tunnel_local_id;
+		lease.session_id = si.local_id;
+		fn(&lease, arg);
+	}
 }

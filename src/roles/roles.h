@@ -21,6 +21,11 @@ struct roles_io {
 	/* Transmit an L2TP datagram. */
 	void	(*send)(void *ctx, const struct l2tp_addr *local,
 		    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
+	/* Calls readable(arg) from the loop whenever fd can be read (TUN
+	 * devices); returns a handle for unwatch, NULL on failure. */
+	void	*(*watch)(void *ctx, int fd, void (*readable)(void *arg),
+		    void *arg);
+	void	(*unwatch)(void *ctx, void *handle);
 	/* Address family of the L2TP socket (AF_INET / AF_INET6): peers
 	 * resolved by the client role are converted to it. */
 	int	family;
@@ -33,6 +38,7 @@ struct roles_session_view {
 	const char	*address;
 	const char	*interface;
 	enum l2tp_role	 role;
+	char		 address_buf[16];
 };
 
 struct roles *roles_new(const struct vpdn_config *cfg,
@@ -60,6 +66,18 @@ void	roles_describe_session(struct roles *r, struct l2tp_session *s,
 /* `vpdnctl disconnect user NAME`: CDN (result 3, administrative) to every
  * session of that user; returns how many. */
 unsigned roles_disconnect_user(struct roles *r, const char *name, uint64_t now);
+
+/* `vpdnctl show pool`: the LNS pool's ranges and who holds which address.
+ * roles_pool_range() returns false past the last range (or with no LNS). */
+bool	roles_pool_range(const struct roles *r, unsigned i, uint32_t *first,
+	    uint32_t *last, uint32_t *used);
+struct roles_lease {
+	uint32_t	 addr;		/* host order */
+	const char	*user;
+	uint16_t	 tunnel_id, session_id;
+};
+void	roles_foreach_lease(struct roles *r,
+	    void (*fn)(const struct roles_lease *lease, void *arg), void *arg);
 
 /* l2tp_host_config from the [global] and [lns] sections. */
 void	roles_host_config(const struct vpdn_config *cfg,

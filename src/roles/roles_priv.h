@@ -2,7 +2,19 @@
 #ifndef VPDN_ROLES_PRIV_H
 #define VPDN_ROLES_PRIV_H
 
+#include <bsd/sys/queue.h>
+
+#include "config/users.h"
+#include "core/heap.h"
+#include "dataplane/addrmap.h"
+#include "dataplane/ippool.h"
+#include "dataplane/route.h"
+#include "dataplane/tun.h"
+#include "ppp/auth.h"
+#include "ppp/link.h"
 #include "roles/roles.h"
+
+struct session_link;
 
 enum client_state {
 	CLIENT_IDLE,		/* not dialled yet */
@@ -19,10 +31,29 @@ struct client {
 	enum client_state	 state;
 	struct l2tp_tunnel	*tunnel;
 	struct l2tp_session	*session;
+	struct session_link	*link;		/* PPP on the session */
+	struct tun		 tun;		/* created when IPCP is up */
+	void			*tun_watch;
+	struct route_ctx	 rt;
+	uint64_t		 tun_drops;
 	uint64_t		 redial_at;
 	unsigned		 backoff_ms;
 	unsigned		 dials;
 	bool			 removed;	/* gone from the config on reload */
+};
+
+/* The LNS's shared state: users, pool, the one TUN and who owns which
+ * address. */
+struct lns {
+	struct users_db		*users;
+	struct auth_backend	 backend;
+	struct ippool		 pool;
+	struct addrmap		 by_addr;	/* peer address -> session_link */
+	struct tun		 tun;
+	void			*tun_watch;
+	struct route_ctx	 rt;
+	uint64_t		 rx_spoofed, rx_bad_ip;
+	uint64_t		 tun_not_ipv4, tun_no_session;
 };
 
 struct roles {
@@ -33,18 +64,27 @@ struct roles {
 	struct client			*clients;
 	unsigned			 client_count;
 	bool				 shutting_down;
+	struct lns			 lns;
+	/* Every PPP link bound to a session, their timers, and the ended
+	 * ones waiting to be freed (session_link.c). */
+	LIST_HEAD(, session_link)	 links;
+	struct heap			 link_timers;
+	struct session_link		*dead_links;
 };
 
 const char *client_state_str(enum client_state s);
 
 /* lns.c */
+int	lns_init(struct roles *r);
+void	lns_free(struct roles *r);
+void	lns_reconfigure(struct roles *r, const struct vpdn_config *cfg);
+void	lns_link_config(const struct vpdn_config *cfg,
+	    struct ppp_link_config *lc);
+enum ppp_auth_method roles_auth_method(enum cfg_auth a);
 int	lns_session_request(struct roles *r, struct l2tp_session *s,
 	    const struct l2tp_msg *req);
 void	lns_session_up(struct roles *r, struct l2tp_session *s,
 	    const struct l2tp_msg *iccn);
-void	lns_session_down(struct roles *r, struct l2tp_session *s);
-void	lns_session_data(struct roles *r, struct l2tp_session *s,
-	    const uint8_t *frame, size_t len);
 
 /* client.c */
 int	clients_init(struct roles *r, uint64_t now);
@@ -58,7 +98,5 @@ void	client_tunnel_up(struct client *c, struct l2tp_tunnel *t);
 void	client_tunnel_down(struct client *c, struct l2tp_tunnel *t);
 void	client_session_up(struct client *c, struct l2tp_session *s);
 void	client_session_down(struct client *c, struct l2tp_session *s);
-void	client_session_data(struct client *c, struct l2tp_session *s,
-	    const uint8_t *frame, size_t len);
 
 #endif

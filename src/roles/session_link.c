@@ -1,0 +1,275 @@
+/*
+ * session_link.c — binding of a PPP link to an L2TP session (see the header).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "ppp/ppp_proto.h"
+#include "roles/roles_priv.h"
+#include "roles/session_link.h"
+
+static void
+sl_reschedule(struct session_link *sl)
+{
+	struct roles *r = sl->roles;
+	uint64_t d = sl->link != NULL && !sl->ended ?
+	    ppp_link_next_deadline(sl->link) : TIME_NEVER;
+
+	if (d == TIME_NEVER) {
+		if (heap_node_queued(&sl->timer))
+			heap_remove(&r->link_timers, &sl->timer);
+		return;
+	}
+	if (heap_set(&r->link_timers, &sl->timer, d) < 0) {
+		/* Out of memory for the heap: end this call rather than
+		 * leave a link whose timers never run. */
+		log_warnx("session link: no memory for its timer");
+		sl_close(sl, "out of memory", time_now_ms());
+	}
+}
+
+/* Ends the binding once: role cleanup, CDN if the session is still there,
+ * then the object waits in the dead list for sl_reap(). */
+static void
+sl_end(struct session_link *sl, const char *reason, uint16_t cdn_result)
+{
+	struct roles *r = sl->roles;
+	struct l2tp_session *s = sl->session;
+
+	if (sl->ended)
+		return;
+	sl->ended = true;
+	if (heap_node_queued(&sl->timer))
+		heap_remove(&r->link_timers, &sl->timer);
+	sl->ops->ended(sl, reason);
+	sl->next_dead = r->dead_links;
+	r->dead_links = sl;
+	if (s != NULL) {
+		sl->session = NULL;
+		l2tp_session_set_user(s, NULL);
+		l2tp_session_close(s, cdn_result, 0, reason, time_now_ms());
+	}
+}
+
+static int
+sl_link_send(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct session_link *sl = ctx;
+
+	if (sl->session == NULL)
+		return -1;
+	return l2tp_session_send_data(sl->session, frame, len);
+}
+
+static int
+sl_link_assign(void *ctx, const char *user, const struct auth_result *res,
+    uint32_t *addr)
+{
+	struct session_link *sl = ctx;
+
+	return sl->ops->assign_address(sl, user, res, addr);
+}
+
+static void
+sl_link_network_up(void *ctx, uint32_t local, uint32_t peer,
+    const uint32_t dns[2], unsigned dns_count)
+{
+	struct session_link *sl = ctx;
+
+	sl->local_addr = local;
+	sl->peer_addr = peer;
+	sl->network_up = true;
+	sl->ops->network_up(sl, local, peer, dns, dns_count);
+}
+
+static void
+sl_link_ip_input(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct session_link *sl = ctx;
+
+	if (!sl->ended)
+		sl->ops->ip_input(sl, pkt, len);
+}
+
+static void
+sl_link_ipv6_input(void *ctx, const uint8_t *pkt, size_t len)
+{
+	(void)ctx;
+	(void)pkt;
+	LOG_RL(LOG_LEVEL_DEBUG, "session link: %zu-byte IPv6 packet dropped: "
+	    "no IPv6 data plane yet", len);
+}
+
+static void
+sl_link_down(void *ctx, const char *reason)
+{
+	struct session_link *sl = ctx;
+
+	/* RFC 2661 §4.4.2: CDN result 1 "lost carrier" is what a LAC reports
+	 * when PPP ends; for the LNS it means the call is over. */
+	sl_end(sl, reason, L2TP_CDN_LOST_CARRIER);
+}
+
+static const struct ppp_link_ops sl_link_ops = {
+	.send = sl_link_send,
+	.assign_address = sl_link_assign,
+	.network_up = sl_link_network_up,
+	.ip_input = sl_link_ip_input,
+	.ipv6_input = sl_link_ipv6_input,
+	.down = sl_link_down,
+};
+
+struct session_link *
+sl_new(struct roles *r, struct l2tp_session *s, const struct ppp_link_config *cfg,
+    const struct auth_backend *be, const struct sl_role_ops *ops, void *owner,
+    uint64_t now)
+{
+	struct session_link *sl = calloc(1, sizeof(*sl));
+
+	if (sl == NULL)
+		return NULL;
+	sl->roles = r;
+	sl->ops = ops;
+	sl->owner = owner;
+	sl->session = s;
+	heap_node_init(&sl->timer);
+	sl->link = ppp_link_new(cfg, be, &sl_link_ops, sl, now);
+	if (sl->link == NULL) {
+		free(sl);
+		return NULL;
+	}
+	LIST_INSERT_HEAD(&r->links, sl, entry);
+	l2tp_session_set_user(s, sl);
+	return sl;
+}
+
+void
+sl_set_proxy(struct session_link *sl, const struct l2tp_msg *m)
+{
+	struct ppp_proxy p;
+
+	memset(&p, 0, sizeof(p));
+	if (l2tp_msg_has(m, L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ)) {
+		p.initial_rcvd = m->initial_rcvd_confreq.data;
+		p.initial_rcvd_len = m->initial_rcvd_confreq.len;
+	}
+	if (l2tp_msg_has(m, L2TP_AVP_LAST_SENT_LCP_CONFREQ)) {
+		p.last_sent = m->last_sent_confreq.data;
+		p.last_sent_len = m->last_sent_confreq.len;
+	}
+	if (l2tp_msg_has(m, L2TP_AVP_LAST_RCVD_LCP_CONFREQ)) {
+		p.last_rcvd = m->last_rcvd_confreq.data;
+		p.last_rcvd_len = m->last_rcvd_confreq.len;
+	}
+	if (l2tp_msg_has(m, L2TP_AVP_PROXY_AUTHEN_TYPE)) {
+		p.authen_type = m->proxy_authen_type;
+		p.authen_name = m->proxy_authen_name;
+		p.challenge = m->proxy_authen_challenge.data;
+		p.challenge_len = m->proxy_authen_challenge.len;
+		p.authen_id = m->proxy_authen_id;
+		p.response = m->proxy_authen_response.data;
+		p.response_len = m->proxy_authen_response.len;
+	}
+	if (p.last_sent == NULL && p.last_rcvd == NULL && p.authen_type == 0)
+		return;
+	ppp_link_set_proxy(sl->link, &p);
+}
+
+void
+sl_start(struct session_link *sl, uint64_t now)
+{
+	ppp_link_start(sl->link, now);
+	sl_reschedule(sl);
+}
+
+void
+sl_input(struct session_link *sl, const uint8_t *frame, size_t len,
+    uint64_t now)
+{
+	if (sl->ended)
+		return;
+	ppp_link_input(sl->link, frame, len, now);
+	if (!sl->ended)
+		sl_reschedule(sl);
+}
+
+int
+sl_send_ip(struct session_link *sl, const uint8_t *pkt, size_t len)
+{
+	if (sl->ended || sl->session == NULL)
+		return -1;
+	return ppp_link_send_ip(sl->link, pkt, len);
+}
+
+void
+sl_close(struct session_link *sl, const char *reason, uint64_t now)
+{
+	if (sl->ended)
+		return;
+	/* RFC 1661 §3.7: Terminate-Request first; the link reports down once
+	 * the peer acked (or Max-Terminate ran out), and sl_end sends CDN. */
+	ppp_link_close(sl->link, reason, now);
+	if (!sl->ended)
+		sl_reschedule(sl);
+}
+
+void
+sl_session_gone(struct session_link *sl)
+{
+	sl->session = NULL;
+	sl_end(sl, "L2TP session closed", L2TP_CDN_ADMIN);
+}
+
+void
+sl_run_timers(struct roles *r, uint64_t now)
+{
+	struct heap_node *n;
+
+	while ((n = heap_min(&r->link_timers)) != NULL && n->key <= now) {
+		struct session_link *sl = (struct session_link *)
+		    ((char *)n - offsetof(struct session_link, timer));
+
+		heap_remove(&r->link_timers, n);
+		ppp_link_timeout(sl->link, now);
+		if (!sl->ended)
+			sl_reschedule(sl);
+	}
+}
+
+uint64_t
+sl_next_deadline(const struct roles *r)
+{
+	const struct heap_node *n = heap_min(&r->link_timers);
+
+	return n != NULL ? n->key : TIME_NEVER;
+}
+
+void
+sl_reap(struct roles *r)
+{
+	while (r->dead_links != NULL) {
+		struct session_link *sl = r->dead_links;
+
+		r->dead_links = sl->next_dead;
+		LIST_REMOVE(sl, entry);
+		ppp_link_free(sl->link);
+		free(sl);
+	}
+}
+
+void
+sl_free_all(struct roles *r)
+{
+	struct session_link *sl;
+
+	while ((sl = LIST_FIRST(&r->links)) != NULL) {
+		if (!sl->ended) {
+			sl->session = NULL;	/* host already freed them */
+			sl_end(sl, "shutdown", L2TP_CDN_ADMIN);
+		}
+		sl_reap(r);
+	}
+	heap_free(&r->link_timers);
+}

@@ -1,0 +1,81 @@
+/*
+ * session_link.h — one PPP link bound to one L2TP session.
+ *
+ * Both the LNS (PPP server per incoming call) and the client (PPP peer on its
+ * one call) run a ppp_link over an l2tp_session.  This module owns that
+ * binding: frames from the session go to the link, frames from the link go
+ * out as L2TP data messages, the link's deadline sits in the roles' timer
+ * heap, and when either side goes away the other is told.
+ *
+ * Lifetime (close now, free later): the link may report "down" from inside
+ * ppp_link_input() or ppp_link_timeout(); the binding then closes the L2TP
+ * session (CDN) and is only freed from sl_reap(), which the roles call when
+ * no link function is on the stack.  The role-specific parts (address
+ * assignment, network up, IP packets) go through struct sl_role_ops.
+ */
+#ifndef VPDN_ROLES_SESSION_LINK_H
+#define VPDN_ROLES_SESSION_LINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bsd/sys/queue.h>
+
+#include "core/heap.h"
+#include "l2tp/l2tp.h"
+#include "ppp/link.h"
+
+struct roles;
+struct session_link;
+
+struct sl_role_ops {
+	int	(*assign_address)(struct session_link *sl, const char *user,
+		    const struct auth_result *res, uint32_t *addr);
+	void	(*network_up)(struct session_link *sl, uint32_t local,
+		    uint32_t peer, const uint32_t dns[2], unsigned dns_count);
+	void	(*ip_input)(struct session_link *sl, const uint8_t *pkt,
+		    size_t len);
+	/* The binding is ending (link down or session gone): release the
+	 * address, routes, TUN; called once. */
+	void	(*ended)(struct session_link *sl, const char *reason);
+};
+
+struct session_link {
+	struct roles			*roles;
+	const struct sl_role_ops	*ops;
+	void				*owner;		/* role's object */
+	struct l2tp_session		*session;	/* NULL once gone */
+	struct ppp_link			*link;
+	struct heap_node		 timer;
+	uint32_t			 local_addr, peer_addr;	/* host order */
+	bool				 network_up;
+	bool				 routed;	/* LNS: in addrmap + route */
+	bool				 ended;
+	struct session_link		*next_dead;
+	LIST_ENTRY(session_link)	 entry;		/* roles->links */
+	uint64_t			 spoofed;	/* IP packets dropped */
+};
+
+struct session_link *sl_new(struct roles *r, struct l2tp_session *s,
+	    const struct ppp_link_config *cfg, const struct auth_backend *be,
+	    const struct sl_role_ops *ops, void *owner, uint64_t now);
+/* Proxy LCP/authentication from an ICCN (before sl_start). */
+void	sl_set_proxy(struct session_link *sl, const struct l2tp_msg *iccn);
+void	sl_start(struct session_link *sl, uint64_t now);
+/* A PPP frame arrived on the session. */
+void	sl_input(struct session_link *sl, const uint8_t *frame, size_t len,
+	    uint64_t now);
+/* An IPv4 packet for the peer (from a TUN). */
+int	sl_send_ip(struct session_link *sl, const uint8_t *pkt, size_t len);
+/* Administrative close: LCP Terminate, then CDN once the link is down. */
+void	sl_close(struct session_link *sl, const char *reason, uint64_t now);
+/* The L2TP session is gone (CDN, tunnel down): end without PPP goodbye. */
+void	sl_session_gone(struct session_link *sl);
+
+/* Timer heap and deferred frees, owned by struct roles. */
+void	sl_run_timers(struct roles *r, uint64_t now);
+uint64_t sl_next_deadline(const struct roles *r);
+void	sl_reap(struct roles *r);
+void	sl_free_all(struct roles *r);
+
+#endif
