@@ -535,6 +535,540 @@ test_outgoing_call_lac(void **state)
 	w_free(w);
 }
 
+/* ---- §7.5.2: the LNS side of outgoing calls (node 1 asks node 0) ---- */
+
+static void
+out_params(struct l2tp_outgoing_params *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->min_bps = 9600;
+	op->max_bps = 64000;
+	op->bearer_type = L2TP_BEARER_DIGITAL;
+	op->framing_type = L2TP_FRAMING_SYNC;
+	strcpy(op->called_number, "5551234");
+	strcpy(op->sub_address, "77");
+}
+
+static struct l2tp_session *
+open_out(struct world *w, const struct l2tp_outgoing_params *op)
+{
+	return l2tp_session_open_outgoing(w->n[1].last_tunnel_up, op, w->now);
+}
+
+/*
+ * OCRQ (§6.9 AVPs) → session_request on the LAC → OCRP → wait-connect →
+ * the LAC's call connects → OCCN → established on both; the framing the
+ * OCRQ allowed is the one the OCCN reports.  Then the LAC hangs up
+ * (§7.5.1: "a Call-Disconnect-Notify message MUST be sent to the LNS")
+ * and the LNS cleans up without answering (§6.12).
+ */
+static void
+test_outgoing_call_lns(void **state)
+{
+	static const struct {
+		uint32_t asked, ocrq, occn;
+	} cases[] = {
+		{ L2TP_FRAMING_SYNC, L2TP_FRAMING_SYNC, L2TP_FRAMING_SYNC },
+		{ L2TP_FRAMING_ASYNC, L2TP_FRAMING_ASYNC, L2TP_FRAMING_ASYNC },
+		{ 0, L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC, L2TP_FRAMING_SYNC },
+	};
+	static const enum l2tp_avp_type ocrq_required[] = {
+		L2TP_AVP_ASSIGNED_SESSION_ID, L2TP_AVP_CALL_SERIAL_NUMBER,
+		L2TP_AVP_MIN_BPS, L2TP_AVP_MAX_BPS, L2TP_AVP_BEARER_TYPE,
+		L2TP_AVP_FRAMING_TYPE, L2TP_AVP_CALLED_NUMBER,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world *w = w_new();
+		struct l2tp_outgoing_params op;
+		struct l2tp_session *sa, *sb;
+		struct l2tp_msg m;
+		const uint8_t f[3] = { 0xc0, 0x21, 0x01 };
+
+		w_start(w);
+		w_establish(w);
+		out_params(&op);
+		op.framing_type = cases[i].asked;
+		sb = open_out(w, &op);
+		assert_non_null(sb);
+		assert_int_equal(w_sinfo(sb).state, L2TP_SESSION_WAIT_REPLY);
+		assert_true(w_sinfo(sb).outgoing);
+		assert_int_not_equal(w_sinfo(sb).call_serial, 0);
+		/* §6.9: OCRQ to session 0 with every required AVP. */
+		assert_int_equal(w_last_msg(w, 1, L2TP_MSG_OCRQ, NULL, &m),
+		    L2TP_OK);
+		for (size_t k = 0; k < L2TP_NITEMS(ocrq_required); k++)
+			assert_true(l2tp_msg_has(&m, ocrq_required[k]));
+		assert_int_equal(m.hdr.session_id, 0);
+		assert_int_equal(m.assigned_session_id, w_sinfo(sb).local_id);
+		assert_int_equal(m.call_serial, w_sinfo(sb).call_serial);
+		assert_int_equal(m.min_bps, 9600);
+		assert_int_equal(m.max_bps, 64000);
+		assert_int_equal(m.bearer_type, L2TP_BEARER_DIGITAL);
+		assert_int_equal(m.framing_type, cases[i].ocrq);
+		assert_string_equal(m.called_number, "5551234");
+		assert_true(l2tp_msg_has(&m, L2TP_AVP_SUB_ADDRESS));
+		assert_string_equal(m.sub_address, "77");
+
+		w_pump(w);
+		assert_int_equal(w->n[0].session_req, 1);
+		sa = w->n[0].last_session_req;
+		assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_WAIT_CS_ANSWER);
+		assert_int_equal(w_sinfo(sb).state, L2TP_SESSION_WAIT_CONNECT);
+		assert_int_equal(w_sinfo(sb).peer_id, w_sinfo(sa).local_id);
+		assert_int_equal(w_sinfo(sa).peer_id, w_sinfo(sb).local_id);
+		assert_int_equal(w_sinfo(sa).call_serial,
+		    w_sinfo(sb).call_serial);
+		assert_int_equal(w->n[1].session_up, 0);
+		assert_int_equal(l2tp_session_send_data(sb, f, 3), -1);
+
+		l2tp_session_outgoing_connected(sa, w->now);
+		w_pump(w);
+		assert_int_equal(w_last_msg(w, 0, L2TP_MSG_OCCN, NULL, &m),
+		    L2TP_OK);
+		assert_int_equal(m.hdr.session_id, w_sinfo(sb).local_id);
+		assert_int_equal(m.framing_type, cases[i].occn);
+		assert_int_equal(w->n[1].session_up, 1);
+		assert_ptr_equal(w->n[1].last_session_up, sb);
+		assert_int_equal(w_sinfo(sb).state, L2TP_SESSION_ESTABLISHED);
+		assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_ESTABLISHED);
+		assert_int_equal(w_sinfo(sb).framing_type, cases[i].occn);
+		assert_int_equal(w_stats(w, 1)->sessions_established, 1);
+
+		assert_int_equal(l2tp_session_send_data(sb, f, 3), 0);
+		w_pump(w);
+		assert_int_equal(w->n[0].data_rx, 1);
+		assert_ptr_equal(w->n[0].last_data_session, sa);
+
+		l2tp_session_close(sa, L2TP_CDN_LOST_CARRIER, 0, NULL, w->now);
+		w_advance(w, 500);
+		assert_int_equal(w->n[1].session_down, 1);
+		assert_int_equal(w_stats(w, 1)->cdn_rcvd[L2TP_CDN_LOST_CARRIER],
+		    1);
+		assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN], 0);
+		assert_true(l2tp_tunnel_is_up(w->n[1].last_tunnel_up));
+		w_free(w);
+	}
+}
+
+/* §6.11/§4.4.5: what the OCCN says is kept: speeds (Rx defaults to Tx,
+ * "symmetric"), framing, Sequencing Required (§4.4.6). */
+static void
+test_outgoing_occn_values(void **state)
+{
+	static const struct {
+		uint32_t tx, rx, framing;
+		bool has_rx, seq;
+	} cases[] = {
+		{ 33600, 28800, L2TP_FRAMING_ASYNC, true, true },
+		{ 64000, 64000, L2TP_FRAMING_SYNC, false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world *w = w_new();
+		struct l2tp_outgoing_params op;
+		struct l2tp_tunnel *a;
+		struct l2tp_session *sb;
+		struct l2tp_msg m;
+		const uint8_t f[2] = { 0xc0, 0x21 };
+
+		w_start(w);
+		a = w_establish(w);
+		out_params(&op);
+		sb = open_out(w, &op);
+		w_pump(w);
+		assert_int_equal(w_sinfo(sb).state, L2TP_SESSION_WAIT_CONNECT);
+		/* the LAC's own OCCN, built by hand */
+		l2tp_msg_init(&m, L2TP_MSG_OCCN, 0, w_sinfo(sb).local_id);
+		m.tx_connect_speed = cases[i].tx;
+		l2tp_msg_set(&m, L2TP_AVP_TX_CONNECT_SPEED);
+		m.framing_type = cases[i].framing;
+		l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
+		if (cases[i].has_rx) {
+			m.rx_connect_speed = cases[i].rx;
+			l2tp_msg_set(&m, L2TP_AVP_RX_CONNECT_SPEED);
+		}
+		if (cases[i].seq)
+			l2tp_msg_set(&m, L2TP_AVP_SEQUENCING_REQUIRED);
+		assert_int_equal(tunnel_send_msg(a, &m, w->now), 0);
+		w_pump(w);
+		assert_int_equal(w_sinfo(sb).state, L2TP_SESSION_ESTABLISHED);
+		assert_int_equal(w_sinfo(sb).tx_connect_speed, cases[i].tx);
+		assert_int_equal(w_sinfo(sb).rx_connect_speed, cases[i].rx);
+		assert_int_equal(w_sinfo(sb).framing_type, cases[i].framing);
+		assert_int_equal(w->n[1].last_connect_seq, cases[i].seq);
+		assert_int_equal(l2tp_session_send_data(sb, f, 2), 0);
+		assert_int_equal(get_be16(w->tail->data) & L2TP_HDR_S,
+		    cases[i].seq ? L2TP_HDR_S : 0);
+		w_free(w);
+	}
+}
+
+/* §7.5.1 idle "Receive OCRQ, not acceptable: Send CDN": the LNS hears the
+ * LAC's result code, cleans up and does not answer the CDN (§6.12). */
+static void
+test_outgoing_refused(void **state)
+{
+	static const uint16_t codes[] = {
+		L2TP_CDN_BUSY, L2TP_CDN_NO_CARRIER, L2TP_CDN_INVALID_DEST,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		struct world *w = w_new();
+		struct l2tp_outgoing_params op;
+		struct l2tp_msg m;
+		uint16_t sid;
+
+		w->n[0].request_result = codes[i];
+		w_start(w);
+		w_establish(w);
+		out_params(&op);
+		sid = w_sinfo(open_out(w, &op)).local_id;
+		w_advance(w, 500);
+		assert_int_equal(w->n[0].session_req, 1);
+		assert_int_equal(w->n[0].sent_type[L2TP_MSG_OCRP], 0);
+		assert_int_equal(w_last_msg(w, 0, L2TP_MSG_CDN, NULL, &m),
+		    L2TP_OK);
+		assert_int_equal(m.hdr.session_id, sid);
+		assert_int_equal(m.result.result, codes[i]);
+		assert_int_equal(w->n[1].session_down, 1);
+		assert_int_equal(w->n[1].session_up, 0);
+		assert_int_equal(w_stats(w, 1)->cdn_rcvd[codes[i]], 1);
+		assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN], 0);
+		assert_int_equal(w_tinfo(w->n[1].last_tunnel_up).sessions, 0);
+		w_free(w);
+	}
+}
+
+/*
+ * No OCRP (lost for good) or no OCCN (the LAC never connects): the LNS
+ * gives up after session_setup_ms with CDN result 10.  Without an OCRP the
+ * CDN goes to Session ID 0 and the LAC finds its call by the Assigned
+ * Session ID (§4.4.4).
+ */
+static void
+test_outgoing_setup_timeout(void **state)
+{
+	(void)state;
+	for (int lose_ocrp = 0; lose_ocrp < 2; lose_ocrp++) {
+		struct world *w = w_new();
+		struct l2tp_outgoing_params op;
+		struct l2tp_msg m;
+		uint16_t sid;
+
+		w->n[1].cfg.session_setup_ms = 3000;
+		w->n[0].cfg.session_setup_ms = 0;	/* only the LNS gives up */
+		w_start(w);
+		w_establish(w);
+		if (lose_ocrp)
+			w->n[0].drop_type_mask = 1u << L2TP_MSG_OCRP;
+		out_params(&op);
+		sid = w_sinfo(open_out(w, &op)).local_id;
+		w_advance(w, 2500);
+		assert_int_equal(w->n[0].session_req, 1);
+		assert_int_equal(w->n[1].session_down, 0);
+		w_advance(w, 1000);
+		assert_int_equal(w->n[1].session_down, 1);
+		assert_int_equal(w_stats(w, 1)->cdn_sent[L2TP_CDN_TIMEOUT], 1);
+		assert_int_equal(w_last_msg(w, 1, L2TP_MSG_CDN, NULL, &m),
+		    L2TP_OK);
+		assert_int_equal(m.result.result, L2TP_CDN_TIMEOUT);
+		assert_int_equal(m.assigned_session_id, sid);
+		if (lose_ocrp)
+			assert_int_equal(m.hdr.session_id, 0);
+		else
+			assert_int_not_equal(m.hdr.session_id, 0);
+		assert_int_equal(w->n[0].session_down, 1);
+		assert_int_equal(w_stats(w, 0)->cdn_rcvd[L2TP_CDN_TIMEOUT], 1);
+		w_free(w);
+	}
+}
+
+/*
+ * §7.5.2 out-of-place messages on the LNS side: "wait-reply: Receive OCCN,
+ * OCRQ → Send CDN, Clean up" (OCCN before OCRP), "wait-connect: Receive
+ * OCRQ, OCRP → Send CDN", "established: Receive OCRQ, OCRP, OCCN → Send
+ * CDN"; an incoming-call message on an outgoing call likewise.  The CDN
+ * carries result 2 (general error) with no error code: §4.4.2 has no FSM
+ * code for calls.  "idle: Receive OCCN, OCRP, CDN → Clean up": a message
+ * for no call is ignored.
+ */
+static void
+test_outgoing_fsm_errors(void **state)
+{
+	enum stage { S_WAIT_REPLY, S_WAIT_CONNECT, S_ESTABLISHED };
+	static const struct {
+		enum stage stage;
+		enum l2tp_msg_type type;
+		bool to_call;		/* addressed to the LNS's session */
+	} cases[] = {
+		{ S_WAIT_REPLY, L2TP_MSG_OCCN, true },
+		{ S_WAIT_REPLY, L2TP_MSG_OCRQ, true },
+		{ S_WAIT_REPLY, L2TP_MSG_ICRP, true },
+		{ S_WAIT_CONNECT, L2TP_MSG_OCRP, true },
+		{ S_WAIT_CONNECT, L2TP_MSG_OCRQ, true },
+		{ S_WAIT_CONNECT, L2TP_MSG_ICCN, true },
+		{ S_ESTABLISHED, L2TP_MSG_OCRP, true },
+		{ S_ESTABLISHED, L2TP_MSG_OCCN, true },
+		{ S_ESTABLISHED, L2TP_MSG_OCRQ, true },
+		{ S_WAIT_CONNECT, L2TP_MSG_OCCN, false },
+		{ S_WAIT_CONNECT, L2TP_MSG_OCRP, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world *w = w_new();
+		struct l2tp_outgoing_params op;
+		struct l2tp_tunnel *a;
+		struct l2tp_session *sb;
+		struct l2tp_msg m;
+		uint16_t sid;
+		unsigned lac_down;
+
+		w_start(w);
+		a = w_establish(w);
+		/* wait-reply: the OCRQ never reaches the LAC */
+		if (cases[i].stage == S_WAIT_REPLY)
+			w->n[1].drop_type_mask = 1u << L2TP_MSG_OCRQ;
+		out_params(&op);
+		sb = open_out(w, &op);
+		sid = w_sinfo(sb).local_id;
+		w_pump(w);
+		if (cases[i].stage == S_ESTABLISHED) {
+			l2tp_session_outgoing_connected(w->n[0].last_session_req,
+			    w->now);
+			w_pump(w);
+		}
+		assert_int_equal(w_sinfo(sb).state,
+		    cases[i].stage == S_WAIT_REPLY ? L2TP_SESSION_WAIT_REPLY :
+		    cases[i].stage == S_WAIT_CONNECT ?
+		    L2TP_SESSION_WAIT_CONNECT : L2TP_SESSION_ESTABLISHED);
+		lac_down = (unsigned)w->n[0].session_down;
+		/* every AVP any of these types requires (others ignored) */
+		l2tp_msg_init(&m, cases[i].type, 0,
+		    cases[i].to_call ? sid : 0);
+		m.assigned_session_id = 999;
+		l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+		m.call_serial = 5;
+		l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
+		m.min_bps = 1;
+		l2tp_msg_set(&m, L2TP_AVP_MIN_BPS);
+		m.max_bps = 2;
+		l2tp_msg_set(&m, L2TP_AVP_MAX_BPS);
+		m.bearer_type = L2TP_BEARER_ANALOG;
+		l2tp_msg_set(&m, L2TP_AVP_BEARER_TYPE);
+		strcpy(m.called_number, "1");
+		l2tp_msg_set(&m, L2TP_AVP_CALLED_NUMBER);
+		m.tx_connect_speed = 1;
+		l2tp_msg_set(&m, L2TP_AVP_TX_CONNECT_SPEED);
+		m.framing_type = L2TP_FRAMING_SYNC;
+		l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
+		assert_int_equal(tunnel_send_msg(a, &m, w->now), 0);
+		w_pump(w);
+		if (!cases[i].to_call) {
+			assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN], 0);
+			assert_int_equal(w->n[1].session_down, 0);
+			assert_int_equal(
+			    w_stats(w, 1)->drops[L2TP_DROP_UNKNOWN_SESSION], 1);
+			w_free(w);
+			continue;
+		}
+		assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN], 1);
+		assert_int_equal(w_last_msg(w, 1, L2TP_MSG_CDN, NULL, &m),
+		    L2TP_OK);
+		assert_int_equal(m.result.result, L2TP_CDN_ERROR);
+		assert_int_equal(m.result.error, L2TP_ERR_NONE);
+		assert_int_equal(m.assigned_session_id, sid);
+		assert_int_equal(w->n[1].session_down, 1);
+		assert_int_equal(w->n[1].session_up,
+		    cases[i].stage == S_ESTABLISHED ? 1 : 0);
+		/* the LAC's call (when it has one) is cleared by the CDN */
+		if (cases[i].stage != S_WAIT_REPLY)
+			assert_int_equal(w->n[0].session_down, lac_down + 1);
+		assert_int_equal(w->n[1].sent_type[L2TP_MSG_STOPCCN], 0);
+		assert_true(l2tp_tunnel_is_up(w->n[1].last_tunnel_up));
+		w_free(w);
+	}
+}
+
+/* A peer at an address no node answers for: what node 1 sends is lost. */
+static void
+fake_peer_send(struct world *w, const struct l2tp_addr *from,
+    struct l2tp_msg *m, uint16_t ns, uint16_t nr)
+{
+	struct l2tp_secret none = { NULL, 0 };
+	uint8_t buf[1024];
+	size_t len;
+
+	len = l2tp_msg_encode(m, &none, false, buf, sizeof(buf));
+	assert_true(len > 0);
+	put_be16(buf + L2TP_CTRL_NS_OFF, ns);
+	put_be16(buf + L2TP_CTRL_NR_OFF, nr);
+	l2tp_host_input(w->n[1].h, buf, len, &w->n[1].addr, from, w->now);
+}
+
+/*
+ * §6.9: "An LNS MUST have received a Bearer Capabilities AVP during tunnel
+ * establishment from an LAC in order to request an outgoing call to that
+ * LAC."  A hand-made LAC with or without Bearer Capabilities; the call is
+ * asked for once the tunnel is up, or before (checked at tunnel-up).
+ */
+static void
+test_outgoing_bearer_caps(void **state)
+{
+	static const struct {
+		bool has_cap;
+		uint32_t cap, asked;
+		bool early;		/* open before the tunnel is up */
+		bool ok;
+		uint32_t wire;		/* Bearer Type in the OCRQ */
+	} cases[] = {
+		{ false, 0, 0, false, false, 0 },
+		{ false, 0, L2TP_BEARER_DIGITAL, false, false, 0 },
+		{ true, 0, 0, false, false, 0 },
+		{ true, L2TP_BEARER_ANALOG, L2TP_BEARER_DIGITAL, false, false,
+		  0 },
+		{ true, L2TP_BEARER_ANALOG, 0, false, true, L2TP_BEARER_ANALOG },
+		{ true, L2TP_BEARER_ANALOG | L2TP_BEARER_DIGITAL,
+		  L2TP_BEARER_DIGITAL, false, true, L2TP_BEARER_DIGITAL },
+		{ false, 0, 0, true, false, 0 },
+		{ true, L2TP_BEARER_DIGITAL, 0, true, true,
+		  L2TP_BEARER_DIGITAL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world *w = w_new();
+		struct l2tp_outgoing_params op;
+		struct l2tp_addr lac;
+		struct l2tp_session *sb = NULL;
+		struct l2tp_tunnel *b;
+		struct l2tp_msg m;
+
+		w_start(w);
+		w_addr(&lac, "10.0.0.9", 1701);
+		l2tp_msg_init(&m, L2TP_MSG_SCCRQ, 0, 0);
+		m.proto_ver = 1;
+		l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+		strcpy(m.host_name, "lac");
+		l2tp_msg_set(&m, L2TP_AVP_HOST_NAME);
+		m.framing_cap = L2TP_FRAMING_SYNC;
+		l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAP);
+		m.assigned_tunnel_id = 77;
+		l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+		if (cases[i].has_cap) {
+			m.bearer_cap = cases[i].cap;
+			l2tp_msg_set(&m, L2TP_AVP_BEARER_CAP);
+		}
+		fake_peer_send(w, &lac, &m, 0, 0);
+		b = w_any_tunnel(w, 1);
+		assert_non_null(b);
+		out_params(&op);
+		op.bearer_type = cases[i].asked;
+		if (cases[i].early) {
+			sb = l2tp_session_open_outgoing(b, &op, w->now);
+			assert_non_null(sb);
+			assert_int_equal(w_sinfo(sb).state,
+			    L2TP_SESSION_WAIT_TUNNEL);
+		}
+		l2tp_msg_init(&m, L2TP_MSG_SCCCN, w_tinfo(b).local_id, 0);
+		fake_peer_send(w, &lac, &m, 1, 1);
+		assert_int_equal(w->n[1].tunnel_up, 1);
+		if (!cases[i].early)
+			sb = l2tp_session_open_outgoing(b, &op, w->now);
+		if (!cases[i].ok) {
+			if (cases[i].early)
+				assert_int_equal(w->n[1].session_down, 1);
+			else
+				assert_null(sb);
+			assert_int_equal(w->n[1].sent_type[L2TP_MSG_OCRQ], 0);
+			assert_int_equal(w_tinfo(b).sessions, 0);
+			w_free(w);
+			continue;
+		}
+		assert_non_null(sb);
+		assert_int_equal(w_sinfo(sb).state, L2TP_SESSION_WAIT_REPLY);
+		assert_int_equal(w->n[1].sent_type[L2TP_MSG_OCRQ], 1);
+		assert_int_equal(w_last_msg(w, 1, L2TP_MSG_OCRQ, NULL, &m),
+		    L2TP_OK);
+		assert_int_equal(m.hdr.tunnel_id, 77);
+		assert_int_equal(m.bearer_type, cases[i].wire);
+		w_free(w);
+	}
+}
+
+/* Parameters §6.9 makes impossible, and a closing tunnel: no call. */
+static void
+test_outgoing_bad_params(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_outgoing_params op;
+	struct l2tp_tunnel *b;
+	struct l2tp_msg m;
+
+	(void)state;
+	w_start(w);
+	w_establish(w);
+	b = w->n[1].last_tunnel_up;
+	out_params(&op);
+	op.called_number[0] = '\0';
+	assert_null(l2tp_session_open_outgoing(b, &op, w->now));
+	out_params(&op);
+	op.min_bps = op.max_bps + 1;
+	assert_null(l2tp_session_open_outgoing(b, &op, w->now));
+	/* max 0: no upper limit */
+	out_params(&op);
+	op.max_bps = 0;
+	op.call_serial = 4711;
+	op.sub_address[0] = '\0';
+	assert_non_null(l2tp_session_open_outgoing(b, &op, w->now));
+	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_OCRQ, NULL, &m), L2TP_OK);
+	assert_int_equal(m.max_bps, UINT32_MAX);
+	assert_int_equal(m.call_serial, 4711);
+	assert_false(l2tp_msg_has(&m, L2TP_AVP_SUB_ADDRESS));	/* optional */
+	l2tp_tunnel_close(b, L2TP_STOPCCN_GENERAL, 0, NULL, w->now);
+	out_params(&op);
+	assert_null(l2tp_session_open_outgoing(b, &op, w->now));
+	w_free(w);
+}
+
+/*
+ * §4.4.4: "In the CDN control message, the same Assigned Session ID AVP
+ * first sent to the receiving peer is used, permitting the peer to
+ * identify the appropriate [session] even if CDN is sent before an
+ * Assigned Session ID is received."  The LAC hangs up before the ICRP
+ * arrives: its CDN goes to Session ID 0 and the LNS must still clear the
+ * call (not wait for its setup timer).
+ */
+static void
+test_cdn_before_reply(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_session *sa;
+	struct l2tp_msg m;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	sa = open_call(w, a);
+	l2tp_session_close(sa, L2TP_CDN_LOST_CARRIER, 0, NULL, w->now);
+	assert_int_equal(w_last_msg(w, 0, L2TP_MSG_CDN, NULL, &m), L2TP_OK);
+	assert_int_equal(m.hdr.session_id, 0);
+	w_advance(w, 500);
+	assert_int_equal(w->n[1].session_req, 1);
+	assert_int_equal(w->n[1].session_down, 1);
+	assert_int_equal(w_stats(w, 1)->cdn_rcvd[L2TP_CDN_LOST_CARRIER], 1);
+	assert_int_equal(w_tinfo(w->n[1].last_tunnel_up).sessions, 0);
+	/* §6.12: no answer to a CDN; the late ICRP finds no call. */
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN], 0);
+	assert_int_equal(w->n[0].sent_type[L2TP_MSG_ICCN], 0);
+	w_free(w);
+}
+
 int
 main(void)
 {
@@ -555,6 +1089,14 @@ main(void)
 		cmocka_unit_test(test_session_fsm_errors),
 		cmocka_unit_test(test_icrq_before_scccn),
 		cmocka_unit_test(test_outgoing_call_lac),
+		cmocka_unit_test(test_outgoing_call_lns),
+		cmocka_unit_test(test_outgoing_occn_values),
+		cmocka_unit_test(test_outgoing_refused),
+		cmocka_unit_test(test_outgoing_setup_timeout),
+		cmocka_unit_test(test_outgoing_fsm_errors),
+		cmocka_unit_test(test_outgoing_bearer_caps),
+		cmocka_unit_test(test_outgoing_bad_params),
+		cmocka_unit_test(test_cdn_before_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
