@@ -61,3 +61,18 @@ fuzz-replay: $(REPLAY_BINS)
 	$(FUZZ_NAMES:%=$(O)/tests/fuzz/%.d) $(O)/tests/fuzz/replay_main.d
 
 include mk/check.mk
+
+# Regenerates the seeds (seed-* files) from the project's own encoders and
+# the config goldens; the fuzzers' finds and crash reproducers stay.
+$(O)/fuzz-replay/gen_corpus: $(O)/tests/fuzz/gen_corpus.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+.PHONY: fuzz-corpus
+fuzz-corpus: $(O)/fuzz-replay/gen_corpus
+	@$< tests/fuzz/corpus
+	@mkdir -p tests/fuzz/corpus/fuzz_ini
+	@for f in tests/config/*.conf; do \
+		{ printf '\000'; cat "$$f"; } > \
+		    tests/fuzz/corpus/fuzz_ini/seed-conf-$$(basename $$f .conf); \
+	done

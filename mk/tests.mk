@@ -19,7 +19,8 @@ netns-test: $(PROGS)
 
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory -k unit-test config-test install-test netns-test valgrind-test; \
+	@$(MAKE) --no-print-directory -k unit-test config-test install-test netns-test valgrind-test \
+	    fuzz-replay fuzz-smoke; \
 	rc=$$?; tests/summary.sh; exit $$rc
 
 demo: deps

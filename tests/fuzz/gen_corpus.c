@@ -1,0 +1,506 @@
+/*
+ * gen_corpus.c — writes the seed corpora of tests/fuzz/corpus/<target>/
+ * from real messages built by the project's own encoders (l2tp_msg_encode,
+ * data_hdr_push, pap/chap builders), laid out in each target's input
+ * format (see the comment at the top of each fuzz_*.c).  The configuration
+ * seeds are the config goldens' files (tests/config/NAME.conf), added by
+ * mk/fuzz.mk's fuzz-corpus target.
+ *
+ *     gen_corpus DIR      (DIR = tests/fuzz/corpus)
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/buf.h"
+#include "dataplane/data_hdr.h"
+#include "l2tp/msg.h"
+#include "ppp/auth.h"
+#include "ppp/auth_priv.h"
+#include "ppp/ppp_proto.h"
+
+static const char *outdir;
+
+static void
+seed(const char *target, const char *name, const uint8_t *p, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", outdir, target);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		perror(path);
+		exit(1);
+	}
+	(void)snprintf(path, sizeof(path), "%s/%s/seed-%s", outdir, target,
+	    name);
+	f = fopen(path, "wb");
+	if (f == NULL || fwrite(p, 1, len, f) != len || fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+}
+
+/* ---- L2TP control messages (RFC 2661 §6), every type ---- */
+
+static void
+fill(struct l2tp_msg *m)
+{
+	static const uint8_t confreq[] = { 0x01, 0x04, 0x05, 0x78, 0x05,
+	    0x06, 0x12, 0x34, 0x56, 0x78 };
+
+	switch (m->type) {
+	case L2TP_MSG_SCCRQ:
+	case L2TP_MSG_SCCRP:
+		l2tp_msg_set(m, L2TP_AVP_PROTOCOL_VERSION);
+		m->proto_ver = 1;
+		l2tp_msg_set(m, L2TP_AVP_HOST_NAME);
+		(void)snprintf(m->host_name, sizeof(m->host_name), "lac.example");
+		l2tp_msg_set(m, L2TP_AVP_FRAMING_CAP);
+		m->framing_cap = 3;
+		l2tp_msg_set(m, L2TP_AVP_BEARER_CAP);
+		m->bearer_cap = 3;
+		l2tp_msg_set(m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+		m->assigned_tunnel_id = 0x1234;
+		l2tp_msg_set(m, L2TP_AVP_RECEIVE_WINDOW_SIZE);
+		m->receive_window = 16;
+		l2tp_msg_set(m, L2TP_AVP_VENDOR_NAME);
+		(void)snprintf(m->vendor_name, sizeof(m->vendor_name), "vpdn");
+		l2tp_msg_set(m, L2TP_AVP_FIRMWARE_REVISION);
+		m->firmware_rev = 0x0100;
+		l2tp_msg_set(m, L2TP_AVP_CHALLENGE);
+		m->challenge.len = 16;
+		memset(m->challenge.data, 0x5a, 16);
+		if (m->type == L2TP_MSG_SCCRQ) {
+			l2tp_msg_set(m, L2TP_AVP_TIE_BREAKER);
+			memset(m->tie_breaker, 0x42, 8);
+		} else {
+			l2tp_msg_set(m, L2TP_AVP_CHALLENGE_RESPONSE);
+			memset(m->challenge_response, 0xc3, 16);
+		}
+		break;
+	case L2TP_MSG_SCCCN:
+		l2tp_msg_set(m, L2TP_AVP_CHALLENGE_RESPONSE);
+		memset(m->challenge_response, 0x3c, 16);
+		break;
+	case L2TP_MSG_STOPCCN:
+	case L2TP_MSG_CDN:
+		l2tp_msg_set(m, L2TP_AVP_RESULT_CODE);
+		m->result.result = m->type == L2TP_MSG_CDN ? 3 : 4;
+		m->result.has_error = true;
+		m->result.error = 0;
+		(void)snprintf(m->result.message, sizeof(m->result.message),
+		    "administrative shutdown");
+		if (m->type == L2TP_MSG_STOPCCN) {
+			l2tp_msg_set(m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+			m->assigned_tunnel_id = 0x1234;
+		} else {
+			l2tp_msg_set(m, L2TP_AVP_ASSIGNED_SESSION_ID);
+			m->assigned_session_id = 0x4321;
+			l2tp_msg_set(m, L2TP_AVP_Q931_CAUSE);
+			m->q931.cause = 16;
+			m->q931.msg = 0x5a;
+		}
+		break;
+	case L2TP_MSG_OCRQ:
+		l2tp_msg_set(m, L2TP_AVP_MIN_BPS);
+		m->min_bps = 9600;
+		l2tp_msg_set(m, L2TP_AVP_MAX_BPS);
+		m->max_bps = 100000000;
+		l2tp_msg_set(m, L2TP_AVP_CALLED_NUMBER);
+		(void)snprintf(m->called_number, sizeof(m->called_number),
+		    "5551234");
+		l2tp_msg_set(m, L2TP_AVP_FRAMING_TYPE);
+		m->framing_type = 1;
+		l2tp_msg_set(m, L2TP_AVP_BEARER_TYPE);
+		m->bearer_type = 1;
+		/* FALLTHROUGH */
+	case L2TP_MSG_ICRQ:
+		l2tp_msg_set(m, L2TP_AVP_CALL_SERIAL_NUMBER);
+		m->call_serial = 7;
+		l2tp_msg_set(m, L2TP_AVP_CALLING_NUMBER);
+		(void)snprintf(m->calling_number, sizeof(m->calling_number),
+		    "00:11:22:33:44:55");
+		/* FALLTHROUGH */
+	case L2TP_MSG_ICRP:
+	case L2TP_MSG_OCRP:
+		l2tp_msg_set(m, L2TP_AVP_ASSIGNED_SESSION_ID);
+		m->assigned_session_id = 0x4321;
+		break;
+	case L2TP_MSG_ICCN:
+	case L2TP_MSG_OCCN:
+		l2tp_msg_set(m, L2TP_AVP_TX_CONNECT_SPEED);
+		m->tx_connect_speed = 100000000;
+		l2tp_msg_set(m, L2TP_AVP_RX_CONNECT_SPEED);
+		m->rx_connect_speed = 100000000;
+		l2tp_msg_set(m, L2TP_AVP_FRAMING_TYPE);
+		m->framing_type = 1;
+		l2tp_msg_set(m, L2TP_AVP_SEQUENCING_REQUIRED);
+		if (m->type == L2TP_MSG_OCCN)
+			break;
+		/* RFC 2661 §4.4.5 proxy LCP and authentication. */
+		l2tp_msg_set(m, L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ);
+		l2tp_msg_set(m, L2TP_AVP_LAST_SENT_LCP_CONFREQ);
+		l2tp_msg_set(m, L2TP_AVP_LAST_RCVD_LCP_CONFREQ);
+		m->initial_rcvd_confreq.len = sizeof(confreq);
+		memcpy(m->initial_rcvd_confreq.data, confreq, sizeof(confreq));
+		m->last_sent_confreq = m->initial_rcvd_confreq;
+		m->last_rcvd_confreq = m->initial_rcvd_confreq;
+		l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_TYPE);
+		m->proxy_authen_type = 2;
+		l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_NAME);
+		(void)snprintf(m->proxy_authen_name,
+		    sizeof(m->proxy_authen_name), "alice");
+		l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_CHALLENGE);
+		m->proxy_authen_challenge.len = 16;
+		memset(m->proxy_authen_challenge.data, 0x11, 16);
+		l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_ID);
+		m->proxy_authen_id = 1;
+		l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_RESPONSE);
+		m->proxy_authen_response.len = 16;
+		memset(m->proxy_authen_response.data, 0x22, 16);
+		l2tp_msg_set(m, L2TP_AVP_PRIVATE_GROUP_ID);
+		m->private_group_id.len = 4;
+		memcpy(m->private_group_id.data, "grp1", 4);
+		break;
+	case L2TP_MSG_WEN:
+		l2tp_msg_set(m, L2TP_AVP_CALL_ERRORS);
+		m->call_errors.crc_errors = 1;
+		m->call_errors.framing_errors = 2;
+		break;
+	case L2TP_MSG_SLI:
+		l2tp_msg_set(m, L2TP_AVP_ACCM);
+		m->accm.send = 0xffffffff;
+		m->accm.recv = 0;
+		break;
+	case L2TP_MSG_ZLB:
+	case L2TP_MSG_HELLO:
+	default:
+		break;
+	}
+}
+
+static void
+gen_l2tp_msg(void)
+{
+	static const uint8_t secret_bytes[] = "fuzz-tunnel-secret";
+	const struct l2tp_secret secret = { secret_bytes,
+	    sizeof(secret_bytes) - 1 };
+	uint8_t buf[1 + 4096];
+	struct l2tp_msg m;
+	char name[64];
+	size_t n;
+
+	for (unsigned t = 0; t <= L2TP_MSG_TYPE_MAX; t++) {
+		if (t != L2TP_MSG_ZLB && l2tp_msg_type_str(t) == NULL)
+			continue;
+		l2tp_msg_init(&m, (enum l2tp_msg_type)t, 0x1234,
+		    l2tp_msg_is_session_msg((enum l2tp_msg_type)t) ? 0x4321 : 0);
+		m.hdr.ns = (uint16_t)t;
+		m.hdr.nr = 1;
+		fill(&m);
+		/* mode 0: no secret */
+		n = l2tp_msg_encode(&m, NULL, false, buf + 1, sizeof(buf) - 1);
+		if (n == 0)
+			continue;
+		buf[0] = 0;
+		(void)snprintf(name, sizeof(name), "%02u-%s", t,
+		    t ? l2tp_msg_type_str(t) : "ZLB");
+		seed("fuzz_l2tp_msg", name, buf, n + 1);
+		/* mode 3: the secret, AVPs hidden (§4.3) */
+		n = l2tp_msg_encode(&m, &secret, true, buf + 1, sizeof(buf) - 1);
+		if (n == 0)
+			continue;
+		buf[0] = 3;
+		(void)snprintf(name, sizeof(name), "%02u-%s-hidden", t,
+		    t ? l2tp_msg_type_str(t) : "ZLB");
+		seed("fuzz_l2tp_msg", name, buf, n + 1);
+	}
+}
+
+/* ---- data messages (§3.1, §5.4) ---- */
+
+static void
+gen_l2tp_data(void)
+{
+	static const uint8_t lcp_echo[] = { 0xff, 0x03, 0xc0, 0x21, 0x09,
+	    0x01, 0x00, 0x08, 0x12, 0x34, 0x56, 0x78 };
+	uint8_t pkt[DATA_HDR_MAX + sizeof(lcp_echo)], in[256], *p;
+	struct data_seq sq;
+	size_t n, off;
+
+	for (unsigned mode = 0; mode < 4; mode++) {
+		data_seq_init(&sq, (mode & 1) != 0, (mode & 2) != 0);
+		sq.send_seq = true;
+		off = 0;
+		in[off++] = (uint8_t)mode;
+		for (unsigned i = 0; i < 4; i++) {
+			memcpy(pkt + DATA_HDR_MAX, lcp_echo, sizeof(lcp_echo));
+			p = data_hdr_push(pkt + DATA_HDR_MAX, DATA_HDR_MAX,
+			    0x1234, 0x4321, (i & 1) ? NULL : &sq, i == 3);
+			n = (size_t)(pkt + sizeof(pkt) - p);
+			in[off++] = (uint8_t)n;
+			memcpy(in + off, p, n);
+			off += n;
+		}
+		seed("fuzz_l2tp_data", mode ? (mode == 1 ? "lns" :
+		    mode == 2 ? "lac-seq-required" : "lns-seq-required") :
+		    "lac", in, off);
+	}
+	/* With L and O bits: T=0 L=1 S=1 O=1 (§3.1), offset pad 2. */
+	{
+		static const uint8_t full[] = { 1, 20,
+		    0x4a, 0x02, 0x00, 0x14, 0x12, 0x34, 0x43, 0x21,
+		    0x00, 0x05, 0x00, 0x00, 0x00, 0x02, 0xaa, 0xbb,
+		    0xff, 0x03, 0x00, 0x21 };
+		seed("fuzz_l2tp_data", "length-offset", full, sizeof(full));
+	}
+}
+
+/* ---- xport: 4 config bytes + 5-byte records ---- */
+
+static void
+gen_xport(void)
+{
+	static const uint8_t in_order[] = { 16, 4, 5, 8,
+	    1, 0, 0, 0, 0,		/* send */
+	    0, 0, 0, 0, 1,		/* rx Ns 0 Nr 1 */
+	    0, 0, 1, 0, 1,		/* rx Ns 1 */
+	    2, 0, 200, 0, 0,		/* +200 ms: delayed ack */
+	    3, 0x12, 0x34, 8, 0,	/* set_peer window 8 */
+	    1, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+	    8, 0, 0, 0, 3,		/* ZLB Nr 3 */
+	    4, 0, 0, 0, 0 };		/* flush */
+	static const uint8_t reorder[] = { 16, 4, 5, 8,
+	    0, 0, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,	/* 2, 1, 0 */
+	    0, 0, 0, 0, 0,		/* duplicate */
+	    0, 0, 40, 0, 0 };		/* out of window */
+	static const uint8_t retransmit[] = { 4, 4, 3, 2,
+	    1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+	    2, 0x03, 0xe8, 0, 0, 2, 0x07, 0xd0, 0, 0,
+	    2, 0x0f, 0xa0, 0, 0, 2, 0x1f, 0x40, 0, 0,
+	    1, 0, 0, 0, 0 };
+	seed("fuzz_xport", "in-order", in_order, sizeof(in_order));
+	seed("fuzz_xport", "reorder", reorder, sizeof(reorder));
+	seed("fuzz_xport", "retransmit-fail", retransmit, sizeof(retransmit));
+}
+
+/* ---- users file (fuzz_ini mode 1) ---- */
+
+static void
+gen_users(void)
+{
+	static const char users[] = "\x01"
+	    "# name password [address]\n"
+	    "alice secret\n"
+	    "bob\thunter2 10.0.0.7\n"
+	    "carol #notacomment * # a comment\n"
+	    "DOMAIN\\dave pw\r\n";
+	seed("fuzz_ini", "users", (const uint8_t *)users, sizeof(users) - 1);
+}
+
+/* ---- PPP control protocols ---- */
+
+/* Appends a packet record (op 0, length, bytes). */
+static size_t
+rec(uint8_t *in, size_t off, const uint8_t *p, size_t n)
+{
+	in[off++] = 0;
+	in[off++] = (uint8_t)n;
+	memcpy(in + off, p, n);
+	return off + n;
+}
+
+static size_t
+tick(uint8_t *in, size_t off, uint8_t t)
+{
+	in[off++] = 1;
+	in[off++] = t;
+	return off;
+}
+
+static void
+gen_ppp_cp(void)
+{
+	/* RFC 1661 §6: MRU 1400, Auth CHAP-MD5 (c223 05), Magic. */
+	static const uint8_t lcp_req[] = { 1, 1, 0, 19,
+	    1, 4, 0x05, 0x78, 3, 5, 0xc2, 0x23, 0x05,
+	    5, 6, 0x12, 0x34, 0x56, 0x78 };
+	static const uint8_t lcp_req_pap[] = { 1, 2, 0, 18,
+	    1, 4, 0x05, 0x78, 3, 4, 0xc0, 0x23, 7, 2, 8, 2, 2, 2 };
+	static const uint8_t lcp_nak[] = { 3, 1, 0, 9, 3, 5, 0xc2, 0x23, 0x81 };
+	static const uint8_t lcp_rej[] = { 4, 1, 0, 8, 5, 4, 0, 0 };
+	static const uint8_t lcp_term[] = { 5, 9, 0, 4 };
+	static const uint8_t lcp_echo[] = { 9, 3, 0, 8, 0x12, 0x34, 0x56, 0x78 };
+	static const uint8_t lcp_prej[] = { 8, 4, 0, 10, 0x80, 0x57, 1, 1, 0, 4 };
+	static const uint8_t lcp_coderej[] = { 7, 5, 0, 8, 0x0c, 1, 0, 4 };
+	static const uint8_t ipcp_req[] = { 1, 1, 0, 22,
+	    3, 6, 0, 0, 0, 0, 129, 6, 0, 0, 0, 0, 131, 6, 0, 0, 0, 0 };
+	static const uint8_t ipcp_nak[] = { 3, 1, 0, 10, 3, 6, 10, 0, 0, 2 };
+	static const uint8_t ipcp_vj[] = { 1, 2, 0, 16,
+	    2, 6, 0, 0x2d, 0x0f, 1, 3, 6, 10, 0, 0, 2 };
+	static const uint8_t v6_req[] = { 1, 1, 0, 14,
+	    1, 10, 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55 };
+	uint8_t in[1024], fr[256];
+	size_t off;
+
+	for (uint8_t mode = 0; mode < 2; mode++) {
+		off = 0;
+		in[off++] = mode;
+		off = rec(in, off, mode ? lcp_req_pap : lcp_req,
+		    mode ? sizeof(lcp_req_pap) : sizeof(lcp_req));
+		off = rec(in, off, lcp_nak, sizeof(lcp_nak));
+		off = rec(in, off, lcp_rej, sizeof(lcp_rej));
+		off = tick(in, off, 30);
+		off = rec(in, off, lcp_echo, sizeof(lcp_echo));
+		off = rec(in, off, lcp_prej, sizeof(lcp_prej));
+		off = rec(in, off, lcp_coderej, sizeof(lcp_coderej));
+		off = rec(in, off, lcp_term, sizeof(lcp_term));
+		seed("fuzz_ppp_cp", mode ? "lcp-client" : "lcp-server", in, off);
+	}
+	for (uint8_t mode = 2; mode < 4; mode++) {
+		off = 0;
+		in[off++] = mode;
+		off = rec(in, off, ipcp_req, sizeof(ipcp_req));
+		off = rec(in, off, ipcp_nak, sizeof(ipcp_nak));
+		off = rec(in, off, ipcp_vj, sizeof(ipcp_vj));
+		off = tick(in, off, 30);
+		seed("fuzz_ppp_cp", mode == 2 ? "ipcp-server" : "ipcp-client",
+		    in, off);
+	}
+	off = 0;
+	in[off++] = 4;
+	off = rec(in, off, v6_req, sizeof(v6_req));
+	off = tick(in, off, 30);
+	seed("fuzz_ppp_cp", "ipv6cp", in, off);
+
+	/* Whole frames for the link: FF 03 + protocol + packet. */
+	for (uint8_t mode = 5; mode < 7; mode++) {
+		off = 0;
+		in[off++] = mode;
+		fr[0] = 0xff; fr[1] = 0x03; fr[2] = 0xc0; fr[3] = 0x21;
+		memcpy(fr + 4, lcp_req, sizeof(lcp_req));
+		off = rec(in, off, fr, 4 + sizeof(lcp_req));
+		fr[2] = 0x80; fr[3] = 0x21;
+		memcpy(fr + 4, ipcp_req, sizeof(ipcp_req));
+		off = rec(in, off, fr, 4 + sizeof(ipcp_req));
+		/* ACFC + PFC compressed IPCP (RFC 1661 §6.5/6.6 accepted) */
+		off = rec(in, off, fr + 2, 2 + sizeof(ipcp_req));
+		fr[2] = 0x80; fr[3] = 0x57;
+		memcpy(fr + 4, v6_req, sizeof(v6_req));
+		off = rec(in, off, fr, 4 + sizeof(v6_req));
+		fr[2] = 0x00; fr[3] = 0x21;
+		memset(fr + 4, 0x45, 20);
+		off = rec(in, off, fr, 24);
+		off = tick(in, off, 40);
+		seed("fuzz_ppp_cp", mode == 5 ? "link-server" : "link-client",
+		    in, off);
+	}
+}
+
+/* ---- PAP / CHAP / MS-CHAPv2 exchanges ---- */
+
+static void
+gen_ppp_auth(void)
+{
+	uint8_t in[1024], pkt[AUTH_PKT_MAX], val[64];
+	uint8_t chal[16], resp[16];
+	size_t off, n;
+
+	memset(chal, 0x5a, sizeof(chal));
+	/* PAP server: Authenticate-Request alice/secret, then a wrong one */
+	off = 0;
+	in[off++] = 0;
+	n = pap_build_request(pkt, sizeof(pkt), 1, "alice",
+	    (const uint8_t *)"secret", 6);
+	off = rec(in, off, pkt, n);
+	n = pap_build_request(pkt, sizeof(pkt), 2, "bob",
+	    (const uint8_t *)"wrong", 5);
+	off = rec(in, off, pkt, n);
+	off = tick(in, off, 50);
+	seed("fuzz_ppp_auth", "pap-server", in, off);
+	in[0] = 8;	/* asynchronous backend */
+	seed("fuzz_ppp_auth", "pap-server-async", in, off);
+
+	/* PAP client: Ack, Nak */
+	off = 0;
+	in[off++] = 4;
+	off = tick(in, off, 31);
+	n = pap_build_reply(pkt, sizeof(pkt), 3, 2, "bad password");
+	off = rec(in, off, pkt, n);
+	n = pap_build_reply(pkt, sizeof(pkt), 2, 1, "welcome");
+	off = rec(in, off, pkt, n);
+	seed("fuzz_ppp_auth", "pap-client", in, off);
+
+	/* CHAP-MD5 server: a Response (id 1, our challenge is random so it
+	 * fails: the failure path) */
+	chap_md5_response(1, (const uint8_t *)"secret", 6, chal, 16, resp);
+	off = 0;
+	in[off++] = 1;
+	n = chap_build_value(pkt, sizeof(pkt), 2, 1, resp, 16, "alice");
+	off = rec(in, off, pkt, n);
+	off = tick(in, off, 40);
+	seed("fuzz_ppp_auth", "chap-server", in, off);
+
+	/* CHAP-MD5 client: Challenge, Success, Failure, re-challenge */
+	off = 0;
+	in[off++] = 5;
+	n = chap_build_value(pkt, sizeof(pkt), 1, 1, chal, 16, "lns");
+	off = rec(in, off, pkt, n);
+	n = chap_build_status(pkt, sizeof(pkt), 3, 1, "Welcome");
+	off = rec(in, off, pkt, n);
+	n = chap_build_value(pkt, sizeof(pkt), 1, 2, chal, 8, "lns");
+	off = rec(in, off, pkt, n);
+	n = chap_build_status(pkt, sizeof(pkt), 4, 2, "Denied");
+	off = rec(in, off, pkt, n);
+	seed("fuzz_ppp_auth", "chap-client", in, off);
+
+	/* MS-CHAPv2 server: Response (RFC 2759 §4: 49 bytes) */
+	off = 0;
+	in[off++] = 2;
+	memset(val, 0, sizeof(val));
+	memset(val, 0x21, 16);			/* peer challenge */
+	mschapv2_nt_response(chal, val, "alice", (const uint8_t *)"secret",
+	    6, val + 24);
+	n = chap_build_value(pkt, sizeof(pkt), 2, 1, val, 49, "alice");
+	off = rec(in, off, pkt, n);
+	seed("fuzz_ppp_auth", "mschapv2-server", in, off);
+
+	/* MS-CHAPv2 client: Challenge, then Success "S=<40 hex> M=..." and
+	 * a Failure "E=691 R=1 C=<32 hex> V=3 M=..." (RFC 2759 §5, §6) */
+	off = 0;
+	in[off++] = 6;
+	n = chap_build_value(pkt, sizeof(pkt), 1, 1, chal, 16, "lns");
+	off = rec(in, off, pkt, n);
+	n = chap_build_status(pkt, sizeof(pkt), 3, 1,
+	    "S=0123456789ABCDEF0123456789ABCDEF01234567 M=Welcome");
+	off = rec(in, off, pkt, n);
+	n = chap_build_status(pkt, sizeof(pkt), 4, 1,
+	    "E=691 R=1 C=00112233445566778899AABBCCDDEEFF V=3 M=denied");
+	off = rec(in, off, pkt, n);
+	seed("fuzz_ppp_auth", "mschapv2-client", in, off);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen_corpus DIR\n");
+		return 2;
+	}
+	outdir = argv[1];
+	if (mkdir(outdir, 0755) < 0 && errno != EEXIST) {
+		perror(outdir);
+		return 1;
+	}
+	gen_l2tp_msg();
+	gen_l2tp_data();
+	gen_xport();
+	gen_users();
+	gen_ppp_cp();
+	gen_ppp_auth();
+	return 0;
+}
