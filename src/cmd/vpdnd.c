@@ -29,6 +29,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "ctl/ctl_server.h"
+#include "ctl/metrics.h"
 #include "ctl/json.h"
 #include "ctl/table.h"
 #include "dataplane/udp.h"
@@ -43,6 +44,7 @@ struct vpdnd {
 	struct roles		*roles;
 	struct udp_sock		 udp;
 	struct ctl_server	*ctl;
+	struct metrics_server	*metrics;	/* NULL: no metrics = */
 	struct ctl_ctx		 ctl_ctx;
 	ev_io			 udp_watcher;
 	ev_timer		 deadline;
@@ -496,6 +498,10 @@ main(int argc, char **argv)
 	if (d.ctl == NULL)
 		fatalx("cannot open the control socket %s",
 		    d.cfg->global.control_socket);
+	if (d.cfg->global.metrics.len != 0 &&
+	    (d.metrics = metrics_server_new(d.loop, &d.cfg->global.metrics,
+	    &d.ctl_ctx)) == NULL)
+		fatalx("cannot serve metrics");
 
 	ev_io_init(&d.udp_watcher, vpdnd_on_udp, d.udp.fd, EV_READ);
 	d.udp_watcher.data = &d;
@@ -522,6 +528,7 @@ main(int argc, char **argv)
 	vpdnd_rearm(&d);
 	ev_run(d.loop, 0);
 
+	metrics_server_free(d.metrics);
 	ctl_server_free(d.ctl);
 	roles_free(d.roles);
 	udp_close(&d.udp);

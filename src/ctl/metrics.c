@@ -1,0 +1,627 @@
+/*
+ * metrics.c — Prometheus text exposition over a small HTTP/1.0 listener
+ * (see metrics.h for the protocol and the safety rules).
+ *
+ * Layout like ctl_server.c: each connection is a slot in a fixed array,
+ * reading its request head (EV_READ), then writing the whole reply
+ * (EV_WRITE), then closed; one ev_timer per slot bounds its lifetime.
+ * The request classifier, the accumulator and the renderer do no I/O and
+ * are unit-tested (tests/unit/test_metrics.c).
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "ctl/metrics.h"
+#include "l2tp/l2tp.h"
+
+#define EXPOSITION_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+
+/* ---- request classification ---- */
+
+const char *
+metrics_req_str(enum metrics_req r)
+{
+	switch (r) {
+	case METRICS_REQ_INCOMPLETE:	return "incomplete";
+	case METRICS_REQ_OK:		return "ok";
+	case METRICS_REQ_NOT_FOUND:	return "not-found";
+	case METRICS_REQ_BAD_METHOD:	return "bad-method";
+	case METRICS_REQ_BAD:		return "bad";
+	}
+	return "?";
+}
+
+/* RFC 7230 §3.2.6 tchar, which is what a method is made of. */
+static bool
+is_tchar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
+	    c) != NULL);
+}
+
+enum metrics_req
+metrics_parse_request(const char *buf, size_t len)
+{
+	const char *eol, *sp1, *sp2, *end, *p;
+	size_t mlen, tlen;
+	bool head_done = false;
+
+	/* The head ends with an empty line; bare LF is tolerated (RFC 7230
+	 * §3.5).  Waiting for it means we never close on unread bytes, which
+	 * would turn our reply into a reset at the client. */
+	for (p = buf; p < buf + len; p++) {
+		if (*p != '\n')
+			continue;
+		if ((p + 1 < buf + len && p[1] == '\n') ||
+		    (p + 2 < buf + len && p[1] == '\r' && p[2] == '\n')) {
+			head_done = true;
+			break;
+		}
+	}
+	if (!head_done)
+		return len >= METRICS_MAX_REQUEST ? METRICS_REQ_BAD :
+		    METRICS_REQ_INCOMPLETE;
+
+	eol = memchr(buf, '\n', len);
+	end = eol;
+	if (end > buf && end[-1] == '\r')
+		end--;
+	/* Request-line = method SP request-target SP HTTP-version */
+	sp1 = memchr(buf, ' ', (size_t)(end - buf));
+	if (sp1 == NULL || sp1 == buf)
+		return METRICS_REQ_BAD;
+	sp2 = memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1));
+	if (sp2 == NULL || sp2 == sp1 + 1)
+		return METRICS_REQ_BAD;
+	if ((size_t)(end - sp2 - 1) != 8 || memcmp(sp2 + 1, "HTTP/1.", 7) != 0 ||
+	    (sp2[8] != '0' && sp2[8] != '1'))
+		return METRICS_REQ_BAD;
+	mlen = (size_t)(sp1 - buf);
+	for (size_t i = 0; i < mlen; i++)
+		if (!is_tchar(buf[i]))
+			return METRICS_REQ_BAD;
+	if (mlen != 3 || memcmp(buf, "GET", 3) != 0)
+		return METRICS_REQ_BAD_METHOD;
+	tlen = (size_t)(sp2 - sp1 - 1);
+	/* A query string does not change what is scraped. */
+	p = memchr(sp1 + 1, '?', tlen);
+	if (p != NULL)
+		tlen = (size_t)(p - sp1 - 1);
+	if (tlen == 8 && memcmp(sp1 + 1, "/metrics", 8) == 0)
+		return METRICS_REQ_OK;
+	return METRICS_REQ_NOT_FOUND;
+}
+
+/* ---- monotonic sums ---- */
+
+void
+metrics_acc_init(struct metrics_acc *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void
+metrics_acc_free(struct metrics_acc *a)
+{
+	free(a->prev);
+	free(a->cur);
+	memset(a, 0, sizeof(*a));
+}
+
+void
+metrics_acc_begin(struct metrics_acc *a)
+{
+	a->ncur = 0;
+	a->oom = false;
+}
+
+void
+metrics_acc_add(struct metrics_acc *a, const struct metrics_obj *o)
+{
+	if (a->ncur == a->capcur) {
+		size_t ncap = a->capcur ? a->capcur * 2 : 64;
+		struct metrics_obj *n = reallocarray(a->cur, ncap, sizeof(*n));
+
+		if (n == NULL) {
+			/* The round is still summed, only not remembered:
+			 * see metrics_acc_end(). */
+			a->oom = true;
+			return;
+		}
+		a->cur = n;
+		a->capcur = ncap;
+	}
+	a->cur[a->ncur++] = *o;
+}
+
+static int
+obj_cmp(const void *x, const void *y)
+{
+	const struct metrics_obj *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->created_ms != b->created_ms)
+		return a->created_ms < b->created_ms ? -1 : 1;
+	return 0;
+}
+
+void
+metrics_acc_end(struct metrics_acc *a, uint64_t totals[METRICS_CTR__COUNT])
+{
+	struct metrics_obj *swap;
+	size_t i = 0, j = 0, c;
+
+	if (a->oom) {
+		/* Without the full live set we cannot tell gone objects from
+		 * unrecorded ones: report base + what we have, keep prev. */
+		for (c = 0; c < METRICS_CTR__COUNT; c++) {
+			totals[c] = a->base[c];
+			for (i = 0; i < a->ncur; i++)
+				totals[c] += a->cur[i].v[c];
+		}
+		return;
+	}
+	if (a->ncur > 1)
+		qsort(a->cur, a->ncur, sizeof(*a->cur), obj_cmp);
+	/* Merge: an object of the previous round missing now is gone; its
+	 * last seen values move into the base. */
+	while (i < a->nprev) {
+		int r = j < a->ncur ? obj_cmp(&a->prev[i], &a->cur[j]) : -1;
+
+		if (r < 0) {
+			for (c = 0; c < METRICS_CTR__COUNT; c++)
+				a->base[c] += a->prev[i].v[c];
+			i++;
+		} else if (r > 0)
+			j++;
+		else {
+			i++;
+			j++;
+		}
+	}
+	for (c = 0; c < METRICS_CTR__COUNT; c++) {
+		totals[c] = a->base[c];
+		for (i = 0; i < a->ncur; i++)
+			totals[c] += a->cur[i].v[c];
+	}
+	/* cur becomes prev; the old prev array is reused for the next cur. */
+	swap = a->prev;
+	c = a->capprev;
+	a->prev = a->cur;
+	a->nprev = a->ncur;
+	a->capprev = a->capcur;
+	a->cur = swap;
+	a->capcur = c;
+	a->ncur = 0;
+}
+
+/* ---- rendering ---- */
+
+#define N_TUNNEL_STATES		(L2TP_TUNNEL_CLOSING + 1)
+#define N_SESSION_STATES	(L2TP_SESSION_CLOSED + 1)
+
+struct scrape {
+	struct metrics_acc	*acc;
+	uint64_t		 tunnels[N_TUNNEL_STATES];
+	uint64_t		 sessions[N_SESSION_STATES];
+};
+
+static void
+scrape_session(struct l2tp_session *s, void *arg)
+{
+	struct scrape *sc = arg;
+	struct l2tp_session_info si;
+	struct metrics_obj o = { 0 };
+
+	l2tp_session_get_info(s, &si);
+	if ((unsigned)si.state < N_SESSION_STATES)
+		sc->sessions[si.state]++;
+	o.key = (uint64_t)si.tunnel_local_id << 16 | si.local_id;
+	o.created_ms = si.created_ms;
+	o.v[METRICS_CTR_RX_BYTES] = si.rx_bytes;
+	o.v[METRICS_CTR_TX_BYTES] = si.tx_bytes;
+	o.v[METRICS_CTR_RX_PACKETS] = si.rx_packets;
+	o.v[METRICS_CTR_TX_PACKETS] = si.tx_packets;
+	metrics_acc_add(sc->acc, &o);
+}
+
+static void
+scrape_tunnel(struct l2tp_tunnel *t, void *arg)
+{
+	struct scrape *sc = arg;
+	struct l2tp_tunnel_info ti;
+	struct metrics_obj o = { 0 };
+
+	l2tp_tunnel_get_info(t, &ti);
+	if ((unsigned)ti.state < N_TUNNEL_STATES)
+		sc->tunnels[ti.state]++;
+	/* Session ID 0 is never assigned (RFC 2661 §3.1): it names the
+	 * tunnel itself. */
+	o.key = (uint64_t)ti.local_id << 16;
+	o.created_ms = ti.created_ms;
+	o.v[METRICS_CTR_RETRANSMITS] = ti.retransmits;
+	metrics_acc_add(sc->acc, &o);
+	l2tp_tunnel_foreach_session(t, scrape_session, sc);
+}
+
+static void
+family(struct strbuf *out, const char *name, const char *type,
+    const char *help)
+{
+	strbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+}
+
+static void
+sample(struct strbuf *out, const char *name, uint64_t v)
+{
+	strbuf_printf(out, "%s %" PRIu64 "\n", name, v);
+}
+
+static void
+results(struct strbuf *out, const char *name, const char *help,
+    const uint64_t *sent, const uint64_t *rcvd, unsigned n)
+{
+	family(out, name, "counter", help);
+	/* Result Code 0 is reserved (RFC 2661 §4.4.2). */
+	for (unsigned i = 1; i < n; i++) {
+		strbuf_printf(out, "%s{direction=\"sent\",result=\"%u\"} %"
+		    PRIu64 "\n", name, i, sent[i]);
+		strbuf_printf(out, "%s{direction=\"rcvd\",result=\"%u\"} %"
+		    PRIu64 "\n", name, i, rcvd[i]);
+	}
+}
+
+void
+metrics_render(struct metrics_acc *a, struct l2tp_host *host,
+    struct strbuf *out)
+{
+	static const struct l2tp_host_stats zero;
+	const struct l2tp_host_stats *st = &zero;
+	struct scrape sc = { .acc = a };
+	uint64_t tot[METRICS_CTR__COUNT];
+	unsigned i;
+
+	metrics_acc_begin(a);
+	if (host != NULL) {
+		st = l2tp_host_stats(host);
+		l2tp_host_foreach_tunnel(host, scrape_tunnel, &sc);
+	}
+	metrics_acc_end(a, tot);
+
+	family(out, "vpdn_tunnels", "gauge", "L2TP tunnels by state.");
+	for (i = 0; i < N_TUNNEL_STATES; i++)
+		strbuf_printf(out, "vpdn_tunnels{state=\"%s\"} %" PRIu64 "\n",
+		    l2tp_tunnel_state_str((enum l2tp_tunnel_state)i),
+		    sc.tunnels[i]);
+	family(out, "vpdn_sessions", "gauge", "L2TP sessions by state.");
+	for (i = 0; i < N_SESSION_STATES; i++)
+		strbuf_printf(out, "vpdn_sessions{state=\"%s\"} %" PRIu64 "\n",
+		    l2tp_session_state_str((enum l2tp_session_state)i),
+		    sc.sessions[i]);
+
+	family(out, "vpdn_tunnels_created_total", "counter",
+	    "Tunnels created (SCCRQ sent or accepted).");
+	sample(out, "vpdn_tunnels_created_total", st->tunnels_created);
+	family(out, "vpdn_tunnels_established_total", "counter",
+	    "Tunnels that reached established.");
+	sample(out, "vpdn_tunnels_established_total",
+	    st->tunnels_established);
+	family(out, "vpdn_tunnels_closed_total", "counter", "Tunnels closed.");
+	sample(out, "vpdn_tunnels_closed_total", st->tunnels_closed);
+	family(out, "vpdn_sessions_created_total", "counter",
+	    "Sessions created.");
+	sample(out, "vpdn_sessions_created_total", st->sessions_created);
+	family(out, "vpdn_sessions_established_total", "counter",
+	    "Sessions that reached established.");
+	sample(out, "vpdn_sessions_established_total",
+	    st->sessions_established);
+	family(out, "vpdn_sessions_closed_total", "counter",
+	    "Sessions closed.");
+	sample(out, "vpdn_sessions_closed_total", st->sessions_closed);
+
+	family(out, "vpdn_drops_total", "counter",
+	    "L2TP datagrams discarded, by reason.");
+	for (i = 0; i < L2TP_DROP__COUNT; i++)
+		strbuf_printf(out, "vpdn_drops_total{reason=\"%s\"} %" PRIu64
+		    "\n", l2tp_drop_str((enum l2tp_drop)i), st->drops[i]);
+	results(out, "vpdn_stopccn_total",
+	    "StopCCN messages by RFC 2661 Result Code.", st->stopccn_sent,
+	    st->stopccn_rcvd, sizeof(st->stopccn_sent) /
+	    sizeof(st->stopccn_sent[0]));
+	results(out, "vpdn_cdn_total",
+	    "CDN messages by RFC 2661 Result Code.", st->cdn_sent,
+	    st->cdn_rcvd, sizeof(st->cdn_sent) / sizeof(st->cdn_sent[0]));
+
+	family(out, "vpdn_control_retransmits_total", "counter",
+	    "Control messages retransmitted (RFC 2661 5.8).");
+	sample(out, "vpdn_control_retransmits_total",
+	    tot[METRICS_CTR_RETRANSMITS]);
+	family(out, "vpdn_rx_bytes_total", "counter",
+	    "Data octets received on all sessions.");
+	sample(out, "vpdn_rx_bytes_total", tot[METRICS_CTR_RX_BYTES]);
+	family(out, "vpdn_tx_bytes_total", "counter",
+	    "Data octets sent on all sessions.");
+	sample(out, "vpdn_tx_bytes_total", tot[METRICS_CTR_TX_BYTES]);
+	family(out, "vpdn_rx_packets_total", "counter",
+	    "Data messages received on all sessions.");
+	sample(out, "vpdn_rx_packets_total", tot[METRICS_CTR_RX_PACKETS]);
+	family(out, "vpdn_tx_packets_total", "counter",
+	    "Data messages sent on all sessions.");
+	sample(out, "vpdn_tx_packets_total", tot[METRICS_CTR_TX_PACKETS]);
+}
+
+/* ---- the listener ---- */
+
+struct metrics_client {
+	struct metrics_server	*srv;
+	int			 fd;	/* -1: slot free */
+	ev_io			 io;
+	ev_timer		 timer;
+	char			 req[METRICS_MAX_REQUEST];
+	size_t			 reqlen;
+	struct strbuf		 out;
+	size_t			 sent;
+};
+
+struct metrics_server {
+	struct ev_loop		*loop;
+	const struct ctl_ctx	*ctx;
+	int			 fd;
+	ev_io			 accept_io;
+	unsigned		 nclients;
+	struct metrics_acc	 acc;
+	struct metrics_client	 clients[METRICS_MAX_CLIENTS];
+};
+
+static void
+mclient_close(struct metrics_client *c)
+{
+	struct metrics_server *s = c->srv;
+
+	ev_io_stop(s->loop, &c->io);
+	ev_timer_stop(s->loop, &c->timer);
+	close(c->fd);
+	c->fd = -1;
+	strbuf_free(&c->out);
+	s->nclients--;
+}
+
+static void
+mclient_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	log_debug("metrics: client timed out");
+	mclient_close(w->data);
+}
+
+static void
+mclient_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct metrics_client *c = w->data;
+	ssize_t n;
+
+	(void)revents;
+	while (c->sent < c->out.len) {
+		n = send(c->fd, c->out.p + c->sent, c->out.len - c->sent,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				/* Progress restarts the clock. */
+				ev_timer_again(loop, &c->timer);
+				return;
+			}
+			break;
+		}
+		c->sent += (size_t)n;
+	}
+	mclient_close(c);
+}
+
+static void
+mclient_reply(struct metrics_client *c, enum metrics_req r)
+{
+	struct metrics_server *s = c->srv;
+	struct strbuf body;
+	const char *status, *extra = "";
+
+	strbuf_init(&body);
+	switch (r) {
+	case METRICS_REQ_OK:
+		status = "200 OK";
+		metrics_render(&s->acc, s->ctx->host, &body);
+		break;
+	case METRICS_REQ_NOT_FOUND:
+		status = "404 Not Found";
+		strbuf_puts(&body, "not found; try /metrics\n");
+		break;
+	case METRICS_REQ_BAD_METHOD:
+		status = "405 Method Not Allowed";
+		extra = "Allow: GET\r\n";
+		strbuf_puts(&body, "method not allowed\n");
+		break;
+	case METRICS_REQ_INCOMPLETE:
+	case METRICS_REQ_BAD:
+	default:
+		status = "400 Bad Request";
+		strbuf_puts(&body, "bad request\n");
+		break;
+	}
+	if (body.err) {
+		strbuf_free(&body);
+		status = "500 Internal Server Error";
+		strbuf_puts(&body, "out of memory\n");
+	}
+	strbuf_printf(&c->out, "HTTP/1.0 %s\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\n%sConnection: close\r\n\r\n", status,
+	    r == METRICS_REQ_OK ? EXPOSITION_TYPE : "text/plain; charset=utf-8",
+	    body.len, extra);
+	strbuf_append(&c->out, strbuf_str(&body), body.len);
+	strbuf_free(&body);
+	if (c->out.err) {
+		mclient_close(c);
+		return;
+	}
+	ev_io_stop(s->loop, &c->io);
+	ev_io_init(&c->io, mclient_write_cb, c->fd, EV_WRITE);
+	c->io.data = c;
+	ev_io_start(s->loop, &c->io);
+	ev_timer_again(s->loop, &c->timer);
+}
+
+static void
+mclient_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct metrics_client *c = w->data;
+	enum metrics_req r;
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	n = recv(c->fd, c->req + c->reqlen, sizeof(c->req) - c->reqlen,
+	    MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		mclient_close(c);
+		return;
+	}
+	if (n == 0) {
+		/* The client gave up before a complete head. */
+		mclient_close(c);
+		return;
+	}
+	c->reqlen += (size_t)n;
+	r = metrics_parse_request(c->req, c->reqlen);
+	if (r == METRICS_REQ_INCOMPLETE)
+		return;	/* the timer bounds a trickle, as in ctl_server.c */
+	mclient_reply(c, r);
+}
+
+static void
+maccept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct metrics_server *s = w->data;
+	struct metrics_client *c = NULL;
+	unsigned i;
+	int fd;
+
+	(void)revents;
+	for (;;) {
+		fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				LOG_RL(LOG_LEVEL_WARN, "metrics: accept: %s",
+				    strerror(errno));
+			return;
+		}
+		if (s->nclients == METRICS_MAX_CLIENTS) {
+			LOG_RL(LOG_LEVEL_WARN, "metrics: %u clients, refusing "
+			    "more", s->nclients);
+			close(fd);
+			continue;
+		}
+		for (i = 0; i < METRICS_MAX_CLIENTS; i++)
+			if (s->clients[i].fd < 0) {
+				c = &s->clients[i];
+				break;
+			}
+		c->fd = fd;
+		c->reqlen = 0;
+		c->sent = 0;
+		strbuf_init(&c->out);
+		s->nclients++;
+		ev_io_init(&c->io, mclient_read_cb, fd, EV_READ);
+		c->io.data = c;
+		ev_io_start(loop, &c->io);
+		ev_timer_init(&c->timer, mclient_timeout_cb, METRICS_TIMEOUT_S,
+		    METRICS_TIMEOUT_S);
+		c->timer.data = c;
+		ev_timer_again(loop, &c->timer);
+	}
+}
+
+struct metrics_server *
+metrics_server_new(struct ev_loop *loop, const struct cfg_sockaddr *addr,
+    const struct ctl_ctx *ctx)
+{
+	struct metrics_server *s;
+	int one = 1;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_warn("metrics: calloc");
+		return NULL;
+	}
+	s->loop = loop;
+	s->ctx = ctx;
+	metrics_acc_init(&s->acc);
+	for (unsigned i = 0; i < METRICS_MAX_CLIENTS; i++) {
+		s->clients[i].fd = -1;
+		s->clients[i].srv = s;
+	}
+	s->fd = socket(addr->ss.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0) {
+		log_warn("metrics: socket");
+		goto fail;
+	}
+	/* A restart must not wait out TIME_WAIT of the last scrape. */
+	(void)setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (addr->ss.ss_family == AF_INET6)
+		(void)setsockopt(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+		    sizeof(one));
+	if (bind(s->fd, (const struct sockaddr *)&addr->ss, addr->len) < 0) {
+		log_warn("metrics: bind");
+		goto fail_fd;
+	}
+	if (listen(s->fd, METRICS_MAX_CLIENTS) < 0) {
+		log_warn("metrics: listen");
+		goto fail_fd;
+	}
+	ev_io_init(&s->accept_io, maccept_cb, s->fd, EV_READ);
+	s->accept_io.data = s;
+	ev_io_start(loop, &s->accept_io);
+	{
+		struct l2tp_addr la = { .len = addr->len };
+		char buf[80];
+
+		memcpy(&la.ss, &addr->ss, sizeof(la.ss));
+		log_info("metrics: listening on http://%s/metrics",
+		    l2tp_addr_str(&la, buf, sizeof(buf)));
+	}
+	return s;
+
+fail_fd:
+	close(s->fd);
+fail:
+	free(s);
+	return NULL;
+}
+
+void
+metrics_server_free(struct metrics_server *s)
+{
+	if (s == NULL)
+		return;
+	for (unsigned i = 0; i < METRICS_MAX_CLIENTS; i++)
+		if (s->clients[i].fd >= 0)
+			mclient_close(&s->clients[i]);
+	ev_io_stop(s->loop, &s->accept_io);
+	close(s->fd);
+	metrics_acc_free(&s->acc);
+	free(s);
+}
