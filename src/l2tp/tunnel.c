@@ -114,14 +114,20 @@ static uint64_t
 tunnel_closing_ms(const struct l2tp_host_config *c)
 {
 	uint64_t sum = 0, rto = c->rto_initial_ms ? c->rto_initial_ms : 1000;
+	uint64_t cap = c->rto_max_ms;
 
 	if (c->closing_ms > 0)
 		return c->closing_ms;
+	/* the same cap the xport applies (§5.8: no less than 8 s) */
+	if (cap < XPORT_RTO_CAP_MIN_MS)
+		cap = XPORT_RTO_CAP_MIN_MS;
+	if (cap < rto)
+		cap = rto;
 	for (unsigned i = 0; i <= c->retransmit_max; i++) {
 		uint64_t step = rto << (i < 20 ? i : 20);
 
-		if (c->rto_max_ms > 0 && step > c->rto_max_ms)
-			step = c->rto_max_ms;
+		if (step > cap)
+			step = cap;
 		sum += step;
 	}
 	return sum;

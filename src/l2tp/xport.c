@@ -112,6 +112,11 @@ xport_init(struct xport *x, const struct xport_config *cfg,
 		x->cfg.our_rwin = 1;
 	if (x->cfg.rto_initial_ms == 0)
 		x->cfg.rto_initial_ms = 1;
+	/* RFC 2661 §5.8: "An implementation MAY place a cap upon the maximum
+	 * interval between retransmissions.  This cap MUST be no less than
+	 * 8 seconds per retransmission." */
+	if (x->cfg.rto_max_ms < XPORT_RTO_CAP_MIN_MS)
+		x->cfg.rto_max_ms = XPORT_RTO_CAP_MIN_MS;
 	if (x->cfg.rto_max_ms < x->cfg.rto_initial_ms)
 		x->cfg.rto_max_ms = x->cfg.rto_initial_ms;
 	x->ops = ops;

@@ -56,12 +56,16 @@ seq_gt(uint16_t a, uint16_t b)
 	return (int16_t)(uint16_t)(a - b) > 0;
 }
 
+/* §5.8: the smallest back-off cap the RFC allows. */
+#define XPORT_RTO_CAP_MIN_MS	8000
+
 struct xport_config {
 	uint16_t	our_rwin;	/* our Receive Window Size AVP (reorder bound) */
 	uint16_t	peer_rwin;	/* peer's RWS AVP; 4 if it sent none (§4.4.3) */
 	unsigned	retransmit_max;	/* tries before failed(); default 5 */
 	unsigned	rto_initial_ms;	/* first retransmission timeout; 1000 */
-	unsigned	rto_max_ms;	/* back-off cap; 8000 (Appendix A: >= 8 s) */
+	unsigned	rto_max_ms;	/* back-off cap; 8000, raised to at
+					 * least XPORT_RTO_CAP_MIN_MS (§5.8) */
 	unsigned	ack_delay_ms;	/* delay before a lone ZLB ack; 100 */
 	unsigned	hello_ms;	/* silence before ops->idle(); 0 disables */
 	unsigned	max_queue;	/* messages waiting for window; 64 */
