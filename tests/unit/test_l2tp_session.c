@@ -12,6 +12,10 @@
 
 #include "l2tp_pair.h"
 
+static void out_params(struct l2tp_outgoing_params *op);
+static struct l2tp_session *open_out(struct world *w,
+	    const struct l2tp_outgoing_params *op);
+
 static struct l2tp_session *
 open_call(struct world *w, struct l2tp_tunnel *t)
 {
@@ -212,6 +216,35 @@ test_stopccn_clears_sessions(void **state)
 	assert_int_equal(w->n[1].session_down, 5);
 	assert_int_equal(w->n[0].sent_type[L2TP_MSG_CDN] +
 	    w->n[1].sent_type[L2TP_MSG_CDN], 0);
+	w_free(w);
+}
+
+/* §5.8: "If no peer response is detected after several retransmissions
+ * ... the tunnel and all sessions within MUST be cleared." */
+static void
+test_peer_dead_clears_sessions(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_outgoing_params op;
+
+	(void)state;
+	w->n[0].cfg.hello_interval_ms = 5000;
+	w_start(w);
+	a = w_establish(w);
+	for (int i = 0; i < 3; i++)
+		open_call(w, a);
+	out_params(&op);
+	assert_non_null(open_out(w, &op));	/* the other way too */
+	w_advance(w, 500);
+	assert_int_equal(w->n[0].session_up, 3);
+	assert_int_equal(w->n[0].session_req, 1);
+	w->n[1].drop_all = true;
+	w_advance(w, 60000);
+	assert_int_equal(w->n[0].tunnel_down, 1);
+	assert_int_equal(w->n[0].session_down, 4);
+	assert_int_equal(w_stats(w, 0)->sessions_closed, 4);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
 	w_free(w);
 }
 
@@ -1080,6 +1113,7 @@ main(void)
 		cmocka_unit_test(test_max_sessions),
 		cmocka_unit_test(test_request_refused),
 		cmocka_unit_test(test_stopccn_clears_sessions),
+		cmocka_unit_test(test_peer_dead_clears_sessions),
 		cmocka_unit_test(test_setup_timeout),
 		cmocka_unit_test(test_data),
 		cmocka_unit_test(test_data_not_up),

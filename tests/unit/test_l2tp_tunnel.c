@@ -284,6 +284,35 @@ test_sccrq_unanswered(void **state)
 	w_free(w);
 }
 
+/* §5.8: "An implementation MAY place a cap upon the maximum interval
+ * between retransmissions.  This cap MUST be no less than 8 seconds": a
+ * configured cap below 8 s is raised, so the schedule stays 1, 2, 4, 8, 8,
+ * 8 s (not 1, 2, 2, 2, 2, 2 s). */
+static void
+test_rto_cap_floor(void **state)
+{
+	static const unsigned caps[] = { 1, 2000, 7999, 8000 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		struct world *w = w_new();
+		uint64_t t0;
+
+		w->n[0].cfg.rto_max_ms = caps[i];
+		w_start(w);
+		w->n[1].drop_all = true;
+		t0 = w->now;
+		assert_non_null(w_open(w, 0, 1, NULL, false));
+		w_advance(w, 15000);
+		/* sent at 0, 1, 3, 7 s; the next at 15 s */
+		assert_int_equal(w->n[0].sent_type[L2TP_MSG_SCCRQ], 5);
+		w_advance(w, 100000);
+		assert_int_equal(w->n[0].tunnel_down_at, t0 + 31000);
+		assert_int_equal(w->n[0].sent_type[L2TP_MSG_SCCRQ], 6);
+		w_free(w);
+	}
+}
+
 /* A retransmitted SCCRQ reaches the same tunnel, never a second one. */
 static void
 test_sccrq_duplicate(void **state)
@@ -678,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_hello),
 		cmocka_unit_test(test_peer_dead),
 		cmocka_unit_test(test_sccrq_unanswered),
+		cmocka_unit_test(test_rto_cap_floor),
 		cmocka_unit_test(test_sccrq_duplicate),
 		cmocka_unit_test(test_two_tunnels_same_peer),
 		cmocka_unit_test(test_fsm_error_scccn_established),
