@@ -1,0 +1,263 @@
+/*
+ * test_pppoe_sock.c — pppoe_sock over a veth pair in a private network
+ * namespace: a pppoe_server on one end and a pppoe_client on the other run
+ * a real discovery and exchange session frames.  Needs root: the process
+ * unshare(CLONE_NEWNET)s itself first, so it only ever touches a namespace
+ * of its own.  Without the privilege every test skips itself.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/timeutil.h"
+#include "pppoe/pppoe_client.h"
+#include "pppoe/pppoe_server.h"
+#include "pppoe/pppoe_sock.h"
+
+static bool have_ns;
+
+static int
+setup_ns(void **state)
+{
+	(void)state;
+	have_ns = geteuid() == 0 && unshare(CLONE_NEWNET) == 0 &&
+	    system("ip link add vpdnpe0 type veth peer name vpdnpe1 && "
+	    "ip link set vpdnpe0 up && ip link set vpdnpe1 up") == 0;
+	return 0;
+}
+
+#define NEED_NS()	do { if (!have_ns) skip(); } while (0)
+
+static struct pppoe_sock ac_sock, host_sock;
+static struct pppoe_session *sess;
+static unsigned srv_data, srv_down, cli_up, cli_data, cli_down;
+static uint8_t got[PPPOE_FRAME_MAX];
+static size_t got_len;
+
+static int
+ac_send(void *ctx, const uint8_t *f, size_t len)
+{
+	(void)ctx;
+	return pppoe_sock_send(&ac_sock, f, len);
+}
+
+static int
+srv_up(void *ctx, struct pppoe_session *s)
+{
+	(void)ctx;
+	sess = s;
+	return 0;
+}
+
+static void
+srv_on_down(void *ctx, struct pppoe_session *s, const char *reason)
+{
+	(void)ctx;
+	(void)s;
+	(void)reason;
+	srv_down++;
+	sess = NULL;
+}
+
+static void
+srv_on_data(void *ctx, struct pppoe_session *s, const uint8_t *p, size_t len)
+{
+	(void)ctx;
+	(void)s;
+	srv_data++;
+	memcpy(got, p, len);
+	got_len = len;
+}
+
+static int
+host_send(void *ctx, const uint8_t *f, size_t len)
+{
+	(void)ctx;
+	return pppoe_sock_send(&host_sock, f, len);
+}
+
+static void
+cli_on_up(void *ctx, uint16_t sid, const uint8_t mac[6])
+{
+	(void)ctx;
+	(void)sid;
+	(void)mac;
+	cli_up++;
+}
+
+static void
+cli_on_down(void *ctx, const char *reason)
+{
+	(void)ctx;
+	(void)reason;
+	cli_down++;
+}
+
+static void
+cli_on_data(void *ctx, const uint8_t *p, size_t len)
+{
+	(void)ctx;
+	cli_data++;
+	memcpy(got, p, len);
+	got_len = len;
+}
+
+/* Polls the four sockets and feeds the FSMs until done() or 3 s. */
+static void
+run(struct pppoe_server *srv, struct pppoe_client *cli, bool (*done)(void))
+{
+	uint64_t end = time_now_ms() + 3000;
+
+	while (!done() && time_now_ms() < end) {
+		struct pollfd pfd[4] = {
+			{ pppoe_sock_fd_disc(&ac_sock), POLLIN, 0 },
+			{ pppoe_sock_fd_ses(&ac_sock), POLLIN, 0 },
+			{ pppoe_sock_fd_disc(&host_sock), POLLIN, 0 },
+			{ pppoe_sock_fd_ses(&host_sock), POLLIN, 0 },
+		};
+		uint8_t buf[PPPOE_FRAME_MAX];
+		ssize_t n;
+
+		(void)poll(pfd, 4, 50);
+		for (int i = 0; i < 4; i++) {
+			struct pppoe_sock *s = i < 2 ? &ac_sock : &host_sock;
+
+			while ((n = pppoe_sock_read(s, pfd[i].fd, buf,
+			    sizeof(buf))) > 0) {
+				if (i < 2)
+					pppoe_server_input(srv, buf, (size_t)n,
+					    time_now_ms());
+				else
+					pppoe_client_input(cli, buf, (size_t)n,
+					    time_now_ms());
+			}
+			assert_true(n == 0);
+		}
+		pppoe_client_timeout(cli, time_now_ms());
+	}
+}
+
+static bool
+is_up(void)
+{
+	return cli_up == 1 && sess != NULL;
+}
+
+static bool
+srv_got_data(void)
+{
+	return srv_data > 0;
+}
+
+static bool
+cli_got_data(void)
+{
+	return cli_data > 0;
+}
+
+static bool
+srv_saw_padt(void)
+{
+	return srv_down > 0;
+}
+
+static void
+test_discovery_and_session_over_veth(void **state)
+{
+	static const struct pppoe_server_ops sops = {
+		ac_send, srv_up, srv_on_down, srv_on_data,
+	};
+	static const struct pppoe_client_ops cops = {
+		host_send, cli_on_up, cli_on_down, cli_on_data,
+	};
+	static const uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 0x09, 0x07,
+	    0x00, 0x08, 0x12, 0x34, 0x56, 0x78 };
+	struct pppoe_server_config scfg;
+	struct pppoe_client_config ccfg;
+	struct pppoe_server *srv;
+	struct pppoe_client *cli;
+
+	(void)state;
+	NEED_NS();
+	assert_int_equal(pppoe_sock_open(&ac_sock, "vpdnpe0"), 0);
+	assert_int_equal(pppoe_sock_open(&host_sock, "vpdnpe1"), 0);
+	assert_int_equal(ac_sock.mtu, 1500);
+	assert_true(pppoe_mac_is_unicast(ac_sock.mac));
+	assert_memory_not_equal(ac_sock.mac, host_sock.mac, 6);
+	assert_true(ac_sock.fd_disc >= 0 && ac_sock.fd_ses >= 0);
+
+	memset(&scfg, 0, sizeof(scfg));
+	memcpy(scfg.mac, ac_sock.mac, 6);
+	scfg.ac_name = "veth-lac";
+	srv = pppoe_server_new(&scfg, &sops, NULL, time_now_ms());
+	memset(&ccfg, 0, sizeof(ccfg));
+	memcpy(ccfg.mac, host_sock.mac, 6);
+	ccfg.service_name = "isp";
+	cli = pppoe_client_new(&ccfg, &cops, NULL);
+	assert_non_null(srv);
+	assert_non_null(cli);
+
+	assert_int_equal(pppoe_client_start(cli, time_now_ms()), 0);
+	run(srv, cli, is_up);
+	assert_true(is_up());
+	assert_int_equal(pppoe_client_session_id(cli), sess->id);
+	assert_memory_equal(sess->peer, host_sock.mac, 6);
+	assert_string_equal(pppoe_client_ac_name(cli), "veth-lac");
+
+	/* One session frame each way. */
+	assert_int_equal(pppoe_client_send(cli, lcp, sizeof(lcp)), 0);
+	run(srv, cli, srv_got_data);
+	assert_int_equal(got_len, sizeof(lcp) - 2);
+	assert_memory_equal(got, lcp + 2, sizeof(lcp) - 2);
+	assert_int_equal(pppoe_server_send(sess, lcp + 2, sizeof(lcp) - 2), 0);
+	run(srv, cli, cli_got_data);
+	assert_int_equal(got_len, sizeof(lcp) - 2);
+
+	/* Hang-up: the host's PADT reaches the server. */
+	pppoe_client_close(cli, "bye");
+	run(srv, cli, srv_saw_padt);
+	assert_int_equal(srv_down, 1);
+	assert_int_equal(pppoe_server_session_count(srv), 0);
+	assert_int_equal(cli_down, 0);
+
+	pppoe_client_free(cli);
+	pppoe_server_free(srv);
+	pppoe_sock_close(&ac_sock);
+	pppoe_sock_close(&host_sock);
+}
+
+static void
+test_open_errors(void **state)
+{
+	struct pppoe_sock s;
+
+	(void)state;
+	NEED_NS();
+	assert_int_equal(pppoe_sock_open(&s, "no-such-if"), -1);
+	assert_int_equal(s.fd_disc, -1);
+	assert_int_equal(pppoe_sock_open(&s, "a-name-longer-than-ifnamsiz"),
+	    -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	/* lo is not Ethernet: ARPHRD_LOOPBACK. */
+	assert_int_equal(pppoe_sock_open(&s, "lo"), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_discovery_and_session_over_veth),
+		cmocka_unit_test(test_open_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup_ns, NULL);
+}
