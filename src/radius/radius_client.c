@@ -626,17 +626,20 @@ radius_client_send(struct radius_client *rc, const struct radius_packet *tmpl,
 	return handle_of(rc, r);
 }
 
-void
+void *
 radius_client_cancel(struct radius_client *rc, uint64_t handle)
 {
-	struct rc_req *r = req_of(rc, handle);
+	struct rc_req	*r = req_of(rc, handle);
+	void		*arg;
 
 	if (r == NULL)
-		return;
+		return NULL;
+	arg = r->arg;
 	ev_timer_stop(rc->loop, &r->timer);
 	release_id(rc, r);
 	rc->stats.cancelled++;
 	req_free(rc, r);
+	return arg;
 }
 
 const struct radius_client_stats *

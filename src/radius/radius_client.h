@@ -114,8 +114,9 @@ int	radius_client_add_server(struct radius_client *rc,
 uint64_t radius_client_send(struct radius_client *rc,
 	    const struct radius_packet *tmpl, const uint8_t *password,
 	    size_t pwlen, radius_reply_fn *cb, void *arg);
-/* The callback will not be called; stale handles are ignored. */
-void	radius_client_cancel(struct radius_client *rc, uint64_t handle);
+/* The callback will not be called; returns the request's arg (for the
+ * caller to free), or NULL for a stale or bogus handle. */
+void	*radius_client_cancel(struct radius_client *rc, uint64_t handle);
 
 const struct radius_client_stats *radius_client_stats(
 	    const struct radius_client *rc);
