@@ -289,6 +289,8 @@ cp_options_valid(const uint8_t *p, size_t len)
 static const struct cp_option *
 find_option(const struct cp *cp, uint8_t type, unsigned *idx)
 {
+	if (idx != NULL)
+		*idx = CP_MAX_OPTIONS;	/* "no slot" for callers that test it */
 	for (unsigned i = 0; i < cp->proto->noptions; i++) {
 		if (cp->proto->options[i].type == type) {
 			if (idx != NULL)
