@@ -23,7 +23,9 @@ cat >>"$TMPD/lns.conf" <<EOT
 [lns]
 local-address = 10.9.0.1
 pool = 10.9.0.10-10.9.0.50
+users = $TMPD/users
 EOT
+echo "good@corp.example pw" >"$TMPD/users"
 vpdnd_global pc $PC pc.test | sed 's/^hello-interval = .*/hello-interval = 1/' >"$TMPD/pc.conf"
 cat >>"$TMPD/pc.conf" <<EOT
 

@@ -39,8 +39,13 @@ tunnel-secret = $3
 hide-avps = yes
 local-address = 10.9.0.1
 pool = 10.9.0.10-10.9.0.50
+users = $TMPD/users
 EOT
 }
+
+for u in alice bob carol dave eve; do
+	echo "$u@corp.example pw-$u" >>"$TMPD/users"
+done
 
 # client_conf NAME LISTEN LNS SECRET CLIENTS...: one [client] per name.
 client_conf()
@@ -79,6 +84,15 @@ d = json.load(sys.stdin)
 print(sum(e[sys.argv[3]] for e in d[sys.argv[1]] if e["result"] == int(sys.argv[2])))' "$3" "$4" "$5"
 }
 
+# vpdnd_all_network NS NAME N: N sessions, all with ppp_phase network.
+vpdnd_all_network()
+{
+	local j
+	j=$(vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null) || return 1
+	[ "$(json_count "$j" sessions)" = "$3" ] &&
+	    json_all "$j" sessions ppp_phase network
+}
+
 # --- IPv4: two tunnels, auth + hidden AVPs, Hello, disconnect, reload -----
 case_begin
 lns_conf lns "$LNS4:1701" s3cret >"$TMPD/lns.conf"
@@ -102,6 +116,8 @@ j=$(vpdnctl_in pc pc show sessions --json)
 [ "$(json_count "$j" sessions)" = 2 ] && json_all "$j" sessions role client &&
     printf '%s' "$j" | grep -q '"user":"alice@corp.example"'
 log_test "client shows its two sessions with their users" $?
+wait_for 15 vpdnd_all_network lns lns 2
+log_test "PPP reaches the network phase on both sessions" $?
 
 sleep 2.5	# two Hello intervals of silence
 SESS=$(json_field "$(vpdnctl_in lns lns show sessions --json)" sessions 0 local_id)
