@@ -232,6 +232,8 @@ one_method()
 	log_test "$tag: LNS session reaches PPP phase network" $up
 	wait_for 5 ppp_up client "cl-$tag"
 	log_test "$tag: client session reaches PPP phase network" $?
+	grep -q -E "$tag.*alice.*authenticated" "$TMPD/lns-$tag.log"
+	log_test "$tag: the LNS log shows alice authenticated with $tag" $?
 	a=$(session_addr lns "lns-$tag" 2>/dev/null)
 	c=$(session_addr client "cl-$tag" 2>/dev/null)
 	in_pool "$a" && [ "$a" = "$c" ]
