@@ -1,1 +1,59 @@
-# placeholder
+# `make check`: static analysis of src/ with zero findings (issue 8 item 5).
+#   cppcheck   --enable=warning,performance,portability, suppressions in
+#              mk/cppcheck.supp (file-scoped false positives, see below)
+#   clang-tidy the checks of .clang-tidy, one stamp per file in
+#              build/check/ so `make -j check` runs them in parallel
+# cppcheck does not read system headers here; <bsd/sys/queue.h> is forced
+# in so that LIST_HEAD() & co. parse.
+# mk/cppcheck.supp (its format allows no comments):
+#   uninitvar:src/dataplane/udp.c — recvmmsg() headers point *into* the
+#   not-yet-filled peers[] array (&peers[i].ss): an address, not a read.
+
+CHECK_O     := build/check
+TIDY        ?= clang-tidy
+CPPCHECK    ?= cppcheck
+CHECK_SRCS  := $(sort $(wildcard src/*/*.c))
+CHECK_HDRS  := $(wildcard src/*/*.h)
+TIDY_STAMPS := $(CHECK_SRCS:%.c=$(CHECK_O)/%.tidy)
+
+.PHONY: check cppcheck clang-tidy
+check: cppcheck clang-tidy
+
+cppcheck:
+	@$(CPPCHECK) -q --enable=warning,performance,portability \
+	    --error-exitcode=1 --inline-suppr \
+	    --suppressions-list=mk/cppcheck.supp --std=c11 -D_GNU_SOURCE \
+	    -Isrc --include=/usr/include/bsd/sys/queue.h src/ && \
+	    echo "cppcheck: no findings"
+
+clang-tidy: $(TIDY_STAMPS)
+	@echo "clang-tidy: no findings in $(words $(TIDY_STAMPS)) files"
+
+$(CHECK_O)/%.tidy: %.c .clang-tidy $(CHECK_HDRS)
+	@mkdir -p $(dir $@)
+	@$(TIDY) -quiet $(TIDY_EXTRA) $< -- $(CPPFLAGS) -std=c11 2>/dev/null && touch $@
+
+# Per-file false positives (clang-tidy 14 has no NOLINT-free way to scope
+# them narrower; each was read):
+#  - xport.c: the analyzer assumes ring_size may be 0 in pump(); xport_init
+#    and xport_set_peer always set it to >= 1 (ring_size_for);
+#  - vpdnctl.c: strcpy into sun_path right after a strlen() bound check.
+#  - vpdnd.c, roles/client.c: memcmp of config structs with padding; they
+#    come from calloc() so padding is zero — reported to their owners to
+#    compare members instead.
+$(CHECK_O)/src/l2tp/xport.tidy: TIDY_EXTRA = --checks=-clang-analyzer-core.DivideZero
+$(CHECK_O)/src/cmd/vpdnctl.tidy: TIDY_EXTRA = --checks=-clang-analyzer-security.insecureAPI.strcpy
+$(CHECK_O)/src/cmd/vpdnd.tidy: TIDY_EXTRA = --checks=-bugprone-suspicious-memory-comparison
+$(CHECK_O)/src/roles/client.tidy: TIDY_EXTRA = --checks=-bugprone-suspicious-memory-comparison
+#  - heap.c, host.c, roles.c: realloc/calloc of pointer arrays with
+#    sizeof(*p) (p a pointer to pointers) — the idiom; clang-tidy 14 lacks
+#    the WarnOnSizeOfPointerToAggregate option to say so globally.
+#  - pppoe_sock.c, radius_client.c: the analyzer does not know recvfrom()
+#    fills the source address; radius_client.c's 3600 * 1000 is a constant
+#    that fits in int.  Reported to their owners (zero `from` before
+#    recvfrom, write 3600 * 1000ULL), then these lines can go.
+$(CHECK_O)/src/core/heap.tidy: TIDY_EXTRA = --checks=-bugprone-sizeof-expression
+$(CHECK_O)/src/l2tp/host.tidy: TIDY_EXTRA = --checks=-bugprone-sizeof-expression
+$(CHECK_O)/src/roles/roles.tidy: TIDY_EXTRA = --checks=-bugprone-sizeof-expression
+$(CHECK_O)/src/pppoe/pppoe_sock.tidy: TIDY_EXTRA = --checks=-clang-analyzer-core.UndefinedBinaryOperatorResult
+$(CHECK_O)/src/radius/radius_client.tidy: TIDY_EXTRA = --checks=-clang-analyzer-core.UndefinedBinaryOperatorResult,-bugprone-implicit-widening-of-multiplication-result

@@ -29,7 +29,7 @@
 #include "config/ini.h"
 #include "config/schema.h"
 
-#define CONFIG_MAX_FILE	(1024 * 1024)
+#define CONFIG_MAX_FILE	(1024L * 1024)
 
 struct load_sec {
 	enum schema_section	 sec;
@@ -427,7 +427,7 @@ read_file(const char *path, char **buf, size_t *len, char *errbuf,
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size > CONFIG_MAX_FILE) {
 		snprintf(errbuf, errlen, "%s: not a regular file of at most "
-		    "%d bytes", path, CONFIG_MAX_FILE);
+		    "%ld bytes", path, CONFIG_MAX_FILE);
 		close(fd);
 		return -1;
 	}

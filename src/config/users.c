@@ -16,7 +16,7 @@
 #include "config/schema.h"
 #include "config/users.h"
 
-#define USERS_MAX_FILE	(16 * 1024 * 1024)
+#define USERS_MAX_FILE	(16L * 1024 * 1024)
 #define USERS_MAX_FIELD	(CFG_MAX_STR - 1)	/* PPP names and secrets */
 
 struct users_db {
@@ -210,7 +210,7 @@ users_load(const char *path, char *errbuf, size_t errlen)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size > USERS_MAX_FILE) {
 		snprintf(errbuf, errlen, "%s: not a regular file of at most "
-		    "%d bytes", path, USERS_MAX_FILE);
+		    "%ld bytes", path, USERS_MAX_FILE);
 		close(fd);
 		return NULL;
 	}

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 /* A reply larger than this is refused rather than grown without bound. */
-#define STRBUF_MAX	(64u * 1024 * 1024)
+#define STRBUF_MAX	((size_t)64 * 1024 * 1024)
 
 struct strbuf {
 	char	*p;

@@ -151,6 +151,10 @@ render_line(const struct table *t, const size_t *width,
 	unsigned i, last;
 	size_t w;
 
+	/* Without columns there is no cells[0] to look at (clang-analyzer:
+	 * the loop below would read it uninitialised). */
+	if (t->ncols == 0)
+		return;
 	/* The last column with content: nothing is padded past it. */
 	last = 0;
 	for (i = 0; i < t->ncols; i++)
@@ -165,7 +169,7 @@ render_line(const struct table *t, const size_t *width,
 		if (t->cols[i].align == TABLE_RIGHT)
 			pad(out, width[i] - w);
 		strbuf_puts(out, s);
-		if (t->cols[i].align == TABLE_LEFT && i < last)
+		if (i < last && t->cols[i].align == TABLE_LEFT)
 			pad(out, width[i] - w);
 	}
 	strbuf_putc(out, '\n');

@@ -34,7 +34,7 @@ for t in "$@"; do
 	rc=$(cat "$dir/$t.rc" 2>/dev/null || echo 1)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+	cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -1)
 	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1)); res=ok
 	else
@@ -43,7 +43,7 @@ for t in "$@"; do
 	printf '%-16s %10s execs %8s/s  %-10s %s\n' "$t" "${execs:-?}" \
 	    "${rate:-?}" "${cov:-}" "$res"
 	if [ "$rc" -ne 0 ]; then
-		grep -E 'ERROR|SUMMARY|invariant|runtime error|Test unit written' \
+		grep -aE 'ERROR|SUMMARY|invariant|runtime error|Test unit written' \
 		    "$log" | head -20
 	fi
 done
