@@ -333,6 +333,18 @@ l2tp_avp_value_decode(const struct l2tp_avp_desc *d, struct l2tp_msg *m,
 		memcpy(field, v, len);
 		return L2TP_AVPS_OK;
 	case L2TP_AVPK_STRING:
+		/* Names live on as C strings (logs, matching, vpdnctl): an
+		 * embedded NUL would cut them silently, hiding what follows,
+		 * and a name of only NULs would become "" where §4.4 wants
+		 * one or more octets (found by tests/fuzz/fuzz_l2tp_msg).
+		 * Trailing NULs, a terminator some peers send, are dropped;
+		 * any other NUL makes the value invalid. */
+		while (len > 0 && v[len - 1] == '\0')
+			len--;
+		if (memchr(v, '\0', len) != NULL)
+			return L2TP_AVPS_BAD_VALUE;
+		if (len + L2TP_AVP_HDR_LEN < d->min)
+			return L2TP_AVPS_BAD_LENGTH;
 		if (len > d->size - 1)
 			return L2TP_AVPS_TOO_LONG;
 		memcpy(field, v, len);
