@@ -21,6 +21,8 @@
 #include "ppp/auth.h"
 #include "ppp/auth_priv.h"
 #include "ppp/ppp_proto.h"
+#include "pppoe/pppoe_codec.h"
+#include "radius/radius_codec.h"
 
 static const char *outdir;
 
@@ -484,6 +486,126 @@ gen_ppp_auth(void)
 	seed("fuzz_ppp_auth", "mschapv2-client", in, off);
 }
 
+/* ---- PPPoE (RFC 2516) ---- */
+
+static void
+gen_pppoe(void)
+{
+	static const uint8_t client[PPPOE_MAC_LEN] = { 0x02, 0, 0, 0, 0, 2 };
+	static const uint8_t ac[PPPOE_MAC_LEN] = { 0x02, 0, 0, 0, 0, 1 };
+	static const uint8_t bcast[PPPOE_MAC_LEN] = { 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff };
+	static const uint8_t lcp[] = { 0xc0, 0x21, 1, 1, 0, 8, 5, 6, 0x12,
+	    0x34, 0x56, 0x78 };
+	static const uint8_t code[] = { PPPOE_CODE_PADI, PPPOE_CODE_PADO,
+	    PPPOE_CODE_PADR, PPPOE_CODE_PADS, PPPOE_CODE_PADT };
+	uint8_t frame[PPPOE_FRAME_MAX], in[1 + 4 * (2 + PPPOE_FRAME_MAX)];
+	struct pppoe_pkt p;
+	char name[32];
+	size_t off;
+	int n, padi = 0;
+
+	for (unsigned i = 0; i < sizeof(code); i++) {
+		memset(&p, 0, sizeof(p));
+		memcpy(p.src, code[i] == PPPOE_CODE_PADO ||
+		    code[i] == PPPOE_CODE_PADS ? ac : client, PPPOE_MAC_LEN);
+		memcpy(p.dst, code[i] == PPPOE_CODE_PADI ? bcast :
+		    code[i] == PPPOE_CODE_PADO || code[i] == PPPOE_CODE_PADS ?
+		    client : ac, PPPOE_MAC_LEN);
+		p.code = code[i];
+		p.session_id = code[i] == PPPOE_CODE_PADS ||
+		    code[i] == PPPOE_CODE_PADT ? 1 : 0;
+		if (code[i] != PPPOE_CODE_PADT) {
+			p.nservice = 1;
+			p.service[0] = pppoe_tag_str_val("internet");
+		}
+		p.present = PPPOE_HAVE_HOST_UNIQ;
+		p.host_uniq = pppoe_tag_str_val("uniq");
+		if (code[i] == PPPOE_CODE_PADO || code[i] == PPPOE_CODE_PADR) {
+			p.present |= PPPOE_HAVE_AC_COOKIE | PPPOE_HAVE_AC_NAME;
+			p.ac_cookie = pppoe_tag_str_val("0123456789abcdef");
+			p.ac_name = pppoe_tag_str_val("vpdn-ac");
+		}
+		n = pppoe_build_disc(frame, sizeof(frame), &p);
+		if (n <= 0)
+			continue;
+		in[0] = 0;
+		memcpy(in + 1, frame, (size_t)n);
+		(void)snprintf(name, sizeof(name), "codec-%s",
+		    pppoe_code_str((enum pppoe_code)code[i]));
+		seed("fuzz_pppoe", name, in, (size_t)n + 1);
+		if (code[i] == PPPOE_CODE_PADI)
+			padi = n;
+		if (code[i] == PPPOE_CODE_PADI) {
+			/* server: PADI, then the harness's PADR from the
+			 * PADO, then a session frame and PADT (session 1) */
+			off = 0;
+			in[off++] = 1;
+			in[off++] = 0;
+			in[off++] = (uint8_t)padi;
+			memcpy(in + off, frame, (size_t)padi);
+			off += (size_t)padi;
+			in[off++] = 2;
+			n = pppoe_build_session(frame, sizeof(frame), ac,
+			    client, 1, lcp, sizeof(lcp));
+			in[off++] = 0;
+			in[off++] = (uint8_t)n;
+			memcpy(in + off, frame, (size_t)n);
+			off += (size_t)n;
+			in[off++] = 1;
+			in[off++] = 50;
+			seed("fuzz_pppoe", "server-discovery", in, off);
+		}
+	}
+	n = pppoe_build_session(frame, sizeof(frame), ac, client, 1, lcp,
+	    sizeof(lcp));
+	in[0] = 0;
+	memcpy(in + 1, frame, (size_t)n);
+	seed("fuzz_pppoe", "codec-session", in, (size_t)n + 1);
+}
+
+/* ---- RADIUS (RFC 2865, 2866, 2868, 2869) ---- */
+
+static void
+gen_radius(void)
+{
+	static const char secret[] = "fuzz-radius-secret";
+	static const uint8_t req_auth[RADIUS_AUTH_LEN] = {
+		0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78,
+		0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0,
+	};
+	static struct radius_packet p;
+
+	radius_packet_init(&p, RADIUS_CODE_ACCESS_REQUEST, 7, req_auth);
+	(void)radius_put_string(&p, RADIUS_ATTR_USER_NAME, "alice");
+	(void)radius_put_user_password(&p, (const uint8_t *)"secret", 6,
+	    secret);
+	(void)radius_put_u32(&p, 6, 2);			/* Service-Type Framed */
+	(void)radius_put_u32(&p, 7, 1);			/* Framed-Protocol PPP */
+	(void)radius_put_string(&p, 31, "00:11:22:33:44:55");
+	(void)radius_put_message_authenticator(&p);
+	radius_sign_access_request(&p, secret);
+	seed("fuzz_radius", "access-request", p.data, radius_len(&p));
+
+	radius_packet_init(&p, RADIUS_CODE_ACCESS_ACCEPT, 7, req_auth);
+	(void)radius_put_ipv4(&p, RADIUS_ATTR_FRAMED_IP_ADDRESS, 0x0a000007);
+	(void)radius_put_string(&p, RADIUS_ATTR_REPLY_MESSAGE, "welcome");
+	(void)radius_put_tagged_u32(&p, RADIUS_ATTR_TUNNEL_TYPE, 1,
+	    RADIUS_TUNNEL_TYPE_L2TP);
+	(void)radius_put_tunnel_password(&p, 1, (const uint8_t *)"tunnel", 6,
+	    req_auth, secret);
+	(void)radius_put_message_authenticator(&p);
+	radius_sign_response(&p, req_auth, secret);
+	seed("fuzz_radius", "access-accept", p.data, radius_len(&p));
+
+	radius_packet_init(&p, RADIUS_CODE_ACCOUNTING_REQUEST, 8, NULL);
+	(void)radius_put_string(&p, RADIUS_ATTR_USER_NAME, "alice");
+	(void)radius_put_u32(&p, 40, 1);		/* Acct-Status-Type Start */
+	(void)radius_put_string(&p, 44, "00000001");	/* Acct-Session-Id */
+	radius_sign_accounting_request(&p, secret);
+	seed("fuzz_radius", "accounting-request", p.data, radius_len(&p));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -502,5 +624,7 @@ main(int argc, char **argv)
 	gen_users();
 	gen_ppp_cp();
 	gen_ppp_auth();
+	gen_pppoe();
+	gen_radius();
 	return 0;
 }
