@@ -306,7 +306,8 @@ client_session_up(struct client *c, struct l2tp_session *s)
 	lc.mru = 1400;
 	lc.echo_interval_ms = 10000;
 	lc.echo_failures = 3;
-	c->link = sl_new(c->roles, s, &lc, NULL, &client_sl_ops, c, now);
+	c->link = sl_new(c->roles, &sl_l2tp_carrier, s, &lc, NULL,
+	    &client_sl_ops, c, now);
 	explicit_bzero(lc.client.password, sizeof(lc.client.password));
 	if (c->link == NULL) {
 		log_warnx("client %s: no memory for PPP", c->cfg.name);
@@ -314,6 +315,7 @@ client_session_up(struct client *c, struct l2tp_session *s)
 		    "out of memory", now);
 		return;
 	}
+	l2tp_session_set_user(s, c->link);
 	sl_start(c->link, now);
 }
 
@@ -366,11 +368,22 @@ clients_free(struct roles *r)
 	r->client_count = 0;
 }
 
+/* The client object moved (reload rebuilt the array): the TUN watcher's
+ * argument must follow it. */
+static void
+client_rewatch(struct client *c)
+{
+	c->roles->io.unwatch(c->roles->io_ctx, c->tun_watch);
+	c->tun_watch = c->roles->io.watch(c->roles->io_ctx, c->tun.fd,
+	    client_tun_readable, c);
+}
+
 /*
  * A reload keeps clients whose section is unchanged (their calls stay up),
  * hangs up clients whose section disappeared or changed, and dials new ones.
  * The array is rebuilt; a client still owning a tunnel moves with it, so
- * the tunnel's user pointer is updated.
+ * every pointer to it (tunnel user, PPP binding owner, TUN watcher) is
+ * updated.
  */
 void
 clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
@@ -427,8 +440,10 @@ clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	for (unsigned i = 0; i < n; i++) {
 		if (nc[i].tunnel != NULL)
 			l2tp_tunnel_set_user(nc[i].tunnel, &nc[i]);
-		if (nc[i].session != NULL)
-			l2tp_session_set_user(nc[i].session, &nc[i]);
+		if (nc[i].link != NULL)
+			nc[i].link->owner = &nc[i];
+		if (nc[i].tun_watch != NULL)
+			client_rewatch(&nc[i]);
 	}
 	free(old);
 	free(kept);

@@ -250,7 +250,8 @@ lns_session_up(struct roles *r, struct l2tp_session *s,
 
 	l2tp_session_get_info(s, &si);
 	lns_link_config(r->cfg, &lc);
-	sl = sl_new(r, s, &lc, &l->backend, &lns_sl_ops, NULL, now);
+	sl = sl_new(r, &sl_l2tp_carrier, s, &lc, &l->backend, &lns_sl_ops,
+	    NULL, now);
 	if (sl == NULL) {
 		log_warnx("session %u (tunnel %u): no memory for PPP",
 		    si.local_id, si.tunnel_local_id);
@@ -258,6 +259,7 @@ lns_session_up(struct roles *r, struct l2tp_session *s,
 		    "out of memory", now);
 		return;
 	}
+	l2tp_session_set_user(s, sl);
 	/* RFC 2661 §4.4.5: trust the LAC's proxy LCP and authentication
 	 * only when configured to; otherwise renegotiate everything. */
 	if (r->cfg->lns.accept_proxy_auth && iccn != NULL)

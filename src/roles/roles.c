@@ -87,7 +87,7 @@ roles_session_down(void *ctx, struct l2tp_session *s)
 	(void)ctx;
 	/* The PPP link ends with its carrier; then the owner learns. */
 	if (sl != NULL)
-		sl_session_gone(sl);
+		sl_carrier_gone(sl);
 	if (c != NULL)
 		client_session_down(c, s);
 }
@@ -336,9 +336,9 @@ roles_foreach_lease(struct roles *r,
 		struct l2tp_session_info si;
 
 		if (sl->ended || sl->owner != NULL || !sl->routed ||
-		    sl->session == NULL)
+		    sl_l2tp_session(sl) == NULL)
 			continue;	/* only the LNS's live leases */
-		l2tp_session_get_info(sl->session, &si);
+		l2tp_session_get_info(sl_l2tp_session(sl), &si);
 		lease.addr = sl->peer_addr;
 		lease.user = ppp_link_user(sl->link);
 		lease.tunnel_id = si.tunnel_local_id;

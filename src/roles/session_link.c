@@ -36,7 +36,7 @@ static void
 sl_end(struct session_link *sl, const char *reason, uint16_t cdn_result)
 {
 	struct roles *r = sl->roles;
-	struct l2tp_session *s = sl->session;
+	void *carrier = sl->carrier;
 
 	if (sl->ended)
 		return;
@@ -46,11 +46,41 @@ sl_end(struct session_link *sl, const char *reason, uint16_t cdn_result)
 	sl->ops->ended(sl, reason);
 	sl->next_dead = r->dead_links;
 	r->dead_links = sl;
-	if (s != NULL) {
-		sl->session = NULL;
-		l2tp_session_set_user(s, NULL);
-		l2tp_session_close(s, cdn_result, 0, reason, time_now_ms());
+	if (carrier != NULL) {
+		sl->carrier = NULL;
+		sl->carrier_ops->detach(carrier);
+		sl->carrier_ops->close(carrier, cdn_result, reason);
 	}
+}
+
+static int
+sl_l2tp_send(void *carrier, const uint8_t *frame, size_t len)
+{
+	return l2tp_session_send_data(carrier, frame, len);
+}
+
+static void
+sl_l2tp_close(void *carrier, uint16_t cdn_result, const char *reason)
+{
+	l2tp_session_close(carrier, cdn_result, 0, reason, time_now_ms());
+}
+
+static void
+sl_l2tp_detach(void *carrier)
+{
+	l2tp_session_set_user(carrier, NULL);
+}
+
+const struct sl_carrier_ops sl_l2tp_carrier = {
+	.send = sl_l2tp_send,
+	.close = sl_l2tp_close,
+	.detach = sl_l2tp_detach,
+};
+
+struct l2tp_session *
+sl_l2tp_session(const struct session_link *sl)
+{
+	return sl->carrier_ops == &sl_l2tp_carrier ? sl->carrier : NULL;
 }
 
 static int
@@ -58,9 +88,9 @@ sl_link_send(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct session_link *sl = ctx;
 
-	if (sl->session == NULL)
+	if (sl->carrier == NULL)
 		return -1;
-	return l2tp_session_send_data(sl->session, frame, len);
+	return sl->carrier_ops->send(sl->carrier, frame, len);
 }
 
 static int
@@ -122,9 +152,9 @@ static const struct ppp_link_ops sl_link_ops = {
 };
 
 struct session_link *
-sl_new(struct roles *r, struct l2tp_session *s, const struct ppp_link_config *cfg,
-    const struct auth_backend *be, const struct sl_role_ops *ops, void *owner,
-    uint64_t now)
+sl_new(struct roles *r, const struct sl_carrier_ops *carrier_ops, void *carrier,
+    const struct ppp_link_config *cfg, const struct auth_backend *be,
+    const struct sl_role_ops *ops, void *owner, uint64_t now)
 {
 	struct session_link *sl = calloc(1, sizeof(*sl));
 
@@ -133,7 +163,8 @@ sl_new(struct roles *r, struct l2tp_session *s, const struct ppp_link_config *cf
 	sl->roles = r;
 	sl->ops = ops;
 	sl->owner = owner;
-	sl->session = s;
+	sl->carrier_ops = carrier_ops;
+	sl->carrier = carrier;
 	heap_node_init(&sl->timer);
 	sl->link = ppp_link_new(cfg, be, &sl_link_ops, sl, now);
 	if (sl->link == NULL) {
@@ -141,7 +172,6 @@ sl_new(struct roles *r, struct l2tp_session *s, const struct ppp_link_config *cf
 		return NULL;
 	}
 	LIST_INSERT_HEAD(&r->links, sl, entry);
-	l2tp_session_set_user(s, sl);
 	return sl;
 }
 
@@ -198,7 +228,7 @@ sl_input(struct session_link *sl, const uint8_t *frame, size_t len,
 int
 sl_send_ip(struct session_link *sl, const uint8_t *pkt, size_t len)
 {
-	if (sl->ended || sl->session == NULL)
+	if (sl->ended || sl->carrier == NULL)
 		return -1;
 	return ppp_link_send_ip(sl->link, pkt, len);
 }
@@ -216,10 +246,10 @@ sl_close(struct session_link *sl, const char *reason, uint64_t now)
 }
 
 void
-sl_session_gone(struct session_link *sl)
+sl_carrier_gone(struct session_link *sl)
 {
-	sl->session = NULL;
-	sl_end(sl, "L2TP session closed", L2TP_CDN_ADMIN);
+	sl->carrier = NULL;
+	sl_end(sl, "carrier closed", L2TP_CDN_ADMIN);
 }
 
 void
@@ -266,7 +296,7 @@ sl_free_all(struct roles *r)
 
 	while ((sl = LIST_FIRST(&r->links)) != NULL) {
 		if (!sl->ended) {
-			sl->session = NULL;	/* host already freed them */
+			sl->carrier = NULL;	/* its owner already freed it */
 			sl_end(sl, "shutdown", L2TP_CDN_ADMIN);
 		}
 		sl_reap(r);

@@ -1,11 +1,12 @@
 /*
- * session_link.h — one PPP link bound to one L2TP session.
+ * session_link.h — one PPP link bound to the carrier it runs over.
  *
- * Both the LNS (PPP server per incoming call) and the client (PPP peer on its
- * one call) run a ppp_link over an l2tp_session.  This module owns that
- * binding: frames from the session go to the link, frames from the link go
- * out as L2TP data messages, the link's deadline sits in the roles' timer
- * heap, and when either side goes away the other is told.
+ * The LNS (PPP server per incoming call) and the client (PPP peer on its one
+ * call) run a ppp_link over an L2TP session; the LAC's front half and a
+ * client dialling over PPPoE run one over a PPPoE session.  This module owns
+ * that binding: frames from the carrier go to the link, frames from the link
+ * go out through struct sl_carrier_ops, the link's deadline sits in the
+ * roles' timer heap, and when either side goes away the other is told.
  *
  * Lifetime (close now, free later): the link may report "down" from inside
  * ppp_link_input() or ppp_link_timeout(); the binding then closes the L2TP
@@ -28,6 +29,18 @@
 struct roles;
 struct session_link;
 
+/* What a PPP link needs from its carrier. */
+struct sl_carrier_ops {
+	int	(*send)(void *carrier, const uint8_t *frame, size_t len);
+	/* PPP ended: end the carrier too (CDN with cdn_result, PADT...). */
+	void	(*close)(void *carrier, uint16_t cdn_result, const char *reason);
+	/* Forget the binding (the carrier's back pointer to it). */
+	void	(*detach)(void *carrier);
+};
+
+/* An l2tp_session carrier: data messages, CDN on close. */
+extern const struct sl_carrier_ops sl_l2tp_carrier;
+
 struct sl_role_ops {
 	int	(*assign_address)(struct session_link *sl, const char *user,
 		    const struct auth_result *res, uint32_t *addr);
@@ -44,7 +57,8 @@ struct session_link {
 	struct roles			*roles;
 	const struct sl_role_ops	*ops;
 	void				*owner;		/* role's object */
-	struct l2tp_session		*session;	/* NULL once gone */
+	const struct sl_carrier_ops	*carrier_ops;
+	void				*carrier;	/* NULL once gone */
 	struct ppp_link			*link;
 	struct heap_node		 timer;
 	uint32_t			 local_addr, peer_addr;	/* host order */
@@ -56,9 +70,12 @@ struct session_link {
 	uint64_t			 spoofed;	/* IP packets dropped */
 };
 
-struct session_link *sl_new(struct roles *r, struct l2tp_session *s,
+struct session_link *sl_new(struct roles *r,
+	    const struct sl_carrier_ops *carrier_ops, void *carrier,
 	    const struct ppp_link_config *cfg, const struct auth_backend *be,
 	    const struct sl_role_ops *ops, void *owner, uint64_t now);
+/* The L2TP session under sl, or NULL (gone, or another carrier). */
+struct l2tp_session *sl_l2tp_session(const struct session_link *sl);
 /* Proxy LCP/authentication from an ICCN (before sl_start). */
 void	sl_set_proxy(struct session_link *sl, const struct l2tp_msg *iccn);
 void	sl_start(struct session_link *sl, uint64_t now);
@@ -69,8 +86,8 @@ void	sl_input(struct session_link *sl, const uint8_t *frame, size_t len,
 int	sl_send_ip(struct session_link *sl, const uint8_t *pkt, size_t len);
 /* Administrative close: LCP Terminate, then CDN once the link is down. */
 void	sl_close(struct session_link *sl, const char *reason, uint64_t now);
-/* The L2TP session is gone (CDN, tunnel down): end without PPP goodbye. */
-void	sl_session_gone(struct session_link *sl);
+/* The carrier is gone (CDN, tunnel down, PADT): end without PPP goodbye. */
+void	sl_carrier_gone(struct session_link *sl);
 
 /* Timer heap and deferred frees, owned by struct roles. */
 void	sl_run_timers(struct roles *r, uint64_t now);
