@@ -52,6 +52,8 @@ l2tp_drop_str(enum l2tp_drop d)
 		return "out-of-window";
 	case L2TP_DROP_DATA_NOT_UP:
 		return "data-not-up";
+	case L2TP_DROP_RATE_LIMIT:
+		return "rate-limit";
 	case L2TP_DROP__COUNT:
 		break;
 	}
@@ -156,6 +158,63 @@ addr_hash(const struct l2tp_addr *a, uint16_t peer_id)
 	h = (h ^ addr_port(a)) * 16777619u;
 	h = (h ^ peer_id) * 16777619u;
 	return h;
+}
+
+/* ---- new-tunnel rate limit (see HOST_SCCRQ_* in tunnel.h) ---- */
+
+/*
+ * True if `peer` may create one more tunnel now, and takes its token.
+ * The slot is picked by a hash keyed with a random value, so an attacker
+ * cannot aim a flood at the slot of an address it wants to starve; a
+ * different address landing in a slot takes it over with a full bucket
+ * (the table forgets, it never grows).  Ports are ignored: a flood from
+ * many ports of one address shares one bucket.
+ */
+static bool
+host_sccrq_allowed(struct l2tp_host *h, const struct l2tp_addr *peer,
+    uint64_t now)
+{
+	const uint32_t full = HOST_SCCRQ_BURST * 1000u;
+	struct host_bucket *b;
+	uint8_t key[16];
+	size_t n;
+	uint32_t hv = h->bucket_key;
+
+	memset(key, 0, sizeof(key));
+	switch (peer->ss.ss_family) {
+	case AF_INET:
+		memcpy(key, &((const struct sockaddr_in *)(const void *)
+		    &peer->ss)->sin_addr, 4);
+		n = 4;
+		break;
+	case AF_INET6:
+		memcpy(key, &((const struct sockaddr_in6 *)(const void *)
+		    &peer->ss)->sin6_addr, 16);
+		n = 16;
+		break;
+	default:
+		return true;
+	}
+	for (size_t i = 0; i < n; i++)
+		hv = (hv ^ key[i]) * 16777619u;
+	hv ^= hv >> 15;
+	b = &h->buckets[hv % HOST_SCCRQ_BUCKETS];
+	if (b->family != peer->ss.ss_family ||
+	    memcmp(b->addr, key, sizeof(key)) != 0) {
+		memcpy(b->addr, key, sizeof(key));
+		b->family = peer->ss.ss_family;
+		b->credit = full;
+		b->last_ms = now;
+	} else if (now > b->last_ms) {
+		uint64_t c = b->credit + (now - b->last_ms) * HOST_SCCRQ_RATE;
+
+		b->credit = c > full ? full : (uint32_t)c;
+		b->last_ms = now;
+	}
+	if (b->credit < 1000)
+		return false;
+	b->credit -= 1000;
+	return true;
 }
 
 /* ---- config ---- */
@@ -318,6 +377,7 @@ l2tp_host_new(const struct l2tp_host_config *cfg,
 	h->cfg = *cfg;
 	h->ops = ops;
 	h->ctx = ctx;
+	h->bucket_key = random_u32() | 1;
 	idpool_init(&h->tunnels, cfg->max_tunnels);
 	heap_init(&h->timers);
 	return h;
@@ -555,6 +615,16 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 		host_drop(h, L2TP_DROP_UNKNOWN_TUNNEL);
 		LOG_RL(LOG_LEVEL_INFO, "SCCRQ from %s ignored: not accepting "
 		    "tunnels", l2tp_addr_str(peer, a, sizeof(a)));
+		return;
+	}
+	/* Before the tie-breaker scan, which costs a pass over the tunnels.
+	 * Silently: a StopCCN per refused SCCRQ would turn a spoofed flood
+	 * into a reflector, and the peer retransmits a real SCCRQ (§5.8). */
+	if (!host_sccrq_allowed(h, peer, now)) {
+		host_drop(h, L2TP_DROP_RATE_LIMIT);
+		LOG_RL(LOG_LEVEL_WARN, "SCCRQ from %s dropped: more than %u "
+		    "new tunnels a second from that address",
+		    l2tp_addr_str(peer, a, sizeof(a)), HOST_SCCRQ_RATE);
 		return;
 	}
 	if (host_tie_break(h, &m, peer, now))

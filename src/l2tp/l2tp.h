@@ -125,6 +125,7 @@ enum l2tp_drop {
 	L2TP_DROP_TUNNEL_LIMIT,		/* max-tunnels reached */
 	L2TP_DROP_OUT_OF_WINDOW,
 	L2TP_DROP_DATA_NOT_UP,		/* data before the session is up */
+	L2TP_DROP_RATE_LIMIT,		/* SCCRQ over its source's rate */
 	L2TP_DROP__COUNT,
 };
 const char *l2tp_drop_str(enum l2tp_drop d);

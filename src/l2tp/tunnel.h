@@ -30,6 +30,25 @@
 
 #define L2TP_NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
 
+/*
+ * New-tunnel rate limit per source address (host.c): a token bucket per
+ * address in a small table indexed by a keyed hash, so a flood of SCCRQs
+ * from one address (any number of ports) creates at most
+ * HOST_SCCRQ_BURST tunnels at once and HOST_SCCRQ_RATE a second after
+ * that; max-tunnels bounds the sum over all addresses.  The table has a
+ * fixed size: a flood cannot grow it.
+ */
+#define HOST_SCCRQ_BUCKETS	256
+#define HOST_SCCRQ_RATE		20	/* new tunnels a second, per address */
+#define HOST_SCCRQ_BURST	64
+
+struct host_bucket {
+	uint8_t			 addr[16];	/* IPv4: first 4 octets */
+	sa_family_t		 family;	/* 0: slot unused */
+	uint32_t		 credit;	/* thousandths of a token */
+	uint64_t		 last_ms;
+};
+
 struct l2tp_host {
 	struct l2tp_host_config	 cfg;
 	const struct l2tp_host_ops *ops;
@@ -45,6 +64,8 @@ struct l2tp_host {
 	uint64_t		 now;		/* clock of the current entry point */
 	unsigned		 depth;		/* nesting of input/run_timers */
 	struct l2tp_host_stats	 stats;
+	struct host_bucket	 buckets[HOST_SCCRQ_BUCKETS];
+	uint32_t		 bucket_key;	/* random hash key */
 };
 
 struct l2tp_tunnel {
