@@ -5,12 +5,19 @@
  * With redial = yes a dropped or failed call is dialled again after an
  * exponential back-off (1 s doubling to 64 s, reset once a call connects).
  *
+ * A section with `pppoe-interface` instead of `lns` is a PPPoE host (RFC
+ * 2516): it runs discovery on that Ethernet interface and its call is the
+ * PPPoE session; a PADT from the access concentrator, or discovery giving
+ * up, ends the call like a CDN does, and the redial rules are the same.
+ *
  * Once the call is up, a PPP peer link runs over it (session_link.c) with
  * the section's user/password; when IPCP opens, the TUN `interface` gets the
  * assigned address and the configured `routes` (and `default-route`) point
- * into it.  The TUN goes away with the call.
+ * into it.  The TUN goes away with the call.  Both transports share this
+ * part; only the carrier under the PPP link differs.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +27,37 @@
 
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "pppoe/pppoe_client.h"
+#include "pppoe/pppoe_sock.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
 #define REDIAL_MIN_MS	1000
 #define REDIAL_MAX_MS	64000
+
+/* Our MRU and the TUN's MTU over L2TP: room for IP/UDP/L2TP/PPP headers on
+ * a 1500-octet path. */
+#define L2TP_CLIENT_MRU	1400
+/* RFC 2516 §7: "The Maximum-Receive-Unit (MRU) option MUST NOT be
+ * negotiated to a larger size than 1492" (1500 - 6 PPPoE - 2 protocol). */
+#define PPPOE_MRU_MAX	1492
+#define PPPOE_OVERHEAD	8
+/* RFC 1661 §6.1: every implementation takes 1500, but below 576 IPv4
+ * itself breaks; an interface that small is refused. */
+#define PPPOE_MRU_MIN	576
+
+/* A PPPoE client's transport: the interface's two AF_PACKET sockets and
+ * the discovery/session machine.  Heap-allocated so that the socket
+ * watchers, the pppoe_client context and the PPP carrier pointer stay valid
+ * when a reload moves struct client; only `client` follows it. */
+struct client_pppoe {
+	struct client		*client;
+	struct pppoe_sock	 sock;
+	void			*watch_disc, *watch_ses;
+	struct pppoe_client	*pc;
+	uint16_t		 mru;
+	uint64_t		 rx_errors;
+};
 
 const char *
 client_state_str(enum client_state s)
@@ -97,12 +130,18 @@ client_schedule_redial(struct client *c, uint64_t now)
 	    c->backoff_ms / 1000);
 }
 
+static void client_pppoe_dial(struct client *c, uint64_t now);
+
 static void
 client_dial(struct client *c, uint64_t now)
 {
 	struct l2tp_tunnel_params p;
 	char buf[INET6_ADDRSTRLEN + 8];
 
+	if (c->cfg.pppoe_interface[0] != '\0') {
+		client_pppoe_dial(c, now);
+		return;
+	}
 	memset(&p, 0, sizeof(p));
 	p.role = L2TP_ROLE_CLIENT;
 	if (client_resolve(c, &p.peer) < 0) {
@@ -239,7 +278,8 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	inet_ntop(AF_INET, &a, la, sizeof(la));
 	inet_ntop(AF_INET, &b, pa, sizeof(pa));
 	if (route_open(&c->rt) < 0 || tun_open(&c->tun, c->cfg.interface) < 0 ||
-	    route_link_set(&c->rt, c->tun.ifindex, true, 1400) < 0 ||
+	    route_link_set(&c->rt, c->tun.ifindex, true,
+	    c->pppoe != NULL ? c->pppoe->mru : L2TP_CLIENT_MRU) < 0 ||
 	    route_addr_add(&c->rt, c->tun.ifindex, local, peer, 32) < 0 ||
 	    client_routes_add(c, peer) < 0) {
 		log_warnx("client %s: cannot set up %s with %s: %s",
@@ -281,19 +321,20 @@ static const struct sl_role_ops client_sl_ops = {
 	.ended = client_ended,
 };
 
-void
-client_session_up(struct client *c, struct l2tp_session *s)
+/*
+ * The call is up on either transport: back-off reset, PPP peer link over
+ * the carrier with the section's credentials.  NULL when out of memory (the
+ * caller ends the carrier).
+ */
+static struct session_link *
+client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
+    void *carrier, uint16_t mru, uint64_t now)
 {
-	struct l2tp_session_info si;
 	struct ppp_link_config lc;
-	uint64_t now = time_now_ms();
+	struct session_link *sl;
 
-	l2tp_session_get_info(s, &si);
 	c->backoff_ms = 0;
 	client_set_state(c, CLIENT_UP);
-	log_info("client %s: session %u/%u (tunnel %u) established, "
-	    "starting PPP", c->cfg.name, si.local_id, si.peer_id,
-	    si.tunnel_local_id);
 	memset(&lc, 0, sizeof(lc));
 	lc.server = false;
 	strlcpy(lc.client.user, c->cfg.user, sizeof(lc.client.user));
@@ -303,14 +344,30 @@ client_session_up(struct client *c, struct l2tp_session *s)
 		lc.client.accept[lc.client.accept_count++] =
 		    roles_auth_method(c->cfg.auth.methods[i]);
 	strlcpy(lc.our_name, c->cfg.user, sizeof(lc.our_name));
-	lc.mru = 1400;
+	lc.mru = mru;
 	lc.echo_interval_ms = 10000;
 	lc.echo_failures = 3;
-	c->link = sl_new(c->roles, &sl_l2tp_carrier, s, &lc, NULL,
-	    &client_sl_ops, c, now);
+	sl = sl_new(c->roles, carrier_ops, carrier, &lc, NULL, &client_sl_ops,
+	    c, now);
 	explicit_bzero(lc.client.password, sizeof(lc.client.password));
-	if (c->link == NULL) {
+	if (sl == NULL)
 		log_warnx("client %s: no memory for PPP", c->cfg.name);
+	return sl;
+}
+
+void
+client_session_up(struct client *c, struct l2tp_session *s)
+{
+	struct l2tp_session_info si;
+	uint64_t now = time_now_ms();
+
+	l2tp_session_get_info(s, &si);
+	log_info("client %s: session %u/%u (tunnel %u) established, "
+	    "starting PPP", c->cfg.name, si.local_id, si.peer_id,
+	    si.tunnel_local_id);
+	c->link = client_start_ppp(c, &sl_l2tp_carrier, s, L2TP_CLIENT_MRU,
+	    now);
+	if (c->link == NULL) {
 		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0,
 		    "out of memory", now);
 		return;
@@ -331,6 +388,268 @@ client_session_down(struct client *c, struct l2tp_session *s)
 		l2tp_tunnel_close(c->tunnel, L2TP_STOPCCN_GENERAL, 0,
 		    "session ended", time_now_ms());
 	}
+}
+
+/* ---- PPPoE transport (RFC 2516) ---- */
+
+/* The PPP link's carrier: the PPPoE session.  The carrier pointer is the
+ * struct client_pppoe, which does not move on reload. */
+static int
+sl_pppoe_send(void *carrier, const uint8_t *frame, size_t len)
+{
+	struct client_pppoe *pp = carrier;
+
+	/* RFC 2516 §6: the payload begins with the PPP Protocol-ID; the
+	 * FF 03 the link puts in front is removed there. */
+	return pppoe_client_send(pp->pc, frame, len);
+}
+
+static void
+sl_pppoe_close(void *carrier, uint16_t cdn_result, const char *reason)
+{
+	struct client_pppoe *pp = carrier;
+	struct client *c = pp->client;
+
+	(void)cdn_result;
+	/* RFC 2516 §7: "When LCP terminates, the Host and Access
+	 * concentrator MUST stop using that PPPoE session"; the PADT tells
+	 * the AC at once (§5.5), and a new call starts from discovery. */
+	log_info("client %s: PPP over PPPoE session %u ended (%s): "
+	    "sending PADT", c->cfg.name, pppoe_client_session_id(pp->pc),
+	    reason);
+	pppoe_client_close(pp->pc, reason);
+	client_schedule_redial(c, time_now_ms());
+}
+
+static void
+sl_pppoe_detach(void *carrier)
+{
+	/* The client's link pointer is cleared by client_ended(). */
+	(void)carrier;
+}
+
+static const struct sl_carrier_ops sl_pppoe_carrier = {
+	.send = sl_pppoe_send,
+	.close = sl_pppoe_close,
+	.detach = sl_pppoe_detach,
+};
+
+static int
+client_pppoe_send_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct client_pppoe *pp = ctx;
+
+	if (pppoe_sock_send(&pp->sock, frame, len) < 0) {
+		LOG_RL(LOG_LEVEL_WARN, "client %s: %s: send: %s",
+		    pp->client->cfg.name, pp->sock.ifname, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+client_pppoe_up(void *ctx, uint16_t session_id,
+    const uint8_t ac_mac[PPPOE_MAC_LEN])
+{
+	struct client_pppoe *pp = ctx;
+	struct client *c = pp->client;
+	uint64_t now = time_now_ms();
+	const char *ac = pppoe_client_ac_name(pp->pc);
+
+	log_info("client %s: PPPoE session %u with %s%s"
+	    "%02x:%02x:%02x:%02x:%02x:%02x%s on %s, starting PPP (MRU %u)",
+	    c->cfg.name, session_id, ac, *ac ? " (" : "",
+	    ac_mac[0], ac_mac[1], ac_mac[2], ac_mac[3], ac_mac[4], ac_mac[5],
+	    *ac ? ")" : "", pp->sock.ifname, pp->mru);
+	c->link = client_start_ppp(c, &sl_pppoe_carrier, pp, pp->mru, now);
+	if (c->link == NULL) {
+		pppoe_client_close(pp->pc, "out of memory");
+		client_schedule_redial(c, now);
+		return;
+	}
+	sl_start(c->link, now);
+}
+
+static void
+client_pppoe_down(void *ctx, const char *reason)
+{
+	struct client_pppoe *pp = ctx;
+	struct client *c = pp->client;
+
+	/* Discovery gave up, the PADS refused, or the AC sent PADT.
+	 * RFC 2516 §5.5: after a PADT not even LCP Terminate may be sent,
+	 * so PPP ends without a goodbye. */
+	log_info("client %s: PPPoE: %s", c->cfg.name, reason);
+	if (c->link != NULL)
+		sl_carrier_gone(c->link);
+	client_schedule_redial(c, time_now_ms());
+}
+
+static void
+client_pppoe_data(void *ctx, const uint8_t *ppp, size_t len)
+{
+	struct client_pppoe *pp = ctx;
+	struct client *c = pp->client;
+
+	if (c->link != NULL)
+		sl_input(c->link, ppp, len, time_now_ms());
+}
+
+static const struct pppoe_client_ops client_pppoe_ops = {
+	.send_frame = client_pppoe_send_frame,
+	.up = client_pppoe_up,
+	.down = client_pppoe_down,
+	.data = client_pppoe_data,
+};
+
+static void
+client_pppoe_drain(struct client_pppoe *pp, int fd)
+{
+	uint8_t buf[PPPOE_FRAME_MAX];
+	ssize_t n;
+
+	/* Bounded like the TUN: other work gets its turn; the watcher is
+	 * level-triggered, so what is left is read on the next pass.  A
+	 * frame may end the call (PADT): the client stays, and the PPP link
+	 * is only freed by sl_reap below. */
+	for (int i = 0; i < 64 && pp->client->pppoe == pp; i++) {
+		n = pppoe_sock_read(&pp->sock, fd, buf, sizeof(buf));
+		if (n == 0)
+			break;
+		if (n < 0) {
+			pp->rx_errors++;
+			LOG_RL(LOG_LEVEL_WARN, "client %s: %s: receive: %s",
+			    pp->client->cfg.name, pp->sock.ifname,
+			    strerror(errno));
+			if (errno != EMSGSIZE)
+				break;
+			continue;
+		}
+		pppoe_client_input(pp->pc, buf, (size_t)n, time_now_ms());
+	}
+	sl_reap(pp->client->roles);
+}
+
+static void
+client_pppoe_disc_readable(void *arg)
+{
+	struct client_pppoe *pp = arg;
+
+	client_pppoe_drain(pp, pppoe_sock_fd_disc(&pp->sock));
+}
+
+static void
+client_pppoe_ses_readable(void *arg)
+{
+	struct client_pppoe *pp = arg;
+
+	client_pppoe_drain(pp, pppoe_sock_fd_ses(&pp->sock));
+}
+
+/* Closes the sockets and forgets the PPPoE state; PADT first if a session
+ * is still up.  Never from inside a pppoe_client callback. */
+static void
+client_pppoe_release(struct client *c, const char *reason)
+{
+	struct client_pppoe *pp = c->pppoe;
+
+	if (pp == NULL)
+		return;
+	if (c->link != NULL)
+		sl_carrier_gone(c->link);
+	c->pppoe = NULL;
+	if (pp->pc != NULL) {
+		pppoe_client_close(pp->pc, reason);
+		pppoe_client_free(pp->pc);
+	}
+	c->roles->io.unwatch(c->roles->io_ctx, pp->watch_disc);
+	c->roles->io.unwatch(c->roles->io_ctx, pp->watch_ses);
+	pppoe_sock_close(&pp->sock);
+	free(pp);
+}
+
+static int
+client_pppoe_open(struct client *c)
+{
+	struct roles *r = c->roles;
+	struct pppoe_client_config pcfg;
+	struct client_pppoe *pp;
+
+	pp = calloc(1, sizeof(*pp));
+	if (pp == NULL)
+		return -1;
+	pp->client = c;
+	if (pppoe_sock_open(&pp->sock, c->cfg.pppoe_interface) < 0) {
+		free(pp);
+		return -1;
+	}
+	c->pppoe = pp;
+	if (pp->sock.mtu < PPPOE_MRU_MIN + PPPOE_OVERHEAD) {
+		log_warnx("client %s: %s: MTU %u is too small for PPPoE",
+		    c->cfg.name, pp->sock.ifname, pp->sock.mtu);
+		client_pppoe_release(c, NULL);
+		return -1;
+	}
+	/* RFC 2516 §7: 1492 at most; less on a smaller Ethernet MTU. */
+	pp->mru = pp->sock.mtu - PPPOE_OVERHEAD < PPPOE_MRU_MAX ?
+	    (uint16_t)(pp->sock.mtu - PPPOE_OVERHEAD) : PPPOE_MRU_MAX;
+	memset(&pcfg, 0, sizeof(pcfg));
+	memcpy(pcfg.mac, pp->sock.mac, PPPOE_MAC_LEN);
+	pcfg.service_name = "";		/* RFC 2516 §5.1: any service */
+	pcfg.ac_name = NULL;		/* the first PADO */
+	pp->pc = pppoe_client_new(&pcfg, &client_pppoe_ops, pp);
+	if (pp->pc != NULL) {
+		pp->watch_disc = r->io.watch(r->io_ctx,
+		    pppoe_sock_fd_disc(&pp->sock), client_pppoe_disc_readable,
+		    pp);
+		pp->watch_ses = r->io.watch(r->io_ctx,
+		    pppoe_sock_fd_ses(&pp->sock), client_pppoe_ses_readable,
+		    pp);
+	}
+	if (pp->pc == NULL || pp->watch_disc == NULL || pp->watch_ses == NULL) {
+		log_warnx("client %s: out of memory for PPPoE", c->cfg.name);
+		client_pppoe_release(c, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+client_pppoe_dial(struct client *c, uint64_t now)
+{
+	/* Fresh sockets for every call: the interface may have been
+	 * re-created (new index) while we waited. */
+	client_pppoe_release(c, NULL);
+	c->dials++;
+	if (client_pppoe_open(c) < 0) {
+		log_warnx("client %s: cannot use %s for PPPoE", c->cfg.name,
+		    c->cfg.pppoe_interface);
+		client_schedule_redial(c, now);
+		return;
+	}
+	client_set_state(c, CLIENT_DIALING);
+	log_info("client %s: PPPoE discovery on %s", c->cfg.name,
+	    c->pppoe->sock.ifname);
+	(void)pppoe_client_start(c->pppoe->pc, now);
+}
+
+/*
+ * Ends a PPPoE call at once (SIGTERM, reload): RFC 2516 §5.5 "A PPP peer
+ * SHOULD use the PPP protocol itself to bring down a PPPoE session", so an
+ * LCP Terminate-Request goes first; the daemon does not wait for its Ack,
+ * so the PADT follows straight away (nothing PPP is sent after it).
+ */
+static void
+client_pppoe_hangup(struct client *c, const char *reason, uint64_t now)
+{
+	if (c->pppoe == NULL)
+		return;
+	if (c->link != NULL)
+		sl_close(c->link, reason, now);
+	if (c->link != NULL)
+		sl_carrier_gone(c->link);
+	if (c->pppoe != NULL)
+		pppoe_client_close(c->pppoe->pc, reason);
 }
 
 int
@@ -361,8 +680,10 @@ clients_init(struct roles *r, uint64_t now)
 void
 clients_free(struct roles *r)
 {
-	for (unsigned i = 0; i < r->client_count; i++)
+	for (unsigned i = 0; i < r->client_count; i++) {
+		client_pppoe_release(&r->clients[i], "shutdown");
 		client_tun_close(&r->clients[i]);
+	}
 	free(r->clients);
 	r->clients = NULL;
 	r->client_count = 0;
@@ -420,23 +741,18 @@ clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 			break;
 		}
 	}
-	/* Changed or removed sections: hang up, keep the object until the
-	 * tunnel is gone so its callbacks find it. */
+	/* Changed or removed sections: keep the object until its tunnel is
+	 * gone, so the tunnel's callbacks still find it. */
+	unsigned first_removed = n;
 	for (unsigned j = 0; j < old_count; j++) {
-		if (kept[j])
+		if (kept[j] || old[j].tunnel == NULL)
 			continue;
-		if (old[j].tunnel != NULL) {
-			struct client *c = &nc[n++];
-
-			*c = old[j];
-			c->removed = true;
-			log_info("reload: client %s changed or removed: "
-			    "hanging up", c->cfg.name);
-			client_set_state(c, CLIENT_HANGUP);
-			l2tp_tunnel_close(c->tunnel, L2TP_STOPCCN_GENERAL, 0,
-			    "configuration changed", now);
-		}
+		nc[n] = old[j];
+		nc[n].removed = true;
+		n++;
 	}
+	/* Every pointer to a moved client follows it before anything can
+	 * call back into it. */
 	for (unsigned i = 0; i < n; i++) {
 		if (nc[i].tunnel != NULL)
 			l2tp_tunnel_set_user(nc[i].tunnel, &nc[i]);
@@ -444,11 +760,34 @@ clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 			nc[i].link->owner = &nc[i];
 		if (nc[i].tun_watch != NULL)
 			client_rewatch(&nc[i]);
+		if (nc[i].pppoe != NULL)
+			nc[i].pppoe->client = &nc[i];
+	}
+	/* A PPPoE call has no tunnel to wait for: a changed or removed
+	 * section hangs up (PADT) and goes now. */
+	for (unsigned j = 0; j < old_count; j++) {
+		if (kept[j] || old[j].pppoe == NULL)
+			continue;
+		log_info("reload: client %s changed or removed: hanging up",
+		    old[j].cfg.name);
+		old[j].removed = true;
+		client_pppoe_hangup(&old[j], "configuration changed", now);
+		client_pppoe_release(&old[j], "configuration changed");
+		client_tun_close(&old[j]);
 	}
 	free(old);
 	free(kept);
 	r->clients = nc;
 	r->client_count = n;
+	for (unsigned i = first_removed; i < n; i++) {
+		struct client *c = &nc[i];
+
+		log_info("reload: client %s changed or removed: hanging up",
+		    c->cfg.name);
+		client_set_state(c, CLIENT_HANGUP);
+		l2tp_tunnel_close(c->tunnel, L2TP_STOPCCN_GENERAL, 0,
+		    "configuration changed", now);
+	}
 }
 
 void
@@ -457,6 +796,9 @@ clients_run_timers(struct roles *r, uint64_t now)
 	for (unsigned i = 0; i < r->client_count; i++) {
 		struct client *c = &r->clients[i];
 
+		if (c->pppoe != NULL &&
+		    pppoe_client_next_deadline(c->pppoe->pc) <= now)
+			pppoe_client_timeout(c->pppoe->pc, now);
 		if ((c->state == CLIENT_IDLE || c->state == CLIENT_WAIT_REDIAL) &&
 		    !c->removed && !r->shutting_down && now >= c->redial_at)
 			client_dial(c, now);
@@ -471,6 +813,8 @@ clients_next_deadline(const struct roles *r)
 	for (unsigned i = 0; i < r->client_count; i++) {
 		const struct client *c = &r->clients[i];
 
+		if (c->pppoe != NULL)
+			d = time_min(d, pppoe_client_next_deadline(c->pppoe->pc));
 		if ((c->state == CLIENT_IDLE || c->state == CLIENT_WAIT_REDIAL) &&
 		    !c->removed && !r->shutting_down)
 			d = time_min(d, c->redial_at);
@@ -481,8 +825,13 @@ clients_next_deadline(const struct roles *r)
 void
 clients_shutdown(struct roles *r, uint64_t now)
 {
-	(void)now;
-	for (unsigned i = 0; i < r->client_count; i++)
-		if (r->clients[i].tunnel == NULL)
-			client_set_state(&r->clients[i], CLIENT_STOPPED);
+	for (unsigned i = 0; i < r->client_count; i++) {
+		struct client *c = &r->clients[i];
+
+		/* PPPoE: LCP Terminate-Request and PADT now (the daemon waits
+		 * only for L2TP tunnels); the sockets close with the roles. */
+		client_pppoe_hangup(c, "shutting down", now);
+		if (c->tunnel == NULL)
+			client_set_state(c, CLIENT_STOPPED);
+	}
 }

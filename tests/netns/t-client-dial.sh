@@ -1,0 +1,87 @@
+#!/bin/bash
+# The client role's dialling behaviour (issue #3 item 7): the LNS given by
+# DNS name, redial with back-off after the LNS went away, and a reload of the
+# client's own configuration that keeps its established call.
+. "$(dirname "$0")/lib.sh"
+have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
+setup_trap
+
+PC=10.200.4.2 LNS=10.200.4.1
+create_ns pc || exit 1
+create_ns lns || exit 1
+connect_ns pc $PC lns $LNS || exit 1
+# `ip netns exec` bind-mounts /etc/netns/NAME/hosts over /etc/hosts: the
+# client resolves the LNS's name without any DNS server.
+HOSTS_DIR="/etc/netns/$(ns pc)"
+mkdir -p "$HOSTS_DIR"
+printf '127.0.0.1 localhost\n%s lns.corp.test\n' $LNS >"$HOSTS_DIR/hosts"
+trap 'rm -rf "$HOSTS_DIR"; cleanup' EXIT
+
+echo "carol@corp.example pw-carol" >"$TMPD/users"
+vpdnd_global lns $LNS lns.test | sed 's/^hello-interval = .*/hello-interval = 1/' >"$TMPD/lns.conf"
+cat >>"$TMPD/lns.conf" <<EOT
+
+[lns]
+local-address = 10.9.4.1
+pool = 10.9.4.10-10.9.4.20
+users = $TMPD/users
+EOT
+client_conf()
+{
+	vpdnd_global pc $PC pc.test | sed 's/^hello-interval = .*/hello-interval = 1/'
+	cat <<EOT
+
+[client corp]
+lns = lns.corp.test
+user = carol@corp.example
+password = pw-carol
+redial = yes
+routes = $1
+EOT
+}
+client_conf 10.9.4.0/24 >"$TMPD/pc.conf"
+
+network_up()
+{
+	vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null |
+	    grep -q '"ppp_phase":"network"'
+}
+
+case_begin
+start_vpdnd lns lns "$TMPD/lns.conf"
+LNS_PID=$VPDND_PID
+start_vpdnd pc pc "$TMPD/pc.conf"
+PC_PID=$VPDND_PID
+wait_for 15 network_up pc pc
+log_test "client dials the LNS by DNS name (lns.corp.test)" $?
+grep -q "dialling lns.corp.test ($LNS:1701)" "$TMPD/pc.log"
+log_test "client log shows the name and the address it resolved to" $?
+
+SID=$(json_field "$(vpdnctl_in pc pc show sessions --json)" sessions 0 local_id)
+kill -HUP "$PC_PID"
+sleep 1
+[ "$(json_field "$(vpdnctl_in pc pc show sessions --json)" sessions 0 local_id)" = "$SID" ]
+log_test "reload with an unchanged [client] keeps the call" $?
+client_conf 10.9.0.0/16 >"$TMPD/pc.conf"
+kill -HUP "$PC_PID"
+wait_for 15 network_up pc pc
+new=$(json_field "$(vpdnctl_in pc pc show sessions --json)" sessions 0 local_id)
+[ -n "$new" ] && [ "$new" != "$SID" ]
+log_test "reload with a changed [client] hangs up and redials it" $?
+in_ns pc ip route show dev vpdn-corp | grep -q "10.9.0.0/16"
+log_test "the redialled call carries the new routes" $?
+
+kill -KILL "$LNS_PID"
+t0=$(date +%s)
+wait_for 20 sh -c "grep -q 'redialling in' '$TMPD/pc.log'"
+log_test "client notices the dead LNS and schedules a redial" $?
+start_vpdnd lns lns2 "$TMPD/lns.conf"
+LNS_PID=$VPDND_PID
+wait_for 30 network_up lns lns2
+log_test "client redials the restarted LNS by itself ($(($(date +%s) - t0)) s)" $?
+vpdnd_sane pc "$PC_PID"
+log_test "client exits 0 on SIGTERM, no sanitizer report" $?
+vpdnd_sane lns2 "$LNS_PID"
+log_test "LNS exits 0 on SIGTERM" $?
+case_end lns lns2 pc
+finish
