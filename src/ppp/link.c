@@ -47,6 +47,14 @@ struct ppp_link {
 	uint64_t		 px_handle;
 	bool			 px_pending, px_in_verify, px_done, px_ok;
 	struct auth_result	 px_res;
+	/* LAC mode: the LCP CONFREQ options seen, the proof the backend saw */
+	uint8_t			 lac_init[CP_MAX_PKT], lac_sent[CP_MAX_PKT],
+				 lac_rcvd[CP_MAX_PKT];
+	size_t			 lac_init_len, lac_sent_len, lac_rcvd_len;
+	bool			 lac_have_init;
+	struct auth_request	 lac_req;
+	struct auth_backend	 lac_backend;	/* wraps backend, keeps lac_req */
+	bool			 relay;		/* reported; link inert */
 	struct ppp_link_stats	 stats;
 	uint64_t		 now;
 	size_t			 scratch_cap;
@@ -83,6 +91,98 @@ request_fail(struct ppp_link *l, const char *reason, bool now)
 	}
 }
 
+/* ---- LAC mode (RFC 2661 §4.4.5) ---- */
+
+/* Keeps the options of an LCP Configure-Request: the proxy LCP AVPs carry
+ * the CONFREQ body "starting at the first option". */
+static bool
+lac_keep_confreq(const uint8_t *pkt, size_t len, uint8_t *dst, size_t *dlen)
+{
+	size_t plen;
+
+	if (len < 4 || pkt[0] != PPP_CONF_REQ)
+		return false;
+	plen = get_be16(pkt + 2);
+	if (plen < 4 || plen > len || plen - 4 > CP_MAX_PKT)
+		return false;
+	memcpy(dst, pkt + 4, plen - 4);
+	*dlen = plen - 4;
+	return true;
+}
+
+/* The auth server's backend in LAC mode: remember the request (name, id,
+ * challenge, response / password) for the Proxy Authen AVPs, then ask the
+ * owner's backend (realm lookup, local users), or accept when there is none:
+ * the LNS is the one that decides then. */
+static uint64_t
+lac_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
+    void *arg)
+{
+	struct ppp_link *l = ctx;
+	struct auth_result res;
+
+	l->lac_req = *req;
+	if (l->have_backend)
+		return l->backend.verify(l->backend.ctx, req, done, arg);
+	memset(&res, 0, sizeof(res));
+	res.ok = true;
+	done(arg, &res);
+	return 0;
+}
+
+static void
+lac_cancel(void *ctx, uint64_t handle)
+{
+	struct ppp_link *l = ctx;
+
+	if (l->have_backend && l->backend.cancel != NULL)
+		l->backend.cancel(l->backend.ctx, handle);
+}
+
+/* Hands the call over: from now on PPP is between the peer and the LNS. */
+static void
+lac_report(struct ppp_link *l)
+{
+	struct ppp_proxy p;
+	const struct auth_request *r = &l->lac_req;
+
+	l->relay = true;
+	memset(&p, 0, sizeof(p));
+	if (l->lac_have_init) {
+		p.initial_rcvd = l->lac_init;
+		p.initial_rcvd_len = l->lac_init_len;
+	}
+	p.last_sent = l->lac_sent;
+	p.last_sent_len = l->lac_sent_len;
+	p.last_rcvd = l->lac_rcvd;
+	p.last_rcvd_len = l->lac_rcvd_len;
+	p.authen_name = r->user;
+	p.authen_id = r->id;
+	switch (r->method) {
+	case PPP_AUTH_PAP:
+		/* §4.4.5: for PAP the response is the password itself. */
+		p.authen_type = PPP_PROXY_AUTHEN_PAP;
+		p.response = r->password;
+		p.response_len = r->password_len;
+		break;
+	case PPP_AUTH_CHAP_MD5:
+		p.authen_type = PPP_PROXY_AUTHEN_CHAP;
+		p.challenge = r->challenge;
+		p.challenge_len = r->challenge_len;
+		p.response = r->response;
+		p.response_len = r->response_len;
+		break;
+	case PPP_AUTH_NONE:
+	case PPP_AUTH_MSCHAPV2:
+		/* no Proxy Authen Type for MS-CHAPv2: the LNS challenges */
+		p.authen_type = 0;
+		break;
+	}
+	log_info("ppp: \"%s\" authenticated; handing the call over", l->user);
+	if (l->cfg.lac_authenticated != NULL)
+		l->cfg.lac_authenticated(l->cfg.lac_arg, l->user, &p);
+}
+
 /* ---- transmit ---- */
 
 static void
@@ -93,6 +193,8 @@ link_send_ctl(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 
 	if (l->dead || len > sizeof(buf) - 4)
 		return;
+	if (l->cfg.lac && proto == PPP_PROTO_LCP)
+		lac_keep_confreq(pkt, len, l->lac_sent, &l->lac_sent_len);
 	buf[0] = PPP_ALLSTATIONS;
 	buf[1] = PPP_UI;
 	put_be16(buf + 2, proto);
@@ -220,6 +322,11 @@ auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
 		if (res != NULL)
 			l->res = *res;
 		log_info("ppp: \"%s\" authenticated", l->user);
+		if (l->cfg.lac) {
+			/* Success is on the wire (auth.c sends it first). */
+			lac_report(l);
+			return;
+		}
 	} else {
 		snprintf(l->user, sizeof(l->user), "%s", l->cfg.client.user);
 	}
@@ -241,9 +348,11 @@ start_auth_server(struct ppp_link *l, enum ppp_auth_method m)
 	snprintf(ac.our_name, sizeof(ac.our_name), "%s", l->cfg.our_name);
 	ac.restart_ms = l->cfg.restart_ms;
 	ac.max_tries = l->cfg.max_configure;
-	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 ? l->cfg.rechallenge_ms : 0;
+	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 && !l->cfg.lac ?
+	    l->cfg.rechallenge_ms : 0;
 	ac.timeout_ms = 30000;
-	l->as = auth_server_new(&ac, &l->backend, &link_auth_ops, l, l->now);
+	l->as = auth_server_new(&ac, l->cfg.lac ? &l->lac_backend : &l->backend,
+	    &link_auth_ops, l, l->now);
 	if (l->as == NULL)
 		request_fail(l, "cannot start authentication", false);
 }
@@ -281,7 +390,8 @@ enter_auth(struct ppp_link *l)
 	l->phase = PPP_PHASE_AUTHENTICATE;
 	l->authed = false;
 	if (m == PPP_AUTH_NONE) {
-		if (l->cfg.server && l->cfg.auth_count > 0) {
+		/* A LAC learns the realm from the name: no auth, no call. */
+		if (l->cfg.server && (l->cfg.auth_count > 0 || l->cfg.lac)) {
 			request_fail(l, "no authentication agreed", false);
 			return;
 		}
@@ -488,6 +598,13 @@ ppp_link_new(const struct ppp_link_config *cfg,
 	l->ops = ops;
 	l->ctx = ctx;
 	l->now = now;
+	if (l->cfg.lac) {
+		l->cfg.server = true;
+		l->cfg.ipv6cp = false;
+		l->lac_backend.verify = lac_verify;
+		l->lac_backend.cancel = lac_cancel;
+		l->lac_backend.ctx = l;
+	}
 	l->phase = PPP_PHASE_DEAD;
 	l->scratch_cap = (l->cfg.mru > 1500 ? l->cfg.mru : 1500) + 4u;
 	l->scratch = malloc(l->scratch_cap);
@@ -531,6 +648,7 @@ ppp_link_free(struct ppp_link *l)
 		return;
 	free_auth(l);
 	explicit_bzero(&l->px_req, sizeof(l->px_req));
+	explicit_bzero(&l->lac_req, sizeof(l->lac_req));
 	free(l->scratch);
 	free(l);
 }
@@ -630,6 +748,15 @@ ppp_link_close(struct ppp_link *l, const char *reason, uint64_t now)
 	if (l->dead)
 		return;
 	set_reason(l, reason != NULL ? reason : "closed");
+	if (l->relay) {
+		/* LCP is the LNS's now: nothing of ours to terminate. */
+		l->phase = PPP_PHASE_DEAD;
+		l->dead = true;
+		log_info("ppp %s: handed-over call ended: %s", l->user, l->reason);
+		if (l->ops->down != NULL)
+			l->ops->down(l->ctx, l->reason);
+		return;
+	}
 	cp_close(&l->lcp.cp, now);
 	/* Close from Closed/Stopped/Initial finishes nothing: dead now. */
 	if (l->lcp.cp.state == CP_CLOSED || l->lcp.cp.state == CP_INITIAL)
@@ -649,7 +776,7 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 	bool ok = false;
 
 	l->now = now;
-	if (l->dead)
+	if (l->dead || l->relay)
 		return;
 	l->stats.rx_frames++;
 	l->stats.rx_bytes += len;
@@ -672,6 +799,15 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 	ilen = rbuf_left(&r);
 
 	if (proto == PPP_PROTO_LCP) {
+		if (l->cfg.lac && lac_keep_confreq(info, ilen, l->lac_rcvd,
+		    &l->lac_rcvd_len)) {
+			if (!l->lac_have_init) {
+				memcpy(l->lac_init, l->lac_rcvd,
+				    l->lac_rcvd_len);
+				l->lac_init_len = l->lac_rcvd_len;
+				l->lac_have_init = true;
+			}
+		}
 		if (ilen >= 4 && info[0] == PPP_TERM_REQ &&
 		    l->lcp.cp.state >= CP_REQSENT)
 			set_reason(l, "peer terminated");
@@ -739,7 +875,7 @@ void
 ppp_link_timeout(struct ppp_link *l, uint64_t now)
 {
 	l->now = now;
-	if (l->dead)
+	if (l->dead || l->relay)
 		return;
 	lcp_timeout(&l->lcp, now);
 	settle(l);
@@ -762,7 +898,7 @@ ppp_link_next_deadline(const struct ppp_link *l)
 {
 	uint64_t t;
 
-	if (l->dead)
+	if (l->dead || l->relay)
 		return TIME_NEVER;
 	t = lcp_next_deadline(&l->lcp);
 	t = time_min(t, cp_next_deadline(&l->ipcp.cp));
@@ -790,4 +926,10 @@ const struct ppp_link_stats *
 ppp_link_stats(const struct ppp_link *l)
 {
 	return &l->stats;
+}
+
+bool
+ppp_link_lac_relaying(const struct ppp_link *l)
+{
+	return l->relay && !l->dead;
 }

@@ -19,6 +19,8 @@
 
 #include "ppp/auth.h"
 
+struct ppp_proxy;
+
 struct ppp_link_config {
 	bool server;                          /* authenticator + address giver (LNS/LAC) */
 	enum ppp_auth_method auth[3]; unsigned auth_count;   /* server: offered, in order */
@@ -31,6 +33,16 @@ struct ppp_link_config {
 	unsigned restart_ms, max_configure, max_terminate, max_failure;
 	bool ipv6cp;
 	unsigned rechallenge_ms;              /* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
+	/* LAC front half (RFC 2661 §4.4.5), with server = true: LCP and authentication only.  Once the backend
+	 * accepted the peer (Success sent), lac_authenticated(lac_arg, user, facts) reports what an ICCN carries
+	 * as proxy AVPs — the Initial Received, Last Sent and Last Received LCP CONFREQ options and the Proxy
+	 * Authen Type/Name/Challenge/ID/Response (PAP: the password) — and the link stops: no NCP, no timers,
+	 * input ignored, phase stays "authenticate"; PPP from then on belongs to the LNS and the owner relays
+	 * frames.  ppp_link_close() then ends the link at once without LCP Terminate.  A callback in the config
+	 * (not in ppp_link_ops) so that a session_link, which owns the ops, can carry a LAC link unchanged. */
+	bool lac;
+	void (*lac_authenticated)(void *lac_arg, const char *user, const struct ppp_proxy *facts);
+	void *lac_arg;
 };
 
 struct auth_result;
@@ -65,6 +77,7 @@ enum ppp_phase { PPP_PHASE_DEAD, PPP_PHASE_ESTABLISH, PPP_PHASE_AUTHENTICATE, PP
 enum ppp_phase ppp_link_phase(const struct ppp_link *l);
 const char *ppp_phase_str(enum ppp_phase p);   /* "dead", "establish", "authenticate", "network", "terminate" */
 const char *ppp_link_user(const struct ppp_link *l);             /* authenticated name, "" before */
+bool ppp_link_lac_relaying(const struct ppp_link *l);           /* LAC mode: authenticated and handed over */
 
 struct ppp_link_stats { uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, rx_discards; };
 const struct ppp_link_stats *ppp_link_stats(const struct ppp_link *l);

@@ -571,6 +571,217 @@ test_garbage(void **state)
 	assert_false(srv.down);
 }
 
+
+/* ---- LAC mode (RFC 2661 §4.4.5): LCP + auth, then hand over ---- */
+
+static struct {
+	unsigned	calls;
+	char		user[AUTH_MAX_NAME];
+	uint8_t		init[256], sent[256], rcvd[256], chal[64], resp[256];
+	size_t		init_len, sent_len, rcvd_len, chal_len, resp_len;
+	uint16_t	type, id;
+	char		name[AUTH_MAX_NAME];
+} lac;
+
+static void
+lac_cb(void *arg, const char *user, const struct ppp_proxy *f)
+{
+	assert_ptr_equal(arg, &srv);
+	lac.calls++;
+	snprintf(lac.user, sizeof(lac.user), "%s", user);
+	assert_non_null(f->last_sent);
+	assert_non_null(f->last_rcvd);
+	assert_non_null(f->initial_rcvd);
+	assert_true(f->initial_rcvd_len <= 256 && f->last_sent_len <= 256 &&
+	    f->last_rcvd_len <= 256 && f->response_len <= 256 &&
+	    f->challenge_len <= 64);
+	memcpy(lac.init, f->initial_rcvd, lac.init_len = f->initial_rcvd_len);
+	memcpy(lac.sent, f->last_sent, lac.sent_len = f->last_sent_len);
+	memcpy(lac.rcvd, f->last_rcvd, lac.rcvd_len = f->last_rcvd_len);
+	if (f->challenge != NULL)
+		memcpy(lac.chal, f->challenge, lac.chal_len = f->challenge_len);
+	if (f->response != NULL)
+		memcpy(lac.resp, f->response, lac.resp_len = f->response_len);
+	lac.type = f->authen_type;
+	lac.id = f->authen_id;
+	snprintf(lac.name, sizeof(lac.name), "%s", f->authen_name);
+}
+
+static void
+lac_bring_up(enum ppp_auth_method m, const char *pw, bool with_backend)
+{
+	struct ppp_link_config sc, cc;
+
+	memset(&lac, 0, sizeof(lac));
+	server_cfg(&sc, m);
+	sc.lac = true;
+	sc.lac_authenticated = lac_cb;
+	sc.lac_arg = &srv;
+	client_cfg(&cc, m, pw);
+	srv.l = ppp_link_new(&sc, with_backend ? &backend : NULL, &ops, &srv,
+	    now);
+	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
+	assert_non_null(srv.l);
+	assert_non_null(cli.l);
+	/* the client speaks first: its CONFREQ is the Initial Received one */
+	ppp_link_start(cli.l, now);
+	ppp_link_start(srv.l, now);
+	pump();
+}
+
+/* Does an LCP option list carry option type with this value? */
+static bool
+has_opt(const uint8_t *p, size_t len, uint8_t type, const uint8_t *v,
+    size_t vlen)
+{
+	for (size_t off = 0; off + 2 <= len && p[off + 1] >= 2;
+	    off += p[off + 1])
+		if (p[off] == type && p[off + 1] == vlen + 2 &&
+		    memcmp(p + off + 2, v, vlen) == 0)
+			return true;
+	return false;
+}
+
+static void
+check_handed_over(void)
+{
+	unsigned sent = srv.sent;
+	static const uint8_t ipcp[] = { 0xff, 3, 0x80, 0x21, 1, 9, 0, 4 };
+
+	assert_int_equal(lac.calls, 1);
+	assert_string_equal(lac.user, "alice");
+	assert_string_equal(lac.name, "alice");
+	assert_true(ppp_link_lac_relaying(srv.l));
+	/* the user saw Success before the hand-over */
+	assert_int_equal(ppp_link_phase(cli.l), PPP_PHASE_NETWORK);
+	/* no NCP from the LAC, no timers, input ignored */
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_AUTHENTICATE);
+	assert_false(srv.up);
+	assert_int_equal(ppp_link_next_deadline(srv.l), TIME_NEVER);
+	ppp_link_input(srv.l, ipcp, sizeof(ipcp), now);
+	run_until(now + 60000);
+	assert_int_equal(srv.sent, sent);
+	assert_false(srv.down);
+	/* §4.4.5: the CONFREQ bodies start at the first option */
+	assert_true(lac.sent_len >= 4 && lac.sent[0] == 1 /* MRU */);
+	assert_true(lac.rcvd_len > 0);
+	assert_memory_equal(lac.init, lac.rcvd, lac.rcvd_len);
+}
+
+static void
+test_lac_pap(void **state)
+{
+	static const uint8_t pap[] = { 0xc0, 0x23 };
+
+	(void)state;
+	lac_bring_up(PPP_AUTH_PAP, "secret", true);
+	check_handed_over();
+	/* what the LAC asked for is in Last Sent; PAP's response = password */
+	assert_true(has_opt(lac.sent, lac.sent_len, 3, pap, 2));
+	assert_int_equal(lac.type, PPP_PROXY_AUTHEN_PAP);
+	assert_int_equal(lac.resp_len, 6);
+	assert_memory_equal(lac.resp, "secret", 6);
+	assert_int_equal(lac.chal_len, 0);
+}
+
+static void
+test_lac_chap(void **state)
+{
+	static const uint8_t chap[] = { 0xc2, 0x23, 5 };
+	uint8_t want[16];
+
+	(void)state;
+	lac_bring_up(PPP_AUTH_CHAP_MD5, "secret", true);
+	check_handed_over();
+	assert_true(has_opt(lac.sent, lac.sent_len, 3, chap, 3));
+	assert_int_equal(lac.type, PPP_PROXY_AUTHEN_CHAP);
+	assert_true(lac.chal_len > 0);
+	assert_int_equal(lac.resp_len, 16);
+	/* RFC 1994 §4.1: the response the LNS can check on its own */
+	chap_md5_response((uint8_t)lac.id, (const uint8_t *)"secret", 6,
+	    lac.chal, lac.chal_len, want);
+	assert_memory_equal(lac.resp, want, 16);
+}
+
+/* Without a backend the LAC accepts whatever it is shown: the LNS decides. */
+static void
+test_lac_no_backend(void **state)
+{
+	(void)state;
+	lac_bring_up(PPP_AUTH_PAP, "anything", false);
+	assert_int_equal(lac.calls, 1);
+	assert_memory_equal(lac.resp, "anything", 8);
+}
+
+/* A refusal by the backend: Failure to the user, no hand-over, link down. */
+static void
+test_lac_refused(void **state)
+{
+	(void)state;
+	lac_bring_up(PPP_AUTH_CHAP_MD5, "wrong", true);
+	run_until(now + 30000);
+	assert_int_equal(lac.calls, 0);
+	assert_false(ppp_link_lac_relaying(srv.l));
+	assert_true(srv.down);
+	assert_string_equal(srv.reason, "authentication failed");
+	assert_true(cli.down);
+}
+
+/* The facts are what an LNS link accepts as proxy LCP/auth: it goes
+ * straight to Network with the same user, no LCP, no challenge. */
+static void
+test_lac_facts_feed_lns(void **state)
+{
+	struct ppp_link_config sc;
+	struct ppp_proxy p;
+	struct side lns;
+	struct ppp_link *l;
+
+	(void)state;
+	lac_bring_up(PPP_AUTH_CHAP_MD5, "secret", true);
+	assert_int_equal(lac.calls, 1);
+	memset(&lns, 0, sizeof(lns));
+	server_cfg(&sc, PPP_AUTH_CHAP_MD5);
+	l = ppp_link_new(&sc, &backend, &ops, &lns, now);
+	assert_non_null(l);
+	memset(&p, 0, sizeof(p));
+	p.initial_rcvd = lac.init;
+	p.initial_rcvd_len = lac.init_len;
+	p.last_sent = lac.sent;
+	p.last_sent_len = lac.sent_len;
+	p.last_rcvd = lac.rcvd;
+	p.last_rcvd_len = lac.rcvd_len;
+	p.authen_type = lac.type;
+	p.authen_name = lac.name;
+	p.challenge = lac.chal;
+	p.challenge_len = lac.chal_len;
+	p.authen_id = lac.id;
+	p.response = lac.resp;
+	p.response_len = lac.resp_len;
+	ppp_link_set_proxy(l, &p);
+	ppp_link_start(l, now);
+	assert_int_equal(ppp_link_phase(l), PPP_PHASE_NETWORK);
+	assert_string_equal(ppp_link_user(l), "alice");
+	ppp_link_free(l);
+}
+
+/* Closing a handed-over link sends nothing (LCP is the LNS's) and is
+ * down at once. */
+static void
+test_lac_close_after_handover(void **state)
+{
+	unsigned sent;
+
+	(void)state;
+	lac_bring_up(PPP_AUTH_PAP, "secret", true);
+	sent = srv.sent;
+	ppp_link_close(srv.l, "carrier gone", now);
+	assert_true(srv.down);
+	assert_string_equal(srv.reason, "carrier gone");
+	assert_int_equal(srv.sent, sent);
+	assert_false(ppp_link_lac_relaying(srv.l));
+}
+
 int
 main(void)
 {
@@ -588,6 +799,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_lcp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lac_pap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lac_chap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lac_no_backend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lac_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lac_facts_feed_lns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lac_close_after_handover, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
