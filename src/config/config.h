@@ -63,6 +63,10 @@ struct cfg_global {
 	unsigned		max_tunnels;	/* default 4096 */
 	unsigned		max_sessions;	/* default 65535 */
 	struct cfg_sockaddr	metrics;	/* len 0: no metrics listener */
+	/* Drop root to this user (and group; default the user's primary
+	 * group) once sockets and TUN devices are open; "": stay root. */
+	char			user[CFG_MAX_STR];
+	char			group[CFG_MAX_STR];
 };
 
 struct cfg_lns {
@@ -130,6 +134,7 @@ struct cfg_radius {
 	struct cfg_secret	secret;
 	char			nas_identifier[CFG_MAX_STR];
 	unsigned		interim_interval;
+	struct cfg_sockaddr	dae_listen;	/* len 0: no RFC 5176 listener */
 };
 
 struct vpdn_config {

@@ -55,6 +55,10 @@ const struct schema_key schema_keys[] = {
 	/* Prometheus exposition; unset (len 0) = no listener. */
 	ROW(GLOBAL, "metrics", SOCKADDR, cfg_global, metrics,
 	    DEFAULT_METRICS_PORT, 0),
+	/* Privilege drop; 32 is the useradd(8) name limit.  Whether the
+	 * names exist is checked by vpdnd when it starts (and by -C). */
+	ROW(GLOBAL, "user", STRING, cfg_global, user, 1, 32),
+	ROW(GLOBAL, "group", STRING, cfg_global, group, 1, 32),
 
 	ROW(LNS, "tunnel-secret", SECRET, cfg_lns, tunnel_secret, 0, 0),
 	ROW(LNS, "hide-avps", BOOL, cfg_lns, hide_avps, 0, 0),
@@ -110,6 +114,9 @@ const struct schema_key schema_keys[] = {
 	    1, CFG_MAX_STR - 1),
 	ROW(RADIUS, "interim-interval", UINT, cfg_radius, interim_interval,
 	    0, 86400),
+	/* RFC 5176 §3: Disconnect/CoA-Request listener, port 3799; unset
+	 * (len 0) = none.  Only the servers above may use it. */
+	ROW(RADIUS, "dae-listen", SOCKADDR, cfg_radius, dae_listen, 3799, 0),
 };
 const size_t schema_nkeys = sizeof(schema_keys) / sizeof(schema_keys[0]);
 

@@ -1,0 +1,82 @@
+/*
+ * radius_dae.h — Dynamic Authorization Extensions (RFC 5176, formerly
+ * RFC 3576): a UDP listener (port 3799) for Disconnect-Request and
+ * CoA-Request from the RADIUS servers.
+ *
+ * A request is answered only when it comes from an allowed client address
+ * and its Request Authenticator (and Message-Authenticator, if present) is
+ * right for the shared secret (RFC 5176 §3.5, §5.2: anything else is
+ * silently discarded and counted).  The session is named by Acct-Session-
+ * Id, User-Name and/or Framed-IP-Address (all given must match); the owner
+ * acts through struct radius_dae_ops and the answer is ACK, or NAK with an
+ * Error-Cause (RFC 5176 §3.5).  CoA supports one change: Session-Timeout.
+ *
+ * radius_dae_handle() is pure (request bytes in, reply bytes out).
+ */
+#ifndef VPDN_RADIUS_RADIUS_DAE_H
+#define VPDN_RADIUS_RADIUS_DAE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "radius/radius_codec.h"
+
+#define RADIUS_DAE_PORT		3799
+#define RADIUS_DAE_MAX_CLIENTS	16
+
+/* RFC 5176 §3.5 Error-Cause values. */
+enum radius_dae_error {
+	RADIUS_DAE_OK				= 0,
+	RADIUS_DAE_UNSUPPORTED_ATTRIBUTE	= 401,
+	RADIUS_DAE_MISSING_ATTRIBUTE		= 402,
+	RADIUS_DAE_NAS_ID_MISMATCH		= 403,
+	RADIUS_DAE_INVALID_REQUEST		= 404,
+	RADIUS_DAE_UNSUPPORTED_SERVICE		= 405,
+	RADIUS_DAE_INVALID_ATTRIBUTE_VALUE	= 407,
+	RADIUS_DAE_SESSION_NOT_FOUND		= 503,
+	RADIUS_DAE_RESOURCES_UNAVAILABLE	= 506,
+};
+const char *radius_dae_error_str(enum radius_dae_error e);
+
+/* Which sessions a request names; an absent field matches anything. */
+struct radius_dae_match {
+	char		session_id[254];	/* "" = absent */
+	char		user[254];
+	uint32_t	framed_ip;		/* host order; 0 = absent */
+};
+
+struct radius_dae_ops {
+	/* Return how many sessions matched and were disconnected / changed
+	 * (0 → NAK Session-Context-Not-Found). */
+	unsigned (*disconnect)(void *arg, const struct radius_dae_match *m);
+	unsigned (*coa)(void *arg, const struct radius_dae_match *m,
+		    uint32_t session_timeout);
+};
+
+struct radius_dae_stats {
+	uint64_t	requests, acks, naks;
+	uint64_t	drop_client, drop_malformed, drop_auth, drop_code;
+};
+
+struct radius_dae;
+
+/* Binds listen; clients: the allowed source addresses (ports ignored).
+ * NULL with errno on failure. */
+struct radius_dae *radius_dae_new(const struct sockaddr *listen,
+	    socklen_t listen_len, const char *secret,
+	    const struct sockaddr_storage *clients, unsigned nclients,
+	    const struct radius_dae_ops *ops, void *arg);
+void	radius_dae_free(struct radius_dae *d);
+int	radius_dae_fd(const struct radius_dae *d);
+/* Reads and answers what is queued on the socket. */
+void	radius_dae_readable(void *d);
+const struct radius_dae_stats *radius_dae_stats(const struct radius_dae *d);
+
+/* One request from `from`: returns the reply length written to out, or 0
+ * when the request is to be silently discarded. */
+size_t	radius_dae_handle(struct radius_dae *d, const uint8_t *req,
+	    size_t len, const struct sockaddr *from, struct radius_packet *out);
+
+#endif

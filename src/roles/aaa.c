@@ -1,0 +1,266 @@
+/*
+ * aaa.c — RADIUS accounting (see aaa.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bsd/string.h>
+
+#include "core/log.h"
+#include "radius/radius_auth.h"
+#include "radius/radius_client.h"
+#include "roles/aaa.h"
+
+struct aaa {
+	struct radius_client	*rc;
+	struct aaa_nas		 nas;
+	uint32_t		 boot;		/* wall clock at start */
+	uint32_t		 next_id;
+	unsigned		 pending;
+};
+
+const char *
+aaa_cause_str(enum aaa_cause c)
+{
+	switch (c) {
+	case AAA_CAUSE_NONE:		return "none";
+	case AAA_CAUSE_USER_REQUEST:	return "User-Request";
+	case AAA_CAUSE_LOST_CARRIER:	return "Lost-Carrier";
+	case AAA_CAUSE_IDLE_TIMEOUT:	return "Idle-Timeout";
+	case AAA_CAUSE_SESSION_TIMEOUT:	return "Session-Timeout";
+	case AAA_CAUSE_ADMIN_RESET:	return "Admin-Reset";
+	case AAA_CAUSE_NAS_ERROR:	return "NAS-Error";
+	case AAA_CAUSE_NAS_REQUEST:	return "NAS-Request";
+	}
+	return "?";
+}
+
+/* RFC 2866 §5.10: User-Request "user requested termination of service,
+ * for example with LCP Terminate"; Lost-Carrier "DCD was dropped on the
+ * port" — a silent peer (LCP echo, L2TP Hello) or its CDN/StopCCN. */
+enum aaa_cause
+aaa_cause_from_reason(const char *reason)
+{
+	static const struct {
+		const char	*reason;
+		enum aaa_cause	 cause;
+	} map[] = {
+		{ "peer terminated",	AAA_CAUSE_USER_REQUEST },
+		{ "echo timeout",	AAA_CAUSE_LOST_CARRIER },
+		{ "carrier closed",	AAA_CAUSE_LOST_CARRIER },
+		{ "LCP finished",	AAA_CAUSE_LOST_CARRIER },
+		{ "shutdown",		AAA_CAUSE_NAS_REQUEST },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (reason != NULL && strcmp(reason, map[i].reason) == 0)
+			return map[i].cause;
+	return AAA_CAUSE_NAS_ERROR;
+}
+
+bool
+aaa_build(struct radius_packet *p, const struct aaa_nas *nas, unsigned status,
+    const struct aaa_session *s, const struct aaa_counters *c,
+    uint32_t elapsed_s, enum aaa_cause cause, uint32_t event_time)
+{
+	bool ok = true;
+
+	radius_packet_init(p, RADIUS_CODE_ACCOUNTING_REQUEST, 0, NULL);
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_STATUS_TYPE, status) ==
+	    RADIUS_OK;
+	/* RFC 2865 §4.1 (and RFC 2866 §4.1): NAS-IP-Address or
+	 * NAS-Identifier identifies us. */
+	if (nas->identifier[0] != '\0')
+		ok = ok && radius_put_string(p, RADIUS_ATTR_NAS_IDENTIFIER,
+		    nas->identifier) == RADIUS_OK;
+	if (nas->ip != 0)
+		ok = ok && radius_put_ipv4(p, RADIUS_ATTR_NAS_IP_ADDRESS,
+		    nas->ip) == RADIUS_OK;
+	if (event_time != 0)
+		ok = ok && radius_put_u32(p, RADIUS_ATTR_EVENT_TIMESTAMP,
+		    event_time) == RADIUS_OK;
+	if (s == NULL)
+		return ok;
+	/* RFC 2866 §5.5: Acct-Session-Id in every record of the session. */
+	ok = ok && radius_put_string(p, RADIUS_ATTR_ACCT_SESSION_ID, s->id) ==
+	    RADIUS_OK;
+	if (s->user[0] != '\0')
+		ok = ok && radius_put_string(p, RADIUS_ATTR_USER_NAME,
+		    s->user) == RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_AUTHENTIC, 1) ==
+	    RADIUS_OK;	/* RFC 2866 §5.6: RADIUS */
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_SERVICE_TYPE,
+	    RADIUS_SERVICE_FRAMED) == RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_FRAMED_PROTOCOL,
+	    RADIUS_FRAMED_PROTOCOL_PPP) == RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT, s->nas_port) ==
+	    RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT_TYPE,
+	    RADIUS_NAS_PORT_TYPE_VIRTUAL) == RADIUS_OK;
+	if (s->framed_ip != 0)
+		ok = ok && radius_put_ipv4(p, RADIUS_ATTR_FRAMED_IP_ADDRESS,
+		    s->framed_ip) == RADIUS_OK;
+	/* RFC 2865 §5.25: Class as the server sent it. */
+	for (unsigned i = 0; i < s->nclass; i++)
+		ok = ok && radius_put_raw(p, RADIUS_ATTR_CLASS, s->class_[i].v,
+		    s->class_[i].len) == RADIUS_OK;
+	if (status == RADIUS_ACCT_STATUS_START || c == NULL)
+		return ok;
+	/* RFC 2866 §5.3-5.8 and RFC 2869 §5.1-5.2: the low 32 bits in
+	 * Acct-*-Octets, the number of 2^32 wraps in Acct-*-Gigawords.
+	 * Input is what the user sent to us. */
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_INPUT_OCTETS,
+	    (uint32_t)c->in_octets) == RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_INPUT_GIGAWORDS,
+	    (uint32_t)(c->in_octets >> 32)) == RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_OUTPUT_OCTETS,
+	    (uint32_t)c->out_octets) == RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_OUTPUT_GIGAWORDS,
+	    (uint32_t)(c->out_octets >> 32)) == RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_INPUT_PACKETS,
+	    (uint32_t)c->in_packets) == RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_OUTPUT_PACKETS,
+	    (uint32_t)c->out_packets) == RADIUS_OK;
+	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_SESSION_TIME,
+	    elapsed_s) == RADIUS_OK;
+	/* RFC 2866 §5.10: only in Stop records. */
+	if (status == RADIUS_ACCT_STATUS_STOP && cause != AAA_CAUSE_NONE)
+		ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_TERMINATE_CAUSE,
+		    cause) == RADIUS_OK;
+	return ok;
+}
+
+struct aaa *
+aaa_new(struct radius_client *rc, const struct aaa_nas *nas)
+{
+	struct aaa *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	a->rc = rc;
+	if (nas != NULL)
+		a->nas = *nas;
+	a->boot = (uint32_t)time(NULL);
+	return a;
+}
+
+void
+aaa_free(struct aaa *a)
+{
+	free(a);
+}
+
+bool
+aaa_enabled(const struct aaa *a)
+{
+	return a != NULL && a->rc != NULL;
+}
+
+unsigned
+aaa_pending(const struct aaa *a)
+{
+	return a != NULL ? a->pending : 0;
+}
+
+static void
+aaa_on_reply(void *arg, const struct radius_reply *r)
+{
+	struct aaa *a = arg;
+
+	a->pending--;
+	if (r->status != RADIUS_STATUS_REPLY)
+		log_warnx("radius: accounting request given up: no server "
+		    "answered");
+}
+
+static void
+aaa_send(struct aaa *a, unsigned status, const struct aaa_session *s,
+    const struct aaa_counters *c, uint32_t elapsed, enum aaa_cause cause)
+{
+	struct radius_packet *p;
+
+	if (!aaa_enabled(a))
+		return;
+	if ((p = malloc(sizeof(*p))) == NULL) {
+		log_warnx("radius: no memory for an accounting request");
+		return;
+	}
+	if (!aaa_build(p, &a->nas, status, s, c, elapsed, cause,
+	    (uint32_t)time(NULL)) ||
+	    radius_client_send(a->rc, p, NULL, 0, aaa_on_reply, a) == 0)
+		log_warnx("radius: cannot send an accounting request%s%s",
+		    s != NULL ? " for session " : "", s != NULL ? s->id : "");
+	else
+		a->pending++;
+	free(p);
+}
+
+void
+aaa_accounting_on(struct aaa *a)
+{
+	aaa_send(a, RADIUS_ACCT_STATUS_ON, NULL, NULL, 0, AAA_CAUSE_NONE);
+}
+
+void
+aaa_accounting_off(struct aaa *a)
+{
+	aaa_send(a, RADIUS_ACCT_STATUS_OFF, NULL, NULL, 0, AAA_CAUSE_NONE);
+}
+
+void
+aaa_session_init(struct aaa *a, struct aaa_session *s, const char *user,
+    uint32_t framed_ip, uint32_t nas_port,
+    const struct radius_auth_reply *reply)
+{
+	memset(s, 0, sizeof(*s));
+	/* RFC 2866 §5.5: unique; the boot time keeps ids of a restarted
+	 * daemon apart from the previous run's. */
+	snprintf(s->id, sizeof(s->id), "%08X%08X", a->boot, ++a->next_id);
+	strlcpy(s->user, user, sizeof(s->user));
+	s->framed_ip = framed_ip;
+	s->nas_port = nas_port;
+	if (reply == NULL)
+		return;
+	for (unsigned i = 0; i < reply->nclass && i < AAA_MAX_CLASS; i++) {
+		memcpy(s->class_[i].v, reply->class_[i].v, reply->class_[i].len);
+		s->class_[i].len = reply->class_[i].len;
+		s->nclass++;
+	}
+}
+
+void
+aaa_session_start(struct aaa *a, struct aaa_session *s, uint64_t now)
+{
+	s->start_ms = now;
+	s->started = true;
+	aaa_send(a, RADIUS_ACCT_STATUS_START, s, NULL, 0, AAA_CAUSE_NONE);
+}
+
+static uint32_t
+aaa_elapsed(const struct aaa_session *s, uint64_t now)
+{
+	return now > s->start_ms ? (uint32_t)((now - s->start_ms) / 1000) : 0;
+}
+
+void
+aaa_session_interim(struct aaa *a, const struct aaa_session *s,
+    const struct aaa_counters *c, uint64_t now)
+{
+	if (s->started)
+		aaa_send(a, RADIUS_ACCT_STATUS_INTERIM, s, c,
+		    aaa_elapsed(s, now), AAA_CAUSE_NONE);
+}
+
+void
+aaa_session_stop(struct aaa *a, struct aaa_session *s,
+    const struct aaa_counters *c, enum aaa_cause cause, uint64_t now)
+{
+	if (!s->started)
+		return;
+	s->started = false;
+	log_info("radius: session %s of %s: Stop (%s)", s->id, s->user,
+	    aaa_cause_str(cause));
+	aaa_send(a, RADIUS_ACCT_STATUS_STOP, s, c, aaa_elapsed(s, now), cause);
+}
