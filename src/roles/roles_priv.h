@@ -15,11 +15,12 @@
 #include "roles/roles.h"
 
 struct session_link;
+struct client_pppoe;
 
 enum client_state {
 	CLIENT_IDLE,		/* not dialled yet */
-	CLIENT_DIALING,		/* tunnel and/or session being set up */
-	CLIENT_UP,		/* session established */
+	CLIENT_DIALING,		/* tunnel/session or PPPoE discovery */
+	CLIENT_UP,		/* session established (PADS for PPPoE) */
 	CLIENT_HANGUP,		/* session ended, tunnel being closed */
 	CLIENT_WAIT_REDIAL,	/* back-off before the next dial */
 	CLIENT_STOPPED,		/* redial = no, or shutting down */
@@ -31,6 +32,9 @@ struct client {
 	enum client_state	 state;
 	struct l2tp_tunnel	*tunnel;
 	struct l2tp_session	*session;
+	/* pppoe-interface clients: socket, discovery and the PPPoE session
+	 * (client.c); NULL for L2TP clients and between calls. */
+	struct client_pppoe	*pppoe;
 	struct session_link	*link;		/* PPP on the session */
 	struct tun		 tun;		/* created when IPCP is up */
 	void			*tun_watch;
