@@ -4,7 +4,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	-Wformat=2 -Wvla -Wswitch-enum -Wimplicit-fallthrough -Wcast-qual
 CPPFLAGS += -D_GNU_SOURCE -Isrc
 CFLAGS   += -std=c11 $(WARN)
-LDLIBS   += -lev -lnettle -lbsd -lmnl
+LDLIBS   += -lev -lnettle -lbsd -lmnl -lcap
 
 ifeq ($(VARIANT),debug)
 CFLAGS  += -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

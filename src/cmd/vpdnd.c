@@ -10,14 +10,23 @@
  *   SIGHUP           -> reload (a broken file is refused, the old one kept)
  *   SIGTERM/SIGINT   -> StopCCN to every peer, exit 0 once all are closed
  *                       (or after SHUTDOWN_GRACE_MS)
+ *   every datagram   -> the packet trace, while `vpdnctl trace start` runs
+ *
+ * With `user =` in [global] the daemon gives up root once everything that
+ * needs it is open (see vpdnd_drop_privileges()).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -32,6 +41,7 @@
 #include "ctl/metrics.h"
 #include "ctl/json.h"
 #include "ctl/table.h"
+#include "dataplane/pcap.h"
 #include "dataplane/udp.h"
 #include "roles/roles.h"
 
@@ -51,9 +61,82 @@ struct vpdnd {
 	ev_timer		 grace;
 	ev_signal		 sig_hup, sig_term, sig_int;
 	bool			 stopping;
+	/* `vpdnctl trace start FILE [tunnel ID]`; NULL when not tracing. */
+	struct pcap_trace	*trace;
+	char			 trace_path[CFG_MAX_STR];
+	uint16_t		 trace_tunnel;		/* 0: every tunnel */
+	struct l2tp_addr	 trace_peer;		/* of trace_tunnel */
+	uint16_t		 trace_peer_id;
 };
 
 static void vpdnd_rearm(struct vpdnd *d);
+
+static void
+vpdnd_trace_end(struct vpdnd *d, const char *why)
+{
+	log_info("trace %s %s: %llu packets, %llu bytes", d->trace_path, why,
+	    (unsigned long long)pcap_trace_packets(d->trace),
+	    (unsigned long long)pcap_trace_bytes(d->trace));
+	pcap_trace_close(d->trace);
+	d->trace = NULL;
+}
+
+/*
+ * Whether a datagram belongs to the traced tunnel.  Incoming L2TP headers
+ * carry our Tunnel ID; outgoing ones carry the peer's (RFC 2661 §3.1), and
+ * two tunnels may run between the same two addresses and ports, so an
+ * outgoing datagram matches on peer address+port and the peer's Tunnel ID.
+ * The tunnel's peer is remembered so its last StopCCN is still traced after
+ * the tunnel is freed.
+ */
+static bool
+vpdnd_trace_match(struct vpdnd *d, bool in, const struct l2tp_addr *peer,
+    const uint8_t *pkt, size_t len)
+{
+	struct l2tp_tunnel *t;
+	struct l2tp_tunnel_info ti;
+	int tid;
+
+	if (d->trace_tunnel == 0)
+		return true;
+	if ((t = l2tp_host_find_tunnel(roles_host(d->roles),
+	    d->trace_tunnel)) != NULL) {
+		l2tp_tunnel_get_info(t, &ti);
+		d->trace_peer = ti.peer;
+		d->trace_peer_id = ti.peer_id;
+	}
+	if ((tid = pcap_l2tp_tunnel_id(pkt, len)) < 0 ||
+	    !l2tp_addr_equal(peer, &d->trace_peer))
+		return false;
+	return in ? tid == d->trace_tunnel :
+	    d->trace_peer_id != 0 && tid == d->trace_peer_id;
+}
+
+static void
+vpdnd_trace_pkt(struct vpdnd *d, bool in, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct timespec ts;
+	uint64_t us;
+	int rc;
+
+	if (d->trace == NULL || !vpdnd_trace_match(d, in, peer, pkt, len))
+		return;
+	/* Replies sent without a chosen source leave from the bound
+	 * address (the wildcard on a wildcard socket). */
+	if (local == NULL || local->ss.ss_family == AF_UNSPEC)
+		local = &d->udp.bound;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	rc = in ? pcap_trace_write(d->trace, peer, local, pkt, len, us) :
+	    pcap_trace_write(d->trace, local, peer, pkt, len, us);
+	if (rc == 1)
+		vpdnd_trace_end(d, "reached its size limit; stopped");
+	else if (rc < 0) {
+		log_warn("trace %s", d->trace_path);
+		vpdnd_trace_end(d, "stopped after a write error");
+	}
+}
 
 static void
 vpdnd_udp_send(void *ctx, const struct l2tp_addr *local,
@@ -61,6 +144,7 @@ vpdnd_udp_send(void *ctx, const struct l2tp_addr *local,
 {
 	struct vpdnd *d = ctx;
 
+	vpdnd_trace_pkt(d, false, local, peer, pkt, len);
 	(void)udp_send(&d->udp, local, peer, pkt, len);
 }
 
@@ -70,7 +154,60 @@ vpdnd_datagram(void *ctx, const uint8_t *pkt, size_t len,
 {
 	struct vpdnd *d = ctx;
 
+	vpdnd_trace_pkt(d, true, local, peer, pkt, len);
 	roles_input(d->roles, pkt, len, local, peer, time_now_ms());
+}
+
+/* `vpdnctl trace start FILE [tunnel ID]` / `trace stop` (path NULL). */
+static int
+vpdnd_ctl_trace(void *arg, const char *path, uint16_t tunnel_id,
+    struct ctl_reply *r)
+{
+	struct vpdnd *d = arg;
+	struct l2tp_tunnel *t;
+	struct l2tp_tunnel_info ti;
+
+	if (path == NULL) {
+		if (d->trace == NULL)
+			return ctl_reply_err(r, "no trace running");
+		strbuf_printf(&r->body, "trace %s stopped: %llu packets, "
+		    "%llu bytes\n", d->trace_path,
+		    (unsigned long long)pcap_trace_packets(d->trace),
+		    (unsigned long long)pcap_trace_bytes(d->trace));
+		vpdnd_trace_end(d, "stopped");
+		return 0;
+	}
+	if (d->trace != NULL)
+		return ctl_reply_err(r, "a trace to %s is running; "
+		    "trace stop first", d->trace_path);
+	if (strlen(path) >= sizeof(d->trace_path))
+		return ctl_reply_err(r, "trace file name too long");
+	memset(&d->trace_peer, 0, sizeof(d->trace_peer));
+	d->trace_peer_id = 0;
+	if (tunnel_id != 0) {
+		if ((t = l2tp_host_find_tunnel(roles_host(d->roles),
+		    tunnel_id)) == NULL)
+			return ctl_reply_err(r, "no tunnel %u", tunnel_id);
+		l2tp_tunnel_get_info(t, &ti);
+		d->trace_peer = ti.peer;
+		d->trace_peer_id = ti.peer_id;
+	}
+	if ((d->trace = pcap_trace_open(path, PCAP_DEFAULT_MAX_BYTES)) ==
+	    NULL)
+		return ctl_reply_err(r, "cannot create %s: %s", path,
+		    strerror(errno));
+	strlcpy(d->trace_path, path, sizeof(d->trace_path));
+	d->trace_tunnel = tunnel_id;
+	if (tunnel_id != 0)
+		log_info("trace %s started (tunnel %u)", path, tunnel_id);
+	else
+		log_info("trace %s started", path);
+	strbuf_printf(&r->body, "tracing to %s", path);
+	if (tunnel_id != 0)
+		strbuf_printf(&r->body, " (tunnel %u)", tunnel_id);
+	strbuf_printf(&r->body, ", at most %u MB\n",
+	    PCAP_DEFAULT_MAX_BYTES / (1024 * 1024));
+	return 0;
 }
 
 /* A file descriptor the roles watch (TUN devices): one ev_io each. */
@@ -397,6 +534,102 @@ vpdnd_on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	vpdnd_check_stopped(d);
 }
 
+/*
+ * The user and group of `user =` / `group =`; 0 with uid and gid set, -1 with
+ * the reason in err.  An empty user means "stay root" (*uid = 0).
+ */
+static int
+vpdnd_resolve_user(const struct cfg_global *g, uid_t *uid, gid_t *gid,
+    char *err, size_t errlen)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	*uid = 0;
+	*gid = 0;
+	if (g->user[0] == '\0') {
+		if (g->group[0] != '\0') {
+			snprintf(err, errlen, "group = %s needs user =",
+			    g->group);
+			return -1;
+		}
+		return 0;
+	}
+	if ((pw = getpwnam(g->user)) == NULL) {
+		snprintf(err, errlen, "user = %s: no such user", g->user);
+		return -1;
+	}
+	if (pw->pw_uid == 0) {
+		snprintf(err, errlen, "user = %s: that is root", g->user);
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	if (g->group[0] != '\0') {
+		if ((gr = getgrnam(g->group)) == NULL) {
+			snprintf(err, errlen, "group = %s: no such group",
+			    g->group);
+			return -1;
+		}
+		*gid = gr->gr_gid;
+	}
+	return 0;
+}
+
+/*
+ * Gives up root once the UDP socket, the control socket, the metrics
+ * listener and the LNS's TUN device are open.  What still needs privilege
+ * later: TUN devices and their addresses and routes for client calls whose
+ * IPCP comes up (CAP_NET_ADMIN: TUNSETIFF, rtnetlink), PPPoE's AF_PACKET
+ * sockets (CAP_NET_RAW) and a reload that moves the L2TP port below 1024
+ * (CAP_NET_BIND_SERVICE).  Those three stay permitted and effective; every
+ * other capability leaves the bounding set, and no_new_privs keeps an exec'd
+ * program from getting any back.
+ */
+static void
+vpdnd_drop_privileges(uid_t uid, gid_t gid, const char *user)
+{
+	static const cap_value_t keep[] = {
+		CAP_NET_ADMIN, CAP_NET_RAW, CAP_NET_BIND_SERVICE,
+	};
+	cap_t caps;
+	cap_value_t c;
+
+	if (getuid() != 0 && geteuid() != 0)
+		fatalx("user = %s: vpdnd is not running as root", user);
+	/* Shrink the bounding set while CAP_SETPCAP is still effective. */
+	for (c = 0; c <= CAP_LAST_CAP; c++) {
+		if (c == keep[0] || c == keep[1] || c == keep[2])
+			continue;
+		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+			fatal("cap_drop_bound(%d)", (int)c);
+	}
+	/* Keep the permitted set across setuid(); effective is cleared and
+	 * set again from it below. */
+	if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
+		fatal("prctl(PR_SET_KEEPCAPS)");
+	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0)
+		fatal("cannot switch to user %s", user);
+	if ((caps = cap_init()) == NULL ||
+	    cap_set_flag(caps, CAP_PERMITTED, 3, keep, CAP_SET) < 0 ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, 3, keep, CAP_SET) < 0 ||
+	    cap_set_proc(caps) < 0)
+		fatal("cannot keep CAP_NET_ADMIN, CAP_NET_RAW and "
+		    "CAP_NET_BIND_SERVICE");
+	cap_free(caps);
+	if (prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L) < 0 ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0)
+		fatal("prctl");
+	/* Make sure there is no way back. */
+	if (setuid(0) == 0 || seteuid(0) == 0)
+		fatalx("could regain root after dropping privileges");
+	log_info("running as user %s (uid %u, gid %u) with CAP_NET_ADMIN, "
+	    "CAP_NET_RAW, CAP_NET_BIND_SERVICE", user, (unsigned)uid,
+	    (unsigned)gid);
+}
+
 static void
 usage(FILE *f)
 {
@@ -420,6 +653,8 @@ main(int argc, char **argv)
 	struct vpdnd d;
 	const char *path = NULL;
 	bool check = false, to_syslog = false, debug = false;
+	uid_t run_uid;
+	gid_t run_gid;
 	int ch;
 
 	memset(&d, 0, sizeof(d));
@@ -460,6 +695,12 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
+		if (vpdnd_resolve_user(&cfg->global, &run_uid, &run_gid,
+		    err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", path, err);
+			config_free(cfg);
+			return 1;
+		}
 		config_free(cfg);
 		return 0;
 	}
@@ -470,6 +711,13 @@ main(int argc, char **argv)
 		return 1;
 	log_set_level(debug ? LOG_LEVEL_DEBUG : d.cfg->global.log_level);
 	signal(SIGPIPE, SIG_IGN);
+	{
+		char err[512];
+
+		if (vpdnd_resolve_user(&d.cfg->global, &run_uid, &run_gid,
+		    err, sizeof(err)) < 0)
+			fatalx("%s: %s", path, err);
+	}
 
 	if (udp_open(&d.udp, (struct sockaddr *)&d.cfg->global.listen.ss,
 	    d.cfg->global.listen.len) < 0)
@@ -493,6 +741,7 @@ main(int argc, char **argv)
 	d.ctl_ctx.hooks.disconnect_user = vpdnd_ctl_disconnect_user;
 	d.ctl_ctx.hooks.reload = vpdnd_ctl_reload;
 	d.ctl_ctx.hooks.show_pool = vpdnd_ctl_show_pool;
+	d.ctl_ctx.hooks.trace = vpdnd_ctl_trace;
 	d.ctl = ctl_server_new(d.loop, d.cfg->global.control_socket,
 	    &d.ctl_ctx);
 	if (d.ctl == NULL)
@@ -516,6 +765,8 @@ main(int argc, char **argv)
 	ev_signal_start(d.loop, &d.sig_hup);
 	ev_signal_start(d.loop, &d.sig_term);
 	ev_signal_start(d.loop, &d.sig_int);
+	if (run_uid != 0)
+		vpdnd_drop_privileges(run_uid, run_gid, d.cfg->global.user);
 
 	{
 		char buf[INET6_ADDRSTRLEN + 8];
@@ -528,6 +779,8 @@ main(int argc, char **argv)
 	vpdnd_rearm(&d);
 	ev_run(d.loop, 0);
 
+	if (d.trace != NULL)
+		vpdnd_trace_end(&d, "stopped at exit");
 	metrics_server_free(d.metrics);
 	ctl_server_free(d.ctl);
 	roles_free(d.roles);

@@ -697,6 +697,45 @@ cmd_log_level(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	return body_done(r);
 }
 
+/* `trace start FILE [tunnel ID]`, `trace stop`: the daemon owns the file. */
+static int
+cmd_trace_start(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	uint16_t id = 0;
+
+	(void)now;
+	if ((argc != 1 && argc != 3) ||
+	    (argc == 3 && (strcmp(argv[1], "tunnel") != 0 ||
+	    parse_id(argv[2], &id) < 0)))
+		return usage_err(cmd, r);
+	/* The daemon's working directory is not the caller's. */
+	if (argv[0][0] != '/')
+		return ctl_reply_err(r, "trace file must be an absolute path");
+	if (c->hooks.trace == NULL)
+		return ctl_reply_err(r,
+		    "not available: the daemon did not register trace");
+	if (c->hooks.trace(c->hooks.arg, argv[0], id, r) < 0)
+		return -1;
+	return body_done(r);
+}
+
+static int
+cmd_trace_stop(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	(void)argv;
+	(void)now;
+	if (argc != 0)
+		return usage_err(cmd, r);
+	if (c->hooks.trace == NULL)
+		return ctl_reply_err(r,
+		    "not available: the daemon did not register trace");
+	if (c->hooks.trace(c->hooks.arg, NULL, 0, r) < 0)
+		return -1;
+	return body_done(r);
+}
+
 static int	cmd_help(const struct ctl_ctx *, const struct ctl_cmd *, int,
 		    char **, uint64_t, struct ctl_reply *);
 
@@ -713,6 +752,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "reload", NULL, cmd_reload, "reload" },
 	{ "log-level", NULL, cmd_log_level,
 	    "log-level error|warn|info|debug|trace" },
+	{ "trace", "start", cmd_trace_start, "trace start FILE [tunnel ID]" },
+	{ "trace", "stop", cmd_trace_stop, "trace stop" },
 	{ "help", NULL, cmd_help, "help" },
 };
 #define NCMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))

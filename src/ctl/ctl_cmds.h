@@ -57,6 +57,10 @@ struct ctl_hooks {
 	int	(*disconnect_user)(void *arg, const char *name, uint64_t now,
 		    struct ctl_reply *r);
 	int	(*reload)(void *arg, struct ctl_reply *r);
+	/* `trace start FILE [tunnel ID]` (path absolute, tunnel_id 0 = every
+	 * tunnel) and `trace stop` (path NULL). */
+	int	(*trace)(void *arg, const char *path, uint16_t tunnel_id,
+		    struct ctl_reply *r);
 };
 
 /* The control context: owned by the daemon, read by every command. */
