@@ -644,6 +644,10 @@ client_pppoe_hangup(struct client *c, const char *reason, uint64_t now)
 {
 	if (c->pppoe == NULL)
 		return;
+	if (pppoe_client_state(c->pppoe->pc) == PPPOE_CLIENT_SESSION)
+		log_info("client %s: %s: ending PPPoE session %u "
+		    "(LCP Terminate-Request, PADT)", c->cfg.name, reason,
+		    pppoe_client_session_id(c->pppoe->pc));
 	if (c->link != NULL)
 		sl_close(c->link, reason, now);
 	if (c->link != NULL)
