@@ -1,0 +1,270 @@
+#!/bin/bash
+# make bench (issue 7): every figure next to a baseline measured in the same
+# run, in three network namespaces:
+#
+#   client 10.77.1.2 ==veth== 10.77.1.1 lns 10.77.0.1 ==veth== 10.77.0.2 intranet
+#   vpdn-bench (LAC + PPP    vpdnd LNS (TUN vb-lns,        vpdn-bench sink
+#   clients, UDP sender)     pool 10.78.0.0/16)
+#
+# Figures: (a) forwarding pps client -> LNS -> intranet at 1400 and 64 bytes,
+# against raw UDP routed by the kernel and a plain TUN->TUN forwarder in the
+# LNS namespace; (b) setup of 10,000 sessions over 1 and 100 tunnels against
+# the codec-only replay; (c) LNS RSS per established session at 10,000 and
+# 50,000; (d) reconnect storm; plus setup time per session from 1,000 to
+# 50,000.  Output: a table on stdout, bench/out/*.csv, and docs/benchmarks.md
+# with a plot (gnuplot, if installed).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+BIN=${BENCH_BIN:-build/bench}
+OUT=${BENCH_OUT:-bench/out}
+DOC=${BENCH_DOC:-docs/benchmarks.md}
+SECS=${BENCH_SECS:-4}		# seconds per forwarding measurement
+BIG=${BENCH_BIG:-50000}		# the large session count (0 = skip)
+P=vb$$-
+T=$(mktemp -d /tmp/vpdn-bench.XXXXXX)
+PIDS=""
+
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces, TUN)"; exit 1; }
+for b in vpdnd vpdn-bench; do
+	[ -x "$BIN/$b" ] || { echo "bench: $BIN/$b missing"; exit 1; }
+done
+VPDND=$(realpath "$BIN/vpdnd")
+VB=$(realpath "$BIN/vpdn-bench")
+mkdir -p "$OUT"
+rm -f "$OUT"/*.csv "$OUT"/*.dat
+
+cleanup()
+{
+	local p n
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for n in client lns intranet; do ip netns del "$P$n" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+in_ns() { local n=$1; shift; ip netns exec "$P$n" "$@"; }
+
+# ---- topology ----------------------------------------------------------------
+for n in client lns intranet; do
+	ip netns add "$P$n" || exit 1
+	ip -n "$P$n" link set lo up
+	for k in all default; do
+		in_ns $n sysctl -qw net.ipv4.conf.$k.rp_filter=0
+	done
+	in_ns $n sysctl -qw net.ipv4.ip_forward=1
+done
+ip -n ${P}client link add veth-lns type veth peer name veth-client netns ${P}lns
+ip -n ${P}lns link add veth-intra type veth peer name veth-lns netns ${P}intranet
+ip -n ${P}client addr add 10.77.1.2/24 dev veth-lns
+ip -n ${P}lns addr add 10.77.1.1/24 dev veth-client
+ip -n ${P}lns addr add 10.77.0.1/24 dev veth-intra
+ip -n ${P}intranet addr add 10.77.0.2/24 dev veth-lns
+for l in "client veth-lns" "lns veth-client" "lns veth-intra" "intranet veth-lns"; do
+	set -- $l
+	ip -n "$P$1" link set "$2" up
+done
+ip -n ${P}client route add 10.77.0.0/24 via 10.77.1.1
+ip -n ${P}intranet route add 10.78.0.0/16 via 10.77.0.1
+
+cat >"$T/users" <<EOT
+bench bench *
+EOT
+cat >"$T/lns.conf" <<EOT
+[global]
+listen = 10.77.1.1:1701
+hostname = lns.bench
+control-socket = $T/lns.sock
+log-level = warn
+hello-interval = 60
+receive-window = 1024
+max-tunnels = 2000
+max-sessions = 120000
+
+[lns]
+local-address = 10.77.0.1
+pool = 10.78.0.2-10.78.255.254
+auth = chap-md5
+users = $T/users
+interface = vb-lns
+mtu = 1400
+EOT
+
+LNS_PID=""
+start_lns()
+{
+	stop_lns
+	ip netns exec ${P}lns "$VPDND" -c "$T/lns.conf" >>"$T/lns.log" 2>&1 &
+	LNS_PID=$!
+	PIDS="$PIDS $LNS_PID"
+	for _ in $(seq 50); do
+		ip -n ${P}lns link show vb-lns >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "bench: vpdnd did not start:"; tail "$T/lns.log"; exit 1
+}
+stop_lns()
+{
+	[ -n "$LNS_PID" ] || return 0
+	kill "$LNS_PID" 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 "$LNS_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$LNS_PID" 2>/dev/null
+	wait "$LNS_PID" 2>/dev/null
+	LNS_PID=""
+}
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# val FILE KEY: the value of key=value in FILE.
+val() { sed -n "s/^$2=//p" "$1" | head -1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+SINK_PID=""
+sink_start()
+{
+	in_ns intranet "$VB" sink --bind 10.77.0.2:9000 >"$T/sink.out" 2>&1 &
+	SINK_PID=$!
+	PIDS="$PIDS $SINK_PID"
+	for _ in $(seq 50); do
+		grep -q ready "$T/sink.out" 2>/dev/null && return 0
+		sleep 0.05
+	done
+}
+# sink_stop: prints the sink's pps.
+sink_stop()
+{
+	sleep 0.3
+	kill -INT "$SINK_PID"; wait "$SINK_PID" 2>/dev/null
+	val "$T/sink.out" sink.pps
+}
+
+ROWS=""
+row() { ROWS="$ROWS$1|$2|$3|$4|$5|$6"$'\n'; printf '%-44s %14s %14s %7s  %-6s %s\n' "$1" "$2" "$3" "$4" "$5" "$6"; }
+printf '%-44s %14s %14s %7s  %-6s %s\n' figure value baseline ratio target note
+
+# ---- (a) forwarding -----------------------------------------------------------
+declare -A RAW TUN LNS
+for size in 1400 64; do
+	# raw UDP, routed by the kernel of the LNS namespace
+	sink_start
+	in_ns client "$VB" udp --bind 10.77.1.2 --dst 10.77.0.2:9000 \
+	    --traffic "$SECS" --size $size >"$T/udp.out"
+	RAW[$size]=$(sink_stop)
+
+	# plain TUN -> TUN in the LNS namespace: what arrives from the client
+	# goes into vb-a (policy route), the forwarder writes it to vb-b, the
+	# kernel routes it on to the intranet.
+	in_ns lns "$VB" tunfwd --tun-a vb-a --tun-b vb-b >"$T/tunfwd.out" 2>&1 &
+	FWD=$!; PIDS="$PIDS $FWD"
+	for _ in $(seq 50); do grep -q ready "$T/tunfwd.out" && break; sleep 0.05; done
+	ip -n ${P}lns route add default dev vb-a table 100
+	ip -n ${P}lns rule add iif veth-client lookup 100
+	sink_start
+	in_ns client "$VB" udp --bind 10.77.1.2 --dst 10.77.0.2:9000 \
+	    --traffic "$SECS" --size $size >"$T/udp.out"
+	TUN[$size]=$(sink_stop)
+	ip -n ${P}lns rule del iif veth-client lookup 100
+	kill -INT $FWD; wait $FWD 2>/dev/null
+
+	# through vpdnd: 100 PPP sessions, traffic round-robin over them
+	start_lns
+	sink_start
+	in_ns client "$VB" l2tp --lns 10.77.1.1 --bind 10.77.1.2 --tunnels 1 \
+	    --sessions 100 --traffic "$SECS" --size $size \
+	    --dst 10.77.0.2:9000 --label fwd$size >"$T/fwd.out" 2>&1
+	LNS[$size]=$(sink_stop)
+	stop_lns
+	echo "fwd,$size,${LNS[$size]},${RAW[$size]},${TUN[$size]},$(val "$T/fwd.out" traffic.tx_pps)" >>"$OUT/forwarding.csv"
+	r=$(ratio "${LNS[$size]}" "${TUN[$size]}")
+	met=$(awk -v r="$r" 'BEGIN { print (r >= 0.8) ? "met" : "NOT met" }')
+	row "forward ${size} B pps (LNS vs TUN->TUN)" "${LNS[$size]}" "${TUN[$size]}" "$r" "$met" ">= 0.80"
+	row "forward ${size} B pps (LNS vs raw UDP)" "${LNS[$size]}" "${RAW[$size]}" "$(ratio "${LNS[$size]}" "${RAW[$size]}")" "" "kernel routing"
+done
+
+# ---- (b) setup, (c) memory, (d) storm -------------------------------------------
+# setup_run LABEL TUNNELS SESSIONS [extra vpdn-bench args]: fresh LNS, sets
+# RATE, USPS, UP, FAILED, RSS_DELTA_KIB (LNS RSS with every session held
+# minus RSS before).
+setup_run()
+{
+	local label=$1 tunnels=$2 sessions=$3; shift 3
+	local rss0 rss1
+	start_lns
+	sleep 0.2
+	rss0=$(rss_kib "$LNS_PID")
+	in_ns client "$VB" l2tp --lns 10.77.1.1 --bind 10.77.1.2 \
+	    --tunnels "$tunnels" --sessions "$sessions" --hold 2 \
+	    --timeout 120 --csv "$OUT/setup.csv" --label "$label" \
+	    --series "$OUT/$label.dat" "$@" >"$T/$label.out" 2>&1 &
+	local b=$!
+	for _ in $(seq 1200); do
+		grep -q '^hold=ready' "$T/$label.out" && break
+		kill -0 $b 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 0.5
+	rss1=$(rss_kib "$LNS_PID")
+	wait $b
+	cp "$T/$label.out" "$OUT/$label.out"
+	RATE=$(val "$T/$label.out" setup.rate)
+	USPS=$(val "$T/$label.out" setup.us_per_session)
+	UP=$(val "$T/$label.out" setup.up)
+	FAILED=$(val "$T/$label.out" setup.failed)
+	RSS_DELTA_KIB=$((rss1 - rss0))
+	stop_lns
+}
+
+codec_rate() { "$VB" codec --tunnels "$1" --sessions "$2" | sed -n 's/^codec.rate=//p'; }
+
+setup_run s1k 10 1000
+US_1K=$USPS
+setup_run s10k-1t 1 10000
+C1=$(codec_rate 1 10000)
+met=$(awk -v r="$RATE" 'BEGIN { print (r >= 2000) ? "met" : "NOT met" }')
+row "setup 10k sessions, 1 tunnel (sess/s)" "$RATE" "$C1" "$(ratio "$RATE" "$C1")" "$met" ">= 2000/s; up $UP failed $FAILED; baseline = codec"
+setup_run s10k-100t 100 10000 --storm
+C100=$(codec_rate 100 10000)
+US_10K=$USPS
+met=$(awk -v r="$RATE" 'BEGIN { print (r >= 2000) ? "met" : "NOT met" }')
+row "setup 10k sessions, 100 tunnels (sess/s)" "$RATE" "$C100" "$(ratio "$RATE" "$C100")" "$met" ">= 2000/s; up $UP failed $FAILED; baseline = codec"
+PER10=$(awk -v d="$RSS_DELTA_KIB" -v n="$UP" 'BEGIN { if (n > 0) printf "%.0f", d * 1024 / n; else print "n/a" }')
+met=$(awk -v b="$PER10" 'BEGIN { print (b != "n/a" && b <= 2048) ? "met" : "NOT met" }')
+row "memory per session at 10k (bytes)" "$PER10" "2048" "$(ratio "$PER10" 2048)" "$met" "LNS RSS delta $RSS_DELTA_KIB KiB / $UP"
+SR=$(val "$OUT/s10k-100t.out" storm.rate)
+SUP=$(val "$OUT/s10k-100t.out" storm.up)
+SSEC=$(val "$OUT/s10k-100t.out" storm.seconds)
+row "reconnect storm 10k, 100 tunnels (sess/s)" "$SR" "$RATE" "$(ratio "$SR" "$RATE")" "" "all dropped (StopCCN) + redialled: $SUP up in $SSEC s; baseline = first setup"
+
+if [ "$BIG" -gt 0 ]; then
+	setup_run s50k "$((BIG / 100))" "$BIG"
+	PER50=$(awk -v d="$RSS_DELTA_KIB" -v n="$UP" 'BEGIN { if (n > 0) printf "%.0f", d * 1024 / n; else print "n/a" }')
+	met=$(awk -v b="$PER50" -v u="$UP" -v n="$BIG" 'BEGIN { print (b != "n/a" && b <= 2048 && u >= 50000) ? "met" : "NOT met" }')
+	row "sessions held in one daemon" "$UP" "$BIG" "$(ratio "$UP" "$BIG")" "$met" "failed $FAILED; rate $RATE/s"
+	row "memory per session at $BIG (bytes)" "$PER50" "2048" "$(ratio "$PER50" 2048)" "$met" "LNS RSS delta $RSS_DELTA_KIB KiB / $UP"
+	flat=$(awk -v a="$USPS" -v b="$US_1K" 'BEGIN { print (a <= 2 * b) ? "met" : "NOT met" }')
+	row "setup us/session at $BIG vs 1k" "$USPS" "$US_1K" "$(ratio "$USPS" "$US_1K")" "$flat" "flat = ratio <= 2"
+else
+	flat=$(awk -v a="$US_10K" -v b="$US_1K" 'BEGIN { print (a <= 2 * b) ? "met" : "NOT met" }')
+	row "setup us/session at 10k vs 1k" "$US_10K" "$US_1K" "$(ratio "$US_10K" "$US_1K")" "$flat" "flat = ratio <= 2 (50k skipped)"
+fi
+
+# ---- report -------------------------------------------------------------------
+printf '%s' "$ROWS" >"$OUT/table.psv"
+PLOT=""
+if command -v gnuplot >/dev/null 2>&1; then
+	mkdir -p docs
+	gnuplot <<EOT && PLOT="benchmarks.png"
+set terminal png size 900,500
+set output "docs/benchmarks.png"
+set title "PPP sessions established over time (vpdn-bench against vpdnd)"
+set xlabel "seconds"
+set ylabel "sessions up"
+set key left top
+plot for [f in "s1k s10k-1t s10k-100t s50k"] "$OUT/".f.".dat" using 1:2 with lines title f
+EOT
+fi
+bench/report.sh "$OUT/table.psv" "$PLOT" >"$DOC"
+echo "bench: wrote $DOC"

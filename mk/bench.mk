@@ -1,0 +1,13 @@
+# `make bench` (issue 7): the load generator and baselines in network
+# namespaces, release build in build/bench/, report in docs/benchmarks.md.
+# Not part of `make test`: it measures, it does not check.  Needs root
+# (namespaces, TUN) and takes a few minutes.
+BENCH_O := build/bench
+
+.PHONY: bench bench-build
+bench-build:
+	@$(MAKE) --no-print-directory VARIANT=release O=$(BENCH_O) \
+	    $(BENCH_O)/vpdnd $(BENCH_O)/vpdnctl $(BENCH_O)/vpdn-bench
+
+bench: bench-build
+	@BENCH_BIN=$(BENCH_O) bench/run.sh
