@@ -37,6 +37,9 @@ $(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(LIB)
 $(O)/vpdnctl: $(O)/src/cmd/vpdnctl.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+$(O)/vpdn-bench: $(O)/src/cmd/vpdn-bench.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
@@ -44,6 +47,7 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 include mk/tests.mk
 include mk/fuzz.mk
 include mk/install.mk
+include mk/bench.mk
 
 print-cflags:
 	@echo $(CPPFLAGS) $(CFLAGS)
