@@ -11,7 +11,9 @@
 # a PADT from the AC tears the call down (TUN gone) and the client redials
 # to a new session; SIGTERM ends the session with an LCP Terminate-Request
 # and a PADT and vpdnd exits 0 with no sanitizer report; a wrong password
-# (PAP Nak) ends PPP, and the client sends PADT itself and redials.
+# (PAP Nak) ends PPP, and the client sends PADT itself and redials; a
+# reload (SIGHUP) keeps an unchanged section's call and hangs up a changed
+# one with PADT, dialling it again with the new settings (routes).
 . "$(dirname "$0")/lib.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 setup_trap
@@ -138,6 +140,32 @@ log_test "no TUN without IPCP" $?
 vpdnd_sane bad "$BAD_PID"
 log_test "vpdnd (wrong password) exits cleanly" $?
 case_end bad ac
+
+# ---- reload: unchanged keeps the call, changed hangs up and redials --------
+case_begin
+host_conf rl secret >"$TMPD/rl.conf"
+start_vpdnd host rl "$TMPD/rl.conf"
+log_test "vpdnd starts (reload case)" $?
+RL_PID=$VPDND_PID
+wait_for 15 tun_has_addr
+log_test "reload case: call up" $?
+pads0=$(count "$TMPD/ac.log" "^PADS sid=")
+padt0=$(count "$TMPD/ac.log" "^PADT-rx")
+kill -HUP "$RL_PID"
+sleep 1.5
+[ "$(count "$TMPD/ac.log" "^PADS sid=")" = "$pads0" ] && tun_has_addr
+log_test "reload with the same section keeps the PPPoE call" $?
+echo "routes = 10.204.5.0/24" >>"$TMPD/rl.conf"
+kill -HUP "$RL_PID"
+wait_for 5 at_least $((padt0 + 1)) "$TMPD/ac.log" "^PADT-rx"
+log_test "reload with a changed section sends PADT" $?
+wait_for 10 at_least $((pads0 + 1)) "$TMPD/ac.log" "^PADS sid="
+log_test "the changed section dials a new session" $?
+wait_for 10 sh -c "ip netns exec $(ns host) ip -4 route show dev $PC_IF | grep -q 10.204.5.0/24"
+log_test "the new call routes 10.204.5.0/24 through $PC_IF" $?
+vpdnd_sane rl "$RL_PID"
+log_test "vpdnd (reload case) exits cleanly" $?
+case_end rl ac
 
 stop_pid "$AC_PID" TERM 3
 finish
