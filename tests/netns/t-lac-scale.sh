@@ -1,0 +1,208 @@
+#!/bin/bash
+# 50 users dial in through one LAC to one LNS (issue 4, item 8): every
+# session must ride in ONE tunnel (INTERFACE.md: one tunnel per (LNS, realm
+# secret); a new user of a realm whose tunnel is up gets a session in it).
+#
+#   pcs eth1..eth50 ==veth== p1..p50 -- br0 (lac, PPPoE) 10.220.1.1 ==== 10.220.1.2 lns
+#
+# One vpdnd in namespace "pcs" runs 50 [client] sections, one per veth, so
+# each user has its own MAC (the LAC's per-MAC PADI/PADR rate limit is not
+# what this test is about).  Checks: 50 sessions in PPP phase network on the
+# LNS, 1 tunnel carrying 50 sessions on both LAC and LNS, 50 distinct pool
+# addresses that match what the PCs were given; then all hang up at once and
+# the tunnel goes away on both ends.
+. "$(dirname "$0")/lib.sh"
+have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
+setup_trap
+
+N=${LAC_SCALE_USERS:-50}
+LAC_ADDR=10.220.1.1 LNS_ADDR=10.220.1.2
+POOL_LO=10.9.5.10 POOL_HI=10.9.5.250
+
+jtrue()
+{
+	printf '%s' "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$2" 2>/dev/null
+}
+
+jval()
+{
+	printf '%s' "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(eval(sys.argv[1]))' "$2" 2>/dev/null
+}
+
+show()
+{
+	vpdnctl_in "$1" "$2" show "$3" --json 2>/dev/null || echo '{}'
+}
+
+live_expr()
+{
+	printf '[e for e in d["%s"] if e.get("state") not in ("closing", "closed")]' "$1"
+}
+
+# net_sessions NS NAME N: N sessions, all in PPP phase network.
+net_sessions()
+{
+	jtrue "$(show "$1" "$2" sessions)" \
+	    "len(d['sessions']) == $3 and all(s['ppp_phase'] == 'network' for s in d['sessions'])"
+}
+
+# net_count NS NAME: how many sessions are in phase network (for the log).
+net_count()
+{
+	jval "$(show "$1" "$2" sessions)" \
+	    "len([s for s in d['sessions'] if s['ppp_phase'] == 'network'])"
+}
+
+# pool_used_is N: the LNS's pools hold N leases in all.
+pool_used_is()
+{
+	jtrue "$(show lns lns pool)" "sum(p['used'] for p in d['pools']) == $1"
+}
+
+topology()
+{
+	local n i
+	for n in pcs lac lns; do
+		create_ns $n || return 1
+	done
+	ip -n "$(ns lac)" link add br0 type bridge || return 1
+	ip -n "$(ns lac)" link set br0 address 02:00:00:00:0a:c1 up || return 1
+	for i in $(seq "$N"); do
+		ip -n "$(ns lac)" link add p$i type veth peer name eth$i \
+		    netns "$(ns pcs)" || return 1
+		ip -n "$(ns lac)" link set p$i master br0 up || return 1
+		ip -n "$(ns pcs)" link set eth$i up || return 1
+	done
+	connect_ns lac $LAC_ADDR lns $LNS_ADDR
+}
+
+topology || exit 1
+: >"$TMPD/lns.users"
+cat >"$TMPD/pcs.conf" <<EOT
+[global]
+listen = 127.0.0.1:1701
+hostname = pcs.test
+control-socket = $TMPD/pcs.sock
+log-level = info
+EOT
+for i in $(seq "$N"); do
+	echo "user$i@corp.example  pw-$i" >>"$TMPD/lns.users"
+	cat >>"$TMPD/pcs.conf" <<EOT
+
+[client u$i]
+pppoe-interface = eth$i
+user = user$i@corp.example
+password = pw-$i
+auth = chap-md5, pap
+interface = ppp$i
+default-route = no
+redial = no
+EOT
+done
+cat >"$TMPD/lns.conf" <<EOT
+[global]
+listen = $LNS_ADDR:1701
+hostname = lns.test
+control-socket = $TMPD/lns.sock
+log-level = info
+hello-interval = 5
+
+[lns]
+tunnel-secret = scale-secret
+local-address = 10.9.5.1
+pool = $POOL_LO-$POOL_HI
+auth = chap-md5, pap
+users = $TMPD/lns.users
+accept-proxy-auth = yes
+interface = vpdn-lns
+EOT
+cat >"$TMPD/lac.conf" <<EOT
+[global]
+listen = $LAC_ADDR:1701
+hostname = lac.test
+control-socket = $TMPD/lac.sock
+log-level = info
+hello-interval = 5
+
+[lac]
+pppoe-interface = br0
+ac-name = vpdn-lac
+auth = chap-md5
+tunnel-idle-timeout = 0
+
+[realm corp.example]
+lns = $LNS_ADDR
+tunnel-secret = scale-secret
+EOT
+
+case_begin
+start_vpdnd lns lns "$TMPD/lns.conf"
+log_test "LNS starts" $?
+LNS_PID=$VPDND_PID
+start_vpdnd lac lac "$TMPD/lac.conf"
+log_test "LAC starts" $?
+LAC_PID=$VPDND_PID
+t0=$(date +%s)
+start_vpdnd pcs pcs "$TMPD/pcs.conf"
+log_test "one vpdnd with $N PPPoE [client] sections starts" $?
+PCS_PID=$VPDND_PID
+
+wait_for 90 net_sessions lns lns "$N"
+rc=$?
+[ $rc -ne 0 ] && log "LNS sessions in phase network: $(net_count lns lns) of $N"
+log_test "$N sessions reach PPP phase network on the LNS ($(($(date +%s) - t0)) s)" $rc
+wait_for 10 net_sessions pcs pcs "$N"
+rc=$?
+[ $rc -ne 0 ] && log "PC sessions in phase network: $(net_count pcs pcs) of $N"
+log_test "all $N PCs reach PPP phase network" $rc
+
+j=$(show lns lns tunnels)
+jtrue "$j" "len(d['tunnels']) == 1 and d['tunnels'][0]['sessions'] == $N and d['tunnels'][0]['state'] == 'established'"
+rc=$?
+[ $rc -ne 0 ] && log "LNS tunnels: $j"
+log_test "LNS: ONE tunnel carrying $N sessions" $rc
+j=$(show lac lac tunnels)
+jtrue "$j" "len(d['tunnels']) == 1 and d['tunnels'][0]['sessions'] == $N and d['tunnels'][0]['role'] == 'lac'"
+rc=$?
+[ $rc -ne 0 ] && log "LAC tunnels: $j"
+log_test "LAC: ONE tunnel (role lac) carrying $N sessions" $rc
+j=$(show lac lac sessions)
+jtrue "$j" "len(d['sessions']) == $N and all(s['role'] == 'lac' and s['state'] == 'established' for s in d['sessions']) and len(set(s['tunnel_local_id'] for s in d['sessions'])) == 1 and len(set(s['user'] for s in d['sessions'])) == $N"
+log_test "LAC: $N established sessions of $N distinct users, all in one tunnel" $?
+
+lns_addrs=$(jval "$(show lns lns sessions)" "' '.join(sorted(s['address'] for s in d['sessions']))")
+pc_addrs=$(jval "$(show pcs pcs sessions)" "' '.join(sorted(s['address'] for s in d['sessions']))")
+python3 -c '
+import ipaddress as i, sys
+a = sys.argv[1].split()
+lo, hi = i.ip_address(sys.argv[2]), i.ip_address(sys.argv[3])
+sys.exit(0 if len(a) == int(sys.argv[4]) == len(set(a)) and
+    all(lo <= i.ip_address(x) <= hi for x in a) else 1)' "$lns_addrs" $POOL_LO $POOL_HI "$N"
+log_test "LNS: $N distinct addresses, all from the pool" $?
+[ -n "$lns_addrs" ] && [ "$lns_addrs" = "$pc_addrs" ]
+log_test "the PCs hold exactly the addresses the LNS handed out" $?
+pool_used_is "$N"
+log_test "LNS pool shows $N leases" $?
+
+# Everyone hangs up at once: SIGTERM sends PADT for all 50 sessions.
+vpdnd_sane pcs "$PCS_PID"
+log_test "all PCs hang up (exit 0 on SIGTERM, no sanitizer report)" $?
+wait_for 20 vpdnd_none_live lac lac sessions
+log_test "LAC: no session left" $?
+wait_for 10 vpdnd_none_live lac lac tunnels
+log_test "LAC: the tunnel is torn down after the last session" $?
+wait_for 10 vpdnd_none_live lns lns tunnels && vpdnd_none_live lns lns sessions &&
+    wait_for 5 pool_used_is 0
+log_test "LNS: no tunnel, no session, every address back in the pool" $?
+vpdnd_sane lac "$LAC_PID"
+log_test "LAC exits 0 on SIGTERM, no sanitizer report" $?
+vpdnd_sane lns "$LNS_PID"
+log_test "LNS exits 0 on SIGTERM, no sanitizer report" $?
+case_end lac lns pcs
+finish
