@@ -17,6 +17,7 @@
 
 #define UDP_BATCH	32
 #define UDP_MAX_DGRAM	65535
+#define UDP_SOCKBUF	(4 << 20)	/* SO_RCVBUF/SO_SNDBUF we ask for */
 
 struct udp_sock {
 	int		 fd;
