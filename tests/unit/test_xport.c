@@ -762,7 +762,8 @@ struct link {
 	unsigned	 n;
 	uint32_t	 rng;
 	uint64_t	 now;
-	unsigned	 lost;
+	unsigned	 lost, duplicated;
+	unsigned	 loss_pct, dup_pct, jitter_ms;
 	struct end	*ends[2];
 };
 
@@ -792,16 +793,22 @@ link_send(void *ctx, const uint8_t *pkt, size_t len)
 	struct lpkt *p;
 
 	assert_true(len <= MSGLEN);
-	if (rnd(l) % 100 < 20) {		/* 20% loss */
+	if (rnd(l) % 100 < l->loss_pct) {
 		l->lost++;
 		return;
 	}
-	assert_true(l->n < LINK_MAXQ);
-	p = &l->q[l->n++];
-	p->at = l->now + 1 + rnd(l) % 40;	/* jitter reorders */
-	p->to = !e->side;
-	p->len = len;
-	memcpy(p->data, pkt, len);
+	/* a network may also duplicate: the copy takes its own path */
+	for (int copies = rnd(l) % 100 < l->dup_pct ? 2 : 1; copies > 0;
+	    copies--) {
+		assert_true(l->n < LINK_MAXQ);
+		p = &l->q[l->n++];
+		p->at = l->now + 1 + rnd(l) % l->jitter_ms;	/* reorders */
+		p->to = !e->side;
+		p->len = len;
+		memcpy(p->data, pkt, len);
+		if (copies == 2)
+			l->duplicated++;
+	}
 }
 
 static void
@@ -845,8 +852,17 @@ link_fill(struct end *e)
 	}
 }
 
+/* One run of LINK_MSGS messages each way through the link; every message
+ * must be delivered exactly once and in order (link_deliver checks the
+ * order, rx_msgs the count), starting at sequence number `start`. */
+struct link_case {
+	unsigned	loss_pct, dup_pct, jitter_ms;
+	uint32_t	seed;
+	uint16_t	start;
+};
+
 static void
-test_lossy_link(void **state)
+run_link(const struct link_case *lc)
 {
 	static struct link l;
 	struct end ends[2];
@@ -857,10 +873,12 @@ test_lossy_link(void **state)
 	unsigned i, best, steps = 0;
 	int s;
 
-	(void)state;
 	memset(&l, 0, sizeof(l));
 	memset(ends, 0, sizeof(ends));
-	l.rng = 0x12345678;
+	l.rng = lc->seed;
+	l.loss_pct = lc->loss_pct;
+	l.dup_pct = lc->dup_pct;
+	l.jitter_ms = lc->jitter_ms;
 	xport_config_defaults(&c);
 	c.hello_ms = 0;
 	c.retransmit_max = 30;	/* 20% loss must not kill the tunnel */
@@ -872,6 +890,8 @@ test_lossy_link(void **state)
 		assert_int_equal(xport_init(&ends[s].x, &c, &link_ops, &ends[s],
 		    0), 0);
 		xport_set_peer(&ends[s].x, (uint16_t)(100 + s), 8);
+		ends[s].x.ns = ends[s].x.una = ends[s].x.sent_upto = lc->start;
+		ends[s].x.nr = lc->start;
 	}
 	while (ends[0].next_rx < LINK_MSGS || ends[1].next_rx < LINK_MSGS ||
 	    xport_unacked(&ends[0].x) || xport_unacked(&ends[1].x)) {
@@ -904,10 +924,34 @@ test_lossy_link(void **state)
 		assert_int_equal(ends[s].next_rx, LINK_MSGS);
 		assert_int_equal(ends[s].x.stats.rx_msgs, LINK_MSGS);
 		assert_int_equal(ends[s].x.stats.tx_msgs, LINK_MSGS);
-		assert_true(ends[s].x.stats.retransmits > 0);
+		if (lc->loss_pct > 0)
+			assert_true(ends[s].x.stats.retransmits > 0);
+		if (lc->dup_pct > 0)
+			assert_true(ends[s].x.stats.rx_duplicates > 0);
 		xport_destroy(&ends[s].x);
 	}
-	assert_true(l.lost > 100);
+	if (lc->loss_pct >= 20)
+		assert_true(l.lost > 100);
+	if (lc->dup_pct > 0)
+		assert_true(l.duplicated > 50);
+}
+
+/* RFC 2661 §5.8 over a bad network: loss, reordering (jitter far above the
+ * spacing of a burst), duplication, and across the sequence wrap. */
+static void
+test_lossy_link(void **state)
+{
+	static const struct link_case cases[] = {
+		{ 20, 0, 40, 0x12345678, 0 },
+		{ 20, 10, 40, 0x9e3779b9, 0 },
+		{ 30, 0, 200, 0xdeadbeef, 0 },
+		{ 20, 10, 80, 0x0badf00d, 65500 },	/* wraps */
+		{ 0, 30, 80, 0x31415926, 0 },		/* duplicates only */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_link(&cases[i]);
 }
 
 int
