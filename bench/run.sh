@@ -46,6 +46,32 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 in_ns() { local n=$1; shift; ip netns exec "$P$n" "$@"; }
+# spawn NS OUTFILE CMD...: CMD in the background inside NS; SPAWNED is its
+# own pid (ip netns exec may fork, so $! would be ip's).
+spawn()
+{
+	local n=$1 out=$2; shift 2
+	rm -f "$T/spawn.pid"
+	ip netns exec "$P$n" sh -c 'echo $$ >"$0"; exec "$@"' "$T/spawn.pid" \
+	    "$@" >"$out" 2>&1 &
+	disown $!
+	for _ in $(seq 100); do
+		[ -s "$T/spawn.pid" ] && break
+		sleep 0.02
+	done
+	SPAWNED=$(cat "$T/spawn.pid")
+	PIDS="$PIDS $SPAWNED"
+}
+# stop_wait PID SIG: signal PID and wait (up to 5 s) for it to exit.
+stop_wait()
+{
+	kill "-$2" "$1" 2>/dev/null
+	for _ in $(seq 100); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	kill -9 "$1" 2>/dev/null
+}
 
 # ---- topology ----------------------------------------------------------------
 for n in client lns intranet; do
@@ -96,9 +122,8 @@ LNS_PID=""
 start_lns()
 {
 	stop_lns
-	ip netns exec ${P}lns "$VPDND" -c "$T/lns.conf" >>"$T/lns.log" 2>&1 &
-	LNS_PID=$!
-	PIDS="$PIDS $LNS_PID"
+	spawn lns "$T/lns.log" "$VPDND" -c "$T/lns.conf"
+	LNS_PID=$SPAWNED
 	for _ in $(seq 50); do
 		ip -n ${P}lns link show vb-lns >/dev/null 2>&1 && return 0
 		sleep 0.1
@@ -108,26 +133,21 @@ start_lns()
 stop_lns()
 {
 	[ -n "$LNS_PID" ] || return 0
-	kill "$LNS_PID" 2>/dev/null
-	for _ in $(seq 50); do
-		kill -0 "$LNS_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$LNS_PID" 2>/dev/null
-	wait "$LNS_PID" 2>/dev/null
+	# SIGKILL: a graceful stop waits 5 s for StopCCN acks from a load
+	# generator that has already exited; the TUN goes with the fd.
+	stop_wait "$LNS_PID" KILL
 	LNS_PID=""
 }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # val FILE KEY: the value of key=value in FILE.
 val() { sed -n "s/^$2=//p" "$1" | head -1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf (a / b < 0.1 ? "%.4f" : "%.2f"), a / b; else print "n/a" }'; }
 
 SINK_PID=""
 sink_start()
 {
-	in_ns intranet "$VB" sink --bind 10.77.0.2:9000 >"$T/sink.out" 2>&1 &
-	SINK_PID=$!
-	PIDS="$PIDS $SINK_PID"
+	spawn intranet "$T/sink.out" "$VB" sink --bind 10.77.0.2:9000
+	SINK_PID=$SPAWNED
 	for _ in $(seq 50); do
 		grep -q ready "$T/sink.out" 2>/dev/null && return 0
 		sleep 0.05
@@ -137,7 +157,7 @@ sink_start()
 sink_stop()
 {
 	sleep 0.3
-	kill -INT "$SINK_PID"; wait "$SINK_PID" 2>/dev/null
+	stop_wait "$SINK_PID" TERM
 	val "$T/sink.out" sink.pps
 }
 
@@ -157,8 +177,8 @@ for size in 1400 64; do
 	# plain TUN -> TUN in the LNS namespace: what arrives from the client
 	# goes into vb-a (policy route), the forwarder writes it to vb-b, the
 	# kernel routes it on to the intranet.
-	in_ns lns "$VB" tunfwd --tun-a vb-a --tun-b vb-b >"$T/tunfwd.out" 2>&1 &
-	FWD=$!; PIDS="$PIDS $FWD"
+	spawn lns "$T/tunfwd.out" "$VB" tunfwd --tun-a vb-a --tun-b vb-b
+	FWD=$SPAWNED
 	for _ in $(seq 50); do grep -q ready "$T/tunfwd.out" && break; sleep 0.05; done
 	ip -n ${P}lns route add default dev vb-a table 100
 	ip -n ${P}lns rule add iif veth-client lookup 100
@@ -167,7 +187,7 @@ for size in 1400 64; do
 	    --traffic "$SECS" --size $size >"$T/udp.out"
 	TUN[$size]=$(sink_stop)
 	ip -n ${P}lns rule del iif veth-client lookup 100
-	kill -INT $FWD; wait $FWD 2>/dev/null
+	stop_wait "$FWD" TERM
 
 	# through vpdnd: 100 PPP sessions, traffic round-robin over them
 	start_lns
