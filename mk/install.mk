@@ -11,7 +11,8 @@ UNITDIR    ?= $(PREFIX)/lib/systemd/system
 INSTALL_O  ?= build/release
 INSTALL    ?= install
 
-EXAMPLES   := $(wildcard examples/*)
+EXAMPLES   := $(filter-out examples/ipsec,$(wildcard examples/*))
+IPSEC_EXAMPLES := $(wildcard examples/ipsec/*)
 
 .PHONY: install uninstall
 install:
@@ -19,7 +20,7 @@ install:
 	    $(INSTALL_O)/vpdnd $(INSTALL_O)/vpdnctl
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)/examples
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)/examples/ipsec
 	$(INSTALL) -m 0755 $(INSTALL_O)/vpdnd $(DESTDIR)$(SBINDIR)/vpdnd
 	$(INSTALL) -m 0755 $(INSTALL_O)/vpdnctl $(DESTDIR)$(BINDIR)/vpdnctl
 	$(INSTALL) -m 0644 man/vpdn.conf.5 $(DESTDIR)$(MANDIR)/man5/vpdn.conf.5
@@ -28,6 +29,7 @@ install:
 	    >$(DESTDIR)$(UNITDIR)/vpdnd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/vpdnd.service
 	$(INSTALL) -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -m 0644 $(IPSEC_EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/ipsec/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/vpdnd $(DESTDIR)$(BINDIR)/vpdnctl \

@@ -29,9 +29,10 @@ want="0755 $prefix/bin/vpdnctl
 0644 $prefix/share/man/man5/vpdn.conf.5
 0644 $prefix/share/man/man8/vpdnctl.8
 0644 $prefix/share/man/man8/vpdnd.8"
-for f in examples/*; do
+for f in examples/* examples/ipsec/*; do
+	[ -f "$f" ] || continue
 	want="$want
-0644 $prefix/share/doc/vpdn/examples/$(basename "$f")"
+0644 $prefix/share/doc/vpdn/$f"
 done
 want=$(echo "$want" | sort -k2)
 got=$(cd "$dest" && find . -type f -printf '%m /%P\n' |

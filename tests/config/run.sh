@@ -52,7 +52,7 @@ for conf in tests/config/bad-*.conf; do
 done
 
 # The shipped examples must pass `vpdnd -C` (users files are not opened).
-for conf in examples/*.conf; do
+for conf in examples/*.conf examples/ipsec/lns.conf examples/ipsec/client.conf; do
 	[ -e "$conf" ] || continue
 	"$vpdnd" -C -c "$conf" >/dev/null 2>"$tmp"; rc=$?
 	if [ $rc -eq 0 ]; then
