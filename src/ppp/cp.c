@@ -468,13 +468,17 @@ cp_next_deadline(const struct cp *cp)
 	return cp->deadline;
 }
 
+/* See struct cp.reply: one reply is in flight at a time, daemon-wide. */
+static uint8_t cp_reply_buf[CP_MAX_PKT];
+
 static void
 set_reply(struct cp *cp, uint8_t code, uint8_t id, const uint8_t *opts,
     size_t len)
 {
 	struct wbuf w;
 
-	wbuf_init(&w, cp->reply, sizeof(cp->reply));
+	cp->reply = cp_reply_buf;
+	wbuf_init(&w, cp_reply_buf, sizeof(cp_reply_buf));
 	wr_u8(&w, code);
 	wr_u8(&w, id);
 	wr_be16(&w, (uint16_t)(len + 4));
@@ -757,7 +761,7 @@ cp_proxy_open(struct cp *cp, const uint8_t *sent, size_t sent_len,
 {
 	struct rbuf r;
 
-	if (!cp_options_valid(sent, sent_len) || sent_len > CP_MAX_PKT - 4 ||
+	if (!cp_options_valid(sent, sent_len) || sent_len > CP_MAX_REQ ||
 	    !cp_options_valid(rcvd, rcvd_len))
 		return -1;
 	cp->now = now;

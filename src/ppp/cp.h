@@ -165,6 +165,10 @@ struct cp_proto {
 
 #define CP_MAX_OPTIONS	16
 #define CP_MAX_PKT	1500	/* our Configure-* packets; larger input truncated in replies */
+/* Options of our own Configure-Request (a few dozen bytes in practice) or of
+ * a LAC's proxied Last Sent CONFREQ (an L2TP AVP, at most 256 bytes): kept
+ * per link, so small — 50,000 sessions hold three of these each. */
+#define CP_MAX_REQ	256
 
 /* Per-option flags (npppd's psm-opt idea). */
 #define CP_OPT_REJECTED	0x01	/* peer rejected our option: never send again */
@@ -190,10 +194,12 @@ struct cp {
 	uint8_t			 req_id;	/* id of our last Configure-Request */
 	bool			 req_pending;	/* req_id awaits an answer */
 	uint8_t			 opt_flags[CP_MAX_OPTIONS];
-	uint8_t			 last_req[CP_MAX_PKT];	/* our last request's options */
+	uint8_t			 last_req[CP_MAX_REQ];	/* our last request's options */
 	size_t			 last_req_len;
-	/* The reply to the peer's last Configure-Request (SCA/SCN). */
-	uint8_t			 reply[CP_MAX_PKT];
+	/* The reply to the peer's Configure-Request being processed (SCA/SCN):
+	 * built and sent within one cp_input() call, so it lives in one
+	 * buffer shared by every automaton (the daemon is single-threaded). */
+	uint8_t			*reply;
 	size_t			 reply_len;
 	/* The packet being processed, for STA/SCJ/SER. */
 	uint8_t			 rx_id;

@@ -215,9 +215,11 @@ test_whole_table(void **state)
 			struct expect e = parse_cell(rfc_table[ev][s]);
 			struct tp t;
 			unsigned got;
+			uint8_t reply[4];
 
 			tp_init(&t);
 			t.cp.state = (enum cp_state)s;
+			t.cp.reply = reply;
 			t.cp.restart_count = SENTINEL;
 			/* the prepared reply: Ack for RCR+, Nak for RCR- */
 			t.cp.reply[0] = ev == CP_EV_RCR_PLUS ? PPP_CONF_ACK :
