@@ -206,7 +206,7 @@ vpdnd_ctl_trace(void *arg, const char *path, uint16_t tunnel_id,
 	if (tunnel_id != 0)
 		strbuf_printf(&r->body, " (tunnel %u)", tunnel_id);
 	strbuf_printf(&r->body, ", at most %u MB\n",
-	    PCAP_DEFAULT_MAX_BYTES / (1024 * 1024));
+	    (unsigned)(PCAP_DEFAULT_MAX_BYTES >> 20));
 	return 0;
 }
 
@@ -731,6 +731,7 @@ main(int argc, char **argv)
 	uint64_t now = time_now_ms();
 	/* The loop exists before the roles: they watch TUN devices. */
 	d.loop = ev_default_loop(EVFLAG_AUTO);
+	io.loop = d.loop;
 	d.roles = roles_new(d.cfg, &io, &d, now);
 	if (d.roles == NULL)
 		fatalx("cannot set up roles");

@@ -26,7 +26,7 @@
 
 #define PCAP_LINKTYPE_RAW	101	/* tcpdump.org link-layer header types */
 #define PCAP_SNAPLEN		65535
-#define PCAP_DEFAULT_MAX_BYTES	(100u * 1024 * 1024)
+#define PCAP_DEFAULT_MAX_BYTES	((uint64_t)100 * 1024 * 1024)
 
 struct pcap_trace;
 
