@@ -594,16 +594,28 @@ vpdnd_drop_privileges(uid_t uid, gid_t gid, const char *user)
 	};
 	cap_t caps;
 	cap_value_t c;
+	cap_flag_value_t setpcap = CAP_CLEAR;
 
 	if (getuid() != 0 && geteuid() != 0)
 		fatalx("user = %s: vpdnd is not running as root", user);
-	/* Shrink the bounding set while CAP_SETPCAP is still effective. */
-	for (c = 0; c <= CAP_LAST_CAP; c++) {
-		if (c == keep[0] || c == keep[1] || c == keep[2])
+	if ((caps = cap_get_proc()) == NULL ||
+	    cap_get_flag(caps, CAP_SETPCAP, CAP_EFFECTIVE, &setpcap) < 0)
+		fatal("cap_get_proc");
+	cap_free(caps);
+	/* Shrink the bounding set while CAP_SETPCAP is still effective.
+	 * Without it (a systemd CapabilityBoundingSet that left it out) the
+	 * set stays as the unit made it: no_new_privs below already keeps an
+	 * exec'd program from gaining what is in it. */
+	for (c = 0; setpcap == CAP_SET && c <= CAP_LAST_CAP; c++) {
+		if (c == keep[0] || c == keep[1] || c == keep[2] ||
+		    cap_get_bound(c) != 1)
 			continue;
-		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+		if (cap_drop_bound(c) < 0)
 			fatal("cap_drop_bound(%d)", (int)c);
 	}
+	if (setpcap != CAP_SET)
+		log_warnx("no CAP_SETPCAP: the capability bounding set is "
+		    "left as it is");
 	/* Keep the permitted set across setuid(); effective is cleared and
 	 * set again from it below. */
 	if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)

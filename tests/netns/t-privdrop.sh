@@ -177,4 +177,27 @@ found=$(grep -l -F -e "$TSECRET" -e "$PW1" -e "$PW2" "$TMPD"/*.log \
 log_test "no secret in any log or vpdnctl output${found:+ (found in: $found)}" $?
 case_end lns pc
 
+# --- started with a bounding set already cut down (as by a systemd unit's
+# CapabilityBoundingSet with CAP_SETUID/CAP_SETGID but no CAP_SETPCAP) -----
+case_begin
+sed -e "s|$TMPD/lns.sock|$TMPD/lns2.sock|" "$TMPD/lns.conf" >"$TMPD/lns2.conf"
+start_bg lns "$TMPD/lns2.log" setpriv \
+    --bounding-set -all,+net_admin,+net_raw,+net_bind_service,+setuid,+setgid \
+    "$VPDND" -c "$TMPD/lns2.conf"
+LNS_PID=$BG_PID
+wait_for 10 grep -q "running as user nobody" "$TMPD/lns2.log"
+log_test "reduced bounding set without CAP_SETPCAP: the drop still works" $?
+g=$NOGROUP_GID
+status_is "$LNS_PID" Uid "$NOBODY_UID $NOBODY_UID $NOBODY_UID $NOBODY_UID" &&
+    status_is "$LNS_PID" Gid "$g $g $g $g" &&
+    status_is "$LNS_PID" CapEff 0000000000003400 &&
+    status_is "$LNS_PID" CapPrm 0000000000003400 &&
+    status_is "$LNS_PID" CapBnd 00000000000034c0 &&
+    status_is "$LNS_PID" NoNewPrivs 1 &&
+    grep -q "no CAP_SETPCAP" "$TMPD/lns2.log"
+log_test "and leaves exactly the three capabilities (bounding set as given, warned)" $?
+vpdnd_sane lns2 "$LNS_PID"
+log_test "and exits 0" $?
+case_end lns2
+
 finish
