@@ -32,13 +32,24 @@ roles_tunnel_client(struct l2tp_tunnel *t)
 	return info.role == L2TP_ROLE_CLIENT ? l2tp_tunnel_user(t) : NULL;
 }
 
+/* Tunnels the LAC opened (lac.c keeps its state in their user pointer). */
+static bool
+roles_tunnel_is_lac(const struct l2tp_tunnel *t)
+{
+	struct l2tp_tunnel_info info;
+
+	l2tp_tunnel_get_info(t, &info);
+	return info.role == L2TP_ROLE_LAC;
+}
+
 static void
 roles_tunnel_up(void *ctx, struct l2tp_tunnel *t)
 {
 	struct client *c = roles_tunnel_client(t);
 
-	(void)ctx;
-	if (c != NULL)
+	if (roles_tunnel_is_lac(t))
+		lac_tunnel_up(ctx, t);
+	else if (c != NULL)
 		client_tunnel_up(c, t);
 }
 
@@ -47,8 +58,9 @@ roles_tunnel_down(void *ctx, struct l2tp_tunnel *t)
 {
 	struct client *c = roles_tunnel_client(t);
 
-	(void)ctx;
-	if (c != NULL)
+	if (roles_tunnel_is_lac(t))
+		lac_tunnel_down(ctx, t);
+	else if (c != NULL)
 		client_tunnel_down(c, t);
 }
 
@@ -58,7 +70,8 @@ roles_session_request(void *ctx, struct l2tp_session *s,
 {
 	struct roles *r = ctx;
 
-	if (roles_tunnel_client(l2tp_session_tunnel(s)) != NULL) {
+	if (roles_tunnel_client(l2tp_session_tunnel(s)) != NULL ||
+	    roles_tunnel_is_lac(l2tp_session_tunnel(s))) {
 		/* RFC 2661 §5.4/§7.5: a client places no outgoing calls for
 		 * an LNS; refuse OCRQ ("temporary lack of facilities"). */
 		return L2TP_CDN_NO_RESOURCES;
@@ -72,7 +85,9 @@ roles_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
 	struct roles *r = ctx;
 	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
 
-	if (c != NULL)
+	if (roles_tunnel_is_lac(l2tp_session_tunnel(s)))
+		lac_session_up(r, s);
+	else if (c != NULL)
 		client_session_up(c, s);
 	else
 		lns_session_up(r, s, m);
@@ -84,7 +99,10 @@ roles_session_down(void *ctx, struct l2tp_session *s)
 	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
 	struct session_link *sl = l2tp_session_user(s);
 
-	(void)ctx;
+	if (roles_tunnel_is_lac(l2tp_session_tunnel(s))) {
+		lac_session_down(ctx, s);	/* its user is a LAC call */
+		return;
+	}
 	/* The PPP link ends with its carrier; then the owner learns. */
 	if (sl != NULL)
 		sl_carrier_gone(sl);
@@ -99,7 +117,10 @@ roles_session_data(void *ctx, struct l2tp_session *s, const uint8_t *frame,
 {
 	struct session_link *sl = l2tp_session_user(s);
 
-	(void)ctx;
+	if (roles_tunnel_is_lac(l2tp_session_tunnel(s))) {
+		lac_session_data(ctx, s, frame, len);	/* relayed as is */
+		return;
+	}
 	if (sl != NULL)
 		sl_input(sl, frame, len, time_now_ms());
 }
@@ -152,7 +173,8 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 	heap_init(&r->link_timers);
 	roles_host_config(cfg, &hc);
 	r->host = l2tp_host_new(&hc, &roles_l2tp_ops, r);
-	if (r->host == NULL || lns_init(r) < 0 || clients_init(r, now) < 0) {
+	if (r->host == NULL || lns_init(r) < 0 || clients_init(r, now) < 0 ||
+	    lac_init(r, now) < 0) {
 		roles_free(r);
 		return NULL;
 	}
@@ -166,6 +188,8 @@ roles_free(struct roles *r)
 		return;
 	/* Tunnels go first: their down callbacks still reach the clients;
 	 * then the PPP links, which release addresses into the pool. */
+	/* The LAC first: its calls point into the host's sessions. */
+	lac_free(r);
 	if (r->host != NULL)
 		l2tp_host_free(r->host);
 	sl_free_all(r);
@@ -195,13 +219,15 @@ roles_run_timers(struct roles *r, uint64_t now)
 	sl_run_timers(r, now);
 	clients_run_timers(r, now);
 	sl_reap(r);
+	lac_run_timers(r, now);
 }
 
 uint64_t
 roles_next_deadline(const struct roles *r)
 {
-	return time_min(time_min(l2tp_host_next_deadline(r->host),
-	    clients_next_deadline(r)), sl_next_deadline(r));
+	return time_min(time_min(time_min(l2tp_host_next_deadline(r->host),
+	    clients_next_deadline(r)), sl_next_deadline(r)),
+	    lac_next_deadline(r));
 }
 
 void
@@ -214,6 +240,7 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
 	l2tp_host_reconfigure(r->host, &hc);
 	lns_reconfigure(r, cfg);
 	clients_reconfigure(r, cfg, now);
+	lac_reconfigure(r, cfg, now);
 }
 
 void
@@ -221,6 +248,7 @@ roles_shutdown(struct roles *r, uint64_t now)
 {
 	r->shutting_down = true;
 	clients_shutdown(r, now);
+	lac_shutdown(r);
 	l2tp_host_shutdown(r->host, now);
 }
 
@@ -243,6 +271,10 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 	v->address = "";
 	v->interface = "";
 	v->role = L2TP_ROLE_LNS;
+	if (roles_tunnel_is_lac(l2tp_session_tunnel(s))) {
+		lac_describe_session(r, s, v);
+		return;
+	}
 	if (c != NULL) {
 		v->user = c->cfg.user;
 		v->interface = c->cfg.interface;

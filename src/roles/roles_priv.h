@@ -74,6 +74,8 @@ struct roles {
 	LIST_HEAD(, session_link)	 links;
 	struct heap			 link_timers;
 	struct session_link		*dead_links;
+	/* [lac]: PPPoE access concentrator and its calls (lac.c). */
+	struct lac			*lac;
 };
 
 const char *client_state_str(enum client_state s);
@@ -102,5 +104,22 @@ void	client_tunnel_up(struct client *c, struct l2tp_tunnel *t);
 void	client_tunnel_down(struct client *c, struct l2tp_tunnel *t);
 void	client_session_up(struct client *c, struct l2tp_session *s);
 void	client_session_down(struct client *c, struct l2tp_session *s);
+
+/* lac.c: the tunnels it opened have role L2TP_ROLE_LAC. */
+int	lac_init(struct roles *r, uint64_t now);
+void	lac_free(struct roles *r);
+void	lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+	    uint64_t now);
+void	lac_shutdown(struct roles *r);
+void	lac_run_timers(struct roles *r, uint64_t now);
+uint64_t lac_next_deadline(const struct roles *r);
+void	lac_tunnel_up(struct roles *r, struct l2tp_tunnel *t);
+void	lac_tunnel_down(struct roles *r, struct l2tp_tunnel *t);
+void	lac_session_up(struct roles *r, struct l2tp_session *s);
+void	lac_session_down(struct roles *r, struct l2tp_session *s);
+void	lac_session_data(struct roles *r, struct l2tp_session *s,
+	    const uint8_t *frame, size_t len);
+void	lac_describe_session(struct roles *r, struct l2tp_session *s,
+	    struct roles_session_view *v);
 
 #endif

@@ -1,0 +1,1046 @@
+/*
+ * lac.c — the L2TP Access Concentrator: users dial in with PPPoE on
+ * `[lac] pppoe-interface`, the LAC runs LCP and authentication with them to
+ * learn "user@realm" (ppp_link in LAC mode, bound through session_link with
+ * a PPPoE carrier), finds the realm's LNS, and hands the call over in an
+ * L2TP session with proxy LCP/authentication AVPs (RFC 2661 §4.4.5).  From
+ * then on it relays PPP frames between the PPPoE session and the L2TP
+ * session without looking at them.
+ *
+ * Tunnels: one per (LNS address, realm secret), shared by every call to
+ * that key (lac->tunnels, a handful of entries: one per LNS in use).  A
+ * tunnel that never came up (no answer within the retransmission schedule,
+ * StopCCN) moves its waiting calls to the realm's next LNS; one that dies
+ * later takes its calls down (PADT) and the next user dials a fresh one.
+ * A tunnel without calls is closed (StopCCN) after tunnel-idle-timeout.
+ *
+ * Lifetimes: a call ends once (call_end: PADT and/or CDN, detach from the
+ * tunnel) and is freed from lac_reap(), when no callback of the PPPoE
+ * server, the host or the link is on the stack.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <bsd/string.h>
+#include <bsd/sys/queue.h>
+
+#include "config/users.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "ppp/ppp_proto.h"
+#include "pppoe/pppoe_server.h"
+#include "pppoe/pppoe_sock.h"
+#include "roles/realm.h"
+#include "roles/roles_priv.h"
+#include "roles/session_link.h"
+
+#define LAC_CONNECT_BPS		100000000u	/* Ethernet access, §4.4.5 */
+#define LAC_MRU			1400		/* what the LNS's path carries */
+#define LAC_QUEUE_MAX		4		/* frames held while dialling */
+#define LAC_READ_BURST		64
+
+enum lac_call_state {
+	LAC_CALL_AUTH,		/* LCP + authentication with the user */
+	LAC_CALL_DIALING,	/* tunnel/session to the LNS being set up */
+	LAC_CALL_RELAY,		/* L2TP session up: frames relayed */
+	LAC_CALL_DONE,		/* ended; waiting for lac_reap() */
+};
+
+/* A realm as the calls of one configuration snapshot see it. */
+struct lac_realm {
+	struct cfg_realm	 cfg;
+	struct users_db		*users;		/* NULL: the LNS decides */
+	struct auth_backend	 backend;
+	unsigned		 next_lns;	/* first LNS to try */
+	unsigned		 refs;		/* calls using it */
+	bool			 retired;	/* gone from the config */
+	LIST_ENTRY(lac_realm)	 entry;
+};
+
+struct lac_tunnel;
+
+struct lac_frame {
+	size_t	len;
+	uint8_t	b[PPPOE_ETH_PAYLOAD_MAX];
+};
+
+struct lac_call {
+	struct lac		*lac;
+	enum lac_call_state	 state;
+	struct pppoe_session	*ps;	/* NULL once PADT went either way */
+	uint16_t		 ps_id;
+	uint8_t			 mac[PPPOE_MAC_LEN];
+	struct session_link	*sl;	/* the front half; NULL once ended */
+	struct l2tp_session	*ls;	/* NULL when none */
+	struct lac_tunnel	*lt;
+	struct lac_realm	*realm;
+	unsigned		 lns_idx, lns_tries;
+	bool			 retry;	/* on lac->retry: open on lns_idx */
+	char			 user[AUTH_MAX_NAME];
+	struct l2tp_msg		*proxy;	/* the ICCN's proxy AVPs */
+	struct lac_frame	*queue;	/* frames from the user while dialling */
+	unsigned		 queued;
+	LIST_ENTRY(lac_call)	 entry;		/* lac->calls or lac->dead */
+	LIST_ENTRY(lac_call)	 tentry;	/* lt->calls or lac->retry */
+};
+
+struct lac_tunnel {
+	struct lac		*lac;
+	struct l2tp_tunnel	*t;
+	struct l2tp_addr	 peer;
+	uint8_t			 secret[CFG_MAX_STR];
+	size_t			 secret_len;
+	char			 realm[CFG_MAX_STR];	/* who opened it (logs) */
+	unsigned		 lns_idx;
+	bool			 was_up, closing;
+	unsigned		 ncalls;
+	uint64_t		 idle_at;	/* TIME_NEVER unless idle */
+	LIST_HEAD(, lac_call)	 calls;
+	LIST_ENTRY(lac_tunnel)	 entry;
+};
+
+struct lac {
+	struct roles		*roles;
+	struct cfg_lac		 cfg;
+	struct pppoe_sock	 sock;
+	bool			 sock_open;
+	void			*watch_disc, *watch_ses;
+	struct pppoe_server	*srv;
+	struct auth_backend	 backend;	/* realm + local users */
+	LIST_HEAD(, lac_realm)	 realms;
+	LIST_HEAD(, lac_realm)	 retired;
+	LIST_HEAD(, lac_tunnel)	 tunnels;
+	LIST_HEAD(, lac_call)	 calls, dead, retry;
+	uint8_t			 rxbuf[PPPOE_FRAME_MAX + 64];
+	uint64_t		 refused_realm, refused_user;
+};
+
+static void call_end(struct lac_call *c, const char *reason, bool padt,
+	    bool cdn, uint16_t cdn_result);
+
+/* ---- realms ---- */
+
+static void
+realm_release(struct lac_realm *lr)
+{
+	if (lr == NULL || --lr->refs > 0 || !lr->retired)
+		return;
+	LIST_REMOVE(lr, entry);
+	users_free(lr->users);
+	free(lr);
+}
+
+static struct lac_realm *
+realm_lookup(struct lac *lac, const char *name)
+{
+	struct lac_realm *lr;
+
+	if (name == NULL)
+		return NULL;
+	LIST_FOREACH(lr, &lac->realms, entry)
+		if (strcasecmp(lr->cfg.name, name) == 0)
+			return lr;
+	return NULL;
+}
+
+static int
+realms_load(struct lac *lac, const struct vpdn_config *cfg)
+{
+	struct lac_realm *lr, *old;
+	char err[256];
+
+	/* retire the current set; calls keep theirs until they end */
+	while ((lr = LIST_FIRST(&lac->realms)) != NULL) {
+		LIST_REMOVE(lr, entry);
+		lr->retired = true;
+		LIST_INSERT_HEAD(&lac->retired, lr, entry);
+		lr->refs++;
+		realm_release(lr);
+	}
+	for (unsigned i = 0; i < cfg->realm_count; i++) {
+		if ((lr = calloc(1, sizeof(*lr))) == NULL)
+			return -1;
+		lr->cfg = cfg->realms[i];
+		if (lr->cfg.users[0] != '\0') {
+			lr->users = users_load(lr->cfg.users, err, sizeof(err));
+			if (lr->users == NULL) {
+				log_warnx("lac: realm %s: %s", lr->cfg.name, err);
+				free(lr);
+				return -1;
+			}
+			auth_users_backend(&lr->backend, lr->users);
+		}
+		/* keep the LNS that last worked across reloads */
+		LIST_FOREACH(old, &lac->retired, entry)
+			if (strcasecmp(old->cfg.name, lr->cfg.name) == 0 &&
+			    old->next_lns < lr->cfg.lns_count)
+				lr->next_lns = old->next_lns;
+		LIST_INSERT_HEAD(&lac->realms, lr, entry);
+	}
+	return 0;
+}
+
+/*
+ * The LAC's authentication backend: the realm decides who may dial at all
+ * (unknown realm: Failure), and a realm with `users` checks the proof
+ * locally first; otherwise the LAC accepts and the LNS checks the proxy
+ * authentication (RFC 2661 §4.4.5).
+ */
+static uint64_t
+lac_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
+    void *arg)
+{
+	struct lac *lac = ctx;
+	const char *rname = realm_of(req->user);
+	struct lac_realm *lr = realm_lookup(lac, rname);
+	struct auth_result res;
+
+	memset(&res, 0, sizeof(res));
+	if (lr == NULL) {
+		lac->refused_realm++;
+		log_info("lac: refusing \"%s\": unknown realm \"%s\"",
+		    req->user, rname != NULL ? rname : "");
+		snprintf(res.message, sizeof(res.message), "unknown realm");
+		done(arg, &res);
+		return 0;
+	}
+	if (lr->users != NULL)
+		return lr->backend.verify(lr->backend.ctx, req, done, arg);
+	res.ok = true;
+	done(arg, &res);
+	return 0;
+}
+
+/* ---- tunnels ---- */
+
+static int
+lac_resolve(struct lac *lac, const struct cfg_hostport *hp,
+    struct l2tp_addr *out)
+{
+	struct addrinfo hints, *res = NULL;
+	char port[8];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_family = lac->roles->io.family;
+	if (hints.ai_family == AF_INET6)
+		hints.ai_flags = AI_V4MAPPED | AI_ALL;
+	snprintf(port, sizeof(port), "%u", hp->port);
+	/* A name (not a literal) blocks once per new tunnel; an operator
+	 * who cannot afford that writes an address. */
+	rc = getaddrinfo(hp->host, port, &hints, &res);
+	if (rc != 0 || res == NULL) {
+		log_warnx("lac: cannot resolve LNS %s: %s", hp->host,
+		    rc != 0 ? gai_strerror(rc) : "no address");
+		if (res != NULL)
+			freeaddrinfo(res);
+		return -1;
+	}
+	memset(out, 0, sizeof(*out));
+	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+	out->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static struct lac_tunnel *
+tunnel_find(struct lac *lac, const struct l2tp_addr *peer,
+    const struct cfg_secret *secret)
+{
+	struct lac_tunnel *lt;
+
+	LIST_FOREACH(lt, &lac->tunnels, entry)
+		if (!lt->closing && lt->t != NULL &&
+		    l2tp_addr_equal(&lt->peer, peer) &&
+		    lt->secret_len == secret->len &&
+		    memcmp(lt->secret, secret->data, secret->len) == 0)
+			return lt;
+	return NULL;
+}
+
+static struct lac_tunnel *
+tunnel_open(struct lac *lac, const struct lac_realm *lr, unsigned idx,
+    const struct l2tp_addr *peer, uint64_t now)
+{
+	struct l2tp_tunnel_params p;
+	struct lac_tunnel *lt;
+	char buf[64];
+
+	if ((lt = calloc(1, sizeof(*lt))) == NULL)
+		return NULL;
+	lt->lac = lac;
+	lt->peer = *peer;
+	memcpy(lt->secret, lr->cfg.tunnel_secret.data, lr->cfg.tunnel_secret.len);
+	lt->secret_len = lr->cfg.tunnel_secret.len;
+	strlcpy(lt->realm, lr->cfg.name, sizeof(lt->realm));
+	lt->lns_idx = idx;
+	lt->idle_at = TIME_NEVER;
+	LIST_INIT(&lt->calls);
+	memset(&p, 0, sizeof(p));
+	p.role = L2TP_ROLE_LAC;
+	p.peer = *peer;
+	p.secret = lt->secret_len > 0 ? lt->secret : NULL;
+	p.secret_len = lt->secret_len;
+	lt->t = l2tp_tunnel_open(lac->roles->host, &p, now);
+	if (lt->t == NULL) {
+		log_warnx("lac: cannot open a tunnel to %s (limit or memory)",
+		    l2tp_addr_str(peer, buf, sizeof(buf)));
+		free(lt);
+		return NULL;
+	}
+	l2tp_tunnel_set_user(lt->t, lt);
+	LIST_INSERT_HEAD(&lac->tunnels, lt, entry);
+	log_info("lac: realm %s: opening a tunnel to LNS %s",
+	    lr->cfg.name, l2tp_addr_str(peer, buf, sizeof(buf)));
+	return lt;
+}
+
+static void
+tunnel_detach(struct lac_call *c, uint64_t now)
+{
+	struct lac_tunnel *lt = c->lt;
+
+	if (lt == NULL)
+		return;
+	LIST_REMOVE(c, tentry);
+	c->lt = NULL;
+	if (--lt->ncalls == 0 && !lt->closing && lt->t != NULL)
+		lt->idle_at = now + lt->lac->cfg.tunnel_idle_timeout * 1000ull;
+}
+
+/* Builds the ICCN's proxy AVPs from what the front half collected. */
+static void
+put_bytes(struct l2tp_msg *m, enum l2tp_avp_type t, struct l2tp_bytes *b,
+    const uint8_t *p, size_t len)
+{
+	/* A CONFREQ that does not fit is left out: the LNS then negotiates
+	 * LCP itself, which §4.4.5 allows. */
+	if (p == NULL || len > sizeof(b->data))
+		return;
+	memcpy(b->data, p, len);
+	b->len = (uint16_t)len;
+	l2tp_msg_set(m, t);
+}
+
+static struct l2tp_msg *
+proxy_msg(const struct lac_realm *lr, const char *user,
+    const struct ppp_proxy *f)
+{
+	struct l2tp_msg *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	put_bytes(m, L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ, &m->initial_rcvd_confreq,
+	    f->initial_rcvd, f->initial_rcvd_len);
+	put_bytes(m, L2TP_AVP_LAST_SENT_LCP_CONFREQ, &m->last_sent_confreq,
+	    f->last_sent, f->last_sent_len);
+	put_bytes(m, L2TP_AVP_LAST_RCVD_LCP_CONFREQ, &m->last_rcvd_confreq,
+	    f->last_rcvd, f->last_rcvd_len);
+	if (f->authen_type == 0)
+		return m;
+	m->proxy_authen_type = f->authen_type;
+	l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_TYPE);
+	if (lr->cfg.strip_realm)
+		realm_strip(user, m->proxy_authen_name,
+		    sizeof(m->proxy_authen_name));
+	else
+		strlcpy(m->proxy_authen_name, user,
+		    sizeof(m->proxy_authen_name));
+	l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_NAME);
+	m->proxy_authen_id = f->authen_id;
+	l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_ID);
+	if (f->challenge_len > 0)
+		put_bytes(m, L2TP_AVP_PROXY_AUTHEN_CHALLENGE,
+		    &m->proxy_authen_challenge, f->challenge, f->challenge_len);
+	put_bytes(m, L2TP_AVP_PROXY_AUTHEN_RESPONSE, &m->proxy_authen_response,
+	    f->response, f->response_len);
+	return m;
+}
+
+/*
+ * Places the call towards LNS number c->lns_idx of its realm: into the
+ * tunnel for that (address, secret) if one is established or opening,
+ * else into a new one.  The ICRQ goes out now or when the tunnel is up.
+ */
+static int
+call_dial(struct lac_call *c, uint64_t now)
+{
+	struct lac *lac = c->lac;
+	struct lac_realm *lr = c->realm;
+	struct l2tp_call_params cp;
+	struct l2tp_addr peer;
+	struct lac_tunnel *lt;
+
+	while (c->lns_tries < lr->cfg.lns_count) {
+		c->lns_tries++;
+		if (lac_resolve(lac, &lr->cfg.lns[c->lns_idx], &peer) == 0)
+			break;
+		c->lns_idx = (c->lns_idx + 1) % lr->cfg.lns_count;
+		if (c->lns_tries == lr->cfg.lns_count)
+			return -1;
+	}
+	lt = tunnel_find(lac, &peer, &lr->cfg.tunnel_secret);
+	if (lt == NULL && (lt = tunnel_open(lac, lr, c->lns_idx, &peer,
+	    now)) == NULL)
+		return -1;
+	memset(&cp, 0, sizeof(cp));
+	/* §4.4.5: an Ethernet access line is digital and synchronous. */
+	cp.bearer_type = L2TP_BEARER_DIGITAL;
+	cp.framing_type = L2TP_FRAMING_SYNC;
+	cp.tx_connect_speed = LAC_CONNECT_BPS;
+	cp.rx_connect_speed = LAC_CONNECT_BPS;
+	snprintf(cp.calling_number, sizeof(cp.calling_number),
+	    "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1], c->mac[2],
+	    c->mac[3], c->mac[4], c->mac[5]);
+	cp.proxy = c->proxy;
+	c->ls = l2tp_session_open(lt->t, &cp, now);
+	if (c->ls == NULL) {
+		if (lt->ncalls == 0)
+			lt->idle_at = now;
+		return -1;
+	}
+	l2tp_session_set_user(c->ls, c);
+	c->lt = lt;
+	lt->ncalls++;
+	lt->idle_at = TIME_NEVER;
+	LIST_INSERT_HEAD(&lt->calls, c, tentry);
+	return 0;
+}
+
+/* ---- calls ---- */
+
+static void
+call_send_l2tp(struct lac_call *c, const uint8_t *ppp, size_t len)
+{
+	uint8_t buf[PPPOE_ETH_PAYLOAD_MAX + 2];
+
+	if (c->ls == NULL || len == 0 || len > PPPOE_ETH_PAYLOAD_MAX)
+		return;
+	/* PPPoE carries no Address/Control (RFC 2516 §7); on L2TP the
+	 * frame is sent with FF 03 as every LNS (pppd without ACFC too)
+	 * expects; the rest of the frame is relayed untouched. */
+	buf[0] = PPP_ALLSTATIONS;
+	buf[1] = PPP_UI;
+	memcpy(buf + 2, ppp, len);
+	(void)l2tp_session_send_data(c->ls, buf, len + 2);
+}
+
+static void
+call_end(struct lac_call *c, const char *reason, bool padt, bool cdn,
+    uint16_t cdn_result)
+{
+	struct lac *lac = c->lac;
+	struct session_link *sl = c->sl;
+	uint64_t now = time_now_ms();
+
+	if (c->state == LAC_CALL_DONE)
+		return;
+	c->state = LAC_CALL_DONE;
+	log_info("lac: call of \"%s\" (PPPoE session %u) ended: %s",
+	    c->user[0] != '\0' ? c->user : "?", c->ps_id, reason);
+	if (c->retry) {
+		LIST_REMOVE(c, tentry);
+		c->retry = false;
+	}
+	if (c->ls != NULL) {
+		struct l2tp_session *ls = c->ls;
+
+		c->ls = NULL;
+		l2tp_session_set_user(ls, NULL);
+		if (cdn)
+			l2tp_session_close(ls, cdn_result, 0, reason, now);
+	}
+	tunnel_detach(c, now);
+	if (c->ps != NULL) {
+		struct pppoe_session *ps = c->ps;
+
+		c->ps = NULL;
+		ps->owner = NULL;
+		/* RFC 2516 §5.5: PADT on every way a session ends. */
+		if (padt)
+			(void)pppoe_server_close_session(lac->srv, ps->id,
+			    reason);
+	}
+	if (sl != NULL) {
+		c->sl = NULL;
+		sl_carrier_gone(sl);
+	}
+	LIST_REMOVE(c, entry);
+	LIST_INSERT_HEAD(&lac->dead, c, entry);
+}
+
+static void
+call_free(struct lac_call *c)
+{
+	realm_release(c->realm);
+	if (c->proxy != NULL) {
+		explicit_bzero(c->proxy, sizeof(*c->proxy));
+		free(c->proxy);
+	}
+	free(c->queue);
+	free(c);
+}
+
+static void
+lac_reap(struct lac *lac)
+{
+	struct lac_call *c;
+
+	while ((c = LIST_FIRST(&lac->dead)) != NULL) {
+		LIST_REMOVE(c, entry);
+		call_free(c);
+	}
+}
+
+/* The front half authenticated the user: find the realm and dial. */
+static void
+call_authenticated(void *arg, const char *user, const struct ppp_proxy *f)
+{
+	struct lac_call *c = arg;
+	struct lac_realm *lr = realm_lookup(c->lac, realm_of(user));
+	uint64_t now = time_now_ms();
+
+	strlcpy(c->user, user, sizeof(c->user));
+	if (lr == NULL) {
+		/* the realm vanished in a reload between verify and now */
+		call_end(c, "unknown realm", true, false, 0);
+		return;
+	}
+	c->realm = lr;
+	lr->refs++;
+	c->proxy = proxy_msg(lr, user, f);
+	c->queue = calloc(LAC_QUEUE_MAX, sizeof(*c->queue));
+	if (c->proxy == NULL || c->queue == NULL) {
+		call_end(c, "out of memory", true, false, 0);
+		return;
+	}
+	c->state = LAC_CALL_DIALING;
+	c->lns_idx = lr->next_lns < lr->cfg.lns_count ? lr->next_lns : 0;
+	log_info("lac: \"%s\" (realm %s) authenticated; calling its LNS",
+	    user, lr->cfg.name);
+	if (call_dial(c, now) < 0)
+		call_end(c, "no LNS reachable", true, false, 0);
+}
+
+/* session_link's role side: only "ended" matters to a LAC. */
+static int
+lac_sl_assign(struct session_link *sl, const char *user,
+    const struct auth_result *res, uint32_t *addr)
+{
+	(void)sl;
+	(void)user;
+	(void)res;
+	(void)addr;
+	return -1;
+}
+
+static void
+lac_sl_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
+    const uint32_t dns[2], unsigned dns_count)
+{
+	(void)sl;
+	(void)local;
+	(void)peer;
+	(void)dns;
+	(void)dns_count;
+}
+
+static void
+lac_sl_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
+{
+	(void)sl;
+	(void)pkt;
+	(void)len;
+}
+
+static void
+lac_sl_ended(struct session_link *sl, const char *reason)
+{
+	struct lac_call *c = sl->owner;
+
+	if (c == NULL || c->sl != sl)
+		return;
+	c->sl = NULL;
+	/* PPP with the user ended (Terminate, auth failure, echo timeout):
+	 * PADT, and CDN result 1 if a call was placed (RFC 2661 §4.4.2). */
+	call_end(c, reason, true, true, L2TP_CDN_LOST_CARRIER);
+}
+
+static const struct sl_role_ops lac_sl_ops = {
+	.assign_address = lac_sl_assign,
+	.network_up = lac_sl_network_up,
+	.ip_input = lac_sl_ip_input,
+	.ended = lac_sl_ended,
+};
+
+/* The PPPoE carrier of the front half. */
+static int
+pppoe_carrier_send(void *carrier, const uint8_t *frame, size_t len)
+{
+	struct lac_call *c = carrier;
+
+	return c->ps != NULL ? pppoe_server_send(c->ps, frame, len) : -1;
+}
+
+static void
+pppoe_carrier_close(void *carrier, uint16_t cdn_result, const char *reason)
+{
+	struct lac_call *c = carrier;
+
+	call_end(c, reason, true, true, cdn_result);
+}
+
+static void
+pppoe_carrier_detach(void *carrier)
+{
+	struct lac_call *c = carrier;
+
+	c->sl = NULL;
+}
+
+static const struct sl_carrier_ops lac_pppoe_carrier = {
+	.send = pppoe_carrier_send,
+	.close = pppoe_carrier_close,
+	.detach = pppoe_carrier_detach,
+};
+
+/* ---- PPPoE server ---- */
+
+static int
+lac_send_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct lac *lac = ctx;
+
+	return pppoe_sock_send(&lac->sock, frame, len);
+}
+
+static int
+lac_pppoe_up(void *ctx, struct pppoe_session *s)
+{
+	struct lac *lac = ctx;
+	struct roles *r = lac->roles;
+	struct ppp_link_config lc;
+	struct lac_call *c;
+	uint64_t now = time_now_ms();
+
+	if (r->shutting_down || (c = calloc(1, sizeof(*c))) == NULL)
+		return -1;
+	c->lac = lac;
+	c->ps = s;
+	c->ps_id = s->id;
+	memcpy(c->mac, s->peer, sizeof(c->mac));
+	memset(&lc, 0, sizeof(lc));
+	lc.server = true;
+	lc.lac = true;
+	lc.lac_authenticated = call_authenticated;
+	lc.lac_arg = c;
+	for (unsigned i = 0; i < lac->cfg.auth.count && i < 3; i++)
+		lc.auth[lc.auth_count++] =
+		    roles_auth_method(lac->cfg.auth.methods[i]);
+	strlcpy(lc.our_name, r->cfg->global.hostname, sizeof(lc.our_name));
+	lc.mru = LAC_MRU;
+	c->sl = sl_new(r, &lac_pppoe_carrier, c, &lc, &lac->backend,
+	    &lac_sl_ops, c, now);
+	if (c->sl == NULL) {
+		free(c);
+		return -1;
+	}
+	s->owner = c;
+	LIST_INSERT_HEAD(&lac->calls, c, entry);
+	log_info("lac: PPPoE session %u from %02x:%02x:%02x:%02x:%02x:%02x",
+	    s->id, s->peer[0], s->peer[1], s->peer[2], s->peer[3], s->peer[4],
+	    s->peer[5]);
+	sl_start(c->sl, now);
+	return 0;
+}
+
+static void
+lac_pppoe_down(void *ctx, struct pppoe_session *s, const char *reason)
+{
+	struct lac_call *c = s->owner;
+
+	(void)ctx;
+	if (c == NULL)
+		return;
+	c->ps = NULL;		/* the server frees it */
+	/* The user hung up: CDN result 1, loss of carrier (§4.4.2). */
+	call_end(c, reason, false, true, L2TP_CDN_LOST_CARRIER);
+}
+
+static void
+lac_pppoe_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp,
+    size_t len)
+{
+	struct lac_call *c = s->owner;
+
+	(void)ctx;
+	if (c == NULL)
+		return;
+	switch (c->state) {
+	case LAC_CALL_AUTH:
+		if (c->sl != NULL)
+			sl_input(c->sl, ppp, len, time_now_ms());
+		break;
+	case LAC_CALL_DIALING:
+		/* the user's first NCP packets, held until the call is up */
+		if (c->queued < LAC_QUEUE_MAX && len <= PPPOE_ETH_PAYLOAD_MAX) {
+			memcpy(c->queue[c->queued].b, ppp, len);
+			c->queue[c->queued++].len = len;
+		}
+		break;
+	case LAC_CALL_RELAY:
+		call_send_l2tp(c, ppp, len);
+		break;
+	case LAC_CALL_DONE:
+		break;
+	}
+}
+
+static const struct pppoe_server_ops lac_pppoe_ops = {
+	.send_frame = lac_send_frame,
+	.session_up = lac_pppoe_up,
+	.session_down = lac_pppoe_down,
+	.session_data = lac_pppoe_data,
+};
+
+static void
+lac_readable(struct lac *lac, int fd)
+{
+	for (unsigned i = 0; i < LAC_READ_BURST; i++) {
+		ssize_t n = pppoe_sock_read(&lac->sock, fd, lac->rxbuf,
+		    sizeof(lac->rxbuf));
+
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno == EMSGSIZE)
+				continue;	/* oversize: dropped */
+			break;
+		}
+		pppoe_server_input(lac->srv, lac->rxbuf, (size_t)n,
+		    time_now_ms());
+	}
+	sl_reap(lac->roles);
+	lac_reap(lac);
+}
+
+static void
+lac_on_disc(void *arg)
+{
+	struct lac *lac = arg;
+
+	lac_readable(lac, pppoe_sock_fd_disc(&lac->sock));
+}
+
+static void
+lac_on_ses(void *arg)
+{
+	struct lac *lac = arg;
+
+	lac_readable(lac, pppoe_sock_fd_ses(&lac->sock));
+}
+
+/* ---- l2tp_host events for LAC tunnels (roles.c dispatches) ---- */
+
+void
+lac_tunnel_up(struct roles *r, struct l2tp_tunnel *t)
+{
+	struct lac_tunnel *lt = l2tp_tunnel_user(t);
+	char buf[64];
+
+	(void)r;
+	if (lt == NULL)
+		return;
+	lt->was_up = true;
+	log_info("lac: tunnel to LNS %s (realm %s) is up",
+	    l2tp_addr_str(&lt->peer, buf, sizeof(buf)), lt->realm);
+}
+
+void
+lac_tunnel_down(struct roles *r, struct l2tp_tunnel *t)
+{
+	struct lac_tunnel *lt = l2tp_tunnel_user(t);
+	struct lac_call *c;
+
+	(void)r;
+	if (lt == NULL)
+		return;
+	l2tp_tunnel_set_user(t, NULL);
+	/* its sessions went down first; anything left is detached here */
+	while ((c = LIST_FIRST(&lt->calls)) != NULL)
+		call_end(c, "tunnel down", true, false, 0);
+	LIST_REMOVE(lt, entry);
+	free(lt);
+}
+
+void
+lac_session_up(struct roles *r, struct l2tp_session *s)
+{
+	struct lac_call *c = l2tp_session_user(s);
+
+	(void)r;
+	if (c == NULL || c->state != LAC_CALL_DIALING)
+		return;
+	c->state = LAC_CALL_RELAY;
+	/* this LNS works: new users of the realm start with it */
+	c->realm->next_lns = c->lns_idx;
+	log_info("lac: \"%s\" connected to its LNS; relaying", c->user);
+	for (unsigned i = 0; i < c->queued; i++)
+		call_send_l2tp(c, c->queue[i].b, c->queue[i].len);
+	c->queued = 0;
+}
+
+void
+lac_session_down(struct roles *r, struct l2tp_session *s)
+{
+	struct lac_call *c = l2tp_session_user(s);
+	struct lac_tunnel *lt;
+	uint64_t now = time_now_ms();
+
+	(void)r;
+	if (c == NULL)
+		return;
+	l2tp_session_set_user(s, NULL);
+	c->ls = NULL;
+	lt = c->lt;
+	if (c->state == LAC_CALL_DIALING && lt != NULL && !lt->was_up &&
+	    c->lns_tries < c->realm->cfg.lns_count) {
+		/* The tunnel never came up (no answer, StopCCN): try the
+		 * realm's next LNS for this user, from the timers. */
+		struct lac_realm *lr = c->realm;
+		unsigned failed = c->lns_idx;
+
+		tunnel_detach(c, now);
+		if (lr->next_lns == failed)
+			lr->next_lns = (failed + 1) % lr->cfg.lns_count;
+		c->lns_idx = (failed + 1) % lr->cfg.lns_count;
+		c->retry = true;
+		LIST_INSERT_HEAD(&c->lac->retry, c, tentry);
+		log_info("lac: \"%s\": LNS %s did not set up a tunnel; "
+		    "trying %s", c->user, lr->cfg.lns[failed].host,
+		    lr->cfg.lns[c->lns_idx].host);
+		return;
+	}
+	/* CDN from the LNS, or its tunnel died: the user gets PADT. */
+	call_end(c, "L2TP session closed", true, false, 0);
+}
+
+void
+lac_session_data(struct roles *r, struct l2tp_session *s,
+    const uint8_t *frame, size_t len)
+{
+	struct lac_call *c = l2tp_session_user(s);
+
+	(void)r;
+	if (c == NULL || c->state != LAC_CALL_RELAY || c->ps == NULL)
+		return;
+	/* pppoe_server_send drops a leading FF 03 itself */
+	(void)pppoe_server_send(c->ps, frame, len);
+}
+
+void
+lac_describe_session(struct roles *r, struct l2tp_session *s,
+    struct roles_session_view *v)
+{
+	struct lac_call *c = l2tp_session_user(s);
+
+	v->role = L2TP_ROLE_LAC;
+	v->interface = r->lac != NULL ? r->lac->cfg.pppoe_interface : "";
+	if (c == NULL)
+		return;
+	v->user = c->user;
+	/* the link's phase until the hand-over; then PPP is up end to end
+	 * as far as the LAC can tell */
+	if (c->state == LAC_CALL_RELAY)
+		v->ppp_phase = "network";
+	else if (c->sl != NULL && c->state != LAC_CALL_DONE)
+		v->ppp_phase = ppp_phase_str(ppp_link_phase(c->sl->link));
+	else
+		v->ppp_phase = c->state == LAC_CALL_DIALING ? "authenticate" :
+		    "dead";
+}
+
+/* ---- timers ---- */
+
+void
+lac_run_timers(struct roles *r, uint64_t now)
+{
+	struct lac *lac = r->lac;
+	struct lac_tunnel *lt, *ltn;
+	struct lac_call *c;
+
+	if (lac == NULL)
+		return;
+	while ((c = LIST_FIRST(&lac->retry)) != NULL) {
+		LIST_REMOVE(c, tentry);
+		c->retry = false;
+		if (call_dial(c, now) < 0)
+			call_end(c, "no LNS of the realm answered", true, false,
+			    0);
+	}
+	LIST_FOREACH_SAFE(lt, &lac->tunnels, entry, ltn) {
+		if (lt->idle_at > now || lt->closing || lt->t == NULL)
+			continue;
+		lt->idle_at = TIME_NEVER;
+		lt->closing = true;
+		log_info("lac: tunnel to realm %s's LNS idle; closing",
+		    lt->realm);
+		/* RFC 2661 §4.4.2 StopCCN result 1: general request. */
+		l2tp_tunnel_close(lt->t, L2TP_STOPCCN_GENERAL, 0,
+		    "no sessions left", now);
+	}
+	lac_reap(lac);
+}
+
+uint64_t
+lac_next_deadline(const struct roles *r)
+{
+	const struct lac *lac = r->lac;
+	const struct lac_tunnel *lt;
+	uint64_t t = TIME_NEVER;
+
+	if (lac == NULL)
+		return TIME_NEVER;
+	if (!LIST_EMPTY(&lac->retry) || !LIST_EMPTY(&lac->dead))
+		return 0;
+	LIST_FOREACH(lt, &lac->tunnels, entry)
+		if (!lt->closing)
+			t = time_min(t, lt->idle_at);
+	return t;
+}
+
+/* ---- life cycle ---- */
+
+int
+lac_init(struct roles *r, uint64_t now)
+{
+	const struct vpdn_config *cfg = r->cfg;
+	struct pppoe_server_config sc;
+	struct lac *lac;
+
+	if (!cfg->lac.enabled)
+		return 0;
+	if ((lac = calloc(1, sizeof(*lac))) == NULL)
+		return -1;
+	r->lac = lac;
+	lac->roles = r;
+	lac->cfg = cfg->lac;
+	LIST_INIT(&lac->realms);
+	LIST_INIT(&lac->retired);
+	LIST_INIT(&lac->tunnels);
+	LIST_INIT(&lac->calls);
+	LIST_INIT(&lac->dead);
+	LIST_INIT(&lac->retry);
+	lac->backend.verify = lac_verify;
+	lac->backend.cancel = NULL;	/* the users file answers at once */
+	lac->backend.ctx = lac;
+	lac->sock.fd_disc = lac->sock.fd_ses = -1;
+	if (realms_load(lac, cfg) < 0)
+		return -1;
+	if (pppoe_sock_open(&lac->sock, cfg->lac.pppoe_interface) < 0)
+		return -1;
+	lac->sock_open = true;
+	memset(&sc, 0, sizeof(sc));
+	memcpy(sc.mac, lac->sock.mac, sizeof(sc.mac));
+	sc.ac_name = cfg->lac.ac_name[0] != '\0' ? cfg->lac.ac_name :
+	    cfg->global.hostname;
+	if (cfg->lac.service_name[0] != '\0') {
+		sc.services[0] = cfg->lac.service_name;
+		sc.nservices = 1;
+	}
+	lac->srv = pppoe_server_new(&sc, &lac_pppoe_ops, lac, now);
+	if (lac->srv == NULL)
+		return -1;
+	lac->watch_disc = r->io.watch(r->io_ctx, pppoe_sock_fd_disc(&lac->sock),
+	    lac_on_disc, lac);
+	lac->watch_ses = r->io.watch(r->io_ctx, pppoe_sock_fd_ses(&lac->sock),
+	    lac_on_ses, lac);
+	if (lac->watch_disc == NULL || lac->watch_ses == NULL)
+		return -1;
+	log_info("lac: PPPoE access concentrator on %s (AC-Name %s)",
+	    lac->sock.ifname, sc.ac_name);
+	return 0;
+}
+
+/* SIGTERM: users still authenticating get PADT; the rest go with their
+ * tunnels (StopCCN from the host, then session_down → PADT). */
+void
+lac_shutdown(struct roles *r)
+{
+	struct lac *lac = r->lac;
+	struct lac_call *c, *cn;
+
+	if (lac == NULL)
+		return;
+	LIST_FOREACH_SAFE(c, &lac->calls, entry, cn)
+		if (c->state == LAC_CALL_AUTH)
+			call_end(c, "shutting down", true, false, 0);
+}
+
+void
+lac_free(struct roles *r)
+{
+	struct lac *lac = r->lac;
+	struct lac_call *c;
+	struct lac_tunnel *lt;
+	struct lac_realm *lr;
+
+	if (lac == NULL)
+		return;
+	while ((c = LIST_FIRST(&lac->calls)) != NULL)
+		call_end(c, "shutdown", true, false, 0);
+	sl_reap(r);
+	lac_reap(lac);
+	while ((lt = LIST_FIRST(&lac->tunnels)) != NULL) {
+		LIST_REMOVE(lt, entry);
+		if (lt->t != NULL)
+			l2tp_tunnel_set_user(lt->t, NULL);
+		free(lt);
+	}
+	if (lac->watch_disc != NULL)
+		r->io.unwatch(r->io_ctx, lac->watch_disc);
+	if (lac->watch_ses != NULL)
+		r->io.unwatch(r->io_ctx, lac->watch_ses);
+	pppoe_server_free(lac->srv);
+	if (lac->sock_open)
+		pppoe_sock_close(&lac->sock);
+	while ((lr = LIST_FIRST(&lac->realms)) != NULL) {
+		LIST_REMOVE(lr, entry);
+		users_free(lr->users);
+		free(lr);
+	}
+	while ((lr = LIST_FIRST(&lac->retired)) != NULL) {
+		LIST_REMOVE(lr, entry);
+		users_free(lr->users);
+		free(lr);
+	}
+	free(lac);
+	r->lac = NULL;
+}
+
+/* SIGHUP: realms, auth methods and the idle timeout apply to new calls;
+ * the interface and the PPPoE server stay as they are. */
+void
+lac_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
+{
+	struct lac *lac = r->lac;
+
+	(void)now;
+	if (lac == NULL) {
+		if (cfg->lac.enabled)
+			log_warnx("lac: [lac] added on reload; restart to "
+			    "enable it");
+		return;
+	}
+	if (strcmp(cfg->lac.pppoe_interface, lac->cfg.pppoe_interface) != 0)
+		log_warnx("lac: pppoe-interface changes need a restart");
+	lac->cfg.auth = cfg->lac.auth;
+	lac->cfg.tunnel_idle_timeout = cfg->lac.tunnel_idle_timeout;
+	if (realms_load(lac, cfg) < 0)
+		log_warnx("lac: reload: some realms could not be loaded");
+}
