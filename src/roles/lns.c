@@ -11,6 +11,14 @@
  *                   (anti-spoofing; drops counted and rate-limit logged).
  * The address goes back to the pool on every way a session ends
  * (sl_role_ops.ended runs exactly once per binding).
+ *
+ * With `radius = yes` the users are checked by RADIUS (radius_auth.h) and
+ * the Access-Accept's attributes apply to the session: Framed-IP-Address,
+ * Framed-Route (routed into the TUN and through this session, and accepted
+ * as source addresses from it), Session-Timeout, Idle-Timeout, Acct-Interim-
+ * Interval and Class; each session is accounted (aaa.h) from IPCP up to its
+ * end, with the cause of that end.  Per-session state is a struct lns_sess,
+ * the session_link's owner.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -21,6 +29,9 @@
 
 #include "config/users.h"
 #include "core/log.h"
+#include "radius/radius_auth.h"
+#include "radius/radius_dae.h"
+#include "roles/aaa.h"
 #include "core/timeutil.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -47,6 +58,223 @@ roles_auth_method(enum cfg_auth a)
 	return PPP_AUTH_NONE;
 }
 
+/* ---- per-session state ---- */
+
+static const struct sl_role_ops lns_sl_ops;
+
+struct lns_sess {
+	struct session_link	*sl;
+	struct aaa_session	 acct;
+	struct aaa_counters	 ctr;
+	struct heap_node	 timer;		/* in lns->timers */
+	enum aaa_cause		 cause;		/* set when we end it */
+	uint64_t		 session_end;	/* Session-Timeout; 0 none */
+	uint64_t		 idle_ms;	/* Idle-Timeout; 0 none */
+	uint64_t		 last_activity;
+	uint64_t		 interim_ms, next_interim;
+	struct {
+		uint32_t	addr;
+		unsigned	plen;
+	}			 routes[RADIUS_AUTH_MAX_ROUTES];
+	unsigned		 nroutes;
+	bool			 routes_added;
+};
+
+static uint32_t
+plen_mask(unsigned plen)
+{
+	return plen == 0 ? 0 : 0xffffffffu << (32 - plen);
+}
+
+static void
+lns_sess_schedule(struct lns *l, struct lns_sess *ls)
+{
+	uint64_t d = TIME_NEVER;
+
+	if (ls->session_end != 0)
+		d = time_min(d, ls->session_end);
+	if (ls->idle_ms != 0 && ls->acct.started)
+		d = time_min(d, ls->last_activity + ls->idle_ms);
+	if (ls->interim_ms != 0 && ls->acct.started)
+		d = time_min(d, ls->next_interim);
+	if (d == TIME_NEVER) {
+		if (heap_node_queued(&ls->timer))
+			heap_remove(&l->timers, &ls->timer);
+		return;
+	}
+	if (heap_set(&l->timers, &ls->timer, d) < 0)
+		log_warnx("lns: no memory for a session timer");
+}
+
+static void
+lns_end_with(struct session_link *sl, enum aaa_cause cause, const char *why,
+    uint64_t now)
+{
+	struct lns_sess *ls = sl->owner;
+
+	if (ls != NULL && ls->cause == AAA_CAUSE_NONE)
+		ls->cause = cause;
+	sl_close(sl, why, now);
+}
+
+void
+lns_set_cause(struct session_link *sl, enum aaa_cause cause)
+{
+	struct lns_sess *ls = lns_owns(sl) ? sl->owner : NULL;
+
+	if (ls != NULL && ls->cause == AAA_CAUSE_NONE)
+		ls->cause = cause;
+}
+
+void
+lns_run_timers(struct roles *r, uint64_t now)
+{
+	struct lns *l = &r->lns;
+	struct heap_node *n;
+
+	while ((n = heap_min(&l->timers)) != NULL && n->key <= now) {
+		struct lns_sess *ls = (struct lns_sess *)
+		    ((char *)n - offsetof(struct lns_sess, timer));
+
+		heap_remove(&l->timers, n);
+		if (ls->session_end != 0 && ls->session_end <= now) {
+			/* RFC 2865 §5.27: the most the session may last. */
+			ls->session_end = 0;
+			log_info("lns: user %s: Session-Timeout reached",
+			    ls->acct.user);
+			lns_end_with(ls->sl, AAA_CAUSE_SESSION_TIMEOUT,
+			    "session timeout", now);
+			continue;
+		}
+		if (ls->idle_ms != 0 && ls->acct.started &&
+		    ls->last_activity + ls->idle_ms <= now) {
+			/* RFC 2865 §5.28: consecutive idle seconds. */
+			ls->idle_ms = 0;
+			log_info("lns: user %s: Idle-Timeout reached",
+			    ls->acct.user);
+			lns_end_with(ls->sl, AAA_CAUSE_IDLE_TIMEOUT,
+			    "idle timeout", now);
+			continue;
+		}
+		if (ls->interim_ms != 0 && ls->acct.started &&
+		    ls->next_interim <= now) {
+			aaa_session_interim(r->aaa, &ls->acct, &ls->ctr, now);
+			ls->next_interim = now + ls->interim_ms;
+		}
+		lns_sess_schedule(l, ls);
+	}
+}
+
+uint64_t
+lns_next_deadline(const struct roles *r)
+{
+	const struct heap_node *n = heap_min(&r->lns.timers);
+
+	return n != NULL ? n->key : TIME_NEVER;
+}
+
+/* RFC 2865 §5.22: "<dest>[/<bits>] <gateway> <metrics>" — the gateway is
+ * the session itself here, whatever is written. */
+static bool
+parse_framed_route(const char *s, uint32_t *addr, unsigned *plen)
+{
+	char buf[64], *slash, *sp;
+	struct in_addr in;
+	unsigned long n = 32;
+
+	strlcpy(buf, s, sizeof(buf));
+	if ((sp = strchr(buf, ' ')) != NULL)
+		*sp = '\0';
+	if ((slash = strchr(buf, '/')) != NULL) {
+		char *end;
+
+		*slash = '\0';
+		n = strtoul(slash + 1, &end, 10);
+		if (*end != '\0' || end == slash + 1 || n > 32)
+			return false;
+	}
+	if (inet_pton(AF_INET, buf, &in) != 1)
+		return false;
+	*plen = (unsigned)n;
+	*addr = ntohl(in.s_addr) & plen_mask(*plen);
+	return true;
+}
+
+/* The session a framed route sends dst to (TUN -> session). */
+static struct session_link *
+lns_route_lookup(struct roles *r, uint32_t dst)
+{
+	struct lns *l = &r->lns;
+	struct session_link *best = NULL;
+	unsigned best_plen = 0;
+
+	if (l->nframed == 0)
+		return NULL;
+	struct session_link *sl;
+	LIST_FOREACH(sl, &r->links, entry) {
+		struct lns_sess *ls;
+
+		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL ||
+		    !ls->routes_added)
+			continue;
+		for (unsigned i = 0; i < ls->nroutes; i++)
+			if ((dst & plen_mask(ls->routes[i].plen)) ==
+			    ls->routes[i].addr && (best == NULL ||
+			    ls->routes[i].plen > best_plen)) {
+				best = sl;
+				best_plen = ls->routes[i].plen;
+			}
+	}
+	return best;
+}
+
+static bool
+lns_sess_owns_src(const struct lns_sess *ls, uint32_t src)
+{
+	for (unsigned i = 0; ls != NULL && i < ls->nroutes; i++)
+		if ((src & plen_mask(ls->routes[i].plen)) == ls->routes[i].addr)
+			return true;
+	return false;
+}
+
+/* Called inside the backend's done (RADIUS reply still current): copy
+ * what the session keeps of the Access-Accept. */
+static void
+lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
+    const struct radius_auth_reply *rep, uint64_t now)
+{
+	struct roles *r = sl->roles;
+
+	if (rep->framed_pool[0] != '\0')
+		log_info("lns: user %s: Framed-Pool \"%s\": using the one "
+		    "pool", ls->acct.user, rep->framed_pool);
+	for (unsigned i = 0; i < rep->nroutes; i++) {
+		if (ls->nroutes < RADIUS_AUTH_MAX_ROUTES &&
+		    parse_framed_route(rep->framed_routes[i],
+		    &ls->routes[ls->nroutes].addr,
+		    &ls->routes[ls->nroutes].plen))
+			ls->nroutes++;
+		else
+			log_warnx("lns: user %s: Framed-Route \"%s\" "
+			    "ignored", ls->acct.user, rep->framed_routes[i]);
+	}
+	if (rep->session_timeout != 0)
+		ls->session_end = now + (uint64_t)rep->session_timeout * 1000;
+	ls->idle_ms = (uint64_t)rep->idle_timeout * 1000;
+	if (rep->interim_interval != 0)
+		/* RFC 2869 §5.16: at least 60 s is what servers should send;
+		 * a smaller value is honoured but floored at 10 s. */
+		ls->interim_ms = (uint64_t)(rep->interim_interval < 10 ? 10 :
+		    rep->interim_interval) * 1000;
+	if (rep->framed_mtu != 0 && rep->framed_mtu < r->cfg->lns.mtu)
+		log_info("lns: user %s: Framed-MTU %u below the interface's "
+		    "%u: not applied per session", ls->acct.user,
+		    rep->framed_mtu, r->cfg->lns.mtu);
+	if (rep->dns[0] != 0)
+		log_info("lns: user %s: MS-Primary-DNS-Server ignored: the "
+		    "[lns] dns servers are offered", ls->acct.user);
+}
+
 /* ---- binding callbacks ---- */
 
 static int
@@ -54,6 +282,7 @@ lns_assign_address(struct session_link *sl, const char *user,
     const struct auth_result *res, uint32_t *addr)
 {
 	struct lns *l = &sl->roles->lns;
+	struct lns_sess *ls;
 	char buf[INET_ADDRSTRLEN];
 	uint32_t a;
 
@@ -78,6 +307,23 @@ lns_assign_address(struct session_link *sl, const char *user,
 	}
 	sl->peer_addr = a;
 	*addr = a;
+	if ((ls = sl->owner) != NULL) {
+		/* Only the RADIUS backend's context holds a reply. */
+		const struct radius_auth_reply *rep = l->radius ?
+		    radius_auth_current_reply(&l->backend) : NULL;
+		struct l2tp_session *s = sl_l2tp_session(sl);
+		struct l2tp_session_info si;
+		uint32_t port = 0;
+
+		if (s != NULL) {
+			l2tp_session_get_info(s, &si);
+			port = (uint32_t)si.tunnel_local_id << 16 | si.local_id;
+		}
+		aaa_session_init(sl->roles->aaa, &ls->acct, user, a, port,
+		    l->radius ? rep : NULL);
+		if (l->radius && rep != NULL)
+			lns_apply_reply(sl, ls, rep, time_now_ms());
+	}
 	return 0;
 }
 
@@ -86,6 +332,7 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
     const uint32_t dns[2], unsigned dns_count)
 {
 	struct lns *l = &sl->roles->lns;
+	struct lns_sess *ls;
 	char pbuf[INET_ADDRSTRLEN];
 
 	(void)local;
@@ -104,12 +351,36 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 		    route_error(&l->rt));
 	log_info("lns: user %s is up with address %s",
 	    ppp_link_user(sl->link), ip4_str(peer, pbuf, sizeof(pbuf)));
+	if ((ls = sl->owner) != NULL) {
+		uint64_t now = time_now_ms();
+
+		for (unsigned i = 0; i < ls->nroutes; i++)
+			if (route_add(&l->rt, l->tun.ifindex, ls->routes[i].addr,
+			    ls->routes[i].plen, 0) < 0)
+				log_warnx("lns: Framed-Route %s/%u dev %s: %s",
+				    ip4_str(ls->routes[i].addr, pbuf,
+				    sizeof(pbuf)), ls->routes[i].plen,
+				    l->tun.name, route_error(&l->rt));
+		ls->routes_added = true;
+		l->nframed += ls->nroutes;
+		ls->acct.framed_ip = peer;
+		ls->last_activity = now;
+		if (ls->interim_ms == 0 && sl->roles->cfg->radius.enabled)
+			ls->interim_ms = (uint64_t)sl->roles->cfg->radius.
+			    interim_interval * 1000;
+		ls->next_interim = now + ls->interim_ms;
+		/* RFC 2866 §4.1: Start once the service is delivered. */
+		aaa_session_start(sl->roles->aaa, &ls->acct, now);
+		l->acct_live++;
+		lns_sess_schedule(l, ls);
+	}
 }
 
 static void
 lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 {
 	struct lns *l = &sl->roles->lns;
+	struct lns_sess *ls;
 	uint32_t src;
 
 	if (len < 20 || (pkt[0] >> 4) != 4) {
@@ -118,7 +389,8 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 	}
 	src = (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 |
 	    (uint32_t)pkt[14] << 8 | pkt[15];
-	if (src != sl->peer_addr || !sl->routed) {
+	if ((src != sl->peer_addr && !lns_sess_owns_src(sl->owner, src)) ||
+	    !sl->routed) {
 		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 
 		sl->spoofed++;
@@ -129,6 +401,11 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 		    ip4_str(sl->peer_addr, b, sizeof(b)));
 		return;
 	}
+	if ((ls = sl->owner) != NULL) {
+		ls->ctr.in_octets += len;
+		ls->ctr.in_packets++;
+		ls->last_activity = time_now_ms();
+	}
 	(void)tun_write(&l->tun, pkt, len);
 }
 
@@ -136,8 +413,34 @@ static void
 lns_ended(struct session_link *sl, const char *reason)
 {
 	struct lns *l = &sl->roles->lns;
+	struct roles *r = sl->roles;
+	struct lns_sess *ls = sl->owner;
 	char buf[INET_ADDRSTRLEN];
 
+	if (ls != NULL) {
+		enum aaa_cause cause = ls->cause;
+
+		if (cause == AAA_CAUSE_NONE)
+			cause = r->shutting_down ? AAA_CAUSE_NAS_REQUEST :
+			    aaa_cause_from_reason(reason);
+		if (heap_node_queued(&ls->timer))
+			heap_remove(&l->timers, &ls->timer);
+		if (ls->routes_added) {
+			for (unsigned i = 0; i < ls->nroutes; i++)
+				(void)route_del(&l->rt, l->tun.ifindex,
+				    ls->routes[i].addr, ls->routes[i].plen, 0);
+			l->nframed -= ls->nroutes;
+		}
+		if (ls->acct.started) {
+			aaa_session_stop(r->aaa, &ls->acct, &ls->ctr, cause,
+			    time_now_ms());
+			l->acct_live--;
+			if (r->shutting_down && l->acct_live == 0)
+				roles_accounting_off(r);
+		}
+		sl->owner = NULL;
+		free(ls);
+	}
 	if (sl->peer_addr != 0) {
 		if (sl->routed) {
 			addrmap_remove(&l->by_addr, sl->peer_addr);
@@ -164,6 +467,12 @@ static const struct sl_role_ops lns_sl_ops = {
 	.ended = lns_ended,
 };
 
+bool
+lns_owns(const struct session_link *sl)
+{
+	return sl->ops == &lns_sl_ops;
+}
+
 /* ---- TUN -> sessions ---- */
 
 static void
@@ -183,6 +492,7 @@ lns_tun_readable(void *arg)
 	for (int i = 0; i < n; i++) {
 		const uint8_t *p = pkts[i].buf;
 		struct session_link *sl;
+		struct lns_sess *ls;
 		uint32_t dst;
 
 		if (pkts[i].len < 20 || (p[0] >> 4) != 4) {
@@ -192,11 +502,18 @@ lns_tun_readable(void *arg)
 		dst = (uint32_t)p[16] << 24 | (uint32_t)p[17] << 16 |
 		    (uint32_t)p[18] << 8 | p[19];
 		sl = addrmap_get(&l->by_addr, dst);
+		if (sl == NULL)
+			sl = lns_route_lookup(r, dst);
 		if (sl == NULL) {
 			l->tun_no_session++;
 			continue;
 		}
-		(void)sl_send_ip(sl, p, pkts[i].len);
+		if (sl_send_ip(sl, p, pkts[i].len) == 0 &&
+		    (ls = sl->owner) != NULL) {
+			ls->ctr.out_octets += pkts[i].len;
+			ls->ctr.out_packets++;
+			ls->last_activity = time_now_ms();
+		}
 	}
 	sl_reap(r);
 }
@@ -245,13 +562,21 @@ lns_session_up(struct roles *r, struct l2tp_session *s,
 	struct lns *l = &r->lns;
 	struct l2tp_session_info si;
 	struct ppp_link_config lc;
-	struct session_link *sl;
+	struct session_link *sl = NULL;
+	struct lns_sess *ls;
 	uint64_t now = time_now_ms();
 
 	l2tp_session_get_info(s, &si);
 	lns_link_config(r->cfg, &lc);
-	sl = sl_new(r, &sl_l2tp_carrier, s, &lc, &l->backend, &lns_sl_ops,
-	    NULL, now);
+	if ((ls = calloc(1, sizeof(*ls))) != NULL) {
+		heap_node_init(&ls->timer);
+		sl = sl_new(r, &sl_l2tp_carrier, s, &lc, &l->backend,
+		    &lns_sl_ops, ls, now);
+		if (sl == NULL)
+			free(ls);
+		else
+			ls->sl = sl;
+	}
 	if (sl == NULL) {
 		log_warnx("session %u (tunnel %u): no memory for PPP",
 		    si.local_id, si.tunnel_local_id);
@@ -288,7 +613,8 @@ lns_load_users(struct lns *l, const struct vpdn_config *cfg)
 	}
 	users_free(l->users);
 	l->users = db;
-	auth_users_backend(&l->backend, l->users);
+	if (!l->radius)
+		auth_users_backend(&l->backend, l->users);
 	return 0;
 }
 
@@ -300,9 +626,25 @@ lns_init(struct roles *r)
 	char buf[INET_ADDRSTRLEN];
 
 	addrmap_init(&l->by_addr);
+	heap_init(&l->timers);
 	l->tun.fd = -1;
 	if (!cfg->lns.enabled)
 		return 0;
+	if (cfg->lns.radius) {
+		struct radius_nas_info nas;
+
+		if (r->radius == NULL) {
+			log_error("lns: radius = yes but no RADIUS client");
+			return -1;
+		}
+		memset(&nas, 0, sizeof(nas));
+		strlcpy(nas.nas_identifier, cfg->radius.nas_identifier,
+		    sizeof(nas.nas_identifier));
+		/* RFC 2865 §5.41: Virtual — the call came over a tunnel. */
+		nas.nas_port_type = RADIUS_NAS_PORT_TYPE_VIRTUAL;
+		radius_auth_backend(&l->backend, r->radius, &nas);
+		l->radius = true;
+	}
 	if (lns_load_users(l, cfg) < 0)
 		return -1;
 	if (ippool_init(&l->pool, cfg->lns.pool, cfg->lns.pool_count) < 0) {
@@ -363,6 +705,71 @@ lns_free(struct roles *r)
 	if (r->cfg->lns.enabled)
 		ippool_free(&l->pool);
 	addrmap_free(&l->by_addr);
+	heap_free(&l->timers);
+	if (l->radius)
+		radius_auth_backend_free(&l->backend);
+	l->radius = false;
 	users_free(l->users);
 	l->users = NULL;
+}
+
+/* ---- RFC 5176 dynamic authorization ---- */
+
+static bool
+lns_dae_matches(const struct session_link *sl, const struct radius_dae_match *m)
+{
+	const struct lns_sess *ls = sl->owner;
+
+	/* RFC 5176 §3: every identification attribute given must match. */
+	if (sl->ended || !lns_owns(sl) || ls == NULL || !ls->acct.started)
+		return false;
+	if (m->session_id[0] != '\0' && strcmp(m->session_id, ls->acct.id) != 0)
+		return false;
+	if (m->user[0] != '\0' && strcmp(m->user, ls->acct.user) != 0)
+		return false;
+	if (m->framed_ip != 0 && m->framed_ip != sl->peer_addr)
+		return false;
+	return true;
+}
+
+unsigned
+lns_dae_disconnect(void *arg, const struct radius_dae_match *m)
+{
+	struct roles *r = arg;
+	struct session_link *sl, *found[64];
+	unsigned n = 0;
+
+	/* Collect first: closing may end links while we walk. */
+	LIST_FOREACH(sl, &r->links, entry)
+		if (n < 64 && lns_dae_matches(sl, m))
+			found[n++] = sl;
+	for (unsigned i = 0; i < n; i++)
+		lns_end_with(found[i], AAA_CAUSE_ADMIN_RESET,
+		    "radius disconnect", time_now_ms());
+	return n;
+}
+
+unsigned
+lns_dae_coa(void *arg, const struct radius_dae_match *m,
+    uint32_t session_timeout)
+{
+	struct roles *r = arg;
+	struct session_link *sl;
+	uint64_t now = time_now_ms();
+	unsigned n = 0;
+
+	LIST_FOREACH(sl, &r->links, entry) {
+		struct lns_sess *ls = sl->owner;
+
+		if (!lns_dae_matches(sl, m))
+			continue;
+		/* The new Session-Timeout counts from now; 0 lifts it. */
+		ls->session_end = session_timeout != 0 ?
+		    now + (uint64_t)session_timeout * 1000 : 0;
+		lns_sess_schedule(&r->lns, ls);
+		log_info("lns: user %s: Session-Timeout now %u s (CoA)",
+		    ls->acct.user, session_timeout);
+		n++;
+	}
+	return n;
 }

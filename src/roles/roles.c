@@ -4,6 +4,7 @@
  * we opened carry their client (client.c) in l2tp_tunnel_user().
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "radius/radius_client.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
@@ -156,6 +158,94 @@ roles_host_config(const struct vpdn_config *cfg, struct l2tp_host_config *hc)
 	hc->lns_hide_avps = cfg->lns.enabled && cfg->lns.hide_avps;
 }
 
+/* [radius]: the client with its servers (accounting defaults to the
+ * authentication servers on port 1813, RFC 2866 §3), accounting, and the
+ * RFC 5176 listener whose only clients are those servers. */
+static int
+roles_radius_init(struct roles *r)
+{
+	const struct cfg_radius *rc = &r->cfg->radius;
+	static const struct radius_dae_ops dae_ops = {
+		.disconnect = lns_dae_disconnect,
+		.coa = lns_dae_coa,
+	};
+	struct sockaddr_storage allow[RADIUS_DAE_MAX_CLIENTS];
+	unsigned nallow = 0;
+	struct aaa_nas nas;
+	struct radius_client_config ccfg;
+	char secret[CFG_MAX_STR + 1];
+
+	memset(&nas, 0, sizeof(nas));
+	if (!rc->enabled || r->io.loop == NULL) {
+		r->aaa = aaa_new(NULL, &nas);
+		return r->aaa != NULL ? 0 : -1;
+	}
+	memcpy(secret, rc->secret.data, rc->secret.len);
+	secret[rc->secret.len] = '\0';
+	/* RFC 2869 §5.14 / RFC 3579 §3.2 require Message-Authenticator on
+	 * replies only with EAP; FreeRADIUS before 3.2.5 omits it otherwise,
+	 * so it is checked when present, not required. */
+	radius_client_config_default(&ccfg);
+	ccfg.require_msgauth = false;
+	if ((r->radius = radius_client_new(r->io.loop, &ccfg)) == NULL)
+		return -1;
+	for (unsigned i = 0; i < rc->server_count; i++) {
+		struct sockaddr_storage ss = rc->server[i].ss;
+
+		if (radius_client_add_server(r->radius, RADIUS_SERVER_AUTH,
+		    (const struct sockaddr *)&rc->server[i].ss, rc->server[i].len,
+		    secret) < 0)
+			return -1;
+		if (rc->accounting_server_count == 0) {
+			if (ss.ss_family == AF_INET)
+				((struct sockaddr_in *)&ss)->sin_port =
+				    htons(1813);
+			else
+				((struct sockaddr_in6 *)&ss)->sin6_port =
+				    htons(1813);
+			if (radius_client_add_server(r->radius,
+			    RADIUS_SERVER_ACCT, (struct sockaddr *)&ss,
+			    rc->server[i].len, secret) < 0)
+				return -1;
+		}
+		if (nallow < RADIUS_DAE_MAX_CLIENTS)
+			allow[nallow++] = rc->server[i].ss;
+	}
+	for (unsigned i = 0; i < rc->accounting_server_count; i++) {
+		if (radius_client_add_server(r->radius, RADIUS_SERVER_ACCT,
+		    (const struct sockaddr *)&rc->accounting_server[i].ss,
+		    rc->accounting_server[i].len, secret) < 0)
+			return -1;
+		if (nallow < RADIUS_DAE_MAX_CLIENTS)
+			allow[nallow++] = rc->accounting_server[i].ss;
+	}
+	strlcpy(nas.identifier, rc->nas_identifier, sizeof(nas.identifier));
+	if ((r->aaa = aaa_new(r->radius, &nas)) == NULL)
+		return -1;
+	if (rc->dae_listen.len != 0) {
+		r->dae = radius_dae_new((const struct sockaddr *)&rc->dae_listen.ss,
+		    rc->dae_listen.len, secret, allow, nallow, &dae_ops, r);
+		if (r->dae == NULL) {
+			log_error("radius: dae-listen: %s", strerror(errno));
+			return -1;
+		}
+		r->dae_watch = r->io.watch(r->io_ctx, radius_dae_fd(r->dae),
+		    radius_dae_readable, r->dae);
+	}
+	explicit_bzero(secret, sizeof(secret));
+	aaa_accounting_on(r->aaa);
+	return 0;
+}
+
+void
+roles_accounting_off(struct roles *r)
+{
+	if (r->acct_off_sent)
+		return;
+	r->acct_off_sent = true;
+	aaa_accounting_off(r->aaa);
+}
+
 struct roles *
 roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
     void *io_ctx, uint64_t now)
@@ -173,7 +263,7 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 	heap_init(&r->link_timers);
 	roles_host_config(cfg, &hc);
 	r->host = l2tp_host_new(&hc, &roles_l2tp_ops, r);
-	if (r->host == NULL || lns_init(r) < 0 || clients_init(r, now) < 0 ||
+	if (r->host == NULL || roles_radius_init(r) < 0 || lns_init(r) < 0 || clients_init(r, now) < 0 ||
 	    lac_init(r, now) < 0) {
 		roles_free(r);
 		return NULL;
@@ -195,6 +285,11 @@ roles_free(struct roles *r)
 	sl_free_all(r);
 	clients_free(r);
 	lns_free(r);
+	if (r->dae_watch != NULL)
+		r->io.unwatch(r->io_ctx, r->dae_watch);
+	radius_dae_free(r->dae);
+	aaa_free(r->aaa);
+	radius_client_free(r->radius);
 	free(r);
 }
 
@@ -217,6 +312,7 @@ roles_run_timers(struct roles *r, uint64_t now)
 {
 	l2tp_host_run_timers(r->host, now);
 	sl_run_timers(r, now);
+	lns_run_timers(r, now);
 	clients_run_timers(r, now);
 	sl_reap(r);
 	lac_run_timers(r, now);
@@ -225,9 +321,16 @@ roles_run_timers(struct roles *r, uint64_t now)
 uint64_t
 roles_next_deadline(const struct roles *r)
 {
-	return time_min(time_min(time_min(l2tp_host_next_deadline(r->host),
-	    clients_next_deadline(r)), sl_next_deadline(r)),
-	    lac_next_deadline(r));
+	uint64_t d = time_min(time_min(l2tp_host_next_deadline(r->host),
+	    clients_next_deadline(r)), sl_next_deadline(r));
+
+	/* Stopping with accounting answers outstanding (they arrive on the
+	 * RADIUS client's own watchers): look again soon, so the daemon
+	 * notices roles_idle(). */
+	if (r->shutting_down && aaa_pending(r->aaa) > 0)
+		d = time_min(d, time_now_ms() + 100);
+	d = time_min(d, lac_next_deadline(r));
+	return time_min(d, lns_next_deadline(r));
 }
 
 void
@@ -250,12 +353,19 @@ roles_shutdown(struct roles *r, uint64_t now)
 	clients_shutdown(r, now);
 	lac_shutdown(r);
 	l2tp_host_shutdown(r->host, now);
+	/* RFC 2866 §5.1: Accounting-Off after the last Stop (lns.c sends
+	 * it when the last accounted session ends). */
+	if (r->lns.acct_live == 0)
+		roles_accounting_off(r);
 }
 
 bool
 roles_idle(const struct roles *r)
 {
-	return l2tp_host_tunnel_count(r->host) == 0;
+	/* Accounting answers are waited for (bounded by the daemon's
+	 * shutdown grace period). */
+	return l2tp_host_tunnel_count(r->host) == 0 &&
+	    aaa_pending(r->aaa) == 0;
 }
 
 void
@@ -339,9 +449,15 @@ roles_disconnect_user(struct roles *r, const char *name, uint64_t now)
 
 	/* Collect first, close after: closing changes the tables walked. */
 	l2tp_host_foreach_tunnel(r->host, roles_match_tunnel, &m);
-	for (unsigned i = 0; i < m.count; i++)
+	for (unsigned i = 0; i < m.count; i++) {
+		struct session_link *sl = l2tp_session_user(m.found[i]);
+
+		/* RFC 2866 §5.10: Admin-Reset in the Stop record. */
+		if (sl != NULL)
+			lns_set_cause(sl, AAA_CAUSE_ADMIN_RESET);
 		l2tp_session_close(m.found[i], L2TP_CDN_ADMIN, 0,
 		    "administrative disconnect", now);
+	}
 	free(m.found);
 	return m.count;
 }
@@ -367,7 +483,7 @@ roles_foreach_lease(struct roles *r,
 		struct roles_lease lease;
 		struct l2tp_session_info si;
 
-		if (sl->ended || sl->owner != NULL || !sl->routed ||
+		if (sl->ended || !lns_owns(sl) || !sl->routed ||
 		    sl_l2tp_session(sl) == NULL)
 			continue;	/* only the LNS's live leases */
 		l2tp_session_get_info(sl_l2tp_session(sl), &si);

@@ -16,6 +16,7 @@
 #include "l2tp/l2tp.h"
 
 struct roles;
+struct ev_loop;
 
 struct roles_io {
 	/* Transmit an L2TP datagram. */
@@ -29,6 +30,8 @@ struct roles_io {
 	/* Address family of the L2TP socket (AF_INET / AF_INET6): peers
 	 * resolved by the client role are converted to it. */
 	int	family;
+	/* The daemon's libev loop, for the RADIUS client; NULL: no RADIUS. */
+	struct ev_loop *loop;
 };
 
 /* Per-session facts the control tool shows (INTERFACE.md sessions JSON). */

@@ -12,6 +12,8 @@
 #include "dataplane/tun.h"
 #include "ppp/auth.h"
 #include "ppp/link.h"
+#include "radius/radius_dae.h"
+#include "roles/aaa.h"
 #include "roles/roles.h"
 
 struct session_link;
@@ -58,6 +60,12 @@ struct lns {
 	struct route_ctx	 rt;
 	uint64_t		 rx_spoofed, rx_bad_ip;
 	uint64_t		 tun_not_ipv4, tun_no_session;
+	/* AAA (lns.c): RADIUS backend in use, session timers (Session-/
+	 * Idle-Timeout, Interim-Update), accounted sessions, Framed-Routes. */
+	bool			 radius;
+	struct heap		 timers;
+	unsigned		 acct_live;
+	unsigned		 nframed;
 };
 
 struct roles {
@@ -69,6 +77,13 @@ struct roles {
 	unsigned			 client_count;
 	bool				 shutting_down;
 	struct lns			 lns;
+	/* AAA: the RADIUS client ([radius]), accounting (aaa.h) and the
+	 * RFC 5176 listener (dae-listen), all NULL without [radius]. */
+	struct radius_client		*radius;
+	struct aaa			*aaa;
+	struct radius_dae		*dae;
+	void				*dae_watch;
+	bool				 acct_off_sent;
 	/* Every PPP link bound to a session, their timers, and the ended
 	 * ones waiting to be freed (session_link.c). */
 	LIST_HEAD(, session_link)	 links;
@@ -82,6 +97,17 @@ const char *client_state_str(enum client_state s);
 
 /* lns.c */
 int	lns_init(struct roles *r);
+bool	lns_owns(const struct session_link *sl);
+/* The Acct-Terminate-Cause for a session we are about to end. */
+void	lns_set_cause(struct session_link *sl, enum aaa_cause cause);
+void	lns_run_timers(struct roles *r, uint64_t now);
+uint64_t lns_next_deadline(const struct roles *r);
+/* RFC 5176 Disconnect/CoA: sessions matching m (lns.c). */
+unsigned lns_dae_disconnect(void *r, const struct radius_dae_match *m);
+unsigned lns_dae_coa(void *r, const struct radius_dae_match *m,
+	    uint32_t session_timeout);
+/* roles.c: Accounting-Off, once. */
+void	roles_accounting_off(struct roles *r);
 void	lns_free(struct roles *r);
 void	lns_reconfigure(struct roles *r, const struct vpdn_config *cfg);
 void	lns_link_config(const struct vpdn_config *cfg,

@@ -1,0 +1,371 @@
+#!/bin/bash
+# AAA against a real FreeRADIUS: the LNS namespace runs `freeradius -X` on
+# its loopback with a generated configuration (clients.conf for 127.0.0.1,
+# a users file with Cleartext-Password users, the detail module writing
+# accounting to $TMPD/raddb/detail), and vpdnd authenticates and accounts
+# through it.
+#
+#   client 10.202.1.2 ==veth== 10.202.1.1 lns [freeradius on 127.0.0.1]
+#
+# Cases: PAP, CHAP-MD5 and MS-CHAPv2 accepted (right password) and refused
+# (wrong one); Framed-IP-Address from RADIUS; Start and Stop records with
+# the same Acct-Session-Id, the Stop's Acct-Output-Octets/Input-Octets at
+# least the ping payload sent and at most that plus what a few extra
+# packets could add; Session-Timeout ends the session with Acct-Terminate-
+# Cause = Session-Timeout; RADIUS stopped while a session ends, then started
+# again: the Stop still arrives; a Disconnect-Request (radclient) for one
+# Acct-Session-Id drops exactly that session.
+. "$(dirname "$0")/lib.sh"
+have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
+command -v freeradius >/dev/null || skip_all "no freeradius"
+command -v radclient >/dev/null || skip_all "no radclient"
+setup_trap
+
+C_ADDR=10.202.1.2 L_ADDR=10.202.1.1
+POOL_LO=10.202.100.10 POOL_HI=10.202.100.20 FIXED=10.202.100.77
+RADDB="$TMPD/raddb"
+DETAIL="$TMPD/detail"
+SECRET=testing123
+
+topology()
+{
+	create_ns client || return 1
+	create_ns lns || return 1
+	connect_ns client $C_ADDR lns $L_ADDR || return 1
+	ip -n "$(ns lns)" link set lo up
+	ip -n "$(ns client)" link set lo up
+}
+
+# A FreeRADIUS 3 configuration with just what the test needs; the
+# dictionaries come from the package (/usr/share/freeradius).
+raddb()
+{
+	mkdir -p "$RADDB/mods-config/files" "$RADDB/log" "$RADDB/run"
+	cp /etc/freeradius/3.0/dictionary "$RADDB/dictionary"
+	cat >"$RADDB/radiusd.conf" <<EOT
+prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = /var
+sbindir = /usr/sbin
+logdir = $RADDB/log
+raddbdir = $RADDB
+radacctdir = $RADDB/acct
+name = freeradius
+confdir = $RADDB
+modconfdir = $RADDB/mods-config
+run_dir = $RADDB/run
+db_dir = $RADDB
+libdir = /usr/lib/freeradius
+pidfile = $RADDB/run/freeradius.pid
+max_request_time = 30
+cleanup_delay = 0
+max_requests = 1024
+hostname_lookups = no
+log {
+	destination = stdout
+	auth = yes
+}
+security {
+	allow_core_dumps = no
+	max_attributes = 200
+	reject_delay = 0
+	status_server = no
+}
+thread pool {
+	start_servers = 1
+	max_servers = 4
+	min_spare_servers = 1
+	max_spare_servers = 4
+	max_requests_per_server = 0
+}
+client local {
+	ipaddr = 127.0.0.1
+	secret = $SECRET
+}
+modules {
+	pap {
+		normalise = yes
+	}
+	chap {
+	}
+	mschap {
+	}
+	files {
+		filename = \${modconfdir}/files/authorize
+	}
+	detail {
+		filename = $DETAIL
+		permissions = 0600
+		header = "%t"
+	}
+}
+server default {
+	listen {
+		type = auth
+		ipaddr = 127.0.0.1
+		port = 1812
+	}
+	listen {
+		type = acct
+		ipaddr = 127.0.0.1
+		port = 1813
+	}
+	authorize {
+		chap
+		mschap
+		files
+		pap
+	}
+	authenticate {
+		Auth-Type PAP {
+			pap
+		}
+		Auth-Type CHAP {
+			chap
+		}
+		Auth-Type MS-CHAP {
+			mschap
+		}
+	}
+	preacct {
+	}
+	accounting {
+		detail
+	}
+	post-auth {
+	}
+}
+EOT
+	cat >"$RADDB/mods-config/files/authorize" <<EOT
+alice	Cleartext-Password := "wonderland"
+	Class = "alice-class"
+
+fixie	Cleartext-Password := "fixedpw"
+	Framed-IP-Address = $FIXED
+
+shorty	Cleartext-Password := "shortpw"
+	Session-Timeout = 3
+
+bob	Cleartext-Password := "builder"
+
+carol	Cleartext-Password := "carolpw"
+EOT
+}
+
+start_radius()
+{
+	start_bg lns "$TMPD/radius.log" freeradius -X -f -d "$RADDB"
+	RADIUS_PID=$BG_PID
+	wait_for 10 grep -q "Ready to process requests" "$TMPD/radius.log"
+}
+
+lns_conf()
+{
+	cat <<EOT
+[global]
+listen = $L_ADDR:1701
+hostname = lns.test
+control-socket = $TMPD/lns.sock
+log-level = debug
+hello-interval = 1
+retransmit-max = 2
+
+[lns]
+local-address = 10.202.100.1
+pool = $POOL_LO-$POOL_HI
+auth = pap, chap-md5, mschap-v2
+radius = yes
+interface = vpdn-lns
+mtu = 1400
+
+[radius]
+server = 127.0.0.1
+secret = $SECRET
+nas-identifier = lns-test
+dae-listen = 127.0.0.1
+EOT
+}
+
+# client_conf NAME USER PASSWORD AUTH
+client_conf()
+{
+	cat <<EOT
+[global]
+listen = $C_ADDR:1701
+hostname = client.test
+control-socket = $TMPD/$1.sock
+log-level = debug
+hello-interval = 1
+retransmit-max = 2
+
+[client corp]
+lns = $L_ADDR
+user = $2
+password = $3
+auth = $4
+interface = vpdn-c
+routes = 10.202.200.0/24
+default-route = no
+redial = no
+EOT
+}
+
+# n_up NS NAME N: exactly N sessions in PPP phase network.
+n_up()
+{
+	local j
+	j=$(vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null) || return 1
+	[ "$(printf '%s' "$j" | grep -o '"ppp_phase":"network"' | wc -l)" = "$3" ]
+}
+
+# record STATUS USER: the last detail record of USER with that status, one
+# attribute per line.
+record()
+{
+	awk -v st="$1" -v u="\"$2\"" '
+	/^[A-Z][a-z][a-z] / { if (rec != "" && s && m) last = rec; rec = ""; s = 0; m = 0 }
+	{ rec = rec $0 "\n" }
+	$1 == "Acct-Status-Type" && $3 == st { s = 1 }
+	$1 == "User-Name" && $3 == u { m = 1 }
+	END { if (rec != "" && s && m) last = rec; printf "%s", last }' "$DETAIL" 2>/dev/null
+}
+
+attr()
+{
+	printf '%s' "$1" | awk -v a="$2" '$1 == a { v = $3; gsub(/"/, "", v); print v; exit }'
+}
+
+# dial NAME USER PASSWORD AUTH: a client vpdnd; CL_PID set.
+dial()
+{
+	client_conf "$1" "$2" "$3" "$4" >"$TMPD/$1.conf"
+	start_vpdnd client "$1" "$TMPD/$1.conf"
+	CL_PID=$VPDND_PID
+}
+
+trap_finish() { :; }
+
+topology || { log "cannot build the topology"; finish; }
+raddb
+start_radius
+log_test "freeradius starts with the generated configuration" $?
+lns_conf >"$TMPD/lns.conf"
+start_vpdnd lns lns "$TMPD/lns.conf"
+LNS_PID=$VPDND_PID
+log_test "LNS starts with radius = yes" $?
+wait_for 5 grep -q "Accounting-On" "$DETAIL"
+log_test "Accounting-On in the detail file at LNS start" $?
+
+# ---- each method, accepted and refused --------------------------------------
+for m in pap chap-md5 mschap-v2; do
+	dial "cl-$m" alice wonderland "$m"
+	wait_for 15 n_up client "cl-$m" 1
+	log_test "$m: alice accepted by RADIUS, PPP network phase" $?
+	stop_pid "$CL_PID"
+	wait_for 10 n_up lns lns 0
+	dial "cl-$m-bad" alice wrong "$m"
+	sleep 4
+	! n_up client "cl-$m-bad" 1 && grep -q 'authentication of "alice" failed' "$TMPD/lns.log"
+	log_test "$m: a wrong password is refused" $?
+	stop_pid "$CL_PID"
+	wait_for 10 n_up lns lns 0
+done
+
+# ---- accounting counters, Class ---------------------------------------------
+dial cl-acct alice wonderland pap
+wait_for 15 n_up client cl-acct 1
+a=$(json_field "$(vpdnctl_in lns lns show sessions --json)" sessions 0 address)
+wait_for 5 test -n "$(record Start alice)"
+log_test "acct: Start record for alice" $?
+# 20 pings of 1000 octets of payload: 1028-octet IP datagrams each way.
+in_ns client ping -q -c 20 -i 0.05 -s 1000 10.202.100.1 >/dev/null 2>&1
+log_test "acct: ping over the session" $?
+stop_pid "$CL_PID"
+wait_for 10 test -n "$(record Stop alice)"
+log_test "acct: Stop record for alice" $?
+start=$(record Start alice) stop=$(record Stop alice)
+sid=$(attr "$start" Acct-Session-Id)
+[ -n "$sid" ] && [ "$sid" = "$(attr "$stop" Acct-Session-Id)" ]
+log_test "acct: Start and Stop share Acct-Session-Id ($sid)" $?
+[ "$(attr "$stop" Framed-IP-Address)" = "$a" ] && [ "$(attr "$stop" Class)" != "" ]
+log_test "acct: Stop has Framed-IP-Address $a and the Class echoed" $?
+in=$(attr "$stop" Acct-Input-Octets) out=$(attr "$stop" Acct-Output-Octets)
+ip=$(attr "$stop" Acct-Input-Packets)
+# IP octets are counted: 20 x 1028 = 20560 each way; anything else the
+# client's kernel sends over the TUN (at most a few small packets) is
+# allowed up to 2000 octets.
+[ "${in:-0}" -ge 20560 ] && [ "$in" -le 22560 ] &&
+    [ "${out:-0}" -ge 20560 ] && [ "$out" -le 22560 ] && [ "${ip:-0}" -ge 20 ]
+log_test "acct: octets match the pings (in=$in out=$out packets=$ip)" $?
+[ "$(attr "$stop" Acct-Terminate-Cause)" = "Lost-Carrier" ] ||
+    [ "$(attr "$stop" Acct-Terminate-Cause)" = "User-Request" ]
+log_test "acct: client stop → $(attr "$stop" Acct-Terminate-Cause)" $?
+[ "$(attr "$stop" Acct-Input-Gigawords)" = 0 ]
+log_test "acct: Gigawords present (0)" $?
+
+# ---- fixed address -----------------------------------------------------------
+dial cl-fixed fixie fixedpw chap-md5
+wait_for 15 n_up client cl-fixed 1
+[ "$(json_field "$(vpdnctl_in lns lns show sessions --json)" sessions 0 address)" = $FIXED ]
+log_test "Framed-IP-Address from RADIUS: fixie gets $FIXED" $?
+stop_pid "$CL_PID"
+wait_for 10 n_up lns lns 0
+
+# ---- Session-Timeout -----------------------------------------------------------
+dial cl-short shorty shortpw pap
+wait_for 15 n_up client cl-short 1
+log_test "timeout: shorty up" $?
+wait_for 10 test -n "$(record Stop shorty)"
+[ "$(attr "$(record Stop shorty)" Acct-Terminate-Cause)" = Session-Timeout ]
+log_test "timeout: Session-Timeout ends it, Acct-Terminate-Cause = Session-Timeout" $?
+stop_pid "$CL_PID"
+
+# ---- RADIUS down then up: no record lost ---------------------------------------
+dial cl-down bob builder pap
+wait_for 15 n_up client cl-down 1
+wait_for 5 test -n "$(record Start bob)"
+stop_pid "$RADIUS_PID"
+stop_pid "$CL_PID"
+wait_for 10 n_up lns lns 0
+sleep 2
+test -z "$(record Stop bob)"
+log_test "down: no Stop while the server is stopped" $?
+start_radius
+wait_for 30 test -n "$(record Stop bob)"
+log_test "down: the Stop arrives once the server is back" $?
+
+# ---- Disconnect-Request --------------------------------------------------------
+dial cl-d1 alice wonderland pap
+P1=$CL_PID
+client_conf cl-d2 carol carolpw pap | sed "s/$C_ADDR:1701/$C_ADDR:1702/" >"$TMPD/cl-d2.conf"
+start_vpdnd client cl-d2 "$TMPD/cl-d2.conf"
+P2=$VPDND_PID
+wait_for 15 n_up lns lns 2
+log_test "dae: two sessions up" $?
+wait_for 5 test -n "$(record Start carol)"
+csid=$(attr "$(record Start carol)" Acct-Session-Id)
+echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae.out" 2>&1
+grep -q "Disconnect-ACK" "$TMPD/dae.out"
+log_test "dae: Disconnect-Request for carol's session ACKed" $?
+wait_for 10 n_up lns lns 1
+log_test "dae: exactly one session left" $?
+vpdnctl_in lns lns show sessions --json | grep -q '"user":"alice"'
+log_test "dae: alice's session is the one still up" $?
+wait_for 10 test -n "$(record Stop carol)"
+[ "$(attr "$(record Stop carol)" Acct-Terminate-Cause)" = Admin-Reset ]
+log_test "dae: carol's Stop says Admin-Reset" $?
+echo 'Acct-Session-Id = "nosuch"' | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae2.out" 2>&1
+grep -q "Disconnect-NAK" "$TMPD/dae2.out" && grep -q "Session-Context-Not-Found" "$TMPD/dae2.out"
+log_test "dae: unknown session → NAK Session-Context-Not-Found" $?
+echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -r 1 -t 1 127.0.0.1:3799 disconnect wrongsecret >"$TMPD/dae3.out" 2>&1
+! grep -q "Disconnect-\(ACK\|NAK\)" "$TMPD/dae3.out"
+log_test "dae: a wrong secret gets no answer" $?
+stop_pid "$P1"; stop_pid "$P2"
+
+# ---- Accounting-Off ------------------------------------------------------------
+stop_pid "$LNS_PID" TERM 10
+wait_for 5 grep -q "Accounting-Off" "$DETAIL"
+log_test "Accounting-Off at LNS stop" $?
+stop_pid "$RADIUS_PID"
+finish
