@@ -1,0 +1,262 @@
+/*
+ * test_aaa.c — accounting records (RFC 2866, RFC 2869 §5.1-5.2) and the
+ * RFC 5176 Disconnect/CoA handler, without sockets.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "radius/radius_dae.h"
+#include "roles/aaa.h"
+
+#define SECRET "s3cret"
+
+static struct aaa_session
+session(void)
+{
+	struct aaa_session s;
+
+	memset(&s, 0, sizeof(s));
+	strcpy(s.id, "0000000100000002");
+	strcpy(s.user, "alice");
+	s.framed_ip = 0x0a000005;
+	s.nas_port = 7u << 16 | 9;
+	memcpy(s.class_[0].v, "gold", 4);
+	s.class_[0].len = 4;
+	s.nclass = 1;
+	return s;
+}
+
+static uint32_t
+u32(const struct radius_packet *p, uint8_t type)
+{
+	uint32_t v = 0xdeadbeef;
+
+	assert_int_equal(radius_get_u32(p, type, &v), RADIUS_OK);
+	return v;
+}
+
+/* RFC 2869 §5.1/5.2: octets modulo 2^32, wraps in Gigawords; RFC 2866
+ * §5.10: Terminate-Cause only in Stop; §5.5 the session id; RFC 2865 §5.25
+ * Class echoed unmodified. */
+static void
+test_stop_counters(void **state)
+{
+	struct aaa_nas nas = { .identifier = "lns-1" };
+	struct aaa_session s = session();
+	struct aaa_counters c = {
+		.in_octets = (5ull << 32) + 1234, .out_octets = 99,
+		.in_packets = 10, .out_packets = 11,
+	};
+	struct radius_packet p;
+	const uint8_t *v;
+	size_t l;
+	char id[64];
+
+	(void)state;
+	assert_true(aaa_build(&p, &nas, RADIUS_ACCT_STATUS_STOP, &s, &c, 61,
+	    AAA_CAUSE_SESSION_TIMEOUT, 1000));
+	assert_int_equal(radius_code(&p), RADIUS_CODE_ACCOUNTING_REQUEST);
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_INPUT_OCTETS), 1234);
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_INPUT_GIGAWORDS), 5);
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_OUTPUT_OCTETS), 99);
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_OUTPUT_GIGAWORDS), 0);
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_INPUT_PACKETS), 10);
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_OUTPUT_PACKETS), 11);
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_SESSION_TIME), 61);
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_TERMINATE_CAUSE), 5);
+	assert_int_equal(radius_get_string(&p, RADIUS_ATTR_ACCT_SESSION_ID, id,
+	    sizeof(id)), RADIUS_OK);
+	assert_string_equal(id, s.id);
+	assert_int_equal(radius_get_raw(&p, RADIUS_ATTR_CLASS, &v, &l),
+	    RADIUS_OK);
+	assert_int_equal(l, 4);
+	assert_memory_equal(v, "gold", 4);
+}
+
+static void
+test_start_and_on(void **state)
+{
+	struct aaa_nas nas = { .identifier = "lns-1" };
+	struct aaa_session s = session();
+	struct aaa_counters c = { .in_octets = 1 };
+	struct radius_packet p;
+
+	(void)state;
+	assert_true(aaa_build(&p, &nas, RADIUS_ACCT_STATUS_START, &s, &c, 0,
+	    AAA_CAUSE_NONE, 0));
+	assert_false(radius_has_attr(&p, RADIUS_ATTR_ACCT_INPUT_OCTETS));
+	assert_false(radius_has_attr(&p, RADIUS_ATTR_ACCT_TERMINATE_CAUSE));
+	assert_true(radius_has_attr(&p, RADIUS_ATTR_ACCT_SESSION_ID));
+	/* Interim: counters, no cause (RFC 2866 §5.10: Stop only). */
+	assert_true(aaa_build(&p, &nas, RADIUS_ACCT_STATUS_INTERIM, &s, &c, 5,
+	    AAA_CAUSE_USER_REQUEST, 0));
+	assert_true(radius_has_attr(&p, RADIUS_ATTR_ACCT_INPUT_OCTETS));
+	assert_false(radius_has_attr(&p, RADIUS_ATTR_ACCT_TERMINATE_CAUSE));
+	/* Accounting-On: the NAS only, no session. */
+	assert_true(aaa_build(&p, &nas, RADIUS_ACCT_STATUS_ON, NULL, NULL, 0,
+	    AAA_CAUSE_NONE, 0));
+	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_STATUS_TYPE), 7);
+	assert_true(radius_has_attr(&p, RADIUS_ATTR_NAS_IDENTIFIER));
+	assert_false(radius_has_attr(&p, RADIUS_ATTR_ACCT_SESSION_ID));
+}
+
+static void
+test_cause_from_reason(void **state)
+{
+	static const struct {
+		const char	*reason;
+		enum aaa_cause	 cause;
+	} t[] = {
+		{ "peer terminated", AAA_CAUSE_USER_REQUEST },
+		{ "echo timeout", AAA_CAUSE_LOST_CARRIER },
+		{ "carrier closed", AAA_CAUSE_LOST_CARRIER },
+		{ "shutdown", AAA_CAUSE_NAS_REQUEST },
+		{ "IPCP negotiation failed", AAA_CAUSE_NAS_ERROR },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(aaa_cause_from_reason(t[i].reason), t[i].cause);
+}
+
+/* ---- RFC 5176 ---- */
+
+static unsigned n_disc, n_coa;
+static struct radius_dae_match last;
+static uint32_t last_timeout;
+
+static unsigned
+fake_disconnect(void *arg, const struct radius_dae_match *m)
+{
+	(void)arg;
+	last = *m;
+	return strcmp(m->session_id, "known") == 0 ? ++n_disc : 0;
+}
+
+static unsigned
+fake_coa(void *arg, const struct radius_dae_match *m, uint32_t t)
+{
+	(void)arg;
+	last = *m;
+	last_timeout = t;
+	return strcmp(m->user, "alice") == 0 ? ++n_coa : 0;
+}
+
+static const struct radius_dae_ops fake_ops = {
+	.disconnect = fake_disconnect,
+	.coa = fake_coa,
+};
+
+static struct sockaddr_in
+sin4(const char *a)
+{
+	struct sockaddr_in s;
+
+	memset(&s, 0, sizeof(s));
+	s.sin_family = AF_INET;
+	inet_pton(AF_INET, a, &s.sin_addr);
+	s.sin_port = htons(40000);
+	return s;
+}
+
+static struct radius_dae *
+dae(void)
+{
+	struct sockaddr_storage allow;
+	struct sockaddr_in a = sin4("127.0.0.1");
+
+	memset(&allow, 0, sizeof(allow));
+	memcpy(&allow, &a, sizeof(a));
+	return radius_dae_new(NULL, 0, SECRET, &allow, 1, &fake_ops, NULL);
+}
+
+/* Sends p (signed with secret) from addr; returns the reply code or 0. */
+static unsigned
+ask(struct radius_dae *d, struct radius_packet *p, const char *secret,
+    const char *addr, uint32_t *cause)
+{
+	struct radius_packet out, req = *p;
+	struct sockaddr_in from = sin4(addr);
+	size_t n;
+
+	radius_sign_accounting_request(&req, secret);
+	n = radius_dae_handle(d, req.data, radius_len(&req),
+	    (struct sockaddr *)&from, &out);
+	if (n == 0)
+		return 0;
+	/* RFC 5176 §3.5: Response Authenticator over the request's. */
+	assert_true(radius_check_response_auth(&out, radius_authenticator(&req),
+	    SECRET));
+	*cause = 0;
+	(void)radius_get_u32(&out, RADIUS_ATTR_ERROR_CAUSE, cause);
+	return radius_code(&out);
+}
+
+static void
+test_dae(void **state)
+{
+	struct radius_dae *d = dae();
+	struct radius_packet p;
+	uint32_t cause;
+
+	(void)state;
+	assert_non_null(d);
+	radius_packet_init(&p, RADIUS_CODE_DISCONNECT_REQUEST, 1, NULL);
+	radius_put_string(&p, RADIUS_ATTR_ACCT_SESSION_ID, "known");
+	assert_int_equal(ask(d, &p, SECRET, "127.0.0.1", &cause),
+	    RADIUS_CODE_DISCONNECT_ACK);
+	assert_int_equal(n_disc, 1);
+	/* Wrong secret, unknown client: silently discarded (§5.2/§3.5). */
+	assert_int_equal(ask(d, &p, "other", "127.0.0.1", &cause), 0);
+	assert_int_equal(ask(d, &p, SECRET, "10.0.0.1", &cause), 0);
+	assert_int_equal(n_disc, 1);
+	/* Not found: NAK 503. */
+	radius_packet_init(&p, RADIUS_CODE_DISCONNECT_REQUEST, 2, NULL);
+	radius_put_string(&p, RADIUS_ATTR_ACCT_SESSION_ID, "nosuch");
+	assert_int_equal(ask(d, &p, SECRET, "127.0.0.1", &cause),
+	    RADIUS_CODE_DISCONNECT_NAK);
+	assert_int_equal(cause, RADIUS_DAE_SESSION_NOT_FOUND);
+	/* No identification attribute: NAK 402. */
+	radius_packet_init(&p, RADIUS_CODE_DISCONNECT_REQUEST, 3, NULL);
+	assert_int_equal(ask(d, &p, SECRET, "127.0.0.1", &cause),
+	    RADIUS_CODE_DISCONNECT_NAK);
+	assert_int_equal(cause, RADIUS_DAE_MISSING_ATTRIBUTE);
+	/* CoA with Session-Timeout for a user: ACK with the value. */
+	radius_packet_init(&p, RADIUS_CODE_COA_REQUEST, 4, NULL);
+	radius_put_string(&p, RADIUS_ATTR_USER_NAME, "alice");
+	radius_put_u32(&p, RADIUS_ATTR_SESSION_TIMEOUT, 600);
+	assert_int_equal(ask(d, &p, SECRET, "127.0.0.1", &cause),
+	    RADIUS_CODE_COA_ACK);
+	assert_int_equal(last_timeout, 600);
+	/* CoA asking for something we cannot change: NAK 401. */
+	radius_packet_init(&p, RADIUS_CODE_COA_REQUEST, 5, NULL);
+	radius_put_string(&p, RADIUS_ATTR_USER_NAME, "alice");
+	radius_put_u32(&p, RADIUS_ATTR_SESSION_TIMEOUT, 600);
+	radius_put_u32(&p, RADIUS_ATTR_FRAMED_MTU, 1400);
+	assert_int_equal(ask(d, &p, SECRET, "127.0.0.1", &cause),
+	    RADIUS_CODE_COA_NAK);
+	assert_int_equal(cause, RADIUS_DAE_UNSUPPORTED_ATTRIBUTE);
+	assert_int_equal(radius_dae_stats(d)->drop_auth, 1);
+	assert_int_equal(radius_dae_stats(d)->drop_client, 1);
+	radius_dae_free(d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stop_counters),
+		cmocka_unit_test(test_start_and_on),
+		cmocka_unit_test(test_cause_from_reason),
+		cmocka_unit_test(test_dae),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
