@@ -121,17 +121,26 @@ mru_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 		wr_be16(nak, LCP_MIN_MRU);
 		return CP_NAK;
 	}
+	/* RFC 2516 §7: over PPPoE the MRU MUST NOT be negotiated above 1492
+	 * (1500 bytes of Ethernet payload less PPPoE and PPP headers). */
+	if (l->cfg.pppoe && v > LCP_PPPOE_MAX_MRU) {
+		wr_u8(nak, LCP_OPT_MRU);
+		wr_u8(nak, 4);
+		wr_be16(nak, LCP_PPPOE_MAX_MRU);
+		return CP_NAK;
+	}
 	l->peer_mru = v;
 	return CP_ACK;
 }
 
-/* ---- ACCM (RFC 1662 §7.1): harmless on a sync link, acked ---- */
+/* ---- ACCM (RFC 1662 §7.1): harmless on a sync link, acked; RFC 2516 §7:
+ * MUST be rejected over PPPoE ---- */
 
 static enum cp_verdict
 accm_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 {
-	(void)cp; (void)d; (void)len; (void)nak;
-	return CP_ACK;
+	(void)d; (void)len; (void)nak;
+	return to_lcp(cp)->cfg.pppoe ? CP_REJ : CP_ACK;
 }
 
 /* ---- Authentication-Protocol (RFC 1661 §6.2) ---- */
@@ -315,6 +324,9 @@ static enum cp_verdict
 acfc_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 {
 	(void)d; (void)len; (void)nak;
+	/* RFC 2516 §7: ACFC MUST be rejected over PPPoE. */
+	if (to_lcp(cp)->cfg.pppoe)
+		return CP_REJ;
 	to_lcp(cp)->peer_acfc = true;
 	return CP_ACK;
 }

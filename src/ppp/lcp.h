@@ -30,8 +30,13 @@ struct lcp_config {
 	uint16_t		mru;		/* ours; 1400 */
 	unsigned		echo_interval_ms;	/* 0 = no keepalive */
 	unsigned		echo_failures;
+	/* The carrier is PPPoE: RFC 2516 §7 forbids ACCM, ACFC and FCS
+	 * alternatives (rejected) and an MRU above 1492 (Nak'd down). */
+	bool			pppoe;
 	struct cp_config	cp;
 };
+
+#define LCP_PPPOE_MAX_MRU	1492
 
 struct lcp {
 	struct cp		 cp;

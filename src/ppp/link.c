@@ -626,6 +626,7 @@ ppp_link_new(const struct ppp_link_config *cfg,
 	lc.mru = l->cfg.mru;
 	lc.echo_interval_ms = l->cfg.echo_interval_ms;
 	lc.echo_failures = l->cfg.echo_failures;
+	lc.pppoe = l->cfg.pppoe;
 	lc.cp = cc;
 	lcp_init(&l->lcp, &lc, &link_cp_ops, l);
 

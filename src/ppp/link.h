@@ -32,6 +32,7 @@ struct ppp_link_config {
 	unsigned echo_interval_ms, echo_failures;   /* default 10000, 3 */
 	unsigned restart_ms, max_configure, max_terminate, max_failure;
 	bool ipv6cp;
+	bool pppoe;                           /* carrier is PPPoE: RFC 2516 §7 LCP rules */
 	unsigned rechallenge_ms;              /* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
 	/* LAC front half (RFC 2661 §4.4.5), with server = true: LCP and authentication only.  Once the backend
 	 * accepted the peer (Success sent), lac_authenticated(lac_arg, user, facts) reports what an ICCN carries

@@ -345,6 +345,7 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 		    roles_auth_method(c->cfg.auth.methods[i]);
 	strlcpy(lc.our_name, c->cfg.user, sizeof(lc.our_name));
 	lc.mru = mru;
+	lc.pppoe = carrier_ops != &sl_l2tp_carrier;
 	lc.echo_interval_ms = 10000;
 	lc.echo_failures = 3;
 	sl = sl_new(c->roles, carrier_ops, carrier, &lc, NULL, &client_sl_ops,

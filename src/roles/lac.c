@@ -644,6 +644,7 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s)
 		    roles_auth_method(lac->cfg.auth.methods[i]);
 	strlcpy(lc.our_name, r->cfg->global.hostname, sizeof(lc.our_name));
 	lc.mru = LAC_MRU;
+	lc.pppoe = true;
 	c->sl = sl_new(r, &lac_pppoe_carrier, c, &lc, &lac->backend,
 	    &lac_sl_ops, c, now);
 	if (c->sl == NULL) {

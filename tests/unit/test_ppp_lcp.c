@@ -65,6 +65,8 @@ o_fail(void *ctx, const char *r)
 
 static const struct cp_owner_ops oops = { o_send, o_layer, o_rej, o_fail };
 
+static bool init_pppoe;	/* the next init() runs LCP over PPPoE */
+
 static void
 init(struct lcp *l, bool server)
 {
@@ -83,6 +85,7 @@ init(struct lcp *l, bool server)
 	c.mru = 1400;
 	c.echo_interval_ms = 10000;
 	c.echo_failures = 3;
+	c.pppoe = init_pppoe;
 	lcp_init(l, &c, &oops, NULL);
 	cp_up(&l->cp, 0);
 	cp_open(&l->cp, 0);
@@ -106,6 +109,7 @@ request(struct lcp *l, const uint8_t *opts, size_t n)
 struct opt_case {
 	const char	*what;
 	bool		 server;
+	bool		 pppoe;
 	uint8_t		 opt[8];
 	size_t		 len;
 	uint8_t		 code;		/* Ack, Nak or Rej */
@@ -114,26 +118,38 @@ struct opt_case {
 };
 
 static const struct opt_case opt_cases[] = {
-	{ "MRU 1500 accepted", true, { 1, 4, 0x05, 0xdc }, 4, PPP_CONF_ACK, {0}, 0 },
-	{ "MRU 64 Nak'd up to 128", true, { 1, 4, 0x00, 0x40 }, 4, PPP_CONF_NAK,
+	{ "MRU 1500 accepted", true, false, { 1, 4, 0x05, 0xdc }, 4, PPP_CONF_ACK, {0}, 0 },
+	{ "MRU 64 Nak'd up to 128", true, false, { 1, 4, 0x00, 0x40 }, 4, PPP_CONF_NAK,
 	    { 1, 4, 0x00, 0x80 }, 4 },
-	{ "MRU bad length rejected", true, { 1, 3, 0x05 }, 3, PPP_CONF_REJ, {0}, 0 },
-	{ "ACCM acked harmlessly", true, { 2, 6, 0, 0, 0, 0 }, 6, PPP_CONF_ACK, {0}, 0 },
-	{ "PFC acked", true, { 7, 2 }, 2, PPP_CONF_ACK, {0}, 0 },
-	{ "ACFC acked", true, { 8, 2 }, 2, PPP_CONF_ACK, {0}, 0 },
-	{ "quality protocol rejected", true, { 4, 8, 0xc0, 0x25, 0, 0, 0, 1 }, 8,
+	{ "MRU bad length rejected", true, false, { 1, 3, 0x05 }, 3, PPP_CONF_REJ, {0}, 0 },
+	{ "ACCM acked harmlessly", true, false, { 2, 6, 0, 0, 0, 0 }, 6, PPP_CONF_ACK, {0}, 0 },
+	{ "PFC acked", true, false, { 7, 2 }, 2, PPP_CONF_ACK, {0}, 0 },
+	{ "ACFC acked", true, false, { 8, 2 }, 2, PPP_CONF_ACK, {0}, 0 },
+	{ "quality protocol rejected", true, false, { 4, 8, 0xc0, 0x25, 0, 0, 0, 1 }, 8,
 	    PPP_CONF_REJ, {0}, 0 },
-	{ "server never authenticates itself", true, { 3, 4, 0xc0, 0x23 }, 4,
+	{ "server never authenticates itself", true, false, { 3, 4, 0xc0, 0x23 }, 4,
 	    PPP_CONF_REJ, {0}, 0 },
-	{ "client acks CHAP-MD5", false, { 3, 5, 0xc2, 0x23, 5 }, 5,
+	{ "client acks CHAP-MD5", false, false, { 3, 5, 0xc2, 0x23, 5 }, 5,
 	    PPP_CONF_ACK, {0}, 0 },
-	{ "client acks PAP", false, { 3, 4, 0xc0, 0x23 }, 4, PPP_CONF_ACK, {0}, 0 },
-	{ "client Naks MS-CHAPv2 with CHAP-MD5", false, { 3, 5, 0xc2, 0x23, 0x81 },
+	{ "client acks PAP", false, false, { 3, 4, 0xc0, 0x23 }, 4, PPP_CONF_ACK, {0}, 0 },
+	{ "client Naks MS-CHAPv2 with CHAP-MD5", false, false, { 3, 5, 0xc2, 0x23, 0x81 },
 	    5, PPP_CONF_NAK, { 3, 5, 0xc2, 0x23, 5 }, 5 },
-	{ "client Naks EAP with CHAP-MD5", false, { 3, 4, 0xc2, 0x27 }, 4,
+	{ "client Naks EAP with CHAP-MD5", false, false, { 3, 4, 0xc2, 0x27 }, 4,
 	    PPP_CONF_NAK, { 3, 5, 0xc2, 0x23, 5 }, 5 },
-	{ "magic accepted", true, { 5, 6, 1, 2, 3, 4 }, 6, PPP_CONF_ACK, {0}, 0 },
-	{ "magic zero Nak'd", true, { 5, 6, 0, 0, 0, 0 }, 6, PPP_CONF_NAK, {0}, 6 },
+	{ "magic accepted", true, false, { 5, 6, 1, 2, 3, 4 }, 6, PPP_CONF_ACK, {0}, 0 },
+	{ "magic zero Nak'd", true, false, { 5, 6, 0, 0, 0, 0 }, 6, PPP_CONF_NAK, {0}, 6 },
+	/* RFC 2516 §7 over PPPoE: ACCM, ACFC and FCS-Alternatives rejected,
+	 * MRU capped at 1492; the same options stay fine elsewhere (above). */
+	{ "PPPoE: ACCM rejected", true, true, { 2, 6, 0, 0, 0, 0 }, 6,
+	    PPP_CONF_REJ, {0}, 0 },
+	{ "PPPoE: ACFC rejected", true, true, { 8, 2 }, 2, PPP_CONF_REJ, {0}, 0 },
+	{ "PPPoE: FCS-Alternatives rejected", true, true, { 9, 3, 1 }, 3,
+	    PPP_CONF_REJ, {0}, 0 },
+	{ "PPPoE: MRU 1500 Nak'd to 1492", true, true, { 1, 4, 0x05, 0xdc }, 4,
+	    PPP_CONF_NAK, { 1, 4, 0x05, 0xd4 }, 4 },
+	{ "PPPoE: MRU 1492 accepted", false, true, { 1, 4, 0x05, 0xd4 }, 4,
+	    PPP_CONF_ACK, {0}, 0 },
+	{ "PPPoE: PFC still acked", true, true, { 7, 2 }, 2, PPP_CONF_ACK, {0}, 0 },
 };
 
 static void
@@ -145,7 +161,9 @@ test_options(void **state)
 		struct lcp l;
 		uint8_t code;
 
+		init_pppoe = c->pppoe;
 		init(&l, c->server);
+		init_pppoe = false;
 		code = request(&l, c->opt, c->len);
 		if (code != c->code)
 			fail_msg("%s: reply code %u, want %u", c->what, code,
