@@ -156,13 +156,14 @@ if_has_addr()
 	    grep -q " inet $3[/ ]"
 }
 
-# start_pppoe_capture NS IFACE FILE: PPPoE discovery frames (PADI..PADT).
+# start_pppoe_capture NS IFACE FILE: PPPoE discovery (PADI..PADT) and
+# session frames.
 start_pppoe_capture()
 {
 	local n=$1 ifc=$2 file=$3
 	: >"$file"
 	chmod 0666 "$file" 2>/dev/null
-	start_bg "$n" "$file.log" tshark -n -q -i "$ifc" -f "ether proto 0x8863" -w "$file"
+	start_bg "$n" "$file.log" tshark -n -q -i "$ifc" -f "ether proto 0x8863 or ether proto 0x8864" -w "$file"
 	CAP_PID=$BG_PID
 	wait_for 10 grep -q "Capturing on" "$file.log"
 }
@@ -171,6 +172,16 @@ start_pppoe_capture()
 lac_sent_padt()
 {
 	tmatch "$1" "pppoe.code == 0xa7 && eth.src == $LAC_MAC"
+}
+
+# lac_refused FILE: the LAC answered with CHAP Failure (code 4) and the
+# PPPoE session ended with PADT.  Who sends the PADT is a race: the PC's
+# client hangs up (PADT) as soon as it reads the Failure, which may reach
+# the LAC before the LAC's own PADT leaves; either way the session is gone.
+lac_refused()
+{
+	tmatch "$1" "chap.code == 4 && eth.src == $LAC_MAC" &&
+	    tmatch "$1" "pppoe.code == 0xa7"
 }
 
 # pc_conf NAME USER PASSWORD TUN ROUTES REDIAL
@@ -376,8 +387,8 @@ wait_for 15 grep -q -i -E "bob@corp-c.example.*(fail|refus|reject|denied|wrong|i
 log_test "auth failure: LAC logs a failure naming bob@corp-c.example" $?
 sleep 2
 stop_capture
-lac_sent_padt "$TMPD/pc-authfail.pcap"
-log_test "auth failure: the LAC sent PADT to the PC" $?
+lac_refused "$TMPD/pc-authfail.pcap"
+log_test "auth failure: the LAC sent CHAP Failure; the session ended with PADT" $?
 # The demo's tunnels may still be held in "closing" (RFC 2661 §5.7).
 jtrue "$(show lac lac tunnels)" "len($(live_expr tunnels)) == 0"
 log_test "auth failure: the LAC opened no tunnel" $?
@@ -397,8 +408,8 @@ wait_for 15 grep -q "nowhere.example" "$TMPD/lac.log"
 log_test "unknown realm: the LAC log names nowhere.example" $?
 sleep 2
 stop_capture
-lac_sent_padt "$TMPD/pc-norealm.pcap"
-log_test "unknown realm: the LAC sent PADT to the PC" $?
+lac_refused "$TMPD/pc-norealm.pcap"
+log_test "unknown realm: the LAC sent CHAP Failure; the session ended with PADT" $?
 jtrue "$(show lac lac tunnels)" "len($(live_expr tunnels)) == 0" &&
     jtrue "$(show lac lac sessions)" "len($(live_expr sessions)) == 0"
 log_test "unknown realm: no tunnel, no session on the LAC" $?
