@@ -17,11 +17,17 @@ install-test:
 netns-test: $(PROGS)
 	@tests/netns/run.sh $(O)
 
+# Every suite appends "NAME PASSED FAILED" to VPDN_RESULTS; the run starts
+# from an empty file of its own, so results of earlier or parallel runs (and
+# of scenarios run by hand) never leak into the totals.
+TEST_RESULTS := $(abspath $(O))/test-results
+test: export VPDN_RESULTS = $(TEST_RESULTS)
 test: deps
+	@mkdir -p $(O) && rm -f $(TEST_RESULTS)
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@$(MAKE) --no-print-directory -k unit-test config-test install-test netns-test valgrind-test \
 	    fuzz-replay fuzz-smoke; \
-	rc=$$?; tests/summary.sh; exit $$rc
+	rc=$$?; tests/summary.sh || rc=1; exit $$rc
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -72,11 +72,14 @@ fi
 # verify resolves ExecStart against the real root: point it at the DESTDIR
 # copy.  Any output (an unknown key, an invalid value) or a non-zero exit is
 # a failure; --man=no because the pages are not installed on this root.
+# verify also loads the system's own units (multi-user.target wants them):
+# their complaints (e.g. freeradius.service's MemoryLimit=) are not ours,
+# so only lines naming our unit count.
 if command -v systemd-analyze >/dev/null 2>&1; then
 	vunit="$dest/vpdnd.service"
 	if [ -f "$unit" ] && sed "s|$prefix/sbin/vpdnd|$d|g" "$unit" >"$vunit" &&
 	    systemd-analyze verify --man=no "$vunit" >"$log" 2>&1 &&
-	    [ ! -s "$log" ]; then
+	    ! grep -q "vpdnd" "$log"; then
 		pass "systemd-analyze verify"
 	else
 		fail "systemd-analyze verify" "$(head -5 "$log")"
