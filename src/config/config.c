@@ -349,6 +349,10 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 		if (cfg->lac.pppoe_interface[0] == '\0')
 			return ini_error(errbuf, errlen, f, ls->line,
 			    "[lac] needs pppoe-interface");
+		if (cfg->lac.radius && !cfg->radius.enabled)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "radius"),
+			    "radius = yes needs a [radius] section");
 		break;
 	case SCHEMA_SEC_REALM: {
 		const struct cfg_realm *r = &cfg->realms[ls->idx];

@@ -93,6 +93,7 @@ struct cfg_lac {
 	char			service_name[CFG_MAX_STR];
 	struct cfg_auth_list	auth;
 	unsigned		tunnel_idle_timeout;
+	bool			radius;	/* users and tunnels from [radius] */
 };
 
 struct cfg_realm {
