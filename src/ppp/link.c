@@ -18,48 +18,136 @@
 #include "ppp/link.h"
 #include "ppp/ppp_proto.h"
 
-struct ppp_link {
+/* Proxy LCP/auth from an ICCN (RFC 2661 §4.4.5): allocated by
+ * ppp_link_set_proxy(), freed once authentication has used it. */
+struct link_proxy {
+	struct auth_request	 req;
+	struct auth_result	 res;
+	uint64_t		 handle;
+	bool			 auth;		/* req usable */
+	bool			 pending, in_verify, done, ok;
+	size_t			 sent_len, rcvd_len;
+	uint8_t			 opts[];	/* sent, then rcvd */
+};
+
+/* LAC mode: the LCP CONFREQ options seen, the proof the backend saw;
+ * allocated only for a LAC's front-half link. */
+struct link_lac {
+	uint8_t			 init[CP_MAX_PKT], sent[CP_MAX_PKT],
+				 rcvd[CP_MAX_PKT];
+	size_t			 init_len, sent_len, rcvd_len;
+	bool			 have_init;
+	struct auth_request	 req;
+	struct auth_backend	 backend;	/* wraps backend, keeps req */
+};
+
+/* Links made from the same configuration (every session of one LNS) share
+ * one read-only, reference-counted copy of it: at 50,000 sessions the
+ * ~900-byte config (names, client credentials) would otherwise dominate. */
+struct link_cfg_ref {
 	struct ppp_link_config	 cfg;
+	unsigned		 refs;
+	struct link_cfg_ref	*next;
+};
+
+/*
+ * Kept small (issue 7: 50,000 sessions at <= 2 KiB each): what only some
+ * links need (IPv6CP, proxy data, LAC buffers, the authenticated name) is
+ * allocated on demand; the send buffer is one daemon-wide static buffer.
+ */
+struct ppp_link {
+	const struct ppp_link_config *cfg;	/* shared, see link_cfg_ref */
+	void			*lac_arg;	/* per link: not in the shared cfg */
 	struct auth_backend	 backend;
-	bool			 have_backend;
 	const struct ppp_link_ops *ops;
 	void			*ctx;
-	enum ppp_phase		 phase;
 	struct lcp		 lcp;
 	struct ipcp		 ipcp;
-	struct ipv6cp		 v6;
+	struct ipv6cp		*v6;		/* cfg->ipv6cp only */
 	struct auth_server	*as;
 	struct auth_client	*ac;
-	bool			 authed;
-	char			 user[AUTH_MAX_NAME];
-	struct auth_result	 res;
+	char			*user;		/* authenticated name; NULL before */
 	/* deferred teardown (see above) */
 	const char		*fail_reason;
-	bool			 fail_now;	/* no Terminate: peer is dead */
-	char			 reason[128];
-	bool			 dead;		/* ops->down called */
-	/* proxy LCP/auth, copied */
-	bool			 have_proxy;
-	uint8_t			 px_sent[CP_MAX_PKT], px_rcvd[CP_MAX_PKT];
-	size_t			 px_sent_len, px_rcvd_len;
-	struct auth_request	 px_req;
-	bool			 px_auth;	/* px_req usable */
-	uint64_t		 px_handle;
-	bool			 px_pending, px_in_verify, px_done, px_ok;
-	struct auth_result	 px_res;
-	/* LAC mode: the LCP CONFREQ options seen, the proof the backend saw */
-	uint8_t			 lac_init[CP_MAX_PKT], lac_sent[CP_MAX_PKT],
-				 lac_rcvd[CP_MAX_PKT];
-	size_t			 lac_init_len, lac_sent_len, lac_rcvd_len;
-	bool			 lac_have_init;
-	struct auth_request	 lac_req;
-	struct auth_backend	 lac_backend;	/* wraps backend, keeps lac_req */
-	bool			 relay;		/* reported; link inert */
+	char			*reason;	/* why the link went down; copied */
+	struct link_proxy	*px;
+	struct link_lac		*lac;
 	struct ppp_link_stats	 stats;
 	uint64_t		 now;
-	size_t			 scratch_cap;
-	uint8_t			*scratch;
+	enum ppp_phase		 phase;
+	bool			 have_backend;
+	bool			 authed;
+	bool			 fail_now;	/* no Terminate: peer is dead */
+	bool			 dead;		/* ops->down called */
+	bool			 relay;		/* LAC: reported; link inert */
 };
+
+static struct link_cfg_ref *link_cfgs;
+
+/* One frame at a time: ops->send consumes it synchronously and the daemon
+ * is single-threaded, so one buffer serves every link (4 + max MRU). */
+static uint8_t link_scratch[4 + 65535];
+
+static const struct ppp_link_config *
+cfg_get(const struct ppp_link_config *cfg)
+{
+	struct link_cfg_ref *c;
+
+	for (c = link_cfgs; c != NULL; c = c->next) {
+		if (memcmp(&c->cfg, cfg, sizeof(*cfg)) == 0) {
+			c->refs++;
+			return &c->cfg;
+		}
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	memcpy(&c->cfg, cfg, sizeof(*cfg));
+	c->refs = 1;
+	c->next = link_cfgs;
+	link_cfgs = c;
+	return &c->cfg;
+}
+
+static void
+cfg_put(const struct ppp_link_config *cfg)
+{
+	struct link_cfg_ref **pp, *c;
+
+	for (pp = &link_cfgs; (c = *pp) != NULL; pp = &c->next) {
+		if (&c->cfg != cfg)
+			continue;
+		if (--c->refs == 0) {
+			*pp = c->next;
+			explicit_bzero(c, sizeof(*c));	/* client password */
+			free(c);
+		}
+		return;
+	}
+}
+
+static const char *
+uname(const struct ppp_link *l)
+{
+	return l->user != NULL ? l->user : "";
+}
+
+static void
+set_user(struct ppp_link *l, const char *user)
+{
+	free(l->user);
+	l->user = strdup(user != NULL ? user : "");
+}
+
+static void
+px_release(struct ppp_link *l)
+{
+	if (l->px == NULL)
+		return;
+	explicit_bzero(l->px, sizeof(*l->px));
+	free(l->px);
+	l->px = NULL;
+}
 
 const char *
 ppp_phase_str(enum ppp_phase p)
@@ -77,11 +165,17 @@ ppp_phase_str(enum ppp_phase p)
 static void
 set_reason(struct ppp_link *l, const char *reason)
 {
-	if (l->reason[0] == '\0' && reason != NULL)
-		snprintf(l->reason, sizeof(l->reason), "%s", reason);
+	if (l->reason == NULL && reason != NULL)
+		l->reason = strdup(reason);	/* NULL (no memory): "?" */
 }
 
 /* Teardown requested from inside a callback: acted on by settle(). */
+static const char *
+why(const struct ppp_link *l)
+{
+	return l->reason != NULL ? l->reason : "?";
+}
+
 static void
 request_fail(struct ppp_link *l, const char *reason, bool now)
 {
@@ -121,7 +215,7 @@ lac_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 	struct ppp_link *l = ctx;
 	struct auth_result res;
 
-	l->lac_req = *req;
+	l->lac->req = *req;
 	if (l->have_backend)
 		return l->backend.verify(l->backend.ctx, req, done, arg);
 	memset(&res, 0, sizeof(res));
@@ -144,18 +238,18 @@ static void
 lac_report(struct ppp_link *l)
 {
 	struct ppp_proxy p;
-	const struct auth_request *r = &l->lac_req;
+	const struct auth_request *r = &l->lac->req;
 
 	l->relay = true;
 	memset(&p, 0, sizeof(p));
-	if (l->lac_have_init) {
-		p.initial_rcvd = l->lac_init;
-		p.initial_rcvd_len = l->lac_init_len;
+	if (l->lac->have_init) {
+		p.initial_rcvd = l->lac->init;
+		p.initial_rcvd_len = l->lac->init_len;
 	}
-	p.last_sent = l->lac_sent;
-	p.last_sent_len = l->lac_sent_len;
-	p.last_rcvd = l->lac_rcvd;
-	p.last_rcvd_len = l->lac_rcvd_len;
+	p.last_sent = l->lac->sent;
+	p.last_sent_len = l->lac->sent_len;
+	p.last_rcvd = l->lac->rcvd;
+	p.last_rcvd_len = l->lac->rcvd_len;
 	p.authen_name = r->user;
 	p.authen_id = r->id;
 	switch (r->method) {
@@ -178,9 +272,9 @@ lac_report(struct ppp_link *l)
 		p.authen_type = 0;
 		break;
 	}
-	log_info("ppp: \"%s\" authenticated; handing the call over", l->user);
-	if (l->cfg.lac_authenticated != NULL)
-		l->cfg.lac_authenticated(l->cfg.lac_arg, l->user, &p);
+	log_info("ppp: \"%s\" authenticated; handing the call over", uname(l));
+	if (l->cfg->lac_authenticated != NULL)
+		l->cfg->lac_authenticated(l->lac_arg, uname(l), &p);
 }
 
 /* ---- transmit ---- */
@@ -193,8 +287,8 @@ link_send_ctl(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 
 	if (l->dead || len > sizeof(buf) - 4)
 		return;
-	if (l->cfg.lac && proto == PPP_PROTO_LCP)
-		lac_keep_confreq(pkt, len, l->lac_sent, &l->lac_sent_len);
+	if (l->cfg->lac && proto == PPP_PROTO_LCP)
+		lac_keep_confreq(pkt, len, l->lac->sent, &l->lac->sent_len);
 	buf[0] = PPP_ALLSTATIONS;
 	buf[1] = PPP_UI;
 	put_be16(buf + 2, proto);
@@ -208,13 +302,13 @@ link_send_ctl(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 static int
 send_data(struct ppp_link *l, uint16_t proto, const uint8_t *pkt, size_t len)
 {
-	if (l->dead || len > l->lcp.peer_mru || len + 4 > l->scratch_cap)
+	if (l->dead || len > l->lcp.peer_mru || len + 4 > sizeof(link_scratch))
 		return -1;
-	l->scratch[0] = PPP_ALLSTATIONS;
-	l->scratch[1] = PPP_UI;
-	put_be16(l->scratch + 2, proto);
-	memcpy(l->scratch + 4, pkt, len);
-	if (l->ops->send(l->ctx, l->scratch, len + 4) != 0)
+	link_scratch[0] = PPP_ALLSTATIONS;
+	link_scratch[1] = PPP_UI;
+	put_be16(link_scratch + 2, proto);
+	memcpy(link_scratch + 4, pkt, len);
+	if (l->ops->send(l->ctx, link_scratch, len + 4) != 0)
 		return -1;
 	l->stats.tx_frames++;
 	l->stats.tx_bytes += len + 4;
@@ -232,7 +326,7 @@ ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len)
 int
 ppp_link_send_ipv6(struct ppp_link *l, const uint8_t *pkt, size_t len)
 {
-	if (!l->cfg.ipv6cp || !cp_is_opened(&l->v6.cp))
+	if (l->v6 == NULL || !cp_is_opened(&l->v6->cp))
 		return -1;
 	return send_data(l, PPP_PROTO_IPV6, pkt, len);
 }
@@ -250,9 +344,10 @@ free_auth(struct ppp_link *l)
 		auth_client_free(l->ac);
 		l->ac = NULL;
 	}
-	if (l->px_pending && l->have_backend && l->backend.cancel != NULL)
-		l->backend.cancel(l->backend.ctx, l->px_handle);
-	l->px_pending = false;
+	if (l->px != NULL && l->px->pending && l->have_backend &&
+	    l->backend.cancel != NULL)
+		l->backend.cancel(l->backend.ctx, l->px->handle);
+	px_release(l);
 }
 
 static void
@@ -264,24 +359,26 @@ go_dead(struct ppp_link *l, const char *reason)
 	free_auth(l);
 	l->phase = PPP_PHASE_DEAD;
 	l->dead = true;
-	log_info("ppp%s%s: link down: %s", l->user[0] ? " " : "", l->user,
-	    l->reason);
+	log_info("ppp%s%s: link down: %s", uname(l)[0] ? " " : "", uname(l),
+	    why(l));
 	if (l->ops->down != NULL)
-		l->ops->down(l->ctx, l->reason);
+		l->ops->down(l->ctx, why(l));
 }
 
 /* RFC 1661 §3.5: Network-Layer Protocol phase: the server first gives the
  * peer its address, then each NCP is brought Up and Opened. */
 static void
-enter_network(struct ppp_link *l)
+enter_network(struct ppp_link *l, const struct auth_result *res)
 {
+	static const struct auth_result none;
 	uint32_t addr = 0;
 
 	if (l->phase != PPP_PHASE_AUTHENTICATE)
 		return;
-	if (l->cfg.server) {
+	if (l->cfg->server) {
 		if (l->ops->assign_address == NULL ||
-		    l->ops->assign_address(l->ctx, l->user, &l->res, &addr) != 0 ||
+		    l->ops->assign_address(l->ctx, uname(l),
+		    res != NULL ? res : &none, &addr) != 0 ||
 		    addr == 0) {
 			request_fail(l, "no address available", false);
 			return;
@@ -291,9 +388,9 @@ enter_network(struct ppp_link *l)
 	l->phase = PPP_PHASE_NETWORK;
 	cp_up(&l->ipcp.cp, l->now);
 	cp_open(&l->ipcp.cp, l->now);
-	if (l->cfg.ipv6cp) {
-		cp_up(&l->v6.cp, l->now);
-		cp_open(&l->v6.cp, l->now);
+	if (l->v6 != NULL) {
+		cp_up(&l->v6->cp, l->now);
+		cp_open(&l->v6->cp, l->now);
 	}
 }
 
@@ -317,20 +414,18 @@ auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
 	if (l->authed)		/* a successful re-challenge (RFC 1994 §2.3) */
 		return;
 	l->authed = true;
-	if (l->cfg.server) {
-		snprintf(l->user, sizeof(l->user), "%s", user != NULL ? user : "");
-		if (res != NULL)
-			l->res = *res;
-		log_info("ppp: \"%s\" authenticated", l->user);
-		if (l->cfg.lac) {
+	if (l->cfg->server) {
+		set_user(l, user);
+		log_info("ppp: \"%s\" authenticated", uname(l));
+		if (l->cfg->lac) {
 			/* Success is on the wire (auth.c sends it first). */
 			lac_report(l);
 			return;
 		}
 	} else {
-		snprintf(l->user, sizeof(l->user), "%s", l->cfg.client.user);
+		set_user(l, l->cfg->client.user);
 	}
-	enter_network(l);
+	enter_network(l, res);
 }
 
 static const struct auth_ops link_auth_ops = {
@@ -345,13 +440,13 @@ start_auth_server(struct ppp_link *l, enum ppp_auth_method m)
 
 	memset(&ac, 0, sizeof(ac));
 	ac.method = m;
-	snprintf(ac.our_name, sizeof(ac.our_name), "%s", l->cfg.our_name);
-	ac.restart_ms = l->cfg.restart_ms;
-	ac.max_tries = l->cfg.max_configure;
-	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 && !l->cfg.lac ?
-	    l->cfg.rechallenge_ms : 0;
+	snprintf(ac.our_name, sizeof(ac.our_name), "%s", l->cfg->our_name);
+	ac.restart_ms = l->cfg->restart_ms;
+	ac.max_tries = l->cfg->max_configure;
+	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 && !l->cfg->lac ?
+	    l->cfg->rechallenge_ms : 0;
 	ac.timeout_ms = 30000;
-	l->as = auth_server_new(&ac, l->cfg.lac ? &l->lac_backend : &l->backend,
+	l->as = auth_server_new(&ac, l->cfg->lac ? &l->lac->backend : &l->backend,
 	    &link_auth_ops, l, l->now);
 	if (l->as == NULL)
 		request_fail(l, "cannot start authentication", false);
@@ -364,17 +459,19 @@ proxy_done(void *arg, const struct auth_result *res)
 {
 	struct ppp_link *l = arg;
 
-	l->px_pending = false;
-	l->px_done = true;
-	l->px_ok = res->ok;
-	l->px_res = *res;
-	if (!l->px_in_verify) {
+	l->px->pending = false;
+	l->px->done = true;
+	l->px->ok = res->ok;
+	l->px->res = *res;
+	if (!l->px->in_verify) {
 		/* asynchronous answer: act now (called from the loop) */
-		if (l->px_ok) {
-			auth_done(l, true, l->px_req.user, &l->px_res);
+		if (l->px->ok) {
+			auth_done(l, true, l->px->req.user, &l->px->res);
+			px_release(l);
 		} else {
 			log_info("ppp: proxy authentication of \"%s\" refused; "
-			    "authenticating again", l->px_req.user);
+			    "authenticating again", l->px->req.user);
+			px_release(l);
 			start_auth_server(l, l->lcp.auth_method);
 		}
 		settle(l);
@@ -391,45 +488,62 @@ enter_auth(struct ppp_link *l)
 	l->authed = false;
 	if (m == PPP_AUTH_NONE) {
 		/* A LAC learns the realm from the name: no auth, no call. */
-		if (l->cfg.server && (l->cfg.auth_count > 0 || l->cfg.lac)) {
+		if (l->cfg->server && (l->cfg->auth_count > 0 || l->cfg->lac)) {
 			request_fail(l, "no authentication agreed", false);
 			return;
 		}
 		l->authed = true;
-		if (!l->cfg.server)
-			snprintf(l->user, sizeof(l->user), "%s",
-			    l->cfg.client.user);
-		enter_network(l);
+		if (!l->cfg->server)
+			set_user(l, l->cfg->client.user);
+		enter_network(l, NULL);
 		return;
 	}
-	if (!l->cfg.server) {
-		l->ac = auth_client_new(&l->cfg.client, m, &link_auth_ops, l,
+	if (!l->cfg->server) {
+		l->ac = auth_client_new(&l->cfg->client, m, &link_auth_ops, l,
 		    l->now);
 		if (l->ac == NULL)
 			request_fail(l, "cannot start authentication", false);
 		return;
 	}
 	/* RFC 2661 §4.4.5: verify what the LAC collected, if it matches. */
-	if (l->px_auth && l->px_req.method == m && l->have_backend) {
-		l->px_auth = false;
-		l->px_pending = true;
-		l->px_done = false;
-		l->px_in_verify = true;
-		l->px_handle = l->backend.verify(l->backend.ctx, &l->px_req,
+	if (l->px != NULL && l->px->auth && l->px->req.method == m &&
+	    l->have_backend) {
+		l->px->auth = false;
+		l->px->pending = true;
+		l->px->done = false;
+		l->px->in_verify = true;
+		l->px->handle = l->backend.verify(l->backend.ctx, &l->px->req,
 		    proxy_done, l);
-		l->px_in_verify = false;
-		if (l->px_done) {
-			if (l->px_ok) {
-				auth_done(l, true, l->px_req.user, &l->px_res);
+		l->px->in_verify = false;
+		if (l->px->done) {
+			if (l->px->ok) {
+				auth_done(l, true, l->px->req.user, &l->px->res);
+				px_release(l);
 				return;
 			}
 			log_info("ppp: proxy authentication of \"%s\" refused; "
-			    "authenticating again", l->px_req.user);
+			    "authenticating again", l->px->req.user);
 		} else {
 			return;		/* answer comes later */
 		}
 	}
+	px_release(l);		/* used, or of no use: LCP is Opened */
 	start_auth_server(l, m);
+}
+
+/* The peer has our Success: it acked our IPCP request, which it only does
+ * in the Network phase (RFC 1661 §3.5), so no repeated Response still
+ * needs an answer (RFC 1994 §4.1) and the ~2 KB exchange can go — unless
+ * CHAP-MD5 re-challenges (RFC 1994 §2.3) keep it running. */
+static void
+release_auth_server(struct ppp_link *l)
+{
+	if (l->as == NULL || l->cfg->lac ||
+	    (l->cfg->rechallenge_ms != 0 &&
+	    l->lcp.auth_method == PPP_AUTH_CHAP_MD5))
+		return;
+	auth_server_free(l->as);
+	l->as = NULL;
 }
 
 static void
@@ -447,7 +561,8 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 			/* RFC 1661 §3.7/§4.4: NCPs and auth go with LCP. */
 			free_auth(l);
 			cp_down(&l->ipcp.cp, l->now);
-			cp_down(&l->v6.cp, l->now);
+			if (l->v6 != NULL)
+				cp_down(&l->v6->cp, l->now);
 			l->phase = PPP_PHASE_TERMINATE;
 		} else if (what == CP_TLF) {
 			go_dead(l, "LCP finished");
@@ -455,12 +570,13 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 		break;
 	case PPP_PROTO_IPCP:
 		if (what == CP_TLU) {
-			if (l->cfg.server) {
-				for (n = 0; n < l->cfg.dns_count && n < 2; n++)
-					dns[n] = l->cfg.dns[n];
+			release_auth_server(l);
+			if (l->cfg->server) {
+				for (n = 0; n < l->cfg->dns_count && n < 2; n++)
+					dns[n] = l->cfg->dns[n];
 				if (l->ops->network_up != NULL)
 					l->ops->network_up(l->ctx,
-					    l->cfg.local_addr,
+					    l->cfg->local_addr,
 					    l->ipcp.peer_addr, dns, n);
 			} else {
 				for (unsigned i = 0; i < 2; i++)
@@ -477,9 +593,10 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 		}
 		break;
 	case PPP_PROTO_IPV6CP:
-		if (what == CP_TLU && l->ops->network6_up != NULL)
-			l->ops->network6_up(l->ctx, l->v6.our_id,
-			    l->v6.peer_id);
+		if (what == CP_TLU && l->v6 != NULL &&
+		    l->ops->network6_up != NULL)
+			l->ops->network6_up(l->ctx, l->v6->our_id,
+			    l->v6->peer_id);
 		break;
 	default:
 		break;
@@ -497,7 +614,8 @@ link_proto_rej(void *ctx, uint16_t proto)
 		cp_rxj(&l->ipcp.cp, true, l->now);
 		break;
 	case PPP_PROTO_IPV6CP:
-		cp_rxj(&l->v6.cp, true, l->now);
+		if (l->v6 != NULL)
+			cp_rxj(&l->v6->cp, true, l->now);
 		break;
 	case PPP_PROTO_PAP:
 	case PPP_PROTO_CHAP:
@@ -577,20 +695,44 @@ ppp_link_new(const struct ppp_link_config *cfg,
 	struct ipcp_config ic;
 	struct cp_config cc;
 
+	struct ppp_link_config *c;
+
 	l = calloc(1, sizeof(*l));
-	if (l == NULL)
-		return NULL;
-	l->cfg = *cfg;
-	if (l->cfg.mru == 0)
-		l->cfg.mru = 1400;
-	if (l->cfg.echo_interval_ms == 0 && l->cfg.echo_failures == 0) {
-		l->cfg.echo_interval_ms = 10000;
-		l->cfg.echo_failures = 3;
+	c = malloc(sizeof(*c));
+	if (l == NULL || c == NULL)
+		goto fail;
+	/* Normalised, then shared with every identical link's (cfg_get). */
+	memcpy(c, cfg, sizeof(*c));
+	if (c->mru == 0)
+		c->mru = 1400;
+	if (c->echo_interval_ms == 0 && c->echo_failures == 0) {
+		c->echo_interval_ms = 10000;
+		c->echo_failures = 3;
 	}
-	if (l->cfg.echo_failures == 0)
-		l->cfg.echo_failures = 3;
-	if (l->cfg.auth_count > 3)
-		l->cfg.auth_count = 3;
+	if (c->echo_failures == 0)
+		c->echo_failures = 3;
+	if (c->auth_count > 3)
+		c->auth_count = 3;
+	l->lac_arg = c->lac_arg;
+	c->lac_arg = NULL;
+	if (c->lac) {
+		c->server = true;
+		c->ipv6cp = false;
+		l->lac = calloc(1, sizeof(*l->lac));
+		if (l->lac == NULL)
+			goto fail;
+		l->lac->backend.verify = lac_verify;
+		l->lac->backend.cancel = lac_cancel;
+		l->lac->backend.ctx = l;
+	}
+	if (c->ipv6cp && (l->v6 = calloc(1, sizeof(*l->v6))) == NULL)
+		goto fail;
+	l->cfg = cfg_get(c);
+	explicit_bzero(c, sizeof(*c));
+	free(c);
+	c = NULL;
+	if (l->cfg == NULL)
+		goto fail;
 	if (backend != NULL) {
 		l->backend = *backend;
 		l->have_backend = true;
@@ -598,48 +740,47 @@ ppp_link_new(const struct ppp_link_config *cfg,
 	l->ops = ops;
 	l->ctx = ctx;
 	l->now = now;
-	if (l->cfg.lac) {
-		l->cfg.server = true;
-		l->cfg.ipv6cp = false;
-		l->lac_backend.verify = lac_verify;
-		l->lac_backend.cancel = lac_cancel;
-		l->lac_backend.ctx = l;
-	}
 	l->phase = PPP_PHASE_DEAD;
-	l->scratch_cap = (l->cfg.mru > 1500 ? l->cfg.mru : 1500) + 4u;
-	l->scratch = malloc(l->scratch_cap);
-	if (l->scratch == NULL) {
-		free(l);
-		return NULL;
-	}
-	cc.restart_ms = l->cfg.restart_ms;
-	cc.max_configure = l->cfg.max_configure;
-	cc.max_terminate = l->cfg.max_terminate;
-	cc.max_failure = l->cfg.max_failure;
+	cc.restart_ms = l->cfg->restart_ms;
+	cc.max_configure = l->cfg->max_configure;
+	cc.max_terminate = l->cfg->max_terminate;
+	cc.max_failure = l->cfg->max_failure;
 
 	memset(&lc, 0, sizeof(lc));
-	lc.server = l->cfg.server;
-	memcpy(lc.auth, l->cfg.auth, sizeof(lc.auth));
-	lc.auth_count = l->cfg.auth_count;
-	memcpy(lc.accept, l->cfg.client.accept, sizeof(lc.accept));
-	lc.accept_count = l->cfg.server ? 0 : l->cfg.client.accept_count;
-	lc.mru = l->cfg.mru;
-	lc.echo_interval_ms = l->cfg.echo_interval_ms;
-	lc.echo_failures = l->cfg.echo_failures;
-	lc.pppoe = l->cfg.pppoe;
+	lc.server = l->cfg->server;
+	memcpy(lc.auth, l->cfg->auth, sizeof(lc.auth));
+	lc.auth_count = l->cfg->auth_count;
+	memcpy(lc.accept, l->cfg->client.accept, sizeof(lc.accept));
+	lc.accept_count = l->cfg->server ? 0 : l->cfg->client.accept_count;
+	lc.mru = l->cfg->mru;
+	lc.echo_interval_ms = l->cfg->echo_interval_ms;
+	lc.echo_failures = l->cfg->echo_failures;
+	lc.pppoe = l->cfg->pppoe;
 	lc.cp = cc;
 	lcp_init(&l->lcp, &lc, &link_cp_ops, l);
 
 	memset(&ic, 0, sizeof(ic));
-	ic.server = l->cfg.server;
-	ic.local_addr = l->cfg.local_addr;
-	ic.dns[0] = l->cfg.dns[0];
-	ic.dns[1] = l->cfg.dns[1];
-	ic.dns_count = l->cfg.dns_count;
+	ic.server = l->cfg->server;
+	ic.local_addr = l->cfg->local_addr;
+	ic.dns[0] = l->cfg->dns[0];
+	ic.dns[1] = l->cfg->dns[1];
+	ic.dns_count = l->cfg->dns_count;
 	ic.cp = cc;
 	ipcp_init(&l->ipcp, &ic, &link_cp_ops, l);
-	ipv6cp_init(&l->v6, &cc, &link_cp_ops, l);
+	if (l->v6 != NULL)
+		ipv6cp_init(l->v6, &cc, &link_cp_ops, l);
 	return l;
+fail:
+	if (c != NULL) {
+		explicit_bzero(c, sizeof(*c));
+		free(c);
+	}
+	if (l != NULL) {
+		free(l->lac);
+		free(l->v6);
+		free(l);
+	}
+	return NULL;
 }
 
 void
@@ -647,34 +788,55 @@ ppp_link_free(struct ppp_link *l)
 {
 	if (l == NULL)
 		return;
-	free_auth(l);
-	explicit_bzero(&l->px_req, sizeof(l->px_req));
-	explicit_bzero(&l->lac_req, sizeof(l->lac_req));
-	free(l->scratch);
+	free_auth(l);		/* and the proxy data */
+	if (l->lac != NULL) {
+		explicit_bzero(l->lac, sizeof(*l->lac));
+		free(l->lac);
+	}
+	free(l->v6);
+	free(l->user);
+	free(l->reason);
+	cfg_put(l->cfg);
 	free(l);
 }
 
-static size_t
-copy_opts(uint8_t *dst, const uint8_t *src, size_t len)
+size_t
+ppp_link_footprint(const struct ppp_link *l)
 {
-	if (src == NULL || len > CP_MAX_PKT - 4)
-		return 0;
-	memcpy(dst, src, len);
-	return len;
+	size_t n = sizeof(*l);
+
+	if (l->v6 != NULL)
+		n += sizeof(*l->v6);
+	if (l->user != NULL)
+		n += strlen(l->user) + 1;
+	if (l->reason != NULL)
+		n += strlen(l->reason) + 1;
+	if (l->px != NULL)
+		n += sizeof(*l->px) + l->px->sent_len + l->px->rcvd_len;
+	if (l->lac != NULL)
+		n += sizeof(*l->lac);
+	return n;	/* plus the auth exchange while one runs */
 }
 
 void
 ppp_link_set_proxy(struct ppp_link *l, const struct ppp_proxy *p)
 {
-	struct auth_request *r = &l->px_req;
+	struct auth_request *r;
+	size_t sl, rl;
 
 	if (p->last_sent == NULL || p->last_rcvd == NULL)
 		return;
-	l->have_proxy = true;
-	l->px_sent_len = copy_opts(l->px_sent, p->last_sent, p->last_sent_len);
-	l->px_rcvd_len = copy_opts(l->px_rcvd, p->last_rcvd, p->last_rcvd_len);
-	memset(r, 0, sizeof(*r));
-	l->px_auth = false;
+	sl = p->last_sent_len <= CP_MAX_PKT - 4 ? p->last_sent_len : 0;
+	rl = p->last_rcvd_len <= CP_MAX_PKT - 4 ? p->last_rcvd_len : 0;
+	px_release(l);
+	l->px = calloc(1, sizeof(*l->px) + sl + rl);
+	if (l->px == NULL)
+		return;		/* negotiate and authenticate ourselves */
+	l->px->sent_len = sl;
+	l->px->rcvd_len = rl;
+	memcpy(l->px->opts, p->last_sent, sl);
+	memcpy(l->px->opts + sl, p->last_rcvd, rl);
+	r = &l->px->req;
 	if (p->authen_name == NULL || strlen(p->authen_name) >= sizeof(r->user))
 		return;
 	snprintf(r->user, sizeof(r->user), "%s", p->authen_name);
@@ -702,7 +864,7 @@ ppp_link_set_proxy(struct ppp_link *l, const struct ppp_proxy *p)
 	default:
 		return;		/* none, textual, MS-CHAPv1: authenticate ourselves */
 	}
-	l->px_auth = true;
+	l->px->auth = true;
 }
 
 /* Does the LAC's last sent CONFREQ carry an Authentication-Protocol? */
@@ -726,11 +888,11 @@ ppp_link_start(struct ppp_link *l, uint64_t now)
 	if (l->dead || l->phase != PPP_PHASE_DEAD)
 		return;
 	l->phase = PPP_PHASE_ESTABLISH;
-	if (l->have_proxy && (!l->cfg.server || l->cfg.auth_count == 0 ||
-	    proxy_has_auth(l->px_sent, l->px_sent_len))) {
+	if (l->px != NULL && (!l->cfg->server || l->cfg->auth_count == 0 ||
+	    proxy_has_auth(l->px->opts, l->px->sent_len))) {
 		/* RFC 2661 §4.4.5: LCP as the LAC left it, if acceptable. */
-		if (cp_proxy_open(&l->lcp.cp, l->px_sent, l->px_sent_len,
-		    l->px_rcvd, l->px_rcvd_len, now) == 0) {
+		if (cp_proxy_open(&l->lcp.cp, l->px->opts, l->px->sent_len,
+		    l->px->opts + l->px->sent_len, l->px->rcvd_len, now) == 0) {
 			log_debug("ppp: proxy LCP accepted");
 			settle(l);
 			return;
@@ -753,9 +915,9 @@ ppp_link_close(struct ppp_link *l, const char *reason, uint64_t now)
 		/* LCP is the LNS's now: nothing of ours to terminate. */
 		l->phase = PPP_PHASE_DEAD;
 		l->dead = true;
-		log_info("ppp %s: handed-over call ended: %s", l->user, l->reason);
+		log_info("ppp %s: handed-over call ended: %s", uname(l), why(l));
 		if (l->ops->down != NULL)
-			l->ops->down(l->ctx, l->reason);
+			l->ops->down(l->ctx, why(l));
 		return;
 	}
 	cp_close(&l->lcp.cp, now);
@@ -800,13 +962,13 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 	ilen = rbuf_left(&r);
 
 	if (proto == PPP_PROTO_LCP) {
-		if (l->cfg.lac && lac_keep_confreq(info, ilen, l->lac_rcvd,
-		    &l->lac_rcvd_len)) {
-			if (!l->lac_have_init) {
-				memcpy(l->lac_init, l->lac_rcvd,
-				    l->lac_rcvd_len);
-				l->lac_init_len = l->lac_rcvd_len;
-				l->lac_have_init = true;
+		if (l->cfg->lac && lac_keep_confreq(info, ilen, l->lac->rcvd,
+		    &l->lac->rcvd_len)) {
+			if (!l->lac->have_init) {
+				memcpy(l->lac->init, l->lac->rcvd,
+				    l->lac->rcvd_len);
+				l->lac->init_len = l->lac->rcvd_len;
+				l->lac->have_init = true;
 			}
 		}
 		if (ilen >= 4 && info[0] == PPP_TERM_REQ &&
@@ -840,11 +1002,11 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 		}
 		break;
 	case PPP_PROTO_IPV6CP:
-		if (!l->cfg.ipv6cp) {
+		if (!l->cfg->ipv6cp) {
 			lcp_send_proto_rej(&l->lcp, proto, info, ilen);
 			ok = true;
-		} else if (l->phase == PPP_PHASE_NETWORK) {
-			cp_input(&l->v6.cp, info, ilen, now);
+		} else if (l->v6 != NULL && l->phase == PPP_PHASE_NETWORK) {
+			cp_input(&l->v6->cp, info, ilen, now);
 			ok = true;
 		}
 		break;
@@ -855,7 +1017,7 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 		}
 		break;
 	case PPP_PROTO_IPV6:
-		if (l->cfg.ipv6cp && cp_is_opened(&l->v6.cp) &&
+		if (l->v6 != NULL && cp_is_opened(&l->v6->cp) &&
 		    l->ops->ipv6_input != NULL) {
 			l->ops->ipv6_input(l->ctx, info, ilen);
 			ok = true;
@@ -890,7 +1052,8 @@ ppp_link_timeout(struct ppp_link *l, uint64_t now)
 	if (l->dead)
 		return;
 	cp_timeout(&l->ipcp.cp, now);
-	cp_timeout(&l->v6.cp, now);
+	if (l->v6 != NULL)
+		cp_timeout(&l->v6->cp, now);
 	settle(l);
 }
 
@@ -903,7 +1066,8 @@ ppp_link_next_deadline(const struct ppp_link *l)
 		return TIME_NEVER;
 	t = lcp_next_deadline(&l->lcp);
 	t = time_min(t, cp_next_deadline(&l->ipcp.cp));
-	t = time_min(t, cp_next_deadline(&l->v6.cp));
+	if (l->v6 != NULL)
+		t = time_min(t, cp_next_deadline(&l->v6->cp));
 	if (l->as != NULL)
 		t = time_min(t, auth_server_next_deadline(l->as));
 	if (l->ac != NULL)
@@ -920,7 +1084,7 @@ ppp_link_phase(const struct ppp_link *l)
 const char *
 ppp_link_user(const struct ppp_link *l)
 {
-	return l->authed ? l->user : "";
+	return l->authed ? uname(l) : "";
 }
 
 const struct ppp_link_stats *

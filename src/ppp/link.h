@@ -80,6 +80,12 @@ const char *ppp_phase_str(enum ppp_phase p);   /* "dead", "establish", "authenti
 const char *ppp_link_user(const struct ppp_link *l);             /* authenticated name, "" before */
 bool ppp_link_lac_relaying(const struct ppp_link *l);           /* LAC mode: authenticated and handed over */
 
+/* Heap bytes this link holds now: the struct and its on-demand parts (IPv6CP,
+ * name, reason, proxy/LAC data), not the configuration it shares with every
+ * identical link, nor an authentication exchange still running (issue 7:
+ * 50,000 sessions at <= 2 KiB each; tests/unit/test_session_size.c). */
+size_t	ppp_link_footprint(const struct ppp_link *l);
+
 struct ppp_link_stats { uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, rx_discards; };
 const struct ppp_link_stats *ppp_link_stats(const struct ppp_link *l);
 
