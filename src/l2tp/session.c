@@ -103,8 +103,11 @@ session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
 		return NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
-	if ((s->local_id = idpool_alloc(&t->sessions, s)) == 0) {
-		free(s);
+	if ((lac && (s->params = calloc(1, sizeof(*s->params))) == NULL) ||
+	    (!lac && outgoing &&
+	    (s->out = calloc(1, sizeof(*s->out))) == NULL) ||
+	    (s->local_id = idpool_alloc(&t->sessions, s)) == 0) {
+		session_free(s);
 		return NULL;
 	}
 	s->tunnel = t;
@@ -118,7 +121,7 @@ session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
 	    heap_set(&t->session_timers, &s->timer,
 	    now + h->cfg.session_setup_ms) < 0) {
 		idpool_release(&t->sessions, s->local_id);
-		free(s);
+		session_free(s);
 		return NULL;
 	}
 	h->nsessions++;
@@ -126,10 +129,64 @@ session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
 	return s;
 }
 
+/*
+ * Data before the ICCN (RFC 2661 §7.4.1: the LAC's call is up once it sends
+ * ICCN, and its first PPP frames travel as data messages, outside the
+ * control channel's reliable delivery): a lost or reordered ICCN reaches
+ * us after them.  Dropping them costs the peer an LCP restart (3 s), so a
+ * session in wait-connect keeps the first few and delivers them right after
+ * session_up.  Bounded per session; freed on CDN, timeout or teardown.
+ */
+#define SESSION_MAX_HELD	4
+
+struct l2tp_held {
+	struct l2tp_held	*next;
+	bool			 has_seq;
+	uint16_t		 ns;
+	size_t			 len;
+	uint8_t			 data[];
+};
+
+static void
+held_free(struct l2tp_session *s)
+{
+	struct l2tp_held *d;
+
+	while ((d = s->held) != NULL) {
+		s->held = d->next;
+		free(d);
+	}
+	s->nheld = 0;
+}
+
+static bool
+held_add(struct l2tp_session *s, const struct l2tp_hdr *h,
+    const uint8_t *payload)
+{
+	struct l2tp_held *d, **pp;
+
+	if (s->nheld >= SESSION_MAX_HELD ||
+	    (d = malloc(sizeof(*d) + h->payload_len)) == NULL)
+		return false;
+	d->next = NULL;
+	d->has_seq = h->has_seq;
+	d->ns = h->ns;
+	d->len = h->payload_len;
+	memcpy(d->data, payload, h->payload_len);
+	for (pp = &s->held; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = d;
+	s->nheld++;
+	return true;
+}
+
 void
 session_free(struct l2tp_session *s)
 {
+	held_free(s);
 	free(s->proxy);
+	free(s->params);
+	free(s->out);
 	free(s);
 }
 
@@ -184,6 +241,7 @@ session_end(struct l2tp_session *s, bool send_cdn, uint16_t result,
 		    text, now);
 	}
 	session_set_state(s, L2TP_SESSION_CLOSED);
+	held_free(s);
 	h->stats.sessions_closed++;
 	heap_remove(&t->session_timers, &s->timer);
 	if (s->announced && h->ops->session_down != NULL)
@@ -207,6 +265,26 @@ session_fsm_error(struct l2tp_session *s, const struct l2tp_msg *m,
 	    "unexpected message for the call state", now);
 }
 
+static void session_deliver(struct l2tp_session *s, bool has_seq,
+	    uint16_t ns, const uint8_t *payload, size_t len);
+
+/* After session_up: the frames that came before the ICCN/OCCN, in order,
+ * while the session stays up (delivery may end it). */
+static void
+held_deliver(struct l2tp_session *s)
+{
+	struct l2tp_held *d;
+
+	while (s->state == L2TP_SESSION_ESTABLISHED &&
+	    (d = s->held) != NULL) {
+		s->held = d->next;
+		s->nheld--;
+		session_deliver(s, d->has_seq, d->ns, d->data, d->len);
+		free(d);
+	}
+	held_free(s);
+}
+
 static void
 session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 {
@@ -222,6 +300,7 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 	h->stats.sessions_established++;
 	if (h->ops->session_up != NULL)
 		h->ops->session_up(h->ctx, s, connect);
+	held_deliver(s);
 }
 
 /* ---- LAC incoming (§7.4.1) ---- */
@@ -229,7 +308,7 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 static int
 session_send_icrq(struct l2tp_session *s, uint64_t now)
 {
-	const struct l2tp_call_params *p = &s->params;
+	const struct l2tp_call_params *p = s->params;
 	struct l2tp_msg m;
 
 	/* §6.6: Assigned Session ID and Call Serial Number are required. */
@@ -263,7 +342,7 @@ session_send_icrq(struct l2tp_session *s, uint64_t now)
 static int
 session_send_ocrq(struct l2tp_session *s, uint64_t now)
 {
-	const struct l2tp_outgoing_params *p = &s->out;
+	const struct l2tp_outgoing_params *p = s->out;
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp_msg m;
 
@@ -351,7 +430,7 @@ session_copy_proxy(const struct l2tp_msg *src, struct l2tp_msg *m)
 static void
 session_fill_connect(const struct l2tp_session *s, struct l2tp_msg *m)
 {
-	const struct l2tp_call_params *p = &s->params;
+	const struct l2tp_call_params *p = s->params;
 
 	m->tx_connect_speed = p->tx_connect_speed;
 	l2tp_msg_set(m, L2TP_AVP_TX_CONNECT_SPEED);
@@ -377,7 +456,7 @@ session_recv_icrp(struct l2tp_session *s, const struct l2tp_msg *m,
 	l2tp_msg_init(&cn, L2TP_MSG_ICCN, s->tunnel->peer_id, s->peer_id);
 	session_fill_connect(s, &cn);
 	session_copy_proxy(s->proxy, &cn);
-	s->seq = s->params.sequencing_required;
+	s->seq = s->params->sequencing_required;
 	if (tunnel_send_msg(s->tunnel, &cn, now) < 0) {
 		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
 		return;
@@ -412,8 +491,8 @@ session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	if (outgoing) {
 		/* §6.11: the OCCN's Framing Type must be one the OCRQ
 		 * allowed (§6.9); sync when both are. */
-		s->params.bearer_type = m->bearer_type;
-		s->params.framing_type =
+		s->params->bearer_type = m->bearer_type;
+		s->params->framing_type =
 		    (m->framing_type & L2TP_FRAMING_SYNC) || !(m->framing_type &
 		    L2TP_FRAMING_ASYNC) ? L2TP_FRAMING_SYNC : L2TP_FRAMING_ASYNC;
 	}
@@ -683,32 +762,45 @@ session_data_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		    "session %u", t->local_id, t->peer_id, h->session_id);
 		return;
 	}
+	if ((size_t)h->payload_off + h->payload_len > len)
+		return;
+	if (s->state == L2TP_SESSION_WAIT_CONNECT && !s->lac &&
+	    held_add(s, h, pkt + h->payload_off))
+		return;
 	if (s->state != L2TP_SESSION_ESTABLISHED) {
 		host_drop(hst, L2TP_DROP_DATA_NOT_UP);
 		return;
 	}
-	if (h->has_seq) {
+	session_deliver(s, h->has_seq, h->ns, pkt + h->payload_off,
+	    h->payload_len);
+}
+
+static void
+session_deliver(struct l2tp_session *s, bool has_seq, uint16_t ns,
+    const uint8_t *payload, size_t len)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_host *hst = t->host;
+
+	if (has_seq) {
 		/* §5.4: a data message older than the last one delivered is
 		 * stale (reordered or duplicated): PPP gets frames in order
 		 * or not at all. */
-		if (s->data_nr_valid && seq_lt(h->ns, s->data_nr)) {
+		if (s->data_nr_valid && seq_lt(ns, s->data_nr)) {
 			s->rx_seq_discards++;
 			host_drop(hst, L2TP_DROP_OUT_OF_WINDOW);
 			LOG_RL(LOG_LEVEL_DEBUG, "session %u/%u (tunnel %u): "
 			    "stale data Ns %u, expected %u", s->local_id,
-			    s->peer_id, t->local_id, h->ns, s->data_nr);
+			    s->peer_id, t->local_id, ns, s->data_nr);
 			return;
 		}
-		s->data_nr = (uint16_t)(h->ns + 1);
+		s->data_nr = (uint16_t)(ns + 1);
 		s->data_nr_valid = true;
 	}
-	if ((size_t)h->payload_off + h->payload_len > len)
-		return;
 	s->rx_packets++;
-	s->rx_bytes += h->payload_len;
+	s->rx_bytes += len;
 	if (hst->ops->session_data != NULL)
-		hst->ops->session_data(hst->ctx, s, pkt + h->payload_off,
-		    h->payload_len);
+		hst->ops->session_data(hst->ctx, s, payload, len);
 }
 
 /* ---- public API ---- */
@@ -728,8 +820,8 @@ l2tp_session_open(struct l2tp_tunnel *t, const struct l2tp_call_params *p,
 		    "of %u sessions reached or no memory", h->cfg.max_sessions);
 		return NULL;
 	}
-	s->params = *p;
-	s->params.proxy = NULL;
+	*s->params = *p;
+	s->params->proxy = NULL;
 	if (p->proxy != NULL) {
 		if ((s->proxy = malloc(sizeof(*s->proxy))) == NULL) {
 			session_end(s, false, 0, 0, NULL, now);
@@ -788,10 +880,10 @@ l2tp_session_open_outgoing(struct l2tp_tunnel *t,
 		    "of %u sessions reached or no memory", h->cfg.max_sessions);
 		return NULL;
 	}
-	s->out = *p;
-	s->out.max_bps = max_bps;
-	if (s->out.framing_type == 0)
-		s->out.framing_type = L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC;
+	*s->out = *p;
+	s->out->max_bps = max_bps;
+	if (s->out->framing_type == 0)
+		s->out->framing_type = L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC;
 	s->call_serial = p->call_serial ? p->call_serial : ++h->call_serial;
 	session_log(s, LOG_LEVEL_INFO, "opening outgoing call to %s, serial %u",
 	    p->called_number, s->call_serial);
@@ -827,7 +919,7 @@ l2tp_session_outgoing_connected(struct l2tp_session *s, uint64_t now)
 	}
 	l2tp_msg_init(&cn, L2TP_MSG_OCCN, s->tunnel->peer_id, s->peer_id);
 	session_fill_connect(s, &cn);
-	s->seq = s->params.sequencing_required;
+	s->seq = s->params->sequencing_required;
 	if (tunnel_send_msg(s->tunnel, &cn, now) < 0) {
 		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
 		return;

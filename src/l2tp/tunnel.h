@@ -111,15 +111,21 @@ struct l2tp_session {
 	bool			 outgoing;	/* OCRQ-initiated */
 	bool			 lac;		/* we are the LAC side */
 	bool			 announced;	/* the role knows it */
-	struct l2tp_call_params	 params;
-	struct l2tp_msg		*proxy;		/* copy of params.proxy */
-	struct l2tp_outgoing_params out; /* LNS outgoing: the OCRQ we send */
+	/* Allocated only where used, so that an LNS's incoming call (the
+	 * 50,000-session case, issue 7) carries neither ~550-byte block. */
+	struct l2tp_call_params	*params;	/* LAC side only */
+	struct l2tp_msg		*proxy;		/* copy of params->proxy */
+	struct l2tp_outgoing_params *out; /* LNS outgoing: the OCRQ we send */
 	/* From the ICCN/OCCN (sent or received): what the call got. */
 	uint32_t		 conn_tx_speed, conn_rx_speed, conn_framing;
 	bool			 seq;		/* data with S bit */
 	uint16_t		 data_ns;	/* next Ns to send */
 	uint16_t		 data_nr;	/* next Ns expected */
 	bool			 data_nr_valid;
+	uint8_t			 nheld;		/* frames in held */
+	/* Data that beat the ICCN/OCCN (wait-connect), delivered right
+	 * after session_up; see session.c. */
+	struct l2tp_held	*held;	/* session.c */
 	struct heap_node	 timer;		/* setup deadline */
 	void			*user;
 	uint64_t		 rx_packets, tx_packets, rx_bytes, tx_bytes;

@@ -324,6 +324,84 @@ test_data_not_up(void **state)
 	w_free(w);
 }
 
+/*
+ * RFC 2661 §7.4.1: the LAC's call is up once it sends ICCN and its PPP
+ * frames go as data messages, unordered against the control channel.  When
+ * the ICCN is late (lost and retransmitted), the LNS holds the first
+ * SESSION_MAX_HELD (4) frames of a session in wait-connect and delivers
+ * them, in order, right after session_up; more are dropped as data-not-up.
+ */
+static void
+test_data_before_iccn(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_session *sa;
+	uint8_t f[3] = { 0xc0, 0x21, 0 };
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	w->n[0].drop_type_mask = 1u << L2TP_MSG_ICCN;
+	sa = open_call(w, a);
+	w_pump(w);
+	assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_ESTABLISHED);
+	assert_int_equal(w->n[1].session_up, 0);
+	for (uint8_t i = 1; i <= 6; i++) {
+		f[2] = i;
+		assert_int_equal(l2tp_session_send_data(sa, f, sizeof(f)), 0);
+	}
+	w_pump(w);
+	assert_int_equal(w->n[1].data_rx, 0);		/* held, not lost */
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_DATA_NOT_UP], 2);
+	w->n[0].drop_type_mask = 0;
+	w_advance(w, 2000);				/* ICCN retransmitted */
+	assert_int_equal(w->n[1].session_up, 1);
+	assert_int_equal(w->n[1].data_rx, 4);
+	assert_ptr_equal(w->n[1].last_data_session, w->n[1].last_session_up);
+	assert_int_equal(w->n[1].last_data[2], 4);	/* in order, 1..4 */
+	assert_int_equal(w_sinfo(w->n[1].last_session_up).rx_packets, 4);
+	/* after session_up, data flows as usual */
+	f[2] = 7;
+	assert_int_equal(l2tp_session_send_data(sa, f, sizeof(f)), 0);
+	w_pump(w);
+	assert_int_equal(w->n[1].data_rx, 5);
+	assert_int_equal(w->n[1].last_data[2], 7);
+	w_free(w);
+}
+
+/* Held frames go with the call when it never comes up (setup timeout) or
+ * is cleared by CDN: nothing delivered, nothing leaked (ASan). */
+static void
+test_data_before_iccn_freed(void **state)
+{
+	const uint8_t f[3] = { 0xc0, 0x21, 9 };
+
+	(void)state;
+	for (int cdn = 0; cdn < 2; cdn++) {
+		struct world *w = w_new();
+		struct l2tp_tunnel *a;
+		struct l2tp_session *sa;
+
+		w->n[1].cfg.session_setup_ms = 3000;
+		w_start(w);
+		a = w_establish(w);
+		w->n[0].drop_type_mask = 1u << L2TP_MSG_ICCN;
+		sa = open_call(w, a);
+		w_pump(w);
+		assert_int_equal(l2tp_session_send_data(sa, f, sizeof(f)), 0);
+		assert_int_equal(l2tp_session_send_data(sa, f, sizeof(f)), 0);
+		w_pump(w);
+		if (cdn)
+			l2tp_session_close(sa, L2TP_CDN_ADMIN, 0, NULL, w->now);
+		w_advance(w, 4000);
+		assert_int_equal(w->n[1].session_up, 0);
+		assert_int_equal(w->n[1].data_rx, 0);
+		assert_int_equal(w->n[0].session_down, 1);
+		w_free(w);
+	}
+}
+
 /* §4.4.6 Sequencing Required: S bit on data; stale Ns dropped. */
 static void
 test_data_sequencing(void **state)
@@ -1117,6 +1195,8 @@ main(void)
 		cmocka_unit_test(test_setup_timeout),
 		cmocka_unit_test(test_data),
 		cmocka_unit_test(test_data_not_up),
+		cmocka_unit_test(test_data_before_iccn),
+		cmocka_unit_test(test_data_before_iccn_freed),
 		cmocka_unit_test(test_data_sequencing),
 		cmocka_unit_test(test_proxy_avps),
 		cmocka_unit_test(test_wen_sli),

@@ -1,0 +1,241 @@
+/*
+ * test_session_size.c — the memory budget of one established LNS session
+ * (issue 7: 50,000 concurrent sessions in one daemon at <= 2 KiB each), so
+ * that per-session state cannot silently grow back.
+ *
+ * Counted: the PPP link as ppp_link_footprint() reports it once the link is
+ * in the Network phase (the struct plus what it allocated and still holds:
+ * the authenticated name; no IPv6CP when it is off, no proxy or LAC data,
+ * and the CHAP exchange released once IPCP is up), the L2TP session
+ * (struct l2tp_session; the call parameters only a LAC or an outgoing call
+ * needs are not allocated for an LNS's incoming call) and the binding
+ * (struct session_link).  Not counted: the LNS role's own per-session
+ * object (src/roles/lns.c), malloc's per-chunk overhead, the timer heap and
+ * ID pool slots.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config/users.h"
+#include "l2tp/tunnel.h"
+#include "ppp/auth.h"
+#include "ppp/link.h"
+#include "roles/session_link.h"
+
+/* The budget, in bytes: what the three objects above may take together. */
+#define SESSION_BUDGET		1536
+#define LINK_BUDGET		1280	/* ppp_link_footprint(), established */
+#define L2TP_SESSION_BUDGET	160
+#define SESSION_LINK_BUDGET	128
+
+#define QMAX	32
+
+struct side {
+	struct ppp_link	*l;
+	struct side	*peer;
+	uint8_t		 q[QMAX][1600];
+	size_t		 qlen[QMAX];
+	unsigned	 qn;
+	bool		 up, down;
+};
+
+static int
+s_send(void *ctx, const uint8_t *f, size_t len)
+{
+	struct side *s = ctx;
+
+	assert_true(len <= sizeof(s->peer->q[0]));
+	if (s->peer->qn < QMAX) {
+		memcpy(s->peer->q[s->peer->qn], f, len);
+		s->peer->qlen[s->peer->qn++] = len;
+	}
+	return 0;
+}
+
+static int
+s_assign(void *ctx, const char *user, const struct auth_result *res,
+    uint32_t *addr)
+{
+	(void)ctx;
+	(void)user;
+	(void)res;
+	*addr = 0x0a010005;
+	return 0;
+}
+
+static void
+s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
+    unsigned n)
+{
+	struct side *s = ctx;
+
+	(void)local;
+	(void)peer;
+	(void)dns;
+	(void)n;
+	s->up = true;
+}
+
+static void
+s_down(void *ctx, const char *reason)
+{
+	struct side *s = ctx;
+
+	(void)reason;
+	s->down = true;
+}
+
+static const struct ppp_link_ops ops = {
+	.send = s_send, .assign_address = s_assign, .network_up = s_up,
+	.down = s_down,
+};
+
+/* Delivers queued frames both ways until quiet. */
+static void
+pump(struct side *a, struct side *b, uint64_t now)
+{
+	for (int guard = 0; guard < 1000 && (a->qn > 0 || b->qn > 0); guard++) {
+		struct side *s = a->qn > 0 ? a : b;
+		uint8_t f[1600];
+		size_t len = s->qlen[0];
+
+		memcpy(f, s->q[0], len);
+		memmove(s->q[0], s->q[1], (s->qn - 1) * sizeof(s->q[0]));
+		memmove(&s->qlen[0], &s->qlen[1], (s->qn - 1) * sizeof(size_t));
+		s->qn--;
+		ppp_link_input(s->l, f, len, now);
+	}
+}
+
+/* An LNS-like server link (CHAP-MD5, IPv4 only) brought to the Network
+ * phase by a client; returns its footprint then. */
+static size_t
+established_footprint(unsigned rechallenge_ms, bool ipv6cp)
+{
+	static const char users[] = "alice secret *\n";
+	static struct side srv, cli;
+	struct ppp_link_config sc, cc;
+	struct auth_backend be;
+	struct users_db *db;
+	char err[128];
+	size_t n;
+
+	db = users_parse("users", users, strlen(users), err, sizeof(err));
+	assert_non_null(db);
+	auth_users_backend(&be, db);
+	memset(&sc, 0, sizeof(sc));
+	sc.server = true;
+	sc.auth[0] = PPP_AUTH_CHAP_MD5;
+	sc.auth_count = 1;
+	snprintf(sc.our_name, sizeof(sc.our_name), "lns");
+	sc.local_addr = 0x0a000001;
+	sc.rechallenge_ms = rechallenge_ms;
+	sc.ipv6cp = ipv6cp;
+	memset(&cc, 0, sizeof(cc));
+	snprintf(cc.client.user, sizeof(cc.client.user), "alice");
+	memcpy(cc.client.password, "secret", 6);
+	cc.client.password_len = 6;
+	cc.client.accept[0] = PPP_AUTH_CHAP_MD5;
+	cc.client.accept_count = 1;
+	cc.ipv6cp = ipv6cp;
+	memset(&srv, 0, sizeof(srv));
+	memset(&cli, 0, sizeof(cli));
+	srv.peer = &cli;
+	cli.peer = &srv;
+	srv.l = ppp_link_new(&sc, &be, &ops, &srv, 1000);
+	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, 1000);
+	assert_non_null(srv.l);
+	assert_non_null(cli.l);
+	ppp_link_start(srv.l, 1000);
+	ppp_link_start(cli.l, 1000);
+	pump(&srv, &cli, 1000);
+	assert_true(srv.up);
+	assert_true(cli.up);
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	assert_string_equal(ppp_link_user(srv.l), "alice");
+	n = ppp_link_footprint(srv.l);
+	ppp_link_free(srv.l);
+	ppp_link_free(cli.l);
+	users_free(db);
+	return n;
+}
+
+static void
+test_session_budget(void **state)
+{
+	size_t link = established_footprint(0, false);
+	size_t total = link + sizeof(struct l2tp_session) +
+	    sizeof(struct session_link);
+
+	(void)state;
+	printf("# per session: ppp_link %zu + l2tp_session %zu + "
+	    "session_link %zu = %zu bytes (budget %d)\n", link,
+	    sizeof(struct l2tp_session), sizeof(struct session_link), total,
+	    SESSION_BUDGET);
+	assert_true(link <= LINK_BUDGET);
+	assert_true(sizeof(struct l2tp_session) <= L2TP_SESSION_BUDGET);
+	assert_true(sizeof(struct session_link) <= SESSION_LINK_BUDGET);
+	assert_true(total <= SESSION_BUDGET);
+}
+
+/* What is optional costs only where it is on: IPv6CP adds its automaton;
+ * a CHAP re-challenge keeps the exchange (outside the footprint) running
+ * and must still reach the Network phase. */
+static void
+test_optional_parts(void **state)
+{
+	size_t base = established_footprint(0, false);
+	size_t v6 = established_footprint(0, true);
+	size_t rechal = established_footprint(60000, false);
+
+	(void)state;
+	assert_true(v6 > base);
+	assert_true(v6 - base <= 512);
+	assert_int_equal(rechal, base);
+}
+
+/* The shared configuration is one copy for any number of identical links:
+ * a thousand links cost a thousand footprints, not a thousand configs. */
+static void
+test_config_shared(void **state)
+{
+	struct ppp_link_config sc;
+	struct ppp_link *l[64];
+	size_t f0, f;
+
+	(void)state;
+	memset(&sc, 0, sizeof(sc));
+	sc.server = true;
+	sc.auth[0] = PPP_AUTH_PAP;
+	sc.auth_count = 1;
+	l[0] = ppp_link_new(&sc, NULL, &ops, NULL, 0);
+	assert_non_null(l[0]);
+	f0 = ppp_link_footprint(l[0]);
+	assert_true(f0 < sizeof(struct ppp_link_config) + 1024);
+	for (int i = 1; i < 64; i++) {
+		l[i] = ppp_link_new(&sc, NULL, &ops, NULL, 0);
+		assert_non_null(l[i]);
+		f = ppp_link_footprint(l[i]);
+		assert_int_equal(f, f0);
+	}
+	for (int i = 0; i < 64; i++)
+		ppp_link_free(l[i]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_session_budget),
+		cmocka_unit_test(test_optional_parts),
+		cmocka_unit_test(test_config_shared),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
