@@ -7,8 +7,14 @@
  * then on it relays PPP frames between the PPPoE session and the L2TP
  * session without looking at them.
  *
- * Tunnels: one per (LNS address, realm secret), shared by every call to
- * that key (lac->tunnels, a handful of entries: one per LNS in use).  A
+ * With `radius = yes` users are checked by RADIUS (radius_auth.h), and the
+ * Access-Accept's RFC 2868 tunnel attributes, when they name an L2TP/IPv4
+ * tunnel, choose the LNS instead of the realm (RFC 2809 §3: the home
+ * network's server decides the tunnel); see lac_radius.h.
+ *
+ * Tunnels: one per (LNS address, secret, Tunnel-Assignment-Id), shared by
+ * every call to that key (lac->tunnels, a handful of entries: one per LNS
+ * in use).  A
  * tunnel that never came up (no answer within the retransmission schedule,
  * StopCCN) moves its waiting calls to the realm's next LNS; one that dies
  * later takes its calls down (PADT) and the next user dials a fresh one.
@@ -34,6 +40,8 @@
 #include "ppp/ppp_proto.h"
 #include "pppoe/pppoe_server.h"
 #include "pppoe/pppoe_sock.h"
+#include "radius/radius_auth.h"
+#include "roles/lac_radius.h"
 #include "roles/realm.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -42,6 +50,7 @@
 #define LAC_MRU			1400		/* what the LNS's path carries */
 #define LAC_QUEUE_MAX		4		/* frames held while dialling */
 #define LAC_READ_BURST		64
+#define LAC_NAS_PORT_TYPE_ETHERNET 15	/* RFC 2865 §5.41 */
 
 enum lac_call_state {
 	LAC_CALL_AUTH,		/* LCP + authentication with the user */
@@ -77,8 +86,15 @@ struct lac_call {
 	struct session_link	*sl;	/* the front half; NULL once ended */
 	struct l2tp_session	*ls;	/* NULL when none */
 	struct lac_tunnel	*lt;
-	struct lac_realm	*realm;
+	struct lac_realm	*realm;	/* NULL: routed by RADIUS only */
+	struct lac_dest		*dests;	/* RADIUS's LNSes; NULL: the realm's */
+	unsigned		 ndests;
 	unsigned		 lns_idx, lns_tries;
+	/* the front half's backend, ctx = this call (realm users, RADIUS) */
+	struct auth_backend	 backend;
+	auth_done_fn		*auth_done;
+	void			*auth_arg;
+	uint64_t		 rhandle;	/* RADIUS request pending */
 	bool			 retry;	/* on lac->retry: open on lns_idx */
 	char			 user[AUTH_MAX_NAME];
 	struct l2tp_msg		*proxy;	/* the ICCN's proxy AVPs */
@@ -94,6 +110,7 @@ struct lac_tunnel {
 	struct l2tp_addr	 peer;
 	uint8_t			 secret[CFG_MAX_STR];
 	size_t			 secret_len;
+	char			 assignment_id[254];	/* RFC 2868 §3.7 */
 	char			 realm[CFG_MAX_STR];	/* who opened it (logs) */
 	unsigned		 lns_idx;
 	bool			 was_up, closing;
@@ -110,13 +127,14 @@ struct lac {
 	bool			 sock_open;
 	void			*watch_disc, *watch_ses;
 	struct pppoe_server	*srv;
-	struct auth_backend	 backend;	/* realm + local users */
+	struct auth_backend	 radius;	/* radius = yes */
+	bool			 have_radius;
 	LIST_HEAD(, lac_realm)	 realms;
 	LIST_HEAD(, lac_realm)	 retired;
 	LIST_HEAD(, lac_tunnel)	 tunnels;
 	LIST_HEAD(, lac_call)	 calls, dead, retry;
 	uint8_t			 rxbuf[PPPOE_FRAME_MAX + 64];
-	uint64_t		 refused_realm, refused_user;
+	uint64_t		 refused_realm, refused_user, radius_routed;
 };
 
 static void call_end(struct lac_call *c, const char *reason, bool padt,
@@ -184,22 +202,75 @@ realms_load(struct lac *lac, const struct vpdn_config *cfg)
 	return 0;
 }
 
+/* RADIUS answered: keep its tunnels for call_authenticated; a user that
+ * neither the reply's tunnels nor a realm can place is refused. */
+static void
+lac_radius_done(void *arg, const struct auth_result *res)
+{
+	struct lac_call *c = arg;
+	struct lac *lac = c->lac;
+	const struct radius_auth_reply *rep =
+	    radius_auth_current_reply(&lac->radius);
+	struct lac_dest d[RADIUS_AUTH_MAX_TUNNELS];
+	struct auth_result r = *res;
+	unsigned n = 0;
+
+	c->rhandle = 0;
+	if (r.ok && rep != NULL)
+		n = lac_radius_dests(rep, d, RADIUS_AUTH_MAX_TUNNELS);
+	if (r.ok && n > 0) {
+		free(c->dests);
+		if ((c->dests = calloc(n, sizeof(*c->dests))) == NULL) {
+			r.ok = false;
+			snprintf(r.message, sizeof(r.message), "out of memory");
+		} else {
+			memcpy(c->dests, d, n * sizeof(*d));
+			c->ndests = n;
+		}
+		explicit_bzero(d, sizeof(d));
+	} else if (r.ok && realm_lookup(lac, realm_of(c->user)) ==
+	    NULL) {
+		const char *rname = realm_of(c->user);
+
+		lac->refused_realm++;
+		log_info("lac: refusing \"%s\": RADIUS named no L2TP tunnel "
+		    "and realm \"%s\" is unknown", c->user,
+		    rname != NULL ? rname : "");
+		r.ok = false;
+		snprintf(r.message, sizeof(r.message), "unknown realm");
+	}
+	c->auth_done(c->auth_arg, &r);
+}
+
 /*
- * The LAC's authentication backend: the realm decides who may dial at all
- * (unknown realm: Failure), and a realm with `users` checks the proof
- * locally first; otherwise the LAC accepts and the LNS checks the proxy
- * authentication (RFC 2661 §4.4.5).
+ * The LAC's authentication backend, one per call (ctx): a realm with
+ * `users` checks the proof locally; otherwise RADIUS does when configured
+ * (its tunnel attributes may route the user, RFC 2868); otherwise the realm
+ * decides who may dial at all (unknown realm: Failure), the LAC accepts and
+ * the LNS checks the proxy authentication (RFC 2661 §4.4.5).
  */
 static uint64_t
 lac_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
     void *arg)
 {
-	struct lac *lac = ctx;
+	struct lac_call *c = ctx;
+	struct lac *lac = c->lac;
 	const char *rname = realm_of(req->user);
 	struct lac_realm *lr = realm_lookup(lac, rname);
 	struct auth_result res;
+	uint64_t h;
 
 	memset(&res, 0, sizeof(res));
+	if ((lr == NULL || lr->users == NULL) && lac->have_radius) {
+		c->auth_done = done;
+		c->auth_arg = arg;
+		strlcpy(c->user, req->user, sizeof(c->user));
+		h = lac->radius.verify(lac->radius.ctx, req, lac_radius_done,
+		    c);
+		/* 0: answered already (lac_radius_done ran) */
+		c->rhandle = h;
+		return h;
+	}
 	if (lr == NULL) {
 		lac->refused_realm++;
 		log_info("lac: refusing \"%s\": unknown realm \"%s\"",
@@ -213,6 +284,18 @@ lac_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 	res.ok = true;
 	done(arg, &res);
 	return 0;
+}
+
+static void
+lac_cancel(void *ctx, uint64_t handle)
+{
+	struct lac_call *c = ctx;
+	struct lac *lac = c->lac;
+
+	if (handle != 0 && handle == c->rhandle && lac->have_radius &&
+	    lac->radius.cancel != NULL)
+		lac->radius.cancel(lac->radius.ctx, handle);
+	c->rhandle = 0;
 }
 
 /* ---- tunnels ---- */
@@ -248,23 +331,64 @@ lac_resolve(struct lac *lac, const struct cfg_hostport *hp,
 	return 0;
 }
 
+/*
+ * Where candidate i of a call goes: the RADIUS reply's tunnels when it
+ * named any, else the realm's LNS list with the realm's secret.
+ */
+struct lac_target {
+	const struct cfg_hostport	*hp;
+	const uint8_t			*secret;
+	size_t				 secret_len;
+	const char			*assignment_id;	/* "" for realms */
+	const char			*label;		/* logs */
+};
+
+static unsigned
+call_ntargets(const struct lac_call *c)
+{
+	return c->ndests > 0 ? c->ndests : c->realm->cfg.lns_count;
+}
+
+static void
+call_target(const struct lac_call *c, unsigned i, struct lac_target *t)
+{
+	if (c->ndests > 0) {
+		t->hp = &c->dests[i].hp;
+		t->secret = c->dests[i].secret;
+		t->secret_len = c->dests[i].secret_len;
+		t->assignment_id = c->dests[i].assignment_id;
+		t->label = "RADIUS";
+	} else {
+		t->hp = &c->realm->cfg.lns[i];
+		t->secret = c->realm->cfg.tunnel_secret.data;
+		t->secret_len = c->realm->cfg.tunnel_secret.len;
+		t->assignment_id = "";
+		t->label = c->realm->cfg.name;
+	}
+}
+
+/* RFC 2868 §3.7: sessions given the same Tunnel-Assignment-Id for the same
+ * endpoint share a tunnel, different ids get different tunnels; the secret
+ * is part of the key too (a tunnel authenticated with one secret is no
+ * tunnel for users told another). */
 static struct lac_tunnel *
 tunnel_find(struct lac *lac, const struct l2tp_addr *peer,
-    const struct cfg_secret *secret)
+    const struct lac_target *tg)
 {
 	struct lac_tunnel *lt;
 
 	LIST_FOREACH(lt, &lac->tunnels, entry)
 		if (!lt->closing && lt->t != NULL &&
 		    l2tp_addr_equal(&lt->peer, peer) &&
-		    lt->secret_len == secret->len &&
-		    memcmp(lt->secret, secret->data, secret->len) == 0)
+		    lt->secret_len == tg->secret_len &&
+		    memcmp(lt->secret, tg->secret, tg->secret_len) == 0 &&
+		    strcmp(lt->assignment_id, tg->assignment_id) == 0)
 			return lt;
 	return NULL;
 }
 
 static struct lac_tunnel *
-tunnel_open(struct lac *lac, const struct lac_realm *lr, unsigned idx,
+tunnel_open(struct lac *lac, const struct lac_target *tg, unsigned idx,
     const struct l2tp_addr *peer, uint64_t now)
 {
 	struct l2tp_tunnel_params p;
@@ -275,9 +399,15 @@ tunnel_open(struct lac *lac, const struct lac_realm *lr, unsigned idx,
 		return NULL;
 	lt->lac = lac;
 	lt->peer = *peer;
-	memcpy(lt->secret, lr->cfg.tunnel_secret.data, lr->cfg.tunnel_secret.len);
-	lt->secret_len = lr->cfg.tunnel_secret.len;
-	strlcpy(lt->realm, lr->cfg.name, sizeof(lt->realm));
+	if (tg->secret_len > sizeof(lt->secret)) {
+		free(lt);
+		return NULL;
+	}
+	memcpy(lt->secret, tg->secret, tg->secret_len);
+	lt->secret_len = tg->secret_len;
+	strlcpy(lt->assignment_id, tg->assignment_id,
+	    sizeof(lt->assignment_id));
+	strlcpy(lt->realm, tg->label, sizeof(lt->realm));
 	lt->lns_idx = idx;
 	lt->idle_at = TIME_NEVER;
 	LIST_INIT(&lt->calls);
@@ -295,8 +425,11 @@ tunnel_open(struct lac *lac, const struct lac_realm *lr, unsigned idx,
 	}
 	l2tp_tunnel_set_user(lt->t, lt);
 	LIST_INSERT_HEAD(&lac->tunnels, lt, entry);
-	log_info("lac: realm %s: opening a tunnel to LNS %s",
-	    lr->cfg.name, l2tp_addr_str(peer, buf, sizeof(buf)));
+	log_info("lac: %s%s: opening a tunnel to LNS %s%s%s",
+	    tg->label == NULL || strcmp(tg->label, "RADIUS") != 0 ?
+	    "realm " : "", tg->label, l2tp_addr_str(peer, buf, sizeof(buf)),
+	    tg->assignment_id[0] != '\0' ? " for Tunnel-Assignment-Id " : "",
+	    tg->assignment_id);
 	return lt;
 }
 
@@ -328,7 +461,7 @@ put_bytes(struct l2tp_msg *m, enum l2tp_avp_type t, struct l2tp_bytes *b,
 }
 
 static struct l2tp_msg *
-proxy_msg(const struct lac_realm *lr, const char *user,
+proxy_msg(bool strip, const char *user,
     const struct ppp_proxy *f)
 {
 	struct l2tp_msg *m = calloc(1, sizeof(*m));
@@ -345,7 +478,7 @@ proxy_msg(const struct lac_realm *lr, const char *user,
 		return m;
 	m->proxy_authen_type = f->authen_type;
 	l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_TYPE);
-	if (lr->cfg.strip_realm)
+	if (strip)
 		realm_strip(user, m->proxy_authen_name,
 		    sizeof(m->proxy_authen_name));
 	else
@@ -371,21 +504,25 @@ static int
 call_dial(struct lac_call *c, uint64_t now)
 {
 	struct lac *lac = c->lac;
-	struct lac_realm *lr = c->realm;
+	unsigned n = call_ntargets(c);
 	struct l2tp_call_params cp;
+	struct lac_target tg;
 	struct l2tp_addr peer;
 	struct lac_tunnel *lt;
 
-	while (c->lns_tries < lr->cfg.lns_count) {
+	if (c->lns_tries >= n)
+		return -1;
+	while (c->lns_tries < n) {
 		c->lns_tries++;
-		if (lac_resolve(lac, &lr->cfg.lns[c->lns_idx], &peer) == 0)
+		call_target(c, c->lns_idx, &tg);
+		if (lac_resolve(lac, tg.hp, &peer) == 0)
 			break;
-		c->lns_idx = (c->lns_idx + 1) % lr->cfg.lns_count;
-		if (c->lns_tries == lr->cfg.lns_count)
+		c->lns_idx = (c->lns_idx + 1) % n;
+		if (c->lns_tries == n)
 			return -1;
 	}
-	lt = tunnel_find(lac, &peer, &lr->cfg.tunnel_secret);
-	if (lt == NULL && (lt = tunnel_open(lac, lr, c->lns_idx, &peer,
+	lt = tunnel_find(lac, &peer, &tg);
+	if (lt == NULL && (lt = tunnel_open(lac, &tg, c->lns_idx, &peer,
 	    now)) == NULL)
 		return -1;
 	memset(&cp, 0, sizeof(cp));
@@ -478,6 +615,10 @@ static void
 call_free(struct lac_call *c)
 {
 	realm_release(c->realm);
+	if (c->dests != NULL) {
+		explicit_bzero(c->dests, c->ndests * sizeof(*c->dests));
+		free(c->dests);
+	}
 	if (c->proxy != NULL) {
 		explicit_bzero(c->proxy, sizeof(*c->proxy));
 		free(c->proxy);
@@ -506,23 +647,39 @@ call_authenticated(void *arg, const char *user, const struct ppp_proxy *f)
 	uint64_t now = time_now_ms();
 
 	strlcpy(c->user, user, sizeof(c->user));
-	if (lr == NULL) {
+	if (lr == NULL && c->ndests == 0) {
 		/* the realm vanished in a reload between verify and now */
 		call_end(c, "unknown realm", true, false, 0);
 		return;
 	}
 	c->realm = lr;
-	lr->refs++;
-	c->proxy = proxy_msg(lr, user, f);
+	if (lr != NULL)
+		lr->refs++;
+	/* a realm section, if any, still says whether to strip the name */
+	c->proxy = proxy_msg(lr != NULL && lr->cfg.strip_realm, user, f);
 	c->queue = calloc(LAC_QUEUE_MAX, sizeof(*c->queue));
 	if (c->proxy == NULL || c->queue == NULL) {
 		call_end(c, "out of memory", true, false, 0);
 		return;
 	}
 	c->state = LAC_CALL_DIALING;
-	c->lns_idx = lr->next_lns < lr->cfg.lns_count ? lr->next_lns : 0;
-	log_info("lac: \"%s\" (realm %s) authenticated; calling its LNS",
-	    user, lr->cfg.name);
+	if (c->ndests > 0) {
+		/* RFC 2868 §3.8: the most preferred tunnel first */
+		c->lns_idx = 0;
+		c->lac->radius_routed++;
+		log_info("lac: \"%s\" authenticated; RADIUS names %u LNS "
+		    "tunnel%s, first %s:%u%s%s", user, c->ndests,
+		    c->ndests == 1 ? "" : "s", c->dests[0].hp.host,
+		    c->dests[0].hp.port,
+		    c->dests[0].client_auth_id[0] != '\0' ?
+		    " (Tunnel-Client-Auth-ID ignored: Host Name is hostname) " :
+		    "", c->dests[0].client_auth_id);
+	} else {
+		c->lns_idx = lr->next_lns < lr->cfg.lns_count ?
+		    lr->next_lns : 0;
+		log_info("lac: \"%s\" (realm %s) authenticated; calling its "
+		    "LNS", user, lr->cfg.name);
+	}
 	if (call_dial(c, now) < 0)
 		call_end(c, "no LNS reachable", true, false, 0);
 }
@@ -645,7 +802,10 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s)
 	strlcpy(lc.our_name, r->cfg->global.hostname, sizeof(lc.our_name));
 	lc.mru = LAC_MRU;
 	lc.pppoe = true;
-	c->sl = sl_new(r, &lac_pppoe_carrier, c, &lc, &lac->backend,
+	c->backend.verify = lac_verify;
+	c->backend.cancel = lac_cancel;
+	c->backend.ctx = c;
+	c->sl = sl_new(r, &lac_pppoe_carrier, c, &lc, &c->backend,
 	    &lac_sl_ops, c, now);
 	if (c->sl == NULL) {
 		free(c);
@@ -789,7 +949,8 @@ lac_session_up(struct roles *r, struct l2tp_session *s)
 		return;
 	c->state = LAC_CALL_RELAY;
 	/* this LNS works: new users of the realm start with it */
-	c->realm->next_lns = c->lns_idx;
+	if (c->ndests == 0 && c->realm != NULL)
+		c->realm->next_lns = c->lns_idx;
 	log_info("lac: \"%s\" connected to its LNS; relaying", c->user);
 	for (unsigned i = 0; i < c->queued; i++)
 		call_send_l2tp(c, c->queue[i].b, c->queue[i].len);
@@ -810,21 +971,25 @@ lac_session_down(struct roles *r, struct l2tp_session *s)
 	c->ls = NULL;
 	lt = c->lt;
 	if (c->state == LAC_CALL_DIALING && lt != NULL && !lt->was_up &&
-	    c->lns_tries < c->realm->cfg.lns_count) {
+	    c->lns_tries < call_ntargets(c)) {
 		/* The tunnel never came up (no answer, StopCCN): try the
-		 * realm's next LNS for this user, from the timers. */
+		 * next LNS for this user (the realm's, or RADIUS's next
+		 * preference), from the timers. */
 		struct lac_realm *lr = c->realm;
+		unsigned n = call_ntargets(c);
 		unsigned failed = c->lns_idx;
+		struct lac_target a, b;
 
 		tunnel_detach(c, now);
-		if (lr->next_lns == failed)
-			lr->next_lns = (failed + 1) % lr->cfg.lns_count;
-		c->lns_idx = (failed + 1) % lr->cfg.lns_count;
+		if (c->ndests == 0 && lr->next_lns == failed)
+			lr->next_lns = (failed + 1) % n;
+		c->lns_idx = (failed + 1) % n;
 		c->retry = true;
 		LIST_INSERT_HEAD(&c->lac->retry, c, tentry);
+		call_target(c, failed, &a);
+		call_target(c, c->lns_idx, &b);
 		log_info("lac: \"%s\": LNS %s did not set up a tunnel; "
-		    "trying %s", c->user, lr->cfg.lns[failed].host,
-		    lr->cfg.lns[c->lns_idx].host);
+		    "trying %s", c->user, a.hp->host, b.hp->host);
 		return;
 	}
 	/* CDN from the LNS, or its tunnel died: the user gets PADT. */
@@ -937,9 +1102,21 @@ lac_init(struct roles *r, uint64_t now)
 	LIST_INIT(&lac->calls);
 	LIST_INIT(&lac->dead);
 	LIST_INIT(&lac->retry);
-	lac->backend.verify = lac_verify;
-	lac->backend.cancel = NULL;	/* the users file answers at once */
-	lac->backend.ctx = lac;
+	if (cfg->lac.radius) {
+		struct radius_nas_info nas;
+
+		if (r->radius == NULL) {
+			log_error("lac: radius = yes but no RADIUS client");
+			return -1;
+		}
+		memset(&nas, 0, sizeof(nas));
+		strlcpy(nas.nas_identifier, cfg->radius.nas_identifier,
+		    sizeof(nas.nas_identifier));
+		/* RFC 2865 §5.41: the user dialled in over Ethernet. */
+		nas.nas_port_type = LAC_NAS_PORT_TYPE_ETHERNET;
+		radius_auth_backend(&lac->radius, r->radius, &nas);
+		lac->have_radius = true;
+	}
 	lac->sock.fd_disc = lac->sock.fd_ses = -1;
 	if (realms_load(lac, cfg) < 0)
 		return -1;
@@ -1008,6 +1185,8 @@ lac_free(struct roles *r)
 	if (lac->watch_ses != NULL)
 		r->io.unwatch(r->io_ctx, lac->watch_ses);
 	pppoe_server_free(lac->srv);
+	if (lac->have_radius)
+		radius_auth_backend_free(&lac->radius);
 	if (lac->sock_open)
 		pppoe_sock_close(&lac->sock);
 	while ((lr = LIST_FIRST(&lac->realms)) != NULL) {
@@ -1040,6 +1219,8 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
 	}
 	if (strcmp(cfg->lac.pppoe_interface, lac->cfg.pppoe_interface) != 0)
 		log_warnx("lac: pppoe-interface changes need a restart");
+	if (cfg->lac.radius != lac->cfg.radius)
+		log_warnx("lac: radius changes need a restart");
 	lac->cfg.auth = cfg->lac.auth;
 	lac->cfg.tunnel_idle_timeout = cfg->lac.tunnel_idle_timeout;
 	if (realms_load(lac, cfg) < 0)

@@ -1,0 +1,429 @@
+#!/bin/bash
+# The LAC routes users by RADIUS (issue 5 items 4 and 6; RFC 2868, RFC
+# 2809): the LAC has `radius = yes` and no [realm] at all; FreeRADIUS on the
+# LAC's loopback (generated config, as in t-radius.sh) answers each user's
+# CHAP with Tunnel-Type L2TP, Tunnel-Medium-Type IPv4, Tunnel-Server-
+# Endpoint, Tunnel-Password and Tunnel-Assignment-Id, and that decides the
+# LNS and the tunnel secret.
+#
+#   pc-a eth0 --+
+#   pc-b eth0 --+-- br0 lac [freeradius 127.0.0.1] 10.211.1.1 ==== 10.211.1.2 lns
+#   pc-x eth0 --+
+#
+# Cases: alice@corp.example reaches the LNS named by RADIUS and gets an
+# address from its pool; bob@corp.example has the same Tunnel-Assignment-Id
+# and a more preferred tag pointing at a dead endpoint: the LAC tries the
+# dead one first (Tunnel-Preference), fails over to the live one and joins
+# alice's tunnel (1 tunnel, 2 sessions on the LAC and the LNS); mallory
+# (Access-Reject) gets CHAP Failure and PADT, and no tunnel is opened for
+# her.
+. "$(dirname "$0")/lib.sh"
+have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
+command -v freeradius >/dev/null || skip_all "no freeradius"
+command -v tshark >/dev/null || skip_all "tshark not installed"
+setup_trap
+
+LAC_MAC=02:00:00:00:0a:c1
+LAC_ADDR=10.211.1.1 LNS_ADDR=10.211.1.2 DEAD=10.211.1.99
+POOL_LO=10.9.11.10 POOL_HI=10.9.11.50
+RADDB="$TMPD/raddb"
+SECRET=testing123
+TSECRET=tunnel-pw-from-radius
+
+# ---- helpers ----------------------------------------------------------------
+
+sysctls()
+{
+	local k
+	for k in all default; do
+		in_ns "$1" sysctl -qw net.ipv4.conf.$k.rp_filter=0
+	done
+	in_ns "$1" sysctl -qw net.ipv4.ip_forward=1
+}
+
+eth_link()
+{
+	local pc=$1 port
+	port=$(echo "p-$pc" | cut -c1-15)
+	ip -n "$(ns lac)" link add "$port" type veth peer name eth0 \
+	    netns "$(ns "$pc")" || return 1
+	ip -n "$(ns lac)" link set "$port" master br0 up || return 1
+	ip -n "$(ns "$pc")" link set eth0 up
+}
+
+topology()
+{
+	local n
+	for n in lac lns pc-a pc-b pc-x; do
+		create_ns $n || return 1
+		sysctls $n
+	done
+	ip -n "$(ns lac)" link set lo up
+	ip -n "$(ns lac)" link add br0 type bridge || return 1
+	ip -n "$(ns lac)" link set br0 address $LAC_MAC up || return 1
+	for n in pc-a pc-b pc-x; do
+		eth_link $n || return 1
+	done
+	connect_ns lac $LAC_ADDR lns $LNS_ADDR
+}
+
+jtrue()
+{
+	printf '%s' "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$2" 2>/dev/null
+}
+
+jval()
+{
+	printf '%s' "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(eval(sys.argv[1]))' "$2" 2>/dev/null
+}
+
+show()
+{
+	vpdnctl_in "$1" "$2" show "$3" --json 2>/dev/null || echo '{}'
+}
+
+live_expr()
+{
+	printf '[e for e in d["%s"] if e.get("state") not in ("closing", "closed")]' "$1"
+}
+
+live_count()
+{
+	jval "$(show "$1" "$2" "$3")" "len($(live_expr "$3"))"
+}
+
+# established NS NAME N: exactly N live sessions, all established.
+established()
+{
+	jtrue "$(show "$1" "$2" sessions)" \
+	    "len($(live_expr sessions)) == $3 and all(s['state'] == 'established' for s in $(live_expr sessions))"
+}
+
+pc_addr()
+{
+	ip -n "$(ns "$1")" -4 -o addr show dev "$2" 2>/dev/null |
+	    awk '{ split($4, a, "/"); print a[1]; exit }'
+}
+
+pc_up()
+{
+	[ -n "$(pc_addr "$1" "$2")" ]
+}
+
+in_range()
+{
+	python3 -c '
+import ipaddress as i, sys
+a, lo, hi = (i.ip_address(x) for x in sys.argv[1:])
+sys.exit(0 if lo <= a <= hi else 1)' "$1" "$2" "$3" 2>/dev/null
+}
+
+start_pppoe_capture()
+{
+	local n=$1 ifc=$2 file=$3
+	: >"$file"
+	chmod 0666 "$file" 2>/dev/null
+	start_bg "$n" "$file.log" tshark -n -q -i "$ifc" -f "ether proto 0x8863 or ether proto 0x8864" -w "$file"
+	CAP_PID=$BG_PID
+	wait_for 10 grep -q "Capturing on" "$file.log"
+}
+
+raddb()
+{
+	mkdir -p "$RADDB/mods-config/files" "$RADDB/log" "$RADDB/run"
+	cp /etc/freeradius/3.0/dictionary "$RADDB/dictionary"
+	cat >"$RADDB/radiusd.conf" <<EOT
+prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = /var
+sbindir = /usr/sbin
+logdir = $RADDB/log
+raddbdir = $RADDB
+radacctdir = $RADDB/acct
+name = freeradius
+confdir = $RADDB
+modconfdir = $RADDB/mods-config
+run_dir = $RADDB/run
+db_dir = $RADDB
+libdir = /usr/lib/freeradius
+pidfile = $RADDB/run/freeradius.pid
+max_request_time = 30
+cleanup_delay = 0
+max_requests = 1024
+hostname_lookups = no
+log {
+	destination = stdout
+	auth = yes
+}
+security {
+	allow_core_dumps = no
+	max_attributes = 200
+	reject_delay = 0
+	status_server = no
+}
+thread pool {
+	start_servers = 1
+	max_servers = 4
+	min_spare_servers = 1
+	max_spare_servers = 4
+	max_requests_per_server = 0
+}
+client local {
+	ipaddr = 127.0.0.1
+	secret = $SECRET
+}
+modules {
+	pap {
+		normalise = yes
+	}
+	chap {
+	}
+	files {
+		filename = \${modconfdir}/files/authorize
+	}
+	detail {
+		filename = $TMPD/detail
+		permissions = 0600
+		header = "%t"
+	}
+}
+server default {
+	listen {
+		type = auth
+		ipaddr = 127.0.0.1
+		port = 1812
+	}
+	listen {
+		type = acct
+		ipaddr = 127.0.0.1
+		port = 1813
+	}
+	authorize {
+		chap
+		files
+		pap
+	}
+	authenticate {
+		Auth-Type PAP {
+			pap
+		}
+		Auth-Type CHAP {
+			chap
+		}
+	}
+	preacct {
+	}
+	accounting {
+		detail
+	}
+	post-auth {
+	}
+}
+EOT
+	# bob's tag 2 is preferred (RFC 2868 §3.8) but nobody answers there.
+	cat >"$RADDB/mods-config/files/authorize" <<EOT
+alice@corp.example	Cleartext-Password := "alice-pw"
+	Tunnel-Type:1 = L2TP,
+	Tunnel-Medium-Type:1 = IPv4,
+	Tunnel-Server-Endpoint:1 = "$LNS_ADDR",
+	Tunnel-Password:1 = "$TSECRET",
+	Tunnel-Assignment-Id:1 = "corp-1",
+	Tunnel-Preference:1 = 10
+
+bob@corp.example	Cleartext-Password := "bob-pw"
+	Tunnel-Type:1 = L2TP,
+	Tunnel-Medium-Type:1 = IPv4,
+	Tunnel-Server-Endpoint:1 = "$LNS_ADDR:1701",
+	Tunnel-Password:1 = "$TSECRET",
+	Tunnel-Assignment-Id:1 = "corp-1",
+	Tunnel-Preference:1 = 10,
+	Tunnel-Type:2 = L2TP,
+	Tunnel-Medium-Type:2 = IPv4,
+	Tunnel-Server-Endpoint:2 = "$DEAD",
+	Tunnel-Password:2 = "$TSECRET",
+	Tunnel-Assignment-Id:2 = "corp-1",
+	Tunnel-Preference:2 = 1
+
+mallory@corp.example	Auth-Type := Reject
+EOT
+}
+
+lns_conf()
+{
+	cat <<EOT
+[global]
+listen = $LNS_ADDR:1701
+hostname = lns.test
+control-socket = $TMPD/lns.sock
+log-level = debug
+hello-interval = 1
+retransmit-max = 2
+
+[lns]
+tunnel-secret = $TSECRET
+local-address = 10.9.11.1
+pool = $POOL_LO-$POOL_HI
+auth = chap-md5, pap
+users = $TMPD/lns.users
+accept-proxy-auth = yes
+interface = vpdn-l
+EOT
+}
+
+lac_conf()
+{
+	cat <<EOT
+[global]
+listen = 0.0.0.0:1701
+hostname = lac.test
+control-socket = $TMPD/lac.sock
+log-level = debug
+hello-interval = 1
+retransmit-max = 2
+
+[lac]
+pppoe-interface = br0
+ac-name = vpdn-lac
+auth = chap-md5
+tunnel-idle-timeout = 0
+radius = yes
+
+[radius]
+server = 127.0.0.1
+secret = $SECRET
+nas-identifier = lac-test
+EOT
+}
+
+# pc_conf NAME USER PASSWORD
+pc_conf()
+{
+	cat <<EOT
+[global]
+listen = 127.0.0.1:1701
+hostname = $1.test
+control-socket = $TMPD/$1.sock
+log-level = debug
+
+[client dial]
+pppoe-interface = eth0
+user = $2
+password = $3
+auth = chap-md5, pap
+interface = ppp-x
+routes = 10.211.1.0/24
+default-route = no
+redial = no
+EOT
+}
+
+# ---- main -------------------------------------------------------------------
+
+topology || exit 1
+raddb
+cat >"$TMPD/lns.users" <<EOT
+alice@corp.example  alice-pw
+bob@corp.example    bob-pw
+EOT
+lns_conf >"$TMPD/lns.conf"
+lac_conf >"$TMPD/lac.conf"
+grep -q '^\[realm' "$TMPD/lac.conf"
+[ $? -ne 0 ]
+log_test "the LAC's configuration has no [realm] section" $?
+
+start_bg lac "$TMPD/radius.log" freeradius -X -f -d "$RADDB"
+RADIUS_PID=$BG_PID
+wait_for 10 grep -q "Ready to process requests" "$TMPD/radius.log"
+log_test "FreeRADIUS starts on the LAC's loopback" $?
+start_vpdnd lns lns "$TMPD/lns.conf"
+log_test "LNS starts" $?
+LNS_PID=$VPDND_PID
+start_vpdnd lac lac "$TMPD/lac.conf"
+log_test "LAC starts (radius = yes, no realm)" $?
+LAC_PID=$VPDND_PID
+
+# --- alice: routed by Tunnel-Server-Endpoint ----------------------------------
+case_begin
+pc_conf pc-a alice@corp.example alice-pw >"$TMPD/pc-a.conf"
+start_vpdnd pc-a pc-a "$TMPD/pc-a.conf"
+PCA_PID=$VPDND_PID
+wait_for 30 pc_up pc-a ppp-x
+log_test "alice: PPP reaches phase network through the LNS RADIUS named" $?
+aa=$(pc_addr pc-a ppp-x)
+in_range "$aa" $POOL_LO $POOL_HI
+log_test "alice: PC has $aa from the LNS's pool" $?
+wait_for 5 established lns lns 1 &&
+    jtrue "$(show lns lns sessions)" "d['sessions'][0]['user'] == 'alice@corp.example' and d['sessions'][0]['address'] == '$aa'"
+log_test "alice: the LNS has her session with that address" $?
+grep -q "alice@corp.example.*authenticated; RADIUS names 1 LNS tunnel" "$TMPD/lac.log"
+log_test "alice: the LAC routed her by RADIUS's tunnel attributes" $?
+in_ns pc-a ping -c 2 -i 0.2 -W 2 $LNS_ADDR >/dev/null 2>&1 ||
+    in_ns pc-a ping -c 2 -i 0.2 -W 2 10.9.11.1 >/dev/null 2>&1
+log_test "alice: ping through the tunnel" $?
+case_end lac lns pc-a radius
+
+# --- bob: same Tunnel-Assignment-Id, preferred tag dead: failover, shared ----
+case_begin
+pc_conf pc-b bob@corp.example bob-pw >"$TMPD/pc-b.conf"
+start_vpdnd pc-b pc-b "$TMPD/pc-b.conf"
+PCB_PID=$VPDND_PID
+wait_for 45 pc_up pc-b ppp-x
+log_test "bob: PPP reaches phase network" $?
+grep -q "bob@corp.example.*RADIUS names 2 LNS tunnels, first $DEAD:1701" "$TMPD/lac.log"
+log_test "bob: the LAC tried the preferred (lower Tunnel-Preference) endpoint $DEAD first" $?
+grep -q "bob@corp.example\": LNS $DEAD did not set up a tunnel; trying $LNS_ADDR" "$TMPD/lac.log"
+log_test "bob: failover to the next tunnel of the reply" $?
+wait_for 10 established lac lac 2 && [ "$(live_count lac lac tunnels)" = 1 ]
+log_test "bob: the LAC has 1 tunnel and 2 sessions (Tunnel-Assignment-Id shared)" $?
+wait_for 5 established lns lns 2 && [ "$(live_count lns lns tunnels)" = 1 ]
+log_test "bob: the LNS has 1 tunnel and 2 sessions" $?
+ab=$(pc_addr pc-b ppp-x)
+in_range "$ab" $POOL_LO $POOL_HI && [ "$ab" != "$aa" ]
+log_test "bob: PC has $ab from the LNS's pool" $?
+case_end lac lns pc-b
+
+# --- mallory: Access-Reject -> CHAP Failure + PADT, no tunnel ------------------
+case_begin
+pc_conf pc-x mallory@corp.example whatever >"$TMPD/pc-x.conf"
+start_pppoe_capture pc-x eth0 "$TMPD/pc-x.pcap" || log "capture did not start"
+start_vpdnd pc-x pc-x "$TMPD/pc-x.conf"
+PCX_PID=$VPDND_PID
+wait_for 15 grep -q "Login incorrect.*mallory@corp.example" "$TMPD/radius.log"
+log_test "mallory: FreeRADIUS rejects her (Access-Reject)" $?
+wait_for 15 grep -q "call of \"mallory@corp.example\".*ended\|call of \"?\".*ended" "$TMPD/lac.log"
+sleep 2
+stop_capture
+tmatch "$TMPD/pc-x.pcap" "chap.code == 4 && eth.src == $LAC_MAC" &&
+    tmatch "$TMPD/pc-x.pcap" "pppoe.code == 0xa7"
+log_test "mallory: CHAP Failure from the LAC, the session ended with PADT" $?
+! pc_up pc-x ppp-x && [ "$(live_count lac lac tunnels)" = 1 ] &&
+    ! grep -q "mallory" "$TMPD/lns.log"
+log_test "mallory: no session, no new tunnel, the LNS never heard of her" $?
+vpdnd_sane pc-x "$PCX_PID"
+log_test "mallory: PC exits cleanly" $?
+case_end lac pc-x radius
+
+# --- hang-up: the shared tunnel goes with the last session --------------------
+case_begin
+vpdnd_sane pc-a "$PCA_PID"
+log_test "alice: PC hangs up cleanly" $?
+wait_for 10 established lac lac 1 && [ "$(live_count lac lac tunnels)" = 1 ]
+log_test "after alice: the tunnel stays for bob" $?
+vpdnd_sane pc-b "$PCB_PID"
+log_test "bob: PC hangs up cleanly" $?
+wait_for 10 vpdnd_none_live lac lac tunnels
+log_test "the LAC's tunnel is gone with its last session" $?
+case_end lac lns
+
+vpdnd_sane lac "$LAC_PID"
+log_test "LAC exits 0 on SIGTERM, no sanitizer report" $?
+vpdnd_sane lns "$LNS_PID"
+log_test "LNS exits 0 on SIGTERM, no sanitizer report" $?
+finish
