@@ -53,6 +53,7 @@ lac_radius_dests(const struct radius_auth_reply *rep, struct lac_dest *out,
 	unsigned n = 0;
 
 	/* sorted in full first, so that max keeps the most preferred */
+	memset(all, 0, sizeof(all));
 	for (unsigned i = 0; i < rep->ntunnels && n < RADIUS_AUTH_MAX_TUNNELS;
 	    i++) {
 		const struct radius_tunnel *t = &rep->tunnels[i];
