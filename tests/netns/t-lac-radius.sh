@@ -16,7 +16,9 @@
 # dead one first (Tunnel-Preference), fails over to the live one and joins
 # alice's tunnel (1 tunnel, 2 sessions on the LAC and the LNS); mallory
 # (Access-Reject) gets CHAP Failure and PADT, and no tunnel is opened for
-# her.
+# her; carol has another Tunnel-Assignment-Id: a second tunnel to the same
+# LNS (RFC 2868 §3.7); nobody is accepted without tunnel attributes and
+# the LAC has no realm for her: refused as from an unknown realm.
 . "$(dirname "$0")/lib.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 command -v freeradius >/dev/null || skip_all "no freeradius"
@@ -251,6 +253,15 @@ bob@corp.example	Cleartext-Password := "bob-pw"
 	Tunnel-Assignment-Id:2 = "corp-1",
 	Tunnel-Preference:2 = 1
 
+carol@corp.example	Cleartext-Password := "carol-pw"
+	Tunnel-Type:1 = L2TP,
+	Tunnel-Medium-Type:1 = IPv4,
+	Tunnel-Server-Endpoint:1 = "$LNS_ADDR",
+	Tunnel-Password:1 = "$TSECRET",
+	Tunnel-Assignment-Id:1 = "corp-2"
+
+nobody@corp.example	Cleartext-Password := "nobody-pw"
+
 mallory@corp.example	Auth-Type := Reject
 EOT
 }
@@ -331,6 +342,8 @@ raddb
 cat >"$TMPD/lns.users" <<EOT
 alice@corp.example  alice-pw
 bob@corp.example    bob-pw
+carol@corp.example  carol-pw
+nobody@corp.example nobody-pw
 EOT
 lns_conf >"$TMPD/lns.conf"
 lac_conf >"$TMPD/lac.conf"
@@ -409,6 +422,41 @@ log_test "mallory: no session, no new tunnel, the LNS never heard of her" $?
 vpdnd_sane pc-x "$PCX_PID"
 log_test "mallory: PC exits cleanly" $?
 case_end lac pc-x radius
+
+# --- carol: another Tunnel-Assignment-Id, another tunnel ----------------------
+case_begin
+pc_conf pc-carol carol@corp.example carol-pw >"$TMPD/pc-carol.conf"
+start_vpdnd pc-x pc-carol "$TMPD/pc-carol.conf"
+PCC_PID=$VPDND_PID
+wait_for 30 pc_up pc-x ppp-x
+log_test "carol: PPP reaches phase network" $?
+wait_for 10 established lac lac 3 && [ "$(live_count lac lac tunnels)" = 2 ] &&
+    [ "$(live_count lns lns tunnels)" = 2 ]
+log_test "carol: Tunnel-Assignment-Id corp-2 gets its own tunnel (LAC: 2 tunnels, 3 sessions)" $?
+vpdnd_sane pc-carol "$PCC_PID"
+log_test "carol: PC hangs up cleanly" $?
+wait_for 10 established lac lac 2 && wait_for 10 eval '[ "$(live_count lac lac tunnels)" = 1 ]'
+log_test "carol: her tunnel goes with her; alice's and bob's stays" $?
+case_end lac lns pc-carol
+
+# --- nobody: accepted, no tunnel attributes, no realm: unknown realm -----------
+case_begin
+pc_conf pc-nobody nobody@corp.example nobody-pw >"$TMPD/pc-nobody.conf"
+start_pppoe_capture pc-x eth0 "$TMPD/pc-nobody.pcap" || log "capture did not start"
+start_vpdnd pc-x pc-nobody "$TMPD/pc-nobody.conf"
+PCN_PID=$VPDND_PID
+wait_for 15 grep -q "refusing \"nobody@corp.example\": RADIUS named no L2TP tunnel and realm \"corp.example\" is unknown" "$TMPD/lac.log"
+log_test "nobody: Access-Accept without tunnel attributes and no realm: refused as unknown realm" $?
+sleep 2
+stop_capture
+tmatch "$TMPD/pc-nobody.pcap" "chap.code == 4 && eth.src == $LAC_MAC" &&
+    tmatch "$TMPD/pc-nobody.pcap" "pppoe.code == 0xa7"
+log_test "nobody: CHAP Failure from the LAC, PADT" $?
+! pc_up pc-x ppp-x && [ "$(live_count lac lac tunnels)" = 1 ]
+log_test "nobody: no session, no new tunnel" $?
+vpdnd_sane pc-nobody "$PCN_PID"
+log_test "nobody: PC exits cleanly" $?
+case_end lac pc-nobody
 
 # --- hang-up: the shared tunnel goes with the last session --------------------
 case_begin
