@@ -2,9 +2,9 @@
  * metrics.c — Prometheus text exposition over a small HTTP/1.0 listener
  * (see metrics.h for the protocol and the safety rules).
  *
- * Layout like ctl_server.c: each connection is a slot in a fixed array,
- * reading its request head (EV_READ), then writing the whole reply
- * (EV_WRITE), then closed; one ev_timer per slot bounds its lifetime.
+ * The connection machinery (client slots, reading the request head, the
+ * timeout, the non-blocking reply) is conn.c's, shared with ctl_server.c;
+ * here are the HTTP request classifier and the exposition.
  * The request classifier, the accumulator and the renderer do no I/O and
  * are unit-tested (tests/unit/test_metrics.c).
  */
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "ctl/conn.h"
 #include "ctl/metrics.h"
 #include "l2tp/l2tp.h"
 
@@ -362,78 +363,28 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 
 /* ---- the listener ---- */
 
-struct metrics_client {
-	struct metrics_server	*srv;
-	int			 fd;	/* -1: slot free */
-	ev_io			 io;
-	ev_timer		 timer;
-	char			 req[METRICS_MAX_REQUEST];
-	size_t			 reqlen;
-	struct strbuf		 out;
-	size_t			 sent;
-};
-
 struct metrics_server {
-	struct ev_loop		*loop;
 	const struct ctl_ctx	*ctx;
 	int			 fd;
-	ev_io			 accept_io;
-	unsigned		 nclients;
 	struct metrics_acc	 acc;
-	struct metrics_client	 clients[METRICS_MAX_CLIENTS];
+	struct conn_pool	 pool;
 };
 
-static void
-mclient_close(struct metrics_client *c)
+static enum conn_req
+mclient_request_complete(struct conn *c, bool eof)
 {
-	struct metrics_server *s = c->srv;
-
-	ev_io_stop(s->loop, &c->io);
-	ev_timer_stop(s->loop, &c->timer);
-	close(c->fd);
-	c->fd = -1;
-	strbuf_free(&c->out);
-	s->nclients--;
+	if (eof)	/* the client gave up before a complete head */
+		return CONN_REQ_CLOSE;
+	/* The timer bounds a trickle, as in ctl_server.c. */
+	return metrics_parse_request(c->in, c->inlen) ==
+	    METRICS_REQ_INCOMPLETE ? CONN_REQ_MORE : CONN_REQ_DONE;
 }
 
-static void
-mclient_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+static bool
+mclient_handle(struct conn *c)
 {
-	(void)loop;
-	(void)revents;
-	log_debug("metrics: client timed out");
-	mclient_close(w->data);
-}
-
-static void
-mclient_write_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct metrics_client *c = w->data;
-	ssize_t n;
-
-	(void)revents;
-	while (c->sent < c->out.len) {
-		n = send(c->fd, c->out.p + c->sent, c->out.len - c->sent,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				/* Progress restarts the clock. */
-				ev_timer_again(loop, &c->timer);
-				return;
-			}
-			break;
-		}
-		c->sent += (size_t)n;
-	}
-	mclient_close(c);
-}
-
-static void
-mclient_reply(struct metrics_client *c, enum metrics_req r)
-{
-	struct metrics_server *s = c->srv;
+	struct metrics_server *s = c->pool->arg;
+	enum metrics_req r = metrics_parse_request(c->in, c->inlen);
 	struct strbuf body;
 	const char *status, *extra = "";
 
@@ -470,90 +421,27 @@ mclient_reply(struct metrics_client *c, enum metrics_req r)
 	    body.len, extra);
 	strbuf_append(&c->out, strbuf_str(&body), body.len);
 	strbuf_free(&body);
-	if (c->out.err) {
-		mclient_close(c);
-		return;
-	}
-	ev_io_stop(s->loop, &c->io);
-	ev_io_init(&c->io, mclient_write_cb, c->fd, EV_WRITE);
-	c->io.data = c;
-	ev_io_start(s->loop, &c->io);
-	ev_timer_again(s->loop, &c->timer);
+	return !c->out.err;
 }
 
 static void
-mclient_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+mclient_timeout(struct conn *c)
 {
-	struct metrics_client *c = w->data;
-	enum metrics_req r;
-	ssize_t n;
-
-	(void)loop;
-	(void)revents;
-	n = recv(c->fd, c->req + c->reqlen, sizeof(c->req) - c->reqlen,
-	    MSG_DONTWAIT);
-	if (n < 0) {
-		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
-		mclient_close(c);
-		return;
-	}
-	if (n == 0) {
-		/* The client gave up before a complete head. */
-		mclient_close(c);
-		return;
-	}
-	c->reqlen += (size_t)n;
-	r = metrics_parse_request(c->req, c->reqlen);
-	if (r == METRICS_REQ_INCOMPLETE)
-		return;	/* the timer bounds a trickle, as in ctl_server.c */
-	mclient_reply(c, r);
+	(void)c;
+	log_debug("metrics: client timed out");
 }
 
-static void
-maccept_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct metrics_server *s = w->data;
-	struct metrics_client *c = NULL;
-	unsigned i;
-	int fd;
-
-	(void)revents;
-	for (;;) {
-		fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				LOG_RL(LOG_LEVEL_WARN, "metrics: accept: %s",
-				    strerror(errno));
-			return;
-		}
-		if (s->nclients == METRICS_MAX_CLIENTS) {
-			LOG_RL(LOG_LEVEL_WARN, "metrics: %u clients, refusing "
-			    "more", s->nclients);
-			close(fd);
-			continue;
-		}
-		for (i = 0; i < METRICS_MAX_CLIENTS; i++)
-			if (s->clients[i].fd < 0) {
-				c = &s->clients[i];
-				break;
-			}
-		c->fd = fd;
-		c->reqlen = 0;
-		c->sent = 0;
-		strbuf_init(&c->out);
-		s->nclients++;
-		ev_io_init(&c->io, mclient_read_cb, fd, EV_READ);
-		c->io.data = c;
-		ev_io_start(loop, &c->io);
-		ev_timer_init(&c->timer, mclient_timeout_cb, METRICS_TIMEOUT_S,
-		    METRICS_TIMEOUT_S);
-		c->timer.data = c;
-		ev_timer_again(loop, &c->timer);
-	}
-}
+static const struct conn_ops mclient_ops = {
+	.name = "metrics",
+	.max_clients = METRICS_MAX_CLIENTS,
+	.insize = METRICS_MAX_REQUEST,
+	.timeout_s = METRICS_TIMEOUT_S,
+	.busy_msg = NULL,	/* closed at accept */
+	.drain = false,
+	.request_complete = mclient_request_complete,
+	.handle = mclient_handle,
+	.timeout = mclient_timeout,
+};
 
 struct metrics_server *
 metrics_server_new(struct ev_loop *loop, const struct cfg_sockaddr *addr,
@@ -566,13 +454,10 @@ metrics_server_new(struct ev_loop *loop, const struct cfg_sockaddr *addr,
 		log_warn("metrics: calloc");
 		return NULL;
 	}
-	s->loop = loop;
 	s->ctx = ctx;
 	metrics_acc_init(&s->acc);
-	for (unsigned i = 0; i < METRICS_MAX_CLIENTS; i++) {
-		s->clients[i].fd = -1;
-		s->clients[i].srv = s;
-	}
+	if (conn_pool_init(&s->pool, loop, &mclient_ops, s) < 0)
+		goto fail;
 	s->fd = socket(addr->ss.ss_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
@@ -592,9 +477,7 @@ metrics_server_new(struct ev_loop *loop, const struct cfg_sockaddr *addr,
 		log_warn("metrics: listen");
 		goto fail_fd;
 	}
-	ev_io_init(&s->accept_io, maccept_cb, s->fd, EV_READ);
-	s->accept_io.data = s;
-	ev_io_start(loop, &s->accept_io);
+	conn_pool_start(&s->pool, s->fd);
 	{
 		struct l2tp_addr la = { .len = addr->len };
 		char buf[80];
@@ -608,6 +491,7 @@ metrics_server_new(struct ev_loop *loop, const struct cfg_sockaddr *addr,
 fail_fd:
 	close(s->fd);
 fail:
+	conn_pool_free(&s->pool);
 	free(s);
 	return NULL;
 }
@@ -617,10 +501,7 @@ metrics_server_free(struct metrics_server *s)
 {
 	if (s == NULL)
 		return;
-	for (unsigned i = 0; i < METRICS_MAX_CLIENTS; i++)
-		if (s->clients[i].fd >= 0)
-			mclient_close(&s->clients[i]);
-	ev_io_stop(s->loop, &s->accept_io);
+	conn_pool_free(&s->pool);
 	close(s->fd);
 	metrics_acc_free(&s->acc);
 	free(s);
