@@ -78,8 +78,16 @@ parse_addr(const char *s, struct sockaddr_in *sin, uint16_t defport)
 	host[n] = '\0';
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
-	sin->sin_port = htons(colon != NULL ? (uint16_t)atoi(colon + 1) :
-	    defport);
+	if (colon != NULL) {
+		char *end;
+		long port = strtol(colon + 1, &end, 10);
+
+		if (*end != '\0' || port < 1 || port > 65535)
+			return -1;
+		sin->sin_port = htons((uint16_t)port);
+	} else {
+		sin->sin_port = htons(defport);
+	}
 	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -1;
 }
 
@@ -880,7 +888,7 @@ mode_l2tp(void)
 	B.loop = EV_DEFAULT;
 	heap_init(&B.timers);
 	B.sess = calloc(o.sessions, sizeof(*B.sess));
-	B.tun = calloc(o.tunnels, sizeof(*B.tun));
+	B.tun = calloc(o.tunnels, sizeof(struct l2tp_tunnel *));
 	if (B.sess == NULL || B.tun == NULL)
 		fatalx("out of memory");
 	o.bind.sin_family = AF_INET;
@@ -1124,6 +1132,8 @@ mode_udp(void)
 	printf("udp.size=%u\nudp.sent=%llu\nudp.tx_errors=%llu\n"
 	    "udp.tx_pps=%.0f\n", o.size, (unsigned long long)n,
 	    (unsigned long long)q->errors, (n - q->errors) / (t - t0));
+	close(q->fd);
+	free(q);
 	return 0;
 }
 

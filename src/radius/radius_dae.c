@@ -258,7 +258,7 @@ radius_dae_readable(void *arg)
 	struct radius_dae *d = arg;
 	static struct radius_packet out;
 	uint8_t buf[RADIUS_MAX_LEN + 1];
-	struct sockaddr_storage from;
+	struct sockaddr_storage from = { 0 };
 	socklen_t flen;
 	ssize_t n;
 	size_t rlen;
