@@ -26,7 +26,7 @@ test: deps
 	@mkdir -p $(O) && rm -f $(TEST_RESULTS)
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@$(MAKE) --no-print-directory -k unit-test config-test install-test netns-test valgrind-test \
-	    fuzz-replay fuzz-smoke; \
+	    fuzz-replay fuzz-smoke check-test; \
 	rc=$$?; tests/summary.sh || rc=1; exit $$rc
 
 demo: deps
@@ -39,3 +39,12 @@ VALGRIND_SCENARIOS := t-vpdnd-pair.sh t-hostile-peer.sh
 valgrind-test:
 	@$(MAKE) --no-print-directory VARIANT=valgrind O=build/valgrind all
 	@tests/netns/run.sh build/valgrind --valgrind $(VALGRIND_SCENARIOS)
+
+# Static analysis (mk/check.mk) as one suite of the test run: zero findings
+# or the run fails.
+check-test:
+	@if $(MAKE) --no-print-directory -j2 check; then \
+		echo "check 1 0" >>"$${VPDN_RESULTS:-/tmp/vpdn-results}"; \
+	else \
+		echo "check 0 1" >>"$${VPDN_RESULTS:-/tmp/vpdn-results}"; exit 1; \
+	fi
