@@ -221,13 +221,27 @@ aaa_session_init(struct aaa *a, struct aaa_session *s, const char *user,
 	strlcpy(s->user, user, sizeof(s->user));
 	s->framed_ip = framed_ip;
 	s->nas_port = nas_port;
-	if (reply == NULL)
+	if (reply == NULL || reply->nclass == 0)
 		return;
+	s->class_ = calloc(AAA_MAX_CLASS, sizeof(*s->class_));
+	if (s->class_ == NULL) {
+		log_warnx("acct: %s: no memory to keep Class; not echoed",
+		    s->id);
+		return;
+	}
 	for (unsigned i = 0; i < reply->nclass && i < AAA_MAX_CLASS; i++) {
 		memcpy(s->class_[i].v, reply->class_[i].v, reply->class_[i].len);
 		s->class_[i].len = reply->class_[i].len;
 		s->nclass++;
 	}
+}
+
+void
+aaa_session_release(struct aaa_session *s)
+{
+	free(s->class_);
+	s->class_ = NULL;
+	s->nclass = 0;
 }
 
 void

@@ -56,10 +56,12 @@ struct aaa_session {
 	char		user[256];
 	uint32_t	framed_ip;		/* host order */
 	uint32_t	nas_port;		/* tunnel << 16 | session */
-	struct {
+	/* Class values to echo (RFC 2865 §5.25): allocated only when the
+	 * server sent some, so a session without them costs nothing here. */
+	struct aaa_class {
 		uint8_t	v[253];
 		size_t	len;
-	}		class_[AAA_MAX_CLASS];	/* echoed (RFC 2865 §5.25) */
+	}		*class_;
 	unsigned	nclass;
 	uint64_t	start_ms;		/* monotonic, at Start */
 	bool		started;		/* Start sent, Stop owed */
@@ -77,6 +79,9 @@ bool	aaa_build(struct radius_packet *p, const struct aaa_nas *nas,
 	    unsigned status, const struct aaa_session *s,
 	    const struct aaa_counters *c, uint32_t elapsed_s,
 	    enum aaa_cause cause, uint32_t event_time);
+
+/* Frees what aaa_session_init allocated (the Class copies). */
+void	aaa_session_release(struct aaa_session *s);
 
 struct aaa;
 

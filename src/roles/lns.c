@@ -319,6 +319,7 @@ lns_assign_address(struct session_link *sl, const char *user,
 			l2tp_session_get_info(s, &si);
 			port = (uint32_t)si.tunnel_local_id << 16 | si.local_id;
 		}
+		aaa_session_release(&ls->acct);	/* if IPCP ran before */
 		aaa_session_init(sl->roles->aaa, &ls->acct, user, a, port,
 		    l->radius ? rep : NULL);
 		if (l->radius && rep != NULL)
@@ -439,6 +440,7 @@ lns_ended(struct session_link *sl, const char *reason)
 				roles_accounting_off(r);
 		}
 		sl->owner = NULL;
+		aaa_session_release(&ls->acct);
 		free(ls);
 	}
 	if (sl->peer_addr != 0) {

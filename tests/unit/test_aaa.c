@@ -16,12 +16,15 @@
 
 #define SECRET "s3cret"
 
+static struct aaa_class test_class[AAA_MAX_CLASS];
+
 static struct aaa_session
 session(void)
 {
 	struct aaa_session s;
 
 	memset(&s, 0, sizeof(s));
+	s.class_ = test_class;
 	strcpy(s.id, "0000000100000002");
 	strcpy(s.user, "alice");
 	s.framed_ip = 0x0a000005;
