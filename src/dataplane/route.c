@@ -205,7 +205,7 @@ route_addr_del(struct route_ctx *r, int ifindex, uint32_t local,
 
 static int
 route_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
-    uint32_t dst, unsigned plen, uint32_t gw)
+    uint32_t dst, unsigned plen, uint32_t gw, unsigned mtu)
 {
 	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
 	char what[96], ds[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
@@ -243,6 +243,13 @@ route_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	if (gw != 0)
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gw));
+	if (mtu != 0) {
+		/* `ip route add ... mtu N`: RTA_METRICS nesting RTAX_MTU. */
+		struct nlattr *metrics = mnl_attr_nest_start(nlh, RTA_METRICS);
+
+		mnl_attr_put_u32(nlh, RTAX_MTU, mtu);
+		mnl_attr_nest_end(nlh, metrics);
+	}
 	return route_talk(r, nlh, what);
 }
 
@@ -251,14 +258,22 @@ route_add(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
     uint32_t gw)
 {
 	return route_route(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex,
-	    dst, plen, gw);
+	    dst, plen, gw, 0);
+}
+
+int
+route_add_mtu(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
+    uint32_t gw, unsigned mtu)
+{
+	return route_route(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+	    dst, plen, gw, mtu);
 }
 
 int
 route_del(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
     uint32_t gw)
 {
-	return route_route(r, RTM_DELROUTE, 0, ifindex, dst, plen, gw);
+	return route_route(r, RTM_DELROUTE, 0, ifindex, dst, plen, gw, 0);
 }
 
 int

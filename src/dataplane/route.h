@@ -49,6 +49,9 @@ int	route_add(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
 	    uint32_t gw);
 int	route_del(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
 	    uint32_t gw);
+/* route_add with a path MTU for the route (RADIUS Framed-MTU of one user). */
+int	route_add_mtu(struct route_ctx *r, int ifindex, uint32_t dst,
+	    unsigned plen, uint32_t gw, unsigned mtu);
 
 /* Sets the link up or down and, when mtu != 0, its MTU. */
 int	route_link_set(struct route_ctx *r, int ifindex, bool up, unsigned mtu);

@@ -576,8 +576,10 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 		if (what == CP_TLU) {
 			release_auth_server(l);
 			if (l->cfg->server) {
-				for (n = 0; n < l->cfg->dns_count && n < 2; n++)
-					dns[n] = l->cfg->dns[n];
+				/* What IPCP offered: the configured servers or a
+				 * per-user override (ppp_link_set_dns). */
+				for (n = 0; n < l->ipcp.cfg.dns_count && n < 2; n++)
+					dns[n] = l->ipcp.cfg.dns[n];
 				if (l->ops->network_up != NULL)
 					l->ops->network_up(l->ctx,
 					    l->cfg->local_addr,
@@ -1083,6 +1085,18 @@ enum ppp_phase
 ppp_link_phase(const struct ppp_link *l)
 {
 	return l->phase;
+}
+
+void
+ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count)
+{
+	if (!l->cfg->server || count == 0)
+		return;
+	/* RFC 1877: the server Naks the peer's Primary/Secondary DNS with
+	 * these; IPCP reads them from its own per-link copy. */
+	l->ipcp.cfg.dns[0] = dns[0];
+	l->ipcp.cfg.dns[1] = count > 1 ? dns[1] : 0;
+	l->ipcp.cfg.dns_count = count > 2 ? 2 : count;
 }
 
 const char *

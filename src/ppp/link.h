@@ -78,6 +78,10 @@ enum ppp_phase { PPP_PHASE_DEAD, PPP_PHASE_ESTABLISH, PPP_PHASE_AUTHENTICATE, PP
 enum ppp_phase ppp_link_phase(const struct ppp_link *l);
 const char *ppp_phase_str(enum ppp_phase p);   /* "dead", "establish", "authenticate", "network", "terminate" */
 const char *ppp_link_user(const struct ppp_link *l);             /* authenticated name, "" before */
+/* Server: the RFC 1877 DNS servers offered to this peer instead of the
+ * configured ones (RADIUS MS-Primary/Secondary-DNS-Server); call before
+ * IPCP opens, e.g. from assign_address. */
+void ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count);
 bool ppp_link_lac_relaying(const struct ppp_link *l);           /* LAC mode: authenticated and handed over */
 
 /* Heap bytes this link holds now: the struct and its on-demand parts (IPv6CP,

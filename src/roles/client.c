@@ -272,9 +272,20 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	struct client *c = sl->owner;
 	struct in_addr a = { .s_addr = htonl(local) }, b = { .s_addr = htonl(peer) };
 	char la[INET_ADDRSTRLEN], pa[INET_ADDRSTRLEN];
+	char d0[INET_ADDRSTRLEN] = "", d1[INET_ADDRSTRLEN] = "";
 
-	(void)dns;
-	(void)dns_count;
+	/* RFC 1877 servers learnt in IPCP: reported for the operator (the
+	 * daemon does not rewrite the host's resolver configuration). */
+	if (dns_count > 0) {
+		struct in_addr x = { .s_addr = htonl(dns[0]) };
+
+		inet_ntop(AF_INET, &x, d0, sizeof(d0));
+	}
+	if (dns_count > 1) {
+		struct in_addr x = { .s_addr = htonl(dns[1]) };
+
+		inet_ntop(AF_INET, &x, d1, sizeof(d1));
+	}
 	inet_ntop(AF_INET, &a, la, sizeof(la));
 	inet_ntop(AF_INET, &b, pa, sizeof(pa));
 	if (route_open(&c->rt) < 0 || tun_open(&c->tun, c->cfg.interface) < 0 ||
@@ -291,8 +302,8 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	}
 	c->tun_watch = c->roles->io.watch(c->roles->io_ctx, c->tun.fd,
 	    client_tun_readable, c);
-	log_info("client %s: %s is up with %s (peer %s)", c->cfg.name,
-	    c->tun.name, la, pa);
+	log_info("client %s: %s is up with %s (peer %s)%s%s%s%s", c->cfg.name,
+	    c->tun.name, la, pa, *d0 ? ", DNS " : "", d0, *d1 ? " " : "", d1);
 }
 
 static void

@@ -78,6 +78,7 @@ struct lns_sess {
 	}			 routes[RADIUS_AUTH_MAX_ROUTES];
 	unsigned		 nroutes;
 	bool			 routes_added;
+	unsigned		 mtu;		/* Framed-MTU for its route; 0 none */
 };
 
 static uint32_t
@@ -266,13 +267,19 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 		 * a smaller value is honoured but floored at 10 s. */
 		ls->interim_ms = (uint64_t)(rep->interim_interval < 10 ? 10 :
 		    rep->interim_interval) * 1000;
-	if (rep->framed_mtu != 0 && rep->framed_mtu < r->cfg->lns.mtu)
-		log_info("lns: user %s: Framed-MTU %u below the interface's "
-		    "%u: not applied per session", ls->acct.user,
-		    rep->framed_mtu, r->cfg->lns.mtu);
-	if (rep->dns[0] != 0)
-		log_info("lns: user %s: MS-Primary-DNS-Server ignored: the "
-		    "[lns] dns servers are offered", ls->acct.user);
+	/* RFC 2865 §5.12: Framed-MTU bounds what is sent to this user; it
+	 * becomes the path MTU of the user's route into the TUN (the LCP MRU
+	 * was already agreed before authentication). */
+	if (rep->framed_mtu >= 68 && rep->framed_mtu < r->cfg->lns.mtu)
+		ls->mtu = rep->framed_mtu;
+	/* RFC 2548 §2.6.7/§2.6.8: per-user DNS servers replace [lns] dns in
+	 * this user's IPCP (RFC 1877). */
+	if (rep->dns[0] != 0) {
+		uint32_t dns[2] = { rep->dns[0], rep->dns[1] };
+
+		ppp_link_set_dns(sl->link, dns, rep->dns[1] != 0 ? 2 : 1);
+		log_info("lns: user %s: DNS servers from RADIUS", ls->acct.user);
+	}
 }
 
 /* ---- binding callbacks ---- */
@@ -346,7 +353,9 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 		return;
 	}
 	sl->routed = true;
-	if (route_add(&l->rt, l->tun.ifindex, peer, 32, 0) < 0)
+	ls = sl->owner;
+	if (route_add_mtu(&l->rt, l->tun.ifindex, peer, 32, 0,
+	    ls != NULL ? ls->mtu : 0) < 0)
 		log_warnx("lns: route %s/32 dev %s: %s",
 		    ip4_str(peer, pbuf, sizeof(pbuf)), l->tun.name,
 		    route_error(&l->rt));

@@ -142,7 +142,10 @@ alice	Cleartext-Password := "wonderland"
 	Class = "alice-class"
 
 fixie	Cleartext-Password := "fixedpw"
-	Framed-IP-Address = $FIXED
+	Framed-IP-Address = $FIXED,
+	Framed-MTU = 1280,
+	MS-Primary-DNS-Server = 10.201.0.53,
+	MS-Secondary-DNS-Server = 10.201.0.54
 
 shorty	Cleartext-Password := "shortpw"
 	Session-Timeout = 3
@@ -315,6 +318,10 @@ dial cl-fixed fixie fixedpw chap-md5
 wait_for 15 n_up client cl-fixed 1
 [ "$(json_field "$(vpdnctl_in lns lns show sessions --json)" sessions 0 address)" = $FIXED ]
 log_test "Framed-IP-Address from RADIUS: fixie gets $FIXED" $?
+in_ns lns ip route show $FIXED | grep -q "mtu 1280"
+log_test "Framed-MTU from RADIUS: the user's route carries mtu 1280" $?
+grep -q "DNS 10.201.0.53 10.201.0.54" "$TMPD/cl-fixed.log"
+log_test "MS-Primary/Secondary-DNS-Server from RADIUS reach the client in IPCP" $?
 stop_pid "$CL_PID"
 wait_for 10 n_up lns lns 0
 
