@@ -150,6 +150,10 @@ fixie	Cleartext-Password := "fixedpw"
 shorty	Cleartext-Password := "shortpw"
 	Session-Timeout = 3
 
+idler	Cleartext-Password := "idlepw"
+	Idle-Timeout = 14,
+	Acct-Interim-Interval = 10
+
 bob	Cleartext-Password := "builder"
 
 carol	Cleartext-Password := "carolpw"
@@ -332,6 +336,17 @@ log_test "timeout: shorty up" $?
 wait_for 10 has_record Stop shorty
 [ "$(attr "$(record Stop shorty)" Acct-Terminate-Cause)" = Session-Timeout ]
 log_test "timeout: Session-Timeout ends it, Acct-Terminate-Cause = Session-Timeout" $?
+stop_pid "$CL_PID"
+
+# ---- Acct-Interim-Interval and Idle-Timeout from the reply ----------------------
+dial cl-idle idler idlepw pap
+wait_for 15 n_up client cl-idle 1
+log_test "idle: idler up" $?
+wait_for 14 has_record Interim-Update idler
+log_test "idle: an Interim-Update after the reply's Acct-Interim-Interval (10 s)" $?
+wait_for 12 has_record Stop idler
+[ "$(attr "$(record Stop idler)" Acct-Terminate-Cause)" = Idle-Timeout ]
+log_test "idle: no traffic for Idle-Timeout ends it, Acct-Terminate-Cause = Idle-Timeout" $?
 stop_pid "$CL_PID"
 
 # ---- RADIUS down then up: no record lost ---------------------------------------
