@@ -158,6 +158,49 @@ show_tunnel_one(struct l2tp_tunnel *tun, void *arg)
 	}
 }
 
+/*
+ * `show tunnels` and `show sessions`: walk every tunnel with `each`, which
+ * appends rows to whichever output the walk points at (*wj for --json, *wt
+ * for the table); renders {"KEY":[...]} or the table into the reply.
+ */
+static int
+render_walk(const struct ctl_ctx *c, bool json, const char *key,
+    const struct table_col *cols, unsigned ncols,
+    void (*each)(struct l2tp_tunnel *, void *), void *w, struct json **wj,
+    struct table **wt, struct ctl_reply *r)
+{
+	struct json j;
+	struct table t;
+	bool ok;
+
+	if (json) {
+		json_init(&j, &r->body);
+		*wj = &j;
+		json_obj_begin(&j);
+		json_key(&j, key);
+		json_arr_begin(&j);
+		if (c->host != NULL)
+			l2tp_host_foreach_tunnel(c->host, each, w);
+		json_arr_end(&j);
+		json_obj_end(&j);
+		strbuf_putc(&r->body, '\n');
+		*wj = NULL;
+		if (!json_finish(&j))
+			return ctl_reply_err(r, "cannot render JSON");
+		return body_done(r);
+	}
+	table_init(&t, cols, ncols);
+	*wt = &t;
+	if (c->host != NULL)
+		l2tp_host_foreach_tunnel(c->host, each, w);
+	*wt = NULL;
+	ok = table_render(&t, &r->body);
+	table_free(&t);
+	if (!ok)
+		return ctl_reply_err(r, "cannot render table");
+	return body_done(r);
+}
+
 static const struct table_col tunnel_cols[] = {
 	{ "ID", TABLE_RIGHT },
 	{ "PEER-ID", TABLE_RIGHT },
@@ -177,38 +220,13 @@ cmd_show_tunnels(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
     char **argv, uint64_t now, struct ctl_reply *r)
 {
 	struct tunnel_walk w = { .now = now };
-	struct json j;
-	struct table t;
 	bool json;
 
 	if (parse_json_flag(cmd, argc, argv, &json, r) < 0)
 		return -1;
-	if (json) {
-		json_init(&j, &r->body);
-		w.j = &j;
-		json_obj_begin(&j);
-		json_key(&j, "tunnels");
-		json_arr_begin(&j);
-		if (c->host != NULL)
-			l2tp_host_foreach_tunnel(c->host, show_tunnel_one, &w);
-		json_arr_end(&j);
-		json_obj_end(&j);
-		strbuf_putc(&r->body, '\n');
-		if (!json_finish(&j))
-			return ctl_reply_err(r, "cannot render JSON");
-		return body_done(r);
-	}
-	table_init(&t, tunnel_cols,
-	    sizeof(tunnel_cols) / sizeof(tunnel_cols[0]));
-	w.t = &t;
-	if (c->host != NULL)
-		l2tp_host_foreach_tunnel(c->host, show_tunnel_one, &w);
-	if (!table_render(&t, &r->body)) {
-		table_free(&t);
-		return ctl_reply_err(r, "cannot render table");
-	}
-	table_free(&t);
-	return body_done(r);
+	return render_walk(c, json, "tunnels", tunnel_cols,
+	    sizeof(tunnel_cols) / sizeof(tunnel_cols[0]), show_tunnel_one, &w,
+	    &w.j, &w.t, r);
 }
 
 /* ---- show sessions ---- */
@@ -321,39 +339,13 @@ cmd_show_sessions(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
     int argc, char **argv, uint64_t now, struct ctl_reply *r)
 {
 	struct session_walk w = { .c = c, .now = now };
-	struct json j;
-	struct table t;
 	bool json;
 
 	if (parse_json_flag(cmd, argc, argv, &json, r) < 0)
 		return -1;
-	if (json) {
-		json_init(&j, &r->body);
-		w.j = &j;
-		json_obj_begin(&j);
-		json_key(&j, "sessions");
-		json_arr_begin(&j);
-		if (c->host != NULL)
-			l2tp_host_foreach_tunnel(c->host, show_sessions_tunnel,
-			    &w);
-		json_arr_end(&j);
-		json_obj_end(&j);
-		strbuf_putc(&r->body, '\n');
-		if (!json_finish(&j))
-			return ctl_reply_err(r, "cannot render JSON");
-		return body_done(r);
-	}
-	table_init(&t, session_cols,
-	    sizeof(session_cols) / sizeof(session_cols[0]));
-	w.t = &t;
-	if (c->host != NULL)
-		l2tp_host_foreach_tunnel(c->host, show_sessions_tunnel, &w);
-	if (!table_render(&t, &r->body)) {
-		table_free(&t);
-		return ctl_reply_err(r, "cannot render table");
-	}
-	table_free(&t);
-	return body_done(r);
+	return render_walk(c, json, "sessions", session_cols,
+	    sizeof(session_cols) / sizeof(session_cols[0]),
+	    show_sessions_tunnel, &w, &w.j, &w.t, r);
 }
 
 /* ---- show stats ---- */
