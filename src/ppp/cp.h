@@ -165,10 +165,17 @@ struct cp_proto {
 
 #define CP_MAX_OPTIONS	16
 #define CP_MAX_PKT	1500	/* our Configure-* packets; larger input truncated in replies */
-/* Options of our own Configure-Request (a few dozen bytes in practice) or of
- * a LAC's proxied Last Sent CONFREQ (an L2TP AVP, at most 256 bytes): kept
- * per link, so small — 50,000 sessions hold three of these each. */
-#define CP_MAX_REQ	256
+/*
+ * Options of our own last Configure-Request, or of a LAC's proxied Last Sent
+ * CONFREQ (RFC 2661 §4.4.5) taken as ours.  Kept per automaton, so sized by
+ * what can actually be there, not by the AVP's limit: our option tables add
+ * at most 15 (LCP: MRU, auth protocol, magic), 18 (IPCP: address, two DNS)
+ * and 10 (IPv6CP) bytes, and cp_proxy_open() only takes options those tables
+ * can ack (same bound) — a longer proxied list is refused there and LCP is
+ * renegotiated, which §4.4.5 allows.  test_ppp_cp checks every table fits.
+ * Issue 7's 2 KiB per session holds two or three of these.
+ */
+#define CP_MAX_REQ	64
 
 /* Per-option flags (npppd's psm-opt idea). */
 #define CP_OPT_REJECTED	0x01	/* peer rejected our option: never send again */
@@ -193,6 +200,7 @@ struct cp {
 	uint8_t			 next_id;
 	uint8_t			 req_id;	/* id of our last Configure-Request */
 	bool			 req_pending;	/* req_id awaits an answer */
+	uint8_t			 rx_id;		/* of the packet being processed */
 	uint8_t			 opt_flags[CP_MAX_OPTIONS];
 	uint8_t			 last_req[CP_MAX_REQ];	/* our last request's options */
 	size_t			 last_req_len;
@@ -202,7 +210,6 @@ struct cp {
 	uint8_t			*reply;
 	size_t			 reply_len;
 	/* The packet being processed, for STA/SCJ/SER. */
-	uint8_t			 rx_id;
 	const uint8_t		*rx_pkt;
 	size_t			 rx_len;
 	uint64_t		 now;

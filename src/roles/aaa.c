@@ -86,7 +86,7 @@ aaa_build(struct radius_packet *p, const struct aaa_nas *nas, unsigned status,
 	/* RFC 2866 §5.5: Acct-Session-Id in every record of the session. */
 	ok = ok && radius_put_string(p, RADIUS_ATTR_ACCT_SESSION_ID, s->id) ==
 	    RADIUS_OK;
-	if (s->user[0] != '\0')
+	if (aaa_session_user(s)[0] != '\0')
 		ok = ok && radius_put_string(p, RADIUS_ATTR_USER_NAME,
 		    s->user) == RADIUS_OK;
 	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_AUTHENTIC, 1) ==
@@ -218,7 +218,10 @@ aaa_session_init(struct aaa *a, struct aaa_session *s, const char *user,
 	/* RFC 2866 §5.5: unique; the boot time keeps ids of a restarted
 	 * daemon apart from the previous run's. */
 	snprintf(s->id, sizeof(s->id), "%08X%08X", a->boot, ++a->next_id);
-	strlcpy(s->user, user, sizeof(s->user));
+	s->user = strdup(user != NULL ? user : "");
+	if (s->user == NULL)
+		log_warnx("acct: %s: no memory for the user name; records go "
+		    "without User-Name", s->id);
 	s->framed_ip = framed_ip;
 	s->nas_port = nas_port;
 	if (reply == NULL || reply->nclass == 0)
@@ -239,6 +242,8 @@ aaa_session_init(struct aaa *a, struct aaa_session *s, const char *user,
 void
 aaa_session_release(struct aaa_session *s)
 {
+	free(s->user);
+	s->user = NULL;
 	free(s->class_);
 	s->class_ = NULL;
 	s->nclass = 0;
@@ -274,7 +279,8 @@ aaa_session_stop(struct aaa *a, struct aaa_session *s,
 	if (!s->started)
 		return;
 	s->started = false;
-	log_info("radius: session %s of %s: Stop (%s)", s->id, s->user,
+	log_info("radius: session %s of %s: Stop (%s)", s->id,
+	    aaa_session_user(s),
 	    aaa_cause_str(cause));
 	aaa_send(a, RADIUS_ACCT_STATUS_STOP, s, c, aaa_elapsed(s, now), cause);
 }

@@ -53,7 +53,11 @@ struct aaa_counters {
 /* What accounting says about one session (filled by the role). */
 struct aaa_session {
 	char		id[24];			/* Acct-Session-Id */
-	char		user[256];
+	/* Own copy of the User-Name (RFC 2865 §5.1: up to 253 octets, mostly a
+	 * few dozen): on the heap so that 50,000 sessions do not each carry
+	 * 256 bytes (issue 7).  NULL only before init or if the copy failed;
+	 * read it through aaa_session_user(). */
+	char		*user;
 	uint32_t	framed_ip;		/* host order */
 	uint32_t	nas_port;		/* tunnel << 16 | session */
 	/* Class values to echo (RFC 2865 §5.25): allocated only when the
@@ -80,7 +84,14 @@ bool	aaa_build(struct radius_packet *p, const struct aaa_nas *nas,
 	    const struct aaa_counters *c, uint32_t elapsed_s,
 	    enum aaa_cause cause, uint32_t event_time);
 
-/* Frees what aaa_session_init allocated (the Class copies). */
+/* The session's user name, "" when none. */
+static inline const char *
+aaa_session_user(const struct aaa_session *s)
+{
+	return s->user != NULL ? s->user : "";
+}
+
+/* Frees what aaa_session_init allocated (user name, Class copies). */
 void	aaa_session_release(struct aaa_session *s);
 
 struct aaa;

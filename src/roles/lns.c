@@ -142,7 +142,7 @@ lns_run_timers(struct roles *r, uint64_t now)
 			/* RFC 2865 §5.27: the most the session may last. */
 			ls->session_end = 0;
 			log_info("lns: user %s: Session-Timeout reached",
-			    ls->acct.user);
+			    aaa_session_user(&ls->acct));
 			lns_end_with(ls->sl, AAA_CAUSE_SESSION_TIMEOUT,
 			    "session timeout", now);
 			continue;
@@ -152,7 +152,7 @@ lns_run_timers(struct roles *r, uint64_t now)
 			/* RFC 2865 §5.28: consecutive idle seconds. */
 			ls->idle_ms = 0;
 			log_info("lns: user %s: Idle-Timeout reached",
-			    ls->acct.user);
+			    aaa_session_user(&ls->acct));
 			lns_end_with(ls->sl, AAA_CAUSE_IDLE_TIMEOUT,
 			    "idle timeout", now);
 			continue;
@@ -248,7 +248,7 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 
 	if (rep->framed_pool[0] != '\0')
 		log_info("lns: user %s: Framed-Pool \"%s\": using the one "
-		    "pool", ls->acct.user, rep->framed_pool);
+		    "pool", aaa_session_user(&ls->acct), rep->framed_pool);
 	for (unsigned i = 0; i < rep->nroutes; i++) {
 		if (ls->nroutes < RADIUS_AUTH_MAX_ROUTES &&
 		    parse_framed_route(rep->framed_routes[i],
@@ -257,7 +257,7 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 			ls->nroutes++;
 		else
 			log_warnx("lns: user %s: Framed-Route \"%s\" "
-			    "ignored", ls->acct.user, rep->framed_routes[i]);
+			    "ignored", aaa_session_user(&ls->acct), rep->framed_routes[i]);
 	}
 	if (rep->session_timeout != 0)
 		ls->session_end = now + (uint64_t)rep->session_timeout * 1000;
@@ -278,7 +278,7 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 		uint32_t dns[2] = { rep->dns[0], rep->dns[1] };
 
 		ppp_link_set_dns(sl->link, dns, rep->dns[1] != 0 ? 2 : 1);
-		log_info("lns: user %s: DNS servers from RADIUS", ls->acct.user);
+		log_info("lns: user %s: DNS servers from RADIUS", aaa_session_user(&ls->acct));
 	}
 }
 
@@ -736,7 +736,7 @@ lns_dae_matches(const struct session_link *sl, const struct radius_dae_match *m)
 		return false;
 	if (m->session_id[0] != '\0' && strcmp(m->session_id, ls->acct.id) != 0)
 		return false;
-	if (m->user[0] != '\0' && strcmp(m->user, ls->acct.user) != 0)
+	if (m->user[0] != '\0' && strcmp(m->user, aaa_session_user(&ls->acct)) != 0)
 		return false;
 	if (m->framed_ip != 0 && m->framed_ip != sl->peer_addr)
 		return false;
@@ -779,7 +779,7 @@ lns_dae_coa(void *arg, const struct radius_dae_match *m,
 		    now + (uint64_t)session_timeout * 1000 : 0;
 		lns_sess_schedule(&r->lns, ls);
 		log_info("lns: user %s: Session-Timeout now %u s (CoA)",
-		    ls->acct.user, session_timeout);
+		    aaa_session_user(&ls->acct), session_timeout);
 		n++;
 	}
 	return n;

@@ -17,6 +17,7 @@
 #define SECRET "s3cret"
 
 static struct aaa_class test_class[AAA_MAX_CLASS];
+static char test_user[] = "alice";
 
 static struct aaa_session
 session(void)
@@ -26,7 +27,7 @@ session(void)
 	memset(&s, 0, sizeof(s));
 	s.class_ = test_class;
 	strcpy(s.id, "0000000100000002");
-	strcpy(s.user, "alice");
+	s.user = test_user;
 	s.framed_ip = 0x0a000005;
 	s.nas_port = 7u << 16 | 9;
 	memcpy(s.class_[0].v, "gold", 4);

@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/timeutil.h"
 #include "ppp/auth.h"
+#include "ppp/cp.h"
 #include "ppp/link.h"
 #include "ppp/ppp_proto.h"
 
@@ -493,7 +494,8 @@ static const uint8_t px_rcvd[] = {	/* client → LAC: magic, PFC, ACFC */
 };
 
 static void
-proxy_link(const uint8_t *rcvd, size_t rcvd_len, const char *pw)
+proxy_link_sent(const uint8_t *sent, size_t sent_len, const uint8_t *rcvd,
+    size_t rcvd_len, const char *pw)
 {
 	struct ppp_link_config sc;
 	struct ppp_proxy p;
@@ -502,8 +504,8 @@ proxy_link(const uint8_t *rcvd, size_t rcvd_len, const char *pw)
 	make_links(&sc, NULL);
 	srv.peer = NULL;
 	memset(&p, 0, sizeof(p));
-	p.last_sent = px_sent;
-	p.last_sent_len = sizeof(px_sent);
+	p.last_sent = sent;
+	p.last_sent_len = sent_len;
 	p.last_rcvd = rcvd;
 	p.last_rcvd_len = rcvd_len;
 	p.authen_type = PPP_PROXY_AUTHEN_PAP;
@@ -512,6 +514,12 @@ proxy_link(const uint8_t *rcvd, size_t rcvd_len, const char *pw)
 	p.response_len = strlen(pw);
 	ppp_link_set_proxy(srv.l, &p);
 	ppp_link_start(srv.l, now);
+}
+
+static void
+proxy_link(const uint8_t *rcvd, size_t rcvd_len, const char *pw)
+{
+	proxy_link_sent(px_sent, sizeof(px_sent), rcvd, rcvd_len, pw);
 }
 
 static void
@@ -547,6 +555,49 @@ test_proxy_bad_lcp(void **state)
 	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_ESTABLISH);
 	assert_int_equal(get_be16(srv.last.b + 2), PPP_PROTO_LCP);
 	assert_int_equal(srv.last.b[4], PPP_CONF_REQ);
+}
+
+/* A proxied Last Sent CONFREQ longer than the automaton keeps (CP_MAX_REQ)
+ * is refused as a whole and LCP renegotiated (§4.4.5 lets the LNS do so),
+ * even when every option in it is one we would ack. */
+static size_t
+mru_padded_sent(uint8_t *sent, size_t limit)
+{
+	size_t n = sizeof(px_sent);
+
+	memcpy(sent, px_sent, n);
+	while (n + 4 <= limit) {		/* more MRU 1400 options */
+		memcpy(sent + n, px_sent, 4);
+		n += 4;
+	}
+	return n;
+}
+
+static void
+test_proxy_sent_too_long(void **state)
+{
+	uint8_t sent[CP_MAX_REQ + 8];
+	size_t n = mru_padded_sent(sent, sizeof(sent));
+
+	(void)state;
+	assert_true(n > CP_MAX_REQ);
+	proxy_link_sent(sent, n, px_rcvd, sizeof(px_rcvd), "secret");
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_ESTABLISH);
+	assert_int_equal(get_be16(srv.last.b + 2), PPP_PROTO_LCP);
+	assert_int_equal(srv.last.b[4], PPP_CONF_REQ);
+}
+
+/* The same kind of list within the bound is taken as is. */
+static void
+test_proxy_sent_at_bound(void **state)
+{
+	uint8_t sent[CP_MAX_REQ];
+	size_t n = mru_padded_sent(sent, sizeof(sent));
+
+	(void)state;
+	assert_true(n > CP_MAX_REQ - 4);
+	proxy_link_sent(sent, n, px_rcvd, sizeof(px_rcvd), "secret");
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
 }
 
 /* Garbage never crashes: every prefix of some frames, in every phase. */
@@ -798,6 +849,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_lcp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_sent_too_long, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_sent_at_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_pap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_chap, setup, teardown),

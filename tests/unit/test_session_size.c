@@ -25,12 +25,14 @@
 #include "config/users.h"
 #include "l2tp/tunnel.h"
 #include "ppp/auth.h"
+#include "ppp/ipcp.h"
+#include "ppp/lcp.h"
 #include "ppp/link.h"
 #include "roles/session_link.h"
 
 /* The budget, in bytes: what the three objects above may take together. */
-#define SESSION_BUDGET		1536
-#define LINK_BUDGET		1280	/* ppp_link_footprint(), established */
+#define SESSION_BUDGET		1152
+#define LINK_BUDGET		896	/* ppp_link_footprint(), established */
 #define L2TP_SESSION_BUDGET	160
 #define SESSION_LINK_BUDGET	128
 
@@ -228,6 +230,46 @@ test_config_shared(void **state)
 		ppp_link_free(l[i]);
 }
 
+/* The automata keep their last Configure-Request in CP_MAX_REQ bytes (sized
+ * for the budget): every option each protocol can put in one must fit,
+ * each at its longest, or send_conf_req() would have to leave one out. */
+static size_t
+longest_request(const struct cp *cp)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < cp->proto->noptions; i++)
+		if (cp->proto->options[i].add != NULL)
+			n += 2 + cp->proto->options[i].len_max;
+	return n;
+}
+
+static void
+test_requests_fit(void **state)
+{
+	static const struct cp_owner_ops no_ops;
+	struct lcp_config lc;
+	struct ipcp_config ic;
+	struct cp_config cc;
+	struct lcp lcp;
+	struct ipcp ipcp;
+	struct ipv6cp v6;
+
+	(void)state;
+	memset(&lc, 0, sizeof(lc));
+	memset(&ic, 0, sizeof(ic));
+	memset(&cc, 0, sizeof(cc));
+	lcp_init(&lcp, &lc, &no_ops, NULL);
+	ipcp_init(&ipcp, &ic, &no_ops, NULL);
+	ipv6cp_init(&v6, &cc, &no_ops, NULL);
+	assert_true(longest_request(&lcp.cp) > 0);
+	assert_true(longest_request(&lcp.cp) <= CP_MAX_REQ);
+	assert_true(longest_request(&ipcp.cp) > 0);
+	assert_true(longest_request(&ipcp.cp) <= CP_MAX_REQ);
+	assert_true(longest_request(&v6.cp) > 0);
+	assert_true(longest_request(&v6.cp) <= CP_MAX_REQ);
+}
+
 int
 main(void)
 {
@@ -235,6 +277,7 @@ main(void)
 		cmocka_unit_test(test_session_budget),
 		cmocka_unit_test(test_optional_parts),
 		cmocka_unit_test(test_config_shared),
+		cmocka_unit_test(test_requests_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
