@@ -216,6 +216,7 @@ send_zlb(struct xport *x)
 	put16(zlb + L2TP_CTRL_NS_OFF, x->sent_upto);
 	put16(zlb + L2TP_CTRL_NR_OFF, x->nr);
 	x->ack_due = TIME_NEVER;
+	x->rx_unacked = 0;
 	x->stats.tx_zlb++;
 	x->ops->send(x->ctx, zlb, sizeof(zlb));
 }
@@ -228,6 +229,7 @@ transmit(struct xport *x, struct xport_pending *m)
 {
 	put16(m->data + L2TP_CTRL_NR_OFF, x->nr);
 	x->ack_due = TIME_NEVER;
+	x->rx_unacked = 0;
 	x->ops->send(x->ctx, m->data, m->len);
 }
 
@@ -332,6 +334,27 @@ process_nr(struct xport *x, uint16_t nr, uint64_t now)
 	}
 }
 
+/*
+ * How many delivered messages may wait for the delayed ack.  §5.8 leaves
+ * the timing of a ZLB open; a peer sends at most our window unacked and
+ * grows its congestion window one message per ack (Appendix A), so an ack
+ * held for ack_delay_ms while a burst arrives would pace the peer's whole
+ * control channel at one window per 100 ms.  A quarter of our window (TCP
+ * acks every second segment, RFC 1122 §4.2.3.2, for the same reason) keeps
+ * the ZLBs few and the sender moving.
+ */
+static unsigned
+ack_batch(const struct xport *x)
+{
+	unsigned n = x->cfg.our_rwin / 4;
+
+	if (n < 2)
+		n = 2;
+	if (n > x->cfg.our_rwin)
+		n = x->cfg.our_rwin;
+	return n > 0 ? n : 1;
+}
+
 static void
 deliver_in_order(struct xport *x, const uint8_t *pkt, size_t len,
     uint64_t now)
@@ -341,6 +364,7 @@ deliver_in_order(struct xport *x, const uint8_t *pkt, size_t len,
 	 * the ack and cancels it.  An ack already owed keeps its time. */
 	if (x->ack_due == TIME_NEVER)
 		x->ack_due = now + x->cfg.ack_delay_ms;
+	x->rx_unacked++;
 	x->stats.rx_msgs++;
 	x->ops->deliver(x->ctx, pkt, len);
 }
@@ -432,6 +456,8 @@ xport_input(struct xport *x, const struct l2tp_hdr *h, const uint8_t *pkt,
 	}
 	/* Messages freed by the ack leave now, carrying the new Nr. */
 	pump(x, now);
+	if (x->ack_due != TIME_NEVER && x->rx_unacked >= ack_batch(x))
+		send_zlb(x);
 	return XPORT_RX_DELIVERED;
 }
 

@@ -23,7 +23,10 @@
  * duplicate: not delivered, but acked at once with a ZLB (§5.8) since our
  * earlier ack may have been lost.  ZLBs carry only Nr.  Acks for delivered
  * messages are delayed by ack_delay_ms and piggy-backed on any message sent
- * meanwhile; otherwise a ZLB goes out when the delay expires.
+ * meanwhile; otherwise a ZLB goes out when the delay expires — or at once
+ * when a quarter of our receive window (at least 2, at most all of it) waits
+ * for an ack, so that a sender with a full window, or one growing its
+ * congestion window by acks (Appendix A), is never paced by our timer.
  *
  * Sequence numbers wrap at 65535; comparisons use the signed 16-bit
  * difference (seq_lt/seq_gt).
@@ -134,6 +137,7 @@ struct xport {
 	unsigned		 held_count;
 
 	uint64_t		 ack_due;	/* TIME_NEVER when no ack owed */
+	uint16_t		 rx_unacked;	/* delivered since our Nr last left */
 	uint64_t		 last_rx;	/* for Hello on silence */
 	uint64_t		 hello_due;
 	bool			 failed;

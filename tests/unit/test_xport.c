@@ -289,6 +289,58 @@ test_in_order_delayed_zlb(void **state)
 	xport_destroy(&x);
 }
 
+/* A burst of a quarter of our window is acked at once, not after the delay
+ * (xport.h: the peer must not be paced by our ack timer); fewer wait. */
+static void
+test_ack_batch(void **state)
+{
+	struct xport_config c;
+	struct xport x;
+	struct rec r;
+
+	(void)state;
+	xport_config_defaults(&c);
+	c.our_rwin = 16;				/* batch of 4 */
+	setup(&x, &r, &c);
+	for (uint16_t i = 0; i < 3; i++)
+		assert_int_equal(peer_msg(&x, i, 0, 100 + i, 10),
+		    XPORT_RX_DELIVERED);
+	assert_int_equal(r.nsent, 0);
+	assert_int_equal(peer_msg(&x, 3, 0, 103, 11), XPORT_RX_DELIVERED);
+	assert_int_equal(r.nsent, 1);
+	assert_true(r.sent[0].zlb);
+	assert_int_equal(r.sent[0].nr, 4);
+	/* the count starts again: 3 more wait for the timer */
+	for (uint16_t i = 4; i < 7; i++)
+		assert_int_equal(peer_msg(&x, i, 0, 100 + i, 12),
+		    XPORT_RX_DELIVERED);
+	assert_int_equal(r.nsent, 1);
+	assert_int_equal(xport_next_deadline(&x), 112);
+	xport_timeout(&x, 112);
+	assert_int_equal(r.nsent, 2);
+	assert_int_equal(r.sent[1].nr, 7);
+	xport_destroy(&x);
+
+	/* A reply piggy-backs the ack and resets the count too. */
+	setup(&x, &r, &c);
+	for (uint16_t i = 0; i < 3; i++)
+		assert_int_equal(peer_msg(&x, i, 0, 100 + i, 10),
+		    XPORT_RX_DELIVERED);
+	assert_int_equal(our_send(&x, 1, 10), 0);
+	assert_int_equal(peer_msg(&x, 3, 0, 103, 11), XPORT_RX_DELIVERED);
+	assert_int_equal(r.nsent, 1);		/* our message, no ZLB */
+	assert_false(r.sent[0].zlb);
+	xport_destroy(&x);
+
+	/* A window of 1: every message is acked at once. */
+	c.our_rwin = 1;
+	setup(&x, &r, &c);
+	assert_int_equal(peer_msg(&x, 0, 0, 100, 10), XPORT_RX_DELIVERED);
+	assert_int_equal(r.nsent, 1);
+	assert_true(r.sent[0].zlb);
+	xport_destroy(&x);
+}
+
 static void
 test_flush_ack(void **state)
 {
@@ -961,6 +1013,7 @@ main(void)
 		cmocka_unit_test(test_seq_table),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_in_order_delayed_zlb),
+		cmocka_unit_test(test_ack_batch),
 		cmocka_unit_test(test_flush_ack),
 		cmocka_unit_test(test_piggyback),
 		cmocka_unit_test(test_duplicate),
