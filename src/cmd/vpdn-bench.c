@@ -2,8 +2,10 @@
  * vpdn-bench — load generator and baselines for `make bench` (issue 7).
  *
  * Modes (first argument):
- *   l2tp    emulate a LAC: T tunnels to an LNS, N sessions spread over them,
- *           each running the full LCP -> CHAP-MD5 -> IPCP exchange with the
+ *   l2tp    emulate K LACs (K source addresses from --bind up, one UDP
+ *           socket, source picked per datagram by IP_PKTINFO): T tunnels
+ *           to an LNS dealt round-robin over the LACs, N sessions spread
+ *           over the tunnels, each running the full LCP -> CHAP-MD5 -> IPCP exchange with the
  *           project's own ppp_link (client side) over the project's
  *           l2tp_host, on one libev loop and one UDP socket.  Measures the
  *           setup rate, time to N sessions, failures by cause; optionally
@@ -51,7 +53,7 @@
 
 struct opts {
 	struct sockaddr_in	lns, bind, dst;
-	unsigned		tunnels, sessions, window;
+	unsigned		lacs, tunnels, sessions, window;
 	unsigned		timeout_s, hold_s, traffic_s, size;
 	bool			storm;
 	const char		*user, *password, *secret;
@@ -60,7 +62,7 @@ struct opts {
 };
 
 static struct opts o = {
-	.tunnels = 1, .sessions = 1, .window = 256, .timeout_s = 120,
+	.lacs = 1, .tunnels = 1, .sessions = 1, .window = 256, .timeout_s = 120,
 	.size = 1400, .user = "bench", .password = "bench",
 	.label = "run",
 };
@@ -95,8 +97,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: vpdn-bench l2tp --lns IP[:port] [--bind IP] [--tunnels T]"
-	    " [--sessions N]\n"
+	    "usage: vpdn-bench l2tp --lns IP[:port] [--bind IP] [--lacs K]"
+	    " [--tunnels T] [--sessions N]\n"
 	    "           [--window W] [--timeout S] [--hold S] [--storm]"
 	    " [--traffic S --dst IP:PORT --size B]\n"
 	    "           [--user U --password P --secret S] [--csv F]"
@@ -132,7 +134,9 @@ parse_opts(int argc, char **argv)
 		} else if (strcmp(k, "--dst") == 0) {
 			if (parse_addr(v, &o.dst, 9) < 0)
 				usage();
-		} else if (strcmp(k, "--tunnels") == 0)
+		} else if (strcmp(k, "--lacs") == 0)
+			o.lacs = (unsigned)strtoul(v, NULL, 10);
+		else if (strcmp(k, "--tunnels") == 0)
 			o.tunnels = (unsigned)strtoul(v, NULL, 10);
 		else if (strcmp(k, "--sessions") == 0)
 			o.sessions = (unsigned)strtoul(v, NULL, 10);
@@ -165,7 +169,8 @@ parse_opts(int argc, char **argv)
 		else
 			usage();
 	}
-	if (o.tunnels == 0 || o.sessions == 0 || o.window == 0)
+	if (o.lacs == 0 || o.lacs > 1000 || o.tunnels == 0 ||
+	    o.sessions == 0 || o.window == 0)
 		usage();
 	if (o.size < 28 || o.size > TX_BUF - 16)
 		usage();
@@ -222,6 +227,12 @@ ip_udp_hdr(uint8_t *p, uint32_t src, uint32_t dst, uint16_t dport,
 
 /* ---- batched UDP transmit ---- */
 
+/* One datagram's IP_PKTINFO: the source address it leaves from. */
+union pktinfo_cmsg {
+	char			buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct cmsghdr		align;
+};
+
 struct txq {
 	int			fd;
 	unsigned		n;
@@ -229,6 +240,7 @@ struct txq {
 	struct mmsghdr		msg[TX_BATCH];
 	struct iovec		iov[TX_BATCH];
 	struct sockaddr_in	to[TX_BATCH];
+	union pktinfo_cmsg	ctl[TX_BATCH];
 	uint64_t		sent, errors;
 };
 
@@ -263,8 +275,10 @@ txq_slot(struct txq *q)
 	return q->buf[q->n];
 }
 
+/* src: the source address (network order), 0 for the socket's own. */
 static void
-txq_commit(struct txq *q, size_t len, const struct sockaddr_in *to)
+txq_commit(struct txq *q, size_t len, const struct sockaddr_in *to,
+    uint32_t src)
 {
 	unsigned i = q->n++;
 
@@ -276,6 +290,20 @@ txq_commit(struct txq *q, size_t len, const struct sockaddr_in *to)
 	q->msg[i].msg_hdr.msg_namelen = sizeof(q->to[i]);
 	q->msg[i].msg_hdr.msg_iov = &q->iov[i];
 	q->msg[i].msg_hdr.msg_iovlen = 1;
+	if (src != 0) {
+		struct cmsghdr *c = (struct cmsghdr *)(void *)q->ctl[i].buf;
+		struct in_pktinfo pi;
+
+		memset(&q->ctl[i], 0, sizeof(q->ctl[i]));
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst.s_addr = src;
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		q->msg[i].msg_hdr.msg_control = q->ctl[i].buf;
+		q->msg[i].msg_hdr.msg_controllen = sizeof(q->ctl[i].buf);
+	}
 }
 
 static int
@@ -309,6 +337,7 @@ struct bsess {
 	struct heap_node	 hn;
 	uint32_t		 addr;		/* network order, once up */
 	uint16_t		 peer_tunnel, peer_session;
+	uint32_t		 src;		/* its LAC's address, net order */
 	bool			 started;	/* ppp_link_start done */
 	struct bsess		*next_dead;
 };
@@ -386,14 +415,17 @@ host_send(void *ctx, const struct l2tp_addr *local,
     const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
 {
 	uint8_t *slot;
+	uint32_t src = 0;
 
 	(void)ctx;
-	(void)local;
 	if (len > TX_BUF)
 		return;
+	if (local != NULL && local->ss.ss_family == AF_INET)
+		src = ((const struct sockaddr_in *)(const void *)
+		    &local->ss)->sin_addr.s_addr;
 	slot = txq_slot(&B.tx);
 	memcpy(slot, pkt, len);
-	txq_commit(&B.tx, len, (const struct sockaddr_in *)&peer->ss);
+	txq_commit(&B.tx, len, (const struct sockaddr_in *)&peer->ss, src);
 }
 
 /* A session left setup: success or failure; open the next ones. */
@@ -588,6 +620,21 @@ static const struct l2tp_host_ops host_ops = {
 	.session_data = host_session_data,
 };
 
+/* LAC k's source address: --bind plus k (the caller configured them all). */
+static void
+lac_address(unsigned k, struct l2tp_addr *a)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(ntohl(o.bind.sin_addr.s_addr) + k);
+	sin.sin_port = o.bind.sin_port;
+	memset(a, 0, sizeof(*a));
+	memcpy(&a->ss, &sin, sizeof(sin));
+	a->len = sizeof(sin);
+}
+
 static void
 open_tunnels(uint64_t now)
 {
@@ -598,6 +645,7 @@ open_tunnels(uint64_t now)
 		p.role = L2TP_ROLE_LAC;
 		memcpy(&p.peer.ss, &o.lns, sizeof(o.lns));
 		p.peer.len = sizeof(o.lns);
+		lac_address(i % o.lacs, &p.local);
 		if (o.secret != NULL) {
 			p.secret = (const uint8_t *)o.secret;
 			p.secret_len = strlen(o.secret);
@@ -790,7 +838,7 @@ traffic_cb(struct ev_loop *loop, ev_idle *w, int revents)
 		p[9] = 0x21;
 		ip_udp_hdr(p + 10, bs->addr, o.dst.sin_addr.s_addr,
 		    o.dst.sin_port, o.size);
-		txq_commit(&B.tx, 10 + o.size, &o.lns);
+		txq_commit(&B.tx, 10 + o.size, &o.lns, bs->src);
 		B.traffic_pkts++;
 	}
 	txq_flush(&B.tx);
@@ -845,6 +893,9 @@ fill_ids(void)
 		l2tp_tunnel_get_info(l2tp_session_tunnel(bs->s), &ti);
 		bs->peer_tunnel = ti.peer_id;
 		bs->peer_session = si.peer_id;
+		if (ti.local.ss.ss_family == AF_INET)
+			bs->src = ((const struct sockaddr_in *)(const void *)
+			    &ti.local.ss)->sin_addr.s_addr;
 	}
 }
 
@@ -891,8 +942,16 @@ mode_l2tp(void)
 	B.tun = calloc(o.tunnels, sizeof(struct l2tp_tunnel *));
 	if (B.sess == NULL || B.tun == NULL)
 		fatalx("out of memory");
+	/* Every LAC address shares one socket bound to the wildcard: the
+	 * LNS answers each at its own address, and each datagram leaves
+	 * from its tunnel's address (IP_PKTINFO, txq_commit). */
 	o.bind.sin_family = AF_INET;
-	fd = udp_socket(&o.bind);
+	{
+		struct sockaddr_in any = o.bind;
+
+		any.sin_addr.s_addr = htonl(INADDR_ANY);
+		fd = udp_socket(&any);
+	}
 	if (fd < 0)
 		fatal("udp socket");
 	B.tx.fd = fd;
@@ -1123,7 +1182,7 @@ mode_udp(void)
 			uint8_t *p = txq_slot(q);
 
 			memset(p, 0, 16);
-			txq_commit(q, o.size - 28, &dst);
+			txq_commit(q, o.size - 28, &dst, 0);
 			n++;
 		}
 		txq_flush(q);
