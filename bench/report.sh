@@ -17,7 +17,9 @@ namespaces (client → LNS → intranet, veth pairs).  The load generator is
 \`vpdn-bench\` (src/cmd/vpdn-bench.c): the project's own l2tp_host (LAC role)
 and ppp_link (client side, LCP → CHAP-MD5 → IPCP) on one libev loop and one
 UDP socket, in the client namespace — it shares this machine's CPUs with
-the LNS, so setup and forwarding rates are those of the pair.
+the LNS, so setup and forwarding rates are those of the pair.  It emulates
+one LAC per tunnel, up to 100, each from its own source address (as an
+access network's LACs would be; the LNS limits new tunnels per address).
 
 | figure | value | baseline | ratio | target | note |
 |---|---:|---:|---:|---|---|
@@ -40,6 +42,8 @@ Baselines:
   crypto and no I/O (vpdn-bench codec).
 - Forwarding pps is what the intranet sink received per second; the
   generator sends as fast as it can (sendmmsg, 64 a call) over 100 sessions.
+  Each forwarding figure is the median of 3 rounds, a round measuring raw
+  UDP, TUN→TUN and vpdnd back to back; Gbit/s counts the IP packet.
 - Memory per session: the LNS's VmRSS with every session established minus
   before the first, divided by the sessions up (includes the kernel-side
   nothing: routes and socket buffers are not in RSS).

@@ -171,42 +171,53 @@ row() { ROWS="$ROWS$1|$2|$3|$4|$5|$6"$'\n'; printf '%-44s %14s %14s %7s  %-6s %s
 printf '%-44s %14s %14s %7s  %-6s %s\n' figure value baseline ratio target note
 
 # ---- (a) forwarding -----------------------------------------------------------
+# The machine is shared and noisy: each figure is the median of REPS
+# rounds, and one round measures all three paths back to back, so a slow
+# spell hits the baseline and the subject alike.
+REPS=${BENCH_REPS:-3}
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 declare -A RAW TUN LNS
 for size in 1400 64; do
-	# raw UDP, routed by the kernel of the LNS namespace
-	sink_start
-	in_ns client "$VB" udp --bind 10.77.1.2 --dst 10.77.0.2:9000 \
-	    --traffic "$SECS" --size $size >"$T/udp.out"
-	RAW[$size]=$(sink_stop)
+	raws=() tuns=() lnss=()
+	for _ in $(seq "$REPS"); do
+		# raw UDP, routed by the kernel of the LNS namespace
+		sink_start
+		in_ns client "$VB" udp --bind 10.77.1.2 --dst 10.77.0.2:9000 \
+		    --traffic "$SECS" --size $size >"$T/udp.out"
+		raws+=("$(sink_stop)")
 
-	# plain TUN -> TUN in the LNS namespace: what arrives from the client
-	# goes into vb-a (policy route), the forwarder writes it to vb-b, the
-	# kernel routes it on to the intranet.
-	spawn lns "$T/tunfwd.out" "$VB" tunfwd --tun-a vb-a --tun-b vb-b
-	FWD=$SPAWNED
-	for _ in $(seq 50); do grep -q ready "$T/tunfwd.out" && break; sleep 0.05; done
-	ip -n ${P}lns route add default dev vb-a table 100
-	ip -n ${P}lns rule add iif veth-client lookup 100
-	sink_start
-	in_ns client "$VB" udp --bind 10.77.1.2 --dst 10.77.0.2:9000 \
-	    --traffic "$SECS" --size $size >"$T/udp.out"
-	TUN[$size]=$(sink_stop)
-	ip -n ${P}lns rule del iif veth-client lookup 100
-	stop_wait "$FWD" TERM
+		# plain TUN -> TUN in the LNS namespace: what arrives from the
+		# client goes into vb-a (policy route), the forwarder writes it
+		# to vb-b, the kernel routes it on to the intranet.
+		spawn lns "$T/tunfwd.out" "$VB" tunfwd --tun-a vb-a --tun-b vb-b
+		FWD=$SPAWNED
+		for _ in $(seq 50); do grep -q ready "$T/tunfwd.out" && break; sleep 0.05; done
+		ip -n ${P}lns route add default dev vb-a table 100
+		ip -n ${P}lns rule add iif veth-client lookup 100
+		sink_start
+		in_ns client "$VB" udp --bind 10.77.1.2 --dst 10.77.0.2:9000 \
+		    --traffic "$SECS" --size $size >"$T/udp.out"
+		tuns+=("$(sink_stop)")
+		ip -n ${P}lns rule del iif veth-client lookup 100
+		stop_wait "$FWD" TERM
 
-	# through vpdnd: 100 PPP sessions, traffic round-robin over them
-	start_lns
-	sink_start
-	in_ns client "$VB" l2tp --lns 10.77.1.1 --bind 10.77.1.2 --tunnels 1 \
-	    --sessions 100 --traffic "$SECS" --size $size \
-	    --dst 10.77.0.2:9000 --label fwd$size >"$T/fwd.out" 2>&1
-	LNS[$size]=$(sink_stop)
-	stop_lns
-	echo "fwd,$size,${LNS[$size]},${RAW[$size]},${TUN[$size]},$(val "$T/fwd.out" traffic.tx_pps)" >>"$OUT/forwarding.csv"
+		# through vpdnd: 100 PPP sessions, traffic round-robin over them
+		start_lns
+		sink_start
+		in_ns client "$VB" l2tp --lns 10.77.1.1 --bind 10.77.1.2 --tunnels 1 \
+		    --sessions 100 --traffic "$SECS" --size $size \
+		    --dst 10.77.0.2:9000 --label fwd$size >"$T/fwd.out" 2>&1
+		lnss+=("$(sink_stop)")
+		stop_lns
+		echo "fwd,$size,${lnss[-1]},${raws[-1]},${tuns[-1]},$(val "$T/fwd.out" traffic.tx_pps)" >>"$OUT/forwarding.csv"
+	done
+	RAW[$size]=$(median "${raws[@]}")
+	TUN[$size]=$(median "${tuns[@]}")
+	LNS[$size]=$(median "${lnss[@]}")
 	r=$(ratio "${LNS[$size]}" "${TUN[$size]}")
 	met=$(awk -v r="$r" 'BEGIN { print (r >= 0.8) ? "met" : "NOT met" }')
-	row "forward ${size} B pps (LNS vs TUN->TUN)" "${LNS[$size]}" "${TUN[$size]}" "$r" "$met" ">= 0.80"
-	row "forward ${size} B pps (LNS vs raw UDP)" "${LNS[$size]}" "${RAW[$size]}" "$(ratio "${LNS[$size]}" "${RAW[$size]}")" "" "kernel routing"
+	row "forward ${size} B pps (LNS vs TUN->TUN)" "${LNS[$size]}" "${TUN[$size]}" "$r" "$met" ">= 0.80; $(awk -v p="${LNS[$size]}" -v s=$size 'BEGIN { printf "%.2f", p * s * 8 / 1e9 }') Gbit/s"
+	row "forward ${size} B pps (LNS vs raw UDP)" "${LNS[$size]}" "${RAW[$size]}" "$(ratio "${LNS[$size]}" "${RAW[$size]}")" "" "kernel routing; median of $REPS"
 done
 
 # ---- (b) setup, (c) memory, (d) storm -------------------------------------------
