@@ -885,6 +885,12 @@ l2tp_tunnel_set_user(struct l2tp_tunnel *t, void *user)
 	t->user = user;
 }
 
+enum l2tp_role
+l2tp_tunnel_role(const struct l2tp_tunnel *t)
+{
+	return t->role;
+}
+
 bool
 l2tp_tunnel_is_up(const struct l2tp_tunnel *t)
 {

@@ -28,20 +28,15 @@ roles_l2tp_send(void *ctx, const struct l2tp_addr *local,
 static struct client *
 roles_tunnel_client(struct l2tp_tunnel *t)
 {
-	struct l2tp_tunnel_info info;
-
-	l2tp_tunnel_get_info(t, &info);
-	return info.role == L2TP_ROLE_CLIENT ? l2tp_tunnel_user(t) : NULL;
+	return l2tp_tunnel_role(t) == L2TP_ROLE_CLIENT ?
+	    l2tp_tunnel_user(t) : NULL;
 }
 
 /* Tunnels the LAC opened (lac.c keeps its state in their user pointer). */
 static bool
 roles_tunnel_is_lac(const struct l2tp_tunnel *t)
 {
-	struct l2tp_tunnel_info info;
-
-	l2tp_tunnel_get_info(t, &info);
-	return info.role == L2TP_ROLE_LAC;
+	return l2tp_tunnel_role(t) == L2TP_ROLE_LAC;
 }
 
 static void

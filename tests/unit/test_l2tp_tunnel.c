@@ -33,6 +33,8 @@ test_establish_plain(void **state)
 	assert_int_equal(w_tinfo(b).peer_id, w_tinfo(a).local_id);
 	assert_int_equal(w_tinfo(a).role, L2TP_ROLE_LAC);
 	assert_int_equal(w_tinfo(b).role, L2TP_ROLE_LNS);
+	assert_int_equal(l2tp_tunnel_role(a), L2TP_ROLE_LAC);
+	assert_int_equal(l2tp_tunnel_role(b), L2TP_ROLE_LNS);
 	assert_string_equal(w_tinfo(b).peer_hostname, "vpdn");
 	/* §6.1: SCCRQ to tunnel 0 with the mandatory AVPs, no challenge
 	 * without a secret, no tie breaker unless asked. */
