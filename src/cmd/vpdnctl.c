@@ -28,7 +28,7 @@ usage(FILE *f)
 	    "  -s, --socket SOCKET  control socket (default " DEFAULT_SOCKET ")\n"
 	    "  -h, --help           this text\n"
 	    "commands:\n"
-	    "  show tunnels|sessions|stats|pool [--json]\n"
+	    "  show tunnels|sessions|stats|pool|clients [--json]\n"
 	    "  disconnect tunnel ID | session ID | user NAME\n"
 	    "  reload\n"
 	    "  log-level error|warn|info|debug|trace\n"

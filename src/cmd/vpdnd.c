@@ -500,6 +500,101 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 }
 
 static void
+vpdnd_render_client(const struct roles_client_view *v, void *arg)
+{
+	struct pool_render *pr = arg;
+	char dns[40];
+
+	if (pr->json != NULL) {
+		struct json *j = pr->json;
+
+		json_obj_begin(j);
+		json_kv_str(j, "name", v->name);
+		json_kv_str(j, "transport", v->transport);
+		json_kv_str(j, "server", v->server);
+		json_kv_str(j, "state", v->state);
+		json_kv_str(j, "ppp_phase", v->ppp_phase);
+		json_kv_str(j, "interface", v->interface);
+		json_kv_str(j, "address", v->address);
+		json_kv_str(j, "peer_address", v->peer_address);
+		json_key(j, "dns");
+		json_arr_begin(j);
+		for (int i = 0; i < 2; i++)
+			if (v->dns[i][0] != '\0')
+				json_str(j, v->dns[i]);
+		json_arr_end(j);
+		json_kv_u64(j, "tunnel_id", v->tunnel_id);
+		json_kv_u64(j, "session_id", v->session_id);
+		json_kv_u64(j, "dials", v->dials);
+		json_kv_u64(j, "redial_in_s", v->redial_in_s);
+		json_kv_u64(j, "uptime_s", v->uptime_s);
+		json_kv_u64(j, "rx_frames", v->rx_frames);
+		json_kv_u64(j, "tx_frames", v->tx_frames);
+		json_kv_u64(j, "rx_bytes", v->rx_bytes);
+		json_kv_u64(j, "tx_bytes", v->tx_bytes);
+		json_obj_end(j);
+		return;
+	}
+	snprintf(dns, sizeof(dns), "%s%s%s", v->dns[0],
+	    v->dns[1][0] != '\0' ? "," : "", v->dns[1]);
+	table_row(pr->table);
+	table_cell(pr->table, v->name);
+	table_cell(pr->table, v->transport);
+	table_cell(pr->table, v->server);
+	table_cell(pr->table, v->state);
+	table_cell(pr->table, v->ppp_phase);
+	table_cell(pr->table, v->address);
+	table_cell(pr->table, v->peer_address);
+	table_cell(pr->table, dns);
+	table_cell(pr->table, v->interface);
+	table_cell_u64(pr->table, v->dials);
+	table_cell_u64(pr->table, v->uptime_s);
+	table_cell_u64(pr->table, v->rx_frames);
+	table_cell_u64(pr->table, v->tx_frames);
+}
+
+/* `vpdnctl show clients`: {"clients":[...]} (INTERFACE.md). */
+static int
+vpdnd_ctl_show_clients(void *arg, bool json, uint64_t now,
+    struct ctl_reply *r)
+{
+	static const struct table_col cols[] = {
+		{ "NAME", TABLE_LEFT }, { "TRANSPORT", TABLE_LEFT },
+		{ "SERVER", TABLE_LEFT }, { "STATE", TABLE_LEFT },
+		{ "PPP", TABLE_LEFT }, { "ADDRESS", TABLE_LEFT },
+		{ "PEER", TABLE_LEFT }, { "DNS", TABLE_LEFT },
+		{ "INTERFACE", TABLE_LEFT }, { "DIALS", TABLE_RIGHT },
+		{ "UPTIME", TABLE_RIGHT }, { "RX-FRAMES", TABLE_RIGHT },
+		{ "TX-FRAMES", TABLE_RIGHT },
+	};
+	struct vpdnd *d = arg;
+	struct pool_render pr = { NULL, NULL };
+	struct json j;
+	struct table t;
+	bool ok;
+
+	if (json) {
+		json_init(&j, &r->body);
+		pr.json = &j;
+		json_obj_begin(&j);
+		json_key(&j, "clients");
+		json_arr_begin(&j);
+		roles_foreach_client(d->roles, now, vpdnd_render_client, &pr);
+		json_arr_end(&j);
+		json_obj_end(&j);
+		strbuf_putc(&r->body, '\n');
+		return json_finish(&j) ? 0 :
+		    ctl_reply_err(r, "cannot render JSON");
+	}
+	table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
+	pr.table = &t;
+	roles_foreach_client(d->roles, now, vpdnd_render_client, &pr);
+	ok = table_render(&t, &r->body);
+	table_free(&t);
+	return ok ? 0 : ctl_reply_err(r, "cannot render table");
+}
+
+static void
 vpdnd_on_grace(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)revents;
@@ -754,6 +849,7 @@ main(int argc, char **argv)
 	d.ctl_ctx.hooks.disconnect_user = vpdnd_ctl_disconnect_user;
 	d.ctl_ctx.hooks.reload = vpdnd_ctl_reload;
 	d.ctl_ctx.hooks.show_pool = vpdnd_ctl_show_pool;
+	d.ctl_ctx.hooks.show_clients = vpdnd_ctl_show_clients;
 	d.ctl_ctx.hooks.trace = vpdnd_ctl_trace;
 	d.ctl = ctl_server_new(d.loop, d.cfg->global.control_socket,
 	    &d.ctl_ctx);

@@ -657,6 +657,22 @@ cmd_show_pool(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 }
 
 static int
+cmd_show_clients(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
+    int argc, char **argv, uint64_t now, struct ctl_reply *r)
+{
+	bool json;
+
+	if (parse_json_flag(cmd, argc, argv, &json, r) < 0)
+		return -1;
+	if (c->hooks.show_clients == NULL)
+		return ctl_reply_err(r,
+		    "not available: the daemon did not register clients");
+	if (c->hooks.show_clients(c->hooks.arg, json, now, r) < 0)
+		return -1;
+	return body_done(r);
+}
+
+static int
 cmd_reload(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
     char **argv, uint64_t now, struct ctl_reply *r)
 {
@@ -736,6 +752,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "show", "sessions", cmd_show_sessions, "show sessions [--json]" },
 	{ "show", "stats", cmd_show_stats, "show stats [--json]" },
 	{ "show", "pool", cmd_show_pool, "show pool [--json]" },
+	{ "show", "clients", cmd_show_clients, "show clients [--json]" },
 	{ "disconnect", "tunnel", cmd_disconnect_tunnel,
 	    "disconnect tunnel ID" },
 	{ "disconnect", "session", cmd_disconnect_session,

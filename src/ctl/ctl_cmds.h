@@ -54,6 +54,9 @@ struct ctl_hooks {
 	void	(*describe_session)(void *arg, struct l2tp_session *s,
 		    struct ctl_session_extra *out);
 	int	(*show_pool)(void *arg, bool json, struct ctl_reply *r);
+	/* `show clients`: every [client] section, dialled or not. */
+	int	(*show_clients)(void *arg, bool json, uint64_t now,
+		    struct ctl_reply *r);
 	int	(*disconnect_user)(void *arg, const char *name, uint64_t now,
 		    struct ctl_reply *r);
 	int	(*reload)(void *arg, struct ctl_reply *r);

@@ -232,6 +232,9 @@ client_tun_close(struct client *c)
 	if (c->rt.nl != NULL)
 		route_close(&c->rt);
 	c->rt.nl = NULL;
+	/* IPCP's results live as long as the device they configured. */
+	c->up_since = 0;
+	c->dns[0] = c->dns[1] = 0;
 }
 
 static int
@@ -302,6 +305,9 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	}
 	c->tun_watch = c->roles->io.watch(c->roles->io_ctx, c->tun.fd,
 	    client_tun_readable, c);
+	c->up_since = time_now_ms();
+	for (unsigned i = 0; i < dns_count && i < 2; i++)
+		c->dns[i] = dns[i];
 	log_info("client %s: %s is up with %s (peer %s)%s%s%s%s", c->cfg.name,
 	    c->tun.name, la, pa, *d0 ? ", DNS " : "", d0, *d1 ? " " : "", d1);
 }
@@ -849,5 +855,83 @@ clients_shutdown(struct roles *r, uint64_t now)
 		client_pppoe_hangup(c, "shutting down", now);
 		if (c->tunnel == NULL)
 			client_set_state(c, CLIENT_STOPPED);
+	}
+}
+
+/* ---- `vpdnctl show clients` ---- */
+
+static void
+ip4_text(uint32_t addr, char *buf, size_t len)
+{
+	struct in_addr in = { .s_addr = htonl(addr) };
+
+	if (addr == 0 || inet_ntop(AF_INET, &in, buf, (socklen_t)len) == NULL)
+		buf[0] = '\0';
+}
+
+static void
+client_describe(const struct client *c, uint64_t now,
+    struct roles_client_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->name = c->cfg.name;
+	v->state = client_state_str(c->state);
+	v->ppp_phase = "dead";
+	v->interface = "";
+	if (c->cfg.pppoe_interface[0] != '\0') {
+		v->transport = "pppoe";
+		v->server = c->cfg.pppoe_interface;
+	} else {
+		v->transport = "l2tp";
+		snprintf(v->server_buf, sizeof(v->server_buf), "%s:%u",
+		    c->cfg.lns.host, c->cfg.lns.port);
+		v->server = v->server_buf;
+	}
+	v->dials = c->dials;
+	if (c->state == CLIENT_WAIT_REDIAL && c->redial_at > now)
+		v->redial_in_s = (c->redial_at - now + 999) / 1000;
+	if (c->session != NULL) {
+		struct l2tp_session_info si;
+
+		l2tp_session_get_info(c->session, &si);
+		v->tunnel_id = si.tunnel_local_id;
+		v->session_id = si.local_id;
+	} else if (c->pppoe != NULL && c->pppoe->pc != NULL) {
+		v->session_id = pppoe_client_session_id(c->pppoe->pc);
+	}
+	if (c->link != NULL && !c->link->ended) {
+		const struct ppp_link_stats *st = ppp_link_stats(c->link->link);
+
+		v->ppp_phase = ppp_phase_str(ppp_link_phase(c->link->link));
+		v->rx_frames = st->rx_frames;
+		v->tx_frames = st->tx_frames;
+		v->rx_bytes = st->rx_bytes;
+		v->tx_bytes = st->tx_bytes;
+		if (c->link->network_up) {
+			ip4_text(c->link->local_addr, v->address,
+			    sizeof(v->address));
+			ip4_text(c->link->peer_addr, v->peer_address,
+			    sizeof(v->peer_address));
+		}
+	}
+	if (c->up_since != 0) {
+		v->interface = c->tun.name;
+		v->uptime_s = now > c->up_since ? (now - c->up_since) / 1000 : 0;
+		ip4_text(c->dns[0], v->dns[0], sizeof(v->dns[0]));
+		ip4_text(c->dns[1], v->dns[1], sizeof(v->dns[1]));
+	}
+}
+
+void
+roles_foreach_client(struct roles *r, uint64_t now,
+    void (*fn)(const struct roles_client_view *v, void *arg), void *arg)
+{
+	struct roles_client_view v;
+
+	for (unsigned i = 0; i < r->client_count; i++) {
+		if (r->clients[i].removed)
+			continue;
+		client_describe(&r->clients[i], now, &v);
+		fn(&v, arg);
 	}
 }

@@ -44,6 +44,26 @@ struct roles_session_view {
 	char		 address_buf[16];
 };
 
+/* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):
+ * a PPPoE call is no L2TP session, so `show sessions` cannot list it. */
+struct roles_client_view {
+	const char	*name;
+	const char	*transport;	/* "l2tp" or "pppoe" */
+	const char	*server;	/* LNS host:port, or the PPPoE interface */
+	const char	*state;		/* idle|dialing|up|hangup|wait-redial|stopped */
+	const char	*ppp_phase;	/* "dead" without a call */
+	const char	*interface;	/* the TUN device, "" until IPCP is up */
+	char		 address[16], peer_address[16];	/* "" until then */
+	char		 dns[2][16];	/* RFC 1877 servers learnt; "" none */
+	uint16_t	 tunnel_id;	/* ours; 0 for PPPoE */
+	uint16_t	 session_id;	/* ours (L2TP) or the PPPoE Session-ID */
+	unsigned	 dials;		/* calls placed since start or reload */
+	uint64_t	 redial_in_s;	/* wait-redial: seconds to the next dial */
+	uint64_t	 uptime_s;	/* since IPCP came up; 0 when not up */
+	uint64_t	 rx_frames, tx_frames, rx_bytes, tx_bytes;	/* PPP */
+	char		 server_buf[300];
+};
+
 struct roles *roles_new(const struct vpdn_config *cfg,
 	    const struct roles_io *io, void *io_ctx, uint64_t now);
 void	roles_free(struct roles *r);
@@ -79,6 +99,10 @@ struct roles_lease {
 	const char	*user;
 	uint16_t	 tunnel_id, session_id;
 };
+/* Every configured client (sections being hung up after a reload skipped),
+ * in configuration order. */
+void	roles_foreach_client(struct roles *r, uint64_t now,
+	    void (*fn)(const struct roles_client_view *v, void *arg), void *arg);
 void	roles_foreach_lease(struct roles *r,
 	    void (*fn)(const struct roles_lease *lease, void *arg), void *arg);
 

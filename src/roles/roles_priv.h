@@ -45,6 +45,8 @@ struct client {
 	uint64_t		 redial_at;
 	unsigned		 backoff_ms;
 	unsigned		 dials;
+	uint64_t		 up_since;	/* IPCP up; 0 when not */
+	uint32_t		 dns[2];	/* RFC 1877, host order; 0 none */
 	bool			 removed;	/* gone from the config on reload */
 };
 
@@ -84,6 +86,9 @@ struct roles {
 	struct radius_dae		*dae;
 	void				*dae_watch;
 	bool				 acct_off_sent;
+	/* LAC calls with a Start and no Stop yet (lac.c); the LNS's are
+	 * lns.acct_live.  Accounting-Off waits for both to reach 0. */
+	unsigned			 lac_acct_live;
 	/* Every PPP link bound to a session, their timers, and the ended
 	 * ones waiting to be freed (session_link.c). */
 	LIST_HEAD(, session_link)	 links;
@@ -106,7 +111,8 @@ uint64_t lns_next_deadline(const struct roles *r);
 unsigned lns_dae_disconnect(void *r, const struct radius_dae_match *m);
 unsigned lns_dae_coa(void *r, const struct radius_dae_match *m,
 	    uint32_t session_timeout);
-/* roles.c: Accounting-Off, once. */
+/* roles.c: Accounting-Off, once, and only after the last Stop of every
+ * role (a daemon that is LAC and LNS sends one). */
 void	roles_accounting_off(struct roles *r);
 void	lns_free(struct roles *r);
 void	lns_reconfigure(struct roles *r, const struct vpdn_config *cfg);
