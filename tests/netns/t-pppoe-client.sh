@@ -102,6 +102,28 @@ log_test "ping the AC through PPP over PPPoE" $?
 j=$(vpdnctl_in host pc show sessions --json)
 [ "$(json_count "$j" sessions)" = 0 ]
 log_test "a PPPoE call is not an L2TP session (show sessions empty)" $?
+# client_is DIALS: `show clients --json` shows the PPPoE call up, with the
+# Session-ID of the AC's last PADS.
+client_is()
+{
+	vpdnctl_in host pc show clients --json | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["clients"]
+assert len(c) == 1, c
+c = c[0]
+want = {"name": "isp", "transport": "pppoe", "server": sys.argv[1],
+        "state": "up", "ppp_phase": "network", "interface": sys.argv[2],
+        "address": sys.argv[3], "peer_address": sys.argv[4],
+        "tunnel_id": 0, "session_id": int(sys.argv[5]),
+        "dials": int(sys.argv[6])}
+bad = {k: (c.get(k), v) for k, v in want.items() if c.get(k) != v}
+assert not bad, bad
+assert c["rx_frames"] > 0 and c["tx_frames"] > 0, c
+' "$H_IF" "$PC_IF" "$HOST_IP" "$AC_IP" \
+	    "$(grep "^PADS sid=" "$TMPD/ac.log" | tail -1 | sed 's/.*sid=//')" "$1"
+}
+client_is 1
+log_test "show clients lists the PPPoE call: Session-ID, addresses, counters" $?
 
 kill -USR1 "$AC_PID"
 wait_for 5 grep -q "PADT from access concentrator" "$TMPD/pc.log"
@@ -112,6 +134,8 @@ wait_for 15 at_least 2 "$TMPD/ac.log" "^PADS sid="
 log_test "client redials: a second PADS" $?
 wait_for 10 tun_has_addr
 log_test "redialled call has $HOST_IP on $PC_IF again" $?
+client_is 2
+log_test "show clients: the redialled call, its new Session-ID, 2 dials" $?
 sid=$(grep "^PADS sid=" "$TMPD/ac.log" | tail -1 | sed 's/.*sid=//')
 
 vpdnd_sane pc "$PC_PID"
