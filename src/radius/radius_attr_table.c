@@ -88,6 +88,9 @@ const struct radius_attr_def radius_attr_defs[] = {
 	    RADIUS_KIND_TAGGED_TEXT, 1, 253),
 	STD(RADIUS_ATTR_TUNNEL_SERVER_ENDPOINT, "Tunnel-Server-Endpoint",
 	    RADIUS_KIND_TAGGED_TEXT, 1, 253),
+	/* RFC 2867 §4.1: an implementation-defined tunnel session id */
+	STD(RADIUS_ATTR_ACCT_TUNNEL_CONNECTION, "Acct-Tunnel-Connection",
+	    RADIUS_KIND_STRING, 1, 253),
 	STD(RADIUS_ATTR_TUNNEL_PASSWORD, "Tunnel-Password",
 	    RADIUS_KIND_TUNNEL_PASSWORD, 19, 253),
 	STD(RADIUS_ATTR_MESSAGE_AUTHENTICATOR, "Message-Authenticator",

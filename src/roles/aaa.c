@@ -1,6 +1,8 @@
 /*
  * aaa.c — RADIUS accounting (see aaa.h).
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,7 @@ aaa_cause_str(enum aaa_cause c)
 	case AAA_CAUSE_NONE:		return "none";
 	case AAA_CAUSE_USER_REQUEST:	return "User-Request";
 	case AAA_CAUSE_LOST_CARRIER:	return "Lost-Carrier";
+	case AAA_CAUSE_LOST_SERVICE:	return "Lost-Service";
 	case AAA_CAUSE_IDLE_TIMEOUT:	return "Idle-Timeout";
 	case AAA_CAUSE_SESSION_TIMEOUT:	return "Session-Timeout";
 	case AAA_CAUSE_ADMIN_RESET:	return "Admin-Reset";
@@ -60,10 +63,113 @@ aaa_cause_from_reason(const char *reason)
 	return AAA_CAUSE_NAS_ERROR;
 }
 
+const char *
+aaa_lac_end_str(enum aaa_lac_end e)
+{
+	switch (e) {
+	case AAA_LAC_END_PADT:			return "PADT from the user";
+	case AAA_LAC_END_USER_TERMINATE:	return "user's LCP Terminate";
+	case AAA_LAC_END_LINK_LOST:		return "link to the user lost";
+	case AAA_LAC_END_LNS_CDN:		return "CDN from the LNS";
+	case AAA_LAC_END_TUNNEL_LOST:		return "tunnel to the LNS lost";
+	case AAA_LAC_END_SHUTDOWN:		return "shutdown";
+	case AAA_LAC_END_ERROR:			return "error";
+	}
+	return "?";
+}
+
+/*
+ * RFC 2866 §5.10 for a LAC, whose service is the tunnel to the user's home
+ * network:
+ *   PADT, LCP Terminate-Request from the user -> User-Request ("user
+ *	requested termination of service, for example with LCP Terminate");
+ *   LCP echo failure, PPPoE carrier gone -> Lost-Carrier ("DCD was
+ *	dropped on the port": the access line went silent);
+ *   CDN from the LNS -> NAS-Request ("NAS terminated session for a
+ *	non-error reason": the provider's side of the call, here the LNS,
+ *	ended it in an orderly way; the LAC is not told why);
+ *   StopCCN from the LNS, the tunnel timing out -> Lost-Service ("service
+ *	can no longer be provided; for example, user's connection to a host
+ *	was interrupted");
+ *   this daemon stopping -> NAS-Request, as the LNS reports it;
+ *   anything else -> NAS-Error.
+ */
+enum aaa_cause
+aaa_lac_cause(enum aaa_lac_end e)
+{
+	switch (e) {
+	case AAA_LAC_END_PADT:			return AAA_CAUSE_USER_REQUEST;
+	case AAA_LAC_END_USER_TERMINATE:	return AAA_CAUSE_USER_REQUEST;
+	case AAA_LAC_END_LINK_LOST:		return AAA_CAUSE_LOST_CARRIER;
+	case AAA_LAC_END_LNS_CDN:		return AAA_CAUSE_NAS_REQUEST;
+	case AAA_LAC_END_TUNNEL_LOST:		return AAA_CAUSE_LOST_SERVICE;
+	case AAA_LAC_END_SHUTDOWN:		return AAA_CAUSE_NAS_REQUEST;
+	case AAA_LAC_END_ERROR:			return AAA_CAUSE_NAS_ERROR;
+	}
+	return AAA_CAUSE_NAS_ERROR;
+}
+
+void
+aaa_access_connection(const struct aaa_access *x, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%u/%u %u/%u", x->tunnel_id, x->session_id,
+	    x->peer_tunnel_id, x->peer_session_id);
+}
+
+/* RFC 2868 §3.3/§3.4: dotted decimal for IPv4, RFC 2373 text for IPv6;
+ * an IPv4-mapped address (an IPv6 socket talking to an IPv4 LNS) is the
+ * IPv4 address it maps. */
+static bool
+aaa_endpoint(const struct aaa_access *x, const uint8_t a[16], char *buf,
+    size_t bufsz)
+{
+	return inet_ntop(x->family == AF_INET6 ? AF_INET6 : AF_INET, a, buf,
+	    (socklen_t)bufsz) != NULL;
+}
+
+/* The LAC's attributes of a session record (x != NULL). */
+static bool
+aaa_put_access(struct radius_packet *p, const struct aaa_access *x)
+{
+	char a[INET6_ADDRSTRLEN];
+	bool ok = true;
+
+	if (x->family == 0)
+		return true;
+	/* RFC 2867 §4.1 and RFC 2868 §3: the tunnel the call went through.
+	 * Tag 0: one tunnel per record, nothing to group. */
+	ok = ok && radius_put_tagged_u32(p, RADIUS_ATTR_TUNNEL_TYPE, 0,
+	    RADIUS_TUNNEL_TYPE_L2TP) == RADIUS_OK;
+	ok = ok && radius_put_tagged_u32(p, RADIUS_ATTR_TUNNEL_MEDIUM_TYPE, 0,
+	    x->family == AF_INET6 ? RADIUS_TUNNEL_MEDIUM_IPV6 :
+	    RADIUS_TUNNEL_MEDIUM_IPV4) == RADIUS_OK;
+	/* RFC 2868 §3.3: the initiator's end (the LAC) is the client. */
+	ok = ok && aaa_endpoint(x, x->client, a, sizeof(a)) &&
+	    radius_put_tagged_string(p, RADIUS_ATTR_TUNNEL_CLIENT_ENDPOINT, 0,
+	    a) == RADIUS_OK;
+	ok = ok && aaa_endpoint(x, x->server, a, sizeof(a)) &&
+	    radius_put_tagged_string(p, RADIUS_ATTR_TUNNEL_SERVER_ENDPOINT, 0,
+	    a) == RADIUS_OK;
+	aaa_access_connection(x, a, sizeof(a));
+	ok = ok && radius_put_string(p, RADIUS_ATTR_ACCT_TUNNEL_CONNECTION,
+	    a) == RADIUS_OK;
+	return ok;
+}
+
 bool
 aaa_build(struct radius_packet *p, const struct aaa_nas *nas, unsigned status,
     const struct aaa_session *s, const struct aaa_counters *c,
     uint32_t elapsed_s, enum aaa_cause cause, uint32_t event_time)
+{
+	return aaa_build_access(p, nas, status, s, c, elapsed_s, cause,
+	    event_time, NULL);
+}
+
+bool
+aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
+    unsigned status, const struct aaa_session *s,
+    const struct aaa_counters *c, uint32_t elapsed_s, enum aaa_cause cause,
+    uint32_t event_time, const struct aaa_access *x)
 {
 	bool ok = true;
 
@@ -97,8 +203,22 @@ aaa_build(struct radius_packet *p, const struct aaa_nas *nas, unsigned status,
 	    RADIUS_FRAMED_PROTOCOL_PPP) == RADIUS_OK;
 	ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT, s->nas_port) ==
 	    RADIUS_OK;
+	/* RFC 2865 §5.41: the LNS's users come over a tunnel (Virtual); a
+	 * LAC says what the user's line is (Ethernet for PPPoE). */
 	ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT_TYPE,
-	    RADIUS_NAS_PORT_TYPE_VIRTUAL) == RADIUS_OK;
+	    x != NULL ? x->nas_port_type : RADIUS_NAS_PORT_TYPE_VIRTUAL) ==
+	    RADIUS_OK;
+	if (x != NULL) {
+		char mac[18];
+
+		/* RFC 2865 §5.31: who called; for PPPoE, the user's MAC (the
+		 * form also sent as the ICRQ's Calling Number). */
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		    x->mac[0], x->mac[1], x->mac[2], x->mac[3], x->mac[4],
+		    x->mac[5]);
+		ok = ok && radius_put_string(p, RADIUS_ATTR_CALLING_STATION_ID,
+		    mac) == RADIUS_OK;
+	}
 	if (s->framed_ip != 0)
 		ok = ok && radius_put_ipv4(p, RADIUS_ATTR_FRAMED_IP_ADDRESS,
 		    s->framed_ip) == RADIUS_OK;
@@ -106,6 +226,8 @@ aaa_build(struct radius_packet *p, const struct aaa_nas *nas, unsigned status,
 	for (unsigned i = 0; i < s->nclass; i++)
 		ok = ok && radius_put_raw(p, RADIUS_ATTR_CLASS, s->class_[i].v,
 		    s->class_[i].len) == RADIUS_OK;
+	if (x != NULL)
+		ok = ok && aaa_put_access(p, x);
 	if (status == RADIUS_ACCT_STATUS_START || c == NULL)
 		return ok;
 	/* RFC 2866 §5.3-5.8 and RFC 2869 §5.1-5.2: the low 32 bits in
@@ -177,7 +299,8 @@ aaa_on_reply(void *arg, const struct radius_reply *r)
 
 static void
 aaa_send(struct aaa *a, unsigned status, const struct aaa_session *s,
-    const struct aaa_counters *c, uint32_t elapsed, enum aaa_cause cause)
+    const struct aaa_counters *c, uint32_t elapsed, enum aaa_cause cause,
+    const struct aaa_access *x)
 {
 	struct radius_packet *p;
 
@@ -187,8 +310,8 @@ aaa_send(struct aaa *a, unsigned status, const struct aaa_session *s,
 		log_warnx("radius: no memory for an accounting request");
 		return;
 	}
-	if (!aaa_build(p, &a->nas, status, s, c, elapsed, cause,
-	    (uint32_t)time(NULL)) ||
+	if (!aaa_build_access(p, &a->nas, status, s, c, elapsed, cause,
+	    (uint32_t)time(NULL), x) ||
 	    radius_client_send(a->rc, p, NULL, 0, aaa_on_reply, a) == 0)
 		log_warnx("radius: cannot send an accounting request%s%s",
 		    s != NULL ? " for session " : "", s != NULL ? s->id : "");
@@ -200,13 +323,15 @@ aaa_send(struct aaa *a, unsigned status, const struct aaa_session *s,
 void
 aaa_accounting_on(struct aaa *a)
 {
-	aaa_send(a, RADIUS_ACCT_STATUS_ON, NULL, NULL, 0, AAA_CAUSE_NONE);
+	aaa_send(a, RADIUS_ACCT_STATUS_ON, NULL, NULL, 0, AAA_CAUSE_NONE,
+	    NULL);
 }
 
 void
 aaa_accounting_off(struct aaa *a)
 {
-	aaa_send(a, RADIUS_ACCT_STATUS_OFF, NULL, NULL, 0, AAA_CAUSE_NONE);
+	aaa_send(a, RADIUS_ACCT_STATUS_OFF, NULL, NULL, 0, AAA_CAUSE_NONE,
+	    NULL);
 }
 
 void
@@ -252,9 +377,16 @@ aaa_session_release(struct aaa_session *s)
 void
 aaa_session_start(struct aaa *a, struct aaa_session *s, uint64_t now)
 {
+	aaa_access_start(a, s, NULL, now);
+}
+
+void
+aaa_access_start(struct aaa *a, struct aaa_session *s,
+    const struct aaa_access *x, uint64_t now)
+{
 	s->start_ms = now;
 	s->started = true;
-	aaa_send(a, RADIUS_ACCT_STATUS_START, s, NULL, 0, AAA_CAUSE_NONE);
+	aaa_send(a, RADIUS_ACCT_STATUS_START, s, NULL, 0, AAA_CAUSE_NONE, x);
 }
 
 static uint32_t
@@ -267,14 +399,29 @@ void
 aaa_session_interim(struct aaa *a, const struct aaa_session *s,
     const struct aaa_counters *c, uint64_t now)
 {
+	aaa_access_interim(a, s, c, NULL, now);
+}
+
+void
+aaa_access_interim(struct aaa *a, const struct aaa_session *s,
+    const struct aaa_counters *c, const struct aaa_access *x, uint64_t now)
+{
 	if (s->started)
 		aaa_send(a, RADIUS_ACCT_STATUS_INTERIM, s, c,
-		    aaa_elapsed(s, now), AAA_CAUSE_NONE);
+		    aaa_elapsed(s, now), AAA_CAUSE_NONE, x);
 }
 
 void
 aaa_session_stop(struct aaa *a, struct aaa_session *s,
     const struct aaa_counters *c, enum aaa_cause cause, uint64_t now)
+{
+	aaa_access_stop(a, s, c, cause, NULL, now);
+}
+
+void
+aaa_access_stop(struct aaa *a, struct aaa_session *s,
+    const struct aaa_counters *c, enum aaa_cause cause,
+    const struct aaa_access *x, uint64_t now)
 {
 	if (!s->started)
 		return;
@@ -282,5 +429,6 @@ aaa_session_stop(struct aaa *a, struct aaa_session *s,
 	log_info("radius: session %s of %s: Stop (%s)", s->id,
 	    aaa_session_user(s),
 	    aaa_cause_str(cause));
-	aaa_send(a, RADIUS_ACCT_STATUS_STOP, s, c, aaa_elapsed(s, now), cause);
+	aaa_send(a, RADIUS_ACCT_STATUS_STOP, s, c, aaa_elapsed(s, now), cause,
+	    x);
 }

@@ -4,8 +4,11 @@
  *
  * One struct aaa per daemon sends over the shared radius_client: Accounting-
  * On when the daemon starts and Accounting-Off when it stops (RFC 2866
- * §5.1), and per session Start once IPCP is up, Interim-Update every
- * interval, and Stop with the counters, the session time and the cause.
+ * §5.1), once even for a daemon that is LAC and LNS, and per session Start
+ * once the service is delivered (LNS: IPCP up; LAC: the call handed over
+ * to its LNS), Interim-Update every interval, and Stop with the counters,
+ * the session time and the cause.  A LAC's records carry struct
+ * aaa_access on top (the aaa_access_* calls).
  * Retrying is the client's job (radius_client.h: accounting requests start
  * over at the first server until acct_max_tries/acct_max_ms), so a server
  * that is down for a while loses nothing; aaa_pending() lets the daemon
@@ -32,6 +35,7 @@ enum aaa_cause {
 	AAA_CAUSE_NONE			= 0,
 	AAA_CAUSE_USER_REQUEST		= 1,	/* peer's LCP Terminate */
 	AAA_CAUSE_LOST_CARRIER		= 2,	/* echo/hello timeout, CDN */
+	AAA_CAUSE_LOST_SERVICE		= 3,	/* LAC: tunnel to the LNS lost */
 	AAA_CAUSE_IDLE_TIMEOUT		= 4,
 	AAA_CAUSE_SESSION_TIMEOUT	= 5,
 	AAA_CAUSE_ADMIN_RESET		= 6,	/* vpdnctl, Disconnect-Request */
@@ -42,6 +46,22 @@ const char *aaa_cause_str(enum aaa_cause c);
 /* The cause for a PPP/session_link end reason ("peer terminated", "echo
  * timeout", "carrier closed", ...). */
 enum aaa_cause aaa_cause_from_reason(const char *reason);
+
+/* Why a LAC call ended, as lac.c sees it (after Start, so after the
+ * L2TP session to the LNS came up). */
+enum aaa_lac_end {
+	AAA_LAC_END_PADT,		/* the user sent PADT */
+	AAA_LAC_END_USER_TERMINATE,	/* the user's LCP Terminate-Request */
+	AAA_LAC_END_LINK_LOST,		/* LCP echo failure, PPPoE carrier */
+	AAA_LAC_END_LNS_CDN,		/* the LNS disconnected the call */
+	AAA_LAC_END_TUNNEL_LOST,	/* StopCCN, or no answer from the LNS */
+	AAA_LAC_END_SHUTDOWN,		/* this daemon stops */
+	AAA_LAC_END_ERROR,		/* memory, internal */
+};
+const char *aaa_lac_end_str(enum aaa_lac_end e);
+/* The Acct-Terminate-Cause of a LAC record (RFC 2866 §5.10; the table and
+ * why in aaa.c). */
+enum aaa_cause aaa_lac_cause(enum aaa_lac_end e);
 
 #define AAA_MAX_CLASS	4
 
@@ -76,6 +96,22 @@ struct aaa_nas {
 	uint32_t	ip;				/* 0 = not sent */
 };
 
+/*
+ * What a LAC's records add to a session's (the LNS sends none of it): the
+ * user's access line (RFC 2865 §5.31 Calling-Station-Id, §5.41
+ * NAS-Port-Type) and the L2TP tunnel that carries the call (RFC 2867 §4.1,
+ * RFC 2868 §3.1-3.4).  Binary and small (issue 7): the strings are made
+ * when a record is built.
+ */
+struct aaa_access {
+	uint8_t		mac[6];			/* the user's MAC */
+	uint8_t		family;			/* AF_INET(6); 0: no tunnel */
+	uint8_t		client[16], server[16];	/* LAC's, LNS's address */
+	uint16_t	tunnel_id, session_id;		/* ours */
+	uint16_t	peer_tunnel_id, peer_session_id;	/* the LNS's */
+	uint32_t	nas_port_type;		/* RFC 2865 §5.41 */
+};
+
 /* Builds an Accounting-Request (status RADIUS_ACCT_STATUS_*): for On/Off s
  * and c are NULL.  elapsed_s is the session time.  Returns false if it
  * does not fit (cannot happen with the sizes above). */
@@ -83,6 +119,16 @@ bool	aaa_build(struct radius_packet *p, const struct aaa_nas *nas,
 	    unsigned status, const struct aaa_session *s,
 	    const struct aaa_counters *c, uint32_t elapsed_s,
 	    enum aaa_cause cause, uint32_t event_time);
+/* The same with a LAC's attributes (x != NULL); x == NULL is aaa_build. */
+bool	aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
+	    unsigned status, const struct aaa_session *s,
+	    const struct aaa_counters *c, uint32_t elapsed_s,
+	    enum aaa_cause cause, uint32_t event_time,
+	    const struct aaa_access *x);
+/* RFC 2867 §4.1 Acct-Tunnel-Connection of x: "<our tunnel>/<our session>
+ * <LNS tunnel>/<LNS session>" in decimal; RFC 2868 §3.3 endpoints. */
+void	aaa_access_connection(const struct aaa_access *x, char *buf,
+	    size_t bufsz);
 
 /* The session's user name, "" when none. */
 static inline const char *
@@ -116,5 +162,14 @@ void	aaa_session_interim(struct aaa *a, const struct aaa_session *s,
 /* Stop, once: only if Start was sent. */
 void	aaa_session_stop(struct aaa *a, struct aaa_session *s,
 	    const struct aaa_counters *c, enum aaa_cause cause, uint64_t now);
+/* The same three for a LAC call: x is added to every record. */
+void	aaa_access_start(struct aaa *a, struct aaa_session *s,
+	    const struct aaa_access *x, uint64_t now);
+void	aaa_access_interim(struct aaa *a, const struct aaa_session *s,
+	    const struct aaa_counters *c, const struct aaa_access *x,
+	    uint64_t now);
+void	aaa_access_stop(struct aaa *a, struct aaa_session *s,
+	    const struct aaa_counters *c, enum aaa_cause cause,
+	    const struct aaa_access *x, uint64_t now);
 
 #endif

@@ -20,12 +20,21 @@
  * later takes its calls down (PADT) and the next user dials a fresh one.
  * A tunnel without calls is closed (StopCCN) after tunnel-idle-timeout.
  *
+ * Accounting (RFC 2866, with `radius = yes` and accounting servers): each
+ * call gets a small record (struct lac_acct, on the heap only then): Start
+ * when its L2TP session to the LNS is up and the user's PPP is handed
+ * over, Interim-Update every interval, Stop from call_end with the cause
+ * of aaa_lac_cause(); the octets and packets are the user's PPP frames the
+ * LAC relayed (protocol field onward, PPPoE and L2TP headers not counted).
+ *
  * Lifetimes: a call ends once (call_end: PADT and/or CDN, detach from the
  * tunnel) and is freed from lac_reap(), when no callback of the PPPoE
  * server, the host or the link is on the stack.
  */
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +44,7 @@
 #include <bsd/sys/queue.h>
 
 #include "config/users.h"
+#include "core/heap.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "ppp/ppp_proto.h"
@@ -50,7 +60,7 @@
 #define LAC_MRU			1400		/* what the LNS's path carries */
 #define LAC_QUEUE_MAX		4		/* frames held while dialling */
 #define LAC_READ_BURST		64
-#define LAC_NAS_PORT_TYPE_ETHERNET 15	/* RFC 2865 §5.41 */
+#define LAC_NAS_PORT_TYPE_ETHERNET RADIUS_NAS_PORT_TYPE_ETHERNET
 
 enum lac_call_state {
 	LAC_CALL_AUTH,		/* LCP + authentication with the user */
@@ -71,6 +81,16 @@ struct lac_realm {
 };
 
 struct lac_tunnel;
+
+/* One call's accounting (aaa.h), allocated when the LAC accounts. */
+struct lac_acct {
+	struct aaa_session	 s;
+	struct aaa_counters	 ctr;
+	struct aaa_access	 x;
+	struct heap_node	 timer;		/* Interim-Update */
+	uint32_t		 interim_s;	/* 0: none */
+	bool			 user_term;	/* user sent LCP Terminate */
+};
 
 struct lac_frame {
 	size_t	len;
@@ -100,6 +120,7 @@ struct lac_call {
 	struct l2tp_msg		*proxy;	/* the ICCN's proxy AVPs */
 	struct lac_frame	*queue;	/* frames from the user while dialling */
 	unsigned		 queued;
+	struct lac_acct		*acct;	/* NULL: not accounted */
 	LIST_ENTRY(lac_call)	 entry;		/* lac->calls or lac->dead */
 	LIST_ENTRY(lac_call)	 tentry;	/* lt->calls or lac->retry */
 };
@@ -129,6 +150,8 @@ struct lac {
 	struct pppoe_server	*srv;
 	struct auth_backend	 radius;	/* radius = yes */
 	bool			 have_radius;
+	bool			 acct;		/* calls are accounted */
+	struct heap		 acct_timers;	/* lac_acct.timer */
 	LIST_HEAD(, lac_realm)	 realms;
 	LIST_HEAD(, lac_realm)	 retired;
 	LIST_HEAD(, lac_tunnel)	 tunnels;
@@ -137,8 +160,138 @@ struct lac {
 	uint64_t		 refused_realm, refused_user, radius_routed;
 };
 
-static void call_end(struct lac_call *c, const char *reason, bool padt,
-	    bool cdn, uint16_t cdn_result);
+static void call_end(struct lac_call *c, const char *reason,
+	    enum aaa_lac_end why, bool padt, bool cdn, uint16_t cdn_result);
+
+/* ---- accounting ---- */
+
+/* The call's record, once it is authenticated: rep (the Access-Accept, or
+ * NULL) gives Class (RFC 2865 §5.25) and Acct-Interim-Interval. */
+static void
+acct_new(struct lac_call *c, const struct radius_auth_reply *rep)
+{
+	struct lac *lac = c->lac;
+	struct roles *r = lac->roles;
+	struct lac_acct *a;
+
+	if (!lac->acct || c->acct != NULL)
+		return;
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		log_warnx("lac: \"%s\": no memory for accounting; the call "
+		    "goes unaccounted", c->user);
+		return;
+	}
+	heap_node_init(&a->timer);
+	/* NAS-Port: the PPPoE session id is the user's port here. */
+	aaa_session_init(r->aaa, &a->s, c->user, 0, c->ps_id, rep);
+	/* RFC 2869 §5.16: the server's interval wins, floored at 10 s as
+	 * the LNS does; else [radius] interim-interval. */
+	if (rep != NULL && rep->interim_interval != 0)
+		a->interim_s = rep->interim_interval < 10 ? 10 :
+		    rep->interim_interval;
+	else
+		a->interim_s = r->cfg->radius.interim_interval;
+	a->x.nas_port_type = LAC_NAS_PORT_TYPE_ETHERNET;
+	memcpy(a->x.mac, c->mac, sizeof(a->x.mac));
+	c->acct = a;
+}
+
+/* An endpoint as aaa_access keeps it; an IPv4-mapped IPv6 address (an
+ * IPv6 socket) is its IPv4 address. */
+static int
+acct_addr(const struct l2tp_addr *la, uint8_t out[16])
+{
+	if (la->ss.ss_family == AF_INET) {
+		memcpy(out, &((const struct sockaddr_in *)&la->ss)->sin_addr, 4);
+		return AF_INET;
+	}
+	if (la->ss.ss_family == AF_INET6) {
+		const struct in6_addr *a6 =
+		    &((const struct sockaddr_in6 *)&la->ss)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a6)) {
+			memcpy(out, a6->s6_addr + 12, 4);
+			return AF_INET;
+		}
+		memcpy(out, a6->s6_addr, 16);
+		return AF_INET6;
+	}
+	return 0;
+}
+
+static void
+acct_schedule(struct lac *lac, struct lac_acct *a, uint64_t now)
+{
+	if (a->interim_s == 0 || !a->s.started)
+		return;
+	if (heap_set(&lac->acct_timers, &a->timer,
+	    now + (uint64_t)a->interim_s * 1000) < 0)
+		log_warnx("lac: no memory for an Interim-Update timer");
+}
+
+/* RFC 2866 §4.1: Start once the service is delivered, here when the LNS
+ * accepted the call and the user's frames flow to it. */
+static void
+acct_start(struct lac_call *c, uint64_t now)
+{
+	struct lac *lac = c->lac;
+	struct lac_acct *a = c->acct;
+	struct l2tp_tunnel_info ti;
+	struct l2tp_session_info si;
+	int fc, fs;
+
+	if (a == NULL || a->s.started || c->ls == NULL || c->lt == NULL ||
+	    c->lt->t == NULL)
+		return;
+	l2tp_tunnel_get_info(c->lt->t, &ti);
+	l2tp_session_get_info(c->ls, &si);
+	fc = acct_addr(&ti.local, a->x.client);
+	fs = acct_addr(&ti.peer, a->x.server);
+	/* Tunnel attributes only when both ends are known and alike. */
+	a->x.family = fc == fs ? (uint8_t)fs : 0;
+	a->x.tunnel_id = ti.local_id;
+	a->x.peer_tunnel_id = ti.peer_id;
+	a->x.session_id = si.local_id;
+	a->x.peer_session_id = si.peer_id;
+	aaa_access_start(lac->roles->aaa, &a->s, &a->x, now);
+	lac->roles->lac_acct_live++;
+	acct_schedule(lac, a, now);
+}
+
+static void
+acct_stop(struct lac_call *c, enum aaa_lac_end why, uint64_t now)
+{
+	struct lac *lac = c->lac;
+	struct roles *r = lac->roles;
+	struct lac_acct *a = c->acct;
+
+	if (a == NULL || !a->s.started)
+		return;
+	if (heap_node_queued(&a->timer))
+		heap_remove(&lac->acct_timers, &a->timer);
+	/* What the user did is the most specific; otherwise a stopping
+	 * daemon is the reason, as for the LNS. */
+	if (a->user_term)
+		why = AAA_LAC_END_USER_TERMINATE;
+	else if (why != AAA_LAC_END_PADT && r->shutting_down)
+		why = AAA_LAC_END_SHUTDOWN;
+	aaa_access_stop(r->aaa, &a->s, &a->ctr, aaa_lac_cause(why), &a->x,
+	    now);
+	r->lac_acct_live--;
+	if (r->shutting_down)
+		roles_accounting_off(r);
+}
+
+static void
+acct_free(struct lac *lac, struct lac_acct *a)
+{
+	if (a == NULL)
+		return;
+	if (heap_node_queued(&a->timer))
+		heap_remove(&lac->acct_timers, &a->timer);
+	aaa_session_release(&a->s);
+	free(a);
+}
 
 /* ---- realms ---- */
 
@@ -239,6 +392,9 @@ lac_radius_done(void *arg, const struct auth_result *res)
 		r.ok = false;
 		snprintf(r.message, sizeof(r.message), "unknown realm");
 	}
+	/* the reply is current only now: keep its Class and interval */
+	if (r.ok)
+		acct_new(c, rep);
 	c->auth_done(c->auth_arg, &r);
 }
 
@@ -558,6 +714,23 @@ call_send_l2tp(struct lac_call *c, const uint8_t *ppp, size_t len)
 
 	if (c->ls == NULL || len == 0 || len > PPPOE_ETH_PAYLOAD_MAX)
 		return;
+	if (c->acct != NULL && c->acct->s.started) {
+		struct lac_acct *a = c->acct;
+		const uint8_t *q = ppp;
+		size_t n = len;
+
+		a->ctr.in_octets += len;
+		a->ctr.in_packets++;
+		if (n >= 2 && q[0] == PPP_ALLSTATIONS && q[1] == PPP_UI) {
+			q += 2;
+			n -= 2;
+		}
+		/* RFC 1661 §5.5: the user's Terminate-Request is how it
+		 * asks to end; the LNS's CDN that follows is its answer. */
+		if (n >= 3 && q[0] == (PPP_PROTO_LCP >> 8) &&
+		    q[1] == (PPP_PROTO_LCP & 0xff) && q[2] == PPP_TERM_REQ)
+			a->user_term = true;
+	}
 	/* PPPoE carries no Address/Control (RFC 2516 §7); on L2TP the
 	 * frame is sent with FF 03 as every LNS (pppd without ACFC too)
 	 * expects; the rest of the frame is relayed untouched. */
@@ -568,8 +741,8 @@ call_send_l2tp(struct lac_call *c, const uint8_t *ppp, size_t len)
 }
 
 static void
-call_end(struct lac_call *c, const char *reason, bool padt, bool cdn,
-    uint16_t cdn_result)
+call_end(struct lac_call *c, const char *reason, enum aaa_lac_end why,
+    bool padt, bool cdn, uint16_t cdn_result)
 {
 	struct lac *lac = c->lac;
 	struct session_link *sl = c->sl;
@@ -580,6 +753,8 @@ call_end(struct lac_call *c, const char *reason, bool padt, bool cdn,
 	c->state = LAC_CALL_DONE;
 	log_info("lac: call of \"%s\" (PPPoE session %u) ended: %s",
 	    c->user[0] != '\0' ? c->user : "?", c->ps_id, reason);
+	/* before the tunnel and session are let go: the Stop names them */
+	acct_stop(c, why, now);
 	if (c->retry) {
 		LIST_REMOVE(c, tentry);
 		c->retry = false;
@@ -624,6 +799,7 @@ call_free(struct lac_call *c)
 		free(c->proxy);
 	}
 	free(c->queue);
+	acct_free(c->lac, c->acct);
 	free(c);
 }
 
@@ -647,9 +823,12 @@ call_authenticated(void *arg, const char *user, const struct ppp_proxy *f)
 	uint64_t now = time_now_ms();
 
 	strlcpy(c->user, user, sizeof(c->user));
+	/* a user the realm's users file let in has no RADIUS reply */
+	acct_new(c, NULL);
 	if (lr == NULL && c->ndests == 0) {
 		/* the realm vanished in a reload between verify and now */
-		call_end(c, "unknown realm", true, false, 0);
+		call_end(c, "unknown realm", AAA_LAC_END_ERROR, true, false,
+		    0);
 		return;
 	}
 	c->realm = lr;
@@ -659,7 +838,8 @@ call_authenticated(void *arg, const char *user, const struct ppp_proxy *f)
 	c->proxy = proxy_msg(lr != NULL && lr->cfg.strip_realm, user, f);
 	c->queue = calloc(LAC_QUEUE_MAX, sizeof(*c->queue));
 	if (c->proxy == NULL || c->queue == NULL) {
-		call_end(c, "out of memory", true, false, 0);
+		call_end(c, "out of memory", AAA_LAC_END_ERROR, true, false,
+		    0);
 		return;
 	}
 	c->state = LAC_CALL_DIALING;
@@ -681,7 +861,28 @@ call_authenticated(void *arg, const char *user, const struct ppp_proxy *f)
 		    "LNS", user, lr->cfg.name);
 	}
 	if (call_dial(c, now) < 0)
-		call_end(c, "no LNS reachable", true, false, 0);
+		call_end(c, "no LNS reachable", AAA_LAC_END_ERROR, true,
+		    false, 0);
+}
+
+/* The front half's PPP ended (session_link reasons, as aaa_cause_from_
+ * reason reads them for the LNS). */
+static enum aaa_lac_end
+lac_link_end(const char *reason)
+{
+	switch (aaa_cause_from_reason(reason)) {
+	case AAA_CAUSE_USER_REQUEST:	return AAA_LAC_END_USER_TERMINATE;
+	case AAA_CAUSE_LOST_CARRIER:	return AAA_LAC_END_LINK_LOST;
+	case AAA_CAUSE_NAS_REQUEST:	return AAA_LAC_END_SHUTDOWN;
+	case AAA_CAUSE_NONE:
+	case AAA_CAUSE_LOST_SERVICE:
+	case AAA_CAUSE_IDLE_TIMEOUT:
+	case AAA_CAUSE_SESSION_TIMEOUT:
+	case AAA_CAUSE_ADMIN_RESET:
+	case AAA_CAUSE_NAS_ERROR:
+		break;
+	}
+	return AAA_LAC_END_ERROR;
 }
 
 /* session_link's role side: only "ended" matters to a LAC. */
@@ -725,7 +926,8 @@ lac_sl_ended(struct session_link *sl, const char *reason)
 	c->sl = NULL;
 	/* PPP with the user ended (Terminate, auth failure, echo timeout):
 	 * PADT, and CDN result 1 if a call was placed (RFC 2661 §4.4.2). */
-	call_end(c, reason, true, true, L2TP_CDN_LOST_CARRIER);
+	call_end(c, reason, lac_link_end(reason), true, true,
+	    L2TP_CDN_LOST_CARRIER);
 }
 
 static const struct sl_role_ops lac_sl_ops = {
@@ -749,7 +951,7 @@ pppoe_carrier_close(void *carrier, uint16_t cdn_result, const char *reason)
 {
 	struct lac_call *c = carrier;
 
-	call_end(c, reason, true, true, cdn_result);
+	call_end(c, reason, lac_link_end(reason), true, true, cdn_result);
 }
 
 static void
@@ -830,7 +1032,8 @@ lac_pppoe_down(void *ctx, struct pppoe_session *s, const char *reason)
 		return;
 	c->ps = NULL;		/* the server frees it */
 	/* The user hung up: CDN result 1, loss of carrier (§4.4.2). */
-	call_end(c, reason, false, true, L2TP_CDN_LOST_CARRIER);
+	call_end(c, reason, AAA_LAC_END_PADT, false, true,
+	    L2TP_CDN_LOST_CARRIER);
 }
 
 static void
@@ -934,7 +1137,8 @@ lac_tunnel_down(struct roles *r, struct l2tp_tunnel *t)
 	l2tp_tunnel_set_user(t, NULL);
 	/* its sessions went down first; anything left is detached here */
 	while ((c = LIST_FIRST(&lt->calls)) != NULL)
-		call_end(c, "tunnel down", true, false, 0);
+		call_end(c, "tunnel down", AAA_LAC_END_TUNNEL_LOST, true,
+		    false, 0);
 	LIST_REMOVE(lt, entry);
 	free(lt);
 }
@@ -952,6 +1156,7 @@ lac_session_up(struct roles *r, struct l2tp_session *s)
 	if (c->ndests == 0 && c->realm != NULL)
 		c->realm->next_lns = c->lns_idx;
 	log_info("lac: \"%s\" connected to its LNS; relaying", c->user);
+	acct_start(c, time_now_ms());
 	for (unsigned i = 0; i < c->queued; i++)
 		call_send_l2tp(c, c->queue[i].b, c->queue[i].len);
 	c->queued = 0;
@@ -992,8 +1197,11 @@ lac_session_down(struct roles *r, struct l2tp_session *s)
 		    "trying %s", c->user, a.hp->host, b.hp->host);
 		return;
 	}
-	/* CDN from the LNS, or its tunnel died: the user gets PADT. */
-	call_end(c, "L2TP session closed", true, false, 0);
+	/* CDN from the LNS, or its tunnel died (CLOSING before its sessions
+	 * go down): the user gets PADT. */
+	call_end(c, "L2TP session closed", lt != NULL && lt->t != NULL &&
+	    l2tp_tunnel_is_up(lt->t) ? AAA_LAC_END_LNS_CDN :
+	    AAA_LAC_END_TUNNEL_LOST, true, false, 0);
 }
 
 void
@@ -1005,6 +1213,13 @@ lac_session_data(struct roles *r, struct l2tp_session *s,
 	(void)r;
 	if (c == NULL || c->state != LAC_CALL_RELAY || c->ps == NULL)
 		return;
+	if (c->acct != NULL && c->acct->s.started) {
+		/* as the user receives it: without FF 03 */
+		c->acct->ctr.out_octets += len >= 2 &&
+		    frame[0] == PPP_ALLSTATIONS && frame[1] == PPP_UI ?
+		    len - 2 : len;
+		c->acct->ctr.out_packets++;
+	}
 	/* pppoe_server_send drops a leading FF 03 itself */
 	(void)pppoe_server_send(c->ps, frame, len);
 }
@@ -1040,14 +1255,24 @@ lac_run_timers(struct roles *r, uint64_t now)
 	struct lac_tunnel *lt, *ltn;
 	struct lac_call *c;
 
+	struct heap_node *n;
+
 	if (lac == NULL)
 		return;
+	while ((n = heap_min(&lac->acct_timers)) != NULL && n->key <= now) {
+		struct lac_acct *a = (struct lac_acct *)
+		    ((char *)n - offsetof(struct lac_acct, timer));
+
+		heap_remove(&lac->acct_timers, n);
+		aaa_access_interim(r->aaa, &a->s, &a->ctr, &a->x, now);
+		acct_schedule(lac, a, now);
+	}
 	while ((c = LIST_FIRST(&lac->retry)) != NULL) {
 		LIST_REMOVE(c, tentry);
 		c->retry = false;
 		if (call_dial(c, now) < 0)
-			call_end(c, "no LNS of the realm answered", true, false,
-			    0);
+			call_end(c, "no LNS of the realm answered",
+			    AAA_LAC_END_ERROR, true, false, 0);
 	}
 	LIST_FOREACH_SAFE(lt, &lac->tunnels, entry, ltn) {
 		if (lt->idle_at > now || lt->closing || lt->t == NULL)
@@ -1068,12 +1293,15 @@ lac_next_deadline(const struct roles *r)
 {
 	const struct lac *lac = r->lac;
 	const struct lac_tunnel *lt;
+	const struct heap_node *n;
 	uint64_t t = TIME_NEVER;
 
 	if (lac == NULL)
 		return TIME_NEVER;
 	if (!LIST_EMPTY(&lac->retry) || !LIST_EMPTY(&lac->dead))
 		return 0;
+	if ((n = heap_min(&lac->acct_timers)) != NULL)
+		t = n->key;
 	LIST_FOREACH(lt, &lac->tunnels, entry)
 		if (!lt->closing)
 			t = time_min(t, lt->idle_at);
@@ -1102,6 +1330,7 @@ lac_init(struct roles *r, uint64_t now)
 	LIST_INIT(&lac->calls);
 	LIST_INIT(&lac->dead);
 	LIST_INIT(&lac->retry);
+	heap_init(&lac->acct_timers);
 	if (cfg->lac.radius) {
 		struct radius_nas_info nas;
 
@@ -1116,6 +1345,9 @@ lac_init(struct roles *r, uint64_t now)
 		nas.nas_port_type = LAC_NAS_PORT_TYPE_ETHERNET;
 		radius_auth_backend(&lac->radius, r->radius, &nas);
 		lac->have_radius = true;
+		/* RFC 2866: the LAC's records are what a carrier bills from;
+		 * sent to the [radius] accounting servers like the LNS's. */
+		lac->acct = aaa_enabled(r->aaa);
 	}
 	lac->sock.fd_disc = lac->sock.fd_ses = -1;
 	if (realms_load(lac, cfg) < 0)
@@ -1157,7 +1389,8 @@ lac_shutdown(struct roles *r)
 		return;
 	LIST_FOREACH_SAFE(c, &lac->calls, entry, cn)
 		if (c->state == LAC_CALL_AUTH)
-			call_end(c, "shutting down", true, false, 0);
+			call_end(c, "shutting down", AAA_LAC_END_SHUTDOWN,
+			    true, false, 0);
 }
 
 void
@@ -1171,7 +1404,8 @@ lac_free(struct roles *r)
 	if (lac == NULL)
 		return;
 	while ((c = LIST_FIRST(&lac->calls)) != NULL)
-		call_end(c, "shutdown", true, false, 0);
+		call_end(c, "shutdown", AAA_LAC_END_SHUTDOWN, true, false,
+		    0);
 	sl_reap(r);
 	lac_reap(lac);
 	while ((lt = LIST_FIRST(&lac->tunnels)) != NULL) {
@@ -1189,6 +1423,7 @@ lac_free(struct roles *r)
 		radius_auth_backend_free(&lac->radius);
 	if (lac->sock_open)
 		pppoe_sock_close(&lac->sock);
+	heap_free(&lac->acct_timers);
 	while ((lr = LIST_FIRST(&lac->realms)) != NULL) {
 		LIST_REMOVE(lr, entry);
 		users_free(lr->users);

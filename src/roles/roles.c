@@ -235,7 +235,7 @@ roles_radius_init(struct roles *r)
 void
 roles_accounting_off(struct roles *r)
 {
-	if (r->acct_off_sent)
+	if (r->acct_off_sent || r->lns.acct_live > 0 || r->lac_acct_live > 0)
 		return;
 	r->acct_off_sent = true;
 	aaa_accounting_off(r->aaa);
@@ -348,10 +348,9 @@ roles_shutdown(struct roles *r, uint64_t now)
 	clients_shutdown(r, now);
 	lac_shutdown(r);
 	l2tp_host_shutdown(r->host, now);
-	/* RFC 2866 §5.1: Accounting-Off after the last Stop (lns.c sends
-	 * it when the last accounted session ends). */
-	if (r->lns.acct_live == 0)
-		roles_accounting_off(r);
+	/* RFC 2866 §5.1: Accounting-Off after the last Stop (lns.c and
+	 * lac.c send it when the last accounted session ends). */
+	roles_accounting_off(r);
 }
 
 bool
