@@ -19,8 +19,12 @@
 # Stop with NAS-Request; carol: the LAC gets SIGTERM: Stop with NAS-Request,
 # then one Accounting-Off, after the last Stop.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-radius.sh"
-. "$(dirname "$0")/lib-lac.sh"
+# FreeRADIUS's generated raddb and the PPPoE PCs/LAC sections are shared
+# with t-radius.sh and t-lac-radius.sh.
+for l in lib-radius.sh lib-lac.sh; do
+	[ -f "$NETNS_DIR/$l" ] || { echo "FAIL - $TEST_NAME: $l missing"; exit 1; }
+	. "$NETNS_DIR/$l"
+done
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 command -v freeradius >/dev/null || skip_all "no freeradius"
 setup_trap
