@@ -22,7 +22,7 @@
 # FreeRADIUS's generated raddb and the PPPoE PCs/LAC sections are shared
 # with t-radius.sh and t-lac-radius.sh.
 for l in lib-radius.sh lib-lac.sh; do
-	[ -f "$NETNS_DIR/$l" ] || { echo "FAIL - $TEST_NAME: $l missing"; exit 1; }
+	[ -f "$NETNS_DIR/$l" ] || { echo "FAIL - $TEST_NAME: $l missing"; rm -rf "$TMPD"; exit 1; }
 	. "$NETNS_DIR/$l"
 done
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
