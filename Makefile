@@ -37,7 +37,7 @@ $(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(LIB)
 $(O)/vpdnctl: $(O)/src/cmd/vpdnctl.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(O)/vpdn-bench: $(O)/src/cmd/vpdn-bench.o $(LIB)
+$(O)/vpdn-bench: $(O)/src/cmd/vpdn-bench.o $(O)/src/cmd/bench_pppoe.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
@@ -55,4 +55,4 @@ print-cflags:
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(O)/src/cmd/vpdnctl.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d)
+-include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(O)/src/cmd/vpdnctl.d $(O)/src/cmd/vpdn-bench.d $(O)/src/cmd/bench_pppoe.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d)

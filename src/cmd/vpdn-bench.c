@@ -12,6 +12,9 @@
  *           holds the sessions (for the LNS's RSS), drops and redials them
  *           all at once (reconnect storm), and sends IPv4/UDP through every
  *           session (pps).
+ *   pppoe   emulate N PPPoE hosts on one Ethernet interface, each with its
+ *           own MAC, against an access concentrator (vpdnd as LAC): PPPoE
+ *           discovery, then LCP -> CHAP-MD5 -> IPCP (src/cmd/bench_pppoe.c).
  *   codec   the same L2TP exchange encoded and decoded with no state, no
  *           crypto and no I/O: the codec limit of the setup rate.
  *   udp     raw UDP sender (sendmmsg), the kernel forwarding baseline.
@@ -33,6 +36,7 @@
 
 #include <bsd/string.h>
 
+#include "cmd/bench.h"
 #include "core/heap.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -45,23 +49,12 @@
 
 #define TX_BATCH	64
 #define TX_BUF		1600
-#define MAX_CAUSES	16
 #define SAMPLE_MS	50
 #define PASSIVE_MS	1000
 
 /* ---- options ---- */
 
-struct opts {
-	struct sockaddr_in	lns, bind, dst;
-	unsigned		lacs, tunnels, sessions, window;
-	unsigned		timeout_s, hold_s, traffic_s, size;
-	bool			storm;
-	const char		*user, *password, *secret;
-	const char		*csv, *series, *label;
-	const char		*tun_a, *tun_b;
-};
-
-static struct opts o = {
+static struct bench_opts o = {
 	.lacs = 1, .tunnels = 1, .sessions = 1, .window = 256, .timeout_s = 120,
 	.size = 1400, .user = "bench", .password = "bench",
 	.label = "run",
@@ -102,6 +95,10 @@ usage(void)
 	    "           [--window W] [--timeout S] [--hold S] [--storm]"
 	    " [--traffic S --dst IP:PORT --size B]\n"
 	    "           [--user U --password P --secret S] [--csv F]"
+	    " [--series F] [--label L]\n"
+	    "       vpdn-bench pppoe --interface IF [--sessions N]"
+	    " [--window W] [--timeout S] [--hold S]\n"
+	    "           [--padi-tries T] [--user U --password P] [--csv F]"
 	    " [--series F] [--label L]\n"
 	    "       vpdn-bench codec [--tunnels T] [--sessions N]\n"
 	    "       vpdn-bench udp --dst IP:PORT [--bind IP] --traffic S"
@@ -166,6 +163,10 @@ parse_opts(int argc, char **argv)
 			o.tun_a = v;
 		else if (strcmp(k, "--tun-b") == 0)
 			o.tun_b = v;
+		else if (strcmp(k, "--interface") == 0)
+			o.interface = v;
+		else if (strcmp(k, "--padi-tries") == 0)
+			o.padi_tries = (unsigned)strtoul(v, NULL, 10);
 		else
 			usage();
 	}
@@ -176,13 +177,89 @@ parse_opts(int argc, char **argv)
 		usage();
 }
 
-static double
-now_s(void)
+double
+bench_now_s(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+now_s(void)
+{
+	return bench_now_s();
+}
+
+/* ---- the tally of a setup run (bench.h) ---- */
+
+void
+bench_cause(struct bench_tally *t, const char *what)
+{
+	for (unsigned i = 0; i < BENCH_MAX_CAUSES; i++) {
+		if (t->causes[i].count == 0) {
+			strlcpy(t->causes[i].what, what,
+			    sizeof(t->causes[i].what));
+			t->causes[i].count = 1;
+			return;
+		}
+		if (strcmp(t->causes[i].what, what) == 0) {
+			t->causes[i].count++;
+			return;
+		}
+	}
+}
+
+void
+bench_sample(struct bench_tally *t, double at)
+{
+	if (t->nsamples == t->capsamples) {
+		t->capsamples = t->capsamples ? t->capsamples * 2 : 1024;
+		t->samples = reallocarray(t->samples, t->capsamples,
+		    sizeof(*t->samples));
+		if (t->samples == NULL)
+			fatalx("out of memory");
+	}
+	t->samples[t->nsamples].t = at;
+	t->samples[t->nsamples].up = t->up;
+	t->nsamples++;
+}
+
+void
+bench_report(const struct bench_opts *op, const struct bench_tally *t,
+    const char *phase, double secs, FILE *csv)
+{
+	double rate = secs > 0 ? t->up / secs : 0;
+
+	printf("%s.sessions=%u\n%s.up=%u\n%s.failed=%u\n%s.seconds=%.3f\n"
+	    "%s.rate=%.0f\n%s.us_per_session=%.1f\n", phase, op->sessions,
+	    phase, t->up, phase, t->failed, phase, secs, phase, rate, phase,
+	    t->up ? secs * 1e6 / t->up : 0.0);
+	for (unsigned i = 0; i < BENCH_MAX_CAUSES && t->causes[i].count; i++)
+		printf("%s.failure=%u %s\n", phase, t->causes[i].count,
+		    t->causes[i].what);
+	if (csv != NULL)
+		fprintf(csv, "%s,%s,%u,%u,%u,%u,%.3f,%.0f\n", op->label, phase,
+		    op->tunnels, op->sessions, t->up, t->failed, secs, rate);
+	fflush(stdout);
+}
+
+void
+bench_write_series(const struct bench_opts *op, const struct bench_tally *t,
+    double t_end)
+{
+	FILE *f;
+
+	if (op->series == NULL)
+		return;
+	if ((f = fopen(op->series, "w")) == NULL)
+		fatal("%s", op->series);
+	fprintf(f, "# seconds sessions_up (%s)\n", op->label);
+	for (size_t i = 0; i < t->nsamples; i++)
+		fprintf(f, "%.3f %u\n", t->samples[i].t, t->samples[i].up);
+	fprintf(f, "%.3f %u\n", t_end, t->up);
+	fclose(f);
 }
 
 /* ---- IPv4/UDP test packets ---- */
@@ -342,16 +419,6 @@ struct bsess {
 	struct bsess		*next_dead;
 };
 
-struct cause {
-	char		 what[64];
-	unsigned	 count;
-};
-
-struct sample {
-	double		 t;
-	unsigned	 up;
-};
-
 struct bench {
 	struct ev_loop		*loop;
 	struct l2tp_host	*host;
@@ -364,12 +431,10 @@ struct bench {
 	struct bsess		*sess;
 	struct l2tp_tunnel	**tun;
 	struct bsess		*dead;
-	unsigned		 next, inflight, up, failed, down_after_up;
+	unsigned		 next, inflight, down_after_up;
 	unsigned		 round;	/* 0 first setup, 1 storm */
 	double			 t0, t_done;
-	struct cause		 causes[MAX_CAUSES];
-	struct sample		*samples;
-	size_t			 nsamples, capsamples;
+	struct bench_tally	 t;
 	bool			 setup_done, traffic_on;
 	double			 traffic_t0;
 	uint64_t		 traffic_pkts;
@@ -381,18 +446,7 @@ static struct bench B;
 static void
 count_cause(const char *what)
 {
-	for (unsigned i = 0; i < MAX_CAUSES; i++) {
-		if (B.causes[i].count == 0) {
-			strlcpy(B.causes[i].what, what,
-			    sizeof(B.causes[i].what));
-			B.causes[i].count = 1;
-			return;
-		}
-		if (strcmp(B.causes[i].what, what) == 0) {
-			B.causes[i].count++;
-			return;
-		}
-	}
+	bench_cause(&B.t, what);
 }
 
 static void
@@ -439,10 +493,10 @@ setup_ended(struct bsess *bs, bool ok, const char *why)
 	B.inflight--;
 	if (ok) {
 		bs->state = BS_UP;
-		B.up++;
+		B.t.up++;
 	} else {
 		bs->state = BS_DOWN;
-		B.failed++;
+		B.t.failed++;
 		count_cause(why);
 	}
 }
@@ -669,7 +723,7 @@ pump(uint64_t now)
 		memset(bs, 0, sizeof(*bs));
 		heap_node_init(&bs->hn);
 		if (t == NULL) {
-			B.failed++;
+			B.t.failed++;
 			count_cause("l2tp: tunnel gone");
 			continue;
 		}
@@ -790,16 +844,7 @@ sample_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)w;
 	(void)revents;
-	if (B.nsamples == B.capsamples) {
-		B.capsamples = B.capsamples ? B.capsamples * 2 : 1024;
-		B.samples = reallocarray(B.samples, B.capsamples,
-		    sizeof(*B.samples));
-		if (B.samples == NULL)
-			fatalx("out of memory");
-	}
-	B.samples[B.nsamples].t = now_s() - B.t0;
-	B.samples[B.nsamples].up = B.up;
-	B.nsamples++;
+	bench_sample(&B.t, now_s() - B.t0);
 }
 
 /* Traffic: pre-resolved headers written straight into the tx batch —
@@ -902,19 +947,7 @@ fill_ids(void)
 static void
 report_setup(const char *phase, double secs, FILE *csv)
 {
-	double rate = secs > 0 ? B.up / secs : 0;
-
-	printf("%s.sessions=%u\n%s.up=%u\n%s.failed=%u\n%s.seconds=%.3f\n"
-	    "%s.rate=%.0f\n%s.us_per_session=%.1f\n", phase, o.sessions,
-	    phase, B.up, phase, B.failed, phase, secs, phase, rate, phase,
-	    B.up ? secs * 1e6 / B.up : 0.0);
-	for (unsigned i = 0; i < MAX_CAUSES && B.causes[i].count; i++)
-		printf("%s.failure=%u %s\n", phase, B.causes[i].count,
-		    B.causes[i].what);
-	if (csv != NULL)
-		fprintf(csv, "%s,%s,%u,%u,%u,%u,%.3f,%.0f\n", o.label, phase,
-		    o.tunnels, o.sessions, B.up, B.failed, secs, rate);
-	fflush(stdout);
+	bench_report(&o, &B.t, phase, secs, csv);
 }
 
 static void
@@ -986,7 +1019,7 @@ mode_l2tp(void)
 	if (!B.setup_done) {
 		B.t_done = now_s();
 		count_cause("timeout");
-		B.failed += o.sessions - B.up - B.failed;
+		B.t.failed += o.sessions - B.t.up - B.t.failed;
 	}
 	report_setup("setup", B.t_done - B.t0, csv);
 
@@ -995,10 +1028,10 @@ mode_l2tp(void)
 		fflush(stdout);
 		B.setup_done = true;
 		run_for(o.hold_s);
-		printf("hold.still_up=%u\n", B.up - B.down_after_up);
+		printf("hold.still_up=%u\n", B.t.up - B.down_after_up);
 	}
 
-	if (o.traffic_s > 0 && B.up > 0) {
+	if (o.traffic_s > 0 && B.t.up > 0) {
 		fill_ids();
 		B.setup_done = true;
 		B.traffic_t0 = now_s();
@@ -1015,15 +1048,15 @@ mode_l2tp(void)
 	}
 
 	if (o.storm) {
-		unsigned prev_up = B.up;
+		unsigned prev_up = B.t.up;
 		double t;
 
 		/* Every session dropped at once (StopCCN on every tunnel),
 		 * then every one redialled on fresh tunnels. */
 		close_all_tunnels(time_now_ms());
 		B.round = 1;
-		B.next = B.inflight = B.up = B.failed = 0;
-		memset(B.causes, 0, sizeof(B.causes));
+		B.next = B.inflight = B.t.up = B.t.failed = 0;
+		memset(B.t.causes, 0, sizeof(B.t.causes));
 		B.setup_done = false;
 		reap();
 		t = now_s();
@@ -1033,29 +1066,18 @@ mode_l2tp(void)
 		if (!B.setup_done) {
 			B.t_done = now_s();
 			count_cause("timeout");
-			B.failed += o.sessions - B.up - B.failed;
+			B.t.failed += o.sessions - B.t.up - B.t.failed;
 		}
 		printf("storm.dropped=%u\n", prev_up);
 		report_setup("storm", B.t_done - t, csv);
 	}
 
-	if (o.series != NULL) {
-		FILE *f = fopen(o.series, "w");
-
-		if (f == NULL)
-			fatal("%s", o.series);
-		fprintf(f, "# seconds sessions_up (%s)\n", o.label);
-		for (size_t i = 0; i < B.nsamples; i++)
-			fprintf(f, "%.3f %u\n", B.samples[i].t,
-			    B.samples[i].up);
-		fprintf(f, "%.3f %u\n", B.t_done - B.t0, B.up);
-		fclose(f);
-	}
+	bench_write_series(&o, &B.t, B.t_done - B.t0);
 	if (csv != NULL)
 		fclose(csv);
 	/* Leave without CDNs: the LNS finds out by Hello/echo or is killed
 	 * by the bench script; exit fast either way. */
-	return B.failed == 0 ? 0 : 1;
+	return B.t.failed == 0 ? 0 : 1;
 }
 
 /* ---- codec mode ---- */
@@ -1294,6 +1316,11 @@ main(int argc, char **argv)
 	parse_opts(argc, argv);
 	if (strcmp(argv[1], "l2tp") == 0)
 		return mode_l2tp();
+	if (strcmp(argv[1], "pppoe") == 0) {
+		if (o.interface == NULL)
+			usage();
+		return bench_pppoe(&o);
+	}
 	if (strcmp(argv[1], "codec") == 0)
 		return mode_codec();
 	if (strcmp(argv[1], "udp") == 0)

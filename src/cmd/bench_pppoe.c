@@ -1,0 +1,636 @@
+/*
+ * bench_pppoe.c — vpdn-bench pppoe: N emulated PPPoE hosts on one Ethernet
+ * interface against an access concentrator (vpdnd as LAC, issue 7).
+ *
+ * Host i has its own locally administered unicast MAC 02:b0:00:xx:xx:xx
+ * (xx = i + 1; IEEE 802: bit 1 of the first octet set = local, bit 0 clear
+ * = unicast), used as the Ethernet source of its frames.  All hosts share
+ * the project's two AF_PACKET sockets (pppoe_sock) of the interface; a
+ * packet socket also receives frames for other MACs (PACKET_OTHERHOST),
+ * so what the AC sends to host i is handed to host i by its destination
+ * MAC, an index, no search.  Each host runs the project's PPPoE discovery
+ * client (RFC 2516 §5, pppoe_client) and then the project's ppp_link,
+ * client side (LCP -> CHAP-MD5 -> IPCP), on one libev loop.  At most
+ * --window hosts are in setup at once; deadlines of both state machines
+ * sit in one heap (core/heap.h), one node per host.
+ *
+ * Leaves without PADT, like the l2tp mode leaves without CDN: the bench
+ * script kills the daemons.
+ */
+#include <errno.h>
+#include <ev.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/if_packet.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <bsd/string.h>
+
+#include "cmd/bench.h"
+#include "core/heap.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "ppp/link.h"
+#include "pppoe/pppoe_client.h"
+#include "pppoe/pppoe_codec.h"
+#include "pppoe/pppoe_sock.h"
+
+#define SAMPLE_MS	50
+#define RX_BUDGET	256		/* frames per socket per wakeup */
+#define MAX_HOSTS	0xfffffeu	/* 24 bits of MAC, 0 not used */
+#define SOCK_BUF	(8 << 20)
+/* PPPoE header and the PPP protocol field inside the Ethernet MTU. */
+#define PPP_OVER_PPPOE	(PPPOE_HDR_LEN + 2)
+
+static const uint8_t mac_prefix[3] = { 0x02, 0xb0, 0x00 };
+
+enum ph_state {
+	PH_IDLE,	/* not started yet */
+	PH_DISCOVERY,	/* PADI/PADO/PADR/PADS */
+	PH_PPP,		/* session up: LCP, CHAP, IPCP */
+	PH_UP,		/* IPCP opened */
+	PH_DOWN,	/* failed or dropped */
+};
+
+static const char *
+ph_state_str(enum ph_state st)
+{
+	switch (st) {
+	case PH_IDLE:		return "not started";
+	case PH_DISCOVERY:	return "discovery";
+	case PH_PPP:		return "ppp";
+	case PH_UP:		return "up";
+	case PH_DOWN:		return "down";
+	}
+	return "unknown";
+}
+
+struct phost {
+	enum ph_state		 state;
+	struct pppoe_client	*pc;
+	struct ppp_link		*link;
+	struct heap_node	 hn;
+	bool			 reaping;
+	struct phost		*next_dead;
+};
+
+struct pbench {
+	const struct bench_opts	*o;
+	struct ev_loop		*loop;
+	struct pppoe_sock	 sock;
+	ev_io			 disc_w, ses_w;
+	ev_timer		 timer_w, sample_w, phase_w;
+	ev_prepare		 prep_w;
+	struct heap		 timers;
+	struct phost		*hosts;
+	struct phost		*dead;	/* pc/link to free outside callbacks */
+	unsigned		 next, inflight, down_after_up;
+	uint16_t		 mru;
+	double			 t0, t_done;
+	bool			 setup_done;
+	uint64_t		 tx_errors;
+	struct bench_tally	 t;
+};
+
+static struct pbench P;
+
+static unsigned
+ph_index(const struct phost *ph)
+{
+	return (unsigned)(ph - P.hosts);
+}
+
+static void
+ph_mac(unsigned idx, uint8_t mac[PPPOE_MAC_LEN])
+{
+	uint32_t n = idx + 1;
+
+	memcpy(mac, mac_prefix, sizeof(mac_prefix));
+	mac[3] = (uint8_t)(n >> 16);
+	mac[4] = (uint8_t)(n >> 8);
+	mac[5] = (uint8_t)n;
+}
+
+/* The host a received frame is for (its destination MAC), or NULL. */
+static struct phost *
+ph_of_frame(const uint8_t *frame, size_t len)
+{
+	uint32_t n;
+
+	if (len < PPPOE_ETH_HDR_LEN ||
+	    memcmp(frame, mac_prefix, sizeof(mac_prefix)) != 0)
+		return NULL;
+	n = (uint32_t)frame[3] << 16 | (uint32_t)frame[4] << 8 | frame[5];
+	if (n == 0 || n > P.next)
+		return NULL;
+	return &P.hosts[n - 1];
+}
+
+static void
+ph_rearm(struct phost *ph)
+{
+	uint64_t d = TIME_NEVER;
+
+	if (!ph->reaping) {
+		if (ph->pc != NULL)
+			d = time_min(d, pppoe_client_next_deadline(ph->pc));
+		if (ph->link != NULL)
+			d = time_min(d, ppp_link_next_deadline(ph->link));
+	}
+	if (d == TIME_NEVER) {
+		if (heap_node_queued(&ph->hn))
+			heap_remove(&P.timers, &ph->hn);
+		return;
+	}
+	if (heap_set(&P.timers, &ph->hn, d) < 0)
+		fatalx("out of memory");
+}
+
+/* Free pc and link from the loop: we may be inside their callbacks. */
+static void
+ph_kill(struct phost *ph)
+{
+	if (ph->reaping)
+		return;
+	ph->reaping = true;
+	ph->next_dead = P.dead;
+	P.dead = ph;
+	if (heap_node_queued(&ph->hn))
+		heap_remove(&P.timers, &ph->hn);
+}
+
+static void
+reap(void)
+{
+	while (P.dead != NULL) {
+		struct phost *ph = P.dead;
+
+		P.dead = ph->next_dead;
+		if (ph->link != NULL)
+			ppp_link_free(ph->link);
+		if (ph->pc != NULL)
+			pppoe_client_free(ph->pc);
+		ph->link = NULL;
+		ph->pc = NULL;
+	}
+}
+
+/* A host left setup: success or failure. */
+static void
+setup_ended(struct phost *ph, bool ok, const char *why)
+{
+	if (ph->state != PH_DISCOVERY && ph->state != PH_PPP)
+		return;
+	P.inflight--;
+	if (ok) {
+		ph->state = PH_UP;
+		P.t.up++;
+	} else {
+		ph->state = PH_DOWN;
+		P.t.failed++;
+		bench_cause(&P.t, why);
+	}
+}
+
+/* ---- ppp_link, client side ---- */
+
+static int
+link_send(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct phost *ph = ctx;
+
+	return ph->pc != NULL ? pppoe_client_send(ph->pc, frame, len) : -1;
+}
+
+static void
+link_network_up(void *ctx, uint32_t local, uint32_t peer,
+    const uint32_t dns[2], unsigned dns_count)
+{
+	(void)local;
+	(void)peer;
+	(void)dns;
+	(void)dns_count;
+	setup_ended(ctx, true, NULL);
+}
+
+static void
+link_ip_input(void *ctx, const uint8_t *pkt, size_t len)
+{
+	(void)ctx;
+	(void)pkt;
+	(void)len;
+}
+
+static void
+link_down(void *ctx, const char *reason)
+{
+	struct phost *ph = ctx;
+	char why[64];
+
+	snprintf(why, sizeof(why), "ppp: %s", reason);
+	if (ph->state == PH_UP)
+		P.down_after_up++;
+	setup_ended(ph, false, why);
+	ph->state = PH_DOWN;
+	/* RFC 2516 §5.5: PADT ends the session; no callback follows. */
+	if (ph->pc != NULL)
+		pppoe_client_close(ph->pc, "ppp down");
+	ph_kill(ph);
+}
+
+static const struct ppp_link_ops link_ops = {
+	.send = link_send,
+	.network_up = link_network_up,
+	.ip_input = link_ip_input,
+	.down = link_down,
+};
+
+/* ---- pppoe_client ---- */
+
+static int
+pc_send_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+	(void)ctx;
+	if (pppoe_sock_send(&P.sock, frame, len) < 0) {
+		/* ENOBUFS: lost, as on a congested segment; the state
+		 * machines retransmit. */
+		P.tx_errors++;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+pc_up(void *ctx, uint16_t session_id, const uint8_t ac_mac[PPPOE_MAC_LEN])
+{
+	struct phost *ph = ctx;
+	const struct bench_opts *o = P.o;
+	struct ppp_link_config lc;
+	uint64_t now = time_now_ms();
+
+	(void)session_id;
+	(void)ac_mac;
+	if (ph->state != PH_DISCOVERY)
+		return;
+	ph->state = PH_PPP;
+	/* The same client as the l2tp mode's (vpdn-bench.c host_session_up),
+	 * with RFC 2516 §7's LCP rules and MRU. */
+	memset(&lc, 0, sizeof(lc));
+	lc.server = false;
+	strlcpy(lc.client.user, o->user, sizeof(lc.client.user));
+	lc.client.password_len = strlen(o->password);
+	if (lc.client.password_len > sizeof(lc.client.password))
+		lc.client.password_len = sizeof(lc.client.password);
+	memcpy(lc.client.password, o->password, lc.client.password_len);
+	lc.client.accept[lc.client.accept_count++] = PPP_AUTH_CHAP_MD5;
+	strlcpy(lc.our_name, o->user, sizeof(lc.our_name));
+	lc.mru = P.mru;
+	lc.pppoe = true;
+	lc.echo_interval_ms = 30000;
+	lc.echo_failures = 5;
+	ph->link = ppp_link_new(&lc, NULL, &link_ops, ph, now);
+	if (ph->link == NULL) {
+		setup_ended(ph, false, "no memory for PPP");
+		pppoe_client_close(ph->pc, "out of memory");
+		ph_kill(ph);
+		return;
+	}
+	/* The session exists once the PADS is sent (§5.4): the AC starts
+	 * LCP then, and so do we. */
+	ppp_link_start(ph->link, now);
+}
+
+static void
+pc_down(void *ctx, const char *reason)
+{
+	struct phost *ph = ctx;
+	char why[64];
+
+	snprintf(why, sizeof(why), "pppoe: %s", reason);
+	if (ph->state == PH_UP)
+		P.down_after_up++;
+	setup_ended(ph, false, why);
+	ph->state = PH_DOWN;
+	ph_kill(ph);
+}
+
+static void
+pc_data(void *ctx, const uint8_t *ppp, size_t len)
+{
+	struct phost *ph = ctx;
+
+	if (ph->link != NULL && !ph->reaping)
+		ppp_link_input(ph->link, ppp, len, time_now_ms());
+}
+
+static const struct pppoe_client_ops pc_ops = {
+	.send_frame = pc_send_frame,
+	.up = pc_up,
+	.down = pc_down,
+	.data = pc_data,
+};
+
+/* ---- the loop ---- */
+
+static void
+pump(uint64_t now)
+{
+	const struct bench_opts *o = P.o;
+	struct pppoe_client_config cfg;
+
+	while (P.inflight < o->window && P.next < o->sessions) {
+		struct phost *ph = &P.hosts[P.next++];
+
+		memset(ph, 0, sizeof(*ph));
+		heap_node_init(&ph->hn);
+		memset(&cfg, 0, sizeof(cfg));
+		ph_mac(ph_index(ph), cfg.mac);
+		cfg.service_name = "";	/* §5.1: any service */
+		cfg.padi_tries = o->padi_tries;
+		ph->state = PH_DISCOVERY;
+		P.inflight++;
+		ph->pc = pppoe_client_new(&cfg, &pc_ops, ph);
+		if (ph->pc == NULL) {
+			setup_ended(ph, false, "no memory for PPPoE");
+			continue;
+		}
+		if (pppoe_client_start(ph->pc, now) < 0) {
+			setup_ended(ph, false, "pppoe: start refused");
+			ph_kill(ph);
+			continue;
+		}
+		ph_rearm(ph);
+	}
+}
+
+/* Another frame is queued on fd. */
+static bool
+pending(int fd)
+{
+	int n = 0;
+
+	return ioctl(fd, FIONREAD, &n) == 0 && n > 0;
+}
+
+static void drain_disc(void);
+
+/* Up to `budget` frames from fd; false once it is drained. */
+static bool
+rx(int fd, uint8_t *buf, size_t cap, unsigned budget)
+{
+	for (unsigned k = 0; k < budget; k++) {
+		ssize_t n = pppoe_sock_read(&P.sock, fd, buf, cap);
+		struct phost *ph;
+
+		if (n < 0 && errno == EMSGSIZE)
+			continue;	/* not PPPoE as we know it */
+		if (n == 0 && pending(fd))
+			continue;	/* our own copy, more behind it */
+		if (n <= 0)
+			return false;
+		ph = ph_of_frame(buf, (size_t)n);
+		if (ph == NULL || ph->pc == NULL || ph->reaping)
+			continue;
+		if (fd == pppoe_sock_fd_ses(&P.sock) &&
+		    ph->state == PH_DISCOVERY) {
+			drain_disc();	/* its PADS is queued there */
+			if (ph->reaping)
+				continue;
+		}
+		pppoe_client_input(ph->pc, buf, (size_t)n, time_now_ms());
+		ph_rearm(ph);
+	}
+	return true;
+}
+
+/*
+ * The AC sends its PADS (discovery socket) before its first LCP
+ * Configure-Request (session socket); a host that saw the LCP frame first
+ * would drop it and wait 3 s for the retransmission.  With two queues the
+ * order is kept by reading the discovery queue first, and again when a
+ * session frame comes for a host still in discovery (the PADS arrived
+ * after the last drain).  A real host's one interface sees them in order.
+ */
+static void
+drain_disc(void)
+{
+	/* Not rx_cb's buffer: rx() of the session socket may call us
+	 * while its frame is still in there. */
+	static uint8_t buf[PPPOE_FRAME_MAX + 64];
+
+	while (rx(pppoe_sock_fd_disc(&P.sock), buf, sizeof(buf), RX_BUDGET))
+		;
+}
+
+static void
+rx_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	static uint8_t buf[PPPOE_FRAME_MAX + 64];
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	drain_disc();
+	(void)rx(pppoe_sock_fd_ses(&P.sock), buf, sizeof(buf), RX_BUDGET);
+}
+
+static void
+timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	uint64_t now = time_now_ms();
+	struct heap_node *m;
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	while ((m = heap_min(&P.timers)) != NULL && m->key <= now) {
+		struct phost *ph = (struct phost *)(void *)((char *)m -
+		    offsetof(struct phost, hn));
+
+		heap_remove(&P.timers, m);
+		if (ph->pc != NULL)
+			pppoe_client_timeout(ph->pc, now);
+		if (ph->link != NULL && !ph->reaping)
+			ppp_link_timeout(ph->link, now);
+		ph_rearm(ph);
+	}
+}
+
+static void
+rearm_timer(void)
+{
+	struct heap_node *m = heap_min(&P.timers);
+	uint64_t now = time_now_ms();
+
+	ev_timer_stop(P.loop, &P.timer_w);
+	if (m == NULL)
+		return;
+	ev_timer_set(&P.timer_w, m->key > now ?
+	    (double)(m->key - now) / 1000.0 : 0.0, 0.0);
+	ev_timer_start(P.loop, &P.timer_w);
+}
+
+static void
+sample_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	bench_sample(&P.t, bench_now_s() - P.t0);
+}
+
+static void
+prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	reap();
+	if (!P.setup_done)
+		pump(time_now_ms());
+	rearm_timer();
+	if (!P.setup_done && P.next == P.o->sessions && P.inflight == 0) {
+		P.setup_done = true;
+		P.t_done = bench_now_s();
+		ev_break(loop, EVBREAK_ALL);
+	}
+}
+
+static void
+phase_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+run_for(double secs)
+{
+	ev_timer_set(&P.phase_w, secs, 0.0);
+	ev_timer_start(P.loop, &P.phase_w);
+	ev_run(P.loop, 0);
+	ev_timer_stop(P.loop, &P.phase_w);
+}
+
+/* Setup did not finish in time: every host still in setup, or never
+ * started, fails with the stage it was stuck in. */
+static void
+count_timeouts(void)
+{
+	const struct bench_opts *o = P.o;
+	char why[64];
+
+	for (unsigned i = 0; i < o->sessions; i++) {
+		struct phost *ph = &P.hosts[i];
+		enum ph_state st = i < P.next ? ph->state : PH_IDLE;
+
+		if (st != PH_IDLE && st != PH_DISCOVERY && st != PH_PPP)
+			continue;
+		snprintf(why, sizeof(why), "timeout in %s", ph_state_str(st));
+		P.t.failed++;
+		bench_cause(&P.t, why);
+	}
+}
+
+/* Big queues, and no copy of what we send ourselves (Linux >= 4.20;
+ * older kernels: pppoe_sock_read skips them). */
+static void
+tune_socket(int fd)
+{
+	int sz = SOCK_BUF, one = 1;
+
+	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+	    sizeof(one));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
+/* Frames the kernel dropped on our sockets (queue full) since the last
+ * call: they cost a retransmission, so a figure with drops is ours. */
+static unsigned
+rx_drops(void)
+{
+	int fds[2] = { pppoe_sock_fd_disc(&P.sock), pppoe_sock_fd_ses(&P.sock) };
+	unsigned drops = 0;
+
+	for (int i = 0; i < 2; i++) {
+		struct tpacket_stats st;
+		socklen_t len = sizeof(st);
+
+		memset(&st, 0, sizeof(st));
+		if (getsockopt(fds[i], SOL_PACKET, PACKET_STATISTICS, &st,
+		    &len) == 0)
+			drops += st.tp_drops;
+	}
+	return drops;
+}
+
+int
+bench_pppoe(const struct bench_opts *o)
+{
+	FILE *csv = NULL;
+
+	if (o->sessions > MAX_HOSTS)
+		fatalx("pppoe: at most %u hosts (24 bits of MAC)", MAX_HOSTS);
+	memset(&P, 0, sizeof(P));
+	P.o = o;
+	signal(SIGPIPE, SIG_IGN);
+	if (pppoe_sock_open(&P.sock, o->interface) < 0)
+		fatal("pppoe: %s", o->interface);
+	tune_socket(P.sock.fd_disc);
+	tune_socket(P.sock.fd_ses);
+	/* RFC 2516 §7: an MRU of 1492 at most, less on a smaller MTU. */
+	if (P.sock.mtu < 576)
+		fatalx("pppoe: %s: MTU %u too small", o->interface,
+		    P.sock.mtu);
+	P.mru = P.sock.mtu - PPP_OVER_PPPOE < PPPOE_PPP_MRU ?
+	    (uint16_t)(P.sock.mtu - PPP_OVER_PPPOE) : PPPOE_PPP_MRU;
+	P.hosts = calloc(o->sessions, sizeof(*P.hosts));
+	if (P.hosts == NULL)
+		fatalx("out of memory");
+	heap_init(&P.timers);
+	if (o->csv != NULL && (csv = fopen(o->csv, "a")) == NULL)
+		fatal("%s", o->csv);
+
+	P.loop = EV_DEFAULT;
+	ev_io_init(&P.disc_w, rx_cb, pppoe_sock_fd_disc(&P.sock), EV_READ);
+	ev_io_init(&P.ses_w, rx_cb, pppoe_sock_fd_ses(&P.sock), EV_READ);
+	ev_io_start(P.loop, &P.disc_w);
+	ev_io_start(P.loop, &P.ses_w);
+	ev_init(&P.timer_w, timer_cb);
+	ev_timer_init(&P.sample_w, sample_cb, 0.0, SAMPLE_MS / 1000.0);
+	ev_init(&P.phase_w, phase_cb);
+	ev_prepare_init(&P.prep_w, prepare_cb);
+	ev_prepare_start(P.loop, &P.prep_w);
+
+	P.t0 = bench_now_s();
+	ev_timer_start(P.loop, &P.sample_w);
+	run_for(o->timeout_s);
+	ev_timer_stop(P.loop, &P.sample_w);
+	if (!P.setup_done) {
+		P.t_done = bench_now_s();
+		count_timeouts();
+	}
+	bench_report(o, &P.t, "setup", P.t_done - P.t0, csv);
+	printf("setup.tx_errors=%llu\nsetup.rx_drops=%u\n",
+	    (unsigned long long)P.tx_errors, rx_drops());
+	fflush(stdout);
+
+	if (o->hold_s > 0) {
+		printf("hold=ready\n");
+		fflush(stdout);
+		P.setup_done = true;
+		run_for(o->hold_s);
+		printf("hold.still_up=%u\n", P.t.up - P.down_after_up);
+		fflush(stdout);
+	}
+	bench_write_series(o, &P.t, P.t_done - P.t0);
+	if (csv != NULL)
+		fclose(csv);
+	return P.t.failed == 0 ? 0 : 1;
+}
