@@ -392,10 +392,11 @@ fi
 printf '%s' "$ROWS" >"$OUT/table.psv"
 PLOT=""
 if command -v gnuplot >/dev/null 2>&1; then
-	mkdir -p docs
+	# next to the report (BENCH_DOC elsewhere leaves docs/ alone)
+	mkdir -p "$(dirname "$DOC")"
 	gnuplot <<EOT && PLOT="benchmarks.png"
 set terminal png size 900,500
-set output "docs/benchmarks.png"
+set output "$(dirname "$DOC")/benchmarks.png"
 set title "PPP sessions established over time (vpdn-bench against vpdnd)"
 set xlabel "seconds"
 set ylabel "sessions up"
