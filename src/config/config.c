@@ -89,6 +89,7 @@ config_defaults(struct vpdn_config *cfg)
 	strlcpy(cfg->lac.ac_name, "vpdn-lac", sizeof(cfg->lac.ac_name));
 	auth_set(&cfg->lac.auth, 2, auth_all + 1);	/* chap-md5, pap */
 	cfg->lac.tunnel_idle_timeout = 0;
+	cfg->lac.discovery_rate = 200;
 }
 
 static void *

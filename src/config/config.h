@@ -94,6 +94,7 @@ struct cfg_lac {
 	struct cfg_auth_list	auth;
 	unsigned		tunnel_idle_timeout;
 	bool			radius;	/* users and tunnels from [radius] */
+	unsigned		discovery_rate;	/* PADI+PADR a second, all hosts */
 };
 
 struct cfg_realm {

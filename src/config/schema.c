@@ -83,6 +83,7 @@ const struct schema_key schema_keys[] = {
 	ROW(LAC, "tunnel-idle-timeout", UINT, cfg_lac, tunnel_idle_timeout,
 	    0, 86400),
 	ROW(LAC, "radius", BOOL, cfg_lac, radius, 0, 0),
+	ROW(LAC, "discovery-rate", UINT, cfg_lac, discovery_rate, 1, 1000000),
 
 	LIST(REALM, "lns", HOSTPORT_LIST, cfg_realm, lns, lns_count,
 	    CFG_MAX_LIST, DEFAULT_L2TP_PORT),

@@ -7,12 +7,13 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/sockbuf.h"
 #include "dataplane/udp.h"
 
 int
 udp_open(struct udp_sock *u, const struct sockaddr *addr, socklen_t len)
 {
-	int one = 1, zero = 0, bufsz = UDP_SOCKBUF;
+	int one = 1, zero = 0;
 
 	memset(u, 0, sizeof(*u));
 	u->family = addr->sa_family;
@@ -36,22 +37,9 @@ udp_open(struct udp_sock *u, const struct sockaddr *addr, socklen_t len)
 	}
 	if (setsockopt(u->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
 		goto fail;
-	/*
-	 * One socket carries every tunnel's control and data traffic: a burst
-	 * of call setups (a reconnect storm) or of data overflows the default
-	 * ~200 KiB and every lost control message costs a retransmission
-	 * timeout (RFC 2661 §5.8, 1 s).  Ask for UDP_SOCKBUF; the *FORCE
-	 * variants pass rmem_max/wmem_max when we have CAP_NET_ADMIN, the
-	 * plain ones are capped by them otherwise.  Best effort either way.
-	 */
-	if (setsockopt(u->fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz,
-	    sizeof(bufsz)) < 0)
-		(void)setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &bufsz,
-		    sizeof(bufsz));
-	if (setsockopt(u->fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsz,
-	    sizeof(bufsz)) < 0)
-		(void)setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &bufsz,
-		    sizeof(bufsz));
+	/* One socket carries every tunnel's control and data traffic: a
+	 * reconnect storm must not cost RFC 2661 §5.8 retransmissions. */
+	sockbuf_grow(u->fd, UDP_SOCKBUF);
 	if (bind(u->fd, addr, len) < 0)
 		goto fail;
 	u->bound.len = sizeof(u->bound.ss);

@@ -13,11 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/sockbuf.h"
 #include "l2tp/l2tp.h"
 
 #define UDP_BATCH	32
 #define UDP_MAX_DGRAM	65535
-#define UDP_SOCKBUF	(4 << 20)	/* SO_RCVBUF/SO_SNDBUF we ask for */
+#define UDP_SOCKBUF	SOCKBUF_BUSY	/* SO_RCVBUF/SO_SNDBUF we ask for */
 
 struct udp_sock {
 	int		 fd;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/sockbuf.h"
 #include "pppoe/pppoe_sock.h"
 
 static int
@@ -35,6 +36,9 @@ open_one(struct pppoe_sock *s, uint16_t proto)
 		errno = e;
 		return -1;
 	}
+	/* An access concentrator's two sockets carry every user's discovery
+	 * and session frames: a dial-in storm must not overflow them. */
+	sockbuf_grow(fd, SOCKBUF_BUSY);
 	return fd;
 }
 

@@ -1363,6 +1363,16 @@ lac_init(struct roles *r, uint64_t now)
 		sc.services[0] = cfg->lac.service_name;
 		sc.nservices = 1;
 	}
+	/* A flood of PADIs is bounded per MAC by the server itself; the
+	 * operator sizes the total for the dial-in storm the access network
+	 * must absorb (a PADR takes a token too: two per user). */
+	sc.padi_global_rate = cfg->lac.discovery_rate;
+	sc.padi_global_burst = cfg->lac.discovery_rate * 2;
+	/* One PPPoE session per L2TP session: the daemon's session limit,
+	 * within the 16-bit SESSION_ID space (RFC 2516 §4, 0 and 0xffff
+	 * reserved). */
+	sc.max_sessions = cfg->global.max_sessions < 65534 ?
+	    cfg->global.max_sessions : 65534;
 	lac->srv = pppoe_server_new(&sc, &lac_pppoe_ops, lac, now);
 	if (lac->srv == NULL)
 		return -1;

@@ -627,6 +627,35 @@ test_padi_rate_limit(void **state)
 	pppoe_server_free(s);
 }
 
+/* The global bucket ([lac] discovery-rate): many hosts, one PADI each, are
+ * answered up to the burst, then at the configured rate. */
+static void
+test_padi_global_rate(void **state)
+{
+	struct pppoe_server_config cfg = { .padi_global_rate = 10,
+	    .padi_global_burst = 20 };
+	struct pppoe_server *s = mk_server(&cfg);
+	uint8_t cookie[PPPOE_COOKIE_LEN], mac[6] = { 2, 0, 0, 0, 0, 0 };
+	unsigned ok = 0;
+
+	(void)state;
+	for (int i = 0; i < 50; i++) {
+		mac[5] = (uint8_t)i;
+		ok += get_cookie(s, mac, cookie);
+	}
+	assert_int_equal(ok, 20);
+	assert_int_equal(pppoe_server_stats(s)->drops[
+	    PPPOE_SRV_DROP_RATE_LIMITED], 30);
+	now += 1000;				/* 10 more tokens */
+	ok = 0;
+	for (int i = 50; i < 100; i++) {
+		mac[5] = (uint8_t)i;
+		ok += get_cookie(s, mac, cookie);
+	}
+	assert_int_equal(ok, 10);
+	pppoe_server_free(s);
+}
+
 static uint64_t
 padi_time(unsigned k)
 {
@@ -861,6 +890,7 @@ main(void)
 		cmocka_unit_test_setup(test_padt_both_ways, reset),
 		cmocka_unit_test_setup(test_session_ids_unique_and_limit, reset),
 		cmocka_unit_test_setup(test_padi_rate_limit, reset),
+		cmocka_unit_test_setup(test_padi_global_rate, reset),
 		cmocka_unit_test_setup(test_client_padi_retransmission, reset),
 		cmocka_unit_test_setup(test_client_padr_retransmission, reset),
 		cmocka_unit_test_setup(test_service_names, reset),
