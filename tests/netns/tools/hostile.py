@@ -27,6 +27,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from l2tp_craft import avp, u16, u32, ctrl, sccrq_avps, parse, msg_type, \
     result_of  # noqa: E402
+from inetcsum import csum  # noqa: E402
 
 
 def sock(src, port=0):
@@ -148,15 +149,6 @@ def noack(lns, src, count):
     sys.stdout.flush()
     # stay silent but alive, so that anything the LNS sends is not refused
     time.sleep(60)
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def spoof(lns, src, tunnel, session, count):

@@ -24,6 +24,8 @@ import struct
 import sys
 import time
 
+from inetcsum import csum
+
 ETH_P_DISC, ETH_P_SES = 0x8863, 0x8864
 PADI, PADO, PADR, PADS, PADT = 0x09, 0x07, 0x19, 0x65, 0xA7
 TAG_END, TAG_SVC, TAG_AC_NAME, TAG_HOST_UNIQ, TAG_COOKIE = 0, 0x101, 0x102, 0x103, 0x104
@@ -66,15 +68,6 @@ def opts(data):
 
 def opt(t, v):
     return bytes([t, len(v) + 2]) + v
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 class AC:
