@@ -1,0 +1,296 @@
+/*
+ * lac_tunnel.c — the LAC's side towards its LNSes: where a call may go
+ * (its realm's LNS list, or the tunnels a RADIUS reply named), the tunnels
+ * it opened, and placing a call in one with the proxy LCP/authentication
+ * AVPs of RFC 2661 §4.4.5.
+ *
+ * Tunnels: one per (LNS address, secret, Tunnel-Assignment-Id), shared by
+ * every call to that key (lac->tunnels, a handful of entries: one per LNS
+ * in use).  A tunnel that never came up (no answer within the
+ * retransmission schedule, StopCCN) moves its waiting calls to the next
+ * LNS (lac_session_down in lac.c); one that dies later takes its calls
+ * down (PADT) and the next user dials a fresh one.  A tunnel without calls
+ * is closed (StopCCN) after tunnel-idle-timeout (lac_run_timers).
+ */
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "roles/lac_priv.h"
+#include "roles/realm.h"
+
+static int
+lac_resolve(struct lac *lac, const struct cfg_hostport *hp,
+    struct l2tp_addr *out)
+{
+	struct addrinfo hints, *res = NULL;
+	char port[8];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_family = lac->roles->io.family;
+	if (hints.ai_family == AF_INET6)
+		hints.ai_flags = AI_V4MAPPED | AI_ALL;
+	snprintf(port, sizeof(port), "%u", hp->port);
+	/* A name (not a literal) blocks once per new tunnel; an operator
+	 * who cannot afford that writes an address. */
+	rc = getaddrinfo(hp->host, port, &hints, &res);
+	if (rc != 0 || res == NULL) {
+		log_warnx("lac: cannot resolve LNS %s: %s", hp->host,
+		    rc != 0 ? gai_strerror(rc) : "no address");
+		if (res != NULL)
+			freeaddrinfo(res);
+		return -1;
+	}
+	memset(out, 0, sizeof(*out));
+	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+	out->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+unsigned
+lac_call_ntargets(const struct lac_call *c)
+{
+	return c->ndests > 0 ? c->ndests : c->realm->cfg.lns_count;
+}
+
+void
+lac_call_target(const struct lac_call *c, unsigned i, struct lac_target *t)
+{
+	if (c->ndests > 0) {
+		t->hp = &c->dests[i].hp;
+		t->secret = c->dests[i].secret;
+		t->secret_len = c->dests[i].secret_len;
+		t->assignment_id = c->dests[i].assignment_id;
+		t->label = "RADIUS";
+	} else {
+		t->hp = &c->realm->cfg.lns[i];
+		t->secret = c->realm->cfg.tunnel_secret.data;
+		t->secret_len = c->realm->cfg.tunnel_secret.len;
+		t->assignment_id = "";
+		t->label = c->realm->cfg.name;
+	}
+}
+
+/* RFC 2868 §3.7: sessions given the same Tunnel-Assignment-Id for the same
+ * endpoint share a tunnel, different ids get different tunnels; the secret
+ * is part of the key too (a tunnel authenticated with one secret is no
+ * tunnel for users told another). */
+static struct lac_tunnel *
+tunnel_find(struct lac *lac, const struct l2tp_addr *peer,
+    const struct lac_target *tg)
+{
+	struct lac_tunnel *lt;
+
+	LIST_FOREACH(lt, &lac->tunnels, entry)
+		if (!lt->closing && lt->t != NULL &&
+		    l2tp_addr_equal(&lt->peer, peer) &&
+		    lt->secret_len == tg->secret_len &&
+		    memcmp(lt->secret, tg->secret, tg->secret_len) == 0 &&
+		    strcmp(lt->assignment_id, tg->assignment_id) == 0)
+			return lt;
+	return NULL;
+}
+
+static struct lac_tunnel *
+tunnel_open(struct lac *lac, const struct lac_target *tg, unsigned idx,
+    const struct l2tp_addr *peer, uint64_t now)
+{
+	struct l2tp_tunnel_params p;
+	struct lac_tunnel *lt;
+	char buf[64];
+
+	if ((lt = calloc(1, sizeof(*lt))) == NULL)
+		return NULL;
+	lt->lac = lac;
+	lt->peer = *peer;
+	if (tg->secret_len > sizeof(lt->secret)) {
+		free(lt);
+		return NULL;
+	}
+	memcpy(lt->secret, tg->secret, tg->secret_len);
+	lt->secret_len = tg->secret_len;
+	strlcpy(lt->assignment_id, tg->assignment_id,
+	    sizeof(lt->assignment_id));
+	strlcpy(lt->realm, tg->label, sizeof(lt->realm));
+	lt->lns_idx = idx;
+	lt->idle_at = TIME_NEVER;
+	LIST_INIT(&lt->calls);
+	memset(&p, 0, sizeof(p));
+	p.role = L2TP_ROLE_LAC;
+	p.peer = *peer;
+	p.secret = lt->secret_len > 0 ? lt->secret : NULL;
+	p.secret_len = lt->secret_len;
+	lt->t = l2tp_tunnel_open(lac->roles->host, &p, now);
+	if (lt->t == NULL) {
+		log_warnx("lac: cannot open a tunnel to %s (limit or memory)",
+		    l2tp_addr_str(peer, buf, sizeof(buf)));
+		free(lt);
+		return NULL;
+	}
+	l2tp_tunnel_set_user(lt->t, lt);
+	LIST_INSERT_HEAD(&lac->tunnels, lt, entry);
+	log_info("lac: %s%s: opening a tunnel to LNS %s%s%s",
+	    tg->label == NULL || strcmp(tg->label, "RADIUS") != 0 ?
+	    "realm " : "", tg->label, l2tp_addr_str(peer, buf, sizeof(buf)),
+	    tg->assignment_id[0] != '\0' ? " for Tunnel-Assignment-Id " : "",
+	    tg->assignment_id);
+	return lt;
+}
+
+void
+lac_tunnel_detach(struct lac_call *c, uint64_t now)
+{
+	struct lac_tunnel *lt = c->lt;
+
+	if (lt == NULL)
+		return;
+	LIST_REMOVE(c, tentry);
+	c->lt = NULL;
+	if (--lt->ncalls == 0 && !lt->closing && lt->t != NULL)
+		lt->idle_at = now + lt->lac->cfg.tunnel_idle_timeout * 1000ull;
+}
+
+/* Builds the ICCN's proxy AVPs from what the front half collected. */
+static void
+put_bytes(struct l2tp_msg *m, enum l2tp_avp_type t, struct l2tp_bytes *b,
+    const uint8_t *p, size_t len)
+{
+	/* A CONFREQ that does not fit is left out: the LNS then negotiates
+	 * LCP itself, which §4.4.5 allows. */
+	if (p == NULL || len > sizeof(b->data))
+		return;
+	memcpy(b->data, p, len);
+	b->len = (uint16_t)len;
+	l2tp_msg_set(m, t);
+}
+
+struct l2tp_msg *
+lac_proxy_msg(bool strip, const char *user,
+    const struct ppp_proxy *f)
+{
+	struct l2tp_msg *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	put_bytes(m, L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ, &m->initial_rcvd_confreq,
+	    f->initial_rcvd, f->initial_rcvd_len);
+	put_bytes(m, L2TP_AVP_LAST_SENT_LCP_CONFREQ, &m->last_sent_confreq,
+	    f->last_sent, f->last_sent_len);
+	put_bytes(m, L2TP_AVP_LAST_RCVD_LCP_CONFREQ, &m->last_rcvd_confreq,
+	    f->last_rcvd, f->last_rcvd_len);
+	if (f->authen_type == 0)
+		return m;
+	m->proxy_authen_type = f->authen_type;
+	l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_TYPE);
+	if (strip)
+		realm_strip(user, m->proxy_authen_name,
+		    sizeof(m->proxy_authen_name));
+	else
+		strlcpy(m->proxy_authen_name, user,
+		    sizeof(m->proxy_authen_name));
+	l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_NAME);
+	m->proxy_authen_id = f->authen_id;
+	l2tp_msg_set(m, L2TP_AVP_PROXY_AUTHEN_ID);
+	if (f->challenge_len > 0)
+		put_bytes(m, L2TP_AVP_PROXY_AUTHEN_CHALLENGE,
+		    &m->proxy_authen_challenge, f->challenge, f->challenge_len);
+	put_bytes(m, L2TP_AVP_PROXY_AUTHEN_RESPONSE, &m->proxy_authen_response,
+	    f->response, f->response_len);
+	return m;
+}
+
+/*
+ * Places the call towards LNS number c->lns_idx of its realm: into the
+ * tunnel for that (address, secret) if one is established or opening,
+ * else into a new one.  The ICRQ goes out now or when the tunnel is up.
+ */
+int
+lac_call_dial(struct lac_call *c, uint64_t now)
+{
+	struct lac *lac = c->lac;
+	unsigned n = lac_call_ntargets(c);
+	struct l2tp_call_params cp;
+	struct lac_target tg;
+	struct l2tp_addr peer;
+	struct lac_tunnel *lt;
+
+	if (c->lns_tries >= n)
+		return -1;
+	while (c->lns_tries < n) {
+		c->lns_tries++;
+		lac_call_target(c, c->lns_idx, &tg);
+		if (lac_resolve(lac, tg.hp, &peer) == 0)
+			break;
+		c->lns_idx = (c->lns_idx + 1) % n;
+		if (c->lns_tries == n)
+			return -1;
+	}
+	lt = tunnel_find(lac, &peer, &tg);
+	if (lt == NULL && (lt = tunnel_open(lac, &tg, c->lns_idx, &peer,
+	    now)) == NULL)
+		return -1;
+	memset(&cp, 0, sizeof(cp));
+	/* §4.4.5: an Ethernet access line is digital and synchronous. */
+	cp.bearer_type = L2TP_BEARER_DIGITAL;
+	cp.framing_type = L2TP_FRAMING_SYNC;
+	cp.tx_connect_speed = LAC_CONNECT_BPS;
+	cp.rx_connect_speed = LAC_CONNECT_BPS;
+	snprintf(cp.calling_number, sizeof(cp.calling_number),
+	    "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1], c->mac[2],
+	    c->mac[3], c->mac[4], c->mac[5]);
+	cp.proxy = c->proxy;
+	c->ls = l2tp_session_open(lt->t, &cp, now);
+	if (c->ls == NULL) {
+		if (lt->ncalls == 0)
+			lt->idle_at = now;
+		return -1;
+	}
+	l2tp_session_set_user(c->ls, c);
+	c->lt = lt;
+	lt->ncalls++;
+	lt->idle_at = TIME_NEVER;
+	LIST_INSERT_HEAD(&lt->calls, c, tentry);
+	return 0;
+}
+
+/* ---- l2tp_host events for LAC tunnels (roles.c dispatches) ---- */
+
+void
+lac_tunnel_up(struct roles *r, struct l2tp_tunnel *t)
+{
+	struct lac_tunnel *lt = l2tp_tunnel_user(t);
+	char buf[64];
+
+	(void)r;
+	if (lt == NULL)
+		return;
+	lt->was_up = true;
+	log_info("lac: tunnel to LNS %s (realm %s) is up",
+	    l2tp_addr_str(&lt->peer, buf, sizeof(buf)), lt->realm);
+}
+
+void
+lac_tunnel_down(struct roles *r, struct l2tp_tunnel *t)
+{
+	struct lac_tunnel *lt = l2tp_tunnel_user(t);
+	struct lac_call *c;
+
+	(void)r;
+	if (lt == NULL)
+		return;
+	l2tp_tunnel_set_user(t, NULL);
+	/* its sessions went down first; anything left is detached here */
+	while ((c = LIST_FIRST(&lt->calls)) != NULL)
+		lac_call_end(c, "tunnel down", AAA_LAC_END_TUNNEL_LOST, true,
+		    false, 0);
+	LIST_REMOVE(lt, entry);
+	free(lt);
+}
