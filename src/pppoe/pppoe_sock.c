@@ -120,6 +120,33 @@ pppoe_sock_read(struct pppoe_sock *s, int fd, uint8_t *buf, size_t cap)
 	return n;
 }
 
+unsigned
+pppoe_sock_drain(struct pppoe_sock *s, int fd, uint8_t *buf, size_t cap,
+    unsigned max, pppoe_sock_frame_fn *fn, void *arg)
+{
+	unsigned errors = 0;
+	int last = 0;
+
+	for (unsigned i = 0; i < max; i++) {
+		ssize_t n = pppoe_sock_read(s, fd, buf, cap);
+
+		if (n == 0)
+			break;
+		if (n < 0) {
+			errors++;
+			last = errno;
+			if (last == EMSGSIZE)
+				continue;	/* oversize: dropped */
+			break;
+		}
+		if (!fn(arg, buf, (size_t)n))
+			break;
+	}
+	if (errors > 0)
+		errno = last;
+	return errors;
+}
+
 int
 pppoe_sock_send(struct pppoe_sock *s, const uint8_t *frame, size_t len)
 {

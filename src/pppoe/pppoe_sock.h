@@ -9,6 +9,7 @@
 #define VPDN_PPPOE_SOCK_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -32,6 +33,19 @@ void	pppoe_sock_close(struct pppoe_sock *s);
  * longer than cap is truncated by the kernel and reported as -1/EMSGSIZE. */
 ssize_t	pppoe_sock_read(struct pppoe_sock *s, int fd, uint8_t *buf,
 	    size_t cap);
+/* What pppoe_sock_drain() hands each frame to; false stops the draining
+ * (say, the frame ended what the reader was for). */
+typedef bool pppoe_sock_frame_fn(void *arg, const uint8_t *frame,
+	    size_t len);
+/* Reads up to max frames from fd into buf[0..cap) and gives each to fn.
+ * Stops early when nothing is pending (or on our own outgoing copy), when
+ * fn returns false, or on a receive error other than EMSGSIZE (an
+ * oversize frame is dropped and reading goes on).  Bounded so that the
+ * daemon's other watchers get their turn: they are level-triggered, and
+ * what is left is read on the next pass.  Returns the number of receive
+ * errors met, with errno that of the last one when there were any. */
+unsigned pppoe_sock_drain(struct pppoe_sock *s, int fd, uint8_t *buf,
+	    size_t cap, unsigned max, pppoe_sock_frame_fn *fn, void *arg);
 /* Sends a whole Ethernet frame on the socket its ethertype belongs to.
  * 0, or -1 with errno set. */
 int	pppoe_sock_send(struct pppoe_sock *s, const uint8_t *frame, size_t len);

@@ -520,30 +520,33 @@ static const struct pppoe_client_ops client_pppoe_ops = {
 	.data = client_pppoe_data,
 };
 
+static bool
+client_pppoe_frame(void *arg, const uint8_t *frame, size_t len)
+{
+	struct client_pppoe *pp = arg;
+
+	pppoe_client_input(pp->pc, frame, len, time_now_ms());
+	return pp->client->pppoe == pp;
+}
+
 static void
 client_pppoe_drain(struct client_pppoe *pp, int fd)
 {
 	uint8_t buf[PPPOE_FRAME_MAX];
-	ssize_t n;
+	unsigned errors;
 
-	/* Bounded like the TUN: other work gets its turn; the watcher is
-	 * level-triggered, so what is left is read on the next pass.  A
-	 * frame may end the call (PADT): the client stays, and the PPP link
-	 * is only freed by sl_reap below. */
-	for (int i = 0; i < 64 && pp->client->pppoe == pp; i++) {
-		n = pppoe_sock_read(&pp->sock, fd, buf, sizeof(buf));
-		if (n == 0)
-			break;
-		if (n < 0) {
-			pp->rx_errors++;
+	/* Bounded like the TUN: other work gets its turn.  A frame may end
+	 * the call (PADT): the client stays, and the PPP link is only freed
+	 * by sl_reap below. */
+	if (pp->client->pppoe == pp) {
+		errors = pppoe_sock_drain(&pp->sock, fd, buf, sizeof(buf), 64,
+		    client_pppoe_frame, pp);
+		if (errors > 0) {
+			pp->rx_errors += errors;
 			LOG_RL(LOG_LEVEL_WARN, "client %s: %s: receive: %s",
 			    pp->client->cfg.name, pp->sock.ifname,
 			    strerror(errno));
-			if (errno != EMSGSIZE)
-				break;
-			continue;
 		}
-		pppoe_client_input(pp->pc, buf, (size_t)n, time_now_ms());
 	}
 	sl_reap(pp->client->roles);
 }

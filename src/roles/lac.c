@@ -19,7 +19,6 @@
  * the tunnel) and is freed from lac_reap(), when no callback of the PPPoE
  * server, the host or the link is on the stack.
  */
-#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,23 +405,21 @@ static const struct pppoe_server_ops lac_pppoe_ops = {
 	.session_data = lac_pppoe_data,
 };
 
+static bool
+lac_frame(void *arg, const uint8_t *frame, size_t len)
+{
+	struct lac *lac = arg;
+
+	pppoe_server_input(lac->srv, frame, len, time_now_ms());
+	return true;
+}
+
 static void
 lac_readable(struct lac *lac, int fd)
 {
-	for (unsigned i = 0; i < LAC_READ_BURST; i++) {
-		ssize_t n = pppoe_sock_read(&lac->sock, fd, lac->rxbuf,
-		    sizeof(lac->rxbuf));
-
-		if (n == 0)
-			break;
-		if (n < 0) {
-			if (errno == EMSGSIZE)
-				continue;	/* oversize: dropped */
-			break;
-		}
-		pppoe_server_input(lac->srv, lac->rxbuf, (size_t)n,
-		    time_now_ms());
-	}
+	/* a frame lost to a receive error is neither counted nor logged */
+	(void)pppoe_sock_drain(&lac->sock, fd, lac->rxbuf, sizeof(lac->rxbuf),
+	    LAC_READ_BURST, lac_frame, lac);
 	sl_reap(lac->roles);
 	lac_reap(lac);
 }

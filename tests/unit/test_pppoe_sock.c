@@ -251,12 +251,117 @@ test_open_errors(void **state)
 	assert_int_equal(pppoe_sock_open(&s, "lo"), -1);
 }
 
+/* pppoe_sock_drain's frame sink: records each frame's tag byte; stops
+ * after stop_after frames (0: never). */
+static unsigned drained, stop_after;
+static uint8_t drained_tag[16];
+
+static bool
+drain_fn(void *arg, const uint8_t *f, size_t len)
+{
+	(void)arg;
+	assert_true(len > PPPOE_HDR_LEN + PPPOE_ETH_HDR_LEN);
+	if (drained < sizeof(drained_tag))
+		drained_tag[drained] = f[len - 1];
+	drained++;
+	return stop_after == 0 || drained < stop_after;
+}
+
+/* A session frame from host_sock to ac_sock of len bytes ending in tag. */
+static void
+send_ses(size_t len, uint8_t tag)
+{
+	uint8_t f[128];
+
+	assert_true(len <= sizeof(f));
+	memset(f, 0, sizeof(f));
+	memcpy(f, ac_sock.mac, 6);
+	memcpy(f + 6, host_sock.mac, 6);
+	f[12] = PPPOE_ETHERTYPE_SES >> 8;
+	f[13] = PPPOE_ETHERTYPE_SES & 0xff;
+	f[14] = 0x11;					/* ver 1, type 1 */
+	f[17] = 1;					/* SESSION_ID */
+	f[19] = (uint8_t)(len - PPPOE_ETH_HDR_LEN - PPPOE_HDR_LEN);
+	f[len - 1] = tag;
+	assert_int_equal(pppoe_sock_send(&host_sock, f, len), 0);
+}
+
+/* Nothing to read from: the error is counted, errno kept, no frame. */
+static void
+test_drain_error_stops(void **state)
+{
+	struct pppoe_sock s;
+	uint8_t buf[64];
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	drained = 0;
+	stop_after = 0;
+	assert_int_equal(pppoe_sock_drain(&s, -1, buf, sizeof(buf), 8,
+	    drain_fn, NULL), 1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(drained, 0);
+}
+
+/* The burst bound, an oversize frame skipped (counted, reading goes on),
+ * the sink stopping the loop, and an empty socket ending it. */
+static void
+test_drain_over_veth(void **state)
+{
+	struct pollfd pfd;
+	uint8_t buf[64];
+
+	(void)state;
+	NEED_NS();
+	assert_int_equal(pppoe_sock_open(&ac_sock, "vpdnpe0"), 0);
+	assert_int_equal(pppoe_sock_open(&host_sock, "vpdnpe1"), 0);
+	send_ses(30, 1);
+	send_ses(100, 2);	/* longer than buf */
+	send_ses(30, 3);
+	send_ses(31, 4);
+	send_ses(32, 5);
+	send_ses(33, 6);
+	pfd.fd = pppoe_sock_fd_ses(&ac_sock);
+	pfd.events = POLLIN;
+	assert_int_equal(poll(&pfd, 1, 1000), 1);
+	usleep(100 * 1000);
+
+	/* max 3 reads: 1, the oversize 2, 3 */
+	drained = 0;
+	stop_after = 0;
+	assert_int_equal(pppoe_sock_drain(&ac_sock, pfd.fd, buf, sizeof(buf),
+	    3, drain_fn, NULL), 1);
+	assert_int_equal(errno, EMSGSIZE);
+	assert_int_equal(drained, 2);
+	assert_int_equal(drained_tag[0], 1);
+	assert_int_equal(drained_tag[1], 3);
+	/* the sink says stop after one: 4 */
+	drained = 0;
+	stop_after = 1;
+	assert_int_equal(pppoe_sock_drain(&ac_sock, pfd.fd, buf, sizeof(buf),
+	    16, drain_fn, NULL), 0);
+	assert_int_equal(drained, 1);
+	assert_int_equal(drained_tag[0], 4);
+	/* the rest, 5 and 6, then nothing pending */
+	drained = 0;
+	stop_after = 0;
+	assert_int_equal(pppoe_sock_drain(&ac_sock, pfd.fd, buf, sizeof(buf),
+	    16, drain_fn, NULL), 0);
+	assert_int_equal(drained, 2);
+	assert_int_equal(drained_tag[0], 5);
+	assert_int_equal(drained_tag[1], 6);
+	pppoe_sock_close(&ac_sock);
+	pppoe_sock_close(&host_sock);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_discovery_and_session_over_veth),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_drain_error_stops),
+		cmocka_unit_test(test_drain_over_veth),
 	};
 
 	return cmocka_run_group_tests(tests, setup_ns, NULL);
