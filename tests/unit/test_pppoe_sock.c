@@ -303,20 +303,32 @@ test_drain_error_stops(void **state)
 	assert_int_equal(drained, 0);
 }
 
+/* Drains ac_sock's session socket, reading at most max frames into a
+ * 64-byte buffer, the sink stopping after stop frames (0: never). */
+static unsigned
+drain_ses(unsigned max, unsigned stop)
+{
+	uint8_t buf[64];
+
+	drained = 0;
+	stop_after = stop;
+	return pppoe_sock_drain(&ac_sock, pppoe_sock_fd_ses(&ac_sock), buf,
+	    sizeof(buf), max, drain_fn, NULL);
+}
+
 /* The burst bound, an oversize frame skipped (counted, reading goes on),
  * the sink stopping the loop, and an empty socket ending it. */
 static void
 test_drain_over_veth(void **state)
 {
 	struct pollfd pfd;
-	uint8_t buf[64];
 
 	(void)state;
 	NEED_NS();
 	assert_int_equal(pppoe_sock_open(&ac_sock, "vpdnpe0"), 0);
 	assert_int_equal(pppoe_sock_open(&host_sock, "vpdnpe1"), 0);
 	send_ses(30, 1);
-	send_ses(100, 2);	/* longer than buf */
+	send_ses(100, 2);	/* longer than drain_ses's buffer */
 	send_ses(30, 3);
 	send_ses(31, 4);
 	send_ses(32, 5);
@@ -327,26 +339,17 @@ test_drain_over_veth(void **state)
 	usleep(100 * 1000);
 
 	/* max 3 reads: 1, the oversize 2, 3 */
-	drained = 0;
-	stop_after = 0;
-	assert_int_equal(pppoe_sock_drain(&ac_sock, pfd.fd, buf, sizeof(buf),
-	    3, drain_fn, NULL), 1);
+	assert_int_equal(drain_ses(3, 0), 1);
 	assert_int_equal(errno, EMSGSIZE);
 	assert_int_equal(drained, 2);
 	assert_int_equal(drained_tag[0], 1);
 	assert_int_equal(drained_tag[1], 3);
 	/* the sink says stop after one: 4 */
-	drained = 0;
-	stop_after = 1;
-	assert_int_equal(pppoe_sock_drain(&ac_sock, pfd.fd, buf, sizeof(buf),
-	    16, drain_fn, NULL), 0);
+	assert_int_equal(drain_ses(16, 1), 0);
 	assert_int_equal(drained, 1);
 	assert_int_equal(drained_tag[0], 4);
 	/* the rest, 5 and 6, then nothing pending */
-	drained = 0;
-	stop_after = 0;
-	assert_int_equal(pppoe_sock_drain(&ac_sock, pfd.fd, buf, sizeof(buf),
-	    16, drain_fn, NULL), 0);
+	assert_int_equal(drain_ses(16, 0), 0);
 	assert_int_equal(drained, 2);
 	assert_int_equal(drained_tag[0], 5);
 	assert_int_equal(drained_tag[1], 6);
