@@ -15,6 +15,9 @@
 #	...
 #	log_test "tunnel comes up" $rc
 #	finish			# prints "N passed, N failed", exits 0/1
+#
+# Scenarios with PCs dialling a LAC over PPPoE also source lib-lac.sh, and
+# those that need a FreeRADIUS server lib-radius.sh.
 
 set -u
 
@@ -67,6 +70,36 @@ connect_ns()
 	ip -n "$(ns "$b")" addr add "$addr_b/$plen" dev "$if_b"
 	ip -n "$(ns "$a")" link set "$if_a" up
 	ip -n "$(ns "$b")" link set "$if_b" up
+}
+
+# create_ns_pair A ADDR_A B ADDR_B: namespaces A and B, connected by
+# connect_ns.
+create_ns_pair()
+{
+	create_ns "$1" || return 1
+	create_ns "$3" || return 1
+	connect_ns "$@"
+}
+
+# connect_ns6 A ADDR_A B ADDR_B: IPv6 addresses (/64, no duplicate address
+# detection, so they are usable at once) on the veth pair connect_ns made
+# between A and B.
+connect_ns6()
+{
+	ip -n "$(ns "$1")" addr add "$2/64" dev "$(veth_name "$3")" nodad &&
+	    ip -n "$(ns "$3")" addr add "$4/64" dev "$(veth_name "$1")" nodad
+}
+
+# router_sysctls NS: forwarding on, reverse-path filter off (so a forged
+# source is stopped by vpdnd's anti-spoofing or not at all, never by the
+# kernel).
+router_sysctls()
+{
+	local k
+	for k in all default; do
+		in_ns "$1" sysctl -qw net.ipv4.conf.$k.rp_filter=0
+	done
+	in_ns "$1" sysctl -qw net.ipv4.ip_forward=1
 }
 
 # Name of the interface that, inside some namespace, leads to namespace $1.
@@ -237,6 +270,15 @@ setup_trap()
 	trap 'echo "FAIL - $TEST_NAME: interrupted"; exit 1' INT TERM
 }
 
+# require_cmds CMD...: skip_all unless every CMD is installed.
+require_cmds()
+{
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || skip_all "$c not installed"
+	done
+}
+
 # skip_all REASON: the scenario cannot run here (missing tool); counts as
 # neither passed nor failed, which run.sh reports.
 skip_all()
@@ -306,6 +348,64 @@ xl2tpd_ctl()
 	[ -p "$ctl" ] || return 1
 	# A FIFO without a reader would block the test; xl2tpd keeps it open.
 	timeout 5 sh -c "echo '$2' > '$ctl'"
+}
+
+# The checks the vpdnd-against-xl2tpd scenarios share (one log_test each,
+# named after TAG); vpdnd VNAME runs in namespace NS, xl2tpd was started as
+# XNAME.
+
+# xl2tpd_interop_up NS TAG VNAME XNAME: vpdnd has 1 established tunnel with
+# 1 established session in it, and xl2tpd logs the call established.
+xl2tpd_interop_up()
+{
+	local n=$1 tag=$2 vname=$3 xname=$4 rc
+	wait_for 10 vpdnd_state_is "$n" "$vname" tunnels 1 established
+	rc=$?
+	log_test "$tag: vpdnd shows 1 established tunnel" $rc
+	# No tunnel, no session: do not wait for it as well.
+	[ $rc -eq 0 ] && wait_for 10 vpdnd_state_is "$n" "$vname" sessions 1 established
+	log_test "$tag: vpdnd shows 1 established session" $?
+	wait_for 5 grep -q "Call established" "$TMPD/$xname.log"
+	log_test "$tag: xl2tpd reports the call established" $?
+}
+
+# xl2tpd_interop_refused NS TAG VNAME XNAME: with a bad secret, once the
+# exchange (and any retransmissions) had time to play out: xl2tpd got no
+# call and vpdnd keeps no tunnel.
+xl2tpd_interop_refused()
+{
+	local n=$1 tag=$2 vname=$3 xname=$4
+	sleep 3
+	! grep -q "Call established" "$TMPD/$xname.log"
+	log_test "$tag: xl2tpd gets no call" $?
+	wait_for 10 vpdnd_none_live "$n" "$vname" tunnels
+	log_test "$tag: vpdnd keeps no tunnel" $?
+}
+
+# xl2tpd_interop_ctl_down NS TAG VNAME XNAME TID PEER: `vpdnctl disconnect
+# tunnel TID` succeeds, xl2tpd logs the connection to PEER (its name for
+# vpdnd) closed, and vpdnd shows no live tunnel.
+xl2tpd_interop_ctl_down()
+{
+	local n=$1 tag=$2 vname=$3 xname=$4 tid=$5 peer=$6
+	vpdnctl_in "$n" "$vname" disconnect tunnel "${tid:-0}" >/dev/null
+	log_test "$tag: vpdnctl disconnect tunnel $tid succeeds" $?
+	wait_for 10 grep -q "Connection closed to $peer" "$TMPD/$xname.log"
+	log_test "$tag: xl2tpd sees the tunnel closed by vpdnd" $?
+	wait_for 10 vpdnd_none_live "$n" "$vname" tunnels
+	log_test "$tag: vpdnd shows 0 tunnels" $?
+}
+
+# xl2tpd_interop_term_down TAG VNAME VPID XNAME PEER: vpdnd (PID VPID)
+# exits cleanly on SIGTERM and xl2tpd logs the connection to PEER closed
+# by the StopCCN vpdnd sent on the way out.
+xl2tpd_interop_term_down()
+{
+	local tag=$1 vname=$2 vpid=$3 xname=$4 peer=$5
+	vpdnd_sane "$vname" "$vpid"
+	log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
+	wait_for 5 grep -q "Connection closed to $peer" "$TMPD/$xname.log"
+	log_test "$tag: xl2tpd sees StopCCN from the exiting vpdnd" $?
 }
 
 # ---- vpdnd ----------------------------------------------------------------
@@ -382,6 +482,24 @@ l = json.load(sys.stdin)[sys.argv[1]]
 sys.exit(0 if all(e.get("state") in ("closing", "closed") for e in l) else 1)' "$3"
 }
 
+# vpdnd_all_network NS NAME N: vpdnd NAME has exactly N (> 0) sessions, all
+# in PPP phase network.  For wait_for.
+vpdnd_all_network()
+{
+	local j
+	j=$(vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null) || return 1
+	[ "$(json_count "$j" sessions)" = "$3" ] &&
+	    json_all "$j" sessions ppp_phase network
+}
+
+# vpdnd_any_network NS NAME: some session of vpdnd NAME is in PPP phase
+# network.  For wait_for.
+vpdnd_any_network()
+{
+	vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null |
+	    grep -q '"ppp_phase":"network"'
+}
+
 # vpdnd_state_is NS NAME WHAT N STATE: `show WHAT --json` lists exactly N
 # entries and (if N > 0) all are in STATE.  For wait_for.
 vpdnd_state_is()
@@ -436,6 +554,37 @@ expert_clean()
 	fi
 	# The packets must be there at all, or the check proves nothing.
 	tmatch "$f" "l2tp && ip.src == $src"
+}
+
+# vpdnd_sent_checks TAG FILE SRC SECRET CHALLENGE HIDE CHAL_MSG RESP_MSG DIR:
+# the checks (one log_test each, named after TAG) on the control messages a
+# vpdnd at SRC sent in capture FILE: they dissect with no expert warning;
+# with a tunnel SECRET, CHAL_MSG carries a Challenge and, if the peer sent
+# one (CHALLENGE = yes), RESP_MSG the Challenge Response (RFC 2661 §5.1.1;
+# checked on the decoded capture, so hidden AVPs count too); with HIDE =
+# yes, some AVPs are hidden and all of them are RFC 2661 §4.3 conformant (a
+# Random Vector before them, never a type that MUST NOT be hidden, and they
+# decrypt with SECRET); the decoded AVPs go to DIR/avps.txt.
+vpdnd_sent_checks()
+{
+	local tag=$1 f=$2 src=$3 sec=$4 chal=$5 hide=$6 cmsg=$7 rmsg=$8 d=$9
+
+	expert_clean "$f" "$src"
+	log_test "$tag: vpdnd's messages dissect with no expert warning" $?
+	if [ -n "$sec" ]; then
+		msg_has_avp "$f" "$src" "$sec" "$cmsg" 11
+		log_test "$tag: vpdnd's $cmsg carries a Challenge" $?
+		if [ "$chal" = yes ]; then
+			msg_has_avp "$f" "$src" "$sec" "$rmsg" 13
+			log_test "$tag: vpdnd's $rmsg carries a Challenge Response" $?
+		fi
+	fi
+	if [ "$hide" = yes ]; then
+		avps "$f" "$src" "$sec" | grep '[0-9]h' >/dev/null
+		log_test "$tag: vpdnd sent hidden AVPs" $?
+		avps "$f" "$src" "$sec" >"$d/avps.txt"
+		log_test "$tag: vpdnd's hidden AVPs are RFC 2661 §4.3 conformant" $?
+	fi
 }
 
 # vpdnd_global NAME LISTEN HOSTNAME: the [global] section of a test vpdnd
@@ -524,4 +673,149 @@ msg_has_avp()
 	    awk -v m="$4" -v a="$5" '$2 == m {
 		for (i = 3; i <= NF; i++) { t = $i; sub(/h$/, "", t); if (t == a) f = 1 } }
 		END { exit !f }'
+}
+
+# ---- configurations of test vpdnds ------------------------------------------
+
+# vpdnd_global_conf NAME LISTEN HOSTNAME LOGLEVEL [HELLO [RETRANSMIT]]: the
+# [global] section of a test vpdnd listening on LISTEN (address:port), with
+# its control socket in TMPD; hello-interval and retransmit-max only when
+# given (short ones make failures show fast).
+vpdnd_global_conf()
+{
+	cat <<EOT
+[global]
+listen = $2
+hostname = $3
+control-socket = $TMPD/$1.sock
+log-level = $4
+EOT
+	[ -n "${5:-}" ] && echo "hello-interval = $5"
+	[ -n "${6:-}" ] && echo "retransmit-max = $6"
+	return 0
+}
+
+# pool_lns_section LOCAL POOL USERS: an [lns] section with its end LOCAL,
+# addresses from POOL (LO-HI) and the users of file USERS.
+pool_lns_section()
+{
+	cat <<EOT
+[lns]
+local-address = $1
+pool = $2
+users = $3
+EOT
+}
+
+# one_client_section NAME LNS USER PASSWORD: a [client NAME] section that
+# dials LNS as USER once (no redial).
+one_client_section()
+{
+	cat <<EOT
+[client $1]
+lns = $2
+user = $3
+password = $4
+redial = no
+EOT
+}
+
+# corp_users FILE NAME...: appends "NAME@corp.example pw-NAME" for each NAME
+# to the users file FILE.
+corp_users()
+{
+	local f=$1 u
+	shift
+	for u in "$@"; do
+		echo "$u@corp.example pw-$u" >>"$f"
+	done
+}
+
+# corp_clients_conf NAME LISTEN LNS SECRET CLIENT...: a vpdnd configuration
+# with one [client CLIENT] per name dialling LNS as CLIENT@corp.example
+# (password pw-CLIENT, the users corp_users writes), Hello every second.
+corp_clients_conf()
+{
+	local name=$1 listen=$2 lns=$3 secret=$4 c
+	shift 4
+	vpdnd_global_conf "$name" "$listen" pc.test debug 1 2
+	for c in "$@"; do
+		cat <<EOT
+
+[client $c]
+lns = $lns
+user = $c@corp.example
+password = pw-$c
+tunnel-secret = $secret
+redial = no
+EOT
+	done
+}
+
+# ppp_client_conf NAME LISTEN LNS USER PASSWORD AUTH TUN ROUTES: a vpdnd
+# (hostname client.test, Hello every second) whose one [client corp] dials
+# LNS as USER with AUTH, its call on TUN with ROUTES through it.
+ppp_client_conf()
+{
+	vpdnd_global_conf "$1" "$2" client.test debug 1 2
+	cat <<EOT
+
+[client corp]
+lns = $3
+user = $4
+password = $5
+auth = $6
+interface = $7
+routes = $8
+default-route = no
+redial = no
+EOT
+}
+
+# ---- Python expressions over `vpdnctl show` JSON, addresses ------------------
+
+# jtrue JSON EXPR: the Python expression EXPR over d (the parsed JSON) holds.
+jtrue()
+{
+	printf '%s' "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$2" 2>/dev/null
+}
+
+# jval JSON EXPR: prints EXPR over d.
+jval()
+{
+	printf '%s' "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(eval(sys.argv[1]))' "$2" 2>/dev/null
+}
+
+# show_json NS NAME WHAT: `show WHAT --json` of vpdnd NAME ("{}" if it fails).
+show_json()
+{
+	vpdnctl_in "$1" "$2" show "$3" --json 2>/dev/null || echo '{}'
+}
+
+# live_expr WHAT: Python expression for the entries of d[WHAT] that are not
+# closing (RFC 2661 §5.7 hold) or closed.
+live_expr()
+{
+	printf '[e for e in d["%s"] if e.get("state") not in ("closing", "closed")]' "$1"
+}
+
+# live_count NS NAME WHAT: how many of vpdnd NAME's WHAT are live.
+live_count()
+{
+	jval "$(show_json "$1" "$2" "$3")" "len($(live_expr "$3"))"
+}
+
+# in_range ADDR LO HI: LO <= ADDR <= HI (IPv4).
+in_range()
+{
+	python3 -c '
+import ipaddress as i, sys
+a, lo, hi = (i.ip_address(x) for x in sys.argv[1:])
+sys.exit(0 if lo <= a <= hi else 1)' "$1" "$2" "$3" 2>/dev/null
 }

@@ -19,31 +19,22 @@ setup_trap
 PC=10.200.7.2 EVIL=10.200.7.3 LNS=10.200.7.1
 FLOOD_S=${FLOOD_S:-10} FLOOD_RATE=${FLOOD_RATE:-3000}
 MAX_SESSIONS=8
-create_ns pc || exit 1
-create_ns lns || exit 1
-connect_ns pc $PC lns $LNS || exit 1
+create_ns_pair pc $PC lns $LNS || exit 1
 ip -n "$(ns pc)" addr add $EVIL/24 dev "$(veth_name lns)"
 
-vpdnd_global lns $LNS lns.test | sed 's/^hello-interval = .*/hello-interval = 1/' >"$TMPD/lns.conf"
-cat >>"$TMPD/lns.conf" <<EOT
-max-tunnels = 1000
-max-sessions = $MAX_SESSIONS
-
-[lns]
-local-address = 10.9.0.1
-pool = 10.9.0.10-10.9.0.50
-users = $TMPD/users
-EOT
+{
+	vpdnd_global_conf lns $LNS:1701 lns.test debug 1 2
+	echo "max-tunnels = 1000"
+	echo "max-sessions = $MAX_SESSIONS"
+	echo
+	pool_lns_section 10.9.0.1 10.9.0.10-10.9.0.50 "$TMPD/users"
+} >"$TMPD/lns.conf"
 echo "good@corp.example pw" >"$TMPD/users"
-vpdnd_global pc $PC pc.test | sed 's/^hello-interval = .*/hello-interval = 1/' >"$TMPD/pc.conf"
-cat >>"$TMPD/pc.conf" <<EOT
-
-[client good]
-lns = $LNS
-user = good@corp.example
-password = pw
-redial = no
-EOT
+{
+	vpdnd_global_conf pc $PC:1701 pc.test debug 1 2
+	echo
+	one_client_section good $LNS good@corp.example pw
+} >"$TMPD/pc.conf"
 
 HOSTILE="$NETNS_DIR/tools/hostile.py"
 

@@ -28,9 +28,7 @@ EX="$NETNS_DIR/../../examples/ipsec"
 PC=10.200.10.2 LNS=10.200.10.1
 PSK=psk-$$-$RANDOM-l2tp-ipsec-test
 
-create_ns pc || exit 1
-create_ns lns || exit 1
-connect_ns pc $PC lns $LNS || exit 1
+create_ns_pair pc $PC lns $LNS || exit 1
 ip -n "$(ns lns)" addr add 10.77.0.1/32 dev lo
 ip -n "$(ns pc)" addr add 10.77.1.2/32 dev lo
 
@@ -82,12 +80,6 @@ child_installed()
 	swan "$1" "$2" --list-sas 2>/dev/null | grep -q "INSTALLED, TUNNEL-in-UDP"
 }
 
-vpdnd_network()
-{
-	vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null |
-	    grep -q '"ppp_phase":"network"'
-}
-
 echo "alice@corp.example pw-alice" >"$TMPD/users"
 sed -e "s|/run/vpdn/vpdnd.sock|$TMPD/lns.sock|" -e "s|/etc/vpdn/users|$TMPD/users|" \
     "$EX/lns.conf" >"$TMPD/lns.conf"
@@ -124,7 +116,7 @@ start_vpdnd lns lns "$TMPD/lns.conf"
 LNS_PID=$VPDND_PID
 start_vpdnd pc pc "$TMPD/pc.conf"
 PC_PID=$VPDND_PID
-wait_for 20 vpdnd_network lns lns
+wait_for 20 vpdnd_any_network lns lns
 log_test "the L2TP session through IPsec reaches the PPP network phase" $?
 j=$(vpdnctl_in lns lns show tunnels --json)
 [ "$(json_field "$j" tunnels 0 peer)" = "10.77.1.2:1701" ]

@@ -20,6 +20,7 @@
 # the LAC notices by Hello/retransmission timeout and sends PADT, the PC
 # redials, the restarted LNS gets a new tunnel).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-lac.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 command -v tshark >/dev/null || skip_all "tshark not installed"
 setup_trap
@@ -33,39 +34,14 @@ B_POOL_LO=10.9.2.10 B_POOL_HI=10.9.2.50
 
 # ---- helpers ----------------------------------------------------------------
 
-sysctls()
-{
-	local k
-	for k in all default; do
-		in_ns "$1" sysctl -qw net.ipv4.conf.$k.rp_filter=0
-	done
-	in_ns "$1" sysctl -qw net.ipv4.ip_forward=1
-}
-
-# eth_link PC: a veth from namespace PC ("eth0", no address) to a port of
-# the LAC's bridge br0.
-eth_link()
-{
-	local pc=$1 port
-	port=$(echo "p-$pc" | cut -c1-15)
-	ip -n "$(ns lac)" link add "$port" type veth peer name eth0 \
-	    netns "$(ns "$pc")" || return 1
-	ip -n "$(ns lac)" link set "$port" master br0 up || return 1
-	ip -n "$(ns "$pc")" link set eth0 up
-}
-
 topology()
 {
 	local n
 	for n in lac lns-a lns-b intra-a intra-b pc-a pc-b pc-x; do
 		create_ns $n || return 1
-		sysctls $n
+		router_sysctls $n
 	done
-	ip -n "$(ns lac)" link add br0 type bridge || return 1
-	ip -n "$(ns lac)" link set br0 address $LAC_MAC up || return 1
-	for n in pc-a pc-b pc-x; do
-		eth_link $n || return 1
-	done
+	lac_pppoe_lan $LAC_MAC pc-a pc-b pc-x || return 1
 	connect_ns lac $A_LAC lns-a $A_LNS || return 1
 	connect_ns lac $B_LAC lns-b $B_LNS || return 1
 	connect_ns lns-a $A_IN intra-a $A_HOST || return 1
@@ -74,80 +50,11 @@ topology()
 	ip -n "$(ns intra-b)" route add 10.9.2.0/24 via $B_IN
 }
 
-# jtrue JSON EXPR: the Python expression EXPR over d (the parsed JSON) holds.
-jtrue()
-{
-	printf '%s' "$1" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-sys.exit(0 if eval(sys.argv[1]) else 1)' "$2" 2>/dev/null
-}
-
-# jval JSON EXPR: prints EXPR over d.
-jval()
-{
-	printf '%s' "$1" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-print(eval(sys.argv[1]))' "$2" 2>/dev/null
-}
-
-# show NS NAME WHAT: `show WHAT --json` of vpdnd NAME ("{}" if it fails).
-show()
-{
-	vpdnctl_in "$1" "$2" show "$3" --json 2>/dev/null || echo '{}'
-}
-
-# live_expr WHAT: Python expression for the entries of d[WHAT] that are not
-# closing (RFC 2661 §5.7 hold) or closed.
-live_expr()
-{
-	printf '[e for e in d["%s"] if e.get("state") not in ("closing", "closed")]' "$1"
-}
-
-# net_sessions NS NAME N: exactly N sessions, all in PPP phase network.
-net_sessions()
-{
-	local j
-	j=$(show "$1" "$2" sessions)
-	jtrue "$j" "len(d['sessions']) == $3 and all(s['ppp_phase'] == 'network' for s in d['sessions'])"
-}
-
-# pc_addr NS TUN: the IPv4 address IPCP gave the PC's TUN (empty if none).
-# A PPPoE call of the client role is no L2TP session, so the PC's
-# `show sessions` does not list it; its TUN is what shows it up.
-pc_addr()
-{
-	ip -n "$(ns "$1")" -4 -o addr show dev "$2" 2>/dev/null |
-	    awk '{ split($4, a, "/"); print a[1]; exit }'
-}
-
-# pc_up NS TUN: the PC's call is in the network phase (TUN addressed).
-pc_up()
-{
-	[ -n "$(pc_addr "$1" "$2")" ]
-}
-
 # lac_sessions N: the LAC has exactly N live sessions, all established.
 lac_sessions()
 {
-	jtrue "$(show lac lac sessions)" \
+	jtrue "$(show_json lac lac sessions)" \
 	    "len($(live_expr sessions)) == $1 and all(s['state'] == 'established' for s in $(live_expr sessions))"
-}
-
-# live_count NS NAME WHAT
-live_count()
-{
-	jval "$(show "$1" "$2" "$3")" "len($(live_expr "$3"))"
-}
-
-# in_range ADDR LO HI
-in_range()
-{
-	python3 -c '
-import ipaddress as i, sys
-a, lo, hi = (i.ip_address(x) for x in sys.argv[1:])
-sys.exit(0 if lo <= a <= hi else 1)' "$1" "$2" "$3" 2>/dev/null
 }
 
 if_has_addr()
@@ -156,96 +63,26 @@ if_has_addr()
 	    grep -q " inet $3[/ ]"
 }
 
-# start_pppoe_capture NS IFACE FILE: PPPoE discovery (PADI..PADT) and
-# session frames.
-start_pppoe_capture()
-{
-	local n=$1 ifc=$2 file=$3
-	: >"$file"
-	chmod 0666 "$file" 2>/dev/null
-	start_bg "$n" "$file.log" tshark -n -q -i "$ifc" -f "ether proto 0x8863 or ether proto 0x8864" -w "$file"
-	CAP_PID=$BG_PID
-	wait_for 10 grep -q "Capturing on" "$file.log"
-}
-
 # lac_sent_padt FILE: the capture has a PADT from the LAC.
 lac_sent_padt()
 {
 	tmatch "$1" "pppoe.code == 0xa7 && eth.src == $LAC_MAC"
 }
 
-# lac_refused FILE: the LAC answered with CHAP Failure (code 4) and the
-# PPPoE session ended with PADT.  Who sends the PADT is a race: the PC's
-# client hangs up (PADT) as soon as it reads the Failure, which may reach
-# the LAC before the LAC's own PADT leaves; either way the session is gone.
-lac_refused()
-{
-	tmatch "$1" "chap.code == 4 && eth.src == $LAC_MAC" &&
-	    tmatch "$1" "pppoe.code == 0xa7"
-}
-
-# pc_conf NAME USER PASSWORD TUN ROUTES REDIAL
-pc_conf()
-{
-	cat <<EOT
-[global]
-listen = 127.0.0.1:1701
-hostname = $1.test
-control-socket = $TMPD/$1.sock
-log-level = debug
-
-[client dial]
-pppoe-interface = eth0
-user = $2
-password = $3
-auth = chap-md5, pap
-interface = $4
-routes = $5
-default-route = no
-redial = $6
-EOT
-}
-
 # lns_conf NAME LISTEN SECRET LOCAL POOL_LO POOL_HI TUN
 lns_conf()
 {
-	cat <<EOT
-[global]
-listen = $2:1701
-hostname = $1.test
-control-socket = $TMPD/$1.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
-
-[lns]
-tunnel-secret = $3
-local-address = $4
-pool = $5-$6
-auth = chap-md5, pap
-users = $TMPD/$1.users
-accept-proxy-auth = yes
-interface = $7
-EOT
+	vpdnd_global_conf "$1" "$2:1701" "$1.test" debug 1 2
+	echo
+	proxy_lns_section "$3" "$4" "$5-$6" "$TMPD/$1.users" "$7"
 }
 
 lac_conf()
 {
+	vpdnd_global_conf lac 0.0.0.0:1701 lac.test debug 1 2
+	echo
+	pppoe_lac_section internet
 	cat <<EOT
-[global]
-listen = 0.0.0.0:1701
-hostname = lac.test
-control-socket = $TMPD/lac.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
-
-[lac]
-pppoe-interface = br0
-ac-name = vpdn-lac
-service-name = internet
-auth = chap-md5
-tunnel-idle-timeout = 0
 
 [realm corp-a.example]
 lns = $A_LNS
@@ -295,8 +132,8 @@ LAC_PID=$VPDND_PID
 
 # --- the demo: one user name, two realms, two enterprises ---------------------
 case_begin
-pc_conf pc-a alice@corp-a.example alice-a-pw ppp-a 10.210.11.0/24 no >"$TMPD/pc-a.conf"
-pc_conf pc-b alice@corp-b.example alice-b-pw ppp-b 10.210.12.0/24 no >"$TMPD/pc-b.conf"
+pppoe_pc_conf pc-a alice@corp-a.example alice-a-pw ppp-a 10.210.11.0/24 no >"$TMPD/pc-a.conf"
+pppoe_pc_conf pc-b alice@corp-b.example alice-b-pw ppp-b 10.210.12.0/24 no >"$TMPD/pc-b.conf"
 start_vpdnd pc-a pc-a "$TMPD/pc-a.conf"
 PCA_PID=$VPDND_PID
 start_vpdnd pc-b pc-b "$TMPD/pc-b.conf"
@@ -307,28 +144,28 @@ log_test "demo: alice@corp-a.example reaches PPP phase network" $up_a
 wait_for 30 pc_up pc-b ppp-b
 up_b=$?
 log_test "demo: alice@corp-b.example reaches PPP phase network" $up_b
-wait_for 5 net_sessions lns-a lns-a 1 &&
-    jtrue "$(show lns-a lns-a sessions)" "d['sessions'][0]['user'] == 'alice@corp-a.example'"
+wait_for 5 vpdnd_all_network lns-a lns-a 1 &&
+    jtrue "$(show_json lns-a lns-a sessions)" "d['sessions'][0]['user'] == 'alice@corp-a.example'"
 log_test "demo: LNS A has 1 session, alice@corp-a.example" $?
-wait_for 5 net_sessions lns-b lns-b 1 &&
-    jtrue "$(show lns-b lns-b sessions)" "d['sessions'][0]['user'] == 'alice@corp-b.example'"
+wait_for 5 vpdnd_all_network lns-b lns-b 1 &&
+    jtrue "$(show_json lns-b lns-b sessions)" "d['sessions'][0]['user'] == 'alice@corp-b.example'"
 log_test "demo: LNS B has 1 session, alice@corp-b.example" $?
 [ "$(live_count lns-a lns-a tunnels)" = 1 ] && [ "$(live_count lns-b lns-b tunnels)" = 1 ]
 log_test "demo: each LNS has exactly 1 tunnel" $?
 aa=$(pc_addr pc-a ppp-a)
 ab=$(pc_addr pc-b ppp-b)
-la=$(jval "$(show lns-a lns-a sessions)" "d['sessions'][0]['address']")
-lb=$(jval "$(show lns-b lns-b sessions)" "d['sessions'][0]['address']")
+la=$(jval "$(show_json lns-a lns-a sessions)" "d['sessions'][0]['address']")
+lb=$(jval "$(show_json lns-b lns-b sessions)" "d['sessions'][0]['address']")
 in_range "$aa" $A_POOL_LO $A_POOL_HI && [ "$aa" = "$la" ]
 log_test "demo: PC A has $aa from corp-a's pool (LNS A says $la)" $?
 in_range "$ab" $B_POOL_LO $B_POOL_HI && [ "$ab" = "$lb" ]
 log_test "demo: PC B has $ab from corp-b's pool (LNS B says $lb)" $?
 wait_for 5 lac_sessions 2
 log_test "demo: LAC has 2 established sessions" $?
-j=$(show lac lac sessions)
+j=$(show_json lac lac sessions)
 jtrue "$j" "sorted(s['user'] for s in d['sessions']) == ['alice@corp-a.example', 'alice@corp-b.example'] and all(s['role'] == 'lac' for s in d['sessions'])"
 log_test "demo: LAC sessions: role lac, users alice@corp-a and alice@corp-b" $?
-j=$(show lac lac tunnels)
+j=$(show_json lac lac tunnels)
 jtrue "$j" "len(d['tunnels']) == 2 and all(t['role'] == 'lac' and t['state'] == 'established' and t['sessions'] == 1 for t in d['tunnels']) and sorted(t['peer'] for t in d['tunnels']) == ['$A_LNS:1701', '$B_LNS:1701']"
 rc=$?
 [ $rc -ne 0 ] && log "LAC tunnels: $j"
@@ -347,7 +184,7 @@ if [ $up_b = 0 ]; then
 else
 	log_test "demo: PC B pings intranet B (no session)" 1
 fi
-j=$(show lns-a lns-a sessions)
+j=$(show_json lns-a lns-a sessions)
 jtrue "$j" "d['sessions'][0]['rx_packets'] >= 3 and d['sessions'][0]['tx_packets'] >= 3"
 log_test "demo: LNS A's session counted the pings" $?
 vpdnd_sane pc-a "$PCA_PID"
@@ -367,7 +204,7 @@ case_end lac lns-a lns-b pc-a pc-b
 # pc_x_start TAG USER PASSWORD REDIAL
 pc_x_start()
 {
-	pc_conf "pc-$1" "$2" "$3" ppp-x 10.210.11.0/24 "$4" >"$TMPD/pc-$1.conf"
+	pppoe_pc_conf "pc-$1" "$2" "$3" ppp-x 10.210.11.0/24 "$4" >"$TMPD/pc-$1.conf"
 	start_pppoe_capture pc-x eth0 "$TMPD/pc-$1.pcap" || log "capture did not start ($1)"
 	start_vpdnd pc-x "pc-$1" "$TMPD/pc-$1.conf"
 	PC_PID=$VPDND_PID
@@ -376,7 +213,7 @@ pc_x_start()
 # tunnels_to PEER: the LAC's live tunnels to PEER (any port).
 tunnels_to()
 {
-	jval "$(show lac lac tunnels)" \
+	jval "$(show_json lac lac tunnels)" \
 	    "len([t for t in $(live_expr tunnels) if t['peer'].rsplit(':', 1)[0] == '$1'])"
 }
 
@@ -387,12 +224,12 @@ wait_for 15 grep -q -i -E "bob@corp-c.example.*(fail|refus|reject|denied|wrong|i
 log_test "auth failure: LAC logs a failure naming bob@corp-c.example" $?
 sleep 2
 stop_capture
-lac_refused "$TMPD/pc-authfail.pcap"
+lac_refused "$TMPD/pc-authfail.pcap" $LAC_MAC
 log_test "auth failure: the LAC sent CHAP Failure; the session ended with PADT" $?
 # The demo's tunnels may still be held in "closing" (RFC 2661 §5.7).
-jtrue "$(show lac lac tunnels)" "len($(live_expr tunnels)) == 0"
+jtrue "$(show_json lac lac tunnels)" "len($(live_expr tunnels)) == 0"
 log_test "auth failure: the LAC opened no tunnel" $?
-jtrue "$(show lns-a lns-a tunnels)" "len($(live_expr tunnels)) == 0" &&
+jtrue "$(show_json lns-a lns-a tunnels)" "len($(live_expr tunnels)) == 0" &&
     ! grep -q "bob@corp-c" "$TMPD/lns-a.log"
 log_test "auth failure: LNS A never heard of bob" $?
 ! pc_up pc-x ppp-x
@@ -408,10 +245,10 @@ wait_for 15 grep -q "nowhere.example" "$TMPD/lac.log"
 log_test "unknown realm: the LAC log names nowhere.example" $?
 sleep 2
 stop_capture
-lac_refused "$TMPD/pc-norealm.pcap"
+lac_refused "$TMPD/pc-norealm.pcap" $LAC_MAC
 log_test "unknown realm: the LAC sent CHAP Failure; the session ended with PADT" $?
-jtrue "$(show lac lac tunnels)" "len($(live_expr tunnels)) == 0" &&
-    jtrue "$(show lac lac sessions)" "len($(live_expr sessions)) == 0"
+jtrue "$(show_json lac lac tunnels)" "len($(live_expr tunnels)) == 0" &&
+    jtrue "$(show_json lac lac sessions)" "len($(live_expr sessions)) == 0"
 log_test "unknown realm: no tunnel, no session on the LAC" $?
 ! pc_up pc-x ppp-x
 log_test "unknown realm: the PC has no session" $?
@@ -429,8 +266,8 @@ in_range "$a" $A_POOL_LO $A_POOL_HI
 log_test "failover: address $a from LNS A's pool" $?
 [ "$(tunnels_to $A_LNS)" = 1 ] && [ "$(tunnels_to $A_DEAD)" = 0 ]
 log_test "failover: the LAC's tunnel is to $A_LNS, none to $A_DEAD" $?
-wait_for 5 net_sessions lns-a lns-a 1 &&
-    jtrue "$(show lns-a lns-a sessions)" "d['sessions'][0]['user'] == 'dave@corp-f.example'"
+wait_for 5 vpdnd_all_network lns-a lns-a 1 &&
+    jtrue "$(show_json lns-a lns-a sessions)" "d['sessions'][0]['user'] == 'dave@corp-f.example'"
 log_test "failover: LNS A has dave's session" $?
 grep -q "$A_DEAD" "$TMPD/lac.log"
 log_test "failover: the LAC log mentions the dead LNS $A_DEAD" $?
@@ -450,7 +287,7 @@ pc_x_start restart erin@corp-a.example erin-pw yes
 wait_for 30 pc_up pc-x ppp-x
 up=$?
 log_test "restart: erin@corp-a.example is up before the LNS dies" $up
-old_tid=$(jval "$(show lac lac tunnels)" "$(live_expr tunnels)[0]['local_id']")
+old_tid=$(jval "$(show_json lac lac tunnels)" "$(live_expr tunnels)[0]['local_id']")
 kill -KILL "$LNSA_PID"
 stop_pid "$LNSA_PID"
 t0=$(date +%s)
@@ -471,9 +308,9 @@ LNSA_PID=$VPDND_PID
 # LNS was down fails and is retried.
 wait_for 90 pc_up pc-x ppp-x
 log_test "restart: the PC's redial is up again" $?
-wait_for 5 net_sessions lns-a lns-a2 1
+wait_for 5 vpdnd_all_network lns-a lns-a2 1
 log_test "restart: the new LNS A has the session" $?
-j=$(show lac lac tunnels)
+j=$(show_json lac lac tunnels)
 jtrue "$j" "len($(live_expr tunnels)) == 1 and $(live_expr tunnels)[0]['state'] == 'established' and $(live_expr tunnels)[0]['local_id'] != ${old_tid:-0}"
 log_test "restart: the LAC built a new tunnel (old id $old_tid)" $?
 run_cmd pc-x python3 "$TOOLS/ping.py" -c 2 -i 0.2 -W 2 $A_HOST

@@ -20,6 +20,8 @@
 # LNS (RFC 2868 §3.7); nobody is accepted without tunnel attributes and
 # the LAC has no realm for her: refused as from an unknown realm.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-radius.sh"
+. "$(dirname "$0")/lib-lac.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 command -v freeradius >/dev/null || skip_all "no freeradius"
 command -v tshark >/dev/null || skip_all "tshark not installed"
@@ -34,203 +36,30 @@ TSECRET=tunnel-pw-from-radius
 
 # ---- helpers ----------------------------------------------------------------
 
-sysctls()
-{
-	local k
-	for k in all default; do
-		in_ns "$1" sysctl -qw net.ipv4.conf.$k.rp_filter=0
-	done
-	in_ns "$1" sysctl -qw net.ipv4.ip_forward=1
-}
-
-eth_link()
-{
-	local pc=$1 port
-	port=$(echo "p-$pc" | cut -c1-15)
-	ip -n "$(ns lac)" link add "$port" type veth peer name eth0 \
-	    netns "$(ns "$pc")" || return 1
-	ip -n "$(ns lac)" link set "$port" master br0 up || return 1
-	ip -n "$(ns "$pc")" link set eth0 up
-}
-
 topology()
 {
 	local n
 	for n in lac lns pc-a pc-b pc-x; do
 		create_ns $n || return 1
-		sysctls $n
+		router_sysctls $n
 	done
-	ip -n "$(ns lac)" link set lo up
-	ip -n "$(ns lac)" link add br0 type bridge || return 1
-	ip -n "$(ns lac)" link set br0 address $LAC_MAC up || return 1
-	for n in pc-a pc-b pc-x; do
-		eth_link $n || return 1
-	done
+	lac_pppoe_lan $LAC_MAC pc-a pc-b pc-x || return 1
 	connect_ns lac $LAC_ADDR lns $LNS_ADDR
-}
-
-jtrue()
-{
-	printf '%s' "$1" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-sys.exit(0 if eval(sys.argv[1]) else 1)' "$2" 2>/dev/null
-}
-
-jval()
-{
-	printf '%s' "$1" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-print(eval(sys.argv[1]))' "$2" 2>/dev/null
-}
-
-show()
-{
-	vpdnctl_in "$1" "$2" show "$3" --json 2>/dev/null || echo '{}'
-}
-
-live_expr()
-{
-	printf '[e for e in d["%s"] if e.get("state") not in ("closing", "closed")]' "$1"
-}
-
-live_count()
-{
-	jval "$(show "$1" "$2" "$3")" "len($(live_expr "$3"))"
 }
 
 # established NS NAME N: exactly N live sessions, all established.
 established()
 {
-	jtrue "$(show "$1" "$2" sessions)" \
+	jtrue "$(show_json "$1" "$2" sessions)" \
 	    "len($(live_expr sessions)) == $3 and all(s['state'] == 'established' for s in $(live_expr sessions))"
 }
 
-pc_addr()
-{
-	ip -n "$(ns "$1")" -4 -o addr show dev "$2" 2>/dev/null |
-	    awk '{ split($4, a, "/"); print a[1]; exit }'
-}
-
-pc_up()
-{
-	[ -n "$(pc_addr "$1" "$2")" ]
-}
-
-in_range()
-{
-	python3 -c '
-import ipaddress as i, sys
-a, lo, hi = (i.ip_address(x) for x in sys.argv[1:])
-sys.exit(0 if lo <= a <= hi else 1)' "$1" "$2" "$3" 2>/dev/null
-}
-
-start_pppoe_capture()
-{
-	local n=$1 ifc=$2 file=$3
-	: >"$file"
-	chmod 0666 "$file" 2>/dev/null
-	start_bg "$n" "$file.log" tshark -n -q -i "$ifc" -f "ether proto 0x8863 or ether proto 0x8864" -w "$file"
-	CAP_PID=$BG_PID
-	wait_for 10 grep -q "Capturing on" "$file.log"
-}
-
+# The users FreeRADIUS knows, with their tunnel attributes (lib-radius.sh
+# writes the rest of its configuration).
 raddb()
 {
-	mkdir -p "$RADDB/mods-config/files" "$RADDB/log" "$RADDB/run"
-	cp /etc/freeradius/3.0/dictionary "$RADDB/dictionary"
-	cat >"$RADDB/radiusd.conf" <<EOT
-prefix = /usr
-exec_prefix = /usr
-sysconfdir = /etc
-localstatedir = /var
-sbindir = /usr/sbin
-logdir = $RADDB/log
-raddbdir = $RADDB
-radacctdir = $RADDB/acct
-name = freeradius
-confdir = $RADDB
-modconfdir = $RADDB/mods-config
-run_dir = $RADDB/run
-db_dir = $RADDB
-libdir = /usr/lib/freeradius
-pidfile = $RADDB/run/freeradius.pid
-max_request_time = 30
-cleanup_delay = 0
-max_requests = 1024
-hostname_lookups = no
-log {
-	destination = stdout
-	auth = yes
-}
-security {
-	allow_core_dumps = no
-	max_attributes = 200
-	reject_delay = 0
-	status_server = no
-}
-thread pool {
-	start_servers = 1
-	max_servers = 4
-	min_spare_servers = 1
-	max_spare_servers = 4
-	max_requests_per_server = 0
-}
-client local {
-	ipaddr = 127.0.0.1
-	secret = $SECRET
-}
-modules {
-	pap {
-		normalise = yes
-	}
-	chap {
-	}
-	files {
-		filename = \${modconfdir}/files/authorize
-	}
-	detail {
-		filename = $TMPD/detail
-		permissions = 0600
-		header = "%t"
-	}
-}
-server default {
-	listen {
-		type = auth
-		ipaddr = 127.0.0.1
-		port = 1812
-	}
-	listen {
-		type = acct
-		ipaddr = 127.0.0.1
-		port = 1813
-	}
-	authorize {
-		chap
-		files
-		pap
-	}
-	authenticate {
-		Auth-Type PAP {
-			pap
-		}
-		Auth-Type CHAP {
-			chap
-		}
-	}
-	preacct {
-	}
-	accounting {
-		detail
-	}
-	post-auth {
-	}
-}
-EOT
 	# bob's tag 2 is preferred (RFC 2868 §3.8) but nobody answers there.
-	cat >"$RADDB/mods-config/files/authorize" <<EOT
+	radius_raddb "$RADDB" "$SECRET" "$TMPD/detail" no <<EOT
 alice@corp.example	Cleartext-Password := "alice-pw"
 	Tunnel-Type:1 = L2TP,
 	Tunnel-Medium-Type:1 = IPv4,
@@ -268,42 +97,18 @@ EOT
 
 lns_conf()
 {
-	cat <<EOT
-[global]
-listen = $LNS_ADDR:1701
-hostname = lns.test
-control-socket = $TMPD/lns.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
-
-[lns]
-tunnel-secret = $TSECRET
-local-address = 10.9.11.1
-pool = $POOL_LO-$POOL_HI
-auth = chap-md5, pap
-users = $TMPD/lns.users
-accept-proxy-auth = yes
-interface = vpdn-l
-EOT
+	vpdnd_global_conf lns $LNS_ADDR:1701 lns.test debug 1 2
+	echo
+	proxy_lns_section "$TSECRET" 10.9.11.1 $POOL_LO-$POOL_HI \
+	    "$TMPD/lns.users" vpdn-l
 }
 
 lac_conf()
 {
+	vpdnd_global_conf lac 0.0.0.0:1701 lac.test debug 1 2
+	echo
+	pppoe_lac_section
 	cat <<EOT
-[global]
-listen = 0.0.0.0:1701
-hostname = lac.test
-control-socket = $TMPD/lac.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
-
-[lac]
-pppoe-interface = br0
-ac-name = vpdn-lac
-auth = chap-md5
-tunnel-idle-timeout = 0
 radius = yes
 
 [radius]
@@ -316,23 +121,7 @@ EOT
 # pc_conf NAME USER PASSWORD
 pc_conf()
 {
-	cat <<EOT
-[global]
-listen = 127.0.0.1:1701
-hostname = $1.test
-control-socket = $TMPD/$1.sock
-log-level = debug
-
-[client dial]
-pppoe-interface = eth0
-user = $2
-password = $3
-auth = chap-md5, pap
-interface = ppp-x
-routes = 10.211.1.0/24
-default-route = no
-redial = no
-EOT
+	pppoe_pc_conf "$1" "$2" "$3" ppp-x 10.211.1.0/24 no
 }
 
 # ---- main -------------------------------------------------------------------
@@ -351,9 +140,7 @@ grep -q '^\[realm' "$TMPD/lac.conf"
 [ $? -ne 0 ]
 log_test "the LAC's configuration has no [realm] section" $?
 
-start_bg lac "$TMPD/radius.log" freeradius -X -f -d "$RADDB"
-RADIUS_PID=$BG_PID
-wait_for 10 grep -q "Ready to process requests" "$TMPD/radius.log"
+start_freeradius lac "$RADDB"
 log_test "FreeRADIUS starts on the LAC's loopback" $?
 start_vpdnd lns lns "$TMPD/lns.conf"
 log_test "LNS starts" $?
@@ -373,7 +160,7 @@ aa=$(pc_addr pc-a ppp-x)
 in_range "$aa" $POOL_LO $POOL_HI
 log_test "alice: PC has $aa from the LNS's pool" $?
 wait_for 5 established lns lns 1 &&
-    jtrue "$(show lns lns sessions)" "d['sessions'][0]['user'] == 'alice@corp.example' and d['sessions'][0]['address'] == '$aa'"
+    jtrue "$(show_json lns lns sessions)" "d['sessions'][0]['user'] == 'alice@corp.example' and d['sessions'][0]['address'] == '$aa'"
 log_test "alice: the LNS has her session with that address" $?
 grep -q "alice@corp.example.*authenticated; RADIUS names 1 LNS tunnel" "$TMPD/lac.log"
 log_test "alice: the LAC routed her by RADIUS's tunnel attributes" $?
@@ -413,8 +200,7 @@ log_test "mallory: FreeRADIUS rejects her (Access-Reject)" $?
 wait_for 15 grep -q "call of \"mallory@corp.example\".*ended\|call of \"?\".*ended" "$TMPD/lac.log"
 sleep 2
 stop_capture
-tmatch "$TMPD/pc-x.pcap" "chap.code == 4 && eth.src == $LAC_MAC" &&
-    tmatch "$TMPD/pc-x.pcap" "pppoe.code == 0xa7"
+lac_refused "$TMPD/pc-x.pcap" $LAC_MAC
 log_test "mallory: CHAP Failure from the LAC, the session ended with PADT" $?
 ! pc_up pc-x ppp-x && [ "$(live_count lac lac tunnels)" = 1 ] &&
     ! grep -q "mallory" "$TMPD/lns.log"
@@ -449,8 +235,7 @@ wait_for 15 grep -q "refusing \"nobody@corp.example\": RADIUS named no L2TP tunn
 log_test "nobody: Access-Accept without tunnel attributes and no realm: refused as unknown realm" $?
 sleep 2
 stop_capture
-tmatch "$TMPD/pc-nobody.pcap" "chap.code == 4 && eth.src == $LAC_MAC" &&
-    tmatch "$TMPD/pc-nobody.pcap" "pppoe.code == 0xa7"
+lac_refused "$TMPD/pc-nobody.pcap" $LAC_MAC
 log_test "nobody: CHAP Failure from the LAC, PADT" $?
 ! pc_up pc-x ppp-x && [ "$(live_count lac lac tunnels)" = 1 ]
 log_test "nobody: no session, no new tunnel" $?

@@ -12,6 +12,7 @@
 # addresses that match what the PCs were given; then all hang up at once and
 # the tunnel goes away on both ends.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-lac.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 setup_trap
 
@@ -19,50 +20,17 @@ N=${LAC_SCALE_USERS:-50}
 LAC_ADDR=10.220.1.1 LNS_ADDR=10.220.1.2
 POOL_LO=10.9.5.10 POOL_HI=10.9.5.250
 
-jtrue()
-{
-	printf '%s' "$1" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-sys.exit(0 if eval(sys.argv[1]) else 1)' "$2" 2>/dev/null
-}
-
-jval()
-{
-	printf '%s' "$1" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-print(eval(sys.argv[1]))' "$2" 2>/dev/null
-}
-
-show()
-{
-	vpdnctl_in "$1" "$2" show "$3" --json 2>/dev/null || echo '{}'
-}
-
-live_expr()
-{
-	printf '[e for e in d["%s"] if e.get("state") not in ("closing", "closed")]' "$1"
-}
-
-# net_sessions NS NAME N: N sessions, all in PPP phase network.
-net_sessions()
-{
-	jtrue "$(show "$1" "$2" sessions)" \
-	    "len(d['sessions']) == $3 and all(s['ppp_phase'] == 'network' for s in d['sessions'])"
-}
-
 # net_count NS NAME: how many sessions are in phase network (for the log).
 net_count()
 {
-	jval "$(show "$1" "$2" sessions)" \
+	jval "$(show_json "$1" "$2" sessions)" \
 	    "len([s for s in d['sessions'] if s['ppp_phase'] == 'network'])"
 }
 
 # pool_used_is N: the LNS's pools hold N leases in all.
 pool_used_is()
 {
-	jtrue "$(show lns lns pool)" "sum(p['used'] for p in d['pools']) == $1"
+	jtrue "$(show_json lns lns pool)" "sum(p['used'] for p in d['pools']) == $1"
 }
 
 # pc_addrs: the addresses of the PCs' TUNs ppp1..pppN, sorted, one line.
@@ -91,8 +59,7 @@ topology()
 	for n in pcs lac lns; do
 		create_ns $n || return 1
 	done
-	ip -n "$(ns lac)" link add br0 type bridge || return 1
-	ip -n "$(ns lac)" link set br0 address 02:00:00:00:0a:c1 up || return 1
+	lac_bridge 02:00:00:00:0a:c1 || return 1
 	for i in $(seq "$N"); do
 		ip -n "$(ns lac)" link add p$i type veth peer name eth$i \
 		    netns "$(ns pcs)" || return 1
@@ -104,13 +71,7 @@ topology()
 
 topology || exit 1
 : >"$TMPD/lns.users"
-cat >"$TMPD/pcs.conf" <<EOT
-[global]
-listen = 127.0.0.1:1701
-hostname = pcs.test
-control-socket = $TMPD/pcs.sock
-log-level = info
-EOT
+vpdnd_global_conf pcs 127.0.0.1:1701 pcs.test info >"$TMPD/pcs.conf"
 for i in $(seq "$N"); do
 	echo "user$i@corp.example  pw-$i" >>"$TMPD/lns.users"
 	cat >>"$TMPD/pcs.conf" <<EOT
@@ -125,41 +86,23 @@ default-route = no
 redial = no
 EOT
 done
-cat >"$TMPD/lns.conf" <<EOT
-[global]
-listen = $LNS_ADDR:1701
-hostname = lns.test
-control-socket = $TMPD/lns.sock
-log-level = info
-hello-interval = 5
-
-[lns]
-tunnel-secret = scale-secret
-local-address = 10.9.5.1
-pool = $POOL_LO-$POOL_HI
-auth = chap-md5, pap
-users = $TMPD/lns.users
-accept-proxy-auth = yes
-interface = vpdn-lns
-EOT
-cat >"$TMPD/lac.conf" <<EOT
-[global]
-listen = $LAC_ADDR:1701
-hostname = lac.test
-control-socket = $TMPD/lac.sock
-log-level = info
-hello-interval = 5
-
-[lac]
-pppoe-interface = br0
-ac-name = vpdn-lac
-auth = chap-md5
-tunnel-idle-timeout = 0
+{
+	vpdnd_global_conf lns $LNS_ADDR:1701 lns.test info 5
+	echo
+	proxy_lns_section scale-secret 10.9.5.1 $POOL_LO-$POOL_HI \
+	    "$TMPD/lns.users" vpdn-lns
+} >"$TMPD/lns.conf"
+{
+	vpdnd_global_conf lac $LAC_ADDR:1701 lac.test info 5
+	echo
+	pppoe_lac_section
+	cat <<EOT
 
 [realm corp.example]
 lns = $LNS_ADDR
 tunnel-secret = scale-secret
 EOT
+} >"$TMPD/lac.conf"
 
 case_begin
 start_vpdnd lns lns "$TMPD/lns.conf"
@@ -173,7 +116,7 @@ start_vpdnd pcs pcs "$TMPD/pcs.conf"
 log_test "one vpdnd with $N PPPoE [client] sections starts" $?
 PCS_PID=$VPDND_PID
 
-wait_for 90 net_sessions lns lns "$N"
+wait_for 90 vpdnd_all_network lns lns "$N"
 rc=$?
 [ $rc -ne 0 ] && log "LNS sessions in phase network: $(net_count lns lns) of $N"
 log_test "$N sessions reach PPP phase network on the LNS ($(($(date +%s) - t0)) s)" $rc
@@ -182,21 +125,21 @@ rc=$?
 [ $rc -ne 0 ] && log "PC TUNs with an address: $(echo $(pc_addrs) | wc -w) of $N"
 log_test "all $N PCs reach PPP phase network" $rc
 
-j=$(show lns lns tunnels)
+j=$(show_json lns lns tunnels)
 jtrue "$j" "len(d['tunnels']) == 1 and d['tunnels'][0]['sessions'] == $N and d['tunnels'][0]['state'] == 'established'"
 rc=$?
 [ $rc -ne 0 ] && log "LNS tunnels: $j"
 log_test "LNS: ONE tunnel carrying $N sessions" $rc
-j=$(show lac lac tunnels)
+j=$(show_json lac lac tunnels)
 jtrue "$j" "len(d['tunnels']) == 1 and d['tunnels'][0]['sessions'] == $N and d['tunnels'][0]['role'] == 'lac'"
 rc=$?
 [ $rc -ne 0 ] && log "LAC tunnels: $j"
 log_test "LAC: ONE tunnel (role lac) carrying $N sessions" $rc
-j=$(show lac lac sessions)
+j=$(show_json lac lac sessions)
 jtrue "$j" "len(d['sessions']) == $N and all(s['role'] == 'lac' and s['state'] == 'established' for s in d['sessions']) and len(set(s['tunnel_local_id'] for s in d['sessions'])) == 1 and len(set(s['user'] for s in d['sessions'])) == $N"
 log_test "LAC: $N established sessions of $N distinct users, all in one tunnel" $?
 
-lns_addrs=$(jval "$(show lns lns sessions)" "' '.join(sorted(s['address'] for s in d['sessions']))")
+lns_addrs=$(jval "$(show_json lns lns sessions)" "' '.join(sorted(s['address'] for s in d['sessions']))")
 pc_addrs=$(pc_addrs)
 python3 -c '
 import ipaddress as i, sys

@@ -11,8 +11,8 @@
 #
 #   pc eth0 ==veth== br0 (lac) 10.230.1.1 ==veth== 10.230.1.2 lns (xl2tpd)
 . "$(dirname "$0")/lib.sh"
-command -v xl2tpd >/dev/null || skip_all "xl2tpd not installed"
-command -v tshark >/dev/null || skip_all "tshark not installed"
+. "$(dirname "$0")/lib-lac.sh"
+require_cmds xl2tpd tshark
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 setup_trap
 
@@ -21,11 +21,7 @@ LAC_ADDR=10.230.1.1 LNS_ADDR=10.230.1.2 SECRET=xl-s3cret
 create_ns pc || exit 1
 create_ns lac || exit 1
 create_ns lns || exit 1
-ip -n "$(ns lac)" link add br0 type bridge || exit 1
-ip -n "$(ns lac)" link set br0 address 02:00:00:00:0a:c2 up || exit 1
-ip -n "$(ns lac)" link add p-pc type veth peer name eth0 netns "$(ns pc)" || exit 1
-ip -n "$(ns lac)" link set p-pc master br0 up
-ip -n "$(ns pc)" link set eth0 up
+lac_pppoe_lan 02:00:00:00:0a:c2 pc || exit 1
 connect_ns lac $LAC_ADDR lns $LNS_ADDR || exit 1
 
 # sent_avp_types TYPE: the AVP types of every message of TYPE that the LAC sent,
@@ -39,23 +35,14 @@ sent_avp_types()
 cat >"$TMPD/lac.conf" <<EOT
 $(vpdnd_global lac $LAC_ADDR vpdnd-lac)
 
-[lac]
-pppoe-interface = br0
-ac-name = vpdn-lac
-service-name = internet
-auth = chap-md5
-tunnel-idle-timeout = 0
+$(pppoe_lac_section internet)
 
 [realm corp.example]
 lns = $LNS_ADDR
 tunnel-secret = $SECRET
 EOT
 cat >"$TMPD/pc.conf" <<EOT
-[global]
-listen = 127.0.0.1:1701
-hostname = pc.test
-control-socket = $TMPD/pc.sock
-log-level = debug
+$(vpdnd_global_conf pc 127.0.0.1:1701 pc.test debug)
 
 [client dial]
 pppoe-interface = eth0

@@ -9,41 +9,26 @@ have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 setup_trap
 
 PC=10.200.5.2 LNS=10.200.5.1
-create_ns pc || exit 1
-create_ns lns || exit 1
-connect_ns pc $PC lns $LNS || exit 1
+create_ns_pair pc $PC lns $LNS || exit 1
 
-vpdnd_global lns $LNS lns.test | sed 's/^log-level = .*/log-level = info/' >"$TMPD/lns.conf"
-cat >>"$TMPD/lns.conf" <<EOT
-
-[lns]
-local-address = 10.9.5.1
-pool = 10.9.5.10-10.9.5.20
-users = $TMPD/users
-EOT
-echo "dave@corp.example pw" >"$TMPD/users"
-vpdnd_global pc $PC pc.test >"$TMPD/pc.conf"
-cat >>"$TMPD/pc.conf" <<EOT
-
-[client corp]
-lns = $LNS
-user = dave@corp.example
-password = pw
-redial = no
-EOT
-
-network_up()
 {
-	vpdnctl_in lns lns show sessions --json 2>/dev/null |
-	    grep -q '"ppp_phase":"network"'
-}
+	vpdnd_global_conf lns $LNS:1701 lns.test info 60 2
+	echo
+	pool_lns_section 10.9.5.1 10.9.5.10-10.9.5.20 "$TMPD/users"
+} >"$TMPD/lns.conf"
+echo "dave@corp.example pw" >"$TMPD/users"
+{
+	vpdnd_global pc $PC pc.test
+	echo
+	one_client_section corp $LNS dave@corp.example pw
+} >"$TMPD/pc.conf"
 
 case_begin
 start_vpdnd lns lns "$TMPD/lns.conf"
 LNS_PID=$VPDND_PID
 start_vpdnd pc pc "$TMPD/pc.conf"
 PC_PID=$VPDND_PID
-wait_for 15 network_up
+wait_for 15 vpdnd_any_network lns lns
 log_test "session up" $?
 ! grep -q " debug " "$TMPD/lns.log"
 log_test "log-level = info: no debug lines" $?

@@ -80,17 +80,11 @@ ip -n "$(ns rt)" route add default dev reord table 117
 in_ns rt sysctl -qw net.ipv4.conf.reord.rp_filter=0
 
 # ---- daemons ------------------------------------------------------------------
+# common_global ADDR HOSTNAME NAME: slow Hello, many retransmissions (the
+# link loses and reorders on purpose).
 common_global()
 {
-	cat <<EOT
-[global]
-listen = $1:1701
-hostname = $2
-control-socket = $TMPD/$3.sock
-log-level = info
-hello-interval = 30
-retransmit-max = 10
-EOT
+	vpdnd_global_conf "$3" "$1:1701" "$2" info 30 10
 }
 
 common_global $LNS lns.test lns >"$TMPD/lns.conf"

@@ -19,16 +19,10 @@ REPO=$(cd "$NETNS_DIR/../.." && pwd)
 C_ADDR=10.202.1.2 L_ADDR=10.202.1.1
 URL=http://127.0.0.1:9701
 
-create_ns client || exit 1
-create_ns lns || exit 1
-connect_ns client $C_ADDR lns $L_ADDR || exit 1
+create_ns_pair client $C_ADDR lns $L_ADDR || exit 1
 
 cat >"$TMPD/lns.conf" <<EOT
-[global]
-listen = $L_ADDR:1701
-hostname = lns.test
-control-socket = $TMPD/lns.sock
-log-level = debug
+$(vpdnd_global_conf lns $L_ADDR:1701 lns.test debug)
 metrics = 127.0.0.1:9701
 
 [lns]
@@ -38,11 +32,7 @@ users = $REPO/examples/users
 interface = vpdn-m
 EOT
 cat >"$TMPD/pc.conf" <<EOT
-[global]
-listen = $C_ADDR:1701
-hostname = pc.test
-control-socket = $TMPD/pc.sock
-log-level = debug
+$(vpdnd_global_conf pc $C_ADDR:1701 pc.test debug)
 
 [client corp]
 lns = $L_ADDR
@@ -100,9 +90,7 @@ matches_ctl()
 
 ppp_up()
 {
-	local j
-	j=$(vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null) || return 1
-	[ "$(json_count "$j" sessions)" = 1 ] && json_all "$j" sessions ppp_phase network
+	vpdnd_all_network "$1" "$2" 1
 }
 
 case_begin

@@ -29,23 +29,12 @@ XFER_BYTES=$((10 * 1024 * 1024))
 
 # ---- helpers ----------------------------------------------------------------
 
-# sysctls NS: forwarding on, reverse-path filter off (so a forged source is
-# stopped by vpdnd's anti-spoofing or not at all, never by the kernel).
-sysctls()
-{
-	local k
-	for k in all default; do
-		in_ns "$1" sysctl -qw net.ipv4.conf.$k.rp_filter=0
-	done
-	in_ns "$1" sysctl -qw net.ipv4.ip_forward=1
-}
-
 topology()
 {
 	create_ns client || return 1
 	create_ns lns || return 1
 	create_ns intranet || return 1
-	sysctls client; sysctls lns; sysctls intranet
+	router_sysctls client; router_sysctls lns; router_sysctls intranet
 	connect_ns client $C_ADDR lns $L_ADDR || return 1
 	connect_ns lns $L_IN intranet $HOST || return 1
 	ip -n "$(ns intranet)" route add 10.201.100.0/24 via $L_IN
@@ -54,14 +43,8 @@ topology()
 # lns_conf NAME AUTH: an LNS offering only AUTH, with fast Hello.
 lns_conf()
 {
+	vpdnd_global_conf "$1" $L_ADDR:1701 lns.test debug 1 2
 	cat <<EOT
-[global]
-listen = $L_ADDR:1701
-hostname = lns.test
-control-socket = $TMPD/$1.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
 
 [lns]
 local-address = 10.201.100.1
@@ -77,33 +60,13 @@ EOT
 # client_conf NAME USER PASSWORD AUTH
 client_conf()
 {
-	cat <<EOT
-[global]
-listen = $C_ADDR:1701
-hostname = client.test
-control-socket = $TMPD/$1.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
-
-[client corp]
-lns = $L_ADDR
-user = $2
-password = $3
-auth = $4
-interface = $C_IF
-routes = 10.201.0.0/24
-default-route = no
-redial = no
-EOT
+	ppp_client_conf "$1" $C_ADDR:1701 $L_ADDR "$2" "$3" "$4" $C_IF 10.201.0.0/24
 }
 
 # ppp_up NS NAME: exactly one session, in PPP phase network.  For wait_for.
 ppp_up()
 {
-	local j
-	j=$(vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null) || return 1
-	[ "$(json_count "$j" sessions)" = 1 ] && json_all "$j" sessions ppp_phase network
+	vpdnd_all_network "$1" "$2" 1
 }
 
 # no_network_session NS NAME: no session of NAME is in phase network.

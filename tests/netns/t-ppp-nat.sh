@@ -25,19 +25,10 @@ PRIV=192.168.1.2 GW=192.168.1.1
 
 # ---- helpers ----------------------------------------------------------------
 
-sysctls()
-{
-	local k
-	for k in all default; do
-		in_ns "$1" sysctl -qw net.ipv4.conf.$k.rp_filter=0
-	done
-	in_ns "$1" sysctl -qw net.ipv4.ip_forward=1
-}
-
 new_ns()
 {
 	create_ns "$1" || return 1
-	sysctls "$1"
+	router_sysctls "$1"
 }
 
 # wan NS ADDR: a veth from NS (called "wan" there) into the LNS's bridge.
@@ -127,14 +118,8 @@ EOT
 
 lns_conf()
 {
+	vpdnd_global_conf lns $LNS_WAN:1701 lns.test debug 2 2
 	cat <<EOT
-[global]
-listen = $LNS_WAN:1701
-hostname = lns.test
-control-socket = $TMPD/lns.sock
-log-level = debug
-hello-interval = 2
-retransmit-max = 2
 
 [lns]
 local-address = 10.201.100.1
@@ -148,14 +133,8 @@ EOT
 # client_conf NAME USER
 client_conf()
 {
+	vpdnd_global_conf "$1" $PRIV:1701 "$1.test" debug 2 2
 	cat <<EOT
-[global]
-listen = $PRIV:1701
-hostname = $1.test
-control-socket = $TMPD/$1.sock
-log-level = debug
-hello-interval = 2
-retransmit-max = 2
 
 [client corp]
 lns = $LNS_WAN
@@ -166,14 +145,6 @@ interface = vpdn-c
 routes = 10.201.0.0/24
 redial = no
 EOT
-}
-
-ppp_up()
-{
-	local j
-	j=$(vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null) || return 1
-	[ "$(json_count "$j" sessions)" = "$3" ] &&
-	    json_all "$j" sessions ppp_phase network
 }
 
 session_addr()
@@ -200,10 +171,10 @@ pair()
 	client_conf $b user-$b >"$TMPD/$b.conf"
 	start_vpdnd $a $a "$TMPD/$a.conf"; eval "PID_$a=\$VPDND_PID"
 	start_vpdnd $b $b "$TMPD/$b.conf"; eval "PID_$b=\$VPDND_PID"
-	wait_for 15 ppp_up lns lns 2
+	wait_for 15 vpdnd_all_network lns lns 2
 	up=$?
 	log_test "$tag: two sessions in PPP phase network on the LNS" $up
-	wait_for 5 ppp_up $a $a 1 && wait_for 5 ppp_up $b $b 1
+	wait_for 5 vpdnd_all_network $a $a 1 && wait_for 5 vpdnd_all_network $b $b 1
 	log_test "$tag: both clients in phase network" $?
 	aa=$(session_addr $a $a 2>/dev/null) ab=$(session_addr $b $b 2>/dev/null)
 	[ -n "$aa" ] && [ -n "$ab" ] && [ "$aa" != "$ab" ]

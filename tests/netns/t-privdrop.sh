@@ -20,9 +20,7 @@ setup_trap
 NOBODY_UID=$(id -u nobody) NOGROUP_GID=$(getent group nogroup | cut -d: -f3)
 PC4=10.200.7.2 LNS4=10.200.7.1
 TSECRET=tsecret-5b8e1f0c77 PW1=papsecret-93ad2e71 PW2=chapsecret-0c4f8b2a
-create_ns pc || exit 1
-create_ns lns || exit 1
-connect_ns pc $PC4 lns $LNS4 || exit 1
+create_ns_pair pc $PC4 lns $LNS4 || exit 1
 
 # The daemons as nobody create trace files here (TMPD searchable, not
 # readable, by others; the control sockets stay 0600).
@@ -31,12 +29,7 @@ mkdir "$TMPD/nobody" && chown nobody:nogroup "$TMPD/nobody"
 printf 'alice@corp.example %s\nbob@corp.example %s\n' "$PW1" "$PW2" >"$TMPD/users"
 
 cat >"$TMPD/lns.conf" <<EOT
-[global]
-listen = $LNS4:1701
-hostname = lns.test
-control-socket = $TMPD/lns.sock
-log-level = trace
-hello-interval = 1
+$(vpdnd_global_conf lns $LNS4:1701 lns.test trace 1)
 user = nobody
 group = nogroup
 
@@ -49,12 +42,7 @@ users = $TMPD/users
 auth = chap-md5, pap
 EOT
 cat >"$TMPD/pc.conf" <<EOT
-[global]
-listen = $PC4:1701
-hostname = pc.test
-control-socket = $TMPD/pc.sock
-log-level = trace
-hello-interval = 1
+$(vpdnd_global_conf pc $PC4:1701 pc.test trace 1)
 user = nobody
 
 [client alice]
@@ -74,14 +62,6 @@ tunnel-secret = $TSECRET
 auth = chap-md5
 redial = no
 EOT
-
-vpdnd_all_network()
-{
-	local j
-	j=$(vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null) || return 1
-	[ "$(json_count "$j" sessions)" = "$3" ] &&
-	    json_all "$j" sessions ppp_phase network
-}
 
 # status_is PID FIELD VALUE: /proc/PID/status FIELD (whitespace squeezed).
 status_is()

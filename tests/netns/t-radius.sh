@@ -16,6 +16,7 @@
 # again: the Stop still arrives; a Disconnect-Request (radclient) for one
 # Acct-Session-Id drops exactly that session.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-radius.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 command -v freeradius >/dev/null || skip_all "no freeradius"
 command -v radclient >/dev/null || skip_all "no radclient"
@@ -36,108 +37,11 @@ topology()
 	ip -n "$(ns client)" link set lo up
 }
 
-# A FreeRADIUS 3 configuration with just what the test needs; the
-# dictionaries come from the package (/usr/share/freeradius).
+# The users FreeRADIUS knows (lib-radius.sh writes the rest of its
+# configuration); MS-CHAP is among what it checks.
 raddb()
 {
-	mkdir -p "$RADDB/mods-config/files" "$RADDB/log" "$RADDB/run"
-	cp /etc/freeradius/3.0/dictionary "$RADDB/dictionary"
-	cat >"$RADDB/radiusd.conf" <<EOT
-prefix = /usr
-exec_prefix = /usr
-sysconfdir = /etc
-localstatedir = /var
-sbindir = /usr/sbin
-logdir = $RADDB/log
-raddbdir = $RADDB
-radacctdir = $RADDB/acct
-name = freeradius
-confdir = $RADDB
-modconfdir = $RADDB/mods-config
-run_dir = $RADDB/run
-db_dir = $RADDB
-libdir = /usr/lib/freeradius
-pidfile = $RADDB/run/freeradius.pid
-max_request_time = 30
-cleanup_delay = 0
-max_requests = 1024
-hostname_lookups = no
-log {
-	destination = stdout
-	auth = yes
-}
-security {
-	allow_core_dumps = no
-	max_attributes = 200
-	reject_delay = 0
-	status_server = no
-}
-thread pool {
-	start_servers = 1
-	max_servers = 4
-	min_spare_servers = 1
-	max_spare_servers = 4
-	max_requests_per_server = 0
-}
-client local {
-	ipaddr = 127.0.0.1
-	secret = $SECRET
-}
-modules {
-	pap {
-		normalise = yes
-	}
-	chap {
-	}
-	mschap {
-	}
-	files {
-		filename = \${modconfdir}/files/authorize
-	}
-	detail {
-		filename = $DETAIL
-		permissions = 0600
-		header = "%t"
-	}
-}
-server default {
-	listen {
-		type = auth
-		ipaddr = 127.0.0.1
-		port = 1812
-	}
-	listen {
-		type = acct
-		ipaddr = 127.0.0.1
-		port = 1813
-	}
-	authorize {
-		chap
-		mschap
-		files
-		pap
-	}
-	authenticate {
-		Auth-Type PAP {
-			pap
-		}
-		Auth-Type CHAP {
-			chap
-		}
-		Auth-Type MS-CHAP {
-			mschap
-		}
-	}
-	preacct {
-	}
-	accounting {
-		detail
-	}
-	post-auth {
-	}
-}
-EOT
-	cat >"$RADDB/mods-config/files/authorize" <<EOT
+	radius_raddb "$RADDB" "$SECRET" "$DETAIL" yes <<EOT
 alice	Cleartext-Password := "wonderland"
 	Class = "alice-class"
 
@@ -162,21 +66,13 @@ EOT
 
 start_radius()
 {
-	start_bg lns "$TMPD/radius.log" freeradius -X -f -d "$RADDB"
-	RADIUS_PID=$BG_PID
-	wait_for 10 grep -q "Ready to process requests" "$TMPD/radius.log"
+	start_freeradius lns "$RADDB"
 }
 
 lns_conf()
 {
+	vpdnd_global_conf lns $L_ADDR:1701 lns.test debug 1 2
 	cat <<EOT
-[global]
-listen = $L_ADDR:1701
-hostname = lns.test
-control-socket = $TMPD/lns.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
 
 [lns]
 local-address = 10.202.100.1
@@ -197,25 +93,7 @@ EOT
 # client_conf NAME USER PASSWORD AUTH
 client_conf()
 {
-	cat <<EOT
-[global]
-listen = $C_ADDR:1701
-hostname = client.test
-control-socket = $TMPD/$1.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
-
-[client corp]
-lns = $L_ADDR
-user = $2
-password = $3
-auth = $4
-interface = vpdn-c
-routes = 10.202.200.0/24
-default-route = no
-redial = no
-EOT
+	ppp_client_conf "$1" $C_ADDR:1701 $L_ADDR "$2" "$3" "$4" vpdn-c 10.202.200.0/24
 }
 
 # n_up NS NAME N: exactly N sessions in PPP phase network.

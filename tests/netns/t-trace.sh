@@ -17,26 +17,15 @@ setup_trap
 PC4=10.200.6.2 LNS4=10.200.6.1
 PC6=fd00:200:6::2 LNS6=fd00:200:6::1
 
-create_ns pc || exit 1
-create_ns lns || exit 1
-connect_ns pc $PC4 lns $LNS4 || exit 1
-ip -n "$(ns pc)" addr add $PC6/64 dev "$(veth_name lns)" nodad
-ip -n "$(ns lns)" addr add $LNS6/64 dev "$(veth_name pc)" nodad
+create_ns_pair pc $PC4 lns $LNS4 || exit 1
+connect_ns6 pc $PC6 lns $LNS6
 
-for u in alice bob carol; do
-	echo "$u@corp.example pw-$u" >>"$TMPD/users"
-done
+corp_users "$TMPD/users" alice bob carol
 
 lns_conf()
 {
+	vpdnd_global_conf "$1" "$2" lns.test debug 1 2
 	cat <<EOT
-[global]
-listen = $2
-hostname = lns.test
-control-socket = $TMPD/$1.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
 
 [lns]
 tunnel-secret = s3cret
@@ -45,40 +34,6 @@ pool = 10.9.0.10-10.9.0.50
 users = $TMPD/users
 auth = pap
 EOT
-}
-
-client_conf()
-{
-	local name=$1 listen=$2 lns=$3 c
-	shift 3
-	cat <<EOT
-[global]
-listen = $listen
-hostname = pc.test
-control-socket = $TMPD/$name.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
-EOT
-	for c in "$@"; do
-		cat <<EOT
-
-[client $c]
-lns = $lns
-user = $c@corp.example
-password = pw-$c
-tunnel-secret = s3cret
-redial = no
-EOT
-	done
-}
-
-vpdnd_all_network()
-{
-	local j
-	j=$(vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null) || return 1
-	[ "$(json_count "$j" sessions)" = "$3" ] &&
-	    json_all "$j" sessions ppp_phase network
 }
 
 # tfields FILE FILTER FIELD...: tshark fields of the frames matching FILTER.
@@ -107,7 +62,7 @@ tmatch_ck()
 # --- IPv4: a full trace, then one filtered by tunnel -------------------------
 case_begin
 lns_conf lns "$LNS4:1701" >"$TMPD/lns.conf"
-client_conf pc "$PC4:1701" $LNS4 alice bob >"$TMPD/pc.conf"
+corp_clients_conf pc "$PC4:1701" $LNS4 s3cret alice bob >"$TMPD/pc.conf"
 start_vpdnd lns lns "$TMPD/lns.conf"
 LNS_PID=$VPDND_PID
 out=$(vpdnctl_in lns lns trace start "$TMPD/all.pcap")
@@ -196,7 +151,7 @@ case_end lns pc
 # --- IPv6 ------------------------------------------------------------------
 case_begin
 lns_conf lns6 "[::]:1701" >"$TMPD/lns6.conf"
-client_conf pc6 "[$PC6]:1701" "$LNS6" carol >"$TMPD/pc6.conf"
+corp_clients_conf pc6 "[$PC6]:1701" "$LNS6" s3cret carol >"$TMPD/pc6.conf"
 start_vpdnd lns lns6 "$TMPD/lns6.conf"
 LNS_PID=$VPDND_PID
 vpdnctl_in lns lns6 trace start "$TMPD/v6.pcap" >/dev/null

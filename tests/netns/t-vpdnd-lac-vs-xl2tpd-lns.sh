@@ -9,17 +9,14 @@
 # for the call (that is how the xl2tpd side tears a session down here); on
 # SIGTERM it exits without sending StopCCN, so that is not a usable teardown.
 . "$(dirname "$0")/lib.sh"
-command -v xl2tpd >/dev/null || skip_all "xl2tpd not installed"
-command -v tshark >/dev/null || skip_all "tshark not installed"
+require_cmds xl2tpd tshark
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 setup_trap
 
 CLI_ADDR=10.200.2.1
 LNS_ADDR=10.200.2.2
 
-create_ns lac || exit 1
-create_ns lns || exit 1
-connect_ns lac $CLI_ADDR lns $LNS_ADDR || exit 1
+create_ns_pair lac $CLI_ADDR lns $LNS_ADDR || exit 1
 
 # vpdnd_client_conf NAME SECRET HIDE: vpdnd configuration with one client.
 vpdnd_client_conf()
@@ -53,7 +50,7 @@ client_case_inner()
 {
 	local tag=$1 vsec=$2 xsec=$3 chal=$4 hide=$5 down=$6 expect=$7
 	local d="$TMPD/$tag" cap vname="vpdnd-$tag" xname="xlns-$tag"
-	local vpid xpid j tid rc pp
+	local vpid xpid j tid pp
 
 	mkdir -p "$d"
 	case_begin
@@ -73,11 +70,7 @@ client_case_inner()
 	vpid=$VPDND_PID
 
 	if [ "$expect" = refused ]; then
-		sleep 3
-		! grep -q "Call established" "$TMPD/$xname.log"
-		log_test "$tag: xl2tpd gets no call" $?
-		wait_for 10 vpdnd_none_live lac "$vname" tunnels
-		log_test "$tag: vpdnd keeps no tunnel" $?
+		xl2tpd_interop_refused lac "$tag" "$vname" "$xname"
 		vpdnd_sane "$vname" "$vpid"
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
 		stop_pid "$xpid"
@@ -96,14 +89,7 @@ client_case_inner()
 		return
 	fi
 
-	wait_for 10 vpdnd_state_is lac "$vname" tunnels 1 established
-	rc=$?
-	log_test "$tag: vpdnd shows 1 established tunnel" $rc
-	# No tunnel, no session: do not wait for it as well.
-	[ $rc -eq 0 ] && wait_for 10 vpdnd_state_is lac "$vname" sessions 1 established
-	log_test "$tag: vpdnd shows 1 established session" $?
-	wait_for 5 grep -q "Call established" "$TMPD/$xname.log"
-	log_test "$tag: xl2tpd reports the call established" $?
+	xl2tpd_interop_up lac "$tag" "$vname" "$xname"
 	j=$(vpdnctl_in lac "$vname" show tunnels --json 2>/dev/null)
 	[ "$(json_field "$j" tunnels 0 role 2>/dev/null)" = client ] &&
 	    [ "$(json_field "$j" tunnels 0 peer_hostname 2>/dev/null)" = xl2tpd-lns ] &&
@@ -134,20 +120,12 @@ client_case_inner()
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
 		;;
 	ctl)
-		vpdnctl_in lac "$vname" disconnect tunnel "${tid:-0}" >/dev/null
-		log_test "$tag: vpdnctl disconnect tunnel $tid succeeds" $?
-		wait_for 10 grep -q "Connection closed to $CLI_ADDR" "$TMPD/$xname.log"
-		log_test "$tag: xl2tpd sees the tunnel closed by vpdnd" $?
-		wait_for 10 vpdnd_none_live lac "$vname" tunnels
-		log_test "$tag: vpdnd shows 0 tunnels" $?
+		xl2tpd_interop_ctl_down lac "$tag" "$vname" "$xname" "$tid" $CLI_ADDR
 		vpdnd_sane "$vname" "$vpid"
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
 		;;
 	term)
-		vpdnd_sane "$vname" "$vpid"
-		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
-		wait_for 5 grep -q "Connection closed to $CLI_ADDR" "$TMPD/$xname.log"
-		log_test "$tag: xl2tpd sees StopCCN from the exiting vpdnd" $?
+		xl2tpd_interop_term_down "$tag" "$vname" "$vpid" "$xname" $CLI_ADDR
 		;;
 	esac
 	stop_pid "$xpid"
@@ -159,27 +137,10 @@ client_case_inner()
 		has_msg "$cap" $LNS_ADDR 14
 		log_test "$tag: xl2tpd sent CDN" $?
 	fi
-	expert_clean "$cap" $CLI_ADDR
-	log_test "$tag: vpdnd's messages dissect with no expert warning" $?
-	if [ -n "$vsec" ]; then
-		# RFC 2661 §5.1.1: Challenge in SCCRQ, Challenge Response to
-		# the LNS's Challenge in SCCCN.
-		# Checked on the decoded capture, so hidden AVPs count too.
-		msg_has_avp "$cap" $CLI_ADDR "$vsec" SCCRQ 11
-		log_test "$tag: vpdnd's SCCRQ carries a Challenge" $?
-		if [ "$chal" = yes ]; then
-			msg_has_avp "$cap" $CLI_ADDR "$vsec" SCCCN 13
-			log_test "$tag: vpdnd's SCCCN carries a Challenge Response" $?
-		fi
-	fi
-	if [ "$hide" = yes ]; then
-		avps "$cap" $CLI_ADDR "$vsec" | grep '[0-9]h' >/dev/null
-		log_test "$tag: vpdnd sent hidden AVPs" $?
-		# RFC 2661 §4.3: a Random Vector before them, never a type that
-		# MUST NOT be hidden, and they decrypt with the tunnel secret.
-		avps "$cap" $CLI_ADDR "$vsec" >"$d/avps.txt"
-		log_test "$tag: vpdnd's hidden AVPs are RFC 2661 §4.3 conformant" $?
-	fi
+	# As client, vpdnd sends its Challenge in SCCRQ and the Challenge
+	# Response to the LNS's Challenge in SCCCN.
+	vpdnd_sent_checks "$tag" "$cap" $CLI_ADDR "$vsec" "$chal" "$hide" \
+	    SCCRQ SCCCN "$d"
 }
 
 client_case()

@@ -16,23 +16,14 @@ setup_trap
 PC4=10.200.2.2 LNS4=10.200.2.1
 PC6=fd00:200:2::2 LNS6=fd00:200:2::1
 
-create_ns pc || exit 1
-create_ns lns || exit 1
-connect_ns pc $PC4 lns $LNS4 || exit 1
-ip -n "$(ns pc)" addr add $PC6/64 dev "$(veth_name lns)" nodad
-ip -n "$(ns lns)" addr add $LNS6/64 dev "$(veth_name pc)" nodad
+create_ns_pair pc $PC4 lns $LNS4 || exit 1
+connect_ns6 pc $PC6 lns $LNS6
 
 # lns_conf NAME LISTEN SECRET: an LNS with Hello every second.
 lns_conf()
 {
+	vpdnd_global_conf "$1" "$2" lns.test debug 1 2
 	cat <<EOT
-[global]
-listen = $2
-hostname = lns.test
-control-socket = $TMPD/$1.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
 
 [lns]
 tunnel-secret = $3
@@ -43,36 +34,7 @@ users = $TMPD/users
 EOT
 }
 
-for u in alice bob carol dave eve; do
-	echo "$u@corp.example pw-$u" >>"$TMPD/users"
-done
-
-# client_conf NAME LISTEN LNS SECRET CLIENTS...: one [client] per name.
-client_conf()
-{
-	local name=$1 listen=$2 lns=$3 secret=$4 c
-	shift 4
-	cat <<EOT
-[global]
-listen = $listen
-hostname = pc.test
-control-socket = $TMPD/$name.sock
-log-level = debug
-hello-interval = 1
-retransmit-max = 2
-EOT
-	for c in "$@"; do
-		cat <<EOT
-
-[client $c]
-lns = $lns
-user = $c@corp.example
-password = pw-$c
-tunnel-secret = $secret
-redial = no
-EOT
-	done
-}
+corp_users "$TMPD/users" alice bob carol dave eve
 
 # stat_count NS NAME SECTION RESULT FIELD: `show stats --json` counter of a
 # StopCCN/CDN result code (FIELD sent|rcvd), 0 if absent.
@@ -84,19 +46,10 @@ d = json.load(sys.stdin)
 print(sum(e[sys.argv[3]] for e in d[sys.argv[1]] if e["result"] == int(sys.argv[2])))' "$3" "$4" "$5"
 }
 
-# vpdnd_all_network NS NAME N: N sessions, all with ppp_phase network.
-vpdnd_all_network()
-{
-	local j
-	j=$(vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null) || return 1
-	[ "$(json_count "$j" sessions)" = "$3" ] &&
-	    json_all "$j" sessions ppp_phase network
-}
-
 # --- IPv4: two tunnels, auth + hidden AVPs, Hello, disconnect, reload -----
 case_begin
 lns_conf lns "$LNS4:1701" s3cret >"$TMPD/lns.conf"
-client_conf pc "$PC4:1701" $LNS4 s3cret alice bob >"$TMPD/pc.conf"
+corp_clients_conf pc "$PC4:1701" $LNS4 s3cret alice bob >"$TMPD/pc.conf"
 start_capture lns "$(veth_name pc)" "$TMPD/v4.pcap"
 start_vpdnd lns lns "$TMPD/lns.conf"
 LNS_PID=$VPDND_PID
@@ -162,7 +115,7 @@ case_end lns pc
 
 # --- wrong secret: StopCCN result 4 ----------------------------------------
 case_begin
-client_conf pc2 "$PC4:1701" $LNS4 wrong-secret eve >"$TMPD/pc2.conf"
+corp_clients_conf pc2 "$PC4:1701" $LNS4 wrong-secret eve >"$TMPD/pc2.conf"
 start_vpdnd pc pc2 "$TMPD/pc2.conf"
 PC_PID=$VPDND_PID
 wait_for 10 test "$(stat_count pc pc2 stopccn 4 sent)" -ge 1
@@ -178,7 +131,7 @@ case_end lns pc2
 
 # --- dead peer: Hello unanswered → tunnel dropped ---------------------------
 case_begin
-client_conf pc3 "$PC4:1701" $LNS4 s3cret carol >"$TMPD/pc3.conf"
+corp_clients_conf pc3 "$PC4:1701" $LNS4 s3cret carol >"$TMPD/pc3.conf"
 start_vpdnd pc pc3 "$TMPD/pc3.conf"
 PC_PID=$VPDND_PID
 wait_for 15 vpdnd_state_is lns lns sessions 1 established
@@ -198,7 +151,7 @@ log_test "LNS exits 0 on SIGTERM, no sanitizer report" $?
 # --- IPv6 -----------------------------------------------------------------
 case_begin
 lns_conf lns6 "[::]:1701" s3cret >"$TMPD/lns6.conf"
-client_conf pc6 "[$PC6]:1701" "$LNS6" s3cret dave >"$TMPD/pc6.conf"
+corp_clients_conf pc6 "[$PC6]:1701" "$LNS6" s3cret dave >"$TMPD/pc6.conf"
 start_vpdnd lns lns6 "$TMPD/lns6.conf"
 LNS_PID=$VPDND_PID
 start_vpdnd pc pc6 "$TMPD/pc6.conf"

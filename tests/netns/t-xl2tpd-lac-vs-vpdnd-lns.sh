@@ -13,17 +13,14 @@
 #  - "hidden bit = yes" makes it send Random Vector AVPs but it never sets
 #    the H bit itself; it does accept (unhide) hidden AVPs that it receives.
 . "$(dirname "$0")/lib.sh"
-command -v xl2tpd >/dev/null || skip_all "xl2tpd not installed"
-command -v tshark >/dev/null || skip_all "tshark not installed"
+require_cmds xl2tpd tshark
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 setup_trap
 
 LAC_ADDR=10.200.1.1
 LNS_ADDR=10.200.1.2
 
-create_ns lac || exit 1
-create_ns lns || exit 1
-connect_ns lac $LAC_ADDR lns $LNS_ADDR || exit 1
+create_ns_pair lac $LAC_ADDR lns $LNS_ADDR || exit 1
 
 # vpdnd_lns_conf NAME SECRET HIDE: vpdnd LNS configuration on stdout.
 vpdnd_lns_conf()
@@ -54,7 +51,7 @@ lac_case_inner()
 {
 	local tag=$1 vsec=$2 xsec=$3 chal=$4 hide=$5 down=$6 expect=$7
 	local d="$TMPD/$tag" cap vname="vpdnd-$tag" xname="xlac-$tag"
-	local vpid xpid j tid rc
+	local vpid xpid j tid
 
 	mkdir -p "$d"
 	case_begin
@@ -76,13 +73,8 @@ lac_case_inner()
 	xl2tpd_ctl "$xname" "c peer"
 
 	if [ "$expect" != up ]; then
-		# The tunnel must not come up; give the exchange (and any
-		# retransmissions) time to play out.
-		sleep 3
-		! grep -q "Call established" "$TMPD/$xname.log"
-		log_test "$tag: xl2tpd gets no call" $?
-		wait_for 10 vpdnd_none_live lns "$vname" tunnels
-		log_test "$tag: vpdnd keeps no tunnel" $?
+		# The tunnel must not come up.
+		xl2tpd_interop_refused lns "$tag" "$vname" "$xname"
 		stop_pid "$xpid"
 		vpdnd_sane "$vname" "$vpid"
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
@@ -109,14 +101,7 @@ lac_case_inner()
 		return
 	fi
 
-	wait_for 10 vpdnd_state_is lns "$vname" tunnels 1 established
-	rc=$?
-	log_test "$tag: vpdnd shows 1 established tunnel" $rc
-	# No tunnel, no session: do not wait for it as well.
-	[ $rc -eq 0 ] && wait_for 10 vpdnd_state_is lns "$vname" sessions 1 established
-	log_test "$tag: vpdnd shows 1 established session" $?
-	wait_for 5 grep -q "Call established" "$TMPD/$xname.log"
-	log_test "$tag: xl2tpd reports the call established" $?
+	xl2tpd_interop_up lns "$tag" "$vname" "$xname"
 	j=$(vpdnctl_in lns "$vname" show tunnels --json 2>/dev/null)
 	[ "$(json_field "$j" tunnels 0 role 2>/dev/null)" = lns ] &&
 	    [ "$(json_field "$j" tunnels 0 peer_hostname 2>/dev/null)" = xl2tpd-lac ] &&
@@ -144,21 +129,13 @@ lac_case_inner()
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
 		;;
 	ctl)
-		vpdnctl_in lns "$vname" disconnect tunnel "${tid:-0}" >/dev/null
-		log_test "$tag: vpdnctl disconnect tunnel $tid succeeds" $?
-		wait_for 10 grep -q "Connection closed to $LNS_ADDR" "$TMPD/$xname.log"
-		log_test "$tag: xl2tpd sees the tunnel closed by vpdnd" $?
-		wait_for 10 vpdnd_none_live lns "$vname" tunnels
-		log_test "$tag: vpdnd shows 0 tunnels" $?
+		xl2tpd_interop_ctl_down lns "$tag" "$vname" "$xname" "$tid" $LNS_ADDR
 		stop_pid "$xpid"
 		vpdnd_sane "$vname" "$vpid"
 		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
 		;;
 	term)
-		vpdnd_sane "$vname" "$vpid"
-		log_test "$tag: vpdnd exits 0 on SIGTERM, no sanitizer report" $?
-		wait_for 5 grep -q "Connection closed to $LNS_ADDR" "$TMPD/$xname.log"
-		log_test "$tag: xl2tpd sees StopCCN from the exiting vpdnd" $?
+		xl2tpd_interop_term_down "$tag" "$vname" "$vpid" "$xname" $LNS_ADDR
 		stop_pid "$xpid"
 		;;
 	esac
@@ -170,27 +147,10 @@ lac_case_inner()
 		has_msg "$cap" $LNS_ADDR 4
 		log_test "$tag: vpdnd sent StopCCN" $?
 	fi
-	expert_clean "$cap" $LNS_ADDR
-	log_test "$tag: vpdnd's messages dissect with no expert warning" $?
-	if [ -n "$vsec" ]; then
-		# RFC 2661 §5.1.1: SCCRP carries our Challenge, and the
-		# Challenge Response when the LAC sent a Challenge.
-		# Checked on the decoded capture, so hidden AVPs count too.
-		msg_has_avp "$cap" $LNS_ADDR "$vsec" SCCRP 11
-		log_test "$tag: vpdnd's SCCRP carries a Challenge" $?
-		if [ "$chal" = yes ]; then
-			msg_has_avp "$cap" $LNS_ADDR "$vsec" SCCRP 13
-			log_test "$tag: vpdnd's SCCRP carries a Challenge Response" $?
-		fi
-	fi
-	if [ "$hide" = yes ]; then
-		avps "$cap" $LNS_ADDR "$vsec" | grep '[0-9]h' >/dev/null
-		log_test "$tag: vpdnd sent hidden AVPs" $?
-		# RFC 2661 §4.3: a Random Vector before them, never a type that
-		# MUST NOT be hidden, and they decrypt with the tunnel secret.
-		avps "$cap" $LNS_ADDR "$vsec" >"$d/avps.txt"
-		log_test "$tag: vpdnd's hidden AVPs are RFC 2661 §4.3 conformant" $?
-	fi
+	# As LNS, vpdnd's SCCRP carries its Challenge, and the Challenge
+	# Response when the LAC sent a Challenge.
+	vpdnd_sent_checks "$tag" "$cap" $LNS_ADDR "$vsec" "$chal" "$hide" \
+	    SCCRP SCCRP "$d"
 }
 
 lac_case()

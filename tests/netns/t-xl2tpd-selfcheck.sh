@@ -3,16 +3,13 @@
 # with the pppd stand-in, captured with tshark.  If this fails, the vpdnd
 # interop scenarios cannot be trusted either.
 . "$(dirname "$0")/lib.sh"
-command -v xl2tpd >/dev/null || skip_all "xl2tpd not installed"
-command -v tshark >/dev/null || skip_all "tshark not installed"
+require_cmds xl2tpd tshark
 setup_trap
 
 LAC_ADDR=10.200.1.1
 LNS_ADDR=10.200.1.2
 
-create_ns lac || exit 1
-create_ns lns || exit 1
-connect_ns lac $LAC_ADDR lns $LNS_ADDR || exit 1
+create_ns_pair lac $LAC_ADDR lns $LNS_ADDR || exit 1
 
 # run_pair AUTH HIDDEN: one tunnel + call up and down; one log_test per check.
 run_pair()
