@@ -58,6 +58,27 @@ grep -q "dialling lns.corp.test ($LNS:1701)" "$TMPD/pc.log"
 log_test "client log shows the name and the address it resolved to" $?
 
 SID=$(json_field "$(vpdnctl_in pc pc show sessions --json)" sessions 0 local_id)
+# `show clients`: the section's own view of its call (INTERFACE.md).
+vpdnctl_in pc pc show clients --json | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["clients"]
+assert len(c) == 1, c
+c = c[0]
+want = {"name": "corp", "transport": "l2tp", "server": "lns.corp.test:1701",
+        "state": "up", "ppp_phase": "network", "interface": "vpdn-corp",
+        "peer_address": "10.9.4.1", "dns": [], "dials": 1,
+        "session_id": int(sys.argv[1])}
+bad = {k: (c.get(k), v) for k, v in want.items() if c.get(k) != v}
+assert not bad, bad
+a = c["address"].split(".")
+assert a[:3] == ["10", "9", "4"] and 10 <= int(a[3]) <= 20, c["address"]
+assert c["tunnel_id"] > 0 and c["rx_frames"] > 0 and c["tx_frames"] > 0, c
+' "$SID"
+log_test "show clients --json: the call up, its IDs, addresses and counters" $?
+vpdnctl_in pc pc show clients | awk 'NR == 1 && $1 == "NAME" { h = 1 }
+    NR == 2 && $1 == "corp" && $2 == "l2tp" && $4 == "up" { r = 1 }
+    END { exit !(h && r && NR == 2) }'
+log_test "show clients: a table with one row per [client]" $?
 kill -HUP "$PC_PID"
 sleep 1
 [ "$(json_field "$(vpdnctl_in pc pc show sessions --json)" sessions 0 local_id)" = "$SID" ]
@@ -75,6 +96,14 @@ kill -KILL "$LNS_PID"
 t0=$(date +%s)
 wait_for 20 sh -c "grep -q 'redialling in' '$TMPD/pc.log'"
 log_test "client notices the dead LNS and schedules a redial" $?
+vpdnctl_in pc pc show clients --json | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["clients"][0]
+assert c["state"] in ("dialing", "wait-redial", "hangup"), c
+assert c["ppp_phase"] == "dead" and c["address"] == "" and c["uptime_s"] == 0, c
+assert c["interface"] == "", c
+'
+log_test "show clients: the dropped call shows no address and no device" $?
 start_vpdnd lns lns2 "$TMPD/lns.conf"
 LNS_PID=$VPDND_PID
 wait_for 30 network_up lns lns2
