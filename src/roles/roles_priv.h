@@ -86,7 +86,7 @@ struct roles {
 	struct radius_dae		*dae;
 	void				*dae_watch;
 	bool				 acct_off_sent;
-	/* LAC calls with a Start and no Stop yet (lac.c); the LNS's are
+	/* LAC calls with a Start and no Stop yet (lac_acct.c); the LNS's are
 	 * lns.acct_live.  Accounting-Off waits for both to reach 0. */
 	unsigned			 lac_acct_live;
 	/* Every PPP link bound to a session, their timers, and the ended
@@ -137,7 +137,8 @@ void	client_tunnel_down(struct client *c, struct l2tp_tunnel *t);
 void	client_session_up(struct client *c, struct l2tp_session *s);
 void	client_session_down(struct client *c, struct l2tp_session *s);
 
-/* lac.c: the tunnels it opened have role L2TP_ROLE_LAC. */
+/* lac.c, lac_tunnel.c (the LAC's own shared parts are in lac_priv.h):
+ * the tunnels it opened have role L2TP_ROLE_LAC. */
 int	lac_init(struct roles *r, uint64_t now);
 void	lac_free(struct roles *r);
 void	lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
