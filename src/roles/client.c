@@ -18,7 +18,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,39 +81,6 @@ client_set_state(struct client *c, enum client_state st)
 	c->state = st;
 }
 
-/*
- * Resolves the LNS name to an address of the L2TP socket's family.  A name
- * (not a literal) blocks in getaddrinfo(); it runs once per dial, and an
- * operator who cannot afford that writes an address.
- */
-static int
-client_resolve(struct client *c, struct l2tp_addr *out)
-{
-	struct addrinfo hints, *res = NULL;
-	char port[8];
-	int rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_family = c->roles->io.family;
-	if (hints.ai_family == AF_INET6)
-		hints.ai_flags = AI_V4MAPPED | AI_ALL;
-	snprintf(port, sizeof(port), "%u", c->cfg.lns.port);
-	rc = getaddrinfo(c->cfg.lns.host, port, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		log_warnx("client %s: cannot resolve LNS %s: %s", c->cfg.name,
-		    c->cfg.lns.host, rc != 0 ? gai_strerror(rc) : "no address");
-		if (res != NULL)
-			freeaddrinfo(res);
-		return -1;
-	}
-	memset(out, 0, sizeof(*out));
-	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
-	out->len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
-
 static void
 client_schedule_redial(struct client *c, uint64_t now)
 {
@@ -136,7 +102,7 @@ static void
 client_dial(struct client *c, uint64_t now)
 {
 	struct l2tp_tunnel_params p;
-	char buf[INET6_ADDRSTRLEN + 8];
+	char buf[INET6_ADDRSTRLEN + 8], err[CFG_MAX_STR + 64];
 
 	if (c->cfg.pppoe_interface[0] != '\0') {
 		client_pppoe_dial(c, now);
@@ -144,7 +110,9 @@ client_dial(struct client *c, uint64_t now)
 	}
 	memset(&p, 0, sizeof(p));
 	p.role = L2TP_ROLE_CLIENT;
-	if (client_resolve(c, &p.peer) < 0) {
+	if (roles_resolve_lns(c->roles, &c->cfg.lns, &p.peer, err,
+	    sizeof(err)) < 0) {
+		log_warnx("client %s: %s", c->cfg.name, err);
 		client_schedule_redial(c, now);
 		return;
 	}

@@ -12,7 +12,6 @@
  * down (PADT) and the next user dials a fresh one.  A tunnel without calls
  * is closed (StopCCN) after tunnel-idle-timeout (lac_run_timers).
  */
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,37 +22,6 @@
 #include "core/timeutil.h"
 #include "roles/lac_priv.h"
 #include "roles/realm.h"
-
-static int
-lac_resolve(struct lac *lac, const struct cfg_hostport *hp,
-    struct l2tp_addr *out)
-{
-	struct addrinfo hints, *res = NULL;
-	char port[8];
-	int rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_family = lac->roles->io.family;
-	if (hints.ai_family == AF_INET6)
-		hints.ai_flags = AI_V4MAPPED | AI_ALL;
-	snprintf(port, sizeof(port), "%u", hp->port);
-	/* A name (not a literal) blocks once per new tunnel; an operator
-	 * who cannot afford that writes an address. */
-	rc = getaddrinfo(hp->host, port, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		log_warnx("lac: cannot resolve LNS %s: %s", hp->host,
-		    rc != 0 ? gai_strerror(rc) : "no address");
-		if (res != NULL)
-			freeaddrinfo(res);
-		return -1;
-	}
-	memset(out, 0, sizeof(*out));
-	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
-	out->len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
 
 unsigned
 lac_call_ntargets(const struct lac_call *c)
@@ -221,14 +189,17 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	struct lac_target tg;
 	struct l2tp_addr peer;
 	struct lac_tunnel *lt;
+	char err[CFG_MAX_STR + 64];
 
 	if (c->lns_tries >= n)
 		return -1;
 	while (c->lns_tries < n) {
 		c->lns_tries++;
 		lac_call_target(c, c->lns_idx, &tg);
-		if (lac_resolve(lac, tg.hp, &peer) == 0)
+		if (roles_resolve_lns(lac->roles, tg.hp, &peer, err,
+		    sizeof(err)) == 0)
 			break;
+		log_warnx("lac: %s", err);
 		c->lns_idx = (c->lns_idx + 1) % n;
 		if (c->lns_tries == n)
 			return -1;

@@ -5,6 +5,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,6 +231,35 @@ roles_radius_init(struct roles *r)
 	}
 	explicit_bzero(secret, sizeof(secret));
 	aaa_accounting_on(r->aaa);
+	return 0;
+}
+
+int
+roles_resolve_lns(const struct roles *r, const struct cfg_hostport *hp,
+    struct l2tp_addr *out, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL;
+	char port[8];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_family = r->io.family;
+	if (hints.ai_family == AF_INET6)
+		hints.ai_flags = AI_V4MAPPED | AI_ALL;
+	snprintf(port, sizeof(port), "%u", hp->port);
+	rc = getaddrinfo(hp->host, port, &hints, &res);
+	if (rc != 0 || res == NULL) {
+		snprintf(err, errlen, "cannot resolve LNS %s: %s", hp->host,
+		    rc != 0 ? gai_strerror(rc) : "no address");
+		if (res != NULL)
+			freeaddrinfo(res);
+		return -1;
+	}
+	memset(out, 0, sizeof(*out));
+	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+	out->len = res->ai_addrlen;
+	freeaddrinfo(res);
 	return 0;
 }
 
