@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "ppp/link.h"
+
 #define BENCH_MAX_CAUSES	16
 
 struct bench_opts {
@@ -57,6 +59,11 @@ void	bench_report(const struct bench_opts *o, const struct bench_tally *t,
  * (t_end, up). */
 void	bench_write_series(const struct bench_opts *o,
 	    const struct bench_tally *t, double t_end);
+
+/* The emulated user's PPP client, the same in every mode: CHAP-MD5 with
+ * --user/--password, echo every 30 s; pppoe: RFC 2516 §7's LCP rules. */
+void	bench_ppp_client_config(struct ppp_link_config *lc,
+	    const struct bench_opts *o, unsigned mru, bool pppoe);
 
 /* vpdn-bench pppoe: the exit status. */
 int	bench_pppoe(const struct bench_opts *o);

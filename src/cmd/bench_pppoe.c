@@ -278,19 +278,7 @@ pc_up(void *ctx, uint16_t session_id, const uint8_t ac_mac[PPPOE_MAC_LEN])
 	ph->state = PH_PPP;
 	/* The same client as the l2tp mode's (vpdn-bench.c host_session_up),
 	 * with RFC 2516 §7's LCP rules and MRU. */
-	memset(&lc, 0, sizeof(lc));
-	lc.server = false;
-	strlcpy(lc.client.user, o->user, sizeof(lc.client.user));
-	lc.client.password_len = strlen(o->password);
-	if (lc.client.password_len > sizeof(lc.client.password))
-		lc.client.password_len = sizeof(lc.client.password);
-	memcpy(lc.client.password, o->password, lc.client.password_len);
-	lc.client.accept[lc.client.accept_count++] = PPP_AUTH_CHAP_MD5;
-	strlcpy(lc.our_name, o->user, sizeof(lc.our_name));
-	lc.mru = P.mru;
-	lc.pppoe = true;
-	lc.echo_interval_ms = 30000;
-	lc.echo_failures = 5;
+	bench_ppp_client_config(&lc, o, P.mru, true);
 	ph->link = ppp_link_new(&lc, NULL, &link_ops, ph, now);
 	if (ph->link == NULL) {
 		setup_ended(ph, false, "no memory for PPP");

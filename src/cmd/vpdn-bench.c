@@ -177,6 +177,25 @@ parse_opts(int argc, char **argv)
 		usage();
 }
 
+void
+bench_ppp_client_config(struct ppp_link_config *lc,
+    const struct bench_opts *op, unsigned mru, bool pppoe)
+{
+	memset(lc, 0, sizeof(*lc));
+	lc->server = false;
+	strlcpy(lc->client.user, op->user, sizeof(lc->client.user));
+	lc->client.password_len = strlen(op->password);
+	if (lc->client.password_len > sizeof(lc->client.password))
+		lc->client.password_len = sizeof(lc->client.password);
+	memcpy(lc->client.password, op->password, lc->client.password_len);
+	lc->client.accept[lc->client.accept_count++] = PPP_AUTH_CHAP_MD5;
+	strlcpy(lc->our_name, op->user, sizeof(lc->our_name));
+	lc->mru = mru;
+	lc->pppoe = pppoe;
+	lc->echo_interval_ms = 30000;
+	lc->echo_failures = 5;
+}
+
 double
 bench_now_s(void)
 {
@@ -591,16 +610,7 @@ host_session_up(void *ctx, struct l2tp_session *s,
 	(void)connect;
 	if (bs == NULL)
 		return;
-	memset(&lc, 0, sizeof(lc));
-	lc.server = false;
-	strlcpy(lc.client.user, o.user, sizeof(lc.client.user));
-	lc.client.password_len = strlen(o.password);
-	memcpy(lc.client.password, o.password, lc.client.password_len);
-	lc.client.accept[lc.client.accept_count++] = PPP_AUTH_CHAP_MD5;
-	strlcpy(lc.our_name, o.user, sizeof(lc.our_name));
-	lc.mru = 1400;
-	lc.echo_interval_ms = 30000;
-	lc.echo_failures = 5;
+	bench_ppp_client_config(&lc, &o, 1400, false);
 	bs->link = ppp_link_new(&lc, NULL, &link_ops, bs, now);
 	if (bs->link == NULL) {
 		setup_ended(bs, false, "no memory for PPP");
