@@ -9,5 +9,5 @@ bench-build:
 	@$(MAKE) --no-print-directory VARIANT=release O=$(BENCH_O) \
 	    $(BENCH_O)/vpdnd $(BENCH_O)/vpdnctl $(BENCH_O)/vpdn-bench
 
-bench: bench-build
+bench: deps bench-build
 	@BENCH_BIN=$(BENCH_O) bench/run.sh
