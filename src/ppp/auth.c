@@ -365,6 +365,8 @@ srv_verify(struct auth_server *s, struct auth_request *req)
 	s->have_result = false;
 	s->pending = true;
 	s->in_verify = true;
+	if (s->ops.describe != NULL)
+		s->ops.describe(s->ctx, req);
 	h = s->backend.verify(s->backend.ctx, req, srv_backend_done, s);
 	s->in_verify = false;
 	explicit_bzero(req, sizeof(*req));

@@ -36,6 +36,7 @@ const char *ppp_auth_method_str(enum ppp_auth_method m);
 
 #define AUTH_MAX_NAME		256
 #define AUTH_MAX_SECRET		256
+#define AUTH_MAX_STATION	64
 
 /* ---- backend: who decides whether a user's proof is right ---- */
 
@@ -53,6 +54,12 @@ struct auth_request {
 	size_t			challenge_len;
 	uint8_t			response[64];
 	size_t			response_len;
+	/* Where the user is, as the link's owner knows it (auth_ops.describe
+	 * below): for RADIUS, RFC 2865 §5.31 Calling-Station-Id ("" = not
+	 * known, not sent) and §5.5 NAS-Port (has_nas_port). */
+	char			calling_station[AUTH_MAX_STATION];
+	uint32_t		nas_port;
+	bool			has_nas_port;
 };
 
 struct auth_result {
@@ -87,6 +94,9 @@ struct auth_ops {
 	 * the backend's result (server side, NULL on the client side). */
 	void	(*done)(void *ctx, bool ok, const char *user,
 		    const struct auth_result *res);
+	/* Optional (server side): fill req's calling_station/nas_port just
+	 * before it goes to the backend; the rest of req is set already. */
+	void	(*describe)(void *ctx, struct auth_request *req);
 };
 
 struct auth_server_config {

@@ -432,9 +432,21 @@ auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
 	enter_network(l, res);
 }
 
+/* The owner knows where the peer is (RADIUS Calling-Station-Id, NAS-Port);
+ * asked per request so the link keeps none of it. */
+static void
+auth_describe(void *ctx, struct auth_request *req)
+{
+	struct ppp_link *l = ctx;
+
+	if (l->ops->auth_describe != NULL)
+		l->ops->auth_describe(l->ctx, req);
+}
+
 static const struct auth_ops link_auth_ops = {
 	.send = auth_send,
 	.done = auth_done,
+	.describe = auth_describe,
 };
 
 static void
@@ -516,6 +528,7 @@ enter_auth(struct ppp_link *l)
 		l->px->pending = true;
 		l->px->done = false;
 		l->px->in_verify = true;
+		auth_describe(l, &l->px->req);
 		l->px->handle = l->backend.verify(l->backend.ctx, &l->px->req,
 		    proxy_done, l);
 		l->px->in_verify = false;

@@ -59,6 +59,9 @@ struct ppp_link_ops {
 	void (*down)(void *ctx, const char *reason);   /* link dead: owner closes the carrier, frees the link later */
 	/* Optional (may be NULL): IPv6CP opened with these interface identifiers. */
 	void (*network6_up)(void *ctx, const uint8_t local_id[8], const uint8_t peer_id[8]);
+	/* Optional (may be NULL), server: say where the peer is (auth_request calling_station, nas_port: RADIUS
+	 * Calling-Station-Id and NAS-Port) in each request about to go to the backend, proxy ones included. */
+	void (*auth_describe)(void *ctx, struct auth_request *req);
 };
 
 struct ppp_link;

@@ -280,9 +280,21 @@ build(const struct ra_ctx *ctx, const struct auth_request *req,
 	if (nas->nas_ip != 0)
 		ok = ok && radius_put_ipv4(p, RADIUS_ATTR_NAS_IP_ADDRESS,
 		    nas->nas_ip) == RADIUS_OK;
+	/* RFC 2865 §5.5: the port the user is on, as our accounting
+	 * records number it. */
+	if (req->has_nas_port)
+		ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT,
+		    req->nas_port) == RADIUS_OK;
 	if (nas->nas_port_type != 0)
 		ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT_TYPE,
 		    nas->nas_port_type) == RADIUS_OK;
+	/* RFC 2865 §5.31: who called (the user's MAC at a LAC, the L2TP
+	 * Calling Number or the peer's address at an LNS); never empty
+	 * (§5: a string attribute has at least one octet). */
+	if (req->calling_station[0] != '\0')
+		ok = ok && radius_put_string(p,
+		    RADIUS_ATTR_CALLING_STATION_ID, req->calling_station) ==
+		    RADIUS_OK;
 	switch (req->method) {
 	case PPP_AUTH_PAP:
 		/* User-Password is hidden per server by the client. */

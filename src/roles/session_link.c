@@ -142,6 +142,15 @@ sl_link_down(void *ctx, const char *reason)
 	sl_end(sl, reason, L2TP_CDN_LOST_CARRIER);
 }
 
+static void
+sl_link_auth_describe(void *ctx, struct auth_request *req)
+{
+	struct session_link *sl = ctx;
+
+	if (sl->ops->describe != NULL && !sl->ended)
+		sl->ops->describe(sl, req);
+}
+
 static const struct ppp_link_ops sl_link_ops = {
 	.send = sl_link_send,
 	.assign_address = sl_link_assign,
@@ -149,6 +158,7 @@ static const struct ppp_link_ops sl_link_ops = {
 	.ip_input = sl_link_ip_input,
 	.ipv6_input = sl_link_ipv6_input,
 	.down = sl_link_down,
+	.auth_describe = sl_link_auth_describe,
 };
 
 struct session_link *

@@ -51,6 +51,10 @@ struct sl_role_ops {
 	/* The binding is ending (link down or session gone): release the
 	 * address, routes, TUN; called once. */
 	void	(*ended)(struct session_link *sl, const char *reason);
+	/* Optional: where the user is, for the authentication backend
+	 * (auth_request calling_station, nas_port; RADIUS RFC 2865 §5.31,
+	 * §5.5), from what the role has anyway. */
+	void	(*describe)(struct session_link *sl, struct auth_request *req);
 };
 
 struct session_link {

@@ -76,7 +76,7 @@ cap_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
 	}
 }
 
-static const struct auth_ops cap_ops = { cap_send, cap_done };
+static const struct auth_ops cap_ops = { cap_send, cap_done, NULL };
 
 static const struct pkt *
 last(const struct cap *c)

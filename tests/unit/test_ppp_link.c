@@ -124,10 +124,21 @@ s_up6(void *ctx, const uint8_t a[8], const uint8_t b[8])
 	s->up6 = true;
 }
 
+/* The owner says where the peer is (RADIUS Calling-Station-Id/NAS-Port). */
+static void
+s_describe(void *ctx, struct auth_request *req)
+{
+	(void)ctx;
+	snprintf(req->calling_station, sizeof(req->calling_station),
+	    "02:00:5e:10:ab:cd");
+	req->nas_port = 4242;
+	req->has_nas_port = true;
+}
+
 static const struct ppp_link_ops ops = {
 	.send = s_send, .assign_address = s_assign, .network_up = s_up,
 	.ip_input = s_ip, .ipv6_input = s_ip, .down = s_down,
-	.network6_up = s_up6,
+	.network6_up = s_up6, .auth_describe = s_describe,
 };
 
 static struct side srv, cli;
@@ -486,6 +497,30 @@ test_ipv6cp(void **state)
 
 /* ---- RFC 2661 §4.4.5 proxy LCP and authentication ---- */
 
+/* What the backend saw: the users backend behind a recorder. */
+static struct auth_backend inner;
+static struct auth_request seen;
+static unsigned nseen;
+
+static uint64_t
+rec_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
+    void *arg)
+{
+	(void)ctx;
+	seen = *req;
+	nseen++;
+	return inner.verify(inner.ctx, req, done, arg);
+}
+
+static void
+record_backend(void)
+{
+	inner = backend;
+	backend.verify = rec_verify;
+	nseen = 0;
+	memset(&seen, 0, sizeof(seen));
+}
+
 static const uint8_t px_sent[] = {	/* LAC → client: MRU 1400, PAP, magic */
 	1, 4, 0x05, 0x78, 3, 4, 0xc0, 0x23, 5, 6, 0x11, 0x22, 0x33, 0x44,
 };
@@ -601,6 +636,40 @@ test_proxy_sent_at_bound(void **state)
 }
 
 /* Garbage never crashes: every prefix of some frames, in every phase. */
+/* The owner's auth_describe fills every request the backend gets, the
+ * link's own (PAP/CHAP from the peer) and the LAC's proxy one alike. */
+static void
+test_describe(void **state)
+{
+	static const enum ppp_auth_method ms[] = {
+		PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5, PPP_AUTH_MSCHAPV2,
+	};
+
+	for (size_t i = 0; i < 3; i++) {
+		if (i > 0) {
+			teardown(state);
+			setup(state);
+		}
+		record_backend();
+		bring_up(ms[i]);
+		check_network();
+		assert_int_equal(nseen, 1);
+		assert_string_equal(seen.calling_station,
+		    "02:00:5e:10:ab:cd");
+		assert_true(seen.has_nas_port);
+		assert_int_equal(seen.nas_port, 4242);
+	}
+	teardown(state);
+	setup(state);
+	record_backend();
+	proxy_link(px_rcvd, sizeof(px_rcvd), "secret");
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	assert_int_equal(nseen, 1);
+	assert_string_equal(seen.user, "alice");
+	assert_string_equal(seen.calling_station, "02:00:5e:10:ab:cd");
+	assert_int_equal(seen.nas_port, 4242);
+}
+
 static void
 test_garbage(void **state)
 {
@@ -847,6 +916,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_protocol_reject, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6cp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_lcp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_sent_too_long, setup, teardown),
