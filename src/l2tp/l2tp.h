@@ -265,6 +265,9 @@ struct l2tp_session_info {
 };
 void	l2tp_session_get_info(const struct l2tp_session *s,
 	    struct l2tp_session_info *info);
+/* §4.4.5 Calling Number of an incoming call (the ICRQ's, received or
+ * sent), "" when there was none. */
+const char *l2tp_session_calling_number(const struct l2tp_session *s);
 void	*l2tp_session_user(const struct l2tp_session *s);
 void	l2tp_session_set_user(struct l2tp_session *s, void *user);
 

@@ -186,7 +186,10 @@ session_free(struct l2tp_session *s)
 	held_free(s);
 	free(s->proxy);
 	free(s->params);
-	free(s->out);
+	if (!s->lac && !s->outgoing)
+		free(s->calling);
+	else
+		free(s->out);
 	free(s);
 }
 
@@ -488,6 +491,13 @@ session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	s->peer_id = m->assigned_session_id;
 	s->call_serial = m->call_serial;
 	s->announced = true;
+	/* §4.4.5 Calling Number of an incoming call, for the role (RADIUS
+	 * Calling-Station-Id); a call without it costs nothing. */
+	if (!outgoing && l2tp_msg_has(m, L2TP_AVP_CALLING_NUMBER) &&
+	    m->calling_number[0] != '\0' &&
+	    (s->calling = strdup(m->calling_number)) == NULL)
+		tunnel_log(t, LOG_LEVEL_WARN, "no memory to keep the Calling "
+		    "Number of peer session %u", m->assigned_session_id);
 	if (outgoing) {
 		/* §6.11: the OCCN's Framing Type must be one the OCRQ
 		 * allowed (§6.9); sync when both are. */
@@ -985,6 +995,16 @@ l2tp_session_get_info(const struct l2tp_session *s,
 	info->rx_bytes = s->rx_bytes;
 	info->tx_bytes = s->tx_bytes;
 	info->created_ms = s->created_ms;
+}
+
+const char *
+l2tp_session_calling_number(const struct l2tp_session *s)
+{
+	if (s->lac && s->params != NULL)
+		return s->params->calling_number;
+	if (!s->lac && !s->outgoing && s->calling != NULL)
+		return s->calling;
+	return "";
 }
 
 void *

@@ -115,7 +115,15 @@ struct l2tp_session {
 	 * 50,000-session case, issue 7) carries neither ~550-byte block. */
 	struct l2tp_call_params	*params;	/* LAC side only */
 	struct l2tp_msg		*proxy;		/* copy of params->proxy */
-	struct l2tp_outgoing_params *out; /* LNS outgoing: the OCRQ we send */
+	union {
+		/* LNS outgoing: the OCRQ we send. */
+		struct l2tp_outgoing_params *out;
+		/* LNS incoming: the ICRQ's Calling Number (§4.4.5), a heap
+		 * copy only when the LAC sent one (RADIUS Calling-Station-Id
+		 * at authentication); shares the slot so the struct does not
+		 * grow (issue 7). */
+		char			*calling;
+	};
 	/* From the ICCN/OCCN (sent or received): what the call got. */
 	uint32_t		 conn_tx_speed, conn_rx_speed, conn_framing;
 	bool			 seq;		/* data with S bit */

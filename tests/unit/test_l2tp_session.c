@@ -472,6 +472,39 @@ test_proxy_avps(void **state)
 	w_free(w);
 }
 
+/* §4.4.5 Calling Number: the LNS keeps the ICRQ's (RADIUS
+ * Calling-Station-Id), the LAC reports what it sent; a call without one
+ * reads "" on both sides. */
+static void
+test_calling_number(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_call_params cp;
+	struct l2tp_session *sa, *sb;
+
+	(void)state;
+	w_start(w);
+	a = w_establish(w);
+	memset(&cp, 0, sizeof(cp));
+	strcpy(cp.calling_number, "02:00:5e:10:ab:cd");
+	sa = l2tp_session_open(a, &cp, w->now);
+	w_advance(w, 500);
+	assert_int_equal(w->n[1].session_up, 1);
+	sb = w->n[1].last_session_up;
+	assert_string_equal(l2tp_session_calling_number(sb),
+	    "02:00:5e:10:ab:cd");
+	assert_string_equal(l2tp_session_calling_number(sa),
+	    "02:00:5e:10:ab:cd");
+	sa = open_call(w, a);
+	w_advance(w, 500);
+	assert_int_equal(w->n[1].session_up, 2);
+	assert_string_equal(l2tp_session_calling_number(
+	    w->n[1].last_session_up), "");
+	assert_string_equal(l2tp_session_calling_number(sa), "");
+	w_free(w);
+}
+
 /* WEN and SLI are accepted in established; not FSM errors. */
 static void
 test_wen_sli(void **state)
@@ -1211,6 +1244,7 @@ main(void)
 		cmocka_unit_test(test_outgoing_bearer_caps),
 		cmocka_unit_test(test_outgoing_bad_params),
 		cmocka_unit_test(test_cdn_before_reply),
+		cmocka_unit_test(test_calling_number),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
