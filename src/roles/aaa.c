@@ -156,6 +156,63 @@ aaa_put_access(struct radius_packet *p, const struct aaa_access *x)
 	return ok;
 }
 
+void
+aaa_mac_str(const uint8_t mac[6], char out[AAA_MAC_STR_LEN])
+{
+	snprintf(out, AAA_MAC_STR_LEN, "%02x:%02x:%02x:%02x:%02x:%02x",
+	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+void
+aaa_describe_pppoe(struct auth_request *req, const uint8_t mac[6],
+    uint16_t session_id)
+{
+	aaa_mac_str(mac, req->calling_station);
+	req->nas_port = session_id;
+	req->has_nas_port = true;
+}
+
+/* The peer's address without the port; an IPv4-mapped IPv6 address (an
+ * IPv6 socket) as IPv4; "" when unknown. */
+static void
+peer_ip(const struct l2tp_addr *a, char *buf, size_t len)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)&a->ss;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&a->ss;
+
+	buf[0] = '\0';
+	if (a->ss.ss_family == AF_INET) {
+		(void)inet_ntop(AF_INET, &s4->sin_addr, buf, (socklen_t)len);
+	} else if (a->ss.ss_family == AF_INET6) {
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			(void)inet_ntop(AF_INET, s6->sin6_addr.s6_addr + 12,
+			    buf, (socklen_t)len);
+		else
+			(void)inet_ntop(AF_INET6, &s6->sin6_addr, buf,
+			    (socklen_t)len);
+	}
+}
+
+void
+aaa_describe_l2tp(struct auth_request *req, const char *calling_number,
+    const struct l2tp_addr *peer, uint16_t tunnel_id, uint16_t session_id)
+{
+	req->nas_port = (uint32_t)tunnel_id << 16 | session_id;
+	req->has_nas_port = true;
+	req->calling_station[0] = '\0';
+	if (calling_number != NULL && calling_number[0] != '\0') {
+		/* a cut number would match the wrong policy */
+		if (strlcpy(req->calling_station, calling_number,
+		    sizeof(req->calling_station)) >=
+		    sizeof(req->calling_station))
+			req->calling_station[0] = '\0';
+		return;
+	}
+	if (peer != NULL)
+		peer_ip(peer, req->calling_station,
+		    sizeof(req->calling_station));
+}
+
 bool
 aaa_build(struct radius_packet *p, const struct aaa_nas *nas, unsigned status,
     const struct aaa_session *s, const struct aaa_counters *c,
@@ -209,13 +266,11 @@ aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
 	    x != NULL ? x->nas_port_type : RADIUS_NAS_PORT_TYPE_VIRTUAL) ==
 	    RADIUS_OK;
 	if (x != NULL) {
-		char mac[18];
+		char mac[AAA_MAC_STR_LEN];
 
 		/* RFC 2865 §5.31: who called; for PPPoE, the user's MAC (the
 		 * form also sent as the ICRQ's Calling Number). */
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-		    x->mac[0], x->mac[1], x->mac[2], x->mac[3], x->mac[4],
-		    x->mac[5]);
+		aaa_mac_str(x->mac, mac);
 		ok = ok && radius_put_string(p, RADIUS_ATTR_CALLING_STATION_ID,
 		    mac) == RADIUS_OK;
 	}

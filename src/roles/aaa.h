@@ -25,6 +25,8 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "l2tp/l2tp.h"
+#include "ppp/auth.h"
 #include "radius/radius_codec.h"
 
 struct radius_client;
@@ -111,6 +113,29 @@ struct aaa_access {
 	uint16_t	peer_tunnel_id, peer_session_id;	/* the LNS's */
 	uint32_t	nas_port_type;		/* RFC 2865 §5.41 */
 };
+
+/* The user's MAC as Calling-Station-Id (RFC 2865 §5.31) in the LAC's
+ * records and Access-Requests and as the ICRQ's Calling Number:
+ * "02:00:5e:10:ab:cd". */
+#define AAA_MAC_STR_LEN	18
+void	aaa_mac_str(const uint8_t mac[6], char out[AAA_MAC_STR_LEN]);
+
+/*
+ * Where the user is, for an Access-Request (auth_request calling_station
+ * and nas_port; RFC 2865 §5.31 Calling-Station-Id, §5.5 NAS-Port), with
+ * the values our accounting records carry:
+ *  - a PPPoE user at the LAC: its MAC (aaa_mac_str), NAS-Port = the PPPoE
+ *    session id;
+ *  - an L2TP call at the LNS: the call's Calling Number (RFC 2661 §4.4.5)
+ *    when the LAC sent one, else the peer's address without the port (a
+ *    voluntary client), NAS-Port = tunnel << 16 | session.  A number that
+ *    does not fit is not sent rather than cut.
+ */
+void	aaa_describe_pppoe(struct auth_request *req, const uint8_t mac[6],
+	    uint16_t session_id);
+void	aaa_describe_l2tp(struct auth_request *req,
+	    const char *calling_number, const struct l2tp_addr *peer,
+	    uint16_t tunnel_id, uint16_t session_id);
 
 /* Builds an Accounting-Request (status RADIUS_ACCT_STATUS_*): for On/Off s
  * and c are NULL.  elapsed_s is the session time.  Returns false if it

@@ -146,7 +146,9 @@ client_tunnel_up(struct client *c, struct l2tp_tunnel *t)
 	cp.framing_type = L2TP_FRAMING_SYNC;
 	cp.tx_connect_speed = 100000000;
 	cp.rx_connect_speed = 100000000;
-	strlcpy(cp.calling_number, c->cfg.user, sizeof(cp.calling_number));
+	/* No Calling Number: §4.4.5 means the caller's number or line, and a
+	 * voluntary client has none (its LNS names it by its address in
+	 * RADIUS Calling-Station-Id; the user name travels in PPP). */
 	c->session = l2tp_session_open(t, &cp, now);
 	if (c->session == NULL) {
 		log_warnx("client %s: cannot open a session", c->cfg.name);

@@ -263,11 +263,24 @@ lac_sl_ended(struct session_link *sl, const char *reason)
 	    L2TP_CDN_LOST_CARRIER);
 }
 
+/* RFC 2865 §5.31/§5.5: the user's MAC and PPPoE session id, as the call's
+ * accounting records have them (lac_acct.c), for the Access-Request. */
+static void
+lac_sl_describe(struct session_link *sl, struct auth_request *req)
+{
+	const struct lac_call *c = sl->owner;
+
+	if (c == NULL || c->sl != sl)
+		return;
+	aaa_describe_pppoe(req, c->mac, c->ps_id);
+}
+
 static const struct sl_role_ops lac_sl_ops = {
 	.assign_address = lac_sl_assign,
 	.network_up = lac_sl_network_up,
 	.ip_input = lac_sl_ip_input,
 	.ended = lac_sl_ended,
+	.describe = lac_sl_describe,
 };
 
 /* The PPPoE carrier of the front half. */

@@ -214,9 +214,9 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	cp.framing_type = L2TP_FRAMING_SYNC;
 	cp.tx_connect_speed = LAC_CONNECT_BPS;
 	cp.rx_connect_speed = LAC_CONNECT_BPS;
-	snprintf(cp.calling_number, sizeof(cp.calling_number),
-	    "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1], c->mac[2],
-	    c->mac[3], c->mac[4], c->mac[5]);
+	/* §4.4.5 Calling Number: the user's MAC, as our RADIUS records
+	 * have it (the LNS's Calling-Station-Id). */
+	aaa_mac_str(c->mac, cp.calling_number);
 	cp.proxy = c->proxy;
 	c->ls = l2tp_session_open(lt->t, &cp, now);
 	if (c->ls == NULL) {

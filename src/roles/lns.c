@@ -471,11 +471,29 @@ lns_ended(struct session_link *sl, const char *reason)
 	sl->peer_addr = 0;
 }
 
+/* RFC 2865 §5.31/§5.5 for the Access-Request, proxy authentication
+ * included: see aaa_describe_l2tp. */
+static void
+lns_describe(struct session_link *sl, struct auth_request *req)
+{
+	struct l2tp_session *s = sl_l2tp_session(sl);
+	struct l2tp_session_info si;
+	struct l2tp_tunnel_info ti;
+
+	if (s == NULL)
+		return;
+	l2tp_session_get_info(s, &si);
+	l2tp_tunnel_get_info(l2tp_session_tunnel(s), &ti);
+	aaa_describe_l2tp(req, l2tp_session_calling_number(s), &ti.peer,
+	    si.tunnel_local_id, si.local_id);
+}
+
 static const struct sl_role_ops lns_sl_ops = {
 	.assign_address = lns_assign_address,
 	.network_up = lns_network_up,
 	.ip_input = lns_ip_input,
 	.ended = lns_ended,
+	.describe = lns_describe,
 };
 
 bool

@@ -20,6 +20,7 @@
 
 #include "radius/radius_auth.h"
 #include "radius/radius_client.h"
+#include "roles/aaa.h"
 
 #define SECRET	"auth-secret"
 
@@ -374,6 +375,123 @@ test_mschapv2(void **state)
 }
 
 static bool
+answer_accept(const struct radius_packet *req, struct radius_packet *rep)
+{
+	radius_packet_init(rep, RADIUS_CODE_ACCESS_ACCEPT, radius_id(req),
+	    NULL);
+	return true;
+}
+
+static struct l2tp_addr
+addr(int family, const char *ip)
+{
+	struct l2tp_addr a;
+
+	memset(&a, 0, sizeof(a));
+	a.ss.ss_family = (sa_family_t)family;
+	if (family == AF_INET)
+		assert_int_equal(inet_pton(AF_INET, ip,
+		    &((struct sockaddr_in *)&a.ss)->sin_addr), 1);
+	else if (family == AF_INET6)
+		assert_int_equal(inet_pton(AF_INET6, ip,
+		    &((struct sockaddr_in6 *)&a.ss)->sin6_addr), 1);
+	return a;
+}
+
+/*
+ * RFC 2865 §5.31 Calling-Station-Id and §5.5 NAS-Port in the Access-Request,
+ * as the LAC (the user's MAC, the PPPoE session id) and the LNS (the L2TP
+ * Calling Number, else the peer's address; tunnel << 16 | session) describe
+ * the user — the values of their accounting records.  Nothing known: no
+ * attribute at all (a string attribute is never empty, §5).
+ */
+static void
+test_calling_station(void **state)
+{
+	static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0xab, 0xcd };
+	char long_number[AUTH_MAX_STATION + 8];
+	const struct {
+		const char	*name;
+		bool		 lac;
+		const char	*number;	/* LNS: the Calling Number */
+		int		 family;	/* LNS: the peer's, 0 none */
+		const char	*ip;
+		const char	*want;		/* NULL: not sent */
+		uint32_t	 port;
+	} cases[] = {
+		{ "LAC: the user's MAC", true, NULL, 0, NULL,
+		    "02:00:5e:10:ab:cd", 4242 },
+		{ "LNS: the LAC's Calling Number", false, "02:00:5e:10:ab:cd",
+		    AF_INET, "192.0.2.1", "02:00:5e:10:ab:cd", 7u << 16 | 9 },
+		{ "LNS: no number, the peer's IPv4 address", false, "",
+		    AF_INET, "192.0.2.7", "192.0.2.7", 7u << 16 | 9 },
+		{ "LNS: IPv4-mapped peer as IPv4", false, NULL, AF_INET6,
+		    "::ffff:192.0.2.8", "192.0.2.8", 7u << 16 | 9 },
+		{ "LNS: IPv6 peer", false, "", AF_INET6, "2001:db8::5",
+		    "2001:db8::5", 7u << 16 | 9 },
+		{ "LNS: nothing known", false, "", 0, NULL, NULL,
+		    7u << 16 | 9 },
+		{ "LNS: a number too long is not cut", false, long_number,
+		    AF_INET, "192.0.2.7", NULL, 7u << 16 | 9 },
+	};
+	struct fixture		*fx = *state;
+	struct outcome		o;
+	char			got[254];
+	uint32_t		u;
+
+	memset(long_number, '5', sizeof(long_number) - 1);
+	long_number[sizeof(long_number) - 1] = '\0';
+	answer = answer_accept;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct auth_request req = { .method = PPP_AUTH_PAP };
+		struct l2tp_addr peer = addr(cases[i].family, cases[i].ip);
+
+		print_message("%s\n", cases[i].name);
+		strcpy(req.user, "alice");
+		memcpy(req.password, "secret", 6);
+		req.password_len = 6;
+		if (cases[i].lac)
+			aaa_describe_pppoe(&req, mac, 4242);
+		else
+			aaa_describe_l2tp(&req, cases[i].number,
+			    cases[i].family != 0 ? &peer : NULL, 7, 9);
+		run(fx, &req, &o);
+		assert_true(o.res.ok);
+		assert_int_equal(radius_get_u32(&last_req,
+		    RADIUS_ATTR_NAS_PORT, &u), RADIUS_OK);
+		assert_int_equal(u, cases[i].port);
+		if (cases[i].want == NULL) {
+			assert_false(radius_has_attr(&last_req,
+			    RADIUS_ATTR_CALLING_STATION_ID));
+			continue;
+		}
+		assert_int_equal(radius_get_string(&last_req,
+		    RADIUS_ATTR_CALLING_STATION_ID, got, sizeof(got)),
+		    RADIUS_OK);
+		assert_string_equal(got, cases[i].want);
+	}
+}
+
+/* A request nobody described (no owner hook): neither attribute. */
+static void
+test_no_station(void **state)
+{
+	struct fixture		*fx = *state;
+	struct auth_request	req = { .method = PPP_AUTH_PAP };
+	struct outcome		o;
+
+	strcpy(req.user, "alice");
+	memcpy(req.password, "secret", 6);
+	req.password_len = 6;
+	answer = answer_accept;
+	run(fx, &req, &o);
+	assert_true(o.res.ok);
+	assert_false(radius_has_attr(&last_req,
+	    RADIUS_ATTR_CALLING_STATION_ID));
+	assert_false(radius_has_attr(&last_req, RADIUS_ATTR_NAS_PORT));
+}
+
+static bool
 answer_none(const struct radius_packet *req, struct radius_packet *rep)
 {
 	(void)req;
@@ -431,6 +549,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calling_station, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_no_station, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_mschapv2, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_and_cancel, setup,
