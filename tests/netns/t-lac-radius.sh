@@ -14,7 +14,9 @@
 # address from its pool; bob@corp.example has the same Tunnel-Assignment-Id
 # and a more preferred tag pointing at a dead endpoint: the LAC tries the
 # dead one first (Tunnel-Preference), fails over to the live one and joins
-# alice's tunnel (1 tunnel, 2 sessions on the LAC and the LNS); mallory
+# alice's tunnel (1 tunnel, 2 sessions on the LAC and the LNS); alice is
+# accepted only with her PC's MAC as Calling-Station-Id and eve (whose
+# check item names another MAC) is refused; mallory
 # (Access-Reject) gets CHAP Failure and PADT, and no tunnel is opened for
 # her; carol has another Tunnel-Assignment-Id: a second tunnel to the same
 # LNS (RFC 2868 §3.7); nobody is accepted without tunnel attributes and
@@ -54,13 +56,22 @@ established()
 	    "len($(live_expr sessions)) == $3 and all(s['state'] == 'established' for s in $(live_expr sessions))"
 }
 
+# pc_mac NS: the MAC of the PC's eth0, as the LAC sends it in
+# Calling-Station-Id (RFC 2865 §5.31: lower-case, colons).
+pc_mac()
+{
+	in_ns "$1" cat /sys/class/net/eth0/address
+}
+
 # The users FreeRADIUS knows, with their tunnel attributes (lib-radius.sh
-# writes the rest of its configuration).
+# writes the rest of its configuration).  alice is accepted only from
+# pc-a's MAC (Calling-Station-Id check item), eve only from a MAC nobody
+# has.
 raddb()
 {
 	# bob's tag 2 is preferred (RFC 2868 §3.8) but nobody answers there.
 	radius_raddb "$RADDB" "$SECRET" "$TMPD/detail" no <<EOT
-alice@corp.example	Cleartext-Password := "alice-pw"
+alice@corp.example	Cleartext-Password := "alice-pw", Calling-Station-Id == "$(pc_mac pc-a)", NAS-Port-Type == Ethernet
 	Tunnel-Type:1 = L2TP,
 	Tunnel-Medium-Type:1 = IPv4,
 	Tunnel-Server-Endpoint:1 = "$LNS_ADDR",
@@ -92,6 +103,13 @@ carol@corp.example	Cleartext-Password := "carol-pw"
 nobody@corp.example	Cleartext-Password := "nobody-pw"
 
 mallory@corp.example	Auth-Type := Reject
+
+eve@corp.example	Cleartext-Password := "eve-pw", Calling-Station-Id == "02:00:00:00:00:99"
+	Tunnel-Type:1 = L2TP,
+	Tunnel-Medium-Type:1 = IPv4,
+	Tunnel-Server-Endpoint:1 = "$LNS_ADDR",
+	Tunnel-Password:1 = "$TSECRET",
+	Tunnel-Assignment-Id:1 = "corp-1"
 EOT
 }
 
@@ -208,6 +226,21 @@ log_test "mallory: no session, no new tunnel, the LNS never heard of her" $?
 vpdnd_sane pc-x "$PCX_PID"
 log_test "mallory: PC exits cleanly" $?
 case_end lac pc-x radius
+
+# --- eve: her Calling-Station-Id check item names another MAC: refused --------
+case_begin
+pc_conf pc-eve eve@corp.example eve-pw >"$TMPD/pc-eve.conf"
+start_vpdnd pc-x pc-eve "$TMPD/pc-eve.conf"
+PCE_PID=$VPDND_PID
+wait_for 15 grep -q "Login incorrect.*eve@corp.example" "$TMPD/radius.log"
+log_test "eve: FreeRADIUS refuses her (Calling-Station-Id is pc-x's MAC, not hers)" $?
+wait_for 15 grep -q "call of \"eve@corp.example\".*ended" "$TMPD/lac.log"
+! pc_up pc-x ppp-x && [ "$(live_count lac lac tunnels)" = 1 ] &&
+    ! grep -q "eve@corp" "$TMPD/lns.log"
+log_test "eve: no session, no new tunnel" $?
+vpdnd_sane pc-eve "$PCE_PID"
+log_test "eve: PC exits cleanly" $?
+case_end lac pc-eve radius
 
 # --- carol: another Tunnel-Assignment-Id, another tunnel ----------------------
 case_begin

@@ -8,7 +8,9 @@
 #   client 10.202.1.2 ==veth== 10.202.1.1 lns [freeradius on 127.0.0.1]
 #
 # Cases: PAP, CHAP-MD5 and MS-CHAPv2 accepted (right password) and refused
-# (wrong one); Framed-IP-Address from RADIUS; Start and Stop records with
+# (wrong one); Calling-Station-Id is the client's address (a check item
+# accepts dave only from there, eve's names another address: refused);
+# Framed-IP-Address from RADIUS; Start and Stop records with
 # the same Acct-Session-Id, the Stop's Acct-Output-Octets/Input-Octets at
 # least the ping payload sent and at most that plus what a few extra
 # packets could add; Session-Timeout ends the session with Acct-Terminate-
@@ -61,6 +63,10 @@ idler	Cleartext-Password := "idlepw"
 bob	Cleartext-Password := "builder"
 
 carol	Cleartext-Password := "carolpw"
+
+dave	Cleartext-Password := "davepw", Calling-Station-Id == "$C_ADDR", NAS-Port-Type == Virtual
+
+eve	Cleartext-Password := "evepw", Calling-Station-Id == "10.202.9.9"
 EOT
 }
 
@@ -162,6 +168,21 @@ for m in pap chap-md5 mschap-v2; do
 	stop_pid "$CL_PID"
 	wait_for 10 n_up lns lns 0
 done
+
+# ---- Calling-Station-Id: a voluntary client is its address -------------------
+# (RFC 2865 §5.31; the client sends no L2TP Calling Number.)  The users file
+# accepts dave only from $C_ADDR and eve only from an address she is not at.
+dial cl-csid dave davepw pap
+wait_for 15 n_up client cl-csid 1
+log_test "csid: dave accepted only with Calling-Station-Id = $C_ADDR" $?
+stop_pid "$CL_PID"
+wait_for 10 n_up lns lns 0
+dial cl-csid-bad eve evepw pap
+sleep 4
+! n_up client cl-csid-bad 1 && grep -q 'authentication of "eve" failed' "$TMPD/lns.log"
+log_test "csid: eve refused (her check item names another Calling-Station-Id)" $?
+stop_pid "$CL_PID"
+wait_for 10 n_up lns lns 0
 
 # ---- accounting counters, Class ---------------------------------------------
 dial cl-acct alice wonderland pap
