@@ -80,6 +80,8 @@ struct ppp_link {
 	bool			 fail_now;	/* no Terminate: peer is dead */
 	bool			 dead;		/* ops->down called */
 	bool			 relay;		/* LAC: reported; link inert */
+	bool			 net_up;	/* ops->network_up called */
+	uint32_t		 up_local, up_peer;	/* with these */
 };
 
 static struct link_cfg_ref *link_cfgs;
@@ -587,25 +589,43 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 		break;
 	case PPP_PROTO_IPCP:
 		if (what == CP_TLU) {
+			uint32_t local = l->cfg->server ? l->cfg->local_addr :
+			    l->ipcp.our_addr;
+
 			release_auth_server(l);
+			/* RFC 1661 §4 (Opened + RCR): either end may
+			 * renegotiate IPCP on a live link.  The owner set up
+			 * routes, the TUN and accounting at the first
+			 * This-Layer-Up; they stay right while the addresses
+			 * do, and a link whose addresses moved under them is
+			 * ended rather than left half configured. */
+			if (l->net_up) {
+				if (local == l->up_local &&
+				    l->ipcp.peer_addr == l->up_peer) {
+					log_debug("ppp: IPCP renegotiated, "
+					    "addresses unchanged");
+					break;
+				}
+				request_fail(l, "IPCP renegotiated with other "
+				    "addresses", false);
+				break;
+			}
+			l->net_up = true;
+			l->up_local = local;
+			l->up_peer = l->ipcp.peer_addr;
 			if (l->cfg->server) {
 				/* What IPCP offered: the configured servers or a
 				 * per-user override (ppp_link_set_dns). */
 				for (n = 0; n < l->ipcp.cfg.dns_count && n < 2; n++)
 					dns[n] = l->ipcp.cfg.dns[n];
-				if (l->ops->network_up != NULL)
-					l->ops->network_up(l->ctx,
-					    l->cfg->local_addr,
-					    l->ipcp.peer_addr, dns, n);
 			} else {
 				for (unsigned i = 0; i < 2; i++)
 					if (l->ipcp.dns[i] != 0)
 						dns[n++] = l->ipcp.dns[i];
-				if (l->ops->network_up != NULL)
-					l->ops->network_up(l->ctx,
-					    l->ipcp.our_addr,
-					    l->ipcp.peer_addr, dns, n);
 			}
+			if (l->ops->network_up != NULL)
+				l->ops->network_up(l->ctx, local,
+				    l->ipcp.peer_addr, dns, n);
 		} else if (what == CP_TLF && l->phase == PPP_PHASE_NETWORK) {
 			/* IPv4 is the service: without it, close the link. */
 			request_fail(l, "IPCP negotiation failed", false);

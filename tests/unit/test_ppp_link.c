@@ -39,6 +39,7 @@ struct side {
 	struct frame	 last;		/* last frame we sent */
 	unsigned	 sent;
 	bool		 up, up6, down;
+	unsigned	 ups;		/* network_up calls */
 	char		 reason[128];
 	uint32_t	 local, peer_addr, dns[2];
 	unsigned	 dns_count;
@@ -89,6 +90,7 @@ s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
 	struct side *s = ctx;
 
 	s->up = true;
+	s->ups++;
 	s->local = local;
 	s->peer_addr = peer;
 	s->dns_count = n;
@@ -471,6 +473,93 @@ test_protocol_reject(void **state)
 	    now);
 	pump();
 	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+}
+
+/* An IPCP frame (code, id, options) as the peer would send it. */
+static size_t
+ipcp_frame(uint8_t *f, uint8_t code, uint8_t id, const uint8_t *opts,
+    size_t olen)
+{
+	f[0] = 0xff;
+	f[1] = 0x03;
+	f[2] = 0x80;
+	f[3] = 0x21;
+	f[4] = code;
+	f[5] = id;
+	f[6] = (uint8_t)((4 + olen) >> 8);
+	f[7] = (uint8_t)(4 + olen);
+	memcpy(f + 8, opts, olen);
+	return 8 + olen;
+}
+
+/* RFC 1661 §4 (Opened + RCR): the client renegotiates IPCP on a live link;
+ * both ends come back to Opened with the same addresses, and the owners
+ * (routes, TUN, accounting) are not told "network up" a second time. */
+static void
+test_ipcp_renegotiation(void **state)
+{
+	static const uint8_t addr[] = { 3, 6, 10, 1, 0, 5 };
+	static const uint8_t ip[20] = { 0x45, 0, 0, 20 };
+	uint8_t f[64];
+
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	ppp_link_input(srv.l, f, ipcp_frame(f, PPP_CONF_REQ, 0x77, addr,
+	    sizeof(addr)), now);
+	pump();
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	assert_int_equal(ppp_link_phase(cli.l), PPP_PHASE_NETWORK);
+	assert_false(srv.down);
+	assert_false(cli.down);
+	assert_int_equal(srv.ups, 1);
+	assert_int_equal(cli.ups, 1);
+	assert_int_equal(ppp_link_send_ip(cli.l, ip, sizeof(ip)), 0);
+	pump();
+	assert_int_equal(srv.ip_rx, 1);
+}
+
+/* A renegotiation that moves our address (a foreign server Naks ours): the
+ * routes and device set up for the old one would be wrong, so the link
+ * ends instead of announcing the new one. */
+static void
+test_ipcp_renegotiation_new_address(void **state)
+{
+	static const uint8_t srv_addr[] = { 3, 6, 10, 0, 0, 1 };
+	static const uint8_t nak[] = { 3, 6, 10, 1, 0, 9 };
+	static struct side sink;
+	uint8_t f[64];
+	const struct frame *req = NULL;
+
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	memset(&sink, 0, sizeof(sink));
+	cli.peer = &sink;		/* the "server" is this test now */
+	ppp_link_input(cli.l, f, ipcp_frame(f, PPP_CONF_REQ, 0x40, srv_addr,
+	    sizeof(srv_addr)), now);
+	for (unsigned i = 0; i < sink.qn; i++)
+		if (sink.q[i].b[2] == 0x80 && sink.q[i].b[4] == PPP_CONF_REQ)
+			req = &sink.q[i];
+	assert_non_null(req);
+	ppp_link_input(cli.l, f, ipcp_frame(f, PPP_CONF_NAK, req->b[5], nak,
+	    sizeof(nak)), now);
+	req = NULL;
+	for (unsigned i = 0; i < sink.qn; i++)
+		if (sink.q[i].b[2] == 0x80 && sink.q[i].b[4] == PPP_CONF_REQ)
+			req = &sink.q[i];
+	assert_non_null(req);
+	assert_memory_equal(req->b + 8, nak, sizeof(nak));	/* took it */
+	memcpy(f, req->b, req->len);
+	f[4] = PPP_CONF_ACK;
+	ppp_link_input(cli.l, f, req->len, now);
+	assert_int_equal(cli.ups, 1);
+	for (int i = 0; i < 10 && !cli.down; i++) {
+		now += 3000;
+		ppp_link_timeout(cli.l, now);
+	}
+	assert_true(cli.down);
+	assert_non_null(strstr(cli.reason, "other addresses"));
 }
 
 static void
@@ -914,6 +1003,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pool_exhausted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_reject, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation_new_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6cp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
