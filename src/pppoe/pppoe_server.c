@@ -112,6 +112,17 @@ pppoe_server_new(const struct pppoe_server_config *cfg,
 	return srv;
 }
 
+void
+pppoe_server_set_rate(struct pppoe_server *srv, unsigned rate, unsigned burst)
+{
+	if (rate == 0 || burst == 0)
+		return;
+	srv->cfg.padi_global_rate = rate;
+	srv->cfg.padi_global_burst = burst;
+	if (srv->global.milli > burst * 1000u)
+		srv->global.milli = burst * 1000u;
+}
+
 static int
 xmit(struct pppoe_server *srv, const uint8_t *f, int n)
 {

@@ -108,6 +108,10 @@ struct pppoe_server *pppoe_server_new(const struct pppoe_server_config *cfg,
 		    const struct pppoe_server_ops *ops, void *ctx, uint64_t now);
 /* Sends PADT for every remaining session (no callbacks) and frees all. */
 void		pppoe_server_free(struct pppoe_server *srv);
+/* A new global PADI/PADR rate and burst (reload); the bucket keeps what it
+ * holds, up to the new burst. */
+void		pppoe_server_set_rate(struct pppoe_server *srv, unsigned rate,
+		    unsigned burst);
 /* One received Ethernet frame of either ethertype. */
 void		pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame,
 		    size_t len, uint64_t now);

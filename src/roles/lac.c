@@ -488,8 +488,11 @@ lac_session_down(struct roles *r, struct l2tp_session *s)
 	l2tp_session_set_user(s, NULL);
 	c->ls = NULL;
 	lt = c->lt;
+	/* Not while stopping: a new tunnel would outlive the StopCCNs and
+	 * its Start follow the Accounting-Off (RFC 2866 §5.1). */
 	if (c->state == LAC_CALL_DIALING && lt != NULL && !lt->was_up &&
-	    c->lns_tries < lac_call_ntargets(c)) {
+	    c->lns_tries < lac_call_ntargets(c) &&
+	    !c->lac->roles->shutting_down) {
 		/* The tunnel never came up (no answer, StopCCN): try the
 		 * next LNS for this user (the realm's, or RADIUS's next
 		 * preference), from the timers. */
@@ -583,7 +586,10 @@ lac_run_timers(struct roles *r, uint64_t now)
 	while ((c = LIST_FIRST(&lac->retry)) != NULL) {
 		LIST_REMOVE(c, tentry);
 		c->retry = false;
-		if (lac_call_dial(c, now) < 0)
+		if (r->shutting_down)
+			lac_call_end(c, "shutting down", AAA_LAC_END_SHUTDOWN,
+			    true, false, 0);
+		else if (lac_call_dial(c, now) < 0)
 			lac_call_end(c, "no LNS of the realm answered",
 			    AAA_LAC_END_ERROR, true, false, 0);
 	}
@@ -710,8 +716,9 @@ lac_shutdown(struct roles *r)
 
 	if (lac == NULL)
 		return;
+	/* and calls waiting to try their next LNS: no new tunnel now */
 	LIST_FOREACH_SAFE(c, &lac->calls, entry, cn)
-		if (c->state == LAC_CALL_AUTH)
+		if (c->state == LAC_CALL_AUTH || c->retry)
 			lac_call_end(c, "shutting down", AAA_LAC_END_SHUTDOWN,
 			    true, false, 0);
 }
@@ -781,6 +788,13 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
 		log_warnx("lac: radius changes need a restart");
 	lac->cfg.auth = cfg->lac.auth;
 	lac->cfg.tunnel_idle_timeout = cfg->lac.tunnel_idle_timeout;
+	if (cfg->lac.discovery_rate != lac->cfg.discovery_rate) {
+		lac->cfg.discovery_rate = cfg->lac.discovery_rate;
+		pppoe_server_set_rate(lac->srv, cfg->lac.discovery_rate,
+		    cfg->lac.discovery_rate * 2);
+		log_info("lac: discovery-rate now %u a second",
+		    cfg->lac.discovery_rate);
+	}
 	if (lac_realms_load(lac, cfg) < 0)
 		log_warnx("lac: reload: some realms could not be loaded");
 }

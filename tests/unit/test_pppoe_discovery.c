@@ -653,6 +653,15 @@ test_padi_global_rate(void **state)
 		ok += get_cookie(s, mac, cookie);
 	}
 	assert_int_equal(ok, 10);
+	/* A reload raises the rate: 40 a second from now on. */
+	pppoe_server_set_rate(s, 40, 80);
+	now += 1000;
+	ok = 0;
+	for (int i = 100; i < 200; i++) {
+		mac[5] = (uint8_t)i;
+		ok += get_cookie(s, mac, cookie);
+	}
+	assert_int_equal(ok, 40);
 	pppoe_server_free(s);
 }
 
