@@ -15,6 +15,9 @@
 #include "core/sockbuf.h"
 #include "pppoe/pppoe_sock.h"
 
+/* Our own transmitted frames skipped in one pppoe_sock_read(). */
+#define PPPOE_SOCK_MAX_SKIP	64
+
 static int
 open_one(struct pppoe_sock *s, uint16_t proto)
 {
@@ -99,25 +102,30 @@ pppoe_sock_close(struct pppoe_sock *s)
 ssize_t
 pppoe_sock_read(struct pppoe_sock *s, int fd, uint8_t *buf, size_t cap)
 {
-	struct sockaddr_ll from;
-	socklen_t fl = sizeof(from);
-	ssize_t n;
-
 	(void)s;
-	/* MSG_TRUNC: the real length, so an oversize frame is noticed
-	 * instead of being parsed truncated. */
-	n = recvfrom(fd, buf, cap, MSG_TRUNC, (struct sockaddr *)&from, &fl);
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR ? 0 : -1;
-	if ((size_t)n > cap) {
-		errno = EMSGSIZE;
-		return -1;
+	/* A packet socket also sees frames this host transmits: skipped
+	 * here, so that one of them does not end a caller's read burst (a
+	 * bounded number, so a sending flood cannot keep us here). */
+	for (int skipped = 0; skipped < PPPOE_SOCK_MAX_SKIP; skipped++) {
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		ssize_t n;
+
+		/* MSG_TRUNC: the real length, so an oversize frame is
+		 * noticed instead of being parsed truncated. */
+		n = recvfrom(fd, buf, cap, MSG_TRUNC, (struct sockaddr *)&from,
+		    &fl);
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR ? 0 : -1;
+		if ((size_t)n > cap) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		if (from.sll_pkttype != PACKET_OUTGOING)
+			return n;
 	}
-	/* A packet socket also sees frames this host transmits. */
-	if (from.sll_pkttype == PACKET_OUTGOING)
-		return 0;
-	return n;
+	return 0;
 }
 
 unsigned
