@@ -25,8 +25,8 @@
  * messages are delayed by ack_delay_ms and piggy-backed on any message sent
  * meanwhile; otherwise a ZLB goes out when the delay expires — or at once
  * when a quarter of our receive window (at least 2, at most all of it) waits
- * for an ack, so that a sender with a full window, or one growing its
- * congestion window by acks (Appendix A), is never paced by our timer.
+ * for an ack, so that a sender whose window has reached that batch (full,
+ * or grown by acks, Appendix A) is not paced by our timer.
  *
  * Sequence numbers wrap at 65535; comparisons use the signed 16-bit
  * difference (seq_lt/seq_gt).

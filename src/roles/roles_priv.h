@@ -116,8 +116,9 @@ unsigned lns_dae_coa(void *r, const struct radius_dae_match *m,
 void	roles_accounting_off(struct roles *r);
 /* roles.c: an LNS's host name or address (port as configured) to an
  * address of the L2TP socket's family, for the client and the LAC.  A name
- * (not a literal) blocks in getaddrinfo() once per dial or new tunnel; an
- * operator who cannot afford that writes an address.  -1 with the reason
+ * (not a literal) blocks in getaddrinfo() once per client dial and once per
+ * LAC call (before a tunnel is looked for); an operator who cannot afford
+ * that writes an address.  -1 with the reason
  * in err. */
 int	roles_resolve_lns(const struct roles *r, const struct cfg_hostport *hp,
 	    struct l2tp_addr *out, char *err, size_t errlen);

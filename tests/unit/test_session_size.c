@@ -10,8 +10,9 @@
  * (struct l2tp_session; the call parameters only a LAC or an outgoing call
  * needs are not allocated for an LNS's incoming call) and the binding
  * (struct session_link).  Not counted: the LNS role's own per-session
- * object (src/roles/lns.c), malloc's per-chunk overhead, the timer heap and
- * ID pool slots.
+ * object (src/roles/lns.c), the copy of the LAC's Calling Number an
+ * incoming call keeps when one was sent (its length + 1, for RADIUS),
+ * malloc's per-chunk overhead, the timer heap and ID pool slots.
  */
 #include <setjmp.h>
 #include <stdarg.h>
