@@ -71,10 +71,18 @@ stop_wait()
 {
 	kill "-$2" "$1" 2>/dev/null
 	for _ in $(seq 100); do
-		kill -0 "$1" 2>/dev/null || return 0
+		kill -0 "$1" 2>/dev/null || { forget "$1"; return 0; }
 		sleep 0.05
 	done
 	kill -9 "$1" 2>/dev/null
+	forget "$1"
+}
+# forget PID: it is gone, so cleanup must not signal whatever reuses it.
+forget()
+{
+	local p keep=""
+	for p in $PIDS; do [ "$p" = "$1" ] || keep="$keep $p"; done
+	PIDS=$keep
 }
 
 # ---- topology ----------------------------------------------------------------
@@ -284,6 +292,7 @@ setup_run()
 	    --timeout 120 --csv "$OUT/setup.csv" --label "$label" \
 	    --series "$OUT/$label.dat" "$@" >"$T/$label.out" 2>&1 &
 	local b=$!
+	PIDS="$PIDS $b"
 	for _ in $(seq 1200); do
 		grep -q '^hold=ready' "$T/$label.out" && break
 		kill -0 $b 2>/dev/null || break
@@ -292,6 +301,7 @@ setup_run()
 	sleep 0.5
 	rss1=$(rss_kib "$LNS_PID")
 	wait $b
+	forget $b
 	cp "$T/$label.out" "$OUT/$label.out"
 	RATE=$(val "$T/$label.out" setup.rate)
 	USPS=$(val "$T/$label.out" setup.us_per_session)
@@ -412,7 +422,7 @@ EOT
 	gnuplot <<EOT && PLOT="$PLOT benchmarks-forwarding.png"
 set terminal png size 1000,400
 set output "$(dirname "$DOC")/benchmarks-forwarding.png"
-set title "Forwarding client -> LNS -> intranet, packets/s (mean of the rounds)"
+set title "Forwarding client -> LNS -> intranet, packets/s (mean of the rounds; the table gives medians)"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1

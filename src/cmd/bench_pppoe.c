@@ -182,7 +182,9 @@ reap(void)
 static void
 setup_ended(struct phost *ph, bool ok, const char *why)
 {
-	if (ph->state != PH_DISCOVERY && ph->state != PH_PPP)
+	/* After a timeout the stragglers were counted as failed: one that
+	 * comes up during the hold must not count twice. */
+	if (P.setup_done || (ph->state != PH_DISCOVERY && ph->state != PH_PPP))
 		return;
 	P.inflight--;
 	if (ok) {
@@ -603,6 +605,7 @@ bench_pppoe(const struct bench_opts *o)
 	if (!P.setup_done) {
 		P.t_done = bench_now_s();
 		count_timeouts();
+		P.setup_done = true;
 	}
 	bench_report(o, &P.t, "setup", P.t_done - P.t0, csv);
 	printf("setup.tx_errors=%llu\nsetup.rx_drops=%u\n",

@@ -173,6 +173,9 @@ parse_opts(int argc, char **argv)
 	if (o.lacs == 0 || o.lacs > 1000 || o.tunnels == 0 ||
 	    o.sessions == 0 || o.window == 0)
 		usage();
+	/* K LACs are K addresses from --bind up: there must be one. */
+	if (o.lacs > 1 && o.bind.sin_addr.s_addr == htonl(INADDR_ANY))
+		usage();
 	if (o.size < 28 || o.size > TX_BUF - 16)
 		usage();
 }
@@ -507,7 +510,9 @@ static void pump(uint64_t now);
 static void
 setup_ended(struct bsess *bs, bool ok, const char *why)
 {
-	if (bs->state != BS_SETUP)
+	/* After a timeout the stragglers were counted as failed: one that
+	 * comes up later must not count twice. */
+	if (bs->state != BS_SETUP || B.setup_done)
 		return;
 	B.inflight--;
 	if (ok) {
@@ -1030,6 +1035,7 @@ mode_l2tp(void)
 		B.t_done = now_s();
 		count_cause("timeout");
 		B.t.failed += o.sessions - B.t.up - B.t.failed;
+		B.setup_done = true;
 	}
 	report_setup("setup", B.t_done - B.t0, csv);
 
@@ -1077,6 +1083,7 @@ mode_l2tp(void)
 			B.t_done = now_s();
 			count_cause("timeout");
 			B.t.failed += o.sessions - B.t.up - B.t.failed;
+			B.setup_done = true;
 		}
 		printf("storm.dropped=%u\n", prev_up);
 		report_setup("storm", B.t_done - t, csv);
