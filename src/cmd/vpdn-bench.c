@@ -547,14 +547,6 @@ link_network_up(void *ctx, uint32_t local, uint32_t peer,
 }
 
 static void
-link_ip_input(void *ctx, const uint8_t *pkt, size_t len)
-{
-	(void)ctx;
-	(void)pkt;
-	(void)len;
-}
-
-static void
 link_down(void *ctx, const char *reason)
 {
 	struct bsess *bs = ctx;
@@ -573,7 +565,6 @@ link_down(void *ctx, const char *reason)
 static const struct ppp_link_ops link_ops = {
 	.send = link_send,
 	.network_up = link_network_up,
-	.ip_input = link_ip_input,
 	.down = link_down,
 };
 
