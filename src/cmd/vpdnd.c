@@ -597,10 +597,18 @@ vpdnd_ctl_show_clients(void *arg, bool json, uint64_t now,
 static void
 vpdnd_on_grace(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	struct vpdnd *d = w->data;
+	unsigned tunnels = roles_unfinished_tunnels(d->roles);
+	unsigned acct = roles_acct_pending(d->roles);
+
 	(void)revents;
-	(void)w;
-	log_warnx("shutdown: peers did not acknowledge in %d ms; exiting",
-	    SHUTDOWN_GRACE_MS);
+	/* Say what was still outstanding, only that. */
+	if (tunnels > 0)
+		log_warnx("shutdown: %u tunnel(s) still exchanging with their "
+		    "peers after %d ms; exiting", tunnels, SHUTDOWN_GRACE_MS);
+	if (acct > 0)
+		log_warnx("shutdown: %u accounting request(s) unanswered after "
+		    "%d ms; exiting", acct, SHUTDOWN_GRACE_MS);
 	ev_break(loop, EVBREAK_ALL);
 }
 

@@ -423,6 +423,21 @@ l2tp_host_tunnel_count(const struct l2tp_host *h)
 	return idpool_count(&h->tunnels);
 }
 
+unsigned
+l2tp_host_unfinished_count(const struct l2tp_host *h)
+{
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < h->tunnels.nslots; i++) {
+		const struct idpool_slot *sl = &h->tunnels.slots[i];
+
+		if (sl->id != 0 && !sl->tomb && sl->obj != NULL &&
+		    !tunnel_finished(sl->obj))
+			n++;
+	}
+	return n;
+}
+
 const struct l2tp_host_stats *
 l2tp_host_stats(const struct l2tp_host *h)
 {

@@ -146,6 +146,11 @@ void	l2tp_host_free(struct l2tp_host *h);
 /* Graceful stop: StopCCN (result 6) to every tunnel; true once all gone. */
 void	l2tp_host_shutdown(struct l2tp_host *h, uint64_t now);
 unsigned l2tp_host_tunnel_count(const struct l2tp_host *h);
+/* Tunnels with something left to exchange with their peer: not closing, or
+ * closing with a message unacknowledged either way.  A tunnel that only
+ * holds its ID for the peer's retransmissions (RFC 2661 §5.7) is finished:
+ * a stopping daemon need not wait for it. */
+unsigned l2tp_host_unfinished_count(const struct l2tp_host *h);
 const struct l2tp_host_stats *l2tp_host_stats(const struct l2tp_host *h);
 /* Updates the parts of the configuration that apply to new tunnels. */
 void	l2tp_host_reconfigure(struct l2tp_host *h,

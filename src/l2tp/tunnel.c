@@ -219,11 +219,25 @@ tunnel_free(struct l2tp_tunnel *t)
 	free(t);
 }
 
+/*
+ * §5.8: "the state and reliable delivery mechanisms MUST be maintained and
+ * operated for the full retransmission interval after the final message
+ * exchange".  The sender of a StopCCN may stop early only once nothing is
+ * left to exchange (xport_settled): its StopCCN acked, and every message
+ * the peer sent meanwhile (a crossing CDN or StopCCN) received and acked.
+ */
 static bool
 tunnel_closing_done(const struct l2tp_tunnel *t)
 {
 	return t->state == L2TP_TUNNEL_CLOSING && (t->host->now >= t->close_at ||
-	    (t->close_when_acked && xport_unacked(&t->xp) == 0));
+	    (t->close_when_acked && xport_settled(&t->xp)));
+}
+
+bool
+tunnel_finished(const struct l2tp_tunnel *t)
+{
+	return t->state == L2TP_TUNNEL_CLOSING &&
+	    (t->host->now >= t->close_at || xport_settled(&t->xp));
 }
 
 uint64_t
@@ -672,10 +686,20 @@ tunnel_event(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 		break;
 	case L2TP_TUNNEL_CLOSING:
 		/* §5.7: only acks (and StopCCN retransmissions) matter now;
-		 * the xport has acked whatever arrived.  A StopCCN crossing
-		 * ours makes us a receiver too: hold the full time. */
-		if (m->type == L2TP_MSG_STOPCCN)
+		 * the xport acks whatever arrived.  A StopCCN crossing ours
+		 * makes us its receiver: hold "a full retransmission cycle"
+		 * from its receipt, so its retransmissions are acked. */
+		if (m->type == L2TP_MSG_STOPCCN &&
+		    m->result.result < L2TP_NITEMS(t->host->stats.stopccn_rcvd))
+			t->host->stats.stopccn_rcvd[m->result.result]++;
+		if (m->type == L2TP_MSG_STOPCCN && t->close_when_acked) {
 			t->close_when_acked = false;
+			if (t->close_at < now + tunnel_closing_ms(&t->host->cfg))
+				t->close_at = now +
+				    tunnel_closing_ms(&t->host->cfg);
+			tunnel_log(t, LOG_LEVEL_INFO, "recv StopCCN crossing "
+			    "ours");
+		}
 		return;
 	}
 	fsm_error(t, m, now);
@@ -805,8 +829,11 @@ tunnel_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 bool
 tunnel_run_timers(struct l2tp_tunnel *t, uint64_t now)
 {
-	if (tunnel_closing_done(t))
+	if (tunnel_closing_done(t)) {
+		/* §5.8: a message received is acknowledged, even now. */
+		xport_flush_ack(&t->xp);
 		return true;
+	}
 	xport_timeout(&t->xp, now);
 	if (t->state != L2TP_TUNNEL_CLOSING)
 		session_run_timers(t, now);

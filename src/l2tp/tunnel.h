@@ -157,6 +157,9 @@ void	tunnel_free(struct l2tp_tunnel *t);
 uint64_t tunnel_deadline(const struct l2tp_tunnel *t);
 /* Runs due timers; true when the tunnel has finished CLOSING (free it). */
 bool	tunnel_run_timers(struct l2tp_tunnel *t, uint64_t now);
+/* CLOSING with nothing left to exchange with the peer (or its time is up):
+ * what remains is only the §5.7 hold for the peer's retransmissions. */
+bool	tunnel_finished(const struct l2tp_tunnel *t);
 /* Encodes m (addressed to the peer's tunnel ID) and hands it to the xport. */
 int	tunnel_send_msg(struct l2tp_tunnel *t, struct l2tp_msg *m, uint64_t now);
 /* A control datagram for this tunnel (header decoded, peer checked). */

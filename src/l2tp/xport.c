@@ -396,7 +396,7 @@ xport_input(struct xport *x, const struct l2tp_hdr *h, const uint8_t *pkt,
 {
 	struct xport_held *held;
 	uint64_t sent;
-	uint16_t ahead;
+	uint16_t ahead, next;
 
 	if (!h->is_control || !h->has_seq) {
 		/* msg.c rejects these (§3.1); never let one move state. */
@@ -411,6 +411,12 @@ xport_input(struct xport *x, const struct l2tp_hdr *h, const uint8_t *pkt,
 		x->stats.rx_out_of_window++;
 		return XPORT_RX_OUT_OF_WINDOW;
 	}
+
+	/* §5.8: a ZLB's Ns is the next one its sender will use, a message's
+	 * Ns + 1 follows it: either way, what the peer has sent so far. */
+	next = h->payload_len == 0 ? h->ns : (uint16_t)(h->ns + 1);
+	if (seq_gt(next, x->peer_next))
+		x->peer_next = next;
 
 	/* Any message from the peer, ZLB or not, proves it is alive. */
 	x->last_rx = now;
@@ -527,6 +533,13 @@ unsigned
 xport_unacked(const struct xport *x)
 {
 	return (uint16_t)(x->ns - x->una);
+}
+
+bool
+xport_settled(const struct xport *x)
+{
+	return xport_unacked(x) == 0 && x->ack_due == TIME_NEVER &&
+	    !seq_gt(x->peer_next, x->nr);
 }
 
 const char *

@@ -126,6 +126,7 @@ struct xport {
 	uint16_t		 nr;		/* next Ns expected from peer */
 	uint16_t		 una;		/* oldest unacked Ns we sent */
 	uint16_t		 sent_upto;	/* Ns of the first not-yet-sent message */
+	uint16_t		 peer_next;	/* the peer's next Ns, as it announced */
 
 	unsigned		 cwnd, ssthresh, acked_in_ca;
 
@@ -168,6 +169,10 @@ uint64_t xport_next_deadline(const struct xport *x);
 void	xport_flush_ack(struct xport *x);
 /* Messages sent or queued but not yet acknowledged by the peer. */
 unsigned xport_unacked(const struct xport *x);
+/* Nothing left to exchange: all we sent is acked, we owe no ack, and the
+ * peer announced (by the Ns of its last message or ZLB) nothing we have
+ * not received.  What a StopCCN sender waits for before it may go. */
+bool	xport_settled(const struct xport *x);
 const char *xport_rx_str(enum xport_rx r);
 
 #endif

@@ -389,8 +389,21 @@ roles_idle(const struct roles *r)
 {
 	/* Accounting answers are waited for (bounded by the daemon's
 	 * shutdown grace period). */
-	return l2tp_host_tunnel_count(r->host) == 0 &&
-	    aaa_pending(r->aaa) == 0;
+	return roles_unfinished_tunnels(r) == 0 && roles_acct_pending(r) == 0;
+}
+
+unsigned
+roles_unfinished_tunnels(const struct roles *r)
+{
+	/* Tunnels that only hold their ID after a StopCCN both sides have
+	 * acknowledged (RFC 2661 §5.7) do not keep the daemon. */
+	return l2tp_host_unfinished_count(r->host);
+}
+
+unsigned
+roles_acct_pending(const struct roles *r)
+{
+	return aaa_pending(r->aaa);
 }
 
 void

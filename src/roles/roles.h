@@ -81,7 +81,12 @@ void	roles_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	    uint64_t now);
 /* SIGTERM: StopCCN to every peer, no more redials. */
 void	roles_shutdown(struct roles *r, uint64_t now);
+/* Stopping may end: no tunnel has anything left to exchange with its peer
+ * and no accounting request is outstanding. */
 bool	roles_idle(const struct roles *r);
+/* What roles_idle() still waits for: tunnels, accounting requests. */
+unsigned roles_unfinished_tunnels(const struct roles *r);
+unsigned roles_acct_pending(const struct roles *r);
 
 void	roles_describe_session(struct roles *r, struct l2tp_session *s,
 	    struct roles_session_view *v);

@@ -148,6 +148,41 @@ case_end lns pc3
 vpdnd_sane lns "$LNS_PID"
 log_test "LNS exits 0 on SIGTERM, no sanitizer report" $?
 
+# --- SIGTERM with only closed tunnels left: exit at once, say only the truth
+# The client's StopCCN leaves the LNS holding the tunnel for the RFC 2661
+# §5.7 retransmission cycle; that hold waits for nothing from the peer, so
+# a SIGTERM then must end the LNS at once, with no "unacknowledged" line.
+case_begin
+lns_conf lnsq "$LNS4:1701" s3cret >"$TMPD/lnsq.conf"
+corp_clients_conf pcq "$PC4:1701" $LNS4 s3cret bob >"$TMPD/pcq.conf"
+start_vpdnd lns lnsq "$TMPD/lnsq.conf"
+LNS_PID=$VPDND_PID
+start_vpdnd pc pcq "$TMPD/pcq.conf"
+PC_PID=$VPDND_PID
+wait_for 15 vpdnd_state_is lns lnsq sessions 1 established
+log_test "session up before the client leaves" $?
+vpdnd_sane pcq "$PC_PID"
+log_test "client exits 0 on SIGTERM" $?
+# `show tunnels` hides a tunnel once it is down; `show stats` counts it.
+held_closed()
+{
+	vpdnctl_in lns lnsq show stats --json 2>/dev/null | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["tunnels"]
+sys.exit(0 if t["active"] == 1 and t["closed"] == 1 else 1)'
+}
+wait_for 5 held_closed
+log_test "LNS holds the closed tunnel (RFC 2661 §5.7)" $?
+t0=$(($(date +%s%N) / 1000000))
+vpdnd_sane lnsq "$LNS_PID"
+rc=$?
+took=$(($(date +%s%N) / 1000000 - t0))
+[ $rc = 0 ] && [ $took -lt 2000 ]
+log_test "LNS holding only acknowledged tunnels exits on SIGTERM in $took ms (< 2000)" $?
+! grep -E "did not acknowledge|still exchanging" "$TMPD/lnsq.log"
+log_test "LNS does not log unacknowledged peers" $?
+case_end lnsq pcq
+
 # --- IPv6 -----------------------------------------------------------------
 case_begin
 lns_conf lns6 "[::]:1701" s3cret >"$TMPD/lns6.conf"

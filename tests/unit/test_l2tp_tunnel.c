@@ -215,6 +215,90 @@ test_stopccn_ack_lost(void **state)
 	w_free(w);
 }
 
+/*
+ * §5.7/§5.8: StopCCNs crossing.  Node 1's StopCCN is lost, so the first
+ * word node 0 hears is a ZLB acking its own StopCCN; that ZLB's Ns still
+ * announces node 1's StopCCN in flight.  Node 0 must keep the tunnel, ack
+ * the StopCCN retransmission with a ZLB, and, now a receiver of a
+ * StopCCN, hold state for the full §5.7 interval from its receipt.
+ */
+static void
+test_stopccn_crossing(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a, *b;
+
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		w->n[i].cfg.closing_ms = 10000;
+	w_start(w);
+	a = w_establish(w);
+	b = w->n[1].last_tunnel_up;
+	assert_non_null(b);
+	w->n[1].drop_type_mask = 1u << L2TP_MSG_STOPCCN;
+	l2tp_tunnel_close(b, L2TP_STOPCCN_GENERAL, 0, "crossing", w->now);
+	l2tp_tunnel_close(a, L2TP_STOPCCN_GENERAL, 0, "crossing", w->now);
+	w->n[1].drop_type_mask = 0;
+	w_advance(w, 500);	/* node 1 acks node 0's StopCCN */
+	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
+	unsigned zlb0 = w->n[0].sent_type[L2TP_MSG_ZLB];
+	w_advance(w, 1000);	/* node 1 retransmits its StopCCN at +1 s */
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_STOPCCN], 2);
+	assert_true(w->n[0].sent_type[L2TP_MSG_ZLB] > zlb0);
+	assert_int_equal(w_stats(w, 0)->stopccn_rcvd[L2TP_STOPCCN_GENERAL], 1);
+	/* acked: node 1 never retransmits again; node 0 holds on past the
+	 * 10 s from its own StopCCN, for 10 s from the one it received */
+	w_advance(w, 9000);
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_STOPCCN], 2);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
+	w_advance(w, 1000);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
+	w_free(w);
+}
+
+/*
+ * §5.8: state "MUST be maintained and operated for the full retransmission
+ * interval after the final message exchange".  A CDN crosses our StopCCN;
+ * its retransmission is the message that acks our StopCCN.  Acked or not,
+ * the CDN is owed its ack before the tunnel may go, else the peer
+ * retransmits into the void.
+ */
+static void
+test_stopccn_crossing_cdn(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_call_params cp;
+	struct l2tp_session *s;
+
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		w->n[i].cfg.closing_ms = 10000;
+	w_start(w);
+	a = w_establish(w);
+	memset(&cp, 0, sizeof(cp));
+	assert_non_null(l2tp_session_open(a, &cp, w->now));
+	w_advance(w, 500);
+	s = w->n[1].last_session_up;
+	assert_non_null(s);
+	/* node 1's first CDN and its ZLB for our StopCCN are lost */
+	w->n[1].drop_type_mask = 1u << L2TP_MSG_CDN;
+	l2tp_session_close(s, L2TP_CDN_ADMIN, 0, NULL, w->now);
+	w->n[1].drop_type_mask = 1u << L2TP_MSG_ZLB;
+	l2tp_tunnel_close(a, L2TP_STOPCCN_GENERAL, 0, NULL, w->now);
+	w_advance(w, 500);
+	w->n[1].drop_type_mask = 0;
+	unsigned zlb0 = w->n[0].sent_type[L2TP_MSG_ZLB];
+	w_advance(w, 1000);	/* CDN retransmitted, acking our StopCCN */
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN], 2);
+	assert_true(w->n[0].sent_type[L2TP_MSG_ZLB] > zlb0);
+	w_advance(w, 30000);
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN], 2);
+	assert_int_equal(w_any_tunnel(w, 1) == NULL ? 0 : 1, 0);
+	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
+	w_free(w);
+}
+
 /* §6.5: Hello after hello_interval of silence, answered by an ack. */
 static void
 test_hello(void **state)
@@ -706,6 +790,8 @@ main(void)
 		cmocka_unit_test(test_auth_failures),
 		cmocka_unit_test(test_stopccn_either_side),
 		cmocka_unit_test(test_stopccn_ack_lost),
+		cmocka_unit_test(test_stopccn_crossing),
+		cmocka_unit_test(test_stopccn_crossing_cdn),
 		cmocka_unit_test(test_hello),
 		cmocka_unit_test(test_peer_dead),
 		cmocka_unit_test(test_sccrq_unanswered),
