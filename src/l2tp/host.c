@@ -235,7 +235,46 @@ l2tp_host_config_defaults(struct l2tp_host_config *c)
 	c->max_sessions = 16384;
 	c->accept_tunnels = false;
 	c->closing_ms = 0;
-	c->session_setup_ms = 30000;
+	c->session_setup_ms = L2TP_SETUP_DERIVED;
+}
+
+void
+l2tp_host_xport_config(const struct l2tp_host_config *c,
+    struct xport_config *xc)
+{
+	xport_config_defaults(xc);
+	if (c->receive_window > 0)
+		xc->our_rwin = c->receive_window;
+	if (c->retransmit_max > 0)
+		xc->retransmit_max = c->retransmit_max;
+	if (c->rto_initial_ms > 0)
+		xc->rto_initial_ms = c->rto_initial_ms;
+	if (c->rto_max_ms > 0)
+		xc->rto_max_ms = c->rto_max_ms;
+	if (c->ack_delay_ms > 0)
+		xc->ack_delay_ms = c->ack_delay_ms;
+	xc->hello_ms = c->hello_interval_ms;
+	/* A LAC whose tunnel comes up with hundreds of calls waiting queues
+	 * an ICRQ for each: room for them beyond the send window. */
+	if (xc->max_queue < L2TP_CTRL_QUEUE)
+		xc->max_queue = L2TP_CTRL_QUEUE;
+}
+
+uint64_t
+l2tp_xport_give_up_ms(const struct l2tp_host_config *c)
+{
+	struct xport_config xc;
+
+	l2tp_host_xport_config(c, &xc);
+	return xport_give_up_ms(&xc);
+}
+
+uint64_t
+l2tp_call_setup_ms(const struct l2tp_host_config *c)
+{
+	if (c->session_setup_ms != L2TP_SETUP_DERIVED)
+		return c->session_setup_ms;
+	return 2 * l2tp_xport_give_up_ms(c) + L2TP_SETUP_MARGIN_MS;
 }
 
 /* ---- peer hash ---- */

@@ -15,6 +15,7 @@
 #ifndef VPDN_L2TP_L2TP_H
 #define VPDN_L2TP_L2TP_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -85,11 +86,33 @@ struct l2tp_host_config {
 	/* How long a tunnel waits in CLOSING after StopCCN (§5.7: a full
 	 * retransmission cycle; 0 = derived from rto and retransmit_max). */
 	unsigned	closing_ms;
-	/* Give up on a call setup that makes no progress (CDN result 10). */
+	/* Give up on a call setup that makes no progress (CDN result 10);
+	 * L2TP_SETUP_DERIVED (the default): l2tp_call_setup_ms(); 0: never. */
 	unsigned	session_setup_ms;
 };
 
+struct xport_config;
+
+#define L2TP_SETUP_DERIVED	UINT_MAX
+/* What a call setup may take beyond the transport's own give-up time:
+ * the peer's processing and our delayed acks. */
+#define L2TP_SETUP_MARGIN_MS	5000
+
 void	l2tp_host_config_defaults(struct l2tp_host_config *c);
+/* The transport settings a tunnel of this host runs with. */
+void	l2tp_host_xport_config(const struct l2tp_host_config *c,
+	    struct xport_config *xc);
+/* How long the transport may retransmit one control message before it
+ * gives up on the peer (RFC 2661 §5.8): the first timeout plus one doubled,
+ * capped back-off per retransmission.  Also §5.7's "full retransmission
+ * cycle". */
+uint64_t l2tp_xport_give_up_ms(const struct l2tp_host_config *c);
+/* The call-setup timeout in ms (0: none).  Derived: a request and its reply
+ * may each need the transport's full give-up time before they arrive
+ * (e.g. a LAC's ICRQ, then the LNS's ICRP; an LNS's ICRP, then the ICCN),
+ * plus L2TP_SETUP_MARGIN_MS.  Anything shorter abandons calls whose
+ * messages are still being retransmitted on a live tunnel. */
+uint64_t l2tp_call_setup_ms(const struct l2tp_host_config *c);
 
 struct l2tp_host_ops {
 	/* Transmit a datagram from `local` (the address the tunnel was reached

@@ -98,6 +98,7 @@ session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
 {
 	struct l2tp_host *h = t->host;
 	struct l2tp_session *s;
+	uint64_t setup_ms;
 
 	if (h->cfg.max_sessions > 0 && h->nsessions >= h->cfg.max_sessions)
 		return NULL;
@@ -117,9 +118,9 @@ session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
 	s->created_ms = now;
 	heap_node_init(&s->timer);
 	/* Give up on a call that makes no progress (CDN result 10). */
-	if (h->cfg.session_setup_ms > 0 &&
-	    heap_set(&t->session_timers, &s->timer,
-	    now + h->cfg.session_setup_ms) < 0) {
+	setup_ms = l2tp_call_setup_ms(&h->cfg);
+	if (setup_ms > 0 &&
+	    heap_set(&t->session_timers, &s->timer, now + setup_ms) < 0) {
 		idpool_release(&t->sessions, s->local_id);
 		session_free(s);
 		return NULL;

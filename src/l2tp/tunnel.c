@@ -113,24 +113,9 @@ static const struct xport_ops tunnel_xport_ops = {
 static uint64_t
 tunnel_closing_ms(const struct l2tp_host_config *c)
 {
-	uint64_t sum = 0, rto = c->rto_initial_ms ? c->rto_initial_ms : 1000;
-	uint64_t cap = c->rto_max_ms;
-
 	if (c->closing_ms > 0)
 		return c->closing_ms;
-	/* the same cap the xport applies (§5.8: no less than 8 s) */
-	if (cap < XPORT_RTO_CAP_MIN_MS)
-		cap = XPORT_RTO_CAP_MIN_MS;
-	if (cap < rto)
-		cap = rto;
-	for (unsigned i = 0; i <= c->retransmit_max; i++) {
-		uint64_t step = rto << (i < 20 ? i : 20);
-
-		if (step > cap)
-			step = cap;
-		sum += step;
-	}
-	return sum;
+	return l2tp_xport_give_up_ms(c);
 }
 
 struct l2tp_tunnel *
@@ -164,22 +149,7 @@ tunnel_new(struct l2tp_host *h, enum l2tp_role role,
 	heap_init(&t->session_timers);
 	idpool_init(&t->sessions, 65535);
 
-	xport_config_defaults(&xc);
-	if (h->cfg.receive_window > 0)
-		xc.our_rwin = h->cfg.receive_window;
-	if (h->cfg.retransmit_max > 0)
-		xc.retransmit_max = h->cfg.retransmit_max;
-	if (h->cfg.rto_initial_ms > 0)
-		xc.rto_initial_ms = h->cfg.rto_initial_ms;
-	if (h->cfg.rto_max_ms > 0)
-		xc.rto_max_ms = h->cfg.rto_max_ms;
-	if (h->cfg.ack_delay_ms > 0)
-		xc.ack_delay_ms = h->cfg.ack_delay_ms;
-	xc.hello_ms = h->cfg.hello_interval_ms;
-	/* A LAC whose tunnel comes up with hundreds of calls waiting queues
-	 * an ICRQ for each: room for them beyond the send window. */
-	if (xc.max_queue < L2TP_CTRL_QUEUE)
-		xc.max_queue = L2TP_CTRL_QUEUE;
+	l2tp_host_xport_config(&h->cfg, &xc);
 	if (xport_init(&t->xp, &xc, &tunnel_xport_ops, t, now) < 0) {
 		free(t);
 		return NULL;

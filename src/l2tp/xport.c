@@ -100,25 +100,53 @@ send_window(const struct xport *x)
 	return x->cwnd < w ? x->cwnd : w;
 }
 
+/* The settings as the engine applies them. */
+static void
+xport_config_fix(struct xport_config *c)
+{
+	if (c->peer_rwin == 0)
+		c->peer_rwin = 4;
+	if (c->our_rwin == 0)
+		c->our_rwin = 1;
+	if (c->rto_initial_ms == 0)
+		c->rto_initial_ms = 1;
+	/* RFC 2661 §5.8: "An implementation MAY place a cap upon the maximum
+	 * interval between retransmissions.  This cap MUST be no less than
+	 * 8 seconds per retransmission." */
+	if (c->rto_max_ms < XPORT_RTO_CAP_MIN_MS)
+		c->rto_max_ms = XPORT_RTO_CAP_MIN_MS;
+	if (c->rto_max_ms < c->rto_initial_ms)
+		c->rto_max_ms = c->rto_initial_ms;
+}
+
+/*
+ * From a message's first transmission to failed(): the first timeout,
+ * then one per retransmission, each doubled and capped as
+ * xport_timeout() does (§5.8).  1+2+4+8+8+8 = 31 s for the defaults, the
+ * "full retransmission cycle" of §5.7.
+ */
+uint64_t
+xport_give_up_ms(const struct xport_config *cfg)
+{
+	struct xport_config c = *cfg;
+	uint64_t sum = 0, rto;
+
+	xport_config_fix(&c);
+	rto = c.rto_initial_ms;
+	for (unsigned i = 0; i <= c.retransmit_max; i++) {
+		sum += rto;
+		rto = rto * 2 < c.rto_max_ms ? rto * 2 : c.rto_max_ms;
+	}
+	return sum;
+}
+
 int
 xport_init(struct xport *x, const struct xport_config *cfg,
     const struct xport_ops *ops, void *ctx, uint64_t now)
 {
 	memset(x, 0, sizeof(*x));
 	x->cfg = *cfg;
-	if (x->cfg.peer_rwin == 0)
-		x->cfg.peer_rwin = 4;
-	if (x->cfg.our_rwin == 0)
-		x->cfg.our_rwin = 1;
-	if (x->cfg.rto_initial_ms == 0)
-		x->cfg.rto_initial_ms = 1;
-	/* RFC 2661 §5.8: "An implementation MAY place a cap upon the maximum
-	 * interval between retransmissions.  This cap MUST be no less than
-	 * 8 seconds per retransmission." */
-	if (x->cfg.rto_max_ms < XPORT_RTO_CAP_MIN_MS)
-		x->cfg.rto_max_ms = XPORT_RTO_CAP_MIN_MS;
-	if (x->cfg.rto_max_ms < x->cfg.rto_initial_ms)
-		x->cfg.rto_max_ms = x->cfg.rto_initial_ms;
+	xport_config_fix(&x->cfg);
 	x->ops = ops;
 	x->ctx = ctx;
 	x->ring_size = ring_size_for(x->cfg.peer_rwin);

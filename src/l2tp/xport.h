@@ -151,6 +151,9 @@ int	xport_init(struct xport *x, const struct xport_config *cfg,
 	    const struct xport_ops *ops, void *ctx, uint64_t now)
 	    __attribute__((warn_unused_result));
 void	xport_destroy(struct xport *x);
+/* How long a message may be retransmitted before failed(): the sum of the
+ * first timeout and the capped back-offs (RFC 2661 §5.8). */
+uint64_t xport_give_up_ms(const struct xport_config *cfg);
 /* Learned from SCCRQ/SCCRP (Assigned Tunnel ID, Receive Window Size).
  * Resizes the retransmit ring to min(peer_rwin, XPORT_RING_MAX) slots and
  * resets ssthresh to the window (Appendix A); peer_rwin 0 counts as 1. */

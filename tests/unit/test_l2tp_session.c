@@ -270,6 +270,67 @@ test_setup_timeout(void **state)
 	w_free(w);
 }
 
+/*
+ * The setup timer outlasts the transport: with retransmit-max 10 an ICRP
+ * may still be retransmitted (and arrive) 39 s after it was first sent
+ * (1+2+4+8+8+8+8 s of back-off, capped at 8 s, RFC 2661 §5.8).  The call
+ * must come up, not be abandoned with CDN result 10 while its reply is on
+ * the way.
+ */
+static void
+test_setup_outlasts_retransmission(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		w->n[i].cfg.retransmit_max = 10;
+	w_start(w);
+	a = w_establish(w);
+	w->n[1].drop_type_mask = 1u << L2TP_MSG_ICRP;
+	open_call(w, a);
+	w_advance(w, 35000);	/* seven copies of the ICRP lost */
+	assert_int_equal(w->n[1].sent_type[L2TP_MSG_ICRP], 7);
+	w->n[1].drop_type_mask = 0;
+	w_advance(w, 10000);	/* the eighth, at +39 s, arrives */
+	assert_int_equal(w_stats(w, 0)->cdn_sent[L2TP_CDN_TIMEOUT], 0);
+	assert_int_equal(w_stats(w, 1)->cdn_sent[L2TP_CDN_TIMEOUT], 0);
+	assert_int_equal(w->n[0].session_down, 0);
+	assert_int_equal(w->n[1].session_down, 0);
+	assert_int_equal(w->n[1].session_up, 1);
+	w_free(w);
+}
+
+/* The setup time, derived from the transport's give-up time. */
+static void
+test_setup_ms_derived(void **state)
+{
+	struct l2tp_host_config c;
+
+	(void)state;
+	l2tp_host_config_defaults(&c);
+	/* RFC 2661 §5.7/§5.8: 1+2+4+8+8+8 = 31 s for the defaults */
+	assert_int_equal(l2tp_xport_give_up_ms(&c), 31000);
+	/* a request and its reply, each a full cycle, plus 5 s */
+	assert_int_equal(l2tp_call_setup_ms(&c), 2 * 31000 + 5000);
+	c.retransmit_max = 10;
+	assert_int_equal(l2tp_xport_give_up_ms(&c), 71000);
+	assert_int_equal(l2tp_call_setup_ms(&c), 2 * 71000 + 5000);
+	/* the cap is never below 8 s (§5.8), however configured */
+	c.retransmit_max = 3;
+	c.rto_max_ms = 2000;
+	assert_int_equal(l2tp_xport_give_up_ms(&c), 1000 + 2000 + 4000 + 8000);
+	c.rto_max_ms = 20000;
+	c.rto_initial_ms = 3000;
+	assert_int_equal(l2tp_xport_give_up_ms(&c), 3000 + 6000 + 12000 + 20000);
+	/* an explicit value wins; 0 is "never" */
+	c.session_setup_ms = 12345;
+	assert_int_equal(l2tp_call_setup_ms(&c), 12345);
+	c.session_setup_ms = 0;
+	assert_int_equal(l2tp_call_setup_ms(&c), 0);
+}
+
 /* Data both ways, to the right session only. */
 static void
 test_data(void **state)
@@ -1218,6 +1279,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_session_up_ids),
+		cmocka_unit_test(test_setup_outlasts_retransmission),
+		cmocka_unit_test(test_setup_ms_derived),
 		cmocka_unit_test(test_session_wait_tunnel),
 		cmocka_unit_test(test_many_sessions),
 		cmocka_unit_test(test_cdn_either_side),
