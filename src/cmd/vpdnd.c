@@ -595,6 +595,20 @@ vpdnd_ctl_show_clients(void *arg, bool json, uint64_t now,
 }
 
 static void
+vpdnd_ctl_tun_stats(void *arg, struct ctl_tun_stats *out)
+{
+	struct vpdnd *d = arg;
+	struct roles_tun_stats st;
+
+	roles_tun_stats(d->roles, &st);
+	out->kernel_tx_dropped = st.kernel_tx_dropped;
+	out->kernel_rx_dropped = st.kernel_rx_dropped;
+	out->write_full = st.write_full;
+	out->write_errors = st.write_errors;
+	out->isolated = st.isolated;
+}
+
+static void
 vpdnd_on_grace(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct vpdnd *d = w->data;
@@ -859,6 +873,7 @@ main(int argc, char **argv)
 	d.ctl_ctx.hooks.show_pool = vpdnd_ctl_show_pool;
 	d.ctl_ctx.hooks.show_clients = vpdnd_ctl_show_clients;
 	d.ctl_ctx.hooks.trace = vpdnd_ctl_trace;
+	d.ctl_ctx.hooks.tun_stats = vpdnd_ctl_tun_stats;
 	d.ctl = ctl_server_new(d.loop, d.cfg->global.control_socket,
 	    &d.ctl_ctx);
 	if (d.ctl == NULL)

@@ -80,6 +80,12 @@ config_defaults(struct vpdn_config *cfg)
 	cfg->global.receive_window = 16;
 	cfg->global.max_tunnels = 4096;
 	cfg->global.max_sessions = 65535;
+	/* The queue of packets the kernel holds for vpdnd to read from a TUN
+	 * device.  The kernel's 500 drops downstream bursts (measured: the
+	 * loss-free rate doubles with 5000); 5000 full-size packets are 60 ms
+	 * at 1 Gbit/s, longer than a busy event-loop turn, and cost memory
+	 * only while they wait. */
+	cfg->global.tun_txqueuelen = 5000;
 
 	strlcpy(cfg->lns.interface, "vpdn0", sizeof(cfg->lns.interface));
 	cfg->lns.mtu = 1400;

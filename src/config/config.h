@@ -62,6 +62,7 @@ struct cfg_global {
 	unsigned		receive_window;	/* default 16 */
 	unsigned		max_tunnels;	/* default 4096 */
 	unsigned		max_sessions;	/* default 65535 */
+	unsigned		tun_txqueuelen;	/* packets; default 5000 */
 	struct cfg_sockaddr	metrics;	/* len 0: no metrics listener */
 	/* Drop root to this user (and group; default the user's primary
 	 * group) once sockets and TUN devices are open; "": stay root. */
@@ -84,6 +85,8 @@ struct cfg_lns {
 	bool			accept_proxy_auth;
 	char			interface[CFG_MAX_STR];	/* default "vpdn0" */
 	unsigned		mtu;		/* default 1400 */
+	/* Drop a user's packet addressed to another session of ours. */
+	bool			isolate_sessions;
 };
 
 struct cfg_lac {

@@ -52,6 +52,10 @@ const struct schema_key schema_keys[] = {
 	ROW(GLOBAL, "max-tunnels", UINT, cfg_global, max_tunnels, 1, 65535),
 	ROW(GLOBAL, "max-sessions", UINT, cfg_global, max_sessions,
 	    1, 1048576),
+	/* The kernel queue of a TUN device towards vpdnd; the kernel's
+	 * default of 500 drops downstream bursts. */
+	ROW(GLOBAL, "tun-txqueuelen", UINT, cfg_global, tun_txqueuelen,
+	    16, 1000000),
 	/* Prometheus exposition; unset (len 0) = no listener. */
 	ROW(GLOBAL, "metrics", SOCKADDR, cfg_global, metrics,
 	    DEFAULT_METRICS_PORT, 0),
@@ -74,6 +78,7 @@ const struct schema_key schema_keys[] = {
 	    0, 0),
 	ROW(LNS, "interface", IFNAME, cfg_lns, interface, 0, 0),
 	ROW(LNS, "mtu", UINT, cfg_lns, mtu, 576, 9000),
+	ROW(LNS, "isolate-sessions", BOOL, cfg_lns, isolate_sessions, 0, 0),
 
 	ROW(LAC, "pppoe-interface", IFNAME, cfg_lac, pppoe_interface, 0, 0),
 	ROW(LAC, "ac-name", STRING, cfg_lac, ac_name, 1, CFG_MAX_STR - 1),

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,6 +447,41 @@ stats_table_results(struct strbuf *out, const char *title,
 	table_free(&t);
 }
 
+/* The TUN counters, in `show stats` order, by their JSON/table names. */
+static const struct {
+	const char	*name;
+	size_t		 off;
+} tun_names[] = {
+	{ "kernel-tx-dropped", offsetof(struct ctl_tun_stats, kernel_tx_dropped) },
+	{ "kernel-rx-dropped", offsetof(struct ctl_tun_stats, kernel_rx_dropped) },
+	{ "write-full", offsetof(struct ctl_tun_stats, write_full) },
+	{ "write-errors", offsetof(struct ctl_tun_stats, write_errors) },
+	{ "isolated", offsetof(struct ctl_tun_stats, isolated) },
+};
+#define TUN_NAMES	(sizeof(tun_names) / sizeof(tun_names[0]))
+
+static const struct table_col tun_cols[] = {
+	{ "TUN", TABLE_LEFT },
+	{ "PACKETS", TABLE_RIGHT },
+};
+
+static uint64_t
+tun_value(const struct ctl_tun_stats *ts, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)ts + off, sizeof(v));
+	return v;
+}
+
+void
+ctl_get_tun_stats(const struct ctl_ctx *c, struct ctl_tun_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (c->hooks.tun_stats != NULL)
+		c->hooks.tun_stats(c->hooks.arg, out);
+}
+
 static int
 cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
     char **argv, uint64_t now, struct ctl_reply *r)
@@ -460,6 +496,7 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		{ "DROP-REASON", TABLE_LEFT },
 		{ "PACKETS", TABLE_RIGHT },
 	};
+	struct ctl_tun_stats ts;
 	const struct l2tp_host_stats *st = &zero;
 	struct count_walk cw = { 0 };
 	unsigned tunnels = 0, i;
@@ -475,6 +512,7 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		tunnels = l2tp_host_tunnel_count(c->host);
 		l2tp_host_foreach_tunnel(c->host, count_tunnel, &cw);
 	}
+	ctl_get_tun_stats(c, &ts);
 	if (json) {
 		json_init(&j, &r->body);
 		json_obj_begin(&j);
@@ -502,6 +540,12 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		    st->stopccn_sent, st->stopccn_rcvd, 8);
 		stats_json_results(&j, "cdn", cdn_names, st->cdn_sent,
 		    st->cdn_rcvd, 12);
+		json_key(&j, "tun");
+		json_obj_begin(&j);
+		for (i = 0; i < TUN_NAMES; i++)
+			json_kv_u64(&j, tun_names[i].name,
+			    tun_value(&ts, tun_names[i].off));
+		json_obj_end(&j);
 		json_obj_end(&j);
 		strbuf_putc(&r->body, '\n');
 		if (!json_finish(&j))
@@ -544,6 +588,17 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	    st->stopccn_sent, st->stopccn_rcvd, 8, &ok);
 	stats_table_results(&r->body, "CDN", cdn_names, st->cdn_sent,
 	    st->cdn_rcvd, 12, &ok);
+
+	table_init(&t, tun_cols, 2);
+	for (i = 0; i < TUN_NAMES; i++) {
+		table_row(&t);
+		table_cell(&t, tun_names[i].name);
+		table_cell_u64(&t, tun_value(&ts, tun_names[i].off));
+	}
+	strbuf_putc(&r->body, '\n');
+	if (!table_render(&t, &r->body))
+		ok = false;
+	table_free(&t);
 	if (!ok)
 		return ctl_reply_err(r, "cannot render table");
 	return body_done(r);

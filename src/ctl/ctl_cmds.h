@@ -31,6 +31,16 @@ struct ctl_session_extra {
 	char	interface[32];
 };
 
+/* Packets lost between the users' IP traffic and vpdnd, over every TUN
+ * device (the LNS's and the clients'). */
+struct ctl_tun_stats {
+	uint64_t	kernel_tx_dropped;	/* routed to the device, queue full */
+	uint64_t	kernel_rx_dropped;	/* written by vpdnd, dropped by the kernel */
+	uint64_t	write_full;		/* our writes refused: EAGAIN, ENOBUFS */
+	uint64_t	write_errors;		/* our writes failed otherwise */
+	uint64_t	isolated;		/* session to session, isolate-sessions */
+};
+
 struct ctl_reply {
 	struct strbuf	body;
 	char		error[256];	/* non-empty: the reply is "ERR error" */
@@ -64,13 +74,19 @@ struct ctl_hooks {
 	 * tunnel) and `trace stop` (path NULL). */
 	int	(*trace)(void *arg, const char *path, uint16_t tunnel_id,
 		    struct ctl_reply *r);
+	/* `show stats` and metrics: the TUN counters (zero when NULL). */
+	void	(*tun_stats)(void *arg, struct ctl_tun_stats *out);
 };
+
 
 /* The control context: owned by the daemon, read by every command. */
 struct ctl_ctx {
 	struct l2tp_host	*host;		/* NULL: no tunnels to show */
 	struct ctl_hooks	 hooks;
 };
+
+/* The TUN counters through the hook, zero without one. */
+void	ctl_get_tun_stats(const struct ctl_ctx *c, struct ctl_tun_stats *out);
 
 /* Runs one request line.  Returns 0 (OK) or -1 (r->error is set). */
 int	ctl_cmd_exec(const struct ctl_ctx *c, const char *line, uint64_t now,

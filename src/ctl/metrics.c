@@ -284,8 +284,9 @@ results(struct strbuf *out, const char *name, const char *help,
 
 void
 metrics_render(struct metrics_acc *a, struct l2tp_host *host,
-    struct strbuf *out)
+    const struct ctl_tun_stats *tun, struct strbuf *out)
 {
+	static const struct ctl_tun_stats tun_zero;
 	static const struct l2tp_host_stats zero;
 	const struct l2tp_host_stats *st = &zero;
 	struct scrape sc = { .acc = a };
@@ -359,6 +360,23 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	family(out, "vpdn_tx_packets_total", "counter",
 	    "Data messages sent on all sessions.");
 	sample(out, "vpdn_tx_packets_total", tot[METRICS_CTR_TX_PACKETS]);
+
+	if (tun == NULL)
+		tun = &tun_zero;
+	family(out, "vpdn_tun_drops_total", "counter",
+	    "IP packets lost between the TUN devices and vpdnd, by where.");
+	strbuf_printf(out, "vpdn_tun_drops_total{where=\"kernel-tx\"} %" PRIu64
+	    "\n", tun->kernel_tx_dropped);
+	strbuf_printf(out, "vpdn_tun_drops_total{where=\"kernel-rx\"} %" PRIu64
+	    "\n", tun->kernel_rx_dropped);
+	strbuf_printf(out, "vpdn_tun_drops_total{where=\"write-full\"} %"
+	    PRIu64 "\n", tun->write_full);
+	strbuf_printf(out, "vpdn_tun_drops_total{where=\"write-error\"} %"
+	    PRIu64 "\n", tun->write_errors);
+	family(out, "vpdn_isolated_total", "counter",
+	    "IP packets from one session to another dropped "
+	    "(isolate-sessions).");
+	sample(out, "vpdn_isolated_total", tun->isolated);
 }
 
 /* ---- the listener ---- */
@@ -385,6 +403,7 @@ mclient_handle(struct conn *c)
 {
 	struct metrics_server *s = c->pool->arg;
 	enum metrics_req r = metrics_parse_request(c->in, c->inlen);
+	struct ctl_tun_stats ts;
 	struct strbuf body;
 	const char *status, *extra = "";
 
@@ -392,7 +411,8 @@ mclient_handle(struct conn *c)
 	switch (r) {
 	case METRICS_REQ_OK:
 		status = "200 OK";
-		metrics_render(&s->acc, s->ctx->host, &body);
+		ctl_get_tun_stats(s->ctx, &ts);
+		metrics_render(&s->acc, s->ctx->host, &ts, &body);
 		break;
 	case METRICS_REQ_NOT_FOUND:
 		status = "404 Not Found";

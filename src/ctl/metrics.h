@@ -85,9 +85,10 @@ void	metrics_acc_add(struct metrics_acc *a, const struct metrics_obj *o);
 void	metrics_acc_end(struct metrics_acc *a,
 	    uint64_t totals[METRICS_CTR__COUNT]);
 
-/* Renders the exposition of host (may be NULL) into out. */
+/* Renders the exposition of host and the TUN counters (either may be
+ * NULL) into out. */
 void	metrics_render(struct metrics_acc *a, struct l2tp_host *host,
-	    struct strbuf *out);
+	    const struct ctl_tun_stats *tun, struct strbuf *out);
 
 struct metrics_server;
 

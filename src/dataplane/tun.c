@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -103,6 +104,56 @@ tun_set_mtu(struct tun *t, unsigned mtu)
 }
 
 int
+tun_set_txqueuelen(struct tun *t, unsigned qlen)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_qlen = (int)qlen;
+	return tun_ifreq(t, SIOCSIFTXQLEN, &ifr, "set txqueuelen");
+}
+
+/*
+ * /proc/net/dev: after two header lines, "NAME: " then 8 receive counters
+ * (bytes packets errs drop fifo frame compressed multicast) and 8 transmit
+ * ones (bytes packets errs drop fifo colls carrier compressed).
+ */
+int
+tun_kstats(const struct tun *t, struct tun_kstats *ks)
+{
+	char line[512];
+	unsigned long long v[16];
+	FILE *f;
+	int rc = -1;
+
+	memset(ks, 0, sizeof(*ks));
+	if (t->fd < 0 || (f = fopen("/proc/net/dev", "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p = line, *colon;
+
+		while (*p == ' ')
+			p++;
+		if ((colon = strchr(p, ':')) == NULL)
+			continue;
+		*colon = '\0';
+		if (strcmp(p, t->name) != 0)
+			continue;
+		if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu "
+		    "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+		    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9],
+		    &v[10], &v[11], &v[12], &v[13], &v[14], &v[15]) == 16) {
+			ks->rx_dropped = v[3];
+			ks->tx_dropped = v[11];
+			rc = 0;
+		}
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+int
 tun_set_up(struct tun *t)
 {
 	struct ifreq ifr;
@@ -140,7 +191,12 @@ tun_write(struct tun *t, const uint8_t *pkt, size_t len)
 	if (n < 0 || (size_t)n != len) {
 		if (n >= 0)
 			errno = EIO;
-		t->tx_errors++;
+		/* The kernel would not take the packet now (its backlog or
+		 * memory is full): a drop under load, not a broken device. */
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+			t->tx_full++;
+		else
+			t->tx_errors++;
 		return -1;
 	}
 	t->tx_packets++;

@@ -21,8 +21,18 @@ struct tun {
 	char		 name[IFNAMSIZ];
 	uint64_t	 rx_packets, rx_bytes;	/* read from the kernel */
 	uint64_t	 tx_packets, tx_bytes;	/* written to the kernel */
-	uint64_t	 tx_errors;
+	uint64_t	 tx_full;	/* writes refused: EAGAIN, ENOBUFS */
+	uint64_t	 tx_errors;	/* other failed writes */
 };
+
+/* The kernel's drop counters of the device (/proc/net/dev, which shows the
+ * reader's network namespace): rx_dropped counts packets the kernel gave up
+ * on the way from vpdnd in, tx_dropped those routed to the device that did
+ * not fit its queue (txqueuelen) before vpdnd read them. */
+struct tun_kstats {
+	uint64_t	 rx_dropped, tx_dropped;
+};
+
 
 /* Opens /dev/net/tun and creates the interface `name`, or a kernel-chosen
  * "tun%d" when name is NULL or "".  Returns -1 with errno set (logged). */
@@ -32,9 +42,13 @@ void	 tun_close(struct tun *t);
 /* SIOCSIFMTU / SIOCSIFFLAGS(IFF_UP) on the interface; -1 with errno. */
 int	 tun_set_mtu(struct tun *t, unsigned mtu);
 int	 tun_set_up(struct tun *t);
+/* SIOCSIFTXQLEN: the device's transmit queue, in packets; -1 with errno. */
+int	 tun_set_txqueuelen(struct tun *t, unsigned qlen);
+/* Reads the device's kernel counters; -1 if it is not listed. */
+int	 tun_kstats(const struct tun *t, struct tun_kstats *ks);
 /* One packet: its length, 0 when none is waiting (EAGAIN), -1 on error. */
 ssize_t	 tun_read(struct tun *t, uint8_t *buf, size_t cap);
-/* 0, or -1 with errno (counted in tx_errors). */
+/* 0, or -1 with errno (counted in tx_full or tx_errors). */
 int	 tun_write(struct tun *t, const uint8_t *pkt, size_t len);
 
 struct tun_pkt {

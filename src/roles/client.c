@@ -196,8 +196,11 @@ client_tun_close(struct client *c)
 	if (c->tun_watch != NULL)
 		c->roles->io.unwatch(c->roles->io_ctx, c->tun_watch);
 	c->tun_watch = NULL;
-	if (c->tun.fd >= 0)
+	if (c->tun.fd >= 0) {
+		/* Its counters outlive it: `show stats` stays monotonic. */
+		roles_tun_add(&c->roles->tun_gone, &c->tun);
 		tun_close(&c->tun);	/* the device and its routes go with it */
+	}
 	c->tun.fd = -1;
 	if (c->rt.nl != NULL)
 		route_close(&c->rt);
@@ -273,6 +276,9 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 		sl_close(sl, "cannot set up the TUN device", time_now_ms());
 		return;
 	}
+	/* A queue too short drops downstream bursts; not worth failing
+	 * the call for (tun_set_txqueuelen logged why). */
+	(void)tun_set_txqueuelen(&c->tun, c->roles->cfg->global.tun_txqueuelen);
 	c->tun_watch = c->roles->io.watch(c->roles->io_ctx, c->tun.fd,
 	    client_tun_readable, c);
 	c->up_since = time_now_ms();

@@ -386,6 +386,33 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	}
 }
 
+/* The IPv4 address at p (network order on the wire), host order. */
+static uint32_t
+ip4_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * isolate-sessions: is this packet of sl addressed to another session of
+ * ours (its IPCP address or a framed route)?  Checked where the user's
+ * packet enters, before the TUN write: once in the kernel it would be
+ * routed back out of the TUN device like any packet from outside, and
+ * that direction cannot tell where a packet came from.
+ */
+static bool
+lns_to_other_session(struct session_link *sl, const uint8_t *pkt)
+{
+	struct roles *r = sl->roles;
+	uint32_t dst = ip4_at(pkt + 16);
+	struct session_link *to = addrmap_get(&r->lns.by_addr, dst);
+
+	if (to == NULL)
+		to = lns_route_lookup(r, dst);
+	return to != NULL && to != sl;
+}
+
 static void
 lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 {
@@ -409,6 +436,17 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 		    "not its address %s: dropped", ppp_link_user(sl->link),
 		    ip4_str(src, a, sizeof(a)),
 		    ip4_str(sl->peer_addr, b, sizeof(b)));
+		return;
+	}
+	if (sl->roles->cfg->lns.isolate_sessions &&
+	    lns_to_other_session(sl, pkt)) {
+		char a[INET_ADDRSTRLEN];
+
+		l->isolated++;
+		LOG_RL(LOG_LEVEL_DEBUG, "lns: user %s sent a packet to %s, "
+		    "another session: dropped (isolate-sessions)",
+		    ppp_link_user(sl->link), ip4_str(ip4_at(pkt + 16), a,
+		    sizeof(a)));
 		return;
 	}
 	if ((ls = sl->owner) != NULL) {
@@ -696,6 +734,9 @@ lns_init(struct roles *r)
 		    route_error(&l->rt));
 		return -1;
 	}
+	/* A queue too short drops downstream bursts; not worth refusing
+	 * to start for (tun_set_txqueuelen logged why). */
+	(void)tun_set_txqueuelen(&l->tun, cfg->global.tun_txqueuelen);
 	l->tun_watch = r->io.watch(r->io_ctx, l->tun.fd, lns_tun_readable, r);
 	log_info("lns: %s up with %s, pool of %u addresses", l->tun.name,
 	    ip4_str(cfg->lns.local_address, buf, sizeof(buf)),

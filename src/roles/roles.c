@@ -392,6 +392,32 @@ roles_idle(const struct roles *r)
 	return roles_unfinished_tunnels(r) == 0 && roles_acct_pending(r) == 0;
 }
 
+void
+roles_tun_add(struct roles_tun_stats *st, const struct tun *t)
+{
+	struct tun_kstats ks;
+
+	if (t->fd < 0)
+		return;
+	if (tun_kstats(t, &ks) == 0) {
+		st->kernel_tx_dropped += ks.tx_dropped;
+		st->kernel_rx_dropped += ks.rx_dropped;
+	}
+	st->write_full += t->tx_full;
+	st->write_errors += t->tx_errors;
+}
+
+void
+roles_tun_stats(const struct roles *r, struct roles_tun_stats *st)
+{
+	*st = r->tun_gone;
+	if (r->cfg->lns.enabled)
+		roles_tun_add(st, &r->lns.tun);
+	for (unsigned i = 0; i < r->client_count; i++)
+		roles_tun_add(st, &r->clients[i].tun);
+	st->isolated = r->lns.isolated;
+}
+
 unsigned
 roles_unfinished_tunnels(const struct roles *r)
 {

@@ -84,6 +84,17 @@ void	roles_shutdown(struct roles *r, uint64_t now);
 /* Stopping may end: no tunnel has anything left to exchange with its peer
  * and no accounting request is outstanding. */
 bool	roles_idle(const struct roles *r);
+
+/* Packets lost between users' IP traffic and vpdnd, over the LNS's TUN
+ * device and every client's (those closed included). */
+struct roles_tun_stats {
+	uint64_t	kernel_tx_dropped;	/* the device's queue was full */
+	uint64_t	kernel_rx_dropped;	/* the kernel dropped our write */
+	uint64_t	write_full;		/* write: EAGAIN, ENOBUFS */
+	uint64_t	write_errors;		/* write: any other error */
+	uint64_t	isolated;		/* [lns] isolate-sessions drops */
+};
+void	roles_tun_stats(const struct roles *r, struct roles_tun_stats *st);
 /* What roles_idle() still waits for: tunnels, accounting requests. */
 unsigned roles_unfinished_tunnels(const struct roles *r);
 unsigned roles_acct_pending(const struct roles *r);

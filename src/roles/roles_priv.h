@@ -62,6 +62,7 @@ struct lns {
 	struct route_ctx	 rt;
 	uint64_t		 rx_spoofed, rx_bad_ip;
 	uint64_t		 tun_not_ipv4, tun_no_session;
+	uint64_t		 isolated;	/* isolate-sessions drops */
 	/* AAA (lns.c): RADIUS backend in use, session timers (Session-/
 	 * Idle-Timeout, Interim-Update), accounted sessions, Framed-Routes. */
 	bool			 radius;
@@ -79,6 +80,8 @@ struct roles {
 	unsigned			 client_count;
 	bool				 shutting_down;
 	struct lns			 lns;
+	/* Counters of the client TUN devices already closed. */
+	struct roles_tun_stats		 tun_gone;
 	/* AAA: the RADIUS client ([radius]), accounting (aaa.h) and the
 	 * RFC 5176 listener (dae-listen), all NULL without [radius]. */
 	struct radius_client		*radius;
@@ -99,6 +102,9 @@ struct roles {
 };
 
 const char *client_state_str(enum client_state s);
+
+/* Adds a TUN device's drop counters (kernel and ours) to st. */
+void	roles_tun_add(struct roles_tun_stats *st, const struct tun *t);
 
 /* lns.c */
 int	lns_init(struct roles *r);

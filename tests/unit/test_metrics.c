@@ -192,6 +192,11 @@ test_render(void **state)
 		"vpdn_control_retransmits_total 0",
 		"vpdn_rx_bytes_total 0",
 		"vpdn_tx_bytes_total 0",
+		"# TYPE vpdn_tun_drops_total counter",
+		"vpdn_tun_drops_total{where=\"kernel-tx\"} 0",
+		"vpdn_tun_drops_total{where=\"write-full\"} 0",
+		"# TYPE vpdn_isolated_total counter",
+		"vpdn_isolated_total 0",
 	};
 	struct l2tp_host_config hc;
 	struct l2tp_host_ops ops = { .send = send_nothing };
@@ -206,7 +211,7 @@ test_render(void **state)
 	metrics_acc_init(&a);
 	for (int pass = 0; pass < 2; pass++) {
 		strbuf_init(&out);
-		metrics_render(&a, pass == 0 ? NULL : h, &out);
+		metrics_render(&a, pass == 0 ? NULL : h, NULL, &out);
 		assert_false(out.err);
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 			if (!has_line(strbuf_str(&out), want[i]))
@@ -220,6 +225,37 @@ test_render(void **state)
 	l2tp_host_free(h);
 }
 
+/* The TUN counters, each under its own label. */
+static void
+test_render_tun(void **state)
+{
+	struct ctl_tun_stats ts = {
+		.kernel_tx_dropped = 11, .kernel_rx_dropped = 12,
+		.write_full = 13, .write_errors = 14, .isolated = 15,
+	};
+	static const char *const want[] = {
+		"vpdn_tun_drops_total{where=\"kernel-tx\"} 11",
+		"vpdn_tun_drops_total{where=\"kernel-rx\"} 12",
+		"vpdn_tun_drops_total{where=\"write-full\"} 13",
+		"vpdn_tun_drops_total{where=\"write-error\"} 14",
+		"vpdn_isolated_total 15",
+	};
+	struct metrics_acc a;
+	struct strbuf out;
+
+	(void)state;
+	metrics_acc_init(&a);
+	strbuf_init(&out);
+	metrics_render(&a, NULL, &ts, &out);
+	assert_false(out.err);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!has_line(strbuf_str(&out), want[i]))
+			fail_msg("missing line \"%s\" in:\n%s", want[i],
+			    strbuf_str(&out));
+	strbuf_free(&out);
+	metrics_acc_free(&a);
+}
+
 int
 main(void)
 {
@@ -229,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_acc_monotonic),
 		cmocka_unit_test(test_acc_many_unsorted),
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_render_tun),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
