@@ -95,6 +95,49 @@ test_open_named_and_kernel_chosen(void **state)
 	assert_int_equal(errno, ENAMETOOLONG);
 }
 
+/*
+ * txqueuelen bounds what the kernel holds for us: packets routed to the
+ * device beyond it are dropped and show in the device's tx_dropped, which
+ * tun_kstats reads (vpdnd reports it as kernel-tx-dropped).
+ */
+static void
+test_txqueuelen_and_drops(void **state)
+{
+	struct sockaddr_in to;
+	struct tun_kstats ks;
+	struct tun t;
+	uint8_t byte = 0;
+	int s;
+
+	(void)state;
+	NEED_NS();
+	assert_int_equal(tun_open(&t, "vpdnt2"), 0);
+	assert_int_equal(tun_set_txqueuelen(&t, 5000), 0);
+	assert_non_null(strstr(run("ip -j link show dev vpdnt2"),
+	    "\"txqlen\":5000"));
+	assert_int_equal(tun_set_txqueuelen(&t, 16), 0);
+	assert_int_equal(tun_set_up(&t), 0);
+	assert_int_equal(tun_kstats(&t, &ks), 0);
+	assert_int_equal(ks.tx_dropped, 0);
+	run("ip addr add 10.250.0.1/24 dev vpdnt2");
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(s >= 0);
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_port = htons(9);
+	to.sin_addr.s_addr = htonl(0x0afa0002);	/* 10.250.0.2 */
+	/* Nobody reads the device: 16 are queued, the rest dropped. */
+	for (int i = 0; i < 100; i++)
+		(void)sendto(s, &byte, 1, 0, (struct sockaddr *)&to,
+		    sizeof(to));
+	close(s);
+	assert_int_equal(tun_kstats(&t, &ks), 0);
+	assert_true(ks.tx_dropped >= 50);
+	tun_close(&t);
+	/* A closed device has no counters to read. */
+	assert_int_equal(tun_kstats(&t, &ks), -1);
+}
+
 static void
 test_addresses_routes_link(void **state)
 {
@@ -310,6 +353,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_named_and_kernel_chosen),
+		cmocka_unit_test(test_txqueuelen_and_drops),
 		cmocka_unit_test(test_addresses_routes_link),
 		cmocka_unit_test(test_packets_both_ways),
 	};
