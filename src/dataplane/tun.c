@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -122,7 +123,7 @@ int
 tun_kstats(const struct tun *t, struct tun_kstats *ks)
 {
 	char line[512];
-	unsigned long long v[16];
+	uint64_t v[16];
 	FILE *f;
 	int rc = -1;
 
@@ -130,7 +131,8 @@ tun_kstats(const struct tun *t, struct tun_kstats *ks)
 	if (t->fd < 0 || (f = fopen("/proc/net/dev", "re")) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		char *p = line, *colon;
+		char *p = line, *colon, *end;
+		unsigned n;
 
 		while (*p == ' ')
 			p++;
@@ -139,10 +141,14 @@ tun_kstats(const struct tun *t, struct tun_kstats *ks)
 		*colon = '\0';
 		if (strcmp(p, t->name) != 0)
 			continue;
-		if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu "
-		    "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
-		    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9],
-		    &v[10], &v[11], &v[12], &v[13], &v[14], &v[15]) == 16) {
+		p = colon + 1;
+		for (n = 0; n < 16; n++, p = end) {
+			errno = 0;
+			v[n] = strtoull(p, &end, 10);
+			if (end == p || errno != 0)
+				break;
+		}
+		if (n == 16) {
 			ks->rx_dropped = v[3];
 			ks->tx_dropped = v[11];
 			rc = 0;
