@@ -98,9 +98,11 @@ route_ext_msg(const struct nlmsghdr *nlh)
 	return NULL;
 }
 
-/* Sends one request and waits for its ack (NLM_F_ACK). */
+/* Sends one request and waits for its ack (NLM_F_ACK); answers other than
+ * the ack (a GET's reply) go to reply_cb first. */
 static int
-route_talk(struct route_ctx *r, struct nlmsghdr *req, const char *what)
+route_talk_cb(struct route_ctx *r, struct nlmsghdr *req, const char *what,
+    void (*reply_cb)(const struct nlmsghdr *nlh, void *arg), void *arg)
 {
 	uint8_t buf[ROUTE_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
 	ssize_t n;
@@ -132,8 +134,11 @@ route_talk(struct route_ctx *r, struct nlmsghdr *req, const char *what)
 			if (nlh->nlmsg_seq != req->nlmsg_seq ||
 			    nlh->nlmsg_pid != r->portid)
 				continue;
-			if (nlh->nlmsg_type != NLMSG_ERROR)
+			if (nlh->nlmsg_type != NLMSG_ERROR) {
+				if (reply_cb != NULL)
+					reply_cb(nlh, arg);
 				continue;
+			}
 			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
 				return route_fail(r, what, EPROTO, NULL);
 			err = mnl_nlmsg_get_payload(nlh);
@@ -145,6 +150,12 @@ route_talk(struct route_ctx *r, struct nlmsghdr *req, const char *what)
 			    route_ext_msg(nlh));
 		}
 	}
+}
+
+static int
+route_talk(struct route_ctx *r, struct nlmsghdr *req, const char *what)
+{
+	return route_talk_cb(r, req, what, NULL, NULL);
 }
 
 static void
@@ -205,7 +216,7 @@ route_addr_del(struct route_ctx *r, int ifindex, uint32_t local,
 
 static int
 route_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
-    uint32_t dst, unsigned plen, uint32_t gw, unsigned mtu)
+    uint32_t dst, unsigned plen, uint32_t gw, unsigned mtu, uint32_t prefsrc)
 {
 	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
 	char what[96], ds[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
@@ -243,6 +254,8 @@ route_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	if (gw != 0)
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gw));
+	if (prefsrc != 0)
+		mnl_attr_put_u32(nlh, RTA_PREFSRC, htonl(prefsrc));
 	if (mtu != 0) {
 		/* `ip route add ... mtu N`: RTA_METRICS nesting RTAX_MTU. */
 		struct nlattr *metrics = mnl_attr_nest_start(nlh, RTA_METRICS);
@@ -258,7 +271,7 @@ route_add(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
     uint32_t gw)
 {
 	return route_route(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex,
-	    dst, plen, gw, 0);
+	    dst, plen, gw, 0, 0);
 }
 
 int
@@ -266,14 +279,129 @@ route_add_mtu(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
     uint32_t gw, unsigned mtu)
 {
 	return route_route(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex,
-	    dst, plen, gw, mtu);
+	    dst, plen, gw, mtu, 0);
 }
 
 int
 route_del(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
     uint32_t gw)
 {
-	return route_route(r, RTM_DELROUTE, 0, ifindex, dst, plen, gw, 0);
+	return route_route(r, RTM_DELROUTE, 0, ifindex, dst, plen, gw, 0, 0);
+}
+
+int
+route_add_host(struct route_ctx *r, int ifindex, uint32_t dst, uint32_t gw,
+    uint32_t prefsrc)
+{
+	return route_route(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+	    dst, 32, gw, 0, prefsrc);
+}
+
+struct route_get_reply {
+	struct route_lookup	*out;
+	bool			 fibmatch, seen;
+};
+
+/* One RTM_NEWROUTE answer to RTM_GETROUTE.  The plain lookup is resolved
+ * (one device and gateway even for a multipath route); the fibmatch one is
+ * read only for the entry's prefix. */
+static void
+route_get_parse(const struct nlmsghdr *nlh, void *arg)
+{
+	struct route_get_reply *g = arg;
+	const struct rtmsg *rtm;
+	const struct nlattr *attr;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rtm)))
+		return;
+	rtm = mnl_nlmsg_get_payload(nlh);
+	if (rtm->rtm_family != AF_INET)
+		return;
+	g->seen = true;
+	if (g->fibmatch) {
+		g->out->plen = rtm->rtm_dst_len;
+		g->out->dst = 0;
+	} else {
+		g->out->type = rtm->rtm_type;
+		g->out->table = rtm->rtm_table;
+	}
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+		unsigned type = mnl_attr_get_type(attr);
+
+		if (g->fibmatch) {
+			if (type == RTA_DST &&
+			    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+				g->out->dst = ntohl(mnl_attr_get_u32(attr));
+			continue;
+		}
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) != 0)
+			continue;
+		switch (type) {
+		case RTA_GATEWAY:
+			g->out->gw = ntohl(mnl_attr_get_u32(attr));
+			break;
+		case RTA_OIF:
+			g->out->ifindex = (int)mnl_attr_get_u32(attr);
+			break;
+		case RTA_PREFSRC:
+			g->out->prefsrc = ntohl(mnl_attr_get_u32(attr));
+			break;
+		case RTA_TABLE:
+			g->out->table = mnl_attr_get_u32(attr);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int
+route_get_one(struct route_ctx *r, uint32_t addr, bool fibmatch,
+    struct route_lookup *out)
+{
+	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	char what[64], as[INET_ADDRSTRLEN];
+	struct route_get_reply g = { .out = out, .fibmatch = fibmatch };
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	fmt_ip(addr, as, sizeof(as));
+	snprintf(what, sizeof(what), "RTM_GETROUTE %s%s",
+	    fibmatch ? "fibmatch " : "", as);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	if (fibmatch)
+		rtm->rtm_flags = RTM_F_FIB_MATCH;
+	mnl_attr_put_u32(nlh, RTA_DST, htonl(addr));
+	if (route_talk_cb(r, nlh, what, route_get_parse, &g) < 0)
+		return -1;
+	if (!g.seen)
+		return route_fail(r, what, ENOENT, "no route in the answer");
+	return 0;
+}
+
+int
+route_get(struct route_ctx *r, uint32_t addr, struct route_lookup *out)
+{
+	struct route_lookup fm;
+
+	memset(out, 0, sizeof(*out));
+	if (route_get_one(r, addr, false, out) < 0)
+		return -1;
+	/* Which entry matched, for telling an existing host route from a
+	 * wider one; older kernels answer without it. */
+	memset(&fm, 0, sizeof(fm));
+	if (route_get_one(r, addr, true, &fm) == 0) {
+		out->dst = fm.dst;
+		out->plen = fm.plen;
+	}
+	r->err[0] = '\0';
+	return 0;
 }
 
 int

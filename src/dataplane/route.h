@@ -53,6 +53,30 @@ int	route_del(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
 int	route_add_mtu(struct route_ctx *r, int ifindex, uint32_t dst,
 	    unsigned plen, uint32_t gw, unsigned mtu);
 
+/*
+ * How the kernel reaches one IPv4 address now, as `ip route get ADDR`
+ * (RTM_GETROUTE): the chosen gateway (0: on the link), device and source,
+ * and the route's type (RTN_UNICAST, RTN_LOCAL, ...).  dst/plen is the
+ * matching table entry (`ip route get fibmatch ADDR`), plen 0 with dst 0
+ * when the kernel cannot say (before 4.13).  A failed lookup (no route)
+ * returns -1 with errno set (ENETUNREACH ...).
+ */
+struct route_lookup {
+	uint32_t	dst;
+	unsigned	plen;
+	uint32_t	gw;
+	uint32_t	prefsrc;
+	int		ifindex;
+	uint8_t		type;
+	uint32_t	table;
+};
+int	route_get(struct route_ctx *r, uint32_t addr, struct route_lookup *out);
+
+/* A host route dst/32 out of ifindex via gw (0: on the link) with source
+ * prefsrc (0: the kernel's choice); fails with EEXIST if one is there. */
+int	route_add_host(struct route_ctx *r, int ifindex, uint32_t dst,
+	    uint32_t gw, uint32_t prefsrc);
+
 /* Sets the link up or down and, when mtu != 0, its MTU. */
 int	route_link_set(struct route_ctx *r, int ifindex, bool up, unsigned mtu);
 

@@ -18,6 +18,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "core/timeutil.h"
 #include "pppoe/pppoe_client.h"
 #include "pppoe/pppoe_sock.h"
+#include "roles/client_route.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
@@ -184,10 +186,101 @@ client_tun_readable(void *arg)
 		n = tun_read(&c->tun, buf, sizeof(buf));
 		if (n <= 0)
 			break;
+		/* Our own L2TP datagram routed into the tunnel it belongs
+		 * to (a route outside our control beat the host route to
+		 * the LNS): sending it on would wrap it again on every lap,
+		 * so it stops here. */
+		if (c->lns_addr != 0 && client_is_own_l2tp(buf, (size_t)n,
+		    c->lns_addr, c->lns_port, c->local_port)) {
+			c->tun_loop_drops++;
+			LOG_RL(LOG_LEVEL_WARN, "client %s: dropped an L2TP "
+			    "datagram to the LNS that was routed into %s "
+			    "(%llu so far): check the routes to the LNS",
+			    c->cfg.name, c->tun.name,
+			    (unsigned long long)c->tun_loop_drops);
+			continue;
+		}
 		if (c->link == NULL || sl_send_ip(c->link, buf, (size_t)n) < 0)
 			c->tun_drops++;
 	}
 	sl_reap(c->roles);
+}
+
+static const char *
+ip4_str(uint32_t addr, char *buf, size_t len)
+{
+	struct in_addr in = { .s_addr = htonl(addr) };
+
+	if (inet_ntop(AF_INET, &in, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static void
+client_unpin_lns(struct client *c)
+{
+	char a[INET_ADDRSTRLEN];
+
+	if (c->pin_ifindex == 0)
+		return;
+	/* Another call to the same LNS found our route in place and uses
+	 * it: it inherits the route (and removes it when it ends). */
+	for (unsigned i = 0; i < c->roles->client_count; i++) {
+		struct client *o = &c->roles->clients[i];
+
+		if (o == c || o->lns_addr != c->lns_addr || o->tun.fd < 0 ||
+		    o->pin_ifindex != 0)
+			continue;
+		o->pin_ifindex = c->pin_ifindex;
+		o->pin_gw = c->pin_gw;
+		log_debug("client %s: host route to the LNS %s handed to "
+		    "client %s", c->cfg.name, ip4_str(c->lns_addr, a,
+		    sizeof(a)), o->cfg.name);
+		c->pin_ifindex = 0;
+		c->pin_gw = 0;
+		return;
+	}
+	if (c->rt.nl != NULL && route_del(&c->rt, c->pin_ifindex, c->lns_addr,
+	    32, c->pin_gw) < 0)
+		log_warnx("client %s: removing the host route to the LNS %s: "
+		    "%s", c->cfg.name, ip4_str(c->lns_addr, a, sizeof(a)),
+		    route_error(&c->rt));
+	else
+		log_debug("client %s: host route to the LNS %s removed",
+		    c->cfg.name, ip4_str(c->lns_addr, a, sizeof(a)));
+	c->pin_ifindex = 0;
+	c->pin_gw = 0;
+}
+
+static uint16_t
+sockaddr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)(const void *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)(const void *)ss)->sin6_port);
+	return 0;
+}
+
+/* The IPv4 address of an L2TP peer (v4-mapped on an IPv6 socket); 0 for a
+ * true IPv6 peer, whose datagrams no IPv4 tunnel route can capture. */
+static uint32_t
+l2tp_addr_ip4(const struct l2tp_addr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return ntohl(((const struct sockaddr_in *)(const void *)&a->ss)
+		    ->sin_addr.s_addr);
+	if (a->ss.ss_family == AF_INET6) {
+		const struct in6_addr *in6 =
+		    &((const struct sockaddr_in6 *)(const void *)&a->ss)->sin6_addr;
+		uint32_t v;
+
+		if (!IN6_IS_ADDR_V4MAPPED(in6))
+			return 0;
+		memcpy(&v, &in6->s6_addr[12], sizeof(v));
+		return ntohl(v);
+	}
+	return 0;
 }
 
 static void
@@ -202,6 +295,10 @@ client_tun_close(struct client *c)
 		tun_close(&c->tun);	/* the device and its routes go with it */
 	}
 	c->tun.fd = -1;
+	/* The host route to the LNS is on another device: it stays unless
+	 * removed, and the next call pins afresh. */
+	client_unpin_lns(c);
+	c->lns_addr = 0;
 	if (c->rt.nl != NULL)
 		route_close(&c->rt);
 	c->rt.nl = NULL;
@@ -221,24 +318,163 @@ client_no_assign(struct session_link *sl, const char *user,
 	return -1;	/* the client never gives addresses */
 }
 
-static int
-client_routes_add(struct client *c, uint32_t peer)
+/* The tunnel's routes as client_route.c sees them. */
+static void
+client_plan(const struct client *c, uint32_t peer,
+    struct client_route_prefix *buf, struct client_route_plan *plan)
 {
-	for (unsigned i = 0; i < c->cfg.route_count; i++)
-		if (route_add(&c->rt, c->tun.ifindex, c->cfg.routes[i].addr,
-		    c->cfg.routes[i].plen, 0) < 0)
+	for (unsigned i = 0; i < c->cfg.route_count; i++) {
+		buf[i].addr = c->cfg.routes[i].addr;
+		buf[i].plen = c->cfg.routes[i].plen;
+	}
+	plan->routes = buf;
+	plan->route_count = c->cfg.route_count;
+	plan->default_route = c->cfg.default_route;
+	plan->peer = peer;
+}
+
+/*
+ * Keeps the LNS reachable outside the tunnel before any of the tunnel's
+ * routes exist: a host route to the LNS through the gateway and device it
+ * is reached by now.  A /32 beats every prefix the tunnel installs (0/1 and
+ * 128/1 for default-route, any configured range) whatever their order or
+ * metric, needs nothing but the main table, and is what an operator looks
+ * for in `ip route`.  Marking or binding the L2TP socket instead would need
+ * policy rules or a fixed device the socket shares with the LNS role and
+ * other clients, and would still loop for a peer address equal to the LNS.
+ * The route is ours only if we added it; an existing host route is used
+ * and left alone.  -1: the LNS has no path outside the tunnel.
+ */
+static int
+client_pin_lns(struct client *c, uint32_t peer)
+{
+	struct client_route_prefix buf[CFG_MAX_LIST];
+	struct client_route_plan plan;
+	struct route_lookup now;
+	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	enum client_pin d;
+	bool found;
+
+	if (c->lns_addr == 0)
+		return 0;
+	client_plan(c, peer, buf, &plan);
+	if (!client_route_captures(&plan, c->lns_addr))
+		return 0;
+	found = route_get(&c->rt, c->lns_addr, &now) == 0;
+	d = client_pin_decide(c->lns_addr, found ? &now : NULL,
+	    c->tun.ifindex, &plan);
+	ip4_str(c->lns_addr, a, sizeof(a));
+	ip4_str(found ? now.gw : 0, g, sizeof(g));
+	switch (d) {
+	case CLIENT_PIN_NONE:
+	case CLIENT_PIN_LOCAL:
+		return 0;
+	case CLIENT_PIN_EXISTS:
+		log_info("client %s: the LNS %s keeps its existing host route "
+		    "(dev %d%s%s)", c->cfg.name, a, now.ifindex,
+		    now.gw ? " via " : "", now.gw ? g : "");
+		return 0;
+	case CLIENT_PIN_FAIL:
+		log_warnx("client %s: no route to the LNS %s outside the "
+		    "tunnel%s%s", c->cfg.name, a, found ? "" : ": ",
+		    found ? "" : route_error(&c->rt));
+		return -1;
+	case CLIENT_PIN_ADD:
+		break;
+	}
+	if (route_add_host(&c->rt, now.ifindex, c->lns_addr, now.gw,
+	    now.prefsrc) < 0) {
+		if (errno != EEXIST)
 			return -1;
-	if (c->cfg.default_route) {
-		/* Keep the LNS itself reachable outside the tunnel: the
-		 * kernel prefers the more specific existing route to it, and
-		 * 0/1 + 128/1 win over an existing default without
-		 * replacing it. */
-		(void)peer;
-		if (route_add(&c->rt, c->tun.ifindex, 0, 1, 0) < 0 ||
-		    route_add(&c->rt, c->tun.ifindex, 0x80000000u, 1, 0) < 0)
+		/* Raced in since the lookup, or a host route in a table
+		 * the lookup did not reach first: not ours either way. */
+		log_info("client %s: a host route to the LNS %s exists "
+		    "already: left as it is", c->cfg.name, a);
+		return 0;
+	}
+	c->pin_ifindex = now.ifindex;
+	c->pin_gw = now.gw;
+	log_info("client %s: host route to the LNS %s via %s dev %d, so "
+	    "the tunnel's routes do not carry its own datagrams",
+	    c->cfg.name, a, now.gw ? g : "link", now.ifindex);
+	return 0;
+}
+
+/*
+ * One of the tunnel's routes.  EEXIST is no reason to drop the call: the
+ * same route into the TUN (listed twice, or 0.0.0.0/1 next to
+ * default-route) is already what was asked for, and a different route to
+ * that prefix is the operator's to resolve (told in the log), while
+ * redialling would only meet it again.
+ */
+static int
+client_route_one(struct client *c, uint32_t dst, unsigned plen)
+{
+	struct route_lookup now;
+	char d[INET_ADDRSTRLEN];
+
+	if (route_add(&c->rt, c->tun.ifindex, dst, plen, 0) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	ip4_str(dst, d, sizeof(d));
+	if (route_get(&c->rt, dst, &now) == 0 && now.plen == plen &&
+	    now.dst == dst && now.ifindex == c->tun.ifindex)
+		return 0;
+	log_warnx("client %s: route %s/%u: another route to %s/%u exists "
+	    "(not through %s); it stays and this one is left out",
+	    c->cfg.name, d, plen, d, plen, c->tun.name);
+	return 0;
+}
+
+static int
+client_routes_add(struct client *c)
+{
+	char a[INET_ADDRSTRLEN];
+
+	for (unsigned i = 0; i < c->cfg.route_count; i++) {
+		struct client_route_prefix p = {
+			.addr = c->cfg.routes[i].addr,
+			.plen = c->cfg.routes[i].plen,
+		};
+
+		/* The LNS's own host route into the tunnel would replace
+		 * the path its datagrams take. */
+		if (c->lns_addr != 0 && client_route_is_lns_host(&p,
+		    c->lns_addr)) {
+			log_warnx("client %s: route %s/32 is the LNS's own "
+			    "address: left out (the L2TP datagrams must not "
+			    "enter the tunnel)", c->cfg.name,
+			    ip4_str(p.addr, a, sizeof(a)));
+			continue;
+		}
+		if (client_route_one(c, p.addr, p.plen) < 0)
 			return -1;
 	}
+	/* 0/1 + 128/1 win over an existing default without replacing it;
+	 * the LNS stays outside through its host route (client_pin_lns). */
+	if (c->cfg.default_route &&
+	    (client_route_one(c, 0, 1) < 0 ||
+	    client_route_one(c, 0x80000000u, 1) < 0))
+		return -1;
 	return 0;
+}
+
+/* Where the LNS is, from the call's tunnel; nothing for PPPoE. */
+static void
+client_learn_lns(struct client *c)
+{
+	struct l2tp_tunnel_info ti;
+
+	c->lns_addr = 0;
+	c->lns_port = 0;
+	c->local_port = 0;
+	if (c->pppoe != NULL || c->tunnel == NULL)
+		return;
+	l2tp_tunnel_get_info(c->tunnel, &ti);
+	c->lns_addr = l2tp_addr_ip4(&ti.peer);
+	c->lns_port = sockaddr_port(&ti.peer.ss);
+	c->local_port = sockaddr_port(&c->roles->cfg->global.listen.ss);
 }
 
 static void
@@ -264,11 +500,19 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	}
 	inet_ntop(AF_INET, &a, la, sizeof(la));
 	inet_ntop(AF_INET, &b, pa, sizeof(pa));
+	client_learn_lns(c);
+	/* The host route to the LNS goes in before the point-to-point
+	 * address and the routes, which could capture it; a peer address
+	 * equal to the LNS's is left off the device for the same reason
+	 * (its /32 would lead into the tunnel; the routes are device
+	 * routes and need no peer). */
 	if (route_open(&c->rt) < 0 || tun_open(&c->tun, c->cfg.interface) < 0 ||
 	    route_link_set(&c->rt, c->tun.ifindex, true,
 	    c->pppoe != NULL ? c->pppoe->mru : L2TP_CLIENT_MRU) < 0 ||
-	    route_addr_add(&c->rt, c->tun.ifindex, local, peer, 32) < 0 ||
-	    client_routes_add(c, peer) < 0) {
+	    client_pin_lns(c, peer) < 0 ||
+	    route_addr_add(&c->rt, c->tun.ifindex, local,
+	    c->lns_addr != 0 && peer == c->lns_addr ? 0 : peer, 32) < 0 ||
+	    client_routes_add(c) < 0) {
 		log_warnx("client %s: cannot set up %s with %s: %s",
 		    c->cfg.name, c->cfg.interface, la,
 		    c->rt.nl != NULL ? route_error(&c->rt) : "rtnetlink");

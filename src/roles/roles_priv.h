@@ -42,6 +42,14 @@ struct client {
 	void			*tun_watch;
 	struct route_ctx	 rt;
 	uint64_t		 tun_drops;
+	/* The LNS's L2TP address while the TUN exists (IPv4 host order, 0
+	 * for PPPoE or an IPv6 LNS), and the host route to it that this
+	 * call added and must remove (pin_ifindex 0: none of ours). */
+	uint32_t		 lns_addr;
+	uint16_t		 lns_port, local_port;
+	uint32_t		 pin_gw;
+	int			 pin_ifindex;
+	uint64_t		 tun_loop_drops;	/* own L2TP in the TUN */
 	uint64_t		 redial_at;
 	unsigned		 backoff_ms;
 	unsigned		 dials;

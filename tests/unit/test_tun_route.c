@@ -2,7 +2,8 @@
  * test_tun_route.c — TUN devices and rtnetlink in a private network
  * namespace.  Needs root: the process unshare(CLONE_NEWNET)s itself first,
  * so it only ever sees (and changes) a namespace of its own holding `lo`.
- * Without the privilege every test skips itself.
+ * Without the privilege every namespace test skips itself; the client's
+ * route decisions (client_route.c) are pure and always run.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,8 +21,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <linux/rtnetlink.h>
+
 #include "dataplane/route.h"
 #include "dataplane/tun.h"
+#include "roles/client_route.h"
 
 #define A(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			    (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -348,6 +352,192 @@ test_packets_both_ways(void **state)
 	tun_close(&t);
 }
 
+/* `ip route get`: the path to an address, then a host route pinning it. */
+static void
+test_route_get_and_host_route(void **state)
+{
+	struct route_ctx r;
+	struct route_lookup lk;
+	struct tun t;
+	const uint32_t far = A(198, 51, 100, 7), gw = A(10, 80, 0, 254);
+	const char *o;
+
+	(void)state;
+	NEED_NS();
+	assert_int_equal(tun_open(&t, "vpdnt3"), 0);
+	assert_int_equal(route_open(&r), 0);
+	assert_int_equal(route_link_set(&r, t.ifindex, true, 1400), 0);
+	assert_int_equal(route_addr_add(&r, t.ifindex, A(10, 80, 0, 1), 0, 24),
+	    0);
+	/* no route yet: the kernel's "unreachable" */
+	assert_int_equal(route_get(&r, far, &lk), -1);
+	assert_int_equal(errno, ENETUNREACH);
+	assert_non_null(strstr(route_error(&r), "198.51.100.7"));
+	assert_int_equal(route_add(&r, t.ifindex, 0, 0, gw), 0);
+
+	assert_int_equal(route_get(&r, far, &lk), 0);
+	assert_int_equal(lk.type, RTN_UNICAST);
+	assert_int_equal(lk.ifindex, t.ifindex);
+	assert_int_equal(lk.gw, gw);
+	assert_int_equal(lk.prefsrc, A(10, 80, 0, 1));
+	assert_int_equal(lk.table, RT_TABLE_MAIN);
+	assert_int_equal(lk.plen, 0);		/* the default route */
+	/* on the link: no gateway, the /24 matched */
+	assert_int_equal(route_get(&r, A(10, 80, 0, 9), &lk), 0);
+	assert_int_equal(lk.gw, 0);
+	assert_int_equal(lk.plen, 24);
+	assert_int_equal(lk.dst, A(10, 80, 0, 0));
+	/* our own address */
+	assert_int_equal(route_get(&r, A(10, 80, 0, 1), &lk), 0);
+	assert_int_equal(lk.type, RTN_LOCAL);
+
+	assert_int_equal(route_add_host(&r, t.ifindex, far, gw,
+	    A(10, 80, 0, 1)), 0);
+	o = run("ip -j route show 198.51.100.7/32");
+	assert_non_null(strstr(o, "\"gateway\":\"10.80.0.254\""));
+	assert_non_null(strstr(o, "\"prefsrc\":\"10.80.0.1\""));
+	assert_int_equal(route_get(&r, far, &lk), 0);
+	assert_int_equal(lk.plen, 32);
+	assert_int_equal(lk.dst, far);
+	assert_int_equal(route_add_host(&r, t.ifindex, far, gw, 0), -1);
+	assert_int_equal(errno, EEXIST);
+	/* removed exactly: the default route stays */
+	assert_int_equal(route_del(&r, t.ifindex, far, 32, gw), 0);
+	assert_null(strstr(run("ip -j route show 198.51.100.7/32"), "gateway"));
+	assert_int_equal(route_get(&r, far, &lk), 0);
+	assert_int_equal(lk.plen, 0);
+	route_close(&r);
+	tun_close(&t);
+}
+
+#define LNS	A(203, 0, 113, 5)
+#define TUNIF	42
+
+static void
+test_client_pin_decide(void **state)
+{
+	const struct client_route_prefix intranet[] = {
+		{ A(10, 9, 0, 0), 16 }, { A(172, 16, 0, 0), 12 },
+	};
+	const struct client_route_prefix covering[] = {
+		{ A(10, 9, 0, 0), 16 }, { A(203, 0, 113, 0), 24 },
+	};
+	struct client_route_plan plan = { .routes = intranet,
+	    .route_count = 2 };
+	struct route_lookup via_gw = { .type = RTN_UNICAST, .ifindex = 3,
+	    .gw = A(192, 168, 1, 1), .prefsrc = A(192, 168, 1, 20) };
+	struct route_lookup lk;
+
+	(void)state;
+	/* tunnel routes that do not reach the LNS: nothing to pin */
+	assert_int_equal(client_pin_decide(LNS, &via_gw, TUNIF, &plan),
+	    CLIENT_PIN_NONE);
+	assert_int_equal(client_pin_decide(LNS, NULL, TUNIF, &plan),
+	    CLIENT_PIN_NONE);
+	/* default-route: pin via the current gateway */
+	plan.default_route = true;
+	assert_true(client_route_captures(&plan, LNS));
+	assert_int_equal(client_pin_decide(LNS, &via_gw, TUNIF, &plan),
+	    CLIENT_PIN_ADD);
+	/* the IPCP peer address is the LNS's own */
+	plan.default_route = false;
+	plan.peer = LNS;
+	assert_int_equal(client_pin_decide(LNS, &via_gw, TUNIF, &plan),
+	    CLIENT_PIN_ADD);
+	plan.peer = A(10, 9, 0, 1);
+	assert_false(client_route_captures(&plan, LNS));
+	/* a configured range containing the LNS */
+	plan.routes = covering;
+	assert_int_equal(client_pin_decide(LNS, &via_gw, TUNIF, &plan),
+	    CLIENT_PIN_ADD);
+	/* a host route is there already: use it, never own it */
+	lk = via_gw;
+	lk.dst = LNS;
+	lk.plen = 32;
+	assert_int_equal(client_pin_decide(LNS, &lk, TUNIF, &plan),
+	    CLIENT_PIN_EXISTS);
+	lk.plen = 24;
+	lk.dst = A(203, 0, 113, 0);
+	assert_int_equal(client_pin_decide(LNS, &lk, TUNIF, &plan),
+	    CLIENT_PIN_ADD);
+	/* the LNS on this host; unreachable; through our own TUN */
+	lk = via_gw;
+	lk.type = RTN_LOCAL;
+	assert_int_equal(client_pin_decide(LNS, &lk, TUNIF, &plan),
+	    CLIENT_PIN_LOCAL);
+	lk.type = RTN_UNREACHABLE;
+	assert_int_equal(client_pin_decide(LNS, &lk, TUNIF, &plan),
+	    CLIENT_PIN_FAIL);
+	lk = via_gw;
+	lk.ifindex = TUNIF;
+	assert_int_equal(client_pin_decide(LNS, &lk, TUNIF, &plan),
+	    CLIENT_PIN_FAIL);
+	assert_int_equal(client_pin_decide(LNS, NULL, TUNIF, &plan),
+	    CLIENT_PIN_FAIL);
+	assert_string_equal(client_pin_str(CLIENT_PIN_EXISTS), "exists");
+}
+
+static void
+test_client_route_prefixes(void **state)
+{
+	const struct client_route_prefix host = { LNS, 32 };
+	const struct client_route_prefix net = { A(203, 0, 113, 0), 24 };
+
+	(void)state;
+	assert_true(client_route_covers(0, 0, LNS));
+	assert_true(client_route_covers(0, 1, LNS & 0x7fffffffu));
+	assert_false(client_route_covers(0, 1, LNS | 0x80000000u));
+	assert_true(client_route_covers(0x80000000u, 1, LNS));	/* 203 > 127 */
+	assert_true(client_route_covers(LNS, 32, LNS));
+	assert_false(client_route_covers(LNS, 32, LNS + 1));
+	assert_false(client_route_covers(LNS, 33, LNS));
+	assert_true(client_route_is_lns_host(&host, LNS));
+	assert_false(client_route_is_lns_host(&net, LNS));
+}
+
+/* The data path's test for our own L2TP datagram read from the TUN. */
+static void
+test_client_is_own_l2tp(void **state)
+{
+	const uint32_t me = A(10, 9, 0, 10);
+	uint8_t pkt[128];
+	size_t len;
+
+	(void)state;
+	len = build_udp(pkt, me, 1701, LNS, 1701, "l2tp");
+	assert_true(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
+	assert_true(client_is_own_l2tp(pkt, len, LNS, 1701, 0));
+	/* another source port, another destination port or address */
+	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 40000));
+	len = build_udp(pkt, me, 1701, LNS, 53, "dns");
+	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
+	len = build_udp(pkt, me, 1701, LNS + 1, 1701, "l2tp");
+	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
+	/* not UDP */
+	len = build_udp(pkt, me, 1701, LNS, 1701, "l2tp");
+	pkt[9] = 1;
+	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
+	pkt[9] = IPPROTO_UDP;
+	/* truncated: no UDP header, no IP header, bad IHL, IPv6 */
+	assert_false(client_is_own_l2tp(pkt, 24, LNS, 1701, 1701));
+	assert_false(client_is_own_l2tp(pkt, 19, LNS, 1701, 1701));
+	assert_false(client_is_own_l2tp(pkt, 0, LNS, 1701, 1701));
+	pkt[0] = 0x44;
+	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
+	pkt[0] = 0x4f;		/* 60-octet header: longer than the packet */
+	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
+	pkt[0] = 0x60;
+	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
+	/* a later fragment has no ports to look at */
+	len = build_udp(pkt, me, 1701, LNS, 1701, "l2tp");
+	pkt[7] = 0x10;
+	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
+	/* the first fragment does */
+	pkt[7] = 0;
+	pkt[6] = 0x20;		/* MF */
+	assert_true(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
+}
+
 int
 main(void)
 {
@@ -356,6 +546,10 @@ main(void)
 		cmocka_unit_test(test_txqueuelen_and_drops),
 		cmocka_unit_test(test_addresses_routes_link),
 		cmocka_unit_test(test_packets_both_ways),
+		cmocka_unit_test(test_route_get_and_host_route),
+		cmocka_unit_test(test_client_pin_decide),
+		cmocka_unit_test(test_client_route_prefixes),
+		cmocka_unit_test(test_client_is_own_l2tp),
 	};
 
 	return cmocka_run_group_tests(tests, setup_ns, NULL);
