@@ -90,6 +90,9 @@ struct l2tp_tunnel {
 
 	struct idpool		 sessions;	/* local session ID -> session */
 	struct heap		 session_timers; /* setup deadlines */
+	/* Calls whose ICCN/OCCN waits in the xport queue, in Ns order
+	 * (session.c, session_connect_sent). */
+	struct l2tp_session	*connect_head, *connect_tail;
 
 	void			*user;
 	bool			 announced;	/* tunnel_up was called */
@@ -139,7 +142,14 @@ struct l2tp_session {
 	uint64_t		 rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t		 rx_seq_discards;
 	uint64_t		 created_ms;
-	struct l2tp_session	*dead_next;	/* host graveyard */
+	/* A call is on at most one of these lists: waiting for its
+	 * ICCN/OCCN to leave (connect_queued), or closed. */
+	union {
+		struct l2tp_session *connect_next; /* tunnel->connect_head */
+		struct l2tp_session *dead_next;	/* host graveyard */
+	};
+	uint16_t		 connect_ns;	/* Ns of the queued ICCN/OCCN */
+	bool			 connect_queued;
 };
 
 /* host.c */
