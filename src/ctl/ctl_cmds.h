@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "ctl/strbuf.h"
+#include "pppoe/pppoe_server.h"
 
 struct l2tp_host;
 struct l2tp_session;
@@ -29,6 +30,12 @@ struct ctl_session_extra {
 	char	ppp_phase[16];		/* dead|establish|authenticate|network|terminate */
 	char	address[64];
 	char	interface[32];
+};
+
+/* A LAC's PPPoE access concentrator, for `show stats` and the metrics. */
+struct ctl_pppoe_stats {
+	struct pppoe_server_stats	st;
+	uint32_t			sessions;	/* live */
 };
 
 struct ctl_reply {
@@ -64,6 +71,9 @@ struct ctl_hooks {
 	 * tunnel) and `trace stop` (path NULL). */
 	int	(*trace)(void *arg, const char *path, uint16_t tunnel_id,
 		    struct ctl_reply *r);
+	/* `show stats` and metrics: false when there is no PPPoE access
+	 * concentrator (no [lac]); the "pppoe" parts are left out then. */
+	bool	(*pppoe_stats)(void *arg, struct ctl_pppoe_stats *out);
 };
 
 /* The control context: owned by the daemon, read by every command. */

@@ -66,6 +66,23 @@ pppoe_srv_drop_str(enum pppoe_srv_drop d)
 	return "unknown";
 }
 
+const char *
+pppoe_srv_drop_name(enum pppoe_srv_drop d)
+{
+	switch (d) {
+	case PPPOE_SRV_DROP_MALFORMED:		return "malformed";
+	case PPPOE_SRV_DROP_NOT_FOR_US:		return "not-for-us";
+	case PPPOE_SRV_DROP_RATE_LIMITED:	return "rate-limited";
+	case PPPOE_SRV_DROP_NO_SERVICE:		return "no-service";
+	case PPPOE_SRV_DROP_NO_COOKIE:		return "no-cookie";
+	case PPPOE_SRV_DROP_BAD_COOKIE:		return "bad-cookie";
+	case PPPOE_SRV_DROP_UNKNOWN_SESSION:	return "unknown-session";
+	case PPPOE_SRV_DROP_UNEXPECTED:		return "unexpected";
+	case PPPOE_SRV_DROP_MAX:		break;
+	}
+	return "unknown";
+}
+
 static const uint8_t bcast[PPPOE_MAC_LEN] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 };

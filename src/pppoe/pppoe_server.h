@@ -109,6 +109,8 @@ enum pppoe_srv_drop {
 	PPPOE_SRV_DROP_MAX
 };
 const char *pppoe_srv_drop_str(enum pppoe_srv_drop d);
+/* The same as a key: "bad-cookie" (JSON, metrics labels). */
+const char *pppoe_srv_drop_name(enum pppoe_srv_drop d);
 
 struct pppoe_server_stats {
 	uint64_t	drops[PPPOE_SRV_DROP_MAX];

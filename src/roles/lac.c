@@ -692,6 +692,7 @@ lac_init(struct roles *r, uint64_t now)
 	 * reserved). */
 	sc.max_sessions = cfg->global.max_sessions < 65534 ?
 	    cfg->global.max_sessions : 65534;
+	sc.max_sessions_per_mac = cfg->lac.max_sessions_per_mac;
 	lac->srv = pppoe_server_new(&sc, &lac_pppoe_ops, lac, now);
 	if (lac->srv == NULL)
 		return -1;
@@ -795,7 +796,27 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
 		log_info("lac: discovery-rate now %u a second",
 		    cfg->lac.discovery_rate);
 	}
+	if (cfg->lac.max_sessions_per_mac != lac->cfg.max_sessions_per_mac) {
+		lac->cfg.max_sessions_per_mac = cfg->lac.max_sessions_per_mac;
+		pppoe_server_set_mac_limit(lac->srv,
+		    cfg->lac.max_sessions_per_mac);
+		log_info("lac: max-sessions-per-mac now %u",
+		    cfg->lac.max_sessions_per_mac);
+	}
 	if (lac_realms_load(lac, cfg) < 0)
 		log_warnx("lac: reload: some realms could not be loaded");
+}
+
+bool
+roles_pppoe_stats(const struct roles *r, struct pppoe_server_stats *st,
+    uint32_t *sessions)
+{
+	const struct lac *lac = r->lac;
+
+	if (lac == NULL || lac->srv == NULL)
+		return false;
+	*st = *pppoe_server_stats(lac->srv);
+	*sessions = pppoe_server_session_count(lac->srv);
+	return true;
 }
 

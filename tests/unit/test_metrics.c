@@ -206,7 +206,7 @@ test_render(void **state)
 	metrics_acc_init(&a);
 	for (int pass = 0; pass < 2; pass++) {
 		strbuf_init(&out);
-		metrics_render(&a, pass == 0 ? NULL : h, &out);
+		metrics_render(&a, pass == 0 ? NULL : h, NULL, &out);
 		assert_false(out.err);
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 			if (!has_line(strbuf_str(&out), want[i]))
@@ -214,10 +214,54 @@ test_render(void **state)
 				    strbuf_str(&out));
 		assert_false(has_line(strbuf_str(&out),
 		    "vpdn_stopccn_total{direction=\"sent\",result=\"0\"} 0"));
+		/* no LAC: no PPPoE families */
+		assert_null(strstr(strbuf_str(&out), "vpdn_pppoe_"));
 		strbuf_free(&out);
 	}
 	metrics_acc_free(&a);
 	l2tp_host_free(h);
+}
+
+/* A LAC's PPPoE counters: the refusals an operator watches in a dial-in
+ * storm (expired cookies, the per-MAC limit) each have a series. */
+static void
+test_render_pppoe(void **state)
+{
+	static const char *const want[] = {
+		"# TYPE vpdn_pppoe_sessions gauge",
+		"vpdn_pppoe_sessions 12",
+		"# TYPE vpdn_pppoe_discovery_total counter",
+		"vpdn_pppoe_discovery_total{code=\"PADI\",direction=\"rx\"} 40",
+		"vpdn_pppoe_discovery_total{code=\"PADT\",direction=\"tx\"} 2",
+		"vpdn_pppoe_pads_refused_total 3",
+		"# TYPE vpdn_pppoe_refused_mac_limit_total counter",
+		"vpdn_pppoe_refused_mac_limit_total 5",
+		"vpdn_pppoe_drops_total{reason=\"bad-cookie\"} 7",
+		"vpdn_pppoe_drops_total{reason=\"rate-limited\"} 9",
+	};
+	struct ctl_pppoe_stats pp;
+	struct metrics_acc a;
+	struct strbuf out;
+
+	(void)state;
+	memset(&pp, 0, sizeof(pp));
+	pp.sessions = 12;
+	pp.st.padi_rx = 40;
+	pp.st.padt_tx = 2;
+	pp.st.pads_refused = 3;
+	pp.st.refused_mac_limit = 5;
+	pp.st.drops[PPPOE_SRV_DROP_BAD_COOKIE] = 7;
+	pp.st.drops[PPPOE_SRV_DROP_RATE_LIMITED] = 9;
+	metrics_acc_init(&a);
+	strbuf_init(&out);
+	metrics_render(&a, NULL, &pp, &out);
+	assert_false(out.err);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!has_line(strbuf_str(&out), want[i]))
+			fail_msg("missing line \"%s\" in:\n%s", want[i],
+			    strbuf_str(&out));
+	strbuf_free(&out);
+	metrics_acc_free(&a);
 }
 
 int
@@ -229,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_acc_monotonic),
 		cmocka_unit_test(test_acc_many_unsorted),
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_render_pppoe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
