@@ -186,7 +186,7 @@ session_free(struct l2tp_session *s)
 	held_free(s);
 	free(s->proxy);
 	free(s->params);
-	if (!s->lac && !s->outgoing)
+	if (!s->outgoing)
 		free(s->calling);
 	else
 		free(s->out);
@@ -312,6 +312,29 @@ held_deliver(struct l2tp_session *s)
 	held_free(s);
 }
 
+/*
+ * A LAC's incoming call once its ICCN is out: the call parameters and the
+ * proxy AVPs were for the ICRQ and ICCN only.  What is still asked of
+ * them, the Calling Number (l2tp_session_calling_number), moves to a copy
+ * of its own length; at 10,000 calls that is ~4.6 KB each less.
+ */
+static void
+lac_call_trim(struct l2tp_session *s)
+{
+	if (s->proxy != NULL) {
+		explicit_bzero(s->proxy, sizeof(*s->proxy));
+		free(s->proxy);
+		s->proxy = NULL;
+	}
+	if (s->params == NULL)
+		return;
+	if (s->params->calling_number[0] != '\0' &&
+	    (s->calling = strdup(s->params->calling_number)) == NULL)
+		return;		/* no memory: keep the parameters */
+	free(s->params);
+	s->params = NULL;
+}
+
 static void
 session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 {
@@ -328,6 +351,8 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 	if (h->ops->session_up != NULL)
 		h->ops->session_up(h->ctx, s, connect);
 	held_deliver(s);
+	if (s->lac && !s->outgoing && s->state == L2TP_SESSION_ESTABLISHED)
+		lac_call_trim(s);
 }
 
 /* ---- LAC incoming (§7.4.1) ---- */
@@ -1087,9 +1112,28 @@ l2tp_session_calling_number(const struct l2tp_session *s)
 {
 	if (s->lac && s->params != NULL)
 		return s->params->calling_number;
-	if (!s->lac && !s->outgoing && s->calling != NULL)
+	if (!s->outgoing && s->calling != NULL)
 		return s->calling;
 	return "";
+}
+
+size_t
+l2tp_session_footprint(const struct l2tp_session *s)
+{
+	const struct l2tp_held *d;
+	size_t n = sizeof(*s);
+
+	if (s->params != NULL)
+		n += sizeof(*s->params);
+	if (s->proxy != NULL)
+		n += sizeof(*s->proxy);
+	if (s->outgoing && !s->lac && s->out != NULL)
+		n += sizeof(*s->out);
+	else if (!s->outgoing && s->calling != NULL)
+		n += strlen(s->calling) + 1;
+	for (d = s->held; d != NULL; d = d->next)
+		n += sizeof(*d) + d->len;
+	return n;
 }
 
 void *
