@@ -131,7 +131,8 @@ pppoe_server_new(const struct pppoe_server_config *cfg,
 	srv->key_epoch[0] = srv->key_epoch[1] = UINT64_MAX;
 	random_bytes(&srv->rl_salt, sizeof(srv->rl_salt));
 	srv->rl = calloc(RL_SLOTS, sizeof(*srv->rl));
-	srv->mac_hash = calloc(srv->mac_mask + 1, sizeof(*srv->mac_hash));
+	srv->mac_hash = calloc(srv->mac_mask + 1,
+	    sizeof(struct pppoe_session *));
 	/* RFC 2516 §4: SESSION_ID 0xffff MUST NOT be used; holding it in
 	 * the pool keeps idpool_alloc() from ever handing it out. */
 	idpool_init(&srv->ids, srv->cfg.max_sessions + 1);
