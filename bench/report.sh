@@ -69,6 +69,11 @@ Baselines:
   "LAC PPPoE socket drops" in a note: frames the LAC's AF_PACKET sockets
   dropped with a full receive queue (4 MiB asked for), each costing the
   host a 3 s retransmission.
+- LAC memory per PPPoE call: the LAC's VmRSS with every call of the first
+  PPPoE row established (held 2 s) minus before the first PADI, divided by
+  the calls up — the call, its PPPoE and L2TP sessions; what only dialling
+  needs (held frames, proxy AVPs, the front half's PPP link) is freed once
+  the ICCN is out.  The LAC's share of the one tunnel is in it too.
 EOT
 for p in $plot; do
 	case $p in

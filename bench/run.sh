@@ -15,7 +15,7 @@
 # LNS namespace; (b) setup of 10,000 sessions over 1 and 100 tunnels against
 # the codec-only replay; (c) LNS RSS per established session at 10,000 and
 # 50,000; (d) reconnect storm; (e) PPPoE sessions set up through a vpdnd
-# LAC to the LNS; plus setup time per session from 1,000 to 50,000.  Output: a table on stdout, bench/out/*.csv, and docs/benchmarks.md
+# LAC to the LNS, and the LAC's RSS per established call; plus setup time per session from 1,000 to 50,000.  Output: a table on stdout, bench/out/*.csv, and docs/benchmarks.md
 # with a plot (gnuplot, if installed).
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -314,10 +314,11 @@ setup_run()
 # pppoe_run LABEL SESSIONS WINDOW DISCOVERY_RATE: fresh LNS and LAC,
 # vpdn-bench pppoe in the pc namespace; sets RATE, UP, FAILED, CAUSES
 # (failure lines, "; " joined), LAC_DROPS (frames the LAC's PPPoE sockets
-# dropped, queue full).
+# dropped, queue full), LAC_RSS_DELTA_KIB (the LAC's RSS with every call
+# held minus before the first).
 pppoe_run()
 {
-	local label=$1 sessions=$2 window=$3 lac
+	local label=$1 sessions=$2 window=$3 lac rss0 rss1
 	lac_conf "$4" >"$T/lac.conf"
 	start_lns
 	spawn client "$T/lac.log" "$VPDND" -c "$T/lac.conf"
@@ -326,10 +327,24 @@ pppoe_run()
 		[ -S "$T/lac.sock" ] && break
 		sleep 0.1
 	done
+	sleep 0.2
+	rss0=$(rss_kib "$lac")
 	in_ns pc "$VB" pppoe --interface veth-lac --sessions "$sessions" \
 	    --window "$window" --timeout 120 --user bench@bench \
-	    --password bench --csv "$OUT/setup.csv" --label "$label" \
-	    --series "$OUT/$label.dat" >"$T/$label.out" 2>&1
+	    --password bench --hold 2 --csv "$OUT/setup.csv" --label "$label" \
+	    --series "$OUT/$label.dat" >"$T/$label.out" 2>&1 &
+	local b=$!
+	PIDS="$PIDS $b"
+	for _ in $(seq 1500); do
+		grep -q '^hold=ready' "$T/$label.out" && break
+		kill -0 $b 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 0.5
+	rss1=$(rss_kib "$lac")
+	wait $b
+	forget $b
+	LAC_RSS_DELTA_KIB=$((rss1 - rss0))
 	cp "$T/$label.out" "$OUT/$label.out"
 	LAC_DROPS=$(in_ns client ss -0 -a -m -p 2>/dev/null |
 	    grep -A1 "pid=$lac," | sed -n 's/.*,d\([0-9]*\)).*/\1/p' |
@@ -383,6 +398,9 @@ pppoe_note()
 pppoe_run pppoe "$PPPOE_N" 256 1000000
 met=$(awk -v r="$RATE" 'BEGIN { print (r >= 2000) ? "met" : "NOT met" }')
 row "setup $PPPOE_N PPPoE sessions via LAC (sess/s)" "$RATE" "$RATE_1T" "$(ratio "$RATE" "$RATE_1T")" "$met" "$(pppoe_note "discovery-rate = 1000000; >= 2000/s; baseline = s10k-1t")"
+LACPER=$(awk -v d="$LAC_RSS_DELTA_KIB" -v n="$UP" 'BEGIN { if (n > 0) printf "%.0f", d * 1024 / n; else print "n/a" }')
+met=$(awk -v m="$LACPER" 'BEGIN { print (m + 0 > 0 && m <= 2048) ? "met" : "NOT met" }')
+row "LAC memory per PPPoE call at $PPPOE_N (bytes)" "$LACPER" "2048" "$(ratio "$LACPER" 2048)" "$met" "LAC RSS delta $LAC_RSS_DELTA_KIB KiB / $UP"
 pppoe_run pppoe-default 1000 256 200
 row "setup 1000 PPPoE sessions via LAC, default discovery-rate (sess/s)" "$RATE" "$RATE_1T" "$(ratio "$RATE" "$RATE_1T")" "" "$(pppoe_note "discovery-rate = 200 (2 per user); baseline = s10k-1t")"
 

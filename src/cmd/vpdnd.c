@@ -377,6 +377,14 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	strlcpy(out->interface, v.interface, sizeof(out->interface));
 }
 
+static bool
+vpdnd_ctl_pppoe_stats(void *arg, struct ctl_pppoe_stats *out)
+{
+	struct vpdnd *d = arg;
+
+	return roles_pppoe_stats(d->roles, &out->st, &out->sessions);
+}
+
 static int
 vpdnd_ctl_disconnect_user(void *arg, const char *name, uint64_t now,
     struct ctl_reply *r)
@@ -874,6 +882,7 @@ main(int argc, char **argv)
 	d.ctl_ctx.hooks.show_clients = vpdnd_ctl_show_clients;
 	d.ctl_ctx.hooks.trace = vpdnd_ctl_trace;
 	d.ctl_ctx.hooks.tun_stats = vpdnd_ctl_tun_stats;
+	d.ctl_ctx.hooks.pppoe_stats = vpdnd_ctl_pppoe_stats;
 	d.ctl = ctl_server_new(d.loop, d.cfg->global.control_socket,
 	    &d.ctl_ctx);
 	if (d.ctl == NULL)

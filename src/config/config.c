@@ -96,6 +96,11 @@ config_defaults(struct vpdn_config *cfg)
 	auth_set(&cfg->lac.auth, 2, auth_all + 1);	/* chap-md5, pap */
 	cfg->lac.tunnel_idle_timeout = 0;
 	cfg->lac.discovery_rate = 200;
+	/* A home router holds one session, two with a separate service
+	 * (IPTV, VoIP); after a reboot it dials again while the old
+	 * session still waits for its LNS's echo timeout.  Four covers
+	 * that; three flooding MACs can no longer take every slot. */
+	cfg->lac.max_sessions_per_mac = 4;
 }
 
 static void *

@@ -98,6 +98,7 @@ struct cfg_lac {
 	unsigned		tunnel_idle_timeout;
 	bool			radius;	/* users and tunnels from [radius] */
 	unsigned		discovery_rate;	/* PADI+PADR a second, all hosts */
+	unsigned		max_sessions_per_mac;	/* 0: no limit */
 };
 
 struct cfg_realm {

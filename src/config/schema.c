@@ -89,6 +89,8 @@ const struct schema_key schema_keys[] = {
 	    0, 86400),
 	ROW(LAC, "radius", BOOL, cfg_lac, radius, 0, 0),
 	ROW(LAC, "discovery-rate", UINT, cfg_lac, discovery_rate, 1, 1000000),
+	ROW(LAC, "max-sessions-per-mac", UINT, cfg_lac, max_sessions_per_mac,
+	    0, 65534),
 
 	LIST(REALM, "lns", HOSTPORT_LIST, cfg_realm, lns, lns_count,
 	    CFG_MAX_LIST, DEFAULT_L2TP_PORT),

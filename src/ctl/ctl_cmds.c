@@ -482,6 +482,85 @@ ctl_get_tun_stats(const struct ctl_ctx *c, struct ctl_tun_stats *out)
 		c->hooks.tun_stats(c->hooks.arg, out);
 }
 
+/* The PPPoE access concentrator's counters, one name each (JSON keys and
+ * table rows alike); drops follow, by pppoe_srv_drop_name(). */
+struct pppoe_row {
+	const char	*name;
+	uint64_t	 v;
+};
+
+static unsigned
+pppoe_rows(const struct ctl_pppoe_stats *p, struct pppoe_row *rows)
+{
+	const struct pppoe_server_stats *st = &p->st;
+	unsigned n = 0;
+
+	rows[n++] = (struct pppoe_row){ "sessions", p->sessions };
+	rows[n++] = (struct pppoe_row){ "padi_rx", st->padi_rx };
+	rows[n++] = (struct pppoe_row){ "pado_tx", st->pado_tx };
+	rows[n++] = (struct pppoe_row){ "padr_rx", st->padr_rx };
+	rows[n++] = (struct pppoe_row){ "pads_tx", st->pads_tx };
+	rows[n++] = (struct pppoe_row){ "pads_refused", st->pads_refused };
+	rows[n++] = (struct pppoe_row){ "padt_rx", st->padt_rx };
+	rows[n++] = (struct pppoe_row){ "padt_tx", st->padt_tx };
+	rows[n++] = (struct pppoe_row){ "refused_mac_limit",
+	    st->refused_mac_limit };
+	return n;
+}
+
+#define PPPOE_ROWS_MAX	9
+
+static void
+stats_json_pppoe(struct json *j, const struct ctl_pppoe_stats *p)
+{
+	struct pppoe_row rows[PPPOE_ROWS_MAX];
+	unsigned n = pppoe_rows(p, rows);
+
+	json_key(j, "pppoe");
+	json_obj_begin(j);
+	for (unsigned i = 0; i < n; i++)
+		json_kv_u64(j, rows[i].name, rows[i].v);
+	json_key(j, "drops");
+	json_obj_begin(j);
+	for (unsigned i = 0; i < PPPOE_SRV_DROP_MAX; i++)
+		json_kv_u64(j, pppoe_srv_drop_name((enum pppoe_srv_drop)i),
+		    p->st.drops[i]);
+	json_obj_end(j);
+	json_obj_end(j);
+}
+
+static void
+stats_table_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p,
+    bool *ok)
+{
+	static const struct table_col cols[] = {
+		{ "PPPOE", TABLE_LEFT },
+		{ "COUNT", TABLE_RIGHT },
+	};
+	struct pppoe_row rows[PPPOE_ROWS_MAX];
+	unsigned n = pppoe_rows(p, rows);
+	char name[48];
+	struct table t;
+
+	table_init(&t, cols, 2);
+	for (unsigned i = 0; i < n; i++) {
+		table_row(&t);
+		table_cell(&t, rows[i].name);
+		table_cell_u64(&t, rows[i].v);
+	}
+	for (unsigned i = 0; i < PPPOE_SRV_DROP_MAX; i++) {
+		(void)snprintf(name, sizeof(name), "drop %s",
+		    pppoe_srv_drop_name((enum pppoe_srv_drop)i));
+		table_row(&t);
+		table_cell(&t, name);
+		table_cell_u64(&t, p->st.drops[i]);
+	}
+	strbuf_putc(out, '\n');
+	if (!table_render(&t, out))
+		*ok = false;
+	table_free(&t);
+}
+
 static int
 cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
     char **argv, uint64_t now, struct ctl_reply *r)
@@ -499,14 +578,18 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	struct ctl_tun_stats ts;
 	const struct l2tp_host_stats *st = &zero;
 	struct count_walk cw = { 0 };
+	struct ctl_pppoe_stats pp;
 	unsigned tunnels = 0, i;
 	struct json j;
 	struct table t;
-	bool json, ok = true;
+	bool json, ok = true, have_pppoe;
 
 	(void)now;
 	if (parse_json_flag(cmd, argc, argv, &json, r) < 0)
 		return -1;
+	memset(&pp, 0, sizeof(pp));
+	have_pppoe = c->hooks.pppoe_stats != NULL &&
+	    c->hooks.pppoe_stats(c->hooks.arg, &pp);
 	if (c->host != NULL) {
 		st = l2tp_host_stats(c->host);
 		tunnels = l2tp_host_tunnel_count(c->host);
@@ -546,6 +629,8 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 			json_kv_u64(&j, tun_names[i].name,
 			    tun_value(&ts, tun_names[i].off));
 		json_obj_end(&j);
+		if (have_pppoe)
+			stats_json_pppoe(&j, &pp);
 		json_obj_end(&j);
 		strbuf_putc(&r->body, '\n');
 		if (!json_finish(&j))
@@ -599,6 +684,8 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	if (!table_render(&t, &r->body))
 		ok = false;
 	table_free(&t);
+	if (have_pppoe)
+		stats_table_pppoe(&r->body, &pp, &ok);
 	if (!ok)
 		return ctl_reply_err(r, "cannot render table");
 	return body_done(r);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "ctl/strbuf.h"
+#include "pppoe/pppoe_server.h"
 
 struct l2tp_host;
 struct l2tp_session;
@@ -39,6 +40,12 @@ struct ctl_tun_stats {
 	uint64_t	write_full;		/* our writes refused: EAGAIN, ENOBUFS */
 	uint64_t	write_errors;		/* our writes failed otherwise */
 	uint64_t	isolated;		/* session to session, isolate-sessions */
+};
+
+/* A LAC's PPPoE access concentrator, for `show stats` and the metrics. */
+struct ctl_pppoe_stats {
+	struct pppoe_server_stats	st;
+	uint32_t			sessions;	/* live */
 };
 
 struct ctl_reply {
@@ -76,8 +83,10 @@ struct ctl_hooks {
 		    struct ctl_reply *r);
 	/* `show stats` and metrics: the TUN counters (zero when NULL). */
 	void	(*tun_stats)(void *arg, struct ctl_tun_stats *out);
+	/* `show stats` and metrics: false when there is no PPPoE access
+	 * concentrator (no [lac]); the "pppoe" parts are left out then. */
+	bool	(*pppoe_stats)(void *arg, struct ctl_pppoe_stats *out);
 };
-
 
 /* The control context: owned by the daemon, read by every command. */
 struct ctl_ctx {

@@ -282,9 +282,54 @@ results(struct strbuf *out, const char *name, const char *help,
 	}
 }
 
+/* A LAC's PPPoE access concentrator (RFC 2516 discovery). */
+static void
+render_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p)
+{
+	const struct pppoe_server_stats *st = &p->st;
+	const struct {
+		const char	*code, *dir;
+		uint64_t	 v;
+	} frames[] = {
+		{ "PADI", "rx", st->padi_rx },
+		{ "PADO", "tx", st->pado_tx },
+		{ "PADR", "rx", st->padr_rx },
+		{ "PADS", "tx", st->pads_tx },
+		{ "PADT", "rx", st->padt_rx },
+		{ "PADT", "tx", st->padt_tx },
+	};
+	unsigned i;
+
+	family(out, "vpdn_pppoe_sessions", "gauge", "PPPoE sessions of the "
+	    "LAC's access concentrator.");
+	sample(out, "vpdn_pppoe_sessions", p->sessions);
+	family(out, "vpdn_pppoe_discovery_total", "counter",
+	    "PPPoE discovery frames received and sent, by code.");
+	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++)
+		strbuf_printf(out, "vpdn_pppoe_discovery_total{code=\"%s\","
+		    "direction=\"%s\"} %" PRIu64 "\n", frames[i].code,
+		    frames[i].dir, frames[i].v);
+	family(out, "vpdn_pppoe_pads_refused_total", "counter",
+	    "PADS refusals (Service-Name-Error or AC-System-Error, "
+	    "SESSION_ID 0).");
+	sample(out, "vpdn_pppoe_pads_refused_total", st->pads_refused);
+	family(out, "vpdn_pppoe_refused_mac_limit_total", "counter",
+	    "PADIs unanswered and PADRs refused: the MAC holds "
+	    "max-sessions-per-mac sessions.");
+	sample(out, "vpdn_pppoe_refused_mac_limit_total",
+	    st->refused_mac_limit);
+	family(out, "vpdn_pppoe_drops_total", "counter",
+	    "PPPoE frames not acted upon, by reason.");
+	for (i = 0; i < PPPOE_SRV_DROP_MAX; i++)
+		strbuf_printf(out, "vpdn_pppoe_drops_total{reason=\"%s\"} %"
+		    PRIu64 "\n", pppoe_srv_drop_name((enum pppoe_srv_drop)i),
+		    st->drops[i]);
+}
+
 void
 metrics_render(struct metrics_acc *a, struct l2tp_host *host,
-    const struct ctl_tun_stats *tun, struct strbuf *out)
+    const struct ctl_tun_stats *tun, const struct ctl_pppoe_stats *pppoe,
+    struct strbuf *out)
 {
 	static const struct ctl_tun_stats tun_zero;
 	static const struct l2tp_host_stats zero;
@@ -377,6 +422,8 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	    "IP packets from one session to another dropped "
 	    "(isolate-sessions).");
 	sample(out, "vpdn_isolated_total", tun->isolated);
+	if (pppoe != NULL)
+		render_pppoe(out, pppoe);
 }
 
 /* ---- the listener ---- */
@@ -387,6 +434,19 @@ struct metrics_server {
 	struct metrics_acc	 acc;
 	struct conn_pool	 pool;
 };
+
+/* One scrape: the L2TP host, and the LAC's PPPoE side when there is one. */
+static void
+scrape_all(struct metrics_server *s, struct strbuf *body)
+{
+	const struct ctl_hooks *hk = &s->ctx->hooks;
+	struct ctl_pppoe_stats pp;
+	bool have = hk->pppoe_stats != NULL && hk->pppoe_stats(hk->arg, &pp);
+	struct ctl_tun_stats ts;
+
+	ctl_get_tun_stats(s->ctx, &ts);
+	metrics_render(&s->acc, s->ctx->host, &ts, have ? &pp : NULL, body);
+}
 
 static enum conn_req
 mclient_request_complete(struct conn *c, bool eof)
@@ -403,7 +463,6 @@ mclient_handle(struct conn *c)
 {
 	struct metrics_server *s = c->pool->arg;
 	enum metrics_req r = metrics_parse_request(c->in, c->inlen);
-	struct ctl_tun_stats ts;
 	struct strbuf body;
 	const char *status, *extra = "";
 
@@ -411,8 +470,7 @@ mclient_handle(struct conn *c)
 	switch (r) {
 	case METRICS_REQ_OK:
 		status = "200 OK";
-		ctl_get_tun_stats(s->ctx, &ts);
-		metrics_render(&s->acc, s->ctx->host, &ts, &body);
+		scrape_all(s, &body);
 		break;
 	case METRICS_REQ_NOT_FOUND:
 		status = "404 Not Found";

@@ -85,10 +85,11 @@ void	metrics_acc_add(struct metrics_acc *a, const struct metrics_obj *o);
 void	metrics_acc_end(struct metrics_acc *a,
 	    uint64_t totals[METRICS_CTR__COUNT]);
 
-/* Renders the exposition of host and the TUN counters (either may be
- * NULL) into out. */
+/* Renders the exposition of host (may be NULL), the TUN counters (NULL:
+ * zero) and a LAC's PPPoE access concentrator (NULL: none) into out. */
 void	metrics_render(struct metrics_acc *a, struct l2tp_host *host,
-	    const struct ctl_tun_stats *tun, struct strbuf *out);
+	    const struct ctl_tun_stats *tun, const struct ctl_pppoe_stats *pppoe,
+	    struct strbuf *out);
 
 struct metrics_server;
 

@@ -296,6 +296,9 @@ void	l2tp_session_get_info(const struct l2tp_session *s,
 /* §4.4.5 Calling Number of an incoming call (the ICRQ's, received or
  * sent), "" when there was none. */
 const char *l2tp_session_calling_number(const struct l2tp_session *s);
+/* Bytes the session holds: the struct and what it allocated (call
+ * parameters, proxy AVPs, Calling Number copy, frames held before ICCN). */
+size_t	l2tp_session_footprint(const struct l2tp_session *s);
 void	*l2tp_session_user(const struct l2tp_session *s);
 void	l2tp_session_set_user(struct l2tp_session *s, void *user);
 

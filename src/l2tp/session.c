@@ -187,7 +187,7 @@ session_free(struct l2tp_session *s)
 	held_free(s);
 	free(s->proxy);
 	free(s->params);
-	if (!s->lac && !s->outgoing)
+	if (!s->outgoing)
 		free(s->calling);
 	else
 		free(s->out);
@@ -222,6 +222,29 @@ session_send_cdn_to(struct l2tp_tunnel *t, uint16_t peer_sid,
 		t->host->stats.cdn_sent[result]++;
 }
 
+/* Takes a call off its tunnel's list of queued ICCN/OCCNs (the message
+ * itself still leaves: the xport cannot take it back, and the CDN that
+ * follows is queued behind it). */
+static void
+connect_unlink(struct l2tp_session *s)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_session **pp, *prev = NULL;
+
+	if (!s->connect_queued)
+		return;
+	for (pp = &t->connect_head; *pp != NULL && *pp != s;
+	    pp = &(*pp)->connect_next)
+		prev = *pp;
+	if (*pp == s) {
+		*pp = s->connect_next;
+		if (t->connect_tail == s)
+			t->connect_tail = prev;
+	}
+	s->connect_next = NULL;
+	s->connect_queued = false;
+}
+
 /*
  * The one way out: optional CDN, CLOSED, session_down (if the role knows
  * the session), unlinked from the tunnel, freed later by the host.
@@ -244,6 +267,7 @@ session_end(struct l2tp_session *s, bool send_cdn, uint16_t result,
 		session_send_cdn_to(t, s->peer_id, s->local_id, result, error,
 		    text, now);
 	}
+	connect_unlink(s);
 	session_set_state(s, L2TP_SESSION_CLOSED);
 	held_free(s);
 	h->stats.sessions_closed++;
@@ -289,6 +313,29 @@ held_deliver(struct l2tp_session *s)
 	held_free(s);
 }
 
+/*
+ * A LAC's incoming call once its ICCN is out: the call parameters and the
+ * proxy AVPs were for the ICRQ and ICCN only.  What is still asked of
+ * them, the Calling Number (l2tp_session_calling_number), moves to a copy
+ * of its own length; at 10,000 calls that is ~4.6 KB each less.
+ */
+static void
+lac_call_trim(struct l2tp_session *s)
+{
+	if (s->proxy != NULL) {
+		explicit_bzero(s->proxy, sizeof(*s->proxy));
+		free(s->proxy);
+		s->proxy = NULL;
+	}
+	if (s->params == NULL)
+		return;
+	if (s->params->calling_number[0] != '\0' &&
+	    (s->calling = strdup(s->params->calling_number)) == NULL)
+		return;		/* no memory: keep the parameters */
+	free(s->params);
+	s->params = NULL;
+}
+
 static void
 session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 {
@@ -305,6 +352,8 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 	if (h->ops->session_up != NULL)
 		h->ops->session_up(h->ctx, s, connect);
 	held_deliver(s);
+	if (s->lac && !s->outgoing && s->state == L2TP_SESSION_ESTABLISHED)
+		lac_call_trim(s);
 }
 
 /* ---- LAC incoming (§7.4.1) ---- */
@@ -450,22 +499,83 @@ session_fill_connect(const struct l2tp_session *s, struct l2tp_msg *m)
 		l2tp_msg_set(m, L2TP_AVP_SEQUENCING_REQUIRED);
 }
 
+/* §6.8 ICCN / §6.11 OCCN as we send it (and as session_up reports it). */
+static void
+session_build_connect(const struct l2tp_session *s, struct l2tp_msg *cn)
+{
+	l2tp_msg_init(cn, s->outgoing ? L2TP_MSG_OCCN : L2TP_MSG_ICCN,
+	    s->tunnel->peer_id, s->peer_id);
+	session_fill_connect(s, cn);
+	if (!s->outgoing)
+		session_copy_proxy(s->proxy, cn);
+}
+
+/*
+ * Sends the ICCN (§7.4.1) or OCCN (§7.5.1) that makes our side of the call
+ * established.  §7.4.1: the LAC is established once it *sends* the ICCN,
+ * and §5.4 lets the LNS discard data of a call without one; a connect
+ * message queued behind a full control window has not been sent, so the
+ * call stays in wait-reply / wait-cs-answer (no session_up, no data) until
+ * the xport transmits it: session_connect_sent().
+ */
+static void
+session_send_connect(struct l2tp_session *s, uint64_t now)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	uint16_t ns = xport_next_ns(&t->xp);
+	struct l2tp_msg cn;
+
+	session_build_connect(s, &cn);
+	s->seq = s->params->sequencing_required;
+	if (tunnel_send_msg(t, &cn, now) < 0) {
+		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
+		return;
+	}
+	if (xport_was_sent(&t->xp, ns)) {
+		session_established(s, &cn);
+		return;
+	}
+	session_log(s, LOG_LEVEL_DEBUG, "%s queued behind a full control "
+	    "window; the call is up once it is sent",
+	    l2tp_msg_type_str(cn.type));
+	s->connect_ns = ns;
+	s->connect_queued = true;
+	s->connect_next = NULL;
+	if (t->connect_tail != NULL)
+		t->connect_tail->connect_next = s;
+	else
+		t->connect_head = s;
+	t->connect_tail = s;
+}
+
+void
+session_connect_sent(struct l2tp_tunnel *t)
+{
+	struct l2tp_session *s;
+	struct l2tp_msg cn;
+
+	/* In Ns order, like the xport sends them; session_up may end calls
+	 * (connect_unlink) or the tunnel (session_all_down empties the
+	 * list), so the head is read afresh each time. */
+	while ((s = t->connect_head) != NULL &&
+	    xport_was_sent(&t->xp, s->connect_ns)) {
+		connect_unlink(s);
+		session_build_connect(s, &cn);
+		session_established(s, &cn);
+	}
+}
+
 static void
 session_recv_icrp(struct l2tp_session *s, const struct l2tp_msg *m,
     uint64_t now)
 {
-	struct l2tp_msg cn;
-
-	s->peer_id = m->assigned_session_id;
-	l2tp_msg_init(&cn, L2TP_MSG_ICCN, s->tunnel->peer_id, s->peer_id);
-	session_fill_connect(s, &cn);
-	session_copy_proxy(s->proxy, &cn);
-	s->seq = s->params->sequencing_required;
-	if (tunnel_send_msg(s->tunnel, &cn, now) < 0) {
-		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
+	if (s->connect_queued) {
+		/* our ICCN is out already, as far as the FSM goes */
+		session_fsm_error(s, m, now);
 		return;
 	}
-	session_established(s, &cn);
+	s->peer_id = m->assigned_session_id;
+	session_send_connect(s, now);
 }
 
 /* ---- LNS incoming (§7.4.2) and LAC outgoing (§7.5.1) requests ---- */
@@ -723,6 +833,15 @@ session_all_down(struct l2tp_tunnel *t)
 {
 	uint64_t now = t->host->now;
 
+	/* Their queued ICCN/OCCNs die with the tunnel: no walk per call. */
+	while (t->connect_head != NULL) {
+		struct l2tp_session *s = t->connect_head;
+
+		t->connect_head = s->connect_next;
+		s->connect_next = NULL;
+		s->connect_queued = false;
+	}
+	t->connect_tail = NULL;
 	/* session_end() only tombstones slots; the tunnel is CLOSING, so no
 	 * session can be added (and the pool grown) from a callback. */
 	for (uint32_t i = 0; i < t->sessions.nslots; i++) {
@@ -920,22 +1039,13 @@ l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
 void
 l2tp_session_outgoing_connected(struct l2tp_session *s, uint64_t now)
 {
-	struct l2tp_msg cn;
-
 	s->tunnel->host->now = now;
-	if (s->state != L2TP_SESSION_WAIT_CS_ANSWER) {
+	if (s->state != L2TP_SESSION_WAIT_CS_ANSWER || s->connect_queued) {
 		session_log(s, LOG_LEVEL_WARN, "outgoing call connected in %s "
 		    "ignored", l2tp_session_state_str(s->state));
 		return;
 	}
-	l2tp_msg_init(&cn, L2TP_MSG_OCCN, s->tunnel->peer_id, s->peer_id);
-	session_fill_connect(s, &cn);
-	s->seq = s->params->sequencing_required;
-	if (tunnel_send_msg(s->tunnel, &cn, now) < 0) {
-		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
-		return;
-	}
-	session_established(s, &cn);
+	session_send_connect(s, now);
 	host_reschedule(s->tunnel);
 }
 
@@ -1003,9 +1113,28 @@ l2tp_session_calling_number(const struct l2tp_session *s)
 {
 	if (s->lac && s->params != NULL)
 		return s->params->calling_number;
-	if (!s->lac && !s->outgoing && s->calling != NULL)
+	if (!s->outgoing && s->calling != NULL)
 		return s->calling;
 	return "";
+}
+
+size_t
+l2tp_session_footprint(const struct l2tp_session *s)
+{
+	const struct l2tp_held *d;
+	size_t n = sizeof(*s);
+
+	if (s->params != NULL)
+		n += sizeof(*s->params);
+	if (s->proxy != NULL)
+		n += sizeof(*s->proxy);
+	if (s->outgoing && !s->lac && s->out != NULL)
+		n += sizeof(*s->out);
+	else if (!s->outgoing && s->calling != NULL)
+		n += strlen(s->calling) + 1;
+	for (d = s->held; d != NULL; d = d->next)
+		n += sizeof(*d) + d->len;
+	return n;
 }
 
 void *

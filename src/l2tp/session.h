@@ -10,6 +10,9 @@
 
 /* The tunnel reached ESTABLISHED: WAIT_TUNNEL sessions send their ICRQ. */
 void	session_tunnel_up(struct l2tp_tunnel *t, uint64_t now);
+/* The xport moved queued control messages into flight (an ack opened the
+ * window): calls whose ICCN/OCCN has now left are established. */
+void	session_connect_sent(struct l2tp_tunnel *t);
 /* A decoded session message (ICRQ..SLI) on an ESTABLISHED tunnel. */
 void	session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	    uint64_t now);

@@ -793,6 +793,9 @@ tunnel_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		LOG_RL(LOG_LEVEL_DEBUG, "tunnel %u/%u: control Ns %u out of "
 		    "window", t->local_id, t->peer_id, h->ns);
 	}
+	/* Only an ack opens the window: queued ICCN/OCCNs may be out now. */
+	if (t->connect_head != NULL && t->state == L2TP_TUNNEL_ESTABLISHED)
+		session_connect_sent(t);
 	host_reschedule(t);
 }
 

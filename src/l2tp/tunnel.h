@@ -90,6 +90,9 @@ struct l2tp_tunnel {
 
 	struct idpool		 sessions;	/* local session ID -> session */
 	struct heap		 session_timers; /* setup deadlines */
+	/* Calls whose ICCN/OCCN waits in the xport queue, in Ns order
+	 * (session.c, session_connect_sent). */
+	struct l2tp_session	*connect_head, *connect_tail;
 
 	void			*user;
 	bool			 announced;	/* tunnel_up was called */
@@ -111,17 +114,20 @@ struct l2tp_session {
 	bool			 outgoing;	/* OCRQ-initiated */
 	bool			 lac;		/* we are the LAC side */
 	bool			 announced;	/* the role knows it */
+	bool			 connect_queued; /* ICCN/OCCN not sent yet */
 	/* Allocated only where used, so that an LNS's incoming call (the
-	 * 50,000-session case, issue 7) carries neither ~550-byte block. */
-	struct l2tp_call_params	*params;	/* LAC side only */
+	 * 50,000-session case) carries neither ~550-byte block; a LAC's
+	 * incoming call frees both once its ICCN is out (the established
+	 * LAC call's budget, test_session_size.c). */
+	struct l2tp_call_params	*params;	/* LAC side, until established */
 	struct l2tp_msg		*proxy;		/* copy of params->proxy */
 	union {
 		/* LNS outgoing: the OCRQ we send. */
 		struct l2tp_outgoing_params *out;
-		/* LNS incoming: the ICRQ's Calling Number (§4.4.5), a heap
-		 * copy only when the LAC sent one (RADIUS Calling-Station-Id
-		 * at authentication); shares the slot so the struct does not
-		 * grow (issue 7). */
+		/* Incoming calls: the ICRQ's Calling Number (§4.4.5), a heap
+		 * copy only when there is one — the LNS keeps the LAC's
+		 * (RADIUS Calling-Station-Id), the LAC its own once params
+		 * are gone; shares the slot so the struct does not grow. */
 		char			*calling;
 	};
 	/* From the ICCN/OCCN (sent or received): what the call got. */
@@ -131,6 +137,7 @@ struct l2tp_session {
 	uint16_t		 data_nr;	/* next Ns expected */
 	bool			 data_nr_valid;
 	uint8_t			 nheld;		/* frames in held */
+	uint16_t		 connect_ns;	/* Ns of the queued ICCN/OCCN */
 	/* Data that beat the ICCN/OCCN (wait-connect), delivered right
 	 * after session_up; see session.c. */
 	struct l2tp_held	*held;	/* session.c */
@@ -139,7 +146,12 @@ struct l2tp_session {
 	uint64_t		 rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t		 rx_seq_discards;
 	uint64_t		 created_ms;
-	struct l2tp_session	*dead_next;	/* host graveyard */
+	/* A call is on at most one of these lists: waiting for its
+	 * ICCN/OCCN to leave (connect_queued), or closed. */
+	union {
+		struct l2tp_session *connect_next; /* tunnel->connect_head */
+		struct l2tp_session *dead_next;	/* host graveyard */
+	};
 };
 
 /* host.c */

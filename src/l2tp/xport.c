@@ -557,6 +557,20 @@ xport_flush_ack(struct xport *x)
 		send_zlb(x);
 }
 
+uint16_t
+xport_next_ns(const struct xport *x)
+{
+	return x->ns;
+}
+
+bool
+xport_was_sent(const struct xport *x, uint16_t ns)
+{
+	/* [una, sent_upto) is in flight, before una acked: both have left;
+	 * [sent_upto, ns) waits in the pending queue. */
+	return seq_lt(ns, x->sent_upto);
+}
+
 unsigned
 xport_unacked(const struct xport *x)
 {

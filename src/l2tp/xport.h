@@ -170,6 +170,11 @@ void	xport_timeout(struct xport *x, uint64_t now);
 uint64_t xport_next_deadline(const struct xport *x);
 /* Sends a pending delayed ack now (e.g. before tearing the tunnel down). */
 void	xport_flush_ack(struct xport *x);
+/* The Ns the next xport_send() will give its message. */
+uint16_t xport_next_ns(const struct xport *x);
+/* Whether the message given Ns has been transmitted at least once (not
+ * merely queued waiting for the send window). */
+bool	xport_was_sent(const struct xport *x, uint16_t ns);
 /* Messages sent or queued but not yet acknowledged by the peer. */
 unsigned xport_unacked(const struct xport *x);
 /* Nothing left to exchange: all we sent is acked, we owe no ack, and the

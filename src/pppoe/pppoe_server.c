@@ -5,6 +5,7 @@
  * table; the AC-Cookie carries everything else (RFC 2516 §3: "The
  * Discovery stage remains stateless until a PPP session is established").
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,10 @@ struct pppoe_server {
 	/* AC-Cookie keys: index epoch & 1, with the epoch they belong to. */
 	struct hmac_sha256_ctx		 key[2];
 	uint64_t			 key_epoch[2];
+	unsigned			 cookie_max_age;	/* in slots */
+	/* Sessions chained by peer MAC, for max_sessions_per_mac. */
+	struct pppoe_session		**mac_hash;
+	uint32_t			 mac_mask;
 	uint64_t			 rl_salt;
 	struct rl_bucket		*rl;
 	struct rl_bucket		 global;
@@ -56,6 +61,23 @@ pppoe_srv_drop_str(enum pppoe_srv_drop d)
 	case PPPOE_SRV_DROP_BAD_COOKIE:		return "bad AC-Cookie";
 	case PPPOE_SRV_DROP_UNKNOWN_SESSION:	return "unknown session";
 	case PPPOE_SRV_DROP_UNEXPECTED:		return "unexpected code";
+	case PPPOE_SRV_DROP_MAX:		break;
+	}
+	return "unknown";
+}
+
+const char *
+pppoe_srv_drop_name(enum pppoe_srv_drop d)
+{
+	switch (d) {
+	case PPPOE_SRV_DROP_MALFORMED:		return "malformed";
+	case PPPOE_SRV_DROP_NOT_FOR_US:		return "not-for-us";
+	case PPPOE_SRV_DROP_RATE_LIMITED:	return "rate-limited";
+	case PPPOE_SRV_DROP_NO_SERVICE:		return "no-service";
+	case PPPOE_SRV_DROP_NO_COOKIE:		return "no-cookie";
+	case PPPOE_SRV_DROP_BAD_COOKIE:		return "bad-cookie";
+	case PPPOE_SRV_DROP_UNKNOWN_SESSION:	return "unknown-session";
+	case PPPOE_SRV_DROP_UNEXPECTED:		return "unexpected";
 	case PPPOE_SRV_DROP_MAX:		break;
 	}
 	return "unknown";
@@ -85,7 +107,19 @@ pppoe_server_new(const struct pppoe_server_config *cfg,
 	DEF(padi_global_rate, 200);
 	DEF(padi_global_burst, 400);
 	DEF(cookie_slot_ms, 10000);
+	DEF(cookie_lifetime_ms, 60000);
 	DEF(key_slots, 360);
+	/* Whole slots covering the lifetime: a cookie minted at t is good
+	 * until t + lifetime at least, t + lifetime + one slot at most. */
+	srv->cookie_max_age = (srv->cfg.cookie_lifetime_ms +
+	    srv->cfg.cookie_slot_ms - 1) / srv->cfg.cookie_slot_ms;
+	/* Two keys are kept (this epoch's and the previous one's): a
+	 * cookie's lifetime must not span more than one change of key. */
+	if (srv->cfg.key_slots <= srv->cookie_max_age)
+		srv->cfg.key_slots = srv->cookie_max_age + 1;
+	srv->mac_mask = 63;
+	while (srv->mac_mask + 1 < srv->cfg.max_sessions / 4)
+		srv->mac_mask = srv->mac_mask << 1 | 1;
 	strlcpy(srv->ac_name, cfg->ac_name ? cfg->ac_name : "vpdn",
 	    sizeof(srv->ac_name));
 	if (srv->cfg.nservices > PPPOE_SERVER_MAX_SERVICES)
@@ -97,12 +131,15 @@ pppoe_server_new(const struct pppoe_server_config *cfg,
 	srv->key_epoch[0] = srv->key_epoch[1] = UINT64_MAX;
 	random_bytes(&srv->rl_salt, sizeof(srv->rl_salt));
 	srv->rl = calloc(RL_SLOTS, sizeof(*srv->rl));
+	srv->mac_hash = calloc(srv->mac_mask + 1,
+	    sizeof(struct pppoe_session *));
 	/* RFC 2516 §4: SESSION_ID 0xffff MUST NOT be used; holding it in
 	 * the pool keeps idpool_alloc() from ever handing it out. */
 	idpool_init(&srv->ids, srv->cfg.max_sessions + 1);
-	if (srv->rl == NULL ||
+	if (srv->rl == NULL || srv->mac_hash == NULL ||
 	    idpool_insert(&srv->ids, PPPOE_SID_RESERVED, &srv->reserved) < 0) {
 		free(srv->rl);
+		free(srv->mac_hash);
 		idpool_free(&srv->ids);
 		free(srv);
 		return NULL;
@@ -121,6 +158,68 @@ pppoe_server_set_rate(struct pppoe_server *srv, unsigned rate, unsigned burst)
 	srv->cfg.padi_global_burst = burst;
 	if (srv->global.milli > burst * 1000u)
 		srv->global.milli = burst * 1000u;
+}
+
+void
+pppoe_server_set_mac_limit(struct pppoe_server *srv,
+    unsigned max_sessions_per_mac)
+{
+	srv->cfg.max_sessions_per_mac = max_sessions_per_mac;
+}
+
+/* Keyed like the rate-limit table, so a host cannot aim at one chain. */
+static struct pppoe_session **
+mac_bucket(const struct pppoe_server *srv, const uint8_t mac[PPPOE_MAC_LEN])
+{
+	uint64_t h = ~srv->rl_salt;
+
+	for (int i = 0; i < PPPOE_MAC_LEN; i++)
+		h = (h ^ mac[i]) * 0x100000001b3ull;
+	return &srv->mac_hash[(h >> 32) & srv->mac_mask];
+}
+
+static void
+mac_add(struct pppoe_server *srv, struct pppoe_session *s)
+{
+	struct pppoe_session **b = mac_bucket(srv, s->peer);
+
+	s->mac_next = *b;
+	*b = s;
+}
+
+static void
+mac_del(struct pppoe_server *srv, struct pppoe_session *s)
+{
+	struct pppoe_session **pp;
+
+	for (pp = mac_bucket(srv, s->peer); *pp != NULL;
+	    pp = &(*pp)->mac_next)
+		if (*pp == s) {
+			*pp = s->mac_next;
+			break;
+		}
+	s->mac_next = NULL;
+}
+
+unsigned
+pppoe_server_mac_sessions(const struct pppoe_server *srv,
+    const uint8_t mac[PPPOE_MAC_LEN])
+{
+	const struct pppoe_session *s;
+	unsigned n = 0;
+
+	for (s = *mac_bucket(srv, mac); s != NULL; s = s->mac_next)
+		if (memcmp(s->peer, mac, PPPOE_MAC_LEN) == 0)
+			n++;
+	return n;
+}
+
+static bool
+mac_at_limit(const struct pppoe_server *srv, const uint8_t mac[PPPOE_MAC_LEN])
+{
+	return srv->cfg.max_sessions_per_mac > 0 &&
+	    pppoe_server_mac_sessions(srv, mac) >=
+	    srv->cfg.max_sessions_per_mac;
 }
 
 static int
@@ -169,6 +268,7 @@ pppoe_server_free(struct pppoe_server *srv)
 	}
 	idpool_free(&srv->ids);
 	free(srv->rl);
+	free(srv->mac_hash);
 	free(srv);
 }
 
@@ -265,8 +365,9 @@ cookie_ok(struct pppoe_server *srv, const uint8_t mac[PPPOE_MAC_LEN],
 
 	if (v->len != PPPOE_COOKIE_LEN)
 		return false;
-	/* Minted in this slot or the previous one. */
-	for (uint64_t age = 0; age <= 1 && age <= slot; age++) {
+	/* Minted in this slot or one of the cookie_max_age before it. */
+	for (uint64_t age = 0; age <= srv->cookie_max_age && age <= slot;
+	    age++) {
 		uint64_t s = slot - age, epoch = s / srv->cfg.key_slots;
 		unsigned k = (unsigned)(epoch & 1);
 
@@ -342,6 +443,17 @@ drop(struct pppoe_server *srv, enum pppoe_srv_drop d,
 }
 
 static void
+mac_limit_refused(struct pppoe_server *srv, const struct pppoe_pkt *req)
+{
+	srv->stats.refused_mac_limit++;
+	LOG_RL(LOG_LEVEL_INFO, "pppoe: %s from "
+	    "%02x:%02x:%02x:%02x:%02x:%02x refused: it holds %u sessions "
+	    "(max-sessions-per-mac)", pppoe_code_str((enum pppoe_code)req->code),
+	    req->src[0], req->src[1], req->src[2], req->src[3], req->src[4],
+	    req->src[5], srv->cfg.max_sessions_per_mac);
+}
+
+static void
 on_padi(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 {
 	uint8_t f[PPPOE_FRAME_MAX], cookie[PPPOE_COOKIE_LEN];
@@ -362,6 +474,12 @@ on_padi(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 	 * NOT respond with a PADO." */
 	if (!svc_match(srv, &req->service[0], &acc)) {
 		drop(srv, PPPOE_SRV_DROP_NO_SERVICE, req);
+		return;
+	}
+	/* §5.2 again: a MAC at its session limit cannot be served here, and
+	 * without our PADO a host that sees another AC chooses that one. */
+	if (mac_at_limit(srv, req->src)) {
+		mac_limit_refused(srv, req);
 		return;
 	}
 	reply_init(srv, req, &p, PPPOE_CODE_PADO);
@@ -426,6 +544,14 @@ on_padr(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 	 * cookie minted for another MAC, or too long ago, fails here. */
 	if (!cookie_ok(srv, req->src, &req->ac_cookie, now)) {
 		drop(srv, PPPOE_SRV_DROP_BAD_COOKIE, req);
+		/* Not only at debug level: hosts that come back later than
+		 * the cookie lifetime (a storm outlasting their back-off)
+		 * show up here, as do forgers. */
+		LOG_RL(LOG_LEVEL_INFO, "pppoe: PADR from "
+		    "%02x:%02x:%02x:%02x:%02x:%02x with an expired or foreign "
+		    "AC-Cookie dropped (%" PRIu64 " so far)", req->src[0],
+		    req->src[1], req->src[2], req->src[3], req->src[4],
+		    req->src[5], srv->stats.drops[PPPOE_SRV_DROP_BAD_COOKIE]);
 		return;
 	}
 	/* §5.4: "If the Access Concentrator does not like the Service-Name
@@ -434,6 +560,14 @@ on_padr(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 	if (!svc_match(srv, &req->service[0], &acc)) {
 		pads_refuse(srv, req, PPPOE_HAVE_SVC_ERR,
 		    "service not offered");
+		return;
+	}
+	/* §5.4: AC-System-Error is the refusal for lack of resources; the
+	 * resource here is this host's share of the sessions. */
+	if (mac_at_limit(srv, req->src)) {
+		mac_limit_refused(srv, req);
+		pads_refuse(srv, req, PPPOE_HAVE_SYS_ERR,
+		    "too many sessions for this host");
 		return;
 	}
 	if (pppoe_server_session_count(srv) >= srv->cfg.max_sessions) {
@@ -463,6 +597,7 @@ on_padr(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 		memcpy(s->service, acc.p, n);
 	s->service[n] = '\0';
 	s->created_ms = now;
+	mac_add(srv, s);
 
 	reply_init(srv, req, &p, PPPOE_CODE_PADS);
 	p.session_id = s->id;
@@ -519,6 +654,7 @@ on_padt(struct pppoe_server *srv, const struct pppoe_pkt *req)
 	/* §5.5: no further traffic on it.  Out of the table first, so a
 	 * close from inside the callback finds nothing to close. */
 	idpool_release(&srv->ids, s->id);
+	mac_del(srv, s);
 	srv->ops->session_down(srv->ctx, s, reason);
 	free(s);
 }
@@ -609,6 +745,7 @@ pppoe_server_close_session(struct pppoe_server *srv, uint16_t id,
 	/* §5.5: PADT, after which not even LCP Terminate may be sent. */
 	send_padt(srv, s, reason);
 	idpool_release(&srv->ids, id);
+	mac_del(srv, s);
 	free(s);
 	return 0;
 }

@@ -6,9 +6,12 @@
  * ops->send_frame as whole Ethernet frames (the ethertype says which
  * socket).  No state is kept before a valid PADR: the PADO carries an
  * AC-Cookie = HMAC-SHA256(key, peer MAC || time slot) truncated to 16
- * octets (RFC 2516 §9), accepted for the slot it was minted in and the
- * next one; the key is random and replaced every key_slots slots (the
- * previous key stays valid for cookies of the previous epoch).  PADI and
+ * octets (RFC 2516 §9), accepted for cookie_lifetime_ms (60 s) after it
+ * was minted, rounded up to whole slots: a PADR the rate limit dropped is
+ * retransmitted by the host with exponential back-off (§8: PADR like
+ * PADI), and its retries must still find the cookie good.  The key is
+ * random and replaced every key_slots slots (the previous key stays valid
+ * for cookies of the previous epoch).  PADI and
  * PADR pass a per-MAC token bucket (a fixed table allocated at creation)
  * and a global one before any HMAC is computed.
  *
@@ -16,9 +19,16 @@
  * NOT); a PADR for such a service gets a PADS with Service-Name-Error and
  * SESSION_ID 0 (§5.4 MUST); a PADR over max_sessions gets a PADS with
  * AC-System-Error; a PADR with a missing, forged, foreign-MAC or expired
- * cookie is dropped and counted — answering would let any spoofed source
- * make us transmit, and a genuine host that was too slow recovers by
- * sending a new PADI after its PADR retries (§8).
+ * cookie is dropped, counted and logged (rate-limited) — answering would
+ * let any spoofed source make us transmit, and a genuine host that was too
+ * slow recovers by sending a new PADI after its PADR retries (§8).
+ *
+ * Per-MAC session limit (max_sessions_per_mac, 0 = none): a MAC holding
+ * that many sessions gets no PADO for its PADI (§5.2: an AC that cannot
+ * serve a PADI MUST NOT answer it, so a host on a segment with several
+ * ACs picks another) and, should it still send a PADR with a cookie from
+ * earlier, a PADS with AC-System-Error and SESSION_ID 0 (§5.4).  Both
+ * count in stats.refused_mac_limit.
  *
  * Lifetime: ops->session_down is called (then the session is freed when it
  * returns) only when the peer sends PADT; pppoe_server_close_session() and
@@ -49,7 +59,9 @@ struct pppoe_server_config {
 	unsigned	 padi_global_rate;	/* per second, default 200 */
 	unsigned	 padi_global_burst;	/* default 400 */
 	unsigned	 cookie_slot_ms;	/* default 10000 */
+	unsigned	 cookie_lifetime_ms;	/* default 60000 */
 	unsigned	 key_slots;		/* key lifetime in slots, default 360 */
+	unsigned	 max_sessions_per_mac;	/* 0: no limit */
 };
 
 struct pppoe_session;
@@ -81,6 +93,7 @@ struct pppoe_session {
 	uint64_t			 created_ms;
 	struct pppoe_session_stats	 stats;
 	void				*owner;	/* the owner's object */
+	struct pppoe_session		*mac_next;	/* server's MAC hash */
 };
 
 /* Why a received frame was not acted upon; one counter each. */
@@ -96,12 +109,17 @@ enum pppoe_srv_drop {
 	PPPOE_SRV_DROP_MAX
 };
 const char *pppoe_srv_drop_str(enum pppoe_srv_drop d);
+/* The same as a key: "bad-cookie" (JSON, metrics labels). */
+const char *pppoe_srv_drop_name(enum pppoe_srv_drop d);
 
 struct pppoe_server_stats {
 	uint64_t	drops[PPPOE_SRV_DROP_MAX];
 	uint64_t	malformed[PPPOE_ERR_MAX];	/* by enum pppoe_err */
 	uint64_t	padi_rx, pado_tx, padr_rx, pads_tx, pads_refused,
 			padt_rx, padt_tx, sessions_created;
+	/* PADIs left unanswered and PADRs refused (PADS AC-System-Error)
+	 * because the MAC holds max_sessions_per_mac sessions */
+	uint64_t	refused_mac_limit;
 };
 
 struct pppoe_server *pppoe_server_new(const struct pppoe_server_config *cfg,
@@ -112,6 +130,12 @@ void		pppoe_server_free(struct pppoe_server *srv);
  * holds, up to the new burst. */
 void		pppoe_server_set_rate(struct pppoe_server *srv, unsigned rate,
 		    unsigned burst);
+/* A new per-MAC session limit (reload; 0 = none); sessions above it stay. */
+void		pppoe_server_set_mac_limit(struct pppoe_server *srv,
+		    unsigned max_sessions_per_mac);
+/* Sessions the MAC holds now. */
+unsigned	pppoe_server_mac_sessions(const struct pppoe_server *srv,
+		    const uint8_t mac[PPPOE_MAC_LEN]);
 /* One received Ethernet frame of either ethertype. */
 void		pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame,
 		    size_t len, uint64_t now);

@@ -119,6 +119,34 @@ lac_call_end(struct lac_call *c, const char *reason, enum aaa_lac_end why,
 	LIST_INSERT_HEAD(&lac->dead, c, entry);
 }
 
+/* What only dialling needs: the frames held for the LNS, the proxy AVPs
+ * (the user's password for PAP: wiped) and the front half's PPP link. */
+static void
+call_drop_dial_state(struct lac_call *c)
+{
+	struct lac_frame *f;
+
+	while ((f = c->queue) != NULL) {
+		c->queue = f->next;
+		free(f);
+	}
+	c->queued = 0;
+	if (c->proxy != NULL) {
+		explicit_bzero(c->proxy, sizeof(*c->proxy));
+		free(c->proxy);
+		c->proxy = NULL;
+	}
+	if (c->sl != NULL) {
+		struct session_link *sl = c->sl;
+
+		/* handed over (the link is inert since): no PPP goodbye, no
+		 * PADT — lac_sl_ended ignores a link that is no longer the
+		 * call's, and sl_reap frees it */
+		c->sl = NULL;
+		sl_carrier_gone(sl);
+	}
+}
+
 static void
 call_free(struct lac_call *c)
 {
@@ -127,13 +155,28 @@ call_free(struct lac_call *c)
 		explicit_bzero(c->dests, c->ndests * sizeof(*c->dests));
 		free(c->dests);
 	}
-	if (c->proxy != NULL) {
-		explicit_bzero(c->proxy, sizeof(*c->proxy));
-		free(c->proxy);
-	}
-	free(c->queue);
+	call_drop_dial_state(c);
 	lac_acct_free(c->lac, c->acct);
 	free(c);
+}
+
+size_t
+lac_call_footprint(const struct lac_call *c)
+{
+	const struct lac_frame *f;
+	size_t n = sizeof(*c);
+
+	for (f = c->queue; f != NULL; f = f->next)
+		n += sizeof(*f) + f->len;
+	if (c->proxy != NULL)
+		n += sizeof(*c->proxy);
+	if (c->sl != NULL)
+		n += sizeof(*c->sl) + ppp_link_footprint(c->sl->link);
+	if (c->dests != NULL)
+		n += c->ndests * sizeof(*c->dests);
+	if (c->acct != NULL)
+		n += sizeof(*c->acct);
+	return n;
 }
 
 static void
@@ -169,8 +212,7 @@ call_authenticated(void *arg, const char *user, const struct ppp_proxy *f)
 		lr->refs++;
 	/* a realm section, if any, still says whether to strip the name */
 	c->proxy = lac_proxy_msg(lr != NULL && lr->cfg.strip_realm, user, f);
-	c->queue = calloc(LAC_QUEUE_MAX, sizeof(*c->queue));
-	if (c->proxy == NULL || c->queue == NULL) {
+	if (c->proxy == NULL) {
 		lac_call_end(c, "out of memory", AAA_LAC_END_ERROR, true, false,
 		    0);
 		return;
@@ -399,8 +441,17 @@ lac_pppoe_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp,
 	case LAC_CALL_DIALING:
 		/* the user's first NCP packets, held until the call is up */
 		if (c->queued < LAC_QUEUE_MAX && len <= PPPOE_ETH_PAYLOAD_MAX) {
-			memcpy(c->queue[c->queued].b, ppp, len);
-			c->queue[c->queued++].len = len;
+			struct lac_frame *fr = malloc(sizeof(*fr) + len), **pp;
+
+			if (fr == NULL)
+				break;	/* the user's PPP retransmits it */
+			fr->next = NULL;
+			fr->len = len;
+			memcpy(fr->b, ppp, len);
+			for (pp = &c->queue; *pp != NULL; pp = &(*pp)->next)
+				;
+			*pp = fr;
+			c->queued++;
 		}
 		break;
 	case LAC_CALL_RELAY:
@@ -470,9 +521,11 @@ lac_session_up(struct roles *r, struct l2tp_session *s)
 		c->realm->next_lns = c->lns_idx;
 	log_info("lac: \"%s\" connected to its LNS; relaying", c->user);
 	lac_acct_start(c, time_now_ms());
-	for (unsigned i = 0; i < c->queued; i++)
-		call_send_l2tp(c, c->queue[i].b, c->queue[i].len);
-	c->queued = 0;
+	/* RFC 2661 §7.4.1: the ICCN has been sent (the host reports the
+	 * call up only then), so these data messages follow it. */
+	for (const struct lac_frame *f = c->queue; f != NULL; f = f->next)
+		call_send_l2tp(c, f->b, f->len);
+	call_drop_dial_state(c);
 }
 
 void
@@ -692,6 +745,7 @@ lac_init(struct roles *r, uint64_t now)
 	 * reserved). */
 	sc.max_sessions = cfg->global.max_sessions < 65534 ?
 	    cfg->global.max_sessions : 65534;
+	sc.max_sessions_per_mac = cfg->lac.max_sessions_per_mac;
 	lac->srv = pppoe_server_new(&sc, &lac_pppoe_ops, lac, now);
 	if (lac->srv == NULL)
 		return -1;
@@ -795,7 +849,27 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
 		log_info("lac: discovery-rate now %u a second",
 		    cfg->lac.discovery_rate);
 	}
+	if (cfg->lac.max_sessions_per_mac != lac->cfg.max_sessions_per_mac) {
+		lac->cfg.max_sessions_per_mac = cfg->lac.max_sessions_per_mac;
+		pppoe_server_set_mac_limit(lac->srv,
+		    cfg->lac.max_sessions_per_mac);
+		log_info("lac: max-sessions-per-mac now %u",
+		    cfg->lac.max_sessions_per_mac);
+	}
 	if (lac_realms_load(lac, cfg) < 0)
 		log_warnx("lac: reload: some realms could not be loaded");
+}
+
+bool
+roles_pppoe_stats(const struct roles *r, struct pppoe_server_stats *st,
+    uint32_t *sessions)
+{
+	const struct lac *lac = r->lac;
+
+	if (lac == NULL || lac->srv == NULL)
+		return false;
+	*st = *pppoe_server_stats(lac->srv);
+	*sessions = pppoe_server_session_count(lac->srv);
+	return true;
 }
 

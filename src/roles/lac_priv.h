@@ -1,8 +1,9 @@
 /*
  * lac_priv.h — what the LAC's files share (lac.c, lac_acct.c, lac_realm.c,
  * lac_tunnel.c): its state and one call's, and the few functions one file
- * calls in another.  Nothing outside src/roles/lac*.c includes it; the
- * rest of the daemon sees the LAC through roles_priv.h.
+ * calls in another.  Nothing outside src/roles/lac*.c includes it but the
+ * memory budget test (tests/unit/test_session_size.c); the rest of the
+ * daemon sees the LAC through roles_priv.h.
  *
  * Ownership: struct lac (roles->lac) holds the realms of the current and
  * of older configuration snapshots, the tunnels it opened towards LNSes
@@ -67,9 +68,13 @@ struct lac_acct {
 	bool			 user_term;	/* user sent LCP Terminate */
 };
 
+/* A PPP frame from the user while the call dials, held until the L2TP
+ * session is up: allocated at its own size (an IPCP request is a few
+ * dozen octets), at most LAC_QUEUE_MAX, freed once relayed. */
 struct lac_frame {
-	size_t	len;
-	uint8_t	b[PPPOE_ETH_PAYLOAD_MAX];
+	struct lac_frame	*next;
+	size_t			 len;
+	uint8_t			 b[];
 };
 
 struct lac_call {
@@ -92,8 +97,11 @@ struct lac_call {
 	uint64_t		 rhandle;	/* RADIUS request pending */
 	bool			 retry;	/* on lac->retry: open on lns_idx */
 	char			 user[AUTH_MAX_NAME];
+	/* Dialling only, freed once the call is established (lac_session_up):
+	 * an established call keeps the call, its PPPoE and L2TP sessions,
+	 * nothing of the front half (test_session_size.c has the budget). */
 	struct l2tp_msg		*proxy;	/* the ICCN's proxy AVPs */
-	struct lac_frame	*queue;	/* frames from the user while dialling */
+	struct lac_frame	*queue;	/* frames from the user, oldest first */
 	unsigned		 queued;
 	struct lac_acct		*acct;	/* NULL: not accounted */
 	LIST_ENTRY(lac_call)	 entry;		/* lac->calls or lac->dead */
@@ -151,6 +159,10 @@ struct lac_target {
  * freed later, from lac_reap(). */
 void	lac_call_end(struct lac_call *c, const char *reason,
 	    enum aaa_lac_end why, bool padt, bool cdn, uint16_t cdn_result);
+
+/* lac.c: what the call holds now (the struct and what it allocated; its
+ * PPPoE and L2TP sessions are not counted). */
+size_t	lac_call_footprint(const struct lac_call *c);
 
 /* lac_acct.c: the call's RFC 2866 record (no-ops when not accounted). */
 void	lac_acct_new(struct lac_call *c, const struct radius_auth_reply *rep);

@@ -14,6 +14,7 @@
 
 #include "config/config.h"
 #include "l2tp/l2tp.h"
+#include "pppoe/pppoe_server.h"
 
 struct roles;
 struct ev_loop;
@@ -121,6 +122,11 @@ void	roles_foreach_client(struct roles *r, uint64_t now,
 	    void (*fn)(const struct roles_client_view *v, void *arg), void *arg);
 void	roles_foreach_lease(struct roles *r,
 	    void (*fn)(const struct roles_lease *lease, void *arg), void *arg);
+
+/* The LAC's PPPoE access concentrator: its counters and live sessions;
+ * false when this daemon is no LAC. */
+bool	roles_pppoe_stats(const struct roles *r, struct pppoe_server_stats *st,
+	    uint32_t *sessions);
 
 /* l2tp_host_config from the [global] and [lns] sections. */
 void	roles_host_config(const struct vpdn_config *cfg,

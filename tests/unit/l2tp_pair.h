@@ -20,6 +20,7 @@
 
 #define W_NODES		3
 #define W_MAXPKT	4096
+#define W_WIRE_DATA	(-1)
 
 struct w_node;
 
@@ -54,6 +55,12 @@ struct w_node {
 	uint8_t			 last_sent[L2TP_MSG_TYPE_MAX + 1][W_MAXPKT];
 	size_t			 last_sent_len[L2TP_MSG_TYPE_MAX + 1];
 	unsigned		 sent_data;
+	/* what left this node, in order: message type, or W_WIRE_DATA */
+	int			 wire[256];
+	unsigned		 nwire;
+	/* session_up sends a data frame at once, as a LAC relaying the
+	 * user's queued frames does */
+	bool			 data_on_up;
 	/* filters: drop what this node sends */
 	bool			 drop_all;
 	unsigned		 drop_type_mask;	/* 1 << msg type */
@@ -98,6 +105,8 @@ w_send(void *ctx, const struct l2tp_addr *local, const struct l2tp_addr *peer,
 	int type = w_ctrl_type(pkt, len);
 
 	(void)local;
+	if (n->nwire < sizeof(n->wire) / sizeof(n->wire[0]))
+		n->wire[n->nwire++] = type >= 0 ? type : W_WIRE_DATA;
 	if (type >= 0 && type <= L2TP_MSG_TYPE_MAX) {
 		n->sent_type[type]++;
 		memcpy(n->last_sent[type], pkt, len < W_MAXPKT ? len : W_MAXPKT);
@@ -160,6 +169,12 @@ w_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
 
 	n->session_up++;
 	n->last_session_up = s;
+	if (n->data_on_up) {
+		static const uint8_t ipcp[] = { 0xff, 0x03, 0x80, 0x21, 1, 1,
+		    0, 4 };
+
+		(void)l2tp_session_send_data(s, ipcp, sizeof(ipcp));
+	}
 	n->last_connect_seq = l2tp_msg_has(m, L2TP_AVP_SEQUENCING_REQUIRED);
 	n->last_connect_proxy_name[0] = '\0';
 	if (l2tp_msg_has(m, L2TP_AVP_PROXY_AUTHEN_NAME))
@@ -318,6 +333,16 @@ w_set_lns_secret(struct w_node *n, const char *secret, bool hide)
 struct w_first {
 	struct l2tp_tunnel *t;
 };
+
+/* Position of the first wire entry of this type from node i, or -1. */
+static inline int
+w_wire_pos(const struct world *w, int i, int type)
+{
+	for (unsigned k = 0; k < w->n[i].nwire; k++)
+		if (w->n[i].wire[k] == type)
+			return (int)k;
+	return -1;
+}
 
 static inline void
 w_first_cb(struct l2tp_tunnel *t, void *arg)

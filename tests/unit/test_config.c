@@ -515,15 +515,17 @@ test_defaults(void **state)
 	assert_int_equal(cfg->lac.auth.methods[1], CFG_AUTH_PAP);
 	assert_int_equal(cfg->lac.tunnel_idle_timeout, 0);
 	assert_int_equal(cfg->lac.discovery_rate, 200);
+	assert_int_equal(cfg->lac.max_sessions_per_mac, 4);
 	assert_false(cfg->radius.enabled);
 	assert_int_equal(cfg->realm_count, 0);
 	assert_int_equal(cfg->client_count, 0);
 	config_free(cfg);
 
 	cfg = load_str("[lac]\npppoe-interface = eth1\n"
-	    "discovery-rate = 5000\n");
+	    "discovery-rate = 5000\nmax-sessions-per-mac = 0\n");
 	assert_non_null(cfg);
 	assert_int_equal(cfg->lac.discovery_rate, 5000);
+	assert_int_equal(cfg->lac.max_sessions_per_mac, 0);
 	config_free(cfg);
 
 	cfg = load_str("[client x]\nlns = a.example\nuser = u\npassword = p\n");

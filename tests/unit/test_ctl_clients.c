@@ -2,7 +2,8 @@
  * test_ctl_clients.c — the `show clients [--json]` command of the control
  * socket: what reaches the daemon's hook (format, clock), usage errors, and
  * the answer when no hook is registered.  The rendering itself is checked
- * end to end in tests/netns/t-client-dial.sh and t-pppoe-client.sh.
+ * end to end in tests/netns/t-client-dial.sh and t-pppoe-client.sh.  Also
+ * the PPPoE part of `show stats`, which only a LAC's hook supplies.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,10 +92,54 @@ test_show_clients_without_hook(void **state)
 	ctl_reply_free(&r);
 }
 
+static bool
+fake_pppoe_stats(void *arg, struct ctl_pppoe_stats *out)
+{
+	(void)arg;
+	memset(out, 0, sizeof(*out));
+	out->sessions = 3;
+	out->st.refused_mac_limit = 5;
+	out->st.drops[PPPOE_SRV_DROP_BAD_COOKIE] = 7;
+	return true;
+}
+
+/* `show stats` carries the LAC's PPPoE counters (expired cookies, per-MAC
+ * refusals) when there is a LAC, in the table and in the JSON. */
+static void
+test_show_stats_pppoe(void **state)
+{
+	struct ctl_ctx c;
+	struct ctl_reply r;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.hooks.pppoe_stats = fake_pppoe_stats;
+	ctl_reply_init(&r);
+	assert_int_equal(ctl_cmd_exec(&c, "show stats --json", 0, &r), 0);
+	assert_non_null(strstr(strbuf_str(&r.body), "\"pppoe\":{"));
+	assert_non_null(strstr(strbuf_str(&r.body), "\"sessions\":3"));
+	assert_non_null(strstr(strbuf_str(&r.body),
+	    "\"refused_mac_limit\":5"));
+	assert_non_null(strstr(strbuf_str(&r.body), "\"bad-cookie\":7"));
+	ctl_reply_free(&r);
+	ctl_reply_init(&r);
+	assert_int_equal(ctl_cmd_exec(&c, "show stats", 0, &r), 0);
+	assert_non_null(strstr(strbuf_str(&r.body), "refused_mac_limit"));
+	assert_non_null(strstr(strbuf_str(&r.body), "drop bad-cookie"));
+	ctl_reply_free(&r);
+	/* no LAC: nothing about PPPoE */
+	c.hooks.pppoe_stats = NULL;
+	ctl_reply_init(&r);
+	assert_int_equal(ctl_cmd_exec(&c, "show stats --json", 0, &r), 0);
+	assert_null(strstr(strbuf_str(&r.body), "pppoe"));
+	ctl_reply_free(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_show_stats_pppoe),
 		cmocka_unit_test(test_show_clients),
 		cmocka_unit_test(test_show_clients_without_hook),
 	};

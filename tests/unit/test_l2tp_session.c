@@ -431,6 +431,102 @@ test_data_before_iccn(void **state)
 	w_free(w);
 }
 
+/*
+ * RFC 2661 §7.4.1: the LAC's call is established when it *sends* the ICCN,
+ * and §5.4 lets an LNS discard data for a call that has no ICCN yet.  With
+ * the control window full the ICCN waits in the transport's queue; the call
+ * must stay in wait-reply (no session_up, no data accepted) until it has
+ * left, so that no data message precedes the ICCN on the wire.
+ */
+static void
+test_data_waits_for_queued_iccn(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_session *s1, *s2;
+	int iccn, data;
+
+	(void)state;
+	w->n[1].cfg.receive_window = 1;		/* the LAC may send one */
+	w_start(w);
+	a = w_establish(w);
+	w->n[0].data_on_up = true;
+	w->n[0].nwire = 0;
+	s1 = open_call(w, a);			/* ICRQ 1 in flight */
+	s2 = open_call(w, a);			/* ICRQ 2 queued */
+	assert_non_null(s1);
+	assert_non_null(s2);
+	/* ICRP 1 acks ICRQ 1: ICRQ 2 takes the window, ICCN 1 waits */
+	w_pump(w);
+	w_advance(w, 3000);
+	assert_int_equal(w->n[0].session_up, 2);
+	assert_int_equal(w->n[1].session_up, 2);
+	iccn = w_wire_pos(w, 0, L2TP_MSG_ICCN);
+	data = w_wire_pos(w, 0, W_WIRE_DATA);
+	assert_true(iccn >= 0);
+	assert_true(data >= 0);
+	assert_true(iccn < data);
+	/* the LNS got both first frames as part of established calls */
+	assert_int_equal(w->n[1].data_rx, 2);
+	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_DATA_NOT_UP], 0);
+	w_free(w);
+}
+
+/* Delivers the first packet in flight only. */
+static void
+pump_one(struct world *w)
+{
+	struct w_pkt *p = w->head;
+
+	assert_non_null(p);
+	w->head = p->next;
+	if (w->head == NULL)
+		w->tail = NULL;
+	for (int i = 0; i < W_NODES; i++)
+		if (l2tp_addr_equal(&w->n[i].addr, &p->dst)) {
+			l2tp_host_input(w->n[i].h, p->data, p->len,
+			    &w->n[i].addr, &p->from->addr, w->now);
+			break;
+		}
+	free(p);
+}
+
+/* A call whose ICCN waits for the window is not up: it takes no data, and
+ * closing it then (or the LNS's CDN) leaves nothing behind; the other
+ * calls of the tunnel come up once the window opens. */
+static void
+test_queued_iccn_call_closed(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_tunnel *a;
+	struct l2tp_session *s1, *s2;
+	const uint8_t f[3] = { 0xc0, 0x21, 1 };
+
+	(void)state;
+	w->n[1].cfg.receive_window = 1;
+	w_start(w);
+	a = w_establish(w);
+	s1 = open_call(w, a);			/* ICRQ 1 in flight */
+	s2 = open_call(w, a);			/* ICRQ 2 queued */
+	pump_one(w);				/* LNS: ICRP 1 */
+	pump_one(w);				/* LAC: ICRQ 2 out, ICCN 1 queued */
+	/* nothing acks ICRQ 2, so ICCN 1 stays queued behind it */
+	w->n[1].drop_all = true;
+	w_advance(w, 1500);
+	assert_int_equal(w->n[0].session_up, 0);
+	assert_int_equal(w->n[0].sent_type[L2TP_MSG_ICCN], 0);
+	assert_int_equal(w_sinfo(s1).state, L2TP_SESSION_WAIT_REPLY);
+	assert_int_equal(l2tp_session_send_data(s1, f, sizeof(f)), -1);
+	l2tp_session_close(s1, L2TP_CDN_ADMIN, 0, NULL, w->now);
+	assert_int_equal(w->n[0].session_down, 1);
+	w->n[1].drop_all = false;
+	w_advance(w, 20000);
+	assert_int_equal(w->n[0].session_up, 1);
+	assert_ptr_equal(w->n[0].last_session_up, s2);
+	assert_int_equal(w->n[1].session_down, 1);
+	w_free(w);
+}
+
 /* Held frames go with the call when it never comes up (setup timeout) or
  * is cleared by CDN: nothing delivered, nothing leaked (ASan). */
 static void
@@ -1293,6 +1389,8 @@ main(void)
 		cmocka_unit_test(test_data_not_up),
 		cmocka_unit_test(test_data_before_iccn),
 		cmocka_unit_test(test_data_before_iccn_freed),
+		cmocka_unit_test(test_data_waits_for_queued_iccn),
+		cmocka_unit_test(test_queued_iccn_call_closed),
 		cmocka_unit_test(test_data_sequencing),
 		cmocka_unit_test(test_proxy_avps),
 		cmocka_unit_test(test_wen_sli),

@@ -211,7 +211,7 @@ test_render(void **state)
 	metrics_acc_init(&a);
 	for (int pass = 0; pass < 2; pass++) {
 		strbuf_init(&out);
-		metrics_render(&a, pass == 0 ? NULL : h, NULL, &out);
+		metrics_render(&a, pass == 0 ? NULL : h, NULL, NULL, &out);
 		assert_false(out.err);
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 			if (!has_line(strbuf_str(&out), want[i]))
@@ -219,10 +219,32 @@ test_render(void **state)
 				    strbuf_str(&out));
 		assert_false(has_line(strbuf_str(&out),
 		    "vpdn_stopccn_total{direction=\"sent\",result=\"0\"} 0"));
+		/* no LAC: no PPPoE families */
+		assert_null(strstr(strbuf_str(&out), "vpdn_pppoe_"));
 		strbuf_free(&out);
 	}
 	metrics_acc_free(&a);
 	l2tp_host_free(h);
+}
+
+/* Renders tun and pppoe alone and checks every line of want is there. */
+static void
+assert_rendered(const struct ctl_tun_stats *ts, const struct ctl_pppoe_stats *pp,
+    const char *const *want, size_t nwant)
+{
+	struct metrics_acc a;
+	struct strbuf out;
+
+	metrics_acc_init(&a);
+	strbuf_init(&out);
+	metrics_render(&a, NULL, ts, pp, &out);
+	assert_false(out.err);
+	for (size_t i = 0; i < nwant; i++)
+		if (!has_line(strbuf_str(&out), want[i]))
+			fail_msg("missing line \"%s\" in:\n%s", want[i],
+			    strbuf_str(&out));
+	strbuf_free(&out);
+	metrics_acc_free(&a);
 }
 
 /* The TUN counters, each under its own label. */
@@ -240,20 +262,40 @@ test_render_tun(void **state)
 		"vpdn_tun_drops_total{where=\"write-error\"} 14",
 		"vpdn_isolated_total 15",
 	};
-	struct metrics_acc a;
-	struct strbuf out;
 
 	(void)state;
-	metrics_acc_init(&a);
-	strbuf_init(&out);
-	metrics_render(&a, NULL, &ts, &out);
-	assert_false(out.err);
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-		if (!has_line(strbuf_str(&out), want[i]))
-			fail_msg("missing line \"%s\" in:\n%s", want[i],
-			    strbuf_str(&out));
-	strbuf_free(&out);
-	metrics_acc_free(&a);
+	assert_rendered(&ts, NULL, want, sizeof(want) / sizeof(want[0]));
+}
+
+/* A LAC's PPPoE counters: the refusals an operator watches in a dial-in
+ * storm (expired cookies, the per-MAC limit) each have a series. */
+static void
+test_render_pppoe(void **state)
+{
+	static const char *const want[] = {
+		"# TYPE vpdn_pppoe_sessions gauge",
+		"vpdn_pppoe_sessions 12",
+		"# TYPE vpdn_pppoe_discovery_total counter",
+		"vpdn_pppoe_discovery_total{code=\"PADI\",direction=\"rx\"} 40",
+		"vpdn_pppoe_discovery_total{code=\"PADT\",direction=\"tx\"} 2",
+		"vpdn_pppoe_pads_refused_total 3",
+		"# TYPE vpdn_pppoe_refused_mac_limit_total counter",
+		"vpdn_pppoe_refused_mac_limit_total 5",
+		"vpdn_pppoe_drops_total{reason=\"bad-cookie\"} 7",
+		"vpdn_pppoe_drops_total{reason=\"rate-limited\"} 9",
+	};
+	struct ctl_pppoe_stats pp;
+
+	(void)state;
+	memset(&pp, 0, sizeof(pp));
+	pp.sessions = 12;
+	pp.st.padi_rx = 40;
+	pp.st.padt_tx = 2;
+	pp.st.pads_refused = 3;
+	pp.st.refused_mac_limit = 5;
+	pp.st.drops[PPPOE_SRV_DROP_BAD_COOKIE] = 7;
+	pp.st.drops[PPPOE_SRV_DROP_RATE_LIMITED] = 9;
+	assert_rendered(NULL, &pp, want, sizeof(want) / sizeof(want[0]));
 }
 
 int
@@ -266,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_acc_many_unsorted),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_render_tun),
+		cmocka_unit_test(test_render_pppoe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

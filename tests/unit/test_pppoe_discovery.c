@@ -458,8 +458,8 @@ test_cookie_checks(void **state)
 	bad[7] ^= 0x10;
 	send_padr(s, host_mac, bad);
 	assert_int_equal(st->drops[PPPOE_SRV_DROP_BAD_COOKIE], 2);
-	/* Too old: two slots later. */
-	now += 20000;
+	/* Too old: past the lifetime (60 s, whole 10 s slots). */
+	now += 70000;
 	send_padr(s, host_mac, cookie);
 	assert_int_equal(st->drops[PPPOE_SRV_DROP_BAD_COOKIE], 3);
 	assert_int_equal(pppoe_server_session_count(s), 0);
@@ -477,13 +477,50 @@ test_cookie_checks(void **state)
 	pppoe_server_free(s);
 }
 
+/*
+ * A PADR the discovery rate limit dropped is retransmitted by the host
+ * with exponential back-off (RFC 2516 §8: PADR handled like PADI), so the
+ * cookie from its PADO must outlive that schedule: still good 60 s after
+ * it was minted, refused (and counted) once the lifetime is over.
+ */
+static void
+test_cookie_lifetime(void **state)
+{
+	struct pppoe_server *s;
+	const struct pppoe_server_stats *st;
+	uint8_t c1[PPPOE_COOKIE_LEN], c2[PPPOE_COOKIE_LEN];
+	struct pppoe_pkt o;
+	uint64_t t;
+
+	(void)state;
+	now = 10000 * 100 + 9999;	/* the end of a 10 s slot */
+	s = mk_server(NULL);		/* the defaults */
+	st = pppoe_server_stats(s);
+	t = now;
+	assert_true(get_cookie(s, host_mac, c1));
+	assert_true(get_cookie(s, other_mac, c2));
+	now = t + 60000;
+	send_padr(s, host_mac, c1);
+	parse_ok(last_srv(), &o);
+	assert_int_equal(o.code, PPPOE_CODE_PADS);
+	assert_int_not_equal(o.session_id, 0);
+	assert_int_equal(pppoe_server_session_count(s), 1);
+	assert_int_equal(st->drops[PPPOE_SRV_DROP_BAD_COOKIE], 0);
+	/* past the lifetime plus the slot it was rounded up to */
+	now = t + 60000 + 10000 + 1;
+	send_padr(s, other_mac, c2);
+	assert_int_equal(pppoe_server_session_count(s), 1);
+	assert_int_equal(st->drops[PPPOE_SRV_DROP_BAD_COOKIE], 1);
+	pppoe_server_free(s);
+}
+
 /* Key rotation: a cookie of the previous key epoch is still honoured in
  * its lifetime; keys are random per server. */
 static void
 test_cookie_key_rotation(void **state)
 {
 	struct pppoe_server_config cfg = { .cookie_slot_ms = 1000,
-	    .key_slots = 4 };
+	    .cookie_lifetime_ms = 1000, .key_slots = 4 };
 	struct pppoe_server *s, *s2;
 	uint8_t c1[PPPOE_COOKIE_LEN], c2[PPPOE_COOKIE_LEN];
 
@@ -601,6 +638,106 @@ test_session_ids_unique_and_limit(void **state)
 	srv_q.n = srv_q.head = 0;
 	pppoe_server_free(s);
 	assert_int_equal(srv_q.n, 300);	/* a PADT for each session */
+}
+
+/*
+ * max_sessions_per_mac: a MAC holding its share gets no PADO (RFC 2516
+ * §5.2: an AC that cannot serve a PADI MUST NOT answer it) and a PADR with
+ * a cookie it got earlier is refused with a PADS carrying AC-System-Error
+ * and SESSION_ID 0 (§5.4); other MACs are served, and the MAC is again
+ * once one of its sessions ends.  Every refusal is counted.
+ */
+static void
+test_sessions_per_mac(void **state)
+{
+	struct pppoe_server_config cfg = { .max_sessions = 16,
+	    .max_sessions_per_mac = 2, .padi_per_mac_burst = 100,
+	    .padi_global_burst = 1000 };
+	struct pppoe_server *s;
+	const struct pppoe_server_stats *st;
+	uint8_t cookie[PPPOE_COOKIE_LEN], spare[PPPOE_COOKIE_LEN];
+	struct pppoe_pkt o;
+	uint16_t first = 0;
+
+	(void)state;
+	s = mk_server(&cfg);
+	st = pppoe_server_stats(s);
+	assert_true(get_cookie(s, host_mac, spare));
+	for (int i = 0; i < 2; i++) {
+		assert_true(get_cookie(s, host_mac, cookie));
+		send_padr(s, host_mac, cookie);
+		parse_ok(last_srv(), &o);
+		assert_int_equal(o.code, PPPOE_CODE_PADS);
+		assert_int_not_equal(o.session_id, 0);
+		if (i == 0)
+			first = o.session_id;
+	}
+	assert_int_equal(pppoe_server_mac_sessions(s, host_mac), 2);
+	/* a third: no PADO */
+	assert_false(get_cookie(s, host_mac, cookie));
+	assert_int_equal(st->refused_mac_limit, 1);
+	/* a PADR with the cookie of an earlier PADO: PADS with an error */
+	send_padr(s, host_mac, spare);
+	parse_ok(last_srv(), &o);
+	assert_int_equal(o.code, PPPOE_CODE_PADS);
+	assert_int_equal(o.session_id, 0);
+	assert_true(o.present & PPPOE_HAVE_SYS_ERR);
+	assert_int_equal(st->refused_mac_limit, 2);
+	assert_int_equal(pppoe_server_session_count(s), 2);
+	/* another host is served */
+	assert_true(get_cookie(s, other_mac, cookie));
+	send_padr(s, other_mac, cookie);
+	assert_int_equal(pppoe_server_session_count(s), 3);
+	/* one session of the first host ends: it may have another */
+	assert_int_equal(pppoe_server_close_session(s, first, "test"), 0);
+	assert_int_equal(pppoe_server_mac_sessions(s, host_mac), 1);
+	assert_true(get_cookie(s, host_mac, cookie));
+	send_padr(s, host_mac, cookie);
+	assert_int_equal(pppoe_server_mac_sessions(s, host_mac), 2);
+	/* 0 lifts the limit (reload) */
+	pppoe_server_set_mac_limit(s, 0);
+	assert_true(get_cookie(s, host_mac, cookie));
+	assert_int_equal(st->refused_mac_limit, 2);
+	pppoe_server_free(s);
+}
+
+/* Many sessions per MAC and many MACs: the count follows PADT both ways. */
+static void
+test_sessions_per_mac_padt(void **state)
+{
+	struct pppoe_server_config cfg = { .max_sessions = 64,
+	    .max_sessions_per_mac = 3, .padi_per_mac_burst = 100,
+	    .padi_global_burst = 1000 };
+	struct pppoe_server *s;
+	uint8_t cookie[PPPOE_COOKIE_LEN];
+	struct pppoe_pkt o, p;
+
+	(void)state;
+	s = mk_server(&cfg);
+	for (unsigned i = 0; i < 20; i++) {
+		uint8_t mac[6] = { 0x02, 0x30, 0, 0, 0, (uint8_t)(i % 5) };
+
+		if (!get_cookie(s, mac, cookie))
+			continue;
+		send_padr(s, mac, cookie);
+		parse_ok(last_srv(), &o);
+		if (o.session_id == 0)
+			continue;
+		if (i % 2 == 0) {
+			/* the host hangs up: PADT from it */
+			mk_pkt(&p, PPPOE_CODE_PADT, mac, ac_mac);
+			p.nservice = 0;
+			p.session_id = o.session_id;
+			inject(s, &p);
+		}
+	}
+	for (unsigned m = 0; m < 5; m++) {
+		uint8_t mac[6] = { 0x02, 0x30, 0, 0, 0, (uint8_t)m };
+
+		assert_true(pppoe_server_mac_sessions(s, mac) <= 3);
+	}
+	assert_true(pppoe_server_session_count(s) <= 15);
+	pppoe_server_free(s);
 }
 
 static void
@@ -895,6 +1032,9 @@ main(void)
 		cmocka_unit_test_setup(test_host_uniq_relay_echoed, reset),
 		cmocka_unit_test_setup(test_no_state_before_padr, reset),
 		cmocka_unit_test_setup(test_cookie_checks, reset),
+		cmocka_unit_test_setup(test_cookie_lifetime, reset),
+		cmocka_unit_test_setup(test_sessions_per_mac, reset),
+		cmocka_unit_test_setup(test_sessions_per_mac_padt, reset),
 		cmocka_unit_test_setup(test_cookie_key_rotation, reset),
 		cmocka_unit_test_setup(test_padt_both_ways, reset),
 		cmocka_unit_test_setup(test_session_ids_unique_and_limit, reset),

@@ -13,6 +13,15 @@
  * object (src/roles/lns.c), the copy of the LAC's Calling Number an
  * incoming call keeps when one was sent (its length + 1, for RADIUS),
  * malloc's per-chunk overhead, the timer heap and ID pool slots.
+ *
+ * The same for one established LAC call (a PPPoE user relayed to its LNS;
+ * `make bench` measures its RSS at 10,000 calls against 2 KiB): the call
+ * (struct lac_call as lac_call_footprint() reports it), its PPPoE session
+ * and its L2TP session (l2tp_session_footprint()).  What only dialling
+ * needs — the user's frames held for the LNS, the ICCN's proxy AVPs, the
+ * call parameters, the front half's PPP link — must be gone once the ICCN
+ * is out.  Not counted: accounting records (RADIUS accounting only), the
+ * shared tunnel, malloc overhead, ID pool slots.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,13 +38,18 @@
 #include "ppp/ipcp.h"
 #include "ppp/lcp.h"
 #include "ppp/link.h"
+#include "roles/lac_priv.h"
 #include "roles/session_link.h"
+
+#include "l2tp_pair.h"
 
 /* The budget, in bytes: what the three objects above may take together. */
 #define SESSION_BUDGET		1152
 #define LINK_BUDGET		896	/* ppp_link_footprint(), established */
 #define L2TP_SESSION_BUDGET	160
 #define SESSION_LINK_BUDGET	128
+/* One established LAC call: call + PPPoE session + L2TP session. */
+#define LAC_CALL_BUDGET		1024
 
 #define QMAX	32
 
@@ -271,11 +285,97 @@ test_requests_fit(void **state)
 	assert_true(longest_request(&v6.cp) <= CP_MAX_REQ);
 }
 
+/* The LAC role's session_up, as roles.c dispatches it. */
+static void
+lac_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	w_session_up(ctx, s, m);
+	lac_session_up(NULL, s);
+}
+
+static const struct l2tp_host_ops lac_ops = {
+	.send = w_send,
+	.tunnel_up = w_tunnel_up,
+	.tunnel_down = w_tunnel_down,
+	.session_request = w_session_request,
+	.session_up = lac_up,
+	.session_down = w_session_down,
+	.session_data = w_session_data,
+};
+
+static void
+test_lac_call_budget(void **state)
+{
+	static const uint8_t ipcp[] = { 0x80, 0x21, 1, 1, 0, 10, 3, 6, 0, 0,
+	    0, 0 };
+	struct world *w = w_new();
+	struct l2tp_call_params cp;
+	struct l2tp_tunnel *t;
+	struct lac_call *c;
+	size_t call, ls, total;
+
+	(void)state;
+	w_start(w);
+	/* node 0 is the LAC role */
+	l2tp_host_free(w->n[0].h);
+	w->n[0].h = l2tp_host_new(&w->n[0].cfg, &lac_ops, &w->n[0]);
+	assert_non_null(w->n[0].h);
+	t = w_establish(w);
+	assert_non_null(t);
+	/* a call dialling, as call_authenticated leaves it */
+	c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	c->state = LAC_CALL_DIALING;
+	strcpy(c->user, "alice@corp.example");
+	c->proxy = lac_proxy_msg(false, c->user, &(struct ppp_proxy){
+	    .authen_type = PPP_PROXY_AUTHEN_PAP, .response =
+	    (const uint8_t *)"secret", .response_len = 6 });
+	assert_non_null(c->proxy);
+	/* the user's first IPCP request arrived meanwhile */
+	c->queue = malloc(sizeof(*c->queue) + sizeof(ipcp));
+	assert_non_null(c->queue);
+	c->queue->next = NULL;
+	c->queue->len = sizeof(ipcp);
+	memcpy(c->queue->b, ipcp, sizeof(ipcp));
+	c->queued = 1;
+	assert_true(lac_call_footprint(c) > sizeof(*c));
+	memset(&cp, 0, sizeof(cp));
+	cp.tx_connect_speed = LAC_CONNECT_BPS;
+	cp.framing_type = L2TP_FRAMING_SYNC;
+	strcpy(cp.calling_number, "02:b0:00:00:27:10");
+	cp.proxy = c->proxy;
+	c->ls = l2tp_session_open(t, &cp, w->now);
+	assert_non_null(c->ls);
+	l2tp_session_set_user(c->ls, c);
+	assert_true(l2tp_session_footprint(c->ls) > 4096);
+	w_advance(w, 500);
+	assert_int_equal(c->state, LAC_CALL_RELAY);
+	assert_int_equal(w->n[1].data_rx, 1);	/* the held request */
+	call = lac_call_footprint(c);
+	ls = l2tp_session_footprint(c->ls);
+	total = call + sizeof(struct pppoe_session) + ls;
+	printf("# per LAC call: lac_call %zu + pppoe_session %zu + "
+	    "l2tp_session %zu = %zu bytes (budget %d)\n", call,
+	    sizeof(struct pppoe_session), ls, total, LAC_CALL_BUDGET);
+	assert_int_equal(call, sizeof(*c));
+	assert_null(c->queue);
+	assert_null(c->proxy);
+	/* the Calling Number is still there, in a copy of its size */
+	assert_string_equal(l2tp_session_calling_number(c->ls),
+	    "02:b0:00:00:27:10");
+	assert_int_equal(ls, sizeof(struct l2tp_session) + 18);
+	assert_true(total <= LAC_CALL_BUDGET);
+	l2tp_session_set_user(c->ls, NULL);
+	free(c);
+	w_free(w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_session_budget),
+		cmocka_unit_test(test_lac_call_budget),
 		cmocka_unit_test(test_optional_parts),
 		cmocka_unit_test(test_config_shared),
 		cmocka_unit_test(test_requests_fit),

@@ -1006,11 +1006,41 @@ test_lossy_link(void **state)
 		run_link(&cases[i]);
 }
 
+/* A message waiting for the window has not been sent; it counts as sent
+ * once an ack lets it out (the ICCN of a call, RFC 2661 §7.4.1). */
+static void
+test_was_sent(void **state)
+{
+	struct xport_config cfg;
+	struct xport x;
+	struct rec r;
+	uint16_t first, second;
+
+	(void)state;
+	xport_config_defaults(&cfg);
+	cfg.peer_rwin = 1;
+	setup(&x, &r, &cfg);
+	first = xport_next_ns(&x);
+	assert_int_equal(our_send(&x, 1, 0), 0);
+	second = xport_next_ns(&x);
+	assert_int_equal(second, (uint16_t)(first + 1));
+	assert_int_equal(our_send(&x, 2, 0), 0);
+	assert_true(xport_was_sent(&x, first));
+	assert_false(xport_was_sent(&x, second));	/* window of 1 */
+	assert_int_equal(r.nsent, 1);
+	peer_zlb(&x, 0, second, 10);			/* acks the first */
+	assert_true(xport_was_sent(&x, second));
+	assert_int_equal(r.nsent, 2);
+	assert_int_equal(r.sent[1].tag, 2);
+	xport_destroy(&x);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seq_table),
+		cmocka_unit_test(test_was_sent),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_in_order_delayed_zlb),
 		cmocka_unit_test(test_ack_batch),
