@@ -81,6 +81,7 @@ struct ppp_link {
 	bool			 dead;		/* ops->down called */
 	bool			 relay;		/* LAC: reported; link inert */
 	bool			 net_up;	/* ops->network_up called */
+	bool			 assigned;	/* ops->assign_address succeeded */
 	uint32_t		 up_local, up_peer;	/* with these */
 };
 
@@ -389,6 +390,7 @@ enter_network(struct ppp_link *l, const struct auth_result *res)
 			request_fail(l, "no address available", false);
 			return;
 		}
+		l->assigned = true;
 		ipcp_set_peer_addr(&l->ipcp, addr);
 	}
 	l->phase = PPP_PHASE_NETWORK;
@@ -419,6 +421,16 @@ auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
 	}
 	if (l->authed)		/* a successful re-challenge (RFC 1994 §2.3) */
 		return;
+	if (l->cfg->server && l->user != NULL &&
+	    strcmp(l->user, user != NULL ? user : "") != 0) {
+		/* Authentication after an LCP renegotiation (RFC 1661 §3.4)
+		 * as someone else: a session has one identity, which its
+		 * accounting and address were given to. */
+		log_warnx("ppp: \"%s\" re-authenticated as \"%s\"; ending "
+		    "the session", l->user, user != NULL ? user : "");
+		request_fail(l, "re-authenticated as another user", false);
+		return;
+	}
 	l->authed = true;
 	if (l->cfg->server) {
 		set_user(l, user);
@@ -682,6 +694,24 @@ static const struct cp_owner_ops link_cp_ops = {
 	.fail = link_lcp_fail,
 };
 
+/* RFC 1661 §4.3 (Opened + RCR, This-Layer-Down) and §3.5: when LCP
+ * renegotiates, the NCPs are down and the link goes back through Establish
+ * and Authenticate; what the network phase held (the peer's address, its
+ * routes, accounting) is released now, not overwritten by the next one. */
+static void
+network_down(struct ppp_link *l, const char *reason)
+{
+	if (!l->net_up && !l->assigned)
+		return;
+	l->net_up = false;
+	l->assigned = false;
+	l->up_local = l->up_peer = 0;
+	log_info("ppp%s%s: network phase ended: %s", uname(l)[0] ? " " : "",
+	    uname(l), reason);
+	if (l->ops->network_down != NULL)
+		l->ops->network_down(l->ctx, reason);
+}
+
 /* After every entry point: act on deferred teardown, fix up the phase. */
 static void
 settle(struct ppp_link *l)
@@ -707,6 +737,7 @@ settle(struct ppp_link *l)
 	case CP_ACKRCVD:
 	case CP_ACKSENT:
 		l->phase = PPP_PHASE_ESTABLISH;
+		network_down(l, "LCP renegotiation");
 		break;
 	case CP_CLOSING:
 	case CP_STOPPING:
@@ -1135,7 +1166,7 @@ ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count)
 const char *
 ppp_link_user(const struct ppp_link *l)
 {
-	return l->authed ? uname(l) : "";
+	return uname(l);
 }
 
 const struct ppp_link_stats *

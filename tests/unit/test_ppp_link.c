@@ -40,6 +40,8 @@ struct side {
 	unsigned	 sent;
 	bool		 up, up6, down;
 	unsigned	 ups;		/* network_up calls */
+	unsigned	 net_downs;	/* network_down calls */
+	unsigned	 assigns;	/* assign_address calls */
 	char		 reason[128];
 	uint32_t	 local, peer_addr, dns[2];
 	unsigned	 dns_count;
@@ -77,6 +79,7 @@ s_assign(void *ctx, const char *user, const struct auth_result *res,
 	struct side *s = ctx;
 
 	assert_string_equal(user, "alice");
+	s->assigns++;
 	if (s->no_address)
 		return -1;
 	*addr = res->framed_address ? res->framed_address : 0x0a010005;
@@ -96,6 +99,16 @@ s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
 	s->dns_count = n;
 	s->dns[0] = n > 0 ? dns[0] : 0;
 	s->dns[1] = n > 1 ? dns[1] : 0;
+}
+
+static void
+s_net_down(void *ctx, const char *reason)
+{
+	struct side *s = ctx;
+
+	assert_non_null(reason);
+	s->net_downs++;
+	s->up = false;
 }
 
 static void
@@ -141,6 +154,7 @@ static const struct ppp_link_ops ops = {
 	.send = s_send, .assign_address = s_assign, .network_up = s_up,
 	.ip_input = s_ip, .ipv6_input = s_ip, .down = s_down,
 	.network6_up = s_up6, .auth_describe = s_describe,
+	.network_down = s_net_down,
 };
 
 static struct side srv, cli;
@@ -560,6 +574,87 @@ test_ipcp_renegotiation_new_address(void **state)
 	}
 	assert_true(cli.down);
 	assert_non_null(strstr(cli.reason, "other addresses"));
+}
+
+/* The peer starts LCP over on a live link (a fresh client link as user,
+ * whose first Configure-Request reaches the server in Opened). */
+static void
+renegotiate_as(const char *user, const char *password)
+{
+	struct ppp_link_config cc;
+
+	client_cfg(&cc, PPP_AUTH_PAP, password);
+	snprintf(cc.client.user, sizeof(cc.client.user), "%s", user);
+	ppp_link_free(cli.l);
+	memset(&cli, 0, sizeof(cli));
+	cli.peer = &srv;
+	srv.qn = 0;
+	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
+	assert_non_null(cli.l);
+	ppp_link_start(cli.l, now);
+	pump();
+}
+
+/* RFC 1661 §4.3 (Opened + RCR: This-Layer-Down) and §3.5: LCP
+ * renegotiation takes the network phase down; the address and accounting
+ * of the first network phase are released before the link authenticates
+ * again, and the same identity gets its address through the same path as
+ * a new session (assign_address, then network_up once more). */
+static void
+test_lcp_renegotiation_same_user(void **state)
+{
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	assert_int_equal(srv.assigns, 1);
+	renegotiate_as("alice", "secret");
+	assert_false(srv.down);
+	assert_int_equal(srv.net_downs, 1);
+	assert_int_equal(srv.assigns, 2);
+	assert_int_equal(srv.ups, 2);
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	assert_int_equal(ppp_link_phase(cli.l), PPP_PHASE_NETWORK);
+	assert_string_equal(ppp_link_user(srv.l), "alice");
+}
+
+/* The same, but the peer authenticates as someone else: the session's
+ * identity may not change, so the link ends (after the network phase of
+ * the first identity was taken down), and no address is assigned to the
+ * second one. */
+static void
+test_lcp_renegotiation_other_user(void **state)
+{
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	renegotiate_as("bob", "pw");
+	run_until(now + 10000);
+	assert_int_equal(srv.net_downs, 1);
+	assert_int_equal(srv.assigns, 1);
+	assert_int_equal(srv.ups, 1);
+	assert_true(srv.down);
+	assert_non_null(strstr(srv.reason, "another user"));
+	assert_string_equal(ppp_link_user(srv.l), "alice");
+}
+
+/* A client whose server renegotiates LCP is told its network went down
+ * and then up again (its routes/TUN follow the new IPCP result). */
+static void
+test_lcp_renegotiation_client(void **state)
+{
+	static const uint8_t req[] = { 0xff, 0x03, 0xc0, 0x21, PPP_CONF_REQ,
+	    0x99, 0, 14, 1, 4, 0x05, 0x78, 5, 6, 0x01, 0x02, 0x03, 0x04 };
+
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	/* the server's side of the wire asks to start over */
+	ppp_link_input(cli.l, req, sizeof(req), now);
+	run_until(now + 10000);
+	assert_false(cli.down);
+	assert_int_equal(cli.net_downs, 1);
+	assert_int_equal(cli.ups, 2);
+	assert_int_equal(ppp_link_phase(cli.l), PPP_PHASE_NETWORK);
 }
 
 static void
@@ -1006,6 +1101,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation_new_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6cp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_same_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_other_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup, teardown),
