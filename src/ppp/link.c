@@ -74,6 +74,7 @@ struct ppp_link {
 	struct link_lac		*lac;
 	struct ppp_link_stats	 stats;
 	uint64_t		 now;
+	uint64_t		 negotiate_deadline;	/* TIME_NEVER once IPCP is up */
 	enum ppp_phase		 phase;
 	bool			 have_backend;
 	bool			 authed;
@@ -623,6 +624,7 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 				break;
 			}
 			l->net_up = true;
+			l->negotiate_deadline = TIME_NEVER;
 			l->up_local = local;
 			l->up_peer = l->ipcp.peer_addr;
 			if (l->cfg->server) {
@@ -706,6 +708,7 @@ network_down(struct ppp_link *l, const char *reason)
 	l->net_up = false;
 	l->assigned = false;
 	l->up_local = l->up_peer = 0;
+	l->negotiate_deadline = l->now + l->cfg->negotiate_timeout_ms;
 	log_info("ppp%s%s: network phase ended: %s", uname(l)[0] ? " " : "",
 	    uname(l), reason);
 	if (l->ops->network_down != NULL)
@@ -783,6 +786,8 @@ ppp_link_new(const struct ppp_link_config *cfg,
 		c->echo_failures = 3;
 	if (c->auth_count > 3)
 		c->auth_count = 3;
+	if (c->negotiate_timeout_ms == 0)
+		c->negotiate_timeout_ms = 30000;
 	l->lac_arg = c->lac_arg;
 	c->lac_arg = NULL;
 	if (c->lac) {
@@ -810,6 +815,7 @@ ppp_link_new(const struct ppp_link_config *cfg,
 	l->ops = ops;
 	l->ctx = ctx;
 	l->now = now;
+	l->negotiate_deadline = TIME_NEVER;
 	l->phase = PPP_PHASE_DEAD;
 	cc.restart_ms = l->cfg->restart_ms;
 	cc.max_configure = l->cfg->max_configure;
@@ -958,6 +964,7 @@ ppp_link_start(struct ppp_link *l, uint64_t now)
 	if (l->dead || l->phase != PPP_PHASE_DEAD)
 		return;
 	l->phase = PPP_PHASE_ESTABLISH;
+	l->negotiate_deadline = now + l->cfg->negotiate_timeout_ms;
 	if (l->px != NULL && (!l->cfg->server || l->cfg->auth_count == 0 ||
 	    proxy_has_auth(l->px->opts, l->px->sent_len))) {
 		/* RFC 2661 §4.4.5: LCP as the LAC left it, if acceptable. */
@@ -1110,6 +1117,16 @@ ppp_link_timeout(struct ppp_link *l, uint64_t now)
 	l->now = now;
 	if (l->dead || l->relay)
 		return;
+	if (now >= l->negotiate_deadline) {
+		l->negotiate_deadline = TIME_NEVER;
+		log_info("ppp%s%s: no network phase after %u ms (phase %s)",
+		    uname(l)[0] ? " " : "", uname(l),
+		    l->cfg->negotiate_timeout_ms, ppp_phase_str(l->phase));
+		request_fail(l, "negotiation timeout", false);
+		settle(l);
+		if (l->dead)
+			return;
+	}
 	lcp_timeout(&l->lcp, now);
 	settle(l);
 	if (l->dead)
@@ -1134,7 +1151,7 @@ ppp_link_next_deadline(const struct ppp_link *l)
 
 	if (l->dead || l->relay)
 		return TIME_NEVER;
-	t = lcp_next_deadline(&l->lcp);
+	t = time_min(l->negotiate_deadline, lcp_next_deadline(&l->lcp));
 	t = time_min(t, cp_next_deadline(&l->ipcp.cp));
 	if (l->v6 != NULL)
 		t = time_min(t, cp_next_deadline(&l->v6->cp));

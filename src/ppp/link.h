@@ -31,6 +31,12 @@ struct ppp_link_config {
 	uint16_t mru;                         /* ours, default 1400 (L2TP/UDP overhead) */
 	unsigned echo_interval_ms, echo_failures;   /* default 10000, 3 */
 	unsigned restart_ms, max_configure, max_terminate, max_failure;
+	/* From start (or an LCP renegotiation) to IPCP Opened, at most this
+	 * long, else the link is closed ("negotiation timeout"): a peer that
+	 * never lets LCP, authentication or IPCP converge (Naking every
+	 * request restarts the counter, RFC 1661 §4.1 RCN) cannot hold the
+	 * link.  A LAC's front half: until hand-over.  Default 30000. */
+	unsigned negotiate_timeout_ms;
 	bool ipv6cp;
 	bool pppoe;                           /* carrier is PPPoE: RFC 2516 §7 LCP rules */
 	unsigned rechallenge_ms;              /* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */

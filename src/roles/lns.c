@@ -627,6 +627,7 @@ lns_link_config(const struct vpdn_config *cfg, struct ppp_link_config *lc)
 	lc->mru = (uint16_t)cfg->lns.mtu;
 	lc->echo_interval_ms = 10000;
 	lc->echo_failures = 3;
+	lc->negotiate_timeout_ms = cfg->global.ppp_negotiation_timeout * 1000;
 }
 
 void

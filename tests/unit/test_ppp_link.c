@@ -576,6 +576,58 @@ test_ipcp_renegotiation_new_address(void **state)
 	assert_non_null(strstr(cli.reason, "other addresses"));
 }
 
+/* A peer that Naks every LCP Configure-Request (here its Magic-Number,
+ * RFC 1661 §6.4, so each Nak restarts the counter: §4.1 RCN is irc+scr)
+ * never lets LCP open; the link's negotiation deadline (default 30 s)
+ * closes it: Terminate-Request, then down. */
+static void
+test_negotiation_deadline(void **state)
+{
+	struct ppp_link_config sc;
+	uint64_t t0 = now;
+	unsigned terms = 0;
+
+	(void)state;
+	server_cfg(&sc, PPP_AUTH_PAP);
+	make_links(&sc, NULL);
+	srv.peer = NULL;
+	ppp_link_start(srv.l, now);
+	while (!srv.down && now < t0 + 120000) {
+		uint8_t f[64];
+		const uint8_t *o = srv.last.b + 8;
+		size_t olen = srv.last.len - 8, off = 0;
+
+		if (get_be16(srv.last.b + 2) == PPP_PROTO_LCP &&
+		    srv.last.b[4] == PPP_CONF_REQ) {
+			while (off + 2 <= olen && o[off] != 5)
+				off += o[off + 1];
+			assert_true(off + 6 <= olen);
+			memcpy(f, srv.last.b, 8);
+			f[4] = PPP_CONF_NAK;
+			f[6] = 0;
+			f[7] = 10;
+			memcpy(f + 8, o + off, 6);
+			f[10] ^= 0x5a;
+			now += 500;
+			/* the owner runs due timers first, as the loop does */
+			if (ppp_link_next_deadline(srv.l) <= now)
+				ppp_link_timeout(srv.l, now);
+			if (srv.last.b[4] == PPP_CONF_REQ)
+				ppp_link_input(srv.l, f, 14, now);
+			continue;
+		}
+		if (srv.last.b[4] == PPP_TERM_REQ)
+			terms++;
+		now = ppp_link_next_deadline(srv.l);
+		assert_true(now != TIME_NEVER);
+		ppp_link_timeout(srv.l, now);
+	}
+	assert_true(srv.down);
+	assert_true(terms > 0);
+	assert_string_equal(srv.reason, "negotiation timeout");
+	assert_true(now >= t0 + 30000 && now <= t0 + 30000 + 3 * 3000);
+}
+
 /* The peer starts LCP over on a live link (a fresh client link as user,
  * whose first Configure-Request reaches the server in Opened). */
 static void
@@ -1101,6 +1153,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation_new_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6cp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negotiation_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_same_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_other_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_client, setup, teardown),
