@@ -409,6 +409,21 @@ auth_send(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 	link_send_ctl(ctx, proto, pkt, len);
 }
 
+/* The session's identity: what the backend says the peer authenticated as
+ * (users file: the entry's name, "alice" for "CORP\\alice"), else the name
+ * as sent.  A LAC relays the name as sent: the LNS decides. */
+static const char *
+canonical_user(const struct ppp_link *l, const char *sent,
+    const struct auth_result *res)
+{
+	if (l->cfg->lac || res == NULL || res->user[0] == '\0')
+		return sent != NULL ? sent : "";
+	if (sent != NULL && strcmp(sent, res->user) != 0)
+		log_info("ppp: \"%s\" authenticated as \"%s\"", sent,
+		    res->user);
+	return res->user;
+}
+
 static void
 auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
 {
@@ -422,6 +437,8 @@ auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
 	}
 	if (l->authed)		/* a successful re-challenge (RFC 1994 §2.3) */
 		return;
+	if (l->cfg->server)
+		user = canonical_user(l, user, res);
 	if (l->cfg->server && l->user != NULL &&
 	    strcmp(l->user, user != NULL ? user : "") != 0) {
 		/* Authentication after an LCP renegotiation (RFC 1661 §3.4)
@@ -494,6 +511,7 @@ proxy_done(void *arg, const struct auth_result *res)
 	l->px->done = true;
 	l->px->ok = res->ok;
 	l->px->res = *res;
+	l->px->res.user[sizeof(l->px->res.user) - 1] = '\0';
 	if (!l->px->in_verify) {
 		/* asynchronous answer: act now (called from the loop) */
 		if (l->px->ok) {

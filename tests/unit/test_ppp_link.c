@@ -689,6 +689,41 @@ test_lcp_renegotiation_other_user(void **state)
 	assert_string_equal(ppp_link_user(srv.l), "alice");
 }
 
+/* A session has one identity: the name it was authenticated as, i.e. the
+ * users-file entry that matched ("DOMAIN\user" is looked up without the
+ * domain when not listed as given).  CORP\alice, x\alice and \alice are
+ * all alice: for the owner (address, accounting), for ppp_link_user (show
+ * sessions, disconnect user, DAE) and for a re-authentication. */
+static void
+test_identity_canonical(void **state)
+{
+	static const char *const names[] = { "CORP\\alice", "x\\alice",
+	    "\\alice" };
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++) {
+		struct ppp_link_config sc, cc;
+
+		setup(NULL);
+		server_cfg(&sc, PPP_AUTH_PAP);
+		client_cfg(&cc, PPP_AUTH_PAP, "secret");
+		snprintf(cc.client.user, sizeof(cc.client.user), "%s",
+		    names[i]);
+		make_links(&sc, &cc);
+		ppp_link_start(srv.l, now);
+		ppp_link_start(cli.l, now);
+		pump();
+		assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+		assert_string_equal(ppp_link_user(srv.l), "alice");
+		assert_int_equal(srv.assigns, 1);	/* s_assign: "alice" */
+		/* the same identity under another spelling keeps the link */
+		renegotiate_as(i == 0 ? "alice" : "CORP\\alice", "secret");
+		assert_false(srv.down);
+		assert_int_equal(srv.ups, 2);
+		teardown(NULL);
+	}
+}
+
 /* A client whose server renegotiates LCP is told its network went down
  * and then up again (its routes/TUN follow the new IPCP result). */
 static void
@@ -1157,6 +1192,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_same_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_other_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_client, setup, teardown),
+		cmocka_unit_test(test_identity_canonical),
 		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup, teardown),
