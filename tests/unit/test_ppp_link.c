@@ -631,11 +631,12 @@ test_negotiation_deadline(void **state)
 /* The peer starts LCP over on a live link (a fresh client link as user,
  * whose first Configure-Request reaches the server in Opened). */
 static void
-renegotiate_as(const char *user, const char *password)
+renegotiate_with(enum ppp_auth_method m, const char *user,
+    const char *password)
 {
 	struct ppp_link_config cc;
 
-	client_cfg(&cc, PPP_AUTH_PAP, password);
+	client_cfg(&cc, m, password);
 	snprintf(cc.client.user, sizeof(cc.client.user), "%s", user);
 	ppp_link_free(cli.l);
 	memset(&cli, 0, sizeof(cli));
@@ -645,6 +646,12 @@ renegotiate_as(const char *user, const char *password)
 	assert_non_null(cli.l);
 	ppp_link_start(cli.l, now);
 	pump();
+}
+
+static void
+renegotiate_as(const char *user, const char *password)
+{
+	renegotiate_with(PPP_AUTH_PAP, user, password);
 }
 
 /* RFC 1661 §4.3 (Opened + RCR: This-Layer-Down) and §3.5: LCP
@@ -1173,6 +1180,50 @@ test_lac_close_after_handover(void **state)
 	assert_false(ppp_link_lac_relaying(srv.l));
 }
 
+/* A LAC's front half whose user renegotiates LCP during authentication
+ * (RFC 1661 §4.3) authenticates it again and hands the call over once,
+ * with no network phase of its own to take down. */
+static void
+test_lac_renegotiation_before_handover(void **state)
+{
+	struct ppp_link_config sc, cc;
+
+	(void)state;
+	memset(&lac, 0, sizeof(lac));
+	server_cfg(&sc, PPP_AUTH_CHAP_MD5);
+	sc.lac = true;
+	sc.lac_authenticated = lac_cb;
+	sc.lac_arg = &srv;
+	client_cfg(&cc, PPP_AUTH_CHAP_MD5, "secret");
+	srv.l = ppp_link_new(&sc, &backend, &ops, &srv, now);
+	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
+	assert_non_null(srv.l);
+	assert_non_null(cli.l);
+	ppp_link_start(cli.l, now);
+	ppp_link_start(srv.l, now);
+	/* deliver one frame at a time until the LAC challenges */
+	for (unsigned i = 0; i < 100 &&
+	    ppp_link_phase(srv.l) != PPP_PHASE_AUTHENTICATE; i++) {
+		struct side *s = srv.qn > 0 ? &srv : &cli;
+		struct frame f = s->q[0];
+
+		assert_true(s->qn > 0);
+		memmove(s->q, s->q + 1, (s->qn - 1) * sizeof(s->q[0]));
+		s->qn--;
+		ppp_link_input(s->l, f.b, f.len, now);
+	}
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_AUTHENTICATE);
+	assert_int_equal(lac.calls, 0);
+	renegotiate_with(PPP_AUTH_CHAP_MD5, "alice", "secret");
+	run_until(now + 10000);
+	assert_int_equal(lac.calls, 1);
+	assert_string_equal(lac.user, "alice");
+	assert_true(ppp_link_lac_relaying(srv.l));
+	assert_false(srv.down);
+	assert_int_equal(srv.net_downs, 0);
+	assert_int_equal(srv.assigns, 0);
+}
+
 int
 main(void)
 {
@@ -1206,6 +1257,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lac_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_facts_feed_lns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_close_after_handover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lac_renegotiation_before_handover, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
