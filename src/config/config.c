@@ -77,6 +77,7 @@ config_defaults(struct vpdn_config *cfg)
 	cfg->global.log_level = LOG_LEVEL_INFO;
 	cfg->global.hello_interval = 60;
 	cfg->global.retransmit_max = 5;
+	cfg->global.ppp_negotiation_timeout = 30;
 	cfg->global.receive_window = 16;
 	cfg->global.max_tunnels = 4096;
 	cfg->global.max_sessions = 65535;

@@ -59,6 +59,9 @@ struct cfg_global {
 	enum log_level		log_level;
 	unsigned		hello_interval;	/* s; 0 disables; default 60 */
 	unsigned		retransmit_max;	/* default 5 */
+	/* s from PPP start (or LCP renegotiation) to IPCP Opened, every
+	 * role; default 30 */
+	unsigned		ppp_negotiation_timeout;
 	unsigned		receive_window;	/* default 16 */
 	unsigned		max_tunnels;	/* default 4096 */
 	unsigned		max_sessions;	/* default 65535 */

@@ -44,6 +44,10 @@ const struct schema_key schema_keys[] = {
 	    0, 3600),
 	ROW(GLOBAL, "retransmit-max", UINT, cfg_global, retransmit_max,
 	    1, 50),
+	/* PPP links: LCP + authentication + IPCP must finish in this many
+	 * seconds; below 5 a slow RADIUS answer would end good sessions. */
+	ROW(GLOBAL, "ppp-negotiation-timeout", UINT, cfg_global,
+	    ppp_negotiation_timeout, 5, 3600),
 	/* RWS is 16 bits (RFC 2661 §4.4.3); more than half the sequence
 	 * space would make Ns comparisons ambiguous (§5.8). */
 	ROW(GLOBAL, "receive-window", UINT, cfg_global, receive_window,

@@ -350,6 +350,7 @@ srv_backend_done(void *arg, const struct auth_result *res)
 	s->result.message[sizeof(s->result.message) - 1] = '\0';
 	s->result.authenticator_response[
 	    sizeof(s->result.authenticator_response) - 1] = '\0';
+	s->result.user[sizeof(s->result.user) - 1] = '\0';
 	s->have_result = true;
 	if (!s->in_verify)
 		srv_finish(s);

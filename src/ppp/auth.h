@@ -69,6 +69,10 @@ struct auth_result {
 	char		authenticator_response[43];
 	/* Per-user facts the backend knows (users file: fixed address). */
 	uint32_t	framed_address;	/* host order; 0 = from the pool */
+	/* The identity the peer was authenticated as, when the backend
+	 * knows it better than the name the peer sent (users file: the entry
+	 * that matched, e.g. "alice" for "CORP\\alice"); "" = as sent. */
+	char		user[AUTH_MAX_NAME];
 };
 
 typedef void auth_done_fn(void *arg, const struct auth_result *res);

@@ -87,6 +87,8 @@ users_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 	if (e != NULL && check(req, e, &res)) {
 		res.ok = true;
 		res.framed_address = e->addr;
+		/* One session, one identity: the entry that matched. */
+		snprintf(res.user, sizeof(res.user), "%s", e->name);
 	} else {
 		res.ok = false;
 		memset(res.authenticator_response, 0,

@@ -277,6 +277,14 @@ magic_nak(struct cp *cp, const uint8_t *d, size_t len)
 	l->our_magic = new_magic();
 }
 
+static void
+magic_rej(struct cp *cp)
+{
+	/* §6.4: without a negotiated Magic-Number ours is zero (as sent in
+	 * Echo-Request/Reply) and loop-back detection is off. */
+	to_lcp(cp)->our_magic = 0;
+}
+
 static enum cp_verdict
 magic_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 {
@@ -336,8 +344,8 @@ static const struct cp_option lcp_options[] = {
 	{ LCP_OPT_ACCM, "accm", 4, 4, NULL, NULL, NULL, NULL, accm_req },
 	{ LCP_OPT_AUTH_PROTO, "auth-proto", 2, 3, auth_add, auth_ack, auth_nak,
 	    auth_rej, auth_req },
-	{ LCP_OPT_MAGIC, "magic", 4, 4, magic_add, magic_ack, magic_nak, NULL,
-	    magic_req },
+	{ LCP_OPT_MAGIC, "magic", 4, 4, magic_add, magic_ack, magic_nak,
+	    magic_rej, magic_req },
 	{ LCP_OPT_PFC, "pfc", 0, 0, NULL, NULL, NULL, NULL, pfc_req },
 	{ LCP_OPT_ACFC, "acfc", 0, 0, NULL, NULL, NULL, NULL, acfc_req },
 };
@@ -437,9 +445,11 @@ lcp_ext(struct cp *cp, uint8_t code, uint8_t id, const uint8_t *d, size_t len,
 		}
 		return CP_EXT_HANDLED;
 	case PPP_ECHO_REP:
-		/* §5.8: a reply with our own magic is our request looped. */
-		if (cp->state == CP_OPENED && len >= 4 &&
-		    ((uint32_t)get_be16(d) << 16 | get_be16(d + 2)) != l->our_magic)
+		/* §5.8: a reply with our own magic is our request looped;
+		 * with no magic of ours (zero, §6.4) nothing can be told. */
+		if (cp->state == CP_OPENED && len >= 4 && (l->our_magic == 0 ||
+		    ((uint32_t)get_be16(d) << 16 | get_be16(d + 2)) !=
+		    l->our_magic))
 			l->echo_outstanding = 0;
 		return CP_EXT_RXR;
 	case PPP_ECHO_REQ:

@@ -74,6 +74,7 @@ struct ppp_link {
 	struct link_lac		*lac;
 	struct ppp_link_stats	 stats;
 	uint64_t		 now;
+	uint64_t		 negotiate_deadline;	/* TIME_NEVER once IPCP is up */
 	enum ppp_phase		 phase;
 	bool			 have_backend;
 	bool			 authed;
@@ -81,6 +82,7 @@ struct ppp_link {
 	bool			 dead;		/* ops->down called */
 	bool			 relay;		/* LAC: reported; link inert */
 	bool			 net_up;	/* ops->network_up called */
+	bool			 assigned;	/* ops->assign_address succeeded */
 	uint32_t		 up_local, up_peer;	/* with these */
 };
 
@@ -389,6 +391,7 @@ enter_network(struct ppp_link *l, const struct auth_result *res)
 			request_fail(l, "no address available", false);
 			return;
 		}
+		l->assigned = true;
 		ipcp_set_peer_addr(&l->ipcp, addr);
 	}
 	l->phase = PPP_PHASE_NETWORK;
@@ -406,6 +409,21 @@ auth_send(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 	link_send_ctl(ctx, proto, pkt, len);
 }
 
+/* The session's identity: what the backend says the peer authenticated as
+ * (users file: the entry's name, "alice" for "CORP\\alice"), else the name
+ * as sent.  A LAC relays the name as sent: the LNS decides. */
+static const char *
+canonical_user(const struct ppp_link *l, const char *sent,
+    const struct auth_result *res)
+{
+	if (l->cfg->lac || res == NULL || res->user[0] == '\0')
+		return sent != NULL ? sent : "";
+	if (sent != NULL && strcmp(sent, res->user) != 0)
+		log_info("ppp: \"%s\" authenticated as \"%s\"", sent,
+		    res->user);
+	return res->user;
+}
+
 static void
 auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
 {
@@ -419,6 +437,18 @@ auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
 	}
 	if (l->authed)		/* a successful re-challenge (RFC 1994 §2.3) */
 		return;
+	if (l->cfg->server)
+		user = canonical_user(l, user, res);
+	if (l->cfg->server && l->user != NULL &&
+	    strcmp(l->user, user != NULL ? user : "") != 0) {
+		/* Authentication after an LCP renegotiation (RFC 1661 §3.4)
+		 * as someone else: a session has one identity, which its
+		 * accounting and address were given to. */
+		log_warnx("ppp: \"%s\" re-authenticated as \"%s\"; ending "
+		    "the session", l->user, user != NULL ? user : "");
+		request_fail(l, "re-authenticated as another user", false);
+		return;
+	}
 	l->authed = true;
 	if (l->cfg->server) {
 		set_user(l, user);
@@ -481,6 +511,7 @@ proxy_done(void *arg, const struct auth_result *res)
 	l->px->done = true;
 	l->px->ok = res->ok;
 	l->px->res = *res;
+	l->px->res.user[sizeof(l->px->res.user) - 1] = '\0';
 	if (!l->px->in_verify) {
 		/* asynchronous answer: act now (called from the loop) */
 		if (l->px->ok) {
@@ -611,6 +642,7 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 				break;
 			}
 			l->net_up = true;
+			l->negotiate_deadline = TIME_NEVER;
 			l->up_local = local;
 			l->up_peer = l->ipcp.peer_addr;
 			if (l->cfg->server) {
@@ -682,6 +714,25 @@ static const struct cp_owner_ops link_cp_ops = {
 	.fail = link_lcp_fail,
 };
 
+/* RFC 1661 §4.3 (Opened + RCR, This-Layer-Down) and §3.5: when LCP
+ * renegotiates, the NCPs are down and the link goes back through Establish
+ * and Authenticate; what the network phase held (the peer's address, its
+ * routes, accounting) is released now, not overwritten by the next one. */
+static void
+network_down(struct ppp_link *l, const char *reason)
+{
+	if (!l->net_up && !l->assigned)
+		return;
+	l->net_up = false;
+	l->assigned = false;
+	l->up_local = l->up_peer = 0;
+	l->negotiate_deadline = l->now + l->cfg->negotiate_timeout_ms;
+	log_info("ppp%s%s: network phase ended: %s", uname(l)[0] ? " " : "",
+	    uname(l), reason);
+	if (l->ops->network_down != NULL)
+		l->ops->network_down(l->ctx, reason);
+}
+
 /* After every entry point: act on deferred teardown, fix up the phase. */
 static void
 settle(struct ppp_link *l)
@@ -707,6 +758,7 @@ settle(struct ppp_link *l)
 	case CP_ACKRCVD:
 	case CP_ACKSENT:
 		l->phase = PPP_PHASE_ESTABLISH;
+		network_down(l, "LCP renegotiation");
 		break;
 	case CP_CLOSING:
 	case CP_STOPPING:
@@ -752,6 +804,8 @@ ppp_link_new(const struct ppp_link_config *cfg,
 		c->echo_failures = 3;
 	if (c->auth_count > 3)
 		c->auth_count = 3;
+	if (c->negotiate_timeout_ms == 0)
+		c->negotiate_timeout_ms = 30000;
 	l->lac_arg = c->lac_arg;
 	c->lac_arg = NULL;
 	if (c->lac) {
@@ -779,6 +833,7 @@ ppp_link_new(const struct ppp_link_config *cfg,
 	l->ops = ops;
 	l->ctx = ctx;
 	l->now = now;
+	l->negotiate_deadline = TIME_NEVER;
 	l->phase = PPP_PHASE_DEAD;
 	cc.restart_ms = l->cfg->restart_ms;
 	cc.max_configure = l->cfg->max_configure;
@@ -927,6 +982,7 @@ ppp_link_start(struct ppp_link *l, uint64_t now)
 	if (l->dead || l->phase != PPP_PHASE_DEAD)
 		return;
 	l->phase = PPP_PHASE_ESTABLISH;
+	l->negotiate_deadline = now + l->cfg->negotiate_timeout_ms;
 	if (l->px != NULL && (!l->cfg->server || l->cfg->auth_count == 0 ||
 	    proxy_has_auth(l->px->opts, l->px->sent_len))) {
 		/* RFC 2661 §4.4.5: LCP as the LAC left it, if acceptable. */
@@ -1079,6 +1135,16 @@ ppp_link_timeout(struct ppp_link *l, uint64_t now)
 	l->now = now;
 	if (l->dead || l->relay)
 		return;
+	if (now >= l->negotiate_deadline) {
+		l->negotiate_deadline = TIME_NEVER;
+		log_info("ppp%s%s: no network phase after %u ms (phase %s)",
+		    uname(l)[0] ? " " : "", uname(l),
+		    l->cfg->negotiate_timeout_ms, ppp_phase_str(l->phase));
+		request_fail(l, "negotiation timeout", false);
+		settle(l);
+		if (l->dead)
+			return;
+	}
 	lcp_timeout(&l->lcp, now);
 	settle(l);
 	if (l->dead)
@@ -1103,7 +1169,7 @@ ppp_link_next_deadline(const struct ppp_link *l)
 
 	if (l->dead || l->relay)
 		return TIME_NEVER;
-	t = lcp_next_deadline(&l->lcp);
+	t = time_min(l->negotiate_deadline, lcp_next_deadline(&l->lcp));
 	t = time_min(t, cp_next_deadline(&l->ipcp.cp));
 	if (l->v6 != NULL)
 		t = time_min(t, cp_next_deadline(&l->v6->cp));
@@ -1135,7 +1201,7 @@ ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count)
 const char *
 ppp_link_user(const struct ppp_link *l)
 {
-	return l->authed ? uname(l) : "";
+	return uname(l);
 }
 
 const struct ppp_link_stats *

@@ -31,6 +31,12 @@ struct ppp_link_config {
 	uint16_t mru;                         /* ours, default 1400 (L2TP/UDP overhead) */
 	unsigned echo_interval_ms, echo_failures;   /* default 10000, 3 */
 	unsigned restart_ms, max_configure, max_terminate, max_failure;
+	/* From start (or an LCP renegotiation) to IPCP Opened, at most this
+	 * long, else the link is closed ("negotiation timeout"): a peer that
+	 * never lets LCP, authentication or IPCP converge (Naking every
+	 * request restarts the counter, RFC 1661 §4.1 RCN) cannot hold the
+	 * link.  A LAC's front half: until hand-over.  Default 30000. */
+	unsigned negotiate_timeout_ms;
 	bool ipv6cp;
 	bool pppoe;                           /* carrier is PPPoE: RFC 2516 §7 LCP rules */
 	unsigned rechallenge_ms;              /* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
@@ -57,6 +63,14 @@ struct ppp_link_ops {
 	void (*ip_input)(void *ctx, const uint8_t *pkt, size_t len);     /* IPv4 datagram from the peer */
 	void (*ipv6_input)(void *ctx, const uint8_t *pkt, size_t len);
 	void (*down)(void *ctx, const char *reason);   /* link dead: owner closes the carrier, frees the link later */
+	/* Optional (may be NULL): the network phase is over while the link
+	 * lives on — LCP renegotiates (RFC 1661 §4.3, Opened + RCR: This-Layer-
+	 * Down takes the NCPs down).  Release what assign_address and
+	 * network_up set up (address, routes, accounting); both run again if
+	 * the link reaches the network phase again.  Called only after
+	 * assign_address succeeded (server) or network_up (client); never for
+	 * the link's end, which is ops->down. */
+	void (*network_down)(void *ctx, const char *reason);
 	/* Optional (may be NULL): IPv6CP opened with these interface identifiers. */
 	void (*network6_up)(void *ctx, const uint8_t local_id[8], const uint8_t peer_id[8]);
 	/* Optional (may be NULL), server: say where the peer is (auth_request calling_station, nas_port: RADIUS
@@ -80,7 +94,10 @@ uint64_t ppp_link_next_deadline(const struct ppp_link *l);        /* TIME_NEVER 
 enum ppp_phase { PPP_PHASE_DEAD, PPP_PHASE_ESTABLISH, PPP_PHASE_AUTHENTICATE, PPP_PHASE_NETWORK, PPP_PHASE_TERMINATE };
 enum ppp_phase ppp_link_phase(const struct ppp_link *l);
 const char *ppp_phase_str(enum ppp_phase p);   /* "dead", "establish", "authenticate", "network", "terminate" */
-const char *ppp_link_user(const struct ppp_link *l);             /* authenticated name, "" before */
+/* The session's identity: the canonical name of the first successful
+ * authentication (the backend's, e.g. the users-file entry), "" before.
+ * It never changes: a re-authentication as anyone else ends the link. */
+const char *ppp_link_user(const struct ppp_link *l);
 /* Server: the RFC 1877 DNS servers offered to this peer instead of the
  * configured ones (RADIUS MS-Primary/Secondary-DNS-Server); call before
  * IPCP opens, e.g. from assign_address. */

@@ -532,6 +532,17 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	    c->tun.name, la, pa, *d0 ? ", DNS " : "", d0, *d1 ? " " : "", d1);
 }
 
+/* LCP renegotiated (RFC 1661 §4.3): IPCP runs again and may give another
+ * address; the device is set up afresh by client_network_up. */
+static void
+client_network_down(struct session_link *sl, const char *reason)
+{
+	struct client *c = sl->owner;
+
+	log_info("client %s: network down: %s", c->cfg.name, reason);
+	client_tun_close(c);
+}
+
 static void
 client_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 {
@@ -554,6 +565,7 @@ client_ended(struct session_link *sl, const char *reason)
 static const struct sl_role_ops client_sl_ops = {
 	.assign_address = client_no_assign,
 	.network_up = client_network_up,
+	.network_down = client_network_down,
 	.ip_input = client_ip_input,
 	.ended = client_ended,
 };
@@ -585,6 +597,8 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	lc.pppoe = carrier_ops != &sl_l2tp_carrier;
 	lc.echo_interval_ms = 10000;
 	lc.echo_failures = 3;
+	lc.negotiate_timeout_ms =
+	    c->roles->cfg->global.ppp_negotiation_timeout * 1000;
 	sl = sl_new(c->roles, carrier_ops, carrier, &lc, NULL, &client_sl_ops,
 	    c, now);
 	explicit_bzero(lc.client.password, sizeof(lc.client.password));

@@ -392,6 +392,7 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s)
 	strlcpy(lc.our_name, r->cfg->global.hostname, sizeof(lc.our_name));
 	lc.mru = LAC_MRU;
 	lc.pppoe = true;
+	lc.negotiate_timeout_ms = r->cfg->global.ppp_negotiation_timeout * 1000;
 	c->backend.verify = lac_verify;
 	c->backend.cancel = lac_cancel;
 	c->backend.ctx = c;

@@ -457,20 +457,17 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 	(void)tun_write(&l->tun, pkt, len);
 }
 
+/* Gives back what the network phase held: the Framed-Routes, accounting
+ * (Stop with cause), the address (addrmap entry, /32 route, pool lease).
+ * The same path for a session's end and for an LCP renegotiation. */
 static void
-lns_ended(struct session_link *sl, const char *reason)
+lns_release_network(struct session_link *sl, struct lns_sess *ls,
+    enum aaa_cause cause)
 {
 	struct lns *l = &sl->roles->lns;
 	struct roles *r = sl->roles;
-	struct lns_sess *ls = sl->owner;
-	char buf[INET_ADDRSTRLEN];
 
 	if (ls != NULL) {
-		enum aaa_cause cause = ls->cause;
-
-		if (cause == AAA_CAUSE_NONE)
-			cause = r->shutting_down ? AAA_CAUSE_NAS_REQUEST :
-			    aaa_cause_from_reason(reason);
 		if (heap_node_queued(&ls->timer))
 			heap_remove(&l->timers, &ls->timer);
 		if (ls->routes_added) {
@@ -478,6 +475,7 @@ lns_ended(struct session_link *sl, const char *reason)
 				(void)route_del(&l->rt, l->tun.ifindex,
 				    ls->routes[i].addr, ls->routes[i].plen, 0);
 			l->nframed -= ls->nroutes;
+			ls->routes_added = false;
 		}
 		if (ls->acct.started) {
 			aaa_session_stop(r->aaa, &ls->acct, &ls->ctr, cause,
@@ -486,9 +484,15 @@ lns_ended(struct session_link *sl, const char *reason)
 			if (r->shutting_down && l->acct_live == 0)
 				roles_accounting_off(r);
 		}
-		sl->owner = NULL;
 		aaa_session_release(&ls->acct);
-		free(ls);
+		memset(&ls->acct, 0, sizeof(ls->acct));
+		memset(&ls->ctr, 0, sizeof(ls->ctr));
+		/* The next authentication's reply sets these afresh. */
+		ls->nroutes = 0;
+		ls->session_end = 0;
+		ls->idle_ms = 0;
+		ls->interim_ms = 0;
+		ls->mtu = 0;
 	}
 	if (sl->peer_addr != 0) {
 		if (sl->routed) {
@@ -501,6 +505,46 @@ lns_ended(struct session_link *sl, const char *reason)
 		}
 		if (ippool_contains(&l->pool, sl->peer_addr))
 			(void)ippool_release(&l->pool, sl->peer_addr);
+	}
+}
+
+/* RFC 1661 §4.3/§3.5: LCP renegotiated, so IPCP is down: the address and
+ * the accounting record end here; a re-authentication as the same user
+ * gets both afresh (lns_assign_address, lns_network_up: new
+ * Acct-Session-Id), as another user ends the session (ppp/link.c). */
+static void
+lns_network_down(struct session_link *sl, const char *reason)
+{
+	struct lns_sess *ls = sl->owner;
+	char buf[INET_ADDRSTRLEN];
+
+	log_info("lns: user %s: network down (%s)%s%s",
+	    *ppp_link_user(sl->link) ? ppp_link_user(sl->link) : "(none)",
+	    reason, sl->peer_addr ? ", released " : "",
+	    sl->peer_addr ? ip4_str(sl->peer_addr, buf, sizeof(buf)) : "");
+	/* RFC 2866 §5.10: the user's own end asked for it. */
+	lns_release_network(sl, ls, AAA_CAUSE_USER_REQUEST);
+	sl->peer_addr = 0;
+}
+
+static void
+lns_ended(struct session_link *sl, const char *reason)
+{
+	struct roles *r = sl->roles;
+	struct lns_sess *ls = sl->owner;
+	enum aaa_cause cause = AAA_CAUSE_NONE;
+	char buf[INET_ADDRSTRLEN];
+
+	if (ls != NULL) {
+		cause = ls->cause;
+		if (cause == AAA_CAUSE_NONE)
+			cause = r->shutting_down ? AAA_CAUSE_NAS_REQUEST :
+			    aaa_cause_from_reason(reason);
+	}
+	lns_release_network(sl, ls, cause);
+	if (ls != NULL) {
+		sl->owner = NULL;
+		free(ls);
 	}
 	log_info("lns: user %s: session ended (%s)%s%s",
 	    *ppp_link_user(sl->link) ? ppp_link_user(sl->link) : "(none)",
@@ -529,6 +573,7 @@ lns_describe(struct session_link *sl, struct auth_request *req)
 static const struct sl_role_ops lns_sl_ops = {
 	.assign_address = lns_assign_address,
 	.network_up = lns_network_up,
+	.network_down = lns_network_down,
 	.ip_input = lns_ip_input,
 	.ended = lns_ended,
 	.describe = lns_describe,
@@ -620,6 +665,7 @@ lns_link_config(const struct vpdn_config *cfg, struct ppp_link_config *lc)
 	lc->mru = (uint16_t)cfg->lns.mtu;
 	lc->echo_interval_ms = 10000;
 	lc->echo_failures = 3;
+	lc->negotiate_timeout_ms = cfg->global.ppp_negotiation_timeout * 1000;
 }
 
 void

@@ -115,6 +115,19 @@ sl_link_network_up(void *ctx, uint32_t local, uint32_t peer,
 }
 
 static void
+sl_link_network_down(void *ctx, const char *reason)
+{
+	struct session_link *sl = ctx;
+
+	if (sl->ended)
+		return;
+	if (sl->ops->network_down != NULL)
+		sl->ops->network_down(sl, reason);
+	sl->network_up = false;
+	sl->local_addr = sl->peer_addr = 0;
+}
+
+static void
 sl_link_ip_input(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct session_link *sl = ctx;
@@ -155,6 +168,7 @@ static const struct ppp_link_ops sl_link_ops = {
 	.send = sl_link_send,
 	.assign_address = sl_link_assign,
 	.network_up = sl_link_network_up,
+	.network_down = sl_link_network_down,
 	.ip_input = sl_link_ip_input,
 	.ipv6_input = sl_link_ipv6_input,
 	.down = sl_link_down,

@@ -48,6 +48,10 @@ struct sl_role_ops {
 		    uint32_t peer, const uint32_t dns[2], unsigned dns_count);
 	void	(*ip_input)(struct session_link *sl, const uint8_t *pkt,
 		    size_t len);
+	/* Optional: the network phase ended but the link lives on (LCP
+	 * renegotiation): release what assign_address and network_up set up,
+	 * as at the session's end; both may run again. */
+	void	(*network_down)(struct session_link *sl, const char *reason);
 	/* The binding is ending (link down or session gone): release the
 	 * address, routes, TUN; called once. */
 	void	(*ended)(struct session_link *sl, const char *reason);

@@ -67,6 +67,8 @@ carol	Cleartext-Password := "carolpw"
 dave	Cleartext-Password := "davepw", Calling-Station-Id == "$C_ADDR", NAS-Port-Type == Virtual
 
 eve	Cleartext-Password := "evepw", Calling-Station-Id == "10.202.9.9"
+
+renny	Cleartext-Password := "renpw"
 EOT
 }
 
@@ -126,6 +128,25 @@ record()
 has_record()
 {
 	[ -n "$(record "$1" "$2")" ]
+}
+
+# ids STATUS USER: the Acct-Session-Id of every record of USER with that
+# status, one a line, in file order.
+ids()
+{
+	awk -v st="$1" -v u="\"$2\"" '
+	function flush() { if (s && m) print id; s = 0; m = 0; id = "" }
+	/^[A-Z][a-z][a-z] / { flush() }
+	$1 == "Acct-Status-Type" && $3 == st { s = 1 }
+	$1 == "User-Name" && $3 == u { m = 1 }
+	$1 == "Acct-Session-Id" { id = $3; gsub(/"/, "", id) }
+	END { flush() }' "$DETAIL" 2>/dev/null
+}
+
+# n_records STATUS USER N: for wait_for.
+n_records()
+{
+	[ "$(ids "$1" "$2" | wc -l)" = "$3" ]
 }
 
 attr()
@@ -289,6 +310,27 @@ echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -r 1 -t 1 127.0.0.1:379
 ! grep -q "^Received" "$TMPD/dae3.out"
 log_test "dae: a wrong secret gets no answer" $?
 stop_pid "$P1"; stop_pid "$P2"
+
+# ---- LCP renegotiation: accounting follows the network phase -----------------
+# RFC 1661 §4.3: the peer renegotiates LCP and authenticates again as the
+# same user: Stop (User-Request) for the first record, Start with a new
+# Acct-Session-Id for the second, and its Stop when the peer is gone.
+case_begin
+in_ns client python3 "$NETNS_DIR/tools/ppp_peer.py" reneg $L_ADDR $C_ADDR \
+    renny:renpw renny:renpw --hold 2 >"$TMPD/reneg.out" 2>&1
+[ "$(grep -c '^up renny' "$TMPD/reneg.out")" = 2 ]
+log_test "reneg: renny comes up twice on one session" $?
+wait_for 20 n_records Stop renny 2
+log_test "reneg: two Stop records" $?
+n_records Start renny 2
+log_test "reneg: two Start records" $?
+starts=$(ids Start renny | tr '\n' ' ') stops=$(ids Stop renny | tr '\n' ' ')
+[ "$starts" = "$stops" ] && [ "$(ids Start renny | sort -u | wc -l)" = 2 ]
+log_test "reneg: Start/Stop pairs with two different Acct-Session-Ids ($starts)" $?
+awk '/^[A-Z][a-z][a-z] /{r=""} {r=r $0 "\n"} /Acct-Terminate-Cause = User-Request/{print r}' \
+    "$DETAIL" | grep -q "$(ids Stop renny | head -1)"
+log_test "reneg: the first record stops with User-Request" $?
+case_end lns
 
 # ---- Accounting-Off ------------------------------------------------------------
 stop_pid "$LNS_PID" TERM 10

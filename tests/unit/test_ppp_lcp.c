@@ -65,7 +65,8 @@ o_fail(void *ctx, const char *r)
 
 static const struct cp_owner_ops oops = { o_send, o_layer, o_rej, o_fail };
 
-static bool init_pppoe;	/* the next init() runs LCP over PPPoE */
+static bool init_pppoe;
+static struct lcp l_magic;	/* the next init() runs LCP over PPPoE */
 
 static void
 init(struct lcp *l, bool server)
@@ -339,6 +340,56 @@ test_echo_keepalive(void **state)
 	assert_string_equal(out.fail, "echo timeout");
 }
 
+/* RFC 1661 §6.4: when the peer Configure-Rejects Magic-Number, our magic
+ * number is zero in Echo-Request/Reply and loop-back detection is off: a
+ * reply that copies the request (magic 0) still answers it. */
+static void
+test_magic_rejected(void **state)
+{
+	static const uint8_t opts[] = { 1, 4, 0x05, 0xdc };	/* no magic */
+	static const uint8_t ereq[] = { PPP_ECHO_REQ, 7, 0, 8, 0, 0, 0, 0 };
+	uint8_t rej[16], ack[64], rep[8];
+	size_t off = 0;
+
+	(void)state;
+	init(&l_magic, false);
+	/* find our Magic-Number option and reject exactly it */
+	while (off < l_magic.cp.last_req_len &&
+	    l_magic.cp.last_req[off] != 5)
+		off += l_magic.cp.last_req[off + 1];
+	assert_true(off < l_magic.cp.last_req_len);
+	rej[0] = PPP_CONF_REJ;
+	rej[1] = l_magic.cp.req_id;
+	put_be16(rej + 2, 10);
+	memcpy(rej + 4, l_magic.cp.last_req + off, 6);
+	lcp_input(&l_magic, rej, 10, 0);
+	ack[0] = PPP_CONF_ACK;
+	ack[1] = l_magic.cp.req_id;
+	put_be16(ack + 2, (uint16_t)(4 + l_magic.cp.last_req_len));
+	memcpy(ack + 4, l_magic.cp.last_req, l_magic.cp.last_req_len);
+	for (size_t i = 0; i + 1 < l_magic.cp.last_req_len;
+	    i += l_magic.cp.last_req[i + 1])
+		assert_int_not_equal(l_magic.cp.last_req[i], 5);
+	lcp_input(&l_magic, ack, 4 + l_magic.cp.last_req_len, 0);
+	assert_int_equal(request(&l_magic, opts, sizeof(opts)), PPP_CONF_ACK);
+	assert_int_equal(l_magic.cp.state, CP_OPENED);
+	/* our Echo-Reply carries zero */
+	lcp_input(&l_magic, ereq, sizeof(ereq), 5);
+	assert_int_equal(out.last[0], PPP_ECHO_REP);
+	assert_int_equal(get_be16(out.last + 4) | get_be16(out.last + 6), 0);
+	/* our Echo-Requests carry zero, and a reply with zero counts */
+	for (uint64_t t = 10001; t < 100000; t += 10000) {
+		lcp_timeout(&l_magic, t);
+		assert_int_equal(out.last[0], PPP_ECHO_REQ);
+		assert_int_equal(get_be16(out.last + 4) |
+		    get_be16(out.last + 6), 0);
+		memcpy(rep, out.last, 8);
+		rep[0] = PPP_ECHO_REP;
+		lcp_input(&l_magic, rep, sizeof(rep), t + 50);
+	}
+	assert_null(out.fail);
+}
+
 /* Echo-Reply carries our magic; Discard-Request is ignored (§5.8, §5.9). */
 static void
 test_echo_reply_discard(void **state)
@@ -402,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_server_request_and_auth_walk),
 		cmocka_unit_test(test_echo_keepalive),
 		cmocka_unit_test(test_echo_reply_discard),
+		cmocka_unit_test(test_magic_rejected),
 		cmocka_unit_test(test_protocol_reject),
 	};
 

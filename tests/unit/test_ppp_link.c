@@ -40,6 +40,8 @@ struct side {
 	unsigned	 sent;
 	bool		 up, up6, down;
 	unsigned	 ups;		/* network_up calls */
+	unsigned	 net_downs;	/* network_down calls */
+	unsigned	 assigns;	/* assign_address calls */
 	char		 reason[128];
 	uint32_t	 local, peer_addr, dns[2];
 	unsigned	 dns_count;
@@ -77,6 +79,7 @@ s_assign(void *ctx, const char *user, const struct auth_result *res,
 	struct side *s = ctx;
 
 	assert_string_equal(user, "alice");
+	s->assigns++;
 	if (s->no_address)
 		return -1;
 	*addr = res->framed_address ? res->framed_address : 0x0a010005;
@@ -96,6 +99,16 @@ s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
 	s->dns_count = n;
 	s->dns[0] = n > 0 ? dns[0] : 0;
 	s->dns[1] = n > 1 ? dns[1] : 0;
+}
+
+static void
+s_net_down(void *ctx, const char *reason)
+{
+	struct side *s = ctx;
+
+	assert_non_null(reason);
+	s->net_downs++;
+	s->up = false;
 }
 
 static void
@@ -141,6 +154,7 @@ static const struct ppp_link_ops ops = {
 	.send = s_send, .assign_address = s_assign, .network_up = s_up,
 	.ip_input = s_ip, .ipv6_input = s_ip, .down = s_down,
 	.network6_up = s_up6, .auth_describe = s_describe,
+	.network_down = s_net_down,
 };
 
 static struct side srv, cli;
@@ -560,6 +574,181 @@ test_ipcp_renegotiation_new_address(void **state)
 	}
 	assert_true(cli.down);
 	assert_non_null(strstr(cli.reason, "other addresses"));
+}
+
+/* A peer that Naks every LCP Configure-Request (here its Magic-Number,
+ * RFC 1661 §6.4, so each Nak restarts the counter: §4.1 RCN is irc+scr)
+ * never lets LCP open; the link's negotiation deadline (default 30 s)
+ * closes it: Terminate-Request, then down. */
+static void
+test_negotiation_deadline(void **state)
+{
+	struct ppp_link_config sc;
+	uint64_t t0 = now;
+	unsigned terms = 0;
+
+	(void)state;
+	server_cfg(&sc, PPP_AUTH_PAP);
+	make_links(&sc, NULL);
+	srv.peer = NULL;
+	ppp_link_start(srv.l, now);
+	while (!srv.down && now < t0 + 120000) {
+		uint8_t f[64];
+		const uint8_t *o = srv.last.b + 8;
+		size_t olen = srv.last.len - 8, off = 0;
+
+		if (get_be16(srv.last.b + 2) == PPP_PROTO_LCP &&
+		    srv.last.b[4] == PPP_CONF_REQ) {
+			while (off + 2 <= olen && o[off] != 5)
+				off += o[off + 1];
+			assert_true(off + 6 <= olen);
+			memcpy(f, srv.last.b, 8);
+			f[4] = PPP_CONF_NAK;
+			f[6] = 0;
+			f[7] = 10;
+			memcpy(f + 8, o + off, 6);
+			f[10] ^= 0x5a;
+			now += 500;
+			/* the owner runs due timers first, as the loop does */
+			if (ppp_link_next_deadline(srv.l) <= now)
+				ppp_link_timeout(srv.l, now);
+			if (srv.last.b[4] == PPP_CONF_REQ)
+				ppp_link_input(srv.l, f, 14, now);
+			continue;
+		}
+		if (srv.last.b[4] == PPP_TERM_REQ)
+			terms++;
+		now = ppp_link_next_deadline(srv.l);
+		assert_true(now != TIME_NEVER);
+		ppp_link_timeout(srv.l, now);
+	}
+	assert_true(srv.down);
+	assert_true(terms > 0);
+	assert_string_equal(srv.reason, "negotiation timeout");
+	assert_true(now >= t0 + 30000 && now <= t0 + 30000 + 3 * 3000);
+}
+
+/* The peer starts LCP over on a live link (a fresh client link as user,
+ * whose first Configure-Request reaches the server in Opened). */
+static void
+renegotiate_with(enum ppp_auth_method m, const char *user,
+    const char *password)
+{
+	struct ppp_link_config cc;
+
+	client_cfg(&cc, m, password);
+	snprintf(cc.client.user, sizeof(cc.client.user), "%s", user);
+	ppp_link_free(cli.l);
+	memset(&cli, 0, sizeof(cli));
+	cli.peer = &srv;
+	srv.qn = 0;
+	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
+	assert_non_null(cli.l);
+	ppp_link_start(cli.l, now);
+	pump();
+}
+
+static void
+renegotiate_as(const char *user, const char *password)
+{
+	renegotiate_with(PPP_AUTH_PAP, user, password);
+}
+
+/* RFC 1661 §4.3 (Opened + RCR: This-Layer-Down) and §3.5: LCP
+ * renegotiation takes the network phase down; the address and accounting
+ * of the first network phase are released before the link authenticates
+ * again, and the same identity gets its address through the same path as
+ * a new session (assign_address, then network_up once more). */
+static void
+test_lcp_renegotiation_same_user(void **state)
+{
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	assert_int_equal(srv.assigns, 1);
+	renegotiate_as("alice", "secret");
+	assert_false(srv.down);
+	assert_int_equal(srv.net_downs, 1);
+	assert_int_equal(srv.assigns, 2);
+	assert_int_equal(srv.ups, 2);
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	assert_int_equal(ppp_link_phase(cli.l), PPP_PHASE_NETWORK);
+	assert_string_equal(ppp_link_user(srv.l), "alice");
+}
+
+/* The same, but the peer authenticates as someone else: the session's
+ * identity may not change, so the link ends (after the network phase of
+ * the first identity was taken down), and no address is assigned to the
+ * second one. */
+static void
+test_lcp_renegotiation_other_user(void **state)
+{
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	renegotiate_as("bob", "pw");
+	run_until(now + 10000);
+	assert_int_equal(srv.net_downs, 1);
+	assert_int_equal(srv.assigns, 1);
+	assert_int_equal(srv.ups, 1);
+	assert_true(srv.down);
+	assert_non_null(strstr(srv.reason, "another user"));
+	assert_string_equal(ppp_link_user(srv.l), "alice");
+}
+
+/* A session has one identity: the name it was authenticated as, i.e. the
+ * users-file entry that matched ("DOMAIN\user" is looked up without the
+ * domain when not listed as given).  CORP\alice, x\alice and \alice are
+ * all alice: for the owner (address, accounting), for ppp_link_user (show
+ * sessions, disconnect user, DAE) and for a re-authentication. */
+static void
+test_identity_canonical(void **state)
+{
+	static const char *const names[] = { "CORP\\alice", "x\\alice",
+	    "\\alice" };
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++) {
+		struct ppp_link_config sc, cc;
+
+		setup(NULL);
+		server_cfg(&sc, PPP_AUTH_PAP);
+		client_cfg(&cc, PPP_AUTH_PAP, "secret");
+		snprintf(cc.client.user, sizeof(cc.client.user), "%s",
+		    names[i]);
+		make_links(&sc, &cc);
+		ppp_link_start(srv.l, now);
+		ppp_link_start(cli.l, now);
+		pump();
+		assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+		assert_string_equal(ppp_link_user(srv.l), "alice");
+		assert_int_equal(srv.assigns, 1);	/* s_assign: "alice" */
+		/* the same identity under another spelling keeps the link */
+		renegotiate_as(i == 0 ? "alice" : "CORP\\alice", "secret");
+		assert_false(srv.down);
+		assert_int_equal(srv.ups, 2);
+		teardown(NULL);
+	}
+}
+
+/* A client whose server renegotiates LCP is told its network went down
+ * and then up again (its routes/TUN follow the new IPCP result). */
+static void
+test_lcp_renegotiation_client(void **state)
+{
+	static const uint8_t req[] = { 0xff, 0x03, 0xc0, 0x21, PPP_CONF_REQ,
+	    0x99, 0, 14, 1, 4, 0x05, 0x78, 5, 6, 0x01, 0x02, 0x03, 0x04 };
+
+	(void)state;
+	bring_up(PPP_AUTH_PAP);
+	check_network();
+	/* the server's side of the wire asks to start over */
+	ppp_link_input(cli.l, req, sizeof(req), now);
+	run_until(now + 10000);
+	assert_false(cli.down);
+	assert_int_equal(cli.net_downs, 1);
+	assert_int_equal(cli.ups, 2);
+	assert_int_equal(ppp_link_phase(cli.l), PPP_PHASE_NETWORK);
 }
 
 static void
@@ -991,6 +1180,50 @@ test_lac_close_after_handover(void **state)
 	assert_false(ppp_link_lac_relaying(srv.l));
 }
 
+/* A LAC's front half whose user renegotiates LCP during authentication
+ * (RFC 1661 §4.3) authenticates it again and hands the call over once,
+ * with no network phase of its own to take down. */
+static void
+test_lac_renegotiation_before_handover(void **state)
+{
+	struct ppp_link_config sc, cc;
+
+	(void)state;
+	memset(&lac, 0, sizeof(lac));
+	server_cfg(&sc, PPP_AUTH_CHAP_MD5);
+	sc.lac = true;
+	sc.lac_authenticated = lac_cb;
+	sc.lac_arg = &srv;
+	client_cfg(&cc, PPP_AUTH_CHAP_MD5, "secret");
+	srv.l = ppp_link_new(&sc, &backend, &ops, &srv, now);
+	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
+	assert_non_null(srv.l);
+	assert_non_null(cli.l);
+	ppp_link_start(cli.l, now);
+	ppp_link_start(srv.l, now);
+	/* deliver one frame at a time until the LAC challenges */
+	for (unsigned i = 0; i < 100 &&
+	    ppp_link_phase(srv.l) != PPP_PHASE_AUTHENTICATE; i++) {
+		struct side *s = srv.qn > 0 ? &srv : &cli;
+		struct frame f = s->q[0];
+
+		assert_true(s->qn > 0);
+		memmove(s->q, s->q + 1, (s->qn - 1) * sizeof(s->q[0]));
+		s->qn--;
+		ppp_link_input(s->l, f.b, f.len, now);
+	}
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_AUTHENTICATE);
+	assert_int_equal(lac.calls, 0);
+	renegotiate_with(PPP_AUTH_CHAP_MD5, "alice", "secret");
+	run_until(now + 10000);
+	assert_int_equal(lac.calls, 1);
+	assert_string_equal(lac.user, "alice");
+	assert_true(ppp_link_lac_relaying(srv.l));
+	assert_false(srv.down);
+	assert_int_equal(srv.net_downs, 0);
+	assert_int_equal(srv.assigns, 0);
+}
+
 int
 main(void)
 {
@@ -1006,6 +1239,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation_new_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6cp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negotiation_deadline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_same_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_other_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_client, setup, teardown),
+		cmocka_unit_test(test_identity_canonical),
 		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup, teardown),
@@ -1019,6 +1257,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lac_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_facts_feed_lns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_close_after_handover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lac_renegotiation_before_handover, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
