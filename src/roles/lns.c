@@ -625,26 +625,14 @@ lns_session_up(struct roles *r, struct l2tp_session *s,
 
 /* ---- lifetime ---- */
 
-static int
-lns_load_users(struct lns *l, const struct vpdn_config *cfg)
+/* The users file cfg names (none: an empty one), or NULL with
+ * "FILE:LINE: message" in err. */
+static struct users_db *
+lns_users_load(const struct vpdn_config *cfg, char *err, size_t errlen)
 {
-	char err[512];
-	struct users_db *db;
-
-	if (cfg->lns.users[0] == '\0') {
-		db = users_parse("(no users file)", "", 0, err, sizeof(err));
-	} else {
-		db = users_load(cfg->lns.users, err, sizeof(err));
-	}
-	if (db == NULL) {
-		log_error("lns: %s", err);
-		return -1;
-	}
-	users_free(l->users);
-	l->users = db;
-	if (!l->radius)
-		auth_users_backend(&l->backend, l->users);
-	return 0;
+	if (cfg->lns.users[0] == '\0')
+		return users_parse("(no users file)", "", 0, err, errlen);
+	return users_load(cfg->lns.users, err, errlen);
 }
 
 int
@@ -652,7 +640,7 @@ lns_init(struct roles *r)
 {
 	struct lns *l = &r->lns;
 	const struct vpdn_config *cfg = r->cfg;
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET_ADDRSTRLEN], err[512];
 
 	addrmap_init(&l->by_addr);
 	heap_init(&l->timers);
@@ -674,8 +662,15 @@ lns_init(struct roles *r)
 		radius_auth_backend(&l->backend, r->radius, &nas);
 		l->radius = true;
 	}
-	if (lns_load_users(l, cfg) < 0)
+	if ((l->users = lns_users_load(cfg, err, sizeof(err))) == NULL) {
+		log_error("lns: %s", err);
 		return -1;
+	}
+	/* Links keep this backend for their whole life: it names the slot,
+	 * so a reload may replace the file under links still authenticating
+	 * (each proof is checked against the file in force). */
+	if (!l->radius)
+		auth_users_backend_current(&l->backend, &l->users);
 	if (ippool_init(&l->pool, cfg->lns.pool, cfg->lns.pool_count) < 0) {
 		log_error("lns: cannot set up the address pool");
 		return -1;
@@ -703,15 +698,30 @@ lns_init(struct roles *r)
 	return 0;
 }
 
+int
+lns_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
+    struct users_db **users, char *err, size_t errlen)
+{
+	*users = NULL;
+	if (!cfg->lns.enabled || r->lns.tun.fd < 0)
+		return 0;
+	*users = lns_users_load(cfg, err, errlen);
+	return *users != NULL ? 0 : -1;
+}
+
 void
-lns_reconfigure(struct roles *r, const struct vpdn_config *cfg)
+lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+    struct users_db *users)
 {
 	struct lns *l = &r->lns;
 
-	if (!cfg->lns.enabled || l->tun.fd < 0)
+	if (users == NULL)
 		return;
-	if (lns_load_users(l, cfg) < 0)
-		log_warnx("lns: reload: keeping the previous users file");
+	/* Nothing keeps a pointer into the old file: the links' backend
+	 * reads the slot (lns_init), and a user's fixed address was copied
+	 * into its session when it authenticated. */
+	users_free(l->users);
+	l->users = users;
 	if (ippool_reconfigure(&l->pool, cfg->lns.pool, cfg->lns.pool_count) < 0)
 		log_warnx("lns: reload: keeping the previous pool");
 	if (strcmp(cfg->lns.interface, l->tun.name) != 0)
