@@ -78,6 +78,10 @@ struct lns_sess {
 	}			 routes[RADIUS_AUTH_MAX_ROUTES];
 	unsigned		 nroutes;
 	bool			 routes_added;
+	/* sl->peer_addr is held in the pool (allocated, or a fixed address
+	 * the pool contains): released from the pool when the session ends,
+	 * whatever reloads did to the ranges meanwhile (ippool orphans). */
+	bool			 pool_holds;
 	unsigned		 mtu;		/* Framed-MTU for its route; 0 none */
 };
 
@@ -292,14 +296,15 @@ lns_assign_address(struct session_link *sl, const char *user,
 	struct lns_sess *ls;
 	char buf[INET_ADDRSTRLEN];
 	uint32_t a;
+	bool from_pool = true;
 
 	if (res != NULL && res->framed_address != 0) {
 		a = res->framed_address;
 		/* A fixed address may lie outside the pool; it must still be
 		 * free, or two users would share it. */
+		from_pool = ippool_contains(&l->pool, a);
 		if (addrmap_get(&l->by_addr, a) != NULL ||
-		    (ippool_contains(&l->pool, a) &&
-		    ippool_reserve(&l->pool, a) < 0)) {
+		    (from_pool && ippool_reserve(&l->pool, a) < 0)) {
 			log_warnx("lns: user %s: fixed address %s is in use",
 			    user, ip4_str(a, buf, sizeof(buf)));
 			return -1;
@@ -315,6 +320,7 @@ lns_assign_address(struct session_link *sl, const char *user,
 	sl->peer_addr = a;
 	*addr = a;
 	if ((ls = sl->owner) != NULL) {
+		ls->pool_holds = from_pool;
 		/* Only the RADIUS backend's context holds a reply. */
 		const struct radius_auth_reply *rep = l->radius ?
 		    radius_auth_current_reply(&l->backend) : NULL;
@@ -426,6 +432,7 @@ lns_ended(struct session_link *sl, const char *reason)
 	struct roles *r = sl->roles;
 	struct lns_sess *ls = sl->owner;
 	char buf[INET_ADDRSTRLEN];
+	bool pool_holds = false;
 
 	if (ls != NULL) {
 		enum aaa_cause cause = ls->cause;
@@ -448,6 +455,7 @@ lns_ended(struct session_link *sl, const char *reason)
 			if (r->shutting_down && l->acct_live == 0)
 				roles_accounting_off(r);
 		}
+		pool_holds = ls->pool_holds;
 		sl->owner = NULL;
 		aaa_session_release(&ls->acct);
 		free(ls);
@@ -461,8 +469,9 @@ lns_ended(struct session_link *sl, const char *reason)
 				    route_error(&l->rt));
 			sl->routed = false;
 		}
-		if (ippool_contains(&l->pool, sl->peer_addr))
-			(void)ippool_release(&l->pool, sl->peer_addr);
+		if (pool_holds && ippool_release(&l->pool, sl->peer_addr) < 0)
+			log_warnx("lns: %s was not held in the pool",
+			    ip4_str(sl->peer_addr, buf, sizeof(buf)));
 	}
 	log_info("lns: user %s: session ended (%s)%s%s",
 	    *ppp_link_user(sl->link) ? ppp_link_user(sl->link) : "(none)",
@@ -698,6 +707,31 @@ lns_init(struct roles *r)
 	return 0;
 }
 
+/* After the ranges changed: a live session's fixed address that was
+ * outside the pool may now be inside; the pool must hold it, or it would
+ * hand it to a second user. */
+static void
+lns_pool_hold_fixed(struct roles *r)
+{
+	struct lns *l = &r->lns;
+	struct session_link *sl;
+	struct lns_sess *ls;
+	char buf[INET_ADDRSTRLEN];
+
+	LIST_FOREACH(sl, &r->links, entry) {
+		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL ||
+		    ls->pool_holds || sl->peer_addr == 0 ||
+		    !ippool_contains(&l->pool, sl->peer_addr))
+			continue;
+		if (ippool_reserve(&l->pool, sl->peer_addr) < 0) {
+			log_warnx("lns: reload: %s is held twice",
+			    ip4_str(sl->peer_addr, buf, sizeof(buf)));
+			continue;
+		}
+		ls->pool_holds = true;
+	}
+}
+
 int
 lns_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
     struct users_db **users, char *err, size_t errlen)
@@ -724,6 +758,8 @@ lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	l->users = users;
 	if (ippool_reconfigure(&l->pool, cfg->lns.pool, cfg->lns.pool_count) < 0)
 		log_warnx("lns: reload: keeping the previous pool");
+	else
+		lns_pool_hold_fixed(r);
 	if (strcmp(cfg->lns.interface, l->tun.name) != 0)
 		log_warnx("lns: reload: interface changes take effect at "
 		    "the next restart");

@@ -13,6 +13,7 @@
 # broken line: `vpdnctl reload` fails with FILE:LINE and a non-zero exit,
 # SIGHUP logs the same refusal, and the old file stays in force (the old
 # password still authenticates, the one in the broken file does not).
+# Last, addresses of sessions that live across reloads moving the pool.
 . "$(dirname "$0")/lib.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 setup_trap
@@ -20,7 +21,7 @@ setup_trap
 TOOLS="$NETNS_DIR/tools"
 C_ADDR=10.207.1.2 L_ADDR=10.207.1.1
 
-# lns_conf NAME AUTH USERS IFACE
+# lns_conf NAME AUTH USERS IFACE [POOL]
 lns_conf()
 {
 	vpdnd_global_conf "$1" $L_ADDR:1701 lns.test debug 1 2
@@ -28,7 +29,7 @@ lns_conf()
 
 [lns]
 local-address = 10.207.100.1
-pool = 10.207.100.10-10.207.100.20
+pool = ${5:-10.207.100.10-10.207.100.20}
 auth = $2
 users = $3
 interface = $4
@@ -42,18 +43,35 @@ users_file()
 	printf 'alice %s *\nbob bob-pw *\n' "$2" >"$1.new" && mv "$1.new" "$1"
 }
 
-# craft_start TAG METHOD PASSWORD: a crafted client in the background that
-# holds its link between LCP-open and authentication until $TMPD/TAG.go
-# exists; waits until it is there.  CRAFT_PID is set.
+# craft_start TAG METHOD PASSWORD [USER [hold]]: a crafted client (alice
+# unless USER) in the background that holds its link between LCP-open and
+# authentication until $TMPD/TAG.go exists; waits until it is there.  With
+# hold, a call that passed stays up until craft_end.  CRAFT_PID is set.
 craft_start()
 {
 	local tag=$1
 	rm -f "$TMPD/$tag.ready" "$TMPD/$tag.go"
+	rm -f "$TMPD/$tag.release"
 	start_bg client "$TMPD/$tag.out" python3 "$TOOLS/ppp_craft.py" \
-	    $L_ADDR 1701 "$2" alice "$3" --ready "$TMPD/$tag.ready" \
-	    --go "$TMPD/$tag.go"
+	    $L_ADDR 1701 "$2" "${4:-alice}" "$3" --ready "$TMPD/$tag.ready" \
+	    --go "$TMPD/$tag.go" ${5:+--hold "$TMPD/$tag.release"}
 	CRAFT_PID=$BG_PID
 	wait_for 10 test -e "$TMPD/$tag.ready"
+}
+
+# craft_auth TAG: a client started with craft_start ... --hold authenticates
+# and keeps its call (with its address) until craft_end TAG.
+craft_auth()
+{
+	touch "$TMPD/$1.go"
+	wait_for 10 grep -q "^auth" "$TMPD/$1.out" &&
+	    grep -q "^auth ok" "$TMPD/$1.out"
+}
+
+craft_end()
+{
+	touch "$TMPD/$1.release"
+	wait "$CRAFT_PID"
 }
 
 # craft_finish TAG: lets the client authenticate; its last output line goes
@@ -136,6 +154,69 @@ broken_users()
 	case_end $LNS
 }
 
+# pool_used NAME: addresses the pool of vpdnd NAME holds in its ranges.
+pool_used()
+{
+	vpdnctl_in lns "$1" show pool --json 2>/dev/null | python3 -c '
+import json, sys
+print(sum(p["used"] for p in json.load(sys.stdin)["pools"]))' 2>/dev/null
+}
+
+# pool_is NAME N: the pool holds N addresses.  For wait_for.
+pool_is()
+{
+	[ "$(pool_used "$1")" = "$2" ]
+}
+
+# pool_reload NAME POOL: the same LNS with the pool POOL, reloaded.
+pool_reload()
+{
+	lns_conf "$1" pap "$TMPD/users-pool" vpdn-pool "$2" >"$TMPD/$1.conf" &&
+	    vpdnctl_in lns "$1" reload >/dev/null
+}
+
+# pool_across_reload: a session keeps its address across reloads that move
+# the pool: the address goes back to the pool when it ends even though the
+# ranges no longer contain it, and a fixed address that a reload brings
+# into the ranges is not handed to a second user.
+pool_across_reload()
+{
+	local name=lns-pool pid
+	case_begin
+	printf 'bob bob-pw *\nfixed fixed-pw 10.207.100.77\n' >"$TMPD/users-pool"
+	lns_conf $name pap "$TMPD/users-pool" vpdn-pool >"$TMPD/$name.conf"
+	start_vpdnd lns $name "$TMPD/$name.conf"
+	pid=$VPDND_PID
+	craft_start pool-bob pap bob-pw bob hold && craft_auth pool-bob
+	log_test "pool: bob is up with an address from the pool" $?
+	[ "$(pool_used $name)" = 1 ]
+	log_test "pool: the pool holds bob's address" $?
+	pool_reload $name 10.207.101.10-10.207.101.20 &&
+	    [ "$(pool_used $name)" = 0 ]
+	log_test "pool: a reload moves the pool away from bob's address" $?
+	craft_end pool-bob
+	wait_for 10 grep -q "user bob: session ended" "$TMPD/$name.log"
+	log_test "pool: bob's call ends" $?
+	pool_reload $name 10.207.100.10-10.207.100.20 &&
+	    [ "$(pool_used $name)" = 0 ]
+	log_test "pool: bob's address went back although it was outside the ranges" $?
+
+	craft_start pool-fixed pap fixed-pw fixed hold && craft_auth pool-fixed
+	log_test "pool: fixed is up with 10.207.100.77, outside the pool" $?
+	pool_reload $name 10.207.100.77-10.207.100.77 &&
+	    [ "$(pool_used $name)" = 1 ]
+	log_test "pool: a reload that brings 10.207.100.77 into the pool holds it" $?
+	craft_start pool-bob2 pap bob-pw bob && craft_finish pool-bob2
+	wait_for 5 grep -q "user bob: address pool exhausted" "$TMPD/$name.log"
+	log_test "pool: bob is not given fixed's address" $?
+	craft_end pool-fixed
+	wait_for 10 pool_is $name 0
+	log_test "pool: fixed's address goes back to the pool when it ends" $?
+	case_end $name
+	vpdnd_sane $name "$pid"
+	log_test "$name exits 0 on SIGTERM, no sanitizer report" $?
+}
+
 # ---- main -------------------------------------------------------------------
 
 create_ns_pair client $C_ADDR lns $L_ADDR || exit 1
@@ -170,5 +251,6 @@ for method in pap chap-md5; do
 	vpdnd_sane $LNS "$LNS_PID"
 	log_test "$LNS exits 0 on SIGTERM, no sanitizer report" $?
 done
+pool_across_reload
 
 finish

@@ -11,7 +11,7 @@ for Hellos, Echo-Replies) until the --go file appears, and only then
 authenticates: PAP Authenticate-Request (RFC 1334 §2.2) or a CHAP-MD5
 Response to the latest Challenge.  Prints "auth ok" (exit 0) or "auth
 failed: MESSAGE" (exit 1); anything else (no answer, the call torn down)
-exits 2.  Written from the RFCs, independent of vpdn's own code.
+exits 2.  With --hold FILE a successful call stays up until FILE exists.  Written from the RFCs, independent of vpdn's own code.
 """
 import argparse
 import hashlib
@@ -170,6 +170,14 @@ class Call:
         return None
 
 
+def hold(c, path, secs):
+    """With --hold: keep the call (and the address the LNS gave it) until
+    path exists; the LNS's IPCP is left unanswered."""
+    end = time.time() + secs
+    while path and not os.path.exists(path) and time.time() < end:
+        c.pump(0.2)
+
+
 def fail(why):
     print(why)
     sys.exit(2)
@@ -184,6 +192,8 @@ def main():
     ap.add_argument("password")
     ap.add_argument("--ready", required=True)
     ap.add_argument("--go", required=True)
+    ap.add_argument("--hold", help="after success, end the call only "
+                    "once this file exists")
     ap.add_argument("--timeout", type=float, default=20.0)
     a = ap.parse_args()
     c = Call(a.lns, a.port)
@@ -250,10 +260,13 @@ def main():
                 msg = data.decode(errors="replace")
             else:
                 continue
-            c.ctrl(avp(0, u16(4)) + avp(9, u16(c.tid)) + avp(1, u16(1)))
             if code == (2 if proto == PPP_PAP else 3):
                 print("auth ok")
+                sys.stdout.flush()
+                hold(c, a.hold, a.timeout)
+                c.ctrl(avp(0, u16(4)) + avp(9, u16(c.tid)) + avp(1, u16(1)))
                 sys.exit(0)
+            c.ctrl(avp(0, u16(4)) + avp(9, u16(c.tid)) + avp(1, u16(1)))
             print("auth failed: " + msg)
             sys.exit(1)
         c.frames.clear()
