@@ -763,6 +763,9 @@ lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	if (strcmp(cfg->lns.interface, l->tun.name) != 0)
 		log_warnx("lns: reload: interface changes take effect at "
 		    "the next restart");
+	if (cfg->lns.radius != l->radius)
+		log_warnx("lns: reload: radius changes take effect at the "
+		    "next restart");
 }
 
 void

@@ -375,6 +375,11 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now,
 		users_free(users);
 		return -1;
 	}
+	/* Built once at start (config.h: lifetimes across reload). */
+	// NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
+	if (memcmp(&cfg->radius, &r->cfg->radius, sizeof(cfg->radius)) != 0)
+		log_warnx("reload: [radius] changes take effect at the next "
+		    "restart");
 	r->cfg = cfg;
 	roles_host_config(cfg, &hc);
 	l2tp_host_reconfigure(r->host, &hc);
