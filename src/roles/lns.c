@@ -320,13 +320,14 @@ lns_assign_address(struct session_link *sl, const char *user,
 	sl->peer_addr = a;
 	*addr = a;
 	if ((ls = sl->owner) != NULL) {
-		ls->pool_holds = from_pool;
 		/* Only the RADIUS backend's context holds a reply. */
 		const struct radius_auth_reply *rep = l->radius ?
 		    radius_auth_current_reply(&l->backend) : NULL;
 		struct l2tp_session *s = sl_l2tp_session(sl);
 		struct l2tp_session_info si;
 		uint32_t port = 0;
+
+		ls->pool_holds = from_pool;
 
 		if (s != NULL) {
 			l2tp_session_get_info(s, &si);
