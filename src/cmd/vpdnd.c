@@ -321,8 +321,10 @@ vpdnd_load(const char *path)
 	return cfg;
 }
 
-/* SIGHUP and `vpdnctl reload`: a broken file is refused and the running
- * configuration kept; otherwise each role diffs old against new. */
+/* SIGHUP and `vpdnctl reload`: a broken file (the configuration or a users
+ * file it names) is refused and the running configuration kept, all of it;
+ * otherwise each role diffs old against new.  SIGHUP has nobody to answer,
+ * so the refusal is logged either way. */
 static int
 vpdnd_reload(struct vpdnd *d, char *msg, size_t msglen)
 {
@@ -336,6 +338,14 @@ vpdnd_reload(struct vpdnd *d, char *msg, size_t msglen)
 		snprintf(msg, msglen, "%s", err);
 		return -1;
 	}
+	if (roles_reconfigure(d->roles, ncfg, time_now_ms(), err,
+	    sizeof(err)) < 0) {
+		log_error("reload refused, keeping the running configuration: "
+		    "%s", err);
+		snprintf(msg, msglen, "%s", err);
+		config_free(ncfg);
+		return -1;
+	}
 	if (strcmp(ncfg->global.control_socket,
 	    d->cfg->global.control_socket) != 0 ||
 	    memcmp(&ncfg->global.listen, &d->cfg->global.listen,
@@ -343,7 +353,6 @@ vpdnd_reload(struct vpdnd *d, char *msg, size_t msglen)
 		log_warnx("reload: listen and control-socket changes take "
 		    "effect at the next restart");
 	log_set_level(ncfg->global.log_level);
-	roles_reconfigure(d->roles, ncfg, time_now_ms());
 	config_free(d->cfg);
 	d->cfg = ncfg;
 	log_info("configuration reloaded from %s", d->cfg->path);

@@ -6,6 +6,31 @@
  * an error "FILE:LINE: message".  Nobody reads configuration by string at run
  * time: roles take a const struct vpdn_config * and, on reload, diff the old
  * snapshot against the new one.
+ *
+ * Lifetimes across reload.  A reload replaces this snapshot and what the
+ * roles built from it: the users files (LNS, realms), the realms, the
+ * pool's ranges, the client sections.  One rule for all of them: nothing
+ * that outlives the call it runs in keeps a pointer into a snapshot or
+ * into a replaceable object; it keeps a copy, or a counted reference that
+ * it drops when it ends.  The old snapshot is therefore freed as soon as
+ * roles_reconfigure() returns.  What follows from the rule:
+ *  - What a live link, call or session was given when it started it keeps
+ *    until it ends: its PPP link configuration (copied, shared by count,
+ *    ppp/link.c), a LAC call's realm with its LNS list and users file
+ *    (counted, roles/lac_realm.c), a client's section (copied,
+ *    roles/client.c), its address (held in the pool whatever the ranges
+ *    become, roles/lns.c).
+ *  - What it asks for later is answered by the version in force then: a
+ *    PAP/CHAP proof is checked against the users file in force when it
+ *    arrives (the links' backend names the owner's slot, not a file:
+ *    auth_users_backend_current), so a call waiting between LCP-open and
+ *    authentication during a reload meets the new file.
+ *  - A reload builds every new object (users files loaded) before it
+ *    replaces any, so a broken file leaves everything as it was.
+ * The RADIUS client, its servers, accounting and the RFC 5176 listener are
+ * built once at start and live until exit ([radius] changes need a
+ * restart); a pending request is cancelled by handle when its link or call
+ * ends.
  */
 #ifndef VPDN_CONFIG_CONFIG_H
 #define VPDN_CONFIG_CONFIG_H

@@ -164,8 +164,16 @@ void	mschapv2_authenticator_response(const uint8_t *password,
 
 /* A backend over the users file (config/users.h): checks PAP passwords,
  * CHAP-MD5 responses and MS-CHAPv2 NT-Responses against the stored
- * plaintext password, answers synchronously. */
+ * plaintext password, answers synchronously.  A link keeps its copy of the
+ * backend for its whole life, so the ctx it names must live as long:
+ *  - auth_users_backend: one fixed db, for an owner that never replaces it
+ *    while links hold the backend;
+ *  - auth_users_backend_current: the owner's slot (*current), which a
+ *    reload points at a new file; every proof is checked against the file
+ *    in force when it arrives, and the slot must outlive the links. */
 struct users_db;
 void	auth_users_backend(struct auth_backend *b, const struct users_db *db);
+void	auth_users_backend_current(struct auth_backend *b,
+	    struct users_db *const *current);
 
 #endif

@@ -75,10 +75,9 @@ check(const struct auth_request *req, const struct user_entry *e,
 }
 
 static uint64_t
-users_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
-    void *arg)
+users_verify_db(const struct users_db *db, const struct auth_request *req,
+    auth_done_fn *done, void *arg)
 {
-	const struct users_db	*db = ctx;
 	const struct user_entry	*e = lookup(db, req->user);
 	struct auth_result	res;
 
@@ -102,6 +101,23 @@ users_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 	return 0;
 }
 
+static uint64_t
+users_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
+    void *arg)
+{
+	return users_verify_db(ctx, req, done, arg);
+}
+
+/* ctx is the owner's slot: the file in force is read at each proof. */
+static uint64_t
+users_verify_current(void *ctx, const struct auth_request *req,
+    auth_done_fn *done, void *arg)
+{
+	const struct users_db *const *current = ctx;
+
+	return users_verify_db(*current, req, done, arg);
+}
+
 static void
 users_cancel(void *ctx, uint64_t handle)
 {
@@ -116,4 +132,13 @@ auth_users_backend(struct auth_backend *b, const struct users_db *db)
 	b->verify = users_verify;
 	b->cancel = users_cancel;
 	b->ctx = (void *)(uintptr_t)db;
+}
+
+void
+auth_users_backend_current(struct auth_backend *b,
+    struct users_db *const *current)
+{
+	b->verify = users_verify_current;
+	b->cancel = users_cancel;
+	b->ctx = (void *)(uintptr_t)current;
 }

@@ -126,6 +126,10 @@ pppoe_server_new(const struct pppoe_server_config *cfg,
 		srv->cfg.nservices = PPPOE_SERVER_MAX_SERVICES;
 	for (unsigned i = 0; i < srv->cfg.nservices; i++)
 		strlcpy(srv->svc[i], cfg->services[i], sizeof(srv->svc[i]));
+	/* The strings were the caller's (a configuration snapshot that a
+	 * reload frees): only the copies above are used from here on. */
+	srv->cfg.ac_name = NULL;
+	memset(srv->cfg.services, 0, sizeof(srv->cfg.services));
 	srv->ops = ops;
 	srv->ctx = ctx;
 	srv->key_epoch[0] = srv->key_epoch[1] = UINT64_MAX;

@@ -48,7 +48,7 @@
 
 struct pppoe_server_config {
 	uint8_t		mac[PPPOE_MAC_LEN];	/* the interface's address */
-	const char	*ac_name;		/* AC-Name TAG (§5.2) */
+	const char	*ac_name;		/* AC-Name TAG (§5.2); copied */
 	/* Services offered; none = any requested name is accepted and
 	 * echoed (the policy §9 RECOMMENDS). */
 	const char	*services[PPPOE_SERVER_MAX_SERVICES];

@@ -688,7 +688,9 @@ lac_init(struct roles *r, uint64_t now)
 {
 	const struct vpdn_config *cfg = r->cfg;
 	struct pppoe_server_config sc;
+	struct lac_realm_list realms;
 	struct lac *lac;
+	char err[512];
 
 	if (!cfg->lac.enabled)
 		return 0;
@@ -723,8 +725,11 @@ lac_init(struct roles *r, uint64_t now)
 		lac->acct = aaa_enabled(r->aaa);
 	}
 	lac->sock.fd_disc = lac->sock.fd_ses = -1;
-	if (lac_realms_load(lac, cfg) < 0)
+	if (lac_realms_build(cfg, &realms, err, sizeof(err)) < 0) {
+		log_error("lac: %s", err);
 		return -1;
+	}
+	lac_realms_install(lac, &realms);
 	if (pppoe_sock_open(&lac->sock, cfg->lac.pppoe_interface) < 0)
 		return -1;
 	lac->sock_open = true;
@@ -784,7 +789,6 @@ lac_free(struct roles *r)
 	struct lac *lac = r->lac;
 	struct lac_call *c;
 	struct lac_tunnel *lt;
-	struct lac_realm *lr;
 
 	if (lac == NULL)
 		return;
@@ -809,24 +813,27 @@ lac_free(struct roles *r)
 	if (lac->sock_open)
 		pppoe_sock_close(&lac->sock);
 	heap_free(&lac->acct_timers);
-	while ((lr = LIST_FIRST(&lac->realms)) != NULL) {
-		LIST_REMOVE(lr, entry);
-		users_free(lr->users);
-		free(lr);
-	}
-	while ((lr = LIST_FIRST(&lac->retired)) != NULL) {
-		LIST_REMOVE(lr, entry);
-		users_free(lr->users);
-		free(lr);
-	}
+	lac_realms_discard(&lac->realms);
+	lac_realms_discard(&lac->retired);
 	free(lac);
 	r->lac = NULL;
+}
+
+int
+lac_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
+    struct lac_realm_list *realms, char *err, size_t errlen)
+{
+	LIST_INIT(realms);
+	if (r->lac == NULL)
+		return 0;
+	return lac_realms_build(cfg, realms, err, errlen);
 }
 
 /* SIGHUP: realms, auth methods and the idle timeout apply to new calls;
  * the interface and the PPPoE server stay as they are. */
 void
-lac_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
+lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+    struct lac_realm_list *realms, uint64_t now)
 {
 	struct lac *lac = r->lac;
 
@@ -835,6 +842,7 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
 		if (cfg->lac.enabled)
 			log_warnx("lac: [lac] added on reload; restart to "
 			    "enable it");
+		lac_realms_discard(realms);
 		return;
 	}
 	if (strcmp(cfg->lac.pppoe_interface, lac->cfg.pppoe_interface) != 0)
@@ -857,8 +865,7 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
 		log_info("lac: max-sessions-per-mac now %u",
 		    cfg->lac.max_sessions_per_mac);
 	}
-	if (lac_realms_load(lac, cfg) < 0)
-		log_warnx("lac: reload: some realms could not be loaded");
+	lac_realms_install(lac, realms);
 }
 
 bool

@@ -135,8 +135,8 @@ struct lac {
 	bool			 have_radius;
 	bool			 acct;		/* calls are accounted */
 	struct heap		 acct_timers;	/* lac_acct.timer */
-	LIST_HEAD(, lac_realm)	 realms;
-	LIST_HEAD(, lac_realm)	 retired;
+	struct lac_realm_list	 realms;	/* in force */
+	struct lac_realm_list	 retired;	/* held by calls */
 	LIST_HEAD(, lac_tunnel)	 tunnels;
 	LIST_HEAD(, lac_call)	 calls, dead, retry;
 	uint8_t			 rxbuf[PPPOE_FRAME_MAX + 64];
@@ -172,8 +172,13 @@ void	lac_acct_stop(struct lac_call *c, enum aaa_lac_end why, uint64_t now);
 void	lac_acct_free(struct lac *lac, struct lac_acct *a);
 
 /* lac_realm.c: the realms of the configuration, and the calls'
- * authentication backend (lac_verify/lac_cancel, ctx = the call). */
-int	lac_realms_load(struct lac *lac, const struct vpdn_config *cfg);
+ * authentication backend (lac_verify/lac_cancel, ctx = the call).  A
+ * reload builds the new set whole (every users file loaded) before it
+ * installs it, so a broken file leaves the set in force untouched. */
+int	lac_realms_build(const struct vpdn_config *cfg,
+	    struct lac_realm_list *list, char *err, size_t errlen);
+void	lac_realms_install(struct lac *lac, struct lac_realm_list *list);
+void	lac_realms_discard(struct lac_realm_list *list);
 struct lac_realm *lac_realm_lookup(struct lac *lac, const char *name);
 void	lac_realm_release(struct lac_realm *lr);
 uint64_t lac_verify(void *ctx, const struct auth_request *req,

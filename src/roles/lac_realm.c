@@ -27,14 +27,20 @@
 #include "roles/lac_radius.h"
 #include "roles/realm.h"
 
+static void
+lac_realm_free(struct lac_realm *lr)
+{
+	users_free(lr->users);
+	free(lr);
+}
+
 void
 lac_realm_release(struct lac_realm *lr)
 {
 	if (lr == NULL || --lr->refs > 0 || !lr->retired)
 		return;
 	LIST_REMOVE(lr, entry);
-	users_free(lr->users);
-	free(lr);
+	lac_realm_free(lr);
 }
 
 struct lac_realm *
@@ -50,11 +56,51 @@ lac_realm_lookup(struct lac *lac, const char *name)
 	return NULL;
 }
 
+void
+lac_realms_discard(struct lac_realm_list *list)
+{
+	struct lac_realm *lr;
+
+	while ((lr = LIST_FIRST(list)) != NULL) {
+		LIST_REMOVE(lr, entry);
+		lac_realm_free(lr);
+	}
+}
+
 int
-lac_realms_load(struct lac *lac, const struct vpdn_config *cfg)
+lac_realms_build(const struct vpdn_config *cfg, struct lac_realm_list *list,
+    char *err, size_t errlen)
+{
+	struct lac_realm *lr;
+	char why[400];
+
+	LIST_INIT(list);
+	for (unsigned i = 0; i < cfg->realm_count; i++) {
+		if ((lr = calloc(1, sizeof(*lr))) == NULL) {
+			snprintf(err, errlen, "realm %s: out of memory",
+			    cfg->realms[i].name);
+			lac_realms_discard(list);
+			return -1;
+		}
+		lr->cfg = cfg->realms[i];
+		LIST_INSERT_HEAD(list, lr, entry);
+		if (lr->cfg.users[0] == '\0')
+			continue;
+		lr->users = users_load(lr->cfg.users, why, sizeof(why));
+		if (lr->users == NULL) {
+			snprintf(err, errlen, "realm %s: %s", lr->cfg.name, why);
+			lac_realms_discard(list);
+			return -1;
+		}
+		auth_users_backend(&lr->backend, lr->users);
+	}
+	return 0;
+}
+
+void
+lac_realms_install(struct lac *lac, struct lac_realm_list *list)
 {
 	struct lac_realm *lr, *old;
-	char err[256];
 
 	/* retire the current set; calls keep theirs until they end */
 	while ((lr = LIST_FIRST(&lac->realms)) != NULL) {
@@ -64,19 +110,8 @@ lac_realms_load(struct lac *lac, const struct vpdn_config *cfg)
 		lr->refs++;
 		lac_realm_release(lr);
 	}
-	for (unsigned i = 0; i < cfg->realm_count; i++) {
-		if ((lr = calloc(1, sizeof(*lr))) == NULL)
-			return -1;
-		lr->cfg = cfg->realms[i];
-		if (lr->cfg.users[0] != '\0') {
-			lr->users = users_load(lr->cfg.users, err, sizeof(err));
-			if (lr->users == NULL) {
-				log_warnx("lac: realm %s: %s", lr->cfg.name, err);
-				free(lr);
-				return -1;
-			}
-			auth_users_backend(&lr->backend, lr->users);
-		}
+	while ((lr = LIST_FIRST(list)) != NULL) {
+		LIST_REMOVE(lr, entry);
 		/* keep the LNS that last worked across reloads */
 		LIST_FOREACH(old, &lac->retired, entry)
 			if (strcasecmp(old->cfg.name, lr->cfg.name) == 0 &&
@@ -84,7 +119,6 @@ lac_realms_load(struct lac *lac, const struct vpdn_config *cfg)
 				lr->next_lns = old->next_lns;
 		LIST_INSERT_HEAD(&lac->realms, lr, entry);
 	}
-	return 0;
 }
 
 /* RADIUS answered: keep its tunnels for call_authenticated; a user that

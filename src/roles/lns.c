@@ -78,6 +78,10 @@ struct lns_sess {
 	}			 routes[RADIUS_AUTH_MAX_ROUTES];
 	unsigned		 nroutes;
 	bool			 routes_added;
+	/* sl->peer_addr is held in the pool (allocated, or a fixed address
+	 * the pool contains): released from the pool when the session ends,
+	 * whatever reloads did to the ranges meanwhile (ippool orphans). */
+	bool			 pool_holds;
 	unsigned		 mtu;		/* Framed-MTU for its route; 0 none */
 };
 
@@ -292,14 +296,15 @@ lns_assign_address(struct session_link *sl, const char *user,
 	struct lns_sess *ls;
 	char buf[INET_ADDRSTRLEN];
 	uint32_t a;
+	bool from_pool = true;
 
 	if (res != NULL && res->framed_address != 0) {
 		a = res->framed_address;
 		/* A fixed address may lie outside the pool; it must still be
 		 * free, or two users would share it. */
+		from_pool = ippool_contains(&l->pool, a);
 		if (addrmap_get(&l->by_addr, a) != NULL ||
-		    (ippool_contains(&l->pool, a) &&
-		    ippool_reserve(&l->pool, a) < 0)) {
+		    (from_pool && ippool_reserve(&l->pool, a) < 0)) {
 			log_warnx("lns: user %s: fixed address %s is in use",
 			    user, ip4_str(a, buf, sizeof(buf)));
 			return -1;
@@ -321,6 +326,8 @@ lns_assign_address(struct session_link *sl, const char *user,
 		struct l2tp_session *s = sl_l2tp_session(sl);
 		struct l2tp_session_info si;
 		uint32_t port = 0;
+
+		ls->pool_holds = from_pool;
 
 		if (s != NULL) {
 			l2tp_session_get_info(s, &si);
@@ -466,6 +473,8 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 {
 	struct lns *l = &sl->roles->lns;
 	struct roles *r = sl->roles;
+	char buf[INET_ADDRSTRLEN];
+	bool pool_holds = false;
 
 	if (ls != NULL) {
 		if (heap_node_queued(&ls->timer))
@@ -484,6 +493,8 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 			if (r->shutting_down && l->acct_live == 0)
 				roles_accounting_off(r);
 		}
+		pool_holds = ls->pool_holds;
+		ls->pool_holds = false;
 		aaa_session_release(&ls->acct);
 		memset(&ls->acct, 0, sizeof(ls->acct));
 		memset(&ls->ctr, 0, sizeof(ls->ctr));
@@ -503,8 +514,9 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 				    route_error(&l->rt));
 			sl->routed = false;
 		}
-		if (ippool_contains(&l->pool, sl->peer_addr))
-			(void)ippool_release(&l->pool, sl->peer_addr);
+		if (pool_holds && ippool_release(&l->pool, sl->peer_addr) < 0)
+			log_warnx("lns: %s was not held in the pool",
+			    ip4_str(sl->peer_addr, buf, sizeof(buf)));
 	}
 }
 
@@ -709,26 +721,14 @@ lns_session_up(struct roles *r, struct l2tp_session *s,
 
 /* ---- lifetime ---- */
 
-static int
-lns_load_users(struct lns *l, const struct vpdn_config *cfg)
+/* The users file cfg names (none: an empty one), or NULL with
+ * "FILE:LINE: message" in err. */
+static struct users_db *
+lns_users_load(const struct vpdn_config *cfg, char *err, size_t errlen)
 {
-	char err[512];
-	struct users_db *db;
-
-	if (cfg->lns.users[0] == '\0') {
-		db = users_parse("(no users file)", "", 0, err, sizeof(err));
-	} else {
-		db = users_load(cfg->lns.users, err, sizeof(err));
-	}
-	if (db == NULL) {
-		log_error("lns: %s", err);
-		return -1;
-	}
-	users_free(l->users);
-	l->users = db;
-	if (!l->radius)
-		auth_users_backend(&l->backend, l->users);
-	return 0;
+	if (cfg->lns.users[0] == '\0')
+		return users_parse("(no users file)", "", 0, err, errlen);
+	return users_load(cfg->lns.users, err, errlen);
 }
 
 int
@@ -736,7 +736,7 @@ lns_init(struct roles *r)
 {
 	struct lns *l = &r->lns;
 	const struct vpdn_config *cfg = r->cfg;
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET_ADDRSTRLEN], err[512];
 
 	addrmap_init(&l->by_addr);
 	heap_init(&l->timers);
@@ -758,8 +758,15 @@ lns_init(struct roles *r)
 		radius_auth_backend(&l->backend, r->radius, &nas);
 		l->radius = true;
 	}
-	if (lns_load_users(l, cfg) < 0)
+	if ((l->users = lns_users_load(cfg, err, sizeof(err))) == NULL) {
+		log_error("lns: %s", err);
 		return -1;
+	}
+	/* Links keep this backend for their whole life: it names the slot,
+	 * so a reload may replace the file under links still authenticating
+	 * (each proof is checked against the file in force). */
+	if (!l->radius)
+		auth_users_backend_current(&l->backend, &l->users);
 	if (ippool_init(&l->pool, cfg->lns.pool, cfg->lns.pool_count) < 0) {
 		log_error("lns: cannot set up the address pool");
 		return -1;
@@ -790,20 +797,65 @@ lns_init(struct roles *r)
 	return 0;
 }
 
+/* After the ranges changed: a live session's fixed address that was
+ * outside the pool may now be inside; the pool must hold it, or it would
+ * hand it to a second user. */
+static void
+lns_pool_hold_fixed(struct roles *r)
+{
+	struct lns *l = &r->lns;
+	struct session_link *sl;
+	struct lns_sess *ls;
+	char buf[INET_ADDRSTRLEN];
+
+	LIST_FOREACH(sl, &r->links, entry) {
+		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL ||
+		    ls->pool_holds || sl->peer_addr == 0 ||
+		    !ippool_contains(&l->pool, sl->peer_addr))
+			continue;
+		if (ippool_reserve(&l->pool, sl->peer_addr) < 0) {
+			log_warnx("lns: reload: %s is held twice",
+			    ip4_str(sl->peer_addr, buf, sizeof(buf)));
+			continue;
+		}
+		ls->pool_holds = true;
+	}
+}
+
+int
+lns_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
+    struct users_db **users, char *err, size_t errlen)
+{
+	*users = NULL;
+	if (!cfg->lns.enabled || r->lns.tun.fd < 0)
+		return 0;
+	*users = lns_users_load(cfg, err, errlen);
+	return *users != NULL ? 0 : -1;
+}
+
 void
-lns_reconfigure(struct roles *r, const struct vpdn_config *cfg)
+lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+    struct users_db *users)
 {
 	struct lns *l = &r->lns;
 
-	if (!cfg->lns.enabled || l->tun.fd < 0)
+	if (users == NULL)
 		return;
-	if (lns_load_users(l, cfg) < 0)
-		log_warnx("lns: reload: keeping the previous users file");
+	/* Nothing keeps a pointer into the old file: the links' backend
+	 * reads the slot (lns_init), and a user's fixed address was copied
+	 * into its session when it authenticated. */
+	users_free(l->users);
+	l->users = users;
 	if (ippool_reconfigure(&l->pool, cfg->lns.pool, cfg->lns.pool_count) < 0)
 		log_warnx("lns: reload: keeping the previous pool");
+	else
+		lns_pool_hold_fixed(r);
 	if (strcmp(cfg->lns.interface, l->tun.name) != 0)
 		log_warnx("lns: reload: interface changes take effect at "
 		    "the next restart");
+	if (cfg->lns.radius != l->radius)
+		log_warnx("lns: reload: radius changes take effect at the "
+		    "next restart");
 }
 
 void

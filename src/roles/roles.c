@@ -359,17 +359,34 @@ roles_next_deadline(const struct roles *r)
 	return time_min(d, lns_next_deadline(r));
 }
 
-void
-roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
+int
+roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now,
+    char *err, size_t errlen)
 {
 	struct l2tp_host_config hc;
+	struct users_db *users;
+	struct lac_realm_list realms;
 
+	/* Every file the new snapshot names is loaded before anything
+	 * changes: one that is broken refuses the whole reload. */
+	if (lns_reload_prepare(r, cfg, &users, err, errlen) < 0)
+		return -1;
+	if (lac_reload_prepare(r, cfg, &realms, err, errlen) < 0) {
+		users_free(users);
+		return -1;
+	}
+	/* Built once at start (config.h: lifetimes across reload). */
+	// NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
+	if (memcmp(&cfg->radius, &r->cfg->radius, sizeof(cfg->radius)) != 0)
+		log_warnx("reload: [radius] changes take effect at the next "
+		    "restart");
 	r->cfg = cfg;
 	roles_host_config(cfg, &hc);
 	l2tp_host_reconfigure(r->host, &hc);
-	lns_reconfigure(r, cfg);
+	lns_reconfigure(r, cfg, users);
 	clients_reconfigure(r, cfg, now);
-	lac_reconfigure(r, cfg, now);
+	lac_reconfigure(r, cfg, &realms, now);
+	return 0;
 }
 
 void

@@ -77,9 +77,12 @@ void	roles_run_timers(struct roles *r, uint64_t now);
 uint64_t roles_next_deadline(const struct roles *r);
 
 /* Applies a new configuration snapshot (the old one must stay alive until
- * this returns); existing tunnels and sessions are kept. */
-void	roles_reconfigure(struct roles *r, const struct vpdn_config *cfg,
-	    uint64_t now);
+ * this returns); existing tunnels and sessions are kept.  The users files
+ * it names are loaded first: if one is broken, nothing changes and -1
+ * comes back with "FILE:LINE: message" in err (the caller keeps the old
+ * snapshot). */
+int	roles_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+	    uint64_t now, char *err, size_t errlen);
 /* SIGTERM: StopCCN to every peer, no more redials. */
 void	roles_shutdown(struct roles *r, uint64_t now);
 /* Stopping may end: no tunnel has anything left to exchange with its peer

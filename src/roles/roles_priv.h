@@ -18,6 +18,8 @@
 
 struct session_link;
 struct client_pppoe;
+struct lac_realm;
+LIST_HEAD(lac_realm_list, lac_realm);
 
 enum client_state {
 	CLIENT_IDLE,		/* not dialled yet */
@@ -137,7 +139,13 @@ void	roles_accounting_off(struct roles *r);
 int	roles_resolve_lns(const struct roles *r, const struct cfg_hostport *hp,
 	    struct l2tp_addr *out, char *err, size_t errlen);
 void	lns_free(struct roles *r);
-void	lns_reconfigure(struct roles *r, const struct vpdn_config *cfg);
+/* Reload in two steps, so that a broken users file changes nothing:
+ * prepare loads the new file (NULL when the LNS does not run; -1 with
+ * "FILE:LINE: message" in err), reconfigure puts it in force. */
+int	lns_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
+	    struct users_db **users, char *err, size_t errlen);
+void	lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+	    struct users_db *users);
 void	lns_link_config(const struct vpdn_config *cfg,
 	    struct ppp_link_config *lc);
 enum ppp_auth_method roles_auth_method(enum cfg_auth a);
@@ -163,8 +171,13 @@ void	client_session_down(struct client *c, struct l2tp_session *s);
  * the tunnels it opened have role L2TP_ROLE_LAC. */
 int	lac_init(struct roles *r, uint64_t now);
 void	lac_free(struct roles *r);
+/* Reload in two steps like the LNS's: prepare builds the realms of cfg
+ * (users files loaded; -1 with the reason in err), reconfigure installs
+ * them and takes the rest of [lac]. */
+int	lac_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
+	    struct lac_realm_list *realms, char *err, size_t errlen);
 void	lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
-	    uint64_t now);
+	    struct lac_realm_list *realms, uint64_t now);
 void	lac_shutdown(struct roles *r);
 void	lac_run_timers(struct roles *r, uint64_t now);
 uint64_t lac_next_deadline(const struct roles *r);

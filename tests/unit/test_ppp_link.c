@@ -420,6 +420,68 @@ test_wrong_password(void **state)
 	}
 }
 
+/* Deliver queued frames one at a time until the server has opened LCP and
+ * entered the Authenticate phase; what is still in flight stays queued. */
+static void
+pump_until_authenticate(void)
+{
+	for (unsigned iter = 0; iter < 1000; iter++) {
+		struct side *s = srv.qn > 0 ? &srv : cli.qn > 0 ? &cli : NULL;
+		struct frame f;
+
+		if (ppp_link_phase(srv.l) == PPP_PHASE_AUTHENTICATE)
+			return;
+		if (s == NULL)
+			break;
+		f = s->q[0];
+		memmove(s->q, s->q + 1, (s->qn - 1) * sizeof(s->q[0]));
+		s->qn--;
+		ppp_link_input(s->l, f.b, f.len, now);
+	}
+	fail_msg("the server never reached the Authenticate phase");
+}
+
+/*
+ * A reload between LCP-open and the proof: the owner replaces its users
+ * file (the old one is freed) while the link waits for PAP/CHAP.  The
+ * proof is checked against the file in force when it arrives (the old
+ * password would fail): the new one passes, nothing reads the freed file.
+ */
+static void
+test_users_reload_before_auth(void **state)
+{
+	static const enum ppp_auth_method ms[] = {
+		PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5, PPP_AUTH_MSCHAPV2,
+	};
+	static const char fresh[] = "alice fresh *\n";
+
+	for (size_t i = 0; i < 3; i++) {
+		struct ppp_link_config sc, cc;
+		struct users_db *ndb;
+		char err[128];
+
+		setup(state);
+		/* the LNS's backend: over its slot, not over one file */
+		auth_users_backend_current(&backend, &db);
+		server_cfg(&sc, ms[i]);
+		client_cfg(&cc, ms[i], "fresh");
+		make_links(&sc, &cc);
+		ppp_link_start(srv.l, now);
+		ppp_link_start(cli.l, now);
+		pump_until_authenticate();
+		assert_false(srv.up);
+		/* the reload, as the LNS does it */
+		ndb = users_parse("users", fresh, strlen(fresh), err,
+		    sizeof(err));
+		assert_non_null(ndb);
+		users_free(db);
+		db = ndb;
+		run_until(now + 10000);
+		check_network();
+		teardown(state);
+	}
+}
+
 static void
 test_pool_exhausted(void **state)
 {
@@ -1258,6 +1320,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lac_facts_feed_lns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_close_after_handover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_renegotiation_before_handover, setup, teardown),
+		cmocka_unit_test(test_users_reload_before_auth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
