@@ -38,10 +38,11 @@ $(FUZZ_O)/fuzz_%: $(FUZZ_O)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 
 # fuzz_daemon drives the roles, which reach the clock, TUN, rtnetlink, the
-# RADIUS client's sockets and the random source directly: it links the
+# PPPoE and RADIUS sockets and the random source directly: it links the
 # library without those objects and with tests/fuzz/fake_io.c in their place.
 DAEMON_FAKED        := src/core/random.c src/core/timeutil.c \
-	src/dataplane/route.c src/dataplane/tun.c src/radius/radius_client.c
+	src/dataplane/route.c src/dataplane/tun.c src/pppoe/pppoe_sock.c \
+	src/radius/radius_client.c
 FUZZ_DAEMON_LIB     := $(FUZZ_O)/libvpdn-fuzz-daemon.a
 REPLAY_DAEMON_LIB   := $(O)/libvpdn-fuzz-daemon.a
 

@@ -13,6 +13,7 @@
 #include "dataplane/route.h"
 #include "dataplane/tun.h"
 #include "fake_io.h"
+#include "pppoe/pppoe_sock.h"
 #include "radius/radius_attr_table.h"
 #include "radius/radius_client.h"
 
@@ -95,7 +96,7 @@ tun_open(struct tun *t, const char *name)
 {
 	memset(t, 0, sizeof(*t));
 	/* Never read or written: every TUN call lands here. */
-	t->fd = 1000;
+	t->fd = FAKE_FD_TUN;
 	t->ifindex = 7;
 	strlcpy(t->name, name != NULL && *name ? name : "tun0",
 	    sizeof(t->name));
@@ -163,6 +164,102 @@ tun_write(struct tun *t, const uint8_t *pkt, size_t len)
 	t->tx_packets++;
 	t->tx_bytes += len;
 	tunq.written++;
+	return 0;
+}
+
+/* ---- PPPoE (AF_PACKET) ---- */
+
+static struct {
+	uint8_t	 frame[FAKE_PPPOE_QUEUE][FAKE_PPPOE_FRAME];
+	size_t	 len[FAKE_PPPOE_QUEUE];
+	unsigned head, count;
+} pppoeq[2];		/* [0] discovery, [1] session */
+
+void (*fake_pppoe_sent)(void *arg, const uint8_t *frame, size_t len);
+void *fake_pppoe_sent_arg;
+
+bool
+fake_pppoe_push(const uint8_t *frame, size_t len)
+{
+	unsigned q, i;
+
+	if (len < 14 || len > FAKE_PPPOE_FRAME)
+		return false;
+	q = frame[12] == 0x88 && frame[13] == 0x64 ? 1 : 0;
+	if (pppoeq[q].count == FAKE_PPPOE_QUEUE)
+		return false;
+	i = (pppoeq[q].head + pppoeq[q].count++) % FAKE_PPPOE_QUEUE;
+	memcpy(pppoeq[q].frame[i], frame, len);
+	pppoeq[q].len[i] = len;
+	return true;
+}
+
+int
+pppoe_sock_open(struct pppoe_sock *s, const char *ifname)
+{
+	static const uint8_t mac[PPPOE_MAC_LEN] = { 0x02, 0, 0, 0, 0, 0x01 };
+
+	memset(s, 0, sizeof(*s));
+	s->fd_disc = FAKE_FD_PPPOE_DISC;
+	s->fd_ses = FAKE_FD_PPPOE_SES;
+	s->ifindex = 8;
+	s->mtu = 1500;
+	memcpy(s->mac, mac, sizeof(mac));
+	strlcpy(s->ifname, ifname, sizeof(s->ifname));
+	return 0;
+}
+
+void
+pppoe_sock_close(struct pppoe_sock *s)
+{
+	s->fd_disc = s->fd_ses = -1;
+}
+
+ssize_t
+pppoe_sock_read(struct pppoe_sock *s, int fd, uint8_t *buf, size_t cap)
+{
+	unsigned q = fd == s->fd_ses ? 1 : 0;
+	size_t n;
+
+	if (pppoeq[q].count == 0)
+		return 0;
+	n = pppoeq[q].len[pppoeq[q].head];
+	if (n > cap) {
+		errno = EMSGSIZE;
+		n = 0;
+	} else {
+		memcpy(buf, pppoeq[q].frame[pppoeq[q].head], n);
+	}
+	pppoeq[q].head = (pppoeq[q].head + 1) % FAKE_PPPOE_QUEUE;
+	pppoeq[q].count--;
+	return n > 0 ? (ssize_t)n : -1;
+}
+
+unsigned
+pppoe_sock_drain(struct pppoe_sock *s, int fd, uint8_t *buf, size_t cap,
+    unsigned max, pppoe_sock_frame_fn *fn, void *arg)
+{
+	unsigned errors = 0;
+
+	for (unsigned i = 0; i < max; i++) {
+		ssize_t got = pppoe_sock_read(s, fd, buf, cap);
+
+		if (got < 0) {
+			errors++;	/* EMSGSIZE: dropped, reading goes on */
+			continue;
+		}
+		if (got == 0 || !fn(arg, buf, (size_t)got))
+			break;
+	}
+	return errors;
+}
+
+int
+pppoe_sock_send(struct pppoe_sock *s, const uint8_t *frame, size_t len)
+{
+	(void)s;
+	if (fake_pppoe_sent != NULL)
+		fake_pppoe_sent(fake_pppoe_sent_arg, frame, len);
 	return 0;
 }
 
@@ -462,6 +559,7 @@ fake_io_reset(uint64_t now)
 	fake_now = now;
 	rng_state = 0x9e3779b97f4a7c15ULL;
 	memset(&tunq, 0, sizeof(tunq));
+	memset(pppoeq, 0, sizeof(pppoeq));
 	nroutes = 0;
 	nacct = 0;
 	fake_acct_error = NULL;

@@ -20,6 +20,8 @@
 #define FAKE_TUN_PKT		128
 #define FAKE_ROUTES		64
 #define FAKE_ACCT		64
+#define FAKE_PPPOE_QUEUE	8
+#define FAKE_PPPOE_FRAME	1514
 
 /* The clock time_now_ms() returns. */
 extern uint64_t fake_now;
@@ -27,6 +29,17 @@ extern uint64_t fake_now;
 /* Packets waiting to be read from the TUN device (the kernel's side). */
 bool	fake_tun_push(const uint8_t *pkt, size_t len);
 uint64_t fake_tun_written(void);
+
+/* Descriptors the doubles hand out, for the harness's watch table. */
+#define FAKE_FD_TUN		1000
+#define FAKE_FD_PPPOE_DISC	1001
+#define FAKE_FD_PPPOE_SES	1002
+
+/* Ethernet frames waiting on the PPPoE sockets (the access network's
+ * side; the ethertype chooses the socket), and where frames sent go. */
+bool	fake_pppoe_push(const uint8_t *frame, size_t len);
+extern void (*fake_pppoe_sent)(void *arg, const uint8_t *frame, size_t len);
+extern void *fake_pppoe_sent_arg;
 
 /* The routing table as rtnetlink would hold it: add of an existing route
  * fails (EEXIST), delete of a missing one fails (ESRCH). */

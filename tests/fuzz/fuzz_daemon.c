@@ -1,16 +1,19 @@
 /*
  * fuzz_daemon.c — the daemon's logic below the sockets as one system: the
  * l2tp_host (roles_input), PPP, the LNS role with its pool, address map and
- * accounting, configuration reloads and time, driven by a small interpreter
+ * accounting, the LAC role (PPPoE discovery, authentication by realm, the
+ * relay), configuration reloads and time, driven by a small interpreter
  * (fuzz_daemon.h) whose operations include scripted LAC peers that build
- * their control messages with the project's own encoder, so the fuzzer
- * spends its time in established calls rather than rediscovering SCCRQ.
+ * their control messages with the project's own encoders, so the fuzzer
+ * spends its time in established calls rather than rediscovering SCCRQ,
+ * and PPPoE clients whose realm the daemon's LAC tunnels to its own LNS.
  *
  * The I/O the roles reach directly is replaced at link time (fake_io.h):
- * the clock is fake_now, TUN and routes are tables, RADIUS accounting
- * records are counted; datagrams leave through struct roles_io into the
- * scripted peers, which learn IDs, sequence numbers, LCP/IPCP requests and
- * CHAP challenges from them.  No socket is opened.
+ * the clock is fake_now, TUN and routes are tables, PPPoE frames and
+ * RADIUS accounting records are recorded; datagrams leave through struct
+ * roles_io into the scripted peers, which learn IDs, sequence numbers,
+ * LCP/IPCP requests and CHAP challenges from them, or, addressed to the
+ * daemon itself, come back in.  No socket is opened.
  *
  * After every operation these invariants must hold (abort() otherwise):
  *   one address per session: each address the pool holds belongs to exactly
@@ -49,6 +52,8 @@
 #include "l2tp/msg.h"
 #include "ppp/auth.h"
 #include "ppp/ppp_proto.h"
+#include "pppoe/pppoe_codec.h"
+#include "roles/lac_priv.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
@@ -59,6 +64,9 @@
 #define LOCAL_ADDR	0x0a090001u
 #define TUN_IFINDEX	7		/* fake_io.c's TUN */
 #define MAX_STEPS	512
+#define LOOP_QUEUE	32
+#define LOOP_DGRAM	1600
+#define REALM		"@lns.fuzz"
 
 #define INVARIANT(cond, what) do {					\
 	if (!(cond)) {							\
@@ -68,10 +76,17 @@
 	}								\
 } while (0)
 
-/* What a scripted LAC peer knows about one call. */
+/* What a scripted LAC peer knows about one call, or a PPPoE client about
+ * its session. */
 struct slot {
-	bool		 open;		/* ICRQ sent, no CDN seen */
+	bool		 open;		/* ICRQ sent, no CDN seen; PADS seen */
 	uint16_t	 sid, lns_sid;
+	bool		 pppoe;		/* a PPPoE client's session */
+	uint8_t		 mac[PPPOE_MAC_LEN];
+	uint16_t	 ps_id;		/* PPPoE SESSION_ID */
+	bool		 have_pado;
+	uint8_t		 cookie[64];	/* AC-Cookie from the PADO */
+	uint16_t	 cookie_len;
 	bool		 lcp_done;	/* our LCP op ran once */
 	uint8_t		 lcp_req[64];	/* the LNS's latest Configure-Request */
 	size_t		 lcp_req_len;
@@ -92,14 +107,25 @@ struct peer {
 	struct slot	 slot[NSLOTS];
 };
 
+struct watch {
+	void	(*readable)(void *);
+	void	*arg;
+};
+
 struct world {
 	struct roles		*r;
 	struct vpdn_config	*cfg;
 	struct peer		 peer[NPEERS];
+	struct slot		 client[NPEERS];	/* PPPoE clients */
 	struct l2tp_addr	 local;
 	uint16_t		 next_id;
-	void			(*tun_readable)(void *);
-	void			*tun_arg;
+	/* TUN, PPPoE discovery, PPPoE session (FAKE_FD_* order) */
+	struct watch		 watch[3];
+	/* Datagrams the daemon sent to itself (its LAC to its LNS), in
+	 * order, delivered once the call that sent them returned. */
+	uint8_t			 loop[LOOP_QUEUE][LOOP_DGRAM];
+	size_t			 loop_len[LOOP_QUEUE];
+	unsigned		 loop_head, loop_count;
 };
 
 static char	dir[64];
@@ -133,10 +159,14 @@ put_be32(uint8_t *q, uint32_t v)
 
 /* ---- configurations, written once ---- */
 
+/* The LNS and the LAC's realm read the same file: the LAC checks the name
+ * with its realm, the LNS without (strip-realm). */
 static const char *const users_text[] = {
-	"alice secret\nbob hunter2 10.9.0.200\ncarol pass\n",
-	"alice secret\n",
-	"alice secret\nbob hunter2\ncarol pass 10.9.0.11\n",
+	"alice secret\nbob hunter2 10.9.0.200\ncarol pass\n"
+	"alice@lns.fuzz secret\nbob@lns.fuzz hunter2\n",
+	"alice secret\nalice@lns.fuzz secret\n",
+	"alice secret\nbob hunter2\ncarol pass 10.9.0.11\n"
+	"alice@lns.fuzz secret\ncarol@lns.fuzz pass\n",
 };
 
 static const struct {
@@ -177,7 +207,7 @@ cleanup_files(void)
 static void
 setup_files(void)
 {
-	char path[128], text[1024];
+	char path[128], text[1536];
 	const char *e;
 
 	(void)snprintf(dir, sizeof(dir), "/tmp/vpdn-fuzz-daemon.XXXXXX");
@@ -196,8 +226,13 @@ setup_files(void)
 		    "[lns]\nlocal-address = 10.9.0.1\npool = %s\n"
 		    "auth = %s\nusers = %s/users%u\ninterface = vpdn0\n\n"
 		    "[radius]\nserver = 127.0.0.1\nsecret = testing123\n"
-		    "interim-interval = 60\n",
-		    variants[v].pool, variants[v].auth, dir, variants[v].users);
+		    "interim-interval = 60\n\n%s"
+		    "[realm lns.fuzz]\nlns = 198.51.100.1\nusers = %s/users%u\n"
+		    "strip-realm = yes\n",
+		    variants[v].pool, variants[v].auth, dir, variants[v].users,
+		    /* a reload may take the LAC away */
+		    v != 1 ? "[lac]\npppoe-interface = eth-fuzz\n"
+		    "auth = pap, chap-md5\n\n" : "", dir, variants[v].users);
 		(void)snprintf(cfg_path[v], sizeof(cfg_path[v]), "%s/v%u.conf",
 		    dir, v);
 		write_file(cfg_path[v], text);
@@ -283,6 +318,17 @@ io_send(void *ctx, const struct l2tp_addr *local, const struct l2tp_addr *to,
 	struct slot *s;
 
 	(void)local;
+	if (l2tp_addr_equal(to, &w->local)) {
+		/* The LAC calling the LNS in the same daemon. */
+		if (w->loop_count < LOOP_QUEUE && len <= LOOP_DGRAM) {
+			unsigned i = (w->loop_head + w->loop_count++) %
+			    LOOP_QUEUE;
+
+			memcpy(w->loop[i], pkt, len);
+			w->loop_len[i] = len;
+		}
+		return;
+	}
 	if (p == NULL || l2tp_hdr_decode(pkt, len, &h) != L2TP_HDR_OK)
 		return;
 	if (!h.is_control) {
@@ -317,23 +363,77 @@ static void *
 io_watch(void *ctx, int fd, void (*readable)(void *arg), void *arg)
 {
 	struct world *w = ctx;
+	int i = fd - FAKE_FD_TUN;
 
-	(void)fd;
-	/* The only descriptor the LNS watches without a dae-listen: its
-	 * TUN. */
-	w->tun_readable = readable;
-	w->tun_arg = arg;
-	return w;
+	/* Without dae-listen, only the doubles' descriptors are watched. */
+	FUZZ_CHECK(i >= 0 && i < 3);
+	w->watch[i].readable = readable;
+	w->watch[i].arg = arg;
+	return &w->watch[i];
 }
 
 static void
 io_unwatch(void *ctx, void *handle)
 {
-	struct world *w = ctx;
+	struct watch *wt = handle;
 
-	(void)handle;
-	w->tun_readable = NULL;
+	(void)ctx;
+	wt->readable = NULL;
 }
+
+static void
+readable(struct world *w, int fd)
+{
+	struct watch *wt = &w->watch[fd - FAKE_FD_TUN];
+
+	if (wt->readable != NULL)
+		wt->readable(wt->arg);
+}
+
+/* What the LAC sent to a PPPoE client. */
+static void
+pppoe_sent(void *arg, const uint8_t *frame, size_t len)
+{
+	struct world *w = arg;
+	struct pppoe_pkt pk;
+	struct slot *s = NULL;
+
+	if (pppoe_parse(frame, len, &pk) != PPPOE_OK)
+		return;
+	for (unsigned i = 0; i < NPEERS; i++)
+		if (memcmp(pk.dst, w->client[i].mac, PPPOE_MAC_LEN) == 0)
+			s = &w->client[i];
+	if (s == NULL)
+		return;
+	switch (pk.code) {
+	case PPPOE_CODE_PADO:
+		s->have_pado = true;
+		s->cookie_len = 0;
+		if ((pk.present & PPPOE_HAVE_AC_COOKIE) != 0 &&
+		    pk.ac_cookie.len <= sizeof(s->cookie)) {
+			memcpy(s->cookie, pk.ac_cookie.p, pk.ac_cookie.len);
+			s->cookie_len = pk.ac_cookie.len;
+		}
+		break;
+	case PPPOE_CODE_PADS:
+		if (pk.session_id != 0) {
+			s->open = true;
+			s->ps_id = pk.session_id;
+		}
+		break;
+	case PPPOE_CODE_PADT:
+		s->open = false;
+		break;
+	case PPPOE_CODE_SESSION:
+		if (s->open && pk.session_id == s->ps_id)
+			learn_ppp(s, pk.payload, pk.payload_len);
+		break;
+	default:
+		break;
+	}
+}
+
+static void settle(struct world *w);
 
 /* ---- what the peers send ---- */
 
@@ -368,10 +468,24 @@ static void
 send_ppp(struct world *w, struct peer *p, struct slot *s, const uint8_t *f,
     size_t len)
 {
-	uint8_t buf[6 + 2 + 512];
+	uint8_t buf[PPPOE_FRAME_MAX];
+	int n;
 
 	if (len > 512)
 		len = 512;
+	if (s->pppoe) {
+		static const uint8_t lac_mac[PPPOE_MAC_LEN] = { 0x02, 0, 0, 0,
+		    0, 0x01 };	/* fake_io.c's interface */
+
+		n = pppoe_build_session(buf, sizeof(buf), lac_mac, s->mac,
+		    s->ps_id, f, len);
+		if (n > 0 && fake_pppoe_push(buf, (size_t)n))
+			readable(w, FAKE_FD_PPPOE_SES);
+		/* Relayed to the LNS and back before the next frame, as
+		 * for a directly connected peer. */
+		settle(w);
+		return;
+	}
 	/* RFC 2661 §3.1: T=0, no length, no sequence; Ver 2. */
 	buf[0] = 0x00;
 	buf[1] = 0x02;
@@ -443,6 +557,67 @@ call_open(struct world *w, struct peer *p, struct slot *s)
 	send_ctl(w, p, &m);
 }
 
+/* RFC 2516 §5.1-5.4 as a client: PADI, then PADR with the PADO's cookie. */
+static void
+pppoe_discover(struct world *w, struct slot *s)
+{
+	static const uint8_t bcast[PPPOE_MAC_LEN] = { 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff };
+	uint8_t buf[PPPOE_FRAME_MAX], mac[PPPOE_MAC_LEN];
+	struct pppoe_pkt pk;
+	int n;
+
+	memcpy(mac, s->mac, sizeof(mac));
+	memset(s, 0, sizeof(*s));
+	s->pppoe = true;
+	memcpy(s->mac, mac, sizeof(mac));
+	s->id = 1;
+	memset(&pk, 0, sizeof(pk));
+	memcpy(pk.dst, bcast, sizeof(bcast));
+	memcpy(pk.src, s->mac, sizeof(s->mac));
+	pk.code = PPPOE_CODE_PADI;
+	pk.nservice = 1;
+	pk.service[0] = pppoe_tag_str_val("");
+	n = pppoe_build_disc(buf, sizeof(buf), &pk);
+	FUZZ_CHECK(n > 0);
+	if (fake_pppoe_push(buf, (size_t)n))
+		readable(w, FAKE_FD_PPPOE_DISC);
+	if (!s->have_pado)
+		return;
+	memcpy(pk.dst, (const uint8_t[PPPOE_MAC_LEN]){ 0x02, 0, 0, 0, 0, 1 },
+	    PPPOE_MAC_LEN);
+	pk.code = PPPOE_CODE_PADR;
+	if (s->cookie_len > 0) {
+		pk.present |= PPPOE_HAVE_AC_COOKIE;
+		pk.ac_cookie.p = s->cookie;
+		pk.ac_cookie.len = s->cookie_len;
+	}
+	n = pppoe_build_disc(buf, sizeof(buf), &pk);
+	FUZZ_CHECK(n > 0);
+	if (fake_pppoe_push(buf, (size_t)n))
+		readable(w, FAKE_FD_PPPOE_DISC);
+}
+
+static void
+pppoe_padt(struct world *w, struct slot *s)
+{
+	uint8_t buf[PPPOE_FRAME_MAX];
+	struct pppoe_pkt pk;
+	int n;
+
+	memset(&pk, 0, sizeof(pk));
+	memcpy(pk.dst, (const uint8_t[PPPOE_MAC_LEN]){ 0x02, 0, 0, 0, 0, 1 },
+	    PPPOE_MAC_LEN);
+	memcpy(pk.src, s->mac, sizeof(s->mac));
+	pk.code = PPPOE_CODE_PADT;
+	pk.session_id = s->ps_id;
+	n = pppoe_build_disc(buf, sizeof(buf), &pk);
+	FUZZ_CHECK(n > 0);
+	s->open = false;
+	if (fake_pppoe_push(buf, (size_t)n))
+		readable(w, FAKE_FD_PPPOE_DISC);
+}
+
 /* ---- PPP frames the peer builds (protocol field first) ---- */
 
 static size_t
@@ -483,10 +658,15 @@ cp_ack(uint16_t proto, const uint8_t *req, size_t len, uint8_t *f)
 static size_t
 auth_frame(struct slot *s, unsigned u, bool wrong, uint8_t *f)
 {
-	const char *name = users[u % 4].name, *pass = users[u % 4].pass;
+	const char *pass = users[u % 4].pass;
+	char name[64];
 	uint8_t d[128];
-	size_t nl = strlen(name), pl = strlen(pass);
+	size_t nl, pl;
 
+	/* A PPPoE user names the realm its LAC tunnels it to. */
+	(void)snprintf(name, sizeof(name), "%s%s", users[u % 4].name,
+	    s->pppoe ? REALM : "");
+	nl = strlen(name);
 	if (wrong)
 		pass = "wrong";
 	pl = strlen(pass);
@@ -594,7 +774,27 @@ slot_of(struct world *w, uint8_t t, struct peer **pp)
 	struct slot *s = &p->slot[(t >> 1) & 1];
 
 	*pp = p;
+	if (t & 4)
+		return w->client[t & 1].open ? &w->client[t & 1] : NULL;
 	return p->open && s->open ? s : NULL;
+}
+
+/* Delivers what the daemon sent itself, the answers included. */
+static void
+settle(struct world *w)
+{
+	for (unsigned i = 0; i < 4 * LOOP_QUEUE && w->loop_count > 0; i++) {
+		uint8_t *copy;
+		size_t len = w->loop_len[w->loop_head];
+
+		copy = malloc(len > 0 ? len : 1);
+		FUZZ_CHECK(copy != NULL);
+		memcpy(copy, w->loop[w->loop_head], len);
+		w->loop_head = (w->loop_head + 1) % LOOP_QUEUE;
+		w->loop_count--;
+		roles_input(w->r, copy, len, &w->local, &w->local, fake_now);
+		free(copy);
+	}
 }
 
 static void
@@ -609,9 +809,11 @@ advance(struct world *w, uint64_t ms)
 		if (d > fake_now)
 			fake_now = d;
 		roles_run_timers(w->r, fake_now);
+		settle(w);
 	}
 	fake_now = until;
 	roles_run_timers(w->r, fake_now);
+	settle(w);
 }
 
 static void
@@ -636,6 +838,16 @@ op_end(struct world *w, uint8_t t, uint8_t how)
 	struct l2tp_msg m;
 	uint8_t f[16];
 
+	if ((t & 4) && (how % 4) != 2) {
+		if (s == NULL)
+			return;
+		if (how % 4 == 3)
+			send_ppp(w, p, s, f, cp_frame(f, PPP_PROTO_LCP, 5,
+			    s->id++, NULL, 0));
+		else
+			pppoe_padt(w, s);
+		return;
+	}
 	switch (how % 4) {
 	case 0:
 		if (s == NULL)
@@ -682,6 +894,11 @@ step(struct world *w, struct input *in)
 	switch ((enum daemon_op)op) {
 	case DOP_CALL:
 		t = next(in);
+		if (t & 4) {
+			if (!w->client[t & 1].open)
+				pppoe_discover(w, &w->client[t & 1]);
+			break;
+		}
 		p = &w->peer[t & 1];
 		if (!p->open)
 			tunnel_open(w, p);
@@ -758,8 +975,8 @@ step(struct world *w, struct input *in)
 		    FIXED_ADDR;
 
 		n = ip_packet(f, 0x08080808u, dst);
-		if (fake_tun_push(f + 2, n - 2) && w->tun_readable != NULL)
-			w->tun_readable(w->tun_arg);
+		if (fake_tun_push(f + 2, n - 2))
+			readable(w, FAKE_FD_TUN);
 		break;
 	}
 	case DOP_IP:
@@ -834,6 +1051,23 @@ links_with_addr(struct roles *r, uint32_t a)
 	return n;
 }
 
+/* A LAC call not yet freed: still in a call, or waiting for lac_reap(). */
+static bool
+lac_call_alive(struct roles *r, const void *p)
+{
+	struct lac_call *c;
+
+	if (r->lac == NULL)
+		return false;
+	LIST_FOREACH(c, &r->lac->calls, entry)
+		if ((const void *)c == p)
+			return true;
+	LIST_FOREACH(c, &r->lac->dead, entry)
+		if ((const void *)c == p)
+			return true;
+	return false;
+}
+
 static void
 check_session(struct l2tp_session *s, void *arg)
 {
@@ -844,6 +1078,13 @@ check_session(struct l2tp_session *s, void *arg)
 		wk->sessions[wk->nsessions++] = s;
 	if (u == NULL)
 		return;
+	if (l2tp_tunnel_role(l2tp_session_tunnel(s)) == L2TP_ROLE_LAC) {
+		INVARIANT(lac_call_alive(wk->r, u),
+		    "an L2TP session points at a freed LAC call");
+		INVARIANT(((struct lac_call *)u)->ls == s,
+		    "a LAC call and its L2TP session disagree");
+		return;
+	}
 	INVARIANT(link_live(wk->r, u),
 	    "an L2TP session points at a freed or ended PPP link");
 	INVARIANT(((struct session_link *)u)->carrier == s,
@@ -904,6 +1145,20 @@ check(struct world *w)
 			found = wk.sessions[i] == s;
 		INVARIANT(found || wk.nsessions == 256,
 		    "a live PPP link's L2TP session is not in the host");
+	}
+	if (r->lac != NULL) {
+		struct lac_call *c;
+
+		LIST_FOREACH(c, &r->lac->calls, entry) {
+			bool found = c->ls == NULL;
+
+			for (unsigned i = 0; i < wk.nsessions && !found; i++)
+				found = wk.sessions[i] == c->ls;
+			INVARIANT(found || wk.nsessions == 256,
+			    "a LAC call's L2TP session is not in the host");
+			INVARIANT(c->sl == NULL || link_live(r, c->sl),
+			    "a LAC call points at a freed or ended PPP link");
+		}
 	}
 
 	/* One address per session. */
@@ -1006,6 +1261,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sin->sin_addr.s_addr = htonl(0xc6336401);	/* 198.51.100.1 */
 		w.local.len = sizeof(*sin);
 	}
+	for (unsigned i = 0; i < NPEERS; i++) {
+		static const uint8_t mac[PPPOE_MAC_LEN] = { 0x02, 0, 0, 0, 1 };
+
+		memcpy(w.client[i].mac, mac, sizeof(mac));
+		w.client[i].mac[5] = (uint8_t)(0x10 + i);
+		w.client[i].pppoe = true;
+	}
+	fake_pppoe_sent = pppoe_sent;
+	fake_pppoe_sent_arg = &w;
 	w.cfg = config_load(cfg_path[next(&in) % DAEMON_VARIANTS], err,
 	    sizeof(err));
 	FUZZ_CHECK(w.cfg != NULL);
@@ -1016,6 +1280,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t op = in.p[in.off] % DOP_COUNT;
 
 		step(&w, &in);
+		settle(&w);
 		if (trace) {
 			struct session_link *sl;
 
@@ -1038,7 +1303,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&w);
 	}
 	roles_shutdown(w.r, fake_now);
+	settle(&w);
 	roles_free(w.r);
+	fake_pppoe_sent = NULL;
 	INVARIANT(no_check || fake_acct_error == NULL, fake_acct_error);
 	INVARIANT(no_check || fake_acct_open_count() == 0,
 	    "an accounting Start without its Stop after the daemon ended");

@@ -6,13 +6,16 @@
  * Then operations follow, each an op byte (taken modulo DOP_COUNT) and its
  * argument bytes; bytes missing at the end read as 0.  "t" below is a byte
  * whose bit 0 chooses the scripted LAC peer (tunnel 0 or 1) and bit 1 the
- * call slot on it (0 or 1).
+ * call slot on it (0 or 1); with bit 2 set it chooses instead PPPoE client
+ * bit 0 of the daemon's own LAC, which tunnels realm lns.fuzz to the
+ * daemon's own LNS.
  */
 #ifndef VPDN_TESTS_FUZZ_DAEMON_H
 #define VPDN_TESTS_FUZZ_DAEMON_H
 
 enum daemon_op {
-	/* t: SCCRQ/SCCCN if the peer has no tunnel, then ICRQ/ICCN. */
+	/* t: SCCRQ/SCCCN if the peer has no tunnel, then ICRQ/ICCN; for a
+	 * PPPoE client PADI/PADR. */
 	DOP_CALL,
 	/* t: our LCP Configure-Request, then Configure-Ack of the LNS's
 	 * latest one (on an opened link: a renegotiation). */
@@ -37,9 +40,9 @@ enum daemon_op {
 	/* d: advance the clock by d * d * 10 ms, running timers; bit 0 of d
 	 * also acknowledges what the peers were sent (ZLB). */
 	DOP_TIME,
-	/* t, w: end something: w % 4 = CDN from the peer, StopCCN from the
-	 * peer, `vpdnctl disconnect user` (user w / 4 % 4), LCP
-	 * Terminate-Request. */
+	/* t, w: end something: w % 4 = CDN from the peer (PADT from a
+	 * PPPoE client), StopCCN from the peer (PADT), `vpdnctl disconnect
+	 * user` (user w / 4 % 4), LCP Terminate-Request. */
 	DOP_END,
 	DOP_COUNT
 };

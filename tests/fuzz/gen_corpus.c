@@ -641,6 +641,17 @@ gen_daemon(void)
 	    DOP_PPP, 0, 8, 0, DOP_RAW, 1, 4, 0xc8, 0x02, 0x00, 0x00,
 	    DOP_TIME, 1 };
 
+	/* PPPoE client 0 (t = 4) through the daemon's LAC to its LNS. */
+	static const uint8_t lac[] = { 0,
+	    DOP_CALL, 4, DOP_LCP, 4, DOP_AUTH, 4, 0, DOP_IPCP, 4, DOP_IP, 4,
+	    DOP_TUN, 0, DOP_TIME, 5, DOP_TIME, 201, DOP_END, 4, 0, DOP_TIME, 3 };
+	static const uint8_t lac_padt[] = { 2,
+	    DOP_CALL, 0, DOP_CALL, 4, DOP_LCP, 4, DOP_LCP, 0, DOP_AUTH, 4, 0,
+	    DOP_AUTH, 0, 2, DOP_IPCP, 4, DOP_IPCP, 0, DOP_IP, 4, DOP_TUN, 0,
+	    DOP_TUN, 1, DOP_END, 4, 0, DOP_TIME, 3, DOP_END, 0, 1 };
+
+	seed("fuzz_daemon", "lac", lac, sizeof(lac));
+	seed("fuzz_daemon", "lac-padt", lac_padt, sizeof(lac_padt));
 	seed("fuzz_daemon", "pap", pap, sizeof(pap));
 	seed("fuzz_daemon", "chap", chap, sizeof(chap));
 	seed("fuzz_daemon", "three-calls", three, sizeof(three));
