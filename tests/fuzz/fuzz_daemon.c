@@ -32,7 +32,8 @@
  * VPDN_FUZZ_NO_RENEG=1 keeps LCP Configure-Request/Ack/Nak/Reject away from
  * links whose LCP the peer already opened, and VPDN_FUZZ_NO_RELOAD=1 turns
  * reloads off, so that one finding can be timed without another masking it.
- * VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
+ * VPDN_FUZZ_NO_FIXED=1 gives bob no fixed address (it lies outside the
+ * pool), for the same purpose.  VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
  * where a broken one leads.  VPDN_FUZZ_TRACE=1 logs at debug level and prints a line per operation
  * (for writing seeds and reading findings).
  */
@@ -130,7 +131,7 @@ struct world {
 
 static char	dir[64];
 static char	cfg_path[DAEMON_VARIANTS][96];
-static bool	no_reneg, no_reload, no_check, trace;
+static bool	no_reneg, no_reload, no_fixed, no_check, trace;
 
 static const struct {
 	const char *name, *pass;
@@ -168,6 +169,10 @@ static const char *const users_text[] = {
 	"alice secret\nbob hunter2\ncarol pass 10.9.0.11\n"
 	"alice@lns.fuzz secret\ncarol@lns.fuzz pass\n",
 };
+
+static const char users_no_fixed[] =
+	"alice secret\nbob hunter2\ncarol pass\n"
+	"alice@lns.fuzz secret\nbob@lns.fuzz hunter2\n";
 
 static const struct {
 	const char	*auth, *pool;
@@ -210,12 +215,24 @@ setup_files(void)
 	char path[128], text[1536];
 	const char *e;
 
+	e = getenv("VPDN_FUZZ_NO_RENEG");
+	no_reneg = e != NULL && *e == '1';
+	e = getenv("VPDN_FUZZ_NO_RELOAD");
+	no_reload = e != NULL && *e == '1';
+	e = getenv("VPDN_FUZZ_NO_FIXED");
+	no_fixed = e != NULL && *e == '1';
+	e = getenv("VPDN_FUZZ_NO_CHECK");
+	no_check = e != NULL && *e == '1';
+	e = getenv("VPDN_FUZZ_TRACE");
+	trace = e != NULL && *e == '1';
+
 	(void)snprintf(dir, sizeof(dir), "/tmp/vpdn-fuzz-daemon.XXXXXX");
 	FUZZ_CHECK(mkdtemp(dir) != NULL);
 	for (unsigned i = 0; i < sizeof(users_text) / sizeof(users_text[0]);
 	    i++) {
 		(void)snprintf(path, sizeof(path), "%s/users%u", dir, i);
-		write_file(path, users_text[i]);
+		write_file(path, no_fixed && i == 0 ? users_no_fixed :
+		    users_text[i]);
 	}
 	for (unsigned v = 0; v < DAEMON_VARIANTS; v++) {
 		/* [radius] only for accounting: the LNS checks the users
@@ -238,14 +255,6 @@ setup_files(void)
 		write_file(cfg_path[v], text);
 	}
 	(void)atexit(cleanup_files);
-	e = getenv("VPDN_FUZZ_NO_RENEG");
-	no_reneg = e != NULL && *e == '1';
-	e = getenv("VPDN_FUZZ_NO_RELOAD");
-	no_reload = e != NULL && *e == '1';
-	e = getenv("VPDN_FUZZ_NO_CHECK");
-	no_check = e != NULL && *e == '1';
-	e = getenv("VPDN_FUZZ_TRACE");
-	trace = e != NULL && *e == '1';
 }
 
 /* ---- what the daemon sends: the scripted peers learn from it ---- */
