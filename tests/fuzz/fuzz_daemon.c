@@ -33,7 +33,8 @@
  * links whose LCP the peer already opened, and VPDN_FUZZ_NO_RELOAD=1 turns
  * reloads off, so that one finding can be timed without another masking it.
  * VPDN_FUZZ_NO_FIXED=1 gives bob no fixed address (it lies outside the
- * pool), for the same purpose.  VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
+ * pool), and VPDN_FUZZ_ONE_POOL=1 keeps the pool the same in every
+ * configuration, for the same purpose.  VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
  * where a broken one leads.  VPDN_FUZZ_TRACE=1 logs at debug level and prints a line per operation
  * (for writing seeds and reading findings).
  */
@@ -131,7 +132,7 @@ struct world {
 
 static char	dir[64];
 static char	cfg_path[DAEMON_VARIANTS][96];
-static bool	no_reneg, no_reload, no_fixed, no_check, trace;
+static bool	no_reneg, no_reload, no_fixed, one_pool, no_check, trace;
 
 static const struct {
 	const char *name, *pass;
@@ -221,6 +222,8 @@ setup_files(void)
 	no_reload = e != NULL && *e == '1';
 	e = getenv("VPDN_FUZZ_NO_FIXED");
 	no_fixed = e != NULL && *e == '1';
+	e = getenv("VPDN_FUZZ_ONE_POOL");
+	one_pool = e != NULL && *e == '1';
 	e = getenv("VPDN_FUZZ_NO_CHECK");
 	no_check = e != NULL && *e == '1';
 	e = getenv("VPDN_FUZZ_TRACE");
@@ -246,7 +249,8 @@ setup_files(void)
 		    "interim-interval = 60\n\n%s"
 		    "[realm lns.fuzz]\nlns = 198.51.100.1\nusers = %s/users%u\n"
 		    "strip-realm = yes\n",
-		    variants[v].pool, variants[v].auth, dir, variants[v].users,
+		    one_pool ? variants[0].pool : variants[v].pool,
+		    variants[v].auth, dir, variants[v].users,
 		    /* a reload may take the LAC away */
 		    v != 1 ? "[lac]\npppoe-interface = eth-fuzz\n"
 		    "auth = pap, chap-md5\n\n" : "", dir, variants[v].users);
