@@ -32,8 +32,8 @@
  * VPDN_FUZZ_NO_RENEG=1 keeps LCP Configure-Request/Ack/Nak/Reject away from
  * links whose LCP the peer already opened, and VPDN_FUZZ_NO_RELOAD=1 turns
  * reloads off, so that one finding can be timed without another masking it.
- * VPDN_FUZZ_NO_FIXED=1 gives bob no fixed address (it lies outside the
- * pool), and VPDN_FUZZ_ONE_POOL=1 keeps the pool the same in every
+ * VPDN_FUZZ_NO_FIXED=1 gives no user a fixed address (one outside the pool
+ * can go to two sessions), and VPDN_FUZZ_ONE_POOL=1 keeps the pool the same in every
  * configuration, for the same purpose.  VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
  * where a broken one leads.  VPDN_FUZZ_TRACE=1 logs at debug level and prints a line per operation
  * (for writing seeds and reading findings).
@@ -171,9 +171,14 @@ static const char *const users_text[] = {
 	"alice@lns.fuzz secret\ncarol@lns.fuzz pass\n",
 };
 
-static const char users_no_fixed[] =
+/* The same without fixed addresses (VPDN_FUZZ_NO_FIXED). */
+static const char *const users_no_fixed[] = {
 	"alice secret\nbob hunter2\ncarol pass\n"
-	"alice@lns.fuzz secret\nbob@lns.fuzz hunter2\n";
+	"alice@lns.fuzz secret\nbob@lns.fuzz hunter2\n",
+	"alice secret\nalice@lns.fuzz secret\n",
+	"alice secret\nbob hunter2\ncarol pass\n"
+	"alice@lns.fuzz secret\ncarol@lns.fuzz pass\n",
+};
 
 static const struct {
 	const char	*auth, *pool;
@@ -234,8 +239,7 @@ setup_files(void)
 	for (unsigned i = 0; i < sizeof(users_text) / sizeof(users_text[0]);
 	    i++) {
 		(void)snprintf(path, sizeof(path), "%s/users%u", dir, i);
-		write_file(path, no_fixed && i == 0 ? users_no_fixed :
-		    users_text[i]);
+		write_file(path, no_fixed ? users_no_fixed[i] : users_text[i]);
 	}
 	for (unsigned v = 0; v < DAEMON_VARIANTS; v++) {
 		/* [radius] only for accounting: the LNS checks the users
