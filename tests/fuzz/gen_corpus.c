@@ -17,6 +17,7 @@
 
 #include "core/buf.h"
 #include "dataplane/data_hdr.h"
+#include "fuzz_daemon.h"
 #include "l2tp/msg.h"
 #include "ppp/auth.h"
 #include "ppp/auth_priv.h"
@@ -606,6 +607,59 @@ gen_radius(void)
 	seed("fuzz_radius", "accounting-request", p.data, radius_len(&p));
 }
 
+/* ---- fuzz_daemon: operation scripts (fuzz_daemon.h) ---- */
+
+static void
+gen_daemon(void)
+{
+	/* Each reaches IPCP (the network phase) on at least one call, then
+	 * takes a different way out. */
+	static const uint8_t pap[] = { 0,
+	    DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0, 0, DOP_IPCP, 0,
+	    DOP_TUN, 0, DOP_IP, 0, DOP_TIME, 5, DOP_END, 0, 0 };
+	static const uint8_t chap[] = { 2,
+	    DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0, 1, DOP_IPCP, 0,
+	    DOP_TUN, DAEMON_ADDRS - 1, DOP_IP, 0, DOP_TIME, 201, DOP_END, 0, 1 };
+	static const uint8_t three[] = { 0,
+	    DOP_CALL, 0, DOP_CALL, 1, DOP_CALL, 2,
+	    DOP_LCP, 0, DOP_LCP, 1, DOP_LCP, 2,
+	    DOP_AUTH, 0, 0, DOP_AUTH, 1, 2, DOP_AUTH, 2, 1,
+	    DOP_IPCP, 0, DOP_IPCP, 1, DOP_IPCP, 2,
+	    DOP_TUN, 0, DOP_TUN, 1, DOP_TUN, 2,
+	    DOP_END, 0, 2, DOP_TIME, 3, DOP_END, 1, 0 };
+	static const uint8_t reload[] = { 0,
+	    DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0, 0, DOP_IPCP, 0,
+	    DOP_RELOAD, 3, DOP_TIME, 7, DOP_RELOAD, 1, DOP_IP, 0,
+	    DOP_END, 0, 3, DOP_TIME, 9, DOP_TIME, 9 };
+	static const uint8_t refused[] = { 1,
+	    DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0, 5, DOP_AUTH, 0, 1,
+	    DOP_TIME, 50, DOP_CALL, 2, DOP_LCP, 2, DOP_AUTH, 2, 0,
+	    DOP_IPCP, 2, DOP_TIME, 255, DOP_TIME, 255 };
+	static const uint8_t mutated[] = { 0,
+	    DOP_CALL, 0, DOP_LCP, 0, DOP_PPP, 0, 2, 0, DOP_PPP, 0, 9, 1, 3,
+	    0x21, DOP_AUTH, 0, 2, DOP_IPCP, 0, DOP_PPP, 0, 7, 0,
+	    DOP_PPP, 0, 8, 0, DOP_RAW, 1, 4, 0xc8, 0x02, 0x00, 0x00,
+	    DOP_TIME, 1 };
+
+	/* PPPoE client 0 (t = 4) through the daemon's LAC to its LNS. */
+	static const uint8_t lac[] = { 0,
+	    DOP_CALL, 4, DOP_LCP, 4, DOP_AUTH, 4, 0, DOP_IPCP, 4, DOP_IP, 4,
+	    DOP_TUN, 0, DOP_TIME, 5, DOP_TIME, 201, DOP_END, 4, 0, DOP_TIME, 3 };
+	static const uint8_t lac_padt[] = { 2,
+	    DOP_CALL, 0, DOP_CALL, 4, DOP_LCP, 4, DOP_LCP, 0, DOP_AUTH, 4, 0,
+	    DOP_AUTH, 0, 2, DOP_IPCP, 4, DOP_IPCP, 0, DOP_IP, 4, DOP_TUN, 0,
+	    DOP_TUN, 1, DOP_END, 4, 0, DOP_TIME, 3, DOP_END, 0, 1 };
+
+	seed("fuzz_daemon", "lac", lac, sizeof(lac));
+	seed("fuzz_daemon", "lac-padt", lac_padt, sizeof(lac_padt));
+	seed("fuzz_daemon", "pap", pap, sizeof(pap));
+	seed("fuzz_daemon", "chap", chap, sizeof(chap));
+	seed("fuzz_daemon", "three-calls", three, sizeof(three));
+	seed("fuzz_daemon", "reload-up", reload, sizeof(reload));
+	seed("fuzz_daemon", "refused", refused, sizeof(refused));
+	seed("fuzz_daemon", "mutated", mutated, sizeof(mutated));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -619,6 +673,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	gen_l2tp_msg();
+	gen_daemon();
 	gen_l2tp_data();
 	gen_xport();
 	gen_users();
