@@ -29,7 +29,7 @@ int	log_level_parse(const char *s, enum log_level *out);
 
 /*
  * Copies src to dst (dstlen bytes, always terminated) for a log line: a
- * backslash becomes two backslashes, control characters, DEL and bytes that are not
+ * backslash is doubled; control characters, DEL and bytes that are not
  * part of valid UTF-8 become "\\xNN".  Stops before an escape that would not
  * fit.  Returns the length written.  Every log line goes through it.
  */
