@@ -80,6 +80,8 @@ config_defaults(struct vpdn_config *cfg)
 	cfg->global.receive_window = 16;
 	cfg->global.max_tunnels = 4096;
 	cfg->global.max_sessions = 65535;
+	cfg->global.auth_failure_limit = 5;
+	cfg->global.auth_lockout = 60;
 
 	strlcpy(cfg->lns.interface, "vpdn0", sizeof(cfg->lns.interface));
 	cfg->lns.mtu = 1400;
@@ -90,6 +92,10 @@ config_defaults(struct vpdn_config *cfg)
 	auth_set(&cfg->lac.auth, 2, auth_all + 1);	/* chap-md5, pap */
 	cfg->lac.tunnel_idle_timeout = 0;
 	cfg->lac.discovery_rate = 200;
+
+	cfg->radius.require_message_authenticator = true;
+	cfg->radius.dae_replay_window = 300;
+	cfg->radius.dae_require_event_timestamp = true;
 }
 
 static void *

@@ -179,11 +179,13 @@ roles_radius_init(struct roles *r)
 	}
 	memcpy(secret, rc->secret.data, rc->secret.len);
 	secret[rc->secret.len] = '\0';
-	/* RFC 2869 §5.14 / RFC 3579 §3.2 require Message-Authenticator on
-	 * replies only with EAP; FreeRADIUS before 3.2.5 omits it otherwise,
-	 * so it is checked when present, not required. */
+	/* Every Access-Request carries Message-Authenticator; a reply
+	 * without one could be forged by an MD5 chosen-prefix collision on
+	 * the Response Authenticator (Blast-RADIUS), so it is required
+	 * (RFC 2869 §5.14) unless the operator turned that off for a
+	 * server too old to send it. */
 	radius_client_config_default(&ccfg);
-	ccfg.require_msgauth = false;
+	ccfg.require_msgauth = rc->require_message_authenticator;
 	if ((r->radius = radius_client_new(r->io.loop, &ccfg)) == NULL)
 		return -1;
 	for (unsigned i = 0; i < rc->server_count; i++) {
@@ -226,6 +228,8 @@ roles_radius_init(struct roles *r)
 			log_error("radius: dae-listen: %s", strerror(errno));
 			return -1;
 		}
+		radius_dae_set_replay(r->dae, rc->dae_replay_window,
+		    rc->dae_require_event_timestamp);
 		r->dae_watch = r->io.watch(r->io_ctx, radius_dae_fd(r->dae),
 		    radius_dae_readable, r->dae);
 	}
