@@ -13,6 +13,7 @@
 #include <bsd/string.h>
 
 #include "core/log.h"
+#include "core/secstats.h"
 #include "ctl/ctl_cmds.h"
 #include "ctl/json.h"
 #include "ctl/table.h"
@@ -460,6 +461,10 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		{ "DROP-REASON", TABLE_LEFT },
 		{ "PACKETS", TABLE_RIGHT },
 	};
+	static const struct table_col sec_cols[] = {
+		{ "SECURITY-EVENT", TABLE_LEFT },
+		{ "COUNT", TABLE_RIGHT },
+	};
 	const struct l2tp_host_stats *st = &zero;
 	struct count_walk cw = { 0 };
 	unsigned tunnels = 0, i;
@@ -502,6 +507,12 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		    st->stopccn_sent, st->stopccn_rcvd, 8);
 		stats_json_results(&j, "cdn", cdn_names, st->cdn_sent,
 		    st->cdn_rcvd, 12);
+		json_key(&j, "security");
+		json_obj_begin(&j);
+		for (i = 0; i < SECSTAT__COUNT; i++)
+			json_kv_u64(&j, secstat_str((enum secstat)i),
+			    secstat_get((enum secstat)i));
+		json_obj_end(&j);
 		json_obj_end(&j);
 		strbuf_putc(&r->body, '\n');
 		if (!json_finish(&j))
@@ -544,6 +555,17 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	    st->stopccn_sent, st->stopccn_rcvd, 8, &ok);
 	stats_table_results(&r->body, "CDN", cdn_names, st->cdn_sent,
 	    st->cdn_rcvd, 12, &ok);
+
+	table_init(&t, sec_cols, 2);
+	for (i = 0; i < SECSTAT__COUNT; i++) {
+		table_row(&t);
+		table_cell(&t, secstat_str((enum secstat)i));
+		table_cell_u64(&t, secstat_get((enum secstat)i));
+	}
+	strbuf_putc(&r->body, '\n');
+	if (!table_render(&t, &r->body))
+		ok = false;
+	table_free(&t);
 	if (!ok)
 		return ctl_reply_err(r, "cannot render table");
 	return body_done(r);

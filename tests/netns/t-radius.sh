@@ -16,7 +16,10 @@
 # packets could add; Session-Timeout ends the session with Acct-Terminate-
 # Cause = Session-Timeout; RADIUS stopped while a session ends, then started
 # again: the Stop still arrives; a Disconnect-Request (radclient) for one
-# Acct-Session-Id drops exactly that session.
+# Acct-Session-Id drops exactly that session; one without Event-Timestamp
+# is not answered (RFC 5176 §6.3, required by default); the same signed
+# Disconnect-Request for a user sent again after the user reconnected
+# does not drop the new session (replay).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-radius.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
@@ -29,6 +32,7 @@ POOL_LO=10.202.100.10 POOL_HI=10.202.100.20 FIXED=10.202.100.77
 RADDB="$TMPD/raddb"
 DETAIL="$TMPD/detail"
 SECRET=testing123
+TOOLS="$NETNS_DIR/tools"
 
 topology()
 {
@@ -272,7 +276,11 @@ wait_for 15 n_up lns lns 2
 log_test "dae: two sessions up" $?
 wait_for 5 has_record Start carol
 csid=$(attr "$(record Start carol)" Acct-Session-Id)
-echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae.out" 2>&1
+# RFC 5176 §6.3: without Event-Timestamp, silently discarded by default.
+echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -x -r 1 -t 1 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae0.out" 2>&1
+! grep -q "^Received" "$TMPD/dae0.out" && n_up lns lns 2
+log_test "dae: a Disconnect-Request without Event-Timestamp gets no answer" $?
+echo "Acct-Session-Id = \"$csid\", Event-Timestamp = $(date +%s)" | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae.out" 2>&1
 grep -q "Received Disconnect-ACK" "$TMPD/dae.out"
 log_test "dae: Disconnect-Request for carol's session ACKed" $?
 wait_for 10 n_up lns lns 1
@@ -282,13 +290,34 @@ log_test "dae: alice's session is the one still up" $?
 wait_for 10 has_record Stop carol
 [ "$(attr "$(record Stop carol)" Acct-Terminate-Cause)" = Admin-Reset ]
 log_test "dae: carol's Stop says Admin-Reset" $?
-echo 'Acct-Session-Id = "nosuch"' | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae2.out" 2>&1
+echo "Acct-Session-Id = \"nosuch\", Event-Timestamp = $(date +%s)" | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae2.out" 2>&1
 grep -q "Received Disconnect-NAK" "$TMPD/dae2.out" && grep -q "Session-Context-Not-Found" "$TMPD/dae2.out"
 log_test "dae: unknown session → NAK Session-Context-Not-Found" $?
-echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -r 1 -t 1 127.0.0.1:3799 disconnect wrongsecret >"$TMPD/dae3.out" 2>&1
+echo "Acct-Session-Id = \"$csid\", Event-Timestamp = $(date +%s)" | in_ns lns radclient -r 1 -t 1 127.0.0.1:3799 disconnect wrongsecret >"$TMPD/dae3.out" 2>&1
 ! grep -q "^Received" "$TMPD/dae3.out"
 log_test "dae: a wrong secret gets no answer" $?
-stop_pid "$P1"; stop_pid "$P2"
+stop_pid "$P2"
+
+# ---- Disconnect-Request replayed -------------------------------------------------
+# The exact bytes of a signed Disconnect-Request naming the user, captured
+# and sent again once alice is back with a new session: RFC 5176 §6.3 replay
+# protection must keep the new session up (the copy only gets the first
+# answer again).
+in_ns lns python3 "$TOOLS/dae_send.py" new $SECRET 127.0.0.1 3799 alice "$TMPD/dae-alice.bin" >"$TMPD/dae4.out" 2>&1
+grep -q "^reply 41" "$TMPD/dae4.out" && wait_for 10 n_up lns lns 0
+log_test "replay: a Disconnect-Request for user alice ACKed, her session gone" $?
+stop_pid "$P1"
+dial cl-d3 alice wonderland pap
+P1=$CL_PID
+wait_for 15 n_up lns lns 1
+log_test "replay: alice reconnected with a new session" $?
+in_ns lns python3 "$TOOLS/dae_send.py" resend 127.0.0.1 3799 "$TMPD/dae-alice.bin" >"$TMPD/dae5.out" 2>&1
+sleep 2
+n_up lns lns 1 && n_up client cl-d3 1
+log_test "replay: the same bytes again leave alice's new session up ($(cat "$TMPD/dae5.out"))" $?
+vpdnctl_in lns lns show stats --json | grep -q '"dae-replay":1'
+log_test "replay: counted in show stats (dae-replay 1)" $?
+stop_pid "$P1"
 
 # ---- Accounting-Off ------------------------------------------------------------
 stop_pid "$LNS_PID" TERM 10
