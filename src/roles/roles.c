@@ -14,6 +14,7 @@
 
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "ppp/authlimit.h"
 #include "radius/radius_client.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -293,7 +294,10 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 	heap_init(&r->link_timers);
 	roles_host_config(cfg, &hc);
 	r->host = l2tp_host_new(&hc, &roles_l2tp_ops, r);
-	if (r->host == NULL || roles_radius_init(r) < 0 || lns_init(r) < 0 || clients_init(r, now) < 0 ||
+	if ((r->authlimit = authlimit_new(0)) != NULL)
+		authlimit_configure(r->authlimit, cfg->global.auth_failure_limit,
+		    (uint64_t)cfg->global.auth_lockout * 1000);
+	if (r->host == NULL || r->authlimit == NULL || roles_radius_init(r) < 0 || lns_init(r) < 0 || clients_init(r, now) < 0 ||
 	    lac_init(r, now) < 0) {
 		roles_free(r);
 		return NULL;
@@ -320,6 +324,7 @@ roles_free(struct roles *r)
 	radius_dae_free(r->dae);
 	aaa_free(r->aaa);
 	radius_client_free(r->radius);
+	authlimit_free(r->authlimit);
 	free(r);
 }
 
@@ -371,6 +376,8 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now)
 	r->cfg = cfg;
 	roles_host_config(cfg, &hc);
 	l2tp_host_reconfigure(r->host, &hc);
+	authlimit_configure(r->authlimit, cfg->global.auth_failure_limit,
+	    (uint64_t)cfg->global.auth_lockout * 1000);
 	lns_reconfigure(r, cfg);
 	clients_reconfigure(r, cfg, now);
 	lac_reconfigure(r, cfg, now);

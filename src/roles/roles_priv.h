@@ -79,6 +79,8 @@ struct roles {
 	unsigned			 client_count;
 	bool				 shutting_down;
 	struct lns			 lns;
+	/* PPP authentication failure back-off of every role's links. */
+	struct authlimit		*authlimit;
 	/* AAA: the RADIUS client ([radius]), accounting (aaa.h) and the
 	 * RFC 5176 listener (dae-listen), all NULL without [radius]. */
 	struct radius_client		*radius;

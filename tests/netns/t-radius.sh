@@ -312,8 +312,8 @@ P1=$CL_PID
 wait_for 15 n_up lns lns 1
 log_test "replay: alice reconnected with a new session" $?
 in_ns lns python3 "$TOOLS/dae_send.py" resend 127.0.0.1 3799 "$TMPD/dae-alice.bin" >"$TMPD/dae5.out" 2>&1
-sleep 2
-n_up lns lns 1 && n_up client cl-d3 1
+alice_gone() { ! n_up lns lns 1; }
+! wait_for 8 alice_gone && n_up client cl-d3 1
 log_test "replay: the same bytes again leave alice's new session up ($(cat "$TMPD/dae5.out"))" $?
 vpdnctl_in lns lns show stats --json | grep -q '"dae-replay":1'
 log_test "replay: counted in show stats (dae-replay 1)" $?
