@@ -69,6 +69,9 @@ struct auth_result {
 	char		authenticator_response[43];
 	/* Per-user facts the backend knows (users file: fixed address). */
 	uint32_t	framed_address;	/* host order; 0 = from the pool */
+	/* Not ok because the backend could not decide (RADIUS servers
+	 * unreachable): not the peer's failure, so no back-off. */
+	bool		unavailable;
 };
 
 typedef void auth_done_fn(void *arg, const struct auth_result *res);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bsd/string.h>
+
 #include "ppp/authlimit.h"
 
 enum al_kind { AL_USER = 1, AL_PEER = 2 };
@@ -158,7 +160,7 @@ al_fail(struct authlimit *a, enum al_kind kind, const char *name,
 		memset(e, 0, sizeof(*e));
 		e->hash = al_hash(kind, name);
 		e->kind = (uint8_t)kind;
-		strncpy(e->name, name, sizeof(e->name) - 1);
+		strlcpy(e->name, name, sizeof(e->name));
 	}
 	if (al_is_locked(e, now))
 		return false;	/* raced with a lockout: already counted */

@@ -207,7 +207,8 @@ guard_done(void *arg, const struct auth_result *res)
 		peer = user + strlen(user) + 1;
 		if (res->ok) {
 			authlimit_success(al, user, peer, time_now_ms());
-		} else if ((began = authlimit_failure(al, user, peer,
+		} else if (!res->unavailable &&
+		    (began = authlimit_failure(al, user, peer,
 		    time_now_ms())) != 0) {
 			/* Once per episode: the attempts refused during the
 			 * lockout are only counted. */

@@ -8,7 +8,8 @@
 #   client 10.202.1.2 ==veth== 10.202.1.1 lns [freeradius on 127.0.0.1]
 #
 # Cases: PAP, CHAP-MD5 and MS-CHAPv2 accepted (right password) and refused
-# (wrong one); Calling-Station-Id is the client's address (a check item
+# (wrong one); an Access-Accept without Message-Authenticator refused;
+# Calling-Station-Id is the client's address (a check item
 # accepts dave only from there, eve's names another address: refused);
 # Framed-IP-Address from RADIUS; Start and Stop records with
 # the same Acct-Session-Id, the Stop's Acct-Output-Octets/Input-Octets at
@@ -71,6 +72,8 @@ carol	Cleartext-Password := "carolpw"
 dave	Cleartext-Password := "davepw", Calling-Station-Id == "$C_ADDR", NAS-Port-Type == Virtual
 
 eve	Cleartext-Password := "evepw", Calling-Station-Id == "10.202.9.9"
+
+no-msgauth	Cleartext-Password := "oldpw"
 EOT
 }
 
@@ -172,6 +175,19 @@ for m in pap chap-md5 mschap-v2; do
 	stop_pid "$CL_PID"
 	wait_for 10 n_up lns lns 0
 done
+
+# ---- Message-Authenticator required (RFC 2869 §5.14, Blast-RADIUS) ----------
+# The server accepts no-msgauth's right password but signs the Access-Accept
+# without Message-Authenticator: vpdnd drops it as a possible forgery.
+dial cl-nomsgauth no-msgauth oldpw pap
+wait_for 25 grep -q 'auth: pap: user "no-msgauth" failed' "$TMPD/lns.log" &&
+    ! n_up client cl-nomsgauth 1
+log_test "msgauth: an Access-Accept without Message-Authenticator is refused" $?
+j=$(vpdnctl_in lns lns show stats --json)
+jtrue "$j" 'd["security"]["radius-drop-msgauth"] >= 1'
+log_test "msgauth: counted in show stats (radius-drop-msgauth)" $?
+stop_pid "$CL_PID"
+wait_for 10 n_up lns lns 0
 
 # ---- Calling-Station-Id: a voluntary client is its address -------------------
 # (RFC 2865 §5.31; the client sends no L2TP Calling Number.)  The users file
@@ -314,7 +330,8 @@ log_test "replay: alice reconnected with a new session" $?
 in_ns lns python3 "$TOOLS/dae_send.py" resend 127.0.0.1 3799 "$TMPD/dae-alice.bin" >"$TMPD/dae5.out" 2>&1
 alice_gone() { ! n_up lns lns 1; }
 ! wait_for 8 alice_gone && n_up client cl-d3 1
-log_test "replay: the same bytes again leave alice's new session up ($(cat "$TMPD/dae5.out"))" $?
+rc=$?
+log_test "replay: the same bytes again leave alice's new session up ($(cat "$TMPD/dae5.out"))" $rc
 vpdnctl_in lns lns show stats --json | grep -q '"dae-replay":1'
 log_test "replay: counted in show stats (dae-replay 1)" $?
 stop_pid "$P1"
