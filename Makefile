@@ -23,7 +23,9 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 .PHONY: all test unit-test config-test netns-test demo clean deps print-cflags check
 all: $(PROGS)
 
-$(O)/%.o: %.c
+# mk/flags.mk is a prerequisite so that a changed flag (the release
+# hardening that `make check` verifies) rebuilds the objects.
+$(O)/%.o: %.c mk/flags.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 

@@ -3,6 +3,9 @@
 #              mk/cppcheck.supp (file-scoped false positives, see below)
 #   clang-tidy the checks of .clang-tidy, one stamp per file in
 #              build/check/ so `make -j check` runs them in parallel
+#   hardening  the release binaries (build/release, built if needed) carry
+#              PIE, full RELRO, BIND_NOW, stack protector and FORTIFY
+#              (scripts/check-hardening.sh, readelf from binutils)
 # cppcheck does not read system headers here; <bsd/sys/queue.h> is forced
 # in so that LIST_HEAD() & co. parse.
 # mk/cppcheck.supp (its format allows no comments):
@@ -16,8 +19,15 @@ CHECK_SRCS  := $(sort $(wildcard src/*/*.c))
 CHECK_HDRS  := $(wildcard src/*/*.h)
 TIDY_STAMPS := $(CHECK_SRCS:%.c=$(CHECK_O)/%.tidy)
 
-.PHONY: check cppcheck clang-tidy
-check: cppcheck clang-tidy
+HARDEN_O    ?= build/release
+
+.PHONY: check cppcheck clang-tidy hardening
+check: cppcheck clang-tidy hardening
+
+hardening:
+	@$(MAKE) --no-print-directory VARIANT=release O=$(HARDEN_O) \
+	    $(HARDEN_O)/vpdnd $(HARDEN_O)/vpdnctl >/dev/null
+	@scripts/check-hardening.sh $(HARDEN_O)/vpdnd $(HARDEN_O)/vpdnctl
 
 cppcheck:
 	@$(CPPCHECK) -q --enable=warning,performance,portability \

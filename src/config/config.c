@@ -87,6 +87,8 @@ config_defaults(struct vpdn_config *cfg)
 	 * at 1 Gbit/s, longer than a busy event-loop turn, and cost memory
 	 * only while they wait. */
 	cfg->global.tun_txqueuelen = 5000;
+	cfg->global.auth_failure_limit = 5;
+	cfg->global.auth_lockout = 60;
 
 	strlcpy(cfg->lns.interface, "vpdn0", sizeof(cfg->lns.interface));
 	cfg->lns.mtu = 1400;
@@ -102,6 +104,10 @@ config_defaults(struct vpdn_config *cfg)
 	 * session still waits for its LNS's echo timeout.  Four covers
 	 * that; three flooding MACs can no longer take every slot. */
 	cfg->lac.max_sessions_per_mac = 4;
+
+	cfg->radius.require_message_authenticator = true;
+	cfg->radius.dae_replay_window = 300;
+	cfg->radius.dae_require_event_timestamp = true;
 }
 
 static void *

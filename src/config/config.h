@@ -96,6 +96,11 @@ struct cfg_global {
 	 * group) once sockets and TUN devices are open; "": stay root. */
 	char			user[CFG_MAX_STR];
 	char			group[CFG_MAX_STR];
+	/* PPP authentication back-off: after auth_failure_limit failures
+	 * of one user or one peer, its attempts fail for auth_lockout
+	 * seconds; limit 0 disables. */
+	unsigned		auth_failure_limit;	/* default 5 */
+	unsigned		auth_lockout;		/* s; default 60 */
 };
 
 struct cfg_lns {
@@ -169,6 +174,9 @@ struct cfg_radius {
 	char			nas_identifier[CFG_MAX_STR];
 	unsigned		interim_interval;
 	struct cfg_sockaddr	dae_listen;	/* len 0: no RFC 5176 listener */
+	bool			require_message_authenticator; /* yes */
+	unsigned		dae_replay_window;	/* s; default 300 */
+	bool			dae_require_event_timestamp; /* yes */
 };
 
 struct vpdn_config {

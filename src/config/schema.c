@@ -68,6 +68,12 @@ const struct schema_key schema_keys[] = {
 	ROW(GLOBAL, "user", STRING, cfg_global, user, 1, 32),
 	ROW(GLOBAL, "group", STRING, cfg_global, group, 1, 32),
 
+	/* PPP authentication failures before a user or peer is locked
+	 * out (0: never), and for how many seconds. */
+	ROW(GLOBAL, "auth-failure-limit", UINT, cfg_global,
+	    auth_failure_limit, 0, 1000),
+	ROW(GLOBAL, "auth-lockout", UINT, cfg_global, auth_lockout, 1, 86400),
+
 	ROW(LNS, "tunnel-secret", SECRET, cfg_lns, tunnel_secret, 0, 0),
 	ROW(LNS, "hide-avps", BOOL, cfg_lns, hide_avps, 0, 0),
 	ROW(LNS, "local-address", IPV4, cfg_lns, local_address, 0, 0),
@@ -130,6 +136,17 @@ const struct schema_key schema_keys[] = {
 	/* RFC 5176 §3: Disconnect/CoA-Request listener, port 3799; unset
 	 * (len 0) = none.  Only the servers above may use it. */
 	ROW(RADIUS, "dae-listen", SOCKADDR, cfg_radius, dae_listen, 3799, 0),
+	/* RFC 2869 §5.14 on Access-Accept/Reject/Challenge (a forged reply
+	 * without it is the Blast-RADIUS attack); "no" for old servers. */
+	ROW(RADIUS, "require-message-authenticator", BOOL, cfg_radius,
+	    require_message_authenticator, 0, 0),
+	/* RFC 5176 §6.3 (RFC 3576 §5.4): the Event-Timestamp window,
+	 * 300 s recommended, and whether requests without one are
+	 * discarded. */
+	ROW(RADIUS, "dae-replay-window", UINT, cfg_radius, dae_replay_window,
+	    1, 86400),
+	ROW(RADIUS, "dae-require-event-timestamp", BOOL, cfg_radius,
+	    dae_require_event_timestamp, 0, 0),
 };
 const size_t schema_nkeys = sizeof(schema_keys) / sizeof(schema_keys[0]);
 

@@ -58,12 +58,92 @@ log_level_parse(const char *s, enum log_level *out)
 	return -1;
 }
 
+/*
+ * Length of the valid UTF-8 sequence (RFC 3629 §4) starting at s, or 0 if
+ * it is not one: no overlong forms, no surrogates, nothing above U+10FFFF,
+ * and no C1 control characters (U+0080..U+009F), which some terminals obey.
+ */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		if (c == 0xc2)
+			lo = 0xa0;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 0;
+	}
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+size_t
+log_escape(char *dst, size_t dstlen, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, u;
+
+	if (dstlen == 0)
+		return 0;
+	while (*s != '\0') {
+		if (*s == '\\') {
+			if (o + 2 >= dstlen)
+				break;
+			dst[o++] = '\\';
+			dst[o++] = '\\';
+			s++;
+		} else if (*s >= 0x20 && *s < 0x7f) {
+			if (o + 1 >= dstlen)
+				break;
+			dst[o++] = (char)*s++;
+		} else if ((u = utf8_len(s)) != 0) {
+			if (o + u >= dstlen)
+				break;
+			memcpy(dst + o, s, u);
+			o += u;
+			s += u;
+		} else {
+			if (o + 4 >= dstlen)
+				break;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[*s >> 4];
+			dst[o++] = hex[*s & 0xf];
+			s++;
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}
+
 static void
 log_vmsg(enum log_level level, const char *fmt, va_list ap, int errnum)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG,
 	    LOG_DEBUG };
 	char line[1024];
+	char esc[2048];
 	int n;
 
 	if (level > cur_level)
@@ -74,8 +154,12 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap, int errnum)
 	if (errnum != 0 && (size_t)n < sizeof(line))
 		snprintf(line + n, sizeof(line) - (size_t)n, ": %s",
 		    strerror(errnum));
+	/* Lines carry peer-supplied strings (host and user names, Result
+	 * Code messages, Reply-Message): escaping them here, for every
+	 * caller, keeps a newline or terminal escape from forging lines. */
+	log_escape(esc, sizeof(esc), line);
 	if (use_syslog) {
-		syslog(prio[level], "%s", line);
+		syslog(prio[level], "%s", esc);
 	} else {
 		struct timespec ts;
 		struct tm tm;
@@ -85,7 +169,7 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap, int errnum)
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
 		fprintf(stderr, "%s.%03ld %-5s %s\n", stamp,
-		    ts.tv_nsec / 1000000, names[level], line);
+		    ts.tv_nsec / 1000000, names[level], esc);
 	}
 }
 

@@ -9,6 +9,7 @@
 #define VPDN_CORE_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum log_level {
@@ -25,6 +26,14 @@ enum log_level log_get_level(void);
 const char *log_level_str(enum log_level level);
 /* Parses "error|warn|info|debug|trace"; returns -1 when unknown. */
 int	log_level_parse(const char *s, enum log_level *out);
+
+/*
+ * Copies src to dst (dstlen bytes, always terminated) for a log line: a
+ * backslash is doubled; control characters, DEL and bytes that are not
+ * part of valid UTF-8 become "\\xNN".  Stops before an escape that would not
+ * fit.  Returns the length written.  Every log line goes through it.
+ */
+size_t	log_escape(char *dst, size_t dstlen, const char *src);
 
 void	log_msg(enum log_level level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -14,6 +14,7 @@
 #include <bsd/string.h>
 
 #include "core/log.h"
+#include "core/secstats.h"
 #include "ctl/ctl_cmds.h"
 #include "ctl/json.h"
 #include "ctl/table.h"
@@ -576,6 +577,10 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		{ "PACKETS", TABLE_RIGHT },
 	};
 	struct ctl_tun_stats ts;
+	static const struct table_col sec_cols[] = {
+		{ "SECURITY-EVENT", TABLE_LEFT },
+		{ "COUNT", TABLE_RIGHT },
+	};
 	const struct l2tp_host_stats *st = &zero;
 	struct count_walk cw = { 0 };
 	struct ctl_pppoe_stats pp;
@@ -631,6 +636,12 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		json_obj_end(&j);
 		if (have_pppoe)
 			stats_json_pppoe(&j, &pp);
+		json_key(&j, "security");
+		json_obj_begin(&j);
+		for (i = 0; i < SECSTAT__COUNT; i++)
+			json_kv_u64(&j, secstat_str((enum secstat)i),
+			    secstat_get((enum secstat)i));
+		json_obj_end(&j);
 		json_obj_end(&j);
 		strbuf_putc(&r->body, '\n');
 		if (!json_finish(&j))
@@ -679,6 +690,17 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		table_row(&t);
 		table_cell(&t, tun_names[i].name);
 		table_cell_u64(&t, tun_value(&ts, tun_names[i].off));
+	}
+	strbuf_putc(&r->body, '\n');
+	if (!table_render(&t, &r->body))
+		ok = false;
+	table_free(&t);
+
+	table_init(&t, sec_cols, 2);
+	for (i = 0; i < SECSTAT__COUNT; i++) {
+		table_row(&t);
+		table_cell(&t, secstat_str((enum secstat)i));
+		table_cell_u64(&t, secstat_get((enum secstat)i));
 	}
 	strbuf_putc(&r->body, '\n');
 	if (!table_render(&t, &r->body))

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/secstats.h"
 #include "ctl/conn.h"
 #include "ctl/metrics.h"
 #include "l2tp/l2tp.h"
@@ -388,6 +389,14 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	results(out, "vpdn_cdn_total",
 	    "CDN messages by RFC 2661 Result Code.", st->cdn_sent,
 	    st->cdn_rcvd, sizeof(st->cdn_sent) / sizeof(st->cdn_sent[0]));
+
+	family(out, "vpdn_security_events_total", "counter",
+	    "Refused security events: forged RADIUS replies, replayed or "
+	    "stale Disconnect/CoA-Requests, PPP authentication lockouts.");
+	for (i = 0; i < SECSTAT__COUNT; i++)
+		strbuf_printf(out, "vpdn_security_events_total{event=\"%s\"} %"
+		    PRIu64 "\n", secstat_str((enum secstat)i),
+		    secstat_get((enum secstat)i));
 
 	family(out, "vpdn_control_retransmits_total", "counter",
 	    "Control messages retransmitted (RFC 2661 5.8).");

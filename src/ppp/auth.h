@@ -73,6 +73,9 @@ struct auth_result {
 	 * knows it better than the name the peer sent (users file: the entry
 	 * that matched, e.g. "alice" for "CORP\\alice"); "" = as sent. */
 	char		user[AUTH_MAX_NAME];
+	/* Not ok because the backend could not decide (RADIUS servers
+	 * unreachable): not the peer's failure, so no back-off. */
+	bool		unavailable;
 };
 
 typedef void auth_done_fn(void *arg, const struct auth_result *res);

@@ -211,6 +211,7 @@ on_reply(void *arg, const struct radius_reply *r)
 	memset(&reply, 0, sizeof(reply));
 	if (r->status != RADIUS_STATUS_REPLY) {
 		snprintf(res.message, sizeof(res.message), "%s", RA_DOWN_MSG);
+		res.unavailable = true;
 		goto out;
 	}
 	radius_auth_decode_reply(r->pkt, r->req_auth, r->secret, &reply);
@@ -362,6 +363,7 @@ ra_verify(void *vctx, const struct auth_request *req, auth_done_fn *done,
 	free(q);
 	memset(&res, 0, sizeof(res));
 	snprintf(res.message, sizeof(res.message), "%s", RA_DOWN_MSG);
+	res.unavailable = true;
 	log_warnx("radius: cannot send an Access-Request for %s",
 	    ppp_auth_method_str(req->method));
 	done(arg, &res);

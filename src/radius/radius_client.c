@@ -15,6 +15,7 @@
 
 #include "core/log.h"
 #include "core/random.h"
+#include "core/secstats.h"
 #include "radius/radius_client.h"
 
 #define NIDS		256
@@ -445,6 +446,7 @@ input(struct radius_client *rc, struct rc_server *s, const uint8_t *buf,
 	if (e == RADIUS_ERR_MSGAUTH || (e == RADIUS_ERR_NOTFOUND &&
 	    !r->acct && rc->cfg.require_msgauth)) {
 		rc->stats.drop_msgauth++;
+		secstat_inc(SECSTAT_RADIUS_DROP_MSGAUTH);
 		LOG_RL(LOG_LEVEL_WARN, "radius: drop %s id %u: %s "
 		    "Message-Authenticator", radius_code_str(radius_code(&pkt)),
 		    radius_id(&pkt), e == RADIUS_ERR_MSGAUTH ? "bad" :

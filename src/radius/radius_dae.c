@@ -7,12 +7,24 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
 
 #include "core/log.h"
+#include "core/secstats.h"
 #include "radius/radius_dae.h"
+
+/* One remembered request and the answer it got. */
+struct dae_seen {
+	struct sockaddr_storage	from;
+	int64_t			expires; /* wall clock, s; 0 = free slot */
+	uint8_t			id;
+	uint8_t			auth[RADIUS_AUTH_LEN];
+	uint8_t			reply_len;
+	uint8_t			reply[64];
+};
 
 struct radius_dae {
 	int				 fd;
@@ -22,6 +34,10 @@ struct radius_dae {
 	struct radius_dae_ops		 ops;
 	void				*arg;
 	struct radius_dae_stats		 stats;
+	unsigned			 window;
+	bool				 require_ts;
+	int64_t				(*now)(void);
+	struct dae_seen			*seen;	/* RADIUS_DAE_REPLAY_MAX */
 };
 
 const char *
@@ -117,6 +133,63 @@ parse_request(const struct radius_packet *p, struct radius_dae_match *m,
 	return any ? RADIUS_DAE_OK : RADIUS_DAE_MISSING_ATTRIBUTE;
 }
 
+static int64_t
+wall_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* The live entry for this request, or NULL.  The source port is not part
+ * of the key: a copy replayed from another port is the same request. */
+static struct dae_seen *
+seen_find(struct radius_dae *d, const struct sockaddr *from, uint8_t id,
+    const uint8_t *auth, int64_t now)
+{
+	for (unsigned i = 0; i < RADIUS_DAE_REPLAY_MAX; i++) {
+		struct dae_seen *e = &d->seen[i];
+
+		if (e->expires >= now && e->id == id &&
+		    memcmp(e->auth, auth, RADIUS_AUTH_LEN) == 0 &&
+		    same_host(&e->from, from))
+			return e;
+	}
+	return NULL;
+}
+
+/* A free or expired slot, or NULL when every entry is still live. */
+static struct dae_seen *
+seen_slot(struct radius_dae *d, int64_t now)
+{
+	for (unsigned i = 0; i < RADIUS_DAE_REPLAY_MAX; i++)
+		if (d->seen[i].expires < now)
+			return &d->seen[i];
+	return NULL;
+}
+
+/* RFC 5176 §6.3: "If the Event-Timestamp Attribute is not current, then
+ * the message MUST be silently discarded", and a NAS "SHOULD be
+ * configurable to silently discard messages lacking" one.  Returns false
+ * to discard; *expires: until when a copy could still pass this check. */
+static bool
+timestamp_ok(const struct radius_dae *d, const struct radius_packet *p,
+    int64_t now, int64_t *expires)
+{
+	uint32_t ts;
+	enum radius_err e = radius_get_u32(p, RADIUS_ATTR_EVENT_TIMESTAMP,
+	    &ts);
+
+	if (e == RADIUS_ERR_NOTFOUND && !d->require_ts) {
+		*expires = now + d->window;
+		return true;
+	}
+	if (e != RADIUS_OK)
+		return false;
+	if ((int64_t)ts < now - d->window || (int64_t)ts > now + d->window)
+		return false;
+	*expires = (int64_t)ts + d->window;
+	return true;
+}
+
 size_t
 radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
     const struct sockaddr *from, struct radius_packet *out)
@@ -129,6 +202,8 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 	bool has_timeout, disconnect;
 	unsigned n = 0;
 	char buf[INET6_ADDRSTRLEN];
+	struct dae_seen *seen;
+	int64_t now, expires = 0;
 
 	d->stats.requests++;
 	/* RFC 5176 §5.2 (and RFC 2865 §3): only known clients. */
@@ -164,8 +239,38 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 		    "authenticator dropped", radius_code_str(code));
 		return 0;
 	}
+	/* Only authenticated requests reach the replay memory, so without
+	 * the secret nobody can fill it. */
+	now = d->now();
+	seen = seen_find(d, from, radius_id(p), radius_authenticator(p), now);
+	if (seen != NULL) {
+		d->stats.replays++;
+		secstat_inc(SECSTAT_DAE_REPLAY);
+		LOG_RL(LOG_LEVEL_WARN, "radius dae: %s id %u seen before: "
+		    "answered again, not acted on", radius_code_str(code),
+		    radius_id(p));
+		memcpy(out->data, seen->reply, seen->reply_len);
+		return seen->reply_len;
+	}
+	if (!timestamp_ok(d, p, now, &expires)) {
+		d->stats.drop_timestamp++;
+		secstat_inc(SECSTAT_DAE_DROP_TIMESTAMP);
+		LOG_RL(LOG_LEVEL_WARN, "radius dae: %s id %u dropped: "
+		    "Event-Timestamp %s", radius_code_str(code), radius_id(p),
+		    radius_has_attr(p, RADIUS_ATTR_EVENT_TIMESTAMP) ?
+		    "outside the window (replay or clock skew?)" : "missing");
+		return 0;
+	}
+	seen = seen_slot(d, now);
 	disconnect = code == RADIUS_CODE_DISCONNECT_REQUEST;
 	err = parse_request(p, &m, &has_timeout, &timeout);
+	if (err == RADIUS_DAE_OK && seen == NULL) {
+		/* RFC 5176 §3.5: 506, lack of NAS resources. */
+		d->stats.replay_full++;
+		err = RADIUS_DAE_RESOURCES_UNAVAILABLE;
+		LOG_RL(LOG_LEVEL_WARN, "radius dae: %u requests remembered "
+		    "in the window; refusing more", RADIUS_DAE_REPLAY_MAX);
+	}
 	if (err == RADIUS_DAE_OK && disconnect && has_timeout)
 		err = RADIUS_DAE_UNSUPPORTED_ATTRIBUTE;
 	if (err == RADIUS_DAE_OK && !disconnect && !has_timeout)
@@ -196,6 +301,15 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 	}
 	/* RFC 5176 §3.5: Response Authenticator as in RFC 2865 §3. */
 	radius_sign_response(out, req_auth, d->secret);
+	if (seen != NULL && radius_len(out) <= sizeof(seen->reply)) {
+		memcpy(&seen->from, from, from->sa_family == AF_INET6 ?
+		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+		seen->id = id;
+		memcpy(seen->auth, req_auth, sizeof(seen->auth));
+		seen->expires = expires;
+		seen->reply_len = (uint8_t)radius_len(out);
+		memcpy(seen->reply, out->data, seen->reply_len);
+	}
 	return radius_len(out);
 }
 
@@ -213,6 +327,14 @@ radius_dae_new(const struct sockaddr *listen, socklen_t listen_len,
 	}
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
+	if ((d->seen = calloc(RADIUS_DAE_REPLAY_MAX, sizeof(*d->seen))) ==
+	    NULL) {
+		free(d);
+		return NULL;
+	}
+	d->window = RADIUS_DAE_WINDOW;
+	d->require_ts = true;
+	d->now = wall_now;
 	strlcpy(d->secret, secret, sizeof(d->secret));
 	memcpy(d->clients, clients, nclients * sizeof(clients[0]));
 	d->nclients = nclients;
@@ -243,7 +365,22 @@ radius_dae_free(struct radius_dae *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	explicit_bzero(d->secret, sizeof(d->secret));
+	free(d->seen);
 	free(d);
+}
+
+void
+radius_dae_set_replay(struct radius_dae *d, unsigned window_s,
+    bool require_timestamp)
+{
+	d->window = window_s > 0 ? window_s : 1;
+	d->require_ts = require_timestamp;
+}
+
+void
+radius_dae_set_clock(struct radius_dae *d, int64_t (*now)(void))
+{
+	d->now = now != NULL ? now : wall_now;
 }
 
 int

@@ -11,6 +11,18 @@
  * acts through struct radius_dae_ops and the answer is ACK, or NAK with an
  * Error-Cause (RFC 5176 §3.5).  CoA supports one change: Session-Timeout.
  *
+ * Replays (RFC 5176 §6.3): a request whose Event-Timestamp is more than
+ * the window (default 300 s) from our clock, or that has none while one is
+ * required (the default), is silently discarded.  Within the window,
+ * authenticated requests are remembered by source address, Identifier and
+ * Request Authenticator (which covers the timestamp); the same request
+ * again gets the answer it got the first time and is not acted on twice —
+ * that is a retransmission's due (RFC 5080 §2.2.2) and makes a replayed
+ * copy harmless.  The memory is bounded (RADIUS_DAE_REPLAY_MAX); when it
+ * is full of live entries a new request is refused with NAK
+ * Resources-Unavailable rather than forgetting one that could then be
+ * replayed.
+ *
  * radius_dae_handle() is pure (request bytes in, reply bytes out).
  */
 #ifndef VPDN_RADIUS_RADIUS_DAE_H
@@ -25,6 +37,8 @@
 
 #define RADIUS_DAE_PORT		3799
 #define RADIUS_DAE_MAX_CLIENTS	16
+#define RADIUS_DAE_REPLAY_MAX	1024	/* remembered requests */
+#define RADIUS_DAE_WINDOW	300	/* RFC 5176 §6.3: recommended */
 
 /* RFC 5176 §3.5 Error-Cause values. */
 enum radius_dae_error {
@@ -58,6 +72,9 @@ struct radius_dae_ops {
 struct radius_dae_stats {
 	uint64_t	requests, acks, naks;
 	uint64_t	drop_client, drop_malformed, drop_auth, drop_code;
+	uint64_t	drop_timestamp;	/* Event-Timestamp stale/missing */
+	uint64_t	replays;	/* answered again, not acted on */
+	uint64_t	replay_full;	/* NAK 506: no room to remember */
 };
 
 struct radius_dae;
@@ -69,6 +86,12 @@ struct radius_dae *radius_dae_new(const struct sockaddr *listen,
 	    const struct sockaddr_storage *clients, unsigned nclients,
 	    const struct radius_dae_ops *ops, void *arg);
 void	radius_dae_free(struct radius_dae *d);
+/* The Event-Timestamp window in seconds (>= 1) and whether requests
+ * without one are discarded; defaults RADIUS_DAE_WINDOW and true. */
+void	radius_dae_set_replay(struct radius_dae *d, unsigned window_s,
+	    bool require_timestamp);
+/* Wall clock for the Event-Timestamp check (tests); default time(). */
+void	radius_dae_set_clock(struct radius_dae *d, int64_t (*now)(void));
 int	radius_dae_fd(const struct radius_dae *d);
 /* Reads and answers what is queued on the socket. */
 void	radius_dae_readable(void *d);

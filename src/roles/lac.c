@@ -317,12 +317,26 @@ lac_sl_describe(struct session_link *sl, struct auth_request *req)
 	aaa_describe_pppoe(req, c->mac, c->ps_id);
 }
 
+/* The back-off's peer: the user's MAC. */
+static void
+lac_sl_auth_peer(struct session_link *sl, char *out, size_t outsz)
+{
+	const struct lac_call *c = sl->owner;
+	char mac[AAA_MAC_STR_LEN];
+
+	if (c == NULL || c->sl != sl)
+		return;
+	aaa_mac_str(c->mac, mac);
+	strlcpy(out, mac, outsz);
+}
+
 static const struct sl_role_ops lac_sl_ops = {
 	.assign_address = lac_sl_assign,
 	.network_up = lac_sl_network_up,
 	.ip_input = lac_sl_ip_input,
 	.ended = lac_sl_ended,
 	.describe = lac_sl_describe,
+	.auth_peer = lac_sl_auth_peer,
 };
 
 /* The PPPoE carrier of the front half. */

@@ -582,6 +582,23 @@ lns_describe(struct session_link *sl, struct auth_request *req)
 	    si.tunnel_local_id, si.local_id);
 }
 
+/* The back-off's peer is the tunnel's address (what the LAC or client
+ * dialled from), not the Calling Number the peer chooses. */
+static void
+lns_auth_peer(struct session_link *sl, char *out, size_t outsz)
+{
+	struct l2tp_session *s = sl_l2tp_session(sl);
+	struct l2tp_tunnel_info ti;
+	struct auth_request req;
+
+	if (s == NULL)
+		return;
+	l2tp_tunnel_get_info(l2tp_session_tunnel(s), &ti);
+	memset(&req, 0, sizeof(req));
+	aaa_describe_l2tp(&req, NULL, &ti.peer, 0, 0);
+	strlcpy(out, req.calling_station, outsz);
+}
+
 static const struct sl_role_ops lns_sl_ops = {
 	.assign_address = lns_assign_address,
 	.network_up = lns_network_up,
@@ -589,6 +606,7 @@ static const struct sl_role_ops lns_sl_ops = {
 	.ip_input = lns_ip_input,
 	.ended = lns_ended,
 	.describe = lns_describe,
+	.auth_peer = lns_auth_peer,
 };
 
 bool

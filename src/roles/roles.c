@@ -14,6 +14,7 @@
 
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "ppp/authlimit.h"
 #include "radius/radius_client.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -179,11 +180,13 @@ roles_radius_init(struct roles *r)
 	}
 	memcpy(secret, rc->secret.data, rc->secret.len);
 	secret[rc->secret.len] = '\0';
-	/* RFC 2869 §5.14 / RFC 3579 §3.2 require Message-Authenticator on
-	 * replies only with EAP; FreeRADIUS before 3.2.5 omits it otherwise,
-	 * so it is checked when present, not required. */
+	/* Every Access-Request carries Message-Authenticator; a reply
+	 * without one could be forged by an MD5 chosen-prefix collision on
+	 * the Response Authenticator (Blast-RADIUS), so it is required
+	 * (RFC 2869 §5.14) unless the operator turned that off for a
+	 * server too old to send it. */
 	radius_client_config_default(&ccfg);
-	ccfg.require_msgauth = false;
+	ccfg.require_msgauth = rc->require_message_authenticator;
 	if ((r->radius = radius_client_new(r->io.loop, &ccfg)) == NULL)
 		return -1;
 	for (unsigned i = 0; i < rc->server_count; i++) {
@@ -226,6 +229,8 @@ roles_radius_init(struct roles *r)
 			log_error("radius: dae-listen: %s", strerror(errno));
 			return -1;
 		}
+		radius_dae_set_replay(r->dae, rc->dae_replay_window,
+		    rc->dae_require_event_timestamp);
 		r->dae_watch = r->io.watch(r->io_ctx, radius_dae_fd(r->dae),
 		    radius_dae_readable, r->dae);
 	}
@@ -289,7 +294,10 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 	heap_init(&r->link_timers);
 	roles_host_config(cfg, &hc);
 	r->host = l2tp_host_new(&hc, &roles_l2tp_ops, r);
-	if (r->host == NULL || roles_radius_init(r) < 0 || lns_init(r) < 0 || clients_init(r, now) < 0 ||
+	if ((r->authlimit = authlimit_new(0)) != NULL)
+		authlimit_configure(r->authlimit, cfg->global.auth_failure_limit,
+		    (uint64_t)cfg->global.auth_lockout * 1000);
+	if (r->host == NULL || r->authlimit == NULL || roles_radius_init(r) < 0 || lns_init(r) < 0 || clients_init(r, now) < 0 ||
 	    lac_init(r, now) < 0) {
 		roles_free(r);
 		return NULL;
@@ -316,6 +324,7 @@ roles_free(struct roles *r)
 	radius_dae_free(r->dae);
 	aaa_free(r->aaa);
 	radius_client_free(r->radius);
+	authlimit_free(r->authlimit);
 	free(r);
 }
 
@@ -383,6 +392,8 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now,
 	r->cfg = cfg;
 	roles_host_config(cfg, &hc);
 	l2tp_host_reconfigure(r->host, &hc);
+	authlimit_configure(r->authlimit, cfg->global.auth_failure_limit,
+	    (uint64_t)cfg->global.auth_lockout * 1000);
 	lns_reconfigure(r, cfg, users);
 	clients_reconfigure(r, cfg, now);
 	lac_reconfigure(r, cfg, &realms, now);

@@ -92,6 +92,8 @@ struct roles {
 	struct lns			 lns;
 	/* Counters of the client TUN devices already closed. */
 	struct roles_tun_stats		 tun_gone;
+	/* PPP authentication failure back-off of every role's links. */
+	struct authlimit		*authlimit;
 	/* AAA: the RADIUS client ([radius]), accounting (aaa.h) and the
 	 * RFC 5176 listener (dae-listen), all NULL without [radius]. */
 	struct radius_client		*radius;

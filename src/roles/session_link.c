@@ -1,11 +1,14 @@
 /*
  * session_link.c — binding of a PPP link to an L2TP session (see the header).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
+#include "core/secstats.h"
 #include "core/timeutil.h"
+#include "ppp/authlimit.h"
 #include "ppp/ppp_proto.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -175,12 +178,139 @@ static const struct ppp_link_ops sl_link_ops = {
 	.auth_describe = sl_link_auth_describe,
 };
 
+/*
+ * The failure back-off sits between the link and the role's backend, so it
+ * covers every way a proof is checked (PAP, CHAP, MS-CHAPv2, the LNS's
+ * proxy authentication; users file or RADIUS) in both roles.  A locked
+ * user or peer gets the answer a wrong password gets, at once, without
+ * the backend hearing of it.
+ */
+struct sl_auth_guard {
+	struct session_link	*sl;
+	struct auth_backend	 inner;		/* the role's backend */
+	auth_done_fn		*done;		/* the link's, while pending */
+	void			*done_arg;
+	char			*who;		/* user "\0" peer, while pending */
+};
+
+#define SL_GUARD_PEER_MAX	64
+
+static void
+guard_release(struct sl_auth_guard *g)
+{
+	free(g->who);
+	g->who = NULL;
+	g->done = NULL;
+}
+
+static void
+guard_done(void *arg, const struct auth_result *res)
+{
+	struct sl_auth_guard *g = arg;
+	struct authlimit *al = g->sl->roles->authlimit;
+	const struct vpdn_config *cfg = g->sl->roles->cfg;
+	auth_done_fn *done = g->done;
+	void *done_arg = g->done_arg;
+	const char *user, *peer;
+	unsigned began;
+
+	if (done == NULL)
+		return;
+	if (g->who != NULL && al != NULL) {
+		user = g->who;
+		peer = user + strlen(user) + 1;
+		if (res->ok) {
+			authlimit_success(al, user, peer, time_now_ms());
+		} else if (!res->unavailable &&
+		    (began = authlimit_failure(al, user, peer,
+		    time_now_ms())) != 0) {
+			/* Once per episode: the attempts refused during the
+			 * lockout are only counted. */
+			if (began & AUTHLIMIT_LOCKED_USER) {
+				secstat_inc(SECSTAT_AUTH_LOCKOUT);
+				log_warnx("auth: user \"%s\" locked out for %u s "
+				    "after %u failures", user,
+				    cfg->global.auth_lockout,
+				    cfg->global.auth_failure_limit);
+			}
+			if (began & AUTHLIMIT_LOCKED_PEER) {
+				secstat_inc(SECSTAT_AUTH_LOCKOUT);
+				log_warnx("auth: peer %s locked out for %u s "
+				    "after %u failures", peer,
+				    cfg->global.auth_lockout,
+				    cfg->global.auth_failure_limit);
+			}
+		}
+	}
+	guard_release(g);
+	done(done_arg, res);
+}
+
+static uint64_t
+guard_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
+    void *arg)
+{
+	struct sl_auth_guard *g = ctx;
+	struct session_link *sl = g->sl;
+	struct authlimit *al = sl->roles->authlimit;
+	char peer[SL_GUARD_PEER_MAX] = "";
+	size_t ul = strnlen(req->user, sizeof(req->user) - 1);
+	size_t pl;
+
+	if (sl->ops->auth_peer != NULL && !sl->ended)
+		sl->ops->auth_peer(sl, peer, sizeof(peer));
+	pl = strlen(peer);
+	if (al != NULL && authlimit_locked(al, req->user, peer,
+	    time_now_ms())) {
+		struct auth_result res;
+
+		secstat_inc(SECSTAT_AUTH_LOCKED_ATTEMPT);
+		log_debug("auth: \"%.*s\" (peer %s) is locked out; refused",
+		    (int)ul, req->user, peer);
+		memset(&res, 0, sizeof(res));
+		snprintf(res.message, sizeof(res.message), "%s",
+		    "authentication failed");
+		done(arg, &res);
+		return 0;
+	}
+	guard_release(g);
+	g->done = done;
+	g->done_arg = arg;
+	/* Without memory the attempt is still checked, just not counted. */
+	if ((g->who = malloc(ul + 1 + pl + 1)) != NULL) {
+		memcpy(g->who, req->user, ul);
+		g->who[ul] = '\0';
+		memcpy(g->who + ul + 1, peer, pl + 1);
+	}
+	return g->inner.verify(g->inner.ctx, req, guard_done, g);
+}
+
+static void
+guard_cancel(void *ctx, uint64_t handle)
+{
+	struct sl_auth_guard *g = ctx;
+
+	guard_release(g);
+	if (g->inner.cancel != NULL)
+		g->inner.cancel(g->inner.ctx, handle);
+}
+
+static void
+sl_guard_free(struct session_link *sl)
+{
+	if (sl->guard != NULL)
+		guard_release(sl->guard);
+	free(sl->guard);
+	sl->guard = NULL;
+}
+
 struct session_link *
 sl_new(struct roles *r, const struct sl_carrier_ops *carrier_ops, void *carrier,
     const struct ppp_link_config *cfg, const struct auth_backend *be,
     const struct sl_role_ops *ops, void *owner, uint64_t now)
 {
 	struct session_link *sl = calloc(1, sizeof(*sl));
+	struct auth_backend guarded;
 
 	if (sl == NULL)
 		return NULL;
@@ -190,8 +320,21 @@ sl_new(struct roles *r, const struct sl_carrier_ops *carrier_ops, void *carrier,
 	sl->carrier_ops = carrier_ops;
 	sl->carrier = carrier;
 	heap_node_init(&sl->timer);
+	if (be != NULL && be->verify != NULL) {
+		if ((sl->guard = calloc(1, sizeof(*sl->guard))) == NULL) {
+			free(sl);
+			return NULL;
+		}
+		sl->guard->sl = sl;
+		sl->guard->inner = *be;
+		guarded.verify = guard_verify;
+		guarded.cancel = guard_cancel;
+		guarded.ctx = sl->guard;
+		be = &guarded;
+	}
 	sl->link = ppp_link_new(cfg, be, &sl_link_ops, sl, now);
 	if (sl->link == NULL) {
+		sl_guard_free(sl);
 		free(sl);
 		return NULL;
 	}
@@ -309,6 +452,7 @@ sl_reap(struct roles *r)
 		r->dead_links = sl->next_dead;
 		LIST_REMOVE(sl, entry);
 		ppp_link_free(sl->link);
+		sl_guard_free(sl);
 		free(sl);
 	}
 }

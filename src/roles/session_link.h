@@ -59,7 +59,13 @@ struct sl_role_ops {
 	 * (auth_request calling_station, nas_port; RADIUS RFC 2865 §5.31,
 	 * §5.5), from what the role has anyway. */
 	void	(*describe)(struct session_link *sl, struct auth_request *req);
+	/* Optional: who is authenticating, for the failure back-off
+	 * (ppp/authlimit.h): the LNS gives the tunnel's peer address, the
+	 * LAC the user's MAC; "" = none. */
+	void	(*auth_peer)(struct session_link *sl, char *out, size_t outsz);
 };
+
+struct sl_auth_guard;
 
 struct session_link {
 	struct roles			*roles;
@@ -76,6 +82,7 @@ struct session_link {
 	struct session_link		*next_dead;
 	LIST_ENTRY(session_link)	 entry;		/* roles->links */
 	uint64_t			 spoofed;	/* IP packets dropped */
+	struct sl_auth_guard		*guard;	/* NULL: no backend */
 };
 
 struct session_link *sl_new(struct roles *r,

@@ -110,7 +110,22 @@ ${auth_mschap}	}
 	accounting {
 		detail
 	}
+	# Debian 12's FreeRADIUS (3.2.1+dfsg-4+deb12u1) predates the
+	# Blast-RADIUS fix and puts no Message-Authenticator in its replies;
+	# one in the reply list is computed when the reply is signed (RFC
+	# 2869 §5.14), which vpdnd requires by default.  The user
+	# "no-msgauth" gets replies without one, as from an old server.
 	post-auth {
+		if (&User-Name != "no-msgauth") {
+			update reply {
+				&Message-Authenticator := 0x00000000000000000000000000000000
+			}
+		}
+		Post-Auth-Type REJECT {
+			update reply {
+				&Message-Authenticator := 0x00000000000000000000000000000000
+			}
+		}
 	}
 }
 EOT

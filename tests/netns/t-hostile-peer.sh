@@ -45,6 +45,24 @@ while read -r line; do
 	esac
 done < <(in_ns pc python3 "$NETNS_DIR/tools/l2tp_craft.py" $LNS 1701 2>&1)
 
+# Peer-supplied text reaches the log (here a StopCCN's Result Code
+# message, RFC 2661 §4.4.2): a newline in it must not forge a log line.
+in_ns pc python3 - $LNS "$NETNS_DIR/tools" <<'PY'
+import struct, sys, time
+sys.path.insert(0, sys.argv[2])
+from l2tp_craft import Peer, avp, ctrl, sccrq_avps, u16, msg_type
+p = Peer(sys.argv[1], 1701)
+p.send(ctrl(0, 0, 0, 0, sccrq_avps(assigned=3003,
+                                   host=b"evil\n12:34:56.789 info  forged host")))
+sccrp = [m for m in p.collect(2.0) if msg_type(m) == 2]
+tid = struct.unpack("!H", sccrp[0][5][9])[0] if sccrp else 0
+p.send(ctrl(tid, 0, 1, 1, avp(0, u16(4)) + avp(9, u16(3003)) +
+            avp(1, u16(1) + u16(0) + b"bye\n12:34:56.789 error forged line")))
+time.sleep(1)
+PY
+wait_for 5 grep -q 'bye\\x0a12:34:56.789 error forged line' "$TMPD/lns.log" &&
+    ! grep -q '^12:34:56.789' "$TMPD/lns.log"
+log_test "a newline in a peer's StopCCN message is escaped: one log line" $?
 j=$(vpdnctl_in lns lns show tunnels --json)
 printf '%s' "$j" | python3 -c '
 import json, sys

@@ -8,7 +8,8 @@
 #   client 10.202.1.2 ==veth== 10.202.1.1 lns [freeradius on 127.0.0.1]
 #
 # Cases: PAP, CHAP-MD5 and MS-CHAPv2 accepted (right password) and refused
-# (wrong one); Calling-Station-Id is the client's address (a check item
+# (wrong one); an Access-Accept without Message-Authenticator refused;
+# Calling-Station-Id is the client's address (a check item
 # accepts dave only from there, eve's names another address: refused);
 # Framed-IP-Address from RADIUS; Start and Stop records with
 # the same Acct-Session-Id, the Stop's Acct-Output-Octets/Input-Octets at
@@ -16,7 +17,10 @@
 # packets could add; Session-Timeout ends the session with Acct-Terminate-
 # Cause = Session-Timeout; RADIUS stopped while a session ends, then started
 # again: the Stop still arrives; a Disconnect-Request (radclient) for one
-# Acct-Session-Id drops exactly that session.
+# Acct-Session-Id drops exactly that session; one without Event-Timestamp
+# is not answered (RFC 5176 §6.3, required by default); the same signed
+# Disconnect-Request for a user sent again after the user reconnected
+# does not drop the new session (replay).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-radius.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
@@ -29,6 +33,7 @@ POOL_LO=10.202.100.10 POOL_HI=10.202.100.20 FIXED=10.202.100.77
 RADDB="$TMPD/raddb"
 DETAIL="$TMPD/detail"
 SECRET=testing123
+TOOLS="$NETNS_DIR/tools"
 
 topology()
 {
@@ -69,6 +74,8 @@ dave	Cleartext-Password := "davepw", Calling-Station-Id == "$C_ADDR", NAS-Port-T
 eve	Cleartext-Password := "evepw", Calling-Station-Id == "10.202.9.9"
 
 renny	Cleartext-Password := "renpw"
+
+no-msgauth	Cleartext-Password := "oldpw"
 EOT
 }
 
@@ -190,6 +197,19 @@ for m in pap chap-md5 mschap-v2; do
 	wait_for 10 n_up lns lns 0
 done
 
+# ---- Message-Authenticator required (RFC 2869 §5.14, Blast-RADIUS) ----------
+# The server accepts no-msgauth's right password but signs the Access-Accept
+# without Message-Authenticator: vpdnd drops it as a possible forgery.
+dial cl-nomsgauth no-msgauth oldpw pap
+wait_for 25 grep -q 'auth: pap: user "no-msgauth" failed' "$TMPD/lns.log" &&
+    ! n_up client cl-nomsgauth 1
+log_test "msgauth: an Access-Accept without Message-Authenticator is refused" $?
+j=$(vpdnctl_in lns lns show stats --json)
+jtrue "$j" 'd["security"]["radius-drop-msgauth"] >= 1'
+log_test "msgauth: counted in show stats (radius-drop-msgauth)" $?
+stop_pid "$CL_PID"
+wait_for 10 n_up lns lns 0
+
 # ---- Calling-Station-Id: a voluntary client is its address -------------------
 # (RFC 2865 §5.31; the client sends no L2TP Calling Number.)  The users file
 # accepts dave only from $C_ADDR and eve only from an address she is not at.
@@ -293,7 +313,11 @@ wait_for 15 n_up lns lns 2
 log_test "dae: two sessions up" $?
 wait_for 5 has_record Start carol
 csid=$(attr "$(record Start carol)" Acct-Session-Id)
-echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae.out" 2>&1
+# RFC 5176 §6.3: without Event-Timestamp, silently discarded by default.
+echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -x -r 1 -t 1 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae0.out" 2>&1
+! grep -q "^Received" "$TMPD/dae0.out" && n_up lns lns 2
+log_test "dae: a Disconnect-Request without Event-Timestamp gets no answer" $?
+echo "Acct-Session-Id = \"$csid\", Event-Timestamp = $(date +%s)" | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae.out" 2>&1
 grep -q "Received Disconnect-ACK" "$TMPD/dae.out"
 log_test "dae: Disconnect-Request for carol's session ACKed" $?
 wait_for 10 n_up lns lns 1
@@ -303,13 +327,35 @@ log_test "dae: alice's session is the one still up" $?
 wait_for 10 has_record Stop carol
 [ "$(attr "$(record Stop carol)" Acct-Terminate-Cause)" = Admin-Reset ]
 log_test "dae: carol's Stop says Admin-Reset" $?
-echo 'Acct-Session-Id = "nosuch"' | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae2.out" 2>&1
+echo "Acct-Session-Id = \"nosuch\", Event-Timestamp = $(date +%s)" | in_ns lns radclient -x 127.0.0.1:3799 disconnect $SECRET >"$TMPD/dae2.out" 2>&1
 grep -q "Received Disconnect-NAK" "$TMPD/dae2.out" && grep -q "Session-Context-Not-Found" "$TMPD/dae2.out"
 log_test "dae: unknown session → NAK Session-Context-Not-Found" $?
-echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -r 1 -t 1 127.0.0.1:3799 disconnect wrongsecret >"$TMPD/dae3.out" 2>&1
+echo "Acct-Session-Id = \"$csid\", Event-Timestamp = $(date +%s)" | in_ns lns radclient -r 1 -t 1 127.0.0.1:3799 disconnect wrongsecret >"$TMPD/dae3.out" 2>&1
 ! grep -q "^Received" "$TMPD/dae3.out"
 log_test "dae: a wrong secret gets no answer" $?
-stop_pid "$P1"; stop_pid "$P2"
+stop_pid "$P2"
+
+# ---- Disconnect-Request replayed -------------------------------------------------
+# The exact bytes of a signed Disconnect-Request naming the user, captured
+# and sent again once alice is back with a new session: RFC 5176 §6.3 replay
+# protection must keep the new session up (the copy only gets the first
+# answer again).
+in_ns lns python3 "$TOOLS/dae_send.py" new $SECRET 127.0.0.1 3799 alice "$TMPD/dae-alice.bin" >"$TMPD/dae4.out" 2>&1
+grep -q "^reply 41" "$TMPD/dae4.out" && wait_for 10 n_up lns lns 0
+log_test "replay: a Disconnect-Request for user alice ACKed, her session gone" $?
+stop_pid "$P1"
+dial cl-d3 alice wonderland pap
+P1=$CL_PID
+wait_for 15 n_up lns lns 1
+log_test "replay: alice reconnected with a new session" $?
+in_ns lns python3 "$TOOLS/dae_send.py" resend 127.0.0.1 3799 "$TMPD/dae-alice.bin" >"$TMPD/dae5.out" 2>&1
+alice_gone() { ! n_up lns lns 1; }
+! wait_for 8 alice_gone && n_up client cl-d3 1
+rc=$?
+log_test "replay: the same bytes again leave alice's new session up ($(cat "$TMPD/dae5.out"))" $rc
+vpdnctl_in lns lns show stats --json | grep -q '"dae-replay":1'
+log_test "replay: counted in show stats (dae-replay 1)" $?
+stop_pid "$P1"
 
 # ---- LCP renegotiation: accounting follows the network phase -----------------
 # RFC 1661 §4.3: the peer renegotiates LCP and authenticates again as the

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
@@ -190,6 +192,10 @@ ask(struct radius_dae *d, struct radius_packet *p, const char *secret,
 	struct sockaddr_in from = sin4(addr);
 	size_t n;
 
+	/* RFC 5176 §6.3: required by default. */
+	if (!radius_has_attr(&req, RADIUS_ATTR_EVENT_TIMESTAMP))
+		radius_put_u32(&req, RADIUS_ATTR_EVENT_TIMESTAMP,
+		    (uint32_t)time(NULL));
 	radius_sign_accounting_request(&req, secret);
 	n = radius_dae_handle(d, req.data, radius_len(&req),
 	    (struct sockaddr *)&from, &out);
@@ -252,6 +258,170 @@ test_dae(void **state)
 	radius_dae_free(d);
 }
 
+static int64_t fake_now;
+
+static int64_t
+fake_clock(void)
+{
+	return fake_now;
+}
+
+/* Hands the exact datagram to the handler from addr:port; returns the
+ * reply length (0: silently discarded). */
+static size_t
+raw(struct radius_dae *d, const struct radius_packet *req, const char *addr,
+    uint16_t port, struct radius_packet *out)
+{
+	struct sockaddr_in from = sin4(addr);
+
+	from.sin_port = htons(port);
+	return radius_dae_handle(d, req->data, radius_len(req),
+	    (struct sockaddr *)&from, out);
+}
+
+static void
+disc_req(struct radius_packet *p, uint8_t id, const char *sid, int64_t ts)
+{
+	radius_packet_init(p, RADIUS_CODE_DISCONNECT_REQUEST, id, NULL);
+	radius_put_string(p, RADIUS_ATTR_ACCT_SESSION_ID, sid);
+	if (ts >= 0)
+		radius_put_u32(p, RADIUS_ATTR_EVENT_TIMESTAMP, (uint32_t)ts);
+	radius_sign_accounting_request(p, SECRET);
+}
+
+/* RFC 5176 §6.3: the same signed Disconnect-Request again, even from
+ * another port, is not acted on twice; within the window it gets the
+ * first answer again (a retransmission's due, RFC 5080 §2.2.2), after it
+ * the stale Event-Timestamp has it silently discarded. */
+static void
+test_dae_replay_not_acted_on(void **state)
+{
+	struct radius_dae *d = dae();
+	struct radius_packet req, out1, out2;
+	size_t n1, n2;
+
+	(void)state;
+	fake_now = 1700000000;
+	radius_dae_set_clock(d, fake_clock);
+	n_disc = 0;
+	disc_req(&req, 9, "known", fake_now);
+	n1 = raw(d, &req, "127.0.0.1", 40000, &out1);
+	assert_int_equal(radius_code(&out1), RADIUS_CODE_DISCONNECT_ACK);
+	assert_int_equal(n_disc, 1);
+	fake_now += 10;
+	n2 = raw(d, &req, "127.0.0.1", 40001, &out2);
+	assert_int_equal(n2, n1);
+	assert_memory_equal(out1.data, out2.data, n1);
+	assert_int_equal(n_disc, 1);
+	assert_int_equal(radius_dae_stats(d)->replays, 1);
+	/* After the window: the timestamp gives it away. */
+	fake_now += 300;
+	assert_int_equal(raw(d, &req, "127.0.0.1", 40000, &out2), 0);
+	assert_int_equal(n_disc, 1);
+	assert_int_equal(radius_dae_stats(d)->drop_timestamp, 1);
+	/* A new request (new Identifier and timestamp) is acted on. */
+	disc_req(&req, 10, "known", fake_now);
+	assert_int_equal(raw(d, &req, "127.0.0.1", 40000, &out2), n1);
+	assert_int_equal(n_disc, 2);
+	radius_dae_free(d);
+}
+
+/* RFC 5176 §6.3: Event-Timestamp outside the window either way, missing
+ * (when required, the default) or malformed: silently discarded. */
+static void
+test_dae_event_timestamp_window(void **state)
+{
+	static const struct {
+		int64_t	 delta;		/* -1000000: absent */
+		bool	 require;
+		bool	 answered;
+	} t[] = {
+		{ 0, true, true },
+		{ -300, true, true },
+		{ 300, true, true },
+		{ -301, true, false },
+		{ 301, true, false },
+		{ -1000000, true, false },
+		{ -1000000, false, true },
+		{ -301, false, false },
+	};
+	struct radius_packet req, out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct radius_dae *d = dae();
+
+		fake_now = 1700000000;
+		radius_dae_set_clock(d, fake_clock);
+		radius_dae_set_replay(d, 300, t[i].require);
+		disc_req(&req, (uint8_t)i, "nosuch", t[i].delta == -1000000 ?
+		    -1 : fake_now + t[i].delta);
+		if (t[i].answered) {
+			assert_int_not_equal(raw(d, &req, "127.0.0.1", 1, &out),
+			    0);
+			assert_int_equal(radius_code(&out),
+			    RADIUS_CODE_DISCONNECT_NAK);
+		} else {
+			assert_int_equal(raw(d, &req, "127.0.0.1", 1, &out), 0);
+			assert_int_equal(radius_dae_stats(d)->drop_timestamp,
+			    1);
+		}
+		radius_dae_free(d);
+	}
+	/* A 3-octet Event-Timestamp cannot be checked: discarded. */
+	{
+		struct radius_dae *d = dae();
+		static const uint8_t three[3] = { 1, 2, 3 };
+
+		radius_dae_set_clock(d, fake_clock);
+		radius_packet_init(&req, RADIUS_CODE_DISCONNECT_REQUEST, 1,
+		    NULL);
+		radius_put_string(&req, RADIUS_ATTR_ACCT_SESSION_ID, "known");
+		radius_put_raw(&req, RADIUS_ATTR_EVENT_TIMESTAMP, three, 3);
+		radius_sign_accounting_request(&req, SECRET);
+		assert_int_equal(raw(d, &req, "127.0.0.1", 1, &out), 0);
+		radius_dae_free(d);
+	}
+}
+
+/* The replay memory is bounded: when every entry is still in its window
+ * a new request is refused (NAK 506, RFC 5176 §3.5) rather than evicting
+ * one that could then be replayed; expired entries are reused. */
+static void
+test_dae_replay_memory_bounded(void **state)
+{
+	struct radius_dae *d = dae();
+	struct radius_packet req, out;
+	uint32_t cause = 0;
+	char sid[32];
+
+	(void)state;
+	fake_now = 1700000000;
+	radius_dae_set_clock(d, fake_clock);
+	for (unsigned i = 0; i < RADIUS_DAE_REPLAY_MAX; i++) {
+		snprintf(sid, sizeof(sid), "s%u", i);
+		disc_req(&req, (uint8_t)i, sid, fake_now);
+		assert_int_not_equal(raw(d, &req, "127.0.0.1", 1, &out), 0);
+		assert_int_equal(radius_get_u32(&out, RADIUS_ATTR_ERROR_CAUSE,
+		    &cause), RADIUS_OK);
+		assert_int_equal(cause, RADIUS_DAE_SESSION_NOT_FOUND);
+	}
+	disc_req(&req, 1, "one-more", fake_now);
+	assert_int_not_equal(raw(d, &req, "127.0.0.1", 1, &out), 0);
+	assert_int_equal(radius_code(&out), RADIUS_CODE_DISCONNECT_NAK);
+	assert_int_equal(radius_get_u32(&out, RADIUS_ATTR_ERROR_CAUSE,
+	    &cause), RADIUS_OK);
+	assert_int_equal(cause, RADIUS_DAE_RESOURCES_UNAVAILABLE);
+	assert_int_equal(radius_dae_stats(d)->replay_full, 1);
+	fake_now += 301;
+	disc_req(&req, 2, "later", fake_now);
+	assert_int_not_equal(raw(d, &req, "127.0.0.1", 1, &out), 0);
+	assert_int_equal(radius_get_u32(&out, RADIUS_ATTR_ERROR_CAUSE,
+	    &cause), RADIUS_OK);
+	assert_int_equal(cause, RADIUS_DAE_SESSION_NOT_FOUND);
+	radius_dae_free(d);
+}
+
 int
 main(void)
 {
@@ -260,6 +430,9 @@ main(void)
 		cmocka_unit_test(test_start_and_on),
 		cmocka_unit_test(test_cause_from_reason),
 		cmocka_unit_test(test_dae),
+		cmocka_unit_test(test_dae_replay_not_acted_on),
+		cmocka_unit_test(test_dae_event_timestamp_window),
+		cmocka_unit_test(test_dae_replay_memory_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

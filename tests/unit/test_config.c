@@ -517,6 +517,14 @@ test_defaults(void **state)
 	assert_int_equal(cfg->lac.discovery_rate, 200);
 	assert_int_equal(cfg->lac.max_sessions_per_mac, 4);
 	assert_false(cfg->radius.enabled);
+	/* Secure defaults: Message-Authenticator required on Access-*
+	 * replies (RFC 2869 §5.14), DAE Event-Timestamp required within
+	 * 300 s (RFC 5176 §6.3), PPP auth lockout after 5 failures. */
+	assert_true(cfg->radius.require_message_authenticator);
+	assert_int_equal(cfg->radius.dae_replay_window, 300);
+	assert_true(cfg->radius.dae_require_event_timestamp);
+	assert_int_equal(cfg->global.auth_failure_limit, 5);
+	assert_int_equal(cfg->global.auth_lockout, 60);
 	assert_int_equal(cfg->realm_count, 0);
 	assert_int_equal(cfg->client_count, 0);
 	config_free(cfg);
@@ -663,6 +671,26 @@ test_interface_example(void **state)
 	assert_int_equal(cfg->radius.secret.len, 10);
 	assert_string_equal(cfg->radius.nas_identifier, "lac1");
 	assert_int_equal(cfg->radius.interim_interval, 300);
+	config_free(cfg);
+}
+
+/* The switches for old RADIUS servers and the replay window parse. */
+static void
+test_radius_security_switches(void **state)
+{
+	struct vpdn_config *cfg;
+
+	(void)state;
+	cfg = load_str("[global]\nauth-failure-limit = 0\nauth-lockout = 600\n"
+	    "\n[radius]\nserver = 127.0.0.1\nsecret = x\n"
+	    "require-message-authenticator = no\ndae-replay-window = 60\n"
+	    "dae-require-event-timestamp = no\n\n[lns]\npool = 10.9.0.10-10.9.0.20\n");
+	assert_non_null(cfg);
+	assert_false(cfg->radius.require_message_authenticator);
+	assert_int_equal(cfg->radius.dae_replay_window, 60);
+	assert_false(cfg->radius.dae_require_event_timestamp);
+	assert_int_equal(cfg->global.auth_failure_limit, 0);
+	assert_int_equal(cfg->global.auth_lockout, 600);
 	config_free(cfg);
 }
 
@@ -876,6 +904,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_radius_security_switches),
 		cmocka_unit_test(test_ini_events),
 		cmocka_unit_test(test_ini_errors),
 		cmocka_unit_test(test_ini_handler_error_has_line),

@@ -3,11 +3,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/buf.h"
 #include "core/idpool.h"
+#include "core/log.h"
 
 static void
 test_rbuf_reads_big_endian(void **state)
@@ -166,6 +170,98 @@ test_idpool_fills_to_65535(void **state)
 	idpool_free(&p);
 }
 
+/*
+ * Runs one log_info("%s", arg) with stderr redirected to a temporary file
+ * and returns what was written after the "info  " level column (without the
+ * final newline), and the number of lines written.
+ */
+static int
+log_capture(const char *arg, char *out, size_t outlen)
+{
+	FILE *tmp = tmpfile();
+	int saved, lines = 0;
+	size_t n;
+	char buf[4096];
+	char *p;
+
+	assert_non_null(tmp);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+	log_init("test", LOG_LEVEL_INFO, false);
+	log_info("peer said %s", arg);
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+	rewind(tmp);
+	n = fread(buf, 1, sizeof(buf) - 1, tmp);
+	fclose(tmp);
+	buf[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\n')
+			lines++;
+	p = strstr(buf, "peer said ");
+	assert_non_null(p);
+	p += strlen("peer said ");
+	n = strcspn(p, "\n");
+	assert_true(n < outlen);
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return lines;
+}
+
+/* A peer-supplied newline must not start a forged log line. */
+static void
+test_log_escapes_newline_one_line(void **state)
+{
+	char out[512];
+
+	(void)state;
+	assert_int_equal(log_capture("lac1\n12:00:00.000 info  forged",
+	    out, sizeof(out)), 1);
+	assert_string_equal(out, "lac1\\x0a12:00:00.000 info  forged");
+}
+
+/* Control characters, DEL, bytes that are not valid UTF-8 and the
+ * backslash itself are escaped; printable ASCII and valid UTF-8 stay. */
+static void
+test_log_escapes_control_and_invalid_utf8(void **state)
+{
+	char out[512];
+
+	(void)state;
+	log_capture("a\x1b[31mb\tc\rd\x7f" "e\\f", out, sizeof(out));
+	assert_string_equal(out, "a\\x1b[31mb\\x09c\\x0dd\\x7fe\\\\f");
+	/* "é" (C3 A9) and "€" (E2 82 AC) are valid UTF-8 and kept. */
+	log_capture("caf\xc3\xa9 \xe2\x82\xac", out, sizeof(out));
+	assert_string_equal(out, "caf\xc3\xa9 \xe2\x82\xac");
+	/* A lone continuation byte, a truncated sequence, an overlong
+	 * encoding of '/', a UTF-16 surrogate and a byte above F4. */
+	log_capture("\x80|\xc3|\xc0\xaf|\xed\xa0\x80|\xff", out, sizeof(out));
+	assert_string_equal(out,
+	    "\\x80|\\xc3|\\xc0\\xaf|\\xed\\xa0\\x80|\\xff");
+}
+
+/* Escaping can grow a line fourfold; the result is still one bounded,
+ * terminated line and never splits an escape. */
+static void
+test_log_escape_long_line_truncated(void **state)
+{
+	char arg[1500], out[4096];
+	size_t n;
+
+	(void)state;
+	memset(arg, '\n', sizeof(arg) - 1);
+	arg[sizeof(arg) - 1] = '\0';
+	assert_int_equal(log_capture(arg, out, sizeof(out)), 1);
+	n = strlen(out);
+	assert_true(n > 0);
+	assert_true(n % 4 == 0);
+	for (size_t i = 0; i < n; i += 4)
+		assert_memory_equal(out + i, "\\x0a", 4);
+}
+
 int
 main(void)
 {
@@ -179,6 +275,9 @@ main(void)
 		cmocka_unit_test(test_idpool_limit_and_release),
 		cmocka_unit_test(test_idpool_insert_rejects_duplicates_and_zero),
 		cmocka_unit_test(test_idpool_fills_to_65535),
+		cmocka_unit_test(test_log_escapes_newline_one_line),
+		cmocka_unit_test(test_log_escapes_control_and_invalid_utf8),
+		cmocka_unit_test(test_log_escape_long_line_truncated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -431,6 +431,55 @@ test_bad_replies_dropped(void **state)
 	}
 }
 
+/* An Access-Accept without Message-Authenticator is refused by default
+ * (RFC 2869 §5.14; a forged Response Authenticator is the Blast-RADIUS
+ * attack) and accepted when require_msgauth is switched off for an old
+ * server; a wrong one is refused either way. */
+static void
+test_msgauth_switch(void **state)
+{
+	static const struct {
+		enum fake_mode	mode;
+		bool		require;
+		bool		accepted;
+	} t[] = {
+		{ FAKE_NO_MSGAUTH, true, false },
+		{ FAKE_NO_MSGAUTH, false, true },
+		{ FAKE_ACCEPT, true, true },
+		{ FAKE_ACCEPT, false, true },
+	};
+	struct radius_client_config cfg;
+	struct radius_client *rc;
+	struct radius_packet tm;
+	struct fake f;
+
+	(void)state;
+	radius_client_config_default(&cfg);
+	assert_true(cfg.require_msgauth);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct got g = { .want = 1 };
+
+		fake_open(&f, t[i].mode);
+		radius_client_config_default(&cfg);
+		cfg.timeout_ms = 20;
+		cfg.tries = 1;
+		cfg.require_msgauth = t[i].require;
+		rc = radius_client_new(loop, &cfg);
+		assert_non_null(rc);
+		add(rc, RADIUS_SERVER_AUTH, &f);
+		access_tmpl(&tm, "frank");
+		radius_client_send(rc, &tm, NULL, 0, got_cb, &g);
+		run_for(3000);
+		assert_int_equal(g.n, 1);
+		assert_int_equal(g.status, t[i].accepted ?
+		    RADIUS_STATUS_REPLY : RADIUS_STATUS_TIMEOUT);
+		assert_int_equal(radius_client_stats(rc)->drop_msgauth,
+		    t[i].accepted ? 0 : 1);
+		radius_client_free(rc);
+		fake_close(&f);
+	}
+}
+
 /* A correctly signed reply from the wrong source port is not the server's. */
 static void
 test_wrong_source_dropped(void **state)
@@ -597,6 +646,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msgauth_switch, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_reject, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retransmit_failover,
 		    setup, teardown),
