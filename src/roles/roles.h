@@ -107,7 +107,9 @@ void	roles_describe_session(struct roles *r, struct l2tp_session *s,
 	    struct roles_session_view *v);
 
 /* `vpdnctl disconnect user NAME`: CDN (result 3, administrative) to every
- * session of that user; returns how many. */
+ * session of that user, LNS sessions and LAC calls alike (a LAC call also
+ * sends PADT to its user); RADIUS Stop records say Admin-Reset; returns
+ * how many. */
 unsigned roles_disconnect_user(struct roles *r, const char *name, uint64_t now);
 
 /* `vpdnctl show pool`: the LNS pool's ranges and who holds which address.
