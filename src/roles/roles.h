@@ -62,6 +62,10 @@ struct roles_client_view {
 	uint64_t	 redial_in_s;	/* wait-redial: seconds to the next dial */
 	uint64_t	 uptime_s;	/* since IPCP came up; 0 when not up */
 	uint64_t	 rx_frames, tx_frames, rx_bytes, tx_bytes;	/* PPP */
+	/* Our own L2TP datagrams to the LNS read back from the TUN device
+	 * and dropped (a route sent them into the tunnel): nonzero means
+	 * the routes to the LNS are wrong. */
+	uint64_t	 loop_drops;
 	char		 server_buf[300];
 };
 
