@@ -309,6 +309,14 @@ log_test "dae: unknown session → NAK Session-Context-Not-Found" $?
 echo "Acct-Session-Id = \"$csid\"" | in_ns lns radclient -r 1 -t 1 127.0.0.1:3799 disconnect wrongsecret >"$TMPD/dae3.out" 2>&1
 ! grep -q "^Received" "$TMPD/dae3.out"
 log_test "dae: a wrong secret gets no answer" $?
+# vpdnctl disconnect user on the LNS: the same cause as a Disconnect-Request
+na=$(ids Stop alice | wc -l)
+out=$(vpdnctl_in lns lns disconnect user alice)
+printf '%s' "$out" | grep -q "disconnected 1 session of alice"
+log_test "admin: vpdnctl disconnect user alice ends her one session ($out)" $?
+wait_for 10 n_records Stop alice $((na + 1)) &&
+    [ "$(attr "$(record Stop alice)" Acct-Terminate-Cause)" = Admin-Reset ]
+log_test "admin: alice's Stop says Admin-Reset" $?
 stop_pid "$P1"; stop_pid "$P2"
 
 # ---- LCP renegotiation: accounting follows the network phase -----------------
