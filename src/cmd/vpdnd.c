@@ -549,6 +549,7 @@ vpdnd_render_client(const struct roles_client_view *v, void *arg)
 		json_kv_u64(j, "tx_frames", v->tx_frames);
 		json_kv_u64(j, "rx_bytes", v->rx_bytes);
 		json_kv_u64(j, "tx_bytes", v->tx_bytes);
+		json_kv_u64(j, "loop_drops", v->loop_drops);
 		json_obj_end(j);
 		return;
 	}

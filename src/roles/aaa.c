@@ -73,6 +73,7 @@ aaa_lac_end_str(enum aaa_lac_end e)
 	case AAA_LAC_END_LNS_CDN:		return "CDN from the LNS";
 	case AAA_LAC_END_TUNNEL_LOST:		return "tunnel to the LNS lost";
 	case AAA_LAC_END_SHUTDOWN:		return "shutdown";
+	case AAA_LAC_END_ADMIN:			return "administrative disconnect";
 	case AAA_LAC_END_ERROR:			return "error";
 	}
 	return "?";
@@ -92,6 +93,8 @@ aaa_lac_end_str(enum aaa_lac_end e)
  *	can no longer be provided; for example, user's connection to a host
  *	was interrupted");
  *   this daemon stopping -> NAS-Request, as the LNS reports it;
+ *   an operator's disconnect -> Admin-Reset ("reset of the port or
+ *	session"), as the LNS reports `vpdnctl disconnect user`;
  *   anything else -> NAS-Error.
  */
 enum aaa_cause
@@ -104,6 +107,7 @@ aaa_lac_cause(enum aaa_lac_end e)
 	case AAA_LAC_END_LNS_CDN:		return AAA_CAUSE_NAS_REQUEST;
 	case AAA_LAC_END_TUNNEL_LOST:		return AAA_CAUSE_LOST_SERVICE;
 	case AAA_LAC_END_SHUTDOWN:		return AAA_CAUSE_NAS_REQUEST;
+	case AAA_LAC_END_ADMIN:			return AAA_CAUSE_ADMIN_RESET;
 	case AAA_LAC_END_ERROR:			return AAA_CAUSE_NAS_ERROR;
 	}
 	return AAA_CAUSE_NAS_ERROR;

@@ -58,6 +58,7 @@ enum aaa_lac_end {
 	AAA_LAC_END_LNS_CDN,		/* the LNS disconnected the call */
 	AAA_LAC_END_TUNNEL_LOST,	/* StopCCN, or no answer from the LNS */
 	AAA_LAC_END_SHUTDOWN,		/* this daemon stops */
+	AAA_LAC_END_ADMIN,		/* vpdnctl disconnect user */
 	AAA_LAC_END_ERROR,		/* memory, internal */
 };
 const char *aaa_lac_end_str(enum aaa_lac_end e);

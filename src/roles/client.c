@@ -1125,6 +1125,7 @@ client_describe(const struct client *c, uint64_t now,
 		v->server = v->server_buf;
 	}
 	v->dials = c->dials;
+	v->loop_drops = c->tun_loop_drops;
 	if (c->state == CLIENT_WAIT_REDIAL && c->redial_at > now)
 		v->redial_in_s = (c->redial_at - now + 999) / 1000;
 	if (c->session != NULL) {

@@ -630,6 +630,39 @@ lac_describe_session(struct roles *r, struct l2tp_session *s,
 		    "dead";
 }
 
+unsigned
+lac_disconnect_user(struct roles *r, const char *name)
+{
+	struct lac *lac = r->lac;
+	unsigned n = 0;
+	bool found;
+
+	if (lac == NULL)
+		return 0;
+	/* A call is named once authenticated (dialling or relaying).  Ending
+	 * one moves it to lac->dead and may touch its tunnel, so the walk
+	 * starts over after each rather than trusting a saved next. */
+	do {
+		struct lac_call *c;
+
+		found = false;
+		LIST_FOREACH(c, &lac->calls, entry) {
+			if (c->state == LAC_CALL_DONE ||
+			    strcmp(c->user, name) != 0)
+				continue;
+			/* RFC 2661 §4.4.2: CDN Result Code 3, "Call
+			 * disconnected for administrative reasons", as
+			 * `disconnect session` sends; RFC 2516 §5.5: PADT. */
+			lac_call_end(c, "administrative disconnect",
+			    AAA_LAC_END_ADMIN, true, true, L2TP_CDN_ADMIN);
+			n++;
+			found = true;
+			break;
+		}
+	} while (found);
+	return n;
+}
+
 /* ---- timers ---- */
 
 void

@@ -512,6 +512,10 @@ roles_match_session(struct l2tp_session *s, void *arg)
 	struct roles_user_match *m = arg;
 	struct roles_session_view v;
 
+	/* A LAC session's user pointer is its struct lac_call, not a
+	 * session_link: the LAC ends its calls itself. */
+	if (roles_tunnel_is_lac(l2tp_session_tunnel(s)))
+		return;
 	roles_describe_session(m->r, s, &v);
 	if (strcmp(v.user, m->name) != 0)
 		return;
@@ -538,8 +542,13 @@ unsigned
 roles_disconnect_user(struct roles *r, const char *name, uint64_t now)
 {
 	struct roles_user_match m = { .r = r, .name = name };
+	unsigned n;
 
-	/* Collect first, close after: closing changes the tables walked. */
+	/* Sessions not yet authenticated have no name; "" names none. */
+	if (*name == '\0')
+		return 0;
+	/* Collect first, close after: closing changes the tables walked.
+	 * These are LNS and client sessions, whose user is a session_link. */
 	l2tp_host_foreach_tunnel(r->host, roles_match_tunnel, &m);
 	for (unsigned i = 0; i < m.count; i++) {
 		struct session_link *sl = l2tp_session_user(m.found[i]);
@@ -551,7 +560,10 @@ roles_disconnect_user(struct roles *r, const char *name, uint64_t now)
 		    "administrative disconnect", now);
 	}
 	free(m.found);
-	return m.count;
+	n = m.count;
+	if (r->lac != NULL)
+		n += lac_disconnect_user(r, name);
+	return n;
 }
 
 bool

@@ -62,6 +62,10 @@ struct roles_client_view {
 	uint64_t	 redial_in_s;	/* wait-redial: seconds to the next dial */
 	uint64_t	 uptime_s;	/* since IPCP came up; 0 when not up */
 	uint64_t	 rx_frames, tx_frames, rx_bytes, tx_bytes;	/* PPP */
+	/* Our own L2TP datagrams to the LNS read back from the TUN device
+	 * and dropped (a route sent them into the tunnel): nonzero means
+	 * the routes to the LNS are wrong. */
+	uint64_t	 loop_drops;
 	char		 server_buf[300];
 };
 
@@ -107,7 +111,9 @@ void	roles_describe_session(struct roles *r, struct l2tp_session *s,
 	    struct roles_session_view *v);
 
 /* `vpdnctl disconnect user NAME`: CDN (result 3, administrative) to every
- * session of that user; returns how many. */
+ * session of that user, LNS sessions and LAC calls alike (a LAC call also
+ * sends PADT to its user); RADIUS Stop records say Admin-Reset; returns
+ * how many. */
 unsigned roles_disconnect_user(struct roles *r, const char *name, uint64_t now);
 
 /* `vpdnctl show pool`: the LNS pool's ranges and who holds which address.

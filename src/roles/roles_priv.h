@@ -189,6 +189,9 @@ void	lac_session_up(struct roles *r, struct l2tp_session *s);
 void	lac_session_down(struct roles *r, struct l2tp_session *s);
 void	lac_session_data(struct roles *r, struct l2tp_session *s,
 	    const uint8_t *frame, size_t len);
+/* `vpdnctl disconnect user NAME` for the LAC's calls: CDN result 3 to the
+ * LNS, PADT to the user, Admin-Reset in the Stop; returns how many. */
+unsigned lac_disconnect_user(struct roles *r, const char *name);
 void	lac_describe_session(struct roles *r, struct l2tp_session *s,
 	    struct roles_session_view *v);
 

@@ -139,12 +139,20 @@ run_case()
 	mv "$TMPD/lns.log" "$TMPD/lns-$label.log"
 }
 
+# loop_drops: the client's loop_drops in `show clients --json` ("" if absent).
+loop_drops()
+{
+	jval "$(show_json laptop laptop clients)" \
+	    "d['clients'][0].get('loop_drops', '')"
+}
+
 # The data path's own guard: a policy rule (outside vpdnd's control) sends
 # the L2TP datagrams into the TUN despite the host route; the client drops
-# each one it reads there instead of wrapping it again.
+# each one it reads there instead of wrapping it again, and counts it in
+# `show clients --json` (loop_drops).
 guard_case()
 {
-	local label=guard before t0 t1 tunrate lns_pid pc_pid
+	local label=guard before t0 t1 tunrate lns_pid pc_pid d0 d1 rc
 	lns_conf 10.9.8.1 10.9.8 >"$TMPD/lns.conf"
 	client_conf yes "" >"$TMPD/laptop.conf"
 	before=$(routes_now)
@@ -155,6 +163,9 @@ guard_case()
 	pc_pid=$VPDND_PID
 	wait_for 15 network_up
 	log_test "$label: the call comes up" $?
+	d0=$(loop_drops)
+	[ "$d0" = 0 ]
+	log_test "$label: show clients --json has loop_drops 0 before ($d0)" $?
 	in_ns laptop ip route add $LNS/32 dev vpdn-corp table 100
 	in_ns laptop ip rule add to $LNS lookup 100 pref 100
 	t0=$(in_ns laptop cat "$TUNTX")
@@ -166,6 +177,10 @@ guard_case()
 	grep -q "dropped an L2TP datagram to the LNS that was routed into vpdn-corp" \
 	    "$TMPD/laptop.log"
 	log_test "$label: the client logs the dropped datagrams" $?
+	wait_for 10 eval '[ "$(loop_drops)" -gt 0 ] 2>/dev/null'
+	rc=$?
+	d1=$(loop_drops)
+	log_test "$label: show clients --json counts them in loop_drops ($d1)" $rc
 	in_ns laptop ip rule del to $LNS lookup 100 pref 100
 	in_ns laptop ip route flush table 100 2>/dev/null
 	vpdnd_sane laptop "$pc_pid"

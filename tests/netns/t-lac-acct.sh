@@ -16,8 +16,10 @@
 # ping of known size through LAC and LNS, then her PC hangs up (LCP
 # Terminate + PADT): Stop with Acct-Terminate-Cause User-Request and
 # counters that match the ping; bob: the LNS disconnects his session (CDN):
-# Stop with NAS-Request; carol: the LAC gets SIGTERM: Stop with NAS-Request,
-# then one Accounting-Off, after the last Stop.
+# Stop with NAS-Request; dave: `vpdnctl disconnect user` on the LAC while
+# carol is up too: his call alone ends (CDN result 3 to the LNS, PADT to his
+# PC), Stop with Admin-Reset; carol: the LAC gets SIGTERM: Stop with
+# NAS-Request, then one Accounting-Off, after the last Stop.
 . "$(dirname "$0")/lib.sh"
 # FreeRADIUS's generated raddb and the PPPoE PCs/LAC sections are shared
 # with t-radius.sh and t-lac-radius.sh.
@@ -77,6 +79,9 @@ $(tunnel_reply plan-bob)
 
 carol@corp.example	Cleartext-Password := "carol-pw"
 $(tunnel_reply plan-carol)
+
+dave@corp.example	Cleartext-Password := "dave-pw"
+$(tunnel_reply plan-dave)
 EOT
 }
 
@@ -155,6 +160,7 @@ cat >"$TMPD/lns.users" <<EOT
 alice@corp.example  alice-pw
 bob@corp.example    bob-pw
 carol@corp.example  carol-pw
+dave@corp.example   dave-pw
 EOT
 lns_conf >"$TMPD/lns.conf"
 lac_conf >"$TMPD/lac.conf"
@@ -257,7 +263,7 @@ log_test "bob: his PC got PADT" $?
 stop_pid "$PCB_PID"
 case_end lac lns pc-b
 
-# --- carol: SIGTERM on the LAC → Stop NAS-Request, then one Accounting-Off ------
+# --- dave: vpdnctl disconnect user on the LAC → CDN 3, PADT, Admin-Reset ----
 case_begin
 dial pc-c carol@corp.example carol-pw
 PCC_PID=$PC_PID
@@ -265,6 +271,33 @@ wait_for 30 pc_up pc-c ppp-x
 log_test "carol: PPP up" $?
 wait_for 5 has_record Start carol@corp.example
 log_test "carol: Start record" $?
+dial pc-b dave@corp.example dave-pw
+PCD_PID=$PC_PID
+wait_for 30 pc_up pc-b ppp-x
+log_test "dave: PPP up" $?
+wait_for 5 has_record Start dave@corp.example
+log_test "dave: Start record" $?
+out=$(vpdnctl_in lac lac disconnect user dave@corp.example)
+rc=$?
+[ $rc = 0 ] && printf '%s' "$out" | grep -q "disconnected 1 session of dave@corp.example"
+log_test "dave: the LAC disconnects his one call ($out)" $?
+wait_for 10 has_record Stop dave@corp.example
+log_test "dave: Stop record" $?
+[ "$(attr "$(record Stop dave@corp.example)" Acct-Terminate-Cause)" = Admin-Reset ]
+log_test "dave: Acct-Terminate-Cause Admin-Reset (RFC 2866 §5.10)" $?
+wait_for 10 eval '! pc_up pc-b ppp-x'
+log_test "dave: his PC got PADT" $?
+wait_for 5 grep -q "recv CDN result 3 " "$TMPD/lns.log"
+log_test "dave: the LNS got CDN result 3 (administrative)" $?
+sleep 1
+pc_up pc-c ppp-x && ! has_record Stop carol@corp.example &&
+    jtrue "$(show_json lac lac sessions)" "[s['user'] for s in $(live_expr sessions)] == ['carol@corp.example']"
+log_test "dave: carol's call is untouched" $?
+stop_pid "$PCD_PID"
+case_end lac lns pc-b pc-c
+
+# --- carol: SIGTERM on the LAC → Stop NAS-Request, then one Accounting-Off ------
+case_begin
 vpdnd_sane lac "$LAC_PID"
 log_test "LAC exits 0 on SIGTERM, no sanitizer report" $?
 wait_for 5 has_record Stop carol@corp.example

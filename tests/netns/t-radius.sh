@@ -355,6 +355,14 @@ rc=$?
 log_test "replay: the same bytes again leave alice's new session up ($(cat "$TMPD/dae5.out"))" $rc
 vpdnctl_in lns lns show stats --json | grep -q '"dae-replay":1'
 log_test "replay: counted in show stats (dae-replay 1)" $?
+# vpdnctl disconnect user on the LNS: the same cause as a Disconnect-Request
+na=$(ids Stop alice | wc -l)
+out=$(vpdnctl_in lns lns disconnect user alice)
+printf '%s' "$out" | grep -q "disconnected 1 session of alice"
+log_test "admin: vpdnctl disconnect user alice ends her one session ($out)" $?
+wait_for 10 n_records Stop alice $((na + 1)) &&
+    [ "$(attr "$(record Stop alice)" Acct-Terminate-Cause)" = Admin-Reset ]
+log_test "admin: alice's Stop says Admin-Reset" $?
 stop_pid "$P1"
 
 # ---- LCP renegotiation: accounting follows the network phase -----------------

@@ -318,6 +318,8 @@ test_cause_table(void **state)
 		    "Lost-Service" },
 		{ AAA_LAC_END_SHUTDOWN, AAA_CAUSE_NAS_REQUEST, 10,
 		    "NAS-Request" },
+		{ AAA_LAC_END_ADMIN, AAA_CAUSE_ADMIN_RESET, 6,
+		    "Admin-Reset" },
 		{ AAA_LAC_END_ERROR, AAA_CAUSE_NAS_ERROR, 9, "NAS-Error" },
 	};
 
