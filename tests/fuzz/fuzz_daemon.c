@@ -841,8 +841,15 @@ reload(struct world *w, unsigned v)
 
 	ncfg = config_load(cfg_path[v % DAEMON_VARIANTS], err, sizeof(err));
 	FUZZ_CHECK(ncfg != NULL);
-	/* As vpdnd does: the old snapshot lives until the roles moved. */
-	roles_reconfigure(w->r, ncfg, fake_now);
+	/* As vpdnd does: the old snapshot lives until the roles moved.
+	 * Every variant and users file is valid, so a refusal is a bug;
+	 * were it legitimate, the running snapshot would have to stay. */
+	if (roles_reconfigure(w->r, ncfg, fake_now, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fuzz_daemon: reload refused: %s\n", err);
+		INVARIANT(w->r->cfg == w->cfg,
+		    "a refused reload left the running configuration");
+		INVARIANT(false, "a valid configuration was refused");
+	}
 	config_free(w->cfg);
 	w->cfg = ncfg;
 }
