@@ -1149,7 +1149,7 @@ check(struct world *w)
 	struct roles *r = w->r;
 	struct session_link *sl, *o;
 	struct walk wk;
-	unsigned routed = 0, up = 0;
+	unsigned routed = 0, up = 0, assigned = 0;
 
 	if (no_check)
 		return;
@@ -1210,6 +1210,10 @@ check(struct world *w)
 				INVARIANT(ippool_in_use(&r->lns.pool,
 				    sl->peer_addr),
 				    "a session's address is free in the pool");
+			assigned++;
+			INVARIANT(addrmap_get(&r->lns.assigned,
+			    sl->peer_addr) == sl,
+			    "a session's address is not held for it");
 		}
 		if (sl->routed) {
 			routed++;
@@ -1221,6 +1225,8 @@ check(struct world *w)
 	}
 	INVARIANT(addrmap_count(&r->lns.by_addr) == routed,
 	    "the address map holds entries of no live session");
+	INVARIANT(addrmap_count(&r->lns.assigned) == assigned,
+	    "an address is held for no live session");
 	if (w->cfg->lns.enabled)
 		ippool_walk(&r->lns.pool, check_held, r);
 
