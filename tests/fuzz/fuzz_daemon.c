@@ -17,9 +17,10 @@
  *
  * After every operation these invariants must hold (abort() otherwise):
  *   one address per session: each address the pool holds belongs to exactly
- *     one live session; no two live sessions share an address; the address
- *     map and the routes point only at live sessions, at the address they
- *     were given;
+ *     one live session; no two live sessions share an address, IPCP up
+ *     or not; the address map and the routes point only at live sessions,
+ *     at the address they were given; the LNS holds (lns.assigned) exactly
+ *     the addresses of its live sessions;
  *   accounting: every open Start belongs to a live session with that
  *     address, no second Start, no Stop without Start, and after the daemon
  *     is freed no Start is left open;
@@ -32,11 +33,13 @@
  * VPDN_FUZZ_NO_RENEG=1 keeps LCP Configure-Request/Ack/Nak/Reject away from
  * links whose LCP the peer already opened, and VPDN_FUZZ_NO_RELOAD=1 turns
  * reloads off, so that one finding can be timed without another masking it.
- * VPDN_FUZZ_NO_FIXED=1 gives no user a fixed address (one outside the pool
- * can go to two sessions), and VPDN_FUZZ_ONE_POOL=1 keeps the pool the same in every
- * configuration, for the same purpose.  VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
- * where a broken one leads.  VPDN_FUZZ_TRACE=1 logs at debug level and prints a line per operation
- * (for writing seeds and reading findings).
+ * VPDN_FUZZ_NO_FIXED=1 gives no user a fixed address (those outside the
+ * pool take another path through the LNS), and VPDN_FUZZ_ONE_POOL=1 keeps
+ * the pool the same in every configuration, for the same purpose.  Every
+ * configuration written is valid: a reload the daemon refuses is a finding.
+ * VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
+ * where a broken one leads.  VPDN_FUZZ_TRACE=1 logs at debug level and
+ * prints a line per operation (for writing seeds and reading findings).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
