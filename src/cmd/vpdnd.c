@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -445,7 +446,8 @@ vpdnd_render_lease(const struct roles_lease *l, void *arg)
 	}
 }
 
-/* `vpdnctl show pool`: {"pools":[{"range","size","used"}],"leases":[...]} */
+/* `vpdnctl show pool`: {"pools":[{"range","size","used"}],"refused":N,
+ * "leases":[...]} */
 static int
 vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 {
@@ -496,6 +498,7 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 	}
 	if (json) {
 		json_arr_end(&j);
+		json_kv_u64(&j, "refused", roles_pool_refused(d->roles));
 		json_key(&j, "leases");
 		json_arr_begin(&j);
 		pr.json = &j;
@@ -507,7 +510,8 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 	}
 	table_render(&t, &r->body);
 	table_free(&t);
-	strbuf_putc(&r->body, '\n');
+	strbuf_printf(&r->body, "sessions refused, no address: %" PRIu64
+	    "\n\n", roles_pool_refused(d->roles));
 	table_init(&t, lease_cols, 4);
 	pr.table = &t;
 	roles_foreach_lease(d->roles, vpdnd_render_lease, &pr);

@@ -300,22 +300,38 @@ lns_assign_address(struct session_link *sl, const char *user,
 
 	if (res != NULL && res->framed_address != 0) {
 		a = res->framed_address;
-		/* A fixed address may lie outside the pool; it must still be
-		 * free, or two users would share it. */
+		/* A fixed address may lie outside the pool (or be an orphan
+		 * a reload left it); whoever holds it, IPCP up or not yet,
+		 * keeps it: the second session is refused as when the pool
+		 * is exhausted. */
 		from_pool = ippool_contains(&l->pool, a);
-		if (addrmap_get(&l->by_addr, a) != NULL ||
+		if (addrmap_get(&l->assigned, a) != NULL ||
 		    (from_pool && ippool_reserve(&l->pool, a) < 0)) {
-			log_warnx("lns: user %s: fixed address %s is in use",
-			    user, ip4_str(a, buf, sizeof(buf)));
+			l->addr_refused++;
+			log_warnx("lns: user %s: fixed address %s is in use by "
+			    "another session: refusing this one", user,
+			    ip4_str(a, buf, sizeof(buf)));
 			return -1;
 		}
 	} else {
 		a = ippool_alloc(&l->pool);
 		if (a == 0) {
+			l->addr_refused++;
 			log_warnx("lns: user %s: address pool exhausted "
-			    "(%u in use)", user, ippool_used(&l->pool));
+			    "(%u in use): refusing the session", user,
+			    ippool_used(&l->pool));
 			return -1;
 		}
+	}
+	if (addrmap_insert(&l->assigned, a, sl) < 0) {
+		/* Out of memory, or a pool address a session holds without
+		 * the pool knowing: either way not this session's to use. */
+		if (from_pool)
+			(void)ippool_release(&l->pool, a);
+		l->addr_refused++;
+		log_warnx("lns: user %s: cannot hold address %s: refusing "
+		    "the session", user, ip4_str(a, buf, sizeof(buf)));
+		return -1;
 	}
 	sl->peer_addr = a;
 	*addr = a;
@@ -514,6 +530,8 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 				    route_error(&l->rt));
 			sl->routed = false;
 		}
+		if (addrmap_get(&l->assigned, sl->peer_addr) == sl)
+			(void)addrmap_remove(&l->assigned, sl->peer_addr);
 		if (pool_holds && ippool_release(&l->pool, sl->peer_addr) < 0)
 			log_warnx("lns: %s was not held in the pool",
 			    ip4_str(sl->peer_addr, buf, sizeof(buf)));
@@ -757,6 +775,7 @@ lns_init(struct roles *r)
 	char buf[INET_ADDRSTRLEN], err[512];
 
 	addrmap_init(&l->by_addr);
+	addrmap_init(&l->assigned);
 	heap_init(&l->timers);
 	l->tun.fd = -1;
 	if (!cfg->lns.enabled)
@@ -891,6 +910,7 @@ lns_free(struct roles *r)
 	if (r->cfg->lns.enabled)
 		ippool_free(&l->pool);
 	addrmap_free(&l->by_addr);
+	addrmap_free(&l->assigned);
 	heap_free(&l->timers);
 	if (l->radius)
 		radius_auth_backend_free(&l->backend);

@@ -577,6 +577,12 @@ roles_pool_range(const struct roles *r, unsigned i, uint32_t *first,
 	return true;
 }
 
+uint64_t
+roles_pool_refused(const struct roles *r)
+{
+	return r->lns.addr_refused;
+}
+
 void
 roles_foreach_lease(struct roles *r,
     void (*fn)(const struct roles_lease *lease, void *arg), void *arg)

@@ -120,6 +120,9 @@ unsigned roles_disconnect_user(struct roles *r, const char *name, uint64_t now);
  * roles_pool_range() returns false past the last range (or with no LNS). */
 bool	roles_pool_range(const struct roles *r, unsigned i, uint32_t *first,
 	    uint32_t *last, uint32_t *used);
+/* Sessions refused at authentication for want of an address: the pool
+ * exhausted, or the fixed address held by another session. */
+uint64_t roles_pool_refused(const struct roles *r);
 struct roles_lease {
 	uint32_t	 addr;		/* host order */
 	const char	*user;

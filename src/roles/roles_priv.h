@@ -67,12 +67,18 @@ struct lns {
 	struct auth_backend	 backend;
 	struct ippool		 pool;
 	struct addrmap		 by_addr;	/* peer address -> session_link */
+	/* Every address a live session was given, from assignment to
+	 * release, IPCP up or not: by_addr holds only the routed ones, and
+	 * the pool knows only its own ranges, so this is what keeps a fixed
+	 * address from going to a second session. */
+	struct addrmap		 assigned;
 	struct tun		 tun;
 	void			*tun_watch;
 	struct route_ctx	 rt;
 	uint64_t		 rx_spoofed, rx_bad_ip;
 	uint64_t		 tun_not_ipv4, tun_no_session;
 	uint64_t		 isolated;	/* isolate-sessions drops */
+	uint64_t		 addr_refused;	/* sessions refused: no address */
 	/* AAA (lns.c): RADIUS backend in use, session timers (Session-/
 	 * Idle-Timeout, Interim-Update), accounted sessions, Framed-Routes. */
 	bool			 radius;

@@ -17,9 +17,10 @@
  *
  * After every operation these invariants must hold (abort() otherwise):
  *   one address per session: each address the pool holds belongs to exactly
- *     one live session; no two live sessions share an address; the address
- *     map and the routes point only at live sessions, at the address they
- *     were given;
+ *     one live session; no two live sessions share an address, IPCP up
+ *     or not; the address map and the routes point only at live sessions,
+ *     at the address they were given; the LNS holds (lns.assigned) exactly
+ *     the addresses of its live sessions;
  *   accounting: every open Start belongs to a live session with that
  *     address, no second Start, no Stop without Start, and after the daemon
  *     is freed no Start is left open;
@@ -32,11 +33,13 @@
  * VPDN_FUZZ_NO_RENEG=1 keeps LCP Configure-Request/Ack/Nak/Reject away from
  * links whose LCP the peer already opened, and VPDN_FUZZ_NO_RELOAD=1 turns
  * reloads off, so that one finding can be timed without another masking it.
- * VPDN_FUZZ_NO_FIXED=1 gives no user a fixed address (one outside the pool
- * can go to two sessions), and VPDN_FUZZ_ONE_POOL=1 keeps the pool the same in every
- * configuration, for the same purpose.  VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
- * where a broken one leads.  VPDN_FUZZ_TRACE=1 logs at debug level and prints a line per operation
- * (for writing seeds and reading findings).
+ * VPDN_FUZZ_NO_FIXED=1 gives no user a fixed address (those outside the
+ * pool take another path through the LNS), and VPDN_FUZZ_ONE_POOL=1 keeps
+ * the pool the same in every configuration, for the same purpose.  Every
+ * configuration written is valid: a reload the daemon refuses is a finding.
+ * VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
+ * where a broken one leads.  VPDN_FUZZ_TRACE=1 logs at debug level and
+ * prints a line per operation (for writing seeds and reading findings).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -841,8 +844,15 @@ reload(struct world *w, unsigned v)
 
 	ncfg = config_load(cfg_path[v % DAEMON_VARIANTS], err, sizeof(err));
 	FUZZ_CHECK(ncfg != NULL);
-	/* As vpdnd does: the old snapshot lives until the roles moved. */
-	roles_reconfigure(w->r, ncfg, fake_now);
+	/* As vpdnd does: the old snapshot lives until the roles moved.
+	 * Every variant and users file is valid, so a refusal is a bug;
+	 * were it legitimate, the running snapshot would have to stay. */
+	if (roles_reconfigure(w->r, ncfg, fake_now, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fuzz_daemon: reload refused: %s\n", err);
+		INVARIANT(w->r->cfg == w->cfg,
+		    "a refused reload left the running configuration");
+		INVARIANT(false, "a valid configuration was refused");
+	}
 	config_free(w->cfg);
 	w->cfg = ncfg;
 }
@@ -1142,7 +1152,7 @@ check(struct world *w)
 	struct roles *r = w->r;
 	struct session_link *sl, *o;
 	struct walk wk;
-	unsigned routed = 0, up = 0;
+	unsigned routed = 0, up = 0, assigned = 0;
 
 	if (no_check)
 		return;
@@ -1203,6 +1213,10 @@ check(struct world *w)
 				INVARIANT(ippool_in_use(&r->lns.pool,
 				    sl->peer_addr),
 				    "a session's address is free in the pool");
+			assigned++;
+			INVARIANT(addrmap_get(&r->lns.assigned,
+			    sl->peer_addr) == sl,
+			    "a session's address is not held for it");
 		}
 		if (sl->routed) {
 			routed++;
@@ -1214,6 +1228,8 @@ check(struct world *w)
 	}
 	INVARIANT(addrmap_count(&r->lns.by_addr) == routed,
 	    "the address map holds entries of no live session");
+	INVARIANT(addrmap_count(&r->lns.assigned) == assigned,
+	    "an address is held for no live session");
 	if (w->cfg->lns.enabled)
 		ippool_walk(&r->lns.pool, check_held, r);
 
