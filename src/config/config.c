@@ -13,23 +13,21 @@
  * written for another machine.
  */
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
 
 #include "config/config.h"
+#include "core/file.h"
 #include "config/ini.h"
 #include "config/schema.h"
 
-#define CONFIG_MAX_FILE	(1024L * 1024)
+#define CONFIG_MAX_FILE	((size_t)1024 * 1024)
 
 struct load_sec {
 	enum schema_section	 sec;
@@ -433,46 +431,6 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 	return 0;
 }
 
-static int
-read_file(const char *path, char **buf, size_t *len, char *errbuf,
-    size_t errlen)
-{
-	struct stat	 st;
-	ssize_t		 n;
-	size_t		 got = 0;
-	int		 fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > CONFIG_MAX_FILE) {
-		snprintf(errbuf, errlen, "%s: not a regular file of at most "
-		    "%ld bytes", path, CONFIG_MAX_FILE);
-		close(fd);
-		return -1;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (*buf == NULL) {
-		snprintf(errbuf, errlen, "%s: out of memory", path);
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, *buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return 0;
-}
-
 struct vpdn_config *
 config_load(const char *path, char *errbuf, size_t errlen)
 {
@@ -484,7 +442,8 @@ config_load(const char *path, char *errbuf, size_t errlen)
 
 	if (errlen > 0)
 		errbuf[0] = '\0';
-	if (read_file(path, &buf, &len, errbuf, errlen) < 0)
+	if (file_read_all(path, CONFIG_MAX_FILE, &buf, &len, errbuf,
+	    errlen) < 0)
 		return NULL;
 	cfg = calloc(1, sizeof(*cfg));
 	if (cfg == NULL) {
