@@ -24,6 +24,7 @@
 
 #include <bsd/string.h>
 
+#include "config/config.h"
 #include "core/buf.h"
 #include "core/random.h"
 #include "core/timeutil.h"
@@ -225,14 +226,16 @@ l2tp_host_config_defaults(struct l2tp_host_config *c)
 	memset(c, 0, sizeof(*c));
 	strlcpy(c->hostname, "vpdn", sizeof(c->hostname));
 	strlcpy(c->vendor_name, "vpdn", sizeof(c->vendor_name));
-	c->receive_window = 16;
-	c->hello_interval_ms = 60000;
-	c->retransmit_max = 5;
+	/* The same as vpdn.conf's, so a host built without a configuration
+	 * (vpdn-bench, tests) behaves as vpdnd does by default. */
+	c->receive_window = CFG_DEFAULT_RECEIVE_WINDOW;
+	c->hello_interval_ms = CFG_DEFAULT_HELLO_INTERVAL * 1000;
+	c->retransmit_max = CFG_DEFAULT_RETRANSMIT_MAX;
 	c->rto_initial_ms = 1000;
 	c->rto_max_ms = 8000;
 	c->ack_delay_ms = 100;
-	c->max_tunnels = 1024;
-	c->max_sessions = 16384;
+	c->max_tunnels = CFG_DEFAULT_MAX_TUNNELS;
+	c->max_sessions = CFG_DEFAULT_MAX_SESSIONS;
 	c->accept_tunnels = false;
 	c->closing_ms = 0;
 	c->session_setup_ms = L2TP_SETUP_DERIVED;
