@@ -13,23 +13,21 @@
  * written for another machine.
  */
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
 
 #include "config/config.h"
+#include "core/file.h"
 #include "config/ini.h"
 #include "config/schema.h"
 
-#define CONFIG_MAX_FILE	(1024L * 1024)
+#define CONFIG_MAX_FILE	((size_t)1024 * 1024)
 
 struct load_sec {
 	enum schema_section	 sec;
@@ -46,68 +44,30 @@ struct loader {
 	int			 cur;	/* index into secs, -1 before any */
 };
 
-static void
-auth_set(struct cfg_auth_list *a, unsigned n, const enum cfg_auth *m)
+/*
+ * The defaults of the sections that exist once, from the schema rows; then
+ * the one that is not a constant.  [realm] and [client] entries get theirs
+ * in add_named(), nas-identifier and a client's interface are derived from
+ * other keys in check_section().
+ */
+static int
+config_defaults(struct vpdn_config *cfg, char *msg, size_t msglen)
 {
-	for (unsigned i = 0; i < n; i++)
-		a->methods[i] = m[i];
-	a->count = n;
-}
+	static const enum schema_section once[] = {
+		SCHEMA_SEC_GLOBAL, SCHEMA_SEC_LNS, SCHEMA_SEC_LAC,
+		SCHEMA_SEC_RADIUS,
+	};
+	void *base[] = { &cfg->global, &cfg->lns, &cfg->lac, &cfg->radius };
 
-static const enum cfg_auth auth_all[] = {
-	CFG_AUTH_MSCHAPV2, CFG_AUTH_CHAP_MD5, CFG_AUTH_PAP,
-};
-
-static void
-config_defaults(struct vpdn_config *cfg)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->global.listen.ss;
-
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(INADDR_ANY);
-	sin->sin_port = htons(1701);	/* RFC 2661 §8.1 */
-	cfg->global.listen.len = sizeof(*sin);
+	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (schema_apply_defaults(once[i], base[i], msg, msglen) < 0)
+			return -1;
 	if (gethostname(cfg->global.hostname,
 	    sizeof(cfg->global.hostname) - 1) < 0 ||
 	    cfg->global.hostname[0] == '\0')
 		strlcpy(cfg->global.hostname, "vpdn",
 		    sizeof(cfg->global.hostname));
-	strlcpy(cfg->global.control_socket, "/run/vpdn/vpdnd.sock",
-	    sizeof(cfg->global.control_socket));
-	cfg->global.log_level = LOG_LEVEL_INFO;
-	cfg->global.hello_interval = 60;
-	cfg->global.retransmit_max = 5;
-	cfg->global.ppp_negotiation_timeout = 30;
-	cfg->global.receive_window = 16;
-	cfg->global.max_tunnels = 4096;
-	cfg->global.max_sessions = 65535;
-	/* The queue of packets the kernel holds for vpdnd to read from a TUN
-	 * device.  The kernel's 500 drops downstream bursts (measured: the
-	 * loss-free rate doubles with 5000); 5000 full-size packets are 60 ms
-	 * at 1 Gbit/s, longer than a busy event-loop turn, and cost memory
-	 * only while they wait. */
-	cfg->global.tun_txqueuelen = 5000;
-	cfg->global.auth_failure_limit = 5;
-	cfg->global.auth_lockout = 60;
-
-	strlcpy(cfg->lns.interface, "vpdn0", sizeof(cfg->lns.interface));
-	cfg->lns.mtu = 1400;
-	auth_set(&cfg->lns.auth, 3, auth_all);
-	cfg->lns.accept_proxy_auth = true;
-
-	strlcpy(cfg->lac.ac_name, "vpdn-lac", sizeof(cfg->lac.ac_name));
-	auth_set(&cfg->lac.auth, 2, auth_all + 1);	/* chap-md5, pap */
-	cfg->lac.tunnel_idle_timeout = 0;
-	cfg->lac.discovery_rate = 200;
-	/* A home router holds one session, two with a separate service
-	 * (IPTV, VoIP); after a reboot it dials again while the old
-	 * session still waits for its LNS's echo timeout.  Four covers
-	 * that; three flooding MACs can no longer take every slot. */
-	cfg->lac.max_sessions_per_mac = 4;
-
-	cfg->radius.require_message_authenticator = true;
-	cfg->radius.dae_replay_window = 300;
-	cfg->radius.dae_require_event_timestamp = true;
+	return 0;
 }
 
 static void *
@@ -146,7 +106,7 @@ keyline(const struct load_sec *ls, const char *key)
 /* A new [realm]/[client] entry, with its defaults. */
 static int
 add_named(struct loader *ld, enum schema_section sec, const char *name,
-    int line, unsigned *idx)
+    int line, unsigned *idx, char *msg, size_t msglen)
 {
 	struct vpdn_config *cfg = ld->cfg;
 
@@ -154,30 +114,33 @@ add_named(struct loader *ld, enum schema_section sec, const char *name,
 		struct cfg_realm *r = reallocarray(cfg->realms,
 		    cfg->realm_count + 1, sizeof(*r));
 
-		if (r == NULL)
+		if (r == NULL) {
+			snprintf(msg, msglen, "out of memory");
 			return -1;
+		}
 		cfg->realms = r;
 		r += cfg->realm_count;
 		memset(r, 0, sizeof(*r));
 		strlcpy(r->name, name, sizeof(r->name));
 		r->line = line;
 		*idx = cfg->realm_count++;
+		return schema_apply_defaults(SCHEMA_SEC_REALM, r, msg, msglen);
 	} else {
 		struct cfg_client *c = reallocarray(cfg->clients,
 		    cfg->client_count + 1, sizeof(*c));
 
-		if (c == NULL)
+		if (c == NULL) {
+			snprintf(msg, msglen, "out of memory");
 			return -1;
+		}
 		cfg->clients = c;
 		c += cfg->client_count;
 		memset(c, 0, sizeof(*c));
 		strlcpy(c->name, name, sizeof(c->name));
-		auth_set(&c->auth, 3, auth_all);
-		c->redial = true;
 		c->line = line;
 		*idx = cfg->client_count++;
+		return schema_apply_defaults(SCHEMA_SEC_CLIENT, c, msg, msglen);
 	}
-	return 0;
 }
 
 static int
@@ -227,10 +190,8 @@ on_header(struct loader *ld, const struct ini_event *ev, char *msg,
 		}
 	}
 	if (ev->name != NULL &&
-	    add_named(ld, sec, ev->name, ev->line, &idx) < 0) {
-		snprintf(msg, msglen, "out of memory");
+	    add_named(ld, sec, ev->name, ev->line, &idx, msg, msglen) < 0)
 		return -1;
-	}
 	ls = reallocarray(ld->secs, ld->nsecs + 1, sizeof(*ls));
 	if (ls == NULL) {
 		snprintf(msg, msglen, "out of memory");
@@ -433,46 +394,6 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 	return 0;
 }
 
-static int
-read_file(const char *path, char **buf, size_t *len, char *errbuf,
-    size_t errlen)
-{
-	struct stat	 st;
-	ssize_t		 n;
-	size_t		 got = 0;
-	int		 fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > CONFIG_MAX_FILE) {
-		snprintf(errbuf, errlen, "%s: not a regular file of at most "
-		    "%ld bytes", path, CONFIG_MAX_FILE);
-		close(fd);
-		return -1;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (*buf == NULL) {
-		snprintf(errbuf, errlen, "%s: out of memory", path);
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, *buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return 0;
-}
-
 struct vpdn_config *
 config_load(const char *path, char *errbuf, size_t errlen)
 {
@@ -484,7 +405,8 @@ config_load(const char *path, char *errbuf, size_t errlen)
 
 	if (errlen > 0)
 		errbuf[0] = '\0';
-	if (read_file(path, &buf, &len, errbuf, errlen) < 0)
+	if (file_read_all(path, CONFIG_MAX_FILE, &buf, &len, errbuf,
+	    errlen) < 0)
 		return NULL;
 	cfg = calloc(1, sizeof(*cfg));
 	if (cfg == NULL) {
@@ -497,8 +419,11 @@ config_load(const char *path, char *errbuf, size_t errlen)
 		r = -1;
 		goto out;
 	}
-	config_defaults(cfg);
 	ld.cfg = cfg;
+	if (config_defaults(cfg, errbuf, errlen) < 0) {
+		r = -1;
+		goto out;
+	}
 	r = ini_parse(path, buf, len, on_event, &ld, errbuf, errlen,
 	    &lastline);
 	for (unsigned i = 0; r == 0 && i < ld.nsecs; i++)

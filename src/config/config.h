@@ -77,20 +77,31 @@ struct cfg_ip4_range {
 	uint32_t	first, last;	/* host byte order, inclusive */
 };
 
+/*
+ * Defaults of vpdn.conf live in the schema rows (schema.c); these few are
+ * numbers because the L2TP host's own defaults (l2tp_host_config_defaults(),
+ * for users of the host other than vpdnd) must be the same.
+ */
+#define CFG_DEFAULT_HELLO_INTERVAL	60	/* s */
+#define CFG_DEFAULT_RETRANSMIT_MAX	5	/* RFC 2661 §5.8 */
+#define CFG_DEFAULT_RECEIVE_WINDOW	16
+#define CFG_DEFAULT_MAX_TUNNELS		4096
+#define CFG_DEFAULT_MAX_SESSIONS	65535
+
 struct cfg_global {
-	struct cfg_sockaddr	listen;		/* default 0.0.0.0:1701 */
+	struct cfg_sockaddr	listen;
 	char			hostname[CFG_MAX_STR];	/* default gethostname() */
 	char			control_socket[CFG_MAX_STR];
 	enum log_level		log_level;
-	unsigned		hello_interval;	/* s; 0 disables; default 60 */
-	unsigned		retransmit_max;	/* default 5 */
+	unsigned		hello_interval;	/* s; 0 disables */
+	unsigned		retransmit_max;
 	/* s from PPP start (or LCP renegotiation) to IPCP Opened, every
-	 * role; default 30 */
+	 * role */
 	unsigned		ppp_negotiation_timeout;
-	unsigned		receive_window;	/* default 16 */
-	unsigned		max_tunnels;	/* default 4096 */
-	unsigned		max_sessions;	/* default 65535 */
-	unsigned		tun_txqueuelen;	/* packets; default 5000 */
+	unsigned		receive_window;
+	unsigned		max_tunnels;
+	unsigned		max_sessions;
+	unsigned		tun_txqueuelen;	/* packets */
 	struct cfg_sockaddr	metrics;	/* len 0: no metrics listener */
 	/* Drop root to this user (and group; default the user's primary
 	 * group) once sockets and TUN devices are open; "": stay root. */
@@ -99,8 +110,8 @@ struct cfg_global {
 	/* PPP authentication back-off: after auth_failure_limit failures
 	 * of one user or one peer, its attempts fail for auth_lockout
 	 * seconds; limit 0 disables. */
-	unsigned		auth_failure_limit;	/* default 5 */
-	unsigned		auth_lockout;		/* s; default 60 */
+	unsigned		auth_failure_limit;
+	unsigned		auth_lockout;		/* s */
 };
 
 struct cfg_lns {
@@ -116,8 +127,8 @@ struct cfg_lns {
 	char			users[CFG_MAX_STR];
 	bool			radius;
 	bool			accept_proxy_auth;
-	char			interface[CFG_MAX_STR];	/* default "vpdn0" */
-	unsigned		mtu;		/* default 1400 */
+	char			interface[CFG_MAX_STR];
+	unsigned		mtu;
 	/* Drop a user's packet addressed to another session of ours. */
 	bool			isolate_sessions;
 };
@@ -174,9 +185,9 @@ struct cfg_radius {
 	char			nas_identifier[CFG_MAX_STR];
 	unsigned		interim_interval;
 	struct cfg_sockaddr	dae_listen;	/* len 0: no RFC 5176 listener */
-	bool			require_message_authenticator; /* yes */
-	unsigned		dae_replay_window;	/* s; default 300 */
-	bool			dae_require_event_timestamp; /* yes */
+	bool			require_message_authenticator;
+	unsigned		dae_replay_window;	/* s */
+	bool			dae_require_event_timestamp;
 };
 
 struct vpdn_config {

@@ -25,128 +25,156 @@
 #define DEFAULT_METRICS_PORT	9701
 #define MAX_SUN_PATH		107	/* sizeof(sun_path) - 1 */
 
-#define ROW(sec, name, type, st, field, mn, mx)				\
+#define STR(x)	#x
+#define XSTR(x)	STR(x)
+
+/* The last column is the default, as it would be written in the file
+ * (NULL: none, or one the loader derives, see config_defaults()). */
+#define ROW(sec, name, type, st, field, mn, mx, def)			\
 	{ SCHEMA_SEC_##sec, name, SCHEMA_T_##type,			\
-	  offsetof(struct st, field), 0, mn, mx }
-#define LIST(sec, name, type, st, field, count, mx, port)		\
+	  offsetof(struct st, field), 0, mn, mx, def }
+#define LIST(sec, name, type, st, field, count, mx, port, def)		\
 	{ SCHEMA_SEC_##sec, name, SCHEMA_T_##type,			\
-	  offsetof(struct st, field), offsetof(struct st, count), port, mx }
+	  offsetof(struct st, field), offsetof(struct st, count), port, mx, \
+	  def }
 
 const struct schema_key schema_keys[] = {
 	ROW(GLOBAL, "listen", SOCKADDR, cfg_global, listen,
-	    DEFAULT_L2TP_PORT, 0),
+	    DEFAULT_L2TP_PORT, 0, "0.0.0.0:1701"),
 	ROW(GLOBAL, "hostname", STRING, cfg_global, hostname,
-	    1, CFG_MAX_STR - 1),
+	    1, CFG_MAX_STR - 1, NULL),
 	ROW(GLOBAL, "control-socket", STRING, cfg_global, control_socket,
-	    1, MAX_SUN_PATH),
-	ROW(GLOBAL, "log-level", LOG_LEVEL, cfg_global, log_level, 0, 0),
+	    1, MAX_SUN_PATH, "/run/vpdn/vpdnd.sock"),
+	ROW(GLOBAL, "log-level", LOG_LEVEL, cfg_global, log_level, 0, 0,
+	    "info"),
 	ROW(GLOBAL, "hello-interval", UINT, cfg_global, hello_interval,
-	    0, 3600),
+	    0, 3600, XSTR(CFG_DEFAULT_HELLO_INTERVAL)),
 	ROW(GLOBAL, "retransmit-max", UINT, cfg_global, retransmit_max,
-	    1, 50),
+	    1, 50, XSTR(CFG_DEFAULT_RETRANSMIT_MAX)),
 	/* PPP links: LCP + authentication + IPCP must finish in this many
 	 * seconds; below 5 a slow RADIUS answer would end good sessions. */
 	ROW(GLOBAL, "ppp-negotiation-timeout", UINT, cfg_global,
-	    ppp_negotiation_timeout, 5, 3600),
+	    ppp_negotiation_timeout, 5, 3600, "30"),
 	/* RWS is 16 bits (RFC 2661 §4.4.3); more than half the sequence
 	 * space would make Ns comparisons ambiguous (§5.8). */
 	ROW(GLOBAL, "receive-window", UINT, cfg_global, receive_window,
-	    1, 32767),
+	    1, 32767, XSTR(CFG_DEFAULT_RECEIVE_WINDOW)),
 	/* Tunnel and Session IDs are 16 bits and 0 is reserved (§3.1). */
-	ROW(GLOBAL, "max-tunnels", UINT, cfg_global, max_tunnels, 1, 65535),
+	ROW(GLOBAL, "max-tunnels", UINT, cfg_global, max_tunnels, 1, 65535,
+	    XSTR(CFG_DEFAULT_MAX_TUNNELS)),
 	ROW(GLOBAL, "max-sessions", UINT, cfg_global, max_sessions,
-	    1, 1048576),
-	/* The kernel queue of a TUN device towards vpdnd; the kernel's
-	 * default of 500 drops downstream bursts. */
+	    1, 1048576, XSTR(CFG_DEFAULT_MAX_SESSIONS)),
+	/* The queue of packets the kernel holds for vpdnd to read from a
+	 * TUN device.  The kernel's 500 drops downstream bursts (measured:
+	 * the loss-free rate doubles with 5000); 5000 full-size packets
+	 * are 60 ms at 1 Gbit/s, longer than a busy event-loop turn, and
+	 * cost memory only while they wait. */
 	ROW(GLOBAL, "tun-txqueuelen", UINT, cfg_global, tun_txqueuelen,
-	    16, 1000000),
+	    16, 1000000, "5000"),
 	/* Prometheus exposition; unset (len 0) = no listener. */
 	ROW(GLOBAL, "metrics", SOCKADDR, cfg_global, metrics,
-	    DEFAULT_METRICS_PORT, 0),
+	    DEFAULT_METRICS_PORT, 0, NULL),
 	/* Privilege drop; 32 is the useradd(8) name limit.  Whether the
 	 * names exist is checked by vpdnd when it starts (and by -C). */
-	ROW(GLOBAL, "user", STRING, cfg_global, user, 1, 32),
-	ROW(GLOBAL, "group", STRING, cfg_global, group, 1, 32),
+	ROW(GLOBAL, "user", STRING, cfg_global, user, 1, 32, NULL),
+	ROW(GLOBAL, "group", STRING, cfg_global, group, 1, 32, NULL),
 
 	/* PPP authentication failures before a user or peer is locked
 	 * out (0: never), and for how many seconds. */
 	ROW(GLOBAL, "auth-failure-limit", UINT, cfg_global,
-	    auth_failure_limit, 0, 1000),
-	ROW(GLOBAL, "auth-lockout", UINT, cfg_global, auth_lockout, 1, 86400),
+	    auth_failure_limit, 0, 1000, "5"),
+	ROW(GLOBAL, "auth-lockout", UINT, cfg_global, auth_lockout, 1, 86400,
+	    "60"),
 
-	ROW(LNS, "tunnel-secret", SECRET, cfg_lns, tunnel_secret, 0, 0),
-	ROW(LNS, "hide-avps", BOOL, cfg_lns, hide_avps, 0, 0),
-	ROW(LNS, "local-address", IPV4, cfg_lns, local_address, 0, 0),
+	ROW(LNS, "tunnel-secret", SECRET, cfg_lns, tunnel_secret, 0, 0, NULL),
+	ROW(LNS, "hide-avps", BOOL, cfg_lns, hide_avps, 0, 0, "no"),
+	ROW(LNS, "local-address", IPV4, cfg_lns, local_address, 0, 0, NULL),
 	LIST(LNS, "pool", RANGE_LIST, cfg_lns, pool, pool_count,
-	    CFG_MAX_LIST, 0),
+	    CFG_MAX_LIST, 0, NULL),
 	/* RFC 1877: a primary and a secondary server. */
-	LIST(LNS, "dns", IPV4_LIST, cfg_lns, dns, dns_count, 2, 0),
-	ROW(LNS, "auth", AUTH_LIST, cfg_lns, auth, 0, 0),
-	ROW(LNS, "users", STRING, cfg_lns, users, 1, CFG_MAX_STR - 1),
-	ROW(LNS, "radius", BOOL, cfg_lns, radius, 0, 0),
+	LIST(LNS, "dns", IPV4_LIST, cfg_lns, dns, dns_count, 2, 0, NULL),
+	ROW(LNS, "auth", AUTH_LIST, cfg_lns, auth, 0, 0,
+	    "mschap-v2, chap-md5, pap"),
+	ROW(LNS, "users", STRING, cfg_lns, users, 1, CFG_MAX_STR - 1, NULL),
+	ROW(LNS, "radius", BOOL, cfg_lns, radius, 0, 0, "no"),
 	ROW(LNS, "accept-proxy-auth", BOOL, cfg_lns, accept_proxy_auth,
-	    0, 0),
-	ROW(LNS, "interface", IFNAME, cfg_lns, interface, 0, 0),
-	ROW(LNS, "mtu", UINT, cfg_lns, mtu, 576, 9000),
-	ROW(LNS, "isolate-sessions", BOOL, cfg_lns, isolate_sessions, 0, 0),
+	    0, 0, "yes"),
+	ROW(LNS, "interface", IFNAME, cfg_lns, interface, 0, 0, "vpdn0"),
+	ROW(LNS, "mtu", UINT, cfg_lns, mtu, 576, 9000, "1400"),
+	ROW(LNS, "isolate-sessions", BOOL, cfg_lns, isolate_sessions, 0, 0,
+	    "no"),
 
-	ROW(LAC, "pppoe-interface", IFNAME, cfg_lac, pppoe_interface, 0, 0),
-	ROW(LAC, "ac-name", STRING, cfg_lac, ac_name, 1, CFG_MAX_STR - 1),
+	ROW(LAC, "pppoe-interface", IFNAME, cfg_lac, pppoe_interface, 0, 0,
+	    NULL),
+	ROW(LAC, "ac-name", STRING, cfg_lac, ac_name, 1, CFG_MAX_STR - 1,
+	    "vpdn-lac"),
 	ROW(LAC, "service-name", STRING, cfg_lac, service_name,
-	    1, CFG_MAX_STR - 1),
-	ROW(LAC, "auth", AUTH_LIST, cfg_lac, auth, 0, 0),
+	    1, CFG_MAX_STR - 1, NULL),
+	ROW(LAC, "auth", AUTH_LIST, cfg_lac, auth, 0, 0, "chap-md5, pap"),
 	ROW(LAC, "tunnel-idle-timeout", UINT, cfg_lac, tunnel_idle_timeout,
-	    0, 86400),
-	ROW(LAC, "radius", BOOL, cfg_lac, radius, 0, 0),
-	ROW(LAC, "discovery-rate", UINT, cfg_lac, discovery_rate, 1, 1000000),
+	    0, 86400, "0"),
+	ROW(LAC, "radius", BOOL, cfg_lac, radius, 0, 0, "no"),
+	ROW(LAC, "discovery-rate", UINT, cfg_lac, discovery_rate, 1, 1000000,
+	    "200"),
+	/* A home router holds one session, two with a separate service
+	 * (IPTV, VoIP); after a reboot it dials again while the old
+	 * session still waits for its LNS's echo timeout.  Four covers
+	 * that; three flooding MACs can no longer take every slot. */
 	ROW(LAC, "max-sessions-per-mac", UINT, cfg_lac, max_sessions_per_mac,
-	    0, 65534),
+	    0, 65534, "4"),
 
 	LIST(REALM, "lns", HOSTPORT_LIST, cfg_realm, lns, lns_count,
-	    CFG_MAX_LIST, DEFAULT_L2TP_PORT),
-	ROW(REALM, "tunnel-secret", SECRET, cfg_realm, tunnel_secret, 0, 0),
-	ROW(REALM, "users", STRING, cfg_realm, users, 1, CFG_MAX_STR - 1),
-	ROW(REALM, "strip-realm", BOOL, cfg_realm, strip_realm, 0, 0),
+	    CFG_MAX_LIST, DEFAULT_L2TP_PORT, NULL),
+	ROW(REALM, "tunnel-secret", SECRET, cfg_realm, tunnel_secret, 0, 0,
+	    NULL),
+	ROW(REALM, "users", STRING, cfg_realm, users, 1, CFG_MAX_STR - 1, NULL),
+	ROW(REALM, "strip-realm", BOOL, cfg_realm, strip_realm, 0, 0, "no"),
 
-	ROW(CLIENT, "lns", HOSTPORT, cfg_client, lns, DEFAULT_L2TP_PORT, 0),
+	ROW(CLIENT, "lns", HOSTPORT, cfg_client, lns, DEFAULT_L2TP_PORT, 0,
+	    NULL),
 	ROW(CLIENT, "pppoe-interface", IFNAME, cfg_client, pppoe_interface,
-	    0, 0),
-	ROW(CLIENT, "user", STRING, cfg_client, user, 1, CFG_MAX_STR - 1),
+	    0, 0, NULL),
+	ROW(CLIENT, "user", STRING, cfg_client, user, 1, CFG_MAX_STR - 1, NULL),
 	ROW(CLIENT, "password", STRING, cfg_client, password,
-	    1, CFG_MAX_STR - 1),
-	ROW(CLIENT, "auth", AUTH_LIST, cfg_client, auth, 0, 0),
-	ROW(CLIENT, "interface", IFNAME, cfg_client, interface, 0, 0),
+	    1, CFG_MAX_STR - 1, NULL),
+	ROW(CLIENT, "auth", AUTH_LIST, cfg_client, auth, 0, 0,
+	    "mschap-v2, chap-md5, pap"),
+	ROW(CLIENT, "interface", IFNAME, cfg_client, interface, 0, 0, NULL),
 	LIST(CLIENT, "routes", ROUTE_LIST, cfg_client, routes, route_count,
-	    CFG_MAX_LIST, 0),
-	ROW(CLIENT, "default-route", BOOL, cfg_client, default_route, 0, 0),
-	ROW(CLIENT, "redial", BOOL, cfg_client, redial, 0, 0),
-	ROW(CLIENT, "tunnel-secret", SECRET, cfg_client, tunnel_secret, 0, 0),
-	ROW(CLIENT, "hide-avps", BOOL, cfg_client, hide_avps, 0, 0),
+	    CFG_MAX_LIST, 0, NULL),
+	ROW(CLIENT, "default-route", BOOL, cfg_client, default_route, 0, 0,
+	    "no"),
+	ROW(CLIENT, "redial", BOOL, cfg_client, redial, 0, 0, "yes"),
+	ROW(CLIENT, "tunnel-secret", SECRET, cfg_client, tunnel_secret, 0, 0,
+	    NULL),
+	ROW(CLIENT, "hide-avps", BOOL, cfg_client, hide_avps, 0, 0, "no"),
 
 	/* RFC 2865 §3 / RFC 2866 §3: ports 1812 and 1813. */
 	LIST(RADIUS, "server", SOCKADDR_LIST, cfg_radius, server,
-	    server_count, CFG_MAX_LIST, 1812),
+	    server_count, CFG_MAX_LIST, 1812, NULL),
 	LIST(RADIUS, "accounting-server", SOCKADDR_LIST, cfg_radius,
-	    accounting_server, accounting_server_count, CFG_MAX_LIST, 1813),
-	ROW(RADIUS, "secret", SECRET, cfg_radius, secret, 0, 0),
+	    accounting_server, accounting_server_count, CFG_MAX_LIST, 1813,
+	    NULL),
+	ROW(RADIUS, "secret", SECRET, cfg_radius, secret, 0, 0, NULL),
 	ROW(RADIUS, "nas-identifier", STRING, cfg_radius, nas_identifier,
-	    1, CFG_MAX_STR - 1),
+	    1, CFG_MAX_STR - 1, NULL),
 	ROW(RADIUS, "interim-interval", UINT, cfg_radius, interim_interval,
-	    0, 86400),
+	    0, 86400, "0"),
 	/* RFC 5176 §3: Disconnect/CoA-Request listener, port 3799; unset
 	 * (len 0) = none.  Only the servers above may use it. */
-	ROW(RADIUS, "dae-listen", SOCKADDR, cfg_radius, dae_listen, 3799, 0),
+	ROW(RADIUS, "dae-listen", SOCKADDR, cfg_radius, dae_listen, 3799, 0,
+	    NULL),
 	/* RFC 2869 §5.14 on Access-Accept/Reject/Challenge (a forged reply
 	 * without it is the Blast-RADIUS attack); "no" for old servers. */
 	ROW(RADIUS, "require-message-authenticator", BOOL, cfg_radius,
-	    require_message_authenticator, 0, 0),
+	    require_message_authenticator, 0, 0, "yes"),
 	/* RFC 5176 §6.3 (RFC 3576 §5.4): the Event-Timestamp window,
 	 * 300 s recommended, and whether requests without one are
 	 * discarded. */
 	ROW(RADIUS, "dae-replay-window", UINT, cfg_radius, dae_replay_window,
-	    1, 86400),
+	    1, 86400, "300"),
 	ROW(RADIUS, "dae-require-event-timestamp", BOOL, cfg_radius,
-	    dae_require_event_timestamp, 0, 0),
+	    dae_require_event_timestamp, 0, 0, "yes"),
 };
 const size_t schema_nkeys = sizeof(schema_keys) / sizeof(schema_keys[0]);
 
@@ -222,6 +250,18 @@ schema_key_find(enum schema_section s, const char *key)
 		    strcmp(schema_keys[i].key, key) == 0)
 			return &schema_keys[i];
 	return NULL;
+}
+
+int
+schema_apply_defaults(enum schema_section s, void *base, char *msg,
+    size_t msglen)
+{
+	for (size_t i = 0; i < schema_nkeys; i++)
+		if (schema_keys[i].section == s && schema_keys[i].def != NULL &&
+		    schema_key_apply(&schema_keys[i], schema_keys[i].def, base,
+		    msg, msglen) < 0)
+			return -1;
+	return 0;
 }
 
 /* ---- scalar parsers: 0 or -1, no message (the caller knows the key) ---- */

@@ -55,6 +55,12 @@ struct schema_key {
 	/* UINT: value range; STRING: max length (min 1); lists: max
 	 * entries; SOCKADDR/HOSTPORT: min is the default port. */
 	unsigned long		 min, max;
+	/* The default as it would be written in the file, applied by
+	 * config_load() before the file; NULL when there is none or the
+	 * loader derives it (hostname, nas-identifier, a client's
+	 * interface).  vpdn.conf(5) states the same (checked by the
+	 * tests). */
+	const char		*def;
 };
 
 extern const struct schema_key	schema_keys[];
@@ -76,6 +82,11 @@ const struct schema_key *schema_key_find(enum schema_section s,
  */
 int	schema_key_apply(const struct schema_key *k, const char *value,
 	    void *base, char *msg, size_t msglen);
+
+/* Applies the default of every key of section s that has one to base;
+ * 0, or -1 with "KEY: problem" in msg (a bad row). */
+int	schema_apply_defaults(enum schema_section s, void *base, char *msg,
+	    size_t msglen);
 
 /* Type parsers shared with users.c and the tests.  0 or -1. */
 int	schema_parse_ipv4(const char *s, uint32_t *out);

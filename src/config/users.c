@@ -2,21 +2,18 @@
  * users.c — the local users file (format in users.h): parsed into an array
  * sorted by name, looked up with bsearch(3).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "config/config.h"
 #include "config/ini.h"
 #include "config/schema.h"
 #include "config/users.h"
+#include "core/file.h"
 
-#define USERS_MAX_FILE	(16L * 1024 * 1024)
+#define USERS_MAX_FILE	((size_t)16 * 1024 * 1024)
 #define USERS_MAX_FIELD	(CFG_MAX_STR - 1)	/* PPP names and secrets */
 
 struct users_db {
@@ -196,39 +193,12 @@ struct users_db *
 users_load(const char *path, char *errbuf, size_t errlen)
 {
 	struct users_db	*db;
-	struct stat	 st;
 	char		*buf;
-	size_t		 got = 0;
-	ssize_t		 n;
-	int		 fd;
+	size_t		 got;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+	if (file_read_all(path, USERS_MAX_FILE, &buf, &got, errbuf,
+	    errlen) < 0)
 		return NULL;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > USERS_MAX_FILE) {
-		snprintf(errbuf, errlen, "%s: not a regular file of at most "
-		    "%ld bytes", path, USERS_MAX_FILE);
-		close(fd);
-		return NULL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		snprintf(errbuf, errlen, "%s: out of memory", path);
-		close(fd);
-		return NULL;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
 	db = users_parse(path, buf, got, errbuf, errlen);
 	explicit_bzero(buf, got);
 	free(buf);

@@ -12,6 +12,12 @@ idpool_init(struct idpool *p, uint32_t limit)
 	p->nslots = 0;
 	p->count = 0;
 	p->tombs = 0;
+	idpool_set_limit(p, limit);
+}
+
+void
+idpool_set_limit(struct idpool *p, uint32_t limit)
+{
 	p->limit = limit == 0 || limit > 65535 ? 65535 : limit;
 }
 
@@ -140,4 +146,19 @@ idpool_release(struct idpool *p, uint16_t id)
 	s->obj = NULL;
 	p->count--;
 	p->tombs++;
+}
+
+void *
+idpool_next(const struct idpool *p, uint32_t *cursor, uint16_t *id)
+{
+	while (*cursor < p->nslots) {
+		const struct idpool_slot *s = &p->slots[(*cursor)++];
+
+		if (s->id != 0 && !s->tomb && s->obj != NULL) {
+			if (id != NULL)
+				*id = s->id;
+			return s->obj;
+		}
+	}
+	return NULL;
 }

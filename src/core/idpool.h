@@ -36,6 +36,22 @@ int	 idpool_insert(struct idpool *p, uint16_t id, void *obj)
 	    __attribute__((warn_unused_result));
 void	*idpool_get(const struct idpool *p, uint16_t id);
 void	 idpool_release(struct idpool *p, uint16_t id);
+/* Changes the bound on the number of IDs (0 or > 65535: 65535); IDs
+ * already held stay even when there are more of them. */
+void	 idpool_set_limit(struct idpool *p, uint32_t limit);
+
+/*
+ * Walks the held IDs in slot order, which is stable while the pool does not
+ * grow:
+ *	uint32_t cur = 0;
+ *	while ((obj = idpool_next(p, &cur, &id)) != NULL) ...
+ * Returns the next entry's object (its ID in *id unless id is NULL), or NULL
+ * after the last; entries whose object is NULL are skipped.  Releasing IDs
+ * during a walk is safe (a release only marks its slot); adding them is not,
+ * since it may rehash the table.
+ */
+void	*idpool_next(const struct idpool *p, uint32_t *cursor, uint16_t *id);
+
 static inline uint32_t
 idpool_count(const struct idpool *p)
 {

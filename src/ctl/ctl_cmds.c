@@ -352,33 +352,6 @@ cmd_show_sessions(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
 
 /* ---- show stats ---- */
 
-/* RFC 2661 §4.4.2 Result Code names, StopCCN and CDN (index = code). */
-static const char *const stopccn_names[8] = {
-	[0] = "reserved",
-	[L2TP_STOPCCN_GENERAL] = "general-request",
-	[L2TP_STOPCCN_ERROR] = "general-error",
-	[L2TP_STOPCCN_EXISTS] = "channel-exists",
-	[L2TP_STOPCCN_NOT_AUTHORIZED] = "not-authorized",
-	[L2TP_STOPCCN_BAD_VERSION] = "bad-protocol-version",
-	[L2TP_STOPCCN_SHUTDOWN] = "shutting-down",
-	[L2TP_STOPCCN_FSM_ERROR] = "fsm-error",
-};
-
-static const char *const cdn_names[12] = {
-	[0] = "reserved",
-	[L2TP_CDN_LOST_CARRIER] = "lost-carrier",
-	[L2TP_CDN_ERROR] = "general-error",
-	[L2TP_CDN_ADMIN] = "administrative",
-	[L2TP_CDN_NO_RESOURCES] = "no-resources-temporary",
-	[L2TP_CDN_NO_RESOURCES_PERM] = "no-resources-permanent",
-	[L2TP_CDN_INVALID_DEST] = "invalid-destination",
-	[L2TP_CDN_NO_CARRIER] = "no-carrier",
-	[L2TP_CDN_BUSY] = "busy",
-	[L2TP_CDN_NO_DIAL_TONE] = "no-dial-tone",
-	[L2TP_CDN_TIMEOUT] = "timeout",
-	[L2TP_CDN_BAD_FRAMING] = "no-framing",
-};
-
 struct count_walk {
 	unsigned	sessions;
 };
@@ -399,8 +372,8 @@ count_tunnel(struct l2tp_tunnel *t, void *arg)
 }
 
 static void
-stats_json_results(struct json *j, const char *key, const char *const *names,
-    const uint64_t *sent, const uint64_t *rcvd, unsigned n)
+stats_json_results(struct json *j, const char *key,
+    const char *(*name)(uint16_t), const uint64_t *sent, const uint64_t *rcvd, unsigned n)
 {
 	unsigned i;
 
@@ -409,7 +382,7 @@ stats_json_results(struct json *j, const char *key, const char *const *names,
 	for (i = 1; i < n; i++) {
 		json_obj_begin(j);
 		json_kv_u64(j, "result", i);
-		json_kv_str(j, "name", names[i]);
+		json_kv_str(j, "name", name((uint16_t)i));
 		json_kv_u64(j, "sent", sent[i]);
 		json_kv_u64(j, "rcvd", rcvd[i]);
 		json_obj_end(j);
@@ -419,7 +392,7 @@ stats_json_results(struct json *j, const char *key, const char *const *names,
 
 static void
 stats_table_results(struct strbuf *out, const char *title,
-    const char *const *names, const uint64_t *sent, const uint64_t *rcvd,
+    const char *(*name)(uint16_t), const uint64_t *sent, const uint64_t *rcvd,
     unsigned n, bool *ok)
 {
 	static const struct table_col cols[] = {
@@ -438,7 +411,7 @@ stats_table_results(struct strbuf *out, const char *title,
 	for (i = 1; i < n; i++) {
 		table_row(&t);
 		table_cell_u64(&t, i);
-		table_cell(&t, names[i]);
+		table_cell(&t, name((uint16_t)i));
 		table_cell_u64(&t, sent[i]);
 		table_cell_u64(&t, rcvd[i]);
 	}
@@ -624,10 +597,10 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 			json_kv_u64(&j, l2tp_drop_str((enum l2tp_drop)i),
 			    st->drops[i]);
 		json_obj_end(&j);
-		stats_json_results(&j, "stopccn", stopccn_names,
-		    st->stopccn_sent, st->stopccn_rcvd, 8);
-		stats_json_results(&j, "cdn", cdn_names, st->cdn_sent,
-		    st->cdn_rcvd, 12);
+		stats_json_results(&j, "stopccn", l2tp_stopccn_result_token,
+		    st->stopccn_sent, st->stopccn_rcvd, L2TP_STOPCCN_NCODES);
+		stats_json_results(&j, "cdn", l2tp_cdn_result_token,
+		    st->cdn_sent, st->cdn_rcvd, L2TP_CDN_NCODES);
 		json_key(&j, "tun");
 		json_obj_begin(&j);
 		for (i = 0; i < TUN_NAMES; i++)
@@ -680,10 +653,10 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		ok = false;
 	table_free(&t);
 
-	stats_table_results(&r->body, "STOPCCN", stopccn_names,
-	    st->stopccn_sent, st->stopccn_rcvd, 8, &ok);
-	stats_table_results(&r->body, "CDN", cdn_names, st->cdn_sent,
-	    st->cdn_rcvd, 12, &ok);
+	stats_table_results(&r->body, "STOPCCN", l2tp_stopccn_result_token,
+	    st->stopccn_sent, st->stopccn_rcvd, L2TP_STOPCCN_NCODES, &ok);
+	stats_table_results(&r->body, "CDN", l2tp_cdn_result_token,
+	    st->cdn_sent, st->cdn_rcvd, L2TP_CDN_NCODES, &ok);
 
 	table_init(&t, tun_cols, 2);
 	for (i = 0; i < TUN_NAMES; i++) {

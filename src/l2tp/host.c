@@ -24,6 +24,7 @@
 
 #include <bsd/string.h>
 
+#include "config/config.h"
 #include "core/buf.h"
 #include "core/random.h"
 #include "core/timeutil.h"
@@ -225,14 +226,16 @@ l2tp_host_config_defaults(struct l2tp_host_config *c)
 	memset(c, 0, sizeof(*c));
 	strlcpy(c->hostname, "vpdn", sizeof(c->hostname));
 	strlcpy(c->vendor_name, "vpdn", sizeof(c->vendor_name));
-	c->receive_window = 16;
-	c->hello_interval_ms = 60000;
-	c->retransmit_max = 5;
+	/* The same as vpdn.conf's, so a host built without a configuration
+	 * (vpdn-bench, tests) behaves as vpdnd does by default. */
+	c->receive_window = CFG_DEFAULT_RECEIVE_WINDOW;
+	c->hello_interval_ms = CFG_DEFAULT_HELLO_INTERVAL * 1000;
+	c->retransmit_max = CFG_DEFAULT_RETRANSMIT_MAX;
 	c->rto_initial_ms = 1000;
 	c->rto_max_ms = 8000;
 	c->ack_delay_ms = 100;
-	c->max_tunnels = 1024;
-	c->max_sessions = 16384;
+	c->max_tunnels = CFG_DEFAULT_MAX_TUNNELS;
+	c->max_sessions = CFG_DEFAULT_MAX_SESSIONS;
 	c->accept_tunnels = false;
 	c->closing_ms = 0;
 	c->session_setup_ms = L2TP_SETUP_DERIVED;
@@ -425,14 +428,13 @@ l2tp_host_new(const struct l2tp_host_config *cfg,
 void
 l2tp_host_free(struct l2tp_host *h)
 {
+	uint32_t cur = 0;
+	struct l2tp_tunnel *t;
+
 	if (h == NULL)
 		return;
-	for (uint32_t i = 0; i < h->tunnels.nslots; i++) {
-		struct idpool_slot *sl = &h->tunnels.slots[i];
-
-		if (sl->id != 0 && !sl->tomb && sl->obj != NULL)
-			tunnel_free(sl->obj);
-	}
+	while ((t = idpool_next(&h->tunnels, &cur, NULL)) != NULL)
+		tunnel_free(t);
 	h->depth = 0;
 	host_bury(h);
 	idpool_free(&h->tunnels);
@@ -444,16 +446,14 @@ l2tp_host_free(struct l2tp_host *h)
 void
 l2tp_host_shutdown(struct l2tp_host *h, uint64_t now)
 {
-	h->now = now;
-	for (uint32_t i = 0; i < h->tunnels.nslots; i++) {
-		struct idpool_slot *sl = &h->tunnels.slots[i];
-		struct l2tp_tunnel *t = sl->obj;
+	uint32_t cur = 0;
+	struct l2tp_tunnel *t;
 
-		if (sl->id != 0 && !sl->tomb && t != NULL &&
-		    t->state != L2TP_TUNNEL_CLOSING)
+	h->now = now;
+	while ((t = idpool_next(&h->tunnels, &cur, NULL)) != NULL)
+		if (t->state != L2TP_TUNNEL_CLOSING)
 			l2tp_tunnel_close(t, L2TP_STOPCCN_SHUTDOWN, 0,
 			    "shutting down", now);
-	}
 }
 
 unsigned
@@ -465,15 +465,13 @@ l2tp_host_tunnel_count(const struct l2tp_host *h)
 unsigned
 l2tp_host_unfinished_count(const struct l2tp_host *h)
 {
+	const struct l2tp_tunnel *t;
+	uint32_t cur = 0;
 	unsigned n = 0;
 
-	for (uint32_t i = 0; i < h->tunnels.nslots; i++) {
-		const struct idpool_slot *sl = &h->tunnels.slots[i];
-
-		if (sl->id != 0 && !sl->tomb && sl->obj != NULL &&
-		    !tunnel_finished(sl->obj))
+	while ((t = idpool_next(&h->tunnels, &cur, NULL)) != NULL)
+		if (!tunnel_finished(t))
 			n++;
-	}
 	return n;
 }
 
@@ -487,8 +485,7 @@ void
 l2tp_host_reconfigure(struct l2tp_host *h, const struct l2tp_host_config *cfg)
 {
 	h->cfg = *cfg;
-	h->tunnels.limit = cfg->max_tunnels == 0 || cfg->max_tunnels > 65535 ?
-	    65535 : cfg->max_tunnels;
+	idpool_set_limit(&h->tunnels, cfg->max_tunnels);
 }
 
 struct l2tp_tunnel *
@@ -504,13 +501,12 @@ void
 l2tp_host_foreach_tunnel(struct l2tp_host *h,
     void (*fn)(struct l2tp_tunnel *t, void *arg), void *arg)
 {
-	for (uint32_t i = 0; i < h->tunnels.nslots; i++) {
-		struct idpool_slot *sl = &h->tunnels.slots[i];
-		struct l2tp_tunnel *t = sl->obj;
+	uint32_t cur = 0;
+	struct l2tp_tunnel *t;
 
-		if (sl->id != 0 && !sl->tomb && t != NULL && !t->down_reported)
+	while ((t = idpool_next(&h->tunnels, &cur, NULL)) != NULL)
+		if (!t->down_reported)
 			fn(t, arg);
-	}
 }
 
 /* ---- input ---- */
@@ -600,13 +596,13 @@ host_tie_break(struct l2tp_host *h, const struct l2tp_msg *rq,
 	bool ignore = false;
 
 	/* Rare (one per SCCRQ while we are opening): a scan is fine. */
-	for (uint32_t i = 0; i < h->tunnels.nslots; i++) {
-		struct idpool_slot *sl = &h->tunnels.slots[i];
-		struct l2tp_tunnel *t = sl->obj;
+	uint32_t cur = 0;
+	struct l2tp_tunnel *t;
+
+	while ((t = idpool_next(&h->tunnels, &cur, NULL)) != NULL) {
 		int cmp;
 
-		if (sl->id == 0 || sl->tomb || t == NULL ||
-		    t->state != L2TP_TUNNEL_WAIT_CTL_REPLY ||
+		if (t->state != L2TP_TUNNEL_WAIT_CTL_REPLY ||
 		    !l2tp_addr_same_host(&t->peer, peer) ||
 		    (!theirs && !t->use_tie_breaker))
 			continue;

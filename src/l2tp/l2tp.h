@@ -158,8 +158,9 @@ struct l2tp_host_stats {
 	uint64_t	tunnels_created, tunnels_established, tunnels_closed;
 	uint64_t	sessions_created, sessions_established, sessions_closed;
 	/* StopCCN / CDN result codes seen (sent or received), index = code. */
-	uint64_t	stopccn_sent[8], stopccn_rcvd[8];
-	uint64_t	cdn_sent[12], cdn_rcvd[12];
+	uint64_t	stopccn_sent[L2TP_STOPCCN_NCODES];
+	uint64_t	stopccn_rcvd[L2TP_STOPCCN_NCODES];
+	uint64_t	cdn_sent[L2TP_CDN_NCODES], cdn_rcvd[L2TP_CDN_NCODES];
 };
 
 struct l2tp_host *l2tp_host_new(const struct l2tp_host_config *cfg,

@@ -51,49 +51,86 @@ l2tp_verdict_str(enum l2tp_verdict v)
 	return "unknown verdict";
 }
 
-/* RFC 2661 §4.4.2, StopCCN. */
+/*
+ * RFC 2661 §4.4.2 Result Codes, index = code: the RFC's words for logs, and
+ * a short token for `vpdnctl show stats` (table and JSON), which are part of
+ * the control interface.
+ */
+struct result_name {
+	const char	*token;
+	const char	*text;
+};
+
+static const struct result_name stopccn_results[] = {
+	[0] = { "reserved", "reserved" },
+	[L2TP_STOPCCN_GENERAL] = { "general-request",
+	    "general request to clear control connection" },
+	[L2TP_STOPCCN_ERROR] = { "general-error", "general error" },
+	[L2TP_STOPCCN_EXISTS] = { "channel-exists",
+	    "control channel already exists" },
+	[L2TP_STOPCCN_NOT_AUTHORIZED] = { "not-authorized",
+	    "requester is not authorized" },
+	[L2TP_STOPCCN_BAD_VERSION] = { "bad-protocol-version",
+	    "protocol version not supported" },
+	[L2TP_STOPCCN_SHUTDOWN] = { "shutting-down",
+	    "requester is being shut down" },
+	[L2TP_STOPCCN_FSM_ERROR] = { "fsm-error",
+	    "finite state machine error" },
+};
+
+static const struct result_name cdn_results[] = {
+	[0] = { "reserved", "reserved" },
+	[L2TP_CDN_LOST_CARRIER] = { "lost-carrier", "loss of carrier" },
+	[L2TP_CDN_ERROR] = { "general-error", "general error" },
+	[L2TP_CDN_ADMIN] = { "administrative", "administrative reasons" },
+	[L2TP_CDN_NO_RESOURCES] = { "no-resources-temporary",
+	    "lack of appropriate facilities (temporary)" },
+	[L2TP_CDN_NO_RESOURCES_PERM] = { "no-resources-permanent",
+	    "lack of appropriate facilities (permanent)" },
+	[L2TP_CDN_INVALID_DEST] = { "invalid-destination",
+	    "invalid destination" },
+	[L2TP_CDN_NO_CARRIER] = { "no-carrier", "no carrier detected" },
+	[L2TP_CDN_BUSY] = { "busy", "busy signal" },
+	[L2TP_CDN_NO_DIAL_TONE] = { "no-dial-tone", "no dial tone" },
+	[L2TP_CDN_TIMEOUT] = { "timeout",
+	    "not established within time allotted" },
+	[L2TP_CDN_BAD_FRAMING] = { "no-framing",
+	    "no appropriate framing detected" },
+};
+
+#define NRESULTS(t)	(sizeof(t) / sizeof((t)[0]))
+
+/* The host's per-code counters must have a name for every slot. */
+_Static_assert(NRESULTS(stopccn_results) == L2TP_STOPCCN_NCODES,
+    "StopCCN result names and counters disagree");
+_Static_assert(NRESULTS(cdn_results) == L2TP_CDN_NCODES,
+    "CDN result names and counters disagree");
+
 const char *
 l2tp_stopccn_result_str(uint16_t r)
 {
-	static const char *const names[] = {
-		[0] = "reserved",
-		[L2TP_STOPCCN_GENERAL] =
-		    "general request to clear control connection",
-		[L2TP_STOPCCN_ERROR] = "general error",
-		[L2TP_STOPCCN_EXISTS] = "control channel already exists",
-		[L2TP_STOPCCN_NOT_AUTHORIZED] = "requester is not authorized",
-		[L2TP_STOPCCN_BAD_VERSION] = "protocol version not supported",
-		[L2TP_STOPCCN_SHUTDOWN] = "requester is being shut down",
-		[L2TP_STOPCCN_FSM_ERROR] = "finite state machine error",
-	};
-
-	return r < sizeof(names) / sizeof(names[0]) ? names[r] :
+	return r < NRESULTS(stopccn_results) ? stopccn_results[r].text :
 	    "unknown result code";
 }
 
-/* RFC 2661 §4.4.2, CDN. */
+const char *
+l2tp_stopccn_result_token(uint16_t r)
+{
+	return r < NRESULTS(stopccn_results) ? stopccn_results[r].token :
+	    "unknown";
+}
+
 const char *
 l2tp_cdn_result_str(uint16_t r)
 {
-	static const char *const names[] = {
-		[0] = "reserved",
-		[L2TP_CDN_LOST_CARRIER] = "loss of carrier",
-		[L2TP_CDN_ERROR] = "general error",
-		[L2TP_CDN_ADMIN] = "administrative reasons",
-		[L2TP_CDN_NO_RESOURCES] =
-		    "lack of appropriate facilities (temporary)",
-		[L2TP_CDN_NO_RESOURCES_PERM] =
-		    "lack of appropriate facilities (permanent)",
-		[L2TP_CDN_INVALID_DEST] = "invalid destination",
-		[L2TP_CDN_NO_CARRIER] = "no carrier detected",
-		[L2TP_CDN_BUSY] = "busy signal",
-		[L2TP_CDN_NO_DIAL_TONE] = "no dial tone",
-		[L2TP_CDN_TIMEOUT] = "not established within time allotted",
-		[L2TP_CDN_BAD_FRAMING] = "no appropriate framing detected",
-	};
-
-	return r < sizeof(names) / sizeof(names[0]) ? names[r] :
+	return r < NRESULTS(cdn_results) ? cdn_results[r].text :
 	    "unknown result code";
+}
+
+const char *
+l2tp_cdn_result_token(uint16_t r)
+{
+	return r < NRESULTS(cdn_results) ? cdn_results[r].token : "unknown";
 }
 
 /* RFC 2661 §4.4.2 General Error Codes. */

@@ -112,6 +112,7 @@ enum l2tp_stopccn_result {
 	L2TP_STOPCCN_SHUTDOWN = 6,	/* requester is being shut down */
 	L2TP_STOPCCN_FSM_ERROR = 7,	/* finite state machine error */
 };
+#define L2TP_STOPCCN_NCODES	8	/* 0 (reserved) .. 7 */
 
 /* RFC 2661 §4.4.2 Result Code values for CDN. */
 enum l2tp_cdn_result {
@@ -127,6 +128,7 @@ enum l2tp_cdn_result {
 	L2TP_CDN_TIMEOUT = 10,		/* call not established within time */
 	L2TP_CDN_BAD_FRAMING = 11,	/* no appropriate framing detected */
 };
+#define L2TP_CDN_NCODES		12	/* 0 (reserved) .. 11 */
 
 /* RFC 2661 §4.4.2 General Error Codes. */
 enum l2tp_error_code {

@@ -194,8 +194,13 @@ void	l2tp_msg_init(struct l2tp_msg *m, enum l2tp_msg_type type,
 const char *l2tp_msg_type_str(enum l2tp_msg_type t);
 const char *l2tp_avp_type_str(uint16_t t);
 const char *l2tp_verdict_str(enum l2tp_verdict v);
+/* RFC 2661 §4.4.2 Result Codes: the RFC's words ("general request to clear
+ * control connection") and the short token of `vpdnctl show stats`
+ * ("general-request"), from one table. */
 const char *l2tp_stopccn_result_str(uint16_t r);
+const char *l2tp_stopccn_result_token(uint16_t r);
 const char *l2tp_cdn_result_str(uint16_t r);
+const char *l2tp_cdn_result_token(uint16_t r);
 const char *l2tp_error_code_str(uint16_t e);
 
 /* True for ICRQ, ICRP, ICCN, OCRQ, OCRP, OCCN, CDN, WEN, SLI. */

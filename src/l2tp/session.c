@@ -732,16 +732,14 @@ session_event(struct l2tp_session *s, const struct l2tp_msg *m, uint64_t now)
 static struct l2tp_session *
 session_find_by_peer_id(struct l2tp_tunnel *t, uint16_t peer_id)
 {
+	uint32_t cur = 0;
+	struct l2tp_session *s;
+
 	if (peer_id == 0)
 		return NULL;
-	for (uint32_t i = 0; i < t->sessions.nslots; i++) {
-		struct idpool_slot *sl = &t->sessions.slots[i];
-		struct l2tp_session *s = sl->obj;
-
-		if (sl->id != 0 && !sl->tomb && s != NULL &&
-		    s->peer_id == peer_id && s->state != L2TP_SESSION_CLOSED)
+	while ((s = idpool_next(&t->sessions, &cur, NULL)) != NULL)
+		if (s->peer_id == peer_id && s->state != L2TP_SESSION_CLOSED)
 			return s;
-	}
 	return NULL;
 }
 
@@ -812,15 +810,14 @@ session_reject(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 void
 session_tunnel_up(struct l2tp_tunnel *t, uint64_t now)
 {
-	/* Sending does not touch the pool, so walking its slots is safe. */
-	for (uint32_t i = 0; i < t->sessions.nslots; i++) {
-		struct idpool_slot *sl = &t->sessions.slots[i];
-		struct l2tp_session *s = sl->obj;
+	uint32_t cur = 0;
+	struct l2tp_session *s;
 
+	/* Sending does not add sessions to the pool, so the walk is safe. */
+	while ((s = idpool_next(&t->sessions, &cur, NULL)) != NULL) {
 		/* A full control queue ends the call: the role hears
 		 * session_down rather than waiting for the setup timer. */
-		if (sl->id == 0 || sl->tomb || s == NULL ||
-		    s->state != L2TP_SESSION_WAIT_TUNNEL)
+		if (s->state != L2TP_SESSION_WAIT_TUNNEL)
 			continue;
 		if ((s->outgoing ? session_send_ocrq(s, now) :
 		    session_send_icrq(s, now)) < 0)
@@ -832,11 +829,11 @@ void
 session_all_down(struct l2tp_tunnel *t)
 {
 	uint64_t now = t->host->now;
+	uint32_t cur = 0;
+	struct l2tp_session *s;
 
 	/* Their queued ICCN/OCCNs die with the tunnel: no walk per call. */
-	while (t->connect_head != NULL) {
-		struct l2tp_session *s = t->connect_head;
-
+	while ((s = t->connect_head) != NULL) {
 		t->connect_head = s->connect_next;
 		s->connect_next = NULL;
 		s->connect_queued = false;
@@ -844,12 +841,8 @@ session_all_down(struct l2tp_tunnel *t)
 	t->connect_tail = NULL;
 	/* session_end() only tombstones slots; the tunnel is CLOSING, so no
 	 * session can be added (and the pool grown) from a callback. */
-	for (uint32_t i = 0; i < t->sessions.nslots; i++) {
-		struct idpool_slot *sl = &t->sessions.slots[i];
-
-		if (sl->id != 0 && !sl->tomb && sl->obj != NULL)
-			session_end(sl->obj, false, 0, 0, NULL, now);
-	}
+	while ((s = idpool_next(&t->sessions, &cur, NULL)) != NULL)
+		session_end(s, false, 0, 0, NULL, now);
 }
 
 uint64_t

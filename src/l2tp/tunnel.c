@@ -167,18 +167,14 @@ void
 tunnel_free(struct l2tp_tunnel *t)
 {
 	struct l2tp_host *h = t->host;
+	struct l2tp_session *s;
+	uint32_t cur = 0;
 
 	/* Sessions left here were never announced or are already down. */
-	for (uint32_t i = 0; i < t->sessions.nslots; i++) {
-		struct idpool_slot *sl = &t->sessions.slots[i];
-
-		if (sl->id != 0 && !sl->tomb && sl->obj != NULL) {
-			struct l2tp_session *s = sl->obj;
-
-			heap_remove(&t->session_timers, &s->timer);
-			h->nsessions--;
-			session_free(s);
-		}
+	while ((s = idpool_next(&t->sessions, &cur, NULL)) != NULL) {
+		heap_remove(&t->session_timers, &s->timer);
+		h->nsessions--;
+		session_free(s);
 	}
 	idpool_free(&t->sessions);
 	heap_free(&t->session_timers);
@@ -907,11 +903,10 @@ void
 l2tp_tunnel_foreach_session(struct l2tp_tunnel *t,
     void (*fn)(struct l2tp_session *s, void *arg), void *arg)
 {
-	/* Closing a session only tombstones its slot, so fn may close. */
-	for (uint32_t i = 0; i < t->sessions.nslots; i++) {
-		struct idpool_slot *sl = &t->sessions.slots[i];
+	uint32_t cur = 0;
+	struct l2tp_session *s;
 
-		if (sl->id != 0 && !sl->tomb && sl->obj != NULL)
-			fn(sl->obj, arg);
-	}
+	/* Closing a session only releases its ID, so fn may close. */
+	while ((s = idpool_next(&t->sessions, &cur, NULL)) != NULL)
+		fn(s, arg);
 }

@@ -260,15 +260,17 @@ send_padt(struct pppoe_server *srv, struct pppoe_session *s,
 void
 pppoe_server_free(struct pppoe_server *srv)
 {
+	struct pppoe_session *s;
+	uint32_t cur = 0;
+	uint16_t id;
+
 	if (srv == NULL)
 		return;
-	for (uint32_t i = 0; i < srv->ids.nslots; i++) {
-		struct idpool_slot *sl = &srv->ids.slots[i];
-
-		if (sl->id == 0 || sl->tomb || sl->id == PPPOE_SID_RESERVED)
+	while ((s = idpool_next(&srv->ids, &cur, &id)) != NULL) {
+		if (id == PPPOE_SID_RESERVED)
 			continue;
-		send_padt(srv, sl->obj, "access concentrator shutting down");
-		free(sl->obj);
+		send_padt(srv, s, "access concentrator shutting down");
+		free(s);
 	}
 	idpool_free(&srv->ids);
 	free(srv->rl);
@@ -772,14 +774,14 @@ void
 pppoe_server_foreach(struct pppoe_server *srv,
     void (*cb)(struct pppoe_session *, void *), void *arg)
 {
-	/* Releasing only marks a tombstone, so cb may close its session. */
-	for (uint32_t i = 0; i < srv->ids.nslots; i++) {
-		struct idpool_slot *sl = &srv->ids.slots[i];
+	struct pppoe_session *s;
+	uint32_t cur = 0;
+	uint16_t id;
 
-		if (sl->id == 0 || sl->tomb || sl->id == PPPOE_SID_RESERVED)
-			continue;
-		cb(sl->obj, arg);
-	}
+	/* Releasing only marks its slot, so cb may close its session. */
+	while ((s = idpool_next(&srv->ids, &cur, &id)) != NULL)
+		if (id != PPPOE_SID_RESERVED)
+			cb(s, arg);
 }
 
 const struct pppoe_server_stats *

@@ -4,6 +4,7 @@
  * INTERFACE.md example, cross-section checks and the users file.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -470,6 +471,128 @@ test_secret_never_echoed(void **state)
 	assert_null(strstr(errbuf, "QQQ"));
 }
 
+/* ---- defaults: the schema rows and vpdn.conf(5) ---- */
+
+/* Every default written in a row is a valid value of its key. */
+static void
+test_schema_defaults_parse(void **state)
+{
+	struct vpdn_config cfg;
+	struct cfg_realm realm;
+	struct cfg_client client;
+	char msg[256] = "";
+	void *base[SCHEMA_SEC_COUNT] = {
+		[SCHEMA_SEC_GLOBAL] = &cfg.global, [SCHEMA_SEC_LNS] = &cfg.lns,
+		[SCHEMA_SEC_LAC] = &cfg.lac, [SCHEMA_SEC_REALM] = &realm,
+		[SCHEMA_SEC_CLIENT] = &client, [SCHEMA_SEC_RADIUS] = &cfg.radius,
+	};
+	unsigned with_default = 0;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&realm, 0, sizeof(realm));
+	memset(&client, 0, sizeof(client));
+	for (size_t i = 0; i < schema_nkeys; i++) {
+		const struct schema_key *k = &schema_keys[i];
+
+		if (k->def == NULL)
+			continue;
+		with_default++;
+		if (schema_key_apply(k, k->def, base[k->section], msg,
+		    sizeof(msg)) < 0)
+			fail_msg("[%s] %s: default \"%s\": %s",
+			    schema_section_str(k->section), k->key, k->def,
+			    msg);
+	}
+	assert_true(with_default > 30);
+}
+
+/*
+ * The default vpdn.conf(5) states for a key, from its ".BR key" line in the
+ * key's section: '.BR max-tunnels " (uint 1..65535, default " 4096 )', the
+ * value quoted when it has blanks.  Returns false when the line states none.
+ */
+static bool
+man_default(const char *line, char *out, size_t outlen)
+{
+	const char *p = strstr(line, "default \" ");
+	size_t n;
+
+	if (p == NULL)
+		return false;
+	p += strlen("default \" ");
+	n = strlen(p);
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == ' '))
+		n--;
+	if (n > 0 && p[n - 1] == ')')
+		n--;
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		p++;
+		n -= 2;
+	}
+	if (n >= outlen)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* vpdn.conf(5) states for every key with a default in its schema row the
+ * same default, so the page cannot drift from the code. */
+static void
+test_man_page_states_schema_defaults(void **state)
+{
+	static char man[SCHEMA_MAX_KEYS][128];
+	static bool stated[SCHEMA_MAX_KEYS];
+	char line[1024], word[64], bad[4096] = "";
+	enum schema_section sec = SCHEMA_SEC_COUNT;
+	FILE *f = fopen("man/vpdn.conf.5", "r");
+	unsigned checked = 0;
+
+	(void)state;
+	assert_non_null(f);	/* unit tests run from the source root */
+	memset(stated, 0, sizeof(stated));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const struct schema_key *k;
+
+		if (strncmp(line, ".SH", 3) == 0) {
+			sec = SCHEMA_SEC_COUNT;
+			if (sscanf(line, ".SH \"SECTION [%63[a-z]", word) == 1 &&
+			    !schema_section_find(word, &sec))
+				sec = SCHEMA_SEC_COUNT;
+			continue;
+		}
+		if (sec == SCHEMA_SEC_COUNT ||
+		    sscanf(line, ".BR %63s", word) != 1 ||
+		    (k = schema_key_find(sec, word)) == NULL)
+			continue;
+		stated[k - schema_keys] = man_default(line,
+		    man[k - schema_keys], sizeof(man[0]));
+	}
+	fclose(f);
+	for (size_t i = 0; i < schema_nkeys; i++) {
+		const struct schema_key *k = &schema_keys[i];
+		size_t n = strlen(bad);
+
+		if (k->def == NULL)
+			continue;
+		checked++;
+		if (!stated[i])
+			snprintf(bad + n, sizeof(bad) - n, " [%s] %s: schema %s, "
+			    "page states none;", schema_section_str(k->section),
+			    k->key, k->def);
+		else if (strcmp(man[i], k->def) != 0)
+			snprintf(bad + n, sizeof(bad) - n, " [%s] %s: schema %s, "
+			    "page %s;", schema_section_str(k->section), k->key,
+			    k->def, man[i]);
+	}
+	if (bad[0] != '\0')
+		fail_msg("man/vpdn.conf.5 disagrees with schema.c:%s", bad);
+	assert_true(checked > 30);
+}
+
 /* ---- whole files ---- */
 
 static void
@@ -913,6 +1036,8 @@ main(void)
 		cmocka_unit_test(test_type_values),
 		cmocka_unit_test(test_secret_never_echoed),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_schema_defaults_parse),
+		cmocka_unit_test(test_man_page_states_schema_defaults),
 		cmocka_unit_test(test_interface_example),
 		cmocka_unit_test(test_many_realms_and_clients),
 		cmocka_unit_test(test_cross_checks),

@@ -1,6 +1,7 @@
 /* test_core.c — buf cursors (sticky errors) and idpool (random unique IDs). */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -170,6 +171,100 @@ test_idpool_fills_to_65535(void **state)
 	idpool_free(&p);
 }
 
+/* The iterator visits each held ID exactly once, with its object, skips
+ * released ones, and lets the walker release entries as it goes. */
+static void
+test_idpool_next_visits_each_once(void **state)
+{
+	static int objs[300];
+	static uint8_t seen[65536];
+	bool gone[300] = { false };
+	struct idpool p;
+	uint16_t ids[300], id;
+	uint32_t cur = 0;
+	int *o;
+
+	(void)state;
+	memset(seen, 0, sizeof(seen));
+	idpool_init(&p, 0);
+	assert_null(idpool_next(&p, &cur, &id));	/* empty, no table */
+	for (unsigned i = 0; i < 300; i++)
+		assert_int_not_equal(ids[i] = idpool_alloc(&p, &objs[i]), 0);
+	for (unsigned i = 0; i < 300; i += 3) {
+		idpool_release(&p, ids[i]);
+		gone[i] = true;
+	}
+	cur = 0;
+	while ((o = idpool_next(&p, &cur, &id)) != NULL) {
+		unsigned i = (unsigned)(o - objs);
+
+		assert_true(i < 300);
+		assert_int_equal(ids[i], id);
+		assert_false(gone[i]);
+		assert_int_equal(seen[id]++, 0);
+		/* Releasing the current and another entry mid-walk. */
+		if (i % 3 == 1) {
+			idpool_release(&p, id);
+			idpool_release(&p, ids[i + 1]);
+			gone[i + 1] = true;
+		}
+	}
+	for (unsigned i = 1; i < 300; i += 3)
+		assert_int_equal(seen[ids[i]], 1);
+	assert_null(idpool_next(&p, &cur, NULL));	/* stays at the end */
+	for (unsigned i = 2; i < 300; i += 3)
+		if (!seen[ids[i]])
+			assert_true(gone[i]);
+		else
+			idpool_release(&p, ids[i]);
+	assert_int_equal(idpool_count(&p), 0);
+	idpool_free(&p);
+}
+
+/* The walk order is the slot order, the same on every walk. */
+static void
+test_idpool_next_order_stable_and_id_optional(void **state)
+{
+	struct idpool p;
+	int objs[50];
+	void *first[50], *o;
+	uint32_t cur = 0;
+	unsigned n = 0;
+
+	(void)state;
+	idpool_init(&p, 0);
+	for (unsigned i = 0; i < 50; i++)
+		assert_int_not_equal(idpool_alloc(&p, &objs[i]), 0);
+	while ((o = idpool_next(&p, &cur, NULL)) != NULL)
+		first[n++] = o;
+	assert_int_equal(n, 50);
+	cur = 0;
+	n = 0;
+	while ((o = idpool_next(&p, &cur, NULL)) != NULL)
+		assert_ptr_equal(o, first[n++]);
+	assert_int_equal(n, 50);
+	idpool_free(&p);
+}
+
+static void
+test_idpool_set_limit(void **state)
+{
+	struct idpool p;
+	int o;
+
+	(void)state;
+	idpool_init(&p, 0);
+	assert_int_not_equal(idpool_alloc(&p, &o), 0);
+	assert_int_not_equal(idpool_alloc(&p, &o), 0);
+	idpool_set_limit(&p, 1);	/* below what is held: both stay */
+	assert_int_equal(idpool_count(&p), 2);
+	assert_int_equal(idpool_alloc(&p, &o), 0);
+	idpool_set_limit(&p, 3);
+	assert_int_not_equal(idpool_alloc(&p, &o), 0);
+	assert_int_equal(idpool_alloc(&p, &o), 0);
+	idpool_free(&p);
+}
+
 /*
  * Runs one log_info("%s", arg) with stderr redirected to a temporary file
  * and returns what was written after the "info  " level column (without the
@@ -275,6 +370,9 @@ main(void)
 		cmocka_unit_test(test_idpool_limit_and_release),
 		cmocka_unit_test(test_idpool_insert_rejects_duplicates_and_zero),
 		cmocka_unit_test(test_idpool_fills_to_65535),
+		cmocka_unit_test(test_idpool_next_visits_each_once),
+		cmocka_unit_test(test_idpool_next_order_stable_and_id_optional),
+		cmocka_unit_test(test_idpool_set_limit),
 		cmocka_unit_test(test_log_escapes_newline_one_line),
 		cmocka_unit_test(test_log_escapes_control_and_invalid_utf8),
 		cmocka_unit_test(test_log_escape_long_line_truncated),

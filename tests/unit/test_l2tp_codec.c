@@ -510,6 +510,28 @@ test_names(void **state)
 	    "general request to clear control connection");
 	assert_string_equal(l2tp_stopccn_result_str(99), "unknown result code");
 	assert_string_equal(l2tp_cdn_result_str(L2TP_CDN_BUSY), "busy signal");
+	/* One table gives both the log text and the show-stats token; every
+	 * code a counter exists for has both. */
+	assert_string_equal(l2tp_stopccn_result_token(L2TP_STOPCCN_GENERAL),
+	    "general-request");
+	assert_string_equal(l2tp_stopccn_result_token(L2TP_STOPCCN_FSM_ERROR),
+	    "fsm-error");
+	assert_string_equal(l2tp_cdn_result_token(L2TP_CDN_TIMEOUT), "timeout");
+	assert_string_equal(l2tp_cdn_result_token(L2TP_CDN_BAD_FRAMING),
+	    "no-framing");
+	assert_string_equal(l2tp_cdn_result_str(L2TP_CDN_BAD_FRAMING),
+	    "no appropriate framing detected");
+	assert_string_equal(l2tp_stopccn_result_token(L2TP_STOPCCN_NCODES),
+	    "unknown");
+	assert_string_equal(l2tp_cdn_result_token(L2TP_CDN_NCODES), "unknown");
+	for (uint16_t c = 0; c < L2TP_STOPCCN_NCODES; c++) {
+		assert_non_null(l2tp_stopccn_result_str(c));
+		assert_non_null(l2tp_stopccn_result_token(c));
+	}
+	for (uint16_t c = 0; c < L2TP_CDN_NCODES; c++) {
+		assert_non_null(l2tp_cdn_result_str(c));
+		assert_non_null(l2tp_cdn_result_token(c));
+	}
 	assert_string_equal(l2tp_error_code_str(L2TP_ERR_BAD_LENGTH),
 	    "length is wrong");
 	assert_string_equal(l2tp_error_code_str(9), "unknown error code");
