@@ -3,6 +3,7 @@
 #   make VARIANT=release optimised build
 #   make test            unit tests + config goldens + netns integration tests
 #   make demo            the end-to-end demonstration in network namespaces
+#   make coverage        line coverage of the unit tests and fuzz corpus
 # O=DIR overrides the build directory (helpers building in parallel use their own).
 
 VARIANT ?= debug
@@ -50,6 +51,7 @@ include mk/tests.mk
 include mk/fuzz.mk
 include mk/install.mk
 include mk/bench.mk
+include mk/coverage.mk
 
 print-cflags:
 	@echo $(CPPFLAGS) $(CFLAGS)

@@ -18,6 +18,11 @@ CPPFLAGS += -D_FORTIFY_SOURCE=2
 LDFLAGS += -pie -Wl,-z,relro -Wl,-z,now
 else ifeq ($(VARIANT),valgrind)
 CFLAGS  += -O1 -g
+else ifeq ($(VARIANT),coverage)
+# gcov counters for `make coverage`: no sanitizers (their instrumentation
+# is not what is measured) and -O0 so that each line keeps its own code.
+CFLAGS  += -O0 -g --coverage
+LDFLAGS += --coverage
 else
-$(error unknown VARIANT $(VARIANT): debug, release or valgrind)
+$(error unknown VARIANT $(VARIANT): debug, release, valgrind or coverage)
 endif

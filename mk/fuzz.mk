@@ -13,7 +13,8 @@ FUZZ_CC      ?= clang
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES   := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_O)/%)
-# clang's warnings differ from gcc's: the gcc build is the -Werror gate.
+# The -Werror gates are the gcc build and `make check`'s clang build
+# (check-clang in mk/check.mk); a fuzzing run does not stop on a warning.
 FUZZ_CFLAGS  := -std=c11 $(filter-out -Werror,$(WARN)) -Wno-format-nonliteral \
 	-Wno-cast-qual -g -O1 \
 	-fno-omit-frame-pointer -fsanitize=address,undefined \

@@ -1,13 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages that building, testing and the demo need, so
-# `make test`, `make demo` and `make bench` work on a fresh Debian 12
-# machine as root.
+# `make test`, `make demo`, `make bench` and `make coverage` work on a fresh
+# Debian 12 machine as root.
 set -e
 PKGS="build-essential pkg-config libev-dev libcmocka-dev libbsd-dev libmnl-dev
 nettle-dev iproute2 nftables xl2tpd tshark valgrind util-linux procps
 binutils groff-base man-db curl systemd iputils-ping python3 libcap-dev
 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
-clang libclang-rt-14-dev cppcheck clang-tidy freeradius freeradius-utils gnuplot-nox"
+clang libclang-rt-14-dev cppcheck clang-tidy freeradius freeradius-utils gnuplot-nox
+gcovr"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -137,7 +137,7 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	return o;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_vmsg(enum log_level level, const char *fmt, va_list ap, int errnum)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG,

@@ -77,6 +77,18 @@ route_fail(struct route_ctx *r, const char *what, int e, const char *kmsg)
 	return -1;
 }
 
+/* Whether attr is a whole attribute inside nlh's payload.  libmnl's
+ * mnl_attr_for_each() casts the attribute to a plain char *, dropping the
+ * const these parsers keep on a received message; the loops below spell
+ * the same walk out with const pointers instead. */
+static bool
+route_attr_ok(const struct nlmsghdr *nlh, const struct nlattr *attr)
+{
+	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
+
+	return mnl_attr_ok(attr, (int)(tail - (const char *)attr));
+}
+
 /* Finds NLMSGERR_ATTR_MSG in an error ack that carries ext-ack TLVs. */
 static const char *
 route_ext_msg(const struct nlmsghdr *nlh)
@@ -90,7 +102,8 @@ route_ext_msg(const struct nlmsghdr *nlh)
 	off = sizeof(*err);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	mnl_attr_for_each(attr, nlh, MNL_ALIGN(off)) {
+	for (attr = mnl_nlmsg_get_payload_offset(nlh, MNL_ALIGN(off));
+	    route_attr_ok(nlh, attr); attr = mnl_attr_next(attr)) {
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 			return mnl_attr_get_str(attr);
@@ -326,7 +339,8 @@ route_get_parse(const struct nlmsghdr *nlh, void *arg)
 		g->out->type = rtm->rtm_type;
 		g->out->table = rtm->rtm_table;
 	}
-	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+	for (attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(*rtm));
+	    route_attr_ok(nlh, attr); attr = mnl_attr_next(attr)) {
 		unsigned type = mnl_attr_get_type(attr);
 
 		if (g->fibmatch) {

@@ -120,14 +120,14 @@ fill(struct l2tp_msg *m)
 		m->framing_type = 1;
 		l2tp_msg_set(m, L2TP_AVP_BEARER_TYPE);
 		m->bearer_type = 1;
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case L2TP_MSG_ICRQ:
 		l2tp_msg_set(m, L2TP_AVP_CALL_SERIAL_NUMBER);
 		m->call_serial = 7;
 		l2tp_msg_set(m, L2TP_AVP_CALLING_NUMBER);
 		(void)snprintf(m->calling_number, sizeof(m->calling_number),
 		    "00:11:22:33:44:55");
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case L2TP_MSG_ICRP:
 	case L2TP_MSG_OCRP:
 		l2tp_msg_set(m, L2TP_AVP_ASSIGNED_SESSION_ID);

@@ -47,7 +47,7 @@ setup_ns(void **state)
 #define NEED_NS()	do { if (!have_ns) skip(); } while (0)
 
 /* Runs a command and returns its stdout (static buffer). */
-static const char *
+static const char * __attribute__((format(printf, 1, 2)))
 run(const char *fmt, ...)
 {
 	static char out[16384];
