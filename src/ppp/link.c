@@ -145,7 +145,7 @@ link_send_ctl(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 
 	if (l->dead || len > sizeof(buf) - 4)
 		return;
-	if (l->cfg->lac && proto == PPP_PROTO_LCP)
+	if (l->lac != NULL && proto == PPP_PROTO_LCP)
 		link_lac_keep_sent(l, pkt, len);
 	buf[0] = PPP_ALLSTATIONS;
 	buf[1] = PPP_UI;
@@ -263,7 +263,7 @@ static const char *
 canonical_user(const struct ppp_link *l, const char *sent,
     const struct auth_result *res)
 {
-	if (l->cfg->lac || res == NULL || res->user[0] == '\0')
+	if (l->lac != NULL || res == NULL || res->user[0] == '\0')
 		return sent != NULL ? sent : "";
 	if (sent != NULL && strcmp(sent, res->user) != 0)
 		log_info("ppp: \"%s\" authenticated as \"%s\"", sent,
@@ -301,7 +301,7 @@ link_auth_done(void *ctx, bool ok, const char *user,
 	if (l->cfg->server) {
 		set_user(l, user);
 		log_info("ppp: \"%s\" authenticated", link_uname(l));
-		if (l->cfg->lac) {
+		if (l->lac != NULL) {
 			/* Success is on the wire (auth.c sends it first). */
 			link_lac_report(l);
 			return;
@@ -339,11 +339,12 @@ link_start_auth_server(struct ppp_link *l, enum ppp_auth_method m)
 	snprintf(ac.our_name, sizeof(ac.our_name), "%s", l->cfg->our_name);
 	ac.restart_ms = l->cfg->restart_ms;
 	ac.max_tries = l->cfg->max_configure;
-	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 && !l->cfg->lac ?
+	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 && l->lac == NULL ?
 	    l->cfg->rechallenge_ms : 0;
 	ac.timeout_ms = 30000;
-	l->as = auth_server_new(&ac, l->cfg->lac ? &l->lac->backend : &l->backend,
-	    &link_auth_ops, l, l->now);
+	l->as = auth_server_new(&ac,
+	    l->lac != NULL ? &l->lac->backend : &l->backend, &link_auth_ops, l,
+	    l->now);
 	if (l->as == NULL)
 		link_request_fail(l, "cannot start authentication", false);
 }
@@ -358,7 +359,7 @@ enter_auth(struct ppp_link *l)
 	l->authed = false;
 	if (m == PPP_AUTH_NONE) {
 		/* A LAC learns the realm from the name: no auth, no call. */
-		if (l->cfg->server && (l->cfg->auth_count > 0 || l->cfg->lac)) {
+		if (l->cfg->server && (l->cfg->auth_count > 0 || l->lac != NULL)) {
 			link_request_fail(l, "no authentication agreed", false);
 			return;
 		}
@@ -390,7 +391,7 @@ enter_auth(struct ppp_link *l)
 static void
 release_auth_server(struct ppp_link *l)
 {
-	if (l->as == NULL || l->cfg->lac ||
+	if (l->as == NULL || l->lac != NULL ||
 	    (l->cfg->rechallenge_ms != 0 &&
 	    l->lcp.auth_method == PPP_AUTH_CHAP_MD5))
 		return;
@@ -580,9 +581,9 @@ link_settle(struct ppp_link *l)
 /* ---- public API ---- */
 
 struct ppp_link *
-ppp_link_new(const struct ppp_link_config *cfg,
+ppp_link_create(const struct ppp_link_config *cfg,
     const struct auth_backend *backend, const struct ppp_link_ops *ops,
-    void *ctx, uint64_t now)
+    void *ctx, const struct ppp_link_lac_hooks *lac, uint64_t now)
 {
 	struct ppp_link *l;
 	struct lcp_config lc;
@@ -591,6 +592,9 @@ ppp_link_new(const struct ppp_link_config *cfg,
 
 	struct ppp_link_config *c;
 
+	/* The LAC authenticates the user, so its front half is a server. */
+	if (lac != NULL && !cfg->server)
+		return NULL;
 	l = calloc(1, sizeof(*l));
 	c = malloc(sizeof(*c));
 	if (l == NULL || c == NULL)
@@ -609,15 +613,11 @@ ppp_link_new(const struct ppp_link_config *cfg,
 		c->auth_count = 3;
 	if (c->negotiate_timeout_ms == 0)
 		c->negotiate_timeout_ms = 30000;
-	l->lac_arg = c->lac_arg;
-	c->lac_arg = NULL;
-	if (c->lac) {
-		c->server = true;
-		c->ipv6cp = false;
-		if (link_lac_init(l) < 0)
-			goto fail;
-	}
-	if (c->ipv6cp && (l->v6 = calloc(1, sizeof(*l->v6))) == NULL)
+	/* A LAC's front half is LCP and authentication only: no IPv6CP. */
+	if (lac != NULL && link_lac_init(l, lac) < 0)
+		goto fail;
+	if (c->ipv6cp && lac == NULL &&
+	    (l->v6 = calloc(1, sizeof(*l->v6))) == NULL)
 		goto fail;
 	l->cfg = cfg_get(c);
 	explicit_bzero(c, sizeof(*c));
@@ -674,6 +674,14 @@ fail:
 		free(l);
 	}
 	return NULL;
+}
+
+struct ppp_link *
+ppp_link_new(const struct ppp_link_config *cfg,
+    const struct auth_backend *backend, const struct ppp_link_ops *ops,
+    void *ctx, uint64_t now)
+{
+	return ppp_link_create(cfg, backend, ops, ctx, NULL, now);
 }
 
 void
@@ -778,7 +786,7 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 	ilen = rbuf_left(&r);
 
 	if (proto == PPP_PROTO_LCP) {
-		if (l->cfg->lac)
+		if (l->lac != NULL)
 			link_lac_keep_rcvd(l, info, ilen);
 		if (ilen >= 4 && info[0] == PPP_TERM_REQ &&
 		    l->lcp.cp.state >= CP_REQSENT)
@@ -811,7 +819,7 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 		}
 		break;
 	case PPP_PROTO_IPV6CP:
-		if (!l->cfg->ipv6cp) {
+		if (l->v6 == NULL) {
 			lcp_send_proto_rej(&l->lcp, proto, info, ilen);
 			ok = true;
 		} else if (l->v6 != NULL && l->phase == PPP_PHASE_NETWORK) {

@@ -40,16 +40,20 @@ struct ppp_link_config {
 	bool ipv6cp;
 	bool pppoe;                           /* carrier is PPPoE: RFC 2516 §7 LCP rules */
 	unsigned rechallenge_ms;              /* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
-	/* LAC front half (RFC 2661 §4.4.5), with server = true: LCP and authentication only.  Once the backend
-	 * accepted the peer (Success sent), lac_authenticated(lac_arg, user, facts) reports what an ICCN carries
-	 * as proxy AVPs — the Initial Received, Last Sent and Last Received LCP CONFREQ options and the Proxy
-	 * Authen Type/Name/Challenge/ID/Response (PAP: the password) — and the link stops: no NCP, no timers,
-	 * input ignored, phase stays "authenticate"; PPP from then on belongs to the LNS and the owner relays
-	 * frames.  ppp_link_close() then ends the link at once without LCP Terminate.  A callback in the config
-	 * (not in ppp_link_ops) so that a session_link, which owns the ops, can carry a LAC link unchanged. */
-	bool lac;
-	void (*lac_authenticated)(void *lac_arg, const char *user, const struct ppp_proxy *facts);
-	void *lac_arg;
+};
+
+/* LAC front half (RFC 2661 §4.4.5), given to ppp_link_create() with a server configuration: LCP and
+ * authentication only (no IPv6CP, no CHAP re-challenge; a user who agrees to no authentication is refused:
+ * the LAC learns the realm from the name).  Once the backend accepted the peer (Success sent),
+ * authenticated(arg, user, facts) reports what an ICCN carries as proxy AVPs — the Initial Received, Last Sent
+ * and Last Received LCP CONFREQ options and the Proxy Authen Type/Name/Challenge/ID/Response (PAP: the
+ * password); facts lives only during the call — and the link stops: no NCP, no timers, input ignored, phase
+ * stays "authenticate"; PPP from then on belongs to the LNS and the owner relays frames.  ppp_link_close()
+ * then ends the link at once without LCP Terminate.  Separate from ppp_link_ops so that a session_link, which
+ * owns the ops, can carry a LAC link unchanged, and from the configuration, which links share. */
+struct ppp_link_lac_hooks {
+	void (*authenticated)(void *arg, const char *user, const struct ppp_proxy *facts);
+	void *arg;
 };
 
 struct auth_result;
@@ -80,6 +84,11 @@ struct ppp_link_ops {
 
 struct ppp_link;
 
+/* lac: NULL, or a LAC's front half (struct ppp_link_lac_hooks, copied; cfg->server must be set).
+ * NULL when out of memory or given a LAC front half without cfg->server. */
+struct ppp_link *ppp_link_create(const struct ppp_link_config *cfg, const struct auth_backend *backend,
+	    const struct ppp_link_ops *ops, void *ctx, const struct ppp_link_lac_hooks *lac, uint64_t now);
+/* ppp_link_create() without LAC hooks. */
 struct ppp_link *ppp_link_new(const struct ppp_link_config *cfg, const struct auth_backend *backend,
 	    const struct ppp_link_ops *ops, void *ctx, uint64_t now);
 void ppp_link_free(struct ppp_link *l);

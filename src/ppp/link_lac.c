@@ -4,8 +4,9 @@
  * from it the realm and LNS), then hands the call over; from then on PPP is
  * between the user and the LNS and the owner relays frames.
  *
- * Objects: struct link_lac (link_priv.h), allocated with a LAC link and
- * freed with it: the LCP Configure-Request options seen each way (the
+ * Objects: struct link_lac (link_priv.h), allocated with a LAC link (the
+ * owner passed struct ppp_link_lac_hooks to ppp_link_create) and freed
+ * with it: the hooks, the LCP Configure-Request options seen each way (the
  * Initial Received, Last Sent and Last Received proxy LCP AVPs) and the
  * authentication request the backend saw (the Proxy Authen AVPs).  It holds
  * the user's proof, so it is wiped before it is freed.
@@ -88,11 +89,12 @@ lac_cancel(void *ctx, uint64_t handle)
 }
 
 int
-link_lac_init(struct ppp_link *l)
+link_lac_init(struct ppp_link *l, const struct ppp_link_lac_hooks *hooks)
 {
 	l->lac = calloc(1, sizeof(*l->lac));
 	if (l->lac == NULL)
 		return -1;
+	l->lac->hooks = *hooks;
 	l->lac->backend.verify = lac_verify;
 	l->lac->backend.cancel = lac_cancel;
 	l->lac->backend.ctx = l;
@@ -150,8 +152,8 @@ link_lac_report(struct ppp_link *l)
 	}
 	log_info("ppp: \"%s\" authenticated; handing the call over",
 	    link_uname(l));
-	if (l->cfg->lac_authenticated != NULL)
-		l->cfg->lac_authenticated(l->lac_arg, link_uname(l), &p);
+	if (l->lac->hooks.authenticated != NULL)
+		l->lac->hooks.authenticated(l->lac->hooks.arg, link_uname(l), &p);
 }
 
 /* After hand-over LCP is the LNS's: nothing of ours to terminate. */

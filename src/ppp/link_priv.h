@@ -47,6 +47,7 @@ struct link_lac {
 	bool			 have_init;
 	struct auth_request	 req;
 	struct auth_backend	 backend;	/* wraps backend, keeps req */
+	struct ppp_link_lac_hooks hooks;	/* the owner's, copied */
 };
 
 /*
@@ -56,7 +57,6 @@ struct link_lac {
  */
 struct ppp_link {
 	const struct ppp_link_config *cfg;	/* shared, see link_cfg_ref */
-	void			*lac_arg;	/* per link: not in the shared cfg */
 	struct auth_backend	 backend;
 	const struct ppp_link_ops *ops;
 	void			*ctx;
@@ -70,7 +70,7 @@ struct ppp_link {
 	const char		*fail_reason;
 	char			*reason;	/* why the link went down; copied */
 	struct link_proxy	*px;
-	struct link_lac		*lac;
+	struct link_lac		*lac;		/* LAC front half only */
 	struct ppp_link_stats	 stats;
 	uint64_t		 now;
 	uint64_t		 negotiate_deadline;	/* TIME_NEVER once IPCP is up */
@@ -96,7 +96,8 @@ void	link_start_auth_server(struct ppp_link *l, enum ppp_auth_method m);
 void	link_settle(struct ppp_link *l);
 
 /* link_lac.c */
-int	link_lac_init(struct ppp_link *l);
+int	link_lac_init(struct ppp_link *l,
+	    const struct ppp_link_lac_hooks *hooks);
 void	link_lac_free(struct ppp_link *l);
 void	link_lac_keep_sent(struct ppp_link *l, const uint8_t *pkt, size_t len);
 void	link_lac_keep_rcvd(struct ppp_link *l, const uint8_t *pkt, size_t len);

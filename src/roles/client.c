@@ -599,8 +599,8 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	lc.echo_failures = 3;
 	lc.negotiate_timeout_ms =
 	    c->roles->cfg->global.ppp_negotiation_timeout * 1000;
-	sl = sl_new(c->roles, carrier_ops, carrier, &lc, NULL, &client_sl_ops,
-	    c, now);
+	sl = sl_new(c->roles, carrier_ops, carrier, &lc, NULL, NULL,
+	    &client_sl_ops, c, now);
 	explicit_bzero(lc.client.password, sizeof(lc.client.password));
 	if (sl == NULL)
 		log_warnx("client %s: no memory for PPP", c->cfg.name);

@@ -386,6 +386,7 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s)
 	struct lac *lac = ctx;
 	struct roles *r = lac->roles;
 	struct ppp_link_config lc;
+	struct ppp_link_lac_hooks hooks;
 	struct lac_call *c;
 	uint64_t now = time_now_ms();
 
@@ -397,9 +398,6 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s)
 	memcpy(c->mac, s->peer, sizeof(c->mac));
 	memset(&lc, 0, sizeof(lc));
 	lc.server = true;
-	lc.lac = true;
-	lc.lac_authenticated = call_authenticated;
-	lc.lac_arg = c;
 	for (unsigned i = 0; i < lac->cfg.auth.count && i < 3; i++)
 		lc.auth[lc.auth_count++] =
 		    roles_auth_method(lac->cfg.auth.methods[i]);
@@ -410,7 +408,9 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s)
 	c->backend.verify = lac_verify;
 	c->backend.cancel = lac_cancel;
 	c->backend.ctx = c;
-	c->sl = sl_new(r, &lac_pppoe_carrier, c, &lc, &c->backend,
+	hooks.authenticated = call_authenticated;
+	hooks.arg = c;
+	c->sl = sl_new(r, &lac_pppoe_carrier, c, &lc, &hooks, &c->backend,
 	    &lac_sl_ops, c, now);
 	if (c->sl == NULL) {
 		free(c);

@@ -713,7 +713,7 @@ lns_session_up(struct roles *r, struct l2tp_session *s,
 	lns_link_config(r->cfg, &lc);
 	if ((ls = calloc(1, sizeof(*ls))) != NULL) {
 		heap_node_init(&ls->timer);
-		sl = sl_new(r, &sl_l2tp_carrier, s, &lc, &l->backend,
+		sl = sl_new(r, &sl_l2tp_carrier, s, &lc, NULL, &l->backend,
 		    &lns_sl_ops, ls, now);
 		if (sl == NULL)
 			free(ls);

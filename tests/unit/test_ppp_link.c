@@ -1067,6 +1067,10 @@ lac_cb(void *arg, const char *user, const struct ppp_proxy *f)
 	snprintf(lac.name, sizeof(lac.name), "%s", f->authen_name);
 }
 
+static const struct ppp_link_lac_hooks lac_hooks = {
+	.authenticated = lac_cb, .arg = &srv,
+};
+
 static void
 lac_bring_up(enum ppp_auth_method m, const char *pw, bool with_backend)
 {
@@ -1074,12 +1078,9 @@ lac_bring_up(enum ppp_auth_method m, const char *pw, bool with_backend)
 
 	memset(&lac, 0, sizeof(lac));
 	server_cfg(&sc, m);
-	sc.lac = true;
-	sc.lac_authenticated = lac_cb;
-	sc.lac_arg = &srv;
 	client_cfg(&cc, m, pw);
-	srv.l = ppp_link_new(&sc, with_backend ? &backend : NULL, &ops, &srv,
-	    now);
+	srv.l = ppp_link_create(&sc, with_backend ? &backend : NULL, &ops,
+	    &srv, &lac_hooks, now);
 	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
 	assert_non_null(srv.l);
 	assert_non_null(cli.l);
@@ -1253,11 +1254,8 @@ test_lac_renegotiation_before_handover(void **state)
 	(void)state;
 	memset(&lac, 0, sizeof(lac));
 	server_cfg(&sc, PPP_AUTH_CHAP_MD5);
-	sc.lac = true;
-	sc.lac_authenticated = lac_cb;
-	sc.lac_arg = &srv;
 	client_cfg(&cc, PPP_AUTH_CHAP_MD5, "secret");
-	srv.l = ppp_link_new(&sc, &backend, &ops, &srv, now);
+	srv.l = ppp_link_create(&sc, &backend, &ops, &srv, &lac_hooks, now);
 	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
 	assert_non_null(srv.l);
 	assert_non_null(cli.l);
