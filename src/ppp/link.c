@@ -8,9 +8,10 @@
  * three share is in link_priv.h.
  *
  * Objects and lifetimes: struct ppp_link, from ppp_link_new() to
- * ppp_link_free() (never from inside one of its callbacks); the
- * configuration it was made from, read-only and shared by count with every
- * link made from an identical one (link_cfg_ref).
+ * ppp_link_free() (never from inside one of its callbacks); struct
+ * ppp_link_conf, a normalised read-only configuration that the link's
+ * creator made once for all its links alike and each link holds a
+ * reference to until it is freed.
  *
  * Callers: roles/session_link.c (LNS, LAC front half and client links), the
  * benchmark's PPP peers (src/cmd/) and the tests.
@@ -29,61 +30,50 @@
 #include "ppp/link_priv.h"
 #include "ppp/ppp_proto.h"
 
-/* Links made from the same configuration (every session of one LNS) share
- * one read-only, reference-counted copy of it: at 50,000 sessions the
- * ~900-byte config (names, client credentials) would otherwise dominate. */
-struct link_cfg_ref {
-	struct ppp_link_config	 cfg;
-	unsigned		 refs;
-	struct link_cfg_ref	*next;
-};
-
-static struct link_cfg_ref *link_cfgs;
-
 /* One frame at a time: ops->send consumes it synchronously and the daemon
  * is single-threaded, so one buffer serves every link (4 + max MRU). */
 static uint8_t link_scratch[4 + 65535];
 
-static const struct ppp_link_config *
-cfg_get(const struct ppp_link_config *cfg)
+struct ppp_link_conf *
+ppp_link_conf_new(const struct ppp_link_config *cfg)
 {
-	struct link_cfg_ref *c;
+	struct ppp_link_conf *conf = calloc(1, sizeof(*conf));
+	struct ppp_link_config *c;
 
-	/* Bytewise on purpose: callers build configs from a zeroed struct, and
-	 * a mismatch in padding only costs a second copy, never a wrong
-	 * share (equal bytes are equal members). */
-	for (c = link_cfgs; c != NULL; c = c->next) {
-		// NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
-		if (memcmp(&c->cfg, cfg, sizeof(*cfg)) == 0) {
-			c->refs++;
-			return &c->cfg;
-		}
-	}
-	c = calloc(1, sizeof(*c));
-	if (c == NULL)
+	if (conf == NULL)
 		return NULL;
-	memcpy(&c->cfg, cfg, sizeof(*cfg));
-	c->refs = 1;
-	c->next = link_cfgs;
-	link_cfgs = c;
-	return &c->cfg;
+	c = &conf->cfg;
+	memcpy(c, cfg, sizeof(*c));
+	if (c->mru == 0)
+		c->mru = 1400;
+	if (c->echo_interval_ms == 0 && c->echo_failures == 0) {
+		c->echo_interval_ms = 10000;
+		c->echo_failures = 3;
+	}
+	if (c->echo_failures == 0)
+		c->echo_failures = 3;
+	if (c->auth_count > 3)
+		c->auth_count = 3;
+	if (c->negotiate_timeout_ms == 0)
+		c->negotiate_timeout_ms = 30000;
+	conf->refs = 1;
+	return conf;
 }
 
-static void
-cfg_put(const struct ppp_link_config *cfg)
+struct ppp_link_conf *
+ppp_link_conf_hold(struct ppp_link_conf *conf)
 {
-	struct link_cfg_ref **pp, *c;
+	conf->refs++;
+	return conf;
+}
 
-	for (pp = &link_cfgs; (c = *pp) != NULL; pp = &c->next) {
-		if (&c->cfg != cfg)
-			continue;
-		if (--c->refs == 0) {
-			*pp = c->next;
-			explicit_bzero(c, sizeof(*c));	/* client password */
-			free(c);
-		}
+void
+ppp_link_conf_drop(struct ppp_link_conf *conf)
+{
+	if (conf == NULL || --conf->refs > 0)
 		return;
-	}
+	explicit_bzero(conf, sizeof(*conf));	/* client password */
+	free(conf);
 }
 
 const char *
@@ -230,7 +220,7 @@ enter_network(struct ppp_link *l, const struct auth_result *res)
 
 	if (l->phase != PPP_PHASE_AUTHENTICATE)
 		return;
-	if (l->cfg->server) {
+	if (l->conf->cfg.server) {
 		if (l->ops->assign_address == NULL ||
 		    l->ops->assign_address(l->ctx, link_uname(l),
 		    res != NULL ? res : &none, &addr) != 0 ||
@@ -285,9 +275,9 @@ link_auth_done(void *ctx, bool ok, const char *user,
 	}
 	if (l->authed)		/* a successful re-challenge (RFC 1994 §2.3) */
 		return;
-	if (l->cfg->server)
+	if (l->conf->cfg.server)
 		user = canonical_user(l, user, res);
-	if (l->cfg->server && l->user != NULL &&
+	if (l->conf->cfg.server && l->user != NULL &&
 	    strcmp(l->user, user != NULL ? user : "") != 0) {
 		/* Authentication after an LCP renegotiation (RFC 1661 §3.4)
 		 * as someone else: a session has one identity, which its
@@ -298,7 +288,7 @@ link_auth_done(void *ctx, bool ok, const char *user,
 		return;
 	}
 	l->authed = true;
-	if (l->cfg->server) {
+	if (l->conf->cfg.server) {
 		set_user(l, user);
 		log_info("ppp: \"%s\" authenticated", link_uname(l));
 		if (l->lac != NULL) {
@@ -307,7 +297,7 @@ link_auth_done(void *ctx, bool ok, const char *user,
 			return;
 		}
 	} else {
-		set_user(l, l->cfg->client.user);
+		set_user(l, l->conf->cfg.client.user);
 	}
 	enter_network(l, res);
 }
@@ -336,11 +326,11 @@ link_start_auth_server(struct ppp_link *l, enum ppp_auth_method m)
 
 	memset(&ac, 0, sizeof(ac));
 	ac.method = m;
-	snprintf(ac.our_name, sizeof(ac.our_name), "%s", l->cfg->our_name);
-	ac.restart_ms = l->cfg->restart_ms;
-	ac.max_tries = l->cfg->max_configure;
+	snprintf(ac.our_name, sizeof(ac.our_name), "%s", l->conf->cfg.our_name);
+	ac.restart_ms = l->conf->cfg.restart_ms;
+	ac.max_tries = l->conf->cfg.max_configure;
 	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 && l->lac == NULL ?
-	    l->cfg->rechallenge_ms : 0;
+	    l->conf->cfg.rechallenge_ms : 0;
 	ac.timeout_ms = 30000;
 	l->as = auth_server_new(&ac,
 	    l->lac != NULL ? &l->lac->backend : &l->backend, &link_auth_ops, l,
@@ -359,18 +349,18 @@ enter_auth(struct ppp_link *l)
 	l->authed = false;
 	if (m == PPP_AUTH_NONE) {
 		/* A LAC learns the realm from the name: no auth, no call. */
-		if (l->cfg->server && (l->cfg->auth_count > 0 || l->lac != NULL)) {
+		if (l->conf->cfg.server && (l->conf->cfg.auth_count > 0 || l->lac != NULL)) {
 			link_request_fail(l, "no authentication agreed", false);
 			return;
 		}
 		l->authed = true;
-		if (!l->cfg->server)
-			set_user(l, l->cfg->client.user);
+		if (!l->conf->cfg.server)
+			set_user(l, l->conf->cfg.client.user);
 		enter_network(l, NULL);
 		return;
 	}
-	if (!l->cfg->server) {
-		l->ac = auth_client_new(&l->cfg->client, m, &link_auth_ops, l,
+	if (!l->conf->cfg.server) {
+		l->ac = auth_client_new(&l->conf->cfg.client, m, &link_auth_ops, l,
 		    l->now);
 		if (l->ac == NULL)
 			link_request_fail(l, "cannot start authentication",
@@ -392,7 +382,7 @@ static void
 release_auth_server(struct ppp_link *l)
 {
 	if (l->as == NULL || l->lac != NULL ||
-	    (l->cfg->rechallenge_ms != 0 &&
+	    (l->conf->cfg.rechallenge_ms != 0 &&
 	    l->lcp.auth_method == PPP_AUTH_CHAP_MD5))
 		return;
 	auth_server_free(l->as);
@@ -423,7 +413,7 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 		break;
 	case PPP_PROTO_IPCP:
 		if (what == CP_TLU) {
-			uint32_t local = l->cfg->server ? l->cfg->local_addr :
+			uint32_t local = l->conf->cfg.server ? l->conf->cfg.local_addr :
 			    l->ipcp.our_addr;
 
 			release_auth_server(l);
@@ -448,7 +438,7 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 			l->negotiate_deadline = TIME_NEVER;
 			l->up_local = local;
 			l->up_peer = l->ipcp.peer_addr;
-			if (l->cfg->server) {
+			if (l->conf->cfg.server) {
 				/* What IPCP offered: the configured servers or a
 				 * per-user override (ppp_link_set_dns). */
 				for (n = 0; n < l->ipcp.cfg.dns_count && n < 2; n++)
@@ -530,7 +520,7 @@ network_down(struct ppp_link *l, const char *reason)
 	l->net_up = false;
 	l->assigned = false;
 	l->up_local = l->up_peer = 0;
-	l->negotiate_deadline = l->now + l->cfg->negotiate_timeout_ms;
+	l->negotiate_deadline = l->now + l->conf->cfg.negotiate_timeout_ms;
 	log_info("ppp%s%s: network phase ended: %s",
 	    link_uname(l)[0] ? " " : "", link_uname(l), reason);
 	if (l->ops->network_down != NULL)
@@ -581,7 +571,7 @@ link_settle(struct ppp_link *l)
 /* ---- public API ---- */
 
 struct ppp_link *
-ppp_link_create(const struct ppp_link_config *cfg,
+ppp_link_create(struct ppp_link_conf *conf,
     const struct auth_backend *backend, const struct ppp_link_ops *ops,
     void *ctx, const struct ppp_link_lac_hooks *lac, uint64_t now)
 {
@@ -590,41 +580,19 @@ ppp_link_create(const struct ppp_link_config *cfg,
 	struct ipcp_config ic;
 	struct cp_config cc;
 
-	struct ppp_link_config *c;
-
 	/* The LAC authenticates the user, so its front half is a server. */
-	if (lac != NULL && !cfg->server)
+	if (lac != NULL && !conf->cfg.server)
 		return NULL;
 	l = calloc(1, sizeof(*l));
-	c = malloc(sizeof(*c));
-	if (l == NULL || c == NULL)
-		goto fail;
-	/* Normalised, then shared with every identical link's (cfg_get). */
-	memcpy(c, cfg, sizeof(*c));
-	if (c->mru == 0)
-		c->mru = 1400;
-	if (c->echo_interval_ms == 0 && c->echo_failures == 0) {
-		c->echo_interval_ms = 10000;
-		c->echo_failures = 3;
-	}
-	if (c->echo_failures == 0)
-		c->echo_failures = 3;
-	if (c->auth_count > 3)
-		c->auth_count = 3;
-	if (c->negotiate_timeout_ms == 0)
-		c->negotiate_timeout_ms = 30000;
+	if (l == NULL)
+		return NULL;
 	/* A LAC's front half is LCP and authentication only: no IPv6CP. */
 	if (lac != NULL && link_lac_init(l, lac) < 0)
 		goto fail;
-	if (c->ipv6cp && lac == NULL &&
+	if (conf->cfg.ipv6cp && lac == NULL &&
 	    (l->v6 = calloc(1, sizeof(*l->v6))) == NULL)
 		goto fail;
-	l->cfg = cfg_get(c);
-	explicit_bzero(c, sizeof(*c));
-	free(c);
-	c = NULL;
-	if (l->cfg == NULL)
-		goto fail;
+	l->conf = ppp_link_conf_hold(conf);
 	if (backend != NULL) {
 		l->backend = *backend;
 		l->have_backend = true;
@@ -634,45 +602,39 @@ ppp_link_create(const struct ppp_link_config *cfg,
 	l->now = now;
 	l->negotiate_deadline = TIME_NEVER;
 	l->phase = PPP_PHASE_DEAD;
-	cc.restart_ms = l->cfg->restart_ms;
-	cc.max_configure = l->cfg->max_configure;
-	cc.max_terminate = l->cfg->max_terminate;
-	cc.max_failure = l->cfg->max_failure;
+	cc.restart_ms = l->conf->cfg.restart_ms;
+	cc.max_configure = l->conf->cfg.max_configure;
+	cc.max_terminate = l->conf->cfg.max_terminate;
+	cc.max_failure = l->conf->cfg.max_failure;
 
 	memset(&lc, 0, sizeof(lc));
-	lc.server = l->cfg->server;
-	memcpy(lc.auth, l->cfg->auth, sizeof(lc.auth));
-	lc.auth_count = l->cfg->auth_count;
-	memcpy(lc.accept, l->cfg->client.accept, sizeof(lc.accept));
-	lc.accept_count = l->cfg->server ? 0 : l->cfg->client.accept_count;
-	lc.mru = l->cfg->mru;
-	lc.echo_interval_ms = l->cfg->echo_interval_ms;
-	lc.echo_failures = l->cfg->echo_failures;
-	lc.pppoe = l->cfg->pppoe;
+	lc.server = l->conf->cfg.server;
+	memcpy(lc.auth, l->conf->cfg.auth, sizeof(lc.auth));
+	lc.auth_count = l->conf->cfg.auth_count;
+	memcpy(lc.accept, l->conf->cfg.client.accept, sizeof(lc.accept));
+	lc.accept_count = l->conf->cfg.server ? 0 : l->conf->cfg.client.accept_count;
+	lc.mru = l->conf->cfg.mru;
+	lc.echo_interval_ms = l->conf->cfg.echo_interval_ms;
+	lc.echo_failures = l->conf->cfg.echo_failures;
+	lc.pppoe = l->conf->cfg.pppoe;
 	lc.cp = cc;
 	lcp_init(&l->lcp, &lc, &link_cp_ops, l);
 
 	memset(&ic, 0, sizeof(ic));
-	ic.server = l->cfg->server;
-	ic.local_addr = l->cfg->local_addr;
-	ic.dns[0] = l->cfg->dns[0];
-	ic.dns[1] = l->cfg->dns[1];
-	ic.dns_count = l->cfg->dns_count;
+	ic.server = l->conf->cfg.server;
+	ic.local_addr = l->conf->cfg.local_addr;
+	ic.dns[0] = l->conf->cfg.dns[0];
+	ic.dns[1] = l->conf->cfg.dns[1];
+	ic.dns_count = l->conf->cfg.dns_count;
 	ic.cp = cc;
 	ipcp_init(&l->ipcp, &ic, &link_cp_ops, l);
 	if (l->v6 != NULL)
 		ipv6cp_init(l->v6, &cc, &link_cp_ops, l);
 	return l;
 fail:
-	if (c != NULL) {
-		explicit_bzero(c, sizeof(*c));
-		free(c);
-	}
-	if (l != NULL) {
-		link_lac_free(l);
-		free(l->v6);
-		free(l);
-	}
+	link_lac_free(l);
+	free(l->v6);
+	free(l);
 	return NULL;
 }
 
@@ -681,7 +643,14 @@ ppp_link_new(const struct ppp_link_config *cfg,
     const struct auth_backend *backend, const struct ppp_link_ops *ops,
     void *ctx, uint64_t now)
 {
-	return ppp_link_create(cfg, backend, ops, ctx, NULL, now);
+	struct ppp_link_conf *conf = ppp_link_conf_new(cfg);
+	struct ppp_link *l;
+
+	if (conf == NULL)
+		return NULL;
+	l = ppp_link_create(conf, backend, ops, ctx, NULL, now);
+	ppp_link_conf_drop(conf);	/* the link holds it, if made */
+	return l;
 }
 
 void
@@ -694,7 +663,7 @@ ppp_link_free(struct ppp_link *l)
 	free(l->v6);
 	free(l->user);
 	free(l->reason);
-	cfg_put(l->cfg);
+	ppp_link_conf_drop(l->conf);
 	free(l);
 }
 
@@ -723,7 +692,7 @@ ppp_link_start(struct ppp_link *l, uint64_t now)
 	if (l->dead || l->phase != PPP_PHASE_DEAD)
 		return;
 	l->phase = PPP_PHASE_ESTABLISH;
-	l->negotiate_deadline = now + l->cfg->negotiate_timeout_ms;
+	l->negotiate_deadline = now + l->conf->cfg.negotiate_timeout_ms;
 	if (link_proxy_lcp_open(l, now)) {
 		link_settle(l);
 		return;
@@ -861,7 +830,7 @@ ppp_link_timeout(struct ppp_link *l, uint64_t now)
 		l->negotiate_deadline = TIME_NEVER;
 		log_info("ppp%s%s: no network phase after %u ms (phase %s)",
 		    link_uname(l)[0] ? " " : "", link_uname(l),
-		    l->cfg->negotiate_timeout_ms, ppp_phase_str(l->phase));
+		    l->conf->cfg.negotiate_timeout_ms, ppp_phase_str(l->phase));
 		link_request_fail(l, "negotiation timeout", false);
 		link_settle(l);
 		if (l->dead)
@@ -911,7 +880,7 @@ ppp_link_phase(const struct ppp_link *l)
 void
 ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count)
 {
-	if (!l->cfg->server || count == 0)
+	if (!l->conf->cfg.server || count == 0)
 		return;
 	/* RFC 1877: the server Naks the peer's Primary/Secondary DNS with
 	 * these; IPCP reads them from its own per-link copy. */

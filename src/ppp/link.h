@@ -84,11 +84,24 @@ struct ppp_link_ops {
 
 struct ppp_link;
 
-/* lac: NULL, or a LAC's front half (struct ppp_link_lac_hooks, copied; cfg->server must be set).
- * NULL when out of memory or given a LAC front half without cfg->server. */
-struct ppp_link *ppp_link_create(const struct ppp_link_config *cfg, const struct auth_backend *backend,
+/*
+ * A configuration as links use it: a copy with the defaults filled in, read-only from then on and counted.
+ * Whoever creates links makes one per distinct configuration (the LNS one for its sessions, the LAC one for
+ * its calls, each remade when a reload may have changed it) and passes it to every link it creates; each link
+ * holds a reference until ppp_link_free(), so the creator may drop its own at any time (config.h: lifetimes
+ * across reload).  Sharing matters at 50,000 sessions, where a ~900-byte copy per link (names, client
+ * credentials) would dominate a session's memory.
+ */
+struct ppp_link_conf;
+struct ppp_link_conf *ppp_link_conf_new(const struct ppp_link_config *cfg);	/* one reference; NULL: no memory */
+struct ppp_link_conf *ppp_link_conf_hold(struct ppp_link_conf *conf);		/* another reference; returns conf */
+void ppp_link_conf_drop(struct ppp_link_conf *conf);	/* NULL ok; the last reference frees (wipes) it */
+
+/* lac: NULL, or a LAC's front half (struct ppp_link_lac_hooks, copied; conf's server must be set).
+ * NULL when out of memory or given a LAC front half without server. */
+struct ppp_link *ppp_link_create(struct ppp_link_conf *conf, const struct auth_backend *backend,
 	    const struct ppp_link_ops *ops, void *ctx, const struct ppp_link_lac_hooks *lac, uint64_t now);
-/* ppp_link_create() without LAC hooks. */
+/* A link with a configuration of its own (one-off links: tests, fuzzing), no LAC hooks. */
 struct ppp_link *ppp_link_new(const struct ppp_link_config *cfg, const struct auth_backend *backend,
 	    const struct ppp_link_ops *ops, void *ctx, uint64_t now);
 void ppp_link_free(struct ppp_link *l);
@@ -114,8 +127,8 @@ void ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count)
 bool ppp_link_lac_relaying(const struct ppp_link *l);           /* LAC mode: authenticated and handed over */
 
 /* Heap bytes this link holds now: the struct and its on-demand parts (IPv6CP,
- * name, reason, proxy/LAC data), not the configuration it shares with every
- * identical link, nor an authentication exchange still running (issue 7:
+ * name, reason, proxy/LAC data), not the struct ppp_link_conf it shares with
+ * its creator's other links, nor an authentication exchange still running (issue 7:
  * 50,000 sessions at <= 2 KiB each; tests/unit/test_session_size.c). */
 size_t	ppp_link_footprint(const struct ppp_link *l);
 

@@ -26,6 +26,13 @@
 #include "ppp/lcp.h"
 #include "ppp/link.h"
 
+/* A configuration as links use it (ppp_link_conf_new): normalised, then
+ * never written; freed, wiped, with its last reference. */
+struct ppp_link_conf {
+	struct ppp_link_config	 cfg;
+	unsigned		 refs;
+};
+
 /* Proxy LCP/auth from an ICCN (RFC 2661 §4.4.5): allocated by
  * ppp_link_set_proxy(), freed once authentication has used it. */
 struct link_proxy {
@@ -56,7 +63,7 @@ struct link_lac {
  * allocated on demand; the send buffer is one daemon-wide static buffer.
  */
 struct ppp_link {
-	const struct ppp_link_config *cfg;	/* shared, see link_cfg_ref */
+	struct ppp_link_conf	*conf;		/* held: shared, read-only */
 	struct auth_backend	 backend;
 	const struct ppp_link_ops *ops;
 	void			*ctx;

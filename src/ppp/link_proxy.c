@@ -112,7 +112,7 @@ proxy_has_auth(const uint8_t *p, size_t len)
 bool
 link_proxy_lcp_open(struct ppp_link *l, uint64_t now)
 {
-	if (l->px == NULL || !(!l->cfg->server || l->cfg->auth_count == 0 ||
+	if (l->px == NULL || !(!l->conf->cfg.server || l->conf->cfg.auth_count == 0 ||
 	    proxy_has_auth(l->px->opts, l->px->sent_len)))
 		return false;
 	if (cp_proxy_open(&l->lcp.cp, l->px->opts, l->px->sent_len,

@@ -1071,6 +1071,19 @@ static const struct ppp_link_lac_hooks lac_hooks = {
 	.authenticated = lac_cb, .arg = &srv,
 };
 
+/* A LAC's front half made as the LAC role makes one. */
+static struct ppp_link *
+lac_link_new(const struct ppp_link_config *sc, const struct auth_backend *be)
+{
+	struct ppp_link_conf *conf = ppp_link_conf_new(sc);
+	struct ppp_link *l;
+
+	assert_non_null(conf);
+	l = ppp_link_create(conf, be, &ops, &srv, &lac_hooks, now);
+	ppp_link_conf_drop(conf);
+	return l;
+}
+
 static void
 lac_bring_up(enum ppp_auth_method m, const char *pw, bool with_backend)
 {
@@ -1079,8 +1092,7 @@ lac_bring_up(enum ppp_auth_method m, const char *pw, bool with_backend)
 	memset(&lac, 0, sizeof(lac));
 	server_cfg(&sc, m);
 	client_cfg(&cc, m, pw);
-	srv.l = ppp_link_create(&sc, with_backend ? &backend : NULL, &ops,
-	    &srv, &lac_hooks, now);
+	srv.l = lac_link_new(&sc, with_backend ? &backend : NULL);
 	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
 	assert_non_null(srv.l);
 	assert_non_null(cli.l);
@@ -1255,7 +1267,7 @@ test_lac_renegotiation_before_handover(void **state)
 	memset(&lac, 0, sizeof(lac));
 	server_cfg(&sc, PPP_AUTH_CHAP_MD5);
 	client_cfg(&cc, PPP_AUTH_CHAP_MD5, "secret");
-	srv.l = ppp_link_create(&sc, &backend, &ops, &srv, &lac_hooks, now);
+	srv.l = lac_link_new(&sc, &backend);
 	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
 	assert_non_null(srv.l);
 	assert_non_null(cli.l);
