@@ -349,7 +349,8 @@ enter_auth(struct ppp_link *l)
 	l->authed = false;
 	if (m == PPP_AUTH_NONE) {
 		/* A LAC learns the realm from the name: no auth, no call. */
-		if (l->conf->cfg.server && (l->conf->cfg.auth_count > 0 || l->lac != NULL)) {
+		if (l->conf->cfg.server &&
+		    (l->conf->cfg.auth_count > 0 || l->lac != NULL)) {
 			link_request_fail(l, "no authentication agreed", false);
 			return;
 		}
@@ -360,8 +361,8 @@ enter_auth(struct ppp_link *l)
 		return;
 	}
 	if (!l->conf->cfg.server) {
-		l->ac = auth_client_new(&l->conf->cfg.client, m, &link_auth_ops, l,
-		    l->now);
+		l->ac = auth_client_new(&l->conf->cfg.client, m,
+		    &link_auth_ops, l, l->now);
 		if (l->ac == NULL)
 			link_request_fail(l, "cannot start authentication",
 			    false);
@@ -413,8 +414,8 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 		break;
 	case PPP_PROTO_IPCP:
 		if (what == CP_TLU) {
-			uint32_t local = l->conf->cfg.server ? l->conf->cfg.local_addr :
-			    l->ipcp.our_addr;
+			uint32_t local = l->conf->cfg.server ?
+			    l->conf->cfg.local_addr : l->ipcp.our_addr;
 
 			release_auth_server(l);
 			/* RFC 1661 §4 (Opened + RCR): either end may
@@ -612,7 +613,8 @@ ppp_link_create(struct ppp_link_conf *conf,
 	memcpy(lc.auth, l->conf->cfg.auth, sizeof(lc.auth));
 	lc.auth_count = l->conf->cfg.auth_count;
 	memcpy(lc.accept, l->conf->cfg.client.accept, sizeof(lc.accept));
-	lc.accept_count = l->conf->cfg.server ? 0 : l->conf->cfg.client.accept_count;
+	lc.accept_count = l->conf->cfg.server ? 0 :
+	    l->conf->cfg.client.accept_count;
 	lc.mru = l->conf->cfg.mru;
 	lc.echo_interval_ms = l->conf->cfg.echo_interval_ms;
 	lc.echo_failures = l->conf->cfg.echo_failures;

@@ -128,8 +128,8 @@ bool ppp_link_lac_relaying(const struct ppp_link *l);           /* LAC mode: aut
 
 /* Heap bytes this link holds now: the struct and its on-demand parts (IPv6CP,
  * name, reason, proxy/LAC data), not the struct ppp_link_conf it shares with
- * its creator's other links, nor an authentication exchange still running (issue 7:
- * 50,000 sessions at <= 2 KiB each; tests/unit/test_session_size.c). */
+ * its creator's other links, nor an authentication exchange still running
+ * (50,000 sessions at <= 2 KiB each; tests/unit/test_session_size.c). */
 size_t	ppp_link_footprint(const struct ppp_link *l);
 
 struct ppp_link_stats { uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, rx_discards; };

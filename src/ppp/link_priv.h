@@ -58,7 +58,8 @@ struct link_lac {
 };
 
 /*
- * Kept small (issue 7: 50,000 sessions at <= 2 KiB each): what only some
+ * Kept small (50,000 sessions at <= 2 KiB each, tests/unit/
+ * test_session_size.c): what only some
  * links need (IPv6CP, proxy data, LAC buffers, the authenticated name) is
  * allocated on demand; the send buffer is one daemon-wide static buffer.
  */

@@ -112,8 +112,12 @@ proxy_has_auth(const uint8_t *p, size_t len)
 bool
 link_proxy_lcp_open(struct ppp_link *l, uint64_t now)
 {
-	if (l->px == NULL || !(!l->conf->cfg.server || l->conf->cfg.auth_count == 0 ||
-	    proxy_has_auth(l->px->opts, l->px->sent_len)))
+	if (l->px == NULL)
+		return false;
+	/* A server that requires authentication takes the LAC's LCP only if
+	 * the LAC asked for authentication too. */
+	if (l->conf->cfg.server && l->conf->cfg.auth_count > 0 &&
+	    !proxy_has_auth(l->px->opts, l->px->sent_len))
 		return false;
 	if (cp_proxy_open(&l->lcp.cp, l->px->opts, l->px->sent_len,
 	    l->px->opts + l->px->sent_len, l->px->rcvd_len, now) == 0) {
