@@ -259,6 +259,9 @@ pc_send_frame(void *ctx, const uint8_t *frame, size_t len)
 static void
 pc_up(void *ctx, uint16_t session_id, const uint8_t ac_mac[PPPOE_MAC_LEN])
 {
+	/* Every host's client is alike: one configuration for all, as a
+	 * role shares one among its links; kept until exit. */
+	static struct ppp_link_conf *conf;
 	struct phost *ph = ctx;
 	const struct bench_opts *o = P.o;
 	struct ppp_link_config lc;
@@ -271,8 +274,13 @@ pc_up(void *ctx, uint16_t session_id, const uint8_t ac_mac[PPPOE_MAC_LEN])
 	ph->state = PH_PPP;
 	/* The same client as the l2tp mode's (vpdn-bench.c host_session_up),
 	 * with RFC 2516 §7's LCP rules and MRU. */
-	bench_ppp_client_config(&lc, o, P.mru, true);
-	ph->link = ppp_link_new(&lc, NULL, &link_ops, ph, now);
+	if (conf == NULL) {
+		bench_ppp_client_config(&lc, o, P.mru, true);
+		conf = ppp_link_conf_new(&lc);
+		explicit_bzero(&lc, sizeof(lc));
+	}
+	ph->link = conf != NULL ?
+	    ppp_link_create(conf, NULL, &link_ops, ph, NULL, now) : NULL;
 	if (ph->link == NULL) {
 		setup_ended(ph, false, "no memory for PPP");
 		pppoe_client_close(ph->pc, "out of memory");

@@ -598,6 +598,9 @@ static void
 host_session_up(void *ctx, struct l2tp_session *s,
     const struct l2tp_msg *connect)
 {
+	/* Every session's client is alike: one configuration for all, as
+	 * a role shares one among its links; kept until exit. */
+	static struct ppp_link_conf *conf;
 	struct bsess *bs = l2tp_session_user(s);
 	struct ppp_link_config lc;
 	uint64_t now = time_now_ms();
@@ -606,8 +609,13 @@ host_session_up(void *ctx, struct l2tp_session *s,
 	(void)connect;
 	if (bs == NULL)
 		return;
-	bench_ppp_client_config(&lc, &o, 1400, false);
-	bs->link = ppp_link_new(&lc, NULL, &link_ops, bs, now);
+	if (conf == NULL) {
+		bench_ppp_client_config(&lc, &o, 1400, false);
+		conf = ppp_link_conf_new(&lc);
+		explicit_bzero(&lc, sizeof(lc));
+	}
+	bs->link = conf != NULL ?
+	    ppp_link_create(conf, NULL, &link_ops, bs, NULL, now) : NULL;
 	if (bs->link == NULL) {
 		setup_ended(bs, false, "no memory for PPP");
 		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0, NULL, now);

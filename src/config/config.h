@@ -15,8 +15,9 @@
  * it drops when it ends.  The old snapshot is therefore freed as soon as
  * roles_reconfigure() returns.  What follows from the rule:
  *  - What a live link, call or session was given when it started it keeps
- *    until it ends: its PPP link configuration (copied, shared by count,
- *    ppp/link.c), a LAC call's realm with its LNS list and users file
+ *    until it ends: its PPP link configuration (a copy the role makes once
+ *    per snapshot and every link counts, struct ppp_link_conf in
+ *    ppp/link.h), a LAC call's realm with its LNS list and users file
  *    (counted, roles/lac_realm.c), a client's section (copied,
  *    roles/client.c), its address (held in the pool whatever the ranges
  *    become, roles/lns.c).

@@ -1,9 +1,24 @@
 /*
- * link.c — the RFC 1661 §3 phase machine and protocol demultiplexer.
+ * link.c — the RFC 1661 §3 phase machine (Dead → Establish → Authenticate →
+ * Network → Terminate) and the protocol demultiplexer of one PPP link: it
+ * owns the LCP, IPCP and IPv6CP automata and the authentication exchange,
+ * routes each received frame to one of them, and reports the phases to its
+ * owner through struct ppp_link_ops.  A LAC's front half is in link_lac.c,
+ * an LNS's acceptance of proxy LCP/authentication in link_proxy.c; what the
+ * three share is in link_priv.h.
+ *
+ * Objects and lifetimes: struct ppp_link, from ppp_link_new() to
+ * ppp_link_free() (never from inside one of its callbacks); struct
+ * ppp_link_conf, a normalised read-only configuration that the link's
+ * creator made once for all its links alike and each link holds a
+ * reference to until it is freed.
+ *
+ * Callers: roles/session_link.c (LNS, LAC front half and client links), the
+ * benchmark's PPP peers (src/cmd/) and the tests.
  *
  * Re-entrancy: protocol callbacks (auth done, LCP "fail") never tear the
  * link down on the spot; they record a reason, and every public entry point
- * acts on it (settle()) once the lower layers have returned.
+ * acts on it (link_settle()) once the lower layers have returned.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,130 +27,57 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/timeutil.h"
-#include "ppp/cp.h"
-#include "ppp/ipcp.h"
-#include "ppp/lcp.h"
-#include "ppp/link.h"
+#include "ppp/link_priv.h"
 #include "ppp/ppp_proto.h"
-
-/* Proxy LCP/auth from an ICCN (RFC 2661 §4.4.5): allocated by
- * ppp_link_set_proxy(), freed once authentication has used it. */
-struct link_proxy {
-	struct auth_request	 req;
-	struct auth_result	 res;
-	uint64_t		 handle;
-	bool			 auth;		/* req usable */
-	bool			 pending, in_verify, done, ok;
-	size_t			 sent_len, rcvd_len;
-	uint8_t			 opts[];	/* sent, then rcvd */
-};
-
-/* LAC mode: the LCP CONFREQ options seen, the proof the backend saw;
- * allocated only for a LAC's front-half link. */
-struct link_lac {
-	uint8_t			 init[CP_MAX_PKT], sent[CP_MAX_PKT],
-				 rcvd[CP_MAX_PKT];
-	size_t			 init_len, sent_len, rcvd_len;
-	bool			 have_init;
-	struct auth_request	 req;
-	struct auth_backend	 backend;	/* wraps backend, keeps req */
-};
-
-/* Links made from the same configuration (every session of one LNS) share
- * one read-only, reference-counted copy of it: at 50,000 sessions the
- * ~900-byte config (names, client credentials) would otherwise dominate. */
-struct link_cfg_ref {
-	struct ppp_link_config	 cfg;
-	unsigned		 refs;
-	struct link_cfg_ref	*next;
-};
-
-/*
- * Kept small (issue 7: 50,000 sessions at <= 2 KiB each): what only some
- * links need (IPv6CP, proxy data, LAC buffers, the authenticated name) is
- * allocated on demand; the send buffer is one daemon-wide static buffer.
- */
-struct ppp_link {
-	const struct ppp_link_config *cfg;	/* shared, see link_cfg_ref */
-	void			*lac_arg;	/* per link: not in the shared cfg */
-	struct auth_backend	 backend;
-	const struct ppp_link_ops *ops;
-	void			*ctx;
-	struct lcp		 lcp;
-	struct ipcp		 ipcp;
-	struct ipv6cp		*v6;		/* cfg->ipv6cp only */
-	struct auth_server	*as;
-	struct auth_client	*ac;
-	char			*user;		/* authenticated name; NULL before */
-	/* deferred teardown (see above) */
-	const char		*fail_reason;
-	char			*reason;	/* why the link went down; copied */
-	struct link_proxy	*px;
-	struct link_lac		*lac;
-	struct ppp_link_stats	 stats;
-	uint64_t		 now;
-	uint64_t		 negotiate_deadline;	/* TIME_NEVER once IPCP is up */
-	enum ppp_phase		 phase;
-	bool			 have_backend;
-	bool			 authed;
-	bool			 fail_now;	/* no Terminate: peer is dead */
-	bool			 dead;		/* ops->down called */
-	bool			 relay;		/* LAC: reported; link inert */
-	bool			 net_up;	/* ops->network_up called */
-	bool			 assigned;	/* ops->assign_address succeeded */
-	uint32_t		 up_local, up_peer;	/* with these */
-};
-
-static struct link_cfg_ref *link_cfgs;
 
 /* One frame at a time: ops->send consumes it synchronously and the daemon
  * is single-threaded, so one buffer serves every link (4 + max MRU). */
 static uint8_t link_scratch[4 + 65535];
 
-static const struct ppp_link_config *
-cfg_get(const struct ppp_link_config *cfg)
+struct ppp_link_conf *
+ppp_link_conf_new(const struct ppp_link_config *cfg)
 {
-	struct link_cfg_ref *c;
+	struct ppp_link_conf *conf = calloc(1, sizeof(*conf));
+	struct ppp_link_config *c;
 
-	/* Bytewise on purpose: callers build configs from a zeroed struct, and
-	 * a mismatch in padding only costs a second copy, never a wrong
-	 * share (equal bytes are equal members). */
-	for (c = link_cfgs; c != NULL; c = c->next) {
-		// NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
-		if (memcmp(&c->cfg, cfg, sizeof(*cfg)) == 0) {
-			c->refs++;
-			return &c->cfg;
-		}
-	}
-	c = calloc(1, sizeof(*c));
-	if (c == NULL)
+	if (conf == NULL)
 		return NULL;
-	memcpy(&c->cfg, cfg, sizeof(*cfg));
-	c->refs = 1;
-	c->next = link_cfgs;
-	link_cfgs = c;
-	return &c->cfg;
-}
-
-static void
-cfg_put(const struct ppp_link_config *cfg)
-{
-	struct link_cfg_ref **pp, *c;
-
-	for (pp = &link_cfgs; (c = *pp) != NULL; pp = &c->next) {
-		if (&c->cfg != cfg)
-			continue;
-		if (--c->refs == 0) {
-			*pp = c->next;
-			explicit_bzero(c, sizeof(*c));	/* client password */
-			free(c);
-		}
-		return;
+	c = &conf->cfg;
+	memcpy(c, cfg, sizeof(*c));
+	if (c->mru == 0)
+		c->mru = 1400;
+	if (c->echo_interval_ms == 0 && c->echo_failures == 0) {
+		c->echo_interval_ms = 10000;
+		c->echo_failures = 3;
 	}
+	if (c->echo_failures == 0)
+		c->echo_failures = 3;
+	if (c->auth_count > 3)
+		c->auth_count = 3;
+	if (c->negotiate_timeout_ms == 0)
+		c->negotiate_timeout_ms = 30000;
+	conf->refs = 1;
+	return conf;
 }
 
-static const char *
-uname(const struct ppp_link *l)
+struct ppp_link_conf *
+ppp_link_conf_hold(struct ppp_link_conf *conf)
+{
+	conf->refs++;
+	return conf;
+}
+
+void
+ppp_link_conf_drop(struct ppp_link_conf *conf)
+{
+	if (conf == NULL || --conf->refs > 0)
+		return;
+	explicit_bzero(conf, sizeof(*conf));	/* client password */
+	free(conf);
+}
+
+const char *
+link_uname(const struct ppp_link *l)
 {
 	return l->user != NULL ? l->user : "";
 }
@@ -145,16 +87,6 @@ set_user(struct ppp_link *l, const char *user)
 {
 	free(l->user);
 	l->user = strdup(user != NULL ? user : "");
-}
-
-static void
-px_release(struct ppp_link *l)
-{
-	if (l->px == NULL)
-		return;
-	explicit_bzero(l->px, sizeof(*l->px));
-	free(l->px);
-	l->px = NULL;
 }
 
 const char *
@@ -177,112 +109,20 @@ set_reason(struct ppp_link *l, const char *reason)
 		l->reason = strdup(reason);	/* NULL (no memory): "?" */
 }
 
-/* Teardown requested from inside a callback: acted on by settle(). */
-static const char *
-why(const struct ppp_link *l)
+/* Teardown requested from inside a callback: acted on by link_settle(). */
+const char *
+link_why(const struct ppp_link *l)
 {
 	return l->reason != NULL ? l->reason : "?";
 }
 
-static void
-request_fail(struct ppp_link *l, const char *reason, bool now)
+void
+link_request_fail(struct ppp_link *l, const char *reason, bool now)
 {
 	if (l->fail_reason == NULL) {
 		l->fail_reason = reason;
 		l->fail_now = now;
 	}
-}
-
-/* ---- LAC mode (RFC 2661 §4.4.5) ---- */
-
-/* Keeps the options of an LCP Configure-Request: the proxy LCP AVPs carry
- * the CONFREQ body "starting at the first option". */
-static bool
-lac_keep_confreq(const uint8_t *pkt, size_t len, uint8_t *dst, size_t *dlen)
-{
-	size_t plen;
-
-	if (len < 4 || pkt[0] != PPP_CONF_REQ)
-		return false;
-	plen = get_be16(pkt + 2);
-	if (plen < 4 || plen > len || plen - 4 > CP_MAX_PKT)
-		return false;
-	memcpy(dst, pkt + 4, plen - 4);
-	*dlen = plen - 4;
-	return true;
-}
-
-/* The auth server's backend in LAC mode: remember the request (name, id,
- * challenge, response / password) for the Proxy Authen AVPs, then ask the
- * owner's backend (realm lookup, local users), or accept when there is none:
- * the LNS is the one that decides then. */
-static uint64_t
-lac_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
-    void *arg)
-{
-	struct ppp_link *l = ctx;
-	struct auth_result res;
-
-	l->lac->req = *req;
-	if (l->have_backend)
-		return l->backend.verify(l->backend.ctx, req, done, arg);
-	memset(&res, 0, sizeof(res));
-	res.ok = true;
-	done(arg, &res);
-	return 0;
-}
-
-static void
-lac_cancel(void *ctx, uint64_t handle)
-{
-	struct ppp_link *l = ctx;
-
-	if (l->have_backend && l->backend.cancel != NULL)
-		l->backend.cancel(l->backend.ctx, handle);
-}
-
-/* Hands the call over: from now on PPP is between the peer and the LNS. */
-static void
-lac_report(struct ppp_link *l)
-{
-	struct ppp_proxy p;
-	const struct auth_request *r = &l->lac->req;
-
-	l->relay = true;
-	memset(&p, 0, sizeof(p));
-	if (l->lac->have_init) {
-		p.initial_rcvd = l->lac->init;
-		p.initial_rcvd_len = l->lac->init_len;
-	}
-	p.last_sent = l->lac->sent;
-	p.last_sent_len = l->lac->sent_len;
-	p.last_rcvd = l->lac->rcvd;
-	p.last_rcvd_len = l->lac->rcvd_len;
-	p.authen_name = r->user;
-	p.authen_id = r->id;
-	switch (r->method) {
-	case PPP_AUTH_PAP:
-		/* §4.4.5: for PAP the response is the password itself. */
-		p.authen_type = PPP_PROXY_AUTHEN_PAP;
-		p.response = r->password;
-		p.response_len = r->password_len;
-		break;
-	case PPP_AUTH_CHAP_MD5:
-		p.authen_type = PPP_PROXY_AUTHEN_CHAP;
-		p.challenge = r->challenge;
-		p.challenge_len = r->challenge_len;
-		p.response = r->response;
-		p.response_len = r->response_len;
-		break;
-	case PPP_AUTH_NONE:
-	case PPP_AUTH_MSCHAPV2:
-		/* no Proxy Authen Type for MS-CHAPv2: the LNS challenges */
-		p.authen_type = 0;
-		break;
-	}
-	log_info("ppp: \"%s\" authenticated; handing the call over", uname(l));
-	if (l->cfg->lac_authenticated != NULL)
-		l->cfg->lac_authenticated(l->lac_arg, uname(l), &p);
 }
 
 /* ---- transmit ---- */
@@ -295,8 +135,8 @@ link_send_ctl(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 
 	if (l->dead || len > sizeof(buf) - 4)
 		return;
-	if (l->cfg->lac && proto == PPP_PROTO_LCP)
-		lac_keep_confreq(pkt, len, l->lac->sent, &l->lac->sent_len);
+	if (l->lac != NULL && proto == PPP_PROTO_LCP)
+		link_lac_keep_sent(l, pkt, len);
 	buf[0] = PPP_ALLSTATIONS;
 	buf[1] = PPP_UI;
 	put_be16(buf + 2, proto);
@@ -352,10 +192,7 @@ free_auth(struct ppp_link *l)
 		auth_client_free(l->ac);
 		l->ac = NULL;
 	}
-	if (l->px != NULL && l->px->pending && l->have_backend &&
-	    l->backend.cancel != NULL)
-		l->backend.cancel(l->backend.ctx, l->px->handle);
-	px_release(l);
+	link_proxy_cancel(l);
 }
 
 static void
@@ -367,10 +204,10 @@ go_dead(struct ppp_link *l, const char *reason)
 	free_auth(l);
 	l->phase = PPP_PHASE_DEAD;
 	l->dead = true;
-	log_info("ppp%s%s: link down: %s", uname(l)[0] ? " " : "", uname(l),
-	    why(l));
+	log_info("ppp%s%s: link down: %s", link_uname(l)[0] ? " " : "",
+	    link_uname(l), link_why(l));
 	if (l->ops->down != NULL)
-		l->ops->down(l->ctx, why(l));
+		l->ops->down(l->ctx, link_why(l));
 }
 
 /* RFC 1661 §3.5: Network-Layer Protocol phase: the server first gives the
@@ -383,12 +220,12 @@ enter_network(struct ppp_link *l, const struct auth_result *res)
 
 	if (l->phase != PPP_PHASE_AUTHENTICATE)
 		return;
-	if (l->cfg->server) {
+	if (l->conf->cfg.server) {
 		if (l->ops->assign_address == NULL ||
-		    l->ops->assign_address(l->ctx, uname(l),
+		    l->ops->assign_address(l->ctx, link_uname(l),
 		    res != NULL ? res : &none, &addr) != 0 ||
 		    addr == 0) {
-			request_fail(l, "no address available", false);
+			link_request_fail(l, "no address available", false);
 			return;
 		}
 		l->assigned = true;
@@ -416,7 +253,7 @@ static const char *
 canonical_user(const struct ppp_link *l, const char *sent,
     const struct auth_result *res)
 {
-	if (l->cfg->lac || res == NULL || res->user[0] == '\0')
+	if (l->lac != NULL || res == NULL || res->user[0] == '\0')
 		return sent != NULL ? sent : "";
 	if (sent != NULL && strcmp(sent, res->user) != 0)
 		log_info("ppp: \"%s\" authenticated as \"%s\"", sent,
@@ -424,50 +261,51 @@ canonical_user(const struct ppp_link *l, const char *sent,
 	return res->user;
 }
 
-static void
-auth_done(void *ctx, bool ok, const char *user, const struct auth_result *res)
+void
+link_auth_done(void *ctx, bool ok, const char *user,
+    const struct auth_result *res)
 {
 	struct ppp_link *l = ctx;
 
 	if (!ok) {
 		log_info("ppp: authentication of \"%s\" failed",
 		    user != NULL ? user : "");
-		request_fail(l, "authentication failed", false);
+		link_request_fail(l, "authentication failed", false);
 		return;
 	}
 	if (l->authed)		/* a successful re-challenge (RFC 1994 §2.3) */
 		return;
-	if (l->cfg->server)
+	if (l->conf->cfg.server)
 		user = canonical_user(l, user, res);
-	if (l->cfg->server && l->user != NULL &&
+	if (l->conf->cfg.server && l->user != NULL &&
 	    strcmp(l->user, user != NULL ? user : "") != 0) {
 		/* Authentication after an LCP renegotiation (RFC 1661 §3.4)
 		 * as someone else: a session has one identity, which its
 		 * accounting and address were given to. */
 		log_warnx("ppp: \"%s\" re-authenticated as \"%s\"; ending "
 		    "the session", l->user, user != NULL ? user : "");
-		request_fail(l, "re-authenticated as another user", false);
+		link_request_fail(l, "re-authenticated as another user", false);
 		return;
 	}
 	l->authed = true;
-	if (l->cfg->server) {
+	if (l->conf->cfg.server) {
 		set_user(l, user);
-		log_info("ppp: \"%s\" authenticated", uname(l));
-		if (l->cfg->lac) {
+		log_info("ppp: \"%s\" authenticated", link_uname(l));
+		if (l->lac != NULL) {
 			/* Success is on the wire (auth.c sends it first). */
-			lac_report(l);
+			link_lac_report(l);
 			return;
 		}
 	} else {
-		set_user(l, l->cfg->client.user);
+		set_user(l, l->conf->cfg.client.user);
 	}
 	enter_network(l, res);
 }
 
 /* The owner knows where the peer is (RADIUS Calling-Station-Id, NAS-Port);
  * asked per request so the link keeps none of it. */
-static void
-auth_describe(void *ctx, struct auth_request *req)
+void
+link_auth_describe(void *ctx, struct auth_request *req)
 {
 	struct ppp_link *l = ctx;
 
@@ -477,54 +315,28 @@ auth_describe(void *ctx, struct auth_request *req)
 
 static const struct auth_ops link_auth_ops = {
 	.send = auth_send,
-	.done = auth_done,
-	.describe = auth_describe,
+	.done = link_auth_done,
+	.describe = link_auth_describe,
 };
 
-static void
-start_auth_server(struct ppp_link *l, enum ppp_auth_method m)
+void
+link_start_auth_server(struct ppp_link *l, enum ppp_auth_method m)
 {
 	struct auth_server_config ac;
 
 	memset(&ac, 0, sizeof(ac));
 	ac.method = m;
-	snprintf(ac.our_name, sizeof(ac.our_name), "%s", l->cfg->our_name);
-	ac.restart_ms = l->cfg->restart_ms;
-	ac.max_tries = l->cfg->max_configure;
-	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 && !l->cfg->lac ?
-	    l->cfg->rechallenge_ms : 0;
+	snprintf(ac.our_name, sizeof(ac.our_name), "%s", l->conf->cfg.our_name);
+	ac.restart_ms = l->conf->cfg.restart_ms;
+	ac.max_tries = l->conf->cfg.max_configure;
+	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 && l->lac == NULL ?
+	    l->conf->cfg.rechallenge_ms : 0;
 	ac.timeout_ms = 30000;
-	l->as = auth_server_new(&ac, l->cfg->lac ? &l->lac->backend : &l->backend,
-	    &link_auth_ops, l, l->now);
+	l->as = auth_server_new(&ac,
+	    l->lac != NULL ? &l->lac->backend : &l->backend, &link_auth_ops, l,
+	    l->now);
 	if (l->as == NULL)
-		request_fail(l, "cannot start authentication", false);
-}
-
-static void settle(struct ppp_link *l);
-
-static void
-proxy_done(void *arg, const struct auth_result *res)
-{
-	struct ppp_link *l = arg;
-
-	l->px->pending = false;
-	l->px->done = true;
-	l->px->ok = res->ok;
-	l->px->res = *res;
-	l->px->res.user[sizeof(l->px->res.user) - 1] = '\0';
-	if (!l->px->in_verify) {
-		/* asynchronous answer: act now (called from the loop) */
-		if (l->px->ok) {
-			auth_done(l, true, l->px->req.user, &l->px->res);
-			px_release(l);
-		} else {
-			log_info("ppp: proxy authentication of \"%s\" refused; "
-			    "authenticating again", l->px->req.user);
-			px_release(l);
-			start_auth_server(l, l->lcp.auth_method);
-		}
-		settle(l);
-	}
+		link_request_fail(l, "cannot start authentication", false);
 }
 
 /* RFC 1661 §3.4 Authentication phase, right after LCP reaches Opened. */
@@ -537,48 +349,30 @@ enter_auth(struct ppp_link *l)
 	l->authed = false;
 	if (m == PPP_AUTH_NONE) {
 		/* A LAC learns the realm from the name: no auth, no call. */
-		if (l->cfg->server && (l->cfg->auth_count > 0 || l->cfg->lac)) {
-			request_fail(l, "no authentication agreed", false);
+		if (l->conf->cfg.server &&
+		    (l->conf->cfg.auth_count > 0 || l->lac != NULL)) {
+			link_request_fail(l, "no authentication agreed", false);
 			return;
 		}
 		l->authed = true;
-		if (!l->cfg->server)
-			set_user(l, l->cfg->client.user);
+		if (!l->conf->cfg.server)
+			set_user(l, l->conf->cfg.client.user);
 		enter_network(l, NULL);
 		return;
 	}
-	if (!l->cfg->server) {
-		l->ac = auth_client_new(&l->cfg->client, m, &link_auth_ops, l,
-		    l->now);
+	if (!l->conf->cfg.server) {
+		l->ac = auth_client_new(&l->conf->cfg.client, m,
+		    &link_auth_ops, l, l->now);
 		if (l->ac == NULL)
-			request_fail(l, "cannot start authentication", false);
+			link_request_fail(l, "cannot start authentication",
+			    false);
 		return;
 	}
 	/* RFC 2661 §4.4.5: verify what the LAC collected, if it matches. */
-	if (l->px != NULL && l->px->auth && l->px->req.method == m &&
-	    l->have_backend) {
-		l->px->auth = false;
-		l->px->pending = true;
-		l->px->done = false;
-		l->px->in_verify = true;
-		auth_describe(l, &l->px->req);
-		l->px->handle = l->backend.verify(l->backend.ctx, &l->px->req,
-		    proxy_done, l);
-		l->px->in_verify = false;
-		if (l->px->done) {
-			if (l->px->ok) {
-				auth_done(l, true, l->px->req.user, &l->px->res);
-				px_release(l);
-				return;
-			}
-			log_info("ppp: proxy authentication of \"%s\" refused; "
-			    "authenticating again", l->px->req.user);
-		} else {
-			return;		/* answer comes later */
-		}
-	}
-	px_release(l);		/* used, or of no use: LCP is Opened */
-	start_auth_server(l, m);
+	if (link_proxy_auth(l, m))
+		return;
+	link_proxy_release(l);	/* used, or of no use: LCP is Opened */
+	link_start_auth_server(l, m);
 }
 
 /* The peer has our Success: it acked our IPCP request, which it only does
@@ -588,8 +382,8 @@ enter_auth(struct ppp_link *l)
 static void
 release_auth_server(struct ppp_link *l)
 {
-	if (l->as == NULL || l->cfg->lac ||
-	    (l->cfg->rechallenge_ms != 0 &&
+	if (l->as == NULL || l->lac != NULL ||
+	    (l->conf->cfg.rechallenge_ms != 0 &&
 	    l->lcp.auth_method == PPP_AUTH_CHAP_MD5))
 		return;
 	auth_server_free(l->as);
@@ -620,8 +414,8 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 		break;
 	case PPP_PROTO_IPCP:
 		if (what == CP_TLU) {
-			uint32_t local = l->cfg->server ? l->cfg->local_addr :
-			    l->ipcp.our_addr;
+			uint32_t local = l->conf->cfg.server ?
+			    l->conf->cfg.local_addr : l->ipcp.our_addr;
 
 			release_auth_server(l);
 			/* RFC 1661 §4 (Opened + RCR): either end may
@@ -637,15 +431,15 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 					    "addresses unchanged");
 					break;
 				}
-				request_fail(l, "IPCP renegotiated with other "
-				    "addresses", false);
+				link_request_fail(l, "IPCP renegotiated with "
+				    "other addresses", false);
 				break;
 			}
 			l->net_up = true;
 			l->negotiate_deadline = TIME_NEVER;
 			l->up_local = local;
 			l->up_peer = l->ipcp.peer_addr;
-			if (l->cfg->server) {
+			if (l->conf->cfg.server) {
 				/* What IPCP offered: the configured servers or a
 				 * per-user override (ppp_link_set_dns). */
 				for (n = 0; n < l->ipcp.cfg.dns_count && n < 2; n++)
@@ -660,7 +454,7 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 				    l->ipcp.peer_addr, dns, n);
 		} else if (what == CP_TLF && l->phase == PPP_PHASE_NETWORK) {
 			/* IPv4 is the service: without it, close the link. */
-			request_fail(l, "IPCP negotiation failed", false);
+			link_request_fail(l, "IPCP negotiation failed", false);
 		}
 		break;
 	case PPP_PROTO_IPV6CP:
@@ -691,7 +485,8 @@ link_proto_rej(void *ctx, uint16_t proto)
 	case PPP_PROTO_PAP:
 	case PPP_PROTO_CHAP:
 		if (l->phase == PPP_PHASE_AUTHENTICATE)
-			request_fail(l, "peer rejected authentication", false);
+			link_request_fail(l, "peer rejected authentication",
+			    false);
 		break;
 	default:
 		break;
@@ -704,7 +499,7 @@ link_lcp_fail(void *ctx, const char *reason)
 	struct ppp_link *l = ctx;
 
 	/* A dead peer gets no Terminate-Request: the link is down now. */
-	request_fail(l, reason, strcmp(reason, "echo timeout") == 0);
+	link_request_fail(l, reason, strcmp(reason, "echo timeout") == 0);
 }
 
 static const struct cp_owner_ops link_cp_ops = {
@@ -726,16 +521,16 @@ network_down(struct ppp_link *l, const char *reason)
 	l->net_up = false;
 	l->assigned = false;
 	l->up_local = l->up_peer = 0;
-	l->negotiate_deadline = l->now + l->cfg->negotiate_timeout_ms;
-	log_info("ppp%s%s: network phase ended: %s", uname(l)[0] ? " " : "",
-	    uname(l), reason);
+	l->negotiate_deadline = l->now + l->conf->cfg.negotiate_timeout_ms;
+	log_info("ppp%s%s: network phase ended: %s",
+	    link_uname(l)[0] ? " " : "", link_uname(l), reason);
 	if (l->ops->network_down != NULL)
 		l->ops->network_down(l->ctx, reason);
 }
 
 /* After every entry point: act on deferred teardown, fix up the phase. */
-static void
-settle(struct ppp_link *l)
+void
+link_settle(struct ppp_link *l)
 {
 	if (l->dead)
 		return;
@@ -777,55 +572,28 @@ settle(struct ppp_link *l)
 /* ---- public API ---- */
 
 struct ppp_link *
-ppp_link_new(const struct ppp_link_config *cfg,
+ppp_link_create(struct ppp_link_conf *conf,
     const struct auth_backend *backend, const struct ppp_link_ops *ops,
-    void *ctx, uint64_t now)
+    void *ctx, const struct ppp_link_lac_hooks *lac, uint64_t now)
 {
 	struct ppp_link *l;
 	struct lcp_config lc;
 	struct ipcp_config ic;
 	struct cp_config cc;
 
-	struct ppp_link_config *c;
-
+	/* The LAC authenticates the user, so its front half is a server. */
+	if (lac != NULL && !conf->cfg.server)
+		return NULL;
 	l = calloc(1, sizeof(*l));
-	c = malloc(sizeof(*c));
-	if (l == NULL || c == NULL)
+	if (l == NULL)
+		return NULL;
+	/* A LAC's front half is LCP and authentication only: no IPv6CP. */
+	if (lac != NULL && link_lac_init(l, lac) < 0)
 		goto fail;
-	/* Normalised, then shared with every identical link's (cfg_get). */
-	memcpy(c, cfg, sizeof(*c));
-	if (c->mru == 0)
-		c->mru = 1400;
-	if (c->echo_interval_ms == 0 && c->echo_failures == 0) {
-		c->echo_interval_ms = 10000;
-		c->echo_failures = 3;
-	}
-	if (c->echo_failures == 0)
-		c->echo_failures = 3;
-	if (c->auth_count > 3)
-		c->auth_count = 3;
-	if (c->negotiate_timeout_ms == 0)
-		c->negotiate_timeout_ms = 30000;
-	l->lac_arg = c->lac_arg;
-	c->lac_arg = NULL;
-	if (c->lac) {
-		c->server = true;
-		c->ipv6cp = false;
-		l->lac = calloc(1, sizeof(*l->lac));
-		if (l->lac == NULL)
-			goto fail;
-		l->lac->backend.verify = lac_verify;
-		l->lac->backend.cancel = lac_cancel;
-		l->lac->backend.ctx = l;
-	}
-	if (c->ipv6cp && (l->v6 = calloc(1, sizeof(*l->v6))) == NULL)
+	if (conf->cfg.ipv6cp && lac == NULL &&
+	    (l->v6 = calloc(1, sizeof(*l->v6))) == NULL)
 		goto fail;
-	l->cfg = cfg_get(c);
-	explicit_bzero(c, sizeof(*c));
-	free(c);
-	c = NULL;
-	if (l->cfg == NULL)
-		goto fail;
+	l->conf = ppp_link_conf_hold(conf);
 	if (backend != NULL) {
 		l->backend = *backend;
 		l->have_backend = true;
@@ -835,46 +603,56 @@ ppp_link_new(const struct ppp_link_config *cfg,
 	l->now = now;
 	l->negotiate_deadline = TIME_NEVER;
 	l->phase = PPP_PHASE_DEAD;
-	cc.restart_ms = l->cfg->restart_ms;
-	cc.max_configure = l->cfg->max_configure;
-	cc.max_terminate = l->cfg->max_terminate;
-	cc.max_failure = l->cfg->max_failure;
+	cc.restart_ms = l->conf->cfg.restart_ms;
+	cc.max_configure = l->conf->cfg.max_configure;
+	cc.max_terminate = l->conf->cfg.max_terminate;
+	cc.max_failure = l->conf->cfg.max_failure;
 
 	memset(&lc, 0, sizeof(lc));
-	lc.server = l->cfg->server;
-	memcpy(lc.auth, l->cfg->auth, sizeof(lc.auth));
-	lc.auth_count = l->cfg->auth_count;
-	memcpy(lc.accept, l->cfg->client.accept, sizeof(lc.accept));
-	lc.accept_count = l->cfg->server ? 0 : l->cfg->client.accept_count;
-	lc.mru = l->cfg->mru;
-	lc.echo_interval_ms = l->cfg->echo_interval_ms;
-	lc.echo_failures = l->cfg->echo_failures;
-	lc.pppoe = l->cfg->pppoe;
+	lc.server = l->conf->cfg.server;
+	memcpy(lc.auth, l->conf->cfg.auth, sizeof(lc.auth));
+	lc.auth_count = l->conf->cfg.auth_count;
+	memcpy(lc.accept, l->conf->cfg.client.accept, sizeof(lc.accept));
+	lc.accept_count = l->conf->cfg.server ? 0 :
+	    l->conf->cfg.client.accept_count;
+	lc.mru = l->conf->cfg.mru;
+	lc.echo_interval_ms = l->conf->cfg.echo_interval_ms;
+	lc.echo_failures = l->conf->cfg.echo_failures;
+	lc.pppoe = l->conf->cfg.pppoe;
 	lc.cp = cc;
 	lcp_init(&l->lcp, &lc, &link_cp_ops, l);
 
 	memset(&ic, 0, sizeof(ic));
-	ic.server = l->cfg->server;
-	ic.local_addr = l->cfg->local_addr;
-	ic.dns[0] = l->cfg->dns[0];
-	ic.dns[1] = l->cfg->dns[1];
-	ic.dns_count = l->cfg->dns_count;
+	ic.server = l->conf->cfg.server;
+	ic.local_addr = l->conf->cfg.local_addr;
+	ic.dns[0] = l->conf->cfg.dns[0];
+	ic.dns[1] = l->conf->cfg.dns[1];
+	ic.dns_count = l->conf->cfg.dns_count;
 	ic.cp = cc;
 	ipcp_init(&l->ipcp, &ic, &link_cp_ops, l);
 	if (l->v6 != NULL)
 		ipv6cp_init(l->v6, &cc, &link_cp_ops, l);
 	return l;
 fail:
-	if (c != NULL) {
-		explicit_bzero(c, sizeof(*c));
-		free(c);
-	}
-	if (l != NULL) {
-		free(l->lac);
-		free(l->v6);
-		free(l);
-	}
+	link_lac_free(l);
+	free(l->v6);
+	free(l);
 	return NULL;
+}
+
+struct ppp_link *
+ppp_link_new(const struct ppp_link_config *cfg,
+    const struct auth_backend *backend, const struct ppp_link_ops *ops,
+    void *ctx, uint64_t now)
+{
+	struct ppp_link_conf *conf = ppp_link_conf_new(cfg);
+	struct ppp_link *l;
+
+	if (conf == NULL)
+		return NULL;
+	l = ppp_link_create(conf, backend, ops, ctx, NULL, now);
+	ppp_link_conf_drop(conf);	/* the link holds it, if made */
+	return l;
 }
 
 void
@@ -883,14 +661,11 @@ ppp_link_free(struct ppp_link *l)
 	if (l == NULL)
 		return;
 	free_auth(l);		/* and the proxy data */
-	if (l->lac != NULL) {
-		explicit_bzero(l->lac, sizeof(*l->lac));
-		free(l->lac);
-	}
+	link_lac_free(l);
 	free(l->v6);
 	free(l->user);
 	free(l->reason);
-	cfg_put(l->cfg);
+	ppp_link_conf_drop(l->conf);
 	free(l);
 }
 
@@ -913,90 +688,20 @@ ppp_link_footprint(const struct ppp_link *l)
 }
 
 void
-ppp_link_set_proxy(struct ppp_link *l, const struct ppp_proxy *p)
-{
-	struct auth_request *r;
-	size_t sl, rl;
-
-	if (p->last_sent == NULL || p->last_rcvd == NULL)
-		return;
-	sl = p->last_sent_len <= CP_MAX_PKT - 4 ? p->last_sent_len : 0;
-	rl = p->last_rcvd_len <= CP_MAX_PKT - 4 ? p->last_rcvd_len : 0;
-	px_release(l);
-	l->px = calloc(1, sizeof(*l->px) + sl + rl);
-	if (l->px == NULL)
-		return;		/* negotiate and authenticate ourselves */
-	l->px->sent_len = sl;
-	l->px->rcvd_len = rl;
-	memcpy(l->px->opts, p->last_sent, sl);
-	memcpy(l->px->opts + sl, p->last_rcvd, rl);
-	r = &l->px->req;
-	if (p->authen_name == NULL || strlen(p->authen_name) >= sizeof(r->user))
-		return;
-	snprintf(r->user, sizeof(r->user), "%s", p->authen_name);
-	r->id = (uint8_t)p->authen_id;
-	switch (p->authen_type) {
-	case PPP_PROXY_AUTHEN_PAP:
-		if (p->response == NULL || p->response_len > sizeof(r->password))
-			return;
-		r->method = PPP_AUTH_PAP;
-		memcpy(r->password, p->response, p->response_len);
-		r->password_len = p->response_len;
-		break;
-	case PPP_PROXY_AUTHEN_CHAP:
-		/* RFC 1994 §4.1: a 16-octet MD5 response. */
-		if (p->response == NULL || p->response_len != 16 ||
-		    p->challenge == NULL || p->challenge_len == 0 ||
-		    p->challenge_len > sizeof(r->challenge))
-			return;
-		r->method = PPP_AUTH_CHAP_MD5;
-		memcpy(r->challenge, p->challenge, p->challenge_len);
-		r->challenge_len = p->challenge_len;
-		memcpy(r->response, p->response, 16);
-		r->response_len = 16;
-		break;
-	default:
-		return;		/* none, textual, MS-CHAPv1: authenticate ourselves */
-	}
-	l->px->auth = true;
-}
-
-/* Does the LAC's last sent CONFREQ carry an Authentication-Protocol? */
-static bool
-proxy_has_auth(const uint8_t *p, size_t len)
-{
-	size_t off = 0;
-
-	while (off + 2 <= len && p[off + 1] >= 2 && off + p[off + 1] <= len) {
-		if (p[off] == LCP_OPT_AUTH_PROTO)
-			return true;
-		off += p[off + 1];
-	}
-	return false;
-}
-
-void
 ppp_link_start(struct ppp_link *l, uint64_t now)
 {
 	l->now = now;
 	if (l->dead || l->phase != PPP_PHASE_DEAD)
 		return;
 	l->phase = PPP_PHASE_ESTABLISH;
-	l->negotiate_deadline = now + l->cfg->negotiate_timeout_ms;
-	if (l->px != NULL && (!l->cfg->server || l->cfg->auth_count == 0 ||
-	    proxy_has_auth(l->px->opts, l->px->sent_len))) {
-		/* RFC 2661 §4.4.5: LCP as the LAC left it, if acceptable. */
-		if (cp_proxy_open(&l->lcp.cp, l->px->opts, l->px->sent_len,
-		    l->px->opts + l->px->sent_len, l->px->rcvd_len, now) == 0) {
-			log_debug("ppp: proxy LCP accepted");
-			settle(l);
-			return;
-		}
-		log_info("ppp: proxy LCP not acceptable; renegotiating LCP");
+	l->negotiate_deadline = now + l->conf->cfg.negotiate_timeout_ms;
+	if (link_proxy_lcp_open(l, now)) {
+		link_settle(l);
+		return;
 	}
 	cp_up(&l->lcp.cp, now);
 	cp_open(&l->lcp.cp, now);
-	settle(l);
+	link_settle(l);
 }
 
 void
@@ -1007,12 +712,7 @@ ppp_link_close(struct ppp_link *l, const char *reason, uint64_t now)
 		return;
 	set_reason(l, reason != NULL ? reason : "closed");
 	if (l->relay) {
-		/* LCP is the LNS's now: nothing of ours to terminate. */
-		l->phase = PPP_PHASE_DEAD;
-		l->dead = true;
-		log_info("ppp %s: handed-over call ended: %s", uname(l), why(l));
-		if (l->ops->down != NULL)
-			l->ops->down(l->ctx, why(l));
+		link_lac_close(l);
 		return;
 	}
 	cp_close(&l->lcp.cp, now);
@@ -1020,7 +720,7 @@ ppp_link_close(struct ppp_link *l, const char *reason, uint64_t now)
 	if (l->lcp.cp.state == CP_CLOSED || l->lcp.cp.state == CP_INITIAL)
 		go_dead(l, reason);
 	else
-		settle(l);
+		link_settle(l);
 }
 
 void
@@ -1057,20 +757,13 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 	ilen = rbuf_left(&r);
 
 	if (proto == PPP_PROTO_LCP) {
-		if (l->cfg->lac && lac_keep_confreq(info, ilen, l->lac->rcvd,
-		    &l->lac->rcvd_len)) {
-			if (!l->lac->have_init) {
-				memcpy(l->lac->init, l->lac->rcvd,
-				    l->lac->rcvd_len);
-				l->lac->init_len = l->lac->rcvd_len;
-				l->lac->have_init = true;
-			}
-		}
+		if (l->lac != NULL)
+			link_lac_keep_rcvd(l, info, ilen);
 		if (ilen >= 4 && info[0] == PPP_TERM_REQ &&
 		    l->lcp.cp.state >= CP_REQSENT)
 			set_reason(l, "peer terminated");
 		lcp_input(&l->lcp, info, ilen, now);
-		settle(l);
+		link_settle(l);
 		return;
 	}
 	/* RFC 1661 §3.4: before LCP is Opened, everything else is dropped. */
@@ -1097,7 +790,7 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 		}
 		break;
 	case PPP_PROTO_IPV6CP:
-		if (!l->cfg->ipv6cp) {
+		if (l->v6 == NULL) {
 			lcp_send_proto_rej(&l->lcp, proto, info, ilen);
 			ok = true;
 		} else if (l->v6 != NULL && l->phase == PPP_PHASE_NETWORK) {
@@ -1126,7 +819,7 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 	}
 	if (!ok)
 		l->stats.rx_discards++;
-	settle(l);
+	link_settle(l);
 }
 
 void
@@ -1138,28 +831,28 @@ ppp_link_timeout(struct ppp_link *l, uint64_t now)
 	if (now >= l->negotiate_deadline) {
 		l->negotiate_deadline = TIME_NEVER;
 		log_info("ppp%s%s: no network phase after %u ms (phase %s)",
-		    uname(l)[0] ? " " : "", uname(l),
-		    l->cfg->negotiate_timeout_ms, ppp_phase_str(l->phase));
-		request_fail(l, "negotiation timeout", false);
-		settle(l);
+		    link_uname(l)[0] ? " " : "", link_uname(l),
+		    l->conf->cfg.negotiate_timeout_ms, ppp_phase_str(l->phase));
+		link_request_fail(l, "negotiation timeout", false);
+		link_settle(l);
 		if (l->dead)
 			return;
 	}
 	lcp_timeout(&l->lcp, now);
-	settle(l);
+	link_settle(l);
 	if (l->dead)
 		return;
 	if (l->as != NULL && auth_server_next_deadline(l->as) <= now)
 		auth_server_timeout(l->as, now);
 	if (l->ac != NULL && auth_client_next_deadline(l->ac) <= now)
 		auth_client_timeout(l->ac, now);
-	settle(l);
+	link_settle(l);
 	if (l->dead)
 		return;
 	cp_timeout(&l->ipcp.cp, now);
 	if (l->v6 != NULL)
 		cp_timeout(&l->v6->cp, now);
-	settle(l);
+	link_settle(l);
 }
 
 uint64_t
@@ -1189,7 +882,7 @@ ppp_link_phase(const struct ppp_link *l)
 void
 ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count)
 {
-	if (!l->cfg->server || count == 0)
+	if (!l->conf->cfg.server || count == 0)
 		return;
 	/* RFC 1877: the server Naks the peer's Primary/Secondary DNS with
 	 * these; IPCP reads them from its own per-link copy. */
@@ -1201,7 +894,7 @@ ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count)
 const char *
 ppp_link_user(const struct ppp_link *l)
 {
-	return uname(l);
+	return link_uname(l);
 }
 
 const struct ppp_link_stats *

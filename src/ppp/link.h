@@ -40,16 +40,20 @@ struct ppp_link_config {
 	bool ipv6cp;
 	bool pppoe;                           /* carrier is PPPoE: RFC 2516 §7 LCP rules */
 	unsigned rechallenge_ms;              /* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
-	/* LAC front half (RFC 2661 §4.4.5), with server = true: LCP and authentication only.  Once the backend
-	 * accepted the peer (Success sent), lac_authenticated(lac_arg, user, facts) reports what an ICCN carries
-	 * as proxy AVPs — the Initial Received, Last Sent and Last Received LCP CONFREQ options and the Proxy
-	 * Authen Type/Name/Challenge/ID/Response (PAP: the password) — and the link stops: no NCP, no timers,
-	 * input ignored, phase stays "authenticate"; PPP from then on belongs to the LNS and the owner relays
-	 * frames.  ppp_link_close() then ends the link at once without LCP Terminate.  A callback in the config
-	 * (not in ppp_link_ops) so that a session_link, which owns the ops, can carry a LAC link unchanged. */
-	bool lac;
-	void (*lac_authenticated)(void *lac_arg, const char *user, const struct ppp_proxy *facts);
-	void *lac_arg;
+};
+
+/* LAC front half (RFC 2661 §4.4.5), given to ppp_link_create() with a server configuration: LCP and
+ * authentication only (no IPv6CP, no CHAP re-challenge; a user who agrees to no authentication is refused:
+ * the LAC learns the realm from the name).  Once the backend accepted the peer (Success sent),
+ * authenticated(arg, user, facts) reports what an ICCN carries as proxy AVPs — the Initial Received, Last Sent
+ * and Last Received LCP CONFREQ options and the Proxy Authen Type/Name/Challenge/ID/Response (PAP: the
+ * password); facts lives only during the call — and the link stops: no NCP, no timers, input ignored, phase
+ * stays "authenticate"; PPP from then on belongs to the LNS and the owner relays frames.  ppp_link_close()
+ * then ends the link at once without LCP Terminate.  Separate from ppp_link_ops so that a session_link, which
+ * owns the ops, can carry a LAC link unchanged, and from the configuration, which links share. */
+struct ppp_link_lac_hooks {
+	void (*authenticated)(void *arg, const char *user, const struct ppp_proxy *facts);
+	void *arg;
 };
 
 struct auth_result;
@@ -80,6 +84,24 @@ struct ppp_link_ops {
 
 struct ppp_link;
 
+/*
+ * A configuration as links use it: a copy with the defaults filled in, read-only from then on and counted.
+ * Whoever creates links makes one per distinct configuration (the LNS one for its sessions, the LAC one for
+ * its calls, each remade when a reload may have changed it) and passes it to every link it creates; each link
+ * holds a reference until ppp_link_free(), so the creator may drop its own at any time (config.h: lifetimes
+ * across reload).  Sharing matters at 50,000 sessions, where a ~900-byte copy per link (names, client
+ * credentials) would dominate a session's memory.
+ */
+struct ppp_link_conf;
+struct ppp_link_conf *ppp_link_conf_new(const struct ppp_link_config *cfg);	/* one reference; NULL: no memory */
+struct ppp_link_conf *ppp_link_conf_hold(struct ppp_link_conf *conf);		/* another reference; returns conf */
+void ppp_link_conf_drop(struct ppp_link_conf *conf);	/* NULL ok; the last reference frees (wipes) it */
+
+/* lac: NULL, or a LAC's front half (struct ppp_link_lac_hooks, copied; conf's server must be set).
+ * NULL when out of memory or given a LAC front half without server. */
+struct ppp_link *ppp_link_create(struct ppp_link_conf *conf, const struct auth_backend *backend,
+	    const struct ppp_link_ops *ops, void *ctx, const struct ppp_link_lac_hooks *lac, uint64_t now);
+/* A link with a configuration of its own (one-off links: tests, fuzzing), no LAC hooks. */
 struct ppp_link *ppp_link_new(const struct ppp_link_config *cfg, const struct auth_backend *backend,
 	    const struct ppp_link_ops *ops, void *ctx, uint64_t now);
 void ppp_link_free(struct ppp_link *l);
@@ -105,9 +127,9 @@ void ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count)
 bool ppp_link_lac_relaying(const struct ppp_link *l);           /* LAC mode: authenticated and handed over */
 
 /* Heap bytes this link holds now: the struct and its on-demand parts (IPv6CP,
- * name, reason, proxy/LAC data), not the configuration it shares with every
- * identical link, nor an authentication exchange still running (issue 7:
- * 50,000 sessions at <= 2 KiB each; tests/unit/test_session_size.c). */
+ * name, reason, proxy/LAC data), not the struct ppp_link_conf it shares with
+ * its creator's other links, nor an authentication exchange still running
+ * (50,000 sessions at <= 2 KiB each; tests/unit/test_session_size.c). */
 size_t	ppp_link_footprint(const struct ppp_link *l);
 
 struct ppp_link_stats { uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, rx_discards; };

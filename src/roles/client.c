@@ -580,7 +580,8 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
     void *carrier, uint16_t mru, uint64_t now)
 {
 	struct ppp_link_config lc;
-	struct session_link *sl;
+	struct ppp_link_conf *conf;
+	struct session_link *sl = NULL;
 
 	c->backoff_ms = 0;
 	client_set_state(c, CLIENT_UP);
@@ -599,9 +600,13 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	lc.echo_failures = 3;
 	lc.negotiate_timeout_ms =
 	    c->roles->cfg->global.ppp_negotiation_timeout * 1000;
-	sl = sl_new(c->roles, carrier_ops, carrier, &lc, NULL, &client_sl_ops,
-	    c, now);
+	/* One link per client at a time: its settings are its own. */
+	conf = ppp_link_conf_new(&lc);
 	explicit_bzero(lc.client.password, sizeof(lc.client.password));
+	if (conf != NULL)
+		sl = sl_new(c->roles, carrier_ops, carrier, conf, NULL, NULL,
+		    &client_sl_ops, c, now);
+	ppp_link_conf_drop(conf);	/* the link holds it */
 	if (sl == NULL)
 		log_warnx("client %s: no memory for PPP", c->cfg.name);
 	return sl;

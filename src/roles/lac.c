@@ -380,38 +380,52 @@ lac_send_frame(void *ctx, const uint8_t *frame, size_t len)
 	return pppoe_sock_send(&lac->sock, frame, len);
 }
 
+/* The front half's link settings for new calls, made from the [lac]
+ * section and the snapshot in force (dropped on reload); NULL: no memory. */
+static struct ppp_link_conf *
+lac_link_conf(struct lac *lac)
+{
+	const struct vpdn_config *cfg = lac->roles->cfg;
+	struct ppp_link_config lc;
+
+	if (lac->link_conf != NULL)
+		return lac->link_conf;
+	memset(&lc, 0, sizeof(lc));
+	lc.server = true;
+	for (unsigned i = 0; i < lac->cfg.auth.count && i < 3; i++)
+		lc.auth[lc.auth_count++] =
+		    roles_auth_method(lac->cfg.auth.methods[i]);
+	strlcpy(lc.our_name, cfg->global.hostname, sizeof(lc.our_name));
+	lc.mru = LAC_MRU;
+	lc.pppoe = true;
+	lc.negotiate_timeout_ms = cfg->global.ppp_negotiation_timeout * 1000;
+	lac->link_conf = ppp_link_conf_new(&lc);
+	return lac->link_conf;
+}
+
 static int
 lac_pppoe_up(void *ctx, struct pppoe_session *s)
 {
 	struct lac *lac = ctx;
 	struct roles *r = lac->roles;
-	struct ppp_link_config lc;
+	struct ppp_link_lac_hooks hooks;
 	struct lac_call *c;
 	uint64_t now = time_now_ms();
 
-	if (r->shutting_down || (c = calloc(1, sizeof(*c))) == NULL)
+	if (r->shutting_down || lac_link_conf(lac) == NULL ||
+	    (c = calloc(1, sizeof(*c))) == NULL)
 		return -1;
 	c->lac = lac;
 	c->ps = s;
 	c->ps_id = s->id;
 	memcpy(c->mac, s->peer, sizeof(c->mac));
-	memset(&lc, 0, sizeof(lc));
-	lc.server = true;
-	lc.lac = true;
-	lc.lac_authenticated = call_authenticated;
-	lc.lac_arg = c;
-	for (unsigned i = 0; i < lac->cfg.auth.count && i < 3; i++)
-		lc.auth[lc.auth_count++] =
-		    roles_auth_method(lac->cfg.auth.methods[i]);
-	strlcpy(lc.our_name, r->cfg->global.hostname, sizeof(lc.our_name));
-	lc.mru = LAC_MRU;
-	lc.pppoe = true;
-	lc.negotiate_timeout_ms = r->cfg->global.ppp_negotiation_timeout * 1000;
 	c->backend.verify = lac_verify;
 	c->backend.cancel = lac_cancel;
 	c->backend.ctx = c;
-	c->sl = sl_new(r, &lac_pppoe_carrier, c, &lc, &c->backend,
-	    &lac_sl_ops, c, now);
+	hooks.authenticated = call_authenticated;
+	hooks.arg = c;
+	c->sl = sl_new(r, &lac_pppoe_carrier, c, lac->link_conf, &hooks,
+	    &c->backend, &lac_sl_ops, c, now);
 	if (c->sl == NULL) {
 		free(c);
 		return -1;
@@ -862,6 +876,7 @@ lac_free(struct roles *r)
 	heap_free(&lac->acct_timers);
 	lac_realms_discard(&lac->realms);
 	lac_realms_discard(&lac->retired);
+	ppp_link_conf_drop(lac->link_conf);
 	free(lac);
 	r->lac = NULL;
 }
@@ -897,6 +912,9 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	if (cfg->lac.radius != lac->cfg.radius)
 		log_warnx("lac: radius changes need a restart");
 	lac->cfg.auth = cfg->lac.auth;
+	/* New calls' link settings come from this snapshot. */
+	ppp_link_conf_drop(lac->link_conf);
+	lac->link_conf = NULL;
 	lac->cfg.tunnel_idle_timeout = cfg->lac.tunnel_idle_timeout;
 	if (cfg->lac.discovery_rate != lac->cfg.discovery_rate) {
 		lac->cfg.discovery_rate = cfg->lac.discovery_rate;

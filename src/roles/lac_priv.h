@@ -127,6 +127,10 @@ struct lac_tunnel {
 struct lac {
 	struct roles		*roles;
 	struct cfg_lac		 cfg;
+	/* The front half's PPP settings for new calls, made when the first
+	 * call after start or reload came; live links hold their own
+	 * reference (ppp/link.h). */
+	struct ppp_link_conf	*link_conf;
 	struct pppoe_sock	 sock;
 	bool			 sock_open;
 	void			*watch_disc, *watch_ses;

@@ -728,11 +728,14 @@ lns_session_up(struct roles *r, struct l2tp_session *s,
 	uint64_t now = time_now_ms();
 
 	l2tp_session_get_info(s, &si);
-	lns_link_config(r->cfg, &lc);
-	if ((ls = calloc(1, sizeof(*ls))) != NULL) {
+	if (l->link_conf == NULL) {
+		lns_link_config(r->cfg, &lc);
+		l->link_conf = ppp_link_conf_new(&lc);
+	}
+	if (l->link_conf != NULL && (ls = calloc(1, sizeof(*ls))) != NULL) {
 		heap_node_init(&ls->timer);
-		sl = sl_new(r, &sl_l2tp_carrier, s, &lc, &l->backend,
-		    &lns_sl_ops, ls, now);
+		sl = sl_new(r, &sl_l2tp_carrier, s, l->link_conf, NULL,
+		    &l->backend, &lns_sl_ops, ls, now);
 		if (sl == NULL)
 			free(ls);
 		else
@@ -876,6 +879,9 @@ lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 {
 	struct lns *l = &r->lns;
 
+	/* The next session's link settings come from this snapshot. */
+	ppp_link_conf_drop(l->link_conf);
+	l->link_conf = NULL;
 	if (users == NULL)
 		return;
 	/* Nothing keeps a pointer into the old file: the links' backend
@@ -917,6 +923,8 @@ lns_free(struct roles *r)
 	l->radius = false;
 	users_free(l->users);
 	l->users = NULL;
+	ppp_link_conf_drop(l->link_conf);
+	l->link_conf = NULL;
 }
 
 /* ---- RFC 5176 dynamic authorization ---- */

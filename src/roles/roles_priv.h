@@ -63,6 +63,10 @@ struct client {
 /* The LNS's shared state: users, pool, the one TUN and who owns which
  * address. */
 struct lns {
+	/* The PPP settings of new sessions, made from the snapshot in force
+	 * when the first one after start or reload came; live links hold
+	 * their own reference (ppp/link.h). */
+	struct ppp_link_conf	*link_conf;
 	struct users_db		*users;
 	struct auth_backend	 backend;
 	struct ippool		 pool;

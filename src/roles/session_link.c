@@ -306,8 +306,9 @@ sl_guard_free(struct session_link *sl)
 
 struct session_link *
 sl_new(struct roles *r, const struct sl_carrier_ops *carrier_ops, void *carrier,
-    const struct ppp_link_config *cfg, const struct auth_backend *be,
-    const struct sl_role_ops *ops, void *owner, uint64_t now)
+    struct ppp_link_conf *conf, const struct ppp_link_lac_hooks *lac,
+    const struct auth_backend *be, const struct sl_role_ops *ops, void *owner,
+    uint64_t now)
 {
 	struct session_link *sl = calloc(1, sizeof(*sl));
 	struct auth_backend guarded;
@@ -332,7 +333,7 @@ sl_new(struct roles *r, const struct sl_carrier_ops *carrier_ops, void *carrier,
 		guarded.ctx = sl->guard;
 		be = &guarded;
 	}
-	sl->link = ppp_link_new(cfg, be, &sl_link_ops, sl, now);
+	sl->link = ppp_link_create(conf, be, &sl_link_ops, sl, lac, now);
 	if (sl->link == NULL) {
 		sl_guard_free(sl);
 		free(sl);

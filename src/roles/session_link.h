@@ -85,9 +85,12 @@ struct session_link {
 	struct sl_auth_guard		*guard;	/* NULL: no backend */
 };
 
+/* conf: the role's link configuration, which the link holds a reference
+ * to; lac: NULL, or the hooks of a LAC's front half (ppp_link_create). */
 struct session_link *sl_new(struct roles *r,
 	    const struct sl_carrier_ops *carrier_ops, void *carrier,
-	    const struct ppp_link_config *cfg, const struct auth_backend *be,
+	    struct ppp_link_conf *conf,
+	    const struct ppp_link_lac_hooks *lac, const struct auth_backend *be,
 	    const struct sl_role_ops *ops, void *owner, uint64_t now);
 /* The L2TP session under sl, or NULL (gone, or another carrier). */
 struct l2tp_session *sl_l2tp_session(const struct session_link *sl);

@@ -1067,6 +1067,23 @@ lac_cb(void *arg, const char *user, const struct ppp_proxy *f)
 	snprintf(lac.name, sizeof(lac.name), "%s", f->authen_name);
 }
 
+static const struct ppp_link_lac_hooks lac_hooks = {
+	.authenticated = lac_cb, .arg = &srv,
+};
+
+/* A LAC's front half made as the LAC role makes one. */
+static struct ppp_link *
+lac_link_new(const struct ppp_link_config *sc, const struct auth_backend *be)
+{
+	struct ppp_link_conf *conf = ppp_link_conf_new(sc);
+	struct ppp_link *l;
+
+	assert_non_null(conf);
+	l = ppp_link_create(conf, be, &ops, &srv, &lac_hooks, now);
+	ppp_link_conf_drop(conf);
+	return l;
+}
+
 static void
 lac_bring_up(enum ppp_auth_method m, const char *pw, bool with_backend)
 {
@@ -1074,12 +1091,8 @@ lac_bring_up(enum ppp_auth_method m, const char *pw, bool with_backend)
 
 	memset(&lac, 0, sizeof(lac));
 	server_cfg(&sc, m);
-	sc.lac = true;
-	sc.lac_authenticated = lac_cb;
-	sc.lac_arg = &srv;
 	client_cfg(&cc, m, pw);
-	srv.l = ppp_link_new(&sc, with_backend ? &backend : NULL, &ops, &srv,
-	    now);
+	srv.l = lac_link_new(&sc, with_backend ? &backend : NULL);
 	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
 	assert_non_null(srv.l);
 	assert_non_null(cli.l);
@@ -1253,11 +1266,8 @@ test_lac_renegotiation_before_handover(void **state)
 	(void)state;
 	memset(&lac, 0, sizeof(lac));
 	server_cfg(&sc, PPP_AUTH_CHAP_MD5);
-	sc.lac = true;
-	sc.lac_authenticated = lac_cb;
-	sc.lac_arg = &srv;
 	client_cfg(&cc, PPP_AUTH_CHAP_MD5, "secret");
-	srv.l = ppp_link_new(&sc, &backend, &ops, &srv, now);
+	srv.l = lac_link_new(&sc, &backend);
 	cli.l = ppp_link_new(&cc, NULL, &ops, &cli, now);
 	assert_non_null(srv.l);
 	assert_non_null(cli.l);

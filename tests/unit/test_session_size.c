@@ -218,11 +218,14 @@ test_optional_parts(void **state)
 }
 
 /* The shared configuration is one copy for any number of identical links:
- * a thousand links cost a thousand footprints, not a thousand configs. */
+ * a thousand links cost a thousand footprints, not a thousand configs.  As
+ * a role does it: one counted configuration, given to every link; the
+ * links keep it after the creator dropped its reference. */
 static void
 test_config_shared(void **state)
 {
 	struct ppp_link_config sc;
+	struct ppp_link_conf *conf;
 	struct ppp_link *l[64];
 	size_t f0, f;
 
@@ -231,16 +234,19 @@ test_config_shared(void **state)
 	sc.server = true;
 	sc.auth[0] = PPP_AUTH_PAP;
 	sc.auth_count = 1;
-	l[0] = ppp_link_new(&sc, NULL, &ops, NULL, 0);
+	conf = ppp_link_conf_new(&sc);
+	assert_non_null(conf);
+	l[0] = ppp_link_create(conf, NULL, &ops, NULL, NULL, 0);
 	assert_non_null(l[0]);
 	f0 = ppp_link_footprint(l[0]);
 	assert_true(f0 < sizeof(struct ppp_link_config) + 1024);
 	for (int i = 1; i < 64; i++) {
-		l[i] = ppp_link_new(&sc, NULL, &ops, NULL, 0);
+		l[i] = ppp_link_create(conf, NULL, &ops, NULL, NULL, 0);
 		assert_non_null(l[i]);
 		f = ppp_link_footprint(l[i]);
 		assert_int_equal(f, f0);
 	}
+	ppp_link_conf_drop(conf);
 	for (int i = 0; i < 64; i++)
 		ppp_link_free(l[i]);
 }
