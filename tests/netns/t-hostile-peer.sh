@@ -1,5 +1,5 @@
 #!/bin/bash
-# Bad input from the network (issue #2, item 8): while a legitimate client
+# Bad input from the network must neither crash nor disturb: while a legitimate client
 # keeps a tunnel and session up, a hostile peer sends truncated headers, bad
 # lengths, short and overrunning AVPs, unknown mandatory AVPs, missing
 # required AVPs, wrong AVP sizes, out-of-state messages and packets for
