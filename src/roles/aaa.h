@@ -103,8 +103,8 @@ struct aaa_nas {
  * What a LAC's records add to a session's (the LNS sends none of it): the
  * user's access line (RFC 2865 §5.31 Calling-Station-Id, §5.41
  * NAS-Port-Type) and the L2TP tunnel that carries the call (RFC 2867 §4.1,
- * RFC 2868 §3.1-3.4).  Binary and small (a LAC call costs ~1.2 KB): the strings are made
- * when a record is built.
+ * RFC 2868 §3.1-3.4).  Binary and small (a LAC call costs ~1.2 KB): the
+ * strings are made when a record is built.
  */
 struct aaa_access {
 	uint8_t		mac[6];			/* the user's MAC */
