@@ -153,8 +153,8 @@ link_lac_report(struct ppp_link *l)
 	log_info("ppp: \"%s\" authenticated; handing the call over",
 	    link_user_name(l));
 	if (l->lac->hooks.authenticated != NULL)
-		l->lac->hooks.authenticated(l->lac->hooks.arg, link_user_name(l),
-		    &p);
+		l->lac->hooks.authenticated(l->lac->hooks.arg,
+		    link_user_name(l), &p);
 }
 
 /* After hand-over LCP is the LNS's: nothing of ours to terminate. */

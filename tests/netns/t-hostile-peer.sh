@@ -1,6 +1,6 @@
 #!/bin/bash
-# Bad input from the network must neither crash nor disturb: while a legitimate client
-# keeps a tunnel and session up, a hostile peer sends truncated headers, bad
+# Bad input from the network must neither crash nor disturb the daemon:
+# while a legitimate client keeps a tunnel and session up, a hostile peer sends truncated headers, bad
 # lengths, short and overrunning AVPs, unknown mandatory AVPs, missing
 # required AVPs, wrong AVP sizes, out-of-state messages and packets for
 # unknown tunnels.  tools/l2tp_craft.py (written from RFC 2661, not from
