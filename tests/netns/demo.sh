@@ -1,7 +1,8 @@
 #!/bin/bash
 # make demo: the VPDN chain (PC -> PPPoE -> LAC -> L2TP -> LNS) in network
-# namespaces.  Two PCs dial one LAC with PPPoE; both users are called alice, one of corp-a.example and
-# one of corp-b.example, so the LAC sends each over L2TP to her own
+# namespaces.  Two PCs dial one LAC with PPPoE; both users are called
+# alice, one of corp-a.example and one of corp-b.example, so the LAC sends
+# each over L2TP to her own
 # enterprise's LNS, which gives her an address from its own pool and routes
 # her into its intranet:
 #
