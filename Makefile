@@ -52,6 +52,7 @@ include mk/fuzz.mk
 include mk/install.mk
 include mk/bench.mk
 include mk/coverage.mk
+include mk/format.mk
 
 print-cflags:
 	@echo $(CPPFLAGS) $(CFLAGS)

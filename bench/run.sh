@@ -1,5 +1,5 @@
 #!/bin/bash
-# make bench (issue 7): every figure next to a baseline measured in the same
+# make bench: every figure next to a baseline measured in the same
 # run, in four network namespaces:
 #
 #   client 10.77.1.2 ==veth== 10.77.1.1 lns 10.77.0.1 ==veth== 10.77.0.2 intranet

@@ -1,4 +1,4 @@
-# `make bench` (issue 7): the load generator and baselines in network
+# `make bench`: the load generator and baselines in network
 # namespaces, release build in build/bench/, report in docs/benchmarks.md.
 # Not part of `make test`: it measures, it does not check.  Needs root
 # (namespaces, TUN) and takes a few minutes.

@@ -1,4 +1,4 @@
-# `make check`: static analysis of src/ with zero findings (issue 8 item 5).
+# `make check`: static analysis of src/ with zero findings.
 #   cppcheck   --enable=warning,performance,portability, suppressions in
 #              mk/cppcheck.supp (file-scoped false positives, see below)
 #   clang-tidy the checks of .clang-tidy, one stamp per file in

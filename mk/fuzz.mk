@@ -1,4 +1,4 @@
-# Fuzzing (issue 8): libFuzzer targets in tests/fuzz/fuzz_*.c.
+# Fuzzing: libFuzzer targets in tests/fuzz/fuzz_*.c.
 #   make fuzz          clang build in build/fuzz/, each target FUZZ_SECONDS (60)
 #                      over a scratch corpus seeded from tests/fuzz/corpus/<t>/
 #   make fuzz-replay   gcc + the variant's sanitizers: every committed corpus

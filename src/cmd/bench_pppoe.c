@@ -1,6 +1,6 @@
 /*
  * bench_pppoe.c — vpdn-bench pppoe: N emulated PPPoE hosts on one Ethernet
- * interface against an access concentrator (vpdnd as LAC, issue 7).
+ * interface against an access concentrator (vpdnd as LAC).
  *
  * Host i has its own locally administered unicast MAC 02:b0:00:xx:xx:xx
  * (xx = i + 1; IEEE 802: bit 1 of the first octet set = local, bit 0 clear

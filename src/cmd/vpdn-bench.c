@@ -1,5 +1,5 @@
 /*
- * vpdn-bench — load generator and baselines for `make bench` (issue 7).
+ * vpdn-bench — load generator and baselines for `make bench`.
  *
  * Modes (first argument):
  *   l2tp    emulate K LACs (K source addresses from --bind up, one UDP

@@ -167,7 +167,8 @@ struct l2tp_host *l2tp_host_new(const struct l2tp_host_config *cfg,
 	    const struct l2tp_host_ops *ops, void *ctx);
 /* Frees every tunnel without telling peers (use l2tp_host_shutdown first). */
 void	l2tp_host_free(struct l2tp_host *h);
-/* Graceful stop: StopCCN (result 6) to every tunnel; true once all gone. */
+/* Graceful stop: StopCCN (result 6) to every tunnel not already closing;
+ * l2tp_host_unfinished_count() says when they are done. */
 void	l2tp_host_shutdown(struct l2tp_host *h, uint64_t now);
 unsigned l2tp_host_tunnel_count(const struct l2tp_host *h);
 /* Tunnels with something left to exchange with their peer: not closing, or

@@ -7,7 +7,7 @@
  *    waits for Authenticate-Request; CHAP-MD5 (RFC 1994) and MS-CHAPv2
  *    (RFC 2759) send a Challenge (retransmitted on the restart timer) and
  *    check the Response.  Checking is delegated to an asynchronous
- *    struct auth_backend (users file now, RADIUS later), so nothing blocks.
+ *    struct auth_backend (users file or RADIUS), so nothing blocks.
  *    CHAP-MD5 re-challenges every rechallenge_ms once up (RFC 1994 §2.3).
  *  - struct auth_client: the peer authenticates us (client role): answers
  *    PAP with Authenticate-Request (retransmitted), CHAP Challenges with

@@ -77,7 +77,7 @@ ppp_link_conf_drop(struct ppp_link_conf *conf)
 }
 
 const char *
-link_uname(const struct ppp_link *l)
+link_user_name(const struct ppp_link *l)
 {
 	return l->user != NULL ? l->user : "";
 }
@@ -109,19 +109,19 @@ set_reason(struct ppp_link *l, const char *reason)
 		l->reason = strdup(reason);	/* NULL (no memory): "?" */
 }
 
-/* Teardown requested from inside a callback: acted on by link_settle(). */
 const char *
 link_why(const struct ppp_link *l)
 {
 	return l->reason != NULL ? l->reason : "?";
 }
 
+/* Teardown requested from inside a callback: acted on by link_settle(). */
 void
-link_request_fail(struct ppp_link *l, const char *reason, bool now)
+link_request_fail(struct ppp_link *l, const char *reason, bool skip_terminate)
 {
 	if (l->fail_reason == NULL) {
 		l->fail_reason = reason;
-		l->fail_now = now;
+		l->fail_skip_terminate = skip_terminate;
 	}
 }
 
@@ -204,8 +204,8 @@ go_dead(struct ppp_link *l, const char *reason)
 	free_auth(l);
 	l->phase = PPP_PHASE_DEAD;
 	l->dead = true;
-	log_info("ppp%s%s: link down: %s", link_uname(l)[0] ? " " : "",
-	    link_uname(l), link_why(l));
+	log_info("ppp%s%s: link down: %s", link_user_name(l)[0] ? " " : "",
+	    link_user_name(l), link_why(l));
 	if (l->ops->down != NULL)
 		l->ops->down(l->ctx, link_why(l));
 }
@@ -222,7 +222,7 @@ enter_network(struct ppp_link *l, const struct auth_result *res)
 		return;
 	if (l->conf->cfg.server) {
 		if (l->ops->assign_address == NULL ||
-		    l->ops->assign_address(l->ctx, link_uname(l),
+		    l->ops->assign_address(l->ctx, link_user_name(l),
 		    res != NULL ? res : &none, &addr) != 0 ||
 		    addr == 0) {
 			link_request_fail(l, "no address available", false);
@@ -290,7 +290,7 @@ link_auth_done(void *ctx, bool ok, const char *user,
 	l->authed = true;
 	if (l->conf->cfg.server) {
 		set_user(l, user);
-		log_info("ppp: \"%s\" authenticated", link_uname(l));
+		log_info("ppp: \"%s\" authenticated", link_user_name(l));
 		if (l->lac != NULL) {
 			/* Success is on the wire (auth.c sends it first). */
 			link_lac_report(l);
@@ -523,7 +523,7 @@ network_down(struct ppp_link *l, const char *reason)
 	l->up_local = l->up_peer = 0;
 	l->negotiate_deadline = l->now + l->conf->cfg.negotiate_timeout_ms;
 	log_info("ppp%s%s: network phase ended: %s",
-	    link_uname(l)[0] ? " " : "", link_uname(l), reason);
+	    link_user_name(l)[0] ? " " : "", link_user_name(l), reason);
 	if (l->ops->network_down != NULL)
 		l->ops->network_down(l->ctx, reason);
 }
@@ -536,11 +536,11 @@ link_settle(struct ppp_link *l)
 		return;
 	if (l->fail_reason != NULL) {
 		const char *r = l->fail_reason;
-		bool now = l->fail_now;
+		bool skip_terminate = l->fail_skip_terminate;
 
 		l->fail_reason = NULL;
 		set_reason(l, r);
-		if (now) {
+		if (skip_terminate) {
 			cp_down(&l->lcp.cp, l->now);
 			go_dead(l, r);
 			return;
@@ -831,7 +831,7 @@ ppp_link_timeout(struct ppp_link *l, uint64_t now)
 	if (now >= l->negotiate_deadline) {
 		l->negotiate_deadline = TIME_NEVER;
 		log_info("ppp%s%s: no network phase after %u ms (phase %s)",
-		    link_uname(l)[0] ? " " : "", link_uname(l),
+		    link_user_name(l)[0] ? " " : "", link_user_name(l),
 		    l->conf->cfg.negotiate_timeout_ms, ppp_phase_str(l->phase));
 		link_request_fail(l, "negotiation timeout", false);
 		link_settle(l);
@@ -894,7 +894,7 @@ ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count)
 const char *
 ppp_link_user(const struct ppp_link *l)
 {
-	return link_uname(l);
+	return link_user_name(l);
 }
 
 const struct ppp_link_stats *

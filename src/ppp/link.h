@@ -22,14 +22,23 @@
 struct ppp_proxy;
 
 struct ppp_link_config {
-	bool server;                          /* authenticator + address giver (LNS/LAC) */
-	enum ppp_auth_method auth[3]; unsigned auth_count;   /* server: offered, in order */
-	struct auth_client_config client;     /* client: our credentials + acceptable methods */
-	char our_name[AUTH_MAX_NAME];         /* CHAP name */
-	uint32_t local_addr;                  /* server: our IPCP address (host order) */
-	uint32_t dns[2]; unsigned dns_count;  /* server: RFC 1877 */
-	uint16_t mru;                         /* ours, default 1400 (L2TP/UDP overhead) */
-	unsigned echo_interval_ms, echo_failures;   /* default 10000, 3 */
+	/* authenticator + address giver (LNS/LAC) */
+	bool server;
+	/* server: offered, in order */
+	enum ppp_auth_method auth[3];
+	unsigned auth_count;
+	/* client: our credentials + acceptable methods */
+	struct auth_client_config client;
+	char our_name[AUTH_MAX_NAME]; /* CHAP name */
+	/* server: our IPCP address (host order) */
+	uint32_t local_addr;
+	/* server: RFC 1877 */
+	uint32_t dns[2];
+	unsigned dns_count;
+	/* ours, default 1400 (L2TP/UDP overhead) */
+	uint16_t mru;
+	/* default 10000, 3 */
+	unsigned echo_interval_ms, echo_failures;
 	unsigned restart_ms, max_configure, max_terminate, max_failure;
 	/* From start (or an LCP renegotiation) to IPCP Opened, at most this
 	 * long, else the link is closed ("negotiation timeout"): a peer that
@@ -38,35 +47,50 @@ struct ppp_link_config {
 	 * link.  A LAC's front half: until hand-over.  Default 30000. */
 	unsigned negotiate_timeout_ms;
 	bool ipv6cp;
-	bool pppoe;                           /* carrier is PPPoE: RFC 2516 §7 LCP rules */
-	unsigned rechallenge_ms;              /* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
+	/* carrier is PPPoE: RFC 2516 §7 LCP rules */
+	bool pppoe;
+	/* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
+	unsigned rechallenge_ms;
 };
 
-/* LAC front half (RFC 2661 §4.4.5), given to ppp_link_create() with a server configuration: LCP and
- * authentication only (no IPv6CP, no CHAP re-challenge; a user who agrees to no authentication is refused:
- * the LAC learns the realm from the name).  Once the backend accepted the peer (Success sent),
- * authenticated(arg, user, facts) reports what an ICCN carries as proxy AVPs — the Initial Received, Last Sent
- * and Last Received LCP CONFREQ options and the Proxy Authen Type/Name/Challenge/ID/Response (PAP: the
- * password); facts lives only during the call — and the link stops: no NCP, no timers, input ignored, phase
- * stays "authenticate"; PPP from then on belongs to the LNS and the owner relays frames.  ppp_link_close()
- * then ends the link at once without LCP Terminate.  Separate from ppp_link_ops so that a session_link, which
- * owns the ops, can carry a LAC link unchanged, and from the configuration, which links share. */
+/*
+ * LAC front half (RFC 2661 §4.4.5), given to ppp_link_create() with a server
+ * configuration: LCP and authentication only (no IPv6CP, no CHAP
+ * re-challenge; a user who agrees to no authentication is refused: the LAC
+ * learns the realm from the name).  Once the backend accepted the peer
+ * (Success sent), authenticated(arg, user, facts) reports what an ICCN
+ * carries as proxy AVPs — the Initial Received, Last Sent and Last Received
+ * LCP CONFREQ options and the Proxy Authen Type/Name/Challenge/ID/Response
+ * (PAP: the password); facts lives only during the call — and the link
+ * stops: no NCP, no timers, input ignored, phase stays "authenticate"; PPP
+ * from then on belongs to the LNS and the owner relays frames.
+ * ppp_link_close() then ends the link at once without LCP Terminate.
+ * Separate from ppp_link_ops so that a session_link, which owns the ops, can
+ * carry a LAC link unchanged, and from the configuration, which links share.
+ */
 struct ppp_link_lac_hooks {
-	void (*authenticated)(void *arg, const char *user, const struct ppp_proxy *facts);
+	void (*authenticated)(void *arg, const char *user,
+	    const struct ppp_proxy *facts);
 	void *arg;
 };
 
 struct auth_result;
 
 struct ppp_link_ops {
-	int  (*send)(void *ctx, const uint8_t *frame, size_t len);   /* FF 03 + protocol(2) + info */
-	/* server: the peer authenticated as user; choose its IPv4 address (pool or res->framed_address);
-	 * return 0 and *addr (host order), or -1 when none is left (IPCP then fails; link terminates). */
-	int  (*assign_address)(void *ctx, const char *user, const struct auth_result *res, uint32_t *addr);
-	void (*network_up)(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2], unsigned dns_count);
-	void (*ip_input)(void *ctx, const uint8_t *pkt, size_t len);     /* IPv4 datagram from the peer */
+	/* FF 03 + protocol(2) + info */
+	int (*send)(void *ctx, const uint8_t *frame, size_t len);
+	/* server: the peer authenticated as user; choose its IPv4 address
+	 * (pool or res->framed_address); return 0 and *addr (host order), or
+	 * -1 when none is left (IPCP then fails; link terminates). */
+	int (*assign_address)(void *ctx, const char *user,
+	    const struct auth_result *res, uint32_t *addr);
+	void (*network_up)(void *ctx, uint32_t local, uint32_t peer,
+	    const uint32_t dns[2], unsigned dns_count);
+	/* IPv4 datagram from the peer */
+	void (*ip_input)(void *ctx, const uint8_t *pkt, size_t len);
 	void (*ipv6_input)(void *ctx, const uint8_t *pkt, size_t len);
-	void (*down)(void *ctx, const char *reason);   /* link dead: owner closes the carrier, frees the link later */
+	/* link dead: owner closes the carrier, frees the link later */
+	void (*down)(void *ctx, const char *reason);
 	/* Optional (may be NULL): the network phase is over while the link
 	 * lives on — LCP renegotiates (RFC 1661 §4.3, Opened + RCR: This-Layer-
 	 * Down takes the NCPs down).  Release what assign_address and
@@ -75,47 +99,71 @@ struct ppp_link_ops {
 	 * assign_address succeeded (server) or network_up (client); never for
 	 * the link's end, which is ops->down. */
 	void (*network_down)(void *ctx, const char *reason);
-	/* Optional (may be NULL): IPv6CP opened with these interface identifiers. */
-	void (*network6_up)(void *ctx, const uint8_t local_id[8], const uint8_t peer_id[8]);
-	/* Optional (may be NULL), server: say where the peer is (auth_request calling_station, nas_port: RADIUS
-	 * Calling-Station-Id and NAS-Port) in each request about to go to the backend, proxy ones included. */
+	/* Optional (may be NULL): IPv6CP opened with these interface
+	 * identifiers. */
+	void (*network6_up)(void *ctx, const uint8_t local_id[8],
+	    const uint8_t peer_id[8]);
+	/* Optional (may be NULL), server: say where the peer is (auth_request
+	 * calling_station, nas_port: RADIUS Calling-Station-Id and NAS-Port)
+	 * in each request about to go to the backend, proxy ones included. */
 	void (*auth_describe)(void *ctx, struct auth_request *req);
 };
 
 struct ppp_link;
 
 /*
- * A configuration as links use it: a copy with the defaults filled in, read-only from then on and counted.
- * Whoever creates links makes one per distinct configuration (the LNS one for its sessions, the LAC one for
- * its calls, each remade when a reload may have changed it) and passes it to every link it creates; each link
- * holds a reference until ppp_link_free(), so the creator may drop its own at any time (config.h: lifetimes
- * across reload).  Sharing matters at 50,000 sessions, where a ~900-byte copy per link (names, client
- * credentials) would dominate a session's memory.
+ * A configuration as links use it: a copy with the defaults filled in,
+ * read-only from then on and counted.  Whoever creates links makes one per
+ * distinct configuration (the LNS one for its sessions, the LAC one for its
+ * calls, each remade when a reload may have changed it) and passes it to
+ * every link it creates; each link holds a reference until ppp_link_free(),
+ * so the creator may drop its own at any time (config.h: lifetimes across
+ * reload).  Sharing matters at 50,000 sessions, where a ~900-byte copy per
+ * link (names, client credentials) would dominate a session's memory.
  */
 struct ppp_link_conf;
-struct ppp_link_conf *ppp_link_conf_new(const struct ppp_link_config *cfg);	/* one reference; NULL: no memory */
-struct ppp_link_conf *ppp_link_conf_hold(struct ppp_link_conf *conf);		/* another reference; returns conf */
-void ppp_link_conf_drop(struct ppp_link_conf *conf);	/* NULL ok; the last reference frees (wipes) it */
+/* One reference; NULL: no memory. */
+struct ppp_link_conf *ppp_link_conf_new(const struct ppp_link_config *cfg);
+/* Another reference; returns conf. */
+struct ppp_link_conf *ppp_link_conf_hold(struct ppp_link_conf *conf);
+/* NULL ok; the last reference frees (wipes) it. */
+void ppp_link_conf_drop(struct ppp_link_conf *conf);
 
-/* lac: NULL, or a LAC's front half (struct ppp_link_lac_hooks, copied; conf's server must be set).
- * NULL when out of memory or given a LAC front half without server. */
-struct ppp_link *ppp_link_create(struct ppp_link_conf *conf, const struct auth_backend *backend,
-	    const struct ppp_link_ops *ops, void *ctx, const struct ppp_link_lac_hooks *lac, uint64_t now);
-/* A link with a configuration of its own (one-off links: tests, fuzzing), no LAC hooks. */
-struct ppp_link *ppp_link_new(const struct ppp_link_config *cfg, const struct auth_backend *backend,
-	    const struct ppp_link_ops *ops, void *ctx, uint64_t now);
+/* lac: NULL, or a LAC's front half (struct ppp_link_lac_hooks, copied;
+ * conf's server must be set).  NULL when out of memory or given a LAC front
+ * half without server. */
+struct ppp_link *ppp_link_create(struct ppp_link_conf *conf,
+    const struct auth_backend *backend, const struct ppp_link_ops *ops,
+    void *ctx, const struct ppp_link_lac_hooks *lac, uint64_t now);
+/* A link with a configuration of its own (one-off links: tests, fuzzing),
+ * no LAC hooks. */
+struct ppp_link *ppp_link_new(const struct ppp_link_config *cfg,
+    const struct auth_backend *backend, const struct ppp_link_ops *ops,
+    void *ctx, uint64_t now);
 void ppp_link_free(struct ppp_link *l);
-void ppp_link_start(struct ppp_link *l, uint64_t now);          /* carrier up: LCP Up + Open */
-void ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len, uint64_t now); /* with or without FF 03; PFC-compressed protocol accepted */
-int  ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len);
-int  ppp_link_send_ipv6(struct ppp_link *l, const uint8_t *pkt, size_t len);
-void ppp_link_close(struct ppp_link *l, const char *reason, uint64_t now);   /* LCP Close: Terminate-Request */
+/* Carrier up: LCP Up + Open. */
+void ppp_link_start(struct ppp_link *l, uint64_t now);
+/* With or without FF 03; PFC-compressed protocol accepted. */
+void ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
+    uint64_t now);
+int ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len);
+int ppp_link_send_ipv6(struct ppp_link *l, const uint8_t *pkt, size_t len);
+/* LCP Close: Terminate-Request. */
+void ppp_link_close(struct ppp_link *l, const char *reason, uint64_t now);
 void ppp_link_timeout(struct ppp_link *l, uint64_t now);
-uint64_t ppp_link_next_deadline(const struct ppp_link *l);        /* TIME_NEVER (core/timeutil.h) if none */
+/* TIME_NEVER (core/timeutil.h) if none. */
+uint64_t ppp_link_next_deadline(const struct ppp_link *l);
 
-enum ppp_phase { PPP_PHASE_DEAD, PPP_PHASE_ESTABLISH, PPP_PHASE_AUTHENTICATE, PPP_PHASE_NETWORK, PPP_PHASE_TERMINATE };
+enum ppp_phase {
+	PPP_PHASE_DEAD,
+	PPP_PHASE_ESTABLISH,
+	PPP_PHASE_AUTHENTICATE,
+	PPP_PHASE_NETWORK,
+	PPP_PHASE_TERMINATE
+};
 enum ppp_phase ppp_link_phase(const struct ppp_link *l);
-const char *ppp_phase_str(enum ppp_phase p);   /* "dead", "establish", "authenticate", "network", "terminate" */
+/* "dead", "establish", "authenticate", "network", "terminate" */
+const char *ppp_phase_str(enum ppp_phase p);
 /* The session's identity: the canonical name of the first successful
  * authentication (the backend's, e.g. the users-file entry), "" before.
  * It never changes: a re-authentication as anyone else ends the link. */
@@ -123,31 +171,47 @@ const char *ppp_link_user(const struct ppp_link *l);
 /* Server: the RFC 1877 DNS servers offered to this peer instead of the
  * configured ones (RADIUS MS-Primary/Secondary-DNS-Server); call before
  * IPCP opens, e.g. from assign_address. */
-void ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2], unsigned count);
-bool ppp_link_lac_relaying(const struct ppp_link *l);           /* LAC mode: authenticated and handed over */
+void ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2],
+    unsigned count);
+/* LAC mode: authenticated and handed over. */
+bool ppp_link_lac_relaying(const struct ppp_link *l);
 
 /* Heap bytes this link holds now: the struct and its on-demand parts (IPv6CP,
  * name, reason, proxy/LAC data), not the struct ppp_link_conf it shares with
  * its creator's other links, nor an authentication exchange still running
  * (50,000 sessions at <= 2 KiB each; tests/unit/test_session_size.c). */
-size_t	ppp_link_footprint(const struct ppp_link *l);
+size_t ppp_link_footprint(const struct ppp_link *l);
 
-struct ppp_link_stats { uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, rx_discards; };
+struct ppp_link_stats {
+	uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, rx_discards;
+};
 const struct ppp_link_stats *ppp_link_stats(const struct ppp_link *l);
 
-/* RFC 2661 §4.4.5 proxy LCP/auth from an ICCN (LNS with accept-proxy-auth): when given before start, the link
- * takes LCP as Opened with the options of the last sent/received CONFREQs (if they are acceptable to us; otherwise
- * renegotiates LCP from scratch) and verifies the proxy authentication through the backend instead of challenging
- * (PAP: name + response as password; CHAP: id, challenge, response); on failure or absence it authenticates itself.
- * The data is copied. */
-struct ppp_proxy { const uint8_t *initial_rcvd, *last_sent, *last_rcvd; size_t initial_rcvd_len, last_sent_len, last_rcvd_len;
-	uint16_t authen_type; const char *authen_name; const uint8_t *challenge; size_t challenge_len;
-	uint16_t authen_id; const uint8_t *response; size_t response_len; };
+/*
+ * RFC 2661 §4.4.5 proxy LCP/auth from an ICCN (LNS with accept-proxy-auth):
+ * when given before start, the link takes LCP as Opened with the options of
+ * the last sent/received CONFREQs (if they are acceptable to us; otherwise
+ * renegotiates LCP from scratch) and verifies the proxy authentication
+ * through the backend instead of challenging (PAP: name + response as
+ * password; CHAP: id, challenge, response); on failure or absence it
+ * authenticates itself.  The data is copied.
+ */
+struct ppp_proxy {
+	const uint8_t *initial_rcvd, *last_sent, *last_rcvd;
+	size_t initial_rcvd_len, last_sent_len, last_rcvd_len;
+	uint16_t authen_type;
+	const char *authen_name;
+	const uint8_t *challenge;
+	size_t challenge_len;
+	uint16_t authen_id;
+	const uint8_t *response;
+	size_t response_len;
+};
 void ppp_link_set_proxy(struct ppp_link *l, const struct ppp_proxy *p);
 
 /* RFC 2661 §4.4.5 Proxy Authen Type values. */
-#define PPP_PROXY_AUTHEN_CHAP	2
-#define PPP_PROXY_AUTHEN_PAP	3
-#define PPP_PROXY_AUTHEN_NONE	4
+#define PPP_PROXY_AUTHEN_CHAP 2
+#define PPP_PROXY_AUTHEN_PAP  3
+#define PPP_PROXY_AUTHEN_NONE 4
 
 #endif

@@ -151,10 +151,10 @@ link_lac_report(struct ppp_link *l)
 		break;
 	}
 	log_info("ppp: \"%s\" authenticated; handing the call over",
-	    link_uname(l));
+	    link_user_name(l));
 	if (l->lac->hooks.authenticated != NULL)
-		l->lac->hooks.authenticated(l->lac->hooks.arg, link_uname(l),
-		    &p);
+		l->lac->hooks.authenticated(l->lac->hooks.arg,
+		    link_user_name(l), &p);
 }
 
 /* After hand-over LCP is the LNS's: nothing of ours to terminate. */
@@ -163,7 +163,7 @@ link_lac_close(struct ppp_link *l)
 {
 	l->phase = PPP_PHASE_DEAD;
 	l->dead = true;
-	log_info("ppp %s: handed-over call ended: %s", link_uname(l),
+	log_info("ppp %s: handed-over call ended: %s", link_user_name(l),
 	    link_why(l));
 	if (l->ops->down != NULL)
 		l->ops->down(l->ctx, link_why(l));

@@ -85,7 +85,7 @@ struct ppp_link {
 	enum ppp_phase		 phase;
 	bool			 have_backend;
 	bool			 authed;
-	bool			 fail_now;	/* no Terminate: peer is dead */
+	bool			 fail_skip_terminate; /* the peer is dead */
 	bool			 dead;		/* ops->down called */
 	bool			 relay;		/* LAC: reported; link inert */
 	bool			 net_up;	/* ops->network_up called */
@@ -94,9 +94,12 @@ struct ppp_link {
 };
 
 /* link.c: the phase machine's steps the other two files take. */
-const char *link_uname(const struct ppp_link *l);
+const char *link_user_name(const struct ppp_link *l);
 const char *link_why(const struct ppp_link *l);
-void	link_request_fail(struct ppp_link *l, const char *reason, bool now);
+/* Deferred teardown, acted on by link_settle(): with skip_terminate the
+ * link goes down without a Terminate-Request (the peer is dead). */
+void	link_request_fail(struct ppp_link *l, const char *reason,
+	    bool skip_terminate);
 void	link_auth_done(void *ctx, bool ok, const char *user,
 	    const struct auth_result *res);
 void	link_auth_describe(void *ctx, struct auth_request *req);

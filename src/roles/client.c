@@ -350,7 +350,7 @@ client_pin_lns(struct client *c, uint32_t peer)
 {
 	struct client_route_prefix buf[CFG_MAX_LIST];
 	struct client_route_plan plan;
-	struct route_lookup now;
+	struct route_lookup lns_rt;
 	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 	enum client_pin d;
 	bool found;
@@ -360,19 +360,19 @@ client_pin_lns(struct client *c, uint32_t peer)
 	client_plan(c, peer, buf, &plan);
 	if (!client_route_captures(&plan, c->lns_addr))
 		return 0;
-	found = route_get(&c->rt, c->lns_addr, &now) == 0;
-	d = client_pin_decide(c->lns_addr, found ? &now : NULL,
+	found = route_get(&c->rt, c->lns_addr, &lns_rt) == 0;
+	d = client_pin_decide(c->lns_addr, found ? &lns_rt : NULL,
 	    c->tun.ifindex, &plan);
 	ip4_str(c->lns_addr, a, sizeof(a));
-	ip4_str(found ? now.gw : 0, g, sizeof(g));
+	ip4_str(found ? lns_rt.gw : 0, g, sizeof(g));
 	switch (d) {
 	case CLIENT_PIN_NONE:
 	case CLIENT_PIN_LOCAL:
 		return 0;
 	case CLIENT_PIN_EXISTS:
 		log_info("client %s: the LNS %s keeps its existing host route "
-		    "(dev %d%s%s)", c->cfg.name, a, now.ifindex,
-		    now.gw ? " via " : "", now.gw ? g : "");
+		    "(dev %d%s%s)", c->cfg.name, a, lns_rt.ifindex,
+		    lns_rt.gw ? " via " : "", lns_rt.gw ? g : "");
 		return 0;
 	case CLIENT_PIN_FAIL:
 		log_warnx("client %s: no route to the LNS %s outside the "
@@ -382,8 +382,8 @@ client_pin_lns(struct client *c, uint32_t peer)
 	case CLIENT_PIN_ADD:
 		break;
 	}
-	if (route_add_host(&c->rt, now.ifindex, c->lns_addr, now.gw,
-	    now.prefsrc) < 0) {
+	if (route_add_host(&c->rt, lns_rt.ifindex, c->lns_addr, lns_rt.gw,
+	    lns_rt.prefsrc) < 0) {
 		if (errno != EEXIST)
 			return -1;
 		/* Raced in since the lookup, or a host route in a table
@@ -392,11 +392,11 @@ client_pin_lns(struct client *c, uint32_t peer)
 		    "already: left as it is", c->cfg.name, a);
 		return 0;
 	}
-	c->pin_ifindex = now.ifindex;
-	c->pin_gw = now.gw;
+	c->pin_ifindex = lns_rt.ifindex;
+	c->pin_gw = lns_rt.gw;
 	log_info("client %s: host route to the LNS %s via %s dev %d, so "
 	    "the tunnel's routes do not carry its own datagrams",
-	    c->cfg.name, a, now.gw ? g : "link", now.ifindex);
+	    c->cfg.name, a, lns_rt.gw ? g : "link", lns_rt.ifindex);
 	return 0;
 }
 
@@ -410,7 +410,7 @@ client_pin_lns(struct client *c, uint32_t peer)
 static int
 client_route_one(struct client *c, uint32_t dst, unsigned plen)
 {
-	struct route_lookup now;
+	struct route_lookup existing;
 	char d[INET_ADDRSTRLEN];
 
 	if (route_add(&c->rt, c->tun.ifindex, dst, plen, 0) == 0)
@@ -418,8 +418,8 @@ client_route_one(struct client *c, uint32_t dst, unsigned plen)
 	if (errno != EEXIST)
 		return -1;
 	ip4_str(dst, d, sizeof(d));
-	if (route_get(&c->rt, dst, &now) == 0 && now.plen == plen &&
-	    now.dst == dst && now.ifindex == c->tun.ifindex)
+	if (route_get(&c->rt, dst, &existing) == 0 && existing.plen == plen &&
+	    existing.dst == dst && existing.ifindex == c->tun.ifindex)
 		return 0;
 	log_warnx("client %s: route %s/%u: another route to %s/%u exists "
 	    "(not through %s); it stays and this one is left out",

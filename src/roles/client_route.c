@@ -50,25 +50,25 @@ client_route_captures(const struct client_route_plan *plan, uint32_t lns)
 }
 
 enum client_pin
-client_pin_decide(uint32_t lns, const struct route_lookup *now,
+client_pin_decide(uint32_t lns, const struct route_lookup *lns_rt,
     int tun_ifindex, const struct client_route_plan *plan)
 {
 	if (!client_route_captures(plan, lns))
 		return CLIENT_PIN_NONE;
-	if (now == NULL)
+	if (lns_rt == NULL)
 		return CLIENT_PIN_FAIL;
 	/* The local table is consulted before main: our routes cannot
 	 * capture an address of this host. */
-	if (now->type == RTN_LOCAL)
+	if (lns_rt->type == RTN_LOCAL)
 		return CLIENT_PIN_LOCAL;
 	/* Blackhole, unreachable, prohibit: nothing to pin to. */
-	if (now->type != RTN_UNICAST || now->ifindex <= 0 ||
-	    now->ifindex == tun_ifindex)
+	if (lns_rt->type != RTN_UNICAST || lns_rt->ifindex <= 0 ||
+	    lns_rt->ifindex == tun_ifindex)
 		return CLIENT_PIN_FAIL;
 	/* Someone's host route already beats every tunnel route but a
 	 * configured LNS/32, which is left out; it is not ours to add or
 	 * remove. */
-	if (now->plen == 32 && now->dst == lns)
+	if (lns_rt->plen == 32 && lns_rt->dst == lns)
 		return CLIENT_PIN_EXISTS;
 	return CLIENT_PIN_ADD;
 }

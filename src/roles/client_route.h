@@ -52,12 +52,12 @@ bool	client_route_captures(const struct client_route_plan *plan,
 	    uint32_t lns);
 
 /*
- * Given how the LNS is reached before the tunnel's routes exist (`now`, from
- * route_get, or NULL when the lookup failed) and the tunnel's device: what
- * to do so that lns stays reachable outside the tunnel.
+ * Given how the LNS is reached before the tunnel's routes exist (`lns_rt`,
+ * from route_get, or NULL when the lookup failed) and the tunnel's device:
+ * what to do so that lns stays reachable outside the tunnel.
  */
 enum client_pin client_pin_decide(uint32_t lns,
-	    const struct route_lookup *now, int tun_ifindex,
+	    const struct route_lookup *lns_rt, int tun_ifindex,
 	    const struct client_route_plan *plan);
 
 /* A configured route that is the LNS's own host route: it would replace

@@ -1,7 +1,8 @@
 /*
  * roles.c — owns the l2tp_host and routes its callbacks to the role that
- * owns each tunnel: tunnels we accepted belong to the LNS (lns.c), tunnels
- * we opened carry their client (client.c) in l2tp_tunnel_user().
+ * owns each tunnel: tunnels we accepted belong to the LNS (lns.c); tunnels
+ * we opened carry their client (client.c) or, with role L2TP_ROLE_LAC, the
+ * LAC's tunnel state (lac*.c) in l2tp_tunnel_user().
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -72,8 +73,9 @@ roles_session_request(void *ctx, struct l2tp_session *s,
 
 	if (roles_tunnel_client(l2tp_session_tunnel(s)) != NULL ||
 	    roles_tunnel_is_lac(l2tp_session_tunnel(s))) {
-		/* RFC 2661 §5.4/§7.5: a client places no outgoing calls for
-		 * an LNS; refuse OCRQ ("temporary lack of facilities"). */
+		/* RFC 2661 §5.4/§7.5: neither a client nor the LAC places
+		 * outgoing calls for an LNS; refuse OCRQ ("temporary lack of
+		 * facilities"). */
 		return L2TP_CDN_NO_RESOURCES;
 	}
 	return lns_session_request(r, s, req);
@@ -310,9 +312,9 @@ roles_free(struct roles *r)
 {
 	if (r == NULL)
 		return;
-	/* Tunnels go first: their down callbacks still reach the clients;
-	 * then the PPP links, which release addresses into the pool. */
-	/* The LAC first: its calls point into the host's sessions. */
+	/* The LAC first: its calls point into the host's sessions.  Then the
+	 * tunnels, whose down callbacks still reach the clients; then the
+	 * PPP links, which release addresses into the pool. */
 	lac_free(r);
 	if (r->host != NULL)
 		l2tp_host_free(r->host);
@@ -384,7 +386,9 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now,
 		users_free(users);
 		return -1;
 	}
-	/* Built once at start (config.h: lifetimes across reload). */
+	/* The RADIUS client, accounting and the RFC 5176 listener were built
+	 * at start and are kept (config.h: lifetimes across reload): a
+	 * changed [radius] section is only reported, not applied. */
 	// NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
 	if (memcmp(&cfg->radius, &r->cfg->radius, sizeof(cfg->radius)) != 0)
 		log_warnx("reload: [radius] changes take effect at the next "

@@ -1,10 +1,14 @@
 /*
  * roles.h — the glue between the L2TP control plane and what the daemon is:
- * LNS (accepts tunnels), client (dials an LNS and keeps one session up), and
- * later LAC.  `struct roles` owns the l2tp_host, answers its callbacks by
- * dispatching on the tunnel's role, and owns each role's state.  It does no
- * I/O itself: datagrams leave through struct roles_io, which the daemon's
- * UDP shell supplies, and time comes in as `now`.
+ * LNS (accepts tunnels), client (dials an LNS, or a PPPoE access
+ * concentrator, and keeps one session up) and LAC (a PPPoE access
+ * concentrator whose calls it carries to LNSes).  `struct roles` owns the
+ * l2tp_host, answers its callbacks by dispatching on the tunnel's role, and
+ * owns each role's state.  L2TP datagrams leave through struct roles_io,
+ * which the daemon's UDP shell supplies, and time comes in as `now`; the
+ * roles open and drive their own TUN devices, PPPoE sockets, rtnetlink
+ * routes and RADIUS sockets, whose descriptors the loop watches through
+ * roles_io.watch.
  */
 #ifndef VPDN_ROLES_ROLES_H
 #define VPDN_ROLES_ROLES_H

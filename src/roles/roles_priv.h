@@ -1,4 +1,7 @@
-/* roles_priv.h — state shared by roles.c, lns.c and client.c only. */
+/* roles_priv.h — state shared by the files of src/roles (roles.c, lns.c,
+ * client.c, session_link.c and, through lac_priv.h, the LAC's); the rest of
+ * the daemon sees the roles through roles.h (and the daemon fuzzer, which
+ * inspects the state). */
 #ifndef VPDN_ROLES_PRIV_H
 #define VPDN_ROLES_PRIV_H
 

@@ -9,8 +9,9 @@
  * roles' timer heap, and when either side goes away the other is told.
  *
  * Lifetime (close now, free later): the link may report "down" from inside
- * ppp_link_input() or ppp_link_timeout(); the binding then closes the L2TP
- * session (CDN) and is only freed from sl_reap(), which the roles call when
+ * ppp_link_input() or ppp_link_timeout(); the binding then closes its
+ * carrier (sl_carrier_ops.close: CDN for an L2TP session, PADT for PPPoE)
+ * and is only freed from sl_reap(), which the roles call when
  * no link function is on the stack.  The role-specific parts (address
  * assignment, network up, IP packets) go through struct sl_role_ops.
  */
@@ -102,7 +103,8 @@ void	sl_input(struct session_link *sl, const uint8_t *frame, size_t len,
 	    uint64_t now);
 /* An IPv4 packet for the peer (from a TUN). */
 int	sl_send_ip(struct session_link *sl, const uint8_t *pkt, size_t len);
-/* Administrative close: LCP Terminate, then CDN once the link is down. */
+/* Administrative close: LCP Terminate, then the carrier closes (CDN or
+ * PADT) once the link is down. */
 void	sl_close(struct session_link *sl, const char *reason, uint64_t now);
 /* The carrier is gone (CDN, tunnel down, PADT): end without PPP goodbye. */
 void	sl_carrier_gone(struct session_link *sl);

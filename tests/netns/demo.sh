@@ -1,9 +1,9 @@
 #!/bin/bash
-# make demo: the VPDN chain of issue 4 in network namespaces.  Two PCs dial
-# one LAC with PPPoE; both users are called alice, one of corp-a.example and
-# one of corp-b.example, so the LAC sends each over L2TP to her own
-# enterprise's LNS, which gives her an address from its own pool and routes
-# her into its intranet:
+# make demo: the VPDN chain (PC -> PPPoE -> LAC -> L2TP -> LNS) in network
+# namespaces.  Two PCs dial one LAC with PPPoE; both users are called alice,
+# one of corp-a.example and one of corp-b.example, so the LAC sends each
+# over L2TP to her own enterprise's LNS, which gives her an address from its
+# own pool and routes her into its intranet:
 #
 #   pc-a eth0 --+                      10.210.1.1 ==== 10.210.1.2 lns-a 10.210.11.1 ==== 10.210.11.2 intra-a
 #               +-- br0 (lac, PPPoE)        vpdn-a, pool 10.9.1.10-50

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The client role's dialling behaviour (issue #3 item 7): the LNS given by
+# The client role's dialling behaviour: the LNS given by
 # DNS name, redial with back-off after the LNS went away, and a reload of the
 # client's own configuration that keeps its established call.
 . "$(dirname "$0")/lib.sh"

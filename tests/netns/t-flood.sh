@@ -1,5 +1,5 @@
 #!/bin/bash
-# Dead and hostile peers (issue #8 item 3), against an LNS that carries one
+# Dead and hostile peers, against an LNS that carries one
 # legitimate client session with Hellos every second:
 #   - an SCCRQ flood (thousands a second from 200 ports of one address,
 #     tools/hostile.py flood): the per-address rate limit and max-tunnels

@@ -1,13 +1,14 @@
 #!/bin/bash
-# Bad input from the network (issue #2, item 8): while a legitimate client
-# keeps a tunnel and session up, a hostile peer sends truncated headers, bad
-# lengths, short and overrunning AVPs, unknown mandatory AVPs, missing
-# required AVPs, wrong AVP sizes, out-of-state messages and packets for
-# unknown tunnels.  tools/l2tp_craft.py (written from RFC 2661, not from
-# vpdn's codec) checks each answer: silence for what §3.1/§4.1 say to drop,
-# StopCCN with the §4.4.2 result/error codes for the rest.  Then: the good
-# tunnel is still established, its Hellos still flow, every drop was
-# counted, and the daemon exits cleanly with no sanitizer report.
+# Bad input from the network must neither crash nor disturb the daemon:
+# while a legitimate client keeps a tunnel and session up, a hostile peer
+# sends truncated headers, bad lengths, short and overrunning AVPs, unknown
+# mandatory AVPs, missing required AVPs, wrong AVP sizes, out-of-state
+# messages and packets for unknown tunnels.  tools/l2tp_craft.py (written
+# from RFC 2661, not from vpdn's codec) checks each answer: silence for what
+# §3.1/§4.1 say to drop, StopCCN with the §4.4.2 result/error codes for the
+# rest.  Then: the good tunnel is still established, its Hellos still flow,
+# every drop was counted, and the daemon exits cleanly with no sanitizer
+# report.
 . "$(dirname "$0")/lib.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 setup_trap

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The whole VPDN chain: PCs speak PPP over PPPoE over Ethernet to the LAC,
 # which finds each user's enterprise by realm and carries the session over
-# L2TP to that enterprise's LNS (issue 4, items 3-8).
+# L2TP to that enterprise's LNS.
 #
 #   pc-a eth0 --+                     10.210.1.1 ==== 10.210.1.2 lns-a 10.210.11.1 ==== 10.210.11.2 intra-a
 #   pc-b eth0 --+-- br0 (lac, PPPoE)

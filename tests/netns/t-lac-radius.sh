@@ -1,5 +1,5 @@
 #!/bin/bash
-# The LAC routes users by RADIUS (issue 5 items 4 and 6; RFC 2868, RFC
+# The LAC routes users by RADIUS (RFC 2868 tunnel attributes, RFC
 # 2809): the LAC has `radius = yes` and no [realm] at all; FreeRADIUS on the
 # LAC's loopback (generated config, as in t-radius.sh) answers each user's
 # CHAP with Tunnel-Type L2TP, Tunnel-Medium-Type IPv4, Tunnel-Server-

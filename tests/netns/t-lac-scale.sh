@@ -1,5 +1,5 @@
 #!/bin/bash
-# 50 users dial in through one LAC to one LNS (issue 4, item 8): every
+# 50 users dial in through one LAC to one LNS: every
 # session must ride in ONE tunnel (INTERFACE.md: one tunnel per (LNS, realm
 # secret); a new user of a realm whose tunnel is up gets a session in it).
 #

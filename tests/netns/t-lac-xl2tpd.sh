@@ -1,6 +1,6 @@
 #!/bin/bash
 # Interop: vpdnd as LAC (a PC dials it with PPPoE) against xl2tpd as LNS,
-# for the control plane (issue 4, item 8).  xl2tpd's pppd is the sleeping
+# for the control plane.  xl2tpd's pppd is the sleeping
 # stand-in (this machine has no /dev/ppp), so the PC never gets past IPCP;
 # what is checked is L2TP: the tunnel (with Challenge/Response) and the
 # session come up on both sides, the LAC's ICRQ carries a Calling Number and

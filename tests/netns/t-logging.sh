@@ -1,5 +1,5 @@
 #!/bin/bash
-# Logging as operators use it (issue #6 item 4): the level changes at run
+# Logging as operators use it: the level changes at run
 # time with `vpdnctl log-level`, an unknown level is refused, every line of
 # an event names the tunnel/session and the peer, and a flood of bad packets
 # is rate-limited (a bounded number of lines, then "similar messages

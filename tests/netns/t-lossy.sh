@@ -1,5 +1,5 @@
 #!/bin/bash
-# Lossy, reordering network (issue #8 item 2): 200 client sessions (4 client
+# Lossy, reordering network: 200 client sessions (4 client
 # vpdnds x 50 [client] sections, each its own tunnel and session, over PPP
 # to the network phase) set up through a link that
 #   - drops 20% of the L2TP control packets (T bit set, ZLB acks included)

@@ -1,6 +1,6 @@
 /*
  * test_session_size.c — the memory budget of one established LNS session
- * (issue 7: 50,000 concurrent sessions in one daemon at <= 2 KiB each), so
+ * (one daemon holds 50,000 concurrent sessions at <= 2 KiB each), so
  * that per-session state cannot silently grow back.
  *
  * Counted: the PPP link as ppp_link_footprint() reports it once the link is

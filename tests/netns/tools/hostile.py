@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Dead and hostile L2TP peers for tests/netns/t-flood.sh (issue #8 item 3).
+"""Dead and hostile L2TP peers for tests/netns/t-flood.sh.
 
   hostile.py flood LNS SRC SECONDS RATE PORTS
       SCCRQs with fresh Assigned Tunnel IDs from PORTS source ports of SRC at
