@@ -1,8 +1,9 @@
 /*
  * roles.h — the glue between the L2TP control plane and what the daemon is:
  * LNS (accepts tunnels), client (dials an LNS and keeps one session up), and
- * later LAC.  `struct roles` owns the l2tp_host, answers its callbacks by
- * dispatching on the tunnel's role, and owns each role's state.  It does no
+ * later LAC.  `struct roles` owns the l2tp_host, hands its callbacks to
+ * each tunnel's owner through the owner's role_ops (role_ops.h), and owns
+ * each role's state.  It does no
  * I/O itself: datagrams leave through struct roles_io, which the daemon's
  * UDP shell supplies, and time comes in as `now`.
  */
