@@ -28,8 +28,8 @@ struct role_ops {
 	 * the CDN result code (l2tp_host_ops.session_request). */
 	int	(*session_request)(struct roles *r, void *ctx,
 		    struct l2tp_session *s, const struct l2tp_msg *req);
-	void	(*session_up)(struct roles *r, void *ctx, struct l2tp_session *s,
-		    const struct l2tp_msg *m);
+	void	(*session_up)(struct roles *r, void *ctx,
+		    struct l2tp_session *s, const struct l2tp_msg *m);
 	void	(*session_down)(struct roles *r, void *ctx,
 		    struct l2tp_session *s);
 	void	(*session_data)(struct roles *r, void *ctx,
