@@ -229,7 +229,8 @@ void	l2tp_tunnel_get_info(const struct l2tp_tunnel *t,
 void	*l2tp_tunnel_user(const struct l2tp_tunnel *t);
 void	l2tp_tunnel_set_user(struct l2tp_tunnel *t, void *user);
 bool	l2tp_tunnel_is_up(const struct l2tp_tunnel *t);
-/* Cheap (per data packet): the role without copying the whole info. */
+/* The role the tunnel was opened with, without copying the whole info
+ * (tests and tools; the roles dispatch by the owner in ->user instead). */
 enum l2tp_role l2tp_tunnel_role(const struct l2tp_tunnel *t);
 
 /* ---- sessions ---- */

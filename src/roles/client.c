@@ -112,7 +112,7 @@ client_dial(struct client *c, uint64_t now)
 	}
 	memset(&p, 0, sizeof(p));
 	p.role = L2TP_ROLE_CLIENT;
-	if (roles_resolve_lns(c->roles, &c->cfg.lns, &p.peer, err,
+	if (roles_resolve_lns(c->roles->io.family, &c->cfg.lns, &p.peer, err,
 	    sizeof(err)) < 0) {
 		log_warnx("client %s: %s", c->cfg.name, err);
 		client_schedule_redial(c, now);
@@ -129,18 +129,20 @@ client_dial(struct client *c, uint64_t now)
 		client_schedule_redial(c, now);
 		return;
 	}
-	l2tp_tunnel_set_user(c->tunnel, c);
+	l2tp_tunnel_set_user(c->tunnel, &c->owner);
 	client_set_state(c, CLIENT_DIALING);
 	log_info("client %s: dialling %s (%s)", c->cfg.name, c->cfg.lns.host,
 	    l2tp_addr_str(&p.peer, buf, sizeof(buf)));
 }
 
-void
-client_tunnel_up(struct client *c, struct l2tp_tunnel *t)
+static void
+client_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t)
 {
+	struct client *c = ctx;
 	struct l2tp_call_params cp;
 	uint64_t now = time_now_ms();
 
+	(void)r;
 	memset(&cp, 0, sizeof(cp));
 	/* RFC 2661 §4.4.5: a voluntary client is its own LAC; it reports a
 	 * digital bearer and synchronous framing (PPP over a packet link). */
@@ -161,9 +163,12 @@ client_tunnel_up(struct client *c, struct l2tp_tunnel *t)
 	}
 }
 
-void
-client_tunnel_down(struct client *c, struct l2tp_tunnel *t)
+static void
+client_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t)
 {
+	struct client *c = ctx;
+
+	(void)r;
 	if (c->tunnel != t)
 		return;
 	c->tunnel = NULL;
@@ -225,9 +230,9 @@ client_unpin_lns(struct client *c)
 		return;
 	/* Another call to the same LNS found our route in place and uses
 	 * it: it inherits the route (and removes it when it ends). */
-	for (unsigned i = 0; i < c->roles->client_count; i++) {
-		struct client *o = &c->roles->clients[i];
+	struct client *o;
 
+	TAILQ_FOREACH(o, &c->roles->clients, entry) {
 		if (o == c || o->lns_addr != c->lns_addr || o->tun.fd < 0 ||
 		    o->pin_ifindex != 0)
 			continue;
@@ -612,12 +617,16 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	return sl;
 }
 
-void
-client_session_up(struct client *c, struct l2tp_session *s)
+static void
+client_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
+    const struct l2tp_msg *m)
 {
+	struct client *c = ctx;
 	struct l2tp_session_info si;
 	uint64_t now = time_now_ms();
 
+	(void)r;
+	(void)m;
 	l2tp_session_get_info(s, &si);
 	log_info("client %s: session %u/%u (tunnel %u) established, "
 	    "starting PPP", c->cfg.name, si.local_id, si.peer_id,
@@ -633,9 +642,16 @@ client_session_up(struct client *c, struct l2tp_session *s)
 	sl_start(c->link, now);
 }
 
-void
-client_session_down(struct client *c, struct l2tp_session *s)
+static void
+client_session_down(struct roles *r, void *ctx, struct l2tp_session *s)
 {
+	struct client *c = ctx;
+	struct session_link *sl = l2tp_session_user(s);
+
+	(void)r;
+	/* The PPP link ends with its carrier; then the client learns. */
+	if (sl != NULL)
+		sl_carrier_gone(sl);
 	if (c->session != s)
 		return;
 	c->session = NULL;
@@ -916,140 +932,113 @@ client_pppoe_hangup(struct client *c, const char *reason, uint64_t now)
 		pppoe_client_close(c->pppoe->pc, reason);
 }
 
+static struct client *
+client_new(struct roles *r, const struct cfg_client *cfg, uint64_t now)
+{
+	struct client *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->roles = r;
+	c->owner.ops = &client_role_ops;
+	c->owner.ctx = c;
+	c->cfg = *cfg;
+	c->state = CLIENT_IDLE;
+	c->tun.fd = -1;
+	c->redial_at = now;	/* dial from the next timer run */
+	return c;
+}
+
+/* Unlinked from roles->clients by the caller. */
+static void
+client_free(struct client *c)
+{
+	client_pppoe_release(c, "shutdown");
+	client_tun_close(c);
+	free(c);
+}
+
 int
 clients_init(struct roles *r, uint64_t now)
 {
 	const struct vpdn_config *cfg = r->cfg;
 
-	r->client_count = 0;
-	r->clients = NULL;
-	if (cfg->client_count == 0)
-		return 0;
-	r->clients = calloc(cfg->client_count, sizeof(*r->clients));
-	if (r->clients == NULL)
-		return -1;
+	TAILQ_INIT(&r->clients);
 	for (unsigned i = 0; i < cfg->client_count; i++) {
-		struct client *c = &r->clients[i];
+		struct client *c = client_new(r, &cfg->clients[i], now);
 
-		c->roles = r;
-		c->cfg = cfg->clients[i];
-		c->state = CLIENT_IDLE;
-		c->tun.fd = -1;
-		c->redial_at = now;	/* dial from the first timer run */
+		if (c == NULL)
+			return -1;
+		TAILQ_INSERT_TAIL(&r->clients, c, entry);
 	}
-	r->client_count = cfg->client_count;
 	return 0;
 }
 
 void
 clients_free(struct roles *r)
 {
-	for (unsigned i = 0; i < r->client_count; i++) {
-		client_pppoe_release(&r->clients[i], "shutdown");
-		client_tun_close(&r->clients[i]);
-	}
-	free(r->clients);
-	r->clients = NULL;
-	r->client_count = 0;
-}
+	struct client *c;
 
-/* The client object moved (reload rebuilt the array): the TUN watcher's
- * argument must follow it. */
-static void
-client_rewatch(struct client *c)
-{
-	c->roles->io.unwatch(c->roles->io_ctx, c->tun_watch);
-	c->tun_watch = c->roles->io.watch(c->roles->io_ctx, c->tun.fd,
-	    client_tun_readable, c);
+	while ((c = TAILQ_FIRST(&r->clients)) != NULL) {
+		TAILQ_REMOVE(&r->clients, c, entry);
+		client_free(c);
+	}
 }
 
 /*
  * A reload keeps clients whose section is unchanged (their calls stay up),
- * hangs up clients whose section disappeared or changed, and dials new ones.
- * The array is rebuilt; a client still owning a tunnel moves with it, so
- * every pointer to it (tunnel user, PPP binding owner, TUN watcher) is
- * updated.
+ * hangs up clients whose section disappeared or changed, and dials new
+ * ones.  Clients are matched by name and moved between lists, never copied:
+ * every pointer to one (tunnel user, PPP link owner, TUN watcher, PPPoE
+ * socket) stays valid.  A client hanging up an L2TP call stays, marked
+ * removed, until its tunnel is gone (clients_run_timers frees it).
  */
 void
 clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
     uint64_t now)
 {
-	struct client *old = r->clients, *nc;
-	unsigned old_count = r->client_count;
-	bool *kept;
+	struct client_list old;
+	struct client *c, *o;
 
-	nc = calloc(cfg->client_count + old_count + 1, sizeof(*nc));
-	kept = calloc(old_count + 1, sizeof(*kept));
-	if (nc == NULL || kept == NULL) {
-		log_warnx("reload: out of memory; clients unchanged");
-		free(nc);
-		free(kept);
-		return;
-	}
-	unsigned n = 0;
+	TAILQ_INIT(&old);
+	TAILQ_CONCAT(&old, &r->clients, entry);
 	for (unsigned i = 0; i < cfg->client_count; i++) {
-		struct client *c = &nc[n++];
+		const struct cfg_client *cc = &cfg->clients[i];
 
-		c->roles = r;
-		c->cfg = cfg->clients[i];
-		c->state = CLIENT_IDLE;
-		c->tun.fd = -1;
-		c->redial_at = now;
-		for (unsigned j = 0; j < old_count; j++) {
-			if (kept[j] || strcmp(old[j].cfg.name, c->cfg.name) != 0)
-				continue;
-			if (memcmp(&old[j].cfg, &c->cfg, sizeof(c->cfg)) == 0) {
-				*c = old[j];
-				kept[j] = true;
-			}
-			break;
+		TAILQ_FOREACH(o, &old, entry)
+			if (!o->removed && strcmp(o->cfg.name, cc->name) == 0)
+				break;
+		if (o != NULL && memcmp(&o->cfg, cc, sizeof(*cc)) == 0) {
+			TAILQ_REMOVE(&old, o, entry);
+			c = o;
+		} else if ((c = client_new(r, cc, now)) == NULL) {
+			log_warnx("reload: client %s: out of memory; not "
+			    "dialled", cc->name);
+			continue;
 		}
+		TAILQ_INSERT_TAIL(&r->clients, c, entry);
 	}
-	/* Changed or removed sections: keep the object until its tunnel is
-	 * gone, so the tunnel's callbacks still find it. */
-	unsigned first_removed = n;
-	for (unsigned j = 0; j < old_count; j++) {
-		if (kept[j] || old[j].tunnel == NULL)
+	/* Changed or removed sections, and those still hanging up from an
+	 * earlier reload. */
+	while ((o = TAILQ_FIRST(&old)) != NULL) {
+		TAILQ_REMOVE(&old, o, entry);
+		if (!o->removed)
+			log_info("reload: client %s changed or removed: "
+			    "hanging up", o->cfg.name);
+		/* A PPPoE call has no tunnel to wait for: it hangs up (PADT)
+		 * and goes now. */
+		if (o->pppoe != NULL)
+			client_pppoe_hangup(o, "configuration changed", now);
+		if (o->tunnel == NULL) {
+			client_free(o);
 			continue;
-		nc[n] = old[j];
-		nc[n].removed = true;
-		n++;
-	}
-	/* Every pointer to a moved client follows it before anything can
-	 * call back into it. */
-	for (unsigned i = 0; i < n; i++) {
-		if (nc[i].tunnel != NULL)
-			l2tp_tunnel_set_user(nc[i].tunnel, &nc[i]);
-		if (nc[i].link != NULL)
-			nc[i].link->owner = &nc[i];
-		if (nc[i].tun_watch != NULL)
-			client_rewatch(&nc[i]);
-		if (nc[i].pppoe != NULL)
-			nc[i].pppoe->client = &nc[i];
-	}
-	/* A PPPoE call has no tunnel to wait for: a changed or removed
-	 * section hangs up (PADT) and goes now. */
-	for (unsigned j = 0; j < old_count; j++) {
-		if (kept[j] || old[j].pppoe == NULL)
+		}
+		TAILQ_INSERT_TAIL(&r->clients, o, entry);
+		if (o->removed)
 			continue;
-		log_info("reload: client %s changed or removed: hanging up",
-		    old[j].cfg.name);
-		old[j].removed = true;
-		client_pppoe_hangup(&old[j], "configuration changed", now);
-		client_pppoe_release(&old[j], "configuration changed");
-		client_tun_close(&old[j]);
-	}
-	free(old);
-	free(kept);
-	r->clients = nc;
-	r->client_count = n;
-	for (unsigned i = first_removed; i < n; i++) {
-		struct client *c = &nc[i];
-
-		log_info("reload: client %s changed or removed: hanging up",
-		    c->cfg.name);
-		client_set_state(c, CLIENT_HANGUP);
-		l2tp_tunnel_close(c->tunnel, L2TP_STOPCCN_GENERAL, 0,
+		o->removed = true;
+		client_set_state(o, CLIENT_HANGUP);
+		l2tp_tunnel_close(o->tunnel, L2TP_STOPCCN_GENERAL, 0,
 		    "configuration changed", now);
 	}
 }
@@ -1057,9 +1046,17 @@ clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 void
 clients_run_timers(struct roles *r, uint64_t now)
 {
-	for (unsigned i = 0; i < r->client_count; i++) {
-		struct client *c = &r->clients[i];
+	struct client *c, *next;
 
+	for (c = TAILQ_FIRST(&r->clients); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		/* A removed section whose tunnel is gone: nothing points at
+		 * it any more (its session and PPP link went first). */
+		if (c->removed && c->tunnel == NULL && c->link == NULL) {
+			TAILQ_REMOVE(&r->clients, c, entry);
+			client_free(c);
+			continue;
+		}
 		if (c->pppoe != NULL &&
 		    pppoe_client_next_deadline(c->pppoe->pc) <= now)
 			pppoe_client_timeout(c->pppoe->pc, now);
@@ -1073,10 +1070,9 @@ uint64_t
 clients_next_deadline(const struct roles *r)
 {
 	uint64_t d = TIME_NEVER;
+	const struct client *c;
 
-	for (unsigned i = 0; i < r->client_count; i++) {
-		const struct client *c = &r->clients[i];
-
+	TAILQ_FOREACH(c, &r->clients, entry) {
 		if (c->pppoe != NULL)
 			d = time_min(d, pppoe_client_next_deadline(c->pppoe->pc));
 		if ((c->state == CLIENT_IDLE || c->state == CLIENT_WAIT_REDIAL) &&
@@ -1089,9 +1085,9 @@ clients_next_deadline(const struct roles *r)
 void
 clients_shutdown(struct roles *r, uint64_t now)
 {
-	for (unsigned i = 0; i < r->client_count; i++) {
-		struct client *c = &r->clients[i];
+	struct client *c;
 
+	TAILQ_FOREACH(c, &r->clients, entry) {
 		/* PPPoE: LCP Terminate-Request and PADT now (the daemon waits
 		 * only for L2TP tunnels); the sockets close with the roles. */
 		client_pppoe_hangup(c, "shutting down", now);
@@ -1171,10 +1167,37 @@ roles_foreach_client(struct roles *r, uint64_t now,
 {
 	struct roles_client_view v;
 
-	for (unsigned i = 0; i < r->client_count; i++) {
-		if (r->clients[i].removed)
+	const struct client *c;
+
+	TAILQ_FOREACH(c, &r->clients, entry) {
+		if (c->removed)
 			continue;
-		client_describe(&r->clients[i], now, &v);
+		client_describe(c, now, &v);
 		fn(&v, arg);
 	}
 }
+
+/* ---- the client as the owner of the tunnel it dialled (role_ops.h) ---- */
+
+static void
+client_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
+    struct roles_session_view *v)
+{
+	struct client *c = ctx;
+
+	(void)r;
+	v->user = c->cfg.user;
+	v->interface = c->cfg.interface;
+	v->role = L2TP_ROLE_CLIENT;
+	sl_describe(l2tp_session_user(s), true, v);
+}
+
+const struct role_ops client_role_ops = {
+	.tunnel_up = client_tunnel_up,
+	.tunnel_down = client_tunnel_down,
+	.session_request = roles_refuse_call,
+	.session_up = client_session_up,
+	.session_down = client_session_down,
+	.session_data = sl_session_data,
+	.describe = client_describe_session,
+};

@@ -534,14 +534,17 @@ lac_on_ses(void *arg)
 }
 
 
-/* ---- l2tp_host events for LAC tunnels (roles.c dispatches) ---- */
+/* ---- l2tp_host events for LAC sessions (lac_role_ops) ---- */
 
 void
-lac_session_up(struct roles *r, struct l2tp_session *s)
+lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
+    const struct l2tp_msg *m)
 {
 	struct lac_call *c = l2tp_session_user(s);
 
 	(void)r;
+	(void)ctx;
+	(void)m;
 	if (c == NULL || c->state != LAC_CALL_DIALING)
 		return;
 	c->state = LAC_CALL_RELAY;
@@ -558,13 +561,14 @@ lac_session_up(struct roles *r, struct l2tp_session *s)
 }
 
 void
-lac_session_down(struct roles *r, struct l2tp_session *s)
+lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s)
 {
 	struct lac_call *c = l2tp_session_user(s);
 	struct lac_tunnel *lt;
 	uint64_t now = time_now_ms();
 
 	(void)r;
+	(void)ctx;
 	if (c == NULL)
 		return;
 	l2tp_session_set_user(s, NULL);
@@ -603,12 +607,13 @@ lac_session_down(struct roles *r, struct l2tp_session *s)
 }
 
 void
-lac_session_data(struct roles *r, struct l2tp_session *s,
+lac_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
     const uint8_t *frame, size_t len)
 {
 	struct lac_call *c = l2tp_session_user(s);
 
 	(void)r;
+	(void)ctx;
 	if (c == NULL || c->state != LAC_CALL_RELAY || c->ps == NULL)
 		return;
 	if (c->acct != NULL && c->acct->s.started) {
@@ -623,11 +628,12 @@ lac_session_data(struct roles *r, struct l2tp_session *s,
 }
 
 void
-lac_describe_session(struct roles *r, struct l2tp_session *s,
+lac_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
     struct roles_session_view *v)
 {
 	struct lac_call *c = l2tp_session_user(s);
 
+	(void)ctx;
 	v->role = L2TP_ROLE_LAC;
 	v->interface = r->lac != NULL ? r->lac->cfg.pppoe_interface : "";
 	if (c == NULL)
@@ -861,7 +867,7 @@ lac_free(struct roles *r)
 	while ((lt = LIST_FIRST(&lac->tunnels)) != NULL) {
 		LIST_REMOVE(lt, entry);
 		if (lt->t != NULL)
-			l2tp_tunnel_set_user(lt->t, NULL);
+			l2tp_tunnel_set_user(lt->t, &lac_gone_owner);
 		free(lt);
 	}
 	if (lac->watch_disc != NULL)

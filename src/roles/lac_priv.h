@@ -111,6 +111,7 @@ struct lac_call {
 struct lac_tunnel {
 	struct lac		*lac;
 	struct l2tp_tunnel	*t;
+	struct role_owner	 owner;		/* t's user pointer */
 	struct l2tp_addr	 peer;
 	uint8_t			 secret[CFG_MAX_STR];
 	size_t			 secret_len;
@@ -197,5 +198,16 @@ int	lac_call_dial(struct lac_call *c, uint64_t now);
 void	lac_tunnel_detach(struct lac_call *c, uint64_t now);
 struct l2tp_msg *lac_proxy_msg(bool strip, const char *user,
 	    const struct ppp_proxy *f);
+
+/* lac.c: lac_role_ops' session events (the table is in lac_tunnel.c). */
+void	lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
+	    const struct l2tp_msg *m);
+void	lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s);
+void	lac_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
+	    const uint8_t *frame, size_t len);
+void	lac_describe_session(struct roles *r, void *ctx,
+	    struct l2tp_session *s, struct roles_session_view *v);
+/* lac_tunnel.c: the user pointer of LAC tunnels whose lac_tunnel is gone. */
+extern struct role_owner lac_gone_owner;
 
 #endif

@@ -103,7 +103,9 @@ tunnel_open(struct lac *lac, const struct lac_target *tg, unsigned idx,
 		free(lt);
 		return NULL;
 	}
-	l2tp_tunnel_set_user(lt->t, lt);
+	lt->owner.ops = &lac_role_ops;
+	lt->owner.ctx = lt;
+	l2tp_tunnel_set_user(lt->t, &lt->owner);
 	LIST_INSERT_HEAD(&lac->tunnels, lt, entry);
 	log_info("lac: %s%s: opening a tunnel to LNS %s%s%s",
 	    tg->label == NULL || strcmp(tg->label, "RADIUS") != 0 ?
@@ -196,7 +198,7 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	while (c->lns_tries < n) {
 		c->lns_tries++;
 		lac_call_target(c, c->lns_idx, &tg);
-		if (roles_resolve_lns(lac->roles, tg.hp, &peer, err,
+		if (roles_resolve_lns(lac->roles->io.family, tg.hp, &peer, err,
 		    sizeof(err)) == 0)
 			break;
 		log_warnx("lac: %s", err);
@@ -232,15 +234,20 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	return 0;
 }
 
-/* ---- l2tp_host events for LAC tunnels (roles.c dispatches) ---- */
+/* ---- l2tp_host events for LAC tunnels (lac_role_ops) ---- */
 
-void
-lac_tunnel_up(struct roles *r, struct l2tp_tunnel *t)
+/* Whom a LAC tunnel belongs to once its lac_tunnel is gone (tunnel down,
+ * the LAC freed): the host may still report its sessions going. */
+struct role_owner lac_gone_owner = { &lac_role_ops, NULL };
+
+static void
+lac_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t)
 {
-	struct lac_tunnel *lt = l2tp_tunnel_user(t);
+	struct lac_tunnel *lt = ctx;
 	char buf[64];
 
 	(void)r;
+	(void)t;
 	if (lt == NULL)
 		return;
 	lt->was_up = true;
@@ -248,16 +255,16 @@ lac_tunnel_up(struct roles *r, struct l2tp_tunnel *t)
 	    l2tp_addr_str(&lt->peer, buf, sizeof(buf)), lt->realm);
 }
 
-void
-lac_tunnel_down(struct roles *r, struct l2tp_tunnel *t)
+static void
+lac_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t)
 {
-	struct lac_tunnel *lt = l2tp_tunnel_user(t);
+	struct lac_tunnel *lt = ctx;
 	struct lac_call *c;
 
 	(void)r;
 	if (lt == NULL)
 		return;
-	l2tp_tunnel_set_user(t, NULL);
+	l2tp_tunnel_set_user(t, &lac_gone_owner);
 	/* its sessions went down first; anything left is detached here */
 	while ((c = LIST_FIRST(&lt->calls)) != NULL)
 		lac_call_end(c, "tunnel down", AAA_LAC_END_TUNNEL_LOST, true,
@@ -265,3 +272,13 @@ lac_tunnel_down(struct roles *r, struct l2tp_tunnel *t)
 	LIST_REMOVE(lt, entry);
 	free(lt);
 }
+
+const struct role_ops lac_role_ops = {
+	.tunnel_up = lac_tunnel_up,
+	.tunnel_down = lac_tunnel_down,
+	.session_request = roles_refuse_call,
+	.session_up = lac_session_up,
+	.session_down = lac_session_down,
+	.session_data = lac_session_data,
+	.describe = lac_describe_session,
+};

@@ -47,17 +47,6 @@ ip4_str(uint32_t a, char *buf, size_t len)
 	return inet_ntop(AF_INET, &in, buf, (socklen_t)len);
 }
 
-enum ppp_auth_method
-roles_auth_method(enum cfg_auth a)
-{
-	switch (a) {
-	case CFG_AUTH_PAP:		return PPP_AUTH_PAP;
-	case CFG_AUTH_CHAP_MD5:		return PPP_AUTH_CHAP_MD5;
-	case CFG_AUTH_MSCHAPV2:		return PPP_AUTH_MSCHAPV2;
-	}
-	return PPP_AUTH_NONE;
-}
-
 /* ---- per-session state ---- */
 
 static const struct sl_role_ops lns_sl_ops;
@@ -680,13 +669,14 @@ lns_tun_readable(void *arg)
 
 /* ---- L2TP session events ---- */
 
-int
-lns_session_request(struct roles *r, struct l2tp_session *s,
+static int
+lns_session_request(struct roles *r, void *ctx, struct l2tp_session *s,
     const struct l2tp_msg *req)
 {
 	struct l2tp_session_info si;
 
 	(void)r;
+	(void)ctx;
 	l2tp_session_get_info(s, &si);
 	/* RFC 2661 §7.4.2: the LNS answers ICRQ with ICRP when it can take
 	 * the call; this LNS places no outgoing calls, so OCRQ is refused. */
@@ -716,8 +706,8 @@ lns_link_config(const struct vpdn_config *cfg, struct ppp_link_config *lc)
 	lc->negotiate_timeout_ms = cfg->global.ppp_negotiation_timeout * 1000;
 }
 
-void
-lns_session_up(struct roles *r, struct l2tp_session *s,
+static void
+lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
     const struct l2tp_msg *iccn)
 {
 	struct lns *l = &r->lns;
@@ -727,6 +717,7 @@ lns_session_up(struct roles *r, struct l2tp_session *s,
 	struct lns_sess *ls;
 	uint64_t now = time_now_ms();
 
+	(void)ctx;
 	l2tp_session_get_info(s, &si);
 	if (l->link_conf == NULL) {
 		lns_link_config(r->cfg, &lc);
@@ -987,3 +978,50 @@ lns_dae_coa(void *arg, const struct radius_dae_match *m,
 	}
 	return n;
 }
+
+/* ---- the LNS as the owner of the tunnels it accepted (role_ops.h) ---- */
+
+/* Tunnels hold no LNS state: sessions come and go on their own. */
+static void
+lns_tunnel_event(struct roles *r, void *ctx, struct l2tp_tunnel *t)
+{
+	(void)r;
+	(void)ctx;
+	(void)t;
+}
+
+/* The PPP link ends with its carrier (it frees itself later). */
+static void
+lns_session_down(struct roles *r, void *ctx, struct l2tp_session *s)
+{
+	struct session_link *sl = l2tp_session_user(s);
+
+	(void)r;
+	(void)ctx;
+	if (sl != NULL)
+		sl_carrier_gone(sl);
+}
+
+static void
+lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
+    struct roles_session_view *v)
+{
+	struct session_link *sl = l2tp_session_user(s);
+
+	(void)ctx;
+	if (r->lns.tun.fd >= 0)
+		v->interface = r->lns.tun.name;
+	if (sl != NULL && !sl->ended && *ppp_link_user(sl->link))
+		v->user = ppp_link_user(sl->link);
+	sl_describe(sl, false, v);
+}
+
+const struct role_ops lns_role_ops = {
+	.tunnel_up = lns_tunnel_event,
+	.tunnel_down = lns_tunnel_event,
+	.session_request = lns_session_request,
+	.session_up = lns_session_up,
+	.session_down = lns_session_down,
+	.session_data = sl_session_data,
+	.describe = lns_describe_session,
+};

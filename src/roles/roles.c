@@ -1,12 +1,11 @@
 /*
- * roles.c — owns the l2tp_host and routes its callbacks to the role that
- * owns each tunnel: tunnels we accepted belong to the LNS (lns.c); tunnels
- * we opened carry their client (client.c) or, with role L2TP_ROLE_LAC, the
- * LAC's tunnel state (lac*.c) in l2tp_tunnel_user().
+ * roles.c — owns the l2tp_host and hands each of its events to the owner
+ * of the tunnel through the owner's role_ops (role_ops.h): tunnels we
+ * accepted belong to the LNS (lns.c), tunnels we opened carry their LAC
+ * tunnel (lac_tunnel.c) or client (client.c) in l2tp_tunnel_user().
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,9 @@
 #include "core/timeutil.h"
 #include "ppp/authlimit.h"
 #include "radius/radius_client.h"
+#include "roles/role_ops.h"
 #include "roles/roles_priv.h"
+#include "roles/roles_util.h"
 #include "roles/session_link.h"
 
 static void
@@ -29,102 +30,65 @@ roles_l2tp_send(void *ctx, const struct l2tp_addr *local,
 	r->io.send(r->io_ctx, local, peer, pkt, len);
 }
 
-static struct client *
-roles_tunnel_client(struct l2tp_tunnel *t)
+/* The owner of a tunnel: whoever opened it put its role_owner in the
+ * tunnel's user pointer; the host accepts tunnels by itself, and those are
+ * the LNS's (role_ops.h). */
+static inline const struct role_owner *
+roles_owner(struct roles *r, const struct l2tp_tunnel *t)
 {
-	return l2tp_tunnel_role(t) == L2TP_ROLE_CLIENT ?
-	    l2tp_tunnel_user(t) : NULL;
-}
+	const struct role_owner *o = l2tp_tunnel_user(t);
 
-/* Tunnels the LAC opened (lac.c keeps its state in their user pointer). */
-static bool
-roles_tunnel_is_lac(const struct l2tp_tunnel *t)
-{
-	return l2tp_tunnel_role(t) == L2TP_ROLE_LAC;
+	return o != NULL ? o : &r->accepted;
 }
 
 static void
 roles_tunnel_up(void *ctx, struct l2tp_tunnel *t)
 {
-	struct client *c = roles_tunnel_client(t);
+	const struct role_owner *o = roles_owner(ctx, t);
 
-	if (roles_tunnel_is_lac(t))
-		lac_tunnel_up(ctx, t);
-	else if (c != NULL)
-		client_tunnel_up(c, t);
+	o->ops->tunnel_up(ctx, o->ctx, t);
 }
 
 static void
 roles_tunnel_down(void *ctx, struct l2tp_tunnel *t)
 {
-	struct client *c = roles_tunnel_client(t);
+	const struct role_owner *o = roles_owner(ctx, t);
 
-	if (roles_tunnel_is_lac(t))
-		lac_tunnel_down(ctx, t);
-	else if (c != NULL)
-		client_tunnel_down(c, t);
+	o->ops->tunnel_down(ctx, o->ctx, t);
 }
 
 static int
 roles_session_request(void *ctx, struct l2tp_session *s,
     const struct l2tp_msg *req)
 {
-	struct roles *r = ctx;
+	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	if (roles_tunnel_client(l2tp_session_tunnel(s)) != NULL ||
-	    roles_tunnel_is_lac(l2tp_session_tunnel(s))) {
-		/* RFC 2661 §5.4/§7.5: neither a client nor the LAC places
-		 * outgoing calls for an LNS; refuse OCRQ ("temporary lack of
-		 * facilities"). */
-		return L2TP_CDN_NO_RESOURCES;
-	}
-	return lns_session_request(r, s, req);
+	return o->ops->session_request(ctx, o->ctx, s, req);
 }
 
 static void
 roles_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
 {
-	struct roles *r = ctx;
-	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
+	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	if (roles_tunnel_is_lac(l2tp_session_tunnel(s)))
-		lac_session_up(r, s);
-	else if (c != NULL)
-		client_session_up(c, s);
-	else
-		lns_session_up(r, s, m);
+	o->ops->session_up(ctx, o->ctx, s, m);
 }
 
 static void
 roles_session_down(void *ctx, struct l2tp_session *s)
 {
-	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
-	struct session_link *sl = l2tp_session_user(s);
+	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	if (roles_tunnel_is_lac(l2tp_session_tunnel(s))) {
-		lac_session_down(ctx, s);	/* its user is a LAC call */
-		return;
-	}
-	/* The PPP link ends with its carrier; then the owner learns. */
-	if (sl != NULL)
-		sl_carrier_gone(sl);
-	if (c != NULL)
-		client_session_down(c, s);
+	o->ops->session_down(ctx, o->ctx, s);
 }
 
-/* PPP frames of either role go to the session's PPP link. */
 static void
 roles_session_data(void *ctx, struct l2tp_session *s, const uint8_t *frame,
     size_t len)
 {
-	struct session_link *sl = l2tp_session_user(s);
+	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	if (roles_tunnel_is_lac(l2tp_session_tunnel(s))) {
-		lac_session_data(ctx, s, frame, len);	/* relayed as is */
-		return;
-	}
-	if (sl != NULL)
-		sl_input(sl, frame, len, time_now_ms());
+	o->ops->session_data(ctx, o->ctx, s, frame, len);
 }
 
 static const struct l2tp_host_ops roles_l2tp_ops = {
@@ -241,44 +205,6 @@ roles_radius_init(struct roles *r)
 	return 0;
 }
 
-int
-roles_resolve_lns(const struct roles *r, const struct cfg_hostport *hp,
-    struct l2tp_addr *out, char *err, size_t errlen)
-{
-	struct addrinfo hints, *res = NULL;
-	char port[8];
-	int rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_family = r->io.family;
-	if (hints.ai_family == AF_INET6)
-		hints.ai_flags = AI_V4MAPPED | AI_ALL;
-	snprintf(port, sizeof(port), "%u", hp->port);
-	rc = getaddrinfo(hp->host, port, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		snprintf(err, errlen, "cannot resolve LNS %s: %s", hp->host,
-		    rc != 0 ? gai_strerror(rc) : "no address");
-		if (res != NULL)
-			freeaddrinfo(res);
-		return -1;
-	}
-	memset(out, 0, sizeof(*out));
-	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
-	out->len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
-
-void
-roles_accounting_off(struct roles *r)
-{
-	if (r->acct_off_sent || r->lns.acct_live > 0 || r->lac_acct_live > 0)
-		return;
-	r->acct_off_sent = true;
-	aaa_accounting_off(r->aaa);
-}
-
 struct roles *
 roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
     void *io_ctx, uint64_t now)
@@ -292,6 +218,7 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 	r->cfg = cfg;
 	r->io = *io;
 	r->io_ctx = io_ctx;
+	r->accepted.ops = &lns_role_ops;
 	LIST_INIT(&r->links);
 	heap_init(&r->link_timers);
 	roles_host_config(cfg, &hc);
@@ -425,28 +352,15 @@ roles_idle(const struct roles *r)
 }
 
 void
-roles_tun_add(struct roles_tun_stats *st, const struct tun *t)
-{
-	struct tun_kstats ks;
-
-	if (t->fd < 0)
-		return;
-	if (tun_kstats(t, &ks) == 0) {
-		st->kernel_tx_dropped += ks.tx_dropped;
-		st->kernel_rx_dropped += ks.rx_dropped;
-	}
-	st->write_full += t->tx_full;
-	st->write_errors += t->tx_errors;
-}
-
-void
 roles_tun_stats(const struct roles *r, struct roles_tun_stats *st)
 {
 	*st = r->tun_gone;
 	if (r->cfg->lns.enabled)
 		roles_tun_add(st, &r->lns.tun);
-	for (unsigned i = 0; i < r->client_count; i++)
-		roles_tun_add(st, &r->clients[i].tun);
+	const struct client *c;
+
+	TAILQ_FOREACH(c, &r->clients, entry)
+		roles_tun_add(st, &c->tun);
 	st->isolated = r->lns.isolated;
 }
 
@@ -468,39 +382,14 @@ void
 roles_describe_session(struct roles *r, struct l2tp_session *s,
     struct roles_session_view *v)
 {
-	struct client *c = roles_tunnel_client(l2tp_session_tunnel(s));
-	struct session_link *sl = l2tp_session_user(s);
-	uint32_t addr = 0;
+	const struct role_owner *o = roles_owner(r, l2tp_session_tunnel(s));
 
 	v->user = "";
 	v->ppp_phase = "dead";
 	v->address = "";
 	v->interface = "";
 	v->role = L2TP_ROLE_LNS;
-	if (roles_tunnel_is_lac(l2tp_session_tunnel(s))) {
-		lac_describe_session(r, s, v);
-		return;
-	}
-	if (c != NULL) {
-		v->user = c->cfg.user;
-		v->interface = c->cfg.interface;
-		v->role = L2TP_ROLE_CLIENT;
-	} else if (r->lns.tun.fd >= 0) {
-		v->interface = r->lns.tun.name;
-	}
-	if (sl == NULL || sl->ended)
-		return;
-	v->ppp_phase = ppp_phase_str(ppp_link_phase(sl->link));
-	if (c == NULL && *ppp_link_user(sl->link))
-		v->user = ppp_link_user(sl->link);
-	if (sl->network_up)
-		addr = c != NULL ? sl->local_addr : sl->peer_addr;
-	if (addr != 0) {
-		struct in_addr in = { .s_addr = htonl(addr) };
-
-		inet_ntop(AF_INET, &in, v->address_buf, sizeof(v->address_buf));
-		v->address = v->address_buf;
-	}
+	o->ops->describe(r, o->ctx, s, v);
 }
 
 struct roles_user_match {
@@ -516,11 +405,11 @@ roles_match_session(struct l2tp_session *s, void *arg)
 	struct roles_user_match *m = arg;
 	struct roles_session_view v;
 
+	roles_describe_session(m->r, s, &v);
 	/* A LAC session's user pointer is its struct lac_call, not a
 	 * session_link: the LAC ends its calls itself. */
-	if (roles_tunnel_is_lac(l2tp_session_tunnel(s)))
+	if (v.role == L2TP_ROLE_LAC)
 		return;
-	roles_describe_session(m->r, s, &v);
 	if (strcmp(v.user, m->name) != 0)
 		return;
 	if (m->count == m->cap) {

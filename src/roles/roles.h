@@ -3,12 +3,12 @@
  * LNS (accepts tunnels), client (dials an LNS, or a PPPoE access
  * concentrator, and keeps one session up) and LAC (a PPPoE access
  * concentrator whose calls it carries to LNSes).  `struct roles` owns the
- * l2tp_host, answers its callbacks by dispatching on the tunnel's role, and
- * owns each role's state.  L2TP datagrams leave through struct roles_io,
- * which the daemon's UDP shell supplies, and time comes in as `now`; the
- * roles open and drive their own TUN devices, PPPoE sockets, rtnetlink
- * routes and RADIUS sockets, whose descriptors the loop watches through
- * roles_io.watch.
+ * l2tp_host, hands its callbacks to each tunnel's owner through the owner's
+ * role_ops (role_ops.h), and owns each role's state.  L2TP datagrams leave
+ * through struct roles_io, which the daemon's UDP shell supplies, and time
+ * comes in as `now`; the roles open and drive their own TUN devices, PPPoE
+ * sockets, rtnetlink routes and RADIUS sockets, whose descriptors the loop
+ * watches through roles_io.watch.
  */
 #ifndef VPDN_ROLES_ROLES_H
 #define VPDN_ROLES_ROLES_H

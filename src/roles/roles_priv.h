@@ -17,7 +17,9 @@
 #include "ppp/link.h"
 #include "radius/radius_dae.h"
 #include "roles/aaa.h"
+#include "roles/role_ops.h"
 #include "roles/roles.h"
+#include "roles/roles_util.h"
 
 struct session_link;
 struct client_pppoe;
@@ -35,6 +37,9 @@ enum client_state {
 
 struct client {
 	struct roles		*roles;
+	/* Its tunnel's user pointer (role_ops.h); ctx is the client. */
+	struct role_owner	 owner;
+	TAILQ_ENTRY(client)	 entry;		/* roles->clients */
 	struct cfg_client	 cfg;		/* copy: survives reloads */
 	enum client_state	 state;
 	struct l2tp_tunnel	*tunnel;
@@ -99,8 +104,13 @@ struct roles {
 	struct roles_io			 io;
 	void				*io_ctx;
 	struct l2tp_host		*host;
-	struct client			*clients;
-	unsigned			 client_count;
+	/* Tunnels the host accepted from peers are the LNS's. */
+	struct role_owner		 accepted;
+	/* Every [client], each allocated on its own so that tunnels, PPP
+	 * links, TUN watchers and PPPoE sockets may point at it across
+	 * reloads: in configuration order, then the removed or changed ones
+	 * still hanging up (client.c). */
+	TAILQ_HEAD(client_list, client)	 clients;
 	bool				 shutting_down;
 	struct lns			 lns;
 	/* Counters of the client TUN devices already closed. */
@@ -128,9 +138,6 @@ struct roles {
 
 const char *client_state_str(enum client_state s);
 
-/* Adds a TUN device's drop counters (kernel and ours) to st. */
-void	roles_tun_add(struct roles_tun_stats *st, const struct tun *t);
-
 /* lns.c */
 int	lns_init(struct roles *r);
 bool	lns_owns(const struct session_link *sl);
@@ -142,17 +149,6 @@ uint64_t lns_next_deadline(const struct roles *r);
 unsigned lns_dae_disconnect(void *r, const struct radius_dae_match *m);
 unsigned lns_dae_coa(void *r, const struct radius_dae_match *m,
 	    uint32_t session_timeout);
-/* roles.c: Accounting-Off, once, and only after the last Stop of every
- * role (a daemon that is LAC and LNS sends one). */
-void	roles_accounting_off(struct roles *r);
-/* roles.c: an LNS's host name or address (port as configured) to an
- * address of the L2TP socket's family, for the client and the LAC.  A name
- * (not a literal) blocks in getaddrinfo() once per client dial and once per
- * LAC call (before a tunnel is looked for); an operator who cannot afford
- * that writes an address.  -1 with the reason
- * in err. */
-int	roles_resolve_lns(const struct roles *r, const struct cfg_hostport *hp,
-	    struct l2tp_addr *out, char *err, size_t errlen);
 void	lns_free(struct roles *r);
 /* Reload in two steps, so that a broken users file changes nothing:
  * prepare loads the new file (NULL when the LNS does not run; -1 with
@@ -163,11 +159,6 @@ void	lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	    struct users_db *users);
 void	lns_link_config(const struct vpdn_config *cfg,
 	    struct ppp_link_config *lc);
-enum ppp_auth_method roles_auth_method(enum cfg_auth a);
-int	lns_session_request(struct roles *r, struct l2tp_session *s,
-	    const struct l2tp_msg *req);
-void	lns_session_up(struct roles *r, struct l2tp_session *s,
-	    const struct l2tp_msg *iccn);
 
 /* client.c */
 int	clients_init(struct roles *r, uint64_t now);
@@ -177,13 +168,9 @@ void	clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 void	clients_run_timers(struct roles *r, uint64_t now);
 uint64_t clients_next_deadline(const struct roles *r);
 void	clients_shutdown(struct roles *r, uint64_t now);
-void	client_tunnel_up(struct client *c, struct l2tp_tunnel *t);
-void	client_tunnel_down(struct client *c, struct l2tp_tunnel *t);
-void	client_session_up(struct client *c, struct l2tp_session *s);
-void	client_session_down(struct client *c, struct l2tp_session *s);
 
 /* lac.c, lac_tunnel.c (the LAC's own shared parts are in lac_priv.h):
- * the tunnels it opened have role L2TP_ROLE_LAC. */
+ * the tunnels it opened carry lac_role_ops. */
 int	lac_init(struct roles *r, uint64_t now);
 void	lac_free(struct roles *r);
 /* Reload in two steps like the LNS's: prepare builds the realms of cfg
@@ -196,16 +183,21 @@ void	lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 void	lac_shutdown(struct roles *r);
 void	lac_run_timers(struct roles *r, uint64_t now);
 uint64_t lac_next_deadline(const struct roles *r);
-void	lac_tunnel_up(struct roles *r, struct l2tp_tunnel *t);
-void	lac_tunnel_down(struct roles *r, struct l2tp_tunnel *t);
-void	lac_session_up(struct roles *r, struct l2tp_session *s);
-void	lac_session_down(struct roles *r, struct l2tp_session *s);
-void	lac_session_data(struct roles *r, struct l2tp_session *s,
-	    const uint8_t *frame, size_t len);
 /* `vpdnctl disconnect user NAME` for the LAC's calls: CDN result 3 to the
  * LNS, PADT to the user, Admin-Reset in the Stop; returns how many. */
 unsigned lac_disconnect_user(struct roles *r, const char *name);
-void	lac_describe_session(struct roles *r, struct l2tp_session *s,
-	    struct roles_session_view *v);
+
+/* Accounting-Off, once, and only after the last Stop of every role (a
+ * daemon that is LAC and LNS sends one): RFC 2866 §5.1.  Here rather than
+ * in roles.c because lns.c and lac_acct.c decide when their last Stop
+ * went, and the roles call no further up than this header. */
+static inline void
+roles_accounting_off(struct roles *r)
+{
+	if (r->acct_off_sent || r->lns.acct_live > 0 || r->lac_acct_live > 0)
+		return;
+	r->acct_off_sent = true;
+	aaa_accounting_off(r->aaa);
+}
 
 #endif

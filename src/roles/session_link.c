@@ -1,6 +1,7 @@
 /*
  * session_link.c — binding of a PPP link to an L2TP session (see the header).
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,6 +419,37 @@ sl_carrier_gone(struct session_link *sl)
 {
 	sl->carrier = NULL;
 	sl_end(sl, "carrier closed", L2TP_CDN_ADMIN);
+}
+
+void
+sl_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
+    const uint8_t *frame, size_t len)
+{
+	struct session_link *sl = l2tp_session_user(s);
+
+	(void)r;
+	(void)ctx;
+	if (sl != NULL)
+		sl_input(sl, frame, len, time_now_ms());
+}
+
+void
+sl_describe(const struct session_link *sl, bool ours,
+    struct roles_session_view *v)
+{
+	uint32_t addr = 0;
+
+	if (sl == NULL || sl->ended)
+		return;
+	v->ppp_phase = ppp_phase_str(ppp_link_phase(sl->link));
+	if (sl->network_up)
+		addr = ours ? sl->local_addr : sl->peer_addr;
+	if (addr != 0) {
+		struct in_addr in = { .s_addr = htonl(addr) };
+
+		inet_ntop(AF_INET, &in, v->address_buf, sizeof(v->address_buf));
+		v->address = v->address_buf;
+	}
 }
 
 void

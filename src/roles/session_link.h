@@ -26,6 +26,7 @@
 #include "core/heap.h"
 #include "l2tp/l2tp.h"
 #include "ppp/link.h"
+#include "roles/roles.h"
 
 struct roles;
 struct session_link;
@@ -108,6 +109,15 @@ int	sl_send_ip(struct session_link *sl, const uint8_t *pkt, size_t len);
 void	sl_close(struct session_link *sl, const char *reason, uint64_t now);
 /* The carrier is gone (CDN, tunnel down, PADT): end without PPP goodbye. */
 void	sl_carrier_gone(struct session_link *sl);
+
+/* role_ops.session_data of the roles whose sessions carry a session_link
+ * in their user pointer (LNS, client): the frame goes to PPP. */
+void	sl_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
+	    const uint8_t *frame, size_t len);
+/* The PPP phase and address of sl (NULL: none) for `show sessions`: ours
+ * (a client's) or the peer's (an LNS session's). */
+void	sl_describe(const struct session_link *sl, bool ours,
+	    struct roles_session_view *v);
 
 /* Timer heap and deferred frees, owned by struct roles. */
 void	sl_run_timers(struct roles *r, uint64_t now);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The client role's dialling behaviour: the LNS given by
 # DNS name, redial with back-off after the LNS went away, and a reload of the
-# client's own configuration that keeps its established call.
+# client's own configuration that keeps its established call, also while
+# other [client] sections come and go.
 . "$(dirname "$0")/lib.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 setup_trap
@@ -17,7 +18,8 @@ mkdir -p "$HOSTS_DIR"
 printf '127.0.0.1 localhost\n%s lns.corp.test\n' $LNS >"$HOSTS_DIR/hosts"
 trap 'rm -rf "$HOSTS_DIR"; cleanup' EXIT
 
-echo "carol@corp.example pw-carol" >"$TMPD/users"
+printf '%s\n' "carol@corp.example pw-carol" "spare@corp.example pw-spare" \
+    "third@corp.example pw-third" >"$TMPD/users"
 vpdnd_global lns $LNS lns.test | sed 's/^hello-interval = .*/hello-interval = 1/' >"$TMPD/lns.conf"
 cat >>"$TMPD/lns.conf" <<EOT
 
@@ -26,6 +28,7 @@ local-address = 10.9.4.1
 pool = 10.9.4.10-10.9.4.20
 users = $TMPD/users
 EOT
+# client_conf ROUTES [NAME...]: [client corp] and one more section per NAME.
 client_conf()
 {
 	vpdnd_global pc $PC pc.test | sed 's/^hello-interval = .*/hello-interval = 1/'
@@ -38,6 +41,17 @@ password = pw-carol
 redial = yes
 routes = $1
 EOT
+	shift
+	for n in "$@"; do
+		cat <<EOT
+
+[client $n]
+lns = lns.corp.test
+user = $n@corp.example
+password = pw-$n
+redial = yes
+EOT
+	done
 }
 client_conf 10.9.4.0/24 >"$TMPD/pc.conf"
 
@@ -91,6 +105,35 @@ new=$(json_field "$(vpdnctl_in pc pc show sessions --json)" sessions 0 local_id)
 log_test "reload with a changed [client] hangs up and redials it" $?
 in_ns pc ip route show dev vpdn-corp | grep -q "10.9.0.0/16"
 log_test "the redialled call carries the new routes" $?
+
+# Clients up: "NAME:TUNNEL_ID ..." of those whose call is up, in order.
+clients_up()
+{
+	vpdnctl_in pc pc show clients --json | python3 -c '
+import json, sys
+print(" ".join("%s:%d" % (c["name"], c["tunnel_id"])
+               for c in json.load(sys.stdin)["clients"] if c["state"] == "up"))'
+}
+clients_are() { [ "$(clients_up | sed 's/:[0-9]*//g')" = "$1" ]; }
+KEPT=$(clients_up)
+client_conf 10.9.0.0/16 spare >"$TMPD/pc.conf"
+kill -HUP "$PC_PID"
+wait_for 15 clients_are "corp spare"
+log_test "reload adding a [client] dials it" $?
+[ "$(clients_up | cut -d' ' -f1)" = "$KEPT" ]
+log_test "the other client's call stays up (same tunnel ID)" $?
+client_conf 10.9.0.0/16 third >"$TMPD/pc.conf"
+kill -HUP "$PC_PID"
+wait_for 15 clients_are "corp third"
+log_test "reload removing one [client] and adding another" $?
+[ "$(clients_up | cut -d' ' -f1)" = "$KEPT" ] &&
+    grep -q "client spare changed or removed: hanging up" "$TMPD/pc.log"
+log_test "the kept call stays up (same tunnel ID), the removed one hangs up" $?
+client_conf 10.9.0.0/16 >"$TMPD/pc.conf"
+kill -HUP "$PC_PID"
+wait_for 15 clients_are "corp"
+[ "$(clients_up)" = "$KEPT" ]
+log_test "back to one [client]: its call is still the same" $?
 
 kill -KILL "$LNS_PID"
 t0=$(date +%s)
