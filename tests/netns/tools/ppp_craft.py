@@ -21,21 +21,12 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from l2tp_craft import avp, u16, u32  # noqa: E402
+
 T, L, S, O = 0x8000, 0x4000, 0x0800, 0x0200
 PPP_LCP, PPP_PAP, PPP_CHAP = 0xc021, 0xc023, 0xc223
 MAGIC = b"\x1a\x2b\x3c\x4d"
-
-
-def avp(typ, value):
-    return struct.pack("!HHH", 0x8000 | (6 + len(value)), 0, typ) + value
-
-
-def u16(v):
-    return struct.pack("!H", v)
-
-
-def u32(v):
-    return struct.pack("!I", v)
 
 
 class Call:
