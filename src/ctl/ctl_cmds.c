@@ -421,31 +421,111 @@ stats_table_results(struct strbuf *out, const char *title,
 	table_free(&t);
 }
 
-/* The TUN counters, in `show stats` order, by their JSON/table names. */
-static const struct {
+/*
+ * The flat counter groups of `show stats` (L2TP drops, TUN, security
+ * events, the PPPoE access concentrator and its drops): each is a list of
+ * named values, shown as one JSON object and one two-column table, so a
+ * group is collected once and rendered by the same two functions.
+ */
+struct counter_row {
 	const char	*name;
-	size_t		 off;
-} tun_names[] = {
-	{ "kernel-tx-dropped", offsetof(struct ctl_tun_stats, kernel_tx_dropped) },
-	{ "kernel-rx-dropped", offsetof(struct ctl_tun_stats, kernel_rx_dropped) },
-	{ "write-full", offsetof(struct ctl_tun_stats, write_full) },
-	{ "write-errors", offsetof(struct ctl_tun_stats, write_errors) },
-	{ "isolated", offsetof(struct ctl_tun_stats, isolated) },
-};
-#define TUN_NAMES	(sizeof(tun_names) / sizeof(tun_names[0]))
-
-static const struct table_col tun_cols[] = {
-	{ "TUN", TABLE_LEFT },
-	{ "PACKETS", TABLE_RIGHT },
+	uint64_t	 v;
 };
 
-static uint64_t
-tun_value(const struct ctl_tun_stats *ts, size_t off)
+/* The largest group: PPPoE's counters or its drops, L2TP's drops. */
+#define COUNTER_ROWS_MAX	32
+_Static_assert(L2TP_DROP__COUNT <= COUNTER_ROWS_MAX, "L2TP drops");
+_Static_assert(SECSTAT__COUNT <= COUNTER_ROWS_MAX, "security events");
+_Static_assert(PPPOE_SRV_DROP_MAX <= COUNTER_ROWS_MAX, "PPPoE drops");
+
+static void
+counters_json(struct json *j, const char *key, const struct counter_row *rows,
+    unsigned n)
 {
-	uint64_t v;
+	json_key(j, key);
+	json_obj_begin(j);
+	for (unsigned i = 0; i < n; i++)
+		json_kv_u64(j, rows[i].name, rows[i].v);
+	json_obj_end(j);
+}
 
-	memcpy(&v, (const char *)ts + off, sizeof(v));
-	return v;
+/* Appends the rows to `t`, a two-column table begun by the caller (the
+ * PPPoE table holds two groups). */
+static void
+counters_rows(struct table *t, const char *prefix,
+    const struct counter_row *rows, unsigned n)
+{
+	char name[64];
+
+	for (unsigned i = 0; i < n; i++) {
+		table_row(t);
+		if (prefix != NULL) {
+			(void)snprintf(name, sizeof(name), "%s%s", prefix,
+			    rows[i].name);
+			table_cell(t, name);
+		} else {
+			table_cell(t, rows[i].name);
+		}
+		table_cell_u64(t, rows[i].v);
+	}
+}
+
+static void
+counters_table(struct strbuf *out, const char *name_title,
+    const char *value_title, const struct counter_row *rows, unsigned n,
+    bool *ok)
+{
+	const struct table_col cols[] = {
+		{ name_title, TABLE_LEFT },
+		{ value_title, TABLE_RIGHT },
+	};
+	struct table t;
+
+	table_init(&t, cols, 2);
+	counters_rows(&t, NULL, rows, n);
+	strbuf_putc(out, '\n');
+	if (!table_render(&t, out))
+		*ok = false;
+	table_free(&t);
+}
+
+static unsigned
+l2tp_drop_rows(const struct l2tp_host_stats *st, struct counter_row *rows)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < L2TP_DROP__COUNT; i++)
+		rows[n++] = (struct counter_row){
+			l2tp_drop_str((enum l2tp_drop)i), st->drops[i] };
+	return n;
+}
+
+/* The TUN counters, in `show stats` order, by their JSON/table names. */
+static unsigned
+tun_rows(const struct ctl_tun_stats *ts, struct counter_row *rows)
+{
+	unsigned n = 0;
+
+	rows[n++] = (struct counter_row){ "kernel-tx-dropped",
+	    ts->kernel_tx_dropped };
+	rows[n++] = (struct counter_row){ "kernel-rx-dropped",
+	    ts->kernel_rx_dropped };
+	rows[n++] = (struct counter_row){ "write-full", ts->write_full };
+	rows[n++] = (struct counter_row){ "write-errors", ts->write_errors };
+	rows[n++] = (struct counter_row){ "isolated", ts->isolated };
+	return n;
+}
+
+static unsigned
+security_rows(struct counter_row *rows)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < SECSTAT__COUNT; i++)
+		rows[n++] = (struct counter_row){
+			secstat_str((enum secstat)i),
+			secstat_get((enum secstat)i) };
+	return n;
 }
 
 void
@@ -457,52 +537,55 @@ ctl_get_tun_stats(const struct ctl_ctx *c, struct ctl_tun_stats *out)
 }
 
 /* The PPPoE access concentrator's counters, one name each (JSON keys and
- * table rows alike); drops follow, by pppoe_srv_drop_name(). */
-struct pppoe_row {
-	const char	*name;
-	uint64_t	 v;
-};
-
+ * table rows alike). */
 static unsigned
-pppoe_rows(const struct ctl_pppoe_stats *p, struct pppoe_row *rows)
+pppoe_rows(const struct ctl_pppoe_stats *p, struct counter_row *rows)
 {
 	const struct pppoe_server_stats *st = &p->st;
 	unsigned n = 0;
 
-	rows[n++] = (struct pppoe_row){ "sessions", p->sessions };
-	rows[n++] = (struct pppoe_row){ "padi_rx", st->padi_rx };
-	rows[n++] = (struct pppoe_row){ "pado_tx", st->pado_tx };
-	rows[n++] = (struct pppoe_row){ "padr_rx", st->padr_rx };
-	rows[n++] = (struct pppoe_row){ "pads_tx", st->pads_tx };
-	rows[n++] = (struct pppoe_row){ "pads_refused", st->pads_refused };
-	rows[n++] = (struct pppoe_row){ "padt_rx", st->padt_rx };
-	rows[n++] = (struct pppoe_row){ "padt_tx", st->padt_tx };
-	rows[n++] = (struct pppoe_row){ "refused_mac_limit",
+	rows[n++] = (struct counter_row){ "sessions", p->sessions };
+	rows[n++] = (struct counter_row){ "padi_rx", st->padi_rx };
+	rows[n++] = (struct counter_row){ "pado_tx", st->pado_tx };
+	rows[n++] = (struct counter_row){ "padr_rx", st->padr_rx };
+	rows[n++] = (struct counter_row){ "pads_tx", st->pads_tx };
+	rows[n++] = (struct counter_row){ "pads_refused", st->pads_refused };
+	rows[n++] = (struct counter_row){ "padt_rx", st->padt_rx };
+	rows[n++] = (struct counter_row){ "padt_tx", st->padt_tx };
+	rows[n++] = (struct counter_row){ "refused_mac_limit",
 	    st->refused_mac_limit };
 	return n;
 }
 
-#define PPPOE_ROWS_MAX	9
+/* Its drops, by pppoe_srv_drop_name(). */
+static unsigned
+pppoe_drop_rows(const struct ctl_pppoe_stats *p, struct counter_row *rows)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < PPPOE_SRV_DROP_MAX; i++)
+		rows[n++] = (struct counter_row){
+			pppoe_srv_drop_name((enum pppoe_srv_drop)i),
+			p->st.drops[i] };
+	return n;
+}
 
 static void
 stats_json_pppoe(struct json *j, const struct ctl_pppoe_stats *p)
 {
-	struct pppoe_row rows[PPPOE_ROWS_MAX];
+	struct counter_row rows[COUNTER_ROWS_MAX];
 	unsigned n = pppoe_rows(p, rows);
 
 	json_key(j, "pppoe");
 	json_obj_begin(j);
 	for (unsigned i = 0; i < n; i++)
 		json_kv_u64(j, rows[i].name, rows[i].v);
-	json_key(j, "drops");
-	json_obj_begin(j);
-	for (unsigned i = 0; i < PPPOE_SRV_DROP_MAX; i++)
-		json_kv_u64(j, pppoe_srv_drop_name((enum pppoe_srv_drop)i),
-		    p->st.drops[i]);
-	json_obj_end(j);
+	n = pppoe_drop_rows(p, rows);
+	counters_json(j, "drops", rows, n);
 	json_obj_end(j);
 }
 
+/* One table: the counters, then "drop NAME" rows. */
 static void
 stats_table_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p,
     bool *ok)
@@ -511,24 +594,12 @@ stats_table_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p,
 		{ "PPPOE", TABLE_LEFT },
 		{ "COUNT", TABLE_RIGHT },
 	};
-	struct pppoe_row rows[PPPOE_ROWS_MAX];
-	unsigned n = pppoe_rows(p, rows);
-	char name[48];
+	struct counter_row rows[COUNTER_ROWS_MAX];
 	struct table t;
 
 	table_init(&t, cols, 2);
-	for (unsigned i = 0; i < n; i++) {
-		table_row(&t);
-		table_cell(&t, rows[i].name);
-		table_cell_u64(&t, rows[i].v);
-	}
-	for (unsigned i = 0; i < PPPOE_SRV_DROP_MAX; i++) {
-		(void)snprintf(name, sizeof(name), "drop %s",
-		    pppoe_srv_drop_name((enum pppoe_srv_drop)i));
-		table_row(&t);
-		table_cell(&t, name);
-		table_cell_u64(&t, p->st.drops[i]);
-	}
+	counters_rows(&t, NULL, rows, pppoe_rows(p, rows));
+	counters_rows(&t, "drop ", rows, pppoe_drop_rows(p, rows));
 	strbuf_putc(out, '\n');
 	if (!table_render(&t, out))
 		*ok = false;
@@ -545,19 +616,14 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		{ "TUNNELS", TABLE_RIGHT },
 		{ "SESSIONS", TABLE_RIGHT },
 	};
-	static const struct table_col drop_cols[] = {
-		{ "DROP-REASON", TABLE_LEFT },
-		{ "PACKETS", TABLE_RIGHT },
-	};
+	struct counter_row drops[COUNTER_ROWS_MAX], tun[COUNTER_ROWS_MAX];
+	struct counter_row sec[COUNTER_ROWS_MAX];
+	unsigned ndrops, ntun, nsec;
 	struct ctl_tun_stats ts;
-	static const struct table_col sec_cols[] = {
-		{ "SECURITY-EVENT", TABLE_LEFT },
-		{ "COUNT", TABLE_RIGHT },
-	};
 	const struct l2tp_host_stats *st = &zero;
 	struct count_walk cw = { 0 };
 	struct ctl_pppoe_stats pp;
-	unsigned tunnels = 0, i;
+	unsigned tunnels = 0;
 	struct json j;
 	struct table t;
 	bool json, ok = true, have_pppoe;
@@ -574,6 +640,9 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		l2tp_host_foreach_tunnel(c->host, count_tunnel, &cw);
 	}
 	ctl_get_tun_stats(c, &ts);
+	ndrops = l2tp_drop_rows(st, drops);
+	ntun = tun_rows(&ts, tun);
+	nsec = security_rows(sec);
 	if (json) {
 		json_init(&j, &r->body);
 		json_obj_begin(&j);
@@ -591,30 +660,15 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		json_kv_u64(&j, "established", st->sessions_established);
 		json_kv_u64(&j, "closed", st->sessions_closed);
 		json_obj_end(&j);
-		json_key(&j, "drops");
-		json_obj_begin(&j);
-		for (i = 0; i < L2TP_DROP__COUNT; i++)
-			json_kv_u64(&j, l2tp_drop_str((enum l2tp_drop)i),
-			    st->drops[i]);
-		json_obj_end(&j);
+		counters_json(&j, "drops", drops, ndrops);
 		stats_json_results(&j, "stopccn", l2tp_stopccn_result_token,
 		    st->stopccn_sent, st->stopccn_rcvd, L2TP_STOPCCN_NCODES);
 		stats_json_results(&j, "cdn", l2tp_cdn_result_token,
 		    st->cdn_sent, st->cdn_rcvd, L2TP_CDN_NCODES);
-		json_key(&j, "tun");
-		json_obj_begin(&j);
-		for (i = 0; i < TUN_NAMES; i++)
-			json_kv_u64(&j, tun_names[i].name,
-			    tun_value(&ts, tun_names[i].off));
-		json_obj_end(&j);
+		counters_json(&j, "tun", tun, ntun);
 		if (have_pppoe)
 			stats_json_pppoe(&j, &pp);
-		json_key(&j, "security");
-		json_obj_begin(&j);
-		for (i = 0; i < SECSTAT__COUNT; i++)
-			json_kv_u64(&j, secstat_str((enum secstat)i),
-			    secstat_get((enum secstat)i));
-		json_obj_end(&j);
+		counters_json(&j, "security", sec, nsec);
 		json_obj_end(&j);
 		strbuf_putc(&r->body, '\n');
 		if (!json_finish(&j))
@@ -642,43 +696,13 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	ok = table_render(&t, &r->body);
 	table_free(&t);
 
-	table_init(&t, drop_cols, 2);
-	for (i = 0; i < L2TP_DROP__COUNT; i++) {
-		table_row(&t);
-		table_cell(&t, l2tp_drop_str((enum l2tp_drop)i));
-		table_cell_u64(&t, st->drops[i]);
-	}
-	strbuf_putc(&r->body, '\n');
-	if (!table_render(&t, &r->body))
-		ok = false;
-	table_free(&t);
-
+	counters_table(&r->body, "DROP-REASON", "PACKETS", drops, ndrops, &ok);
 	stats_table_results(&r->body, "STOPCCN", l2tp_stopccn_result_token,
 	    st->stopccn_sent, st->stopccn_rcvd, L2TP_STOPCCN_NCODES, &ok);
 	stats_table_results(&r->body, "CDN", l2tp_cdn_result_token,
 	    st->cdn_sent, st->cdn_rcvd, L2TP_CDN_NCODES, &ok);
-
-	table_init(&t, tun_cols, 2);
-	for (i = 0; i < TUN_NAMES; i++) {
-		table_row(&t);
-		table_cell(&t, tun_names[i].name);
-		table_cell_u64(&t, tun_value(&ts, tun_names[i].off));
-	}
-	strbuf_putc(&r->body, '\n');
-	if (!table_render(&t, &r->body))
-		ok = false;
-	table_free(&t);
-
-	table_init(&t, sec_cols, 2);
-	for (i = 0; i < SECSTAT__COUNT; i++) {
-		table_row(&t);
-		table_cell(&t, secstat_str((enum secstat)i));
-		table_cell_u64(&t, secstat_get((enum secstat)i));
-	}
-	strbuf_putc(&r->body, '\n');
-	if (!table_render(&t, &r->body))
-		ok = false;
-	table_free(&t);
+	counters_table(&r->body, "TUN", "PACKETS", tun, ntun, &ok);
+	counters_table(&r->body, "SECURITY-EVENT", "COUNT", sec, nsec, &ok);
 	if (have_pppoe)
 		stats_table_pppoe(&r->body, &pp, &ok);
 	if (!ok)
