@@ -78,10 +78,11 @@ routes_now()
 	in_ns laptop ip -4 route show table all | grep -v ' table local ' | sort
 }
 
-# run_case LABEL LNS_LOCAL_ADDRESS DEFAULT_ROUTE ROUTES [hangup]
-run_case()
+# call_up LABEL LNS_LOCAL_ADDRESS DEFAULT_ROUTE ROUTES: a fresh LNS and
+# laptop, the routing table before in $before, the call up; the daemons'
+# PIDs in $lns_pid and $pc_pid.
+call_up()
 {
-	local label=$1 before after n0 n1 t0 t1 rate tunrate lns_pid pc_pid tid
 	lns_conf "$2" 10.9.8 >"$TMPD/lns.conf"
 	client_conf "$3" "$4" >"$TMPD/laptop.conf"
 	before=$(routes_now)
@@ -91,7 +92,24 @@ run_case()
 	start_vpdnd laptop laptop "$TMPD/laptop.conf"
 	pc_pid=$VPDND_PID
 	wait_for 15 network_up
-	log_test "$label: the call comes up" $?
+	log_test "$1: the call comes up" $?
+}
+
+# call_end LABEL: stops the LNS (the laptop is already stopped) and keeps
+# the case's logs, so the next case starts with fresh ones.
+call_end()
+{
+	stop_pid "$lns_pid" TERM 10
+	case_end laptop lns
+	mv "$TMPD/laptop.log" "$TMPD/laptop-$1.log"
+	mv "$TMPD/lns.log" "$TMPD/lns-$1.log"
+}
+
+# run_case LABEL LNS_LOCAL_ADDRESS DEFAULT_ROUTE ROUTES [hangup]
+run_case()
+{
+	local label=$1 after n0 n1 t0 t1 rate tunrate tid
+	call_up "$label" "$2" "$3" "$4"
 	in_ns laptop ip route get $LNS | grep -q "via $GW dev $(veth_name router)"
 	log_test "$label: the LNS is still reached through the gateway" $?
 	# A loop runs inside the laptop (UDP socket -> TUN -> UDP socket),
@@ -132,11 +150,7 @@ run_case()
 	[ "$after" = "$before" ] || diff <(echo "$before") <(echo "$after") | sed 's/^/#   /'
 	in_ns laptop ip route show default | grep -q "via $GW"
 	log_test "$label: the original default route is back" $?
-	stop_pid "$lns_pid" TERM 10
-	case_end laptop lns
-	# The next case starts with fresh logs.
-	mv "$TMPD/laptop.log" "$TMPD/laptop-$label.log"
-	mv "$TMPD/lns.log" "$TMPD/lns-$label.log"
+	call_end "$label"
 }
 
 # loop_drops: the client's loop_drops in `show clients --json` ("" if absent).
@@ -152,17 +166,8 @@ loop_drops()
 # `show clients --json` (loop_drops).
 guard_case()
 {
-	local label=guard before t0 t1 tunrate lns_pid pc_pid d0 d1 rc
-	lns_conf 10.9.8.1 10.9.8 >"$TMPD/lns.conf"
-	client_conf yes "" >"$TMPD/laptop.conf"
-	before=$(routes_now)
-	case_begin
-	start_vpdnd lns lns "$TMPD/lns.conf"
-	lns_pid=$VPDND_PID
-	start_vpdnd laptop laptop "$TMPD/laptop.conf"
-	pc_pid=$VPDND_PID
-	wait_for 15 network_up
-	log_test "$label: the call comes up" $?
+	local label=guard t0 t1 tunrate d0 d1 rc
+	call_up "$label" 10.9.8.1 yes ""
 	d0=$(loop_drops)
 	[ "$d0" = 0 ]
 	log_test "$label: show clients --json has loop_drops 0 before ($d0)" $?
@@ -187,10 +192,7 @@ guard_case()
 	log_test "$label: the client exits 0 on SIGTERM, no sanitizer report" $?
 	[ "$(routes_now)" = "$before" ]
 	log_test "$label: after the client exits the routing table is as before" $?
-	stop_pid "$lns_pid" TERM 10
-	case_end laptop lns
-	mv "$TMPD/laptop.log" "$TMPD/laptop-$label.log"
-	mv "$TMPD/lns.log" "$TMPD/lns-$label.log"
+	call_end "$label"
 }
 
 run_case gateway 10.9.8.1 yes "" hangup
