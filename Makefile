@@ -34,7 +34,10 @@ $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(LIB)
+# The roles' seam over the real system (src/cmd/vpdnd_io.c, vpdnd_radius.c).
+VPDND_IO_OBJS := $(O)/src/cmd/vpdnd_io.o $(O)/src/cmd/vpdnd_radius.o
+
+$(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(VPDND_IO_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(O)/vpdnctl: $(O)/src/cmd/vpdnctl.o $(LIB)
@@ -60,4 +63,4 @@ print-cflags:
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(O)/src/cmd/vpdnctl.d $(O)/src/cmd/vpdn-bench.d $(O)/src/cmd/bench_pppoe.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d)
+-include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(VPDND_IO_OBJS:.o=.d) $(O)/src/cmd/vpdnctl.d $(O)/src/cmd/vpdn-bench.d $(O)/src/cmd/bench_pppoe.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d)

@@ -30,7 +30,7 @@ sl_reschedule(struct session_link *sl)
 		/* Out of memory for the heap: end this call rather than
 		 * leave a link whose timers never run. */
 		log_warnx("session link: no memory for its timer");
-		sl_close(sl, "out of memory", time_now_ms());
+		sl_close(sl, "out of memory", sl->roles->now);
 	}
 }
 
@@ -53,7 +53,7 @@ sl_end(struct session_link *sl, const char *reason, uint16_t cdn_result)
 	if (carrier != NULL) {
 		sl->carrier = NULL;
 		sl->carrier_ops->detach(carrier);
-		sl->carrier_ops->close(carrier, cdn_result, reason);
+		sl->carrier_ops->close(carrier, cdn_result, reason, r->now);
 	}
 }
 
@@ -64,9 +64,10 @@ sl_l2tp_send(void *carrier, const uint8_t *frame, size_t len)
 }
 
 static void
-sl_l2tp_close(void *carrier, uint16_t cdn_result, const char *reason)
+sl_l2tp_close(void *carrier, uint16_t cdn_result, const char *reason,
+    uint64_t now)
 {
-	l2tp_session_close(carrier, cdn_result, 0, reason, time_now_ms());
+	l2tp_session_close(carrier, cdn_result, 0, reason, now);
 }
 
 static void
@@ -217,14 +218,17 @@ guard_done(void *arg, const struct auth_result *res)
 
 	if (done == NULL)
 		return;
+	/* A RADIUS answer comes from the loop with its own time. */
+	if (res->now != 0)
+		g->sl->roles->now = res->now;
 	if (g->who != NULL && al != NULL) {
 		user = g->who;
 		peer = user + strlen(user) + 1;
 		if (res->ok) {
-			authlimit_success(al, user, peer, time_now_ms());
+			authlimit_success(al, user, peer, g->sl->roles->now);
 		} else if (!res->unavailable &&
 		    (began = authlimit_failure(al, user, peer,
-		    time_now_ms())) != 0) {
+		    g->sl->roles->now)) != 0) {
 			/* Once per episode: the attempts refused during the
 			 * lockout are only counted. */
 			if (began & AUTHLIMIT_LOCKED_USER) {
@@ -262,7 +266,7 @@ guard_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 		sl->ops->auth_peer(sl, peer, sizeof(peer));
 	pl = strlen(peer);
 	if (al != NULL && authlimit_locked(al, req->user, peer,
-	    time_now_ms())) {
+	    sl->roles->now)) {
 		struct auth_result res;
 
 		secstat_inc(SECSTAT_AUTH_LOCKED_ATTEMPT);
@@ -423,14 +427,14 @@ sl_carrier_gone(struct session_link *sl)
 
 void
 sl_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
-    const uint8_t *frame, size_t len)
+    const uint8_t *frame, size_t len, uint64_t now)
 {
 	struct session_link *sl = l2tp_session_user(s);
 
 	(void)r;
 	(void)ctx;
 	if (sl != NULL)
-		sl_input(sl, frame, len, time_now_ms());
+		sl_input(sl, frame, len, now);
 }
 
 void

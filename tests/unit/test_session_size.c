@@ -296,7 +296,7 @@ static void
 lac_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
 {
 	w_session_up(ctx, s, m);
-	lac_session_up(NULL, NULL, s, NULL);
+	lac_session_up(NULL, NULL, s, NULL, 0);
 }
 
 static const struct l2tp_host_ops lac_ops = {
