@@ -48,7 +48,6 @@ FUZZ_DAEMON_LIB     := $(FUZZ_O)/libvpdn-fuzz-daemon.a
 REPLAY_DAEMON_LIB   := $(O)/libvpdn-fuzz-daemon.a
 
 $(FUZZ_O)/obj/tests/%.o: CPPFLAGS += -Itests/support
-$(O)/tests/%.o: CPPFLAGS += -Itests/support
 
 $(FUZZ_DAEMON_LIB): $(filter-out $(DAEMON_FAKED:%.c=$(FUZZ_O)/obj/%.o),$(FUZZ_LIB_OBJS))
 	@rm -f $@
