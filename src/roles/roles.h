@@ -4,11 +4,13 @@
  * concentrator, and keeps one session up) and LAC (a PPPoE access
  * concentrator whose calls it carries to LNSes).  `struct roles` owns the
  * l2tp_host, hands its callbacks to each tunnel's owner through the owner's
- * role_ops (role_ops.h), and owns each role's state.  L2TP datagrams leave
- * through struct roles_io, which the daemon's UDP shell supplies, and time
- * comes in as `now`; the roles open and drive their own TUN devices, PPPoE
- * sockets, rtnetlink routes and RADIUS sockets, whose descriptors the loop
- * watches through roles_io.watch.
+ * role_ops (role_ops.h), and owns each role's state.
+ *
+ * The roles are sans-I/O: everything they do outside their own memory (L2TP
+ * datagrams, TUN devices, routes, PPPoE sockets, RADIUS, names, the wall
+ * clock, watching a descriptor) goes through the struct roles_io given to
+ * roles_new (roles_io.h; the daemon's is src/cmd/vpdnd_io.c, the tests'
+ * tests/support/fake_io.c), and time comes in as `now` with every call.
  */
 #ifndef VPDN_ROLES_ROLES_H
 #define VPDN_ROLES_ROLES_H
