@@ -569,16 +569,18 @@ static const struct ppp_link_ops link_ops = {
 };
 
 static void
-host_tunnel_up(void *ctx, struct l2tp_tunnel *t)
+host_tunnel_up(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	(void)ctx;
 	(void)t;
+	(void)now;
 }
 
 static void
-host_tunnel_down(void *ctx, struct l2tp_tunnel *t)
+host_tunnel_down(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	(void)ctx;
+	(void)now;
 	for (unsigned i = 0; i < o.tunnels; i++)
 		if (B.tun[i] == t)
 			B.tun[i] = NULL;
@@ -586,24 +588,24 @@ host_tunnel_down(void *ctx, struct l2tp_tunnel *t)
 
 static int
 host_session_request(void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *req)
+    const struct l2tp_msg *req, uint64_t now)
 {
 	(void)ctx;
 	(void)s;
 	(void)req;
+	(void)now;
 	return L2TP_CDN_NO_RESOURCES_PERM;	/* we place calls, we take none */
 }
 
 static void
 host_session_up(void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *connect)
+    const struct l2tp_msg *connect, uint64_t now)
 {
 	/* Every session's client is alike: one configuration for all, as
 	 * a role shares one among its links; kept until exit. */
 	static struct ppp_link_conf *conf;
 	struct bsess *bs = l2tp_session_user(s);
 	struct ppp_link_config lc;
-	uint64_t now = time_now_ms();
 
 	(void)ctx;
 	(void)connect;
@@ -643,10 +645,11 @@ bs_start(struct bsess *bs, uint64_t now)
 }
 
 static void
-host_session_down(void *ctx, struct l2tp_session *s)
+host_session_down(void *ctx, struct l2tp_session *s, uint64_t now)
 {
 	struct bsess *bs = l2tp_session_user(s);
 
+	(void)now;
 	(void)ctx;
 	if (bs == NULL)
 		return;
@@ -666,10 +669,11 @@ host_session_down(void *ctx, struct l2tp_session *s)
 
 static void
 host_session_data(void *ctx, struct l2tp_session *s, const uint8_t *frame,
-    size_t len)
+    size_t len, uint64_t now)
 {
 	struct bsess *bs = l2tp_session_user(s);
 
+	(void)now;
 	(void)ctx;
 	if (bs == NULL || bs->link == NULL)
 		return;

@@ -325,9 +325,9 @@ io_radius_pending(void *ctx)
 	.pppoe_close = io_pppoe_close, \
 	.pppoe_drain = io_pppoe_drain, \
 	.pppoe_send = io_pppoe_send, \
-	.radius_send = radius_send_, \
-	.radius_cancel = radius_cancel_, \
-	.radius_pending = radius_pending_, \
+	.radius_send = (radius_send_), \
+	.radius_cancel = (radius_cancel_), \
+	.radius_pending = (radius_pending_), \
 }
 
 /* With [radius] and without: a NULL radius_send tells the roles there is

@@ -43,55 +43,54 @@ roles_owner(struct roles *r, const struct l2tp_tunnel *t)
 }
 
 static void
-roles_tunnel_up(void *ctx, struct l2tp_tunnel *t)
+roles_tunnel_up(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, t);
 
-	o->ops->tunnel_up(ctx, o->ctx, t, ((struct roles *)ctx)->now);
+	o->ops->tunnel_up(ctx, o->ctx, t, now);
 }
 
 static void
-roles_tunnel_down(void *ctx, struct l2tp_tunnel *t)
+roles_tunnel_down(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, t);
 
-	o->ops->tunnel_down(ctx, o->ctx, t, ((struct roles *)ctx)->now);
+	o->ops->tunnel_down(ctx, o->ctx, t, now);
 }
 
 static int
 roles_session_request(void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *req)
+    const struct l2tp_msg *req, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	return o->ops->session_request(ctx, o->ctx, s, req,
-	    ((struct roles *)ctx)->now);
+	return o->ops->session_request(ctx, o->ctx, s, req, now);
 }
 
 static void
-roles_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
+roles_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m,
+    uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	o->ops->session_up(ctx, o->ctx, s, m, ((struct roles *)ctx)->now);
+	o->ops->session_up(ctx, o->ctx, s, m, now);
 }
 
 static void
-roles_session_down(void *ctx, struct l2tp_session *s)
+roles_session_down(void *ctx, struct l2tp_session *s, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	o->ops->session_down(ctx, o->ctx, s, ((struct roles *)ctx)->now);
+	o->ops->session_down(ctx, o->ctx, s, now);
 }
 
 static void
 roles_session_data(void *ctx, struct l2tp_session *s, const uint8_t *frame,
-    size_t len)
+    size_t len, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	o->ops->session_data(ctx, o->ctx, s, frame, len,
-	    ((struct roles *)ctx)->now);
+	o->ops->session_data(ctx, o->ctx, s, frame, len, now);
 }
 
 static const struct l2tp_host_ops roles_l2tp_ops = {

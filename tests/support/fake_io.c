@@ -616,9 +616,9 @@ fake_radius_timeout(struct fake_io *f, struct fake_radius_req *req,
 	.pppoe_close = fio_pppoe_close, \
 	.pppoe_drain = fio_pppoe_drain, \
 	.pppoe_send = fio_pppoe_send, \
-	.radius_send = radius_send_, \
-	.radius_cancel = radius_cancel_, \
-	.radius_pending = radius_pending_, \
+	.radius_send = (radius_send_), \
+	.radius_cancel = (radius_cancel_), \
+	.radius_pending = (radius_pending_), \
 }
 
 static const struct roles_io_ops fake_io_ops_radius =

@@ -293,10 +293,11 @@ test_requests_fit(void **state)
 
 /* The LAC role's session_up, as roles.c dispatches it. */
 static void
-lac_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
+lac_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m,
+    uint64_t now)
 {
-	w_session_up(ctx, s, m);
-	lac_session_up(NULL, NULL, s, NULL, 0);
+	w_session_up(ctx, s, m, now);
+	lac_session_up(NULL, NULL, s, NULL, now);
 }
 
 static const struct l2tp_host_ops lac_ops = {
