@@ -209,8 +209,9 @@ link_send(void *ctx, const uint8_t *frame, size_t len)
 
 static void
 link_network_up(void *ctx, uint32_t local, uint32_t peer,
-    const uint32_t dns[2], unsigned dns_count)
+    const uint32_t dns[2], unsigned dns_count, uint64_t now)
 {
+	(void)now;
 	(void)local;
 	(void)peer;
 	(void)dns;
@@ -219,11 +220,12 @@ link_network_up(void *ctx, uint32_t local, uint32_t peer,
 }
 
 static void
-link_down(void *ctx, const char *reason)
+link_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct phost *ph = ctx;
 	char why[64];
 
+	(void)now;
 	snprintf(why, sizeof(why), "ppp: %s", reason);
 	if (ph->state == PH_UP)
 		P.down_after_up++;
