@@ -34,7 +34,10 @@ $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(LIB)
+# The roles' seam over the real system (src/cmd/vpdnd_io.c, vpdnd_radius.c).
+VPDND_IO_OBJS := $(O)/src/cmd/vpdnd_io.o $(O)/src/cmd/vpdnd_radius.o
+
+$(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(VPDND_IO_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(O)/vpdnctl: $(O)/src/cmd/vpdnctl.o $(LIB)
@@ -43,9 +46,20 @@ $(O)/vpdnctl: $(O)/src/cmd/vpdnctl.o $(LIB)
 $(O)/vpdn-bench: $(O)/src/cmd/vpdn-bench.o $(O)/src/cmd/bench_pppoe.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Objects first, the library after them (a test's own prerequisites, such
+# as tests/support objects, may be listed after $(LIB)).
 $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(filter-out $(LIB),$^) $(LIB) $(LDLIBS) -lcmocka -o $@
+
+# Test doubles shared by the unit tests and the daemon fuzzer: the
+# recorder behind the roles' seam and the harness that drives the roles
+# with it (tests/support/*.h).
+SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
+SUPPORT_OBJS := $(SUPPORT_SRCS:%.c=$(O)/%.o)
+$(O)/tests/%.o: CPPFLAGS += -Itests/support
+$(O)/tests/test_roles_lns: $(O)/tests/support/fake_io.o \
+    $(O)/tests/support/role_harness.o
 
 include mk/tests.mk
 include mk/fuzz.mk
@@ -60,4 +74,4 @@ print-cflags:
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(O)/src/cmd/vpdnctl.d $(O)/src/cmd/vpdn-bench.d $(O)/src/cmd/bench_pppoe.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d)
+-include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(VPDND_IO_OBJS:.o=.d) $(O)/src/cmd/vpdnctl.d $(O)/src/cmd/vpdn-bench.d $(O)/src/cmd/bench_pppoe.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d) $(SUPPORT_OBJS:.o=.d)

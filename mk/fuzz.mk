@@ -38,29 +38,32 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 $(FUZZ_O)/fuzz_%: $(FUZZ_O)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 
-# fuzz_daemon drives the roles, which reach the clock, TUN, rtnetlink, the
-# PPPoE and RADIUS sockets and the random source directly: it links the
-# library without those objects and with tests/fuzz/fake_io.c in their place.
-DAEMON_FAKED        := src/core/random.c src/core/timeutil.c \
-	src/dataplane/route.c src/dataplane/tun.c src/pppoe/pppoe_sock.c \
-	src/radius/radius_client.c
+# fuzz_daemon drives the roles through their seam with the recorder in
+# tests/support/fake_io.c; the random source, which they still reach
+# globally, is replaced at link time: the library without random.o and
+# with tests/fuzz/fake_random.c in its place.
+DAEMON_FAKED        := src/core/random.c
+DAEMON_SUPPORT      := tests/support/fake_io.o tests/fuzz/fake_random.o
 FUZZ_DAEMON_LIB     := $(FUZZ_O)/libvpdn-fuzz-daemon.a
 REPLAY_DAEMON_LIB   := $(O)/libvpdn-fuzz-daemon.a
+
+$(FUZZ_O)/obj/tests/%.o: CPPFLAGS += -Itests/support
 
 $(FUZZ_DAEMON_LIB): $(filter-out $(DAEMON_FAKED:%.c=$(FUZZ_O)/obj/%.o),$(FUZZ_LIB_OBJS))
 	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(FUZZ_O)/fuzz_daemon: $(FUZZ_O)/obj/tests/fuzz/fuzz_daemon.o \
-    $(FUZZ_O)/obj/tests/fuzz/fake_io.o $(FUZZ_DAEMON_LIB)
+    $(DAEMON_SUPPORT:%=$(FUZZ_O)/obj/%) $(FUZZ_DAEMON_LIB)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 
 $(REPLAY_DAEMON_LIB): $(filter-out $(DAEMON_FAKED:%.c=$(O)/%.o),$(LIB_OBJS))
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(REPLAY_O)/fuzz_daemon: $(O)/tests/fuzz/fuzz_daemon.o $(O)/tests/fuzz/fake_io.o \
-    $(O)/tests/fuzz/replay_main.o $(REPLAY_DAEMON_LIB)
+$(REPLAY_O)/fuzz_daemon: $(O)/tests/fuzz/fuzz_daemon.o \
+    $(DAEMON_SUPPORT:%=$(O)/%) $(O)/tests/fuzz/replay_main.o \
+    $(REPLAY_DAEMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -86,7 +89,7 @@ fuzz-replay: $(REPLAY_BINS)
 
 -include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_NAMES:%=$(FUZZ_O)/obj/tests/fuzz/%.d) \
 	$(FUZZ_NAMES:%=$(O)/tests/fuzz/%.d) $(O)/tests/fuzz/replay_main.d \
-	$(FUZZ_O)/obj/tests/fuzz/fake_io.d $(O)/tests/fuzz/fake_io.d
+	$(DAEMON_SUPPORT:%.o=$(FUZZ_O)/obj/%.d) $(DAEMON_SUPPORT:%.o=$(O)/%.d)
 
 include mk/check.mk
 

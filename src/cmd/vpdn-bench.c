@@ -535,10 +535,11 @@ link_send(void *ctx, const uint8_t *frame, size_t len)
 
 static void
 link_network_up(void *ctx, uint32_t local, uint32_t peer,
-    const uint32_t dns[2], unsigned dns_count)
+    const uint32_t dns[2], unsigned dns_count, uint64_t now)
 {
 	struct bsess *bs = ctx;
 
+	(void)now;
 	(void)peer;
 	(void)dns;
 	(void)dns_count;
@@ -547,11 +548,12 @@ link_network_up(void *ctx, uint32_t local, uint32_t peer,
 }
 
 static void
-link_down(void *ctx, const char *reason)
+link_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct bsess *bs = ctx;
 	char why[64];
 
+	(void)now;
 	snprintf(why, sizeof(why), "ppp: %s", reason);
 	if (bs->state == BS_UP)
 		B.down_after_up++;
@@ -569,16 +571,18 @@ static const struct ppp_link_ops link_ops = {
 };
 
 static void
-host_tunnel_up(void *ctx, struct l2tp_tunnel *t)
+host_tunnel_up(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	(void)ctx;
 	(void)t;
+	(void)now;
 }
 
 static void
-host_tunnel_down(void *ctx, struct l2tp_tunnel *t)
+host_tunnel_down(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	(void)ctx;
+	(void)now;
 	for (unsigned i = 0; i < o.tunnels; i++)
 		if (B.tun[i] == t)
 			B.tun[i] = NULL;
@@ -586,24 +590,24 @@ host_tunnel_down(void *ctx, struct l2tp_tunnel *t)
 
 static int
 host_session_request(void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *req)
+    const struct l2tp_msg *req, uint64_t now)
 {
 	(void)ctx;
 	(void)s;
 	(void)req;
+	(void)now;
 	return L2TP_CDN_NO_RESOURCES_PERM;	/* we place calls, we take none */
 }
 
 static void
 host_session_up(void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *connect)
+    const struct l2tp_msg *connect, uint64_t now)
 {
 	/* Every session's client is alike: one configuration for all, as
 	 * a role shares one among its links; kept until exit. */
 	static struct ppp_link_conf *conf;
 	struct bsess *bs = l2tp_session_user(s);
 	struct ppp_link_config lc;
-	uint64_t now = time_now_ms();
 
 	(void)ctx;
 	(void)connect;
@@ -643,10 +647,11 @@ bs_start(struct bsess *bs, uint64_t now)
 }
 
 static void
-host_session_down(void *ctx, struct l2tp_session *s)
+host_session_down(void *ctx, struct l2tp_session *s, uint64_t now)
 {
 	struct bsess *bs = l2tp_session_user(s);
 
+	(void)now;
 	(void)ctx;
 	if (bs == NULL)
 		return;
@@ -666,10 +671,11 @@ host_session_down(void *ctx, struct l2tp_session *s)
 
 static void
 host_session_data(void *ctx, struct l2tp_session *s, const uint8_t *frame,
-    size_t len)
+    size_t len, uint64_t now)
 {
 	struct bsess *bs = l2tp_session_user(s);
 
+	(void)now;
 	(void)ctx;
 	if (bs == NULL || bs->link == NULL)
 		return;

@@ -44,7 +44,10 @@
 #include "ctl/table.h"
 #include "dataplane/pcap.h"
 #include "dataplane/udp.h"
+#include "radius/radius_client.h"
 #include "roles/roles.h"
+#include "cmd/vpdnd_io.h"
+#include "cmd/vpdnd_radius.h"
 
 #define VPDN_VERSION		"0.1.0"
 #define SHUTDOWN_GRACE_MS	5000
@@ -56,6 +59,8 @@ struct vpdnd {
 	struct udp_sock		 udp;
 	struct ctl_server	*ctl;
 	struct metrics_server	*metrics;	/* NULL: no metrics = */
+	struct vpdnd_io		 io;		/* the roles' seam */
+	struct vpdnd_dae	*dae;		/* NULL: no dae-listen */
 	struct ctl_ctx		 ctl_ctx;
 	ev_io			 udp_watcher;
 	ev_timer		 deadline;
@@ -211,51 +216,12 @@ vpdnd_ctl_trace(void *arg, const char *path, uint16_t tunnel_id,
 	return 0;
 }
 
-/* A file descriptor the roles watch (TUN devices): one ev_io each. */
-struct vpdnd_watch {
-	ev_io		  io;
-	struct vpdnd	 *d;
-	void		(*readable)(void *arg);
-	void		 *arg;
-};
-
+/* vpdnd_io's hook after each watched descriptor: deadlines may have
+ * moved. */
 static void
-vpdnd_on_watch(struct ev_loop *loop, ev_io *w, int revents)
+vpdnd_after_io(void *arg)
 {
-	struct vpdnd_watch *vw = (struct vpdnd_watch *)w;
-
-	(void)loop;
-	(void)revents;
-	vw->readable(vw->arg);
-	vpdnd_rearm(vw->d);
-}
-
-static void *
-vpdnd_watch(void *ctx, int fd, void (*readable)(void *arg), void *arg)
-{
-	struct vpdnd *d = ctx;
-	struct vpdnd_watch *vw = calloc(1, sizeof(*vw));
-
-	if (vw == NULL)
-		return NULL;
-	vw->d = d;
-	vw->readable = readable;
-	vw->arg = arg;
-	ev_io_init(&vw->io, vpdnd_on_watch, fd, EV_READ);
-	ev_io_start(d->loop, &vw->io);
-	return vw;
-}
-
-static void
-vpdnd_unwatch(void *ctx, void *handle)
-{
-	struct vpdnd *d = ctx;
-	struct vpdnd_watch *vw = handle;
-
-	if (vw == NULL)
-		return;
-	ev_io_stop(d->loop, &vw->io);
-	free(vw);
+	vpdnd_rearm(arg);
 }
 
 static void
@@ -873,18 +839,25 @@ main(int argc, char **argv)
 	if (udp_open(&d.udp, (struct sockaddr *)&d.cfg->global.listen.ss,
 	    d.cfg->global.listen.len) < 0)
 		fatalx("cannot listen on the L2TP address");
-	struct roles_io io = {
-		.send = vpdnd_udp_send,
-		.watch = vpdnd_watch,
-		.unwatch = vpdnd_unwatch,
-		.family = d.udp.family,
-	};
+	struct roles_io io;
 	uint64_t now = time_now_ms();
-	/* The loop exists before the roles: they watch TUN devices. */
+	/* The loop and the RADIUS client exist before the roles: they watch
+	 * TUN devices and send Accounting-On. */
 	d.loop = ev_default_loop(EVFLAG_AUTO);
-	io.loop = d.loop;
-	d.roles = roles_new(d.cfg, &io, &d, now);
+	d.io.loop = d.loop;
+	d.io.send = vpdnd_udp_send;
+	d.io.after = vpdnd_after_io;
+	d.io.arg = &d;
+	if (d.cfg->radius.enabled && (d.io.radius =
+	    radius_client_from_config(d.loop, &d.cfg->radius)) == NULL)
+		fatalx("cannot set up roles");
+	vpdnd_io_roles_io(&d.io, d.udp.family, &io);
+	d.roles = roles_new(d.cfg, &io, now);
 	if (d.roles == NULL)
+		fatalx("cannot set up roles");
+	if (d.cfg->radius.enabled && d.cfg->radius.dae_listen.len != 0 &&
+	    (d.dae = vpdnd_dae_new(d.loop, &d.cfg->radius, d.roles,
+	    vpdnd_after_io, &d)) == NULL)
 		fatalx("cannot set up roles");
 
 	d.ctl_ctx.host = roles_host(d.roles);
@@ -938,7 +911,9 @@ main(int argc, char **argv)
 		vpdnd_trace_end(&d, "stopped at exit");
 	metrics_server_free(d.metrics);
 	ctl_server_free(d.ctl);
+	vpdnd_dae_free(d.dae);
 	roles_free(d.roles);
+	radius_client_free(d.io.radius);
 	udp_close(&d.udp);
 	config_free(d.cfg);
 	ev_loop_destroy(d.loop);

@@ -21,21 +21,3 @@ random_bytes(void *buf, size_t len)
 		len -= (size_t)n;
 	}
 }
-
-uint16_t
-random_u16(void)
-{
-	uint16_t v;
-
-	random_bytes(&v, sizeof(v));
-	return v;
-}
-
-uint32_t
-random_u32(void)
-{
-	uint32_t v;
-
-	random_bytes(&v, sizeof(v));
-	return v;
-}

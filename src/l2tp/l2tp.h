@@ -119,22 +119,26 @@ struct l2tp_host_ops {
 	 * on, or unspecified) to `peer`. */
 	void	(*send)(void *ctx, const struct l2tp_addr *local,
 		    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
-	void	(*tunnel_up)(void *ctx, struct l2tp_tunnel *t);
+	/* Every event below carries `now`: the clock the host was called
+	 * with (l2tp_host_input, _run_timers, _shutdown, or the tunnel or
+	 * session call that led to it), so its owner needs no clock. */
+	void	(*tunnel_up)(void *ctx, struct l2tp_tunnel *t, uint64_t now);
 	/* The tunnel is gone (its sessions went down first); freed after. */
-	void	(*tunnel_down)(void *ctx, struct l2tp_tunnel *t);
+	void	(*tunnel_down)(void *ctx, struct l2tp_tunnel *t, uint64_t now);
 	/* A peer asks for a call (ICRQ on the LNS, OCRQ on the LAC).  Return 0
 	 * to accept, or a CDN result code to refuse it. */
 	int	(*session_request)(void *ctx, struct l2tp_session *s,
-		    const struct l2tp_msg *req);
+		    const struct l2tp_msg *req, uint64_t now);
 	/* The call is connected (ICCN/OCCN received or sent); `connect` is the
 	 * ICCN/OCCN (proxy LCP/auth AVPs for the LNS).  */
 	void	(*session_up)(void *ctx, struct l2tp_session *s,
-		    const struct l2tp_msg *connect);
+		    const struct l2tp_msg *connect, uint64_t now);
 	/* The session is gone (CDN either way, tunnel down); freed after. */
-	void	(*session_down)(void *ctx, struct l2tp_session *s);
+	void	(*session_down)(void *ctx, struct l2tp_session *s,
+		    uint64_t now);
 	/* A data message's payload (a PPP frame without address/control). */
 	void	(*session_data)(void *ctx, struct l2tp_session *s,
-		    const uint8_t *frame, size_t len);
+		    const uint8_t *frame, size_t len, uint64_t now);
 };
 
 /* Every discard reason the host counts (`vpdnctl show stats`). */

@@ -273,7 +273,7 @@ session_end(struct l2tp_session *s, bool send_cdn, uint16_t result,
 	h->stats.sessions_closed++;
 	heap_remove(&t->session_timers, &s->timer);
 	if (s->announced && h->ops->session_down != NULL)
-		h->ops->session_down(h->ctx, s);
+		h->ops->session_down(h->ctx, s, now);
 	s->user = NULL;
 	idpool_release(&t->sessions, s->local_id);
 	h->nsessions--;
@@ -350,7 +350,7 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 	    connect->rx_connect_speed : connect->tx_connect_speed;
 	h->stats.sessions_established++;
 	if (h->ops->session_up != NULL)
-		h->ops->session_up(h->ctx, s, connect);
+		h->ops->session_up(h->ctx, s, connect, h->now);
 	held_deliver(s);
 	if (s->lac && !s->outgoing && s->state == L2TP_SESSION_ESTABLISHED)
 		lac_call_trim(s);
@@ -620,7 +620,7 @@ session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	session_log(s, LOG_LEVEL_INFO, "recv %s, serial %u",
 	    l2tp_msg_type_str(m->type), m->call_serial);
 	if (h->ops->session_request != NULL)
-		rc = h->ops->session_request(h->ctx, s, m);
+		rc = h->ops->session_request(h->ctx, s, m, now);
 	if (s->state != L2TP_SESSION_IDLE)
 		return;		/* the role closed it already */
 	if (rc != 0) {
@@ -923,7 +923,7 @@ session_deliver(struct l2tp_session *s, bool has_seq, uint16_t ns,
 	s->rx_packets++;
 	s->rx_bytes += len;
 	if (hst->ops->session_data != NULL)
-		hst->ops->session_data(hst->ctx, s, payload, len);
+		hst->ops->session_data(hst->ctx, s, payload, len, hst->now);
 }
 
 /* ---- public API ---- */

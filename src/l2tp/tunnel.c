@@ -365,7 +365,7 @@ tunnel_report_down(struct l2tp_tunnel *t)
 	if (t->announced && !t->down_reported) {
 		t->down_reported = true;
 		if (h->ops->tunnel_down != NULL)
-			h->ops->tunnel_down(h->ctx, t);
+			h->ops->tunnel_down(h->ctx, t, h->now);
 	}
 	t->user = NULL;
 }
@@ -442,7 +442,7 @@ tunnel_established(struct l2tp_tunnel *t, uint64_t now)
 	h->stats.tunnels_established++;
 	t->announced = true;
 	if (h->ops->tunnel_up != NULL)
-		h->ops->tunnel_up(h->ctx, t);
+		h->ops->tunnel_up(h->ctx, t, now);
 	if (t->state == L2TP_TUNNEL_ESTABLISHED)
 		session_tunnel_up(t, now);
 }

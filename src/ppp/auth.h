@@ -76,6 +76,10 @@ struct auth_result {
 	/* Not ok because the backend could not decide (RADIUS servers
 	 * unreachable): not the peer's failure, so no back-off. */
 	bool		unavailable;
+	/* A result that arrives later from the loop (RADIUS) brings the time
+	 * it arrived, ms on the monotonic clock, for sans-I/O callers; 0 for
+	 * one given within the verify call (that caller knows its now). */
+	uint64_t	now;
 };
 
 typedef void auth_done_fn(void *arg, const struct auth_result *res);

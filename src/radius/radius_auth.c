@@ -21,7 +21,7 @@
 #define RA_DOWN_MSG	"authentication service unavailable"
 
 struct ra_ctx {
-	struct radius_client		*rc;
+	struct radius_sender		 rs;
 	struct radius_nas_info		nas;
 	const struct radius_auth_reply	*current;	/* during done */
 };
@@ -209,6 +209,7 @@ on_reply(void *arg, const struct radius_reply *r)
 
 	memset(&res, 0, sizeof(res));
 	memset(&reply, 0, sizeof(reply));
+	res.now = r->now;
 	if (r->status != RADIUS_STATUS_REPLY) {
 		snprintf(res.message, sizeof(res.message), "%s", RA_DOWN_MSG);
 		res.unavailable = true;
@@ -352,7 +353,7 @@ ra_verify(void *vctx, const struct auth_request *req, auth_done_fn *done,
 		q->method = req->method;
 		q->done = done;
 		q->arg = arg;
-		h = radius_client_send(ctx->rc, p,
+		h = ctx->rs.send(ctx->rs.ctx, p,
 		    req->method == PPP_AUTH_PAP ? req->password : NULL,
 		    req->method == PPP_AUTH_PAP ? req->password_len : 0,
 		    on_reply, q);
@@ -375,18 +376,18 @@ ra_cancel(void *vctx, uint64_t handle)
 {
 	struct ra_ctx *ctx = vctx;
 
-	free(radius_client_cancel(ctx->rc, handle));
+	free(ctx->rs.cancel(ctx->rs.ctx, handle));
 }
 
 void
-radius_auth_backend(struct auth_backend *b, struct radius_client *rc,
+radius_auth_backend(struct auth_backend *b, const struct radius_sender *rs,
     const struct radius_nas_info *nas)
 {
 	struct ra_ctx *ctx;
 
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		fatal("radius: calloc");
-	ctx->rc = rc;
+	ctx->rs = *rs;
 	if (nas != NULL)
 		ctx->nas = *nas;
 	b->verify = ra_verify;

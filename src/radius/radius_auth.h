@@ -19,7 +19,7 @@
 #include "ppp/auth.h"
 #include "radius/radius_codec.h"
 
-struct radius_client;
+struct radius_sender;
 
 struct radius_nas_info {
 	char		nas_identifier[64];	/* "" = not sent */
@@ -69,9 +69,10 @@ struct radius_auth_reply {
 	char		reply_message[128];
 };
 
-/* Fills b; the backend context is allocated here (fatal when memory is
+/* Fills b; requests go out through rs (copied; what it points at must
+ * outlive b).  The backend context is allocated here (fatal when memory is
  * exhausted) and released by radius_auth_backend_free(). */
-void	radius_auth_backend(struct auth_backend *b, struct radius_client *rc,
+void	radius_auth_backend(struct auth_backend *b, const struct radius_sender *rs,
 	    const struct radius_nas_info *nas);
 /* Cancels what is outstanding (no callbacks) and frees the context. */
 void	radius_auth_backend_free(struct auth_backend *b);

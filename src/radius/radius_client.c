@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "core/secstats.h"
+#include "core/timeutil.h"
 #include "radius/radius_client.h"
 
 #define NIDS		256
@@ -318,6 +319,7 @@ finish(struct radius_client *rc, struct rc_req *r, enum radius_status st,
 	rep.pkt = pkt;
 	rep.req_auth = req_auth;
 	rep.secret = s->secret;
+	rep.now = time_now_ms();
 	if (st == RADIUS_STATUS_REPLY)
 		rc->stats.replies++;
 	else
@@ -642,6 +644,27 @@ radius_client_cancel(struct radius_client *rc, uint64_t handle)
 	rc->stats.cancelled++;
 	req_free(rc, r);
 	return arg;
+}
+
+static uint64_t
+sender_send(void *ctx, const struct radius_packet *tmpl,
+    const uint8_t *password, size_t pwlen, radius_reply_fn *cb, void *arg)
+{
+	return radius_client_send(ctx, tmpl, password, pwlen, cb, arg);
+}
+
+static void *
+sender_cancel(void *ctx, uint64_t handle)
+{
+	return radius_client_cancel(ctx, handle);
+}
+
+void
+radius_client_sender(struct radius_client *rc, struct radius_sender *out)
+{
+	out->send = sender_send;
+	out->cancel = sender_cancel;
+	out->ctx = rc;
 }
 
 const struct radius_client_stats *

@@ -69,6 +69,9 @@ struct radius_reply {
 	 * answered request's authenticator and that server's secret. */
 	const uint8_t			*req_auth;
 	const char			*secret;
+	/* When it came (or was given up): ms on the roles' monotonic clock,
+	 * so that a callback into sans-I/O code needs no clock of its own. */
+	uint64_t			 now;
 };
 /* Called exactly once per request unless cancelled.  It may send and
  * cancel requests, but must not free the client. */
@@ -117,6 +120,23 @@ uint64_t radius_client_send(struct radius_client *rc,
 /* The callback will not be called; returns the request's arg (for the
  * caller to free), or NULL for a stale or bogus handle. */
 void	*radius_client_cancel(struct radius_client *rc, uint64_t handle);
+
+/*
+ * What sends RADIUS requests for radius_auth and the roles' accounting:
+ * radius_client_send/cancel's contract without a socket behind it, so that
+ * the roles (sans-I/O) hand them their roles_io's RADIUS operations and the
+ * daemon a radius_client (radius_client_sender), and tests a recorder.
+ */
+struct radius_sender {
+	uint64_t (*send)(void *ctx, const struct radius_packet *tmpl,
+		    const uint8_t *password, size_t pwlen, radius_reply_fn *cb,
+		    void *arg);
+	void	*(*cancel)(void *ctx, uint64_t handle);
+	void	*ctx;
+};
+/* A sender over rc (which must outlive it). */
+void	radius_client_sender(struct radius_client *rc,
+	    struct radius_sender *out);
 
 const struct radius_client_stats *radius_client_stats(
 	    const struct radius_client *rc);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <bsd/string.h>
 
@@ -16,7 +15,10 @@
 #include "roles/aaa.h"
 
 struct aaa {
-	struct radius_client	*rc;
+	struct radius_sender	 rs;
+	bool			 enabled;
+	int64_t			(*wall_time)(void *ctx);
+	void			*wall_ctx;
 	struct aaa_nas		 nas;
 	uint32_t		 boot;		/* wall clock at start */
 	uint32_t		 next_id;
@@ -313,17 +315,31 @@ aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
 	return ok;
 }
 
+/* RFC 2866 Event-Timestamp and the boot time Acct-Session-Ids start
+ * from: seconds since the epoch, from whoever made us (0 without). */
+static uint32_t
+aaa_wall(const struct aaa *a)
+{
+	return a->wall_time != NULL ? (uint32_t)a->wall_time(a->wall_ctx) : 0;
+}
+
 struct aaa *
-aaa_new(struct radius_client *rc, const struct aaa_nas *nas)
+aaa_new(const struct radius_sender *rs, const struct aaa_nas *nas,
+    int64_t (*wall_time)(void *ctx), void *wall_ctx)
 {
 	struct aaa *a = calloc(1, sizeof(*a));
 
 	if (a == NULL)
 		return NULL;
-	a->rc = rc;
+	if (rs != NULL) {
+		a->rs = *rs;
+		a->enabled = true;
+	}
 	if (nas != NULL)
 		a->nas = *nas;
-	a->boot = (uint32_t)time(NULL);
+	a->wall_time = wall_time;
+	a->wall_ctx = wall_ctx;
+	a->boot = aaa_wall(a);
 	return a;
 }
 
@@ -336,7 +352,7 @@ aaa_free(struct aaa *a)
 bool
 aaa_enabled(const struct aaa *a)
 {
-	return a != NULL && a->rc != NULL;
+	return a != NULL && a->enabled;
 }
 
 unsigned
@@ -370,8 +386,8 @@ aaa_send(struct aaa *a, unsigned status, const struct aaa_session *s,
 		return;
 	}
 	if (!aaa_build_access(p, &a->nas, status, s, c, elapsed, cause,
-	    (uint32_t)time(NULL), x) ||
-	    radius_client_send(a->rc, p, NULL, 0, aaa_on_reply, a) == 0)
+	    aaa_wall(a), x) ||
+	    a->rs.send(a->rs.ctx, p, NULL, 0, aaa_on_reply, a) == 0)
 		log_warnx("radius: cannot send an accounting request%s%s",
 		    s != NULL ? " for session " : "", s != NULL ? s->id : "");
 	else

@@ -29,7 +29,7 @@
 #include "ppp/auth.h"
 #include "radius/radius_codec.h"
 
-struct radius_client;
+struct radius_sender;
 struct radius_auth_reply;
 
 /* RFC 2866 §5.10 Acct-Terminate-Cause values we report. */
@@ -168,8 +168,11 @@ void	aaa_session_release(struct aaa_session *s);
 
 struct aaa;
 
-/* rc: not owned; NULL disables every send (no [radius] section). */
-struct aaa *aaa_new(struct radius_client *rc, const struct aaa_nas *nas);
+/* rs: copied; NULL disables every send (no [radius] section).  wall_time
+ * (seconds since the epoch, for Event-Timestamp and the Acct-Session-Id
+ * base) is called with wall_ctx; NULL: 0. */
+struct aaa *aaa_new(const struct radius_sender *rs, const struct aaa_nas *nas,
+	    int64_t (*wall_time)(void *ctx), void *wall_ctx);
 void	aaa_free(struct aaa *a);
 /* RFC 2866 §5.1: Accounting-On / Accounting-Off for this NAS. */
 void	aaa_accounting_on(struct aaa *a);

@@ -112,7 +112,7 @@ client_dial(struct client *c, uint64_t now)
 	}
 	memset(&p, 0, sizeof(p));
 	p.role = L2TP_ROLE_CLIENT;
-	if (roles_resolve_lns(c->roles->io.family, &c->cfg.lns, &p.peer, err,
+	if (RIO(c->roles, resolve, c->roles->io.family, &c->cfg.lns, &p.peer, err,
 	    sizeof(err)) < 0) {
 		log_warnx("client %s: %s", c->cfg.name, err);
 		client_schedule_redial(c, now);
@@ -136,11 +136,10 @@ client_dial(struct client *c, uint64_t now)
 }
 
 static void
-client_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t)
+client_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	struct client *c = ctx;
 	struct l2tp_call_params cp;
-	uint64_t now = time_now_ms();
 
 	(void)r;
 	memset(&cp, 0, sizeof(cp));
@@ -164,7 +163,7 @@ client_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t)
 }
 
 static void
-client_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t)
+client_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	struct client *c = ctx;
 
@@ -174,23 +173,26 @@ client_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t)
 	c->tunnel = NULL;
 	c->session = NULL;
 	log_info("client %s: tunnel down", c->cfg.name);
-	client_schedule_redial(c, time_now_ms());
+	client_schedule_redial(c, now);
 }
 
 /* ---- PPP peer and TUN ---- */
 
 static void
-client_tun_readable(void *arg)
+client_tun_readable(void *arg, uint64_t now)
 {
 	struct client *c = arg;
 	uint8_t buf[2048];
+	struct tun_pkt pkt = { .buf = buf, .cap = sizeof(buf) };
 	ssize_t n;
+
+	c->roles->now = now;
 
 	/* Bounded: other sessions and timers get their turn. */
 	for (int i = 0; i < 64; i++) {
-		n = tun_read(&c->tun, buf, sizeof(buf));
-		if (n <= 0)
+		if (RIO(c->roles, tun_read_batch, &c->tun, &pkt, 1) <= 0)
 			break;
+		n = (ssize_t)pkt.len;
 		/* Our own L2TP datagram routed into the tunnel it belongs
 		 * to (a route outside our control beat the host route to
 		 * the LNS): sending it on would wrap it again on every lap,
@@ -245,8 +247,8 @@ client_unpin_lns(struct client *c)
 		c->pin_gw = 0;
 		return;
 	}
-	if (c->rt.nl != NULL && route_del(&c->rt, c->pin_ifindex, c->lns_addr,
-	    32, c->pin_gw) < 0)
+	if (c->rt.nl != NULL && RIO(c->roles, route_del, &c->rt, c->pin_ifindex,
+	    c->lns_addr, 32, c->pin_gw) < 0)
 		log_warnx("client %s: removing the host route to the LNS %s: "
 		    "%s", c->cfg.name, ip4_str(c->lns_addr, a, sizeof(a)),
 		    route_error(&c->rt));
@@ -292,12 +294,12 @@ static void
 client_tun_close(struct client *c)
 {
 	if (c->tun_watch != NULL)
-		c->roles->io.unwatch(c->roles->io_ctx, c->tun_watch);
+		RIO(c->roles, unwatch, c->tun_watch);
 	c->tun_watch = NULL;
 	if (c->tun.fd >= 0) {
 		/* Its counters outlive it: `show stats` stays monotonic. */
-		roles_tun_add(&c->roles->tun_gone, &c->tun);
-		tun_close(&c->tun);	/* the device and its routes go with it */
+		roles_tun_add(&c->roles->io, &c->roles->tun_gone, &c->tun);
+		RIO(c->roles, tun_close, &c->tun);	/* the device and its routes go with it */
 	}
 	c->tun.fd = -1;
 	/* The host route to the LNS is on another device: it stays unless
@@ -305,7 +307,7 @@ client_tun_close(struct client *c)
 	client_unpin_lns(c);
 	c->lns_addr = 0;
 	if (c->rt.nl != NULL)
-		route_close(&c->rt);
+		RIO(c->roles, route_close, &c->rt);
 	c->rt.nl = NULL;
 	/* IPCP's results live as long as the device they configured. */
 	c->up_since = 0;
@@ -365,7 +367,7 @@ client_pin_lns(struct client *c, uint32_t peer)
 	client_plan(c, peer, buf, &plan);
 	if (!client_route_captures(&plan, c->lns_addr))
 		return 0;
-	found = route_get(&c->rt, c->lns_addr, &lns_rt) == 0;
+	found = RIO(c->roles, route_get, &c->rt, c->lns_addr, &lns_rt) == 0;
 	d = client_pin_decide(c->lns_addr, found ? &lns_rt : NULL,
 	    c->tun.ifindex, &plan);
 	ip4_str(c->lns_addr, a, sizeof(a));
@@ -387,8 +389,8 @@ client_pin_lns(struct client *c, uint32_t peer)
 	case CLIENT_PIN_ADD:
 		break;
 	}
-	if (route_add_host(&c->rt, lns_rt.ifindex, c->lns_addr, lns_rt.gw,
-	    lns_rt.prefsrc) < 0) {
+	if (RIO(c->roles, route_add_host, &c->rt, lns_rt.ifindex, c->lns_addr,
+	    lns_rt.gw, lns_rt.prefsrc) < 0) {
 		if (errno != EEXIST)
 			return -1;
 		/* Raced in since the lookup, or a host route in a table
@@ -418,12 +420,13 @@ client_route_one(struct client *c, uint32_t dst, unsigned plen)
 	struct route_lookup existing;
 	char d[INET_ADDRSTRLEN];
 
-	if (route_add(&c->rt, c->tun.ifindex, dst, plen, 0) == 0)
+	if (RIO(c->roles, route_add, &c->rt, c->tun.ifindex, dst, plen, 0, 0) == 0)
 		return 0;
 	if (errno != EEXIST)
 		return -1;
 	ip4_str(dst, d, sizeof(d));
-	if (route_get(&c->rt, dst, &existing) == 0 && existing.plen == plen &&
+	if (RIO(c->roles, route_get, &c->rt, dst, &existing) == 0 &&
+	    existing.plen == plen &&
 	    existing.dst == dst && existing.ifindex == c->tun.ifindex)
 		return 0;
 	log_warnx("client %s: route %s/%u: another route to %s/%u exists "
@@ -511,26 +514,27 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	 * equal to the LNS's is left off the device for the same reason
 	 * (its /32 would lead into the tunnel; the routes are device
 	 * routes and need no peer). */
-	if (route_open(&c->rt) < 0 || tun_open(&c->tun, c->cfg.interface) < 0 ||
-	    route_link_set(&c->rt, c->tun.ifindex, true,
+	if (RIO(c->roles, route_open, &c->rt) < 0 ||
+	    RIO(c->roles, tun_open, &c->tun, c->cfg.interface) < 0 ||
+	    RIO(c->roles, link_set, &c->rt, c->tun.ifindex, true,
 	    c->pppoe != NULL ? c->pppoe->mru : L2TP_CLIENT_MRU) < 0 ||
 	    client_pin_lns(c, peer) < 0 ||
-	    route_addr_add(&c->rt, c->tun.ifindex, local,
+	    RIO(c->roles, addr_add, &c->rt, c->tun.ifindex, local,
 	    c->lns_addr != 0 && peer == c->lns_addr ? 0 : peer, 32) < 0 ||
 	    client_routes_add(c) < 0) {
 		log_warnx("client %s: cannot set up %s with %s: %s",
 		    c->cfg.name, c->cfg.interface, la,
 		    c->rt.nl != NULL ? route_error(&c->rt) : "rtnetlink");
 		client_tun_close(c);
-		sl_close(sl, "cannot set up the TUN device", time_now_ms());
+		sl_close(sl, "cannot set up the TUN device", c->roles->now);
 		return;
 	}
 	/* A queue too short drops downstream bursts; not worth failing
 	 * the call for (tun_set_txqueuelen logged why). */
-	(void)tun_set_txqueuelen(&c->tun, c->roles->cfg->global.tun_txqueuelen);
-	c->tun_watch = c->roles->io.watch(c->roles->io_ctx, c->tun.fd,
-	    client_tun_readable, c);
-	c->up_since = time_now_ms();
+	(void)RIO(c->roles, tun_set_txqueuelen, &c->tun,
+	    c->roles->cfg->global.tun_txqueuelen);
+	c->tun_watch = RIO(c->roles, watch, c->tun.fd, client_tun_readable, c);
+	c->up_since = c->roles->now;
 	for (unsigned i = 0; i < dns_count && i < 2; i++)
 		c->dns[i] = dns[i];
 	log_info("client %s: %s is up with %s (peer %s)%s%s%s%s", c->cfg.name,
@@ -554,7 +558,7 @@ client_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 	struct client *c = sl->owner;
 
 	if (c->tun.fd >= 0)
-		(void)tun_write(&c->tun, pkt, len);
+		(void)RIO(c->roles, tun_write, &c->tun, pkt, len);
 }
 
 static void
@@ -619,11 +623,10 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 
 static void
 client_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *m)
+    const struct l2tp_msg *m, uint64_t now)
 {
 	struct client *c = ctx;
 	struct l2tp_session_info si;
-	uint64_t now = time_now_ms();
 
 	(void)r;
 	(void)m;
@@ -643,7 +646,7 @@ client_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 }
 
 static void
-client_session_down(struct roles *r, void *ctx, struct l2tp_session *s)
+client_session_down(struct roles *r, void *ctx, struct l2tp_session *s, uint64_t now)
 {
 	struct client *c = ctx;
 	struct session_link *sl = l2tp_session_user(s);
@@ -659,7 +662,7 @@ client_session_down(struct roles *r, void *ctx, struct l2tp_session *s)
 	if (c->tunnel != NULL) {
 		client_set_state(c, CLIENT_HANGUP);
 		l2tp_tunnel_close(c->tunnel, L2TP_STOPCCN_GENERAL, 0,
-		    "session ended", time_now_ms());
+		    "session ended", now);
 	}
 }
 
@@ -678,7 +681,8 @@ sl_pppoe_send(void *carrier, const uint8_t *frame, size_t len)
 }
 
 static void
-sl_pppoe_close(void *carrier, uint16_t cdn_result, const char *reason)
+sl_pppoe_close(void *carrier, uint16_t cdn_result, const char *reason,
+    uint64_t now)
 {
 	struct client_pppoe *pp = carrier;
 	struct client *c = pp->client;
@@ -691,7 +695,7 @@ sl_pppoe_close(void *carrier, uint16_t cdn_result, const char *reason)
 	    "sending PADT", c->cfg.name, pppoe_client_session_id(pp->pc),
 	    reason);
 	pppoe_client_close(pp->pc, reason);
-	client_schedule_redial(c, time_now_ms());
+	client_schedule_redial(c, now);
 }
 
 static void
@@ -712,7 +716,7 @@ client_pppoe_send_frame(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct client_pppoe *pp = ctx;
 
-	if (pppoe_sock_send(&pp->sock, frame, len) < 0) {
+	if (RIO(pp->client->roles, pppoe_send, &pp->sock, frame, len) < 0) {
 		LOG_RL(LOG_LEVEL_WARN, "client %s: %s: send: %s",
 		    pp->client->cfg.name, pp->sock.ifname, strerror(errno));
 		return -1;
@@ -722,11 +726,10 @@ client_pppoe_send_frame(void *ctx, const uint8_t *frame, size_t len)
 
 static void
 client_pppoe_up(void *ctx, uint16_t session_id,
-    const uint8_t ac_mac[PPPOE_MAC_LEN])
+    const uint8_t ac_mac[PPPOE_MAC_LEN], uint64_t now)
 {
 	struct client_pppoe *pp = ctx;
 	struct client *c = pp->client;
-	uint64_t now = time_now_ms();
 	const char *ac = pppoe_client_ac_name(pp->pc);
 
 	log_info("client %s: PPPoE session %u with %s%s"
@@ -744,7 +747,7 @@ client_pppoe_up(void *ctx, uint16_t session_id,
 }
 
 static void
-client_pppoe_down(void *ctx, const char *reason)
+client_pppoe_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct client_pppoe *pp = ctx;
 	struct client *c = pp->client;
@@ -755,17 +758,17 @@ client_pppoe_down(void *ctx, const char *reason)
 	log_info("client %s: PPPoE: %s", c->cfg.name, reason);
 	if (c->link != NULL)
 		sl_carrier_gone(c->link);
-	client_schedule_redial(c, time_now_ms());
+	client_schedule_redial(c, now);
 }
 
 static void
-client_pppoe_data(void *ctx, const uint8_t *ppp, size_t len)
+client_pppoe_data(void *ctx, const uint8_t *ppp, size_t len, uint64_t now)
 {
 	struct client_pppoe *pp = ctx;
 	struct client *c = pp->client;
 
 	if (c->link != NULL)
-		sl_input(c->link, ppp, len, time_now_ms());
+		sl_input(c->link, ppp, len, now);
 }
 
 static const struct pppoe_client_ops client_pppoe_ops = {
@@ -780,7 +783,7 @@ client_pppoe_frame(void *arg, const uint8_t *frame, size_t len)
 {
 	struct client_pppoe *pp = arg;
 
-	pppoe_client_input(pp->pc, frame, len, time_now_ms());
+	pppoe_client_input(pp->pc, frame, len, pp->client->roles->now);
 	return pp->client->pppoe == pp;
 }
 
@@ -794,8 +797,8 @@ client_pppoe_drain(struct client_pppoe *pp, int fd)
 	 * the call (PADT): the client stays, and the PPP link is only freed
 	 * by sl_reap below. */
 	if (pp->client->pppoe == pp) {
-		errors = pppoe_sock_drain(&pp->sock, fd, buf, sizeof(buf), 64,
-		    client_pppoe_frame, pp);
+		errors = RIO(pp->client->roles, pppoe_drain, &pp->sock, fd, buf,
+		    sizeof(buf), 64, client_pppoe_frame, pp);
 		if (errors > 0) {
 			pp->rx_errors += errors;
 			LOG_RL(LOG_LEVEL_WARN, "client %s: %s: receive: %s",
@@ -807,18 +810,20 @@ client_pppoe_drain(struct client_pppoe *pp, int fd)
 }
 
 static void
-client_pppoe_disc_readable(void *arg)
+client_pppoe_disc_readable(void *arg, uint64_t now)
 {
 	struct client_pppoe *pp = arg;
 
+	pp->client->roles->now = now;
 	client_pppoe_drain(pp, pppoe_sock_fd_disc(&pp->sock));
 }
 
 static void
-client_pppoe_ses_readable(void *arg)
+client_pppoe_ses_readable(void *arg, uint64_t now)
 {
 	struct client_pppoe *pp = arg;
 
+	pp->client->roles->now = now;
 	client_pppoe_drain(pp, pppoe_sock_fd_ses(&pp->sock));
 }
 
@@ -838,9 +843,9 @@ client_pppoe_release(struct client *c, const char *reason)
 		pppoe_client_close(pp->pc, reason);
 		pppoe_client_free(pp->pc);
 	}
-	c->roles->io.unwatch(c->roles->io_ctx, pp->watch_disc);
-	c->roles->io.unwatch(c->roles->io_ctx, pp->watch_ses);
-	pppoe_sock_close(&pp->sock);
+	RIO(c->roles, unwatch, pp->watch_disc);
+	RIO(c->roles, unwatch, pp->watch_ses);
+	RIO(c->roles, pppoe_close, &pp->sock);
 	free(pp);
 }
 
@@ -855,7 +860,7 @@ client_pppoe_open(struct client *c)
 	if (pp == NULL)
 		return -1;
 	pp->client = c;
-	if (pppoe_sock_open(&pp->sock, c->cfg.pppoe_interface) < 0) {
+	if (RIO(r, pppoe_open, &pp->sock, c->cfg.pppoe_interface) < 0) {
 		free(pp);
 		return -1;
 	}
@@ -875,10 +880,10 @@ client_pppoe_open(struct client *c)
 	pcfg.ac_name = NULL;		/* the first PADO */
 	pp->pc = pppoe_client_new(&pcfg, &client_pppoe_ops, pp);
 	if (pp->pc != NULL) {
-		pp->watch_disc = r->io.watch(r->io_ctx,
+		pp->watch_disc = RIO(r, watch,
 		    pppoe_sock_fd_disc(&pp->sock), client_pppoe_disc_readable,
 		    pp);
-		pp->watch_ses = r->io.watch(r->io_ctx,
+		pp->watch_ses = RIO(r, watch,
 		    pppoe_sock_fd_ses(&pp->sock), client_pppoe_ses_readable,
 		    pp);
 	}

@@ -79,7 +79,7 @@ lac_call_end(struct lac_call *c, const char *reason, enum aaa_lac_end why,
 {
 	struct lac *lac = c->lac;
 	struct session_link *sl = c->sl;
-	uint64_t now = time_now_ms();
+	uint64_t now = lac->roles->now;
 
 	if (c->state == LAC_CALL_DONE)
 		return;
@@ -196,7 +196,7 @@ call_authenticated(void *arg, const char *user, const struct ppp_proxy *f)
 {
 	struct lac_call *c = arg;
 	struct lac_realm *lr = lac_realm_lookup(c->lac, realm_of(user));
-	uint64_t now = time_now_ms();
+	uint64_t now = c->lac->roles->now;
 
 	strlcpy(c->user, user, sizeof(c->user));
 	/* a user the realm's users file let in has no RADIUS reply */
@@ -349,10 +349,12 @@ pppoe_carrier_send(void *carrier, const uint8_t *frame, size_t len)
 }
 
 static void
-pppoe_carrier_close(void *carrier, uint16_t cdn_result, const char *reason)
+pppoe_carrier_close(void *carrier, uint16_t cdn_result, const char *reason,
+    uint64_t now)
 {
 	struct lac_call *c = carrier;
 
+	(void)now;	/* lac_call_end reads the roles' now */
 	lac_call_end(c, reason, lac_link_end(reason), true, true, cdn_result);
 }
 
@@ -377,7 +379,7 @@ lac_send_frame(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct lac *lac = ctx;
 
-	return pppoe_sock_send(&lac->sock, frame, len);
+	return RIO(lac->roles, pppoe_send, &lac->sock, frame, len);
 }
 
 /* The front half's link settings for new calls, made from the [lac]
@@ -404,13 +406,12 @@ lac_link_conf(struct lac *lac)
 }
 
 static int
-lac_pppoe_up(void *ctx, struct pppoe_session *s)
+lac_pppoe_up(void *ctx, struct pppoe_session *s, uint64_t now)
 {
 	struct lac *lac = ctx;
 	struct roles *r = lac->roles;
 	struct ppp_link_lac_hooks hooks;
 	struct lac_call *c;
-	uint64_t now = time_now_ms();
 
 	if (r->shutting_down || lac_link_conf(lac) == NULL ||
 	    (c = calloc(1, sizeof(*c))) == NULL)
@@ -440,11 +441,13 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s)
 }
 
 static void
-lac_pppoe_down(void *ctx, struct pppoe_session *s, const char *reason)
+lac_pppoe_down(void *ctx, struct pppoe_session *s, const char *reason,
+    uint64_t now)
 {
 	struct lac_call *c = s->owner;
 
 	(void)ctx;
+	(void)now;	/* lac_call_end reads the roles' now */
 	if (c == NULL)
 		return;
 	c->ps = NULL;		/* the server frees it */
@@ -455,7 +458,7 @@ lac_pppoe_down(void *ctx, struct pppoe_session *s, const char *reason)
 
 static void
 lac_pppoe_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp,
-    size_t len)
+    size_t len, uint64_t now)
 {
 	struct lac_call *c = s->owner;
 
@@ -465,7 +468,7 @@ lac_pppoe_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp,
 	switch (c->state) {
 	case LAC_CALL_AUTH:
 		if (c->sl != NULL)
-			sl_input(c->sl, ppp, len, time_now_ms());
+			sl_input(c->sl, ppp, len, now);
 		break;
 	case LAC_CALL_DIALING:
 		/* the user's first NCP packets, held until the call is up */
@@ -503,7 +506,7 @@ lac_frame(void *arg, const uint8_t *frame, size_t len)
 {
 	struct lac *lac = arg;
 
-	pppoe_server_input(lac->srv, frame, len, time_now_ms());
+	pppoe_server_input(lac->srv, frame, len, lac->roles->now);
 	return true;
 }
 
@@ -511,25 +514,28 @@ static void
 lac_readable(struct lac *lac, int fd)
 {
 	/* a frame lost to a receive error is neither counted nor logged */
-	(void)pppoe_sock_drain(&lac->sock, fd, lac->rxbuf, sizeof(lac->rxbuf),
+	(void)RIO(lac->roles, pppoe_drain, &lac->sock, fd, lac->rxbuf,
+	    sizeof(lac->rxbuf),
 	    LAC_READ_BURST, lac_frame, lac);
 	sl_reap(lac->roles);
 	lac_reap(lac);
 }
 
 static void
-lac_on_disc(void *arg)
+lac_on_disc(void *arg, uint64_t now)
 {
 	struct lac *lac = arg;
 
+	lac->roles->now = now;
 	lac_readable(lac, pppoe_sock_fd_disc(&lac->sock));
 }
 
 static void
-lac_on_ses(void *arg)
+lac_on_ses(void *arg, uint64_t now)
 {
 	struct lac *lac = arg;
 
+	lac->roles->now = now;
 	lac_readable(lac, pppoe_sock_fd_ses(&lac->sock));
 }
 
@@ -538,7 +544,7 @@ lac_on_ses(void *arg)
 
 void
 lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *m)
+    const struct l2tp_msg *m, uint64_t now)
 {
 	struct lac_call *c = l2tp_session_user(s);
 
@@ -552,7 +558,7 @@ lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	if (c->ndests == 0 && c->realm != NULL)
 		c->realm->next_lns = c->lns_idx;
 	log_info("lac: \"%s\" connected to its LNS; relaying", c->user);
-	lac_acct_start(c, time_now_ms());
+	lac_acct_start(c, now);
 	/* RFC 2661 §7.4.1: the ICCN has been sent (the host reports the
 	 * call up only then), so these data messages follow it. */
 	for (const struct lac_frame *f = c->queue; f != NULL; f = f->next)
@@ -561,11 +567,10 @@ lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 }
 
 void
-lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s)
+lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s, uint64_t now)
 {
 	struct lac_call *c = l2tp_session_user(s);
 	struct lac_tunnel *lt;
-	uint64_t now = time_now_ms();
 
 	(void)r;
 	(void)ctx;
@@ -608,12 +613,13 @@ lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s)
 
 void
 lac_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
-    const uint8_t *frame, size_t len)
+    const uint8_t *frame, size_t len, uint64_t now)
 {
 	struct lac_call *c = l2tp_session_user(s);
 
 	(void)r;
 	(void)ctx;
+	(void)now;
 	if (c == NULL || c->state != LAC_CALL_RELAY || c->ps == NULL)
 		return;
 	if (c->acct != NULL && c->acct->s.started) {
@@ -776,7 +782,7 @@ lac_init(struct roles *r, uint64_t now)
 	if (cfg->lac.radius) {
 		struct radius_nas_info nas;
 
-		if (r->radius == NULL) {
+		if (!roles_radius_enabled(r)) {
 			log_error("lac: radius = yes but no RADIUS client");
 			return -1;
 		}
@@ -785,7 +791,7 @@ lac_init(struct roles *r, uint64_t now)
 		    sizeof(nas.nas_identifier));
 		/* RFC 2865 §5.41: the user dialled in over Ethernet. */
 		nas.nas_port_type = LAC_NAS_PORT_TYPE_ETHERNET;
-		radius_auth_backend(&lac->radius, r->radius, &nas);
+		radius_auth_backend(&lac->radius, &r->rsender, &nas);
 		lac->have_radius = true;
 		/* RFC 2866: the LAC's records are what a carrier bills from;
 		 * sent to the [radius] accounting servers like the LNS's. */
@@ -797,7 +803,7 @@ lac_init(struct roles *r, uint64_t now)
 		return -1;
 	}
 	lac_realms_install(lac, &realms);
-	if (pppoe_sock_open(&lac->sock, cfg->lac.pppoe_interface) < 0)
+	if (RIO(r, pppoe_open, &lac->sock, cfg->lac.pppoe_interface) < 0)
 		return -1;
 	lac->sock_open = true;
 	memset(&sc, 0, sizeof(sc));
@@ -822,9 +828,9 @@ lac_init(struct roles *r, uint64_t now)
 	lac->srv = pppoe_server_new(&sc, &lac_pppoe_ops, lac, now);
 	if (lac->srv == NULL)
 		return -1;
-	lac->watch_disc = r->io.watch(r->io_ctx, pppoe_sock_fd_disc(&lac->sock),
+	lac->watch_disc = RIO(r, watch, pppoe_sock_fd_disc(&lac->sock),
 	    lac_on_disc, lac);
-	lac->watch_ses = r->io.watch(r->io_ctx, pppoe_sock_fd_ses(&lac->sock),
+	lac->watch_ses = RIO(r, watch, pppoe_sock_fd_ses(&lac->sock),
 	    lac_on_ses, lac);
 	if (lac->watch_disc == NULL || lac->watch_ses == NULL)
 		return -1;
@@ -871,14 +877,14 @@ lac_free(struct roles *r)
 		free(lt);
 	}
 	if (lac->watch_disc != NULL)
-		r->io.unwatch(r->io_ctx, lac->watch_disc);
+		RIO(r, unwatch, lac->watch_disc);
 	if (lac->watch_ses != NULL)
-		r->io.unwatch(r->io_ctx, lac->watch_ses);
+		RIO(r, unwatch, lac->watch_ses);
 	pppoe_server_free(lac->srv);
 	if (lac->have_radius)
 		radius_auth_backend_free(&lac->radius);
 	if (lac->sock_open)
-		pppoe_sock_close(&lac->sock);
+		RIO(r, pppoe_close, &lac->sock);
 	heap_free(&lac->acct_timers);
 	lac_realms_discard(&lac->realms);
 	lac_realms_discard(&lac->retired);

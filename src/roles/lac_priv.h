@@ -201,10 +201,10 @@ struct l2tp_msg *lac_proxy_msg(bool strip, const char *user,
 
 /* lac.c: lac_role_ops' session events (the table is in lac_tunnel.c). */
 void	lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
-	    const struct l2tp_msg *m);
-void	lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s);
+	    const struct l2tp_msg *m, uint64_t now);
+void	lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s, uint64_t now);
 void	lac_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
-	    const uint8_t *frame, size_t len);
+	    const uint8_t *frame, size_t len, uint64_t now);
 void	lac_describe_session(struct roles *r, void *ctx,
 	    struct l2tp_session *s, struct roles_session_view *v);
 /* lac_tunnel.c: the user pointer of LAC tunnels whose lac_tunnel is gone. */

@@ -134,6 +134,9 @@ lac_radius_done(void *arg, const struct auth_result *res)
 	struct auth_result r = *res;
 	unsigned n = 0;
 
+	/* A RADIUS answer comes from the loop with its own time. */
+	if (res->now != 0)
+		lac->roles->now = res->now;
 	c->rhandle = 0;
 	if (r.ok && rep != NULL)
 		n = lac_radius_dests(rep, d, RADIUS_AUTH_MAX_TUNNELS);

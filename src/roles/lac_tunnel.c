@@ -198,7 +198,7 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	while (c->lns_tries < n) {
 		c->lns_tries++;
 		lac_call_target(c, c->lns_idx, &tg);
-		if (roles_resolve_lns(lac->roles->io.family, tg.hp, &peer, err,
+		if (RIO(lac->roles, resolve, lac->roles->io.family, tg.hp, &peer, err,
 		    sizeof(err)) == 0)
 			break;
 		log_warnx("lac: %s", err);
@@ -241,13 +241,15 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 struct role_owner lac_gone_owner = { &lac_role_ops, NULL };
 
 static void
-lac_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t)
+lac_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t,
+    uint64_t now)
 {
 	struct lac_tunnel *lt = ctx;
 	char buf[64];
 
 	(void)r;
 	(void)t;
+	(void)now;
 	if (lt == NULL)
 		return;
 	lt->was_up = true;
@@ -256,12 +258,14 @@ lac_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t)
 }
 
 static void
-lac_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t)
+lac_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t,
+    uint64_t now)
 {
 	struct lac_tunnel *lt = ctx;
 	struct lac_call *c;
 
 	(void)r;
+	(void)now;	/* lac_call_end reads the roles' now */
 	if (lt == NULL)
 		return;
 	l2tp_tunnel_set_user(t, &lac_gone_owner);

@@ -342,7 +342,7 @@ lns_assign_address(struct session_link *sl, const char *user,
 		aaa_session_init(sl->roles->aaa, &ls->acct, user, a, port,
 		    l->radius ? rep : NULL);
 		if (l->radius && rep != NULL)
-			lns_apply_reply(sl, ls, rep, time_now_ms());
+			lns_apply_reply(sl, ls, rep, sl->roles->now);
 	}
 	return 0;
 }
@@ -361,12 +361,12 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	if (addrmap_insert(&l->by_addr, peer, sl) < 0) {
 		log_warnx("lns: %s already routed to another session",
 		    ip4_str(peer, pbuf, sizeof(pbuf)));
-		sl_close(sl, "address conflict", time_now_ms());
+		sl_close(sl, "address conflict", sl->roles->now);
 		return;
 	}
 	sl->routed = true;
 	ls = sl->owner;
-	if (route_add_mtu(&l->rt, l->tun.ifindex, peer, 32, 0,
+	if (RIO(sl->roles, route_add, &l->rt, l->tun.ifindex, peer, 32, 0,
 	    ls != NULL ? ls->mtu : 0) < 0)
 		log_warnx("lns: route %s/32 dev %s: %s",
 		    ip4_str(peer, pbuf, sizeof(pbuf)), l->tun.name,
@@ -374,11 +374,11 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	log_info("lns: user %s is up with address %s",
 	    ppp_link_user(sl->link), ip4_str(peer, pbuf, sizeof(pbuf)));
 	if ((ls = sl->owner) != NULL) {
-		uint64_t now = time_now_ms();
+		uint64_t now = sl->roles->now;
 
 		for (unsigned i = 0; i < ls->nroutes; i++)
-			if (route_add(&l->rt, l->tun.ifindex, ls->routes[i].addr,
-			    ls->routes[i].plen, 0) < 0)
+			if (RIO(sl->roles, route_add, &l->rt, l->tun.ifindex,
+			    ls->routes[i].addr, ls->routes[i].plen, 0, 0) < 0)
 				log_warnx("lns: Framed-Route %s/%u dev %s: %s",
 				    ip4_str(ls->routes[i].addr, pbuf,
 				    sizeof(pbuf)), ls->routes[i].plen,
@@ -464,9 +464,9 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 	if ((ls = sl->owner) != NULL) {
 		ls->ctr.in_octets += len;
 		ls->ctr.in_packets++;
-		ls->last_activity = time_now_ms();
+		ls->last_activity = sl->roles->now;
 	}
-	(void)tun_write(&l->tun, pkt, len);
+	(void)RIO(sl->roles, tun_write, &l->tun, pkt, len);
 }
 
 /* Gives back what the network phase held: the Framed-Routes, accounting
@@ -486,14 +486,14 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 			heap_remove(&l->timers, &ls->timer);
 		if (ls->routes_added) {
 			for (unsigned i = 0; i < ls->nroutes; i++)
-				(void)route_del(&l->rt, l->tun.ifindex,
+				(void)RIO(r, route_del, &l->rt, l->tun.ifindex,
 				    ls->routes[i].addr, ls->routes[i].plen, 0);
 			l->nframed -= ls->nroutes;
 			ls->routes_added = false;
 		}
 		if (ls->acct.started) {
 			aaa_session_stop(r->aaa, &ls->acct, &ls->ctr, cause,
-			    time_now_ms());
+			    r->now);
 			l->acct_live--;
 			if (r->shutting_down && l->acct_live == 0)
 				roles_accounting_off(r);
@@ -513,8 +513,8 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 	if (sl->peer_addr != 0) {
 		if (sl->routed) {
 			addrmap_remove(&l->by_addr, sl->peer_addr);
-			if (route_del(&l->rt, l->tun.ifindex, sl->peer_addr, 32,
-			    0) < 0)
+			if (RIO(r, route_del, &l->rt, l->tun.ifindex, sl->peer_addr,
+			    32, 0) < 0)
 				log_debug("lns: route del: %s",
 				    route_error(&l->rt));
 			sl->routed = false;
@@ -625,7 +625,7 @@ lns_owns(const struct session_link *sl)
 /* ---- TUN -> sessions ---- */
 
 static void
-lns_tun_readable(void *arg)
+lns_tun_readable(void *arg, uint64_t now)
 {
 	struct roles *r = arg;
 	struct lns *l = &r->lns;
@@ -637,7 +637,8 @@ lns_tun_readable(void *arg)
 		pkts[i].buf = bufs[i];
 		pkts[i].cap = sizeof(bufs[i]);
 	}
-	n = tun_read_batch(&l->tun, pkts, LNS_TUN_BATCH);
+	r->now = now;
+	n = RIO(r, tun_read_batch, &l->tun, pkts, LNS_TUN_BATCH);
 	for (int i = 0; i < n; i++) {
 		const uint8_t *p = pkts[i].buf;
 		struct session_link *sl;
@@ -661,7 +662,7 @@ lns_tun_readable(void *arg)
 		    (ls = sl->owner) != NULL) {
 			ls->ctr.out_octets += pkts[i].len;
 			ls->ctr.out_packets++;
-			ls->last_activity = time_now_ms();
+			ls->last_activity = now;
 		}
 	}
 	sl_reap(r);
@@ -671,12 +672,13 @@ lns_tun_readable(void *arg)
 
 static int
 lns_session_request(struct roles *r, void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *req)
+    const struct l2tp_msg *req, uint64_t now)
 {
 	struct l2tp_session_info si;
 
 	(void)r;
 	(void)ctx;
+	(void)now;
 	l2tp_session_get_info(s, &si);
 	/* RFC 2661 §7.4.2: the LNS answers ICRQ with ICRP when it can take
 	 * the call; this LNS places no outgoing calls, so OCRQ is refused. */
@@ -708,14 +710,13 @@ lns_link_config(const struct vpdn_config *cfg, struct ppp_link_config *lc)
 
 static void
 lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *iccn)
+    const struct l2tp_msg *iccn, uint64_t now)
 {
 	struct lns *l = &r->lns;
 	struct l2tp_session_info si;
 	struct ppp_link_config lc;
 	struct session_link *sl = NULL;
 	struct lns_sess *ls;
-	uint64_t now = time_now_ms();
 
 	(void)ctx;
 	l2tp_session_get_info(s, &si);
@@ -777,7 +778,7 @@ lns_init(struct roles *r)
 	if (cfg->lns.radius) {
 		struct radius_nas_info nas;
 
-		if (r->radius == NULL) {
+		if (!roles_radius_enabled(r)) {
 			log_error("lns: radius = yes but no RADIUS client");
 			return -1;
 		}
@@ -786,7 +787,7 @@ lns_init(struct roles *r)
 		    sizeof(nas.nas_identifier));
 		/* RFC 2865 §5.41: Virtual — the call came over a tunnel. */
 		nas.nas_port_type = RADIUS_NAS_PORT_TYPE_VIRTUAL;
-		radius_auth_backend(&l->backend, r->radius, &nas);
+		radius_auth_backend(&l->backend, &r->rsender, &nas);
 		l->radius = true;
 	}
 	if ((l->users = lns_users_load(cfg, err, sizeof(err))) == NULL) {
@@ -802,17 +803,17 @@ lns_init(struct roles *r)
 		log_error("lns: cannot set up the address pool");
 		return -1;
 	}
-	if (route_open(&l->rt) < 0) {
+	if (RIO(r, route_open, &l->rt) < 0) {
 		log_error("lns: rtnetlink: %s", route_error(&l->rt));
 		return -1;
 	}
-	if (tun_open(&l->tun, cfg->lns.interface) < 0) {
+	if (RIO(r, tun_open, &l->tun, cfg->lns.interface) < 0) {
 		log_error("lns: cannot create TUN device %s",
 		    cfg->lns.interface);
 		return -1;
 	}
-	if (route_link_set(&l->rt, l->tun.ifindex, true, cfg->lns.mtu) < 0 ||
-	    route_addr_add(&l->rt, l->tun.ifindex, cfg->lns.local_address, 0,
+	if (RIO(r, link_set, &l->rt, l->tun.ifindex, true, cfg->lns.mtu) < 0 ||
+	    RIO(r, addr_add, &l->rt, l->tun.ifindex, cfg->lns.local_address, 0,
 	    32) < 0) {
 		log_error("lns: setting up %s: %s", l->tun.name,
 		    route_error(&l->rt));
@@ -820,8 +821,8 @@ lns_init(struct roles *r)
 	}
 	/* A queue too short drops downstream bursts; not worth refusing
 	 * to start for (tun_set_txqueuelen logged why). */
-	(void)tun_set_txqueuelen(&l->tun, cfg->global.tun_txqueuelen);
-	l->tun_watch = r->io.watch(r->io_ctx, l->tun.fd, lns_tun_readable, r);
+	(void)RIO(r, tun_set_txqueuelen, &l->tun, cfg->global.tun_txqueuelen);
+	l->tun_watch = RIO(r, watch, l->tun.fd, lns_tun_readable, r);
 	log_info("lns: %s up with %s, pool of %u addresses", l->tun.name,
 	    ip4_str(cfg->lns.local_address, buf, sizeof(buf)),
 	    ippool_size(&l->pool));
@@ -898,12 +899,12 @@ lns_free(struct roles *r)
 	struct lns *l = &r->lns;
 
 	if (l->tun_watch != NULL)
-		r->io.unwatch(r->io_ctx, l->tun_watch);
+		RIO(r, unwatch, l->tun_watch);
 	l->tun_watch = NULL;
 	if (l->tun.fd >= 0)
-		tun_close(&l->tun);
+		RIO(r, tun_close, &l->tun);
 	if (l->rt.nl != NULL)
-		route_close(&l->rt);
+		RIO(r, route_close, &l->rt);
 	if (r->cfg->lns.enabled)
 		ippool_free(&l->pool);
 	addrmap_free(&l->by_addr);
@@ -938,9 +939,9 @@ lns_dae_matches(const struct session_link *sl, const struct radius_dae_match *m)
 }
 
 unsigned
-lns_dae_disconnect(void *arg, const struct radius_dae_match *m)
+lns_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
+    uint64_t now)
 {
-	struct roles *r = arg;
 	struct session_link *sl, *found[64];
 	unsigned n = 0;
 
@@ -950,17 +951,15 @@ lns_dae_disconnect(void *arg, const struct radius_dae_match *m)
 			found[n++] = sl;
 	for (unsigned i = 0; i < n; i++)
 		lns_end_with(found[i], AAA_CAUSE_ADMIN_RESET,
-		    "radius disconnect", time_now_ms());
+		    "radius disconnect", now);
 	return n;
 }
 
 unsigned
-lns_dae_coa(void *arg, const struct radius_dae_match *m,
-    uint32_t session_timeout)
+lns_dae_coa(struct roles *r, const struct radius_dae_match *m,
+    uint32_t session_timeout, uint64_t now)
 {
-	struct roles *r = arg;
 	struct session_link *sl;
-	uint64_t now = time_now_ms();
 	unsigned n = 0;
 
 	LIST_FOREACH(sl, &r->links, entry) {
@@ -983,21 +982,25 @@ lns_dae_coa(void *arg, const struct radius_dae_match *m,
 
 /* Tunnels hold no LNS state: sessions come and go on their own. */
 static void
-lns_tunnel_event(struct roles *r, void *ctx, struct l2tp_tunnel *t)
+lns_tunnel_event(struct roles *r, void *ctx, struct l2tp_tunnel *t,
+    uint64_t now)
 {
 	(void)r;
 	(void)ctx;
 	(void)t;
+	(void)now;
 }
 
 /* The PPP link ends with its carrier (it frees itself later). */
 static void
-lns_session_down(struct roles *r, void *ctx, struct l2tp_session *s)
+lns_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
+    uint64_t now)
 {
 	struct session_link *sl = l2tp_session_user(s);
 
 	(void)r;
 	(void)ctx;
+	(void)now;	/* the link reads the roles' now when it ends */
 	if (sl != NULL)
 		sl_carrier_gone(sl);
 }

@@ -16,6 +16,7 @@
 #include "core/timeutil.h"
 #include "ppp/authlimit.h"
 #include "radius/radius_client.h"
+#include "radius/radius_dae.h"
 #include "roles/role_ops.h"
 #include "roles/roles_priv.h"
 #include "roles/roles_util.h"
@@ -27,7 +28,7 @@ roles_l2tp_send(void *ctx, const struct l2tp_addr *local,
 {
 	struct roles *r = ctx;
 
-	r->io.send(r->io_ctx, local, peer, pkt, len);
+	r->io.ops->send(r->io.ctx, local, peer, pkt, len);
 }
 
 /* The owner of a tunnel: whoever opened it put its role_owner in the
@@ -42,53 +43,54 @@ roles_owner(struct roles *r, const struct l2tp_tunnel *t)
 }
 
 static void
-roles_tunnel_up(void *ctx, struct l2tp_tunnel *t)
+roles_tunnel_up(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, t);
 
-	o->ops->tunnel_up(ctx, o->ctx, t);
+	o->ops->tunnel_up(ctx, o->ctx, t, now);
 }
 
 static void
-roles_tunnel_down(void *ctx, struct l2tp_tunnel *t)
+roles_tunnel_down(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, t);
 
-	o->ops->tunnel_down(ctx, o->ctx, t);
+	o->ops->tunnel_down(ctx, o->ctx, t, now);
 }
 
 static int
 roles_session_request(void *ctx, struct l2tp_session *s,
-    const struct l2tp_msg *req)
+    const struct l2tp_msg *req, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	return o->ops->session_request(ctx, o->ctx, s, req);
+	return o->ops->session_request(ctx, o->ctx, s, req, now);
 }
 
 static void
-roles_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
+roles_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m,
+    uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	o->ops->session_up(ctx, o->ctx, s, m);
+	o->ops->session_up(ctx, o->ctx, s, m, now);
 }
 
 static void
-roles_session_down(void *ctx, struct l2tp_session *s)
+roles_session_down(void *ctx, struct l2tp_session *s, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	o->ops->session_down(ctx, o->ctx, s);
+	o->ops->session_down(ctx, o->ctx, s, now);
 }
 
 static void
 roles_session_data(void *ctx, struct l2tp_session *s, const uint8_t *frame,
-    size_t len)
+    size_t len, uint64_t now)
 {
 	const struct role_owner *o = roles_owner(ctx, l2tp_session_tunnel(s));
 
-	o->ops->session_data(ctx, o->ctx, s, frame, len);
+	o->ops->session_data(ctx, o->ctx, s, frame, len, now);
 }
 
 static const struct l2tp_host_ops roles_l2tp_ops = {
@@ -122,92 +124,60 @@ roles_host_config(const struct vpdn_config *cfg, struct l2tp_host_config *hc)
 	hc->lns_hide_avps = cfg->lns.enabled && cfg->lns.hide_avps;
 }
 
-/* [radius]: the client with its servers (accounting defaults to the
- * authentication servers on port 1813, RFC 2866 §3), accounting, and the
- * RFC 5176 listener whose only clients are those servers. */
+static int64_t
+roles_wall_time(void *ctx)
+{
+	struct roles *r = ctx;
+
+	return r->io.ops->wall_time(r->io.ctx);
+}
+
+/* [radius]: accounting over the io's RADIUS operations (the daemon's
+ * client, built from the same section: src/cmd/vpdnd_radius.c, which also
+ * runs the RFC 5176 listener and calls roles_dae_*). */
 static int
 roles_radius_init(struct roles *r)
 {
 	const struct cfg_radius *rc = &r->cfg->radius;
-	static const struct radius_dae_ops dae_ops = {
-		.disconnect = lns_dae_disconnect,
-		.coa = lns_dae_coa,
-	};
-	struct sockaddr_storage allow[RADIUS_DAE_MAX_CLIENTS];
-	unsigned nallow = 0;
 	struct aaa_nas nas;
-	struct radius_client_config ccfg;
-	char secret[CFG_MAX_STR + 1];
 
 	memset(&nas, 0, sizeof(nas));
-	if (!rc->enabled || r->io.loop == NULL) {
-		r->aaa = aaa_new(NULL, &nas);
+	/* RADIUS answers bring their own time (radius_reply.now, and
+	 * auth_result.now for authentication), which session_link.c and
+	 * lac_realm.c make r->now. */
+	r->rsender.send = r->io.ops->radius_send;
+	r->rsender.cancel = r->io.ops->radius_cancel;
+	r->rsender.ctx = r->io.ctx;
+	if (!roles_radius_enabled(r)) {
+		r->aaa = aaa_new(NULL, &nas, roles_wall_time, r);
 		return r->aaa != NULL ? 0 : -1;
 	}
-	memcpy(secret, rc->secret.data, rc->secret.len);
-	secret[rc->secret.len] = '\0';
-	/* Every Access-Request carries Message-Authenticator; a reply
-	 * without one could be forged by an MD5 chosen-prefix collision on
-	 * the Response Authenticator (Blast-RADIUS), so it is required
-	 * (RFC 2869 §5.14) unless the operator turned that off for a
-	 * server too old to send it. */
-	radius_client_config_default(&ccfg);
-	ccfg.require_msgauth = rc->require_message_authenticator;
-	if ((r->radius = radius_client_new(r->io.loop, &ccfg)) == NULL)
-		return -1;
-	for (unsigned i = 0; i < rc->server_count; i++) {
-		struct sockaddr_storage ss = rc->server[i].ss;
-
-		if (radius_client_add_server(r->radius, RADIUS_SERVER_AUTH,
-		    (const struct sockaddr *)&rc->server[i].ss, rc->server[i].len,
-		    secret) < 0)
-			return -1;
-		if (rc->accounting_server_count == 0) {
-			if (ss.ss_family == AF_INET)
-				((struct sockaddr_in *)&ss)->sin_port =
-				    htons(1813);
-			else
-				((struct sockaddr_in6 *)&ss)->sin6_port =
-				    htons(1813);
-			if (radius_client_add_server(r->radius,
-			    RADIUS_SERVER_ACCT, (struct sockaddr *)&ss,
-			    rc->server[i].len, secret) < 0)
-				return -1;
-		}
-		if (nallow < RADIUS_DAE_MAX_CLIENTS)
-			allow[nallow++] = rc->server[i].ss;
-	}
-	for (unsigned i = 0; i < rc->accounting_server_count; i++) {
-		if (radius_client_add_server(r->radius, RADIUS_SERVER_ACCT,
-		    (const struct sockaddr *)&rc->accounting_server[i].ss,
-		    rc->accounting_server[i].len, secret) < 0)
-			return -1;
-		if (nallow < RADIUS_DAE_MAX_CLIENTS)
-			allow[nallow++] = rc->accounting_server[i].ss;
-	}
 	strlcpy(nas.identifier, rc->nas_identifier, sizeof(nas.identifier));
-	if ((r->aaa = aaa_new(r->radius, &nas)) == NULL)
+	if ((r->aaa = aaa_new(&r->rsender, &nas, roles_wall_time, r)) == NULL)
 		return -1;
-	if (rc->dae_listen.len != 0) {
-		r->dae = radius_dae_new((const struct sockaddr *)&rc->dae_listen.ss,
-		    rc->dae_listen.len, secret, allow, nallow, &dae_ops, r);
-		if (r->dae == NULL) {
-			log_error("radius: dae-listen: %s", strerror(errno));
-			return -1;
-		}
-		radius_dae_set_replay(r->dae, rc->dae_replay_window,
-		    rc->dae_require_event_timestamp);
-		r->dae_watch = r->io.watch(r->io_ctx, radius_dae_fd(r->dae),
-		    radius_dae_readable, r->dae);
-	}
-	explicit_bzero(secret, sizeof(secret));
 	aaa_accounting_on(r->aaa);
 	return 0;
 }
 
+unsigned
+roles_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
+    uint64_t now)
+{
+	r->now = now;
+	return lns_dae_disconnect(r, m, now);
+}
+
+unsigned
+roles_dae_coa(struct roles *r, const struct radius_dae_match *m,
+    uint32_t session_timeout, uint64_t now)
+{
+	r->now = now;
+	return lns_dae_coa(r, m, session_timeout, now);
+}
+
 struct roles *
 roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
-    void *io_ctx, uint64_t now)
+    uint64_t now)
 {
 	struct l2tp_host_config hc;
 	struct roles *r;
@@ -217,7 +187,7 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 		return NULL;
 	r->cfg = cfg;
 	r->io = *io;
-	r->io_ctx = io_ctx;
+	r->now = now;
 	r->accepted.ops = &lns_role_ops;
 	LIST_INIT(&r->links);
 	heap_init(&r->link_timers);
@@ -248,11 +218,7 @@ roles_free(struct roles *r)
 	sl_free_all(r);
 	clients_free(r);
 	lns_free(r);
-	if (r->dae_watch != NULL)
-		r->io.unwatch(r->io_ctx, r->dae_watch);
-	radius_dae_free(r->dae);
 	aaa_free(r->aaa);
-	radius_client_free(r->radius);
 	authlimit_free(r->authlimit);
 	free(r);
 }
@@ -267,6 +233,7 @@ void
 roles_input(struct roles *r, const uint8_t *pkt, size_t len,
     const struct l2tp_addr *local, const struct l2tp_addr *peer, uint64_t now)
 {
+	r->now = now;
 	l2tp_host_input(r->host, pkt, len, local, peer, now);
 	sl_reap(r);
 }
@@ -274,6 +241,7 @@ roles_input(struct roles *r, const uint8_t *pkt, size_t len,
 void
 roles_run_timers(struct roles *r, uint64_t now)
 {
+	r->now = now;
 	l2tp_host_run_timers(r->host, now);
 	sl_run_timers(r, now);
 	lns_run_timers(r, now);
@@ -292,7 +260,7 @@ roles_next_deadline(const struct roles *r)
 	 * RADIUS client's own watchers): look again soon, so the daemon
 	 * notices roles_idle(). */
 	if (r->shutting_down && aaa_pending(r->aaa) > 0)
-		d = time_min(d, time_now_ms() + 100);
+		d = time_min(d, r->now + 100);
 	d = time_min(d, lac_next_deadline(r));
 	return time_min(d, lns_next_deadline(r));
 }
@@ -305,6 +273,7 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now,
 	struct users_db *users;
 	struct lac_realm_list realms;
 
+	r->now = now;
 	/* Every file the new snapshot names is loaded before anything
 	 * changes: one that is broken refuses the whole reload. */
 	if (lns_reload_prepare(r, cfg, &users, err, errlen) < 0)
@@ -334,6 +303,7 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now,
 void
 roles_shutdown(struct roles *r, uint64_t now)
 {
+	r->now = now;
 	r->shutting_down = true;
 	clients_shutdown(r, now);
 	lac_shutdown(r);
@@ -356,11 +326,11 @@ roles_tun_stats(const struct roles *r, struct roles_tun_stats *st)
 {
 	*st = r->tun_gone;
 	if (r->cfg->lns.enabled)
-		roles_tun_add(st, &r->lns.tun);
+		roles_tun_add(&r->io, st, &r->lns.tun);
 	const struct client *c;
 
 	TAILQ_FOREACH(c, &r->clients, entry)
-		roles_tun_add(st, &c->tun);
+		roles_tun_add(&r->io, st, &c->tun);
 	st->isolated = r->lns.isolated;
 }
 
@@ -437,6 +407,7 @@ roles_disconnect_user(struct roles *r, const char *name, uint64_t now)
 	struct roles_user_match m = { .r = r, .name = name };
 	unsigned n;
 
+	r->now = now;
 	/* Sessions not yet authenticated have no name; "" names none. */
 	if (*name == '\0')
 		return 0;

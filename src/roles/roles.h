@@ -4,11 +4,13 @@
  * concentrator, and keeps one session up) and LAC (a PPPoE access
  * concentrator whose calls it carries to LNSes).  `struct roles` owns the
  * l2tp_host, hands its callbacks to each tunnel's owner through the owner's
- * role_ops (role_ops.h), and owns each role's state.  L2TP datagrams leave
- * through struct roles_io, which the daemon's UDP shell supplies, and time
- * comes in as `now`; the roles open and drive their own TUN devices, PPPoE
- * sockets, rtnetlink routes and RADIUS sockets, whose descriptors the loop
- * watches through roles_io.watch.
+ * role_ops (role_ops.h), and owns each role's state.
+ *
+ * The roles are sans-I/O: everything they do outside their own memory (L2TP
+ * datagrams, TUN devices, routes, PPPoE sockets, RADIUS, names, the wall
+ * clock, watching a descriptor) goes through the struct roles_io given to
+ * roles_new (roles_io.h; the daemon's is src/cmd/vpdnd_io.c, the tests'
+ * tests/support/fake_io.c), and time comes in as `now` with every call.
  */
 #ifndef VPDN_ROLES_ROLES_H
 #define VPDN_ROLES_ROLES_H
@@ -19,25 +21,10 @@
 #include "config/config.h"
 #include "l2tp/l2tp.h"
 #include "pppoe/pppoe_server.h"
+#include "radius/radius_dae.h"
+#include "roles/roles_io.h"
 
 struct roles;
-struct ev_loop;
-
-struct roles_io {
-	/* Transmit an L2TP datagram. */
-	void	(*send)(void *ctx, const struct l2tp_addr *local,
-		    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
-	/* Calls readable(arg) from the loop whenever fd can be read (TUN
-	 * devices); returns a handle for unwatch, NULL on failure. */
-	void	*(*watch)(void *ctx, int fd, void (*readable)(void *arg),
-		    void *arg);
-	void	(*unwatch)(void *ctx, void *handle);
-	/* Address family of the L2TP socket (AF_INET / AF_INET6): peers
-	 * resolved by the client role are converted to it. */
-	int	family;
-	/* The daemon's libev loop, for the RADIUS client; NULL: no RADIUS. */
-	struct ev_loop *loop;
-};
 
 /* Per-session facts the control tool shows (INTERFACE.md sessions JSON). */
 struct roles_session_view {
@@ -73,8 +60,9 @@ struct roles_client_view {
 	char		 server_buf[300];
 };
 
+/* io is copied: its ops table and ctx must outlive the roles. */
 struct roles *roles_new(const struct vpdn_config *cfg,
-	    const struct roles_io *io, void *io_ctx, uint64_t now);
+	    const struct roles_io *io, uint64_t now);
 void	roles_free(struct roles *r);
 struct l2tp_host *roles_host(struct roles *r);
 
@@ -119,6 +107,14 @@ void	roles_describe_session(struct roles *r, struct l2tp_session *s,
  * sends PADT to its user); RADIUS Stop records say Admin-Reset; returns
  * how many. */
 unsigned roles_disconnect_user(struct roles *r, const char *name, uint64_t now);
+
+/* RFC 5176 Disconnect-Request / CoA-Request (Session-Timeout) for the
+ * LNS's sessions matching m: how many matched (0: NAK Session-Context-Not-
+ * Found).  The daemon's DAE listener (radius/radius_dae.h) calls these. */
+unsigned roles_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
+	    uint64_t now);
+unsigned roles_dae_coa(struct roles *r, const struct radius_dae_match *m,
+	    uint32_t session_timeout, uint64_t now);
 
 /* `vpdnctl show pool`: the LNS pool's ranges and who holds which address.
  * roles_pool_range() returns false past the last range (or with no LNS). */

@@ -15,6 +15,7 @@
 #include "dataplane/tun.h"
 #include "ppp/auth.h"
 #include "ppp/link.h"
+#include "radius/radius_client.h"
 #include "radius/radius_dae.h"
 #include "roles/aaa.h"
 #include "roles/role_ops.h"
@@ -102,7 +103,11 @@ struct lns {
 struct roles {
 	const struct vpdn_config	*cfg;
 	struct roles_io			 io;
-	void				*io_ctx;
+	/* The `now` of the call into the roles being handled (roles_input,
+	 * roles_run_timers, a watched descriptor, a RADIUS reply, the
+	 * control calls): what is reached through a callback that carries
+	 * no time of its own (PPP, authentication) reads it here. */
+	uint64_t			 now;
 	struct l2tp_host		*host;
 	/* Tunnels the host accepted from peers are the LNS's. */
 	struct role_owner		 accepted;
@@ -117,12 +122,10 @@ struct roles {
 	struct roles_tun_stats		 tun_gone;
 	/* PPP authentication failure back-off of every role's links. */
 	struct authlimit		*authlimit;
-	/* AAA: the RADIUS client ([radius]), accounting (aaa.h) and the
-	 * RFC 5176 listener (dae-listen), all NULL without [radius]. */
-	struct radius_client		*radius;
+	/* AAA: RADIUS requests through io (an answer brings its own now:
+	 * auth_result.now) and accounting (aaa.h). */
+	struct radius_sender		 rsender;
 	struct aaa			*aaa;
-	struct radius_dae		*dae;
-	void				*dae_watch;
 	bool				 acct_off_sent;
 	/* LAC calls with a Start and no Stop yet (lac_acct.c); the LNS's are
 	 * lns.acct_live.  Accounting-Off waits for both to reach 0. */
@@ -138,6 +141,17 @@ struct roles {
 
 const char *client_state_str(enum client_state s);
 
+/* [radius] is on and the io can send requests (the daemon always can with
+ * [radius]; a seam without radius_send means none). */
+static inline bool
+roles_radius_enabled(const struct roles *r)
+{
+	return r->cfg->radius.enabled && r->io.ops->radius_send != NULL;
+}
+
+/* One operation of the seam (roles_io.h): RIO(r, tun_write, &t, p, n). */
+#define RIO(r, op, ...)	((r)->io.ops->op((r)->io.ctx, __VA_ARGS__))
+
 /* lns.c */
 int	lns_init(struct roles *r);
 bool	lns_owns(const struct session_link *sl);
@@ -146,9 +160,10 @@ void	lns_set_cause(struct session_link *sl, enum aaa_cause cause);
 void	lns_run_timers(struct roles *r, uint64_t now);
 uint64_t lns_next_deadline(const struct roles *r);
 /* RFC 5176 Disconnect/CoA: sessions matching m (lns.c). */
-unsigned lns_dae_disconnect(void *r, const struct radius_dae_match *m);
-unsigned lns_dae_coa(void *r, const struct radius_dae_match *m,
-	    uint32_t session_timeout);
+unsigned lns_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
+	    uint64_t now);
+unsigned lns_dae_coa(struct roles *r, const struct radius_dae_match *m,
+	    uint32_t session_timeout, uint64_t now);
 void	lns_free(struct roles *r);
 /* Reload in two steps, so that a broken users file changes nothing:
  * prepare loads the new file (NULL when the LNS does not run; -1 with

@@ -30,7 +30,7 @@ sl_reschedule(struct session_link *sl)
 		/* Out of memory for the heap: end this call rather than
 		 * leave a link whose timers never run. */
 		log_warnx("session link: no memory for its timer");
-		sl_close(sl, "out of memory", time_now_ms());
+		sl_close(sl, "out of memory", sl->roles->now);
 	}
 }
 
@@ -53,7 +53,7 @@ sl_end(struct session_link *sl, const char *reason, uint16_t cdn_result)
 	if (carrier != NULL) {
 		sl->carrier = NULL;
 		sl->carrier_ops->detach(carrier);
-		sl->carrier_ops->close(carrier, cdn_result, reason);
+		sl->carrier_ops->close(carrier, cdn_result, reason, r->now);
 	}
 }
 
@@ -64,9 +64,10 @@ sl_l2tp_send(void *carrier, const uint8_t *frame, size_t len)
 }
 
 static void
-sl_l2tp_close(void *carrier, uint16_t cdn_result, const char *reason)
+sl_l2tp_close(void *carrier, uint16_t cdn_result, const char *reason,
+    uint64_t now)
 {
-	l2tp_session_close(carrier, cdn_result, 0, reason, time_now_ms());
+	l2tp_session_close(carrier, cdn_result, 0, reason, now);
 }
 
 static void
@@ -99,19 +100,22 @@ sl_link_send(void *ctx, const uint8_t *frame, size_t len)
 
 static int
 sl_link_assign(void *ctx, const char *user, const struct auth_result *res,
-    uint32_t *addr)
+    uint32_t *addr, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	/* The link's events are the roles' clock (roles_priv.h: now). */
+	sl->roles->now = now;
 	return sl->ops->assign_address(sl, user, res, addr);
 }
 
 static void
 sl_link_network_up(void *ctx, uint32_t local, uint32_t peer,
-    const uint32_t dns[2], unsigned dns_count)
+    const uint32_t dns[2], unsigned dns_count, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	sl->roles->now = now;
 	sl->local_addr = local;
 	sl->peer_addr = peer;
 	sl->network_up = true;
@@ -119,10 +123,11 @@ sl_link_network_up(void *ctx, uint32_t local, uint32_t peer,
 }
 
 static void
-sl_link_network_down(void *ctx, const char *reason)
+sl_link_network_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	sl->roles->now = now;
 	if (sl->ended)
 		return;
 	if (sl->ops->network_down != NULL)
@@ -132,28 +137,31 @@ sl_link_network_down(void *ctx, const char *reason)
 }
 
 static void
-sl_link_ip_input(void *ctx, const uint8_t *pkt, size_t len)
+sl_link_ip_input(void *ctx, const uint8_t *pkt, size_t len, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	sl->roles->now = now;
 	if (!sl->ended)
 		sl->ops->ip_input(sl, pkt, len);
 }
 
 static void
-sl_link_ipv6_input(void *ctx, const uint8_t *pkt, size_t len)
+sl_link_ipv6_input(void *ctx, const uint8_t *pkt, size_t len, uint64_t now)
 {
 	(void)ctx;
 	(void)pkt;
+	(void)now;
 	LOG_RL(LOG_LEVEL_DEBUG, "session link: %zu-byte IPv6 packet dropped: "
 	    "no IPv6 data plane yet", len);
 }
 
 static void
-sl_link_down(void *ctx, const char *reason)
+sl_link_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	sl->roles->now = now;
 	/* RFC 2661 §4.4.2: CDN result 1 "lost carrier" is what a LAC reports
 	 * when PPP ends; for the LNS it means the call is over. */
 	sl_end(sl, reason, L2TP_CDN_LOST_CARRIER);
@@ -217,14 +225,17 @@ guard_done(void *arg, const struct auth_result *res)
 
 	if (done == NULL)
 		return;
+	/* A RADIUS answer comes from the loop with its own time. */
+	if (res->now != 0)
+		g->sl->roles->now = res->now;
 	if (g->who != NULL && al != NULL) {
 		user = g->who;
 		peer = user + strlen(user) + 1;
 		if (res->ok) {
-			authlimit_success(al, user, peer, time_now_ms());
+			authlimit_success(al, user, peer, g->sl->roles->now);
 		} else if (!res->unavailable &&
 		    (began = authlimit_failure(al, user, peer,
-		    time_now_ms())) != 0) {
+		    g->sl->roles->now)) != 0) {
 			/* Once per episode: the attempts refused during the
 			 * lockout are only counted. */
 			if (began & AUTHLIMIT_LOCKED_USER) {
@@ -262,7 +273,7 @@ guard_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 		sl->ops->auth_peer(sl, peer, sizeof(peer));
 	pl = strlen(peer);
 	if (al != NULL && authlimit_locked(al, req->user, peer,
-	    time_now_ms())) {
+	    sl->roles->now)) {
 		struct auth_result res;
 
 		secstat_inc(SECSTAT_AUTH_LOCKED_ATTEMPT);
@@ -423,14 +434,14 @@ sl_carrier_gone(struct session_link *sl)
 
 void
 sl_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
-    const uint8_t *frame, size_t len)
+    const uint8_t *frame, size_t len, uint64_t now)
 {
 	struct session_link *sl = l2tp_session_user(s);
 
 	(void)r;
 	(void)ctx;
 	if (sl != NULL)
-		sl_input(sl, frame, len, time_now_ms());
+		sl_input(sl, frame, len, now);
 }
 
 void

@@ -35,7 +35,8 @@ struct session_link;
 struct sl_carrier_ops {
 	int	(*send)(void *carrier, const uint8_t *frame, size_t len);
 	/* PPP ended: end the carrier too (CDN with cdn_result, PADT...). */
-	void	(*close)(void *carrier, uint16_t cdn_result, const char *reason);
+	void	(*close)(void *carrier, uint16_t cdn_result, const char *reason,
+		    uint64_t now);
 	/* Forget the binding (the carrier's back pointer to it). */
 	void	(*detach)(void *carrier);
 };
@@ -113,7 +114,7 @@ void	sl_carrier_gone(struct session_link *sl);
 /* role_ops.session_data of the roles whose sessions carry a session_link
  * in their user pointer (LNS, client): the frame goes to PPP. */
 void	sl_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
-	    const uint8_t *frame, size_t len);
+	    const uint8_t *frame, size_t len, uint64_t now);
 /* The PPP phase and address of sl (NULL: none) for `show sessions`: ours
  * (a client's) or the peer's (an LNS session's). */
 void	sl_describe(const struct session_link *sl, bool ours,

@@ -8,10 +8,11 @@
  * spends its time in established calls rather than rediscovering SCCRQ,
  * and PPPoE clients whose realm the daemon's LAC tunnels to its own LNS.
  *
- * The I/O the roles reach directly is replaced at link time (fake_io.h):
- * the clock is fake_now, TUN and routes are tables, PPPoE frames and
- * RADIUS accounting records are recorded; datagrams leave through struct
- * roles_io into the scripted peers, which learn IDs, sequence numbers,
+ * The roles' I/O is the recorder behind their seam (tests/support/
+ * fake_io.h): the clock is fake_now, TUN and routes are tables, PPPoE
+ * frames and RADIUS accounting records are recorded, and the random
+ * source, the one global left, a fixed sequence (fake_random.h);
+ * datagrams leave through the seam's send into the scripted peers, which learn IDs, sequence numbers,
  * LCP/IPCP requests and CHAP challenges from them, or, addressed to the
  * daemon itself, come back in.  No socket is opened.
  *
@@ -51,6 +52,7 @@
 #include "config/config.h"
 #include "core/buf.h"
 #include "fake_io.h"
+#include "fake_random.h"
 #include "fuzz.h"
 #include "fuzz_daemon.h"
 #include "l2tp/l2tp.h"
@@ -67,7 +69,7 @@
 #define POOL_FIRST	0x0a09000au	/* 10.9.0.10, as in the configurations */
 #define FIXED_ADDR	0x0a0900c8u	/* 10.9.0.200: bob's fixed address */
 #define LOCAL_ADDR	0x0a090001u
-#define TUN_IFINDEX	7		/* fake_io.c's TUN */
+#define TUN_IFINDEX	FAKE_TUN_IFINDEX
 #define MAX_STEPS	512
 #define LOOP_QUEUE	32
 #define LOOP_DGRAM	1600
@@ -112,11 +114,6 @@ struct peer {
 	struct slot	 slot[NSLOTS];
 };
 
-struct watch {
-	void	(*readable)(void *);
-	void	*arg;
-};
-
 struct world {
 	struct roles		*r;
 	struct vpdn_config	*cfg;
@@ -124,14 +121,16 @@ struct world {
 	struct slot		 client[NPEERS];	/* PPPoE clients */
 	struct l2tp_addr	 local;
 	uint16_t		 next_id;
-	/* TUN, PPPoE discovery, PPPoE session (FAKE_FD_* order) */
-	struct watch		 watch[3];
 	/* Datagrams the daemon sent to itself (its LAC to its LNS), in
 	 * order, delivered once the call that sent them returned. */
 	uint8_t			 loop[LOOP_QUEUE][LOOP_DGRAM];
 	size_t			 loop_len[LOOP_QUEUE];
 	unsigned		 loop_head, loop_count;
 };
+
+/* The roles' world outside (fake_io.h) and the fuzzer's clock. */
+static struct fake_io	fio;
+static uint64_t		fake_now;
 
 static char	dir[64];
 static char	cfg_path[DAEMON_VARIANTS][96];
@@ -246,7 +245,7 @@ setup_files(void)
 	}
 	for (unsigned v = 0; v < DAEMON_VARIANTS; v++) {
 		/* [radius] only for accounting: the LNS checks the users
-		 * file; fake_io.c's client records the records. */
+		 * file; fake_io.c records the records. */
 		(void)snprintf(text, sizeof(text),
 		    "[global]\nhostname = lns.fuzz\nhello-interval = 60\n"
 		    "retransmit-max = 3\n\n"
@@ -379,35 +378,11 @@ io_send(void *ctx, const struct l2tp_addr *local, const struct l2tp_addr *to,
 	}
 }
 
-static void *
-io_watch(void *ctx, int fd, void (*readable)(void *arg), void *arg)
-{
-	struct world *w = ctx;
-	int i = fd - FAKE_FD_TUN;
-
-	/* Without dae-listen, only the doubles' descriptors are watched. */
-	FUZZ_CHECK(i >= 0 && i < 3);
-	w->watch[i].readable = readable;
-	w->watch[i].arg = arg;
-	return &w->watch[i];
-}
-
-static void
-io_unwatch(void *ctx, void *handle)
-{
-	struct watch *wt = handle;
-
-	(void)ctx;
-	wt->readable = NULL;
-}
-
 static void
 readable(struct world *w, int fd)
 {
-	struct watch *wt = &w->watch[fd - FAKE_FD_TUN];
-
-	if (wt->readable != NULL)
-		wt->readable(wt->arg);
+	(void)w;
+	(void)fake_io_readable(&fio, fd, fake_now);
 }
 
 /* What the LAC sent to a PPPoE client. */
@@ -499,7 +474,7 @@ send_ppp(struct world *w, struct peer *p, struct slot *s, const uint8_t *f,
 
 		n = pppoe_build_session(buf, sizeof(buf), lac_mac, s->mac,
 		    s->ps_id, f, len);
-		if (n > 0 && fake_pppoe_push(buf, (size_t)n))
+		if (n > 0 && fake_pppoe_push(&fio, buf, (size_t)n))
 			readable(w, FAKE_FD_PPPOE_SES);
 		/* Relayed to the LNS and back before the next frame, as
 		 * for a directly connected peer. */
@@ -600,7 +575,7 @@ pppoe_discover(struct world *w, struct slot *s)
 	pk.service[0] = pppoe_tag_str_val("");
 	n = pppoe_build_disc(buf, sizeof(buf), &pk);
 	FUZZ_CHECK(n > 0);
-	if (fake_pppoe_push(buf, (size_t)n))
+	if (fake_pppoe_push(&fio, buf, (size_t)n))
 		readable(w, FAKE_FD_PPPOE_DISC);
 	if (!s->have_pado)
 		return;
@@ -614,7 +589,7 @@ pppoe_discover(struct world *w, struct slot *s)
 	}
 	n = pppoe_build_disc(buf, sizeof(buf), &pk);
 	FUZZ_CHECK(n > 0);
-	if (fake_pppoe_push(buf, (size_t)n))
+	if (fake_pppoe_push(&fio, buf, (size_t)n))
 		readable(w, FAKE_FD_PPPOE_DISC);
 }
 
@@ -634,7 +609,7 @@ pppoe_padt(struct world *w, struct slot *s)
 	n = pppoe_build_disc(buf, sizeof(buf), &pk);
 	FUZZ_CHECK(n > 0);
 	s->open = false;
-	if (fake_pppoe_push(buf, (size_t)n))
+	if (fake_pppoe_push(&fio, buf, (size_t)n))
 		readable(w, FAKE_FD_PPPOE_DISC);
 }
 
@@ -1002,7 +977,7 @@ step(struct world *w, struct input *in)
 		    FIXED_ADDR;
 
 		n = ip_packet(f, 0x08080808u, dst);
-		if (fake_tun_push(f + 2, n - 2))
+		if (fake_tun_push(&fio, f + 2, n - 2))
 			readable(w, FAKE_FD_TUN);
 		break;
 	}
@@ -1192,8 +1167,8 @@ check(struct world *w)
 	for (unsigned a = 0; a < DAEMON_ADDRS - 1; a++)
 		check_addr(r, POOL_FIRST + a);
 	check_addr(r, FIXED_ADDR);
-	for (unsigned i = 0; i < fake_route_count(); i++) {
-		const struct fake_route *rt = fake_route_get(i);
+	for (unsigned i = 0; i < fio.nroutes; i++) {
+		const struct fake_route *rt = &fio.routes[i];
 
 		if (rt->ifindex != TUN_IFINDEX || rt->plen != 32)
 			continue;
@@ -1234,9 +1209,9 @@ check(struct world *w)
 		ippool_walk(&r->lns.pool, check_held, r);
 
 	/* Every accounting Start belongs to a live session. */
-	INVARIANT(fake_acct_error == NULL, fake_acct_error);
-	for (unsigned i = 0; i < fake_acct_open_count(); i++) {
-		const struct fake_acct *a = fake_acct_open(i);
+	INVARIANT(fio.acct_error == NULL, fio.acct_error);
+	for (unsigned i = 0; i < fio.nacct; i++) {
+		const struct fake_acct *a = &fio.acct[i];
 		bool found = false;
 
 		LIST_FOREACH(sl, &r->links, entry)
@@ -1246,24 +1221,16 @@ check(struct world *w)
 		INVARIANT(found,
 		    "an accounting Start whose session ended without a Stop");
 	}
-	INVARIANT(fake_acct_open_count() == r->lns.acct_live,
+	INVARIANT(fio.nacct == r->lns.acct_live,
 	    "accounting records open differ from accounted sessions");
-	INVARIANT(fake_acct_open_count() <= up,
+	INVARIANT(fio.nacct <= up,
 	    "more accounting records open than sessions up");
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* Non-NULL enables [radius]; fake_io.c's client never touches it. */
-	static int no_loop;
-	static const struct roles_io io = {
-		.send = io_send,
-		.watch = io_watch,
-		.unwatch = io_unwatch,
-		.family = AF_INET,
-		.loop = (struct ev_loop *)(void *)&no_loop,
-	};
+	struct roles_io io;
 	struct input in = { data, size, 0 };
 	struct world w;
 	char err[512];
@@ -1276,8 +1243,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size < 1)
 		return 0;
-	fake_io_reset(1000000);
+	fake_now = 1000000;
+	fake_random_reset();
+	fake_io_init(&fio);
 	memset(&w, 0, sizeof(w));
+	fio.send = io_send;
+	fio.send_arg = &w;
+	/* RADIUS on: accounting goes to the recorder, which never answers. */
+	fake_io_roles_io(&fio, AF_INET, true, &io);
 	for (unsigned i = 0; i < NPEERS; i++) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&w.peer[i].addr.ss;
 
@@ -1301,12 +1274,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		w.client[i].mac[5] = (uint8_t)(0x10 + i);
 		w.client[i].pppoe = true;
 	}
-	fake_pppoe_sent = pppoe_sent;
-	fake_pppoe_sent_arg = &w;
+	fio.pppoe_sent = pppoe_sent;
+	fio.pppoe_sent_arg = &w;
 	w.cfg = config_load(cfg_path[next(&in) % DAEMON_VARIANTS], err,
 	    sizeof(err));
 	FUZZ_CHECK(w.cfg != NULL);
-	w.r = roles_new(w.cfg, &io, &w, fake_now);
+	w.r = roles_new(w.cfg, &io, fake_now);
 	FUZZ_CHECK(w.r != NULL);
 	check(&w);
 	for (unsigned i = 0; i < MAX_STEPS && in.off < in.n; i++) {
@@ -1330,17 +1303,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "op %u: tunnels %u, addresses %u, "
 			    "accounting starts %u stops %u, TUN writes %llu\n",
 			    op, l2tp_host_tunnel_count(w.r->host),
-			    addrmap_count(&w.r->lns.by_addr), fake_acct_starts,
-			    fake_acct_stops,
-			    (unsigned long long)fake_tun_written());
+			    addrmap_count(&w.r->lns.by_addr), fio.acct_starts,
+			    fio.acct_stops,
+			    (unsigned long long)fio.tun_written);
 		check(&w);
 	}
 	roles_shutdown(w.r, fake_now);
 	settle(&w);
 	roles_free(w.r);
-	fake_pppoe_sent = NULL;
-	INVARIANT(no_check || fake_acct_error == NULL, fake_acct_error);
-	INVARIANT(no_check || fake_acct_open_count() == 0,
+	fake_io_release(&fio);
+	INVARIANT(no_check || fio.acct_error == NULL, fio.acct_error);
+	INVARIANT(no_check || fio.nacct == 0,
 	    "an accounting Start without its Stop after the daemon ended");
 	config_free(w.cfg);
 	return 0;

@@ -131,19 +131,21 @@ w_send(void *ctx, const struct l2tp_addr *local, const struct l2tp_addr *peer,
 }
 
 static inline void
-w_tunnel_up(void *ctx, struct l2tp_tunnel *t)
+w_tunnel_up(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	struct w_node *n = ctx;
 
+	(void)now;
 	n->tunnel_up++;
 	n->last_tunnel_up = t;
 }
 
 static inline void
-w_tunnel_down(void *ctx, struct l2tp_tunnel *t)
+w_tunnel_down(void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	struct w_node *n = ctx;
 
+	(void)now;
 	(void)t;
 	n->tunnel_down++;
 	n->tunnel_down_at = n->w->now;
@@ -152,10 +154,12 @@ w_tunnel_down(void *ctx, struct l2tp_tunnel *t)
 }
 
 static inline int
-w_session_request(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
+w_session_request(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m,
+    uint64_t now)
 {
 	struct w_node *n = ctx;
 
+	(void)now;
 	(void)m;
 	n->session_req++;
 	n->last_session_req = s;
@@ -163,10 +167,12 @@ w_session_request(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
 }
 
 static inline void
-w_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
+w_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m,
+    uint64_t now)
 {
 	struct w_node *n = ctx;
 
+	(void)now;
 	n->session_up++;
 	n->last_session_up = s;
 	if (n->data_on_up) {
@@ -183,10 +189,11 @@ w_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
 }
 
 static inline void
-w_session_down(void *ctx, struct l2tp_session *s)
+w_session_down(void *ctx, struct l2tp_session *s, uint64_t now)
 {
 	struct w_node *n = ctx;
 
+	(void)now;
 	n->session_down++;
 	if (n->last_session_up == s)
 		n->last_session_up = NULL;
@@ -195,10 +202,12 @@ w_session_down(void *ctx, struct l2tp_session *s)
 }
 
 static inline void
-w_session_data(void *ctx, struct l2tp_session *s, const uint8_t *f, size_t len)
+w_session_data(void *ctx, struct l2tp_session *s, const uint8_t *f, size_t len,
+    uint64_t now)
 {
 	struct w_node *n = ctx;
 
+	(void)now;
 	n->data_rx++;
 	n->last_data_session = s;
 	n->last_data_len = len < sizeof(n->last_data) ? len :

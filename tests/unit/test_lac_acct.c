@@ -337,7 +337,7 @@ test_cause_table(void **state)
 static void
 test_session_ids_unique(void **state)
 {
-	struct aaa *a = aaa_new(NULL, NULL);
+	struct aaa *a = aaa_new(NULL, NULL, NULL, NULL);
 	struct aaa_session s1, s2;
 
 	(void)state;

@@ -103,6 +103,7 @@ setup(void **state)
 	struct sockaddr_in		a;
 	socklen_t			al = sizeof(a);
 	struct radius_client_config	cfg;
+	struct radius_sender		rs;
 	struct radius_nas_info		nas = { .nas_identifier = "lac1",
 	    .nas_ip = 0x7f000001, .nas_port_type = RADIUS_NAS_PORT_TYPE_VIRTUAL };
 
@@ -122,7 +123,8 @@ setup(void **state)
 	fx.rc = radius_client_new(loop, &cfg);
 	radius_client_add_server(fx.rc, RADIUS_SERVER_AUTH,
 	    (struct sockaddr *)&a, sizeof(a), SECRET);
-	radius_auth_backend(&fx.b, fx.rc, &nas);
+	radius_client_sender(fx.rc, &rs);
+	radius_auth_backend(&fx.b, &rs, &nas);
 	*state = &fx;
 	return 0;
 }

@@ -77,8 +77,9 @@ s_send(void *ctx, const uint8_t *f, size_t len)
 
 static int
 s_assign(void *ctx, const char *user, const struct auth_result *res,
-    uint32_t *addr)
+    uint32_t *addr, uint64_t now)
 {
+	(void)now;
 	(void)ctx;
 	(void)user;
 	(void)res;
@@ -88,10 +89,11 @@ s_assign(void *ctx, const char *user, const struct auth_result *res,
 
 static void
 s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
-    unsigned n)
+    unsigned n, uint64_t now)
 {
 	struct side *s = ctx;
 
+	(void)now;
 	(void)local;
 	(void)peer;
 	(void)dns;
@@ -100,10 +102,11 @@ s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
 }
 
 static void
-s_down(void *ctx, const char *reason)
+s_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct side *s = ctx;
 
+	(void)now;
 	(void)reason;
 	s->down = true;
 }
@@ -293,10 +296,11 @@ test_requests_fit(void **state)
 
 /* The LAC role's session_up, as roles.c dispatches it. */
 static void
-lac_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m)
+lac_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m,
+    uint64_t now)
 {
-	w_session_up(ctx, s, m);
-	lac_session_up(NULL, NULL, s, NULL);
+	w_session_up(ctx, s, m, now);
+	lac_session_up(NULL, NULL, s, NULL, now);
 }
 
 static const struct l2tp_host_ops lac_ops = {

@@ -1,0 +1,40 @@
+/*
+ * vpdnd_io.h — the daemon's side of the roles' seam (roles/roles_io.h):
+ * the real TUN devices (dataplane/tun.c), rtnetlink (dataplane/route.c),
+ * PPPoE sockets (pppoe/pppoe_sock.c), the RADIUS client built from
+ * [radius] (vpdnd_radius.c), getaddrinfo, time(NULL) and libev watchers.
+ * This and vpdnd.c are the only places where the roles' descriptors are
+ * touched.
+ */
+#ifndef VPDN_CMD_VPDND_IO_H
+#define VPDN_CMD_VPDND_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "l2tp/l2tp.h"
+#include "roles/roles_io.h"
+
+struct ev_loop;
+struct radius_client;
+
+struct vpdnd_io {
+	struct ev_loop		*loop;
+	/* NULL without [radius]: the ops table then has no radius_send. */
+	struct radius_client	*radius;
+	/* The L2TP socket is vpdnd.c's (it traces every datagram). */
+	void	(*send)(void *arg, const struct l2tp_addr *local,
+		    const struct l2tp_addr *peer, const uint8_t *pkt,
+		    size_t len);
+	/* Called after every watched descriptor's readable callback (the
+	 * daemon re-arms its deadline timer). */
+	void	(*after)(void *arg);
+	void	*arg;
+};
+
+/* The seam over vio (which must outlive the roles); family is the L2TP
+ * socket's. */
+void	vpdnd_io_roles_io(struct vpdnd_io *vio, int family,
+	    struct roles_io *out);
+
+#endif

@@ -1,0 +1,484 @@
+/*
+ * role_harness.c — the roles on a fake clock with scripted peers
+ * (role_harness.h).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/timeutil.h"
+#include "l2tp/msg.h"
+#include "ppp/ppp_proto.h"
+#include "role_harness.h"
+
+#define RH_CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "role_harness: %s:%d: %s\n", __FILE__,	\
+		    __LINE__, #cond);					\
+		abort();						\
+	}								\
+} while (0)
+
+static uint32_t
+get_be32(const uint8_t *q)
+{
+	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
+	    (uint32_t)q[2] << 8 | q[3];
+}
+
+static void
+put_be32(uint8_t *q, uint32_t v)
+{
+	q[0] = (uint8_t)(v >> 24);
+	q[1] = (uint8_t)(v >> 16);
+	q[2] = (uint8_t)(v >> 8);
+	q[3] = (uint8_t)v;
+}
+
+/* ---- files ---- */
+
+/* text with every "%DIR%" replaced by dir; malloc'ed. */
+static char *
+subst_dir(const char *text, const char *dir)
+{
+	size_t cap = strlen(text) + 1, dl = strlen(dir), n = 0;
+	char *out;
+	const char *p;
+
+	for (p = text; (p = strstr(p, "%DIR%")) != NULL; p += 5)
+		cap += dl;
+	RH_CHECK((out = malloc(cap)) != NULL);
+	for (p = text; *p != '\0';) {
+		if (strncmp(p, "%DIR%", 5) == 0) {
+			memcpy(out + n, dir, dl);
+			n += dl;
+			p += 5;
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	RH_CHECK(f != NULL);
+	RH_CHECK(fputs(text, f) >= 0);
+	RH_CHECK(fclose(f) == 0);
+}
+
+/* ---- what the roles send ---- */
+
+static struct rh_peer *
+peer_of(struct role_harness *h, const struct l2tp_addr *a)
+{
+	for (unsigned i = 0; i < RH_PEERS; i++)
+		if (l2tp_addr_equal(&h->peer[i].addr, a))
+			return &h->peer[i];
+	return NULL;
+}
+
+static struct rh_call *
+call_by_sid(struct rh_peer *p, uint16_t sid)
+{
+	for (unsigned i = 0; i < RH_CALLS; i++)
+		if (p->call[i].open && p->call[i].sid == sid)
+			return &p->call[i];
+	return NULL;
+}
+
+/* The roles' PPP side as the peer needs it: their Configure-Requests,
+ * the address of an IPCP Nak, PAP's answer, IPCP's Ack, IP frames. */
+static void
+learn_ppp(struct rh_call *c, const uint8_t *f, size_t len)
+{
+	uint16_t proto, plen;
+
+	if (len >= 2 && f[0] == PPP_ALLSTATIONS && f[1] == PPP_UI) {
+		f += 2;
+		len -= 2;
+	}
+	if (len < 2)
+		return;
+	proto = get_be16(f);
+	f += 2;
+	len -= 2;
+	if (proto == PPP_PROTO_IP) {
+		c->ip_rx++;
+		c->ip_last_len = len < sizeof(c->ip_last) ? len :
+		    sizeof(c->ip_last);
+		memcpy(c->ip_last, f, c->ip_last_len);
+		return;
+	}
+	if (len < 4 || (plen = get_be16(f + 2)) < 4 || plen > len)
+		return;
+	if (proto == PPP_PROTO_LCP && f[0] == PPP_CONF_REQ &&
+	    plen <= sizeof(c->lcp_req)) {
+		memcpy(c->lcp_req, f, plen);
+		c->lcp_req_len = plen;
+	} else if (proto == PPP_PROTO_IPCP && f[0] == PPP_CONF_REQ &&
+	    plen <= sizeof(c->ipcp_req)) {
+		memcpy(c->ipcp_req, f, plen);
+		c->ipcp_req_len = plen;
+	} else if (proto == PPP_PROTO_IPCP && f[0] == PPP_CONF_NAK &&
+	    plen >= 10 && f[4] == 3 && f[5] == 6) {
+		c->offered = get_be32(f + 6);
+	} else if (proto == PPP_PROTO_IPCP && f[0] == PPP_CONF_ACK) {
+		c->ipcp_acked = true;
+	} else if (proto == PPP_PROTO_PAP && f[0] == PAP_AUTH_ACK) {
+		c->pap_ack = true;
+	}
+}
+
+static void
+on_send(void *arg, const struct l2tp_addr *local, const struct l2tp_addr *to,
+    const uint8_t *pkt, size_t len)
+{
+	struct role_harness *h = arg;
+	struct rh_dgram *d = &h->sent[h->nsent++ % RH_SENT];
+	struct rh_peer *p = peer_of(h, to);
+	struct l2tp_hdr hd;
+	struct l2tp_msg m;
+	struct l2tp_err err;
+	struct rh_call *c;
+
+	(void)local;
+	d->peer = *to;
+	d->len = len < sizeof(d->pkt) ? len : sizeof(d->pkt);
+	memcpy(d->pkt, pkt, d->len);
+	if (p == NULL || l2tp_hdr_decode(pkt, len, &hd) != L2TP_HDR_OK)
+		return;
+	if (!hd.is_control) {
+		if ((c = call_by_sid(p, hd.session_id)) != NULL)
+			learn_ppp(c, pkt + hd.payload_off, hd.payload_len);
+		return;
+	}
+	/* RFC 2661 §5.8: a ZLB takes no sequence number; a retransmission
+	 * was seen already. */
+	if (hd.payload_len == 0 || hd.ns != p->nr)
+		return;
+	p->nr++;
+	if (l2tp_msg_decode(pkt, len, NULL, &m, &err) != L2TP_OK)
+		return;
+	p->last_type = (uint8_t)m.type;
+	if (m.type == L2TP_MSG_SCCRP) {
+		p->lns_tid = m.assigned_tunnel_id;
+	} else if (m.type == L2TP_MSG_STOPCCN) {
+		p->open = false;
+		for (unsigned i = 0; i < RH_CALLS; i++)
+			p->call[i].open = false;
+	} else if (m.type == L2TP_MSG_ICRP) {
+		if ((c = call_by_sid(p, hd.session_id)) != NULL)
+			c->lns_sid = m.assigned_session_id;
+	} else if (m.type == L2TP_MSG_CDN) {
+		if ((c = call_by_sid(p, hd.session_id)) != NULL)
+			c->open = false;
+	}
+}
+
+/* ---- the harness ---- */
+
+struct role_harness *
+rh_new(const char *cfg_text, ...)
+{
+	struct role_harness *h;
+	struct roles_io io;
+	struct sockaddr_in *sin;
+	char err[512], path[160];
+	const char *name, *text;
+	char *t;
+	va_list ap;
+
+	RH_CHECK((h = calloc(1, sizeof(*h))) != NULL);
+	(void)snprintf(h->dir, sizeof(h->dir), "/tmp/vpdn-rh.XXXXXX");
+	RH_CHECK(mkdtemp(h->dir) != NULL);
+	va_start(ap, cfg_text);
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		text = va_arg(ap, const char *);
+		RH_CHECK(h->nfiles < RH_FILES && strchr(name, '/') == NULL &&
+		    strlen(name) < sizeof(h->files[0]));
+		strcpy(h->files[h->nfiles++], name);
+		(void)snprintf(path, sizeof(path), "%s/%s", h->dir, name);
+		t = subst_dir(text, h->dir);
+		write_file(path, t);
+		free(t);
+	}
+	va_end(ap);
+	(void)snprintf(h->cfg_path, sizeof(h->cfg_path), "%s/vpdn.conf",
+	    h->dir);
+	t = subst_dir(cfg_text, h->dir);
+	write_file(h->cfg_path, t);
+	free(t);
+	h->cfg = config_load(h->cfg_path, err, sizeof(err));
+	if (h->cfg == NULL)
+		fprintf(stderr, "role_harness: %s\n", err);
+	RH_CHECK(h->cfg != NULL);
+
+	sin = (struct sockaddr_in *)&h->local.ss;
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(1701);
+	sin->sin_addr.s_addr = htonl(0xc6336401);	/* 198.51.100.1 */
+	h->local.len = sizeof(*sin);
+	for (unsigned i = 0; i < RH_PEERS; i++) {
+		sin = (struct sockaddr_in *)&h->peer[i].addr.ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(1701);
+		sin->sin_addr.s_addr = htonl(0xc000020a + i);	/* 192.0.2.10 */
+		h->peer[i].addr.len = sizeof(*sin);
+	}
+
+	h->now = RH_START_MS;
+	fake_io_init(&h->io);
+	h->io.send = on_send;
+	h->io.send_arg = h;
+	fake_io_roles_io(&h->io, AF_INET, h->cfg->radius.enabled, &io);
+	h->r = roles_new(h->cfg, &io, h->now);
+	RH_CHECK(h->r != NULL);
+	return h;
+}
+
+void
+rh_free(struct role_harness *h)
+{
+	char path[160];
+
+	if (h == NULL)
+		return;
+	roles_free(h->r);
+	fake_io_release(&h->io);
+	config_free(h->cfg);
+	for (unsigned i = 0; i < h->nfiles; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", h->dir,
+		    h->files[i]);
+		(void)unlink(path);
+	}
+	(void)unlink(h->cfg_path);
+	(void)rmdir(h->dir);
+	free(h);
+}
+
+void
+rh_advance(struct role_harness *h, uint64_t ms)
+{
+	uint64_t until = h->now + ms, d;
+
+	while ((d = roles_next_deadline(h->r)) != TIME_NEVER && d <= until) {
+		if (d > h->now)
+			h->now = d;
+		roles_run_timers(h->r, h->now);
+	}
+	h->now = until;
+	roles_run_timers(h->r, h->now);
+}
+
+const struct rh_dgram *
+rh_sent(const struct role_harness *h, unsigned i)
+{
+	if (i >= h->nsent || i >= RH_SENT)
+		return NULL;
+	return &h->sent[(h->nsent - 1 - i) % RH_SENT];
+}
+
+struct rh_peer *
+rh_peer(struct role_harness *h, unsigned i)
+{
+	RH_CHECK(i < RH_PEERS);
+	return &h->peer[i];
+}
+
+static void
+deliver(struct role_harness *h, struct rh_peer *p, const uint8_t *pkt,
+    size_t len)
+{
+	/* An exact-size heap copy, so ASan sees reads past the datagram. */
+	uint8_t *copy = malloc(len > 0 ? len : 1);
+
+	RH_CHECK(copy != NULL);
+	memcpy(copy, pkt, len);
+	roles_input(h->r, copy, len, &h->local, &p->addr, h->now);
+	free(copy);
+}
+
+void
+rh_send_ctl(struct role_harness *h, struct rh_peer *p, struct l2tp_msg *m)
+{
+	uint8_t buf[1024];
+	size_t n;
+
+	m->hdr.ns = p->ns;
+	m->hdr.nr = p->nr;
+	n = l2tp_msg_encode(m, NULL, false, buf, sizeof(buf));
+	RH_CHECK(n > 0);
+	if (m->type != L2TP_MSG_ZLB)
+		p->ns++;
+	deliver(h, p, buf, n);
+}
+
+bool
+rh_tunnel_open(struct role_harness *h, struct rh_peer *p)
+{
+	struct l2tp_msg m;
+
+	memset(p->call, 0, sizeof(p->call));
+	p->open = true;
+	p->tid = ++h->next_id;
+	p->lns_tid = 0;
+	p->ns = p->nr = 0;
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ, 0, 0);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.proto_ver = 1;
+	l2tp_msg_set(&m, L2TP_AVP_HOST_NAME);
+	(void)snprintf(m.host_name, sizeof(m.host_name), "lac.test");
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAP);
+	m.framing_cap = 3;
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = p->tid;
+	l2tp_msg_set(&m, L2TP_AVP_RECEIVE_WINDOW_SIZE);
+	m.receive_window = 16;
+	rh_send_ctl(h, p, &m);
+	if (p->lns_tid == 0) {
+		p->open = false;
+		return false;
+	}
+	l2tp_msg_init(&m, L2TP_MSG_SCCCN, p->lns_tid, 0);
+	rh_send_ctl(h, p, &m);
+	return true;
+}
+
+struct rh_call *
+rh_call_open(struct role_harness *h, struct rh_peer *p)
+{
+	struct rh_call *c = NULL;
+	struct l2tp_msg m;
+
+	for (unsigned i = 0; i < RH_CALLS && c == NULL; i++)
+		if (!p->call[i].open)
+			c = &p->call[i];
+	RH_CHECK(c != NULL);
+	memset(c, 0, sizeof(*c));
+	c->open = true;
+	c->sid = ++h->next_id;
+	c->id = 1;
+	l2tp_msg_init(&m, L2TP_MSG_ICRQ, p->lns_tid, 0);
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.assigned_session_id = c->sid;
+	l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
+	m.call_serial = c->sid;
+	rh_send_ctl(h, p, &m);
+	if (!c->open || c->lns_sid == 0) {
+		c->open = false;
+		return NULL;
+	}
+	/* RFC 2661 §6.7: Tx Connect Speed and Framing Type are required. */
+	l2tp_msg_init(&m, L2TP_MSG_ICCN, p->lns_tid, c->lns_sid);
+	l2tp_msg_set(&m, L2TP_AVP_TX_CONNECT_SPEED);
+	m.tx_connect_speed = 100000000;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
+	m.framing_type = L2TP_FRAMING_SYNC;
+	rh_send_ctl(h, p, &m);
+	return c;
+}
+
+void
+rh_ppp_send(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    const uint8_t *frame, size_t len)
+{
+	uint8_t buf[RH_DGRAM];
+
+	RH_CHECK(len + 8 <= sizeof(buf));
+	/* RFC 2661 §3.1: T=0, no length, no sequence; Ver 2. */
+	buf[0] = 0x00;
+	buf[1] = 0x02;
+	put_be16(buf + 2, p->lns_tid);
+	put_be16(buf + 4, c->lns_sid);
+	buf[6] = PPP_ALLSTATIONS;
+	buf[7] = PPP_UI;
+	memcpy(buf + 8, frame, len);
+	deliver(h, p, buf, 8 + len);
+}
+
+static size_t
+cp_frame(uint8_t *f, uint16_t proto, uint8_t code, uint8_t id,
+    const uint8_t *data, size_t dlen)
+{
+	put_be16(f, proto);
+	f[2] = code;
+	f[3] = id;
+	put_be16(f + 4, (uint16_t)(4 + dlen));
+	if (dlen > 0)
+		memcpy(f + 6, data, dlen);
+	return 6 + dlen;
+}
+
+/* Configure-Ack of the roles' request: same identifier and options. */
+static size_t
+cp_ack(uint16_t proto, const uint8_t *req, size_t len, uint8_t *f)
+{
+	put_be16(f, proto);
+	memcpy(f + 2, req, len);
+	f[2] = PPP_CONF_ACK;
+	return 2 + len;
+}
+
+uint32_t
+rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    const char *user, const char *pass)
+{
+	static const uint8_t lcp_opts[] = { 5, 6, 0x50, 0x45, 0x45, 0x52 };
+	uint8_t f[256], d[128], ip[6] = { 3, 6, 0, 0, 0, 0 };
+	size_t ul = strlen(user), pl = strlen(pass);
+
+	RH_CHECK(ul < 64 && pl < 64);
+	/* RFC 1661 §5.1-5.2: our request (a magic number), their Ack; the
+	 * Ack of theirs. */
+	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ,
+	    c->id++, lcp_opts, sizeof(lcp_opts)));
+	if (c->lcp_req_len == 0)
+		return 0;
+	rh_ppp_send(h, p, c, f, cp_ack(PPP_PROTO_LCP, c->lcp_req,
+	    c->lcp_req_len, f));
+	/* RFC 1334 §2.2.1: Authenticate-Request. */
+	d[0] = (uint8_t)ul;
+	memcpy(d + 1, user, ul);
+	d[1 + ul] = (uint8_t)pl;
+	memcpy(d + 2 + ul, pass, pl);
+	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ,
+	    c->id++, d, 2 + ul + pl));
+	if (!c->pap_ack)
+		return 0;
+	/* RFC 1332 §3.3: 0.0.0.0 asks for an address, the Nak names it. */
+	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ,
+	    c->id++, ip, sizeof(ip)));
+	if (c->offered == 0 || c->ipcp_req_len == 0)
+		return 0;
+	put_be32(ip + 2, c->offered);
+	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ,
+	    c->id++, ip, sizeof(ip)));
+	rh_ppp_send(h, p, c, f, cp_ack(PPP_PROTO_IPCP, c->ipcp_req,
+	    c->ipcp_req_len, f));
+	return c->ipcp_acked ? c->offered : 0;
+}
+
+void
+rh_call_close(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    uint16_t result)
+{
+	struct l2tp_msg m;
+
+	l2tp_msg_init(&m, L2TP_MSG_CDN, p->lns_tid, c->lns_sid);
+	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
+	m.result.result = result;
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.assigned_session_id = c->sid;
+	rh_send_ctl(h, p, &m);
+	c->open = false;
+}
