@@ -218,13 +218,19 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
 		    libbpf_first_warn);
 		goto fail;
 	}
-	for (h = 0; h < FASTPATH_HOOK_MAX; h++)
-		if (prog_id_of(fastpath_prog_fd(fp, (enum fastpath_hook)h),
-		    &fp->prog_id[h]) != 0) {
-			say(why, whylen, "fast path: reading program ids: %s",
-			    strerror(errno));
+	/* The programs never read fp_owner; binding it makes it one of
+	 * their maps, where a later run finds it from the filter alone. */
+	for (h = 0; h < FASTPATH_HOOK_MAX; h++) {
+		int pfd = fastpath_prog_fd(fp, (enum fastpath_hook)h);
+
+		if (bpf_prog_bind_map(pfd,
+		    bpf_map__fd(fp->skel->maps.fp_owner), NULL) != 0 ||
+		    prog_id_of(pfd, &fp->prog_id[h]) != 0) {
+			say(why, whylen, "fast path: binding the owner map: "
+			    "%s", strerror(errno));
 			goto fail;
 		}
+	}
 	if (set_owner(fp) != 0) {
 		say(why, whylen, "fast path: recording the owner: %s",
 		    strerror(errno));

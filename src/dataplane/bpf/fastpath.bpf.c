@@ -157,22 +157,35 @@ inner_ipv4_ok(struct __sk_buff *skb, __u32 off, struct iphdr *ip)
 	return hl;
 }
 
-/* Forwarding decrements TTL (RFC 1812 §5.3.1), with the incremental
- * checksum update of RFC 1624. */
+/*
+ * Forwarding decrements TTL (RFC 1812 §5.3.1); the header checksum follows
+ * incrementally (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')).  TTL, protocol
+ * and checksum are written as one 4-byte store: the inner header may sit at
+ * an odd offset (a 1- or 3-octet PPP header), where bpf_l3_csum_replace()
+ * refuses to work.  The header's one's complement sum is unchanged, so an
+ * skb->csum (CHECKSUM_COMPLETE) stays right.
+ */
 static __always_inline int
 ttl_decrement(struct __sk_buff *skb, __u32 ip_off, const struct iphdr *ip)
 {
-	__u16 old = *(const __u16 *)&ip->ttl;	/* TTL and protocol */
-	__u8 ttl = ip->ttl - 1;
-	__u16 new;
+	__u8 w[4];
+	__u16 old, new;
+	__u32 sum;
 
-	new = old;
-	*(__u8 *)&new = ttl;
-	if (bpf_l3_csum_replace(skb, ip_off + offsetof(struct iphdr, check),
-	    old, new, 2) != 0)
-		return -1;
-	return bpf_skb_store_bytes(skb, ip_off + offsetof(struct iphdr, ttl),
-	    &ttl, 1, 0);
+	w[0] = ip->ttl;
+	w[1] = ip->protocol;
+	__builtin_memcpy(&old, w, 2);
+	w[0] = ip->ttl - 1;
+	__builtin_memcpy(&new, w, 2);
+	sum = (__u16)~ip->check;
+	sum += (__u16)~old;
+	sum += new;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	new = (__u16)~sum;
+	__builtin_memcpy(&w[2], &new, 2);
+	return (int)bpf_skb_store_bytes(skb, ip_off +
+	    offsetof(struct iphdr, ttl), w, 4, 0);
 }
 
 static __always_inline int
@@ -351,13 +364,17 @@ store_ppp(struct __sk_buff *skb, __u32 off, const __u8 *ppp, __u32 len)
 {
 	switch (len) {
 	case 1:
-		return bpf_skb_store_bytes(skb, off, ppp, 1, 0);
+		return bpf_skb_store_bytes(skb, off, ppp, 1,
+		    BPF_F_RECOMPUTE_CSUM);
 	case 2:
-		return bpf_skb_store_bytes(skb, off, ppp, 2, 0);
+		return bpf_skb_store_bytes(skb, off, ppp, 2,
+		    BPF_F_RECOMPUTE_CSUM);
 	case 3:
-		return bpf_skb_store_bytes(skb, off, ppp, 3, 0);
+		return bpf_skb_store_bytes(skb, off, ppp, 3,
+		    BPF_F_RECOMPUTE_CSUM);
 	default:
-		return bpf_skb_store_bytes(skb, off, ppp, 4, 0);
+		return bpf_skb_store_bytes(skb, off, ppp, 4,
+		    BPF_F_RECOMPUTE_CSUM);
 	}
 }
 
@@ -492,7 +509,10 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	/* From here the packet is ours to send or to drop. */
 	if (route && ttl_decrement(skb, l2 + overhead, &in) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
-	if (bpf_skb_store_bytes(skb, l2, &e, OUTER_FIXED, 0) != 0 ||
+	/* Written over the zeroes the helper inserted: an skb->csum
+	 * (CHECKSUM_COMPLETE) must cover them. */
+	if (bpf_skb_store_bytes(skb, l2, &e, OUTER_FIXED,
+	    BPF_F_RECOMPUTE_CSUM) != 0 ||
 	    store_ppp(skb, l2 + OUTER_FIXED, e.ppp, ppp_len) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
 	/* An L3 device's packet has no link header: give it one (the helper
