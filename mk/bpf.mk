@@ -30,10 +30,12 @@ $(BPF_O)/%.skel.h: $(BPF_O)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@.tmp
 	@mv $@.tmp $@
 
-# Everything that compiles fastpath.c needs the skeleton first.
-$(O)/src/dataplane/fastpath.o: $(BPF_SKELS)
-$(FUZZ_O)/obj/src/dataplane/fastpath.o: $(BPF_SKELS)
-build/check/src/dataplane/fastpath.tidy: $(BPF_SKELS)
+# Everything that compiles fastpath.c or fastpath_skel.c needs the skeleton
+# first.
+FASTPATH_SRCS := src/dataplane/fastpath.c src/dataplane/fastpath_skel.c
+$(FASTPATH_SRCS:%.c=$(O)/%.o): $(BPF_SKELS)
+$(FASTPATH_SRCS:%.c=$(FUZZ_O)/obj/%.o): $(BPF_SKELS)
+$(FASTPATH_SRCS:%.c=$(CHECK_O)/%.tidy): $(BPF_SKELS)
 
 .PHONY: bpf
 bpf: $(BPF_SKELS)

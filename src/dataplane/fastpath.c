@@ -14,7 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "dataplane/fastpath.h"
-#include "fastpath.skel.h"	/* generated: build dir, see mk/bpf.mk */
+#include "dataplane/fastpath_skel.h"
 
 #define DEFAULT_MAX_SESSIONS	4096
 
@@ -125,7 +125,7 @@ fastpath_prog_fd(const struct fastpath *fp, enum fastpath_hook hook)
 static int
 proc_start_time(pid_t pid, uint64_t *start)
 {
-	char path[64], buf[1024], *p;
+	char path[64], buf[1024], *p, *end;
 	unsigned long long v;
 	FILE *f;
 	size_t n;
@@ -144,7 +144,11 @@ proc_start_time(pid_t pid, uint64_t *start)
 	p++;
 	for (field = 2; field < 21 && p != NULL; field++)
 		p = strchr(p + 1, ' ');
-	if (p == NULL || sscanf(p, " %llu", &v) != 1)
+	if (p == NULL)
+		return -1;
+	errno = 0;
+	v = strtoull(p + 1, &end, 10);
+	if (errno != 0 || end == p + 1)
 		return -1;
 	*start = v;
 	return 0;
@@ -199,7 +203,7 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
 		free(fp);
 		return -1;
 	}
-	if ((fp->skel = fastpath_bpf__open()) == NULL) {
+	if ((fp->skel = fastpath_skel_open()) == NULL) {
 		say(why, whylen, "fast path: opening the programs: %s",
 		    strerror(errno));
 		free(fp);
@@ -212,7 +216,7 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
 		    "failed", max);
 		goto fail;
 	}
-	if ((err = fastpath_bpf__load(fp->skel)) != 0) {
+	if ((err = fastpath_skel_load(fp->skel)) != 0) {
 		say(why, whylen, "fast path: loading the programs: %s%s%s",
 		    strerror(-err), libbpf_first_warn[0] ? ": " : "",
 		    libbpf_first_warn);
@@ -239,7 +243,7 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
 	*fpp = fp;
 	return 0;
 fail:
-	fastpath_bpf__destroy(fp->skel);
+	fastpath_skel_destroy(fp->skel);
 	free(fp);
 	return -1;
 }
@@ -519,7 +523,7 @@ fastpath_close(struct fastpath *fp)
 		(void)fastpath_detach(fp, fp->att[fp->natt - 1].ifindex,
 		    fp->att[fp->natt - 1].hook, NULL, 0);
 	free(fp->att);
-	fastpath_bpf__destroy(fp->skel);
+	fastpath_skel_destroy(fp->skel);
 	free(fp);
 }
 
