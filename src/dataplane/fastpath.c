@@ -559,6 +559,7 @@ values_of(const struct fastpath_session *s, struct fp_rx_val *rv,
 	tv->stats_key.tunnel_id = htons(s->our_tunnel_id);
 	tv->stats_key.session_id = htons(s->our_session_id);
 	tv->flags = (s->tx_acfc ? FP_TX_ACFC : 0) | (s->tx_pfc ? FP_TX_PFC : 0);
+	tv->mtu = htons(s->mtu);
 }
 
 static const char *

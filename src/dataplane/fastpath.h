@@ -55,6 +55,7 @@ struct fastpath_session {
 	struct in_addr	local_addr;	/* the address and port it reached */
 	uint16_t	local_port;
 	struct in_addr	inner_addr;	/* the session's address */
+	uint16_t	mtu;		/* its route's MTU into the TUN; 0 none */
 	bool		rx_acfc;	/* accept frames without FF 03 */
 	bool		rx_pfc;		/* accept the one-octet protocol */
 	bool		tx_acfc;	/* send without FF 03 (peer's ACFC) */

@@ -488,7 +488,7 @@ expect_encap(uint8_t *want, const uint8_t *frame, size_t len,
 }
 
 static void
-encap_ok(enum ppp_form form, size_t payload)
+encap_ok_mtu(enum ppp_form form, size_t payload, uint16_t mtu)
 {
 	struct fastpath_session s;
 	uint8_t frame[2048], want[2048];
@@ -500,6 +500,7 @@ encap_ok(enum ppp_form form, size_t payload)
 	fp_env_session(&s);
 	s.tx_acfc = form == PPP_ACFC_ONLY || form == PPP_BOTH;
 	s.tx_pfc = form == PPP_PFC_ONLY || form == PPP_BOTH;
+	s.mtu = mtu;
 	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
 	    0);
 	len = intranet_frame(frame, ENV_SESSION, 64, payload);
@@ -516,6 +517,12 @@ encap_ok(enum ppp_form form, size_t payload)
 	assert_int_equal(after.tx_packets, before.tx_packets + 1);
 	assert_int_equal(after.tx_bytes, before.tx_bytes + (len - 14));
 	assert_int_equal(after.rx_packets, before.rx_packets);
+}
+
+static void
+encap_ok(enum ppp_form form, size_t payload)
+{
+	encap_ok_mtu(form, payload, 0);
 }
 
 static void
@@ -557,6 +564,19 @@ test_encap_passes(void **state)
 	 * (ICMP Fragmentation Needed, RFC 1191). */
 	len = intranet_frame(frame, ENV_SESSION, 64, 1500 - 38 - 28 + 1);
 	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_TOO_BIG);
+	/* Over the session's MTU (its TUN route's, e.g. RADIUS Framed-MTU),
+	 * where the user path's route sends ICMP Fragmentation Needed; at
+	 * the MTU it is carried. */
+	fp_env_session(&s);
+	s.mtu = 1400;
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
+	    0);
+	len = intranet_frame(frame, ENV_SESSION, 64, 1400 - 28 + 1);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_TOO_BIG);
+	encap_ok_mtu(PPP_FULL, 1400 - 28, 1400);
+	fp_env_session(&s);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
+	    0);
 	/* Bad header checksum. */
 	len = intranet_frame(frame, ENV_SESSION, 64, 32);
 	frame[14 + 10] ^= 0x40;

@@ -451,6 +451,13 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 		mtu_len = hl + (__u32)(tcp_doff >> 4) * 4 + skb->gso_size;
 	}
 
+	/* The session's own MTU (the route into its TUN: LNS mtu, RADIUS
+	 * Framed-MTU): over it, the user path's route answers DF packets
+	 * with ICMP Fragmentation Needed (RFC 1191), so the fast path must
+	 * not carry what the user path would refuse. */
+	if (tv->mtu != 0 && mtu_len - overhead > bpf_ntohs(tv->mtu))
+		return count(FP_TX_PASS_TOO_BIG, TC_ACT_OK);
+
 	fib.family = AF_INET;
 	fib.l4_protocol = IPPROTO_UDP;
 	fib.tot_len = (__u16)mtu_len;

@@ -15,7 +15,8 @@
  *              accepted.  Sessions with sequencing (§5.4) are never put here.
  *   fp_tx      sent data, keyed by the session's inner IPv4 address → the
  *              peer's IDs, the tunnel's current peer and local address/port,
- *              the PPP header form the peer negotiated (ACFC, PFC).
+ *              the PPP header form the peer negotiated (ACFC, PFC), the
+ *              session's MTU.
  *   fp_stats   per-CPU packet and byte counters per session, keyed by OUR IDs
  *              (the fp_rx key; fp_tx values carry it to find the entry).
  *   fp_global  per-CPU counters of what the programs did (enum fp_counter).
@@ -67,6 +68,9 @@ struct fp_tx_val {
 	__be16	peer_session_id;
 	struct fp_rx_key stats_key; /* our IDs: the fp_stats entry */
 	__u32	flags;		/* FP_TX_* */
+	__be16	mtu;		/* largest inner packet the user path sends
+				 * (its route's MTU into the TUN); 0: none */
+	__u16	pad;
 };
 
 /* Per session, per CPU; bytes are those of the inner IP packet, as the
@@ -99,7 +103,8 @@ enum fp_counter {
 	FP_TX_PASS_NOT_IP,	/* not IPv4 */
 	FP_TX_PASS_NO_SESSION,	/* destination not in fp_tx */
 	FP_TX_PASS_INNER,	/* malformed, bad checksum, TTL <= 1 */
-	FP_TX_PASS_TOO_BIG,	/* larger than the path MTU after encapsulation */
+	FP_TX_PASS_TOO_BIG,	/* over the session's MTU, or over the path MTU
+				 * once encapsulated */
 	FP_TX_PASS_ROUTE,	/* fib: peer not reachable through an fp_egress
 				 * interface with a resolved neighbour */
 	FP_TX_PASS_GSO,		/* GSO other than TCP */
