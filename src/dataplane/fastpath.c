@@ -468,11 +468,6 @@ fastpath_attach(struct fastpath *fp, int ifindex, enum fastpath_hook hook,
 	fp->att[fp->natt].ifindex = ifindex;
 	fp->att[fp->natt].hook = hook;
 	fp->natt++;
-	if (hook != FASTPATH_ENCAP_L3 &&
-	    egress_map(fp, ifindex, true, why, whylen) != 0) {
-		(void)fastpath_detach(fp, ifindex, hook, NULL, 0);
-		return -1;
-	}
 	return 0;
 }
 
@@ -495,8 +490,6 @@ fastpath_detach(struct fastpath *fp, int ifindex, enum fastpath_hook hook,
 		return -1;
 	}
 	fp->att[i] = fp->att[--fp->natt];
-	if (hook != FASTPATH_ENCAP_L3)
-		(void)egress_map(fp, ifindex, false, NULL, 0);
 	tc_hook_init(&th, ifindex, ap);
 	tc_opts_init(&to);
 	rc = bpf_tc_query(&th, &to);

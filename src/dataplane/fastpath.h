@@ -76,14 +76,17 @@ void	 fastpath_close(struct fastpath *fp);
 
 /* Attaches `hook`'s program to `ifindex` (creating the clsact qdisc if
  * there is none), after removing a stale filter of ours found at our handle
- * and priority.  The Ethernet hooks also make `ifindex` a redirect target
- * (fastpath_allow_egress).  Refuses if our handle and priority hold a
- * foreign filter or a live instance's. */
+ * and priority.  Refuses if our handle and priority hold a foreign filter or
+ * a live instance's. */
 int	 fastpath_attach(struct fastpath *fp, int ifindex,
 	    enum fastpath_hook hook, char *why, size_t whylen);
 int	 fastpath_detach(struct fastpath *fp, int ifindex,
 	    enum fastpath_hook hook, char *why, size_t whylen);
-/* Interfaces a forwarded packet may be redirected to (Ethernet devices). */
+/* Interfaces a carried packet may be redirected to: the Ethernet devices
+ * the daemon forwards through, whether or not a program is attached to
+ * them (decapsulated traffic leaves through the intranet side even when
+ * only the TUN's egress encapsulates).  Anything else the fib picks (a
+ * TUN, a tunnel device) leaves the packet to the stack. */
 int	 fastpath_allow_egress(struct fastpath *fp, int ifindex, char *why,
 	    size_t whylen);
 int	 fastpath_disallow_egress(struct fastpath *fp, int ifindex, char *why,

@@ -50,6 +50,9 @@ fp_env_setup(struct fp_env *e)
 {
 	static const char *const cmds[] = {
 		"ip link set lo up",
+		/* No IPv6 chatter (router solicitations, DAD) on the links
+		 * that tests capture from. */
+		"sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1",
 		"ip link add fpl0 address 02:00:00:00:01:01 type veth peer name fpl1",
 		"ip link add fpi0 address 02:00:00:00:09:01 type veth peer name fpi1",
 		"ip addr add 192.0.2.1/24 dev fpl0",

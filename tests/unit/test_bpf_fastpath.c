@@ -21,6 +21,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -31,6 +35,7 @@
 #include <linux/pkt_cls.h>
 
 #include "dataplane/fastpath.h"
+#include "dataplane/tun.h"
 #include "fastpath_env.h"
 
 static struct fp_env env;
@@ -714,6 +719,16 @@ foreign_filter(int ifindex, enum bpf_tc_attach_point ap, uint32_t handle,
 	return rc;
 }
 
+static void
+detach_filter(int ifindex, enum bpf_tc_attach_point ap, uint32_t handle,
+    uint32_t prio)
+{
+	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = ifindex, .attach_point = ap);
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = handle, .priority = prio);
+
+	assert_int_equal(bpf_tc_detach(&h, &o), 0);
+}
+
 /* A child that attaches to fpl0 and then dies without detaching
  * (kill -9), or stays until its pipe closes. */
 static pid_t
@@ -790,6 +805,7 @@ test_loader_attach_detach(void **state)
 	assert_int_equal(our_filter(env.ifi, BPF_TC_INGRESS), 0);
 	assert_int_equal(our_filter(env.ifl, BPF_TC_EGRESS), 0);
 	assert_true(filter_prog(env.ifi, BPF_TC_INGRESS, 9, 9) != 0);
+	detach_filter(env.ifi, BPF_TC_INGRESS, 9, 9);
 	assert_int_equal(open_fp(), 0);
 }
 
@@ -854,6 +870,161 @@ test_loader_stale_after_crash(void **state)
 	assert_int_equal(fastpath_remove_stale(env.ifl, FASTPATH_DECAP, why,
 	    sizeof(why)), 0);
 	assert_int_equal(our_filter(env.ifl, BPF_TC_INGRESS), foreign);
+	/* The foreign filters go (the first one, returning TC_ACT_OK, would
+	 * end classification before ours in the tests that follow). */
+	detach_filter(env.ifl, BPF_TC_INGRESS, FASTPATH_TC_HANDLE,
+	    FASTPATH_TC_PRIO);
+	detach_filter(env.ifl, BPF_TC_INGRESS, 5, 5);
+}
+
+/* ---- real links: frames sent into one veth end, caught at another ---- */
+
+static int
+pkt_sock(int ifindex)
+{
+	struct sockaddr_ll sll;
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	int fd;
+
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	assert_true(fd >= 0);
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = ifindex;
+	assert_int_equal(bind(fd, (struct sockaddr *)&sll, sizeof(sll)), 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)), 0);
+	return fd;
+}
+
+static void
+pkt_send(int fd, int ifindex, const uint8_t *frame, size_t len)
+{
+	struct sockaddr_ll sll;
+
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = ifindex;
+	sll.sll_halen = 6;
+	memcpy(sll.sll_addr, frame, 6);
+	assert_int_equal(sendto(fd, frame, len, 0, (struct sockaddr *)&sll,
+	    sizeof(sll)), (ssize_t)len);
+}
+
+/* True once a frame equal to `want` arrives (within about a second);
+ * other traffic on the link is skipped. */
+static bool
+pkt_expect(int fd, const uint8_t *want, size_t wlen)
+{
+	uint8_t buf[4096];
+	struct sockaddr_ll from;
+	socklen_t fl;
+	ssize_t n;
+	int timeouts = 0, frames = 0;
+
+	while (timeouts < 5 && frames < 100) {
+		fl = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		    &fl);
+		if (n < 0) {
+			timeouts++;
+			continue;
+		}
+		frames++;
+		if (from.sll_pkttype != PACKET_OUTGOING &&
+		    (size_t)n == wlen && memcmp(buf, want, wlen) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* fpl1 → fpl0 (decap) → fpi0 → fpi1, and back the other way (encap):
+ * the redirects deliver the exact frames BPF_PROG_TEST_RUN showed. */
+static void
+test_live_veth(void **state)
+{
+	int l1 = (int)if_nametoindex("fpl1"), i1 = (int)if_nametoindex("fpi1");
+	uint8_t frame[2048], want[2048];
+	struct fastpath_counters before, after;
+	struct l2tp_craft c;
+	size_t len, inner_off, wlen;
+	int sl, si;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
+	    sizeof(why)), 0);
+	assert_int_equal(fastpath_attach(fp, env.ifi, FASTPATH_ENCAP, why,
+	    sizeof(why)), 0);
+	sl = pkt_sock(l1);
+	si = pkt_sock(i1);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
+	    ENV_OUR_SID, &before, why, sizeof(why)), 0);
+
+	l2tp_craft_default(&c);
+	c.flags = L2TP_F_L | L2TP_F_O;
+	c.pad = 1;
+	c.ppp = PPP_BOTH;
+	c.payload = 1000;
+	len = l2tp_frame(frame, &c, &inner_off);
+	wlen = expect_decap(want, frame, inner_off, len);
+	pkt_send(sl, l1, frame, len);
+	assert_true(pkt_expect(si, want, wlen));
+
+	len = intranet_frame(frame, ENV_SESSION, 64, 1000);
+	wlen = expect_encap(want, frame, len, PPP_FULL);
+	pkt_send(si, i1, frame, len);
+	assert_true(pkt_expect(sl, want, wlen));
+
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
+	    ENV_OUR_SID, &after, why, sizeof(why)), 0);
+	assert_int_equal(after.rx_packets, before.rx_packets + 1);
+	assert_int_equal(after.tx_packets, before.tx_packets + 1);
+	(void)close(sl);
+	(void)close(si);
+	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
+	    sizeof(why)), 0);
+	assert_int_equal(fastpath_detach(fp, env.ifi, FASTPATH_ENCAP, why,
+	    sizeof(why)), 0);
+}
+
+/* The L3 variant on a TUN's egress: the stack routes the intranet packet
+ * to the session's TUN (decrementing TTL itself), the program wraps it,
+ * gives it an Ethernet header and sends it out of fpl0. */
+static void
+test_live_tun_egress(void **state)
+{
+	int l1 = (int)if_nametoindex("fpl1"), i1 = (int)if_nametoindex("fpi1");
+	uint8_t frame[2048], want[2048];
+	struct tun t;
+	size_t len, wlen;
+	int sl, si;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(tun_open(&t, "fptun0"), 0);
+	assert_int_equal(tun_set_up(&t), 0);
+	assert_int_equal(system("ip route add 10.100.0.5/32 dev fptun0"), 0);
+	assert_int_equal(fastpath_attach(fp, t.ifindex, FASTPATH_ENCAP_L3,
+	    why, sizeof(why)), 0);
+	/* Detaching a program from fpl0 does not take fpl0 away as an exit
+	 * the daemon allowed (it once did). */
+	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
+	    sizeof(why)), 0);
+	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
+	    sizeof(why)), 0);
+	sl = pkt_sock(l1);
+	si = pkt_sock(i1);
+	len = intranet_frame(frame, ENV_SESSION, 64, 600);
+	wlen = expect_encap(want, frame, len, PPP_FULL);
+	pkt_send(si, i1, frame, len);
+	assert_true(pkt_expect(sl, want, wlen));
+	(void)close(sl);
+	(void)close(si);
+	assert_int_equal(fastpath_detach(fp, t.ifindex, FASTPATH_ENCAP_L3,
+	    why, sizeof(why)), 0);
+	tun_close(&t);
 }
 
 int
@@ -871,6 +1042,8 @@ main(void)
 		cmocka_unit_test(test_session_life_cycle),
 		cmocka_unit_test(test_loader_attach_detach),
 		cmocka_unit_test(test_loader_stale_after_crash),
+		cmocka_unit_test(test_live_veth),
+		cmocka_unit_test(test_live_tun_egress),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
