@@ -21,7 +21,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <linux/if_packet.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <sys/ioctl.h>
 #include <net/ethernet.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -1027,6 +1031,172 @@ test_live_tun_egress(void **state)
 	tun_close(&t);
 }
 
+/* A TAP device without offloads: what the kernel sends to it is
+ * segmented in software first, and read(2) returns each segment. */
+static int
+tap_open(const char *name, int *ifindex)
+{
+	struct ifreq ifr;
+	int fd;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	assert_true(fd >= 0);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	(void)snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	assert_int_equal(ioctl(fd, TUNSETIFF, &ifr), 0);
+	*ifindex = (int)if_nametoindex(name);
+	return fd;
+}
+
+/* The TCP checksum over the pseudo-header (RFC 793 §3.1). */
+static uint16_t
+tcp_csum(const uint8_t *ip, size_t ip_len)
+{
+	uint8_t buf[4096];
+	size_t tl = ip_len - 20;
+
+	memcpy(buf, ip + 12, 8);
+	buf[8] = 0;
+	buf[9] = 6;
+	put16(buf + 10, (uint16_t)tl);
+	memcpy(buf + 12, ip + 20, tl);
+	if (tl & 1)
+		buf[12 + tl++] = 0;
+	return ip_csum(buf, 12 + tl);
+}
+
+/* TCP GSO: a 64 KB-style aggregate arrives on the intranet side (injected
+ * with a virtio-net header, as a virtual NIC hands it over), is wrapped
+ * once, and the kernel's UDP-tunnel segmentation cuts it into packets that
+ * each carry the whole compact L2TP + PPP header (right only because it
+ * has no L or S field), correct outer lengths and checksums, and TCP
+ * segments that continue each other — each one no longer than an inner
+ * segment was, since the program lowers gso_size by the overhead. */
+static void
+test_live_tcp_gso(void **state)
+{
+	enum { PAYLOAD = 8000, MSS = 1000, OVER = 38 };
+	int i1 = (int)if_nametoindex("fpi1"), itap, tfd, si, one = 1;
+	uint8_t frame[sizeof(struct virtio_net_hdr) + 14 + 40 + PAYLOAD];
+	uint8_t seg[4096], *f = frame + sizeof(struct virtio_net_hdr), *ip, *tcp;
+	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)frame;
+	struct fastpath_session s;
+	struct sockaddr_ll sll;
+	size_t total = 0, n_segs = 0, i;
+	uint32_t seq = 0x10000000;
+	ssize_t n;
+	int tries;
+
+	(void)state;
+	NEED_FP();
+	tfd = tap_open("fptap0", &itap);
+	assert_int_equal(system("ip addr add 198.51.100.1/24 dev fptap0 && "
+	    "ip link set fptap0 up && ip neigh replace 198.51.100.2 lladdr "
+	    "02:00:00:00:05:02 nud permanent dev fptap0"), 0);
+	assert_int_equal(fastpath_allow_egress(fp, itap, why, sizeof(why)), 0);
+	fp_env_session(&s);
+	s.peer_addr.s_addr = htonl(0xc6336402);	/* 198.51.100.2 */
+	s.local_addr.s_addr = htonl(0xc6336401);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
+	    0);
+	assert_int_equal(fastpath_attach(fp, env.ifi, FASTPATH_ENCAP, why,
+	    sizeof(why)), 0);
+
+	/* Host 10.9.0.2:5000 → session 10.100.0.5:6000, ACK|PSH, PAYLOAD
+	 * bytes in one aggregate of MSS-byte segments. */
+	memset(frame, 0, sizeof(frame));
+	eth_hdr(f, env_mac_i0, env_mac_host);
+	ip = f + 14;
+	ip_hdr(ip, 40 + PAYLOAD, 64, 6, ENV_HOST, ENV_SESSION, 0x4000);
+	tcp = ip + 20;
+	put16(tcp, 5000);
+	put16(tcp + 2, 6000);
+	put32(tcp + 4, seq);
+	put32(tcp + 8, 1);
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x18;
+	put16(tcp + 14, 65535);
+	for (i = 0; i < PAYLOAD; i++)
+		tcp[20 + i] = (uint8_t)(i * 13 + 5);
+	/* CHECKSUM_PARTIAL: the field holds the pseudo-header sum. */
+	{
+		uint8_t ph[12];
+
+		memcpy(ph, ip + 12, 8);
+		ph[8] = 0;
+		ph[9] = 6;
+		put16(ph + 10, 20 + PAYLOAD);
+		put16(tcp + 16, (uint16_t)~ip_csum(ph, 12));
+	}
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	vh->hdr_len = 14 + 40;
+	vh->gso_size = MSS;
+	vh->csum_start = 14 + 20;
+	vh->csum_offset = 16;
+
+	si = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	assert_true(si >= 0);
+	assert_int_equal(setsockopt(si, SOL_PACKET, PACKET_VNET_HDR, &one,
+	    sizeof(one)), 0);
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = i1;
+	sll.sll_halen = 6;
+	memcpy(sll.sll_addr, env_mac_i0, 6);
+	assert_int_equal(sendto(si, frame, sizeof(frame), 0,
+	    (struct sockaddr *)&sll, sizeof(sll)), (ssize_t)sizeof(frame));
+
+	for (tries = 0; tries < 100 && total < PAYLOAD; ) {
+		const uint8_t *o, *in;
+		size_t ilen;
+
+		n = read(tfd, seg, sizeof(seg));
+		if (n < 0) {
+			tries++;
+			(void)usleep(10000);
+			continue;
+		}
+		if (n < 14 || seg[12] != 0x08 || seg[13] != 0x00 ||
+		    seg[14 + 9] != 17)
+			continue;	/* ARP, or anything else on the TAP */
+		n_segs++;
+		o = seg + 14;
+		assert_true((size_t)n - 14 <= 1500);
+		assert_int_equal(14 + (o[2] << 8 | o[3]), n);
+		assert_int_equal(ip_csum(o, 20), 0);
+		assert_int_equal(o[20 + 4] << 8 | o[20 + 5], n - 14 - 20);
+		assert_int_equal(o[20 + 6] << 8 | o[20 + 7], 0);
+		assert_int_equal(o[28] << 8 | o[29], 0x0002);
+		assert_int_equal(o[30] << 8 | o[31], ENV_PEER_TID);
+		assert_int_equal(o[32] << 8 | o[33], ENV_PEER_SID);
+		assert_memory_equal(o + 34, "\xff\x03\x00\x21", 4);
+		in = o + OVER;
+		ilen = (size_t)n - 14 - OVER;
+		assert_int_equal(in[2] << 8 | in[3], ilen);
+		assert_int_equal(ip_csum(in, 20), 0);
+		assert_int_equal(in[8], 63);
+		assert_true(ilen - 40 <= MSS - OVER);
+		assert_int_equal((uint32_t)(in[24] << 24 | in[25] << 16 |
+		    in[26] << 8 | in[27]), seq + (uint32_t)total);
+		assert_int_equal(tcp_csum(in, ilen), 0);
+		for (i = 0; i < ilen - 40; i++)
+			assert_int_equal(in[40 + i],
+			    (uint8_t)((total + i) * 13 + 5));
+		total += ilen - 40;
+	}
+	assert_int_equal(total, PAYLOAD);
+	assert_true(n_segs >= PAYLOAD / (MSS - OVER));
+	(void)close(si);
+	assert_int_equal(fastpath_detach(fp, env.ifi, FASTPATH_ENCAP, why,
+	    sizeof(why)), 0);
+	fp_env_session(&s);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
+	    0);
+	(void)close(tfd);
+}
+
 int
 main(void)
 {
@@ -1044,6 +1214,7 @@ main(void)
 		cmocka_unit_test(test_loader_stale_after_crash),
 		cmocka_unit_test(test_live_veth),
 		cmocka_unit_test(test_live_tun_egress),
+		cmocka_unit_test(test_live_tcp_gso),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
