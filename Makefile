@@ -67,6 +67,7 @@ include mk/install.mk
 include mk/bench.mk
 include mk/coverage.mk
 include mk/format.mk
+include mk/bpf.mk
 
 print-cflags:
 	@echo $(CPPFLAGS) $(CFLAGS)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../unit/fastpath_env.h"
 #include "core/buf.h"
 #include "dataplane/data_hdr.h"
 #include "fuzz_daemon.h"
@@ -660,6 +661,43 @@ gen_daemon(void)
 	seed("fuzz_daemon", "mutated", mutated, sizeof(mutated));
 }
 
+/* ---- kernel fast path: frames the programs carry (fuzz_bpf_fastpath) ---- */
+
+static void
+gen_bpf_fastpath(void)
+{
+	static const uint16_t flags[] = { 0, L2TP_F_L, L2TP_F_O,
+	    L2TP_F_L | L2TP_F_O, L2TP_F_S, L2TP_F_T | L2TP_F_L | L2TP_F_S };
+	uint8_t buf[1 + 2048];
+	struct l2tp_craft c;
+	size_t i, len, inner_off;
+	char name[32];
+	int f;
+
+	/* Byte 0: bit 0 clear (decapsulate), every rx PPP form accepted. */
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		for (f = PPP_FULL; f <= PPP_BOTH; f++) {
+			l2tp_craft_default(&c);
+			c.flags = flags[i];
+			c.pad = 3;
+			c.ppp = (enum ppp_form)f;
+			buf[0] = 2 | 4;
+			len = l2tp_frame(buf + 1, &c, &inner_off);
+			(void)snprintf(name, sizeof(name), "decap-%04x-%d",
+			    flags[i], f);
+			seed("fuzz_bpf_fastpath", name, buf, 1 + len);
+		}
+	/* Bit 0 set (encapsulate), each tx PPP form. */
+	for (f = 0; f < 4; f++) {
+		buf[0] = (uint8_t)(1 | f << 3);
+		eth_hdr(buf + 1, env_mac_i0, env_mac_host);
+		len = 14 + inner_pkt(buf + 1 + 14, ENV_HOST, ENV_SESSION, 64,
+		    (size_t)(f * 300 + 10));
+		(void)snprintf(name, sizeof(name), "encap-%d", f);
+		seed("fuzz_bpf_fastpath", name, buf, 1 + len);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -681,5 +719,6 @@ main(int argc, char **argv)
 	gen_ppp_auth();
 	gen_pppoe();
 	gen_radius();
+	gen_bpf_fastpath();
 	return 0;
 }

@@ -1,0 +1,562 @@
+/*
+ * fastpath.bpf.c — the kernel fast path: TC (clsact, direct action)
+ * programs that carry established sessions' IPv4 data without the kernel's
+ * L2TP or PPP modules.
+ *
+ *   vpdn_fp_decap   ingress of the L2TP-facing interface: an L2TPv2 data
+ *                   message (RFC 2661 §3.1) of a session in fp_rx becomes its
+ *                   inner IPv4 packet, forwarded by bpf_fib_lookup +
+ *                   bpf_redirect like the kernel would route it.
+ *   vpdn_fp_encap   ingress of the intranet-facing interface: an IPv4 packet
+ *                   to a session's address in fp_tx becomes an L2TP data
+ *                   message to the peer (compact header: no L, S or O).
+ *   vpdn_fp_enc_l3  the same on egress of a routed L3 device (the LNS's TUN),
+ *                   where the stack has already routed the packet and there
+ *                   is no Ethernet header.
+ *
+ * The rule for everything not handled: every decision is taken before the
+ * packet is changed, and the answer is TC_ACT_OK with the packet untouched,
+ * so the stack and user space see it exactly as without these programs.
+ * Headers are read with bpf_skb_load_bytes (works on non-linear skbs, no
+ * packet-pointer arithmetic for the verifier to doubt).
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/pkt_cls.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "fastpath_maps.h"
+
+#ifndef AF_INET
+#define AF_INET		2
+#endif
+
+/* RFC 2661 §3.1 header bits (the first octet holds T L x x S x O P). */
+#define L2TP_T		0x8000
+#define L2TP_L		0x4000
+#define L2TP_S		0x0800
+#define L2TP_O		0x0200
+#define L2TP_VER_MASK	0x000f
+#define L2TP_VER	2
+
+#define PPP_IP		0x0021	/* RFC 1332 §2 */
+#define PPP_ALLSTATIONS	0xff	/* RFC 1662 §3.1 */
+#define PPP_UI		0x03
+
+#define IP_DF		0x4000
+#define IP_MF		0x2000
+#define IP_OFFMASK	0x1fff
+
+/* Outer IPv4 (no options) + UDP + the compact L2TP header we send. */
+#define OUTER_FIXED	(20 + 8 + 6)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);	/* the loader sets the real size */
+	__type(key, struct fp_rx_key);
+	__type(value, struct fp_rx_val);
+} fp_rx SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct fp_tx_key);
+	__type(value, struct fp_tx_val);
+} fp_tx SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct fp_rx_key);
+	__type(value, struct fp_session_stats);
+} fp_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FP_COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} fp_global SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);		/* ifindex */
+	__type(value, __u32);		/* unused, 1 */
+} fp_egress SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fp_owner);
+} fp_owner SEC(".maps");
+
+static __always_inline int
+count(__u32 c, int verdict)
+{
+	__u64 *v = bpf_map_lookup_elem(&fp_global, &c);
+
+	if (v != 0)
+		*v += 1;
+	return verdict;
+}
+
+/* The one's complement sum of a 16-bit-word buffer, folded (RFC 1071). */
+static __always_inline __u16
+csum_fold(__u64 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+/*
+ * Reads the IPv4 header at `off` into *ip and checks what a router checks
+ * before forwarding (RFC 1812 §5.2.2: version, header length, total length,
+ * header checksum): the packet must be exactly tot_len long from `off`
+ * (trailing bytes or truncation go to the stack, which knows what to do).
+ * Returns the header length, or 0.
+ */
+static __always_inline __u32
+inner_ipv4_ok(struct __sk_buff *skb, __u32 off, struct iphdr *ip)
+{
+	__u32 words[15] = {};
+	__u32 hl, i;
+	__u64 sum = 0;
+
+	if (bpf_skb_load_bytes(skb, off, ip, sizeof(*ip)) != 0)
+		return 0;
+	if (ip->version != 4 || ip->ihl < 5)
+		return 0;
+	hl = (__u32)ip->ihl * 4;
+	if (bpf_ntohs(ip->tot_len) < hl ||
+	    (__u64)off + bpf_ntohs(ip->tot_len) != skb->len)
+		return 0;
+	if (bpf_skb_load_bytes(skb, off, words, 20) != 0)
+		return 0;
+	/* Options (rare): one word at a time, constant sizes. */
+#pragma unroll
+	for (i = 5; i < 15; i++)
+		if (i < ip->ihl &&
+		    bpf_skb_load_bytes(skb, off + i * 4, &words[i], 4) != 0)
+			return 0;
+#pragma unroll
+	for (i = 0; i < 15; i++)
+		sum += words[i];
+	/* Fold 32-bit words: the sum of a correct header is 0xffff. */
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	if (csum_fold(sum) != 0xffff)
+		return 0;
+	return hl;
+}
+
+/*
+ * Forwarding decrements TTL (RFC 1812 §5.3.1); the header checksum follows
+ * incrementally (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')).  TTL, protocol
+ * and checksum are written as one 4-byte store: the inner header may sit at
+ * an odd offset (a 1- or 3-octet PPP header), where bpf_l3_csum_replace()
+ * refuses to work.  The header's one's complement sum is unchanged, so an
+ * skb->csum (CHECKSUM_COMPLETE) stays right.
+ */
+static __always_inline int
+ttl_decrement(struct __sk_buff *skb, __u32 ip_off, const struct iphdr *ip)
+{
+	__u8 w[4];
+	__u16 old, new;
+	__u32 sum;
+
+	w[0] = ip->ttl;
+	w[1] = ip->protocol;
+	__builtin_memcpy(&old, w, 2);
+	w[0] = ip->ttl - 1;
+	__builtin_memcpy(&new, w, 2);
+	sum = (__u16)~ip->check;
+	sum += (__u16)~old;
+	sum += new;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	new = (__u16)~sum;
+	__builtin_memcpy(&w[2], &new, 2);
+	return (int)bpf_skb_store_bytes(skb, ip_off +
+	    offsetof(struct iphdr, ttl), w, 4, 0);
+}
+
+static __always_inline int
+egress_allowed(__u32 ifindex)
+{
+	return bpf_map_lookup_elem(&fp_egress, &ifindex) != 0;
+}
+
+/* ---- receive: L2TP data → inner IPv4 ---- */
+
+int	vpdn_fp_decap(struct __sk_buff *skb);
+int	vpdn_fp_encap(struct __sk_buff *skb);
+int	vpdn_fp_enc_l3(struct __sk_buff *skb);
+
+struct outer_hdr {
+	struct ethhdr	eth;
+	struct iphdr	ip;
+	struct udphdr	udp;
+	__be16		l2tp_flags;
+} __attribute__((packed));
+
+SEC("tc")
+int
+vpdn_fp_decap(struct __sk_buff *skb)
+{
+	struct outer_hdr h;
+	struct iphdr in;
+	struct bpf_fib_lookup fib = {};
+	struct fp_rx_key key;
+	struct fp_rx_val *sv;
+	struct fp_session_stats *st;
+	__u16 flags, len_field = 0, pad, proto;
+	__u8 ppp[4];
+	__u32 off, udp_len, strip, inner_len;
+	long rc;
+
+	if (skb->protocol != bpf_htons(ETH_P_IP))
+		return count(FP_RX_PASS_NOT_L2TP, TC_ACT_OK);
+	if (bpf_skb_load_bytes(skb, 0, &h, sizeof(h)) != 0)
+		return count(FP_RX_PASS_NOT_L2TP, TC_ACT_OK);
+	/* Plain IPv4 (no options), unfragmented (the stack reassembles), UDP,
+	 * exactly as long as the frame (no trailing link padding). */
+	if (h.ip.version != 4 || h.ip.ihl != 5 ||
+	    h.ip.protocol != IPPROTO_UDP ||
+	    (h.ip.frag_off & bpf_htons(IP_MF | IP_OFFMASK)) != 0 ||
+	    (__u64)bpf_ntohs(h.ip.tot_len) + ETH_HLEN != skb->len)
+		return count(FP_RX_PASS_NOT_L2TP, TC_ACT_OK);
+	udp_len = bpf_ntohs(h.udp.len);
+	if (udp_len != bpf_ntohs(h.ip.tot_len) - 20)
+		return count(FP_RX_PASS_NOT_L2TP, TC_ACT_OK);
+	flags = bpf_ntohs(h.l2tp_flags);
+	/* §3.1: "Packets received with an unknown Ver field MUST be
+	 * discarded" — by the user path, which counts them. */
+	if ((flags & L2TP_VER_MASK) != L2TP_VER)
+		return count(FP_RX_PASS_NOT_L2TP, TC_ACT_OK);
+	if (flags & L2TP_T)
+		return count(FP_RX_PASS_CONTROL, TC_ACT_OK);
+	/* Sequenced data needs the §5.4 state the user path keeps. */
+	if (flags & L2TP_S)
+		return count(FP_RX_PASS_SEQ, TC_ACT_OK);
+	/* GRO aggregates of L2TP datagrams: the stack splits them. */
+	if (skb->gso_size != 0)
+		return count(FP_RX_PASS_GSO, TC_ACT_OK);
+
+	off = sizeof(h);
+	if (flags & L2TP_L) {
+		if (bpf_skb_load_bytes(skb, off, &len_field, 2) != 0)
+			return count(FP_RX_PASS_MALFORMED, TC_ACT_OK);
+		/* §3.1 "total length of the message": anything else (link
+		 * padding after it, or a lie) is the user path's to sort out. */
+		if (bpf_ntohs(len_field) != udp_len - 8)
+			return count(FP_RX_PASS_MALFORMED, TC_ACT_OK);
+		off += 2;
+	}
+	if (bpf_skb_load_bytes(skb, off, &key, sizeof(key)) != 0)
+		return count(FP_RX_PASS_MALFORMED, TC_ACT_OK);
+	off += 4;
+	sv = bpf_map_lookup_elem(&fp_rx, &key);
+	if (sv == 0)
+		return count(FP_RX_PASS_NO_SESSION, TC_ACT_OK);
+	if (h.ip.saddr != sv->peer_addr || h.udp.source != sv->peer_port ||
+	    h.ip.daddr != sv->local_addr || h.udp.dest != sv->local_port)
+		return count(FP_RX_PASS_WRONG_PEER, TC_ACT_OK);
+	if (flags & L2TP_O) {
+		/* §3.1: "the L2TP header ends after the last octet of the
+		 * offset padding". */
+		if (bpf_skb_load_bytes(skb, off, &pad, 2) != 0)
+			return count(FP_RX_PASS_MALFORMED, TC_ACT_OK);
+		pad = bpf_ntohs(pad);
+		if (pad > FP_MAX_OFFSET_PAD)
+			return count(FP_RX_PASS_MALFORMED, TC_ACT_OK);
+		off += 2 + pad;
+	}
+	/* The PPP header (RFC 1662 §3.2: Address and Control may be absent
+	 * with ACFC; RFC 1661 §6.5: one-octet protocol with PFC). */
+	if (bpf_skb_load_bytes(skb, off, ppp, 4) != 0)
+		return count(FP_RX_PASS_MALFORMED, TC_ACT_OK);
+	if (ppp[0] == PPP_ALLSTATIONS && ppp[1] == PPP_UI) {
+		off += 2;
+		ppp[0] = ppp[2];
+		ppp[1] = ppp[3];
+	} else if (!(sv->flags & FP_RX_ACFC)) {
+		return count(FP_RX_PASS_PPP, TC_ACT_OK);
+	}
+	if (ppp[0] & 1) {
+		if (!(sv->flags & FP_RX_PFC))
+			return count(FP_RX_PASS_PPP, TC_ACT_OK);
+		proto = ppp[0];
+		off += 1;
+	} else {
+		proto = (__u16)ppp[0] << 8 | ppp[1];
+		off += 2;
+	}
+	if (proto != PPP_IP)
+		return count(FP_RX_PASS_PPP, TC_ACT_OK);
+
+	/* off < ETH_HLEN + 20 + 8 + 12 + FP_MAX_OFFSET_PAD + 4: bounded. */
+	if (inner_ipv4_ok(skb, off, &in) == 0)
+		return count(FP_RX_PASS_INNER, TC_ACT_OK);
+	/* The anti-spoofing rule of the user path: only the session's own
+	 * address (framed routes are the user path's). */
+	if (in.saddr != sv->inner_src)
+		return count(FP_RX_PASS_WRONG_SRC, TC_ACT_OK);
+	/* RFC 1812 §5.3.1: TTL expiry needs an ICMP Time Exceeded, which
+	 * the stack sends when the user path hands the packet to it. */
+	if (in.ttl <= 1)
+		return count(FP_RX_PASS_INNER, TC_ACT_OK);
+	inner_len = bpf_ntohs(in.tot_len);
+
+	fib.family = AF_INET;
+	fib.tos = in.tos;
+	fib.l4_protocol = in.protocol;
+	fib.tot_len = inner_len;
+	fib.ipv4_src = in.saddr;
+	fib.ipv4_dst = in.daddr;
+	fib.ifindex = skb->ifindex;
+	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS || !egress_allowed(fib.ifindex))
+		return count(FP_RX_PASS_ROUTE, TC_ACT_OK);
+
+	st = bpf_map_lookup_elem(&fp_stats, &key);
+	strip = off - ETH_HLEN;
+	/* Removes outer IPv4 + UDP + L2TP + PPP right after the Ethernet
+	 * header; the EtherType (IPv4) stays right.  On failure nothing has
+	 * changed. */
+	if (bpf_skb_adjust_room(skb, -(__s32)strip, BPF_ADJ_ROOM_MAC, 0) != 0)
+		return count(FP_PASS_HELPER, TC_ACT_OK);
+	if (ttl_decrement(skb, ETH_HLEN, &in) != 0 ||
+	    bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) != 0 ||
+	    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN, 0) != 0)
+		return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	if (st != 0) {
+		st->rx_packets++;
+		st->rx_bytes += inner_len;
+	}
+	count(FP_RX_DECAP, 0);
+	return (int)bpf_redirect(fib.ifindex, 0);
+}
+
+/* ---- send: IPv4 to a session → L2TP data ---- */
+
+struct encap_hdr {
+	struct iphdr	ip;
+	struct udphdr	udp;
+	__be16		l2tp_flags;
+	__be16		tunnel_id;
+	__be16		session_id;
+	__u8		ppp[4];
+};
+_Static_assert(__builtin_offsetof(struct encap_hdr, ppp) == OUTER_FIXED,
+    "encap_hdr: the headers must be contiguous");
+
+/* The PPP header is 1 to 4 octets; the helper wants a constant size. */
+static __always_inline long
+store_ppp(struct __sk_buff *skb, __u32 off, const __u8 *ppp, __u32 len)
+{
+	switch (len) {
+	case 1:
+		return bpf_skb_store_bytes(skb, off, ppp, 1,
+		    BPF_F_RECOMPUTE_CSUM);
+	case 2:
+		return bpf_skb_store_bytes(skb, off, ppp, 2,
+		    BPF_F_RECOMPUTE_CSUM);
+	case 3:
+		return bpf_skb_store_bytes(skb, off, ppp, 3,
+		    BPF_F_RECOMPUTE_CSUM);
+	default:
+		return bpf_skb_store_bytes(skb, off, ppp, 4,
+		    BPF_F_RECOMPUTE_CSUM);
+	}
+}
+
+/*
+ * `l2` is the offset of the IPv4 header: ETH_HLEN on an Ethernet ingress,
+ * 0 on an L3 device's egress.  `route` says the packet has not been routed
+ * yet (ingress): TTL is checked and decremented as forwarding does.
+ */
+static __always_inline int
+encap(struct __sk_buff *skb, const __u32 l2, const int route)
+{
+	struct iphdr in;
+	struct encap_hdr e = {};
+	struct bpf_fib_lookup fib = {};
+	struct fp_tx_key key;
+	struct fp_tx_val *tv;
+	struct fp_session_stats *st;
+	__u32 hl, inner_len, ppp_len = 0, overhead, mtu_len, i;
+	__u64 sum = 0, l2flags;
+	__u16 *w;
+	__u8 tcp_doff;
+
+	if (skb->protocol != bpf_htons(ETH_P_IP))
+		return count(FP_TX_PASS_NOT_IP, TC_ACT_OK);
+	if (bpf_skb_load_bytes(skb, l2 + offsetof(struct iphdr, daddr),
+	    &key.inner_addr, 4) != 0)
+		return count(FP_TX_PASS_NOT_IP, TC_ACT_OK);
+	tv = bpf_map_lookup_elem(&fp_tx, &key);
+	if (tv == 0)
+		return count(FP_TX_PASS_NO_SESSION, TC_ACT_OK);
+	hl = inner_ipv4_ok(skb, l2, &in);
+	if (hl == 0 || (route && in.ttl <= 1))
+		return count(FP_TX_PASS_INNER, TC_ACT_OK);
+	inner_len = bpf_ntohs(in.tot_len);
+
+	/* The PPP header as the peer negotiated it (RFC 1661 §6.5, §6.6). */
+	switch (tv->flags & (FP_TX_ACFC | FP_TX_PFC)) {
+	case 0:
+		e.ppp[0] = PPP_ALLSTATIONS;
+		e.ppp[1] = PPP_UI;
+		e.ppp[3] = PPP_IP;
+		ppp_len = 4;
+		break;
+	case FP_TX_ACFC:
+		e.ppp[1] = PPP_IP;
+		ppp_len = 2;
+		break;
+	case FP_TX_PFC:
+		e.ppp[0] = PPP_ALLSTATIONS;
+		e.ppp[1] = PPP_UI;
+		e.ppp[2] = PPP_IP;
+		ppp_len = 3;
+		break;
+	default:
+		e.ppp[0] = PPP_IP;
+		ppp_len = 1;
+		break;
+	}
+	overhead = OUTER_FIXED + ppp_len;
+	if (inner_len + overhead > 0xffff)
+		return count(FP_TX_PASS_TOO_BIG, TC_ACT_OK);
+
+	/* The size each packet leaves with.  A GSO packet is cut into
+	 * segments after encapsulation; bpf_skb_adjust_room lowers gso_size
+	 * by the overhead, so each outer segment is as long as an inner
+	 * segment was (IPv4 + TCP headers + the original gso_size).  Only TCP
+	 * GSO is carried (the L2TP header is copied into every segment, which
+	 * is right only because it has no L or S bit). */
+	mtu_len = inner_len + overhead;
+	if (skb->gso_size != 0) {
+		if (in.protocol != IPPROTO_TCP || skb->gso_size <= overhead ||
+		    bpf_skb_load_bytes(skb, l2 + hl + 12, &tcp_doff, 1) != 0)
+			return count(FP_TX_PASS_GSO, TC_ACT_OK);
+		mtu_len = hl + (__u32)(tcp_doff >> 4) * 4 + skb->gso_size;
+	}
+
+	/* The session's own MTU (the route into its TUN: LNS mtu, RADIUS
+	 * Framed-MTU): over it, the user path's route answers DF packets
+	 * with ICMP Fragmentation Needed (RFC 1191), so the fast path must
+	 * not carry what the user path would refuse. */
+	if (tv->mtu != 0 && mtu_len - overhead > bpf_ntohs(tv->mtu))
+		return count(FP_TX_PASS_TOO_BIG, TC_ACT_OK);
+
+	fib.family = AF_INET;
+	fib.l4_protocol = IPPROTO_UDP;
+	fib.tot_len = (__u16)mtu_len;
+	fib.ipv4_src = tv->local_addr;
+	fib.ipv4_dst = tv->peer_addr;
+	fib.ifindex = skb->ifindex;
+	switch (bpf_fib_lookup(skb, &fib, sizeof(fib), 0)) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+		break;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		/* Too big once encapsulated: the user path has the answer
+		 * (ICMP Fragmentation Needed, RFC 1191, or fragmenting),
+		 * and gets the packet through the stack's route to the
+		 * session's TUN. */
+		return count(FP_TX_PASS_TOO_BIG, TC_ACT_OK);
+	default:
+		return count(FP_TX_PASS_ROUTE, TC_ACT_OK);
+	}
+	if (!egress_allowed(fib.ifindex))
+		return count(FP_TX_PASS_ROUTE, TC_ACT_OK);
+
+	/* Outer IPv4: DF set and ID 0 as the kernel sends a UDP socket's
+	 * datagrams under path MTU discovery (RFC 6864 §4.1: the ID of an
+	 * atomic datagram has no meaning); TTL 64; checksum below. */
+	e.ip.version = 4;
+	e.ip.ihl = 5;
+	e.ip.tot_len = bpf_htons((__u16)(inner_len + overhead));
+	e.ip.frag_off = bpf_htons(IP_DF);
+	e.ip.ttl = 64;
+	e.ip.protocol = IPPROTO_UDP;
+	e.ip.saddr = tv->local_addr;
+	e.ip.daddr = tv->peer_addr;
+	w = (__u16 *)&e.ip;
+#pragma unroll
+	for (i = 0; i < 10; i++)
+		sum += w[i];
+	e.ip.check = (__u16)~csum_fold(sum);
+	/* UDP checksum 0: "no checksum" is allowed over IPv4 (RFC 768);
+	 * the inner packet carries its own.  Segmentation fixes the length
+	 * of each GSO segment. */
+	e.udp.source = tv->local_port;
+	e.udp.dest = tv->peer_port;
+	e.udp.len = bpf_htons((__u16)(inner_len + overhead - 20));
+	/* RFC 2661 §3.1: T=0, no L, S, O or P; the peer's IDs ("Tunnel ID
+	 * ... of the intended recipient"). */
+	e.l2tp_flags = bpf_htons(L2TP_VER);
+	e.tunnel_id = tv->peer_tunnel_id;
+	e.session_id = tv->peer_session_id;
+
+	st = bpf_map_lookup_elem(&fp_stats, &tv->stats_key);
+	l2flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |
+	    BPF_F_ADJ_ROOM_ENCAP_L2(6 + ppp_len);
+	if (bpf_skb_adjust_room(skb, (__s32)overhead, BPF_ADJ_ROOM_MAC,
+	    l2flags) != 0)
+		return count(FP_PASS_HELPER, TC_ACT_OK);
+	/* From here the packet is ours to send or to drop. */
+	if (route && ttl_decrement(skb, l2 + overhead, &in) != 0)
+		return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	/* Written over the zeroes the helper inserted: an skb->csum
+	 * (CHECKSUM_COMPLETE) must cover them. */
+	if (bpf_skb_store_bytes(skb, l2, &e, OUTER_FIXED,
+	    BPF_F_RECOMPUTE_CSUM) != 0 ||
+	    store_ppp(skb, l2 + OUTER_FIXED, e.ppp, ppp_len) != 0)
+		return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	/* An L3 device's packet has no link header: give it one (the helper
+	 * sets the MAC header offset, so the redirect to an Ethernet device
+	 * sees a well-formed frame). */
+	if (l2 == 0) {
+		__be16 proto = bpf_htons(ETH_P_IP);
+
+		if (bpf_skb_change_head(skb, ETH_HLEN, 0) != 0 ||
+		    bpf_skb_store_bytes(skb, 2 * ETH_ALEN, &proto, 2, 0) != 0)
+			return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	}
+	if (bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) != 0 ||
+	    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN, 0) != 0)
+		return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	if (st != 0) {
+		st->tx_packets++;
+		st->tx_bytes += inner_len;
+	}
+	count(FP_TX_ENCAP, 0);
+	return (int)bpf_redirect(fib.ifindex, 0);
+}
+
+SEC("tc")
+int
+vpdn_fp_encap(struct __sk_buff *skb)
+{
+	return encap(skb, ETH_HLEN, 1);
+}
+
+SEC("tc")
+int
+vpdn_fp_enc_l3(struct __sk_buff *skb)
+{
+	return encap(skb, 0, 0);
+}
+
+/* GPL-compatible for the kernel (bpf_fib_lookup and others are GPL-only
+ * helpers) without putting the rest of vpdn under the GPL. */
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

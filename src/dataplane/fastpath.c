@@ -1,0 +1,783 @@
+/*
+ * fastpath.c — the libbpf side of the kernel fast path (see fastpath.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dataplane/fastpath.h"
+#include "dataplane/fastpath_skel.h"
+
+#define DEFAULT_MAX_SESSIONS	4096
+
+struct fastpath_attachment {
+	int			ifindex;
+	enum fastpath_hook	hook;
+};
+
+struct fastpath {
+	struct fastpath_bpf	*skel;
+	int			 ncpu;
+	uint32_t		 prog_id[FASTPATH_HOOK_MAX];
+	struct fastpath_attachment *att;
+	size_t			 natt, catt;
+};
+
+static const char *const prog_names[FASTPATH_HOOK_MAX] = {
+	[FASTPATH_DECAP] = FP_PROG_DECAP,
+	[FASTPATH_ENCAP] = FP_PROG_ENCAP,
+	[FASTPATH_ENCAP_L3] = FP_PROG_ENCAP_L3,
+};
+
+static void say(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+say(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why == NULL || whylen == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * libbpf reports through a process-wide print callback.  The first warning
+ * of a failed load is the one that says why (no capability, the verifier's
+ * refusal, a missing kernel feature); it is kept for `why`, and nothing
+ * reaches stderr behind the daemon's logging.
+ */
+static char libbpf_first_warn[160];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+    va_list ap) __attribute__((format(printf, 2, 0)));
+
+static int
+libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[sizeof(libbpf_first_warn)];
+	char *nl;
+
+	if (level != LIBBPF_WARN || libbpf_first_warn[0] != '\0')
+		return 0;
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	if ((nl = strchr(line, '\n')) != NULL)
+		*nl = '\0';
+	(void)snprintf(libbpf_first_warn, sizeof(libbpf_first_warn), "%s",
+	    line);
+	return 0;
+}
+
+static int
+hook_point(enum fastpath_hook hook, enum bpf_tc_attach_point *ap)
+{
+	switch (hook) {
+	case FASTPATH_DECAP:
+	case FASTPATH_ENCAP:
+		*ap = BPF_TC_INGRESS;
+		return 0;
+	case FASTPATH_ENCAP_L3:
+		*ap = BPF_TC_EGRESS;
+		return 0;
+	case FASTPATH_HOOK_MAX:
+		break;
+	}
+	return -1;
+}
+
+static struct bpf_program *
+hook_prog(const struct fastpath *fp, enum fastpath_hook hook)
+{
+	switch (hook) {
+	case FASTPATH_DECAP:
+		return fp->skel->progs.vpdn_fp_decap;
+	case FASTPATH_ENCAP:
+		return fp->skel->progs.vpdn_fp_encap;
+	case FASTPATH_ENCAP_L3:
+		return fp->skel->progs.vpdn_fp_enc_l3;
+	case FASTPATH_HOOK_MAX:
+		break;
+	}
+	return NULL;
+}
+
+int
+fastpath_prog_fd(const struct fastpath *fp, enum fastpath_hook hook)
+{
+	const struct bpf_program *p = hook_prog(fp, hook);
+
+	return p == NULL ? -1 : bpf_program__fd(p);
+}
+
+/* A process's start time (/proc/PID/stat field 22, proc(5)): with the PID
+ * it names one process for good, as PIDs are reused. */
+static int
+proc_start_time(pid_t pid, uint64_t *start)
+{
+	char path[64], buf[1024], *p, *end;
+	unsigned long long v;
+	FILE *f;
+	size_t n;
+	int field;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	(void)fclose(f);
+	buf[n] = '\0';
+	/* The command name (field 2) may hold spaces and ')': skip to the
+	 * last ')', after which field 3 starts. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -1;
+	p++;
+	for (field = 2; field < 21 && p != NULL; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL)
+		return -1;
+	errno = 0;
+	v = strtoull(p + 1, &end, 10);
+	if (errno != 0 || end == p + 1)
+		return -1;
+	*start = v;
+	return 0;
+}
+
+static int
+set_owner(struct fastpath *fp)
+{
+	struct fp_owner o = { .pid = (uint32_t)getpid() };
+	uint64_t start;
+	uint32_t k = 0;
+
+	if (proc_start_time(getpid(), &start) != 0)
+		return -1;
+	o.start_time = start;
+	return bpf_map__update_elem(fp->skel->maps.fp_owner, &k, sizeof(k),
+	    &o, sizeof(o), BPF_ANY);
+}
+
+static int
+prog_id_of(int fd, uint32_t *id)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0)
+		return -1;
+	*id = info.id;
+	return 0;
+}
+
+int
+fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
+    char *why, size_t whylen)
+{
+	struct fastpath *fp;
+	unsigned max = (o != NULL && o->max_sessions != 0) ? o->max_sessions :
+	    DEFAULT_MAX_SESSIONS;
+	int h, err;
+
+	*fpp = NULL;
+	if ((fp = calloc(1, sizeof(*fp))) == NULL) {
+		say(why, whylen, "fast path: out of memory");
+		return -1;
+	}
+	libbpf_first_warn[0] = '\0';
+	(void)libbpf_set_print(libbpf_print);
+	if ((fp->ncpu = libbpf_num_possible_cpus()) <= 0) {
+		say(why, whylen, "fast path: cannot count CPUs: %s",
+		    strerror(-fp->ncpu));
+		free(fp);
+		return -1;
+	}
+	if ((fp->skel = fastpath_skel_open()) == NULL) {
+		say(why, whylen, "fast path: opening the programs: %s",
+		    strerror(errno));
+		free(fp);
+		return -1;
+	}
+	if (bpf_map__set_max_entries(fp->skel->maps.fp_rx, max) != 0 ||
+	    bpf_map__set_max_entries(fp->skel->maps.fp_tx, max) != 0 ||
+	    bpf_map__set_max_entries(fp->skel->maps.fp_stats, max) != 0) {
+		say(why, whylen, "fast path: sizing the maps for %u sessions "
+		    "failed", max);
+		goto fail;
+	}
+	if ((err = fastpath_skel_load(fp->skel)) != 0) {
+		say(why, whylen, "fast path: loading the programs: %s%s%s",
+		    strerror(-err), libbpf_first_warn[0] ? ": " : "",
+		    libbpf_first_warn);
+		goto fail;
+	}
+	/* The programs never read fp_owner; binding it makes it one of
+	 * their maps, where a later run finds it from the filter alone. */
+	for (h = 0; h < FASTPATH_HOOK_MAX; h++) {
+		int pfd = fastpath_prog_fd(fp, (enum fastpath_hook)h);
+
+		if (bpf_prog_bind_map(pfd,
+		    bpf_map__fd(fp->skel->maps.fp_owner), NULL) != 0 ||
+		    prog_id_of(pfd, &fp->prog_id[h]) != 0) {
+			say(why, whylen, "fast path: binding the owner map: "
+			    "%s", strerror(errno));
+			goto fail;
+		}
+	}
+	if (set_owner(fp) != 0) {
+		say(why, whylen, "fast path: recording the owner: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	*fpp = fp;
+	return 0;
+fail:
+	fastpath_skel_destroy(fp->skel);
+	free(fp);
+	return -1;
+}
+
+static void
+tc_hook_init(struct bpf_tc_hook *th, int ifindex, enum bpf_tc_attach_point ap)
+{
+	memset(th, 0, sizeof(*th));
+	th->sz = sizeof(*th);
+	th->ifindex = ifindex;
+	th->attach_point = ap;
+}
+
+static void
+tc_opts_init(struct bpf_tc_opts *to)
+{
+	memset(to, 0, sizeof(*to));
+	to->sz = sizeof(*to);
+	to->handle = FASTPATH_TC_HANDLE;
+	to->priority = FASTPATH_TC_PRIO;
+}
+
+/* Finds the fp_owner map among a program's maps and reads it. */
+static int
+prog_owner(int prog_fd, struct fp_owner *own)
+{
+	uint32_t ids[16], len, i, k = 0;
+	struct bpf_prog_info pi;
+	struct bpf_map_info mi;
+	int mfd, rc = -1;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	pi.map_ids = (uint64_t)(uintptr_t)ids;
+	len = sizeof(pi);
+	if (bpf_obj_get_info_by_fd(prog_fd, &pi, &len) != 0)
+		return -1;
+	if (pi.nr_map_ids > sizeof(ids) / sizeof(ids[0]))
+		pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	for (i = 0; i < pi.nr_map_ids && rc != 0; i++) {
+		if ((mfd = bpf_map_get_fd_by_id(ids[i])) < 0)
+			continue;
+		memset(&mi, 0, sizeof(mi));
+		len = sizeof(mi);
+		if (bpf_obj_get_info_by_fd(mfd, &mi, &len) == 0 &&
+		    strcmp(mi.name, "fp_owner") == 0 &&
+		    mi.value_size == sizeof(*own) &&
+		    bpf_map_lookup_elem(mfd, &k, own) == 0)
+			rc = 0;
+		(void)close(mfd);
+	}
+	return rc;
+}
+
+static bool
+owner_alive(const struct fp_owner *own)
+{
+	uint64_t start;
+
+	if (kill((pid_t)own->pid, 0) != 0 && errno == ESRCH)
+		return false;
+	/* The PID exists: the same process only if it started when ours
+	 * did. */
+	return proc_start_time((pid_t)own->pid, &start) == 0 &&
+	    start == own->start_time;
+}
+
+int
+fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
+    size_t whylen)
+{
+	enum bpf_tc_attach_point ap;
+	struct bpf_tc_hook th;
+	struct bpf_tc_opts to;
+	struct bpf_prog_info pi;
+	struct fp_owner own;
+	uint32_t len = sizeof(pi);
+	int fd, rc, h;
+	bool ours = false;
+
+	if (hook_point(hook, &ap) != 0) {
+		say(why, whylen, "fast path: no such hook %d", (int)hook);
+		return -1;
+	}
+	tc_hook_init(&th, ifindex, ap);
+	tc_opts_init(&to);
+	rc = bpf_tc_query(&th, &to);
+	/* No clsact qdisc (EINVAL) or nothing at our handle (ENOENT). */
+	if (rc == -ENOENT || rc == -EINVAL)
+		return 0;
+	if (rc != 0) {
+		say(why, whylen, "fast path: querying ifindex %d: %s", ifindex,
+		    strerror(-rc));
+		return -1;
+	}
+	if ((fd = bpf_prog_get_fd_by_id(to.prog_id)) < 0) {
+		say(why, whylen, "fast path: program %u at ifindex %d: %s",
+		    to.prog_id, ifindex, strerror(errno));
+		return -1;
+	}
+	memset(&pi, 0, sizeof(pi));
+	if (bpf_obj_get_info_by_fd(fd, &pi, &len) != 0) {
+		say(why, whylen, "fast path: program %u: %s", to.prog_id,
+		    strerror(errno));
+		(void)close(fd);
+		return -1;
+	}
+	for (h = 0; h < FASTPATH_HOOK_MAX; h++)
+		if (strcmp(pi.name, prog_names[h]) == 0)
+			ours = true;
+	if (!ours) {
+		say(why, whylen, "fast path: ifindex %d has a foreign filter "
+		    "(program %s) at handle %#x priority %#x", ifindex,
+		    pi.name, FASTPATH_TC_HANDLE, FASTPATH_TC_PRIO);
+		(void)close(fd);
+		return 0;
+	}
+	rc = prog_owner(fd, &own);
+	(void)close(fd);
+	if (rc != 0) {
+		say(why, whylen, "fast path: ifindex %d: program %s has no "
+		    "owner record: left alone", ifindex, pi.name);
+		return 0;
+	}
+	if (owner_alive(&own)) {
+		say(why, whylen, "fast path: ifindex %d is in use by running "
+		    "process %u", ifindex, own.pid);
+		return 0;
+	}
+	tc_opts_init(&to);
+	if ((rc = bpf_tc_detach(&th, &to)) != 0) {
+		say(why, whylen, "fast path: removing the stale filter of "
+		    "process %u at ifindex %d: %s", own.pid, ifindex,
+		    strerror(-rc));
+		return -1;
+	}
+	return 1;
+}
+
+static int
+egress_map(struct fastpath *fp, int ifindex, bool add, char *why,
+    size_t whylen)
+{
+	uint32_t k = (uint32_t)ifindex, v = 1;
+	int rc;
+
+	if (add)
+		rc = bpf_map__update_elem(fp->skel->maps.fp_egress, &k,
+		    sizeof(k), &v, sizeof(v), BPF_ANY);
+	else
+		rc = bpf_map__delete_elem(fp->skel->maps.fp_egress, &k,
+		    sizeof(k), 0);
+	if (rc != 0 && !(rc == -ENOENT && !add)) {
+		say(why, whylen, "fast path: %s egress ifindex %d: %s",
+		    add ? "allowing" : "disallowing", ifindex, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+fastpath_allow_egress(struct fastpath *fp, int ifindex, char *why,
+    size_t whylen)
+{
+	return egress_map(fp, ifindex, true, why, whylen);
+}
+
+int
+fastpath_disallow_egress(struct fastpath *fp, int ifindex, char *why,
+    size_t whylen)
+{
+	return egress_map(fp, ifindex, false, why, whylen);
+}
+
+int
+fastpath_attach(struct fastpath *fp, int ifindex, enum fastpath_hook hook,
+    char *why, size_t whylen)
+{
+	enum bpf_tc_attach_point ap;
+	struct bpf_tc_hook th;
+	struct bpf_tc_opts to;
+	struct fastpath_attachment *na;
+	int rc;
+
+	if (hook_point(hook, &ap) != 0) {
+		say(why, whylen, "fast path: no such hook %d", (int)hook);
+		return -1;
+	}
+	if (fp->natt == fp->catt) {
+		size_t n = fp->catt ? fp->catt * 2 : 4;
+
+		if ((na = realloc(fp->att, n * sizeof(*na))) == NULL) {
+			say(why, whylen, "fast path: out of memory");
+			return -1;
+		}
+		fp->att = na;
+		fp->catt = n;
+	}
+	tc_hook_init(&th, ifindex, ap);
+	/* The clsact qdisc may be there already (ours from before, or
+	 * someone else's with their filters): either way it stays. */
+	rc = bpf_tc_hook_create(&th);
+	if (rc != 0 && rc != -EEXIST) {
+		say(why, whylen, "fast path: clsact on ifindex %d: %s", ifindex,
+		    strerror(-rc));
+		return -1;
+	}
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if (fastpath_remove_stale(ifindex, hook, why, whylen) < 0)
+		return -1;
+	tc_opts_init(&to);
+	to.prog_fd = fastpath_prog_fd(fp, hook);
+	if ((rc = bpf_tc_attach(&th, &to)) != 0) {
+		/* remove_stale said why the place is taken, if it is. */
+		if (rc != -EEXIST || why == NULL || why[0] == '\0')
+			say(why, whylen, "fast path: attaching %s to ifindex "
+			    "%d: %s", prog_names[hook], ifindex,
+			    strerror(-rc));
+		return -1;
+	}
+	fp->att[fp->natt].ifindex = ifindex;
+	fp->att[fp->natt].hook = hook;
+	fp->natt++;
+	return 0;
+}
+
+int
+fastpath_detach(struct fastpath *fp, int ifindex, enum fastpath_hook hook,
+    char *why, size_t whylen)
+{
+	enum bpf_tc_attach_point ap;
+	struct bpf_tc_hook th;
+	struct bpf_tc_opts to;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < fp->natt; i++)
+		if (fp->att[i].ifindex == ifindex && fp->att[i].hook == hook)
+			break;
+	if (i == fp->natt || hook_point(hook, &ap) != 0) {
+		say(why, whylen, "fast path: %s is not attached to ifindex %d",
+		    hook < FASTPATH_HOOK_MAX ? prog_names[hook] : "?", ifindex);
+		return -1;
+	}
+	fp->att[i] = fp->att[--fp->natt];
+	tc_hook_init(&th, ifindex, ap);
+	tc_opts_init(&to);
+	rc = bpf_tc_query(&th, &to);
+	/* Gone with its interface, or replaced by someone else: nothing of
+	 * ours to remove. */
+	if (rc == -ENOENT || rc == -EINVAL || rc == -ENODEV ||
+	    (rc == 0 && to.prog_id != fp->prog_id[hook]))
+		return 0;
+	tc_opts_init(&to);
+	if (rc != 0 || (rc = bpf_tc_detach(&th, &to)) != 0) {
+		say(why, whylen, "fast path: detaching %s from ifindex %d: %s",
+		    prog_names[hook], ifindex, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+void
+fastpath_close(struct fastpath *fp)
+{
+	if (fp == NULL)
+		return;
+	while (fp->natt > 0)
+		(void)fastpath_detach(fp, fp->att[fp->natt - 1].ifindex,
+		    fp->att[fp->natt - 1].hook, NULL, 0);
+	free(fp->att);
+	fastpath_skel_destroy(fp->skel);
+	free(fp);
+}
+
+/* ---- sessions ---- */
+
+static void
+keys_of(const struct fastpath_session *s, struct fp_rx_key *rk,
+    struct fp_tx_key *tk)
+{
+	rk->tunnel_id = htons(s->our_tunnel_id);
+	rk->session_id = htons(s->our_session_id);
+	tk->inner_addr = s->inner_addr.s_addr;
+}
+
+static void
+values_of(const struct fastpath_session *s, struct fp_rx_val *rv,
+    struct fp_tx_val *tv)
+{
+	memset(rv, 0, sizeof(*rv));
+	rv->peer_addr = s->peer_addr.s_addr;
+	rv->local_addr = s->local_addr.s_addr;
+	rv->inner_src = s->inner_addr.s_addr;
+	rv->peer_port = htons(s->peer_port);
+	rv->local_port = htons(s->local_port);
+	rv->flags = (s->rx_acfc ? FP_RX_ACFC : 0) | (s->rx_pfc ? FP_RX_PFC : 0);
+	memset(tv, 0, sizeof(*tv));
+	tv->peer_addr = s->peer_addr.s_addr;
+	tv->local_addr = s->local_addr.s_addr;
+	tv->peer_port = htons(s->peer_port);
+	tv->local_port = htons(s->local_port);
+	tv->peer_tunnel_id = htons(s->peer_tunnel_id);
+	tv->peer_session_id = htons(s->peer_session_id);
+	tv->stats_key.tunnel_id = htons(s->our_tunnel_id);
+	tv->stats_key.session_id = htons(s->our_session_id);
+	tv->flags = (s->tx_acfc ? FP_TX_ACFC : 0) | (s->tx_pfc ? FP_TX_PFC : 0);
+	tv->mtu = htons(s->mtu);
+}
+
+static const char *
+map_err(int rc)
+{
+	switch (rc) {
+	case -EEXIST:
+		return "already in the fast path";
+	case -ENOENT:
+		return "not in the fast path";
+	case -E2BIG:
+		return "fast path maps full";
+	default:
+		return strerror(-rc);
+	}
+}
+
+int
+fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
+    char *why, size_t whylen)
+{
+	struct fp_rx_key rk;
+	struct fp_tx_key tk;
+	struct fp_rx_val rv;
+	struct fp_tx_val tv;
+	struct fp_session_stats *zero;
+	size_t zlen = (size_t)fp->ncpu * sizeof(*zero);
+	char addr[INET_ADDRSTRLEN];
+	int rc;
+
+	if (s->inner_addr.s_addr == 0 || s->peer_addr.s_addr == 0 ||
+	    s->peer_port == 0 || s->local_port == 0) {
+		say(why, whylen, "fast path: session %u/%u: incomplete "
+		    "addresses", s->our_tunnel_id, s->our_session_id);
+		return -1;
+	}
+	keys_of(s, &rk, &tk);
+	values_of(s, &rv, &tv);
+	if ((zero = calloc((size_t)fp->ncpu, sizeof(*zero))) == NULL) {
+		say(why, whylen, "fast path: out of memory");
+		return -1;
+	}
+	/* Counters first, so the first packet the programs carry is
+	 * counted; then receive, then send. */
+	rc = bpf_map__update_elem(fp->skel->maps.fp_stats, &rk, sizeof(rk),
+	    zero, zlen, BPF_NOEXIST);
+	free(zero);
+	if (rc != 0)
+		goto fail;
+	rc = bpf_map__update_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), &rv,
+	    sizeof(rv), BPF_NOEXIST);
+	if (rc != 0)
+		goto fail_stats;
+	rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk), &tv,
+	    sizeof(tv), BPF_NOEXIST);
+	if (rc != 0)
+		goto fail_rx;
+	return 0;
+fail_rx:
+	(void)bpf_map__delete_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), 0);
+fail_stats:
+	(void)bpf_map__delete_elem(fp->skel->maps.fp_stats, &rk, sizeof(rk),
+	    0);
+fail:
+	if (inet_ntop(AF_INET, &s->inner_addr, addr, sizeof(addr)) == NULL)
+		(void)snprintf(addr, sizeof(addr), "?");
+	say(why, whylen, "fast path: session %u/%u (%s): %s",
+	    s->our_tunnel_id, s->our_session_id, addr, map_err(rc));
+	return -1;
+}
+
+int
+fastpath_session_update(struct fastpath *fp, const struct fastpath_session *s,
+    char *why, size_t whylen)
+{
+	struct fp_rx_key rk;
+	struct fp_tx_key tk;
+	struct fp_rx_val rv;
+	struct fp_tx_val tv;
+	int rc;
+
+	keys_of(s, &rk, &tk);
+	values_of(s, &rv, &tv);
+	rc = bpf_map__update_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), &rv,
+	    sizeof(rv), BPF_EXIST);
+	if (rc == 0)
+		rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk,
+		    sizeof(tk), &tv, sizeof(tv), BPF_EXIST);
+	if (rc != 0) {
+		say(why, whylen, "fast path: updating session %u/%u: %s",
+		    s->our_tunnel_id, s->our_session_id, map_err(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_stats(struct fastpath *fp, const struct fp_rx_key *rk,
+    struct fastpath_counters *c)
+{
+	struct fp_session_stats *v;
+	int rc, i;
+
+	if ((v = calloc((size_t)fp->ncpu, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	rc = bpf_map__lookup_elem(fp->skel->maps.fp_stats, rk, sizeof(*rk), v,
+	    (size_t)fp->ncpu * sizeof(*v), 0);
+	memset(c, 0, sizeof(*c));
+	for (i = 0; rc == 0 && i < fp->ncpu; i++) {
+		c->rx_packets += v[i].rx_packets;
+		c->rx_bytes += v[i].rx_bytes;
+		c->tx_packets += v[i].tx_packets;
+		c->tx_bytes += v[i].tx_bytes;
+	}
+	free(v);
+	return rc;
+}
+
+int
+fastpath_session_remove(struct fastpath *fp, const struct fastpath_session *s,
+    struct fastpath_counters *final, char *why, size_t whylen)
+{
+	struct fp_rx_key rk;
+	struct fp_tx_key tk;
+	struct fastpath_counters c;
+	int rc_tx, rc_rx, rc_st;
+
+	keys_of(s, &rk, &tk);
+	/*
+	 * Send first (the address is what the stack routes to the session's
+	 * TUN again), then receive, then the counters.  A packet a program
+	 * looked up just before the delete may still leave: it carries a
+	 * copy of the map value, never a pointer into the daemon, so the
+	 * caller may free its state on return.
+	 */
+	rc_tx = bpf_map__delete_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk), 0);
+	rc_rx = bpf_map__delete_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), 0);
+	rc_st = read_stats(fp, &rk, &c);
+	if (rc_st == 0)
+		rc_st = bpf_map__delete_elem(fp->skel->maps.fp_stats, &rk,
+		    sizeof(rk), 0);
+	if (final != NULL)
+		*final = rc_st == 0 ? c : (struct fastpath_counters){ 0 };
+	if (rc_tx != 0 || rc_rx != 0 || rc_st != 0) {
+		say(why, whylen, "fast path: removing session %u/%u: %s",
+		    s->our_tunnel_id, s->our_session_id,
+		    map_err(rc_tx ? rc_tx : rc_rx ? rc_rx : rc_st));
+		return -1;
+	}
+	return 0;
+}
+
+int
+fastpath_session_counters(struct fastpath *fp, uint16_t our_tunnel_id,
+    uint16_t our_session_id, struct fastpath_counters *c, char *why,
+    size_t whylen)
+{
+	struct fp_rx_key rk = {
+		.tunnel_id = htons(our_tunnel_id),
+		.session_id = htons(our_session_id),
+	};
+	int rc;
+
+	if ((rc = read_stats(fp, &rk, c)) != 0) {
+		say(why, whylen, "fast path: counters of session %u/%u: %s",
+		    our_tunnel_id, our_session_id, map_err(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+fastpath_global_counters(struct fastpath *fp, uint64_t out[FP_COUNTER_MAX],
+    char *why, size_t whylen)
+{
+	uint64_t *v;
+	uint32_t k;
+	int rc = 0, i;
+
+	if ((v = calloc((size_t)fp->ncpu, sizeof(*v))) == NULL) {
+		say(why, whylen, "fast path: out of memory");
+		return -1;
+	}
+	for (k = 0; k < FP_COUNTER_MAX && rc == 0; k++) {
+		rc = bpf_map__lookup_elem(fp->skel->maps.fp_global, &k,
+		    sizeof(k), v, (size_t)fp->ncpu * sizeof(*v), 0);
+		out[k] = 0;
+		for (i = 0; rc == 0 && i < fp->ncpu; i++)
+			out[k] += v[i];
+	}
+	free(v);
+	if (rc != 0) {
+		say(why, whylen, "fast path: reading counters: %s",
+		    strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+fastpath_counter_name(enum fp_counter c)
+{
+	switch (c) {
+	case FP_RX_DECAP:		return "rx_decap";
+	case FP_RX_PASS_NOT_L2TP:	return "rx_pass_not_l2tp";
+	case FP_RX_PASS_CONTROL:	return "rx_pass_control";
+	case FP_RX_PASS_SEQ:		return "rx_pass_sequenced";
+	case FP_RX_PASS_MALFORMED:	return "rx_pass_malformed";
+	case FP_RX_PASS_NO_SESSION:	return "rx_pass_no_session";
+	case FP_RX_PASS_WRONG_PEER:	return "rx_pass_wrong_peer";
+	case FP_RX_PASS_PPP:		return "rx_pass_ppp";
+	case FP_RX_PASS_WRONG_SRC:	return "rx_pass_wrong_source";
+	case FP_RX_PASS_INNER:		return "rx_pass_inner";
+	case FP_RX_PASS_ROUTE:		return "rx_pass_route";
+	case FP_RX_PASS_GSO:		return "rx_pass_gso";
+	case FP_TX_ENCAP:		return "tx_encap";
+	case FP_TX_PASS_NOT_IP:		return "tx_pass_not_ipv4";
+	case FP_TX_PASS_NO_SESSION:	return "tx_pass_no_session";
+	case FP_TX_PASS_INNER:		return "tx_pass_inner";
+	case FP_TX_PASS_TOO_BIG:	return "tx_pass_too_big";
+	case FP_TX_PASS_ROUTE:		return "tx_pass_route";
+	case FP_TX_PASS_GSO:		return "tx_pass_gso";
+	case FP_PASS_HELPER:		return "pass_helper_refused";
+	case FP_DROP_HELPER:		return "drop_helper_failed";
+	case FP_COUNTER_MAX:		break;
+	}
+	return "unknown";
+}
