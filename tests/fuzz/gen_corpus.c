@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 
 #include "core/buf.h"
-#include "dataplane/data_hdr.h"
+#include "l2tp/data_hdr.h"
 #include "fuzz_daemon.h"
 #include "l2tp/msg.h"
 #include "ppp/auth.h"
