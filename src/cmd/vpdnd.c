@@ -62,6 +62,9 @@ struct vpdnd {
 	ev_timer		 grace;
 	ev_signal		 sig_hup, sig_term, sig_int;
 	bool			 stopping;
+	/* Inside a watched descriptor's callback: data messages built in
+	 * place are queued and leave together when it returns. */
+	bool			 batching;
 	/* `vpdnctl trace start FILE [tunnel ID]`; NULL when not tracing. */
 	struct pcap_trace	*trace;
 	char			 trace_path[CFG_MAX_STR];
@@ -146,7 +149,23 @@ vpdnd_udp_send(void *ctx, const struct l2tp_addr *local,
 	struct vpdnd *d = ctx;
 
 	vpdnd_trace_pkt(d, false, local, peer, pkt, len);
+	/* What was queued goes first: nothing overtakes it. */
+	udp_flush(&d->udp);
 	(void)udp_send(&d->udp, local, peer, pkt, len);
+}
+
+/* Data messages from a TUN read batch: one sendmmsg per batch. */
+static void
+vpdnd_udp_send_data(void *ctx, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct vpdnd *d = ctx;
+
+	vpdnd_trace_pkt(d, false, local, peer, pkt, len);
+	if (d->batching)
+		udp_queue(&d->udp, local, peer, pkt, len);
+	else
+		(void)udp_send(&d->udp, local, peer, pkt, len);
 }
 
 static void
@@ -226,7 +245,10 @@ vpdnd_on_watch(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
+	vw->d->batching = true;
 	vw->readable(vw->arg);
+	vw->d->batching = false;
+	udp_flush(&vw->d->udp);
 	vpdnd_rearm(vw->d);
 }
 
@@ -875,6 +897,7 @@ main(int argc, char **argv)
 		fatalx("cannot listen on the L2TP address");
 	struct roles_io io = {
 		.send = vpdnd_udp_send,
+		.send_data = vpdnd_udp_send_data,
 		.watch = vpdnd_watch,
 		.unwatch = vpdnd_unwatch,
 		.family = d.udp.family,

@@ -147,16 +147,34 @@ link_send_ctl(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 	}
 }
 
+/* RFC 1662 §3.1 framing (FF 03) and the protocol: written into the
+ * headroom before pkt when there is enough and the owner takes frames in
+ * place, else into link_scratch with a copy. */
 static int
-send_data(struct ppp_link *l, uint16_t proto, const uint8_t *pkt, size_t len)
+send_data(struct ppp_link *l, uint16_t proto, const uint8_t *pkt,
+    uint8_t *inplace, size_t len, size_t headroom)
 {
+	uint8_t *f;
+	int rc;
+
 	if (l->dead || len > l->lcp.peer_mru || len + 4 > sizeof(link_scratch))
 		return -1;
-	link_scratch[0] = PPP_ALLSTATIONS;
-	link_scratch[1] = PPP_UI;
-	put_be16(link_scratch + 2, proto);
-	memcpy(link_scratch + 4, pkt, len);
-	if (l->ops->send(l->ctx, link_scratch, len + 4) != 0)
+	if (inplace != NULL && headroom >= PPP_LINK_HEADROOM &&
+	    l->ops->send_inplace != NULL) {
+		f = inplace - PPP_LINK_HEADROOM;
+		headroom -= PPP_LINK_HEADROOM;
+	} else {
+		f = link_scratch;
+		memcpy(f + 4, pkt, len);
+		inplace = NULL;
+	}
+	f[0] = PPP_ALLSTATIONS;
+	f[1] = PPP_UI;
+	put_be16(f + 2, proto);
+	rc = inplace != NULL ?
+	    l->ops->send_inplace(l->ctx, f, len + 4, headroom) :
+	    l->ops->send(l->ctx, f, len + 4);
+	if (rc != 0)
 		return -1;
 	l->stats.tx_frames++;
 	l->stats.tx_bytes += len + 4;
@@ -168,7 +186,16 @@ ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len)
 {
 	if (!cp_is_opened(&l->ipcp.cp))
 		return -1;
-	return send_data(l, PPP_PROTO_IP, pkt, len);
+	return send_data(l, PPP_PROTO_IP, pkt, NULL, len, 0);
+}
+
+int
+ppp_link_send_ip_inplace(struct ppp_link *l, uint8_t *pkt, size_t len,
+    size_t headroom)
+{
+	if (!cp_is_opened(&l->ipcp.cp))
+		return -1;
+	return send_data(l, PPP_PROTO_IP, pkt, pkt, len, headroom);
 }
 
 int
@@ -176,7 +203,7 @@ ppp_link_send_ipv6(struct ppp_link *l, const uint8_t *pkt, size_t len)
 {
 	if (l->v6 == NULL || !cp_is_opened(&l->v6->cp))
 		return -1;
-	return send_data(l, PPP_PROTO_IPV6, pkt, len);
+	return send_data(l, PPP_PROTO_IPV6, pkt, NULL, len, 0);
 }
 
 /* ---- phases ---- */

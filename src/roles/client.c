@@ -179,16 +179,25 @@ client_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t)
 
 /* ---- PPP peer and TUN ---- */
 
+/* Room for the PPP and L2TP headers in front of each packet read. */
+#define CLIENT_TUN_HEADROOM 16
+_Static_assert(CLIENT_TUN_HEADROOM >= SL_HEADROOM, "TUN headroom");
+
 static void
 client_tun_readable(void *arg)
 {
 	struct client *c = arg;
-	uint8_t buf[2048];
+	/* One buffer per read, static, headroom first: the datagrams are
+	 * built in place and may wait for the batched send until this
+	 * returns (sl_send_ip). */
+	static uint8_t bufs[64][CLIENT_TUN_HEADROOM + 2048];
+	uint8_t *buf;
 	ssize_t n;
 
 	/* Bounded: other sessions and timers get their turn. */
 	for (int i = 0; i < 64; i++) {
-		n = tun_read(&c->tun, buf, sizeof(buf));
+		buf = bufs[i] + CLIENT_TUN_HEADROOM;
+		n = tun_read(&c->tun, buf, sizeof(bufs[i]) - CLIENT_TUN_HEADROOM);
 		if (n <= 0)
 			break;
 		/* Our own L2TP datagram routed into the tunnel it belongs
@@ -205,7 +214,8 @@ client_tun_readable(void *arg)
 			    (unsigned long long)c->tun_loop_drops);
 			continue;
 		}
-		if (c->link == NULL || sl_send_ip(c->link, buf, (size_t)n) < 0)
+		if (c->link == NULL || sl_send_ip(c->link, buf, (size_t)n,
+		    CLIENT_TUN_HEADROOM) < 0)
 			c->tun_drops++;
 	}
 	sl_reap(c->roles);

@@ -30,6 +30,16 @@ roles_l2tp_send(void *ctx, const struct l2tp_addr *local,
 	r->io.send(r->io_ctx, local, peer, pkt, len);
 }
 
+static void
+roles_l2tp_send_data(void *ctx, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct roles *r = ctx;
+
+	(r->io.send_data != NULL ? r->io.send_data : r->io.send)(r->io_ctx,
+	    local, peer, pkt, len);
+}
+
 /* The owner of a tunnel: whoever opened it put its role_owner in the
  * tunnel's user pointer; the host accepts tunnels by itself, and those are
  * the LNS's (role_ops.h). */
@@ -99,6 +109,7 @@ static const struct l2tp_host_ops roles_l2tp_ops = {
 	.session_up = roles_session_up,
 	.session_down = roles_session_down,
 	.session_data = roles_session_data,
+	.send_data = roles_l2tp_send_data,
 };
 
 void

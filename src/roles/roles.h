@@ -27,6 +27,12 @@ struct roles_io {
 	/* Transmit an L2TP datagram. */
 	void	(*send)(void *ctx, const struct l2tp_addr *local,
 		    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
+	/* Optional (NULL: send): a data message built in place in a buffer
+	 * that stays unchanged until the watched descriptor's readable
+	 * callback returns; may be queued and sent in a batch then, or
+	 * before the next `send` (l2tp_host_ops.send_data). */
+	void	(*send_data)(void *ctx, const struct l2tp_addr *local,
+		    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
 	/* Calls readable(arg) from the loop whenever fd can be read (TUN
 	 * devices); returns a handle for unwatch, NULL on failure. */
 	void	*(*watch)(void *ctx, int fd, void (*readable)(void *arg),
