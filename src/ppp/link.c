@@ -147,33 +147,21 @@ link_send_ctl(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 	}
 }
 
-/* RFC 1662 §3.1 framing (FF 03) and the protocol: written into the
- * headroom before pkt when there is enough and the owner takes frames in
- * place, else into link_scratch with a copy. */
-static int
-send_data(struct ppp_link *l, uint16_t proto, const uint8_t *pkt,
-    uint8_t *inplace, size_t len, size_t headroom)
+/* RFC 1662 §3.1 framing (FF 03) and the protocol into the 4 bytes at f. */
+static bool
+frame_hdr(struct ppp_link *l, uint8_t *f, uint16_t proto, size_t len)
 {
-	uint8_t *f;
-	int rc;
-
 	if (l->dead || len > l->lcp.peer_mru || len + 4 > sizeof(link_scratch))
-		return -1;
-	if (inplace != NULL && headroom >= PPP_LINK_HEADROOM &&
-	    l->ops->send_inplace != NULL) {
-		f = inplace - PPP_LINK_HEADROOM;
-		headroom -= PPP_LINK_HEADROOM;
-	} else {
-		f = link_scratch;
-		memcpy(f + 4, pkt, len);
-		inplace = NULL;
-	}
+		return false;
 	f[0] = PPP_ALLSTATIONS;
 	f[1] = PPP_UI;
 	put_be16(f + 2, proto);
-	rc = inplace != NULL ?
-	    l->ops->send_inplace(l->ctx, f, len + 4, headroom) :
-	    l->ops->send(l->ctx, f, len + 4);
+	return true;
+}
+
+static int
+frame_sent(struct ppp_link *l, int rc, size_t len)
+{
 	if (rc != 0)
 		return -1;
 	l->stats.tx_frames++;
@@ -181,21 +169,40 @@ send_data(struct ppp_link *l, uint16_t proto, const uint8_t *pkt,
 	return 0;
 }
 
+/* A copy into link_scratch, behind the header. */
+static int
+send_data(struct ppp_link *l, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	if (!frame_hdr(l, link_scratch, proto, len))
+		return -1;
+	memcpy(link_scratch + 4, pkt, len);
+	return frame_sent(l, l->ops->send(l->ctx, link_scratch, len + 4), len);
+}
+
 int
 ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len)
 {
 	if (!cp_is_opened(&l->ipcp.cp))
 		return -1;
-	return send_data(l, PPP_PROTO_IP, pkt, NULL, len, 0);
+	return send_data(l, PPP_PROTO_IP, pkt, len);
 }
 
 int
 ppp_link_send_ip_inplace(struct ppp_link *l, uint8_t *pkt, size_t len,
     size_t headroom)
 {
+	uint8_t *f;
+
 	if (!cp_is_opened(&l->ipcp.cp))
 		return -1;
-	return send_data(l, PPP_PROTO_IP, pkt, pkt, len, headroom);
+	if (headroom < PPP_LINK_HEADROOM || l->ops->send_inplace == NULL)
+		return send_data(l, PPP_PROTO_IP, pkt, len);
+	/* The header goes into the headroom: no copy of the packet. */
+	f = pkt - PPP_LINK_HEADROOM;
+	if (!frame_hdr(l, f, PPP_PROTO_IP, len))
+		return -1;
+	return frame_sent(l, l->ops->send_inplace(l->ctx, f, len + 4,
+	    headroom - PPP_LINK_HEADROOM), len);
 }
 
 int
@@ -203,7 +210,7 @@ ppp_link_send_ipv6(struct ppp_link *l, const uint8_t *pkt, size_t len)
 {
 	if (l->v6 == NULL || !cp_is_opened(&l->v6->cp))
 		return -1;
-	return send_data(l, PPP_PROTO_IPV6, pkt, NULL, len, 0);
+	return send_data(l, PPP_PROTO_IPV6, pkt, len);
 }
 
 /* ---- phases ---- */
