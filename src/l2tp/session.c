@@ -123,6 +123,8 @@ session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
 	s->outgoing = outgoing;
 	s->state = L2TP_SESSION_IDLE;
 	s->created_ms = now;
+	/* Unsequenced until the ICCN/OCCN says otherwise (§4.4.6). */
+	data_seq_init_fixed(&s->dseq, false);
 	heap_node_init(&s->timer);
 	/* Give up on a call that makes no progress (CDN result 10). */
 	setup_ms = l2tp_call_setup_ms(&h->cfg);
