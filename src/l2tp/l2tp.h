@@ -296,6 +296,10 @@ int	l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame,
  * unchanged until the caller returns to its event loop. */
 int	l2tp_session_send_data_inplace(struct l2tp_session *s, uint8_t *frame,
 	    size_t len, size_t headroom);
+/* In place too, but through ops->send at once, for a buffer the caller
+ * reuses before it returns to its event loop (a receive buffer). */
+int	l2tp_session_send_data_now(struct l2tp_session *s, uint8_t *frame,
+	    size_t len, size_t headroom);
 struct l2tp_session *l2tp_tunnel_find_session(struct l2tp_tunnel *t,
 	    uint16_t local_id);
 void	l2tp_tunnel_foreach_session(struct l2tp_tunnel *t,

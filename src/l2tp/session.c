@@ -1090,9 +1090,9 @@ l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame,
 	return 0;
 }
 
-int
-l2tp_session_send_data_inplace(struct l2tp_session *s, uint8_t *frame,
-    size_t len, size_t headroom)
+static int
+session_send_inplace(struct l2tp_session *s, uint8_t *frame, size_t len,
+    size_t headroom, bool batch)
 {
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp_host *h = t->host;
@@ -1103,9 +1103,24 @@ l2tp_session_send_data_inplace(struct l2tp_session *s, uint8_t *frame,
 	if (!session_can_send(s, len))
 		return -1;
 	p = session_push_hdr(s, frame, len, headroom);
-	(h->ops->send_data != NULL ? h->ops->send_data : h->ops->send)(h->ctx,
-	    &t->local, &t->peer, p, len + (size_t)(frame - p));
+	(batch && h->ops->send_data != NULL ? h->ops->send_data :
+	    h->ops->send)(h->ctx, &t->local, &t->peer, p,
+	    len + (size_t)(frame - p));
 	return 0;
+}
+
+int
+l2tp_session_send_data_inplace(struct l2tp_session *s, uint8_t *frame,
+    size_t len, size_t headroom)
+{
+	return session_send_inplace(s, frame, len, headroom, true);
+}
+
+int
+l2tp_session_send_data_now(struct l2tp_session *s, uint8_t *frame,
+    size_t len, size_t headroom)
+{
+	return session_send_inplace(s, frame, len, headroom, false);
 }
 
 struct l2tp_tunnel *

@@ -725,7 +725,13 @@ test_data_send_inplace(void **state)
 	    buf + L2TP_DATA_HEADROOM, sizeof(ppp), 9), 0);
 	assert_int_equal(get_be16(w->head->data + 6), get_be16(copied + 6) + 2);
 	w_pump(w);
-	assert_int_equal(w->n[1].data_rx, 3);
+	/* in place, sent at once (through ops->send) */
+	assert_int_equal(l2tp_session_send_data_now(sa,
+	    buf + L2TP_DATA_HEADROOM, sizeof(ppp), L2TP_DATA_HEADROOM), 0);
+	assert_int_equal(get_be16(w->head->data + 6), get_be16(copied + 6) + 3);
+	assert_memory_equal(buf, w->head->data, clen);
+	w_pump(w);
+	assert_int_equal(w->n[1].data_rx, 4);
 	/* a frame over L2TP_DATA_MAX_FRAME is refused either way */
 	assert_int_equal(l2tp_session_send_data(sa, ppp,
 	    L2TP_DATA_MAX_FRAME + 1), -1);
