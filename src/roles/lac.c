@@ -86,7 +86,8 @@ call_send_l2tp(struct lac_call *c, const uint8_t *ppp, size_t len)
 	/* PPPoE carries no Address/Control (RFC 2516 §7); on L2TP the
 	 * frame is sent with FF 03 as every LNS (pppd without ACFC too)
 	 * expects; the rest of the frame is relayed untouched. */
-	if ((f = call_rx_frame(c->lac, ppp, len, &room)) != NULL) {
+	if (c->lac != NULL &&
+	    (f = call_rx_frame(c->lac, ppp, len, &room)) != NULL) {
 		/* In place: FF 03 and the L2TP header go where the PPPoE
 		 * and Ethernet headers were, which nothing reads any more;
 		 * the datagram leaves before the buffer takes the next
