@@ -28,6 +28,16 @@ io_send(void *ctx, const struct l2tp_addr *local, const struct l2tp_addr *peer,
 	vio->send(vio->arg, local, peer, pkt, len);
 }
 
+static void
+io_send_data(void *ctx, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct vpdnd_io *vio = ctx;
+
+	(vio->send_data != NULL ? vio->send_data : vio->send)(vio->arg, local,
+	    peer, pkt, len);
+}
+
 /* A descriptor the roles watch (TUN devices, PPPoE sockets). */
 struct io_watch {
 	ev_io			 io;
@@ -44,6 +54,8 @@ io_on_watch(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
+	if (vio->before != NULL)
+		vio->before(vio->arg);
 	iw->readable(iw->arg, time_now_ms());
 	if (vio->after != NULL)
 		vio->after(vio->arg);
@@ -300,6 +312,7 @@ io_radius_pending(void *ctx)
 
 #define VPDND_IO_OPS(radius_send_, radius_cancel_, radius_pending_) { \
 	.send = io_send, \
+	.send_data = io_send_data, \
 	.watch = io_watch, \
 	.unwatch = io_unwatch, \
 	.wall_time = io_wall_time, \

@@ -178,18 +178,27 @@ client_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t n
 
 /* ---- PPP peer and TUN ---- */
 
+/* Room for the PPP and L2TP headers in front of each packet read. */
+#define CLIENT_TUN_HEADROOM 16
+_Static_assert(CLIENT_TUN_HEADROOM >= SL_HEADROOM, "TUN headroom");
+
 static void
 client_tun_readable(void *arg, uint64_t now)
 {
 	struct client *c = arg;
-	uint8_t buf[2048];
-	struct tun_pkt pkt = { .buf = buf, .cap = sizeof(buf) };
+	/* One buffer per read, static, headroom first: the datagrams are
+	 * built in place and may wait for the batched send until this
+	 * returns (sl_send_ip). */
+	static uint8_t bufs[64][CLIENT_TUN_HEADROOM + 2048];
+	struct tun_pkt pkt;
 	ssize_t n;
 
 	c->roles->now = now;
 
 	/* Bounded: other sessions and timers get their turn. */
 	for (int i = 0; i < 64; i++) {
+		pkt.buf = bufs[i] + CLIENT_TUN_HEADROOM;
+		pkt.cap = sizeof(bufs[i]) - CLIENT_TUN_HEADROOM;
 		if (RIO(c->roles, tun_read_batch, &c->tun, &pkt, 1) <= 0)
 			break;
 		n = (ssize_t)pkt.len;
@@ -197,7 +206,7 @@ client_tun_readable(void *arg, uint64_t now)
 		 * to (a route outside our control beat the host route to
 		 * the LNS): sending it on would wrap it again on every lap,
 		 * so it stops here. */
-		if (c->lns_addr != 0 && client_is_own_l2tp(buf, (size_t)n,
+		if (c->lns_addr != 0 && client_is_own_l2tp(pkt.buf, (size_t)n,
 		    c->lns_addr, c->lns_port, c->local_port)) {
 			c->tun_loop_drops++;
 			LOG_RL(LOG_LEVEL_WARN, "client %s: dropped an L2TP "
@@ -207,7 +216,8 @@ client_tun_readable(void *arg, uint64_t now)
 			    (unsigned long long)c->tun_loop_drops);
 			continue;
 		}
-		if (c->link == NULL || sl_send_ip(c->link, buf, (size_t)n) < 0)
+		if (c->link == NULL || sl_send_ip(c->link, pkt.buf, (size_t)n,
+		    CLIENT_TUN_HEADROOM) < 0)
 			c->tun_drops++;
 	}
 	sl_reap(c->roles);

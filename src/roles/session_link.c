@@ -63,6 +63,13 @@ sl_l2tp_send(void *carrier, const uint8_t *frame, size_t len)
 	return l2tp_session_send_data(carrier, frame, len);
 }
 
+static int
+sl_l2tp_send_inplace(void *carrier, uint8_t *frame, size_t len,
+    size_t headroom)
+{
+	return l2tp_session_send_data_inplace(carrier, frame, len, headroom);
+}
+
 static void
 sl_l2tp_close(void *carrier, uint16_t cdn_result, const char *reason,
     uint64_t now)
@@ -78,6 +85,7 @@ sl_l2tp_detach(void *carrier)
 
 const struct sl_carrier_ops sl_l2tp_carrier = {
 	.send = sl_l2tp_send,
+	.send_inplace = sl_l2tp_send_inplace,
 	.close = sl_l2tp_close,
 	.detach = sl_l2tp_detach,
 };
@@ -96,6 +104,19 @@ sl_link_send(void *ctx, const uint8_t *frame, size_t len)
 	if (sl->carrier == NULL)
 		return -1;
 	return sl->carrier_ops->send(sl->carrier, frame, len);
+}
+
+static int
+sl_link_send_inplace(void *ctx, uint8_t *frame, size_t len, size_t headroom)
+{
+	struct session_link *sl = ctx;
+
+	if (sl->carrier == NULL)
+		return -1;
+	if (sl->carrier_ops->send_inplace == NULL)
+		return sl->carrier_ops->send(sl->carrier, frame, len);
+	return sl->carrier_ops->send_inplace(sl->carrier, frame, len,
+	    headroom);
 }
 
 static int
@@ -178,6 +199,7 @@ sl_link_auth_describe(void *ctx, struct auth_request *req)
 
 static const struct ppp_link_ops sl_link_ops = {
 	.send = sl_link_send,
+	.send_inplace = sl_link_send_inplace,
 	.assign_address = sl_link_assign,
 	.network_up = sl_link_network_up,
 	.network_down = sl_link_network_down,
@@ -406,11 +428,11 @@ sl_input(struct session_link *sl, const uint8_t *frame, size_t len,
 }
 
 int
-sl_send_ip(struct session_link *sl, const uint8_t *pkt, size_t len)
+sl_send_ip(struct session_link *sl, uint8_t *pkt, size_t len, size_t headroom)
 {
 	if (sl->ended || sl->carrier == NULL)
 		return -1;
-	return ppp_link_send_ip(sl->link, pkt, len);
+	return ppp_link_send_ip_inplace(sl->link, pkt, len, headroom);
 }
 
 void
