@@ -130,6 +130,12 @@ lns_input(struct rh_lac *x, struct rh_lns *l, const uint8_t *pkt, size_t len)
 	l->rx++;
 	if (hd.payload_len == 0)
 		return;
+	/* A new SCCRQ (tunnel id 0, Ns 0) after our tunnel stopped: the LAC
+	 * opens a fresh tunnel, with fresh sequence numbers (§5.8). */
+	if (hd.tunnel_id == 0 && hd.ns == 0 && l->stopped) {
+		l->stopped = false;
+		l->ns = l->nr = 0;
+	}
 	if (hd.ns != l->nr) {
 		/* a retransmission: our ack was lost, or is on its way */
 		if ((int16_t)(hd.ns - l->nr) < 0)
@@ -306,6 +312,24 @@ rh_lns_cdn(struct rh_lac *x, struct rh_lns *l, struct rh_lns_call *c,
 	m.assigned_session_id = c->sid;
 	c->open = false;
 	lns_send(x, l, &m);
+	rh_lac_settle(x);
+}
+
+void
+rh_lns_stopccn(struct rh_lac *x, struct rh_lns *l, uint16_t result)
+{
+	struct l2tp_msg m;
+
+	l2tp_msg_init(&m, L2TP_MSG_STOPCCN, l->lac_tid, 0);
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = l->tid;
+	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
+	m.result.result = result;
+	lns_send(x, l, &m);
+	l->up = false;
+	l->stopped = true;
+	for (unsigned i = 0; i < RH_LNS_CALLS; i++)
+		l->call[i].open = false;
 	rh_lac_settle(x);
 }
 

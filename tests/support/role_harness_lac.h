@@ -59,8 +59,8 @@ struct rh_lns {
 	uint16_t	 refuse;	/* nonzero: ICRQ gets a CDN with it */
 	/* Learnt. */
 	bool		 up;		/* SCCCN seen */
-	bool		 stopped;	/* the LAC sent StopCCN */
-	uint16_t	 stop_result;
+	bool		 stopped;	/* StopCCN either way */
+	uint16_t	 stop_result;	/* of the LAC's StopCCN */
 	uint16_t	 tid, lac_tid, ns, nr;
 	unsigned	 rx;		/* control datagrams, ZLBs included */
 	unsigned	 sccrq, icrq, iccn, cdn, stopccn;	/* new ones */
@@ -136,6 +136,9 @@ struct rh_lns_call *rh_lns_call_n(struct rh_lns *l, unsigned n);
 /* CDN from the LNS with that result (RFC 2661 §6.12). */
 void	rh_lns_cdn(struct rh_lac *x, struct rh_lns *l, struct rh_lns_call *c,
 	    uint16_t result);
+/* StopCCN from the LNS with that result (RFC 2661 §6.4); the LNS then
+ * takes a new SCCRQ as a new tunnel. */
+void	rh_lns_stopccn(struct rh_lac *x, struct rh_lns *l, uint16_t result);
 /* A PPP frame (protocol field first) from the LNS on call c. */
 void	rh_lns_data(struct rh_lac *x, struct rh_lns *l, struct rh_lns_call *c,
 	    const uint8_t *ppp, size_t len);

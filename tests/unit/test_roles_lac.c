@@ -3,9 +3,10 @@
  * (tests/support/role_harness_lac.h): PPPoE hosts dial in (RFC 2516),
  * authenticate with PAP or CHAP (RFC 1334, RFC 1994) as user@realm, and
  * the LAC places their calls with scripted LNSes (RFC 2661 §5.1, §7.4.1)
- * carrying the proxy LCP/authentication AVPs (§4.4.5).  Realm selection,
- * tunnel sharing and idle teardown, failover, relaying, the PPPoE limits,
- * accounting (RFC 2866) and reloads, on a fake clock.
+ * carrying the proxy LCP/authentication AVPs (§4.4.5): realm selection,
+ * tunnel sharing and idle teardown, failover, the proxy AVPs and relaying,
+ * on a fake clock.  The PPPoE limits, accounting and reloads are in
+ * test_roles_lac_ops.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,11 +18,10 @@
 
 #include "core/buf.h"
 #include "l2tp/msg.h"
+#include "ppp/auth.h"
 #include "ppp/link.h"
 #include "ppp/ppp_proto.h"
 #include "pppoe/pppoe_server.h"
-#include "radius/radius_attr_table.h"
-#include "radius/radius_codec.h"
 #include "role_harness_lac.h"
 #include "roles/lac_priv.h"
 
@@ -217,6 +217,68 @@ test_idle_tunnel_zero_timeout(void **state)
 	rh_lac_free(x);
 }
 
+/* After an idle tunnel's StopCCN the next user gets a new tunnel (the
+ * closing one is never reused). */
+static void
+test_idle_closed_tunnel_not_reused(void **state)
+{
+	struct rh_lac *x = lac_new(two_realms);
+	struct rh_lns *a = rh_lns(x, 0);
+
+	(void)state;
+	rh_host_padt(x, dial_pap(x, 0, "u1@a.example", "pw"));
+	rh_lac_advance(x, 1);
+	assert_int_equal(a->stopccn, 1);
+	dial_pap(x, 1, "u2@a.example", "pw");
+	assert_int_equal(a->sccrq, 2);
+	assert_true(rh_lns_call_n(a, 1)->connected);
+	rh_lac_free(x);
+}
+
+/* The user hangs up while its call dials: the tunnel, once up, carries
+ * no call for it (or clears the one it began) and goes idle. */
+static void
+test_padt_while_dialling(void **state)
+{
+	struct rh_lac *x = lac_new(two_realms);
+	struct rh_lns *a = rh_lns(x, 0);
+	struct rh_lns_call *c;
+
+	(void)state;
+	a->silent = true;
+	rh_host_padt(x, dial_pap(x, 0, "u1@a.example", "pw"));
+	a->silent = false;
+	rh_lac_advance(x, 5000);
+	c = rh_lns_call_n(a, 0);
+	assert_true(c == NULL || !c->open);
+	assert_int_equal(a->iccn, 0);
+	rh_lac_advance(x, 60000);
+	assert_int_equal(ntunnels(x), 0);
+	rh_lac_free(x);
+}
+
+/* The LNS stops the tunnel (StopCCN): every call in it ends with PADT to
+ * its user; the next user dials a new tunnel. */
+static void
+test_lns_stopccn_ends_calls(void **state)
+{
+	struct rh_lac *x = lac_new(two_realms);
+	struct rh_lns *a = rh_lns(x, 0);
+	struct rh_host *u1, *u2;
+
+	(void)state;
+	u1 = dial_pap(x, 0, "u1@a.example", "pw");
+	u2 = dial_pap(x, 1, "u2@a.example", "pw");
+	rh_lns_stopccn(x, a, L2TP_STOPCCN_SHUTDOWN);
+	rh_lac_advance(x, 1000);
+	assert_true(u1->padt);
+	assert_true(u2->padt);
+	dial_pap(x, 2, "u3@a.example", "pw");
+	assert_int_equal(a->sccrq, 2);
+	assert_true(rh_lns_call_n(a, 2)->connected);
+	rh_lac_free(x);
+}
+
 /* ---- failover ---- */
 
 static const char failover_conf[] = LAC_GLOBAL "\n"
@@ -251,6 +313,25 @@ test_failover_no_sccrp(void **state)
 	for (unsigned i = 0; i < x->h->nsent - sent_to_dead; i++)
 		assert_false(l2tp_addr_equal(&rh_sent(x->h, i)->peer,
 		    &dead->addr));
+	rh_lac_free(x);
+}
+
+/* Two calls waiting on a dead LNS both move to the next one, in one
+ * tunnel. */
+static void
+test_failover_moves_waiting_calls(void **state)
+{
+	struct rh_lac *x = lac_new(failover_conf);
+	struct rh_lns *good = rh_lns(x, 1);
+
+	(void)state;
+	rh_lns(x, 0)->silent = true;
+	dial_pap(x, 0, "u1@f.example", "pw");
+	dial_pap(x, 1, "u2@f.example", "pw");
+	rh_lac_advance(x, 120000);
+	assert_int_equal(good->sccrq, 1);
+	assert_int_equal(good->iccn, 2);
+	assert_int_equal(ntunnels(x), 1);
 	rh_lac_free(x);
 }
 
@@ -426,244 +507,6 @@ test_relay_queued_while_dialling(void **state)
 	rh_lac_free(x);
 }
 
-/* ---- PPPoE limits ---- */
-
-/* max-sessions-per-mac = 2: a third PADI from the MAC gets no PADO
- * (RFC 2516 §5.2), a PADR with an earlier cookie a PADS with
- * AC-System-Error and no session (§5.4); another MAC is served. */
-static void
-test_max_sessions_per_mac(void **state)
-{
-	struct rh_lac *x = lac_new(
-	    "[global]\nhostname = lac.test\n\n"
-	    "[lac]\npppoe-interface = eth0\nauth = pap\n"
-	    "max-sessions-per-mac = 2\n\n" REALM_A);
-	struct rh_host *u[3];
-	const struct pppoe_server_stats *st;
-
-	(void)state;
-	for (unsigned i = 0; i < 3; i++) {
-		u[i] = rh_host(x, i);
-		memcpy(u[i]->mac, rh_host(x, 0)->mac, PPPOE_MAC_LEN);
-	}
-	assert_true(rh_host_discover(x, u[0]));
-	rh_lac_advance(x, 2000);	/* the per-MAC PADI bucket refills */
-	assert_true(rh_host_discover(x, u[1]));
-	rh_lac_advance(x, 2000);
-	assert_false(rh_host_discover(x, u[2]));
-	assert_false(u[2]->pado);
-	memcpy(u[2]->cookie, u[1]->cookie, u[1]->cookie_len);
-	u[2]->cookie_len = u[1]->cookie_len;
-	memcpy(u[2]->ac_mac, u[1]->ac_mac, PPPOE_MAC_LEN);
-	rh_lac_advance(x, 2000);
-	assert_false(rh_host_padr(x, u[2]));
-	assert_true(u[2]->pads_error);
-	st = pppoe_server_stats(x->h->r->lac->srv);
-	assert_int_equal(st->refused_mac_limit, 2);
-	assert_int_equal(pppoe_server_session_count(x->h->r->lac->srv), 2);
-	assert_true(rh_host_discover(x, rh_host(x, 3)));
-	rh_lac_free(x);
-}
-
-/* RFC 2516 §9 (AC-Cookie): a PADR with another MAC's cookie, or none,
- * gets no PADS and no session. */
-static void
-test_padr_cookie_checked(void **state)
-{
-	struct rh_lac *x = lac_new(two_realms);
-	struct rh_host *u0 = rh_host(x, 0), *u = rh_host(x, 1);
-	const struct pppoe_server_stats *st;
-
-	(void)state;
-	assert_true(rh_host_discover(x, u0));
-	memcpy(u->cookie, u0->cookie, u0->cookie_len);
-	u->cookie_len = u0->cookie_len;
-	memcpy(u->ac_mac, u0->ac_mac, PPPOE_MAC_LEN);
-	assert_false(rh_host_padr(x, u));
-	assert_false(u->pads_error);	/* dropped, not answered */
-	u->cookie_len = 0;
-	rh_lac_advance(x, 2000);
-	assert_false(rh_host_padr(x, u));
-	st = pppoe_server_stats(x->h->r->lac->srv);
-	assert_int_equal(st->drops[PPPOE_SRV_DROP_BAD_COOKIE], 1);
-	assert_int_equal(st->drops[PPPOE_SRV_DROP_NO_COOKIE], 1);
-	assert_int_equal(pppoe_server_session_count(x->h->r->lac->srv), 1);
-	rh_lac_free(x);
-}
-
-/* ---- accounting ---- */
-
-static const char acct_conf[] =
-    "[global]\nhostname = lac.test\n\n"
-    "[lac]\npppoe-interface = eth0\nauth = pap\nradius = yes\n\n"
-    "[radius]\nserver = 127.0.0.1\naccounting-server = 127.0.0.1\n"
-    "secret = radsecret\n\n"
-    "[realm a.example]\nlns = 203.0.113.10\nusers = %DIR%/users\n";
-static const char acct_users[] = "u1@a.example pw\nu2@a.example pw\n"
-    "u3@a.example pw\n";
-
-/* The accounting requests sent, in order: their Acct-Status-Type and
- * (for Stop) Acct-Terminate-Cause. */
-static unsigned
-acct_log(struct rh_lac *x, uint32_t *status, uint32_t *cause, unsigned max)
-{
-	uint64_t last = 0;
-	unsigned n = 0;
-
-	for (;;) {
-		const struct fake_radius_req *next = NULL;
-
-		for (unsigned i = 0; i < FAKE_RADIUS; i++) {
-			const struct fake_radius_req *q = &x->h->io.radius[i];
-
-			if (q->handle > last && q->code ==
-			    RADIUS_CODE_ACCOUNTING_REQUEST &&
-			    (next == NULL || q->handle < next->handle))
-				next = q;
-		}
-		if (next == NULL || n == max)
-			return n;
-		last = next->handle;
-		status[n] = cause[n] = 0;
-		(void)radius_get_u32(next->pkt, RADIUS_ATTR_ACCT_STATUS_TYPE,
-		    &status[n]);
-		(void)radius_get_u32(next->pkt,
-		    RADIUS_ATTR_ACCT_TERMINATE_CAUSE, &cause[n]);
-		n++;
-	}
-}
-
-/* Start once the LNS accepted the call (not while it dials); Stop with
- * User-Request on PADT (RFC 2866 §5.10). */
-static void
-test_acct_start_and_padt_stop(void **state)
-{
-	struct rh_lac *x = rh_lac_attach(rh_new(acct_conf, "users",
-	    acct_users, NULL));
-	struct rh_lns *a = rh_lns(x, 0);
-	struct rh_host *u;
-	uint32_t st[16], ca[16];
-	unsigned n;
-
-	(void)state;
-	a->silent = true;
-	u = dial_pap(x, 0, "u1@a.example", "pw");
-	assert_int_equal(x->h->io.acct_starts, 0);
-	a->silent = false;
-	rh_lac_advance(x, 3000);
-	assert_true(rh_lns_call_n(a, 0)->connected);
-	assert_int_equal(x->h->io.acct_starts, 1);
-	rh_host_padt(x, u);
-	assert_int_equal(x->h->io.acct_stops, 1);
-	assert_null(x->h->io.acct_error);
-	n = acct_log(x, st, ca, 16);
-	assert_int_equal(n, 3);		/* On, Start, Stop */
-	assert_int_equal(st[0], RADIUS_ACCT_STATUS_ON);
-	assert_int_equal(st[1], RADIUS_ACCT_STATUS_START);
-	assert_int_equal(st[2], RADIUS_ACCT_STATUS_STOP);
-	assert_int_equal(ca[2], AAA_CAUSE_USER_REQUEST);
-	rh_lac_free(x);
-}
-
-/* Stop causes: CDN from the LNS (NAS-Request), `disconnect user`
- * (Admin-Reset); Accounting-Off only after the last Stop at shutdown. */
-static void
-test_acct_stop_causes_and_off(void **state)
-{
-	struct rh_lac *x = rh_lac_attach(rh_new(acct_conf, "users",
-	    acct_users, NULL));
-	struct rh_lns *a = rh_lns(x, 0);
-	uint32_t st[16], ca[16];
-	unsigned n;
-
-	(void)state;
-	dial_pap(x, 0, "u1@a.example", "pw");
-	dial_pap(x, 1, "u2@a.example", "pw");
-	dial_pap(x, 2, "u3@a.example", "pw");
-	assert_int_equal(x->h->io.acct_starts, 3);
-	rh_lns_cdn(x, a, rh_lns_call_n(a, 0), L2TP_CDN_ADMIN);
-	assert_true(rh_host(x, 0)->padt);
-	assert_int_equal(roles_disconnect_user(x->h->r, "u2@a.example",
-	    x->h->now), 1);
-	rh_lac_settle(x);
-	assert_true(rh_host(x, 1)->padt);
-	assert_true(rh_lns_call_n(a, 1)->cdn_rcvd);
-	assert_int_equal(rh_lns_call_n(a, 1)->cdn_result, L2TP_CDN_ADMIN);
-	roles_shutdown(x->h->r, x->h->now);
-	rh_lac_advance(x, 10000);
-	assert_int_equal(x->h->io.acct_stops, 3);
-	assert_null(x->h->io.acct_error);
-	n = acct_log(x, st, ca, 16);
-	assert_int_equal(n, 8);	/* On, 3 Start, 3 Stop, Off */
-	assert_int_equal(st[4], RADIUS_ACCT_STATUS_STOP);
-	assert_int_equal(ca[4], AAA_CAUSE_NAS_REQUEST);
-	assert_int_equal(st[5], RADIUS_ACCT_STATUS_STOP);
-	assert_int_equal(ca[5], AAA_CAUSE_ADMIN_RESET);
-	assert_int_equal(st[6], RADIUS_ACCT_STATUS_STOP);
-	assert_int_equal(st[7], RADIUS_ACCT_STATUS_OFF);
-	rh_lac_free(x);
-}
-
-/* ---- reload ---- */
-
-/* A reload that removes a realm: its live call stays (it holds the realm
- * it started with), new users of it are refused at authentication. */
-static void
-test_reload_removes_realm(void **state)
-{
-	struct rh_lac *x = lac_new(two_realms);
-	struct rh_lns *b = rh_lns(x, 1);
-	struct rh_host *u;
-	char err[256];
-
-	(void)state;
-	u = dial_pap(x, 0, "bob@b.example", "pw");
-	assert_int_equal(rh_lac_reload(x, LAC_GLOBAL "\n" REALM_A, err,
-	    sizeof(err)), 0);
-	rh_lac_advance(x, 5000);
-	assert_false(u->padt);
-	assert_true(rh_lns_call_n(b, 0)->open);
-	assert_false(rh_lns_call_n(b, 0)->cdn_rcvd);
-	assert_non_null(x->h->r->lac->retired.lh_first);
-
-	u = rh_host(x, 1);
-	assert_true(rh_host_discover(x, u));
-	assert_false(rh_host_up_pap(x, u, "carol@b.example", "pw"));
-	assert_true(u->pap_nak);
-	assert_int_equal(b->icrq, 1);
-	/* the old call ends: its retired realm goes with it */
-	rh_host_padt(x, rh_host(x, 0));
-	rh_lac_advance(x, 100);
-	assert_null(x->h->r->lac->retired.lh_first);
-	rh_lac_free(x);
-}
-
-/* A users file that does not load refuses the whole reload: the realms
- * in force stay, with their users. */
-static void
-test_reload_broken_users_refused(void **state)
-{
-	static const char conf[] =
-	    "[global]\nhostname = lac.test\n\n"
-	    "[lac]\npppoe-interface = eth0\nauth = pap\n\n"
-	    "[realm a.example]\nlns = 203.0.113.10\nusers = %DIR%/users\n";
-	struct rh_lac *x = rh_lac_attach(rh_new(conf, "users",
-	    "u1@a.example pw\n", NULL));
-	struct rh_host *u;
-	char err[256];
-
-	(void)state;
-	rh_lac_write(x, "users", "u1@a.example pw 999.1.1.1\n");
-	assert_int_equal(rh_lac_reload(x, conf, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "users"));
-	u = dial_pap(x, 0, "u1@a.example", "pw");
-	assert_true(rh_lns_call_n(rh_lns(x, 0), 0)->connected);
-	u = rh_host(x, 1);
-	assert_true(rh_host_discover(x, u));
-	assert_false(rh_host_up_pap(x, u, "u1@a.example", "wrong"));
-	rh_lac_free(x);
-}
-
 int
 main(void)
 {
@@ -674,19 +517,17 @@ main(void)
 		cmocka_unit_test(test_idle_tunnel_closed_at_timeout),
 		cmocka_unit_test(test_idle_tunnel_reused_before_timeout),
 		cmocka_unit_test(test_idle_tunnel_zero_timeout),
+		cmocka_unit_test(test_idle_closed_tunnel_not_reused),
+		cmocka_unit_test(test_padt_while_dialling),
+		cmocka_unit_test(test_lns_stopccn_ends_calls),
 		cmocka_unit_test(test_failover_no_sccrp),
+		cmocka_unit_test(test_failover_moves_waiting_calls),
 		cmocka_unit_test(test_failover_all_dead),
 		cmocka_unit_test(test_lns_refuses_call),
 		cmocka_unit_test(test_iccn_proxy_pap),
 		cmocka_unit_test(test_iccn_proxy_chap_strip),
 		cmocka_unit_test(test_relay_both_ways),
 		cmocka_unit_test(test_relay_queued_while_dialling),
-		cmocka_unit_test(test_max_sessions_per_mac),
-		cmocka_unit_test(test_padr_cookie_checked),
-		cmocka_unit_test(test_acct_start_and_padt_stop),
-		cmocka_unit_test(test_acct_stop_causes_and_off),
-		cmocka_unit_test(test_reload_removes_realm),
-		cmocka_unit_test(test_reload_broken_users_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
