@@ -7,6 +7,7 @@
  * themselves are tested in test_roles_lac.c.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -221,6 +222,7 @@ test_acct_stop_causes_and_off(void **state)
 	assert_int_equal(st[5], RADIUS_ACCT_STATUS_STOP);
 	assert_int_equal(ca[5], AAA_CAUSE_ADMIN_RESET);
 	assert_int_equal(st[6], RADIUS_ACCT_STATUS_STOP);
+	assert_int_equal(ca[6], AAA_CAUSE_NAS_REQUEST);
 	assert_int_equal(st[7], RADIUS_ACCT_STATUS_OFF);
 	rh_lac_free(x);
 }
@@ -281,6 +283,80 @@ test_acct_none_before_connect(void **state)
 	assert_int_equal(x->h->io.acct_stops, 0);
 	assert_null(x->h->io.acct_error);
 	rh_lac_free(x);
+}
+
+/* The user's LCP Terminate-Request, relayed, then the LNS's CDN: the
+ * Stop says User-Request (the user asked), not the LNS's doing. */
+static void
+test_acct_user_terminate(void **state)
+{
+	static const uint8_t term[] = { 0xc0, 0x21, 5, 7, 0, 4 };
+	struct rh_lac *x = rh_lac_attach(rh_new(acct_conf, "users",
+	    acct_users, NULL));
+	struct rh_lns *a = rh_lns(x, 0);
+	uint32_t st[16], ca[16];
+
+	(void)state;
+	rh_host_ppp(x, dial_pap(x, 0, "u1@a.example", "pw"), term,
+	    sizeof(term));
+	assert_int_equal(rh_lns_call_n(a, 0)->data_rx, 1);
+	rh_lns_cdn(x, a, rh_lns_call_n(a, 0), L2TP_CDN_LOST_CARRIER);
+	assert_int_equal(acct_log(x, st, ca, 16), 3);
+	assert_int_equal(st[2], RADIUS_ACCT_STATUS_STOP);
+	assert_int_equal(ca[2], AAA_CAUSE_USER_REQUEST);
+	rh_lac_free(x);
+}
+
+/* An LNS session and a LAC call in one daemon, both accounted: at
+ * shutdown one Accounting-Off, after the last Stop of either role
+ * (RFC 2866 §5.1 Acct-Status-Type 8), whichever ends last. */
+static void
+acct_off_after_both_roles(bool lac_first)
+{
+	struct rh_lac *x = rh_lac_attach(rh_new(
+	    "[global]\nhostname = both.test\n\n"
+	    "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
+	    "auth = pap\nusers = %DIR%/lnsusers\ninterface = vpdn0\n\n"
+	    "[lac]\npppoe-interface = eth0\nauth = pap\nradius = yes\n\n"
+	    "[radius]\nserver = 127.0.0.1\naccounting-server = 127.0.0.1\n"
+	    "secret = radsecret\n\n"
+	    "[realm a.example]\nlns = 203.0.113.10\nusers = %DIR%/users\n",
+	    "users", acct_users, "lnsusers", "alice secret\n", NULL));
+	struct role_harness *h = x->h;
+	struct rh_peer *p = rh_peer(h, 0);
+	struct rh_call *c;
+	uint32_t st[16], ca[16];
+	unsigned n, stops = 0;
+
+	if (lac_first)
+		dial_pap(x, 0, "u1@a.example", "pw");
+	assert_true(rh_tunnel_open(h, p));
+	assert_non_null(c = rh_call_open(h, p));
+	assert_int_not_equal(rh_ppp_up_pap(h, p, c, "alice", "secret"), 0);
+	if (!lac_first)
+		dial_pap(x, 0, "u1@a.example", "pw");
+	assert_int_equal(h->io.acct_starts, 2);
+	roles_shutdown(h->r, h->now);
+	rh_lac_advance(x, 120000);
+	assert_int_equal(h->io.acct_stops, 2);
+	assert_null(h->io.acct_error);
+	n = acct_log(x, st, ca, 16);
+	assert_int_equal(n, 6);		/* On, 2 Start, 2 Stop, Off */
+	for (unsigned i = 0; i < n - 1; i++) {
+		assert_int_not_equal(st[i], RADIUS_ACCT_STATUS_OFF);
+		stops += st[i] == RADIUS_ACCT_STATUS_STOP;
+	}
+	assert_int_equal(stops, 2);
+	assert_int_equal(st[n - 1], RADIUS_ACCT_STATUS_OFF);
+	rh_lac_free(x);
+}
+
+static void
+test_acct_off_after_both_roles(void **state)
+{
+	(void)state;
+	acct_off_after_both_roles(false);
+	acct_off_after_both_roles(true);
 }
 
 /* ---- reload ---- */
@@ -353,6 +429,8 @@ main(void)
 		cmocka_unit_test(test_acct_stop_causes_and_off),
 		cmocka_unit_test(test_acct_interim_and_tunnel_lost),
 		cmocka_unit_test(test_acct_none_before_connect),
+		cmocka_unit_test(test_acct_user_terminate),
+		cmocka_unit_test(test_acct_off_after_both_roles),
 		cmocka_unit_test(test_reload_removes_realm),
 		cmocka_unit_test(test_reload_broken_users_refused),
 	};
