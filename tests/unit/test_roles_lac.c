@@ -5,8 +5,8 @@
  * the LAC places their calls with scripted LNSes (RFC 2661 §5.1, §7.4.1)
  * carrying the proxy LCP/authentication AVPs (§4.4.5): realm selection,
  * tunnel sharing and idle teardown, failover, the proxy AVPs and relaying,
- * on a fake clock.  The PPPoE limits, accounting and reloads are in
- * test_roles_lac_ops.c.
+ * on a fake clock.  The PPPoE limits, RADIUS routing, accounting and
+ * reloads are in test_roles_lac_ops.c.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,8 +2,9 @@
  * test_roles_lac_ops.c — the LAC role on the seam's recorder
  * (tests/support/role_harness_lac.h), what an operator configures around
  * the calls: the PPPoE server's limits (RFC 2516 §5.2/§5.4, the AC-Cookie
- * of §9), RFC 2866 accounting of the calls with `[lac] radius = yes`, and
- * reloads (realms removed, a users file that does not load).  The calls
+ * of §9), RADIUS deciding who dials and where (RFC 2868 tunnel
+ * attributes), RFC 2866 accounting of the calls with `[lac] radius = yes`,
+ * and reloads (realms removed, a users file that does not load).  The calls
  * themselves are tested in test_roles_lac.c.
  */
 #include <stdarg.h>
@@ -110,6 +111,118 @@ test_padr_cookie_checked(void **state)
 	assert_int_equal(st->drops[PPPOE_SRV_DROP_BAD_COOKIE], 1);
 	assert_int_equal(st->drops[PPPOE_SRV_DROP_NO_COOKIE], 1);
 	assert_int_equal(pppoe_server_session_count(x->h->r->lac->srv), 1);
+	rh_lac_free(x);
+}
+
+/* ---- RADIUS routing ---- */
+
+static const char radius_conf[] =
+    "[global]\nhostname = lac.test\n\n"
+    "[lac]\npppoe-interface = eth0\nauth = pap\nradius = yes\n\n"
+    "[radius]\nserver = 127.0.0.1\nsecret = radsecret\n\n" REALM_A;
+
+/* LCP and the PAP request; the answer waits for RADIUS. */
+static struct rh_host *
+pap_pending(struct rh_lac *x, unsigned i, const char *user)
+{
+	struct rh_host *u = rh_host(x, i);
+
+	assert_true(rh_host_discover(x, u));
+	assert_false(rh_host_up_pap(x, u, user, "pw"));
+	assert_false(u->pap_nak);
+	assert_non_null(fake_radius_find(&x->h->io,
+	    RADIUS_CODE_ACCESS_REQUEST));
+	return u;
+}
+
+static void
+radius_reply(struct rh_lac *x, uint8_t code, const char *endpoint)
+{
+	struct fake_radius_req *q = fake_radius_find(&x->h->io,
+	    RADIUS_CODE_ACCESS_REQUEST);
+	struct radius_packet rep;
+
+	assert_non_null(q);
+	radius_packet_init(&rep, code, 0, NULL);
+	if (endpoint != NULL) {
+		/* RFC 2868 §3.1-§3.3: one L2TP-over-IPv4 tunnel, tag 1 */
+		radius_put_tagged_u32(&rep, RADIUS_ATTR_TUNNEL_TYPE, 1,
+		    RADIUS_TUNNEL_TYPE_L2TP);
+		radius_put_tagged_u32(&rep, RADIUS_ATTR_TUNNEL_MEDIUM_TYPE, 1,
+		    RADIUS_TUNNEL_MEDIUM_IPV4);
+		radius_put_tagged_string(&rep,
+		    RADIUS_ATTR_TUNNEL_SERVER_ENDPOINT, 1, endpoint);
+	}
+	fake_radius_answer(&x->h->io, q, &rep, "radsecret", x->h->now);
+	rh_lac_settle(x);
+}
+
+/* RFC 2868 tunnel attributes in the Access-Accept choose the LNS, for a
+ * realm the LAC does not know (RFC 2809 §3). */
+static void
+test_radius_names_lns(void **state)
+{
+	struct rh_lac *x = lac_new(radius_conf);
+	struct rh_lns *l = rh_lns(x, 2);
+	struct rh_host *u;
+
+	(void)state;
+	u = pap_pending(x, 0, "dave@isp.example");
+	radius_reply(x, RADIUS_CODE_ACCESS_ACCEPT, "203.0.113.12");
+	assert_true(u->pap_ack);
+	assert_int_equal(l->sccrq, 1);
+	assert_true(rh_lns_call_n(l, 0)->connected);
+	assert_string_equal(rh_lns_call_n(l, 0)->iccn->proxy_authen_name,
+	    "dave@isp.example");
+	assert_int_equal(x->h->r->lac->radius_routed, 1);
+	assert_int_equal(rh_lns(x, 0)->rx, 0);
+	rh_lac_free(x);
+}
+
+/* An Accept without tunnel attributes places a user of a known realm with
+ * the realm's LNS; of an unknown realm, it is refused.  A Reject, and no
+ * answer at all, refuse. */
+static void
+test_radius_accept_reject_timeout(void **state)
+{
+	struct rh_lac *x = lac_new(radius_conf);
+	struct rh_host *u;
+
+	(void)state;
+	u = pap_pending(x, 0, "erin@a.example");
+	radius_reply(x, RADIUS_CODE_ACCESS_ACCEPT, NULL);
+	assert_true(u->pap_ack);
+	assert_true(rh_lns_call_n(rh_lns(x, 0), 0)->connected);
+
+	u = pap_pending(x, 1, "erin@nowhere.example");
+	radius_reply(x, RADIUS_CODE_ACCESS_ACCEPT, NULL);
+	assert_true(u->pap_nak);
+	assert_int_equal(x->h->r->lac->refused_realm, 1);
+
+	u = pap_pending(x, 2, "frank@a.example");
+	radius_reply(x, RADIUS_CODE_ACCESS_REJECT, NULL);
+	assert_true(u->pap_nak);
+
+	u = pap_pending(x, 3, "gina@a.example");
+	fake_radius_timeout(&x->h->io, fake_radius_find(&x->h->io,
+	    RADIUS_CODE_ACCESS_REQUEST), x->h->now);
+	rh_lac_settle(x);
+	assert_true(u->pap_nak);
+	assert_int_equal(rh_lns(x, 0)->icrq, 1);
+	rh_lac_free(x);
+}
+
+/* The user hangs up while RADIUS is asked: the request is cancelled. */
+static void
+test_radius_cancelled_on_padt(void **state)
+{
+	struct rh_lac *x = lac_new(radius_conf);
+
+	(void)state;
+	rh_host_padt(x, pap_pending(x, 0, "hal@a.example"));
+	rh_lac_advance(x, 1000);
+	assert_null(fake_radius_find(&x->h->io, RADIUS_CODE_ACCESS_REQUEST));
+	assert_int_equal(rh_lns(x, 0)->rx, 0);
 	rh_lac_free(x);
 }
 
@@ -425,6 +538,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_max_sessions_per_mac),
 		cmocka_unit_test(test_padr_cookie_checked),
+		cmocka_unit_test(test_radius_names_lns),
+		cmocka_unit_test(test_radius_accept_reject_timeout),
+		cmocka_unit_test(test_radius_cancelled_on_padt),
 		cmocka_unit_test(test_acct_start_and_padt_stop),
 		cmocka_unit_test(test_acct_stop_causes_and_off),
 		cmocka_unit_test(test_acct_interim_and_tunnel_lost),
