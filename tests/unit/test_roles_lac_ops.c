@@ -532,6 +532,36 @@ test_reload_broken_users_refused(void **state)
 	rh_lac_free(x);
 }
 
+/* A reload applies max-sessions-per-mac and discovery-rate to the PPPoE
+ * server in place: a MAC at the new limit gets no PADO, the sessions it
+ * holds stay. */
+static void
+test_reload_pppoe_limits(void **state)
+{
+	struct rh_lac *x = lac_new(two_realms);
+	struct rh_host *u0 = rh_host(x, 0), *u1 = rh_host(x, 1);
+	char err[256];
+
+	(void)state;
+	memcpy(u1->mac, u0->mac, PPPOE_MAC_LEN);
+	dial_pap(x, 0, "alice@a.example", "pw");
+	assert_int_equal(rh_lac_reload(x,
+	    "[global]\nhostname = lac.test\n\n"
+	    "[lac]\npppoe-interface = eth0\nauth = pap\n"
+	    "max-sessions-per-mac = 1\ndiscovery-rate = 50\n\n"
+	    REALM_A REALM_B, err, sizeof(err)), 0);
+	assert_int_equal(x->h->r->lac->cfg.max_sessions_per_mac, 1);
+	assert_int_equal(x->h->r->lac->cfg.discovery_rate, 50);
+	rh_lac_advance(x, 2000);
+	assert_false(rh_host_discover(x, u1));
+	assert_false(u1->pado);
+	assert_int_equal(pppoe_server_stats(x->h->r->lac->srv)->
+	    refused_mac_limit, 1);
+	assert_false(u0->padt);
+	assert_true(rh_host_discover(x, rh_host(x, 2)));
+	rh_lac_free(x);
+}
+
 int
 main(void)
 {
@@ -549,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_acct_off_after_both_roles),
 		cmocka_unit_test(test_reload_removes_realm),
 		cmocka_unit_test(test_reload_broken_users_refused),
+		cmocka_unit_test(test_reload_pppoe_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
