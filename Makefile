@@ -60,7 +60,8 @@ SUPPORT_OBJS := $(SUPPORT_SRCS:%.c=$(O)/%.o)
 $(O)/tests/%.o: CPPFLAGS += -Itests/support
 $(O)/tests/test_roles_lns: $(O)/tests/support/fake_io.o \
     $(O)/tests/support/role_harness.o
-$(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe: \
+$(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe \
+    $(O)/tests/test_roles_client_routes: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/rh_server.o
 

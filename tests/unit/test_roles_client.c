@@ -7,7 +7,8 @@
  * the host route pinning the LNS to the old gateway, `show clients`, the
  * redial back-off, hang-ups, the loop guard and reloads.  No descriptor is
  * opened and the clock is the test's.  PPPoE clients are in
- * test_roles_client_pppoe.c.
+ * test_roles_client_pppoe.c, the routing corner cases in
+ * test_roles_client_routes.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,114 +19,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "client_common.h"
 #include "config/config.h"
 #include "core/buf.h"
 #include "l2tp/msg.h"
-#include "rh_server.h"
 #include "roles/roles_priv.h"
-
-#define ETH0		2		/* the host's uplink */
-#define GW		0xc0000201u	/* 192.0.2.1 */
-#define LNS_ADDR	0xcb007101u	/* 203.0.113.1 */
-#define GIVEN		0x0a630002u	/* 10.99.0.2, rh_server's default */
-#define SERVER		0x0a630001u	/* 10.99.0.1 */
-
-#define CLIENT_CONF(extra)						\
-	"[global]\nhostname = client.test\n\n"				\
-	"[client corp]\nlns = 203.0.113.1\nuser = alice\n"		\
-	"password = secret\nauth = pap\ninterface = vpdn-corp\n" extra
-
-/* What `show clients` says of one client, copied out of the view. */
-struct seen {
-	unsigned	 n;
-	char		 name[32], state[16], transport[8], server[64];
-	char		 interface[32], address[16], peer[16], dns[2][16];
-	unsigned	 dials;
-	uint64_t	 redial_in_s, loop_drops;
-};
-
-static void
-see(const struct roles_client_view *v, void *arg)
-{
-	struct seen *s = arg;
-
-	if (s->n++ > 0)
-		return;
-	snprintf(s->name, sizeof(s->name), "%s", v->name);
-	snprintf(s->state, sizeof(s->state), "%s", v->state);
-	snprintf(s->transport, sizeof(s->transport), "%s", v->transport);
-	snprintf(s->server, sizeof(s->server), "%s", v->server);
-	snprintf(s->interface, sizeof(s->interface), "%s", v->interface);
-	snprintf(s->address, sizeof(s->address), "%s", v->address);
-	snprintf(s->peer, sizeof(s->peer), "%s", v->peer_address);
-	snprintf(s->dns[0], sizeof(s->dns[0]), "%s", v->dns[0]);
-	snprintf(s->dns[1], sizeof(s->dns[1]), "%s", v->dns[1]);
-	s->dials = v->dials;
-	s->redial_in_s = v->redial_in_s;
-	s->loop_drops = v->loop_drops;
-}
-
-static struct seen
-show(struct role_harness *h)
-{
-	struct seen s;
-
-	memset(&s, 0, sizeof(s));
-	roles_foreach_client(h->r, h->now, see, &s);
-	return s;
-}
-
-/* The harness with the host's routes before any call: the default via
- * 192.0.2.1 on eth0 and the uplink's own subnet. */
-static struct role_harness *
-client_harness(const char *conf)
-{
-	struct role_harness *h = rh_new(conf, NULL);
-
-	assert_true(fake_route_preset(&h->io, ETH0, 0, 0, GW));
-	assert_true(fake_route_preset(&h->io, ETH0, 0xc0000200u, 24, 0));
-	return h;
-}
-
-/* The table as a sorted list of (ifindex, dst, plen, gw), for comparing
- * before and after. */
-struct table {
-	unsigned		 n;
-	struct fake_route	 r[FAKE_ROUTES];
-};
-
-static int
-route_cmp(const void *a, const void *b)
-{
-	const struct fake_route *x = a, *y = b;
-
-	if (x->ifindex != y->ifindex)
-		return x->ifindex < y->ifindex ? -1 : 1;
-	if (x->dst != y->dst)
-		return x->dst < y->dst ? -1 : 1;
-	if (x->plen != y->plen)
-		return x->plen < y->plen ? -1 : 1;
-	return x->gw < y->gw ? -1 : x->gw > y->gw;
-}
-
-static struct table
-table_of(const struct fake_io *f)
-{
-	struct table t;
-
-	memset(&t, 0, sizeof(t));
-	t.n = f->nroutes;
-	memcpy(t.r, f->routes, sizeof(f->routes[0]) * f->nroutes);
-	qsort(t.r, t.n, sizeof(t.r[0]), route_cmp);
-	return t;
-}
-
-static void
-assert_table_equal(const struct table *a, const struct table *b)
-{
-	assert_int_equal(a->n, b->n);
-	assert_memory_equal(a->r, b->r, sizeof(a->r[0]) * a->n);
-}
 
 /* The first datagram the roles ever sent (the harness keeps RH_SENT). */
 static const struct rh_dgram *
@@ -296,7 +194,7 @@ test_client_redial_backoff_refused(void **state)
 	struct role_harness *h = client_harness(CLIENT_CONF(
 	    "redial = yes\n"));
 	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
-	uint64_t total = 0;
+	uint64_t total = 0, t;
 
 	(void)state;
 	l->mode = RH_LNS_REFUSE;
@@ -321,10 +219,11 @@ test_client_redial_backoff_refused(void **state)
 	assert_int_equal(l->dials, NBACKOFF + 2);
 	assert_true(l->ppp.up);
 	rh_lns_hangup(l, 3);
+	t = h->now;
 	l->mode = RH_LNS_REFUSE;
 	rh_lns_run(l, 3500);
 	assert_int_equal(l->dials, NBACKOFF + 4);
-	assert_int_equal(l->dial_at[NBACKOFF + 2] - h->now + 3500, 1000);
+	assert_int_equal(l->dial_at[NBACKOFF + 2] - t, 1000);
 	assert_int_equal(l->dial_at[NBACKOFF + 3] -
 	    l->dial_at[NBACKOFF + 2], 2000);
 	rh_lns_free(l);
@@ -566,6 +465,9 @@ test_client_reload_removed(void **state)
 	assert_int_equal(show(h).n, 1);
 	assert_string_equal(show(h).name, "other");
 	assert_int_equal(clients_held(h), 2);
+	/* Its TUN device is no longer watched: a packet there reaches
+	 * nothing (ASan would see the freed client otherwise). */
+	assert_false(fake_io_readable(&h->io, FAKE_FD_TUN, h->now));
 	rh_lns_run(l, 300000);
 	assert_int_equal(clients_held(h), 1);
 	assert_int_equal(l->dials, 1);
