@@ -273,6 +273,37 @@ test_client_no_redial(void **state)
 	rh_free(h);
 }
 
+/* A call whose PPP authentication fails is a failed call: the back-off
+ * grows as for a refused tunnel, instead of starting over at 1 s on every
+ * attempt because the L2TP session connected (which had the client dial
+ * the LNS about once a second for as long as its password was wrong). */
+static void
+test_client_redial_backoff_auth_refused(void **state)
+{
+	struct role_harness *h = client_harness(CLIENT_CONF(""));
+	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
+
+	(void)state;
+	strcpy(l->ppp.pass, "other");
+	rh_lns_run(l, 1000 + 2000 + 4000 + 8000 + 500);
+	assert_int_equal(l->dials, 5);
+	assert_int_equal(l->cdn_rx, 5);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(l->dial_at[i + 1] - l->dial_at[i],
+		    backoff_ms[i]);
+	/* And once a call works, the next failure waits 1 s again. */
+	strcpy(l->ppp.pass, "secret");
+	rh_lns_run(l, 16000);
+	assert_int_equal(l->dials, 6);
+	assert_true(l->ppp.up);
+	rh_lns_hangup(l, 3);
+	rh_lns_run(l, 1500);
+	assert_int_equal(l->dials, 7);
+	assert_true(l->ppp.up);
+	rh_lns_free(l);
+	rh_free(h);
+}
+
 /* ---- the loop guard ---- */
 
 static void
@@ -509,6 +540,7 @@ main(void)
 		cmocka_unit_test(test_client_redial_backoff_refused),
 		cmocka_unit_test(test_client_redial_backoff_silent),
 		cmocka_unit_test(test_client_no_redial),
+		cmocka_unit_test(test_client_redial_backoff_auth_refused),
 		cmocka_unit_test(test_client_loop_guard),
 		cmocka_unit_test(test_client_reload_unchanged_keeps_call),
 		cmocka_unit_test(test_client_reload_changed_redials),
