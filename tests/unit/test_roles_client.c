@@ -147,6 +147,29 @@ test_client_chap(void **state)
 	rh_free(h);
 }
 
+/* An LNS name that does not resolve: no tunnel, no datagram, not counted
+ * as a dial, and the back-off runs as for a failed call. */
+static void
+test_client_unresolvable_lns(void **state)
+{
+	struct role_harness *h = client_harness(
+	    "[global]\nhostname = client.test\n\n"
+	    "[client corp]\nlns = lns.invalid\nuser = alice\n"
+	    "password = secret\ninterface = vpdn-corp\n");
+	struct seen s;
+
+	(void)state;
+	rh_advance(h, 1000 + 2000 + 500);
+	assert_int_equal(h->nsent, 0);
+	s = show(h);
+	assert_string_equal(s.state, "wait-redial");
+	assert_string_equal(s.server, "lns.invalid:1701");
+	assert_int_equal(s.dials, 0);
+	/* Tried at 0, 1 and 3 s: 4 s to wait now, 500 ms of it gone. */
+	assert_int_equal(s.redial_in_s, 4);
+	rh_free(h);
+}
+
 /* ---- hang-up ---- */
 
 /* A CDN from the LNS: the TUN closes, and the routing table is exactly as
@@ -536,6 +559,7 @@ main(void)
 		cmocka_unit_test(test_client_dials_and_comes_up),
 		cmocka_unit_test(test_client_no_routes_no_pin),
 		cmocka_unit_test(test_client_chap),
+		cmocka_unit_test(test_client_unresolvable_lns),
 		cmocka_unit_test(test_client_hangup_restores_routes),
 		cmocka_unit_test(test_client_redial_backoff_refused),
 		cmocka_unit_test(test_client_redial_backoff_silent),
