@@ -160,7 +160,7 @@ ppp_lcp(struct rh_ppp_server *s, const uint8_t *p, size_t len)
 		ppp_out(s, PPP_PROTO_LCP, PPP_ECHO_REP, p[1], srv_magic, 4);
 		return;
 	case PPP_TERM_REQ:
-		s->terminated = true;
+		/* RFC 1661 §5.5: Terminate-Ack, and the link is down. */
 		ppp_out(s, PPP_PROTO_LCP, PPP_TERM_ACK, p[1], NULL, 0);
 		ppp_reset(s);
 		s->terminated = true;
