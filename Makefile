@@ -63,6 +63,10 @@ $(O)/tests/test_roles_lns: $(O)/tests/support/fake_io.o \
 $(O)/tests/test_roles_lac $(O)/tests/test_roles_lac_ops: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/role_harness_lac.o
+$(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe \
+    $(O)/tests/test_roles_client_routes: \
+    $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
+    $(O)/tests/support/rh_server.o
 
 include mk/tests.mk
 include mk/fuzz.mk

@@ -3,7 +3,8 @@
  * holds one session there, and drops the tunnel as soon as that session ends
  * (INTERFACE.md "A client drops its tunnel as soon as its session ends").
  * With redial = yes a dropped or failed call is dialled again after an
- * exponential back-off (1 s doubling to 64 s, reset once a call connects).
+ * exponential back-off (1 s doubling to 64 s, reset once a call's IPCP is
+ * up: a call failing in PPP authentication counts as failed).
  *
  * A section with `pppoe-interface` instead of `lns` is a PPPoE host (RFC
  * 2516): it runs discovery on that Ethernet interface and its call is the
@@ -545,6 +546,8 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	    c->roles->cfg->global.tun_txqueuelen);
 	c->tun_watch = RIO(c->roles, watch, c->tun.fd, client_tun_readable, c);
 	c->up_since = c->roles->now;
+	/* The call works: the next failure waits REDIAL_MIN_MS again. */
+	c->backoff_ms = 0;
 	for (unsigned i = 0; i < dns_count && i < 2; i++)
 		c->dns[i] = dns[i];
 	log_info("client %s: %s is up with %s (peer %s)%s%s%s%s", c->cfg.name,
@@ -590,9 +593,12 @@ static const struct sl_role_ops client_sl_ops = {
 };
 
 /*
- * The call is up on either transport: back-off reset, PPP peer link over
- * the carrier with the section's credentials.  NULL when out of memory (the
- * caller ends the carrier).
+ * The call is up on either transport: PPP peer link over the carrier with
+ * the section's credentials.  The back-off stays until IPCP is up
+ * (client_network_up): a call that fails in PPP — refused credentials, an
+ * LNS that never completes IPCP — is a failed call, and starting over at
+ * 1 s each time would have the client call about once a second for as
+ * long as it lasts.  NULL when out of memory (the caller ends the carrier).
  */
 static struct session_link *
 client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
@@ -602,7 +608,6 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	struct ppp_link_conf *conf;
 	struct session_link *sl = NULL;
 
-	c->backoff_ms = 0;
 	client_set_state(c, CLIENT_UP);
 	memset(&lc, 0, sizeof(lc));
 	lc.server = false;
