@@ -60,6 +60,10 @@ SUPPORT_OBJS := $(SUPPORT_SRCS:%.c=$(O)/%.o)
 $(O)/tests/%.o: CPPFLAGS += -Itests/support
 $(O)/tests/test_roles_lns: $(O)/tests/support/fake_io.o \
     $(O)/tests/support/role_harness.o
+$(O)/tests/test_roles_lns_reload: $(O)/tests/support/fake_io.o \
+    $(O)/tests/support/role_harness.o
+$(O)/tests/test_roles_lns_acct: $(O)/tests/support/fake_io.o \
+    $(O)/tests/support/role_harness.o
 
 include mk/tests.mk
 include mk/fuzz.mk
