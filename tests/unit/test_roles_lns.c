@@ -431,6 +431,45 @@ test_lns_shutdown(void **state)
 	rh_free(h);
 }
 
+static const char lockout_conf[] =
+    "[global]\nhostname = lns.test\nauth-failure-limit = 2\n"
+    "auth-lockout = 60\n\n"
+    "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
+    "auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n";
+
+/* auth-failure-limit: after two failures the right password gets the
+ * wrong password's answer until auth-lockout has passed. */
+static void
+test_lns_auth_lockout(void **state)
+{
+	struct role_harness *h = rh_new(lockout_conf, "users",
+	    "alice secret\n", NULL);
+	struct rh_peer *p = rh_peer(h, 0);
+	uint32_t a;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	for (unsigned i = 0; i < 2; i++) {
+		(void)call_up(h, p, "alice", "wrong", &a);
+		assert_int_equal(a, 0);
+		rh_advance(h, 10000);
+		rh_ack(h, p);
+	}
+	/* Locked since the second failure (10 s in) for 60 s. */
+	(void)call_up(h, p, "alice", "secret", &a);
+	assert_int_equal(a, 0);
+	rh_advance(h, 10000);
+	rh_ack(h, p);
+	rh_advance(h, 39999);
+	rh_ack(h, p);
+	(void)call_up(h, p, "alice", "secret", &a);
+	assert_int_equal(a, 0);
+	rh_advance(h, 1);
+	(void)call_up(h, p, "alice", "secret", &a);
+	assert_int_equal(a, POOL_FIRST);
+	rh_free(h);
+}
+
 int
 main(void)
 {
@@ -443,6 +482,7 @@ main(void)
 		cmocka_unit_test(test_lns_negotiation_timeout),
 		cmocka_unit_test(test_lns_echo_timeout),
 		cmocka_unit_test(test_lns_shutdown),
+		cmocka_unit_test(test_lns_auth_lockout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

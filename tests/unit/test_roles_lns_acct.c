@@ -392,6 +392,130 @@ test_acct_admin_and_dae(void **state)
 	rh_free(h);
 }
 
+
+/* RFC 2865 §5.22: Framed-Routes go into the TUN device through the
+ * session, are accepted as its source addresses and leave with it; one
+ * that does not parse is ignored.  RFC 2865 §5.25: Class is echoed in
+ * the accounting records. */
+static void
+test_acct_framed_routes(void **state)
+{
+	struct role_harness *h = lns_radius();
+	struct rh_peer *p = rh_peer(h, 0);
+	struct radius_packet rep;
+	struct fake_radius_req *q;
+	const uint8_t *v;
+	struct rh_call *c;
+	uint8_t ip[64];
+	uint32_t a;
+	size_t n, vl;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	accept_with(&rep, RADIUS_ATTR_FRAMED_MTU, 1300, 0);
+	assert_int_equal(radius_put_string(&rep, RADIUS_ATTR_FRAMED_ROUTE,
+	    "10.20.0.0/24 0.0.0.0 1"), RADIUS_OK);
+	assert_int_equal(radius_put_string(&rep, RADIUS_ATTR_FRAMED_ROUTE,
+	    "10.30.0.1"), RADIUS_OK);
+	assert_int_equal(radius_put_string(&rep, RADIUS_ATTR_FRAMED_ROUTE,
+	    "10.40.0.0/33"), RADIUS_OK);
+	assert_int_equal(radius_put_string(&rep, RADIUS_ATTR_FRAMED_POOL,
+	    "gold"), RADIUS_OK);
+	assert_int_equal(radius_put_raw(&rep, RADIUS_ATTR_CLASS, "tier-1",
+	    6), RADIUS_OK);
+	c = radius_up(h, p, "alice", &rep, &a);
+	assert_int_equal(a, POOL_FIRST);
+	assert_int_equal(h->io.nroutes, 3);
+	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a140000,
+	    24));
+	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a1e0001,
+	    32));
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	assert_int_equal(radius_get_raw(q->pkt, RADIUS_ATTR_CLASS, &v, &vl),
+	    RADIUS_OK);
+	assert_int_equal(vl, 6);
+	assert_memory_equal(v, "tier-1", 6);
+	(void)rh_acct_answer_all(h);
+
+	/* Downstream to the routed network, upstream from it. */
+	n = rh_ip_packet(ip, sizeof(ip), OUTSIDE, 0x0a140005, 4);
+	assert_true(fake_tun_push(&h->io, ip, n));
+	assert_true(fake_io_readable(&h->io, FAKE_FD_TUN, h->now));
+	assert_int_equal(c->ip_rx, 1);
+	(void)rh_ip_send(h, p, c, 0x0a140007, OUTSIDE, 4);
+	(void)rh_ip_send(h, p, c, 0x0a1e0001, OUTSIDE, 4);
+	assert_int_equal(h->io.tun_written, 2);
+	(void)rh_ip_send(h, p, c, 0x0a150007, OUTSIDE, 4);
+	assert_int_equal(h->io.tun_written, 2);
+	assert_int_equal(h->r->lns.rx_spoofed, 1);
+
+	rh_call_close(h, p, c, 3);
+	assert_int_equal(h->io.nroutes, 0);
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_STOP);
+	assert_non_null(q);
+	assert_true(radius_has_attr(q->pkt, RADIUS_ATTR_CLASS));
+	/* Nothing routes there any more. */
+	assert_true(fake_tun_push(&h->io, ip, n));
+	assert_true(fake_io_readable(&h->io, FAKE_FD_TUN, h->now));
+	assert_int_equal(h->r->lns.tun_no_session, 1);
+	rh_free(h);
+}
+
+/* RFC 1661 §3.4: LCP renegotiated takes IPCP down: the address and the
+ * accounting record end there (User-Request); authenticating again as
+ * the same user starts a new record with a new Acct-Session-Id. */
+static void
+test_acct_lcp_renegotiation(void **state)
+{
+	static const uint8_t lcp_req[] = {
+		0xc0, 0x21, 1, 99, 0, 10, 5, 6, 0x50, 0x45, 0x45, 0x52
+	};
+	struct role_harness *h = lns_radius();
+	struct rh_peer *p = rh_peer(h, 0);
+	struct radius_packet rep;
+	struct fake_radius_req *q;
+	struct rh_call *c;
+	char id1[64], id2[64];
+	uint32_t a;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	accept_with(&rep, 0);
+	c = radius_up(h, p, "alice", &rep, &a);
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	assert_int_equal(radius_get_string(q->pkt, RADIUS_ATTR_ACCT_SESSION_ID,
+	    id1, sizeof(id1)), RADIUS_OK);
+	(void)rh_acct_answer_all(h);
+
+	rh_ppp_send(h, p, c, lcp_req, sizeof(lcp_req));
+	assert_true(c->open);
+	assert_int_equal(h->io.nroutes, 0);
+	assert_int_equal(pool_used(h), 0);
+	assert_int_equal(stop_cause(rh_acct_find(h, RADIUS_ACCT_STATUS_STOP)),
+	    AAA_CAUSE_USER_REQUEST);
+	(void)rh_acct_answer_all(h);
+
+	c->pap_ack = c->ipcp_acked = false;
+	c->offered = 0;
+	c->ipcp_req_len = 0;
+	assert_true(rh_ppp_lcp_pap(h, p, c, "alice", "pw"));
+	q = fake_radius_find(&h->io, RADIUS_CODE_ACCESS_REQUEST);
+	assert_non_null(q);
+	rh_radius_reply(h, q, &rep);
+	a = rh_ppp_ipcp(h, p, c);
+	assert_int_not_equal(a, 0);
+	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, a, 32));
+	assert_int_equal(pool_used(h), 1);
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	assert_non_null(q);
+	assert_int_equal(radius_get_string(q->pkt, RADIUS_ATTR_ACCT_SESSION_ID,
+	    id2, sizeof(id2)), RADIUS_OK);
+	assert_string_not_equal(id1, id2);
+	assert_int_equal(h->io.acct_starts, 2);
+	assert_null(h->io.acct_error);
+	rh_free(h);
+}
+
 int
 main(void)
 {
@@ -403,6 +527,8 @@ main(void)
 		cmocka_unit_test(test_acct_shutdown_idle),
 		cmocka_unit_test(test_acct_auth_timeout),
 		cmocka_unit_test(test_acct_admin_and_dae),
+		cmocka_unit_test(test_acct_framed_routes),
+		cmocka_unit_test(test_acct_lcp_renegotiation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
