@@ -209,8 +209,9 @@ link_send(void *ctx, const uint8_t *frame, size_t len)
 
 static void
 link_network_up(void *ctx, uint32_t local, uint32_t peer,
-    const uint32_t dns[2], unsigned dns_count)
+    const uint32_t dns[2], unsigned dns_count, uint64_t now)
 {
+	(void)now;
 	(void)local;
 	(void)peer;
 	(void)dns;
@@ -219,11 +220,12 @@ link_network_up(void *ctx, uint32_t local, uint32_t peer,
 }
 
 static void
-link_down(void *ctx, const char *reason)
+link_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct phost *ph = ctx;
 	char why[64];
 
+	(void)now;
 	snprintf(why, sizeof(why), "ppp: %s", reason);
 	if (ph->state == PH_UP)
 		P.down_after_up++;
@@ -257,7 +259,8 @@ pc_send_frame(void *ctx, const uint8_t *frame, size_t len)
 }
 
 static void
-pc_up(void *ctx, uint16_t session_id, const uint8_t ac_mac[PPPOE_MAC_LEN])
+pc_up(void *ctx, uint16_t session_id, const uint8_t ac_mac[PPPOE_MAC_LEN],
+    uint64_t now)
 {
 	/* Every host's client is alike: one configuration for all, as a
 	 * role shares one among its links; kept until exit. */
@@ -265,7 +268,6 @@ pc_up(void *ctx, uint16_t session_id, const uint8_t ac_mac[PPPOE_MAC_LEN])
 	struct phost *ph = ctx;
 	const struct bench_opts *o = P.o;
 	struct ppp_link_config lc;
-	uint64_t now = time_now_ms();
 
 	(void)session_id;
 	(void)ac_mac;
@@ -293,11 +295,12 @@ pc_up(void *ctx, uint16_t session_id, const uint8_t ac_mac[PPPOE_MAC_LEN])
 }
 
 static void
-pc_down(void *ctx, const char *reason)
+pc_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct phost *ph = ctx;
 	char why[64];
 
+	(void)now;
 	snprintf(why, sizeof(why), "pppoe: %s", reason);
 	if (ph->state == PH_UP)
 		P.down_after_up++;
@@ -307,12 +310,12 @@ pc_down(void *ctx, const char *reason)
 }
 
 static void
-pc_data(void *ctx, const uint8_t *ppp, size_t len)
+pc_data(void *ctx, const uint8_t *ppp, size_t len, uint64_t now)
 {
 	struct phost *ph = ctx;
 
 	if (ph->link != NULL && !ph->reaping)
-		ppp_link_input(ph->link, ppp, len, time_now_ms());
+		ppp_link_input(ph->link, ppp, len, now);
 }
 
 static const struct pppoe_client_ops pc_ops = {

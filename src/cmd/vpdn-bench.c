@@ -535,10 +535,11 @@ link_send(void *ctx, const uint8_t *frame, size_t len)
 
 static void
 link_network_up(void *ctx, uint32_t local, uint32_t peer,
-    const uint32_t dns[2], unsigned dns_count)
+    const uint32_t dns[2], unsigned dns_count, uint64_t now)
 {
 	struct bsess *bs = ctx;
 
+	(void)now;
 	(void)peer;
 	(void)dns;
 	(void)dns_count;
@@ -547,11 +548,12 @@ link_network_up(void *ctx, uint32_t local, uint32_t peer,
 }
 
 static void
-link_down(void *ctx, const char *reason)
+link_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct bsess *bs = ctx;
 	char why[64];
 
+	(void)now;
 	snprintf(why, sizeof(why), "ppp: %s", reason);
 	if (bs->state == BS_UP)
 		B.down_after_up++;

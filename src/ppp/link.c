@@ -207,7 +207,7 @@ go_dead(struct ppp_link *l, const char *reason)
 	log_info("ppp%s%s: link down: %s", link_user_name(l)[0] ? " " : "",
 	    link_user_name(l), link_why(l));
 	if (l->ops->down != NULL)
-		l->ops->down(l->ctx, link_why(l));
+		l->ops->down(l->ctx, link_why(l), l->now);
 }
 
 /* RFC 1661 §3.5: Network-Layer Protocol phase: the server first gives the
@@ -223,7 +223,7 @@ enter_network(struct ppp_link *l, const struct auth_result *res)
 	if (l->conf->cfg.server) {
 		if (l->ops->assign_address == NULL ||
 		    l->ops->assign_address(l->ctx, link_user_name(l),
-		    res != NULL ? res : &none, &addr) != 0 ||
+		    res != NULL ? res : &none, &addr, l->now) != 0 ||
 		    addr == 0) {
 			link_request_fail(l, "no address available", false);
 			return;
@@ -267,6 +267,9 @@ link_auth_done(void *ctx, bool ok, const char *user,
 {
 	struct ppp_link *l = ctx;
 
+	/* A backend's answer from the loop brings its own time. */
+	if (res != NULL && res->now != 0)
+		l->now = res->now;
 	if (!ok) {
 		log_info("ppp: authentication of \"%s\" failed",
 		    user != NULL ? user : "");
@@ -451,7 +454,7 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 			}
 			if (l->ops->network_up != NULL)
 				l->ops->network_up(l->ctx, local,
-				    l->ipcp.peer_addr, dns, n);
+				    l->ipcp.peer_addr, dns, n, l->now);
 		} else if (what == CP_TLF && l->phase == PPP_PHASE_NETWORK) {
 			/* IPv4 is the service: without it, close the link. */
 			link_request_fail(l, "IPCP negotiation failed", false);
@@ -461,7 +464,7 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 		if (what == CP_TLU && l->v6 != NULL &&
 		    l->ops->network6_up != NULL)
 			l->ops->network6_up(l->ctx, l->v6->our_id,
-			    l->v6->peer_id);
+			    l->v6->peer_id, l->now);
 		break;
 	default:
 		break;
@@ -525,7 +528,7 @@ network_down(struct ppp_link *l, const char *reason)
 	log_info("ppp%s%s: network phase ended: %s",
 	    link_user_name(l)[0] ? " " : "", link_user_name(l), reason);
 	if (l->ops->network_down != NULL)
-		l->ops->network_down(l->ctx, reason);
+		l->ops->network_down(l->ctx, reason, l->now);
 }
 
 /* After every entry point: act on deferred teardown, fix up the phase. */
@@ -800,14 +803,14 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 		break;
 	case PPP_PROTO_IP:
 		if (cp_is_opened(&l->ipcp.cp) && l->ops->ip_input != NULL) {
-			l->ops->ip_input(l->ctx, info, ilen);
+			l->ops->ip_input(l->ctx, info, ilen, now);
 			ok = true;
 		}
 		break;
 	case PPP_PROTO_IPV6:
 		if (l->v6 != NULL && cp_is_opened(&l->v6->cp) &&
 		    l->ops->ipv6_input != NULL) {
-			l->ops->ipv6_input(l->ctx, info, ilen);
+			l->ops->ipv6_input(l->ctx, info, ilen, now);
 			ok = true;
 		}
 		break;

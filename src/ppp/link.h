@@ -76,6 +76,9 @@ struct ppp_link_lac_hooks {
 
 struct auth_result;
 
+/* Every event but send carries `now`: the clock of the call into the link
+ * that led to it (ppp_link_input, _timeout, ...), or of the backend's
+ * answer (auth_result.now) for what follows authentication. */
 struct ppp_link_ops {
 	/* FF 03 + protocol(2) + info */
 	int (*send)(void *ctx, const uint8_t *frame, size_t len);
@@ -83,14 +86,16 @@ struct ppp_link_ops {
 	 * (pool or res->framed_address); return 0 and *addr (host order), or
 	 * -1 when none is left (IPCP then fails; link terminates). */
 	int (*assign_address)(void *ctx, const char *user,
-	    const struct auth_result *res, uint32_t *addr);
+	    const struct auth_result *res, uint32_t *addr, uint64_t now);
 	void (*network_up)(void *ctx, uint32_t local, uint32_t peer,
-	    const uint32_t dns[2], unsigned dns_count);
+	    const uint32_t dns[2], unsigned dns_count, uint64_t now);
 	/* IPv4 datagram from the peer */
-	void (*ip_input)(void *ctx, const uint8_t *pkt, size_t len);
-	void (*ipv6_input)(void *ctx, const uint8_t *pkt, size_t len);
+	void (*ip_input)(void *ctx, const uint8_t *pkt, size_t len,
+	    uint64_t now);
+	void (*ipv6_input)(void *ctx, const uint8_t *pkt, size_t len,
+	    uint64_t now);
 	/* link dead: owner closes the carrier, frees the link later */
-	void (*down)(void *ctx, const char *reason);
+	void (*down)(void *ctx, const char *reason, uint64_t now);
 	/* Optional (may be NULL): the network phase is over while the link
 	 * lives on — LCP renegotiates (RFC 1661 §4.3, Opened + RCR: This-Layer-
 	 * Down takes the NCPs down).  Release what assign_address and
@@ -98,11 +103,11 @@ struct ppp_link_ops {
 	 * the link reaches the network phase again.  Called only after
 	 * assign_address succeeded (server) or network_up (client); never for
 	 * the link's end, which is ops->down. */
-	void (*network_down)(void *ctx, const char *reason);
+	void (*network_down)(void *ctx, const char *reason, uint64_t now);
 	/* Optional (may be NULL): IPv6CP opened with these interface
 	 * identifiers. */
 	void (*network6_up)(void *ctx, const uint8_t local_id[8],
-	    const uint8_t peer_id[8]);
+	    const uint8_t peer_id[8], uint64_t now);
 	/* Optional (may be NULL), server: say where the peer is (auth_request
 	 * calling_station, nas_port: RADIUS Calling-Station-Id and NAS-Port)
 	 * in each request about to go to the backend, proxy ones included. */

@@ -166,5 +166,5 @@ link_lac_close(struct ppp_link *l)
 	log_info("ppp %s: handed-over call ended: %s", link_user_name(l),
 	    link_why(l));
 	if (l->ops->down != NULL)
-		l->ops->down(l->ctx, link_why(l));
+		l->ops->down(l->ctx, link_why(l), l->now);
 }

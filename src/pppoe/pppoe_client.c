@@ -181,12 +181,12 @@ pppoe_client_start(struct pppoe_client *c, uint64_t now)
 }
 
 static void
-go_down(struct pppoe_client *c, const char *reason)
+go_down(struct pppoe_client *c, const char *reason, uint64_t now)
 {
 	c->state = PPPOE_CLIENT_IDLE;
 	c->deadline = TIME_NEVER;
 	c->sid = 0;
-	c->ops->down(c->ctx, reason);
+	c->ops->down(c->ctx, reason, now);
 }
 
 void
@@ -198,7 +198,8 @@ pppoe_client_timeout(struct pppoe_client *c, uint64_t now)
 	case PPPOE_CLIENT_PADI_SENT:
 		/* §8: resend the PADI and double the waiting period. */
 		if (c->padi_sent >= c->cfg.padi_tries) {
-			go_down(c, "no PADO: no access concentrator answered");
+			go_down(c, "no PADO: no access concentrator answered",
+			    now);
 			return;
 		}
 		c->wait_ms *= 2;
@@ -214,7 +215,7 @@ pppoe_client_timeout(struct pppoe_client *c, uint64_t now)
 		 * SHOULD then resend a PADI packet." */
 		if (c->padi_sent >= c->cfg.padi_tries) {
 			go_down(c, "no PADS: the access concentrator did not "
-			    "confirm the session");
+			    "confirm the session", now);
 			return;
 		}
 		discovery_begin(c, now);
@@ -310,7 +311,8 @@ on_pado(struct pppoe_client *c, const struct pppoe_pkt *p, uint64_t now)
 }
 
 static void
-on_pads(struct pppoe_client *c, const struct pppoe_pkt *p)
+on_pads(struct pppoe_client *c, const struct pppoe_pkt *p,
+    uint64_t now)
 {
 	char reason[128];
 
@@ -332,13 +334,13 @@ on_pads(struct pppoe_client *c, const struct pppoe_pkt *p)
 		else
 			tag_text(reason, sizeof(reason),
 			    "PADS: Generic-Error", &p->gen_err);
-		go_down(c, reason);
+		go_down(c, reason, now);
 		return;
 	}
 	c->sid = p->session_id;
 	c->state = PPPOE_CLIENT_SESSION;
 	c->deadline = TIME_NEVER;
-	c->ops->up(c->ctx, c->sid, c->ac_mac);
+	c->ops->up(c->ctx, c->sid, c->ac_mac, now);
 }
 
 static bool
@@ -371,7 +373,7 @@ pppoe_client_input(struct pppoe_client *c, const uint8_t *frame, size_t len,
 			return;
 		}
 		c->stats.rx_frames++;
-		c->ops->data(c->ctx, p.payload, p.payload_len);
+		c->ops->data(c->ctx, p.payload, p.payload_len, now);
 		return;
 	}
 	switch ((enum pppoe_code)p.code) {
@@ -379,7 +381,7 @@ pppoe_client_input(struct pppoe_client *c, const uint8_t *frame, size_t len,
 		on_pado(c, &p, now);
 		break;
 	case PPPOE_CODE_PADS:
-		on_pads(c, &p);
+		on_pads(c, &p, now);
 		break;
 	case PPPOE_CODE_PADT:
 		c->stats.padt_rx++;
@@ -390,7 +392,7 @@ pppoe_client_input(struct pppoe_client *c, const uint8_t *frame, size_t len,
 		/* §5.5: no further PPP traffic, not even LCP Terminate. */
 		tag_text(reason, sizeof(reason), "PADT from access concentrator",
 		    &p.gen_err);
-		go_down(c, reason);
+		go_down(c, reason, now);
 		break;
 	case PPPOE_CODE_PADI:
 	case PPPOE_CODE_PADR:

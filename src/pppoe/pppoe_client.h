@@ -34,11 +34,14 @@ struct pppoe_client_config {
 
 struct pppoe_client_ops {
 	int	(*send_frame)(void *ctx, const uint8_t *frame, size_t len);
+	/* The events carry `now`, the clock pppoe_client_input or _timeout
+	 * was called with, so that their owner needs no clock of its own. */
 	void	(*up)(void *ctx, uint16_t session_id,
-		    const uint8_t ac_mac[PPPOE_MAC_LEN]);
-	void	(*down)(void *ctx, const char *reason);
+		    const uint8_t ac_mac[PPPOE_MAC_LEN], uint64_t now);
+	void	(*down)(void *ctx, const char *reason, uint64_t now);
 	/* A PPP frame (protocol field first). */
-	void	(*data)(void *ctx, const uint8_t *ppp, size_t len);
+	void	(*data)(void *ctx, const uint8_t *ppp, size_t len,
+		    uint64_t now);
 };
 
 enum pppoe_client_state {

@@ -611,7 +611,7 @@ on_padr(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 	(void)xmit(srv, f, pppoe_build_disc(f, sizeof(f), &p));
 	srv->stats.pads_tx++;
 	srv->stats.sessions_created++;
-	if (srv->ops->session_up(srv->ctx, s) != 0)
+	if (srv->ops->session_up(srv->ctx, s, now) != 0)
 		(void)pppoe_server_close_session(srv, s->id,
 		    "session refused by access concentrator");
 }
@@ -631,7 +631,8 @@ lookup(struct pppoe_server *srv, const struct pppoe_pkt *p)
 }
 
 static void
-on_padt(struct pppoe_server *srv, const struct pppoe_pkt *req)
+on_padt(struct pppoe_server *srv, const struct pppoe_pkt *req,
+    uint64_t now)
 {
 	struct pppoe_session *s;
 	char reason[96];
@@ -661,12 +662,13 @@ on_padt(struct pppoe_server *srv, const struct pppoe_pkt *req)
 	 * close from inside the callback finds nothing to close. */
 	idpool_release(&srv->ids, s->id);
 	mac_del(srv, s);
-	srv->ops->session_down(srv->ctx, s, reason);
+	srv->ops->session_down(srv->ctx, s, reason, now);
 	free(s);
 }
 
 static void
-on_data(struct pppoe_server *srv, const struct pppoe_pkt *req)
+on_data(struct pppoe_server *srv, const struct pppoe_pkt *req,
+    uint64_t now)
 {
 	struct pppoe_session *s;
 
@@ -680,7 +682,8 @@ on_data(struct pppoe_server *srv, const struct pppoe_pkt *req)
 	}
 	s->stats.rx_frames++;
 	s->stats.rx_bytes += req->payload_len;
-	srv->ops->session_data(srv->ctx, s, req->payload, req->payload_len);
+	srv->ops->session_data(srv->ctx, s, req->payload, req->payload_len,
+	    now);
 }
 
 void
@@ -698,7 +701,7 @@ pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame,
 		return;
 	}
 	if (pkt.ethertype == PPPOE_ETHERTYPE_SES) {
-		on_data(srv, &pkt);
+		on_data(srv, &pkt, now);
 		return;
 	}
 	switch ((enum pppoe_code)pkt.code) {
@@ -709,7 +712,7 @@ pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame,
 		on_padr(srv, &pkt, now);
 		break;
 	case PPPOE_CODE_PADT:
-		on_padt(srv, &pkt);
+		on_padt(srv, &pkt, now);
 		break;
 	case PPPOE_CODE_PADO:
 	case PPPOE_CODE_PADS:

@@ -69,15 +69,17 @@ struct pppoe_session;
 struct pppoe_server_ops {
 	/* A whole Ethernet frame to transmit; 0 or -1. */
 	int	(*send_frame)(void *ctx, const uint8_t *frame, size_t len);
-	/* A PADS was sent for s.  Return 0 to keep it; otherwise the
+	/* The events carry `now`, the clock pppoe_server_input was called
+	 * with, so that their owner needs no clock of its own.
+	 * A PADS was sent for s.  Return 0 to keep it; otherwise the
 	 * server sends PADT (Generic-Error text) and frees it. */
-	int	(*session_up)(void *ctx, struct pppoe_session *s);
+	int	(*session_up)(void *ctx, struct pppoe_session *s, uint64_t now);
 	/* The peer sent PADT; s is freed when this returns. */
 	void	(*session_down)(void *ctx, struct pppoe_session *s,
-		    const char *reason);
+		    const char *reason, uint64_t now);
 	/* A PPP frame (protocol field first, no PPPoE header). */
 	void	(*session_data)(void *ctx, struct pppoe_session *s,
-		    const uint8_t *ppp, size_t len);
+		    const uint8_t *ppp, size_t len, uint64_t now);
 };
 
 struct pppoe_session_stats {

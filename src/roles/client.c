@@ -726,11 +726,10 @@ client_pppoe_send_frame(void *ctx, const uint8_t *frame, size_t len)
 
 static void
 client_pppoe_up(void *ctx, uint16_t session_id,
-    const uint8_t ac_mac[PPPOE_MAC_LEN])
+    const uint8_t ac_mac[PPPOE_MAC_LEN], uint64_t now)
 {
 	struct client_pppoe *pp = ctx;
 	struct client *c = pp->client;
-	uint64_t now = c->roles->now;
 	const char *ac = pppoe_client_ac_name(pp->pc);
 
 	log_info("client %s: PPPoE session %u with %s%s"
@@ -748,7 +747,7 @@ client_pppoe_up(void *ctx, uint16_t session_id,
 }
 
 static void
-client_pppoe_down(void *ctx, const char *reason)
+client_pppoe_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct client_pppoe *pp = ctx;
 	struct client *c = pp->client;
@@ -759,17 +758,17 @@ client_pppoe_down(void *ctx, const char *reason)
 	log_info("client %s: PPPoE: %s", c->cfg.name, reason);
 	if (c->link != NULL)
 		sl_carrier_gone(c->link);
-	client_schedule_redial(c, c->roles->now);
+	client_schedule_redial(c, now);
 }
 
 static void
-client_pppoe_data(void *ctx, const uint8_t *ppp, size_t len)
+client_pppoe_data(void *ctx, const uint8_t *ppp, size_t len, uint64_t now)
 {
 	struct client_pppoe *pp = ctx;
 	struct client *c = pp->client;
 
 	if (c->link != NULL)
-		sl_input(c->link, ppp, len, c->roles->now);
+		sl_input(c->link, ppp, len, now);
 }
 
 static const struct pppoe_client_ops client_pppoe_ops = {

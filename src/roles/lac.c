@@ -406,13 +406,12 @@ lac_link_conf(struct lac *lac)
 }
 
 static int
-lac_pppoe_up(void *ctx, struct pppoe_session *s)
+lac_pppoe_up(void *ctx, struct pppoe_session *s, uint64_t now)
 {
 	struct lac *lac = ctx;
 	struct roles *r = lac->roles;
 	struct ppp_link_lac_hooks hooks;
 	struct lac_call *c;
-	uint64_t now = r->now;
 
 	if (r->shutting_down || lac_link_conf(lac) == NULL ||
 	    (c = calloc(1, sizeof(*c))) == NULL)
@@ -442,11 +441,13 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s)
 }
 
 static void
-lac_pppoe_down(void *ctx, struct pppoe_session *s, const char *reason)
+lac_pppoe_down(void *ctx, struct pppoe_session *s, const char *reason,
+    uint64_t now)
 {
 	struct lac_call *c = s->owner;
 
 	(void)ctx;
+	(void)now;	/* lac_call_end reads the roles' now */
 	if (c == NULL)
 		return;
 	c->ps = NULL;		/* the server frees it */
@@ -457,7 +458,7 @@ lac_pppoe_down(void *ctx, struct pppoe_session *s, const char *reason)
 
 static void
 lac_pppoe_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp,
-    size_t len)
+    size_t len, uint64_t now)
 {
 	struct lac_call *c = s->owner;
 
@@ -467,7 +468,7 @@ lac_pppoe_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp,
 	switch (c->state) {
 	case LAC_CALL_AUTH:
 		if (c->sl != NULL)
-			sl_input(c->sl, ppp, len, c->lac->roles->now);
+			sl_input(c->sl, ppp, len, now);
 		break;
 	case LAC_CALL_DIALING:
 		/* the user's first NCP packets, held until the call is up */

@@ -100,19 +100,22 @@ sl_link_send(void *ctx, const uint8_t *frame, size_t len)
 
 static int
 sl_link_assign(void *ctx, const char *user, const struct auth_result *res,
-    uint32_t *addr)
+    uint32_t *addr, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	/* The link's events are the roles' clock (roles_priv.h: now). */
+	sl->roles->now = now;
 	return sl->ops->assign_address(sl, user, res, addr);
 }
 
 static void
 sl_link_network_up(void *ctx, uint32_t local, uint32_t peer,
-    const uint32_t dns[2], unsigned dns_count)
+    const uint32_t dns[2], unsigned dns_count, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	sl->roles->now = now;
 	sl->local_addr = local;
 	sl->peer_addr = peer;
 	sl->network_up = true;
@@ -120,10 +123,11 @@ sl_link_network_up(void *ctx, uint32_t local, uint32_t peer,
 }
 
 static void
-sl_link_network_down(void *ctx, const char *reason)
+sl_link_network_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	sl->roles->now = now;
 	if (sl->ended)
 		return;
 	if (sl->ops->network_down != NULL)
@@ -133,28 +137,31 @@ sl_link_network_down(void *ctx, const char *reason)
 }
 
 static void
-sl_link_ip_input(void *ctx, const uint8_t *pkt, size_t len)
+sl_link_ip_input(void *ctx, const uint8_t *pkt, size_t len, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	sl->roles->now = now;
 	if (!sl->ended)
 		sl->ops->ip_input(sl, pkt, len);
 }
 
 static void
-sl_link_ipv6_input(void *ctx, const uint8_t *pkt, size_t len)
+sl_link_ipv6_input(void *ctx, const uint8_t *pkt, size_t len, uint64_t now)
 {
 	(void)ctx;
 	(void)pkt;
+	(void)now;
 	LOG_RL(LOG_LEVEL_DEBUG, "session link: %zu-byte IPv6 packet dropped: "
 	    "no IPv6 data plane yet", len);
 }
 
 static void
-sl_link_down(void *ctx, const char *reason)
+sl_link_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct session_link *sl = ctx;
 
+	sl->roles->now = now;
 	/* RFC 2661 §4.4.2: CDN result 1 "lost carrier" is what a LAC reports
 	 * when PPP ends; for the LNS it means the call is over. */
 	sl_end(sl, reason, L2TP_CDN_LOST_CARRIER);

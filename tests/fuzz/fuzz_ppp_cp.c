@@ -74,8 +74,9 @@ lk_send(void *ctx, const uint8_t *frame, size_t len)
 
 static int
 lk_assign(void *ctx, const char *user, const struct auth_result *res,
-    uint32_t *addr)
+    uint32_t *addr, uint64_t now)
 {
+	(void)now;
 	(void)ctx;
 	(void)res;
 	FUZZ_CHECK(user != NULL);
@@ -85,8 +86,9 @@ lk_assign(void *ctx, const char *user, const struct auth_result *res,
 
 static void
 lk_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
-    unsigned dns_count)
+    unsigned dns_count, uint64_t now)
 {
+	(void)now;
 	(void)ctx;
 	(void)local;
 	(void)peer;
@@ -95,18 +97,20 @@ lk_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
 }
 
 static void
-lk_ip(void *ctx, const uint8_t *pkt, size_t len)
+lk_ip(void *ctx, const uint8_t *pkt, size_t len, uint64_t now)
 {
+	(void)now;
 	(void)ctx;
 	(void)pkt;
 	(void)len;
 }
 
 static void
-lk_down(void *ctx, const char *reason)
+lk_down(void *ctx, const char *reason, uint64_t now)
 {
 	unsigned *downs = ctx;
 
+	(void)now;
 	FUZZ_CHECK(reason != NULL);
 	(*downs)++;
 	FUZZ_CHECK(*downs == 1);	/* link.h: "called once" */

@@ -44,29 +44,34 @@ fp_send(void *ctx, const uint8_t *frame, size_t len)
 }
 
 static int
-fp_up(void *ctx, struct pppoe_session *s)
+fp_up(void *ctx, struct pppoe_session *s, uint64_t now)
 {
 	struct fp *f = ctx;
 
+	(void)now;
 	f->nup++;
 	FUZZ_CHECK(s->id != 0 && s->id != PPPOE_SID_RESERVED);
 	return (f->nup % 3) == 0 ? -1 : 0;	/* sometimes refuse */
 }
 
 static void
-fp_down(void *ctx, struct pppoe_session *s, const char *reason)
+fp_down(void *ctx, struct pppoe_session *s, const char *reason,
+    uint64_t now)
 {
 	struct fp *f = ctx;
 
+	(void)now;
 	(void)s;
 	FUZZ_CHECK(reason != NULL);
 	f->ndown++;
 }
 
 static void
-fp_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp, size_t len)
+fp_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp, size_t len,
+    uint64_t now)
 {
 	(void)ctx;
+	(void)now;
 	(void)ppp;
 	FUZZ_CHECK(len <= PPPOE_PPP_MRU + 2);
 	/* Echo it back: exercises the send path with the peer's sizes. */

@@ -74,10 +74,11 @@ s_send(void *ctx, const uint8_t *f, size_t len)
 
 static int
 s_assign(void *ctx, const char *user, const struct auth_result *res,
-    uint32_t *addr)
+    uint32_t *addr, uint64_t t_now)
 {
 	struct side *s = ctx;
 
+	(void)t_now;
 	assert_string_equal(user, "alice");
 	s->assigns++;
 	if (s->no_address)
@@ -88,10 +89,11 @@ s_assign(void *ctx, const char *user, const struct auth_result *res,
 
 static void
 s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
-    unsigned n)
+    unsigned n, uint64_t t_now)
 {
 	struct side *s = ctx;
 
+	(void)t_now;
 	s->up = true;
 	s->ups++;
 	s->local = local;
@@ -102,39 +104,43 @@ s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
 }
 
 static void
-s_net_down(void *ctx, const char *reason)
+s_net_down(void *ctx, const char *reason, uint64_t t_now)
 {
 	struct side *s = ctx;
 
+	(void)t_now;
 	assert_non_null(reason);
 	s->net_downs++;
 	s->up = false;
 }
 
 static void
-s_ip(void *ctx, const uint8_t *p, size_t len)
+s_ip(void *ctx, const uint8_t *p, size_t len, uint64_t t_now)
 {
 	struct side *s = ctx;
 
+	(void)t_now;
 	s->ip_rx++;
 	memcpy(s->ip_last, p, len < 64 ? len : 64);
 }
 
 static void
-s_down(void *ctx, const char *reason)
+s_down(void *ctx, const char *reason, uint64_t t_now)
 {
 	struct side *s = ctx;
 
+	(void)t_now;
 	assert_false(s->down);		/* exactly once */
 	s->down = true;
 	snprintf(s->reason, sizeof(s->reason), "%s", reason);
 }
 
 static void
-s_up6(void *ctx, const uint8_t a[8], const uint8_t b[8])
+s_up6(void *ctx, const uint8_t a[8], const uint8_t b[8], uint64_t t_now)
 {
 	struct side *s = ctx;
 
+	(void)t_now;
 	assert_memory_not_equal(a, b, 8);
 	s->up6 = true;
 }

@@ -70,18 +70,21 @@ srv_send(void *ctx, const uint8_t *f, size_t len)
 }
 
 static int
-srv_session_up(void *ctx, struct pppoe_session *s)
+srv_session_up(void *ctx, struct pppoe_session *s, uint64_t t_now)
 {
 	(void)ctx;
+	(void)t_now;
 	srv_up++;
 	last_sess = s;
 	return up_ret;
 }
 
 static void
-srv_session_down(void *ctx, struct pppoe_session *s, const char *reason)
+srv_session_down(void *ctx, struct pppoe_session *s, const char *reason,
+    uint64_t t_now)
 {
 	(void)ctx;
+	(void)t_now;
 	(void)s;
 	srv_down++;
 	snprintf(srv_down_reason, sizeof(srv_down_reason), "%s", reason);
@@ -89,9 +92,10 @@ srv_session_down(void *ctx, struct pppoe_session *s, const char *reason)
 
 static void
 srv_session_data(void *ctx, struct pppoe_session *s, const uint8_t *p,
-    size_t len)
+    size_t len, uint64_t t_now)
 {
 	(void)ctx;
+	(void)t_now;
 	(void)s;
 	srv_data++;
 	memcpy(last_data, p, len);
@@ -107,26 +111,29 @@ cli_send(void *ctx, const uint8_t *f, size_t len)
 }
 
 static void
-cli_on_up(void *ctx, uint16_t sid, const uint8_t mac[6])
+cli_on_up(void *ctx, uint16_t sid, const uint8_t mac[6], uint64_t t_now)
 {
 	(void)ctx;
+	(void)t_now;
 	cli_up++;
 	cli_sid = sid;
 	assert_memory_equal(mac, ac_mac, 6);
 }
 
 static void
-cli_on_down(void *ctx, const char *reason)
+cli_on_down(void *ctx, const char *reason, uint64_t t_now)
 {
 	(void)ctx;
+	(void)t_now;
 	cli_down++;
 	snprintf(cli_down_reason, sizeof(cli_down_reason), "%s", reason);
 }
 
 static void
-cli_on_data(void *ctx, const uint8_t *p, size_t len)
+cli_on_data(void *ctx, const uint8_t *p, size_t len, uint64_t t_now)
 {
 	(void)ctx;
+	(void)t_now;
 	cli_data++;
 	memcpy(last_data, p, len);
 	last_data_len = len;

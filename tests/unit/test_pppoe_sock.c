@@ -51,17 +51,20 @@ ac_send(void *ctx, const uint8_t *f, size_t len)
 }
 
 static int
-srv_up(void *ctx, struct pppoe_session *s)
+srv_up(void *ctx, struct pppoe_session *s, uint64_t now)
 {
 	(void)ctx;
+	(void)now;
 	sess = s;
 	return 0;
 }
 
 static void
-srv_on_down(void *ctx, struct pppoe_session *s, const char *reason)
+srv_on_down(void *ctx, struct pppoe_session *s, const char *reason,
+    uint64_t now)
 {
 	(void)ctx;
+	(void)now;
 	(void)s;
 	(void)reason;
 	srv_down++;
@@ -69,9 +72,11 @@ srv_on_down(void *ctx, struct pppoe_session *s, const char *reason)
 }
 
 static void
-srv_on_data(void *ctx, struct pppoe_session *s, const uint8_t *p, size_t len)
+srv_on_data(void *ctx, struct pppoe_session *s, const uint8_t *p, size_t len,
+    uint64_t now)
 {
 	(void)ctx;
+	(void)now;
 	(void)s;
 	srv_data++;
 	memcpy(got, p, len);
@@ -86,26 +91,29 @@ host_send(void *ctx, const uint8_t *f, size_t len)
 }
 
 static void
-cli_on_up(void *ctx, uint16_t sid, const uint8_t mac[6])
+cli_on_up(void *ctx, uint16_t sid, const uint8_t mac[6], uint64_t now)
 {
 	(void)ctx;
+	(void)now;
 	(void)sid;
 	(void)mac;
 	cli_up++;
 }
 
 static void
-cli_on_down(void *ctx, const char *reason)
+cli_on_down(void *ctx, const char *reason, uint64_t now)
 {
 	(void)ctx;
+	(void)now;
 	(void)reason;
 	cli_down++;
 }
 
 static void
-cli_on_data(void *ctx, const uint8_t *p, size_t len)
+cli_on_data(void *ctx, const uint8_t *p, size_t len, uint64_t now)
 {
 	(void)ctx;
+	(void)now;
 	cli_data++;
 	memcpy(got, p, len);
 	got_len = len;

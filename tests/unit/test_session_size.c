@@ -77,8 +77,9 @@ s_send(void *ctx, const uint8_t *f, size_t len)
 
 static int
 s_assign(void *ctx, const char *user, const struct auth_result *res,
-    uint32_t *addr)
+    uint32_t *addr, uint64_t now)
 {
+	(void)now;
 	(void)ctx;
 	(void)user;
 	(void)res;
@@ -88,10 +89,11 @@ s_assign(void *ctx, const char *user, const struct auth_result *res,
 
 static void
 s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
-    unsigned n)
+    unsigned n, uint64_t now)
 {
 	struct side *s = ctx;
 
+	(void)now;
 	(void)local;
 	(void)peer;
 	(void)dns;
@@ -100,10 +102,11 @@ s_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
 }
 
 static void
-s_down(void *ctx, const char *reason)
+s_down(void *ctx, const char *reason, uint64_t now)
 {
 	struct side *s = ctx;
 
+	(void)now;
 	(void)reason;
 	s->down = true;
 }
