@@ -23,6 +23,14 @@
  * configuration is loaded.  Time moves only when the test says so
  * (rh_advance), running every deadline on the way.  Every datagram the
  * roles send is kept (the last RH_SENT of them) for assertions.
+ *
+ * The peers answer nothing by themselves: a test that lets time pass
+ * acknowledges the roles' control messages (rh_ack: CDN, Hello) and
+ * answers LCP echoes (rh_ppp_echo_reply), or the roles end the tunnel
+ * (RFC 2661 §5.8) or the call (40 s without echo replies) as they
+ * should.  With [radius], PAP is answered by the test (rh_ppp_lcp_pap,
+ * fake_radius_find, rh_radius_reply, then rh_ppp_ipcp) and so is
+ * accounting (rh_acct_find, rh_acct_answer_all).
  */
 #ifndef VPDN_TESTS_SUPPORT_ROLE_HARNESS_H
 #define VPDN_TESTS_SUPPORT_ROLE_HARNESS_H
@@ -68,7 +76,7 @@ struct rh_call {
 	unsigned	 lcp_term_req;	/* LCP Terminate-Requests seen */
 	unsigned	 echo_rx;	/* LCP Echo-Requests seen */
 	uint8_t		 echo_id;	/* of the last one */
-	bool		 echo_pending;	/* seen, not answered (rh_ppp_echo_reply) */
+	bool		 echo_pending;	/* not answered yet */
 };
 
 /* A scripted LAC: one tunnel and its calls. */
@@ -131,7 +139,6 @@ uint32_t rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p,
 void	rh_call_close(struct role_harness *h, struct rh_peer *p,
 	    struct rh_call *c, uint16_t result);
 
-
 /* ---- the steps of rh_ppp_up_pap, for authentication answered later
  * (RADIUS) ---- */
 
@@ -158,7 +165,7 @@ size_t	rh_ip_packet(uint8_t *buf, size_t cap, uint32_t src, uint32_t dst,
 /* A ZLB from p acknowledging what the roles sent it (RFC 2661 §5.8). */
 void	rh_ack(struct role_harness *h, struct rh_peer *p);
 
-/* ---- reload and shutdown ---- */
+/* ---- reload ---- */
 
 /* Writes the (name, text) files up to a NULL name (replacing any of the
  * same name), loads cfg_text as a new snapshot and calls
