@@ -90,8 +90,7 @@ struct ppp_link_ops {
 	void (*network_up)(void *ctx, uint32_t local, uint32_t peer,
 	    const uint32_t dns[2], unsigned dns_count, uint64_t now);
 	/* IPv4 datagram from the peer */
-	void (*ip_input)(void *ctx, const uint8_t *pkt, size_t len,
-	    uint64_t now);
+	void (*ip_input)(void *ctx, const uint8_t *p, size_t len, uint64_t now);
 	void (*ipv6_input)(void *ctx, const uint8_t *pkt, size_t len,
 	    uint64_t now);
 	/* link dead: owner closes the carrier, frees the link later */
