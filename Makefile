@@ -67,6 +67,10 @@ $(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe \
     $(O)/tests/test_roles_client_routes: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/rh_server.o
+$(O)/tests/test_roles_lns_reload: $(O)/tests/support/fake_io.o \
+    $(O)/tests/support/role_harness.o
+$(O)/tests/test_roles_lns_acct: $(O)/tests/support/fake_io.o \
+    $(O)/tests/support/role_harness.o
 
 include mk/tests.mk
 include mk/fuzz.mk

@@ -222,6 +222,7 @@ struct sl_auth_guard {
 	auth_done_fn		*done;		/* the link's, while pending */
 	void			*done_arg;
 	char			*who;		/* user "\0" peer, while pending */
+	bool			 in_verify;	/* inside inner.verify */
 };
 
 #define SL_GUARD_PEER_MAX	64
@@ -278,6 +279,16 @@ guard_done(void *arg, const struct auth_result *res)
 	}
 	guard_release(g);
 	done(done_arg, res);
+	if (g->in_verify || g->sl->ended)
+		return;
+	/* An answer that came later (RADIUS) reached the link outside its
+	 * entry points: what it decided (a refusal ends the link, an
+	 * acceptance starts IPCP) is only recorded there (ppp/link.c,
+	 * re-entrancy).  ppp_link_timeout runs nothing that is not due and
+	 * then acts on it; the link's deadline has moved, too. */
+	ppp_link_timeout(g->sl->link, g->sl->roles->now);
+	if (!g->sl->ended)
+		sl_reschedule(g->sl);
 }
 
 static uint64_t
@@ -290,6 +301,7 @@ guard_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 	char peer[SL_GUARD_PEER_MAX] = "";
 	size_t ul = strnlen(req->user, sizeof(req->user) - 1);
 	size_t pl;
+	uint64_t h;
 
 	if (sl->ops->auth_peer != NULL && !sl->ended)
 		sl->ops->auth_peer(sl, peer, sizeof(peer));
@@ -316,7 +328,10 @@ guard_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 		g->who[ul] = '\0';
 		memcpy(g->who + ul + 1, peer, pl + 1);
 	}
-	return g->inner.verify(g->inner.ctx, req, guard_done, g);
+	g->in_verify = true;
+	h = g->inner.verify(g->inner.ctx, req, guard_done, g);
+	g->in_verify = false;
+	return h;
 }
 
 static void
