@@ -43,7 +43,8 @@ $(FUZZ_O)/fuzz_%: $(FUZZ_O)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 # globally, is replaced at link time: the library without random.o and
 # with tests/fuzz/fake_random.c in its place.
 DAEMON_FAKED        := src/core/random.c
-DAEMON_SUPPORT      := tests/support/fake_io.o tests/fuzz/fake_random.o
+DAEMON_SUPPORT      := tests/support/fake_io.o tests/support/script_peer.o \
+    tests/fuzz/fake_random.o
 FUZZ_DAEMON_LIB     := $(FUZZ_O)/libvpdn-fuzz-daemon.a
 REPLAY_DAEMON_LIB   := $(O)/libvpdn-fuzz-daemon.a
 

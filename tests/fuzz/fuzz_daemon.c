@@ -63,6 +63,7 @@
 #include "roles/lac_priv.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
+#include "script_peer.h"
 
 #define NPEERS		2
 #define NSLOTS		2
@@ -144,22 +145,6 @@ static const struct {
 	{ "carol", "pass" },
 	{ "mallory", "guess" },
 };
-
-static uint32_t
-get_be32(const uint8_t *q)
-{
-	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-	    (uint32_t)q[2] << 8 | q[3];
-}
-
-static void
-put_be32(uint8_t *q, uint32_t v)
-{
-	q[0] = (uint8_t)(v >> 24);
-	q[1] = (uint8_t)(v >> 16);
-	q[2] = (uint8_t)(v >> 8);
-	q[3] = (uint8_t)v;
-}
 
 /* ---- configurations, written once ---- */
 
@@ -292,15 +277,8 @@ learn_ppp(struct slot *s, const uint8_t *f, size_t len)
 {
 	uint16_t proto, plen;
 
-	if (len >= 2 && f[0] == PPP_ALLSTATIONS && f[1] == PPP_UI) {
-		f += 2;
-		len -= 2;
-	}
-	if (len < 6)
+	if (!sp_ppp_open(&f, &len, &proto) || len < 4)
 		return;
-	proto = get_be16(f);
-	f += 2;
-	len -= 2;
 	plen = get_be16(f + 2);
 	if (plen < 4 || plen > len)
 		return;
@@ -314,7 +292,7 @@ learn_ppp(struct slot *s, const uint8_t *f, size_t len)
 		s->ipcp_req_len = plen;
 	} else if (proto == PPP_PROTO_IPCP && f[0] == 3 /* Nak */ &&
 	    plen >= 10 && f[4] == 3 && f[5] == 6) {
-		s->offered = get_be32(f + 6);
+		s->offered = sp_be32(f + 6);
 	} else if (proto == PPP_PROTO_CHAP && f[0] == CHAP_CHALLENGE &&
 	    plen >= 5 && f[4] >= 1 && (size_t)f[4] + 5 <= plen &&
 	    f[4] <= sizeof(s->chal)) {
@@ -435,28 +413,15 @@ static void settle(struct world *w);
 static void
 deliver(struct world *w, struct peer *p, const uint8_t *pkt, size_t len)
 {
-	/* An exact-size heap copy, so ASan sees reads past the datagram. */
-	uint8_t *copy = malloc(len > 0 ? len : 1);
-
-	FUZZ_CHECK(copy != NULL);
-	memcpy(copy, pkt, len);
-	roles_input(w->r, copy, len, &w->local, &p->addr, fake_now);
-	free(copy);
+	sp_deliver(w->r, pkt, len, &w->local, &p->addr, fake_now);
 }
 
 static void
 send_ctl(struct world *w, struct peer *p, struct l2tp_msg *m)
 {
 	uint8_t buf[1024];
-	size_t n;
 
-	m->hdr.ns = p->ns;
-	m->hdr.nr = p->nr;
-	n = l2tp_msg_encode(m, NULL, false, buf, sizeof(buf));
-	FUZZ_CHECK(n > 0);
-	if (m->type != L2TP_MSG_ZLB)
-		p->ns++;
-	deliver(w, p, buf, n);
+	deliver(w, p, buf, sp_ctl_encode(m, &p->ns, p->nr, buf, sizeof(buf)));
 }
 
 static void
@@ -481,15 +446,8 @@ send_ppp(struct world *w, struct peer *p, struct slot *s, const uint8_t *f,
 		settle(w);
 		return;
 	}
-	/* RFC 2661 §3.1: T=0, no length, no sequence; Ver 2. */
-	buf[0] = 0x00;
-	buf[1] = 0x02;
-	put_be16(buf + 2, p->lns_tid);
-	put_be16(buf + 4, s->lns_sid);
-	buf[6] = PPP_ALLSTATIONS;
-	buf[7] = PPP_UI;
-	memcpy(buf + 8, f, len);
-	deliver(w, p, buf, 8 + len);
+	deliver(w, p, buf, sp_data_msg(buf, sizeof(buf), p->lns_tid,
+	    s->lns_sid, f, len));
 }
 
 static void
@@ -616,25 +574,12 @@ pppoe_padt(struct world *w, struct slot *s)
 /* ---- PPP frames the peer builds (protocol field first) ---- */
 
 static size_t
-cp_frame(uint8_t *f, uint16_t proto, uint8_t code, uint8_t id,
-    const uint8_t *data, size_t dlen)
-{
-	put_be16(f, proto);
-	f[2] = code;
-	f[3] = id;
-	put_be16(f + 4, (uint16_t)(4 + dlen));
-	if (dlen > 0)
-		memcpy(f + 6, data, dlen);
-	return 6 + dlen;
-}
-
-static size_t
 lcp_confreq(struct slot *s, uint8_t *f)
 {
 	static const uint8_t opts[] = { 1, 4, 0x05, 0x78,	/* MRU 1400 */
 	    5, 6, 0x50, 0x45, 0x45, 0x52 };			/* magic */
 
-	return cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ, s->id++, opts,
+	return sp_cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ, s->id++, opts,
 	    sizeof(opts));
 }
 
@@ -644,10 +589,7 @@ cp_ack(uint16_t proto, const uint8_t *req, size_t len, uint8_t *f)
 {
 	if (len < 4)
 		return 0;
-	put_be16(f, proto);
-	memcpy(f + 2, req, len);
-	f[2] = 2;
-	return 2 + len;
+	return sp_cp_ack(proto, req, len, f);
 }
 
 static size_t
@@ -670,14 +612,14 @@ auth_frame(struct slot *s, unsigned u, bool wrong, uint8_t *f)
 		chap_md5_response(s->chal_id, (const uint8_t *)pass, pl,
 		    s->chal, s->chal_len, d + 1);
 		memcpy(d + 17, name, nl);
-		return cp_frame(f, PPP_PROTO_CHAP, CHAP_RESPONSE, s->chal_id,
+		return sp_cp_frame(f, PPP_PROTO_CHAP, CHAP_RESPONSE, s->chal_id,
 		    d, 17 + nl);
 	}
 	d[0] = (uint8_t)nl;
 	memcpy(d + 1, name, nl);
 	d[1 + nl] = (uint8_t)pl;
 	memcpy(d + 2 + nl, pass, pl);
-	return cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ, s->id++, d,
+	return sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ, s->id++, d,
 	    2 + nl + pl);
 }
 
@@ -686,8 +628,8 @@ ipcp_confreq(struct slot *s, uint8_t *f)
 {
 	uint8_t opt[6] = { 3, 6 };
 
-	put_be32(opt + 2, s->offered);
-	return cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ, s->id++, opt,
+	sp_put_be32(opt + 2, s->offered);
+	return sp_cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ, s->id++, opt,
 	    sizeof(opt));
 }
 
@@ -702,8 +644,8 @@ ip_packet(uint8_t *f, uint32_t src, uint32_t dst)
 	put_be16(ip + 2, 28);
 	ip[8] = 64;
 	ip[9] = 17;
-	put_be32(ip + 12, src);
-	put_be32(ip + 16, dst);
+	sp_put_be32(ip + 12, src);
+	sp_put_be32(ip + 16, dst);
 	return 2 + 28;
 }
 
@@ -718,15 +660,15 @@ template_frame(struct slot *s, unsigned k, uint8_t *f)
 	case 1:
 		return cp_ack(PPP_PROTO_LCP, s->lcp_req, s->lcp_req_len, f);
 	case 2:
-		return cp_frame(f, PPP_PROTO_LCP, 9 /* Echo-Request */, s->id++,
+		return sp_cp_frame(f, PPP_PROTO_LCP, 9 /* Echo-Request */, s->id++,
 		    magic, sizeof(magic));
 	case 3:
-		return cp_frame(f, PPP_PROTO_LCP, 5 /* Terminate-Request */,
+		return sp_cp_frame(f, PPP_PROTO_LCP, 5 /* Terminate-Request */,
 		    s->id++, NULL, 0);
 	case 4:
 		return auth_frame(s, 0, false, f);
 	case 5:
-		return cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ, s->id++, NULL,
+		return sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ, s->id++, NULL,
 		    0);
 	case 6:
 		return ipcp_confreq(s, f);
@@ -735,7 +677,7 @@ template_frame(struct slot *s, unsigned k, uint8_t *f)
 	case 8:
 		return ip_packet(f, s->offered, LOCAL_ADDR);
 	default:
-		return cp_frame(f, PPP_PROTO_LCP, 8 /* Protocol-Reject */,
+		return sp_cp_frame(f, PPP_PROTO_LCP, 8 /* Protocol-Reject */,
 		    s->id++, (const uint8_t *)"\x80\x57", 2);
 	}
 }
@@ -779,16 +721,12 @@ static void
 settle(struct world *w)
 {
 	for (unsigned i = 0; i < 4 * LOOP_QUEUE && w->loop_count > 0; i++) {
-		uint8_t *copy;
+		const uint8_t *pkt = w->loop[w->loop_head];
 		size_t len = w->loop_len[w->loop_head];
 
-		copy = malloc(len > 0 ? len : 1);
-		FUZZ_CHECK(copy != NULL);
-		memcpy(copy, w->loop[w->loop_head], len);
 		w->loop_head = (w->loop_head + 1) % LOOP_QUEUE;
 		w->loop_count--;
-		roles_input(w->r, copy, len, &w->local, &w->local, fake_now);
-		free(copy);
+		sp_deliver(w->r, pkt, len, &w->local, &w->local, fake_now);
 	}
 }
 
@@ -844,7 +782,7 @@ op_end(struct world *w, uint8_t t, uint8_t how)
 		if (s == NULL)
 			return;
 		if (how % 4 == 3)
-			send_ppp(w, p, s, f, cp_frame(f, PPP_PROTO_LCP, 5,
+			send_ppp(w, p, s, f, sp_cp_frame(f, PPP_PROTO_LCP, 5,
 			    s->id++, NULL, 0));
 		else
 			pppoe_padt(w, s);
@@ -879,7 +817,7 @@ op_end(struct world *w, uint8_t t, uint8_t how)
 		break;
 	default:
 		if (s != NULL)
-			send_ppp(w, p, s, f, cp_frame(f, PPP_PROTO_LCP, 5,
+			send_ppp(w, p, s, f, sp_cp_frame(f, PPP_PROTO_LCP, 5,
 			    s->id++, NULL, 0));
 		break;
 	}

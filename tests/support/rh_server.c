@@ -16,6 +16,7 @@
 #include "ppp/ppp_proto.h"
 #include "pppoe/pppoe_codec.h"
 #include "rh_server.h"
+#include "script_peer.h"
 
 #define SRV_CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -26,22 +27,6 @@
 } while (0)
 
 static const uint8_t srv_magic[4] = { 0x5e, 0x4b, 0x3a, 0x29 };
-
-static uint32_t
-rd32(const uint8_t *q)
-{
-	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-	    (uint32_t)q[2] << 8 | q[3];
-}
-
-static void
-wr32(uint8_t *q, uint32_t v)
-{
-	q[0] = (uint8_t)(v >> 24);
-	q[1] = (uint8_t)(v >> 16);
-	q[2] = (uint8_t)(v >> 8);
-	q[3] = (uint8_t)v;
-}
 
 /* ---- PPP, the server side ---- */
 
@@ -76,13 +61,7 @@ ppp_out(struct rh_ppp_server *s, uint16_t proto, uint8_t code, uint8_t id,
 	uint8_t f[RH_DGRAM];
 
 	SRV_CHECK(dlen + 6 <= sizeof(f));
-	put_be16(f, proto);
-	f[2] = code;
-	f[3] = id;
-	put_be16(f + 4, (uint16_t)(4 + dlen));
-	if (dlen > 0)
-		memcpy(f + 6, data, dlen);
-	s->out(s->out_arg, f, 6 + dlen);
+	s->out(s->out_arg, f, sp_cp_frame(f, proto, code, id, data, dlen));
 }
 
 static void
@@ -91,7 +70,7 @@ ipcp_request(struct rh_ppp_server *s)
 	uint8_t o[6] = { IPCP_OPT_ADDRESS, 6 };
 
 	/* RFC 1332 §3.3: our own address, for the client to Ack. */
-	wr32(o + 2, s->local);
+	sp_put_be32(o + 2, s->local);
 	s->ipcp_sent = true;
 	ppp_out(s, PPP_PROTO_IPCP, PPP_CONF_REQ, s->id++, o, sizeof(o));
 }
@@ -254,10 +233,10 @@ ppp_ipcp_request(struct rh_ppp_server *s, const uint8_t *p, size_t len)
 				memcpy(rej + nr, o, o[1]);
 				nr += o[1];
 			}
-		} else if (rd32(o + 2) != want && nn + 6 <= sizeof(nak)) {
+		} else if (sp_be32(o + 2) != want && nn + 6 <= sizeof(nak)) {
 			nak[nn] = o[0];
 			nak[nn + 1] = 6;
-			wr32(nak + nn + 2, want);
+			sp_put_be32(nak + nn + 2, want);
 			nn += 6;
 		}
 		off += o[1];
@@ -292,22 +271,15 @@ ppp_input(struct rh_ppp_server *s, const uint8_t *f, size_t len)
 {
 	uint16_t proto, plen;
 
-	if (len >= 2 && f[0] == PPP_ALLSTATIONS && f[1] == PPP_UI) {
-		f += 2;
-		len -= 2;
-	}
-	if (len < 2)
+	if (!sp_ppp_open(&f, &len, &proto))
 		return;
-	proto = get_be16(f);
 	if (proto == PPP_PROTO_IP) {
 		s->ip_rx++;
-		s->ip_last_len = len - 2 < sizeof(s->ip_last) ? len - 2 :
+		s->ip_last_len = len < sizeof(s->ip_last) ? len :
 		    sizeof(s->ip_last);
-		memcpy(s->ip_last, f + 2, s->ip_last_len);
+		memcpy(s->ip_last, f, s->ip_last_len);
 		return;
 	}
-	f += 2;
-	len -= 2;
 	if (len < 4 || (plen = get_be16(f + 2)) < 4 || plen > len)
 		return;
 	switch (proto) {
@@ -367,28 +339,16 @@ q_pop(struct rh_srv_msg *q, unsigned *head, unsigned *count,
 static void
 lns_deliver(struct rh_lns *l, const uint8_t *pkt, size_t len)
 {
-	/* An exact-size heap copy, so ASan sees reads past the datagram. */
-	uint8_t *copy = malloc(len);
-
-	SRV_CHECK(copy != NULL);
-	memcpy(copy, pkt, len);
-	roles_input(l->h->r, copy, len, &l->h->local, &l->addr, l->h->now);
-	free(copy);
+	sp_deliver(l->h->r, pkt, len, &l->h->local, &l->addr, l->h->now);
 }
 
 static void
 lns_ctl(struct rh_lns *l, struct l2tp_msg *m)
 {
 	uint8_t buf[1024];
-	size_t n;
 
-	m->hdr.ns = l->ns;
-	m->hdr.nr = l->nr;
-	n = l2tp_msg_encode(m, NULL, false, buf, sizeof(buf));
-	SRV_CHECK(n > 0);
-	if (m->type != L2TP_MSG_ZLB)
-		l->ns++;
-	lns_deliver(l, buf, n);
+	lns_deliver(l, buf, sp_ctl_encode(m, &l->ns, l->nr, buf,
+	    sizeof(buf)));
 }
 
 static void
@@ -410,15 +370,8 @@ lns_ppp_out(void *arg, const uint8_t *frame, size_t len)
 
 	if (!l->call_up)
 		return;
-	SRV_CHECK(len + 8 <= sizeof(buf));
-	buf[0] = 0x00;
-	buf[1] = 0x02;
-	put_be16(buf + 2, l->client_tid);
-	put_be16(buf + 4, l->client_sid);
-	buf[6] = PPP_ALLSTATIONS;
-	buf[7] = PPP_UI;
-	memcpy(buf + 8, frame, len);
-	lns_deliver(l, buf, len + 8);
+	lns_deliver(l, buf, sp_data_msg(buf, sizeof(buf), l->client_tid,
+	    l->client_sid, frame, len));
 }
 
 static void
@@ -598,22 +551,16 @@ rh_lns_pump(struct rh_lns *l)
 	}
 }
 
+static void
+lns_pump(void *l)
+{
+	rh_lns_pump(l);
+}
+
 void
 rh_lns_run(struct rh_lns *l, uint64_t ms)
 {
-	struct role_harness *h = l->h;
-	uint64_t until = h->now + ms, d;
-
-	rh_lns_pump(l);
-	while ((d = roles_next_deadline(h->r)) != TIME_NEVER && d <= until) {
-		if (d > h->now)
-			h->now = d;
-		roles_run_timers(h->r, h->now);
-		rh_lns_pump(l);
-	}
-	h->now = until;
-	roles_run_timers(h->r, h->now);
-	rh_lns_pump(l);
+	sp_advance(l->h->r, &l->h->now, ms, lns_pump, l);
 }
 
 void
@@ -799,22 +746,16 @@ rh_ac_pump(struct rh_ac *a)
 		ac_frame(a, m.pkt, m.len);
 }
 
+static void
+ac_pump(void *a)
+{
+	rh_ac_pump(a);
+}
+
 void
 rh_ac_run(struct rh_ac *a, uint64_t ms)
 {
-	struct role_harness *h = a->h;
-	uint64_t until = h->now + ms, d;
-
-	rh_ac_pump(a);
-	while ((d = roles_next_deadline(h->r)) != TIME_NEVER && d <= until) {
-		if (d > h->now)
-			h->now = d;
-		roles_run_timers(h->r, h->now);
-		rh_ac_pump(a);
-	}
-	h->now = until;
-	roles_run_timers(h->r, h->now);
-	rh_ac_pump(a);
+	sp_advance(a->h->r, &a->h->now, ms, ac_pump, a);
 }
 
 void

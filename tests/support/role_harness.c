@@ -17,6 +17,7 @@
 #include "radius/radius_attr_table.h"
 #include "radius/radius_codec.h"
 #include "role_harness.h"
+#include "script_peer.h"
 
 #define RH_CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -25,22 +26,6 @@
 		abort();						\
 	}								\
 } while (0)
-
-static uint32_t
-get_be32(const uint8_t *q)
-{
-	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-	    (uint32_t)q[2] << 8 | q[3];
-}
-
-static void
-put_be32(uint8_t *q, uint32_t v)
-{
-	q[0] = (uint8_t)(v >> 24);
-	q[1] = (uint8_t)(v >> 16);
-	q[2] = (uint8_t)(v >> 8);
-	q[3] = (uint8_t)v;
-}
 
 /* ---- files ---- */
 
@@ -105,15 +90,8 @@ learn_ppp(struct rh_call *c, const uint8_t *f, size_t len)
 {
 	uint16_t proto, plen;
 
-	if (len >= 2 && f[0] == PPP_ALLSTATIONS && f[1] == PPP_UI) {
-		f += 2;
-		len -= 2;
-	}
-	if (len < 2)
+	if (!sp_ppp_open(&f, &len, &proto))
 		return;
-	proto = get_be16(f);
-	f += 2;
-	len -= 2;
 	if (proto == PPP_PROTO_IP) {
 		c->ip_rx++;
 		c->ip_last_len = len < sizeof(c->ip_last) ? len :
@@ -133,7 +111,7 @@ learn_ppp(struct rh_call *c, const uint8_t *f, size_t len)
 		c->ipcp_req_len = plen;
 	} else if (proto == PPP_PROTO_IPCP && f[0] == PPP_CONF_NAK &&
 	    plen >= 10 && f[4] == 3 && f[5] == 6) {
-		c->offered = get_be32(f + 6);
+		c->offered = sp_be32(f + 6);
 	} else if (proto == PPP_PROTO_IPCP && f[0] == PPP_CONF_ACK) {
 		c->ipcp_acked = true;
 	} else if (proto == PPP_PROTO_PAP && f[0] == PAP_AUTH_ACK) {
@@ -277,15 +255,7 @@ rh_free(struct role_harness *h)
 void
 rh_advance(struct role_harness *h, uint64_t ms)
 {
-	uint64_t until = h->now + ms, d;
-
-	while ((d = roles_next_deadline(h->r)) != TIME_NEVER && d <= until) {
-		if (d > h->now)
-			h->now = d;
-		roles_run_timers(h->r, h->now);
-	}
-	h->now = until;
-	roles_run_timers(h->r, h->now);
+	sp_advance(h->r, &h->now, ms, NULL, NULL);
 }
 
 const struct rh_dgram *
@@ -307,28 +277,15 @@ static void
 deliver(struct role_harness *h, struct rh_peer *p, const uint8_t *pkt,
     size_t len)
 {
-	/* An exact-size heap copy, so ASan sees reads past the datagram. */
-	uint8_t *copy = malloc(len > 0 ? len : 1);
-
-	RH_CHECK(copy != NULL);
-	memcpy(copy, pkt, len);
-	roles_input(h->r, copy, len, &h->local, &p->addr, h->now);
-	free(copy);
+	sp_deliver(h->r, pkt, len, &h->local, &p->addr, h->now);
 }
 
 void
 rh_send_ctl(struct role_harness *h, struct rh_peer *p, struct l2tp_msg *m)
 {
 	uint8_t buf[1024];
-	size_t n;
 
-	m->hdr.ns = p->ns;
-	m->hdr.nr = p->nr;
-	n = l2tp_msg_encode(m, NULL, false, buf, sizeof(buf));
-	RH_CHECK(n > 0);
-	if (m->type != L2TP_MSG_ZLB)
-		p->ns++;
-	deliver(h, p, buf, n);
+	deliver(h, p, buf, sp_ctl_encode(m, &p->ns, p->nr, buf, sizeof(buf)));
 }
 
 bool
@@ -402,39 +359,8 @@ rh_ppp_send(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 {
 	uint8_t buf[RH_DGRAM];
 
-	RH_CHECK(len + 8 <= sizeof(buf));
-	/* RFC 2661 §3.1: T=0, no length, no sequence; Ver 2. */
-	buf[0] = 0x00;
-	buf[1] = 0x02;
-	put_be16(buf + 2, p->lns_tid);
-	put_be16(buf + 4, c->lns_sid);
-	buf[6] = PPP_ALLSTATIONS;
-	buf[7] = PPP_UI;
-	memcpy(buf + 8, frame, len);
-	deliver(h, p, buf, 8 + len);
-}
-
-static size_t
-cp_frame(uint8_t *f, uint16_t proto, uint8_t code, uint8_t id,
-    const uint8_t *data, size_t dlen)
-{
-	put_be16(f, proto);
-	f[2] = code;
-	f[3] = id;
-	put_be16(f + 4, (uint16_t)(4 + dlen));
-	if (dlen > 0)
-		memcpy(f + 6, data, dlen);
-	return 6 + dlen;
-}
-
-/* Configure-Ack of the roles' request: same identifier and options. */
-static size_t
-cp_ack(uint16_t proto, const uint8_t *req, size_t len, uint8_t *f)
-{
-	put_be16(f, proto);
-	memcpy(f + 2, req, len);
-	f[2] = PPP_CONF_ACK;
-	return 2 + len;
+	deliver(h, p, buf, sp_data_msg(buf, sizeof(buf), p->lns_tid,
+	    c->lns_sid, frame, len));
 }
 
 bool
@@ -448,18 +374,18 @@ rh_ppp_lcp_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 	RH_CHECK(ul < 64 && pl < 64);
 	/* RFC 1661 §5.1-5.2: our request (a magic number), their Ack; the
 	 * Ack of theirs. */
-	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ,
+	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ,
 	    c->id++, lcp_opts, sizeof(lcp_opts)));
 	if (c->lcp_req_len == 0)
 		return false;
-	rh_ppp_send(h, p, c, f, cp_ack(PPP_PROTO_LCP, c->lcp_req,
+	rh_ppp_send(h, p, c, f, sp_cp_ack(PPP_PROTO_LCP, c->lcp_req,
 	    c->lcp_req_len, f));
 	/* RFC 1334 §2.2.1: Authenticate-Request. */
 	d[0] = (uint8_t)ul;
 	memcpy(d + 1, user, ul);
 	d[1 + ul] = (uint8_t)pl;
 	memcpy(d + 2 + ul, pass, pl);
-	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ,
+	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ,
 	    c->id++, d, 2 + ul + pl));
 	return true;
 }
@@ -472,14 +398,14 @@ rh_ppp_ipcp(struct role_harness *h, struct rh_peer *p, struct rh_call *c)
 	if (!c->pap_ack)
 		return 0;
 	/* RFC 1332 §3.3: 0.0.0.0 asks for an address, the Nak names it. */
-	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ,
+	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ,
 	    c->id++, ip, sizeof(ip)));
 	if (c->offered == 0 || c->ipcp_req_len == 0)
 		return 0;
-	put_be32(ip + 2, c->offered);
-	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ,
+	sp_put_be32(ip + 2, c->offered);
+	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ,
 	    c->id++, ip, sizeof(ip)));
-	rh_ppp_send(h, p, c, f, cp_ack(PPP_PROTO_IPCP, c->ipcp_req,
+	rh_ppp_send(h, p, c, f, sp_cp_ack(PPP_PROTO_IPCP, c->ipcp_req,
 	    c->ipcp_req_len, f));
 	return c->ipcp_acked ? c->offered : 0;
 }
@@ -503,7 +429,7 @@ rh_ppp_echo_reply(struct role_harness *h, struct rh_peer *p,
 	if (!c->echo_pending)
 		return false;
 	c->echo_pending = false;
-	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_LCP, PPP_ECHO_REP,
+	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_LCP, PPP_ECHO_REP,
 	    c->echo_id, magic, sizeof(magic)));
 	return true;
 }
@@ -521,8 +447,8 @@ rh_ip_packet(uint8_t *ip, size_t cap, uint32_t src, uint32_t dst,
 	put_be16(ip + 2, (uint16_t)n);
 	ip[8] = 64;
 	ip[9] = 17;
-	put_be32(ip + 12, src);
-	put_be32(ip + 16, dst);
+	sp_put_be32(ip + 12, src);
+	sp_put_be32(ip + 16, dst);
 	put_be16(ip + 24, (uint16_t)(8 + payload));
 	for (size_t i = 0; i < payload; i++)
 		ip[28 + i] = (uint8_t)i;

@@ -14,6 +14,7 @@
 #include "ppp/auth.h"
 #include "ppp/ppp_proto.h"
 #include "role_harness_lac.h"
+#include "script_peer.h"
 
 #define RHL_CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -52,13 +53,8 @@ deliver(struct rh_lac *x, const struct l2tp_addr *from, const uint8_t *pkt,
     size_t len)
 {
 	struct role_harness *h = x->h;
-	/* An exact-size heap copy, so ASan sees reads past the datagram. */
-	uint8_t *copy = malloc(len > 0 ? len : 1);
 
-	RHL_CHECK(copy != NULL);
-	memcpy(copy, pkt, len);
-	roles_input(h->r, copy, len, &h->local, from, h->now);
-	free(copy);
+	sp_deliver(h->r, pkt, len, &h->local, from, h->now);
 }
 
 /* A control message from l, with its Ns/Nr (RFC 2661 §5.8). */
@@ -66,15 +62,9 @@ static void
 lns_send(struct rh_lac *x, struct rh_lns *l, struct l2tp_msg *m)
 {
 	uint8_t buf[1024];
-	size_t n;
 
-	m->hdr.ns = l->ns;
-	m->hdr.nr = l->nr;
-	n = l2tp_msg_encode(m, NULL, false, buf, sizeof(buf));
-	RHL_CHECK(n > 0);
-	if (m->type != L2TP_MSG_ZLB)
-		l->ns++;
-	deliver(x, &l->addr, buf, n);
+	deliver(x, &l->addr, buf, sp_ctl_encode(m, &l->ns, l->nr, buf,
+	    sizeof(buf)));
 }
 
 static void
@@ -265,22 +255,16 @@ rh_lac_settle(struct rh_lac *x)
 	}
 }
 
+static void
+lac_settle(void *x)
+{
+	rh_lac_settle(x);
+}
+
 void
 rh_lac_advance(struct rh_lac *x, uint64_t ms)
 {
-	struct role_harness *h = x->h;
-	uint64_t until = h->now + ms, d;
-
-	rh_lac_settle(x);
-	while ((d = roles_next_deadline(h->r)) != TIME_NEVER && d <= until) {
-		if (d > h->now)
-			h->now = d;
-		roles_run_timers(h->r, h->now);
-		rh_lac_settle(x);
-	}
-	h->now = until;
-	roles_run_timers(h->r, h->now);
-	rh_lac_settle(x);
+	sp_advance(x->h->r, &x->h->now, ms, lac_settle, x);
 }
 
 struct rh_lns *
@@ -339,16 +323,8 @@ rh_lns_data(struct rh_lac *x, struct rh_lns *l, struct rh_lns_call *c,
 {
 	uint8_t buf[RH_DGRAM];
 
-	RHL_CHECK(len + 8 <= sizeof(buf));
-	/* RFC 2661 §3.1: T=0, no length, no sequence; Ver 2. */
-	buf[0] = 0x00;
-	buf[1] = 0x02;
-	put_be16(buf + 2, l->lac_tid);
-	put_be16(buf + 4, c->lac_sid);
-	buf[6] = PPP_ALLSTATIONS;
-	buf[7] = PPP_UI;
-	memcpy(buf + 8, ppp, len);
-	deliver(x, &l->addr, buf, 8 + len);
+	deliver(x, &l->addr, buf, sp_data_msg(buf, sizeof(buf), l->lac_tid,
+	    c->lac_sid, ppp, len));
 	rh_lac_settle(x);
 }
 
@@ -540,19 +516,6 @@ rh_host_ppp(struct rh_lac *x, struct rh_host *u, const uint8_t *ppp,
 	rh_lac_settle(x);
 }
 
-static size_t
-cp_frame(uint8_t *f, uint16_t proto, uint8_t code, uint8_t id,
-    const uint8_t *data, size_t dlen)
-{
-	put_be16(f, proto);
-	f[2] = code;
-	f[3] = id;
-	put_be16(f + 4, (uint16_t)(4 + dlen));
-	if (dlen > 0)
-		memcpy(f + 6, data, dlen);
-	return 6 + dlen;
-}
-
 /* RFC 1661 §5.1-5.2: our request (a magic number), the Ack of theirs. */
 static bool
 host_lcp(struct rh_lac *x, struct rh_host *u)
@@ -567,12 +530,10 @@ host_lcp(struct rh_lac *x, struct rh_host *u)
 	u->our_req_len = sizeof(opts);
 	if (u->id == 0)
 		u->id = 1;
-	rh_host_ppp(x, u, f, cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ,
+	rh_host_ppp(x, u, f, sp_cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ,
 	    u->id++, opts, sizeof(opts)));
-	put_be16(f, PPP_PROTO_LCP);
-	memcpy(f + 2, u->lcp_req, u->lcp_req_len);
-	f[2] = PPP_CONF_ACK;
-	rh_host_ppp(x, u, f, 2 + u->lcp_req_len);
+	rh_host_ppp(x, u, f, sp_cp_ack(PPP_PROTO_LCP, u->lcp_req,
+	    u->lcp_req_len, f));
 	return u->lcp_acked;
 }
 
@@ -591,7 +552,7 @@ rh_host_up_pap(struct rh_lac *x, struct rh_host *u, const char *user,
 	memcpy(d + 1, user, ul);
 	d[1 + ul] = (uint8_t)pl;
 	memcpy(d + 2 + ul, pass, pl);
-	rh_host_ppp(x, u, f, cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ,
+	rh_host_ppp(x, u, f, sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ,
 	    u->id++, d, 2 + ul + pl));
 	return u->pap_ack;
 }
@@ -612,7 +573,7 @@ rh_host_up_chap(struct rh_lac *x, struct rh_host *u, const char *user,
 	chap_md5_response(u->chap_id, (const uint8_t *)secret,
 	    strlen(secret), u->chap_chal, u->chap_chal_len, d + 1);
 	memcpy(d + 17, user, ul);
-	rh_host_ppp(x, u, f, cp_frame(f, PPP_PROTO_CHAP, CHAP_RESPONSE,
+	rh_host_ppp(x, u, f, sp_cp_frame(f, PPP_PROTO_CHAP, CHAP_RESPONSE,
 	    u->chap_id, d, 17 + ul));
 	return u->chap_success;
 }
