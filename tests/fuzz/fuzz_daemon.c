@@ -514,26 +514,18 @@ call_open(struct world *w, struct peer *p, struct slot *s)
 static void
 pppoe_discover(struct world *w, struct slot *s)
 {
-	static const uint8_t bcast[PPPOE_MAC_LEN] = { 0xff, 0xff, 0xff, 0xff,
-	    0xff, 0xff };
 	uint8_t buf[PPPOE_FRAME_MAX], mac[PPPOE_MAC_LEN];
 	struct pppoe_pkt pk;
-	int n;
+	size_t n;
 
 	memcpy(mac, s->mac, sizeof(mac));
 	memset(s, 0, sizeof(*s));
 	s->pppoe = true;
 	memcpy(s->mac, mac, sizeof(mac));
 	s->id = 1;
-	memset(&pk, 0, sizeof(pk));
-	memcpy(pk.dst, bcast, sizeof(bcast));
-	memcpy(pk.src, s->mac, sizeof(s->mac));
-	pk.code = PPPOE_CODE_PADI;
-	pk.nservice = 1;
-	pk.service[0] = pppoe_tag_str_val("");
-	n = pppoe_build_disc(buf, sizeof(buf), &pk);
-	FUZZ_CHECK(n > 0);
-	if (fake_pppoe_push(&fio, buf, (size_t)n))
+	sp_pppoe_disc(&pk, sp_pppoe_bcast, s->mac, PPPOE_CODE_PADI, 0);
+	n = sp_pppoe_build(buf, sizeof(buf), &pk);
+	if (fake_pppoe_push(&fio, buf, n))
 		readable(w, FAKE_FD_PPPOE_DISC);
 	if (!s->have_pado)
 		return;
@@ -545,9 +537,8 @@ pppoe_discover(struct world *w, struct slot *s)
 		pk.ac_cookie.p = s->cookie;
 		pk.ac_cookie.len = s->cookie_len;
 	}
-	n = pppoe_build_disc(buf, sizeof(buf), &pk);
-	FUZZ_CHECK(n > 0);
-	if (fake_pppoe_push(&fio, buf, (size_t)n))
+	n = sp_pppoe_build(buf, sizeof(buf), &pk);
+	if (fake_pppoe_push(&fio, buf, n))
 		readable(w, FAKE_FD_PPPOE_DISC);
 }
 
@@ -556,18 +547,13 @@ pppoe_padt(struct world *w, struct slot *s)
 {
 	uint8_t buf[PPPOE_FRAME_MAX];
 	struct pppoe_pkt pk;
-	int n;
+	size_t n;
 
-	memset(&pk, 0, sizeof(pk));
-	memcpy(pk.dst, (const uint8_t[PPPOE_MAC_LEN]){ 0x02, 0, 0, 0, 0, 1 },
-	    PPPOE_MAC_LEN);
-	memcpy(pk.src, s->mac, sizeof(s->mac));
-	pk.code = PPPOE_CODE_PADT;
-	pk.session_id = s->ps_id;
-	n = pppoe_build_disc(buf, sizeof(buf), &pk);
-	FUZZ_CHECK(n > 0);
+	sp_pppoe_disc(&pk, (const uint8_t[PPPOE_MAC_LEN]){ 0x02, 0, 0, 0, 0,
+	    1 }, s->mac, PPPOE_CODE_PADT, s->ps_id);
+	n = sp_pppoe_build(buf, sizeof(buf), &pk);
 	s->open = false;
-	if (fake_pppoe_push(&fio, buf, (size_t)n))
+	if (fake_pppoe_push(&fio, buf, n))
 		readable(w, FAKE_FD_PPPOE_DISC);
 }
 

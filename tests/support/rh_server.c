@@ -619,15 +619,11 @@ ac_ppp_out(void *arg, const uint8_t *frame, size_t len)
 {
 	struct rh_ac *a = arg;
 	uint8_t buf[PPPOE_FRAME_MAX];
-	int n;
 
 	if (!a->session_up)
 		return;
-	/* RFC 2516 §6: the PPP frame from its protocol field on. */
-	n = pppoe_build_session(buf, sizeof(buf), a->client_mac, a->mac,
-	    a->session_id, frame, len);
-	SRV_CHECK(n > 0);
-	ac_push(a, buf, (size_t)n, FAKE_FD_PPPOE_SES);
+	ac_push(a, buf, sp_pppoe_session(buf, sizeof(buf), a->client_mac,
+	    a->mac, a->session_id, frame, len), FAKE_FD_PPPOE_SES);
 }
 
 /* PADO or PADS (RFC 2516 §5.2, §5.4) answering pkt. */
@@ -637,25 +633,18 @@ ac_answer(struct rh_ac *a, const struct pppoe_pkt *in, uint8_t code,
 {
 	struct pppoe_pkt out;
 	uint8_t buf[PPPOE_FRAME_MAX];
-	int n;
 
-	memset(&out, 0, sizeof(out));
-	memcpy(out.dst, in->src, 6);
-	memcpy(out.src, a->mac, 6);
-	out.code = code;
-	out.session_id = sid;
-	out.nservice = 1;
-	out.service[0] = in->nservice > 0 ? in->service[0] :
-	    pppoe_tag_str_val("");
+	sp_pppoe_disc(&out, in->src, a->mac, code, sid);
+	if (in->nservice > 0)
+		out.service[0] = in->service[0];
 	out.present = PPPOE_HAVE_AC_NAME;
 	out.ac_name = pppoe_tag_str_val("ac.test");
 	if (in->present & PPPOE_HAVE_HOST_UNIQ) {
 		out.present |= PPPOE_HAVE_HOST_UNIQ;
 		out.host_uniq = in->host_uniq;
 	}
-	n = pppoe_build_disc(buf, sizeof(buf), &out);
-	SRV_CHECK(n > 0);
-	ac_push(a, buf, (size_t)n, FAKE_FD_PPPOE_DISC);
+	ac_push(a, buf, sp_pppoe_build(buf, sizeof(buf), &out),
+	    FAKE_FD_PPPOE_DISC);
 }
 
 static void
@@ -763,16 +752,11 @@ rh_ac_padt(struct rh_ac *a)
 {
 	struct pppoe_pkt out;
 	uint8_t buf[PPPOE_FRAME_MAX];
-	int n;
 
-	memset(&out, 0, sizeof(out));
-	memcpy(out.dst, a->client_mac, 6);
-	memcpy(out.src, a->mac, 6);
-	out.code = PPPOE_CODE_PADT;
-	out.session_id = a->session_id;
+	sp_pppoe_disc(&out, a->client_mac, a->mac, PPPOE_CODE_PADT,
+	    a->session_id);
 	a->session_up = false;
-	n = pppoe_build_disc(buf, sizeof(buf), &out);
-	SRV_CHECK(n > 0);
-	ac_push(a, buf, (size_t)n, FAKE_FD_PPPOE_DISC);
+	ac_push(a, buf, sp_pppoe_build(buf, sizeof(buf), &out),
+	    FAKE_FD_PPPOE_DISC);
 	rh_ac_pump(a);
 }

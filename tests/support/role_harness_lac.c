@@ -24,10 +24,6 @@
 	}								\
 } while (0)
 
-static const uint8_t bcast[PPPOE_MAC_LEN] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
-};
-
 /* ---- the scripted LNSes ---- */
 
 static struct rh_lns *
@@ -444,32 +440,20 @@ host_disc(struct rh_lac *x, struct rh_host *u, uint8_t code)
 	struct role_harness *h = x->h;
 	struct pppoe_pkt p;
 	uint8_t buf[PPPOE_FRAME_MAX], uniq[2];
-	int n;
 
-	memset(&p, 0, sizeof(p));
-	memcpy(p.dst, code == PPPOE_CODE_PADI ? bcast : u->ac_mac,
-	    PPPOE_MAC_LEN);
-	memcpy(p.src, u->mac, PPPOE_MAC_LEN);
-	p.code = code;
-	p.session_id = code == PPPOE_CODE_PADT ? u->sid : 0;
+	sp_pppoe_disc(&p, code == PPPOE_CODE_PADI ? sp_pppoe_bcast :
+	    u->ac_mac, u->mac, code, code == PPPOE_CODE_PADT ? u->sid : 0);
 	put_be16(uniq, u->uniq);
 	p.present = PPPOE_HAVE_HOST_UNIQ;
 	p.host_uniq.p = uniq;
 	p.host_uniq.len = 2;
-	if (code != PPPOE_CODE_PADT) {
-		/* RFC 2516 §5.1: exactly one Service-Name; empty: any. */
-		p.nservice = 1;
-		p.service[0].p = NULL;
-		p.service[0].len = 0;
-	}
 	if (code == PPPOE_CODE_PADR && u->cookie_len > 0) {
 		p.present |= PPPOE_HAVE_AC_COOKIE;
 		p.ac_cookie.p = u->cookie;
 		p.ac_cookie.len = (uint16_t)u->cookie_len;
 	}
-	n = pppoe_build_disc(buf, sizeof(buf), &p);
-	RHL_CHECK(n > 0);
-	RHL_CHECK(fake_pppoe_push(&h->io, buf, (size_t)n));
+	RHL_CHECK(fake_pppoe_push(&h->io, buf, sp_pppoe_build(buf,
+	    sizeof(buf), &p)));
 	RHL_CHECK(fake_io_readable(&h->io, FAKE_FD_PPPOE_DISC, h->now));
 	rh_lac_settle(x);
 }
@@ -506,12 +490,9 @@ rh_host_ppp(struct rh_lac *x, struct rh_host *u, const uint8_t *ppp,
 {
 	struct role_harness *h = x->h;
 	uint8_t buf[PPPOE_FRAME_MAX];
-	int n;
 
-	n = pppoe_build_session(buf, sizeof(buf), u->ac_mac, u->mac, u->sid,
-	    ppp, len);
-	RHL_CHECK(n > 0);
-	RHL_CHECK(fake_pppoe_push(&h->io, buf, (size_t)n));
+	RHL_CHECK(fake_pppoe_push(&h->io, buf, sp_pppoe_session(buf,
+	    sizeof(buf), u->ac_mac, u->mac, u->sid, ppp, len)));
 	RHL_CHECK(fake_io_readable(&h->io, FAKE_FD_PPPOE_SES, h->now));
 	rh_lac_settle(x);
 }

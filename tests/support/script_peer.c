@@ -119,6 +119,45 @@ sp_cp_ack(uint16_t proto, const uint8_t *req, size_t len, uint8_t *f)
 	return 2 + len;
 }
 
+const uint8_t sp_pppoe_bcast[PPPOE_MAC_LEN] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+void
+sp_pppoe_disc(struct pppoe_pkt *p, const uint8_t *dst, const uint8_t *src,
+    uint8_t code, uint16_t session_id)
+{
+	memset(p, 0, sizeof(*p));
+	memcpy(p->dst, dst, PPPOE_MAC_LEN);
+	memcpy(p->src, src, PPPOE_MAC_LEN);
+	p->code = code;
+	p->session_id = session_id;
+	if (code != PPPOE_CODE_PADT) {
+		/* RFC 2516 §5.1: exactly one Service-Name; empty: any. */
+		p->nservice = 1;
+		p->service[0] = pppoe_tag_str_val("");
+	}
+}
+
+size_t
+sp_pppoe_build(uint8_t *buf, size_t cap, const struct pppoe_pkt *p)
+{
+	int n = pppoe_build_disc(buf, cap, p);
+
+	SP_CHECK(n > 0);
+	return (size_t)n;
+}
+
+size_t
+sp_pppoe_session(uint8_t *buf, size_t cap, const uint8_t *dst,
+    const uint8_t *src, uint16_t session_id, const uint8_t *ppp, size_t len)
+{
+	int n = pppoe_build_session(buf, cap, dst, src, session_id, ppp, len);
+
+	SP_CHECK(n > 0);
+	return (size_t)n;
+}
+
 void
 sp_advance(struct roles *r, uint64_t *now, uint64_t ms,
     void (*settle)(void *), void *arg)

@@ -12,6 +12,8 @@
  *   - sp_data_msg: a PPP frame in an L2TP data message (RFC 2661 §3.1);
  *   - sp_ppp_open, sp_cp_frame, sp_cp_ack: PPP frames, and the control
  *     protocol packets of LCP, PAP, CHAP and IPCP (RFC 1661 §5);
+ *   - sp_pppoe_disc, sp_pppoe_build, sp_pppoe_session: PPPoE discovery
+ *     and session frames (RFC 2516 §5, §4);
  *   - sp_advance: the fake clock moved through every deadline of the
  *     roles, with the peers answering after each timer run.
  *
@@ -27,6 +29,7 @@
 #include <stdint.h>
 
 #include "l2tp/msg.h"
+#include "pppoe/pppoe_codec.h"
 #include "roles/roles.h"
 
 uint32_t sp_be32(const uint8_t *q);
@@ -63,6 +66,25 @@ size_t	sp_cp_frame(uint8_t *f, uint16_t proto, uint8_t code, uint8_t id,
  * identifier and options (RFC 1661 §5.2).  f holds 2 + len bytes. */
 size_t	sp_cp_ack(uint16_t proto, const uint8_t *req, size_t len,
 	    uint8_t *f);
+
+/* The Ethernet broadcast address a PADI goes to (RFC 2516 §5.1). */
+extern const uint8_t sp_pppoe_bcast[PPPOE_MAC_LEN];
+
+/* p set to a discovery packet from src to dst with code and session id,
+ * no tag but, on anything other than a PADT, one empty Service-Name
+ * ("any service", RFC 2516 §5.1-5.4); the caller adds the tags it wants
+ * (Host-Uniq, AC-Cookie, AC-Name). */
+void	sp_pppoe_disc(struct pppoe_pkt *p, const uint8_t *dst,
+	    const uint8_t *src, uint8_t code, uint16_t session_id);
+
+/* p built into buf (cap bytes).  Returns the length. */
+size_t	sp_pppoe_build(uint8_t *buf, size_t cap, const struct pppoe_pkt *p);
+
+/* A session frame from src to dst carrying ppp (protocol field first,
+ * RFC 2516 §6).  Returns the length. */
+size_t	sp_pppoe_session(uint8_t *buf, size_t cap, const uint8_t *dst,
+	    const uint8_t *src, uint16_t session_id, const uint8_t *ppp,
+	    size_t len);
 
 /* Moves *now by ms, running the roles' timers at each deadline on the
  * way and at the end; settle (when not NULL) runs first and after each
