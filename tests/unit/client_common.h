@@ -30,6 +30,7 @@ struct seen {
 	unsigned	 n;
 	char		 name[32], state[16], transport[8], server[64];
 	char		 interface[32], address[16], peer[16], dns[2][16];
+	uint16_t	 session_id;
 	unsigned	 dials;
 	uint64_t	 redial_in_s, loop_drops;
 };
@@ -50,6 +51,7 @@ see(const struct roles_client_view *v, void *arg)
 	snprintf(s->peer, sizeof(s->peer), "%s", v->peer_address);
 	snprintf(s->dns[0], sizeof(s->dns[0]), "%s", v->dns[0]);
 	snprintf(s->dns[1], sizeof(s->dns[1]), "%s", v->dns[1]);
+	s->session_id = v->session_id;
 	s->dials = v->dials;
 	s->redial_in_s = v->redial_in_s;
 	s->loop_drops = v->loop_drops;

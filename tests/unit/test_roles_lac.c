@@ -18,6 +18,7 @@
 
 #include "core/buf.h"
 #include "l2tp/msg.h"
+#include "lac_common.h"
 #include "ppp/auth.h"
 #include "ppp/link.h"
 #include "ppp/ppp_proto.h"
@@ -25,31 +26,7 @@
 #include "role_harness_lac.h"
 #include "roles/lac_priv.h"
 
-/* Two realms on two LNSes (203.0.113.10 and .11, role_harness_lac.h). */
-#define LAC_GLOBAL \
-    "[global]\nhostname = lac.test\n\n" \
-    "[lac]\npppoe-interface = eth0\nauth = pap\n"
-#define REALM_A "[realm a.example]\nlns = 203.0.113.10\n\n"
-#define REALM_B "[realm b.example]\nlns = 203.0.113.11\n\n"
-
-static const char two_realms[] = LAC_GLOBAL "\n" REALM_A REALM_B;
-
-static struct rh_lac *
-lac_new(const char *conf)
-{
-	return rh_lac_attach(rh_new(conf, NULL));
-}
-
-/* A host through discovery and PAP; the LAC then dials its LNS. */
-static struct rh_host *
-dial_pap(struct rh_lac *x, unsigned i, const char *user, const char *pass)
-{
-	struct rh_host *u = rh_host(x, i);
-
-	assert_true(rh_host_discover(x, u));
-	assert_true(rh_host_up_pap(x, u, user, pass));
-	return u;
-}
+static const char two_realms[] = TWO_REALMS;
 
 static unsigned
 ntunnels(struct rh_lac *x)

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "l2tp/msg.h"
+#include "lac_common.h"
 #include "pppoe/pppoe_server.h"
 #include "radius/radius_attr_table.h"
 #include "radius/radius_codec.h"
@@ -24,30 +25,7 @@
 #include "roles/aaa.h"
 #include "roles/lac_priv.h"
 
-#define LAC_GLOBAL \
-    "[global]\nhostname = lac.test\n\n" \
-    "[lac]\npppoe-interface = eth0\nauth = pap\n"
-#define REALM_A "[realm a.example]\nlns = 203.0.113.10\n\n"
-#define REALM_B "[realm b.example]\nlns = 203.0.113.11\n\n"
-
-static const char two_realms[] = LAC_GLOBAL "\n" REALM_A REALM_B;
-
-static struct rh_lac *
-lac_new(const char *conf)
-{
-	return rh_lac_attach(rh_new(conf, NULL));
-}
-
-/* A host through discovery and PAP; the LAC then dials its LNS. */
-static struct rh_host *
-dial_pap(struct rh_lac *x, unsigned i, const char *user, const char *pass)
-{
-	struct rh_host *u = rh_host(x, i);
-
-	assert_true(rh_host_discover(x, u));
-	assert_true(rh_host_up_pap(x, u, user, pass));
-	return u;
-}
+static const char two_realms[] = TWO_REALMS;
 
 /* ---- PPPoE limits ---- */
 

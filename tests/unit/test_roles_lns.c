@@ -23,25 +23,14 @@
 
 #include "core/buf.h"
 #include "l2tp/msg.h"
+#include "lns_common.h"
 #include "role_harness.h"
 #include "roles/roles_priv.h"
-
-#define POOL_FIRST	0x0a09000au	/* 10.9.0.10 */
-#define OUTSIDE		0xc0000263u	/* 192.0.2.99, beyond the TUN */
 
 static const char lns_conf[] =
     "[global]\nhostname = lns.test\n\n"
     "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
     "auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n";
-
-static uint32_t
-pool_used(struct role_harness *h)
-{
-	uint32_t first, last, used;
-
-	assert_true(roles_pool_range(h->r, 0, &first, &last, &used));
-	return used;
-}
 
 /* A UDP datagram from 192.0.2.99 to dst, as the kernel hands it to the
  * TUN device. */
@@ -152,19 +141,6 @@ test_lns_pap_refused(void **state)
 	rh_free(h);
 }
 
-
-/* A call on p brought up as user: the call, its address in *a (0 when
- * IPCP did not come up). */
-static struct rh_call *
-call_up(struct role_harness *h, struct rh_peer *p, const char *user,
-    const char *pass, uint32_t *a)
-{
-	struct rh_call *c = rh_call_open(h, p);
-
-	assert_non_null(c);
-	*a = rh_ppp_up_pap(h, p, c, user, pass);
-	return c;
-}
 
 static const char pool2_conf[] =
     "[global]\nhostname = lns.test\n\n"

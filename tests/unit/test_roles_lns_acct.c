@@ -17,14 +17,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lns_common.h"
 #include "radius/radius_attr_table.h"
 #include "radius/radius_codec.h"
 #include "role_harness.h"
 #include "roles/aaa.h"
 #include "roles/roles_priv.h"
-
-#define POOL_FIRST	0x0a09000au	/* 10.9.0.10 */
-#define OUTSIDE		0xc0000263u	/* 192.0.2.99 */
 
 static const char radius_conf[] =
     "[global]\nhostname = lns.test\n\n"
@@ -32,15 +30,6 @@ static const char radius_conf[] =
     "auth = pap\nradius = yes\ninterface = vpdn0\n\n"
     "[radius]\nserver = 127.0.0.1\nsecret = s3cret\n"
     "nas-identifier = lns.test\n";
-
-static uint32_t
-pool_used(struct role_harness *h)
-{
-	uint32_t first, last, used;
-
-	assert_true(roles_pool_range(h->r, 0, &first, &last, &used));
-	return used;
-}
 
 /* The roles, with their Accounting-On answered. */
 static struct role_harness *

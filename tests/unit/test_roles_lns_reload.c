@@ -16,12 +16,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lns_common.h"
 #include "role_harness.h"
 #include "roles/roles_priv.h"
 
 #define NET0		0x0a090000u	/* 10.9.0.0 */
 #define NET1		0x0a090100u	/* 10.9.1.0 */
-#define OUTSIDE		0xc0000263u	/* 192.0.2.99 */
 
 /* The LNS configuration with that pool (and extra [lns] lines). */
 static const char *
@@ -31,26 +31,6 @@ conf(char *buf, size_t len, const char *pool, const char *extra)
 	    "[lns]\nlocal-address = 10.9.0.1\npool = %s\nauth = pap\n"
 	    "users = %%DIR%%/users\ninterface = vpdn0\n%s", pool, extra);
 	return buf;
-}
-
-static uint32_t
-pool_used(struct role_harness *h, uint32_t *first)
-{
-	uint32_t last, used;
-
-	assert_true(roles_pool_range(h->r, 0, first, &last, &used));
-	return used;
-}
-
-static struct rh_call *
-call_up(struct role_harness *h, struct rh_peer *p, const char *user,
-    const char *pass, uint32_t *a)
-{
-	struct rh_call *c = rh_call_open(h, p);
-
-	assert_non_null(c);
-	*a = rh_ppp_up_pap(h, p, c, user, pass);
-	return c;
 }
 
 /* The session at a still carries data both ways. */
@@ -90,12 +70,12 @@ test_reload_same_pool(void **state)
 	assert_int_equal(a, NET0 + 10);
 	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
 	    "10.9.0.10-10.9.0.13", "dns = 10.9.0.53\n"), NULL), 0);
-	assert_int_equal(pool_used(h, &first), 1);
+	assert_int_equal(pool_used_from(h, &first), 1);
 	assert_int_equal(first, NET0 + 10);
 	assert_carries(h, p, c, a);
 	(void)call_up(h, p, "bob", "secret", &b);
 	assert_int_equal(b, NET0 + 11);
-	assert_int_equal(pool_used(h, &first), 2);
+	assert_int_equal(pool_used_from(h, &first), 2);
 	rh_free(h);
 }
 
@@ -120,25 +100,25 @@ test_reload_pool_moved(void **state)
 	assert_int_equal(a, NET0 + 10);
 	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
 	    "10.9.1.10-10.9.1.11", ""), NULL), 0);
-	assert_int_equal(pool_used(h, &first), 0);
+	assert_int_equal(pool_used_from(h, &first), 0);
 	assert_int_equal(first, NET1 + 10);
 	assert_carries(h, p, c, a);
 
 	(void)call_up(h, p, "bob", "secret", &b);
 	assert_int_equal(b, NET1 + 10);
-	assert_int_equal(pool_used(h, &first), 1);
+	assert_int_equal(pool_used_from(h, &first), 1);
 
 	rh_call_close(h, p, c, 3);
 	assert_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, a, 32));
-	assert_int_equal(pool_used(h, &first), 1);
+	assert_int_equal(pool_used_from(h, &first), 1);
 
 	/* Back to a pool of that one address: it is free again. */
 	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
 	    "10.9.0.10-10.9.0.10", ""), NULL), 0);
-	assert_int_equal(pool_used(h, &first), 0);
+	assert_int_equal(pool_used_from(h, &first), 0);
 	(void)call_up(h, p, "carol", "secret", &a);
 	assert_int_equal(a, NET0 + 10);
-	assert_int_equal(pool_used(h, &first), 1);
+	assert_int_equal(pool_used_from(h, &first), 1);
 	rh_free(h);
 }
 
@@ -162,7 +142,7 @@ test_reload_pool_shrunk(void **state)
 	assert_int_equal(b, NET0 + 11);
 	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
 	    "10.9.0.10-10.9.0.10", ""), NULL), 0);
-	assert_int_equal(pool_used(h, &first), 1);
+	assert_int_equal(pool_used_from(h, &first), 1);
 	assert_carries(h, p, c, b);
 	/* The one address in range is alice's: carol is refused. */
 	(void)call_up(h, p, "carol", "secret", &a);
@@ -174,7 +154,7 @@ test_reload_pool_shrunk(void **state)
 	/* Grown again: bob's old address is free. */
 	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
 	    "10.9.0.10-10.9.0.11", ""), NULL), 0);
-	assert_int_equal(pool_used(h, &first), 1);
+	assert_int_equal(pool_used_from(h, &first), 1);
 	(void)call_up(h, p, "carol", "secret", &a);
 	assert_int_equal(a, NET0 + 11);
 	rh_free(h);
@@ -204,7 +184,7 @@ test_reload_broken_users(void **state)
 	(void)snprintf(want, sizeof(want), "%s/users:2: ", h->dir);
 	assert_non_null(strstr(err, want));
 	assert_ptr_equal(h->cfg, before);
-	assert_int_equal(pool_used(h, &first), 1);
+	assert_int_equal(pool_used_from(h, &first), 1);
 	assert_int_equal(first, NET0 + 10);
 	assert_carries(h, p, c, a);
 	/* The old file is still the one PAP is checked against. */
@@ -249,7 +229,7 @@ test_reload_users_changed(void **state)
 	/* alice's session ends as any other: address and route back. */
 	rh_call_close(h, p, c, 3);
 	assert_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, a, 32));
-	assert_int_equal(pool_used(h, &first), 1);
+	assert_int_equal(pool_used_from(h, &first), 1);
 	assert_true(d->open);
 	rh_free(h);
 }
