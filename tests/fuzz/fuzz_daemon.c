@@ -277,10 +277,8 @@ learn_ppp(struct slot *s, const uint8_t *f, size_t len)
 {
 	uint16_t proto, plen;
 
-	if (!sp_ppp_open(&f, &len, &proto) || len < 4)
-		return;
-	plen = get_be16(f + 2);
-	if (plen < 4 || plen > len)
+	if (!sp_ppp_open(&f, &len, &proto) ||
+	    (plen = sp_cp_len(f, len)) == 0)
 		return;
 	if (proto == PPP_PROTO_LCP && f[0] == PPP_CONF_REQ &&
 	    plen <= sizeof(s->lcp_req)) {

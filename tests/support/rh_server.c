@@ -18,13 +18,7 @@
 #include "rh_server.h"
 #include "script_peer.h"
 
-#define SRV_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "rh_server: %s:%d: %s\n", __FILE__,	\
-		    __LINE__, #cond);					\
-		abort();						\
-	}								\
-} while (0)
+#define SRV_CHECK(cond) SP_CHECK_AS("rh_server", cond)
 
 static const uint8_t srv_magic[4] = { 0x5e, 0x4b, 0x3a, 0x29 };
 
@@ -280,7 +274,7 @@ ppp_input(struct rh_ppp_server *s, const uint8_t *f, size_t len)
 		memcpy(s->ip_last, f, s->ip_last_len);
 		return;
 	}
-	if (len < 4 || (plen = get_be16(f + 2)) < 4 || plen > len)
+	if ((plen = sp_cp_len(f, len)) == 0)
 		return;
 	switch (proto) {
 	case PPP_PROTO_LCP:

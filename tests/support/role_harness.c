@@ -19,13 +19,7 @@
 #include "role_harness.h"
 #include "script_peer.h"
 
-#define RH_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "role_harness: %s:%d: %s\n", __FILE__,	\
-		    __LINE__, #cond);					\
-		abort();						\
-	}								\
-} while (0)
+#define RH_CHECK(cond) SP_CHECK_AS("role_harness", cond)
 
 /* ---- files ---- */
 
@@ -99,7 +93,7 @@ learn_ppp(struct rh_call *c, const uint8_t *f, size_t len)
 		memcpy(c->ip_last, f, c->ip_last_len);
 		return;
 	}
-	if (len < 4 || (plen = get_be16(f + 2)) < 4 || plen > len)
+	if ((plen = sp_cp_len(f, len)) == 0)
 		return;
 	if (proto == PPP_PROTO_LCP && f[0] == PPP_CONF_REQ &&
 	    plen <= sizeof(c->lcp_req)) {

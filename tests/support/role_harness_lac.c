@@ -16,13 +16,7 @@
 #include "role_harness_lac.h"
 #include "script_peer.h"
 
-#define RHL_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "role_harness_lac: %s:%d: %s\n",	\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
+#define RHL_CHECK(cond) SP_CHECK_AS("role_harness_lac", cond)
 
 /* ---- the scripted LNSes ---- */
 
@@ -361,13 +355,15 @@ host_learn_ppp(struct rh_host *u, const uint8_t *f, size_t len)
 	u->rx++;
 	u->last_len = len < sizeof(u->last) ? len : sizeof(u->last);
 	memcpy(u->last, f, u->last_len);
-	if (len < 6)
+	/* PPPoE carries the frame from its protocol field on (RFC 2516
+	 * §6). */
+	if (len < 2)
 		return;
 	proto = get_be16(f);
+	if ((plen = sp_cp_len(f + 2, len - 2)) == 0)
+		return;
 	f += 2;
 	len -= 2;
-	if ((plen = get_be16(f + 2)) < 4 || plen > len)
-		return;
 	if (proto == PPP_PROTO_LCP && f[0] == PPP_CONF_REQ &&
 	    plen <= sizeof(u->lcp_req)) {
 		memcpy(u->lcp_req, f, plen);

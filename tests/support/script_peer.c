@@ -11,13 +11,7 @@
 #include "ppp/ppp_proto.h"
 #include "script_peer.h"
 
-#define SP_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "script_peer: %s:%d: %s\n", __FILE__,	\
-		    __LINE__, #cond);					\
-		abort();						\
-	}								\
-} while (0)
+#define SP_CHECK(cond) SP_CHECK_AS("script_peer", cond)
 
 uint32_t
 sp_be32(const uint8_t *q)
@@ -95,6 +89,16 @@ sp_ppp_open(const uint8_t **f, size_t *len, uint16_t *proto)
 	*f += 2;
 	*len -= 2;
 	return true;
+}
+
+uint16_t
+sp_cp_len(const uint8_t *f, size_t len)
+{
+	uint16_t plen;
+
+	if (len < 4 || (plen = get_be16(f + 2)) < 4 || plen > len)
+		return 0;
+	return plen;
 }
 
 size_t

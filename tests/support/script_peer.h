@@ -19,7 +19,8 @@
  *
  * Each function aborts (with its file and line on stderr) when a buffer
  * is too small: a scripted peer that cannot say what the test means is a
- * broken test, not an input.
+ * broken test, not an input.  SP_CHECK_AS is that check for the modules
+ * built on this one, named after the module.
  */
 #ifndef VPDN_TESTS_SUPPORT_SCRIPT_PEER_H
 #define VPDN_TESTS_SUPPORT_SCRIPT_PEER_H
@@ -27,10 +28,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "l2tp/msg.h"
 #include "pppoe/pppoe_codec.h"
 #include "roles/roles.h"
+
+#define SP_CHECK_AS(who, cond) do {					\
+	if (!(cond)) {							\
+		fprintf(stderr, "%s: %s:%d: %s\n", (who), __FILE__,	\
+		    __LINE__, #cond);					\
+		abort();						\
+	}								\
+} while (0)
 
 uint32_t sp_be32(const uint8_t *q);
 void	sp_put_be32(uint8_t *q, uint32_t v);
@@ -55,6 +66,11 @@ size_t	sp_data_msg(uint8_t *buf, size_t cap, uint16_t tid, uint16_t sid,
  * present and reads the protocol field; *f and *len then cover the
  * information field.  False when no protocol field is there. */
 bool	sp_ppp_open(const uint8_t **f, size_t *len, uint16_t *proto);
+
+/* The length field of the control protocol packet at f (code first,
+ * len bytes there, RFC 1661 §5): 0 unless it is at least 4 and within
+ * len. */
+uint16_t sp_cp_len(const uint8_t *f, size_t len);
 
 /* A control protocol packet, protocol field first: code, identifier,
  * length, data (RFC 1661 §5).  f holds at least 6 + dlen bytes.  Returns
