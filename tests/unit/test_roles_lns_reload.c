@@ -33,6 +33,17 @@ conf(char *buf, size_t len, const char *pool, const char *extra)
 	return buf;
 }
 
+/* A reload to that pool (and extra [lns] lines), the users file as it
+ * is: it succeeds. */
+static void
+reload_ok(struct role_harness *h, const char *pool, const char *extra)
+{
+	char t[512], err[256];
+
+	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
+	    pool, extra), NULL), 0);
+}
+
 /* The session at a still carries data both ways. */
 static void
 assert_carries(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
@@ -56,7 +67,7 @@ assert_carries(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 static void
 test_reload_same_pool(void **state)
 {
-	char t[512], err[256];
+	char t[512];
 	struct role_harness *h = rh_new(conf(t, sizeof(t),
 	    "10.9.0.10-10.9.0.13", ""), "users", "alice secret\nbob secret\n",
 	    NULL);
@@ -68,8 +79,7 @@ test_reload_same_pool(void **state)
 	assert_true(rh_tunnel_open(h, p));
 	c = call_up(h, p, "alice", "secret", &a);
 	assert_int_equal(a, NET0 + 10);
-	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.13", "dns = 10.9.0.53\n"), NULL), 0);
+	reload_ok(h, "10.9.0.10-10.9.0.13", "dns = 10.9.0.53\n");
 	assert_int_equal(pool_used_from(h, &first), 1);
 	assert_int_equal(first, NET0 + 10);
 	assert_carries(h, p, c, a);
@@ -86,7 +96,7 @@ test_reload_same_pool(void **state)
 static void
 test_reload_pool_moved(void **state)
 {
-	char t[512], err[256];
+	char t[512];
 	struct role_harness *h = rh_new(conf(t, sizeof(t),
 	    "10.9.0.10-10.9.0.13", ""), "users",
 	    "alice secret\nbob secret\ncarol secret\n", NULL);
@@ -98,8 +108,7 @@ test_reload_pool_moved(void **state)
 	assert_true(rh_tunnel_open(h, p));
 	c = call_up(h, p, "alice", "secret", &a);
 	assert_int_equal(a, NET0 + 10);
-	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
-	    "10.9.1.10-10.9.1.11", ""), NULL), 0);
+	reload_ok(h, "10.9.1.10-10.9.1.11", "");
 	assert_int_equal(pool_used_from(h, &first), 0);
 	assert_int_equal(first, NET1 + 10);
 	assert_carries(h, p, c, a);
@@ -113,8 +122,7 @@ test_reload_pool_moved(void **state)
 	assert_int_equal(pool_used_from(h, &first), 1);
 
 	/* Back to a pool of that one address: it is free again. */
-	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.10", ""), NULL), 0);
+	reload_ok(h, "10.9.0.10-10.9.0.10", "");
 	assert_int_equal(pool_used_from(h, &first), 0);
 	(void)call_up(h, p, "carol", "secret", &a);
 	assert_int_equal(a, NET0 + 10);
@@ -127,7 +135,7 @@ test_reload_pool_moved(void **state)
 static void
 test_reload_pool_shrunk(void **state)
 {
-	char t[512], err[256];
+	char t[512];
 	struct role_harness *h = rh_new(conf(t, sizeof(t),
 	    "10.9.0.10-10.9.0.11", ""), "users",
 	    "alice secret\nbob secret\ncarol secret\n", NULL);
@@ -140,8 +148,7 @@ test_reload_pool_shrunk(void **state)
 	(void)call_up(h, p, "alice", "secret", &a);
 	c = call_up(h, p, "bob", "secret", &b);
 	assert_int_equal(b, NET0 + 11);
-	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.10", ""), NULL), 0);
+	reload_ok(h, "10.9.0.10-10.9.0.10", "");
 	assert_int_equal(pool_used_from(h, &first), 1);
 	assert_carries(h, p, c, b);
 	/* The one address in range is alice's: carol is refused. */
@@ -152,8 +159,7 @@ test_reload_pool_shrunk(void **state)
 	rh_ack(h, p);
 	rh_call_close(h, p, c, 3);
 	/* Grown again: bob's old address is free. */
-	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.11", ""), NULL), 0);
+	reload_ok(h, "10.9.0.10-10.9.0.11", "");
 	assert_int_equal(pool_used_from(h, &first), 1);
 	(void)call_up(h, p, "carol", "secret", &a);
 	assert_int_equal(a, NET0 + 11);
