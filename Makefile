@@ -35,7 +35,8 @@ $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 # The roles' seam over the real system (src/cmd/vpdnd_io.c, vpdnd_radius.c).
-VPDND_IO_OBJS := $(O)/src/cmd/vpdnd_io.o $(O)/src/cmd/vpdnd_radius.o
+VPDND_IO_OBJS := $(O)/src/cmd/vpdnd_io.o $(O)/src/cmd/vpdnd_radius.o \
+	$(O)/src/cmd/vpdnd_fastpath.o
 
 $(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(VPDND_IO_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
