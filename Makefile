@@ -59,8 +59,8 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
 SUPPORT_OBJS := $(SUPPORT_SRCS:%.c=$(O)/%.o)
 $(O)/tests/%.o: CPPFLAGS += -Itests/support
-$(O)/tests/test_roles_lns: $(O)/tests/support/fake_io.o \
-    $(O)/tests/support/role_harness.o
+$(O)/tests/test_roles_lns $(O)/tests/test_roles_fastpath: \
+    $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o
 
 include mk/tests.mk
 include mk/fuzz.mk
