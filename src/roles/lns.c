@@ -136,7 +136,8 @@ lns_fp_session(struct session_link *sl, struct lns_sess *ls,
 	}
 	memcpy(&peer, &ti.peer.ss, sizeof(peer));
 	memcpy(&local, &ti.local.ss, sizeof(local));
-	if (local.sin_addr.s_addr == htonl(INADDR_ANY) || local.sin_port == 0) {
+	if (local.sin_addr.s_addr == htonl(INADDR_ANY) ||
+	    local.sin_port == 0) {
 		snprintf(why, whylen, "the tunnel's local address is not "
 		    "known");
 		return false;
@@ -277,8 +278,8 @@ lns_fp_poll(struct session_link *sl, struct lns_sess *ls, uint64_t now)
 	    cur.local_port != ls->fp.local_port)) {
 		if (RIO(sl->roles, fp_session_update, &cur, why,
 		    sizeof(why)) < 0)
-			log_warnx("lns: user %s: %s", ppp_link_user(sl->link),
-			    why);
+			log_warnx("lns: user %s: %s",
+			    ppp_link_user(sl->link), why);
 		else
 			ls->fp = cur;
 	}

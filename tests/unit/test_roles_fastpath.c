@@ -40,8 +40,8 @@ static struct {
 	struct role_harness	*h;
 	uint32_t		 addr;
 	unsigned		 removes;
-	bool			 route_there;	/* its /32 into the TUN */
-	unsigned		 stops_sent;	/* accounting Stops by then */
+	bool			 route_there;	/* its /32 in the TUN */
+	unsigned		 stops_sent;	/* Stops sent by then */
 } seen;
 
 static unsigned
