@@ -61,6 +61,17 @@ SUPPORT_OBJS := $(SUPPORT_SRCS:%.c=$(O)/%.o)
 $(O)/tests/%.o: CPPFLAGS += -Itests/support
 $(O)/tests/test_roles_lns $(O)/tests/test_roles_fastpath: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o
+$(O)/tests/test_roles_lac $(O)/tests/test_roles_lac_ops: \
+    $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
+    $(O)/tests/support/role_harness_lac.o
+$(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe \
+    $(O)/tests/test_roles_client_routes: \
+    $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
+    $(O)/tests/support/rh_server.o
+$(O)/tests/test_roles_lns_reload: $(O)/tests/support/fake_io.o \
+    $(O)/tests/support/role_harness.o
+$(O)/tests/test_roles_lns_acct: $(O)/tests/support/fake_io.o \
+    $(O)/tests/support/role_harness.o
 
 include mk/tests.mk
 include mk/fuzz.mk

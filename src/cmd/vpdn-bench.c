@@ -40,7 +40,7 @@
 #include "core/heap.h"
 #include "core/log.h"
 #include "core/timeutil.h"
-#include "dataplane/data_hdr.h"
+#include "l2tp/data_hdr.h"
 #include "dataplane/tun.h"
 #include "l2tp/l2tp.h"
 #include "l2tp/l2tp_proto.h"

@@ -68,6 +68,9 @@ struct vpdnd {
 	ev_timer		 grace;
 	ev_signal		 sig_hup, sig_term, sig_int;
 	bool			 stopping;
+	/* Inside a watched descriptor's callback: data messages built in
+	 * place are queued and leave together when it returns. */
+	bool			 batching;
 	/* `vpdnctl trace start FILE [tunnel ID]`; NULL when not tracing. */
 	struct pcap_trace	*trace;
 	char			 trace_path[CFG_MAX_STR];
@@ -152,7 +155,23 @@ vpdnd_udp_send(void *ctx, const struct l2tp_addr *local,
 	struct vpdnd *d = ctx;
 
 	vpdnd_trace_pkt(d, false, local, peer, pkt, len);
+	/* What was queued goes first: nothing overtakes it. */
+	udp_flush(&d->udp);
 	(void)udp_send(&d->udp, local, peer, pkt, len);
+}
+
+/* Data messages from a TUN read batch: one sendmmsg per batch. */
+static void
+vpdnd_udp_send_data(void *ctx, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct vpdnd *d = ctx;
+
+	vpdnd_trace_pkt(d, false, local, peer, pkt, len);
+	if (d->batching)
+		udp_queue(&d->udp, local, peer, pkt, len);
+	else
+		(void)udp_send(&d->udp, local, peer, pkt, len);
 }
 
 static void
@@ -217,12 +236,26 @@ vpdnd_ctl_trace(void *arg, const char *path, uint16_t tunnel_id,
 	return 0;
 }
 
-/* vpdnd_io's hook after each watched descriptor: deadlines may have
- * moved. */
+/* vpdnd_io's hook after each watched descriptor: the batched data
+ * messages leave, and deadlines may have moved. */
 static void
 vpdnd_after_io(void *arg)
 {
-	vpdnd_rearm(arg);
+	struct vpdnd *d = arg;
+
+	d->batching = false;
+	udp_flush(&d->udp);
+	vpdnd_rearm(d);
+}
+
+/* vpdnd_io's hook before each watched descriptor: data messages queue
+ * until it returns (vpdnd_udp_send_data). */
+static void
+vpdnd_before_io(void *arg)
+{
+	struct vpdnd *d = arg;
+
+	d->batching = true;
 }
 
 static void
@@ -863,6 +896,8 @@ main(int argc, char **argv)
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.io.loop = d.loop;
 	d.io.send = vpdnd_udp_send;
+	d.io.send_data = vpdnd_udp_send_data;
+	d.io.before = vpdnd_before_io;
 	d.io.after = vpdnd_after_io;
 	d.io.arg = &d;
 	if (d.cfg->radius.enabled && (d.io.radius =

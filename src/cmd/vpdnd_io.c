@@ -29,6 +29,16 @@ io_send(void *ctx, const struct l2tp_addr *local, const struct l2tp_addr *peer,
 	vio->send(vio->arg, local, peer, pkt, len);
 }
 
+static void
+io_send_data(void *ctx, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct vpdnd_io *vio = ctx;
+
+	(vio->send_data != NULL ? vio->send_data : vio->send)(vio->arg, local,
+	    peer, pkt, len);
+}
+
 /* A descriptor the roles watch (TUN devices, PPPoE sockets). */
 struct io_watch {
 	ev_io			 io;
@@ -45,6 +55,8 @@ io_on_watch(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
+	if (vio->before != NULL)
+		vio->before(vio->arg);
 	iw->readable(iw->arg, time_now_ms());
 	if (vio->after != NULL)
 		vio->after(vio->arg);
@@ -338,6 +350,7 @@ io_fp_session_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
 
 static const struct roles_io_ops vpdnd_io_ops = {
 	.send = io_send,
+	.send_data = io_send_data,
 	.watch = io_watch,
 	.unwatch = io_unwatch,
 	.wall_time = io_wall_time,

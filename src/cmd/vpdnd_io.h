@@ -31,8 +31,16 @@ struct vpdnd_io {
 	void	(*send)(void *arg, const struct l2tp_addr *local,
 		    const struct l2tp_addr *peer, const uint8_t *pkt,
 		    size_t len);
-	/* Called after every watched descriptor's readable callback (the
-	 * daemon re-arms its deadline timer). */
+	/* Data messages built in place (roles_io_ops.send_data): the
+	 * daemon queues them while a watched descriptor's callback runs
+	 * and sends the batch when it returns. */
+	void	(*send_data)(void *arg, const struct l2tp_addr *local,
+		    const struct l2tp_addr *peer, const uint8_t *pkt,
+		    size_t len);
+	/* Called before and after every watched descriptor's readable
+	 * callback (the daemon batches data sends in between, then
+	 * flushes them and re-arms its deadline timer). */
+	void	(*before)(void *arg);
 	void	(*after)(void *arg);
 	void	*arg;
 };

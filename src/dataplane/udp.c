@@ -10,6 +10,16 @@
 #include "core/sockbuf.h"
 #include "dataplane/udp.h"
 
+#define UDP_CTL_SPACE	CMSG_SPACE(sizeof(struct in6_pktinfo))
+
+struct udp_txq {
+	unsigned		 n;
+	struct mmsghdr		 msg[UDP_TXQ];
+	struct iovec		 iov[UDP_TXQ];
+	struct sockaddr_storage	 to[UDP_TXQ];
+	uint8_t			 ctl[UDP_TXQ][UDP_CTL_SPACE];
+};
+
 int
 udp_open(struct udp_sock *u, const struct sockaddr *addr, socklen_t len)
 {
@@ -46,6 +56,8 @@ udp_open(struct udp_sock *u, const struct sockaddr *addr, socklen_t len)
 	if (getsockname(u->fd, (struct sockaddr *)&u->bound.ss,
 	    &u->bound.len) < 0)
 		goto fail;
+	/* Without memory for the queue, udp_queue() sends at once. */
+	u->txq = calloc(1, sizeof(*u->txq));
 	return 0;
 fail:
 	log_warn("udp: cannot set up socket");
@@ -57,6 +69,9 @@ fail:
 void
 udp_close(struct udp_sock *u)
 {
+	udp_flush(u);
+	free(u->txq);
+	u->txq = NULL;
 	if (u->fd >= 0)
 		close(u->fd);
 	u->fd = -1;
@@ -144,21 +159,21 @@ udp_recv_batch(struct udp_sock *u, udp_recv_fn *fn, void *ctx)
 	return n;
 }
 
-int
-udp_send(struct udp_sock *u, const struct l2tp_addr *local,
-    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+/* One datagram's msghdr: to `peer`, from `local` when set. */
+static void
+udp_fill_msg(const struct udp_sock *u, const struct l2tp_addr *local,
+    const struct sockaddr_storage *to, socklen_t tolen, struct iovec *iov,
+    uint8_t *ctl, struct msghdr *m)
 {
-	uint8_t ctl[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)pkt, .iov_len = len };
 	struct msghdr mh = {
-		.msg_name = (void *)(uintptr_t)&peer->ss,
-		.msg_namelen = peer->len,
-		.msg_iov = &iov,
+		.msg_name = (void *)(uintptr_t)to,
+		.msg_namelen = tolen,
+		.msg_iov = iov,
 		.msg_iovlen = 1,
 	};
 	struct cmsghdr *c;
 
-	memset(ctl, 0, sizeof(ctl));
+	memset(ctl, 0, UDP_CTL_SPACE);
 	/* Answer from the address the peer reached (IP_PKTINFO as source). */
 	if (local != NULL && local->ss.ss_family == AF_INET &&
 	    u->family == AF_INET) {
@@ -187,6 +202,18 @@ udp_send(struct udp_sock *u, const struct l2tp_addr *local,
 		c->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	}
+	*m = mh;
+}
+
+int
+udp_send(struct udp_sock *u, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	uint8_t ctl[UDP_CTL_SPACE];
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)pkt, .iov_len = len };
+	struct msghdr mh;
+
+	udp_fill_msg(u, local, &peer->ss, peer->len, &iov, ctl, &mh);
 	if (sendmsg(u->fd, &mh, MSG_DONTWAIT) < 0) {
 		u->tx_errors++;
 		LOG_RL(LOG_LEVEL_WARN, "udp: sendmsg: %s", strerror(errno));
@@ -194,4 +221,52 @@ udp_send(struct udp_sock *u, const struct l2tp_addr *local,
 	}
 	u->tx_datagrams++;
 	return 0;
+}
+
+void
+udp_queue(struct udp_sock *u, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct udp_txq *q = u->txq;
+	unsigned i;
+
+	if (q == NULL) {
+		(void)udp_send(u, local, peer, pkt, len);
+		return;
+	}
+	if (q->n == UDP_TXQ)
+		udp_flush(u);
+	i = q->n++;
+	memcpy(&q->to[i], &peer->ss, peer->len);
+	q->iov[i].iov_base = (void *)(uintptr_t)pkt;
+	q->iov[i].iov_len = len;
+	udp_fill_msg(u, local, &q->to[i], peer->len, &q->iov[i], q->ctl[i],
+	    &q->msg[i].msg_hdr);
+}
+
+void
+udp_flush(struct udp_sock *u)
+{
+	struct udp_txq *q = u->txq;
+	unsigned done = 0;
+	int r;
+
+	if (q == NULL)
+		return;
+	while (done < q->n) {
+		r = sendmmsg(u->fd, q->msg + done, q->n - done, MSG_DONTWAIT);
+		u->tx_batches++;
+		if (r <= 0) {
+			/* The first datagram failed; as with sendmsg it is
+			 * lost and counted, the rest get their own try. */
+			u->tx_errors++;
+			LOG_RL(LOG_LEVEL_WARN, "udp: sendmmsg: %s",
+			    strerror(errno));
+			done++;
+			continue;
+		}
+		u->tx_datagrams += (unsigned)r;
+		done += (unsigned)r;
+	}
+	q->n = 0;
 }

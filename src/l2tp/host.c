@@ -512,7 +512,7 @@ l2tp_host_foreach_tunnel(struct l2tp_host *h,
 /* ---- input ---- */
 
 static void
-host_data_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
+host_data_input(struct l2tp_host *h, const struct data_hdr *hdr,
     const uint8_t *pkt, size_t len, const struct l2tp_addr *peer)
 {
 	struct l2tp_tunnel *t = idpool_get(&h->tunnels, hdr->tunnel_id);
@@ -743,22 +743,32 @@ l2tp_host_input(struct l2tp_host *h, const uint8_t *pkt, size_t len,
     const struct l2tp_addr *local, const struct l2tp_addr *peer, uint64_t now)
 {
 	struct l2tp_hdr hdr;
-	enum l2tp_hdr_status st;
+	struct data_hdr dh;
+	enum data_hdr_status dst;
+	enum l2tp_hdr_status st = L2TP_HDR_OK;
 	char a[80];
 
 	h->now = now;
 	host_bury(h);
-	if ((st = l2tp_hdr_decode(pkt, len, &hdr)) != L2TP_HDR_OK) {
+	/* Data messages, the per-packet path, are parsed by data_hdr.c
+	 * alone; control messages (T=1) by the full header decoder.  Both
+	 * give the same verdicts on the bits they share (§3.1). */
+	dst = data_hdr_parse(pkt, len, &dh);
+	if (dst == DATA_HDR_CONTROL)
+		st = l2tp_hdr_decode(pkt, len, &hdr);
+	if ((dst != DATA_HDR_OK && dst != DATA_HDR_CONTROL) ||
+	    st != L2TP_HDR_OK) {
 		host_drop(h, L2TP_DROP_HDR);
 		LOG_RL(LOG_LEVEL_INFO, "bad L2TP header from %s: %s",
-		    l2tp_addr_str(peer, a, sizeof(a)), l2tp_hdr_status_str(st));
+		    l2tp_addr_str(peer, a, sizeof(a)), dst != DATA_HDR_CONTROL ?
+		    data_hdr_status_str(dst) : l2tp_hdr_status_str(st));
 		return;
 	}
 	h->depth++;
-	if (hdr.is_control)
+	if (dst == DATA_HDR_CONTROL)
 		host_control_input(h, &hdr, pkt, len, local, peer, now);
 	else
-		host_data_input(h, &hdr, pkt, len, peer);
+		host_data_input(h, &dh, pkt, len, peer);
 	h->depth--;
 	host_bury(h);
 }

@@ -139,6 +139,13 @@ struct l2tp_host_ops {
 	/* A data message's payload (a PPP frame without address/control). */
 	void	(*session_data)(void *ctx, struct l2tp_session *s,
 		    const uint8_t *frame, size_t len, uint64_t now);
+	/* Optional (NULL: send): a data message built in place by
+	 * l2tp_session_send_data_inplace(), whose buffer the caller keeps
+	 * unchanged until it returns to its event loop — so it may be queued
+	 * and sent with others in one system call, provided everything
+	 * queued leaves before the next `send`, which keeps the order. */
+	void	(*send_data)(void *ctx, const struct l2tp_addr *local,
+		    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
 };
 
 /* Every discard reason the host counts (`vpdnctl show stats`). */
@@ -277,9 +284,26 @@ void	l2tp_session_close(struct l2tp_session *s, uint16_t result,
 	    uint16_t error, const char *text, uint64_t now);
 /* LAC answer to an accepted OCRQ once the outgoing call is connected. */
 void	l2tp_session_outgoing_connected(struct l2tp_session *s, uint64_t now);
-/* Sends a PPP frame as a data message (compact header, §3.1). */
+/* Largest PPP frame a data message carries (larger ones are refused). */
+#define L2TP_DATA_MAX_FRAME	4096
+/* Bytes l2tp_session_send_data_inplace() needs in front of a frame: the
+ * data header with Ns/Nr (l2tp/data_hdr.h, DATA_HDR_MAX). */
+#define L2TP_DATA_HEADROOM	10
+/* Sends a PPP frame as a data message (compact header, §3.1), copying it
+ * into the host's transmit buffer; 0, or -1 when the session or its tunnel
+ * is not established or the frame is too long. */
 int	l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame,
 	    size_t len);
+/* The same without a copy: the header is written into the `headroom`
+ * bytes before `frame` (at least L2TP_DATA_HEADROOM, else it copies), and
+ * the datagram leaves through ops->send_data, so `frame`'s buffer must stay
+ * unchanged until the caller returns to its event loop. */
+int	l2tp_session_send_data_inplace(struct l2tp_session *s, uint8_t *frame,
+	    size_t len, size_t headroom);
+/* In place too, but through ops->send at once, for a buffer the caller
+ * reuses before it returns to its event loop (a receive buffer). */
+int	l2tp_session_send_data_now(struct l2tp_session *s, uint8_t *frame,
+	    size_t len, size_t headroom);
 struct l2tp_session *l2tp_tunnel_find_session(struct l2tp_tunnel *t,
 	    uint16_t local_id);
 void	l2tp_tunnel_foreach_session(struct l2tp_tunnel *t,

@@ -37,12 +37,19 @@
 #include "core/buf.h"
 #include "core/random.h"
 #include "core/timeutil.h"
+#include "l2tp/data_hdr.h"
 #include "l2tp/session.h"
 #include "l2tp/tunnel.h"
 
-/* Largest data message we build on the stack: header + a PPP frame. */
-#define L2TP_DATA_HDR_MAX	16
-#define L2TP_DATA_BUF		(L2TP_DATA_HDR_MAX + 4096)
+_Static_assert(L2TP_DATA_HEADROOM == DATA_HDR_MAX,
+    "l2tp.h states the data header's headroom");
+
+/*
+ * Where l2tp_session_send_data() builds a data message whose frame has no
+ * headroom (PPP control frames, relayed frames): one buffer for the process,
+ * not the stack, as ops->send does not keep the datagram.
+ */
+static uint8_t data_txbuf[DATA_HDR_MAX + L2TP_DATA_MAX_FRAME];
 
 const char *
 l2tp_session_state_str(enum l2tp_session_state s)
@@ -116,6 +123,8 @@ session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
 	s->outgoing = outgoing;
 	s->state = L2TP_SESSION_IDLE;
 	s->created_ms = now;
+	/* Unsequenced until the ICCN/OCCN says otherwise (§4.4.6). */
+	data_seq_init_fixed(&s->dseq, false);
 	heap_node_init(&s->timer);
 	/* Give up on a call that makes no progress (CDN result 10). */
 	setup_ms = l2tp_call_setup_ms(&h->cfg);
@@ -161,7 +170,7 @@ held_free(struct l2tp_session *s)
 }
 
 static bool
-held_add(struct l2tp_session *s, const struct l2tp_hdr *h,
+held_add(struct l2tp_session *s, const struct data_hdr *h,
     const uint8_t *payload)
 {
 	struct l2tp_held *d, **pp;
@@ -293,8 +302,8 @@ session_fsm_error(struct l2tp_session *s, const struct l2tp_msg *m,
 	    "unexpected message for the call state", now);
 }
 
-static void session_deliver(struct l2tp_session *s, bool has_seq,
-	    uint16_t ns, const uint8_t *payload, size_t len);
+static void session_deliver(struct l2tp_session *s, const struct data_hdr *h,
+	    const uint8_t *payload);
 
 /* After session_up: the frames that came before the ICCN/OCCN, in order,
  * while the session stays up (delivery may end it). */
@@ -307,7 +316,9 @@ held_deliver(struct l2tp_session *s)
 	    (d = s->held) != NULL) {
 		s->held = d->next;
 		s->nheld--;
-		session_deliver(s, d->has_seq, d->ns, d->data, d->len);
+		session_deliver(s, &(const struct data_hdr){
+		    .has_seq = d->has_seq, .ns = d->ns,
+		    .payload_len = (uint16_t)d->len }, d->data);
 		free(d);
 	}
 	held_free(s);
@@ -526,7 +537,7 @@ session_send_connect(struct l2tp_session *s, uint64_t now)
 	struct l2tp_msg cn;
 
 	session_build_connect(s, &cn);
-	s->seq = s->params->sequencing_required;
+	data_seq_init_fixed(&s->dseq, s->params->sequencing_required);
 	if (tunnel_send_msg(t, &cn, now) < 0) {
 		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
 		return;
@@ -643,7 +654,8 @@ static void
 session_recv_connect(struct l2tp_session *s, const struct l2tp_msg *m)
 {
 	/* §4.4.6 Sequencing Required: data carries Ns/Nr both ways. */
-	s->seq = l2tp_msg_has(m, L2TP_AVP_SEQUENCING_REQUIRED);
+	data_seq_init_fixed(&s->dseq,
+	    l2tp_msg_has(m, L2TP_AVP_SEQUENCING_REQUIRED));
 	session_established(s, m);
 }
 
@@ -873,7 +885,7 @@ session_run_timers(struct l2tp_tunnel *t, uint64_t now)
 /* ---- data messages (§3.1, §5.4) ---- */
 
 void
-session_data_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
+session_data_input(struct l2tp_tunnel *t, const struct data_hdr *h,
     const uint8_t *pkt, size_t len)
 {
 	struct l2tp_host *hst = t->host;
@@ -894,36 +906,32 @@ session_data_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		host_drop(hst, L2TP_DROP_DATA_NOT_UP);
 		return;
 	}
-	session_deliver(s, h->has_seq, h->ns, pkt + h->payload_off,
-	    h->payload_len);
+	session_deliver(s, h, pkt + h->payload_off);
 }
 
 static void
-session_deliver(struct l2tp_session *s, bool has_seq, uint16_t ns,
-    const uint8_t *payload, size_t len)
+session_deliver(struct l2tp_session *s, const struct data_hdr *h,
+    const uint8_t *payload)
 {
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp_host *hst = t->host;
+	uint16_t expected = s->dseq.nr;
 
-	if (has_seq) {
-		/* §5.4: a data message older than the last one delivered is
-		 * stale (reordered or duplicated): PPP gets frames in order
-		 * or not at all. */
-		if (s->data_nr_valid && seq_lt(ns, s->data_nr)) {
-			s->rx_seq_discards++;
-			host_drop(hst, L2TP_DROP_OUT_OF_WINDOW);
-			LOG_RL(LOG_LEVEL_DEBUG, "session %u/%u (tunnel %u): "
-			    "stale data Ns %u, expected %u", s->local_id,
-			    s->peer_id, t->local_id, ns, s->data_nr);
-			return;
-		}
-		s->data_nr = (uint16_t)(ns + 1);
-		s->data_nr_valid = true;
+	/* §5.4: a data message older than the last one delivered is stale
+	 * (reordered or duplicated): PPP gets frames in order or not at
+	 * all (data_seq_rx). */
+	if (data_seq_rx(&s->dseq, h) != DATA_SEQ_ACCEPT) {
+		host_drop(hst, L2TP_DROP_OUT_OF_WINDOW);
+		LOG_RL(LOG_LEVEL_DEBUG, "session %u/%u (tunnel %u): "
+		    "stale data Ns %u, expected %u", s->local_id,
+		    s->peer_id, t->local_id, h->ns, expected);
+		return;
 	}
 	s->rx_packets++;
-	s->rx_bytes += len;
+	s->rx_bytes += h->payload_len;
 	if (hst->ops->session_data != NULL)
-		hst->ops->session_data(hst->ctx, s, payload, len, hst->now);
+		hst->ops->session_data(hst->ctx, s, payload, h->payload_len,
+		    hst->now);
 }
 
 /* ---- public API ---- */
@@ -1042,36 +1050,78 @@ l2tp_session_outgoing_connected(struct l2tp_session *s, uint64_t now)
 	host_reschedule(s->tunnel);
 }
 
+static bool
+session_can_send(const struct l2tp_session *s, size_t len)
+{
+	return s->state == L2TP_SESSION_ESTABLISHED &&
+	    s->tunnel->state == L2TP_TUNNEL_ESTABLISHED &&
+	    len <= L2TP_DATA_MAX_FRAME;
+}
+
+/* §3.1: T=0, no L and no O; S only when sequencing is required (§4.4.6),
+ * with Nr reserved in data messages (§5.8) — data_hdr_push(). */
+static uint8_t *
+session_push_hdr(struct l2tp_session *s, uint8_t *frame, size_t len,
+    size_t headroom)
+{
+	uint8_t *p = data_hdr_push(frame, headroom, s->tunnel->peer_id,
+	    s->peer_id, &s->dseq, false);
+
+	if (p != NULL) {
+		s->tx_packets++;
+		s->tx_bytes += len;
+	}
+	return p;
+}
+
 int
 l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame,
     size_t len)
 {
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp_host *h = t->host;
-	uint8_t pkt[L2TP_DATA_BUF];
-	struct wbuf w;
+	uint8_t *p;
 
-	if (s->state != L2TP_SESSION_ESTABLISHED ||
-	    t->state != L2TP_TUNNEL_ESTABLISHED ||
-	    len > sizeof(pkt) - L2TP_DATA_HDR_MAX)
+	if (!session_can_send(s, len))
 		return -1;
-	/* §3.1: T=0, no L and no O; S only when sequencing is required
-	 * (§4.4.6), with Nr reserved in data messages (§5.8). */
-	wbuf_init(&w, pkt, sizeof(pkt));
-	wr_be16(&w, (uint16_t)((s->seq ? L2TP_HDR_S : 0) | L2TP_VERSION));
-	wr_be16(&w, t->peer_id);
-	wr_be16(&w, s->peer_id);
-	if (s->seq) {
-		wr_be16(&w, s->data_ns++);
-		wr_be16(&w, 0);
-	}
-	wr_bytes(&w, frame, len);
-	if (w.err)
-		return -1;
-	s->tx_packets++;
-	s->tx_bytes += len;
-	h->ops->send(h->ctx, &t->local, &t->peer, pkt, w.len);
+	memcpy(data_txbuf + DATA_HDR_MAX, frame, len);
+	p = session_push_hdr(s, data_txbuf + DATA_HDR_MAX, len, DATA_HDR_MAX);
+	h->ops->send(h->ctx, &t->local, &t->peer, p,
+	    len + (size_t)(data_txbuf + DATA_HDR_MAX - p));
 	return 0;
+}
+
+static int
+session_send_inplace(struct l2tp_session *s, uint8_t *frame, size_t len,
+    size_t headroom, bool batch)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_host *h = t->host;
+	uint8_t *p;
+
+	if (headroom < DATA_HDR_MAX)
+		return l2tp_session_send_data(s, frame, len);
+	if (!session_can_send(s, len))
+		return -1;
+	p = session_push_hdr(s, frame, len, headroom);
+	(batch && h->ops->send_data != NULL ? h->ops->send_data :
+	    h->ops->send)(h->ctx, &t->local, &t->peer, p,
+	    len + (size_t)(frame - p));
+	return 0;
+}
+
+int
+l2tp_session_send_data_inplace(struct l2tp_session *s, uint8_t *frame,
+    size_t len, size_t headroom)
+{
+	return session_send_inplace(s, frame, len, headroom, true);
+}
+
+int
+l2tp_session_send_data_now(struct l2tp_session *s, uint8_t *frame,
+    size_t len, size_t headroom)
+{
+	return session_send_inplace(s, frame, len, headroom, false);
 }
 
 struct l2tp_tunnel *
@@ -1094,7 +1144,7 @@ l2tp_session_get_info(const struct l2tp_session *s,
 	info->tx_connect_speed = s->conn_tx_speed;
 	info->rx_connect_speed = s->conn_rx_speed;
 	info->framing_type = s->conn_framing;
-	info->sequencing = s->seq;
+	info->sequencing = s->dseq.send_seq;
 	info->rx_packets = s->rx_packets;
 	info->tx_packets = s->tx_packets;
 	info->rx_bytes = s->rx_bytes;

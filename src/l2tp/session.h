@@ -25,7 +25,7 @@ void	session_all_down(struct l2tp_tunnel *t);
 void	session_run_timers(struct l2tp_tunnel *t, uint64_t now);
 uint64_t session_next_deadline(const struct l2tp_tunnel *t);
 /* A data message (T=0) for this tunnel. */
-void	session_data_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
+void	session_data_input(struct l2tp_tunnel *t, const struct data_hdr *h,
 	    const uint8_t *pkt, size_t len);
 /* Frees a closed session (from the host's graveyard). */
 void	session_free(struct l2tp_session *s);

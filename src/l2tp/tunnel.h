@@ -18,6 +18,7 @@
 #include "core/heap.h"
 #include "core/idpool.h"
 #include "core/log.h"
+#include "l2tp/data_hdr.h"
 #include "l2tp/l2tp.h"
 #include "l2tp/xport.h"
 
@@ -132,19 +133,15 @@ struct l2tp_session {
 	};
 	/* From the ICCN/OCCN (sent or received): what the call got. */
 	uint32_t		 conn_tx_speed, conn_rx_speed, conn_framing;
-	bool			 seq;		/* data with S bit */
-	uint16_t		 data_ns;	/* next Ns to send */
-	uint16_t		 data_nr;	/* next Ns expected */
-	bool			 data_nr_valid;
 	uint8_t			 nheld;		/* frames in held */
 	uint16_t		 connect_ns;	/* Ns of the queued ICCN/OCCN */
+	struct data_seq		 dseq;		/* data Ns/Nr (§5.4) */
 	/* Data that beat the ICCN/OCCN (wait-connect), delivered right
 	 * after session_up; see session.c. */
 	struct l2tp_held	*held;	/* session.c */
 	struct heap_node	 timer;		/* setup deadline */
 	void			*user;
 	uint64_t		 rx_packets, tx_packets, rx_bytes, tx_bytes;
-	uint64_t		 rx_seq_discards;
 	uint64_t		 created_ms;
 	/* A call is on at most one of these lists: waiting for its
 	 * ICCN/OCCN to leave (connect_queued), or closed. */

@@ -147,20 +147,36 @@ link_send_ctl(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 	}
 }
 
-static int
-send_data(struct ppp_link *l, uint16_t proto, const uint8_t *pkt, size_t len)
+/* RFC 1662 §3.1 framing (FF 03) and the protocol into the 4 bytes at f. */
+static bool
+frame_hdr(struct ppp_link *l, uint8_t *f, uint16_t proto, size_t len)
 {
 	if (l->dead || len > l->lcp.peer_mru || len + 4 > sizeof(link_scratch))
-		return -1;
-	link_scratch[0] = PPP_ALLSTATIONS;
-	link_scratch[1] = PPP_UI;
-	put_be16(link_scratch + 2, proto);
-	memcpy(link_scratch + 4, pkt, len);
-	if (l->ops->send(l->ctx, link_scratch, len + 4) != 0)
+		return false;
+	f[0] = PPP_ALLSTATIONS;
+	f[1] = PPP_UI;
+	put_be16(f + 2, proto);
+	return true;
+}
+
+static int
+frame_sent(struct ppp_link *l, int rc, size_t len)
+{
+	if (rc != 0)
 		return -1;
 	l->stats.tx_frames++;
 	l->stats.tx_bytes += len + 4;
 	return 0;
+}
+
+/* A copy into link_scratch, behind the header. */
+static int
+send_data(struct ppp_link *l, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	if (!frame_hdr(l, link_scratch, proto, len))
+		return -1;
+	memcpy(link_scratch + 4, pkt, len);
+	return frame_sent(l, l->ops->send(l->ctx, link_scratch, len + 4), len);
 }
 
 int
@@ -169,6 +185,24 @@ ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len)
 	if (!cp_is_opened(&l->ipcp.cp))
 		return -1;
 	return send_data(l, PPP_PROTO_IP, pkt, len);
+}
+
+int
+ppp_link_send_ip_inplace(struct ppp_link *l, uint8_t *pkt, size_t len,
+    size_t headroom)
+{
+	uint8_t *f;
+
+	if (!cp_is_opened(&l->ipcp.cp))
+		return -1;
+	if (headroom < PPP_LINK_HEADROOM || l->ops->send_inplace == NULL)
+		return send_data(l, PPP_PROTO_IP, pkt, len);
+	/* The header goes into the headroom: no copy of the packet. */
+	f = pkt - PPP_LINK_HEADROOM;
+	if (!frame_hdr(l, f, PPP_PROTO_IP, len))
+		return -1;
+	return frame_sent(l, l->ops->send_inplace(l->ctx, f, len + 4,
+	    headroom - PPP_LINK_HEADROOM), len);
 }
 
 int

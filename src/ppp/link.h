@@ -82,6 +82,12 @@ struct auth_result;
 struct ppp_link_ops {
 	/* FF 03 + protocol(2) + info */
 	int (*send)(void *ctx, const uint8_t *frame, size_t len);
+	/* Optional (NULL: send, from a copy): the same frame built in place
+	 * by ppp_link_send_ip_inplace(), with `headroom` writable bytes
+	 * before it, in a buffer its caller keeps unchanged until it
+	 * returns to its event loop. */
+	int (*send_inplace)(void *ctx, uint8_t *frame, size_t len,
+	    size_t headroom);
 	/* server: the peer authenticated as user; choose its IPv4 address
 	 * (pool or res->framed_address); return 0 and *addr (host order), or
 	 * -1 when none is left (IPCP then fails; link terminates). */
@@ -151,6 +157,13 @@ void ppp_link_start(struct ppp_link *l, uint64_t now);
 void ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
     uint64_t now);
 int ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len);
+/* Bytes ppp_link_send_ip_inplace() writes in front of a packet. */
+#define PPP_LINK_HEADROOM	4
+/* The same without a copy: FF 03 + protocol go into the `headroom` bytes
+ * before pkt (at least PPP_LINK_HEADROOM, else it copies) and the frame
+ * leaves through ops->send_inplace; see there for the buffer's lifetime. */
+int ppp_link_send_ip_inplace(struct ppp_link *l, uint8_t *pkt, size_t len,
+    size_t headroom);
 int ppp_link_send_ipv6(struct ppp_link *l, const uint8_t *pkt, size_t len);
 /* LCP Close: Terminate-Request. */
 void ppp_link_close(struct ppp_link *l, const char *reason, uint64_t now);

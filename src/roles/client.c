@@ -3,7 +3,8 @@
  * holds one session there, and drops the tunnel as soon as that session ends
  * (INTERFACE.md "A client drops its tunnel as soon as its session ends").
  * With redial = yes a dropped or failed call is dialled again after an
- * exponential back-off (1 s doubling to 64 s, reset once a call connects).
+ * exponential back-off (1 s doubling to 64 s, reset once a call's IPCP is
+ * up: a call failing in PPP authentication counts as failed).
  *
  * A section with `pppoe-interface` instead of `lns` is a PPPoE host (RFC
  * 2516): it runs discovery on that Ethernet interface and its call is the
@@ -178,18 +179,27 @@ client_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t n
 
 /* ---- PPP peer and TUN ---- */
 
+/* Room for the PPP and L2TP headers in front of each packet read. */
+#define CLIENT_TUN_HEADROOM 16
+_Static_assert(CLIENT_TUN_HEADROOM >= SL_HEADROOM, "TUN headroom");
+
 static void
 client_tun_readable(void *arg, uint64_t now)
 {
 	struct client *c = arg;
-	uint8_t buf[2048];
-	struct tun_pkt pkt = { .buf = buf, .cap = sizeof(buf) };
+	/* One buffer per read, static, headroom first: the datagrams are
+	 * built in place and may wait for the batched send until this
+	 * returns (sl_send_ip). */
+	static uint8_t bufs[64][CLIENT_TUN_HEADROOM + 2048];
+	struct tun_pkt pkt;
 	ssize_t n;
 
 	c->roles->now = now;
 
 	/* Bounded: other sessions and timers get their turn. */
 	for (int i = 0; i < 64; i++) {
+		pkt.buf = bufs[i] + CLIENT_TUN_HEADROOM;
+		pkt.cap = sizeof(bufs[i]) - CLIENT_TUN_HEADROOM;
 		if (RIO(c->roles, tun_read_batch, &c->tun, &pkt, 1) <= 0)
 			break;
 		n = (ssize_t)pkt.len;
@@ -197,7 +207,7 @@ client_tun_readable(void *arg, uint64_t now)
 		 * to (a route outside our control beat the host route to
 		 * the LNS): sending it on would wrap it again on every lap,
 		 * so it stops here. */
-		if (c->lns_addr != 0 && client_is_own_l2tp(buf, (size_t)n,
+		if (c->lns_addr != 0 && client_is_own_l2tp(pkt.buf, (size_t)n,
 		    c->lns_addr, c->lns_port, c->local_port)) {
 			c->tun_loop_drops++;
 			LOG_RL(LOG_LEVEL_WARN, "client %s: dropped an L2TP "
@@ -207,7 +217,8 @@ client_tun_readable(void *arg, uint64_t now)
 			    (unsigned long long)c->tun_loop_drops);
 			continue;
 		}
-		if (c->link == NULL || sl_send_ip(c->link, buf, (size_t)n) < 0)
+		if (c->link == NULL || sl_send_ip(c->link, pkt.buf, (size_t)n,
+		    CLIENT_TUN_HEADROOM) < 0)
 			c->tun_drops++;
 	}
 	sl_reap(c->roles);
@@ -535,6 +546,8 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	    c->roles->cfg->global.tun_txqueuelen);
 	c->tun_watch = RIO(c->roles, watch, c->tun.fd, client_tun_readable, c);
 	c->up_since = c->roles->now;
+	/* The call works: the next failure waits REDIAL_MIN_MS again. */
+	c->backoff_ms = 0;
 	for (unsigned i = 0; i < dns_count && i < 2; i++)
 		c->dns[i] = dns[i];
 	log_info("client %s: %s is up with %s (peer %s)%s%s%s%s", c->cfg.name,
@@ -580,9 +593,12 @@ static const struct sl_role_ops client_sl_ops = {
 };
 
 /*
- * The call is up on either transport: back-off reset, PPP peer link over
- * the carrier with the section's credentials.  NULL when out of memory (the
- * caller ends the carrier).
+ * The call is up on either transport: PPP peer link over the carrier with
+ * the section's credentials.  The back-off stays until IPCP is up
+ * (client_network_up): a call that fails in PPP — refused credentials, an
+ * LNS that never completes IPCP — is a failed call, and starting over at
+ * 1 s each time would have the client call about once a second for as
+ * long as it lasts.  NULL when out of memory (the caller ends the carrier).
  */
 static struct session_link *
 client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
@@ -592,7 +608,6 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	struct ppp_link_conf *conf;
 	struct session_link *sl = NULL;
 
-	c->backoff_ms = 0;
 	client_set_state(c, CLIENT_UP);
 	memset(&lc, 0, sizeof(lc));
 	lc.server = false;

@@ -40,10 +40,29 @@
 
 /* ---- calls ---- */
 
+/*
+ * The user's frame where it was received, in the LAC's receive buffer, with
+ * the room the Ethernet and PPPoE headers took in front of it; NULL when it
+ * is elsewhere (frames queued while the call was dialing).
+ */
+static uint8_t *
+call_rx_frame(struct lac *lac, const uint8_t *ppp, size_t len,
+    size_t *headroom)
+{
+	uintptr_t b = (uintptr_t)lac->rxbuf, p = (uintptr_t)ppp;
+
+	if (p < b + 2 + L2TP_DATA_HEADROOM || p > b + sizeof(lac->rxbuf) ||
+	    len > b + sizeof(lac->rxbuf) - p)
+		return NULL;
+	*headroom = p - b;
+	return lac->rxbuf + (p - b);
+}
+
 static void
 call_send_l2tp(struct lac_call *c, const uint8_t *ppp, size_t len)
 {
-	uint8_t buf[PPPOE_ETH_PAYLOAD_MAX + 2];
+	uint8_t buf[PPPOE_ETH_PAYLOAD_MAX + 2], *f;
+	size_t room;
 
 	if (c->ls == NULL || len == 0 || len > PPPOE_ETH_PAYLOAD_MAX)
 		return;
@@ -67,6 +86,18 @@ call_send_l2tp(struct lac_call *c, const uint8_t *ppp, size_t len)
 	/* PPPoE carries no Address/Control (RFC 2516 §7); on L2TP the
 	 * frame is sent with FF 03 as every LNS (pppd without ACFC too)
 	 * expects; the rest of the frame is relayed untouched. */
+	if (c->lac != NULL &&
+	    (f = call_rx_frame(c->lac, ppp, len, &room)) != NULL) {
+		/* In place: FF 03 and the L2TP header go where the PPPoE
+		 * and Ethernet headers were, which nothing reads any more;
+		 * the datagram leaves before the buffer takes the next
+		 * frame. */
+		f -= 2;
+		f[0] = PPP_ALLSTATIONS;
+		f[1] = PPP_UI;
+		(void)l2tp_session_send_data_now(c->ls, f, len + 2, room - 2);
+		return;
+	}
 	buf[0] = PPP_ALLSTATIONS;
 	buf[1] = PPP_UI;
 	memcpy(buf + 2, ppp, len);

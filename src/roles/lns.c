@@ -38,6 +38,10 @@
 
 #define LNS_TUN_BATCH	64
 #define LNS_TUN_BUF	2048
+/* In front of each packet read from the TUN: room for the PPP and L2TP
+ * headers, so the datagram is built in place (sl_send_ip). */
+#define LNS_TUN_HEADROOM 16
+_Static_assert(LNS_TUN_HEADROOM >= SL_HEADROOM, "TUN headroom");
 
 static const char *
 ip4_str(uint32_t a, char *buf, size_t len)
@@ -848,18 +852,20 @@ lns_tun_readable(void *arg, uint64_t now)
 {
 	struct roles *r = arg;
 	struct lns *l = &r->lns;
-	static uint8_t bufs[LNS_TUN_BATCH][LNS_TUN_BUF];
+	/* Static: the datagrams built in them may wait for the batched send
+	 * until this returns (sl_send_ip). */
+	static uint8_t bufs[LNS_TUN_BATCH][LNS_TUN_HEADROOM + LNS_TUN_BUF];
 	struct tun_pkt pkts[LNS_TUN_BATCH];
 	int n;
 
 	for (int i = 0; i < LNS_TUN_BATCH; i++) {
-		pkts[i].buf = bufs[i];
-		pkts[i].cap = sizeof(bufs[i]);
+		pkts[i].buf = bufs[i] + LNS_TUN_HEADROOM;
+		pkts[i].cap = LNS_TUN_BUF;
 	}
 	r->now = now;
 	n = RIO(r, tun_read_batch, &l->tun, pkts, LNS_TUN_BATCH);
 	for (int i = 0; i < n; i++) {
-		const uint8_t *p = pkts[i].buf;
+		uint8_t *p = pkts[i].buf;
 		struct session_link *sl;
 		struct lns_sess *ls;
 		uint32_t dst;
@@ -877,7 +883,7 @@ lns_tun_readable(void *arg, uint64_t now)
 			l->tun_no_session++;
 			continue;
 		}
-		if (sl_send_ip(sl, p, pkts[i].len) == 0 &&
+		if (sl_send_ip(sl, p, pkts[i].len, LNS_TUN_HEADROOM) == 0 &&
 		    (ls = sl->owner) != NULL) {
 			ls->ctr.out_octets += pkts[i].len;
 			ls->ctr.out_packets++;

@@ -31,6 +31,16 @@ roles_l2tp_send(void *ctx, const struct l2tp_addr *local,
 	r->io.ops->send(r->io.ctx, local, peer, pkt, len);
 }
 
+static void
+roles_l2tp_send_data(void *ctx, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct roles *r = ctx;
+
+	(r->io.ops->send_data != NULL ? r->io.ops->send_data :
+	    r->io.ops->send)(r->io.ctx, local, peer, pkt, len);
+}
+
 /* The owner of a tunnel: whoever opened it put its role_owner in the
  * tunnel's user pointer; the host accepts tunnels by itself, and those are
  * the LNS's (role_ops.h). */
@@ -101,6 +111,7 @@ static const struct l2tp_host_ops roles_l2tp_ops = {
 	.session_up = roles_session_up,
 	.session_down = roles_session_down,
 	.session_data = roles_session_data,
+	.send_data = roles_l2tp_send_data,
 };
 
 void

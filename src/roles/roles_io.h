@@ -44,6 +44,13 @@ struct roles_io_ops {
 	void	(*send)(void *ctx, const struct l2tp_addr *local,
 		    const struct l2tp_addr *peer, const uint8_t *pkt,
 		    size_t len);
+	/* Optional (NULL: send): a data message built in place in a buffer
+	 * that stays unchanged until the watched descriptor's readable
+	 * callback returns; may be queued and sent in a batch then, or
+	 * before the next `send` (l2tp_host_ops.send_data). */
+	void	(*send_data)(void *ctx, const struct l2tp_addr *local,
+		    const struct l2tp_addr *peer, const uint8_t *pkt,
+		    size_t len);
 
 	/* ---- the loop ---- */
 	/* Calls readable(arg, now) whenever fd can be read; a handle for

@@ -63,6 +63,13 @@ sl_l2tp_send(void *carrier, const uint8_t *frame, size_t len)
 	return l2tp_session_send_data(carrier, frame, len);
 }
 
+static int
+sl_l2tp_send_inplace(void *carrier, uint8_t *frame, size_t len,
+    size_t headroom)
+{
+	return l2tp_session_send_data_inplace(carrier, frame, len, headroom);
+}
+
 static void
 sl_l2tp_close(void *carrier, uint16_t cdn_result, const char *reason,
     uint64_t now)
@@ -78,6 +85,7 @@ sl_l2tp_detach(void *carrier)
 
 const struct sl_carrier_ops sl_l2tp_carrier = {
 	.send = sl_l2tp_send,
+	.send_inplace = sl_l2tp_send_inplace,
 	.close = sl_l2tp_close,
 	.detach = sl_l2tp_detach,
 };
@@ -96,6 +104,19 @@ sl_link_send(void *ctx, const uint8_t *frame, size_t len)
 	if (sl->carrier == NULL)
 		return -1;
 	return sl->carrier_ops->send(sl->carrier, frame, len);
+}
+
+static int
+sl_link_send_inplace(void *ctx, uint8_t *frame, size_t len, size_t headroom)
+{
+	struct session_link *sl = ctx;
+
+	if (sl->carrier == NULL)
+		return -1;
+	if (sl->carrier_ops->send_inplace == NULL)
+		return sl->carrier_ops->send(sl->carrier, frame, len);
+	return sl->carrier_ops->send_inplace(sl->carrier, frame, len,
+	    headroom);
 }
 
 static int
@@ -178,6 +199,7 @@ sl_link_auth_describe(void *ctx, struct auth_request *req)
 
 static const struct ppp_link_ops sl_link_ops = {
 	.send = sl_link_send,
+	.send_inplace = sl_link_send_inplace,
 	.assign_address = sl_link_assign,
 	.network_up = sl_link_network_up,
 	.network_down = sl_link_network_down,
@@ -200,6 +222,7 @@ struct sl_auth_guard {
 	auth_done_fn		*done;		/* the link's, while pending */
 	void			*done_arg;
 	char			*who;		/* user "\0" peer, while pending */
+	bool			 in_verify;	/* inside inner.verify */
 };
 
 #define SL_GUARD_PEER_MAX	64
@@ -256,6 +279,16 @@ guard_done(void *arg, const struct auth_result *res)
 	}
 	guard_release(g);
 	done(done_arg, res);
+	if (g->in_verify || g->sl->ended)
+		return;
+	/* An answer that came later (RADIUS) reached the link outside its
+	 * entry points: what it decided (a refusal ends the link, an
+	 * acceptance starts IPCP) is only recorded there (ppp/link.c,
+	 * re-entrancy).  ppp_link_timeout runs nothing that is not due and
+	 * then acts on it; the link's deadline has moved, too. */
+	ppp_link_timeout(g->sl->link, g->sl->roles->now);
+	if (!g->sl->ended)
+		sl_reschedule(g->sl);
 }
 
 static uint64_t
@@ -268,6 +301,7 @@ guard_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 	char peer[SL_GUARD_PEER_MAX] = "";
 	size_t ul = strnlen(req->user, sizeof(req->user) - 1);
 	size_t pl;
+	uint64_t h;
 
 	if (sl->ops->auth_peer != NULL && !sl->ended)
 		sl->ops->auth_peer(sl, peer, sizeof(peer));
@@ -294,7 +328,10 @@ guard_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 		g->who[ul] = '\0';
 		memcpy(g->who + ul + 1, peer, pl + 1);
 	}
-	return g->inner.verify(g->inner.ctx, req, guard_done, g);
+	g->in_verify = true;
+	h = g->inner.verify(g->inner.ctx, req, guard_done, g);
+	g->in_verify = false;
+	return h;
 }
 
 static void
@@ -406,11 +443,11 @@ sl_input(struct session_link *sl, const uint8_t *frame, size_t len,
 }
 
 int
-sl_send_ip(struct session_link *sl, const uint8_t *pkt, size_t len)
+sl_send_ip(struct session_link *sl, uint8_t *pkt, size_t len, size_t headroom)
 {
 	if (sl->ended || sl->carrier == NULL)
 		return -1;
-	return ppp_link_send_ip(sl->link, pkt, len);
+	return ppp_link_send_ip_inplace(sl->link, pkt, len, headroom);
 }
 
 void

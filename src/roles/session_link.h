@@ -34,6 +34,10 @@ struct session_link;
 /* What a PPP link needs from its carrier. */
 struct sl_carrier_ops {
 	int	(*send)(void *carrier, const uint8_t *frame, size_t len);
+	/* Optional (NULL: send): the frame with `headroom` writable bytes
+	 * before it, kept unchanged until the event loop's next turn. */
+	int	(*send_inplace)(void *carrier, uint8_t *frame, size_t len,
+		    size_t headroom);
 	/* PPP ended: end the carrier too (CDN with cdn_result, PADT...). */
 	void	(*close)(void *carrier, uint16_t cdn_result, const char *reason,
 		    uint64_t now);
@@ -103,8 +107,15 @@ void	sl_start(struct session_link *sl, uint64_t now);
 /* A PPP frame arrived on the session. */
 void	sl_input(struct session_link *sl, const uint8_t *frame, size_t len,
 	    uint64_t now);
-/* An IPv4 packet for the peer (from a TUN). */
-int	sl_send_ip(struct session_link *sl, const uint8_t *pkt, size_t len);
+/* Headroom in front of an IPv4 packet that lets sl_send_ip() send it
+ * without a copy over L2TP: the PPP header and the L2TP data header. */
+#define SL_HEADROOM	(PPP_LINK_HEADROOM + L2TP_DATA_HEADROOM)
+/* An IPv4 packet for the peer (from a TUN), with `headroom` writable bytes
+ * before it (SL_HEADROOM: no copy) in a buffer the caller keeps unchanged
+ * until it returns to its event loop (the datagram may wait for a batched
+ * send). */
+int	sl_send_ip(struct session_link *sl, uint8_t *pkt, size_t len,
+	    size_t headroom);
 /* Administrative close: LCP Terminate, then the carrier closes (CDN or
  * PADT) once the link is down. */
 void	sl_close(struct session_link *sl, const char *reason, uint64_t now);

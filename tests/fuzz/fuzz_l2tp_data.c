@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "dataplane/data_hdr.h"
+#include "l2tp/data_hdr.h"
 #include "fuzz.h"
 
 int

@@ -17,7 +17,7 @@
 
 #include "../unit/fastpath_env.h"
 #include "core/buf.h"
-#include "dataplane/data_hdr.h"
+#include "l2tp/data_hdr.h"
 #include "fuzz_daemon.h"
 #include "l2tp/msg.h"
 #include "ppp/auth.h"
@@ -262,6 +262,43 @@ gen_l2tp_data(void)
 		    0xff, 0x03, 0x00, 0x21 };
 		seed("fuzz_l2tp_data", "length-offset", full, sizeof(full));
 	}
+}
+
+/* ---- l2tp_host: config byte + (op, length, bytes) records ---- */
+
+static void
+gen_l2tp_host(void)
+{
+	/* IDs are 0: op 1 and 2 write the live ones (fuzz_l2tp_host.c). */
+	static const uint8_t variants[] = { 0,
+	    1, 10, 0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21,
+	    1, 15, 0x40, 0x02, 0, 12, 0, 0, 0, 0, 0xff, 0x03, 0x80, 0x21,
+	    0xaa, 0xbb, 0xcc,				/* L, link padding */
+	    1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 7, 0x55, 0x55, 0xff, 0x03,
+	    0x00, 0x21,					/* S */
+	    1, 13, 0x02, 0x02, 0, 0, 0, 0, 0, 3, 0xee, 0xee, 0xee, 0xff,
+	    0x03,					/* O, pad 3 */
+	    2, 20, 0x4a, 0x02, 0, 20, 0, 0, 0, 0, 0, 9, 0, 0, 0, 2, 0xaa,
+	    0xbb, 0xff, 0x03, 0x00, 0x21,		/* L S O, send back */
+	    3, 20 };					/* 1 s */
+	static const uint8_t seq[] = { 1,
+	    1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21,
+	    1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 1, 0, 0, 0xff, 0x03, 0xc0, 0x21,
+	    1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21,
+	    1, 10, 0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21,
+	    2 | 16, 6, 0x00, 0x02, 0, 0, 0, 0,		/* in place */
+	    2 | 4, 6, 0x00, 0x02, 0, 0, 0, 0,		/* to the LAC */
+	    1 | 8, 10, 0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21 };
+	/* HELLO (§6.5) on the live tunnel: T L S, Message Type AVP 6. */
+	static const uint8_t hello[] = { 0,
+	    1, 20, 0xc8, 0x02, 0, 20, 0, 0, 0, 0, 0, 1, 0, 1,
+	    0x80, 0x08, 0, 0, 0, 0, 0, 6,
+	    3, 200,
+	    0, 12, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0xff, 0x03, 0xc0,
+	    0x21, 0, 0 };				/* unknown IDs */
+	seed("fuzz_l2tp_host", "data-variants", variants, sizeof(variants));
+	seed("fuzz_l2tp_host", "seq-required", seq, sizeof(seq));
+	seed("fuzz_l2tp_host", "hello-time", hello, sizeof(hello));
 }
 
 /* ---- xport: 4 config bytes + 5-byte records ---- */
@@ -713,6 +750,7 @@ main(int argc, char **argv)
 	gen_l2tp_msg();
 	gen_daemon();
 	gen_l2tp_data();
+	gen_l2tp_host();
 	gen_xport();
 	gen_users();
 	gen_ppp_cp();

@@ -3,6 +3,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,19 +126,30 @@ fake_tun_push(struct fake_io *f, const uint8_t *pkt, size_t len)
 static int
 fio_tun_open(void *ctx, struct tun *t, const char *name)
 {
-	(void)ctx;
+	struct fake_io *f = ctx;
+
 	memset(t, 0, sizeof(*t));
 	t->fd = FAKE_FD_TUN;
 	t->ifindex = FAKE_TUN_IFINDEX;
 	strlcpy(t->name, name != NULL && *name ? name : "tun0",
 	    sizeof(t->name));
+	f->tun_opens++;
+	strlcpy(f->tun_name, t->name, sizeof(f->tun_name));
 	return 0;
 }
 
 static void
 fio_tun_close(void *ctx, struct tun *t)
 {
-	(void)ctx;
+	struct fake_io *f = ctx;
+
+	/* The device goes, and the kernel takes its routes with it. */
+	for (unsigned i = 0; i < f->nroutes;)
+		if (f->routes[i].ifindex == t->ifindex)
+			f->routes[i] = f->routes[--f->nroutes];
+		else
+			i++;
+	f->tun_closes++;
 	t->fd = -1;
 }
 
@@ -237,7 +249,22 @@ route_fail(struct route_ctx *rt, const char *what, int e)
 }
 
 static int
-fio_addr_change(void *ctx, struct route_ctx *rt, int ifindex, uint32_t local,
+fio_addr_add(void *ctx, struct route_ctx *rt, int ifindex, uint32_t local,
+    uint32_t peer, unsigned plen)
+{
+	struct fake_io *f = ctx;
+
+	(void)rt;
+	(void)plen;
+	f->addr_adds++;
+	f->addr_ifindex = ifindex;
+	f->addr_local = local;
+	f->addr_peer = peer;
+	return 0;
+}
+
+static int
+fio_addr_del(void *ctx, struct route_ctx *rt, int ifindex, uint32_t local,
     uint32_t peer, unsigned plen)
 {
 	(void)ctx;
@@ -274,7 +301,6 @@ fio_route_add(void *ctx, struct route_ctx *rt, int ifindex, uint32_t dst,
 {
 	struct fake_io *f = ctx;
 
-	(void)gw;
 	(void)mtu;
 	if (route_index(f, ifindex, dst, plen) >= 0)
 		return route_fail(rt, "RTM_NEWROUTE", EEXIST);
@@ -283,8 +309,19 @@ fio_route_add(void *ctx, struct route_ctx *rt, int ifindex, uint32_t dst,
 	f->routes[f->nroutes].ifindex = ifindex;
 	f->routes[f->nroutes].dst = dst;
 	f->routes[f->nroutes].plen = plen;
+	f->routes[f->nroutes].gw = gw;
 	f->nroutes++;
 	return 0;
+}
+
+bool
+fake_route_preset(struct fake_io *f, int ifindex, uint32_t dst,
+    unsigned plen, uint32_t gw)
+{
+	struct route_ctx rt;
+
+	memset(&rt, 0, sizeof(rt));
+	return fio_route_add(f, &rt, ifindex, dst, plen, gw, 0) == 0;
 }
 
 static int
@@ -309,15 +346,34 @@ fio_route_del(void *ctx, struct route_ctx *rt, int ifindex, uint32_t dst,
 	return 0;
 }
 
-/* No route anywhere but the fake's table, which a lookup does not see. */
+/* The main table's answer (RTM_GETROUTE): the longest prefix covering
+ * addr, as a unicast route; nothing in an empty table. */
 static int
 fio_route_get(void *ctx, struct route_ctx *rt, uint32_t addr,
     struct route_lookup *out)
 {
-	(void)ctx;
-	(void)addr;
+	const struct fake_io *f = ctx;
+	const struct fake_route *best = NULL;
+
 	memset(out, 0, sizeof(*out));
-	return route_fail(rt, "RTM_GETROUTE", ENETUNREACH);
+	for (unsigned i = 0; i < f->nroutes; i++) {
+		const struct fake_route *r = &f->routes[i];
+		uint32_t mask = r->plen == 0 ? 0 :
+		    ~(uint32_t)0 << (32 - r->plen);
+
+		if ((addr & mask) == (r->dst & mask) &&
+		    (best == NULL || r->plen > best->plen))
+			best = r;
+	}
+	if (best == NULL)
+		return route_fail(rt, "RTM_GETROUTE", ENETUNREACH);
+	out->dst = best->dst;
+	out->plen = best->plen;
+	out->gw = best->gw;
+	out->ifindex = best->ifindex;
+	out->type = RTN_UNICAST;
+	out->table = RT_TABLE_MAIN;
+	return 0;
 }
 
 static int
@@ -712,8 +768,8 @@ fio_fp_session_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
 	.tun_write = fio_tun_write, \
 	.route_open = fio_route_open, \
 	.route_close = fio_route_close, \
-	.addr_add = fio_addr_change, \
-	.addr_del = fio_addr_change, \
+	.addr_add = fio_addr_add, \
+	.addr_del = fio_addr_del, \
 	.route_add = fio_route_add, \
 	.route_del = fio_route_del, \
 	.route_add_host = fio_route_add_host, \

@@ -9,8 +9,11 @@
  *   - TUN devices share one packet queue the test fills (fake_tun_push)
  *     and count what the roles wrote, keeping a copy of the last packet;
  *   - the routing table holds what rtnetlink would: adding an existing
- *     route fails with EEXIST, deleting a missing one with ESRCH; lookups
- *     find nothing (ENETUNREACH);
+ *     route fails with EEXIST, deleting a missing one with ESRCH; a lookup
+ *     (route_get) answers with the longest prefix in it, the host's own
+ *     routes (fake_route_preset) included, and finds nothing
+ *     (ENETUNREACH) in an empty table; closing a TUN device takes its
+ *     routes away, as the kernel does with the device;
  *   - PPPoE sockets share a discovery and a session queue (the ethertype of
  *     a pushed frame chooses) and hand frames sent to fake_io.pppoe_sent;
  *   - RADIUS requests are recorded and never answered by themselves: a
@@ -62,6 +65,7 @@ struct fake_route {
 	int		 ifindex;
 	uint32_t	 dst;
 	unsigned	 plen;
+	uint32_t	 gw;		/* 0: on the link */
 };
 
 /* An accounting record sent and not yet stopped (by Acct-Session-Id). */
@@ -118,6 +122,12 @@ struct fake_io {
 		unsigned head, count;
 	} tunq;
 	uint64_t		 tun_written;	/* packets the roles wrote */
+	unsigned		 tun_opens, tun_closes;
+	char			 tun_name[32];	/* of the last tun_open */
+	/* The last address the roles put on a device (addr_add). */
+	unsigned		 addr_adds;
+	int			 addr_ifindex;
+	uint32_t		 addr_local, addr_peer;
 	uint8_t			 tun_last[FAKE_TUN_PKT];
 	size_t			 tun_last_len;
 	struct {
@@ -162,6 +172,10 @@ bool	fake_tun_push(struct fake_io *f, const uint8_t *pkt, size_t len);
 /* A frame for the PPPoE sockets (ethertype 0x8864: session socket). */
 bool	fake_pppoe_push(struct fake_io *f, const uint8_t *frame, size_t len);
 
+/* A route the host had before the roles ran (the default via a gateway,
+ * say), in the table like any other: false when the table is full. */
+bool	fake_route_preset(struct fake_io *f, int ifindex, uint32_t dst,
+	    unsigned plen, uint32_t gw);
 /* The route dst/plen on ifindex, or NULL. */
 const struct fake_route *fake_route_find(const struct fake_io *f,
 	    int ifindex, uint32_t dst, unsigned plen);

@@ -14,6 +14,8 @@
 #include "core/timeutil.h"
 #include "l2tp/msg.h"
 #include "ppp/ppp_proto.h"
+#include "radius/radius_attr_table.h"
+#include "radius/radius_codec.h"
 #include "role_harness.h"
 
 #define RH_CHECK(cond) do {						\
@@ -136,6 +138,12 @@ learn_ppp(struct rh_call *c, const uint8_t *f, size_t len)
 		c->ipcp_acked = true;
 	} else if (proto == PPP_PROTO_PAP && f[0] == PAP_AUTH_ACK) {
 		c->pap_ack = true;
+	} else if (proto == PPP_PROTO_LCP && f[0] == PPP_TERM_REQ) {
+		c->lcp_term_req++;
+	} else if (proto == PPP_PROTO_LCP && f[0] == PPP_ECHO_REQ) {
+		c->echo_rx++;
+		c->echo_id = f[1];
+		c->echo_pending = true;
 	}
 }
 
@@ -435,12 +443,12 @@ cp_ack(uint16_t proto, const uint8_t *req, size_t len, uint8_t *f)
 	return 2 + len;
 }
 
-uint32_t
-rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+bool
+rh_ppp_lcp_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
     const char *user, const char *pass)
 {
 	static const uint8_t lcp_opts[] = { 5, 6, 0x50, 0x45, 0x45, 0x52 };
-	uint8_t f[256], d[128], ip[6] = { 3, 6, 0, 0, 0, 0 };
+	uint8_t f[256], d[128];
 	size_t ul = strlen(user), pl = strlen(pass);
 
 	RH_CHECK(ul < 64 && pl < 64);
@@ -449,7 +457,7 @@ rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ,
 	    c->id++, lcp_opts, sizeof(lcp_opts)));
 	if (c->lcp_req_len == 0)
-		return 0;
+		return false;
 	rh_ppp_send(h, p, c, f, cp_ack(PPP_PROTO_LCP, c->lcp_req,
 	    c->lcp_req_len, f));
 	/* RFC 1334 §2.2.1: Authenticate-Request. */
@@ -459,6 +467,14 @@ rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 	memcpy(d + 2 + ul, pass, pl);
 	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ,
 	    c->id++, d, 2 + ul + pl));
+	return true;
+}
+
+uint32_t
+rh_ppp_ipcp(struct role_harness *h, struct rh_peer *p, struct rh_call *c)
+{
+	uint8_t f[256], ip[6] = { 3, 6, 0, 0, 0, 0 };
+
 	if (!c->pap_ack)
 		return 0;
 	/* RFC 1332 §3.3: 0.0.0.0 asks for an address, the Nak names it. */
@@ -474,6 +490,74 @@ rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 	return c->ipcp_acked ? c->offered : 0;
 }
 
+uint32_t
+rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    const char *user, const char *pass)
+{
+	if (!rh_ppp_lcp_pap(h, p, c, user, pass))
+		return 0;
+	return rh_ppp_ipcp(h, p, c);
+}
+
+bool
+rh_ppp_echo_reply(struct role_harness *h, struct rh_peer *p,
+    struct rh_call *c)
+{
+	static const uint8_t magic[] = { 0x50, 0x45, 0x45, 0x52 };
+	uint8_t f[16];
+
+	if (!c->echo_pending)
+		return false;
+	c->echo_pending = false;
+	rh_ppp_send(h, p, c, f, cp_frame(f, PPP_PROTO_LCP, PPP_ECHO_REP,
+	    c->echo_id, magic, sizeof(magic)));
+	return true;
+}
+
+size_t
+rh_ip_packet(uint8_t *ip, size_t cap, uint32_t src, uint32_t dst,
+    size_t payload)
+{
+	size_t n = 28 + payload;
+
+	if (n > cap || n > 0xffff)
+		return 0;
+	memset(ip, 0, n);
+	ip[0] = 0x45;
+	put_be16(ip + 2, (uint16_t)n);
+	ip[8] = 64;
+	ip[9] = 17;
+	put_be32(ip + 12, src);
+	put_be32(ip + 16, dst);
+	put_be16(ip + 24, (uint16_t)(8 + payload));
+	for (size_t i = 0; i < payload; i++)
+		ip[28 + i] = (uint8_t)i;
+	return n;
+}
+
+size_t
+rh_ip_send(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    uint32_t src, uint32_t dst, size_t payload)
+{
+	uint8_t f[RH_DGRAM];
+	size_t n;
+
+	put_be16(f, PPP_PROTO_IP);
+	n = rh_ip_packet(f + 2, sizeof(f) - 10, src, dst, payload);
+	RH_CHECK(n > 0);
+	rh_ppp_send(h, p, c, f, 2 + n);
+	return n;
+}
+
+void
+rh_ack(struct role_harness *h, struct rh_peer *p)
+{
+	struct l2tp_msg m;
+
+	l2tp_msg_init(&m, L2TP_MSG_ZLB, p->lns_tid, 0);
+	rh_send_ctl(h, p, &m);
+}
+
 void
 rh_call_close(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
     uint16_t result)
@@ -487,4 +571,118 @@ rh_call_close(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 	m.assigned_session_id = c->sid;
 	rh_send_ctl(h, p, &m);
 	c->open = false;
+}
+
+/* ---- reload ---- */
+
+static void
+put_files(struct role_harness *h, va_list ap)
+{
+	const char *name, *text;
+	char path[160];
+	char *t;
+
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		bool known = false;
+
+		text = va_arg(ap, const char *);
+		RH_CHECK(strchr(name, '/') == NULL &&
+		    strlen(name) < sizeof(h->files[0]));
+		for (unsigned i = 0; i < h->nfiles; i++)
+			known = known || strcmp(h->files[i], name) == 0;
+		if (!known) {
+			RH_CHECK(h->nfiles < RH_FILES);
+			strcpy(h->files[h->nfiles++], name);
+		}
+		(void)snprintf(path, sizeof(path), "%s/%s", h->dir, name);
+		t = subst_dir(text, h->dir);
+		write_file(path, t);
+		free(t);
+	}
+}
+
+int
+rh_reload(struct role_harness *h, char *err, size_t errlen,
+    const char *cfg_text, ...)
+{
+	struct vpdn_config *cfg;
+	va_list ap;
+	char *t;
+
+	va_start(ap, cfg_text);
+	put_files(h, ap);
+	va_end(ap);
+	t = subst_dir(cfg_text, h->dir);
+	write_file(h->cfg_path, t);
+	free(t);
+	if ((cfg = config_load(h->cfg_path, err, errlen)) == NULL)
+		return -1;
+	/* The old snapshot stays alive until roles_reconfigure returns. */
+	if (roles_reconfigure(h->r, cfg, h->now, err, errlen) < 0) {
+		config_free(cfg);
+		return -1;
+	}
+	config_free(h->cfg);
+	h->cfg = cfg;
+	return 0;
+}
+
+/* ---- RADIUS ---- */
+
+uint32_t
+rh_radius_u32(const struct fake_radius_req *req, uint8_t type)
+{
+	uint32_t v = 0;
+
+	if (req == NULL || req->pkt == NULL ||
+	    radius_get_u32(req->pkt, type, &v) != RADIUS_OK)
+		return 0;
+	return v;
+}
+
+struct fake_radius_req *
+rh_acct_find(struct role_harness *h, uint32_t status)
+{
+	struct fake_radius_req *best = NULL;
+
+	for (unsigned i = 0; i < FAKE_RADIUS; i++) {
+		struct fake_radius_req *q = &h->io.radius[i];
+
+		if (q->handle != 0 &&
+		    q->code == RADIUS_CODE_ACCOUNTING_REQUEST &&
+		    rh_radius_u32(q, RADIUS_ATTR_ACCT_STATUS_TYPE) == status &&
+		    (best == NULL || q->handle < best->handle))
+			best = q;
+	}
+	return best;
+}
+
+void
+rh_radius_reply(struct role_harness *h, struct fake_radius_req *req,
+    const struct radius_packet *reply)
+{
+	char secret[sizeof(h->cfg->radius.secret.data) + 1];
+	size_t n = h->cfg->radius.secret.len;
+
+	RH_CHECK(n < sizeof(secret));
+	memcpy(secret, h->cfg->radius.secret.data, n);
+	secret[n] = '\0';
+	fake_radius_answer(&h->io, req, reply, secret, h->now);
+}
+
+unsigned
+rh_acct_answer_all(struct role_harness *h)
+{
+	struct fake_radius_req *q;
+	struct radius_packet rep;
+	unsigned n = 0;
+
+	/* RFC 2866 §4.2: Accounting-Response, no attributes needed. */
+	radius_packet_init(&rep, RADIUS_CODE_ACCOUNTING_RESPONSE, 0, NULL);
+	while ((q = fake_radius_find(&h->io,
+	    RADIUS_CODE_ACCOUNTING_REQUEST)) != NULL) {
+		rh_radius_reply(h, q, &rep);
+		n++;
+	}
+	return n;
 }

@@ -24,6 +24,14 @@
  * (rh_advance), running every deadline on the way.  With `dataplane`
  * other than user, the fake offers the kernel fast path's operations.  Every datagram the
  * roles send is kept (the last RH_SENT of them) for assertions.
+ *
+ * The peers answer nothing by themselves: a test that lets time pass
+ * acknowledges the roles' control messages (rh_ack: CDN, Hello) and
+ * answers LCP echoes (rh_ppp_echo_reply), or the roles end the tunnel
+ * (RFC 2661 §5.8) or the call (40 s without echo replies) as they
+ * should.  With [radius], PAP is answered by the test (rh_ppp_lcp_pap,
+ * fake_radius_find, rh_radius_reply, then rh_ppp_ipcp) and so is
+ * accounting (rh_acct_find, rh_acct_answer_all).
  */
 #ifndef VPDN_TESTS_SUPPORT_ROLE_HARNESS_H
 #define VPDN_TESTS_SUPPORT_ROLE_HARNESS_H
@@ -67,6 +75,10 @@ struct rh_call {
 	uint64_t	 ip_rx;		/* PPP IP frames the roles sent us */
 	uint8_t		 ip_last[RH_DGRAM];	/* the last one, without proto */
 	size_t		 ip_last_len;
+	unsigned	 lcp_term_req;	/* LCP Terminate-Requests seen */
+	unsigned	 echo_rx;	/* LCP Echo-Requests seen */
+	uint8_t		 echo_id;	/* of the last one */
+	bool		 echo_pending;	/* not answered yet */
 };
 
 /* A scripted LAC: one tunnel and its calls. */
@@ -129,5 +141,57 @@ uint32_t rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p,
 /* CDN with that result code (RFC 2661 §6.11). */
 void	rh_call_close(struct role_harness *h, struct rh_peer *p,
 	    struct rh_call *c, uint16_t result);
+
+/* ---- the steps of rh_ppp_up_pap, for authentication answered later
+ * (RADIUS) ---- */
+
+/* LCP both ways and a PAP Authenticate-Request; the answer is not waited
+ * for (c->pap_ack tells).  False if the roles sent no LCP request. */
+bool	rh_ppp_lcp_pap(struct role_harness *h, struct rh_peer *p,
+	    struct rh_call *c, const char *user, const char *pass);
+/* IPCP asking for an address, once PAP was Ack'd: the address the roles
+ * gave, 0 if IPCP did not come up. */
+uint32_t rh_ppp_ipcp(struct role_harness *h, struct rh_peer *p,
+	    struct rh_call *c);
+/* RFC 1661 §5.8: Echo-Reply to c's last Echo-Request with the peer's
+ * magic number; false when none is pending. */
+bool	rh_ppp_echo_reply(struct role_harness *h, struct rh_peer *p,
+	    struct rh_call *c);
+/* An IPv4 UDP packet src -> dst with payload bytes of data after the
+ * headers, sent by c's user as a PPP IP frame: its length (IP header on). */
+size_t	rh_ip_send(struct role_harness *h, struct rh_peer *p,
+	    struct rh_call *c, uint32_t src, uint32_t dst, size_t payload);
+/* The same packet written to buf (cap bytes), for fake_tun_push: its
+ * length, 0 if it does not fit. */
+size_t	rh_ip_packet(uint8_t *buf, size_t cap, uint32_t src, uint32_t dst,
+	    size_t payload);
+/* A ZLB from p acknowledging what the roles sent it (RFC 2661 §5.8). */
+void	rh_ack(struct role_harness *h, struct rh_peer *p);
+
+/* ---- reload ---- */
+
+/* Writes the (name, text) files up to a NULL name (replacing any of the
+ * same name), loads cfg_text as a new snapshot and calls
+ * roles_reconfigure at h->now.  On success the new snapshot replaces
+ * h->cfg; otherwise it is freed, -1 comes back with the reason in err
+ * and h->cfg stays. */
+int	rh_reload(struct role_harness *h, char *err, size_t errlen,
+	    const char *cfg_text, ...);
+
+/* ---- RADIUS (configurations with [radius]) ---- */
+
+/* The oldest open Accounting-Request whose Acct-Status-Type is status
+ * (RADIUS_ACCT_STATUS_*), NULL if none. */
+struct fake_radius_req *rh_acct_find(struct role_harness *h,
+	    uint32_t status);
+/* Answers every open Accounting-Request (Accounting-Response, RFC 2866
+ * §4.2): how many. */
+unsigned rh_acct_answer_all(struct role_harness *h);
+/* Answers req with reply at h->now, decrypting with the [radius] secret
+ * (an ended call is freed at the next roles_input or rh_advance). */
+void	rh_radius_reply(struct role_harness *h, struct fake_radius_req *req,
+	    const struct radius_packet *reply);
+/* An attribute of a recorded request, 0 when absent. */
+uint32_t rh_radius_u32(const struct fake_radius_req *req, uint8_t type);
 
 #endif

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dataplane/data_hdr.h"
+#include "l2tp/data_hdr.h"
 #include "l2tp/msg.h"
 
 static void
@@ -346,6 +346,38 @@ test_seq_tx_resumes(void **state)
 	assert_int_equal(p[6] << 8 | p[7], 1);
 }
 
+/*
+ * Sequencing fixed at setup (data_seq_init_fixed, the host's sessions): the
+ * peer's S bit never switches what we send, an unsequenced frame is
+ * delivered even with sequencing on, and a stale Ns is still discarded.
+ */
+static void
+test_seq_fixed(void **state)
+{
+	uint8_t buf[32], *p;
+	struct data_seq sq;
+	struct data_hdr on = { .has_seq = true, .ns = 5 };
+	struct data_hdr off = { .has_seq = false };
+
+	(void)state;
+	data_seq_init_fixed(&sq, true);
+	assert_int_equal(data_seq_rx(&sq, &off), DATA_SEQ_ACCEPT);
+	p = data_hdr_push(buf + 16, 16, 1, 1, &sq, false);
+	assert_ptr_equal(p, buf + 6);		/* still sequenced */
+	assert_int_equal(data_seq_rx(&sq, &on), DATA_SEQ_ACCEPT);
+	on.ns = 4;
+	assert_int_equal(data_seq_rx(&sq, &on), DATA_SEQ_STALE);
+	assert_int_equal(sq.rx_seq_discards, 1);
+
+	data_seq_init_fixed(&sq, false);
+	on.ns = 7;
+	assert_int_equal(data_seq_rx(&sq, &on), DATA_SEQ_ACCEPT);
+	p = data_hdr_push(buf + 16, 16, 1, 1, &sq, false);
+	assert_ptr_equal(p, buf + 10);		/* still unsequenced */
+	on.ns = 6;
+	assert_int_equal(data_seq_rx(&sq, &on), DATA_SEQ_STALE);
+}
+
 int
 main(void)
 {
@@ -358,6 +390,7 @@ main(void)
 		cmocka_unit_test(test_parse_matches_l2tp_hdr_decode),
 		cmocka_unit_test(test_seq_table),
 		cmocka_unit_test(test_seq_tx_resumes),
+		cmocka_unit_test(test_seq_fixed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -603,6 +603,141 @@ test_data_sequencing(void **state)
 	w_free(w);
 }
 
+/*
+ * The host's data path (data_hdr.c): every legal data header is accepted
+ * on receipt — L with link padding after Length, S, O with offset padding
+ * (§3.1) — and delivers exactly the PPP frame; an unsequenced frame on a
+ * call with Sequencing Required is delivered too (sequencing is decided at
+ * setup, §4.4.6), and what we send keeps S.
+ */
+static void
+test_data_header_variants(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_call_params cp;
+	struct l2tp_session *sb;
+	struct l2tp_session_info si;
+	uint8_t pkt[64];
+	const uint8_t ppp[4] = { 0xff, 0x03, 0xc0, 0x21 };
+	const struct {
+		uint16_t	flags;
+		bool		trailer;	/* 3 bytes of link padding */
+	} cases[] = {
+		{ 0, false },
+		{ L2TP_HDR_L, true },
+		{ L2TP_HDR_S, false },
+		{ L2TP_HDR_O, false },
+		{ L2TP_HDR_L | L2TP_HDR_S | L2TP_HDR_O, true },
+	};
+
+	(void)state;
+	w_start(w);
+	memset(&cp, 0, sizeof(cp));
+	cp.sequencing_required = true;
+	assert_non_null(l2tp_session_open(w_establish(w), &cp, w->now));
+	w_advance(w, 500);
+	sb = w->n[1].last_session_up;
+	assert_non_null(sb);
+	l2tp_session_get_info(sb, &si);
+	for (size_t i = 0; i < L2TP_NITEMS(cases); i++) {
+		size_t n = 0, lenpos = 0;
+
+		put_be16(pkt, (uint16_t)(cases[i].flags | L2TP_VERSION));
+		n = 2;
+		if (cases[i].flags & L2TP_HDR_L) {
+			lenpos = n;
+			n += 2;
+		}
+		put_be16(pkt + n, si.tunnel_local_id);
+		put_be16(pkt + n + 2, si.local_id);
+		n += 4;
+		if (cases[i].flags & L2TP_HDR_S) {
+			put_be16(pkt + n, (uint16_t)(10 + i));	/* Ns */
+			put_be16(pkt + n + 2, 0x5555);		/* Nr: ignored */
+			n += 4;
+		}
+		if (cases[i].flags & L2TP_HDR_O) {
+			put_be16(pkt + n, 5);
+			memset(pkt + n + 2, 0xee, 5);
+			n += 7;
+		}
+		memcpy(pkt + n, ppp, sizeof(ppp));
+		n += sizeof(ppp);
+		if (lenpos != 0)
+			put_be16(pkt + lenpos, (uint16_t)n);
+		if (cases[i].trailer) {
+			memset(pkt + n, 0xaa, 3);
+			n += 3;
+		}
+		w->n[1].data_rx = 0;
+		w->n[1].last_data_len = 0;
+		l2tp_host_input(w->n[1].h, pkt, n, &w->n[1].addr,
+		    &w->n[0].addr, w->now);
+		assert_int_equal(w->n[1].data_rx, 1);
+		assert_int_equal(w->n[1].last_data_len, sizeof(ppp));
+		assert_memory_equal(w->n[1].last_data, ppp, sizeof(ppp));
+	}
+	/* the peer's unsequenced frames did not switch our S off */
+	assert_int_equal(l2tp_session_send_data(sb, ppp, sizeof(ppp)), 0);
+	assert_int_equal(get_be16(w->head->data) & L2TP_HDR_S, L2TP_HDR_S);
+	w_free(w);
+}
+
+/*
+ * Sending in place: the data header goes into the headroom in front of the
+ * frame, the datagram is the one l2tp_session_send_data() builds by copying
+ * (same Ns sequence), and too little headroom falls back to the copy.
+ */
+static void
+test_data_send_inplace(void **state)
+{
+	struct world *w = w_new();
+	struct l2tp_call_params cp;
+	struct l2tp_session *sa;
+	uint8_t buf[L2TP_DATA_HEADROOM + 8], copied[32];
+	const uint8_t ppp[4] = { 0xff, 0x03, 0x00, 0x21 };
+	size_t clen;
+
+	(void)state;
+	w_start(w);
+	memset(&cp, 0, sizeof(cp));
+	cp.sequencing_required = true;
+	sa = l2tp_session_open(w_establish(w), &cp, w->now);
+	w_advance(w, 500);
+	w_pump(w);
+	assert_int_equal(l2tp_session_send_data(sa, ppp, sizeof(ppp)), 0);
+	clen = w->head->len;
+	assert_int_equal(clen, 10 + sizeof(ppp));
+	memcpy(copied, w->head->data, clen);
+	w_pump(w);
+	memcpy(buf + L2TP_DATA_HEADROOM, ppp, sizeof(ppp));
+	assert_int_equal(l2tp_session_send_data_inplace(sa,
+	    buf + L2TP_DATA_HEADROOM, sizeof(ppp), L2TP_DATA_HEADROOM), 0);
+	assert_int_equal(w->head->len, clen);
+	/* the same datagram but for Ns, one more */
+	assert_memory_equal(w->head->data, copied, 6);
+	assert_int_equal(get_be16(w->head->data + 6), get_be16(copied + 6) + 1);
+	assert_memory_equal(w->head->data + 10, ppp, sizeof(ppp));
+	assert_memory_equal(buf, w->head->data, clen);	/* built in place */
+	w_pump(w);
+	/* short headroom: copied, still sent */
+	assert_int_equal(l2tp_session_send_data_inplace(sa,
+	    buf + L2TP_DATA_HEADROOM, sizeof(ppp), 9), 0);
+	assert_int_equal(get_be16(w->head->data + 6), get_be16(copied + 6) + 2);
+	w_pump(w);
+	/* in place, sent at once (through ops->send) */
+	assert_int_equal(l2tp_session_send_data_now(sa,
+	    buf + L2TP_DATA_HEADROOM, sizeof(ppp), L2TP_DATA_HEADROOM), 0);
+	assert_int_equal(get_be16(w->head->data + 6), get_be16(copied + 6) + 3);
+	assert_memory_equal(buf, w->head->data, clen);
+	w_pump(w);
+	assert_int_equal(w->n[1].data_rx, 4);
+	/* a frame over L2TP_DATA_MAX_FRAME is refused either way */
+	assert_int_equal(l2tp_session_send_data(sa, ppp,
+	    L2TP_DATA_MAX_FRAME + 1), -1);
+	w_free(w);
+}
+
 /* Proxy LCP/auth AVPs reach the LNS's session_up (§4.4.5). */
 static void
 test_proxy_avps(void **state)
@@ -1392,6 +1527,8 @@ main(void)
 		cmocka_unit_test(test_data_waits_for_queued_iccn),
 		cmocka_unit_test(test_queued_iccn_call_closed),
 		cmocka_unit_test(test_data_sequencing),
+		cmocka_unit_test(test_data_header_variants),
+		cmocka_unit_test(test_data_send_inplace),
 		cmocka_unit_test(test_proxy_avps),
 		cmocka_unit_test(test_wen_sli),
 		cmocka_unit_test(test_session_fsm_errors),

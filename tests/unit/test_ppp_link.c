@@ -48,6 +48,8 @@ struct side {
 	unsigned	 ip_rx;
 	uint8_t		 ip_last[64];
 	bool		 no_address;
+	const uint8_t	*inplace_at;	/* last send_inplace frame */
+	size_t		 inplace_headroom;
 };
 
 static uint64_t now;
@@ -70,6 +72,16 @@ s_send(void *ctx, const uint8_t *f, size_t len)
 	memcpy(s->peer->q[s->peer->qn].b, f, len);
 	s->peer->q[s->peer->qn++].len = len;
 	return 0;
+}
+
+static int
+s_send_inplace(void *ctx, uint8_t *f, size_t len, size_t headroom)
+{
+	struct side *s = ctx;
+
+	s->inplace_at = f;
+	s->inplace_headroom = headroom;
+	return s_send(ctx, f, len);
 }
 
 static int
@@ -157,7 +169,8 @@ s_describe(void *ctx, struct auth_request *req)
 }
 
 static const struct ppp_link_ops ops = {
-	.send = s_send, .assign_address = s_assign, .network_up = s_up,
+	.send = s_send, .send_inplace = s_send_inplace,
+	.assign_address = s_assign, .network_up = s_up,
 	.ip_input = s_ip, .ipv6_input = s_ip, .down = s_down,
 	.network6_up = s_up6, .auth_describe = s_describe,
 	.network_down = s_net_down,
@@ -312,6 +325,38 @@ check_network(void)
 	assert_int_equal(cli.dns_count, 2);
 	assert_int_equal(cli.dns[0], 0x08080808);
 	assert_int_equal(cli.dns[1], 0x01010101);
+}
+
+/*
+ * An IP packet with headroom: FF 03 and the protocol (RFC 1662 §3.1) go in
+ * front of it and the frame leaves through send_inplace, no copy; less
+ * headroom than the header falls back to a copy through send.
+ */
+static void
+test_send_ip_inplace(void **state)
+{
+	static const uint8_t ip[] = { 0x45, 0, 0, 20, 1, 2, 3, 4 };
+	uint8_t buf[8 + sizeof(ip)];
+
+	setup(state);
+	bring_up(PPP_AUTH_CHAP_MD5);
+	check_network();
+	memcpy(buf + 8, ip, sizeof(ip));
+	assert_int_equal(ppp_link_send_ip_inplace(srv.l, buf + 8, sizeof(ip),
+	    8), 0);
+	assert_ptr_equal(srv.inplace_at, buf + 4);
+	assert_int_equal(srv.inplace_headroom, 4);
+	assert_int_equal(get_be16(buf + 6), PPP_PROTO_IP);
+	assert_int_equal(buf[4], 0xff);
+	assert_int_equal(buf[5], 0x03);
+	srv.inplace_at = NULL;
+	assert_int_equal(ppp_link_send_ip_inplace(srv.l, buf + 8, sizeof(ip),
+	    3), 0);
+	assert_null(srv.inplace_at);		/* copied */
+	pump();
+	assert_int_equal(cli.ip_rx, 2);
+	assert_memory_equal(cli.ip_last, ip, sizeof(ip));
+	teardown(state);
 }
 
 static void
@@ -1307,6 +1352,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_methods),
+		cmocka_unit_test(test_send_ip_inplace),
 		cmocka_unit_test(test_wrong_password),
 		cmocka_unit_test_setup_teardown(test_method_negotiation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_common_method, setup, teardown),

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "dataplane/data_hdr.h"
+#include "l2tp/data_hdr.h"
 #include "l2tp/l2tp_proto.h"
 
 void
@@ -17,6 +17,16 @@ data_seq_init(struct data_seq *sq, bool lns_mode, bool required)
 	 * unsequenced: the LNS may turn it on, the LAC follows. */
 	sq->send_seq = required;
 	sq->recv_seq = required;
+}
+
+void
+data_seq_init_fixed(struct data_seq *sq, bool send_seq)
+{
+	memset(sq, 0, sizeof(*sq));
+	/* lns_mode: our sending is ours to decide, the peer's S bit does
+	 * not switch it; recv_seq off: an unsequenced frame is delivered. */
+	sq->lns_mode = true;
+	sq->send_seq = send_seq;
 }
 
 uint8_t *

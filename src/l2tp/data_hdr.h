@@ -1,6 +1,7 @@
 /*
  * data_hdr.h — the L2TP data message header (RFC 2661 §3.1) and data
- * channel sequencing (§5.4), for the per-packet path.
+ * channel sequencing (§5.4), for the per-packet path: the one codec the
+ * host (host.c, session.c) decodes and builds every data message with.
  *
  * Building writes the header into the headroom in front of a payload that is
  * already in place (a PPP frame read from a TUN device at buf + headroom), so
@@ -14,8 +15,8 @@
  * we receive: Sequencing Required AVP, §4.4.6), `lns_mode` (we are the LNS, so
  * the peer's choice does not switch our sending), `ns`/`nr`.
  */
-#ifndef VPDN_DATAPLANE_DATA_HDR_H
-#define VPDN_DATAPLANE_DATA_HDR_H
+#ifndef VPDN_L2TP_DATA_HDR_H
+#define VPDN_L2TP_DATA_HDR_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,15 +27,17 @@
 /* Headroom a caller must leave in front of a payload for data_hdr_push(). */
 #define DATA_HDR_MAX	DATA_HDR_SEQ
 
+/* Part of every session (struct l2tp_session), hence 32-bit counters and
+ * no padding: 16 bytes. */
 struct data_seq {
+	uint32_t	rx_seq_discards; /* stale/duplicate or missing Ns */
+	uint32_t	rx_seq_lost;	/* gaps seen in the peer's Ns */
 	bool		send_seq;	/* S=1 with Ns on transmit */
 	bool		recv_seq;	/* received data must carry Ns */
 	bool		lns_mode;	/* we control sequencing (§5.4) */
 	bool		nr_valid;	/* an Ns has been received */
 	uint16_t	ns;		/* next Ns to send */
 	uint16_t	nr;		/* next Ns expected */
-	uint64_t	rx_seq_discards; /* stale/duplicate or missing Ns */
-	uint64_t	rx_seq_lost;	/* gaps seen in the peer's Ns */
 };
 
 /*
@@ -43,6 +46,15 @@ struct data_seq {
  * times"); then both send_seq and recv_seq are on for the whole session.
  */
 void	data_seq_init(struct data_seq *sq, bool lns_mode, bool required);
+
+/*
+ * Sets up sequencing decided once at call setup, as the daemon's sessions
+ * use it: S and Ns on everything we send iff `send_seq` (Sequencing Required
+ * sent or received, §4.4.6), whatever the peer sends later; a received Ns is
+ * checked when present (stale ones are discarded, §5.4), and a data message
+ * without one is delivered and changes nothing.
+ */
+void	data_seq_init_fixed(struct data_seq *sq, bool send_seq);
 
 /*
  * Writes a data header for (tunnel_id, session_id) — the peer's IDs, §3.1:
