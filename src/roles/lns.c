@@ -83,6 +83,10 @@ struct lns_sess {
 	struct fastpath_session	 fp;
 	uint64_t		 fp_seen_packets;
 	uint64_t		 fp_next_poll;
+	/* What earlier stints in the path carried (before an LCP
+	 * renegotiation): the L2TP session's counters go on across it, and
+	 * so does what show sessions and /metrics add to them. */
+	struct fastpath_counters fp_done;
 };
 
 static uint32_t
@@ -253,6 +257,10 @@ lns_fp_leave(struct session_link *sl, struct lns_sess *ls)
 	ls->ctr.in_packets += c.rx_packets;
 	ls->ctr.out_octets += c.tx_bytes;
 	ls->ctr.out_packets += c.tx_packets;
+	ls->fp_done.rx_packets += c.rx_packets;
+	ls->fp_done.rx_bytes += c.rx_bytes;
+	ls->fp_done.tx_packets += c.tx_packets;
+	ls->fp_done.tx_bytes += c.tx_bytes;
 }
 
 /*
@@ -1248,10 +1256,10 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 
 		lns_fp_counters(sl, ls, &c);
 		v->path = ls->fp_in ? "kernel" : "user";
-		v->fp_rx_packets = c.rx_packets;
-		v->fp_tx_packets = c.tx_packets;
-		v->fp_rx_bytes = c.rx_bytes;
-		v->fp_tx_bytes = c.tx_bytes;
+		v->fp_rx_packets = ls->fp_done.rx_packets + c.rx_packets;
+		v->fp_tx_packets = ls->fp_done.tx_packets + c.tx_packets;
+		v->fp_rx_bytes = ls->fp_done.rx_bytes + c.rx_bytes;
+		v->fp_tx_bytes = ls->fp_done.tx_bytes + c.tx_bytes;
 	}
 }
 

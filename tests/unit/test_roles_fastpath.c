@@ -294,10 +294,21 @@ test_fp_leaves_on_lcp_renegotiation(void **state)
 	struct rh_call *c;
 	struct role_harness *h = session_up(kernel_conf, false, &p, &c);
 	const uint8_t req[] = { 0xc0, 0x21, 1, 0x56, 0, 4 };
+	struct fake_fp_entry *e = fake_fp_find(&h->io, p->lns_tid, c->lns_sid);
+	struct roles_session_view v;
 
 	(void)state;
+	assert_non_null(e);
+	e->c.rx_packets = 7;
+	e->c.tx_bytes = 900;
 	rh_ppp_send(h, p, c, req, sizeof(req));
 	end_and_check(h);
+	/* The call goes on: what the kernel carried still counts in `show
+	 * sessions` (counters never go back). */
+	v = describe(h);
+	assert_string_equal(v.path, "user");
+	assert_int_equal(v.fp_rx_packets, 7);
+	assert_int_equal(v.fp_tx_bytes, 900);
 	rh_free(h);
 }
 
