@@ -46,6 +46,7 @@
 #include "dataplane/udp.h"
 #include "radius/radius_client.h"
 #include "roles/roles.h"
+#include "cmd/vpdnd_fastpath.h"
 #include "cmd/vpdnd_io.h"
 #include "cmd/vpdnd_radius.h"
 
@@ -352,6 +353,11 @@ vpdnd_reload(struct vpdnd *d, char *msg, size_t msglen)
 	    sizeof(ncfg->global.listen)) != 0)
 		log_warnx("reload: listen and control-socket changes take "
 		    "effect at the next restart");
+	/* Sessions stay in the path they are in: the programs were loaded
+	 * (or not) at start, with the privileges only start has. */
+	if (ncfg->global.dataplane != d->cfg->global.dataplane)
+		log_warnx("reload: dataplane changes take effect at the next "
+		    "restart");
 	log_set_level(ncfg->global.log_level);
 	config_free(d->cfg);
 	d->cfg = ncfg;
@@ -384,6 +390,11 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	strlcpy(out->ppp_phase, v.ppp_phase, sizeof(out->ppp_phase));
 	strlcpy(out->address, v.address, sizeof(out->address));
 	strlcpy(out->interface, v.interface, sizeof(out->interface));
+	strlcpy(out->path, v.path, sizeof(out->path));
+	out->fp_rx_packets = v.fp_rx_packets;
+	out->fp_tx_packets = v.fp_tx_packets;
+	out->fp_rx_bytes = v.fp_rx_bytes;
+	out->fp_tx_bytes = v.fp_tx_bytes;
 }
 
 static bool
@@ -720,7 +731,13 @@ vpdnd_resolve_user(const struct cfg_global *g, uid_t *uid, gid_t *gid,
  * later: TUN devices and their addresses and routes for client calls whose
  * IPCP comes up (CAP_NET_ADMIN: TUNSETIFF, rtnetlink), PPPoE's AF_PACKET
  * sockets (CAP_NET_RAW) and a reload that moves the L2TP port below 1024
- * (CAP_NET_BIND_SERVICE).  Those three stay permitted and effective; every
+ * (CAP_NET_BIND_SERVICE); the kernel fast path's filters, attached when
+ * the first session of an interface enters it and detached at exit
+ * (CAP_NET_ADMIN: rtnetlink).  Its maps are updated and read through the
+ * descriptors loading opened, which the kernel does not check capabilities
+ * for (since Linux 6.5 only map and program creation are checked), so
+ * CAP_BPF and CAP_PERFMON, needed to load, go with the rest.  Those three
+ * stay permitted and effective; every
  * other capability leaves the bounding set, and no_new_privs keeps an exec'd
  * program from getting any back.
  */
@@ -886,6 +903,10 @@ main(int argc, char **argv)
 	if (d.cfg->radius.enabled && (d.io.radius =
 	    radius_client_from_config(d.loop, &d.cfg->radius)) == NULL)
 		fatalx("cannot set up roles");
+	/* Before the roles: the LNS's sessions enter it from IPCP up, and
+	 * loading needs privileges that go below. */
+	if (vpdnd_fastpath_open(d.cfg->global.dataplane, &d.io.fp) < 0)
+		fatalx("cannot start with dataplane = kernel");
 	vpdnd_io_roles_io(&d.io, d.udp.family, &io);
 	d.roles = roles_new(d.cfg, &io, now);
 	if (d.roles == NULL)
@@ -947,7 +968,9 @@ main(int argc, char **argv)
 	metrics_server_free(d.metrics);
 	ctl_server_free(d.ctl);
 	vpdnd_dae_free(d.dae);
+	/* The roles took their sessions out of the maps as they ended. */
 	roles_free(d.roles);
+	vpdnd_fastpath_close(d.io.fp);
 	radius_client_free(d.io.radius);
 	udp_close(&d.udp);
 	config_free(d.cfg);

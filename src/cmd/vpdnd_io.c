@@ -12,6 +12,7 @@
 
 #include <ev.h>
 
+#include "cmd/vpdnd_fastpath.h"
 #include "cmd/vpdnd_io.h"
 #include "core/timeutil.h"
 #include "dataplane/route.h"
@@ -310,51 +311,98 @@ io_radius_pending(void *ctx)
 	return radius_client_pending(vio->radius);
 }
 
-#define VPDND_IO_OPS(radius_send_, radius_cancel_, radius_pending_) { \
-	.send = io_send, \
-	.send_data = io_send_data, \
-	.watch = io_watch, \
-	.unwatch = io_unwatch, \
-	.wall_time = io_wall_time, \
-	.resolve = io_resolve, \
-	.tun_open = io_tun_open, \
-	.tun_close = io_tun_close, \
-	.tun_set_mtu = io_tun_set_mtu, \
-	.tun_set_up = io_tun_set_up, \
-	.tun_set_txqueuelen = io_tun_set_txqueuelen, \
-	.tun_kstats = io_tun_kstats, \
-	.tun_read_batch = io_tun_read_batch, \
-	.tun_write = io_tun_write, \
-	.route_open = io_route_open, \
-	.route_close = io_route_close, \
-	.addr_add = io_addr_add, \
-	.addr_del = io_addr_del, \
-	.route_add = io_route_add, \
-	.route_del = io_route_del, \
-	.route_add_host = io_route_add_host, \
-	.route_get = io_route_get, \
-	.link_set = io_link_set, \
-	.pppoe_open = io_pppoe_open, \
-	.pppoe_close = io_pppoe_close, \
-	.pppoe_drain = io_pppoe_drain, \
-	.pppoe_send = io_pppoe_send, \
-	.radius_send = (radius_send_), \
-	.radius_cancel = (radius_cancel_), \
-	.radius_pending = (radius_pending_), \
+static int
+io_fp_session_add(void *ctx, const struct fastpath_session *s,
+    int l2tp_ifindex, int tun_ifindex, char *why, size_t whylen)
+{
+	struct vpdnd_io *vio = ctx;
+
+	return vpdnd_fastpath_add(vio->fp, s, l2tp_ifindex, tun_ifindex, why,
+	    whylen);
 }
 
-/* With [radius] and without: a NULL radius_send tells the roles there is
- * no RADIUS client (roles_io.h). */
-static const struct roles_io_ops vpdnd_io_ops_radius =
-    VPDND_IO_OPS(io_radius_send, io_radius_cancel, io_radius_pending);
-static const struct roles_io_ops vpdnd_io_ops_plain =
-    VPDND_IO_OPS(NULL, NULL, NULL);
+static int
+io_fp_session_update(void *ctx, const struct fastpath_session *s, char *why,
+    size_t whylen)
+{
+	struct vpdnd_io *vio = ctx;
 
+	return vpdnd_fastpath_update(vio->fp, s, why, whylen);
+}
+
+static int
+io_fp_session_remove(void *ctx, const struct fastpath_session *s,
+    struct fastpath_counters *final, char *why, size_t whylen)
+{
+	struct vpdnd_io *vio = ctx;
+
+	return vpdnd_fastpath_remove(vio->fp, s, final, why, whylen);
+}
+
+static int
+io_fp_session_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
+    struct fastpath_counters *c)
+{
+	struct vpdnd_io *vio = ctx;
+
+	return vpdnd_fastpath_stats(vio->fp, tunnel_id, session_id, c);
+}
+
+static const struct roles_io_ops vpdnd_io_ops = {
+	.send = io_send,
+	.send_data = io_send_data,
+	.watch = io_watch,
+	.unwatch = io_unwatch,
+	.wall_time = io_wall_time,
+	.resolve = io_resolve,
+	.tun_open = io_tun_open,
+	.tun_close = io_tun_close,
+	.tun_set_mtu = io_tun_set_mtu,
+	.tun_set_up = io_tun_set_up,
+	.tun_set_txqueuelen = io_tun_set_txqueuelen,
+	.tun_kstats = io_tun_kstats,
+	.tun_read_batch = io_tun_read_batch,
+	.tun_write = io_tun_write,
+	.route_open = io_route_open,
+	.route_close = io_route_close,
+	.addr_add = io_addr_add,
+	.addr_del = io_addr_del,
+	.route_add = io_route_add,
+	.route_del = io_route_del,
+	.route_add_host = io_route_add_host,
+	.route_get = io_route_get,
+	.link_set = io_link_set,
+	.pppoe_open = io_pppoe_open,
+	.pppoe_close = io_pppoe_close,
+	.pppoe_drain = io_pppoe_drain,
+	.pppoe_send = io_pppoe_send,
+	.radius_send = io_radius_send,
+	.radius_cancel = io_radius_cancel,
+	.radius_pending = io_radius_pending,
+	.fp_session_add = io_fp_session_add,
+	.fp_session_update = io_fp_session_update,
+	.fp_session_remove = io_fp_session_remove,
+	.fp_session_stats = io_fp_session_stats,
+};
+
+/* A NULL radius_send tells the roles there is no RADIUS client, a NULL
+ * fp_session_add that there is no fast path (roles_io.h). */
 void
 vpdnd_io_roles_io(struct vpdnd_io *vio, int family, struct roles_io *out)
 {
-	out->ops = vio->radius != NULL ? &vpdnd_io_ops_radius :
-	    &vpdnd_io_ops_plain;
+	vio->ops = vpdnd_io_ops;
+	if (vio->radius == NULL) {
+		vio->ops.radius_send = NULL;
+		vio->ops.radius_cancel = NULL;
+		vio->ops.radius_pending = NULL;
+	}
+	if (vio->fp == NULL) {
+		vio->ops.fp_session_add = NULL;
+		vio->ops.fp_session_update = NULL;
+		vio->ops.fp_session_remove = NULL;
+		vio->ops.fp_session_stats = NULL;
+	}
+	out->ops = &vio->ops;
 	out->ctx = vio;
 	out->family = family;
 }

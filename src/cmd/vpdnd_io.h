@@ -2,7 +2,7 @@
  * vpdnd_io.h — the daemon's side of the roles' seam (roles/roles_io.h):
  * the real TUN devices (dataplane/tun.c), rtnetlink (dataplane/route.c),
  * PPPoE sockets (pppoe/pppoe_sock.c), the RADIUS client built from
- * [radius] (vpdnd_radius.c), getaddrinfo, time(NULL) and libev watchers.
+ * [radius] (vpdnd_radius.c), the kernel fast path (vpdnd_fastpath.c), getaddrinfo, time(NULL) and libev watchers.
  * This and vpdnd.c are the only places where the roles' descriptors are
  * touched.
  */
@@ -17,11 +17,16 @@
 
 struct ev_loop;
 struct radius_client;
+struct vpdnd_fastpath;
 
 struct vpdnd_io {
 	struct ev_loop		*loop;
 	/* NULL without [radius]: the ops table then has no radius_send. */
 	struct radius_client	*radius;
+	/* NULL without the kernel fast path: no fp_* operations. */
+	struct vpdnd_fastpath	*fp;
+	/* The table the roles call (filled by vpdnd_io_roles_io). */
+	struct roles_io_ops	 ops;
 	/* The L2TP socket is vpdnd.c's (it traces every datagram). */
 	void	(*send)(void *arg, const struct l2tp_addr *local,
 		    const struct l2tp_addr *peer, const uint8_t *pkt,

@@ -89,6 +89,13 @@ struct cfg_ip4_range {
 #define CFG_DEFAULT_MAX_TUNNELS		4096
 #define CFG_DEFAULT_MAX_SESSIONS	65535
 
+/* [global] dataplane (vpdn.conf(5)). */
+enum cfg_dataplane {
+	CFG_DATAPLANE_USER = 0,	/* every packet through vpdnd */
+	CFG_DATAPLANE_AUTO,	/* kernel if the programs load, else user */
+	CFG_DATAPLANE_KERNEL,	/* kernel; start fails if they cannot load */
+};
+
 struct cfg_global {
 	struct cfg_sockaddr	listen;
 	char			hostname[CFG_MAX_STR];	/* default gethostname() */
@@ -103,6 +110,8 @@ struct cfg_global {
 	unsigned		max_tunnels;
 	unsigned		max_sessions;
 	unsigned		tun_txqueuelen;	/* packets */
+	/* The data path of LNS sessions; read at start only. */
+	enum cfg_dataplane	dataplane;
 	struct cfg_sockaddr	metrics;	/* len 0: no metrics listener */
 	/* Drop root to this user (and group; default the user's primary
 	 * group) once sockets and TUN devices are open; "": stay root. */

@@ -71,6 +71,10 @@ const struct schema_key schema_keys[] = {
 	 * cost memory only while they wait. */
 	ROW(GLOBAL, "tun-txqueuelen", UINT, cfg_global, tun_txqueuelen,
 	    16, 1000000, "5000"),
+	/* Which path carries established sessions' data (dataplane/
+	 * fastpath.h): user until the kernel path has run in the field. */
+	ROW(GLOBAL, "dataplane", DATAPLANE, cfg_global, dataplane, 0, 0,
+	    "user"),
 	/* Prometheus exposition; unset (len 0) = no listener. */
 	ROW(GLOBAL, "metrics", SOCKADDR, cfg_global, metrics,
 	    DEFAULT_METRICS_PORT, 0, NULL),
@@ -220,6 +224,7 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_AUTH_LIST:	return "auth list";
 	case SCHEMA_T_ROUTE_LIST:	return "route list";
 	case SCHEMA_T_LOG_LEVEL:	return "log level";
+	case SCHEMA_T_DATAPLANE:	return "dataplane";
 	}
 	return "?";
 }
@@ -767,6 +772,19 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 			snprintf(msg, msglen, "%s: unknown level \"%s\" "
 			    "(expected error, warn, info, debug or trace)",
 			    k->key, value);
+			return -1;
+		}
+		return 0;
+	case SCHEMA_T_DATAPLANE:
+		if (strcmp(value, "auto") == 0)
+			*(enum cfg_dataplane *)field = CFG_DATAPLANE_AUTO;
+		else if (strcmp(value, "kernel") == 0)
+			*(enum cfg_dataplane *)field = CFG_DATAPLANE_KERNEL;
+		else if (strcmp(value, "user") == 0)
+			*(enum cfg_dataplane *)field = CFG_DATAPLANE_USER;
+		else {
+			snprintf(msg, msglen, "%s: unknown data plane \"%s\" "
+			    "(expected auto, kernel or user)", k->key, value);
 			return -1;
 		}
 		return 0;

@@ -43,6 +43,7 @@ enum schema_type {
 	SCHEMA_T_AUTH_LIST,	/* struct cfg_auth_list */
 	SCHEMA_T_ROUTE_LIST,	/* cfg_client.routes, "10.9.0.0/24, ..." */
 	SCHEMA_T_LOG_LEVEL,	/* enum log_level */
+	SCHEMA_T_DATAPLANE,	/* enum cfg_dataplane: auto|kernel|user */
 };
 const char *schema_type_str(enum schema_type t);
 

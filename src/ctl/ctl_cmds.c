@@ -255,7 +255,10 @@ session_extra(const struct ctl_ctx *c, struct l2tp_session *s,
 		x->ppp_phase[sizeof(x->ppp_phase) - 1] = '\0';
 		x->address[sizeof(x->address) - 1] = '\0';
 		x->interface[sizeof(x->interface) - 1] = '\0';
+		x->path[sizeof(x->path) - 1] = '\0';
 	}
+	if (x->path[0] == '\0')
+		strlcpy(x->path, "user", sizeof(x->path));
 }
 
 static void
@@ -267,6 +270,11 @@ show_session_one(struct l2tp_session *s, void *arg)
 
 	l2tp_session_get_info(s, &si);
 	session_extra(w->c, s, &x);
+	/* What the kernel fast path carried counts as the session's own. */
+	si.rx_packets += x.fp_rx_packets;
+	si.tx_packets += x.fp_tx_packets;
+	si.rx_bytes += x.fp_rx_bytes;
+	si.tx_bytes += x.fp_tx_bytes;
 	w->count++;
 	if (w->j != NULL) {
 		struct json *j = w->j;
@@ -281,6 +289,7 @@ show_session_one(struct l2tp_session *s, void *arg)
 		json_kv_str(j, "ppp_phase", x.ppp_phase);
 		json_kv_str(j, "address", x.address);
 		json_kv_str(j, "interface", x.interface);
+		json_kv_str(j, "path", x.path);
 		json_kv_u64(j, "rx_packets", si.rx_packets);
 		json_kv_u64(j, "tx_packets", si.tx_packets);
 		json_kv_u64(j, "rx_bytes", si.rx_bytes);
@@ -300,6 +309,7 @@ show_session_one(struct l2tp_session *s, void *arg)
 		table_cell(t, x.ppp_phase);
 		table_cell(t, x.address);
 		table_cell(t, x.interface);
+		table_cell(t, x.path);
 		table_cell_u64(t, si.rx_packets);
 		table_cell_u64(t, si.tx_packets);
 		table_cell_u64(t, si.rx_bytes);
@@ -329,6 +339,7 @@ static const struct table_col session_cols[] = {
 	{ "PPP", TABLE_LEFT },
 	{ "ADDRESS", TABLE_LEFT },
 	{ "INTERFACE", TABLE_LEFT },
+	{ "PATH", TABLE_LEFT },
 	{ "RX-PKTS", TABLE_RIGHT },
 	{ "TX-PKTS", TABLE_RIGHT },
 	{ "RX-BYTES", TABLE_RIGHT },

@@ -30,6 +30,9 @@ struct ctl_session_extra {
 	char	ppp_phase[16];		/* dead|establish|authenticate|network|terminate */
 	char	address[64];
 	char	interface[32];
+	char	path[8];		/* kernel|user ("" : user) */
+	/* Carried by the kernel fast path, added to the L2TP counters. */
+	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
 };
 
 /* Packets lost between the users' IP traffic and vpdnd, over every TUN

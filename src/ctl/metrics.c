@@ -213,6 +213,7 @@ metrics_acc_end(struct metrics_acc *a, uint64_t totals[METRICS_CTR__COUNT])
 
 struct scrape {
 	struct metrics_acc	*acc;
+	const struct ctl_hooks	*hooks;	/* NULL: no fast-path counters */
 	uint64_t		 tunnels[N_TUNNEL_STATES];
 	uint64_t		 sessions[N_SESSION_STATES];
 };
@@ -233,6 +234,18 @@ scrape_session(struct l2tp_session *s, void *arg)
 	o.v[METRICS_CTR_TX_BYTES] = si.tx_bytes;
 	o.v[METRICS_CTR_RX_PACKETS] = si.rx_packets;
 	o.v[METRICS_CTR_TX_PACKETS] = si.tx_packets;
+	if (sc->hooks != NULL && sc->hooks->describe_session != NULL) {
+		struct ctl_session_extra x;
+
+		/* Data the kernel fast path carried never reached the L2TP
+		 * session's counters: the same totals on either path. */
+		memset(&x, 0, sizeof(x));
+		sc->hooks->describe_session(sc->hooks->arg, s, &x);
+		o.v[METRICS_CTR_RX_BYTES] += x.fp_rx_bytes;
+		o.v[METRICS_CTR_TX_BYTES] += x.fp_tx_bytes;
+		o.v[METRICS_CTR_RX_PACKETS] += x.fp_rx_packets;
+		o.v[METRICS_CTR_TX_PACKETS] += x.fp_tx_packets;
+	}
 	metrics_acc_add(sc->acc, &o);
 }
 
@@ -330,12 +343,12 @@ render_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p)
 void
 metrics_render(struct metrics_acc *a, struct l2tp_host *host,
     const struct ctl_tun_stats *tun, const struct ctl_pppoe_stats *pppoe,
-    struct strbuf *out)
+    const struct ctl_hooks *hooks, struct strbuf *out)
 {
 	static const struct ctl_tun_stats tun_zero;
 	static const struct l2tp_host_stats zero;
 	const struct l2tp_host_stats *st = &zero;
-	struct scrape sc = { .acc = a };
+	struct scrape sc = { .acc = a, .hooks = hooks };
 	uint64_t tot[METRICS_CTR__COUNT];
 	unsigned i;
 
@@ -454,7 +467,8 @@ scrape_all(struct metrics_server *s, struct strbuf *body)
 	struct ctl_tun_stats ts;
 
 	ctl_get_tun_stats(s->ctx, &ts);
-	metrics_render(&s->acc, s->ctx->host, &ts, have ? &pp : NULL, body);
+	metrics_render(&s->acc, s->ctx->host, &ts, have ? &pp : NULL, hk,
+	    body);
 }
 
 static enum conn_req

@@ -86,10 +86,12 @@ void	metrics_acc_end(struct metrics_acc *a,
 	    uint64_t totals[METRICS_CTR__COUNT]);
 
 /* Renders the exposition of host (may be NULL), the TUN counters (NULL:
- * zero) and a LAC's PPPoE access concentrator (NULL: none) into out. */
+ * zero) and a LAC's PPPoE access concentrator (NULL: none) into out;
+ * hooks (may be NULL) add what the kernel fast path carried for each
+ * session (describe_session). */
 void	metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	    const struct ctl_tun_stats *tun, const struct ctl_pppoe_stats *pppoe,
-	    struct strbuf *out);
+	    const struct ctl_hooks *hooks, struct strbuf *out);
 
 struct metrics_server;
 

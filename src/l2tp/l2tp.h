@@ -319,6 +319,7 @@ struct l2tp_session_info {
 	/* From the ICCN/OCCN once established (§4.4.5), else 0. */
 	uint32_t		 tx_connect_speed, rx_connect_speed;
 	uint32_t		 framing_type;
+	bool			 sequencing;	/* §5.4: data carries Ns/Nr */
 	uint64_t		 rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t		 created_ms;
 };

@@ -1144,6 +1144,7 @@ l2tp_session_get_info(const struct l2tp_session *s,
 	info->tx_connect_speed = s->conn_tx_speed;
 	info->rx_connect_speed = s->conn_rx_speed;
 	info->framing_type = s->conn_framing;
+	info->sequencing = s->dseq.send_seq;
 	info->rx_packets = s->rx_packets;
 	info->tx_packets = s->tx_packets;
 	info->rx_bytes = s->rx_bytes;

@@ -934,6 +934,13 @@ ppp_link_user(const struct ppp_link *l)
 	return link_user_name(l);
 }
 
+void
+ppp_link_peer_compression(const struct ppp_link *l, bool *acfc, bool *pfc)
+{
+	*acfc = l->lcp.peer_acfc;
+	*pfc = l->lcp.peer_pfc;
+}
+
 const struct ppp_link_stats *
 ppp_link_stats(const struct ppp_link *l)
 {

@@ -185,6 +185,10 @@ const char *ppp_phase_str(enum ppp_phase p);
  * authentication (the backend's, e.g. the users-file entry), "" before.
  * It never changes: a re-authentication as anyone else ends the link. */
 const char *ppp_link_user(const struct ppp_link *l);
+/* RFC 1661 §6.5/§6.6: whether the peer agreed to receive the one-octet
+ * Protocol (PFC) and frames without Address and Control (ACFC). */
+void ppp_link_peer_compression(const struct ppp_link *l, bool *acfc,
+    bool *pfc);
 /* Server: the RFC 1877 DNS servers offered to this peer instead of the
  * configured ones (RADIUS MS-Primary/Secondary-DNS-Server); call before
  * IPCP opens, e.g. from assign_address. */

@@ -76,12 +76,228 @@ struct lns_sess {
 	 * whatever reloads did to the ranges meanwhile (ippool orphans). */
 	bool			 pool_holds;
 	unsigned		 mtu;		/* Framed-MTU for its route; 0 none */
+	/* In the kernel fast path (see below): what was put into the maps
+	 * (to update and take it out), the counters the last poll saw
+	 * (Idle-Timeout) and when the next poll is due. */
+	bool			 fp_in;
+	struct fastpath_session	 fp;
+	uint64_t		 fp_seen_packets;
+	uint64_t		 fp_next_poll;
+	/* What earlier stints in the path carried (before an LCP
+	 * renegotiation): the L2TP session's counters go on across it, and
+	 * so does what show sessions and /metrics add to them. */
+	struct fastpath_counters fp_done;
 };
 
 static uint32_t
 plen_mask(unsigned plen)
 {
 	return plen == 0 ? 0 : 0xffffffffu << (32 - plen);
+}
+
+/* ---- the kernel fast path (roles_io.h fp_*) ---- */
+
+/* Polls of a fast-path session's counters while Idle-Timeout runs: the
+ * kernel carries its packets without telling us, so activity is what the
+ * counters say between two polls (at most this late, or a quarter of the
+ * Idle-Timeout if that is shorter). */
+#define LNS_FP_POLL_MS	10000
+
+static bool
+lns_fp_on(const struct roles *r)
+{
+	return r->io.ops->fp_session_add != NULL;
+}
+
+/*
+ * What the maps need to carry sl's data: false with the reason when it
+ * cannot be carried (its packets then stay on the user path, which does
+ * everything below the same way).
+ */
+static bool
+lns_fp_session(struct session_link *sl, struct lns_sess *ls,
+    struct fastpath_session *fp, char *why, size_t whylen)
+{
+	struct roles *r = sl->roles;
+	struct l2tp_session *s = sl_l2tp_session(sl);
+	struct l2tp_session_info si;
+	struct l2tp_tunnel_info ti;
+	struct sockaddr_in peer, local;
+	bool acfc, pfc;
+
+	if (s == NULL) {
+		snprintf(why, whylen, "no L2TP session");
+		return false;
+	}
+	l2tp_session_get_info(s, &si);
+	/* RFC 2661 §5.4: sequenced data needs the Ns/Nr state and the
+	 * reordering the user path keeps. */
+	if (si.sequencing) {
+		snprintf(why, whylen, "data sequencing");
+		return false;
+	}
+	l2tp_tunnel_get_info(l2tp_session_tunnel(s), &ti);
+	if (ti.peer.ss.ss_family != AF_INET ||
+	    ti.local.ss.ss_family != AF_INET) {
+		snprintf(why, whylen, "the tunnel is not over IPv4");
+		return false;
+	}
+	memcpy(&peer, &ti.peer.ss, sizeof(peer));
+	memcpy(&local, &ti.local.ss, sizeof(local));
+	if (local.sin_addr.s_addr == htonl(INADDR_ANY) ||
+	    local.sin_port == 0) {
+		snprintf(why, whylen, "the tunnel's local address is not "
+		    "known");
+		return false;
+	}
+	memset(fp, 0, sizeof(*fp));
+	fp->our_tunnel_id = si.tunnel_local_id;
+	fp->our_session_id = si.local_id;
+	fp->peer_tunnel_id = ti.peer_id;
+	fp->peer_session_id = si.peer_id;
+	fp->peer_addr = peer.sin_addr;
+	fp->peer_port = ntohs(peer.sin_port);
+	fp->local_addr = local.sin_addr;
+	fp->local_port = ntohs(local.sin_port);
+	fp->inner_addr.s_addr = htonl(sl->peer_addr);
+	/* The user path's limit: the user's route into the TUN. */
+	fp->mtu = (uint16_t)(ls->mtu != 0 ? ls->mtu : r->cfg->lns.mtu);
+	/* RFC 1662 §3.2, RFC 1661 §6.5/§6.6: the user path takes both PPP
+	 * header forms whatever was negotiated (ppp/link.c), and so do the
+	 * programs; they send the form the peer agreed to receive. */
+	fp->rx_acfc = true;
+	fp->rx_pfc = true;
+	ppp_link_peer_compression(sl->link, &acfc, &pfc);
+	fp->tx_acfc = acfc;
+	fp->tx_pfc = pfc;
+	return true;
+}
+
+/* At IPCP up: the session's data moves into the kernel if it can. */
+static void
+lns_fp_enter(struct session_link *sl, struct lns_sess *ls, uint64_t now)
+{
+	struct roles *r = sl->roles;
+	struct l2tp_session *s = sl_l2tp_session(sl);
+	struct l2tp_tunnel_info ti;
+	char why[256];
+
+	if (!lns_fp_on(r) || ls->fp_in || s == NULL)
+		return;
+	why[0] = '\0';
+	if (!lns_fp_session(sl, ls, &ls->fp, why, sizeof(why))) {
+		log_info("lns: user %s: data on the user path (%s)",
+		    ppp_link_user(sl->link), why);
+		return;
+	}
+	l2tp_tunnel_get_info(l2tp_session_tunnel(s), &ti);
+	if (RIO(r, fp_session_add, &ls->fp, ti.local.ifindex,
+	    r->lns.tun.ifindex, why, sizeof(why)) < 0) {
+		log_warnx("lns: user %s: data on the user path: %s",
+		    ppp_link_user(sl->link), why);
+		return;
+	}
+	ls->fp_in = true;
+	ls->fp_seen_packets = 0;
+	ls->fp_next_poll = now;
+	log_info("lns: user %s: data in the kernel fast path",
+	    ppp_link_user(sl->link));
+}
+
+/* Its counters so far; zero when it is not in the path (or they cannot
+ * be read: the session's own counters still count). */
+static void
+lns_fp_counters(struct session_link *sl, struct lns_sess *ls,
+    struct fastpath_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (ls == NULL || !ls->fp_in ||
+	    RIO(sl->roles, fp_session_stats, ls->fp.our_tunnel_id,
+	    ls->fp.our_session_id, c) < 0)
+		memset(c, 0, sizeof(*c));
+}
+
+/* What accounting reports: the user path's counters and the kernel's. */
+static void
+lns_acct_counters(struct session_link *sl, struct lns_sess *ls,
+    struct aaa_counters *out)
+{
+	struct fastpath_counters c;
+
+	lns_fp_counters(sl, ls, &c);
+	*out = ls->ctr;
+	out->in_octets += c.rx_bytes;
+	out->in_packets += c.rx_packets;
+	out->out_octets += c.tx_bytes;
+	out->out_packets += c.tx_packets;
+}
+
+/*
+ * Out of the maps, before anything of the session is released or freed:
+ * from here no packet of it is handled in the kernel (a late one goes to
+ * the user path, which drops what it no longer knows).  Its final counters
+ * join the user path's for the accounting Stop.
+ */
+static void
+lns_fp_leave(struct session_link *sl, struct lns_sess *ls)
+{
+	struct fastpath_counters c;
+	char why[256];
+
+	if (ls == NULL || !ls->fp_in)
+		return;
+	ls->fp_in = false;
+	memset(&c, 0, sizeof(c));
+	if (RIO(sl->roles, fp_session_remove, &ls->fp, &c, why,
+	    sizeof(why)) < 0) {
+		log_warnx("lns: user %s: %s", ppp_link_user(sl->link), why);
+		return;
+	}
+	ls->ctr.in_octets += c.rx_bytes;
+	ls->ctr.in_packets += c.rx_packets;
+	ls->ctr.out_octets += c.tx_bytes;
+	ls->ctr.out_packets += c.tx_packets;
+	ls->fp_done.rx_packets += c.rx_packets;
+	ls->fp_done.rx_bytes += c.rx_bytes;
+	ls->fp_done.tx_packets += c.tx_packets;
+	ls->fp_done.tx_bytes += c.tx_bytes;
+}
+
+/*
+ * A timer of a fast-path session: the kernel's packets count as activity
+ * (RFC 2865 §5.28 Idle-Timeout), and a tunnel whose peer moved (its
+ * address or port) moves its sessions' entries with it.
+ */
+static void
+lns_fp_poll(struct session_link *sl, struct lns_sess *ls, uint64_t now)
+{
+	struct fastpath_counters c;
+	struct fastpath_session cur;
+	uint64_t poll = LNS_FP_POLL_MS;
+	char why[256];
+
+	if (!ls->fp_in)
+		return;
+	lns_fp_counters(sl, ls, &c);
+	if (c.rx_packets + c.tx_packets != ls->fp_seen_packets) {
+		ls->fp_seen_packets = c.rx_packets + c.tx_packets;
+		ls->last_activity = now;
+	}
+	if (lns_fp_session(sl, ls, &cur, why, sizeof(why)) &&
+	    (cur.peer_addr.s_addr != ls->fp.peer_addr.s_addr ||
+	    cur.peer_port != ls->fp.peer_port ||
+	    cur.local_addr.s_addr != ls->fp.local_addr.s_addr ||
+	    cur.local_port != ls->fp.local_port)) {
+		if (RIO(sl->roles, fp_session_update, &cur, why,
+		    sizeof(why)) < 0)
+			log_warnx("lns: user %s: %s",
+			    ppp_link_user(sl->link), why);
+		else
+			ls->fp = cur;
+	}
+	if (ls->idle_ms != 0 && ls->idle_ms / 4 < poll)
+		poll = ls->idle_ms / 4 > 1000 ? ls->idle_ms / 4 : 1000;
+	ls->fp_next_poll = now + poll;
 }
 
 static void
@@ -95,6 +311,10 @@ lns_sess_schedule(struct lns *l, struct lns_sess *ls)
 		d = time_min(d, ls->last_activity + ls->idle_ms);
 	if (ls->interim_ms != 0 && ls->acct.started)
 		d = time_min(d, ls->next_interim);
+	/* Only Idle-Timeout needs to see the kernel's packets as they
+	 * come; the rest reads the counters when it needs them. */
+	if (ls->fp_in && ls->idle_ms != 0 && ls->acct.started)
+		d = time_min(d, ls->fp_next_poll);
 	if (d == TIME_NEVER) {
 		if (heap_node_queued(&ls->timer))
 			heap_remove(&l->timers, &ls->timer);
@@ -135,6 +355,7 @@ lns_run_timers(struct roles *r, uint64_t now)
 		    ((char *)n - offsetof(struct lns_sess, timer));
 
 		heap_remove(&l->timers, n);
+		lns_fp_poll(ls->sl, ls, now);
 		if (ls->session_end != 0 && ls->session_end <= now) {
 			/* RFC 2865 §5.27: the most the session may last. */
 			ls->session_end = 0;
@@ -156,7 +377,10 @@ lns_run_timers(struct roles *r, uint64_t now)
 		}
 		if (ls->interim_ms != 0 && ls->acct.started &&
 		    ls->next_interim <= now) {
-			aaa_session_interim(r->aaa, &ls->acct, &ls->ctr, now);
+			struct aaa_counters ctr;
+
+			lns_acct_counters(ls->sl, ls, &ctr);
+			aaa_session_interim(r->aaa, &ls->acct, &ctr, now);
 			ls->next_interim = now + ls->interim_ms;
 		}
 		lns_sess_schedule(l, ls);
@@ -398,6 +622,7 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 		/* RFC 2866 §4.1: Start once the service is delivered. */
 		aaa_session_start(sl->roles->aaa, &ls->acct, now);
 		l->acct_live++;
+		lns_fp_enter(sl, ls, now);
 		lns_sess_schedule(l, ls);
 	}
 }
@@ -485,6 +710,8 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 	char buf[INET_ADDRSTRLEN];
 	bool pool_holds = false;
 
+	/* First: nothing of it may be carried once it starts going. */
+	lns_fp_leave(sl, ls);
 	if (ls != NULL) {
 		if (heap_node_queued(&ls->timer))
 			heap_remove(&l->timers, &ls->timer);
@@ -1023,6 +1250,17 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 	if (sl != NULL && !sl->ended && *ppp_link_user(sl->link))
 		v->user = ppp_link_user(sl->link);
 	sl_describe(sl, false, v);
+	if (sl != NULL && !sl->ended && lns_owns(sl) && sl->owner != NULL) {
+		struct lns_sess *ls = sl->owner;
+		struct fastpath_counters c;
+
+		lns_fp_counters(sl, ls, &c);
+		v->path = ls->fp_in ? "kernel" : "user";
+		v->fp_rx_packets = ls->fp_done.rx_packets + c.rx_packets;
+		v->fp_tx_packets = ls->fp_done.tx_packets + c.tx_packets;
+		v->fp_rx_bytes = ls->fp_done.rx_bytes + c.rx_bytes;
+		v->fp_tx_bytes = ls->fp_done.tx_bytes + c.tx_bytes;
+	}
 }
 
 const struct role_ops lns_role_ops = {

@@ -370,6 +370,9 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 	v->address = "";
 	v->interface = "";
 	v->role = L2TP_ROLE_LNS;
+	v->path = "user";
+	v->fp_rx_packets = v->fp_tx_packets = 0;
+	v->fp_rx_bytes = v->fp_tx_bytes = 0;
 	o->ops->describe(r, o->ctx, s, v);
 }
 

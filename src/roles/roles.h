@@ -34,6 +34,11 @@ struct roles_session_view {
 	const char	*interface;
 	enum l2tp_role	 role;
 	char		 address_buf[16];
+	/* "kernel" while the fast path carries its data, else "user"; the
+	 * fast path's counters (inner IP packets) to add to the L2TP
+	 * session's own. */
+	const char	*path;
+	uint64_t	 fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):

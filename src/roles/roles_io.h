@@ -4,7 +4,7 @@
  * Everything the roles do outside their own memory goes through these
  * operations: L2TP datagrams out, TUN devices, rtnetlink routes and
  * addresses, PPPoE sockets, RADIUS requests, name resolution, watching a
- * descriptor, and the wall clock.  The monotonic clock is never read here:
+ * descriptor, the kernel fast path's session maps, and the wall clock.  The monotonic clock is never read here:
  * `now` (milliseconds, CLOCK_MONOTONIC in the daemon) arrives with every
  * call into the roles — roles_input, roles_run_timers, a watched
  * descriptor's readable callback, a RADIUS reply — and is passed down.
@@ -29,6 +29,7 @@
 #include <sys/types.h>
 
 #include "config/config.h"
+#include "dataplane/fastpath.h"
 #include "dataplane/route.h"
 #include "dataplane/tun.h"
 #include "l2tp/l2tp.h"
@@ -114,6 +115,33 @@ struct roles_io_ops {
 		    void *arg);
 	void	*(*radius_cancel)(void *ctx, uint64_t handle);
 	unsigned (*radius_pending)(void *ctx);
+
+	/* ---- the kernel fast path (dataplane/fastpath.h has the
+	 * semantics) ----
+	 * NULL fp_session_add: no fast path (dataplane = user, or auto that
+	 * could not load it); every session stays on the user path.  Each
+	 * call that fails leaves the session where it was and says why in
+	 * `why`. */
+	/* Puts s into the maps once the programs run where its packets
+	 * pass: the decapsulating one on l2tp_ifindex (the interface its
+	 * tunnel's datagrams arrive on), the encapsulating one on the egress
+	 * of tun_ifindex (the device its route points into). */
+	int	(*fp_session_add)(void *ctx, const struct fastpath_session *s,
+		    int l2tp_ifindex, int tun_ifindex, char *why,
+		    size_t whylen);
+	/* The tunnel's peer address or port changed (same IDs). */
+	int	(*fp_session_update)(void *ctx,
+		    const struct fastpath_session *s, char *why,
+		    size_t whylen);
+	/* Out of the maps (no packet of it is handled in the kernel after
+	 * the return), with its final counters in `final`; called before
+	 * the session's state is freed. */
+	int	(*fp_session_remove)(void *ctx,
+		    const struct fastpath_session *s,
+		    struct fastpath_counters *final, char *why, size_t whylen);
+	/* Its counters so far (summed over CPUs). */
+	int	(*fp_session_stats)(void *ctx, uint16_t our_tunnel_id,
+		    uint16_t our_session_id, struct fastpath_counters *c);
 };
 
 struct roles_io {

@@ -643,6 +643,113 @@ fake_radius_timeout(struct fake_io *f, struct fake_radius_req *req,
 	radius_finish(req, RADIUS_STATUS_TIMEOUT, NULL, "", now);
 }
 
+/* ---- the kernel fast path ---- */
+
+struct fake_fp_entry *
+fake_fp_find(struct fake_io *f, uint16_t tunnel_id, uint16_t session_id)
+{
+	for (unsigned i = 0; i < FAKE_FP_SESSIONS; i++)
+		if (f->fp[i].used && f->fp[i].s.our_tunnel_id == tunnel_id &&
+		    f->fp[i].s.our_session_id == session_id)
+			return &f->fp[i];
+	return NULL;
+}
+
+unsigned
+fake_fp_count(const struct fake_io *f)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < FAKE_FP_SESSIONS; i++)
+		n += f->fp[i].used;
+	return n;
+}
+
+/* As the loader: the same IDs or inner address twice is refused. */
+static int
+fio_fp_session_add(void *ctx, const struct fastpath_session *s,
+    int l2tp_ifindex, int tun_ifindex, char *why, size_t whylen)
+{
+	struct fake_io *f = ctx;
+	struct fake_fp_entry *free_slot = NULL;
+
+	for (unsigned i = 0; i < FAKE_FP_SESSIONS; i++) {
+		struct fake_fp_entry *e = &f->fp[i];
+
+		if (!e->used) {
+			if (free_slot == NULL)
+				free_slot = e;
+			continue;
+		}
+		if ((e->s.our_tunnel_id == s->our_tunnel_id &&
+		    e->s.our_session_id == s->our_session_id) ||
+		    e->s.inner_addr.s_addr == s->inner_addr.s_addr) {
+			snprintf(why, whylen, "fake fast path: already there");
+			return -1;
+		}
+	}
+	if (f->fp_refuse || free_slot == NULL) {
+		snprintf(why, whylen, "fake fast path: refused");
+		return -1;
+	}
+	memset(free_slot, 0, sizeof(*free_slot));
+	free_slot->used = true;
+	free_slot->s = *s;
+	free_slot->l2tp_ifindex = l2tp_ifindex;
+	free_slot->tun_ifindex = tun_ifindex;
+	f->fp_adds++;
+	return 0;
+}
+
+static int
+fio_fp_session_update(void *ctx, const struct fastpath_session *s, char *why,
+    size_t whylen)
+{
+	struct fake_io *f = ctx;
+	struct fake_fp_entry *e = fake_fp_find(f, s->our_tunnel_id,
+	    s->our_session_id);
+
+	if (e == NULL) {
+		snprintf(why, whylen, "fake fast path: no such session");
+		return -1;
+	}
+	e->s = *s;
+	f->fp_updates++;
+	return 0;
+}
+
+static int
+fio_fp_session_remove(void *ctx, const struct fastpath_session *s,
+    struct fastpath_counters *final, char *why, size_t whylen)
+{
+	struct fake_io *f = ctx;
+	struct fake_fp_entry *e = fake_fp_find(f, s->our_tunnel_id,
+	    s->our_session_id);
+
+	if (e == NULL) {
+		snprintf(why, whylen, "fake fast path: no such session");
+		return -1;
+	}
+	*final = e->c;
+	e->used = false;
+	f->fp_removes++;
+	if (f->fp_removed != NULL)
+		f->fp_removed(f->fp_removed_arg, s, final);
+	return 0;
+}
+
+static int
+fio_fp_session_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
+    struct fastpath_counters *c)
+{
+	struct fake_fp_entry *e = fake_fp_find(ctx, tunnel_id, session_id);
+
+	if (e == NULL)
+		return -1;
+	*c = e->c;
+	return 0;
+}
+
 /* ---- the table ---- */
 
 #define FAKE_IO_OPS(radius_send_, radius_cancel_, radius_pending_) { \
@@ -675,6 +782,10 @@ fake_radius_timeout(struct fake_io *f, struct fake_radius_req *req,
 	.radius_send = (radius_send_), \
 	.radius_cancel = (radius_cancel_), \
 	.radius_pending = (radius_pending_), \
+	.fp_session_add = fio_fp_session_add, \
+	.fp_session_update = fio_fp_session_update, \
+	.fp_session_remove = fio_fp_session_remove, \
+	.fp_session_stats = fio_fp_session_stats, \
 }
 
 static const struct roles_io_ops fake_io_ops_radius =
@@ -701,7 +812,14 @@ void
 fake_io_roles_io(struct fake_io *f, int family, bool radius,
     struct roles_io *out)
 {
-	out->ops = radius ? &fake_io_ops_radius : &fake_io_ops_plain;
+	f->ops = radius ? fake_io_ops_radius : fake_io_ops_plain;
+	if (!f->fastpath) {
+		f->ops.fp_session_add = NULL;
+		f->ops.fp_session_update = NULL;
+		f->ops.fp_session_remove = NULL;
+		f->ops.fp_session_stats = NULL;
+	}
+	out->ops = &f->ops;
 	out->ctx = f;
 	out->family = family;
 }

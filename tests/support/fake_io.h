@@ -20,7 +20,12 @@
  *     test answers one (fake_radius_answer) or times it out
  *     (fake_radius_timeout); accounting records are also followed per
  *     Acct-Session-Id, so that a test can check Start/Stop pairing;
- *   - names resolve only when they are literals; the wall clock is a field.
+ *   - names resolve only when they are literals; the wall clock is a field;
+ *   - with `fastpath` set before fake_io_roles_io(), the kernel fast path's
+ *     maps are a table of sessions whose counters the test sets (what the
+ *     programs would have counted); adds, updates and removals are counted
+ *     and fp_removed is called inside each removal, so that a test can see
+ *     what the roles had not yet released at that point.
  * Descriptors it hands out are the FAKE_FD_* numbers; fake_io_readable()
  * calls what the roles watch on one, with the test's `now`.
  *
@@ -44,6 +49,7 @@
 #define FAKE_RADIUS		64
 #define FAKE_PPPOE_QUEUE	8
 #define FAKE_PPPOE_FRAME	1514
+#define FAKE_FP_SESSIONS	16
 
 /* Descriptors the fake hands out, in this order (fake_io_readable). */
 #define FAKE_FD_TUN		1000
@@ -80,6 +86,14 @@ struct fake_radius_req {
 	void			*arg;
 };
 
+/* A session in the fake fast path's maps. */
+struct fake_fp_entry {
+	bool				 used;
+	struct fastpath_session		 s;
+	struct fastpath_counters	 c;	/* set by the test */
+	int				 l2tp_ifindex, tun_ifindex;
+};
+
 struct fake_watch {
 	roles_readable_fn	*readable;	/* NULL: not watched */
 	void			*arg;
@@ -94,6 +108,11 @@ struct fake_io {
 	void	(*pppoe_sent)(void *arg, const uint8_t *frame, size_t len);
 	void	*pppoe_sent_arg;
 	int64_t	 wall;				/* seconds since the epoch */
+	bool	 fastpath;		/* offer the fp_* operations */
+	bool	 fp_refuse;		/* fp_session_add fails */
+	void	(*fp_removed)(void *arg, const struct fastpath_session *s,
+		    const struct fastpath_counters *final);
+	void	*fp_removed_arg;
 
 	/* Read by the test. */
 	struct fake_watch	 watch[FAKE_FD_COUNT];
@@ -126,6 +145,10 @@ struct fake_io {
 	unsigned		 acct_starts, acct_stops;
 	/* A Start twice, or a Stop/Interim-Update for no open record. */
 	const char		*acct_error;
+	struct fake_fp_entry	 fp[FAKE_FP_SESSIONS];
+	unsigned		 fp_adds, fp_updates, fp_removes;
+	/* The table handed to the roles (fake_io_roles_io). */
+	struct roles_io_ops	 ops;
 };
 
 /* An empty fake (queues, tables, watches); wall clock at 1,700,000,000. */
@@ -135,6 +158,11 @@ void	fake_io_release(struct fake_io *f);
 /* The seam over f; radius false leaves radius_send NULL (no [radius]). */
 void	fake_io_roles_io(struct fake_io *f, int family, bool radius,
 	    struct roles_io *out);
+
+/* The fast path's entry for our tunnel/session IDs, or NULL. */
+struct fake_fp_entry *fake_fp_find(struct fake_io *f, uint16_t tunnel_id,
+	    uint16_t session_id);
+unsigned fake_fp_count(const struct fake_io *f);
 
 /* Calls what watches fd (FAKE_FD_*) with now; false when nothing does. */
 bool	fake_io_readable(struct fake_io *f, int fd, uint64_t now);

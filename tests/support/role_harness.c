@@ -208,6 +208,7 @@ rh_new(const char *cfg_text, ...)
 	sin->sin_port = htons(1701);
 	sin->sin_addr.s_addr = htonl(0xc6336401);	/* 198.51.100.1 */
 	h->local.len = sizeof(*sin);
+	h->local.ifindex = RH_L2TP_IFINDEX;
 	for (unsigned i = 0; i < RH_PEERS; i++) {
 		sin = (struct sockaddr_in *)&h->peer[i].addr.ss;
 		sin->sin_family = AF_INET;
@@ -220,6 +221,8 @@ rh_new(const char *cfg_text, ...)
 	fake_io_init(&h->io);
 	h->io.send = on_send;
 	h->io.send_arg = h;
+	/* As the daemon when the programs loaded. */
+	h->io.fastpath = h->cfg->global.dataplane != CFG_DATAPLANE_USER;
 	fake_io_roles_io(&h->io, AF_INET, h->cfg->radius.enabled, &io);
 	h->r = roles_new(h->cfg, &io, h->now);
 	RH_CHECK(h->r != NULL);
@@ -343,6 +346,9 @@ rh_call_open(struct role_harness *h, struct rh_peer *p)
 	m.tx_connect_speed = 100000000;
 	l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
 	m.framing_type = L2TP_FRAMING_SYNC;
+	/* RFC 2661 §4.4.6: both ends then number their data messages. */
+	if (p->seq_required)
+		l2tp_msg_set(&m, L2TP_AVP_SEQUENCING_REQUIRED);
 	rh_send_ctl(h, p, &m);
 	return c;
 }

@@ -21,7 +21,8 @@
  * "%DIR%" in the configuration and the files' text is replaced by the
  * harness's temporary directory; the files are written there before the
  * configuration is loaded.  Time moves only when the test says so
- * (rh_advance), running every deadline on the way.  Every datagram the
+ * (rh_advance), running every deadline on the way.  With `dataplane`
+ * other than user, the fake offers the kernel fast path's operations.  Every datagram the
  * roles send is kept (the last RH_SENT of them) for assertions.
  *
  * The peers answer nothing by themselves: a test that lets time pass
@@ -50,6 +51,7 @@
 #define RH_DGRAM	1600
 #define RH_FILES	8		/* files a harness may write */
 #define RH_START_MS	1000000		/* the clock at rh_new */
+#define RH_L2TP_IFINDEX	3		/* where the roles' datagrams arrive */
 
 /* A datagram the roles sent. */
 struct rh_dgram {
@@ -86,6 +88,7 @@ struct rh_peer {
 	uint16_t	 ns, nr;
 	struct l2tp_addr addr;		/* 192.0.2.10 + index, port 1701 */
 	uint8_t		 last_type;	/* of the last control message seen */
+	bool		 seq_required;	/* ICCNs carry Sequencing Required */
 	struct rh_call	 call[RH_CALLS];
 };
 

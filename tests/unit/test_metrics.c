@@ -211,7 +211,7 @@ test_render(void **state)
 	metrics_acc_init(&a);
 	for (int pass = 0; pass < 2; pass++) {
 		strbuf_init(&out);
-		metrics_render(&a, pass == 0 ? NULL : h, NULL, NULL, &out);
+		metrics_render(&a, pass == 0 ? NULL : h, NULL, NULL, NULL, &out);
 		assert_false(out.err);
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 			if (!has_line(strbuf_str(&out), want[i]))
@@ -237,7 +237,7 @@ assert_rendered(const struct ctl_tun_stats *ts, const struct ctl_pppoe_stats *pp
 
 	metrics_acc_init(&a);
 	strbuf_init(&out);
-	metrics_render(&a, NULL, ts, pp, &out);
+	metrics_render(&a, NULL, ts, pp, NULL, &out);
 	assert_false(out.err);
 	for (size_t i = 0; i < nwant; i++)
 		if (!has_line(strbuf_str(&out), want[i]))

@@ -1,0 +1,194 @@
+/*
+ * vpdnd_fastpath.c — see vpdnd_fastpath.h.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "cmd/vpdnd_fastpath.h"
+#include "core/log.h"
+
+struct vpdnd_fastpath {
+	struct fastpath	*fp;
+	/* Where a program of ours is attached (ifindex, hook). */
+	struct {
+		int			ifindex;
+		enum fastpath_hook	hook;
+	}		*att;
+	size_t		 natt, catt;
+};
+
+/* Is ifindex an Ethernet device (ARPHRD_ETHER)?  fd: any socket. */
+static bool
+is_ethernet(int fd, const char *name)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
+	return ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
+	    ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER;
+}
+
+/*
+ * Every interface: a filter a dead instance of ours left (kill -9 leaves
+ * them attached) goes, whatever dataplane this run uses; with vf, Ethernet
+ * devices become allowed exits.  Done at start, while the privilege to
+ * read another process's programs (bpf_prog_get_fd_by_id) is still there.
+ */
+static void
+scan_interfaces(struct vpdnd_fastpath *vf)
+{
+	struct if_nameindex *ifs, *i;
+	char why[256];
+	int fd;
+
+	if ((ifs = if_nameindex()) == NULL) {
+		log_warnx("fast path: listing interfaces: %s", strerror(errno));
+		return;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	for (i = ifs; i->if_index != 0; i++) {
+		for (int h = 0; h < FASTPATH_HOOK_MAX; h++) {
+			why[0] = '\0';
+			int rc = fastpath_remove_stale((int)i->if_index,
+			    (enum fastpath_hook)h, why, sizeof(why));
+
+			if (rc > 0)
+				log_info("fast path: removed a dead "
+				    "instance's filter from %s", i->if_name);
+			else if (why[0] != '\0')
+				log_warnx("%s", why);
+		}
+		if (vf != NULL && fd >= 0 && is_ethernet(fd, i->if_name) &&
+		    fastpath_allow_egress(vf->fp, (int)i->if_index, why,
+		    sizeof(why)) < 0)
+			log_warnx("%s", why);
+	}
+	if (fd >= 0)
+		(void)close(fd);
+	if_freenameindex(ifs);
+}
+
+int
+vpdnd_fastpath_open(enum cfg_dataplane dp, struct vpdnd_fastpath **out)
+{
+	struct vpdnd_fastpath *vf;
+	struct fastpath_opts o = { .max_sessions = 0 };
+	char why[256];
+
+	*out = NULL;
+	if (dp == CFG_DATAPLANE_USER) {
+		scan_interfaces(NULL);
+		return 0;
+	}
+	if ((vf = calloc(1, sizeof(*vf))) == NULL) {
+		log_error("fast path: out of memory");
+		return -1;
+	}
+	if (fastpath_open(&vf->fp, &o, why, sizeof(why)) < 0) {
+		free(vf);
+		scan_interfaces(NULL);
+		if (dp == CFG_DATAPLANE_KERNEL) {
+			log_error("dataplane = kernel: %s", why);
+			return -1;
+		}
+		log_warnx("dataplane = auto: using the user path: %s", why);
+		return 0;
+	}
+	scan_interfaces(vf);
+	log_info("dataplane: kernel fast path loaded");
+	*out = vf;
+	return 0;
+}
+
+void
+vpdnd_fastpath_close(struct vpdnd_fastpath *vf)
+{
+	if (vf == NULL)
+		return;
+	/* fastpath_close detaches what it attached. */
+	fastpath_close(vf->fp);
+	free(vf->att);
+	free(vf);
+}
+
+/* The hook's program on ifindex, attached once. */
+static int
+ensure_attached(struct vpdnd_fastpath *vf, int ifindex,
+    enum fastpath_hook hook, char *why, size_t whylen)
+{
+	for (size_t i = 0; i < vf->natt; i++)
+		if (vf->att[i].ifindex == ifindex && vf->att[i].hook == hook)
+			return 0;
+	if (vf->natt == vf->catt) {
+		size_t n = vf->catt != 0 ? vf->catt * 2 : 4;
+		void *na = realloc(vf->att, n * sizeof(*vf->att));
+
+		if (na == NULL) {
+			snprintf(why, whylen, "fast path: out of memory");
+			return -1;
+		}
+		vf->att = na;
+		vf->catt = n;
+	}
+	if (fastpath_attach(vf->fp, ifindex, hook, why, whylen) < 0)
+		return -1;
+	vf->att[vf->natt].ifindex = ifindex;
+	vf->att[vf->natt].hook = hook;
+	vf->natt++;
+	return 0;
+}
+
+int
+vpdnd_fastpath_add(struct vpdnd_fastpath *vf, const struct fastpath_session *s,
+    int l2tp_ifindex, int tun_ifindex, char *why, size_t whylen)
+{
+	if (l2tp_ifindex <= 0 || tun_ifindex <= 0) {
+		snprintf(why, whylen, "fast path: the tunnel's interface is "
+		    "not known");
+		return -1;
+	}
+	/* The encapsulated packets leave towards the peer, usually by the
+	 * interface the tunnel arrives on: allowed even if it was made
+	 * after start. */
+	if (ensure_attached(vf, l2tp_ifindex, FASTPATH_DECAP, why,
+	    whylen) < 0 ||
+	    ensure_attached(vf, tun_ifindex, FASTPATH_ENCAP_L3, why,
+	    whylen) < 0 ||
+	    fastpath_allow_egress(vf->fp, l2tp_ifindex, why, whylen) < 0)
+		return -1;
+	return fastpath_session_add(vf->fp, s, why, whylen);
+}
+
+int
+vpdnd_fastpath_update(struct vpdnd_fastpath *vf,
+    const struct fastpath_session *s, char *why, size_t whylen)
+{
+	return fastpath_session_update(vf->fp, s, why, whylen);
+}
+
+int
+vpdnd_fastpath_remove(struct vpdnd_fastpath *vf,
+    const struct fastpath_session *s, struct fastpath_counters *final,
+    char *why, size_t whylen)
+{
+	return fastpath_session_remove(vf->fp, s, final, why, whylen);
+}
+
+int
+vpdnd_fastpath_stats(struct vpdnd_fastpath *vf, uint16_t tunnel_id,
+    uint16_t session_id, struct fastpath_counters *c)
+{
+	return fastpath_session_counters(vf->fp, tunnel_id, session_id, c,
+	    NULL, 0);
+}

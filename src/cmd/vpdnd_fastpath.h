@@ -1,0 +1,51 @@
+/*
+ * vpdnd_fastpath.h — the daemon's kernel fast path (dataplane/fastpath.h)
+ * as `[global] dataplane` asks for it: loaded at start, attached where the
+ * LNS's sessions need it, unloaded at exit.
+ *
+ * Where the programs run:
+ *   - vpdn_fp_decap on the ingress of every interface an LNS tunnel's
+ *     datagrams arrive on (the IP_PKTINFO ifindex of its local address),
+ *     attached when the first session of such a tunnel enters the path;
+ *   - vpdn_fp_enc_l3 on the egress of the LNS's TUN device (what the
+ *     users' /32 routes point into), attached with the first session.
+ * Where the packets may leave (fp_egress): every Ethernet interface
+ * present at start.  Decapsulated packets leave towards the intranet by
+ * whatever route the kernel's fib picks, encapsulated ones towards the
+ * peer the same way; both are Ethernet devices the daemon cannot name in
+ * advance (routes decide), and anything the fib sends elsewhere (a TUN, a
+ * tunnel device, an interface made after start) goes to the stack and so
+ * to the user path, as before.
+ */
+#ifndef VPDN_CMD_VPDND_FASTPATH_H
+#define VPDN_CMD_VPDND_FASTPATH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "dataplane/fastpath.h"
+
+struct vpdnd_fastpath;
+
+/* Removes the filters dead instances left on every interface, then loads
+ * the programs if dp asks for them.  *out is NULL for user, and for auto
+ * when they cannot load (logged once with why); -1 (logged) when kernel
+ * was asked for and they cannot load. */
+int	vpdnd_fastpath_open(enum cfg_dataplane dp, struct vpdnd_fastpath **out);
+/* Detaches every filter and unloads; NULL is ignored. */
+void	vpdnd_fastpath_close(struct vpdnd_fastpath *vf);
+
+/* The seam's operations (roles/roles_io.h). */
+int	vpdnd_fastpath_add(struct vpdnd_fastpath *vf,
+	    const struct fastpath_session *s, int l2tp_ifindex,
+	    int tun_ifindex, char *why, size_t whylen);
+int	vpdnd_fastpath_update(struct vpdnd_fastpath *vf,
+	    const struct fastpath_session *s, char *why, size_t whylen);
+int	vpdnd_fastpath_remove(struct vpdnd_fastpath *vf,
+	    const struct fastpath_session *s, struct fastpath_counters *final,
+	    char *why, size_t whylen);
+int	vpdnd_fastpath_stats(struct vpdnd_fastpath *vf, uint16_t tunnel_id,
+	    uint16_t session_id, struct fastpath_counters *c);
+
+#endif
