@@ -59,11 +59,13 @@ static const char *
 ph_state_str(enum ph_state st)
 {
 	switch (st) {
+	/* clang-format off */
 	case PH_IDLE:		return "not started";
 	case PH_DISCOVERY:	return "discovery";
 	case PH_PPP:		return "ppp";
 	case PH_UP:		return "up";
 	case PH_DOWN:		return "down";
+	/* clang-format on */
 	}
 	return "unknown";
 }

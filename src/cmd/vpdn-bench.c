@@ -1107,12 +1107,16 @@ mode_l2tp(void)
 static double
 codec_round(unsigned tunnels, unsigned sessions)
 {
+	/* clang-format off */
 	static const enum l2tp_msg_type tmsgs[] = {
 		L2TP_MSG_SCCRQ, L2TP_MSG_SCCRP, L2TP_MSG_SCCCN,
 	};
+	/* clang-format on */
+	/* clang-format off */
 	static const enum l2tp_msg_type smsgs[] = {
 		L2TP_MSG_ICRQ, L2TP_MSG_ICRP, L2TP_MSG_ICCN,
 	};
+	/* clang-format on */
 	/* The PPP frames of one LCP/CHAP-MD5/IPCP exchange, both ways:
 	 * LCP Req/Ack x2, CHAP Challenge/Response/Success, IPCP Req x2,
 	 * Nak, Req, Ack x2 — each wrapped in a data header and parsed. */

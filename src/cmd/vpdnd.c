@@ -744,9 +744,11 @@ vpdnd_resolve_user(const struct cfg_global *g, uid_t *uid, gid_t *gid,
 static void
 vpdnd_drop_privileges(uid_t uid, gid_t gid, const char *user)
 {
+	/* clang-format off */
 	static const cap_value_t keep[] = {
 		CAP_NET_ADMIN, CAP_NET_RAW, CAP_NET_BIND_SERVICE,
 	};
+	/* clang-format on */
 	cap_t caps;
 	cap_value_t c;
 	cap_flag_value_t setpcap = CAP_CLEAR;

@@ -53,10 +53,12 @@ struct loader {
 static int
 config_defaults(struct vpdn_config *cfg, char *msg, size_t msglen)
 {
+	/* clang-format off */
 	static const enum schema_section once[] = {
 		SCHEMA_SEC_GLOBAL, SCHEMA_SEC_LNS, SCHEMA_SEC_LAC,
 		SCHEMA_SEC_RADIUS,
 	};
+	/* clang-format on */
 	void *base[] = { &cfg->global, &cfg->lns, &cfg->lac, &cfg->radius };
 
 	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
@@ -74,6 +76,7 @@ static void *
 section_base(struct vpdn_config *cfg, const struct load_sec *ls)
 {
 	switch (ls->sec) {
+	/* clang-format off */
 	case SCHEMA_SEC_GLOBAL:	return &cfg->global;
 	case SCHEMA_SEC_LNS:	return &cfg->lns;
 	case SCHEMA_SEC_LAC:	return &cfg->lac;
@@ -81,6 +84,7 @@ section_base(struct vpdn_config *cfg, const struct load_sec *ls)
 	case SCHEMA_SEC_CLIENT:	return &cfg->clients[ls->idx];
 	case SCHEMA_SEC_RADIUS:	return &cfg->radius;
 	case SCHEMA_SEC_COUNT:	break;
+	/* clang-format on */
 	}
 	return NULL;
 }
@@ -206,9 +210,11 @@ on_header(struct loader *ld, const struct ini_event *ev, char *msg,
 	ld->cur = (int)ld->nsecs++;
 
 	switch (sec) {
+	/* clang-format off */
 	case SCHEMA_SEC_LNS:	ld->cfg->lns.enabled = true; break;
 	case SCHEMA_SEC_LAC:	ld->cfg->lac.enabled = true; break;
 	case SCHEMA_SEC_RADIUS:	ld->cfg->radius.enabled = true; break;
+	/* clang-format on */
 	case SCHEMA_SEC_GLOBAL:
 	case SCHEMA_SEC_REALM:
 	case SCHEMA_SEC_CLIENT:

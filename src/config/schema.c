@@ -30,6 +30,7 @@
 
 /* The last column is the default, as it would be written in the file
  * (NULL: none, or one the loader derives, see config_defaults()). */
+/* clang-format off */
 #define ROW(sec, name, type, st, field, mn, mx, def)			\
 	{ SCHEMA_SEC_##sec, name, SCHEMA_T_##type,			\
 	  offsetof(struct st, field), 0, mn, mx, def }
@@ -180,6 +181,7 @@ const struct schema_key schema_keys[] = {
 	ROW(RADIUS, "dae-require-event-timestamp", BOOL, cfg_radius,
 	    dae_require_event_timestamp, 0, 0, "yes"),
 };
+/* clang-format on */
 const size_t schema_nkeys = sizeof(schema_keys) / sizeof(schema_keys[0]);
 
 _Static_assert(sizeof(schema_keys) / sizeof(schema_keys[0]) <=
@@ -209,6 +211,7 @@ const char *
 schema_type_str(enum schema_type t)
 {
 	switch (t) {
+	/* clang-format off */
 	case SCHEMA_T_BOOL:		return "bool";
 	case SCHEMA_T_UINT:		return "uint";
 	case SCHEMA_T_STRING:		return "string";
@@ -225,6 +228,7 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_ROUTE_LIST:	return "route list";
 	case SCHEMA_T_LOG_LEVEL:	return "log level";
 	case SCHEMA_T_DATAPLANE:	return "dataplane";
+	/* clang-format on */
 	}
 	return "?";
 }

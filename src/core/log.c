@@ -183,6 +183,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* clang-format off */
 #define LOG_FN(name, level, with_errno)					\
 void									\
 name(const char *fmt, ...)						\
@@ -195,6 +196,7 @@ name(const char *fmt, ...)						\
 	va_end(ap);							\
 	errno = saved;							\
 }
+/* clang-format on */
 
 LOG_FN(log_warn, LOG_LEVEL_WARN, 1)
 LOG_FN(log_warnx, LOG_LEVEL_WARN, 0)

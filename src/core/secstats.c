@@ -22,6 +22,7 @@ const char *
 secstat_str(enum secstat s)
 {
 	switch (s) {
+	/* clang-format off */
 	case SECSTAT_RADIUS_DROP_MSGAUTH:	return "radius-drop-msgauth";
 	case SECSTAT_DAE_DROP_TIMESTAMP:	return "dae-drop-timestamp";
 	case SECSTAT_DAE_REPLAY:		return "dae-replay";
@@ -29,5 +30,6 @@ secstat_str(enum secstat s)
 	case SECSTAT_AUTH_LOCKED_ATTEMPT:	return "auth-locked-attempt";
 	case SECSTAT__COUNT:
 	default:				return "?";
+	/* clang-format on */
 	}
 }

@@ -19,9 +19,11 @@ const char *
 conn_req_str(enum conn_req r)
 {
 	switch (r) {
+	/* clang-format off */
 	case CONN_REQ_MORE:	return "more";
 	case CONN_REQ_DONE:	return "done";
 	case CONN_REQ_CLOSE:	return "close";
+	/* clang-format on */
 	}
 	return "?";
 }

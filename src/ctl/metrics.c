@@ -31,11 +31,13 @@ const char *
 metrics_req_str(enum metrics_req r)
 {
 	switch (r) {
+	/* clang-format off */
 	case METRICS_REQ_INCOMPLETE:	return "incomplete";
 	case METRICS_REQ_OK:		return "ok";
 	case METRICS_REQ_NOT_FOUND:	return "not-found";
 	case METRICS_REQ_BAD_METHOD:	return "bad-method";
 	case METRICS_REQ_BAD:		return "bad";
+	/* clang-format on */
 	}
 	return "?";
 }

@@ -414,10 +414,12 @@ const char *
 l2tp_avp_status_str(enum l2tp_avp_status st)
 {
 	switch (st) {
+	/* clang-format off */
 	case L2TP_AVPS_OK:		return "ok";
 	case L2TP_AVPS_BAD_LENGTH:	return "length is wrong";
 	case L2TP_AVPS_BAD_VALUE:	return "value out of range";
 	case L2TP_AVPS_TOO_LONG:	return "value too long for vpdn";
+	/* clang-format on */
 	}
 	return "?";
 }

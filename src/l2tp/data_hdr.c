@@ -120,11 +120,13 @@ const char *
 data_hdr_status_str(enum data_hdr_status st)
 {
 	switch (st) {
+	/* clang-format off */
 	case DATA_HDR_OK:		return "ok";
 	case DATA_HDR_CONTROL:		return "control message";
 	case DATA_HDR_TRUNCATED:	return "truncated header";
 	case DATA_HDR_BAD_VERSION:	return "bad version";
 	case DATA_HDR_BAD_LENGTH:	return "bad length";
+	/* clang-format on */
 	}
 	return "unknown";
 }
@@ -177,9 +179,11 @@ const char *
 data_seq_verdict_str(enum data_seq_verdict v)
 {
 	switch (v) {
+	/* clang-format off */
 	case DATA_SEQ_ACCEPT:	return "accept";
 	case DATA_SEQ_STALE:	return "stale sequence number";
 	case DATA_SEQ_MISSING:	return "sequence number missing";
+	/* clang-format on */
 	}
 	return "unknown";
 }

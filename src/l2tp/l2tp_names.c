@@ -11,11 +11,13 @@ const char *
 l2tp_hdr_status_str(enum l2tp_hdr_status st)
 {
 	switch (st) {
+	/* clang-format off */
 	case L2TP_HDR_OK:		return "ok";
 	case L2TP_HDR_TRUNCATED:	return "truncated header";
 	case L2TP_HDR_BAD_VERSION:	return "bad version";
 	case L2TP_HDR_BAD_LENGTH:	return "bad length";
 	case L2TP_HDR_BAD_CONTROL:	return "bad control header bits";
+	/* clang-format on */
 	}
 	return "unknown header status";
 }
@@ -43,10 +45,12 @@ const char *
 l2tp_verdict_str(enum l2tp_verdict v)
 {
 	switch (v) {
+	/* clang-format off */
 	case L2TP_OK:			return "ok";
 	case L2TP_DROP:			return "drop";
 	case L2TP_REJECT_TUNNEL:	return "reject tunnel";
 	case L2TP_REJECT_SESSION:	return "reject session";
+	/* clang-format on */
 	}
 	return "unknown verdict";
 }

@@ -8,6 +8,7 @@
 #include "l2tp/msg.h"
 #include "l2tp/msg_spec.h"
 
+/* clang-format off */
 #define B(t)	L2TP_AVP_BIT(L2TP_AVP_##t)
 #define ALL	(B(MESSAGE_TYPE) | B(RANDOM_VECTOR))
 
@@ -75,6 +76,7 @@ static const struct l2tp_msg_spec msg_specs[L2TP_MSG_TYPE_MAX + 1] = {
 	/* §6.14 */
 	SPEC(SLI, "SLI", B(MESSAGE_TYPE) | B(ACCM), 0, true),
 };
+/* clang-format on */
 
 const struct l2tp_msg_spec *
 l2tp_msg_spec_get(uint16_t type)

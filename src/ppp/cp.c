@@ -9,6 +9,7 @@
 #include "ppp/cp.h"
 #include "ppp/ppp_proto.h"
 
+/* clang-format off */
 #define X	CP_ILLEGAL
 #define T(next, act)	{ (uint8_t)(next), (uint16_t)(act) }
 #define ILL		{ X, 0 }
@@ -185,11 +186,13 @@ const struct cp_transition cp_table[CP_NSTATES][CP_NEVENTS] = {
 		[CP_EV_RXR] = T(CP_OPENED, CP_SER),
 	},
 };
+/* clang-format on */
 
 const char *
 cp_state_str(enum cp_state s)
 {
 	switch (s) {
+	/* clang-format off */
 	case CP_INITIAL:	return "initial";
 	case CP_STARTING:	return "starting";
 	case CP_CLOSED:		return "closed";
@@ -201,6 +204,7 @@ cp_state_str(enum cp_state s)
 	case CP_ACKSENT:	return "ack-sent";
 	case CP_OPENED:		return "opened";
 	case CP_NSTATES:	break;
+	/* clang-format on */
 	}
 	return "?";
 }

@@ -98,8 +98,10 @@ dns_add(struct cp *cp, struct wbuf *w, unsigned i)
 		    IPCP_OPT_SECONDARY_DNS, ip->dns[i]);
 }
 
+/* clang-format off */
 static void dns1_add(struct cp *cp, struct wbuf *w) { dns_add(cp, w, 0); }
 static void dns2_add(struct cp *cp, struct wbuf *w) { dns_add(cp, w, 1); }
+/* clang-format on */
 
 static void
 dns_nak(struct cp *cp, const uint8_t *d, unsigned i)
@@ -227,10 +229,12 @@ ipcp_layer(struct cp *cp, enum cp_action what)
 		ip->ops->layer(ip->ctx, PPP_PROTO_IPCP, what);
 }
 
+/* clang-format off */
 static void ipcp_tlu(struct cp *cp) { ipcp_layer(cp, CP_TLU); }
 static void ipcp_tld(struct cp *cp) { ipcp_layer(cp, CP_TLD); }
 static void ipcp_tls(struct cp *cp) { ipcp_layer(cp, CP_TLS); }
 static void ipcp_tlf(struct cp *cp) { ipcp_layer(cp, CP_TLF); }
+/* clang-format on */
 
 static const struct cp_proto ipcp_proto = {
 	.name = "IPCP",

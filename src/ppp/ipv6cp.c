@@ -112,10 +112,12 @@ v6_layer(struct cp *cp, enum cp_action what)
 		v6->ops->layer(v6->ctx, PPP_PROTO_IPV6CP, what);
 }
 
+/* clang-format off */
 static void v6_tlu(struct cp *cp) { v6_layer(cp, CP_TLU); }
 static void v6_tld(struct cp *cp) { v6_layer(cp, CP_TLD); }
 static void v6_tls(struct cp *cp) { v6_layer(cp, CP_TLS); }
 static void v6_tlf(struct cp *cp) { v6_layer(cp, CP_TLF); }
+/* clang-format on */
 
 static const struct cp_proto ipv6cp_proto = {
 	.name = "IPV6CP",

@@ -412,9 +412,11 @@ lcp_layer(struct cp *cp, enum cp_action what)
 		l->ops->layer(l->ctx, PPP_PROTO_LCP, what);
 }
 
+/* clang-format off */
 static void lcp_tld(struct cp *cp) { lcp_layer(cp, CP_TLD); }
 static void lcp_tls(struct cp *cp) { lcp_layer(cp, CP_TLS); }
 static void lcp_tlf(struct cp *cp) { lcp_layer(cp, CP_TLF); }
+/* clang-format on */
 
 static enum cp_ext
 lcp_ext(struct cp *cp, uint8_t code, uint8_t id, const uint8_t *d, size_t len,

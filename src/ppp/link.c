@@ -93,11 +93,13 @@ const char *
 ppp_phase_str(enum ppp_phase p)
 {
 	switch (p) {
+	/* clang-format off */
 	case PPP_PHASE_DEAD:		return "dead";
 	case PPP_PHASE_ESTABLISH:	return "establish";
 	case PPP_PHASE_AUTHENTICATE:	return "authenticate";
 	case PPP_PHASE_NETWORK:		return "network";
 	case PPP_PHASE_TERMINATE:	return "terminate";
+	/* clang-format on */
 	}
 	return "?";
 }

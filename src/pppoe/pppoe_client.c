@@ -39,18 +39,22 @@ struct pppoe_client {
 	struct pppoe_client_stats	 stats;
 };
 
+/* clang-format off */
 static const uint8_t bcast[PPPOE_MAC_LEN] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 };
+/* clang-format on */
 
 const char *
 pppoe_client_state_str(enum pppoe_client_state st)
 {
 	switch (st) {
+	/* clang-format off */
 	case PPPOE_CLIENT_IDLE:		return "idle";
 	case PPPOE_CLIENT_PADI_SENT:	return "padi-sent";
 	case PPPOE_CLIENT_PADR_SENT:	return "padr-sent";
 	case PPPOE_CLIENT_SESSION:	return "session";
+	/* clang-format on */
 	}
 	return "unknown";
 }

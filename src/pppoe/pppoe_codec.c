@@ -10,12 +10,14 @@ const char *
 pppoe_code_str(enum pppoe_code c)
 {
 	switch (c) {
+	/* clang-format off */
 	case PPPOE_CODE_SESSION:	return "session";
 	case PPPOE_CODE_PADO:		return "PADO";
 	case PPPOE_CODE_PADI:		return "PADI";
 	case PPPOE_CODE_PADR:		return "PADR";
 	case PPPOE_CODE_PADS:		return "PADS";
 	case PPPOE_CODE_PADT:		return "PADT";
+	/* clang-format on */
 	}
 	return "unknown";
 }
@@ -24,6 +26,7 @@ const char *
 pppoe_tag_str(enum pppoe_tag_type t)
 {
 	switch (t) {
+	/* clang-format off */
 	case PPPOE_TAG_END_OF_LIST:		return "End-Of-List";
 	case PPPOE_TAG_SERVICE_NAME:		return "Service-Name";
 	case PPPOE_TAG_AC_NAME:			return "AC-Name";
@@ -34,6 +37,7 @@ pppoe_tag_str(enum pppoe_tag_type t)
 	case PPPOE_TAG_SERVICE_NAME_ERROR:	return "Service-Name-Error";
 	case PPPOE_TAG_AC_SYSTEM_ERROR:		return "AC-System-Error";
 	case PPPOE_TAG_GENERIC_ERROR:		return "Generic-Error";
+	/* clang-format on */
 	}
 	return "unknown";
 }
@@ -42,6 +46,7 @@ const char *
 pppoe_err_str(enum pppoe_err e)
 {
 	switch (e) {
+	/* clang-format off */
 	case PPPOE_OK:			return "ok";
 	case PPPOE_ERR_SHORT:		return "frame too short";
 	case PPPOE_ERR_OVERSIZE:	return "oversize";
@@ -56,6 +61,7 @@ pppoe_err_str(enum pppoe_err e)
 	case PPPOE_ERR_SERVICE:		return "not exactly one Service-Name";
 	case PPPOE_ERR_MISSING:		return "required TAG missing";
 	case PPPOE_ERR_MAX:		break;
+	/* clang-format on */
 	}
 	return "unknown";
 }

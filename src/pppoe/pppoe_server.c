@@ -53,6 +53,7 @@ const char *
 pppoe_srv_drop_str(enum pppoe_srv_drop d)
 {
 	switch (d) {
+	/* clang-format off */
 	case PPPOE_SRV_DROP_MALFORMED:		return "malformed";
 	case PPPOE_SRV_DROP_NOT_FOR_US:		return "not for us";
 	case PPPOE_SRV_DROP_RATE_LIMITED:	return "rate limited";
@@ -62,6 +63,7 @@ pppoe_srv_drop_str(enum pppoe_srv_drop d)
 	case PPPOE_SRV_DROP_UNKNOWN_SESSION:	return "unknown session";
 	case PPPOE_SRV_DROP_UNEXPECTED:		return "unexpected code";
 	case PPPOE_SRV_DROP_MAX:		break;
+	/* clang-format on */
 	}
 	return "unknown";
 }
@@ -70,6 +72,7 @@ const char *
 pppoe_srv_drop_name(enum pppoe_srv_drop d)
 {
 	switch (d) {
+	/* clang-format off */
 	case PPPOE_SRV_DROP_MALFORMED:		return "malformed";
 	case PPPOE_SRV_DROP_NOT_FOR_US:		return "not-for-us";
 	case PPPOE_SRV_DROP_RATE_LIMITED:	return "rate-limited";
@@ -79,13 +82,16 @@ pppoe_srv_drop_name(enum pppoe_srv_drop d)
 	case PPPOE_SRV_DROP_UNKNOWN_SESSION:	return "unknown-session";
 	case PPPOE_SRV_DROP_UNEXPECTED:		return "unexpected";
 	case PPPOE_SRV_DROP_MAX:		break;
+	/* clang-format on */
 	}
 	return "unknown";
 }
 
+/* clang-format off */
 static const uint8_t bcast[PPPOE_MAC_LEN] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 };
+/* clang-format on */
 
 #define DEF(field, v)	do { if (srv->cfg.field == 0) srv->cfg.field = (v); } while (0)
 

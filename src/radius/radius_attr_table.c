@@ -6,6 +6,7 @@
 
 #include "radius/radius_attr_table.h"
 
+/* clang-format off */
 #define STD(t, n, k, lo, hi)	{ 0, (t), (n), (k), (lo), (hi) }
 #define MS(t, n, k, lo, hi)	\
 	{ RADIUS_VENDOR_MICROSOFT, (t), (n), (k), (lo), (hi) }
@@ -121,6 +122,7 @@ const struct radius_attr_def radius_attr_defs[] = {
 	MS(RADIUS_MS_SECONDARY_DNS_SERVER, "MS-Secondary-DNS-Server",
 	    RADIUS_KIND_IPADDR, 4, 4),
 };
+/* clang-format on */
 const size_t radius_attr_defs_count =
     sizeof(radius_attr_defs) / sizeof(radius_attr_defs[0]);
 
@@ -128,6 +130,7 @@ const char *
 radius_attr_kind_str(enum radius_attr_kind k)
 {
 	switch (k) {
+	/* clang-format off */
 	case RADIUS_KIND_TEXT:			return "text";
 	case RADIUS_KIND_STRING:		return "string";
 	case RADIUS_KIND_INTEGER:		return "integer";
@@ -138,6 +141,7 @@ radius_attr_kind_str(enum radius_attr_kind k)
 	case RADIUS_KIND_TUNNEL_PASSWORD:	return "tunnel-password";
 	case RADIUS_KIND_USER_PASSWORD:		return "user-password";
 	case RADIUS_KIND_VSA:			return "vsa";
+	/* clang-format on */
 	}
 	return "unknown";
 }

@@ -11,6 +11,7 @@
 
 /* RFC 2865 §5, RFC 2866 §5, RFC 2867 §4, RFC 2868 §3, RFC 2869 §5,
  * RFC 3576 §3. */
+/* clang-format off */
 enum radius_attr {
 	RADIUS_ATTR_USER_NAME			= 1,
 	RADIUS_ATTR_USER_PASSWORD		= 2,
@@ -87,6 +88,7 @@ enum radius_ms_attr {
 #define RADIUS_TUNNEL_TYPE_L2TP		3
 #define RADIUS_TUNNEL_MEDIUM_IPV4	1
 #define RADIUS_TUNNEL_MEDIUM_IPV6	2
+/* clang-format on */
 
 enum radius_attr_kind {
 	RADIUS_KIND_TEXT,		/* UTF-8, RFC 2865 §5 "text" */

@@ -94,8 +94,10 @@ const char *
 radius_server_kind_str(enum radius_server_kind k)
 {
 	switch (k) {
+	/* clang-format off */
 	case RADIUS_SERVER_AUTH:	return "auth";
 	case RADIUS_SERVER_ACCT:	return "acct";
+	/* clang-format on */
 	}
 	return "unknown";
 }
@@ -104,8 +106,10 @@ const char *
 radius_status_str(enum radius_status s)
 {
 	switch (s) {
+	/* clang-format off */
 	case RADIUS_STATUS_REPLY:	return "reply";
 	case RADIUS_STATUS_TIMEOUT:	return "timeout";
+	/* clang-format on */
 	}
 	return "unknown";
 }

@@ -26,6 +26,7 @@ const char *
 radius_code_str(unsigned code)
 {
 	switch (code) {
+	/* clang-format off */
 	case RADIUS_CODE_ACCESS_REQUEST:	return "Access-Request";
 	case RADIUS_CODE_ACCESS_ACCEPT:		return "Access-Accept";
 	case RADIUS_CODE_ACCESS_REJECT:		return "Access-Reject";
@@ -39,6 +40,7 @@ radius_code_str(unsigned code)
 	case RADIUS_CODE_COA_ACK:		return "CoA-ACK";
 	case RADIUS_CODE_COA_NAK:		return "CoA-NAK";
 	default:				return "unknown-code";
+	/* clang-format on */
 	}
 }
 
@@ -46,6 +48,7 @@ const char *
 radius_err_str(enum radius_err e)
 {
 	switch (e) {
+	/* clang-format off */
 	case RADIUS_OK:			return "ok";
 	case RADIUS_ERR_SHORT:		return "short packet";
 	case RADIUS_ERR_LENGTH:		return "bad Length";
@@ -55,6 +58,7 @@ radius_err_str(enum radius_err e)
 	case RADIUS_ERR_VALUE:		return "bad attribute value";
 	case RADIUS_ERR_AUTH:		return "bad authenticator";
 	case RADIUS_ERR_MSGAUTH:	return "bad Message-Authenticator";
+	/* clang-format on */
 	}
 	return "unknown";
 }

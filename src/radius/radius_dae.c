@@ -44,6 +44,7 @@ const char *
 radius_dae_error_str(enum radius_dae_error e)
 {
 	switch (e) {
+	/* clang-format off */
 	case RADIUS_DAE_OK:			return "ok";
 	case RADIUS_DAE_UNSUPPORTED_ATTRIBUTE:	return "Unsupported-Attribute";
 	case RADIUS_DAE_MISSING_ATTRIBUTE:	return "Missing-Attribute";
@@ -53,6 +54,7 @@ radius_dae_error_str(enum radius_dae_error e)
 	case RADIUS_DAE_INVALID_ATTRIBUTE_VALUE: return "Invalid-Attribute-Value";
 	case RADIUS_DAE_SESSION_NOT_FOUND:	return "Session-Context-Not-Found";
 	case RADIUS_DAE_RESOURCES_UNAVAILABLE:	return "Resources-Unavailable";
+	/* clang-format on */
 	}
 	return "?";
 }

@@ -29,6 +29,7 @@ const char *
 aaa_cause_str(enum aaa_cause c)
 {
 	switch (c) {
+	/* clang-format off */
 	case AAA_CAUSE_NONE:		return "none";
 	case AAA_CAUSE_USER_REQUEST:	return "User-Request";
 	case AAA_CAUSE_LOST_CARRIER:	return "Lost-Carrier";
@@ -38,6 +39,7 @@ aaa_cause_str(enum aaa_cause c)
 	case AAA_CAUSE_ADMIN_RESET:	return "Admin-Reset";
 	case AAA_CAUSE_NAS_ERROR:	return "NAS-Error";
 	case AAA_CAUSE_NAS_REQUEST:	return "NAS-Request";
+	/* clang-format on */
 	}
 	return "?";
 }
@@ -69,6 +71,7 @@ const char *
 aaa_lac_end_str(enum aaa_lac_end e)
 {
 	switch (e) {
+	/* clang-format off */
 	case AAA_LAC_END_PADT:			return "PADT from the user";
 	case AAA_LAC_END_USER_TERMINATE:	return "user's LCP Terminate";
 	case AAA_LAC_END_LINK_LOST:		return "link to the user lost";
@@ -77,6 +80,7 @@ aaa_lac_end_str(enum aaa_lac_end e)
 	case AAA_LAC_END_SHUTDOWN:		return "shutdown";
 	case AAA_LAC_END_ADMIN:			return "administrative disconnect";
 	case AAA_LAC_END_ERROR:			return "error";
+	/* clang-format on */
 	}
 	return "?";
 }
@@ -103,6 +107,7 @@ enum aaa_cause
 aaa_lac_cause(enum aaa_lac_end e)
 {
 	switch (e) {
+	/* clang-format off */
 	case AAA_LAC_END_PADT:			return AAA_CAUSE_USER_REQUEST;
 	case AAA_LAC_END_USER_TERMINATE:	return AAA_CAUSE_USER_REQUEST;
 	case AAA_LAC_END_LINK_LOST:		return AAA_CAUSE_LOST_CARRIER;
@@ -111,6 +116,7 @@ aaa_lac_cause(enum aaa_lac_end e)
 	case AAA_LAC_END_SHUTDOWN:		return AAA_CAUSE_NAS_REQUEST;
 	case AAA_LAC_END_ADMIN:			return AAA_CAUSE_ADMIN_RESET;
 	case AAA_LAC_END_ERROR:			return AAA_CAUSE_NAS_ERROR;
+	/* clang-format on */
 	}
 	return AAA_CAUSE_NAS_ERROR;
 }

@@ -65,12 +65,14 @@ const char *
 client_state_str(enum client_state s)
 {
 	switch (s) {
+	/* clang-format off */
 	case CLIENT_IDLE:		return "idle";
 	case CLIENT_DIALING:		return "dialing";
 	case CLIENT_UP:			return "up";
 	case CLIENT_HANGUP:		return "hangup";
 	case CLIENT_WAIT_REDIAL:	return "wait-redial";
 	case CLIENT_STOPPED:		return "stopped";
+	/* clang-format on */
 	}
 	return "?";
 }

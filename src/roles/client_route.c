@@ -15,11 +15,13 @@ const char *
 client_pin_str(enum client_pin p)
 {
 	switch (p) {
+	/* clang-format off */
 	case CLIENT_PIN_NONE:	return "none";
 	case CLIENT_PIN_ADD:	return "add";
 	case CLIENT_PIN_EXISTS:	return "exists";
 	case CLIENT_PIN_LOCAL:	return "local";
 	case CLIENT_PIN_FAIL:	return "fail";
+	/* clang-format on */
 	}
 	return "?";
 }

@@ -277,9 +277,11 @@ static enum aaa_lac_end
 lac_link_end(const char *reason)
 {
 	switch (aaa_cause_from_reason(reason)) {
+	/* clang-format off */
 	case AAA_CAUSE_USER_REQUEST:	return AAA_LAC_END_USER_TERMINATE;
 	case AAA_CAUSE_LOST_CARRIER:	return AAA_LAC_END_LINK_LOST;
 	case AAA_CAUSE_NAS_REQUEST:	return AAA_LAC_END_SHUTDOWN;
+	/* clang-format on */
 	case AAA_CAUSE_NONE:
 	case AAA_CAUSE_LOST_SERVICE:
 	case AAA_CAUSE_IDLE_TIMEOUT:

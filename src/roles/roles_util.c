@@ -27,9 +27,11 @@ enum ppp_auth_method
 roles_auth_method(enum cfg_auth a)
 {
 	switch (a) {
+	/* clang-format off */
 	case CFG_AUTH_PAP:		return PPP_AUTH_PAP;
 	case CFG_AUTH_CHAP_MD5:		return PPP_AUTH_CHAP_MD5;
 	case CFG_AUTH_MSCHAPV2:		return PPP_AUTH_MSCHAPV2;
+	/* clang-format on */
 	}
 	return PPP_AUTH_NONE;
 }

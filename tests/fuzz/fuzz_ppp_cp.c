@@ -257,10 +257,12 @@ cp_run(struct cp *cp, const uint8_t *data, size_t size, uint64_t now,
 		default:
 			ev = off < size ? data[off++] : 0;
 			switch (ev % 4) {
+			/* clang-format off */
 			case 0: cp_up(cp, now); break;
 			case 1: cp_down(cp, now); break;
 			case 2: cp_open(cp, now); break;
 			default: cp_close(cp, now); break;
+			/* clang-format on */
 			}
 			break;
 		}

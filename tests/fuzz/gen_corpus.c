@@ -609,10 +609,12 @@ static void
 gen_radius(void)
 {
 	static const char secret[] = "fuzz-radius-secret";
+	/* clang-format off */
 	static const uint8_t req_auth[RADIUS_AUTH_LEN] = {
 		0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78,
 		0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0,
 	};
+	/* clang-format on */
 	static struct radius_packet p;
 
 	radius_packet_init(&p, RADIUS_CODE_ACCESS_REQUEST, 7, req_auth);

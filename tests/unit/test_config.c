@@ -673,6 +673,7 @@ test_defaults(void **state)
 }
 
 /* shared/INTERFACE.md's example, as in tests/config/ok-interface-example.conf. */
+/* clang-format off */
 static const char example[] =
 "[global]\n"
 "listen = 0.0.0.0:1701           # UDP address and port for L2TP; IPv6 allowed: [::]:1701\n"
@@ -728,6 +729,7 @@ static const char example[] =
 "secret = testing123\n"
 "nas-identifier = lac1\n"
 "interim-interval = 300\n";
+/* clang-format on */
 
 static void
 test_interface_example(void **state)

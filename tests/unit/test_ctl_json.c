@@ -220,12 +220,14 @@ do_misuse(struct json *j, enum misuse m)
 static void
 test_misuse_table(void **state)
 {
+	/* clang-format off */
 	static const enum misuse cases[] = {
 		MISUSE_VALUE_WITHOUT_KEY, MISUSE_KEY_IN_ARRAY,
 		MISUSE_KEY_AT_TOP, MISUSE_UNBALANCED_END, MISUSE_WRONG_END,
 		MISUSE_KEY_WITHOUT_VALUE, MISUSE_TWO_TOP_VALUES,
 		MISUSE_UNCLOSED, MISUSE_TOO_DEEP,
 	};
+	/* clang-format on */
 	struct strbuf b;
 	struct json j;
 	size_t i;

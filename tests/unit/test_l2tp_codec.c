@@ -27,6 +27,7 @@ struct hdr_case {
 	uint16_t		 payload_off, payload_len;
 };
 
+/* clang-format off */
 #define HC(n, st, ctl, tid, sid, ns, nr, po, pl, ...) \
 	{ n, { __VA_ARGS__ }, sizeof((uint8_t[]){ __VA_ARGS__ }), st, ctl, \
 	  tid, sid, ns, nr, po, pl }
@@ -77,6 +78,7 @@ static const struct hdr_case hdr_cases[] = {
 	HC("data truncated S", L2TP_HDR_TRUNCATED, false, 0, 0, 0, 0, 0, 0,
 	    0x08, 0x02, 0, 5, 0, 6, 0),
 };
+/* clang-format on */
 
 static void
 test_hdr_decode(void **state)
@@ -108,6 +110,7 @@ test_hdr_decode(void **state)
 /* ---- §4.4 M bits and lengths, independent of avp_table.c ---- */
 
 /* Every AVP whose §4.4 text says "The M-bit for this AVP MUST be set to 0". */
+/* clang-format off */
 static const uint16_t m_zero[] = {
 	L2TP_AVP_TIE_BREAKER, L2TP_AVP_FIRMWARE_REVISION,
 	L2TP_AVP_VENDOR_NAME, L2TP_AVP_PHYSICAL_CHANNEL_ID,
@@ -117,13 +120,16 @@ static const uint16_t m_zero[] = {
 	L2TP_AVP_PROXY_AUTHEN_ID, L2TP_AVP_PROXY_AUTHEN_RESPONSE,
 	L2TP_AVP_PRIVATE_GROUP_ID, L2TP_AVP_RX_CONNECT_SPEED,
 };
+/* clang-format on */
 /* Every AVP whose §4.4 text says "This AVP MUST NOT be hidden". */
+/* clang-format off */
 static const uint16_t never_hidden[] = {
 	L2TP_AVP_MESSAGE_TYPE, L2TP_AVP_RANDOM_VECTOR, L2TP_AVP_RESULT_CODE,
 	L2TP_AVP_PROTOCOL_VERSION, L2TP_AVP_TIE_BREAKER, L2TP_AVP_HOST_NAME,
 	L2TP_AVP_RECEIVE_WINDOW_SIZE, L2TP_AVP_Q931_CAUSE,
 	L2TP_AVP_SEQUENCING_REQUIRED,
 };
+/* clang-format on */
 
 static bool
 in_list(const uint16_t *l, size_t n, uint16_t t)
@@ -346,6 +352,7 @@ test_zlb(void **state)
 
 /* An SCCRQ built byte by byte from §4.4 and decoded: the independent
  * check that the table's formats are the RFC's. */
+/* clang-format off */
 static const uint8_t sccrq_wire[] = {
 	0xc8, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x80, 0x08, 0, 0, 0, 0, 0x00, 0x01,		/* Message Type 1 */
@@ -360,6 +367,7 @@ static const uint8_t sccrq_wire[] = {
 	0x80, 0x08, 0, 0, 0, 10, 0x00, 0x10,		/* Receive Window 16 */
 	0x80, 0x0a, 0, 0, 0, 11, 9, 8, 7, 6,		/* Challenge */
 };
+/* clang-format on */
 
 static void
 test_sccrq_wire(void **state)
@@ -398,6 +406,7 @@ test_sccrq_wire(void **state)
 static void
 test_result_and_q931_layouts(void **state)
 {
+	/* clang-format off */
 	static const uint8_t cdn[] = {
 		0xc8, 0x02, 0x00, 0x00, 0, 1, 0, 2, 0, 0, 0, 0,
 		0x80, 0x08, 0, 0, 0, 0, 0, 14,
@@ -405,6 +414,8 @@ test_result_and_q931_layouts(void **state)
 		0x80, 0x0c, 0, 0, 0, 12, 0, 16, 0x45, 'b', 'y', 'e',
 		0x80, 0x08, 0, 0, 0, 14, 0, 5,
 	};
+	/* clang-format on */
+	/* clang-format off */
 	static const uint8_t cdn2[] = {
 		0xc8, 0x02, 0x00, 0x00, 0, 1, 0, 2, 0, 0, 0, 0,
 		0x80, 0x08, 0, 0, 0, 0, 0, 14,
@@ -412,6 +423,7 @@ test_result_and_q931_layouts(void **state)
 		0x80, 0x09, 0, 0, 0, 12, 0, 16, 0x45,	/* no advisory */
 		0x80, 0x08, 0, 0, 0, 14, 0, 5,
 	};
+	/* clang-format on */
 	struct l2tp_msg m, e;
 	struct l2tp_err err;
 	uint8_t pkt[64], out[128];

@@ -36,6 +36,7 @@ struct bad_case {
 	enum l2tp_msg_type	 type;		/* when OK */
 };
 
+/* clang-format off */
 #define ROW(n, fix, v, res, e, avp, ty, ...) \
 	{ n, { __VA_ARGS__ }, sizeof((uint8_t[]){ __VA_ARGS__ }), fix, v, \
 	  res, e, avp, ty }
@@ -179,6 +180,7 @@ static const struct bad_case cases[] = {
 	DROP("unknown M AVP then overrun", FIX, H, MT(6),
 	    M, 0x08, 0, 0, 0, 99, 1, 2, 0x00, 0x20, 0, 0, 0, 99),
 };
+/* clang-format on */
 
 static void
 test_table(void **state)

@@ -1008,11 +1008,13 @@ test_outgoing_call_lns(void **state)
 		{ L2TP_FRAMING_ASYNC, L2TP_FRAMING_ASYNC, L2TP_FRAMING_ASYNC },
 		{ 0, L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC, L2TP_FRAMING_SYNC },
 	};
+	/* clang-format off */
 	static const enum l2tp_avp_type ocrq_required[] = {
 		L2TP_AVP_ASSIGNED_SESSION_ID, L2TP_AVP_CALL_SERIAL_NUMBER,
 		L2TP_AVP_MIN_BPS, L2TP_AVP_MAX_BPS, L2TP_AVP_BEARER_TYPE,
 		L2TP_AVP_FRAMING_TYPE, L2TP_AVP_CALLED_NUMBER,
 	};
+	/* clang-format on */
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1147,9 +1149,11 @@ test_outgoing_occn_values(void **state)
 static void
 test_outgoing_refused(void **state)
 {
+	/* clang-format off */
 	static const uint16_t codes[] = {
 		L2TP_CDN_BUSY, L2TP_CDN_NO_CARRIER, L2TP_CDN_INVALID_DEST,
 	};
+	/* clang-format on */
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {

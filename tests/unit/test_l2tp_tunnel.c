@@ -475,9 +475,11 @@ test_fsm_error_scccn_established(void **state)
 static void
 test_fsm_error_table(void **state)
 {
+	/* clang-format off */
 	static const enum l2tp_msg_type bad_in_established[] = {
 		L2TP_MSG_SCCRQ, L2TP_MSG_SCCRP, L2TP_MSG_SCCCN,
 	};
+	/* clang-format on */
 
 	(void)state;
 	for (size_t i = 0; i < 3; i++) {

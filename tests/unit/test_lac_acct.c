@@ -266,10 +266,12 @@ test_no_tunnel(void **state)
 static void
 test_lns_records_unchanged(void **state)
 {
+	/* clang-format off */
 	static const unsigned st[] = {
 		RADIUS_ACCT_STATUS_START, RADIUS_ACCT_STATUS_INTERIM,
 		RADIUS_ACCT_STATUS_STOP,
 	};
+	/* clang-format on */
 	struct aaa_nas nas = { .identifier = "lns-1" };
 	struct aaa_session s = session();
 	struct aaa_counters c = { .in_octets = 1, .out_octets = 2 };

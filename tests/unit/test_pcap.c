@@ -104,10 +104,12 @@ csum_check(const uint8_t *pseudo, size_t plen, const uint8_t *p, size_t len)
 }
 
 /* An SCCRQ-shaped control header: T L S set, version 2, tunnel 0x1234. */
+/* clang-format off */
 static const uint8_t ctrl_pkt[] = {
 	0xc8, 0x02, 0x00, 0x0c, 0x12, 0x34, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0xab,
 };
+/* clang-format on */
 
 static void
 test_global_header_and_ipv4_record(void **state)

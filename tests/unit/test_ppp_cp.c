@@ -18,6 +18,7 @@
 #include "ppp/ppp_proto.h"
 
 /* RFC 1661 §4.1, cell by cell as printed: "actions/state" or "-". */
+/* clang-format off */
 static const char *const rfc_table[CP_NEVENTS][CP_NSTATES] = {
 	/*            0 Initial  1 Starting    2 Closed     3 Stopped         4 Closing  5 Stopping  6 Req-Sent    7 Ack-Rcvd   8 Ack-Sent     9 Opened */
 	/* Up    */ { "2",       "irc,scr/6",  "-",         "-",              "-",       "-",        "-",          "-",         "-",           "-" },
@@ -37,6 +38,7 @@ static const char *const rfc_table[CP_NEVENTS][CP_NSTATES] = {
 	/* RXJ-  */ { "-",       "-",          "tlf/2",     "tlf/3",          "tlf/2",   "tlf/3",    "tlf/3",      "tlf/3",     "tlf/3",       "tld,irc,str/5" },
 	/* RXR   */ { "-",       "-",          "2",         "3",              "4",       "5",        "6",          "7",         "8",           "ser/9" },
 };
+/* clang-format on */
 
 struct expect {
 	bool		illegal;
@@ -161,10 +163,12 @@ tp_send(struct cp *cp, const uint8_t *pkt, size_t len)
 	t->nsent++;
 }
 
+/* clang-format off */
 static void tp_tlu(struct cp *cp) { ((struct tp *)cp->arg)->got |= CP_TLU; }
 static void tp_tld(struct cp *cp) { ((struct tp *)cp->arg)->got |= CP_TLD; }
 static void tp_tls(struct cp *cp) { ((struct tp *)cp->arg)->got |= CP_TLS; }
 static void tp_tlf(struct cp *cp) { ((struct tp *)cp->arg)->got |= CP_TLF; }
+/* clang-format on */
 
 static enum cp_ext
 tp_ext(struct cp *cp, uint8_t code, uint8_t id, const uint8_t *d, size_t len,

@@ -362,9 +362,11 @@ test_send_ip_inplace(void **state)
 static void
 test_methods(void **state)
 {
+	/* clang-format off */
 	static const enum ppp_auth_method ms[] = {
 		PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5, PPP_AUTH_MSCHAPV2,
 	};
+	/* clang-format on */
 	static const uint8_t ip[] = { 0x45, 0, 0, 20, 1, 2, 3, 4 };
 
 	for (size_t i = 0; i < 3; i++) {
@@ -448,9 +450,11 @@ test_ip_before_network(void **state)
 static void
 test_wrong_password(void **state)
 {
+	/* clang-format off */
 	static const enum ppp_auth_method ms[] = {
 		PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5, PPP_AUTH_MSCHAPV2,
 	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < 3; i++) {
 		struct ppp_link_config sc, cc;
@@ -501,9 +505,11 @@ pump_until_authenticate(void)
 static void
 test_users_reload_before_auth(void **state)
 {
+	/* clang-format off */
 	static const enum ppp_auth_method ms[] = {
 		PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5, PPP_AUTH_MSCHAPV2,
 	};
+	/* clang-format on */
 	static const char fresh[] = "alice fresh *\n";
 
 	for (size_t i = 0; i < 3; i++) {
@@ -1032,9 +1038,11 @@ test_proxy_sent_at_bound(void **state)
 static void
 test_describe(void **state)
 {
+	/* clang-format off */
 	static const enum ppp_auth_method ms[] = {
 		PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5, PPP_AUTH_MSCHAPV2,
 	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < 3; i++) {
 		if (i > 0) {

@@ -629,11 +629,13 @@ test_slow_start_and_halving(void **state)
 	struct rec r;
 	unsigned i, acked = 0;
 	uint64_t t = 0;
+	/* clang-format off */
 	static const unsigned after_timeout[] = {
 		2, 3, 4,		/* slow start up to ssthresh 4 */
 		4, 4, 4, 5,		/* avoidance: +1 per 4 acks */
 		5, 5, 5, 5, 6,		/* then per 5 */
 	};
+	/* clang-format on */
 
 	(void)state;
 	xport_config_defaults(&c);
