@@ -1,17 +1,17 @@
-# `make format-check`: the files of mk/format.list are as .clang-format
-# (clang-format 14) formats them.  The house style is adopted file by file:
-# a file goes on the list once `clang-format -i FILE` has been applied to it
-# in a change of its own (nobody else editing it at the time), and from then
-# on format-check keeps it so.  `make format` applies the style to the
-# listed files only; the rest of the tree is never reformatted wholesale.
+# `make format-check`: every C file of src/ and tests/ is as .clang-format
+# (clang-format 14) formats it; `scripts/format-tree.sh --list` names them
+# (all but eBPF programs and generated files).  `make format` applies the
+# style to all of them through scripts/format-tree.sh, which also proves the
+# change whitespace-only: a file whose content, not just its layout, the
+# formatter would change is put back and reported.  A hand-laid table that
+# the style cannot express is fenced with /* clang-format off */ ...
+# /* clang-format on */.
 
 CLANG_FORMAT ?= clang-format
-FORMAT_FILES := $(shell cat mk/format.list)
 
 .PHONY: format-check format
 format-check:
-	@$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_FILES)
-	@echo "format-check: $(words $(FORMAT_FILES)) files in the house style"
+	@CLANG_FORMAT=$(CLANG_FORMAT) scripts/format-tree.sh --check
 
 format:
-	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+	@CLANG_FORMAT=$(CLANG_FORMAT) scripts/format-tree.sh
