@@ -14,58 +14,58 @@
 
 #include "ppp/link.h"
 
-#define BENCH_MAX_CAUSES	16
+#define BENCH_MAX_CAUSES 16
 
 struct bench_opts {
-	struct sockaddr_in	lns, bind, dst;
-	unsigned		lacs, tunnels, sessions, window;
-	unsigned		timeout_s, hold_s, traffic_s, size;
-	unsigned		padi_tries;	/* pppoe: 0 = the client's default */
-	bool			storm;
-	const char		*user, *password, *secret;
-	const char		*csv, *series, *label;
-	const char		*tun_a, *tun_b;
-	const char		*interface;	/* pppoe: the Ethernet side */
+	struct sockaddr_in lns, bind, dst;
+	unsigned lacs, tunnels, sessions, window;
+	unsigned timeout_s, hold_s, traffic_s, size;
+	unsigned padi_tries; /* pppoe: 0 = the client's default */
+	bool storm;
+	const char *user, *password, *secret;
+	const char *csv, *series, *label;
+	const char *tun_a, *tun_b;
+	const char *interface; /* pppoe: the Ethernet side */
 };
 
 struct bench_cause {
-	char		 what[64];
-	unsigned	 count;
+	char what[64];
+	unsigned count;
 };
 
 struct bench_sample {
-	double		 t;
-	unsigned	 up;
+	double t;
+	unsigned up;
 };
 
 /* One setup run: sessions up, failed (by cause), and up over time. */
 struct bench_tally {
-	unsigned		 up, failed;
-	struct bench_cause	 causes[BENCH_MAX_CAUSES];
-	struct bench_sample	*samples;
-	size_t			 nsamples, capsamples;
+	unsigned up, failed;
+	struct bench_cause causes[BENCH_MAX_CAUSES];
+	struct bench_sample *samples;
+	size_t nsamples, capsamples;
 };
 
-double	bench_now_s(void);
+double bench_now_s(void);
 /* One more failure of this cause (the first BENCH_MAX_CAUSES kept). */
-void	bench_cause(struct bench_tally *t, const char *what);
+void bench_cause(struct bench_tally *t, const char *what);
 /* Records t->up at `at` seconds since the start. */
-void	bench_sample(struct bench_tally *t, double at);
+void bench_sample(struct bench_tally *t, double at);
 /* PHASE.sessions/up/failed/seconds/rate/us_per_session and one
  * PHASE.failure=COUNT CAUSE line each on stdout; a CSV row if csv. */
-void	bench_report(const struct bench_opts *o, const struct bench_tally *t,
-	    const char *phase, double secs, FILE *csv);
+void bench_report(const struct bench_opts *o, const struct bench_tally *t,
+    const char *phase, double secs, FILE *csv);
 /* o->series (if set): "seconds sessions_up" lines, the samples then
  * (t_end, up). */
-void	bench_write_series(const struct bench_opts *o,
-	    const struct bench_tally *t, double t_end);
+void bench_write_series(const struct bench_opts *o, const struct bench_tally *t,
+    double t_end);
 
 /* The emulated user's PPP client, the same in every mode: CHAP-MD5 with
  * --user/--password, echo every 30 s; pppoe: RFC 2516 §7's LCP rules. */
-void	bench_ppp_client_config(struct ppp_link_config *lc,
-	    const struct bench_opts *o, unsigned mru, bool pppoe);
+void bench_ppp_client_config(struct ppp_link_config *lc,
+    const struct bench_opts *o, unsigned mru, bool pppoe);
 
 /* vpdn-bench pppoe: the exit status. */
-int	bench_pppoe(const struct bench_opts *o);
+int bench_pppoe(const struct bench_opts *o);
 
 #endif

@@ -38,21 +38,21 @@
 #include "pppoe/pppoe_codec.h"
 #include "pppoe/pppoe_sock.h"
 
-#define SAMPLE_MS	50
-#define RX_BUDGET	256		/* frames per socket per wakeup */
-#define MAX_HOSTS	0xfffffeu	/* 24 bits of MAC, 0 not used */
-#define SOCK_BUF	(8 << 20)
+#define SAMPLE_MS      50
+#define RX_BUDGET      256	 /* frames per socket per wakeup */
+#define MAX_HOSTS      0xfffffeu /* 24 bits of MAC, 0 not used */
+#define SOCK_BUF       (8 << 20)
 /* PPPoE header and the PPP protocol field inside the Ethernet MTU. */
-#define PPP_OVER_PPPOE	(PPPOE_HDR_LEN + 2)
+#define PPP_OVER_PPPOE (PPPOE_HDR_LEN + 2)
 
 static const uint8_t mac_prefix[3] = { 0x02, 0xb0, 0x00 };
 
 enum ph_state {
-	PH_IDLE,	/* not started yet */
-	PH_DISCOVERY,	/* PADI/PADO/PADR/PADS */
-	PH_PPP,		/* session up: LCP, CHAP, IPCP */
-	PH_UP,		/* IPCP opened */
-	PH_DOWN,	/* failed or dropped */
+	PH_IDLE,      /* not started yet */
+	PH_DISCOVERY, /* PADI/PADO/PADR/PADS */
+	PH_PPP,	      /* session up: LCP, CHAP, IPCP */
+	PH_UP,	      /* IPCP opened */
+	PH_DOWN,      /* failed or dropped */
 };
 
 static const char *
@@ -65,36 +65,36 @@ ph_state_str(enum ph_state st)
 	case PH_PPP:		return "ppp";
 	case PH_UP:		return "up";
 	case PH_DOWN:		return "down";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
 
 struct phost {
-	enum ph_state		 state;
-	struct pppoe_client	*pc;
-	struct ppp_link		*link;
-	struct heap_node	 hn;
-	bool			 reaping;
-	struct phost		*next_dead;
+	enum ph_state state;
+	struct pppoe_client *pc;
+	struct ppp_link *link;
+	struct heap_node hn;
+	bool reaping;
+	struct phost *next_dead;
 };
 
 struct pbench {
-	const struct bench_opts	*o;
-	struct ev_loop		*loop;
-	struct pppoe_sock	 sock;
-	ev_io			 disc_w, ses_w;
-	ev_timer		 timer_w, sample_w, phase_w;
-	ev_prepare		 prep_w;
-	struct heap		 timers;
-	struct phost		*hosts;
-	struct phost		*dead;	/* pc/link to free outside callbacks */
-	unsigned		 next, inflight, down_after_up;
-	uint16_t		 mru;
-	double			 t0, t_done;
-	bool			 setup_done;
-	uint64_t		 tx_errors;
-	struct bench_tally	 t;
+	const struct bench_opts *o;
+	struct ev_loop *loop;
+	struct pppoe_sock sock;
+	ev_io disc_w, ses_w;
+	ev_timer timer_w, sample_w, phase_w;
+	ev_prepare prep_w;
+	struct heap timers;
+	struct phost *hosts;
+	struct phost *dead; /* pc/link to free outside callbacks */
+	unsigned next, inflight, down_after_up;
+	uint16_t mru;
+	double t0, t_done;
+	bool setup_done;
+	uint64_t tx_errors;
+	struct bench_tally t;
 };
 
 static struct pbench P;
@@ -210,8 +210,8 @@ link_send(void *ctx, const uint8_t *frame, size_t len)
 }
 
 static void
-link_network_up(void *ctx, uint32_t local, uint32_t peer,
-    const uint32_t dns[2], unsigned dns_count, uint64_t now)
+link_network_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
+    unsigned dns_count, uint64_t now)
 {
 	(void)now;
 	(void)local;
@@ -284,7 +284,8 @@ pc_up(void *ctx, uint16_t session_id, const uint8_t ac_mac[PPPOE_MAC_LEN],
 		explicit_bzero(&lc, sizeof(lc));
 	}
 	ph->link = conf != NULL ?
-	    ppp_link_create(conf, NULL, &link_ops, ph, NULL, now) : NULL;
+	    ppp_link_create(conf, NULL, &link_ops, ph, NULL, now) :
+	    NULL;
 	if (ph->link == NULL) {
 		setup_ended(ph, false, "no memory for PPP");
 		pppoe_client_close(ph->pc, "out of memory");
@@ -342,7 +343,7 @@ pump(uint64_t now)
 		heap_node_init(&ph->hn);
 		memset(&cfg, 0, sizeof(cfg));
 		ph_mac(ph_index(ph), cfg.mac);
-		cfg.service_name = "";	/* §5.1: any service */
+		cfg.service_name = ""; /* §5.1: any service */
 		cfg.padi_tries = o->padi_tries;
 		ph->state = PH_DISCOVERY;
 		P.inflight++;
@@ -380,9 +381,9 @@ rx(int fd, uint8_t *buf, size_t cap, unsigned budget)
 		struct phost *ph;
 
 		if (n < 0 && errno == EMSGSIZE)
-			continue;	/* not PPPoE as we know it */
+			continue; /* not PPPoE as we know it */
 		if (n == 0 && pending(fd))
-			continue;	/* our own copy, more behind it */
+			continue; /* our own copy, more behind it */
 		if (n <= 0)
 			return false;
 		ph = ph_of_frame(buf, (size_t)n);
@@ -390,7 +391,7 @@ rx(int fd, uint8_t *buf, size_t cap, unsigned budget)
 			continue;
 		if (fd == pppoe_sock_fd_ses(&P.sock) &&
 		    ph->state == PH_DISCOVERY) {
-			drain_disc();	/* its PADS is queued there */
+			drain_disc(); /* its PADS is queued there */
 			if (ph->reaping)
 				continue;
 		}
@@ -462,8 +463,8 @@ rearm_timer(void)
 	ev_timer_stop(P.loop, &P.timer_w);
 	if (m == NULL)
 		return;
-	ev_timer_set(&P.timer_w, m->key > now ?
-	    (double)(m->key - now) / 1000.0 : 0.0, 0.0);
+	ev_timer_set(&P.timer_w,
+	    m->key > now ? (double)(m->key - now) / 1000.0 : 0.0, 0.0);
 	ev_timer_start(P.loop, &P.timer_w);
 }
 
@@ -549,7 +550,8 @@ tune_socket(int fd)
 static unsigned
 rx_drops(void)
 {
-	int fds[2] = { pppoe_sock_fd_disc(&P.sock), pppoe_sock_fd_ses(&P.sock) };
+	int fds[2] = { pppoe_sock_fd_disc(&P.sock),
+		pppoe_sock_fd_ses(&P.sock) };
 	unsigned drops = 0;
 
 	for (int i = 0; i < 2; i++) {
@@ -558,7 +560,7 @@ rx_drops(void)
 
 		memset(&st, 0, sizeof(st));
 		if (getsockopt(fds[i], SOL_PACKET, PACKET_STATISTICS, &st,
-		    &len) == 0)
+			&len) == 0)
 			drops += st.tp_drops;
 	}
 	return drops;
@@ -580,10 +582,10 @@ bench_pppoe(const struct bench_opts *o)
 	tune_socket(P.sock.fd_ses);
 	/* RFC 2516 §7: an MRU of 1492 at most, less on a smaller MTU. */
 	if (P.sock.mtu < 576)
-		fatalx("pppoe: %s: MTU %u too small", o->interface,
-		    P.sock.mtu);
+		fatalx("pppoe: %s: MTU %u too small", o->interface, P.sock.mtu);
 	P.mru = P.sock.mtu - PPP_OVER_PPPOE < PPPOE_PPP_MRU ?
-	    (uint16_t)(P.sock.mtu - PPP_OVER_PPPOE) : PPPOE_PPP_MRU;
+	    (uint16_t)(P.sock.mtu - PPP_OVER_PPPOE) :
+	    PPPOE_PPP_MRU;
 	P.hosts = calloc(o->sessions, sizeof(*P.hosts));
 	if (P.hosts == NULL)
 		fatalx("out of memory");

@@ -47,16 +47,22 @@
 #include "l2tp/msg.h"
 #include "ppp/link.h"
 
-#define TX_BATCH	64
-#define TX_BUF		1600
-#define SAMPLE_MS	50
-#define PASSIVE_MS	1000
+#define TX_BATCH   64
+#define TX_BUF	   1600
+#define SAMPLE_MS  50
+#define PASSIVE_MS 1000
 
 /* ---- options ---- */
 
 static struct bench_opts o = {
-	.lacs = 1, .tunnels = 1, .sessions = 1, .window = 256, .timeout_s = 120,
-	.size = 1400, .user = "bench", .password = "bench",
+	.lacs = 1,
+	.tunnels = 1,
+	.sessions = 1,
+	.window = 256,
+	.timeout_s = 120,
+	.size = 1400,
+	.user = "bench",
+	.password = "bench",
 	.label = "run",
 };
 
@@ -170,8 +176,8 @@ parse_opts(int argc, char **argv)
 		else
 			usage();
 	}
-	if (o.lacs == 0 || o.lacs > 1000 || o.tunnels == 0 ||
-	    o.sessions == 0 || o.window == 0)
+	if (o.lacs == 0 || o.lacs > 1000 || o.tunnels == 0 || o.sessions == 0 ||
+	    o.window == 0)
 		usage();
 	/* K LACs are K addresses from --bind up: there must be one. */
 	if (o.lacs > 1 && o.bind.sin_addr.s_addr == htonl(INADDR_ANY))
@@ -181,8 +187,8 @@ parse_opts(int argc, char **argv)
 }
 
 void
-bench_ppp_client_config(struct ppp_link_config *lc,
-    const struct bench_opts *op, unsigned mru, bool pppoe)
+bench_ppp_client_config(struct ppp_link_config *lc, const struct bench_opts *op,
+    unsigned mru, bool pppoe)
 {
 	memset(lc, 0, sizeof(*lc));
 	lc->server = false;
@@ -255,9 +261,9 @@ bench_report(const struct bench_opts *op, const struct bench_tally *t,
 	double rate = secs > 0 ? t->up / secs : 0;
 
 	printf("%s.sessions=%u\n%s.up=%u\n%s.failed=%u\n%s.seconds=%.3f\n"
-	    "%s.rate=%.0f\n%s.us_per_session=%.1f\n", phase, op->sessions,
-	    phase, t->up, phase, t->failed, phase, secs, phase, rate, phase,
-	    t->up ? secs * 1e6 / t->up : 0.0);
+	       "%s.rate=%.0f\n%s.us_per_session=%.1f\n",
+	    phase, op->sessions, phase, t->up, phase, t->failed, phase, secs,
+	    phase, rate, phase, t->up ? secs * 1e6 / t->up : 0.0);
 	for (unsigned i = 0; i < BENCH_MAX_CAUSES && t->causes[i].count; i++)
 		printf("%s.failure=%u %s\n", phase, t->causes[i].count,
 		    t->causes[i].what);
@@ -312,12 +318,12 @@ ip_udp_hdr(uint8_t *p, uint32_t src, uint32_t dst, uint16_t dport,
 	p[3] = (uint8_t)size;
 	p[8] = 64;
 	p[9] = 17;
-	memcpy(p + 12, &src, 4);	/* network order already */
+	memcpy(p + 12, &src, 4); /* network order already */
 	memcpy(p + 16, &dst, 4);
 	c = ip_csum(p, 20);
 	p[10] = (uint8_t)(c >> 8);
 	p[11] = (uint8_t)c;
-	p[20] = 0x9c;		/* source port 40000 */
+	p[20] = 0x9c; /* source port 40000 */
 	p[21] = 0x40;
 	memcpy(p + 22, &dport, 2);
 	p[24] = (uint8_t)((size - 20) >> 8);
@@ -328,19 +334,19 @@ ip_udp_hdr(uint8_t *p, uint32_t src, uint32_t dst, uint16_t dport,
 
 /* One datagram's IP_PKTINFO: the source address it leaves from. */
 union pktinfo_cmsg {
-	char			buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct cmsghdr		align;
+	char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct cmsghdr align;
 };
 
 struct txq {
-	int			fd;
-	unsigned		n;
-	uint8_t			buf[TX_BATCH][TX_BUF];
-	struct mmsghdr		msg[TX_BATCH];
-	struct iovec		iov[TX_BATCH];
-	struct sockaddr_in	to[TX_BATCH];
-	union pktinfo_cmsg	ctl[TX_BATCH];
-	uint64_t		sent, errors;
+	int fd;
+	unsigned n;
+	uint8_t buf[TX_BATCH][TX_BUF];
+	struct mmsghdr msg[TX_BATCH];
+	struct iovec iov[TX_BATCH];
+	struct sockaddr_in to[TX_BATCH];
+	union pktinfo_cmsg ctl[TX_BATCH];
+	uint64_t sent, errors;
 };
 
 static void
@@ -417,8 +423,8 @@ udp_socket(const struct sockaddr_in *bind_to)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	if (bind_to != NULL && bind(fd, (const struct sockaddr *)bind_to,
-	    sizeof(*bind_to)) < 0) {
+	if (bind_to != NULL &&
+	    bind(fd, (const struct sockaddr *)bind_to, sizeof(*bind_to)) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -430,37 +436,37 @@ udp_socket(const struct sockaddr_in *bind_to)
 enum bs_state { BS_FREE, BS_SETUP, BS_UP, BS_DOWN };
 
 struct bsess {
-	enum bs_state		 state;
-	struct l2tp_session	*s;
-	struct ppp_link		*link;
-	struct heap_node	 hn;
-	uint32_t		 addr;		/* network order, once up */
-	uint16_t		 peer_tunnel, peer_session;
-	uint32_t		 src;		/* its LAC's address, net order */
-	bool			 started;	/* ppp_link_start done */
-	struct bsess		*next_dead;
+	enum bs_state state;
+	struct l2tp_session *s;
+	struct ppp_link *link;
+	struct heap_node hn;
+	uint32_t addr; /* network order, once up */
+	uint16_t peer_tunnel, peer_session;
+	uint32_t src; /* its LAC's address, net order */
+	bool started; /* ppp_link_start done */
+	struct bsess *next_dead;
 };
 
 struct bench {
-	struct ev_loop		*loop;
-	struct l2tp_host	*host;
-	struct txq		 tx;
-	ev_io			 rx_w;
-	ev_timer		 timer_w, sample_w, phase_w;
-	ev_prepare		 prep_w;
-	ev_idle			 traffic_w;
-	struct heap		 timers;
-	struct bsess		*sess;
-	struct l2tp_tunnel	**tun;
-	struct bsess		*dead;
-	unsigned		 next, inflight, down_after_up;
-	unsigned		 round;	/* 0 first setup, 1 storm */
-	double			 t0, t_done;
-	struct bench_tally	 t;
-	bool			 setup_done, traffic_on;
-	double			 traffic_t0;
-	uint64_t		 traffic_pkts;
-	unsigned		 traffic_next;
+	struct ev_loop *loop;
+	struct l2tp_host *host;
+	struct txq tx;
+	ev_io rx_w;
+	ev_timer timer_w, sample_w, phase_w;
+	ev_prepare prep_w;
+	ev_idle traffic_w;
+	struct heap timers;
+	struct bsess *sess;
+	struct l2tp_tunnel **tun;
+	struct bsess *dead;
+	unsigned next, inflight, down_after_up;
+	unsigned round; /* 0 first setup, 1 storm */
+	double t0, t_done;
+	struct bench_tally t;
+	bool setup_done, traffic_on;
+	double traffic_t0;
+	uint64_t traffic_pkts;
+	unsigned traffic_next;
 };
 
 static struct bench B;
@@ -475,7 +481,8 @@ static void
 bs_rearm(struct bsess *bs)
 {
 	uint64_t d = bs->link != NULL && bs->started ?
-	    ppp_link_next_deadline(bs->link) : TIME_NEVER;
+	    ppp_link_next_deadline(bs->link) :
+	    TIME_NEVER;
 
 	if (d == TIME_NEVER) {
 		if (heap_node_queued(&bs->hn))
@@ -497,8 +504,8 @@ host_send(void *ctx, const struct l2tp_addr *local,
 	if (len > TX_BUF)
 		return;
 	if (local != NULL && local->ss.ss_family == AF_INET)
-		src = ((const struct sockaddr_in *)(const void *)
-		    &local->ss)->sin_addr.s_addr;
+		src = ((const struct sockaddr_in *)(const void *)&local->ss)
+			  ->sin_addr.s_addr;
 	slot = txq_slot(&B.tx);
 	memcpy(slot, pkt, len);
 	txq_commit(&B.tx, len, (const struct sockaddr_in *)&peer->ss, src);
@@ -534,8 +541,8 @@ link_send(void *ctx, const uint8_t *frame, size_t len)
 }
 
 static void
-link_network_up(void *ctx, uint32_t local, uint32_t peer,
-    const uint32_t dns[2], unsigned dns_count, uint64_t now)
+link_network_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
+    unsigned dns_count, uint64_t now)
 {
 	struct bsess *bs = ctx;
 
@@ -596,7 +603,7 @@ host_session_request(void *ctx, struct l2tp_session *s,
 	(void)s;
 	(void)req;
 	(void)now;
-	return L2TP_CDN_NO_RESOURCES_PERM;	/* we place calls, we take none */
+	return L2TP_CDN_NO_RESOURCES_PERM; /* we place calls, we take none */
 }
 
 static void
@@ -619,7 +626,8 @@ host_session_up(void *ctx, struct l2tp_session *s,
 		explicit_bzero(&lc, sizeof(lc));
 	}
 	bs->link = conf != NULL ?
-	    ppp_link_create(conf, NULL, &link_ops, bs, NULL, now) : NULL;
+	    ppp_link_create(conf, NULL, &link_ops, bs, NULL, now) :
+	    NULL;
 	if (bs->link == NULL) {
 		setup_ended(bs, false, "no memory for PPP");
 		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
@@ -850,8 +858,8 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			memset(&peer, 0, sizeof(peer));
 			memcpy(&peer.ss, &from[i], sizeof(from[i]));
 			peer.len = sizeof(from[i]);
-			l2tp_host_input(B.host, bufs[i], msg[i].msg_len,
-			    &local, &peer, now);
+			l2tp_host_input(B.host, bufs[i], msg[i].msg_len, &local,
+			    &peer, now);
 		}
 		if (n < 32)
 			return;
@@ -959,8 +967,9 @@ fill_ids(void)
 		bs->peer_tunnel = ti.peer_id;
 		bs->peer_session = si.peer_id;
 		if (ti.local.ss.ss_family == AF_INET)
-			bs->src = ((const struct sockaddr_in *)(const void *)
-			    &ti.local.ss)->sin_addr.s_addr;
+			bs->src = ((const struct sockaddr_in *)(const void *)&ti
+				       .local.ss)
+				      ->sin_addr.s_addr;
 	}
 }
 
@@ -1061,8 +1070,8 @@ mode_l2tp(void)
 		double secs = now_s() - B.traffic_t0;
 
 		printf("traffic.size=%u\ntraffic.sent=%llu\ntraffic.tx_errors="
-		    "%llu\ntraffic.tx_pps=%.0f\n", o.size,
-		    (unsigned long long)B.traffic_pkts,
+		       "%llu\ntraffic.tx_pps=%.0f\n",
+		    o.size, (unsigned long long)B.traffic_pkts,
 		    (unsigned long long)B.tx.errors,
 		    (B.traffic_pkts - B.tx.errors) / secs);
 		fflush(stdout);
@@ -1133,7 +1142,8 @@ codec_round(unsigned tunnels, unsigned sessions)
 
 		for (unsigned k = 0; k < (new_tunnel ? 6u : 3u); k++) {
 			enum l2tp_msg_type type = k < 3 && new_tunnel ?
-			    tmsgs[k] : smsgs[k % 3];
+			    tmsgs[k] :
+			    smsgs[k % 3];
 
 			l2tp_msg_init(&m, type, (uint16_t)(1 + s % 100),
 			    type == L2TP_MSG_ICRQ ? 0 : (uint16_t)(s + 1));
@@ -1169,8 +1179,8 @@ codec_round(unsigned tunnels, unsigned sessions)
 				m.framing_type = L2TP_FRAMING_SYNC;
 			}
 			n = l2tp_msg_encode(&m, NULL, false, out, sizeof(out));
-			if (n == 0 || l2tp_msg_decode(out, n, NULL, &d, &err) !=
-			    L2TP_OK)
+			if (n == 0 ||
+			    l2tp_msg_decode(out, n, NULL, &d, &err) != L2TP_OK)
 				fatalx("codec: %s does not round-trip",
 				    l2tp_msg_type_str(type));
 		}
@@ -1179,8 +1189,8 @@ codec_round(unsigned tunnels, unsigned sessions)
 			    DATA_HDR_MAX, 1, (uint16_t)(s + 1), NULL, false);
 			size_t len = (size_t)(frame + DATA_HDR_MAX - p) + 40;
 
-			if (p == NULL || data_hdr_parse(p, len, &dh) !=
-			    DATA_HDR_OK)
+			if (p == NULL ||
+			    data_hdr_parse(p, len, &dh) != DATA_HDR_OK)
 				fatalx("codec: data header");
 		}
 	}
@@ -1193,8 +1203,8 @@ mode_codec(void)
 	double secs = codec_round(o.tunnels, o.sessions);
 
 	printf("codec.sessions=%u\ncodec.tunnels=%u\ncodec.seconds=%.4f\n"
-	    "codec.rate=%.0f\n", o.sessions, o.tunnels, secs,
-	    secs > 0 ? o.sessions / secs : 0.0);
+	       "codec.rate=%.0f\n",
+	    o.sessions, o.tunnels, secs, secs > 0 ? o.sessions / secs : 0.0);
 	return 0;
 }
 
@@ -1237,8 +1247,9 @@ mode_udp(void)
 	}
 	(void)src;
 	printf("udp.size=%u\nudp.sent=%llu\nudp.tx_errors=%llu\n"
-	    "udp.tx_pps=%.0f\n", o.size, (unsigned long long)n,
-	    (unsigned long long)q->errors, (n - q->errors) / (t - t0));
+	       "udp.tx_pps=%.0f\n",
+	    o.size, (unsigned long long)n, (unsigned long long)q->errors,
+	    (n - q->errors) / (t - t0));
 	close(q->fd);
 	free(q);
 	return 0;
@@ -1287,8 +1298,8 @@ mode_sink(void)
 			bytes += msg[i].msg_len;
 	}
 	printf("sink.packets=%llu\nsink.bytes=%llu\nsink.seconds=%.3f\n"
-	    "sink.pps=%.0f\nsink.gbps=%.3f\n", (unsigned long long)n,
-	    (unsigned long long)bytes, last - first,
+	       "sink.pps=%.0f\nsink.gbps=%.3f\n",
+	    (unsigned long long)n, (unsigned long long)bytes, last - first,
 	    last > first ? n / (last - first) : 0.0,
 	    last > first ? (bytes + n * 28.0) * 8 / (last - first) / 1e9 : 0);
 	return 0;

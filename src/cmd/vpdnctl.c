@@ -16,16 +16,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_SOCKET	"/run/vpdn/vpdnd.sock"
-#define MAX_REQUEST	1024	/* CTL_MAX_REQUEST in src/ctl/ctl_cmds.h */
-#define USAGE_PREFIX	"usage: "
+#define DEFAULT_SOCKET "/run/vpdn/vpdnd.sock"
+#define MAX_REQUEST    1024 /* CTL_MAX_REQUEST in src/ctl/ctl_cmds.h */
+#define USAGE_PREFIX   "usage: "
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: vpdnctl [-s SOCKET] COMMAND [ARG...]\n"
-	    "  -s, --socket SOCKET  control socket (default " DEFAULT_SOCKET ")\n"
+	    "  -s, --socket SOCKET  control socket (default " DEFAULT_SOCKET
+	    ")\n"
 	    "  -h, --help           this text\n"
 	    "commands:\n"
 	    "  show tunnels|sessions|stats|pool|clients [--json]\n"
@@ -89,11 +90,13 @@ main(int argc, char *argv[])
 		size_t al = strlen(argv[i]);
 
 		if (strpbrk(argv[i], "\r\n") != NULL || al == 0) {
-			fprintf(stderr, "vpdnctl: empty or multi-line argument\n");
+			fprintf(stderr,
+			    "vpdnctl: empty or multi-line argument\n");
 			return 2;
 		}
 		if (len + al + 2 > MAX_REQUEST + 1) {
-			fprintf(stderr, "vpdnctl: command longer than %d bytes\n",
+			fprintf(stderr,
+			    "vpdnctl: command longer than %d bytes\n",
 			    MAX_REQUEST);
 			return 2;
 		}
@@ -113,8 +116,10 @@ main(int argc, char *argv[])
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		fprintf(stderr, "vpdnctl: cannot connect to %s: %s "
-		    "(is vpdnd running?)\n", path, strerror(errno));
+		fprintf(stderr,
+		    "vpdnctl: cannot connect to %s: %s "
+		    "(is vpdnd running?)\n",
+		    path, strerror(errno));
 		return 1;
 	}
 	/* A refusal ("ERR permission denied") may arrive before we write and

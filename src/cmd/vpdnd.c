@@ -50,33 +50,33 @@
 #include "cmd/vpdnd_io.h"
 #include "cmd/vpdnd_radius.h"
 
-#define VPDN_VERSION		"0.1.0"
-#define SHUTDOWN_GRACE_MS	5000
+#define VPDN_VERSION	  "0.1.0"
+#define SHUTDOWN_GRACE_MS 5000
 
 struct vpdnd {
-	struct ev_loop		*loop;
-	struct vpdn_config	*cfg;
-	struct roles		*roles;
-	struct udp_sock		 udp;
-	struct ctl_server	*ctl;
-	struct metrics_server	*metrics;	/* NULL: no metrics = */
-	struct vpdnd_io		 io;		/* the roles' seam */
-	struct vpdnd_dae	*dae;		/* NULL: no dae-listen */
-	struct ctl_ctx		 ctl_ctx;
-	ev_io			 udp_watcher;
-	ev_timer		 deadline;
-	ev_timer		 grace;
-	ev_signal		 sig_hup, sig_term, sig_int;
-	bool			 stopping;
+	struct ev_loop *loop;
+	struct vpdn_config *cfg;
+	struct roles *roles;
+	struct udp_sock udp;
+	struct ctl_server *ctl;
+	struct metrics_server *metrics; /* NULL: no metrics = */
+	struct vpdnd_io io;		/* the roles' seam */
+	struct vpdnd_dae *dae;		/* NULL: no dae-listen */
+	struct ctl_ctx ctl_ctx;
+	ev_io udp_watcher;
+	ev_timer deadline;
+	ev_timer grace;
+	ev_signal sig_hup, sig_term, sig_int;
+	bool stopping;
 	/* Inside a watched descriptor's callback: data messages built in
 	 * place are queued and leave together when it returns. */
-	bool			 batching;
+	bool batching;
 	/* `vpdnctl trace start FILE [tunnel ID]`; NULL when not tracing. */
-	struct pcap_trace	*trace;
-	char			 trace_path[CFG_MAX_STR];
-	uint16_t		 trace_tunnel;		/* 0: every tunnel */
-	struct l2tp_addr	 trace_peer;		/* of trace_tunnel */
-	uint16_t		 trace_peer_id;
+	struct pcap_trace *trace;
+	char trace_path[CFG_MAX_STR];
+	uint16_t trace_tunnel;	     /* 0: every tunnel */
+	struct l2tp_addr trace_peer; /* of trace_tunnel */
+	uint16_t trace_peer_id;
 };
 
 static void vpdnd_rearm(struct vpdnd *d);
@@ -110,7 +110,7 @@ vpdnd_trace_match(struct vpdnd *d, bool in, const struct l2tp_addr *peer,
 	if (d->trace_tunnel == 0)
 		return true;
 	if ((t = l2tp_host_find_tunnel(roles_host(d->roles),
-	    d->trace_tunnel)) != NULL) {
+		 d->trace_tunnel)) != NULL) {
 		l2tp_tunnel_get_info(t, &ti);
 		d->trace_peer = ti.peer;
 		d->trace_peer_id = ti.peer_id;
@@ -119,7 +119,7 @@ vpdnd_trace_match(struct vpdnd *d, bool in, const struct l2tp_addr *peer,
 	    !l2tp_addr_equal(peer, &d->trace_peer))
 		return false;
 	return in ? tid == d->trace_tunnel :
-	    d->trace_peer_id != 0 && tid == d->trace_peer_id;
+		    d->trace_peer_id != 0 && tid == d->trace_peer_id;
 }
 
 static void
@@ -139,7 +139,7 @@ vpdnd_trace_pkt(struct vpdnd *d, bool in, const struct l2tp_addr *local,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	rc = in ? pcap_trace_write(d->trace, peer, local, pkt, len, us) :
-	    pcap_trace_write(d->trace, local, peer, pkt, len, us);
+		  pcap_trace_write(d->trace, local, peer, pkt, len, us);
 	if (rc == 1)
 		vpdnd_trace_end(d, "reached its size limit; stopped");
 	else if (rc < 0) {
@@ -196,30 +196,33 @@ vpdnd_ctl_trace(void *arg, const char *path, uint16_t tunnel_id,
 	if (path == NULL) {
 		if (d->trace == NULL)
 			return ctl_reply_err(r, "no trace running");
-		strbuf_printf(&r->body, "trace %s stopped: %llu packets, "
-		    "%llu bytes\n", d->trace_path,
+		strbuf_printf(&r->body,
+		    "trace %s stopped: %llu packets, "
+		    "%llu bytes\n",
+		    d->trace_path,
 		    (unsigned long long)pcap_trace_packets(d->trace),
 		    (unsigned long long)pcap_trace_bytes(d->trace));
 		vpdnd_trace_end(d, "stopped");
 		return 0;
 	}
 	if (d->trace != NULL)
-		return ctl_reply_err(r, "a trace to %s is running; "
-		    "trace stop first", d->trace_path);
+		return ctl_reply_err(r,
+		    "a trace to %s is running; "
+		    "trace stop first",
+		    d->trace_path);
 	if (strlen(path) >= sizeof(d->trace_path))
 		return ctl_reply_err(r, "trace file name too long");
 	memset(&d->trace_peer, 0, sizeof(d->trace_peer));
 	d->trace_peer_id = 0;
 	if (tunnel_id != 0) {
 		if ((t = l2tp_host_find_tunnel(roles_host(d->roles),
-		    tunnel_id)) == NULL)
+			 tunnel_id)) == NULL)
 			return ctl_reply_err(r, "no tunnel %u", tunnel_id);
 		l2tp_tunnel_get_info(t, &ti);
 		d->trace_peer = ti.peer;
 		d->trace_peer_id = ti.peer_id;
 	}
-	if ((d->trace = pcap_trace_open(path, PCAP_DEFAULT_MAX_BYTES)) ==
-	    NULL)
+	if ((d->trace = pcap_trace_open(path, PCAP_DEFAULT_MAX_BYTES)) == NULL)
 		return ctl_reply_err(r, "cannot create %s: %s", path,
 		    strerror(errno));
 	strlcpy(d->trace_path, path, sizeof(d->trace_path));
@@ -335,29 +338,31 @@ vpdnd_reload(struct vpdnd *d, char *msg, size_t msglen)
 	ncfg = config_load(d->cfg->path, err, sizeof(err));
 	if (ncfg == NULL) {
 		log_error("reload refused, keeping the running configuration: "
-		    "%s", err);
+			  "%s",
+		    err);
 		snprintf(msg, msglen, "%s", err);
 		return -1;
 	}
-	if (roles_reconfigure(d->roles, ncfg, time_now_ms(), err,
-	    sizeof(err)) < 0) {
+	if (roles_reconfigure(d->roles, ncfg, time_now_ms(), err, sizeof(err)) <
+	    0) {
 		log_error("reload refused, keeping the running configuration: "
-		    "%s", err);
+			  "%s",
+		    err);
 		snprintf(msg, msglen, "%s", err);
 		config_free(ncfg);
 		return -1;
 	}
 	if (strcmp(ncfg->global.control_socket,
-	    d->cfg->global.control_socket) != 0 ||
+		d->cfg->global.control_socket) != 0 ||
 	    memcmp(&ncfg->global.listen, &d->cfg->global.listen,
-	    sizeof(ncfg->global.listen)) != 0)
+		sizeof(ncfg->global.listen)) != 0)
 		log_warnx("reload: listen and control-socket changes take "
-		    "effect at the next restart");
+			  "effect at the next restart");
 	/* Sessions stay in the path they are in: the programs were loaded
 	 * (or not) at start, with the privileges only start has. */
 	if (ncfg->global.dataplane != d->cfg->global.dataplane)
 		log_warnx("reload: dataplane changes take effect at the next "
-		    "restart");
+			  "restart");
 	log_set_level(ncfg->global.log_level);
 	config_free(d->cfg);
 	d->cfg = ncfg;
@@ -429,8 +434,8 @@ ip4_str(uint32_t a, char *buf, size_t len)
 }
 
 struct pool_render {
-	struct json	*json;
-	struct table	*table;
+	struct json *json;
+	struct table *table;
 };
 
 static void
@@ -462,12 +467,16 @@ static int
 vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 {
 	static const struct table_col range_cols[] = {
-		{ "RANGE", TABLE_LEFT }, { "SIZE", TABLE_RIGHT },
-		{ "USED", TABLE_RIGHT }, { "FREE", TABLE_RIGHT },
+		{ "RANGE", TABLE_LEFT },
+		{ "SIZE", TABLE_RIGHT },
+		{ "USED", TABLE_RIGHT },
+		{ "FREE", TABLE_RIGHT },
 	};
 	static const struct table_col lease_cols[] = {
-		{ "ADDRESS", TABLE_LEFT }, { "USER", TABLE_LEFT },
-		{ "TUNNEL", TABLE_RIGHT }, { "SESSION", TABLE_RIGHT },
+		{ "ADDRESS", TABLE_LEFT },
+		{ "USER", TABLE_LEFT },
+		{ "TUNNEL", TABLE_RIGHT },
+		{ "SESSION", TABLE_RIGHT },
 	};
 	struct vpdnd *d = arg;
 	uint32_t first, last, used;
@@ -477,7 +486,8 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 	struct table t;
 
 	if (!d->cfg->lns.enabled)
-		return ctl_reply_err(r, "no address pool: this daemon is "
+		return ctl_reply_err(r,
+		    "no address pool: this daemon is "
 		    "not an LNS");
 	if (json) {
 		json_init(&j, &r->body);
@@ -487,8 +497,8 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 	} else {
 		table_init(&t, range_cols, 4);
 	}
-	for (unsigned i = 0; roles_pool_range(d->roles, i, &first, &last,
-	    &used); i++) {
+	for (unsigned i = 0;
+	     roles_pool_range(d->roles, i, &first, &last, &used); i++) {
 		ip4_str(first, a, sizeof(a));
 		ip4_str(last, b, sizeof(b));
 		snprintf(range, sizeof(range), "%s-%s", a, b);
@@ -520,8 +530,8 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 	}
 	table_render(&t, &r->body);
 	table_free(&t);
-	strbuf_printf(&r->body, "sessions refused, no address: %" PRIu64
-	    "\n\n", roles_pool_refused(d->roles));
+	strbuf_printf(&r->body, "sessions refused, no address: %" PRIu64 "\n\n",
+	    roles_pool_refused(d->roles));
 	table_init(&t, lease_cols, 4);
 	pr.table = &t;
 	roles_foreach_lease(d->roles, vpdnd_render_lease, &pr);
@@ -587,16 +597,21 @@ vpdnd_render_client(const struct roles_client_view *v, void *arg)
 
 /* `vpdnctl show clients`: {"clients":[...]} (INTERFACE.md). */
 static int
-vpdnd_ctl_show_clients(void *arg, bool json, uint64_t now,
-    struct ctl_reply *r)
+vpdnd_ctl_show_clients(void *arg, bool json, uint64_t now, struct ctl_reply *r)
 {
 	static const struct table_col cols[] = {
-		{ "NAME", TABLE_LEFT }, { "TRANSPORT", TABLE_LEFT },
-		{ "SERVER", TABLE_LEFT }, { "STATE", TABLE_LEFT },
-		{ "PPP", TABLE_LEFT }, { "ADDRESS", TABLE_LEFT },
-		{ "PEER", TABLE_LEFT }, { "DNS", TABLE_LEFT },
-		{ "INTERFACE", TABLE_LEFT }, { "DIALS", TABLE_RIGHT },
-		{ "UPTIME", TABLE_RIGHT }, { "RX-FRAMES", TABLE_RIGHT },
+		{ "NAME", TABLE_LEFT },
+		{ "TRANSPORT", TABLE_LEFT },
+		{ "SERVER", TABLE_LEFT },
+		{ "STATE", TABLE_LEFT },
+		{ "PPP", TABLE_LEFT },
+		{ "ADDRESS", TABLE_LEFT },
+		{ "PEER", TABLE_LEFT },
+		{ "DNS", TABLE_LEFT },
+		{ "INTERFACE", TABLE_LEFT },
+		{ "DIALS", TABLE_RIGHT },
+		{ "UPTIME", TABLE_RIGHT },
+		{ "RX-FRAMES", TABLE_RIGHT },
 		{ "TX-FRAMES", TABLE_RIGHT },
 	};
 	struct vpdnd *d = arg;
@@ -616,7 +631,7 @@ vpdnd_ctl_show_clients(void *arg, bool json, uint64_t now,
 		json_obj_end(&j);
 		strbuf_putc(&r->body, '\n');
 		return json_finish(&j) ? 0 :
-		    ctl_reply_err(r, "cannot render JSON");
+					 ctl_reply_err(r, "cannot render JSON");
 	}
 	table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
 	pr.table = &t;
@@ -651,10 +666,12 @@ vpdnd_on_grace(struct ev_loop *loop, ev_timer *w, int revents)
 	/* Say what was still outstanding, only that. */
 	if (tunnels > 0)
 		log_warnx("shutdown: %u tunnel(s) still exchanging with their "
-		    "peers after %d ms; exiting", tunnels, SHUTDOWN_GRACE_MS);
+			  "peers after %d ms; exiting",
+		    tunnels, SHUTDOWN_GRACE_MS);
 	if (acct > 0)
 		log_warnx("shutdown: %u accounting request(s) unanswered after "
-		    "%d ms; exiting", acct, SHUTDOWN_GRACE_MS);
+			  "%d ms; exiting",
+		    acct, SHUTDOWN_GRACE_MS);
 	ev_break(loop, EVBREAK_ALL);
 }
 
@@ -676,8 +693,8 @@ vpdnd_on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	    w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
 	d->stopping = true;
 	roles_shutdown(d->roles, time_now_ms());
-	ev_timer_init(&d->grace, vpdnd_on_grace,
-	    SHUTDOWN_GRACE_MS / 1000.0, 0.0);
+	ev_timer_init(&d->grace, vpdnd_on_grace, SHUTDOWN_GRACE_MS / 1000.0,
+	    0.0);
 	ev_timer_start(loop, &d->grace);
 	vpdnd_rearm(d);
 	vpdnd_check_stopped(d);
@@ -698,8 +715,8 @@ vpdnd_resolve_user(const struct cfg_global *g, uid_t *uid, gid_t *gid,
 	*gid = 0;
 	if (g->user[0] == '\0') {
 		if (g->group[0] != '\0') {
-			snprintf(err, errlen, "group = %s needs user =",
-			    g->group);
+			snprintf(err, errlen,
+			    "group = %s needs user =", g->group);
 			return -1;
 		}
 		return 0;
@@ -772,7 +789,7 @@ vpdnd_drop_privileges(uid_t uid, gid_t gid, const char *user)
 	}
 	if (setpcap != CAP_SET)
 		log_warnx("no CAP_SETPCAP: the capability bounding set is "
-		    "left as it is");
+			  "left as it is");
 	/* Keep the permitted set across setuid(); effective is cleared and
 	 * set again from it below. */
 	if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
@@ -785,7 +802,7 @@ vpdnd_drop_privileges(uid_t uid, gid_t gid, const char *user)
 	    cap_set_flag(caps, CAP_EFFECTIVE, 3, keep, CAP_SET) < 0 ||
 	    cap_set_proc(caps) < 0)
 		fatal("cannot keep CAP_NET_ADMIN, CAP_NET_RAW and "
-		    "CAP_NET_BIND_SERVICE");
+		      "CAP_NET_BIND_SERVICE");
 	cap_free(caps);
 	if (prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L) < 0 ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) < 0 ||
@@ -795,14 +812,15 @@ vpdnd_drop_privileges(uid_t uid, gid_t gid, const char *user)
 	if (setuid(0) == 0 || seteuid(0) == 0)
 		fatalx("could regain root after dropping privileges");
 	log_info("running as user %s (uid %u, gid %u) with CAP_NET_ADMIN, "
-	    "CAP_NET_RAW, CAP_NET_BIND_SERVICE", user, (unsigned)uid,
-	    (unsigned)gid);
+		 "CAP_NET_RAW, CAP_NET_BIND_SERVICE",
+	    user, (unsigned)uid, (unsigned)gid);
 }
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: vpdnd -c FILE [-C] [--syslog] [-d]\n"
+	fprintf(f,
+	    "usage: vpdnd -c FILE [-C] [--syslog] [-d]\n"
 	    "       vpdnd --version\n"
 	    "  -c FILE    configuration file\n"
 	    "  -C         check the configuration and exit (0 valid, 1 not)\n"
@@ -864,8 +882,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
-		if (vpdnd_resolve_user(&cfg->global, &run_uid, &run_gid,
-		    err, sizeof(err)) < 0) {
+		if (vpdnd_resolve_user(&cfg->global, &run_uid, &run_gid, err,
+			sizeof(err)) < 0) {
 			fprintf(stderr, "%s: %s\n", path, err);
 			config_free(cfg);
 			return 1;
@@ -883,13 +901,13 @@ main(int argc, char **argv)
 	{
 		char err[512];
 
-		if (vpdnd_resolve_user(&d.cfg->global, &run_uid, &run_gid,
-		    err, sizeof(err)) < 0)
+		if (vpdnd_resolve_user(&d.cfg->global, &run_uid, &run_gid, err,
+			sizeof(err)) < 0)
 			fatalx("%s: %s", path, err);
 	}
 
 	if (udp_open(&d.udp, (struct sockaddr *)&d.cfg->global.listen.ss,
-	    d.cfg->global.listen.len) < 0)
+		d.cfg->global.listen.len) < 0)
 		fatalx("cannot listen on the L2TP address");
 	struct roles_io io;
 	uint64_t now = time_now_ms();
@@ -902,8 +920,9 @@ main(int argc, char **argv)
 	d.io.before = vpdnd_before_io;
 	d.io.after = vpdnd_after_io;
 	d.io.arg = &d;
-	if (d.cfg->radius.enabled && (d.io.radius =
-	    radius_client_from_config(d.loop, &d.cfg->radius)) == NULL)
+	if (d.cfg->radius.enabled &&
+	    (d.io.radius = radius_client_from_config(d.loop, &d.cfg->radius)) ==
+		NULL)
 		fatalx("cannot set up roles");
 	/* Before the roles: the LNS's sessions enter it from IPCP up, and
 	 * loading needs privileges that go below. */
@@ -915,7 +934,7 @@ main(int argc, char **argv)
 		fatalx("cannot set up roles");
 	if (d.cfg->radius.enabled && d.cfg->radius.dae_listen.len != 0 &&
 	    (d.dae = vpdnd_dae_new(d.loop, &d.cfg->radius, d.roles,
-	    vpdnd_after_io, &d)) == NULL)
+		 vpdnd_after_io, &d)) == NULL)
 		fatalx("cannot set up roles");
 
 	d.ctl_ctx.host = roles_host(d.roles);
@@ -935,7 +954,7 @@ main(int argc, char **argv)
 		    d.cfg->global.control_socket);
 	if (d.cfg->global.metrics.len != 0 &&
 	    (d.metrics = metrics_server_new(d.loop, &d.cfg->global.metrics,
-	    &d.ctl_ctx)) == NULL)
+		 &d.ctl_ctx)) == NULL)
 		fatalx("cannot serve metrics");
 
 	ev_io_init(&d.udp_watcher, vpdnd_on_udp, d.udp.fd, EV_READ);

@@ -18,13 +18,13 @@
 #include "core/log.h"
 
 struct vpdnd_fastpath {
-	struct fastpath	*fp;
+	struct fastpath *fp;
 	/* Where a program of ours is attached (ifindex, hook). */
 	struct {
-		int			ifindex;
-		enum fastpath_hook	hook;
-	}		*att;
-	size_t		 natt, catt;
+		int ifindex;
+		enum fastpath_hook hook;
+	} * att;
+	size_t natt, catt;
 };
 
 /* Is ifindex an Ethernet device (ARPHRD_ETHER)?  fd: any socket. */
@@ -65,13 +65,14 @@ scan_interfaces(struct vpdnd_fastpath *vf)
 
 			if (rc > 0)
 				log_info("fast path: removed a dead "
-				    "instance's filter from %s", i->if_name);
+					 "instance's filter from %s",
+				    i->if_name);
 			else if (why[0] != '\0')
 				log_warnx("%s", why);
 		}
 		if (vf != NULL && fd >= 0 && is_ethernet(fd, i->if_name) &&
 		    fastpath_allow_egress(vf->fp, (int)i->if_index, why,
-		    sizeof(why)) < 0)
+			sizeof(why)) < 0)
 			log_warnx("%s", why);
 	}
 	if (fd >= 0)
@@ -124,8 +125,8 @@ vpdnd_fastpath_close(struct vpdnd_fastpath *vf)
 
 /* The hook's program on ifindex, attached once. */
 static int
-ensure_attached(struct vpdnd_fastpath *vf, int ifindex,
-    enum fastpath_hook hook, char *why, size_t whylen)
+ensure_attached(struct vpdnd_fastpath *vf, int ifindex, enum fastpath_hook hook,
+    char *why, size_t whylen)
 {
 	for (size_t i = 0; i < vf->natt; i++)
 		if (vf->att[i].ifindex == ifindex && vf->att[i].hook == hook)
@@ -154,17 +155,18 @@ vpdnd_fastpath_add(struct vpdnd_fastpath *vf, const struct fastpath_session *s,
     int l2tp_ifindex, int tun_ifindex, char *why, size_t whylen)
 {
 	if (l2tp_ifindex <= 0 || tun_ifindex <= 0) {
-		snprintf(why, whylen, "fast path: the tunnel's interface is "
+		snprintf(why, whylen,
+		    "fast path: the tunnel's interface is "
 		    "not known");
 		return -1;
 	}
 	/* The encapsulated packets leave towards the peer, usually by the
 	 * interface the tunnel arrives on: allowed even if it was made
 	 * after start. */
-	if (ensure_attached(vf, l2tp_ifindex, FASTPATH_DECAP, why,
-	    whylen) < 0 ||
-	    ensure_attached(vf, tun_ifindex, FASTPATH_ENCAP_L3, why,
-	    whylen) < 0 ||
+	if (ensure_attached(vf, l2tp_ifindex, FASTPATH_DECAP, why, whylen) <
+		0 ||
+	    ensure_attached(vf, tun_ifindex, FASTPATH_ENCAP_L3, why, whylen) <
+		0 ||
 	    fastpath_allow_egress(vf->fp, l2tp_ifindex, why, whylen) < 0)
 		return -1;
 	return fastpath_session_add(vf->fp, s, why, whylen);
@@ -189,6 +191,6 @@ int
 vpdnd_fastpath_stats(struct vpdnd_fastpath *vf, uint16_t tunnel_id,
     uint16_t session_id, struct fastpath_counters *c)
 {
-	return fastpath_session_counters(vf->fp, tunnel_id, session_id, c,
-	    NULL, 0);
+	return fastpath_session_counters(vf->fp, tunnel_id, session_id, c, NULL,
+	    0);
 }

@@ -32,20 +32,20 @@ struct vpdnd_fastpath;
  * the programs if dp asks for them.  *out is NULL for user, and for auto
  * when they cannot load (logged once with why); -1 (logged) when kernel
  * was asked for and they cannot load. */
-int	vpdnd_fastpath_open(enum cfg_dataplane dp, struct vpdnd_fastpath **out);
+int vpdnd_fastpath_open(enum cfg_dataplane dp, struct vpdnd_fastpath **out);
 /* Detaches every filter and unloads; NULL is ignored. */
-void	vpdnd_fastpath_close(struct vpdnd_fastpath *vf);
+void vpdnd_fastpath_close(struct vpdnd_fastpath *vf);
 
 /* The seam's operations (roles/roles_io.h). */
-int	vpdnd_fastpath_add(struct vpdnd_fastpath *vf,
-	    const struct fastpath_session *s, int l2tp_ifindex,
-	    int tun_ifindex, char *why, size_t whylen);
-int	vpdnd_fastpath_update(struct vpdnd_fastpath *vf,
-	    const struct fastpath_session *s, char *why, size_t whylen);
-int	vpdnd_fastpath_remove(struct vpdnd_fastpath *vf,
-	    const struct fastpath_session *s, struct fastpath_counters *final,
-	    char *why, size_t whylen);
-int	vpdnd_fastpath_stats(struct vpdnd_fastpath *vf, uint16_t tunnel_id,
-	    uint16_t session_id, struct fastpath_counters *c);
+int vpdnd_fastpath_add(struct vpdnd_fastpath *vf,
+    const struct fastpath_session *s, int l2tp_ifindex, int tun_ifindex,
+    char *why, size_t whylen);
+int vpdnd_fastpath_update(struct vpdnd_fastpath *vf,
+    const struct fastpath_session *s, char *why, size_t whylen);
+int vpdnd_fastpath_remove(struct vpdnd_fastpath *vf,
+    const struct fastpath_session *s, struct fastpath_counters *final,
+    char *why, size_t whylen);
+int vpdnd_fastpath_stats(struct vpdnd_fastpath *vf, uint16_t tunnel_id,
+    uint16_t session_id, struct fastpath_counters *c);
 
 #endif

@@ -41,10 +41,10 @@ io_send_data(void *ctx, const struct l2tp_addr *local,
 
 /* A descriptor the roles watch (TUN devices, PPPoE sockets). */
 struct io_watch {
-	ev_io			 io;
-	struct vpdnd_io		*vio;
-	roles_readable_fn	*readable;
-	void			*arg;
+	ev_io io;
+	struct vpdnd_io *vio;
+	roles_readable_fn *readable;
+	void *arg;
 };
 
 static void
@@ -249,8 +249,7 @@ io_route_get(void *ctx, struct route_ctx *rt, uint32_t addr,
 }
 
 static int
-io_link_set(void *ctx, struct route_ctx *rt, int ifindex, bool up,
-    unsigned mtu)
+io_link_set(void *ctx, struct route_ctx *rt, int ifindex, bool up, unsigned mtu)
 {
 	(void)ctx;
 	return route_link_set(rt, ifindex, up, mtu);
@@ -279,8 +278,7 @@ io_pppoe_drain(void *ctx, struct pppoe_sock *s, int fd, uint8_t *buf,
 }
 
 static int
-io_pppoe_send(void *ctx, struct pppoe_sock *s, const uint8_t *frame,
-    size_t len)
+io_pppoe_send(void *ctx, struct pppoe_sock *s, const uint8_t *frame, size_t len)
 {
 	(void)ctx;
 	return pppoe_sock_send(s, frame, len);
@@ -312,8 +310,8 @@ io_radius_pending(void *ctx)
 }
 
 static int
-io_fp_session_add(void *ctx, const struct fastpath_session *s,
-    int l2tp_ifindex, int tun_ifindex, char *why, size_t whylen)
+io_fp_session_add(void *ctx, const struct fastpath_session *s, int l2tp_ifindex,
+    int tun_ifindex, char *why, size_t whylen)
 {
 	struct vpdnd_io *vio = ctx;
 

@@ -17,12 +17,12 @@
 #include "roles/roles.h"
 
 struct vpdnd_dae {
-	ev_io			 io;
-	struct ev_loop		*loop;
-	struct radius_dae	*dae;
-	struct roles		*roles;
-	void			(*after)(void *arg);
-	void			*arg;
+	ev_io io;
+	struct ev_loop *loop;
+	struct radius_dae *dae;
+	struct roles *roles;
+	void (*after)(void *arg);
+	void *arg;
 };
 
 /* The shared secret as the client and the listener take it: a string. */
@@ -54,8 +54,8 @@ radius_client_from_config(struct ev_loop *loop, const struct cfg_radius *rc)
 		struct sockaddr_storage ss = rc->server[i].ss;
 
 		if (radius_client_add_server(c, RADIUS_SERVER_AUTH,
-		    (const struct sockaddr *)&rc->server[i].ss, rc->server[i].len,
-		    secret) < 0)
+			(const struct sockaddr *)&rc->server[i].ss,
+			rc->server[i].len, secret) < 0)
 			goto fail;
 		if (rc->accounting_server_count > 0)
 			continue;
@@ -64,13 +64,13 @@ radius_client_from_config(struct ev_loop *loop, const struct cfg_radius *rc)
 		else
 			((struct sockaddr_in6 *)&ss)->sin6_port = htons(1813);
 		if (radius_client_add_server(c, RADIUS_SERVER_ACCT,
-		    (struct sockaddr *)&ss, rc->server[i].len, secret) < 0)
+			(struct sockaddr *)&ss, rc->server[i].len, secret) < 0)
 			goto fail;
 	}
 	for (unsigned i = 0; i < rc->accounting_server_count; i++)
 		if (radius_client_add_server(c, RADIUS_SERVER_ACCT,
-		    (const struct sockaddr *)&rc->accounting_server[i].ss,
-		    rc->accounting_server[i].len, secret) < 0)
+			(const struct sockaddr *)&rc->accounting_server[i].ss,
+			rc->accounting_server[i].len, secret) < 0)
 			goto fail;
 	explicit_bzero(secret, sizeof(secret));
 	return c;
@@ -128,11 +128,12 @@ vpdnd_dae_new(struct ev_loop *loop, const struct cfg_radius *rc,
 	dd->roles = r;
 	dd->after = after;
 	dd->arg = arg;
-	for (unsigned i = 0; i < rc->server_count &&
-	    nallow < RADIUS_DAE_MAX_CLIENTS; i++)
+	for (unsigned i = 0;
+	     i < rc->server_count && nallow < RADIUS_DAE_MAX_CLIENTS; i++)
 		allow[nallow++] = rc->server[i].ss;
-	for (unsigned i = 0; i < rc->accounting_server_count &&
-	    nallow < RADIUS_DAE_MAX_CLIENTS; i++)
+	for (unsigned i = 0;
+	     i < rc->accounting_server_count && nallow < RADIUS_DAE_MAX_CLIENTS;
+	     i++)
 		allow[nallow++] = rc->accounting_server[i].ss;
 	secret_str(rc, secret);
 	dd->dae = radius_dae_new((const struct sockaddr *)&rc->dae_listen.ss,

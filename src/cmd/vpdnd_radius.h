@@ -17,14 +17,14 @@ struct vpdnd_dae;
 /* The client with its servers (accounting defaults to the authentication
  * servers on port 1813, RFC 2866 §3); NULL with the reason logged. */
 struct radius_client *radius_client_from_config(struct ev_loop *loop,
-	    const struct cfg_radius *rc);
+    const struct cfg_radius *rc);
 
 /* dae-listen: the listener whose only clients are the [radius] servers,
  * acting on r; NULL on failure (logged).  after(arg) runs after each
  * request, as after a watched descriptor. */
 struct vpdnd_dae *vpdnd_dae_new(struct ev_loop *loop,
-	    const struct cfg_radius *rc, struct roles *r,
-	    void (*after)(void *arg), void *arg);
-void	vpdnd_dae_free(struct vpdnd_dae *dd);
+    const struct cfg_radius *rc, struct roles *r, void (*after)(void *arg),
+    void *arg);
+void vpdnd_dae_free(struct vpdnd_dae *dd);
 
 #endif

@@ -27,21 +27,21 @@
 #include "config/ini.h"
 #include "config/schema.h"
 
-#define CONFIG_MAX_FILE	((size_t)1024 * 1024)
+#define CONFIG_MAX_FILE ((size_t)1024 * 1024)
 
 struct load_sec {
-	enum schema_section	 sec;
-	unsigned		 idx;	/* into realms[] / clients[] */
-	int			 line;	/* of the header */
-	int			 keyline[SCHEMA_MAX_KEYS];	/* 0: not set */
+	enum schema_section sec;
+	unsigned idx;		      /* into realms[] / clients[] */
+	int line;		      /* of the header */
+	int keyline[SCHEMA_MAX_KEYS]; /* 0: not set */
 };
 
 struct loader {
-	const char		*file;
-	struct vpdn_config	*cfg;
-	struct load_sec		*secs;
-	unsigned		 nsecs;
-	int			 cur;	/* index into secs, -1 before any */
+	const char *file;
+	struct vpdn_config *cfg;
+	struct load_sec *secs;
+	unsigned nsecs;
+	int cur; /* index into secs, -1 before any */
 };
 
 /*
@@ -65,7 +65,7 @@ config_defaults(struct vpdn_config *cfg, char *msg, size_t msglen)
 		if (schema_apply_defaults(once[i], base[i], msg, msglen) < 0)
 			return -1;
 	if (gethostname(cfg->global.hostname,
-	    sizeof(cfg->global.hostname) - 1) < 0 ||
+		sizeof(cfg->global.hostname) - 1) < 0 ||
 	    cfg->global.hostname[0] == '\0')
 		strlcpy(cfg->global.hostname, "vpdn",
 		    sizeof(cfg->global.hostname));
@@ -84,7 +84,7 @@ section_base(struct vpdn_config *cfg, const struct load_sec *ls)
 	case SCHEMA_SEC_CLIENT:	return &cfg->clients[ls->idx];
 	case SCHEMA_SEC_RADIUS:	return &cfg->radius;
 	case SCHEMA_SEC_COUNT:	break;
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return NULL;
 }
@@ -151,9 +151,9 @@ static int
 on_header(struct loader *ld, const struct ini_event *ev, char *msg,
     size_t msglen)
 {
-	enum schema_section	 sec;
-	struct load_sec		*ls;
-	unsigned		 idx = 0;
+	enum schema_section sec;
+	struct load_sec *ls;
+	unsigned idx = 0;
 
 	if (!schema_section_find(ev->section, &sec)) {
 		snprintf(msg, msglen, "unknown section [%s]", ev->section);
@@ -169,8 +169,10 @@ on_header(struct loader *ld, const struct ini_event *ev, char *msg,
 		return -1;
 	}
 	if (ev->name != NULL && strlen(ev->name) >= CFG_MAX_STR) {
-		snprintf(msg, msglen, "[%s] name too long (max %d "
-		    "characters)", ev->section, CFG_MAX_STR - 1);
+		snprintf(msg, msglen,
+		    "[%s] name too long (max %d "
+		    "characters)",
+		    ev->section, CFG_MAX_STR - 1);
 		return -1;
 	}
 	for (unsigned i = 0; i < ld->nsecs; i++) {
@@ -180,16 +182,19 @@ on_header(struct loader *ld, const struct ini_event *ev, char *msg,
 		if (o->sec != sec)
 			continue;
 		if (ev->name == NULL) {
-			snprintf(msg, msglen, "duplicate section [%s] (first "
-			    "at line %d)", ev->section, o->line);
+			snprintf(msg, msglen,
+			    "duplicate section [%s] (first "
+			    "at line %d)",
+			    ev->section, o->line);
 			return -1;
 		}
 		/* Realms are domain names, hence case-insensitive. */
 		if (sec == SCHEMA_SEC_REALM ? strcasecmp(oname, ev->name) == 0 :
-		    strcmp(oname, ev->name) == 0) {
-			snprintf(msg, msglen, "duplicate section [%s %s] "
-			    "(first at line %d)", ev->section, ev->name,
-			    o->line);
+					      strcmp(oname, ev->name) == 0) {
+			snprintf(msg, msglen,
+			    "duplicate section [%s %s] "
+			    "(first at line %d)",
+			    ev->section, ev->name, o->line);
 			return -1;
 		}
 	}
@@ -227,10 +232,10 @@ on_header(struct loader *ld, const struct ini_event *ev, char *msg,
 static int
 on_event(void *arg, const struct ini_event *ev, char *msg, size_t msglen)
 {
-	struct loader		*ld = arg;
-	struct load_sec		*ls;
-	const struct schema_key	*k;
-	size_t			 ki;
+	struct loader *ld = arg;
+	struct load_sec *ls;
+	const struct schema_key *k;
+	size_t ki;
 
 	if (ev->section != NULL)
 		return on_header(ld, ev, msg, msglen);
@@ -248,12 +253,14 @@ on_event(void *arg, const struct ini_event *ev, char *msg, size_t msglen)
 	}
 	ki = (size_t)(k - schema_keys);
 	if (ls->keyline[ki] != 0) {
-		snprintf(msg, msglen, "duplicate key \"%s\" (first at line "
-		    "%d)", ev->key, ls->keyline[ki]);
+		snprintf(msg, msglen,
+		    "duplicate key \"%s\" (first at line "
+		    "%d)",
+		    ev->key, ls->keyline[ki]);
 		return -1;
 	}
 	if (schema_key_apply(k, ev->value, section_base(ld->cfg, ls), msg,
-	    msglen) < 0)
+		msglen) < 0)
 		return -1;
 	ls->keyline[ki] = ev->line;
 	return 0;
@@ -294,12 +301,12 @@ check_interfaces(struct loader *ld, char *errbuf, size_t errlen)
 			    "interface \"%s\" is already used by [lns]",
 			    c->interface);
 		for (unsigned j = 0; j < ls->idx; j++)
-			if (strcmp(cfg->clients[j].interface,
-			    c->interface) == 0)
-				return ini_error(errbuf, errlen, ld->file,
-				    line, "interface \"%s\" is already used "
-				    "by [client %s]", c->interface,
-				    cfg->clients[j].name);
+			if (strcmp(cfg->clients[j].interface, c->interface) ==
+			    0)
+				return ini_error(errbuf, errlen, ld->file, line,
+				    "interface \"%s\" is already used "
+				    "by [client %s]",
+				    c->interface, cfg->clients[j].name);
 	}
 	return 0;
 }
@@ -308,9 +315,9 @@ static int
 check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
     size_t errlen)
 {
-	struct vpdn_config	*cfg = ld->cfg;
-	const char		*f = ld->file;
-	int			 l1, l2;
+	struct vpdn_config *cfg = ld->cfg;
+	const char *f = ld->file;
+	int l1, l2;
 
 	switch (ls->sec) {
 	case SCHEMA_SEC_GLOBAL:
@@ -373,12 +380,12 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 		if (c->interface[0] == '\0') {
 			/* Default TUN name "vpdn-NAME" when it fits. */
 			if (snprintf(c->interface, sizeof(c->interface),
-			    "vpdn-%s", c->name) >= 16 ||
+				"vpdn-%s", c->name) >= 16 ||
 			    strpbrk(c->name, "/:") != NULL)
 				return ini_error(errbuf, errlen, f, ls->line,
 				    "[client %s] needs interface (\"vpdn-%s\" "
-				    "is not a valid interface name)", c->name,
-				    c->name);
+				    "is not a valid interface name)",
+				    c->name, c->name);
 		}
 		break;
 	}
@@ -403,16 +410,16 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 struct vpdn_config *
 config_load(const char *path, char *errbuf, size_t errlen)
 {
-	struct loader		 ld = { .file = path, .cur = -1 };
-	struct vpdn_config	*cfg;
-	char			*buf = NULL;
-	size_t			 len = 0;
-	int			 r, lastline;
+	struct loader ld = { .file = path, .cur = -1 };
+	struct vpdn_config *cfg;
+	char *buf = NULL;
+	size_t len = 0;
+	int r, lastline;
 
 	if (errlen > 0)
 		errbuf[0] = '\0';
-	if (file_read_all(path, CONFIG_MAX_FILE, &buf, &len, errbuf,
-	    errlen) < 0)
+	if (file_read_all(path, CONFIG_MAX_FILE, &buf, &len, errbuf, errlen) <
+	    0)
 		return NULL;
 	cfg = calloc(1, sizeof(*cfg));
 	if (cfg == NULL) {
@@ -430,8 +437,7 @@ config_load(const char *path, char *errbuf, size_t errlen)
 		r = -1;
 		goto out;
 	}
-	r = ini_parse(path, buf, len, on_event, &ld, errbuf, errlen,
-	    &lastline);
+	r = ini_parse(path, buf, len, on_event, &ld, errbuf, errlen, &lastline);
 	for (unsigned i = 0; r == 0 && i < ld.nsecs; i++)
 		r = check_section(&ld, &ld.secs[i], errbuf, errlen);
 	if (r == 0)

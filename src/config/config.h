@@ -43,24 +43,24 @@
 
 #include "core/log.h"
 
-#define CFG_MAX_STR	256
-#define CFG_MAX_LIST	8	/* entries in a comma-separated list */
+#define CFG_MAX_STR  256
+#define CFG_MAX_LIST 8 /* entries in a comma-separated list */
 
 /* An address with port, as written "1.2.3.4:1701" or "[::1]:1701". */
 struct cfg_sockaddr {
-	struct sockaddr_storage	ss;
-	socklen_t		len;
+	struct sockaddr_storage ss;
+	socklen_t len;
 };
 
 /* A host name or address plus port, resolved at use time (client lns =). */
 struct cfg_hostport {
-	char		host[CFG_MAX_STR];
-	uint16_t	port;
+	char host[CFG_MAX_STR];
+	uint16_t port;
 };
 
 struct cfg_secret {
-	uint8_t		data[CFG_MAX_STR];
-	size_t		len;	/* 0: none configured */
+	uint8_t data[CFG_MAX_STR];
+	size_t len; /* 0: none configured */
 };
 
 enum cfg_auth {
@@ -70,12 +70,12 @@ enum cfg_auth {
 };
 
 struct cfg_auth_list {
-	enum cfg_auth	methods[3];
-	unsigned	count;
+	enum cfg_auth methods[3];
+	unsigned count;
 };
 
 struct cfg_ip4_range {
-	uint32_t	first, last;	/* host byte order, inclusive */
+	uint32_t first, last; /* host byte order, inclusive */
 };
 
 /*
@@ -83,133 +83,133 @@ struct cfg_ip4_range {
  * numbers because the L2TP host's own defaults (l2tp_host_config_defaults(),
  * for users of the host other than vpdnd) must be the same.
  */
-#define CFG_DEFAULT_HELLO_INTERVAL	60	/* s */
-#define CFG_DEFAULT_RETRANSMIT_MAX	5	/* RFC 2661 §5.8 */
-#define CFG_DEFAULT_RECEIVE_WINDOW	16
-#define CFG_DEFAULT_MAX_TUNNELS		4096
-#define CFG_DEFAULT_MAX_SESSIONS	65535
+#define CFG_DEFAULT_HELLO_INTERVAL 60 /* s */
+#define CFG_DEFAULT_RETRANSMIT_MAX 5  /* RFC 2661 §5.8 */
+#define CFG_DEFAULT_RECEIVE_WINDOW 16
+#define CFG_DEFAULT_MAX_TUNNELS	   4096
+#define CFG_DEFAULT_MAX_SESSIONS   65535
 
 /* [global] dataplane (vpdn.conf(5)). */
 enum cfg_dataplane {
-	CFG_DATAPLANE_USER = 0,	/* every packet through vpdnd */
+	CFG_DATAPLANE_USER = 0, /* every packet through vpdnd */
 	CFG_DATAPLANE_AUTO,	/* kernel if the programs load, else user */
 	CFG_DATAPLANE_KERNEL,	/* kernel; start fails if they cannot load */
 };
 
 struct cfg_global {
-	struct cfg_sockaddr	listen;
-	char			hostname[CFG_MAX_STR];	/* default gethostname() */
-	char			control_socket[CFG_MAX_STR];
-	enum log_level		log_level;
-	unsigned		hello_interval;	/* s; 0 disables */
-	unsigned		retransmit_max;
+	struct cfg_sockaddr listen;
+	char hostname[CFG_MAX_STR]; /* default gethostname() */
+	char control_socket[CFG_MAX_STR];
+	enum log_level log_level;
+	unsigned hello_interval; /* s; 0 disables */
+	unsigned retransmit_max;
 	/* s from PPP start (or LCP renegotiation) to IPCP Opened, every
 	 * role */
-	unsigned		ppp_negotiation_timeout;
-	unsigned		receive_window;
-	unsigned		max_tunnels;
-	unsigned		max_sessions;
-	unsigned		tun_txqueuelen;	/* packets */
+	unsigned ppp_negotiation_timeout;
+	unsigned receive_window;
+	unsigned max_tunnels;
+	unsigned max_sessions;
+	unsigned tun_txqueuelen; /* packets */
 	/* The data path of LNS sessions; read at start only. */
-	enum cfg_dataplane	dataplane;
-	struct cfg_sockaddr	metrics;	/* len 0: no metrics listener */
+	enum cfg_dataplane dataplane;
+	struct cfg_sockaddr metrics; /* len 0: no metrics listener */
 	/* Drop root to this user (and group; default the user's primary
 	 * group) once sockets and TUN devices are open; "": stay root. */
-	char			user[CFG_MAX_STR];
-	char			group[CFG_MAX_STR];
+	char user[CFG_MAX_STR];
+	char group[CFG_MAX_STR];
 	/* PPP authentication back-off: after auth_failure_limit failures
 	 * of one user or one peer, its attempts fail for auth_lockout
 	 * seconds; limit 0 disables. */
-	unsigned		auth_failure_limit;
-	unsigned		auth_lockout;		/* s */
+	unsigned auth_failure_limit;
+	unsigned auth_lockout; /* s */
 };
 
 struct cfg_lns {
-	bool			enabled;	/* [lns] present */
-	struct cfg_secret	tunnel_secret;
-	bool			hide_avps;
-	uint32_t		local_address;	/* host order; 0 = unset */
-	struct cfg_ip4_range	pool[CFG_MAX_LIST];
-	unsigned		pool_count;
-	uint32_t		dns[2];
-	unsigned		dns_count;
-	struct cfg_auth_list	auth;
-	char			users[CFG_MAX_STR];
-	bool			radius;
-	bool			accept_proxy_auth;
-	char			interface[CFG_MAX_STR];
-	unsigned		mtu;
+	bool enabled; /* [lns] present */
+	struct cfg_secret tunnel_secret;
+	bool hide_avps;
+	uint32_t local_address; /* host order; 0 = unset */
+	struct cfg_ip4_range pool[CFG_MAX_LIST];
+	unsigned pool_count;
+	uint32_t dns[2];
+	unsigned dns_count;
+	struct cfg_auth_list auth;
+	char users[CFG_MAX_STR];
+	bool radius;
+	bool accept_proxy_auth;
+	char interface[CFG_MAX_STR];
+	unsigned mtu;
 	/* Drop a user's packet addressed to another session of ours. */
-	bool			isolate_sessions;
+	bool isolate_sessions;
 };
 
 struct cfg_lac {
-	bool			enabled;	/* [lac] present */
-	char			pppoe_interface[CFG_MAX_STR];
-	char			ac_name[CFG_MAX_STR];
-	char			service_name[CFG_MAX_STR];
-	struct cfg_auth_list	auth;
-	unsigned		tunnel_idle_timeout;
-	bool			radius;	/* users and tunnels from [radius] */
-	unsigned		discovery_rate;	/* PADI+PADR a second, all hosts */
-	unsigned		max_sessions_per_mac;	/* 0: no limit */
+	bool enabled; /* [lac] present */
+	char pppoe_interface[CFG_MAX_STR];
+	char ac_name[CFG_MAX_STR];
+	char service_name[CFG_MAX_STR];
+	struct cfg_auth_list auth;
+	unsigned tunnel_idle_timeout;
+	bool radius;		       /* users and tunnels from [radius] */
+	unsigned discovery_rate;       /* PADI+PADR a second, all hosts */
+	unsigned max_sessions_per_mac; /* 0: no limit */
 };
 
 struct cfg_realm {
-	char			name[CFG_MAX_STR];
-	struct cfg_hostport	lns[CFG_MAX_LIST];
-	unsigned		lns_count;
-	struct cfg_secret	tunnel_secret;
-	char			users[CFG_MAX_STR];
-	bool			strip_realm;
-	int			line;	/* where the section starts, for messages */
+	char name[CFG_MAX_STR];
+	struct cfg_hostport lns[CFG_MAX_LIST];
+	unsigned lns_count;
+	struct cfg_secret tunnel_secret;
+	char users[CFG_MAX_STR];
+	bool strip_realm;
+	int line; /* where the section starts, for messages */
 };
 
 struct cfg_client {
-	char			name[CFG_MAX_STR];
-	struct cfg_hostport	lns;
-	char			pppoe_interface[CFG_MAX_STR];
-	char			user[CFG_MAX_STR];
-	char			password[CFG_MAX_STR];
-	struct cfg_auth_list	auth;
-	char			interface[CFG_MAX_STR];
+	char name[CFG_MAX_STR];
+	struct cfg_hostport lns;
+	char pppoe_interface[CFG_MAX_STR];
+	char user[CFG_MAX_STR];
+	char password[CFG_MAX_STR];
+	struct cfg_auth_list auth;
+	char interface[CFG_MAX_STR];
 	struct {
-		uint32_t	addr;	/* host order */
-		uint8_t		plen;
-	}			routes[CFG_MAX_LIST];
-	unsigned		route_count;
-	bool			default_route;
-	bool			redial;
-	struct cfg_secret	tunnel_secret;
-	bool			hide_avps;
-	int			line;
+		uint32_t addr; /* host order */
+		uint8_t plen;
+	} routes[CFG_MAX_LIST];
+	unsigned route_count;
+	bool default_route;
+	bool redial;
+	struct cfg_secret tunnel_secret;
+	bool hide_avps;
+	int line;
 };
 
 struct cfg_radius {
-	bool			enabled;	/* [radius] present */
-	struct cfg_sockaddr	server[CFG_MAX_LIST];
-	unsigned		server_count;
-	struct cfg_sockaddr	accounting_server[CFG_MAX_LIST];
-	unsigned		accounting_server_count;
-	struct cfg_secret	secret;
-	char			nas_identifier[CFG_MAX_STR];
-	unsigned		interim_interval;
-	struct cfg_sockaddr	dae_listen;	/* len 0: no RFC 5176 listener */
-	bool			require_message_authenticator;
-	unsigned		dae_replay_window;	/* s */
-	bool			dae_require_event_timestamp;
+	bool enabled; /* [radius] present */
+	struct cfg_sockaddr server[CFG_MAX_LIST];
+	unsigned server_count;
+	struct cfg_sockaddr accounting_server[CFG_MAX_LIST];
+	unsigned accounting_server_count;
+	struct cfg_secret secret;
+	char nas_identifier[CFG_MAX_STR];
+	unsigned interim_interval;
+	struct cfg_sockaddr dae_listen; /* len 0: no RFC 5176 listener */
+	bool require_message_authenticator;
+	unsigned dae_replay_window; /* s */
+	bool dae_require_event_timestamp;
 };
 
 struct vpdn_config {
-	char			path[CFG_MAX_STR];
-	struct cfg_global	global;
-	struct cfg_lns		lns;
-	struct cfg_lac		lac;
-	struct cfg_realm	*realms;
-	unsigned		realm_count;
-	struct cfg_client	*clients;
-	unsigned		client_count;
-	struct cfg_radius	radius;
+	char path[CFG_MAX_STR];
+	struct cfg_global global;
+	struct cfg_lns lns;
+	struct cfg_lac lac;
+	struct cfg_realm *realms;
+	unsigned realm_count;
+	struct cfg_client *clients;
+	unsigned client_count;
+	struct cfg_radius radius;
 };
 
 /*
@@ -218,6 +218,6 @@ struct vpdn_config {
  * problems (e.g. "hide-avps needs tunnel-secret") name the line of the key.
  */
 struct vpdn_config *config_load(const char *path, char *errbuf, size_t errlen);
-void	config_free(struct vpdn_config *cfg);
+void config_free(struct vpdn_config *cfg);
 
 #endif

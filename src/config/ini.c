@@ -14,8 +14,8 @@ int
 ini_error(char *errbuf, size_t errlen, const char *file, int line,
     const char *fmt, ...)
 {
-	char	msg[INI_MAX_LINE + 128];
-	va_list	ap;
+	char msg[INI_MAX_LINE + 128];
+	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -34,7 +34,7 @@ is_blank(char c)
 static char *
 trim(char *s)
 {
-	char	*e;
+	char *e;
 
 	while (is_blank(*s))
 		s++;
@@ -62,11 +62,12 @@ strip_comment(char *s)
 static int
 parse_header(char *line, struct ini_event *ev, char *msg, size_t msglen)
 {
-	char	*close, *inner, *rest, *sp;
+	char *close, *inner, *rest, *sp;
 
 	close = strchr(line, ']');
 	if (close == NULL) {
-		snprintf(msg, msglen, "unterminated section header "
+		snprintf(msg, msglen,
+		    "unterminated section header "
 		    "(missing ']')");
 		return -1;
 	}
@@ -99,7 +100,8 @@ parse_header(char *line, struct ini_event *ev, char *msg, size_t msglen)
 		ev->name = trim(sp);
 		for (const char *p = ev->name; *p != '\0'; p++) {
 			if (is_blank(*p)) {
-				snprintf(msg, msglen, "section header takes "
+				snprintf(msg, msglen,
+				    "section header takes "
 				    "at most one name");
 				return -1;
 			}
@@ -111,16 +113,17 @@ parse_header(char *line, struct ini_event *ev, char *msg, size_t msglen)
 static int
 parse_line(char *line, struct ini_event *ev, char *msg, size_t msglen)
 {
-	char	*s, *eq;
+	char *s, *eq;
 
 	s = trim(line);
 	if (*s == '\0' || *s == '#' || *s == ';')
-		return 1;	/* nothing */
+		return 1; /* nothing */
 	if (*s == '[')
 		return parse_header(s, ev, msg, msglen);
 	eq = strchr(s, '=');
 	if (eq == NULL) {
-		snprintf(msg, msglen, "expected \"key = value\" or "
+		snprintf(msg, msglen,
+		    "expected \"key = value\" or "
 		    "\"[section]\"");
 		return -1;
 	}
@@ -137,14 +140,13 @@ parse_line(char *line, struct ini_event *ev, char *msg, size_t msglen)
 }
 
 int
-ini_parse(const char *file, const char *buf, size_t len,
-    ini_handler_fn *fn, void *arg, char *errbuf, size_t errlen,
-    int *lastline)
+ini_parse(const char *file, const char *buf, size_t len, ini_handler_fn *fn,
+    void *arg, char *errbuf, size_t errlen, int *lastline)
 {
-	char		 line[INI_MAX_LINE];
-	char		 msg[INI_MAX_LINE + 64];
-	size_t		 pos = 0, n;
-	int		 lineno = 0, r;
+	char line[INI_MAX_LINE];
+	char msg[INI_MAX_LINE + 64];
+	size_t pos = 0, n;
+	int lineno = 0, r;
 
 	if (lastline != NULL)
 		*lastline = 0;

@@ -21,17 +21,17 @@
 
 #include <stddef.h>
 
-#define INI_MAX_LINE	1024
+#define INI_MAX_LINE 1024
 
 struct ini_event {
-	int		 line;
+	int line;
 	/* A header: section is its first word, name the optional second one
 	 * (NULL when absent); key and value are NULL. */
-	const char	*section;
-	const char	*name;
+	const char *section;
+	const char *name;
 	/* A `key = value` line: key and value are set, section/name NULL. */
-	const char	*key;
-	const char	*value;
+	const char *key;
+	const char *value;
 };
 
 /*
@@ -39,20 +39,19 @@ struct ini_event {
  * (without FILE:LINE prefix) into msg; ini_parse() then stops and formats
  * "FILE:LINE: msg" into its errbuf.  The strings live only during the call.
  */
-typedef int	ini_handler_fn(void *arg, const struct ini_event *ev,
-		    char *msg, size_t msglen);
+typedef int ini_handler_fn(void *arg, const struct ini_event *ev, char *msg,
+    size_t msglen);
 
 /*
  * Tokenizes buf[0..len) (need not be NUL-terminated).  file is only used in
  * messages.  Returns 0, or -1 with "FILE:LINE: message" in errbuf.  *lastline
  * (if not NULL) receives the number of the last line read.
  */
-int	ini_parse(const char *file, const char *buf, size_t len,
-	    ini_handler_fn *fn, void *arg, char *errbuf, size_t errlen,
-	    int *lastline);
+int ini_parse(const char *file, const char *buf, size_t len, ini_handler_fn *fn,
+    void *arg, char *errbuf, size_t errlen, int *lastline);
 
 /* Formats "FILE:LINE: message" into errbuf; always returns -1. */
-int	ini_error(char *errbuf, size_t errlen, const char *file, int line,
-	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int ini_error(char *errbuf, size_t errlen, const char *file, int line,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -21,12 +21,12 @@
 
 #include "config/schema.h"
 
-#define DEFAULT_L2TP_PORT	1701	/* RFC 2661 §8.1 */
-#define DEFAULT_METRICS_PORT	9701
-#define MAX_SUN_PATH		107	/* sizeof(sun_path) - 1 */
+#define DEFAULT_L2TP_PORT    1701 /* RFC 2661 §8.1 */
+#define DEFAULT_METRICS_PORT 9701
+#define MAX_SUN_PATH	     107 /* sizeof(sun_path) - 1 */
 
 #define STR(x)	#x
-#define XSTR(x)	STR(x)
+#define XSTR(x) STR(x)
 
 /* The last column is the default, as it would be written in the file
  * (NULL: none, or one the loader derives, see config_defaults()). */
@@ -184,12 +184,12 @@ const struct schema_key schema_keys[] = {
 /* clang-format on */
 const size_t schema_nkeys = sizeof(schema_keys) / sizeof(schema_keys[0]);
 
-_Static_assert(sizeof(schema_keys) / sizeof(schema_keys[0]) <=
-    SCHEMA_MAX_KEYS, "raise SCHEMA_MAX_KEYS");
+_Static_assert(sizeof(schema_keys) / sizeof(schema_keys[0]) <= SCHEMA_MAX_KEYS,
+    "raise SCHEMA_MAX_KEYS");
 
 static const struct {
-	const char	*word;
-	bool		 named;
+	const char *word;
+	bool named;
 } sections[SCHEMA_SEC_COUNT] = {
 	[SCHEMA_SEC_GLOBAL] = { "global", false },
 	[SCHEMA_SEC_LNS] = { "lns", false },
@@ -228,7 +228,7 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_ROUTE_LIST:	return "route list";
 	case SCHEMA_T_LOG_LEVEL:	return "log level";
 	case SCHEMA_T_DATAPLANE:	return "dataplane";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -268,7 +268,7 @@ schema_apply_defaults(enum schema_section s, void *base, char *msg,
 	for (size_t i = 0; i < schema_nkeys; i++)
 		if (schema_keys[i].section == s && schema_keys[i].def != NULL &&
 		    schema_key_apply(&schema_keys[i], schema_keys[i].def, base,
-		    msg, msglen) < 0)
+			msg, msglen) < 0)
 			return -1;
 	return 0;
 }
@@ -301,7 +301,7 @@ parse_bool(const char *s, bool *out)
 static int
 parse_ulong(const char *s, unsigned long *out)
 {
-	char	*end;
+	char *end;
 
 	if (!isdigit((unsigned char)*s))
 		return -1;
@@ -317,7 +317,7 @@ parse_ulong(const char *s, unsigned long *out)
 static int
 parse_port(const char *s, uint16_t *out)
 {
-	unsigned long	v;
+	unsigned long v;
 
 	if (parse_ulong(s, &v) < 0 || v == 0 || v > 65535)
 		return -1;
@@ -328,8 +328,8 @@ parse_port(const char *s, uint16_t *out)
 int
 schema_parse_ipv4(const char *s, uint32_t *out)
 {
-	struct in_addr	a;
-	uint32_t	h;
+	struct in_addr a;
+	uint32_t h;
 
 	if (inet_pton(AF_INET, s, &a) != 1)
 		return -1;
@@ -350,8 +350,8 @@ schema_parse_ipv4(const char *s, uint32_t *out)
 static int
 split_hostport(const char *s, char *buf, size_t buflen, uint16_t *port)
 {
-	const char	*colon, *close;
-	size_t		 n;
+	const char *colon, *close;
+	size_t n;
 
 	if (*s == '[') {
 		close = strchr(s, ']');
@@ -370,7 +370,7 @@ split_hostport(const char *s, char *buf, size_t buflen, uint16_t *port)
 	}
 	colon = strchr(s, ':');
 	if (colon != NULL && strchr(colon + 1, ':') != NULL)
-		colon = NULL;	/* bare IPv6, no port */
+		colon = NULL; /* bare IPv6, no port */
 	n = colon != NULL ? (size_t)(colon - s) : strlen(s);
 	if (n == 0 || n >= buflen)
 		return -1;
@@ -384,9 +384,9 @@ split_hostport(const char *s, char *buf, size_t buflen, uint16_t *port)
 static int
 parse_sockaddr(const char *s, uint16_t defport, struct cfg_sockaddr *out)
 {
-	char		 host[INET6_ADDRSTRLEN + 1];
-	uint16_t	 port = defport;
-	int		 r;
+	char host[INET6_ADDRSTRLEN + 1];
+	uint16_t port = defport;
+	int r;
 
 	r = split_hostport(s, host, sizeof(host), &port);
 	if (r < 0)
@@ -416,12 +416,12 @@ parse_sockaddr(const char *s, uint16_t defport, struct cfg_sockaddr *out)
 static bool
 valid_hostname(const char *h)
 {
-	size_t	label = 0, len = strlen(h);
-	bool	alldigits = true;
+	size_t label = 0, len = strlen(h);
+	bool alldigits = true;
 
 	if (len == 0 || len > 253)
 		return false;
-	for (const char *p = h; ; p++) {
+	for (const char *p = h;; p++) {
 		if (*p == '.' || *p == '\0') {
 			if (label == 0 || label > 63 || p[-1] == '-')
 				return false;
@@ -445,10 +445,10 @@ valid_hostname(const char *h)
 static int
 parse_hostport(const char *s, uint16_t defport, struct cfg_hostport *out)
 {
-	struct in6_addr	 a6;
-	struct in_addr	 a4;
-	uint16_t	 port = defport;
-	int		 r;
+	struct in6_addr a6;
+	struct in_addr a4;
+	uint16_t port = defport;
+	int r;
 
 	r = split_hostport(s, out->host, sizeof(out->host), &port);
 	if (r < 0)
@@ -467,16 +467,17 @@ parse_hostport(const char *s, uint16_t defport, struct cfg_hostport *out)
 static int
 parse_range(const char *s, struct cfg_ip4_range *r)
 {
-	char		 buf[64];
-	const char	*dash;
-	char		*a, *b;
-	size_t		 n;
+	char buf[64];
+	const char *dash;
+	char *a, *b;
+	size_t n;
 
 	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
 		return -1;
 	dash = strchr(buf, '-');
 	if (dash == NULL)
-		return schema_parse_ipv4(buf, &r->first) < 0 ? -1 :
+		return schema_parse_ipv4(buf, &r->first) < 0 ?
+		    -1 :
 		    (r->last = r->first, 0);
 	n = (size_t)(dash - buf);
 	buf[n] = '\0';
@@ -484,8 +485,7 @@ parse_range(const char *s, struct cfg_ip4_range *r)
 	b = buf + n + 1;
 	while (*a == ' ' || *a == '\t')
 		a++;
-	for (char *e = a + strlen(a); e > a && (e[-1] == ' ' ||
-	    e[-1] == '\t'); )
+	for (char *e = a + strlen(a); e > a && (e[-1] == ' ' || e[-1] == '\t');)
 		*--e = '\0';
 	while (*b == ' ' || *b == '\t')
 		b++;
@@ -496,8 +496,8 @@ parse_range(const char *s, struct cfg_ip4_range *r)
 }
 
 static const struct {
-	const char	*name;
-	enum cfg_auth	 method;
+	const char *name;
+	enum cfg_auth method;
 } auth_names[] = {
 	{ "mschap-v2", CFG_AUTH_MSCHAPV2 },
 	{ "chap-md5", CFG_AUTH_CHAP_MD5 },
@@ -507,9 +507,9 @@ static const struct {
 static int
 parse_route(const char *s, uint32_t *addr, uint8_t *plen)
 {
-	char		 buf[64];
-	char		*slash;
-	unsigned long	 l;
+	char buf[64];
+	char *slash;
+	unsigned long l;
 
 	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
 		return -1;
@@ -536,12 +536,13 @@ parse_route(const char *s, uint32_t *addr, uint8_t *plen)
  */
 static int
 for_each_entry(const struct schema_key *k, const char *s, unsigned long max,
-    int (*fn)(const struct schema_key *, const char *, unsigned, void *,
-    char *, size_t), void *base, char *msg, size_t msglen)
+    int (*fn)(const struct schema_key *, const char *, unsigned, void *, char *,
+	size_t),
+    void *base, char *msg, size_t msglen)
 {
-	char		 buf[1024];
-	char		*p, *next, *e;
-	unsigned	 n = 0;
+	char buf[1024];
+	char *p, *next, *e;
+	unsigned n = 0;
 
 	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf)) {
 		snprintf(msg, msglen, "%s: value too long", k->key);
@@ -553,8 +554,8 @@ for_each_entry(const struct schema_key *k, const char *s, unsigned long max,
 			*next++ = '\0';
 		while (*p == ' ' || *p == '\t')
 			p++;
-		for (e = p + strlen(p); e > p && (e[-1] == ' ' ||
-		    e[-1] == '\t'); )
+		for (e = p + strlen(p);
+		     e > p && (e[-1] == ' ' || e[-1] == '\t');)
 			*--e = '\0';
 		if (*p == '\0') {
 			snprintf(msg, msglen, "%s: empty entry in list",
@@ -604,29 +605,31 @@ entry_hostport(const struct schema_key *k, const char *s, unsigned i,
 }
 
 static int
-entry_ipv4(const struct schema_key *k, const char *s, unsigned i,
-    void *base, char *msg, size_t msglen)
+entry_ipv4(const struct schema_key *k, const char *s, unsigned i, void *base,
+    char *msg, size_t msglen)
 {
 	uint32_t *v = (uint32_t *)((char *)base + k->off);
 
 	if (schema_parse_ipv4(s, &v[i]) < 0) {
-		snprintf(msg, msglen, "%s: invalid IPv4 address \"%s\"",
-		    k->key, s);
+		snprintf(msg, msglen, "%s: invalid IPv4 address \"%s\"", k->key,
+		    s);
 		return -1;
 	}
 	return 0;
 }
 
 static int
-entry_range(const struct schema_key *k, const char *s, unsigned i,
-    void *base, char *msg, size_t msglen)
+entry_range(const struct schema_key *k, const char *s, unsigned i, void *base,
+    char *msg, size_t msglen)
 {
-	struct cfg_ip4_range *v =
-	    (struct cfg_ip4_range *)((char *)base + k->off);
+	struct cfg_ip4_range *v = (struct cfg_ip4_range *)((char *)base +
+	    k->off);
 
 	if (parse_range(s, &v[i]) < 0) {
-		snprintf(msg, msglen, "%s: invalid range \"%s\" "
-		    "(expected FIRST-LAST)", k->key, s);
+		snprintf(msg, msglen,
+		    "%s: invalid range \"%s\" "
+		    "(expected FIRST-LAST)",
+		    k->key, s);
 		return -1;
 	}
 	if (v[i].first > v[i].last) {
@@ -636,8 +639,10 @@ entry_range(const struct schema_key *k, const char *s, unsigned i,
 	}
 	for (unsigned j = 0; j < i; j++) {
 		if (v[j].first <= v[i].last && v[i].first <= v[j].last) {
-			snprintf(msg, msglen, "%s: range \"%s\" overlaps "
-			    "an earlier one", k->key, s);
+			snprintf(msg, msglen,
+			    "%s: range \"%s\" overlaps "
+			    "an earlier one",
+			    k->key, s);
 			return -1;
 		}
 	}
@@ -645,19 +650,21 @@ entry_range(const struct schema_key *k, const char *s, unsigned i,
 }
 
 static int
-entry_auth(const struct schema_key *k, const char *s, unsigned i,
-    void *base, char *msg, size_t msglen)
+entry_auth(const struct schema_key *k, const char *s, unsigned i, void *base,
+    char *msg, size_t msglen)
 {
-	struct cfg_auth_list *v =
-	    (struct cfg_auth_list *)((char *)base + k->off);
+	struct cfg_auth_list *v = (struct cfg_auth_list *)((char *)base +
+	    k->off);
 	size_t j;
 
 	for (j = 0; j < sizeof(auth_names) / sizeof(auth_names[0]); j++)
 		if (strcasecmp(s, auth_names[j].name) == 0)
 			break;
 	if (j == sizeof(auth_names) / sizeof(auth_names[0])) {
-		snprintf(msg, msglen, "%s: unknown method \"%s\" (expected "
-		    "mschap-v2, chap-md5 or pap)", k->key, s);
+		snprintf(msg, msglen,
+		    "%s: unknown method \"%s\" (expected "
+		    "mschap-v2, chap-md5 or pap)",
+		    k->key, s);
 		return -1;
 	}
 	for (unsigned m = 0; m < i; m++) {
@@ -673,20 +680,22 @@ entry_auth(const struct schema_key *k, const char *s, unsigned i,
 }
 
 static int
-entry_route(const struct schema_key *k, const char *s, unsigned i,
-    void *base, char *msg, size_t msglen)
+entry_route(const struct schema_key *k, const char *s, unsigned i, void *base,
+    char *msg, size_t msglen)
 {
 	struct cfg_client *c = base;
 	uint32_t mask;
 
 	/* The only route list is cfg_client.routes (an anonymous struct). */
 	if (parse_route(s, &c->routes[i].addr, &c->routes[i].plen) < 0) {
-		snprintf(msg, msglen, "%s: invalid route \"%s\" (expected "
-		    "ADDRESS/LENGTH)", k->key, s);
+		snprintf(msg, msglen,
+		    "%s: invalid route \"%s\" (expected "
+		    "ADDRESS/LENGTH)",
+		    k->key, s);
 		return -1;
 	}
 	mask = c->routes[i].plen == 0 ? 0 :
-	    0xffffffffu << (32 - c->routes[i].plen);
+					0xffffffffu << (32 - c->routes[i].plen);
 	if ((c->routes[i].addr & ~mask) != 0) {
 		snprintf(msg, msglen, "%s: route \"%s\" has host bits set",
 		    k->key, s);
@@ -699,10 +708,10 @@ int
 schema_key_apply(const struct schema_key *k, const char *value, void *base,
     char *msg, size_t msglen)
 {
-	void		*field = (char *)base + k->off;
-	unsigned long	 v;
-	size_t		 len = strlen(value);
-	int		 r;
+	void *field = (char *)base + k->off;
+	unsigned long v;
+	size_t len = strlen(value);
+	int r;
 
 	if (*value == '\0') {
 		snprintf(msg, msglen, "%s: missing value", k->key);
@@ -711,8 +720,10 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 	switch (k->type) {
 	case SCHEMA_T_BOOL:
 		if (parse_bool(value, field) < 0) {
-			snprintf(msg, msglen, "%s: expected yes or no, "
-			    "got \"%s\"", k->key, value);
+			snprintf(msg, msglen,
+			    "%s: expected yes or no, "
+			    "got \"%s\"",
+			    k->key, value);
 			return -1;
 		}
 		return 0;
@@ -724,16 +735,20 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 			return -1;
 		}
 		if (r == -2 || v < k->min || v > k->max) {
-			snprintf(msg, msglen, "%s: %s is out of range "
-			    "%lu..%lu", k->key, value, k->min, k->max);
+			snprintf(msg, msglen,
+			    "%s: %s is out of range "
+			    "%lu..%lu",
+			    k->key, value, k->min, k->max);
 			return -1;
 		}
 		*(unsigned *)field = (unsigned)v;
 		return 0;
 	case SCHEMA_T_STRING:
 		if (len > k->max) {
-			snprintf(msg, msglen, "%s: too long (max %lu "
-			    "characters)", k->key, k->max);
+			snprintf(msg, msglen,
+			    "%s: too long (max %lu "
+			    "characters)",
+			    k->key, k->max);
 			return -1;
 		}
 		memcpy(field, value, len + 1);
@@ -741,14 +756,18 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 	case SCHEMA_T_IFNAME:
 		/* The kernel's dev_valid_name(): no '/', ':' or blanks. */
 		if (len >= IFNAMSIZ) {
-			snprintf(msg, msglen, "%s: too long (max %d "
-			    "characters)", k->key, IFNAMSIZ - 1);
+			snprintf(msg, msglen,
+			    "%s: too long (max %d "
+			    "characters)",
+			    k->key, IFNAMSIZ - 1);
 			return -1;
 		}
 		if (strcmp(value, ".") == 0 || strcmp(value, "..") == 0 ||
 		    strpbrk(value, "/: \t") != NULL) {
-			snprintf(msg, msglen, "%s: invalid interface name "
-			    "\"%s\"", k->key, value);
+			snprintf(msg, msglen,
+			    "%s: invalid interface name "
+			    "\"%s\"",
+			    k->key, value);
 			return -1;
 		}
 		memcpy(field, value, len + 1);
@@ -773,7 +792,8 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 		return entry_ipv4(k, value, 0, base, msg, msglen);
 	case SCHEMA_T_LOG_LEVEL:
 		if (log_level_parse(value, field) < 0) {
-			snprintf(msg, msglen, "%s: unknown level \"%s\" "
+			snprintf(msg, msglen,
+			    "%s: unknown level \"%s\" "
 			    "(expected error, warn, info, debug or trace)",
 			    k->key, value);
 			return -1;
@@ -787,8 +807,10 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 		else if (strcmp(value, "user") == 0)
 			*(enum cfg_dataplane *)field = CFG_DATAPLANE_USER;
 		else {
-			snprintf(msg, msglen, "%s: unknown data plane \"%s\" "
-			    "(expected auto, kernel or user)", k->key, value);
+			snprintf(msg, msglen,
+			    "%s: unknown data plane \"%s\" "
+			    "(expected auto, kernel or user)",
+			    k->key, value);
 			return -1;
 		}
 		return 0;
@@ -799,14 +821,14 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 		return for_each_entry(k, value, k->max, entry_hostport, base,
 		    msg, msglen);
 	case SCHEMA_T_IPV4_LIST:
-		return for_each_entry(k, value, k->max, entry_ipv4, base,
-		    msg, msglen);
+		return for_each_entry(k, value, k->max, entry_ipv4, base, msg,
+		    msglen);
 	case SCHEMA_T_RANGE_LIST:
-		return for_each_entry(k, value, k->max, entry_range, base,
-		    msg, msglen);
+		return for_each_entry(k, value, k->max, entry_range, base, msg,
+		    msglen);
 	case SCHEMA_T_ROUTE_LIST:
-		return for_each_entry(k, value, k->max, entry_route, base,
-		    msg, msglen);
+		return for_each_entry(k, value, k->max, entry_route, base, msg,
+		    msglen);
 	case SCHEMA_T_AUTH_LIST: {
 		struct cfg_auth_list *al = field;
 

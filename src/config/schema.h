@@ -28,68 +28,68 @@ enum schema_section {
 const char *schema_section_str(enum schema_section s);
 
 enum schema_type {
-	SCHEMA_T_BOOL,		/* yes/no/true/false/on/off/1/0 */
-	SCHEMA_T_UINT,		/* unsigned, min..max */
-	SCHEMA_T_STRING,	/* char[CFG_MAX_STR], 1..max bytes; never echoed */
-	SCHEMA_T_IFNAME,	/* network interface name (IFNAMSIZ - 1) */
-	SCHEMA_T_SECRET,	/* struct cfg_secret; never echoed */
-	SCHEMA_T_SOCKADDR,	/* struct cfg_sockaddr, "1.2.3.4:P", "[::]:P" */
+	SCHEMA_T_BOOL,	   /* yes/no/true/false/on/off/1/0 */
+	SCHEMA_T_UINT,	   /* unsigned, min..max */
+	SCHEMA_T_STRING,   /* char[CFG_MAX_STR], 1..max bytes; never echoed */
+	SCHEMA_T_IFNAME,   /* network interface name (IFNAMSIZ - 1) */
+	SCHEMA_T_SECRET,   /* struct cfg_secret; never echoed */
+	SCHEMA_T_SOCKADDR, /* struct cfg_sockaddr, "1.2.3.4:P", "[::]:P" */
 	SCHEMA_T_SOCKADDR_LIST,
-	SCHEMA_T_HOSTPORT,	/* struct cfg_hostport: name or address[:P] */
+	SCHEMA_T_HOSTPORT, /* struct cfg_hostport: name or address[:P] */
 	SCHEMA_T_HOSTPORT_LIST,
-	SCHEMA_T_IPV4,		/* uint32_t host order, not 0.0.0.0 */
+	SCHEMA_T_IPV4, /* uint32_t host order, not 0.0.0.0 */
 	SCHEMA_T_IPV4_LIST,
-	SCHEMA_T_RANGE_LIST,	/* struct cfg_ip4_range[], "a-b, c-d" */
-	SCHEMA_T_AUTH_LIST,	/* struct cfg_auth_list */
-	SCHEMA_T_ROUTE_LIST,	/* cfg_client.routes, "10.9.0.0/24, ..." */
-	SCHEMA_T_LOG_LEVEL,	/* enum log_level */
-	SCHEMA_T_DATAPLANE,	/* enum cfg_dataplane: auto|kernel|user */
+	SCHEMA_T_RANGE_LIST, /* struct cfg_ip4_range[], "a-b, c-d" */
+	SCHEMA_T_AUTH_LIST,  /* struct cfg_auth_list */
+	SCHEMA_T_ROUTE_LIST, /* cfg_client.routes, "10.9.0.0/24, ..." */
+	SCHEMA_T_LOG_LEVEL,  /* enum log_level */
+	SCHEMA_T_DATAPLANE,  /* enum cfg_dataplane: auto|kernel|user */
 };
 const char *schema_type_str(enum schema_type t);
 
 struct schema_key {
-	enum schema_section	 section;
-	const char		*key;
-	enum schema_type	 type;
-	size_t			 off;		/* the field */
-	size_t			 count_off;	/* lists: the unsigned count */
+	enum schema_section section;
+	const char *key;
+	enum schema_type type;
+	size_t off;	  /* the field */
+	size_t count_off; /* lists: the unsigned count */
 	/* UINT: value range; STRING: max length (min 1); lists: max
 	 * entries; SOCKADDR/HOSTPORT: min is the default port. */
-	unsigned long		 min, max;
+	unsigned long min, max;
 	/* The default as it would be written in the file, applied by
 	 * config_load() before the file; NULL when there is none or the
 	 * loader derives it (hostname, nas-identifier, a client's
 	 * interface).  vpdn.conf(5) states the same (checked by the
 	 * tests). */
-	const char		*def;
+	const char *def;
 };
 
-extern const struct schema_key	schema_keys[];
-extern const size_t		schema_nkeys;
-#define SCHEMA_MAX_KEYS	64	/* >= schema_nkeys, checked by the tests */
+extern const struct schema_key schema_keys[];
+extern const size_t schema_nkeys;
+#define SCHEMA_MAX_KEYS 64 /* >= schema_nkeys, checked by the tests */
 
 /* Section type by header word ("lns"); NULL when unknown. */
-bool	schema_section_find(const char *word, enum schema_section *out);
+bool schema_section_find(const char *word, enum schema_section *out);
 /* Whether the header takes a NAME ([realm NAME], [client NAME]). */
-bool	schema_section_named(enum schema_section s);
+bool schema_section_named(enum schema_section s);
 
 /* The row for key in section s, or NULL. */
 const struct schema_key *schema_key_find(enum schema_section s,
-	    const char *key);
+    const char *key);
 
 /*
  * Parses value as k's type into the section struct at base.  Returns 0, or
  * -1 with "KEY: problem" in msg (secret values are never quoted).
  */
-int	schema_key_apply(const struct schema_key *k, const char *value,
-	    void *base, char *msg, size_t msglen);
+int schema_key_apply(const struct schema_key *k, const char *value, void *base,
+    char *msg, size_t msglen);
 
 /* Applies the default of every key of section s that has one to base;
  * 0, or -1 with "KEY: problem" in msg (a bad row). */
-int	schema_apply_defaults(enum schema_section s, void *base, char *msg,
-	    size_t msglen);
+int schema_apply_defaults(enum schema_section s, void *base, char *msg,
+    size_t msglen);
 
 /* Type parsers shared with users.c and the tests.  0 or -1. */
-int	schema_parse_ipv4(const char *s, uint32_t *out);
+int schema_parse_ipv4(const char *s, uint32_t *out);
 
 #endif

@@ -14,11 +14,11 @@
 #include "core/file.h"
 
 #define USERS_MAX_FILE	((size_t)16 * 1024 * 1024)
-#define USERS_MAX_FIELD	(CFG_MAX_STR - 1)	/* PPP names and secrets */
+#define USERS_MAX_FIELD (CFG_MAX_STR - 1) /* PPP names and secrets */
 
 struct users_db {
-	struct user_entry	*v;
-	size_t			 n;
+	struct user_entry *v;
+	size_t n;
 };
 
 static int
@@ -48,8 +48,8 @@ is_blank(char c)
 static size_t
 split_fields(char *line, char **f, size_t nf)
 {
-	size_t	n = 0;
-	char	*p = line;
+	size_t n = 0;
+	char *p = line;
 
 	while (n < nf) {
 		while (is_blank(*p))
@@ -69,10 +69,10 @@ static int
 parse_line(const char *file, int lineno, char *line, struct users_db *db,
     size_t *cap, char *errbuf, size_t errlen)
 {
-	char			*f[4];
-	size_t			 n;
-	uint32_t		 addr = 0;
-	struct user_entry	*e;
+	char *f[4];
+	size_t n;
+	uint32_t addr = 0;
+	struct user_entry *e;
 
 	n = split_fields(line, f, 4);
 	if (n == 0 || f[0][0] == '#')
@@ -128,10 +128,10 @@ struct users_db *
 users_parse(const char *file, const char *buf, size_t len, char *errbuf,
     size_t errlen)
 {
-	struct users_db	*db;
-	char		 line[INI_MAX_LINE];
-	size_t		 pos = 0, cap = 0, n;
-	int		 lineno = 0, r = 0;
+	struct users_db *db;
+	char line[INI_MAX_LINE];
+	size_t pos = 0, cap = 0, n;
+	int lineno = 0, r = 0;
 
 	if (errlen > 0)
 		errbuf[0] = '\0';
@@ -175,9 +175,10 @@ users_parse(const char *file, const char *buf, size_t len, char *errbuf,
 		for (size_t i = 1; i < db->n; i++) {
 			if (strcmp(db->v[i - 1].name, db->v[i].name) == 0) {
 				r = ini_error(errbuf, errlen, file,
-				    db->v[i].line, "duplicate user \"%s\" "
-				    "(first at line %d)", db->v[i].name,
-				    db->v[i - 1].line);
+				    db->v[i].line,
+				    "duplicate user \"%s\" "
+				    "(first at line %d)",
+				    db->v[i].name, db->v[i - 1].line);
 				break;
 			}
 		}
@@ -192,12 +193,11 @@ users_parse(const char *file, const char *buf, size_t len, char *errbuf,
 struct users_db *
 users_load(const char *path, char *errbuf, size_t errlen)
 {
-	struct users_db	*db;
-	char		*buf;
-	size_t		 got;
+	struct users_db *db;
+	char *buf;
+	size_t got;
 
-	if (file_read_all(path, USERS_MAX_FILE, &buf, &got, errbuf,
-	    errlen) < 0)
+	if (file_read_all(path, USERS_MAX_FILE, &buf, &got, errbuf, errlen) < 0)
 		return NULL;
 	db = users_parse(path, buf, got, errbuf, errlen);
 	explicit_bzero(buf, got);

@@ -19,10 +19,10 @@
 #include <stdint.h>
 
 struct user_entry {
-	const char	*name;
-	const char	*password;
-	uint32_t	 addr;		/* host order; 0 = from the pool */
-	int		 line;		/* in the file, for log messages */
+	const char *name;
+	const char *password;
+	uint32_t addr; /* host order; 0 = from the pool */
+	int line;      /* in the file, for log messages */
 };
 
 struct users_db;
@@ -31,14 +31,14 @@ struct users_db;
  * Loads path.  Returns NULL with "FILE:LINE: message" (or "FILE: reason")
  * in errbuf; passwords never appear in messages.
  */
-struct users_db	*users_load(const char *path, char *errbuf, size_t errlen);
+struct users_db *users_load(const char *path, char *errbuf, size_t errlen);
 /* Same, from memory (tests, fuzzing); file is used in messages only. */
-struct users_db	*users_parse(const char *file, const char *buf, size_t len,
-		    char *errbuf, size_t errlen);
+struct users_db *users_parse(const char *file, const char *buf, size_t len,
+    char *errbuf, size_t errlen);
 const struct user_entry *users_lookup(const struct users_db *db,
-		    const char *name);
-size_t		 users_count(const struct users_db *db);
+    const char *name);
+size_t users_count(const struct users_db *db);
 /* Wipes the passwords and frees; NULL is fine. */
-void		 users_free(struct users_db *db);
+void users_free(struct users_db *db);
 
 #endif

@@ -16,17 +16,17 @@
 #include <string.h>
 
 struct rbuf {
-	const uint8_t	*p;
-	size_t		 len;
-	size_t		 off;
-	bool		 err;
+	const uint8_t *p;
+	size_t len;
+	size_t off;
+	bool err;
 };
 
 struct wbuf {
-	uint8_t		*p;
-	size_t		 cap;
-	size_t		 len;
-	bool		 err;
+	uint8_t *p;
+	size_t cap;
+	size_t len;
+	bool err;
 };
 
 static inline void
@@ -81,7 +81,8 @@ rd_be32(struct rbuf *r)
 	const uint8_t *q = rd_ptr(r, 4);
 
 	return q ? (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-	    (uint32_t)q[2] << 8 | q[3] : 0;
+		(uint32_t)q[2] << 8 | q[3] :
+		   0;
 }
 
 static inline void

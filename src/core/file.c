@@ -19,14 +19,14 @@ wipe_free(char *b, size_t len)
 }
 
 int
-file_read_fd(int fd, const char *name, size_t max, size_t size_hint,
-    char **buf, size_t *len, char *err, size_t errlen)
+file_read_fd(int fd, const char *name, size_t max, size_t size_hint, char **buf,
+    size_t *len, char *err, size_t errlen)
 {
 	/* One byte beyond max shows an oversized file, one more is the NUL. */
-	size_t	 cap = (size_hint < max ? size_hint : max) + 2;
-	size_t	 got = 0;
-	char	*b;
-	ssize_t	 n;
+	size_t cap = (size_hint < max ? size_hint : max) + 2;
+	size_t got = 0;
+	char *b;
+	ssize_t n;
 
 	if ((b = malloc(cap)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", name);
@@ -62,8 +62,8 @@ file_read_fd(int fd, const char *name, size_t max, size_t size_hint,
 			break;
 		got += (size_t)n;
 		if (got > max) {
-			snprintf(err, errlen, "%s: larger than %zu bytes",
-			    name, max);
+			snprintf(err, errlen, "%s: larger than %zu bytes", name,
+			    max);
 			wipe_free(b, got);
 			return -1;
 		}
@@ -75,11 +75,11 @@ file_read_fd(int fd, const char *name, size_t max, size_t size_hint,
 }
 
 int
-file_read_all(const char *path, size_t max, char **buf, size_t *len,
-    char *err, size_t errlen)
+file_read_all(const char *path, size_t max, char **buf, size_t *len, char *err,
+    size_t errlen)
 {
-	struct stat	st;
-	int		fd, r;
+	struct stat st;
+	int fd, r;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
@@ -90,8 +90,10 @@ file_read_all(const char *path, size_t max, char **buf, size_t *len,
 	 * open() itself from waiting for a FIFO's writer). */
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    (unsigned long long)st.st_size > max) {
-		snprintf(err, errlen, "%s: not a regular file of at most %zu "
-		    "bytes", path, max);
+		snprintf(err, errlen,
+		    "%s: not a regular file of at most %zu "
+		    "bytes",
+		    path, max);
 		close(fd);
 		return -1;
 	}

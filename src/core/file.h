@@ -18,15 +18,15 @@
  * *len its length; the caller frees it (after explicit_bzero when it may
  * hold secrets).  On failure returns -1 with "PATH: problem" in err.
  */
-int	file_read_all(const char *path, size_t max, char **buf, size_t *len,
-	    char *err, size_t errlen);
+int file_read_all(const char *path, size_t max, char **buf, size_t *len,
+    char *err, size_t errlen);
 
 /*
  * The same for an open descriptor (a pipe too), read until end of file;
  * name is used in messages.  size_hint (0 if unknown) sizes the first
  * buffer.  Does not close fd.
  */
-int	file_read_fd(int fd, const char *name, size_t max, size_t size_hint,
-	    char **buf, size_t *len, char *err, size_t errlen);
+int file_read_fd(int fd, const char *name, size_t max, size_t size_hint,
+    char **buf, size_t *len, char *err, size_t errlen);
 
 #endif

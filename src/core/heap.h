@@ -13,20 +13,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HEAP_NONE	((size_t)-1)
+#define HEAP_NONE ((size_t)-1)
 
 struct heap_node {
-	uint64_t	key;
-	size_t		idx;	/* slot in the heap, HEAP_NONE when out */
+	uint64_t key;
+	size_t idx; /* slot in the heap, HEAP_NONE when out */
 };
 
 struct heap {
-	struct heap_node	**v;
-	size_t			  n, cap;
+	struct heap_node **v;
+	size_t n, cap;
 };
 
-void	heap_init(struct heap *h);
-void	heap_free(struct heap *h);
+void heap_init(struct heap *h);
+void heap_free(struct heap *h);
 static inline void
 heap_node_init(struct heap_node *n)
 {
@@ -39,9 +39,9 @@ heap_node_queued(const struct heap_node *n)
 	return n->idx != HEAP_NONE;
 }
 /* Inserts, or re-keys a node already in the heap; -1 on allocation failure. */
-int	heap_set(struct heap *h, struct heap_node *n, uint64_t key)
-	    __attribute__((warn_unused_result));
-void	heap_remove(struct heap *h, struct heap_node *n);
+int heap_set(struct heap *h, struct heap_node *n, uint64_t key)
+    __attribute__((warn_unused_result));
+void heap_remove(struct heap *h, struct heap_node *n);
 static inline struct heap_node *
 heap_min(const struct heap *h)
 {

@@ -13,32 +13,32 @@
 #include <stdint.h>
 
 struct idpool_slot {
-	uint16_t	 id;	/* 0: empty */
-	uint8_t		 tomb;	/* deleted marker for open addressing */
-	void		*obj;
+	uint16_t id;  /* 0: empty */
+	uint8_t tomb; /* deleted marker for open addressing */
+	void *obj;
 };
 
 struct idpool {
-	struct idpool_slot	*slots;
-	uint32_t		 nslots;	/* power of two */
-	uint32_t		 count;
-	uint32_t		 tombs;
-	uint32_t		 limit;
+	struct idpool_slot *slots;
+	uint32_t nslots; /* power of two */
+	uint32_t count;
+	uint32_t tombs;
+	uint32_t limit;
 };
 
-void	 idpool_init(struct idpool *p, uint32_t limit);
-void	 idpool_free(struct idpool *p);
+void idpool_init(struct idpool *p, uint32_t limit);
+void idpool_free(struct idpool *p);
 /* Picks a random unused ID for obj; returns 0 when full or out of memory. */
 uint16_t idpool_alloc(struct idpool *p, void *obj)
-	    __attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Inserts a caller-chosen ID; returns -1 if taken, zero, full or no memory. */
-int	 idpool_insert(struct idpool *p, uint16_t id, void *obj)
-	    __attribute__((warn_unused_result));
-void	*idpool_get(const struct idpool *p, uint16_t id);
-void	 idpool_release(struct idpool *p, uint16_t id);
+int idpool_insert(struct idpool *p, uint16_t id, void *obj)
+    __attribute__((warn_unused_result));
+void *idpool_get(const struct idpool *p, uint16_t id);
+void idpool_release(struct idpool *p, uint16_t id);
 /* Changes the bound on the number of IDs (0 or > 65535: 65535); IDs
  * already held stay even when there are more of them. */
-void	 idpool_set_limit(struct idpool *p, uint32_t limit);
+void idpool_set_limit(struct idpool *p, uint32_t limit);
 
 /*
  * Walks the held IDs in slot order, which is stable while the pool does not
@@ -50,7 +50,7 @@ void	 idpool_set_limit(struct idpool *p, uint32_t limit);
  * during a walk is safe (a release only marks its slot); adding them is not,
  * since it may rehash the table.
  */
-void	*idpool_next(const struct idpool *p, uint32_t *cursor, uint16_t *id);
+void *idpool_next(const struct idpool *p, uint32_t *cursor, uint16_t *id);
 
 static inline uint32_t
 idpool_count(const struct idpool *p)

@@ -13,9 +13,9 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-static enum log_level	 cur_level = LOG_LEVEL_INFO;
-static bool		 use_syslog;
-static const char	*names[] = { "error", "warn", "info", "debug", "trace" };
+static enum log_level cur_level = LOG_LEVEL_INFO;
+static bool use_syslog;
+static const char *names[] = { "error", "warn", "info", "debug", "trace" };
 
 void
 log_init(const char *progname, enum log_level level, bool to_syslog)
@@ -141,7 +141,7 @@ static void __attribute__((format(printf, 2, 0)))
 log_vmsg(enum log_level level, const char *fmt, va_list ap, int errnum)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG,
-	    LOG_DEBUG };
+		LOG_DEBUG };
 	char line[1024];
 	char esc[2048];
 	int n;
@@ -229,8 +229,8 @@ fatalx(const char *fmt, ...)
 }
 
 /* 10 lines of burst, refilled at 1 line a second. */
-#define RL_BURST	10
-#define RL_PERIOD_MS	1000
+#define RL_BURST     10
+#define RL_PERIOD_MS 1000
 
 bool
 log_rl_allow(struct log_ratelimit *rl, uint32_t *suppressed)

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-void		random_bytes(void *buf, size_t len);
-uint16_t	random_u16(void);
-uint32_t	random_u32(void);
+void random_bytes(void *buf, size_t len);
+uint16_t random_u16(void);
+uint32_t random_u32(void);
 
 #endif

@@ -3,7 +3,7 @@
  */
 #include "core/secstats.h"
 
-static uint64_t	counters[SECSTAT__COUNT];
+static uint64_t counters[SECSTAT__COUNT];
 
 void
 secstat_inc(enum secstat s)
@@ -30,6 +30,6 @@ secstat_str(enum secstat s)
 	case SECSTAT_AUTH_LOCKED_ATTEMPT:	return "auth-locked-attempt";
 	case SECSTAT__COUNT:
 	default:				return "?";
-	/* clang-format on */
+		/* clang-format on */
 	}
 }

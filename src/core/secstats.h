@@ -28,7 +28,7 @@ enum secstat {
 	SECSTAT__COUNT
 };
 
-void	secstat_inc(enum secstat s);
+void secstat_inc(enum secstat s);
 uint64_t secstat_get(enum secstat s);
 /* The name in `show stats` and the metrics label: "radius-drop-msgauth". */
 const char *secstat_str(enum secstat s);

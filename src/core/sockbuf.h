@@ -12,8 +12,8 @@
 #define VPDN_CORE_SOCKBUF_H
 
 /* Receive and send buffers of this size for the sockets above. */
-#define SOCKBUF_BUSY	(4 << 20)
+#define SOCKBUF_BUSY (4 << 20)
 
-void	sockbuf_grow(int fd, int bytes);
+void sockbuf_grow(int fd, int bytes);
 
 #endif

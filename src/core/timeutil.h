@@ -6,7 +6,7 @@
 #include <time.h>
 
 /* "No deadline": returned by *_next_deadline() when nothing is scheduled. */
-#define TIME_NEVER	UINT64_MAX
+#define TIME_NEVER UINT64_MAX
 
 /* CLOCK_MONOTONIC in milliseconds.  Out of line (timeutil.c) so that a test
  * build can link its own clock in its place and drive the daemon's logic

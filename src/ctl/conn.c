@@ -23,7 +23,7 @@ conn_req_str(enum conn_req r)
 	case CONN_REQ_MORE:	return "more";
 	case CONN_REQ_DONE:	return "done";
 	case CONN_REQ_CLOSE:	return "close";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -133,8 +133,7 @@ read_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	n = recv(c->fd, c->in + c->inlen, ops->insize - c->inlen,
-	    MSG_DONTWAIT);
+	n = recv(c->fd, c->in + c->inlen, ops->insize - c->inlen, MSG_DONTWAIT);
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;

@@ -23,9 +23,9 @@
 
 /* What the bytes read so far amount to. */
 enum conn_req {
-	CONN_REQ_MORE,		/* keep reading */
-	CONN_REQ_DONE,		/* a request (or one to refuse): handle it */
-	CONN_REQ_CLOSE,		/* close without a reply */
+	CONN_REQ_MORE,	/* keep reading */
+	CONN_REQ_DONE,	/* a request (or one to refuse): handle it */
+	CONN_REQ_CLOSE, /* close without a reply */
 };
 const char *conn_req_str(enum conn_req r);
 
@@ -33,64 +33,64 @@ struct conn;
 struct conn_pool;
 
 struct conn_ops {
-	const char	*name;		/* log prefix */
-	unsigned	 max_clients;	/* also the listen() backlog */
-	size_t		 insize;	/* request bytes read at most */
-	double		 timeout_s;
+	const char *name;     /* log prefix */
+	unsigned max_clients; /* also the listen() backlog */
+	size_t insize;	      /* request bytes read at most */
+	double timeout_s;
 	/* Sent to a client over the limit before closing; NULL: just close. */
-	const char	*busy_msg;
+	const char *busy_msg;
 	/* Drain unread bytes before close: closing an AF_UNIX socket with
 	 * unread data makes the peer's read fail with ECONNRESET before it
 	 * sees our reply. */
-	bool		 drain;
+	bool drain;
 	/* Optional: vets a fresh fd before the client limit is applied;
 	 * returns false after closing (or refusing) it itself.  *tag is kept
 	 * in conn->tag. */
-	bool		(*admit)(struct conn_pool *p, int fd, unsigned long *tag);
+	bool (*admit)(struct conn_pool *p, int fd, unsigned long *tag);
 	/* After each read (eof: the peer shut its side), looks at
 	 * c->in[0..c->inlen).  Returning CONN_REQ_MORE with a full buffer
 	 * closes the connection. */
-	enum conn_req	(*request_complete)(struct conn *c, bool eof);
+	enum conn_req (*request_complete)(struct conn *c, bool eof);
 	/* Renders the reply into c->out; false: close without one. */
-	bool		(*handle)(struct conn *c);
+	bool (*handle)(struct conn *c);
 	/* Optional: the timer fired; the connection is closed afterwards. */
-	void		(*timeout)(struct conn *c);
+	void (*timeout)(struct conn *c);
 };
 
 struct conn {
-	struct conn_pool	*pool;
-	int			 fd;	/* -1: slot free */
-	unsigned long		 tag;	/* from ops->admit (ctl: peer uid) */
-	ev_io			 io;
-	ev_timer		 timer;
-	char			*in;	/* ops->insize + 1, NUL-terminated */
-	size_t			 inlen;
-	struct strbuf		 out;
-	size_t			 sent;
+	struct conn_pool *pool;
+	int fd;		   /* -1: slot free */
+	unsigned long tag; /* from ops->admit (ctl: peer uid) */
+	ev_io io;
+	ev_timer timer;
+	char *in; /* ops->insize + 1, NUL-terminated */
+	size_t inlen;
+	struct strbuf out;
+	size_t sent;
 };
 
 struct conn_pool {
-	struct ev_loop		*loop;
-	const struct conn_ops	*ops;
-	void			*arg;	/* the owner's */
-	int			 fd;	/* listening, owned by the caller */
-	ev_io			 accept_io;
-	unsigned		 nclients;
-	struct conn		*conns;	/* ops->max_clients slots */
-	char			*bufs;
+	struct ev_loop *loop;
+	const struct conn_ops *ops;
+	void *arg; /* the owner's */
+	int fd;	   /* listening, owned by the caller */
+	ev_io accept_io;
+	unsigned nclients;
+	struct conn *conns; /* ops->max_clients slots */
+	char *bufs;
 };
 
 /* Allocates the slots; returns -1 (after logging) on failure.  ops must
  * outlive the pool. */
-int	conn_pool_init(struct conn_pool *p, struct ev_loop *loop,
-	    const struct conn_ops *ops, void *arg);
+int conn_pool_init(struct conn_pool *p, struct ev_loop *loop,
+    const struct conn_ops *ops, void *arg);
 /* Starts accepting on the listening socket fd (non-blocking). */
-void	conn_pool_start(struct conn_pool *p, int fd);
+void conn_pool_start(struct conn_pool *p, int fd);
 /* Closes every connection and stops accepting; the listening socket stays
  * open.  Safe on a pool that was initialised (or zeroed) but never started. */
-void	conn_pool_free(struct conn_pool *p);
-void	conn_close(struct conn *c);
+void conn_pool_free(struct conn_pool *p);
+void conn_close(struct conn *c);
 /* Sends a one-line refusal on a fresh connection and closes it. */
-void	conn_refuse(int fd, const char *msg);
+void conn_refuse(int fd, const char *msg);
 
 #endif

@@ -20,7 +20,7 @@
 #include "ctl/table.h"
 #include "l2tp/l2tp.h"
 
-#define USAGE_PREFIX	"usage: "
+#define USAGE_PREFIX "usage: "
 
 void
 ctl_reply_init(struct ctl_reply *r)
@@ -49,12 +49,11 @@ ctl_reply_err(struct ctl_reply *r, const char *fmt, ...)
 }
 
 struct ctl_cmd {
-	const char	*verb;
-	const char	*object;	/* NULL: one-word command */
-	int		(*fn)(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
-			    int argc, char **argv, uint64_t now,
-			    struct ctl_reply *r);
-	const char	*usage;
+	const char *verb;
+	const char *object; /* NULL: one-word command */
+	int (*fn)(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+	    char **argv, uint64_t now, struct ctl_reply *r);
+	const char *usage;
 };
 
 static int
@@ -112,9 +111,9 @@ body_done(struct ctl_reply *r)
 /* ---- show tunnels ---- */
 
 struct tunnel_walk {
-	struct json	*j;
-	struct table	*t;
-	uint64_t	 now;
+	struct json *j;
+	struct table *t;
+	uint64_t now;
 };
 
 static void
@@ -234,12 +233,12 @@ cmd_show_tunnels(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 /* ---- show sessions ---- */
 
 struct session_walk {
-	const struct ctl_ctx	*c;
-	struct json		*j;
-	struct table		*t;
-	uint64_t		 now;
-	enum l2tp_role		 role;	/* of the tunnel being walked */
-	unsigned		 count;
+	const struct ctl_ctx *c;
+	struct json *j;
+	struct table *t;
+	uint64_t now;
+	enum l2tp_role role; /* of the tunnel being walked */
+	unsigned count;
 };
 
 static void
@@ -348,8 +347,8 @@ static const struct table_col session_cols[] = {
 };
 
 static int
-cmd_show_sessions(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
-    int argc, char **argv, uint64_t now, struct ctl_reply *r)
+cmd_show_sessions(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
 {
 	struct session_walk w = { .c = c, .now = now };
 	bool json;
@@ -364,7 +363,7 @@ cmd_show_sessions(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
 /* ---- show stats ---- */
 
 struct count_walk {
-	unsigned	sessions;
+	unsigned sessions;
 };
 
 static void
@@ -384,7 +383,8 @@ count_tunnel(struct l2tp_tunnel *t, void *arg)
 
 static void
 stats_json_results(struct json *j, const char *key,
-    const char *(*name)(uint16_t), const uint64_t *sent, const uint64_t *rcvd, unsigned n)
+    const char *(*name)(uint16_t), const uint64_t *sent, const uint64_t *rcvd,
+    unsigned n)
 {
 	unsigned i;
 
@@ -439,12 +439,12 @@ stats_table_results(struct strbuf *out, const char *title,
  * group is collected once and rendered by the same two functions.
  */
 struct counter_row {
-	const char	*name;
-	uint64_t	 v;
+	const char *name;
+	uint64_t v;
 };
 
 /* The largest group: PPPoE's counters or its drops, L2TP's drops. */
-#define COUNTER_ROWS_MAX	32
+#define COUNTER_ROWS_MAX 32
 _Static_assert(L2TP_DROP__COUNT <= COUNTER_ROWS_MAX, "L2TP drops");
 _Static_assert(SECSTAT__COUNT <= COUNTER_ROWS_MAX, "security events");
 _Static_assert(PPPOE_SRV_DROP_MAX <= COUNTER_ROWS_MAX, "PPPoE drops");
@@ -507,7 +507,8 @@ l2tp_drop_rows(const struct l2tp_host_stats *st, struct counter_row *rows)
 
 	for (unsigned i = 0; i < L2TP_DROP__COUNT; i++)
 		rows[n++] = (struct counter_row){
-			l2tp_drop_str((enum l2tp_drop)i), st->drops[i] };
+			l2tp_drop_str((enum l2tp_drop)i), st->drops[i]
+		};
 	return n;
 }
 
@@ -518,9 +519,9 @@ tun_rows(const struct ctl_tun_stats *ts, struct counter_row *rows)
 	unsigned n = 0;
 
 	rows[n++] = (struct counter_row){ "kernel-tx-dropped",
-	    ts->kernel_tx_dropped };
+		ts->kernel_tx_dropped };
 	rows[n++] = (struct counter_row){ "kernel-rx-dropped",
-	    ts->kernel_rx_dropped };
+		ts->kernel_rx_dropped };
 	rows[n++] = (struct counter_row){ "write-full", ts->write_full };
 	rows[n++] = (struct counter_row){ "write-errors", ts->write_errors };
 	rows[n++] = (struct counter_row){ "isolated", ts->isolated };
@@ -533,8 +534,7 @@ security_rows(struct counter_row *rows)
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < SECSTAT__COUNT; i++)
-		rows[n++] = (struct counter_row){
-			secstat_str((enum secstat)i),
+		rows[n++] = (struct counter_row){ secstat_str((enum secstat)i),
 			secstat_get((enum secstat)i) };
 	return n;
 }
@@ -564,7 +564,7 @@ pppoe_rows(const struct ctl_pppoe_stats *p, struct counter_row *rows)
 	rows[n++] = (struct counter_row){ "padt_rx", st->padt_rx };
 	rows[n++] = (struct counter_row){ "padt_tx", st->padt_tx };
 	rows[n++] = (struct counter_row){ "refused_mac_limit",
-	    st->refused_mac_limit };
+		st->refused_mac_limit };
 	return n;
 }
 
@@ -575,8 +575,8 @@ pppoe_drop_rows(const struct ctl_pppoe_stats *p, struct counter_row *rows)
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < PPPOE_SRV_DROP_MAX; i++)
-		rows[n++] = (struct counter_row){
-			pppoe_srv_drop_name((enum pppoe_srv_drop)i),
+		rows[n++] = (struct counter_row){ pppoe_srv_drop_name(
+						      (enum pppoe_srv_drop)i),
 			p->st.drops[i] };
 	return n;
 }
@@ -598,8 +598,7 @@ stats_json_pppoe(struct json *j, const struct ctl_pppoe_stats *p)
 
 /* One table: the counters, then "drop NAME" rows. */
 static void
-stats_table_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p,
-    bool *ok)
+stats_table_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p, bool *ok)
 {
 	static const struct table_col cols[] = {
 		{ "PPPOE", TABLE_LEFT },
@@ -733,8 +732,7 @@ cmd_disconnect_tunnel(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
 
 	if (argc != 1 || parse_id(argv[0], &id) < 0)
 		return usage_err(cmd, r);
-	if (c->host == NULL ||
-	    (t = l2tp_host_find_tunnel(c->host, id)) == NULL)
+	if (c->host == NULL || (t = l2tp_host_find_tunnel(c->host, id)) == NULL)
 		return ctl_reply_err(r, "no tunnel %u", id);
 	l2tp_tunnel_get_info(t, &ti);
 	if (ti.state == L2TP_TUNNEL_CLOSING)
@@ -749,9 +747,9 @@ cmd_disconnect_tunnel(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
 }
 
 struct session_find {
-	uint16_t		 id;
-	struct l2tp_session	*found;
-	unsigned		 matches;
+	uint16_t id;
+	struct l2tp_session *found;
+	unsigned matches;
 };
 
 static void
@@ -829,8 +827,8 @@ cmd_show_pool(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 }
 
 static int
-cmd_show_clients(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
-    int argc, char **argv, uint64_t now, struct ctl_reply *r)
+cmd_show_clients(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
 {
 	bool json;
 
@@ -886,8 +884,8 @@ cmd_trace_start(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 
 	(void)now;
 	if ((argc != 1 && argc != 3) ||
-	    (argc == 3 && (strcmp(argv[1], "tunnel") != 0 ||
-	    parse_id(argv[2], &id) < 0)))
+	    (argc == 3 &&
+		(strcmp(argv[1], "tunnel") != 0 || parse_id(argv[2], &id) < 0)))
 		return usage_err(cmd, r);
 	/* The daemon's working directory is not the caller's. */
 	if (argv[0][0] != '/')
@@ -916,8 +914,8 @@ cmd_trace_stop(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	return body_done(r);
 }
 
-static int	cmd_help(const struct ctl_ctx *, const struct ctl_cmd *, int,
-		    char **, uint64_t, struct ctl_reply *);
+static int cmd_help(const struct ctl_ctx *, const struct ctl_cmd *, int,
+    char **, uint64_t, struct ctl_reply *);
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "show", "tunnels", cmd_show_tunnels, "show tunnels [--json]" },
@@ -937,7 +935,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "trace", "stop", cmd_trace_stop, "trace stop" },
 	{ "help", NULL, cmd_help, "help" },
 };
-#define NCMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
+#define NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
 
 static int
 cmd_help(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
@@ -969,7 +967,7 @@ ctl_cmd_exec(const struct ctl_ctx *c, const char *line, uint64_t now,
 		return ctl_reply_err(r, "request too long");
 	memcpy(buf, line, len + 1);
 	for (p = strtok_r(buf, " \t\r\n", &save); p != NULL;
-	    p = strtok_r(NULL, " \t\r\n", &save)) {
+	     p = strtok_r(NULL, " \t\r\n", &save)) {
 		if (argc == CTL_MAX_WORDS)
 			return ctl_reply_err(r, USAGE_PREFIX "too many words");
 		argv[argc++] = p;
@@ -989,6 +987,8 @@ ctl_cmd_exec(const struct ctl_ctx *c, const char *line, uint64_t now,
 			continue;
 		return cmd->fn(c, cmd, argc - n, argv + n, now, r);
 	}
-	return ctl_reply_err(r, USAGE_PREFIX "unknown command \"%s%s%s\"; "
-	    "try help", argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+	return ctl_reply_err(r,
+	    USAGE_PREFIX "unknown command \"%s%s%s\"; "
+			 "try help",
+	    argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
 }

@@ -21,16 +21,16 @@
 struct l2tp_host;
 struct l2tp_session;
 
-#define CTL_MAX_REQUEST	1024	/* bytes in a request line, without "\n" */
+#define CTL_MAX_REQUEST 1024 /* bytes in a request line, without "\n" */
 #define CTL_MAX_WORDS	16
 
 /* What the roles know about a session and L2TP does not (PPP, TUN). */
 struct ctl_session_extra {
-	char	user[256];
-	char	ppp_phase[16];		/* dead|establish|authenticate|network|terminate */
-	char	address[64];
-	char	interface[32];
-	char	path[8];		/* kernel|user ("" : user) */
+	char user[256];
+	char ppp_phase[16]; /* dead|establish|authenticate|network|terminate */
+	char address[64];
+	char interface[32];
+	char path[8]; /* kernel|user ("" : user) */
 	/* Carried by the kernel fast path, added to the L2TP counters. */
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
 };
@@ -38,29 +38,30 @@ struct ctl_session_extra {
 /* Packets lost between the users' IP traffic and vpdnd, over every TUN
  * device (the LNS's and the clients'). */
 struct ctl_tun_stats {
-	uint64_t	kernel_tx_dropped;	/* routed to the device, queue full */
-	uint64_t	kernel_rx_dropped;	/* written by vpdnd, dropped by the kernel */
-	uint64_t	write_full;		/* our writes refused: EAGAIN, ENOBUFS */
-	uint64_t	write_errors;		/* our writes failed otherwise */
-	uint64_t	isolated;		/* session to session, isolate-sessions */
+	uint64_t kernel_tx_dropped; /* routed to the device, queue full */
+	uint64_t
+	    kernel_rx_dropped; /* written by vpdnd, dropped by the kernel */
+	uint64_t write_full;   /* our writes refused: EAGAIN, ENOBUFS */
+	uint64_t write_errors; /* our writes failed otherwise */
+	uint64_t isolated;     /* session to session, isolate-sessions */
 };
 
 /* A LAC's PPPoE access concentrator, for `show stats` and the metrics. */
 struct ctl_pppoe_stats {
-	struct pppoe_server_stats	st;
-	uint32_t			sessions;	/* live */
+	struct pppoe_server_stats st;
+	uint32_t sessions; /* live */
 };
 
 struct ctl_reply {
-	struct strbuf	body;
-	char		error[256];	/* non-empty: the reply is "ERR error" */
+	struct strbuf body;
+	char error[256]; /* non-empty: the reply is "ERR error" */
 };
 
-void	ctl_reply_init(struct ctl_reply *r);
-void	ctl_reply_free(struct ctl_reply *r);
+void ctl_reply_init(struct ctl_reply *r);
+void ctl_reply_free(struct ctl_reply *r);
 /* Sets the error message; returns -1 for `return ctl_reply_err(...)`. */
-int	ctl_reply_err(struct ctl_reply *r, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+int ctl_reply_err(struct ctl_reply *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * Commands that belong to the daemon and its roles.  Any hook may be NULL:
@@ -68,40 +69,40 @@ int	ctl_reply_err(struct ctl_reply *r, const char *fmt, ...)
  * the body in r->body, or -1 after ctl_reply_err().
  */
 struct ctl_hooks {
-	void	*arg;
+	void *arg;
 	/* Fills `out` (pre-set to the defaults: user "", ppp_phase "dead",
 	 * address "", interface ""). */
-	void	(*describe_session)(void *arg, struct l2tp_session *s,
-		    struct ctl_session_extra *out);
-	int	(*show_pool)(void *arg, bool json, struct ctl_reply *r);
+	void (*describe_session)(void *arg, struct l2tp_session *s,
+	    struct ctl_session_extra *out);
+	int (*show_pool)(void *arg, bool json, struct ctl_reply *r);
 	/* `show clients`: every [client] section, dialled or not. */
-	int	(*show_clients)(void *arg, bool json, uint64_t now,
-		    struct ctl_reply *r);
-	int	(*disconnect_user)(void *arg, const char *name, uint64_t now,
-		    struct ctl_reply *r);
-	int	(*reload)(void *arg, struct ctl_reply *r);
+	int (*show_clients)(void *arg, bool json, uint64_t now,
+	    struct ctl_reply *r);
+	int (*disconnect_user)(void *arg, const char *name, uint64_t now,
+	    struct ctl_reply *r);
+	int (*reload)(void *arg, struct ctl_reply *r);
 	/* `trace start FILE [tunnel ID]` (path absolute, tunnel_id 0 = every
 	 * tunnel) and `trace stop` (path NULL). */
-	int	(*trace)(void *arg, const char *path, uint16_t tunnel_id,
-		    struct ctl_reply *r);
+	int (*trace)(void *arg, const char *path, uint16_t tunnel_id,
+	    struct ctl_reply *r);
 	/* `show stats` and metrics: the TUN counters (zero when NULL). */
-	void	(*tun_stats)(void *arg, struct ctl_tun_stats *out);
+	void (*tun_stats)(void *arg, struct ctl_tun_stats *out);
 	/* `show stats` and metrics: false when there is no PPPoE access
 	 * concentrator (no [lac]); the "pppoe" parts are left out then. */
-	bool	(*pppoe_stats)(void *arg, struct ctl_pppoe_stats *out);
+	bool (*pppoe_stats)(void *arg, struct ctl_pppoe_stats *out);
 };
 
 /* The control context: owned by the daemon, read by every command. */
 struct ctl_ctx {
-	struct l2tp_host	*host;		/* NULL: no tunnels to show */
-	struct ctl_hooks	 hooks;
+	struct l2tp_host *host; /* NULL: no tunnels to show */
+	struct ctl_hooks hooks;
 };
 
 /* The TUN counters through the hook, zero without one. */
-void	ctl_get_tun_stats(const struct ctl_ctx *c, struct ctl_tun_stats *out);
+void ctl_get_tun_stats(const struct ctl_ctx *c, struct ctl_tun_stats *out);
 
 /* Runs one request line.  Returns 0 (OK) or -1 (r->error is set). */
-int	ctl_cmd_exec(const struct ctl_ctx *c, const char *line, uint64_t now,
-	    struct ctl_reply *r);
+int ctl_cmd_exec(const struct ctl_ctx *c, const char *line, uint64_t now,
+    struct ctl_reply *r);
 
 #endif

@@ -25,12 +25,12 @@
 #include "ctl/ctl_server.h"
 
 struct ctl_server {
-	struct ctl_ctx		*ctx;
-	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	int			 fd;
-	dev_t			 dev;		/* of the socket file we bound */
-	ino_t			 ino;
-	struct conn_pool	 pool;
+	struct ctl_ctx *ctx;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int fd;
+	dev_t dev; /* of the socket file we bound */
+	ino_t ino;
+	struct conn_pool pool;
 };
 
 /* The 0600 mode already keeps others out; this holds even if someone
@@ -62,7 +62,7 @@ client_request_complete(struct conn *c, bool eof)
 {
 	char *nl;
 
-	if (eof)	/* a request without "\n" is still a request */
+	if (eof) /* a request without "\n" is still a request */
 		return c->inlen == 0 ? CONN_REQ_CLOSE : CONN_REQ_DONE;
 	if ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
 		c->inlen = (size_t)(nl - c->in);
@@ -119,7 +119,7 @@ client_timeout(struct conn *c)
 static const struct conn_ops client_ops = {
 	.name = "ctl",
 	.max_clients = CTL_MAX_CLIENTS,
-	.insize = CTL_MAX_REQUEST + 1,	/* line and "\n" */
+	.insize = CTL_MAX_REQUEST + 1, /* line and "\n" */
 	.timeout_s = CTL_TIMEOUT_S,
 	.busy_msg = "ERR busy\n",
 	.drain = true,
@@ -186,7 +186,7 @@ ctl_server_new(struct ev_loop *loop, const char *path, struct ctl_ctx *ctx)
 	sun.sun_family = AF_UNIX;
 	if (path[0] == '\0' ||
 	    strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
-	    sizeof(sun.sun_path)) {
+		sizeof(sun.sun_path)) {
 		log_warnx("ctl: bad control socket path \"%s\"", path);
 		return NULL;
 	}

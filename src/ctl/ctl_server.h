@@ -27,15 +27,15 @@
 
 #include "ctl/ctl_cmds.h"
 
-#define CTL_MAX_CLIENTS	16
+#define CTL_MAX_CLIENTS 16
 #define CTL_TIMEOUT_S	5.0
 
 struct ctl_server;
 
 /* Returns NULL (after logging why) if the socket cannot be set up. */
 struct ctl_server *ctl_server_new(struct ev_loop *loop, const char *path,
-	    struct ctl_ctx *ctx);
-void	ctl_server_free(struct ctl_server *s);
+    struct ctl_ctx *ctx);
+void ctl_server_free(struct ctl_server *s);
 /* Number of connections being served (for tests and `show stats`). */
 unsigned ctl_server_clients(const struct ctl_server *s);
 

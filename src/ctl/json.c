@@ -74,7 +74,8 @@ json_escape(struct strbuf *out, const char *str, size_t n)
 
 			if (d < 0x20 || d == 0x7f || d == '"' || d == '\\')
 				break;
-			if ((k = strbuf_utf8_len(str + i + run, n - i - run)) == 0)
+			if ((k = strbuf_utf8_len(str + i + run, n - i - run)) ==
+			    0)
 				break;
 			run += k;
 		}
@@ -91,7 +92,7 @@ json_value_prefix(struct json *j)
 	if (j->err)
 		return false;
 	if (j->done) {
-		j->err = true;		/* a second top-level value */
+		j->err = true; /* a second top-level value */
 		return false;
 	}
 	if (j->depth == 0)

@@ -23,7 +23,7 @@
 #include "ctl/metrics.h"
 #include "l2tp/l2tp.h"
 
-#define EXPOSITION_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+#define EXPOSITION_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 /* ---- request classification ---- */
 
@@ -37,7 +37,7 @@ metrics_req_str(enum metrics_req r)
 	case METRICS_REQ_NOT_FOUND:	return "not-found";
 	case METRICS_REQ_BAD_METHOD:	return "bad-method";
 	case METRICS_REQ_BAD:		return "bad";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -47,8 +47,8 @@ static bool
 is_tchar(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
-	    c) != NULL);
+	    (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
 enum metrics_req
@@ -72,7 +72,7 @@ metrics_parse_request(const char *buf, size_t len)
 	}
 	if (!head_done)
 		return len >= METRICS_MAX_REQUEST ? METRICS_REQ_BAD :
-		    METRICS_REQ_INCOMPLETE;
+						    METRICS_REQ_INCOMPLETE;
 
 	eol = memchr(buf, '\n', len);
 	end = eol;
@@ -85,7 +85,8 @@ metrics_parse_request(const char *buf, size_t len)
 	sp2 = memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1));
 	if (sp2 == NULL || sp2 == sp1 + 1)
 		return METRICS_REQ_BAD;
-	if ((size_t)(end - sp2 - 1) != 8 || memcmp(sp2 + 1, "HTTP/1.", 7) != 0 ||
+	if ((size_t)(end - sp2 - 1) != 8 ||
+	    memcmp(sp2 + 1, "HTTP/1.", 7) != 0 ||
 	    (sp2[8] != '0' && sp2[8] != '1'))
 		return METRICS_REQ_BAD;
 	mlen = (size_t)(sp1 - buf);
@@ -210,14 +211,14 @@ metrics_acc_end(struct metrics_acc *a, uint64_t totals[METRICS_CTR__COUNT])
 
 /* ---- rendering ---- */
 
-#define N_TUNNEL_STATES		(L2TP_TUNNEL_CLOSING + 1)
-#define N_SESSION_STATES	(L2TP_SESSION_CLOSED + 1)
+#define N_TUNNEL_STATES	 (L2TP_TUNNEL_CLOSING + 1)
+#define N_SESSION_STATES (L2TP_SESSION_CLOSED + 1)
 
 struct scrape {
-	struct metrics_acc	*acc;
-	const struct ctl_hooks	*hooks;	/* NULL: no fast-path counters */
-	uint64_t		 tunnels[N_TUNNEL_STATES];
-	uint64_t		 sessions[N_SESSION_STATES];
+	struct metrics_acc *acc;
+	const struct ctl_hooks *hooks; /* NULL: no fast-path counters */
+	uint64_t tunnels[N_TUNNEL_STATES];
+	uint64_t sessions[N_SESSION_STATES];
 };
 
 static void
@@ -271,8 +272,7 @@ scrape_tunnel(struct l2tp_tunnel *t, void *arg)
 }
 
 static void
-family(struct strbuf *out, const char *name, const char *type,
-    const char *help)
+family(struct strbuf *out, const char *name, const char *type, const char *help)
 {
 	strbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
 	    type);
@@ -291,10 +291,12 @@ results(struct strbuf *out, const char *name, const char *help,
 	family(out, name, "counter", help);
 	/* Result Code 0 is reserved (RFC 2661 §4.4.2). */
 	for (unsigned i = 1; i < n; i++) {
-		strbuf_printf(out, "%s{direction=\"sent\",result=\"%u\"} %"
-		    PRIu64 "\n", name, i, sent[i]);
-		strbuf_printf(out, "%s{direction=\"rcvd\",result=\"%u\"} %"
-		    PRIu64 "\n", name, i, rcvd[i]);
+		strbuf_printf(out,
+		    "%s{direction=\"sent\",result=\"%u\"} %" PRIu64 "\n", name,
+		    i, sent[i]);
+		strbuf_printf(out,
+		    "%s{direction=\"rcvd\",result=\"%u\"} %" PRIu64 "\n", name,
+		    i, rcvd[i]);
 	}
 }
 
@@ -304,8 +306,8 @@ render_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p)
 {
 	const struct pppoe_server_stats *st = &p->st;
 	const struct {
-		const char	*code, *dir;
-		uint64_t	 v;
+		const char *code, *dir;
+		uint64_t v;
 	} frames[] = {
 		{ "PADI", "rx", st->padi_rx },
 		{ "PADO", "tx", st->pado_tx },
@@ -316,15 +318,17 @@ render_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p)
 	};
 	unsigned i;
 
-	family(out, "vpdn_pppoe_sessions", "gauge", "PPPoE sessions of the "
+	family(out, "vpdn_pppoe_sessions", "gauge",
+	    "PPPoE sessions of the "
 	    "LAC's access concentrator.");
 	sample(out, "vpdn_pppoe_sessions", p->sessions);
 	family(out, "vpdn_pppoe_discovery_total", "counter",
 	    "PPPoE discovery frames received and sent, by code.");
 	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++)
-		strbuf_printf(out, "vpdn_pppoe_discovery_total{code=\"%s\","
-		    "direction=\"%s\"} %" PRIu64 "\n", frames[i].code,
-		    frames[i].dir, frames[i].v);
+		strbuf_printf(out,
+		    "vpdn_pppoe_discovery_total{code=\"%s\","
+		    "direction=\"%s\"} %" PRIu64 "\n",
+		    frames[i].code, frames[i].dir, frames[i].v);
 	family(out, "vpdn_pppoe_pads_refused_total", "counter",
 	    "PADS refusals (Service-Name-Error or AC-System-Error, "
 	    "SESSION_ID 0).");
@@ -337,9 +341,9 @@ render_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p)
 	family(out, "vpdn_pppoe_drops_total", "counter",
 	    "PPPoE frames not acted upon, by reason.");
 	for (i = 0; i < PPPOE_SRV_DROP_MAX; i++)
-		strbuf_printf(out, "vpdn_pppoe_drops_total{reason=\"%s\"} %"
-		    PRIu64 "\n", pppoe_srv_drop_name((enum pppoe_srv_drop)i),
-		    st->drops[i]);
+		strbuf_printf(out,
+		    "vpdn_pppoe_drops_total{reason=\"%s\"} %" PRIu64 "\n",
+		    pppoe_srv_drop_name((enum pppoe_srv_drop)i), st->drops[i]);
 }
 
 void
@@ -377,8 +381,7 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	sample(out, "vpdn_tunnels_created_total", st->tunnels_created);
 	family(out, "vpdn_tunnels_established_total", "counter",
 	    "Tunnels that reached established.");
-	sample(out, "vpdn_tunnels_established_total",
-	    st->tunnels_established);
+	sample(out, "vpdn_tunnels_established_total", st->tunnels_established);
 	family(out, "vpdn_tunnels_closed_total", "counter", "Tunnels closed.");
 	sample(out, "vpdn_tunnels_closed_total", st->tunnels_closed);
 	family(out, "vpdn_sessions_created_total", "counter",
@@ -395,23 +398,24 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	family(out, "vpdn_drops_total", "counter",
 	    "L2TP datagrams discarded, by reason.");
 	for (i = 0; i < L2TP_DROP__COUNT; i++)
-		strbuf_printf(out, "vpdn_drops_total{reason=\"%s\"} %" PRIu64
-		    "\n", l2tp_drop_str((enum l2tp_drop)i), st->drops[i]);
+		strbuf_printf(out,
+		    "vpdn_drops_total{reason=\"%s\"} %" PRIu64 "\n",
+		    l2tp_drop_str((enum l2tp_drop)i), st->drops[i]);
 	results(out, "vpdn_stopccn_total",
 	    "StopCCN messages by RFC 2661 Result Code.", st->stopccn_sent,
-	    st->stopccn_rcvd, sizeof(st->stopccn_sent) /
-	    sizeof(st->stopccn_sent[0]));
-	results(out, "vpdn_cdn_total",
-	    "CDN messages by RFC 2661 Result Code.", st->cdn_sent,
-	    st->cdn_rcvd, sizeof(st->cdn_sent) / sizeof(st->cdn_sent[0]));
+	    st->stopccn_rcvd,
+	    sizeof(st->stopccn_sent) / sizeof(st->stopccn_sent[0]));
+	results(out, "vpdn_cdn_total", "CDN messages by RFC 2661 Result Code.",
+	    st->cdn_sent, st->cdn_rcvd,
+	    sizeof(st->cdn_sent) / sizeof(st->cdn_sent[0]));
 
 	family(out, "vpdn_security_events_total", "counter",
 	    "Refused security events: forged RADIUS replies, replayed or "
 	    "stale Disconnect/CoA-Requests, PPP authentication lockouts.");
 	for (i = 0; i < SECSTAT__COUNT; i++)
-		strbuf_printf(out, "vpdn_security_events_total{event=\"%s\"} %"
-		    PRIu64 "\n", secstat_str((enum secstat)i),
-		    secstat_get((enum secstat)i));
+		strbuf_printf(out,
+		    "vpdn_security_events_total{event=\"%s\"} %" PRIu64 "\n",
+		    secstat_str((enum secstat)i), secstat_get((enum secstat)i));
 
 	family(out, "vpdn_control_retransmits_total", "counter",
 	    "Control messages retransmitted (RFC 2661 5.8).");
@@ -434,14 +438,18 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 		tun = &tun_zero;
 	family(out, "vpdn_tun_drops_total", "counter",
 	    "IP packets lost between the TUN devices and vpdnd, by where.");
-	strbuf_printf(out, "vpdn_tun_drops_total{where=\"kernel-tx\"} %" PRIu64
-	    "\n", tun->kernel_tx_dropped);
-	strbuf_printf(out, "vpdn_tun_drops_total{where=\"kernel-rx\"} %" PRIu64
-	    "\n", tun->kernel_rx_dropped);
-	strbuf_printf(out, "vpdn_tun_drops_total{where=\"write-full\"} %"
-	    PRIu64 "\n", tun->write_full);
-	strbuf_printf(out, "vpdn_tun_drops_total{where=\"write-error\"} %"
-	    PRIu64 "\n", tun->write_errors);
+	strbuf_printf(out,
+	    "vpdn_tun_drops_total{where=\"kernel-tx\"} %" PRIu64 "\n",
+	    tun->kernel_tx_dropped);
+	strbuf_printf(out,
+	    "vpdn_tun_drops_total{where=\"kernel-rx\"} %" PRIu64 "\n",
+	    tun->kernel_rx_dropped);
+	strbuf_printf(out,
+	    "vpdn_tun_drops_total{where=\"write-full\"} %" PRIu64 "\n",
+	    tun->write_full);
+	strbuf_printf(out,
+	    "vpdn_tun_drops_total{where=\"write-error\"} %" PRIu64 "\n",
+	    tun->write_errors);
 	family(out, "vpdn_isolated_total", "counter",
 	    "IP packets from one session to another dropped "
 	    "(isolate-sessions).");
@@ -453,10 +461,10 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 /* ---- the listener ---- */
 
 struct metrics_server {
-	const struct ctl_ctx	*ctx;
-	int			 fd;
-	struct metrics_acc	 acc;
-	struct conn_pool	 pool;
+	const struct ctl_ctx *ctx;
+	int fd;
+	struct metrics_acc acc;
+	struct conn_pool pool;
 };
 
 /* One scrape: the L2TP host, and the LAC's PPPoE side when there is one. */
@@ -469,18 +477,19 @@ scrape_all(struct metrics_server *s, struct strbuf *body)
 	struct ctl_tun_stats ts;
 
 	ctl_get_tun_stats(s->ctx, &ts);
-	metrics_render(&s->acc, s->ctx->host, &ts, have ? &pp : NULL, hk,
-	    body);
+	metrics_render(&s->acc, s->ctx->host, &ts, have ? &pp : NULL, hk, body);
 }
 
 static enum conn_req
 mclient_request_complete(struct conn *c, bool eof)
 {
-	if (eof)	/* the client gave up before a complete head */
+	if (eof) /* the client gave up before a complete head */
 		return CONN_REQ_CLOSE;
 	/* The timer bounds a trickle, as in ctl_server.c. */
 	return metrics_parse_request(c->in, c->inlen) ==
-	    METRICS_REQ_INCOMPLETE ? CONN_REQ_MORE : CONN_REQ_DONE;
+		METRICS_REQ_INCOMPLETE ?
+	    CONN_REQ_MORE :
+	    CONN_REQ_DONE;
 }
 
 static bool
@@ -518,8 +527,10 @@ mclient_handle(struct conn *c)
 		status = "500 Internal Server Error";
 		strbuf_puts(&body, "out of memory\n");
 	}
-	strbuf_printf(&c->out, "HTTP/1.0 %s\r\nContent-Type: %s\r\n"
-	    "Content-Length: %zu\r\n%sConnection: close\r\n\r\n", status,
+	strbuf_printf(&c->out,
+	    "HTTP/1.0 %s\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\n%sConnection: close\r\n\r\n",
+	    status,
 	    r == METRICS_REQ_OK ? EXPOSITION_TYPE : "text/plain; charset=utf-8",
 	    body.len, extra);
 	strbuf_append(&c->out, strbuf_str(&body), body.len);
@@ -539,7 +550,7 @@ static const struct conn_ops mclient_ops = {
 	.max_clients = METRICS_MAX_CLIENTS,
 	.insize = METRICS_MAX_REQUEST,
 	.timeout_s = METRICS_TIMEOUT_S,
-	.busy_msg = NULL,	/* closed at accept */
+	.busy_msg = NULL, /* closed at accept */
 	.drain = false,
 	.request_complete = mclient_request_complete,
 	.handle = mclient_handle,

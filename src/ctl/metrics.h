@@ -32,16 +32,16 @@
 #include "ctl/ctl_cmds.h"
 #include "ctl/strbuf.h"
 
-#define METRICS_MAX_CLIENTS	8
-#define METRICS_MAX_REQUEST	4096
-#define METRICS_TIMEOUT_S	5.0
+#define METRICS_MAX_CLIENTS 8
+#define METRICS_MAX_REQUEST 4096
+#define METRICS_TIMEOUT_S   5.0
 
 /* What a request asks for, decided from its head. */
 enum metrics_req {
-	METRICS_REQ_INCOMPLETE,	/* no end of head yet */
+	METRICS_REQ_INCOMPLETE, /* no end of head yet */
 	METRICS_REQ_OK,		/* GET /metrics */
 	METRICS_REQ_NOT_FOUND,	/* GET of another path */
-	METRICS_REQ_BAD_METHOD,	/* not GET */
+	METRICS_REQ_BAD_METHOD, /* not GET */
 	METRICS_REQ_BAD,	/* malformed, or head over the size cap */
 };
 const char *metrics_req_str(enum metrics_req r);
@@ -60,9 +60,9 @@ enum metrics_ctr {
 };
 
 struct metrics_obj {
-	uint64_t	key;		/* tunnel ID << 16 | session ID */
-	uint64_t	created_ms;	/* tells a reused ID from the old one */
-	uint64_t	v[METRICS_CTR__COUNT];
+	uint64_t key;	     /* tunnel ID << 16 | session ID */
+	uint64_t created_ms; /* tells a reused ID from the old one */
+	uint64_t v[METRICS_CTR__COUNT];
 };
 
 /*
@@ -72,33 +72,33 @@ struct metrics_obj {
  * disappeared since the previous round.
  */
 struct metrics_acc {
-	uint64_t		 base[METRICS_CTR__COUNT];
-	struct metrics_obj	*prev, *cur;
-	size_t			 nprev, capprev, ncur, capcur;
-	bool			 oom;
+	uint64_t base[METRICS_CTR__COUNT];
+	struct metrics_obj *prev, *cur;
+	size_t nprev, capprev, ncur, capcur;
+	bool oom;
 };
 
-void	metrics_acc_init(struct metrics_acc *a);
-void	metrics_acc_free(struct metrics_acc *a);
-void	metrics_acc_begin(struct metrics_acc *a);
-void	metrics_acc_add(struct metrics_acc *a, const struct metrics_obj *o);
-void	metrics_acc_end(struct metrics_acc *a,
-	    uint64_t totals[METRICS_CTR__COUNT]);
+void metrics_acc_init(struct metrics_acc *a);
+void metrics_acc_free(struct metrics_acc *a);
+void metrics_acc_begin(struct metrics_acc *a);
+void metrics_acc_add(struct metrics_acc *a, const struct metrics_obj *o);
+void metrics_acc_end(struct metrics_acc *a,
+    uint64_t totals[METRICS_CTR__COUNT]);
 
 /* Renders the exposition of host (may be NULL), the TUN counters (NULL:
  * zero) and a LAC's PPPoE access concentrator (NULL: none) into out;
  * hooks (may be NULL) add what the kernel fast path carried for each
  * session (describe_session). */
-void	metrics_render(struct metrics_acc *a, struct l2tp_host *host,
-	    const struct ctl_tun_stats *tun, const struct ctl_pppoe_stats *pppoe,
-	    const struct ctl_hooks *hooks, struct strbuf *out);
+void metrics_render(struct metrics_acc *a, struct l2tp_host *host,
+    const struct ctl_tun_stats *tun, const struct ctl_pppoe_stats *pppoe,
+    const struct ctl_hooks *hooks, struct strbuf *out);
 
 struct metrics_server;
 
 /* Returns NULL (after logging why) if the listener cannot be set up.  ctx is
  * the daemon's control context (its host is read at each scrape). */
 struct metrics_server *metrics_server_new(struct ev_loop *loop,
-	    const struct cfg_sockaddr *addr, const struct ctl_ctx *ctx);
-void	metrics_server_free(struct metrics_server *m);
+    const struct cfg_sockaddr *addr, const struct ctl_ctx *ctx);
+void metrics_server_free(struct metrics_server *m);
 
 #endif

@@ -134,17 +134,17 @@ strbuf_utf8_len(const char *str, size_t n)
 	else if (c >= 0xe0 && c <= 0xef) {
 		len = 3;
 		if (c == 0xe0)
-			lo = 0xa0;	/* overlong */
+			lo = 0xa0; /* overlong */
 		else if (c == 0xed)
-			hi = 0x9f;	/* UTF-16 surrogates */
+			hi = 0x9f; /* UTF-16 surrogates */
 	} else if (c >= 0xf0 && c <= 0xf4) {
 		len = 4;
 		if (c == 0xf0)
-			lo = 0x90;	/* overlong */
+			lo = 0x90; /* overlong */
 		else if (c == 0xf4)
-			hi = 0x8f;	/* > U+10FFFF */
+			hi = 0x8f; /* > U+10FFFF */
 	} else
-		return 0;		/* continuation, C0/C1, F5..FF */
+		return 0; /* continuation, C0/C1, F5..FF */
 	if (n < len)
 		return 0;
 	if (s[1] < lo || s[1] > hi)

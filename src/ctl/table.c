@@ -78,7 +78,7 @@ table_cell(struct table *t, const char *s)
 	if (t->err)
 		return;
 	if (t->nrows == 0 || t->cur_col >= t->ncols) {
-		t->err = true;		/* no row, or more cells than columns */
+		t->err = true; /* no row, or more cells than columns */
 		return;
 	}
 	if ((c = strdup(s)) == NULL) {

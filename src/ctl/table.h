@@ -16,7 +16,7 @@
 
 #include "ctl/strbuf.h"
 
-#define TABLE_MAX_COLS	24
+#define TABLE_MAX_COLS 24
 
 enum table_align {
 	TABLE_LEFT,
@@ -25,31 +25,30 @@ enum table_align {
 const char *table_align_str(enum table_align a);
 
 struct table_col {
-	const char		*title;
-	enum table_align	 align;
+	const char *title;
+	enum table_align align;
 };
 
 struct table {
-	unsigned		 ncols;
-	struct table_col	 cols[TABLE_MAX_COLS];
-	char			**cells;	/* nrows * ncols, row-major */
-	size_t			 nrows, cap_rows;
-	unsigned		 cur_col;	/* next cell of the last row */
-	bool			 err;		/* out of memory / misuse */
+	unsigned ncols;
+	struct table_col cols[TABLE_MAX_COLS];
+	char **cells; /* nrows * ncols, row-major */
+	size_t nrows, cap_rows;
+	unsigned cur_col; /* next cell of the last row */
+	bool err;	  /* out of memory / misuse */
 };
 
 /* ncols <= TABLE_MAX_COLS; titles must outlive the table. */
-void	table_init(struct table *t, const struct table_col *cols,
-	    unsigned ncols);
-void	table_free(struct table *t);
+void table_init(struct table *t, const struct table_col *cols, unsigned ncols);
+void table_free(struct table *t);
 /* Starts a new row; its cells are filled left to right, missing ones are
  * empty. */
-void	table_row(struct table *t);
-void	table_cell(struct table *t, const char *s);
-void	table_cellf(struct table *t, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-void	table_cell_u64(struct table *t, uint64_t v);
+void table_row(struct table *t);
+void table_cell(struct table *t, const char *s);
+void table_cellf(struct table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void table_cell_u64(struct table *t, uint64_t v);
 /* Appends header and rows to out.  Returns false on an earlier error. */
-bool	table_render(const struct table *t, struct strbuf *out);
+bool table_render(const struct table *t, struct strbuf *out);
 
 #endif

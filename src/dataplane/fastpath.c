@@ -16,19 +16,19 @@
 #include "dataplane/fastpath.h"
 #include "dataplane/fastpath_skel.h"
 
-#define DEFAULT_MAX_SESSIONS	4096
+#define DEFAULT_MAX_SESSIONS 4096
 
 struct fastpath_attachment {
-	int			ifindex;
-	enum fastpath_hook	hook;
+	int ifindex;
+	enum fastpath_hook hook;
 };
 
 struct fastpath {
-	struct fastpath_bpf	*skel;
-	int			 ncpu;
-	uint32_t		 prog_id[FASTPATH_HOOK_MAX];
+	struct fastpath_bpf *skel;
+	int ncpu;
+	uint32_t prog_id[FASTPATH_HOOK_MAX];
 	struct fastpath_attachment *att;
-	size_t			 natt, catt;
+	size_t natt, catt;
 };
 
 static const char *const prog_names[FASTPATH_HOOK_MAX] = {
@@ -164,8 +164,8 @@ set_owner(struct fastpath *fp)
 	if (proc_start_time(getpid(), &start) != 0)
 		return -1;
 	o.start_time = start;
-	return bpf_map__update_elem(fp->skel->maps.fp_owner, &k, sizeof(k),
-	    &o, sizeof(o), BPF_ANY);
+	return bpf_map__update_elem(fp->skel->maps.fp_owner, &k, sizeof(k), &o,
+	    sizeof(o), BPF_ANY);
 }
 
 static int
@@ -182,11 +182,12 @@ prog_id_of(int fd, uint32_t *id)
 }
 
 int
-fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
-    char *why, size_t whylen)
+fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o, char *why,
+    size_t whylen)
 {
 	struct fastpath *fp;
-	unsigned max = (o != NULL && o->max_sessions != 0) ? o->max_sessions :
+	unsigned max = (o != NULL && o->max_sessions != 0) ?
+	    o->max_sessions :
 	    DEFAULT_MAX_SESSIONS;
 	int h, err;
 
@@ -212,8 +213,10 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
 	if (bpf_map__set_max_entries(fp->skel->maps.fp_rx, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_tx, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_stats, max) != 0) {
-		say(why, whylen, "fast path: sizing the maps for %u sessions "
-		    "failed", max);
+		say(why, whylen,
+		    "fast path: sizing the maps for %u sessions "
+		    "failed",
+		    max);
 		goto fail;
 	}
 	if ((err = fastpath_skel_load(fp->skel)) != 0) {
@@ -227,11 +230,13 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
 	for (h = 0; h < FASTPATH_HOOK_MAX; h++) {
 		int pfd = fastpath_prog_fd(fp, (enum fastpath_hook)h);
 
-		if (bpf_prog_bind_map(pfd,
-		    bpf_map__fd(fp->skel->maps.fp_owner), NULL) != 0 ||
+		if (bpf_prog_bind_map(pfd, bpf_map__fd(fp->skel->maps.fp_owner),
+			NULL) != 0 ||
 		    prog_id_of(pfd, &fp->prog_id[h]) != 0) {
-			say(why, whylen, "fast path: binding the owner map: "
-			    "%s", strerror(errno));
+			say(why, whylen,
+			    "fast path: binding the owner map: "
+			    "%s",
+			    strerror(errno));
 			goto fail;
 		}
 	}
@@ -355,37 +360,42 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 		if (strcmp(pi.name, prog_names[h]) == 0)
 			ours = true;
 	if (!ours) {
-		say(why, whylen, "fast path: ifindex %d has a foreign filter "
-		    "(program %s) at handle %#x priority %#x", ifindex,
-		    pi.name, FASTPATH_TC_HANDLE, FASTPATH_TC_PRIO);
+		say(why, whylen,
+		    "fast path: ifindex %d has a foreign filter "
+		    "(program %s) at handle %#x priority %#x",
+		    ifindex, pi.name, FASTPATH_TC_HANDLE, FASTPATH_TC_PRIO);
 		(void)close(fd);
 		return 0;
 	}
 	rc = prog_owner(fd, &own);
 	(void)close(fd);
 	if (rc != 0) {
-		say(why, whylen, "fast path: ifindex %d: program %s has no "
-		    "owner record: left alone", ifindex, pi.name);
+		say(why, whylen,
+		    "fast path: ifindex %d: program %s has no "
+		    "owner record: left alone",
+		    ifindex, pi.name);
 		return 0;
 	}
 	if (owner_alive(&own)) {
-		say(why, whylen, "fast path: ifindex %d is in use by running "
-		    "process %u", ifindex, own.pid);
+		say(why, whylen,
+		    "fast path: ifindex %d is in use by running "
+		    "process %u",
+		    ifindex, own.pid);
 		return 0;
 	}
 	tc_opts_init(&to);
 	if ((rc = bpf_tc_detach(&th, &to)) != 0) {
-		say(why, whylen, "fast path: removing the stale filter of "
-		    "process %u at ifindex %d: %s", own.pid, ifindex,
-		    strerror(-rc));
+		say(why, whylen,
+		    "fast path: removing the stale filter of "
+		    "process %u at ifindex %d: %s",
+		    own.pid, ifindex, strerror(-rc));
 		return -1;
 	}
 	return 1;
 }
 
 static int
-egress_map(struct fastpath *fp, int ifindex, bool add, char *why,
-    size_t whylen)
+egress_map(struct fastpath *fp, int ifindex, bool add, char *why, size_t whylen)
 {
 	uint32_t k = (uint32_t)ifindex, v = 1;
 	int rc;
@@ -460,9 +470,10 @@ fastpath_attach(struct fastpath *fp, int ifindex, enum fastpath_hook hook,
 	if ((rc = bpf_tc_attach(&th, &to)) != 0) {
 		/* remove_stale said why the place is taken, if it is. */
 		if (rc != -EEXIST || why == NULL || why[0] == '\0')
-			say(why, whylen, "fast path: attaching %s to ifindex "
-			    "%d: %s", prog_names[hook], ifindex,
-			    strerror(-rc));
+			say(why, whylen,
+			    "fast path: attaching %s to ifindex "
+			    "%d: %s",
+			    prog_names[hook], ifindex, strerror(-rc));
 		return -1;
 	}
 	fp->att[fp->natt].ifindex = ifindex;
@@ -585,8 +596,10 @@ fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
 
 	if (s->inner_addr.s_addr == 0 || s->peer_addr.s_addr == 0 ||
 	    s->peer_port == 0 || s->local_port == 0) {
-		say(why, whylen, "fast path: session %u/%u: incomplete "
-		    "addresses", s->our_tunnel_id, s->our_session_id);
+		say(why, whylen,
+		    "fast path: session %u/%u: incomplete "
+		    "addresses",
+		    s->our_tunnel_id, s->our_session_id);
 		return -1;
 	}
 	keys_of(s, &rk, &tk);
@@ -614,13 +627,12 @@ fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
 fail_rx:
 	(void)bpf_map__delete_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), 0);
 fail_stats:
-	(void)bpf_map__delete_elem(fp->skel->maps.fp_stats, &rk, sizeof(rk),
-	    0);
+	(void)bpf_map__delete_elem(fp->skel->maps.fp_stats, &rk, sizeof(rk), 0);
 fail:
 	if (inet_ntop(AF_INET, &s->inner_addr, addr, sizeof(addr)) == NULL)
 		(void)snprintf(addr, sizeof(addr), "?");
-	say(why, whylen, "fast path: session %u/%u (%s): %s",
-	    s->our_tunnel_id, s->our_session_id, addr, map_err(rc));
+	say(why, whylen, "fast path: session %u/%u (%s): %s", s->our_tunnel_id,
+	    s->our_session_id, addr, map_err(rc));
 	return -1;
 }
 
@@ -639,8 +651,8 @@ fastpath_session_update(struct fastpath *fp, const struct fastpath_session *s,
 	rc = bpf_map__update_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), &rv,
 	    sizeof(rv), BPF_EXIST);
 	if (rc == 0)
-		rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk,
-		    sizeof(tk), &tv, sizeof(tv), BPF_EXIST);
+		rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk),
+		    &tv, sizeof(tv), BPF_EXIST);
 	if (rc != 0) {
 		say(why, whylen, "fast path: updating session %u/%u: %s",
 		    s->our_tunnel_id, s->our_session_id, map_err(rc));
@@ -699,7 +711,9 @@ fastpath_session_remove(struct fastpath *fp, const struct fastpath_session *s,
 	if (rc_tx != 0 || rc_rx != 0 || rc_st != 0) {
 		say(why, whylen, "fast path: removing session %u/%u: %s",
 		    s->our_tunnel_id, s->our_session_id,
-		    map_err(rc_tx ? rc_tx : rc_rx ? rc_rx : rc_st));
+		    map_err(rc_tx ? rc_tx :
+			    rc_rx ? rc_rx :
+				    rc_st));
 		return -1;
 	}
 	return 0;
@@ -756,28 +770,50 @@ const char *
 fastpath_counter_name(enum fp_counter c)
 {
 	switch (c) {
-	case FP_RX_DECAP:		return "rx_decap";
-	case FP_RX_PASS_NOT_L2TP:	return "rx_pass_not_l2tp";
-	case FP_RX_PASS_CONTROL:	return "rx_pass_control";
-	case FP_RX_PASS_SEQ:		return "rx_pass_sequenced";
-	case FP_RX_PASS_MALFORMED:	return "rx_pass_malformed";
-	case FP_RX_PASS_NO_SESSION:	return "rx_pass_no_session";
-	case FP_RX_PASS_WRONG_PEER:	return "rx_pass_wrong_peer";
-	case FP_RX_PASS_PPP:		return "rx_pass_ppp";
-	case FP_RX_PASS_WRONG_SRC:	return "rx_pass_wrong_source";
-	case FP_RX_PASS_INNER:		return "rx_pass_inner";
-	case FP_RX_PASS_ROUTE:		return "rx_pass_route";
-	case FP_RX_PASS_GSO:		return "rx_pass_gso";
-	case FP_TX_ENCAP:		return "tx_encap";
-	case FP_TX_PASS_NOT_IP:		return "tx_pass_not_ipv4";
-	case FP_TX_PASS_NO_SESSION:	return "tx_pass_no_session";
-	case FP_TX_PASS_INNER:		return "tx_pass_inner";
-	case FP_TX_PASS_TOO_BIG:	return "tx_pass_too_big";
-	case FP_TX_PASS_ROUTE:		return "tx_pass_route";
-	case FP_TX_PASS_GSO:		return "tx_pass_gso";
-	case FP_PASS_HELPER:		return "pass_helper_refused";
-	case FP_DROP_HELPER:		return "drop_helper_failed";
-	case FP_COUNTER_MAX:		break;
+	case FP_RX_DECAP:
+		return "rx_decap";
+	case FP_RX_PASS_NOT_L2TP:
+		return "rx_pass_not_l2tp";
+	case FP_RX_PASS_CONTROL:
+		return "rx_pass_control";
+	case FP_RX_PASS_SEQ:
+		return "rx_pass_sequenced";
+	case FP_RX_PASS_MALFORMED:
+		return "rx_pass_malformed";
+	case FP_RX_PASS_NO_SESSION:
+		return "rx_pass_no_session";
+	case FP_RX_PASS_WRONG_PEER:
+		return "rx_pass_wrong_peer";
+	case FP_RX_PASS_PPP:
+		return "rx_pass_ppp";
+	case FP_RX_PASS_WRONG_SRC:
+		return "rx_pass_wrong_source";
+	case FP_RX_PASS_INNER:
+		return "rx_pass_inner";
+	case FP_RX_PASS_ROUTE:
+		return "rx_pass_route";
+	case FP_RX_PASS_GSO:
+		return "rx_pass_gso";
+	case FP_TX_ENCAP:
+		return "tx_encap";
+	case FP_TX_PASS_NOT_IP:
+		return "tx_pass_not_ipv4";
+	case FP_TX_PASS_NO_SESSION:
+		return "tx_pass_no_session";
+	case FP_TX_PASS_INNER:
+		return "tx_pass_inner";
+	case FP_TX_PASS_TOO_BIG:
+		return "tx_pass_too_big";
+	case FP_TX_PASS_ROUTE:
+		return "tx_pass_route";
+	case FP_TX_PASS_GSO:
+		return "tx_pass_gso";
+	case FP_PASS_HELPER:
+		return "pass_helper_refused";
+	case FP_DROP_HELPER:
+		return "drop_helper_failed";
+	case FP_COUNTER_MAX:
+		break;
 	}
 	return "unknown";
 }

@@ -28,100 +28,100 @@
 
 #include "dataplane/bpf/fastpath_maps.h"
 
-#define FASTPATH_TC_HANDLE	0x7670u	/* "vp" */
-#define FASTPATH_TC_PRIO	0x7670u
+#define FASTPATH_TC_HANDLE 0x7670u /* "vp" */
+#define FASTPATH_TC_PRIO   0x7670u
 
 struct fastpath;
 
 enum fastpath_hook {
-	FASTPATH_DECAP,		/* ingress of the L2TP-facing interface */
-	FASTPATH_ENCAP,		/* ingress of an intranet-facing interface */
-	FASTPATH_ENCAP_L3,	/* egress of an L3 device (the LNS's TUN) */
+	FASTPATH_DECAP,	   /* ingress of the L2TP-facing interface */
+	FASTPATH_ENCAP,	   /* ingress of an intranet-facing interface */
+	FASTPATH_ENCAP_L3, /* egress of an L3 device (the LNS's TUN) */
 	FASTPATH_HOOK_MAX
 };
 
 struct fastpath_opts {
-	unsigned	max_sessions;	/* map sizes; 0: 4096 */
+	unsigned max_sessions; /* map sizes; 0: 4096 */
 };
 
 /* One session as the daemon knows it; host byte order throughout. */
 struct fastpath_session {
-	uint16_t	our_tunnel_id;	/* in the data we receive */
-	uint16_t	our_session_id;
-	uint16_t	peer_tunnel_id;	/* in the data we send */
-	uint16_t	peer_session_id;
-	struct in_addr	peer_addr;	/* the tunnel's current peer */
-	uint16_t	peer_port;
-	struct in_addr	local_addr;	/* the address and port it reached */
-	uint16_t	local_port;
-	struct in_addr	inner_addr;	/* the session's address */
-	uint16_t	mtu;		/* its route's MTU into the TUN; 0 none */
-	bool		rx_acfc;	/* accept frames without FF 03 */
-	bool		rx_pfc;		/* accept the one-octet protocol */
-	bool		tx_acfc;	/* send without FF 03 (peer's ACFC) */
-	bool		tx_pfc;		/* send the one-octet protocol (PFC) */
+	uint16_t our_tunnel_id; /* in the data we receive */
+	uint16_t our_session_id;
+	uint16_t peer_tunnel_id; /* in the data we send */
+	uint16_t peer_session_id;
+	struct in_addr peer_addr; /* the tunnel's current peer */
+	uint16_t peer_port;
+	struct in_addr local_addr; /* the address and port it reached */
+	uint16_t local_port;
+	struct in_addr inner_addr; /* the session's address */
+	uint16_t mtu;		   /* its route's MTU into the TUN; 0 none */
+	bool rx_acfc;		   /* accept frames without FF 03 */
+	bool rx_pfc;		   /* accept the one-octet protocol */
+	bool tx_acfc;		   /* send without FF 03 (peer's ACFC) */
+	bool tx_pfc;		   /* send the one-octet protocol (PFC) */
 };
 
 struct fastpath_counters {
-	uint64_t	rx_packets, rx_bytes;	/* decapsulated */
-	uint64_t	tx_packets, tx_bytes;	/* encapsulated */
+	uint64_t rx_packets, rx_bytes; /* decapsulated */
+	uint64_t tx_packets, tx_bytes; /* encapsulated */
 };
 
 /* Opens and loads the programs and maps.  0, or -1 with `why`. */
-int	 fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
-	    char *why, size_t whylen);
+int fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,
+    char *why, size_t whylen);
 /* Detaches every filter this instance attached, then frees the programs
  * and maps.  NULL is ignored. */
-void	 fastpath_close(struct fastpath *fp);
+void fastpath_close(struct fastpath *fp);
 
 /* Attaches `hook`'s program to `ifindex` (creating the clsact qdisc if
  * there is none), after removing a stale filter of ours found at our handle
  * and priority.  Refuses if our handle and priority hold a foreign filter or
  * a live instance's. */
-int	 fastpath_attach(struct fastpath *fp, int ifindex,
-	    enum fastpath_hook hook, char *why, size_t whylen);
-int	 fastpath_detach(struct fastpath *fp, int ifindex,
-	    enum fastpath_hook hook, char *why, size_t whylen);
+int fastpath_attach(struct fastpath *fp, int ifindex, enum fastpath_hook hook,
+    char *why, size_t whylen);
+int fastpath_detach(struct fastpath *fp, int ifindex, enum fastpath_hook hook,
+    char *why, size_t whylen);
 /* Interfaces a carried packet may be redirected to: the Ethernet devices
  * the daemon forwards through, whether or not a program is attached to
  * them (decapsulated traffic leaves through the intranet side even when
  * only the TUN's egress encapsulates).  Anything else the fib picks (a
  * TUN, a tunnel device) leaves the packet to the stack. */
-int	 fastpath_allow_egress(struct fastpath *fp, int ifindex, char *why,
-	    size_t whylen);
-int	 fastpath_disallow_egress(struct fastpath *fp, int ifindex, char *why,
-	    size_t whylen);
+int fastpath_allow_egress(struct fastpath *fp, int ifindex, char *why,
+    size_t whylen);
+int fastpath_disallow_egress(struct fastpath *fp, int ifindex, char *why,
+    size_t whylen);
 /* Removes the filter a dead instance left at `hook`'s point on `ifindex`.
  * Returns 1 if one was removed, 0 if there was none (or one that is not
  * ours to remove, described in `why`), -1 on an error.  Needs no loaded
  * programs: a run that will not use the fast path cleans up too. */
-int	 fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
-	    size_t whylen);
+int fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
+    size_t whylen);
 
 /* Puts a session into the maps (counters from zero); -1 if it, its IDs or
  * its address are already there, or a map is full. */
-int	 fastpath_session_add(struct fastpath *fp,
-	    const struct fastpath_session *s, char *why, size_t whylen);
+int fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
+    char *why, size_t whylen);
 /* Changes an entered session's peer, ports, addresses of the tunnel or PPP
  * forms (same IDs and inner address); its counters continue. */
-int	 fastpath_session_update(struct fastpath *fp,
-	    const struct fastpath_session *s, char *why, size_t whylen);
+int fastpath_session_update(struct fastpath *fp,
+    const struct fastpath_session *s, char *why, size_t whylen);
 /* Takes a session out of both maps — from this call's return no packet is
  * handled for it in the kernel — and hands back its final counters, so the
  * caller accounts them and then frees its own state. */
-int	 fastpath_session_remove(struct fastpath *fp,
-	    const struct fastpath_session *s, struct fastpath_counters *final,
-	    char *why, size_t whylen);
+int fastpath_session_remove(struct fastpath *fp,
+    const struct fastpath_session *s, struct fastpath_counters *final,
+    char *why, size_t whylen);
 /* A session's counters, summed over CPUs. */
-int	 fastpath_session_counters(struct fastpath *fp, uint16_t our_tunnel_id,
-	    uint16_t our_session_id, struct fastpath_counters *c, char *why,
-	    size_t whylen);
+int fastpath_session_counters(struct fastpath *fp, uint16_t our_tunnel_id,
+    uint16_t our_session_id, struct fastpath_counters *c, char *why,
+    size_t whylen);
 /* The programs' counters (enum fp_counter), summed over CPUs. */
-int	 fastpath_global_counters(struct fastpath *fp,
-	    uint64_t out[FP_COUNTER_MAX], char *why, size_t whylen);
+int fastpath_global_counters(struct fastpath *fp, uint64_t out[FP_COUNTER_MAX],
+    char *why, size_t whylen);
 const char *fastpath_counter_name(enum fp_counter c);
 
 /* The program's descriptor, for BPF_PROG_TEST_RUN in tests; -1 if none. */
-int	 fastpath_prog_fd(const struct fastpath *fp, enum fastpath_hook hook);
+int fastpath_prog_fd(const struct fastpath *fp, enum fastpath_hook hook);
 
 #endif

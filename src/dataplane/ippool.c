@@ -7,8 +7,8 @@
 
 #include "dataplane/ippool.h"
 
-#define WORD_BITS	64
-#define ALL_ONES	(~(uint64_t)0)
+#define WORD_BITS 64
+#define ALL_ONES  (~(uint64_t)0)
 
 static int
 range_cmp(const void *a, const void *b)
@@ -41,7 +41,7 @@ ippool_init(struct ippool *p, const struct cfg_ip4_range *r, unsigned n)
 	qsort(p->ranges, n, sizeof(p->ranges[0]), range_cmp);
 	for (unsigned i = 0; i < n; i++) {
 		if (i > 0 && p->ranges[i].first <= p->ranges[i - 1].last) {
-			errno = EINVAL;		/* overlap: one address twice */
+			errno = EINVAL; /* overlap: one address twice */
 			return -1;
 		}
 		p->ranges[i].base = (uint32_t)total;
@@ -68,8 +68,8 @@ ippool_init(struct ippool *p, const struct cfg_ip4_range *r, unsigned n)
 	if (p->nwords % WORD_BITS)
 		p->full[nsum - 1] = ALL_ONES << (p->nwords % WORD_BITS);
 	if (p->nwords > 0 && p->bits[p->nwords - 1] == ALL_ONES)
-		p->full[(p->nwords - 1) / WORD_BITS] |=
-		    (uint64_t)1 << ((p->nwords - 1) % WORD_BITS);
+		p->full[(p->nwords - 1) / WORD_BITS] |= (uint64_t)1
+		    << ((p->nwords - 1) % WORD_BITS);
 	return 0;
 }
 
@@ -246,8 +246,8 @@ orphan_add(struct ippool *p, uint32_t addr)
 }
 
 struct reconf {
-	struct ippool	*np;
-	int		 err;
+	struct ippool *np;
+	int err;
 };
 
 static void
@@ -264,8 +264,7 @@ reconf_keep(void *ctx, uint32_t addr, bool orphan)
 }
 
 int
-ippool_reconfigure(struct ippool *p, const struct cfg_ip4_range *r,
-    unsigned n)
+ippool_reconfigure(struct ippool *p, const struct cfg_ip4_range *r, unsigned n)
 {
 	struct ippool np;
 	struct reconf rc = { &np, 0 };
@@ -299,8 +298,8 @@ ippool_range_get(const struct ippool *p, unsigned i, uint32_t *first,
 
 	*first = rg->first;
 	*last = rg->last;
-	for (uint64_t a = rg->base; a <= (uint64_t)rg->base +
-	    (rg->last - rg->first); a++)
+	for (uint64_t a = rg->base;
+	     a <= (uint64_t)rg->base + (rg->last - rg->first); a++)
 		n += bit_get(p, (uint32_t)a);
 	*used = n;
 }

@@ -23,45 +23,45 @@
 
 #include "config/config.h"
 
-#define IPPOOL_MAX_RANGES	CFG_MAX_LIST
-#define IPPOOL_MAX_SIZE		(1u << 24)	/* a /8 is plenty for PPP users */
+#define IPPOOL_MAX_RANGES CFG_MAX_LIST
+#define IPPOOL_MAX_SIZE	  (1u << 24) /* a /8 is plenty for PPP users */
 
 struct ippool_range {
-	uint32_t	first, last;	/* inclusive */
-	uint32_t	base;		/* bit index of `first` */
+	uint32_t first, last; /* inclusive */
+	uint32_t base;	      /* bit index of `first` */
 };
 
 struct ippool {
-	struct ippool_range	 ranges[IPPOOL_MAX_RANGES];	/* sorted */
-	unsigned		 nranges;
-	uint32_t		 size;		/* addresses in the ranges */
-	uint32_t		 used;		/* of those, handed out */
-	uint32_t		 cursor;	/* next bit index to try */
-	uint32_t		 nwords;
-	uint64_t		*bits;		/* 1 = in use */
-	uint64_t		*full;		/* 1 = bits[w] is all ones */
-	uint32_t		*orphans;	/* held, outside the ranges */
-	uint32_t		 norphans, orphans_cap;
+	struct ippool_range ranges[IPPOOL_MAX_RANGES]; /* sorted */
+	unsigned nranges;
+	uint32_t size;	 /* addresses in the ranges */
+	uint32_t used;	 /* of those, handed out */
+	uint32_t cursor; /* next bit index to try */
+	uint32_t nwords;
+	uint64_t *bits;	   /* 1 = in use */
+	uint64_t *full;	   /* 1 = bits[w] is all ones */
+	uint32_t *orphans; /* held, outside the ranges */
+	uint32_t norphans, orphans_cap;
 };
 
 /* Ranges may come in any order; returns -1 with errno EINVAL (reversed,
  * overlapping, containing 0, too many, over IPPOOL_MAX_SIZE) or ENOMEM. */
-int	 ippool_init(struct ippool *p, const struct cfg_ip4_range *r,
-	    unsigned n) __attribute__((warn_unused_result));
-void	 ippool_free(struct ippool *p);
+int ippool_init(struct ippool *p, const struct cfg_ip4_range *r, unsigned n)
+    __attribute__((warn_unused_result));
+void ippool_free(struct ippool *p);
 /* Returns a free address, or 0 when the pool is exhausted. */
 uint32_t ippool_alloc(struct ippool *p) __attribute__((warn_unused_result));
 /* Takes a specific address; -1 if it is in use or not in the ranges. */
-int	 ippool_reserve(struct ippool *p, uint32_t addr)
-	    __attribute__((warn_unused_result));
+int ippool_reserve(struct ippool *p, uint32_t addr)
+    __attribute__((warn_unused_result));
 /* Gives an address back; -1 if it was not held (a caller bug: log it). */
-int	 ippool_release(struct ippool *p, uint32_t addr);
-bool	 ippool_contains(const struct ippool *p, uint32_t addr);
-bool	 ippool_in_use(const struct ippool *p, uint32_t addr);
+int ippool_release(struct ippool *p, uint32_t addr);
+bool ippool_contains(const struct ippool *p, uint32_t addr);
+bool ippool_in_use(const struct ippool *p, uint32_t addr);
 /* Replaces the ranges; held addresses stay held.  On -1 (errno as for
  * ippool_init) the pool is unchanged. */
-int	 ippool_reconfigure(struct ippool *p, const struct cfg_ip4_range *r,
-	    unsigned n) __attribute__((warn_unused_result));
+int ippool_reconfigure(struct ippool *p, const struct cfg_ip4_range *r,
+    unsigned n) __attribute__((warn_unused_result));
 
 static inline uint32_t
 ippool_size(const struct ippool *p)
@@ -89,10 +89,10 @@ ippool_range_count(const struct ippool *p)
 {
 	return p->nranges;
 }
-void	 ippool_range_get(const struct ippool *p, unsigned i, uint32_t *first,
-	    uint32_t *last, uint32_t *used);
+void ippool_range_get(const struct ippool *p, unsigned i, uint32_t *first,
+    uint32_t *last, uint32_t *used);
 typedef void ippool_walk_fn(void *ctx, uint32_t addr, bool orphan);
 /* Calls fn for every held address: ranges in ascending order, then orphans. */
-void	 ippool_walk(const struct ippool *p, ippool_walk_fn *fn, void *ctx);
+void ippool_walk(const struct ippool *p, ippool_walk_fn *fn, void *ctx);
 
 #endif

@@ -15,26 +15,26 @@
 
 #include "dataplane/pcap.h"
 
-#define PCAP_MAGIC_US		0xa1b2c3d4u	/* microsecond timestamps */
-#define IP4_HDR_LEN		20
-#define IP6_HDR_LEN		40
-#define UDP_HDR_LEN		8
-#define REC_HDR_LEN		16
-#define GLOBAL_HDR_LEN		24
-#define MAX_HDRS		(REC_HDR_LEN + IP6_HDR_LEN + UDP_HDR_LEN)
+#define PCAP_MAGIC_US  0xa1b2c3d4u /* microsecond timestamps */
+#define IP4_HDR_LEN    20
+#define IP6_HDR_LEN    40
+#define UDP_HDR_LEN    8
+#define REC_HDR_LEN    16
+#define GLOBAL_HDR_LEN 24
+#define MAX_HDRS       (REC_HDR_LEN + IP6_HDR_LEN + UDP_HDR_LEN)
 
 struct pcap_trace {
-	int		fd;
-	uint64_t	max_bytes, bytes, packets;
-	uint16_t	ip_id;
-	bool		full;
+	int fd;
+	uint64_t max_bytes, bytes, packets;
+	uint16_t ip_id;
+	bool full;
 };
 
 /* An address as the trace writes it: family, 4 or 16 address bytes, port. */
 struct pcap_ep {
-	int		family;
-	uint8_t		addr[16];
-	uint16_t	port;		/* host order */
+	int family;
+	uint8_t addr[16];
+	uint16_t port; /* host order */
 };
 
 static int
@@ -60,7 +60,7 @@ pcap_trace_open(const char *path, uint64_t max_bytes)
 	struct pcap_trace *p;
 	uint8_t hdr[GLOBAL_HDR_LEN];
 	uint32_t magic = PCAP_MAGIC_US, snaplen = PCAP_SNAPLEN,
-	    linktype = PCAP_LINKTYPE_RAW, zero = 0;
+		 linktype = PCAP_LINKTYPE_RAW, zero = 0;
 	uint16_t major = 2, minor = 4;
 	int saved;
 
@@ -73,8 +73,8 @@ pcap_trace_open(const char *path, uint64_t max_bytes)
 	/* O_EXCL|O_NOFOLLOW: never truncate an existing file nor write
 	 * through a symbolic link someone placed at the path; 0600 because
 	 * PPP authentication (PAP passwords) may be in the trace. */
-	p->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	p->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
 	if (p->fd < 0) {
 		saved = errno;
 		free(p);
@@ -85,8 +85,8 @@ pcap_trace_open(const char *path, uint64_t max_bytes)
 	memcpy(hdr, &magic, 4);
 	memcpy(hdr + 4, &major, 2);
 	memcpy(hdr + 6, &minor, 2);
-	memcpy(hdr + 8, &zero, 4);	/* thiszone: timestamps are UTC */
-	memcpy(hdr + 12, &zero, 4);	/* sigfigs */
+	memcpy(hdr + 8, &zero, 4);  /* thiszone: timestamps are UTC */
+	memcpy(hdr + 12, &zero, 4); /* sigfigs */
 	memcpy(hdr + 16, &snaplen, 4);
 	memcpy(hdr + 20, &linktype, 4);
 	if (pcap_write_all(p->fd, hdr, sizeof(hdr)) < 0) {
@@ -190,8 +190,7 @@ csum_fold(uint32_t sum)
 
 int
 pcap_trace_write(struct pcap_trace *p, const struct l2tp_addr *src,
-    const struct l2tp_addr *dst, const uint8_t *pkt, size_t len,
-    uint64_t ts_us)
+    const struct l2tp_addr *dst, const uint8_t *pkt, size_t len, uint64_t ts_us)
 {
 	uint8_t hdr[MAX_HDRS], *ip = hdr + REC_HDR_LEN, *udp, pseudo[40];
 	struct pcap_ep s, d;
@@ -223,7 +222,7 @@ pcap_trace_write(struct pcap_trace *p, const struct l2tp_addr *src,
 		ip[0] = 0x45;
 		put16(ip + 2, (uint16_t)(iplen + UDP_HDR_LEN + len));
 		put16(ip + 4, p->ip_id++);
-		put16(ip + 6, 0x4000);		/* DF */
+		put16(ip + 6, 0x4000); /* DF */
 		ip[8] = 64;
 		ip[9] = IPPROTO_UDP;
 		memcpy(ip + 12, s.addr, 4);
@@ -260,7 +259,7 @@ pcap_trace_write(struct pcap_trace *p, const struct l2tp_addr *src,
 	memcpy(hdr, &tsec, 4);
 	memcpy(hdr + 4, &tusec, 4);
 	memcpy(hdr + 8, &caplen, 4);
-	memcpy(hdr + 12, &caplen, 4);	/* orig_len: nothing is cut */
+	memcpy(hdr + 12, &caplen, 4); /* orig_len: nothing is cut */
 
 	{
 		struct iovec iov[2] = {
@@ -295,7 +294,7 @@ pcap_l2tp_tunnel_id(const uint8_t *pkt, size_t len)
 	/* RFC 2661 §3.1: T L x x S x O P x x x x Ver(4); Ver must be 2. */
 	if (len < 2 || (pkt[1] & 0x0f) != 2)
 		return -1;
-	if (pkt[0] & 0x40)	/* L: a Length field follows */
+	if (pkt[0] & 0x40) /* L: a Length field follows */
 		off += 2;
 	if (len < off + 2)
 		return -1;

@@ -24,16 +24,16 @@
 
 #include "l2tp/l2tp.h"
 
-#define PCAP_LINKTYPE_RAW	101	/* tcpdump.org link-layer header types */
-#define PCAP_SNAPLEN		65535
-#define PCAP_DEFAULT_MAX_BYTES	((uint64_t)100 * 1024 * 1024)
+#define PCAP_LINKTYPE_RAW      101 /* tcpdump.org link-layer header types */
+#define PCAP_SNAPLEN	       65535
+#define PCAP_DEFAULT_MAX_BYTES ((uint64_t)100 * 1024 * 1024)
 
 struct pcap_trace;
 
 /* Creates the file and writes the global header; NULL with errno set. */
 struct pcap_trace *pcap_trace_open(const char *path, uint64_t max_bytes);
 /* Closes the file (whatever was written stays valid). */
-void	pcap_trace_close(struct pcap_trace *p);
+void pcap_trace_close(struct pcap_trace *p);
 
 /*
  * One datagram from src to dst (both AF_INET, or both AF_INET6 / IPv4-mapped
@@ -41,19 +41,19 @@ void	pcap_trace_close(struct pcap_trace *p);
  * the trace is full (nothing written; every later call returns 1 too), or -1
  * on a write error or unusable addresses (errno set).
  */
-int	pcap_trace_write(struct pcap_trace *p, const struct l2tp_addr *src,
-	    const struct l2tp_addr *dst, const uint8_t *pkt, size_t len,
-	    uint64_t ts_us);
+int pcap_trace_write(struct pcap_trace *p, const struct l2tp_addr *src,
+    const struct l2tp_addr *dst, const uint8_t *pkt, size_t len,
+    uint64_t ts_us);
 
 uint64_t pcap_trace_bytes(const struct pcap_trace *p);
 uint64_t pcap_trace_packets(const struct pcap_trace *p);
-bool	pcap_trace_full(const struct pcap_trace *p);
+bool pcap_trace_full(const struct pcap_trace *p);
 
 /*
  * The Tunnel ID field of an L2TP header (RFC 2661 §3.1: after the flags and
  * the optional Length field), or -1 if the datagram is too short or not
  * L2TPv2.  Used to filter a trace by tunnel.
  */
-int	pcap_l2tp_tunnel_id(const uint8_t *pkt, size_t len);
+int pcap_l2tp_tunnel_id(const uint8_t *pkt, size_t len);
 
 #endif

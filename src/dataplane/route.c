@@ -18,7 +18,7 @@
 /* Requests are a few dozen bytes; an error ack echoes at most the request
  * plus the extended-ack attributes.  (MNL_SOCKET_BUFFER_SIZE is not a
  * constant expression.) */
-#define ROUTE_BUF	8192
+#define ROUTE_BUF 8192
 
 int
 route_open(struct route_ctx *r)
@@ -37,8 +37,8 @@ route_open(struct route_ctx *r)
 	 * gateway"), when it has them; older kernels ignore this. */
 	(void)mnl_socket_setsockopt(r->nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	/* An ack never takes long; a lost one must not hang the daemon. */
-	(void)setsockopt(mnl_socket_get_fd(r->nl), SOL_SOCKET, SO_RCVTIMEO,
-	    &tv, sizeof(tv));
+	(void)setsockopt(mnl_socket_get_fd(r->nl), SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv));
 	r->seq = (uint32_t)time(NULL);
 	return 0;
 fail:
@@ -103,7 +103,7 @@ route_ext_msg(const struct nlmsghdr *nlh)
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	for (attr = mnl_nlmsg_get_payload_offset(nlh, MNL_ALIGN(off));
-	    route_attr_ok(nlh, attr); attr = mnl_attr_next(attr)) {
+	     route_attr_ok(nlh, attr); attr = mnl_attr_next(attr)) {
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 			return mnl_attr_get_str(attr);
@@ -134,12 +134,12 @@ route_talk_cb(struct route_ctx *r, struct nlmsghdr *req, const char *what,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return route_fail(r, what, errno == EAGAIN ?
-			    ETIMEDOUT : errno, "no answer from the kernel");
+			return route_fail(r, what,
+			    errno == EAGAIN ? ETIMEDOUT : errno,
+			    "no answer from the kernel");
 		len = (int)n;
 		for (nlh = (const struct nlmsghdr *)(const void *)buf;
-		    mnl_nlmsg_ok(nlh, len);
-		    nlh = mnl_nlmsg_next(nlh, &len)) {
+		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			const struct nlmsgerr *err;
 
 			/* Not ours: a late answer to an earlier request
@@ -213,16 +213,16 @@ route_addr(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
 }
 
 int
-route_addr_add(struct route_ctx *r, int ifindex, uint32_t local,
-    uint32_t peer, unsigned plen)
+route_addr_add(struct route_ctx *r, int ifindex, uint32_t local, uint32_t peer,
+    unsigned plen)
 {
 	return route_addr(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex,
 	    local, peer, plen);
 }
 
 int
-route_addr_del(struct route_ctx *r, int ifindex, uint32_t local,
-    uint32_t peer, unsigned plen)
+route_addr_del(struct route_ctx *r, int ifindex, uint32_t local, uint32_t peer,
+    unsigned plen)
 {
 	return route_addr(r, RTM_DELADDR, 0, ifindex, local, peer, plen);
 }
@@ -311,8 +311,8 @@ route_add_host(struct route_ctx *r, int ifindex, uint32_t dst, uint32_t gw,
 }
 
 struct route_get_reply {
-	struct route_lookup	*out;
-	bool			 fibmatch, seen;
+	struct route_lookup *out;
+	bool fibmatch, seen;
 };
 
 /* One RTM_NEWROUTE answer to RTM_GETROUTE.  The plain lookup is resolved
@@ -340,7 +340,7 @@ route_get_parse(const struct nlmsghdr *nlh, void *arg)
 		g->out->table = rtm->rtm_table;
 	}
 	for (attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(*rtm));
-	    route_attr_ok(nlh, attr); attr = mnl_attr_next(attr)) {
+	     route_attr_ok(nlh, attr); attr = mnl_attr_next(attr)) {
 		unsigned type = mnl_attr_get_type(attr);
 
 		if (g->fibmatch) {
@@ -436,7 +436,7 @@ route_link_set(struct route_ctx *r, int ifindex, bool up, unsigned mtu)
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	ifi->ifi_change = IFF_UP;	/* touch only the UP flag */
+	ifi->ifi_change = IFF_UP; /* touch only the UP flag */
 	ifi->ifi_flags = up ? IFF_UP : 0;
 	if (mtu != 0)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);

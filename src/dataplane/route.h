@@ -18,14 +18,14 @@
 struct mnl_socket;
 
 struct route_ctx {
-	struct mnl_socket	*nl;
-	uint32_t		 portid;
-	uint32_t		 seq;
-	char			 err[160];
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+	char err[160];
 };
 
-int	route_open(struct route_ctx *r) __attribute__((warn_unused_result));
-void	route_close(struct route_ctx *r);
+int route_open(struct route_ctx *r) __attribute__((warn_unused_result));
+void route_close(struct route_ctx *r);
 /* The message for the last failure ("" if none). */
 const char *route_error(const struct route_ctx *r);
 
@@ -35,23 +35,23 @@ const char *route_error(const struct route_ctx *r);
  * plen is then the peer's prefix (32 for one host).  Adding an address that
  * exists fails with EEXIST.
  */
-int	route_addr_add(struct route_ctx *r, int ifindex, uint32_t local,
-	    uint32_t peer, unsigned plen);
-int	route_addr_del(struct route_ctx *r, int ifindex, uint32_t local,
-	    uint32_t peer, unsigned plen);
+int route_addr_add(struct route_ctx *r, int ifindex, uint32_t local,
+    uint32_t peer, unsigned plen);
+int route_addr_del(struct route_ctx *r, int ifindex, uint32_t local,
+    uint32_t peer, unsigned plen);
 
 /*
  * Adds/deletes the main-table route dst/plen out of ifindex, via gateway gw
  * when gw != 0 (else a link-scope route).  Adding an existing route fails
  * with EEXIST, deleting a missing one with ESRCH.
  */
-int	route_add(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
-	    uint32_t gw);
-int	route_del(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
-	    uint32_t gw);
+int route_add(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
+    uint32_t gw);
+int route_del(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
+    uint32_t gw);
 /* route_add with a path MTU for the route (RADIUS Framed-MTU of one user). */
-int	route_add_mtu(struct route_ctx *r, int ifindex, uint32_t dst,
-	    unsigned plen, uint32_t gw, unsigned mtu);
+int route_add_mtu(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
+    uint32_t gw, unsigned mtu);
 
 /*
  * How the kernel reaches one IPv4 address now, as `ip route get ADDR`
@@ -62,22 +62,22 @@ int	route_add_mtu(struct route_ctx *r, int ifindex, uint32_t dst,
  * returns -1 with errno set (ENETUNREACH ...).
  */
 struct route_lookup {
-	uint32_t	dst;
-	unsigned	plen;
-	uint32_t	gw;
-	uint32_t	prefsrc;
-	int		ifindex;
-	uint8_t		type;
-	uint32_t	table;
+	uint32_t dst;
+	unsigned plen;
+	uint32_t gw;
+	uint32_t prefsrc;
+	int ifindex;
+	uint8_t type;
+	uint32_t table;
 };
-int	route_get(struct route_ctx *r, uint32_t addr, struct route_lookup *out);
+int route_get(struct route_ctx *r, uint32_t addr, struct route_lookup *out);
 
 /* A host route dst/32 out of ifindex via gw (0: on the link) with source
  * prefsrc (0: the kernel's choice); fails with EEXIST if one is there. */
-int	route_add_host(struct route_ctx *r, int ifindex, uint32_t dst,
-	    uint32_t gw, uint32_t prefsrc);
+int route_add_host(struct route_ctx *r, int ifindex, uint32_t dst, uint32_t gw,
+    uint32_t prefsrc);
 
 /* Sets the link up or down and, when mtu != 0, its MTU. */
-int	route_link_set(struct route_ctx *r, int ifindex, bool up, unsigned mtu);
+int route_link_set(struct route_ctx *r, int ifindex, bool up, unsigned mtu);
 
 #endif

@@ -24,7 +24,8 @@ tun_open(struct tun *t, const char *name)
 	t->fd = -1;
 	if (name != NULL && strlen(name) >= IFNAMSIZ) {
 		errno = ENAMETOOLONG;
-		log_msg(LOG_LEVEL_ERROR, "tun: interface name %s too long", name);
+		log_msg(LOG_LEVEL_ERROR, "tun: interface name %s too long",
+		    name);
 		return -1;
 	}
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);

@@ -10,14 +10,14 @@
 #include "core/sockbuf.h"
 #include "dataplane/udp.h"
 
-#define UDP_CTL_SPACE	CMSG_SPACE(sizeof(struct in6_pktinfo))
+#define UDP_CTL_SPACE CMSG_SPACE(sizeof(struct in6_pktinfo))
 
 struct udp_txq {
-	unsigned		 n;
-	struct mmsghdr		 msg[UDP_TXQ];
-	struct iovec		 iov[UDP_TXQ];
-	struct sockaddr_storage	 to[UDP_TXQ];
-	uint8_t			 ctl[UDP_TXQ][UDP_CTL_SPACE];
+	unsigned n;
+	struct mmsghdr msg[UDP_TXQ];
+	struct iovec iov[UDP_TXQ];
+	struct sockaddr_storage to[UDP_TXQ];
+	uint8_t ctl[UDP_TXQ][UDP_CTL_SPACE];
 };
 
 int
@@ -34,15 +34,15 @@ udp_open(struct udp_sock *u, const struct sockaddr *addr, socklen_t len)
 	}
 	if (u->family == AF_INET) {
 		if (setsockopt(u->fd, IPPROTO_IP, IP_PKTINFO, &one,
-		    sizeof(one)) < 0)
+			sizeof(one)) < 0)
 			goto fail;
 	} else {
 		if (setsockopt(u->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
-		    sizeof(one)) < 0)
+			sizeof(one)) < 0)
 			goto fail;
 		/* "[::]:1701" is dual-stack: IPv4 peers appear as ::ffff:a.b.c.d. */
 		if (setsockopt(u->fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero,
-		    sizeof(zero)) < 0)
+			sizeof(zero)) < 0)
 			goto fail;
 	}
 	if (setsockopt(u->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
@@ -53,8 +53,8 @@ udp_open(struct udp_sock *u, const struct sockaddr *addr, socklen_t len)
 	if (bind(u->fd, addr, len) < 0)
 		goto fail;
 	u->bound.len = sizeof(u->bound.ss);
-	if (getsockname(u->fd, (struct sockaddr *)&u->bound.ss,
-	    &u->bound.len) < 0)
+	if (getsockname(u->fd, (struct sockaddr *)&u->bound.ss, &u->bound.len) <
+	    0)
 		goto fail;
 	/* Without memory for the queue, udp_queue() sends at once. */
 	u->txq = calloc(1, sizeof(*u->txq));
@@ -88,13 +88,15 @@ udp_local_from_cmsg(const struct udp_sock *u, struct msghdr *mh,
 	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
-			struct sockaddr_in *sin = (struct sockaddr_in *)&local->ss;
+			struct sockaddr_in *sin =
+			    (struct sockaddr_in *)&local->ss;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			sin->sin_family = AF_INET;
 			sin->sin_addr = pi.ipi_addr;
 			sin->sin_port =
-			    ((const struct sockaddr_in *)&u->bound.ss)->sin_port;
+			    ((const struct sockaddr_in *)&u->bound.ss)
+				->sin_port;
 			local->len = sizeof(*sin);
 			local->ifindex = pi.ipi_ifindex;
 		} else if (c->cmsg_level == IPPROTO_IPV6 &&
@@ -107,7 +109,8 @@ udp_local_from_cmsg(const struct udp_sock *u, struct msghdr *mh,
 			sin6->sin6_family = AF_INET6;
 			sin6->sin6_addr = pi.ipi6_addr;
 			sin6->sin6_port =
-			    ((const struct sockaddr_in6 *)&u->bound.ss)->sin6_port;
+			    ((const struct sockaddr_in6 *)&u->bound.ss)
+				->sin6_port;
 			local->len = sizeof(*sin6);
 			local->ifindex = (int)pi.ipi6_ifindex;
 		}
@@ -180,7 +183,8 @@ udp_fill_msg(const struct udp_sock *u, const struct l2tp_addr *local,
 		struct in_pktinfo pi;
 
 		memset(&pi, 0, sizeof(pi));
-		pi.ipi_spec_dst = ((const struct sockaddr_in *)&local->ss)->sin_addr;
+		pi.ipi_spec_dst =
+		    ((const struct sockaddr_in *)&local->ss)->sin_addr;
 		mh.msg_control = ctl;
 		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
 		c = CMSG_FIRSTHDR(&mh);
@@ -193,7 +197,8 @@ udp_fill_msg(const struct udp_sock *u, const struct l2tp_addr *local,
 		struct in6_pktinfo pi;
 
 		memset(&pi, 0, sizeof(pi));
-		pi.ipi6_addr = ((const struct sockaddr_in6 *)&local->ss)->sin6_addr;
+		pi.ipi6_addr =
+		    ((const struct sockaddr_in6 *)&local->ss)->sin6_addr;
 		mh.msg_control = ctl;
 		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
 		c = CMSG_FIRSTHDR(&mh);
@@ -210,7 +215,8 @@ udp_send(struct udp_sock *u, const struct l2tp_addr *local,
     const struct l2tp_addr *peer, const uint8_t *pkt, size_t len)
 {
 	uint8_t ctl[UDP_CTL_SPACE];
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)pkt, .iov_len = len };
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)pkt,
+		.iov_len = len };
 	struct msghdr mh;
 
 	udp_fill_msg(u, local, &peer->ss, peer->len, &iov, ctl, &mh);

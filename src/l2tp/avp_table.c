@@ -12,10 +12,11 @@
 
 #include "l2tp/avp_table.h"
 
-#define AVP_MAX_LEN	L2TP_AVP_LEN_MASK	/* 1023, §4.1 */
+#define AVP_MAX_LEN L2TP_AVP_LEN_MASK /* 1023, §4.1 */
 
-#define FIELD(f)	.off = offsetof(struct l2tp_msg, f), \
-			.size = sizeof(((struct l2tp_msg *)0)->f)
+#define FIELD(f) \
+	.off = offsetof(struct l2tp_msg, f), \
+	.size = sizeof(((struct l2tp_msg *)0)->f)
 
 /* Copies up to cap - 1 octets of text and terminates it (truncating). */
 static void
@@ -39,8 +40,8 @@ dec_result(struct l2tp_msg *m, const uint8_t *v, size_t len)
 	if (len >= 4) {
 		m->result.has_error = true;
 		m->result.error = get_be16(v + 2);
-		copy_text(m->result.message, sizeof(m->result.message),
-		    v + 4, len - 4);
+		copy_text(m->result.message, sizeof(m->result.message), v + 4,
+		    len - 4);
 	}
 	return L2TP_AVPS_OK;
 }
@@ -102,7 +103,7 @@ dec_call_errors(struct l2tp_msg *m, const uint8_t *v, size_t len)
 	struct rbuf r;
 
 	rbuf_init(&r, v, len);
-	rd_skip(&r, 2);		/* reserved: MUST be 0 when sent, not checked */
+	rd_skip(&r, 2); /* reserved: MUST be 0 when sent, not checked */
 	m->call_errors.crc_errors = rd_be32(&r);
 	m->call_errors.framing_errors = rd_be32(&r);
 	m->call_errors.hw_overruns = rd_be32(&r);
@@ -163,9 +164,9 @@ static const struct l2tp_avp_desc avp_table[L2TP_AVP_TYPE_MAX + 1] = {
 	[L2TP_AVP_PROTOCOL_VERSION] = { L2TP_AVP_PROTOCOL_VERSION,
 	    "Protocol Version", L2TP_AVPK_CUSTOM, .min = 8, .max = 8,
 	    .mandatory = true, .dec = dec_proto_ver, .enc = enc_proto_ver },
-	[L2TP_AVP_FRAMING_CAP] = { L2TP_AVP_FRAMING_CAP,
-	    "Framing Capabilities", L2TP_AVPK_U32, .min = 10, .max = 10,
-	    .mandatory = true, .may_hide = true, FIELD(framing_cap) },
+	[L2TP_AVP_FRAMING_CAP] = { L2TP_AVP_FRAMING_CAP, "Framing Capabilities",
+	    L2TP_AVPK_U32, .min = 10, .max = 10, .mandatory = true,
+	    .may_hide = true, FIELD(framing_cap) },
 	[L2TP_AVP_BEARER_CAP] = { L2TP_AVP_BEARER_CAP, "Bearer Capabilities",
 	    L2TP_AVPK_U32, .min = 10, .max = 10, .mandatory = true,
 	    .may_hide = true, FIELD(bearer_cap) },
@@ -246,10 +247,10 @@ static const struct l2tp_avp_desc avp_table[L2TP_AVP_TYPE_MAX + 1] = {
 	    "Sequencing Required", L2TP_AVPK_NONE, .min = 6, .max = 6,
 	    .mandatory = true },
 	/* §4.4.5 */
-	[L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ] = {
-	    L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ, "Initial Received LCP CONFREQ",
-	    L2TP_AVPK_BYTES, .min = 6, .max = AVP_MAX_LEN, .mandatory = false,
-	    .may_hide = true, FIELD(initial_rcvd_confreq) },
+	[L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ] = { L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ,
+	    "Initial Received LCP CONFREQ", L2TP_AVPK_BYTES, .min = 6,
+	    .max = AVP_MAX_LEN, .mandatory = false, .may_hide = true,
+	    FIELD(initial_rcvd_confreq) },
 	[L2TP_AVP_LAST_SENT_LCP_CONFREQ] = { L2TP_AVP_LAST_SENT_LCP_CONFREQ,
 	    "Last Sent LCP CONFREQ", L2TP_AVPK_BYTES, .min = 6,
 	    .max = AVP_MAX_LEN, .mandatory = false, .may_hide = true,
@@ -262,9 +263,8 @@ static const struct l2tp_avp_desc avp_table[L2TP_AVP_TYPE_MAX + 1] = {
 	    "Proxy Authen Type", L2TP_AVPK_U16, .min = 8, .max = 8,
 	    .mandatory = false, .may_hide = true, FIELD(proxy_authen_type) },
 	[L2TP_AVP_PROXY_AUTHEN_NAME] = { L2TP_AVP_PROXY_AUTHEN_NAME,
-	    "Proxy Authen Name", L2TP_AVPK_STRING, .min = 6,
-	    .max = AVP_MAX_LEN, .mandatory = false, .may_hide = true,
-	    FIELD(proxy_authen_name) },
+	    "Proxy Authen Name", L2TP_AVPK_STRING, .min = 6, .max = AVP_MAX_LEN,
+	    .mandatory = false, .may_hide = true, FIELD(proxy_authen_name) },
 	/* "The Challenge is a string of one or more octets." */
 	[L2TP_AVP_PROXY_AUTHEN_CHALLENGE] = { L2TP_AVP_PROXY_AUTHEN_CHALLENGE,
 	    "Proxy Authen Challenge", L2TP_AVPK_BYTES, .min = 7,
@@ -283,9 +283,9 @@ static const struct l2tp_avp_desc avp_table[L2TP_AVP_TYPE_MAX + 1] = {
 	[L2TP_AVP_CALL_ERRORS] = { L2TP_AVP_CALL_ERRORS, "Call Errors",
 	    L2TP_AVPK_CUSTOM, .min = 32, .max = 32, .mandatory = true,
 	    .may_hide = true, .dec = dec_call_errors, .enc = enc_call_errors },
-	[L2TP_AVP_ACCM] = { L2TP_AVP_ACCM, "ACCM", L2TP_AVPK_CUSTOM,
-	    .min = 16, .max = 16, .mandatory = true, .may_hide = true,
-	    .dec = dec_accm, .enc = enc_accm },
+	[L2TP_AVP_ACCM] = { L2TP_AVP_ACCM, "ACCM", L2TP_AVPK_CUSTOM, .min = 16,
+	    .max = 16, .mandatory = true, .may_hide = true, .dec = dec_accm,
+	    .enc = enc_accm },
 };
 
 const struct l2tp_avp_desc *
@@ -396,8 +396,8 @@ l2tp_avp_value_encode(const struct l2tp_avp_desc *d, const struct l2tp_msg *m,
 		return;
 	case L2TP_AVPK_BYTES:
 		b = (const struct l2tp_bytes *)field;
-		wr_bytes(w, b->data, b->len > L2TP_MAX_BYTES ?
-		    L2TP_MAX_BYTES : b->len);
+		wr_bytes(w, b->data,
+		    b->len > L2TP_MAX_BYTES ? L2TP_MAX_BYTES : b->len);
 		return;
 	case L2TP_AVPK_CUSTOM:
 		d->enc(m, w);
@@ -407,7 +407,7 @@ l2tp_avp_value_encode(const struct l2tp_avp_desc *d, const struct l2tp_msg *m,
 	case L2TP_AVPK_RANDOM:
 		break;
 	}
-	w->err = true;	/* not encodable from struct l2tp_msg */
+	w->err = true; /* not encodable from struct l2tp_msg */
 }
 
 const char *
@@ -419,7 +419,7 @@ l2tp_avp_status_str(enum l2tp_avp_status st)
 	case L2TP_AVPS_BAD_LENGTH:	return "length is wrong";
 	case L2TP_AVPS_BAD_VALUE:	return "value out of range";
 	case L2TP_AVPS_TOO_LONG:	return "value too long for vpdn";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }

@@ -26,8 +26,7 @@ l2tp_challenge_response(uint8_t msg_type, const struct l2tp_secret *secret,
 
 bool
 l2tp_challenge_verify(uint8_t msg_type, const struct l2tp_secret *secret,
-    const uint8_t *challenge, size_t challenge_len,
-    const uint8_t response[16])
+    const uint8_t *challenge, size_t challenge_len, const uint8_t response[16])
 {
 	uint8_t want[16];
 

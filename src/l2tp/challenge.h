@@ -14,11 +14,10 @@
 
 #include "l2tp/msg.h"
 
-void	l2tp_challenge_response(uint8_t msg_type, const struct l2tp_secret *secret,
-	    const uint8_t *challenge, size_t challenge_len, uint8_t out[16]);
+void l2tp_challenge_response(uint8_t msg_type, const struct l2tp_secret *secret,
+    const uint8_t *challenge, size_t challenge_len, uint8_t out[16]);
 /* Constant-time comparison of a received response with the expected one. */
-bool	l2tp_challenge_verify(uint8_t msg_type, const struct l2tp_secret *secret,
-	    const uint8_t *challenge, size_t challenge_len,
-	    const uint8_t response[16]);
+bool l2tp_challenge_verify(uint8_t msg_type, const struct l2tp_secret *secret,
+    const uint8_t *challenge, size_t challenge_len, const uint8_t response[16]);
 
 #endif

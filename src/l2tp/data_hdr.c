@@ -76,8 +76,8 @@ data_hdr_parse(const uint8_t *pkt, size_t len, struct data_hdr *h)
 		return DATA_HDR_CONTROL;
 	h->has_seq = (flags & L2TP_HDR_S) != 0;
 	h->priority = (flags & L2TP_HDR_P) != 0;
-	hend = 2 + ((flags & L2TP_HDR_L) ? 2 : 0) + 4 +
-	    (h->has_seq ? 4 : 0) + ((flags & L2TP_HDR_O) ? 2 : 0);
+	hend = 2 + ((flags & L2TP_HDR_L) ? 2 : 0) + 4 + (h->has_seq ? 4 : 0) +
+	    ((flags & L2TP_HDR_O) ? 2 : 0);
 	if (len < hend)
 		return DATA_HDR_TRUNCATED;
 	if (flags & L2TP_HDR_L) {
@@ -110,7 +110,7 @@ data_hdr_parse(const uint8_t *pkt, size_t len, struct data_hdr *h)
 		hend += get_be16(pkt + off);
 	if (hend > end)
 		return (flags & L2TP_HDR_L) ? DATA_HDR_BAD_LENGTH :
-		    DATA_HDR_TRUNCATED;
+					      DATA_HDR_TRUNCATED;
 	h->payload_off = (uint16_t)hend;
 	h->payload_len = (uint16_t)(end - hend);
 	return DATA_HDR_OK;
@@ -126,7 +126,7 @@ data_hdr_status_str(enum data_hdr_status st)
 	case DATA_HDR_TRUNCATED:	return "truncated header";
 	case DATA_HDR_BAD_VERSION:	return "bad version";
 	case DATA_HDR_BAD_LENGTH:	return "bad length";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -183,7 +183,7 @@ data_seq_verdict_str(enum data_seq_verdict v)
 	case DATA_SEQ_ACCEPT:	return "accept";
 	case DATA_SEQ_STALE:	return "stale sequence number";
 	case DATA_SEQ_MISSING:	return "sequence number missing";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }

@@ -22,22 +22,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DATA_HDR_MIN	6	/* flags, tunnel id, session id */
-#define DATA_HDR_SEQ	10	/* ... + Ns, Nr */
+#define DATA_HDR_MIN 6	/* flags, tunnel id, session id */
+#define DATA_HDR_SEQ 10 /* ... + Ns, Nr */
 /* Headroom a caller must leave in front of a payload for data_hdr_push(). */
-#define DATA_HDR_MAX	DATA_HDR_SEQ
+#define DATA_HDR_MAX DATA_HDR_SEQ
 
 /* Part of every session (struct l2tp_session), hence 32-bit counters and
  * no padding: 16 bytes. */
 struct data_seq {
-	uint32_t	rx_seq_discards; /* stale/duplicate or missing Ns */
-	uint32_t	rx_seq_lost;	/* gaps seen in the peer's Ns */
-	bool		send_seq;	/* S=1 with Ns on transmit */
-	bool		recv_seq;	/* received data must carry Ns */
-	bool		lns_mode;	/* we control sequencing (§5.4) */
-	bool		nr_valid;	/* an Ns has been received */
-	uint16_t	ns;		/* next Ns to send */
-	uint16_t	nr;		/* next Ns expected */
+	uint32_t rx_seq_discards; /* stale/duplicate or missing Ns */
+	uint32_t rx_seq_lost;	  /* gaps seen in the peer's Ns */
+	bool send_seq;		  /* S=1 with Ns on transmit */
+	bool recv_seq;		  /* received data must carry Ns */
+	bool lns_mode;		  /* we control sequencing (§5.4) */
+	bool nr_valid;		  /* an Ns has been received */
+	uint16_t ns;		  /* next Ns to send */
+	uint16_t nr;		  /* next Ns expected */
 };
 
 /*
@@ -45,7 +45,7 @@ struct data_seq {
  * sent Sequencing Required (§4.4.6: "sequence numbers MUST be present at all
  * times"); then both send_seq and recv_seq are on for the whole session.
  */
-void	data_seq_init(struct data_seq *sq, bool lns_mode, bool required);
+void data_seq_init(struct data_seq *sq, bool lns_mode, bool required);
 
 /*
  * Sets up sequencing decided once at call setup, as the daemon's sessions
@@ -54,7 +54,7 @@ void	data_seq_init(struct data_seq *sq, bool lns_mode, bool required);
  * checked when present (stale ones are discarded, §5.4), and a data message
  * without one is delivered and changes nothing.
  */
-void	data_seq_init_fixed(struct data_seq *sq, bool send_seq);
+void data_seq_init_fixed(struct data_seq *sq, bool send_seq);
 
 /*
  * Writes a data header for (tunnel_id, session_id) — the peer's IDs, §3.1:
@@ -65,37 +65,37 @@ void	data_seq_init_fixed(struct data_seq *sq, bool send_seq);
  * for LCP Echo keepalives).  Returns the start of the header (the datagram is
  * payload_len + (payload - returned) bytes), or NULL if headroom is short.
  */
-uint8_t	*data_hdr_push(uint8_t *payload, size_t headroom, uint16_t tunnel_id,
-	    uint16_t session_id, struct data_seq *sq, bool priority);
+uint8_t *data_hdr_push(uint8_t *payload, size_t headroom, uint16_t tunnel_id,
+    uint16_t session_id, struct data_seq *sq, bool priority);
 
 struct data_hdr {
-	uint16_t	tunnel_id;
-	uint16_t	session_id;
-	bool		has_seq;
-	bool		priority;
-	uint16_t	ns;		/* when has_seq; Nr is ignored (§3.1) */
-	uint16_t	payload_off;	/* first byte of the PPP frame */
-	uint16_t	payload_len;
+	uint16_t tunnel_id;
+	uint16_t session_id;
+	bool has_seq;
+	bool priority;
+	uint16_t ns;	      /* when has_seq; Nr is ignored (§3.1) */
+	uint16_t payload_off; /* first byte of the PPP frame */
+	uint16_t payload_len;
 };
 
 enum data_hdr_status {
 	DATA_HDR_OK = 0,
-	DATA_HDR_CONTROL,	/* T=1: not ours, give it to the control path */
-	DATA_HDR_TRUNCATED,	/* shorter than the header it announces */
-	DATA_HDR_BAD_VERSION,	/* Ver != 2: discard (§3.1) */
-	DATA_HDR_BAD_LENGTH,	/* Length field > datagram or < header */
+	DATA_HDR_CONTROL,     /* T=1: not ours, give it to the control path */
+	DATA_HDR_TRUNCATED,   /* shorter than the header it announces */
+	DATA_HDR_BAD_VERSION, /* Ver != 2: discard (§3.1) */
+	DATA_HDR_BAD_LENGTH,  /* Length field > datagram or < header */
 };
 
 /* Parses the header of a received datagram; same verdicts as
  * l2tp_hdr_decode() for data messages, without copying anything. */
 enum data_hdr_status data_hdr_parse(const uint8_t *pkt, size_t len,
-	    struct data_hdr *h);
+    struct data_hdr *h);
 const char *data_hdr_status_str(enum data_hdr_status st);
 
 enum data_seq_verdict {
 	DATA_SEQ_ACCEPT = 0,
-	DATA_SEQ_STALE,		/* Ns older than one already delivered */
-	DATA_SEQ_MISSING,	/* no Ns although sequencing is required */
+	DATA_SEQ_STALE,	  /* Ns older than one already delivered */
+	DATA_SEQ_MISSING, /* no Ns although sequencing is required */
 };
 
 /*
@@ -105,7 +105,8 @@ enum data_seq_verdict {
  * sending sequence numbers ...  with sequence numbers present, it MUST begin
  * sending").  Discards are counted in sq->rx_seq_discards.
  */
-enum data_seq_verdict data_seq_rx(struct data_seq *sq, const struct data_hdr *h);
+enum data_seq_verdict data_seq_rx(struct data_seq *sq,
+    const struct data_hdr *h);
 const char *data_seq_verdict_str(enum data_seq_verdict v);
 
 #endif

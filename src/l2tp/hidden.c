@@ -15,7 +15,7 @@
 #include "core/random.h"
 #include "l2tp/hidden.h"
 
-#define BLK	MD5_DIGEST_SIZE		/* 16 */
+#define BLK MD5_DIGEST_SIZE /* 16 */
 
 /* XORs buf[0..len) with the §4.3 stream; dir_encrypt says whether buf holds
  * plaintext (the chaining input is then the output) or ciphertext. */

@@ -81,7 +81,7 @@ l2tp_addr_same_host(const struct l2tp_addr *a, const struct l2tp_addr *b)
 		const struct sockaddr_in6 *y = (const void *)&b->ss;
 
 		return memcmp(&x->sin6_addr, &y->sin6_addr,
-		    sizeof(x->sin6_addr)) == 0 &&
+			   sizeof(x->sin6_addr)) == 0 &&
 		    x->sin6_scope_id == y->sin6_scope_id;
 	}
 	default:
@@ -94,11 +94,11 @@ addr_port(const struct l2tp_addr *a)
 {
 	switch (a->ss.ss_family) {
 	case AF_INET:
-		return ntohs(((const struct sockaddr_in *)(const void *)
-		    &a->ss)->sin_port);
+		return ntohs(((const struct sockaddr_in *)(const void *)&a->ss)
+				 ->sin_port);
 	case AF_INET6:
-		return ntohs(((const struct sockaddr_in6 *)(const void *)
-		    &a->ss)->sin6_port);
+		return ntohs(((const struct sockaddr_in6 *)(const void *)&a->ss)
+				 ->sin6_port);
 	default:
 		return 0;
 	}
@@ -117,13 +117,17 @@ l2tp_addr_str(const struct l2tp_addr *a, char *buf, size_t len)
 
 	switch (a->ss.ss_family) {
 	case AF_INET:
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
-		    &a->ss)->sin_addr, ip, sizeof(ip));
+		inet_ntop(AF_INET,
+		    &((const struct sockaddr_in *)(const void *)&a->ss)
+			 ->sin_addr,
+		    ip, sizeof(ip));
 		snprintf(buf, len, "%s:%u", ip, addr_port(a));
 		break;
 	case AF_INET6:
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
-		    (const void *)&a->ss)->sin6_addr, ip, sizeof(ip));
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)&a->ss)
+			 ->sin6_addr,
+		    ip, sizeof(ip));
 		snprintf(buf, len, "[%s]:%u", ip, addr_port(a));
 		break;
 	default:
@@ -138,17 +142,19 @@ addr_hash(const struct l2tp_addr *a, uint16_t peer_id)
 {
 	const uint8_t *p = NULL;
 	size_t n = 0;
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint32_t h = 2166136261u; /* FNV-1a */
 
 	switch (a->ss.ss_family) {
 	case AF_INET:
-		p = (const void *)&((const struct sockaddr_in *)(const void *)
-		    &a->ss)->sin_addr;
+		p = (const void *)&(
+		    (const struct sockaddr_in *)(const void *)&a->ss)
+			->sin_addr;
 		n = 4;
 		break;
 	case AF_INET6:
-		p = (const void *)&((const struct sockaddr_in6 *)
-		    (const void *)&a->ss)->sin6_addr;
+		p = (const void *)&(
+		    (const struct sockaddr_in6 *)(const void *)&a->ss)
+			->sin6_addr;
 		n = 16;
 		break;
 	default:
@@ -184,13 +190,17 @@ host_sccrq_allowed(struct l2tp_host *h, const struct l2tp_addr *peer,
 	memset(key, 0, sizeof(key));
 	switch (peer->ss.ss_family) {
 	case AF_INET:
-		memcpy(key, &((const struct sockaddr_in *)(const void *)
-		    &peer->ss)->sin_addr, 4);
+		memcpy(key,
+		    &((const struct sockaddr_in *)(const void *)&peer->ss)
+			 ->sin_addr,
+		    4);
 		n = 4;
 		break;
 	case AF_INET6:
-		memcpy(key, &((const struct sockaddr_in6 *)(const void *)
-		    &peer->ss)->sin6_addr, 16);
+		memcpy(key,
+		    &((const struct sockaddr_in6 *)(const void *)&peer->ss)
+			 ->sin6_addr,
+		    16);
 		n = 16;
 		break;
 	default:
@@ -318,7 +328,7 @@ host_peer_hash_add(struct l2tp_tunnel *t)
 		return;
 	if (h->peer_hash_count >= h->peer_hash_size &&
 	    host_peer_hash_grow(h) < 0 && h->peer_hash_size == 0)
-		return;		/* no memory: dedup degrades, nothing worse */
+		return; /* no memory: dedup degrades, nothing worse */
 	i = addr_hash(&t->peer, t->peer_id) & (h->peer_hash_size - 1);
 	t->peer_next = h->peer_hash[i];
 	h->peer_hash[i] = t;
@@ -554,9 +564,11 @@ host_refuse_sccrq(struct l2tp_host *h, const struct l2tp_msg *rq,
 
 	l2tp_msg_init(&m, L2TP_MSG_STOPCCN,
 	    l2tp_msg_has(rq, L2TP_AVP_ASSIGNED_TUNNEL_ID) ?
-	    rq->assigned_tunnel_id : 0, 0);
+		rq->assigned_tunnel_id :
+		0,
+	    0);
 	m.hdr.ns = 0;
-	m.hdr.nr = (uint16_t)(rq->hdr.ns + 1);	/* acks the SCCRQ */
+	m.hdr.nr = (uint16_t)(rq->hdr.ns + 1); /* acks the SCCRQ */
 	/* §4.4.3 wants a non-zero Assigned Tunnel ID; we made no tunnel,
 	 * so any unused value does (the peer has no use for it after a
 	 * StopCCN). */
@@ -607,19 +619,21 @@ host_tie_break(struct l2tp_host *h, const struct l2tp_msg *rq,
 		    (!theirs && !t->use_tie_breaker))
 			continue;
 		if (!theirs)
-			cmp = -1;		/* only ours has one: we win */
+			cmp = -1; /* only ours has one: we win */
 		else if (!t->use_tie_breaker)
-			cmp = 1;		/* only theirs has one */
+			cmp = 1; /* only theirs has one */
 		else
 			cmp = memcmp(t->tie_breaker, rq->tie_breaker,
 			    sizeof(t->tie_breaker));
 		if (cmp < 0) {
-			tunnel_log(t, LOG_LEVEL_INFO, "tie breaker won: "
+			tunnel_log(t, LOG_LEVEL_INFO,
+			    "tie breaker won: "
 			    "ignoring the peer's SCCRQ");
 			ignore = true;
 		} else {
-			tunnel_discard(t, cmp == 0 ? "tie breaker equal" :
-			    "tie breaker lost", now);
+			tunnel_discard(t,
+			    cmp == 0 ? "tie breaker equal" : "tie breaker lost",
+			    now);
 			if (cmp == 0)
 				ignore = true;
 		}
@@ -643,17 +657,19 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 	v = l2tp_msg_decode(pkt, len, &sec, &m, &err);
 	if (v != L2TP_OK || m.type != L2TP_MSG_SCCRQ || hdr->ns != 0) {
 		host_drop(h, L2TP_DROP_NOT_SCCRQ);
-		LOG_RL(LOG_LEVEL_INFO, "tunnel ID 0 from %s: not a valid "
-		    "SCCRQ: %s", l2tp_addr_str(peer, a, sizeof(a)),
+		LOG_RL(LOG_LEVEL_INFO,
+		    "tunnel ID 0 from %s: not a valid "
+		    "SCCRQ: %s",
+		    l2tp_addr_str(peer, a, sizeof(a)),
 		    v != L2TP_OK && err.reason ? err.reason : "wrong type");
 		/* §4.2, §6.1: an SCCRQ the decoder rejects (unknown M-bit
 		 * AVP, missing or malformed required AVP) gets the StopCCN
 		 * it asks for, statelessly. */
 		if (v == L2TP_REJECT_TUNNEL && m.type == L2TP_MSG_SCCRQ &&
 		    hdr->ns == 0 && h->cfg.accept_tunnels)
-			host_refuse_sccrq(h, &m, err.result ? err.result :
-			    L2TP_STOPCCN_ERROR, err.error, err.reason, local,
-			    peer);
+			host_refuse_sccrq(h, &m,
+			    err.result ? err.result : L2TP_STOPCCN_ERROR,
+			    err.error, err.reason, local, peer);
 		return;
 	}
 	/* A retransmission: its tunnel's xport acks it as a duplicate. */
@@ -663,8 +679,10 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 	}
 	if (!h->cfg.accept_tunnels) {
 		host_drop(h, L2TP_DROP_UNKNOWN_TUNNEL);
-		LOG_RL(LOG_LEVEL_INFO, "SCCRQ from %s ignored: not accepting "
-		    "tunnels", l2tp_addr_str(peer, a, sizeof(a)));
+		LOG_RL(LOG_LEVEL_INFO,
+		    "SCCRQ from %s ignored: not accepting "
+		    "tunnels",
+		    l2tp_addr_str(peer, a, sizeof(a)));
 		return;
 	}
 	/* Before the tie-breaker scan, which costs a pass over the tunnels.
@@ -672,7 +690,8 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 	 * into a reflector, and the peer retransmits a real SCCRQ (§5.8). */
 	if (!host_sccrq_allowed(h, peer, now)) {
 		host_drop(h, L2TP_DROP_RATE_LIMIT);
-		LOG_RL(LOG_LEVEL_WARN, "SCCRQ from %s dropped: more than %u "
+		LOG_RL(LOG_LEVEL_WARN,
+		    "SCCRQ from %s dropped: more than %u "
 		    "new tunnels a second from that address",
 		    l2tp_addr_str(peer, a, sizeof(a)), HOST_SCCRQ_RATE);
 		return;
@@ -683,9 +702,11 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 	    h->cfg.lns_secret_len, h->cfg.lns_hide_avps, now);
 	if (t == NULL) {
 		host_drop(h, L2TP_DROP_TUNNEL_LIMIT);
-		LOG_RL(LOG_LEVEL_WARN, "SCCRQ from %s refused: %u tunnels, "
+		LOG_RL(LOG_LEVEL_WARN,
+		    "SCCRQ from %s refused: %u tunnels, "
 		    "limit reached or no memory",
-		    l2tp_addr_str(peer, a, sizeof(a)), idpool_count(&h->tunnels));
+		    l2tp_addr_str(peer, a, sizeof(a)),
+		    idpool_count(&h->tunnels));
 		host_refuse_sccrq(h, &m, L2TP_STOPCCN_ERROR,
 		    L2TP_ERR_NO_RESOURCES, "tunnel limit reached", local, peer);
 		return;
@@ -712,9 +733,10 @@ host_control_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 	}
 	if ((t = idpool_get(&h->tunnels, hdr->tunnel_id)) == NULL) {
 		host_drop(h, L2TP_DROP_UNKNOWN_TUNNEL);
-		LOG_RL(LOG_LEVEL_INFO, "control message for unknown tunnel %u "
-		    "from %s dropped", hdr->tunnel_id,
-		    l2tp_addr_str(peer, a, sizeof(a)));
+		LOG_RL(LOG_LEVEL_INFO,
+		    "control message for unknown tunnel %u "
+		    "from %s dropped",
+		    hdr->tunnel_id, l2tp_addr_str(peer, a, sizeof(a)));
 		return;
 	}
 	if (!l2tp_addr_equal(&t->peer, peer)) {
@@ -727,8 +749,10 @@ host_control_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 			t->peer = *peer;
 		} else {
 			host_drop(h, L2TP_DROP_WRONG_PEER);
-			LOG_RL(LOG_LEVEL_INFO, "tunnel %u/%u: control message "
-			    "from wrong peer %s", t->local_id, t->peer_id,
+			LOG_RL(LOG_LEVEL_INFO,
+			    "tunnel %u/%u: control message "
+			    "from wrong peer %s",
+			    t->local_id, t->peer_id,
 			    l2tp_addr_str(peer, a, sizeof(a)));
 			return;
 		}
@@ -760,8 +784,9 @@ l2tp_host_input(struct l2tp_host *h, const uint8_t *pkt, size_t len,
 	    st != L2TP_HDR_OK) {
 		host_drop(h, L2TP_DROP_HDR);
 		LOG_RL(LOG_LEVEL_INFO, "bad L2TP header from %s: %s",
-		    l2tp_addr_str(peer, a, sizeof(a)), dst != DATA_HDR_CONTROL ?
-		    data_hdr_status_str(dst) : l2tp_hdr_status_str(st));
+		    l2tp_addr_str(peer, a, sizeof(a)),
+		    dst != DATA_HDR_CONTROL ? data_hdr_status_str(dst) :
+					      l2tp_hdr_status_str(st));
 		return;
 	}
 	h->depth++;

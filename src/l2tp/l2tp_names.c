@@ -17,7 +17,7 @@ l2tp_hdr_status_str(enum l2tp_hdr_status st)
 	case L2TP_HDR_BAD_VERSION:	return "bad version";
 	case L2TP_HDR_BAD_LENGTH:	return "bad length";
 	case L2TP_HDR_BAD_CONTROL:	return "bad control header bits";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown header status";
 }
@@ -50,7 +50,7 @@ l2tp_verdict_str(enum l2tp_verdict v)
 	case L2TP_DROP:			return "drop";
 	case L2TP_REJECT_TUNNEL:	return "reject tunnel";
 	case L2TP_REJECT_SESSION:	return "reject session";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown verdict";
 }
@@ -61,8 +61,8 @@ l2tp_verdict_str(enum l2tp_verdict v)
  * the control interface.
  */
 struct result_name {
-	const char	*token;
-	const char	*text;
+	const char *token;
+	const char *text;
 };
 
 static const struct result_name stopccn_results[] = {
@@ -102,7 +102,7 @@ static const struct result_name cdn_results[] = {
 	    "no appropriate framing detected" },
 };
 
-#define NRESULTS(t)	(sizeof(t) / sizeof((t)[0]))
+#define NRESULTS(t) (sizeof(t) / sizeof((t)[0]))
 
 /* The host's per-code counters must have a name for every slot. */
 _Static_assert(NRESULTS(stopccn_results) == L2TP_STOPCCN_NCODES,
@@ -114,21 +114,21 @@ const char *
 l2tp_stopccn_result_str(uint16_t r)
 {
 	return r < NRESULTS(stopccn_results) ? stopccn_results[r].text :
-	    "unknown result code";
+					       "unknown result code";
 }
 
 const char *
 l2tp_stopccn_result_token(uint16_t r)
 {
 	return r < NRESULTS(stopccn_results) ? stopccn_results[r].token :
-	    "unknown";
+					       "unknown";
 }
 
 const char *
 l2tp_cdn_result_str(uint16_t r)
 {
 	return r < NRESULTS(cdn_results) ? cdn_results[r].text :
-	    "unknown result code";
+					   "unknown result code";
 }
 
 const char *
@@ -148,12 +148,13 @@ l2tp_error_code_str(uint16_t e)
 		[L2TP_ERR_BAD_LENGTH] = "length is wrong",
 		[L2TP_ERR_BAD_VALUE] = "field value out of range",
 		[L2TP_ERR_NO_RESOURCES] = "insufficient resources",
-		[L2TP_ERR_BAD_SESSION_ID] = "session ID invalid in this context",
+		[L2TP_ERR_BAD_SESSION_ID] =
+		    "session ID invalid in this context",
 		[L2TP_ERR_VENDOR] = "vendor-specific error",
 		[L2TP_ERR_TRY_ANOTHER] = "try another",
 		[L2TP_ERR_UNKNOWN_M_AVP] = "unknown mandatory AVP",
 	};
 
 	return e < sizeof(names) / sizeof(names[0]) ? names[e] :
-	    "unknown error code";
+						      "unknown error code";
 }

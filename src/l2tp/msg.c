@@ -49,12 +49,13 @@
 #include "l2tp/msg.h"
 #include "l2tp/msg_spec.h"
 
-#define AVP_MAX_LEN		L2TP_AVP_LEN_MASK	/* 1023 (§4.1) */
-#define RANDOM_VECTOR_LEN	16	/* §4.4.1: "at least 16 octets is
+#define AVP_MAX_LEN L2TP_AVP_LEN_MASK /* 1023 (§4.1) */
+#define RANDOM_VECTOR_LEN \
+	16 /* §4.4.1: "at least 16 octets is
 					 * recommended" */
 /* §4.4.2 result 5: "Error Code indicates highest version supported",
  * Ver 1 Rev 0 as in the Protocol Version AVP (§4.4.3). */
-#define L2TP_PROTO_VER_1_0	0x0100
+#define L2TP_PROTO_VER_1_0 0x0100
 
 enum l2tp_hdr_status
 l2tp_hdr_decode(const uint8_t *pkt, size_t len, struct l2tp_hdr *h)
@@ -196,13 +197,15 @@ l2tp_msg_decode(const uint8_t *pkt, size_t len,
 
 	hs = l2tp_hdr_decode(pkt, len, &m->hdr);
 	if (hs != L2TP_HDR_OK)
-		return msg_err(err, L2TP_DROP, 0, 0, 0, l2tp_hdr_status_str(hs));
+		return msg_err(err, L2TP_DROP, 0, 0, 0,
+		    l2tp_hdr_status_str(hs));
 	if (!m->hdr.is_control)
-		return msg_err(err, L2TP_DROP, 0, 0, 0, "not a control message");
+		return msg_err(err, L2TP_DROP, 0, 0, 0,
+		    "not a control message");
 	body = pkt + m->hdr.payload_off;
 	blen = m->hdr.payload_len;
 	if (blen == 0)
-		return L2TP_OK;		/* ZLB ack (§5.8) */
+		return L2TP_OK; /* ZLB ack (§5.8) */
 
 	/* Pass 1, §4.1 framing: "The minimum Length of an AVP is 6"; the
 	 * AVPs must tile the message exactly. */
@@ -267,13 +270,12 @@ l2tp_msg_decode(const uint8_t *pkt, size_t len,
 			/* §4.1/§4.2: M set → terminate the session or
 			 * tunnel; M clear → "MUST be ignored". */
 			if (flags & L2TP_AVP_M)
-				msg_reject(&rej, scope,
-				    L2TP_ERR_UNKNOWN_M_AVP, type,
-				    "unknown mandatory AVP");
+				msg_reject(&rej, scope, L2TP_ERR_UNKNOWN_M_AVP,
+				    type, "unknown mandatory AVP");
 			continue;
 		}
 		if (d->kind == L2TP_AVPK_MSG_TYPE)
-			continue;	/* a second one: not "the first" */
+			continue; /* a second one: not "the first" */
 		if (d->kind == L2TP_AVPK_RANDOM) {
 			/* §4.4.1: "This AVP MUST NOT be hidden"; a hidden
 			 * AVP uses "the Random Vector AVP most closely
@@ -287,7 +289,7 @@ l2tp_msg_decode(const uint8_t *pkt, size_t len,
 			continue;
 		}
 		if ((spec->allowed & L2TP_AVP_BIT(type)) == 0)
-			continue;	/* known, not for this message: ignored */
+			continue; /* known, not for this message: ignored */
 
 		if (flags & L2TP_AVP_H) {
 			/* §4.3: "The H bit MUST only be set if a shared
@@ -335,9 +337,9 @@ l2tp_msg_decode(const uint8_t *pkt, size_t len,
 	 * disagree with us about everything else too. */
 	if (l2tp_msg_has(m, L2TP_AVP_PROTOCOL_VERSION) &&
 	    (m->proto_ver != 1 || m->proto_rev != 0))
-		return msg_err(err, L2TP_REJECT_TUNNEL, L2TP_STOPCCN_BAD_VERSION,
-		    L2TP_PROTO_VER_1_0, L2TP_AVP_PROTOCOL_VERSION,
-		    "unsupported protocol version");
+		return msg_err(err, L2TP_REJECT_TUNNEL,
+		    L2TP_STOPCCN_BAD_VERSION, L2TP_PROTO_VER_1_0,
+		    L2TP_AVP_PROTOCOL_VERSION, "unsupported protocol version");
 	if (rej.verdict != L2TP_OK) {
 		*err = rej;
 		return rej.verdict;
@@ -357,7 +359,7 @@ avp_begin(struct wbuf *w, uint16_t type)
 	size_t start = w->len;
 
 	wr_be16(w, 0);
-	wr_be16(w, 0);		/* Vendor ID 0: IETF (§4.1) */
+	wr_be16(w, 0); /* Vendor ID 0: IETF (§4.1) */
 	wr_be16(w, type);
 	return start;
 }
@@ -402,7 +404,7 @@ l2tp_msg_encode(const struct l2tp_msg *m, const struct l2tp_secret *secret,
 	wbuf_init(&w, out, cap);
 	/* §3.1: T, L, S set; O, P and the x bits 0; Ver 2. */
 	wr_be16(&w, L2TP_HDR_T | L2TP_HDR_L | L2TP_HDR_S | L2TP_VERSION);
-	wr_be16(&w, 0);		/* Length, patched below */
+	wr_be16(&w, 0); /* Length, patched below */
 	wr_be16(&w, m->hdr.tunnel_id);
 	wr_be16(&w, m->hdr.session_id);
 	wr_be16(&w, m->hdr.ns);

@@ -20,105 +20,105 @@
 /* ---- header (RFC 2661 §3.1) ---- */
 
 struct l2tp_hdr {
-	bool		is_control;	/* T */
-	bool		has_length;	/* L */
-	bool		has_seq;	/* S */
-	bool		has_offset;	/* O */
-	bool		priority;	/* P */
-	uint16_t	length;		/* total length when has_length */
-	uint16_t	tunnel_id;
-	uint16_t	session_id;
-	uint16_t	ns, nr;		/* when has_seq */
-	uint16_t	offset_size;	/* when has_offset */
-	uint16_t	payload_off;	/* first byte after header (+ offset pad) */
-	uint16_t	payload_len;	/* bytes of payload (to length or datagram end) */
+	bool is_control; /* T */
+	bool has_length; /* L */
+	bool has_seq;	 /* S */
+	bool has_offset; /* O */
+	bool priority;	 /* P */
+	uint16_t length; /* total length when has_length */
+	uint16_t tunnel_id;
+	uint16_t session_id;
+	uint16_t ns, nr;      /* when has_seq */
+	uint16_t offset_size; /* when has_offset */
+	uint16_t payload_off; /* first byte after header (+ offset pad) */
+	uint16_t payload_len; /* bytes of payload (to length or datagram end) */
 };
 
 enum l2tp_hdr_status {
 	L2TP_HDR_OK = 0,
-	L2TP_HDR_TRUNCATED,	/* datagram shorter than the header it announces */
-	L2TP_HDR_BAD_VERSION,	/* Ver != 2 (Ver 1 is L2F: drop, §3.1) */
-	L2TP_HDR_BAD_LENGTH,	/* Length field > datagram or < header */
-	L2TP_HDR_BAD_CONTROL,	/* control without L or S, or with O (§3.1) */
+	L2TP_HDR_TRUNCATED, /* datagram shorter than the header it announces */
+	L2TP_HDR_BAD_VERSION, /* Ver != 2 (Ver 1 is L2F: drop, §3.1) */
+	L2TP_HDR_BAD_LENGTH,  /* Length field > datagram or < header */
+	L2TP_HDR_BAD_CONTROL, /* control without L or S, or with O (§3.1) */
 };
 
 enum l2tp_hdr_status l2tp_hdr_decode(const uint8_t *pkt, size_t len,
-	    struct l2tp_hdr *h);
+    struct l2tp_hdr *h);
 const char *l2tp_hdr_status_str(enum l2tp_hdr_status st);
 
 /* ---- typed control message ---- */
 
-#define L2TP_MAX_NAME		256	/* host/vendor/calling number etc. (+NUL) */
-#define L2TP_MAX_BYTES		256	/* challenge, proxy LCP, group id... */
+#define L2TP_MAX_NAME  256 /* host/vendor/calling number etc. (+NUL) */
+#define L2TP_MAX_BYTES 256 /* challenge, proxy LCP, group id... */
 
 struct l2tp_bytes {
-	uint16_t	len;
-	uint8_t		data[L2TP_MAX_BYTES];
+	uint16_t len;
+	uint8_t data[L2TP_MAX_BYTES];
 };
 
 struct l2tp_result {
-	uint16_t	result;
-	uint16_t	error;		/* valid when has_error */
-	bool		has_error;
-	char		message[L2TP_MAX_NAME];	/* optional text, "" if none */
+	uint16_t result;
+	uint16_t error; /* valid when has_error */
+	bool has_error;
+	char message[L2TP_MAX_NAME]; /* optional text, "" if none */
 };
 
 struct l2tp_q931 {
-	uint16_t	cause;
-	uint8_t		msg;
-	char		advisory[L2TP_MAX_NAME];
+	uint16_t cause;
+	uint8_t msg;
+	char advisory[L2TP_MAX_NAME];
 };
 
-struct l2tp_call_errors {	/* RFC 2661 §4.4.6, WEN */
-	uint32_t	crc_errors, framing_errors, hw_overruns,
-			buffer_overruns, timeout_errors, alignment_errors;
+struct l2tp_call_errors { /* RFC 2661 §4.4.6, WEN */
+	uint32_t crc_errors, framing_errors, hw_overruns, buffer_overruns,
+	    timeout_errors, alignment_errors;
 };
 
-struct l2tp_accm {		/* RFC 2661 §4.4.6, SLI */
-	uint32_t	send, recv;
+struct l2tp_accm { /* RFC 2661 §4.4.6, SLI */
+	uint32_t send, recv;
 };
 
 /* Presence bit of an AVP type in struct l2tp_msg.present. */
-#define L2TP_AVP_BIT(t)	((uint64_t)1 << (t))
+#define L2TP_AVP_BIT(t) ((uint64_t)1 << (t))
 
 struct l2tp_msg {
-	struct l2tp_hdr		 hdr;
-	enum l2tp_msg_type	 type;		/* L2TP_MSG_ZLB when no AVPs */
-	uint64_t		 present;	/* L2TP_AVP_BIT(type) for each AVP seen */
-	uint64_t		 hidden;	/* same, for those that arrived hidden */
+	struct l2tp_hdr hdr;
+	enum l2tp_msg_type type; /* L2TP_MSG_ZLB when no AVPs */
+	uint64_t present;	 /* L2TP_AVP_BIT(type) for each AVP seen */
+	uint64_t hidden;	 /* same, for those that arrived hidden */
 
-	struct l2tp_result	 result;
-	uint8_t			 proto_ver, proto_rev;
-	uint32_t		 framing_cap, bearer_cap;
-	uint8_t			 tie_breaker[8];
-	uint16_t		 firmware_rev;
-	char			 host_name[L2TP_MAX_NAME];
-	char			 vendor_name[L2TP_MAX_NAME];
-	uint16_t		 assigned_tunnel_id;
-	uint16_t		 receive_window;
-	struct l2tp_bytes	 challenge;
-	struct l2tp_q931	 q931;
-	uint8_t			 challenge_response[16];
-	uint16_t		 assigned_session_id;
-	uint32_t		 call_serial;
-	uint32_t		 min_bps, max_bps;
-	uint32_t		 bearer_type, framing_type;
-	char			 called_number[L2TP_MAX_NAME];
-	char			 calling_number[L2TP_MAX_NAME];
-	char			 sub_address[L2TP_MAX_NAME];
-	uint32_t		 tx_connect_speed, rx_connect_speed;
-	uint32_t		 physical_channel;
-	struct l2tp_bytes	 initial_rcvd_confreq;
-	struct l2tp_bytes	 last_sent_confreq;
-	struct l2tp_bytes	 last_rcvd_confreq;
-	uint16_t		 proxy_authen_type;
-	char			 proxy_authen_name[L2TP_MAX_NAME];
-	struct l2tp_bytes	 proxy_authen_challenge;
-	uint16_t		 proxy_authen_id;
-	struct l2tp_bytes	 proxy_authen_response;
-	struct l2tp_call_errors	 call_errors;
-	struct l2tp_accm	 accm;
-	struct l2tp_bytes	 private_group_id;
+	struct l2tp_result result;
+	uint8_t proto_ver, proto_rev;
+	uint32_t framing_cap, bearer_cap;
+	uint8_t tie_breaker[8];
+	uint16_t firmware_rev;
+	char host_name[L2TP_MAX_NAME];
+	char vendor_name[L2TP_MAX_NAME];
+	uint16_t assigned_tunnel_id;
+	uint16_t receive_window;
+	struct l2tp_bytes challenge;
+	struct l2tp_q931 q931;
+	uint8_t challenge_response[16];
+	uint16_t assigned_session_id;
+	uint32_t call_serial;
+	uint32_t min_bps, max_bps;
+	uint32_t bearer_type, framing_type;
+	char called_number[L2TP_MAX_NAME];
+	char calling_number[L2TP_MAX_NAME];
+	char sub_address[L2TP_MAX_NAME];
+	uint32_t tx_connect_speed, rx_connect_speed;
+	uint32_t physical_channel;
+	struct l2tp_bytes initial_rcvd_confreq;
+	struct l2tp_bytes last_sent_confreq;
+	struct l2tp_bytes last_rcvd_confreq;
+	uint16_t proxy_authen_type;
+	char proxy_authen_name[L2TP_MAX_NAME];
+	struct l2tp_bytes proxy_authen_challenge;
+	uint16_t proxy_authen_id;
+	struct l2tp_bytes proxy_authen_response;
+	struct l2tp_call_errors call_errors;
+	struct l2tp_accm accm;
+	struct l2tp_bytes private_group_id;
 	/* Sequencing Required has no value: its presence bit says it all. */
 };
 
@@ -138,24 +138,24 @@ l2tp_msg_set(struct l2tp_msg *m, enum l2tp_avp_type t)
 
 enum l2tp_verdict {
 	L2TP_OK = 0,
-	L2TP_DROP,		/* silently discard (logged + counted by caller) */
-	L2TP_REJECT_TUNNEL,	/* tear the tunnel down: StopCCN result/error */
-	L2TP_REJECT_SESSION,	/* clear the session: CDN result/error */
+	L2TP_DROP,	     /* silently discard (logged + counted by caller) */
+	L2TP_REJECT_TUNNEL,  /* tear the tunnel down: StopCCN result/error */
+	L2TP_REJECT_SESSION, /* clear the session: CDN result/error */
 };
 
 struct l2tp_err {
-	enum l2tp_verdict	 verdict;
-	uint16_t		 result;	/* StopCCN or CDN result code */
-	uint16_t		 error;		/* general error code */
-	uint16_t		 avp_type;	/* the offending AVP, if any */
-	const char		*reason;	/* static string for logs/counters */
+	enum l2tp_verdict verdict;
+	uint16_t result;    /* StopCCN or CDN result code */
+	uint16_t error;	    /* general error code */
+	uint16_t avp_type;  /* the offending AVP, if any */
+	const char *reason; /* static string for logs/counters */
 };
 
 /* The shared secret of a tunnel: hides/unhides AVPs (§4.3) and drives the
  * Challenge/Response tunnel authentication (§5.1.1).  len 0 = no secret. */
 struct l2tp_secret {
-	const uint8_t	*data;
-	size_t		 len;
+	const uint8_t *data;
+	size_t len;
 };
 
 /*
@@ -172,8 +172,8 @@ struct l2tp_secret {
  *    far (header, type, assigned IDs) so the caller can address its answer.
  */
 enum l2tp_verdict l2tp_msg_decode(const uint8_t *pkt, size_t len,
-	    const struct l2tp_secret *secret, struct l2tp_msg *m,
-	    struct l2tp_err *err) __attribute__((warn_unused_result));
+    const struct l2tp_secret *secret, struct l2tp_msg *m, struct l2tp_err *err)
+    __attribute__((warn_unused_result));
 
 /*
  * Encodes *m as a control message into out[0..cap): header with T, L, S
@@ -183,12 +183,13 @@ enum l2tp_verdict l2tp_msg_decode(const uint8_t *pkt, size_t len,
  * go hidden behind one fresh Random Vector (§4.3).  Returns the length, or
  * 0 if cap is too small.
  */
-size_t	l2tp_msg_encode(const struct l2tp_msg *m, const struct l2tp_secret *secret,
-	    bool hide, uint8_t *out, size_t cap) __attribute__((warn_unused_result));
+size_t l2tp_msg_encode(const struct l2tp_msg *m,
+    const struct l2tp_secret *secret, bool hide, uint8_t *out, size_t cap)
+    __attribute__((warn_unused_result));
 
 /* Initialises *m as an empty message of a type addressed to (tunnel, session). */
-void	l2tp_msg_init(struct l2tp_msg *m, enum l2tp_msg_type type,
-	    uint16_t tunnel_id, uint16_t session_id);
+void l2tp_msg_init(struct l2tp_msg *m, enum l2tp_msg_type type,
+    uint16_t tunnel_id, uint16_t session_id);
 
 /* Names: "SCCRQ", "Assigned Tunnel ID", "no control connection", ... */
 const char *l2tp_msg_type_str(enum l2tp_msg_type t);
@@ -204,6 +205,6 @@ const char *l2tp_cdn_result_token(uint16_t r);
 const char *l2tp_error_code_str(uint16_t e);
 
 /* True for ICRQ, ICRP, ICCN, OCRQ, OCRP, OCCN, CDN, WEN, SLI. */
-bool	l2tp_msg_is_session_msg(enum l2tp_msg_type t);
+bool l2tp_msg_is_session_msg(enum l2tp_msg_type t);
 
 #endif

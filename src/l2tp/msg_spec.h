@@ -12,11 +12,11 @@
 #include "l2tp/l2tp_proto.h"
 
 struct l2tp_msg_spec {
-	enum l2tp_msg_type	 type;
-	const char		*name;
-	uint64_t		 required;	/* L2TP_AVP_BIT()s */
-	uint64_t		 allowed;	/* includes required and RV */
-	bool			 session;	/* ICRQ..CDN, WEN, SLI */
+	enum l2tp_msg_type type;
+	const char *name;
+	uint64_t required; /* L2TP_AVP_BIT()s */
+	uint64_t allowed;  /* includes required and RV */
+	bool session;	   /* ICRQ..CDN, WEN, SLI */
 };
 
 /* The spec of a message type, or NULL for ZLB, reserved and unknown types. */

@@ -74,7 +74,7 @@ l2tp_session_state_str(enum l2tp_session_state s)
 }
 
 static void session_log(const struct l2tp_session *s, enum log_level lvl,
-	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
 session_log(const struct l2tp_session *s, enum log_level lvl, const char *fmt,
@@ -113,7 +113,7 @@ session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
 		return NULL;
 	if ((lac && (s->params = calloc(1, sizeof(*s->params))) == NULL) ||
 	    (!lac && outgoing &&
-	    (s->out = calloc(1, sizeof(*s->out))) == NULL) ||
+		(s->out = calloc(1, sizeof(*s->out))) == NULL) ||
 	    (s->local_id = idpool_alloc(&t->sessions, s)) == 0) {
 		session_free(s);
 		return NULL;
@@ -147,14 +147,14 @@ session_new(struct l2tp_tunnel *t, bool lac, bool outgoing, uint64_t now)
  * session in wait-connect keeps the first few and delivers them right after
  * session_up.  Bounded per session; freed on CDN, timeout or teardown.
  */
-#define SESSION_MAX_HELD	4
+#define SESSION_MAX_HELD 4
 
 struct l2tp_held {
-	struct l2tp_held	*next;
-	bool			 has_seq;
-	uint16_t		 ns;
-	size_t			 len;
-	uint8_t			 data[];
+	struct l2tp_held *next;
+	bool has_seq;
+	uint16_t ns;
+	size_t len;
+	uint8_t data[];
 };
 
 static void
@@ -243,7 +243,7 @@ connect_unlink(struct l2tp_session *s)
 	if (!s->connect_queued)
 		return;
 	for (pp = &t->connect_head; *pp != NULL && *pp != s;
-	    pp = &(*pp)->connect_next)
+	     pp = &(*pp)->connect_next)
 		prev = *pp;
 	if (*pp == s) {
 		*pp = s->connect_next;
@@ -271,8 +271,10 @@ session_end(struct l2tp_session *s, bool send_cdn, uint16_t result,
 	 * tunnel is gone (StopCCN clears every session, §5.7). */
 	if (send_cdn && s->state != L2TP_SESSION_WAIT_TUNNEL &&
 	    t->state == L2TP_TUNNEL_ESTABLISHED) {
-		session_log(s, LOG_LEVEL_INFO, "sending CDN result %u (%s) "
-		    "error %u", result, l2tp_cdn_result_str(result), error);
+		session_log(s, LOG_LEVEL_INFO,
+		    "sending CDN result %u (%s) "
+		    "error %u",
+		    result, l2tp_cdn_result_str(result), error);
 		session_send_cdn_to(t, s->peer_id, s->local_id, result, error,
 		    text, now);
 	}
@@ -303,7 +305,7 @@ session_fsm_error(struct l2tp_session *s, const struct l2tp_msg *m,
 }
 
 static void session_deliver(struct l2tp_session *s, const struct data_hdr *h,
-	    const uint8_t *payload);
+    const uint8_t *payload);
 
 /* After session_up: the frames that came before the ICCN/OCCN, in order,
  * while the session stays up (delivery may end it). */
@@ -312,13 +314,14 @@ held_deliver(struct l2tp_session *s)
 {
 	struct l2tp_held *d;
 
-	while (s->state == L2TP_SESSION_ESTABLISHED &&
-	    (d = s->held) != NULL) {
+	while (s->state == L2TP_SESSION_ESTABLISHED && (d = s->held) != NULL) {
 		s->held = d->next;
 		s->nheld--;
-		session_deliver(s, &(const struct data_hdr){
-		    .has_seq = d->has_seq, .ns = d->ns,
-		    .payload_len = (uint16_t)d->len }, d->data);
+		session_deliver(s,
+		    &(const struct data_hdr){ .has_seq = d->has_seq,
+			.ns = d->ns,
+			.payload_len = (uint16_t)d->len },
+		    d->data);
 		free(d);
 	}
 	held_free(s);
@@ -342,7 +345,7 @@ lac_call_trim(struct l2tp_session *s)
 		return;
 	if (s->params->calling_number[0] != '\0' &&
 	    (s->calling = strdup(s->params->calling_number)) == NULL)
-		return;		/* no memory: keep the parameters */
+		return; /* no memory: keep the parameters */
 	free(s->params);
 	s->params = NULL;
 }
@@ -358,7 +361,8 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 	s->conn_tx_speed = connect->tx_connect_speed;
 	s->conn_framing = connect->framing_type;
 	s->conn_rx_speed = l2tp_msg_has(connect, L2TP_AVP_RX_CONNECT_SPEED) ?
-	    connect->rx_connect_speed : connect->tx_connect_speed;
+	    connect->rx_connect_speed :
+	    connect->tx_connect_speed;
 	h->stats.sessions_established++;
 	if (h->ops->session_up != NULL)
 		h->ops->session_up(h->ctx, s, connect, h->now);
@@ -414,7 +418,8 @@ session_send_ocrq(struct l2tp_session *s, uint64_t now)
 	 * tunnel establishment from an LAC in order to request an outgoing
 	 * call to that LAC." */
 	if (!t->peer_has_bearer_cap) {
-		session_log(s, LOG_LEVEL_WARN, "peer announced no Bearer "
+		session_log(s, LOG_LEVEL_WARN,
+		    "peer announced no Bearer "
 		    "Capabilities: no outgoing call (RFC 2661 §6.9)");
 		return -1;
 	}
@@ -428,7 +433,8 @@ session_send_ocrq(struct l2tp_session *s, uint64_t now)
 	l2tp_msg_set(&m, L2TP_AVP_MIN_BPS);
 	m.max_bps = p->max_bps;
 	l2tp_msg_set(&m, L2TP_AVP_MAX_BPS);
-	m.bearer_type = p->bearer_type != 0 ? p->bearer_type :
+	m.bearer_type = p->bearer_type != 0 ?
+	    p->bearer_type :
 	    t->peer_bearer_cap & (L2TP_BEARER_DIGITAL | L2TP_BEARER_ANALOG);
 	l2tp_msg_set(&m, L2TP_AVP_BEARER_TYPE);
 	m.framing_type = p->framing_type;
@@ -452,8 +458,10 @@ session_recv_ocrp(struct l2tp_session *s, const struct l2tp_msg *m)
 	 * From here on our messages carry the LAC's session ID (§4.4.4). */
 	s->peer_id = m->assigned_session_id;
 	if (l2tp_msg_has(m, L2TP_AVP_PHYSICAL_CHANNEL_ID))
-		session_log(s, LOG_LEVEL_DEBUG, "LAC dials on physical "
-		    "channel %u", m->physical_channel);
+		session_log(s, LOG_LEVEL_DEBUG,
+		    "LAC dials on physical "
+		    "channel %u",
+		    m->physical_channel);
 	session_set_state(s, L2TP_SESSION_WAIT_CONNECT);
 }
 
@@ -498,8 +506,7 @@ session_fill_connect(const struct l2tp_session *s, struct l2tp_msg *m)
 
 	m->tx_connect_speed = p->tx_connect_speed;
 	l2tp_msg_set(m, L2TP_AVP_TX_CONNECT_SPEED);
-	m->framing_type = p->framing_type ? p->framing_type :
-	    L2TP_FRAMING_SYNC;
+	m->framing_type = p->framing_type ? p->framing_type : L2TP_FRAMING_SYNC;
 	l2tp_msg_set(m, L2TP_AVP_FRAMING_TYPE);
 	if (p->rx_connect_speed != 0) {
 		m->rx_connect_speed = p->rx_connect_speed;
@@ -546,7 +553,8 @@ session_send_connect(struct l2tp_session *s, uint64_t now)
 		session_established(s, &cn);
 		return;
 	}
-	session_log(s, LOG_LEVEL_DEBUG, "%s queued behind a full control "
+	session_log(s, LOG_LEVEL_DEBUG,
+	    "%s queued behind a full control "
 	    "window; the call is up once it is sent",
 	    l2tp_msg_type_str(cn.type));
 	s->connect_ns = ns;
@@ -603,7 +611,8 @@ session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 
 	s = session_new(t, outgoing, outgoing, now);
 	if (s == NULL) {
-		tunnel_log(t, LOG_LEVEL_WARN, "refusing %s for peer session "
+		tunnel_log(t, LOG_LEVEL_WARN,
+		    "refusing %s for peer session "
 		    "%u: session limit or no memory",
 		    l2tp_msg_type_str(m->type), m->assigned_session_id);
 		session_send_cdn_to(t, m->assigned_session_id, 0,
@@ -618,36 +627,40 @@ session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	if (!outgoing && l2tp_msg_has(m, L2TP_AVP_CALLING_NUMBER) &&
 	    m->calling_number[0] != '\0' &&
 	    (s->calling = strdup(m->calling_number)) == NULL)
-		tunnel_log(t, LOG_LEVEL_WARN, "no memory to keep the Calling "
-		    "Number of peer session %u", m->assigned_session_id);
+		tunnel_log(t, LOG_LEVEL_WARN,
+		    "no memory to keep the Calling "
+		    "Number of peer session %u",
+		    m->assigned_session_id);
 	if (outgoing) {
 		/* §6.11: the OCCN's Framing Type must be one the OCRQ
 		 * allowed (§6.9); sync when both are. */
 		s->params->bearer_type = m->bearer_type;
-		s->params->framing_type =
-		    (m->framing_type & L2TP_FRAMING_SYNC) || !(m->framing_type &
-		    L2TP_FRAMING_ASYNC) ? L2TP_FRAMING_SYNC : L2TP_FRAMING_ASYNC;
+		s->params->framing_type = (m->framing_type &
+					      L2TP_FRAMING_SYNC) ||
+			!(m->framing_type & L2TP_FRAMING_ASYNC) ?
+		    L2TP_FRAMING_SYNC :
+		    L2TP_FRAMING_ASYNC;
 	}
 	session_log(s, LOG_LEVEL_INFO, "recv %s, serial %u",
 	    l2tp_msg_type_str(m->type), m->call_serial);
 	if (h->ops->session_request != NULL)
 		rc = h->ops->session_request(h->ctx, s, m, now);
 	if (s->state != L2TP_SESSION_IDLE)
-		return;		/* the role closed it already */
+		return; /* the role closed it already */
 	if (rc != 0) {
 		session_end(s, true, (uint16_t)rc, 0, NULL, now);
 		return;
 	}
-	l2tp_msg_init(&rp, outgoing ? L2TP_MSG_OCRP : L2TP_MSG_ICRP,
-	    t->peer_id, s->peer_id);
+	l2tp_msg_init(&rp, outgoing ? L2TP_MSG_OCRP : L2TP_MSG_ICRP, t->peer_id,
+	    s->peer_id);
 	rp.assigned_session_id = s->local_id;
 	l2tp_msg_set(&rp, L2TP_AVP_ASSIGNED_SESSION_ID);
 	if (tunnel_send_msg(t, &rp, now) < 0) {
 		session_end(s, true, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
 		return;
 	}
-	session_set_state(s, outgoing ? L2TP_SESSION_WAIT_CS_ANSWER :
-	    L2TP_SESSION_WAIT_CONNECT);
+	session_set_state(s,
+	    outgoing ? L2TP_SESSION_WAIT_CS_ANSWER : L2TP_SESSION_WAIT_CONNECT);
 }
 
 static void
@@ -660,8 +673,7 @@ session_recv_connect(struct l2tp_session *s, const struct l2tp_msg *m)
 }
 
 static void
-session_recv_cdn(struct l2tp_session *s, const struct l2tp_msg *m,
-    uint64_t now)
+session_recv_cdn(struct l2tp_session *s, const struct l2tp_msg *m, uint64_t now)
 {
 	struct l2tp_host *h = s->tunnel->host;
 	uint16_t r = m->result.result;
@@ -717,9 +729,11 @@ session_event(struct l2tp_session *s, const struct l2tp_msg *m, uint64_t now)
 	case L2TP_SESSION_ESTABLISHED:
 		if (m->type == L2TP_MSG_WEN) {
 			/* §6.14: informational, for the LNS's statistics. */
-			session_log(s, LOG_LEVEL_DEBUG, "WEN: crc %u framing "
+			session_log(s, LOG_LEVEL_DEBUG,
+			    "WEN: crc %u framing "
 			    "%u hw-overrun %u buffer-overrun %u timeout %u "
-			    "alignment %u", m->call_errors.crc_errors,
+			    "alignment %u",
+			    m->call_errors.crc_errors,
 			    m->call_errors.framing_errors,
 			    m->call_errors.hw_overruns,
 			    m->call_errors.buffer_overruns,
@@ -729,9 +743,10 @@ session_event(struct l2tp_session *s, const struct l2tp_msg *m, uint64_t now)
 		}
 		if (m->type == L2TP_MSG_SLI) {
 			/* §6.15: ACCM for an async link; PPP owns ACCM. */
-			session_log(s, LOG_LEVEL_DEBUG, "SLI: send ACCM "
-			    "0x%08x recv ACCM 0x%08x", m->accm.send,
-			    m->accm.recv);
+			session_log(s, LOG_LEVEL_DEBUG,
+			    "SLI: send ACCM "
+			    "0x%08x recv ACCM 0x%08x",
+			    m->accm.send, m->accm.recv);
 			return;
 		}
 		break;
@@ -773,23 +788,26 @@ session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 		 * to identify the session". */
 		if (m->type == L2TP_MSG_CDN &&
 		    (s = session_find_by_peer_id(t, m->assigned_session_id)) !=
-		    NULL) {
+			NULL) {
 			session_recv_cdn(s, m, now);
 			return;
 		}
 		/* §7.4.2 idle: "Receive ICCN: Clean up" — no call to clean. */
 		host_drop(t->host, L2TP_DROP_UNKNOWN_SESSION);
-		LOG_RL(LOG_LEVEL_INFO, "tunnel %u/%u: %s without session ID "
-		    "ignored", t->local_id, t->peer_id,
-		    l2tp_msg_type_str(m->type));
+		LOG_RL(LOG_LEVEL_INFO,
+		    "tunnel %u/%u: %s without session ID "
+		    "ignored",
+		    t->local_id, t->peer_id, l2tp_msg_type_str(m->type));
 		return;
 	}
 	s = idpool_get(&t->sessions, m->hdr.session_id);
 	if (s == NULL) {
 		host_drop(t->host, L2TP_DROP_UNKNOWN_SESSION);
-		LOG_RL(LOG_LEVEL_INFO, "tunnel %u/%u: %s for unknown session "
-		    "%u ignored", t->local_id, t->peer_id,
-		    l2tp_msg_type_str(m->type), m->hdr.session_id);
+		LOG_RL(LOG_LEVEL_INFO,
+		    "tunnel %u/%u: %s for unknown session "
+		    "%u ignored",
+		    t->local_id, t->peer_id, l2tp_msg_type_str(m->type),
+		    m->hdr.session_id);
 		return;
 	}
 	session_event(s, m, now);
@@ -832,7 +850,7 @@ session_tunnel_up(struct l2tp_tunnel *t, uint64_t now)
 		if (s->state != L2TP_SESSION_WAIT_TUNNEL)
 			continue;
 		if ((s->outgoing ? session_send_ocrq(s, now) :
-		    session_send_icrq(s, now)) < 0)
+				   session_send_icrq(s, now)) < 0)
 			session_end(s, false, 0, 0, NULL, now);
 	}
 }
@@ -871,8 +889,9 @@ session_run_timers(struct l2tp_tunnel *t, uint64_t now)
 	struct heap_node *n;
 
 	while ((n = heap_min(&t->session_timers)) != NULL && n->key <= now) {
-		struct l2tp_session *s = (struct l2tp_session *)(void *)
-		    ((char *)n - offsetof(struct l2tp_session, timer));
+		struct l2tp_session *s =
+		    (struct l2tp_session *)(void *)((char *)n -
+			offsetof(struct l2tp_session, timer));
 
 		heap_remove(&t->session_timers, n);
 		session_log(s, LOG_LEVEL_WARN, "call setup timed out in %s",
@@ -893,8 +912,10 @@ session_data_input(struct l2tp_tunnel *t, const struct data_hdr *h,
 
 	if (s == NULL) {
 		host_drop(hst, L2TP_DROP_UNKNOWN_SESSION);
-		LOG_RL(LOG_LEVEL_DEBUG, "tunnel %u/%u: data for unknown "
-		    "session %u", t->local_id, t->peer_id, h->session_id);
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "tunnel %u/%u: data for unknown "
+		    "session %u",
+		    t->local_id, t->peer_id, h->session_id);
 		return;
 	}
 	if ((size_t)h->payload_off + h->payload_len > len)
@@ -922,9 +943,10 @@ session_deliver(struct l2tp_session *s, const struct data_hdr *h,
 	 * all (data_seq_rx). */
 	if (data_seq_rx(&s->dseq, h) != DATA_SEQ_ACCEPT) {
 		host_drop(hst, L2TP_DROP_OUT_OF_WINDOW);
-		LOG_RL(LOG_LEVEL_DEBUG, "session %u/%u (tunnel %u): "
-		    "stale data Ns %u, expected %u", s->local_id,
-		    s->peer_id, t->local_id, h->ns, expected);
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "session %u/%u (tunnel %u): "
+		    "stale data Ns %u, expected %u",
+		    s->local_id, s->peer_id, t->local_id, h->ns, expected);
 		return;
 	}
 	s->rx_packets++;
@@ -947,8 +969,10 @@ l2tp_session_open(struct l2tp_tunnel *t, const struct l2tp_call_params *p,
 	if (t->state == L2TP_TUNNEL_CLOSING)
 		return NULL;
 	if ((s = session_new(t, true, false, now)) == NULL) {
-		tunnel_log(t, LOG_LEVEL_WARN, "cannot open a session: limit "
-		    "of %u sessions reached or no memory", h->cfg.max_sessions);
+		tunnel_log(t, LOG_LEVEL_WARN,
+		    "cannot open a session: limit "
+		    "of %u sessions reached or no memory",
+		    h->cfg.max_sessions);
 		return NULL;
 	}
 	*s->params = *p;
@@ -966,7 +990,7 @@ l2tp_session_open(struct l2tp_tunnel *t, const struct l2tp_call_params *p,
 	if (t->state != L2TP_TUNNEL_ESTABLISHED)
 		session_set_state(s, L2TP_SESSION_WAIT_TUNNEL);
 	else if (session_send_icrq(s, now) < 0) {
-		session_end(s, false, 0, 0, NULL, now);	/* not announced */
+		session_end(s, false, 0, 0, NULL, now); /* not announced */
 		return NULL;
 	}
 	s->announced = true;
@@ -989,26 +1013,32 @@ l2tp_session_open_outgoing(struct l2tp_tunnel *t,
 	if (p->called_number[0] == '\0' || p->min_bps > max_bps) {
 		tunnel_log(t, LOG_LEVEL_WARN, "outgoing call refused: %s",
 		    p->called_number[0] == '\0' ? "no called number" :
-		    "minimum BPS above maximum");
+						  "minimum BPS above maximum");
 		return NULL;
 	}
 	/* §6.9: only to a LAC that announced Bearer Capabilities, and for a
 	 * bearer it has.  Before the tunnel is up this is checked when the
 	 * OCRQ would go out. */
-	if (t->state == L2TP_TUNNEL_ESTABLISHED && (!t->peer_has_bearer_cap ||
-	    (p->bearer_type & ~t->peer_bearer_cap) != 0 ||
-	    (p->bearer_type == 0 && (t->peer_bearer_cap &
-	    (L2TP_BEARER_DIGITAL | L2TP_BEARER_ANALOG)) == 0))) {
-		tunnel_log(t, LOG_LEVEL_WARN, "outgoing call refused: peer "
+	if (t->state == L2TP_TUNNEL_ESTABLISHED &&
+	    (!t->peer_has_bearer_cap ||
+		(p->bearer_type & ~t->peer_bearer_cap) != 0 ||
+		(p->bearer_type == 0 &&
+		    (t->peer_bearer_cap &
+			(L2TP_BEARER_DIGITAL | L2TP_BEARER_ANALOG)) == 0))) {
+		tunnel_log(t, LOG_LEVEL_WARN,
+		    "outgoing call refused: peer "
 		    "bearer capabilities 0x%x%s do not allow bearer type 0x%x "
-		    "(RFC 2661 §6.9)", t->peer_bearer_cap,
+		    "(RFC 2661 §6.9)",
+		    t->peer_bearer_cap,
 		    t->peer_has_bearer_cap ? "" : " (not announced)",
 		    p->bearer_type);
 		return NULL;
 	}
 	if ((s = session_new(t, false, true, now)) == NULL) {
-		tunnel_log(t, LOG_LEVEL_WARN, "cannot open a session: limit "
-		    "of %u sessions reached or no memory", h->cfg.max_sessions);
+		tunnel_log(t, LOG_LEVEL_WARN,
+		    "cannot open a session: limit "
+		    "of %u sessions reached or no memory",
+		    h->cfg.max_sessions);
 		return NULL;
 	}
 	*s->out = *p;
@@ -1021,7 +1051,7 @@ l2tp_session_open_outgoing(struct l2tp_tunnel *t,
 	if (t->state != L2TP_TUNNEL_ESTABLISHED)
 		session_set_state(s, L2TP_SESSION_WAIT_TUNNEL);
 	else if (session_send_ocrq(s, now) < 0) {
-		session_end(s, false, 0, 0, NULL, now);	/* not announced */
+		session_end(s, false, 0, 0, NULL, now); /* not announced */
 		return NULL;
 	}
 	s->announced = true;
@@ -1042,8 +1072,10 @@ l2tp_session_outgoing_connected(struct l2tp_session *s, uint64_t now)
 {
 	s->tunnel->host->now = now;
 	if (s->state != L2TP_SESSION_WAIT_CS_ANSWER || s->connect_queued) {
-		session_log(s, LOG_LEVEL_WARN, "outgoing call connected in %s "
-		    "ignored", l2tp_session_state_str(s->state));
+		session_log(s, LOG_LEVEL_WARN,
+		    "outgoing call connected in %s "
+		    "ignored",
+		    l2tp_session_state_str(s->state));
 		return;
 	}
 	session_send_connect(s, now);
@@ -1075,8 +1107,7 @@ session_push_hdr(struct l2tp_session *s, uint8_t *frame, size_t len,
 }
 
 int
-l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame,
-    size_t len)
+l2tp_session_send_data(struct l2tp_session *s, const uint8_t *frame, size_t len)
 {
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp_host *h = t->host;
@@ -1105,8 +1136,8 @@ session_send_inplace(struct l2tp_session *s, uint8_t *frame, size_t len,
 		return -1;
 	p = session_push_hdr(s, frame, len, headroom);
 	(batch && h->ops->send_data != NULL ? h->ops->send_data :
-	    h->ops->send)(h->ctx, &t->local, &t->peer, p,
-	    len + (size_t)(frame - p));
+					      h->ops->send)(h->ctx, &t->local,
+	    &t->peer, p, len + (size_t)(frame - p));
 	return 0;
 }
 
@@ -1118,8 +1149,8 @@ l2tp_session_send_data_inplace(struct l2tp_session *s, uint8_t *frame,
 }
 
 int
-l2tp_session_send_data_now(struct l2tp_session *s, uint8_t *frame,
-    size_t len, size_t headroom)
+l2tp_session_send_data_now(struct l2tp_session *s, uint8_t *frame, size_t len,
+    size_t headroom)
 {
 	return session_send_inplace(s, frame, len, headroom, false);
 }

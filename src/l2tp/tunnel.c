@@ -30,7 +30,7 @@
 #include "l2tp/tunnel.h"
 
 /* Our firmware revision (§4.4.3: vendor-specific, informational). */
-#define VPDN_FIRMWARE_REV	0x0100
+#define VPDN_FIRMWARE_REV 0x0100
 
 const char *
 l2tp_role_str(enum l2tp_role r)
@@ -195,8 +195,9 @@ tunnel_free(struct l2tp_tunnel *t)
 static bool
 tunnel_closing_done(const struct l2tp_tunnel *t)
 {
-	return t->state == L2TP_TUNNEL_CLOSING && (t->host->now >= t->close_at ||
-	    (t->close_when_acked && xport_settled(&t->xp)));
+	return t->state == L2TP_TUNNEL_CLOSING &&
+	    (t->host->now >= t->close_at ||
+		(t->close_when_acked && xport_settled(&t->xp)));
 }
 
 bool
@@ -213,8 +214,8 @@ tunnel_deadline(const struct l2tp_tunnel *t)
 
 	d = time_min(d, session_next_deadline(t));
 	if (t->state == L2TP_TUNNEL_CLOSING)
-		d = time_min(d, tunnel_closing_done(t) ? t->host->now :
-		    t->close_at);
+		d = time_min(d,
+		    tunnel_closing_done(t) ? t->host->now : t->close_at);
 	return d;
 }
 
@@ -397,9 +398,10 @@ tunnel_close_now(struct l2tp_tunnel *t, uint16_t result, uint16_t error,
 {
 	if (t->state == L2TP_TUNNEL_CLOSING)
 		return;
-	tunnel_log(t, LOG_LEVEL_INFO, "sending StopCCN result %u (%s) error %u%s%s",
-	    result, l2tp_stopccn_result_str(result), error,
-	    text && *text ? ": " : "", text ? text : "");
+	tunnel_log(t, LOG_LEVEL_INFO,
+	    "sending StopCCN result %u (%s) error %u%s%s", result,
+	    l2tp_stopccn_result_str(result), error, text && *text ? ": " : "",
+	    text ? text : "");
 	tunnel_send_stopccn(t, result, error, text, now);
 	/* §5.7 holds the *receiver* of a StopCCN for a retransmission cycle
 	 * so it can re-ack; the sender is done once its StopCCN is acked. */
@@ -463,7 +465,7 @@ tunnel_check_version(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 static void
 tunnel_learn_peer(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
-	uint16_t rws = 4;	/* §4.4.3: 4 if the peer sent no RWS */
+	uint16_t rws = 4; /* §4.4.3: 4 if the peer sent no RWS */
 
 	if (l2tp_msg_has(m, L2TP_AVP_RECEIVE_WINDOW_SIZE) &&
 	    m->receive_window > 0)
@@ -511,20 +513,21 @@ tunnel_verify_response(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 		return true;
 	if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE_RESPONSE) &&
 	    l2tp_challenge_verify((uint8_t)m->type, &sec, t->challenge,
-	    sizeof(t->challenge), m->challenge_response)) {
+		sizeof(t->challenge), m->challenge_response)) {
 		t->secret_proven = true;
 		return true;
 	}
 	tunnel_close_now(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0,
 	    l2tp_msg_has(m, L2TP_AVP_CHALLENGE_RESPONSE) ?
-	    "wrong challenge response" : "no challenge response", now);
+		"wrong challenge response" :
+		"no challenge response",
+	    now);
 	return false;
 }
 
 /* LNS: IDLE + SCCRQ → send SCCRP → WAIT_CTL_CONN (§7.2). */
 static void
-tunnel_recv_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m,
-    uint64_t now)
+tunnel_recv_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 {
 	struct l2tp_msg rp;
 
@@ -545,8 +548,7 @@ tunnel_recv_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 
 /* LAC: WAIT_CTL_REPLY + SCCRP → send SCCCN → ESTABLISHED (§7.2). */
 static void
-tunnel_recv_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m,
-    uint64_t now)
+tunnel_recv_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 {
 	struct l2tp_msg cn;
 
@@ -568,8 +570,7 @@ tunnel_recv_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 
 /* LNS: WAIT_CTL_CONN + SCCCN → ESTABLISHED (§7.2). */
 static void
-tunnel_recv_scccn(struct l2tp_tunnel *t, const struct l2tp_msg *m,
-    uint64_t now)
+tunnel_recv_scccn(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 {
 	if (!tunnel_verify_response(t, m, now))
 		return;
@@ -633,7 +634,7 @@ tunnel_event(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 	case L2TP_TUNNEL_ESTABLISHED:
 		switch ((int)m->type) {
 		case L2TP_MSG_HELLO:
-			return;		/* §6.5: the xport's ack is the answer */
+			return; /* §6.5: the xport's ack is the answer */
 		case L2TP_MSG_STOPCCN:
 			tunnel_recv_stopccn(t, m, now);
 			return;
@@ -660,10 +661,12 @@ tunnel_event(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint64_t now)
 			t->host->stats.stopccn_rcvd[m->result.result]++;
 		if (m->type == L2TP_MSG_STOPCCN && t->close_when_acked) {
 			t->close_when_acked = false;
-			if (t->close_at < now + tunnel_closing_ms(&t->host->cfg))
+			if (t->close_at <
+			    now + tunnel_closing_ms(&t->host->cfg))
 				t->close_at = now +
 				    tunnel_closing_ms(&t->host->cfg);
-			tunnel_log(t, LOG_LEVEL_INFO, "recv StopCCN crossing "
+			tunnel_log(t, LOG_LEVEL_INFO,
+			    "recv StopCCN crossing "
 			    "ours");
 		}
 		return;
@@ -693,16 +696,17 @@ tunnel_deliver(void *ctx, const uint8_t *pkt, size_t len)
 		 * unhide mean the secrets differ: refuse, as for a wrong
 		 * Challenge Response, instead of waiting for a timeout. */
 		if ((t->state == L2TP_TUNNEL_WAIT_CTL_REPLY ||
-		    t->state == L2TP_TUNNEL_WAIT_CTL_CONN) &&
+			t->state == L2TP_TUNNEL_WAIT_CTL_CONN) &&
 		    msg_has_hidden_avp(pkt, len)) {
 			tunnel_close_now(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0,
 			    "hidden AVPs do not unhide: secret mismatch", now);
 			break;
 		}
 		host_drop(h, L2TP_DROP_MALFORMED);
-		LOG_RL(LOG_LEVEL_WARN, "tunnel %u/%u: malformed control "
-		    "message dropped: %s", t->local_id, t->peer_id,
-		    err.reason ? err.reason : "?");
+		LOG_RL(LOG_LEVEL_WARN,
+		    "tunnel %u/%u: malformed control "
+		    "message dropped: %s",
+		    t->local_id, t->peer_id, err.reason ? err.reason : "?");
 		break;
 	case L2TP_REJECT_TUNNEL:
 		tunnel_log(t, LOG_LEVEL_WARN, "rejecting %s: %s (AVP %u)",
@@ -712,8 +716,9 @@ tunnel_deliver(void *ctx, const uint8_t *pkt, size_t len)
 		if (t->peer_id == 0 &&
 		    l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID))
 			t->peer_id = m.assigned_tunnel_id;
-		tunnel_close_now(t, err.result ? err.result :
-		    L2TP_STOPCCN_ERROR, err.error, err.reason, now);
+		tunnel_close_now(t,
+		    err.result ? err.result : L2TP_STOPCCN_ERROR, err.error,
+		    err.reason, now);
 		break;
 	case L2TP_REJECT_SESSION:
 		if (t->state == L2TP_TUNNEL_ESTABLISHED)
@@ -734,8 +739,10 @@ tunnel_xport_failed(void *ctx)
 	struct l2tp_secret sec = tunnel_secret(t);
 	size_t len;
 
-	tunnel_log(t, LOG_LEVEL_WARN, "peer not responding after %u "
-	    "retransmissions, tearing down", t->xp.cfg.retransmit_max);
+	tunnel_log(t, LOG_LEVEL_WARN,
+	    "peer not responding after %u "
+	    "retransmissions, tearing down",
+	    t->xp.cfg.retransmit_max);
 	if (t->state == L2TP_TUNNEL_CLOSING) {
 		t->close_at = h->now;
 		host_reschedule(t);
@@ -786,8 +793,10 @@ tunnel_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 
 	if (rx == XPORT_RX_OUT_OF_WINDOW) {
 		host_drop(t->host, L2TP_DROP_OUT_OF_WINDOW);
-		LOG_RL(LOG_LEVEL_DEBUG, "tunnel %u/%u: control Ns %u out of "
-		    "window", t->local_id, t->peer_id, h->ns);
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "tunnel %u/%u: control Ns %u out of "
+		    "window",
+		    t->local_id, t->peer_id, h->ns);
 	}
 	/* Only an ack opens the window: queued ICCN/OCCNs may be out now. */
 	if (t->connect_head != NULL && t->state == L2TP_TUNNEL_ESTABLISHED)
@@ -827,7 +836,7 @@ l2tp_tunnel_open(struct l2tp_host *h, const struct l2tp_tunnel_params *p,
 		return NULL;
 	}
 	t->use_tie_breaker = p->tie_breaker;
-	t->announced = true;	/* the role holds the pointer from now on */
+	t->announced = true; /* the role holds the pointer from now on */
 	tunnel_log(t, LOG_LEVEL_INFO, "opening (%s%s)", l2tp_role_str(t->role),
 	    t->secret_len ? ", authenticated" : "");
 	if (tunnel_send_sccrq(t, now) < 0) {

@@ -21,26 +21,26 @@
 
 /* A copy of one outgoing control message, from xport_send() until acked. */
 struct xport_pending {
-	struct xport_pending	*next;
-	uint16_t		 ns;
-	size_t			 len;
-	uint8_t			 data[];
+	struct xport_pending *next;
+	uint16_t ns;
+	size_t len;
+	uint8_t data[];
 };
 
 /* One in-flight message: the retransmit ring entry. */
 struct xport_slot {
-	struct xport_pending	*msg;		/* NULL when free */
-	uint64_t		 deadline;	/* next retransmission */
-	unsigned		 rto;		/* current timeout, doubles */
-	unsigned		 tries;		/* retransmissions so far */
+	struct xport_pending *msg; /* NULL when free */
+	uint64_t deadline;	   /* next retransmission */
+	unsigned rto;		   /* current timeout, doubles */
+	unsigned tries;		   /* retransmissions so far */
 };
 
 /* A received message ahead of sequence, kept until the gap fills. */
 struct xport_held {
-	struct xport_held	*next;
-	uint16_t		 ns;
-	size_t			 len;
-	uint8_t			 data[];
+	struct xport_held *next;
+	uint16_t ns;
+	size_t len;
+	uint8_t data[];
 };
 
 static void
@@ -71,7 +71,7 @@ xport_config_defaults(struct xport_config *c)
 static uint16_t
 ring_size_for(uint16_t peer_rwin)
 {
-	if (peer_rwin == 0)	/* §5.8: 0 is invalid; be safe anyway */
+	if (peer_rwin == 0) /* §5.8: 0 is invalid; be safe anyway */
 		return 1;
 	return peer_rwin < XPORT_RING_MAX ? peer_rwin : XPORT_RING_MAX;
 }
@@ -208,7 +208,7 @@ xport_set_peer(struct xport *x, uint16_t peer_tunnel_id, uint16_t peer_rwin)
 	x->cfg.peer_rwin = peer_rwin ? peer_rwin : 1;
 	size = ring_size_for(x->cfg.peer_rwin);
 	n = in_flight(x);
-	if (size < n)		/* window shrank below what is in flight */
+	if (size < n) /* window shrank below what is in flight */
 		size = (uint16_t)n;
 	if (size != x->ring_size) {
 		nring = calloc(size, sizeof(*nring));
@@ -384,8 +384,7 @@ ack_batch(const struct xport *x)
 }
 
 static void
-deliver_in_order(struct xport *x, const uint8_t *pkt, size_t len,
-    uint64_t now)
+deliver_in_order(struct xport *x, const uint8_t *pkt, size_t len, uint64_t now)
 {
 	x->nr = (uint16_t)(x->nr + 1);
 	/* Set before delivering: a reply sent from deliver() piggy-backs
@@ -403,13 +402,13 @@ hold(struct xport *x, uint16_t ns, const uint8_t *pkt, size_t len)
 	struct xport_held **pp, *h;
 
 	for (pp = &x->held; *pp != NULL && seq_lt((*pp)->ns, ns);
-	    pp = &(*pp)->next)
+	     pp = &(*pp)->next)
 		;
 	if (*pp != NULL && (*pp)->ns == ns)
-		return;		/* a retransmission of one we hold */
+		return; /* a retransmission of one we hold */
 	h = malloc(sizeof(*h) + len);
 	if (h == NULL)
-		return;		/* the peer will retransmit it */
+		return; /* the peer will retransmit it */
 	h->ns = ns;
 	h->len = len;
 	memcpy(h->data, pkt, len);
@@ -522,7 +521,8 @@ xport_timeout(struct xport *x, uint64_t now)
 			/* §5.8: exponential backoff, capped (>= 8 s). */
 			s->tries++;
 			s->rto = s->rto * 2 < x->cfg.rto_max_ms ?
-			    s->rto * 2 : x->cfg.rto_max_ms;
+			    s->rto * 2 :
+			    x->cfg.rto_max_ms;
 			s->deadline = now + s->rto;
 			x->stats.retransmits++;
 			transmit(x, s->msg);

@@ -17,10 +17,10 @@
 #include "ppp/auth_priv.h"
 #include "ppp/ppp_proto.h"
 
-#define AUTH_DEF_RESTART_MS	3000
-#define AUTH_DEF_MAX_TRIES	10
-#define AUTH_DEF_TIMEOUT_MS	30000
-#define AUTH_FAIL_MSG		"authentication failed"
+#define AUTH_DEF_RESTART_MS 3000
+#define AUTH_DEF_MAX_TRIES  10
+#define AUTH_DEF_TIMEOUT_MS 30000
+#define AUTH_FAIL_MSG	    "authentication failed"
 
 const char *
 ppp_auth_method_str(enum ppp_auth_method m)
@@ -43,7 +43,7 @@ ppp_auth_method_str(enum ppp_auth_method m)
 int
 auth_hdr_parse(const uint8_t *pkt, size_t len, struct auth_hdr *h)
 {
-	size_t	plen;
+	size_t plen;
 
 	if (pkt == NULL || len < 4)
 		return -1;
@@ -70,7 +70,7 @@ auth_copy_name(char *dst, size_t cap, const uint8_t *src, size_t len)
 void
 auth_log_str(char *dst, size_t cap, const char *src)
 {
-	size_t	o = 0;
+	size_t o = 0;
 
 	if (cap == 0)
 		return;
@@ -107,45 +107,45 @@ method_proto(enum ppp_auth_method m)
 /* ================= authenticator (we check the peer) ================= */
 
 enum auth_srv_state {
-	AS_WAIT_REQUEST,	/* PAP: no Authenticate-Request yet */
-	AS_CHALLENGED,		/* CHAP: Challenge out, no valid Response */
-	AS_VERIFYING,		/* the backend has the proof */
-	AS_UP,			/* succeeded (CHAP-MD5 may rechallenge) */
-	AS_FAILED,		/* failed; only repeats of our last reply */
+	AS_WAIT_REQUEST, /* PAP: no Authenticate-Request yet */
+	AS_CHALLENGED,	 /* CHAP: Challenge out, no valid Response */
+	AS_VERIFYING,	 /* the backend has the proof */
+	AS_UP,		 /* succeeded (CHAP-MD5 may rechallenge) */
+	AS_FAILED,	 /* failed; only repeats of our last reply */
 };
 
 struct auth_server {
 	struct auth_server_config cfg;
-	struct auth_backend	backend;
-	struct auth_ops		ops;
-	void			*ctx;
-	enum auth_srv_state	state;
-	bool			authenticated;	/* done(true) was reported */
-	uint64_t		deadline;
-	uint64_t		last_now;	/* for async backend answers */
-	unsigned		tries;		/* challenges sent this round */
+	struct auth_backend backend;
+	struct auth_ops ops;
+	void *ctx;
+	enum auth_srv_state state;
+	bool authenticated; /* done(true) was reported */
+	uint64_t deadline;
+	uint64_t last_now; /* for async backend answers */
+	unsigned tries;	   /* challenges sent this round */
 
 	/* The proof under examination. */
-	uint8_t			id;
-	uint8_t			challenge[MSCHAPV2_CHALLENGE_LEN];
-	size_t			challenge_len;
-	char			user[AUTH_MAX_NAME];
+	uint8_t id;
+	uint8_t challenge[MSCHAPV2_CHALLENGE_LEN];
+	size_t challenge_len;
+	char user[AUTH_MAX_NAME];
 
 	/* Backend call. */
-	bool			pending;	/* verify called, done not yet */
-	bool			in_verify;	/* inside backend.verify() */
-	bool			have_result;
-	uint64_t		handle;
-	struct auth_result	result;
+	bool pending;	/* verify called, done not yet */
+	bool in_verify; /* inside backend.verify() */
+	bool have_result;
+	uint64_t handle;
+	struct auth_result result;
 
 	/* Our last Ack/Nak/Success/Failure, for repeated requests
 	 * (RFC 1334 §2.2.1, RFC 1994 §4.1 implementation notes). */
-	bool			have_reply;
-	uint8_t			reply_id;
-	uint8_t			reply_code;
-	char			reply_msg[AUTH_PKT_MAX];
-	uint8_t			reply[AUTH_PKT_MAX];
-	size_t			reply_len;
+	bool have_reply;
+	uint8_t reply_id;
+	uint8_t reply_code;
+	char reply_msg[AUTH_PKT_MAX];
+	uint8_t reply[AUTH_PKT_MAX];
+	size_t reply_len;
 };
 
 static void
@@ -160,12 +160,13 @@ srv_send(struct auth_server *s, const uint8_t *pkt, size_t len)
 static void
 srv_send_challenge(struct auth_server *s, uint64_t now)
 {
-	uint8_t	pkt[AUTH_PKT_MAX];
-	size_t	len;
+	uint8_t pkt[AUTH_PKT_MAX];
+	size_t len;
 
 	s->id++;
 	s->challenge_len = s->cfg.method == PPP_AUTH_MSCHAPV2 ?
-	    MSCHAPV2_CHALLENGE_LEN : CHAP_MD5_CHALLENGE_LEN;
+	    MSCHAPV2_CHALLENGE_LEN :
+	    CHAP_MD5_CHALLENGE_LEN;
 	random_bytes(s->challenge, s->challenge_len);
 	len = chap_build_value(pkt, sizeof(pkt), CHAP_CHALLENGE, s->id,
 	    s->challenge, s->challenge_len, s->cfg.our_name);
@@ -238,10 +239,10 @@ static void
 srv_build_reply(struct auth_server *s, bool ok)
 {
 	const struct auth_result *res = &s->result;
-	char	hex[2 * MSCHAPV2_CHALLENGE_LEN + 1];
-	uint8_t	nc[MSCHAPV2_CHALLENGE_LEN];
+	char hex[2 * MSCHAPV2_CHALLENGE_LEN + 1];
+	uint8_t nc[MSCHAPV2_CHALLENGE_LEN];
 	const char *fail = res->message[0] != '\0' ? res->message :
-	    AUTH_FAIL_MSG;
+						     AUTH_FAIL_MSG;
 
 	switch (s->cfg.method) {
 	case PPP_AUTH_PAP:
@@ -269,7 +270,7 @@ srv_build_reply(struct auth_server *s, bool ok)
 			snprintf(s->reply_msg, sizeof(s->reply_msg),
 			    "E=691 R=0 C=%s V=3 M=%s", hex,
 			    res->message[0] != '\0' ? res->message :
-			    "Authentication failed");
+						      "Authentication failed");
 		}
 		break;
 	case PPP_AUTH_NONE:
@@ -289,9 +290,9 @@ srv_build_reply(struct auth_server *s, bool ok)
 static void
 srv_finish(struct auth_server *s)
 {
-	struct auth_result	res = s->result;
-	char			user[AUTH_MAX_NAME], lu[4 * 64 + 8];
-	bool			ok = res.ok, first;
+	struct auth_result res = s->result;
+	char user[AUTH_MAX_NAME], lu[4 * 64 + 8];
+	bool ok = res.ok, first;
 
 	memcpy(user, s->user, sizeof(user));
 	auth_log_str(lu, sizeof(lu), user);
@@ -300,11 +301,11 @@ srv_finish(struct auth_server *s)
 		/* The peer MUST drop a Success without a valid S= (RFC 2759
 		 * §5); a backend that gave none has not really said yes. */
 		log_warnx("auth: mschap-v2: backend accepted \"%s\" without "
-		    "an authenticator response; refusing", lu);
+			  "an authenticator response; refusing",
+		    lu);
 		ok = res.ok = false;
 		s->result.ok = false;
-		snprintf(res.message, sizeof(res.message), "%s",
-		    AUTH_FAIL_MSG);
+		snprintf(res.message, sizeof(res.message), "%s", AUTH_FAIL_MSG);
 		s->result = res;
 	}
 	srv_build_reply(s, ok);
@@ -314,8 +315,9 @@ srv_finish(struct auth_server *s)
 		s->authenticated = true;
 		/* RFC 1994 §2.3 step 4: new challenges at intervals. */
 		s->deadline = s->cfg.method == PPP_AUTH_CHAP_MD5 &&
-		    s->cfg.rechallenge_ms > 0 ?
-		    s->last_now + s->cfg.rechallenge_ms : TIME_NEVER;
+			s->cfg.rechallenge_ms > 0 ?
+		    s->last_now + s->cfg.rechallenge_ms :
+		    TIME_NEVER;
 		if (first)
 			log_info("auth: %s: user \"%s\" authenticated",
 			    ppp_auth_method_str(s->cfg.method), lu);
@@ -343,13 +345,14 @@ srv_backend_done(void *arg, const struct auth_result *res)
 	struct auth_server *s = arg;
 
 	if (!s->pending)
-		return;		/* a second call breaks the contract */
+		return; /* a second call breaks the contract */
 	s->pending = false;
 	s->handle = 0;
 	s->result = *res;
 	s->result.message[sizeof(s->result.message) - 1] = '\0';
-	s->result.authenticator_response[
-	    sizeof(s->result.authenticator_response) - 1] = '\0';
+	s->result
+	    .authenticator_response[sizeof(s->result.authenticator_response) -
+		1] = '\0';
 	s->result.user[sizeof(s->result.user) - 1] = '\0';
 	s->have_result = true;
 	if (!s->in_verify)
@@ -362,7 +365,7 @@ srv_verify(struct auth_server *s, struct auth_request *req)
 	uint64_t h;
 
 	s->state = AS_VERIFYING;
-	s->deadline = TIME_NEVER;	/* the backend has its own timeout */
+	s->deadline = TIME_NEVER; /* the backend has its own timeout */
 	s->have_result = false;
 	s->pending = true;
 	s->in_verify = true;
@@ -382,13 +385,15 @@ srv_verify(struct auth_server *s, struct auth_request *req)
 static void
 srv_input_pap(struct auth_server *s, const struct auth_hdr *h)
 {
-	struct pap_request	r;
-	struct auth_request	req;
-	uint8_t			pkt[AUTH_PKT_MAX];
+	struct pap_request r;
+	struct auth_request req;
+	uint8_t pkt[AUTH_PKT_MAX];
 
 	if (h->code != PAP_AUTH_REQ || pap_parse_request(h, &r) < 0) {
-		LOG_RL(LOG_LEVEL_DEBUG, "auth: pap: malformed or unexpected "
-		    "packet (code %u) discarded", h->code);
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "auth: pap: malformed or unexpected "
+		    "packet (code %u) discarded",
+		    h->code);
 		return;
 	}
 	switch (s->state) {
@@ -402,17 +407,20 @@ srv_input_pap(struct auth_server *s, const struct auth_hdr *h)
 		if (h->id == s->reply_id)
 			srv_send(s, s->reply, s->reply_len);
 		else
-			srv_send(s, pkt, pap_build_reply(pkt, sizeof(pkt),
-			    s->reply_code, h->id, s->reply_msg));
+			srv_send(s, pkt,
+			    pap_build_reply(pkt, sizeof(pkt), s->reply_code,
+				h->id, s->reply_msg));
 		return;
 	case AS_VERIFYING:
 	case AS_CHALLENGED:
-		return;		/* a repeat; the backend's answer will do */
+		return; /* a repeat; the backend's answer will do */
 	}
 	memset(&req, 0, sizeof(req));
 	if (auth_copy_name(req.user, sizeof(req.user), r.peer_id,
-	    r.peer_id_len) < 0 || r.password_len > sizeof(req.password)) {
-		LOG_RL(LOG_LEVEL_DEBUG, "auth: pap: unusable Peer-ID "
+		r.peer_id_len) < 0 ||
+	    r.password_len > sizeof(req.password)) {
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "auth: pap: unusable Peer-ID "
 		    "discarded");
 		return;
 	}
@@ -429,13 +437,15 @@ srv_input_pap(struct auth_server *s, const struct auth_hdr *h)
 static void
 srv_input_chap(struct auth_server *s, const struct auth_hdr *h)
 {
-	struct chap_value	v;
-	struct auth_request	req;
-	size_t			want;
+	struct chap_value v;
+	struct auth_request req;
+	size_t want;
 
 	if (h->code != CHAP_RESPONSE) {
-		LOG_RL(LOG_LEVEL_DEBUG, "auth: chap: code %u to the "
-		    "authenticator discarded", h->code);
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "auth: chap: code %u to the "
+		    "authenticator discarded",
+		    h->code);
 		return;
 	}
 	if (s->state != AS_CHALLENGED || h->id != s->id) {
@@ -448,15 +458,17 @@ srv_input_chap(struct auth_server *s, const struct auth_hdr *h)
 		return;
 	}
 	want = s->cfg.method == PPP_AUTH_MSCHAPV2 ? MSCHAPV2_RESPONSE_LEN :
-	    CHAP_MD5_RESPONSE_LEN;
+						    CHAP_MD5_RESPONSE_LEN;
 	memset(&req, 0, sizeof(req));
 	if (chap_parse_value(h, &v) < 0 || v.value_len != want ||
 	    (s->cfg.method == PPP_AUTH_MSCHAPV2 && v.value[48] != 0) ||
-	    auth_copy_name(req.user, sizeof(req.user), v.name,
-	    v.name_len) < 0) {
+	    auth_copy_name(req.user, sizeof(req.user), v.name, v.name_len) <
+		0) {
 		/* RFC 2759 §4: "The Flag field ... MUST be zero". */
-		LOG_RL(LOG_LEVEL_DEBUG, "auth: %s: malformed Response "
-		    "discarded", ppp_auth_method_str(s->cfg.method));
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "auth: %s: malformed Response "
+		    "discarded",
+		    ppp_auth_method_str(s->cfg.method));
 		return;
 	}
 	req.method = s->cfg.method;
@@ -473,13 +485,15 @@ void
 auth_server_input(struct auth_server *s, uint16_t proto, const uint8_t *pkt,
     size_t len, uint64_t now)
 {
-	struct auth_hdr	h;
+	struct auth_hdr h;
 
 	s->last_now = now;
 	if (proto != method_proto(s->cfg.method) ||
 	    auth_hdr_parse(pkt, len, &h) < 0) {
-		LOG_RL(LOG_LEVEL_DEBUG, "auth: truncated or foreign packet "
-		    "(protocol 0x%04x, %zu octets) discarded", proto, len);
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "auth: truncated or foreign packet "
+		    "(protocol 0x%04x, %zu octets) discarded",
+		    proto, len);
 		return;
 	}
 	if (s->cfg.method == PPP_AUTH_PAP)
@@ -491,8 +505,8 @@ auth_server_input(struct auth_server *s, uint16_t proto, const uint8_t *pkt,
 static void
 srv_fail_timeout(struct auth_server *s, const char *why)
 {
-	struct auth_result	res;
-	char			user[AUTH_MAX_NAME];
+	struct auth_result res;
+	char user[AUTH_MAX_NAME];
 
 	memset(&res, 0, sizeof(res));
 	snprintf(res.message, sizeof(res.message), "%s", why);
@@ -538,24 +552,24 @@ auth_server_timeout(struct auth_server *s, uint64_t now)
 /* ================= peer (the server checks us) ================= */
 
 enum auth_cli_state {
-	AC_WAIT,		/* CHAP: no Challenge yet */
-	AC_SENT,		/* Request/Response out, no verdict */
+	AC_WAIT, /* CHAP: no Challenge yet */
+	AC_SENT, /* Request/Response out, no verdict */
 	AC_UP,
 	AC_FAILED,
 };
 
 struct auth_client {
 	struct auth_client_config cfg;
-	enum ppp_auth_method	method;
-	struct auth_ops		ops;
-	void			*ctx;
-	enum auth_cli_state	state;
-	bool			authenticated;
-	uint64_t		deadline;
-	unsigned		tries;
-	uint8_t			first_id;	/* PAP: ids first_id.. */
-	uint8_t			id;		/* last id we sent/answered */
-	char			expected[MSCHAPV2_AUTH_RESP_LEN + 1];
+	enum ppp_auth_method method;
+	struct auth_ops ops;
+	void *ctx;
+	enum auth_cli_state state;
+	bool authenticated;
+	uint64_t deadline;
+	unsigned tries;
+	uint8_t first_id; /* PAP: ids first_id.. */
+	uint8_t id;	  /* last id we sent/answered */
+	char expected[MSCHAPV2_AUTH_RESP_LEN + 1];
 };
 
 static void
@@ -571,7 +585,7 @@ cli_done(struct auth_client *c, bool ok)
 	c->state = ok ? AC_UP : AC_FAILED;
 	c->deadline = TIME_NEVER;
 	if (ok && c->authenticated)
-		return;		/* a rechallenge passed; nothing new */
+		return; /* a rechallenge passed; nothing new */
 	c->authenticated = c->authenticated || ok;
 	c->ops.done(c->ctx, ok, c->cfg.user, NULL);
 }
@@ -581,8 +595,8 @@ cli_done(struct auth_client *c, bool ok)
 static void
 cli_send_pap(struct auth_client *c, uint64_t now)
 {
-	uint8_t	pkt[AUTH_PKT_MAX];
-	size_t	len;
+	uint8_t pkt[AUTH_PKT_MAX];
+	size_t len;
 
 	if (c->tries > 0)
 		c->id++;
@@ -592,7 +606,7 @@ cli_send_pap(struct auth_client *c, uint64_t now)
 	    c->cfg.password, c->cfg.password_len);
 	if (len == 0)
 		log_warnx("auth: pap: user name or password longer than 255 "
-		    "octets");
+			  "octets");
 	cli_send(c, pkt, len);
 	explicit_bzero(pkt, sizeof(pkt));
 }
@@ -634,8 +648,8 @@ auth_client_new(const struct auth_client_config *cfg,
 		/* The authenticator drives CHAP; give up if it goes quiet
 		 * for as long as it would retransmit. */
 		c->state = AC_WAIT;
-		c->deadline = now + (uint64_t)c->cfg.restart_ms *
-		    c->cfg.max_tries;
+		c->deadline = now +
+		    (uint64_t)c->cfg.restart_ms * c->cfg.max_tries;
 	}
 	return c;
 }
@@ -656,10 +670,10 @@ auth_client_next_deadline(const struct auth_client *c)
 }
 
 static void
-cli_log_msg(const struct auth_client *c, const char *what,
-    const uint8_t *msg, size_t len)
+cli_log_msg(const struct auth_client *c, const char *what, const uint8_t *msg,
+    size_t len)
 {
-	char	raw[256], safe[4 * 64 + 8];
+	char raw[256], safe[4 * 64 + 8];
 
 	if (len >= sizeof(raw))
 		len = sizeof(raw) - 1;
@@ -673,8 +687,8 @@ cli_log_msg(const struct auth_client *c, const char *what,
 static void
 cli_input_pap(struct auth_client *c, const struct auth_hdr *h)
 {
-	const uint8_t	*msg;
-	size_t		mlen;
+	const uint8_t *msg;
+	size_t mlen;
 
 	if ((h->code != PAP_AUTH_ACK && h->code != PAP_AUTH_NAK) ||
 	    pap_parse_reply(h, &msg, &mlen) < 0)
@@ -694,15 +708,18 @@ static void
 cli_answer_challenge(struct auth_client *c, const struct auth_hdr *h,
     uint64_t now)
 {
-	struct chap_value	v;
-	uint8_t			val[MSCHAPV2_RESPONSE_LEN];
-	uint8_t			pkt[AUTH_PKT_MAX];
-	size_t			vlen;
+	struct chap_value v;
+	uint8_t val[MSCHAPV2_RESPONSE_LEN];
+	uint8_t pkt[AUTH_PKT_MAX];
+	size_t vlen;
 
-	if (chap_parse_value(h, &v) < 0 || (c->method == PPP_AUTH_MSCHAPV2 &&
-	    v.value_len != MSCHAPV2_CHALLENGE_LEN)) {
-		LOG_RL(LOG_LEVEL_DEBUG, "auth: %s: malformed Challenge "
-		    "discarded", ppp_auth_method_str(c->method));
+	if (chap_parse_value(h, &v) < 0 ||
+	    (c->method == PPP_AUTH_MSCHAPV2 &&
+		v.value_len != MSCHAPV2_CHALLENGE_LEN)) {
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "auth: %s: malformed Challenge "
+		    "discarded",
+		    ppp_auth_method_str(c->method));
 		return;
 	}
 	if (c->method == PPP_AUTH_CHAP_MD5) {
@@ -714,8 +731,8 @@ cli_answer_challenge(struct auth_client *c, const struct auth_hdr *h,
 		 * NT-Response 24, Flags 1 (zero). */
 		memset(val, 0, sizeof(val));
 		random_bytes(val, 16);
-		mschapv2_nt_response(v.value, val, c->cfg.user,
-		    c->cfg.password, c->cfg.password_len, val + 24);
+		mschapv2_nt_response(v.value, val, c->cfg.user, c->cfg.password,
+		    c->cfg.password_len, val + 24);
 		mschapv2_authenticator_response(c->cfg.password,
 		    c->cfg.password_len, val + 24, val, v.value, c->cfg.user,
 		    c->expected);
@@ -725,10 +742,12 @@ cli_answer_challenge(struct auth_client *c, const struct auth_hdr *h,
 	c->state = AC_SENT;
 	/* A first exchange that stalls fails; a rechallenge is the
 	 * authenticator's business to time out. */
-	c->deadline = c->authenticated ? TIME_NEVER :
+	c->deadline = c->authenticated ?
+	    TIME_NEVER :
 	    now + (uint64_t)c->cfg.restart_ms * c->cfg.max_tries;
-	cli_send(c, pkt, chap_build_value(pkt, sizeof(pkt), CHAP_RESPONSE,
-	    h->id, val, vlen, c->cfg.user));
+	cli_send(c, pkt,
+	    chap_build_value(pkt, sizeof(pkt), CHAP_RESPONSE, h->id, val, vlen,
+		c->cfg.user));
 	explicit_bzero(val, sizeof(val));
 }
 
@@ -748,8 +767,8 @@ cli_input_chap(struct auth_client *c, const struct auth_hdr *h, uint64_t now)
 		if (c->method == PPP_AUTH_MSCHAPV2 &&
 		    !mschapv2_check_success(h->data, h->len, c->expected)) {
 			log_warnx("auth: mschap-v2: the authenticator's "
-			    "response is wrong: it does not know our "
-			    "password");
+				  "response is wrong: it does not know our "
+				  "password");
 			cli_done(c, false);
 			return;
 		}
@@ -770,12 +789,14 @@ void
 auth_client_input(struct auth_client *c, uint16_t proto, const uint8_t *pkt,
     size_t len, uint64_t now)
 {
-	struct auth_hdr	h;
+	struct auth_hdr h;
 
 	if (proto != method_proto(c->method) ||
 	    auth_hdr_parse(pkt, len, &h) < 0) {
-		LOG_RL(LOG_LEVEL_DEBUG, "auth: truncated or foreign packet "
-		    "(protocol 0x%04x, %zu octets) discarded", proto, len);
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "auth: truncated or foreign packet "
+		    "(protocol 0x%04x, %zu octets) discarded",
+		    proto, len);
 		return;
 	}
 	if (c->method == PPP_AUTH_PAP)
@@ -791,7 +812,7 @@ auth_client_timeout(struct auth_client *c, uint64_t now)
 		return;
 	if (c->method == PPP_AUTH_PAP && c->state == AC_SENT &&
 	    c->tries < c->cfg.max_tries) {
-		cli_send_pap(c, now);	/* RFC 1334 §2.2.1 retransmission */
+		cli_send_pap(c, now); /* RFC 1334 §2.2.1 retransmission */
 		return;
 	}
 	log_info("auth: %s: no answer from the authenticator",

@@ -11,7 +11,7 @@
 #include "core/log.h"
 #include "ppp/auth_priv.h"
 
-#define USERS_FAIL_MSG	"authentication failed"
+#define USERS_FAIL_MSG "authentication failed"
 
 /*
  * "DOMAIN\user" (RFC 2759 §4) is looked up as given first, then without the
@@ -32,10 +32,10 @@ static bool
 check(const struct auth_request *req, const struct user_entry *e,
     struct auth_result *res)
 {
-	const uint8_t	*pw = (const uint8_t *)e->password;
-	size_t		pwlen = strlen(e->password);
-	uint8_t		want[24];
-	bool		ok = false;
+	const uint8_t *pw = (const uint8_t *)e->password;
+	size_t pwlen = strlen(e->password);
+	uint8_t want[24];
+	bool ok = false;
 
 	switch (req->method) {
 	case PPP_AUTH_PAP:
@@ -63,9 +63,8 @@ check(const struct auth_request *req, const struct user_entry *e,
 		ok = memeql_sec(want, req->response + 24, 24) != 0;
 		if (ok)
 			mschapv2_authenticator_response(pw, pwlen,
-			    req->response + 24, req->response,
-			    req->challenge, req->user,
-			    res->authenticator_response);
+			    req->response + 24, req->response, req->challenge,
+			    req->user, res->authenticator_response);
 		break;
 	case PPP_AUTH_NONE:
 		break;
@@ -78,8 +77,8 @@ static uint64_t
 users_verify_db(const struct users_db *db, const struct auth_request *req,
     auth_done_fn *done, void *arg)
 {
-	const struct user_entry	*e = lookup(db, req->user);
-	struct auth_result	res;
+	const struct user_entry *e = lookup(db, req->user);
+	struct auth_result res;
 
 	memset(&res, 0, sizeof(res));
 	/* An unknown user gets the same answer as a wrong password. */

@@ -11,20 +11,20 @@
 enum al_kind { AL_USER = 1, AL_PEER = 2 };
 
 struct al_entry {
-	uint64_t	hash;		/* 0: free */
-	uint64_t	last_fail;	/* ms */
-	uint64_t	locked_until;	/* ms; 0: not locked */
-	unsigned	failures;	/* since the last lockout or success */
-	uint8_t		kind;
-	char		name[64];
+	uint64_t hash;	       /* 0: free */
+	uint64_t last_fail;    /* ms */
+	uint64_t locked_until; /* ms; 0: not locked */
+	unsigned failures;     /* since the last lockout or success */
+	uint8_t kind;
+	char name[64];
 };
 
 struct authlimit {
-	struct al_entry		*e;
-	unsigned		 cap;
-	unsigned		 limit;
-	uint64_t		 lockout_ms;
-	struct authlimit_stats	 stats;
+	struct al_entry *e;
+	unsigned cap;
+	unsigned limit;
+	uint64_t lockout_ms;
+	struct authlimit_stats stats;
 };
 
 /* FNV-1a over the kind and the whole name. */
@@ -149,8 +149,7 @@ authlimit_locked(struct authlimit *a, const char *user, const char *peer,
 
 /* One failure of one key; true if it began a lockout. */
 static bool
-al_fail(struct authlimit *a, enum al_kind kind, const char *name,
-    uint64_t now)
+al_fail(struct authlimit *a, enum al_kind kind, const char *name, uint64_t now)
 {
 	struct al_entry *e = al_find(a, kind, name);
 
@@ -163,7 +162,7 @@ al_fail(struct authlimit *a, enum al_kind kind, const char *name,
 		strlcpy(e->name, name, sizeof(e->name));
 	}
 	if (al_is_locked(e, now))
-		return false;	/* raced with a lockout: already counted */
+		return false; /* raced with a lockout: already counted */
 	/* Failures further apart than the lockout do not add up, and an
 	 * expired lockout starts a new count. */
 	if (e->locked_until != 0 || now - e->last_fail > a->lockout_ms)
@@ -194,8 +193,7 @@ authlimit_failure(struct authlimit *a, const char *user, const char *peer,
 }
 
 static void
-al_clear(struct authlimit *a, enum al_kind kind, const char *name,
-    uint64_t now)
+al_clear(struct authlimit *a, enum al_kind kind, const char *name, uint64_t now)
 {
 	struct al_entry *e = al_find(a, kind, name);
 

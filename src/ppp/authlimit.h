@@ -26,38 +26,38 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define AUTHLIMIT_CAPACITY	4096
+#define AUTHLIMIT_CAPACITY 4096
 
 /* authlimit_failure(): what the failure started. */
-#define AUTHLIMIT_LOCKED_USER	0x1
-#define AUTHLIMIT_LOCKED_PEER	0x2
+#define AUTHLIMIT_LOCKED_USER 0x1
+#define AUTHLIMIT_LOCKED_PEER 0x2
 
 struct authlimit_stats {
-	uint64_t	lockouts;	/* users/peers locked (episodes) */
-	uint64_t	locked_attempts; /* attempts refused while locked */
-	uint64_t	reused;		/* entries reused while full */
-	unsigned	entries;	/* tracked now */
+	uint64_t lockouts;	  /* users/peers locked (episodes) */
+	uint64_t locked_attempts; /* attempts refused while locked */
+	uint64_t reused;	  /* entries reused while full */
+	unsigned entries;	  /* tracked now */
 };
 
 struct authlimit;
 
 /* capacity 0: AUTHLIMIT_CAPACITY.  NULL when out of memory. */
 struct authlimit *authlimit_new(unsigned capacity);
-void	authlimit_free(struct authlimit *a);
+void authlimit_free(struct authlimit *a);
 /* limit 0 disables (nothing is tracked or refused); lockout_ms > 0. */
-void	authlimit_configure(struct authlimit *a, unsigned limit,
-	    uint64_t lockout_ms);
+void authlimit_configure(struct authlimit *a, unsigned limit,
+    uint64_t lockout_ms);
 /* Before asking the backend: true if user or peer (either may be NULL or
  * "") is locked out at now; the attempt is then counted. */
-bool	authlimit_locked(struct authlimit *a, const char *user,
-	    const char *peer, uint64_t now);
+bool authlimit_locked(struct authlimit *a, const char *user, const char *peer,
+    uint64_t now);
 /* The backend said no.  Returns AUTHLIMIT_LOCKED_* for lockouts that this
  * failure began (to be logged once), else 0. */
 unsigned authlimit_failure(struct authlimit *a, const char *user,
-	    const char *peer, uint64_t now);
+    const char *peer, uint64_t now);
 /* The backend said yes. */
-void	authlimit_success(struct authlimit *a, const char *user,
-	    const char *peer, uint64_t now);
+void authlimit_success(struct authlimit *a, const char *user, const char *peer,
+    uint64_t now);
 const struct authlimit_stats *authlimit_stats(struct authlimit *a);
 
 #endif

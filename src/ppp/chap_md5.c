@@ -16,7 +16,7 @@ void
 chap_md5_response(uint8_t id, const uint8_t *secret, size_t secret_len,
     const uint8_t *challenge, size_t challenge_len, uint8_t out[16])
 {
-	struct md5_ctx	ctx;
+	struct md5_ctx ctx;
 
 	md5_init(&ctx);
 	md5_update(&ctx, 1, &id);
@@ -45,7 +45,7 @@ size_t
 chap_build_value(uint8_t *out, size_t cap, uint8_t code, uint8_t id,
     const uint8_t *value, size_t value_len, const char *name)
 {
-	size_t	nlen = strlen(name), len = 4 + 1 + value_len + nlen;
+	size_t nlen = strlen(name), len = 4 + 1 + value_len + nlen;
 
 	if (value_len == 0 || value_len > 255 || len > cap || len > 0xffff)
 		return 0;
@@ -64,7 +64,7 @@ size_t
 chap_build_status(uint8_t *out, size_t cap, uint8_t code, uint8_t id,
     const char *msg)
 {
-	size_t	mlen = strlen(msg), len = 4 + mlen;
+	size_t mlen = strlen(msg), len = 4 + mlen;
 
 	if (len > cap)
 		return 0;

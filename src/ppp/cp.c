@@ -204,7 +204,7 @@ cp_state_str(enum cp_state s)
 	case CP_ACKSENT:	return "ack-sent";
 	case CP_OPENED:		return "opened";
 	case CP_NSTATES:	break;
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -213,8 +213,22 @@ const char *
 cp_event_str(enum cp_event e)
 {
 	static const char *const names[CP_NEVENTS] = {
-		"Up", "Down", "Open", "Close", "TO+", "TO-", "RCR+", "RCR-",
-		"RCA", "RCN", "RTR", "RTA", "RUC", "RXJ+", "RXJ-", "RXR",
+		"Up",
+		"Down",
+		"Open",
+		"Close",
+		"TO+",
+		"TO-",
+		"RCR+",
+		"RCR-",
+		"RCA",
+		"RCN",
+		"RTR",
+		"RTA",
+		"RUC",
+		"RXJ+",
+		"RXJ-",
+		"RXR",
 	};
 
 	return (unsigned)e < CP_NEVENTS ? names[e] : "?";
@@ -236,10 +250,10 @@ cp_init(struct cp *cp, const struct cp_proto *proto, void *arg,
 	cp->proto = proto;
 	cp->arg = arg;
 	cp->cfg.restart_ms = cfg && cfg->restart_ms ? cfg->restart_ms : 3000;
-	cp->cfg.max_configure = cfg && cfg->max_configure ?
-	    cfg->max_configure : 10;
-	cp->cfg.max_terminate = cfg && cfg->max_terminate ?
-	    cfg->max_terminate : 2;
+	cp->cfg.max_configure = cfg && cfg->max_configure ? cfg->max_configure :
+							    10;
+	cp->cfg.max_terminate = cfg && cfg->max_terminate ? cfg->max_terminate :
+							    2;
 	cp->cfg.max_failure = cfg && cfg->max_failure ? cfg->max_failure : 5;
 	cp->state = CP_INITIAL;
 	cp->deadline = TIME_NEVER;
@@ -294,7 +308,7 @@ static const struct cp_option *
 find_option(const struct cp *cp, uint8_t type, unsigned *idx)
 {
 	if (idx != NULL)
-		*idx = CP_MAX_OPTIONS;	/* "no slot" for callers that test it */
+		*idx = CP_MAX_OPTIONS; /* "no slot" for callers that test it */
 	for (unsigned i = 0; i < cp->proto->noptions; i++) {
 		if (cp->proto->options[i].type == type) {
 			if (idx != NULL)
@@ -327,7 +341,8 @@ send_conf_req(struct cp *cp)
 			cp->proto->reset(cp);
 	}
 	wbuf_init(&w, cp->last_req, sizeof(cp->last_req));
-	for (unsigned i = 0; i < cp->proto->noptions && i < CP_MAX_OPTIONS; i++) {
+	for (unsigned i = 0; i < cp->proto->noptions && i < CP_MAX_OPTIONS;
+	     i++) {
 		const struct cp_option *o = &cp->proto->options[i];
 		size_t before = w.len;
 
@@ -335,7 +350,7 @@ send_conf_req(struct cp *cp)
 		if (cp_opt_rejected(cp, i) || o->add == NULL)
 			continue;
 		o->add(cp, &w);
-		if (w.err) {	/* cannot happen with our option sizes */
+		if (w.err) { /* cannot happen with our option sizes */
 			w.err = false;
 			w.len = before;
 			continue;
@@ -384,7 +399,7 @@ cp_event(struct cp *cp, enum cp_event ev, uint64_t now)
 		cp->proto->tld(cp);
 	if (a & CP_IRC)
 		cp->restart_count = (a & CP_STR) ? cp->cfg.max_terminate :
-		    cp->cfg.max_configure;
+						   cp->cfg.max_configure;
 	if (a & CP_ZRC) {
 		/* RFC 1661 §4.4: the timer still runs, giving the peer one
 		 * restart period to see the Terminate-Ack. */
@@ -524,7 +539,8 @@ judge_request(struct cp *cp, uint8_t id, const uint8_t *opts, size_t len)
 		enum cp_verdict vd;
 
 		seen[type / 8] |= (uint8_t)(1u << (type % 8));
-		if (h == NULL || h->req == NULL || !len_ok(h, (size_t)olen - 2)) {
+		if (h == NULL || h->req == NULL ||
+		    !len_ok(h, (size_t)olen - 2)) {
 			wr_bytes(&wr, o, olen);
 			continue;
 		}
@@ -613,7 +629,8 @@ handle_nak(struct cp *cp, const uint8_t *opts, size_t len)
 		unsigned i;
 		const struct cp_option *h = find_option(cp, type, &i);
 
-		if (h == NULL || h->nak == NULL || !len_ok(h, (size_t)olen - 2) ||
+		if (h == NULL || h->nak == NULL ||
+		    !len_ok(h, (size_t)olen - 2) ||
 		    (i < CP_MAX_OPTIONS && cp_opt_rejected(cp, i)))
 			continue;
 		h->nak(cp, v, (size_t)olen - 2);
@@ -715,7 +732,7 @@ cp_input(struct cp *cp, const uint8_t *pkt, size_t len, uint64_t now)
 			ev = CP_EV_RCN;
 		else if (answer_valid(cp, id))
 			ev = code == PPP_CONF_NAK ? handle_nak(cp, data, dlen) :
-			    handle_rej(cp, data, dlen);
+						    handle_rej(cp, data, dlen);
 		break;
 	case PPP_TERM_REQ:
 		ev = CP_EV_RTR;
@@ -728,10 +745,11 @@ cp_input(struct cp *cp, const uint8_t *pkt, size_t len, uint64_t now)
 			break;
 		if (cp->proto->code_rej_fatal != NULL)
 			ev = cp->proto->code_rej_fatal(cp, data[0]) ?
-			    CP_EV_RXJ_MINUS : CP_EV_RXJ_PLUS;
+			    CP_EV_RXJ_MINUS :
+			    CP_EV_RXJ_PLUS;
 		else
-			ev = default_code_rej_fatal(data[0]) ?
-			    CP_EV_RXJ_MINUS : CP_EV_RXJ_PLUS;
+			ev = default_code_rej_fatal(data[0]) ? CP_EV_RXJ_MINUS :
+							       CP_EV_RXJ_PLUS;
 		break;
 	default:
 		if (cp->proto->ext_code == NULL) {
@@ -786,7 +804,8 @@ cp_proxy_open(struct cp *cp, const uint8_t *sent, size_t sent_len,
 		unsigned i;
 		const struct cp_option *h = find_option(cp, type, &i);
 
-		if (h == NULL || h->ack == NULL || !len_ok(h, (size_t)olen - 2) ||
+		if (h == NULL || h->ack == NULL ||
+		    !len_ok(h, (size_t)olen - 2) ||
 		    h->ack(cp, v, (size_t)olen - 2) < 0)
 			return -1;
 		if (i < CP_MAX_OPTIONS)

@@ -35,8 +35,8 @@ addr_add(struct cp *cp, struct wbuf *w)
 {
 	struct ipcp *ip = to_ipcp(cp);
 
-	put_addr(w, IPCP_OPT_ADDRESS, ip->cfg.server ? ip->cfg.local_addr :
-	    ip->our_addr);
+	put_addr(w, IPCP_OPT_ADDRESS,
+	    ip->cfg.server ? ip->cfg.local_addr : ip->our_addr);
 }
 
 static int
@@ -94,8 +94,9 @@ dns_add(struct cp *cp, struct wbuf *w, unsigned i)
 	struct ipcp *ip = to_ipcp(cp);
 
 	if (!ip->cfg.server)
-		put_addr(w, i == 0 ? IPCP_OPT_PRIMARY_DNS :
-		    IPCP_OPT_SECONDARY_DNS, ip->dns[i]);
+		put_addr(w,
+		    i == 0 ? IPCP_OPT_PRIMARY_DNS : IPCP_OPT_SECONDARY_DNS,
+		    ip->dns[i]);
 }
 
 /* clang-format off */
@@ -215,8 +216,8 @@ ipcp_req_missing(struct cp *cp, const uint8_t *seen, struct wbuf *nak)
 {
 	struct ipcp *ip = to_ipcp(cp);
 
-	if (ip->cfg.server && !(seen[IPCP_OPT_ADDRESS / 8] &
-	    (1u << (IPCP_OPT_ADDRESS % 8))))
+	if (ip->cfg.server &&
+	    !(seen[IPCP_OPT_ADDRESS / 8] & (1u << (IPCP_OPT_ADDRESS % 8))))
 		put_addr(nak, IPCP_OPT_ADDRESS, ip->peer_addr);
 }
 

@@ -18,37 +18,37 @@
 #include "ppp/cp.h"
 
 struct ipcp_config {
-	bool		server;
-	uint32_t	local_addr;	/* server: ours (host order) */
-	uint32_t	dns[2];		/* server: RFC 1877 */
-	unsigned	dns_count;
+	bool server;
+	uint32_t local_addr; /* server: ours (host order) */
+	uint32_t dns[2];     /* server: RFC 1877 */
+	unsigned dns_count;
 	struct cp_config cp;
 };
 
 struct ipcp {
-	struct cp		 cp;
-	struct ipcp_config	 cfg;
+	struct cp cp;
+	struct ipcp_config cfg;
 	const struct cp_owner_ops *ops;
-	void			*ctx;
-	uint32_t		 our_addr;	/* client: learnt from Naks */
-	uint32_t		 peer_addr;	/* server: assigned; client: server's */
-	uint32_t		 dns[2];	/* client: learnt */
-	bool			 peer_addr_ok;	/* peer's request had it, acked */
+	void *ctx;
+	uint32_t our_addr;  /* client: learnt from Naks */
+	uint32_t peer_addr; /* server: assigned; client: server's */
+	uint32_t dns[2];    /* client: learnt */
+	bool peer_addr_ok;  /* peer's request had it, acked */
 };
 
-void	ipcp_init(struct ipcp *ip, const struct ipcp_config *cfg,
-	    const struct cp_owner_ops *ops, void *ctx);
+void ipcp_init(struct ipcp *ip, const struct ipcp_config *cfg,
+    const struct cp_owner_ops *ops, void *ctx);
 /* Server: the address the peer must take (before cp_open). */
-void	ipcp_set_peer_addr(struct ipcp *ip, uint32_t addr);
+void ipcp_set_peer_addr(struct ipcp *ip, uint32_t addr);
 
 struct ipv6cp {
-	struct cp		 cp;
+	struct cp cp;
 	const struct cp_owner_ops *ops;
-	void			*ctx;
-	uint8_t			 our_id[8], peer_id[8];
+	void *ctx;
+	uint8_t our_id[8], peer_id[8];
 };
 
-void	ipv6cp_init(struct ipv6cp *v6, const struct cp_config *cfg,
-	    const struct cp_owner_ops *ops, void *ctx);
+void ipv6cp_init(struct ipv6cp *v6, const struct cp_config *cfg,
+    const struct cp_owner_ops *ops, void *ctx);
 
 #endif

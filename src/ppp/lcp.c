@@ -10,9 +10,9 @@
 #include "ppp/lcp.h"
 #include "ppp/ppp_proto.h"
 
-#define LCP_MIN_MRU	128	/* as pppd's MINMRU: smaller is not usable */
-#define LCP_DEFAULT_MRU	1500	/* RFC 1661 §6.1 */
-#define LCP_MAX_LOOPS	5	/* magic collisions before "looped back" */
+#define LCP_MIN_MRU	128  /* as pppd's MINMRU: smaller is not usable */
+#define LCP_DEFAULT_MRU 1500 /* RFC 1661 §6.1 */
+#define LCP_MAX_LOOPS	5    /* magic collisions before "looped back" */
 
 static struct lcp *
 to_lcp(struct cp *cp)
@@ -27,7 +27,7 @@ new_magic(void)
 
 	do
 		m = random_u32();
-	while (m == 0);		/* RFC 1661 §6.4: zero is not a magic number */
+	while (m == 0); /* RFC 1661 §6.4: zero is not a magic number */
 	return m;
 }
 
@@ -80,7 +80,7 @@ mru_add(struct cp *cp, struct wbuf *w)
 {
 	struct lcp *l = to_lcp(cp);
 
-	if (l->our_mru == LCP_DEFAULT_MRU)	/* the default needs no option */
+	if (l->our_mru == LCP_DEFAULT_MRU) /* the default needs no option */
 		return;
 	wr_u8(w, LCP_OPT_MRU);
 	wr_u8(w, 4);
@@ -139,7 +139,9 @@ mru_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 static enum cp_verdict
 accm_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 {
-	(void)d; (void)len; (void)nak;
+	(void)d;
+	(void)len;
+	(void)nak;
 	return to_lcp(cp)->cfg.pppoe ? CP_REJ : CP_ACK;
 }
 
@@ -203,7 +205,7 @@ auth_nak(struct cp *cp, const uint8_t *d, size_t len)
 	struct lcp *l = to_lcp(cp);
 
 	if (!l->cfg.server || l->cfg.auth_count == 0)
-		return;		/* we did not ask: ignore the suggestion */
+		return; /* we did not ask: ignore the suggestion */
 	auth_next(l, lcp_auth_decode(d, len));
 }
 
@@ -271,7 +273,8 @@ magic_nak(struct cp *cp, const uint8_t *d, size_t len)
 {
 	struct lcp *l = to_lcp(cp);
 
-	(void)d; (void)len;
+	(void)d;
+	(void)len;
 	/* §6.4: a Nak means the peer saw our number as its own (or wants
 	 * another): choose a new random one, never the suggested value. */
 	l->our_magic = new_magic();
@@ -323,7 +326,9 @@ magic_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 static enum cp_verdict
 pfc_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 {
-	(void)d; (void)len; (void)nak;
+	(void)d;
+	(void)len;
+	(void)nak;
 	to_lcp(cp)->peer_pfc = true;
 	return CP_ACK;
 }
@@ -331,7 +336,9 @@ pfc_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 static enum cp_verdict
 acfc_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 {
-	(void)d; (void)len; (void)nak;
+	(void)d;
+	(void)len;
+	(void)nak;
 	/* RFC 2516 §7: ACFC MUST be rejected over PPPoE. */
 	if (to_lcp(cp)->cfg.pppoe)
 		return CP_REJ;
@@ -391,13 +398,15 @@ lcp_tlu(struct cp *cp)
 
 	if (l->cfg.server)
 		l->auth_method = l->auth_idx < l->cfg.auth_count &&
-		    (cp->opt_flags[2] & CP_OPT_SENT) ?
-		    l->cfg.auth[l->auth_idx] : PPP_AUTH_NONE;
+			(cp->opt_flags[2] & CP_OPT_SENT) ?
+		    l->cfg.auth[l->auth_idx] :
+		    PPP_AUTH_NONE;
 	else
 		l->auth_method = l->peer_auth;
 	l->echo_outstanding = 0;
 	l->echo_deadline = l->cfg.echo_interval_ms > 0 ?
-	    cp->now + l->cfg.echo_interval_ms : TIME_NEVER;
+	    cp->now + l->cfg.echo_interval_ms :
+	    TIME_NEVER;
 	if (l->ops->layer != NULL)
 		l->ops->layer(l->ctx, PPP_PROTO_LCP, CP_TLU);
 }
@@ -425,7 +434,8 @@ lcp_ext(struct cp *cp, uint8_t code, uint8_t id, const uint8_t *d, size_t len,
 	struct lcp *l = to_lcp(cp);
 	struct rbuf r;
 
-	(void)id; (void)now;
+	(void)id;
+	(void)now;
 	switch (code) {
 	case PPP_PROTO_REJ:
 		/* §5.7: only in Opened; else silently discarded. */
@@ -449,15 +459,16 @@ lcp_ext(struct cp *cp, uint8_t code, uint8_t id, const uint8_t *d, size_t len,
 	case PPP_ECHO_REP:
 		/* §5.8: a reply with our own magic is our request looped;
 		 * with no magic of ours (zero, §6.4) nothing can be told. */
-		if (cp->state == CP_OPENED && len >= 4 && (l->our_magic == 0 ||
-		    ((uint32_t)get_be16(d) << 16 | get_be16(d + 2)) !=
-		    l->our_magic))
+		if (cp->state == CP_OPENED && len >= 4 &&
+		    (l->our_magic == 0 ||
+			((uint32_t)get_be16(d) << 16 | get_be16(d + 2)) !=
+			    l->our_magic))
 			l->echo_outstanding = 0;
 		return CP_EXT_RXR;
 	case PPP_ECHO_REQ:
 	case PPP_DISC_REQ:
 		if (len < 4)
-			return CP_EXT_HANDLED;	/* malformed: no magic */
+			return CP_EXT_HANDLED; /* malformed: no magic */
 		return CP_EXT_RXR;
 	default:
 		return CP_EXT_UNKNOWN;

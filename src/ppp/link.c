@@ -72,7 +72,7 @@ ppp_link_conf_drop(struct ppp_link_conf *conf)
 {
 	if (conf == NULL || --conf->refs > 0)
 		return;
-	explicit_bzero(conf, sizeof(*conf));	/* client password */
+	explicit_bzero(conf, sizeof(*conf)); /* client password */
 	free(conf);
 }
 
@@ -99,7 +99,7 @@ ppp_phase_str(enum ppp_phase p)
 	case PPP_PHASE_AUTHENTICATE:	return "authenticate";
 	case PPP_PHASE_NETWORK:		return "network";
 	case PPP_PHASE_TERMINATE:	return "terminate";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -108,7 +108,7 @@ static void
 set_reason(struct ppp_link *l, const char *reason)
 {
 	if (l->reason == NULL && reason != NULL)
-		l->reason = strdup(reason);	/* NULL (no memory): "?" */
+		l->reason = strdup(reason); /* NULL (no memory): "?" */
 }
 
 const char *
@@ -203,8 +203,10 @@ ppp_link_send_ip_inplace(struct ppp_link *l, uint8_t *pkt, size_t len,
 	f = pkt - PPP_LINK_HEADROOM;
 	if (!frame_hdr(l, f, PPP_PROTO_IP, len))
 		return -1;
-	return frame_sent(l, l->ops->send_inplace(l->ctx, f, len + 4,
-	    headroom - PPP_LINK_HEADROOM), len);
+	return frame_sent(l,
+	    l->ops->send_inplace(l->ctx, f, len + 4,
+		headroom - PPP_LINK_HEADROOM),
+	    len);
 }
 
 int
@@ -259,7 +261,7 @@ enter_network(struct ppp_link *l, const struct auth_result *res)
 	if (l->conf->cfg.server) {
 		if (l->ops->assign_address == NULL ||
 		    l->ops->assign_address(l->ctx, link_user_name(l),
-		    res != NULL ? res : &none, &addr, l->now) != 0 ||
+			res != NULL ? res : &none, &addr, l->now) != 0 ||
 		    addr == 0) {
 			link_request_fail(l, "no address available", false);
 			return;
@@ -312,7 +314,7 @@ link_auth_done(void *ctx, bool ok, const char *user,
 		link_request_fail(l, "authentication failed", false);
 		return;
 	}
-	if (l->authed)		/* a successful re-challenge (RFC 1994 §2.3) */
+	if (l->authed) /* a successful re-challenge (RFC 1994 §2.3) */
 		return;
 	if (l->conf->cfg.server)
 		user = canonical_user(l, user, res);
@@ -322,7 +324,8 @@ link_auth_done(void *ctx, bool ok, const char *user,
 		 * as someone else: a session has one identity, which its
 		 * accounting and address were given to. */
 		log_warnx("ppp: \"%s\" re-authenticated as \"%s\"; ending "
-		    "the session", l->user, user != NULL ? user : "");
+			  "the session",
+		    l->user, user != NULL ? user : "");
 		link_request_fail(l, "re-authenticated as another user", false);
 		return;
 	}
@@ -369,7 +372,8 @@ link_start_auth_server(struct ppp_link *l, enum ppp_auth_method m)
 	ac.restart_ms = l->conf->cfg.restart_ms;
 	ac.max_tries = l->conf->cfg.max_configure;
 	ac.rechallenge_ms = m == PPP_AUTH_CHAP_MD5 && l->lac == NULL ?
-	    l->conf->cfg.rechallenge_ms : 0;
+	    l->conf->cfg.rechallenge_ms :
+	    0;
 	ac.timeout_ms = 30000;
 	l->as = auth_server_new(&ac,
 	    l->lac != NULL ? &l->lac->backend : &l->backend, &link_auth_ops, l,
@@ -400,8 +404,8 @@ enter_auth(struct ppp_link *l)
 		return;
 	}
 	if (!l->conf->cfg.server) {
-		l->ac = auth_client_new(&l->conf->cfg.client, m,
-		    &link_auth_ops, l, l->now);
+		l->ac = auth_client_new(&l->conf->cfg.client, m, &link_auth_ops,
+		    l, l->now);
 		if (l->ac == NULL)
 			link_request_fail(l, "cannot start authentication",
 			    false);
@@ -410,7 +414,7 @@ enter_auth(struct ppp_link *l)
 	/* RFC 2661 §4.4.5: verify what the LAC collected, if it matches. */
 	if (link_proxy_auth(l, m))
 		return;
-	link_proxy_release(l);	/* used, or of no use: LCP is Opened */
+	link_proxy_release(l); /* used, or of no use: LCP is Opened */
 	link_start_auth_server(l, m);
 }
 
@@ -423,7 +427,7 @@ release_auth_server(struct ppp_link *l)
 {
 	if (l->as == NULL || l->lac != NULL ||
 	    (l->conf->cfg.rechallenge_ms != 0 &&
-	    l->lcp.auth_method == PPP_AUTH_CHAP_MD5))
+		l->lcp.auth_method == PPP_AUTH_CHAP_MD5))
 		return;
 	auth_server_free(l->as);
 	l->as = NULL;
@@ -454,7 +458,8 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 	case PPP_PROTO_IPCP:
 		if (what == CP_TLU) {
 			uint32_t local = l->conf->cfg.server ?
-			    l->conf->cfg.local_addr : l->ipcp.our_addr;
+			    l->conf->cfg.local_addr :
+			    l->ipcp.our_addr;
 
 			release_auth_server(l);
 			/* RFC 1661 §4 (Opened + RCR): either end may
@@ -467,11 +472,13 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 				if (local == l->up_local &&
 				    l->ipcp.peer_addr == l->up_peer) {
 					log_debug("ppp: IPCP renegotiated, "
-					    "addresses unchanged");
+						  "addresses unchanged");
 					break;
 				}
-				link_request_fail(l, "IPCP renegotiated with "
-				    "other addresses", false);
+				link_request_fail(l,
+				    "IPCP renegotiated with "
+				    "other addresses",
+				    false);
 				break;
 			}
 			l->net_up = true;
@@ -481,7 +488,8 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 			if (l->conf->cfg.server) {
 				/* What IPCP offered: the configured servers or a
 				 * per-user override (ppp_link_set_dns). */
-				for (n = 0; n < l->ipcp.cfg.dns_count && n < 2; n++)
+				for (n = 0; n < l->ipcp.cfg.dns_count && n < 2;
+				     n++)
 					dns[n] = l->ipcp.cfg.dns[n];
 			} else {
 				for (unsigned i = 0; i < 2; i++)
@@ -611,9 +619,9 @@ link_settle(struct ppp_link *l)
 /* ---- public API ---- */
 
 struct ppp_link *
-ppp_link_create(struct ppp_link_conf *conf,
-    const struct auth_backend *backend, const struct ppp_link_ops *ops,
-    void *ctx, const struct ppp_link_lac_hooks *lac, uint64_t now)
+ppp_link_create(struct ppp_link_conf *conf, const struct auth_backend *backend,
+    const struct ppp_link_ops *ops, void *ctx,
+    const struct ppp_link_lac_hooks *lac, uint64_t now)
 {
 	struct ppp_link *l;
 	struct lcp_config lc;
@@ -652,7 +660,8 @@ ppp_link_create(struct ppp_link_conf *conf,
 	memcpy(lc.auth, l->conf->cfg.auth, sizeof(lc.auth));
 	lc.auth_count = l->conf->cfg.auth_count;
 	memcpy(lc.accept, l->conf->cfg.client.accept, sizeof(lc.accept));
-	lc.accept_count = l->conf->cfg.server ? 0 :
+	lc.accept_count = l->conf->cfg.server ?
+	    0 :
 	    l->conf->cfg.client.accept_count;
 	lc.mru = l->conf->cfg.mru;
 	lc.echo_interval_ms = l->conf->cfg.echo_interval_ms;
@@ -690,7 +699,7 @@ ppp_link_new(const struct ppp_link_config *cfg,
 	if (conf == NULL)
 		return NULL;
 	l = ppp_link_create(conf, backend, ops, ctx, NULL, now);
-	ppp_link_conf_drop(conf);	/* the link holds it, if made */
+	ppp_link_conf_drop(conf); /* the link holds it, if made */
 	return l;
 }
 
@@ -699,7 +708,7 @@ ppp_link_free(struct ppp_link *l)
 {
 	if (l == NULL)
 		return;
-	free_auth(l);		/* and the proxy data */
+	free_auth(l); /* and the proxy data */
 	link_lac_free(l);
 	free(l->v6);
 	free(l->user);
@@ -723,7 +732,7 @@ ppp_link_footprint(const struct ppp_link *l)
 		n += sizeof(*l->px) + l->px->sent_len + l->px->rcvd_len;
 	if (l->lac != NULL)
 		n += sizeof(*l->lac);
-	return n;	/* plus the auth exchange while one runs */
+	return n; /* plus the auth exchange while one runs */
 }
 
 void

@@ -158,7 +158,7 @@ void ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
     uint64_t now);
 int ppp_link_send_ip(struct ppp_link *l, const uint8_t *pkt, size_t len);
 /* Bytes ppp_link_send_ip_inplace() writes in front of a packet. */
-#define PPP_LINK_HEADROOM	4
+#define PPP_LINK_HEADROOM 4
 /* The same without a copy: FF 03 + protocol go into the `headroom` bytes
  * before pkt (at least PPP_LINK_HEADROOM, else it copies) and the frame
  * leaves through ops->send_inplace; see there for the buffer's lifetime. */
@@ -187,8 +187,7 @@ const char *ppp_phase_str(enum ppp_phase p);
 const char *ppp_link_user(const struct ppp_link *l);
 /* RFC 1661 §6.5/§6.6: whether the peer agreed to receive the one-octet
  * Protocol (PFC) and frames without Address and Control (ACFC). */
-void ppp_link_peer_compression(const struct ppp_link *l, bool *acfc,
-    bool *pfc);
+void ppp_link_peer_compression(const struct ppp_link *l, bool *acfc, bool *pfc);
 /* Server: the RFC 1877 DNS servers offered to this peer instead of the
  * configured ones (RADIUS MS-Primary/Secondary-DNS-Server); call before
  * IPCP opens, e.g. from assign_address. */

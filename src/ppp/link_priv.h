@@ -29,32 +29,31 @@
 /* A configuration as links use it (ppp_link_conf_new): normalised, then
  * never written; freed, wiped, with its last reference. */
 struct ppp_link_conf {
-	struct ppp_link_config	 cfg;
-	unsigned		 refs;
+	struct ppp_link_config cfg;
+	unsigned refs;
 };
 
 /* Proxy LCP/auth from an ICCN (RFC 2661 §4.4.5): allocated by
  * ppp_link_set_proxy(), freed once authentication has used it. */
 struct link_proxy {
-	struct auth_request	 req;
-	struct auth_result	 res;
-	uint64_t		 handle;
-	bool			 auth;		/* req usable */
-	bool			 pending, in_verify, done, ok;
-	size_t			 sent_len, rcvd_len;
-	uint8_t			 opts[];	/* sent, then rcvd */
+	struct auth_request req;
+	struct auth_result res;
+	uint64_t handle;
+	bool auth; /* req usable */
+	bool pending, in_verify, done, ok;
+	size_t sent_len, rcvd_len;
+	uint8_t opts[]; /* sent, then rcvd */
 };
 
 /* LAC mode: the LCP CONFREQ options seen, the proof the backend saw;
  * allocated only for a LAC's front-half link. */
 struct link_lac {
-	uint8_t			 init[CP_MAX_PKT], sent[CP_MAX_PKT],
-				 rcvd[CP_MAX_PKT];
-	size_t			 init_len, sent_len, rcvd_len;
-	bool			 have_init;
-	struct auth_request	 req;
-	struct auth_backend	 backend;	/* wraps backend, keeps req */
-	struct ppp_link_lac_hooks hooks;	/* the owner's, copied */
+	uint8_t init[CP_MAX_PKT], sent[CP_MAX_PKT], rcvd[CP_MAX_PKT];
+	size_t init_len, sent_len, rcvd_len;
+	bool have_init;
+	struct auth_request req;
+	struct auth_backend backend;	 /* wraps backend, keeps req */
+	struct ppp_link_lac_hooks hooks; /* the owner's, copied */
 };
 
 /*
@@ -64,33 +63,33 @@ struct link_lac {
  * allocated on demand; the send buffer is one daemon-wide static buffer.
  */
 struct ppp_link {
-	struct ppp_link_conf	*conf;		/* held: shared, read-only */
-	struct auth_backend	 backend;
+	struct ppp_link_conf *conf; /* held: shared, read-only */
+	struct auth_backend backend;
 	const struct ppp_link_ops *ops;
-	void			*ctx;
-	struct lcp		 lcp;
-	struct ipcp		 ipcp;
-	struct ipv6cp		*v6;		/* cfg->ipv6cp only */
-	struct auth_server	*as;
-	struct auth_client	*ac;
-	char			*user;		/* authenticated name; NULL before */
+	void *ctx;
+	struct lcp lcp;
+	struct ipcp ipcp;
+	struct ipv6cp *v6; /* cfg->ipv6cp only */
+	struct auth_server *as;
+	struct auth_client *ac;
+	char *user; /* authenticated name; NULL before */
 	/* deferred teardown (see link.c) */
-	const char		*fail_reason;
-	char			*reason;	/* why the link went down; copied */
-	struct link_proxy	*px;
-	struct link_lac		*lac;		/* LAC front half only */
-	struct ppp_link_stats	 stats;
-	uint64_t		 now;
-	uint64_t		 negotiate_deadline;	/* TIME_NEVER once IPCP is up */
-	enum ppp_phase		 phase;
-	bool			 have_backend;
-	bool			 authed;
-	bool			 fail_skip_terminate; /* the peer is dead */
-	bool			 dead;		/* ops->down called */
-	bool			 relay;		/* LAC: reported; link inert */
-	bool			 net_up;	/* ops->network_up called */
-	bool			 assigned;	/* ops->assign_address succeeded */
-	uint32_t		 up_local, up_peer;	/* with these */
+	const char *fail_reason;
+	char *reason; /* why the link went down; copied */
+	struct link_proxy *px;
+	struct link_lac *lac; /* LAC front half only */
+	struct ppp_link_stats stats;
+	uint64_t now;
+	uint64_t negotiate_deadline; /* TIME_NEVER once IPCP is up */
+	enum ppp_phase phase;
+	bool have_backend;
+	bool authed;
+	bool fail_skip_terminate;   /* the peer is dead */
+	bool dead;		    /* ops->down called */
+	bool relay;		    /* LAC: reported; link inert */
+	bool net_up;		    /* ops->network_up called */
+	bool assigned;		    /* ops->assign_address succeeded */
+	uint32_t up_local, up_peer; /* with these */
 };
 
 /* link.c: the phase machine's steps the other two files take. */
@@ -98,27 +97,26 @@ const char *link_user_name(const struct ppp_link *l);
 const char *link_why(const struct ppp_link *l);
 /* Deferred teardown, acted on by link_settle(): with skip_terminate the
  * link goes down without a Terminate-Request (the peer is dead). */
-void	link_request_fail(struct ppp_link *l, const char *reason,
-	    bool skip_terminate);
-void	link_auth_done(void *ctx, bool ok, const char *user,
-	    const struct auth_result *res);
-void	link_auth_describe(void *ctx, struct auth_request *req);
-void	link_start_auth_server(struct ppp_link *l, enum ppp_auth_method m);
-void	link_settle(struct ppp_link *l);
+void link_request_fail(struct ppp_link *l, const char *reason,
+    bool skip_terminate);
+void link_auth_done(void *ctx, bool ok, const char *user,
+    const struct auth_result *res);
+void link_auth_describe(void *ctx, struct auth_request *req);
+void link_start_auth_server(struct ppp_link *l, enum ppp_auth_method m);
+void link_settle(struct ppp_link *l);
 
 /* link_lac.c */
-int	link_lac_init(struct ppp_link *l,
-	    const struct ppp_link_lac_hooks *hooks);
-void	link_lac_free(struct ppp_link *l);
-void	link_lac_keep_sent(struct ppp_link *l, const uint8_t *pkt, size_t len);
-void	link_lac_keep_rcvd(struct ppp_link *l, const uint8_t *pkt, size_t len);
-void	link_lac_report(struct ppp_link *l);
-void	link_lac_close(struct ppp_link *l);
+int link_lac_init(struct ppp_link *l, const struct ppp_link_lac_hooks *hooks);
+void link_lac_free(struct ppp_link *l);
+void link_lac_keep_sent(struct ppp_link *l, const uint8_t *pkt, size_t len);
+void link_lac_keep_rcvd(struct ppp_link *l, const uint8_t *pkt, size_t len);
+void link_lac_report(struct ppp_link *l);
+void link_lac_close(struct ppp_link *l);
 
 /* link_proxy.c */
-void	link_proxy_release(struct ppp_link *l);
-void	link_proxy_cancel(struct ppp_link *l);
-bool	link_proxy_lcp_open(struct ppp_link *l, uint64_t now);
-bool	link_proxy_auth(struct ppp_link *l, enum ppp_auth_method m);
+void link_proxy_release(struct ppp_link *l);
+void link_proxy_cancel(struct ppp_link *l);
+bool link_proxy_lcp_open(struct ppp_link *l, uint64_t now);
+bool link_proxy_auth(struct ppp_link *l, enum ppp_auth_method m);
 
 #endif

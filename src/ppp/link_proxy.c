@@ -57,7 +57,7 @@ ppp_link_set_proxy(struct ppp_link *l, const struct ppp_proxy *p)
 	link_proxy_release(l);
 	l->px = calloc(1, sizeof(*l->px) + sl + rl);
 	if (l->px == NULL)
-		return;		/* negotiate and authenticate ourselves */
+		return; /* negotiate and authenticate ourselves */
 	l->px->sent_len = sl;
 	l->px->rcvd_len = rl;
 	memcpy(l->px->opts, p->last_sent, sl);
@@ -69,7 +69,8 @@ ppp_link_set_proxy(struct ppp_link *l, const struct ppp_proxy *p)
 	r->id = (uint8_t)p->authen_id;
 	switch (p->authen_type) {
 	case PPP_PROXY_AUTHEN_PAP:
-		if (p->response == NULL || p->response_len > sizeof(r->password))
+		if (p->response == NULL ||
+		    p->response_len > sizeof(r->password))
 			return;
 		r->method = PPP_AUTH_PAP;
 		memcpy(r->password, p->response, p->response_len);
@@ -88,7 +89,7 @@ ppp_link_set_proxy(struct ppp_link *l, const struct ppp_proxy *p)
 		r->response_len = 16;
 		break;
 	default:
-		return;		/* none, textual, MS-CHAPv1: authenticate ourselves */
+		return; /* none, textual, MS-CHAPv1: authenticate ourselves */
 	}
 	l->px->auth = true;
 }
@@ -120,7 +121,7 @@ link_proxy_lcp_open(struct ppp_link *l, uint64_t now)
 	    !proxy_has_auth(l->px->opts, l->px->sent_len))
 		return false;
 	if (cp_proxy_open(&l->lcp.cp, l->px->opts, l->px->sent_len,
-	    l->px->opts + l->px->sent_len, l->px->rcvd_len, now) == 0) {
+		l->px->opts + l->px->sent_len, l->px->rcvd_len, now) == 0) {
 		log_debug("ppp: proxy LCP accepted");
 		return true;
 	}
@@ -145,7 +146,8 @@ proxy_done(void *arg, const struct auth_result *res)
 			link_proxy_release(l);
 		} else {
 			log_info("ppp: proxy authentication of \"%s\" refused; "
-			    "authenticating again", l->px->req.user);
+				 "authenticating again",
+			    l->px->req.user);
 			link_proxy_release(l);
 			link_start_auth_server(l, l->lcp.auth_method);
 		}
@@ -171,13 +173,14 @@ link_proxy_auth(struct ppp_link *l, enum ppp_auth_method m)
 	    proxy_done, l);
 	l->px->in_verify = false;
 	if (!l->px->done)
-		return true;		/* answer comes later */
+		return true; /* answer comes later */
 	if (l->px->ok) {
 		link_auth_done(l, true, l->px->req.user, &l->px->res);
 		link_proxy_release(l);
 		return true;
 	}
 	log_info("ppp: proxy authentication of \"%s\" refused; "
-	    "authenticating again", l->px->req.user);
+		 "authenticating again",
+	    l->px->req.user);
 	return false;
 }

@@ -30,9 +30,9 @@ static void
 challenge_hash(const uint8_t peer_challenge[16],
     const uint8_t auth_challenge[16], const char *user, uint8_t out[8])
 {
-	struct sha1_ctx	ctx;
-	uint8_t		digest[SHA1_DIGEST_SIZE];
-	const char	*name = mschapv2_strip_domain(user);
+	struct sha1_ctx ctx;
+	uint8_t digest[SHA1_DIGEST_SIZE];
+	const char *name = mschapv2_strip_domain(user);
 
 	sha1_init(&ctx);
 	sha1_update(&ctx, 16, peer_challenge);
@@ -52,14 +52,14 @@ void
 mschapv2_nt_password_hash(const uint8_t *password, size_t password_len,
     uint8_t out[16])
 {
-	struct md4_ctx	ctx;
-	uint8_t		u[4];
-	size_t		i = 0;
+	struct md4_ctx ctx;
+	uint8_t u[4];
+	size_t i = 0;
 
 	md4_init(&ctx);
 	while (i < password_len) {
-		uint32_t	cp = password[i];
-		size_t		n = 1, k;
+		uint32_t cp = password[i];
+		size_t n = 1, k;
 
 		if (cp >= 0xc2 && cp <= 0xdf)
 			n = 2;
@@ -113,8 +113,8 @@ mschapv2_nt_password_hash(const uint8_t *password, size_t password_len,
 static void
 des_encrypt_7(const uint8_t clear[8], const uint8_t key7[7], uint8_t out[8])
 {
-	struct des_ctx	ctx;
-	uint8_t		k[8];
+	struct des_ctx ctx;
+	uint8_t k[8];
 
 	k[0] = key7[0];
 	k[1] = (uint8_t)(key7[0] << 7 | key7[1] >> 1);
@@ -136,7 +136,7 @@ static void
 challenge_response(const uint8_t challenge[8], const uint8_t hash[16],
     uint8_t out[24])
 {
-	uint8_t	z[21];
+	uint8_t z[21];
 
 	memset(z, 0, sizeof(z));
 	memcpy(z, hash, 16);
@@ -149,10 +149,10 @@ challenge_response(const uint8_t challenge[8], const uint8_t hash[16],
 /* RFC 2759 §8.1 GenerateNTResponse(). */
 void
 mschapv2_nt_response(const uint8_t auth_challenge[16],
-    const uint8_t peer_challenge[16], const char *user,
-    const uint8_t *password, size_t password_len, uint8_t out[24])
+    const uint8_t peer_challenge[16], const char *user, const uint8_t *password,
+    size_t password_len, uint8_t out[24])
 {
-	uint8_t	challenge[8], hash[16];
+	uint8_t challenge[8], hash[16];
 
 	challenge_hash(peer_challenge, auth_challenge, user, challenge);
 	mschapv2_nt_password_hash(password, password_len, hash);
@@ -167,13 +167,13 @@ mschapv2_authenticator_response(const uint8_t *password, size_t password_len,
     const uint8_t auth_challenge[16], const char *user, char out[43])
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct md4_ctx	md4;
-	struct sha1_ctx	sha;
-	uint8_t		hash[16], hashhash[16], digest[SHA1_DIGEST_SIZE];
-	uint8_t		challenge[8];
+	struct md4_ctx md4;
+	struct sha1_ctx sha;
+	uint8_t hash[16], hashhash[16], digest[SHA1_DIGEST_SIZE];
+	uint8_t challenge[8];
 
 	mschapv2_nt_password_hash(password, password_len, hash);
-	md4_init(&md4);		/* §8.4 HashNtPasswordHash() */
+	md4_init(&md4); /* §8.4 HashNtPasswordHash() */
 	md4_update(&md4, sizeof(hash), hash);
 	md4_digest(&md4, sizeof(hashhash), hashhash);
 
@@ -210,12 +210,13 @@ bool
 mschapv2_check_success(const uint8_t *msg, size_t msg_len,
     const char expected[43])
 {
-	uint8_t	got[MSCHAPV2_AUTH_RESP_LEN];
+	uint8_t got[MSCHAPV2_AUTH_RESP_LEN];
 
 	if (msg_len < MSCHAPV2_AUTH_RESP_LEN)
 		return false;
 	/* The string must end there: nothing, or " M=...". */
-	if (msg_len > MSCHAPV2_AUTH_RESP_LEN && msg[MSCHAPV2_AUTH_RESP_LEN] != ' ')
+	if (msg_len > MSCHAPV2_AUTH_RESP_LEN &&
+	    msg[MSCHAPV2_AUTH_RESP_LEN] != ' ')
 		return false;
 	for (size_t i = 0; i < sizeof(got); i++) {
 		uint8_t c = msg[i];

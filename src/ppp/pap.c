@@ -15,13 +15,13 @@
 int
 pap_parse_request(const struct auth_hdr *h, struct pap_request *r)
 {
-	size_t	off = 0;
+	size_t off = 0;
 
 	if (h->len < 1)
 		return -1;
 	r->peer_id_len = h->data[off++];
 	if (r->peer_id_len + 1 > h->len - off)
-		return -1;	/* the Peer-ID and Passwd-Length must fit */
+		return -1; /* the Peer-ID and Passwd-Length must fit */
 	r->peer_id = h->data + off;
 	off += r->peer_id_len;
 	r->password_len = h->data[off++];
@@ -33,8 +33,7 @@ pap_parse_request(const struct auth_hdr *h, struct pap_request *r)
 
 /* RFC 1334 §2.2.2: Code | Identifier | Length | Msg-Length | Message. */
 int
-pap_parse_reply(const struct auth_hdr *h, const uint8_t **msg,
-    size_t *msg_len)
+pap_parse_reply(const struct auth_hdr *h, const uint8_t **msg, size_t *msg_len)
 {
 	/* Some authenticators send no Msg-Length at all: an empty message. */
 	if (h->len == 0) {
@@ -53,7 +52,7 @@ size_t
 pap_build_request(uint8_t *out, size_t cap, uint8_t id, const char *peer_id,
     const uint8_t *password, size_t password_len)
 {
-	size_t	nlen = strlen(peer_id), len = 4 + 1 + nlen + 1 + password_len;
+	size_t nlen = strlen(peer_id), len = 4 + 1 + nlen + 1 + password_len;
 
 	/* Both length fields are one octet. */
 	if (nlen > 255 || password_len > 255 || len > cap)
@@ -74,7 +73,7 @@ size_t
 pap_build_reply(uint8_t *out, size_t cap, uint8_t code, uint8_t id,
     const char *msg)
 {
-	size_t	mlen = strlen(msg), len;
+	size_t mlen = strlen(msg), len;
 
 	if (mlen > 255)
 		mlen = 255;

@@ -11,32 +11,32 @@
 #include "core/timeutil.h"
 #include "pppoe/pppoe_client.h"
 
-#define HOST_UNIQ_LEN	8
-#define TAG_COPY_MAX	512	/* longest AC-Cookie / Relay-Session-Id kept */
-#define AC_NAME_MAX	64
+#define HOST_UNIQ_LEN 8
+#define TAG_COPY_MAX  512 /* longest AC-Cookie / Relay-Session-Id kept */
+#define AC_NAME_MAX   64
 
 struct pppoe_client {
-	struct pppoe_client_config	 cfg;
-	char				 service[PPPOE_ETH_PAYLOAD_MAX + 1];
-	char				 want_ac[AC_NAME_MAX + 1];
-	const struct pppoe_client_ops	*ops;
-	void				*ctx;
-	enum pppoe_client_state		 state;
-	uint8_t				 host_uniq[HOST_UNIQ_LEN];
-	unsigned			 padi_sent, padr_sent;
-	unsigned			 wait_ms;
-	uint64_t			 deadline;
+	struct pppoe_client_config cfg;
+	char service[PPPOE_ETH_PAYLOAD_MAX + 1];
+	char want_ac[AC_NAME_MAX + 1];
+	const struct pppoe_client_ops *ops;
+	void *ctx;
+	enum pppoe_client_state state;
+	uint8_t host_uniq[HOST_UNIQ_LEN];
+	unsigned padi_sent, padr_sent;
+	unsigned wait_ms;
+	uint64_t deadline;
 	/* From the chosen PADO. */
-	uint8_t				 ac_mac[PPPOE_MAC_LEN];
-	char				 ac_name[AC_NAME_MAX + 1];
-	uint8_t				 cookie[TAG_COPY_MAX];
-	uint16_t			 cookie_len;
-	bool				 have_cookie;
-	uint8_t				 relay[TAG_COPY_MAX];
-	uint16_t			 relay_len;
-	bool				 have_relay;
-	uint16_t			 sid;
-	struct pppoe_client_stats	 stats;
+	uint8_t ac_mac[PPPOE_MAC_LEN];
+	char ac_name[AC_NAME_MAX + 1];
+	uint8_t cookie[TAG_COPY_MAX];
+	uint16_t cookie_len;
+	bool have_cookie;
+	uint8_t relay[TAG_COPY_MAX];
+	uint16_t relay_len;
+	bool have_relay;
+	uint16_t sid;
+	struct pppoe_client_stats stats;
 };
 
 /* clang-format off */
@@ -54,7 +54,7 @@ pppoe_client_state_str(enum pppoe_client_state st)
 	case PPPOE_CLIENT_PADI_SENT:	return "padi-sent";
 	case PPPOE_CLIENT_PADR_SENT:	return "padr-sent";
 	case PPPOE_CLIENT_SESSION:	return "session";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -218,8 +218,10 @@ pppoe_client_timeout(struct pppoe_client *c, uint64_t now)
 		/* §8: "After a specified number of retries, the Host
 		 * SHOULD then resend a PADI packet." */
 		if (c->padi_sent >= c->cfg.padi_tries) {
-			go_down(c, "no PADS: the access concentrator did not "
-			    "confirm the session", now);
+			go_down(c,
+			    "no PADS: the access concentrator did not "
+			    "confirm the session",
+			    now);
 			return;
 		}
 		discovery_begin(c, now);
@@ -315,8 +317,7 @@ on_pado(struct pppoe_client *c, const struct pppoe_pkt *p, uint64_t now)
 }
 
 static void
-on_pads(struct pppoe_client *c, const struct pppoe_pkt *p,
-    uint64_t now)
+on_pads(struct pppoe_client *c, const struct pppoe_pkt *p, uint64_t now)
 {
 	char reason[128];
 
@@ -336,8 +337,8 @@ on_pads(struct pppoe_client *c, const struct pppoe_pkt *p,
 			tag_text(reason, sizeof(reason),
 			    "PADS: AC-System-Error", &p->sys_err);
 		else
-			tag_text(reason, sizeof(reason),
-			    "PADS: Generic-Error", &p->gen_err);
+			tag_text(reason, sizeof(reason), "PADS: Generic-Error",
+			    &p->gen_err);
 		go_down(c, reason, now);
 		return;
 	}
@@ -350,8 +351,7 @@ on_pads(struct pppoe_client *c, const struct pppoe_pkt *p,
 static bool
 from_our_ac(const struct pppoe_client *c, const struct pppoe_pkt *p)
 {
-	return c->state == PPPOE_CLIENT_SESSION &&
-	    p->session_id == c->sid &&
+	return c->state == PPPOE_CLIENT_SESSION && p->session_id == c->sid &&
 	    memcmp(p->src, c->ac_mac, PPPOE_MAC_LEN) == 0;
 }
 
@@ -394,8 +394,8 @@ pppoe_client_input(struct pppoe_client *c, const uint8_t *frame, size_t len,
 			break;
 		}
 		/* §5.5: no further PPP traffic, not even LCP Terminate. */
-		tag_text(reason, sizeof(reason), "PADT from access concentrator",
-		    &p.gen_err);
+		tag_text(reason, sizeof(reason),
+		    "PADT from access concentrator", &p.gen_err);
 		go_down(c, reason, now);
 		break;
 	case PPPOE_CODE_PADI:

@@ -24,24 +24,23 @@
 #include "pppoe/pppoe_codec.h"
 
 struct pppoe_client_config {
-	uint8_t		 mac[PPPOE_MAC_LEN];	/* our interface's address */
-	const char	*service_name;		/* NULL or "": any service */
-	const char	*ac_name;		/* NULL or "": first PADO */
-	unsigned	 timeout_ms;		/* first wait, default 1000 */
-	unsigned	 padi_tries;		/* default 4 */
-	unsigned	 padr_tries;		/* default 3 */
+	uint8_t mac[PPPOE_MAC_LEN]; /* our interface's address */
+	const char *service_name;   /* NULL or "": any service */
+	const char *ac_name;	    /* NULL or "": first PADO */
+	unsigned timeout_ms;	    /* first wait, default 1000 */
+	unsigned padi_tries;	    /* default 4 */
+	unsigned padr_tries;	    /* default 3 */
 };
 
 struct pppoe_client_ops {
-	int	(*send_frame)(void *ctx, const uint8_t *frame, size_t len);
+	int (*send_frame)(void *ctx, const uint8_t *frame, size_t len);
 	/* The events carry `now`, the clock pppoe_client_input or _timeout
 	 * was called with, so that their owner needs no clock of its own. */
-	void	(*up)(void *ctx, uint16_t session_id,
-		    const uint8_t ac_mac[PPPOE_MAC_LEN], uint64_t now);
-	void	(*down)(void *ctx, const char *reason, uint64_t now);
+	void (*up)(void *ctx, uint16_t session_id,
+	    const uint8_t ac_mac[PPPOE_MAC_LEN], uint64_t now);
+	void (*down)(void *ctx, const char *reason, uint64_t now);
 	/* A PPP frame (protocol field first). */
-	void	(*data)(void *ctx, const uint8_t *ppp, size_t len,
-		    uint64_t now);
+	void (*data)(void *ctx, const uint8_t *ppp, size_t len, uint64_t now);
 };
 
 enum pppoe_client_state {
@@ -53,33 +52,32 @@ enum pppoe_client_state {
 const char *pppoe_client_state_str(enum pppoe_client_state st);
 
 struct pppoe_client_stats {
-	uint64_t	padi_tx, pado_rx, padr_tx, pads_rx, padt_rx, padt_tx;
-	uint64_t	malformed, ignored;	/* not ours / not acceptable */
-	uint64_t	rx_frames, tx_frames;
+	uint64_t padi_tx, pado_rx, padr_tx, pads_rx, padt_rx, padt_tx;
+	uint64_t malformed, ignored; /* not ours / not acceptable */
+	uint64_t rx_frames, tx_frames;
 };
 
 struct pppoe_client;
 
 struct pppoe_client *pppoe_client_new(const struct pppoe_client_config *cfg,
-		    const struct pppoe_client_ops *ops, void *ctx);
-void		pppoe_client_free(struct pppoe_client *c);
+    const struct pppoe_client_ops *ops, void *ctx);
+void pppoe_client_free(struct pppoe_client *c);
 /* Idle → sends the first PADI.  -1 if not idle. */
-int		pppoe_client_start(struct pppoe_client *c, uint64_t now);
-void		pppoe_client_input(struct pppoe_client *c, const uint8_t *frame,
-		    size_t len, uint64_t now);
-void		pppoe_client_timeout(struct pppoe_client *c, uint64_t now);
-uint64_t	pppoe_client_next_deadline(const struct pppoe_client *c);
+int pppoe_client_start(struct pppoe_client *c, uint64_t now);
+void pppoe_client_input(struct pppoe_client *c, const uint8_t *frame,
+    size_t len, uint64_t now);
+void pppoe_client_timeout(struct pppoe_client *c, uint64_t now);
+uint64_t pppoe_client_next_deadline(const struct pppoe_client *c);
 /* A PPP frame on the session; a leading FF 03 is removed (see
  * pppoe_server_send).  -1 if no session, too big or the send failed. */
-int		pppoe_client_send(struct pppoe_client *c, const uint8_t *ppp,
-		    size_t len);
+int pppoe_client_send(struct pppoe_client *c, const uint8_t *ppp, size_t len);
 /* Sends PADT (reason as Generic-Error) if a session is up; back to idle. */
-void		pppoe_client_close(struct pppoe_client *c, const char *reason);
+void pppoe_client_close(struct pppoe_client *c, const char *reason);
 enum pppoe_client_state pppoe_client_state(const struct pppoe_client *c);
-uint16_t	pppoe_client_session_id(const struct pppoe_client *c);
-const uint8_t	*pppoe_client_ac_mac(const struct pppoe_client *c);
-const char	*pppoe_client_ac_name(const struct pppoe_client *c);
+uint16_t pppoe_client_session_id(const struct pppoe_client *c);
+const uint8_t *pppoe_client_ac_mac(const struct pppoe_client *c);
+const char *pppoe_client_ac_name(const struct pppoe_client *c);
 const struct pppoe_client_stats *pppoe_client_stats(
-		    const struct pppoe_client *c);
+    const struct pppoe_client *c);
 
 #endif

@@ -17,7 +17,7 @@ pppoe_code_str(enum pppoe_code c)
 	case PPPOE_CODE_PADR:		return "PADR";
 	case PPPOE_CODE_PADS:		return "PADS";
 	case PPPOE_CODE_PADT:		return "PADT";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -37,7 +37,7 @@ pppoe_tag_str(enum pppoe_tag_type t)
 	case PPPOE_TAG_SERVICE_NAME_ERROR:	return "Service-Name-Error";
 	case PPPOE_TAG_AC_SYSTEM_ERROR:		return "AC-System-Error";
 	case PPPOE_TAG_GENERIC_ERROR:		return "Generic-Error";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -61,7 +61,7 @@ pppoe_err_str(enum pppoe_err e)
 	case PPPOE_ERR_SERVICE:		return "not exactly one Service-Name";
 	case PPPOE_ERR_MISSING:		return "required TAG missing";
 	case PPPOE_ERR_MAX:		break;
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -192,10 +192,11 @@ check_disc(const struct pppoe_pkt *pkt)
 			return PPPOE_ERR_SESSION_ID;
 		if (pkt->session_id == 0)
 			return (pkt->present & PPPOE_HAVE_ANY_ERR) ?
-			    PPPOE_OK : PPPOE_ERR_MISSING;
+			    PPPOE_OK :
+			    PPPOE_ERR_MISSING;
 		if (pkt->nservice != 1)
 			return pkt->nservice == 0 ? PPPOE_ERR_MISSING :
-			    PPPOE_ERR_SERVICE;
+						    PPPOE_ERR_SERVICE;
 		return PPPOE_OK;
 	case PPPOE_CODE_PADT:
 		/* §5.5: SESSION_ID names the session; no TAGs required. */
@@ -262,7 +263,7 @@ pppoe_parse(const uint8_t *frame, size_t len, struct pppoe_pkt *out)
 	}
 	if (out->code == PPPOE_CODE_SESSION)
 		return PPPOE_ERR_CODE;
-	e = check_disc(out);	/* code check before walking TAGs */
+	e = check_disc(out); /* code check before walking TAGs */
 	if (e == PPPOE_ERR_CODE)
 		return e;
 	if ((e = parse_tags(out)) != PPPOE_OK)
@@ -287,19 +288,19 @@ wr_eth(struct wbuf *w, const uint8_t dst[PPPOE_MAC_LEN],
 	wr_bytes(w, dst, PPPOE_MAC_LEN);
 	wr_bytes(w, src, PPPOE_MAC_LEN);
 	wr_be16(w, ethertype);
-	wr_u8(w, 0x11);		/* §4: VER 1, TYPE 1 */
+	wr_u8(w, 0x11); /* §4: VER 1, TYPE 1 */
 	wr_u8(w, code);
 	wr_be16(w, sid);
-	wr_be16(w, 0);		/* LENGTH, patched */
+	wr_be16(w, 0); /* LENGTH, patched */
 }
 
 int
 pppoe_build_disc(uint8_t *buf, size_t cap, const struct pppoe_pkt *pkt)
 {
 	static const struct {
-		uint32_t	 bit;
-		uint16_t	 type;
-		size_t		 off;
+		uint32_t bit;
+		uint16_t type;
+		size_t off;
 	} tags[] = {
 		{ PPPOE_HAVE_AC_NAME, PPPOE_TAG_AC_NAME,
 		    offsetof(struct pppoe_pkt, ac_name) },
@@ -327,14 +328,14 @@ pppoe_build_disc(uint8_t *buf, size_t cap, const struct pppoe_pkt *pkt)
 	wr_eth(&w, pkt->dst, pkt->src, PPPOE_ETHERTYPE_DISC, pkt->code,
 	    pkt->session_id);
 	n = pkt->nservice < PPPOE_MAX_SERVICES ? pkt->nservice :
-	    PPPOE_MAX_SERVICES;
+						 PPPOE_MAX_SERVICES;
 	for (size_t i = 0; i < n; i++)
 		wr_tag(&w, PPPOE_TAG_SERVICE_NAME, &pkt->service[i]);
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
 		if (pkt->present & tags[i].bit)
 			wr_tag(&w, tags[i].type,
-			    (const struct pppoe_tag_val *)(const void *)
-			    ((const uint8_t *)pkt + tags[i].off));
+			    (const struct pppoe_tag_val *)(const void
+				    *)((const uint8_t *)pkt + tags[i].off));
 	if (w.err)
 		return -1;
 	plen = w.len - PPPOE_ETH_HDR_LEN - PPPOE_HDR_LEN;

@@ -18,35 +18,34 @@
 #include "core/random.h"
 #include "pppoe/pppoe_server.h"
 
-#define RL_SLOTS	1024	/* per-MAC buckets, power of two */
+#define RL_SLOTS 1024 /* per-MAC buckets, power of two */
 
 struct rl_bucket {
-	uint8_t		mac[PPPOE_MAC_LEN];
-	uint8_t		used;
-	uint32_t	milli;		/* tokens x 1000 */
-	uint64_t	last_ms;
+	uint8_t mac[PPPOE_MAC_LEN];
+	uint8_t used;
+	uint32_t milli; /* tokens x 1000 */
+	uint64_t last_ms;
 };
 
 struct pppoe_server {
-	struct pppoe_server_config	 cfg;
-	char				 ac_name[PPPOE_NAME_MAX + 1];
-	char				 svc[PPPOE_SERVER_MAX_SERVICES]
-					    [PPPOE_NAME_MAX + 1];
-	const struct pppoe_server_ops	*ops;
-	void				*ctx;
-	struct idpool			 ids;
-	int				 reserved;	/* idpool object for 0xffff */
+	struct pppoe_server_config cfg;
+	char ac_name[PPPOE_NAME_MAX + 1];
+	char svc[PPPOE_SERVER_MAX_SERVICES][PPPOE_NAME_MAX + 1];
+	const struct pppoe_server_ops *ops;
+	void *ctx;
+	struct idpool ids;
+	int reserved; /* idpool object for 0xffff */
 	/* AC-Cookie keys: index epoch & 1, with the epoch they belong to. */
-	struct hmac_sha256_ctx		 key[2];
-	uint64_t			 key_epoch[2];
-	unsigned			 cookie_max_age;	/* in slots */
+	struct hmac_sha256_ctx key[2];
+	uint64_t key_epoch[2];
+	unsigned cookie_max_age; /* in slots */
 	/* Sessions chained by peer MAC, for max_sessions_per_mac. */
-	struct pppoe_session		**mac_hash;
-	uint32_t			 mac_mask;
-	uint64_t			 rl_salt;
-	struct rl_bucket		*rl;
-	struct rl_bucket		 global;
-	struct pppoe_server_stats	 stats;
+	struct pppoe_session **mac_hash;
+	uint32_t mac_mask;
+	uint64_t rl_salt;
+	struct rl_bucket *rl;
+	struct rl_bucket global;
+	struct pppoe_server_stats stats;
 };
 
 const char *
@@ -63,7 +62,7 @@ pppoe_srv_drop_str(enum pppoe_srv_drop d)
 	case PPPOE_SRV_DROP_UNKNOWN_SESSION:	return "unknown session";
 	case PPPOE_SRV_DROP_UNEXPECTED:		return "unexpected code";
 	case PPPOE_SRV_DROP_MAX:		break;
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -82,7 +81,7 @@ pppoe_srv_drop_name(enum pppoe_srv_drop d)
 	case PPPOE_SRV_DROP_UNKNOWN_SESSION:	return "unknown-session";
 	case PPPOE_SRV_DROP_UNEXPECTED:		return "unexpected";
 	case PPPOE_SRV_DROP_MAX:		break;
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -93,7 +92,11 @@ static const uint8_t bcast[PPPOE_MAC_LEN] = {
 };
 /* clang-format on */
 
-#define DEF(field, v)	do { if (srv->cfg.field == 0) srv->cfg.field = (v); } while (0)
+#define DEF(field, v) \
+	do { \
+		if (srv->cfg.field == 0) \
+			srv->cfg.field = (v); \
+	} while (0)
 
 struct pppoe_server *
 pppoe_server_new(const struct pppoe_server_config *cfg,
@@ -118,7 +121,8 @@ pppoe_server_new(const struct pppoe_server_config *cfg,
 	/* Whole slots covering the lifetime: a cookie minted at t is good
 	 * until t + lifetime at least, t + lifetime + one slot at most. */
 	srv->cookie_max_age = (srv->cfg.cookie_lifetime_ms +
-	    srv->cfg.cookie_slot_ms - 1) / srv->cfg.cookie_slot_ms;
+				  srv->cfg.cookie_slot_ms - 1) /
+	    srv->cfg.cookie_slot_ms;
 	/* Two keys are kept (this epoch's and the previous one's): a
 	 * cookie's lifetime must not span more than one change of key. */
 	if (srv->cfg.key_slots <= srv->cookie_max_age)
@@ -202,8 +206,7 @@ mac_del(struct pppoe_server *srv, struct pppoe_session *s)
 {
 	struct pppoe_session **pp;
 
-	for (pp = mac_bucket(srv, s->peer); *pp != NULL;
-	    pp = &(*pp)->mac_next)
+	for (pp = mac_bucket(srv, s->peer); *pp != NULL; pp = &(*pp)->mac_next)
 		if (*pp == s) {
 			*pp = s->mac_next;
 			break;
@@ -241,8 +244,7 @@ xmit(struct pppoe_server *srv, const uint8_t *f, int n)
 }
 
 static void
-send_padt(struct pppoe_server *srv, struct pppoe_session *s,
-    const char *reason)
+send_padt(struct pppoe_server *srv, struct pppoe_session *s, const char *reason)
 {
 	uint8_t f[PPPOE_FRAME_MAX];
 	struct pppoe_pkt p;
@@ -326,8 +328,8 @@ rate_ok(struct pppoe_server *srv, const uint8_t mac[PPPOE_MAC_LEN],
 		b->milli = srv->cfg.padi_per_mac_burst * 1000u;
 		b->last_ms = now;
 	}
-	if (!rl_take(b, srv->cfg.padi_per_mac_rate,
-	    srv->cfg.padi_per_mac_burst, now))
+	if (!rl_take(b, srv->cfg.padi_per_mac_rate, srv->cfg.padi_per_mac_burst,
+		now))
 		return false;
 	return rl_take(&srv->global, srv->cfg.padi_global_rate,
 	    srv->cfg.padi_global_burst, now);
@@ -379,7 +381,7 @@ cookie_ok(struct pppoe_server *srv, const uint8_t mac[PPPOE_MAC_LEN],
 		return false;
 	/* Minted in this slot or one of the cookie_max_age before it. */
 	for (uint64_t age = 0; age <= srv->cookie_max_age && age <= slot;
-	    age++) {
+	     age++) {
 		uint64_t s = slot - age, epoch = s / srv->cfg.key_slots;
 		unsigned k = (unsigned)(epoch & 1);
 
@@ -434,8 +436,8 @@ reply_init(struct pppoe_server *srv, const struct pppoe_pkt *req,
 	memcpy(p->dst, req->src, PPPOE_MAC_LEN);
 	memcpy(p->src, srv->cfg.mac, PPPOE_MAC_LEN);
 	p->code = code;
-	p->present = req->present & (PPPOE_HAVE_HOST_UNIQ |
-	    PPPOE_HAVE_RELAY_ID);
+	p->present = req->present &
+	    (PPPOE_HAVE_HOST_UNIQ | PPPOE_HAVE_RELAY_ID);
 	p->host_uniq = req->host_uniq;
 	p->relay_id = req->relay_id;
 	p->present |= PPPOE_HAVE_AC_NAME;
@@ -443,26 +445,27 @@ reply_init(struct pppoe_server *srv, const struct pppoe_pkt *req,
 }
 
 static void
-drop(struct pppoe_server *srv, enum pppoe_srv_drop d,
-    const struct pppoe_pkt *p)
+drop(struct pppoe_server *srv, enum pppoe_srv_drop d, const struct pppoe_pkt *p)
 {
 	srv->stats.drops[d]++;
-	LOG_RL(LOG_LEVEL_DEBUG, "pppoe: %s from "
+	LOG_RL(LOG_LEVEL_DEBUG,
+	    "pppoe: %s from "
 	    "%02x:%02x:%02x:%02x:%02x:%02x dropped: %s",
 	    pppoe_code_str((enum pppoe_code)p->code), p->src[0], p->src[1],
-	    p->src[2], p->src[3], p->src[4], p->src[5],
-	    pppoe_srv_drop_str(d));
+	    p->src[2], p->src[3], p->src[4], p->src[5], pppoe_srv_drop_str(d));
 }
 
 static void
 mac_limit_refused(struct pppoe_server *srv, const struct pppoe_pkt *req)
 {
 	srv->stats.refused_mac_limit++;
-	LOG_RL(LOG_LEVEL_INFO, "pppoe: %s from "
+	LOG_RL(LOG_LEVEL_INFO,
+	    "pppoe: %s from "
 	    "%02x:%02x:%02x:%02x:%02x:%02x refused: it holds %u sessions "
-	    "(max-sessions-per-mac)", pppoe_code_str((enum pppoe_code)req->code),
-	    req->src[0], req->src[1], req->src[2], req->src[3], req->src[4],
-	    req->src[5], srv->cfg.max_sessions_per_mac);
+	    "(max-sessions-per-mac)",
+	    pppoe_code_str((enum pppoe_code)req->code), req->src[0],
+	    req->src[1], req->src[2], req->src[3], req->src[4], req->src[5],
+	    srv->cfg.max_sessions_per_mac);
 }
 
 static void
@@ -498,11 +501,11 @@ on_padi(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 	/* §5.2: a Service-Name identical to the PADI's, then the other
 	 * services we offer. */
 	p.service[p.nservice++] = req->service[0];
-	for (unsigned i = 0; i < srv->cfg.nservices &&
-	    p.nservice < PPPOE_MAX_SERVICES; i++)
+	for (unsigned i = 0;
+	     i < srv->cfg.nservices && p.nservice < PPPOE_MAX_SERVICES; i++)
 		if (!svc_eq(&req->service[0], srv->svc[i]))
-			p.service[p.nservice++] =
-			    pppoe_tag_str_val(srv->svc[i]);
+			p.service[p.nservice++] = pppoe_tag_str_val(
+			    srv->svc[i]);
 	cookie_mint(srv, req->src, now, cookie);
 	p.present |= PPPOE_HAVE_AC_COOKIE;
 	p.ac_cookie.p = cookie;
@@ -559,11 +562,13 @@ on_padr(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 		/* Not only at debug level: hosts that come back later than
 		 * the cookie lifetime (a storm outlasting their back-off)
 		 * show up here, as do forgers. */
-		LOG_RL(LOG_LEVEL_INFO, "pppoe: PADR from "
+		LOG_RL(LOG_LEVEL_INFO,
+		    "pppoe: PADR from "
 		    "%02x:%02x:%02x:%02x:%02x:%02x with an expired or foreign "
-		    "AC-Cookie dropped (%" PRIu64 " so far)", req->src[0],
-		    req->src[1], req->src[2], req->src[3], req->src[4],
-		    req->src[5], srv->stats.drops[PPPOE_SRV_DROP_BAD_COOKIE]);
+		    "AC-Cookie dropped (%" PRIu64 " so far)",
+		    req->src[0], req->src[1], req->src[2], req->src[3],
+		    req->src[4], req->src[5],
+		    srv->stats.drops[PPPOE_SRV_DROP_BAD_COOKIE]);
 		return;
 	}
 	/* §5.4: "If the Access Concentrator does not like the Service-Name
@@ -583,24 +588,23 @@ on_padr(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 		return;
 	}
 	if (pppoe_server_session_count(srv) >= srv->cfg.max_sessions) {
-		pads_refuse(srv, req, PPPOE_HAVE_SYS_ERR,
-		    "too many sessions");
+		pads_refuse(srv, req, PPPOE_HAVE_SYS_ERR, "too many sessions");
 		return;
 	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
-		pads_refuse(srv, req, PPPOE_HAVE_SYS_ERR,
-		    "out of memory");
+		pads_refuse(srv, req, PPPOE_HAVE_SYS_ERR, "out of memory");
 		return;
 	}
 	/* §5.4: a unique SESSION_ID; random, so it is not guessable. */
 	s->id = idpool_alloc(&srv->ids, s);
 	if (s->id == 0) {
-		free(s); {
-		pads_refuse(srv, req, PPPOE_HAVE_SYS_ERR,
-		    "no session id");
-		return;
-	}
+		free(s);
+		{
+			pads_refuse(srv, req, PPPOE_HAVE_SYS_ERR,
+			    "no session id");
+			return;
+		}
 	}
 	s->srv = srv;
 	memcpy(s->peer, req->src, PPPOE_MAC_LEN);
@@ -637,8 +641,7 @@ lookup(struct pppoe_server *srv, const struct pppoe_pkt *p)
 }
 
 static void
-on_padt(struct pppoe_server *srv, const struct pppoe_pkt *req,
-    uint64_t now)
+on_padt(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 {
 	struct pppoe_session *s;
 	char reason[96];
@@ -657,7 +660,7 @@ on_padt(struct pppoe_server *srv, const struct pppoe_pkt *req,
 	if ((req->present & PPPOE_HAVE_GEN_ERR) && req->gen_err.len > 0) {
 		n += strlcpy(reason + n, ": ", sizeof(reason) - n);
 		for (i = 0; i < req->gen_err.len && n + 1 < sizeof(reason);
-		    i++) {
+		     i++) {
 			uint8_t c = req->gen_err.p[i];
 
 			reason[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
@@ -673,8 +676,7 @@ on_padt(struct pppoe_server *srv, const struct pppoe_pkt *req,
 }
 
 static void
-on_data(struct pppoe_server *srv, const struct pppoe_pkt *req,
-    uint64_t now)
+on_data(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 {
 	struct pppoe_session *s;
 
@@ -693,8 +695,8 @@ on_data(struct pppoe_server *srv, const struct pppoe_pkt *req,
 }
 
 void
-pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame,
-    size_t len, uint64_t now)
+pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame, size_t len,
+    uint64_t now)
 {
 	struct pppoe_pkt pkt;
 	enum pppoe_err e;
@@ -702,8 +704,10 @@ pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame,
 	if ((e = pppoe_parse(frame, len, &pkt)) != PPPOE_OK) {
 		srv->stats.malformed[e]++;
 		srv->stats.drops[PPPOE_SRV_DROP_MALFORMED]++;
-		LOG_RL(LOG_LEVEL_DEBUG, "pppoe: malformed frame (%zu octets)"
-		    " dropped: %s", len, pppoe_err_str(e));
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "pppoe: malformed frame (%zu octets)"
+		    " dropped: %s",
+		    len, pppoe_err_str(e));
 		return;
 	}
 	if (pkt.ethertype == PPPOE_ETHERTYPE_SES) {
@@ -739,8 +743,8 @@ pppoe_server_send(struct pppoe_session *s, const uint8_t *ppp, size_t len)
 		ppp += 2;
 		len -= 2;
 	}
-	n = pppoe_build_session(f, sizeof(f), s->peer, srv->cfg.mac, s->id,
-	    ppp, len);
+	n = pppoe_build_session(f, sizeof(f), s->peer, srv->cfg.mac, s->id, ppp,
+	    len);
 	if (xmit(srv, f, n) != 0)
 		return -1;
 	s->stats.tx_frames++;
@@ -754,8 +758,7 @@ pppoe_server_close_session(struct pppoe_server *srv, uint16_t id,
 {
 	struct pppoe_session *s;
 
-	if (id == PPPOE_SID_RESERVED ||
-	    (s = idpool_get(&srv->ids, id)) == NULL)
+	if (id == PPPOE_SID_RESERVED || (s = idpool_get(&srv->ids, id)) == NULL)
 		return -1;
 	/* §5.5: PADT, after which not even LCP Terminate may be sent. */
 	send_padt(srv, s, reason);
@@ -776,7 +779,7 @@ pppoe_server_session(struct pppoe_server *srv, uint16_t id)
 uint32_t
 pppoe_server_session_count(const struct pppoe_server *srv)
 {
-	return idpool_count(&srv->ids) - 1;	/* minus the reserved 0xffff */
+	return idpool_count(&srv->ids) - 1; /* minus the reserved 0xffff */
 }
 
 void
@@ -798,4 +801,3 @@ pppoe_server_stats(const struct pppoe_server *srv)
 {
 	return &srv->stats;
 }
-

@@ -42,71 +42,71 @@
 
 #include "pppoe/pppoe_codec.h"
 
-#define PPPOE_COOKIE_LEN	16
-#define PPPOE_NAME_MAX		64	/* longest AC-Name / Service-Name kept */
+#define PPPOE_COOKIE_LEN	  16
+#define PPPOE_NAME_MAX		  64 /* longest AC-Name / Service-Name kept */
 #define PPPOE_SERVER_MAX_SERVICES 8
 
 struct pppoe_server_config {
-	uint8_t		mac[PPPOE_MAC_LEN];	/* the interface's address */
-	const char	*ac_name;		/* AC-Name TAG (§5.2); copied */
+	uint8_t mac[PPPOE_MAC_LEN]; /* the interface's address */
+	const char *ac_name;	    /* AC-Name TAG (§5.2); copied */
 	/* Services offered; none = any requested name is accepted and
 	 * echoed (the policy §9 RECOMMENDS). */
-	const char	*services[PPPOE_SERVER_MAX_SERVICES];
-	unsigned	 nservices;
-	uint32_t	 max_sessions;		/* default 4096, max 65534 */
-	unsigned	 padi_per_mac_rate;	/* per second, default 2 */
-	unsigned	 padi_per_mac_burst;	/* default 5 */
-	unsigned	 padi_global_rate;	/* per second, default 200 */
-	unsigned	 padi_global_burst;	/* default 400 */
-	unsigned	 cookie_slot_ms;	/* default 10000 */
-	unsigned	 cookie_lifetime_ms;	/* default 60000 */
-	unsigned	 key_slots;		/* key lifetime in slots, default 360 */
-	unsigned	 max_sessions_per_mac;	/* 0: no limit */
+	const char *services[PPPOE_SERVER_MAX_SERVICES];
+	unsigned nservices;
+	uint32_t max_sessions;	       /* default 4096, max 65534 */
+	unsigned padi_per_mac_rate;    /* per second, default 2 */
+	unsigned padi_per_mac_burst;   /* default 5 */
+	unsigned padi_global_rate;     /* per second, default 200 */
+	unsigned padi_global_burst;    /* default 400 */
+	unsigned cookie_slot_ms;       /* default 10000 */
+	unsigned cookie_lifetime_ms;   /* default 60000 */
+	unsigned key_slots;	       /* key lifetime in slots, default 360 */
+	unsigned max_sessions_per_mac; /* 0: no limit */
 };
 
 struct pppoe_session;
 
 struct pppoe_server_ops {
 	/* A whole Ethernet frame to transmit; 0 or -1. */
-	int	(*send_frame)(void *ctx, const uint8_t *frame, size_t len);
+	int (*send_frame)(void *ctx, const uint8_t *frame, size_t len);
 	/* The events carry `now`, the clock pppoe_server_input was called
 	 * with, so that their owner needs no clock of its own.
 	 * A PADS was sent for s.  Return 0 to keep it; otherwise the
 	 * server sends PADT (Generic-Error text) and frees it. */
-	int	(*session_up)(void *ctx, struct pppoe_session *s, uint64_t now);
+	int (*session_up)(void *ctx, struct pppoe_session *s, uint64_t now);
 	/* The peer sent PADT; s is freed when this returns. */
-	void	(*session_down)(void *ctx, struct pppoe_session *s,
-		    const char *reason, uint64_t now);
+	void (*session_down)(void *ctx, struct pppoe_session *s,
+	    const char *reason, uint64_t now);
 	/* A PPP frame (protocol field first, no PPPoE header). */
-	void	(*session_data)(void *ctx, struct pppoe_session *s,
-		    const uint8_t *ppp, size_t len, uint64_t now);
+	void (*session_data)(void *ctx, struct pppoe_session *s,
+	    const uint8_t *ppp, size_t len, uint64_t now);
 };
 
 struct pppoe_session_stats {
-	uint64_t	rx_frames, rx_bytes, tx_frames, tx_bytes;
+	uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes;
 };
 
 /* Read-only for the owner except `owner`. */
 struct pppoe_session {
-	struct pppoe_server		*srv;
-	uint16_t			 id;
-	uint8_t				 peer[PPPOE_MAC_LEN];
-	char				 service[PPPOE_NAME_MAX + 1];
-	uint64_t			 created_ms;
-	struct pppoe_session_stats	 stats;
-	void				*owner;	/* the owner's object */
-	struct pppoe_session		*mac_next;	/* server's MAC hash */
+	struct pppoe_server *srv;
+	uint16_t id;
+	uint8_t peer[PPPOE_MAC_LEN];
+	char service[PPPOE_NAME_MAX + 1];
+	uint64_t created_ms;
+	struct pppoe_session_stats stats;
+	void *owner;			/* the owner's object */
+	struct pppoe_session *mac_next; /* server's MAC hash */
 };
 
 /* Why a received frame was not acted upon; one counter each. */
 enum pppoe_srv_drop {
-	PPPOE_SRV_DROP_MALFORMED,	/* pppoe_parse failed (see malformed[]) */
-	PPPOE_SRV_DROP_NOT_FOR_US,	/* destination is neither us nor (PADI) broadcast */
+	PPPOE_SRV_DROP_MALFORMED, /* pppoe_parse failed (see malformed[]) */
+	PPPOE_SRV_DROP_NOT_FOR_US, /* destination is neither us nor (PADI) broadcast */
 	PPPOE_SRV_DROP_RATE_LIMITED,	/* PADI/PADR token bucket empty */
 	PPPOE_SRV_DROP_NO_SERVICE,	/* PADI for a service we do not offer */
 	PPPOE_SRV_DROP_NO_COOKIE,	/* PADR without AC-Cookie */
 	PPPOE_SRV_DROP_BAD_COOKIE,	/* forged, other MAC or expired */
-	PPPOE_SRV_DROP_UNKNOWN_SESSION,	/* PADT/data for no session of that MAC */
+	PPPOE_SRV_DROP_UNKNOWN_SESSION, /* PADT/data for no session of that MAC */
 	PPPOE_SRV_DROP_UNEXPECTED,	/* PADO/PADS sent to a server */
 	PPPOE_SRV_DROP_MAX
 };
@@ -115,47 +115,46 @@ const char *pppoe_srv_drop_str(enum pppoe_srv_drop d);
 const char *pppoe_srv_drop_name(enum pppoe_srv_drop d);
 
 struct pppoe_server_stats {
-	uint64_t	drops[PPPOE_SRV_DROP_MAX];
-	uint64_t	malformed[PPPOE_ERR_MAX];	/* by enum pppoe_err */
-	uint64_t	padi_rx, pado_tx, padr_rx, pads_tx, pads_refused,
-			padt_rx, padt_tx, sessions_created;
+	uint64_t drops[PPPOE_SRV_DROP_MAX];
+	uint64_t malformed[PPPOE_ERR_MAX]; /* by enum pppoe_err */
+	uint64_t padi_rx, pado_tx, padr_rx, pads_tx, pads_refused, padt_rx,
+	    padt_tx, sessions_created;
 	/* PADIs left unanswered and PADRs refused (PADS AC-System-Error)
 	 * because the MAC holds max_sessions_per_mac sessions */
-	uint64_t	refused_mac_limit;
+	uint64_t refused_mac_limit;
 };
 
 struct pppoe_server *pppoe_server_new(const struct pppoe_server_config *cfg,
-		    const struct pppoe_server_ops *ops, void *ctx, uint64_t now);
+    const struct pppoe_server_ops *ops, void *ctx, uint64_t now);
 /* Sends PADT for every remaining session (no callbacks) and frees all. */
-void		pppoe_server_free(struct pppoe_server *srv);
+void pppoe_server_free(struct pppoe_server *srv);
 /* A new global PADI/PADR rate and burst (reload); the bucket keeps what it
  * holds, up to the new burst. */
-void		pppoe_server_set_rate(struct pppoe_server *srv, unsigned rate,
-		    unsigned burst);
+void pppoe_server_set_rate(struct pppoe_server *srv, unsigned rate,
+    unsigned burst);
 /* A new per-MAC session limit (reload; 0 = none); sessions above it stay. */
-void		pppoe_server_set_mac_limit(struct pppoe_server *srv,
-		    unsigned max_sessions_per_mac);
+void pppoe_server_set_mac_limit(struct pppoe_server *srv,
+    unsigned max_sessions_per_mac);
 /* Sessions the MAC holds now. */
-unsigned	pppoe_server_mac_sessions(const struct pppoe_server *srv,
-		    const uint8_t mac[PPPOE_MAC_LEN]);
+unsigned pppoe_server_mac_sessions(const struct pppoe_server *srv,
+    const uint8_t mac[PPPOE_MAC_LEN]);
 /* One received Ethernet frame of either ethertype. */
-void		pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame,
-		    size_t len, uint64_t now);
+void pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame,
+    size_t len, uint64_t now);
 /* Sends a PPP frame on s; a leading RFC 1662 FF 03 is removed (0xFF
  * cannot begin a protocol field, RFC 1661 §2), so ppp_link's send output
  * can be passed as is.  0, or -1 if too big or the send failed. */
-int		pppoe_server_send(struct pppoe_session *s, const uint8_t *ppp,
-		    size_t len);
+int pppoe_server_send(struct pppoe_session *s, const uint8_t *ppp, size_t len);
 /* Sends PADT (reason as Generic-Error text) and frees the session.
  * -1 if there is no such session. */
-int		pppoe_server_close_session(struct pppoe_server *srv, uint16_t id,
-		    const char *reason);
+int pppoe_server_close_session(struct pppoe_server *srv, uint16_t id,
+    const char *reason);
 struct pppoe_session *pppoe_server_session(struct pppoe_server *srv,
-		    uint16_t id);
-uint32_t	pppoe_server_session_count(const struct pppoe_server *srv);
-void		pppoe_server_foreach(struct pppoe_server *srv,
-		    void (*cb)(struct pppoe_session *, void *), void *arg);
+    uint16_t id);
+uint32_t pppoe_server_session_count(const struct pppoe_server *srv);
+void pppoe_server_foreach(struct pppoe_server *srv,
+    void (*cb)(struct pppoe_session *, void *), void *arg);
 const struct pppoe_server_stats *pppoe_server_stats(
-		    const struct pppoe_server *srv);
+    const struct pppoe_server *srv);
 
 #endif

@@ -16,7 +16,7 @@
 #include "pppoe/pppoe_sock.h"
 
 /* Our own transmitted frames skipped in one pppoe_sock_read(). */
-#define PPPOE_SOCK_MAX_SKIP	64
+#define PPPOE_SOCK_MAX_SKIP 64
 
 static int
 open_one(struct pppoe_sock *s, uint16_t proto)
@@ -117,7 +117,9 @@ pppoe_sock_read(struct pppoe_sock *s, int fd, uint8_t *buf, size_t cap)
 		    &fl);
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ||
-			    errno == EINTR ? 0 : -1;
+				errno == EINTR ?
+			    0 :
+			    -1;
 		if ((size_t)n > cap) {
 			errno = EMSGSIZE;
 			return -1;
@@ -144,7 +146,7 @@ pppoe_sock_drain(struct pppoe_sock *s, int fd, uint8_t *buf, size_t cap,
 			errors++;
 			last = errno;
 			if (last == EMSGSIZE)
-				continue;	/* oversize: dropped */
+				continue; /* oversize: dropped */
 			break;
 		}
 		if (!fn(arg, buf, (size_t)n))

@@ -123,8 +123,8 @@ const struct radius_attr_def radius_attr_defs[] = {
 	    RADIUS_KIND_IPADDR, 4, 4),
 };
 /* clang-format on */
-const size_t radius_attr_defs_count =
-    sizeof(radius_attr_defs) / sizeof(radius_attr_defs[0]);
+const size_t radius_attr_defs_count = sizeof(radius_attr_defs) /
+    sizeof(radius_attr_defs[0]);
 
 const char *
 radius_attr_kind_str(enum radius_attr_kind k)
@@ -141,7 +141,7 @@ radius_attr_kind_str(enum radius_attr_kind k)
 	case RADIUS_KIND_TUNNEL_PASSWORD:	return "tunnel-password";
 	case RADIUS_KIND_USER_PASSWORD:		return "user-password";
 	case RADIUS_KIND_VSA:			return "vsa";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }

@@ -91,36 +91,35 @@ enum radius_ms_attr {
 /* clang-format on */
 
 enum radius_attr_kind {
-	RADIUS_KIND_TEXT,		/* UTF-8, RFC 2865 §5 "text" */
-	RADIUS_KIND_STRING,		/* octets */
-	RADIUS_KIND_INTEGER,		/* 4 octets */
-	RADIUS_KIND_IPADDR,		/* 4 octets */
-	RADIUS_KIND_TIME,		/* 4 octets, seconds since 1970 */
-	RADIUS_KIND_TAGGED_INTEGER,	/* RFC 2868 §3: tag + 3 octets */
-	RADIUS_KIND_TAGGED_TEXT,	/* RFC 2868 §3: optional tag + text */
-	RADIUS_KIND_TUNNEL_PASSWORD,	/* RFC 2868 §3.5 */
-	RADIUS_KIND_USER_PASSWORD,	/* RFC 2865 §5.2 */
-	RADIUS_KIND_VSA,		/* RFC 2865 §5.26 */
+	RADIUS_KIND_TEXT,	     /* UTF-8, RFC 2865 §5 "text" */
+	RADIUS_KIND_STRING,	     /* octets */
+	RADIUS_KIND_INTEGER,	     /* 4 octets */
+	RADIUS_KIND_IPADDR,	     /* 4 octets */
+	RADIUS_KIND_TIME,	     /* 4 octets, seconds since 1970 */
+	RADIUS_KIND_TAGGED_INTEGER,  /* RFC 2868 §3: tag + 3 octets */
+	RADIUS_KIND_TAGGED_TEXT,     /* RFC 2868 §3: optional tag + text */
+	RADIUS_KIND_TUNNEL_PASSWORD, /* RFC 2868 §3.5 */
+	RADIUS_KIND_USER_PASSWORD,   /* RFC 2865 §5.2 */
+	RADIUS_KIND_VSA,	     /* RFC 2865 §5.26 */
 };
 const char *radius_attr_kind_str(enum radius_attr_kind k);
 
 struct radius_attr_def {
-	uint32_t		vendor;		/* 0: standard attribute */
-	uint8_t			type;
-	const char		*name;
-	enum radius_attr_kind	kind;
-	uint8_t			min_len;	/* value octets */
-	uint8_t			max_len;
+	uint32_t vendor; /* 0: standard attribute */
+	uint8_t type;
+	const char *name;
+	enum radius_attr_kind kind;
+	uint8_t min_len; /* value octets */
+	uint8_t max_len;
 };
 
 extern const struct radius_attr_def radius_attr_defs[];
 extern const size_t radius_attr_defs_count;
 
 /* NULL when not in the table. */
-const struct radius_attr_def *radius_attr_lookup(uint32_t vendor,
-	    uint8_t type);
+const struct radius_attr_def *radius_attr_lookup(uint32_t vendor, uint8_t type);
 /* The RFC name, or "Attribute-N" / "Vendor-V-Attr-N" in buf. */
 const char *radius_attr_name(uint32_t vendor, uint8_t type, char *buf,
-	    size_t bufsz);
+    size_t bufsz);
 
 #endif

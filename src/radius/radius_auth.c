@@ -17,22 +17,21 @@
 #include "radius/radius_auth.h"
 #include "radius/radius_client.h"
 
-#define RA_FAIL_MSG	"authentication failed"
-#define RA_DOWN_MSG	"authentication service unavailable"
+#define RA_FAIL_MSG "authentication failed"
+#define RA_DOWN_MSG "authentication service unavailable"
 
 struct ra_ctx {
-	struct radius_sender		 rs;
-	struct radius_nas_info		nas;
-	const struct radius_auth_reply	*current;	/* during done */
+	struct radius_sender rs;
+	struct radius_nas_info nas;
+	const struct radius_auth_reply *current; /* during done */
 };
 
 struct ra_req {
-	struct ra_ctx		*ctx;
-	enum ppp_auth_method	method;
-	auth_done_fn		*done;
-	void			*arg;
+	struct ra_ctx *ctx;
+	enum ppp_auth_method method;
+	auth_done_fn *done;
+	void *arg;
 };
-
 
 static struct radius_tunnel *
 tunnel_for(struct radius_auth_reply *o, uint8_t tag)
@@ -51,13 +50,13 @@ tunnel_for(struct radius_auth_reply *o, uint8_t tag)
 
 /* RFC 2868 §3: tagged attributes of one tag describe one tunnel. */
 static void
-decode_tunnel_attr(struct radius_auth_reply *o, uint8_t type,
-    const uint8_t *v, size_t l, const uint8_t *req_auth, const char *secret)
+decode_tunnel_attr(struct radius_auth_reply *o, uint8_t type, const uint8_t *v,
+    size_t l, const uint8_t *req_auth, const char *secret)
 {
-	struct radius_tunnel	*t;
-	uint8_t			tag;
-	uint32_t		u;
-	char			s[254], *dst = NULL;
+	struct radius_tunnel *t;
+	uint8_t tag;
+	uint32_t u;
+	char s[254], *dst = NULL;
 
 	switch (type) {
 	case RADIUS_ATTR_TUNNEL_TYPE:
@@ -74,12 +73,13 @@ decode_tunnel_attr(struct radius_auth_reply *o, uint8_t type,
 			t->preference = u;
 		return;
 	case RADIUS_ATTR_TUNNEL_PASSWORD:
-		if (l < 1 || (t = tunnel_for(o, v[0] <= 0x1f ? v[0] : 0)) ==
-		    NULL)
+		if (l < 1 ||
+		    (t = tunnel_for(o, v[0] <= 0x1f ? v[0] : 0)) == NULL)
 			return;
-		t->has_password = radius_tunnel_password_decrypt(v, l,
-		    req_auth, secret, &tag, t->password, sizeof(t->password),
-		    &t->password_len) == RADIUS_OK;
+		t->has_password = radius_tunnel_password_decrypt(v, l, req_auth,
+				      secret, &tag, t->password,
+				      sizeof(t->password),
+				      &t->password_len) == RADIUS_OK;
 		return;
 	default:
 		break;
@@ -110,20 +110,19 @@ decode_tunnel_attr(struct radius_auth_reply *o, uint8_t type,
 }
 
 void
-radius_auth_decode_reply(const struct radius_packet *p,
-    const uint8_t *req_auth, const char *secret,
-    struct radius_auth_reply *o)
+radius_auth_decode_reply(const struct radius_packet *p, const uint8_t *req_auth,
+    const char *secret, struct radius_auth_reply *o)
 {
-	struct radius_iter	it = { 0 };
-	const uint8_t		*v;
-	size_t			l;
-	uint8_t			type;
-	char			s[254];
+	struct radius_iter it = { 0 };
+	const uint8_t *v;
+	size_t l;
+	uint8_t type;
+	char s[254];
 
 	memset(o, 0, sizeof(*o));
 	o->code = radius_code(p);
 	if (radius_get_ipv4(p, RADIUS_ATTR_FRAMED_IP_ADDRESS,
-	    &o->framed_address) != RADIUS_OK ||
+		&o->framed_address) != RADIUS_OK ||
 	    o->framed_address == 0xffffffff || o->framed_address == 0xfffffffe)
 		/* RFC 2865 §5.8: 0xFFFFFFFE "NAS should select", 0xFFFFFFFF
 		 * "user may select": both mean our pool. */
@@ -142,8 +141,8 @@ radius_auth_decode_reply(const struct radius_packet *p,
 	    RADIUS_MS_PRIMARY_DNS_SERVER, &o->dns[0]);
 	(void)radius_get_vs_ipv4(p, RADIUS_VENDOR_MICROSOFT,
 	    RADIUS_MS_SECONDARY_DNS_SERVER, &o->dns[1]);
-	(void)radius_get_string(p, RADIUS_ATTR_REPLY_MESSAGE,
-	    o->reply_message, sizeof(o->reply_message));
+	(void)radius_get_string(p, RADIUS_ATTR_REPLY_MESSAGE, o->reply_message,
+	    sizeof(o->reply_message));
 	while (radius_next_attr(p, &it, &type, &v, &l)) {
 		switch (type) {
 		case RADIUS_ATTR_FRAMED_ROUTE:
@@ -182,14 +181,14 @@ radius_auth_decode_reply(const struct radius_packet *p,
 static void
 mschap_error_message(const struct radius_packet *p, char *out, size_t outsz)
 {
-	const uint8_t	*v;
-	size_t		l;
-	char		s[254];
-	const char	*m;
+	const uint8_t *v;
+	size_t l;
+	char s[254];
+	const char *m;
 
 	if (radius_get_vs_raw(p, RADIUS_VENDOR_MICROSOFT, RADIUS_MS_CHAP_ERROR,
-	    &v, &l) != RADIUS_OK || l < 2 || l - 1 >= sizeof(s) ||
-	    memchr(v + 1, '\0', l - 1) != NULL)
+		&v, &l) != RADIUS_OK ||
+	    l < 2 || l - 1 >= sizeof(s) || memchr(v + 1, '\0', l - 1) != NULL)
 		return;
 	memcpy(s, v + 1, l - 1);
 	s[l - 1] = '\0';
@@ -200,12 +199,12 @@ mschap_error_message(const struct radius_packet *p, char *out, size_t outsz)
 static void
 on_reply(void *arg, const struct radius_reply *r)
 {
-	struct ra_req		*q = arg;
-	struct ra_ctx		*ctx = q->ctx;
+	struct ra_req *q = arg;
+	struct ra_ctx *ctx = q->ctx;
 	struct radius_auth_reply reply;
-	struct auth_result	res;
-	const uint8_t		*v;
-	size_t			l;
+	struct auth_result res;
+	const uint8_t *v;
+	size_t l;
 
 	memset(&res, 0, sizeof(res));
 	memset(&reply, 0, sizeof(reply));
@@ -217,8 +216,7 @@ on_reply(void *arg, const struct radius_reply *r)
 	}
 	radius_auth_decode_reply(r->pkt, r->req_auth, r->secret, &reply);
 	snprintf(res.message, sizeof(res.message), "%s",
-	    reply.reply_message[0] != '\0' ? reply.reply_message :
-	    RA_FAIL_MSG);
+	    reply.reply_message[0] != '\0' ? reply.reply_message : RA_FAIL_MSG);
 	switch (radius_code(r->pkt)) {
 	case RADIUS_CODE_ACCESS_ACCEPT:
 		res.ok = true;
@@ -229,10 +227,10 @@ on_reply(void *arg, const struct radius_reply *r)
 		 * server that does not prove the password fails (RFC 2759
 		 * §5: the peer would refuse us anyway). */
 		if (radius_get_vs_raw(r->pkt, RADIUS_VENDOR_MICROSOFT,
-		    RADIUS_MS_CHAP2_SUCCESS, &v, &l) != RADIUS_OK ||
+			RADIUS_MS_CHAP2_SUCCESS, &v, &l) != RADIUS_OK ||
 		    l != 43 || v[1] != 'S' || v[2] != '=') {
 			log_warnx("radius: Access-Accept for MS-CHAPv2 "
-			    "without a valid MS-CHAP2-Success");
+				  "without a valid MS-CHAP2-Success");
 			res.ok = false;
 			res.framed_address = 0;
 			break;
@@ -265,38 +263,44 @@ static bool
 build(const struct ra_ctx *ctx, const struct auth_request *req,
     struct radius_packet *p)
 {
-	const struct radius_nas_info	*nas = &ctx->nas;
-	uint8_t				buf[64];
-	bool				ok = true;
+	const struct radius_nas_info *nas = &ctx->nas;
+	uint8_t buf[64];
+	bool ok = true;
 
 	radius_packet_init(p, RADIUS_CODE_ACCESS_REQUEST, 0, NULL);
-	ok = ok && radius_put_string(p, RADIUS_ATTR_USER_NAME, req->user) ==
-	    RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_SERVICE_TYPE,
-	    RADIUS_SERVICE_FRAMED) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_FRAMED_PROTOCOL,
-	    RADIUS_FRAMED_PROTOCOL_PPP) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_string(p, RADIUS_ATTR_USER_NAME, req->user) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_SERVICE_TYPE,
+		RADIUS_SERVICE_FRAMED) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_FRAMED_PROTOCOL,
+		RADIUS_FRAMED_PROTOCOL_PPP) == RADIUS_OK;
 	if (nas->nas_identifier[0] != '\0')
-		ok = ok && radius_put_string(p, RADIUS_ATTR_NAS_IDENTIFIER,
-		    nas->nas_identifier) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_string(p, RADIUS_ATTR_NAS_IDENTIFIER,
+			nas->nas_identifier) == RADIUS_OK;
 	if (nas->nas_ip != 0)
-		ok = ok && radius_put_ipv4(p, RADIUS_ATTR_NAS_IP_ADDRESS,
-		    nas->nas_ip) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_ipv4(p, RADIUS_ATTR_NAS_IP_ADDRESS,
+			nas->nas_ip) == RADIUS_OK;
 	/* RFC 2865 §5.5: the port the user is on, as our accounting
 	 * records number it. */
 	if (req->has_nas_port)
-		ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT,
-		    req->nas_port) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_u32(p, RADIUS_ATTR_NAS_PORT, req->nas_port) ==
+			RADIUS_OK;
 	if (nas->nas_port_type != 0)
-		ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT_TYPE,
-		    nas->nas_port_type) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_u32(p, RADIUS_ATTR_NAS_PORT_TYPE,
+			nas->nas_port_type) == RADIUS_OK;
 	/* RFC 2865 §5.31: who called (the user's MAC at a LAC, the L2TP
 	 * Calling Number or the peer's address at an LNS); never empty
 	 * (§5: a string attribute has at least one octet). */
 	if (req->calling_station[0] != '\0')
-		ok = ok && radius_put_string(p,
-		    RADIUS_ATTR_CALLING_STATION_ID, req->calling_station) ==
-		    RADIUS_OK;
+		ok = ok &&
+		    radius_put_string(p, RADIUS_ATTR_CALLING_STATION_ID,
+			req->calling_station) == RADIUS_OK;
 	switch (req->method) {
 	case PPP_AUTH_PAP:
 		/* User-Password is hidden per server by the client. */
@@ -311,10 +315,12 @@ build(const struct ra_ctx *ctx, const struct auth_request *req,
 			return false;
 		buf[0] = req->id;
 		memcpy(buf + 1, req->response, 16);
-		ok = ok && radius_put_raw(p, RADIUS_ATTR_CHAP_PASSWORD, buf,
-		    17) == RADIUS_OK;
-		ok = ok && radius_put_raw(p, RADIUS_ATTR_CHAP_CHALLENGE,
-		    req->challenge, req->challenge_len) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_raw(p, RADIUS_ATTR_CHAP_PASSWORD, buf, 17) ==
+			RADIUS_OK;
+		ok = ok &&
+		    radius_put_raw(p, RADIUS_ATTR_CHAP_CHALLENGE,
+			req->challenge, req->challenge_len) == RADIUS_OK;
 		break;
 	case PPP_AUTH_MSCHAPV2:
 		/* RFC 2548 §2.3.2: Ident, Flags (0), Peer-Challenge 16,
@@ -325,10 +331,13 @@ build(const struct ra_ctx *ctx, const struct auth_request *req,
 		buf[0] = req->id;
 		buf[1] = 0;
 		memcpy(buf + 2, req->response, 48);
-		ok = ok && radius_put_vs_raw(p, RADIUS_VENDOR_MICROSOFT,
-		    RADIUS_MS_CHAP_CHALLENGE, req->challenge, 16) == RADIUS_OK;
-		ok = ok && radius_put_vs_raw(p, RADIUS_VENDOR_MICROSOFT,
-		    RADIUS_MS_CHAP2_RESPONSE, buf, 50) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_vs_raw(p, RADIUS_VENDOR_MICROSOFT,
+			RADIUS_MS_CHAP_CHALLENGE, req->challenge,
+			16) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_vs_raw(p, RADIUS_VENDOR_MICROSOFT,
+			RADIUS_MS_CHAP2_RESPONSE, buf, 50) == RADIUS_OK;
 		break;
 	case PPP_AUTH_NONE:
 		return false;
@@ -340,11 +349,11 @@ static uint64_t
 ra_verify(void *vctx, const struct auth_request *req, auth_done_fn *done,
     void *arg)
 {
-	struct ra_ctx		*ctx = vctx;
-	struct radius_packet	*p;
-	struct ra_req		*q;
-	struct auth_result	res;
-	uint64_t		h = 0;
+	struct ra_ctx *ctx = vctx;
+	struct radius_packet *p;
+	struct ra_req *q;
+	struct auth_result res;
+	uint64_t h = 0;
 
 	p = malloc(sizeof(*p));
 	q = calloc(1, sizeof(*q));

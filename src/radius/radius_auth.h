@@ -22,66 +22,65 @@
 struct radius_sender;
 
 struct radius_nas_info {
-	char		nas_identifier[64];	/* "" = not sent */
-	uint32_t	nas_ip;			/* host order; 0 = not sent */
-	uint32_t	nas_port_type;		/* RFC 2865 §5.41; 0 = not sent */
+	char nas_identifier[64]; /* "" = not sent */
+	uint32_t nas_ip;	 /* host order; 0 = not sent */
+	uint32_t nas_port_type;	 /* RFC 2865 §5.41; 0 = not sent */
 };
 
 #define RADIUS_AUTH_MAX_ROUTES	8
 #define RADIUS_AUTH_MAX_CLASS	4
-#define RADIUS_AUTH_MAX_TUNNELS	4
+#define RADIUS_AUTH_MAX_TUNNELS 4
 
 /* One tunnel of RFC 2868 (attributes grouped by tag). */
 struct radius_tunnel {
-	uint8_t		tag;
-	uint32_t	type;		/* 3 = L2TP */
-	uint32_t	medium;		/* 1 = IPv4 */
-	uint32_t	preference;	/* 0 when absent */
-	char		server_endpoint[254];
-	char		client_endpoint[254];
-	char		assignment_id[254];
-	char		client_auth_id[254];
-	char		server_auth_id[254];
-	uint8_t		password[RADIUS_MAX_TUNNEL_PASSWORD];
-	size_t		password_len;
-	bool		has_password;
+	uint8_t tag;
+	uint32_t type;	     /* 3 = L2TP */
+	uint32_t medium;     /* 1 = IPv4 */
+	uint32_t preference; /* 0 when absent */
+	char server_endpoint[254];
+	char client_endpoint[254];
+	char assignment_id[254];
+	char client_auth_id[254];
+	char server_auth_id[254];
+	uint8_t password[RADIUS_MAX_TUNNEL_PASSWORD];
+	size_t password_len;
+	bool has_password;
 };
 
 struct radius_auth_reply {
-	uint8_t		code;			/* Accept / Reject / ... */
-	uint32_t	framed_address;		/* host order; 0 = pool */
-	uint32_t	framed_netmask;
-	char		framed_pool[254];
-	char		framed_routes[RADIUS_AUTH_MAX_ROUTES][254];
-	unsigned	nroutes;
-	uint32_t	session_timeout;	/* seconds; 0 = none */
-	uint32_t	idle_timeout;
-	uint32_t	framed_mtu;
-	uint32_t	interim_interval;	/* Acct-Interim-Interval */
-	uint32_t	dns[2];			/* MS-Primary/Secondary-DNS */
+	uint8_t code;		 /* Accept / Reject / ... */
+	uint32_t framed_address; /* host order; 0 = pool */
+	uint32_t framed_netmask;
+	char framed_pool[254];
+	char framed_routes[RADIUS_AUTH_MAX_ROUTES][254];
+	unsigned nroutes;
+	uint32_t session_timeout; /* seconds; 0 = none */
+	uint32_t idle_timeout;
+	uint32_t framed_mtu;
+	uint32_t interim_interval; /* Acct-Interim-Interval */
+	uint32_t dns[2];	   /* MS-Primary/Secondary-DNS */
 	struct {
-		uint8_t	v[253];
-		size_t	len;
-	}		class_[RADIUS_AUTH_MAX_CLASS];	/* echo in accounting */
-	unsigned	nclass;
+		uint8_t v[253];
+		size_t len;
+	} class_[RADIUS_AUTH_MAX_CLASS]; /* echo in accounting */
+	unsigned nclass;
 	struct radius_tunnel tunnels[RADIUS_AUTH_MAX_TUNNELS];
-	unsigned	ntunnels;
-	char		reply_message[128];
+	unsigned ntunnels;
+	char reply_message[128];
 };
 
 /* Fills b; requests go out through rs (copied; what it points at must
  * outlive b).  The backend context is allocated here (fatal when memory is
  * exhausted) and released by radius_auth_backend_free(). */
-void	radius_auth_backend(struct auth_backend *b, const struct radius_sender *rs,
-	    const struct radius_nas_info *nas);
+void radius_auth_backend(struct auth_backend *b, const struct radius_sender *rs,
+    const struct radius_nas_info *nas);
 /* Cancels what is outstanding (no callbacks) and frees the context. */
-void	radius_auth_backend_free(struct auth_backend *b);
+void radius_auth_backend_free(struct auth_backend *b);
 const struct radius_auth_reply *radius_auth_current_reply(
-	    const struct auth_backend *b);
+    const struct auth_backend *b);
 
 /* Pure: decodes a verified reply (req_auth/secret for Tunnel-Password). */
-void	radius_auth_decode_reply(const struct radius_packet *p,
-	    const uint8_t *req_auth, const char *secret,
-	    struct radius_auth_reply *out);
+void radius_auth_decode_reply(const struct radius_packet *p,
+    const uint8_t *req_auth, const char *secret, struct radius_auth_reply *out);
 
 #endif

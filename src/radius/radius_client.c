@@ -19,66 +19,66 @@
 #include "core/timeutil.h"
 #include "radius/radius_client.h"
 
-#define NIDS		256
-#define RECV_BATCH	64
+#define NIDS	   256
+#define RECV_BATCH 64
 
 struct rc_req;
 TAILQ_HEAD(rc_queue, rc_req);
 
 struct rc_server {
-	struct radius_client	*rc;
-	enum radius_server_kind	kind;
-	struct sockaddr_storage	addr;
-	socklen_t		addrlen;
-	char			secret[RADIUS_MAX_SECRET];
-	int			fd;
-	ev_io			io;
-	struct rc_req		*inflight[NIDS];	/* by Identifier */
-	unsigned		busy;
-	unsigned		next_id;
-	struct rc_queue		waiting;		/* for an Identifier */
+	struct radius_client *rc;
+	enum radius_server_kind kind;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	char secret[RADIUS_MAX_SECRET];
+	int fd;
+	ev_io io;
+	struct rc_req *inflight[NIDS]; /* by Identifier */
+	unsigned busy;
+	unsigned next_id;
+	struct rc_queue waiting; /* for an Identifier */
 };
 
 struct rc_req {
-	struct radius_client	*rc;
-	uint32_t		idx;		/* in rc->slots */
-	enum radius_server_kind	kind;
-	bool			acct;
-	radius_reply_fn		*cb;
-	void			*arg;
-	unsigned		server;		/* index in rc->srv[kind] */
-	int			id;		/* -1: none held */
-	bool			queued;
-	TAILQ_ENTRY(rc_req)	qent;
-	unsigned		tries_here;
-	unsigned		total_tries;
-	uint64_t		created_ms;
-	ev_timer		timer;
-	uint8_t			password[RADIUS_MAX_PASSWORD];
-	size_t			pwlen;
-	struct radius_packet	tmpl;
-	struct radius_packet	wire;		/* what was last sent */
+	struct radius_client *rc;
+	uint32_t idx; /* in rc->slots */
+	enum radius_server_kind kind;
+	bool acct;
+	radius_reply_fn *cb;
+	void *arg;
+	unsigned server; /* index in rc->srv[kind] */
+	int id;		 /* -1: none held */
+	bool queued;
+	TAILQ_ENTRY(rc_req) qent;
+	unsigned tries_here;
+	unsigned total_tries;
+	uint64_t created_ms;
+	ev_timer timer;
+	uint8_t password[RADIUS_MAX_PASSWORD];
+	size_t pwlen;
+	struct radius_packet tmpl;
+	struct radius_packet wire; /* what was last sent */
 };
 
 struct rc_slot {
-	struct rc_req	*req;
-	uint32_t	gen;
+	struct rc_req *req;
+	uint32_t gen;
 };
 
 struct radius_client {
-	struct ev_loop			*loop;
-	struct radius_client_config	cfg;
-	struct rc_server		*srv[2][RADIUS_MAX_SERVERS];
-	unsigned			nsrv[2];
-	struct rc_slot			*slots;
-	uint32_t			nslots;
-	uint32_t			*freelist;
-	uint32_t			nfree;
-	unsigned			pending;
-	struct radius_client_stats	stats;
+	struct ev_loop *loop;
+	struct radius_client_config cfg;
+	struct rc_server *srv[2][RADIUS_MAX_SERVERS];
+	unsigned nsrv[2];
+	struct rc_slot *slots;
+	uint32_t nslots;
+	uint32_t *freelist;
+	uint32_t nfree;
+	unsigned pending;
+	struct radius_client_stats stats;
 };
 
-static void	start_on_server(struct radius_client *, struct rc_req *);
+static void start_on_server(struct radius_client *, struct rc_req *);
 
 void
 radius_client_config_default(struct radius_client_config *cfg)
@@ -97,7 +97,7 @@ radius_server_kind_str(enum radius_server_kind k)
 	/* clang-format off */
 	case RADIUS_SERVER_AUTH:	return "auth";
 	case RADIUS_SERVER_ACCT:	return "acct";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -109,7 +109,7 @@ radius_status_str(enum radius_status s)
 	/* clang-format off */
 	case RADIUS_STATUS_REPLY:	return "reply";
 	case RADIUS_STATUS_TIMEOUT:	return "timeout";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -144,8 +144,8 @@ req_of(const struct radius_client *rc, uint64_t h)
 static struct rc_req *
 req_alloc(struct radius_client *rc)
 {
-	struct rc_req	*r;
-	uint32_t	idx, n, i;
+	struct rc_req *r;
+	uint32_t idx, n, i;
 
 	if (rc->nfree == 0) {
 		n = rc->nslots == 0 ? 16 : rc->nslots * 2;
@@ -179,7 +179,7 @@ static void
 req_free(struct radius_client *rc, struct rc_req *r)
 {
 	rc->slots[r->idx].req = NULL;
-	rc->slots[r->idx].gen++;		/* stale handles die here */
+	rc->slots[r->idx].gen++; /* stale handles die here */
 	rc->freelist[rc->nfree++] = r->idx;
 	rc->pending--;
 	explicit_bzero(r->password, sizeof(r->password));
@@ -197,8 +197,8 @@ server_of(const struct radius_client *rc, const struct rc_req *r)
 static void
 release_id(struct radius_client *rc, struct rc_req *r)
 {
-	struct rc_server	*s = server_of(rc, r);
-	struct rc_req		*w;
+	struct rc_server *s = server_of(rc, r);
+	struct rc_req *w;
 
 	if (r->queued) {
 		TAILQ_REMOVE(&s->waiting, r, qent);
@@ -245,9 +245,9 @@ take_id(struct rc_server *s, struct rc_req *r)
 static bool
 build(struct radius_client *rc, struct rc_req *r, struct rc_server *s)
 {
-	struct radius_packet	*w = &r->wire;
-	bool			ok = true;
-	uint64_t		delay;
+	struct radius_packet *w = &r->wire;
+	bool ok = true;
+	uint64_t delay;
 
 	memcpy(w->data, r->tmpl.data, radius_len(&r->tmpl));
 	radius_set_id(w, (uint8_t)r->id);
@@ -256,8 +256,8 @@ build(struct radius_client *rc, struct rc_req *r, struct rc_server *s)
 		 * lifetime: new for each server, not for retransmissions. */
 		radius_set_random_authenticator(w);
 		if (r->pwlen > 0)
-			ok = radius_put_user_password(w, r->password,
-			    r->pwlen, s->secret) == RADIUS_OK;
+			ok = radius_put_user_password(w, r->password, r->pwlen,
+				 s->secret) == RADIUS_OK;
 		ok = ok && radius_put_message_authenticator(w) == RADIUS_OK;
 		if (ok)
 			radius_sign_access_request(w, s->secret);
@@ -265,7 +265,7 @@ build(struct radius_client *rc, struct rc_req *r, struct rc_server *s)
 		/* RFC 2866 §5.2: how long we have been trying. */
 		delay = (now_ms(rc) - r->created_ms) / 1000;
 		ok = radius_put_u32(w, RADIUS_ATTR_ACCT_DELAY_TIME,
-		    delay > UINT32_MAX ? UINT32_MAX : (uint32_t)delay) ==
+			 delay > UINT32_MAX ? UINT32_MAX : (uint32_t)delay) ==
 		    RADIUS_OK;
 		if (ok)
 			radius_sign_accounting_request(w, s->secret);
@@ -282,7 +282,7 @@ transmit(struct radius_client *rc, struct rc_req *r)
 	r->total_tries++;
 	rc->stats.sent++;
 	if (sendto(s->fd, r->wire.data, radius_len(&r->wire), 0,
-	    (const struct sockaddr *)&s->addr, s->addrlen) < 0)
+		(const struct sockaddr *)&s->addr, s->addrlen) < 0)
 		LOG_RL(LOG_LEVEL_WARN, "radius: %s server %u: sendto: %s",
 		    radius_server_kind_str(s->kind), r->server,
 		    strerror(errno));
@@ -312,9 +312,9 @@ static void
 finish(struct radius_client *rc, struct rc_req *r, enum radius_status st,
     const struct radius_packet *pkt)
 {
-	struct rc_server	*s = server_of(rc, r);
-	struct radius_reply	rep;
-	uint8_t			req_auth[RADIUS_AUTH_LEN];
+	struct rc_server *s = server_of(rc, r);
+	struct radius_reply rep;
+	uint8_t req_auth[RADIUS_AUTH_LEN];
 
 	ev_timer_stop(rc->loop, &r->timer);
 	memcpy(req_auth, radius_authenticator(&r->wire), sizeof(req_auth));
@@ -335,17 +335,18 @@ finish(struct radius_client *rc, struct rc_req *r, enum radius_status st,
 static void
 on_timer(struct ev_loop *loop, ev_timer *t, int revents)
 {
-	struct rc_req		*r = t->data;
-	struct radius_client	*rc = r->rc;
-	uint64_t		age = now_ms(rc) - r->created_ms;
+	struct rc_req *r = t->data;
+	struct radius_client *rc = r->rc;
+	uint64_t age = now_ms(rc) - r->created_ms;
 
 	(void)loop;
 	(void)revents;
-	if (r->acct && (r->total_tries >= rc->cfg.acct_max_tries ||
-	    age >= rc->cfg.acct_max_ms)) {
+	if (r->acct &&
+	    (r->total_tries >= rc->cfg.acct_max_tries ||
+		age >= rc->cfg.acct_max_ms)) {
 		log_warnx("radius: Accounting-Request unanswered after %u "
-		    "tries in %llu s: giving up", r->total_tries,
-		    (unsigned long long)(age / 1000));
+			  "tries in %llu s: giving up",
+		    r->total_tries, (unsigned long long)(age / 1000));
 		finish(rc, r, RADIUS_STATUS_TIMEOUT, NULL);
 		return;
 	}
@@ -379,8 +380,8 @@ static bool
 same_addr(const struct sockaddr_storage *a, socklen_t alen,
     const struct sockaddr_storage *b)
 {
-	const struct sockaddr_in	*a4, *b4;
-	const struct sockaddr_in6	*a6, *b6;
+	const struct sockaddr_in *a4, *b4;
+	const struct sockaddr_in6 *a6, *b6;
 
 	(void)alen;
 	if (a->ss_family != b->ss_family)
@@ -414,10 +415,10 @@ static void
 input(struct radius_client *rc, struct rc_server *s, const uint8_t *buf,
     size_t len)
 {
-	struct radius_packet	pkt;
-	struct rc_req		*r;
-	enum radius_err		e;
-	const uint8_t		*ra;
+	struct radius_packet pkt;
+	struct rc_req *r;
+	enum radius_err e;
+	const uint8_t *ra;
 
 	if ((e = radius_packet_parse(&pkt, buf, len)) != RADIUS_OK) {
 		rc->stats.drop_malformed++;
@@ -441,7 +442,8 @@ input(struct radius_client *rc, struct rc_server *s, const uint8_t *buf,
 	ra = radius_authenticator(&r->wire);
 	if (!radius_check_response_auth(&pkt, ra, s->secret)) {
 		rc->stats.drop_auth++;
-		LOG_RL(LOG_LEVEL_WARN, "radius: drop %s id %u: bad Response "
+		LOG_RL(LOG_LEVEL_WARN,
+		    "radius: drop %s id %u: bad Response "
 		    "Authenticator (shared secret?)",
 		    radius_code_str(radius_code(&pkt)), radius_id(&pkt));
 		return;
@@ -449,14 +451,15 @@ input(struct radius_client *rc, struct rc_server *s, const uint8_t *buf,
 	/* RFC 2869 §5.14: a present Message-Authenticator must match;
 	 * an absent one is refused when we sent one. */
 	e = radius_check_message_authenticator(&pkt, ra, s->secret);
-	if (e == RADIUS_ERR_MSGAUTH || (e == RADIUS_ERR_NOTFOUND &&
-	    !r->acct && rc->cfg.require_msgauth)) {
+	if (e == RADIUS_ERR_MSGAUTH ||
+	    (e == RADIUS_ERR_NOTFOUND && !r->acct && rc->cfg.require_msgauth)) {
 		rc->stats.drop_msgauth++;
 		secstat_inc(SECSTAT_RADIUS_DROP_MSGAUTH);
-		LOG_RL(LOG_LEVEL_WARN, "radius: drop %s id %u: %s "
-		    "Message-Authenticator", radius_code_str(radius_code(&pkt)),
-		    radius_id(&pkt), e == RADIUS_ERR_MSGAUTH ? "bad" :
-		    "missing");
+		LOG_RL(LOG_LEVEL_WARN,
+		    "radius: drop %s id %u: %s "
+		    "Message-Authenticator",
+		    radius_code_str(radius_code(&pkt)), radius_id(&pkt),
+		    e == RADIUS_ERR_MSGAUTH ? "bad" : "missing");
 		return;
 	}
 	finish(rc, r, RADIUS_STATUS_REPLY, &pkt);
@@ -465,13 +468,13 @@ input(struct radius_client *rc, struct rc_server *s, const uint8_t *buf,
 static void
 on_read(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct rc_server	*s = w->data;
-	struct radius_client	*rc = s->rc;
-	uint8_t			buf[RADIUS_MAX_LEN];
-	struct sockaddr_storage	from;
-	socklen_t		fromlen;
-	ssize_t			n;
-	int			i;
+	struct rc_server *s = w->data;
+	struct radius_client *rc = s->rc;
+	uint8_t buf[RADIUS_MAX_LEN];
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	ssize_t n;
+	int i;
 
 	(void)loop;
 	(void)revents;
@@ -492,7 +495,8 @@ on_read(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		if (!same_addr(&from, fromlen, &s->addr)) {
 			rc->stats.drop_source++;
-			LOG_RL(LOG_LEVEL_WARN, "radius: drop datagram from an "
+			LOG_RL(LOG_LEVEL_WARN,
+			    "radius: drop datagram from an "
 			    "address that is not the server");
 			continue;
 		}
@@ -520,9 +524,8 @@ radius_client_new(struct ev_loop *loop, const struct radius_client_config *cfg)
 }
 
 int
-radius_client_add_server(struct radius_client *rc,
-    enum radius_server_kind kind, const struct sockaddr *sa, socklen_t salen,
-    const char *secret)
+radius_client_add_server(struct radius_client *rc, enum radius_server_kind kind,
+    const struct sockaddr *sa, socklen_t salen, const char *secret)
 {
 	struct rc_server *s;
 
@@ -545,8 +548,8 @@ radius_client_add_server(struct radius_client *rc,
 	strlcpy(s->secret, secret, sizeof(s->secret));
 	s->next_id = random_u16() % NIDS;
 	TAILQ_INIT(&s->waiting);
-	s->fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
+	s->fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
 	if (s->fd < 0) {
 		free(s);
 		return -1;
@@ -561,8 +564,8 @@ radius_client_add_server(struct radius_client *rc,
 void
 radius_client_free(struct radius_client *rc)
 {
-	uint32_t	i;
-	unsigned	k, j;
+	uint32_t i;
+	unsigned k, j;
 
 	if (rc == NULL)
 		return;
@@ -591,9 +594,9 @@ uint64_t
 radius_client_send(struct radius_client *rc, const struct radius_packet *tmpl,
     const uint8_t *password, size_t pwlen, radius_reply_fn *cb, void *arg)
 {
-	struct rc_req		*r;
-	enum radius_server_kind	kind;
-	size_t			room;
+	struct rc_req *r;
+	enum radius_server_kind kind;
+	size_t room;
 
 	switch (radius_code(tmpl)) {
 	case RADIUS_CODE_ACCESS_REQUEST:
@@ -603,7 +606,7 @@ radius_client_send(struct radius_client *rc, const struct radius_packet *tmpl,
 		break;
 	case RADIUS_CODE_ACCOUNTING_REQUEST:
 		kind = RADIUS_SERVER_ACCT;
-		room = 6;			/* Acct-Delay-Time */
+		room = 6; /* Acct-Delay-Time */
 		pwlen = 0;
 		break;
 	default:
@@ -637,8 +640,8 @@ radius_client_send(struct radius_client *rc, const struct radius_packet *tmpl,
 void *
 radius_client_cancel(struct radius_client *rc, uint64_t handle)
 {
-	struct rc_req	*r = req_of(rc, handle);
-	void		*arg;
+	struct rc_req *r = req_of(rc, handle);
+	void *arg;
 
 	if (r == NULL)
 		return NULL;

@@ -17,10 +17,10 @@
 #include "core/random.h"
 #include "radius/radius_codec.h"
 
-#define OFF_CODE	0
-#define OFF_ID		1
-#define OFF_LEN		2
-#define OFF_AUTH	4
+#define OFF_CODE 0
+#define OFF_ID	 1
+#define OFF_LEN	 2
+#define OFF_AUTH 4
 
 const char *
 radius_code_str(unsigned code)
@@ -40,7 +40,7 @@ radius_code_str(unsigned code)
 	case RADIUS_CODE_COA_ACK:		return "CoA-ACK";
 	case RADIUS_CODE_COA_NAK:		return "CoA-NAK";
 	default:				return "unknown-code";
-	/* clang-format on */
+		/* clang-format on */
 	}
 }
 
@@ -58,7 +58,7 @@ radius_err_str(enum radius_err e)
 	case RADIUS_ERR_VALUE:		return "bad attribute value";
 	case RADIUS_ERR_AUTH:		return "bad authenticator";
 	case RADIUS_ERR_MSGAUTH:	return "bad Message-Authenticator";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "unknown";
 }
@@ -105,8 +105,8 @@ check_attrs(const uint8_t *d, size_t len)
 enum radius_err
 radius_packet_parse(struct radius_packet *p, const uint8_t *buf, size_t len)
 {
-	size_t		plen;
-	enum radius_err	e;
+	size_t plen;
+	enum radius_err e;
 
 	if (len < RADIUS_HDR_LEN)
 		return RADIUS_ERR_SHORT;
@@ -169,8 +169,8 @@ radius_set_random_authenticator(struct radius_packet *p)
 static uint8_t *
 put_attr(struct radius_packet *p, uint8_t type, size_t len)
 {
-	size_t	plen = radius_len(p);
-	uint8_t	*a;
+	size_t plen = radius_len(p);
+	uint8_t *a;
 
 	if (len > RADIUS_MAX_ATTR_VALUE || plen + 2 + len > RADIUS_MAX_LEN)
 		return NULL;
@@ -272,8 +272,8 @@ enum radius_err
 radius_put_tagged_string(struct radius_packet *p, uint8_t type, uint8_t tag,
     const char *s)
 {
-	size_t	len = strlen(s);
-	uint8_t	*v;
+	size_t len = strlen(s);
+	uint8_t *v;
 
 	if (tag > 0x1f || len == 0)
 		return RADIUS_ERR_VALUE;
@@ -291,7 +291,7 @@ radius_put_tagged_string(struct radius_packet *p, uint8_t type, uint8_t tag,
 void
 radius_del_attr(struct radius_packet *p, uint8_t type)
 {
-	size_t	len = radius_len(p), off = RADIUS_HDR_LEN, alen;
+	size_t len = radius_len(p), off = RADIUS_HDR_LEN, alen;
 
 	while (off < len) {
 		alen = p->data[off + 1];
@@ -323,11 +323,11 @@ radius_next_attr(const struct radius_packet *p, struct radius_iter *it,
 }
 
 enum radius_err
-radius_get_raw(const struct radius_packet *p, uint8_t type,
-    const uint8_t **val, size_t *len)
+radius_get_raw(const struct radius_packet *p, uint8_t type, const uint8_t **val,
+    size_t *len)
 {
-	struct radius_iter	it = { 0 };
-	uint8_t			t;
+	struct radius_iter it = { 0 };
+	uint8_t t;
 
 	while (radius_next_attr(p, &it, &t, val, len))
 		if (t == type)
@@ -338,8 +338,8 @@ radius_get_raw(const struct radius_packet *p, uint8_t type,
 bool
 radius_has_attr(const struct radius_packet *p, uint8_t type)
 {
-	const uint8_t	*v;
-	size_t		l;
+	const uint8_t *v;
+	size_t l;
 
 	return radius_get_raw(p, type, &v, &l) == RADIUS_OK;
 }
@@ -358,9 +358,9 @@ enum radius_err
 radius_get_string(const struct radius_packet *p, uint8_t type, char *out,
     size_t outsz)
 {
-	const uint8_t	*v;
-	size_t		l;
-	enum radius_err	e;
+	const uint8_t *v;
+	size_t l;
+	enum radius_err e;
 
 	if ((e = radius_get_raw(p, type, &v, &l)) != RADIUS_OK)
 		return e;
@@ -370,9 +370,9 @@ radius_get_string(const struct radius_packet *p, uint8_t type, char *out,
 enum radius_err
 radius_get_u32(const struct radius_packet *p, uint8_t type, uint32_t *out)
 {
-	const uint8_t	*v;
-	size_t		l;
-	enum radius_err	e;
+	const uint8_t *v;
+	size_t l;
+	enum radius_err e;
 
 	if ((e = radius_get_raw(p, type, &v, &l)) != RADIUS_OK)
 		return e;
@@ -389,14 +389,14 @@ radius_get_ipv4(const struct radius_packet *p, uint8_t type, uint32_t *addr)
 }
 
 enum radius_err
-radius_get_vs_raw(const struct radius_packet *p, uint32_t vendor,
-    uint8_t vtype, const uint8_t **val, size_t *len)
+radius_get_vs_raw(const struct radius_packet *p, uint32_t vendor, uint8_t vtype,
+    const uint8_t **val, size_t *len)
 {
-	struct radius_iter	it = { 0 };
-	const uint8_t		*v;
-	size_t			l, off;
-	uint8_t			t;
-	bool			bad = false;
+	struct radius_iter it = { 0 };
+	const uint8_t *v;
+	size_t l, off;
+	uint8_t t;
+	bool bad = false;
 
 	while (radius_next_attr(p, &it, &t, &v, &l)) {
 		if (t != RADIUS_ATTR_VENDOR_SPECIFIC || l < 4 ||
@@ -424,9 +424,9 @@ enum radius_err
 radius_get_vs_ipv4(const struct radius_packet *p, uint32_t vendor,
     uint8_t vtype, uint32_t *addr)
 {
-	const uint8_t	*v;
-	size_t		l;
-	enum radius_err	e;
+	const uint8_t *v;
+	size_t l;
+	enum radius_err e;
 
 	if ((e = radius_get_vs_raw(p, vendor, vtype, &v, &l)) != RADIUS_OK)
 		return e;
@@ -479,10 +479,10 @@ secret_len(const char *secret)
 static size_t
 msgauth_off(const struct radius_packet *p)
 {
-	struct radius_iter	it = { 0 };
-	const uint8_t		*v;
-	size_t			l;
-	uint8_t			t;
+	struct radius_iter it = { 0 };
+	const uint8_t *v;
+	size_t l;
+	uint8_t t;
 
 	while (radius_next_attr(p, &it, &t, &v, &l))
 		if (t == RADIUS_ATTR_MESSAGE_AUTHENTICATOR)
@@ -496,9 +496,9 @@ static void
 msgauth_compute(const struct radius_packet *p, size_t maoff,
     const uint8_t *auth, const char *secret, uint8_t out[16])
 {
-	struct hmac_md5_ctx	ctx;
-	static const uint8_t	zero[16];
-	size_t			len = radius_len(p);
+	struct hmac_md5_ctx ctx;
+	static const uint8_t zero[16];
+	size_t len = radius_len(p);
 
 	hmac_md5_set_key(&ctx, secret_len(secret), (const uint8_t *)secret);
 	hmac_md5_update(&ctx, OFF_AUTH, p->data);
@@ -511,10 +511,9 @@ msgauth_compute(const struct radius_packet *p, size_t maoff,
 }
 
 static void
-msgauth_fill(struct radius_packet *p, const uint8_t *auth,
-    const char *secret)
+msgauth_fill(struct radius_packet *p, const uint8_t *auth, const char *secret)
 {
-	size_t	off = msgauth_off(p);
+	size_t off = msgauth_off(p);
 
 	if (off == 0 || p->data[off + 1] != 18)
 		return;
@@ -533,9 +532,9 @@ enum radius_err
 radius_check_message_authenticator(const struct radius_packet *p,
     const uint8_t *req_auth, const char *secret)
 {
-	size_t	off = msgauth_off(p);
-	uint8_t	want[16];
-	uint8_t	code = radius_code(p);
+	size_t off = msgauth_off(p);
+	uint8_t want[16];
+	uint8_t code = radius_code(p);
 
 	if (off == 0)
 		return RADIUS_ERR_NOTFOUND;
@@ -545,7 +544,7 @@ radius_check_message_authenticator(const struct radius_packet *p,
 		req_auth = radius_authenticator(p);
 	msgauth_compute(p, off, req_auth, secret, want);
 	return memeql_sec(want, p->data + off + 2, 16) ? RADIUS_OK :
-	    RADIUS_ERR_MSGAUTH;
+							 RADIUS_ERR_MSGAUTH;
 }
 
 /* MD5(Code+ID+Length+auth+Attributes+Secret). */
@@ -553,8 +552,8 @@ static void
 packet_md5(const struct radius_packet *p, const uint8_t *auth,
     const char *secret, uint8_t out[16])
 {
-	struct md5_ctx	ctx;
-	size_t		len = radius_len(p);
+	struct md5_ctx ctx;
+	size_t len = radius_len(p);
 
 	md5_init(&ctx);
 	md5_update(&ctx, OFF_AUTH, p->data);
@@ -609,8 +608,8 @@ bool
 radius_check_accounting_request_auth(const struct radius_packet *p,
     const char *secret)
 {
-	static const uint8_t	zero[16];
-	uint8_t			want[16];
+	static const uint8_t zero[16];
+	uint8_t want[16];
 
 	packet_md5(p, zero, secret, want);
 	return memeql_sec(want, radius_authenticator(p), 16) != 0;
@@ -639,8 +638,8 @@ static void
 hide(uint8_t *buf, size_t len, const uint8_t *ra, const uint8_t *salt,
     size_t saltlen, const char *secret)
 {
-	uint8_t	b[16];
-	size_t	i, j;
+	uint8_t b[16];
+	size_t i, j;
 
 	for (i = 0; i < len; i += 16) {
 		if (i == 0)
@@ -658,8 +657,8 @@ static void
 unhide(uint8_t *buf, size_t len, const uint8_t *ra, const uint8_t *salt,
     size_t saltlen, const char *secret)
 {
-	uint8_t	b[16];
-	size_t	i, j;
+	uint8_t b[16];
+	size_t i, j;
 
 	for (i = len; i >= 16; i -= 16) {
 		if (i == 16)
@@ -673,12 +672,12 @@ unhide(uint8_t *buf, size_t len, const uint8_t *ra, const uint8_t *salt,
 }
 
 enum radius_err
-radius_put_user_password(struct radius_packet *p, const uint8_t *pw,
-    size_t len, const char *secret)
+radius_put_user_password(struct radius_packet *p, const uint8_t *pw, size_t len,
+    const char *secret)
 {
-	uint8_t		buf[RADIUS_MAX_PASSWORD];
-	size_t		padded;
-	enum radius_err	e;
+	uint8_t buf[RADIUS_MAX_PASSWORD];
+	size_t padded;
+	enum radius_err e;
 
 	/* RFC 2865 §5.2: padded with nulls to a multiple of 16, at most
 	 * 128 octets. */
@@ -697,10 +696,10 @@ enum radius_err
 radius_get_user_password(const struct radius_packet *p, uint8_t *out,
     size_t outsz, size_t *outlen, const char *secret)
 {
-	uint8_t		buf[RADIUS_MAX_PASSWORD];
-	const uint8_t	*v;
-	size_t		l;
-	enum radius_err	e;
+	uint8_t buf[RADIUS_MAX_PASSWORD];
+	const uint8_t *v;
+	size_t l;
+	enum radius_err e;
 
 	if ((e = radius_get_raw(p, RADIUS_ATTR_USER_PASSWORD, &v, &l)) !=
 	    RADIUS_OK)
@@ -753,8 +752,8 @@ radius_tunnel_password_decrypt(const uint8_t *val, size_t len,
     const uint8_t *req_auth, const char *secret, uint8_t *tag, uint8_t *out,
     size_t outsz, size_t *outlen)
 {
-	uint8_t	buf[RADIUS_MAX_ATTR_VALUE];
-	size_t	clen;
+	uint8_t buf[RADIUS_MAX_ATTR_VALUE];
+	size_t clen;
 
 	if (len < 3 + 16 || (len - 3) % 16 != 0 || len > sizeof(buf))
 		return RADIUS_ERR_VALUE;
@@ -778,9 +777,9 @@ radius_put_tunnel_password(struct radius_packet *p, uint8_t tag,
     const uint8_t *pw, size_t pwlen, const uint8_t *req_auth,
     const char *secret)
 {
-	uint8_t		buf[RADIUS_MAX_ATTR_VALUE];
-	size_t		len;
-	enum radius_err	e;
+	uint8_t buf[RADIUS_MAX_ATTR_VALUE];
+	size_t len;
+	enum radius_err e;
 
 	e = radius_tunnel_password_encrypt(tag, random_u16(), pw, pwlen,
 	    req_auth, secret, buf, sizeof(buf), &len);

@@ -18,26 +18,26 @@
 
 /* One remembered request and the answer it got. */
 struct dae_seen {
-	struct sockaddr_storage	from;
-	int64_t			expires; /* wall clock, s; 0 = free slot */
-	uint8_t			id;
-	uint8_t			auth[RADIUS_AUTH_LEN];
-	uint8_t			reply_len;
-	uint8_t			reply[64];
+	struct sockaddr_storage from;
+	int64_t expires; /* wall clock, s; 0 = free slot */
+	uint8_t id;
+	uint8_t auth[RADIUS_AUTH_LEN];
+	uint8_t reply_len;
+	uint8_t reply[64];
 };
 
 struct radius_dae {
-	int				 fd;
-	char				 secret[256];
-	struct sockaddr_storage		 clients[RADIUS_DAE_MAX_CLIENTS];
-	unsigned			 nclients;
-	struct radius_dae_ops		 ops;
-	void				*arg;
-	struct radius_dae_stats		 stats;
-	unsigned			 window;
-	bool				 require_ts;
-	int64_t				(*now)(void);
-	struct dae_seen			*seen;	/* RADIUS_DAE_REPLAY_MAX */
+	int fd;
+	char secret[256];
+	struct sockaddr_storage clients[RADIUS_DAE_MAX_CLIENTS];
+	unsigned nclients;
+	struct radius_dae_ops ops;
+	void *arg;
+	struct radius_dae_stats stats;
+	unsigned window;
+	bool require_ts;
+	int64_t (*now)(void);
+	struct dae_seen *seen; /* RADIUS_DAE_REPLAY_MAX */
 };
 
 const char *
@@ -54,7 +54,7 @@ radius_dae_error_str(enum radius_dae_error e)
 	case RADIUS_DAE_INVALID_ATTRIBUTE_VALUE: return "Invalid-Attribute-Value";
 	case RADIUS_DAE_SESSION_NOT_FOUND:	return "Session-Context-Not-Found";
 	case RADIUS_DAE_RESOURCES_UNAVAILABLE:	return "Resources-Unavailable";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -65,13 +65,16 @@ same_host(const struct sockaddr_storage *a, const struct sockaddr *b)
 	if (a->ss_family != b->sa_family)
 		return false;
 	if (b->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)(const void *)a)->sin_addr.
-		    s_addr == ((const struct sockaddr_in *)(const void *)b)->
-		    sin_addr.s_addr;
+		return ((const struct sockaddr_in *)(const void *)a)
+			   ->sin_addr.s_addr ==
+		    ((const struct sockaddr_in *)(const void *)b)
+			->sin_addr.s_addr;
 	if (b->sa_family == AF_INET6)
-		return memcmp(&((const struct sockaddr_in6 *)(const void *)a)->
-		    sin6_addr, &((const struct sockaddr_in6 *)(const void *)b)->
-		    sin6_addr, sizeof(struct in6_addr)) == 0;
+		return memcmp(&((const struct sockaddr_in6 *)(const void *)a)
+				   ->sin6_addr,
+			   &((const struct sockaddr_in6 *)(const void *)b)
+				->sin6_addr,
+			   sizeof(struct in6_addr)) == 0;
 	return false;
 }
 
@@ -97,14 +100,17 @@ parse_request(const struct radius_packet *p, struct radius_dae_match *m,
 			    memchr(v, '\0', l) != NULL)
 				return RADIUS_DAE_INVALID_ATTRIBUTE_VALUE;
 			memcpy(type == RADIUS_ATTR_USER_NAME ? m->user :
-			    m->session_id, v, l);
-			(type == RADIUS_ATTR_USER_NAME ? m->user :
-			    m->session_id)[l] = '\0';
+							       m->session_id,
+			    v, l);
+			(type == RADIUS_ATTR_USER_NAME ?
+				m->user :
+				m->session_id)[l] = '\0';
 			any = true;
 			break;
 		case RADIUS_ATTR_FRAMED_IP_ADDRESS:
 			if (radius_get_ipv4(p, type, &m->framed_ip) !=
-			    RADIUS_OK || m->framed_ip == 0)
+				RADIUS_OK ||
+			    m->framed_ip == 0)
 				return RADIUS_DAE_INVALID_ATTRIBUTE_VALUE;
 			any = true;
 			break;
@@ -177,8 +183,7 @@ timestamp_ok(const struct radius_dae *d, const struct radius_packet *p,
     int64_t now, int64_t *expires)
 {
 	uint32_t ts;
-	enum radius_err e = radius_get_u32(p, RADIUS_ATTR_EVENT_TIMESTAMP,
-	    &ts);
+	enum radius_err e = radius_get_u32(p, RADIUS_ATTR_EVENT_TIMESTAMP, &ts);
 
 	if (e == RADIUS_ERR_NOTFOUND && !d->require_ts) {
 		*expires = now + d->window;
@@ -196,7 +201,7 @@ size_t
 radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
     const struct sockaddr *from, struct radius_packet *out)
 {
-	struct radius_packet *p = out;	/* parsed in place, then rebuilt */
+	struct radius_packet *p = out; /* parsed in place, then rebuilt */
 	struct radius_dae_match m;
 	enum radius_dae_error err;
 	uint8_t req_auth[RADIUS_AUTH_LEN], code, id;
@@ -214,10 +219,15 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 		known = same_host(&d->clients[i], from);
 	if (!known) {
 		d->stats.drop_client++;
-		LOG_RL(LOG_LEVEL_WARN, "radius dae: request from unknown "
-		    "client %s dropped", from->sa_family == AF_INET ?
-		    inet_ntop(AF_INET, &((const struct sockaddr_in *)
-		    (const void *)from)->sin_addr, buf, sizeof(buf)) : "?");
+		LOG_RL(LOG_LEVEL_WARN,
+		    "radius dae: request from unknown "
+		    "client %s dropped",
+		    from->sa_family == AF_INET ?
+			inet_ntop(AF_INET,
+			    &((const struct sockaddr_in *)(const void *)from)
+				 ->sin_addr,
+			    buf, sizeof(buf)) :
+			"?");
 		return 0;
 	}
 	if (radius_packet_parse(p, req, len) != RADIUS_OK) {
@@ -235,10 +245,12 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 	 * right too.  Otherwise silently discard. */
 	if (!radius_check_accounting_request_auth(p, d->secret) ||
 	    radius_check_message_authenticator(p, NULL, d->secret) ==
-	    RADIUS_ERR_MSGAUTH) {
+		RADIUS_ERR_MSGAUTH) {
 		d->stats.drop_auth++;
-		LOG_RL(LOG_LEVEL_WARN, "radius dae: %s with a wrong "
-		    "authenticator dropped", radius_code_str(code));
+		LOG_RL(LOG_LEVEL_WARN,
+		    "radius dae: %s with a wrong "
+		    "authenticator dropped",
+		    radius_code_str(code));
 		return 0;
 	}
 	/* Only authenticated requests reach the replay memory, so without
@@ -248,19 +260,23 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 	if (seen != NULL) {
 		d->stats.replays++;
 		secstat_inc(SECSTAT_DAE_REPLAY);
-		LOG_RL(LOG_LEVEL_WARN, "radius dae: %s id %u seen before: "
-		    "answered again, not acted on", radius_code_str(code),
-		    radius_id(p));
+		LOG_RL(LOG_LEVEL_WARN,
+		    "radius dae: %s id %u seen before: "
+		    "answered again, not acted on",
+		    radius_code_str(code), radius_id(p));
 		memcpy(out->data, seen->reply, seen->reply_len);
 		return seen->reply_len;
 	}
 	if (!timestamp_ok(d, p, now, &expires)) {
 		d->stats.drop_timestamp++;
 		secstat_inc(SECSTAT_DAE_DROP_TIMESTAMP);
-		LOG_RL(LOG_LEVEL_WARN, "radius dae: %s id %u dropped: "
-		    "Event-Timestamp %s", radius_code_str(code), radius_id(p),
+		LOG_RL(LOG_LEVEL_WARN,
+		    "radius dae: %s id %u dropped: "
+		    "Event-Timestamp %s",
+		    radius_code_str(code), radius_id(p),
 		    radius_has_attr(p, RADIUS_ATTR_EVENT_TIMESTAMP) ?
-		    "outside the window (replay or clock skew?)" : "missing");
+			"outside the window (replay or clock skew?)" :
+			"missing");
 		return 0;
 	}
 	seen = seen_slot(d, now);
@@ -270,8 +286,10 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 		/* RFC 5176 §3.5: 506, lack of NAS resources. */
 		d->stats.replay_full++;
 		err = RADIUS_DAE_RESOURCES_UNAVAILABLE;
-		LOG_RL(LOG_LEVEL_WARN, "radius dae: %u requests remembered "
-		    "in the window; refusing more", RADIUS_DAE_REPLAY_MAX);
+		LOG_RL(LOG_LEVEL_WARN,
+		    "radius dae: %u requests remembered "
+		    "in the window; refusing more",
+		    RADIUS_DAE_REPLAY_MAX);
 	}
 	if (err == RADIUS_DAE_OK && disconnect && has_timeout)
 		err = RADIUS_DAE_UNSUPPORTED_ATTRIBUTE;
@@ -280,32 +298,36 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 		err = RADIUS_DAE_MISSING_ATTRIBUTE;
 	if (err == RADIUS_DAE_OK) {
 		n = disconnect ? d->ops.disconnect(d->arg, &m) :
-		    d->ops.coa(d->arg, &m, timeout);
+				 d->ops.coa(d->arg, &m, timeout);
 		if (n == 0)
 			err = RADIUS_DAE_SESSION_NOT_FOUND;
 	}
 	log_info("radius dae: %s for%s%s%s%s%s: %u session(s), %s",
-	    radius_code_str(code),
-	    m.session_id[0] ? " session " : "", m.session_id,
-	    m.user[0] ? " user " : "", m.user,
+	    radius_code_str(code), m.session_id[0] ? " session " : "",
+	    m.session_id, m.user[0] ? " user " : "", m.user,
 	    m.framed_ip ? " (address)" : "", n, radius_dae_error_str(err));
 	memcpy(req_auth, radius_authenticator(p), sizeof(req_auth));
 	id = radius_id(p);
 	if (err == RADIUS_DAE_OK) {
-		radius_packet_init(out, disconnect ? RADIUS_CODE_DISCONNECT_ACK :
-		    RADIUS_CODE_COA_ACK, id, NULL);
+		radius_packet_init(out,
+		    disconnect ? RADIUS_CODE_DISCONNECT_ACK :
+				 RADIUS_CODE_COA_ACK,
+		    id, NULL);
 		d->stats.acks++;
 	} else {
-		radius_packet_init(out, disconnect ? RADIUS_CODE_DISCONNECT_NAK :
-		    RADIUS_CODE_COA_NAK, id, NULL);
+		radius_packet_init(out,
+		    disconnect ? RADIUS_CODE_DISCONNECT_NAK :
+				 RADIUS_CODE_COA_NAK,
+		    id, NULL);
 		(void)radius_put_u32(out, RADIUS_ATTR_ERROR_CAUSE, err);
 		d->stats.naks++;
 	}
 	/* RFC 5176 §3.5: Response Authenticator as in RFC 2865 §3. */
 	radius_sign_response(out, req_auth, d->secret);
 	if (seen != NULL && radius_len(out) <= sizeof(seen->reply)) {
-		memcpy(&seen->from, from, from->sa_family == AF_INET6 ?
-		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+		memcpy(&seen->from, from,
+		    from->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						  sizeof(struct sockaddr_in));
 		seen->id = id;
 		memcpy(seen->auth, req_auth, sizeof(seen->auth));
 		seen->expires = expires;
@@ -344,11 +366,12 @@ radius_dae_new(const struct sockaddr *listen, socklen_t listen_len,
 	d->arg = arg;
 	d->fd = -1;
 	if (listen == NULL)
-		return d;	/* radius_dae_handle() only (tests) */
-	d->fd = socket(listen->sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
+		return d; /* radius_dae_handle() only (tests) */
+	d->fd = socket(listen->sa_family,
+	    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (d->fd < 0 ||
-	    setsockopt(d->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    setsockopt(d->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) <
+		0 ||
 	    bind(d->fd, listen, listen_len) < 0) {
 		int e = errno;
 
@@ -410,8 +433,9 @@ radius_dae_readable(void *arg)
 			return;
 		rlen = radius_dae_handle(d, buf, (size_t)n,
 		    (struct sockaddr *)&from, &out);
-		if (rlen > 0 && sendto(d->fd, out.data, rlen, 0,
-		    (struct sockaddr *)&from, flen) < 0)
+		if (rlen > 0 &&
+		    sendto(d->fd, out.data, rlen, 0, (struct sockaddr *)&from,
+			flen) < 0)
 			log_warnx("radius dae: sendto: %s", strerror(errno));
 	}
 }

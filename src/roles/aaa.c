@@ -15,14 +15,14 @@
 #include "roles/aaa.h"
 
 struct aaa {
-	struct radius_sender	 rs;
-	bool			 enabled;
-	int64_t			(*wall_time)(void *ctx);
-	void			*wall_ctx;
-	struct aaa_nas		 nas;
-	uint32_t		 boot;		/* wall clock at start */
-	uint32_t		 next_id;
-	unsigned		 pending;
+	struct radius_sender rs;
+	bool enabled;
+	int64_t (*wall_time)(void *ctx);
+	void *wall_ctx;
+	struct aaa_nas nas;
+	uint32_t boot; /* wall clock at start */
+	uint32_t next_id;
+	unsigned pending;
 };
 
 const char *
@@ -39,7 +39,7 @@ aaa_cause_str(enum aaa_cause c)
 	case AAA_CAUSE_ADMIN_RESET:	return "Admin-Reset";
 	case AAA_CAUSE_NAS_ERROR:	return "NAS-Error";
 	case AAA_CAUSE_NAS_REQUEST:	return "NAS-Request";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -51,14 +51,14 @@ enum aaa_cause
 aaa_cause_from_reason(const char *reason)
 {
 	static const struct {
-		const char	*reason;
-		enum aaa_cause	 cause;
+		const char *reason;
+		enum aaa_cause cause;
 	} map[] = {
-		{ "peer terminated",	AAA_CAUSE_USER_REQUEST },
-		{ "echo timeout",	AAA_CAUSE_LOST_CARRIER },
-		{ "carrier closed",	AAA_CAUSE_LOST_CARRIER },
-		{ "LCP finished",	AAA_CAUSE_LOST_CARRIER },
-		{ "shutdown",		AAA_CAUSE_NAS_REQUEST },
+		{ "peer terminated", AAA_CAUSE_USER_REQUEST },
+		{ "echo timeout", AAA_CAUSE_LOST_CARRIER },
+		{ "carrier closed", AAA_CAUSE_LOST_CARRIER },
+		{ "LCP finished", AAA_CAUSE_LOST_CARRIER },
+		{ "shutdown", AAA_CAUSE_NAS_REQUEST },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -80,7 +80,7 @@ aaa_lac_end_str(enum aaa_lac_end e)
 	case AAA_LAC_END_SHUTDOWN:		return "shutdown";
 	case AAA_LAC_END_ADMIN:			return "administrative disconnect";
 	case AAA_LAC_END_ERROR:			return "error";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -116,7 +116,7 @@ aaa_lac_cause(enum aaa_lac_end e)
 	case AAA_LAC_END_SHUTDOWN:		return AAA_CAUSE_NAS_REQUEST;
 	case AAA_LAC_END_ADMIN:			return AAA_CAUSE_ADMIN_RESET;
 	case AAA_LAC_END_ERROR:			return AAA_CAUSE_NAS_ERROR;
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return AAA_CAUSE_NAS_ERROR;
 }
@@ -136,7 +136,7 @@ aaa_endpoint(const struct aaa_access *x, const uint8_t a[16], char *buf,
     size_t bufsz)
 {
 	return inet_ntop(x->family == AF_INET6 ? AF_INET6 : AF_INET, a, buf,
-	    (socklen_t)bufsz) != NULL;
+		   (socklen_t)bufsz) != NULL;
 }
 
 /* The LAC's attributes of a session record (x != NULL). */
@@ -150,29 +150,32 @@ aaa_put_access(struct radius_packet *p, const struct aaa_access *x)
 		return true;
 	/* RFC 2867 §4.1 and RFC 2868 §3: the tunnel the call went through.
 	 * Tag 0: one tunnel per record, nothing to group. */
-	ok = ok && radius_put_tagged_u32(p, RADIUS_ATTR_TUNNEL_TYPE, 0,
-	    RADIUS_TUNNEL_TYPE_L2TP) == RADIUS_OK;
-	ok = ok && radius_put_tagged_u32(p, RADIUS_ATTR_TUNNEL_MEDIUM_TYPE, 0,
-	    x->family == AF_INET6 ? RADIUS_TUNNEL_MEDIUM_IPV6 :
-	    RADIUS_TUNNEL_MEDIUM_IPV4) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_tagged_u32(p, RADIUS_ATTR_TUNNEL_TYPE, 0,
+		RADIUS_TUNNEL_TYPE_L2TP) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_tagged_u32(p, RADIUS_ATTR_TUNNEL_MEDIUM_TYPE, 0,
+		x->family == AF_INET6 ? RADIUS_TUNNEL_MEDIUM_IPV6 :
+					RADIUS_TUNNEL_MEDIUM_IPV4) == RADIUS_OK;
 	/* RFC 2868 §3.3: the initiator's end (the LAC) is the client. */
 	ok = ok && aaa_endpoint(x, x->client, a, sizeof(a)) &&
 	    radius_put_tagged_string(p, RADIUS_ATTR_TUNNEL_CLIENT_ENDPOINT, 0,
-	    a) == RADIUS_OK;
+		a) == RADIUS_OK;
 	ok = ok && aaa_endpoint(x, x->server, a, sizeof(a)) &&
 	    radius_put_tagged_string(p, RADIUS_ATTR_TUNNEL_SERVER_ENDPOINT, 0,
-	    a) == RADIUS_OK;
+		a) == RADIUS_OK;
 	aaa_access_connection(x, a, sizeof(a));
-	ok = ok && radius_put_string(p, RADIUS_ATTR_ACCT_TUNNEL_CONNECTION,
-	    a) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_string(p, RADIUS_ATTR_ACCT_TUNNEL_CONNECTION, a) ==
+		RADIUS_OK;
 	return ok;
 }
 
 void
 aaa_mac_str(const uint8_t mac[6], char out[AAA_MAC_STR_LEN])
 {
-	snprintf(out, AAA_MAC_STR_LEN, "%02x:%02x:%02x:%02x:%02x:%02x",
-	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	snprintf(out, AAA_MAC_STR_LEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
+	    mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
 void
@@ -215,7 +218,7 @@ aaa_describe_l2tp(struct auth_request *req, const char *calling_number,
 	if (calling_number != NULL && calling_number[0] != '\0') {
 		/* a cut number would match the wrong policy */
 		if (strlcpy(req->calling_station, calling_number,
-		    sizeof(req->calling_station)) >=
+			sizeof(req->calling_station)) >=
 		    sizeof(req->calling_station))
 			req->calling_station[0] = '\0';
 		return;
@@ -236,63 +239,76 @@ aaa_build(struct radius_packet *p, const struct aaa_nas *nas, unsigned status,
 
 bool
 aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
-    unsigned status, const struct aaa_session *s,
-    const struct aaa_counters *c, uint32_t elapsed_s, enum aaa_cause cause,
-    uint32_t event_time, const struct aaa_access *x)
+    unsigned status, const struct aaa_session *s, const struct aaa_counters *c,
+    uint32_t elapsed_s, enum aaa_cause cause, uint32_t event_time,
+    const struct aaa_access *x)
 {
 	bool ok = true;
 
 	radius_packet_init(p, RADIUS_CODE_ACCOUNTING_REQUEST, 0, NULL);
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_STATUS_TYPE, status) ==
-	    RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_ACCT_STATUS_TYPE, status) ==
+		RADIUS_OK;
 	/* RFC 2865 §4.1 (and RFC 2866 §4.1): NAS-IP-Address or
 	 * NAS-Identifier identifies us. */
 	if (nas->identifier[0] != '\0')
-		ok = ok && radius_put_string(p, RADIUS_ATTR_NAS_IDENTIFIER,
-		    nas->identifier) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_string(p, RADIUS_ATTR_NAS_IDENTIFIER,
+			nas->identifier) == RADIUS_OK;
 	if (nas->ip != 0)
-		ok = ok && radius_put_ipv4(p, RADIUS_ATTR_NAS_IP_ADDRESS,
-		    nas->ip) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_ipv4(p, RADIUS_ATTR_NAS_IP_ADDRESS, nas->ip) ==
+			RADIUS_OK;
 	if (event_time != 0)
-		ok = ok && radius_put_u32(p, RADIUS_ATTR_EVENT_TIMESTAMP,
-		    event_time) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_u32(p, RADIUS_ATTR_EVENT_TIMESTAMP,
+			event_time) == RADIUS_OK;
 	if (s == NULL)
 		return ok;
 	/* RFC 2866 §5.5: Acct-Session-Id in every record of the session. */
-	ok = ok && radius_put_string(p, RADIUS_ATTR_ACCT_SESSION_ID, s->id) ==
-	    RADIUS_OK;
+	ok = ok &&
+	    radius_put_string(p, RADIUS_ATTR_ACCT_SESSION_ID, s->id) ==
+		RADIUS_OK;
 	if (aaa_session_user(s)[0] != '\0')
-		ok = ok && radius_put_string(p, RADIUS_ATTR_USER_NAME,
-		    s->user) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_AUTHENTIC, 1) ==
-	    RADIUS_OK;	/* RFC 2866 §5.6: RADIUS */
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_SERVICE_TYPE,
-	    RADIUS_SERVICE_FRAMED) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_FRAMED_PROTOCOL,
-	    RADIUS_FRAMED_PROTOCOL_PPP) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT, s->nas_port) ==
-	    RADIUS_OK;
+		ok = ok &&
+		    radius_put_string(p, RADIUS_ATTR_USER_NAME, s->user) ==
+			RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_ACCT_AUTHENTIC, 1) ==
+		RADIUS_OK; /* RFC 2866 §5.6: RADIUS */
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_SERVICE_TYPE,
+		RADIUS_SERVICE_FRAMED) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_FRAMED_PROTOCOL,
+		RADIUS_FRAMED_PROTOCOL_PPP) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_NAS_PORT, s->nas_port) == RADIUS_OK;
 	/* RFC 2865 §5.41: the LNS's users come over a tunnel (Virtual); a
 	 * LAC says what the user's line is (Ethernet for PPPoE). */
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_NAS_PORT_TYPE,
-	    x != NULL ? x->nas_port_type : RADIUS_NAS_PORT_TYPE_VIRTUAL) ==
-	    RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_NAS_PORT_TYPE,
+		x != NULL ? x->nas_port_type : RADIUS_NAS_PORT_TYPE_VIRTUAL) ==
+		RADIUS_OK;
 	if (x != NULL) {
 		char mac[AAA_MAC_STR_LEN];
 
 		/* RFC 2865 §5.31: who called; for PPPoE, the user's MAC (the
 		 * form also sent as the ICRQ's Calling Number). */
 		aaa_mac_str(x->mac, mac);
-		ok = ok && radius_put_string(p, RADIUS_ATTR_CALLING_STATION_ID,
-		    mac) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_string(p, RADIUS_ATTR_CALLING_STATION_ID, mac) ==
+			RADIUS_OK;
 	}
 	if (s->framed_ip != 0)
-		ok = ok && radius_put_ipv4(p, RADIUS_ATTR_FRAMED_IP_ADDRESS,
-		    s->framed_ip) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_ipv4(p, RADIUS_ATTR_FRAMED_IP_ADDRESS,
+			s->framed_ip) == RADIUS_OK;
 	/* RFC 2865 §5.25: Class as the server sent it. */
 	for (unsigned i = 0; i < s->nclass; i++)
-		ok = ok && radius_put_raw(p, RADIUS_ATTR_CLASS, s->class_[i].v,
-		    s->class_[i].len) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_raw(p, RADIUS_ATTR_CLASS, s->class_[i].v,
+			s->class_[i].len) == RADIUS_OK;
 	if (x != NULL)
 		ok = ok && aaa_put_access(p, x);
 	if (status == RADIUS_ACCT_STATUS_START || c == NULL)
@@ -300,24 +316,32 @@ aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
 	/* RFC 2866 §5.3-5.8 and RFC 2869 §5.1-5.2: the low 32 bits in
 	 * Acct-*-Octets, the number of 2^32 wraps in Acct-*-Gigawords.
 	 * Input is what the user sent to us. */
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_INPUT_OCTETS,
-	    (uint32_t)c->in_octets) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_INPUT_GIGAWORDS,
-	    (uint32_t)(c->in_octets >> 32)) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_OUTPUT_OCTETS,
-	    (uint32_t)c->out_octets) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_OUTPUT_GIGAWORDS,
-	    (uint32_t)(c->out_octets >> 32)) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_INPUT_PACKETS,
-	    (uint32_t)c->in_packets) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_OUTPUT_PACKETS,
-	    (uint32_t)c->out_packets) == RADIUS_OK;
-	ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_SESSION_TIME,
-	    elapsed_s) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_ACCT_INPUT_OCTETS,
+		(uint32_t)c->in_octets) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_ACCT_INPUT_GIGAWORDS,
+		(uint32_t)(c->in_octets >> 32)) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_ACCT_OUTPUT_OCTETS,
+		(uint32_t)c->out_octets) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_ACCT_OUTPUT_GIGAWORDS,
+		(uint32_t)(c->out_octets >> 32)) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_ACCT_INPUT_PACKETS,
+		(uint32_t)c->in_packets) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_ACCT_OUTPUT_PACKETS,
+		(uint32_t)c->out_packets) == RADIUS_OK;
+	ok = ok &&
+	    radius_put_u32(p, RADIUS_ATTR_ACCT_SESSION_TIME, elapsed_s) ==
+		RADIUS_OK;
 	/* RFC 2866 §5.10: only in Stop records. */
 	if (status == RADIUS_ACCT_STATUS_STOP && cause != AAA_CAUSE_NONE)
-		ok = ok && radius_put_u32(p, RADIUS_ATTR_ACCT_TERMINATE_CAUSE,
-		    cause) == RADIUS_OK;
+		ok = ok &&
+		    radius_put_u32(p, RADIUS_ATTR_ACCT_TERMINATE_CAUSE,
+			cause) == RADIUS_OK;
 	return ok;
 }
 
@@ -375,7 +399,7 @@ aaa_on_reply(void *arg, const struct radius_reply *r)
 	a->pending--;
 	if (r->status != RADIUS_STATUS_REPLY)
 		log_warnx("radius: accounting request given up: no server "
-		    "answered");
+			  "answered");
 }
 
 static void
@@ -392,7 +416,7 @@ aaa_send(struct aaa *a, unsigned status, const struct aaa_session *s,
 		return;
 	}
 	if (!aaa_build_access(p, &a->nas, status, s, c, elapsed, cause,
-	    aaa_wall(a), x) ||
+		aaa_wall(a), x) ||
 	    a->rs.send(a->rs.ctx, p, NULL, 0, aaa_on_reply, a) == 0)
 		log_warnx("radius: cannot send an accounting request%s%s",
 		    s != NULL ? " for session " : "", s != NULL ? s->id : "");
@@ -404,8 +428,7 @@ aaa_send(struct aaa *a, unsigned status, const struct aaa_session *s,
 void
 aaa_accounting_on(struct aaa *a)
 {
-	aaa_send(a, RADIUS_ACCT_STATUS_ON, NULL, NULL, 0, AAA_CAUSE_NONE,
-	    NULL);
+	aaa_send(a, RADIUS_ACCT_STATUS_ON, NULL, NULL, 0, AAA_CAUSE_NONE, NULL);
 }
 
 void
@@ -427,7 +450,8 @@ aaa_session_init(struct aaa *a, struct aaa_session *s, const char *user,
 	s->user = strdup(user != NULL ? user : "");
 	if (s->user == NULL)
 		log_warnx("acct: %s: no memory for the user name; records go "
-		    "without User-Name", s->id);
+			  "without User-Name",
+		    s->id);
 	s->framed_ip = framed_ip;
 	s->nas_port = nas_port;
 	if (reply == NULL || reply->nclass == 0)
@@ -439,7 +463,8 @@ aaa_session_init(struct aaa *a, struct aaa_session *s, const char *user,
 		return;
 	}
 	for (unsigned i = 0; i < reply->nclass && i < AAA_MAX_CLASS; i++) {
-		memcpy(s->class_[i].v, reply->class_[i].v, reply->class_[i].len);
+		memcpy(s->class_[i].v, reply->class_[i].v,
+		    reply->class_[i].len);
 		s->class_[i].len = reply->class_[i].len;
 		s->nclass++;
 	}
@@ -508,8 +533,7 @@ aaa_access_stop(struct aaa *a, struct aaa_session *s,
 		return;
 	s->started = false;
 	log_info("radius: session %s of %s: Stop (%s)", s->id,
-	    aaa_session_user(s),
-	    aaa_cause_str(cause));
+	    aaa_session_user(s), aaa_cause_str(cause));
 	aaa_send(a, RADIUS_ACCT_STATUS_STOP, s, c, aaa_elapsed(s, now), cause,
 	    x);
 }

@@ -34,12 +34,12 @@
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
-#define REDIAL_MIN_MS	1000
-#define REDIAL_MAX_MS	64000
+#define REDIAL_MIN_MS 1000
+#define REDIAL_MAX_MS 64000
 
 /* Our MRU and the TUN's MTU over L2TP: room for IP/UDP/L2TP/PPP headers on
  * a 1500-octet path. */
-#define L2TP_CLIENT_MRU	1400
+#define L2TP_CLIENT_MRU 1400
 /* RFC 2516 §7: "The Maximum-Receive-Unit (MRU) option MUST NOT be
  * negotiated to a larger size than 1492" (1500 - 6 PPPoE - 2 protocol). */
 #define PPPOE_MRU_MAX	1492
@@ -53,12 +53,12 @@
  * watchers, the pppoe_client context and the PPP carrier pointer stay valid
  * when a reload moves struct client; only `client` follows it. */
 struct client_pppoe {
-	struct client		*client;
-	struct pppoe_sock	 sock;
-	void			*watch_disc, *watch_ses;
-	struct pppoe_client	*pc;
-	uint16_t		 mru;
-	uint64_t		 rx_errors;
+	struct client *client;
+	struct pppoe_sock sock;
+	void *watch_disc, *watch_ses;
+	struct pppoe_client *pc;
+	uint16_t mru;
+	uint64_t rx_errors;
 };
 
 const char *
@@ -72,7 +72,7 @@ client_state_str(enum client_state s)
 	case CLIENT_HANGUP:		return "hangup";
 	case CLIENT_WAIT_REDIAL:	return "wait-redial";
 	case CLIENT_STOPPED:		return "stopped";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -93,8 +93,9 @@ client_schedule_redial(struct client *c, uint64_t now)
 		client_set_state(c, CLIENT_STOPPED);
 		return;
 	}
-	c->backoff_ms = c->backoff_ms == 0 ? REDIAL_MIN_MS :
-	    c->backoff_ms * 2 > REDIAL_MAX_MS ? REDIAL_MAX_MS : c->backoff_ms * 2;
+	c->backoff_ms = c->backoff_ms == 0    ? REDIAL_MIN_MS :
+	    c->backoff_ms * 2 > REDIAL_MAX_MS ? REDIAL_MAX_MS :
+						c->backoff_ms * 2;
 	c->redial_at = now + c->backoff_ms;
 	client_set_state(c, CLIENT_WAIT_REDIAL);
 	log_info("client %s: redialling in %u s", c->cfg.name,
@@ -115,8 +116,8 @@ client_dial(struct client *c, uint64_t now)
 	}
 	memset(&p, 0, sizeof(p));
 	p.role = L2TP_ROLE_CLIENT;
-	if (RIO(c->roles, resolve, c->roles->io.family, &c->cfg.lns, &p.peer, err,
-	    sizeof(err)) < 0) {
+	if (RIO(c->roles, resolve, c->roles->io.family, &c->cfg.lns, &p.peer,
+		err, sizeof(err)) < 0) {
 		log_warnx("client %s: %s", c->cfg.name, err);
 		client_schedule_redial(c, now);
 		return;
@@ -139,7 +140,8 @@ client_dial(struct client *c, uint64_t now)
 }
 
 static void
-client_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
+client_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t,
+    uint64_t now)
 {
 	struct client *c = ctx;
 	struct l2tp_call_params cp;
@@ -159,14 +161,15 @@ client_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now
 	if (c->session == NULL) {
 		log_warnx("client %s: cannot open a session", c->cfg.name);
 		client_set_state(c, CLIENT_HANGUP);
-		l2tp_tunnel_close(t, L2TP_STOPCCN_GENERAL, 0,
-		    "no session", now);
+		l2tp_tunnel_close(t, L2TP_STOPCCN_GENERAL, 0, "no session",
+		    now);
 		return;
 	}
 }
 
 static void
-client_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
+client_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t,
+    uint64_t now)
 {
 	struct client *c = ctx;
 
@@ -209,18 +212,21 @@ client_tun_readable(void *arg, uint64_t now)
 		 * to (a route outside our control beat the host route to
 		 * the LNS): sending it on would wrap it again on every lap,
 		 * so it stops here. */
-		if (c->lns_addr != 0 && client_is_own_l2tp(pkt.buf, (size_t)n,
-		    c->lns_addr, c->lns_port, c->local_port)) {
+		if (c->lns_addr != 0 &&
+		    client_is_own_l2tp(pkt.buf, (size_t)n, c->lns_addr,
+			c->lns_port, c->local_port)) {
 			c->tun_loop_drops++;
-			LOG_RL(LOG_LEVEL_WARN, "client %s: dropped an L2TP "
+			LOG_RL(LOG_LEVEL_WARN,
+			    "client %s: dropped an L2TP "
 			    "datagram to the LNS that was routed into %s "
 			    "(%llu so far): check the routes to the LNS",
 			    c->cfg.name, c->tun.name,
 			    (unsigned long long)c->tun_loop_drops);
 			continue;
 		}
-		if (c->link == NULL || sl_send_ip(c->link, pkt.buf, (size_t)n,
-		    CLIENT_TUN_HEADROOM) < 0)
+		if (c->link == NULL ||
+		    sl_send_ip(c->link, pkt.buf, (size_t)n,
+			CLIENT_TUN_HEADROOM) < 0)
 			c->tun_drops++;
 	}
 	sl_reap(c->roles);
@@ -247,23 +253,27 @@ client_unpin_lns(struct client *c)
 	 * it: it inherits the route (and removes it when it ends). */
 	struct client *o;
 
-	TAILQ_FOREACH(o, &c->roles->clients, entry) {
+	TAILQ_FOREACH(o, &c->roles->clients, entry)
+	{
 		if (o == c || o->lns_addr != c->lns_addr || o->tun.fd < 0 ||
 		    o->pin_ifindex != 0)
 			continue;
 		o->pin_ifindex = c->pin_ifindex;
 		o->pin_gw = c->pin_gw;
 		log_debug("client %s: host route to the LNS %s handed to "
-		    "client %s", c->cfg.name, ip4_str(c->lns_addr, a,
-		    sizeof(a)), o->cfg.name);
+			  "client %s",
+		    c->cfg.name, ip4_str(c->lns_addr, a, sizeof(a)),
+		    o->cfg.name);
 		c->pin_ifindex = 0;
 		c->pin_gw = 0;
 		return;
 	}
-	if (c->rt.nl != NULL && RIO(c->roles, route_del, &c->rt, c->pin_ifindex,
-	    c->lns_addr, 32, c->pin_gw) < 0)
+	if (c->rt.nl != NULL &&
+	    RIO(c->roles, route_del, &c->rt, c->pin_ifindex, c->lns_addr, 32,
+		c->pin_gw) < 0)
 		log_warnx("client %s: removing the host route to the LNS %s: "
-		    "%s", c->cfg.name, ip4_str(c->lns_addr, a, sizeof(a)),
+			  "%s",
+		    c->cfg.name, ip4_str(c->lns_addr, a, sizeof(a)),
 		    route_error(&c->rt));
 	else
 		log_debug("client %s: host route to the LNS %s removed",
@@ -276,9 +286,11 @@ static uint16_t
 sockaddr_port(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)(const void *)ss)->sin_port);
+		return ntohs(
+		    ((const struct sockaddr_in *)(const void *)ss)->sin_port);
 	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)(const void *)ss)->sin6_port);
+		return ntohs(
+		    ((const struct sockaddr_in6 *)(const void *)ss)->sin6_port);
 	return 0;
 }
 
@@ -289,10 +301,11 @@ l2tp_addr_ip4(const struct l2tp_addr *a)
 {
 	if (a->ss.ss_family == AF_INET)
 		return ntohl(((const struct sockaddr_in *)(const void *)&a->ss)
-		    ->sin_addr.s_addr);
+				 ->sin_addr.s_addr);
 	if (a->ss.ss_family == AF_INET6) {
-		const struct in6_addr *in6 =
-		    &((const struct sockaddr_in6 *)(const void *)&a->ss)->sin6_addr;
+		const struct in6_addr *in6 = &(
+		    (const struct sockaddr_in6 *)(const void *)&a->ss)
+						  ->sin6_addr;
 		uint32_t v;
 
 		if (!IN6_IS_ADDR_V4MAPPED(in6))
@@ -312,7 +325,8 @@ client_tun_close(struct client *c)
 	if (c->tun.fd >= 0) {
 		/* Its counters outlive it: `show stats` stays monotonic. */
 		roles_tun_add(&c->roles->io, &c->roles->tun_gone, &c->tun);
-		RIO(c->roles, tun_close, &c->tun);	/* the device and its routes go with it */
+		RIO(c->roles, tun_close,
+		    &c->tun); /* the device and its routes go with it */
 	}
 	c->tun.fd = -1;
 	/* The host route to the LNS is on another device: it stays unless
@@ -335,7 +349,7 @@ client_no_assign(struct session_link *sl, const char *user,
 	(void)user;
 	(void)res;
 	(void)addr;
-	return -1;	/* the client never gives addresses */
+	return -1; /* the client never gives addresses */
 }
 
 /* The tunnel's routes as client_route.c sees them. */
@@ -391,31 +405,34 @@ client_pin_lns(struct client *c, uint32_t peer)
 		return 0;
 	case CLIENT_PIN_EXISTS:
 		log_info("client %s: the LNS %s keeps its existing host route "
-		    "(dev %d%s%s)", c->cfg.name, a, lns_rt.ifindex,
-		    lns_rt.gw ? " via " : "", lns_rt.gw ? g : "");
+			 "(dev %d%s%s)",
+		    c->cfg.name, a, lns_rt.ifindex, lns_rt.gw ? " via " : "",
+		    lns_rt.gw ? g : "");
 		return 0;
 	case CLIENT_PIN_FAIL:
 		log_warnx("client %s: no route to the LNS %s outside the "
-		    "tunnel%s%s", c->cfg.name, a, found ? "" : ": ",
+			  "tunnel%s%s",
+		    c->cfg.name, a, found ? "" : ": ",
 		    found ? "" : route_error(&c->rt));
 		return -1;
 	case CLIENT_PIN_ADD:
 		break;
 	}
 	if (RIO(c->roles, route_add_host, &c->rt, lns_rt.ifindex, c->lns_addr,
-	    lns_rt.gw, lns_rt.prefsrc) < 0) {
+		lns_rt.gw, lns_rt.prefsrc) < 0) {
 		if (errno != EEXIST)
 			return -1;
 		/* Raced in since the lookup, or a host route in a table
 		 * the lookup did not reach first: not ours either way. */
 		log_info("client %s: a host route to the LNS %s exists "
-		    "already: left as it is", c->cfg.name, a);
+			 "already: left as it is",
+		    c->cfg.name, a);
 		return 0;
 	}
 	c->pin_ifindex = lns_rt.ifindex;
 	c->pin_gw = lns_rt.gw;
 	log_info("client %s: host route to the LNS %s via %s dev %d, so "
-	    "the tunnel's routes do not carry its own datagrams",
+		 "the tunnel's routes do not carry its own datagrams",
 	    c->cfg.name, a, lns_rt.gw ? g : "link", lns_rt.ifindex);
 	return 0;
 }
@@ -433,17 +450,18 @@ client_route_one(struct client *c, uint32_t dst, unsigned plen)
 	struct route_lookup existing;
 	char d[INET_ADDRSTRLEN];
 
-	if (RIO(c->roles, route_add, &c->rt, c->tun.ifindex, dst, plen, 0, 0) == 0)
+	if (RIO(c->roles, route_add, &c->rt, c->tun.ifindex, dst, plen, 0, 0) ==
+	    0)
 		return 0;
 	if (errno != EEXIST)
 		return -1;
 	ip4_str(dst, d, sizeof(d));
 	if (RIO(c->roles, route_get, &c->rt, dst, &existing) == 0 &&
-	    existing.plen == plen &&
-	    existing.dst == dst && existing.ifindex == c->tun.ifindex)
+	    existing.plen == plen && existing.dst == dst &&
+	    existing.ifindex == c->tun.ifindex)
 		return 0;
 	log_warnx("client %s: route %s/%u: another route to %s/%u exists "
-	    "(not through %s); it stays and this one is left out",
+		  "(not through %s); it stays and this one is left out",
 	    c->cfg.name, d, plen, d, plen, c->tun.name);
 	return 0;
 }
@@ -461,12 +479,13 @@ client_routes_add(struct client *c)
 
 		/* The LNS's own host route into the tunnel would replace
 		 * the path its datagrams take. */
-		if (c->lns_addr != 0 && client_route_is_lns_host(&p,
-		    c->lns_addr)) {
-			log_warnx("client %s: route %s/32 is the LNS's own "
+		if (c->lns_addr != 0 &&
+		    client_route_is_lns_host(&p, c->lns_addr)) {
+			log_warnx(
+			    "client %s: route %s/32 is the LNS's own "
 			    "address: left out (the L2TP datagrams must not "
-			    "enter the tunnel)", c->cfg.name,
-			    ip4_str(p.addr, a, sizeof(a)));
+			    "enter the tunnel)",
+			    c->cfg.name, ip4_str(p.addr, a, sizeof(a)));
 			continue;
 		}
 		if (client_route_one(c, p.addr, p.plen) < 0)
@@ -476,7 +495,7 @@ client_routes_add(struct client *c)
 	 * the LNS stays outside through its host route (client_pin_lns). */
 	if (c->cfg.default_route &&
 	    (client_route_one(c, 0, 1) < 0 ||
-	    client_route_one(c, 0x80000000u, 1) < 0))
+		client_route_one(c, 0x80000000u, 1) < 0))
 		return -1;
 	return 0;
 }
@@ -503,7 +522,8 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
     const uint32_t dns[2], unsigned dns_count)
 {
 	struct client *c = sl->owner;
-	struct in_addr a = { .s_addr = htonl(local) }, b = { .s_addr = htonl(peer) };
+	struct in_addr a = { .s_addr = htonl(local) },
+		       b = { .s_addr = htonl(peer) };
 	char la[INET_ADDRSTRLEN], pa[INET_ADDRSTRLEN];
 	char d0[INET_ADDRSTRLEN] = "", d1[INET_ADDRSTRLEN] = "";
 
@@ -530,10 +550,10 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	if (RIO(c->roles, route_open, &c->rt) < 0 ||
 	    RIO(c->roles, tun_open, &c->tun, c->cfg.interface) < 0 ||
 	    RIO(c->roles, link_set, &c->rt, c->tun.ifindex, true,
-	    c->pppoe != NULL ? c->pppoe->mru : L2TP_CLIENT_MRU) < 0 ||
+		c->pppoe != NULL ? c->pppoe->mru : L2TP_CLIENT_MRU) < 0 ||
 	    client_pin_lns(c, peer) < 0 ||
 	    RIO(c->roles, addr_add, &c->rt, c->tun.ifindex, local,
-	    c->lns_addr != 0 && peer == c->lns_addr ? 0 : peer, 32) < 0 ||
+		c->lns_addr != 0 && peer == c->lns_addr ? 0 : peer, 32) < 0 ||
 	    client_routes_add(c) < 0) {
 		log_warnx("client %s: cannot set up %s with %s: %s",
 		    c->cfg.name, c->cfg.interface, la,
@@ -617,8 +637,8 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	lc.client.password_len = strlen(c->cfg.password);
 	memcpy(lc.client.password, c->cfg.password, lc.client.password_len);
 	for (unsigned i = 0; i < c->cfg.auth.count && i < 3; i++)
-		lc.client.accept[lc.client.accept_count++] =
-		    roles_auth_method(c->cfg.auth.methods[i]);
+		lc.client.accept[lc.client.accept_count++] = roles_auth_method(
+		    c->cfg.auth.methods[i]);
 	strlcpy(lc.our_name, c->cfg.user, sizeof(lc.our_name));
 	lc.mru = mru;
 	lc.pppoe = carrier_ops != &sl_l2tp_carrier;
@@ -632,7 +652,7 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	if (conf != NULL)
 		sl = sl_new(c->roles, carrier_ops, carrier, conf, NULL, NULL,
 		    &client_sl_ops, c, now);
-	ppp_link_conf_drop(conf);	/* the link holds it */
+	ppp_link_conf_drop(conf); /* the link holds it */
 	if (sl == NULL)
 		log_warnx("client %s: no memory for PPP", c->cfg.name);
 	return sl;
@@ -649,13 +669,13 @@ client_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	(void)m;
 	l2tp_session_get_info(s, &si);
 	log_info("client %s: session %u/%u (tunnel %u) established, "
-	    "starting PPP", c->cfg.name, si.local_id, si.peer_id,
-	    si.tunnel_local_id);
+		 "starting PPP",
+	    c->cfg.name, si.local_id, si.peer_id, si.tunnel_local_id);
 	c->link = client_start_ppp(c, &sl_l2tp_carrier, s, L2TP_CLIENT_MRU,
 	    now);
 	if (c->link == NULL) {
-		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0,
-		    "out of memory", now);
+		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0, "out of memory",
+		    now);
 		return;
 	}
 	l2tp_session_set_user(s, c->link);
@@ -663,7 +683,8 @@ client_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 }
 
 static void
-client_session_down(struct roles *r, void *ctx, struct l2tp_session *s, uint64_t now)
+client_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
+    uint64_t now)
 {
 	struct client *c = ctx;
 	struct session_link *sl = l2tp_session_user(s);
@@ -709,8 +730,8 @@ sl_pppoe_close(void *carrier, uint16_t cdn_result, const char *reason,
 	 * concentrator MUST stop using that PPPoE session"; the PADT tells
 	 * the AC at once (§5.5), and a new call starts from discovery. */
 	log_info("client %s: PPP over PPPoE session %u ended (%s): "
-	    "sending PADT", c->cfg.name, pppoe_client_session_id(pp->pc),
-	    reason);
+		 "sending PADT",
+	    c->cfg.name, pppoe_client_session_id(pp->pc), reason);
 	pppoe_client_close(pp->pc, reason);
 	client_schedule_redial(c, now);
 }
@@ -750,10 +771,10 @@ client_pppoe_up(void *ctx, uint16_t session_id,
 	const char *ac = pppoe_client_ac_name(pp->pc);
 
 	log_info("client %s: PPPoE session %u with %s%s"
-	    "%02x:%02x:%02x:%02x:%02x:%02x%s on %s, starting PPP (MRU %u)",
-	    c->cfg.name, session_id, ac, *ac ? " (" : "",
-	    ac_mac[0], ac_mac[1], ac_mac[2], ac_mac[3], ac_mac[4], ac_mac[5],
-	    *ac ? ")" : "", pp->sock.ifname, pp->mru);
+		 "%02x:%02x:%02x:%02x:%02x:%02x%s on %s, starting PPP (MRU %u)",
+	    c->cfg.name, session_id, ac, *ac ? " (" : "", ac_mac[0], ac_mac[1],
+	    ac_mac[2], ac_mac[3], ac_mac[4], ac_mac[5], *ac ? ")" : "",
+	    pp->sock.ifname, pp->mru);
 	c->link = client_start_ppp(c, &sl_pppoe_carrier, pp, pp->mru, now);
 	if (c->link == NULL) {
 		pppoe_client_close(pp->pc, "out of memory");
@@ -890,19 +911,18 @@ client_pppoe_open(struct client *c)
 	}
 	/* RFC 2516 §7: 1492 at most; less on a smaller Ethernet MTU. */
 	pp->mru = pp->sock.mtu - PPPOE_OVERHEAD < PPPOE_MRU_MAX ?
-	    (uint16_t)(pp->sock.mtu - PPPOE_OVERHEAD) : PPPOE_MRU_MAX;
+	    (uint16_t)(pp->sock.mtu - PPPOE_OVERHEAD) :
+	    PPPOE_MRU_MAX;
 	memset(&pcfg, 0, sizeof(pcfg));
 	memcpy(pcfg.mac, pp->sock.mac, PPPOE_MAC_LEN);
-	pcfg.service_name = "";		/* RFC 2516 §5.1: any service */
-	pcfg.ac_name = NULL;		/* the first PADO */
+	pcfg.service_name = ""; /* RFC 2516 §5.1: any service */
+	pcfg.ac_name = NULL;	/* the first PADO */
 	pp->pc = pppoe_client_new(&pcfg, &client_pppoe_ops, pp);
 	if (pp->pc != NULL) {
-		pp->watch_disc = RIO(r, watch,
-		    pppoe_sock_fd_disc(&pp->sock), client_pppoe_disc_readable,
-		    pp);
-		pp->watch_ses = RIO(r, watch,
-		    pppoe_sock_fd_ses(&pp->sock), client_pppoe_ses_readable,
-		    pp);
+		pp->watch_disc = RIO(r, watch, pppoe_sock_fd_disc(&pp->sock),
+		    client_pppoe_disc_readable, pp);
+		pp->watch_ses = RIO(r, watch, pppoe_sock_fd_ses(&pp->sock),
+		    client_pppoe_ses_readable, pp);
 	}
 	if (pp->pc == NULL || pp->watch_disc == NULL || pp->watch_ses == NULL) {
 		log_warnx("client %s: out of memory for PPPoE", c->cfg.name);
@@ -944,8 +964,8 @@ client_pppoe_hangup(struct client *c, const char *reason, uint64_t now)
 		return;
 	if (pppoe_client_state(c->pppoe->pc) == PPPOE_CLIENT_SESSION)
 		log_info("client %s: %s: ending PPPoE session %u "
-		    "(LCP Terminate-Request, PADT)", c->cfg.name, reason,
-		    pppoe_client_session_id(c->pppoe->pc));
+			 "(LCP Terminate-Request, PADT)",
+		    c->cfg.name, reason, pppoe_client_session_id(c->pppoe->pc));
 	if (c->link != NULL)
 		sl_close(c->link, reason, now);
 	if (c->link != NULL)
@@ -967,7 +987,7 @@ client_new(struct roles *r, const struct cfg_client *cfg, uint64_t now)
 	c->cfg = *cfg;
 	c->state = CLIENT_IDLE;
 	c->tun.fd = -1;
-	c->redial_at = now;	/* dial from the next timer run */
+	c->redial_at = now; /* dial from the next timer run */
 	return c;
 }
 
@@ -1028,14 +1048,15 @@ clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 		const struct cfg_client *cc = &cfg->clients[i];
 
 		TAILQ_FOREACH(o, &old, entry)
-			if (!o->removed && strcmp(o->cfg.name, cc->name) == 0)
-				break;
+		if (!o->removed && strcmp(o->cfg.name, cc->name) == 0)
+			break;
 		if (o != NULL && memcmp(&o->cfg, cc, sizeof(*cc)) == 0) {
 			TAILQ_REMOVE(&old, o, entry);
 			c = o;
 		} else if ((c = client_new(r, cc, now)) == NULL) {
 			log_warnx("reload: client %s: out of memory; not "
-			    "dialled", cc->name);
+				  "dialled",
+			    cc->name);
 			continue;
 		}
 		TAILQ_INSERT_TAIL(&r->clients, c, entry);
@@ -1046,7 +1067,8 @@ clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 		TAILQ_REMOVE(&old, o, entry);
 		if (!o->removed)
 			log_info("reload: client %s changed or removed: "
-			    "hanging up", o->cfg.name);
+				 "hanging up",
+			    o->cfg.name);
 		/* A PPPoE call has no tunnel to wait for: it hangs up (PADT)
 		 * and goes now. */
 		if (o->pppoe != NULL)
@@ -1082,7 +1104,8 @@ clients_run_timers(struct roles *r, uint64_t now)
 		if (c->pppoe != NULL &&
 		    pppoe_client_next_deadline(c->pppoe->pc) <= now)
 			pppoe_client_timeout(c->pppoe->pc, now);
-		if ((c->state == CLIENT_IDLE || c->state == CLIENT_WAIT_REDIAL) &&
+		if ((c->state == CLIENT_IDLE ||
+			c->state == CLIENT_WAIT_REDIAL) &&
 		    !c->removed && !r->shutting_down && now >= c->redial_at)
 			client_dial(c, now);
 	}
@@ -1094,10 +1117,13 @@ clients_next_deadline(const struct roles *r)
 	uint64_t d = TIME_NEVER;
 	const struct client *c;
 
-	TAILQ_FOREACH(c, &r->clients, entry) {
+	TAILQ_FOREACH(c, &r->clients, entry)
+	{
 		if (c->pppoe != NULL)
-			d = time_min(d, pppoe_client_next_deadline(c->pppoe->pc));
-		if ((c->state == CLIENT_IDLE || c->state == CLIENT_WAIT_REDIAL) &&
+			d = time_min(d,
+			    pppoe_client_next_deadline(c->pppoe->pc));
+		if ((c->state == CLIENT_IDLE ||
+			c->state == CLIENT_WAIT_REDIAL) &&
 		    !c->removed && !r->shutting_down)
 			d = time_min(d, c->redial_at);
 	}
@@ -1109,7 +1135,8 @@ clients_shutdown(struct roles *r, uint64_t now)
 {
 	struct client *c;
 
-	TAILQ_FOREACH(c, &r->clients, entry) {
+	TAILQ_FOREACH(c, &r->clients, entry)
+	{
 		/* PPPoE: LCP Terminate-Request and PADT now (the daemon waits
 		 * only for L2TP tunnels); the sockets close with the roles. */
 		client_pppoe_hangup(c, "shutting down", now);
@@ -1177,7 +1204,8 @@ client_describe(const struct client *c, uint64_t now,
 	}
 	if (c->up_since != 0) {
 		v->interface = c->tun.name;
-		v->uptime_s = now > c->up_since ? (now - c->up_since) / 1000 : 0;
+		v->uptime_s = now > c->up_since ? (now - c->up_since) / 1000 :
+						  0;
 		ip4_text(c->dns[0], v->dns[0], sizeof(v->dns[0]));
 		ip4_text(c->dns[1], v->dns[1], sizeof(v->dns[1]));
 	}
@@ -1191,7 +1219,8 @@ roles_foreach_client(struct roles *r, uint64_t now,
 
 	const struct client *c;
 
-	TAILQ_FOREACH(c, &r->clients, entry) {
+	TAILQ_FOREACH(c, &r->clients, entry)
+	{
 		if (c->removed)
 			continue;
 		client_describe(c, now, &v);

@@ -8,7 +8,7 @@
 #include "roles/client_route.h"
 
 #define IPV4_HDR_MIN	20
-#define IPPROTO_UDP_NUM	17
+#define IPPROTO_UDP_NUM 17
 #define UDP_HDR_LEN	8
 
 const char *
@@ -21,7 +21,7 @@ client_pin_str(enum client_pin p)
 	case CLIENT_PIN_EXISTS:	return "exists";
 	case CLIENT_PIN_LOCAL:	return "local";
 	case CLIENT_PIN_FAIL:	return "fail";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -46,7 +46,7 @@ client_route_captures(const struct client_route_plan *plan, uint32_t lns)
 		return true;
 	for (unsigned i = 0; i < plan->route_count; i++)
 		if (client_route_covers(plan->routes[i].addr,
-		    plan->routes[i].plen, lns))
+			plan->routes[i].plen, lns))
 			return true;
 	return false;
 }

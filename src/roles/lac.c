@@ -46,8 +46,7 @@
  * is elsewhere (frames queued while the call was dialing).
  */
 static uint8_t *
-call_rx_frame(struct lac *lac, const uint8_t *ppp, size_t len,
-    size_t *headroom)
+call_rx_frame(struct lac *lac, const uint8_t *ppp, size_t len, size_t *headroom)
 {
 	uintptr_t b = (uintptr_t)lac->rxbuf, p = (uintptr_t)ppp;
 
@@ -254,17 +253,19 @@ call_authenticated(void *arg, const char *user, const struct ppp_proxy *f)
 		c->lns_idx = 0;
 		c->lac->radius_routed++;
 		log_info("lac: \"%s\" authenticated; RADIUS names %u LNS "
-		    "tunnel%s, first %s:%u%s%s", user, c->ndests,
-		    c->ndests == 1 ? "" : "s", c->dests[0].hp.host,
-		    c->dests[0].hp.port,
+			 "tunnel%s, first %s:%u%s%s",
+		    user, c->ndests, c->ndests == 1 ? "" : "s",
+		    c->dests[0].hp.host, c->dests[0].hp.port,
 		    c->dests[0].client_auth_id[0] != '\0' ?
-		    " (Tunnel-Client-Auth-ID ignored: Host Name is hostname) " :
-		    "", c->dests[0].client_auth_id);
+			" (Tunnel-Client-Auth-ID ignored: Host Name is hostname) " :
+			"",
+		    c->dests[0].client_auth_id);
 	} else {
-		c->lns_idx = lr->next_lns < lr->cfg.lns_count ?
-		    lr->next_lns : 0;
+		c->lns_idx = lr->next_lns < lr->cfg.lns_count ? lr->next_lns :
+								0;
 		log_info("lac: \"%s\" (realm %s) authenticated; calling its "
-		    "LNS", user, lr->cfg.name);
+			 "LNS",
+		    user, lr->cfg.name);
 	}
 	if (lac_call_dial(c, now) < 0)
 		lac_call_end(c, "no LNS reachable", AAA_LAC_END_ERROR, true,
@@ -387,7 +388,7 @@ pppoe_carrier_close(void *carrier, uint16_t cdn_result, const char *reason,
 {
 	struct lac_call *c = carrier;
 
-	(void)now;	/* lac_call_end reads the roles' now */
+	(void)now; /* lac_call_end reads the roles' now */
 	lac_call_end(c, reason, lac_link_end(reason), true, true, cdn_result);
 }
 
@@ -428,8 +429,8 @@ lac_link_conf(struct lac *lac)
 	memset(&lc, 0, sizeof(lc));
 	lc.server = true;
 	for (unsigned i = 0; i < lac->cfg.auth.count && i < 3; i++)
-		lc.auth[lc.auth_count++] =
-		    roles_auth_method(lac->cfg.auth.methods[i]);
+		lc.auth[lc.auth_count++] = roles_auth_method(
+		    lac->cfg.auth.methods[i]);
 	strlcpy(lc.our_name, cfg->global.hostname, sizeof(lc.our_name));
 	lc.mru = LAC_MRU;
 	lc.pppoe = true;
@@ -480,10 +481,10 @@ lac_pppoe_down(void *ctx, struct pppoe_session *s, const char *reason,
 	struct lac_call *c = s->owner;
 
 	(void)ctx;
-	(void)now;	/* lac_call_end reads the roles' now */
+	(void)now; /* lac_call_end reads the roles' now */
 	if (c == NULL)
 		return;
-	c->ps = NULL;		/* the server frees it */
+	c->ps = NULL; /* the server frees it */
 	/* The user hung up: CDN result 1, loss of carrier (§4.4.2). */
 	lac_call_end(c, reason, AAA_LAC_END_PADT, false, true,
 	    L2TP_CDN_LOST_CARRIER);
@@ -509,7 +510,7 @@ lac_pppoe_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp,
 			struct lac_frame *fr = malloc(sizeof(*fr) + len), **pp;
 
 			if (fr == NULL)
-				break;	/* the user's PPP retransmits it */
+				break; /* the user's PPP retransmits it */
 			fr->next = NULL;
 			fr->len = len;
 			memcpy(fr->b, ppp, len);
@@ -548,8 +549,7 @@ lac_readable(struct lac *lac, int fd)
 {
 	/* a frame lost to a receive error is neither counted nor logged */
 	(void)RIO(lac->roles, pppoe_drain, &lac->sock, fd, lac->rxbuf,
-	    sizeof(lac->rxbuf),
-	    LAC_READ_BURST, lac_frame, lac);
+	    sizeof(lac->rxbuf), LAC_READ_BURST, lac_frame, lac);
 	sl_reap(lac->roles);
 	lac_reap(lac);
 }
@@ -571,7 +571,6 @@ lac_on_ses(void *arg, uint64_t now)
 	lac->roles->now = now;
 	lac_readable(lac, pppoe_sock_fd_ses(&lac->sock));
 }
-
 
 /* ---- l2tp_host events for LAC sessions (lac_role_ops) ---- */
 
@@ -600,7 +599,8 @@ lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 }
 
 void
-lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s, uint64_t now)
+lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
+    uint64_t now)
 {
 	struct lac_call *c = l2tp_session_user(s);
 	struct lac_tunnel *lt;
@@ -634,14 +634,17 @@ lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s, uint64_t no
 		lac_call_target(c, failed, &a);
 		lac_call_target(c, c->lns_idx, &b);
 		log_info("lac: \"%s\": LNS %s did not set up a tunnel; "
-		    "trying %s", c->user, a.hp->host, b.hp->host);
+			 "trying %s",
+		    c->user, a.hp->host, b.hp->host);
 		return;
 	}
 	/* CDN from the LNS, or its tunnel died (CLOSING before its sessions
 	 * go down): the user gets PADT. */
-	lac_call_end(c, "L2TP session closed", lt != NULL && lt->t != NULL &&
-	    l2tp_tunnel_is_up(lt->t) ? AAA_LAC_END_LNS_CDN :
-	    AAA_LAC_END_TUNNEL_LOST, true, false, 0);
+	lac_call_end(c, "L2TP session closed",
+	    lt != NULL && lt->t != NULL && l2tp_tunnel_is_up(lt->t) ?
+		AAA_LAC_END_LNS_CDN :
+		AAA_LAC_END_TUNNEL_LOST,
+	    true, false, 0);
 }
 
 void
@@ -658,8 +661,9 @@ lac_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
 	if (c->acct != NULL && c->acct->s.started) {
 		/* as the user receives it: without FF 03 */
 		c->acct->ctr.out_octets += len >= 2 &&
-		    frame[0] == PPP_ALLSTATIONS && frame[1] == PPP_UI ?
-		    len - 2 : len;
+			frame[0] == PPP_ALLSTATIONS && frame[1] == PPP_UI ?
+		    len - 2 :
+		    len;
 		c->acct->ctr.out_packets++;
 	}
 	/* pppoe_server_send drops a leading FF 03 itself */
@@ -686,7 +690,7 @@ lac_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		v->ppp_phase = ppp_phase_str(ppp_link_phase(c->sl->link));
 	else
 		v->ppp_phase = c->state == LAC_CALL_DIALING ? "authenticate" :
-		    "dead";
+							      "dead";
 }
 
 unsigned
@@ -705,7 +709,8 @@ lac_disconnect_user(struct roles *r, const char *name)
 		struct lac_call *c;
 
 		found = false;
-		LIST_FOREACH(c, &lac->calls, entry) {
+		LIST_FOREACH(c, &lac->calls, entry)
+		{
 			if (c->state == LAC_CALL_DONE ||
 			    strcmp(c->user, name) != 0)
 				continue;
@@ -736,8 +741,8 @@ lac_run_timers(struct roles *r, uint64_t now)
 	if (lac == NULL)
 		return;
 	while ((n = heap_min(&lac->acct_timers)) != NULL && n->key <= now) {
-		struct lac_acct *a = (struct lac_acct *)
-		    ((char *)n - offsetof(struct lac_acct, timer));
+		struct lac_acct *a = (struct lac_acct *)((char *)n -
+		    offsetof(struct lac_acct, timer));
 
 		heap_remove(&lac->acct_timers, n);
 		aaa_access_interim(r->aaa, &a->s, &a->ctr, &a->x, now);
@@ -753,7 +758,8 @@ lac_run_timers(struct roles *r, uint64_t now)
 			lac_call_end(c, "no LNS of the realm answered",
 			    AAA_LAC_END_ERROR, true, false, 0);
 	}
-	LIST_FOREACH_SAFE(lt, &lac->tunnels, entry, ltn) {
+	LIST_FOREACH_SAFE(lt, &lac->tunnels, entry, ltn)
+	{
 		if (lt->idle_at > now || lt->closing || lt->t == NULL)
 			continue;
 		lt->idle_at = TIME_NEVER;
@@ -782,8 +788,8 @@ lac_next_deadline(const struct roles *r)
 	if ((n = heap_min(&lac->acct_timers)) != NULL)
 		t = n->key;
 	LIST_FOREACH(lt, &lac->tunnels, entry)
-		if (!lt->closing)
-			t = time_min(t, lt->idle_at);
+	if (!lt->closing)
+		t = time_min(t, lt->idle_at);
 	return t;
 }
 
@@ -842,7 +848,7 @@ lac_init(struct roles *r, uint64_t now)
 	memset(&sc, 0, sizeof(sc));
 	memcpy(sc.mac, lac->sock.mac, sizeof(sc.mac));
 	sc.ac_name = cfg->lac.ac_name[0] != '\0' ? cfg->lac.ac_name :
-	    cfg->global.hostname;
+						   cfg->global.hostname;
 	if (cfg->lac.service_name[0] != '\0') {
 		sc.services[0] = cfg->lac.service_name;
 		sc.nservices = 1;
@@ -856,7 +862,8 @@ lac_init(struct roles *r, uint64_t now)
 	 * within the 16-bit SESSION_ID space (RFC 2516 §4, 0 and 0xffff
 	 * reserved). */
 	sc.max_sessions = cfg->global.max_sessions < 65534 ?
-	    cfg->global.max_sessions : 65534;
+	    cfg->global.max_sessions :
+	    65534;
 	sc.max_sessions_per_mac = cfg->lac.max_sessions_per_mac;
 	lac->srv = pppoe_server_new(&sc, &lac_pppoe_ops, lac, now);
 	if (lac->srv == NULL)
@@ -884,9 +891,9 @@ lac_shutdown(struct roles *r)
 		return;
 	/* and calls waiting to try their next LNS: no new tunnel now */
 	LIST_FOREACH_SAFE(c, &lac->calls, entry, cn)
-		if (c->state == LAC_CALL_AUTH || c->retry)
-			lac_call_end(c, "shutting down", AAA_LAC_END_SHUTDOWN,
-			    true, false, 0);
+	if (c->state == LAC_CALL_AUTH || c->retry)
+		lac_call_end(c, "shutting down", AAA_LAC_END_SHUTDOWN, true,
+		    false, 0);
 }
 
 void
@@ -948,7 +955,7 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	if (lac == NULL) {
 		if (cfg->lac.enabled)
 			log_warnx("lac: [lac] added on reload; restart to "
-			    "enable it");
+				  "enable it");
 		lac_realms_discard(realms);
 		return;
 	}
@@ -990,4 +997,3 @@ roles_pppoe_stats(const struct roles *r, struct pppoe_server_stats *st,
 	*sessions = pppoe_server_session_count(lac->srv);
 	return true;
 }
-

@@ -30,7 +30,8 @@ lac_acct_new(struct lac_call *c, const struct radius_auth_reply *rep)
 		return;
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		log_warnx("lac: \"%s\": no memory for accounting; the call "
-		    "goes unaccounted", c->user);
+			  "goes unaccounted",
+		    c->user);
 		return;
 	}
 	heap_node_init(&a->timer);
@@ -39,7 +40,8 @@ lac_acct_new(struct lac_call *c, const struct radius_auth_reply *rep)
 	/* RFC 2869 §5.16: the server's interval wins, floored at 10 s as
 	 * the LNS does; else [radius] interim-interval. */
 	if (rep != NULL && rep->interim_interval != 0)
-		a->interim_s = rep->interim_interval < 10 ? 10 :
+		a->interim_s = rep->interim_interval < 10 ?
+		    10 :
 		    rep->interim_interval;
 	else
 		a->interim_s = r->cfg->radius.interim_interval;
@@ -54,7 +56,8 @@ static int
 acct_addr(const struct l2tp_addr *la, uint8_t out[16])
 {
 	if (la->ss.ss_family == AF_INET) {
-		memcpy(out, &((const struct sockaddr_in *)&la->ss)->sin_addr, 4);
+		memcpy(out, &((const struct sockaddr_in *)&la->ss)->sin_addr,
+		    4);
 		return AF_INET;
 	}
 	if (la->ss.ss_family == AF_INET6) {
@@ -77,7 +80,7 @@ lac_acct_schedule(struct lac *lac, struct lac_acct *a, uint64_t now)
 	if (a->interim_s == 0 || !a->s.started)
 		return;
 	if (heap_set(&lac->acct_timers, &a->timer,
-	    now + (uint64_t)a->interim_s * 1000) < 0)
+		now + (uint64_t)a->interim_s * 1000) < 0)
 		log_warnx("lac: no memory for an Interim-Update timer");
 }
 
@@ -127,8 +130,7 @@ lac_acct_stop(struct lac_call *c, enum aaa_lac_end why, uint64_t now)
 		why = AAA_LAC_END_USER_TERMINATE;
 	else if (why != AAA_LAC_END_PADT && r->shutting_down)
 		why = AAA_LAC_END_SHUTDOWN;
-	aaa_access_stop(r->aaa, &a->s, &a->ctr, aaa_lac_cause(why), &a->x,
-	    now);
+	aaa_access_stop(r->aaa, &a->s, &a->ctr, aaa_lac_cause(why), &a->x, now);
 	r->lac_acct_live--;
 	if (r->shutting_down)
 		roles_accounting_off(r);

@@ -11,7 +11,7 @@
 
 #include "roles/lac_radius.h"
 
-#define L2TP_DEFAULT_PORT	1701	/* RFC 2661 §8.1 */
+#define L2TP_DEFAULT_PORT 1701 /* RFC 2661 §8.1 */
 
 int
 lac_radius_endpoint(const char *s, struct cfg_hostport *hp)
@@ -55,7 +55,7 @@ lac_radius_dests(const struct radius_auth_reply *rep, struct lac_dest *out,
 	/* sorted in full first, so that max keeps the most preferred */
 	memset(all, 0, sizeof(all));
 	for (unsigned i = 0; i < rep->ntunnels && n < RADIUS_AUTH_MAX_TUNNELS;
-	    i++) {
+	     i++) {
 		const struct radius_tunnel *t = &rep->tunnels[i];
 		struct lac_dest d;
 		unsigned j;

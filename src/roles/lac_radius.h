@@ -18,27 +18,27 @@
 #include "radius/radius_auth.h"
 
 /* RFC 2868 §3.1 Tunnel-Type and §3.2 Tunnel-Medium-Type values. */
-#define LAC_RADIUS_TUNNEL_L2TP		3
-#define LAC_RADIUS_MEDIUM_IPV4		1
+#define LAC_RADIUS_TUNNEL_L2TP 3
+#define LAC_RADIUS_MEDIUM_IPV4 1
 
 /* One candidate LNS. */
 struct lac_dest {
-	struct cfg_hostport	hp;		/* dotted IPv4 + port */
-	uint8_t			secret[RADIUS_MAX_TUNNEL_PASSWORD];
-	size_t			secret_len;	/* 0: no tunnel auth */
-	char			assignment_id[254];	/* "" = none */
-	char			client_auth_id[254];	/* "" = none */
-	uint32_t		preference;
-	uint8_t			tag;
+	struct cfg_hostport hp; /* dotted IPv4 + port */
+	uint8_t secret[RADIUS_MAX_TUNNEL_PASSWORD];
+	size_t secret_len;	  /* 0: no tunnel auth */
+	char assignment_id[254];  /* "" = none */
+	char client_auth_id[254]; /* "" = none */
+	uint32_t preference;
+	uint8_t tag;
 };
 
 /* "192.0.2.1" or "192.0.2.1:1702" (the port defaults to 1701) into hp;
  * -1 for anything else (names, IPv6, port 0 or out of range, junk). */
-int	lac_radius_endpoint(const char *s, struct cfg_hostport *hp);
+int lac_radius_endpoint(const char *s, struct cfg_hostport *hp);
 /* The usable tunnels of rep (Tunnel-Type L2TP, Medium IPv4, a valid
  * Tunnel-Server-Endpoint) into out[0..max), lowest Tunnel-Preference
  * first, ties in the reply's order; returns how many. */
 unsigned lac_radius_dests(const struct radius_auth_reply *rep,
-	    struct lac_dest *out, unsigned max);
+    struct lac_dest *out, unsigned max);
 
 #endif

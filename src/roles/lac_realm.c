@@ -51,8 +51,8 @@ lac_realm_lookup(struct lac *lac, const char *name)
 	if (name == NULL)
 		return NULL;
 	LIST_FOREACH(lr, &lac->realms, entry)
-		if (strcasecmp(lr->cfg.name, name) == 0)
-			return lr;
+	if (strcasecmp(lr->cfg.name, name) == 0)
+		return lr;
 	return NULL;
 }
 
@@ -88,7 +88,8 @@ lac_realms_build(const struct vpdn_config *cfg, struct lac_realm_list *list,
 			continue;
 		lr->users = users_load(lr->cfg.users, why, sizeof(why));
 		if (lr->users == NULL) {
-			snprintf(err, errlen, "realm %s: %s", lr->cfg.name, why);
+			snprintf(err, errlen, "realm %s: %s", lr->cfg.name,
+			    why);
 			lac_realms_discard(list);
 			return -1;
 		}
@@ -114,9 +115,9 @@ lac_realms_install(struct lac *lac, struct lac_realm_list *list)
 		LIST_REMOVE(lr, entry);
 		/* keep the LNS that last worked across reloads */
 		LIST_FOREACH(old, &lac->retired, entry)
-			if (strcasecmp(old->cfg.name, lr->cfg.name) == 0 &&
-			    old->next_lns < lr->cfg.lns_count)
-				lr->next_lns = old->next_lns;
+		if (strcasecmp(old->cfg.name, lr->cfg.name) == 0 &&
+		    old->next_lns < lr->cfg.lns_count)
+			lr->next_lns = old->next_lns;
 		LIST_INSERT_HEAD(&lac->realms, lr, entry);
 	}
 }
@@ -128,8 +129,8 @@ lac_radius_done(void *arg, const struct auth_result *res)
 {
 	struct lac_call *c = arg;
 	struct lac *lac = c->lac;
-	const struct radius_auth_reply *rep =
-	    radius_auth_current_reply(&lac->radius);
+	const struct radius_auth_reply *rep = radius_auth_current_reply(
+	    &lac->radius);
 	struct lac_dest d[RADIUS_AUTH_MAX_TUNNELS];
 	struct auth_result r = *res;
 	unsigned n = 0;
@@ -150,14 +151,13 @@ lac_radius_done(void *arg, const struct auth_result *res)
 			c->ndests = n;
 		}
 		explicit_bzero(d, sizeof(d));
-	} else if (r.ok && lac_realm_lookup(lac, realm_of(c->user)) ==
-	    NULL) {
+	} else if (r.ok && lac_realm_lookup(lac, realm_of(c->user)) == NULL) {
 		const char *rname = realm_of(c->user);
 
 		lac->refused_realm++;
 		log_info("lac: refusing \"%s\": RADIUS named no L2TP tunnel "
-		    "and realm \"%s\" is unknown", c->user,
-		    rname != NULL ? rname : "");
+			 "and realm \"%s\" is unknown",
+		    c->user, rname != NULL ? rname : "");
 		r.ok = false;
 		snprintf(r.message, sizeof(r.message), "unknown realm");
 	}

@@ -58,12 +58,11 @@ tunnel_find(struct lac *lac, const struct l2tp_addr *peer,
 	struct lac_tunnel *lt;
 
 	LIST_FOREACH(lt, &lac->tunnels, entry)
-		if (!lt->closing && lt->t != NULL &&
-		    l2tp_addr_equal(&lt->peer, peer) &&
-		    lt->secret_len == tg->secret_len &&
-		    memcmp(lt->secret, tg->secret, tg->secret_len) == 0 &&
-		    strcmp(lt->assignment_id, tg->assignment_id) == 0)
-			return lt;
+	if (!lt->closing && lt->t != NULL && l2tp_addr_equal(&lt->peer, peer) &&
+	    lt->secret_len == tg->secret_len &&
+	    memcmp(lt->secret, tg->secret, tg->secret_len) == 0 &&
+	    strcmp(lt->assignment_id, tg->assignment_id) == 0)
+		return lt;
 	return NULL;
 }
 
@@ -108,8 +107,9 @@ tunnel_open(struct lac *lac, const struct lac_target *tg, unsigned idx,
 	l2tp_tunnel_set_user(lt->t, &lt->owner);
 	LIST_INSERT_HEAD(&lac->tunnels, lt, entry);
 	log_info("lac: %s%s: opening a tunnel to LNS %s%s%s",
-	    tg->label == NULL || strcmp(tg->label, "RADIUS") != 0 ?
-	    "realm " : "", tg->label, l2tp_addr_str(peer, buf, sizeof(buf)),
+	    tg->label == NULL || strcmp(tg->label, "RADIUS") != 0 ? "realm " :
+								    "",
+	    tg->label, l2tp_addr_str(peer, buf, sizeof(buf)),
 	    tg->assignment_id[0] != '\0' ? " for Tunnel-Assignment-Id " : "",
 	    tg->assignment_id);
 	return lt;
@@ -143,15 +143,14 @@ put_bytes(struct l2tp_msg *m, enum l2tp_avp_type t, struct l2tp_bytes *b,
 }
 
 struct l2tp_msg *
-lac_proxy_msg(bool strip, const char *user,
-    const struct ppp_proxy *f)
+lac_proxy_msg(bool strip, const char *user, const struct ppp_proxy *f)
 {
 	struct l2tp_msg *m = calloc(1, sizeof(*m));
 
 	if (m == NULL)
 		return NULL;
-	put_bytes(m, L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ, &m->initial_rcvd_confreq,
-	    f->initial_rcvd, f->initial_rcvd_len);
+	put_bytes(m, L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ,
+	    &m->initial_rcvd_confreq, f->initial_rcvd, f->initial_rcvd_len);
 	put_bytes(m, L2TP_AVP_LAST_SENT_LCP_CONFREQ, &m->last_sent_confreq,
 	    f->last_sent, f->last_sent_len);
 	put_bytes(m, L2TP_AVP_LAST_RCVD_LCP_CONFREQ, &m->last_rcvd_confreq,
@@ -198,8 +197,8 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	while (c->lns_tries < n) {
 		c->lns_tries++;
 		lac_call_target(c, c->lns_idx, &tg);
-		if (RIO(lac->roles, resolve, lac->roles->io.family, tg.hp, &peer, err,
-		    sizeof(err)) == 0)
+		if (RIO(lac->roles, resolve, lac->roles->io.family, tg.hp,
+			&peer, err, sizeof(err)) == 0)
 			break;
 		log_warnx("lac: %s", err);
 		c->lns_idx = (c->lns_idx + 1) % n;
@@ -207,8 +206,8 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 			return -1;
 	}
 	lt = tunnel_find(lac, &peer, &tg);
-	if (lt == NULL && (lt = tunnel_open(lac, &tg, c->lns_idx, &peer,
-	    now)) == NULL)
+	if (lt == NULL &&
+	    (lt = tunnel_open(lac, &tg, c->lns_idx, &peer, now)) == NULL)
 		return -1;
 	memset(&cp, 0, sizeof(cp));
 	/* §4.4.5: an Ethernet access line is digital and synchronous. */
@@ -241,8 +240,7 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 struct role_owner lac_gone_owner = { &lac_role_ops, NULL };
 
 static void
-lac_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t,
-    uint64_t now)
+lac_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	struct lac_tunnel *lt = ctx;
 	char buf[64];
@@ -258,14 +256,13 @@ lac_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t,
 }
 
 static void
-lac_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t,
-    uint64_t now)
+lac_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	struct lac_tunnel *lt = ctx;
 	struct lac_call *c;
 
 	(void)r;
-	(void)now;	/* lac_call_end reads the roles' now */
+	(void)now; /* lac_call_end reads the roles' now */
 	if (lt == NULL)
 		return;
 	l2tp_tunnel_set_user(t, &lac_gone_owner);

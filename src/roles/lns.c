@@ -36,8 +36,8 @@
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
-#define LNS_TUN_BATCH	64
-#define LNS_TUN_BUF	2048
+#define LNS_TUN_BATCH	 64
+#define LNS_TUN_BUF	 2048
 /* In front of each packet read from the TUN: room for the PPP and L2TP
  * headers, so the datagram is built in place (sl_send_ip). */
 #define LNS_TUN_HEADROOM 16
@@ -56,33 +56,33 @@ ip4_str(uint32_t a, char *buf, size_t len)
 static const struct sl_role_ops lns_sl_ops;
 
 struct lns_sess {
-	struct session_link	*sl;
-	struct aaa_session	 acct;
-	struct aaa_counters	 ctr;
-	struct heap_node	 timer;		/* in lns->timers */
-	enum aaa_cause		 cause;		/* set when we end it */
-	uint64_t		 session_end;	/* Session-Timeout; 0 none */
-	uint64_t		 idle_ms;	/* Idle-Timeout; 0 none */
-	uint64_t		 last_activity;
-	uint64_t		 interim_ms, next_interim;
+	struct session_link *sl;
+	struct aaa_session acct;
+	struct aaa_counters ctr;
+	struct heap_node timer; /* in lns->timers */
+	enum aaa_cause cause;	/* set when we end it */
+	uint64_t session_end;	/* Session-Timeout; 0 none */
+	uint64_t idle_ms;	/* Idle-Timeout; 0 none */
+	uint64_t last_activity;
+	uint64_t interim_ms, next_interim;
 	struct {
-		uint32_t	addr;
-		unsigned	plen;
-	}			 routes[RADIUS_AUTH_MAX_ROUTES];
-	unsigned		 nroutes;
-	bool			 routes_added;
+		uint32_t addr;
+		unsigned plen;
+	} routes[RADIUS_AUTH_MAX_ROUTES];
+	unsigned nroutes;
+	bool routes_added;
 	/* sl->peer_addr is held in the pool (allocated, or a fixed address
 	 * the pool contains): released from the pool when the session ends,
 	 * whatever reloads did to the ranges meanwhile (ippool orphans). */
-	bool			 pool_holds;
-	unsigned		 mtu;		/* Framed-MTU for its route; 0 none */
+	bool pool_holds;
+	unsigned mtu; /* Framed-MTU for its route; 0 none */
 	/* In the kernel fast path (see below): what was put into the maps
 	 * (to update and take it out), the counters the last poll saw
 	 * (Idle-Timeout) and when the next poll is due. */
-	bool			 fp_in;
-	struct fastpath_session	 fp;
-	uint64_t		 fp_seen_packets;
-	uint64_t		 fp_next_poll;
+	bool fp_in;
+	struct fastpath_session fp;
+	uint64_t fp_seen_packets;
+	uint64_t fp_next_poll;
 	/* What earlier stints in the path carried (before an LCP
 	 * renegotiation): the L2TP session's counters go on across it, and
 	 * so does what show sessions and /metrics add to them. */
@@ -101,7 +101,7 @@ plen_mask(unsigned plen)
  * kernel carries its packets without telling us, so activity is what the
  * counters say between two polls (at most this late, or a quarter of the
  * Idle-Timeout if that is shorter). */
-#define LNS_FP_POLL_MS	10000
+#define LNS_FP_POLL_MS 10000
 
 static bool
 lns_fp_on(const struct roles *r)
@@ -144,9 +144,9 @@ lns_fp_session(struct session_link *sl, struct lns_sess *ls,
 	}
 	memcpy(&peer, &ti.peer.ss, sizeof(peer));
 	memcpy(&local, &ti.local.ss, sizeof(local));
-	if (local.sin_addr.s_addr == htonl(INADDR_ANY) ||
-	    local.sin_port == 0) {
-		snprintf(why, whylen, "the tunnel's local address is not "
+	if (local.sin_addr.s_addr == htonl(INADDR_ANY) || local.sin_port == 0) {
+		snprintf(why, whylen,
+		    "the tunnel's local address is not "
 		    "known");
 		return false;
 	}
@@ -192,7 +192,7 @@ lns_fp_enter(struct session_link *sl, struct lns_sess *ls, uint64_t now)
 	}
 	l2tp_tunnel_get_info(l2tp_session_tunnel(s), &ti);
 	if (RIO(r, fp_session_add, &ls->fp, ti.local.ifindex,
-	    r->lns.tun.ifindex, why, sizeof(why)) < 0) {
+		r->lns.tun.ifindex, why, sizeof(why)) < 0) {
 		log_warnx("lns: user %s: data on the user path: %s",
 		    ppp_link_user(sl->link), why);
 		return;
@@ -213,7 +213,7 @@ lns_fp_counters(struct session_link *sl, struct lns_sess *ls,
 	memset(c, 0, sizeof(*c));
 	if (ls == NULL || !ls->fp_in ||
 	    RIO(sl->roles, fp_session_stats, ls->fp.our_tunnel_id,
-	    ls->fp.our_session_id, c) < 0)
+		ls->fp.our_session_id, c) < 0)
 		memset(c, 0, sizeof(*c));
 }
 
@@ -248,8 +248,8 @@ lns_fp_leave(struct session_link *sl, struct lns_sess *ls)
 		return;
 	ls->fp_in = false;
 	memset(&c, 0, sizeof(c));
-	if (RIO(sl->roles, fp_session_remove, &ls->fp, &c, why,
-	    sizeof(why)) < 0) {
+	if (RIO(sl->roles, fp_session_remove, &ls->fp, &c, why, sizeof(why)) <
+	    0) {
 		log_warnx("lns: user %s: %s", ppp_link_user(sl->link), why);
 		return;
 	}
@@ -285,13 +285,13 @@ lns_fp_poll(struct session_link *sl, struct lns_sess *ls, uint64_t now)
 	}
 	if (lns_fp_session(sl, ls, &cur, why, sizeof(why)) &&
 	    (cur.peer_addr.s_addr != ls->fp.peer_addr.s_addr ||
-	    cur.peer_port != ls->fp.peer_port ||
-	    cur.local_addr.s_addr != ls->fp.local_addr.s_addr ||
-	    cur.local_port != ls->fp.local_port)) {
-		if (RIO(sl->roles, fp_session_update, &cur, why,
-		    sizeof(why)) < 0)
-			log_warnx("lns: user %s: %s",
-			    ppp_link_user(sl->link), why);
+		cur.peer_port != ls->fp.peer_port ||
+		cur.local_addr.s_addr != ls->fp.local_addr.s_addr ||
+		cur.local_port != ls->fp.local_port)) {
+		if (RIO(sl->roles, fp_session_update, &cur, why, sizeof(why)) <
+		    0)
+			log_warnx("lns: user %s: %s", ppp_link_user(sl->link),
+			    why);
 		else
 			ls->fp = cur;
 	}
@@ -351,8 +351,8 @@ lns_run_timers(struct roles *r, uint64_t now)
 	struct heap_node *n;
 
 	while ((n = heap_min(&l->timers)) != NULL && n->key <= now) {
-		struct lns_sess *ls = (struct lns_sess *)
-		    ((char *)n - offsetof(struct lns_sess, timer));
+		struct lns_sess *ls = (struct lns_sess *)((char *)n -
+		    offsetof(struct lns_sess, timer));
 
 		heap_remove(&l->timers, n);
 		lns_fp_poll(ls->sl, ls, now);
@@ -433,7 +433,8 @@ lns_route_lookup(struct roles *r, uint32_t dst)
 	if (l->nframed == 0)
 		return NULL;
 	struct session_link *sl;
-	LIST_FOREACH(sl, &r->links, entry) {
+	LIST_FOREACH(sl, &r->links, entry)
+	{
 		struct lns_sess *ls;
 
 		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL ||
@@ -441,8 +442,8 @@ lns_route_lookup(struct roles *r, uint32_t dst)
 			continue;
 		for (unsigned i = 0; i < ls->nroutes; i++)
 			if ((dst & plen_mask(ls->routes[i].plen)) ==
-			    ls->routes[i].addr && (best == NULL ||
-			    ls->routes[i].plen > best_plen)) {
+				ls->routes[i].addr &&
+			    (best == NULL || ls->routes[i].plen > best_plen)) {
 				best = sl;
 				best_plen = ls->routes[i].plen;
 			}
@@ -469,16 +470,18 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 
 	if (rep->framed_pool[0] != '\0')
 		log_info("lns: user %s: Framed-Pool \"%s\": using the one "
-		    "pool", aaa_session_user(&ls->acct), rep->framed_pool);
+			 "pool",
+		    aaa_session_user(&ls->acct), rep->framed_pool);
 	for (unsigned i = 0; i < rep->nroutes; i++) {
 		if (ls->nroutes < RADIUS_AUTH_MAX_ROUTES &&
 		    parse_framed_route(rep->framed_routes[i],
-		    &ls->routes[ls->nroutes].addr,
-		    &ls->routes[ls->nroutes].plen))
+			&ls->routes[ls->nroutes].addr,
+			&ls->routes[ls->nroutes].plen))
 			ls->nroutes++;
 		else
 			log_warnx("lns: user %s: Framed-Route \"%s\" "
-			    "ignored", aaa_session_user(&ls->acct), rep->framed_routes[i]);
+				  "ignored",
+			    aaa_session_user(&ls->acct), rep->framed_routes[i]);
 	}
 	if (rep->session_timeout != 0)
 		ls->session_end = now + (uint64_t)rep->session_timeout * 1000;
@@ -486,8 +489,10 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 	if (rep->interim_interval != 0)
 		/* RFC 2869 §5.16: at least 60 s is what servers should send;
 		 * a smaller value is honoured but floored at 10 s. */
-		ls->interim_ms = (uint64_t)(rep->interim_interval < 10 ? 10 :
-		    rep->interim_interval) * 1000;
+		ls->interim_ms = (uint64_t)(rep->interim_interval < 10 ?
+					 10 :
+					 rep->interim_interval) *
+		    1000;
 	/* RFC 2865 §5.12: Framed-MTU bounds what is sent to this user; it
 	 * becomes the path MTU of the user's route into the TUN (the LCP MRU
 	 * was already agreed before authentication). */
@@ -499,7 +504,8 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 		uint32_t dns[2] = { rep->dns[0], rep->dns[1] };
 
 		ppp_link_set_dns(sl->link, dns, rep->dns[1] != 0 ? 2 : 1);
-		log_info("lns: user %s: DNS servers from RADIUS", aaa_session_user(&ls->acct));
+		log_info("lns: user %s: DNS servers from RADIUS",
+		    aaa_session_user(&ls->acct));
 	}
 }
 
@@ -526,8 +532,8 @@ lns_assign_address(struct session_link *sl, const char *user,
 		    (from_pool && ippool_reserve(&l->pool, a) < 0)) {
 			l->addr_refused++;
 			log_warnx("lns: user %s: fixed address %s is in use by "
-			    "another session: refusing this one", user,
-			    ip4_str(a, buf, sizeof(buf)));
+				  "another session: refusing this one",
+			    user, ip4_str(a, buf, sizeof(buf)));
 			return -1;
 		}
 	} else {
@@ -535,8 +541,8 @@ lns_assign_address(struct session_link *sl, const char *user,
 		if (a == 0) {
 			l->addr_refused++;
 			log_warnx("lns: user %s: address pool exhausted "
-			    "(%u in use): refusing the session", user,
-			    ippool_used(&l->pool));
+				  "(%u in use): refusing the session",
+			    user, ippool_used(&l->pool));
 			return -1;
 		}
 	}
@@ -547,7 +553,8 @@ lns_assign_address(struct session_link *sl, const char *user,
 			(void)ippool_release(&l->pool, a);
 		l->addr_refused++;
 		log_warnx("lns: user %s: cannot hold address %s: refusing "
-		    "the session", user, ip4_str(a, buf, sizeof(buf)));
+			  "the session",
+		    user, ip4_str(a, buf, sizeof(buf)));
 		return -1;
 	}
 	sl->peer_addr = a;
@@ -555,7 +562,8 @@ lns_assign_address(struct session_link *sl, const char *user,
 	if ((ls = sl->owner) != NULL) {
 		/* Only the RADIUS backend's context holds a reply. */
 		const struct radius_auth_reply *rep = l->radius ?
-		    radius_auth_current_reply(&l->backend) : NULL;
+		    radius_auth_current_reply(&l->backend) :
+		    NULL;
 		struct l2tp_session *s = sl_l2tp_session(sl);
 		struct l2tp_session_info si;
 		uint32_t port = 0;
@@ -566,7 +574,7 @@ lns_assign_address(struct session_link *sl, const char *user,
 			l2tp_session_get_info(s, &si);
 			port = (uint32_t)si.tunnel_local_id << 16 | si.local_id;
 		}
-		aaa_session_release(&ls->acct);	/* if IPCP ran before */
+		aaa_session_release(&ls->acct); /* if IPCP ran before */
 		aaa_session_init(sl->roles->aaa, &ls->acct, user, a, port,
 		    l->radius ? rep : NULL);
 		if (l->radius && rep != NULL)
@@ -595,29 +603,32 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	sl->routed = true;
 	ls = sl->owner;
 	if (RIO(sl->roles, route_add, &l->rt, l->tun.ifindex, peer, 32, 0,
-	    ls != NULL ? ls->mtu : 0) < 0)
+		ls != NULL ? ls->mtu : 0) < 0)
 		log_warnx("lns: route %s/32 dev %s: %s",
 		    ip4_str(peer, pbuf, sizeof(pbuf)), l->tun.name,
 		    route_error(&l->rt));
-	log_info("lns: user %s is up with address %s",
-	    ppp_link_user(sl->link), ip4_str(peer, pbuf, sizeof(pbuf)));
+	log_info("lns: user %s is up with address %s", ppp_link_user(sl->link),
+	    ip4_str(peer, pbuf, sizeof(pbuf)));
 	if ((ls = sl->owner) != NULL) {
 		uint64_t now = sl->roles->now;
 
 		for (unsigned i = 0; i < ls->nroutes; i++)
 			if (RIO(sl->roles, route_add, &l->rt, l->tun.ifindex,
-			    ls->routes[i].addr, ls->routes[i].plen, 0, 0) < 0)
+				ls->routes[i].addr, ls->routes[i].plen, 0,
+				0) < 0)
 				log_warnx("lns: Framed-Route %s/%u dev %s: %s",
 				    ip4_str(ls->routes[i].addr, pbuf,
-				    sizeof(pbuf)), ls->routes[i].plen,
-				    l->tun.name, route_error(&l->rt));
+					sizeof(pbuf)),
+				    ls->routes[i].plen, l->tun.name,
+				    route_error(&l->rt));
 		ls->routes_added = true;
 		l->nframed += ls->nroutes;
 		ls->acct.framed_ip = peer;
 		ls->last_activity = now;
 		if (ls->interim_ms == 0 && sl->roles->cfg->radius.enabled)
-			ls->interim_ms = (uint64_t)sl->roles->cfg->radius.
-			    interim_interval * 1000;
+			ls->interim_ms =
+			    (uint64_t)sl->roles->cfg->radius.interim_interval *
+			    1000;
 		ls->next_interim = now + ls->interim_ms;
 		/* RFC 2866 §4.1: Start once the service is delivered. */
 		aaa_session_start(sl->roles->aaa, &ls->acct, now);
@@ -673,9 +684,10 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 
 		sl->spoofed++;
 		l->rx_spoofed++;
-		LOG_RL(LOG_LEVEL_WARN, "lns: user %s sent a packet from %s, "
-		    "not its address %s: dropped", ppp_link_user(sl->link),
-		    ip4_str(src, a, sizeof(a)),
+		LOG_RL(LOG_LEVEL_WARN,
+		    "lns: user %s sent a packet from %s, "
+		    "not its address %s: dropped",
+		    ppp_link_user(sl->link), ip4_str(src, a, sizeof(a)),
 		    ip4_str(sl->peer_addr, b, sizeof(b)));
 		return;
 	}
@@ -684,10 +696,11 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 		char a[INET_ADDRSTRLEN];
 
 		l->isolated++;
-		LOG_RL(LOG_LEVEL_DEBUG, "lns: user %s sent a packet to %s, "
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "lns: user %s sent a packet to %s, "
 		    "another session: dropped (isolate-sessions)",
-		    ppp_link_user(sl->link), ip4_str(ip4_at(pkt + 16), a,
-		    sizeof(a)));
+		    ppp_link_user(sl->link),
+		    ip4_str(ip4_at(pkt + 16), a, sizeof(a)));
 		return;
 	}
 	if ((ls = sl->owner) != NULL) {
@@ -744,8 +757,8 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 	if (sl->peer_addr != 0) {
 		if (sl->routed) {
 			addrmap_remove(&l->by_addr, sl->peer_addr);
-			if (RIO(r, route_del, &l->rt, l->tun.ifindex, sl->peer_addr,
-			    32, 0) < 0)
+			if (RIO(r, route_del, &l->rt, l->tun.ifindex,
+				sl->peer_addr, 32, 0) < 0)
 				log_debug("lns: route del: %s",
 				    route_error(&l->rt));
 			sl->routed = false;
@@ -788,7 +801,8 @@ lns_ended(struct session_link *sl, const char *reason)
 	if (ls != NULL) {
 		cause = ls->cause;
 		if (cause == AAA_CAUSE_NONE)
-			cause = r->shutting_down ? AAA_CAUSE_NAS_REQUEST :
+			cause = r->shutting_down ?
+			    AAA_CAUSE_NAS_REQUEST :
 			    aaa_cause_from_reason(reason);
 	}
 	lns_release_network(sl, ls, cause);
@@ -918,8 +932,8 @@ lns_session_request(struct roles *r, void *ctx, struct l2tp_session *s,
 	if (req->type == L2TP_MSG_ICRQ)
 		return 0;
 	log_info("session %u (tunnel %u): refusing %s: this LNS places no "
-	    "outgoing calls", si.local_id, si.tunnel_local_id,
-	    l2tp_msg_type_str(req->type));
+		 "outgoing calls",
+	    si.local_id, si.tunnel_local_id, l2tp_msg_type_str(req->type));
 	return L2TP_CDN_NO_RESOURCES;
 }
 
@@ -929,8 +943,8 @@ lns_link_config(const struct vpdn_config *cfg, struct ppp_link_config *lc)
 	memset(lc, 0, sizeof(*lc));
 	lc->server = true;
 	for (unsigned i = 0; i < cfg->lns.auth.count && i < 3; i++)
-		lc->auth[lc->auth_count++] =
-		    roles_auth_method(cfg->lns.auth.methods[i]);
+		lc->auth[lc->auth_count++] = roles_auth_method(
+		    cfg->lns.auth.methods[i]);
 	strlcpy(lc->our_name, cfg->global.hostname, sizeof(lc->our_name));
 	lc->local_addr = cfg->lns.local_address;
 	for (unsigned i = 0; i < cfg->lns.dns_count && i < 2; i++)
@@ -969,8 +983,8 @@ lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	if (sl == NULL) {
 		log_warnx("session %u (tunnel %u): no memory for PPP",
 		    si.local_id, si.tunnel_local_id);
-		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0,
-		    "out of memory", now);
+		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0, "out of memory",
+		    now);
 		return;
 	}
 	l2tp_session_set_user(s, sl);
@@ -1047,7 +1061,7 @@ lns_init(struct roles *r)
 	}
 	if (RIO(r, link_set, &l->rt, l->tun.ifindex, true, cfg->lns.mtu) < 0 ||
 	    RIO(r, addr_add, &l->rt, l->tun.ifindex, cfg->lns.local_address, 0,
-	    32) < 0) {
+		32) < 0) {
 		log_error("lns: setting up %s: %s", l->tun.name,
 		    route_error(&l->rt));
 		return -1;
@@ -1073,7 +1087,8 @@ lns_pool_hold_fixed(struct roles *r)
 	struct lns_sess *ls;
 	char buf[INET_ADDRSTRLEN];
 
-	LIST_FOREACH(sl, &r->links, entry) {
+	LIST_FOREACH(sl, &r->links, entry)
+	{
 		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL ||
 		    ls->pool_holds || sl->peer_addr == 0 ||
 		    !ippool_contains(&l->pool, sl->peer_addr))
@@ -1114,16 +1129,17 @@ lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	 * into its session when it authenticated. */
 	users_free(l->users);
 	l->users = users;
-	if (ippool_reconfigure(&l->pool, cfg->lns.pool, cfg->lns.pool_count) < 0)
+	if (ippool_reconfigure(&l->pool, cfg->lns.pool, cfg->lns.pool_count) <
+	    0)
 		log_warnx("lns: reload: keeping the previous pool");
 	else
 		lns_pool_hold_fixed(r);
 	if (strcmp(cfg->lns.interface, l->tun.name) != 0)
 		log_warnx("lns: reload: interface changes take effect at "
-		    "the next restart");
+			  "the next restart");
 	if (cfg->lns.radius != l->radius)
 		log_warnx("lns: reload: radius changes take effect at the "
-		    "next restart");
+			  "next restart");
 }
 
 void
@@ -1164,7 +1180,8 @@ lns_dae_matches(const struct session_link *sl, const struct radius_dae_match *m)
 		return false;
 	if (m->session_id[0] != '\0' && strcmp(m->session_id, ls->acct.id) != 0)
 		return false;
-	if (m->user[0] != '\0' && strcmp(m->user, aaa_session_user(&ls->acct)) != 0)
+	if (m->user[0] != '\0' &&
+	    strcmp(m->user, aaa_session_user(&ls->acct)) != 0)
 		return false;
 	if (m->framed_ip != 0 && m->framed_ip != sl->peer_addr)
 		return false;
@@ -1180,8 +1197,8 @@ lns_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
 
 	/* Collect first: closing may end links while we walk. */
 	LIST_FOREACH(sl, &r->links, entry)
-		if (n < 64 && lns_dae_matches(sl, m))
-			found[n++] = sl;
+	if (n < 64 && lns_dae_matches(sl, m))
+		found[n++] = sl;
 	for (unsigned i = 0; i < n; i++)
 		lns_end_with(found[i], AAA_CAUSE_ADMIN_RESET,
 		    "radius disconnect", now);
@@ -1195,14 +1212,16 @@ lns_dae_coa(struct roles *r, const struct radius_dae_match *m,
 	struct session_link *sl;
 	unsigned n = 0;
 
-	LIST_FOREACH(sl, &r->links, entry) {
+	LIST_FOREACH(sl, &r->links, entry)
+	{
 		struct lns_sess *ls = sl->owner;
 
 		if (!lns_dae_matches(sl, m))
 			continue;
 		/* The new Session-Timeout counts from now; 0 lifts it. */
 		ls->session_end = session_timeout != 0 ?
-		    now + (uint64_t)session_timeout * 1000 : 0;
+		    now + (uint64_t)session_timeout * 1000 :
+		    0;
 		lns_sess_schedule(&r->lns, ls);
 		log_info("lns: user %s: Session-Timeout now %u s (CoA)",
 		    aaa_session_user(&ls->acct), session_timeout);
@@ -1233,7 +1252,7 @@ lns_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
 
 	(void)r;
 	(void)ctx;
-	(void)now;	/* the link reads the roles' now when it ends */
+	(void)now; /* the link reads the roles' now when it ends */
 	if (sl != NULL)
 		sl_carrier_gone(sl);
 }

@@ -19,7 +19,7 @@
 const char *realm_of(const char *user);
 /* The [realm] section for name, or NULL. */
 const struct cfg_realm *realm_find(const struct vpdn_config *cfg,
-	    const char *name);
+    const char *name);
 /* user without "@realm" into out (the whole name when there is no realm);
  * returns out. */
 const char *realm_strip(const char *user, char *out, size_t len);

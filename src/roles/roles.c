@@ -37,8 +37,9 @@ roles_l2tp_send_data(void *ctx, const struct l2tp_addr *local,
 {
 	struct roles *r = ctx;
 
-	(r->io.ops->send_data != NULL ? r->io.ops->send_data :
-	    r->io.ops->send)(r->io.ctx, local, peer, pkt, len);
+	(r->io.ops->send_data != NULL ?
+		r->io.ops->send_data :
+		r->io.ops->send)(r->io.ctx, local, peer, pkt, len);
 }
 
 /* The owner of a tunnel: whoever opened it put its role_owner in the
@@ -205,10 +206,12 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 	roles_host_config(cfg, &hc);
 	r->host = l2tp_host_new(&hc, &roles_l2tp_ops, r);
 	if ((r->authlimit = authlimit_new(0)) != NULL)
-		authlimit_configure(r->authlimit, cfg->global.auth_failure_limit,
+		authlimit_configure(r->authlimit,
+		    cfg->global.auth_failure_limit,
 		    (uint64_t)cfg->global.auth_lockout * 1000);
-	if (r->host == NULL || r->authlimit == NULL || roles_radius_init(r) < 0 || lns_init(r) < 0 || clients_init(r, now) < 0 ||
-	    lac_init(r, now) < 0) {
+	if (r->host == NULL || r->authlimit == NULL ||
+	    roles_radius_init(r) < 0 || lns_init(r) < 0 ||
+	    clients_init(r, now) < 0 || lac_init(r, now) < 0) {
 		roles_free(r);
 		return NULL;
 	}
@@ -265,7 +268,8 @@ uint64_t
 roles_next_deadline(const struct roles *r)
 {
 	uint64_t d = time_min(time_min(l2tp_host_next_deadline(r->host),
-	    clients_next_deadline(r)), sl_next_deadline(r));
+				  clients_next_deadline(r)),
+	    sl_next_deadline(r));
 
 	/* Stopping with accounting answers outstanding (they arrive on the
 	 * RADIUS client's own watchers): look again soon, so the daemon
@@ -299,7 +303,7 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now,
 	// NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
 	if (memcmp(&cfg->radius, &r->cfg->radius, sizeof(cfg->radius)) != 0)
 		log_warnx("reload: [radius] changes take effect at the next "
-		    "restart");
+			  "restart");
 	r->cfg = cfg;
 	roles_host_config(cfg, &hc);
 	l2tp_host_reconfigure(r->host, &hc);
@@ -341,7 +345,7 @@ roles_tun_stats(const struct roles *r, struct roles_tun_stats *st)
 	const struct client *c;
 
 	TAILQ_FOREACH(c, &r->clients, entry)
-		roles_tun_add(&r->io, st, &c->tun);
+	roles_tun_add(&r->io, st, &c->tun);
 	st->isolated = r->lns.isolated;
 }
 
@@ -377,10 +381,10 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 }
 
 struct roles_user_match {
-	struct roles		 *r;
-	const char		 *name;
-	struct l2tp_session	**found;
-	unsigned		  count, cap;
+	struct roles *r;
+	const char *name;
+	struct l2tp_session **found;
+	unsigned count, cap;
 };
 
 static void
@@ -467,13 +471,14 @@ roles_foreach_lease(struct roles *r,
 {
 	struct session_link *sl;
 
-	LIST_FOREACH(sl, &r->links, entry) {
+	LIST_FOREACH(sl, &r->links, entry)
+	{
 		struct roles_lease lease;
 		struct l2tp_session_info si;
 
 		if (sl->ended || !lns_owns(sl) || !sl->routed ||
 		    sl_l2tp_session(sl) == NULL)
-			continue;	/* only the LNS's live leases */
+			continue; /* only the LNS's live leases */
 		l2tp_session_get_info(sl_l2tp_session(sl), &si);
 		lease.addr = sl->peer_addr;
 		lease.user = ppp_link_user(sl->link);

@@ -28,53 +28,52 @@ struct roles;
 
 /* Per-session facts the control tool shows (INTERFACE.md sessions JSON). */
 struct roles_session_view {
-	const char	*user;
-	const char	*ppp_phase;
-	const char	*address;
-	const char	*interface;
-	enum l2tp_role	 role;
-	char		 address_buf[16];
+	const char *user;
+	const char *ppp_phase;
+	const char *address;
+	const char *interface;
+	enum l2tp_role role;
+	char address_buf[16];
 	/* "kernel" while the fast path carries its data, else "user"; the
 	 * fast path's counters (inner IP packets) to add to the L2TP
 	 * session's own. */
-	const char	*path;
-	uint64_t	 fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
+	const char *path;
+	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):
  * a PPPoE call is no L2TP session, so `show sessions` cannot list it. */
 struct roles_client_view {
-	const char	*name;
-	const char	*transport;	/* "l2tp" or "pppoe" */
-	const char	*server;	/* LNS host:port, or the PPPoE interface */
-	const char	*state;		/* idle|dialing|up|hangup|wait-redial|stopped */
-	const char	*ppp_phase;	/* "dead" without a call */
-	const char	*interface;	/* the TUN device, "" until IPCP is up */
-	char		 address[16], peer_address[16];	/* "" until then */
-	char		 dns[2][16];	/* RFC 1877 servers learnt; "" none */
-	uint16_t	 tunnel_id;	/* ours; 0 for PPPoE */
-	uint16_t	 session_id;	/* ours (L2TP) or the PPPoE Session-ID */
-	unsigned	 dials;		/* calls placed since start or reload */
-	uint64_t	 redial_in_s;	/* wait-redial: seconds to the next dial */
-	uint64_t	 uptime_s;	/* since IPCP came up; 0 when not up */
-	uint64_t	 rx_frames, tx_frames, rx_bytes, tx_bytes;	/* PPP */
+	const char *name;
+	const char *transport; /* "l2tp" or "pppoe" */
+	const char *server;    /* LNS host:port, or the PPPoE interface */
+	const char *state;     /* idle|dialing|up|hangup|wait-redial|stopped */
+	const char *ppp_phase; /* "dead" without a call */
+	const char *interface; /* the TUN device, "" until IPCP is up */
+	char address[16], peer_address[16]; /* "" until then */
+	char dns[2][16];      /* RFC 1877 servers learnt; "" none */
+	uint16_t tunnel_id;   /* ours; 0 for PPPoE */
+	uint16_t session_id;  /* ours (L2TP) or the PPPoE Session-ID */
+	unsigned dials;	      /* calls placed since start or reload */
+	uint64_t redial_in_s; /* wait-redial: seconds to the next dial */
+	uint64_t uptime_s;    /* since IPCP came up; 0 when not up */
+	uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes; /* PPP */
 	/* Our own L2TP datagrams to the LNS read back from the TUN device
 	 * and dropped (a route sent them into the tunnel): nonzero means
 	 * the routes to the LNS are wrong. */
-	uint64_t	 loop_drops;
-	char		 server_buf[300];
+	uint64_t loop_drops;
+	char server_buf[300];
 };
 
 /* io is copied: its ops table and ctx must outlive the roles. */
 struct roles *roles_new(const struct vpdn_config *cfg,
-	    const struct roles_io *io, uint64_t now);
-void	roles_free(struct roles *r);
+    const struct roles_io *io, uint64_t now);
+void roles_free(struct roles *r);
 struct l2tp_host *roles_host(struct roles *r);
 
-void	roles_input(struct roles *r, const uint8_t *pkt, size_t len,
-	    const struct l2tp_addr *local, const struct l2tp_addr *peer,
-	    uint64_t now);
-void	roles_run_timers(struct roles *r, uint64_t now);
+void roles_input(struct roles *r, const uint8_t *pkt, size_t len,
+    const struct l2tp_addr *local, const struct l2tp_addr *peer, uint64_t now);
+void roles_run_timers(struct roles *r, uint64_t now);
 uint64_t roles_next_deadline(const struct roles *r);
 
 /* Applies a new configuration snapshot (the old one must stay alive until
@@ -82,30 +81,30 @@ uint64_t roles_next_deadline(const struct roles *r);
  * it names are loaded first: if one is broken, nothing changes and -1
  * comes back with "FILE:LINE: message" in err (the caller keeps the old
  * snapshot). */
-int	roles_reconfigure(struct roles *r, const struct vpdn_config *cfg,
-	    uint64_t now, char *err, size_t errlen);
+int roles_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+    uint64_t now, char *err, size_t errlen);
 /* SIGTERM: StopCCN to every peer, no more redials. */
-void	roles_shutdown(struct roles *r, uint64_t now);
+void roles_shutdown(struct roles *r, uint64_t now);
 /* Stopping may end: no tunnel has anything left to exchange with its peer
  * and no accounting request is outstanding. */
-bool	roles_idle(const struct roles *r);
+bool roles_idle(const struct roles *r);
 
 /* Packets lost between users' IP traffic and vpdnd, over the LNS's TUN
  * device and every client's (those closed included). */
 struct roles_tun_stats {
-	uint64_t	kernel_tx_dropped;	/* the device's queue was full */
-	uint64_t	kernel_rx_dropped;	/* the kernel dropped our write */
-	uint64_t	write_full;		/* write: EAGAIN, ENOBUFS */
-	uint64_t	write_errors;		/* write: any other error */
-	uint64_t	isolated;		/* [lns] isolate-sessions drops */
+	uint64_t kernel_tx_dropped; /* the device's queue was full */
+	uint64_t kernel_rx_dropped; /* the kernel dropped our write */
+	uint64_t write_full;	    /* write: EAGAIN, ENOBUFS */
+	uint64_t write_errors;	    /* write: any other error */
+	uint64_t isolated;	    /* [lns] isolate-sessions drops */
 };
-void	roles_tun_stats(const struct roles *r, struct roles_tun_stats *st);
+void roles_tun_stats(const struct roles *r, struct roles_tun_stats *st);
 /* What roles_idle() still waits for: tunnels, accounting requests. */
 unsigned roles_unfinished_tunnels(const struct roles *r);
 unsigned roles_acct_pending(const struct roles *r);
 
-void	roles_describe_session(struct roles *r, struct l2tp_session *s,
-	    struct roles_session_view *v);
+void roles_describe_session(struct roles *r, struct l2tp_session *s,
+    struct roles_session_view *v);
 
 /* `vpdnctl disconnect user NAME`: CDN (result 3, administrative) to every
  * session of that user, LNS sessions and LAC calls alike (a LAC call also
@@ -117,36 +116,36 @@ unsigned roles_disconnect_user(struct roles *r, const char *name, uint64_t now);
  * LNS's sessions matching m: how many matched (0: NAK Session-Context-Not-
  * Found).  The daemon's DAE listener (radius/radius_dae.h) calls these. */
 unsigned roles_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
-	    uint64_t now);
+    uint64_t now);
 unsigned roles_dae_coa(struct roles *r, const struct radius_dae_match *m,
-	    uint32_t session_timeout, uint64_t now);
+    uint32_t session_timeout, uint64_t now);
 
 /* `vpdnctl show pool`: the LNS pool's ranges and who holds which address.
  * roles_pool_range() returns false past the last range (or with no LNS). */
-bool	roles_pool_range(const struct roles *r, unsigned i, uint32_t *first,
-	    uint32_t *last, uint32_t *used);
+bool roles_pool_range(const struct roles *r, unsigned i, uint32_t *first,
+    uint32_t *last, uint32_t *used);
 /* Sessions refused at authentication for want of an address: the pool
  * exhausted, or the fixed address held by another session. */
 uint64_t roles_pool_refused(const struct roles *r);
 struct roles_lease {
-	uint32_t	 addr;		/* host order */
-	const char	*user;
-	uint16_t	 tunnel_id, session_id;
+	uint32_t addr; /* host order */
+	const char *user;
+	uint16_t tunnel_id, session_id;
 };
 /* Every configured client (sections being hung up after a reload skipped),
  * in configuration order. */
-void	roles_foreach_client(struct roles *r, uint64_t now,
-	    void (*fn)(const struct roles_client_view *v, void *arg), void *arg);
-void	roles_foreach_lease(struct roles *r,
-	    void (*fn)(const struct roles_lease *lease, void *arg), void *arg);
+void roles_foreach_client(struct roles *r, uint64_t now,
+    void (*fn)(const struct roles_client_view *v, void *arg), void *arg);
+void roles_foreach_lease(struct roles *r,
+    void (*fn)(const struct roles_lease *lease, void *arg), void *arg);
 
 /* The LAC's PPPoE access concentrator: its counters and live sessions;
  * false when this daemon is no LAC. */
-bool	roles_pppoe_stats(const struct roles *r, struct pppoe_server_stats *st,
-	    uint32_t *sessions);
+bool roles_pppoe_stats(const struct roles *r, struct pppoe_server_stats *st,
+    uint32_t *sessions);
 
 /* l2tp_host_config from the [global] and [lns] sections. */
-void	roles_host_config(const struct vpdn_config *cfg,
-	    struct l2tp_host_config *hc);
+void roles_host_config(const struct vpdn_config *cfg,
+    struct l2tp_host_config *hc);
 
 #endif

@@ -41,79 +41,76 @@ typedef void roles_readable_fn(void *arg, uint64_t now);
 
 struct roles_io_ops {
 	/* ---- the L2TP socket ---- */
-	void	(*send)(void *ctx, const struct l2tp_addr *local,
-		    const struct l2tp_addr *peer, const uint8_t *pkt,
-		    size_t len);
+	void (*send)(void *ctx, const struct l2tp_addr *local,
+	    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
 	/* Optional (NULL: send): a data message built in place in a buffer
 	 * that stays unchanged until the watched descriptor's readable
 	 * callback returns; may be queued and sent in a batch then, or
 	 * before the next `send` (l2tp_host_ops.send_data). */
-	void	(*send_data)(void *ctx, const struct l2tp_addr *local,
-		    const struct l2tp_addr *peer, const uint8_t *pkt,
-		    size_t len);
+	void (*send_data)(void *ctx, const struct l2tp_addr *local,
+	    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
 
 	/* ---- the loop ---- */
 	/* Calls readable(arg, now) whenever fd can be read; a handle for
 	 * unwatch, NULL on failure. */
-	void	*(*watch)(void *ctx, int fd, roles_readable_fn *readable,
-		    void *arg);
-	void	(*unwatch)(void *ctx, void *handle);
+	void *(
+	    *watch)(void *ctx, int fd, roles_readable_fn *readable, void *arg);
+	void (*unwatch)(void *ctx, void *handle);
 
 	/* ---- clocks and names ---- */
 	/* Seconds since the epoch (accounting timestamps). */
-	int64_t	(*wall_time)(void *ctx);
+	int64_t (*wall_time)(void *ctx);
 	/* An LNS's host (a literal or a name) and port into an address of
 	 * `family`; -1 with the reason in err. */
-	int	(*resolve)(void *ctx, int family, const struct cfg_hostport *hp,
-		    struct l2tp_addr *out, char *err, size_t errlen);
+	int (*resolve)(void *ctx, int family, const struct cfg_hostport *hp,
+	    struct l2tp_addr *out, char *err, size_t errlen);
 
 	/* ---- TUN devices (dataplane/tun.h has the semantics) ---- */
-	int	(*tun_open)(void *ctx, struct tun *t, const char *name);
-	void	(*tun_close)(void *ctx, struct tun *t);
-	int	(*tun_set_mtu)(void *ctx, struct tun *t, unsigned mtu);
-	int	(*tun_set_up)(void *ctx, struct tun *t);
-	int	(*tun_set_txqueuelen)(void *ctx, struct tun *t, unsigned qlen);
-	int	(*tun_kstats)(void *ctx, const struct tun *t,
-		    struct tun_kstats *ks);
-	int	(*tun_read_batch)(void *ctx, struct tun *t,
-		    struct tun_pkt *pkts, unsigned n);
-	int	(*tun_write)(void *ctx, struct tun *t, const uint8_t *pkt,
-		    size_t len);
+	int (*tun_open)(void *ctx, struct tun *t, const char *name);
+	void (*tun_close)(void *ctx, struct tun *t);
+	int (*tun_set_mtu)(void *ctx, struct tun *t, unsigned mtu);
+	int (*tun_set_up)(void *ctx, struct tun *t);
+	int (*tun_set_txqueuelen)(void *ctx, struct tun *t, unsigned qlen);
+	int (
+	    *tun_kstats)(void *ctx, const struct tun *t, struct tun_kstats *ks);
+	int (*tun_read_batch)(void *ctx, struct tun *t, struct tun_pkt *pkts,
+	    unsigned n);
+	int (*tun_write)(void *ctx, struct tun *t, const uint8_t *pkt,
+	    size_t len);
 
 	/* ---- rtnetlink (dataplane/route.h has the semantics) ---- */
-	int	(*route_open)(void *ctx, struct route_ctx *rt);
-	void	(*route_close)(void *ctx, struct route_ctx *rt);
-	int	(*addr_add)(void *ctx, struct route_ctx *rt, int ifindex,
-		    uint32_t local, uint32_t peer, unsigned plen);
-	int	(*addr_del)(void *ctx, struct route_ctx *rt, int ifindex,
-		    uint32_t local, uint32_t peer, unsigned plen);
-	int	(*route_add)(void *ctx, struct route_ctx *rt, int ifindex,
-		    uint32_t dst, unsigned plen, uint32_t gw, unsigned mtu);
-	int	(*route_del)(void *ctx, struct route_ctx *rt, int ifindex,
-		    uint32_t dst, unsigned plen, uint32_t gw);
-	int	(*route_add_host)(void *ctx, struct route_ctx *rt, int ifindex,
-		    uint32_t dst, uint32_t gw, uint32_t prefsrc);
-	int	(*route_get)(void *ctx, struct route_ctx *rt, uint32_t addr,
-		    struct route_lookup *out);
-	int	(*link_set)(void *ctx, struct route_ctx *rt, int ifindex,
-		    bool up, unsigned mtu);
+	int (*route_open)(void *ctx, struct route_ctx *rt);
+	void (*route_close)(void *ctx, struct route_ctx *rt);
+	int (*addr_add)(void *ctx, struct route_ctx *rt, int ifindex,
+	    uint32_t local, uint32_t peer, unsigned plen);
+	int (*addr_del)(void *ctx, struct route_ctx *rt, int ifindex,
+	    uint32_t local, uint32_t peer, unsigned plen);
+	int (*route_add)(void *ctx, struct route_ctx *rt, int ifindex,
+	    uint32_t dst, unsigned plen, uint32_t gw, unsigned mtu);
+	int (*route_del)(void *ctx, struct route_ctx *rt, int ifindex,
+	    uint32_t dst, unsigned plen, uint32_t gw);
+	int (*route_add_host)(void *ctx, struct route_ctx *rt, int ifindex,
+	    uint32_t dst, uint32_t gw, uint32_t prefsrc);
+	int (*route_get)(void *ctx, struct route_ctx *rt, uint32_t addr,
+	    struct route_lookup *out);
+	int (*link_set)(void *ctx, struct route_ctx *rt, int ifindex, bool up,
+	    unsigned mtu);
 
 	/* ---- PPPoE sockets (pppoe/pppoe_sock.h has the semantics) ---- */
-	int	(*pppoe_open)(void *ctx, struct pppoe_sock *s,
-		    const char *ifname);
-	void	(*pppoe_close)(void *ctx, struct pppoe_sock *s);
+	int (*pppoe_open)(void *ctx, struct pppoe_sock *s, const char *ifname);
+	void (*pppoe_close)(void *ctx, struct pppoe_sock *s);
 	unsigned (*pppoe_drain)(void *ctx, struct pppoe_sock *s, int fd,
-		    uint8_t *buf, size_t cap, unsigned max,
-		    pppoe_sock_frame_fn *fn, void *arg);
-	int	(*pppoe_send)(void *ctx, struct pppoe_sock *s,
-		    const uint8_t *frame, size_t len);
+	    uint8_t *buf, size_t cap, unsigned max, pppoe_sock_frame_fn *fn,
+	    void *arg);
+	int (*pppoe_send)(void *ctx, struct pppoe_sock *s, const uint8_t *frame,
+	    size_t len);
 
 	/* ---- RADIUS (radius/radius_client.h has the semantics) ---- */
 	/* NULL radius_send: the daemon has no [radius]. */
 	uint64_t (*radius_send)(void *ctx, const struct radius_packet *tmpl,
-		    const uint8_t *password, size_t pwlen, radius_reply_fn *cb,
-		    void *arg);
-	void	*(*radius_cancel)(void *ctx, uint64_t handle);
+	    const uint8_t *password, size_t pwlen, radius_reply_fn *cb,
+	    void *arg);
+	void *(*radius_cancel)(void *ctx, uint64_t handle);
 	unsigned (*radius_pending)(void *ctx);
 
 	/* ---- the kernel fast path (dataplane/fastpath.h has the
@@ -126,30 +123,27 @@ struct roles_io_ops {
 	 * pass: the decapsulating one on l2tp_ifindex (the interface its
 	 * tunnel's datagrams arrive on), the encapsulating one on the egress
 	 * of tun_ifindex (the device its route points into). */
-	int	(*fp_session_add)(void *ctx, const struct fastpath_session *s,
-		    int l2tp_ifindex, int tun_ifindex, char *why,
-		    size_t whylen);
+	int (*fp_session_add)(void *ctx, const struct fastpath_session *s,
+	    int l2tp_ifindex, int tun_ifindex, char *why, size_t whylen);
 	/* The tunnel's peer address or port changed (same IDs). */
-	int	(*fp_session_update)(void *ctx,
-		    const struct fastpath_session *s, char *why,
-		    size_t whylen);
+	int (*fp_session_update)(void *ctx, const struct fastpath_session *s,
+	    char *why, size_t whylen);
 	/* Out of the maps (no packet of it is handled in the kernel after
 	 * the return), with its final counters in `final`; called before
 	 * the session's state is freed. */
-	int	(*fp_session_remove)(void *ctx,
-		    const struct fastpath_session *s,
-		    struct fastpath_counters *final, char *why, size_t whylen);
+	int (*fp_session_remove)(void *ctx, const struct fastpath_session *s,
+	    struct fastpath_counters *final, char *why, size_t whylen);
 	/* Its counters so far (summed over CPUs). */
-	int	(*fp_session_stats)(void *ctx, uint16_t our_tunnel_id,
-		    uint16_t our_session_id, struct fastpath_counters *c);
+	int (*fp_session_stats)(void *ctx, uint16_t our_tunnel_id,
+	    uint16_t our_session_id, struct fastpath_counters *c);
 };
 
 struct roles_io {
-	const struct roles_io_ops	*ops;
-	void				*ctx;
+	const struct roles_io_ops *ops;
+	void *ctx;
 	/* Address family of the L2TP socket (AF_INET / AF_INET6): peers
 	 * resolved by the client and the LAC are converted to it. */
-	int				 family;
+	int family;
 };
 
 #endif

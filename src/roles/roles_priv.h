@@ -28,45 +28,45 @@ struct lac_realm;
 LIST_HEAD(lac_realm_list, lac_realm);
 
 enum client_state {
-	CLIENT_IDLE,		/* not dialled yet */
-	CLIENT_DIALING,		/* tunnel/session or PPPoE discovery */
-	CLIENT_UP,		/* session established (PADS for PPPoE) */
-	CLIENT_HANGUP,		/* session ended, tunnel being closed */
-	CLIENT_WAIT_REDIAL,	/* back-off before the next dial */
-	CLIENT_STOPPED,		/* redial = no, or shutting down */
+	CLIENT_IDLE,	    /* not dialled yet */
+	CLIENT_DIALING,	    /* tunnel/session or PPPoE discovery */
+	CLIENT_UP,	    /* session established (PADS for PPPoE) */
+	CLIENT_HANGUP,	    /* session ended, tunnel being closed */
+	CLIENT_WAIT_REDIAL, /* back-off before the next dial */
+	CLIENT_STOPPED,	    /* redial = no, or shutting down */
 };
 
 struct client {
-	struct roles		*roles;
+	struct roles *roles;
 	/* Its tunnel's user pointer (role_ops.h); ctx is the client. */
-	struct role_owner	 owner;
-	TAILQ_ENTRY(client)	 entry;		/* roles->clients */
-	struct cfg_client	 cfg;		/* copy: survives reloads */
-	enum client_state	 state;
-	struct l2tp_tunnel	*tunnel;
-	struct l2tp_session	*session;
+	struct role_owner owner;
+	TAILQ_ENTRY(client) entry; /* roles->clients */
+	struct cfg_client cfg;	   /* copy: survives reloads */
+	enum client_state state;
+	struct l2tp_tunnel *tunnel;
+	struct l2tp_session *session;
 	/* pppoe-interface clients: socket, discovery and the PPPoE session
 	 * (client.c); NULL for L2TP clients and between calls. */
-	struct client_pppoe	*pppoe;
-	struct session_link	*link;		/* PPP on the session */
-	struct tun		 tun;		/* created when IPCP is up */
-	void			*tun_watch;
-	struct route_ctx	 rt;
-	uint64_t		 tun_drops;
+	struct client_pppoe *pppoe;
+	struct session_link *link; /* PPP on the session */
+	struct tun tun;		   /* created when IPCP is up */
+	void *tun_watch;
+	struct route_ctx rt;
+	uint64_t tun_drops;
 	/* The LNS's L2TP address while the TUN exists (IPv4 host order, 0
 	 * for PPPoE or an IPv6 LNS), and the host route to it that this
 	 * call added and must remove (pin_ifindex 0: none of ours). */
-	uint32_t		 lns_addr;
-	uint16_t		 lns_port, local_port;
-	uint32_t		 pin_gw;
-	int			 pin_ifindex;
-	uint64_t		 tun_loop_drops;	/* own L2TP in the TUN */
-	uint64_t		 redial_at;
-	unsigned		 backoff_ms;
-	unsigned		 dials;
-	uint64_t		 up_since;	/* IPCP up; 0 when not */
-	uint32_t		 dns[2];	/* RFC 1877, host order; 0 none */
-	bool			 removed;	/* gone from the config on reload */
+	uint32_t lns_addr;
+	uint16_t lns_port, local_port;
+	uint32_t pin_gw;
+	int pin_ifindex;
+	uint64_t tun_loop_drops; /* own L2TP in the TUN */
+	uint64_t redial_at;
+	unsigned backoff_ms;
+	unsigned dials;
+	uint64_t up_since; /* IPCP up; 0 when not */
+	uint32_t dns[2];   /* RFC 1877, host order; 0 none */
+	bool removed;	   /* gone from the config on reload */
 };
 
 /* The LNS's shared state: users, pool, the one TUN and who owns which
@@ -75,68 +75,68 @@ struct lns {
 	/* The PPP settings of new sessions, made from the snapshot in force
 	 * when the first one after start or reload came; live links hold
 	 * their own reference (ppp/link.h). */
-	struct ppp_link_conf	*link_conf;
-	struct users_db		*users;
-	struct auth_backend	 backend;
-	struct ippool		 pool;
-	struct addrmap		 by_addr;	/* peer address -> session_link */
+	struct ppp_link_conf *link_conf;
+	struct users_db *users;
+	struct auth_backend backend;
+	struct ippool pool;
+	struct addrmap by_addr; /* peer address -> session_link */
 	/* Every address a live session was given, from assignment to
 	 * release, IPCP up or not: by_addr holds only the routed ones, and
 	 * the pool knows only its own ranges, so this is what keeps a fixed
 	 * address from going to a second session. */
-	struct addrmap		 assigned;
-	struct tun		 tun;
-	void			*tun_watch;
-	struct route_ctx	 rt;
-	uint64_t		 rx_spoofed, rx_bad_ip;
-	uint64_t		 tun_not_ipv4, tun_no_session;
-	uint64_t		 isolated;	/* isolate-sessions drops */
-	uint64_t		 addr_refused;	/* sessions refused: no address */
+	struct addrmap assigned;
+	struct tun tun;
+	void *tun_watch;
+	struct route_ctx rt;
+	uint64_t rx_spoofed, rx_bad_ip;
+	uint64_t tun_not_ipv4, tun_no_session;
+	uint64_t isolated;     /* isolate-sessions drops */
+	uint64_t addr_refused; /* sessions refused: no address */
 	/* AAA (lns.c): RADIUS backend in use, session timers (Session-/
 	 * Idle-Timeout, Interim-Update), accounted sessions, Framed-Routes. */
-	bool			 radius;
-	struct heap		 timers;
-	unsigned		 acct_live;
-	unsigned		 nframed;
+	bool radius;
+	struct heap timers;
+	unsigned acct_live;
+	unsigned nframed;
 };
 
 struct roles {
-	const struct vpdn_config	*cfg;
-	struct roles_io			 io;
+	const struct vpdn_config *cfg;
+	struct roles_io io;
 	/* The `now` of the call into the roles being handled (roles_input,
 	 * roles_run_timers, a watched descriptor, a RADIUS reply, the
 	 * control calls): what is reached through a callback that carries
 	 * no time of its own (PPP, authentication) reads it here. */
-	uint64_t			 now;
-	struct l2tp_host		*host;
+	uint64_t now;
+	struct l2tp_host *host;
 	/* Tunnels the host accepted from peers are the LNS's. */
-	struct role_owner		 accepted;
+	struct role_owner accepted;
 	/* Every [client], each allocated on its own so that tunnels, PPP
 	 * links, TUN watchers and PPPoE sockets may point at it across
 	 * reloads: in configuration order, then the removed or changed ones
 	 * still hanging up (client.c). */
-	TAILQ_HEAD(client_list, client)	 clients;
-	bool				 shutting_down;
-	struct lns			 lns;
+	TAILQ_HEAD(client_list, client) clients;
+	bool shutting_down;
+	struct lns lns;
 	/* Counters of the client TUN devices already closed. */
-	struct roles_tun_stats		 tun_gone;
+	struct roles_tun_stats tun_gone;
 	/* PPP authentication failure back-off of every role's links. */
-	struct authlimit		*authlimit;
+	struct authlimit *authlimit;
 	/* AAA: RADIUS requests through io (an answer brings its own now:
 	 * auth_result.now) and accounting (aaa.h). */
-	struct radius_sender		 rsender;
-	struct aaa			*aaa;
-	bool				 acct_off_sent;
+	struct radius_sender rsender;
+	struct aaa *aaa;
+	bool acct_off_sent;
 	/* LAC calls with a Start and no Stop yet (lac_acct.c); the LNS's are
 	 * lns.acct_live.  Accounting-Off waits for both to reach 0. */
-	unsigned			 lac_acct_live;
+	unsigned lac_acct_live;
 	/* Every PPP link bound to a session, their timers, and the ended
 	 * ones waiting to be freed (session_link.c). */
-	LIST_HEAD(, session_link)	 links;
-	struct heap			 link_timers;
-	struct session_link		*dead_links;
+	LIST_HEAD(, session_link) links;
+	struct heap link_timers;
+	struct session_link *dead_links;
 	/* [lac]: PPPoE access concentrator and its calls (lac.c). */
-	struct lac			*lac;
+	struct lac *lac;
 };
 
 const char *client_state_str(enum client_state s);
@@ -150,53 +150,52 @@ roles_radius_enabled(const struct roles *r)
 }
 
 /* One operation of the seam (roles_io.h): RIO(r, tun_write, &t, p, n). */
-#define RIO(r, op, ...)	((r)->io.ops->op((r)->io.ctx, __VA_ARGS__))
+#define RIO(r, op, ...) ((r)->io.ops->op((r)->io.ctx, __VA_ARGS__))
 
 /* lns.c */
-int	lns_init(struct roles *r);
-bool	lns_owns(const struct session_link *sl);
+int lns_init(struct roles *r);
+bool lns_owns(const struct session_link *sl);
 /* The Acct-Terminate-Cause for a session we are about to end. */
-void	lns_set_cause(struct session_link *sl, enum aaa_cause cause);
-void	lns_run_timers(struct roles *r, uint64_t now);
+void lns_set_cause(struct session_link *sl, enum aaa_cause cause);
+void lns_run_timers(struct roles *r, uint64_t now);
 uint64_t lns_next_deadline(const struct roles *r);
 /* RFC 5176 Disconnect/CoA: sessions matching m (lns.c). */
 unsigned lns_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
-	    uint64_t now);
+    uint64_t now);
 unsigned lns_dae_coa(struct roles *r, const struct radius_dae_match *m,
-	    uint32_t session_timeout, uint64_t now);
-void	lns_free(struct roles *r);
+    uint32_t session_timeout, uint64_t now);
+void lns_free(struct roles *r);
 /* Reload in two steps, so that a broken users file changes nothing:
  * prepare loads the new file (NULL when the LNS does not run; -1 with
  * "FILE:LINE: message" in err), reconfigure puts it in force. */
-int	lns_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
-	    struct users_db **users, char *err, size_t errlen);
-void	lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
-	    struct users_db *users);
-void	lns_link_config(const struct vpdn_config *cfg,
-	    struct ppp_link_config *lc);
+int lns_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
+    struct users_db **users, char *err, size_t errlen);
+void lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+    struct users_db *users);
+void lns_link_config(const struct vpdn_config *cfg, struct ppp_link_config *lc);
 
 /* client.c */
-int	clients_init(struct roles *r, uint64_t now);
-void	clients_free(struct roles *r);
-void	clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
-	    uint64_t now);
-void	clients_run_timers(struct roles *r, uint64_t now);
+int clients_init(struct roles *r, uint64_t now);
+void clients_free(struct roles *r);
+void clients_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+    uint64_t now);
+void clients_run_timers(struct roles *r, uint64_t now);
 uint64_t clients_next_deadline(const struct roles *r);
-void	clients_shutdown(struct roles *r, uint64_t now);
+void clients_shutdown(struct roles *r, uint64_t now);
 
 /* lac.c, lac_tunnel.c (the LAC's own shared parts are in lac_priv.h):
  * the tunnels it opened carry lac_role_ops. */
-int	lac_init(struct roles *r, uint64_t now);
-void	lac_free(struct roles *r);
+int lac_init(struct roles *r, uint64_t now);
+void lac_free(struct roles *r);
 /* Reload in two steps like the LNS's: prepare builds the realms of cfg
  * (users files loaded; -1 with the reason in err), reconfigure installs
  * them and takes the rest of [lac]. */
-int	lac_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
-	    struct lac_realm_list *realms, char *err, size_t errlen);
-void	lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
-	    struct lac_realm_list *realms, uint64_t now);
-void	lac_shutdown(struct roles *r);
-void	lac_run_timers(struct roles *r, uint64_t now);
+int lac_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
+    struct lac_realm_list *realms, char *err, size_t errlen);
+void lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
+    struct lac_realm_list *realms, uint64_t now);
+void lac_shutdown(struct roles *r);
+void lac_run_timers(struct roles *r, uint64_t now);
 uint64_t lac_next_deadline(const struct roles *r);
 /* `vpdnctl disconnect user NAME` for the LAC's calls: CDN result 3 to the
  * LNS, PADT to the user, Admin-Reset in the Stop; returns how many. */

@@ -31,7 +31,7 @@ roles_auth_method(enum cfg_auth a)
 	case CFG_AUTH_PAP:		return PPP_AUTH_PAP;
 	case CFG_AUTH_CHAP_MD5:		return PPP_AUTH_CHAP_MD5;
 	case CFG_AUTH_MSCHAPV2:		return PPP_AUTH_MSCHAPV2;
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return PPP_AUTH_NONE;
 }

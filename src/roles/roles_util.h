@@ -17,13 +17,13 @@
 struct roles;
 
 /* Adds a TUN device's drop counters (kernel and ours) to st. */
-void	roles_tun_add(const struct roles_io *io, struct roles_tun_stats *st,
-	    const struct tun *t);
+void roles_tun_add(const struct roles_io *io, struct roles_tun_stats *st,
+    const struct tun *t);
 enum ppp_auth_method roles_auth_method(enum cfg_auth a);
 /* role_ops.session_request of the roles that place calls rather than
  * answer them (client, LAC): RFC 2661 §5.4/§7.5, an LNS gets no outgoing
  * calls from us, so OCRQ is refused ("temporary lack of facilities"). */
-int	roles_refuse_call(struct roles *r, void *ctx, struct l2tp_session *s,
-	    const struct l2tp_msg *req, uint64_t now);
+int roles_refuse_call(struct roles *r, void *ctx, struct l2tp_session *s,
+    const struct l2tp_msg *req, uint64_t now);
 
 #endif

@@ -19,7 +19,8 @@ sl_reschedule(struct session_link *sl)
 {
 	struct roles *r = sl->roles;
 	uint64_t d = sl->link != NULL && !sl->ended ?
-	    ppp_link_next_deadline(sl->link) : TIME_NEVER;
+	    ppp_link_next_deadline(sl->link) :
+	    TIME_NEVER;
 
 	if (d == TIME_NEVER) {
 		if (heap_node_queued(&sl->timer))
@@ -64,8 +65,7 @@ sl_l2tp_send(void *carrier, const uint8_t *frame, size_t len)
 }
 
 static int
-sl_l2tp_send_inplace(void *carrier, uint8_t *frame, size_t len,
-    size_t headroom)
+sl_l2tp_send_inplace(void *carrier, uint8_t *frame, size_t len, size_t headroom)
 {
 	return l2tp_session_send_data_inplace(carrier, frame, len, headroom);
 }
@@ -115,8 +115,7 @@ sl_link_send_inplace(void *ctx, uint8_t *frame, size_t len, size_t headroom)
 		return -1;
 	if (sl->carrier_ops->send_inplace == NULL)
 		return sl->carrier_ops->send(sl->carrier, frame, len);
-	return sl->carrier_ops->send_inplace(sl->carrier, frame, len,
-	    headroom);
+	return sl->carrier_ops->send_inplace(sl->carrier, frame, len, headroom);
 }
 
 static int
@@ -173,8 +172,10 @@ sl_link_ipv6_input(void *ctx, const uint8_t *pkt, size_t len, uint64_t now)
 	(void)ctx;
 	(void)pkt;
 	(void)now;
-	LOG_RL(LOG_LEVEL_DEBUG, "session link: %zu-byte IPv6 packet dropped: "
-	    "no IPv6 data plane yet", len);
+	LOG_RL(LOG_LEVEL_DEBUG,
+	    "session link: %zu-byte IPv6 packet dropped: "
+	    "no IPv6 data plane yet",
+	    len);
 }
 
 static void
@@ -217,15 +218,15 @@ static const struct ppp_link_ops sl_link_ops = {
  * the backend hearing of it.
  */
 struct sl_auth_guard {
-	struct session_link	*sl;
-	struct auth_backend	 inner;		/* the role's backend */
-	auth_done_fn		*done;		/* the link's, while pending */
-	void			*done_arg;
-	char			*who;		/* user "\0" peer, while pending */
-	bool			 in_verify;	/* inside inner.verify */
+	struct session_link *sl;
+	struct auth_backend inner; /* the role's backend */
+	auth_done_fn *done;	   /* the link's, while pending */
+	void *done_arg;
+	char *who;	/* user "\0" peer, while pending */
+	bool in_verify; /* inside inner.verify */
 };
 
-#define SL_GUARD_PEER_MAX	64
+#define SL_GUARD_PEER_MAX 64
 
 static void
 guard_release(struct sl_auth_guard *g)
@@ -258,21 +259,22 @@ guard_done(void *arg, const struct auth_result *res)
 			authlimit_success(al, user, peer, g->sl->roles->now);
 		} else if (!res->unavailable &&
 		    (began = authlimit_failure(al, user, peer,
-		    g->sl->roles->now)) != 0) {
+			 g->sl->roles->now)) != 0) {
 			/* Once per episode: the attempts refused during the
 			 * lockout are only counted. */
 			if (began & AUTHLIMIT_LOCKED_USER) {
 				secstat_inc(SECSTAT_AUTH_LOCKOUT);
-				log_warnx("auth: user \"%s\" locked out for %u s "
-				    "after %u failures", user,
-				    cfg->global.auth_lockout,
+				log_warnx(
+				    "auth: user \"%s\" locked out for %u s "
+				    "after %u failures",
+				    user, cfg->global.auth_lockout,
 				    cfg->global.auth_failure_limit);
 			}
 			if (began & AUTHLIMIT_LOCKED_PEER) {
 				secstat_inc(SECSTAT_AUTH_LOCKOUT);
 				log_warnx("auth: peer %s locked out for %u s "
-				    "after %u failures", peer,
-				    cfg->global.auth_lockout,
+					  "after %u failures",
+				    peer, cfg->global.auth_lockout,
 				    cfg->global.auth_failure_limit);
 			}
 		}
@@ -306,8 +308,8 @@ guard_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
 	if (sl->ops->auth_peer != NULL && !sl->ended)
 		sl->ops->auth_peer(sl, peer, sizeof(peer));
 	pl = strlen(peer);
-	if (al != NULL && authlimit_locked(al, req->user, peer,
-	    sl->roles->now)) {
+	if (al != NULL &&
+	    authlimit_locked(al, req->user, peer, sl->roles->now)) {
 		struct auth_result res;
 
 		secstat_inc(SECSTAT_AUTH_LOCKED_ATTEMPT);
@@ -506,8 +508,8 @@ sl_run_timers(struct roles *r, uint64_t now)
 	struct heap_node *n;
 
 	while ((n = heap_min(&r->link_timers)) != NULL && n->key <= now) {
-		struct session_link *sl = (struct session_link *)
-		    ((char *)n - offsetof(struct session_link, timer));
+		struct session_link *sl = (struct session_link *)((char *)n -
+		    offsetof(struct session_link, timer));
 
 		heap_remove(&r->link_timers, n);
 		ppp_link_timeout(sl->link, now);
@@ -545,7 +547,7 @@ sl_free_all(struct roles *r)
 
 	while ((sl = LIST_FIRST(&r->links)) != NULL) {
 		if (!sl->ended) {
-			sl->carrier = NULL;	/* its owner already freed it */
+			sl->carrier = NULL; /* its owner already freed it */
 			sl_end(sl, "shutdown", L2TP_CDN_ADMIN);
 		}
 		sl_reap(r);

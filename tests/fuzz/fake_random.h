@@ -8,6 +8,6 @@
 #define VPDN_TESTS_FAKE_RANDOM_H
 
 /* Back to the start of the sequence. */
-void	fake_random_reset(void);
+void fake_random_reset(void);
 
 #endif

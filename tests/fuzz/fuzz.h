@@ -17,15 +17,16 @@
 
 #include "core/log.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: invariant broken: %s\n",	\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
+#define FUZZ_CHECK(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: invariant broken: %s\n", \
+			    __FILE__, __LINE__, #cond); \
+			abort(); \
+		} \
+	} while (0)
 
 /* Hostile input is expected to be logged about; keep the fuzzer's output
  * to its own statistics. */

@@ -37,7 +37,7 @@ static struct fp_env env;
 static bool
 init_once(void)
 {
-	static int state;	/* 0 untried, 1 ready, -1 unavailable */
+	static int state; /* 0 untried, 1 ready, -1 unavailable */
 	struct fastpath_session s;
 	char why[256];
 
@@ -48,7 +48,8 @@ init_once(void)
 	    fastpath_open(&fp, NULL, why, sizeof(why)) != 0 ||
 	    fastpath_allow_egress(fp, env.ifl, why, sizeof(why)) != 0 ||
 	    fastpath_allow_egress(fp, env.ifi, why, sizeof(why)) != 0) {
-		fprintf(stderr, "fuzz_bpf_fastpath: needs root, network "
+		fprintf(stderr,
+		    "fuzz_bpf_fastpath: needs root, network "
 		    "namespaces and BPF: inputs are not run\n");
 		return false;
 	}
@@ -118,8 +119,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(memcmp(out, env_mac_host, 6) == 0);
 		FUZZ_CHECK(14u + be16(out + 16) == o.data_size_out);
 	} else {
-		FUZZ_CHECK(o.data_size_out >= len + 35 &&
-		    o.data_size_out <= len + 38);
+		FUZZ_CHECK(
+		    o.data_size_out >= len + 35 && o.data_size_out <= len + 38);
 		FUZZ_CHECK(memcmp(out, env_mac_peer, 6) == 0);
 		FUZZ_CHECK(14u + be16(out + 16) == o.data_size_out);
 		FUZZ_CHECK(be16(out + 38) == be16(out + 16) - 20);

@@ -65,77 +65,80 @@
 #include "roles/session_link.h"
 #include "script_peer.h"
 
-#define NPEERS		2
-#define NSLOTS		2
-#define POOL_FIRST	0x0a09000au	/* 10.9.0.10, as in the configurations */
-#define FIXED_ADDR	0x0a0900c8u	/* 10.9.0.200: bob's fixed address */
-#define LOCAL_ADDR	0x0a090001u
-#define TUN_IFINDEX	FAKE_TUN_IFINDEX
-#define MAX_STEPS	512
-#define LOOP_QUEUE	32
-#define LOOP_DGRAM	1600
-#define REALM		"@lns.fuzz"
+#define NPEERS	    2
+#define NSLOTS	    2
+#define POOL_FIRST  0x0a09000au /* 10.9.0.10, as in the configurations */
+#define FIXED_ADDR  0x0a0900c8u /* 10.9.0.200: bob's fixed address */
+#define LOCAL_ADDR  0x0a090001u
+#define TUN_IFINDEX FAKE_TUN_IFINDEX
+#define MAX_STEPS   512
+#define LOOP_QUEUE  32
+#define LOOP_DGRAM  1600
+#define REALM	    "@lns.fuzz"
 
-#define INVARIANT(cond, what) do {					\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_daemon: invariant broken: %s "	\
-		    "(%s)\n", what, #cond);				\
-		abort();						\
-	}								\
-} while (0)
+#define INVARIANT(cond, what) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, \
+			    "fuzz_daemon: invariant broken: %s " \
+			    "(%s)\n", \
+			    what, #cond); \
+			abort(); \
+		} \
+	} while (0)
 
 /* What a scripted LAC peer knows about one call, or a PPPoE client about
  * its session. */
 struct slot {
-	bool		 open;		/* ICRQ sent, no CDN seen; PADS seen */
-	uint16_t	 sid, lns_sid;
-	bool		 pppoe;		/* a PPPoE client's session */
-	uint8_t		 mac[PPPOE_MAC_LEN];
-	uint16_t	 ps_id;		/* PPPoE SESSION_ID */
-	bool		 have_pado;
-	uint8_t		 cookie[64];	/* AC-Cookie from the PADO */
-	uint16_t	 cookie_len;
-	bool		 lcp_done;	/* our LCP op ran once */
-	uint8_t		 lcp_req[64];	/* the LNS's latest Configure-Request */
-	size_t		 lcp_req_len;
-	uint8_t		 ipcp_req[64];
-	size_t		 ipcp_req_len;
-	uint32_t	 offered;	/* address from the LNS's IPCP Nak */
-	bool		 have_chal;
-	uint8_t		 chal_id, chal[64];
-	size_t		 chal_len;
-	uint8_t		 id;		/* our next PPP identifier */
+	bool open; /* ICRQ sent, no CDN seen; PADS seen */
+	uint16_t sid, lns_sid;
+	bool pppoe; /* a PPPoE client's session */
+	uint8_t mac[PPPOE_MAC_LEN];
+	uint16_t ps_id; /* PPPoE SESSION_ID */
+	bool have_pado;
+	uint8_t cookie[64]; /* AC-Cookie from the PADO */
+	uint16_t cookie_len;
+	bool lcp_done;	     /* our LCP op ran once */
+	uint8_t lcp_req[64]; /* the LNS's latest Configure-Request */
+	size_t lcp_req_len;
+	uint8_t ipcp_req[64];
+	size_t ipcp_req_len;
+	uint32_t offered; /* address from the LNS's IPCP Nak */
+	bool have_chal;
+	uint8_t chal_id, chal[64];
+	size_t chal_len;
+	uint8_t id; /* our next PPP identifier */
 };
 
 struct peer {
-	bool		 open;		/* SCCRQ sent, no StopCCN seen */
-	uint16_t	 tid, lns_tid;
-	uint16_t	 ns, nr;
+	bool open; /* SCCRQ sent, no StopCCN seen */
+	uint16_t tid, lns_tid;
+	uint16_t ns, nr;
 	struct l2tp_addr addr;
-	struct slot	 slot[NSLOTS];
+	struct slot slot[NSLOTS];
 };
 
 struct world {
-	struct roles		*r;
-	struct vpdn_config	*cfg;
-	struct peer		 peer[NPEERS];
-	struct slot		 client[NPEERS];	/* PPPoE clients */
-	struct l2tp_addr	 local;
-	uint16_t		 next_id;
+	struct roles *r;
+	struct vpdn_config *cfg;
+	struct peer peer[NPEERS];
+	struct slot client[NPEERS]; /* PPPoE clients */
+	struct l2tp_addr local;
+	uint16_t next_id;
 	/* Datagrams the daemon sent to itself (its LAC to its LNS), in
 	 * order, delivered once the call that sent them returned. */
-	uint8_t			 loop[LOOP_QUEUE][LOOP_DGRAM];
-	size_t			 loop_len[LOOP_QUEUE];
-	unsigned		 loop_head, loop_count;
+	uint8_t loop[LOOP_QUEUE][LOOP_DGRAM];
+	size_t loop_len[LOOP_QUEUE];
+	unsigned loop_head, loop_count;
 };
 
 /* The roles' world outside (fake_io.h) and the fuzzer's clock. */
-static struct fake_io	fio;
-static uint64_t		fake_now;
+static struct fake_io fio;
+static uint64_t fake_now;
 
-static char	dir[64];
-static char	cfg_path[DAEMON_VARIANTS][96];
-static bool	no_reneg, no_reload, no_fixed, one_pool, no_check, trace;
+static char dir[64];
+static char cfg_path[DAEMON_VARIANTS][96];
+static bool no_reneg, no_reload, no_fixed, one_pool, no_check, trace;
 
 static const struct {
 	const char *name, *pass;
@@ -168,8 +171,8 @@ static const char *const users_no_fixed[] = {
 };
 
 static const struct {
-	const char	*auth, *pool;
-	unsigned	 users;
+	const char *auth, *pool;
+	unsigned users;
 } variants[DAEMON_VARIANTS] = {
 	{ "pap", "10.9.0.10-10.9.0.13", 0 },
 	{ "pap", "10.9.0.10-10.9.0.13", 1 },
@@ -195,7 +198,7 @@ cleanup_files(void)
 	for (unsigned i = 0; i < DAEMON_VARIANTS; i++)
 		(void)unlink(cfg_path[i]);
 	for (unsigned i = 0; i < sizeof(users_text) / sizeof(users_text[0]);
-	    i++) {
+	     i++) {
 		(void)snprintf(path, sizeof(path), "%s/users%u", dir, i);
 		(void)unlink(path);
 	}
@@ -224,7 +227,7 @@ setup_files(void)
 	(void)snprintf(dir, sizeof(dir), "/tmp/vpdn-fuzz-daemon.XXXXXX");
 	FUZZ_CHECK(mkdtemp(dir) != NULL);
 	for (unsigned i = 0; i < sizeof(users_text) / sizeof(users_text[0]);
-	    i++) {
+	     i++) {
 		(void)snprintf(path, sizeof(path), "%s/users%u", dir, i);
 		write_file(path, no_fixed ? users_no_fixed[i] : users_text[i]);
 	}
@@ -244,7 +247,9 @@ setup_files(void)
 		    variants[v].auth, dir, variants[v].users,
 		    /* a reload may take the LAC away */
 		    v != 1 ? "[lac]\npppoe-interface = eth-fuzz\n"
-		    "auth = pap, chap-md5\n\n" : "", dir, variants[v].users);
+			     "auth = pap, chap-md5\n\n" :
+			     "",
+		    dir, variants[v].users);
 		(void)snprintf(cfg_path[v], sizeof(cfg_path[v]), "%s/v%u.conf",
 		    dir, v);
 		write_file(cfg_path[v], text);
@@ -277,8 +282,7 @@ learn_ppp(struct slot *s, const uint8_t *f, size_t len)
 {
 	uint16_t proto, plen;
 
-	if (!sp_ppp_open(&f, &len, &proto) ||
-	    (plen = sp_cp_len(f, len)) == 0)
+	if (!sp_ppp_open(&f, &len, &proto) || (plen = sp_cp_len(f, len)) == 0)
 		return;
 	if (proto == PPP_PROTO_LCP && f[0] == PPP_CONF_REQ &&
 	    plen <= sizeof(s->lcp_req)) {
@@ -332,11 +336,11 @@ io_send(void *ctx, const struct l2tp_addr *local, const struct l2tp_addr *to,
 		return;
 	}
 	if (h.payload_len == 0)
-		return;		/* ZLB: takes no sequence number */
+		return; /* ZLB: takes no sequence number */
 	if (h.ns == p->nr)
 		p->nr++;
 	else
-		return;		/* a retransmission */
+		return; /* a retransmission */
 	if (l2tp_msg_decode(pkt, len, NULL, &m, &err) != L2TP_OK)
 		return;
 	if (m.type == L2TP_MSG_SCCRP) {
@@ -433,7 +437,7 @@ send_ppp(struct world *w, struct peer *p, struct slot *s, const uint8_t *f,
 		len = 512;
 	if (s->pppoe) {
 		static const uint8_t lac_mac[PPPOE_MAC_LEN] = { 0x02, 0, 0, 0,
-		    0, 0x01 };	/* fake_io.c's interface */
+			0, 0x01 }; /* fake_io.c's interface */
 
 		n = pppoe_build_session(buf, sizeof(buf), lac_mac, s->mac,
 		    s->ps_id, f, len);
@@ -444,8 +448,8 @@ send_ppp(struct world *w, struct peer *p, struct slot *s, const uint8_t *f,
 		settle(w);
 		return;
 	}
-	deliver(w, p, buf, sp_data_msg(buf, sizeof(buf), p->lns_tid,
-	    s->lns_sid, f, len));
+	deliver(w, p, buf,
+	    sp_data_msg(buf, sizeof(buf), p->lns_tid, s->lns_sid, f, len));
 }
 
 static void
@@ -547,8 +551,9 @@ pppoe_padt(struct world *w, struct slot *s)
 	struct pppoe_pkt pk;
 	size_t n;
 
-	sp_pppoe_disc(&pk, (const uint8_t[PPPOE_MAC_LEN]){ 0x02, 0, 0, 0, 0,
-	    1 }, s->mac, PPPOE_CODE_PADT, s->ps_id);
+	sp_pppoe_disc(&pk,
+	    (const uint8_t[PPPOE_MAC_LEN]){ 0x02, 0, 0, 0, 0, 1 }, s->mac,
+	    PPPOE_CODE_PADT, s->ps_id);
 	n = sp_pppoe_build(buf, sizeof(buf), &pk);
 	s->open = false;
 	if (fake_pppoe_push(&fio, buf, n))
@@ -560,8 +565,8 @@ pppoe_padt(struct world *w, struct slot *s)
 static size_t
 lcp_confreq(struct slot *s, uint8_t *f)
 {
-	static const uint8_t opts[] = { 1, 4, 0x05, 0x78,	/* MRU 1400 */
-	    5, 6, 0x50, 0x45, 0x45, 0x52 };			/* magic */
+	static const uint8_t opts[] = { 1, 4, 0x05, 0x78, /* MRU 1400 */
+		5, 6, 0x50, 0x45, 0x45, 0x52 };		  /* magic */
 
 	return sp_cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ, s->id++, opts,
 	    sizeof(opts));
@@ -644,16 +649,16 @@ template_frame(struct slot *s, unsigned k, uint8_t *f)
 	case 1:
 		return cp_ack(PPP_PROTO_LCP, s->lcp_req, s->lcp_req_len, f);
 	case 2:
-		return sp_cp_frame(f, PPP_PROTO_LCP, 9 /* Echo-Request */, s->id++,
-		    magic, sizeof(magic));
+		return sp_cp_frame(f, PPP_PROTO_LCP, 9 /* Echo-Request */,
+		    s->id++, magic, sizeof(magic));
 	case 3:
 		return sp_cp_frame(f, PPP_PROTO_LCP, 5 /* Terminate-Request */,
 		    s->id++, NULL, 0);
 	case 4:
 		return auth_frame(s, 0, false, f);
 	case 5:
-		return sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ, s->id++, NULL,
-		    0);
+		return sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ, s->id++,
+		    NULL, 0);
 	case 6:
 		return ipcp_confreq(s, f);
 	case 7:
@@ -678,8 +683,8 @@ renegotiates(const struct slot *s, const uint8_t *f, size_t len)
 /* ---- the interpreter ---- */
 
 struct input {
-	const uint8_t	*p;
-	size_t		 n, off;
+	const uint8_t *p;
+	size_t n, off;
 };
 
 static uint8_t
@@ -766,8 +771,8 @@ op_end(struct world *w, uint8_t t, uint8_t how)
 		if (s == NULL)
 			return;
 		if (how % 4 == 3)
-			send_ppp(w, p, s, f, sp_cp_frame(f, PPP_PROTO_LCP, 5,
-			    s->id++, NULL, 0));
+			send_ppp(w, p, s, f,
+			    sp_cp_frame(f, PPP_PROTO_LCP, 5, s->id++, NULL, 0));
 		else
 			pppoe_padt(w, s);
 		return;
@@ -801,8 +806,8 @@ op_end(struct world *w, uint8_t t, uint8_t how)
 		break;
 	default:
 		if (s != NULL)
-			send_ppp(w, p, s, f, sp_cp_frame(f, PPP_PROTO_LCP, 5,
-			    s->id++, NULL, 0));
+			send_ppp(w, p, s, f,
+			    sp_cp_frame(f, PPP_PROTO_LCP, 5, s->id++, NULL, 0));
 		break;
 	}
 }
@@ -835,8 +840,9 @@ step(struct world *w, struct input *in)
 		if (no_reneg && s->lcp_done)
 			break;
 		send_ppp(w, p, s, f, lcp_confreq(s, f));
-		if ((n = cp_ack(PPP_PROTO_LCP, s->lcp_req, s->lcp_req_len,
-		    f)) > 0 && s->open)
+		if ((n = cp_ack(PPP_PROTO_LCP, s->lcp_req, s->lcp_req_len, f)) >
+			0 &&
+		    s->open)
 			send_ppp(w, p, s, f, n);
 		s->lcp_done = true;
 		break;
@@ -855,8 +861,9 @@ step(struct world *w, struct input *in)
 		send_ppp(w, p, s, f, ipcp_confreq(s, f));
 		if (s->open && s->offered != 0)
 			send_ppp(w, p, s, f, ipcp_confreq(s, f));
-		if (s->open && (n = cp_ack(PPP_PROTO_IPCP, s->ipcp_req,
-		    s->ipcp_req_len, f)) > 0)
+		if (s->open &&
+		    (n = cp_ack(PPP_PROTO_IPCP, s->ipcp_req, s->ipcp_req_len,
+			 f)) > 0)
 			send_ppp(w, p, s, f, n);
 		break;
 	case DOP_PPP: {
@@ -896,7 +903,7 @@ step(struct world *w, struct input *in)
 	case DOP_TUN: {
 		uint8_t a = next(in) % DAEMON_ADDRS;
 		uint32_t dst = a < DAEMON_ADDRS - 1 ? POOL_FIRST + a :
-		    FIXED_ADDR;
+						      FIXED_ADDR;
 
 		n = ip_packet(f, 0x08080808u, dst);
 		if (fake_tun_push(&fio, f + 2, n - 2))
@@ -905,8 +912,8 @@ step(struct world *w, struct input *in)
 	}
 	case DOP_IP:
 		if ((s = slot_of(w, next(in), &p)) != NULL)
-			send_ppp(w, p, s, f, ip_packet(f, s->offered,
-			    0x08080808u));
+			send_ppp(w, p, s, f,
+			    ip_packet(f, s->offered, 0x08080808u));
 		break;
 	case DOP_RELOAD:
 		t = next(in);
@@ -940,9 +947,9 @@ step(struct world *w, struct input *in)
 /* ---- invariants ---- */
 
 struct walk {
-	struct roles		*r;
-	struct l2tp_session	*sessions[256];
-	unsigned		 nsessions;
+	struct roles *r;
+	struct l2tp_session *sessions[256];
+	unsigned nsessions;
 };
 
 static bool
@@ -952,8 +959,8 @@ link_live(struct roles *r, const void *p)
 
 	/* Identity only: p may point at freed memory. */
 	LIST_FOREACH(sl, &r->links, entry)
-		if ((const void *)sl == p)
-			return !sl->ended;
+	if ((const void *)sl == p)
+		return !sl->ended;
 	return false;
 }
 
@@ -970,8 +977,8 @@ links_with_addr(struct roles *r, uint32_t a)
 	unsigned n = 0;
 
 	LIST_FOREACH(sl, &r->links, entry)
-		if (lns_live(sl) && sl->peer_addr == a)
-			n++;
+	if (lns_live(sl) && sl->peer_addr == a)
+		n++;
 	return n;
 }
 
@@ -984,11 +991,11 @@ lac_call_alive(struct roles *r, const void *p)
 	if (r->lac == NULL)
 		return false;
 	LIST_FOREACH(c, &r->lac->calls, entry)
-		if ((const void *)c == p)
-			return true;
+	if ((const void *)c == p)
+		return true;
 	LIST_FOREACH(c, &r->lac->dead, entry)
-		if ((const void *)c == p)
-			return true;
+	if ((const void *)c == p)
+		return true;
 	return false;
 }
 
@@ -1039,7 +1046,7 @@ check_addr(struct roles *r, uint32_t a)
 	INVARIANT(link_live(r, m),
 	    "the address map points at a freed or ended session");
 	INVARIANT(((struct session_link *)m)->peer_addr == a &&
-	    ((struct session_link *)m)->routed,
+		((struct session_link *)m)->routed,
 	    "the address map and the session disagree on its address");
 }
 
@@ -1059,7 +1066,8 @@ check(struct world *w)
 	memset(&wk, 0, sizeof(wk));
 	wk.r = r;
 	l2tp_host_foreach_tunnel(r->host, check_tunnel, &wk);
-	LIST_FOREACH(sl, &r->links, entry) {
+	LIST_FOREACH(sl, &r->links, entry)
+	{
 		struct l2tp_session *s = sl_l2tp_session(sl);
 		bool found = false;
 
@@ -1073,7 +1081,8 @@ check(struct world *w)
 	if (r->lac != NULL) {
 		struct lac_call *c;
 
-		LIST_FOREACH(c, &r->lac->calls, entry) {
+		LIST_FOREACH(c, &r->lac->calls, entry)
+		{
 			bool found = c->ls == NULL;
 
 			for (unsigned i = 0; i < wk.nsessions && !found; i++)
@@ -1098,27 +1107,29 @@ check(struct world *w)
 		INVARIANT(addrmap_get(&r->lns.by_addr, rt->dst) != NULL,
 		    "a route into the TUN for an address no session has");
 	}
-	LIST_FOREACH(sl, &r->links, entry) {
+	LIST_FOREACH(sl, &r->links, entry)
+	{
 		if (!lns_live(sl))
 			continue;
 		if (sl->peer_addr != 0) {
 			LIST_FOREACH(o, &r->links, entry)
-				INVARIANT(o == sl || !lns_live(o) ||
-				    o->peer_addr != sl->peer_addr,
-				    "two sessions have one address");
+			INVARIANT(o == sl || !lns_live(o) ||
+				o->peer_addr != sl->peer_addr,
+			    "two sessions have one address");
 			if (ippool_contains(&r->lns.pool, sl->peer_addr))
 				INVARIANT(ippool_in_use(&r->lns.pool,
-				    sl->peer_addr),
+					      sl->peer_addr),
 				    "a session's address is free in the pool");
 			assigned++;
 			INVARIANT(addrmap_get(&r->lns.assigned,
-			    sl->peer_addr) == sl,
+				      sl->peer_addr) == sl,
 			    "a session's address is not held for it");
 		}
 		if (sl->routed) {
 			routed++;
 			INVARIANT(addrmap_get(&r->lns.by_addr, sl->peer_addr) ==
-			    sl, "a routed session is not in the address map");
+				sl,
+			    "a routed session is not in the address map");
 		}
 		if (sl->network_up && sl->peer_addr != 0)
 			up++;
@@ -1137,9 +1148,9 @@ check(struct world *w)
 		bool found = false;
 
 		LIST_FOREACH(sl, &r->links, entry)
-			if (lns_live(sl) && sl->network_up &&
-			    sl->peer_addr == a->framed_ip)
-				found = true;
+		if (lns_live(sl) && sl->network_up &&
+		    sl->peer_addr == a->framed_ip)
+			found = true;
 		INVARIANT(found,
 		    "an accounting Start whose session ended without a Stop");
 	}
@@ -1174,11 +1185,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* RADIUS on: accounting goes to the recorder, which never answers. */
 	fake_io_roles_io(&fio, AF_INET, true, &io);
 	for (unsigned i = 0; i < NPEERS; i++) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&w.peer[i].addr.ss;
+		struct sockaddr_in *sin =
+		    (struct sockaddr_in *)&w.peer[i].addr.ss;
 
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(1701);
-		sin->sin_addr.s_addr = htonl(0xc000020a + i);	/* 192.0.2.10 */
+		sin->sin_addr.s_addr = htonl(0xc000020a + i); /* 192.0.2.10 */
 		w.peer[i].addr.len = sizeof(*sin);
 	}
 	{
@@ -1186,7 +1198,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(1701);
-		sin->sin_addr.s_addr = htonl(0xc6336401);	/* 198.51.100.1 */
+		sin->sin_addr.s_addr = htonl(0xc6336401); /* 198.51.100.1 */
 		w.local.len = sizeof(*sin);
 	}
 	for (unsigned i = 0; i < NPEERS; i++) {
@@ -1213,16 +1225,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct session_link *sl;
 
 			LIST_FOREACH(sl, &w.r->links, entry)
-				fprintf(stderr, "  link %p: %s%s, phase %s, "
-				    "user \"%s\", address %08x%s\n", (void *)sl,
-				    sl->ended ? "ended" : "live",
-				    sl->network_up ? ", network up" : "",
-				    ppp_phase_str(ppp_link_phase(sl->link)),
-				    ppp_link_user(sl->link), sl->peer_addr,
-				    sl->routed ? ", routed" : "");
+			fprintf(stderr,
+			    "  link %p: %s%s, phase %s, "
+			    "user \"%s\", address %08x%s\n",
+			    (void *)sl, sl->ended ? "ended" : "live",
+			    sl->network_up ? ", network up" : "",
+			    ppp_phase_str(ppp_link_phase(sl->link)),
+			    ppp_link_user(sl->link), sl->peer_addr,
+			    sl->routed ? ", routed" : "");
 		}
 		if (trace)
-			fprintf(stderr, "op %u: tunnels %u, addresses %u, "
+			fprintf(stderr,
+			    "op %u: tunnels %u, addresses %u, "
 			    "accounting starts %u stops %u, TUN writes %llu\n",
 			    op, l2tp_host_tunnel_count(w.r->host),
 			    addrmap_count(&w.r->lns.by_addr), fio.acct_starts,

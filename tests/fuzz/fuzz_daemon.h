@@ -47,8 +47,8 @@ enum daemon_op {
 	DOP_COUNT
 };
 
-#define DAEMON_VARIANTS		4
-#define DAEMON_TEMPLATES	10
-#define DAEMON_ADDRS		8
+#define DAEMON_VARIANTS	 4
+#define DAEMON_TEMPLATES 10
+#define DAEMON_ADDRS	 8
 
 #endif

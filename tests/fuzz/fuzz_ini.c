@@ -21,8 +21,8 @@
 static void
 check_config(const struct vpdn_config *cfg)
 {
-	FUZZ_CHECK(cfg->lns.enabled || cfg->lac.enabled ||
-	    cfg->client_count > 0);
+	FUZZ_CHECK(
+	    cfg->lns.enabled || cfg->lac.enabled || cfg->client_count > 0);
 	FUZZ_CHECK(cfg->lns.pool_count <= CFG_MAX_LIST);
 	FUZZ_CHECK(cfg->lns.dns_count <= 2);
 	FUZZ_CHECK(cfg->lns.auth.count <= 3);
@@ -43,9 +43,9 @@ check_config(const struct vpdn_config *cfg)
 static void
 fuzz_config(const uint8_t *data, size_t size)
 {
-	static int	 fd = -1;
+	static int fd = -1;
 	struct vpdn_config *cfg;
-	char		 path[64], err[512];
+	char path[64], err[512];
 
 	if (fd < 0) {
 		fd = memfd_create("fuzz-vpdn.conf", MFD_CLOEXEC);
@@ -68,9 +68,9 @@ fuzz_config(const uint8_t *data, size_t size)
 static void
 fuzz_users(const uint8_t *data, size_t size)
 {
-	struct users_db		*db;
-	const struct user_entry	*e;
-	char			 err[512];
+	struct users_db *db;
+	const struct user_entry *e;
+	char err[512];
 
 	db = users_parse("users", (const char *)data, size, err, sizeof(err));
 	if (db == NULL) {

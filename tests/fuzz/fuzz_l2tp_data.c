@@ -14,13 +14,13 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct data_seq		 sq;
-	struct data_hdr		 h;
-	enum data_hdr_status	 st;
-	enum data_seq_verdict	 v;
-	uint8_t			 pkt[256 + DATA_HDR_MAX], *p, *dg;
-	uint64_t		 discards;
-	size_t			 off, n;
+	struct data_seq sq;
+	struct data_hdr h;
+	enum data_hdr_status st;
+	enum data_seq_verdict v;
+	uint8_t pkt[256 + DATA_HDR_MAX], *p, *dg;
+	uint64_t discards;
+	size_t off, n;
 
 	fuzz_quiet();
 	if (size < 1)
@@ -50,7 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 			FUZZ_CHECK(sq.rx_seq_discards == discards + 1);
 		if (v == DATA_SEQ_ACCEPT && h.has_seq)
-			FUZZ_CHECK(sq.nr_valid && sq.nr == (uint16_t)(h.ns + 1));
+			FUZZ_CHECK(
+			    sq.nr_valid && sq.nr == (uint16_t)(h.ns + 1));
 		if (sq.recv_seq && !h.has_seq)
 			FUZZ_CHECK(v == DATA_SEQ_MISSING);
 	}
@@ -63,7 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (data[0] & 4) != 0);
 		FUZZ_CHECK(p != NULL);
 		memset(pkt + DATA_HDR_MAX, 0xff, 16);
-		st = data_hdr_parse(p, (size_t)(pkt + DATA_HDR_MAX - p) + 16, &h);
+		st = data_hdr_parse(p, (size_t)(pkt + DATA_HDR_MAX - p) + 16,
+		    &h);
 		FUZZ_CHECK(st == DATA_HDR_OK);
 		FUZZ_CHECK(h.tunnel_id == (uint16_t)(data[1] << 8 | data[2]));
 		FUZZ_CHECK(h.session_id == (uint16_t)(data[3] << 8 | data[4]));

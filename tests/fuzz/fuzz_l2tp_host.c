@@ -130,7 +130,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n > size - off)
 			n = (uint8_t)(size - off);
 		for (int i = 0; i < 2; i++)
-			memcpy(drops[i], w_stats(w, i)->drops, sizeof(drops[i]));
+			memcpy(drops[i], w_stats(w, i)->drops,
+			    sizeof(drops[i]));
 		if ((op & 3) == 3) {
 			w_advance(w, (uint64_t)n * 50);
 			check(w, drops);

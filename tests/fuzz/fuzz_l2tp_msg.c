@@ -62,7 +62,7 @@ same_msg(const struct l2tp_msg *a, const struct l2tp_msg *b)
 		same_bytes(&a->challenge, &b->challenge);
 	if (l2tp_msg_has(a, L2TP_AVP_CHALLENGE_RESPONSE))
 		FUZZ_CHECK(memcmp(a->challenge_response, b->challenge_response,
-		    16) == 0);
+			       16) == 0);
 	if (l2tp_msg_has(a, L2TP_AVP_ASSIGNED_SESSION_ID))
 		FUZZ_CHECK(a->assigned_session_id == b->assigned_session_id);
 	if (l2tp_msg_has(a, L2TP_AVP_CALL_SERIAL_NUMBER))
@@ -82,14 +82,14 @@ same_msg(const struct l2tp_msg *a, const struct l2tp_msg *b)
 	if (l2tp_msg_has(a, L2TP_AVP_PROXY_AUTHEN_TYPE))
 		FUZZ_CHECK(a->proxy_authen_type == b->proxy_authen_type);
 	if (l2tp_msg_has(a, L2TP_AVP_PROXY_AUTHEN_NAME))
-		FUZZ_CHECK(strcmp(a->proxy_authen_name,
-		    b->proxy_authen_name) == 0);
+		FUZZ_CHECK(
+		    strcmp(a->proxy_authen_name, b->proxy_authen_name) == 0);
 	if (l2tp_msg_has(a, L2TP_AVP_PROXY_AUTHEN_RESPONSE))
 		same_bytes(&a->proxy_authen_response,
 		    &b->proxy_authen_response);
 	if (l2tp_msg_has(a, L2TP_AVP_CALL_ERRORS))
 		FUZZ_CHECK(memcmp(&a->call_errors, &b->call_errors,
-		    sizeof(a->call_errors)) == 0);
+			       sizeof(a->call_errors)) == 0);
 	if (l2tp_msg_has(a, L2TP_AVP_ACCM))
 		FUZZ_CHECK(a->accm.send == b->accm.send &&
 		    a->accm.recv == b->accm.recv);
@@ -98,16 +98,15 @@ same_msg(const struct l2tp_msg *a, const struct l2tp_msg *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct l2tp_msg	m, m2;
-	static uint8_t		out[65536];
-	struct l2tp_secret	secret = { fixed_secret,
-				    sizeof(fixed_secret) - 1 };
+	static struct l2tp_msg m, m2;
+	static uint8_t out[65536];
+	struct l2tp_secret secret = { fixed_secret, sizeof(fixed_secret) - 1 };
 	const struct l2tp_secret *sec;
-	struct l2tp_hdr		h;
-	struct l2tp_err		err;
-	enum l2tp_verdict	v;
-	uint8_t			mode;
-	size_t			n;
+	struct l2tp_hdr h;
+	struct l2tp_err err;
+	enum l2tp_verdict v;
+	uint8_t mode;
+	size_t n;
 
 	fuzz_quiet();
 	if (size < 1)
@@ -134,7 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Round trip: encode what we understood, decode it again. */
 	n = l2tp_msg_encode(&m, sec, (mode & 2) != 0, out, sizeof(out));
-	if (n == 0 && (mode & 2) != 0)	/* hiding pads: may not fit */
+	if (n == 0 && (mode & 2) != 0) /* hiding pads: may not fit */
 		n = l2tp_msg_encode(&m, sec, false, out, sizeof(out));
 	FUZZ_CHECK(n > 0);
 	memset(&m2, 0, sizeof(m2));

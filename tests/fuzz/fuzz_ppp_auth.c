@@ -25,21 +25,20 @@
 #include "ppp/auth.h"
 #include "ppp/ppp_proto.h"
 
-static const char users_text[] =
-    "alice secret\n"
-    "bob   hunter2 10.0.0.7\n"
-    "DOMAIN\\carol pass *\n";
+static const char users_text[] = "alice secret\n"
+				 "bob   hunter2 10.0.0.7\n"
+				 "DOMAIN\\carol pass *\n";
 
 struct fa {
-	struct auth_backend	 users;		/* the real one */
-	bool			 async;
+	struct auth_backend users; /* the real one */
+	bool async;
 	/* a pending asynchronous answer */
-	bool			 pending;
-	uint64_t		 handle;
-	struct auth_request	 req;
-	auth_done_fn		*done;
-	void			*done_arg;
-	unsigned		 ndone;
+	bool pending;
+	uint64_t handle;
+	struct auth_request req;
+	auth_done_fn *done;
+	void *done_arg;
+	unsigned ndone;
 };
 
 static void
@@ -108,18 +107,18 @@ fa_answer(struct fa *f)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct users_db	*db;
-	struct auth_backend	 be;
+	static struct users_db *db;
+	struct auth_backend be;
 	struct auth_server_config sc;
 	struct auth_client_config cc;
-	struct auth_server	*s = NULL;
-	struct auth_client	*c = NULL;
-	enum ppp_auth_method	 m;
-	struct fa		 f;
-	uint16_t		 proto, other;
-	uint64_t		 now = 1000;
-	size_t			 off, n;
-	char			 err[256];
+	struct auth_server *s = NULL;
+	struct auth_client *c = NULL;
+	enum ppp_auth_method m;
+	struct fa f;
+	uint16_t proto, other;
+	uint64_t now = 1000;
+	size_t off, n;
+	char err[256];
 
 	fuzz_quiet();
 	if (db == NULL) {
@@ -173,7 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = off < size ? data[off++] : 0;
 			if (n > size - off)
 				n = size - off;
-			pkt = malloc(n > 0 ? n : 1);	/* exact, for ASan */
+			pkt = malloc(n > 0 ? n : 1); /* exact, for ASan */
 			FUZZ_CHECK(pkt != NULL);
 			memcpy(pkt, data + off, n);
 			if (s != NULL)

@@ -57,7 +57,9 @@ own_fail(void *ctx, const char *reason)
 }
 
 static const struct cp_owner_ops own_ops = {
-	.send = own_send, .layer = own_layer, .proto_rej = own_proto_rej,
+	.send = own_send,
+	.layer = own_layer,
+	.proto_rej = own_proto_rej,
 	.fail = own_fail,
 };
 
@@ -113,12 +115,16 @@ lk_down(void *ctx, const char *reason, uint64_t now)
 	(void)now;
 	FUZZ_CHECK(reason != NULL);
 	(*downs)++;
-	FUZZ_CHECK(*downs == 1);	/* link.h: "called once" */
+	FUZZ_CHECK(*downs == 1); /* link.h: "called once" */
 }
 
 static const struct ppp_link_ops lk_ops = {
-	.send = lk_send, .assign_address = lk_assign, .network_up = lk_up,
-	.ip_input = lk_ip, .ipv6_input = lk_ip, .down = lk_down,
+	.send = lk_send,
+	.assign_address = lk_assign,
+	.network_up = lk_up,
+	.ip_input = lk_ip,
+	.ipv6_input = lk_ip,
+	.down = lk_down,
 };
 
 /* Synchronous "everyone is refused but alice/secret" backend. */
@@ -147,12 +153,12 @@ be_cancel(void *ctx, uint64_t handle)
 static void
 run_link(bool server, const uint8_t *data, size_t size)
 {
-	struct ppp_link_config	 cfg;
-	struct auth_backend	 be = { be_verify, be_cancel, NULL };
-	struct ppp_link		*l;
-	unsigned		 downs = 0;
-	uint64_t		 now = 1000;
-	size_t			 off = 0, n;
+	struct ppp_link_config cfg;
+	struct auth_backend be = { be_verify, be_cancel, NULL };
+	struct ppp_link *l;
+	unsigned downs = 0;
+	uint64_t now = 1000;
+	size_t off = 0, n;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.server = server;
@@ -197,7 +203,7 @@ run_link(bool server, const uint8_t *data, size_t size)
 			n = off < size ? data[off++] : 0;
 			if (n > size - off)
 				n = size - off;
-			frame = malloc(n > 0 ? n : 1);	/* exact, for ASan */
+			frame = malloc(n > 0 ? n : 1); /* exact, for ASan */
 			FUZZ_CHECK(frame != NULL);
 			memcpy(frame, data + off, n);
 			ppp_link_input(l, frame, n, now);
@@ -262,7 +268,7 @@ cp_run(struct cp *cp, const uint8_t *data, size_t size, uint64_t now,
 			case 1: cp_down(cp, now); break;
 			case 2: cp_open(cp, now); break;
 			default: cp_close(cp, now); break;
-			/* clang-format on */
+				/* clang-format on */
 			}
 			break;
 		}
@@ -287,13 +293,13 @@ cp_in(void *arg, const uint8_t *pkt, size_t len, uint64_t now)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct lcp	l;
-	static struct ipcp	ip;
-	static struct ipv6cp	v6;
-	struct cp_config	cc = { 3000, 10, 2, 5 };
-	struct lcp_config	lc;
-	struct ipcp_config	ic;
-	uint8_t			mode;
+	static struct lcp l;
+	static struct ipcp ip;
+	static struct ipv6cp v6;
+	struct cp_config cc = { 3000, 10, 2, 5 };
+	struct lcp_config lc;
+	struct ipcp_config ic;
+	uint8_t mode;
 
 	fuzz_quiet();
 	if (size < 1)

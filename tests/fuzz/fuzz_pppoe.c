@@ -22,9 +22,9 @@
 static const uint8_t ac_mac[PPPOE_MAC_LEN] = { 0x02, 0, 0, 0, 0, 1 };
 
 struct fp {
-	uint8_t		pado[PPPOE_FRAME_MAX];
-	size_t		pado_len;
-	unsigned	nup, ndown;
+	uint8_t pado[PPPOE_FRAME_MAX];
+	size_t pado_len;
+	unsigned nup, ndown;
 };
 
 static int
@@ -51,12 +51,11 @@ fp_up(void *ctx, struct pppoe_session *s, uint64_t now)
 	(void)now;
 	f->nup++;
 	FUZZ_CHECK(s->id != 0 && s->id != PPPOE_SID_RESERVED);
-	return (f->nup % 3) == 0 ? -1 : 0;	/* sometimes refuse */
+	return (f->nup % 3) == 0 ? -1 : 0; /* sometimes refuse */
 }
 
 static void
-fp_down(void *ctx, struct pppoe_session *s, const char *reason,
-    uint64_t now)
+fp_down(void *ctx, struct pppoe_session *s, const char *reason, uint64_t now)
 {
 	struct fp *f = ctx;
 
@@ -79,14 +78,16 @@ fp_data(void *ctx, struct pppoe_session *s, const uint8_t *ppp, size_t len,
 }
 
 static const struct pppoe_server_ops fp_ops = {
-	.send_frame = fp_send, .session_up = fp_up, .session_down = fp_down,
+	.send_frame = fp_send,
+	.session_up = fp_up,
+	.session_down = fp_down,
 	.session_data = fp_data,
 };
 
 static void
 feed(struct pppoe_server *srv, const uint8_t *p, size_t n, uint64_t now)
 {
-	uint8_t *frame = malloc(n > 0 ? n : 1);	/* exact, for ASan */
+	uint8_t *frame = malloc(n > 0 ? n : 1); /* exact, for ASan */
 
 	FUZZ_CHECK(frame != NULL);
 	memcpy(frame, p, n);
@@ -111,8 +112,8 @@ answer_pado(struct fp *f, struct pppoe_server *srv, uint64_t now)
 	r.code = PPPOE_CODE_PADR;
 	r.nservice = o.nservice > 0 ? 1 : 0;
 	r.service[0] = o.service[0];
-	r.present = o.present & (PPPOE_HAVE_AC_COOKIE | PPPOE_HAVE_HOST_UNIQ |
-	    PPPOE_HAVE_RELAY_ID);
+	r.present = o.present &
+	    (PPPOE_HAVE_AC_COOKIE | PPPOE_HAVE_HOST_UNIQ | PPPOE_HAVE_RELAY_ID);
 	r.ac_cookie = o.ac_cookie;
 	r.host_uniq = o.host_uniq;
 	r.relay_id = o.relay_id;
@@ -134,8 +135,8 @@ run_codec(const uint8_t *data, size_t size)
 	if (pppoe_parse(frame, size, &p) == PPPOE_OK) {
 		FUZZ_CHECK(p.nservice <= PPPOE_MAX_SERVICES);
 		if (p.payload_len > 0)
-			FUZZ_CHECK(p.payload >= frame && p.payload +
-			    p.payload_len <= frame + size);
+			FUZZ_CHECK(p.payload >= frame &&
+			    p.payload + p.payload_len <= frame + size);
 		if (p.ethertype == PPPOE_ETHERTYPE_DISC) {
 			n = pppoe_build_disc(out, sizeof(out), &p);
 			if (n > 0) {

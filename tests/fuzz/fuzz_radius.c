@@ -26,16 +26,16 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct radius_packet p;
-	struct radius_iter	it = { 0 };
-	const uint8_t		*val;
-	uint8_t			 type, tag, pw[256];
-	size_t			 len, pwlen, total = 0;
-	uint32_t		 u;
-	char			 s[256];
-	uint8_t			*buf;
+	struct radius_iter it = { 0 };
+	const uint8_t *val;
+	uint8_t type, tag, pw[256];
+	size_t len, pwlen, total = 0;
+	uint32_t u;
+	char s[256];
+	uint8_t *buf;
 
 	fuzz_quiet();
-	buf = malloc(size > 0 ? size : 1);	/* exact, for ASan */
+	buf = malloc(size > 0 ? size : 1); /* exact, for ASan */
 	FUZZ_CHECK(buf != NULL);
 	memcpy(buf, data, size);
 	if (radius_packet_parse(&p, buf, size) != RADIUS_OK) {
@@ -58,9 +58,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (radius_tagged_string(val, len, &tag, s, sizeof(s)) ==
 		    RADIUS_OK)
 			FUZZ_CHECK(memchr(s, '\0', sizeof(s)) != NULL);
-		if (type == 69 && radius_tunnel_password_decrypt(val, len,
-		    req_auth, secret, &tag, pw, sizeof(pw), &pwlen) ==
-		    RADIUS_OK)
+		if (type == 69 &&
+		    radius_tunnel_password_decrypt(val, len, req_auth, secret,
+			&tag, pw, sizeof(pw), &pwlen) == RADIUS_OK)
 			FUZZ_CHECK(pwlen <= sizeof(pw));
 	}
 	for (unsigned t = 1; t < 256; t++) {
@@ -72,8 +72,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)radius_get_u32(&p, (uint8_t)t, &u);
 		(void)radius_get_ipv4(&p, (uint8_t)t, &u);
 	}
-	(void)radius_get_vs_raw(&p, 311, 26, &val, &len);	/* MS-CHAP2-Success */
-	(void)radius_get_vs_ipv4(&p, 311, 28, &u);		/* MS-Primary-DNS */
+	(void)radius_get_vs_raw(&p, 311, 26, &val, &len); /* MS-CHAP2-Success */
+	(void)radius_get_vs_ipv4(&p, 311, 28, &u);	  /* MS-Primary-DNS */
 	if (radius_get_user_password(&p, pw, sizeof(pw), &pwlen, secret) ==
 	    RADIUS_OK)
 		FUZZ_CHECK(pwlen <= RADIUS_MAX_PASSWORD);

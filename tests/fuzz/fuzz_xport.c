@@ -21,11 +21,11 @@
 #include "l2tp/xport.h"
 
 struct fx {
-	struct xport	x;
-	bool		have_delivered;
-	uint16_t	last_delivered;
-	unsigned	nfailed;
-	uint64_t	now;
+	struct xport x;
+	bool have_delivered;
+	uint16_t last_delivered;
+	unsigned nfailed;
+	uint64_t now;
 };
 
 static void
@@ -33,7 +33,7 @@ fx_send(void *ctx, const uint8_t *pkt, size_t len)
 {
 	(void)ctx;
 	FUZZ_CHECK(len >= 12);
-	FUZZ_CHECK((get_be16(pkt) & 0xc800) == 0xc800);	/* T, L, S */
+	FUZZ_CHECK((get_be16(pkt) & 0xc800) == 0xc800); /* T, L, S */
 	FUZZ_CHECK(get_be16(pkt + 2) == len);
 }
 
@@ -58,7 +58,7 @@ fx_failed(void *ctx)
 	struct fx *f = ctx;
 
 	f->nfailed++;
-	FUZZ_CHECK(f->nfailed == 1);	/* "called once" */
+	FUZZ_CHECK(f->nfailed == 1); /* "called once" */
 }
 
 static void
@@ -68,7 +68,9 @@ fx_idle(void *ctx)
 }
 
 static const struct xport_ops fx_ops = {
-	.send = fx_send, .deliver = fx_deliver, .failed = fx_failed,
+	.send = fx_send,
+	.deliver = fx_deliver,
+	.failed = fx_failed,
 	.idle = fx_idle,
 };
 
@@ -88,14 +90,14 @@ mk_msg(uint8_t *b, size_t len, uint16_t ns, uint16_t nr)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct xport_config	cfg;
-	struct l2tp_hdr		h;
-	struct fx		f;
-	uint8_t			msg[20];
-	unsigned		before;
-	uint16_t		ab, cd;
-	size_t			off;
-	int			r;
+	struct xport_config cfg;
+	struct l2tp_hdr h;
+	struct fx f;
+	uint8_t msg[20];
+	unsigned before;
+	uint16_t ab, cd;
+	size_t off;
+	int r;
 
 	fuzz_quiet();
 	if (size < 4)
@@ -122,9 +124,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			mk_msg(msg, len, ab, cd);
 			memset(&h, 0, sizeof(h));
-			FUZZ_CHECK(l2tp_hdr_decode(msg, len, &h) == L2TP_HDR_OK);
+			FUZZ_CHECK(
+			    l2tp_hdr_decode(msg, len, &h) == L2TP_HDR_OK);
 			FUZZ_CHECK(xport_rx_str(xport_input(&f.x, &h, msg, len,
-			    f.now)) != NULL);
+				       f.now)) != NULL);
 			break;
 		}
 		case 1:
@@ -132,8 +135,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mk_msg(msg, 16, 0, 0);
 			r = xport_send(&f.x, msg, 16, f.now);
 			if (r < 0)
-				FUZZ_CHECK(f.x.failed ||
-				    f.x.pending_count == before);
+				FUZZ_CHECK(
+				    f.x.failed || f.x.pending_count == before);
 			break;
 		case 2:
 			f.now += ab;
@@ -148,12 +151,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		/* Bounds from xport.h: never more held than our window, never
 		 * more waiting than max_queue, una <= sent_upto <= ns. */
-		FUZZ_CHECK(f.x.ring_size >= 1 && f.x.ring_size <= XPORT_RING_MAX);
+		FUZZ_CHECK(
+		    f.x.ring_size >= 1 && f.x.ring_size <= XPORT_RING_MAX);
 		FUZZ_CHECK(f.x.pending_count <= cfg.max_queue);
 		FUZZ_CHECK(f.x.held_count <= f.x.cfg.our_rwin);
 		FUZZ_CHECK(!seq_gt(f.x.una, f.x.sent_upto));
 		FUZZ_CHECK(!seq_gt(f.x.sent_upto, f.x.ns));
-		FUZZ_CHECK((uint16_t)(f.x.sent_upto - f.x.una) <= f.x.ring_size);
+		FUZZ_CHECK(
+		    (uint16_t)(f.x.sent_upto - f.x.una) <= f.x.ring_size);
 		FUZZ_CHECK(f.x.cwnd >= 1);
 		FUZZ_CHECK(xport_unacked(&f.x) >= f.x.pending_count);
 		FUZZ_CHECK(f.nfailed <= 1);

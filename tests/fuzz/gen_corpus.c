@@ -53,8 +53,8 @@ seed(const char *target, const char *name, const uint8_t *p, size_t len)
 static void
 fill(struct l2tp_msg *m)
 {
-	static const uint8_t confreq[] = { 0x01, 0x04, 0x05, 0x78, 0x05,
-	    0x06, 0x12, 0x34, 0x56, 0x78 };
+	static const uint8_t confreq[] = { 0x01, 0x04, 0x05, 0x78, 0x05, 0x06,
+		0x12, 0x34, 0x56, 0x78 };
 
 	switch (m->type) {
 	case L2TP_MSG_SCCRQ:
@@ -62,7 +62,8 @@ fill(struct l2tp_msg *m)
 		l2tp_msg_set(m, L2TP_AVP_PROTOCOL_VERSION);
 		m->proto_ver = 1;
 		l2tp_msg_set(m, L2TP_AVP_HOST_NAME);
-		(void)snprintf(m->host_name, sizeof(m->host_name), "lac.example");
+		(void)snprintf(m->host_name, sizeof(m->host_name),
+		    "lac.example");
 		l2tp_msg_set(m, L2TP_AVP_FRAMING_CAP);
 		m->framing_cap = 3;
 		l2tp_msg_set(m, L2TP_AVP_BEARER_CAP);
@@ -192,7 +193,7 @@ gen_l2tp_msg(void)
 {
 	static const uint8_t secret_bytes[] = "fuzz-tunnel-secret";
 	const struct l2tp_secret secret = { secret_bytes,
-	    sizeof(secret_bytes) - 1 };
+		sizeof(secret_bytes) - 1 };
 	uint8_t buf[1 + 4096];
 	struct l2tp_msg m;
 	char name[64];
@@ -202,7 +203,8 @@ gen_l2tp_msg(void)
 		if (t != L2TP_MSG_ZLB && l2tp_msg_type_str(t) == NULL)
 			continue;
 		l2tp_msg_init(&m, (enum l2tp_msg_type)t, 0x1234,
-		    l2tp_msg_is_session_msg((enum l2tp_msg_type)t) ? 0x4321 : 0);
+		    l2tp_msg_is_session_msg((enum l2tp_msg_type)t) ? 0x4321 :
+								     0);
 		m.hdr.ns = (uint16_t)t;
 		m.hdr.nr = 1;
 		fill(&m);
@@ -215,7 +217,8 @@ gen_l2tp_msg(void)
 		    t ? l2tp_msg_type_str(t) : "ZLB");
 		seed("fuzz_l2tp_msg", name, buf, n + 1);
 		/* mode 3: the secret, AVPs hidden (§4.3) */
-		n = l2tp_msg_encode(&m, &secret, true, buf + 1, sizeof(buf) - 1);
+		n = l2tp_msg_encode(&m, &secret, true, buf + 1,
+		    sizeof(buf) - 1);
 		if (n == 0)
 			continue;
 		buf[0] = 3;
@@ -230,8 +233,8 @@ gen_l2tp_msg(void)
 static void
 gen_l2tp_data(void)
 {
-	static const uint8_t lcp_echo[] = { 0xff, 0x03, 0xc0, 0x21, 0x09,
-	    0x01, 0x00, 0x08, 0x12, 0x34, 0x56, 0x78 };
+	static const uint8_t lcp_echo[] = { 0xff, 0x03, 0xc0, 0x21, 0x09, 0x01,
+		0x00, 0x08, 0x12, 0x34, 0x56, 0x78 };
 	uint8_t pkt[DATA_HDR_MAX + sizeof(lcp_echo)], in[256], *p;
 	struct data_seq sq;
 	size_t n, off;
@@ -250,16 +253,18 @@ gen_l2tp_data(void)
 			memcpy(in + off, p, n);
 			off += n;
 		}
-		seed("fuzz_l2tp_data", mode ? (mode == 1 ? "lns" :
-		    mode == 2 ? "lac-seq-required" : "lns-seq-required") :
-		    "lac", in, off);
+		seed("fuzz_l2tp_data",
+		    mode ? (mode == 1	     ? "lns" :
+				   mode == 2 ? "lac-seq-required" :
+					       "lns-seq-required") :
+			   "lac",
+		    in, off);
 	}
 	/* With L and O bits: T=0 L=1 S=1 O=1 (§3.1), offset pad 2. */
 	{
-		static const uint8_t full[] = { 1, 20,
-		    0x4a, 0x02, 0x00, 0x14, 0x12, 0x34, 0x43, 0x21,
-		    0x00, 0x05, 0x00, 0x00, 0x00, 0x02, 0xaa, 0xbb,
-		    0xff, 0x03, 0x00, 0x21 };
+		static const uint8_t full[] = { 1, 20, 0x4a, 0x02, 0x00, 0x14,
+			0x12, 0x34, 0x43, 0x21, 0x00, 0x05, 0x00, 0x00, 0x00,
+			0x02, 0xaa, 0xbb, 0xff, 0x03, 0x00, 0x21 };
 		seed("fuzz_l2tp_data", "length-offset", full, sizeof(full));
 	}
 }
@@ -270,32 +275,29 @@ static void
 gen_l2tp_host(void)
 {
 	/* IDs are 0: op 1 and 2 write the live ones (fuzz_l2tp_host.c). */
-	static const uint8_t variants[] = { 0,
-	    1, 10, 0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21,
-	    1, 15, 0x40, 0x02, 0, 12, 0, 0, 0, 0, 0xff, 0x03, 0x80, 0x21,
-	    0xaa, 0xbb, 0xcc,				/* L, link padding */
-	    1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 7, 0x55, 0x55, 0xff, 0x03,
-	    0x00, 0x21,					/* S */
-	    1, 13, 0x02, 0x02, 0, 0, 0, 0, 0, 3, 0xee, 0xee, 0xee, 0xff,
-	    0x03,					/* O, pad 3 */
-	    2, 20, 0x4a, 0x02, 0, 20, 0, 0, 0, 0, 0, 9, 0, 0, 0, 2, 0xaa,
-	    0xbb, 0xff, 0x03, 0x00, 0x21,		/* L S O, send back */
-	    3, 20 };					/* 1 s */
-	static const uint8_t seq[] = { 1,
-	    1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21,
-	    1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 1, 0, 0, 0xff, 0x03, 0xc0, 0x21,
-	    1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21,
-	    1, 10, 0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21,
-	    2 | 16, 6, 0x00, 0x02, 0, 0, 0, 0,		/* in place */
-	    2 | 4, 6, 0x00, 0x02, 0, 0, 0, 0,		/* to the LAC */
-	    1 | 8, 10, 0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21 };
+	static const uint8_t variants[] = { 0, 1, 10, 0x00, 0x02, 0, 0, 0, 0,
+		0xff, 0x03, 0xc0, 0x21, 1, 15, 0x40, 0x02, 0, 12, 0, 0, 0, 0,
+		0xff, 0x03, 0x80, 0x21, 0xaa, 0xbb, 0xcc, /* L, link padding */
+		1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 7, 0x55, 0x55, 0xff, 0x03,
+		0x00, 0x21, /* S */
+		1, 13, 0x02, 0x02, 0, 0, 0, 0, 0, 3, 0xee, 0xee, 0xee, 0xff,
+		0x03, /* O, pad 3 */
+		2, 20, 0x4a, 0x02, 0, 20, 0, 0, 0, 0, 0, 9, 0, 0, 0, 2, 0xaa,
+		0xbb, 0xff, 0x03, 0x00, 0x21, /* L S O, send back */
+		3, 20 };		      /* 1 s */
+	static const uint8_t seq[] = { 1, 1, 14, 0x08, 0x02, 0, 0, 0, 0, 0, 0,
+		0, 0, 0xff, 0x03, 0xc0, 0x21, 1, 14, 0x08, 0x02, 0, 0, 0, 0, 0,
+		1, 0, 0, 0xff, 0x03, 0xc0, 0x21, 1, 14, 0x08, 0x02, 0, 0, 0, 0,
+		0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21, 1, 10, 0x00, 0x02, 0, 0, 0,
+		0, 0xff, 0x03, 0xc0, 0x21, 2 | 16, 6, 0x00, 0x02, 0, 0, 0,
+		0,				  /* in place */
+		2 | 4, 6, 0x00, 0x02, 0, 0, 0, 0, /* to the LAC */
+		1 | 8, 10, 0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21 };
 	/* HELLO (§6.5) on the live tunnel: T L S, Message Type AVP 6. */
-	static const uint8_t hello[] = { 0,
-	    1, 20, 0xc8, 0x02, 0, 20, 0, 0, 0, 0, 0, 1, 0, 1,
-	    0x80, 0x08, 0, 0, 0, 0, 0, 6,
-	    3, 200,
-	    0, 12, 0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0xff, 0x03, 0xc0,
-	    0x21, 0, 0 };				/* unknown IDs */
+	static const uint8_t hello[] = { 0, 1, 20, 0xc8, 0x02, 0, 20, 0, 0, 0,
+		0, 0, 1, 0, 1, 0x80, 0x08, 0, 0, 0, 0, 0, 6, 3, 200, 0, 12,
+		0x00, 0x02, 0x12, 0x34, 0x56, 0x78, 0xff, 0x03, 0xc0, 0x21, 0,
+		0 }; /* unknown IDs */
 	seed("fuzz_l2tp_host", "data-variants", variants, sizeof(variants));
 	seed("fuzz_l2tp_host", "seq-required", seq, sizeof(seq));
 	seed("fuzz_l2tp_host", "hello-time", hello, sizeof(hello));
@@ -306,24 +308,21 @@ gen_l2tp_host(void)
 static void
 gen_xport(void)
 {
-	static const uint8_t in_order[] = { 16, 4, 5, 8,
-	    1, 0, 0, 0, 0,		/* send */
-	    0, 0, 0, 0, 1,		/* rx Ns 0 Nr 1 */
-	    0, 0, 1, 0, 1,		/* rx Ns 1 */
-	    2, 0, 200, 0, 0,		/* +200 ms: delayed ack */
-	    3, 0x12, 0x34, 8, 0,	/* set_peer window 8 */
-	    1, 0, 0, 0, 0, 1, 0, 0, 0, 0,
-	    8, 0, 0, 0, 3,		/* ZLB Nr 3 */
-	    4, 0, 0, 0, 0 };		/* flush */
-	static const uint8_t reorder[] = { 16, 4, 5, 8,
-	    0, 0, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,	/* 2, 1, 0 */
-	    0, 0, 0, 0, 0,		/* duplicate */
-	    0, 0, 40, 0, 0 };		/* out of window */
-	static const uint8_t retransmit[] = { 4, 4, 3, 2,
-	    1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0,
-	    2, 0x03, 0xe8, 0, 0, 2, 0x07, 0xd0, 0, 0,
-	    2, 0x0f, 0xa0, 0, 0, 2, 0x1f, 0x40, 0, 0,
-	    1, 0, 0, 0, 0 };
+	static const uint8_t in_order[] = { 16, 4, 5, 8, 1, 0, 0, 0,
+		0,		     /* send */
+		0, 0, 0, 0, 1,	     /* rx Ns 0 Nr 1 */
+		0, 0, 1, 0, 1,	     /* rx Ns 1 */
+		2, 0, 200, 0, 0,     /* +200 ms: delayed ack */
+		3, 0x12, 0x34, 8, 0, /* set_peer window 8 */
+		1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 8, 0, 0, 0, 3, /* ZLB Nr 3 */
+		4, 0, 0, 0, 0 };			     /* flush */
+	static const uint8_t reorder[] = { 16, 4, 5, 8, 0, 0, 2, 0, 0, 0, 0, 1,
+		0, 0, 0, 0, 0, 0, 0, /* 2, 1, 0 */
+		0, 0, 0, 0, 0,	     /* duplicate */
+		0, 0, 40, 0, 0 };    /* out of window */
+	static const uint8_t retransmit[] = { 4, 4, 3, 2, 1, 0, 0, 0, 0, 1, 0,
+		0, 0, 0, 1, 0, 0, 0, 0, 2, 0x03, 0xe8, 0, 0, 2, 0x07, 0xd0, 0,
+		0, 2, 0x0f, 0xa0, 0, 0, 2, 0x1f, 0x40, 0, 0, 1, 0, 0, 0, 0 };
 	seed("fuzz_xport", "in-order", in_order, sizeof(in_order));
 	seed("fuzz_xport", "reorder", reorder, sizeof(reorder));
 	seed("fuzz_xport", "retransmit-fail", retransmit, sizeof(retransmit));
@@ -335,11 +334,11 @@ static void
 gen_users(void)
 {
 	static const char users[] = "\x01"
-	    "# name password [address]\n"
-	    "alice secret\n"
-	    "bob\thunter2 10.0.0.7\n"
-	    "carol #notacomment * # a comment\n"
-	    "DOMAIN\\dave pw\r\n";
+				    "# name password [address]\n"
+				    "alice secret\n"
+				    "bob\thunter2 10.0.0.7\n"
+				    "carol #notacomment * # a comment\n"
+				    "DOMAIN\\dave pw\r\n";
 	seed("fuzz_ini", "users", (const uint8_t *)users, sizeof(users) - 1);
 }
 
@@ -367,24 +366,25 @@ static void
 gen_ppp_cp(void)
 {
 	/* RFC 1661 §6: MRU 1400, Auth CHAP-MD5 (c223 05), Magic. */
-	static const uint8_t lcp_req[] = { 1, 1, 0, 19,
-	    1, 4, 0x05, 0x78, 3, 5, 0xc2, 0x23, 0x05,
-	    5, 6, 0x12, 0x34, 0x56, 0x78 };
-	static const uint8_t lcp_req_pap[] = { 1, 2, 0, 18,
-	    1, 4, 0x05, 0x78, 3, 4, 0xc0, 0x23, 7, 2, 8, 2, 2, 2 };
+	static const uint8_t lcp_req[] = { 1, 1, 0, 19, 1, 4, 0x05, 0x78, 3, 5,
+		0xc2, 0x23, 0x05, 5, 6, 0x12, 0x34, 0x56, 0x78 };
+	static const uint8_t lcp_req_pap[] = { 1, 2, 0, 18, 1, 4, 0x05, 0x78, 3,
+		4, 0xc0, 0x23, 7, 2, 8, 2, 2, 2 };
 	static const uint8_t lcp_nak[] = { 3, 1, 0, 9, 3, 5, 0xc2, 0x23, 0x81 };
 	static const uint8_t lcp_rej[] = { 4, 1, 0, 8, 5, 4, 0, 0 };
 	static const uint8_t lcp_term[] = { 5, 9, 0, 4 };
-	static const uint8_t lcp_echo[] = { 9, 3, 0, 8, 0x12, 0x34, 0x56, 0x78 };
-	static const uint8_t lcp_prej[] = { 8, 4, 0, 10, 0x80, 0x57, 1, 1, 0, 4 };
+	static const uint8_t lcp_echo[] = { 9, 3, 0, 8, 0x12, 0x34, 0x56,
+		0x78 };
+	static const uint8_t lcp_prej[] = { 8, 4, 0, 10, 0x80, 0x57, 1, 1, 0,
+		4 };
 	static const uint8_t lcp_coderej[] = { 7, 5, 0, 8, 0x0c, 1, 0, 4 };
-	static const uint8_t ipcp_req[] = { 1, 1, 0, 22,
-	    3, 6, 0, 0, 0, 0, 129, 6, 0, 0, 0, 0, 131, 6, 0, 0, 0, 0 };
+	static const uint8_t ipcp_req[] = { 1, 1, 0, 22, 3, 6, 0, 0, 0, 0, 129,
+		6, 0, 0, 0, 0, 131, 6, 0, 0, 0, 0 };
 	static const uint8_t ipcp_nak[] = { 3, 1, 0, 10, 3, 6, 10, 0, 0, 2 };
-	static const uint8_t ipcp_vj[] = { 1, 2, 0, 16,
-	    2, 6, 0, 0x2d, 0x0f, 1, 3, 6, 10, 0, 0, 2 };
-	static const uint8_t v6_req[] = { 1, 1, 0, 14,
-	    1, 10, 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55 };
+	static const uint8_t ipcp_vj[] = { 1, 2, 0, 16, 2, 6, 0, 0x2d, 0x0f, 1,
+		3, 6, 10, 0, 0, 2 };
+	static const uint8_t v6_req[] = { 1, 1, 0, 14, 1, 10, 0x02, 0x11, 0x22,
+		0xff, 0xfe, 0x33, 0x44, 0x55 };
 	uint8_t in[1024], fr[256];
 	size_t off;
 
@@ -400,7 +400,8 @@ gen_ppp_cp(void)
 		off = rec(in, off, lcp_prej, sizeof(lcp_prej));
 		off = rec(in, off, lcp_coderej, sizeof(lcp_coderej));
 		off = rec(in, off, lcp_term, sizeof(lcp_term));
-		seed("fuzz_ppp_cp", mode ? "lcp-client" : "lcp-server", in, off);
+		seed("fuzz_ppp_cp", mode ? "lcp-client" : "lcp-server", in,
+		    off);
 	}
 	for (uint8_t mode = 2; mode < 4; mode++) {
 		off = 0;
@@ -422,18 +423,24 @@ gen_ppp_cp(void)
 	for (uint8_t mode = 5; mode < 7; mode++) {
 		off = 0;
 		in[off++] = mode;
-		fr[0] = 0xff; fr[1] = 0x03; fr[2] = 0xc0; fr[3] = 0x21;
+		fr[0] = 0xff;
+		fr[1] = 0x03;
+		fr[2] = 0xc0;
+		fr[3] = 0x21;
 		memcpy(fr + 4, lcp_req, sizeof(lcp_req));
 		off = rec(in, off, fr, 4 + sizeof(lcp_req));
-		fr[2] = 0x80; fr[3] = 0x21;
+		fr[2] = 0x80;
+		fr[3] = 0x21;
 		memcpy(fr + 4, ipcp_req, sizeof(ipcp_req));
 		off = rec(in, off, fr, 4 + sizeof(ipcp_req));
 		/* ACFC + PFC compressed IPCP (RFC 1661 §6.5/6.6 accepted) */
 		off = rec(in, off, fr + 2, 2 + sizeof(ipcp_req));
-		fr[2] = 0x80; fr[3] = 0x57;
+		fr[2] = 0x80;
+		fr[3] = 0x57;
 		memcpy(fr + 4, v6_req, sizeof(v6_req));
 		off = rec(in, off, fr, 4 + sizeof(v6_req));
-		fr[2] = 0x00; fr[3] = 0x21;
+		fr[2] = 0x00;
+		fr[3] = 0x21;
 		memset(fr + 4, 0x45, 20);
 		off = rec(in, off, fr, 24);
 		off = tick(in, off, 40);
@@ -463,7 +470,7 @@ gen_ppp_auth(void)
 	off = rec(in, off, pkt, n);
 	off = tick(in, off, 50);
 	seed("fuzz_ppp_auth", "pap-server", in, off);
-	in[0] = 8;	/* asynchronous backend */
+	in[0] = 8; /* asynchronous backend */
 	seed("fuzz_ppp_auth", "pap-server-async", in, off);
 
 	/* PAP client: Ack, Nak */
@@ -503,9 +510,9 @@ gen_ppp_auth(void)
 	off = 0;
 	in[off++] = 2;
 	memset(val, 0, sizeof(val));
-	memset(val, 0x21, 16);			/* peer challenge */
-	mschapv2_nt_response(chal, val, "alice", (const uint8_t *)"secret",
-	    6, val + 24);
+	memset(val, 0x21, 16); /* peer challenge */
+	mschapv2_nt_response(chal, val, "alice", (const uint8_t *)"secret", 6,
+	    val + 24);
 	n = chap_build_value(pkt, sizeof(pkt), 2, 1, val, 49, "alice");
 	off = rec(in, off, pkt, n);
 	seed("fuzz_ppp_auth", "mschapv2-server", in, off);
@@ -533,11 +540,11 @@ gen_pppoe(void)
 	static const uint8_t client[PPPOE_MAC_LEN] = { 0x02, 0, 0, 0, 0, 2 };
 	static const uint8_t ac[PPPOE_MAC_LEN] = { 0x02, 0, 0, 0, 0, 1 };
 	static const uint8_t bcast[PPPOE_MAC_LEN] = { 0xff, 0xff, 0xff, 0xff,
-	    0xff, 0xff };
-	static const uint8_t lcp[] = { 0xc0, 0x21, 1, 1, 0, 8, 5, 6, 0x12,
-	    0x34, 0x56, 0x78 };
+		0xff, 0xff };
+	static const uint8_t lcp[] = { 0xc0, 0x21, 1, 1, 0, 8, 5, 6, 0x12, 0x34,
+		0x56, 0x78 };
 	static const uint8_t code[] = { PPPOE_CODE_PADI, PPPOE_CODE_PADO,
-	    PPPOE_CODE_PADR, PPPOE_CODE_PADS, PPPOE_CODE_PADT };
+		PPPOE_CODE_PADR, PPPOE_CODE_PADS, PPPOE_CODE_PADT };
 	uint8_t frame[PPPOE_FRAME_MAX], in[1 + 4 * (2 + PPPOE_FRAME_MAX)];
 	struct pppoe_pkt p;
 	char name[32];
@@ -546,14 +553,23 @@ gen_pppoe(void)
 
 	for (unsigned i = 0; i < sizeof(code); i++) {
 		memset(&p, 0, sizeof(p));
-		memcpy(p.src, code[i] == PPPOE_CODE_PADO ||
-		    code[i] == PPPOE_CODE_PADS ? ac : client, PPPOE_MAC_LEN);
-		memcpy(p.dst, code[i] == PPPOE_CODE_PADI ? bcast :
+		memcpy(p.src,
 		    code[i] == PPPOE_CODE_PADO || code[i] == PPPOE_CODE_PADS ?
-		    client : ac, PPPOE_MAC_LEN);
+			ac :
+			client,
+		    PPPOE_MAC_LEN);
+		memcpy(p.dst,
+		    code[i] == PPPOE_CODE_PADI ? bcast :
+			code[i] == PPPOE_CODE_PADO ||
+			    code[i] == PPPOE_CODE_PADS ?
+						 client :
+						 ac,
+		    PPPOE_MAC_LEN);
 		p.code = code[i];
 		p.session_id = code[i] == PPPOE_CODE_PADS ||
-		    code[i] == PPPOE_CODE_PADT ? 1 : 0;
+			code[i] == PPPOE_CODE_PADT ?
+		    1 :
+		    0;
 		if (code[i] != PPPOE_CODE_PADT) {
 			p.nservice = 1;
 			p.service[0] = pppoe_tag_str_val("internet");
@@ -621,8 +637,8 @@ gen_radius(void)
 	(void)radius_put_string(&p, RADIUS_ATTR_USER_NAME, "alice");
 	(void)radius_put_user_password(&p, (const uint8_t *)"secret", 6,
 	    secret);
-	(void)radius_put_u32(&p, 6, 2);			/* Service-Type Framed */
-	(void)radius_put_u32(&p, 7, 1);			/* Framed-Protocol PPP */
+	(void)radius_put_u32(&p, 6, 2); /* Service-Type Framed */
+	(void)radius_put_u32(&p, 7, 1); /* Framed-Protocol PPP */
 	(void)radius_put_string(&p, 31, "00:11:22:33:44:55");
 	(void)radius_put_message_authenticator(&p);
 	radius_sign_access_request(&p, secret);
@@ -641,8 +657,8 @@ gen_radius(void)
 
 	radius_packet_init(&p, RADIUS_CODE_ACCOUNTING_REQUEST, 8, NULL);
 	(void)radius_put_string(&p, RADIUS_ATTR_USER_NAME, "alice");
-	(void)radius_put_u32(&p, 40, 1);		/* Acct-Status-Type Start */
-	(void)radius_put_string(&p, 44, "00000001");	/* Acct-Session-Id */
+	(void)radius_put_u32(&p, 40, 1); /* Acct-Status-Type Start */
+	(void)radius_put_string(&p, 44, "00000001"); /* Acct-Session-Id */
 	radius_sign_accounting_request(&p, secret);
 	seed("fuzz_radius", "accounting-request", p.data, radius_len(&p));
 }
@@ -654,41 +670,36 @@ gen_daemon(void)
 {
 	/* Each reaches IPCP (the network phase) on at least one call, then
 	 * takes a different way out. */
-	static const uint8_t pap[] = { 0,
-	    DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0, 0, DOP_IPCP, 0,
-	    DOP_TUN, 0, DOP_IP, 0, DOP_TIME, 5, DOP_END, 0, 0 };
-	static const uint8_t chap[] = { 2,
-	    DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0, 1, DOP_IPCP, 0,
-	    DOP_TUN, DAEMON_ADDRS - 1, DOP_IP, 0, DOP_TIME, 201, DOP_END, 0, 1 };
-	static const uint8_t three[] = { 0,
-	    DOP_CALL, 0, DOP_CALL, 1, DOP_CALL, 2,
-	    DOP_LCP, 0, DOP_LCP, 1, DOP_LCP, 2,
-	    DOP_AUTH, 0, 0, DOP_AUTH, 1, 2, DOP_AUTH, 2, 1,
-	    DOP_IPCP, 0, DOP_IPCP, 1, DOP_IPCP, 2,
-	    DOP_TUN, 0, DOP_TUN, 1, DOP_TUN, 2,
-	    DOP_END, 0, 2, DOP_TIME, 3, DOP_END, 1, 0 };
-	static const uint8_t reload[] = { 0,
-	    DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0, 0, DOP_IPCP, 0,
-	    DOP_RELOAD, 3, DOP_TIME, 7, DOP_RELOAD, 1, DOP_IP, 0,
-	    DOP_END, 0, 3, DOP_TIME, 9, DOP_TIME, 9 };
-	static const uint8_t refused[] = { 1,
-	    DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0, 5, DOP_AUTH, 0, 1,
-	    DOP_TIME, 50, DOP_CALL, 2, DOP_LCP, 2, DOP_AUTH, 2, 0,
-	    DOP_IPCP, 2, DOP_TIME, 255, DOP_TIME, 255 };
-	static const uint8_t mutated[] = { 0,
-	    DOP_CALL, 0, DOP_LCP, 0, DOP_PPP, 0, 2, 0, DOP_PPP, 0, 9, 1, 3,
-	    0x21, DOP_AUTH, 0, 2, DOP_IPCP, 0, DOP_PPP, 0, 7, 0,
-	    DOP_PPP, 0, 8, 0, DOP_RAW, 1, 4, 0xc8, 0x02, 0x00, 0x00,
-	    DOP_TIME, 1 };
+	static const uint8_t pap[] = { 0, DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0,
+		0, DOP_IPCP, 0, DOP_TUN, 0, DOP_IP, 0, DOP_TIME, 5, DOP_END, 0,
+		0 };
+	static const uint8_t chap[] = { 2, DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH, 0,
+		1, DOP_IPCP, 0, DOP_TUN, DAEMON_ADDRS - 1, DOP_IP, 0, DOP_TIME,
+		201, DOP_END, 0, 1 };
+	static const uint8_t three[] = { 0, DOP_CALL, 0, DOP_CALL, 1, DOP_CALL,
+		2, DOP_LCP, 0, DOP_LCP, 1, DOP_LCP, 2, DOP_AUTH, 0, 0, DOP_AUTH,
+		1, 2, DOP_AUTH, 2, 1, DOP_IPCP, 0, DOP_IPCP, 1, DOP_IPCP, 2,
+		DOP_TUN, 0, DOP_TUN, 1, DOP_TUN, 2, DOP_END, 0, 2, DOP_TIME, 3,
+		DOP_END, 1, 0 };
+	static const uint8_t reload[] = { 0, DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH,
+		0, 0, DOP_IPCP, 0, DOP_RELOAD, 3, DOP_TIME, 7, DOP_RELOAD, 1,
+		DOP_IP, 0, DOP_END, 0, 3, DOP_TIME, 9, DOP_TIME, 9 };
+	static const uint8_t refused[] = { 1, DOP_CALL, 0, DOP_LCP, 0, DOP_AUTH,
+		0, 5, DOP_AUTH, 0, 1, DOP_TIME, 50, DOP_CALL, 2, DOP_LCP, 2,
+		DOP_AUTH, 2, 0, DOP_IPCP, 2, DOP_TIME, 255, DOP_TIME, 255 };
+	static const uint8_t mutated[] = { 0, DOP_CALL, 0, DOP_LCP, 0, DOP_PPP,
+		0, 2, 0, DOP_PPP, 0, 9, 1, 3, 0x21, DOP_AUTH, 0, 2, DOP_IPCP, 0,
+		DOP_PPP, 0, 7, 0, DOP_PPP, 0, 8, 0, DOP_RAW, 1, 4, 0xc8, 0x02,
+		0x00, 0x00, DOP_TIME, 1 };
 
 	/* PPPoE client 0 (t = 4) through the daemon's LAC to its LNS. */
-	static const uint8_t lac[] = { 0,
-	    DOP_CALL, 4, DOP_LCP, 4, DOP_AUTH, 4, 0, DOP_IPCP, 4, DOP_IP, 4,
-	    DOP_TUN, 0, DOP_TIME, 5, DOP_TIME, 201, DOP_END, 4, 0, DOP_TIME, 3 };
-	static const uint8_t lac_padt[] = { 2,
-	    DOP_CALL, 0, DOP_CALL, 4, DOP_LCP, 4, DOP_LCP, 0, DOP_AUTH, 4, 0,
-	    DOP_AUTH, 0, 2, DOP_IPCP, 4, DOP_IPCP, 0, DOP_IP, 4, DOP_TUN, 0,
-	    DOP_TUN, 1, DOP_END, 4, 0, DOP_TIME, 3, DOP_END, 0, 1 };
+	static const uint8_t lac[] = { 0, DOP_CALL, 4, DOP_LCP, 4, DOP_AUTH, 4,
+		0, DOP_IPCP, 4, DOP_IP, 4, DOP_TUN, 0, DOP_TIME, 5, DOP_TIME,
+		201, DOP_END, 4, 0, DOP_TIME, 3 };
+	static const uint8_t lac_padt[] = { 2, DOP_CALL, 0, DOP_CALL, 4,
+		DOP_LCP, 4, DOP_LCP, 0, DOP_AUTH, 4, 0, DOP_AUTH, 0, 2,
+		DOP_IPCP, 4, DOP_IPCP, 0, DOP_IP, 4, DOP_TUN, 0, DOP_TUN, 1,
+		DOP_END, 4, 0, DOP_TIME, 3, DOP_END, 0, 1 };
 
 	seed("fuzz_daemon", "lac", lac, sizeof(lac));
 	seed("fuzz_daemon", "lac-padt", lac_padt, sizeof(lac_padt));
@@ -706,7 +717,7 @@ static void
 gen_bpf_fastpath(void)
 {
 	static const uint16_t flags[] = { 0, L2TP_F_L, L2TP_F_O,
-	    L2TP_F_L | L2TP_F_O, L2TP_F_S, L2TP_F_T | L2TP_F_L | L2TP_F_S };
+		L2TP_F_L | L2TP_F_O, L2TP_F_S, L2TP_F_T | L2TP_F_L | L2TP_F_S };
 	uint8_t buf[1 + 2048];
 	struct l2tp_craft c;
 	size_t i, len, inner_off;
@@ -730,8 +741,9 @@ gen_bpf_fastpath(void)
 	for (f = 0; f < 4; f++) {
 		buf[0] = (uint8_t)(1 | f << 3);
 		eth_hdr(buf + 1, env_mac_i0, env_mac_host);
-		len = 14 + inner_pkt(buf + 1 + 14, ENV_HOST, ENV_SESSION, 64,
-		    (size_t)(f * 300 + 10));
+		len = 14 +
+		    inner_pkt(buf + 1 + 14, ENV_HOST, ENV_SESSION, 64,
+			(size_t)(f * 300 + 10));
 		(void)snprintf(name, sizeof(name), "encap-%d", f);
 		seed("fuzz_bpf_fastpath", name, buf, 1 + len);
 	}

@@ -17,9 +17,9 @@
 static int
 run_file(const char *path)
 {
-	FILE	*f;
-	uint8_t	*buf;
-	long	 n;
+	FILE *f;
+	uint8_t *buf;
+	long n;
 
 	f = fopen(path, "rb");
 	if (f == NULL) {
@@ -58,11 +58,11 @@ cmp_names(const void *a, const void *b)
 static int
 run_dir(const char *dir, unsigned *count)
 {
-	struct dirent	*de;
-	char		**names = NULL, path[4096];
-	size_t		 n = 0, cap = 0;
-	DIR		*d;
-	int		 rc = 0;
+	struct dirent *de;
+	char **names = NULL, path[4096];
+	size_t n = 0, cap = 0;
+	DIR *d;
+	int rc = 0;
 
 	d = opendir(dir);
 	if (d == NULL) {
@@ -112,9 +112,9 @@ run_dir(const char *dir, unsigned *count)
 int
 main(int argc, char **argv)
 {
-	struct stat	st;
-	unsigned	count = 0;
-	int		rc = 0;
+	struct stat st;
+	unsigned count = 0;
+	int rc = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (stat(argv[i], &st) < 0) {

@@ -94,17 +94,20 @@ fio_resolve(void *ctx, int family, const struct cfg_hostport *hp,
 		/* As getaddrinfo with AI_V4MAPPED: an IPv4 literal too. */
 		if (inet_pton(AF_INET6, hp->host, &sin6->sin6_addr) == 1 ||
 		    (inet_pton(AF_INET, hp->host, &a4) == 1 &&
-		    (memset(&sin6->sin6_addr, 0, 10),
-		    memset(sin6->sin6_addr.s6_addr + 10, 0xff, 2),
-		    memcpy(sin6->sin6_addr.s6_addr + 12, &a4, 4), true))) {
+			(memset(&sin6->sin6_addr, 0, 10),
+			    memset(sin6->sin6_addr.s6_addr + 10, 0xff, 2),
+			    memcpy(sin6->sin6_addr.s6_addr + 12, &a4, 4),
+			    true))) {
 			sin6->sin6_family = AF_INET6;
 			sin6->sin6_port = htons((uint16_t)hp->port);
 			out->len = sizeof(*sin6);
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "cannot resolve LNS %s: not a literal "
-	    "(fake_io)", hp->host);
+	snprintf(err, errlen,
+	    "cannot resolve LNS %s: not a literal "
+	    "(fake_io)",
+	    hp->host);
 	return -1;
 }
 
@@ -315,8 +318,8 @@ fio_route_add(void *ctx, struct route_ctx *rt, int ifindex, uint32_t dst,
 }
 
 bool
-fake_route_preset(struct fake_io *f, int ifindex, uint32_t dst,
-    unsigned plen, uint32_t gw)
+fake_route_preset(struct fake_io *f, int ifindex, uint32_t dst, unsigned plen,
+    uint32_t gw)
 {
 	struct route_ctx rt;
 
@@ -359,7 +362,7 @@ fio_route_get(void *ctx, struct route_ctx *rt, uint32_t addr,
 	for (unsigned i = 0; i < f->nroutes; i++) {
 		const struct fake_route *r = &f->routes[i];
 		uint32_t mask = r->plen == 0 ? 0 :
-		    ~(uint32_t)0 << (32 - r->plen);
+					       ~(uint32_t)0 << (32 - r->plen);
 
 		if ((addr & mask) == (r->dst & mask) &&
 		    (best == NULL || r->plen > best->plen))
@@ -493,8 +496,8 @@ acct_record(struct fake_io *f, const struct radius_packet *p)
 	    RADIUS_OK)
 		return;
 	if (radius_get_string(p, RADIUS_ATTR_ACCT_SESSION_ID, a.id,
-	    sizeof(a.id)) != RADIUS_OK)
-		return;		/* Accounting-On/Off */
+		sizeof(a.id)) != RADIUS_OK)
+		return; /* Accounting-On/Off */
 	(void)radius_get_ipv4(p, RADIUS_ATTR_FRAMED_IP_ADDRESS, &a.framed_ip);
 	i = acct_index(f, a.id);
 	switch (status) {
@@ -502,7 +505,7 @@ acct_record(struct fake_io *f, const struct radius_packet *p)
 		f->acct_starts++;
 		if (i >= 0)
 			f->acct_error = "second accounting Start for one "
-			    "session";
+					"session";
 		else if (f->nacct < FAKE_ACCT)
 			f->acct[f->nacct++] = a;
 		break;
@@ -516,7 +519,7 @@ acct_record(struct fake_io *f, const struct radius_packet *p)
 	case RADIUS_ACCT_STATUS_INTERIM:
 		if (i < 0)
 			f->acct_error = "accounting Interim-Update without "
-			    "a Start";
+					"a Start";
 		break;
 	default:
 		break;
@@ -553,7 +556,7 @@ fio_radius_send(void *ctx, const struct radius_packet *tmpl,
 			q = &f->radius[i];
 	if (q == NULL || pwlen > sizeof(q->password) ||
 	    (q->pkt = malloc(sizeof(*q->pkt))) == NULL)
-		return 0;	/* as a client out of Identifiers */
+		return 0; /* as a client out of Identifiers */
 	*q->pkt = *tmpl;
 	q->handle = ++f->radius_next;
 	q->code = radius_code(tmpl);
@@ -682,7 +685,7 @@ fio_fp_session_add(void *ctx, const struct fastpath_session *s,
 			continue;
 		}
 		if ((e->s.our_tunnel_id == s->our_tunnel_id &&
-		    e->s.our_session_id == s->our_session_id) ||
+			e->s.our_session_id == s->our_session_id) ||
 		    e->s.inner_addr.s_addr == s->inner_addr.s_addr) {
 			snprintf(why, whylen, "fake fast path: already there");
 			return -1;
@@ -752,46 +755,36 @@ fio_fp_session_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
 
 /* ---- the table ---- */
 
-#define FAKE_IO_OPS(radius_send_, radius_cancel_, radius_pending_) { \
-	.send = fio_send, \
-	.watch = fio_watch, \
-	.unwatch = fio_unwatch, \
-	.wall_time = fio_wall_time, \
-	.resolve = fio_resolve, \
-	.tun_open = fio_tun_open, \
-	.tun_close = fio_tun_close, \
-	.tun_set_mtu = fio_tun_set_mtu, \
-	.tun_set_up = fio_tun_set_up, \
-	.tun_set_txqueuelen = fio_tun_set_txqueuelen, \
-	.tun_kstats = fio_tun_kstats, \
-	.tun_read_batch = fio_tun_read_batch, \
-	.tun_write = fio_tun_write, \
-	.route_open = fio_route_open, \
-	.route_close = fio_route_close, \
-	.addr_add = fio_addr_add, \
-	.addr_del = fio_addr_del, \
-	.route_add = fio_route_add, \
-	.route_del = fio_route_del, \
-	.route_add_host = fio_route_add_host, \
-	.route_get = fio_route_get, \
-	.link_set = fio_link_set, \
-	.pppoe_open = fio_pppoe_open, \
-	.pppoe_close = fio_pppoe_close, \
-	.pppoe_drain = fio_pppoe_drain, \
-	.pppoe_send = fio_pppoe_send, \
-	.radius_send = (radius_send_), \
-	.radius_cancel = (radius_cancel_), \
-	.radius_pending = (radius_pending_), \
-	.fp_session_add = fio_fp_session_add, \
-	.fp_session_update = fio_fp_session_update, \
-	.fp_session_remove = fio_fp_session_remove, \
-	.fp_session_stats = fio_fp_session_stats, \
-}
+#define FAKE_IO_OPS(radius_send_, radius_cancel_, radius_pending_) \
+	{ \
+		.send = fio_send, .watch = fio_watch, .unwatch = fio_unwatch, \
+		.wall_time = fio_wall_time, .resolve = fio_resolve, \
+		.tun_open = fio_tun_open, .tun_close = fio_tun_close, \
+		.tun_set_mtu = fio_tun_set_mtu, .tun_set_up = fio_tun_set_up, \
+		.tun_set_txqueuelen = fio_tun_set_txqueuelen, \
+		.tun_kstats = fio_tun_kstats, \
+		.tun_read_batch = fio_tun_read_batch, \
+		.tun_write = fio_tun_write, .route_open = fio_route_open, \
+		.route_close = fio_route_close, .addr_add = fio_addr_add, \
+		.addr_del = fio_addr_del, .route_add = fio_route_add, \
+		.route_del = fio_route_del, \
+		.route_add_host = fio_route_add_host, \
+		.route_get = fio_route_get, .link_set = fio_link_set, \
+		.pppoe_open = fio_pppoe_open, .pppoe_close = fio_pppoe_close, \
+		.pppoe_drain = fio_pppoe_drain, .pppoe_send = fio_pppoe_send, \
+		.radius_send = (radius_send_), \
+		.radius_cancel = (radius_cancel_), \
+		.radius_pending = (radius_pending_), \
+		.fp_session_add = fio_fp_session_add, \
+		.fp_session_update = fio_fp_session_update, \
+		.fp_session_remove = fio_fp_session_remove, \
+		.fp_session_stats = fio_fp_session_stats, \
+	}
 
 static const struct roles_io_ops fake_io_ops_radius =
     FAKE_IO_OPS(fio_radius_send, fio_radius_cancel, fio_radius_pending);
-static const struct roles_io_ops fake_io_ops_plain =
-    FAKE_IO_OPS(NULL, NULL, NULL);
+static const struct roles_io_ops fake_io_ops_plain = FAKE_IO_OPS(NULL, NULL,
+    NULL);
 
 void
 fake_io_init(struct fake_io *f)

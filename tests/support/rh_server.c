@@ -31,10 +31,10 @@ ppp_defaults(struct rh_ppp_server *s)
 	s->auth = RH_AUTH_PAP;
 	strlcpy(s->user, "alice", sizeof(s->user));
 	strlcpy(s->pass, "secret", sizeof(s->pass));
-	s->local = 0x0a630001;		/* 10.99.0.1 */
-	s->give = 0x0a630002;		/* 10.99.0.2 */
-	s->dns[0] = 0x0a630035;		/* 10.99.0.53 */
-	s->dns[1] = 0x0a630036;		/* 10.99.0.54 */
+	s->local = 0x0a630001;	/* 10.99.0.1 */
+	s->give = 0x0a630002;	/* 10.99.0.2 */
+	s->dns[0] = 0x0a630035; /* 10.99.0.53 */
+	s->dns[1] = 0x0a630036; /* 10.99.0.54 */
 	s->id = 1;
 }
 
@@ -180,7 +180,7 @@ ppp_pap(struct rh_ppp_server *s, const uint8_t *p, size_t len)
 		return;
 	ppp_auth_done(s, PPP_PROTO_PAP, p[1],
 	    ul == strlen(s->user) && memcmp(p + 5, s->user, ul) == 0 &&
-	    pl == strlen(s->pass) && memcmp(p + 6 + ul, s->pass, pl) == 0);
+		pl == strlen(s->pass) && memcmp(p + 6 + ul, s->pass, pl) == 0);
 }
 
 static void
@@ -191,12 +191,11 @@ ppp_chap(struct rh_ppp_server *s, const uint8_t *p, size_t len)
 	if (p[0] != CHAP_RESPONSE || len < 5 + 16 || p[4] != 16 ||
 	    p[1] != s->chap_id)
 		return;
-	chap_md5_response(s->chap_id, (const uint8_t *)s->pass,
-	    strlen(s->pass), s->challenge, 16, want);
+	chap_md5_response(s->chap_id, (const uint8_t *)s->pass, strlen(s->pass),
+	    s->challenge, 16, want);
 	ppp_auth_done(s, PPP_PROTO_CHAP, p[1],
-	    memcmp(p + 5, want, 16) == 0 &&
-	    len - 21 == strlen(s->user) &&
-	    memcmp(p + 21, s->user, len - 21) == 0);
+	    memcmp(p + 5, want, 16) == 0 && len - 21 == strlen(s->user) &&
+		memcmp(p + 21, s->user, len - 21) == 0);
 }
 
 /* RFC 1332 §3.3 and RFC 1877: the client's request Nak'd until it asks
@@ -270,7 +269,7 @@ ppp_input(struct rh_ppp_server *s, const uint8_t *f, size_t len)
 	if (proto == PPP_PROTO_IP) {
 		s->ip_rx++;
 		s->ip_last_len = len < sizeof(s->ip_last) ? len :
-		    sizeof(s->ip_last);
+							    sizeof(s->ip_last);
 		memcpy(s->ip_last, f, s->ip_last_len);
 		return;
 	}
@@ -341,8 +340,7 @@ lns_ctl(struct rh_lns *l, struct l2tp_msg *m)
 {
 	uint8_t buf[1024];
 
-	lns_deliver(l, buf, sp_ctl_encode(m, &l->ns, l->nr, buf,
-	    sizeof(buf)));
+	lns_deliver(l, buf, sp_ctl_encode(m, &l->ns, l->nr, buf, sizeof(buf)));
 }
 
 static void
@@ -364,8 +362,9 @@ lns_ppp_out(void *arg, const uint8_t *frame, size_t len)
 
 	if (!l->call_up)
 		return;
-	lns_deliver(l, buf, sp_data_msg(buf, sizeof(buf), l->client_tid,
-	    l->client_sid, frame, len));
+	lns_deliver(l, buf,
+	    sp_data_msg(buf, sizeof(buf), l->client_tid, l->client_sid, frame,
+		len));
 }
 
 static void
@@ -415,7 +414,7 @@ lns_control(struct rh_lns *l, const uint8_t *pkt, size_t len,
 	struct l2tp_err err;
 
 	if (hd->payload_len == 0)
-		return;		/* a ZLB: an ack, nothing to answer */
+		return; /* a ZLB: an ack, nothing to answer */
 	if (l2tp_msg_decode(pkt, len, NULL, &m, &err) != L2TP_OK)
 		return;
 	if (m.type == L2TP_MSG_SCCRQ) {
@@ -459,7 +458,7 @@ lns_control(struct rh_lns *l, const uint8_t *pkt, size_t len,
 		lns_zlb(l);
 		break;
 	default:
-		lns_zlb(l);	/* HELLO and the rest: acked */
+		lns_zlb(l); /* HELLO and the rest: acked */
 		break;
 	}
 }
@@ -522,10 +521,11 @@ rh_lns_pump(struct rh_lns *l)
 			struct l2tp_err err;
 
 			if (l2tp_hdr_decode(m.pkt, m.len, &hd) == L2TP_HDR_OK &&
-			    hd.is_control && hd.payload_len > 0 &&
-			    hd.ns == 0 && hd.tunnel_id == 0 &&
+			    hd.is_control && hd.payload_len > 0 && hd.ns == 0 &&
+			    hd.tunnel_id == 0 &&
 			    l2tp_msg_decode(m.pkt, m.len, NULL, &x, &err) ==
-			    L2TP_OK && x.type == L2TP_MSG_SCCRQ &&
+				L2TP_OK &&
+			    x.type == L2TP_MSG_SCCRQ &&
 			    x.assigned_tunnel_id != l->client_tid) {
 				if (l->dials < RH_SRV_DIALS)
 					l->dial_at[l->dials] = l->h->now;
@@ -616,8 +616,10 @@ ac_ppp_out(void *arg, const uint8_t *frame, size_t len)
 
 	if (!a->session_up)
 		return;
-	ac_push(a, buf, sp_pppoe_session(buf, sizeof(buf), a->client_mac,
-	    a->mac, a->session_id, frame, len), FAKE_FD_PPPOE_SES);
+	ac_push(a, buf,
+	    sp_pppoe_session(buf, sizeof(buf), a->client_mac, a->mac,
+		a->session_id, frame, len),
+	    FAKE_FD_PPPOE_SES);
 }
 
 /* PADO or PADS (RFC 2516 §5.2, §5.4) answering pkt. */

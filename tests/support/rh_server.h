@@ -29,118 +29,117 @@
 
 #include "role_harness.h"
 
-#define RH_SRV_QUEUE	32	/* datagrams or frames waiting for a pump */
-#define RH_SRV_DIALS	32	/* dial times kept */
+#define RH_SRV_QUEUE 32 /* datagrams or frames waiting for a pump */
+#define RH_SRV_DIALS 32 /* dial times kept */
 
 enum rh_auth {
 	RH_AUTH_NONE,
-	RH_AUTH_PAP,		/* RFC 1334 */
-	RH_AUTH_CHAP_MD5,	/* RFC 1994 */
+	RH_AUTH_PAP,	  /* RFC 1334 */
+	RH_AUTH_CHAP_MD5, /* RFC 1994 */
 };
 
 /* The server side of one PPP link: what it asks and what it saw. */
 struct rh_ppp_server {
 	/* Set by the test (rh_lns_new/rh_ac_new fill in defaults). */
-	enum rh_auth	 auth;		/* PAP */
-	char		 user[32], pass[32];	/* "alice", "secret" */
-	uint32_t	 local;		/* ours: 10.99.0.1 */
-	uint32_t	 give;		/* the client's: 10.99.0.2 */
-	uint32_t	 dns[2];	/* 0: Configure-Reject the option */
+	enum rh_auth auth;	 /* PAP */
+	char user[32], pass[32]; /* "alice", "secret" */
+	uint32_t local;		 /* ours: 10.99.0.1 */
+	uint32_t give;		 /* the client's: 10.99.0.2 */
+	uint32_t dns[2];	 /* 0: Configure-Reject the option */
 	/* Read by the test. */
-	bool		 lcp_open;	/* both Configure-Requests Ack'd */
-	bool		 auth_ok, auth_failed;
-	bool		 up;		/* IPCP open both ways */
-	bool		 terminated;	/* the client sent Terminate-Request */
-	unsigned	 echo_replies;
-	uint64_t	 ip_rx;		/* IP packets the client sent */
-	uint8_t		 ip_last[RH_DGRAM];
-	size_t		 ip_last_len;
+	bool lcp_open; /* both Configure-Requests Ack'd */
+	bool auth_ok, auth_failed;
+	bool up;	 /* IPCP open both ways */
+	bool terminated; /* the client sent Terminate-Request */
+	unsigned echo_replies;
+	uint64_t ip_rx; /* IP packets the client sent */
+	uint8_t ip_last[RH_DGRAM];
+	size_t ip_last_len;
 	/* Internal. */
-	uint8_t		 id;
-	bool		 lcp_sent, lcp_acked, lcp_ack_sent;
-	bool		 ipcp_sent, ipcp_acked, ipcp_ack_sent;
-	uint8_t		 chap_id, challenge[16];
-	void		(*out)(void *arg, const uint8_t *frame, size_t len);
-	void		*out_arg;
+	uint8_t id;
+	bool lcp_sent, lcp_acked, lcp_ack_sent;
+	bool ipcp_sent, ipcp_acked, ipcp_ack_sent;
+	uint8_t chap_id, challenge[16];
+	void (*out)(void *arg, const uint8_t *frame, size_t len);
+	void *out_arg;
 };
 
 /* A queued datagram or frame the client sent. */
 struct rh_srv_msg {
-	uint8_t		 pkt[RH_DGRAM];
-	size_t		 len;
+	uint8_t pkt[RH_DGRAM];
+	size_t len;
 };
 
 enum rh_lns_mode {
-	RH_LNS_ANSWER,		/* SCCRP, ICRP, PPP up */
-	RH_LNS_SILENT,		/* nothing at all (a dead address) */
-	RH_LNS_REFUSE,		/* StopCCN on every SCCRQ */
+	RH_LNS_ANSWER, /* SCCRP, ICRP, PPP up */
+	RH_LNS_SILENT, /* nothing at all (a dead address) */
+	RH_LNS_REFUSE, /* StopCCN on every SCCRQ */
 };
 
 /* A scripted LNS at one address: one tunnel and one call at a time. */
 struct rh_lns {
-	struct role_harness	*h;
-	struct l2tp_addr	 addr;
-	enum rh_lns_mode	 mode;
+	struct role_harness *h;
+	struct l2tp_addr addr;
+	enum rh_lns_mode mode;
 	/* Read by the test. */
-	unsigned		 dials;		/* new SCCRQs (not resent ones) */
-	uint64_t		 dial_at[RH_SRV_DIALS];	/* h->now at each */
-	bool			 tunnel_up, call_up;
-	unsigned		 stopccn_rx, cdn_rx;
-	uint16_t		 tid, sid;	/* ours */
-	uint16_t		 client_tid, client_sid;
-	struct rh_ppp_server	 ppp;
+	unsigned dials;			/* new SCCRQs (not resent ones) */
+	uint64_t dial_at[RH_SRV_DIALS]; /* h->now at each */
+	bool tunnel_up, call_up;
+	unsigned stopccn_rx, cdn_rx;
+	uint16_t tid, sid; /* ours */
+	uint16_t client_tid, client_sid;
+	struct rh_ppp_server ppp;
 	/* Internal. */
-	uint16_t		 ns, nr, next_id;
-	struct rh_srv_msg	 q[RH_SRV_QUEUE];
-	unsigned		 qhead, qcount;
-	void	(*chain)(void *arg, const struct l2tp_addr *local,
-		    const struct l2tp_addr *peer, const uint8_t *pkt,
-		    size_t len);
-	void	*chain_arg;
+	uint16_t ns, nr, next_id;
+	struct rh_srv_msg q[RH_SRV_QUEUE];
+	unsigned qhead, qcount;
+	void (*chain)(void *arg, const struct l2tp_addr *local,
+	    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
+	void *chain_arg;
 };
 
 /* An LNS at host:port (an IPv4 literal), answering; aborts on failure. */
 struct rh_lns *rh_lns_new(struct role_harness *h, const char *host,
-	    uint16_t port);
+    uint16_t port);
 /* Unhooks it from the harness and frees it. */
-void	rh_lns_free(struct rh_lns *l);
+void rh_lns_free(struct rh_lns *l);
 /* Answers what the client sent until nothing is left. */
-void	rh_lns_pump(struct rh_lns *l);
+void rh_lns_pump(struct rh_lns *l);
 /* rh_advance, pumping after every timer run. */
-void	rh_lns_run(struct rh_lns *l, uint64_t ms);
+void rh_lns_run(struct rh_lns *l, uint64_t ms);
 /* CDN (RFC 2661 §6.11) on the call with that result code; pumps. */
-void	rh_lns_hangup(struct rh_lns *l, uint16_t result);
+void rh_lns_hangup(struct rh_lns *l, uint16_t result);
 /* StopCCN (RFC 2661 §6.4) on the tunnel; pumps. */
-void	rh_lns_stop(struct rh_lns *l, uint16_t result);
+void rh_lns_stop(struct rh_lns *l, uint16_t result);
 /* An IP packet to the client over the call's data channel. */
-void	rh_lns_send_ip(struct rh_lns *l, const uint8_t *ip, size_t len);
+void rh_lns_send_ip(struct rh_lns *l, const uint8_t *ip, size_t len);
 
 /* A scripted PPPoE access concentrator (RFC 2516) on the fake's Ethernet
  * segment: one session at a time. */
 struct rh_ac {
-	struct role_harness	*h;
-	uint8_t			 mac[6];		/* 02:00:00:00:00:ac */
-	bool			 silent;	/* ignores PADI and PADR */
+	struct role_harness *h;
+	uint8_t mac[6]; /* 02:00:00:00:00:ac */
+	bool silent;	/* ignores PADI and PADR */
 	/* Read by the test. */
-	unsigned		 padi_rx, padr_rx, padt_rx;
-	uint64_t		 padi_at[RH_SRV_DIALS];	/* h->now at each */
-	bool			 session_up;
-	uint16_t		 session_id;	/* of the last PADS */
-	uint8_t			 client_mac[6];
-	struct rh_ppp_server	 ppp;
+	unsigned padi_rx, padr_rx, padt_rx;
+	uint64_t padi_at[RH_SRV_DIALS]; /* h->now at each */
+	bool session_up;
+	uint16_t session_id; /* of the last PADS */
+	uint8_t client_mac[6];
+	struct rh_ppp_server ppp;
 	/* Internal. */
-	uint16_t		 next_sid;
-	struct rh_srv_msg	 q[RH_SRV_QUEUE];
-	unsigned		 qhead, qcount;
-	void	(*chain)(void *arg, const uint8_t *frame, size_t len);
-	void	*chain_arg;
+	uint16_t next_sid;
+	struct rh_srv_msg q[RH_SRV_QUEUE];
+	unsigned qhead, qcount;
+	void (*chain)(void *arg, const uint8_t *frame, size_t len);
+	void *chain_arg;
 };
 
 struct rh_ac *rh_ac_new(struct role_harness *h);
-void	rh_ac_free(struct rh_ac *a);
-void	rh_ac_pump(struct rh_ac *a);
-void	rh_ac_run(struct rh_ac *a, uint64_t ms);
+void rh_ac_free(struct rh_ac *a);
+void rh_ac_pump(struct rh_ac *a);
+void rh_ac_run(struct rh_ac *a, uint64_t ms);
 /* PADT (RFC 2516 §5.5) ending the session; pumps. */
-void	rh_ac_padt(struct rh_ac *a);
+void rh_ac_padt(struct rh_ac *a);
 
 #endif

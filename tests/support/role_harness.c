@@ -89,7 +89,7 @@ learn_ppp(struct rh_call *c, const uint8_t *f, size_t len)
 	if (proto == PPP_PROTO_IP) {
 		c->ip_rx++;
 		c->ip_last_len = len < sizeof(c->ip_last) ? len :
-		    sizeof(c->ip_last);
+							    sizeof(c->ip_last);
 		memcpy(c->ip_last, f, c->ip_last_len);
 		return;
 	}
@@ -206,14 +206,14 @@ rh_new(const char *cfg_text, ...)
 	sin = (struct sockaddr_in *)&h->local.ss;
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(1701);
-	sin->sin_addr.s_addr = htonl(0xc6336401);	/* 198.51.100.1 */
+	sin->sin_addr.s_addr = htonl(0xc6336401); /* 198.51.100.1 */
 	h->local.len = sizeof(*sin);
 	h->local.ifindex = RH_L2TP_IFINDEX;
 	for (unsigned i = 0; i < RH_PEERS; i++) {
 		sin = (struct sockaddr_in *)&h->peer[i].addr.ss;
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(1701);
-		sin->sin_addr.s_addr = htonl(0xc000020a + i);	/* 192.0.2.10 */
+		sin->sin_addr.s_addr = htonl(0xc000020a + i); /* 192.0.2.10 */
 		h->peer[i].addr.len = sizeof(*sin);
 	}
 
@@ -359,8 +359,8 @@ rh_ppp_send(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 {
 	uint8_t buf[RH_DGRAM];
 
-	deliver(h, p, buf, sp_data_msg(buf, sizeof(buf), p->lns_tid,
-	    c->lns_sid, frame, len));
+	deliver(h, p, buf,
+	    sp_data_msg(buf, sizeof(buf), p->lns_tid, c->lns_sid, frame, len));
 }
 
 bool
@@ -374,19 +374,21 @@ rh_ppp_lcp_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 	RH_CHECK(ul < 64 && pl < 64);
 	/* RFC 1661 §5.1-5.2: our request (a magic number), their Ack; the
 	 * Ack of theirs. */
-	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ,
-	    c->id++, lcp_opts, sizeof(lcp_opts)));
+	rh_ppp_send(h, p, c, f,
+	    sp_cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ, c->id++, lcp_opts,
+		sizeof(lcp_opts)));
 	if (c->lcp_req_len == 0)
 		return false;
-	rh_ppp_send(h, p, c, f, sp_cp_ack(PPP_PROTO_LCP, c->lcp_req,
-	    c->lcp_req_len, f));
+	rh_ppp_send(h, p, c, f,
+	    sp_cp_ack(PPP_PROTO_LCP, c->lcp_req, c->lcp_req_len, f));
 	/* RFC 1334 §2.2.1: Authenticate-Request. */
 	d[0] = (uint8_t)ul;
 	memcpy(d + 1, user, ul);
 	d[1 + ul] = (uint8_t)pl;
 	memcpy(d + 2 + ul, pass, pl);
-	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ,
-	    c->id++, d, 2 + ul + pl));
+	rh_ppp_send(h, p, c, f,
+	    sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ, c->id++, d,
+		2 + ul + pl));
 	return true;
 }
 
@@ -398,15 +400,17 @@ rh_ppp_ipcp(struct role_harness *h, struct rh_peer *p, struct rh_call *c)
 	if (!c->pap_ack)
 		return 0;
 	/* RFC 1332 §3.3: 0.0.0.0 asks for an address, the Nak names it. */
-	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ,
-	    c->id++, ip, sizeof(ip)));
+	rh_ppp_send(h, p, c, f,
+	    sp_cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ, c->id++, ip,
+		sizeof(ip)));
 	if (c->offered == 0 || c->ipcp_req_len == 0)
 		return 0;
 	sp_put_be32(ip + 2, c->offered);
-	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ,
-	    c->id++, ip, sizeof(ip)));
-	rh_ppp_send(h, p, c, f, sp_cp_ack(PPP_PROTO_IPCP, c->ipcp_req,
-	    c->ipcp_req_len, f));
+	rh_ppp_send(h, p, c, f,
+	    sp_cp_frame(f, PPP_PROTO_IPCP, PPP_CONF_REQ, c->id++, ip,
+		sizeof(ip)));
+	rh_ppp_send(h, p, c, f,
+	    sp_cp_ack(PPP_PROTO_IPCP, c->ipcp_req, c->ipcp_req_len, f));
 	return c->ipcp_acked ? c->offered : 0;
 }
 
@@ -420,8 +424,7 @@ rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
 }
 
 bool
-rh_ppp_echo_reply(struct role_harness *h, struct rh_peer *p,
-    struct rh_call *c)
+rh_ppp_echo_reply(struct role_harness *h, struct rh_peer *p, struct rh_call *c)
 {
 	static const uint8_t magic[] = { 0x50, 0x45, 0x45, 0x52 };
 	uint8_t f[16];
@@ -429,8 +432,9 @@ rh_ppp_echo_reply(struct role_harness *h, struct rh_peer *p,
 	if (!c->echo_pending)
 		return false;
 	c->echo_pending = false;
-	rh_ppp_send(h, p, c, f, sp_cp_frame(f, PPP_PROTO_LCP, PPP_ECHO_REP,
-	    c->echo_id, magic, sizeof(magic)));
+	rh_ppp_send(h, p, c, f,
+	    sp_cp_frame(f, PPP_PROTO_LCP, PPP_ECHO_REP, c->echo_id, magic,
+		sizeof(magic)));
 	return true;
 }
 
@@ -599,8 +603,8 @@ rh_acct_answer_all(struct role_harness *h)
 
 	/* RFC 2866 §4.2: Accounting-Response, no attributes needed. */
 	radius_packet_init(&rep, RADIUS_CODE_ACCOUNTING_RESPONSE, 0, NULL);
-	while ((q = fake_radius_find(&h->io,
-	    RADIUS_CODE_ACCOUNTING_REQUEST)) != NULL) {
+	while ((q = fake_radius_find(&h->io, RADIUS_CODE_ACCOUNTING_REQUEST)) !=
+	    NULL) {
 		rh_radius_reply(h, q, &rep);
 		n++;
 	}

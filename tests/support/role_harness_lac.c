@@ -53,8 +53,8 @@ lns_send(struct rh_lac *x, struct rh_lns *l, struct l2tp_msg *m)
 {
 	uint8_t buf[1024];
 
-	deliver(x, &l->addr, buf, sp_ctl_encode(m, &l->ns, l->nr, buf,
-	    sizeof(buf)));
+	deliver(x, &l->addr, buf,
+	    sp_ctl_encode(m, &l->ns, l->nr, buf, sizeof(buf)));
 }
 
 static void
@@ -190,8 +190,7 @@ lns_data(struct rh_lns *l, const struct l2tp_hdr *hd, const uint8_t *pkt)
 	if (c == NULL)
 		return;
 	c->data_rx++;
-	c->data_last_len = n < sizeof(c->data_last) ? n :
-	    sizeof(c->data_last);
+	c->data_last_len = n < sizeof(c->data_last) ? n : sizeof(c->data_last);
 	memcpy(c->data_last, pkt + hd->payload_off, c->data_last_len);
 }
 
@@ -234,10 +233,10 @@ rh_lac_settle(struct rh_lac *x)
 			/* first in, first out; the inbox may grow meanwhile */
 			len = l->inlen[0];
 			memcpy(pkt, l->in[0], len);
-			memmove(l->in[0], l->in[1], (l->nin - 1) *
-			    sizeof(l->in[0]));
-			memmove(&l->inlen[0], &l->inlen[1], (l->nin - 1) *
-			    sizeof(l->inlen[0]));
+			memmove(l->in[0], l->in[1],
+			    (l->nin - 1) * sizeof(l->in[0]));
+			memmove(&l->inlen[0], &l->inlen[1],
+			    (l->nin - 1) * sizeof(l->inlen[0]));
 			l->nin--;
 			lns_input(x, l, pkt, len);
 			again = true;
@@ -313,8 +312,8 @@ rh_lns_data(struct rh_lac *x, struct rh_lns *l, struct rh_lns_call *c,
 {
 	uint8_t buf[RH_DGRAM];
 
-	deliver(x, &l->addr, buf, sp_data_msg(buf, sizeof(buf), l->lac_tid,
-	    c->lac_sid, ppp, len));
+	deliver(x, &l->addr, buf,
+	    sp_data_msg(buf, sizeof(buf), l->lac_tid, c->lac_sid, ppp, len));
 	rh_lac_settle(x);
 }
 
@@ -437,8 +436,8 @@ host_disc(struct rh_lac *x, struct rh_host *u, uint8_t code)
 	struct pppoe_pkt p;
 	uint8_t buf[PPPOE_FRAME_MAX], uniq[2];
 
-	sp_pppoe_disc(&p, code == PPPOE_CODE_PADI ? sp_pppoe_bcast :
-	    u->ac_mac, u->mac, code, code == PPPOE_CODE_PADT ? u->sid : 0);
+	sp_pppoe_disc(&p, code == PPPOE_CODE_PADI ? sp_pppoe_bcast : u->ac_mac,
+	    u->mac, code, code == PPPOE_CODE_PADT ? u->sid : 0);
 	put_be16(uniq, u->uniq);
 	p.present = PPPOE_HAVE_HOST_UNIQ;
 	p.host_uniq.p = uniq;
@@ -448,8 +447,8 @@ host_disc(struct rh_lac *x, struct rh_host *u, uint8_t code)
 		p.ac_cookie.p = u->cookie;
 		p.ac_cookie.len = (uint16_t)u->cookie_len;
 	}
-	RHL_CHECK(fake_pppoe_push(&h->io, buf, sp_pppoe_build(buf,
-	    sizeof(buf), &p)));
+	RHL_CHECK(
+	    fake_pppoe_push(&h->io, buf, sp_pppoe_build(buf, sizeof(buf), &p)));
 	RHL_CHECK(fake_io_readable(&h->io, FAKE_FD_PPPOE_DISC, h->now));
 	rh_lac_settle(x);
 }
@@ -481,14 +480,14 @@ rh_host_padt(struct rh_lac *x, struct rh_host *u)
 }
 
 void
-rh_host_ppp(struct rh_lac *x, struct rh_host *u, const uint8_t *ppp,
-    size_t len)
+rh_host_ppp(struct rh_lac *x, struct rh_host *u, const uint8_t *ppp, size_t len)
 {
 	struct role_harness *h = x->h;
 	uint8_t buf[PPPOE_FRAME_MAX];
 
-	RHL_CHECK(fake_pppoe_push(&h->io, buf, sp_pppoe_session(buf,
-	    sizeof(buf), u->ac_mac, u->mac, u->sid, ppp, len)));
+	RHL_CHECK(fake_pppoe_push(&h->io, buf,
+	    sp_pppoe_session(buf, sizeof(buf), u->ac_mac, u->mac, u->sid, ppp,
+		len)));
 	RHL_CHECK(fake_io_readable(&h->io, FAKE_FD_PPPOE_SES, h->now));
 	rh_lac_settle(x);
 }
@@ -498,7 +497,7 @@ static bool
 host_lcp(struct rh_lac *x, struct rh_host *u)
 {
 	static const uint8_t opts[] = { LCP_OPT_MAGIC, 6, 0x55, 0x53, 0x45,
-	    0x52 };
+		0x52 };
 	uint8_t f[128];
 
 	if (u->lcp_req_len == 0)
@@ -507,10 +506,11 @@ host_lcp(struct rh_lac *x, struct rh_host *u)
 	u->our_req_len = sizeof(opts);
 	if (u->id == 0)
 		u->id = 1;
-	rh_host_ppp(x, u, f, sp_cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ,
-	    u->id++, opts, sizeof(opts)));
-	rh_host_ppp(x, u, f, sp_cp_ack(PPP_PROTO_LCP, u->lcp_req,
-	    u->lcp_req_len, f));
+	rh_host_ppp(x, u, f,
+	    sp_cp_frame(f, PPP_PROTO_LCP, PPP_CONF_REQ, u->id++, opts,
+		sizeof(opts)));
+	rh_host_ppp(x, u, f,
+	    sp_cp_ack(PPP_PROTO_LCP, u->lcp_req, u->lcp_req_len, f));
 	return u->lcp_acked;
 }
 
@@ -529,8 +529,9 @@ rh_host_up_pap(struct rh_lac *x, struct rh_host *u, const char *user,
 	memcpy(d + 1, user, ul);
 	d[1 + ul] = (uint8_t)pl;
 	memcpy(d + 2 + ul, pass, pl);
-	rh_host_ppp(x, u, f, sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ,
-	    u->id++, d, 2 + ul + pl));
+	rh_host_ppp(x, u, f,
+	    sp_cp_frame(f, PPP_PROTO_PAP, PAP_AUTH_REQ, u->id++, d,
+		2 + ul + pl));
 	return u->pap_ack;
 }
 
@@ -547,11 +548,12 @@ rh_host_up_chap(struct rh_lac *x, struct rh_host *u, const char *user,
 	/* RFC 1994 §4.1: Response = MD5(id || secret || challenge), then
 	 * the name. */
 	d[0] = 16;
-	chap_md5_response(u->chap_id, (const uint8_t *)secret,
-	    strlen(secret), u->chap_chal, u->chap_chal_len, d + 1);
+	chap_md5_response(u->chap_id, (const uint8_t *)secret, strlen(secret),
+	    u->chap_chal, u->chap_chal_len, d + 1);
 	memcpy(d + 17, user, ul);
-	rh_host_ppp(x, u, f, sp_cp_frame(f, PPP_PROTO_CHAP, CHAP_RESPONSE,
-	    u->chap_id, d, 17 + ul));
+	rh_host_ppp(x, u, f,
+	    sp_cp_frame(f, PPP_PROTO_CHAP, CHAP_RESPONSE, u->chap_id, d,
+		17 + ul));
 	return u->chap_success;
 }
 
@@ -570,7 +572,7 @@ rh_lac_attach(struct role_harness *h)
 		sin = (struct sockaddr_in *)&x->lns[i].addr.ss;
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(1701);
-		sin->sin_addr.s_addr = htonl(0xcb00710a + i);	/* 203.0.113.10 */
+		sin->sin_addr.s_addr = htonl(0xcb00710a + i); /* 203.0.113.10 */
 		x->lns[i].addr.len = sizeof(*sin);
 	}
 	for (unsigned i = 0; i < RH_HOSTS; i++) {
@@ -637,8 +639,7 @@ rh_lac_write(struct rh_lac *x, const char *name, const char *text)
 }
 
 int
-rh_lac_reload(struct rh_lac *x, const char *cfg_text, char *err,
-    size_t errlen)
+rh_lac_reload(struct rh_lac *x, const char *cfg_text, char *err, size_t errlen)
 {
 	struct role_harness *h = x->h;
 	struct vpdn_config *cfg;

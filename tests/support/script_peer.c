@@ -31,8 +31,7 @@ sp_put_be32(uint8_t *q, uint32_t v)
 
 void
 sp_deliver(struct roles *r, const uint8_t *pkt, size_t len,
-    const struct l2tp_addr *local, const struct l2tp_addr *from,
-    uint64_t now)
+    const struct l2tp_addr *local, const struct l2tp_addr *from, uint64_t now)
 {
 	/* An exact-size heap copy, so ASan sees reads past the datagram. */
 	uint8_t *copy = malloc(len > 0 ? len : 1);
@@ -123,9 +122,8 @@ sp_cp_ack(uint16_t proto, const uint8_t *req, size_t len, uint8_t *f)
 	return 2 + len;
 }
 
-const uint8_t sp_pppoe_bcast[PPPOE_MAC_LEN] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
-};
+const uint8_t sp_pppoe_bcast[PPPOE_MAC_LEN] = { 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff };
 
 void
 sp_pppoe_disc(struct pppoe_pkt *p, const uint8_t *dst, const uint8_t *src,
@@ -163,8 +161,8 @@ sp_pppoe_session(uint8_t *buf, size_t cap, const uint8_t *dst,
 }
 
 void
-sp_advance(struct roles *r, uint64_t *now, uint64_t ms,
-    void (*settle)(void *), void *arg)
+sp_advance(struct roles *r, uint64_t *now, uint64_t ms, void (*settle)(void *),
+    void *arg)
 {
 	uint64_t until = *now + ms, d;
 

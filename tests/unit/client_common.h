@@ -14,25 +14,25 @@
 
 #include "rh_server.h"
 
-#define ETH0		2		/* the host's uplink */
-#define GW		0xc0000201u	/* 192.0.2.1 */
-#define LNS_ADDR	0xcb007101u	/* 203.0.113.1 */
-#define GIVEN		0x0a630002u	/* 10.99.0.2, rh_server's default */
-#define SERVER		0x0a630001u	/* 10.99.0.1 */
+#define ETH0	 2	     /* the host's uplink */
+#define GW	 0xc0000201u /* 192.0.2.1 */
+#define LNS_ADDR 0xcb007101u /* 203.0.113.1 */
+#define GIVEN	 0x0a630002u /* 10.99.0.2, rh_server's default */
+#define SERVER	 0x0a630001u /* 10.99.0.1 */
 
-#define CLIENT_CONF(extra)						\
-	"[global]\nhostname = client.test\n\n"				\
-	"[client corp]\nlns = 203.0.113.1\nuser = alice\n"		\
+#define CLIENT_CONF(extra) \
+	"[global]\nhostname = client.test\n\n" \
+	"[client corp]\nlns = 203.0.113.1\nuser = alice\n" \
 	"password = secret\nauth = pap\ninterface = vpdn-corp\n" extra
 
 /* What `show clients` says of one client, copied out of the view. */
 struct seen {
-	unsigned	 n;
-	char		 name[32], state[16], transport[8], server[64];
-	char		 interface[32], address[16], peer[16], dns[2][16];
-	uint16_t	 session_id;
-	unsigned	 dials;
-	uint64_t	 redial_in_s, loop_drops;
+	unsigned n;
+	char name[32], state[16], transport[8], server[64];
+	char interface[32], address[16], peer[16], dns[2][16];
+	uint16_t session_id;
+	unsigned dials;
+	uint64_t redial_in_s, loop_drops;
 };
 
 static inline void
@@ -82,8 +82,8 @@ client_harness(const char *conf)
 /* The table as a sorted list of (ifindex, dst, plen, gw), for comparing
  * before and after. */
 struct table {
-	unsigned		 n;
-	struct fake_route	 r[FAKE_ROUTES];
+	unsigned n;
+	struct fake_route r[FAKE_ROUTES];
 };
 
 static inline int

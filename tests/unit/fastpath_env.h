@@ -24,15 +24,15 @@
 
 #include "dataplane/fastpath.h"
 
-#define ENV_OUR_TID	0x1111
-#define ENV_OUR_SID	0x2222
-#define ENV_PEER_TID	0x3333
-#define ENV_PEER_SID	0x4444
-#define ENV_LOCAL	0xc0000201u	/* 192.0.2.1 */
-#define ENV_PEER	0xc0000202u	/* 192.0.2.2 */
-#define ENV_SESSION	0x0a640005u	/* 10.100.0.5 */
-#define ENV_HOST	0x0a090002u	/* 10.9.0.2 */
-#define ENV_PORT	1701
+#define ENV_OUR_TID  0x1111
+#define ENV_OUR_SID  0x2222
+#define ENV_PEER_TID 0x3333
+#define ENV_PEER_SID 0x4444
+#define ENV_LOCAL    0xc0000201u /* 192.0.2.1 */
+#define ENV_PEER     0xc0000202u /* 192.0.2.2 */
+#define ENV_SESSION  0x0a640005u /* 10.100.0.5 */
+#define ENV_HOST     0x0a090002u /* 10.9.0.2 */
+#define ENV_PORT     1701
 
 static const uint8_t env_mac_l0[6] = { 2, 0, 0, 0, 1, 1 };
 static const uint8_t env_mac_peer[6] = { 2, 0, 0, 0, 2, 2 };
@@ -40,8 +40,8 @@ static const uint8_t env_mac_i0[6] = { 2, 0, 0, 0, 9, 1 };
 static const uint8_t env_mac_host[6] = { 2, 0, 0, 0, 9, 2 };
 
 struct fp_env {
-	int	ifl;	/* fpl0 */
-	int	ifi;	/* fpi0 */
+	int ifl; /* fpl0 */
+	int ifi; /* fpi0 */
 };
 
 /* Enters a new network namespace and builds the two links in it. */
@@ -135,8 +135,8 @@ eth_hdr(uint8_t *p, const uint8_t *dst, const uint8_t *src)
 
 /* A 20-byte IPv4 header with its checksum. */
 static inline void
-ip_hdr(uint8_t *p, uint16_t tot_len, uint8_t ttl, uint8_t proto,
-    uint32_t src, uint32_t dst, uint16_t frag)
+ip_hdr(uint8_t *p, uint16_t tot_len, uint8_t ttl, uint8_t proto, uint32_t src,
+    uint32_t dst, uint16_t frag)
 {
 	memset(p, 0, 20);
 	p[0] = 0x45;
@@ -188,22 +188,22 @@ ppp_hdr(uint8_t *p, enum ppp_form f, uint16_t proto)
 }
 
 struct l2tp_craft {
-	uint16_t	flags;		/* RFC 2661 §3.1 bits beyond Ver 2 */
-	uint16_t	pad;		/* offset padding when O is set */
-	uint16_t	tid, sid;
-	enum ppp_form	ppp;
-	uint16_t	proto;
-	uint32_t	osrc, odst;
-	uint16_t	sport, dport;
-	uint32_t	isrc, idst;
-	uint8_t		ttl;
-	size_t		payload;
+	uint16_t flags; /* RFC 2661 §3.1 bits beyond Ver 2 */
+	uint16_t pad;	/* offset padding when O is set */
+	uint16_t tid, sid;
+	enum ppp_form ppp;
+	uint16_t proto;
+	uint32_t osrc, odst;
+	uint16_t sport, dport;
+	uint32_t isrc, idst;
+	uint8_t ttl;
+	size_t payload;
 };
 
-#define L2TP_F_T	0x8000
-#define L2TP_F_L	0x4000
-#define L2TP_F_S	0x0800
-#define L2TP_F_O	0x0200
+#define L2TP_F_T 0x8000
+#define L2TP_F_L 0x4000
+#define L2TP_F_S 0x0800
+#define L2TP_F_O 0x0200
 
 /* The data message the session's peer would send, defaults filled in. */
 static inline void

@@ -18,58 +18,58 @@
 #include "l2tp/l2tp.h"
 #include "l2tp/tunnel.h"
 
-#define W_NODES		3
-#define W_MAXPKT	4096
-#define W_WIRE_DATA	(-1)
+#define W_NODES	    3
+#define W_MAXPKT    4096
+#define W_WIRE_DATA (-1)
 
 struct w_node;
 
 struct w_pkt {
-	struct w_pkt	*next;
-	struct w_node	*from;
+	struct w_pkt *next;
+	struct w_node *from;
 	struct l2tp_addr dst;
-	size_t		 len;
-	uint8_t		 data[W_MAXPKT];
+	size_t len;
+	uint8_t data[W_MAXPKT];
 };
 
 struct w_node {
-	struct world		*w;
-	struct l2tp_host	*h;
-	struct l2tp_host_config	 cfg;
-	struct l2tp_addr	 addr;
+	struct world *w;
+	struct l2tp_host *h;
+	struct l2tp_host_config cfg;
+	struct l2tp_addr addr;
 	/* upcalls */
-	int			 tunnel_up, tunnel_down;
-	int			 session_req, session_up, session_down;
-	int			 data_rx;
-	uint64_t		 tunnel_down_at;
-	struct l2tp_tunnel	*last_tunnel_up;
-	struct l2tp_session	*last_session_up, *last_session_req;
-	struct l2tp_session	*last_data_session;
-	uint8_t			 last_data[256];
-	size_t			 last_data_len;
-	bool			 last_connect_seq;
-	char			 last_connect_proxy_name[64];
-	int			 request_result;	/* session_request answer */
+	int tunnel_up, tunnel_down;
+	int session_req, session_up, session_down;
+	int data_rx;
+	uint64_t tunnel_down_at;
+	struct l2tp_tunnel *last_tunnel_up;
+	struct l2tp_session *last_session_up, *last_session_req;
+	struct l2tp_session *last_data_session;
+	uint8_t last_data[256];
+	size_t last_data_len;
+	bool last_connect_seq;
+	char last_connect_proxy_name[64];
+	int request_result; /* session_request answer */
 	/* wire, as sent by this node */
-	unsigned		 sent_type[L2TP_MSG_TYPE_MAX + 1];
-	uint8_t			 last_sent[L2TP_MSG_TYPE_MAX + 1][W_MAXPKT];
-	size_t			 last_sent_len[L2TP_MSG_TYPE_MAX + 1];
-	unsigned		 sent_data;
+	unsigned sent_type[L2TP_MSG_TYPE_MAX + 1];
+	uint8_t last_sent[L2TP_MSG_TYPE_MAX + 1][W_MAXPKT];
+	size_t last_sent_len[L2TP_MSG_TYPE_MAX + 1];
+	unsigned sent_data;
 	/* what left this node, in order: message type, or W_WIRE_DATA */
-	int			 wire[256];
-	unsigned		 nwire;
+	int wire[256];
+	unsigned nwire;
 	/* session_up sends a data frame at once, as a LAC relaying the
 	 * user's queued frames does */
-	bool			 data_on_up;
+	bool data_on_up;
 	/* filters: drop what this node sends */
-	bool			 drop_all;
-	unsigned		 drop_type_mask;	/* 1 << msg type */
+	bool drop_all;
+	unsigned drop_type_mask; /* 1 << msg type */
 };
 
 struct world {
-	struct w_node	 n[W_NODES];
-	uint64_t	 now;
-	struct w_pkt	*head, *tail;
+	struct w_node n[W_NODES];
+	uint64_t now;
+	struct w_pkt *head, *tail;
 };
 
 static inline void
@@ -109,7 +109,8 @@ w_send(void *ctx, const struct l2tp_addr *local, const struct l2tp_addr *peer,
 		n->wire[n->nwire++] = type >= 0 ? type : W_WIRE_DATA;
 	if (type >= 0 && type <= L2TP_MSG_TYPE_MAX) {
 		n->sent_type[type]++;
-		memcpy(n->last_sent[type], pkt, len < W_MAXPKT ? len : W_MAXPKT);
+		memcpy(n->last_sent[type], pkt,
+		    len < W_MAXPKT ? len : W_MAXPKT);
 		n->last_sent_len[type] = len;
 	} else if (type < 0) {
 		n->sent_data++;
@@ -176,8 +177,8 @@ w_session_up(void *ctx, struct l2tp_session *s, const struct l2tp_msg *m,
 	n->session_up++;
 	n->last_session_up = s;
 	if (n->data_on_up) {
-		static const uint8_t ipcp[] = { 0xff, 0x03, 0x80, 0x21, 1, 1,
-		    0, 4 };
+		static const uint8_t ipcp[] = { 0xff, 0x03, 0x80, 0x21, 1, 1, 0,
+			4 };
 
 		(void)l2tp_session_send_data(s, ipcp, sizeof(ipcp));
 	}
@@ -211,7 +212,7 @@ w_session_data(void *ctx, struct l2tp_session *s, const uint8_t *f, size_t len,
 	n->data_rx++;
 	n->last_data_session = s;
 	n->last_data_len = len < sizeof(n->last_data) ? len :
-	    sizeof(n->last_data);
+							sizeof(n->last_data);
 	memcpy(n->last_data, f, n->last_data_len);
 }
 
@@ -281,7 +282,8 @@ w_pump(struct world *w)
 		for (int i = 0; i < W_NODES; i++) {
 			struct w_node *n = &w->n[i];
 
-			if (n->h != NULL && l2tp_addr_equal(&n->addr, &p->dst)) {
+			if (n->h != NULL &&
+			    l2tp_addr_equal(&n->addr, &p->dst)) {
 				l2tp_host_input(n->h, p->data, p->len, &n->addr,
 				    &p->from->addr, w->now);
 				break;
@@ -402,7 +404,7 @@ w_last_msg(struct world *w, int i, enum l2tp_msg_type type, const char *secret,
     struct l2tp_msg *m)
 {
 	struct l2tp_secret s = { (const uint8_t *)secret,
-	    secret ? strlen(secret) : 0 };
+		secret ? strlen(secret) : 0 };
 	struct l2tp_err err;
 
 	return l2tp_msg_decode(w->n[i].last_sent[type],

@@ -11,10 +11,10 @@
 
 /* Two realms on two LNSes (203.0.113.10 and .11, role_harness_lac.h). */
 #define LAC_GLOBAL \
-    "[global]\nhostname = lac.test\n\n" \
-    "[lac]\npppoe-interface = eth0\nauth = pap\n"
-#define REALM_A "[realm a.example]\nlns = 203.0.113.10\n\n"
-#define REALM_B "[realm b.example]\nlns = 203.0.113.11\n\n"
+	"[global]\nhostname = lac.test\n\n" \
+	"[lac]\npppoe-interface = eth0\nauth = pap\n"
+#define REALM_A	   "[realm a.example]\nlns = 203.0.113.10\n\n"
+#define REALM_B	   "[realm b.example]\nlns = 203.0.113.11\n\n"
 #define TWO_REALMS LAC_GLOBAL "\n" REALM_A REALM_B
 
 static inline struct rh_lac *

@@ -12,8 +12,8 @@
 
 #include "role_harness.h"
 
-#define POOL_FIRST	0x0a09000au	/* 10.9.0.10 */
-#define OUTSIDE		0xc0000263u	/* 192.0.2.99, beyond the TUN */
+#define POOL_FIRST 0x0a09000au /* 10.9.0.10 */
+#define OUTSIDE	   0xc0000263u /* 192.0.2.99, beyond the TUN */
 
 /* The addresses of the first pool in use; its first address in *first
  * when first is not NULL. */
@@ -22,8 +22,8 @@ pool_used_from(struct role_harness *h, uint32_t *first)
 {
 	uint32_t f, last, used;
 
-	assert_true(roles_pool_range(h->r, 0, first != NULL ? first : &f,
-	    &last, &used));
+	assert_true(roles_pool_range(h->r, 0, first != NULL ? first : &f, &last,
+	    &used));
 	return used;
 }
 

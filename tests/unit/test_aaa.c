@@ -56,8 +56,10 @@ test_stop_counters(void **state)
 	struct aaa_nas nas = { .identifier = "lns-1" };
 	struct aaa_session s = session();
 	struct aaa_counters c = {
-		.in_octets = (5ull << 32) + 1234, .out_octets = 99,
-		.in_packets = 10, .out_packets = 11,
+		.in_octets = (5ull << 32) + 1234,
+		.out_octets = 99,
+		.in_packets = 10,
+		.out_packets = 11,
 	};
 	struct radius_packet p;
 	const uint8_t *v;
@@ -78,7 +80,8 @@ test_stop_counters(void **state)
 	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_SESSION_TIME), 61);
 	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_TERMINATE_CAUSE), 5);
 	assert_int_equal(radius_get_string(&p, RADIUS_ATTR_ACCT_SESSION_ID, id,
-	    sizeof(id)), RADIUS_OK);
+			     sizeof(id)),
+	    RADIUS_OK);
 	assert_string_equal(id, s.id);
 	assert_int_equal(radius_get_raw(&p, RADIUS_ATTR_CLASS, &v, &l),
 	    RADIUS_OK);
@@ -117,8 +120,8 @@ static void
 test_cause_from_reason(void **state)
 {
 	static const struct {
-		const char	*reason;
-		enum aaa_cause	 cause;
+		const char *reason;
+		enum aaa_cause cause;
 	} t[] = {
 		{ "peer terminated", AAA_CAUSE_USER_REQUEST },
 		{ "echo timeout", AAA_CAUSE_LOST_CARRIER },
@@ -129,7 +132,8 @@ test_cause_from_reason(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		assert_int_equal(aaa_cause_from_reason(t[i].reason), t[i].cause);
+		assert_int_equal(aaa_cause_from_reason(t[i].reason),
+		    t[i].cause);
 }
 
 /* ---- RFC 5176 ---- */
@@ -332,9 +336,9 @@ static void
 test_dae_event_timestamp_window(void **state)
 {
 	static const struct {
-		int64_t	 delta;		/* -1000000: absent */
-		bool	 require;
-		bool	 answered;
+		int64_t delta; /* -1000000: absent */
+		bool require;
+		bool answered;
 	} t[] = {
 		{ 0, true, true },
 		{ -300, true, true },
@@ -354,8 +358,8 @@ test_dae_event_timestamp_window(void **state)
 		fake_now = 1700000000;
 		radius_dae_set_clock(d, fake_clock);
 		radius_dae_set_replay(d, 300, t[i].require);
-		disc_req(&req, (uint8_t)i, "nosuch", t[i].delta == -1000000 ?
-		    -1 : fake_now + t[i].delta);
+		disc_req(&req, (uint8_t)i, "nosuch",
+		    t[i].delta == -1000000 ? -1 : fake_now + t[i].delta);
 		if (t[i].answered) {
 			assert_int_not_equal(raw(d, &req, "127.0.0.1", 1, &out),
 			    0);
@@ -403,21 +407,22 @@ test_dae_replay_memory_bounded(void **state)
 		disc_req(&req, (uint8_t)i, sid, fake_now);
 		assert_int_not_equal(raw(d, &req, "127.0.0.1", 1, &out), 0);
 		assert_int_equal(radius_get_u32(&out, RADIUS_ATTR_ERROR_CAUSE,
-		    &cause), RADIUS_OK);
+				     &cause),
+		    RADIUS_OK);
 		assert_int_equal(cause, RADIUS_DAE_SESSION_NOT_FOUND);
 	}
 	disc_req(&req, 1, "one-more", fake_now);
 	assert_int_not_equal(raw(d, &req, "127.0.0.1", 1, &out), 0);
 	assert_int_equal(radius_code(&out), RADIUS_CODE_DISCONNECT_NAK);
-	assert_int_equal(radius_get_u32(&out, RADIUS_ATTR_ERROR_CAUSE,
-	    &cause), RADIUS_OK);
+	assert_int_equal(radius_get_u32(&out, RADIUS_ATTR_ERROR_CAUSE, &cause),
+	    RADIUS_OK);
 	assert_int_equal(cause, RADIUS_DAE_RESOURCES_UNAVAILABLE);
 	assert_int_equal(radius_dae_stats(d)->replay_full, 1);
 	fake_now += 301;
 	disc_req(&req, 2, "later", fake_now);
 	assert_int_not_equal(raw(d, &req, "127.0.0.1", 1, &out), 0);
-	assert_int_equal(radius_get_u32(&out, RADIUS_ATTR_ERROR_CAUSE,
-	    &cause), RADIUS_OK);
+	assert_int_equal(radius_get_u32(&out, RADIUS_ATTR_ERROR_CAUSE, &cause),
+	    RADIUS_OK);
 	assert_int_equal(cause, RADIUS_DAE_SESSION_NOT_FOUND);
 	radius_dae_free(d);
 }

@@ -69,8 +69,7 @@ test_random_vs_model(void **state)
 			live++;
 		} else {
 			assert_int_equal(addrmap_insert(&m, keys[k], &m), -1);
-			assert_ptr_equal(addrmap_remove(&m, keys[k]),
-			    model[k]);
+			assert_ptr_equal(addrmap_remove(&m, keys[k]), model[k]);
 			model[k] = NULL;
 			live--;
 		}

@@ -47,9 +47,9 @@ static struct fastpath *fp;
 static char why[256];
 
 struct run {
-	int		retval;
-	uint8_t		out[4096];
-	uint32_t	out_len;
+	int retval;
+	uint8_t out[4096];
+	uint32_t out_len;
 };
 
 /* One BPF_PROG_TEST_RUN of `hook`'s program on a frame received on
@@ -89,15 +89,14 @@ counter(enum fp_counter c)
 {
 	uint64_t v[FP_COUNTER_MAX];
 
-	assert_int_equal(fastpath_global_counters(fp, v, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_global_counters(fp, v, why, sizeof(why)), 0);
 	return v[c];
 }
 
 /* The frame must pass untouched, counted under `c`. */
 static void
-assert_pass(enum fastpath_hook hook, int ifindex, const uint8_t *in,
-    size_t len, enum fp_counter c)
+assert_pass(enum fastpath_hook hook, int ifindex, const uint8_t *in, size_t len,
+    enum fp_counter c)
 {
 	struct run r;
 	uint64_t before = counter(c);
@@ -119,10 +118,10 @@ open_fp(void)
 		print_message("%s\n", why);
 		return -1;
 	}
-	assert_int_equal(fastpath_allow_egress(fp, env.ifl, why,
-	    sizeof(why)), 0);
-	assert_int_equal(fastpath_allow_egress(fp, env.ifi, why,
-	    sizeof(why)), 0);
+	assert_int_equal(fastpath_allow_egress(fp, env.ifl, why, sizeof(why)),
+	    0);
+	assert_int_equal(fastpath_allow_egress(fp, env.ifi, why, sizeof(why)),
+	    0);
 	fp_env_session(&s);
 	return fastpath_session_add(fp, &s, why, sizeof(why));
 }
@@ -133,7 +132,7 @@ setup(void **state)
 	(void)state;
 	if (geteuid() != 0 || fp_env_setup(&env) != 0) {
 		print_message("test_bpf_fastpath: needs root and network "
-		    "namespaces: skipped\n");
+			      "namespaces: skipped\n");
 		return 0;
 	}
 	return open_fp();
@@ -148,7 +147,11 @@ teardown(void **state)
 	return 0;
 }
 
-#define NEED_FP() do { if (fp == NULL) skip(); } while (0)
+#define NEED_FP() \
+	do { \
+		if (fp == NULL) \
+			skip(); \
+	} while (0)
 
 /* The inner packet as forwarded out of fpi0 to 10.9.0.2. */
 static size_t
@@ -176,15 +179,17 @@ decap_ok(const struct l2tp_craft *c)
 
 	len = l2tp_frame(frame, c, &inner_off);
 	wlen = expect_decap(want, frame, inner_off, len);
-	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
-	    ENV_OUR_SID, &before, why, sizeof(why)), 0);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &before, why, sizeof(why)),
+	    0);
 	assert_int_equal(run(FASTPATH_DECAP, env.ifl, frame, len, &r), 0);
 	assert_int_equal(r.retval, TC_ACT_REDIRECT);
 	assert_int_equal(r.out_len, wlen);
 	assert_memory_equal(r.out, want, wlen);
 	assert_int_equal(counter(FP_RX_DECAP), n + 1);
-	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
-	    ENV_OUR_SID, &after, why, sizeof(why)), 0);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &after, why, sizeof(why)),
+	    0);
 	assert_int_equal(after.rx_packets, before.rx_packets + 1);
 	assert_int_equal(after.rx_bytes, before.rx_bytes + (len - inner_off));
 	assert_int_equal(after.tx_packets, before.tx_packets);
@@ -197,7 +202,7 @@ static void
 test_decap_header_variants(void **state)
 {
 	static const uint16_t flags[] = { 0, L2TP_F_L, L2TP_F_O, L2TP_F_O,
-	    L2TP_F_L | L2TP_F_O, L2TP_F_L | L2TP_F_O };
+		L2TP_F_L | L2TP_F_O, L2TP_F_L | L2TP_F_O };
 	static const uint16_t pads[] = { 0, 0, 0, 3, 0, 17 };
 	struct l2tp_craft c;
 	size_t i;
@@ -309,8 +314,7 @@ test_decap_ppp_forms_not_allowed(void **state)
 	NEED_FP();
 	fp_env_session(&s);
 	s.rx_acfc = s.rx_pfc = false;
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	l2tp_craft_default(&c);
 	c.ppp = PPP_PFC_ONLY;
 	pass_craft(&c, FP_RX_PASS_PPP);
@@ -321,8 +325,7 @@ test_decap_ppp_forms_not_allowed(void **state)
 	c.ppp = PPP_FULL;
 	decap_ok(&c);
 	fp_env_session(&s);
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 }
 
 static void
@@ -348,8 +351,7 @@ test_decap_malformed_outer(void **state)
 	frame[43] = 3;
 	assert_pass(FASTPATH_DECAP, env.ifl, frame, len, FP_RX_PASS_NOT_L2TP);
 	len = l2tp_frame(frame, &c, &inner_off);
-	ip_hdr(frame + 14, (uint16_t)(len - 14), 64, 6, ENV_PEER, ENV_LOCAL,
-	    0);
+	ip_hdr(frame + 14, (uint16_t)(len - 14), 64, 6, ENV_PEER, ENV_LOCAL, 0);
 	assert_pass(FASTPATH_DECAP, env.ifl, frame, len, FP_RX_PASS_NOT_L2TP);
 	/* UDP length disagreeing with IP's. */
 	len = l2tp_frame(frame, &c, &inner_off);
@@ -383,7 +385,7 @@ static void
 test_decap_truncated_every_byte(void **state)
 {
 	static const uint16_t flags[] = { 0, L2TP_F_L, L2TP_F_O,
-	    L2TP_F_L | L2TP_F_O };
+		L2TP_F_L | L2TP_F_O };
 	uint8_t frame[2048], cut[2048];
 	struct l2tp_craft c;
 	struct run r;
@@ -403,8 +405,8 @@ test_decap_truncated_every_byte(void **state)
 			for (mode = 0; mode < 2; mode++) {
 				memcpy(cut, frame, n);
 				if (mode == 1 && n >= 34) {
-					ip_hdr(cut + 14, (uint16_t)(n - 14),
-					    64, 17, ENV_PEER, ENV_LOCAL, 0);
+					ip_hdr(cut + 14, (uint16_t)(n - 14), 64,
+					    17, ENV_PEER, ENV_LOCAL, 0);
 					if (n >= 40)
 						put16(cut + 38,
 						    (uint16_t)(n - 34));
@@ -442,8 +444,8 @@ test_decap_gso_passes(void **state)
 	l2tp_craft_default(&c);
 	len = l2tp_frame(frame, &c, &inner_off);
 	n = counter(FP_RX_PASS_GSO);
-	assert_int_equal(run_gso(FASTPATH_DECAP, env.ifl, frame, len, 100,
-	    &r), 0);
+	assert_int_equal(run_gso(FASTPATH_DECAP, env.ifl, frame, len, 100, &r),
+	    0);
 	assert_int_equal(r.retval, TC_ACT_OK);
 	assert_memory_equal(r.out, frame, len);
 	assert_int_equal(counter(FP_RX_PASS_GSO), n + 1);
@@ -510,19 +512,20 @@ encap_ok_mtu(enum ppp_form form, size_t payload, uint16_t mtu)
 	s.tx_acfc = form == PPP_ACFC_ONLY || form == PPP_BOTH;
 	s.tx_pfc = form == PPP_PFC_ONLY || form == PPP_BOTH;
 	s.mtu = mtu;
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	len = intranet_frame(frame, ENV_SESSION, 64, payload);
 	wlen = expect_encap(want, frame, len, form);
-	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
-	    ENV_OUR_SID, &before, why, sizeof(why)), 0);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &before, why, sizeof(why)),
+	    0);
 	assert_int_equal(run(FASTPATH_ENCAP, env.ifi, frame, len, &r), 0);
 	assert_int_equal(r.retval, TC_ACT_REDIRECT);
 	assert_int_equal(r.out_len, wlen);
 	assert_memory_equal(r.out, want, wlen);
 	assert_int_equal(counter(FP_TX_ENCAP), n + 1);
-	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
-	    ENV_OUR_SID, &after, why, sizeof(why)), 0);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &after, why, sizeof(why)),
+	    0);
 	assert_int_equal(after.tx_packets, before.tx_packets + 1);
 	assert_int_equal(after.tx_bytes, before.tx_bytes + (len - 14));
 	assert_int_equal(after.rx_packets, before.rx_packets);
@@ -549,8 +552,7 @@ test_encap_ppp_forms(void **state)
 	/* The largest packet that fits fpl0's 1500 bytes once wrapped. */
 	encap_ok(PPP_FULL, 1500 - 38 - 28);
 	fp_env_session(&s);
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 }
 
 static void
@@ -564,8 +566,7 @@ test_encap_passes(void **state)
 	NEED_FP();
 	/* Not to a session: the stack routes it (the user path's TUN). */
 	len = intranet_frame(frame, ENV_SESSION + 1, 64, 32);
-	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
-	    FP_TX_PASS_NO_SESSION);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_NO_SESSION);
 	/* TTL 1 expires at the LNS (RFC 1812 §5.3.1). */
 	len = intranet_frame(frame, ENV_SESSION, 1, 32);
 	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_INNER);
@@ -578,42 +579,37 @@ test_encap_passes(void **state)
 	 * the MTU it is carried. */
 	fp_env_session(&s);
 	s.mtu = 1400;
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	len = intranet_frame(frame, ENV_SESSION, 64, 1400 - 28 + 1);
 	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_TOO_BIG);
 	encap_ok_mtu(PPP_FULL, 1400 - 28, 1400);
 	fp_env_session(&s);
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	/* Bad header checksum. */
 	len = intranet_frame(frame, ENV_SESSION, 64, 32);
 	frame[14 + 10] ^= 0x40;
 	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_INNER);
 	/* Trailing bytes after the IP packet. */
 	len = intranet_frame(frame, ENV_SESSION, 64, 32);
-	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len + 3,
-	    FP_TX_PASS_INNER);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len + 3, FP_TX_PASS_INNER);
 	/* Not IPv4. */
 	put16(frame + 12, 0x86dd);
-	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
-	    FP_TX_PASS_NOT_IP);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_NOT_IP);
 	/* The peer unreachable (no route to 198.51.100.1). */
 	fp_env_session(&s);
 	s.peer_addr.s_addr = htonl(0xc6336401);
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	len = intranet_frame(frame, ENV_SESSION, 64, 32);
 	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_ROUTE);
 	fp_env_session(&s);
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	/* The way out is not an interface the fast path may use. */
 	assert_int_equal(fastpath_disallow_egress(fp, env.ifl, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_ROUTE);
-	assert_int_equal(fastpath_allow_egress(fp, env.ifl, why,
-	    sizeof(why)), 0);
+	assert_int_equal(fastpath_allow_egress(fp, env.ifl, why, sizeof(why)),
+	    0);
 	/* Truncated at every byte (from a whole IPv4 header, the least the
 	 * kernel's test runner takes): never carried, never changed. */
 	for (len = 14 + 20; len < 14 + 28 + 32; len++)
@@ -643,14 +639,14 @@ test_session_life_cycle(void **state)
 	t.our_session_id = 0x2223;
 	assert_int_equal(fastpath_session_add(fp, &t, why, sizeof(why)), -1);
 	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, 0x2223,
-	    &fin, why, sizeof(why)), -1);
+			     &fin, why, sizeof(why)),
+	    -1);
 	l2tp_craft_default(&c);
 	c.sid = 0x2223;
 	pass_craft(&c, FP_RX_PASS_NO_SESSION);
 	/* A peer's new port (e.g. after NAT rebinding) replaces the old. */
 	s.peer_port = 4500;
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	l2tp_craft_default(&c);
 	pass_craft(&c, FP_RX_PASS_WRONG_PEER);
 	c.sport = 4500;
@@ -658,21 +654,22 @@ test_session_life_cycle(void **state)
 	/* Removal hands back the final counters; afterwards nothing of the
 	 * session is carried. */
 	assert_int_equal(fastpath_session_remove(fp, &s, &fin, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_true(fin.rx_packets > 0);
 	len = l2tp_frame(frame, &c, &inner_off);
-	assert_pass(FASTPATH_DECAP, env.ifl, frame, len,
-	    FP_RX_PASS_NO_SESSION);
+	assert_pass(FASTPATH_DECAP, env.ifl, frame, len, FP_RX_PASS_NO_SESSION);
 	len = intranet_frame(frame, ENV_SESSION, 64, 32);
-	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
-	    FP_TX_PASS_NO_SESSION);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_NO_SESSION);
 	assert_int_equal(fastpath_session_remove(fp, &s, &fin, why,
-	    sizeof(why)), -1);
+			     sizeof(why)),
+	    -1);
 	/* Back, counting from zero. */
 	fp_env_session(&s);
 	assert_int_equal(fastpath_session_add(fp, &s, why, sizeof(why)), 0);
-	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
-	    ENV_OUR_SID, &fin, why, sizeof(why)), 0);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &fin, why, sizeof(why)),
+	    0);
 	assert_int_equal(fin.rx_packets + fin.tx_packets, 0);
 	/* Incomplete addresses are refused before touching a map. */
 	s.our_session_id = 0x2224;
@@ -712,14 +709,14 @@ foreign_filter(int ifindex, enum bpf_tc_attach_point ap, uint32_t handle,
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = handle, .priority = prio);
 	int fd, rc;
 
-	fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "foreign", "GPL", insns,
-	    2, NULL);
+	fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "foreign", "GPL", insns, 2,
+	    NULL);
 	assert_true(fd >= 0);
 	rc = bpf_tc_hook_create(&h);
 	assert_true(rc == 0 || rc == -EEXIST);
 	o.prog_fd = fd;
 	rc = bpf_tc_attach(&h, &o);
-	(void)close(fd);	/* the filter holds the program */
+	(void)close(fd); /* the filter holds the program */
 	return rc;
 }
 
@@ -753,7 +750,7 @@ child_attach(int ifindex, bool stay, int *pipe_wr)
 		(void)close(hold[1]);
 		if (fastpath_open(&cfp, NULL, why, sizeof(why)) != 0 ||
 		    fastpath_attach(cfp, ifindex, FASTPATH_DECAP, why,
-		    sizeof(why)) != 0) {
+			sizeof(why)) != 0) {
 			fprintf(stderr, "child attach: %s\n", why);
 			_exit(1);
 		}
@@ -761,7 +758,7 @@ child_attach(int ifindex, bool stay, int *pipe_wr)
 			_exit(2);
 		if (stay && read(hold[0], &b, 1) < 0)
 			_exit(3);
-		_exit(0);	/* no detach: what kill -9 leaves */
+		_exit(0); /* no detach: what kill -9 leaves */
 	}
 	(void)close(ready[1]);
 	(void)close(hold[0]);
@@ -779,29 +776,36 @@ test_loader_attach_detach(void **state)
 	(void)state;
 	NEED_FP();
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_int_equal(fastpath_attach(fp, env.ifi, FASTPATH_ENCAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_ENCAP_L3, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	id = our_filter(env.ifl, BPF_TC_INGRESS);
 	assert_true(id != 0);
 	assert_true(our_filter(env.ifi, BPF_TC_INGRESS) != 0);
 	assert_true(our_filter(env.ifl, BPF_TC_EGRESS) != 0);
 	/* A second attach at the same place: ours and alive, refused. */
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), -1);
+			     sizeof(why)),
+	    -1);
 	assert_non_null(strstr(why, "running process"));
 	assert_int_equal(our_filter(env.ifl, BPF_TC_INGRESS), id);
 	/* fastpath_remove_stale() leaves a live instance's filter alone. */
 	assert_int_equal(fastpath_remove_stale(env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_int_equal(our_filter(env.ifl, BPF_TC_INGRESS), id);
 	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_int_equal(our_filter(env.ifl, BPF_TC_INGRESS), 0);
 	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), -1);
+			     sizeof(why)),
+	    -1);
 	/* Closing detaches the rest, and only ours. */
 	assert_int_equal(foreign_filter(env.ifi, BPF_TC_INGRESS, 9, 9), 0);
 	fastpath_close(fp);
@@ -832,7 +836,8 @@ test_loader_stale_after_crash(void **state)
 	stale = our_filter(env.ifl, BPF_TC_INGRESS);
 	assert_true(stale != 0);
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), -1);
+			     sizeof(why)),
+	    -1);
 	assert_non_null(strstr(why, "running process"));
 	assert_int_equal(our_filter(env.ifl, BPF_TC_INGRESS), stale);
 
@@ -843,12 +848,14 @@ test_loader_stale_after_crash(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	assert_int_equal(our_filter(env.ifl, BPF_TC_INGRESS), stale);
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	mine = our_filter(env.ifl, BPF_TC_INGRESS);
 	assert_true(mine != 0 && mine != stale);
 	assert_int_equal(filter_prog(env.ifl, BPF_TC_INGRESS, 5, 5), foreign);
 	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 
 	/* The same after a crash, cleaned by fastpath_remove_stale() alone
 	 * (a run that will not use the fast path). */
@@ -857,22 +864,27 @@ test_loader_stale_after_crash(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(our_filter(env.ifl, BPF_TC_INGRESS) != 0);
 	assert_int_equal(fastpath_remove_stale(env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 1);
+			     sizeof(why)),
+	    1);
 	assert_int_equal(our_filter(env.ifl, BPF_TC_INGRESS), 0);
 	assert_int_equal(fastpath_remove_stale(env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_int_equal(filter_prog(env.ifl, BPF_TC_INGRESS, 5, 5), foreign);
 
 	/* A foreign filter at our very handle and priority: attach refuses
 	 * and says why; the filter stays. */
 	assert_int_equal(foreign_filter(env.ifl, BPF_TC_INGRESS,
-	    FASTPATH_TC_HANDLE, FASTPATH_TC_PRIO), 0);
+			     FASTPATH_TC_HANDLE, FASTPATH_TC_PRIO),
+	    0);
 	foreign = our_filter(env.ifl, BPF_TC_INGRESS);
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), -1);
+			     sizeof(why)),
+	    -1);
 	assert_non_null(strstr(why, "foreign"));
 	assert_int_equal(fastpath_remove_stale(env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_int_equal(our_filter(env.ifl, BPF_TC_INGRESS), foreign);
 	/* The foreign filters go (the first one, returning TC_ACT_OK, would
 	 * end classification before ours in the tests that follow). */
@@ -898,7 +910,8 @@ pkt_sock(int ifindex)
 	sll.sll_ifindex = ifindex;
 	assert_int_equal(bind(fd, (struct sockaddr *)&sll, sizeof(sll)), 0);
 	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
-	    sizeof(tv)), 0);
+			     sizeof(tv)),
+	    0);
 	return fd;
 }
 
@@ -913,7 +926,8 @@ pkt_send(int fd, int ifindex, const uint8_t *frame, size_t len)
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, frame, 6);
 	assert_int_equal(sendto(fd, frame, len, 0, (struct sockaddr *)&sll,
-	    sizeof(sll)), (ssize_t)len);
+			     sizeof(sll)),
+	    (ssize_t)len);
 }
 
 /* True once a frame equal to `want` arrives (within about a second);
@@ -936,8 +950,8 @@ pkt_expect(int fd, const uint8_t *want, size_t wlen)
 			continue;
 		}
 		frames++;
-		if (from.sll_pkttype != PACKET_OUTGOING &&
-		    (size_t)n == wlen && memcmp(buf, want, wlen) == 0)
+		if (from.sll_pkttype != PACKET_OUTGOING && (size_t)n == wlen &&
+		    memcmp(buf, want, wlen) == 0)
 			return true;
 	}
 	return false;
@@ -958,13 +972,16 @@ test_live_veth(void **state)
 	(void)state;
 	NEED_FP();
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_int_equal(fastpath_attach(fp, env.ifi, FASTPATH_ENCAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	sl = pkt_sock(l1);
 	si = pkt_sock(i1);
-	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
-	    ENV_OUR_SID, &before, why, sizeof(why)), 0);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &before, why, sizeof(why)),
+	    0);
 
 	l2tp_craft_default(&c);
 	c.flags = L2TP_F_L | L2TP_F_O;
@@ -981,16 +998,19 @@ test_live_veth(void **state)
 	pkt_send(si, i1, frame, len);
 	assert_true(pkt_expect(sl, want, wlen));
 
-	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
-	    ENV_OUR_SID, &after, why, sizeof(why)), 0);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &after, why, sizeof(why)),
+	    0);
 	assert_int_equal(after.rx_packets, before.rx_packets + 1);
 	assert_int_equal(after.tx_packets, before.tx_packets + 1);
 	(void)close(sl);
 	(void)close(si);
 	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_int_equal(fastpath_detach(fp, env.ifi, FASTPATH_ENCAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 }
 
 /* The L3 variant on a TUN's egress: the stack routes the intranet packet
@@ -1010,14 +1030,17 @@ test_live_tun_egress(void **state)
 	assert_int_equal(tun_open(&t, "fptun0"), 0);
 	assert_int_equal(tun_set_up(&t), 0);
 	assert_int_equal(system("ip route add 10.100.0.5/32 dev fptun0"), 0);
-	assert_int_equal(fastpath_attach(fp, t.ifindex, FASTPATH_ENCAP_L3,
-	    why, sizeof(why)), 0);
+	assert_int_equal(fastpath_attach(fp, t.ifindex, FASTPATH_ENCAP_L3, why,
+			     sizeof(why)),
+	    0);
 	/* Detaching a program from fpl0 does not take fpl0 away as an exit
 	 * the daemon allowed (it once did). */
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 	sl = pkt_sock(l1);
 	si = pkt_sock(i1);
 	len = intranet_frame(frame, ENV_SESSION, 64, 600);
@@ -1026,8 +1049,9 @@ test_live_tun_egress(void **state)
 	assert_true(pkt_expect(sl, want, wlen));
 	(void)close(sl);
 	(void)close(si);
-	assert_int_equal(fastpath_detach(fp, t.ifindex, FASTPATH_ENCAP_L3,
-	    why, sizeof(why)), 0);
+	assert_int_equal(fastpath_detach(fp, t.ifindex, FASTPATH_ENCAP_L3, why,
+			     sizeof(why)),
+	    0);
 	tun_close(&t);
 }
 
@@ -1079,7 +1103,8 @@ test_live_tcp_gso(void **state)
 	enum { PAYLOAD = 8000, MSS = 1000, OVER = 38 };
 	int i1 = (int)if_nametoindex("fpi1"), itap, tfd, si, one = 1;
 	uint8_t frame[sizeof(struct virtio_net_hdr) + 14 + 40 + PAYLOAD];
-	uint8_t seg[4096], *f = frame + sizeof(struct virtio_net_hdr), *ip, *tcp;
+	uint8_t seg[4096], *f = frame + sizeof(struct virtio_net_hdr), *ip,
+			   *tcp;
 	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)frame;
 	struct fastpath_session s;
 	struct sockaddr_ll sll;
@@ -1091,17 +1116,20 @@ test_live_tcp_gso(void **state)
 	(void)state;
 	NEED_FP();
 	tfd = tap_open("fptap0", &itap);
-	assert_int_equal(system("ip addr add 198.51.100.1/24 dev fptap0 && "
-	    "ip link set fptap0 up && ip neigh replace 198.51.100.2 lladdr "
-	    "02:00:00:00:05:02 nud permanent dev fptap0"), 0);
+	assert_int_equal(
+	    system(
+		"ip addr add 198.51.100.1/24 dev fptap0 && "
+		"ip link set fptap0 up && ip neigh replace 198.51.100.2 lladdr "
+		"02:00:00:00:05:02 nud permanent dev fptap0"),
+	    0);
 	assert_int_equal(fastpath_allow_egress(fp, itap, why, sizeof(why)), 0);
 	fp_env_session(&s);
-	s.peer_addr.s_addr = htonl(0xc6336402);	/* 198.51.100.2 */
+	s.peer_addr.s_addr = htonl(0xc6336402); /* 198.51.100.2 */
 	s.local_addr.s_addr = htonl(0xc6336401);
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
-	    0);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	assert_int_equal(fastpath_attach(fp, env.ifi, FASTPATH_ENCAP, why,
-	    sizeof(why)), 0);
+			     sizeof(why)),
+	    0);
 
 	/* Host 10.9.0.2:5000 → session 10.100.0.5:6000, ACK|PSH, PAYLOAD
 	 * bytes in one aggregate of MSS-byte segments. */
@@ -1139,16 +1167,18 @@ test_live_tcp_gso(void **state)
 	si = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	assert_true(si >= 0);
 	assert_int_equal(setsockopt(si, SOL_PACKET, PACKET_VNET_HDR, &one,
-	    sizeof(one)), 0);
+			     sizeof(one)),
+	    0);
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	sll.sll_ifindex = i1;
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, env_mac_i0, 6);
 	assert_int_equal(sendto(si, frame, sizeof(frame), 0,
-	    (struct sockaddr *)&sll, sizeof(sll)), (ssize_t)sizeof(frame));
+			     (struct sockaddr *)&sll, sizeof(sll)),
+	    (ssize_t)sizeof(frame));
 
-	for (tries = 0; tries < 100 && total < PAYLOAD; ) {
+	for (tries = 0; tries < 100 && total < PAYLOAD;) {
 		const uint8_t *o, *in;
 		size_t ilen;
 
@@ -1160,7 +1190,7 @@ test_live_tcp_gso(void **state)
 		}
 		if (n < 14 || seg[12] != 0x08 || seg[13] != 0x00 ||
 		    seg[14 + 9] != 17)
-			continue;	/* ARP, or anything else on the TAP */
+			continue; /* ARP, or anything else on the TAP */
 		n_segs++;
 		o = seg + 14;
 		assert_true((size_t)n - 14 <= 1500);
@@ -1179,7 +1209,8 @@ test_live_tcp_gso(void **state)
 		assert_int_equal(in[8], 63);
 		assert_true(ilen - 40 <= MSS - OVER);
 		assert_int_equal((uint32_t)(in[24] << 24 | in[25] << 16 |
-		    in[26] << 8 | in[27]), seq + (uint32_t)total);
+				     in[26] << 8 | in[27]),
+		    seq + (uint32_t)total);
 		assert_int_equal(tcp_csum(in, ilen), 0);
 		for (i = 0; i < ilen - 40; i++)
 			assert_int_equal(in[40 + i],
@@ -1190,10 +1221,10 @@ test_live_tcp_gso(void **state)
 	assert_true(n_segs >= PAYLOAD / (MSS - OVER));
 	(void)close(si);
 	assert_int_equal(fastpath_detach(fp, env.ifi, FASTPATH_ENCAP, why,
-	    sizeof(why)), 0);
-	fp_env_session(&s);
-	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)),
+			     sizeof(why)),
 	    0);
+	fp_env_session(&s);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	(void)close(tfd);
 }
 

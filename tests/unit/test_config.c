@@ -22,10 +22,10 @@
 #include "config/schema.h"
 #include "config/users.h"
 
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static char	errbuf[2048];
-static char	tmp_path[64];
+static char errbuf[2048];
+static char tmp_path[64];
 
 /* Writes text to a temporary file and loads it; the file is removed. */
 static struct vpdn_config *
@@ -67,7 +67,7 @@ expect_error(const char *text, int line, const char *suffix)
 /* ---- ini tokenizer ---- */
 
 struct ev_log {
-	char	text[2048];
+	char text[2048];
 };
 
 static int
@@ -91,24 +91,21 @@ static void
 test_ini_events(void **state)
 {
 	static const struct {
-		const char	*in;
-		const char	*events;
+		const char *in;
+		const char *events;
 	} cases[] = {
-		{ "", "" },
-		{ "\n\n# c\n; c\n   # c\n", "" },
+		{ "", "" }, { "\n\n# c\n; c\n   # c\n", "" },
 		{ "[lns]\n", "1[lns|-]" },
 		{ "[ realm   corp.example ]  # c\n", "1[realm|corp.example]" },
 		{ "[lns]\nk=v\n", "1[lns|-]2{k=v}" },
-		{ "  key\t =\t value with  spaces \t\n", "1{key=value with  spaces}" },
-		{ "k = a#b\n", "1{k=a#b}" },
-		{ "k = a #b\n", "1{k=a}" },
-		{ "k = a ;b\n", "1{k=a}" },
-		{ "k = a;b\n", "1{k=a;b}" },
-		{ "k =\n", "1{k=}" },
-		{ "k = # only a comment\n", "1{k=}" },
+		{ "  key\t =\t value with  spaces \t\n",
+		    "1{key=value with  spaces}" },
+		{ "k = a#b\n", "1{k=a#b}" }, { "k = a #b\n", "1{k=a}" },
+		{ "k = a ;b\n", "1{k=a}" }, { "k = a;b\n", "1{k=a;b}" },
+		{ "k =\n", "1{k=}" }, { "k = # only a comment\n", "1{k=}" },
 		{ "k = a = b\n", "1{k=a = b}" },
 		{ "k = v\r\nj = w\r\n", "1{k=v}2{j=w}" },
-		{ "k = v", "1{k=v}" },	/* no final newline */
+		{ "k = v", "1{k=v}" }, /* no final newline */
 	};
 
 	(void)state;
@@ -128,10 +125,11 @@ test_ini_errors(void **state)
 {
 	static char longline[INI_MAX_LINE + 10];
 	static const struct {
-		const char	*in;
-		const char	*err;
+		const char *in;
+		const char *err;
 	} cases[] = {
-		{ "[lns]\nfoo\n", "t:2: expected \"key = value\" or \"[section]\"" },
+		{ "[lns]\nfoo\n",
+		    "t:2: expected \"key = value\" or \"[section]\"" },
 		{ "[lns\n", "t:1: unterminated section header (missing ']')" },
 		{ "\n = 1\n", "t:2: empty key before '='" },
 		{ "[]\n", "t:1: empty section header" },
@@ -164,7 +162,9 @@ test_ini_errors(void **state)
 		struct ev_log l = { "" };
 
 		assert_int_equal(ini_parse("t", longline, strlen(longline),
-		    log_event, &l, errbuf, sizeof(errbuf), NULL), 0);
+				     log_event, &l, errbuf, sizeof(errbuf),
+				     NULL),
+		    0);
 	}
 }
 
@@ -186,7 +186,8 @@ test_ini_handler_error_has_line(void **state)
 
 	(void)state;
 	assert_int_equal(ini_parse("f.conf", in, strlen(in), refuse_second,
-	    NULL, errbuf, sizeof(errbuf), NULL), -1);
+			     NULL, errbuf, sizeof(errbuf), NULL),
+	    -1);
 	assert_string_equal(errbuf, "f.conf:2: no");
 }
 
@@ -213,12 +214,12 @@ test_schema_table_sane(void **state)
 
 /* Section structs large enough for any of them. */
 union any_section {
-	struct cfg_global	g;
-	struct cfg_lns		lns;
-	struct cfg_lac		lac;
-	struct cfg_realm	r;
-	struct cfg_client	c;
-	struct cfg_radius	rad;
+	struct cfg_global g;
+	struct cfg_lns lns;
+	struct cfg_lac lac;
+	struct cfg_realm r;
+	struct cfg_client c;
+	struct cfg_radius rad;
 };
 
 static int
@@ -239,10 +240,10 @@ static void
 test_type_accept_reject(void **state)
 {
 	static const struct {
-		enum schema_section	 sec;
-		const char		*key;
-		const char		*value;
-		int			 ok;
+		enum schema_section sec;
+		const char *key;
+		const char *value;
+		int ok;
 	} cases[] = {
 		/* bool */
 		{ SCHEMA_SEC_LNS, "hide-avps", "yes", 1 },
@@ -302,10 +303,14 @@ test_type_accept_reject(void **state)
 		/* sockaddr list */
 		{ SCHEMA_SEC_RADIUS, "server", "127.0.0.1, [::1]:1645", 1 },
 		{ SCHEMA_SEC_RADIUS, "server", "127.0.0.1,", 0 },
-		{ SCHEMA_SEC_RADIUS, "server", "1.1.1.1,1.1.1.2,1.1.1.3,1.1.1.4,"
-		    "1.1.1.5,1.1.1.6,1.1.1.7,1.1.1.8", 1 },
-		{ SCHEMA_SEC_RADIUS, "server", "1.1.1.1,1.1.1.2,1.1.1.3,1.1.1.4,"
-		    "1.1.1.5,1.1.1.6,1.1.1.7,1.1.1.8,1.1.1.9", 0 },
+		{ SCHEMA_SEC_RADIUS, "server",
+		    "1.1.1.1,1.1.1.2,1.1.1.3,1.1.1.4,"
+		    "1.1.1.5,1.1.1.6,1.1.1.7,1.1.1.8",
+		    1 },
+		{ SCHEMA_SEC_RADIUS, "server",
+		    "1.1.1.1,1.1.1.2,1.1.1.3,1.1.1.4,"
+		    "1.1.1.5,1.1.1.6,1.1.1.7,1.1.1.8,1.1.1.9",
+		    0 },
 		/* hostport */
 		{ SCHEMA_SEC_CLIENT, "lns", "vpn.corp.example", 1 },
 		{ SCHEMA_SEC_CLIENT, "lns", "vpn.corp.example:1702", 1 },
@@ -336,10 +341,12 @@ test_type_accept_reject(void **state)
 		/* ipv4 range list */
 		{ SCHEMA_SEC_LNS, "pool", "10.9.0.10-10.9.0.250", 1 },
 		{ SCHEMA_SEC_LNS, "pool", "10.9.0.10 - 10.9.0.250", 1 },
-		{ SCHEMA_SEC_LNS, "pool", "10.9.0.10-10.9.0.250, 10.9.1.0-10.9.1.9", 1 },
+		{ SCHEMA_SEC_LNS, "pool",
+		    "10.9.0.10-10.9.0.250, 10.9.1.0-10.9.1.9", 1 },
 		{ SCHEMA_SEC_LNS, "pool", "10.9.0.7", 1 },
 		{ SCHEMA_SEC_LNS, "pool", "10.9.0.250-10.9.0.10", 0 },
-		{ SCHEMA_SEC_LNS, "pool", "10.9.0.1-10.9.0.9, 10.9.0.9-10.9.0.20", 0 },
+		{ SCHEMA_SEC_LNS, "pool",
+		    "10.9.0.1-10.9.0.9, 10.9.0.9-10.9.0.20", 0 },
 		{ SCHEMA_SEC_LNS, "pool", "10.9.0.10-", 0 },
 		{ SCHEMA_SEC_LNS, "pool", "10.9.0.0/24", 0 },
 		/* auth list */
@@ -352,7 +359,8 @@ test_type_accept_reject(void **state)
 		{ SCHEMA_SEC_LNS, "auth", "pap,", 0 },
 		/* route list */
 		{ SCHEMA_SEC_CLIENT, "routes", "10.9.0.0/24", 1 },
-		{ SCHEMA_SEC_CLIENT, "routes", "10.9.0.0/24, 10.0.0.0/8, 0.0.0.0/0", 1 },
+		{ SCHEMA_SEC_CLIENT, "routes",
+		    "10.9.0.0/24, 10.0.0.0/8, 0.0.0.0/0", 1 },
 		{ SCHEMA_SEC_CLIENT, "routes", "10.9.0.1/32", 1 },
 		{ SCHEMA_SEC_CLIENT, "routes", "10.9.0.1/24", 0 },
 		{ SCHEMA_SEC_CLIENT, "routes", "10.9.0.0/33", 0 },
@@ -390,52 +398,55 @@ test_type_values(void **state)
 	assert_int_equal(ntohs(sin6->sin6_port), 1701);
 	assert_int_equal(u.g.listen.len, sizeof(*sin6));
 
-	assert_int_equal(apply(SCHEMA_SEC_GLOBAL, "listen", "10.0.0.1:99",
-	    &u), 0);
+	assert_int_equal(apply(SCHEMA_SEC_GLOBAL, "listen", "10.0.0.1:99", &u),
+	    0);
 	sin = (const struct sockaddr_in *)&u.g.listen.ss;
 	assert_int_equal(sin->sin_family, AF_INET);
 	assert_int_equal(ntohs(sin->sin_port), 99);
 	assert_int_equal(ntohl(sin->sin_addr.s_addr), 0x0a000001);
 
 	/* RADIUS default ports are 1812 / 1813 (RFC 2865 §3, 2866 §3). */
-	assert_int_equal(apply(SCHEMA_SEC_RADIUS, "server", "127.0.0.1",
-	    &u), 0);
+	assert_int_equal(apply(SCHEMA_SEC_RADIUS, "server", "127.0.0.1", &u),
+	    0);
 	sin = (const struct sockaddr_in *)&u.rad.server[0].ss;
 	assert_int_equal(ntohs(sin->sin_port), 1812);
 	assert_int_equal(u.rad.server_count, 1);
 	assert_int_equal(apply(SCHEMA_SEC_RADIUS, "accounting-server",
-	    "127.0.0.1, 127.0.0.2:1646", &u), 0);
+			     "127.0.0.1, 127.0.0.2:1646", &u),
+	    0);
 	assert_int_equal(u.rad.accounting_server_count, 2);
 	sin = (const struct sockaddr_in *)&u.rad.accounting_server[0].ss;
 	assert_int_equal(ntohs(sin->sin_port), 1813);
 	sin = (const struct sockaddr_in *)&u.rad.accounting_server[1].ss;
 	assert_int_equal(ntohs(sin->sin_port), 1646);
 
-	assert_int_equal(apply(SCHEMA_SEC_CLIENT, "lns",
-	    "[2001:db8::1]:1702", &u), 0);
+	assert_int_equal(apply(SCHEMA_SEC_CLIENT, "lns", "[2001:db8::1]:1702",
+			     &u),
+	    0);
 	assert_string_equal(u.c.lns.host, "2001:db8::1");
 	assert_int_equal(u.c.lns.port, 1702);
-	assert_int_equal(apply(SCHEMA_SEC_CLIENT, "lns", "vpn.example", &u),
-	    0);
+	assert_int_equal(apply(SCHEMA_SEC_CLIENT, "lns", "vpn.example", &u), 0);
 	assert_string_equal(u.c.lns.host, "vpn.example");
 	assert_int_equal(u.c.lns.port, 1701);
 
 	assert_int_equal(apply(SCHEMA_SEC_LNS, "pool",
-	    "10.9.0.10-10.9.0.250, 10.9.1.0-10.9.1.9", &u), 0);
+			     "10.9.0.10-10.9.0.250, 10.9.1.0-10.9.1.9", &u),
+	    0);
 	assert_int_equal(u.lns.pool_count, 2);
 	assert_int_equal(u.lns.pool[0].first, 0x0a09000a);
 	assert_int_equal(u.lns.pool[0].last, 0x0a0900fa);
 	assert_int_equal(u.lns.pool[1].first, 0x0a090100);
 	assert_int_equal(u.lns.pool[1].last, 0x0a090109);
 
-	assert_int_equal(apply(SCHEMA_SEC_LNS, "auth", "pap, mschap-v2",
-	    &u), 0);
+	assert_int_equal(apply(SCHEMA_SEC_LNS, "auth", "pap, mschap-v2", &u),
+	    0);
 	assert_int_equal(u.lns.auth.count, 2);
 	assert_int_equal(u.lns.auth.methods[0], CFG_AUTH_PAP);
 	assert_int_equal(u.lns.auth.methods[1], CFG_AUTH_MSCHAPV2);
 
 	assert_int_equal(apply(SCHEMA_SEC_CLIENT, "routes",
-	    "10.9.0.0/24, 0.0.0.0/0", &u), 0);
+			     "10.9.0.0/24, 0.0.0.0/0", &u),
+	    0);
 	assert_int_equal(u.c.route_count, 2);
 	assert_int_equal(u.c.routes[0].addr, 0x0a090000);
 	assert_int_equal(u.c.routes[0].plen, 24);
@@ -447,8 +458,7 @@ test_type_values(void **state)
 	assert_int_equal(u.lns.tunnel_secret.len, 5);
 	assert_memory_equal(u.lns.tunnel_secret.data, "a b#c", 5);
 
-	assert_int_equal(apply(SCHEMA_SEC_GLOBAL, "log-level", "debug", &u),
-	    0);
+	assert_int_equal(apply(SCHEMA_SEC_GLOBAL, "log-level", "debug", &u), 0);
 	assert_int_equal(u.g.log_level, LOG_LEVEL_DEBUG);
 }
 
@@ -465,8 +475,10 @@ test_secret_never_echoed(void **state)
 	expect_error(text, 2, "tunnel-secret: too long (max 256 bytes)");
 	assert_null(strstr(errbuf, "QQQ"));
 
-	snprintf(text, sizeof(text), "[client c]\nlns = x.example\n"
-	    "user = u\npassword = %s\n", secret);
+	snprintf(text, sizeof(text),
+	    "[client c]\nlns = x.example\n"
+	    "user = u\npassword = %s\n",
+	    secret);
 	expect_error(text, 4, "password: too long");
 	assert_null(strstr(errbuf, "QQQ"));
 }
@@ -482,9 +494,12 @@ test_schema_defaults_parse(void **state)
 	struct cfg_client client;
 	char msg[256] = "";
 	void *base[SCHEMA_SEC_COUNT] = {
-		[SCHEMA_SEC_GLOBAL] = &cfg.global, [SCHEMA_SEC_LNS] = &cfg.lns,
-		[SCHEMA_SEC_LAC] = &cfg.lac, [SCHEMA_SEC_REALM] = &realm,
-		[SCHEMA_SEC_CLIENT] = &client, [SCHEMA_SEC_RADIUS] = &cfg.radius,
+		[SCHEMA_SEC_GLOBAL] = &cfg.global,
+		[SCHEMA_SEC_LNS] = &cfg.lns,
+		[SCHEMA_SEC_LAC] = &cfg.lac,
+		[SCHEMA_SEC_REALM] = &realm,
+		[SCHEMA_SEC_CLIENT] = &client,
+		[SCHEMA_SEC_RADIUS] = &cfg.radius,
 	};
 	unsigned with_default = 0;
 
@@ -499,7 +514,7 @@ test_schema_defaults_parse(void **state)
 			continue;
 		with_default++;
 		if (schema_key_apply(k, k->def, base[k->section], msg,
-		    sizeof(msg)) < 0)
+			sizeof(msg)) < 0)
 			fail_msg("[%s] %s: default \"%s\": %s",
 			    schema_section_str(k->section), k->key, k->def,
 			    msg);
@@ -552,14 +567,15 @@ test_man_page_states_schema_defaults(void **state)
 	unsigned checked = 0;
 
 	(void)state;
-	assert_non_null(f);	/* unit tests run from the source root */
+	assert_non_null(f); /* unit tests run from the source root */
 	memset(stated, 0, sizeof(stated));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		const struct schema_key *k;
 
 		if (strncmp(line, ".SH", 3) == 0) {
 			sec = SCHEMA_SEC_COUNT;
-			if (sscanf(line, ".SH \"SECTION [%63[a-z]", word) == 1 &&
+			if (sscanf(line, ".SH \"SECTION [%63[a-z]", word) ==
+				1 &&
 			    !schema_section_find(word, &sec))
 				sec = SCHEMA_SEC_COUNT;
 			continue;
@@ -580,13 +596,16 @@ test_man_page_states_schema_defaults(void **state)
 			continue;
 		checked++;
 		if (!stated[i])
-			snprintf(bad + n, sizeof(bad) - n, " [%s] %s: schema %s, "
-			    "page states none;", schema_section_str(k->section),
-			    k->key, k->def);
+			snprintf(bad + n, sizeof(bad) - n,
+			    " [%s] %s: schema %s, "
+			    "page states none;",
+			    schema_section_str(k->section), k->key, k->def);
 		else if (strcmp(man[i], k->def) != 0)
-			snprintf(bad + n, sizeof(bad) - n, " [%s] %s: schema %s, "
-			    "page %s;", schema_section_str(k->section), k->key,
-			    k->def, man[i]);
+			snprintf(bad + n, sizeof(bad) - n,
+			    " [%s] %s: schema %s, "
+			    "page %s;",
+			    schema_section_str(k->section), k->key, k->def,
+			    man[i]);
 	}
 	if (bad[0] != '\0')
 		fail_msg("man/vpdn.conf.5 disagrees with schema.c:%s", bad);
@@ -610,8 +629,7 @@ test_defaults(void **state)
 	assert_int_equal(ntohs(sin->sin_port), 1701);
 	gethostname(host, sizeof(host) - 1);
 	assert_string_equal(cfg->global.hostname, host);
-	assert_string_equal(cfg->global.control_socket,
-	    "/run/vpdn/vpdnd.sock");
+	assert_string_equal(cfg->global.control_socket, "/run/vpdn/vpdnd.sock");
 	assert_int_equal(cfg->global.log_level, LOG_LEVEL_INFO);
 	assert_int_equal(cfg->global.hello_interval, 60);
 	assert_int_equal(cfg->global.retransmit_max, 5);
@@ -653,7 +671,7 @@ test_defaults(void **state)
 	config_free(cfg);
 
 	cfg = load_str("[lac]\npppoe-interface = eth1\n"
-	    "discovery-rate = 5000\nmax-sessions-per-mac = 0\n");
+		       "discovery-rate = 5000\nmax-sessions-per-mac = 0\n");
 	assert_non_null(cfg);
 	assert_int_equal(cfg->lac.discovery_rate, 5000);
 	assert_int_equal(cfg->lac.max_sessions_per_mac, 0);
@@ -806,7 +824,8 @@ test_radius_security_switches(void **state)
 	struct vpdn_config *cfg;
 
 	(void)state;
-	cfg = load_str("[global]\nauth-failure-limit = 0\nauth-lockout = 600\n"
+	cfg = load_str(
+	    "[global]\nauth-failure-limit = 0\nauth-lockout = 600\n"
 	    "\n[radius]\nserver = 127.0.0.1\nsecret = x\n"
 	    "require-message-authenticator = no\ndae-replay-window = 60\n"
 	    "dae-require-event-timestamp = no\n\n[lns]\npool = 10.9.0.10-10.9.0.20\n");
@@ -855,16 +874,16 @@ test_cross_checks(void **state)
 	    "hide-avps = yes needs tunnel-secret");
 	expect_error("[lns]\nradius = yes\n", 2,
 	    "radius = yes needs a [radius] section");
-	expect_error("[lns]\npool = 10.0.0.1-10.0.0.9\nlocal-address = 10.0.0.5\n",
-	    3, "local-address lies inside the pool");
+	expect_error(
+	    "[lns]\npool = 10.0.0.1-10.0.0.9\nlocal-address = 10.0.0.5\n", 3,
+	    "local-address lies inside the pool");
 	expect_error("[lac]\n", 1, "[lac] needs pppoe-interface");
-	expect_error("[lns]\n[realm a]\nusers = x\n", 2,
-	    "[realm a] needs lns");
+	expect_error("[lns]\n[realm a]\nusers = x\n", 2, "[realm a] needs lns");
 	expect_error("[client a]\nuser = u\npassword = p\n", 1,
 	    "[client a] needs lns or pppoe-interface");
 	expect_error("[client a]\npppoe-interface = eth0\nuser = u\n"
-	    "password = p\nlns = x.example\n", 5,
-	    "lns and pppoe-interface exclude each other");
+		     "password = p\nlns = x.example\n",
+	    5, "lns and pppoe-interface exclude each other");
 	expect_error("[lns]\n[radius]\nsecret = s\n", 2,
 	    "[radius] needs server");
 	expect_error("[lns]\n[realm a]\nlns = 1.2.3.4\n[realm A]\n", 4,
@@ -872,7 +891,8 @@ test_cross_checks(void **state)
 	expect_error("[lns]\n[lns]\n", 2,
 	    "duplicate section [lns] (first at line 1)");
 	expect_error("[radius]\nserver = 1.1.1.1\nsecret = s\n[lns]\n"
-	    "[radius]\n", 5, "duplicate section [radius] (first at line 1)");
+		     "[radius]\n",
+	    5, "duplicate section [radius] (first at line 1)");
 	expect_error("mtu = 1\n[lns]\n", 1, "key \"mtu\" outside any section");
 	expect_error("[client]\n", 1, "[client] needs a name");
 	expect_error("[global x]\n", 1, "[global] takes no name");
@@ -883,7 +903,8 @@ test_cross_checks(void **state)
 	expect_error("[global]\n", 1, "nothing to do");
 	/* Client names are case-sensitive, realms are not. */
 	{
-		struct vpdn_config *cfg = load_str("[client a]\nlns = h.example\n"
+		struct vpdn_config *cfg = load_str(
+		    "[client a]\nlns = h.example\n"
 		    "user = u\npassword = p\n[client A]\nlns = h.example\n"
 		    "user = u\npassword = p\n");
 
@@ -897,8 +918,8 @@ static void
 test_missing_file(void **state)
 {
 	(void)state;
-	assert_null(config_load("/nonexistent/vpdn.conf", errbuf,
-	    sizeof(errbuf)));
+	assert_null(
+	    config_load("/nonexistent/vpdn.conf", errbuf, sizeof(errbuf)));
 	assert_string_equal(errbuf,
 	    "/nonexistent/vpdn.conf: No such file or directory");
 }
@@ -908,16 +929,15 @@ test_missing_file(void **state)
 static void
 test_users_ok(void **state)
 {
-	const char *text =
-	    "# users\n"
-	    "alice   pw1   10.9.0.77\n"
-	    "\n"
-	    "   # indented comment\n"
-	    "bob\tpw2\t*\n"
-	    "carol pw3 # a comment after the password\n"
-	    "dave #pw4 10.9.0.78 # password may start with '#'\n"
-	    "Alice pw5\r\n"
-	    "eve pw6";
+	const char *text = "# users\n"
+			   "alice   pw1   10.9.0.77\n"
+			   "\n"
+			   "   # indented comment\n"
+			   "bob\tpw2\t*\n"
+			   "carol pw3 # a comment after the password\n"
+			   "dave #pw4 10.9.0.78 # password may start with '#'\n"
+			   "Alice pw5\r\n"
+			   "eve pw6";
 	struct users_db *db;
 	const struct user_entry *e;
 
@@ -958,15 +978,16 @@ static void
 test_users_errors(void **state)
 {
 	static const struct {
-		const char	*in;
-		const char	*err;
+		const char *in;
+		const char *err;
 	} cases[] = {
 		{ "alice pw\nalice pw2\n",
 		    "u:2: duplicate user \"alice\" (first at line 1)" },
 		{ "bob x\nalice pw\n# c\nbob y\n",
 		    "u:4: duplicate user \"bob\" (first at line 1)" },
 		{ "alice\n", "u:1: missing password for user \"alice\"" },
-		{ "\n  alice   \n", "u:2: missing password for user \"alice\"" },
+		{ "\n  alice   \n",
+		    "u:2: missing password for user \"alice\"" },
 		{ "alice pw 10.9.0\n",
 		    "u:1: invalid address \"10.9.0\" for user \"alice\"" },
 		{ "alice pw 0.0.0.0\n",
@@ -1021,7 +1042,8 @@ test_users_load_file(void **state)
 	}
 	users_free(db);
 	assert_null(users_load("/nonexistent/users", errbuf, sizeof(errbuf)));
-	assert_string_equal(errbuf, "/nonexistent/users: No such file or "
+	assert_string_equal(errbuf,
+	    "/nonexistent/users: No such file or "
 	    "directory");
 }
 

@@ -37,7 +37,7 @@ test_rbuf_error_is_sticky(void **state)
 
 	(void)state;
 	rbuf_init(&r, b, sizeof(b));
-	assert_int_equal(rd_be32(&r), 0);	/* overrun: 4 > 3 */
+	assert_int_equal(rd_be32(&r), 0); /* overrun: 4 > 3 */
 	assert_true(r.err);
 	/* Even a read that would fit now fails: the error sticks. */
 	assert_int_equal(rd_u8(&r), 0);
@@ -69,9 +69,9 @@ test_wbuf_overflow_is_sticky(void **state)
 	wr_be16(&w, 0x1234);
 	wr_be16(&w, 0x5678);
 	assert_false(w.err);
-	wr_be16(&w, 0x9abc);		/* 2 > 1 left */
+	wr_be16(&w, 0x9abc); /* 2 > 1 left */
 	assert_true(w.err);
-	wr_u8(&w, 0xff);		/* would fit, but the error sticks */
+	wr_u8(&w, 0xff); /* would fit, but the error sticks */
 	assert_int_equal(w.len, 4);
 	assert_int_equal(out[0], 0x12);
 	assert_int_equal(out[3], 0x78);
@@ -90,7 +90,7 @@ test_wbuf_patch_length(void **state)
 	wr_be16_at(&w, 0, (uint16_t)w.len);
 	assert_false(w.err);
 	assert_int_equal(get_be16(out), 6);
-	wr_be16_at(&w, 5, 1);		/* beyond what was written */
+	wr_be16_at(&w, 5, 1); /* beyond what was written */
 	assert_true(w.err);
 }
 
@@ -126,12 +126,12 @@ test_idpool_limit_and_release(void **state)
 	idpool_init(&p, 3);
 	for (int i = 0; i < 3; i++)
 		assert_int_not_equal(ids[i] = idpool_alloc(&p, &o), 0);
-	assert_int_equal(idpool_alloc(&p, &o), 0);	/* at the limit */
+	assert_int_equal(idpool_alloc(&p, &o), 0); /* at the limit */
 	idpool_release(&p, ids[1]);
 	assert_null(idpool_get(&p, ids[1]));
 	assert_ptr_equal(idpool_get(&p, ids[0]), &o);
-	assert_int_not_equal(idpool_alloc(&p, &o), 0);	/* room again */
-	assert_int_equal(idpool_get(&p, 0), NULL);	/* 0 is never an ID */
+	assert_int_not_equal(idpool_alloc(&p, &o), 0); /* room again */
+	assert_int_equal(idpool_get(&p, 0), NULL);     /* 0 is never an ID */
 	idpool_free(&p);
 }
 
@@ -187,7 +187,7 @@ test_idpool_next_visits_each_once(void **state)
 	(void)state;
 	memset(seen, 0, sizeof(seen));
 	idpool_init(&p, 0);
-	assert_null(idpool_next(&p, &cur, &id));	/* empty, no table */
+	assert_null(idpool_next(&p, &cur, &id)); /* empty, no table */
 	for (unsigned i = 0; i < 300; i++)
 		assert_int_not_equal(ids[i] = idpool_alloc(&p, &objs[i]), 0);
 	for (unsigned i = 0; i < 300; i += 3) {
@@ -211,7 +211,7 @@ test_idpool_next_visits_each_once(void **state)
 	}
 	for (unsigned i = 1; i < 300; i += 3)
 		assert_int_equal(seen[ids[i]], 1);
-	assert_null(idpool_next(&p, &cur, NULL));	/* stays at the end */
+	assert_null(idpool_next(&p, &cur, NULL)); /* stays at the end */
 	for (unsigned i = 2; i < 300; i += 3)
 		if (!seen[ids[i]])
 			assert_true(gone[i]);
@@ -256,7 +256,7 @@ test_idpool_set_limit(void **state)
 	idpool_init(&p, 0);
 	assert_int_not_equal(idpool_alloc(&p, &o), 0);
 	assert_int_not_equal(idpool_alloc(&p, &o), 0);
-	idpool_set_limit(&p, 1);	/* below what is held: both stay */
+	idpool_set_limit(&p, 1); /* below what is held: both stay */
 	assert_int_equal(idpool_count(&p), 2);
 	assert_int_equal(idpool_alloc(&p, &o), 0);
 	idpool_set_limit(&p, 3);
@@ -313,8 +313,9 @@ test_log_escapes_newline_one_line(void **state)
 	char out[512];
 
 	(void)state;
-	assert_int_equal(log_capture("lac1\n12:00:00.000 info  forged",
-	    out, sizeof(out)), 1);
+	assert_int_equal(log_capture("lac1\n12:00:00.000 info  forged", out,
+			     sizeof(out)),
+	    1);
 	assert_string_equal(out, "lac1\\x0a12:00:00.000 info  forged");
 }
 
@@ -326,7 +327,9 @@ test_log_escapes_control_and_invalid_utf8(void **state)
 	char out[512];
 
 	(void)state;
-	log_capture("a\x1b[31mb\tc\rd\x7f" "e\\f", out, sizeof(out));
+	log_capture("a\x1b[31mb\tc\rd\x7f"
+		    "e\\f",
+	    out, sizeof(out));
 	assert_string_equal(out, "a\\x1b[31mb\\x09c\\x0dd\\x7fe\\\\f");
 	/* "é" (C3 A9) and "€" (E2 82 AC) are valid UTF-8 and kept. */
 	log_capture("caf\xc3\xa9 \xe2\x82\xac", out, sizeof(out));
@@ -368,7 +371,8 @@ main(void)
 		cmocka_unit_test(test_wbuf_patch_length),
 		cmocka_unit_test(test_idpool_unique_nonzero),
 		cmocka_unit_test(test_idpool_limit_and_release),
-		cmocka_unit_test(test_idpool_insert_rejects_duplicates_and_zero),
+		cmocka_unit_test(
+		    test_idpool_insert_rejects_duplicates_and_zero),
 		cmocka_unit_test(test_idpool_fills_to_65535),
 		cmocka_unit_test(test_idpool_next_visits_each_once),
 		cmocka_unit_test(test_idpool_next_order_stable_and_id_optional),

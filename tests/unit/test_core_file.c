@@ -55,15 +55,15 @@ test_reads_whole_file_nul_terminated(void **state)
 
 	(void)state;
 	write_file("a", "key = value\n", 12, path, sizeof(path));
-	assert_int_equal(file_read_all(path, 100, &buf, &len, err,
-	    sizeof(err)), 0);
+	assert_int_equal(file_read_all(path, 100, &buf, &len, err, sizeof(err)),
+	    0);
 	assert_int_equal(len, 12);
 	assert_string_equal(buf, "key = value\n");
 	free(buf);
 
 	write_file("empty", "", 0, path, sizeof(path));
-	assert_int_equal(file_read_all(path, 100, &buf, &len, err,
-	    sizeof(err)), 0);
+	assert_int_equal(file_read_all(path, 100, &buf, &len, err, sizeof(err)),
+	    0);
 	assert_int_equal(len, 0);
 	assert_string_equal(buf, "");
 	free(buf);
@@ -78,16 +78,18 @@ test_bounds_size(void **state)
 
 	(void)state;
 	write_file("ten", "0123456789", 10, path, sizeof(path));
-	assert_int_equal(file_read_all(path, 10, &buf, &len, err,
-	    sizeof(err)), 0);
+	assert_int_equal(file_read_all(path, 10, &buf, &len, err, sizeof(err)),
+	    0);
 	assert_int_equal(len, 10);
 	free(buf);
 	buf = NULL;
-	assert_int_equal(file_read_all(path, 9, &buf, &len, err,
-	    sizeof(err)), -1);
+	assert_int_equal(file_read_all(path, 9, &buf, &len, err, sizeof(err)),
+	    -1);
 	assert_null(buf);
-	snprintf(want, sizeof(want), "%s: not a regular file of at most 9 "
-	    "bytes", path);
+	snprintf(want, sizeof(want),
+	    "%s: not a regular file of at most 9 "
+	    "bytes",
+	    path);
 	assert_string_equal(err, want);
 }
 
@@ -99,16 +101,16 @@ test_missing_file_and_fifo(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/missing", dir);
-	assert_int_equal(file_read_all(path, 100, &buf, &len, err,
-	    sizeof(err)), -1);
+	assert_int_equal(file_read_all(path, 100, &buf, &len, err, sizeof(err)),
+	    -1);
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	assert_string_equal(err, want);
 
 	/* A FIFO is refused before anything blocks on it. */
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
-	assert_int_equal(file_read_all(path, 100, &buf, &len, err,
-	    sizeof(err)), -1);
+	assert_int_equal(file_read_all(path, 100, &buf, &len, err, sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "not a regular file"));
 	assert_null(buf);
 }
@@ -143,7 +145,10 @@ static void
 test_short_reads_are_continued(void **state)
 {
 	static const char *const pieces[] = {
-		"[global]\n", "hostname = a\n", "", "listen = 0.0.0.0:1701\n",
+		"[global]\n",
+		"hostname = a\n",
+		"",
+		"listen = 0.0.0.0:1701\n",
 		"x",
 	};
 	char err[256], *buf = NULL;
@@ -154,7 +159,8 @@ test_short_reads_are_continued(void **state)
 	(void)state;
 	pid = slow_writer(&fd, pieces, sizeof(pieces) / sizeof(pieces[0]));
 	assert_int_equal(file_read_fd(fd, "pipe", 1000, 4, &buf, &len, err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	close(fd);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_string_equal(buf,
@@ -177,7 +183,8 @@ test_stream_over_bound_refused(void **state)
 	(void)state;
 	pid = slow_writer(&fd, pieces, 3);
 	assert_int_equal(file_read_fd(fd, "pipe", 9, 0, &buf, &len, err,
-	    sizeof(err)), -1);
+			     sizeof(err)),
+	    -1);
 	close(fd);
 	(void)waitpid(pid, &st, 0);
 	assert_null(buf);
@@ -185,7 +192,8 @@ test_stream_over_bound_refused(void **state)
 
 	pid = slow_writer(&fd, pieces, 3);
 	assert_int_equal(file_read_fd(fd, "pipe", 10, 0, &buf, &len, err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	close(fd);
 	(void)waitpid(pid, &st, 0);
 	assert_int_equal(len, 10);
@@ -205,7 +213,8 @@ test_read_error_reported(void **state)
 
 	assert_true(fd >= 0);
 	assert_int_equal(file_read_fd(fd, "/", 100, 0, &buf, &len, err,
-	    sizeof(err)), -1);
+			     sizeof(err)),
+	    -1);
 	close(fd);
 	assert_string_equal(err, "/: Is a directory");
 	assert_null(buf);

@@ -12,7 +12,7 @@
 
 #include "core/heap.h"
 
-#define N	500
+#define N 500
 
 static uint64_t
 brute_min(struct heap_node *nodes, const bool *in, size_t n)
@@ -52,12 +52,13 @@ test_heap_random(void **state)
 
 		switch (rand() % 3) {
 		case 0:
-		case 1:		/* insert or re-key, up or down */
+		case 1: /* insert or re-key, up or down */
 			assert_int_equal(heap_set(&h, &nodes[i],
-			    (uint64_t)(rand() % 1000)), 0);
+					     (uint64_t)(rand() % 1000)),
+			    0);
 			in[i] = true;
 			break;
-		default:	/* remove, possibly from the middle */
+		default: /* remove, possibly from the middle */
 			heap_remove(&h, &nodes[i]);
 			assert_false(heap_node_queued(&nodes[i]));
 			in[i] = false;
@@ -93,11 +94,11 @@ test_heap_remove_absent(void **state)
 	heap_init(&h);
 	heap_node_init(&a);
 	heap_node_init(&b);
-	heap_remove(&h, &a);	/* not queued: no-op */
+	heap_remove(&h, &a); /* not queued: no-op */
 	assert_int_equal(heap_set(&h, &a, 5), 0);
 	assert_int_equal(heap_set(&h, &b, 3), 0);
 	assert_ptr_equal(heap_min(&h), &b);
-	assert_int_equal(heap_set(&h, &b, 9), 0);	/* re-key down */
+	assert_int_equal(heap_set(&h, &b, 9), 0); /* re-key down */
 	assert_ptr_equal(heap_min(&h), &a);
 	heap_free(&h);
 	assert_false(heap_node_queued(&a));

@@ -16,9 +16,9 @@
 #include "ctl/ctl_cmds.h"
 
 struct hook_calls {
-	int		n;
-	bool		json;
-	uint64_t	now;
+	int n;
+	bool json;
+	uint64_t now;
 };
 
 static int
@@ -37,10 +37,10 @@ static void
 test_show_clients(void **state)
 {
 	static const struct {
-		const char	*line;
-		int		 rc;
-		int		 calls;
-		bool		 json;
+		const char *line;
+		int rc;
+		int calls;
+		bool json;
 	} cases[] = {
 		{ "show clients", 0, 1, false },
 		{ "show clients --json", 0, 1, true },
@@ -118,8 +118,7 @@ test_show_stats_pppoe(void **state)
 	assert_int_equal(ctl_cmd_exec(&c, "show stats --json", 0, &r), 0);
 	assert_non_null(strstr(strbuf_str(&r.body), "\"pppoe\":{"));
 	assert_non_null(strstr(strbuf_str(&r.body), "\"sessions\":3"));
-	assert_non_null(strstr(strbuf_str(&r.body),
-	    "\"refused_mac_limit\":5"));
+	assert_non_null(strstr(strbuf_str(&r.body), "\"refused_mac_limit\":5"));
 	assert_non_null(strstr(strbuf_str(&r.body), "\"bad-cookie\":7"));
 	ctl_reply_free(&r);
 	ctl_reply_init(&r);

@@ -13,13 +13,13 @@
 #include "ctl/json.h"
 
 struct esc_case {
-	const char	*name;
-	const char	*in;
-	size_t		 len;
-	const char	*out;
+	const char *name;
+	const char *in;
+	size_t len;
+	const char *out;
 };
 
-#define S(lit)	lit, sizeof(lit) - 1
+#define S(lit) lit, sizeof(lit) - 1
 
 static const struct esc_case esc_cases[] = {
 	{ "empty", S(""), "\"\"" },

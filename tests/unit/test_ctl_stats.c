@@ -59,7 +59,8 @@ test_stats_tun(void **state)
 
 	ctl_reply_init(&r);
 	assert_int_equal(ctl_cmd_exec(&c, "show stats --json", 0, &r), 0);
-	assert_non_null(strstr(strbuf_str(&r.body), "\"tun\":{"
+	assert_non_null(strstr(strbuf_str(&r.body),
+	    "\"tun\":{"
 	    "\"kernel-tx-dropped\":101,\"kernel-rx-dropped\":102,"
 	    "\"write-full\":103,\"write-errors\":104,\"isolated\":105}"));
 	ctl_reply_free(&r);
@@ -85,7 +86,8 @@ test_stats_tun_without_hook(void **state)
 	memset(&c, 0, sizeof(c));
 	ctl_reply_init(&r);
 	assert_int_equal(ctl_cmd_exec(&c, "show stats --json", 0, &r), 0);
-	assert_non_null(strstr(strbuf_str(&r.body), "\"tun\":{"
+	assert_non_null(strstr(strbuf_str(&r.body),
+	    "\"tun\":{"
 	    "\"kernel-tx-dropped\":0,"));
 	ctl_reply_free(&r);
 }

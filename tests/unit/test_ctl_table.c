@@ -85,7 +85,7 @@ test_no_trailing_blanks(void **state)
 	table_cell(&t, "longer-name");
 	table_cell(&t, "");
 	table_row(&t);
-	table_cell(&t, "b");		/* missing second cell */
+	table_cell(&t, "b"); /* missing second cell */
 	render_expect(&t,
 	    "NAME         USER\n"
 	    "a            alice@corp.example\n"
@@ -106,7 +106,7 @@ test_utf8_width(void **state)
 	(void)state;
 	table_init(&t, c2, 2);
 	table_row(&t);
-	table_cell(&t, "caf\xc3\xa9");	/* 4 characters, 5 bytes */
+	table_cell(&t, "caf\xc3\xa9"); /* 4 characters, 5 bytes */
 	table_cell(&t, "1");
 	table_row(&t);
 	table_cell(&t, "abcd");
@@ -129,8 +129,11 @@ test_control_chars_replaced(void **state)
 	table_row(&t);
 	table_cell(&t, "evil\x1b[2J\nhost\x7f");
 	table_row(&t);
-	table_cell(&t, "c1\xc2\x9b" "31m bad\xff\xc3 ok\xc3\xa9");
-	render_expect(&t, "HOSTNAME\nevil?[2J?host?\nc1?31m bad?? ok\xc3\xa9\n");
+	table_cell(&t,
+	    "c1\xc2\x9b"
+	    "31m bad\xff\xc3 ok\xc3\xa9");
+	render_expect(&t,
+	    "HOSTNAME\nevil?[2J?host?\nc1?31m bad?? ok\xc3\xa9\n");
 	table_free(&t);
 }
 

@@ -14,15 +14,14 @@
 #include "ctl/ctl_cmds.h"
 
 struct hook_calls {
-	int		n;
-	char		path[256];
-	bool		stop;
-	uint16_t	tunnel;
+	int n;
+	char path[256];
+	bool stop;
+	uint16_t tunnel;
 };
 
 static int
-fake_trace(void *arg, const char *path, uint16_t tunnel_id,
-    struct ctl_reply *r)
+fake_trace(void *arg, const char *path, uint16_t tunnel_id, struct ctl_reply *r)
 {
 	struct hook_calls *h = arg;
 
@@ -35,13 +34,13 @@ fake_trace(void *arg, const char *path, uint16_t tunnel_id,
 }
 
 struct trace_case {
-	const char	*line;
-	int		 rc;		/* 0 OK, -1 ERR */
-	const char	*err_prefix;	/* for ERR */
-	int		 calls;
-	const char	*path;
-	uint16_t	 tunnel;
-	bool		 stop;
+	const char *line;
+	int rc;			/* 0 OK, -1 ERR */
+	const char *err_prefix; /* for ERR */
+	int calls;
+	const char *path;
+	uint16_t tunnel;
+	bool stop;
 };
 
 static void
@@ -54,8 +53,8 @@ test_trace_commands(void **state)
 		    "/tmp/a.pcap", 4711, false },
 		{ "trace stop", 0, NULL, 1, "", 0, true },
 		/* Tunnel IDs are 1..65535 (RFC 2661 §3.1: 0 is reserved). */
-		{ "trace start /tmp/a.pcap tunnel 0", -1, "usage: ", 0, NULL,
-		    0, false },
+		{ "trace start /tmp/a.pcap tunnel 0", -1, "usage: ", 0, NULL, 0,
+		    false },
 		{ "trace start /tmp/a.pcap tunnel 65536", -1, "usage: ", 0,
 		    NULL, 0, false },
 		{ "trace start /tmp/a.pcap tunnel", -1, "usage: ", 0, NULL, 0,
@@ -66,8 +65,8 @@ test_trace_commands(void **state)
 		{ "trace stop now", -1, "usage: ", 0, NULL, 0, false },
 		{ "trace", -1, "usage: ", 0, NULL, 0, false },
 		/* The daemon's working directory is not the caller's. */
-		{ "trace start a.pcap", -1, "trace file must be an absolute",
-		    0, NULL, 0, false },
+		{ "trace start a.pcap", -1, "trace file must be an absolute", 0,
+		    NULL, 0, false },
 	};
 	size_t i;
 
@@ -88,8 +87,9 @@ test_trace_commands(void **state)
 		if (rc != tc->rc)
 			fail_msg("%s: rc %d, want %d (%s)", tc->line, rc,
 			    tc->rc, r.error);
-		if (tc->rc < 0 && strncmp(r.error, tc->err_prefix,
-		    strlen(tc->err_prefix)) != 0)
+		if (tc->rc < 0 &&
+		    strncmp(r.error, tc->err_prefix, strlen(tc->err_prefix)) !=
+			0)
 			fail_msg("%s: error \"%s\"", tc->line, r.error);
 		assert_int_equal(h.n, tc->calls);
 		if (tc->calls > 0) {

@@ -17,7 +17,7 @@ test_push_compact(void **state)
 	uint8_t buf[DATA_HDR_MAX + 4];
 	uint8_t *payload = buf + DATA_HDR_MAX, *h;
 	static const uint8_t want[] = { 0x00, 0x02, 0x12, 0x34, 0xab, 0xcd,
-	    0xff, 0x03, 0xc0, 0x21 };
+		0xff, 0x03, 0xc0, 0x21 };
 
 	(void)state;
 	memcpy(payload, "\xff\x03\xc0\x21", 4);
@@ -34,9 +34,9 @@ test_push_seq_and_priority(void **state)
 	uint8_t *payload = buf + 32, *h;
 	struct data_seq sq;
 	static const uint8_t want0[] = { 0x09, 0x02, 0x00, 0x07, 0x00, 0x09,
-	    0x00, 0x00, 0x00, 0x00 };
+		0x00, 0x00, 0x00, 0x00 };
 	static const uint8_t want1[] = { 0x08, 0x02, 0x00, 0x07, 0x00, 0x09,
-	    0x00, 0x01, 0x00, 0x00 };
+		0x00, 0x01, 0x00, 0x00 };
 
 	(void)state;
 	data_seq_init(&sq, true, true);
@@ -64,7 +64,7 @@ test_push_short_headroom(void **state)
 	(void)state;
 	data_seq_init(&sq, false, true);
 	assert_null(data_hdr_push(buf + 9, 9, 1, 1, &sq, false));
-	assert_int_equal(sq.ns, 0);	/* nothing consumed */
+	assert_int_equal(sq.ns, 0); /* nothing consumed */
 	assert_non_null(data_hdr_push(buf + 10, 10, 1, 1, &sq, false));
 	assert_null(data_hdr_push(buf + 5, 5, 1, 1, NULL, false));
 	assert_non_null(data_hdr_push(buf + 6, 6, 1, 1, NULL, false));
@@ -85,8 +85,9 @@ test_push_parse_roundtrip(void **state)
 		data_seq_init(&sq, false, s == 1);
 		memset(payload, 0x5a, 50);
 		p = data_hdr_push(payload, 20, 0xbeef, 0x0102, &sq, s == 0);
-		assert_int_equal(data_hdr_parse(p,
-		    (size_t)(payload + 50 - p), &h), DATA_HDR_OK);
+		assert_int_equal(data_hdr_parse(p, (size_t)(payload + 50 - p),
+				     &h),
+		    DATA_HDR_OK);
 		assert_int_equal(h.tunnel_id, 0xbeef);
 		assert_int_equal(h.session_id, 0x0102);
 		assert_int_equal(h.has_seq, s == 1);
@@ -97,24 +98,24 @@ test_push_parse_roundtrip(void **state)
 }
 
 struct parse_case {
-	const char		*name;
-	uint8_t			 pkt[24];
-	size_t			 len;
-	enum data_hdr_status	 st;
-	uint16_t		 tid, sid, ns, off, plen;
-	bool			 seq;
+	const char *name;
+	uint8_t pkt[24];
+	size_t len;
+	enum data_hdr_status st;
+	uint16_t tid, sid, ns, off, plen;
+	bool seq;
 };
 
 static const struct parse_case parse_cases[] = {
-	{ "compact", { 0x00, 0x02, 0, 1, 0, 2, 0xaa }, 7, DATA_HDR_OK,
-	    1, 2, 0, 6, 1, false },
-	{ "empty payload", { 0x00, 0x02, 0, 1, 0, 2 }, 6, DATA_HDR_OK,
-	    1, 2, 0, 6, 0, false },
+	{ "compact", { 0x00, 0x02, 0, 1, 0, 2, 0xaa }, 7, DATA_HDR_OK, 1, 2, 0,
+	    6, 1, false },
+	{ "empty payload", { 0x00, 0x02, 0, 1, 0, 2 }, 6, DATA_HDR_OK, 1, 2, 0,
+	    6, 0, false },
 	/* Reserved x bits are "ignored on incoming messages" (§3.1). */
-	{ "reserved bits", { 0x34, 0xf2, 0, 1, 0, 2, 0xaa }, 7, DATA_HDR_OK,
-	    1, 2, 0, 6, 1, false },
-	{ "seq", { 0x08, 0x02, 0, 1, 0, 2, 0x12, 0x34, 0xff, 0xff, 0xaa },
-	    11, DATA_HDR_OK, 1, 2, 0x1234, 10, 1, true },
+	{ "reserved bits", { 0x34, 0xf2, 0, 1, 0, 2, 0xaa }, 7, DATA_HDR_OK, 1,
+	    2, 0, 6, 1, false },
+	{ "seq", { 0x08, 0x02, 0, 1, 0, 2, 0x12, 0x34, 0xff, 0xff, 0xaa }, 11,
+	    DATA_HDR_OK, 1, 2, 0x1234, 10, 1, true },
 	/* Length trims link padding: total 8, datagram 10. */
 	{ "length", { 0x40, 0x02, 0, 8, 0, 1, 0, 2, 0xaa, 0xbb }, 10,
 	    DATA_HDR_OK, 1, 2, 0, 8, 0, false },
@@ -127,21 +128,24 @@ static const struct parse_case parse_cases[] = {
 	    DATA_HDR_OK, 1, 2, 0, 10, 1, false },
 	{ "offset past end", { 0x02, 0x02, 0, 1, 0, 2, 0, 9, 0xee }, 9,
 	    DATA_HDR_TRUNCATED, 0, 0, 0, 0, 0, false },
-	{ "offset past length", { 0x42, 0x02, 0, 10, 0, 1, 0, 2, 0, 4, 0xe,
-	    0xe, 0xe, 0xe }, 14, DATA_HDR_BAD_LENGTH, 0, 0, 0, 0, 0, false },
-	{ "all of L S O P", { 0x4b, 0x02, 0, 17, 0, 1, 0, 2, 0, 5, 0, 0, 0, 1,
-	    0xee, 0xaa, 0xbb, 0xcc }, 18, DATA_HDR_OK, 1, 2, 5, 15, 2, true },
-	{ "truncated flags", { 0x00 }, 1, DATA_HDR_TRUNCATED,
+	{ "offset past length",
+	    { 0x42, 0x02, 0, 10, 0, 1, 0, 2, 0, 4, 0xe, 0xe, 0xe, 0xe }, 14,
+	    DATA_HDR_BAD_LENGTH, 0, 0, 0, 0, 0, false },
+	{ "all of L S O P",
+	    { 0x4b, 0x02, 0, 17, 0, 1, 0, 2, 0, 5, 0, 0, 0, 1, 0xee, 0xaa, 0xbb,
+		0xcc },
+	    18, DATA_HDR_OK, 1, 2, 5, 15, 2, true },
+	{ "truncated flags", { 0x00 }, 1, DATA_HDR_TRUNCATED, 0, 0, 0, 0, 0,
+	    false },
+	{ "truncated ids", { 0x00, 0x02, 0, 1, 0 }, 5, DATA_HDR_TRUNCATED, 0, 0,
+	    0, 0, 0, false },
+	{ "truncated seq", { 0x08, 0x02, 0, 1, 0, 2, 0 }, 7, DATA_HDR_TRUNCATED,
 	    0, 0, 0, 0, 0, false },
-	{ "truncated ids", { 0x00, 0x02, 0, 1, 0 }, 5, DATA_HDR_TRUNCATED,
-	    0, 0, 0, 0, 0, false },
-	{ "truncated seq", { 0x08, 0x02, 0, 1, 0, 2, 0 }, 7,
-	    DATA_HDR_TRUNCATED, 0, 0, 0, 0, 0, false },
 	/* §3.1: unknown Ver "MUST be discarded" (1 is L2F, 3 L2TPv3). */
-	{ "L2F", { 0x00, 0x01, 0, 1, 0, 2 }, 6, DATA_HDR_BAD_VERSION,
-	    0, 0, 0, 0, 0, false },
-	{ "v3", { 0x00, 0x03, 0, 1, 0, 2 }, 6, DATA_HDR_BAD_VERSION,
-	    0, 0, 0, 0, 0, false },
+	{ "L2F", { 0x00, 0x01, 0, 1, 0, 2 }, 6, DATA_HDR_BAD_VERSION, 0, 0, 0,
+	    0, 0, false },
+	{ "v3", { 0x00, 0x03, 0, 1, 0, 2 }, 6, DATA_HDR_BAD_VERSION, 0, 0, 0, 0,
+	    0, false },
 	{ "control", { 0xc8, 0x02, 0, 12, 0, 1, 0, 0, 0, 0, 0, 0 }, 12,
 	    DATA_HDR_CONTROL, 0, 0, 0, 0, 0, false },
 };
@@ -151,14 +155,15 @@ test_parse_table(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]);
-	    i++) {
+	     i++) {
 		const struct parse_case *c = &parse_cases[i];
 		struct data_hdr h;
 		enum data_hdr_status st = data_hdr_parse(c->pkt, c->len, &h);
 
 		if (st != c->st)
 			fail_msg("%s: got %s, want %s", c->name,
-			    data_hdr_status_str(st), data_hdr_status_str(c->st));
+			    data_hdr_status_str(st),
+			    data_hdr_status_str(c->st));
 		if (st != DATA_HDR_OK)
 			continue;
 		assert_int_equal(h.tunnel_id, c->tid);
@@ -190,13 +195,13 @@ test_parse_matches_l2tp_hdr_decode(void **state)
 			seed = seed * 1103515245u + 12345u;
 			pkt[i] = (uint8_t)(seed >> 16);
 		}
-		pkt[0] &= 0x7f;			/* data */
+		pkt[0] &= 0x7f; /* data */
 		if (pkt[1] & 0x80)
 			pkt[1] = (uint8_t)((pkt[1] & 0xf0) | 2);
-		pkt[2] = 0;			/* a Length that may fit */
+		pkt[2] = 0; /* a Length that may fit */
 		pkt[3] &= 0x3f;
 		len = pkt[5] % sizeof(pkt);
-		if ((pkt[0] & 0x42) == 0x02) {	/* O without L: small offset */
+		if ((pkt[0] & 0x42) == 0x02) { /* O without L: small offset */
 			size_t o = 6 + (pkt[0] & 0x08 ? 4 : 0);
 
 			pkt[o] = 0;
@@ -231,68 +236,75 @@ test_parse_matches_l2tp_hdr_decode(void **state)
 			break;
 		}
 	}
-	assert_true(ok > 20000);	/* the generator reaches valid headers */
+	assert_true(ok > 20000); /* the generator reaches valid headers */
 }
 
 /* §5.4 table: each step is one received data message and what follows. */
 struct seq_step {
-	bool			has_seq;
-	uint16_t		ns;
-	enum data_seq_verdict	v;
-	bool			send_seq_after;
+	bool has_seq;
+	uint16_t ns;
+	enum data_seq_verdict v;
+	bool send_seq_after;
 };
 
 struct seq_case {
-	const char		*name;
-	bool			 lns_mode, required;
-	struct seq_step		 steps[6];
-	unsigned		 nsteps;
-	uint64_t		 discards, lost;
+	const char *name;
+	bool lns_mode, required;
+	struct seq_step steps[6];
+	unsigned nsteps;
+	uint64_t discards, lost;
 };
 
 static const struct seq_case seq_cases[] = {
 	/* "If the LAC receives a data message with sequence numbers present,
 	 * it MUST begin sending sequence numbers ... without ... it MUST stop
 	 * sending sequence numbers". */
-	{ "LAC follows the LNS", false, false, {
-	    { false, 0, DATA_SEQ_ACCEPT, false },
-	    { true, 0, DATA_SEQ_ACCEPT, true },
-	    { true, 1, DATA_SEQ_ACCEPT, true },
-	    { false, 0, DATA_SEQ_ACCEPT, false },
-	    { true, 2, DATA_SEQ_ACCEPT, true } }, 5, 0, 0 },
+	{ "LAC follows the LNS", false, false,
+	    { { false, 0, DATA_SEQ_ACCEPT, false },
+		{ true, 0, DATA_SEQ_ACCEPT, true },
+		{ true, 1, DATA_SEQ_ACCEPT, true },
+		{ false, 0, DATA_SEQ_ACCEPT, false },
+		{ true, 2, DATA_SEQ_ACCEPT, true } },
+	    5, 0, 0 },
 	/* The LNS controls sequencing: the peer's choice does not move it. */
-	{ "LNS keeps its choice", true, false, {
-	    { true, 0, DATA_SEQ_ACCEPT, false },
-	    { false, 0, DATA_SEQ_ACCEPT, false },
-	    { true, 1, DATA_SEQ_ACCEPT, false } }, 3, 0, 0 },
+	{ "LNS keeps its choice", true, false,
+	    { { true, 0, DATA_SEQ_ACCEPT, false },
+		{ false, 0, DATA_SEQ_ACCEPT, false },
+		{ true, 1, DATA_SEQ_ACCEPT, false } },
+	    3, 0, 0 },
 	/* "If this AVP is present during session setup, sequence numbers
 	 * MUST be present at all times." */
-	{ "required: missing Ns discarded", false, true, {
-	    { true, 0, DATA_SEQ_ACCEPT, true },
-	    { false, 0, DATA_SEQ_MISSING, true },
-	    { true, 1, DATA_SEQ_ACCEPT, true } }, 3, 1, 0 },
-	{ "required LNS", true, true, {
-	    { false, 0, DATA_SEQ_MISSING, true },
-	    { true, 0, DATA_SEQ_ACCEPT, true } }, 2, 1, 0 },
+	{ "required: missing Ns discarded", false, true,
+	    { { true, 0, DATA_SEQ_ACCEPT, true },
+		{ false, 0, DATA_SEQ_MISSING, true },
+		{ true, 1, DATA_SEQ_ACCEPT, true } },
+	    3, 1, 0 },
+	{ "required LNS", true, true,
+	    { { false, 0, DATA_SEQ_MISSING, true },
+		{ true, 0, DATA_SEQ_ACCEPT, true } },
+	    2, 1, 0 },
 	/* Stale (reordered/duplicated) frames are dropped, gaps counted. */
-	{ "stale and duplicate", true, true, {
-	    { true, 10, DATA_SEQ_ACCEPT, true },
-	    { true, 10, DATA_SEQ_STALE, true },
-	    { true, 13, DATA_SEQ_ACCEPT, true },
-	    { true, 12, DATA_SEQ_STALE, true },
-	    { true, 14, DATA_SEQ_ACCEPT, true } }, 5, 2, 2 },
-	{ "wrap", true, true, {
-	    { true, 0xfffe, DATA_SEQ_ACCEPT, true },
-	    { true, 0xffff, DATA_SEQ_ACCEPT, true },
-	    { true, 0, DATA_SEQ_ACCEPT, true },
-	    { true, 0xffff, DATA_SEQ_STALE, true },
-	    { true, 1, DATA_SEQ_ACCEPT, true } }, 5, 1, 0 },
+	{ "stale and duplicate", true, true,
+	    { { true, 10, DATA_SEQ_ACCEPT, true },
+		{ true, 10, DATA_SEQ_STALE, true },
+		{ true, 13, DATA_SEQ_ACCEPT, true },
+		{ true, 12, DATA_SEQ_STALE, true },
+		{ true, 14, DATA_SEQ_ACCEPT, true } },
+	    5, 2, 2 },
+	{ "wrap", true, true,
+	    { { true, 0xfffe, DATA_SEQ_ACCEPT, true },
+		{ true, 0xffff, DATA_SEQ_ACCEPT, true },
+		{ true, 0, DATA_SEQ_ACCEPT, true },
+		{ true, 0xffff, DATA_SEQ_STALE, true },
+		{ true, 1, DATA_SEQ_ACCEPT, true } },
+	    5, 1, 0 },
 	/* "the sequence number state picks up where it left off". */
-	{ "re-enabled keeps state", false, false, {
-	    { true, 5, DATA_SEQ_ACCEPT, true },
-	    { false, 0, DATA_SEQ_ACCEPT, false },
-	    { true, 4, DATA_SEQ_STALE, true },
-	    { true, 6, DATA_SEQ_ACCEPT, true } }, 4, 1, 0 },
+	{ "re-enabled keeps state", false, false,
+	    { { true, 5, DATA_SEQ_ACCEPT, true },
+		{ false, 0, DATA_SEQ_ACCEPT, false },
+		{ true, 4, DATA_SEQ_STALE, true },
+		{ true, 6, DATA_SEQ_ACCEPT, true } },
+	    4, 1, 0 },
 };
 
 static void
@@ -306,7 +318,7 @@ test_seq_table(void **state)
 		data_seq_init(&sq, c->lns_mode, c->required);
 		for (unsigned k = 0; k < c->nsteps; k++) {
 			struct data_hdr h = { .has_seq = c->steps[k].has_seq,
-			    .ns = c->steps[k].ns };
+				.ns = c->steps[k].ns };
 			enum data_seq_verdict v = data_seq_rx(&sq, &h);
 
 			if (v != c->steps[k].v ||
@@ -333,7 +345,7 @@ test_seq_tx_resumes(void **state)
 	(void)state;
 	data_seq_init(&sq, false, false);
 	p = data_hdr_push(buf + 16, 16, 1, 1, &sq, false);
-	assert_ptr_equal(p, buf + 10);		/* unsequenced */
+	assert_ptr_equal(p, buf + 10); /* unsequenced */
 	assert_int_equal(data_seq_rx(&sq, &on), DATA_SEQ_ACCEPT);
 	p = data_hdr_push(buf + 16, 16, 1, 1, &sq, false);
 	assert_int_equal(p[6] << 8 | p[7], 0);
@@ -363,7 +375,7 @@ test_seq_fixed(void **state)
 	data_seq_init_fixed(&sq, true);
 	assert_int_equal(data_seq_rx(&sq, &off), DATA_SEQ_ACCEPT);
 	p = data_hdr_push(buf + 16, 16, 1, 1, &sq, false);
-	assert_ptr_equal(p, buf + 6);		/* still sequenced */
+	assert_ptr_equal(p, buf + 6); /* still sequenced */
 	assert_int_equal(data_seq_rx(&sq, &on), DATA_SEQ_ACCEPT);
 	on.ns = 4;
 	assert_int_equal(data_seq_rx(&sq, &on), DATA_SEQ_STALE);
@@ -373,7 +385,7 @@ test_seq_fixed(void **state)
 	on.ns = 7;
 	assert_int_equal(data_seq_rx(&sq, &on), DATA_SEQ_ACCEPT);
 	p = data_hdr_push(buf + 16, 16, 1, 1, &sq, false);
-	assert_ptr_equal(p, buf + 10);		/* still unsequenced */
+	assert_ptr_equal(p, buf + 10); /* still unsequenced */
 	on.ns = 6;
 	assert_int_equal(data_seq_rx(&sq, &on), DATA_SEQ_STALE);
 }

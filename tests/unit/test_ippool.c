@@ -11,30 +11,37 @@
 
 #include "dataplane/ippool.h"
 
-#define A(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-			    (uint32_t)(c) << 8 | (uint32_t)(d))
+#define A(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | \
+	    (uint32_t)(d))
 
 static void
 test_init_rejects(void **state)
 {
 	static const struct {
-		const char		*name;
-		struct cfg_ip4_range	 r[3];
-		unsigned		 n;
-		int			 rc;
+		const char *name;
+		struct cfg_ip4_range r[3];
+		unsigned n;
+		int rc;
 	} cases[] = {
 		{ "empty", { { 0, 0 } }, 0, 0 },
-		{ "one", { { A(10,0,0,1), A(10,0,0,1) } }, 1, 0 },
-		{ "reversed", { { A(10,0,0,9), A(10,0,0,1) } }, 1, -1 },
-		{ "zero", { { 0, A(0,0,0,9) } }, 1, -1 },
-		{ "overlap", { { A(10,0,0,1), A(10,0,0,9) },
-		    { A(10,0,0,9), A(10,0,0,20) } }, 2, -1 },
-		{ "overlap unsorted", { { A(10,0,0,5), A(10,0,0,30) },
-		    { A(10,0,0,1), A(10,0,0,5) } }, 2, -1 },
-		{ "adjacent", { { A(10,0,0,10), A(10,0,0,20) },
-		    { A(10,0,0,1), A(10,0,0,9) } }, 2, 0 },
-		{ "/8", { { A(10,0,0,1), A(10,255,255,255) } }, 1, 0 },
-		{ "too big", { { A(10,0,0,1), A(11,0,0,1) } }, 1, -1 },
+		{ "one", { { A(10, 0, 0, 1), A(10, 0, 0, 1) } }, 1, 0 },
+		{ "reversed", { { A(10, 0, 0, 9), A(10, 0, 0, 1) } }, 1, -1 },
+		{ "zero", { { 0, A(0, 0, 0, 9) } }, 1, -1 },
+		{ "overlap",
+		    { { A(10, 0, 0, 1), A(10, 0, 0, 9) },
+			{ A(10, 0, 0, 9), A(10, 0, 0, 20) } },
+		    2, -1 },
+		{ "overlap unsorted",
+		    { { A(10, 0, 0, 5), A(10, 0, 0, 30) },
+			{ A(10, 0, 0, 1), A(10, 0, 0, 5) } },
+		    2, -1 },
+		{ "adjacent",
+		    { { A(10, 0, 0, 10), A(10, 0, 0, 20) },
+			{ A(10, 0, 0, 1), A(10, 0, 0, 9) } },
+		    2, 0 },
+		{ "/8", { { A(10, 0, 0, 1), A(10, 255, 255, 255) } }, 1, 0 },
+		{ "too big", { { A(10, 0, 0, 1), A(11, 0, 0, 1) } }, 1, -1 },
 	};
 
 	(void)state;
@@ -64,9 +71,10 @@ static void
 test_ranges_and_exhaustion(void **state)
 {
 	static const struct cfg_ip4_range r[] = {
-		{ A(192,168,1,250), A(192,168,2,5) },	/* crosses .255/.0 */
-		{ A(10,0,0,1), A(10,0,0,3) },
-		{ A(172,16,0,0), A(172,16,0,199) },	/* 200: spans words */
+		{ A(192, 168, 1, 250),
+		    A(192, 168, 2, 5) }, /* crosses .255/.0 */
+		{ A(10, 0, 0, 1), A(10, 0, 0, 3) },
+		{ A(172, 16, 0, 0), A(172, 16, 0, 199) }, /* 200: spans words */
 	};
 	struct ippool p;
 	uint32_t all[216], a, n = 0;
@@ -83,16 +91,16 @@ test_ranges_and_exhaustion(void **state)
 	assert_int_equal(n, 215);
 	qsort(all, n, sizeof(all[0]), u32_cmp);
 	for (unsigned i = 1; i < n; i++)
-		assert_true(all[i - 1] < all[i]);	/* each one once */
+		assert_true(all[i - 1] < all[i]); /* each one once */
 	assert_int_equal(ippool_used(&p), 215);
 	assert_int_equal(ippool_available(&p), 0);
-	assert_int_equal(ippool_alloc(&p), 0);	/* stays exhausted */
-	assert_false(ippool_contains(&p, A(192,168,1,249)));
-	assert_false(ippool_contains(&p, A(192,168,2,6)));
-	assert_false(ippool_contains(&p, A(10,0,0,0)));
+	assert_int_equal(ippool_alloc(&p), 0); /* stays exhausted */
+	assert_false(ippool_contains(&p, A(192, 168, 1, 249)));
+	assert_false(ippool_contains(&p, A(192, 168, 2, 6)));
+	assert_false(ippool_contains(&p, A(10, 0, 0, 0)));
 	/* A freed address is available again, and only that one. */
-	assert_int_equal(ippool_release(&p, A(172,16,0,77)), 0);
-	assert_int_equal(ippool_alloc(&p), A(172,16,0,77));
+	assert_int_equal(ippool_release(&p, A(172, 16, 0, 77)), 0);
+	assert_int_equal(ippool_alloc(&p), A(172, 16, 0, 77));
 	assert_int_equal(ippool_alloc(&p), 0);
 	ippool_free(&p);
 }
@@ -105,8 +113,8 @@ test_empty_pool(void **state)
 	(void)state;
 	assert_int_equal(ippool_init(&p, NULL, 0), 0);
 	assert_int_equal(ippool_alloc(&p), 0);
-	assert_int_equal(ippool_reserve(&p, A(10,0,0,1)), -1);
-	assert_int_equal(ippool_release(&p, A(10,0,0,1)), -1);
+	assert_int_equal(ippool_reserve(&p, A(10, 0, 0, 1)), -1);
+	assert_int_equal(ippool_release(&p, A(10, 0, 0, 1)), -1);
 	ippool_free(&p);
 }
 
@@ -114,25 +122,26 @@ test_empty_pool(void **state)
 static void
 test_round_robin(void **state)
 {
-	static const struct cfg_ip4_range r[] = { { A(10,1,0,1), A(10,1,0,10) } };
+	static const struct cfg_ip4_range r[] = { { A(10, 1, 0, 1),
+	    A(10, 1, 0, 10) } };
 	struct ippool p;
 
 	(void)state;
 	assert_int_equal(ippool_init(&p, r, 1), 0);
-	assert_int_equal(ippool_alloc(&p), A(10,1,0,1));
-	assert_int_equal(ippool_alloc(&p), A(10,1,0,2));
-	assert_int_equal(ippool_alloc(&p), A(10,1,0,3));
-	assert_int_equal(ippool_release(&p, A(10,1,0,1)), 0);
-	assert_int_equal(ippool_release(&p, A(10,1,0,3)), 0);
+	assert_int_equal(ippool_alloc(&p), A(10, 1, 0, 1));
+	assert_int_equal(ippool_alloc(&p), A(10, 1, 0, 2));
+	assert_int_equal(ippool_alloc(&p), A(10, 1, 0, 3));
+	assert_int_equal(ippool_release(&p, A(10, 1, 0, 1)), 0);
+	assert_int_equal(ippool_release(&p, A(10, 1, 0, 3)), 0);
 	for (unsigned i = 4; i <= 10; i++)
-		assert_int_equal(ippool_alloc(&p), A(10,1,0,i));
+		assert_int_equal(ippool_alloc(&p), A(10, 1, 0, i));
 	/* Only after the whole pool went round do .1 and .3 come back. */
-	assert_int_equal(ippool_alloc(&p), A(10,1,0,1));
-	assert_int_equal(ippool_alloc(&p), A(10,1,0,3));
+	assert_int_equal(ippool_alloc(&p), A(10, 1, 0, 1));
+	assert_int_equal(ippool_alloc(&p), A(10, 1, 0, 3));
 	assert_int_equal(ippool_alloc(&p), 0);
 	/* Double release is reported, not counted. */
-	assert_int_equal(ippool_release(&p, A(10,1,0,5)), 0);
-	assert_int_equal(ippool_release(&p, A(10,1,0,5)), -1);
+	assert_int_equal(ippool_release(&p, A(10, 1, 0, 5)), 0);
+	assert_int_equal(ippool_release(&p, A(10, 1, 0, 5)), -1);
 	assert_int_equal(ippool_used(&p), 9);
 	ippool_free(&p);
 }
@@ -140,24 +149,25 @@ test_round_robin(void **state)
 static void
 test_reserve(void **state)
 {
-	static const struct cfg_ip4_range r[] = { { A(10,2,0,1), A(10,2,0,4) } };
+	static const struct cfg_ip4_range r[] = { { A(10, 2, 0, 1),
+	    A(10, 2, 0, 4) } };
 	struct ippool p;
 
 	(void)state;
 	assert_int_equal(ippool_init(&p, r, 1), 0);
-	assert_int_equal(ippool_reserve(&p, A(10,2,0,2)), 0);
-	assert_int_equal(ippool_reserve(&p, A(10,2,0,2)), -1);	/* taken */
-	assert_int_equal(ippool_reserve(&p, A(10,2,0,9)), -1);	/* outside */
-	assert_false(ippool_contains(&p, A(10,2,0,9)));
+	assert_int_equal(ippool_reserve(&p, A(10, 2, 0, 2)), 0);
+	assert_int_equal(ippool_reserve(&p, A(10, 2, 0, 2)), -1); /* taken */
+	assert_int_equal(ippool_reserve(&p, A(10, 2, 0, 9)), -1); /* outside */
+	assert_false(ippool_contains(&p, A(10, 2, 0, 9)));
 	/* alloc skips the reserved address */
-	assert_int_equal(ippool_alloc(&p), A(10,2,0,1));
-	assert_int_equal(ippool_alloc(&p), A(10,2,0,3));
+	assert_int_equal(ippool_alloc(&p), A(10, 2, 0, 1));
+	assert_int_equal(ippool_alloc(&p), A(10, 2, 0, 3));
 	/* an allocated address cannot be reserved by someone else */
-	assert_int_equal(ippool_reserve(&p, A(10,2,0,3)), -1);
-	assert_int_equal(ippool_reserve(&p, A(10,2,0,4)), 0);
+	assert_int_equal(ippool_reserve(&p, A(10, 2, 0, 3)), -1);
+	assert_int_equal(ippool_reserve(&p, A(10, 2, 0, 4)), 0);
 	assert_int_equal(ippool_alloc(&p), 0);
-	assert_int_equal(ippool_release(&p, A(10,2,0,2)), 0);
-	assert_int_equal(ippool_alloc(&p), A(10,2,0,2));
+	assert_int_equal(ippool_release(&p, A(10, 2, 0, 2)), 0);
+	assert_int_equal(ippool_alloc(&p), A(10, 2, 0, 2));
 	ippool_free(&p);
 }
 
@@ -167,9 +177,9 @@ static void
 test_no_double_allocation(void **state)
 {
 	static const struct cfg_ip4_range r[] = {
-		{ A(100,64,0,1), A(100,64,1,200) },	/* 456 */
-		{ A(100,65,0,0), A(100,65,0,63) },	/* 64, word aligned */
-		{ A(100,66,0,7), A(100,66,0,7) },	/* 1 */
+		{ A(100, 64, 0, 1), A(100, 64, 1, 200) }, /* 456 */
+		{ A(100, 65, 0, 0), A(100, 65, 0, 63) },  /* 64, word aligned */
+		{ A(100, 66, 0, 7), A(100, 66, 0, 7) },	  /* 1 */
 	};
 	enum { N = 521 };
 	static uint32_t held[N];
@@ -204,15 +214,15 @@ test_no_double_allocation(void **state)
 			held[k] = held[--nheld];
 		} else if (op == 7) {
 			/* reserve a random pool address: succeeds iff free */
-			uint32_t a = (seed >> 3) % 3 == 0 ? A(100,66,0,7) :
-			    A(100,64,0,1) + (seed >> 5) % 456;
+			uint32_t a = (seed >> 3) % 3 == 0 ?
+			    A(100, 66, 0, 7) :
+			    A(100, 64, 0, 1) + (seed >> 5) % 456;
 			bool free_ = true;
 
 			for (unsigned i = 0; i < nheld; i++)
 				if (held[i] == a)
 					free_ = false;
-			assert_int_equal(ippool_reserve(&p, a),
-			    free_ ? 0 : -1);
+			assert_int_equal(ippool_reserve(&p, a), free_ ? 0 : -1);
 			if (free_)
 				held[nheld++] = a;
 		}
@@ -222,9 +232,9 @@ test_no_double_allocation(void **state)
 }
 
 struct collect {
-	uint32_t	addrs[16];
-	bool		orphan[16];
-	unsigned	n;
+	uint32_t addrs[16];
+	bool orphan[16];
+	unsigned n;
 };
 
 static void
@@ -240,7 +250,8 @@ static void
 test_walk_and_ranges(void **state)
 {
 	static const struct cfg_ip4_range r[] = {
-		{ A(10,9,0,10), A(10,9,0,19) }, { A(10,8,0,1), A(10,8,0,2) },
+		{ A(10, 9, 0, 10), A(10, 9, 0, 19) },
+		{ A(10, 8, 0, 1), A(10, 8, 0, 2) },
 	};
 	struct ippool p;
 	struct collect c = { .n = 0 };
@@ -249,18 +260,18 @@ test_walk_and_ranges(void **state)
 	(void)state;
 	assert_int_equal(ippool_init(&p, r, 2), 0);
 	assert_int_equal(ippool_range_count(&p), 2);
-	assert_int_equal(ippool_reserve(&p, A(10,9,0,15)), 0);
-	assert_int_equal(ippool_alloc(&p), A(10,8,0,1));	/* sorted */
+	assert_int_equal(ippool_reserve(&p, A(10, 9, 0, 15)), 0);
+	assert_int_equal(ippool_alloc(&p), A(10, 8, 0, 1)); /* sorted */
 	ippool_walk(&p, collect, &c);
 	assert_int_equal(c.n, 2);
-	assert_int_equal(c.addrs[0], A(10,8,0,1));
-	assert_int_equal(c.addrs[1], A(10,9,0,15));
+	assert_int_equal(c.addrs[0], A(10, 8, 0, 1));
+	assert_int_equal(c.addrs[1], A(10, 9, 0, 15));
 	ippool_range_get(&p, 0, &first, &last, &used);
-	assert_int_equal(first, A(10,8,0,1));
-	assert_int_equal(last, A(10,8,0,2));
+	assert_int_equal(first, A(10, 8, 0, 1));
+	assert_int_equal(last, A(10, 8, 0, 2));
 	assert_int_equal(used, 1);
 	ippool_range_get(&p, 1, &first, &last, &used);
-	assert_int_equal(first, A(10,9,0,10));
+	assert_int_equal(first, A(10, 9, 0, 10));
 	assert_int_equal(used, 1);
 	ippool_free(&p);
 }
@@ -270,49 +281,52 @@ test_walk_and_ranges(void **state)
 static void
 test_reconfigure(void **state)
 {
-	static const struct cfg_ip4_range r1[] = { { A(10,3,0,1), A(10,3,0,4) } };
-	static const struct cfg_ip4_range r2[] = { { A(10,3,0,3), A(10,3,0,6) } };
-	static const struct cfg_ip4_range bad[] = { { A(10,3,0,9), A(10,3,0,1) } };
+	static const struct cfg_ip4_range r1[] = { { A(10, 3, 0, 1),
+	    A(10, 3, 0, 4) } };
+	static const struct cfg_ip4_range r2[] = { { A(10, 3, 0, 3),
+	    A(10, 3, 0, 6) } };
+	static const struct cfg_ip4_range bad[] = { { A(10, 3, 0, 9),
+	    A(10, 3, 0, 1) } };
 	struct ippool p;
 	struct collect c = { .n = 0 };
 	uint32_t a;
 
 	(void)state;
 	assert_int_equal(ippool_init(&p, r1, 1), 0);
-	assert_int_equal(ippool_alloc(&p), A(10,3,0,1));
-	assert_int_equal(ippool_alloc(&p), A(10,3,0,2));
-	assert_int_equal(ippool_alloc(&p), A(10,3,0,3));
+	assert_int_equal(ippool_alloc(&p), A(10, 3, 0, 1));
+	assert_int_equal(ippool_alloc(&p), A(10, 3, 0, 2));
+	assert_int_equal(ippool_alloc(&p), A(10, 3, 0, 3));
 	assert_int_equal(ippool_reconfigure(&p, bad, 1), -1);
-	assert_int_equal(ippool_used(&p), 3);		/* unchanged */
+	assert_int_equal(ippool_used(&p), 3); /* unchanged */
 	assert_int_equal(ippool_reconfigure(&p, r2, 1), 0);
 	assert_int_equal(ippool_size(&p), 4);
-	assert_int_equal(ippool_used(&p), 3);		/* 1, 2 orphans; 3 */
+	assert_int_equal(ippool_used(&p), 3); /* 1, 2 orphans; 3 */
 	assert_int_equal(ippool_available(&p), 3);
-	assert_true(ippool_in_use(&p, A(10,3,0,1)));
-	assert_true(ippool_in_use(&p, A(10,3,0,3)));
-	assert_false(ippool_contains(&p, A(10,3,0,1)));
+	assert_true(ippool_in_use(&p, A(10, 3, 0, 1)));
+	assert_true(ippool_in_use(&p, A(10, 3, 0, 3)));
+	assert_false(ippool_contains(&p, A(10, 3, 0, 1)));
 	ippool_walk(&p, collect, &c);
 	assert_int_equal(c.n, 3);
-	assert_int_equal(c.addrs[0], A(10,3,0,3));
+	assert_int_equal(c.addrs[0], A(10, 3, 0, 3));
 	assert_false(c.orphan[0]);
 	assert_true(c.orphan[1] && c.orphan[2]);
 	/* .3 is held: only .4 .5 .6 come out */
 	for (int i = 0; i < 3; i++) {
 		a = ippool_alloc(&p);
-		assert_true(a >= A(10,3,0,4) && a <= A(10,3,0,6));
+		assert_true(a >= A(10, 3, 0, 4) && a <= A(10, 3, 0, 6));
 	}
 	assert_int_equal(ippool_alloc(&p), 0);
 	/* orphans are released like any other address, once */
-	assert_int_equal(ippool_release(&p, A(10,3,0,1)), 0);
-	assert_int_equal(ippool_release(&p, A(10,3,0,1)), -1);
-	assert_false(ippool_in_use(&p, A(10,3,0,1)));
+	assert_int_equal(ippool_release(&p, A(10, 3, 0, 1)), 0);
+	assert_int_equal(ippool_release(&p, A(10, 3, 0, 1)), -1);
+	assert_false(ippool_in_use(&p, A(10, 3, 0, 1)));
 	assert_int_equal(ippool_used(&p), 5);
 	/* back to the old ranges: orphan .2 rejoins as held */
 	assert_int_equal(ippool_reconfigure(&p, r1, 1), 0);
-	assert_true(ippool_in_use(&p, A(10,3,0,2)));
-	assert_int_equal(ippool_reserve(&p, A(10,3,0,2)), -1);
+	assert_true(ippool_in_use(&p, A(10, 3, 0, 2)));
+	assert_int_equal(ippool_reserve(&p, A(10, 3, 0, 2)), -1);
 	assert_int_equal(ippool_used(&p), 5);
-	assert_int_equal(ippool_alloc(&p), A(10,3,0,1));
+	assert_int_equal(ippool_alloc(&p), A(10, 3, 0, 1));
 	assert_int_equal(ippool_alloc(&p), 0);
 	ippool_free(&p);
 }
@@ -321,8 +335,8 @@ test_reconfigure(void **state)
 static void
 test_large_pool(void **state)
 {
-	static const struct cfg_ip4_range r[] = {
-		{ A(10,0,0,1), A(10,3,255,254) } };
+	static const struct cfg_ip4_range r[] = { { A(10, 0, 0, 1),
+	    A(10, 3, 255, 254) } };
 	struct ippool p;
 	uint32_t n = 0, a;
 
@@ -331,10 +345,10 @@ test_large_pool(void **state)
 	while (ippool_alloc(&p) != 0)
 		n++;
 	assert_int_equal(n, ippool_size(&p));
-	assert_int_equal(ippool_release(&p, A(10,2,17,33)), 0);
+	assert_int_equal(ippool_release(&p, A(10, 2, 17, 33)), 0);
 	for (int i = 0; i < 1000; i++) {
 		a = ippool_alloc(&p);
-		assert_int_equal(a, A(10,2,17,33));
+		assert_int_equal(a, A(10, 2, 17, 33));
 		assert_int_equal(ippool_release(&p, a), 0);
 	}
 	ippool_free(&p);

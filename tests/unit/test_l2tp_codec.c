@@ -18,13 +18,13 @@
 /* ---- §3.1 header ---- */
 
 struct hdr_case {
-	const char		*name;
-	uint8_t			 pkt[32];
-	size_t			 len;
-	enum l2tp_hdr_status	 st;
-	bool			 control;
-	uint16_t		 tunnel, session, ns, nr;
-	uint16_t		 payload_off, payload_len;
+	const char *name;
+	uint8_t pkt[32];
+	size_t len;
+	enum l2tp_hdr_status st;
+	bool control;
+	uint16_t tunnel, session, ns, nr;
+	uint16_t payload_off, payload_len;
 };
 
 /* clang-format off */
@@ -93,7 +93,8 @@ test_hdr_decode(void **state)
 
 		if (st != c->st)
 			fail_msg("%s: got %s, want %s", c->name,
-			    l2tp_hdr_status_str(st), l2tp_hdr_status_str(c->st));
+			    l2tp_hdr_status_str(st),
+			    l2tp_hdr_status_str(c->st));
 		if (st != L2TP_HDR_OK)
 			continue;
 		if (h.is_control != c->control || h.tunnel_id != c->tunnel ||
@@ -101,9 +102,9 @@ test_hdr_decode(void **state)
 		    h.nr != c->nr || h.payload_off != c->payload_off ||
 		    h.payload_len != c->payload_len)
 			fail_msg("%s: ctl %d tid %u sid %u ns %u nr %u off %u "
-			    "len %u", c->name, h.is_control, h.tunnel_id,
-			    h.session_id, h.ns, h.nr, h.payload_off,
-			    h.payload_len);
+				 "len %u",
+			    c->name, h.is_control, h.tunnel_id, h.session_id,
+			    h.ns, h.nr, h.payload_off, h.payload_len);
 	}
 }
 
@@ -227,13 +228,13 @@ check_wire(const uint8_t *pkt, size_t n, const struct l2tp_msg *m, bool hide)
 	uint16_t flags, type, prev = 0;
 	bool first = true, seen_rv = false;
 
-	assert_int_equal(get_be16(pkt), 0xc802);	/* T L S, Ver 2 */
+	assert_int_equal(get_be16(pkt), 0xc802); /* T L S, Ver 2 */
 	assert_int_equal(get_be16(pkt + 2), n);
 	while (off < n) {
 		flags = get_be16(pkt + off);
 		alen = flags & L2TP_AVP_LEN_MASK;
 		type = get_be16(pkt + off + 4);
-		assert_int_equal(get_be16(pkt + off + 2), 0);	/* Vendor 0 */
+		assert_int_equal(get_be16(pkt + off + 2), 0); /* Vendor 0 */
 		assert_int_equal(flags & L2TP_AVP_RESERVED, 0);
 		if (first) {
 			assert_int_equal(type, L2TP_AVP_MESSAGE_TYPE);
@@ -245,7 +246,7 @@ check_wire(const uint8_t *pkt, size_t n, const struct l2tp_msg *m, bool hide)
 			assert_false(seen_rv);
 			seen_rv = true;
 		} else {
-			assert_true(type > prev);	/* type order */
+			assert_true(type > prev); /* type order */
 			prev = type;
 		}
 		if ((flags & L2TP_AVP_M) == 0 &&
@@ -257,10 +258,10 @@ check_wire(const uint8_t *pkt, size_t n, const struct l2tp_msg *m, bool hide)
 		if (flags & L2TP_AVP_H) {
 			assert_true(seen_rv);
 			if (in_list(never_hidden, sizeof(never_hidden) / 2,
-			    type))
+				type))
 				fail_msg("%s hidden", l2tp_avp_type_str(type));
-		} else if (hide && !in_list(never_hidden,
-		    sizeof(never_hidden) / 2, type))
+		} else if (hide &&
+		    !in_list(never_hidden, sizeof(never_hidden) / 2, type))
 			fail_msg("%s not hidden", l2tp_avp_type_str(type));
 		off += alen;
 	}
@@ -287,8 +288,8 @@ round_trip(enum l2tp_msg_type t, bool hide)
 	/* Too small a buffer fails cleanly (hidden AVPs shed padding to
 	 * fit, so for them "too small" is below the unpadded size). */
 	if (!hide)
-		assert_int_equal(l2tp_msg_encode(&m, &secret, hide, pkt,
-		    n - 1), 0);
+		assert_int_equal(l2tp_msg_encode(&m, &secret, hide, pkt, n - 1),
+		    0);
 	assert_int_equal(l2tp_msg_encode(&m, &secret, hide, pkt, 11), 0);
 	n = l2tp_msg_encode(&m, &secret, hide, pkt, sizeof(pkt));
 
@@ -483,15 +484,15 @@ test_call_errors_accm_layouts(void **state)
 	(void)state;
 	l2tp_msg_init(&m, L2TP_MSG_WEN, 1, 2);
 	m.call_errors = (struct l2tp_call_errors){ 0x01020304, 5, 6, 7, 8,
-	    0x0a0b0c0d };
+		0x0a0b0c0d };
 	l2tp_msg_set(&m, L2TP_AVP_CALL_ERRORS);
 	n = l2tp_msg_encode(&m, NULL, false, out, sizeof(out));
 	assert_int_equal(n, 12 + 8 + 32);
 	assert_int_equal(get_be16(out + 20), 0x8000 | 32);
-	assert_int_equal(get_be16(out + 26), 0);		/* reserved */
-	assert_int_equal(get_be16(out + 28), 0x0102);	/* CRC (H) */
-	assert_int_equal(get_be16(out + 30), 0x0304);	/* CRC (L) */
-	assert_int_equal(out[51], 0x0d);			/* Alignment (L) */
+	assert_int_equal(get_be16(out + 26), 0);      /* reserved */
+	assert_int_equal(get_be16(out + 28), 0x0102); /* CRC (H) */
+	assert_int_equal(get_be16(out + 30), 0x0304); /* CRC (L) */
+	assert_int_equal(out[51], 0x0d);	      /* Alignment (L) */
 
 	l2tp_msg_init(&m, L2TP_MSG_SLI, 1, 2);
 	m.accm = (struct l2tp_accm){ 0x11223344, 0x55667788 };

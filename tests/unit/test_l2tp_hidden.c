@@ -72,8 +72,8 @@ test_known_answer_encrypt(void **state)
 	rv16(rv);
 	/* cap == 2 + len leaves no room for (random) padding, so the output
 	 * is deterministic and must equal the independent computation. */
-	n = l2tp_hidden_encrypt(30, &secret, rv, 16,
-	    (const uint8_t *)kat_value, 36, out, sizeof(out));
+	n = l2tp_hidden_encrypt(30, &secret, rv, 16, (const uint8_t *)kat_value,
+	    36, out, sizeof(out));
 	assert_int_equal(n, 38);
 	assert_memory_equal(out, kat_cipher, 38);
 }
@@ -95,13 +95,13 @@ test_round_trip_lengths(void **state)
 		/* Padded to a 16-octet boundary to mask the length. */
 		assert_int_equal(n % 16, 0);
 		assert_true(n >= len + 2);
-		r = l2tp_hidden_decrypt((uint16_t)len, &secret, rv, 16, out,
-		    n, back);
+		r = l2tp_hidden_decrypt((uint16_t)len, &secret, rv, 16, out, n,
+		    back);
 		assert_int_equal(r, (int)len);
 		assert_memory_equal(back, val, len);
 		/* In-place decryption works too. */
-		r = l2tp_hidden_decrypt((uint16_t)len, &secret, rv, 16, out,
-		    n, out);
+		r = l2tp_hidden_decrypt((uint16_t)len, &secret, rv, 16, out, n,
+		    out);
 		assert_int_equal(r, (int)len);
 		assert_memory_equal(out, val, len);
 	}
@@ -116,16 +116,21 @@ test_no_secret_no_room(void **state)
 	(void)state;
 	rv16(rv);
 	assert_int_equal(l2tp_hidden_encrypt(1, &none, rv, 16,
-	    (const uint8_t *)"ab", 2, out, sizeof(out)), 0);
+			     (const uint8_t *)"ab", 2, out, sizeof(out)),
+	    0);
 	assert_int_equal(l2tp_hidden_encrypt(1, &secret, rv, 16,
-	    (const uint8_t *)"ab", 2, out, 3), 0);
+			     (const uint8_t *)"ab", 2, out, 3),
+	    0);
 	assert_int_equal(l2tp_hidden_decrypt(30, &none, rv, 16, kat_cipher,
-	    sizeof(kat_cipher), out), -1);
-	assert_int_equal(l2tp_hidden_decrypt(30, &secret, rv, 16, kat_cipher,
-	    1, out), -1);
+			     sizeof(kat_cipher), out),
+	    -1);
+	assert_int_equal(l2tp_hidden_decrypt(30, &secret, rv, 16, kat_cipher, 1,
+			     out),
+	    -1);
 	/* Truncated ciphertext: the embedded length no longer fits. */
 	assert_int_equal(l2tp_hidden_decrypt(30, &secret, rv, 16, kat_cipher,
-	    20, out), -1);
+			     20, out),
+	    -1);
 }
 
 /* ---- through the message codec ---- */
@@ -172,10 +177,11 @@ test_msg_hide_round_trip(void **state)
 	assert_int_equal(get_be16(pkt + 12 + 8 + 4), L2TP_AVP_RANDOM_VECTOR);
 	assert_int_equal(l2tp_msg_decode(pkt, n, &secret, &d, &err), L2TP_OK);
 	/* Hidden exactly the AVPs §4.4 allows to hide. */
-	assert_true(d.hidden == (L2TP_AVP_BIT(L2TP_AVP_VENDOR_NAME) |
-	    L2TP_AVP_BIT(L2TP_AVP_FRAMING_CAP) |
-	    L2TP_AVP_BIT(L2TP_AVP_ASSIGNED_TUNNEL_ID) |
-	    L2TP_AVP_BIT(L2TP_AVP_CHALLENGE)));
+	assert_true(d.hidden ==
+	    (L2TP_AVP_BIT(L2TP_AVP_VENDOR_NAME) |
+		L2TP_AVP_BIT(L2TP_AVP_FRAMING_CAP) |
+		L2TP_AVP_BIT(L2TP_AVP_ASSIGNED_TUNNEL_ID) |
+		L2TP_AVP_BIT(L2TP_AVP_CHALLENGE)));
 	assert_string_equal(d.host_name, "lac.example");
 	assert_string_equal(d.vendor_name, "vpdn");
 	assert_int_equal(d.framing_cap, 3);
@@ -236,8 +242,7 @@ test_msg_hidden_without_rv(void **state)
 	/* §4.3: the Random Vector "MUST precede the first AVP having an H
 	 * bit of 1". */
 	n = drop_rv(pkt, n);
-	assert_int_equal(l2tp_msg_decode(pkt, n, &secret, &d, &err),
-	    L2TP_DROP);
+	assert_int_equal(l2tp_msg_decode(pkt, n, &secret, &d, &err), L2TP_DROP);
 	assert_string_equal(err.reason, "hidden AVP without Random Vector");
 	assert_int_equal(err.avp_type, L2TP_AVP_ASSIGNED_SESSION_ID);
 }
@@ -260,18 +265,30 @@ build_hidden_icrp(uint8_t *pkt, const uint8_t *rv_after_avp)
 	wbuf_init(&w, pkt, 128);
 	wr_be16(&w, 0xc802);
 	wr_be16(&w, 0);
-	wr_be16(&w, 1); wr_be16(&w, 2); wr_be16(&w, 0); wr_be16(&w, 0);
+	wr_be16(&w, 1);
+	wr_be16(&w, 2);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0);
 	/* Message Type ICRP */
-	wr_be16(&w, 0x8008); wr_be16(&w, 0); wr_be16(&w, 0); wr_be16(&w, 11);
+	wr_be16(&w, 0x8008);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0);
+	wr_be16(&w, 11);
 	if (rv_after_avp == NULL) {
-		wr_be16(&w, 0x8000 | 22); wr_be16(&w, 0);
-		wr_be16(&w, L2TP_AVP_RANDOM_VECTOR); wr_bytes(&w, rv, 16);
+		wr_be16(&w, 0x8000 | 22);
+		wr_be16(&w, 0);
+		wr_be16(&w, L2TP_AVP_RANDOM_VECTOR);
+		wr_bytes(&w, rv, 16);
 	}
-	wr_be16(&w, 0xc000 | 10); wr_be16(&w, 0);
-	wr_be16(&w, L2TP_AVP_ASSIGNED_SESSION_ID); wr_bytes(&w, ct, 4);
+	wr_be16(&w, 0xc000 | 10);
+	wr_be16(&w, 0);
+	wr_be16(&w, L2TP_AVP_ASSIGNED_SESSION_ID);
+	wr_bytes(&w, ct, 4);
 	if (rv_after_avp != NULL) {
-		wr_be16(&w, 0x8000 | 22); wr_be16(&w, 0);
-		wr_be16(&w, L2TP_AVP_RANDOM_VECTOR); wr_bytes(&w, rv, 16);
+		wr_be16(&w, 0x8000 | 22);
+		wr_be16(&w, 0);
+		wr_be16(&w, L2TP_AVP_RANDOM_VECTOR);
+		wr_bytes(&w, rv, 16);
 	}
 	wr_be16_at(&w, 2, (uint16_t)w.len);
 	assert_false(w.err);
@@ -296,8 +313,7 @@ test_msg_hidden_wire(void **state)
 	/* Random Vector after the hidden AVP does not count (§4.3: "taken
 	 * from the last Random Vector AVP encountered ... prior to"). */
 	n = build_hidden_icrp(pkt, pkt);
-	assert_int_equal(l2tp_msg_decode(pkt, n, &secret, &d, &err),
-	    L2TP_DROP);
+	assert_int_equal(l2tp_msg_decode(pkt, n, &secret, &d, &err), L2TP_DROP);
 }
 
 int

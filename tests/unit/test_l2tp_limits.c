@@ -18,7 +18,7 @@
 static size_t
 put_avp(uint8_t *p, uint16_t type, const void *val, size_t vlen)
 {
-	put_be16(p, (uint16_t)(0x8000 | (6 + vlen)));	/* M bit, length */
+	put_be16(p, (uint16_t)(0x8000 | (6 + vlen))); /* M bit, length */
 	put_be16(p + 2, 0);
 	put_be16(p + 4, type);
 	memcpy(p + 6, val, vlen);
@@ -44,9 +44,9 @@ sccrq(uint8_t *buf, uint16_t assigned)
 	n += put_avp(buf + n, L2TP_AVP_HOST_NAME, "flood", 5);
 	put_be16(v, assigned);
 	n += put_avp(buf + n, L2TP_AVP_ASSIGNED_TUNNEL_ID, v, 2);
-	put_be16(buf, 0xc802);		/* T, L, S, version 2 */
+	put_be16(buf, 0xc802); /* T, L, S, version 2 */
 	put_be16(buf + 2, (uint16_t)n);
-	memset(buf + 4, 0, 8);		/* tunnel 0, session 0, Ns 0, Nr 0 */
+	memset(buf + 4, 0, 8); /* tunnel 0, session 0, Ns 0, Nr 0 */
 	return n;
 }
 

@@ -15,25 +15,24 @@
 #include "l2tp/msg.h"
 
 /* Control header to tunnel 1, session 0 / session 2, Length patched. */
-#define H	0xc8, 0x02, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
-#define HS	0xc8, 0x02, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0
-#define MT(t)	0x80, 0x08, 0, 0, 0, 0, 0, (t)
-#define U16(f, t, v)	(f), 0x08, 0, 0, 0, (t), (uint8_t)((v) >> 8), \
-			(uint8_t)(v)
-#define SID(v)	U16(0x80, 14, v)
-#define RESULT	0x80, 0x08, 0, 0, 0, 1, 0, 1
-#define M	0x80
-#define NOFIX	0
-#define FIX	1
+#define H	     0xc8, 0x02, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
+#define HS	     0xc8, 0x02, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0
+#define MT(t)	     0x80, 0x08, 0, 0, 0, 0, 0, (t)
+#define U16(f, t, v) (f), 0x08, 0, 0, 0, (t), (uint8_t)((v) >> 8), (uint8_t)(v)
+#define SID(v)	     U16(0x80, 14, v)
+#define RESULT	     0x80, 0x08, 0, 0, 0, 1, 0, 1
+#define M	     0x80
+#define NOFIX	     0
+#define FIX	     1
 
 struct bad_case {
-	const char		*name;
-	uint8_t			 pkt[96];
-	size_t			 len;
-	int			 fix;
-	enum l2tp_verdict	 verdict;
-	uint16_t		 result, error, avp;
-	enum l2tp_msg_type	 type;		/* when OK */
+	const char *name;
+	uint8_t pkt[96];
+	size_t len;
+	int fix;
+	enum l2tp_verdict verdict;
+	uint16_t result, error, avp;
+	enum l2tp_msg_type type; /* when OK */
 };
 
 /* clang-format off */
@@ -209,7 +208,7 @@ test_table(void **state)
 			    l2tp_msg_type_str(m.type));
 		if ((v == L2TP_REJECT_TUNNEL || v == L2TP_REJECT_SESSION) &&
 		    (err.result != c->result || err.error != c->error ||
-		    err.avp_type != c->avp))
+			err.avp_type != c->avp))
 			fail_msg("%s: result %u error %u avp %u (%s)", c->name,
 			    err.result, err.error, err.avp_type, err.reason);
 	}
@@ -219,8 +218,8 @@ test_table(void **state)
 static void
 test_ignored_avps_leave_no_trace(void **state)
 {
-	static const uint8_t hello_host[] = { H, MT(6),
-	    0x80, 0x09, 0, 0, 0, 7, 'a', 'b', 'c' };
+	static const uint8_t hello_host[] = { H, MT(6), 0x80, 0x09, 0, 0, 0, 7,
+		'a', 'b', 'c' };
 	struct l2tp_msg m;
 	struct l2tp_err err;
 	uint8_t pkt[64];
@@ -229,7 +228,8 @@ test_ignored_avps_leave_no_trace(void **state)
 	memcpy(pkt, hello_host, sizeof(hello_host));
 	put_be16(pkt + 2, sizeof(hello_host));
 	assert_int_equal(l2tp_msg_decode(pkt, sizeof(hello_host), NULL, &m,
-	    &err), L2TP_OK);
+			     &err),
+	    L2TP_OK);
 	assert_false(l2tp_msg_has(&m, L2TP_AVP_HOST_NAME));
 	assert_string_equal(m.host_name, "");
 }
@@ -238,8 +238,8 @@ test_ignored_avps_leave_no_trace(void **state)
 static void
 test_reject_keeps_ids(void **state)
 {
-	static const uint8_t icrq[] = { HS, MT(10), M, 0x08, 0, 0, 0, 99, 1,
-	    2, SID(0x77) };
+	static const uint8_t icrq[] = { HS, MT(10), M, 0x08, 0, 0, 0, 99, 1, 2,
+		SID(0x77) };
 	struct l2tp_msg m;
 	struct l2tp_err err;
 	uint8_t pkt[64];
@@ -263,13 +263,28 @@ long_name_sccrq(uint8_t *pkt, size_t cap, uint16_t type, bool mbit, size_t n)
 	size_t i;
 
 	wbuf_init(&w, pkt, cap);
-	wr_be16(&w, 0xc802); wr_be16(&w, 0);
-	wr_be16(&w, 0); wr_be16(&w, 0); wr_be16(&w, 0); wr_be16(&w, 0);
-	wr_be16(&w, 0x8008); wr_be16(&w, 0); wr_be16(&w, 0); wr_be16(&w, 1);
-	wr_be16(&w, 0x8008); wr_be16(&w, 0); wr_be16(&w, 2); wr_be16(&w, 0x100);
-	wr_be16(&w, 0x800a); wr_be16(&w, 0); wr_be16(&w, 3); wr_be32(&w, 1);
+	wr_be16(&w, 0xc802);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0x8008);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0);
+	wr_be16(&w, 1);
+	wr_be16(&w, 0x8008);
+	wr_be16(&w, 0);
+	wr_be16(&w, 2);
+	wr_be16(&w, 0x100);
+	wr_be16(&w, 0x800a);
+	wr_be16(&w, 0);
+	wr_be16(&w, 3);
+	wr_be32(&w, 1);
 	if (type != L2TP_AVP_HOST_NAME) {
-		wr_be16(&w, 0x8007); wr_be16(&w, 0); wr_be16(&w, 7);
+		wr_be16(&w, 0x8007);
+		wr_be16(&w, 0);
+		wr_be16(&w, 7);
 		wr_u8(&w, 'h');
 	}
 	wr_be16(&w, (uint16_t)((mbit ? 0x8000 : 0) | (6 + n)));
@@ -277,7 +292,10 @@ long_name_sccrq(uint8_t *pkt, size_t cap, uint16_t type, bool mbit, size_t n)
 	wr_be16(&w, type);
 	for (i = 0; i < n; i++)
 		wr_u8(&w, (uint8_t)('a' + i % 26));
-	wr_be16(&w, 0x8008); wr_be16(&w, 0); wr_be16(&w, 9); wr_be16(&w, 3);
+	wr_be16(&w, 0x8008);
+	wr_be16(&w, 0);
+	wr_be16(&w, 9);
+	wr_be16(&w, 3);
 	wr_be16_at(&w, 2, (uint16_t)w.len);
 	assert_false(w.err);
 	return w.len;
@@ -336,18 +354,34 @@ test_long_texts_truncated(void **state)
 
 	(void)state;
 	wbuf_init(&w, pkt, sizeof(pkt));
-	wr_be16(&w, 0xc802); wr_be16(&w, 0);
-	wr_be16(&w, 1); wr_be16(&w, 2); wr_be16(&w, 0); wr_be16(&w, 0);
-	wr_be16(&w, 0x8008); wr_be16(&w, 0); wr_be16(&w, 0); wr_be16(&w, 14);
-	wr_be16(&w, 0x8000 | 1000); wr_be16(&w, 0); wr_be16(&w, 1);
-	wr_be16(&w, 2); wr_be16(&w, 6);
+	wr_be16(&w, 0xc802);
+	wr_be16(&w, 0);
+	wr_be16(&w, 1);
+	wr_be16(&w, 2);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0x8008);
+	wr_be16(&w, 0);
+	wr_be16(&w, 0);
+	wr_be16(&w, 14);
+	wr_be16(&w, 0x8000 | 1000);
+	wr_be16(&w, 0);
+	wr_be16(&w, 1);
+	wr_be16(&w, 2);
+	wr_be16(&w, 6);
 	for (i = 0; i < 1000 - 10; i++)
 		wr_u8(&w, 'r');
-	wr_be16(&w, 0x8000 | 600); wr_be16(&w, 0); wr_be16(&w, 12);
-	wr_be16(&w, 16); wr_u8(&w, 0x45);
+	wr_be16(&w, 0x8000 | 600);
+	wr_be16(&w, 0);
+	wr_be16(&w, 12);
+	wr_be16(&w, 16);
+	wr_u8(&w, 0x45);
 	for (i = 0; i < 600 - 9; i++)
 		wr_u8(&w, 'q');
-	wr_be16(&w, 0x8008); wr_be16(&w, 0); wr_be16(&w, 14); wr_be16(&w, 5);
+	wr_be16(&w, 0x8008);
+	wr_be16(&w, 0);
+	wr_be16(&w, 14);
+	wr_be16(&w, 5);
 	wr_be16_at(&w, 2, (uint16_t)w.len);
 	assert_false(w.err);
 	assert_int_equal(l2tp_msg_decode(pkt, w.len, NULL, &m, &err), L2TP_OK);

@@ -14,7 +14,7 @@
 
 static void out_params(struct l2tp_outgoing_params *op);
 static struct l2tp_session *open_out(struct world *w,
-	    const struct l2tp_outgoing_params *op);
+    const struct l2tp_outgoing_params *op);
 
 static struct l2tp_session *
 open_call(struct world *w, struct l2tp_tunnel *t)
@@ -165,10 +165,10 @@ test_max_sessions(void **state)
 	assert_non_null(open_call(w, a));
 	assert_non_null(open_call(w, a));
 	assert_non_null(open_call(w, a));
-	assert_null(open_call(w, a));		/* LAC limit */
+	assert_null(open_call(w, a)); /* LAC limit */
 	w_advance(w, 500);
 	assert_int_equal(w->n[1].session_up, 2);
-	assert_int_equal(w->n[0].session_down, 1);	/* LNS refused one */
+	assert_int_equal(w->n[0].session_down, 1); /* LNS refused one */
 	assert_int_equal(w_stats(w, 1)->cdn_sent[L2TP_CDN_NO_RESOURCES], 1);
 	assert_int_equal(w_stats(w, 0)->cdn_rcvd[L2TP_CDN_NO_RESOURCES], 1);
 	/* the freed slot can be used again */
@@ -209,13 +209,14 @@ test_stopccn_clears_sessions(void **state)
 	for (int i = 0; i < 5; i++)
 		open_call(w, a);
 	w_advance(w, 500);
-	l2tp_tunnel_close(w->n[1].last_tunnel_up, L2TP_STOPCCN_GENERAL, 0,
-	    NULL, w->now);
+	l2tp_tunnel_close(w->n[1].last_tunnel_up, L2TP_STOPCCN_GENERAL, 0, NULL,
+	    w->now);
 	w_advance(w, 500);
 	assert_int_equal(w->n[0].session_down, 5);
 	assert_int_equal(w->n[1].session_down, 5);
 	assert_int_equal(w->n[0].sent_type[L2TP_MSG_CDN] +
-	    w->n[1].sent_type[L2TP_MSG_CDN], 0);
+		w->n[1].sent_type[L2TP_MSG_CDN],
+	    0);
 	w_free(w);
 }
 
@@ -235,7 +236,7 @@ test_peer_dead_clears_sessions(void **state)
 	for (int i = 0; i < 3; i++)
 		open_call(w, a);
 	out_params(&op);
-	assert_non_null(open_out(w, &op));	/* the other way too */
+	assert_non_null(open_out(w, &op)); /* the other way too */
 	w_advance(w, 500);
 	assert_int_equal(w->n[0].session_up, 3);
 	assert_int_equal(w->n[0].session_req, 1);
@@ -290,10 +291,10 @@ test_setup_outlasts_retransmission(void **state)
 	a = w_establish(w);
 	w->n[1].drop_type_mask = 1u << L2TP_MSG_ICRP;
 	open_call(w, a);
-	w_advance(w, 35000);	/* seven copies of the ICRP lost */
+	w_advance(w, 35000); /* seven copies of the ICRP lost */
 	assert_int_equal(w->n[1].sent_type[L2TP_MSG_ICRP], 7);
 	w->n[1].drop_type_mask = 0;
-	w_advance(w, 10000);	/* the eighth, at +39 s, arrives */
+	w_advance(w, 10000); /* the eighth, at +39 s, arrives */
 	assert_int_equal(w_stats(w, 0)->cdn_sent[L2TP_CDN_TIMEOUT], 0);
 	assert_int_equal(w_stats(w, 1)->cdn_sent[L2TP_CDN_TIMEOUT], 0);
 	assert_int_equal(w->n[0].session_down, 0);
@@ -323,7 +324,8 @@ test_setup_ms_derived(void **state)
 	assert_int_equal(l2tp_xport_give_up_ms(&c), 1000 + 2000 + 4000 + 8000);
 	c.rto_max_ms = 20000;
 	c.rto_initial_ms = 3000;
-	assert_int_equal(l2tp_xport_give_up_ms(&c), 3000 + 6000 + 12000 + 20000);
+	assert_int_equal(l2tp_xport_give_up_ms(&c),
+	    3000 + 6000 + 12000 + 20000);
 	/* an explicit value wins; 0 is "never" */
 	c.session_setup_ms = 12345;
 	assert_int_equal(l2tp_call_setup_ms(&c), 12345);
@@ -413,14 +415,14 @@ test_data_before_iccn(void **state)
 		assert_int_equal(l2tp_session_send_data(sa, f, sizeof(f)), 0);
 	}
 	w_pump(w);
-	assert_int_equal(w->n[1].data_rx, 0);		/* held, not lost */
+	assert_int_equal(w->n[1].data_rx, 0); /* held, not lost */
 	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_DATA_NOT_UP], 2);
 	w->n[0].drop_type_mask = 0;
-	w_advance(w, 2000);				/* ICCN retransmitted */
+	w_advance(w, 2000); /* ICCN retransmitted */
 	assert_int_equal(w->n[1].session_up, 1);
 	assert_int_equal(w->n[1].data_rx, 4);
 	assert_ptr_equal(w->n[1].last_data_session, w->n[1].last_session_up);
-	assert_int_equal(w->n[1].last_data[2], 4);	/* in order, 1..4 */
+	assert_int_equal(w->n[1].last_data[2], 4); /* in order, 1..4 */
 	assert_int_equal(w_sinfo(w->n[1].last_session_up).rx_packets, 4);
 	/* after session_up, data flows as usual */
 	f[2] = 7;
@@ -447,13 +449,13 @@ test_data_waits_for_queued_iccn(void **state)
 	int iccn, data;
 
 	(void)state;
-	w->n[1].cfg.receive_window = 1;		/* the LAC may send one */
+	w->n[1].cfg.receive_window = 1; /* the LAC may send one */
 	w_start(w);
 	a = w_establish(w);
 	w->n[0].data_on_up = true;
 	w->n[0].nwire = 0;
-	s1 = open_call(w, a);			/* ICRQ 1 in flight */
-	s2 = open_call(w, a);			/* ICRQ 2 queued */
+	s1 = open_call(w, a); /* ICRQ 1 in flight */
+	s2 = open_call(w, a); /* ICRQ 2 queued */
 	assert_non_null(s1);
 	assert_non_null(s2);
 	/* ICRP 1 acks ICRQ 1: ICRQ 2 takes the window, ICCN 1 waits */
@@ -506,10 +508,10 @@ test_queued_iccn_call_closed(void **state)
 	w->n[1].cfg.receive_window = 1;
 	w_start(w);
 	a = w_establish(w);
-	s1 = open_call(w, a);			/* ICRQ 1 in flight */
-	s2 = open_call(w, a);			/* ICRQ 2 queued */
-	pump_one(w);				/* LNS: ICRP 1 */
-	pump_one(w);				/* LAC: ICRQ 2 out, ICCN 1 queued */
+	s1 = open_call(w, a); /* ICRQ 1 in flight */
+	s2 = open_call(w, a); /* ICRQ 2 queued */
+	pump_one(w);	      /* LNS: ICRP 1 */
+	pump_one(w);	      /* LAC: ICRQ 2 out, ICCN 1 queued */
 	/* nothing acks ICRQ 2, so ICCN 1 stays queued behind it */
 	w->n[1].drop_all = true;
 	w_advance(w, 1500);
@@ -620,8 +622,8 @@ test_data_header_variants(void **state)
 	uint8_t pkt[64];
 	const uint8_t ppp[4] = { 0xff, 0x03, 0xc0, 0x21 };
 	const struct {
-		uint16_t	flags;
-		bool		trailer;	/* 3 bytes of link padding */
+		uint16_t flags;
+		bool trailer; /* 3 bytes of link padding */
 	} cases[] = {
 		{ 0, false },
 		{ L2TP_HDR_L, true },
@@ -652,8 +654,8 @@ test_data_header_variants(void **state)
 		put_be16(pkt + n + 2, si.local_id);
 		n += 4;
 		if (cases[i].flags & L2TP_HDR_S) {
-			put_be16(pkt + n, (uint16_t)(10 + i));	/* Ns */
-			put_be16(pkt + n + 2, 0x5555);		/* Nr: ignored */
+			put_be16(pkt + n, (uint16_t)(10 + i)); /* Ns */
+			put_be16(pkt + n + 2, 0x5555);	       /* Nr: ignored */
 			n += 4;
 		}
 		if (cases[i].flags & L2TP_HDR_O) {
@@ -671,8 +673,8 @@ test_data_header_variants(void **state)
 		}
 		w->n[1].data_rx = 0;
 		w->n[1].last_data_len = 0;
-		l2tp_host_input(w->n[1].h, pkt, n, &w->n[1].addr,
-		    &w->n[0].addr, w->now);
+		l2tp_host_input(w->n[1].h, pkt, n, &w->n[1].addr, &w->n[0].addr,
+		    w->now);
 		assert_int_equal(w->n[1].data_rx, 1);
 		assert_int_equal(w->n[1].last_data_len, sizeof(ppp));
 		assert_memory_equal(w->n[1].last_data, ppp, sizeof(ppp));
@@ -712,29 +714,35 @@ test_data_send_inplace(void **state)
 	w_pump(w);
 	memcpy(buf + L2TP_DATA_HEADROOM, ppp, sizeof(ppp));
 	assert_int_equal(l2tp_session_send_data_inplace(sa,
-	    buf + L2TP_DATA_HEADROOM, sizeof(ppp), L2TP_DATA_HEADROOM), 0);
+			     buf + L2TP_DATA_HEADROOM, sizeof(ppp),
+			     L2TP_DATA_HEADROOM),
+	    0);
 	assert_int_equal(w->head->len, clen);
 	/* the same datagram but for Ns, one more */
 	assert_memory_equal(w->head->data, copied, 6);
 	assert_int_equal(get_be16(w->head->data + 6), get_be16(copied + 6) + 1);
 	assert_memory_equal(w->head->data + 10, ppp, sizeof(ppp));
-	assert_memory_equal(buf, w->head->data, clen);	/* built in place */
+	assert_memory_equal(buf, w->head->data, clen); /* built in place */
 	w_pump(w);
 	/* short headroom: copied, still sent */
 	assert_int_equal(l2tp_session_send_data_inplace(sa,
-	    buf + L2TP_DATA_HEADROOM, sizeof(ppp), 9), 0);
+			     buf + L2TP_DATA_HEADROOM, sizeof(ppp), 9),
+	    0);
 	assert_int_equal(get_be16(w->head->data + 6), get_be16(copied + 6) + 2);
 	w_pump(w);
 	/* in place, sent at once (through ops->send) */
 	assert_int_equal(l2tp_session_send_data_now(sa,
-	    buf + L2TP_DATA_HEADROOM, sizeof(ppp), L2TP_DATA_HEADROOM), 0);
+			     buf + L2TP_DATA_HEADROOM, sizeof(ppp),
+			     L2TP_DATA_HEADROOM),
+	    0);
 	assert_int_equal(get_be16(w->head->data + 6), get_be16(copied + 6) + 3);
 	assert_memory_equal(buf, w->head->data, clen);
 	w_pump(w);
 	assert_int_equal(w->n[1].data_rx, 4);
 	/* a frame over L2TP_DATA_MAX_FRAME is refused either way */
 	assert_int_equal(l2tp_session_send_data(sa, ppp,
-	    L2TP_DATA_MAX_FRAME + 1), -1);
+			     L2TP_DATA_MAX_FRAME + 1),
+	    -1);
 	w_free(w);
 }
 
@@ -792,7 +800,8 @@ test_calling_number(void **state)
 	w_advance(w, 500);
 	assert_int_equal(w->n[1].session_up, 2);
 	assert_string_equal(l2tp_session_calling_number(
-	    w->n[1].last_session_up), "");
+				w->n[1].last_session_up),
+	    "");
 	assert_string_equal(l2tp_session_calling_number(sa), "");
 	w_free(w);
 }
@@ -837,13 +846,13 @@ test_session_fsm_errors(void **state)
 {
 	static const struct {
 		enum l2tp_msg_type type;
-		bool to_known;		/* addressed to the LNS's session */
-		bool cdn;		/* LNS answers with CDN */
+		bool to_known; /* addressed to the LNS's session */
+		bool cdn;      /* LNS answers with CDN */
 	} cases[] = {
-		{ L2TP_MSG_ICRP, true, true },	/* established: ICRP */
-		{ L2TP_MSG_ICCN, true, true },	/* established: ICCN */
+		{ L2TP_MSG_ICRP, true, true }, /* established: ICRP */
+		{ L2TP_MSG_ICCN, true, true }, /* established: ICCN */
 		{ L2TP_MSG_OCRP, true, true },
-		{ L2TP_MSG_ICCN, false, false },	/* ICCN before ICRP */
+		{ L2TP_MSG_ICCN, false, false }, /* ICCN before ICRP */
 		{ L2TP_MSG_CDN, false, false },
 	};
 
@@ -912,7 +921,7 @@ test_icrq_before_scccn(void **state)
 	assert_true(len > 0);
 	put_be16(buf + L2TP_CTRL_NS_OFF, 1);
 	put_be16(buf + L2TP_CTRL_NR_OFF, 1);
-	w->n[0].drop_all = true;	/* keep A's retransmissions away */
+	w->n[0].drop_all = true; /* keep A's retransmissions away */
 	l2tp_host_input(w->n[1].h, buf, len, &w->n[1].addr, &w->n[0].addr,
 	    w->now);
 	w_advance(w, 500);
@@ -1006,7 +1015,8 @@ test_outgoing_call_lns(void **state)
 	} cases[] = {
 		{ L2TP_FRAMING_SYNC, L2TP_FRAMING_SYNC, L2TP_FRAMING_SYNC },
 		{ L2TP_FRAMING_ASYNC, L2TP_FRAMING_ASYNC, L2TP_FRAMING_ASYNC },
-		{ 0, L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC, L2TP_FRAMING_SYNC },
+		{ 0, L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC,
+		    L2TP_FRAMING_SYNC },
 	};
 	/* clang-format off */
 	static const enum l2tp_avp_type ocrq_required[] = {
@@ -1052,7 +1062,8 @@ test_outgoing_call_lns(void **state)
 		w_pump(w);
 		assert_int_equal(w->n[0].session_req, 1);
 		sa = w->n[0].last_session_req;
-		assert_int_equal(w_sinfo(sa).state, L2TP_SESSION_WAIT_CS_ANSWER);
+		assert_int_equal(w_sinfo(sa).state,
+		    L2TP_SESSION_WAIT_CS_ANSWER);
 		assert_int_equal(w_sinfo(sb).state, L2TP_SESSION_WAIT_CONNECT);
 		assert_int_equal(w_sinfo(sb).peer_id, w_sinfo(sa).local_id);
 		assert_int_equal(w_sinfo(sa).peer_id, w_sinfo(sb).local_id);
@@ -1200,7 +1211,7 @@ test_outgoing_setup_timeout(void **state)
 		uint16_t sid;
 
 		w->n[1].cfg.session_setup_ms = 3000;
-		w->n[0].cfg.session_setup_ms = 0;	/* only the LNS gives up */
+		w->n[0].cfg.session_setup_ms = 0; /* only the LNS gives up */
 		w_start(w);
 		w_establish(w);
 		if (lose_ocrp)
@@ -1243,7 +1254,7 @@ test_outgoing_fsm_errors(void **state)
 	static const struct {
 		enum stage stage;
 		enum l2tp_msg_type type;
-		bool to_call;		/* addressed to the LNS's session */
+		bool to_call; /* addressed to the LNS's session */
 	} cases[] = {
 		{ S_WAIT_REPLY, L2TP_MSG_OCCN, true },
 		{ S_WAIT_REPLY, L2TP_MSG_OCRQ, true },
@@ -1278,18 +1289,18 @@ test_outgoing_fsm_errors(void **state)
 		sid = w_sinfo(sb).local_id;
 		w_pump(w);
 		if (cases[i].stage == S_ESTABLISHED) {
-			l2tp_session_outgoing_connected(w->n[0].last_session_req,
-			    w->now);
+			l2tp_session_outgoing_connected(
+			    w->n[0].last_session_req, w->now);
 			w_pump(w);
 		}
 		assert_int_equal(w_sinfo(sb).state,
 		    cases[i].stage == S_WAIT_REPLY ? L2TP_SESSION_WAIT_REPLY :
-		    cases[i].stage == S_WAIT_CONNECT ?
-		    L2TP_SESSION_WAIT_CONNECT : L2TP_SESSION_ESTABLISHED);
+			cases[i].stage == S_WAIT_CONNECT ?
+						     L2TP_SESSION_WAIT_CONNECT :
+						     L2TP_SESSION_ESTABLISHED);
 		lac_down = (unsigned)w->n[0].session_down;
 		/* every AVP any of these types requires (others ignored) */
-		l2tp_msg_init(&m, cases[i].type, 0,
-		    cases[i].to_call ? sid : 0);
+		l2tp_msg_init(&m, cases[i].type, 0, cases[i].to_call ? sid : 0);
 		m.assigned_session_id = 999;
 		l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
 		m.call_serial = 5;
@@ -1362,21 +1373,22 @@ test_outgoing_bearer_caps(void **state)
 	static const struct {
 		bool has_cap;
 		uint32_t cap, asked;
-		bool early;		/* open before the tunnel is up */
+		bool early; /* open before the tunnel is up */
 		bool ok;
-		uint32_t wire;		/* Bearer Type in the OCRQ */
+		uint32_t wire; /* Bearer Type in the OCRQ */
 	} cases[] = {
 		{ false, 0, 0, false, false, 0 },
 		{ false, 0, L2TP_BEARER_DIGITAL, false, false, 0 },
 		{ true, 0, 0, false, false, 0 },
 		{ true, L2TP_BEARER_ANALOG, L2TP_BEARER_DIGITAL, false, false,
-		  0 },
-		{ true, L2TP_BEARER_ANALOG, 0, false, true, L2TP_BEARER_ANALOG },
+		    0 },
+		{ true, L2TP_BEARER_ANALOG, 0, false, true,
+		    L2TP_BEARER_ANALOG },
 		{ true, L2TP_BEARER_ANALOG | L2TP_BEARER_DIGITAL,
-		  L2TP_BEARER_DIGITAL, false, true, L2TP_BEARER_DIGITAL },
+		    L2TP_BEARER_DIGITAL, false, true, L2TP_BEARER_DIGITAL },
 		{ false, 0, 0, true, false, 0 },
 		{ true, L2TP_BEARER_DIGITAL, 0, true, true,
-		  L2TP_BEARER_DIGITAL },
+		    L2TP_BEARER_DIGITAL },
 	};
 
 	(void)state;
@@ -1468,7 +1480,7 @@ test_outgoing_bad_params(void **state)
 	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_OCRQ, NULL, &m), L2TP_OK);
 	assert_int_equal(m.max_bps, UINT32_MAX);
 	assert_int_equal(m.call_serial, 4711);
-	assert_false(l2tp_msg_has(&m, L2TP_AVP_SUB_ADDRESS));	/* optional */
+	assert_false(l2tp_msg_has(&m, L2TP_AVP_SUB_ADDRESS)); /* optional */
 	l2tp_tunnel_close(b, L2TP_STOPCCN_GENERAL, 0, NULL, w->now);
 	out_params(&op);
 	assert_null(l2tp_session_open_outgoing(b, &op, w->now));

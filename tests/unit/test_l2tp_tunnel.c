@@ -106,13 +106,13 @@ test_auth_failures(void **state)
 	static const struct {
 		const char *lac, *lns;
 		bool hide;
-		int stopper;	/* node sending StopCCN 4 */
+		int stopper; /* node sending StopCCN 4 */
 	} cases[] = {
-		{ "alpha", "bravo", false, 0 },	/* wrong response in SCCRP */
+		{ "alpha", "bravo", false, 0 }, /* wrong response in SCCRP */
 		{ "alpha", "bravo", true, 0 },	/* the same, hiding AVPs */
 		{ "alpha", NULL, false, 1 },	/* LNS challenged, no secret */
 		{ "alpha", NULL, true, 1 },
-		{ NULL, "bravo", false, 0 },	/* LAC challenged, no secret */
+		{ NULL, "bravo", false, 0 }, /* LAC challenged, no secret */
 		{ NULL, "bravo", true, 0 },
 	};
 
@@ -122,11 +122,9 @@ test_auth_failures(void **state)
 		int other = 1 - cases[i].stopper;
 
 		if (cases[i].lns)
-			w_set_lns_secret(&w->n[1], cases[i].lns,
-			    cases[i].hide);
+			w_set_lns_secret(&w->n[1], cases[i].lns, cases[i].hide);
 		w_start(w);
-		assert_non_null(w_open(w, 0, 1, cases[i].lac,
-		    cases[i].hide));
+		assert_non_null(w_open(w, 0, 1, cases[i].lac, cases[i].hide));
 		w_advance(w, 2000);
 		assert_int_equal(w->n[0].tunnel_up, 0);
 		assert_int_equal(w->n[1].tunnel_up, 0);
@@ -208,7 +206,7 @@ test_stopccn_ack_lost(void **state)
 	w_advance(w, 500);
 	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
 	w->n[1].drop_type_mask = 0;
-	w_advance(w, 2000);	/* retransmitted at +1 s, acked */
+	w_advance(w, 2000); /* retransmitted at +1 s, acked */
 	assert_int_equal(w->n[0].sent_type[L2TP_MSG_STOPCCN], 2);
 	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 0);
 	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 1);
@@ -239,10 +237,10 @@ test_stopccn_crossing(void **state)
 	l2tp_tunnel_close(b, L2TP_STOPCCN_GENERAL, 0, "crossing", w->now);
 	l2tp_tunnel_close(a, L2TP_STOPCCN_GENERAL, 0, "crossing", w->now);
 	w->n[1].drop_type_mask = 0;
-	w_advance(w, 500);	/* node 1 acks node 0's StopCCN */
+	w_advance(w, 500); /* node 1 acks node 0's StopCCN */
 	assert_int_equal(l2tp_host_tunnel_count(w->n[0].h), 1);
 	unsigned zlb0 = w->n[0].sent_type[L2TP_MSG_ZLB];
-	w_advance(w, 1000);	/* node 1 retransmits its StopCCN at +1 s */
+	w_advance(w, 1000); /* node 1 retransmits its StopCCN at +1 s */
 	assert_int_equal(w->n[1].sent_type[L2TP_MSG_STOPCCN], 2);
 	assert_true(w->n[0].sent_type[L2TP_MSG_ZLB] > zlb0);
 	assert_int_equal(w_stats(w, 0)->stopccn_rcvd[L2TP_STOPCCN_GENERAL], 1);
@@ -289,7 +287,7 @@ test_stopccn_crossing_cdn(void **state)
 	w_advance(w, 500);
 	w->n[1].drop_type_mask = 0;
 	unsigned zlb0 = w->n[0].sent_type[L2TP_MSG_ZLB];
-	w_advance(w, 1000);	/* CDN retransmitted, acking our StopCCN */
+	w_advance(w, 1000); /* CDN retransmitted, acking our StopCCN */
 	assert_int_equal(w->n[1].sent_type[L2TP_MSG_CDN], 2);
 	assert_true(w->n[0].sent_type[L2TP_MSG_ZLB] > zlb0);
 	w_advance(w, 30000);
@@ -410,7 +408,7 @@ test_sccrq_duplicate(void **state)
 	(void)state;
 	w_start(w);
 	w->n[0].drop_all = false;
-	w->n[1].drop_all = true;	/* SCCRP lost: LAC retransmits */
+	w->n[1].drop_all = true; /* SCCRP lost: LAC retransmits */
 	assert_non_null(w_open(w, 0, 1, NULL, false));
 	w_advance(w, 3500);
 	assert_true(w->n[0].sent_type[L2TP_MSG_SCCRQ] >= 3);
@@ -526,7 +524,7 @@ test_max_tunnels(void **state)
 	w_advance(w, 500);
 	assert_true(l2tp_tunnel_is_up(a1));
 	assert_non_null(a2);
-	assert_int_equal(w->n[0].tunnel_down, 1);	/* a2 refused */
+	assert_int_equal(w->n[0].tunnel_down, 1); /* a2 refused */
 	assert_int_equal(w_stats(w, 1)->stopccn_sent[2], 1);
 	assert_int_equal(w_stats(w, 0)->stopccn_rcvd[2], 1);
 	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_TUNNEL_LIMIT], 1);
@@ -569,8 +567,7 @@ test_reject_unknown_mandatory_avp(void **state)
 	assert_int_equal(w->n[0].tunnel_down, 1);
 	assert_false(l2tp_tunnel_is_up(a1));
 	assert_true(l2tp_tunnel_is_up(a2));
-	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_STOPCCN, NULL, &m),
-	    L2TP_OK);
+	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_STOPCCN, NULL, &m), L2TP_OK);
 	assert_int_equal(m.result.result, 2);
 	assert_int_equal(m.result.error, L2TP_ERR_UNKNOWN_M_AVP);
 	w_free(w);
@@ -613,8 +610,8 @@ test_wrong_peer_and_bad_header(void **state)
 	/* a HELLO from the wrong address changes nothing */
 	memcpy(pkt, w->n[0].last_sent[L2TP_MSG_SCCCN], 12);
 	l2tp_host_input(w->n[1].h, w->n[0].last_sent[L2TP_MSG_SCCCN],
-	    w->n[0].last_sent_len[L2TP_MSG_SCCCN], &w->n[1].addr,
-	    &w->n[2].addr, w->now);
+	    w->n[0].last_sent_len[L2TP_MSG_SCCCN], &w->n[1].addr, &w->n[2].addr,
+	    w->now);
 	assert_int_equal(w_stats(w, 1)->drops[L2TP_DROP_WRONG_PEER], 2);
 	assert_true(l2tp_tunnel_is_up(a));
 	assert_true(l2tp_tunnel_is_up(b));
@@ -662,12 +659,11 @@ test_not_sccrq(void **state)
 	    w->now);
 	assert_int_equal(l2tp_host_tunnel_count(w->n[1].h), 0);
 	assert_int_equal(w->n[1].sent_type[L2TP_MSG_STOPCCN], 1);
-	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_STOPCCN, NULL, &m),
-	    L2TP_OK);
+	assert_int_equal(w_last_msg(w, 1, L2TP_MSG_STOPCCN, NULL, &m), L2TP_OK);
 	assert_int_equal(m.hdr.tunnel_id, 4321);
 	assert_int_equal(m.result.result, L2TP_STOPCCN_ERROR);
 	assert_int_equal(m.result.error, L2TP_ERR_UNKNOWN_M_AVP);
-	w_pump(w);	/* to node 0, which has no such tunnel: dropped */
+	w_pump(w); /* to node 0, which has no such tunnel: dropped */
 	/* a host that does not accept tunnels ignores a real SCCRQ */
 	assert_non_null(w_open(w, 1, 0, NULL, false));
 	w_advance(w, 500);
@@ -686,7 +682,9 @@ test_tie_breaker(void **state)
 	static const struct {
 		bool tb0, tb1;
 	} cases[] = {
-		{ true, true }, { true, false }, { false, true },
+		{ true, true },
+		{ true, false },
+		{ false, true },
 		{ false, false },
 	};
 
@@ -738,7 +736,8 @@ test_tie_breaker(void **state)
 		    L2TP_ROLE_LNS);
 		assert_int_equal(w->n[1 - winner].tunnel_down, 1);
 		assert_int_equal(w->n[0].sent_type[L2TP_MSG_STOPCCN] +
-		    w->n[1].sent_type[L2TP_MSG_STOPCCN], 0);
+			w->n[1].sent_type[L2TP_MSG_STOPCCN],
+		    0);
 		w_free(w);
 	}
 }

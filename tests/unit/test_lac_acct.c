@@ -29,7 +29,7 @@ session(void)
 	s.class_ = test_class;
 	strcpy(s.id, "65F0000100000007");
 	s.user = test_user;
-	s.nas_port = 4242;		/* the PPPoE session id */
+	s.nas_port = 4242; /* the PPPoE session id */
 	memcpy(s.class_[0].v, "plan=gold", 9);
 	s.class_[0].len = 9;
 	memcpy(s.class_[1].v, "\x00\x01\xff", 3);
@@ -133,8 +133,8 @@ test_start(void **state)
 	size_t l;
 
 	(void)state;
-	assert_true(aaa_build_access(&p, &nas, RADIUS_ACCT_STATUS_START, &s,
-	    &c, 0, AAA_CAUSE_NONE, 1700000000, &x));
+	assert_true(aaa_build_access(&p, &nas, RADIUS_ACCT_STATUS_START, &s, &c,
+	    0, AAA_CAUSE_NONE, 1700000000, &x));
 	assert_int_equal(radius_code(&p), RADIUS_CODE_ACCOUNTING_REQUEST);
 	assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_STATUS_TYPE),
 	    RADIUS_ACCT_STATUS_START);
@@ -185,8 +185,10 @@ test_interim_and_stop(void **state)
 	struct aaa_session s = session();
 	struct aaa_access x = access4();
 	struct aaa_counters c = {
-		.in_octets = (2ull << 32) + 1030, .out_octets = 2060,
-		.in_packets = 3, .out_packets = 4,
+		.in_octets = (2ull << 32) + 1030,
+		.out_octets = 2060,
+		.in_packets = 3,
+		.out_packets = 4,
 	};
 	struct radius_packet p;
 
@@ -288,11 +290,11 @@ test_lns_records_unchanged(void **state)
 		assert_memory_equal(a.data, b.data, radius_len(&a));
 		assert_int_equal(u32(&a, RADIUS_ATTR_NAS_PORT_TYPE),
 		    RADIUS_NAS_PORT_TYPE_VIRTUAL);
-		assert_false(radius_has_attr(&a,
-		    RADIUS_ATTR_CALLING_STATION_ID));
+		assert_false(
+		    radius_has_attr(&a, RADIUS_ATTR_CALLING_STATION_ID));
 		assert_false(radius_has_attr(&a, RADIUS_ATTR_TUNNEL_TYPE));
-		assert_false(radius_has_attr(&a,
-		    RADIUS_ATTR_ACCT_TUNNEL_CONNECTION));
+		assert_false(
+		    radius_has_attr(&a, RADIUS_ATTR_ACCT_TUNNEL_CONNECTION));
 		assert_int_equal(u32(&a, RADIUS_ATTR_FRAMED_IP_ADDRESS),
 		    0x0a000005);
 	}
@@ -303,13 +305,12 @@ static void
 test_cause_table(void **state)
 {
 	static const struct {
-		enum aaa_lac_end	e;
-		enum aaa_cause		cause;
-		unsigned		wire;
-		const char		*name;
+		enum aaa_lac_end e;
+		enum aaa_cause cause;
+		unsigned wire;
+		const char *name;
 	} t[] = {
-		{ AAA_LAC_END_PADT, AAA_CAUSE_USER_REQUEST, 1,
-		    "User-Request" },
+		{ AAA_LAC_END_PADT, AAA_CAUSE_USER_REQUEST, 1, "User-Request" },
 		{ AAA_LAC_END_USER_TERMINATE, AAA_CAUSE_USER_REQUEST, 1,
 		    "User-Request" },
 		{ AAA_LAC_END_LINK_LOST, AAA_CAUSE_LOST_CARRIER, 2,
@@ -320,8 +321,7 @@ test_cause_table(void **state)
 		    "Lost-Service" },
 		{ AAA_LAC_END_SHUTDOWN, AAA_CAUSE_NAS_REQUEST, 10,
 		    "NAS-Request" },
-		{ AAA_LAC_END_ADMIN, AAA_CAUSE_ADMIN_RESET, 6,
-		    "Admin-Reset" },
+		{ AAA_LAC_END_ADMIN, AAA_CAUSE_ADMIN_RESET, 6, "Admin-Reset" },
 		{ AAA_LAC_END_ERROR, AAA_CAUSE_NAS_ERROR, 9, "NAS-Error" },
 	};
 

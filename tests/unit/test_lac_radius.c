@@ -16,12 +16,12 @@ static void
 test_endpoint(void **state)
 {
 	static const struct {
-		const char	*s;
-		int		 rc;
-		const char	*host;
-		uint16_t	 port;
+		const char *s;
+		int rc;
+		const char *host;
+		uint16_t port;
 	} t[] = {
-		{ "192.0.2.1", 0, "192.0.2.1", 1701 },	/* RFC 2661 §8.1 */
+		{ "192.0.2.1", 0, "192.0.2.1", 1701 }, /* RFC 2661 §8.1 */
 		{ "192.0.2.1:1702", 0, "192.0.2.1", 1702 },
 		{ "10.0.0.255:65535", 0, "10.0.0.255", 65535 },
 		{ "192.0.2.1:0", -1, NULL, 0 },
@@ -29,7 +29,7 @@ test_endpoint(void **state)
 		{ "192.0.2.1:", -1, NULL, 0 },
 		{ "192.0.2.1:-5", -1, NULL, 0 },
 		{ "192.0.2.1:17x", -1, NULL, 0 },
-		{ "lns.example", -1, NULL, 0 },		/* §3.3: dotted only */
+		{ "lns.example", -1, NULL, 0 }, /* §3.3: dotted only */
 		{ "lns.example:1701", -1, NULL, 0 },
 		{ "2001:db8::1", -1, NULL, 0 },
 		{ "", -1, NULL, 0 },
@@ -81,10 +81,10 @@ test_dests_filter_and_order(void **state)
 
 	(void)state;
 	memset(&r, 0, sizeof(r));
-	add(&r, 1, 3, 1, 20, "192.0.2.20", "s20", "a");	/* L2TP/IPv4 */
-	add(&r, 2, 1, 1, 1, "192.0.2.99", "pptp", NULL);	/* PPTP: not ours */
+	add(&r, 1, 3, 1, 20, "192.0.2.20", "s20", "a");	 /* L2TP/IPv4 */
+	add(&r, 2, 1, 1, 1, "192.0.2.99", "pptp", NULL); /* PPTP: not ours */
 	add(&r, 3, 3, 1, 10, "192.0.2.10:1702", NULL, "a");
-	add(&r, 4, 3, 2, 0, "192.0.2.98", "v6", NULL);	/* Medium IPv6 */
+	add(&r, 4, 3, 2, 0, "192.0.2.98", "v6", NULL); /* Medium IPv6 */
 	n = lac_radius_dests(&r, d, RADIUS_AUTH_MAX_TUNNELS);
 	assert_int_equal(n, 2);
 	/* RFC 2868 §3.8: lower preference first */
@@ -109,7 +109,7 @@ test_dests_ties_and_bad_endpoint(void **state)
 	(void)state;
 	memset(&r, 0, sizeof(r));
 	add(&r, 1, 3, 1, 5, "192.0.2.1", "x", NULL);
-	add(&r, 2, 3, 1, 5, "lns.example", "x", NULL);	/* not dotted */
+	add(&r, 2, 3, 1, 5, "lns.example", "x", NULL); /* not dotted */
 	add(&r, 3, 3, 1, 5, "192.0.2.3", "y", NULL);
 	add(&r, 4, 3, 1, 1, "192.0.2.4", "z", NULL);
 	n = lac_radius_dests(&r, d, RADIUS_AUTH_MAX_TUNNELS);

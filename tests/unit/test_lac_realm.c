@@ -77,7 +77,7 @@ test_realms_across_reload(void **state)
 	lac_realms_install(&lac, &list);
 	held = lac_realm_lookup(&lac, "corp");
 	assert_non_null(held);
-	held->refs++;		/* a call in progress uses it */
+	held->refs++; /* a call in progress uses it */
 
 	/* A broken users file: refused with FILE:LINE, nothing changes. */
 	assert_int_equal(lac_realms_build(&c2, &list, err, sizeof(err)), -1);
@@ -97,8 +97,10 @@ test_realms_across_reload(void **state)
 	assert_string_equal(users_lookup(held->users, "alice@corp")->password,
 	    "pw1");
 	assert_string_equal(users_lookup(lac_realm_lookup(&lac, "corp")->users,
-	    "alice@corp")->password, "pw2");
-	lac_realm_release(held);	/* the call ends: freed (ASan) */
+				"alice@corp")
+				->password,
+	    "pw2");
+	lac_realm_release(held); /* the call ends: freed (ASan) */
 	assert_true(LIST_EMPTY(&lac.retired));
 
 	lac_realms_discard(&lac.realms);

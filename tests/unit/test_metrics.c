@@ -16,8 +16,8 @@
 #include "l2tp/l2tp.h"
 
 static const struct {
-	const char		*req;
-	enum metrics_req	 want;
+	const char *req;
+	enum metrics_req want;
 } req_table[] = {
 	{ "GET /metrics HTTP/1.0\r\n\r\n", METRICS_REQ_OK },
 	{ "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n",
@@ -34,7 +34,7 @@ static const struct {
 	{ "GET /metrics HTTP/1.0\r\n", METRICS_REQ_INCOMPLETE },
 	{ "GET /metr", METRICS_REQ_INCOMPLETE },
 	{ "", METRICS_REQ_INCOMPLETE },
-	{ "GET /metrics\r\n\r\n", METRICS_REQ_BAD },		/* HTTP/0.9 */
+	{ "GET /metrics\r\n\r\n", METRICS_REQ_BAD }, /* HTTP/0.9 */
 	{ "GET /metrics HTTP/2.0\r\n\r\n", METRICS_REQ_BAD },
 	{ "GET  /metrics HTTP/1.0\r\n\r\n", METRICS_REQ_BAD },
 	{ " GET /metrics HTTP/1.0\r\n\r\n", METRICS_REQ_BAD },
@@ -104,10 +104,10 @@ test_acc_monotonic(void **state)
 {
 	struct metrics_acc a;
 	struct metrics_obj r1[] = { obj(1, 100, 50), obj(2, 100, 70) };
-	struct metrics_obj r2[] = { obj(2, 100, 80) };		/* 1 gone */
+	struct metrics_obj r2[] = { obj(2, 100, 80) }; /* 1 gone */
 	/* ID 1 reused by a new object (another created_ms). */
 	struct metrics_obj r3[] = { obj(1, 900, 5), obj(2, 100, 90) };
-	struct metrics_obj r4[] = { obj(1, 900, 6) };		/* 2 gone */
+	struct metrics_obj r4[] = { obj(1, 900, 6) }; /* 2 gone */
 
 	(void)state;
 	metrics_acc_init(&a);
@@ -211,7 +211,8 @@ test_render(void **state)
 	metrics_acc_init(&a);
 	for (int pass = 0; pass < 2; pass++) {
 		strbuf_init(&out);
-		metrics_render(&a, pass == 0 ? NULL : h, NULL, NULL, NULL, &out);
+		metrics_render(&a, pass == 0 ? NULL : h, NULL, NULL, NULL,
+		    &out);
 		assert_false(out.err);
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 			if (!has_line(strbuf_str(&out), want[i]))
@@ -229,8 +230,8 @@ test_render(void **state)
 
 /* Renders tun and pppoe alone and checks every line of want is there. */
 static void
-assert_rendered(const struct ctl_tun_stats *ts, const struct ctl_pppoe_stats *pp,
-    const char *const *want, size_t nwant)
+assert_rendered(const struct ctl_tun_stats *ts,
+    const struct ctl_pppoe_stats *pp, const char *const *want, size_t nwant)
 {
 	struct metrics_acc a;
 	struct strbuf out;
@@ -252,8 +253,11 @@ static void
 test_render_tun(void **state)
 {
 	struct ctl_tun_stats ts = {
-		.kernel_tx_dropped = 11, .kernel_rx_dropped = 12,
-		.write_full = 13, .write_errors = 14, .isolated = 15,
+		.kernel_tx_dropped = 11,
+		.kernel_rx_dropped = 12,
+		.write_full = 13,
+		.write_errors = 14,
+		.isolated = 15,
 	};
 	static const char *const want[] = {
 		"vpdn_tun_drops_total{where=\"kernel-tx\"} 11",

@@ -116,7 +116,8 @@ test_global_header_and_ipv4_record(void **state)
 {
 	char path[128];
 	uint8_t b[512];
-	struct l2tp_addr s = v4("192.0.2.1", 1701), d = v4("198.51.100.7", 40000);
+	struct l2tp_addr s = v4("192.0.2.1", 1701),
+			 d = v4("198.51.100.7", 40000);
 	struct pcap_trace *p;
 	size_t n;
 	const uint8_t *ip, *udp;
@@ -127,8 +128,9 @@ test_global_header_and_ipv4_record(void **state)
 	path_in_tmp(path, sizeof(path), "v4.pcap");
 	p = pcap_trace_open(path, PCAP_DEFAULT_MAX_BYTES);
 	assert_non_null(p);
-	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt,
-	    sizeof(ctrl_pkt), 1700000000123456ull), 0);
+	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt, sizeof(ctrl_pkt),
+			     1700000000123456ull),
+	    0);
 	assert_int_equal(pcap_trace_packets(p), 1);
 	assert_int_equal(pcap_trace_bytes(p), 24 + 16 + 28 + sizeof(ctrl_pkt));
 	pcap_trace_close(p);
@@ -140,10 +142,10 @@ test_global_header_and_ipv4_record(void **state)
 	n = slurp(path, b, sizeof(b));
 	assert_int_equal(n, 24 + 16 + 28 + sizeof(ctrl_pkt));
 	assert_int_equal(rd32(b), 0xa1b2c3d4u);
-	assert_int_equal(rd32(b + 16), 65535);		/* snaplen */
+	assert_int_equal(rd32(b + 16), 65535); /* snaplen */
 	assert_int_equal(rd32(b + 20), PCAP_LINKTYPE_RAW);
-	assert_int_equal(rd32(b + 24), 1700000000u);	/* ts_sec */
-	assert_int_equal(rd32(b + 28), 123456);		/* ts_usec */
+	assert_int_equal(rd32(b + 24), 1700000000u); /* ts_sec */
+	assert_int_equal(rd32(b + 28), 123456);	     /* ts_usec */
 	assert_int_equal(rd32(b + 32), 28 + sizeof(ctrl_pkt));
 	assert_int_equal(rd32(b + 36), 28 + sizeof(ctrl_pkt));
 
@@ -174,9 +176,10 @@ test_ipv6_record_and_mapped_v4(void **state)
 {
 	char path[128];
 	uint8_t b[512];
-	struct l2tp_addr s = v6("2001:db8::1", 1701), d = v6("2001:db8::2", 1701);
+	struct l2tp_addr s = v6("2001:db8::1", 1701),
+			 d = v6("2001:db8::2", 1701);
 	struct l2tp_addr ms = v6("::ffff:10.0.0.1", 1701),
-	    md = v6("::ffff:10.0.0.2", 5000);
+			 md = v6("::ffff:10.0.0.2", 5000);
 	struct pcap_trace *p;
 	const uint8_t *ip, *udp;
 	size_t n, off;
@@ -185,18 +188,21 @@ test_ipv6_record_and_mapped_v4(void **state)
 	path_in_tmp(path, sizeof(path), "v6.pcap");
 	p = pcap_trace_open(path, PCAP_DEFAULT_MAX_BYTES);
 	assert_non_null(p);
-	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt,
-	    sizeof(ctrl_pkt), 0), 0);
+	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt, sizeof(ctrl_pkt),
+			     0),
+	    0);
 	assert_int_equal(pcap_trace_write(p, &ms, &md, ctrl_pkt,
-	    sizeof(ctrl_pkt), 0), 0);
+			     sizeof(ctrl_pkt), 0),
+	    0);
 	/* Mixed families cannot make one IP header. */
 	assert_int_equal(pcap_trace_write(p, &s, &md, ctrl_pkt,
-	    sizeof(ctrl_pkt), 0), -1);
+			     sizeof(ctrl_pkt), 0),
+	    -1);
 	pcap_trace_close(p);
 
 	n = slurp(path, b, sizeof(b));
-	assert_int_equal(n, 24 + (16 + 48 + sizeof(ctrl_pkt)) +
-	    (16 + 28 + sizeof(ctrl_pkt)));
+	assert_int_equal(n,
+	    24 + (16 + 48 + sizeof(ctrl_pkt)) + (16 + 28 + sizeof(ctrl_pkt)));
 	ip = b + 40;
 	udp = ip + 40;
 	assert_int_equal(ip[0] >> 4, 6);
@@ -213,7 +219,8 @@ test_ipv6_record_and_mapped_v4(void **state)
 		pseudo[35] = (uint8_t)(8 + sizeof(ctrl_pkt));
 		pseudo[39] = IPPROTO_UDP;
 		assert_int_equal(csum_check(pseudo, 40, udp,
-		    8 + sizeof(ctrl_pkt)), 0xffff);
+				     8 + sizeof(ctrl_pkt)),
+		    0xffff);
 	}
 	/* The dual-stack socket's IPv4 peer comes out as plain IPv4. */
 	off = 24 + 16 + 48 + sizeof(ctrl_pkt);
@@ -239,13 +246,16 @@ test_size_bound(void **state)
 	/* Room for exactly two records. */
 	p = pcap_trace_open(path, 24 + 2 * rec);
 	assert_non_null(p);
-	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt,
-	    sizeof(ctrl_pkt), 0), 0);
-	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt,
-	    sizeof(ctrl_pkt), 0), 0);
+	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt, sizeof(ctrl_pkt),
+			     0),
+	    0);
+	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt, sizeof(ctrl_pkt),
+			     0),
+	    0);
 	assert_false(pcap_trace_full(p));
-	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt,
-	    sizeof(ctrl_pkt), 0), 1);
+	assert_int_equal(pcap_trace_write(p, &s, &d, ctrl_pkt, sizeof(ctrl_pkt),
+			     0),
+	    1);
 	assert_true(pcap_trace_full(p));
 	/* Once full, even a record that would fit is refused: the trace
 	 * must not get holes. */
@@ -281,7 +291,7 @@ test_open_refuses_existing_and_symlink(void **state)
 	assert_int_equal(access(target, F_OK), -1);
 	unlink(link);
 
-	assert_null(pcap_trace_open(path, 10));	/* below a header */
+	assert_null(pcap_trace_open(path, 10)); /* below a header */
 	assert_int_equal(errno, EINVAL);
 
 	path_in_tmp(path, sizeof(path), "no-such-dir/x.pcap");
@@ -290,10 +300,10 @@ test_open_refuses_existing_and_symlink(void **state)
 }
 
 struct tid_case {
-	const char	*name;
-	uint8_t		 pkt[8];
-	size_t		 len;
-	int		 want;
+	const char *name;
+	uint8_t pkt[8];
+	size_t len;
+	int want;
 };
 
 static void
@@ -301,7 +311,8 @@ test_tunnel_id(void **state)
 {
 	static const struct tid_case cases[] = {
 		/* RFC 2661 §3.1: control (T, L, S) → ID after Length */
-		{ "control", { 0xc8, 0x02, 0x00, 0x0c, 0x12, 0x34 }, 6, 0x1234 },
+		{ "control", { 0xc8, 0x02, 0x00, 0x0c, 0x12, 0x34 }, 6,
+		    0x1234 },
 		/* data without L: ID right after the flags */
 		{ "data", { 0x00, 0x02, 0xbe, 0xef, 0x00, 0x01 }, 6, 0xbeef },
 		{ "data with L", { 0x40, 0x02, 0x00, 0x08, 0x00, 0x07 }, 6, 7 },

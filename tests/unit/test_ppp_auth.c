@@ -21,29 +21,29 @@
 #include "ppp/auth_priv.h"
 #include "ppp/ppp_proto.h"
 
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
-#define T0		1000000u
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define T0	     1000000u
 
 /* ---- capture of what an exchange sends and reports ---- */
 
-#define CAP_MAX	64
+#define CAP_MAX 64
 
 struct pkt {
-	uint16_t	proto;
-	uint8_t		b[AUTH_PKT_MAX];
-	size_t		len;
+	uint16_t proto;
+	uint8_t b[AUTH_PKT_MAX];
+	size_t len;
 };
 
 struct cap {
-	struct pkt		p[CAP_MAX];
-	int			n;
-	int			done_n;
-	bool			ok;		/* of the last done */
-	char			user[AUTH_MAX_NAME];
-	bool			res_null;
-	struct auth_result	res;
+	struct pkt p[CAP_MAX];
+	int n;
+	int done_n;
+	bool ok; /* of the last done */
+	char user[AUTH_MAX_NAME];
+	bool res_null;
+	struct auth_result res;
 	/* Re-entrancy: free the exchange from inside done. */
-	struct auth_server	**free_srv_in_done;
+	struct auth_server **free_srv_in_done;
 };
 
 static void
@@ -87,10 +87,9 @@ last(const struct cap *c)
 
 /* ---- the users file ---- */
 
-static const char users_text[] =
-    "alice  wonderland  10.9.0.10\n"
-    "bob    builder\n"
-    "User   clientPass  *\n";
+static const char users_text[] = "alice  wonderland  10.9.0.10\n"
+				 "bob    builder\n"
+				 "User   clientPass  *\n";
 
 static struct users_db *
 users(void)
@@ -106,12 +105,12 @@ users(void)
 /* ---- an asynchronous backend: answers when the test says so ---- */
 
 struct abe {
-	int			calls;
-	struct auth_request	req;
-	auth_done_fn		*done;
-	void			*arg;
-	uint64_t		cancelled;
-	const struct users_db	*db;	/* decides with the users backend */
+	int calls;
+	struct auth_request req;
+	auth_done_fn *done;
+	void *arg;
+	uint64_t cancelled;
+	const struct users_db *db; /* decides with the users backend */
 };
 
 static uint64_t
@@ -137,8 +136,8 @@ abe_cancel(void *ctx, uint64_t handle)
 static void
 abe_answer(struct abe *a)
 {
-	struct auth_backend	ub;
-	auth_done_fn		*done = a->done;
+	struct auth_backend ub;
+	auth_done_fn *done = a->done;
 
 	assert_non_null(done);
 	a->done = NULL;
@@ -151,22 +150,22 @@ abe_answer(struct abe *a)
 static size_t
 pap_req(uint8_t *b, uint8_t id, const char *user, const char *pw)
 {
-	return pap_build_request(b, AUTH_PKT_MAX, id, user,
-	    (const uint8_t *)pw, strlen(pw));
+	return pap_build_request(b, AUTH_PKT_MAX, id, user, (const uint8_t *)pw,
+	    strlen(pw));
 }
 
 struct challenge {
-	uint8_t	id;
-	uint8_t	value[255];
-	size_t	value_len;
-	char	name[AUTH_MAX_NAME];
+	uint8_t id;
+	uint8_t value[255];
+	size_t value_len;
+	char name[AUTH_MAX_NAME];
 };
 
 static void
 parse_challenge(const struct pkt *p, struct challenge *ch)
 {
-	struct auth_hdr		h;
-	struct chap_value	v;
+	struct auth_hdr h;
+	struct chap_value v;
 
 	assert_int_equal(p->proto, PPP_PROTO_CHAP);
 	assert_int_equal(auth_hdr_parse(p->b, p->len, &h), 0);
@@ -256,8 +255,7 @@ test_method_str(void **state)
 	(void)state;
 	assert_string_equal(ppp_auth_method_str(PPP_AUTH_NONE), "none");
 	assert_string_equal(ppp_auth_method_str(PPP_AUTH_PAP), "pap");
-	assert_string_equal(ppp_auth_method_str(PPP_AUTH_CHAP_MD5),
-	    "chap-md5");
+	assert_string_equal(ppp_auth_method_str(PPP_AUTH_CHAP_MD5), "chap-md5");
 	assert_string_equal(ppp_auth_method_str(PPP_AUTH_MSCHAPV2),
 	    "mschap-v2");
 }
@@ -319,8 +317,8 @@ test_pap_server_ack_and_repeat(void **state)
 	assert_int_equal(c.n, 0);
 	assert_int_equal(auth_server_next_deadline(s), T0 + 30000);
 
-	auth_server_input(s, PPP_PROTO_PAP, b, pap_req(b, 9, "alice",
-	    "wonderland"), T0 + 10);
+	auth_server_input(s, PPP_PROTO_PAP, b,
+	    pap_req(b, 9, "alice", "wonderland"), T0 + 10);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(last(&c)->proto, PPP_PROTO_PAP);
 	reply(last(&c), &code, &id, msg, sizeof(msg));
@@ -335,16 +333,16 @@ test_pap_server_ack_and_repeat(void **state)
 
 	/* RFC 1334 §2.2.1: the Ack may be lost; a repeat is Acked again,
 	 * byte for byte, and the link hears nothing new. */
-	auth_server_input(s, PPP_PROTO_PAP, b, pap_req(b, 9, "alice",
-	    "wonderland"), T0 + 20);
+	auth_server_input(s, PPP_PROTO_PAP, b,
+	    pap_req(b, 9, "alice", "wonderland"), T0 + 20);
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.p[1].len, c.p[0].len);
 	assert_memory_equal(c.p[1].b, c.p[0].b, c.p[0].len);
 	assert_int_equal(c.done_n, 1);
 	/* A repeat with a new Identifier (the peer MUST change it on each
 	 * Request) gets the same reply Code under its own id. */
-	auth_server_input(s, PPP_PROTO_PAP, b, pap_req(b, 10, "alice",
-	    "wonderland"), T0 + 30);
+	auth_server_input(s, PPP_PROTO_PAP, b,
+	    pap_req(b, 10, "alice", "wonderland"), T0 + 30);
 	assert_int_equal(c.n, 3);
 	reply(last(&c), &code, &id, msg, sizeof(msg));
 	assert_int_equal(code, PAP_AUTH_ACK);
@@ -360,12 +358,11 @@ test_pap_server_nak(void **state)
 	static const struct {
 		const char *user, *pw;
 	} cases[] = {
-		{ "alice", "wonderlanD" },	/* wrong password */
-		{ "alice", "wonderland2" },	/* longer */
-		{ "alice", "wonder" },		/* prefix */
-		{ "alice", "" },
-		{ "carol", "wonderland" },	/* unknown user */
-		{ "Alice", "wonderland" },	/* names are case-sensitive */
+		{ "alice", "wonderlanD" },		    /* wrong password */
+		{ "alice", "wonderland2" },		    /* longer */
+		{ "alice", "wonder" },			    /* prefix */
+		{ "alice", "" }, { "carol", "wonderland" }, /* unknown user */
+		{ "Alice", "wonderland" }, /* names are case-sensitive */
 	};
 	struct users_db *db = users();
 	struct auth_backend be;
@@ -378,8 +375,8 @@ test_pap_server_nak(void **state)
 		struct cap c;
 		struct auth_server *s = server(PPP_AUTH_PAP, &be, &c, 0);
 
-		auth_server_input(s, PPP_PROTO_PAP, b, pap_req(b, 3,
-		    cases[i].user, cases[i].pw), T0);
+		auth_server_input(s, PPP_PROTO_PAP, b,
+		    pap_req(b, 3, cases[i].user, cases[i].pw), T0);
 		assert_int_equal(c.n, 1);
 		reply(last(&c), &code, &id, msg, sizeof(msg));
 		assert_int_equal(code, PAP_AUTH_NAK);
@@ -388,8 +385,8 @@ test_pap_server_nak(void **state)
 		assert_int_equal(c.done_n, 1);
 		assert_false(c.ok);
 		/* A repeat gets the same Nak, and no second verdict. */
-		auth_server_input(s, PPP_PROTO_PAP, b, pap_req(b, 3,
-		    "alice", "wonderland"), T0 + 1);
+		auth_server_input(s, PPP_PROTO_PAP, b,
+		    pap_req(b, 3, "alice", "wonderland"), T0 + 1);
 		assert_int_equal(c.n, 2);
 		reply(last(&c), &code, &id, msg, sizeof(msg));
 		assert_int_equal(code, PAP_AUTH_NAK);
@@ -480,12 +477,12 @@ test_chap_server_success_stale_repeat(void **state)
 	auth_server_timeout(s, T0 + 3000);
 	parse_challenge(&c.p[1], &ch1);
 	/* A (correct) answer to the superseded Challenge is discarded. */
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch0, "bob",
-	    "builder"), T0 + 3001);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch0, "bob", "builder"), T0 + 3001);
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.done_n, 0);
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch1, "bob",
-	    "builder"), T0 + 3002);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch1, "bob", "builder"), T0 + 3002);
 	assert_int_equal(c.n, 3);
 	reply(last(&c), &code, &id, msg, sizeof(msg));
 	assert_int_equal(code, CHAP_SUCCESS);
@@ -498,8 +495,8 @@ test_chap_server_success_stale_repeat(void **state)
 	assert_int_equal(auth_server_next_deadline(s), TIME_NEVER);
 	/* RFC 1994 §4.1 notes: the Success may be lost; the repeated
 	 * Response gets the same reply, even with another answer. */
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch1, "bob",
-	    "wrong"), T0 + 3003);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch1, "bob", "wrong"), T0 + 3003);
 	assert_int_equal(c.n, 4);
 	assert_memory_equal(c.p[3].b, c.p[2].b, c.p[2].len);
 	assert_int_equal(c.done_n, 1);
@@ -522,8 +519,8 @@ test_chap_server_failure(void **state)
 	auth_users_backend(&be, db);
 	s = server(PPP_AUTH_CHAP_MD5, &be, &c, 0);
 	parse_challenge(&c.p[0], &ch);
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch, "bob",
-	    "Builder"), T0 + 1);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch, "bob", "Builder"), T0 + 1);
 	reply(last(&c), &code, &id, msg, sizeof(msg));
 	assert_int_equal(code, CHAP_FAILURE);
 	assert_int_equal(id, ch.id);
@@ -532,8 +529,8 @@ test_chap_server_failure(void **state)
 	assert_false(c.ok);
 	/* The repeat gets Failure again (same reply Code, §4.1 notes)
 	 * even if it is now right: no second guess. */
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch, "bob",
-	    "builder"), T0 + 2);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch, "bob", "builder"), T0 + 2);
 	reply(last(&c), &code, &id, msg, sizeof(msg));
 	assert_int_equal(code, CHAP_FAILURE);
 	assert_int_equal(c.done_n, 1);
@@ -560,8 +557,8 @@ test_chap_server_rechallenge(void **state)
 	auth_users_backend(&be, db);
 	s = server(PPP_AUTH_CHAP_MD5, &be, &c, 60000);
 	parse_challenge(&c.p[0], &ch0);
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch0, "alice",
-	    "wonderland"), T0 + 5);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch0, "alice", "wonderland"), T0 + 5);
 	assert_int_equal(c.done_n, 1);
 	assert_true(c.ok);
 	/* RFC 1994 §2.3: a new Challenge later. */
@@ -575,12 +572,12 @@ test_chap_server_rechallenge(void **state)
 	assert_int_not_equal(ch1.id, ch0.id);
 	assert_memory_not_equal(ch1.value, ch0.value, 16);
 	/* A late repeat of the first Response is now stale. */
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch0, "alice",
-	    "wonderland"), t + 1);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch0, "alice", "wonderland"), t + 1);
 	assert_int_equal(c.n, 3);
 	/* Passing it: Success, but no second verdict for the link. */
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch1, "alice",
-	    "wonderland"), t + 2);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch1, "alice", "wonderland"), t + 2);
 	reply(last(&c), &code, &id, msg, sizeof(msg));
 	assert_int_equal(code, CHAP_SUCCESS);
 	assert_int_equal(id, ch1.id);
@@ -590,8 +587,8 @@ test_chap_server_rechallenge(void **state)
 	assert_int_equal(t, T0 + 5 + 60000 + 2 + 60000);
 	auth_server_timeout(s, t);
 	parse_challenge(last(&c), &ch2);
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch2, "alice",
-	    "guess"), t + 1);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch2, "alice", "guess"), t + 1);
 	reply(last(&c), &code, &id, msg, sizeof(msg));
 	assert_int_equal(code, CHAP_FAILURE);
 	assert_int_equal(c.done_n, 2);
@@ -602,8 +599,8 @@ test_chap_server_rechallenge(void **state)
 	/* An unanswered rechallenge also ends it, after max_tries. */
 	s = server(PPP_AUTH_CHAP_MD5, &be, &c, 60000);
 	parse_challenge(&c.p[0], &ch0);
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch0, "alice",
-	    "wonderland"), T0);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch0, "alice", "wonderland"), T0);
 	assert_int_equal(c.done_n, 1);
 	t = T0 + 60000;
 	for (int i = 0; i < 4; i++, t += 3000)
@@ -657,8 +654,8 @@ test_mschapv2_server(void **state)
 	/* RFC 2759 §6: "E=691 R=0 C=<32 hex> V=3 M=<msg>". */
 	s = server(PPP_AUTH_MSCHAPV2, &be, &c, 0);
 	parse_challenge(&c.p[0], &ch);
-	auth_server_input(s, PPP_PROTO_CHAP, b, ms_resp(b, &ch, "User",
-	    "serverPass"), T0 + 1);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    ms_resp(b, &ch, "User", "serverPass"), T0 + 1);
 	reply(last(&c), &code, &id, msg, sizeof(msg));
 	assert_int_equal(code, CHAP_FAILURE);
 	assert_int_equal(strncmp(msg, "E=691 R=0 C=", 12), 0);
@@ -673,20 +670,21 @@ test_mschapv2_server(void **state)
 	s = server(PPP_AUTH_MSCHAPV2, &be, &c, 0);
 	parse_challenge(&c.p[0], &ch);
 	len = ms_resp(b, &ch, "User", "clientPass");
-	b[4 + 49] = 1;		/* Flags */
+	b[4 + 49] = 1; /* Flags */
 	auth_server_input(s, PPP_PROTO_CHAP, b, len, T0 + 1);
 	assert_int_equal(c.n, 1);
 	b[4 + 49] = 0;
 	memcpy(v, b + 5, 48);
-	auth_server_input(s, PPP_PROTO_CHAP, b, chap_build_value(b,
-	    sizeof(b), CHAP_RESPONSE, ch.id, v, 48, "User"), T0 + 2);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    chap_build_value(b, sizeof(b), CHAP_RESPONSE, ch.id, v, 48, "User"),
+	    T0 + 2);
 	/* A CHAP-MD5-sized answer is no MS-CHAPv2 answer either. */
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch, "User",
-	    "clientPass"), T0 + 3);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch, "User", "clientPass"), T0 + 3);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.done_n, 0);
-	auth_server_input(s, PPP_PROTO_CHAP, b, ms_resp(b, &ch, "User",
-	    "clientPass"), T0 + 4);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    ms_resp(b, &ch, "User", "clientPass"), T0 + 4);
 	assert_int_equal(c.done_n, 1);
 	assert_true(c.ok);
 	auth_server_free(s);
@@ -745,8 +743,7 @@ test_async_backend(void **state)
 	memset(&a, 0, sizeof(a));
 	a.db = db;
 	s = server(PPP_AUTH_PAP, &be, &c, 0);
-	auth_server_input(s, PPP_PROTO_PAP, b, pap_req(b, 1, "alice", "x"),
-	    T0);
+	auth_server_input(s, PPP_PROTO_PAP, b, pap_req(b, 1, "alice", "x"), T0);
 	assert_int_equal(a.calls, 1);
 	assert_string_equal(a.req.user, "alice");
 	assert_int_equal(a.req.password_len, 1);
@@ -776,8 +773,8 @@ test_free_inside_done(void **state)
 		s = server(PPP_AUTH_MSCHAPV2, &be, &c, 0);
 		c.free_srv_in_done = &s;
 		parse_challenge(&c.p[0], &ch);
-		auth_server_input(s, PPP_PROTO_CHAP, b, ms_resp(b, &ch,
-		    "User", ok ? "clientPass" : "no"), T0);
+		auth_server_input(s, PPP_PROTO_CHAP, b,
+		    ms_resp(b, &ch, "User", ok ? "clientPass" : "no"), T0);
 		assert_null(s);
 		assert_int_equal(c.done_n, 1);
 		assert_int_equal(c.ok, ok);
@@ -791,8 +788,8 @@ test_free_inside_done(void **state)
 	a.db = db;
 	s = server(PPP_AUTH_PAP, &abe_be, &c, 0);
 	c.free_srv_in_done = &s;
-	auth_server_input(s, PPP_PROTO_PAP, b, pap_req(b, 1, "bob",
-	    "builder"), T0);
+	auth_server_input(s, PPP_PROTO_PAP, b, pap_req(b, 1, "bob", "builder"),
+	    T0);
 	abe_answer(&a);
 	assert_null(s);
 	assert_int_equal(c.done_n, 1);
@@ -804,10 +801,10 @@ test_free_inside_done(void **state)
 /* ================= malformed packets ================= */
 
 struct bad {
-	const char	*what;
-	uint16_t	 proto;
-	uint8_t		 b[24];
-	size_t		 len;
+	const char *what;
+	uint16_t proto;
+	uint8_t b[24];
+	size_t len;
 };
 
 static void
@@ -817,26 +814,30 @@ test_server_malformed(void **state)
 	static const struct bad chap[] = {
 		{ "empty", PPP_PROTO_CHAP, { 0 }, 0 },
 		{ "3 octets", PPP_PROTO_CHAP, { 2, 0x42, 0 }, 3 },
-		{ "Length > packet", PPP_PROTO_CHAP,
-		    { 2, 0x42, 0, 30, 16 }, 5 },
+		{ "Length > packet", PPP_PROTO_CHAP, { 2, 0x42, 0, 30, 16 },
+		    5 },
 		{ "Length < 4", PPP_PROTO_CHAP, { 2, 0x42, 0, 3, 1 }, 5 },
 		{ "no Value-Size", PPP_PROTO_CHAP, { 2, 0x42, 0, 4 }, 4 },
-		{ "Value-Size 0", PPP_PROTO_CHAP,
-		    { 2, 0x42, 0, 6, 0, 'a' }, 6 },
+		{ "Value-Size 0", PPP_PROTO_CHAP, { 2, 0x42, 0, 6, 0, 'a' },
+		    6 },
 		{ "Value-Size past Length", PPP_PROTO_CHAP,
 		    { 2, 0x42, 0, 8, 16, 1, 2, 3 }, 8 },
 		{ "Value cut by Length", PPP_PROTO_CHAP,
-		    { 2, 0x42, 0, 8, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-		      12, 13, 14, 15, 16, 'a' }, 22 },
+		    { 2, 0x42, 0, 8, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+			13, 14, 15, 16, 'a' },
+		    22 },
 		{ "zero-length Name", PPP_PROTO_CHAP,
-		    { 2, 0x42, 0, 21, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-		      12, 13, 14, 15, 16 }, 21 },
+		    { 2, 0x42, 0, 21, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+			13, 14, 15, 16 },
+		    21 },
 		{ "NUL in Name", PPP_PROTO_CHAP,
-		    { 2, 0x42, 0, 23, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-		      12, 13, 14, 15, 16, 'a', 0 }, 23 },
+		    { 2, 0x42, 0, 23, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+			13, 14, 15, 16, 'a', 0 },
+		    23 },
 		{ "Value-Size 15", PPP_PROTO_CHAP,
-		    { 2, 0x42, 0, 21, 15, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-		      12, 13, 14, 15, 'a' }, 21 },
+		    { 2, 0x42, 0, 21, 15, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+			13, 14, 15, 'a' },
+		    21 },
 		{ "Challenge to the authenticator", PPP_PROTO_CHAP,
 		    { 1, 0x42, 0, 7, 1, 9, 'a' }, 7 },
 		{ "Success to the authenticator", PPP_PROTO_CHAP,
@@ -851,16 +852,16 @@ test_server_malformed(void **state)
 		{ "no Peer-ID Length", PPP_PROTO_PAP, { 1, 1, 0, 4 }, 4 },
 		{ "Peer-ID past Length", PPP_PROTO_PAP,
 		    { 1, 1, 0, 8, 9, 'a', 1, 'b' }, 8 },
-		{ "no Passwd-Length", PPP_PROTO_PAP,
-		    { 1, 1, 0, 6, 1, 'a' }, 6 },
+		{ "no Passwd-Length", PPP_PROTO_PAP, { 1, 1, 0, 6, 1, 'a' },
+		    6 },
 		{ "Password past Length", PPP_PROTO_PAP,
 		    { 1, 1, 0, 8, 1, 'a', 2, 'b' }, 8 },
 		{ "Password cut by Length", PPP_PROTO_PAP,
 		    { 1, 1, 0, 8, 1, 'a', 2, 'b', 'c' }, 9 },
 		{ "zero-length Peer-ID", PPP_PROTO_PAP,
 		    { 1, 1, 0, 7, 0, 1, 'b' }, 7 },
-		{ "Ack to the authenticator", PPP_PROTO_PAP,
-		    { 2, 1, 0, 5, 0 }, 5 },
+		{ "Ack to the authenticator", PPP_PROTO_PAP, { 2, 1, 0, 5, 0 },
+		    5 },
 		{ "CHAP to a PAP authenticator", PPP_PROTO_CHAP,
 		    { 1, 1, 0, 8, 1, 'a', 1, 'b' }, 8 },
 	};
@@ -888,8 +889,8 @@ test_server_malformed(void **state)
 	}
 	auth_server_input(s, PPP_PROTO_CHAP, NULL, 0, T0);
 	/* Still waiting for a good Response, and takes it. */
-	auth_server_input(s, PPP_PROTO_CHAP, b, md5_resp(b, &ch, "bob",
-	    "builder"), T0 + 1);
+	auth_server_input(s, PPP_PROTO_CHAP, b,
+	    md5_resp(b, &ch, "bob", "builder"), T0 + 1);
 	assert_int_equal(c.done_n, 1);
 	assert_true(c.ok);
 	auth_server_free(s);
@@ -914,8 +915,7 @@ test_server_malformed(void **state)
 /* ================= peer side ================= */
 
 static struct auth_client *
-client(enum ppp_auth_method m, const char *user, const char *pw,
-    struct cap *c)
+client(enum ppp_auth_method m, const char *user, const char *pw, struct cap *c)
 {
 	struct auth_client_config cfg;
 	struct auth_client *cl;
@@ -965,25 +965,28 @@ test_pap_client(void **state)
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.p[1].b[1], (uint8_t)(id0 + 1));
 	/* A stray id is ignored; an Ack to the first Request counts. */
-	auth_client_input(cl, PPP_PROTO_PAP, b, pap_build_reply(b, sizeof(b),
-	    PAP_AUTH_ACK, (uint8_t)(id0 + 7), ""), T0 + 3001);
+	auth_client_input(cl, PPP_PROTO_PAP, b,
+	    pap_build_reply(b, sizeof(b), PAP_AUTH_ACK, (uint8_t)(id0 + 7), ""),
+	    T0 + 3001);
 	assert_int_equal(c.done_n, 0);
-	auth_client_input(cl, PPP_PROTO_PAP, b, pap_build_reply(b, sizeof(b),
-	    PAP_AUTH_ACK, id0, "hi"), T0 + 3002);
+	auth_client_input(cl, PPP_PROTO_PAP, b,
+	    pap_build_reply(b, sizeof(b), PAP_AUTH_ACK, id0, "hi"), T0 + 3002);
 	assert_int_equal(c.done_n, 1);
 	assert_true(c.ok);
 	assert_true(c.res_null);
 	assert_int_equal(auth_client_next_deadline(cl), TIME_NEVER);
 	/* Repeated Acks are no news. */
-	auth_client_input(cl, PPP_PROTO_PAP, b, pap_build_reply(b, sizeof(b),
-	    PAP_AUTH_ACK, id0, "hi"), T0 + 3003);
+	auth_client_input(cl, PPP_PROTO_PAP, b,
+	    pap_build_reply(b, sizeof(b), PAP_AUTH_ACK, id0, "hi"), T0 + 3003);
 	assert_int_equal(c.done_n, 1);
 	auth_client_free(cl);
 
 	/* Nak => failure. */
 	cl = client(PPP_AUTH_PAP, "alice", "x", &c);
-	auth_client_input(cl, PPP_PROTO_PAP, b, pap_build_reply(b, sizeof(b),
-	    PAP_AUTH_NAK, c.p[0].b[1], "authentication failed"), T0 + 1);
+	auth_client_input(cl, PPP_PROTO_PAP, b,
+	    pap_build_reply(b, sizeof(b), PAP_AUTH_NAK, c.p[0].b[1],
+		"authentication failed"),
+	    T0 + 1);
 	assert_int_equal(c.done_n, 1);
 	assert_false(c.ok);
 	auth_client_free(cl);
@@ -1036,11 +1039,11 @@ test_chap_md5_client(void **state)
 	assert_int_equal(v.name_len, 3);
 	assert_memory_equal(v.name, "bob", 3);
 	/* A Success for another id is not ours. */
-	auth_client_input(cl, PPP_PROTO_CHAP, b, chap_build_status(b,
-	    sizeof(b), CHAP_SUCCESS, 8, ""), T0 + 1);
+	auth_client_input(cl, PPP_PROTO_CHAP, b,
+	    chap_build_status(b, sizeof(b), CHAP_SUCCESS, 8, ""), T0 + 1);
 	assert_int_equal(c.done_n, 0);
-	auth_client_input(cl, PPP_PROTO_CHAP, b, chap_build_status(b,
-	    sizeof(b), CHAP_SUCCESS, 7, "ok"), T0 + 2);
+	auth_client_input(cl, PPP_PROTO_CHAP, b,
+	    chap_build_status(b, sizeof(b), CHAP_SUCCESS, 7, "ok"), T0 + 2);
 	assert_int_equal(c.done_n, 1);
 	assert_true(c.ok);
 	/* RFC 1994 §2.3/§4.1: any number of rechallenges, each answered;
@@ -1052,14 +1055,15 @@ test_chap_md5_client(void **state)
 	assert_int_equal(chap_parse_value(&h, &v), 0);
 	chap_md5_response(8, (const uint8_t *)"builder", 7, v2, 8, want);
 	assert_memory_equal(v.value, want, 16);
-	auth_client_input(cl, PPP_PROTO_CHAP, b, chap_build_status(b,
-	    sizeof(b), CHAP_SUCCESS, 8, ""), T0 + 60001);
+	auth_client_input(cl, PPP_PROTO_CHAP, b,
+	    chap_build_status(b, sizeof(b), CHAP_SUCCESS, 8, ""), T0 + 60001);
 	assert_int_equal(c.done_n, 1);
 	auth_client_input(cl, PPP_PROTO_CHAP, b, challenge_pkt(b, 9, v1, 16),
 	    T0 + 120000);
 	assert_int_equal(c.n, 3);
-	auth_client_input(cl, PPP_PROTO_CHAP, b, chap_build_status(b,
-	    sizeof(b), CHAP_FAILURE, 9, "no"), T0 + 120001);
+	auth_client_input(cl, PPP_PROTO_CHAP, b,
+	    chap_build_status(b, sizeof(b), CHAP_FAILURE, 9, "no"),
+	    T0 + 120001);
 	assert_int_equal(c.done_n, 2);
 	assert_false(c.ok);
 	auth_client_free(cl);
@@ -1078,11 +1082,11 @@ test_mschapv2_client(void **state)
 {
 	static const uint8_t ac[16] = "authchallenge16.";
 	static const struct {
-		const char	*what;
-		int		 code;
-		int		 tamper;	/* flip a digit of S= */
-		const char	*msg;		/* NULL: the right S= */
-		bool		 ok;
+		const char *what;
+		int code;
+		int tamper;	 /* flip a digit of S= */
+		const char *msg; /* NULL: the right S= */
+		bool ok;
 	} cases[] = {
 		{ "right S=", CHAP_SUCCESS, 0, NULL, true },
 		{ "wrong S=", CHAP_SUCCESS, 1, NULL, false },
@@ -1096,19 +1100,19 @@ test_mschapv2_client(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct cap c;
-		struct auth_client *cl = client(PPP_AUTH_MSCHAPV2,
-		    "CORP\\User", "clientPass", &c);
+		struct auth_client *cl = client(PPP_AUTH_MSCHAPV2, "CORP\\User",
+		    "clientPass", &c);
 		struct auth_hdr h;
 		struct chap_value v;
 		uint8_t nt[24];
 		char s[43], msg[64];
 
 		/* RFC 2759 §3: a Challenge of another size is not one. */
-		auth_client_input(cl, PPP_PROTO_CHAP, b, challenge_pkt(b, 1,
-		    ac, 8), T0);
+		auth_client_input(cl, PPP_PROTO_CHAP, b,
+		    challenge_pkt(b, 1, ac, 8), T0);
 		assert_int_equal(c.n, 0);
-		auth_client_input(cl, PPP_PROTO_CHAP, b, challenge_pkt(b, 2,
-		    ac, 16), T0);
+		auth_client_input(cl, PPP_PROTO_CHAP, b,
+		    challenge_pkt(b, 2, ac, 16), T0);
 		assert_int_equal(c.n, 1);
 		assert_int_equal(auth_hdr_parse(c.p[0].b, c.p[0].len, &h), 0);
 		assert_int_equal(h.code, CHAP_RESPONSE);
@@ -1132,8 +1136,10 @@ test_mschapv2_client(void **state)
 			snprintf(msg, sizeof(msg), "%s M=Welcome", s);
 		if (cases[i].tamper)
 			msg[10] = msg[10] == '0' ? '1' : '0';
-		auth_client_input(cl, PPP_PROTO_CHAP, b, chap_build_status(b,
-		    sizeof(b), (uint8_t)cases[i].code, 2, msg), T0 + 1);
+		auth_client_input(cl, PPP_PROTO_CHAP, b,
+		    chap_build_status(b, sizeof(b), (uint8_t)cases[i].code, 2,
+			msg),
+		    T0 + 1);
 		if (c.done_n != 1 || c.ok != cases[i].ok)
 			fail_msg("case %s: done %d ok %d", cases[i].what,
 			    c.done_n, c.ok);
@@ -1146,16 +1152,14 @@ test_client_malformed(void **state)
 {
 	static const struct bad cases[] = {
 		{ "empty", PPP_PROTO_CHAP, { 0 }, 0 },
-		{ "Length > packet", PPP_PROTO_CHAP,
-		    { 1, 1, 0, 30, 1, 9 }, 6 },
+		{ "Length > packet", PPP_PROTO_CHAP, { 1, 1, 0, 30, 1, 9 }, 6 },
 		{ "Length < 4", PPP_PROTO_CHAP, { 1, 1, 0, 2, 1, 9 }, 6 },
 		{ "Value-Size 0", PPP_PROTO_CHAP, { 1, 1, 0, 6, 0, 'a' }, 6 },
 		{ "Value past Length", PPP_PROTO_CHAP,
 		    { 1, 1, 0, 6, 4, 1, 2, 3 }, 8 },
-		{ "PAP to a CHAP peer", PPP_PROTO_PAP,
-		    { 2, 1, 0, 5, 0 }, 5 },
-		{ "Response to the peer", PPP_PROTO_CHAP,
-		    { 2, 1, 0, 6, 1, 9 }, 6 },
+		{ "PAP to a CHAP peer", PPP_PROTO_PAP, { 2, 1, 0, 5, 0 }, 5 },
+		{ "Response to the peer", PPP_PROTO_CHAP, { 2, 1, 0, 6, 1, 9 },
+		    6 },
 	};
 	struct cap c;
 	struct auth_client *cl;
@@ -1164,8 +1168,8 @@ test_client_malformed(void **state)
 	(void)state;
 	cl = client(PPP_AUTH_CHAP_MD5, "bob", "builder", &c);
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		auth_client_input(cl, cases[i].proto, cases[i].b,
-		    cases[i].len, T0);
+		auth_client_input(cl, cases[i].proto, cases[i].b, cases[i].len,
+		    T0);
 		if (c.n != 0 || c.done_n != 0)
 			fail_msg("case \"%s\" was not discarded",
 			    cases[i].what);
@@ -1188,9 +1192,9 @@ test_client_malformed(void **state)
 /* ================= both sides back to back ================= */
 
 struct wire {
-	struct auth_server	*s;
-	struct auth_client	*cl;
-	struct cap		 sc, cc;
+	struct auth_server *s;
+	struct auth_client *cl;
+	struct cap sc, cc;
 };
 
 static void
@@ -1212,9 +1216,9 @@ static void
 test_back_to_back(void **state)
 {
 	static const struct {
-		enum ppp_auth_method	m;
-		const char		*user, *pw;
-		bool			 ok;
+		enum ppp_auth_method m;
+		const char *user, *pw;
+		bool ok;
 	} cases[] = {
 		{ PPP_AUTH_PAP, "alice", "wonderland", true },
 		{ PPP_AUTH_PAP, "alice", "wonderlan", false },
@@ -1244,16 +1248,14 @@ test_back_to_back(void **state)
 		ccfg.password_len = strlen(cases[i].pw);
 		memcpy(ccfg.password, cases[i].pw, ccfg.password_len);
 		/* Client first: a PAP Request must wait in the capture. */
-		w.cl = auth_client_new(&ccfg, cases[i].m, &cap_ops, &w.cc,
-		    T0);
+		w.cl = auth_client_new(&ccfg, cases[i].m, &cap_ops, &w.cc, T0);
 		w.s = auth_server_new(&cfg, &be, &cap_ops, &w.sc, T0);
 		pump(&w, T0);
 		if (w.sc.done_n != 1 || w.sc.ok != cases[i].ok ||
 		    w.cc.done_n != 1 || w.cc.ok != cases[i].ok)
 			fail_msg("case %zu (%s %s): server %d/%d client %d/%d",
-			    i, ppp_auth_method_str(cases[i].m),
-			    cases[i].user, w.sc.done_n, w.sc.ok, w.cc.done_n,
-			    w.cc.ok);
+			    i, ppp_auth_method_str(cases[i].m), cases[i].user,
+			    w.sc.done_n, w.sc.ok, w.cc.done_n, w.cc.ok);
 		assert_string_equal(w.sc.user, cases[i].user);
 		auth_server_free(w.s);
 		auth_client_free(w.cl);

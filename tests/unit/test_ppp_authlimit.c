@@ -63,8 +63,8 @@ test_peer_lockout(void **state)
 	authlimit_configure(a, 5, 60000);
 	for (int i = 0; i < 5; i++) {
 		snprintf(user, sizeof(user), "user%d", i);
-		assert_false(authlimit_locked(a, user, "02:00:5e:10:00:01",
-		    100));
+		assert_false(
+		    authlimit_locked(a, user, "02:00:5e:10:00:01", 100));
 		began = authlimit_failure(a, user, "02:00:5e:10:00:01", 100);
 	}
 	assert_int_equal(began, AUTHLIMIT_LOCKED_PEER);

@@ -41,9 +41,9 @@ static const char *const rfc_table[CP_NEVENTS][CP_NSTATES] = {
 /* clang-format on */
 
 struct expect {
-	bool		illegal;
-	unsigned	state;
-	unsigned	actions;
+	bool illegal;
+	unsigned state;
+	unsigned actions;
 };
 
 static struct expect
@@ -51,11 +51,22 @@ parse_cell(const char *cell)
 {
 	struct expect e = { 0 };
 	const char *slash = strchr(cell, '/'), *p = cell;
-	static const struct { const char *n; unsigned f; } names[] = {
-		{ "tlu", CP_TLU }, { "tld", CP_TLD }, { "tls", CP_TLS },
-		{ "tlf", CP_TLF }, { "irc", CP_IRC }, { "zrc", CP_ZRC },
-		{ "scr", CP_SCR }, { "sca", CP_SCA }, { "scn", CP_SCN },
-		{ "str", CP_STR }, { "sta", CP_STA }, { "scj", CP_SCJ },
+	static const struct {
+		const char *n;
+		unsigned f;
+	} names[] = {
+		{ "tlu", CP_TLU },
+		{ "tld", CP_TLD },
+		{ "tls", CP_TLS },
+		{ "tlf", CP_TLF },
+		{ "irc", CP_IRC },
+		{ "zrc", CP_ZRC },
+		{ "scr", CP_SCR },
+		{ "sca", CP_SCA },
+		{ "scn", CP_SCN },
+		{ "str", CP_STR },
+		{ "sta", CP_STA },
+		{ "scj", CP_SCJ },
 		{ "ser", CP_SER },
 	};
 
@@ -68,7 +79,8 @@ parse_cell(const char *cell)
 			size_t n = strcspn(p, ",/");
 			bool found = false;
 
-			for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			for (size_t i = 0; i < sizeof(names) / sizeof(names[0]);
+			     i++)
 				if (n == 3 && strncmp(p, names[i].n, 3) == 0) {
 					e.actions |= names[i].f;
 					found = true;
@@ -80,21 +92,21 @@ parse_cell(const char *cell)
 		}
 		p = slash + 1;
 	}
-	e.state = (unsigned)(*p - '0');	/* footnote letters p/r/x ignored */
+	e.state = (unsigned)(*p - '0'); /* footnote letters p/r/x ignored */
 	return e;
 }
 
 /* ---- a test protocol with one 2-octet option (type 1) ---- */
 
 struct tp {
-	struct cp	cp;
-	unsigned	got;		/* observed actions */
-	uint16_t	ours;		/* value we request */
-	uint16_t	want_peer;	/* the only value we accept from the peer */
-	uint8_t		last[CP_MAX_PKT];
-	size_t		last_len;
-	unsigned	nsent;
-	unsigned	codes[32];
+	struct cp cp;
+	unsigned got;	    /* observed actions */
+	uint16_t ours;	    /* value we request */
+	uint16_t want_peer; /* the only value we accept from the peer */
+	uint8_t last[CP_MAX_PKT];
+	size_t last_len;
+	unsigned nsent;
+	unsigned codes[32];
 };
 
 static void
@@ -110,7 +122,9 @@ tp_add(struct cp *cp, struct wbuf *w)
 static int
 tp_ack(struct cp *cp, const uint8_t *d, size_t len)
 {
-	(void)cp; (void)d; (void)len;
+	(void)cp;
+	(void)d;
+	(void)len;
 	return 0;
 }
 
@@ -146,10 +160,14 @@ tp_send(struct cp *cp, const uint8_t *pkt, size_t len)
 {
 	struct tp *t = cp->arg;
 	static const unsigned code_action[] = {
-		[PPP_CONF_REQ] = CP_SCR, [PPP_CONF_ACK] = CP_SCA,
-		[PPP_CONF_NAK] = CP_SCN, [PPP_CONF_REJ] = CP_SCN,
-		[PPP_TERM_REQ] = CP_STR, [PPP_TERM_ACK] = CP_STA,
-		[PPP_CODE_REJ] = CP_SCJ, [PPP_ECHO_REP] = CP_SER,
+		[PPP_CONF_REQ] = CP_SCR,
+		[PPP_CONF_ACK] = CP_SCA,
+		[PPP_CONF_NAK] = CP_SCN,
+		[PPP_CONF_REJ] = CP_SCN,
+		[PPP_TERM_REQ] = CP_STR,
+		[PPP_TERM_ACK] = CP_STA,
+		[PPP_CODE_REJ] = CP_SCJ,
+		[PPP_ECHO_REP] = CP_SER,
 	};
 
 	assert_true(len >= 4 && len <= sizeof(t->last));
@@ -174,22 +192,34 @@ static enum cp_ext
 tp_ext(struct cp *cp, uint8_t code, uint8_t id, const uint8_t *d, size_t len,
     uint64_t now)
 {
-	(void)cp; (void)id; (void)d; (void)len; (void)now;
+	(void)cp;
+	(void)id;
+	(void)d;
+	(void)len;
+	(void)now;
 	return code == PPP_ECHO_REQ ? CP_EXT_RXR : CP_EXT_UNKNOWN;
 }
 
 static void
 tp_ser(struct cp *cp, uint8_t id, const uint8_t *d, size_t len)
 {
-	(void)d; (void)len;
+	(void)d;
+	(void)len;
 	cp_send_packet(cp, PPP_ECHO_REP, id, NULL, 0);
 }
 
 static const struct cp_proto tp_proto = {
-	.name = "TEST", .proto = 0x8001,
-	.options = tp_options, .noptions = 1,
-	.send = tp_send, .tlu = tp_tlu, .tld = tp_tld, .tls = tp_tls,
-	.tlf = tp_tlf, .ext_code = tp_ext, .ser = tp_ser,
+	.name = "TEST",
+	.proto = 0x8001,
+	.options = tp_options,
+	.noptions = 1,
+	.send = tp_send,
+	.tlu = tp_tlu,
+	.tld = tp_tld,
+	.tls = tp_tls,
+	.tlf = tp_tlf,
+	.ext_code = tp_ext,
+	.ser = tp_ser,
 };
 
 static void
@@ -203,7 +233,7 @@ tp_init(struct tp *t)
 	cp_init(&t->cp, &tp_proto, t, &cfg);
 }
 
-#define SENTINEL	77
+#define SENTINEL 77
 
 /* Every state × event of §4.1: next state and actions equal the RFC's. */
 static void
@@ -227,7 +257,7 @@ test_whole_table(void **state)
 			t.cp.restart_count = SENTINEL;
 			/* the prepared reply: Ack for RCR+, Nak for RCR- */
 			t.cp.reply[0] = ev == CP_EV_RCR_PLUS ? PPP_CONF_ACK :
-			    PPP_CONF_NAK;
+							       PPP_CONF_NAK;
 			t.cp.reply[1] = 5;
 			t.cp.reply[2] = 0;
 			t.cp.reply[3] = 4;
@@ -262,10 +292,14 @@ test_whole_table(void **state)
 				if (e.actions & CP_IRC)
 					assert_int_equal(t.cp.restart_count,
 					    ((e.actions & CP_STR) ? 2 : 10) -
-					    ((e.actions & (CP_SCR | CP_STR)) ? 1 : 0));
+						((e.actions &
+						     (CP_SCR | CP_STR)) ?
+							1 :
+							0));
 				/* the Restart timer runs exactly in 4..8 */
-				if (s >= 4 && s <= 8 && e.state >= 4 && e.state <= 8)
-					;	/* kept or restarted */
+				if (s >= 4 && s <= 8 && e.state >= 4 &&
+				    e.state <= 8)
+					; /* kept or restarted */
 				else if (e.state >= 4 && e.state <= 8)
 					assert_int_not_equal(t.cp.deadline,
 					    TIME_NEVER);
@@ -300,7 +334,7 @@ test_max_configure(void **state)
 	assert_int_equal(cp_next_deadline(&t.cp), 3000);
 	while (t.cp.state == CP_REQSENT) {
 		now = cp_next_deadline(&t.cp);
-		cp_timeout(&t.cp, now - 1);	/* early: nothing */
+		cp_timeout(&t.cp, now - 1); /* early: nothing */
 		cp_timeout(&t.cp, now);
 	}
 	assert_int_equal(t.nsent, 10);
@@ -374,7 +408,8 @@ test_peer_terminate(void **state)
 static void
 test_max_failure(void **state)
 {
-	static const uint8_t req[] = { PPP_CONF_REQ, 0, 0, 8, 1, 4, 0x09, 0x99 };
+	static const uint8_t req[] = { PPP_CONF_REQ, 0, 0, 8, 1, 4, 0x09,
+		0x99 };
 	uint8_t p[sizeof(req)];
 	struct tp t;
 
@@ -387,11 +422,12 @@ test_max_failure(void **state)
 		p[1] = (uint8_t)i;
 		feed(&t, p, sizeof(p), 1);
 		if (i < 5) {
-			static const uint8_t nak[] = { PPP_CONF_NAK, 0, 0, 8,
-			    1, 4, 0x05, 0x00 };
+			static const uint8_t nak[] = { PPP_CONF_NAK, 0, 0, 8, 1,
+				4, 0x05, 0x00 };
 			assert_int_equal(t.last_len, sizeof(nak));
 			assert_int_equal(t.last[1], i);
-			assert_memory_equal(t.last + 2, nak + 2, sizeof(nak) - 2);
+			assert_memory_equal(t.last + 2, nak + 2,
+			    sizeof(nak) - 2);
 			assert_int_equal(t.last[0], PPP_CONF_NAK);
 		} else {
 			assert_int_equal(t.last[0], PPP_CONF_REJ);
@@ -414,14 +450,14 @@ test_stale_ack(void **state)
 	cp_open(&t.cp, 0);
 	cp_up(&t.cp, 0);
 	first = t.cp.req_id;
-	cp_timeout(&t.cp, 3000);	/* retransmission: new id */
+	cp_timeout(&t.cp, 3000); /* retransmission: new id */
 	assert_int_not_equal(t.cp.req_id, first);
 	ack[1] = first;
 	feed(&t, ack, sizeof(ack), 3001);
 	assert_int_equal(t.cp.state, CP_REQSENT);
 	assert_int_equal(t.cp.stats.rx_discards, 1);
 	ack[1] = t.cp.req_id;
-	ack[7] = 0x35;			/* options differ from ours */
+	ack[7] = 0x35; /* options differ from ours */
 	feed(&t, ack, sizeof(ack), 3002);
 	assert_int_equal(t.cp.state, CP_REQSENT);
 	ack[7] = 0x34;
@@ -465,14 +501,14 @@ test_nak_and_reject(void **state)
 static void
 test_unknown(void **state)
 {
-	static const uint8_t req[] = { PPP_CONF_REQ, 7, 0, 15,
-	    1, 4, 0x05, 0x00, 0x77, 3, 0xaa, 0x78, 4, 0xbb, 0xcc };
-	static const uint8_t rej[] = { PPP_CONF_REJ, 7, 0, 11,
-	    0x77, 3, 0xaa, 0x78, 4, 0xbb, 0xcc };
-	static const uint8_t badlen[] = { PPP_CONF_REQ, 8, 0, 9,
-	    1, 5, 0x05, 0x00, 0x00 };
-	static const uint8_t badlen_rej[] = { PPP_CONF_REJ, 8, 0, 9,
-	    1, 5, 0x05, 0x00, 0x00 };
+	static const uint8_t req[] = { PPP_CONF_REQ, 7, 0, 15, 1, 4, 0x05, 0x00,
+		0x77, 3, 0xaa, 0x78, 4, 0xbb, 0xcc };
+	static const uint8_t rej[] = { PPP_CONF_REJ, 7, 0, 11, 0x77, 3, 0xaa,
+		0x78, 4, 0xbb, 0xcc };
+	static const uint8_t badlen[] = { PPP_CONF_REQ, 8, 0, 9, 1, 5, 0x05,
+		0x00, 0x00 };
+	static const uint8_t badlen_rej[] = { PPP_CONF_REJ, 8, 0, 9, 1, 5, 0x05,
+		0x00, 0x00 };
 	static const uint8_t code[] = { 0x42, 5, 0, 6, 0xde, 0xad };
 	struct tp t;
 
@@ -496,11 +532,11 @@ static void
 test_malformed(void **state)
 {
 	static const uint8_t cases[][8] = {
-		{ PPP_CONF_REQ, 1, 0, 9, 1, 4, 5, 0 },	/* length > data */
-		{ PPP_CONF_REQ, 1, 0, 3, 0, 0, 0, 0 },	/* length < 4 */
-		{ PPP_CONF_REQ, 1, 0, 8, 1, 6, 5, 0 },	/* option overruns */
-		{ PPP_CONF_REQ, 1, 0, 8, 1, 1, 5, 0 },	/* option length 1 */
-		{ PPP_CONF_REQ, 1, 0, 8, 1, 0, 5, 0 },	/* option length 0 */
+		{ PPP_CONF_REQ, 1, 0, 9, 1, 4, 5, 0 }, /* length > data */
+		{ PPP_CONF_REQ, 1, 0, 3, 0, 0, 0, 0 }, /* length < 4 */
+		{ PPP_CONF_REQ, 1, 0, 8, 1, 6, 5, 0 }, /* option overruns */
+		{ PPP_CONF_REQ, 1, 0, 8, 1, 1, 5, 0 }, /* option length 1 */
+		{ PPP_CONF_REQ, 1, 0, 8, 1, 0, 5, 0 }, /* option length 0 */
 		{ PPP_CONF_NAK, 1, 0, 7, 1, 4, 5, 0 },
 		{ PPP_CODE_REJ, 1, 0, 4, 0, 0, 0, 0 },
 	};

@@ -16,13 +16,13 @@
 #include "ppp/ppp_proto.h"
 
 struct sink {
-	uint8_t		last[1600];
-	size_t		last_len;
-	unsigned	tlu;
-	struct cp	*to;		/* deliver to this automaton, if set */
-	uint8_t		queue[8][256];
-	size_t		qlen[8];
-	unsigned	qn;
+	uint8_t last[1600];
+	size_t last_len;
+	unsigned tlu;
+	struct cp *to; /* deliver to this automaton, if set */
+	uint8_t queue[8][256];
+	size_t qlen[8];
+	unsigned qn;
 };
 
 static void
@@ -82,24 +82,24 @@ request(struct cp *cp, const uint8_t *opts, size_t n)
 }
 
 struct ip_case {
-	const char	*what;
-	unsigned	 dns_count;
-	uint8_t		 req[24];
-	size_t		 req_len;
-	uint8_t		 code;
-	uint8_t		 reply[24];	/* options of the reply */
-	size_t		 reply_len;
+	const char *what;
+	unsigned dns_count;
+	uint8_t req[24];
+	size_t req_len;
+	uint8_t code;
+	uint8_t reply[24]; /* options of the reply */
+	size_t reply_len;
 };
 
 static const struct ip_case server_cases[] = {
-	{ "0.0.0.0 → Nak with the assigned address", 2,
-	    { 3, 6, 0, 0, 0, 0 }, 6, PPP_CONF_NAK, { 3, 6, 10, 1, 0, 5 }, 6 },
-	{ "another address → Nak", 2,
-	    { 3, 6, 192, 168, 1, 1 }, 6, PPP_CONF_NAK, { 3, 6, 10, 1, 0, 5 }, 6 },
-	{ "the assigned address → Ack", 2,
-	    { 3, 6, 10, 1, 0, 5 }, 6, PPP_CONF_ACK, { 3, 6, 10, 1, 0, 5 }, 6 },
-	{ "no address option → Nak adding it", 2,
-	    { 129, 6, 8, 8, 8, 8 }, 6, PPP_CONF_NAK, { 3, 6, 10, 1, 0, 5 }, 6 },
+	{ "0.0.0.0 → Nak with the assigned address", 2, { 3, 6, 0, 0, 0, 0 }, 6,
+	    PPP_CONF_NAK, { 3, 6, 10, 1, 0, 5 }, 6 },
+	{ "another address → Nak", 2, { 3, 6, 192, 168, 1, 1 }, 6, PPP_CONF_NAK,
+	    { 3, 6, 10, 1, 0, 5 }, 6 },
+	{ "the assigned address → Ack", 2, { 3, 6, 10, 1, 0, 5 }, 6,
+	    PPP_CONF_ACK, { 3, 6, 10, 1, 0, 5 }, 6 },
+	{ "no address option → Nak adding it", 2, { 129, 6, 8, 8, 8, 8 }, 6,
+	    PPP_CONF_NAK, { 3, 6, 10, 1, 0, 5 }, 6 },
 	{ "DNS zeros → Nak with ours", 2,
 	    { 3, 6, 10, 1, 0, 5, 129, 6, 0, 0, 0, 0, 131, 6, 0, 0, 0, 0 }, 18,
 	    PPP_CONF_NAK, { 129, 6, 8, 8, 8, 8, 131, 6, 1, 1, 1, 1 }, 12 },
@@ -116,15 +116,16 @@ static const struct ip_case server_cases[] = {
 	{ "IP-Addresses (deprecated) → Reject", 2,
 	    { 1, 10, 1, 2, 3, 4, 5, 6, 7, 8 }, 10, PPP_CONF_REJ,
 	    { 1, 10, 1, 2, 3, 4, 5, 6, 7, 8 }, 10 },
-	{ "address of bad length → Reject", 2,
-	    { 3, 5, 10, 1, 0 }, 5, PPP_CONF_REJ, { 3, 5, 10, 1, 0 }, 5 },
+	{ "address of bad length → Reject", 2, { 3, 5, 10, 1, 0 }, 5,
+	    PPP_CONF_REJ, { 3, 5, 10, 1, 0 }, 5 },
 };
 
 static void
 test_server_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(server_cases) / sizeof(server_cases[0]); i++) {
+	for (size_t i = 0; i < sizeof(server_cases) / sizeof(server_cases[0]);
+	     i++) {
 		const struct ip_case *c = &server_cases[i];
 		struct ipcp ip;
 		struct sink k;
@@ -175,8 +176,10 @@ test_pair(void **state)
 	ipcp_init(&c, &cc, &kops, &kc);
 	cp_up(&c.cp, 0);
 	cp_open(&c.cp, 0);
-	assert_memory_equal(kc.last + 4, "\x03\x06\0\0\0\0\x81\x06\0\0\0\0"
-	    "\x83\x06\0\0\0\0", 18);
+	assert_memory_equal(kc.last + 4,
+	    "\x03\x06\0\0\0\0\x81\x06\0\0\0\0"
+	    "\x83\x06\0\0\0\0",
+	    18);
 	for (unsigned n = 0; n < 50 && (ks.qn > 0 || kc.qn > 0); n++) {
 		struct sink *k = ks.qn > 0 ? &ks : &kc;
 		uint8_t p[256];
@@ -218,7 +221,8 @@ test_client_dns_rejected(void **state)
 	assert_int_equal(k.last[0], PPP_CONF_REQ);
 	assert_int_equal(k.last_len, 16);
 	/* and a server asking us for DNS gets a Reject */
-	request(&c.cp, (const uint8_t *)"\x03\x06\x0a\0\0\x01\x81\x06\0\0\0\0", 12);
+	request(&c.cp, (const uint8_t *)"\x03\x06\x0a\0\0\x01\x81\x06\0\0\0\0",
+	    12);
 	assert_int_equal(k.last[0], PPP_CONF_REJ);
 	assert_memory_equal(k.last + 4, "\x81\x06\0\0\0\0", 6);
 }
@@ -240,12 +244,12 @@ test_ipv6cp_ifid(void **state)
 	assert_memory_not_equal(v.our_id, "\0\0\0\0\0\0\0\0", 8);
 	assert_int_equal(k.last_len, 14);
 	assert_memory_equal(k.last + 6, v.our_id, 8);
-	request(&v.cp, opt, 10);			/* zero */
+	request(&v.cp, opt, 10); /* zero */
 	assert_int_equal(k.last[0], PPP_CONF_NAK);
 	assert_memory_not_equal(k.last + 6, "\0\0\0\0\0\0\0\0", 8);
 	assert_memory_not_equal(k.last + 6, v.our_id, 8);
 	memcpy(opt + 2, v.our_id, 8);
-	request(&v.cp, opt, 10);			/* collision */
+	request(&v.cp, opt, 10); /* collision */
 	assert_int_equal(k.last[0], PPP_CONF_NAK);
 	assert_memory_not_equal(k.last + 6, v.our_id, 8);
 	memcpy(opt + 2, "\x02\x11\x22\xff\xfe\x33\x44\x55", 8);

@@ -18,12 +18,12 @@
 #include "ppp/ppp_proto.h"
 
 static struct {
-	uint8_t		last[1600];
-	size_t		last_len;
-	unsigned	sent;
-	unsigned	tlu, tld, tlf;
-	const char	*fail;
-	uint16_t	rejected;
+	uint8_t last[1600];
+	size_t last_len;
+	unsigned sent;
+	unsigned tlu, tld, tlf;
+	const char *fail;
+	uint16_t rejected;
 } out;
 
 static void
@@ -39,7 +39,8 @@ o_send(void *ctx, uint16_t proto, const uint8_t *p, size_t len)
 static void
 o_layer(void *ctx, uint16_t proto, enum cp_action what)
 {
-	(void)ctx; (void)proto;
+	(void)ctx;
+	(void)proto;
 	if (what == CP_TLU)
 		out.tlu++;
 	if (what == CP_TLD)
@@ -66,7 +67,7 @@ o_fail(void *ctx, const char *r)
 static const struct cp_owner_ops oops = { o_send, o_layer, o_rej, o_fail };
 
 static bool init_pppoe;
-static struct lcp l_magic;	/* the next init() runs LCP over PPPoE */
+static struct lcp l_magic; /* the next init() runs LCP over PPPoE */
 
 static void
 init(struct lcp *l, bool server)
@@ -108,49 +109,58 @@ request(struct lcp *l, const uint8_t *opts, size_t n)
 }
 
 struct opt_case {
-	const char	*what;
-	bool		 server;
-	bool		 pppoe;
-	uint8_t		 opt[8];
-	size_t		 len;
-	uint8_t		 code;		/* Ack, Nak or Rej */
-	uint8_t		 reply[8];	/* the Nak'd option, when code is Nak */
-	size_t		 reply_len;
+	const char *what;
+	bool server;
+	bool pppoe;
+	uint8_t opt[8];
+	size_t len;
+	uint8_t code;	  /* Ack, Nak or Rej */
+	uint8_t reply[8]; /* the Nak'd option, when code is Nak */
+	size_t reply_len;
 };
 
 static const struct opt_case opt_cases[] = {
-	{ "MRU 1500 accepted", true, false, { 1, 4, 0x05, 0xdc }, 4, PPP_CONF_ACK, {0}, 0 },
-	{ "MRU 64 Nak'd up to 128", true, false, { 1, 4, 0x00, 0x40 }, 4, PPP_CONF_NAK,
-	    { 1, 4, 0x00, 0x80 }, 4 },
-	{ "MRU bad length rejected", true, false, { 1, 3, 0x05 }, 3, PPP_CONF_REJ, {0}, 0 },
-	{ "ACCM acked harmlessly", true, false, { 2, 6, 0, 0, 0, 0 }, 6, PPP_CONF_ACK, {0}, 0 },
-	{ "PFC acked", true, false, { 7, 2 }, 2, PPP_CONF_ACK, {0}, 0 },
-	{ "ACFC acked", true, false, { 8, 2 }, 2, PPP_CONF_ACK, {0}, 0 },
-	{ "quality protocol rejected", true, false, { 4, 8, 0xc0, 0x25, 0, 0, 0, 1 }, 8,
-	    PPP_CONF_REJ, {0}, 0 },
-	{ "server never authenticates itself", true, false, { 3, 4, 0xc0, 0x23 }, 4,
-	    PPP_CONF_REJ, {0}, 0 },
+	{ "MRU 1500 accepted", true, false, { 1, 4, 0x05, 0xdc }, 4,
+	    PPP_CONF_ACK, { 0 }, 0 },
+	{ "MRU 64 Nak'd up to 128", true, false, { 1, 4, 0x00, 0x40 }, 4,
+	    PPP_CONF_NAK, { 1, 4, 0x00, 0x80 }, 4 },
+	{ "MRU bad length rejected", true, false, { 1, 3, 0x05 }, 3,
+	    PPP_CONF_REJ, { 0 }, 0 },
+	{ "ACCM acked harmlessly", true, false, { 2, 6, 0, 0, 0, 0 }, 6,
+	    PPP_CONF_ACK, { 0 }, 0 },
+	{ "PFC acked", true, false, { 7, 2 }, 2, PPP_CONF_ACK, { 0 }, 0 },
+	{ "ACFC acked", true, false, { 8, 2 }, 2, PPP_CONF_ACK, { 0 }, 0 },
+	{ "quality protocol rejected", true, false,
+	    { 4, 8, 0xc0, 0x25, 0, 0, 0, 1 }, 8, PPP_CONF_REJ, { 0 }, 0 },
+	{ "server never authenticates itself", true, false,
+	    { 3, 4, 0xc0, 0x23 }, 4, PPP_CONF_REJ, { 0 }, 0 },
 	{ "client acks CHAP-MD5", false, false, { 3, 5, 0xc2, 0x23, 5 }, 5,
-	    PPP_CONF_ACK, {0}, 0 },
-	{ "client acks PAP", false, false, { 3, 4, 0xc0, 0x23 }, 4, PPP_CONF_ACK, {0}, 0 },
-	{ "client Naks MS-CHAPv2 with CHAP-MD5", false, false, { 3, 5, 0xc2, 0x23, 0x81 },
-	    5, PPP_CONF_NAK, { 3, 5, 0xc2, 0x23, 5 }, 5 },
-	{ "client Naks EAP with CHAP-MD5", false, false, { 3, 4, 0xc2, 0x27 }, 4,
-	    PPP_CONF_NAK, { 3, 5, 0xc2, 0x23, 5 }, 5 },
-	{ "magic accepted", true, false, { 5, 6, 1, 2, 3, 4 }, 6, PPP_CONF_ACK, {0}, 0 },
-	{ "magic zero Nak'd", true, false, { 5, 6, 0, 0, 0, 0 }, 6, PPP_CONF_NAK, {0}, 6 },
+	    PPP_CONF_ACK, { 0 }, 0 },
+	{ "client acks PAP", false, false, { 3, 4, 0xc0, 0x23 }, 4,
+	    PPP_CONF_ACK, { 0 }, 0 },
+	{ "client Naks MS-CHAPv2 with CHAP-MD5", false, false,
+	    { 3, 5, 0xc2, 0x23, 0x81 }, 5, PPP_CONF_NAK,
+	    { 3, 5, 0xc2, 0x23, 5 }, 5 },
+	{ "client Naks EAP with CHAP-MD5", false, false, { 3, 4, 0xc2, 0x27 },
+	    4, PPP_CONF_NAK, { 3, 5, 0xc2, 0x23, 5 }, 5 },
+	{ "magic accepted", true, false, { 5, 6, 1, 2, 3, 4 }, 6, PPP_CONF_ACK,
+	    { 0 }, 0 },
+	{ "magic zero Nak'd", true, false, { 5, 6, 0, 0, 0, 0 }, 6,
+	    PPP_CONF_NAK, { 0 }, 6 },
 	/* RFC 2516 §7 over PPPoE: ACCM, ACFC and FCS-Alternatives rejected,
 	 * MRU capped at 1492; the same options stay fine elsewhere (above). */
 	{ "PPPoE: ACCM rejected", true, true, { 2, 6, 0, 0, 0, 0 }, 6,
-	    PPP_CONF_REJ, {0}, 0 },
-	{ "PPPoE: ACFC rejected", true, true, { 8, 2 }, 2, PPP_CONF_REJ, {0}, 0 },
+	    PPP_CONF_REJ, { 0 }, 0 },
+	{ "PPPoE: ACFC rejected", true, true, { 8, 2 }, 2, PPP_CONF_REJ, { 0 },
+	    0 },
 	{ "PPPoE: FCS-Alternatives rejected", true, true, { 9, 3, 1 }, 3,
-	    PPP_CONF_REJ, {0}, 0 },
+	    PPP_CONF_REJ, { 0 }, 0 },
 	{ "PPPoE: MRU 1500 Nak'd to 1492", true, true, { 1, 4, 0x05, 0xdc }, 4,
 	    PPP_CONF_NAK, { 1, 4, 0x05, 0xd4 }, 4 },
 	{ "PPPoE: MRU 1492 accepted", false, true, { 1, 4, 0x05, 0xd4 }, 4,
-	    PPP_CONF_ACK, {0}, 0 },
-	{ "PPPoE: PFC still acked", true, true, { 7, 2 }, 2, PPP_CONF_ACK, {0}, 0 },
+	    PPP_CONF_ACK, { 0 }, 0 },
+	{ "PPPoE: PFC still acked", true, true, { 7, 2 }, 2, PPP_CONF_ACK,
+	    { 0 }, 0 },
 };
 
 static void
@@ -192,10 +202,10 @@ test_options(void **state)
 static void
 test_unknown_option_bytes(void **state)
 {
-	static const uint8_t opts[] = { 1, 4, 0x05, 0xdc, 0x0d, 3, 0x06,
-	    0x11, 4, 0xde, 0xad, 7, 2 };
-	static const uint8_t rej[] = { PPP_CONF_REJ, 0x42, 0, 11,
-	    0x0d, 3, 0x06, 0x11, 4, 0xde, 0xad };
+	static const uint8_t opts[] = { 1, 4, 0x05, 0xdc, 0x0d, 3, 0x06, 0x11,
+		4, 0xde, 0xad, 7, 2 };
+	static const uint8_t rej[] = { PPP_CONF_REJ, 0x42, 0, 11, 0x0d, 3, 0x06,
+		0x11, 4, 0xde, 0xad };
 	struct lcp l;
 
 	(void)state;
@@ -210,10 +220,10 @@ static void
 test_truncated(void **state)
 {
 	static const uint8_t bad[][6] = {
-		{ 1, 4, 0x05 },			/* runs past the packet */
-		{ 5, 1, 0, 0, 0, 0 },		/* length 1 */
-		{ 5, 0, 0, 0, 0, 0 },		/* length 0 */
-		{ 5, 7, 0, 0, 0, 0 },		/* past end */
+		{ 1, 4, 0x05 },	      /* runs past the packet */
+		{ 5, 1, 0, 0, 0, 0 }, /* length 1 */
+		{ 5, 0, 0, 0, 0, 0 }, /* length 0 */
+		{ 5, 7, 0, 0, 0, 0 }, /* past end */
 	};
 	static const size_t lens[] = { 3, 6, 6, 6 };
 	struct lcp l;
@@ -278,7 +288,7 @@ test_server_request_and_auth_walk(void **state)
 	assert_memory_equal(out.last + 4,
 	    "\x01\x04\x05\x78\x03\x05\xc2\x23\x81\x05\x06", 11);
 	nak[1] = l.cp.req_id;
-	lcp_input(&l, nak, 9, 1);	/* client suggests CHAP-MD5 */
+	lcp_input(&l, nak, 9, 1); /* client suggests CHAP-MD5 */
 	assert_memory_equal(out.last + 8, "\x03\x05\xc2\x23\x05", 5);
 	/* now a Nak suggesting something we do not offer: next (PAP) */
 	nak[1] = l.cp.req_id;
@@ -313,7 +323,7 @@ open_lcp(struct lcp *l)
 static void
 test_echo_keepalive(void **state)
 {
-	struct lcp l;	/* Opened at t=1 */
+	struct lcp l; /* Opened at t=1 */
 	uint8_t rep[8] = { PPP_ECHO_REP, 0, 0, 8, 9, 9, 9, 9 };
 	unsigned before;
 
@@ -326,9 +336,10 @@ test_echo_keepalive(void **state)
 	assert_int_equal(out.last[0], PPP_ECHO_REQ);
 	/* the request carries our magic */
 	assert_int_equal((uint32_t)get_be16(out.last + 4) << 16 |
-	    get_be16(out.last + 6), l.our_magic);
+		get_be16(out.last + 6),
+	    l.our_magic);
 	rep[1] = out.last[1];
-	lcp_input(&l, rep, sizeof(rep), 10051);	/* answered */
+	lcp_input(&l, rep, sizeof(rep), 10051); /* answered */
 	lcp_timeout(&l, 20001);
 	lcp_timeout(&l, 30001);
 	lcp_timeout(&l, 40001);
@@ -346,7 +357,7 @@ test_echo_keepalive(void **state)
 static void
 test_magic_rejected(void **state)
 {
-	static const uint8_t opts[] = { 1, 4, 0x05, 0xdc };	/* no magic */
+	static const uint8_t opts[] = { 1, 4, 0x05, 0xdc }; /* no magic */
 	static const uint8_t ereq[] = { PPP_ECHO_REQ, 7, 0, 8, 0, 0, 0, 0 };
 	uint8_t rej[16], ack[64], rep[8];
 	size_t off = 0;
@@ -354,8 +365,7 @@ test_magic_rejected(void **state)
 	(void)state;
 	init(&l_magic, false);
 	/* find our Magic-Number option and reject exactly it */
-	while (off < l_magic.cp.last_req_len &&
-	    l_magic.cp.last_req[off] != 5)
+	while (off < l_magic.cp.last_req_len && l_magic.cp.last_req[off] != 5)
 		off += l_magic.cp.last_req[off + 1];
 	assert_true(off < l_magic.cp.last_req_len);
 	rej[0] = PPP_CONF_REJ;
@@ -368,7 +378,7 @@ test_magic_rejected(void **state)
 	put_be16(ack + 2, (uint16_t)(4 + l_magic.cp.last_req_len));
 	memcpy(ack + 4, l_magic.cp.last_req, l_magic.cp.last_req_len);
 	for (size_t i = 0; i + 1 < l_magic.cp.last_req_len;
-	    i += l_magic.cp.last_req[i + 1])
+	     i += l_magic.cp.last_req[i + 1])
 		assert_int_not_equal(l_magic.cp.last_req[i], 5);
 	lcp_input(&l_magic, ack, 4 + l_magic.cp.last_req_len, 0);
 	assert_int_equal(request(&l_magic, opts, sizeof(opts)), PPP_CONF_ACK);
@@ -382,7 +392,8 @@ test_magic_rejected(void **state)
 		lcp_timeout(&l_magic, t);
 		assert_int_equal(out.last[0], PPP_ECHO_REQ);
 		assert_int_equal(get_be16(out.last + 4) |
-		    get_be16(out.last + 6), 0);
+			get_be16(out.last + 6),
+		    0);
 		memcpy(rep, out.last, 8);
 		rep[0] = PPP_ECHO_REP;
 		lcp_input(&l_magic, rep, sizeof(rep), t + 50);
@@ -394,8 +405,8 @@ test_magic_rejected(void **state)
 static void
 test_echo_reply_discard(void **state)
 {
-	static const uint8_t req[] = { PPP_ECHO_REQ, 7, 0, 10, 9, 9, 9, 9,
-	    0xab, 0xcd };
+	static const uint8_t req[] = { PPP_ECHO_REQ, 7, 0, 10, 9, 9, 9, 9, 0xab,
+		0xcd };
 	static const uint8_t disc[] = { PPP_DISC_REQ, 8, 0, 8, 9, 9, 9, 9 };
 	struct lcp l;
 	unsigned before;
@@ -407,7 +418,8 @@ test_echo_reply_discard(void **state)
 	assert_int_equal(out.last[1], 7);
 	assert_int_equal(out.last_len, sizeof(req));
 	assert_int_equal((uint32_t)get_be16(out.last + 4) << 16 |
-	    get_be16(out.last + 6), l.our_magic);
+		get_be16(out.last + 6),
+	    l.our_magic);
 	assert_memory_equal(out.last + 8, req + 8, 2);
 	before = out.sent;
 	lcp_input(&l, disc, sizeof(disc), 5);
@@ -419,7 +431,8 @@ test_echo_reply_discard(void **state)
 static void
 test_protocol_reject(void **state)
 {
-	static const uint8_t pr[] = { PPP_PROTO_REJ, 3, 0, 8, 0x80, 0x57, 1, 1 };
+	static const uint8_t pr[] = { PPP_PROTO_REJ, 3, 0, 8, 0x80, 0x57, 1,
+		1 };
 	static const uint8_t prl[] = { PPP_PROTO_REJ, 4, 0, 6, 0xc0, 0x21 };
 	struct lcp l;
 	unsigned before;
@@ -428,12 +441,15 @@ test_protocol_reject(void **state)
 	init(&l, true);
 	before = out.sent;
 	lcp_send_proto_rej(&l, 0x1234, (const uint8_t *)"ab", 2);
-	assert_int_equal(out.sent, before);	/* not Opened */
+	assert_int_equal(out.sent, before); /* not Opened */
 	open_lcp(&l);
 	lcp_send_proto_rej(&l, 0x1234, (const uint8_t *)"ab", 2);
 	assert_int_equal(out.last[0], PPP_PROTO_REJ);
 	assert_int_equal(out.last_len, 8);
-	assert_memory_equal(out.last + 4, "\x12\x34" "ab", 4);
+	assert_memory_equal(out.last + 4,
+	    "\x12\x34"
+	    "ab",
+	    4);
 	lcp_input(&l, pr, sizeof(pr), 5);
 	assert_int_equal(out.rejected, PPP_PROTO_IPV6CP);
 	assert_int_equal(l.cp.state, CP_OPENED);

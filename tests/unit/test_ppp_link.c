@@ -22,34 +22,34 @@
 #include "ppp/link.h"
 #include "ppp/ppp_proto.h"
 
-#define QMAX	64
-#define FMAX	1600
+#define QMAX 64
+#define FMAX 1600
 
 struct frame {
-	size_t	len;
-	uint8_t	b[FMAX];
+	size_t len;
+	uint8_t b[FMAX];
 };
 
 struct side {
-	struct ppp_link	*l;
-	struct side	*peer;
-	bool		 wire_cut;	/* frames we send are lost */
-	struct frame	 q[QMAX];	/* frames in flight to us */
-	unsigned	 qn;
-	struct frame	 last;		/* last frame we sent */
-	unsigned	 sent;
-	bool		 up, up6, down;
-	unsigned	 ups;		/* network_up calls */
-	unsigned	 net_downs;	/* network_down calls */
-	unsigned	 assigns;	/* assign_address calls */
-	char		 reason[128];
-	uint32_t	 local, peer_addr, dns[2];
-	unsigned	 dns_count;
-	unsigned	 ip_rx;
-	uint8_t		 ip_last[64];
-	bool		 no_address;
-	const uint8_t	*inplace_at;	/* last send_inplace frame */
-	size_t		 inplace_headroom;
+	struct ppp_link *l;
+	struct side *peer;
+	bool wire_cut;	      /* frames we send are lost */
+	struct frame q[QMAX]; /* frames in flight to us */
+	unsigned qn;
+	struct frame last; /* last frame we sent */
+	unsigned sent;
+	bool up, up6, down;
+	unsigned ups;	    /* network_up calls */
+	unsigned net_downs; /* network_down calls */
+	unsigned assigns;   /* assign_address calls */
+	char reason[128];
+	uint32_t local, peer_addr, dns[2];
+	unsigned dns_count;
+	unsigned ip_rx;
+	uint8_t ip_last[64];
+	bool no_address;
+	const uint8_t *inplace_at; /* last send_inplace frame */
+	size_t inplace_headroom;
 };
 
 static uint64_t now;
@@ -142,7 +142,7 @@ s_down(void *ctx, const char *reason, uint64_t t_now)
 	struct side *s = ctx;
 
 	(void)t_now;
-	assert_false(s->down);		/* exactly once */
+	assert_false(s->down); /* exactly once */
 	s->down = true;
 	snprintf(s->reason, sizeof(s->reason), "%s", reason);
 }
@@ -169,10 +169,15 @@ s_describe(void *ctx, struct auth_request *req)
 }
 
 static const struct ppp_link_ops ops = {
-	.send = s_send, .send_inplace = s_send_inplace,
-	.assign_address = s_assign, .network_up = s_up,
-	.ip_input = s_ip, .ipv6_input = s_ip, .down = s_down,
-	.network6_up = s_up6, .auth_describe = s_describe,
+	.send = s_send,
+	.send_inplace = s_send_inplace,
+	.assign_address = s_assign,
+	.network_up = s_up,
+	.ip_input = s_ip,
+	.ipv6_input = s_ip,
+	.down = s_down,
+	.network6_up = s_up6,
+	.auth_describe = s_describe,
 	.network_down = s_net_down,
 };
 
@@ -343,7 +348,8 @@ test_send_ip_inplace(void **state)
 	check_network();
 	memcpy(buf + 8, ip, sizeof(ip));
 	assert_int_equal(ppp_link_send_ip_inplace(srv.l, buf + 8, sizeof(ip),
-	    8), 0);
+			     8),
+	    0);
 	assert_ptr_equal(srv.inplace_at, buf + 4);
 	assert_int_equal(srv.inplace_headroom, 4);
 	assert_int_equal(get_be16(buf + 6), PPP_PROTO_IP);
@@ -351,8 +357,9 @@ test_send_ip_inplace(void **state)
 	assert_int_equal(buf[5], 0x03);
 	srv.inplace_at = NULL;
 	assert_int_equal(ppp_link_send_ip_inplace(srv.l, buf + 8, sizeof(ip),
-	    3), 0);
-	assert_null(srv.inplace_at);		/* copied */
+			     3),
+	    0);
+	assert_null(srv.inplace_at); /* copied */
 	pump();
 	assert_int_equal(cli.ip_rx, 2);
 	assert_memory_equal(cli.ip_last, ip, sizeof(ip));
@@ -560,11 +567,11 @@ test_echo_timeout(void **state)
 	(void)state;
 	bring_up(PPP_AUTH_PAP);
 	check_network();
-	t0 = now;			/* LCP Opened: echoes at t0+10 s, +20 s... */
-	run_until(t0 + 35000);		/* echoes answered: still up */
+	t0 = now;	       /* LCP Opened: echoes at t0+10 s, +20 s... */
+	run_until(t0 + 35000); /* echoes answered: still up */
 	assert_false(srv.down);
 	assert_false(cli.down);
-	cli.wire_cut = true;		/* the client dies silently */
+	cli.wire_cut = true; /* the client dies silently */
 	gone = cli.l;
 	cli.l = NULL;
 	/* unanswered echoes at +40, +50, +60 s; declared dead at +70 s */
@@ -586,7 +593,7 @@ test_protocol_reject(void **state)
 {
 	static const uint8_t unk[] = { 0xff, 0x03, 0x80, 0x2b, 1, 2, 3 };
 	static const uint8_t v6cp[] = { 0x80, 0x57, 1, 1, 0, 4 }; /* no FF03 */
-	static const uint8_t pfc[] = { 0x21, 0x45, 0, 0 };	/* PFC IP */
+	static const uint8_t pfc[] = { 0x21, 0x45, 0, 0 };	  /* PFC IP */
 
 	(void)state;
 	bring_up(PPP_AUTH_PAP);
@@ -638,8 +645,8 @@ test_ipcp_renegotiation(void **state)
 	(void)state;
 	bring_up(PPP_AUTH_PAP);
 	check_network();
-	ppp_link_input(srv.l, f, ipcp_frame(f, PPP_CONF_REQ, 0x77, addr,
-	    sizeof(addr)), now);
+	ppp_link_input(srv.l, f,
+	    ipcp_frame(f, PPP_CONF_REQ, 0x77, addr, sizeof(addr)), now);
 	pump();
 	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
 	assert_int_equal(ppp_link_phase(cli.l), PPP_PHASE_NETWORK);
@@ -668,21 +675,21 @@ test_ipcp_renegotiation_new_address(void **state)
 	bring_up(PPP_AUTH_PAP);
 	check_network();
 	memset(&sink, 0, sizeof(sink));
-	cli.peer = &sink;		/* the "server" is this test now */
-	ppp_link_input(cli.l, f, ipcp_frame(f, PPP_CONF_REQ, 0x40, srv_addr,
-	    sizeof(srv_addr)), now);
+	cli.peer = &sink; /* the "server" is this test now */
+	ppp_link_input(cli.l, f,
+	    ipcp_frame(f, PPP_CONF_REQ, 0x40, srv_addr, sizeof(srv_addr)), now);
 	for (unsigned i = 0; i < sink.qn; i++)
 		if (sink.q[i].b[2] == 0x80 && sink.q[i].b[4] == PPP_CONF_REQ)
 			req = &sink.q[i];
 	assert_non_null(req);
-	ppp_link_input(cli.l, f, ipcp_frame(f, PPP_CONF_NAK, req->b[5], nak,
-	    sizeof(nak)), now);
+	ppp_link_input(cli.l, f,
+	    ipcp_frame(f, PPP_CONF_NAK, req->b[5], nak, sizeof(nak)), now);
 	req = NULL;
 	for (unsigned i = 0; i < sink.qn; i++)
 		if (sink.q[i].b[2] == 0x80 && sink.q[i].b[4] == PPP_CONF_REQ)
 			req = &sink.q[i];
 	assert_non_null(req);
-	assert_memory_equal(req->b + 8, nak, sizeof(nak));	/* took it */
+	assert_memory_equal(req->b + 8, nak, sizeof(nak)); /* took it */
 	memcpy(f, req->b, req->len);
 	f[4] = PPP_CONF_ACK;
 	ppp_link_input(cli.l, f, req->len, now);
@@ -750,8 +757,7 @@ test_negotiation_deadline(void **state)
 /* The peer starts LCP over on a live link (a fresh client link as user,
  * whose first Configure-Request reaches the server in Opened). */
 static void
-renegotiate_with(enum ppp_auth_method m, const char *user,
-    const char *password)
+renegotiate_with(enum ppp_auth_method m, const char *user, const char *password)
 {
 	struct ppp_link_config cc;
 
@@ -824,7 +830,7 @@ static void
 test_identity_canonical(void **state)
 {
 	static const char *const names[] = { "CORP\\alice", "x\\alice",
-	    "\\alice" };
+		"\\alice" };
 
 	(void)state;
 	for (unsigned i = 0; i < 3; i++) {
@@ -841,7 +847,7 @@ test_identity_canonical(void **state)
 		pump();
 		assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
 		assert_string_equal(ppp_link_user(srv.l), "alice");
-		assert_int_equal(srv.assigns, 1);	/* s_assign: "alice" */
+		assert_int_equal(srv.assigns, 1); /* s_assign: "alice" */
 		/* the same identity under another spelling keeps the link */
 		renegotiate_as(i == 0 ? "alice" : "CORP\\alice", "secret");
 		assert_false(srv.down);
@@ -856,7 +862,7 @@ static void
 test_lcp_renegotiation_client(void **state)
 {
 	static const uint8_t req[] = { 0xff, 0x03, 0xc0, 0x21, PPP_CONF_REQ,
-	    0x99, 0, 14, 1, 4, 0x05, 0x78, 5, 6, 0x01, 0x02, 0x03, 0x04 };
+		0x99, 0, 14, 1, 4, 0x05, 0x78, 5, 6, 0x01, 0x02, 0x03, 0x04 };
 
 	(void)state;
 	bring_up(PPP_AUTH_PAP);
@@ -887,7 +893,8 @@ test_ipv6cp(void **state)
 	check_network();
 	assert_true(srv.up6);
 	assert_true(cli.up6);
-	assert_int_equal(ppp_link_send_ipv6(srv.l, (const uint8_t *)"\x60", 1), 0);
+	assert_int_equal(ppp_link_send_ipv6(srv.l, (const uint8_t *)"\x60", 1),
+	    0);
 	pump();
 	assert_int_equal(cli.ip_rx, 1);
 }
@@ -918,11 +925,35 @@ record_backend(void)
 	memset(&seen, 0, sizeof(seen));
 }
 
-static const uint8_t px_sent[] = {	/* LAC → client: MRU 1400, PAP, magic */
-	1, 4, 0x05, 0x78, 3, 4, 0xc0, 0x23, 5, 6, 0x11, 0x22, 0x33, 0x44,
+static const uint8_t px_sent[] = {
+	/* LAC → client: MRU 1400, PAP, magic */
+	1,
+	4,
+	0x05,
+	0x78,
+	3,
+	4,
+	0xc0,
+	0x23,
+	5,
+	6,
+	0x11,
+	0x22,
+	0x33,
+	0x44,
 };
-static const uint8_t px_rcvd[] = {	/* client → LAC: magic, PFC, ACFC */
-	5, 6, 0x55, 0x66, 0x77, 0x88, 7, 2, 8, 2,
+static const uint8_t px_rcvd[] = {
+	/* client → LAC: magic, PFC, ACFC */
+	5,
+	6,
+	0x55,
+	0x66,
+	0x77,
+	0x88,
+	7,
+	2,
+	8,
+	2,
 };
 
 static void
@@ -980,7 +1011,7 @@ test_proxy_bad_auth(void **state)
 static void
 test_proxy_bad_lcp(void **state)
 {
-	static const uint8_t bad[] = { 1, 4, 0x00, 0x40 };	/* MRU 64 */
+	static const uint8_t bad[] = { 1, 4, 0x00, 0x40 }; /* MRU 64 */
 
 	(void)state;
 	proxy_link(bad, sizeof(bad), "secret");
@@ -998,7 +1029,7 @@ mru_padded_sent(uint8_t *sent, size_t limit)
 	size_t n = sizeof(px_sent);
 
 	memcpy(sent, px_sent, n);
-	while (n + 4 <= limit) {		/* more MRU 1400 options */
+	while (n + 4 <= limit) { /* more MRU 1400 options */
 		memcpy(sent + n, px_sent, 4);
 		n += 4;
 	}
@@ -1053,8 +1084,7 @@ test_describe(void **state)
 		bring_up(ms[i]);
 		check_network();
 		assert_int_equal(nseen, 1);
-		assert_string_equal(seen.calling_station,
-		    "02:00:5e:10:ab:cd");
+		assert_string_equal(seen.calling_station, "02:00:5e:10:ab:cd");
 		assert_true(seen.has_nas_port);
 		assert_int_equal(seen.nas_port, 4242);
 	}
@@ -1090,16 +1120,15 @@ test_garbage(void **state)
 	assert_false(srv.down);
 }
 
-
 /* ---- LAC mode (RFC 2661 §4.4.5): LCP + auth, then hand over ---- */
 
 static struct {
-	unsigned	calls;
-	char		user[AUTH_MAX_NAME];
-	uint8_t		init[256], sent[256], rcvd[256], chal[64], resp[256];
-	size_t		init_len, sent_len, rcvd_len, chal_len, resp_len;
-	uint16_t	type, id;
-	char		name[AUTH_MAX_NAME];
+	unsigned calls;
+	char user[AUTH_MAX_NAME];
+	uint8_t init[256], sent[256], rcvd[256], chal[64], resp[256];
+	size_t init_len, sent_len, rcvd_len, chal_len, resp_len;
+	uint16_t type, id;
+	char name[AUTH_MAX_NAME];
 } lac;
 
 static void
@@ -1127,7 +1156,8 @@ lac_cb(void *arg, const char *user, const struct ppp_proxy *f)
 }
 
 static const struct ppp_link_lac_hooks lac_hooks = {
-	.authenticated = lac_cb, .arg = &srv,
+	.authenticated = lac_cb,
+	.arg = &srv,
 };
 
 /* A LAC's front half made as the LAC role makes one. */
@@ -1167,7 +1197,7 @@ has_opt(const uint8_t *p, size_t len, uint8_t type, const uint8_t *v,
     size_t vlen)
 {
 	for (size_t off = 0; off + 2 <= len && p[off + 1] >= 2;
-	    off += p[off + 1])
+	     off += p[off + 1])
 		if (p[off] == type && p[off + 1] == vlen + 2 &&
 		    memcmp(p + off + 2, v, vlen) == 0)
 			return true;
@@ -1333,8 +1363,8 @@ test_lac_renegotiation_before_handover(void **state)
 	ppp_link_start(cli.l, now);
 	ppp_link_start(srv.l, now);
 	/* deliver one frame at a time until the LAC challenges */
-	for (unsigned i = 0; i < 100 &&
-	    ppp_link_phase(srv.l) != PPP_PHASE_AUTHENTICATE; i++) {
+	for (unsigned i = 0;
+	     i < 100 && ppp_link_phase(srv.l) != PPP_PHASE_AUTHENTICATE; i++) {
 		struct side *s = srv.qn > 0 ? &srv : &cli;
 		struct frame f = s->q[0];
 
@@ -1362,34 +1392,55 @@ main(void)
 		cmocka_unit_test(test_methods),
 		cmocka_unit_test(test_send_ip_inplace),
 		cmocka_unit_test(test_wrong_password),
-		cmocka_unit_test_setup_teardown(test_method_negotiation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_common_method, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ip_before_network, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pool_exhausted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_echo_timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_protocol_reject, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation_new_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_method_negotiation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_no_common_method, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ip_before_network, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pool_exhausted, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_echo_timeout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_protocol_reject, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ipcp_renegotiation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ipcp_renegotiation_new_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6cp, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_negotiation_deadline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_same_user, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_other_user, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negotiation_deadline,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_lcp_renegotiation_same_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_lcp_renegotiation_other_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_renegotiation_client,
+		    setup, teardown),
 		cmocka_unit_test(test_identity_canonical),
 		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_proxy_bad_lcp, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_proxy_sent_too_long, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_proxy_sent_at_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_bad_lcp, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_sent_too_long, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_sent_at_bound, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_pap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_chap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lac_no_backend, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lac_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lac_facts_feed_lns, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lac_close_after_handover, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lac_renegotiation_before_handover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lac_no_backend, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lac_refused, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lac_facts_feed_lns, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lac_close_after_handover,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_lac_renegotiation_before_handover, setup, teardown),
 		cmocka_unit_test(test_users_reload_before_auth),
 	};
 

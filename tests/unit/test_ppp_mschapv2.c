@@ -17,7 +17,7 @@
 #include "ppp/auth.h"
 #include "ppp/auth_priv.h"
 
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* RFC 2759 §9.2. */
 /* clang-format off */
@@ -40,8 +40,8 @@ static const uint8_t nt_resp[24] = {
 };
 /* clang-format on */
 static const char auth_resp[] = "S=407A5589115FD0D6209F510FE9C04566932CDA56";
-#define PW	((const uint8_t *)"clientPass")
-#define PWLEN	10
+#define PW    ((const uint8_t *)"clientPass")
+#define PWLEN 10
 
 static void
 test_nt_password_hash(void **state)
@@ -107,11 +107,12 @@ static void
 test_check_success(void **state)
 {
 	static const struct {
-		const char	*msg;
-		bool		 ok;
+		const char *msg;
+		bool ok;
 	} cases[] = {
 		{ "S=407A5589115FD0D6209F510FE9C04566932CDA56", true },
-		{ "S=407A5589115FD0D6209F510FE9C04566932CDA56 M=Welcome", true },
+		{ "S=407A5589115FD0D6209F510FE9C04566932CDA56 M=Welcome",
+		    true },
 		/* Same number in lower case. */
 		{ "S=407a5589115fd0d6209f510fe9c04566932cda56 M=hi", true },
 		/* §5: "missing or incorrect" => the peer MUST end it. */
@@ -126,9 +127,8 @@ test_check_success(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		bool got = mschapv2_check_success(
-		    (const uint8_t *)cases[i].msg, strlen(cases[i].msg),
-		    auth_resp);
+		bool got = mschapv2_check_success((const uint8_t *)cases[i].msg,
+		    strlen(cases[i].msg), auth_resp);
 
 		if (got != cases[i].ok)
 			fail_msg("case %zu \"%s\": got %d", i, cases[i].msg,
@@ -137,8 +137,8 @@ test_check_success(void **state)
 }
 
 struct bres {
-	int			calls;
-	struct auth_result	res;
+	int calls;
+	struct auth_result res;
 };
 
 static void
@@ -166,9 +166,8 @@ run_backend(const struct users_db *db, const struct auth_request *req,
 static void
 test_users_backend_mschapv2(void **state)
 {
-	static const char text[] =
-	    "User clientPass 10.9.0.77\n"
-	    "other clientPass\n";
+	static const char text[] = "User clientPass 10.9.0.77\n"
+				   "other clientPass\n";
 	char err[256];
 	struct users_db *db = users_parse("u", text, strlen(text), err,
 	    sizeof(err));

@@ -27,18 +27,22 @@ static void
 test_roundtrip_all_codes(void **state)
 {
 	static const struct {
-		uint8_t		code;
-		uint16_t	sid;
-		uint32_t	present;
-		unsigned	nservice;
+		uint8_t code;
+		uint16_t sid;
+		uint32_t present;
+		unsigned nservice;
 	} rows[] = {
-		{ PPPOE_CODE_PADI, 0, PPPOE_HAVE_HOST_UNIQ |
-		    PPPOE_HAVE_RELAY_ID, 1 },
-		{ PPPOE_CODE_PADO, 0, PPPOE_HAVE_AC_NAME |
+		{ PPPOE_CODE_PADI, 0,
+		    PPPOE_HAVE_HOST_UNIQ | PPPOE_HAVE_RELAY_ID, 1 },
+		{ PPPOE_CODE_PADO, 0,
+		    PPPOE_HAVE_AC_NAME | PPPOE_HAVE_HOST_UNIQ |
+			PPPOE_HAVE_AC_COOKIE | PPPOE_HAVE_RELAY_ID |
+			PPPOE_HAVE_VENDOR,
+		    3 },
+		{ PPPOE_CODE_PADR, 0,
 		    PPPOE_HAVE_HOST_UNIQ | PPPOE_HAVE_AC_COOKIE |
-		    PPPOE_HAVE_RELAY_ID | PPPOE_HAVE_VENDOR, 3 },
-		{ PPPOE_CODE_PADR, 0, PPPOE_HAVE_HOST_UNIQ |
-		    PPPOE_HAVE_AC_COOKIE | PPPOE_HAVE_RELAY_ID, 1 },
+			PPPOE_HAVE_RELAY_ID,
+		    1 },
 		{ PPPOE_CODE_PADS, 0x1234, PPPOE_HAVE_HOST_UNIQ, 1 },
 		{ PPPOE_CODE_PADS, 0, PPPOE_HAVE_SVC_ERR, 1 },
 		{ PPPOE_CODE_PADS, 0, PPPOE_HAVE_SYS_ERR, 0 },
@@ -126,13 +130,16 @@ test_session_roundtrip(void **state)
 	/* RFC 2516 §7: 1492 octets of PPP payload + protocol fit, one more
 	 * does not. */
 	memset(big, 0x21, sizeof(big));
-	assert_int_equal(pppoe_build_session(buf, sizeof(buf), ac, host, 1,
-	    big, 1494), PPPOE_FRAME_MAX);
-	assert_int_equal(pppoe_build_session(buf, sizeof(buf), ac, host, 1,
-	    big, 1495), -1);
+	assert_int_equal(pppoe_build_session(buf, sizeof(buf), ac, host, 1, big,
+			     1494),
+	    PPPOE_FRAME_MAX);
+	assert_int_equal(pppoe_build_session(buf, sizeof(buf), ac, host, 1, big,
+			     1495),
+	    -1);
 	/* cap too small: refused, nothing past cap */
 	assert_int_equal(pppoe_build_session(buf, 20, ac, host, 1, lcp,
-	    sizeof(lcp)), -1);
+			     sizeof(lcp)),
+	    -1);
 }
 
 /* RFC 2516 Appendix B's PADI, byte for byte. */
@@ -166,83 +173,105 @@ test_appendix_b_padi(void **state)
 
 /* Header: dst bcast, src host, 0x8863, then the given PPPoE bytes. */
 struct bad_row {
-	const char	*name;
-	size_t		 len;
-	uint8_t		 b[48];
-	enum pppoe_err	 want;
+	const char *name;
+	size_t len;
+	uint8_t b[48];
+	enum pppoe_err want;
 };
 
-#define ETH_D	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, \
-		0x02, 0, 0, 0, 0, 1, 0x88, 0x63
-#define ETH_S	0x02, 0, 0, 0, 0, 2, \
-		0x02, 0, 0, 0, 0, 1, 0x88, 0x64
+#define ETH_D \
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x88, 0x63
+#define ETH_S 0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x88, 0x64
 
 static const struct bad_row bad_rows[] = {
 	{ "empty", 0, { 0 }, PPPOE_ERR_SHORT },
 	{ "eth only", 14, { ETH_D }, PPPOE_ERR_SHORT },
 	{ "pppoe hdr truncated", 19, { ETH_D, 0x11, 0x09, 0, 0, 0 },
 	    PPPOE_ERR_SHORT },
-	{ "wrong ethertype", 20, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	    0x02, 0, 0, 0, 0, 1, 0x08, 0x00, 0x11, 0x09, 0, 0, 0, 0 },
+	{ "wrong ethertype", 20,
+	    { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x08,
+		0x00, 0x11, 0x09, 0, 0, 0, 0 },
 	    PPPOE_ERR_ETHERTYPE },
-	{ "broadcast source", 24, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x88, 0x63,
-	    0x11, 0x09, 0, 0, 0, 4, 0x01, 0x01, 0, 0 }, PPPOE_ERR_SRC_MAC },
+	{ "broadcast source", 24,
+	    { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0x88, 0x63, 0x11, 0x09, 0, 0, 0, 4, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_SRC_MAC },
 	{ "ver 2", 24, { ETH_D, 0x21, 0x09, 0, 0, 0, 4, 0x01, 0x01, 0, 0 },
 	    PPPOE_ERR_VER_TYPE },
 	{ "type 2", 24, { ETH_D, 0x12, 0x09, 0, 0, 0, 4, 0x01, 0x01, 0, 0 },
 	    PPPOE_ERR_VER_TYPE },
-	{ "unknown code", 24, { ETH_D, 0x11, 0x42, 0, 0, 0, 4, 0x01, 0x01,
-	    0, 0 }, PPPOE_ERR_CODE },
-	{ "discovery with code 0", 24, { ETH_D, 0x11, 0x00, 0, 1, 0, 4,
-	    0x01, 0x01, 0, 0 }, PPPOE_ERR_CODE },
-	{ "length beyond frame", 24, { ETH_D, 0x11, 0x09, 0, 0, 0, 5,
-	    0x01, 0x01, 0, 0 }, PPPOE_ERR_LENGTH },
-	{ "length 0xffff", 24, { ETH_D, 0x11, 0x09, 0, 0, 0xff, 0xff,
-	    0x01, 0x01, 0, 0 }, PPPOE_ERR_LENGTH },
-	{ "tag header truncated", 26, { ETH_D, 0x11, 0x09, 0, 0, 0, 6,
-	    0x01, 0x01, 0, 0, 0x01, 0x03 }, PPPOE_ERR_TAG_TRUNC },
-	{ "tag length beyond payload", 28, { ETH_D, 0x11, 0x09, 0, 0, 0, 8,
-	    0x01, 0x01, 0, 0, 0x01, 0x03, 0, 1 }, PPPOE_ERR_TAG_TRUNC },
-	{ "tag length beyond payload, padding present", 32, { ETH_D, 0x11,
-	    0x09, 0, 0, 0, 8, 0x01, 0x01, 0, 0, 0x01, 0x03, 0, 4, 1, 2, 3,
-	    4 }, PPPOE_ERR_TAG_TRUNC },
-	{ "End-Of-List with data", 29, { ETH_D, 0x11, 0x09, 0, 0, 0, 9,
-	    0x01, 0x01, 0, 0, 0, 0, 0, 1, 7 }, PPPOE_ERR_TAG_EOL },
-	{ "PADI with session id", 24, { ETH_D, 0x11, 0x09, 0, 1, 0, 4, 0x01,
-	    0x01, 0, 0 }, PPPOE_ERR_SESSION_ID },
+	{ "unknown code", 24,
+	    { ETH_D, 0x11, 0x42, 0, 0, 0, 4, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_CODE },
+	{ "discovery with code 0", 24,
+	    { ETH_D, 0x11, 0x00, 0, 1, 0, 4, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_CODE },
+	{ "length beyond frame", 24,
+	    { ETH_D, 0x11, 0x09, 0, 0, 0, 5, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_LENGTH },
+	{ "length 0xffff", 24,
+	    { ETH_D, 0x11, 0x09, 0, 0, 0xff, 0xff, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_LENGTH },
+	{ "tag header truncated", 26,
+	    { ETH_D, 0x11, 0x09, 0, 0, 0, 6, 0x01, 0x01, 0, 0, 0x01, 0x03 },
+	    PPPOE_ERR_TAG_TRUNC },
+	{ "tag length beyond payload", 28,
+	    { ETH_D, 0x11, 0x09, 0, 0, 0, 8, 0x01, 0x01, 0, 0, 0x01, 0x03, 0,
+		1 },
+	    PPPOE_ERR_TAG_TRUNC },
+	{ "tag length beyond payload, padding present", 32,
+	    { ETH_D, 0x11, 0x09, 0, 0, 0, 8, 0x01, 0x01, 0, 0, 0x01, 0x03, 0, 4,
+		1, 2, 3, 4 },
+	    PPPOE_ERR_TAG_TRUNC },
+	{ "End-Of-List with data", 29,
+	    { ETH_D, 0x11, 0x09, 0, 0, 0, 9, 0x01, 0x01, 0, 0, 0, 0, 0, 1, 7 },
+	    PPPOE_ERR_TAG_EOL },
+	{ "PADI with session id", 24,
+	    { ETH_D, 0x11, 0x09, 0, 1, 0, 4, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_SESSION_ID },
 	{ "PADI without Service-Name", 20, { ETH_D, 0x11, 0x09, 0, 0, 0, 0 },
 	    PPPOE_ERR_SERVICE },
-	{ "PADI with two Service-Names", 28, { ETH_D, 0x11, 0x09, 0, 0, 0, 8,
-	    0x01, 0x01, 0, 0, 0x01, 0x01, 0, 0 }, PPPOE_ERR_SERVICE },
-	{ "PADO without AC-Name", 24, { ETH_D, 0x11, 0x07, 0, 0, 0, 4, 0x01,
-	    0x01, 0, 0 }, PPPOE_ERR_MISSING },
-	{ "PADO without Service-Name", 25, { ETH_D, 0x11, 0x07, 0, 0, 0, 5,
-	    0x01, 0x02, 0, 1, 'a' }, PPPOE_ERR_MISSING },
-	{ "PADO with session id", 29, { ETH_D, 0x11, 0x07, 0, 9, 0, 9,
-	    0x01, 0x01, 0, 0, 0x01, 0x02, 0, 1, 'a' }, PPPOE_ERR_SESSION_ID },
-	{ "PADR with session id", 24, { ETH_D, 0x11, 0x19, 0, 1, 0, 4, 0x01,
-	    0x01, 0, 0 }, PPPOE_ERR_SESSION_ID },
+	{ "PADI with two Service-Names", 28,
+	    { ETH_D, 0x11, 0x09, 0, 0, 0, 8, 0x01, 0x01, 0, 0, 0x01, 0x01, 0,
+		0 },
+	    PPPOE_ERR_SERVICE },
+	{ "PADO without AC-Name", 24,
+	    { ETH_D, 0x11, 0x07, 0, 0, 0, 4, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_MISSING },
+	{ "PADO without Service-Name", 25,
+	    { ETH_D, 0x11, 0x07, 0, 0, 0, 5, 0x01, 0x02, 0, 1, 'a' },
+	    PPPOE_ERR_MISSING },
+	{ "PADO with session id", 29,
+	    { ETH_D, 0x11, 0x07, 0, 9, 0, 9, 0x01, 0x01, 0, 0, 0x01, 0x02, 0, 1,
+		'a' },
+	    PPPOE_ERR_SESSION_ID },
+	{ "PADR with session id", 24,
+	    { ETH_D, 0x11, 0x19, 0, 1, 0, 4, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_SESSION_ID },
 	{ "PADR without Service-Name", 20, { ETH_D, 0x11, 0x19, 0, 0, 0, 0 },
 	    PPPOE_ERR_SERVICE },
 	{ "PADS without Service-Name", 20, { ETH_D, 0x11, 0x65, 0, 7, 0, 0 },
 	    PPPOE_ERR_MISSING },
-	{ "PADS refusal without error tag", 24, { ETH_D, 0x11, 0x65, 0, 0, 0,
-	    4, 0x01, 0x01, 0, 0 }, PPPOE_ERR_MISSING },
-	{ "PADS with 0xffff", 24, { ETH_D, 0x11, 0x65, 0xff, 0xff, 0, 4,
-	    0x01, 0x01, 0, 0 }, PPPOE_ERR_SESSION_ID },
+	{ "PADS refusal without error tag", 24,
+	    { ETH_D, 0x11, 0x65, 0, 0, 0, 4, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_MISSING },
+	{ "PADS with 0xffff", 24,
+	    { ETH_D, 0x11, 0x65, 0xff, 0xff, 0, 4, 0x01, 0x01, 0, 0 },
+	    PPPOE_ERR_SESSION_ID },
 	{ "PADT for session 0", 20, { ETH_D, 0x11, 0xa7, 0, 0, 0, 0 },
 	    PPPOE_ERR_SESSION_ID },
-	{ "session frame code 9", 22, { ETH_S, 0x11, 0x09, 0, 1, 0, 2, 0xc0,
-	    0x21 }, PPPOE_ERR_CODE },
-	{ "session frame id 0", 22, { ETH_S, 0x11, 0x00, 0, 0, 0, 2, 0xc0,
-	    0x21 }, PPPOE_ERR_SESSION_ID },
-	{ "session frame id 0xffff", 22, { ETH_S, 0x11, 0x00, 0xff, 0xff,
-	    0, 2, 0xc0, 0x21 }, PPPOE_ERR_SESSION_ID },
-	{ "session frame without protocol", 21, { ETH_S, 0x11, 0x00, 0, 1,
-	    0, 1, 0xc0 }, PPPOE_ERR_SHORT },
-	{ "session frame length beyond", 22, { ETH_S, 0x11, 0x00, 0, 1,
-	    0, 3, 0xc0, 0x21 }, PPPOE_ERR_LENGTH },
+	{ "session frame code 9", 22,
+	    { ETH_S, 0x11, 0x09, 0, 1, 0, 2, 0xc0, 0x21 }, PPPOE_ERR_CODE },
+	{ "session frame id 0", 22,
+	    { ETH_S, 0x11, 0x00, 0, 0, 0, 2, 0xc0, 0x21 },
+	    PPPOE_ERR_SESSION_ID },
+	{ "session frame id 0xffff", 22,
+	    { ETH_S, 0x11, 0x00, 0xff, 0xff, 0, 2, 0xc0, 0x21 },
+	    PPPOE_ERR_SESSION_ID },
+	{ "session frame without protocol", 21,
+	    { ETH_S, 0x11, 0x00, 0, 1, 0, 1, 0xc0 }, PPPOE_ERR_SHORT },
+	{ "session frame length beyond", 22,
+	    { ETH_S, 0x11, 0x00, 0, 1, 0, 3, 0xc0, 0x21 }, PPPOE_ERR_LENGTH },
 };
 
 static void
@@ -287,8 +316,8 @@ test_oversize(void **state)
 	assert_int_equal(n, 14 + 1484);
 	assert_int_equal(pppoe_parse(buf, (size_t)n, &q), PPPOE_OK);
 	/* A received PADI over 1484 is dropped. */
-	buf[14 + 5]++;			/* LENGTH + 1 */
-	buf[14 + 6 + 4 + 3]++;		/* Host-Uniq length + 1 */
+	buf[14 + 5]++;	       /* LENGTH + 1 */
+	buf[14 + 6 + 4 + 3]++; /* Host-Uniq length + 1 */
 	assert_int_equal(pppoe_parse(buf, (size_t)n + 1, &q),
 	    PPPOE_ERR_OVERSIZE);
 	p.host_uniq.len++;
@@ -311,14 +340,14 @@ static void
 test_unknown_tag_ignored(void **state)
 {
 	/* §5: unknown TAG_TYPEs MUST be ignored; End-Of-List ends the list. */
-	static const uint8_t f[] = { ETH_D, 0x11, 0x09, 0, 0, 0, 20,
-	    0x0f, 0x0f, 0, 2, 'z', 'z', 0x01, 0x01, 0, 2, 'i', 's',
-	    0, 0, 0, 0, 0x01, 0x01, 0, 0 };
+	static const uint8_t f[] = { ETH_D, 0x11, 0x09, 0, 0, 0, 20, 0x0f, 0x0f,
+		0, 2, 'z', 'z', 0x01, 0x01, 0, 2, 'i', 's', 0, 0, 0, 0, 0x01,
+		0x01, 0, 0 };
 	struct pppoe_pkt q;
 
 	(void)state;
 	assert_int_equal(pppoe_parse(f, sizeof(f), &q), PPPOE_OK);
-	assert_int_equal(q.nservice, 1);	/* the one after EOL is not read */
+	assert_int_equal(q.nservice, 1); /* the one after EOL is not read */
 	tag_eq(&q.service[0], "is", 2);
 	assert_string_equal(pppoe_code_str(PPPOE_CODE_PADS), "PADS");
 	assert_string_equal(pppoe_tag_str(PPPOE_TAG_AC_COOKIE), "AC-Cookie");

@@ -14,10 +14,10 @@
 #if defined(__SANITIZE_ADDRESS__)
 /* from <sanitizer/allocator_interface.h>, which gcc does not ship */
 size_t __sanitizer_get_current_allocated_bytes(void);
-#define HEAP_BYTES()	__sanitizer_get_current_allocated_bytes()
+#define HEAP_BYTES() __sanitizer_get_current_allocated_bytes()
 #else
 #include <malloc.h>
-#define HEAP_BYTES()	mallinfo2().uordblks
+#define HEAP_BYTES() mallinfo2().uordblks
 #endif
 
 #include "core/timeutil.h"
@@ -29,18 +29,18 @@ static const uint8_t host_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t other_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-#define QMAX	512
+#define QMAX 512
 struct frame {
-	uint8_t		b[PPPOE_FRAME_MAX];
-	size_t		len;
-	uint64_t	at;
+	uint8_t b[PPPOE_FRAME_MAX];
+	size_t len;
+	uint64_t at;
 };
 struct queue {
-	struct frame	f[QMAX];
-	unsigned	n, head;
+	struct frame f[QMAX];
+	unsigned n, head;
 };
 
-static struct queue srv_q, cli_q;	/* frames sent by server / client */
+static struct queue srv_q, cli_q; /* frames sent by server / client */
 static uint64_t now;
 static int up_ret;
 static unsigned srv_up, srv_down, srv_data, cli_up, cli_down, cli_data;
@@ -140,10 +140,16 @@ cli_on_data(void *ctx, const uint8_t *p, size_t len, uint64_t t_now)
 }
 
 static const struct pppoe_server_ops sops = {
-	srv_send, srv_session_up, srv_session_down, srv_session_data,
+	srv_send,
+	srv_session_up,
+	srv_session_down,
+	srv_session_data,
 };
 static const struct pppoe_client_ops cops = {
-	cli_send, cli_on_up, cli_on_down, cli_on_data,
+	cli_send,
+	cli_on_up,
+	cli_on_down,
+	cli_on_data,
 };
 
 static int
@@ -311,7 +317,7 @@ test_full_discovery_and_data(void **state)
 	assert_true(p.present & PPPOE_HAVE_AC_NAME);
 	assert_int_equal(p.ac_name.len, 8);
 	assert_memory_equal(p.ac_name.p, "lac-test", 8);
-	assert_int_equal(p.service[0].len, 3);	/* §5.2: identical */
+	assert_int_equal(p.service[0].len, 3); /* §5.2: identical */
 	parse_ok(&cli_q.f[1], &p);
 	assert_int_equal(p.code, PPPOE_CODE_PADR);
 	assert_memory_equal(p.dst, ac_mac, 6);
@@ -342,8 +348,8 @@ test_full_discovery_and_data(void **state)
 	assert_int_equal(srv_data, 1);
 	assert_int_equal(last_data_len, sizeof(lcp) - 2);
 	assert_memory_equal(last_data, lcp + 2, sizeof(lcp) - 2);
-	assert_int_equal(pppoe_server_send(last_sess, lcp + 2,
-	    sizeof(lcp) - 2), 0);
+	assert_int_equal(pppoe_server_send(last_sess, lcp + 2, sizeof(lcp) - 2),
+	    0);
 	pump(s, c);
 	assert_int_equal(cli_data, 1);
 	assert_memory_equal(last_data, lcp + 2, sizeof(lcp) - 2);
@@ -358,7 +364,7 @@ test_full_discovery_and_data(void **state)
 		assert_int_equal(pppoe_server_send(last_sess, big, 1494), 0);
 	}
 	pppoe_client_free(c);
-	pppoe_server_free(s);	/* PADT to the remaining session */
+	pppoe_server_free(s); /* PADT to the remaining session */
 	parse_ok(last_srv(), &p);
 	assert_int_equal(p.code, PPPOE_CODE_PADT);
 	assert_int_equal(p.session_id, cli_sid);
@@ -422,11 +428,11 @@ test_no_state_before_padr(void **state)
 	heap = HEAP_BYTES();
 	for (unsigned i = 0; i < 5000; i++) {
 		uint8_t mac[6] = { 0x02, 0x10, 0, (uint8_t)(i >> 16),
-		    (uint8_t)(i >> 8), (uint8_t)i };
+			(uint8_t)(i >> 8), (uint8_t)i };
 
 		mk_pkt(&p, PPPOE_CODE_PADI, mac, bcast);
 		inject(s, &p);
-		srv_q.n = srv_q.head = 0;	/* discard PADOs */
+		srv_q.n = srv_q.head = 0; /* discard PADOs */
 	}
 	assert_int_equal(HEAP_BYTES(), heap);
 	assert_int_equal(pppoe_server_session_count(s), 0);
@@ -448,7 +454,7 @@ test_cookie_checks(void **state)
 	struct pppoe_pkt o;
 
 	(void)state;
-	now = 10000 * 100;	/* start of a slot */
+	now = 10000 * 100; /* start of a slot */
 	s = mk_server(&cfg);
 	st = pppoe_server_stats(s);
 	assert_true(get_cookie(s, host_mac, cookie));
@@ -500,8 +506,8 @@ test_cookie_lifetime(void **state)
 	uint64_t t;
 
 	(void)state;
-	now = 10000 * 100 + 9999;	/* the end of a 10 s slot */
-	s = mk_server(NULL);		/* the defaults */
+	now = 10000 * 100 + 9999; /* the end of a 10 s slot */
+	s = mk_server(NULL);	  /* the defaults */
 	st = pppoe_server_stats(s);
 	t = now;
 	assert_true(get_cookie(s, host_mac, c1));
@@ -527,19 +533,20 @@ static void
 test_cookie_key_rotation(void **state)
 {
 	struct pppoe_server_config cfg = { .cookie_slot_ms = 1000,
-	    .cookie_lifetime_ms = 1000, .key_slots = 4 };
+		.cookie_lifetime_ms = 1000,
+		.key_slots = 4 };
 	struct pppoe_server *s, *s2;
 	uint8_t c1[PPPOE_COOKIE_LEN], c2[PPPOE_COOKIE_LEN];
 
 	(void)state;
-	now = 1000 * 4 * 50 + 3 * 1000;	/* last slot of an epoch */
+	now = 1000 * 4 * 50 + 3 * 1000; /* last slot of an epoch */
 	s = mk_server(&cfg);
 	s2 = mk_server(&cfg);
 	assert_true(get_cookie(s, host_mac, c1));
 	assert_true(get_cookie(s2, host_mac, c2));
 	assert_memory_not_equal(c1, c2, sizeof(c1));
-	now += 1000;			/* first slot of the next epoch */
-	assert_true(get_cookie(s, other_mac, c2));	/* new key minted */
+	now += 1000; /* first slot of the next epoch */
+	assert_true(get_cookie(s, other_mac, c2)); /* new key minted */
 	send_padr(s, host_mac, c1);
 	assert_int_equal(pppoe_server_session_count(s), 1);
 	pppoe_server_free(s);
@@ -566,7 +573,7 @@ test_padt_both_ways(void **state)
 	assert_int_equal(srv_down, 1);
 	assert_string_equal(srv_down_reason, "peer sent PADT: user hung up");
 	assert_int_equal(pppoe_server_session_count(s), 0);
-	assert_int_equal(cli_down, 0);	/* our own close: no callback */
+	assert_int_equal(cli_down, 0); /* our own close: no callback */
 	/* §5.5: nothing more on that session */
 	assert_int_equal(pppoe_client_send(c, (const uint8_t *)"\xc0\x21", 2),
 	    -1);
@@ -594,8 +601,8 @@ test_padt_both_ways(void **state)
 	/* Data for the dead session is dropped and counted. */
 	{
 		uint8_t f[64];
-		int n = pppoe_build_session(f, sizeof(f), ac_mac, host_mac,
-		    sid, (const uint8_t *)"\xc0\x21\x05\x01\x00\x04", 6);
+		int n = pppoe_build_session(f, sizeof(f), ac_mac, host_mac, sid,
+		    (const uint8_t *)"\xc0\x21\x05\x01\x00\x04", 6);
 
 		pppoe_server_input(s, f, (size_t)n, now);
 		assert_int_equal(st->drops[PPPOE_SRV_DROP_UNKNOWN_SESSION], 2);
@@ -608,7 +615,7 @@ static void
 test_session_ids_unique_and_limit(void **state)
 {
 	struct pppoe_server_config cfg = { .max_sessions = 300,
-	    .padi_global_burst = 10000 };
+		.padi_global_burst = 10000 };
 	struct pppoe_server *s;
 	static uint8_t seen[65536 / 8];
 	uint8_t cookie[PPPOE_COOKIE_LEN];
@@ -619,7 +626,7 @@ test_session_ids_unique_and_limit(void **state)
 	memset(seen, 0, sizeof(seen));
 	for (unsigned i = 0; i < 301; i++) {
 		uint8_t mac[6] = { 0x02, 0x20, 0, 0, (uint8_t)(i >> 8),
-		    (uint8_t)i };
+			(uint8_t)i };
 
 		srv_q.n = srv_q.head = 0;
 		assert_true(get_cookie(s, mac, cookie));
@@ -635,7 +642,8 @@ test_session_ids_unique_and_limit(void **state)
 		assert_int_not_equal(o.session_id, 0);
 		/* §4: 0xffff is reserved. */
 		assert_int_not_equal(o.session_id, PPPOE_SID_RESERVED);
-		assert_false(seen[o.session_id / 8] & (1 << (o.session_id % 8)));
+		assert_false(
+		    seen[o.session_id / 8] & (1 << (o.session_id % 8)));
 		seen[o.session_id / 8] |= (uint8_t)(1 << (o.session_id % 8));
 		assert_memory_equal(pppoe_server_session(s, o.session_id)->peer,
 		    mac, 6);
@@ -644,7 +652,7 @@ test_session_ids_unique_and_limit(void **state)
 	assert_int_equal(pppoe_server_stats(s)->pads_refused, 1);
 	srv_q.n = srv_q.head = 0;
 	pppoe_server_free(s);
-	assert_int_equal(srv_q.n, 300);	/* a PADT for each session */
+	assert_int_equal(srv_q.n, 300); /* a PADT for each session */
 }
 
 /*
@@ -658,8 +666,9 @@ static void
 test_sessions_per_mac(void **state)
 {
 	struct pppoe_server_config cfg = { .max_sessions = 16,
-	    .max_sessions_per_mac = 2, .padi_per_mac_burst = 100,
-	    .padi_global_burst = 1000 };
+		.max_sessions_per_mac = 2,
+		.padi_per_mac_burst = 100,
+		.padi_global_burst = 1000 };
 	struct pppoe_server *s;
 	const struct pppoe_server_stats *st;
 	uint8_t cookie[PPPOE_COOKIE_LEN], spare[PPPOE_COOKIE_LEN];
@@ -713,8 +722,9 @@ static void
 test_sessions_per_mac_padt(void **state)
 {
 	struct pppoe_server_config cfg = { .max_sessions = 64,
-	    .max_sessions_per_mac = 3, .padi_per_mac_burst = 100,
-	    .padi_global_burst = 1000 };
+		.max_sessions_per_mac = 3,
+		.padi_per_mac_burst = 100,
+		.padi_global_burst = 1000 };
 	struct pppoe_server *s;
 	uint8_t cookie[PPPOE_COOKIE_LEN];
 	struct pppoe_pkt o, p;
@@ -777,7 +787,7 @@ static void
 test_padi_global_rate(void **state)
 {
 	struct pppoe_server_config cfg = { .padi_global_rate = 10,
-	    .padi_global_burst = 20 };
+		.padi_global_burst = 20 };
 	struct pppoe_server *s = mk_server(&cfg);
 	uint8_t cookie[PPPOE_COOKIE_LEN], mac[6] = { 2, 0, 0, 0, 0, 0 };
 	unsigned ok = 0;
@@ -788,9 +798,9 @@ test_padi_global_rate(void **state)
 		ok += get_cookie(s, mac, cookie);
 	}
 	assert_int_equal(ok, 20);
-	assert_int_equal(pppoe_server_stats(s)->drops[
-	    PPPOE_SRV_DROP_RATE_LIMITED], 30);
-	now += 1000;				/* 10 more tokens */
+	assert_int_equal(
+	    pppoe_server_stats(s)->drops[PPPOE_SRV_DROP_RATE_LIMITED], 30);
+	now += 1000; /* 10 more tokens */
 	ok = 0;
 	for (int i = 50; i < 100; i++) {
 		mac[5] = (uint8_t)i;
@@ -846,7 +856,7 @@ test_client_padi_retransmission(void **state)
 	assert_int_equal(pppoe_client_start(c, now), 0);
 	assert_int_equal(pppoe_client_start(c, now), -1);
 	assert_int_equal(pppoe_client_next_deadline(c), t0 + 1000);
-	pppoe_client_timeout(c, t0 + 999);	/* early: nothing */
+	pppoe_client_timeout(c, t0 + 999); /* early: nothing */
 	assert_int_equal(cli_q.n, 1);
 	run_until(c, t0 + 60000);
 	assert_int_equal(cli_q.n, 4);
@@ -880,7 +890,7 @@ test_client_padr_retransmission(void **state)
 	pppoe_client_input(c, srv_q.f[0].b, srv_q.f[0].len, now);
 	assert_int_equal(pppoe_client_state(c), PPPOE_CLIENT_PADR_SENT);
 	run_until(c, t0 + 7000);
-	assert_int_equal(cli_q.n, 1 + 3 + 1);	/* PADI, 3 PADR, PADI */
+	assert_int_equal(cli_q.n, 1 + 3 + 1); /* PADI, 3 PADR, PADI */
 	for (unsigned i = 1; i <= 3; i++) {
 		parse_ok(&cli_q.f[i], &p);
 		assert_int_equal(p.code, PPPOE_CODE_PADR);
@@ -905,7 +915,7 @@ static void
 test_service_names(void **state)
 {
 	struct pppoe_server_config cfg = { .services = { "isp", "gold" },
-	    .nservices = 2 };
+		.nservices = 2 };
 	struct pppoe_server *s = mk_server(&cfg);
 	const struct pppoe_server_stats *st = pppoe_server_stats(s);
 	struct pppoe_client *c;
@@ -1044,7 +1054,8 @@ main(void)
 		cmocka_unit_test_setup(test_sessions_per_mac_padt, reset),
 		cmocka_unit_test_setup(test_cookie_key_rotation, reset),
 		cmocka_unit_test_setup(test_padt_both_ways, reset),
-		cmocka_unit_test_setup(test_session_ids_unique_and_limit, reset),
+		cmocka_unit_test_setup(test_session_ids_unique_and_limit,
+		    reset),
 		cmocka_unit_test_setup(test_padi_rate_limit, reset),
 		cmocka_unit_test_setup(test_padi_global_rate, reset),
 		cmocka_unit_test_setup(test_client_padi_retransmission, reset),

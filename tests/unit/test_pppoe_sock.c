@@ -31,11 +31,15 @@ setup_ns(void **state)
 	(void)state;
 	have_ns = geteuid() == 0 && unshare(CLONE_NEWNET) == 0 &&
 	    system("ip link add vpdnpe0 type veth peer name vpdnpe1 && "
-	    "ip link set vpdnpe0 up && ip link set vpdnpe1 up") == 0;
+		   "ip link set vpdnpe0 up && ip link set vpdnpe1 up") == 0;
 	return 0;
 }
 
-#define NEED_NS()	do { if (!have_ns) skip(); } while (0)
+#define NEED_NS() \
+	do { \
+		if (!have_ns) \
+			skip(); \
+	} while (0)
 
 static struct pppoe_sock ac_sock, host_sock;
 static struct pppoe_session *sess;
@@ -140,7 +144,7 @@ run(struct pppoe_server *srv, struct pppoe_client *cli, bool (*done)(void))
 			struct pppoe_sock *s = i < 2 ? &ac_sock : &host_sock;
 
 			while ((n = pppoe_sock_read(s, pfd[i].fd, buf,
-			    sizeof(buf))) > 0) {
+				    sizeof(buf))) > 0) {
 				if (i < 2)
 					pppoe_server_input(srv, buf, (size_t)n,
 					    time_now_ms());
@@ -182,13 +186,19 @@ static void
 test_discovery_and_session_over_veth(void **state)
 {
 	static const struct pppoe_server_ops sops = {
-		ac_send, srv_up, srv_on_down, srv_on_data,
+		ac_send,
+		srv_up,
+		srv_on_down,
+		srv_on_data,
 	};
 	static const struct pppoe_client_ops cops = {
-		host_send, cli_on_up, cli_on_down, cli_on_data,
+		host_send,
+		cli_on_up,
+		cli_on_down,
+		cli_on_data,
 	};
-	static const uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 0x09, 0x07,
-	    0x00, 0x08, 0x12, 0x34, 0x56, 0x78 };
+	static const uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 0x09, 0x07, 0x00,
+		0x08, 0x12, 0x34, 0x56, 0x78 };
 	struct pppoe_server_config scfg;
 	struct pppoe_client_config ccfg;
 	struct pppoe_server *srv;
@@ -287,8 +297,8 @@ send_ses(size_t len, uint8_t tag)
 	memcpy(f + 6, host_sock.mac, 6);
 	f[12] = PPPOE_ETHERTYPE_SES >> 8;
 	f[13] = PPPOE_ETHERTYPE_SES & 0xff;
-	f[14] = 0x11;					/* ver 1, type 1 */
-	f[17] = 1;					/* SESSION_ID */
+	f[14] = 0x11; /* ver 1, type 1 */
+	f[17] = 1;    /* SESSION_ID */
 	f[19] = (uint8_t)(len - PPPOE_ETH_HDR_LEN - PPPOE_HDR_LEN);
 	f[len - 1] = tag;
 	assert_int_equal(pppoe_sock_send(&host_sock, f, len), 0);
@@ -305,8 +315,9 @@ test_drain_error_stops(void **state)
 	memset(&s, 0, sizeof(s));
 	drained = 0;
 	stop_after = 0;
-	assert_int_equal(pppoe_sock_drain(&s, -1, buf, sizeof(buf), 8,
-	    drain_fn, NULL), 1);
+	assert_int_equal(pppoe_sock_drain(&s, -1, buf, sizeof(buf), 8, drain_fn,
+			     NULL),
+	    1);
 	assert_int_equal(errno, EBADF);
 	assert_int_equal(drained, 0);
 }
@@ -336,7 +347,7 @@ test_drain_over_veth(void **state)
 	assert_int_equal(pppoe_sock_open(&ac_sock, "vpdnpe0"), 0);
 	assert_int_equal(pppoe_sock_open(&host_sock, "vpdnpe1"), 0);
 	send_ses(30, 1);
-	send_ses(100, 2);	/* longer than drain_ses's buffer */
+	send_ses(100, 2); /* longer than drain_ses's buffer */
 	send_ses(30, 3);
 	send_ses(31, 4);
 	send_ses(32, 5);

@@ -22,31 +22,31 @@
 #include "radius/radius_client.h"
 #include "roles/aaa.h"
 
-#define SECRET	"auth-secret"
+#define SECRET "auth-secret"
 
-static struct ev_loop	*loop;
-static int		srv_fd;
-static ev_io		srv_io;
+static struct ev_loop *loop;
+static int srv_fd;
+static ev_io srv_io;
 static struct radius_packet last_req;
-static unsigned		nreq;
+static unsigned nreq;
 /* Builds the reply to last_req; returns false to stay silent. */
-static bool		(*answer)(const struct radius_packet *req,
-			    struct radius_packet *rep);
+static bool (
+    *answer)(const struct radius_packet *req, struct radius_packet *rep);
 
 static void
 srv_read(struct ev_loop *l, ev_io *w, int revents)
 {
-	uint8_t			buf[4096];
-	struct sockaddr_in	from;
-	socklen_t		fl = sizeof(from);
-	struct radius_packet	rep;
-	ssize_t			n;
+	uint8_t buf[4096];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	struct radius_packet rep;
+	ssize_t n;
 
 	(void)l;
 	(void)w;
 	(void)revents;
-	if ((n = recvfrom(srv_fd, buf, sizeof(buf), 0,
-	    (struct sockaddr *)&from, &fl)) < 0)
+	if ((n = recvfrom(srv_fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		 &fl)) < 0)
 		return;
 	assert_int_equal(radius_packet_parse(&last_req, buf, (size_t)n),
 	    RADIUS_OK);
@@ -55,23 +55,23 @@ srv_read(struct ev_loop *l, ev_io *w, int revents)
 		return;
 	radius_put_message_authenticator(&rep);
 	radius_sign_response(&rep, radius_authenticator(&last_req), SECRET);
-	sendto(srv_fd, rep.data, radius_len(&rep), 0,
-	    (struct sockaddr *)&from, fl);
+	sendto(srv_fd, rep.data, radius_len(&rep), 0, (struct sockaddr *)&from,
+	    fl);
 }
 
 struct outcome {
-	int			calls;
-	struct auth_result	res;
+	int calls;
+	struct auth_result res;
 	struct radius_auth_reply reply;
-	bool			have_reply;
+	bool have_reply;
 	const struct auth_backend *b;
 };
 
 static void
 done_cb(void *arg, const struct auth_result *res)
 {
-	struct outcome			*o = arg;
-	const struct radius_auth_reply	*r = radius_auth_current_reply(o->b);
+	struct outcome *o = arg;
+	const struct radius_auth_reply *r = radius_auth_current_reply(o->b);
 
 	o->calls++;
 	o->res = *res;
@@ -92,20 +92,21 @@ wd_cb(struct ev_loop *l, ev_timer *t, int revents)
 }
 
 struct fixture {
-	struct radius_client	*rc;
-	struct auth_backend	b;
+	struct radius_client *rc;
+	struct auth_backend b;
 };
 
 static int
 setup(void **state)
 {
-	static struct fixture		fx;
-	struct sockaddr_in		a;
-	socklen_t			al = sizeof(a);
-	struct radius_client_config	cfg;
-	struct radius_sender		rs;
-	struct radius_nas_info		nas = { .nas_identifier = "lac1",
-	    .nas_ip = 0x7f000001, .nas_port_type = RADIUS_NAS_PORT_TYPE_VIRTUAL };
+	static struct fixture fx;
+	struct sockaddr_in a;
+	socklen_t al = sizeof(a);
+	struct radius_client_config cfg;
+	struct radius_sender rs;
+	struct radius_nas_info nas = { .nas_identifier = "lac1",
+		.nas_ip = 0x7f000001,
+		.nas_port_type = RADIUS_NAS_PORT_TYPE_VIRTUAL };
 
 	loop = ev_loop_new(EVFLAG_AUTO);
 	srv_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
@@ -162,12 +163,13 @@ static bool
 answer_pap(const struct radius_packet *req, struct radius_packet *rep)
 {
 	uint8_t pw[64];
-	size_t	l;
+	size_t l;
 	uint32_t u;
 
 	/* RFC 2865 §5.2 hidden password, plus the NAS's identity. */
 	assert_int_equal(radius_get_user_password(req, pw, sizeof(pw), &l,
-	    SECRET), RADIUS_OK);
+			     SECRET),
+	    RADIUS_OK);
 	assert_int_equal(radius_get_u32(req, RADIUS_ATTR_SERVICE_TYPE, &u),
 	    RADIUS_OK);
 	assert_int_equal(u, RADIUS_SERVICE_FRAMED);
@@ -218,9 +220,9 @@ answer_pap(const struct radius_packet *req, struct radius_packet *rep)
 static void
 test_pap(void **state)
 {
-	struct fixture		*fx = *state;
-	struct auth_request	req = { .method = PPP_AUTH_PAP };
-	struct outcome		o;
+	struct fixture *fx = *state;
+	struct auth_request req = { .method = PPP_AUTH_PAP };
+	struct outcome o;
 	const struct radius_tunnel *t;
 
 	strcpy(req.user, "alice@corp");
@@ -270,13 +272,14 @@ answer_chap(const struct radius_packet *req, struct radius_packet *rep)
 	size_t l;
 
 	/* RFC 2865 §5.3 / §5.40. */
-	assert_int_equal(radius_get_raw(req, RADIUS_ATTR_CHAP_PASSWORD, &v,
-	    &l), RADIUS_OK);
+	assert_int_equal(radius_get_raw(req, RADIUS_ATTR_CHAP_PASSWORD, &v, &l),
+	    RADIUS_OK);
 	assert_int_equal(l, 17);
 	assert_int_equal(v[0], 0x42);
 	assert_memory_equal(v + 1, "0123456789abcdef", 16);
 	assert_int_equal(radius_get_raw(req, RADIUS_ATTR_CHAP_CHALLENGE, &v,
-	    &l), RADIUS_OK);
+			     &l),
+	    RADIUS_OK);
 	assert_int_equal(l, 20);
 	assert_false(radius_has_attr(req, RADIUS_ATTR_USER_PASSWORD));
 	radius_packet_init(rep, RADIUS_CODE_ACCESS_ACCEPT, radius_id(req),
@@ -289,10 +292,12 @@ answer_chap(const struct radius_packet *req, struct radius_packet *rep)
 static void
 test_chap(void **state)
 {
-	struct fixture		*fx = *state;
-	struct auth_request	req = { .method = PPP_AUTH_CHAP_MD5, .id = 0x42,
-	    .challenge_len = 20, .response_len = 16 };
-	struct outcome		o;
+	struct fixture *fx = *state;
+	struct auth_request req = { .method = PPP_AUTH_CHAP_MD5,
+		.id = 0x42,
+		.challenge_len = 20,
+		.response_len = 16 };
+	struct outcome o;
 
 	strcpy(req.user, "bob");
 	memset(req.challenge, 0xcc, 20);
@@ -309,22 +314,25 @@ static int mschap_mode;
 static bool
 answer_mschap(const struct radius_packet *req, struct radius_packet *rep)
 {
-	const uint8_t	*v;
-	size_t		l;
-	uint8_t		succ[43];
-	static const char err[] = "\x07" "E=691 R=0 C=00 V=3 M=bad password";
+	const uint8_t *v;
+	size_t l;
+	uint8_t succ[43];
+	static const char err[] = "\x07"
+				  "E=691 R=0 C=00 V=3 M=bad password";
 
 	/* RFC 2548 §2.3.2: Ident, Flags, Peer-Challenge, Reserved, Response. */
 	assert_int_equal(radius_get_vs_raw(req, RADIUS_VENDOR_MICROSOFT,
-	    RADIUS_MS_CHAP2_RESPONSE, &v, &l), RADIUS_OK);
+			     RADIUS_MS_CHAP2_RESPONSE, &v, &l),
+	    RADIUS_OK);
 	assert_int_equal(l, 50);
 	assert_int_equal(v[0], 7);
 	assert_int_equal(v[1], 0);
-	assert_int_equal(v[2], 0x11);		/* peer challenge */
-	assert_int_equal(v[2 + 16], 0);		/* reserved */
-	assert_int_equal(v[2 + 24], 0x33);	/* NT-Response */
+	assert_int_equal(v[2], 0x11);	   /* peer challenge */
+	assert_int_equal(v[2 + 16], 0);	   /* reserved */
+	assert_int_equal(v[2 + 24], 0x33); /* NT-Response */
 	assert_int_equal(radius_get_vs_raw(req, RADIUS_VENDOR_MICROSOFT,
-	    RADIUS_MS_CHAP_CHALLENGE, &v, &l), RADIUS_OK);
+			     RADIUS_MS_CHAP_CHALLENGE, &v, &l),
+	    RADIUS_OK);
 	assert_int_equal(l, 16);
 	assert_int_equal(v[0], 0x22);
 	if (mschap_mode == 2) {
@@ -348,10 +356,12 @@ answer_mschap(const struct radius_packet *req, struct radius_packet *rep)
 static void
 test_mschapv2(void **state)
 {
-	struct fixture		*fx = *state;
-	struct auth_request	req = { .method = PPP_AUTH_MSCHAPV2, .id = 7,
-	    .challenge_len = 16, .response_len = 49 };
-	struct outcome		o;
+	struct fixture *fx = *state;
+	struct auth_request req = { .method = PPP_AUTH_MSCHAPV2,
+		.id = 7,
+		.challenge_len = 16,
+		.response_len = 49 };
+	struct outcome o;
 
 	strcpy(req.user, "carol");
 	memset(req.challenge, 0x22, 16);
@@ -393,10 +403,13 @@ addr(int family, const char *ip)
 	a.ss.ss_family = (sa_family_t)family;
 	if (family == AF_INET)
 		assert_int_equal(inet_pton(AF_INET, ip,
-		    &((struct sockaddr_in *)&a.ss)->sin_addr), 1);
+				     &((struct sockaddr_in *)&a.ss)->sin_addr),
+		    1);
 	else if (family == AF_INET6)
-		assert_int_equal(inet_pton(AF_INET6, ip,
-		    &((struct sockaddr_in6 *)&a.ss)->sin6_addr), 1);
+		assert_int_equal(
+		    inet_pton(AF_INET6, ip,
+			&((struct sockaddr_in6 *)&a.ss)->sin6_addr),
+		    1);
 	return a;
 }
 
@@ -413,20 +426,20 @@ test_calling_station(void **state)
 	static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0xab, 0xcd };
 	char long_number[AUTH_MAX_STATION + 8];
 	const struct {
-		const char	*name;
-		bool		 lac;
-		const char	*number;	/* LNS: the Calling Number */
-		int		 family;	/* LNS: the peer's, 0 none */
-		const char	*ip;
-		const char	*want;		/* NULL: not sent */
-		uint32_t	 port;
+		const char *name;
+		bool lac;
+		const char *number; /* LNS: the Calling Number */
+		int family;	    /* LNS: the peer's, 0 none */
+		const char *ip;
+		const char *want; /* NULL: not sent */
+		uint32_t port;
 	} cases[] = {
 		{ "LAC: the user's MAC", true, NULL, 0, NULL,
 		    "02:00:5e:10:ab:cd", 4242 },
 		{ "LNS: the LAC's Calling Number", false, "02:00:5e:10:ab:cd",
 		    AF_INET, "192.0.2.1", "02:00:5e:10:ab:cd", 7u << 16 | 9 },
-		{ "LNS: no number, the peer's IPv4 address", false, "",
-		    AF_INET, "192.0.2.7", "192.0.2.7", 7u << 16 | 9 },
+		{ "LNS: no number, the peer's IPv4 address", false, "", AF_INET,
+		    "192.0.2.7", "192.0.2.7", 7u << 16 | 9 },
 		{ "LNS: IPv4-mapped peer as IPv4", false, NULL, AF_INET6,
 		    "::ffff:192.0.2.8", "192.0.2.8", 7u << 16 | 9 },
 		{ "LNS: IPv6 peer", false, "", AF_INET6, "2001:db8::5",
@@ -436,10 +449,10 @@ test_calling_station(void **state)
 		{ "LNS: a number too long is not cut", false, long_number,
 		    AF_INET, "192.0.2.7", NULL, 7u << 16 | 9 },
 	};
-	struct fixture		*fx = *state;
-	struct outcome		o;
-	char			got[254];
-	uint32_t		u;
+	struct fixture *fx = *state;
+	struct outcome o;
+	char got[254];
+	uint32_t u;
 
 	memset(long_number, '5', sizeof(long_number) - 1);
 	long_number[sizeof(long_number) - 1] = '\0';
@@ -459,8 +472,9 @@ test_calling_station(void **state)
 			    cases[i].family != 0 ? &peer : NULL, 7, 9);
 		run(fx, &req, &o);
 		assert_true(o.res.ok);
-		assert_int_equal(radius_get_u32(&last_req,
-		    RADIUS_ATTR_NAS_PORT, &u), RADIUS_OK);
+		assert_int_equal(radius_get_u32(&last_req, RADIUS_ATTR_NAS_PORT,
+				     &u),
+		    RADIUS_OK);
 		assert_int_equal(u, cases[i].port);
 		if (cases[i].want == NULL) {
 			assert_false(radius_has_attr(&last_req,
@@ -468,7 +482,8 @@ test_calling_station(void **state)
 			continue;
 		}
 		assert_int_equal(radius_get_string(&last_req,
-		    RADIUS_ATTR_CALLING_STATION_ID, got, sizeof(got)),
+				     RADIUS_ATTR_CALLING_STATION_ID, got,
+				     sizeof(got)),
 		    RADIUS_OK);
 		assert_string_equal(got, cases[i].want);
 	}
@@ -478,9 +493,9 @@ test_calling_station(void **state)
 static void
 test_no_station(void **state)
 {
-	struct fixture		*fx = *state;
-	struct auth_request	req = { .method = PPP_AUTH_PAP };
-	struct outcome		o;
+	struct fixture *fx = *state;
+	struct auth_request req = { .method = PPP_AUTH_PAP };
+	struct outcome o;
 
 	strcpy(req.user, "alice");
 	memcpy(req.password, "secret", 6);
@@ -488,8 +503,8 @@ test_no_station(void **state)
 	answer = answer_accept;
 	run(fx, &req, &o);
 	assert_true(o.res.ok);
-	assert_false(radius_has_attr(&last_req,
-	    RADIUS_ATTR_CALLING_STATION_ID));
+	assert_false(
+	    radius_has_attr(&last_req, RADIUS_ATTR_CALLING_STATION_ID));
 	assert_false(radius_has_attr(&last_req, RADIUS_ATTR_NAS_PORT));
 }
 
@@ -513,12 +528,11 @@ never_done(void *arg, const struct auth_result *res)
 static void
 test_timeout_and_cancel(void **state)
 {
-	struct fixture		*fx = *state;
-	struct auth_request	req = { .method = PPP_AUTH_PAP,
-	    .password_len = 1 };
-	struct outcome		o;
-	ev_timer		wd;
-	uint64_t		h;
+	struct fixture *fx = *state;
+	struct auth_request req = { .method = PPP_AUTH_PAP, .password_len = 1 };
+	struct outcome o;
+	ev_timer wd;
+	uint64_t h;
 
 	strcpy(req.user, "dave");
 	answer = answer_none;
@@ -555,8 +569,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_station, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_mschapv2, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_mschapv2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_and_cancel, setup,
 		    teardown),
 	};

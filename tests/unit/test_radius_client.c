@@ -18,44 +18,44 @@
 
 #include "radius/radius_client.h"
 
-#define SECRET		"s3cret"
+#define SECRET "s3cret"
 
 enum fake_mode {
-	FAKE_ACCEPT,		/* answer everything correctly */
+	FAKE_ACCEPT, /* answer everything correctly */
 	FAKE_REJECT,
 	FAKE_SILENT,
-	FAKE_BAD_SECRET,	/* signed with the wrong secret */
-	FAKE_NO_MSGAUTH,	/* Access-Accept without Message-Authenticator */
-	FAKE_HOLD,		/* keep requests; answer when hold_n collected */
+	FAKE_BAD_SECRET, /* signed with the wrong secret */
+	FAKE_NO_MSGAUTH, /* Access-Accept without Message-Authenticator */
+	FAKE_HOLD,	 /* keep requests; answer when hold_n collected */
 };
 
 struct fake {
-	int			fd;
-	ev_io			io;
-	struct sockaddr_in	addr;
-	enum fake_mode		mode;
-	unsigned		silent_first;	/* ignore this many first */
-	unsigned		received;
-	unsigned		hold_n;
-	struct radius_packet	held[256];
-	struct sockaddr_in	held_from[256];
-	unsigned		nheld;
-	bool			seen_id[256];
-	bool			dup_id;
-	struct radius_packet	first;		/* first datagram received */
-	struct radius_packet	last;
-	struct sockaddr_in	client;
-	char			pw[129];
-	bool			pw_ok, msgauth_ok, acct_auth_ok;
-	uint32_t		delay_time;
+	int fd;
+	ev_io io;
+	struct sockaddr_in addr;
+	enum fake_mode mode;
+	unsigned silent_first; /* ignore this many first */
+	unsigned received;
+	unsigned hold_n;
+	struct radius_packet held[256];
+	struct sockaddr_in held_from[256];
+	unsigned nheld;
+	bool seen_id[256];
+	bool dup_id;
+	struct radius_packet first; /* first datagram received */
+	struct radius_packet last;
+	struct sockaddr_in client;
+	char pw[129];
+	bool pw_ok, msgauth_ok, acct_auth_ok;
+	uint32_t delay_time;
 };
 
 struct got {
-	unsigned		n;
-	unsigned		want;
-	enum radius_status	status;
-	uint8_t			code;
-	uint32_t		framed;
+	unsigned n;
+	unsigned want;
+	enum radius_status status;
+	uint8_t code;
+	uint32_t framed;
 };
 
 static struct ev_loop *loop;
@@ -64,9 +64,9 @@ static void
 reply(struct fake *f, const struct radius_packet *req,
     const struct sockaddr_in *to, int fd)
 {
-	struct radius_packet	rep;
-	uint8_t			code;
-	const char		*secret = SECRET;
+	struct radius_packet rep;
+	uint8_t code;
+	const char *secret = SECRET;
 
 	if (radius_code(req) == RADIUS_CODE_ACCOUNTING_REQUEST)
 		code = RADIUS_CODE_ACCOUNTING_RESPONSE;
@@ -84,26 +84,25 @@ reply(struct fake *f, const struct radius_packet *req,
 	if (f->mode == FAKE_BAD_SECRET)
 		secret = "wrong";
 	radius_sign_response(&rep, radius_authenticator(req), secret);
-	sendto(fd, rep.data, radius_len(&rep), 0,
-	    (const struct sockaddr *)to, sizeof(*to));
+	sendto(fd, rep.data, radius_len(&rep), 0, (const struct sockaddr *)to,
+	    sizeof(*to));
 }
 
 static void
 fake_read(struct ev_loop *l, ev_io *w, int revents)
 {
-	struct fake		*f = w->data;
-	uint8_t			buf[4096];
-	struct sockaddr_in	from;
-	socklen_t		fl = sizeof(from);
-	struct radius_packet	p;
-	ssize_t			n;
-	size_t			pl;
-	unsigned		i;
+	struct fake *f = w->data;
+	uint8_t buf[4096];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	struct radius_packet p;
+	ssize_t n;
+	size_t pl;
+	unsigned i;
 
 	(void)l;
 	(void)revents;
-	n = recvfrom(f->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-	    &fl);
+	n = recvfrom(f->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 	if (n < 0)
 		return;
 	assert_int_equal(radius_packet_parse(&p, buf, (size_t)n), RADIUS_OK);
@@ -114,17 +113,16 @@ fake_read(struct ev_loop *l, ev_io *w, int revents)
 	f->client = from;
 	if (radius_code(&p) == RADIUS_CODE_ACCESS_REQUEST) {
 		f->msgauth_ok = radius_check_message_authenticator(&p, NULL,
-		    SECRET) == RADIUS_OK;
+				    SECRET) == RADIUS_OK;
 		if (radius_get_user_password(&p, (uint8_t *)f->pw,
-		    sizeof(f->pw) - 1, &pl, SECRET) == RADIUS_OK) {
+			sizeof(f->pw) - 1, &pl, SECRET) == RADIUS_OK) {
 			f->pw[pl] = '\0';
 			f->pw_ok = true;
 		}
 	} else {
 		f->acct_auth_ok = radius_check_accounting_request_auth(&p,
 		    SECRET);
-		radius_get_u32(&p, RADIUS_ATTR_ACCT_DELAY_TIME,
-		    &f->delay_time);
+		radius_get_u32(&p, RADIUS_ATTR_ACCT_DELAY_TIME, &f->delay_time);
 	}
 	if (f->received <= f->silent_first || f->mode == FAKE_SILENT)
 		return;
@@ -156,7 +154,8 @@ fake_open(struct fake *f, enum fake_mode mode)
 	f->addr.sin_family = AF_INET;
 	f->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(bind(f->fd, (struct sockaddr *)&f->addr,
-	    sizeof(f->addr)), 0);
+			     sizeof(f->addr)),
+	    0);
 	assert_int_equal(getsockname(f->fd, (struct sockaddr *)&f->addr, &l),
 	    0);
 	ev_io_init(&f->io, fake_read, f->fd, EV_READ);
@@ -218,8 +217,8 @@ run_for(unsigned ms)
 static struct radius_client *
 client(unsigned timeout_ms, unsigned tries)
 {
-	struct radius_client_config	cfg;
-	struct radius_client		*rc;
+	struct radius_client_config cfg;
+	struct radius_client *rc;
 
 	radius_client_config_default(&cfg);
 	cfg.timeout_ms = timeout_ms;
@@ -233,7 +232,9 @@ static void
 add(struct radius_client *rc, enum radius_server_kind k, struct fake *f)
 {
 	assert_int_equal(radius_client_add_server(rc, k,
-	    (struct sockaddr *)&f->addr, sizeof(f->addr), SECRET), 0);
+			     (struct sockaddr *)&f->addr, sizeof(f->addr),
+			     SECRET),
+	    0);
 }
 
 static void
@@ -273,10 +274,10 @@ teardown(void **state)
 static void
 test_accept(void **state)
 {
-	struct fake		f;
-	struct radius_client	*rc;
-	struct radius_packet	t;
-	struct got		g = { .want = 1 };
+	struct fake f;
+	struct radius_client *rc;
+	struct radius_packet t;
+	struct got g = { .want = 1 };
 
 	(void)state;
 	fake_open(&f, FAKE_ACCEPT);
@@ -284,7 +285,9 @@ test_accept(void **state)
 	add(rc, RADIUS_SERVER_AUTH, &f);
 	access_tmpl(&t, "alice");
 	assert_int_not_equal(radius_client_send(rc, &t,
-	    (const uint8_t *)"wonderland-password", 19, got_cb, &g), 0);
+				 (const uint8_t *)"wonderland-password", 19,
+				 got_cb, &g),
+	    0);
 	assert_int_equal(radius_client_pending(rc), 1);
 	run_for(2000);
 	assert_int_equal(g.n, 1);
@@ -304,10 +307,10 @@ test_accept(void **state)
 static void
 test_reject(void **state)
 {
-	struct fake		f;
-	struct radius_client	*rc;
-	struct radius_packet	t;
-	struct got		g = { .want = 1 };
+	struct fake f;
+	struct radius_client *rc;
+	struct radius_packet t;
+	struct got g = { .want = 1 };
 
 	(void)state;
 	fake_open(&f, FAKE_REJECT);
@@ -328,10 +331,10 @@ test_reject(void **state)
 static void
 test_retransmit_failover(void **state)
 {
-	struct fake		f1, f2;
-	struct radius_client	*rc;
-	struct radius_packet	t;
-	struct got		g = { .want = 1 };
+	struct fake f1, f2;
+	struct radius_client *rc;
+	struct radius_packet t;
+	struct got g = { .want = 1 };
 	const struct radius_client_stats *st;
 
 	(void)state;
@@ -346,8 +349,7 @@ test_retransmit_failover(void **state)
 	assert_int_equal(g.n, 1);
 	assert_int_equal(g.code, RADIUS_CODE_ACCESS_ACCEPT);
 	assert_int_equal(f1.received, 3);
-	assert_memory_equal(f1.first.data, f1.last.data,
-	    radius_len(&f1.first));
+	assert_memory_equal(f1.first.data, f1.last.data, radius_len(&f1.first));
 	assert_int_equal(f2.received, 1);
 	assert_memory_not_equal(radius_authenticator(&f1.first),
 	    radius_authenticator(&f2.first), 16);
@@ -365,10 +367,10 @@ test_retransmit_failover(void **state)
 static void
 test_timeout(void **state)
 {
-	struct fake		f1, f2;
-	struct radius_client	*rc;
-	struct radius_packet	t;
-	struct got		g = { .want = 1 };
+	struct fake f1, f2;
+	struct radius_client *rc;
+	struct radius_packet t;
+	struct got g = { .want = 1 };
 
 	(void)state;
 	fake_open(&f1, FAKE_SILENT);
@@ -397,18 +399,18 @@ static void
 test_bad_replies_dropped(void **state)
 {
 	static const struct {
-		enum fake_mode	mode;
-		size_t		stat;
+		enum fake_mode mode;
+		size_t stat;
 	} cases[] = {
-		{ FAKE_BAD_SECRET, offsetof(struct radius_client_stats,
-		    drop_auth) },
-		{ FAKE_NO_MSGAUTH, offsetof(struct radius_client_stats,
-		    drop_msgauth) },
+		{ FAKE_BAD_SECRET,
+		    offsetof(struct radius_client_stats, drop_auth) },
+		{ FAKE_NO_MSGAUTH,
+		    offsetof(struct radius_client_stats, drop_msgauth) },
 	};
-	struct fake		f;
-	struct radius_client	*rc;
-	struct radius_packet	t;
-	size_t			i;
+	struct fake f;
+	struct radius_client *rc;
+	struct radius_packet t;
+	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -439,9 +441,9 @@ static void
 test_msgauth_switch(void **state)
 {
 	static const struct {
-		enum fake_mode	mode;
-		bool		require;
-		bool		accepted;
+		enum fake_mode mode;
+		bool require;
+		bool accepted;
 	} t[] = {
 		{ FAKE_NO_MSGAUTH, true, false },
 		{ FAKE_NO_MSGAUTH, false, true },
@@ -471,8 +473,9 @@ test_msgauth_switch(void **state)
 		radius_client_send(rc, &tm, NULL, 0, got_cb, &g);
 		run_for(3000);
 		assert_int_equal(g.n, 1);
-		assert_int_equal(g.status, t[i].accepted ?
-		    RADIUS_STATUS_REPLY : RADIUS_STATUS_TIMEOUT);
+		assert_int_equal(g.status,
+		    t[i].accepted ? RADIUS_STATUS_REPLY :
+				    RADIUS_STATUS_TIMEOUT);
 		assert_int_equal(radius_client_stats(rc)->drop_msgauth,
 		    t[i].accepted ? 0 : 1);
 		radius_client_free(rc);
@@ -484,10 +487,10 @@ test_msgauth_switch(void **state)
 static void
 test_wrong_source_dropped(void **state)
 {
-	struct fake		f, spoof;
-	struct radius_client	*rc;
-	struct radius_packet	t;
-	struct got		g = { .want = 1 };
+	struct fake f, spoof;
+	struct radius_client *rc;
+	struct radius_packet t;
+	struct got g = { .want = 1 };
 
 	(void)state;
 	fake_open(&f, FAKE_SILENT);
@@ -513,11 +516,11 @@ test_wrong_source_dropped(void **state)
 static void
 test_id_wrap(void **state)
 {
-	struct fake		f;
-	struct radius_client	*rc;
-	struct radius_packet	t;
-	struct got		g = { .want = 300 };
-	unsigned		i;
+	struct fake f;
+	struct radius_client *rc;
+	struct radius_packet t;
+	struct got g = { .want = 300 };
+	unsigned i;
 
 	(void)state;
 	fake_open(&f, FAKE_HOLD);
@@ -526,8 +529,9 @@ test_id_wrap(void **state)
 	add(rc, RADIUS_SERVER_ACCT, &f);
 	acct_tmpl(&t, "sess");
 	for (i = 0; i < 300; i++)
-		assert_int_not_equal(radius_client_send(rc, &t, NULL, 0,
-		    got_cb, &g), 0);
+		assert_int_not_equal(radius_client_send(rc, &t, NULL, 0, got_cb,
+					 &g),
+		    0);
 	assert_int_equal(radius_client_stats(rc)->queued, 44);
 	assert_int_equal(radius_client_pending(rc), 300);
 	run_for(4000);
@@ -546,16 +550,16 @@ test_id_wrap(void **state)
 static void
 test_accounting_retried(void **state)
 {
-	struct fake			f1, f2;
-	struct radius_client		*rc;
-	struct radius_client_config	cfg;
-	struct radius_packet		t;
-	struct got			g = { .want = 1 };
+	struct fake f1, f2;
+	struct radius_client *rc;
+	struct radius_client_config cfg;
+	struct radius_packet t;
+	struct got g = { .want = 1 };
 
 	(void)state;
 	fake_open(&f1, FAKE_SILENT);
 	fake_open(&f2, FAKE_ACCEPT);
-	f2.silent_first = 5;		/* "down" for two and a half rounds */
+	f2.silent_first = 5; /* "down" for two and a half rounds */
 	rc = client(20, 2);
 	add(rc, RADIUS_SERVER_ACCT, &f1);
 	add(rc, RADIUS_SERVER_ACCT, &f2);
@@ -595,10 +599,10 @@ test_accounting_retried(void **state)
 static void
 test_cancel(void **state)
 {
-	struct fake		f;
-	struct radius_client	*rc;
-	struct radius_packet	t;
-	uint64_t		h;
+	struct fake f;
+	struct radius_client *rc;
+	struct radius_packet t;
+	uint64_t h;
 
 	(void)state;
 	fake_open(&f, FAKE_SILENT);
@@ -618,7 +622,8 @@ test_cancel(void **state)
 	radius_client_cancel(rc, UINT64_MAX);
 	/* A new request reuses the slot with a new generation. */
 	assert_int_not_equal(radius_client_send(rc, &t, NULL, 0, never_cb,
-	    NULL), h);
+				 NULL),
+	    h);
 	radius_client_free(rc);
 	fake_close(&f);
 }
@@ -627,8 +632,8 @@ test_cancel(void **state)
 static void
 test_send_refused(void **state)
 {
-	struct radius_client	*rc;
-	struct radius_packet	t;
+	struct radius_client *rc;
+	struct radius_packet t;
 
 	(void)state;
 	rc = client(20, 3);
@@ -649,16 +654,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_msgauth_switch, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reject, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retransmit_failover,
-		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retransmit_failover, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_replies_dropped,
-		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_replies_dropped, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_source_dropped,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_id_wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_accounting_retried,
-		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accounting_retried, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_refused, setup,
 		    teardown),

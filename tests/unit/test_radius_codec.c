@@ -40,7 +40,7 @@
 #include "radius/radius_attr_table.h"
 #include "radius/radius_codec.h"
 
-#define SECRET	"xyzzy5461"
+#define SECRET "xyzzy5461"
 
 /* clang-format off */
 static const uint8_t rfc71_req[] = {
@@ -116,31 +116,34 @@ static const uint8_t kat_acct[16] = {
 };
 /* clang-format on */
 
-#define RA71	(rfc71_req + 4)
+#define RA71 (rfc71_req + 4)
 
 /* RFC 2865 §7.1: the PAP Access-Request, byte for byte. */
 static void
 test_rfc7_1_build(void **state)
 {
-	struct radius_packet	p;
-	uint8_t			pw[32];
-	size_t			pwlen;
+	struct radius_packet p;
+	uint8_t pw[32];
+	size_t pwlen;
 
 	(void)state;
 	radius_packet_init(&p, RADIUS_CODE_ACCESS_REQUEST, 0, RA71);
 	assert_int_equal(radius_put_string(&p, RADIUS_ATTR_USER_NAME, "nemo"),
 	    RADIUS_OK);
 	assert_int_equal(radius_put_user_password(&p,
-	    (const uint8_t *)"arctangent", 10, SECRET), RADIUS_OK);
+			     (const uint8_t *)"arctangent", 10, SECRET),
+	    RADIUS_OK);
 	assert_int_equal(radius_put_ipv4(&p, RADIUS_ATTR_NAS_IP_ADDRESS,
-	    0xc0a80110), RADIUS_OK);
+			     0xc0a80110),
+	    RADIUS_OK);
 	assert_int_equal(radius_put_u32(&p, RADIUS_ATTR_NAS_PORT, 3),
 	    RADIUS_OK);
 	assert_int_equal(radius_len(&p), sizeof(rfc71_req));
 	assert_memory_equal(p.data, rfc71_req, sizeof(rfc71_req));
 	/* And the server side recovers the password. */
 	assert_int_equal(radius_get_user_password(&p, pw, sizeof(pw), &pwlen,
-	    SECRET), RADIUS_OK);
+			     SECRET),
+	    RADIUS_OK);
 	assert_int_equal(pwlen, 10);
 	assert_memory_equal(pw, "arctangent", 10);
 }
@@ -149,8 +152,8 @@ test_rfc7_1_build(void **state)
 static void
 test_rfc7_response_auth(void **state)
 {
-	struct radius_packet	p;
-	uint32_t		v;
+	struct radius_packet p;
+	uint32_t v;
 
 	(void)state;
 	assert_int_equal(radius_packet_parse(&p, rfc71_acc, sizeof(rfc71_acc)),
@@ -185,10 +188,10 @@ test_rfc7_response_auth(void **state)
 static void
 test_rfc7_2_chap(void **state)
 {
-	struct radius_packet	p;
-	struct md5_ctx		ctx;
-	uint8_t			chap[17], id = 22;
-	const uint8_t		*ra = rfc72_req + 4;
+	struct radius_packet p;
+	struct md5_ctx ctx;
+	uint8_t chap[17], id = 22;
+	const uint8_t *ra = rfc72_req + 4;
 
 	(void)state;
 	chap[0] = id;
@@ -205,7 +208,8 @@ test_rfc7_2_chap(void **state)
 	radius_put_u32(&p, RADIUS_ATTR_NAS_PORT, 20);
 	radius_put_u32(&p, RADIUS_ATTR_SERVICE_TYPE, RADIUS_SERVICE_FRAMED);
 	assert_int_equal(radius_put_u32(&p, RADIUS_ATTR_FRAMED_PROTOCOL,
-	    RADIUS_FRAMED_PROTOCOL_PPP), RADIUS_OK);
+			     RADIUS_FRAMED_PROTOCOL_PPP),
+	    RADIUS_OK);
 	assert_int_equal(radius_len(&p), sizeof(rfc72_req));
 	assert_memory_equal(p.data, rfc72_req, sizeof(rfc72_req));
 }
@@ -214,22 +218,24 @@ test_rfc7_2_chap(void **state)
 static void
 test_user_password_blocks(void **state)
 {
-	static const char	pw[] = "a-much-longer-password-1234";
-	struct radius_packet	p, q;
-	const uint8_t		*v;
-	uint8_t			out[RADIUS_MAX_PASSWORD], big[129];
-	size_t			l;
+	static const char pw[] = "a-much-longer-password-1234";
+	struct radius_packet p, q;
+	const uint8_t *v;
+	uint8_t out[RADIUS_MAX_PASSWORD], big[129];
+	size_t l;
 
 	(void)state;
 	radius_packet_init(&p, RADIUS_CODE_ACCESS_REQUEST, 0, RA71);
 	assert_int_equal(radius_put_user_password(&p, (const uint8_t *)pw,
-	    strlen(pw), SECRET), RADIUS_OK);
+			     strlen(pw), SECRET),
+	    RADIUS_OK);
 	assert_int_equal(radius_get_raw(&p, RADIUS_ATTR_USER_PASSWORD, &v, &l),
 	    RADIUS_OK);
 	assert_int_equal(l, 32);
 	assert_memory_equal(v, kat_pw2, 32);
 	assert_int_equal(radius_get_user_password(&p, out, sizeof(out), &l,
-	    SECRET), RADIUS_OK);
+			     SECRET),
+	    RADIUS_OK);
 	assert_int_equal(l, strlen(pw));
 	assert_memory_equal(out, pw, l);
 	/* 128 is the limit; 0 and 129 are refused. */
@@ -242,7 +248,8 @@ test_user_password_blocks(void **state)
 	assert_int_equal(radius_put_user_password(&q, big, 0, SECRET),
 	    RADIUS_ERR_VALUE);
 	assert_int_equal(radius_get_user_password(&q, out, sizeof(out), &l,
-	    SECRET), RADIUS_OK);
+			     SECRET),
+	    RADIUS_OK);
 	assert_int_equal(l, 128);
 	assert_memory_equal(out, big, 128);
 }
@@ -251,9 +258,9 @@ test_user_password_blocks(void **state)
 static void
 test_message_authenticator(void **state)
 {
-	struct radius_packet	p;
-	const uint8_t		*v;
-	size_t			l;
+	struct radius_packet p;
+	const uint8_t *v;
+	size_t l;
 
 	(void)state;
 	radius_packet_init(&p, RADIUS_CODE_ACCESS_REQUEST, 0, RA71);
@@ -262,8 +269,9 @@ test_message_authenticator(void **state)
 	    RADIUS_ERR_NOTFOUND);
 	radius_put_message_authenticator(&p);
 	radius_sign_access_request(&p, SECRET);
-	assert_int_equal(radius_get_raw(&p,
-	    RADIUS_ATTR_MESSAGE_AUTHENTICATOR, &v, &l), RADIUS_OK);
+	assert_int_equal(radius_get_raw(&p, RADIUS_ATTR_MESSAGE_AUTHENTICATOR,
+			     &v, &l),
+	    RADIUS_OK);
 	assert_int_equal(l, 16);
 	assert_memory_equal(v, kat_ma_req, 16);
 	assert_memory_equal(radius_authenticator(&p), RA71, 16);
@@ -278,8 +286,9 @@ test_message_authenticator(void **state)
 	radius_put_u32(&p, RADIUS_ATTR_SERVICE_TYPE, RADIUS_SERVICE_FRAMED);
 	radius_put_message_authenticator(&p);
 	radius_sign_response(&p, RA71, SECRET);
-	assert_int_equal(radius_get_raw(&p,
-	    RADIUS_ATTR_MESSAGE_AUTHENTICATOR, &v, &l), RADIUS_OK);
+	assert_int_equal(radius_get_raw(&p, RADIUS_ATTR_MESSAGE_AUTHENTICATOR,
+			     &v, &l),
+	    RADIUS_OK);
 	assert_memory_equal(v, kat_ma_acc, 16);
 	assert_memory_equal(radius_authenticator(&p), kat_resp_acc, 16);
 	assert_true(radius_check_response_auth(&p, RA71, SECRET));
@@ -312,21 +321,23 @@ test_accounting_authenticator(void **state)
 static void
 test_tunnel_password(void **state)
 {
-	uint8_t		buf[RADIUS_MAX_ATTR_VALUE], pw[RADIUS_MAX_ATTR_VALUE];
-	uint8_t		in[RADIUS_MAX_TUNNEL_PASSWORD + 1], tag;
-	size_t		len, pwlen, n;
+	uint8_t buf[RADIUS_MAX_ATTR_VALUE], pw[RADIUS_MAX_ATTR_VALUE];
+	uint8_t in[RADIUS_MAX_TUNNEL_PASSWORD + 1], tag;
+	size_t len, pwlen, n;
 	static const size_t lens[] = { 0, 1, 14, 15, 16, 31, 100,
-	    RADIUS_MAX_TUNNEL_PASSWORD };
+		RADIUS_MAX_TUNNEL_PASSWORD };
 
 	(void)state;
 	assert_int_equal(radius_tunnel_password_encrypt(1, 0x0123,
-	    (const uint8_t *)"tunnelpw", 8, RA71, SECRET, buf, sizeof(buf),
-	    &len), RADIUS_OK);
+			     (const uint8_t *)"tunnelpw", 8, RA71, SECRET, buf,
+			     sizeof(buf), &len),
+	    RADIUS_OK);
 	/* The salt's most significant bit is forced on. */
 	assert_int_equal(len, sizeof(kat_tunnel_pw));
 	assert_memory_equal(buf, kat_tunnel_pw, len);
 	assert_int_equal(radius_tunnel_password_decrypt(kat_tunnel_pw,
-	    sizeof(kat_tunnel_pw), RA71, SECRET, &tag, pw, sizeof(pw), &pwlen),
+			     sizeof(kat_tunnel_pw), RA71, SECRET, &tag, pw,
+			     sizeof(pw), &pwlen),
 	    RADIUS_OK);
 	assert_int_equal(tag, 1);
 	assert_int_equal(pwlen, 8);
@@ -336,44 +347,52 @@ test_tunnel_password(void **state)
 		in[n] = (uint8_t)(n * 7 + 1);
 	for (n = 0; n < sizeof(lens) / sizeof(lens[0]); n++) {
 		assert_int_equal(radius_tunnel_password_encrypt(3, 0x4242, in,
-		    lens[n], RA71, SECRET, buf, sizeof(buf), &len), RADIUS_OK);
+				     lens[n], RA71, SECRET, buf, sizeof(buf),
+				     &len),
+		    RADIUS_OK);
 		assert_int_equal((len - 3) % 16, 0);
 		assert_true(len <= RADIUS_MAX_ATTR_VALUE);
 		assert_int_equal(radius_tunnel_password_decrypt(buf, len, RA71,
-		    SECRET, &tag, pw, sizeof(pw), &pwlen), RADIUS_OK);
+				     SECRET, &tag, pw, sizeof(pw), &pwlen),
+		    RADIUS_OK);
 		assert_int_equal(tag, 3);
 		assert_int_equal(pwlen, lens[n]);
 		if (pwlen > 0)
 			assert_memory_equal(pw, in, pwlen);
 	}
 	assert_int_equal(radius_tunnel_password_encrypt(0, 0, in,
-	    RADIUS_MAX_TUNNEL_PASSWORD + 1, RA71, SECRET, buf, sizeof(buf),
-	    &len), RADIUS_ERR_VALUE);
+			     RADIUS_MAX_TUNNEL_PASSWORD + 1, RA71, SECRET, buf,
+			     sizeof(buf), &len),
+	    RADIUS_ERR_VALUE);
 	/* Short and unaligned values are refused. */
-	assert_int_equal(radius_tunnel_password_decrypt(kat_tunnel_pw, 18,
-	    RA71, SECRET, &tag, pw, sizeof(pw), &pwlen), RADIUS_ERR_VALUE);
-	assert_int_equal(radius_tunnel_password_decrypt(kat_tunnel_pw, 3,
-	    RA71, SECRET, &tag, pw, sizeof(pw), &pwlen), RADIUS_ERR_VALUE);
+	assert_int_equal(radius_tunnel_password_decrypt(kat_tunnel_pw, 18, RA71,
+			     SECRET, &tag, pw, sizeof(pw), &pwlen),
+	    RADIUS_ERR_VALUE);
+	assert_int_equal(radius_tunnel_password_decrypt(kat_tunnel_pw, 3, RA71,
+			     SECRET, &tag, pw, sizeof(pw), &pwlen),
+	    RADIUS_ERR_VALUE);
 	/* A Data-Length larger than the ciphertext is refused. */
 	buf[0] = 0;
 	assert_int_equal(radius_tunnel_password_encrypt(0, 1, in, 15, RA71,
-	    SECRET, buf, sizeof(buf), &len), RADIUS_OK);
+			     SECRET, buf, sizeof(buf), &len),
+	    RADIUS_OK);
 	assert_int_equal(radius_tunnel_password_decrypt(buf, len, RA71, SECRET,
-	    &tag, pw, 14, &pwlen), RADIUS_ERR_VALUE);
+			     &tag, pw, 14, &pwlen),
+	    RADIUS_ERR_VALUE);
 }
 
 /* Typed get/put, Vendor-Specific (RFC 2865 §5.26), tags (RFC 2868 §3). */
 static void
 test_typed_attrs(void **state)
 {
-	struct radius_packet	p;
-	struct radius_iter	it = { 0 };
-	const uint8_t		*v;
-	size_t			l;
-	uint32_t		u;
-	uint8_t			t, tag;
-	char			s[64];
-	static const uint8_t	succ[43] = { 7, 'S', '=' };
+	struct radius_packet p;
+	struct radius_iter it = { 0 };
+	const uint8_t *v;
+	size_t l;
+	uint32_t u;
+	uint8_t t, tag;
+	char s[64];
+	static const uint8_t succ[43] = { 7, 'S', '=' };
 
 	(void)state;
 	radius_packet_init(&p, RADIUS_CODE_ACCESS_ACCEPT, 9, NULL);
@@ -391,23 +410,29 @@ test_typed_attrs(void **state)
 	radius_put_tagged_string(&p, RADIUS_ATTR_TUNNEL_ASSIGNMENT_ID, 0,
 	    "\x05weird");
 	assert_int_equal(radius_put_tagged_u32(&p, RADIUS_ATTR_TUNNEL_TYPE,
-	    0x20, 3), RADIUS_ERR_VALUE);
-	assert_int_equal(radius_put_tagged_u32(&p, RADIUS_ATTR_TUNNEL_TYPE,
-	    1, 0x1000000), RADIUS_ERR_VALUE);
+			     0x20, 3),
+	    RADIUS_ERR_VALUE);
+	assert_int_equal(radius_put_tagged_u32(&p, RADIUS_ATTR_TUNNEL_TYPE, 1,
+			     0x1000000),
+	    RADIUS_ERR_VALUE);
 
 	assert_int_equal(radius_get_vs_raw(&p, RADIUS_VENDOR_MICROSOFT,
-	    RADIUS_MS_CHAP2_SUCCESS, &v, &l), RADIUS_OK);
+			     RADIUS_MS_CHAP2_SUCCESS, &v, &l),
+	    RADIUS_OK);
 	assert_int_equal(l, 43);
 	assert_int_equal(v[0], 7);
 	assert_int_equal(radius_get_vs_raw(&p, 9, RADIUS_MS_CHAP2_SUCCESS, &v,
-	    &l), RADIUS_ERR_NOTFOUND);
+			     &l),
+	    RADIUS_ERR_NOTFOUND);
 	assert_int_equal(radius_get_vs_ipv4(&p, RADIUS_VENDOR_MICROSOFT,
-	    RADIUS_MS_PRIMARY_DNS_SERVER, &u), RADIUS_OK);
+			     RADIUS_MS_PRIMARY_DNS_SERVER, &u),
+	    RADIUS_OK);
 	assert_int_equal(u, 0x0a000001);
 	assert_int_equal(radius_get_vs_ipv4(&p, RADIUS_VENDOR_MICROSOFT,
-	    RADIUS_MS_CHAP2_SUCCESS, &u), RADIUS_ERR_VALUE);
-	assert_int_equal(radius_get_ipv4(&p, RADIUS_ATTR_FRAMED_IP_ADDRESS,
-	    &u), RADIUS_OK);
+			     RADIUS_MS_CHAP2_SUCCESS, &u),
+	    RADIUS_ERR_VALUE);
+	assert_int_equal(radius_get_ipv4(&p, RADIUS_ATTR_FRAMED_IP_ADDRESS, &u),
+	    RADIUS_OK);
 	assert_int_equal(u, 0x0a000005);
 	assert_int_equal(radius_get_u32(&p, RADIUS_ATTR_SESSION_TIMEOUT, &u),
 	    RADIUS_ERR_NOTFOUND);
@@ -417,15 +442,17 @@ test_typed_attrs(void **state)
 	assert_int_equal(radius_tagged_u32(v, l, &tag, &u), RADIUS_OK);
 	assert_int_equal(tag, 1);
 	assert_int_equal(u, RADIUS_TUNNEL_TYPE_L2TP);
-	assert_int_equal(radius_get_raw(&p,
-	    RADIUS_ATTR_TUNNEL_SERVER_ENDPOINT, &v, &l), RADIUS_OK);
+	assert_int_equal(radius_get_raw(&p, RADIUS_ATTR_TUNNEL_SERVER_ENDPOINT,
+			     &v, &l),
+	    RADIUS_OK);
 	assert_int_equal(radius_tagged_string(v, l, &tag, s, sizeof(s)),
 	    RADIUS_OK);
 	assert_int_equal(tag, 1);
 	assert_string_equal(s, "192.0.2.1");
 	/* A string starting with a tag-like octet got an explicit tag 0. */
 	assert_int_equal(radius_get_raw(&p, RADIUS_ATTR_TUNNEL_ASSIGNMENT_ID,
-	    &v, &l), RADIUS_OK);
+			     &v, &l),
+	    RADIUS_OK);
 	assert_int_equal(l, 7);
 	assert_int_equal(radius_tagged_string(v, l, &tag, s, sizeof(s)),
 	    RADIUS_OK);
@@ -433,11 +460,13 @@ test_typed_attrs(void **state)
 	assert_string_equal(s, "\x05weird");
 	/* Untagged: the first octet belongs to the string. */
 	assert_int_equal(radius_tagged_string((const uint8_t *)"lns1", 4, &tag,
-	    s, sizeof(s)), RADIUS_OK);
+			     s, sizeof(s)),
+	    RADIUS_OK);
 	assert_int_equal(tag, 0);
 	assert_string_equal(s, "lns1");
 	assert_int_equal(radius_tagged_string((const uint8_t *)"lns1", 4, &tag,
-	    s, 4), RADIUS_ERR_VALUE);
+			     s, 4),
+	    RADIUS_ERR_VALUE);
 
 	/* Iteration sees every attribute; deletion keeps the others. */
 	u = 0;
@@ -453,13 +482,14 @@ test_typed_attrs(void **state)
 	radius_packet_init(&p, RADIUS_CODE_ACCESS_ACCEPT, 9, NULL);
 	radius_put_raw(&p, RADIUS_ATTR_REPLY_MESSAGE, "a\0b", 3);
 	assert_int_equal(radius_get_string(&p, RADIUS_ATTR_REPLY_MESSAGE, s,
-	    sizeof(s)), RADIUS_ERR_VALUE);
+			     sizeof(s)),
+	    RADIUS_ERR_VALUE);
 	radius_packet_init(&p, RADIUS_CODE_ACCESS_ACCEPT, 9, NULL);
 	radius_put_string(&p, RADIUS_ATTR_REPLY_MESSAGE, "hello");
-	assert_int_equal(radius_get_string(&p, RADIUS_ATTR_REPLY_MESSAGE, s,
-	    5), RADIUS_ERR_VALUE);
-	assert_int_equal(radius_get_string(&p, RADIUS_ATTR_REPLY_MESSAGE, s,
-	    6), RADIUS_OK);
+	assert_int_equal(radius_get_string(&p, RADIUS_ATTR_REPLY_MESSAGE, s, 5),
+	    RADIUS_ERR_VALUE);
+	assert_int_equal(radius_get_string(&p, RADIUS_ATTR_REPLY_MESSAGE, s, 6),
+	    RADIUS_OK);
 	assert_string_equal(s, "hello");
 }
 
@@ -467,9 +497,9 @@ test_typed_attrs(void **state)
 static void
 test_put_limits(void **state)
 {
-	struct radius_packet	p;
-	uint8_t			v[254];
-	int			n = 0;
+	struct radius_packet p;
+	uint8_t v[254];
+	int n = 0;
 
 	(void)state;
 	memset(v, 'v', sizeof(v));
@@ -493,10 +523,10 @@ static void
 test_malformed(void **state)
 {
 	static const struct {
-		const char	*name;
-		uint8_t		buf[32];
-		size_t		len;
-		enum radius_err	want;
+		const char *name;
+		uint8_t buf[32];
+		size_t len;
+		enum radius_err want;
 	} cases[] = {
 		{ "empty", { 0 }, 0, RADIUS_ERR_SHORT },
 		{ "19 octets", { 2, 0, 0, 19 }, 19, RADIUS_ERR_SHORT },
@@ -522,11 +552,11 @@ test_malformed(void **state)
 		{ "empty-valued attr", { 2, 0, 0, 22, [20] = 18, 2 }, 22,
 		    RADIUS_OK },
 	};
-	struct radius_packet	p;
-	size_t			i;
-	uint32_t		u;
-	const uint8_t		*v;
-	size_t			l;
+	struct radius_packet p;
+	size_t i;
+	uint32_t u;
+	const uint8_t *v;
+	size_t l;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -540,15 +570,16 @@ test_malformed(void **state)
 	 * Framed-IP-Address of 1 octet, a VSA whose inner length runs past
 	 * its attribute. */
 	{
-		static const uint8_t attrs[] = { 8, 3, 1,
-		    26, 10, 0, 0, 1, 55, 28, 9, 1, 2 };
+		static const uint8_t attrs[] = { 8, 3, 1, 26, 10, 0, 0, 1, 55,
+			28, 9, 1, 2 };
 		uint8_t pk[20 + sizeof(attrs)] = { 2, 0, 0,
-		    20 + sizeof(attrs) };
+			20 + sizeof(attrs) };
 		memcpy(pk + 20, attrs, sizeof(attrs));
 		assert_int_equal(radius_packet_parse(&p, pk, sizeof(pk)),
 		    RADIUS_OK);
 		assert_int_equal(radius_get_ipv4(&p,
-		    RADIUS_ATTR_FRAMED_IP_ADDRESS, &u), RADIUS_ERR_VALUE);
+				     RADIUS_ATTR_FRAMED_IP_ADDRESS, &u),
+		    RADIUS_ERR_VALUE);
 		assert_int_equal(radius_get_vs_raw(&p, 311, 28, &v, &l),
 		    RADIUS_ERR_VALUE);
 	}
@@ -557,31 +588,35 @@ test_malformed(void **state)
 static void
 test_attr_table(void **state)
 {
-	char	buf[32];
-	size_t	i, j;
+	char buf[32];
+	size_t i, j;
 
 	(void)state;
 	assert_string_equal(radius_attr_name(0, RADIUS_ATTR_TUNNEL_PASSWORD,
-	    buf, sizeof(buf)), "Tunnel-Password");
+				buf, sizeof(buf)),
+	    "Tunnel-Password");
 	assert_string_equal(radius_attr_name(RADIUS_VENDOR_MICROSOFT,
-	    RADIUS_MS_CHAP2_RESPONSE, buf, sizeof(buf)), "MS-CHAP2-Response");
+				RADIUS_MS_CHAP2_RESPONSE, buf, sizeof(buf)),
+	    "MS-CHAP2-Response");
 	assert_string_equal(radius_attr_name(0, 200, buf, sizeof(buf)),
 	    "Attribute-200");
 	assert_int_equal(radius_attr_lookup(0, RADIUS_ATTR_TUNNEL_TYPE)->kind,
 	    RADIUS_KIND_TAGGED_INTEGER);
 	/* RFC 2548 §2.3.2: MS-CHAP2-Response value is 50 octets. */
 	assert_int_equal(radius_attr_lookup(RADIUS_VENDOR_MICROSOFT,
-	    RADIUS_MS_CHAP2_RESPONSE)->min_len, 50);
+			     RADIUS_MS_CHAP2_RESPONSE)
+			     ->min_len,
+	    50);
 	/* No duplicate rows, sane lengths. */
 	for (i = 0; i < radius_attr_defs_count; i++) {
-		assert_true(radius_attr_defs[i].min_len <=
-		    radius_attr_defs[i].max_len);
+		assert_true(
+		    radius_attr_defs[i].min_len <= radius_attr_defs[i].max_len);
 		assert_true(radius_attr_defs[i].max_len <= 253);
 		for (j = i + 1; j < radius_attr_defs_count; j++)
 			assert_false(radius_attr_defs[i].vendor ==
-			    radius_attr_defs[j].vendor &&
+				radius_attr_defs[j].vendor &&
 			    radius_attr_defs[i].type ==
-			    radius_attr_defs[j].type);
+				radius_attr_defs[j].type);
 	}
 	assert_string_equal(radius_code_str(RADIUS_CODE_COA_NAK), "CoA-NAK");
 }

@@ -14,12 +14,14 @@
 static void
 test_realm_of(void **state)
 {
-	static const struct { const char *user, *realm; } t[] = {
+	static const struct {
+		const char *user, *realm;
+	} t[] = {
 		{ "alice@corp-a.example", "corp-a.example" },
 		{ "alice", NULL },
 		{ "alice@", NULL },
 		{ "@corp", "corp" },
-		{ "a@b@corp.example", "corp.example" },	/* the last '@' */
+		{ "a@b@corp.example", "corp.example" }, /* the last '@' */
 		{ "", NULL },
 	};
 

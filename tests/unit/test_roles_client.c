@@ -73,13 +73,13 @@ test_client_dials_and_comes_up(void **state)
 	assert_int_equal(h->io.addr_peer, SERVER);
 	/* The routes list and default-route (0/1 + 128/1, the default
 	 * stays) into the TUN device ... */
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX,
-	    0x0a090000u, 24));
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX,
-	    0xac100000u, 12));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a090000u, 24));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0xac100000u, 12));
 	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0, 1));
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX,
-	    0x80000000u, 1));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x80000000u, 1));
 	assert_non_null(fake_route_find(&h->io, ETH0, 0, 0));
 	/* ... and the LNS pinned to the gateway route_get named. */
 	pin = fake_route_find(&h->io, ETH0, LNS_ADDR, 32);
@@ -179,8 +179,8 @@ test_client_unresolvable_lns(void **state)
 static void
 test_client_hangup_restores_routes(void **state)
 {
-	struct role_harness *h = client_harness(CLIENT_CONF(
-	    "routes = 10.9.0.0/24\ndefault-route = yes\n"));
+	struct role_harness *h = client_harness(
+	    CLIENT_CONF("routes = 10.9.0.0/24\ndefault-route = yes\n"));
 	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
 	struct table before = table_of(&h->io), after;
 
@@ -207,15 +207,22 @@ test_client_hangup_restores_routes(void **state)
 /* client.c: 1 s doubling to 64 s; what the fake clock shows between the
  * LNS's SCCRQs when every dial is refused at once (StopCCN). */
 static const uint64_t backoff_ms[] = {
-	1000, 2000, 4000, 8000, 16000, 32000, 64000, 64000, 64000,
+	1000,
+	2000,
+	4000,
+	8000,
+	16000,
+	32000,
+	64000,
+	64000,
+	64000,
 };
-#define NBACKOFF	(sizeof(backoff_ms) / sizeof(backoff_ms[0]))
+#define NBACKOFF (sizeof(backoff_ms) / sizeof(backoff_ms[0]))
 
 static void
 test_client_redial_backoff_refused(void **state)
 {
-	struct role_harness *h = client_harness(CLIENT_CONF(
-	    "redial = yes\n"));
+	struct role_harness *h = client_harness(CLIENT_CONF("redial = yes\n"));
 	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
 	uint64_t total = 0, t;
 
@@ -247,8 +254,8 @@ test_client_redial_backoff_refused(void **state)
 	rh_lns_run(l, 3500);
 	assert_int_equal(l->dials, NBACKOFF + 4);
 	assert_int_equal(l->dial_at[NBACKOFF + 2] - t, 1000);
-	assert_int_equal(l->dial_at[NBACKOFF + 3] -
-	    l->dial_at[NBACKOFF + 2], 2000);
+	assert_int_equal(l->dial_at[NBACKOFF + 3] - l->dial_at[NBACKOFF + 2],
+	    2000);
 	rh_lns_free(l);
 	rh_free(h);
 }
@@ -279,8 +286,7 @@ test_client_redial_backoff_silent(void **state)
 static void
 test_client_no_redial(void **state)
 {
-	struct role_harness *h = client_harness(CLIENT_CONF(
-	    "redial = no\n"));
+	struct role_harness *h = client_harness(CLIENT_CONF("redial = no\n"));
 	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
 	struct seen s;
 
@@ -362,8 +368,8 @@ udp_packet(uint8_t *ip, uint32_t src, uint32_t dst, uint16_t sport,
 static void
 test_client_loop_guard(void **state)
 {
-	struct role_harness *h = client_harness(CLIENT_CONF(
-	    "default-route = yes\n"));
+	struct role_harness *h = client_harness(
+	    CLIENT_CONF("default-route = yes\n"));
 	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
 	uint8_t ip[40];
 	size_t n;
@@ -413,8 +419,8 @@ reload(struct role_harness *h, const char *text)
 	assert_int_equal(fclose(f), 0);
 	cfg = config_load(h->cfg_path, err, sizeof(err));
 	assert_non_null(cfg);
-	assert_int_equal(roles_reconfigure(h->r, cfg, h->now, err,
-	    sizeof(err)), 0);
+	assert_int_equal(roles_reconfigure(h->r, cfg, h->now, err, sizeof(err)),
+	    0);
 	h->cfg = cfg;
 	config_free(old);
 }
@@ -427,7 +433,7 @@ clients_held(const struct role_harness *h)
 	unsigned n = 0;
 
 	TAILQ_FOREACH(c, &h->r->clients, entry)
-		n++;
+	n++;
 	return n;
 }
 
@@ -482,8 +488,8 @@ test_client_reload_changed_redials(void **state)
 	assert_int_equal(clients_held(h), 1);
 	assert_int_equal(l->dials, 2);
 	assert_true(l->ppp.up);
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX,
-	    0x0a090000u, 24));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a090000u, 24));
 	assert_int_equal(show(h).dials, 1);
 	rh_lns_run(l, 40000);
 	n = udp_packet(ip, GIVEN, 0x0a090005u, 1000, 2000);
@@ -501,8 +507,8 @@ test_client_reload_changed_redials(void **state)
 static void
 test_client_reload_removed(void **state)
 {
-	struct role_harness *h = client_harness(CLIENT_CONF(
-	    "default-route = yes\n"));
+	struct role_harness *h = client_harness(
+	    CLIENT_CONF("default-route = yes\n"));
 	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
 	struct table before = table_of(&h->io), after;
 
@@ -511,7 +517,8 @@ test_client_reload_removed(void **state)
 	assert_true(l->ppp.up);
 	/* A configuration needs a role: another client, whose LNS
 	 * (203.0.113.9) never answers. */
-	reload(h, "[global]\nhostname = client.test\n\n"
+	reload(h,
+	    "[global]\nhostname = client.test\n\n"
 	    "[client other]\nlns = 203.0.113.9\nuser = bob\n"
 	    "password = x\ninterface = vpdn-other\n");
 	rh_lns_pump(l);

@@ -55,8 +55,8 @@ test_pppoe_client_up(void **state)
 	assert_int_equal(h->io.addr_peer, SERVER);
 	/* default-route over PPPoE: no LNS to pin, the default stays. */
 	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0, 1));
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX,
-	    0x80000000u, 1));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x80000000u, 1));
 	assert_int_equal(h->io.nroutes, 1 + 2);
 	s = show(h);
 	assert_string_equal(s.state, "up");
@@ -182,8 +182,8 @@ test_pppoe_client_reload_removed(void **state)
 	assert_true(fputs(other, f) >= 0);
 	assert_int_equal(fclose(f), 0);
 	assert_non_null(cfg = config_load(h->cfg_path, err, sizeof(err)));
-	assert_int_equal(roles_reconfigure(h->r, cfg, h->now, err,
-	    sizeof(err)), 0);
+	assert_int_equal(roles_reconfigure(h->r, cfg, h->now, err, sizeof(err)),
+	    0);
 	h->cfg = cfg;
 	config_free(old);
 	rh_ac_pump(a);

@@ -15,21 +15,21 @@
 
 #include "client_common.h"
 
-#define GW2	0xc00002feu	/* 192.0.2.254 */
+#define GW2 0xc00002feu /* 192.0.2.254 */
 
 static void
 test_client_route_to_lns_left_out(void **state)
 {
-	struct role_harness *h = client_harness(CLIENT_CONF(
-	    "routes = 203.0.113.1/32, 10.9.0.0/24\n"));
+	struct role_harness *h = client_harness(
+	    CLIENT_CONF("routes = 203.0.113.1/32, 10.9.0.0/24\n"));
 	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
 
 	(void)state;
 	rh_lns_run(l, 100);
 	assert_true(l->ppp.up);
 	assert_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, LNS_ADDR, 32));
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX,
-	    0x0a090000u, 24));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a090000u, 24));
 	/* The /32 would have captured it: pinned all the same. */
 	assert_non_null(fake_route_find(&h->io, ETH0, LNS_ADDR, 32));
 	assert_int_equal(h->io.nroutes, 2 + 1 + 1);
@@ -42,8 +42,8 @@ test_client_route_to_lns_left_out(void **state)
 static void
 test_client_existing_host_route_kept(void **state)
 {
-	struct role_harness *h = client_harness(CLIENT_CONF(
-	    "default-route = yes\n"));
+	struct role_harness *h = client_harness(
+	    CLIENT_CONF("default-route = yes\n"));
 	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
 	struct table before, after;
 	const struct fake_route *r;
@@ -92,15 +92,15 @@ test_client_peer_is_lns(void **state)
 static void
 test_client_route_twice(void **state)
 {
-	struct role_harness *h = client_harness(CLIENT_CONF(
-	    "routes = 10.9.0.0/24, 10.9.0.0/24\n"));
+	struct role_harness *h = client_harness(
+	    CLIENT_CONF("routes = 10.9.0.0/24, 10.9.0.0/24\n"));
 	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
 
 	(void)state;
 	rh_lns_run(l, 100);
 	assert_true(l->ppp.up);
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX,
-	    0x0a090000u, 24));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a090000u, 24));
 	assert_int_equal(h->io.nroutes, 2 + 1);
 	rh_lns_run(l, 30000);
 	assert_true(l->call_up);

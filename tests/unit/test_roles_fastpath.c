@@ -23,11 +23,11 @@
 #include "radius/radius_codec.h"
 #include "role_harness.h"
 
-#define POOL_FIRST	0x0a09000au	/* 10.9.0.10 */
+#define POOL_FIRST 0x0a09000au /* 10.9.0.10 */
 
-#define LNS_CONF(dataplane, extra)					\
-	"[global]\nhostname = lns.test\n" dataplane "\n"		\
-	"[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"	\
+#define LNS_CONF(dataplane, extra) \
+	"[global]\nhostname = lns.test\n" dataplane "\n" \
+	"[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n" \
 	"auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n" extra
 
 static const char kernel_conf[] = LNS_CONF("dataplane = kernel", "");
@@ -37,11 +37,11 @@ static const char radius_conf[] = LNS_CONF("dataplane = kernel",
 
 /* What the roles still held when the fake took a session out. */
 static struct {
-	struct role_harness	*h;
-	uint32_t		 addr;
-	unsigned		 removes;
-	bool			 route_there;	/* its /32 in the TUN */
-	unsigned		 stops_sent;	/* Stops sent by then */
+	struct role_harness *h;
+	uint32_t addr;
+	unsigned removes;
+	bool route_there;    /* its /32 in the TUN */
+	unsigned stops_sent; /* Stops sent by then */
 } seen;
 
 static unsigned
@@ -55,7 +55,7 @@ acct_stops(struct role_harness *h)
 		if (h->io.radius[i].handle != 0 &&
 		    h->io.radius[i].code == RADIUS_CODE_ACCOUNTING_REQUEST &&
 		    radius_get_u32(h->io.radius[i].pkt,
-		    RADIUS_ATTR_ACCT_STATUS_TYPE, &st) == RADIUS_OK &&
+			RADIUS_ATTR_ACCT_STATUS_TYPE, &st) == RADIUS_OK &&
 		    st == RADIUS_ACCT_STATUS_STOP)
 			n++;
 	}
@@ -67,18 +67,17 @@ on_removed(void *arg, const struct fastpath_session *s,
     const struct fastpath_counters *final)
 {
 	(void)arg;
-	(void)final;
+	(void) final;
 	assert_int_equal(ntohl(s->inner_addr.s_addr), seen.addr);
 	seen.removes++;
 	seen.route_there = fake_route_find(&seen.h->io, FAKE_TUN_IFINDEX,
-	    seen.addr, 32) != NULL;
+			       seen.addr, 32) != NULL;
 	seen.stops_sent = acct_stops(seen.h);
 }
 
 /* A harness, a tunnel and one call with IPCP up as alice. */
 static struct role_harness *
-session_up(const char *conf, bool seq, struct rh_peer **pp,
-    struct rh_call **cp)
+session_up(const char *conf, bool seq, struct rh_peer **pp, struct rh_call **cp)
 {
 	struct role_harness *h = rh_new(conf, "users", "alice secret\n", NULL);
 	struct rh_peer *p = rh_peer(h, 0);
@@ -89,8 +88,7 @@ session_up(const char *conf, bool seq, struct rh_peer **pp,
 	c = rh_call_open(h, p);
 	assert_non_null(c);
 	rh_advance(h, 100);
-	assert_int_equal(rh_ppp_up_pap(h, p, c, "alice", "secret"),
-	    POOL_FIRST);
+	assert_int_equal(rh_ppp_up_pap(h, p, c, "alice", "secret"), POOL_FIRST);
 	memset(&seen, 0, sizeof(seen));
 	seen.h = h;
 	seen.addr = POOL_FIRST;
@@ -101,9 +99,9 @@ session_up(const char *conf, bool seq, struct rh_peer **pp,
 }
 
 struct describe_walk {
-	struct roles			*r;
-	struct roles_session_view	 v;
-	unsigned			 n;
+	struct roles *r;
+	struct roles_session_view v;
+	unsigned n;
 };
 
 static void
@@ -230,8 +228,7 @@ test_fp_refused_stays_user(void **state)
 	assert_true(rh_tunnel_open(h, p));
 	c = rh_call_open(h, p);
 	assert_non_null(c);
-	assert_int_equal(rh_ppp_up_pap(h, p, c, "alice", "secret"),
-	    POOL_FIRST);
+	assert_int_equal(rh_ppp_up_pap(h, p, c, "alice", "secret"), POOL_FIRST);
 	assert_string_equal(describe(h).path, "user");
 	rh_call_close(h, p, c, 3);
 	rh_advance(h, 100);
@@ -390,7 +387,7 @@ test_fp_counters_in_acct_stop(void **state)
 		if (h->io.radius[i].handle != 0 &&
 		    h->io.radius[i].code == RADIUS_CODE_ACCOUNTING_REQUEST &&
 		    radius_get_u32(h->io.radius[i].pkt,
-		    RADIUS_ATTR_ACCT_STATUS_TYPE, &st) == RADIUS_OK &&
+			RADIUS_ATTR_ACCT_STATUS_TYPE, &st) == RADIUS_OK &&
 		    st == RADIUS_ACCT_STATUS_STOP)
 			stop = h->io.radius[i].pkt;
 	}

@@ -35,7 +35,7 @@ ntunnels(struct rh_lac *x)
 	unsigned n = 0;
 
 	LIST_FOREACH(lt, &x->h->r->lac->tunnels, entry)
-		n++;
+	n++;
 	return n;
 }
 
@@ -127,10 +127,9 @@ test_tunnel_shared(void **state)
 	rh_lac_free(x);
 }
 
-static const char idle_conf[] =
-    "[global]\nhostname = lac.test\n\n"
-    "[lac]\npppoe-interface = eth0\nauth = pap\n"
-    "tunnel-idle-timeout = 30\n\n" REALM_A;
+static const char idle_conf[] = "[global]\nhostname = lac.test\n\n"
+				"[lac]\npppoe-interface = eth0\nauth = pap\n"
+				"tunnel-idle-timeout = 30\n\n" REALM_A;
 
 /* The last call of a tunnel ends: StopCCN (result 1) at
  * tunnel-idle-timeout, not before; a call ending while another remains
@@ -258,7 +257,8 @@ test_lns_stopccn_ends_calls(void **state)
 
 /* ---- failover ---- */
 
-static const char failover_conf[] = LAC_GLOBAL "\n"
+static const char failover_conf[] = LAC_GLOBAL
+    "\n"
     "[realm f.example]\nlns = 203.0.113.10, 203.0.113.11\n\n";
 
 /* The first LNS never answers: once its SCCRQ retransmissions time out
@@ -277,7 +277,7 @@ test_failover_no_sccrp(void **state)
 	u = dial_pap(x, 0, "u1@f.example", "pw");
 	assert_int_equal(good->rx, 0);
 	rh_lac_advance(x, 5000);
-	assert_int_equal(good->rx, 0);		/* still retransmitting */
+	assert_int_equal(good->rx, 0); /* still retransmitting */
 	rh_lac_advance(x, 120000);
 	assert_int_equal(good->sccrq, 1);
 	assert_true(rh_lns_call_n(good, 0)->connected);
@@ -288,8 +288,8 @@ test_failover_no_sccrp(void **state)
 	dial_pap(x, 1, "u2@f.example", "pw");
 	assert_int_equal(good->icrq, 2);
 	for (unsigned i = 0; i < x->h->nsent - sent_to_dead; i++)
-		assert_false(l2tp_addr_equal(&rh_sent(x->h, i)->peer,
-		    &dead->addr));
+		assert_false(
+		    l2tp_addr_equal(&rh_sent(x->h, i)->peer, &dead->addr));
 	rh_lac_free(x);
 }
 
@@ -425,10 +425,10 @@ test_iccn_proxy_chap_strip(void **state)
 static void
 test_relay_both_ways(void **state)
 {
-	static const uint8_t up[] = { 0x80, 0x21, 1, 9, 0, 10, 3, 6, 0, 0,
-	    0, 0 };
-	static const uint8_t down[] = { 0x80, 0x21, 3, 9, 0, 10, 3, 6, 10,
-	    9, 0, 10 };
+	static const uint8_t up[] = { 0x80, 0x21, 1, 9, 0, 10, 3, 6, 0, 0, 0,
+		0 };
+	static const uint8_t down[] = { 0x80, 0x21, 3, 9, 0, 10, 3, 6, 10, 9, 0,
+		10 };
 	struct rh_lac *x = lac_new(two_realms);
 	struct rh_lns *a = rh_lns(x, 0);
 	struct rh_lns_call *c;
@@ -465,8 +465,8 @@ test_relay_both_ways(void **state)
 static void
 test_relay_queued_while_dialling(void **state)
 {
-	static const uint8_t ipcp[] = { 0x80, 0x21, 1, 1, 0, 10, 3, 6, 0, 0,
-	    0, 0 };
+	static const uint8_t ipcp[] = { 0x80, 0x21, 1, 1, 0, 10, 3, 6, 0, 0, 0,
+		0 };
 	struct rh_lac *x = lac_new(two_realms);
 	struct rh_lns *a = rh_lns(x, 0);
 	struct rh_host *u;

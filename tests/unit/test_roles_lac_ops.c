@@ -35,10 +35,9 @@ static const char two_realms[] = TWO_REALMS;
 static void
 test_max_sessions_per_mac(void **state)
 {
-	struct rh_lac *x = lac_new(
-	    "[global]\nhostname = lac.test\n\n"
-	    "[lac]\npppoe-interface = eth0\nauth = pap\n"
-	    "max-sessions-per-mac = 2\n\n" REALM_A);
+	struct rh_lac *x = lac_new("[global]\nhostname = lac.test\n\n"
+				   "[lac]\npppoe-interface = eth0\nauth = pap\n"
+				   "max-sessions-per-mac = 2\n\n" REALM_A);
 	struct rh_host *u[3];
 	const struct pppoe_server_stats *st;
 
@@ -48,7 +47,7 @@ test_max_sessions_per_mac(void **state)
 		memcpy(u[i]->mac, rh_host(x, 0)->mac, PPPOE_MAC_LEN);
 	}
 	assert_true(rh_host_discover(x, u[0]));
-	rh_lac_advance(x, 2000);	/* the per-MAC PADI bucket refills */
+	rh_lac_advance(x, 2000); /* the per-MAC PADI bucket refills */
 	assert_true(rh_host_discover(x, u[1]));
 	rh_lac_advance(x, 2000);
 	assert_false(rh_host_discover(x, u[2]));
@@ -81,7 +80,7 @@ test_padr_cookie_checked(void **state)
 	u->cookie_len = u0->cookie_len;
 	memcpy(u->ac_mac, u0->ac_mac, PPPOE_MAC_LEN);
 	assert_false(rh_host_padr(x, u));
-	assert_false(u->pads_error);	/* dropped, not answered */
+	assert_false(u->pads_error); /* dropped, not answered */
 	u->cookie_len = 0;
 	rh_lac_advance(x, 2000);
 	assert_false(rh_host_padr(x, u));
@@ -108,8 +107,8 @@ pap_pending(struct rh_lac *x, unsigned i, const char *user)
 	assert_true(rh_host_discover(x, u));
 	assert_false(rh_host_up_pap(x, u, user, "pw"));
 	assert_false(u->pap_nak);
-	assert_non_null(fake_radius_find(&x->h->io,
-	    RADIUS_CODE_ACCESS_REQUEST));
+	assert_non_null(
+	    fake_radius_find(&x->h->io, RADIUS_CODE_ACCESS_REQUEST));
 	return u;
 }
 
@@ -182,8 +181,8 @@ test_radius_accept_reject_timeout(void **state)
 	assert_true(u->pap_nak);
 
 	u = pap_pending(x, 3, "gina@a.example");
-	fake_radius_timeout(&x->h->io, fake_radius_find(&x->h->io,
-	    RADIUS_CODE_ACCESS_REQUEST), x->h->now);
+	fake_radius_timeout(&x->h->io,
+	    fake_radius_find(&x->h->io, RADIUS_CODE_ACCESS_REQUEST), x->h->now);
 	rh_lac_settle(x);
 	assert_true(u->pap_nak);
 	assert_int_equal(rh_lns(x, 0)->icrq, 1);
@@ -213,7 +212,7 @@ static const char acct_conf[] =
     "secret = radsecret\n\n"
     "[realm a.example]\nlns = 203.0.113.10\nusers = %DIR%/users\n";
 static const char acct_users[] = "u1@a.example pw\nu2@a.example pw\n"
-    "u3@a.example pw\n";
+				 "u3@a.example pw\n";
 
 /* The accounting requests sent, in order: their Acct-Status-Type and
  * (for Stop) Acct-Terminate-Cause. */
@@ -229,8 +228,8 @@ acct_log(struct rh_lac *x, uint32_t *status, uint32_t *cause, unsigned max)
 		for (unsigned i = 0; i < FAKE_RADIUS; i++) {
 			const struct fake_radius_req *q = &x->h->io.radius[i];
 
-			if (q->handle > last && q->code ==
-			    RADIUS_CODE_ACCOUNTING_REQUEST &&
+			if (q->handle > last &&
+			    q->code == RADIUS_CODE_ACCOUNTING_REQUEST &&
 			    (next == NULL || q->handle < next->handle))
 				next = q;
 		}
@@ -251,8 +250,8 @@ acct_log(struct rh_lac *x, uint32_t *status, uint32_t *cause, unsigned max)
 static void
 test_acct_start_and_padt_stop(void **state)
 {
-	struct rh_lac *x = rh_lac_attach(rh_new(acct_conf, "users",
-	    acct_users, NULL));
+	struct rh_lac *x = rh_lac_attach(
+	    rh_new(acct_conf, "users", acct_users, NULL));
 	struct rh_lns *a = rh_lns(x, 0);
 	struct rh_host *u;
 	uint32_t st[16], ca[16];
@@ -270,7 +269,7 @@ test_acct_start_and_padt_stop(void **state)
 	assert_int_equal(x->h->io.acct_stops, 1);
 	assert_null(x->h->io.acct_error);
 	n = acct_log(x, st, ca, 16);
-	assert_int_equal(n, 3);		/* On, Start, Stop */
+	assert_int_equal(n, 3); /* On, Start, Stop */
 	assert_int_equal(st[0], RADIUS_ACCT_STATUS_ON);
 	assert_int_equal(st[1], RADIUS_ACCT_STATUS_START);
 	assert_int_equal(st[2], RADIUS_ACCT_STATUS_STOP);
@@ -283,8 +282,8 @@ test_acct_start_and_padt_stop(void **state)
 static void
 test_acct_stop_causes_and_off(void **state)
 {
-	struct rh_lac *x = rh_lac_attach(rh_new(acct_conf, "users",
-	    acct_users, NULL));
+	struct rh_lac *x = rh_lac_attach(
+	    rh_new(acct_conf, "users", acct_users, NULL));
 	struct rh_lns *a = rh_lns(x, 0);
 	uint32_t st[16], ca[16];
 	unsigned n;
@@ -297,7 +296,8 @@ test_acct_stop_causes_and_off(void **state)
 	rh_lns_cdn(x, a, rh_lns_call_n(a, 0), L2TP_CDN_ADMIN);
 	assert_true(rh_host(x, 0)->padt);
 	assert_int_equal(roles_disconnect_user(x->h->r, "u2@a.example",
-	    x->h->now), 1);
+			     x->h->now),
+	    1);
 	rh_lac_settle(x);
 	assert_true(rh_host(x, 1)->padt);
 	assert_true(rh_lns_call_n(a, 1)->cdn_rcvd);
@@ -307,7 +307,7 @@ test_acct_stop_causes_and_off(void **state)
 	assert_int_equal(x->h->io.acct_stops, 3);
 	assert_null(x->h->io.acct_error);
 	n = acct_log(x, st, ca, 16);
-	assert_int_equal(n, 8);	/* On, 3 Start, 3 Stop, Off */
+	assert_int_equal(n, 8); /* On, 3 Start, 3 Stop, Off */
 	assert_int_equal(st[4], RADIUS_ACCT_STATUS_STOP);
 	assert_int_equal(ca[4], AAA_CAUSE_NAS_REQUEST);
 	assert_int_equal(st[5], RADIUS_ACCT_STATUS_STOP);
@@ -337,7 +337,7 @@ test_acct_interim_and_tunnel_lost(void **state)
 	(void)state;
 	dial_pap(x, 0, "u1@a.example", "pw");
 	rh_lac_advance(x, 59000);
-	assert_int_equal(acct_log(x, st, ca, 16), 2);	/* On, Start */
+	assert_int_equal(acct_log(x, st, ca, 16), 2); /* On, Start */
 	rh_lac_advance(x, 2000);
 	n = acct_log(x, st, ca, 16);
 	assert_int_equal(n, 3);
@@ -361,8 +361,8 @@ test_acct_interim_and_tunnel_lost(void **state)
 static void
 test_acct_none_before_connect(void **state)
 {
-	struct rh_lac *x = rh_lac_attach(rh_new(acct_conf, "users",
-	    acct_users, NULL));
+	struct rh_lac *x = rh_lac_attach(
+	    rh_new(acct_conf, "users", acct_users, NULL));
 	struct rh_lns *a = rh_lns(x, 0);
 
 	(void)state;
@@ -382,8 +382,8 @@ static void
 test_acct_user_terminate(void **state)
 {
 	static const uint8_t term[] = { 0xc0, 0x21, 5, 7, 0, 4 };
-	struct rh_lac *x = rh_lac_attach(rh_new(acct_conf, "users",
-	    acct_users, NULL));
+	struct rh_lac *x = rh_lac_attach(
+	    rh_new(acct_conf, "users", acct_users, NULL));
 	struct rh_lns *a = rh_lns(x, 0);
 	uint32_t st[16], ca[16];
 
@@ -432,7 +432,7 @@ acct_off_after_both_roles(bool lac_first)
 	assert_int_equal(h->io.acct_stops, 2);
 	assert_null(h->io.acct_error);
 	n = acct_log(x, st, ca, 16);
-	assert_int_equal(n, 6);		/* On, 2 Start, 2 Stop, Off */
+	assert_int_equal(n, 6); /* On, 2 Start, 2 Stop, Off */
 	for (unsigned i = 0; i < n - 1; i++) {
 		assert_int_not_equal(st[i], RADIUS_ACCT_STATUS_OFF);
 		stops += st[i] == RADIUS_ACCT_STATUS_STOP;
@@ -465,7 +465,8 @@ test_reload_removes_realm(void **state)
 	(void)state;
 	u = dial_pap(x, 0, "bob@b.example", "pw");
 	assert_int_equal(rh_lac_reload(x, LAC_GLOBAL "\n" REALM_A, err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	rh_lac_advance(x, 5000);
 	assert_false(u->padt);
 	assert_true(rh_lns_call_n(b, 0)->open);
@@ -493,8 +494,8 @@ test_reload_broken_users_refused(void **state)
 	    "[global]\nhostname = lac.test\n\n"
 	    "[lac]\npppoe-interface = eth0\nauth = pap\n\n"
 	    "[realm a.example]\nlns = 203.0.113.10\nusers = %DIR%/users\n";
-	struct rh_lac *x = rh_lac_attach(rh_new(conf, "users",
-	    "u1@a.example pw\n", NULL));
+	struct rh_lac *x = rh_lac_attach(
+	    rh_new(conf, "users", "u1@a.example pw\n", NULL));
 	struct rh_host *u;
 	char err[256];
 
@@ -523,18 +524,21 @@ test_reload_pppoe_limits(void **state)
 	(void)state;
 	memcpy(u1->mac, u0->mac, PPPOE_MAC_LEN);
 	dial_pap(x, 0, "alice@a.example", "pw");
-	assert_int_equal(rh_lac_reload(x,
-	    "[global]\nhostname = lac.test\n\n"
-	    "[lac]\npppoe-interface = eth0\nauth = pap\n"
-	    "max-sessions-per-mac = 1\ndiscovery-rate = 50\n\n"
-	    REALM_A REALM_B, err, sizeof(err)), 0);
+	assert_int_equal(
+	    rh_lac_reload(x,
+		"[global]\nhostname = lac.test\n\n"
+		"[lac]\npppoe-interface = eth0\nauth = pap\n"
+		"max-sessions-per-mac = 1\ndiscovery-rate = 50\n\n" REALM_A
+		    REALM_B,
+		err, sizeof(err)),
+	    0);
 	assert_int_equal(x->h->r->lac->cfg.max_sessions_per_mac, 1);
 	assert_int_equal(x->h->r->lac->cfg.discovery_rate, 50);
 	rh_lac_advance(x, 2000);
 	assert_false(rh_host_discover(x, u1));
 	assert_false(u1->pado);
-	assert_int_equal(pppoe_server_stats(x->h->r->lac->srv)->
-	    refused_mac_limit, 1);
+	assert_int_equal(
+	    pppoe_server_stats(x->h->r->lac->srv)->refused_mac_limit, 1);
 	assert_false(u0->padt);
 	assert_true(rh_host_discover(x, rh_host(x, 2)));
 	rh_lac_free(x);

@@ -141,7 +141,6 @@ test_lns_pap_refused(void **state)
 	rh_free(h);
 }
 
-
 static const char pool2_conf[] =
     "[global]\nhostname = lns.test\n\n"
     "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.11\n"
@@ -203,7 +202,7 @@ test_lns_fixed_address_held(void **state)
 	assert_true(rh_tunnel_open(h, q));
 	(void)call_up(h, p, "alice", "secret", &a);
 	assert_int_equal(a, 0x0a090032);
-	assert_int_equal(pool_used(h), 0);	/* outside the pool */
+	assert_int_equal(pool_used(h), 0); /* outside the pool */
 	(void)call_up(h, q, "alice", "secret", &a);
 	assert_int_equal(a, 0);
 	assert_int_equal(roles_pool_refused(h->r), 1);
@@ -418,8 +417,8 @@ static const char lockout_conf[] =
 static void
 test_lns_auth_lockout(void **state)
 {
-	struct role_harness *h = rh_new(lockout_conf, "users",
-	    "alice secret\n", NULL);
+	struct role_harness *h = rh_new(lockout_conf, "users", "alice secret\n",
+	    NULL);
 	struct rh_peer *p = rh_peer(h, 0);
 	uint32_t a;
 

@@ -54,7 +54,8 @@ accept_with(struct radius_packet *rep, ...)
 	va_start(ap, rep);
 	while ((type = va_arg(ap, int)) != 0)
 		assert_int_equal(radius_put_u32(rep, (uint8_t)type,
-		    va_arg(ap, uint32_t)), RADIUS_OK);
+				     va_arg(ap, uint32_t)),
+		    RADIUS_OK);
 	va_end(ap);
 }
 
@@ -69,7 +70,7 @@ radius_up(struct role_harness *h, struct rh_peer *p, const char *user,
 
 	assert_non_null(c);
 	assert_true(rh_ppp_lcp_pap(h, p, c, user, "pw"));
-	assert_false(c->pap_ack);	/* the server has not answered */
+	assert_false(c->pap_ack); /* the server has not answered */
 	q = fake_radius_find(&h->io, RADIUS_CODE_ACCESS_REQUEST);
 	assert_non_null(q);
 	assert_int_equal(q->pwlen, 2);
@@ -309,8 +310,8 @@ test_acct_auth_timeout(void **state)
 }
 
 struct leases {
-	unsigned	n;
-	uint32_t	addr[4];
+	unsigned n;
+	uint32_t addr[4];
 };
 
 static void
@@ -381,7 +382,6 @@ test_acct_admin_and_dae(void **state)
 	rh_free(h);
 }
 
-
 /* RFC 2865 §5.22: Framed-Routes go into the TUN device through the
  * session, are accepted as its source addresses and leave with it; one
  * that does not parse is ignored.  RFC 2865 §5.25: Class is echoed in
@@ -403,22 +403,26 @@ test_acct_framed_routes(void **state)
 	assert_true(rh_tunnel_open(h, p));
 	accept_with(&rep, RADIUS_ATTR_FRAMED_MTU, 1300, 0);
 	assert_int_equal(radius_put_string(&rep, RADIUS_ATTR_FRAMED_ROUTE,
-	    "10.20.0.0/24 0.0.0.0 1"), RADIUS_OK);
+			     "10.20.0.0/24 0.0.0.0 1"),
+	    RADIUS_OK);
 	assert_int_equal(radius_put_string(&rep, RADIUS_ATTR_FRAMED_ROUTE,
-	    "10.30.0.1"), RADIUS_OK);
+			     "10.30.0.1"),
+	    RADIUS_OK);
 	assert_int_equal(radius_put_string(&rep, RADIUS_ATTR_FRAMED_ROUTE,
-	    "10.40.0.0/33"), RADIUS_OK);
+			     "10.40.0.0/33"),
+	    RADIUS_OK);
 	assert_int_equal(radius_put_string(&rep, RADIUS_ATTR_FRAMED_POOL,
-	    "gold"), RADIUS_OK);
-	assert_int_equal(radius_put_raw(&rep, RADIUS_ATTR_CLASS, "tier-1",
-	    6), RADIUS_OK);
+			     "gold"),
+	    RADIUS_OK);
+	assert_int_equal(radius_put_raw(&rep, RADIUS_ATTR_CLASS, "tier-1", 6),
+	    RADIUS_OK);
 	c = radius_up(h, p, "alice", &rep, &a);
 	assert_int_equal(a, POOL_FIRST);
 	assert_int_equal(h->io.nroutes, 3);
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a140000,
-	    24));
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a1e0001,
-	    32));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a140000, 24));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a1e0001, 32));
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
 	assert_int_equal(radius_get_raw(q->pkt, RADIUS_ATTR_CLASS, &v, &vl),
 	    RADIUS_OK);
@@ -456,9 +460,8 @@ test_acct_framed_routes(void **state)
 static void
 test_acct_lcp_renegotiation(void **state)
 {
-	static const uint8_t lcp_req[] = {
-		0xc0, 0x21, 1, 99, 0, 10, 5, 6, 0x50, 0x45, 0x45, 0x52
-	};
+	static const uint8_t lcp_req[] = { 0xc0, 0x21, 1, 99, 0, 10, 5, 6, 0x50,
+		0x45, 0x45, 0x52 };
 	struct role_harness *h = lns_radius();
 	struct rh_peer *p = rh_peer(h, 0);
 	struct radius_packet rep;
@@ -473,7 +476,8 @@ test_acct_lcp_renegotiation(void **state)
 	c = radius_up(h, p, "alice", &rep, &a);
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
 	assert_int_equal(radius_get_string(q->pkt, RADIUS_ATTR_ACCT_SESSION_ID,
-	    id1, sizeof(id1)), RADIUS_OK);
+			     id1, sizeof(id1)),
+	    RADIUS_OK);
 	(void)rh_acct_answer_all(h);
 
 	rh_ppp_send(h, p, c, lcp_req, sizeof(lcp_req));
@@ -498,7 +502,8 @@ test_acct_lcp_renegotiation(void **state)
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
 	assert_non_null(q);
 	assert_int_equal(radius_get_string(q->pkt, RADIUS_ATTR_ACCT_SESSION_ID,
-	    id2, sizeof(id2)), RADIUS_OK);
+			     id2, sizeof(id2)),
+	    RADIUS_OK);
 	assert_string_not_equal(id1, id2);
 	assert_int_equal(h->io.acct_starts, 2);
 	assert_null(h->io.acct_error);

@@ -20,16 +20,18 @@
 #include "role_harness.h"
 #include "roles/roles_priv.h"
 
-#define NET0		0x0a090000u	/* 10.9.0.0 */
-#define NET1		0x0a090100u	/* 10.9.1.0 */
+#define NET0 0x0a090000u /* 10.9.0.0 */
+#define NET1 0x0a090100u /* 10.9.1.0 */
 
 /* The LNS configuration with that pool (and extra [lns] lines). */
 static const char *
 conf(char *buf, size_t len, const char *pool, const char *extra)
 {
-	(void)snprintf(buf, len, "[global]\nhostname = lns.test\n\n"
+	(void)snprintf(buf, len,
+	    "[global]\nhostname = lns.test\n\n"
 	    "[lns]\nlocal-address = 10.9.0.1\npool = %s\nauth = pap\n"
-	    "users = %%DIR%%/users\ninterface = vpdn0\n%s", pool, extra);
+	    "users = %%DIR%%/users\ninterface = vpdn0\n%s",
+	    pool, extra);
 	return buf;
 }
 
@@ -40,8 +42,9 @@ reload_ok(struct role_harness *h, const char *pool, const char *extra)
 {
 	char t[512], err[256];
 
-	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
-	    pool, extra), NULL), 0);
+	assert_int_equal(rh_reload(h, err, sizeof(err),
+			     conf(t, sizeof(t), pool, extra), NULL),
+	    0);
 }
 
 /* The session at a still carries data both ways. */
@@ -69,8 +72,8 @@ test_reload_same_pool(void **state)
 {
 	char t[512];
 	struct role_harness *h = rh_new(conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.13", ""), "users", "alice secret\nbob secret\n",
-	    NULL);
+					    "10.9.0.10-10.9.0.13", ""),
+	    "users", "alice secret\nbob secret\n", NULL);
 	struct rh_peer *p = rh_peer(h, 0);
 	struct rh_call *c;
 	uint32_t a, b, first;
@@ -98,8 +101,8 @@ test_reload_pool_moved(void **state)
 {
 	char t[512];
 	struct role_harness *h = rh_new(conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.13", ""), "users",
-	    "alice secret\nbob secret\ncarol secret\n", NULL);
+					    "10.9.0.10-10.9.0.13", ""),
+	    "users", "alice secret\nbob secret\ncarol secret\n", NULL);
 	struct rh_peer *p = rh_peer(h, 0);
 	struct rh_call *c;
 	uint32_t a, b, first;
@@ -137,8 +140,8 @@ test_reload_pool_shrunk(void **state)
 {
 	char t[512];
 	struct role_harness *h = rh_new(conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.11", ""), "users",
-	    "alice secret\nbob secret\ncarol secret\n", NULL);
+					    "10.9.0.10-10.9.0.11", ""),
+	    "users", "alice secret\nbob secret\ncarol secret\n", NULL);
 	struct rh_peer *p = rh_peer(h, 0);
 	struct rh_call *c;
 	uint32_t a, b, first;
@@ -173,8 +176,8 @@ test_reload_broken_users(void **state)
 {
 	char t[512], err[256], want[160];
 	struct role_harness *h = rh_new(conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.13", ""), "users", "alice secret\ncarol pw\n",
-	    NULL);
+					    "10.9.0.10-10.9.0.13", ""),
+	    "users", "alice secret\ncarol pw\n", NULL);
 	struct rh_peer *p = rh_peer(h, 0);
 	const struct vpdn_config *before = h->cfg;
 	struct rh_call *c;
@@ -184,8 +187,9 @@ test_reload_broken_users(void **state)
 	assert_true(rh_tunnel_open(h, p));
 	c = call_up(h, p, "alice", "secret", &a);
 	err[0] = '\0';
-	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
-	    "10.9.2.10-10.9.2.13", ""), "users", "alice new\nbob\n", NULL),
+	assert_int_equal(rh_reload(h, err, sizeof(err),
+			     conf(t, sizeof(t), "10.9.2.10-10.9.2.13", ""),
+			     "users", "alice new\nbob\n", NULL),
 	    -1);
 	(void)snprintf(want, sizeof(want), "%s/users:2: ", h->dir);
 	assert_non_null(strstr(err, want));
@@ -206,8 +210,8 @@ test_reload_users_changed(void **state)
 {
 	char t[512], err[256];
 	struct role_harness *h = rh_new(conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.13", ""), "users", "alice secret\nbob secret\n",
-	    NULL);
+					    "10.9.0.10-10.9.0.13", ""),
+	    "users", "alice secret\nbob secret\n", NULL);
 	struct rh_peer *p = rh_peer(h, 0);
 	struct rh_call *c, *d;
 	uint32_t a, b, first;
@@ -215,8 +219,10 @@ test_reload_users_changed(void **state)
 	(void)state;
 	assert_true(rh_tunnel_open(h, p));
 	c = call_up(h, p, "alice", "secret", &a);
-	assert_int_equal(rh_reload(h, err, sizeof(err), conf(t, sizeof(t),
-	    "10.9.0.10-10.9.0.13", ""), "users", "bob newpw\n", NULL), 0);
+	assert_int_equal(rh_reload(h, err, sizeof(err),
+			     conf(t, sizeof(t), "10.9.0.10-10.9.0.13", ""),
+			     "users", "bob newpw\n", NULL),
+	    0);
 	assert_carries(h, p, c, a);
 	/* alice is gone from the file, bob's old password no longer works. */
 	d = call_up(h, p, "alice", "secret", &b);

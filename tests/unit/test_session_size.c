@@ -44,22 +44,22 @@
 #include "l2tp_pair.h"
 
 /* The budget, in bytes: what the three objects above may take together. */
-#define SESSION_BUDGET		1152
-#define LINK_BUDGET		896	/* ppp_link_footprint(), established */
-#define L2TP_SESSION_BUDGET	160
-#define SESSION_LINK_BUDGET	128
+#define SESSION_BUDGET	    1152
+#define LINK_BUDGET	    896 /* ppp_link_footprint(), established */
+#define L2TP_SESSION_BUDGET 160
+#define SESSION_LINK_BUDGET 128
 /* One established LAC call: call + PPPoE session + L2TP session. */
-#define LAC_CALL_BUDGET		1024
+#define LAC_CALL_BUDGET	    1024
 
-#define QMAX	32
+#define QMAX 32
 
 struct side {
-	struct ppp_link	*l;
-	struct side	*peer;
-	uint8_t		 q[QMAX][1600];
-	size_t		 qlen[QMAX];
-	unsigned	 qn;
-	bool		 up, down;
+	struct ppp_link *l;
+	struct side *peer;
+	uint8_t q[QMAX][1600];
+	size_t qlen[QMAX];
+	unsigned qn;
+	bool up, down;
 };
 
 static int
@@ -112,7 +112,9 @@ s_down(void *ctx, const char *reason, uint64_t now)
 }
 
 static const struct ppp_link_ops ops = {
-	.send = s_send, .assign_address = s_assign, .network_up = s_up,
+	.send = s_send,
+	.assign_address = s_assign,
+	.network_up = s_up,
 	.down = s_down,
 };
 
@@ -195,9 +197,9 @@ test_session_budget(void **state)
 
 	(void)state;
 	printf("# per session: ppp_link %zu + l2tp_session %zu + "
-	    "session_link %zu = %zu bytes (budget %d)\n", link,
-	    sizeof(struct l2tp_session), sizeof(struct session_link), total,
-	    SESSION_BUDGET);
+	       "session_link %zu = %zu bytes (budget %d)\n",
+	    link, sizeof(struct l2tp_session), sizeof(struct session_link),
+	    total, SESSION_BUDGET);
 	assert_true(link <= LINK_BUDGET);
 	assert_true(sizeof(struct l2tp_session) <= L2TP_SESSION_BUDGET);
 	assert_true(sizeof(struct session_link) <= SESSION_LINK_BUDGET);
@@ -316,8 +318,8 @@ static const struct l2tp_host_ops lac_ops = {
 static void
 test_lac_call_budget(void **state)
 {
-	static const uint8_t ipcp[] = { 0x80, 0x21, 1, 1, 0, 10, 3, 6, 0, 0,
-	    0, 0 };
+	static const uint8_t ipcp[] = { 0x80, 0x21, 1, 1, 0, 10, 3, 6, 0, 0, 0,
+		0 };
 	struct world *w = w_new();
 	struct l2tp_call_params cp;
 	struct l2tp_tunnel *t;
@@ -337,9 +339,10 @@ test_lac_call_budget(void **state)
 	assert_non_null(c);
 	c->state = LAC_CALL_DIALING;
 	strcpy(c->user, "alice@corp.example");
-	c->proxy = lac_proxy_msg(false, c->user, &(struct ppp_proxy){
-	    .authen_type = PPP_PROXY_AUTHEN_PAP, .response =
-	    (const uint8_t *)"secret", .response_len = 6 });
+	c->proxy = lac_proxy_msg(false, c->user,
+	    &(struct ppp_proxy){ .authen_type = PPP_PROXY_AUTHEN_PAP,
+		.response = (const uint8_t *)"secret",
+		.response_len = 6 });
 	assert_non_null(c->proxy);
 	/* the user's first IPCP request arrived meanwhile */
 	c->queue = malloc(sizeof(*c->queue) + sizeof(ipcp));
@@ -360,13 +363,13 @@ test_lac_call_budget(void **state)
 	assert_true(l2tp_session_footprint(c->ls) > 4096);
 	w_advance(w, 500);
 	assert_int_equal(c->state, LAC_CALL_RELAY);
-	assert_int_equal(w->n[1].data_rx, 1);	/* the held request */
+	assert_int_equal(w->n[1].data_rx, 1); /* the held request */
 	call = lac_call_footprint(c);
 	ls = l2tp_session_footprint(c->ls);
 	total = call + sizeof(struct pppoe_session) + ls;
 	printf("# per LAC call: lac_call %zu + pppoe_session %zu + "
-	    "l2tp_session %zu = %zu bytes (budget %d)\n", call,
-	    sizeof(struct pppoe_session), ls, total, LAC_CALL_BUDGET);
+	       "l2tp_session %zu = %zu bytes (budget %d)\n",
+	    call, sizeof(struct pppoe_session), ls, total, LAC_CALL_BUDGET);
 	assert_int_equal(call, sizeof(*c));
 	assert_null(c->queue);
 	assert_null(c->proxy);

@@ -27,10 +27,11 @@
 #include "dataplane/tun.h"
 #include "roles/client_route.h"
 
-#define A(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-			    (uint32_t)(c) << 8 | (uint32_t)(d))
-#define LOCAL		A(10, 77, 0, 1)
-#define PEER		A(10, 77, 0, 2)
+#define A(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | \
+	    (uint32_t)(d))
+#define LOCAL A(10, 77, 0, 1)
+#define PEER  A(10, 77, 0, 2)
 
 static bool have_ns;
 
@@ -44,10 +45,14 @@ setup_ns(void **state)
 	return 0;
 }
 
-#define NEED_NS()	do { if (!have_ns) skip(); } while (0)
+#define NEED_NS() \
+	do { \
+		if (!have_ns) \
+			skip(); \
+	} while (0)
 
 /* Runs a command and returns its stdout (static buffer). */
-static const char * __attribute__((format(printf, 1, 2)))
+static const char *__attribute__((format(printf, 1, 2)))
 run(const char *fmt, ...)
 {
 	static char out[16384];
@@ -88,8 +93,8 @@ test_open_named_and_kernel_chosen(void **state)
 	}
 	assert_int_equal(tun_set_mtu(&a, 1280), 0);
 	assert_int_equal(tun_set_up(&a), 0);
-	assert_non_null(strstr(run("ip -j link show dev vpdnt0"),
-	    "\"mtu\":1280"));
+	assert_non_null(
+	    strstr(run("ip -j link show dev vpdnt0"), "\"mtu\":1280"));
 	assert_non_null(strstr(run("ip -j link show dev vpdnt0"), "\"UP\""));
 	/* The device lives as long as the descriptor. */
 	tun_close(&a);
@@ -117,8 +122,8 @@ test_txqueuelen_and_drops(void **state)
 	NEED_NS();
 	assert_int_equal(tun_open(&t, "vpdnt2"), 0);
 	assert_int_equal(tun_set_txqueuelen(&t, 5000), 0);
-	assert_non_null(strstr(run("ip -j link show dev vpdnt2"),
-	    "\"txqlen\":5000"));
+	assert_non_null(
+	    strstr(run("ip -j link show dev vpdnt2"), "\"txqlen\":5000"));
 	assert_int_equal(tun_set_txqueuelen(&t, 16), 0);
 	assert_int_equal(tun_set_up(&t), 0);
 	assert_int_equal(tun_kstats(&t, &ks), 0);
@@ -129,7 +134,7 @@ test_txqueuelen_and_drops(void **state)
 	memset(&to, 0, sizeof(to));
 	to.sin_family = AF_INET;
 	to.sin_port = htons(9);
-	to.sin_addr.s_addr = htonl(0x0afa0002);	/* 10.250.0.2 */
+	to.sin_addr.s_addr = htonl(0x0afa0002); /* 10.250.0.2 */
 	/* Nobody reads the device: 16 are queued, the rest dropped. */
 	for (int i = 0; i < 100; i++)
 		(void)sendto(s, &byte, 1, 0, (struct sockaddr *)&to,
@@ -177,8 +182,8 @@ test_addresses_routes_link(void **state)
 
 	/* a per-user route and a gatewayed route */
 	assert_int_equal(route_add(&r, t.ifindex, A(10, 77, 1, 5), 32, 0), 0);
-	assert_int_equal(route_add(&r, t.ifindex, A(192, 168, 50, 0), 24,
-	    PEER), 0);
+	assert_int_equal(route_add(&r, t.ifindex, A(192, 168, 50, 0), 24, PEER),
+	    0);
 	o = run("ip -j route show dev vpdnt1");
 	assert_non_null(strstr(o, "\"dst\":\"10.77.1.5\""));
 	assert_non_null(strstr(o, "\"dst\":\"192.168.50.0/24\""));
@@ -191,8 +196,8 @@ test_addresses_routes_link(void **state)
 	assert_true(strlen(route_error(&r)) > 0);
 
 	assert_int_equal(route_del(&r, t.ifindex, A(10, 77, 1, 5), 32, 0), 0);
-	assert_int_equal(route_del(&r, t.ifindex, A(192, 168, 50, 0), 24,
-	    PEER), 0);
+	assert_int_equal(route_del(&r, t.ifindex, A(192, 168, 50, 0), 24, PEER),
+	    0);
 	o = run("ip -j route show dev vpdnt1");
 	assert_null(strstr(o, "10.77.1.5"));
 	assert_null(strstr(o, "192.168.50.0"));
@@ -207,7 +212,7 @@ test_addresses_routes_link(void **state)
 	assert_int_equal(route_link_set(&r, t.ifindex, false, 0), 0);
 	o = run("ip -j link show dev vpdnt1");
 	assert_null(strstr(o, "\"UP\""));
-	assert_non_null(strstr(o, "\"mtu\":1400"));	/* 0: unchanged */
+	assert_non_null(strstr(o, "\"mtu\":1400")); /* 0: unchanged */
 	/* no such interface */
 	assert_int_equal(route_link_set(&r, 9999, true, 0), -1);
 	assert_int_equal(errno, ENODEV);
@@ -308,7 +313,8 @@ test_packets_both_ways(void **state)
 	assert_int_equal(tun_write(&t, pkt, (size_t)n), 0);
 	assert_int_equal(t.tx_packets, 1);
 	wait_readable(s);
-	n = recvfrom(s, got, sizeof(got) - 1, 0, (struct sockaddr *)&sa, &salen);
+	n = recvfrom(s, got, sizeof(got) - 1, 0, (struct sockaddr *)&sa,
+	    &salen);
 	assert_int_equal(n, 13);
 	got[n] = '\0';
 	assert_string_equal(got, "from the user");
@@ -320,7 +326,8 @@ test_packets_both_ways(void **state)
 	sa.sin_port = htons(7777);
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(sendto(s, "to the user", 11, 0,
-		    (struct sockaddr *)&sa, sizeof(sa)), 11);
+				     (struct sockaddr *)&sa, sizeof(sa)),
+		    11);
 	for (int i = 0; i < 8; i++) {
 		batch[i].buf = bufs[i];
 		batch[i].cap = sizeof(bufs[i]);
@@ -381,7 +388,7 @@ test_route_get_and_host_route(void **state)
 	assert_int_equal(lk.gw, gw);
 	assert_int_equal(lk.prefsrc, A(10, 80, 0, 1));
 	assert_int_equal(lk.table, RT_TABLE_MAIN);
-	assert_int_equal(lk.plen, 0);		/* the default route */
+	assert_int_equal(lk.plen, 0); /* the default route */
 	/* on the link: no gateway, the /24 matched */
 	assert_int_equal(route_get(&r, A(10, 80, 0, 9), &lk), 0);
 	assert_int_equal(lk.gw, 0);
@@ -392,7 +399,8 @@ test_route_get_and_host_route(void **state)
 	assert_int_equal(lk.type, RTN_LOCAL);
 
 	assert_int_equal(route_add_host(&r, t.ifindex, far, gw,
-	    A(10, 80, 0, 1)), 0);
+			     A(10, 80, 0, 1)),
+	    0);
 	o = run("ip -j route show 198.51.100.7/32");
 	assert_non_null(strstr(o, "\"gateway\":\"10.80.0.254\""));
 	assert_non_null(strstr(o, "\"prefsrc\":\"10.80.0.1\""));
@@ -410,22 +418,26 @@ test_route_get_and_host_route(void **state)
 	tun_close(&t);
 }
 
-#define LNS	A(203, 0, 113, 5)
-#define TUNIF	42
+#define LNS   A(203, 0, 113, 5)
+#define TUNIF 42
 
 static void
 test_client_pin_decide(void **state)
 {
 	const struct client_route_prefix intranet[] = {
-		{ A(10, 9, 0, 0), 16 }, { A(172, 16, 0, 0), 12 },
+		{ A(10, 9, 0, 0), 16 },
+		{ A(172, 16, 0, 0), 12 },
 	};
 	const struct client_route_prefix covering[] = {
-		{ A(10, 9, 0, 0), 16 }, { A(203, 0, 113, 0), 24 },
+		{ A(10, 9, 0, 0), 16 },
+		{ A(203, 0, 113, 0), 24 },
 	};
 	struct client_route_plan plan = { .routes = intranet,
-	    .route_count = 2 };
-	struct route_lookup via_gw = { .type = RTN_UNICAST, .ifindex = 3,
-	    .gw = A(192, 168, 1, 1), .prefsrc = A(192, 168, 1, 20) };
+		.route_count = 2 };
+	struct route_lookup via_gw = { .type = RTN_UNICAST,
+		.ifindex = 3,
+		.gw = A(192, 168, 1, 1),
+		.prefsrc = A(192, 168, 1, 20) };
 	struct route_lookup lk;
 
 	(void)state;
@@ -487,7 +499,7 @@ test_client_route_prefixes(void **state)
 	assert_true(client_route_covers(0, 0, LNS));
 	assert_true(client_route_covers(0, 1, LNS & 0x7fffffffu));
 	assert_false(client_route_covers(0, 1, LNS | 0x80000000u));
-	assert_true(client_route_covers(0x80000000u, 1, LNS));	/* 203 > 127 */
+	assert_true(client_route_covers(0x80000000u, 1, LNS)); /* 203 > 127 */
 	assert_true(client_route_covers(LNS, 32, LNS));
 	assert_false(client_route_covers(LNS, 32, LNS + 1));
 	assert_false(client_route_covers(LNS, 33, LNS));
@@ -524,7 +536,7 @@ test_client_is_own_l2tp(void **state)
 	assert_false(client_is_own_l2tp(pkt, 0, LNS, 1701, 1701));
 	pkt[0] = 0x44;
 	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
-	pkt[0] = 0x4f;		/* 60-octet header: longer than the packet */
+	pkt[0] = 0x4f; /* 60-octet header: longer than the packet */
 	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
 	pkt[0] = 0x60;
 	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
@@ -534,7 +546,7 @@ test_client_is_own_l2tp(void **state)
 	assert_false(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
 	/* the first fragment does */
 	pkt[7] = 0;
-	pkt[6] = 0x20;		/* MF */
+	pkt[6] = 0x20; /* MF */
 	assert_true(client_is_own_l2tp(pkt, len, LNS, 1701, 1701));
 }
 

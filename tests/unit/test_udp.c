@@ -18,15 +18,15 @@
 #include "dataplane/udp.h"
 
 struct pair {
-	struct udp_sock		 tx, rx;
-	struct l2tp_addr	 to;
-	unsigned		 got;
-	uint32_t		 seen[4 * UDP_TXQ];
+	struct udp_sock tx, rx;
+	struct l2tp_addr to;
+	unsigned got;
+	uint32_t seen[4 * UDP_TXQ];
 };
 
 static void
-on_rx(void *ctx, const uint8_t *pkt, size_t len,
-    const struct l2tp_addr *local, const struct l2tp_addr *peer)
+on_rx(void *ctx, const uint8_t *pkt, size_t len, const struct l2tp_addr *local,
+    const struct l2tp_addr *peer)
 {
 	struct pair *p = ctx;
 	uint32_t v;
@@ -48,10 +48,10 @@ pair_open(struct pair *p)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(udp_open(&p->rx, (struct sockaddr *)&sin,
-	    sizeof(sin)), 0);
-	assert_int_equal(udp_open(&p->tx, (struct sockaddr *)&sin,
-	    sizeof(sin)), 0);
+	assert_int_equal(udp_open(&p->rx, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	assert_int_equal(udp_open(&p->tx, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
 	p->to = p->rx.bound;
 }
 
@@ -84,10 +84,10 @@ test_queue_order(void **state)
 	 * sender flushes first (vpdnd does, before every other send). */
 	udp_queue(&p.tx, NULL, &p.to, (uint8_t *)&vals[n++], 4);
 	udp_flush(&p.tx);
-	assert_int_equal(udp_send(&p.tx, NULL, &p.to,
-	    (uint8_t *)&vals[n++], 4), 0);
+	assert_int_equal(udp_send(&p.tx, NULL, &p.to, (uint8_t *)&vals[n++], 4),
+	    0);
 	assert_int_equal(p.tx.tx_datagrams, n);
-	udp_flush(&p.tx);		/* empty: no call */
+	udp_flush(&p.tx); /* empty: no call */
 	assert_int_equal(p.tx.tx_batches, 2);
 	pair_drain(&p);
 	assert_int_equal(p.got, n);

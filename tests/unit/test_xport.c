@@ -14,25 +14,25 @@
 #include "core/timeutil.h"
 #include "l2tp/xport.h"
 
-#define MAXREC		256
-#define MSGLEN		16	/* 12-byte header + 4-byte tag */
+#define MAXREC 256
+#define MSGLEN 16 /* 12-byte header + 4-byte tag */
 
 struct sent {
-	uint16_t	flags, length, tunnel, session, ns, nr;
-	uint32_t	tag;
-	size_t		len;
-	bool		zlb;
+	uint16_t flags, length, tunnel, session, ns, nr;
+	uint32_t tag;
+	size_t len;
+	bool zlb;
 };
 
 struct rec {
-	struct xport	*x;
-	struct sent	 sent[MAXREC];
-	unsigned	 nsent;
-	uint32_t	 delivered[MAXREC];
-	unsigned	 ndelivered;
-	unsigned	 nfailed, nidle;
-	bool		 reply_on_deliver;
-	uint64_t	 now;
+	struct xport *x;
+	struct sent sent[MAXREC];
+	unsigned nsent;
+	uint32_t delivered[MAXREC];
+	unsigned ndelivered;
+	unsigned nfailed, nidle;
+	bool reply_on_deliver;
+	uint64_t now;
 };
 
 static uint16_t
@@ -133,8 +133,10 @@ rec_idle(void *ctx)
 }
 
 static const struct xport_ops rec_ops = {
-	.send = rec_send, .deliver = rec_deliver,
-	.failed = rec_failed, .idle = rec_idle,
+	.send = rec_send,
+	.deliver = rec_deliver,
+	.failed = rec_failed,
+	.idle = rec_idle,
 };
 
 static void
@@ -199,7 +201,7 @@ test_seq_table(void **state)
 		{ 0, 0, false, false },
 		{ 0, 1, true, false },
 		{ 1, 0, false, true },
-		{ 65535, 0, true, false },	/* wrap: 65535 precedes 0 */
+		{ 65535, 0, true, false }, /* wrap: 65535 precedes 0 */
 		{ 0, 65535, false, true },
 		{ 65530, 5, true, false },
 		{ 5, 65530, false, true },
@@ -245,7 +247,8 @@ test_config_defaults(void **state)
 	assert_int_equal(c.hello_ms, 60000);
 	assert_int_equal(c.max_queue, 64);
 	assert_string_equal(xport_rx_str(XPORT_RX_DUPLICATE), "duplicate");
-	assert_string_equal(xport_rx_str(XPORT_RX_OUT_OF_WINDOW), "out of window");
+	assert_string_equal(xport_rx_str(XPORT_RX_OUT_OF_WINDOW),
+	    "out of window");
 }
 
 /* ---- receiving ---- */
@@ -300,7 +303,7 @@ test_ack_batch(void **state)
 
 	(void)state;
 	xport_config_defaults(&c);
-	c.our_rwin = 16;				/* batch of 4 */
+	c.our_rwin = 16; /* batch of 4 */
 	setup(&x, &r, &c);
 	for (uint16_t i = 0; i < 3; i++)
 		assert_int_equal(peer_msg(&x, i, 0, 100 + i, 10),
@@ -328,7 +331,7 @@ test_ack_batch(void **state)
 		    XPORT_RX_DELIVERED);
 	assert_int_equal(our_send(&x, 1, 10), 0);
 	assert_int_equal(peer_msg(&x, 3, 0, 103, 11), XPORT_RX_DELIVERED);
-	assert_int_equal(r.nsent, 1);		/* our message, no ZLB */
+	assert_int_equal(r.nsent, 1); /* our message, no ZLB */
 	assert_false(r.sent[0].zlb);
 	xport_destroy(&x);
 
@@ -350,13 +353,13 @@ test_flush_ack(void **state)
 	(void)state;
 	setup(&x, &r, NULL);
 	xport_flush_ack(&x);
-	assert_int_equal(r.nsent, 0);	/* nothing owed */
+	assert_int_equal(r.nsent, 0); /* nothing owed */
 	assert_int_equal(peer_msg(&x, 0, 0, 1, 0), XPORT_RX_DELIVERED);
 	xport_flush_ack(&x);
 	assert_int_equal(r.nsent, 1);
 	assert_true(r.sent[0].zlb);
 	assert_int_equal(r.sent[0].nr, 1);
-	xport_timeout(&x, 1000);	/* and it is not sent twice */
+	xport_timeout(&x, 1000); /* and it is not sent twice */
 	assert_int_equal(r.nsent, 1);
 	xport_destroy(&x);
 }
@@ -374,11 +377,11 @@ test_piggyback(void **state)
 	assert_int_equal(r.nsent, 1);
 	assert_false(r.sent[0].zlb);
 	assert_int_equal(r.sent[0].ns, 0);
-	assert_int_equal(r.sent[0].nr, 1);	/* the ack rides along */
+	assert_int_equal(r.sent[0].nr, 1); /* the ack rides along */
 	assert_int_equal(r.sent[0].tag, 2);
 	xport_timeout(&x, 100);
 	xport_timeout(&x, 500);
-	assert_int_equal(r.nsent, 1);		/* no ZLB */
+	assert_int_equal(r.nsent, 1); /* no ZLB */
 
 	/* A reply sent from inside deliver() carries the ack as well. */
 	r.reply_on_deliver = true;
@@ -403,16 +406,16 @@ test_duplicate(void **state)
 	assert_int_equal(our_send(&x, 9, 0), 0);
 	assert_int_equal(xport_unacked(&x), 1);
 	assert_int_equal(peer_msg(&x, 0, 0, 1, 10), XPORT_RX_DELIVERED);
-	xport_timeout(&x, 110);			/* ZLB Nr 1 (say it is lost) */
+	xport_timeout(&x, 110); /* ZLB Nr 1 (say it is lost) */
 	assert_int_equal(r.nsent, 2);
 	/* The peer retransmits Ns 0, now acking our Ns 0. */
 	assert_int_equal(peer_msg(&x, 0, 1, 1, 1000), XPORT_RX_DUPLICATE);
-	assert_int_equal(r.ndelivered, 1);	/* not delivered twice */
-	assert_int_equal(r.nsent, 3);		/* §5.8: acked at once */
+	assert_int_equal(r.ndelivered, 1); /* not delivered twice */
+	assert_int_equal(r.nsent, 3);	   /* §5.8: acked at once */
 	assert_true(r.sent[2].zlb);
 	assert_int_equal(r.sent[2].nr, 1);
 	assert_int_equal(r.sent[2].ns, 1);
-	assert_int_equal(xport_unacked(&x), 0);	/* Nr of a duplicate counts */
+	assert_int_equal(xport_unacked(&x), 0); /* Nr of a duplicate counts */
 	assert_int_equal(x.stats.rx_duplicates, 1);
 	/* Much older ones (within 32767 behind) are duplicates too. */
 	assert_int_equal(peer_msg(&x, (uint16_t)(1 - 30000), 1, 1, 1100),
@@ -433,7 +436,7 @@ test_reorder(void **state)
 	/* Arrival order 2, 1, 2 (retransmitted), 0. */
 	assert_int_equal(peer_msg(&x, 2, 0, 12, 10), XPORT_RX_HELD);
 	assert_int_equal(peer_msg(&x, 1, 1, 11, 20), XPORT_RX_HELD);
-	assert_int_equal(xport_unacked(&x), 0);	/* Nr of held ones counts */
+	assert_int_equal(xport_unacked(&x), 0); /* Nr of held ones counts */
 	assert_int_equal(peer_msg(&x, 2, 1, 12, 30), XPORT_RX_HELD);
 	assert_int_equal(r.ndelivered, 0);
 	assert_int_equal(x.held_count, 2);
@@ -507,7 +510,7 @@ test_retransmit_backoff_and_fail(void **state)
 			assert_int_equal(peer_msg(&x, 0, 0, 1, at[i] - 1),
 			    XPORT_RX_DELIVERED);
 			xport_flush_ack(&x);
-			r.nsent--;	/* forget that ZLB */
+			r.nsent--; /* forget that ZLB */
 		}
 		xport_timeout(&x, at[i]);
 		assert_int_equal(r.nsent, 2 + i);
@@ -522,9 +525,9 @@ test_retransmit_backoff_and_fail(void **state)
 	assert_int_equal(xport_next_deadline(&x), 31000);
 	xport_timeout(&x, 31000);
 	assert_int_equal(r.nfailed, 1);
-	assert_int_equal(r.nsent, 6);		/* no 6th retransmission */
+	assert_int_equal(r.nsent, 6); /* no 6th retransmission */
 	xport_timeout(&x, 100000);
-	assert_int_equal(r.nfailed, 1);		/* once */
+	assert_int_equal(r.nfailed, 1); /* once */
 	assert_int_equal(r.nidle, 0);
 	assert_int_equal(xport_next_deadline(&x), TIME_NEVER);
 	assert_int_equal(our_send(&x, 6, 100000), -1);
@@ -559,7 +562,7 @@ test_window_and_queue(void **state)
 	unsigned i;
 
 	(void)state;
-	setup(&x, &r, NULL);	/* peer_rwin 4 */
+	setup(&x, &r, NULL); /* peer_rwin 4 */
 	for (i = 0; i < 10; i++)
 		assert_int_equal(our_send(&x, i, 0), 0);
 	assert_int_equal(xport_unacked(&x), 10);
@@ -573,11 +576,11 @@ test_window_and_queue(void **state)
 	assert_int_equal(r.nsent, 3);
 	assert_int_equal(peer_zlb(&x, 0, 3, 20), XPORT_RX_ZLB);
 	assert_int_equal(x.cwnd, 4);
-	assert_int_equal(r.nsent, 7);		/* 4 outstanding: Ns 3..6 */
+	assert_int_equal(r.nsent, 7); /* 4 outstanding: Ns 3..6 */
 	assert_int_equal(x.pending_count, 3);
 	/* Partial ack of 1: exactly one more goes out. */
 	assert_int_equal(peer_zlb(&x, 0, 4, 30), XPORT_RX_ZLB);
-	assert_int_equal(x.cwnd, 4);		/* never above peer_rwin */
+	assert_int_equal(x.cwnd, 4); /* never above peer_rwin */
 	assert_int_equal(r.nsent, 8);
 	assert_int_equal(peer_zlb(&x, 0, 8, 35), XPORT_RX_ZLB);
 	assert_int_equal(r.nsent, 10);
@@ -606,9 +609,9 @@ test_queue_full(void **state)
 	xport_config_defaults(&c);
 	c.max_queue = 2;
 	setup(&x, &r, &c);
-	assert_int_equal(our_send(&x, 0, 0), 0);	/* in flight */
-	assert_int_equal(our_send(&x, 1, 0), 0);	/* queued */
-	assert_int_equal(our_send(&x, 2, 0), 0);	/* queued */
+	assert_int_equal(our_send(&x, 0, 0), 0); /* in flight */
+	assert_int_equal(our_send(&x, 1, 0), 0); /* queued */
+	assert_int_equal(our_send(&x, 2, 0), 0); /* queued */
 	assert_int_equal(our_send(&x, 3, 0), -1);
 	assert_int_equal(x.stats.tx_queue_full, 1);
 	assert_int_equal(xport_unacked(&x), 3);
@@ -754,8 +757,8 @@ test_set_peer_ring(void **state)
 	for (i = 0; i < 6; i++)
 		assert_int_equal(our_send(&x, 6 + i, 1300), 0);
 	assert_int_equal(xport_unacked(&x), 6);
-	assert_int_equal(r.nsent, 8);		/* window 1 */
-	xport_destroy(&x);			/* frees ring + queue */
+	assert_int_equal(r.nsent, 8); /* window 1 */
+	xport_destroy(&x);	      /* frees ring + queue */
 }
 
 /* ---- Hello on silence ---- */
@@ -775,10 +778,10 @@ test_idle(void **state)
 	xport_timeout(&x, 60000);
 	assert_int_equal(r.nidle, 1);
 	xport_timeout(&x, 60001);
-	assert_int_equal(r.nidle, 1);		/* once per silence period */
+	assert_int_equal(r.nidle, 1); /* once per silence period */
 	assert_int_equal(xport_next_deadline(&x), 120000);
 	xport_timeout(&x, 120000);
-	assert_int_equal(r.nidle, 2);		/* re-armed */
+	assert_int_equal(r.nidle, 2); /* re-armed */
 	/* Traffic (even a ZLB) postpones it. */
 	assert_int_equal(peer_zlb(&x, 0, 0, 150000), XPORT_RX_ZLB);
 	xport_timeout(&x, 180000);
@@ -799,34 +802,34 @@ test_idle(void **state)
 
 /* ---- two engines through a lossy, reordering link ---- */
 
-#define LINK_MSGS	500
-#define LINK_MAXQ	4096
+#define LINK_MSGS 500
+#define LINK_MAXQ 4096
 
 struct lpkt {
-	uint64_t	at;
-	int		to;
-	size_t		len;
-	uint8_t		data[MSGLEN];
+	uint64_t at;
+	int to;
+	size_t len;
+	uint8_t data[MSGLEN];
 };
 
 struct end;
 
 struct link {
-	struct lpkt	 q[LINK_MAXQ];
-	unsigned	 n;
-	uint32_t	 rng;
-	uint64_t	 now;
-	unsigned	 lost, duplicated;
-	unsigned	 loss_pct, dup_pct, jitter_ms;
-	struct end	*ends[2];
+	struct lpkt q[LINK_MAXQ];
+	unsigned n;
+	uint32_t rng;
+	uint64_t now;
+	unsigned lost, duplicated;
+	unsigned loss_pct, dup_pct, jitter_ms;
+	struct end *ends[2];
 };
 
 struct end {
-	struct link	*link;
-	int		 side;
-	struct xport	 x;
-	uint32_t	 next_tx, next_rx;
-	unsigned	 nfailed;
+	struct link *link;
+	int side;
+	struct xport x;
+	uint32_t next_tx, next_rx;
+	unsigned nfailed;
 };
 
 static uint32_t
@@ -853,10 +856,10 @@ link_send(void *ctx, const uint8_t *pkt, size_t len)
 	}
 	/* a network may also duplicate: the copy takes its own path */
 	for (int copies = rnd(l) % 100 < l->dup_pct ? 2 : 1; copies > 0;
-	    copies--) {
+	     copies--) {
 		assert_true(l->n < LINK_MAXQ);
 		p = &l->q[l->n++];
-		p->at = l->now + 1 + rnd(l) % l->jitter_ms;	/* reorders */
+		p->at = l->now + 1 + rnd(l) % l->jitter_ms; /* reorders */
 		p->to = !e->side;
 		p->len = len;
 		memcpy(p->data, pkt, len);
@@ -872,7 +875,8 @@ link_deliver(void *ctx, const uint8_t *pkt, size_t len)
 
 	assert_int_equal(len, MSGLEN);
 	/* from the other side, in order */
-	assert_int_equal(get32(pkt + 12), (uint32_t)!e->side << 16 | e->next_rx);
+	assert_int_equal(get32(pkt + 12),
+	    (uint32_t)!e->side << 16 | e->next_rx);
 	e->next_rx++;
 }
 
@@ -889,8 +893,10 @@ link_idle(void *ctx)
 }
 
 static const struct xport_ops link_ops = {
-	.send = link_send, .deliver = link_deliver,
-	.failed = link_failed, .idle = link_idle,
+	.send = link_send,
+	.deliver = link_deliver,
+	.failed = link_failed,
+	.idle = link_idle,
 };
 
 static void
@@ -910,9 +916,9 @@ link_fill(struct end *e)
  * must be delivered exactly once and in order (link_deliver checks the
  * order, rx_msgs the count), starting at sequence number `start`. */
 struct link_case {
-	unsigned	loss_pct, dup_pct, jitter_ms;
-	uint32_t	seed;
-	uint16_t	start;
+	unsigned loss_pct, dup_pct, jitter_ms;
+	uint32_t seed;
+	uint16_t start;
 };
 
 static void
@@ -935,14 +941,15 @@ run_link(const struct link_case *lc)
 	l.jitter_ms = lc->jitter_ms;
 	xport_config_defaults(&c);
 	c.hello_ms = 0;
-	c.retransmit_max = 30;	/* 20% loss must not kill the tunnel */
+	c.retransmit_max = 30; /* 20% loss must not kill the tunnel */
 	c.max_queue = 16;
 	for (s = 0; s < 2; s++) {
 		ends[s].link = &l;
 		ends[s].side = s;
 		l.ends[s] = &ends[s];
 		assert_int_equal(xport_init(&ends[s].x, &c, &link_ops, &ends[s],
-		    0), 0);
+				     0),
+		    0);
 		xport_set_peer(&ends[s].x, (uint16_t)(100 + s), 8);
 		ends[s].x.ns = ends[s].x.una = ends[s].x.sent_upto = lc->start;
 		ends[s].x.nr = lc->start;
@@ -956,8 +963,8 @@ run_link(const struct link_case *lc)
 		    xport_next_deadline(&ends[1].x));
 		best = l.n;
 		for (i = 0; i < l.n; i++)
-			if (l.q[i].at <= next && (best == l.n ||
-			    l.q[i].at < l.q[best].at))
+			if (l.q[i].at <= next &&
+			    (best == l.n || l.q[i].at < l.q[best].at))
 				best = i;
 		assert_true(best < l.n || next != TIME_NEVER);
 		if (best < l.n) {
@@ -996,11 +1003,10 @@ static void
 test_lossy_link(void **state)
 {
 	static const struct link_case cases[] = {
-		{ 20, 0, 40, 0x12345678, 0 },
-		{ 20, 10, 40, 0x9e3779b9, 0 },
+		{ 20, 0, 40, 0x12345678, 0 }, { 20, 10, 40, 0x9e3779b9, 0 },
 		{ 30, 0, 200, 0xdeadbeef, 0 },
-		{ 20, 10, 80, 0x0badf00d, 65500 },	/* wraps */
-		{ 0, 30, 80, 0x31415926, 0 },		/* duplicates only */
+		{ 20, 10, 80, 0x0badf00d, 65500 }, /* wraps */
+		{ 0, 30, 80, 0x31415926, 0 },	   /* duplicates only */
 	};
 
 	(void)state;
@@ -1028,9 +1034,9 @@ test_was_sent(void **state)
 	assert_int_equal(second, (uint16_t)(first + 1));
 	assert_int_equal(our_send(&x, 2, 0), 0);
 	assert_true(xport_was_sent(&x, first));
-	assert_false(xport_was_sent(&x, second));	/* window of 1 */
+	assert_false(xport_was_sent(&x, second)); /* window of 1 */
 	assert_int_equal(r.nsent, 1);
-	peer_zlb(&x, 0, second, 10);			/* acks the first */
+	peer_zlb(&x, 0, second, 10); /* acks the first */
 	assert_true(xport_was_sent(&x, second));
 	assert_int_equal(r.nsent, 2);
 	assert_int_equal(r.sent[1].tag, 2);

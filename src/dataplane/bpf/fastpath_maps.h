@@ -33,100 +33,100 @@
 #include <linux/types.h>
 
 struct fp_rx_key {
-	__be16	tunnel_id;	/* ours */
-	__be16	session_id;	/* ours */
+	__be16 tunnel_id;  /* ours */
+	__be16 session_id; /* ours */
 };
 
 /* fp_rx_val.flags: PPP header forms accepted on receive (RFC 1661 §6.5,
  * §6.6; RFC 1662 §3.2).  A form not accepted goes to user space. */
-#define FP_RX_ACFC	0x1	/* Address and Control (FF 03) may be absent */
-#define FP_RX_PFC	0x2	/* Protocol may be the one-octet 0x21 */
+#define FP_RX_ACFC 0x1 /* Address and Control (FF 03) may be absent */
+#define FP_RX_PFC  0x2 /* Protocol may be the one-octet 0x21 */
 
 struct fp_rx_val {
-	__be32	peer_addr;	/* outer source it must come from */
-	__be32	local_addr;	/* outer destination it must arrive at */
-	__be32	inner_src;	/* the session's address (anti-spoofing) */
-	__be16	peer_port;
-	__be16	local_port;
-	__u32	flags;		/* FP_RX_* */
+	__be32 peer_addr;  /* outer source it must come from */
+	__be32 local_addr; /* outer destination it must arrive at */
+	__be32 inner_src;  /* the session's address (anti-spoofing) */
+	__be16 peer_port;
+	__be16 local_port;
+	__u32 flags; /* FP_RX_* */
 };
 
 struct fp_tx_key {
-	__be32	inner_addr;	/* the session's address: inner destination */
+	__be32 inner_addr; /* the session's address: inner destination */
 };
 
 /* fp_tx_val.flags: the PPP header form to send, as the peer negotiated. */
-#define FP_TX_ACFC	0x1	/* omit Address and Control */
-#define FP_TX_PFC	0x2	/* one-octet Protocol */
+#define FP_TX_ACFC 0x1 /* omit Address and Control */
+#define FP_TX_PFC  0x2 /* one-octet Protocol */
 
 struct fp_tx_val {
-	__be32	peer_addr;	/* outer destination */
-	__be32	local_addr;	/* outer source */
-	__be16	peer_port;
-	__be16	local_port;
-	__be16	peer_tunnel_id;	/* written in the L2TP header */
-	__be16	peer_session_id;
+	__be32 peer_addr;  /* outer destination */
+	__be32 local_addr; /* outer source */
+	__be16 peer_port;
+	__be16 local_port;
+	__be16 peer_tunnel_id; /* written in the L2TP header */
+	__be16 peer_session_id;
 	struct fp_rx_key stats_key; /* our IDs: the fp_stats entry */
-	__u32	flags;		/* FP_TX_* */
-	__be16	mtu;		/* largest inner packet the user path sends
+	__u32 flags;		    /* FP_TX_* */
+	__be16 mtu;		    /* largest inner packet the user path sends
 				 * (its route's MTU into the TUN); 0: none */
-	__u16	pad;
+	__u16 pad;
 };
 
 /* Per session, per CPU; bytes are those of the inner IP packet, as the
  * user path counts them for accounting. */
 struct fp_session_stats {
-	__u64	rx_packets;	/* decapsulated (user → network) */
-	__u64	rx_bytes;
-	__u64	tx_packets;	/* encapsulated (network → user) */
-	__u64	tx_bytes;
+	__u64 rx_packets; /* decapsulated (user → network) */
+	__u64 rx_bytes;
+	__u64 tx_packets; /* encapsulated (network → user) */
+	__u64 tx_bytes;
 };
 
 /* What the programs did with a packet.  FP_RX_* count on the decapsulating
  * program, FP_TX_* on the encapsulating ones; every *_PASS_* packet went on
  * to the stack unchanged (TC_ACT_OK), exactly as without the fast path. */
 enum fp_counter {
-	FP_RX_DECAP = 0,	/* decapsulated and redirected */
-	FP_RX_PASS_NOT_L2TP,	/* not plain IPv4/UDP carrying L2TPv2 */
-	FP_RX_PASS_CONTROL,	/* T=1: control message */
-	FP_RX_PASS_SEQ,		/* S=1: sequenced data */
-	FP_RX_PASS_MALFORMED,	/* truncated or inconsistent headers */
-	FP_RX_PASS_NO_SESSION,	/* IDs not in fp_rx */
-	FP_RX_PASS_WRONG_PEER,	/* outer addresses/ports not the tunnel's */
-	FP_RX_PASS_PPP,		/* not IPv4, or a PPP header form not allowed */
-	FP_RX_PASS_WRONG_SRC,	/* inner source not the session's address */
-	FP_RX_PASS_INNER,	/* inner IPv4 malformed, bad checksum, TTL <= 1 */
-	FP_RX_PASS_ROUTE,	/* fib: not forwarded here (local, no neighbour,
+	FP_RX_DECAP = 0,       /* decapsulated and redirected */
+	FP_RX_PASS_NOT_L2TP,   /* not plain IPv4/UDP carrying L2TPv2 */
+	FP_RX_PASS_CONTROL,    /* T=1: control message */
+	FP_RX_PASS_SEQ,	       /* S=1: sequenced data */
+	FP_RX_PASS_MALFORMED,  /* truncated or inconsistent headers */
+	FP_RX_PASS_NO_SESSION, /* IDs not in fp_rx */
+	FP_RX_PASS_WRONG_PEER, /* outer addresses/ports not the tunnel's */
+	FP_RX_PASS_PPP,	       /* not IPv4, or a PPP header form not allowed */
+	FP_RX_PASS_WRONG_SRC,  /* inner source not the session's address */
+	FP_RX_PASS_INNER,  /* inner IPv4 malformed, bad checksum, TTL <= 1 */
+	FP_RX_PASS_ROUTE,  /* fib: not forwarded here (local, no neighbour,
 				 * unreachable, too big, egress not ours) */
-	FP_RX_PASS_GSO,		/* an aggregated (GRO) datagram */
-	FP_TX_ENCAP,		/* encapsulated and redirected */
-	FP_TX_PASS_NOT_IP,	/* not IPv4 */
-	FP_TX_PASS_NO_SESSION,	/* destination not in fp_tx */
-	FP_TX_PASS_INNER,	/* malformed, bad checksum, TTL <= 1 */
-	FP_TX_PASS_TOO_BIG,	/* over the session's MTU, or over the path MTU
+	FP_RX_PASS_GSO,	   /* an aggregated (GRO) datagram */
+	FP_TX_ENCAP,	   /* encapsulated and redirected */
+	FP_TX_PASS_NOT_IP, /* not IPv4 */
+	FP_TX_PASS_NO_SESSION, /* destination not in fp_tx */
+	FP_TX_PASS_INNER,      /* malformed, bad checksum, TTL <= 1 */
+	FP_TX_PASS_TOO_BIG,    /* over the session's MTU, or over the path MTU
 				 * once encapsulated */
-	FP_TX_PASS_ROUTE,	/* fib: peer not reachable through an fp_egress
+	FP_TX_PASS_ROUTE,      /* fib: peer not reachable through an fp_egress
 				 * interface with a resolved neighbour */
-	FP_TX_PASS_GSO,		/* GSO other than TCP */
-	FP_PASS_HELPER,		/* a helper refused before anything changed */
-	FP_DROP_HELPER,		/* a helper failed after the packet changed */
+	FP_TX_PASS_GSO,	       /* GSO other than TCP */
+	FP_PASS_HELPER,	       /* a helper refused before anything changed */
+	FP_DROP_HELPER,	       /* a helper failed after the packet changed */
 	FP_COUNTER_MAX
 };
 
 struct fp_owner {
-	__u32	pid;
-	__u32	pad;
-	__u64	start_time;	/* /proc/PID/stat field 22, clock ticks */
+	__u32 pid;
+	__u32 pad;
+	__u64 start_time; /* /proc/PID/stat field 22, clock ticks */
 };
 
 /* The largest L2TP offset padding the programs strip (RFC 2661 §3.1 "Offset
  * Size"); more goes to user space.  Keeps the whole strip under
  * bpf_skb_adjust_room's 4095-byte limit with room to spare. */
-#define FP_MAX_OFFSET_PAD	1024
+#define FP_MAX_OFFSET_PAD 1024
 
 /* The programs' names, which the loader uses to recognise its own filters. */
-#define FP_PROG_DECAP		"vpdn_fp_decap"
-#define FP_PROG_ENCAP		"vpdn_fp_encap"
-#define FP_PROG_ENCAP_L3	"vpdn_fp_enc_l3"
+#define FP_PROG_DECAP	 "vpdn_fp_decap"
+#define FP_PROG_ENCAP	 "vpdn_fp_encap"
+#define FP_PROG_ENCAP_L3 "vpdn_fp_enc_l3"
 
 #endif
