@@ -12,6 +12,8 @@
 #              clang warns where gcc does not (format attributes on
 #              va_list functions, casts inside system-header macros,
 #              fall-through comments), so both compilers gate a change
+#   format-check every C file of src/ and tests/ in the house style
+#              (mk/format.mk, scripts/format-tree.sh --check)
 # cppcheck does not read system headers here; <bsd/sys/queue.h> is forced
 # in so that LIST_HEAD() & co. parse.
 # src/dataplane/bpf/ is BPF C (libbpf's SEC() and map macros, no libc):
@@ -26,13 +28,12 @@ CPPCHECK    ?= cppcheck
 CHECK_SRCS  := $(sort $(wildcard src/*/*.c))
 CHECK_HDRS  := $(wildcard src/*/*.h)
 TIDY_STAMPS := $(CHECK_SRCS:%.c=$(CHECK_O)/%.tidy)
-
 HARDEN_O    ?= build/release
 
 CLANG_CHECK_O ?= build/check-clang
 
 .PHONY: check cppcheck clang-tidy hardening check-clang
-check: cppcheck clang-tidy hardening check-clang
+check: cppcheck clang-tidy hardening check-clang format-check
 
 # Compiles only (the debug variant's sanitizers included, as a developer
 # would build with CC=clang); the tests run in the gcc build.  Compiler
