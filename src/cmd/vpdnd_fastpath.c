@@ -41,8 +41,8 @@ is_ethernet(int fd, const char *name)
 
 /*
  * Every interface: a filter a dead instance of ours left (kill -9 leaves
- * them attached) goes, whatever dataplane this run uses; with vf, Ethernet
- * devices become allowed exits.  Done at start, while the privilege to
+ * them attached) goes, whenever this run tries the kernel path; with vf,
+ * Ethernet devices become allowed exits.  Done at start, while the privilege to
  * read another process's programs (bpf_prog_get_fd_by_id) is still there.
  */
 static void
@@ -88,10 +88,12 @@ vpdnd_fastpath_open(enum cfg_dataplane dp, struct vpdnd_fastpath **out)
 	char why[256];
 
 	*out = NULL;
-	if (dp == CFG_DATAPLANE_USER) {
-		scan_interfaces(NULL);
+	/* dataplane = user touches no TC state at all: an operator who
+	 * turned the kernel path off gets a daemon that needs no BPF
+	 * privilege and runs as before (under valgrind too, which does not
+	 * know libbpf's netlink buffers). */
+	if (dp == CFG_DATAPLANE_USER)
 		return 0;
-	}
 	if ((vf = calloc(1, sizeof(*vf))) == NULL) {
 		log_error("fast path: out of memory");
 		return -1;

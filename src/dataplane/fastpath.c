@@ -333,6 +333,10 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 		say(why, whylen, "fast path: no such hook %d", (int)hook);
 		return -1;
 	}
+	/* libbpf prints netlink's complaints to stderr unless told where
+	 * to ("Parent Qdisc doesn't exists" for every interface without a
+	 * clsact qdisc): that is no news here. */
+	(void)libbpf_set_print(libbpf_print);
 	tc_hook_init(&th, ifindex, ap);
 	tc_opts_init(&to);
 	rc = bpf_tc_query(&th, &to);
