@@ -44,7 +44,41 @@ Baselines:
 - Forwarding pps is what the intranet sink received per second; the
   generator sends as fast as it can (sendmmsg, 64 a call) over 100 sessions.
   Each forwarding figure is the median of 3 rounds, a round measuring raw
-  UDP, TUN→TUN and vpdnd back to back; Gbit/s counts the IP packet.
+  UDP (both ways), TUN→TUN, vpdnd's user path and its kernel path back to
+  back; Gbit/s counts the IP packet.
+- Downstream (intranet → users): the intranet namespace sends the same
+  UDP datagrams (vpdn-bench udp) to the first session's address, while
+  vpdn-bench holds its 100 sessions; the LNS wraps them in L2TP to the
+  LAC side.  Rate = packets arriving on the client namespace's veth a
+  second (counted by the interface, so the receiver's own limit is not
+  measured).  Baseline *raw UDP*: the same datagrams sent to the client
+  namespace's address, routed by the LNS namespace's kernel and counted
+  the same way.  The TUN→TUN forwarder is measured upstream only: the same
+  forwarder in the other direction would measure the same thing.  The
+  intranet's veth has TX checksum offload off (complete UDP checksums, as
+  from a router), for every path alike.
+- *Kernel path*: the LNS started with `[global] dataplane = kernel` (the
+  TC programs of src/dataplane/bpf/ carry the IPv4 sessions; see
+  docs/architecture.md), sessions set up by vpdn-bench as for the user
+  path, then the same downstream and upstream traffic.  Targets: at
+  least 0.90 of plain kernel routing upstream, 0.85 downstream.
+  "session path" in the note is what `vpdnctl show sessions` says for
+  the session that carried the downstream traffic.  If the programs cannot
+  load, the rows say so instead.
+- CPU s/Mpkt: CPU seconds (utime + stime from /proc) per million packets
+  delivered, of the sending process plus the LNS process, over that
+  direction's traffic.  On veth the receive side of a sent packet (TC
+  ingress, the fast path's programs, routing, the next veth) runs as
+  softirq in the sender's context and is charged to the sender's system
+  time, so the kernel path's work is in the sender's share; "LNS alone" is
+  the vpdnd process only (about 0 on the kernel path), "raw UDP routed" the
+  sender of the raw baseline (its sending plus the kernel's routing).  The
+  receiver is left out (the same on every path), and softirq work the
+  kernel defers to ksoftirqd is not counted.  System-wide /proc/stat less
+  an idle baseline is not used: the machine is shared, and the row
+  "machine busy" gives how busy it was just before the measurements.
+- No single-flow TCP (iperf3) figure: vpdn-bench's sessions are emulated
+  in user space with no kernel interface a TCP stack could use.
 - Memory per session: the LNS's VmRSS with every session established minus
   before the first, divided by the sessions up (includes the kernel-side
   nothing: routes and socket buffers are not in RSS).

@@ -10,9 +10,12 @@
 #       ||
 #   pc veth-lac: vpdn-bench pppoe (PPPoE hosts, one MAC each)
 #
-# Figures: (a) forwarding pps client -> LNS -> intranet at 1400 and 64 bytes,
-# against raw UDP routed by the kernel and a plain TUN->TUN forwarder in the
-# LNS namespace; (b) setup of 10,000 sessions over 1 and 100 tunnels against
+# Figures: (a) forwarding pps client -> LNS -> intranet (upstream) at 1400
+# and 64 bytes, against raw UDP routed by the kernel and a plain TUN->TUN
+# forwarder in the LNS namespace; intranet -> LNS -> client (downstream)
+# against the same packets routed by the kernel; both directions again with
+# the LNS's kernel fast path (dataplane = kernel), and CPU seconds per
+# million packets for both paths; (b) setup of 10,000 sessions over 1 and 100 tunnels against
 # the codec-only replay; (c) LNS RSS per established session at 10,000 and
 # 50,000; (d) reconnect storm; (e) PPPoE sessions set up through a vpdnd
 # LAC to the LNS, and the LAC's RSS per established call; plus setup time per session from 1,000 to 50,000.  Output: a table on stdout, bench/out/*.csv, and docs/benchmarks.md
@@ -115,14 +118,20 @@ for l in "client veth-lns" "lns veth-client" "lns veth-intra" "intranet veth-lns
 done
 ip -n ${P}client route add 10.77.0.0/24 via 10.77.1.1
 ip -n ${P}intranet route add 10.78.0.0/16 via 10.77.0.1
+# the downstream baseline: intranet -> client routed plainly
+ip -n ${P}intranet route add 10.77.1.0/24 via 10.77.0.1
 
 # bench@bench: the PPPoE users, routed by the LAC's [realm bench]
 cat >"$T/users" <<EOT
 bench bench *
 bench@bench bench *
 EOT
-cat >"$T/lns.conf" <<EOT
+# lns_conf DATAPLANE: the LNS's configuration with that [global] dataplane.
+lns_conf()
+{
+	cat <<EOT
 [global]
+dataplane = $1
 listen = 10.77.1.1:1701
 hostname = lns.bench
 control-socket = $T/lns.sock
@@ -143,6 +152,8 @@ accept-proxy-auth = yes
 interface = vb-lns
 mtu = 1400
 EOT
+}
+lns_conf user >"$T/lns.conf"
 
 # The LAC: PPPoE on veth-pc, users bench@bench authenticated here (realm
 # users file) and sent to the LNS over one tunnel from 10.77.1.102.
@@ -224,19 +235,165 @@ printf '%-44s %14s %14s %7s  %-6s %s\n' figure value baseline ratio target note
 
 # ---- (a) forwarding -----------------------------------------------------------
 # The machine is shared and noisy: each figure is the median of REPS
-# rounds, and one round measures all three paths back to back, so a slow
+# rounds, and one round measures every path back to back, so a slow
 # spell hits the baseline and the subject alike.
 REPS=${BENCH_REPS:-3}
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-declare -A RAW TUN LNS
+
+# The intranet's sender hands the LNS packets with complete UDP checksums,
+# as a router would: with veth's default TX checksum offload the kernel
+# path's encapsulation would wrap a partial checksum (t-fastpath.sh does
+# the same).  Set for every path, baselines included.
+in_ns intranet python3 -c '
+import ctypes, fcntl, socket, struct, sys
+ev = ctypes.create_string_buffer(struct.pack("II", 0x17, 0))  # ETHTOOL_STXCSUM
+ifr = struct.pack("16sP", sys.argv[1].encode(), ctypes.addressof(ev)) + bytes(16)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+fcntl.ioctl(s.fileno(), 0x8946, ifr)                           # SIOCETHTOOL' veth-lns || exit 1
+
+# CPU accounting, per process (utime + stime): the machine is shared, so
+# /proc/stat less an idle baseline drowns in other work.  On veth a sent
+# packet's receive side (netif_rx, TC ingress, routing, the next veth) runs
+# as softirq in the sender's context and is charged to the sender's system
+# time: so a direction's figure is the sender's CPU plus the LNS process's,
+# which for the kernel path puts the TC programs' work in the sender's
+# share.  The receiver (sink or vpdn-bench's socket) is left out, the same
+# on every path; work deferred to ksoftirqd is not in it.
+HZ=$(getconf CLK_TCK)
+pticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+now() { date +%s.%N; }
+# ticks_of_times FILE: a dash `times` report's children line, in ticks.
+ticks_of_times()
+{
+	tail -1 "$1" | awk -v hz="$HZ" '{ s = 0
+	    for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] }
+	    printf "%.0f", s * hz }'
+}
+# cpu_per_m TICKS PACKETS: CPU seconds per million packets.
+cpu_per_m()
+{
+	awk -v d="$1" -v n="$2" -v hz="$HZ" 'BEGIN {
+	    if (n > 0) printf "%.2f", d / hz / (n / 1e6); else print "n/a" }'
+}
+# the machine's load: busy ticks/s of all CPUs over 2 s before the first round
+sticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+s0=$(sticks) t0=$(now)
+sleep 2
+BUSY_TPS=$(awk -v a="$s0" -v b="$(sticks)" -v t0="$t0" -v t1="$(now)" 'BEGIN { printf "%.0f", (b - a) / (t1 - t0) }')
+# rx_client: packets the client namespace's veth has received from the LNS.
+rx_client() { in_ns client cat /sys/class/net/veth-lns/statistics/rx_packets; }
+
+# The kernel path: can the programs load here?  If not, its rows say why.
+KERNEL=yes KERNEL_WHY=""
+lns_conf kernel >"$T/lns.conf"
+spawn lns "$T/probe.log" "$VPDND" -c "$T/lns.conf"
+probe=$SPAWNED
+for _ in $(seq 50); do
+	ip -n ${P}lns link show vb-lns >/dev/null 2>&1 && break
+	kill -0 "$probe" 2>/dev/null || break
+	sleep 0.1
+done
+if ! kill -0 "$probe" 2>/dev/null; then
+	KERNEL=no
+	KERNEL_WHY=$(grep -o "dataplane = kernel: .*" "$T/probe.log" | head -1)
+	forget "$probe"
+else
+	stop_wait "$probe" KILL
+fi
+lns_conf user >"$T/lns.conf"
+
+# down_blast DST SIZE: intranet -> DST:9000 for SECS; sets DOWN_PPS (what
+# reached the client's veth a second), DOWN_PKTS, DOWN_SECS and
+# DOWN_TX_TICKS (the sender's CPU).
+down_blast()
+{
+	local a b t0 t1
+	a=$(rx_client) t0=$(now)
+	in_ns intranet sh -c '"$@" >"$0"; times' "$T/down.out" "$VB" udp \
+	    --bind 10.77.0.2 --dst "$1:9000" --traffic "$SECS" --size "$2" \
+	    >"$T/down.times"
+	DOWN_TX_TICKS=$(ticks_of_times "$T/down.times")
+	sleep 0.2
+	b=$(rx_client) t1=$(now)
+	DOWN_PKTS=$((b - a))
+	DOWN_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a - 0.2 }')
+	DOWN_PPS=$(awk -v n="$DOWN_PKTS" -v t="$DOWN_SECS" 'BEGIN { printf "%.0f", n / t }')
+}
+
+# lns_fwd DATAPLANE SIZE: a fresh LNS with that dataplane, 100 sessions set
+# up by vpdn-bench's LAC side; while they are held, downstream to the
+# first session's address, then upstream over all 100.  Sets UP_PPS,
+# DN_PPS, PATH_SEEN (the first session's, from show sessions), and CPU
+# seconds per million packets: LCPU_UP/LCPU_DN (the LNS process),
+# CPU_UP/CPU_DN (sender + LNS, see above).
+lns_fwd()
+{
+	local size=$2 b c addr p0 p1 p2 c1 pk
+	lns_conf "$1" >"$T/lns.conf"
+	start_lns
+	sink_start
+	# through sh, whose `times` reports vpdn-bench's CPU after it ends
+	in_ns client sh -c '"$@" >"$0" 2>&1; times' "$T/fwd.out" "$VB" l2tp \
+	    --lns 10.77.1.1 --bind 10.77.1.2 --tunnels 1 \
+	    --sessions 100 --hold $((SECS + 1)) --traffic "$SECS" --size "$size" \
+	    --dst 10.77.0.2:9000 --label "fwd$size-$1" >"$T/fwd.times" &
+	b=$!
+	PIDS="$PIDS $b"
+	for _ in $(seq 300); do
+		grep -q '^hold=ready' "$T/fwd.out" 2>/dev/null && break
+		kill -0 $b 2>/dev/null || break
+		sleep 0.05
+	done
+	c=$(cat "/proc/$b/task/$b/children" 2>/dev/null | awk '{ print $1 }')
+	# the first session's address and path (a session just up may not
+	# show its path yet: asked again for a second)
+	for _ in $(seq 20); do
+		in_ns lns "$BIN/vpdnctl" -s "$T/lns.sock" show sessions --json >"$T/sess.json" 2>/dev/null
+		addr=$(grep -o '"address": *"[0-9.]*"' "$T/sess.json" | head -1 | grep -o '[0-9.]*"$' | tr -d '"')
+		PATH_SEEN=$(grep -o '"path": *"[a-z]*"' "$T/sess.json" | head -1 | sed 's/.*"\([a-z]*\)"$/\1/')
+		[ -n "$addr" ] && [ -n "$PATH_SEEN" ] && break
+		sleep 0.05
+	done
+	p0=$(pticks "$LNS_PID")
+	down_blast "${addr:-10.78.0.2}" "$size"
+	p1=$(pticks "$LNS_PID") c1=$(pticks "${c:-0}")
+	wait $b
+	forget $b
+	p2=$(pticks "$LNS_PID")
+	UP_PPS=$(sink_stop)
+	pk=$(val "$T/sink.out" sink.packets)
+	DN_PPS=$DOWN_PPS
+	LCPU_DN=$(cpu_per_m $((p1 - p0)) "$DOWN_PKTS")
+	CPU_DN=$(cpu_per_m $((p1 - p0 + DOWN_TX_TICKS)) "$DOWN_PKTS")
+	LCPU_UP=$(cpu_per_m $((p2 - p1)) "${pk:-0}")
+	CPU_UP=$(cpu_per_m $((p2 - p1 + $(ticks_of_times "$T/fwd.times") - c1)) "${pk:-0}")
+	stop_lns
+	lns_conf user >"$T/lns.conf"
+}
+
+declare -A RAW TUN LNS RAWD LNSD KUP KDN LCU LCD SCU SCD KLCU KLCD KSCU KSCD KPATH RCU RCD
 for size in 1400 64; do
-	raws=() tuns=() lnss=()
+	raws=() tuns=() lnss=() rawd=() lnsd=() kup=() kdn=()
+	lcu=() lcd=() scu=() scd=() klcu=() klcd=() kscu=() kscd=() rcu=() rcd=()
 	for _ in $(seq "$REPS"); do
 		# raw UDP, routed by the kernel of the LNS namespace
 		sink_start
-		in_ns client "$VB" udp --bind 10.77.1.2 --dst 10.77.0.2:9000 \
-		    --traffic "$SECS" --size $size >"$T/udp.out"
+		in_ns client sh -c '"$@" >"$0"; times' "$T/udp.out" "$VB" udp \
+		    --bind 10.77.1.2 --dst 10.77.0.2:9000 --traffic "$SECS" \
+		    --size $size >"$T/udp.times"
 		raws+=("$(sink_stop)")
+		rcu+=("$(cpu_per_m "$(ticks_of_times "$T/udp.times")" "$(val "$T/sink.out" sink.packets)")")
+
+		# downstream raw UDP: intranet -> client, routed likewise; a
+		# socket receives them (no ICMP port unreachable), counted on
+		# the client's veth like the LNS's downstream.
+		spawn client "$T/csink.out" "$VB" sink --bind 10.77.1.2:9000
+		csink=$SPAWNED
+		for _ in $(seq 50); do grep -q ready "$T/csink.out" && break; sleep 0.05; done
+		down_blast 10.77.1.2 $size
+		stop_wait "$csink" TERM
+		rawd+=("$DOWN_PPS")
+		rcd+=("$(cpu_per_m "$DOWN_TX_TICKS" "$DOWN_PKTS")")
 
 		# plain TUN -> TUN in the LNS namespace: what arrives from the
 		# client goes into vb-a (policy route), the forwarder writes it
@@ -253,24 +410,55 @@ for size in 1400 64; do
 		ip -n ${P}lns rule del iif veth-client lookup 100
 		stop_wait "$FWD" TERM
 
-		# through vpdnd: 100 PPP sessions, traffic round-robin over them
-		start_lns
-		sink_start
-		in_ns client "$VB" l2tp --lns 10.77.1.1 --bind 10.77.1.2 --tunnels 1 \
-		    --sessions 100 --traffic "$SECS" --size $size \
-		    --dst 10.77.0.2:9000 --label fwd$size >"$T/fwd.out" 2>&1
-		lnss+=("$(sink_stop)")
-		stop_lns
-		echo "fwd,$size,${lnss[-1]},${raws[-1]},${tuns[-1]},$(val "$T/fwd.out" traffic.tx_pps)" >>"$OUT/forwarding.csv"
+		# through vpdnd's user path: 100 PPP sessions, upstream
+		# round-robin over them, downstream to one of them
+		lns_fwd user $size
+		lnss+=("$UP_PPS") lnsd+=("$DN_PPS")
+		lcu+=("$LCPU_UP") lcd+=("$LCPU_DN") scu+=("$CPU_UP") scd+=("$CPU_DN")
+		kcsv=",,,,,,"
+		if [ "$KERNEL" = yes ]; then
+			lns_fwd kernel $size
+			kup+=("$UP_PPS") kdn+=("$DN_PPS")
+			klcu+=("$LCPU_UP") klcd+=("$LCPU_DN") kscu+=("$CPU_UP") kscd+=("$CPU_DN")
+			KPATH[$size]=$PATH_SEEN
+			kcsv=",$UP_PPS,$DN_PPS,$LCPU_UP,$LCPU_DN,$CPU_UP,$CPU_DN"
+		fi
+		echo "fwd,$size,${lnss[-1]},${raws[-1]},${tuns[-1]},$(val "$T/fwd.out" traffic.tx_pps),${rawd[-1]},${lnsd[-1]},${lcu[-1]},${lcd[-1]},${scu[-1]},${scd[-1]}$kcsv" >>"$OUT/forwarding.csv"
 	done
 	RAW[$size]=$(median "${raws[@]}")
 	TUN[$size]=$(median "${tuns[@]}")
 	LNS[$size]=$(median "${lnss[@]}")
+	RAWD[$size]=$(median "${rawd[@]}")
+	LNSD[$size]=$(median "${lnsd[@]}")
+	LCU[$size]=$(median "${lcu[@]}") LCD[$size]=$(median "${lcd[@]}")
+	SCU[$size]=$(median "${scu[@]}") SCD[$size]=$(median "${scd[@]}")
+	RCU[$size]=$(median "${rcu[@]}") RCD[$size]=$(median "${rcd[@]}")
 	r=$(ratio "${LNS[$size]}" "${TUN[$size]}")
 	met=$(awk -v r="$r" 'BEGIN { print (r >= 0.8) ? "met" : "NOT met" }')
-	row "forward ${size} B pps (LNS vs TUN->TUN)" "${LNS[$size]}" "${TUN[$size]}" "$r" "$met" ">= 0.80; $(awk -v p="${LNS[$size]}" -v s=$size 'BEGIN { printf "%.2f", p * s * 8 / 1e9 }') Gbit/s"
+	gb() { awk -v p="$1" -v s="$2" 'BEGIN { printf "%.2f", p * s * 8 / 1e9 }'; }
+	row "forward ${size} B pps (LNS vs TUN->TUN)" "${LNS[$size]}" "${TUN[$size]}" "$r" "$met" ">= 0.80; $(gb "${LNS[$size]}" $size) Gbit/s"
 	row "forward ${size} B pps (LNS vs raw UDP)" "${LNS[$size]}" "${RAW[$size]}" "$(ratio "${LNS[$size]}" "${RAW[$size]}")" "" "kernel routing; median of $REPS"
+	row "downstream ${size} B pps (LNS user path vs raw UDP)" "${LNSD[$size]}" "${RAWD[$size]}" "$(ratio "${LNSD[$size]}" "${RAWD[$size]}")" "" "intranet -> 1 session; $(gb "${LNSD[$size]}" $size) Gbit/s; median of $REPS"
+	if [ "$KERNEL" = yes ]; then
+		KUP[$size]=$(median "${kup[@]}") KDN[$size]=$(median "${kdn[@]}")
+		KLCU[$size]=$(median "${klcu[@]}") KLCD[$size]=$(median "${klcd[@]}")
+		KSCU[$size]=$(median "${kscu[@]}") KSCD[$size]=$(median "${kscd[@]}")
+		r=$(ratio "${KUP[$size]}" "${RAW[$size]}")
+		met=$(awk -v r="$r" 'BEGIN { print (r >= 0.90) ? "met" : "NOT met" }')
+		row "kernel path upstream ${size} B pps (vs raw UDP)" "${KUP[$size]}" "${RAW[$size]}" "$r" "$met" ">= 0.90; $(gb "${KUP[$size]}" $size) Gbit/s; session path ${KPATH[$size]:-?}"
+		row "kernel path upstream ${size} B pps (vs user path)" "${KUP[$size]}" "${LNS[$size]}" "$(ratio "${KUP[$size]}" "${LNS[$size]}")" "" "dataplane = kernel vs user"
+		r=$(ratio "${KDN[$size]}" "${RAWD[$size]}")
+		met=$(awk -v r="$r" 'BEGIN { print (r >= 0.85) ? "met" : "NOT met" }')
+		row "kernel path downstream ${size} B pps (vs raw UDP)" "${KDN[$size]}" "${RAWD[$size]}" "$r" "$met" ">= 0.85; $(gb "${KDN[$size]}" $size) Gbit/s"
+		row "kernel path downstream ${size} B pps (vs user path)" "${KDN[$size]}" "${LNSD[$size]}" "$(ratio "${KDN[$size]}" "${LNSD[$size]}")" "" "dataplane = kernel vs user"
+		row "CPU s/Mpkt upstream ${size} B (kernel vs user path)" "${KSCU[$size]}" "${SCU[$size]}" "$(ratio "${KSCU[$size]}" "${SCU[$size]}")" "" "sender + LNS process; LNS alone: kernel ${KLCU[$size]}, user ${LCU[$size]}; raw UDP routed: ${RCU[$size]}"
+		row "CPU s/Mpkt downstream ${size} B (kernel vs user path)" "${KSCD[$size]}" "${SCD[$size]}" "$(ratio "${KSCD[$size]}" "${SCD[$size]}")" "" "sender + LNS process; LNS alone: kernel ${KLCD[$size]}, user ${LCD[$size]}; raw UDP routed: ${RCD[$size]}"
+	else
+		row "kernel path ${size} B" "n/a" "" "" "NOT met" "programs did not load: ${KERNEL_WHY:-see vpdnd log}"
+		row "CPU s/Mpkt ${size} B user path (up / down)" "${SCU[$size]}" "${SCD[$size]}" "" "" "sender + LNS process; LNS alone ${LCU[$size]} / ${LCD[$size]}; raw UDP routed ${RCU[$size]} / ${RCD[$size]}"
+	fi
 done
+row "machine busy before the first round (ticks/s)" "$BUSY_TPS" "$((HZ * $(nproc)))" "$(ratio "$BUSY_TPS" "$((HZ * $(nproc)))")" "" "all CPUs, /proc/stat over 2 s: other work sharing the machine"
 
 # ---- (b) setup, (c) memory, (d) storm -------------------------------------------
 # setup_run LABEL TUNNELS SESSIONS [extra vpdn-bench args]: fresh LNS, sets

@@ -11,8 +11,9 @@
 # downstream: intra sends to 10.78.0.5:9000; vpdn_fp_encap on the lns's
 #             i-side veth wraps them to the client's 10.77.1.2:1702;
 #             baseline: the same packets to 10.77.1.2:1702 routed plainly.
-# Rates are packets arriving on the far end's veth per second.  Not part of `make
-# bench` yet: the daemon does not drive the fast path.  Needs root.
+# Rates are packets arriving on the far end's veth per second.  The TC
+# programs alone, driven by fp_drive (no daemon); `make bench` measures the
+# fast path as vpdnd drives it (dataplane = kernel).  Needs root.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 O=${1:-build/release}
