@@ -819,3 +819,27 @@ import ipaddress as i, sys
 a, lo, hi = (i.ip_address(x) for x in sys.argv[1:])
 sys.exit(0 if lo <= a <= hi else 1)' "$1" "$2" "$3" 2>/dev/null
 }
+
+# xfer FROM TO TO_ADDR PORT TAG: XFER_BYTES (set by the scenario) over TCP
+# from namespace FROM to a listener at TO_ADDR:PORT in namespace TO
+# (tools/tcp_xfer.py); both ends' "BYTES SHA256" agree.
+xfer()
+{
+	local from=$1 to=$2 addr=$3 port=$4 tag=$5 s r rpid
+	rm -f "$TMPD/$tag.ready"
+	in_ns "$to" python3 "$NETNS_DIR/tools/tcp_xfer.py" recv 0.0.0.0 "$port" \
+	    --ready "$TMPD/$tag.ready" --timeout 30 >"$TMPD/$tag.recv" 2>&1 &
+	rpid=$!
+	wait_for 5 test -s "$TMPD/$tag.ready" || { kill $rpid; wait $rpid; return 1; }
+	# A sender that cannot even connect must not leave the receiver
+	# waiting out its timeout.
+	in_ns "$from" python3 "$NETNS_DIR/tools/tcp_xfer.py" send "$addr" "$port" \
+	    $XFER_BYTES --timeout 30 >"$TMPD/$tag.send" 2>&1 || kill $rpid 2>/dev/null
+	wait $rpid
+	s=$(cat "$TMPD/$tag.send") r=$(cat "$TMPD/$tag.recv")
+	if [ "$s" != "$r" ] || [ "${s%% *}" != "$XFER_BYTES" ]; then
+		log "sent: $s"
+		log "received: $r"
+		return 1
+	fi
+}

@@ -180,26 +180,6 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 fcntl.ioctl(s.fileno(), 0x8946, ifr)                           # SIOCETHTOOL' "$2"
 }
 
-# xfer FROM TO TO_ADDR PORT TAG: XFER_BYTES over TCP, SHA-256 equal.
-xfer()
-{
-	local from=$1 to=$2 addr=$3 port=$4 tag=$5 s r rpid
-	rm -f "$TMPD/$tag.ready"
-	in_ns "$to" python3 "$TOOLS/tcp_xfer.py" recv 0.0.0.0 "$port" \
-	    --ready "$TMPD/$tag.ready" --timeout 30 >"$TMPD/$tag.recv" 2>&1 &
-	rpid=$!
-	wait_for 5 test -s "$TMPD/$tag.ready" || { kill $rpid; wait $rpid; return 1; }
-	in_ns "$from" python3 "$TOOLS/tcp_xfer.py" send "$addr" "$port" \
-	    $XFER_BYTES --timeout 30 >"$TMPD/$tag.send" 2>&1 || kill $rpid 2>/dev/null
-	wait $rpid
-	s=$(cat "$TMPD/$tag.send") r=$(cat "$TMPD/$tag.recv")
-	if [ "$s" != "$r" ] || [ "${s%% *}" != "$XFER_BYTES" ]; then
-		log "sent: $s"
-		log "received: $r"
-		return 1
-	fi
-}
-
 # pmtu_to ADDR: from the intranet, 1500-byte datagrams with DF towards
 # ADDR until the kernel learnt a smaller path MTU (ICMP Fragmentation
 # Needed, RFC 1191); prints it, fails if none came.
