@@ -28,6 +28,7 @@ C_ADDR=10.202.1.2 L_ADDR=10.202.1.1
 L_IN=10.202.0.1 HOST=10.202.0.2
 POOL_LO=10.202.100.10 POOL_HI=10.202.100.20
 C_IF=vpdn-c L_IF=vpdn-fl
+# shellcheck disable=SC2034  # read by xfer() in lib.sh
 XFER_BYTES=$((10 * 1024 * 1024))
 
 topology()

@@ -25,6 +25,7 @@ C_ADDR=10.201.1.2 L_ADDR=10.201.1.1
 L_IN=10.201.0.1 HOST=10.201.0.2
 POOL_LO=10.201.100.10 POOL_HI=10.201.100.20 FIXED=10.201.100.77
 C_IF=vpdn-c L_IF=vpdn-lns
+# shellcheck disable=SC2034  # read by xfer() in lib.sh
 XFER_BYTES=$((10 * 1024 * 1024))
 
 # ---- helpers ----------------------------------------------------------------
