@@ -1,4 +1,12 @@
 # Compiler flags shared by every variant (DESIGN.md §6).
+
+# The flags the caller gave (a developer's, or dpkg-buildflags' through
+# debian/rules), before a variant adds its own.  make exports a variable
+# that came from the environment with this make's additions, so a recursive
+# make of another variant (make install builds the release one) starts from
+# these instead: it must not link the debug variant's sanitizers.
+CALLER_FLAGS := CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)'
+
 CC ?= cc
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wvla -Wswitch-enum -Wimplicit-fallthrough -Wcast-qual

@@ -16,7 +16,7 @@ IPSEC_EXAMPLES := $(wildcard examples/ipsec/*)
 
 .PHONY: install uninstall
 install:
-	@$(MAKE) --no-print-directory VARIANT=release O=$(INSTALL_O) \
+	@$(CALLER_FLAGS) $(MAKE) --no-print-directory VARIANT=release O=$(INSTALL_O) \
 	    $(INSTALL_O)/vpdnd $(INSTALL_O)/vpdnctl
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
