@@ -26,6 +26,10 @@ $(BPF_O)/%.bpf.o: src/dataplane/bpf/%.bpf.c mk/bpf.mk
 	@mkdir -p $(dir $@)
 	$(BPF_CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
+# Kept: make would delete the object as an intermediate file, and the next
+# make, which reads its .d, would rebuild it, the skeleton and vpdnd.
+.SECONDARY: $(BPF_OBJS)
+
 $(BPF_O)/%.skel.h: $(BPF_O)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@.tmp
 	@mv $@.tmp $@
