@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/version.h"
+
 #define DEFAULT_SOCKET "/run/vpdn/vpdnd.sock"
 #define MAX_REQUEST    1024 /* CTL_MAX_REQUEST in src/ctl/ctl_cmds.h */
 #define USAGE_PREFIX   "usage: "
@@ -28,6 +30,7 @@ usage(FILE *f)
 	    "  -s, --socket SOCKET  control socket (default " DEFAULT_SOCKET
 	    ")\n"
 	    "  -h, --help           this text\n"
+	    "      --version        print the version and exit\n"
 	    "commands:\n"
 	    "  show tunnels|sessions|stats|pool|clients [--json]\n"
 	    "  disconnect tunnel ID | session ID | user NAME\n"
@@ -59,6 +62,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = DEFAULT_SOCKET;
@@ -76,6 +80,9 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("vpdnctl %s\n", VPDN_VERSION);
 			return 0;
 		default:
 			usage(stderr);

@@ -38,6 +38,7 @@
 #include "config/config.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "core/version.h"
 #include "ctl/ctl_server.h"
 #include "ctl/metrics.h"
 #include "ctl/json.h"
@@ -50,7 +51,6 @@
 #include "cmd/vpdnd_io.h"
 #include "cmd/vpdnd_radius.h"
 
-#define VPDN_VERSION	  "0.1.0"
 #define SHUTDOWN_GRACE_MS 5000
 
 struct vpdnd {
