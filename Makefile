@@ -4,6 +4,7 @@
 #   make test            unit tests + config goldens + netns integration tests
 #   make demo            the end-to-end demonstration in network namespaces
 #   make coverage        line coverage of the unit tests and fuzz corpus
+#   make deb             the Debian package (debian/), checked by lintian
 # O=DIR overrides the build directory (helpers building in parallel use their own).
 
 VARIANT ?= debug
@@ -85,6 +86,7 @@ include mk/bench.mk
 include mk/coverage.mk
 include mk/format.mk
 include mk/bpf.mk
+include mk/deb.mk
 
 print-cflags:
 	@echo $(CPPFLAGS) $(CFLAGS)
