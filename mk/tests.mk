@@ -25,7 +25,7 @@ test: export VPDN_RESULTS = $(TEST_RESULTS)
 test: deps
 	@mkdir -p $(O) && rm -f $(TEST_RESULTS)
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory -k unit-test config-test install-test netns-test valgrind-test \
+	@$(MAKE) --no-print-directory -k unit-test config-test install-test deb-test netns-test valgrind-test \
 	    fuzz-replay fuzz-smoke check-test; \
 	rc=$$?; tests/summary.sh || rc=1; exit $$rc
 

@@ -28,7 +28,7 @@ deb="$out/src/vpdn_${version}_$arch.deb"
 mv "$out"/src/*.deb "$out"/src/*.buildinfo "$out"/src/*.changes "$out"/ 2>/dev/null || true
 # Overrides (debian/vpdn.lintian-overrides) are installed in the package,
 # so lintian reads them from it; whatever is left is a finding.
-if ! lintian --fail-on error,warning --no-tag-display-limit \
+if ! lintian --fail-on error,warning --tag-display-limit 0 \
     "$out/vpdn_${version}_$arch.deb" >"$out/lintian.log" 2>&1; then
 	cat "$out/lintian.log" >&2
 	echo "build-deb: lintian findings (log: $out/lintian.log)" >&2

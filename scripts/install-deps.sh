@@ -9,6 +9,7 @@ binutils groff-base man-db curl systemd iputils-ping python3 libcap-dev
 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 clang libclang-rt-14-dev cppcheck clang-tidy clang-format freeradius freeradius-utils gnuplot-nox
 llvm libbpf-dev bpftool linux-libc-dev
+dpkg-dev debhelper lintian adduser
 gcovr"
 missing=""
 for p in $PKGS; do
