@@ -54,8 +54,8 @@ randomise(struct dhcpv6_client *c, uint32_t base, bool positive)
 
 void
 dhcpv6_client_init(struct dhcpv6_client *c,
-    const struct dhcpv6_client_config *cfg,
-    const struct dhcpv6_client_ops *ops, void *ctx)
+    const struct dhcpv6_client_config *cfg, const struct dhcpv6_client_ops *ops,
+    void *ctx)
 {
 	memset(c, 0, sizeof(*c));
 	c->cfg = *cfg;
@@ -184,9 +184,8 @@ transmit(struct dhcpv6_client *c, uint64_t now)
 		if (c->state == DHCPV6_CL_SOLICIT)
 			c->collect_end = now + c->rt;
 	} else {
-		c->rt = randomise(c, c->rt > UINT32_MAX / 3 ? UINT32_MAX / 3 :
-							       2 * c->rt,
-		    false);
+		c->rt = randomise(c,
+		    c->rt > UINT32_MAX / 3 ? UINT32_MAX / 3 : 2 * c->rt, false);
 	}
 	if (c->mrt != 0 && c->rt > c->mrt)
 		c->rt = randomise(c, c->mrt, false);
@@ -275,13 +274,12 @@ our_ia(const struct dhcpv6_client *c, const struct dhcpv6_msg *m)
 }
 
 static void
-on_advertise(struct dhcpv6_client *c, const struct dhcpv6_msg *m,
-    uint64_t now)
+on_advertise(struct dhcpv6_client *c, const struct dhcpv6_msg *m, uint64_t now)
 {
 	const struct dhcpv6_ia *ia = our_ia(c, m);
 	const struct dhcpv6_lease6 *p = ia != NULL ? usable(ia) : NULL;
 	uint8_t pref = (m->present & DHCPV6_HAVE_PREFERENCE) ? m->preference :
-							      0;
+							       0;
 
 	/* §18.2.9: an Advertise without a prefix for us is ignored (its
 	 * NoPrefixAvail says that server has nothing to give). */
@@ -397,8 +395,7 @@ on_reply(struct dhcpv6_client *c, const struct dhcpv6_msg *m, uint64_t now)
 		for (i = 0; i < ia->n; i++)
 			if (ia->lease[i].valid == 0 &&
 			    ia->lease[i].plen == c->lease.plen &&
-			    memcmp(ia->lease[i].addr, c->lease.prefix, 16) ==
-				0)
+			    memcmp(ia->lease[i].addr, c->lease.prefix, 16) == 0)
 				lose(c);
 	if (ia->has_status && ia->status == DHCPV6_ST_NO_BINDING &&
 	    (c->state == DHCPV6_CL_RENEW || c->state == DHCPV6_CL_REBIND) &&
@@ -448,7 +445,8 @@ dhcpv6_client_input(struct dhcpv6_client *c, const uint8_t *msg, size_t len,
 	    c->state == DHCPV6_CL_IDLE || c->state == DHCPV6_CL_BOUND ||
 	    c->state == DHCPV6_CL_STOPPED) {
 		LOG_RL(LOG_LEVEL_DEBUG, "dhcpv6 client: %s ignored (%s)",
-		    dhcpv6_type_name(m.type), dhcpv6_client_state_name(c->state));
+		    dhcpv6_type_name(m.type),
+		    dhcpv6_client_state_name(c->state));
 		c->stats.ignored++;
 		return;
 	}

@@ -25,20 +25,20 @@
 
 /* RFC 8415 §7.6, in milliseconds. */
 #define DHCPV6_SOL_MAX_DELAY 1000u
-#define DHCPV6_SOL_TIMEOUT 1000u
-#define DHCPV6_SOL_MAX_RT 3600000u
-#define DHCPV6_REQ_TIMEOUT 1000u
-#define DHCPV6_REQ_MAX_RT 30000u
-#define DHCPV6_REQ_MAX_RC 10u
-#define DHCPV6_REN_TIMEOUT 10000u
-#define DHCPV6_REN_MAX_RT 600000u
-#define DHCPV6_REB_TIMEOUT 10000u
-#define DHCPV6_REB_MAX_RT 600000u
-#define DHCPV6_REL_TIMEOUT 1000u
-#define DHCPV6_REL_MAX_RC 4u
+#define DHCPV6_SOL_TIMEOUT   1000u
+#define DHCPV6_SOL_MAX_RT    3600000u
+#define DHCPV6_REQ_TIMEOUT   1000u
+#define DHCPV6_REQ_MAX_RT    30000u
+#define DHCPV6_REQ_MAX_RC    10u
+#define DHCPV6_REN_TIMEOUT   10000u
+#define DHCPV6_REN_MAX_RT    600000u
+#define DHCPV6_REB_TIMEOUT   10000u
+#define DHCPV6_REB_MAX_RT    600000u
+#define DHCPV6_REL_TIMEOUT   1000u
+#define DHCPV6_REL_MAX_RC    4u
 
 enum dhcpv6_client_state {
-	DHCPV6_CL_IDLE,    /* not started */
+	DHCPV6_CL_IDLE,	   /* not started */
 	DHCPV6_CL_SOLICIT, /* looking for a server */
 	DHCPV6_CL_REQUEST, /* asked the chosen server */
 	DHCPV6_CL_BOUND,
@@ -51,7 +51,7 @@ enum dhcpv6_client_state {
 enum dhcpv6_client_event {
 	DHCPV6_EV_BOUND,   /* a new prefix: configure it */
 	DHCPV6_EV_RENEWED, /* same prefix, new lifetimes */
-	DHCPV6_EV_LOST,    /* stop using it (expired, withdrawn, released) */
+	DHCPV6_EV_LOST,	   /* stop using it (expired, withdrawn, released) */
 };
 
 struct dhcpv6_client_config {
@@ -59,7 +59,7 @@ struct dhcpv6_client_config {
 	uint32_t iaid;
 	uint8_t hint_plen; /* §18.2.1: a prefix-length hint, 0 for none */
 	bool rapid_commit; /* ask for it (§21.14) */
-	bool want_dns;     /* ORO with DNS servers (RFC 3646) */
+	bool want_dns;	   /* ORO with DNS servers (RFC 3646) */
 };
 
 struct dhcpv6_client_ops {
@@ -103,8 +103,8 @@ struct dhcpv6_client {
 
 /* Embeds in the session; cfg is copied.  Nothing is sent before start. */
 void dhcpv6_client_init(struct dhcpv6_client *c,
-    const struct dhcpv6_client_config *cfg,
-    const struct dhcpv6_client_ops *ops, void *ctx);
+    const struct dhcpv6_client_config *cfg, const struct dhcpv6_client_ops *ops,
+    void *ctx);
 
 /* Begins with a Solicit, delayed by up to SOL_MAX_DELAY (§18.2.1). */
 void dhcpv6_client_start(struct dhcpv6_client *c, uint64_t now);

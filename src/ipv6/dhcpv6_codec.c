@@ -308,7 +308,7 @@ parse_one(struct dhcpv6_msg *m, uint16_t code, const uint8_t *d, size_t n)
 		m->present |= DHCPV6_HAVE_STATUS;
 		return rc;
 	}
-	case DHCPV6_OPT_RAPID_COMMIT:  /* §21.14: no data */
+	case DHCPV6_OPT_RAPID_COMMIT: /* §21.14: no data */
 	case DHCPV6_OPT_RECONF_ACCEPT: /* §21.20: no data */ {
 		uint32_t bit = code == DHCPV6_OPT_RAPID_COMMIT ?
 		    DHCPV6_HAVE_RAPID_COMMIT :

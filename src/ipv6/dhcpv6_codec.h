@@ -78,14 +78,14 @@ enum dhcpv6_duid_type {
 };
 
 /* RFC 8415 §11.1: a DUID is a 2-octet type and at most 128 octets more. */
-#define DHCPV6_DUID_MAX 130
-#define DHCPV6_MAX_IA 4
+#define DHCPV6_DUID_MAX	  130
+#define DHCPV6_MAX_IA	  4
 #define DHCPV6_MAX_PREFIX 4
-#define DHCPV6_MAX_ORO 16
-#define DHCPV6_MAX_DNS 4
-#define DHCPV6_HDR_LEN 4
+#define DHCPV6_MAX_ORO	  16
+#define DHCPV6_MAX_DNS	  4
+#define DHCPV6_HDR_LEN	  4
 /* Lifetimes and T1/T2 of all ones mean "infinity" (RFC 8415 §7.7). */
-#define DHCPV6_INFINITY 0xffffffffu
+#define DHCPV6_INFINITY	  0xffffffffu
 
 struct dhcpv6_duid {
 	uint16_t len; /* 0: absent */
@@ -123,19 +123,19 @@ struct dhcpv6_pd_lease {
 };
 
 /* Which of the singleton options a message carries. */
-#define DHCPV6_HAVE_CLIENTID (1u << 0)
-#define DHCPV6_HAVE_SERVERID (1u << 1)
-#define DHCPV6_HAVE_ORO (1u << 2)
-#define DHCPV6_HAVE_PREFERENCE (1u << 3)
-#define DHCPV6_HAVE_ELAPSED (1u << 4)
-#define DHCPV6_HAVE_STATUS (1u << 5)
-#define DHCPV6_HAVE_RAPID_COMMIT (1u << 6)
+#define DHCPV6_HAVE_CLIENTID	  (1u << 0)
+#define DHCPV6_HAVE_SERVERID	  (1u << 1)
+#define DHCPV6_HAVE_ORO		  (1u << 2)
+#define DHCPV6_HAVE_PREFERENCE	  (1u << 3)
+#define DHCPV6_HAVE_ELAPSED	  (1u << 4)
+#define DHCPV6_HAVE_STATUS	  (1u << 5)
+#define DHCPV6_HAVE_RAPID_COMMIT  (1u << 6)
 #define DHCPV6_HAVE_RECONF_ACCEPT (1u << 7)
-#define DHCPV6_HAVE_DNS (1u << 8)
+#define DHCPV6_HAVE_DNS		  (1u << 8)
 
 struct dhcpv6_msg {
 	uint8_t type;
-	uint32_t xid; /* 24 bits */
+	uint32_t xid;	  /* 24 bits */
 	uint32_t present; /* DHCPV6_HAVE_* */
 	struct dhcpv6_duid client_id, server_id;
 	unsigned nia;
@@ -154,12 +154,12 @@ struct dhcpv6_msg {
 
 enum dhcpv6_parse_result {
 	DHCPV6_OK = 0,
-	DHCPV6_ERR_SHORT = -1,    /* shorter than the 4-octet header */
-	DHCPV6_ERR_OPTION = -2,   /* an option overruns its parent */
-	DHCPV6_ERR_BAD_LEN = -3,  /* an option of the wrong length */
+	DHCPV6_ERR_SHORT = -1,	   /* shorter than the 4-octet header */
+	DHCPV6_ERR_OPTION = -2,	   /* an option overruns its parent */
+	DHCPV6_ERR_BAD_LEN = -3,   /* an option of the wrong length */
 	DHCPV6_ERR_DUPLICATE = -4, /* a singleton option twice */
-	DHCPV6_ERR_RELAY = -5,    /* relay message: not spoken here */
-	DHCPV6_ERR_DUID = -6,     /* a DUID shorter than its type needs */
+	DHCPV6_ERR_RELAY = -5,	   /* relay message: not spoken here */
+	DHCPV6_ERR_DUID = -6,	   /* a DUID shorter than its type needs */
 };
 
 /* Parses buf[0..len) into *m.  Returns DHCPV6_OK or a negative

@@ -10,8 +10,8 @@
 
 void
 dhcpv6_server_init(struct dhcpv6_server *s,
-    const struct dhcpv6_server_config *cfg,
-    const struct dhcpv6_lease_ops *ops, void *ctx)
+    const struct dhcpv6_server_config *cfg, const struct dhcpv6_lease_ops *ops,
+    void *ctx)
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
@@ -152,8 +152,8 @@ is_ours(const struct dhcpv6_server *s, const struct dhcpv6_duid *client,
  * IA_PD of the same message from getting the same prefix. */
 static void
 pd_assign(struct dhcpv6_server *s, const struct dhcpv6_duid *client,
-    const struct dhcpv6_ia *in, struct dhcpv6_ia *out, bool commit,
-    bool *taken, uint64_t now)
+    const struct dhcpv6_ia *in, struct dhcpv6_ia *out, bool commit, bool *taken,
+    uint64_t now)
 {
 	bool ours = is_ours(s, client, in->iaid);
 
@@ -327,8 +327,7 @@ dhcpv6_server_input(struct dhcpv6_server *s, const uint8_t *msg, size_t len,
 	int why, n;
 
 	if (dhcpv6_parse(msg, len, &req) != DHCPV6_OK) {
-		return drop(s, DHCPV6_DROP_MALFORMED,
-		    len > 0 ? msg[0] : 0);
+		return drop(s, DHCPV6_DROP_MALFORMED, len > 0 ? msg[0] : 0);
 	}
 	if (req.type <= DHCPV6_INFORMATION_REQUEST)
 		s->stats.rx[req.type]++;

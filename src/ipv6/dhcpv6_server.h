@@ -57,15 +57,15 @@ struct dhcpv6_server_config {
 
 /* Why a message got no answer (counted; the integrator exports them). */
 enum dhcpv6_server_drop {
-	DHCPV6_DROP_MALFORMED,    /* dhcpv6_parse() refused it */
+	DHCPV6_DROP_MALFORMED,	    /* dhcpv6_parse() refused it */
 	DHCPV6_DROP_NOT_SERVER_MSG, /* a server's message or Reconfigure */
-	DHCPV6_DROP_NO_CLIENTID,  /* §16: Client ID missing */
-	DHCPV6_DROP_HAS_SERVERID, /* §16.2/16.5/16.7: Server ID forbidden */
-	DHCPV6_DROP_NO_SERVERID,  /* §16.4/16.6/16.8/16.9: Server ID missing */
+	DHCPV6_DROP_NO_CLIENTID,    /* §16: Client ID missing */
+	DHCPV6_DROP_HAS_SERVERID,   /* §16.2/16.5/16.7: Server ID forbidden */
+	DHCPV6_DROP_NO_SERVERID, /* §16.4/16.6/16.8/16.9: Server ID missing */
 	DHCPV6_DROP_WRONG_SERVERID, /* not our DUID */
-	DHCPV6_DROP_IA_IN_INFOREQ, /* §16.12: IA in Information-Request */
-	DHCPV6_DROP_CONFIRM,      /* §18.3.3: cannot tell on-link */
-	DHCPV6_DROP_NO_SPACE,     /* reply did not fit the caller's buffer */
+	DHCPV6_DROP_IA_IN_INFOREQ,  /* §16.12: IA in Information-Request */
+	DHCPV6_DROP_CONFIRM,	    /* §18.3.3: cannot tell on-link */
+	DHCPV6_DROP_NO_SPACE,	    /* reply did not fit the caller's buffer */
 	DHCPV6_DROP_COUNT
 };
 
@@ -96,8 +96,8 @@ struct dhcpv6_server {
 
 /* Embeds in the session: no allocation.  cfg is copied. */
 void dhcpv6_server_init(struct dhcpv6_server *s,
-    const struct dhcpv6_server_config *cfg,
-    const struct dhcpv6_lease_ops *ops, void *ctx);
+    const struct dhcpv6_server_config *cfg, const struct dhcpv6_lease_ops *ops,
+    void *ctx);
 
 /* Hands a held prefix back to the provider (ops->bound(false) first if it
  * was bound).  The server may be initialised again afterwards. */

@@ -310,8 +310,7 @@ test_bounds(void **state)
 	    DHCPV6_ERR_OPTION);
 	assert_int_equal(parse_hex(half_hdr, sizeof(half_hdr)),
 	    DHCPV6_ERR_OPTION);
-	assert_int_equal(parse_hex(nested, sizeof(nested)),
-	    DHCPV6_ERR_OPTION);
+	assert_int_equal(parse_hex(nested, sizeof(nested)), DHCPV6_ERR_OPTION);
 	assert_int_equal(parse_hex(elapsed3, sizeof(elapsed3)),
 	    DHCPV6_ERR_BAD_LEN);
 	assert_int_equal(parse_hex(pref2, sizeof(pref2)), DHCPV6_ERR_BAD_LEN);
@@ -319,8 +318,7 @@ test_bounds(void **state)
 	assert_int_equal(parse_hex(oro_odd, sizeof(oro_odd)),
 	    DHCPV6_ERR_BAD_LEN);
 	assert_int_equal(parse_hex(dns17, sizeof(dns17)), DHCPV6_ERR_BAD_LEN);
-	assert_int_equal(parse_hex(iapd11, sizeof(iapd11)),
-	    DHCPV6_ERR_BAD_LEN);
+	assert_int_equal(parse_hex(iapd11, sizeof(iapd11)), DHCPV6_ERR_BAD_LEN);
 	assert_int_equal(parse_hex(iaprefix24, sizeof(iaprefix24)),
 	    DHCPV6_ERR_BAD_LEN);
 	assert_int_equal(parse_hex(plen129, sizeof(plen129)),

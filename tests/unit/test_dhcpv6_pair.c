@@ -77,8 +77,7 @@ c_send(void *ctx, const uint8_t *msg, size_t len)
 }
 
 static void
-c_event(void *ctx, enum dhcpv6_client_event ev,
-    const struct dhcpv6_pd_lease *l)
+c_event(void *ctx, enum dhcpv6_client_event ev, const struct dhcpv6_pd_lease *l)
 {
 	struct pair *p = ctx;
 
@@ -375,8 +374,8 @@ deliver_one(struct pair *p)
 static void
 test_request_retransmission(void **state)
 {
-	static const uint32_t rts[] = { 1000, 2000, 4000, 8000, 16000,
-		30000, 30000, 30000, 30000, 30000 };
+	static const uint32_t rts[] = { 1000, 2000, 4000, 8000, 16000, 30000,
+		30000, 30000, 30000, 30000 };
 	struct pair *p = mkpair(false, false, true);
 	uint64_t t = 100;
 	unsigned i;

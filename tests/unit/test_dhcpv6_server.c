@@ -82,8 +82,8 @@ p_bound(void *ctx, const struct dhcpv6_pd_lease *l, bool bound)
 		p->unbinds++;
 }
 
-static const struct dhcpv6_lease_ops pool_ops = { p_alloc, p_renew,
-	p_release, p_bound };
+static const struct dhcpv6_lease_ops pool_ops = { p_alloc, p_renew, p_release,
+	p_bound };
 
 struct fx {
 	struct pool pool;
@@ -133,15 +133,15 @@ teardown(void **state)
 }
 
 /* A client message: type, xid 0x000abc, our client's DUID, and flags. */
-#define M_CID 1u
-#define M_SID 2u      /* our server's DUID */
+#define M_CID	    1u
+#define M_SID	    2u /* our server's DUID */
 #define M_OTHER_SID 4u /* someone else's */
-#define M_RC 8u
-#define M_IAPD 16u
-#define M_IANA 32u
-#define M_PFX 64u   /* the IA_PD carries the pool's prefix */
-#define M_FOREIGN 128u /* the IA_PD carries 2001:db8:ffff::/56 */
-#define M_CL2 256u  /* the other client's DUID */
+#define M_RC	    8u
+#define M_IAPD	    16u
+#define M_IANA	    32u
+#define M_PFX	    64u	 /* the IA_PD carries the pool's prefix */
+#define M_FOREIGN   128u /* the IA_PD carries 2001:db8:ffff::/56 */
+#define M_CL2	    256u /* the other client's DUID */
 
 static void
 mk(struct fx *f, struct dhcpv6_msg *m, uint8_t type, unsigned flags)
@@ -216,11 +216,11 @@ xchg(struct fx *f, const struct dhcpv6_msg *m)
 		 * Client ID and the request's transaction-id. */
 		assert_int_equal(f->rep.xid, m->xid);
 		assert_true(f->rep.present & DHCPV6_HAVE_SERVERID);
-		assert_true(dhcpv6_duid_eq(&f->rep.server_id,
-		    &f->srv.cfg.duid));
+		assert_true(
+		    dhcpv6_duid_eq(&f->rep.server_id, &f->srv.cfg.duid));
 		if (m->present & DHCPV6_HAVE_CLIENTID)
-			assert_true(dhcpv6_duid_eq(&f->rep.client_id,
-			    &m->client_id));
+			assert_true(
+			    dhcpv6_duid_eq(&f->rep.client_id, &m->client_id));
 	}
 	return r;
 }
@@ -292,8 +292,8 @@ test_solicit_request(void **state)
 	assert_int_equal(f->pool.binds, 0); /* offered, not routed */
 	assert_null(dhcpv6_server_bound(&f->srv));
 
-	assert_true(send_msg(f, DHCPV6_REQUEST,
-			M_CID | M_SID | M_IAPD | M_PFX) > 0);
+	assert_true(
+	    send_msg(f, DHCPV6_REQUEST, M_CID | M_SID | M_IAPD | M_PFX) > 0);
 	assert_int_equal(f->rep.type, DHCPV6_REPLY);
 	assert_leased(f, 3600);
 	assert_int_equal(f->pool.allocs, 1);
@@ -302,8 +302,8 @@ test_solicit_request(void **state)
 	assert_int_equal(dhcpv6_server_bound(&f->srv)->plen, 56);
 
 	/* A retransmitted Request gets the same binding again. */
-	assert_true(send_msg(f, DHCPV6_REQUEST,
-			M_CID | M_SID | M_IAPD | M_PFX) > 0);
+	assert_true(
+	    send_msg(f, DHCPV6_REQUEST, M_CID | M_SID | M_IAPD | M_PFX) > 0);
 	assert_leased(f, 3600);
 	assert_int_equal(f->pool.allocs, 1);
 	assert_int_equal(f->pool.binds, 1);
@@ -341,8 +341,8 @@ test_renew_rebind(void **state)
 
 	assert_true(send_msg(f, DHCPV6_SOLICIT, M_CID | M_IAPD | M_RC) > 0);
 	f->pool.next_preferred = 4000;
-	assert_true(send_msg(f, DHCPV6_RENEW,
-			M_CID | M_SID | M_IAPD | M_PFX) > 0);
+	assert_true(
+	    send_msg(f, DHCPV6_RENEW, M_CID | M_SID | M_IAPD | M_PFX) > 0);
 	assert_int_equal(f->rep.type, DHCPV6_REPLY);
 	assert_leased(f, 4000);
 	assert_int_equal(f->pool.renews, 1);
@@ -373,8 +373,7 @@ test_renew_rebind_unknown(void **state)
 			M_CID | M_SID | M_IAPD | M_FOREIGN | M_IANA) > 0);
 	assert_ia_status(f, DHCPV6_OPT_IA_PD, DHCPV6_ST_NO_BINDING);
 	assert_ia_status(f, DHCPV6_OPT_IA_NA, DHCPV6_ST_NO_BINDING);
-	assert_true(send_msg(f, DHCPV6_REBIND, M_CID | M_IAPD | M_FOREIGN) >
-	    0);
+	assert_true(send_msg(f, DHCPV6_REBIND, M_CID | M_IAPD | M_FOREIGN) > 0);
 	ia = rep_ia(f, DHCPV6_OPT_IA_PD);
 	assert_non_null(ia);
 	assert_int_equal(ia->n, 1);
@@ -401,8 +400,8 @@ test_renew_withdrawn(void **state)
 
 	assert_true(send_msg(f, DHCPV6_SOLICIT, M_CID | M_IAPD | M_RC) > 0);
 	f->pool.renew_fails = true;
-	assert_true(send_msg(f, DHCPV6_RENEW,
-			M_CID | M_SID | M_IAPD | M_PFX) > 0);
+	assert_true(
+	    send_msg(f, DHCPV6_RENEW, M_CID | M_SID | M_IAPD | M_PFX) > 0);
 	ia = rep_ia(f, DHCPV6_OPT_IA_PD);
 	assert_int_equal(ia->n, 1);
 	assert_int_equal(ia->lease[0].valid, 0);
@@ -419,8 +418,8 @@ test_release(void **state)
 	struct fx *f = *state;
 
 	assert_true(send_msg(f, DHCPV6_SOLICIT, M_CID | M_IAPD | M_RC) > 0);
-	assert_true(send_msg(f, DHCPV6_RELEASE,
-			M_CID | M_SID | M_IAPD | M_PFX) > 0);
+	assert_true(
+	    send_msg(f, DHCPV6_RELEASE, M_CID | M_SID | M_IAPD | M_PFX) > 0);
 	assert_int_equal(f->rep.type, DHCPV6_REPLY);
 	assert_true(f->rep.present & DHCPV6_HAVE_STATUS);
 	assert_int_equal(f->rep.status, DHCPV6_ST_SUCCESS);
@@ -429,8 +428,8 @@ test_release(void **state)
 	assert_int_equal(f->pool.unbinds, 1);
 	assert_null(dhcpv6_server_bound(&f->srv));
 	/* Released again: nothing bound any more. */
-	assert_true(send_msg(f, DHCPV6_RELEASE,
-			M_CID | M_SID | M_IAPD | M_PFX) > 0);
+	assert_true(
+	    send_msg(f, DHCPV6_RELEASE, M_CID | M_SID | M_IAPD | M_PFX) > 0);
 	assert_int_equal(f->rep.status, DHCPV6_ST_SUCCESS);
 	assert_ia_status(f, DHCPV6_OPT_IA_PD, DHCPV6_ST_NO_BINDING);
 	/* And a new Solicit gets a prefix again. */
@@ -467,8 +466,7 @@ test_information_request(void **state)
 	/* Client ID is optional here (§16.12); Server ID may be ours. */
 	assert_true(send_msg(f, DHCPV6_INFORMATION_REQUEST, 0) > 0);
 	assert_false(f->rep.present & DHCPV6_HAVE_CLIENTID);
-	assert_true(send_msg(f, DHCPV6_INFORMATION_REQUEST, M_CID | M_SID) >
-	    0);
+	assert_true(send_msg(f, DHCPV6_INFORMATION_REQUEST, M_CID | M_SID) > 0);
 	assert_int_equal(f->pool.allocs, 0);
 }
 
@@ -531,27 +529,25 @@ test_drop_rules(void **state)
 		{ 99, M_CID, DHCPV6_DROP_NOT_SERVER_MSG },
 	};
 	static const uint8_t relay[] = { DHCPV6_RELAY_FORW, 0, 0, 0, 0 };
-	static const uint8_t trunc[] = { DHCPV6_SOLICIT, 0, 0, 0, 0, 1, 0,
-		9, 0 };
+	static const uint8_t trunc[] = { DHCPV6_SOLICIT, 0, 0, 0, 0, 1, 0, 9,
+		0 };
 	uint64_t before;
 	size_t i;
 
 	for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++) {
 		before = f->srv.stats.drop[drops[i].why];
-		assert_int_equal(send_msg(f, drops[i].type, drops[i].flags),
-		    0);
+		assert_int_equal(send_msg(f, drops[i].type, drops[i].flags), 0);
 		assert_int_equal(f->srv.stats.drop[drops[i].why], before + 1);
 	}
-	assert_int_equal(dhcpv6_server_input(&f->srv, relay, sizeof(relay),
-			     0, f->out, sizeof(f->out)),
+	assert_int_equal(dhcpv6_server_input(&f->srv, relay, sizeof(relay), 0,
+			     f->out, sizeof(f->out)),
 	    0);
-	assert_int_equal(dhcpv6_server_input(&f->srv, trunc, sizeof(trunc),
-			     0, f->out, sizeof(f->out)),
+	assert_int_equal(dhcpv6_server_input(&f->srv, trunc, sizeof(trunc), 0,
+			     f->out, sizeof(f->out)),
 	    0);
 	assert_int_equal(f->srv.stats.drop[DHCPV6_DROP_MALFORMED], 2);
 	assert_int_equal(f->pool.allocs, 0);
-	assert_int_equal(f->srv.stats.tx_reply + f->srv.stats.tx_advertise,
-	    0);
+	assert_int_equal(f->srv.stats.tx_reply + f->srv.stats.tx_advertise, 0);
 }
 
 /* §18.3.2, §18.3.9: no prefix to give: NoPrefixAvail in the IA_PD;
@@ -594,8 +590,8 @@ test_offer_taken_over(void **state)
 	struct fx *f = *state;
 
 	assert_true(send_msg(f, DHCPV6_SOLICIT, M_CID | M_IAPD) > 0);
-	assert_true(send_msg(f, DHCPV6_REQUEST,
-			M_CID | M_CL2 | M_SID | M_IAPD) > 0);
+	assert_true(
+	    send_msg(f, DHCPV6_REQUEST, M_CID | M_CL2 | M_SID | M_IAPD) > 0);
 	assert_leased(f, 3600);
 	assert_int_equal(f->pool.allocs, 1);
 	assert_true(dhcpv6_duid_eq(&f->srv.client, &f->other_client));
@@ -654,8 +650,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_information_request,
-		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_information_request, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_drop_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_prefix, setup,
