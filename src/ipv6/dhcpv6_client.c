@@ -206,8 +206,12 @@ begin(struct dhcpv6_client *c, enum dhcpv6_client_state st, uint32_t irt,
 	transmit(c, now);
 }
 
+/* restart: after a failed exchange or a lost prefix rather than at
+ * start; §14.1 wants a client's transmissions rate-limited, so a server
+ * that answers every Request with nothing cannot drive a tight
+ * Solicit/Request loop: a restart waits SOL_TIMEOUT more. */
 static void
-start_solicit(struct dhcpv6_client *c, uint64_t now)
+start_solicit(struct dhcpv6_client *c, uint64_t now, bool restart)
 {
 	c->state = DHCPV6_CL_SOLICIT;
 	c->xid = rnd(c) & 0xffffff;
@@ -220,7 +224,8 @@ start_solicit(struct dhcpv6_client *c, uint64_t now)
 	c->adv_pref = 0;
 	/* §18.2.1: the first Solicit is delayed by a random time in
 	 * [0, SOL_MAX_DELAY]. */
-	c->next_tx = now + rnd(c) % (DHCPV6_SOL_MAX_DELAY + 1);
+	c->next_tx = now + rnd(c) % (DHCPV6_SOL_MAX_DELAY + 1) +
+	    (restart ? DHCPV6_SOL_TIMEOUT : 0);
 	c->collect_end = TIME_NEVER;
 }
 
@@ -228,7 +233,7 @@ void
 dhcpv6_client_start(struct dhcpv6_client *c, uint64_t now)
 {
 	if (c->state == DHCPV6_CL_IDLE || c->state == DHCPV6_CL_STOPPED)
-		start_solicit(c, now);
+		start_solicit(c, now, false);
 }
 
 static void
@@ -335,6 +340,14 @@ bind_lease(struct dhcpv6_client *c, const struct dhcpv6_msg *m,
 			t1 = p->preferred / 2;
 			t2 = (uint32_t)((uint64_t)p->preferred * 4 / 5);
 		}
+		/* A deprecated prefix (preferred 0) would make that 0: a
+		 * Renew at once after every Reply.  §14.1: rate-limited,
+		 * no sooner than REN_TIMEOUT. */
+		if (t1 < DHCPV6_REN_TIMEOUT / 1000) {
+			/* (T2 keeps the 0.5 : 0.8 ratio to T1.) */
+			t1 = DHCPV6_REN_TIMEOUT / 1000;
+			t2 = t1 * 8 / 5;
+		}
 	}
 	c->t1_at = at(now, t1);
 	c->t2_at = at(now, t2);
@@ -387,7 +400,7 @@ on_reply(struct dhcpv6_client *c, const struct dhcpv6_msg *m, uint64_t now)
 		/* §18.2.10.1: our IA missing: as if no Reply came (Renew,
 		 * Rebind); a Request or Rapid Commit got nothing. */
 		if (c->state == DHCPV6_CL_REQUEST && !c->bound)
-			start_solicit(c, now);
+			start_solicit(c, now, true);
 		goto ignore;
 	}
 	/* Lifetimes 0 for our prefix: stop using it (§18.2.10.1). */
@@ -416,7 +429,7 @@ on_reply(struct dhcpv6_client *c, const struct dhcpv6_msg *m, uint64_t now)
 		/* NoPrefixAvail or nothing usable: look for a server again
 		 * (§18.2.10.1); Solicit backs off to SOL_MAX_RT. */
 		if (c->state != DHCPV6_CL_SOLICIT)
-			start_solicit(c, now);
+			start_solicit(c, now, true);
 		goto ignore;
 	}
 	/* Still bound, nothing new: keep retransmitting until T2 or the
@@ -463,7 +476,7 @@ dhcpv6_client_timer(struct dhcpv6_client *c, uint64_t now)
 	 * gone; look for a server again. */
 	if (c->bound && now >= c->expire_at && c->state != DHCPV6_CL_RELEASE) {
 		lose(c);
-		start_solicit(c, now);
+		start_solicit(c, now, true);
 		return;
 	}
 	switch (c->state) {
@@ -486,7 +499,7 @@ dhcpv6_client_timer(struct dhcpv6_client *c, uint64_t now)
 				begin(c, DHCPV6_CL_REBIND, DHCPV6_REB_TIMEOUT,
 				    DHCPV6_REB_MAX_RT, 0, now);
 			else
-				start_solicit(c, now);
+				start_solicit(c, now, true);
 			break;
 		}
 		transmit(c, now);

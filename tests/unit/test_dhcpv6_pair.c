@@ -45,7 +45,7 @@ struct pair {
 	unsigned bound, renewed, lost;
 	struct dhcpv6_pd_lease last;
 	/* provider */
-	bool out, renew_fails;
+	bool out, renew_fails, deprecated;
 	unsigned allocs, releases;
 };
 
@@ -113,7 +113,7 @@ s_alloc(void *ctx, struct dhcpv6_pd_lease *l, uint64_t now)
 	l->prefix[4] = 0x02;
 	l->prefix[6] = (uint8_t)(0x10 + p->allocs);
 	l->plen = 56;
-	l->preferred = 3600;
+	l->preferred = p->deprecated ? 0 : 3600;
 	l->valid = 7200;
 	p->out = true;
 	p->allocs++;
@@ -215,14 +215,19 @@ pump(struct pair *p)
 static void
 run_until(struct pair *p, uint64_t t)
 {
+	unsigned spins = 0;
 	uint64_t d;
 
 	for (;;) {
 		d = dhcpv6_client_next_deadline(&p->cl);
 		if (d == TIME_NEVER || d > t)
 			break;
-		if (d > p->now)
+		if (d > p->now) {
 			p->now = d;
+			spins = 0;
+		}
+		/* Never a storm of exchanges at one instant. */
+		assert_true(++spins < 8);
 		dhcpv6_client_timer(&p->cl, p->now);
 		pump(p);
 	}
@@ -402,7 +407,11 @@ test_request_retransmission(void **state)
 	run_until(p, t);
 	assert_int_equal(p->cl.state, DHCPV6_CL_SOLICIT);
 	assert_int_equal(p->nsent, 11);
-	run_until(p, t + 100);
+	/* §14.1: a restart waits SOL_TIMEOUT more than the first
+	 * Solicit's random delay. */
+	run_until(p, t + 1000 + 100 - 1);
+	assert_int_equal(p->nsent, 11);
+	run_until(p, t + 1000 + 100);
 	assert_int_equal(p->nsent, 12);
 	assert_int_equal(p->sent_type[11], DHCPV6_SOLICIT);
 	p->server_down = false;
@@ -573,6 +582,30 @@ test_withdrawn(void **state)
 	finish(p);
 }
 
+/* A deprecated prefix (preferred 0) with T1 = T2 = 0 from the server:
+ * the client's own T1 (0.5 * 0) would renew at once after every Reply;
+ * it waits REN_TIMEOUT instead (§14.1). */
+static void
+test_deprecated_prefix(void **state)
+{
+	struct pair *p = mkpair(true, true, false);
+
+	(void)state;
+	p->deprecated = true;
+	dhcpv6_client_start(&p->cl, 0);
+	run_until(p, 100);
+	assert_int_equal(p->cl.state, DHCPV6_CL_BOUND);
+	assert_int_equal(p->cl.lease.preferred, 0);
+	assert_int_equal(p->cl.t1_at, 100 + DHCPV6_REN_TIMEOUT);
+	assert_int_equal(p->cl.t2_at, 100 + DHCPV6_REN_TIMEOUT * 8 / 5);
+	p->nsent = 0;
+	run_until(p, 100 + DHCPV6_REN_TIMEOUT + 5000);
+	assert_int_equal(p->nsent, 1);
+	assert_int_equal(p->sent_type[0], DHCPV6_RENEW);
+	assert_int_equal(p->renewed, 1);
+	finish(p);
+}
+
 /* §18.2.7: Release at session end: stop using it first, the server
  * returns it to the pool; unanswered, REL_MAX_RC tries then stop. */
 static void
@@ -687,6 +720,7 @@ main(void)
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_nobinding),
 		cmocka_unit_test(test_withdrawn),
+		cmocka_unit_test(test_deprecated_prefix),
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_ignores_foreign),
 	};
