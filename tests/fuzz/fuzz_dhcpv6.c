@@ -14,7 +14,7 @@
  *                 2: the provider refuses allocations while op bit 2;
  *                 3: the provider's renewals fail while op bit 2;
  *   2: the client against that server, records op = next byte:
- *        op % 4 == 0: run the client's timers up to (next byte) * 64 s
+ *        op % 4 == 0: run the client's timers up to (next byte) * 4 s
  *                     ahead, with delivery as set below;
  *                 1: a hostile message to the client, its xid set to
  *                    the client's current one when op bit 2;
@@ -314,7 +314,7 @@ run_pair(struct fz *f, const uint8_t *data, size_t size)
 		switch (op % 4) {
 		case 0:
 			until = f->now +
-			    (uint64_t)(off < size ? data[off++] : 0) * 64000;
+			    (uint64_t)(off < size ? data[off++] : 0) * 4000;
 			for (spins = 0;; spins++) {
 				d = dhcpv6_client_next_deadline(&cl);
 				if (d == TIME_NEVER || d > until)
