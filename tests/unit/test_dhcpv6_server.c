@@ -634,6 +634,86 @@ test_small_buffer(void **state)
 	assert_int_equal(f->srv.stats.drop[DHCPV6_DROP_NO_SPACE], 1);
 }
 
+/* A real client against this server: ISC dhclient 4.4.3 (Debian 12,
+ * `dhclient -6 -P`, then `-r`) on a veth in a netns, answered by this
+ * engine behind a UDP socket; dhclient bound 2001:db8:200:4200::/56 and
+ * released it, and tshark decoded all six messages without an expert
+ * warning.  The client's three messages go in; our answers must be, byte
+ * for byte, the ones dhclient accepted. */
+static const char *const dhclient_conv[][2] = {
+	{ /* Solicit: Client ID (DUID-LLT), ORO, Elapsed, IA_PD 1 */
+	    "01fd022d0001000e0001000132a4687102000000000100060008001700180027"
+	    "001f0008000200000019000c0000000100000e1000001518",
+	    /* Advertise: Client ID, Server ID (DUID-LL), IA_PD (T1 1800,
+	     * T2 2880, IA Prefix 3600/7200 /56), DNS */
+	    "02fd022d0001000e0001000132a468710200000000010002000a000300010276"
+	    "70646e0100190029000000010000070800000b40001a001900000e1000001c20"
+	    "3820010db80200420000000000000000000017001020010db800000000000000"
+	    "0000000053" },
+	{ /* Request: + Server ID, IA_PD with the offered prefix */
+	    "03415c230001000e0001000132a468710200000000010002000a000300010276"
+	    "70646e0100060008001700180027001f000800020000001900290000000100000e"
+	    "1000001518001a001900001c2000001d4c3820010db802004200000000000000"
+	    "0000",
+	    "07415c230001000e0001000132a468710200000000010002000a000300010276"
+	    "70646e0100190029000000010000070800000b40001a001900000e1000001c20"
+	    "3820010db80200420000000000000000000017001020010db800000000000000"
+	    "0000000053" },
+	{ /* Release */
+	    "083e21830001000e0001000132a468710200000000010002000a000300010276"
+	    "70646e0100060008001700180027001f00080002000000190029000000010000"
+	    "000000000000001a001900000000000000003820010db8020042000000000000"
+	    "000000",
+	    /* Reply: Status Success, DNS */
+	    "073e21830001000e0001000132a468710200000000010002000a000300010276"
+	    "70646e01000d000200000017001020010db8000000000000000000000053" },
+};
+
+static size_t
+unhex(const char *h, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	unsigned v;
+
+	for (; h[0] != '\0' && h[1] != '\0' && n < cap; h += 2) {
+		assert_int_equal(sscanf(h, "%2x", &v), 1);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+static void
+test_dhclient_conversation(void **state)
+{
+	struct fx *f = *state;
+	struct dhcpv6_server_config cfg = f->srv.cfg;
+	uint8_t in[512], want[512];
+	size_t i, n, wn, r;
+
+	dhcpv6_server_destroy(&f->srv);
+	memset(cfg.dns, 0, sizeof(cfg.dns));
+	cfg.dns[0][0] = 0x20;
+	cfg.dns[0][1] = 0x01;
+	cfg.dns[0][2] = 0x0d;
+	cfg.dns[0][3] = 0xb8;
+	cfg.dns[0][15] = 0x53;
+	cfg.rapid_commit = false;
+	cfg.send_preference = false;
+	dhcpv6_server_init(&f->srv, &cfg, &pool_ops, &f->pool);
+	for (i = 0; i < sizeof(dhclient_conv) / sizeof(dhclient_conv[0]); i++) {
+		n = unhex(dhclient_conv[i][0], in, sizeof(in));
+		wn = unhex(dhclient_conv[i][1], want, sizeof(want));
+		r = dhcpv6_server_input(&f->srv, in, n, 0, f->out,
+		    sizeof(f->out));
+		assert_int_equal(r, wn);
+		assert_memory_equal(f->out, want, wn);
+		if (i == 1)
+			assert_non_null(dhcpv6_server_bound(&f->srv));
+	}
+	assert_null(dhcpv6_server_bound(&f->srv));
+	assert_int_equal(f->pool.releases, 1);
+}
+
 int
 main(void)
 {
@@ -662,6 +742,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_small_buffer, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_dhclient_conversation,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
