@@ -276,6 +276,17 @@ do_ias(struct dhcpv6_server *s, const struct dhcpv6_msg *req,
 	}
 }
 
+static bool
+any_lease(const struct dhcpv6_msg *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nia; i++)
+		if (m->ia[i].n > 0)
+			return true;
+	return false;
+}
+
 /* RFC 8415 §16: which identifiers each message must or must not carry. */
 static int
 validate(struct dhcpv6_server *s, const struct dhcpv6_msg *m)
@@ -392,6 +403,12 @@ dhcpv6_server_input(struct dhcpv6_server *s, const uint8_t *msg, size_t len,
 		break;
 	}
 	do_ias(s, &req, &rep, mode, now);
+	if (mode == IA_OFFER && req.nia > 0 && !any_lease(&rep)) {
+		/* §18.3.9: nothing for any IA: the Advertise also carries a
+		 * top-level NoAddrsAvail, so the client looks elsewhere. */
+		rep.present |= DHCPV6_HAVE_STATUS;
+		rep.status = DHCPV6_ST_NO_ADDRS_AVAIL;
+	}
 
 	n = dhcpv6_build(&rep, out, cap);
 	if (n <= 0)

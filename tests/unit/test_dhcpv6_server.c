@@ -283,6 +283,7 @@ test_solicit_request(void **state)
 	assert_true(send_msg(f, DHCPV6_SOLICIT, M_CID | M_IAPD | M_IANA) > 0);
 	assert_int_equal(f->rep.type, DHCPV6_ADVERTISE);
 	assert_int_equal(f->rep.preference, 255);
+	assert_false(f->rep.present & DHCPV6_HAVE_STATUS);
 	assert_true(f->rep.present & DHCPV6_HAVE_DNS);
 	assert_int_equal(f->rep.dns[0][15], 0x53);
 	assert_leased(f, 3600);
@@ -562,6 +563,9 @@ test_no_prefix(void **state)
 	assert_true(send_msg(f, DHCPV6_SOLICIT, M_CID | M_IAPD) > 0);
 	assert_int_equal(f->rep.type, DHCPV6_ADVERTISE);
 	assert_ia_status(f, DHCPV6_OPT_IA_PD, DHCPV6_ST_NO_PREFIX_AVAIL);
+	/* §18.3.9: and NoAddrsAvail at the top, as nothing is offered. */
+	assert_true(f->rep.present & DHCPV6_HAVE_STATUS);
+	assert_int_equal(f->rep.status, DHCPV6_ST_NO_ADDRS_AVAIL);
 	assert_true(send_msg(f, DHCPV6_REQUEST, M_CID | M_SID | M_IAPD) > 0);
 	assert_ia_status(f, DHCPV6_OPT_IA_PD, DHCPV6_ST_NO_PREFIX_AVAIL);
 	f->pool.empty = false;
