@@ -12,7 +12,7 @@ O       ?= build/$(VARIANT)
 
 include mk/flags.mk
 
-SRC_DIRS := core config l2tp ppp pppoe radius dataplane roles ctl
+SRC_DIRS := core config l2tp ppp pppoe radius dataplane roles ctl ipv6
 LIB_SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c)))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB      := $(O)/libvpdn.a
