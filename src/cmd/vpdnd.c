@@ -926,7 +926,8 @@ main(int argc, char **argv)
 		fatalx("cannot set up roles");
 	/* Before the roles: the LNS's sessions enter it from IPCP up, and
 	 * loading needs privileges that go below. */
-	if (vpdnd_fastpath_open(d.cfg->global.dataplane, &d.io.fp) < 0)
+	if (vpdnd_fastpath_open(d.cfg->global.dataplane,
+		d.cfg->global.fastpath_ingress, &d.io.fp) < 0)
 		fatalx("cannot start with dataplane = kernel");
 	vpdnd_io_roles_io(&d.io, d.udp.family, &io);
 	d.roles = roles_new(d.cfg, &io, now);

@@ -102,7 +102,10 @@ assert_pass(enum fastpath_hook hook, int ifindex, const uint8_t *in, size_t len,
 	uint64_t before = counter(c);
 
 	assert_int_equal(run(hook, ifindex, in, len, &r), 0);
-	assert_int_equal(r.retval, TC_ACT_OK);
+	/* vpdn_fp_encap, ahead of vpdn_fp_decap on an ingress, hands on to
+	 * the next filter; the others to the stack. */
+	assert_int_equal(r.retval,
+	    hook == FASTPATH_ENCAP ? TC_ACT_UNSPEC : TC_ACT_OK);
 	assert_int_equal(r.out_len, len);
 	assert_memory_equal(r.out, in, len);
 	assert_int_equal(counter(c), before + 1);
@@ -695,6 +698,14 @@ our_filter(int ifindex, enum bpf_tc_attach_point ap)
 	return filter_prog(ifindex, ap, FASTPATH_TC_HANDLE, FASTPATH_TC_PRIO);
 }
 
+/* vpdn_fp_encap's place: ahead of vpdn_fp_decap's on an ingress. */
+static uint32_t
+our_encap_filter(int ifindex)
+{
+	return filter_prog(ifindex, BPF_TC_INGRESS, FASTPATH_TC_HANDLE,
+	    FASTPATH_TC_PRIO_ENCAP);
+}
+
 /* "Someone else's" BPF filter, as `tc filter add ... bpf da` would
  * attach: a program returning TC_ACT_OK, named foreign. */
 static int
@@ -786,7 +797,9 @@ test_loader_attach_detach(void **state)
 	    0);
 	id = our_filter(env.ifl, BPF_TC_INGRESS);
 	assert_true(id != 0);
-	assert_true(our_filter(env.ifi, BPF_TC_INGRESS) != 0);
+	assert_true(our_encap_filter(env.ifi) != 0);
+	assert_int_equal(fastpath_tc_prio(FASTPATH_ENCAP),
+	    FASTPATH_TC_PRIO_ENCAP);
 	assert_true(our_filter(env.ifl, BPF_TC_EGRESS) != 0);
 	/* A second attach at the same place: ours and alive, refused. */
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
@@ -810,7 +823,7 @@ test_loader_attach_detach(void **state)
 	assert_int_equal(foreign_filter(env.ifi, BPF_TC_INGRESS, 9, 9), 0);
 	fastpath_close(fp);
 	fp = NULL;
-	assert_int_equal(our_filter(env.ifi, BPF_TC_INGRESS), 0);
+	assert_int_equal(our_encap_filter(env.ifi), 0);
 	assert_int_equal(our_filter(env.ifl, BPF_TC_EGRESS), 0);
 	assert_true(filter_prog(env.ifi, BPF_TC_INGRESS, 9, 9) != 0);
 	detach_filter(env.ifi, BPF_TC_INGRESS, 9, 9);

@@ -110,6 +110,9 @@ enum fp_counter {
 	FP_TX_PASS_GSO,	       /* GSO other than TCP */
 	FP_PASS_HELPER,	       /* a helper refused before anything changed */
 	FP_DROP_HELPER,	       /* a helper failed after the packet changed */
+	FP_TX_CSUM_DONE,       /* not a verdict: a CHECKSUM_PARTIAL packet's
+				* inner TCP/UDP checksum the program finished
+				* (the packet then went on as counted above) */
 	FP_COUNTER_MAX
 };
 
