@@ -3,11 +3,16 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -408,10 +413,47 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 	return 1;
 }
 
+/*
+ * FP_EGRESS_NO_GSO for a device that passes GSO packets on whole to
+ * another stack of this host: a veth, or a TAP with TSO (a VM's, whose
+ * guest would get them whole).  Elsewhere a NIC or the stack's software
+ * GSO cuts them up before the wire.
+ */
+static uint32_t
+egress_value(int ifindex)
+{
+	struct ethtool_drvinfo di;
+	struct ethtool_value ev;
+	struct ifreq ifr;
+	uint32_t v = FP_EGRESS_OK;
+	int fd;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname((unsigned)ifindex, ifr.ifr_name) == NULL ||
+	    (fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return v;
+	memset(&di, 0, sizeof(di));
+	di.cmd = ETHTOOL_GDRVINFO;
+	ifr.ifr_data = (void *)&di;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
+		if (strcmp(di.driver, "veth") == 0) {
+			v |= FP_EGRESS_NO_GSO;
+		} else if (strcmp(di.driver, "tun") == 0) {
+			memset(&ev, 0, sizeof(ev));
+			ev.cmd = ETHTOOL_GTSO;
+			ifr.ifr_data = (void *)&ev;
+			if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && ev.data != 0)
+				v |= FP_EGRESS_NO_GSO;
+		}
+	}
+	(void)close(fd);
+	return v;
+}
+
 static int
 egress_map(struct fastpath *fp, int ifindex, bool add, char *why, size_t whylen)
 {
-	uint32_t k = (uint32_t)ifindex, v = 1;
+	uint32_t k = (uint32_t)ifindex, v = add ? egress_value(ifindex) : 0;
 	int rc;
 
 	if (add)

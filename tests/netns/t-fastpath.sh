@@ -6,11 +6,13 @@
 #          vpdn-c (TUN)                     vpdn-fl (TUN, /32 per session)
 #
 # Cases: the session is up and `show sessions --json` says path kernel;
-# ping both ways; the packets did not cross vpdnd (the programs' counters
-# for the session grow by what was sent, the LNS TUN's counters and the
-# L2TP session's own do not); a 1500-byte DF datagram towards the user
-# gets ICMP Fragmentation Needed (PMTU 1400, the LNS's mtu); 10 MB of TCP
-# both ways with equal SHA-256; `vpdnctl disconnect session` in the middle
+# with `fastpath-ingress` naming the intranet side, vpdn_fp_encap sits on
+# its ingress; ping both ways; the packets did not cross vpdnd (the
+# programs' counters for the session grow by what was sent, the LNS TUN's
+# counters and the L2TP session's own do not) nor the LNS's IP forwarding;
+# a 1500-byte DF datagram towards the user gets ICMP Fragmentation Needed
+# (PMTU 1400, the LNS's mtu); 10 MB of TCP both ways with equal SHA-256,
+# from senders whose veth keeps checksum offload (CHECKSUM_PARTIAL); `vpdnctl disconnect session` in the middle
 # of a flow leaves no entry in the programs' maps; kill -9 of the LNS and a
 # restart leave exactly one filter of ours on the L2TP-facing interface
 # and a foreign filter there untouched; the same session with
@@ -75,8 +77,10 @@ sessions_json()
 	vpdnctl_in lns "$1" show sessions --json 2>/dev/null || echo '{"sessions":[]}'
 }
 
-# L2TP_IF: the LNS's interface towards the client (the tunnel arrives there).
+# L2TP_IF: the LNS's interface towards the client (the tunnel arrives there);
+# IN_IF: towards the intranet (fastpath-ingress in the first kernel case).
 L2TP_IF=$(veth_name client)
+IN_IF=$(veth_name intranet)
 
 # prog_ids: the ids of our programs on L2TP_IF's ingress and the TUN's
 # egress.
@@ -164,21 +168,11 @@ own_pkts()
 	jval "$s" "'%d %d' % (d['sessions'][0]['rx_packets'] - ${f% *}, d['sessions'][0]['tx_packets'] - ${f#* })"
 }
 
-# tx_csum_off NS IFACE: IFACE computes its TCP/UDP checksums in software
-# (ethtool -K IFACE tx off, without ethtool: ETHTOOL_STXCSUM).  A veth
-# otherwise hands the kernel partial checksums that only a NIC or the
-# receiving kernel would finish; the fast path encapsulates such a packet
-# as it is, and the client's vpdnd reads its inner TCP segment from a UDP
-# socket, where nothing finishes it.  Traffic from a real network always
-# arrives with complete checksums.
-tx_csum_off()
+# forwarded: datagrams the LNS's own IP stack has forwarded (ForwDatagrams,
+# /proc/net/snmp): the fast path's packets are not among them.
+forwarded()
 {
-	in_ns "$1" python3 -c '
-import ctypes, fcntl, socket, struct, sys
-ev = ctypes.create_string_buffer(struct.pack("II", 0x17, 0))  # ETHTOOL_STXCSUM
-ifr = struct.pack("16sP", sys.argv[1].encode(), ctypes.addressof(ev)) + bytes(16)
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-fcntl.ioctl(s.fileno(), 0x8946, ifr)                           # SIOCETHTOOL' "$2"
+	in_ns lns awk '/^Ip: [0-9]/ { print $7 }' /proc/net/snmp
 }
 
 # pmtu_to ADDR: from the intranet, 1500-byte datagrams with DF towards
@@ -206,7 +200,10 @@ sys.exit(0 if mtu < 1500 else 1)' "$1"
 }
 
 topology || exit 1
-tx_csum_off intranet "$(veth_name lns)" || exit 1
+# The intranet host's veth keeps its TX checksum offload (the default): its
+# TCP and UDP reach the LNS CHECKSUM_PARTIAL, which the programs finish
+# before encapsulating (the client's vpdnd reads a UDP socket, where
+# nothing else would).
 echo "alice alice-pw" >"$TMPD/users"
 
 # ---- can the programs load here? -------------------------------------------
@@ -222,7 +219,7 @@ stop_pid "$VPDND_PID" TERM 10
 
 # ---- kernel: the session's data in the fast path ----------------------------
 case_begin
-lns_conf lns-k kernel >"$TMPD/lns-k.conf"
+lns_conf lns-k kernel "fastpath-ingress = $IN_IF" >"$TMPD/lns-k.conf"
 client_conf cl-k >"$TMPD/cl-k.conf"
 start_vpdnd lns lns-k "$TMPD/lns-k.conf"
 LNS_PID=$VPDND_PID
@@ -238,6 +235,8 @@ vpdnctl_in lns lns-k show sessions | head -1 | grep -q PATH
 log_test "kernel: show sessions has a PATH column" $?
 [ "$(our_filters)" = 1 ]
 log_test "kernel: one filter of ours on $L2TP_IF's ingress" $?
+in_ns lns tc filter show dev "$IN_IF" ingress | grep -q "vpdn_fp_encap"
+log_test "kernel: vpdn_fp_encap on $IN_IF's ingress (fastpath-ingress)" $?
 
 # Neighbours resolved on every hop first: until then the programs leave
 # packets to the stack (and so to vpdnd), as they should.
@@ -247,6 +246,7 @@ sleep 0.5
 read -r t_rx0 t_tx0 <<<"$(tun_pkts)"
 read -r f_rx0 f_tx0 <<<"$(fp_stats)"
 read -r o_rx0 o_tx0 <<<"$(own_pkts lns-k)"
+fw0=$(forwarded)
 run_cmd client python3 "$TOOLS/ping.py" -c 20 -i 0.05 -W 2 $HOST
 log_test "kernel: 20 pings from the client to the intranet host" $?
 run_cmd intranet python3 "$TOOLS/ping.py" -c 20 -i 0.05 -W 2 "$A"
@@ -254,6 +254,7 @@ log_test "kernel: 20 pings from the intranet host to the client ($A)" $?
 read -r t_rx1 t_tx1 <<<"$(tun_pkts)"
 read -r f_rx1 f_tx1 <<<"$(fp_stats)"
 read -r o_rx1 o_tx1 <<<"$(own_pkts lns-k)"
+fw1=$(forwarded)
 log "fast path rx $f_rx0->$f_rx1 tx $f_tx0->$f_tx1; TUN rx $t_rx0->$t_rx1 tx $t_tx0->$t_tx1; vpdnd rx $o_rx0->$o_rx1 tx $o_tx0->$o_tx1"
 [ $((f_rx1 - f_rx0)) -ge 40 ] && [ $((f_tx1 - f_tx0)) -ge 40 ]
 log_test "kernel: the programs carried the 40 packets each way" $?
@@ -261,6 +262,11 @@ log_test "kernel: the programs carried the 40 packets each way" $?
 [ $((t_rx1 - t_rx0)) -le 1 ] && [ $((t_tx1 - t_tx0)) -le 1 ] &&
     [ $((o_rx1 - o_rx0)) -le 2 ] && [ $((o_tx1 - o_tx0)) -le 2 ]
 log_test "kernel: neither the LNS's TUN nor vpdnd saw them" $?
+# Encapsulated on $IN_IF's ingress, decapsulated on $L2TP_IF's: the LNS's
+# routing forwarded neither (through the TUN it would have; ARP aside).
+log "LNS stack forwarded $fw0->$fw1"
+[ $((fw1 - fw0)) -le 2 ]
+log_test "kernel: the LNS's stack forwarded none of them" $?
 
 m=$(pmtu_to "$A")
 rc=$?

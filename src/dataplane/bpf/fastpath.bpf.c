@@ -196,6 +196,15 @@ egress_allowed(__u32 ifindex)
 	return bpf_map_lookup_elem(&fp_egress, &ifindex) != 0;
 }
 
+/* The interface's FP_EGRESS_* flags; 0 if it is not an allowed exit. */
+static __always_inline __u32
+egress_flags(__u32 ifindex)
+{
+	__u32 *f = bpf_map_lookup_elem(&fp_egress, &ifindex);
+
+	return f != 0 ? (*f | FP_EGRESS_OK) : 0;
+}
+
 /* ---- receive: L2TP data → inner IPv4 ---- */
 
 int	vpdn_fp_decap(struct __sk_buff *skb);
@@ -531,7 +540,7 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	__u64 sum = 0, l2flags;
 	__u16 *w, c = 0;
 	__u8 tcp_doff;
-	__u32 field = 0;
+	__u32 field = 0, eflags;
 	int partial = 0, g;
 	/* On an ingress our filter runs before vpdn_fp_decap's (one
 	 * interface may face both the intranet and the tunnels): a packet
@@ -618,8 +627,11 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	default:
 		return count(FP_TX_PASS_ROUTE, pass);
 	}
-	if (!egress_allowed(fib.ifindex))
+	eflags = egress_flags(fib.ifindex);
+	if (eflags == 0)
 		return count(FP_TX_PASS_ROUTE, pass);
+	if (skb->gso_size != 0 && (eflags & FP_EGRESS_NO_GSO))
+		return count(FP_TX_PASS_GSO, pass);
 
 	/* A non-GSO TCP or UDP packet may be CHECKSUM_PARTIAL (see
 	 * csum_is_partial); a GSO one keeps csum_start and offset right
