@@ -12,8 +12,10 @@
 # counters and the L2TP session's own do not) nor the LNS's IP forwarding;
 # a 1500-byte DF datagram towards the user gets ICMP Fragmentation Needed
 # (PMTU 1400, the LNS's mtu); 10 MB of TCP both ways with equal SHA-256,
-# from senders whose veth keeps checksum offload (CHECKSUM_PARTIAL); `vpdnctl disconnect session` in the middle
-# of a flow leaves no entry in the programs' maps; kill -9 of the LNS and a
+# from senders whose veth keeps checksum offload (CHECKSUM_PARTIAL);
+# `vpdnctl disconnect session` in the middle of a flow leaves no entry in
+# the programs' maps, and what comes for its address afterwards is handed
+# to the stack, none of it wrapped; kill -9 of the LNS and a
 # restart leave exactly one filter of ours on the L2TP-facing interface
 # and a foreign filter there untouched; the same session with
 # `dataplane = user` says path user and still carries the ping.
@@ -150,6 +152,23 @@ map_entries()
 import json, sys
 print(len(json.load(sys.stdin)))'
 }
+
+# fp_global INDEX: the programs' counter INDEX (enum fp_counter in
+# fastpath_maps.h), summed over CPUs.
+fp_global()
+{
+	local id
+	id=$(map_of fp_global) || { echo 0; return; }
+	bpftool -j map dump id "$id" 2>/dev/null | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    f = e.get("formatted", e)
+    if f["key"] == int(sys.argv[1]):
+        print(sum(v["value"] for v in f["values"])); break
+else:
+    print(0)' "$1"
+}
+FP_TX_ENCAP=12 FP_TX_PASS_NO_SESSION=14
 
 # tun_pkts: "RX TX" packets of the LNS's TUN device.
 tun_pkts()
@@ -289,6 +308,14 @@ wait_for 10 vpdnd_none_live lns lns-k sessions
 [ "$(map_entries fp_rx)" = 0 ] && [ "$(map_entries fp_tx)" = 0 ] &&
     [ "$(map_entries fp_stats)" = 0 ]
 log_test "kernel: no entry left in fp_rx, fp_tx, fp_stats" $?
+# What still comes for the ended session's address is no session's: the
+# programs hand it to the stack (counted), and wrap none of it.
+e0=$(fp_global $FP_TX_ENCAP) n0=$(fp_global $FP_TX_PASS_NO_SESSION)
+in_ns intranet python3 "$TOOLS/ping.py" -c 5 -i 0.05 -W 1 "$A" >/dev/null 2>&1
+e1=$(fp_global $FP_TX_ENCAP) n1=$(fp_global $FP_TX_PASS_NO_SESSION)
+log "after the end: tx_encap $e0->$e1, tx_pass_no_session $n0->$n1"
+[ "$e1" = "$e0" ] && [ $((n1 - n0)) -ge 5 ]
+log_test "kernel: after the end, packets to its address go to the stack" $?
 stop_pid "$CL_PID" TERM 10
 
 # kill -9, a foreign filter beside ours, and a restart.
