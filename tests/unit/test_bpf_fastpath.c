@@ -1045,6 +1045,47 @@ test_live_veth(void **state)
 	    0);
 }
 
+/* One interface facing both sides: vpdn_fp_encap runs first on fpl0's
+ * ingress and hands an L2TP datagram, no packet to a session, on down the
+ * chain (TC_ACT_UNSPEC), where vpdn_fp_decap still strips it. */
+static void
+test_live_shared_ingress(void **state)
+{
+	int l1 = (int)if_nametoindex("fpl1"), i1 = (int)if_nametoindex("fpi1");
+	uint8_t frame[2048], want[2048];
+	struct l2tp_craft c;
+	size_t len, inner_off, wlen;
+	uint64_t passed;
+	int sl, si;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
+			     sizeof(why)),
+	    0);
+	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_ENCAP, why,
+			     sizeof(why)),
+	    0);
+	sl = pkt_sock(l1);
+	si = pkt_sock(i1);
+	passed = counter(FP_TX_PASS_NO_SESSION);
+	l2tp_craft_default(&c);
+	c.payload = 300;
+	len = l2tp_frame(frame, &c, &inner_off);
+	wlen = expect_decap(want, frame, inner_off, len);
+	pkt_send(sl, l1, frame, len);
+	assert_true(pkt_expect(si, want, wlen));
+	assert_true(counter(FP_TX_PASS_NO_SESSION) > passed);
+	(void)close(sl);
+	(void)close(si);
+	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_ENCAP, why,
+			     sizeof(why)),
+	    0);
+	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
+			     sizeof(why)),
+	    0);
+}
+
 /* The L3 variant on a TUN's egress: the stack routes the intranet packet
  * to the session's TUN (decrementing TTL itself), the program wraps it,
  * gives it an Ethernet header and sends it out of fpl0. */
@@ -1390,6 +1431,7 @@ main(void)
 		cmocka_unit_test(test_loader_attach_detach),
 		cmocka_unit_test(test_loader_stale_after_crash),
 		cmocka_unit_test(test_live_veth),
+		cmocka_unit_test(test_live_shared_ingress),
 		cmocka_unit_test(test_live_tun_egress),
 		cmocka_unit_test(test_live_tcp_gso),
 		cmocka_unit_test(test_live_partial_checksum),
