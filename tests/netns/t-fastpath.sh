@@ -11,7 +11,8 @@
 # programs' counters for the session grow by what was sent, the LNS TUN's
 # counters and the L2TP session's own do not) nor the LNS's IP forwarding;
 # a 1500-byte DF datagram towards the user gets ICMP Fragmentation Needed
-# (PMTU 1400, the LNS's mtu); 10 MB of TCP both ways with equal SHA-256,
+# (PMTU 1400, the LNS's mtu), and one from the user too big for the
+# intranet link gets it too; 10 MB of TCP both ways with equal SHA-256,
 # from senders whose veth keeps checksum offload (CHECKSUM_PARTIAL);
 # `vpdnctl disconnect session` in the middle of a flow leaves no entry in
 # the programs' maps, and what comes for its address afterwards is handed
@@ -218,6 +219,29 @@ print(mtu)
 sys.exit(0 if mtu < 1500 else 1)' "$1"
 }
 
+# pmtu_up: from the client, 1400-byte datagrams with DF to the intranet
+# host until its kernel learnt a smaller path MTU; prints it, fails if none.
+pmtu_up()
+{
+	in_ns client python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, 10, 2)     # IP_MTU_DISCOVER = IP_PMTUDISC_DO
+s.connect((sys.argv[1], 9))
+mtu = 1400
+for _ in range(20):
+    try:
+        s.send(b"x" * 1372)
+    except OSError:
+        pass
+    time.sleep(0.1)
+    mtu = s.getsockopt(socket.IPPROTO_IP, 14)  # IP_MTU
+    if mtu < 1400:
+        break
+print(mtu)
+sys.exit(0 if mtu < 1400 else 1)' "$1"
+}
+
 topology || exit 1
 # The intranet host's veth keeps its TX checksum offload (the default): its
 # TCP and UDP reach the LNS CHECKSUM_PARTIAL, which the programs finish
@@ -291,6 +315,15 @@ m=$(pmtu_to "$A")
 rc=$?
 [ $rc = 0 ] && [ "$m" -le 1400 ]
 log_test "kernel: 1500-byte DF towards the user gets PMTU $m (<= 1400)" $?
+# Upstream too big for the intranet link: vpdn_fp_decap leaves it to the
+# stack (its fib lookup says so), which answers the client with ICMP
+# Fragmentation Needed through the session.
+in_ns lns ip link set "$IN_IF" mtu 1300
+m=$(pmtu_up $HOST)
+rc=$?
+in_ns lns ip link set "$IN_IF" mtu 1500
+[ $rc = 0 ] && [ "$m" -le 1300 ]
+log_test "kernel: 1400-byte DF from the user over a 1300 link gets PMTU $m (<= 1300)" $?
 xfer client intranet $HOST 5001 k-up
 log_test "kernel: 10 MB TCP client -> intranet, SHA-256 equal" $?
 xfer intranet client "$A" 5002 k-down
