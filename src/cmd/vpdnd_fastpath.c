@@ -94,8 +94,8 @@ ingress_one(struct vpdnd_fastpath *vf, int fd, const char *name, char *why,
 	unsigned idx = if_nametoindex(name);
 
 	if (idx == 0) {
-		snprintf(why, whylen,
-		    "fastpath-ingress: no interface \"%s\"", name);
+		snprintf(why, whylen, "fastpath-ingress: no interface \"%s\"",
+		    name);
 		return -1;
 	}
 	if (fd < 0 || !is_ethernet(fd, name)) {

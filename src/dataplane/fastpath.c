@@ -382,7 +382,8 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 		say(why, whylen,
 		    "fast path: ifindex %d has a foreign filter "
 		    "(program %s) at handle %#x priority %#x",
-		    ifindex, pi.name, FASTPATH_TC_HANDLE, fastpath_tc_prio(hook));
+		    ifindex, pi.name, FASTPATH_TC_HANDLE,
+		    fastpath_tc_prio(hook));
 		(void)close(fd);
 		return 0;
 	}

@@ -28,8 +28,8 @@
 
 #include "dataplane/bpf/fastpath_maps.h"
 
-#define FASTPATH_TC_HANDLE 0x7670u /* "vp" */
-#define FASTPATH_TC_PRIO   0x7670u
+#define FASTPATH_TC_HANDLE     0x7670u /* "vp" */
+#define FASTPATH_TC_PRIO       0x7670u
 /* vpdn_fp_encap, ahead of vpdn_fp_decap on a shared ingress. */
 #define FASTPATH_TC_PRIO_ENCAP 0x766fu
 
