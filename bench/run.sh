@@ -132,6 +132,7 @@ lns_conf()
 	cat <<EOT
 [global]
 dataplane = $1
+$([ "$1" = user ] || echo "fastpath-ingress = veth-intra")
 listen = 10.77.1.1:1701
 hostname = lns.bench
 control-socket = $T/lns.sock
@@ -241,9 +242,11 @@ REPS=${BENCH_REPS:-3}
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # The intranet's sender hands the LNS packets with complete UDP checksums,
-# as a router would: with veth's default TX checksum offload the kernel
-# path's encapsulation would wrap a partial checksum (t-fastpath.sh does
-# the same).  Set for every path, baselines included.
+# as traffic routed in from a network arrives: with veth's default TX
+# checksum offload they would be CHECKSUM_PARTIAL, which the kernel path
+# finishes at an extra cost that only senders on the LNS's own host incur
+# (the TCP flow below measures that case).  Set for every path, baselines
+# included.
 in_ns intranet python3 -c '
 import ctypes, fcntl, socket, struct, sys
 ev = ctypes.create_string_buffer(struct.pack("II", 0x17, 0))  # ETHTOOL_STXCSUM
@@ -372,7 +375,10 @@ lns_fwd()
 }
 
 declare -A RAW TUN LNS RAWD LNSD KUP KDN LCU LCD SCU SCD KLCU KLCD KSCU KSCD KPATH RCU RCD
-for size in 1400 64; do
+# BENCH_ONLY=tcp: only the one-TCP-flow rows (a'), for working on them.
+SIZES="1400 64"
+[ "${BENCH_ONLY:-}" = tcp ] && SIZES=""
+for size in $SIZES; do
 	raws=() tuns=() lnss=() rawd=() lnsd=() kup=() kdn=()
 	lcu=() lcd=() scu=() scd=() klcu=() klcd=() kscu=() kscd=() rcu=() rcd=()
 	for _ in $(seq "$REPS"); do
@@ -459,6 +465,116 @@ for size in 1400 64; do
 	fi
 done
 row "machine busy before the first round (ticks/s)" "$BUSY_TPS" "$((HZ * $(nproc)))" "$(ratio "$BUSY_TPS" "$((HZ * $(nproc)))")" "" "all CPUs, /proc/stat over 2 s: other work sharing the machine"
+
+# ---- (a') one TCP flow ------------------------------------------------------------
+# One iperf3 TCP stream each way between a vpdnd client in the client
+# namespace (one PPP session, its own TUN; routes 10.77.5.0/24 into it) and
+# 10.77.5.2 in the intranet, through the LNS's kernel path and its user
+# path: Gbit/s received, median of REPS.  The intranet's veth gets its
+# checksum offload (and with it TSO) back, as any TCP sender on a veth
+# has it: the kernel path finishes its partial checksums.
+ip -n ${P}intranet addr add 10.77.5.2/32 dev veth-lns
+ip -n ${P}lns route add 10.77.5.2/32 via 10.77.0.2
+in_ns intranet python3 -c '
+import ctypes, fcntl, socket, struct, sys
+ev = ctypes.create_string_buffer(struct.pack("II", 0x17, 1))  # ETHTOOL_STXCSUM on
+ifr = struct.pack("16sP", sys.argv[1].encode(), ctypes.addressof(ev)) + bytes(16)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+fcntl.ioctl(s.fileno(), 0x8946, ifr)' veth-lns
+client_conf()
+{
+	cat <<EOT
+[global]
+listen = 10.77.1.2:1701
+hostname = client.bench
+control-socket = $T/client.sock
+log-level = warn
+
+[client corp]
+lns = 10.77.1.1
+user = bench
+password = bench
+auth = chap-md5
+interface = vb-cl
+routes = 10.77.5.0/24
+default-route = no
+redial = no
+EOT
+}
+# iperf_gbps FILE: the Gbit/s an iperf3 -J report says the receiver got.
+iperf_gbps()
+{
+	python3 -c '
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    print("%.2f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9))
+except Exception:
+    print("n/a")' "$1"
+}
+# tcp_flow DATAPLANE: sets TCP_UP and TCP_DN (Gbit/s), TCP_PATH.
+tcp_flow()
+{
+	local cl srv
+	TCP_UP=n/a TCP_DN=n/a TCP_PATH=?
+	lns_conf "$1" >"$T/lns.conf"
+	start_lns
+	client_conf >"$T/client.conf"
+	spawn client "$T/client.log" "$VPDND" -c "$T/client.conf"
+	cl=$SPAWNED
+	for _ in $(seq 100); do
+		ip -n ${P}client -4 addr show vb-cl 2>/dev/null | grep -q inet && break
+		sleep 0.1
+	done
+	in_ns lns "$BIN/vpdnctl" -s "$T/lns.sock" show sessions --json >"$T/sess.json" 2>/dev/null
+	TCP_PATH=$(grep -o '"path": *"[a-z]*"' "$T/sess.json" | head -1 | sed 's/.*"\([a-z]*\)"$/\1/')
+	spawn intranet "$T/iperf-s.log" iperf3 -s -B 10.77.5.2 -p 5201
+	srv=$SPAWNED
+	# the server listening, and the session's route to it in place
+	for _ in $(seq 50); do
+		in_ns intranet ss -Hltn 'sport = :5201' 2>/dev/null | grep -q . &&
+		    ip -n ${P}client route get 10.77.5.2 2>/dev/null | grep -q vb-cl && break
+		sleep 0.1
+	done
+	# bounded: a lost connection must not hold up the rest of the run
+	in_ns client timeout $((SECS + 20)) iperf3 -c 10.77.5.2 -p 5201 \
+	    --connect-timeout 5000 -t "$SECS" -J >"$T/iperf-up.json" 2>/dev/null &&
+	    TCP_UP=$(iperf_gbps "$T/iperf-up.json")
+	in_ns client timeout $((SECS + 20)) iperf3 -c 10.77.5.2 -p 5201 \
+	    --connect-timeout 5000 -t "$SECS" -R -J >"$T/iperf-dn.json" 2>/dev/null &&
+	    TCP_DN=$(iperf_gbps "$T/iperf-dn.json")
+	stop_wait "$srv" TERM
+	stop_wait "$cl" TERM
+	stop_lns
+	lns_conf user >"$T/lns.conf"
+}
+if command -v iperf3 >/dev/null; then
+	tku=() tkd=() tuu=() tud=()
+	for _ in $(seq "$REPS"); do
+		tcp_flow user
+		tuu+=("$TCP_UP") tud+=("$TCP_DN")
+		if [ "$KERNEL" = yes ]; then
+			tcp_flow kernel
+			tku+=("$TCP_UP") tkd+=("$TCP_DN")
+			TKPATH=$TCP_PATH
+		fi
+		echo "tcp,${tuu[-1]},${tud[-1]},${tku[-1]:-},${tkd[-1]:-}" >>"$OUT/tcp.csv"
+	done
+	TUU=$(median "${tuu[@]}") TUD=$(median "${tud[@]}")
+	if [ "$KERNEL" = yes ]; then
+		for d in up down; do
+			if [ $d = up ]; then k=$(median "${tku[@]}") u=$TUU; else k=$(median "${tkd[@]}") u=$TUD; fi
+			met=$(awk -v g="$k" 'BEGIN { print (g + 0 >= 5) ? "met" : "NOT met" }')
+			row "one TCP flow ${d}stream Gbit/s (kernel vs user path)" "$k" "$u" "$(ratio "$k" "$u")" "$met" ">= 5 Gbit/s; iperf3, one stream, session path ${TKPATH:-?}; median of $REPS"
+		done
+	else
+		row "one TCP flow Gbit/s user path (up / down)" "$TUU" "$TUD" "" "" "kernel path: programs did not load"
+	fi
+else
+	row "one TCP flow Gbit/s" "n/a" "" "" "NOT met" "iperf3 missing (scripts/install-deps.sh)"
+fi
+
+[ "${BENCH_ONLY:-}" = tcp ] && exit 0
 
 # ---- (b) setup, (c) memory, (d) storm -------------------------------------------
 # setup_run LABEL TUNNELS SESSIONS [extra vpdn-bench args]: fresh LNS, sets

@@ -926,8 +926,9 @@ main(int argc, char **argv)
 		fatalx("cannot set up roles");
 	/* Before the roles: the LNS's sessions enter it from IPCP up, and
 	 * loading needs privileges that go below. */
-	if (vpdnd_fastpath_open(d.cfg->global.dataplane, &d.io.fp) < 0)
-		fatalx("cannot start with dataplane = kernel");
+	if (vpdnd_fastpath_open(d.cfg->global.dataplane,
+		d.cfg->global.fastpath_ingress, &d.io.fp) < 0)
+		fatalx("cannot start the kernel fast path");
 	vpdnd_io_roles_io(&d.io, d.udp.family, &io);
 	d.roles = roles_new(d.cfg, &io, now);
 	if (d.roles == NULL)

@@ -80,8 +80,82 @@ scan_interfaces(struct vpdnd_fastpath *vf)
 	if_freenameindex(ifs);
 }
 
+/* The hook's program on ifindex, attached once. */
+static int ensure_attached(struct vpdnd_fastpath *vf, int ifindex,
+    enum fastpath_hook hook, char *why, size_t whylen);
+
+/* vpdn_fp_encap on the ingress of one interface named in
+ * fastpath-ingress: it must exist and be Ethernet (the program reads an
+ * Ethernet header).  0, or -1 with why. */
+static int
+ingress_one(struct vpdnd_fastpath *vf, int fd, const char *name, char *why,
+    size_t whylen)
+{
+	unsigned idx = if_nametoindex(name);
+
+	if (idx == 0) {
+		snprintf(why, whylen, "fastpath-ingress: no interface \"%s\"",
+		    name);
+		return -1;
+	}
+	if (fd < 0 || !is_ethernet(fd, name)) {
+		snprintf(why, whylen,
+		    "fastpath-ingress: %s is not an Ethernet device", name);
+		return -1;
+	}
+	if (ensure_attached(vf, (int)idx, FASTPATH_ENCAP, why, whylen) < 0)
+		return -1;
+	log_info("fast path: encapsulating on %s's ingress", name);
+	return 0;
+}
+
+/*
+ * fastpath-ingress: "all" (every Ethernet device present now), or names
+ * separated by commas or blanks.  Returns -1 (logged) at the first one
+ * that fails.
+ */
+static int
+attach_ingress(struct vpdnd_fastpath *vf, const char *list)
+{
+	char buf[CFG_MAX_STR], why[256], *tok, *save = NULL;
+	struct if_nameindex *ifs, *i;
+	int fd, rc = 0;
+
+	if (list == NULL || list[0] == '\0')
+		return 0;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (strcmp(list, "all") == 0) {
+		if ((ifs = if_nameindex()) == NULL) {
+			log_error("fastpath-ingress: listing interfaces: %s",
+			    strerror(errno));
+			rc = -1;
+		} else {
+			for (i = ifs; rc == 0 && i->if_index != 0; i++)
+				if (fd >= 0 && is_ethernet(fd, i->if_name) &&
+				    ingress_one(vf, fd, i->if_name, why,
+					sizeof(why)) < 0) {
+					log_error("%s", why);
+					rc = -1;
+				}
+			if_freenameindex(ifs);
+		}
+	} else {
+		strlcpy(buf, list, sizeof(buf));
+		for (tok = strtok_r(buf, ", \t", &save); rc == 0 && tok != NULL;
+		     tok = strtok_r(NULL, ", \t", &save))
+			if (ingress_one(vf, fd, tok, why, sizeof(why)) < 0) {
+				log_error("%s", why);
+				rc = -1;
+			}
+	}
+	if (fd >= 0)
+		(void)close(fd);
+	return rc;
+}
+
 int
-vpdnd_fastpath_open(enum cfg_dataplane dp, struct vpdnd_fastpath **out)
+vpdnd_fastpath_open(enum cfg_dataplane dp, const char *ingress,
+    struct vpdnd_fastpath **out)
 {
 	struct vpdnd_fastpath *vf;
 	struct fastpath_opts o = { .max_sessions = 0 };
@@ -110,6 +184,13 @@ vpdnd_fastpath_open(enum cfg_dataplane dp, struct vpdnd_fastpath **out)
 	}
 	scan_interfaces(vf);
 	log_info("dataplane: kernel fast path loaded");
+	/* An interface named but not usable is a configuration error: the
+	 * operator asked for downstream in the kernel and would otherwise
+	 * get the slower TUN path without noticing. */
+	if (attach_ingress(vf, ingress) < 0) {
+		vpdnd_fastpath_close(vf);
+		return -1;
+	}
 	*out = vf;
 	return 0;
 }
@@ -125,7 +206,6 @@ vpdnd_fastpath_close(struct vpdnd_fastpath *vf)
 	free(vf);
 }
 
-/* The hook's program on ifindex, attached once. */
 static int
 ensure_attached(struct vpdnd_fastpath *vf, int ifindex, enum fastpath_hook hook,
     char *why, size_t whylen)

@@ -8,7 +8,12 @@
  *     datagrams arrive on (the IP_PKTINFO ifindex of its local address),
  *     attached when the first session of such a tunnel enters the path;
  *   - vpdn_fp_enc_l3 on the egress of the LNS's TUN device (what the
- *     users' /32 routes point into), attached with the first session.
+ *     users' /32 routes point into), attached with the first session;
+ *   - vpdn_fp_encap on the ingress of the interfaces [global]
+ *     fastpath-ingress names (where downstream traffic enters), at start:
+ *     it encapsulates before the stack routes, the cheaper place; what
+ *     it leaves (and what enters elsewhere, or is sent by this host)
+ *     still meets vpdn_fp_enc_l3 on the TUN.
  * Where the packets may leave (fp_egress): every Ethernet interface
  * present at start.  Decapsulated packets leave towards the intranet by
  * whatever route the kernel's fib picks, encapsulated ones towards the
@@ -29,10 +34,13 @@
 struct vpdnd_fastpath;
 
 /* Removes the filters dead instances left on every interface, then loads
- * the programs if dp asks for them.  *out is NULL for user, and for auto
+ * the programs if dp asks for them and attaches vpdn_fp_encap to the
+ * ingress of the interfaces `ingress` names ([global] fastpath-ingress:
+ * names, "all", or ""; -1, logged, if one is missing or not Ethernet).  *out is NULL for user, and for auto
  * when they cannot load (logged once with why); -1 (logged) when kernel
  * was asked for and they cannot load. */
-int vpdnd_fastpath_open(enum cfg_dataplane dp, struct vpdnd_fastpath **out);
+int vpdnd_fastpath_open(enum cfg_dataplane dp, const char *ingress,
+    struct vpdnd_fastpath **out);
 /* Detaches every filter and unloads; NULL is ignored. */
 void vpdnd_fastpath_close(struct vpdnd_fastpath *vf);
 

@@ -112,6 +112,9 @@ struct cfg_global {
 	unsigned tun_txqueuelen; /* packets */
 	/* The data path of LNS sessions; read at start only. */
 	enum cfg_dataplane dataplane;
+	/* Interfaces whose ingress encapsulates packets to sessions
+	 * ("a, b"), "all" Ethernet devices, or "" none; read at start. */
+	char fastpath_ingress[CFG_MAX_STR];
 	struct cfg_sockaddr metrics; /* len 0: no metrics listener */
 	/* Drop root to this user (and group; default the user's primary
 	 * group) once sockets and TUN devices are open; "": stay root. */

@@ -76,6 +76,11 @@ const struct schema_key schema_keys[] = {
 	 * fastpath.h): user until the kernel path has run in the field. */
 	ROW(GLOBAL, "dataplane", DATAPLANE, cfg_global, dataplane, 0, 0,
 	    "user"),
+	/* Where downstream packets enter (vpdn_fp_encap on their ingress):
+	 * interface names, "all" Ethernet devices, or none (""), in which
+	 * case the TUN's egress encapsulates what the stack routes there. */
+	ROW(GLOBAL, "fastpath-ingress", STRING, cfg_global, fastpath_ingress,
+	    1, CFG_MAX_STR - 1, NULL),
 	/* Prometheus exposition; unset (len 0) = no listener. */
 	ROW(GLOBAL, "metrics", SOCKADDR, cfg_global, metrics,
 	    DEFAULT_METRICS_PORT, 0, NULL),

@@ -3,11 +3,16 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -263,12 +268,22 @@ tc_hook_init(struct bpf_tc_hook *th, int ifindex, enum bpf_tc_attach_point ap)
 }
 
 static void
-tc_opts_init(struct bpf_tc_opts *to)
+tc_opts_init(struct bpf_tc_opts *to, enum fastpath_hook hook)
 {
 	memset(to, 0, sizeof(*to));
 	to->sz = sizeof(*to);
 	to->handle = FASTPATH_TC_HANDLE;
-	to->priority = FASTPATH_TC_PRIO;
+	to->priority = fastpath_tc_prio(hook);
+}
+
+unsigned
+fastpath_tc_prio(enum fastpath_hook hook)
+{
+	/* vpdn_fp_encap runs first where both programs share an ingress:
+	 * what it does not take goes on to vpdn_fp_decap (TC_ACT_UNSPEC),
+	 * whereas vpdn_fp_decap ends the chain for what it leaves alone. */
+	return hook == FASTPATH_ENCAP ? FASTPATH_TC_PRIO_ENCAP :
+					FASTPATH_TC_PRIO;
 }
 
 /* Finds the fp_owner map among a program's maps and reads it. */
@@ -338,7 +353,7 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 	 * clsact qdisc): that is no news here. */
 	(void)libbpf_set_print(libbpf_print);
 	tc_hook_init(&th, ifindex, ap);
-	tc_opts_init(&to);
+	tc_opts_init(&to, hook);
 	rc = bpf_tc_query(&th, &to);
 	/* No clsact qdisc (EINVAL) or nothing at our handle (ENOENT). */
 	if (rc == -ENOENT || rc == -EINVAL)
@@ -367,7 +382,8 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 		say(why, whylen,
 		    "fast path: ifindex %d has a foreign filter "
 		    "(program %s) at handle %#x priority %#x",
-		    ifindex, pi.name, FASTPATH_TC_HANDLE, FASTPATH_TC_PRIO);
+		    ifindex, pi.name, FASTPATH_TC_HANDLE,
+		    fastpath_tc_prio(hook));
 		(void)close(fd);
 		return 0;
 	}
@@ -387,7 +403,7 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 		    ifindex, own.pid);
 		return 0;
 	}
-	tc_opts_init(&to);
+	tc_opts_init(&to, hook);
 	if ((rc = bpf_tc_detach(&th, &to)) != 0) {
 		say(why, whylen,
 		    "fast path: removing the stale filter of "
@@ -398,10 +414,47 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 	return 1;
 }
 
+/*
+ * FP_EGRESS_NO_GSO for a device that passes GSO packets on whole to
+ * another stack of this host: a veth, or a TAP with TSO (a VM's, whose
+ * guest would get them whole).  Elsewhere a NIC or the stack's software
+ * GSO cuts them up before the wire.
+ */
+static uint32_t
+egress_value(int ifindex)
+{
+	struct ethtool_drvinfo di;
+	struct ethtool_value ev;
+	struct ifreq ifr;
+	uint32_t v = FP_EGRESS_OK;
+	int fd;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname((unsigned)ifindex, ifr.ifr_name) == NULL ||
+	    (fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return v;
+	memset(&di, 0, sizeof(di));
+	di.cmd = ETHTOOL_GDRVINFO;
+	ifr.ifr_data = (void *)&di;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
+		if (strcmp(di.driver, "veth") == 0) {
+			v |= FP_EGRESS_NO_GSO;
+		} else if (strcmp(di.driver, "tun") == 0) {
+			memset(&ev, 0, sizeof(ev));
+			ev.cmd = ETHTOOL_GTSO;
+			ifr.ifr_data = (void *)&ev;
+			if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && ev.data != 0)
+				v |= FP_EGRESS_NO_GSO;
+		}
+	}
+	(void)close(fd);
+	return v;
+}
+
 static int
 egress_map(struct fastpath *fp, int ifindex, bool add, char *why, size_t whylen)
 {
-	uint32_t k = (uint32_t)ifindex, v = 1;
+	uint32_t k = (uint32_t)ifindex, v = add ? egress_value(ifindex) : 0;
 	int rc;
 
 	if (add)
@@ -469,7 +522,7 @@ fastpath_attach(struct fastpath *fp, int ifindex, enum fastpath_hook hook,
 		why[0] = '\0';
 	if (fastpath_remove_stale(ifindex, hook, why, whylen) < 0)
 		return -1;
-	tc_opts_init(&to);
+	tc_opts_init(&to, hook);
 	to.prog_fd = fastpath_prog_fd(fp, hook);
 	if ((rc = bpf_tc_attach(&th, &to)) != 0) {
 		/* remove_stale said why the place is taken, if it is. */
@@ -506,14 +559,14 @@ fastpath_detach(struct fastpath *fp, int ifindex, enum fastpath_hook hook,
 	}
 	fp->att[i] = fp->att[--fp->natt];
 	tc_hook_init(&th, ifindex, ap);
-	tc_opts_init(&to);
+	tc_opts_init(&to, hook);
 	rc = bpf_tc_query(&th, &to);
 	/* Gone with its interface, or replaced by someone else: nothing of
 	 * ours to remove. */
 	if (rc == -ENOENT || rc == -EINVAL || rc == -ENODEV ||
 	    (rc == 0 && to.prog_id != fp->prog_id[hook]))
 		return 0;
-	tc_opts_init(&to);
+	tc_opts_init(&to, hook);
 	if (rc != 0 || (rc = bpf_tc_detach(&th, &to)) != 0) {
 		say(why, whylen, "fast path: detaching %s from ifindex %d: %s",
 		    prog_names[hook], ifindex, strerror(-rc));
@@ -816,6 +869,8 @@ fastpath_counter_name(enum fp_counter c)
 		return "pass_helper_refused";
 	case FP_DROP_HELPER:
 		return "drop_helper_failed";
+	case FP_TX_CSUM_DONE:
+		return "tx_checksum_completed";
 	case FP_COUNTER_MAX:
 		break;
 	}

@@ -12,7 +12,7 @@
  * user path); nothing here logs.
  *
  * Filters are attached as clsact direct-action filters at a fixed handle and
- * priority (FASTPATH_TC_HANDLE, FASTPATH_TC_PRIO).  They outlive the process
+ * priority (FASTPATH_TC_HANDLE, fastpath_tc_prio()).  They outlive the process
  * if it is killed; fastpath_attach() and fastpath_remove_stale() remove a
  * filter found there only if it runs one of our programs (by name) loaded by
  * a process that no longer exists (PID and start time kept in fp_owner), and
@@ -28,8 +28,10 @@
 
 #include "dataplane/bpf/fastpath_maps.h"
 
-#define FASTPATH_TC_HANDLE 0x7670u /* "vp" */
-#define FASTPATH_TC_PRIO   0x7670u
+#define FASTPATH_TC_HANDLE     0x7670u /* "vp" */
+#define FASTPATH_TC_PRIO       0x7670u
+/* vpdn_fp_encap, ahead of vpdn_fp_decap on a shared ingress. */
+#define FASTPATH_TC_PRIO_ENCAP 0x766fu
 
 struct fastpath;
 
@@ -66,6 +68,9 @@ struct fastpath_counters {
 	uint64_t rx_packets, rx_bytes; /* decapsulated */
 	uint64_t tx_packets, tx_bytes; /* encapsulated */
 };
+
+/* The TC priority `hook`'s filter is attached at. */
+unsigned fastpath_tc_prio(enum fastpath_hook hook);
 
 /* Opens and loads the programs and maps.  0, or -1 with `why`. */
 int fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o,

@@ -5,9 +5,12 @@
  * paths are reached).
  *
  * Input: byte 0 picks the program (bit 0: decapsulate on fpl0, or
- * encapsulate on fpi0) and the session's PPP forms (bits 1-4: rx ACFC, rx
- * PFC, tx ACFC, tx PFC); bits 5-6 make it a GSO packet; the rest is the
- * Ethernet frame.
+ * encapsulate on fpi0 — on its ingress, or with bit 7 as the TUN egress's
+ * program, which reads the IPv4 header at the frame's start) and the
+ * session's PPP forms (bits 1-4: rx ACFC, rx PFC, tx ACFC, tx PFC); bits
+ * 5-6 make it a GSO packet; the rest is the Ethernet frame.  TCP and UDP
+ * frames to the session also go through the checksum-state probe, which
+ * must leave a packet it passes unchanged.
  *
  * Invariants: the kernel's verifier already bounds every access, so what is
  * checked is the contract with the stack: a packet not carried comes back
@@ -80,7 +83,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 + 14 || size > 1 + 4096 || !init_once())
 		return 0;
-	hook = (data[0] & 1) ? FASTPATH_ENCAP : FASTPATH_DECAP;
+	hook = !(data[0] & 1) ? FASTPATH_DECAP :
+	    (data[0] & 0x80)  ? FASTPATH_ENCAP_L3 :
+				FASTPATH_ENCAP;
 	fp_env_session(&s);
 	s.rx_acfc = (data[0] & 2) != 0;
 	s.rx_pfc = (data[0] & 4) != 0;
@@ -105,15 +110,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == -EINVAL)
 		return 0;
 	FUZZ_CHECK(rc == 0);
-	FUZZ_CHECK(o.retval == TC_ACT_OK || o.retval == TC_ACT_REDIRECT);
-	if (o.retval == TC_ACT_OK) {
+	/* Passing: TC_ACT_OK to the stack, or (vpdn_fp_encap, first on an
+	 * ingress) TC_ACT_UNSPEC to the next filter; untouched either way. */
+	FUZZ_CHECK(o.retval == TC_ACT_OK || o.retval == TC_ACT_REDIRECT ||
+	    (hook != FASTPATH_DECAP && (int)o.retval == TC_ACT_UNSPEC));
+	if (o.retval != TC_ACT_REDIRECT) {
 		FUZZ_CHECK(o.data_size_out == len);
 		FUZZ_CHECK(memcmp(out, frame, len) == 0);
 		return 0;
 	}
 	FUZZ_CHECK(o.data_size_out >= 14 + 20);
 	FUZZ_CHECK(be16(out + 12) == 0x0800);
-	if (hook == FASTPATH_DECAP) {
+	if (hook == FASTPATH_ENCAP_L3) {
+		/* The L3 form pushes a link header in front of its outer
+		 * headers; which bytes it read as IPv4 is the frame's own
+		 * business here, the lengths are not. */
+		FUZZ_CHECK(o.data_size_out >= len + 14 + 35 &&
+		    o.data_size_out <= len + 14 + 38);
+		FUZZ_CHECK(memcmp(out, env_mac_peer, 6) == 0);
+	} else if (hook == FASTPATH_DECAP) {
 		/* Outer IPv4 + UDP + L2TP + PPP is at least 20 + 8 + 6 + 1. */
 		FUZZ_CHECK(o.data_size_out + 35 <= len);
 		FUZZ_CHECK(memcmp(out, env_mac_host, 6) == 0);

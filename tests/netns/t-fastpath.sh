@@ -6,12 +6,17 @@
 #          vpdn-c (TUN)                     vpdn-fl (TUN, /32 per session)
 #
 # Cases: the session is up and `show sessions --json` says path kernel;
-# ping both ways; the packets did not cross vpdnd (the programs' counters
-# for the session grow by what was sent, the LNS TUN's counters and the
-# L2TP session's own do not); a 1500-byte DF datagram towards the user
-# gets ICMP Fragmentation Needed (PMTU 1400, the LNS's mtu); 10 MB of TCP
-# both ways with equal SHA-256; `vpdnctl disconnect session` in the middle
-# of a flow leaves no entry in the programs' maps; kill -9 of the LNS and a
+# with `fastpath-ingress` naming the intranet side, vpdn_fp_encap sits on
+# its ingress; ping both ways; the packets did not cross vpdnd (the
+# programs' counters for the session grow by what was sent, the LNS TUN's
+# counters and the L2TP session's own do not) nor the LNS's IP forwarding;
+# a 1500-byte DF datagram towards the user gets ICMP Fragmentation Needed
+# (PMTU 1400, the LNS's mtu), and one from the user too big for the
+# intranet link gets it too; 10 MB of TCP both ways with equal SHA-256,
+# from senders whose veth keeps checksum offload (CHECKSUM_PARTIAL);
+# `vpdnctl disconnect session` in the middle of a flow leaves no entry in
+# the programs' maps, and what comes for its address afterwards is handed
+# to the stack, none of it wrapped; kill -9 of the LNS and a
 # restart leave exactly one filter of ours on the L2TP-facing interface
 # and a foreign filter there untouched; the same session with
 # `dataplane = user` says path user and still carries the ping.
@@ -75,8 +80,10 @@ sessions_json()
 	vpdnctl_in lns "$1" show sessions --json 2>/dev/null || echo '{"sessions":[]}'
 }
 
-# L2TP_IF: the LNS's interface towards the client (the tunnel arrives there).
+# L2TP_IF: the LNS's interface towards the client (the tunnel arrives there);
+# IN_IF: towards the intranet (fastpath-ingress in the first kernel case).
 L2TP_IF=$(veth_name client)
+IN_IF=$(veth_name intranet)
 
 # prog_ids: the ids of our programs on L2TP_IF's ingress and the TUN's
 # egress.
@@ -147,6 +154,23 @@ import json, sys
 print(len(json.load(sys.stdin)))'
 }
 
+# fp_global INDEX: the programs' counter INDEX (enum fp_counter in
+# fastpath_maps.h), summed over CPUs.
+fp_global()
+{
+	local id
+	id=$(map_of fp_global) || { echo 0; return; }
+	bpftool -j map dump id "$id" 2>/dev/null | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    f = e.get("formatted", e)
+    if f["key"] == int(sys.argv[1]):
+        print(sum(v["value"] for v in f["values"])); break
+else:
+    print(0)' "$1"
+}
+FP_TX_ENCAP=12 FP_TX_PASS_NO_SESSION=14
+
 # tun_pkts: "RX TX" packets of the LNS's TUN device.
 tun_pkts()
 {
@@ -164,21 +188,11 @@ own_pkts()
 	jval "$s" "'%d %d' % (d['sessions'][0]['rx_packets'] - ${f% *}, d['sessions'][0]['tx_packets'] - ${f#* })"
 }
 
-# tx_csum_off NS IFACE: IFACE computes its TCP/UDP checksums in software
-# (ethtool -K IFACE tx off, without ethtool: ETHTOOL_STXCSUM).  A veth
-# otherwise hands the kernel partial checksums that only a NIC or the
-# receiving kernel would finish; the fast path encapsulates such a packet
-# as it is, and the client's vpdnd reads its inner TCP segment from a UDP
-# socket, where nothing finishes it.  Traffic from a real network always
-# arrives with complete checksums.
-tx_csum_off()
+# forwarded: datagrams the LNS's own IP stack has forwarded (ForwDatagrams,
+# /proc/net/snmp): the fast path's packets are not among them.
+forwarded()
 {
-	in_ns "$1" python3 -c '
-import ctypes, fcntl, socket, struct, sys
-ev = ctypes.create_string_buffer(struct.pack("II", 0x17, 0))  # ETHTOOL_STXCSUM
-ifr = struct.pack("16sP", sys.argv[1].encode(), ctypes.addressof(ev)) + bytes(16)
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-fcntl.ioctl(s.fileno(), 0x8946, ifr)                           # SIOCETHTOOL' "$2"
+	in_ns lns awk '/^Ip: [0-9]/ { print $7 }' /proc/net/snmp
 }
 
 # pmtu_to ADDR: from the intranet, 1500-byte datagrams with DF towards
@@ -205,8 +219,34 @@ print(mtu)
 sys.exit(0 if mtu < 1500 else 1)' "$1"
 }
 
+# pmtu_up: from the client, 1400-byte datagrams with DF to the intranet
+# host until its kernel learnt a smaller path MTU; prints it, fails if none.
+pmtu_up()
+{
+	in_ns client python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, 10, 2)     # IP_MTU_DISCOVER = IP_PMTUDISC_DO
+s.connect((sys.argv[1], 9))
+mtu = 1400
+for _ in range(20):
+    try:
+        s.send(b"x" * 1372)
+    except OSError:
+        pass
+    time.sleep(0.1)
+    mtu = s.getsockopt(socket.IPPROTO_IP, 14)  # IP_MTU
+    if mtu < 1400:
+        break
+print(mtu)
+sys.exit(0 if mtu < 1400 else 1)' "$1"
+}
+
 topology || exit 1
-tx_csum_off intranet "$(veth_name lns)" || exit 1
+# The intranet host's veth keeps its TX checksum offload (the default): its
+# TCP and UDP reach the LNS CHECKSUM_PARTIAL, which the programs finish
+# before encapsulating (the client's vpdnd reads a UDP socket, where
+# nothing else would).
 echo "alice alice-pw" >"$TMPD/users"
 
 # ---- can the programs load here? -------------------------------------------
@@ -222,7 +262,7 @@ stop_pid "$VPDND_PID" TERM 10
 
 # ---- kernel: the session's data in the fast path ----------------------------
 case_begin
-lns_conf lns-k kernel >"$TMPD/lns-k.conf"
+lns_conf lns-k kernel "fastpath-ingress = $IN_IF" >"$TMPD/lns-k.conf"
 client_conf cl-k >"$TMPD/cl-k.conf"
 start_vpdnd lns lns-k "$TMPD/lns-k.conf"
 LNS_PID=$VPDND_PID
@@ -238,6 +278,8 @@ vpdnctl_in lns lns-k show sessions | head -1 | grep -q PATH
 log_test "kernel: show sessions has a PATH column" $?
 [ "$(our_filters)" = 1 ]
 log_test "kernel: one filter of ours on $L2TP_IF's ingress" $?
+in_ns lns tc filter show dev "$IN_IF" ingress | grep -q "vpdn_fp_encap"
+log_test "kernel: vpdn_fp_encap on $IN_IF's ingress (fastpath-ingress)" $?
 
 # Neighbours resolved on every hop first: until then the programs leave
 # packets to the stack (and so to vpdnd), as they should.
@@ -247,6 +289,7 @@ sleep 0.5
 read -r t_rx0 t_tx0 <<<"$(tun_pkts)"
 read -r f_rx0 f_tx0 <<<"$(fp_stats)"
 read -r o_rx0 o_tx0 <<<"$(own_pkts lns-k)"
+fw0=$(forwarded)
 run_cmd client python3 "$TOOLS/ping.py" -c 20 -i 0.05 -W 2 $HOST
 log_test "kernel: 20 pings from the client to the intranet host" $?
 run_cmd intranet python3 "$TOOLS/ping.py" -c 20 -i 0.05 -W 2 "$A"
@@ -254,6 +297,7 @@ log_test "kernel: 20 pings from the intranet host to the client ($A)" $?
 read -r t_rx1 t_tx1 <<<"$(tun_pkts)"
 read -r f_rx1 f_tx1 <<<"$(fp_stats)"
 read -r o_rx1 o_tx1 <<<"$(own_pkts lns-k)"
+fw1=$(forwarded)
 log "fast path rx $f_rx0->$f_rx1 tx $f_tx0->$f_tx1; TUN rx $t_rx0->$t_rx1 tx $t_tx0->$t_tx1; vpdnd rx $o_rx0->$o_rx1 tx $o_tx0->$o_tx1"
 [ $((f_rx1 - f_rx0)) -ge 40 ] && [ $((f_tx1 - f_tx0)) -ge 40 ]
 log_test "kernel: the programs carried the 40 packets each way" $?
@@ -261,11 +305,25 @@ log_test "kernel: the programs carried the 40 packets each way" $?
 [ $((t_rx1 - t_rx0)) -le 1 ] && [ $((t_tx1 - t_tx0)) -le 1 ] &&
     [ $((o_rx1 - o_rx0)) -le 2 ] && [ $((o_tx1 - o_tx0)) -le 2 ]
 log_test "kernel: neither the LNS's TUN nor vpdnd saw them" $?
+# Encapsulated on $IN_IF's ingress, decapsulated on $L2TP_IF's: the LNS's
+# routing forwarded neither (through the TUN it would have; ARP aside).
+log "LNS stack forwarded $fw0->$fw1"
+[ $((fw1 - fw0)) -le 2 ]
+log_test "kernel: the LNS's stack forwarded none of them" $?
 
 m=$(pmtu_to "$A")
 rc=$?
 [ $rc = 0 ] && [ "$m" -le 1400 ]
 log_test "kernel: 1500-byte DF towards the user gets PMTU $m (<= 1400)" $?
+# Upstream too big for the intranet link: vpdn_fp_decap leaves it to the
+# stack (its fib lookup says so), which answers the client with ICMP
+# Fragmentation Needed through the session.
+in_ns lns ip link set "$IN_IF" mtu 1300
+m=$(pmtu_up $HOST)
+rc=$?
+in_ns lns ip link set "$IN_IF" mtu 1500
+[ $rc = 0 ] && [ "$m" -le 1300 ]
+log_test "kernel: 1400-byte DF from the user over a 1300 link gets PMTU $m (<= 1300)" $?
 xfer client intranet $HOST 5001 k-up
 log_test "kernel: 10 MB TCP client -> intranet, SHA-256 equal" $?
 xfer intranet client "$A" 5002 k-down
@@ -283,6 +341,14 @@ wait_for 10 vpdnd_none_live lns lns-k sessions
 [ "$(map_entries fp_rx)" = 0 ] && [ "$(map_entries fp_tx)" = 0 ] &&
     [ "$(map_entries fp_stats)" = 0 ]
 log_test "kernel: no entry left in fp_rx, fp_tx, fp_stats" $?
+# What still comes for the ended session's address is no session's: the
+# programs hand it to the stack (counted), and wrap none of it.
+e0=$(fp_global $FP_TX_ENCAP) n0=$(fp_global $FP_TX_PASS_NO_SESSION)
+in_ns intranet python3 "$TOOLS/ping.py" -c 5 -i 0.05 -W 1 "$A" >/dev/null 2>&1
+e1=$(fp_global $FP_TX_ENCAP) n1=$(fp_global $FP_TX_PASS_NO_SESSION)
+log "after the end: tx_encap $e0->$e1, tx_pass_no_session $n0->$n1"
+[ "$e1" = "$e0" ] && [ $((n1 - n0)) -ge 5 ]
+log_test "kernel: after the end, packets to its address go to the stack" $?
 stop_pid "$CL_PID" TERM 10
 
 # kill -9, a foreign filter beside ours, and a restart.

@@ -102,7 +102,10 @@ assert_pass(enum fastpath_hook hook, int ifindex, const uint8_t *in, size_t len,
 	uint64_t before = counter(c);
 
 	assert_int_equal(run(hook, ifindex, in, len, &r), 0);
-	assert_int_equal(r.retval, TC_ACT_OK);
+	/* vpdn_fp_encap, ahead of vpdn_fp_decap on an ingress, hands on to
+	 * the next filter; the others to the stack. */
+	assert_int_equal(r.retval,
+	    hook == FASTPATH_ENCAP ? TC_ACT_UNSPEC : TC_ACT_OK);
 	assert_int_equal(r.out_len, len);
 	assert_memory_equal(r.out, in, len);
 	assert_int_equal(counter(c), before + 1);
@@ -615,6 +618,25 @@ test_encap_passes(void **state)
 	for (len = 14 + 20; len < 14 + 28 + 32; len++)
 		assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
 		    FP_TX_PASS_INNER);
+	/* A TCP aggregate whose way out is a veth (fpl0): the peer behind
+	 * it would get it whole, so the stack segments it on the TUN path. */
+	{
+		struct run r;
+		uint64_t before = counter(FP_TX_PASS_GSO);
+
+		len = intranet_frame(frame, ENV_SESSION, 64, 1200);
+		frame[14 + 9] = 6;
+		frame[14 + 20 + 12] = 5 << 4;
+		put16(frame + 14 + 10, 0);
+		put16(frame + 14 + 10, ip_csum(frame + 14, 20));
+		assert_int_equal(run_gso(FASTPATH_ENCAP, env.ifi, frame, len,
+				     500, &r),
+		    0);
+		assert_int_equal(r.retval, TC_ACT_UNSPEC);
+		assert_int_equal(r.out_len, len);
+		assert_memory_equal(r.out, frame, len);
+		assert_int_equal(counter(FP_TX_PASS_GSO), before + 1);
+	}
 }
 
 /* ---- sessions ---- */
@@ -693,6 +715,14 @@ static uint32_t
 our_filter(int ifindex, enum bpf_tc_attach_point ap)
 {
 	return filter_prog(ifindex, ap, FASTPATH_TC_HANDLE, FASTPATH_TC_PRIO);
+}
+
+/* vpdn_fp_encap's place: ahead of vpdn_fp_decap's on an ingress. */
+static uint32_t
+our_encap_filter(int ifindex)
+{
+	return filter_prog(ifindex, BPF_TC_INGRESS, FASTPATH_TC_HANDLE,
+	    FASTPATH_TC_PRIO_ENCAP);
 }
 
 /* "Someone else's" BPF filter, as `tc filter add ... bpf da` would
@@ -786,7 +816,9 @@ test_loader_attach_detach(void **state)
 	    0);
 	id = our_filter(env.ifl, BPF_TC_INGRESS);
 	assert_true(id != 0);
-	assert_true(our_filter(env.ifi, BPF_TC_INGRESS) != 0);
+	assert_true(our_encap_filter(env.ifi) != 0);
+	assert_int_equal(fastpath_tc_prio(FASTPATH_ENCAP),
+	    FASTPATH_TC_PRIO_ENCAP);
 	assert_true(our_filter(env.ifl, BPF_TC_EGRESS) != 0);
 	/* A second attach at the same place: ours and alive, refused. */
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
@@ -810,7 +842,7 @@ test_loader_attach_detach(void **state)
 	assert_int_equal(foreign_filter(env.ifi, BPF_TC_INGRESS, 9, 9), 0);
 	fastpath_close(fp);
 	fp = NULL;
-	assert_int_equal(our_filter(env.ifi, BPF_TC_INGRESS), 0);
+	assert_int_equal(our_encap_filter(env.ifi), 0);
 	assert_int_equal(our_filter(env.ifl, BPF_TC_EGRESS), 0);
 	assert_true(filter_prog(env.ifi, BPF_TC_INGRESS, 9, 9) != 0);
 	detach_filter(env.ifi, BPF_TC_INGRESS, 9, 9);
@@ -1013,6 +1045,47 @@ test_live_veth(void **state)
 	    0);
 }
 
+/* One interface facing both sides: vpdn_fp_encap runs first on fpl0's
+ * ingress and hands an L2TP datagram, no packet to a session, on down the
+ * chain (TC_ACT_UNSPEC), where vpdn_fp_decap still strips it. */
+static void
+test_live_shared_ingress(void **state)
+{
+	int l1 = (int)if_nametoindex("fpl1"), i1 = (int)if_nametoindex("fpi1");
+	uint8_t frame[2048], want[2048];
+	struct l2tp_craft c;
+	size_t len, inner_off, wlen;
+	uint64_t passed;
+	int sl, si;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
+			     sizeof(why)),
+	    0);
+	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_ENCAP, why,
+			     sizeof(why)),
+	    0);
+	sl = pkt_sock(l1);
+	si = pkt_sock(i1);
+	passed = counter(FP_TX_PASS_NO_SESSION);
+	l2tp_craft_default(&c);
+	c.payload = 300;
+	len = l2tp_frame(frame, &c, &inner_off);
+	wlen = expect_decap(want, frame, inner_off, len);
+	pkt_send(sl, l1, frame, len);
+	assert_true(pkt_expect(si, want, wlen));
+	assert_true(counter(FP_TX_PASS_NO_SESSION) > passed);
+	(void)close(sl);
+	(void)close(si);
+	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_ENCAP, why,
+			     sizeof(why)),
+	    0);
+	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
+			     sizeof(why)),
+	    0);
+}
+
 /* The L3 variant on a TUN's egress: the stack routes the intranet packet
  * to the session's TUN (decrementing TTL itself), the program wraps it,
  * gives it an Ethernet header and sends it out of fpl0. */
@@ -1073,21 +1146,32 @@ tap_open(const char *name, int *ifindex)
 	return fd;
 }
 
-/* The TCP checksum over the pseudo-header (RFC 793 §3.1). */
+/* The TCP or UDP checksum over the pseudo-header (RFC 793 §3.1, RFC
+ * 768) of the IPv4 packet at ip (20-octet header): 0 when right. */
 static uint16_t
-tcp_csum(const uint8_t *ip, size_t ip_len)
+l4_csum(const uint8_t *ip, size_t ip_len)
 {
 	uint8_t buf[4096];
 	size_t tl = ip_len - 20;
 
 	memcpy(buf, ip + 12, 8);
 	buf[8] = 0;
-	buf[9] = 6;
+	buf[9] = ip[9];
 	put16(buf + 10, (uint16_t)tl);
 	memcpy(buf + 12, ip + 20, tl);
 	if (tl & 1)
 		buf[12 + tl++] = 0;
 	return ip_csum(buf, 12 + tl);
+}
+
+/* An ACK with no option: data offset 5, ACK. */
+static void
+tcp_flags_ack(uint8_t *tcp)
+{
+	put32(tcp + 8, 1);
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x10;
+	put16(tcp + 14, 65535);
 }
 
 /* TCP GSO: a 64 KB-style aggregate arrives on the intranet side (injected
@@ -1211,7 +1295,7 @@ test_live_tcp_gso(void **state)
 		assert_int_equal((uint32_t)(in[24] << 24 | in[25] << 16 |
 				     in[26] << 8 | in[27]),
 		    seq + (uint32_t)total);
-		assert_int_equal(tcp_csum(in, ilen), 0);
+		assert_int_equal(l4_csum(in, ilen), 0);
 		for (i = 0; i < ilen - 40; i++)
 			assert_int_equal(in[40 + i],
 			    (uint8_t)((total + i) * 13 + 5));
@@ -1226,6 +1310,109 @@ test_live_tcp_gso(void **state)
 	fp_env_session(&s);
 	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 	(void)close(tfd);
+}
+
+/* A CHECKSUM_PARTIAL segment (as a same-host or veth sender hands it
+ * over: only the pseudo-header sum in the field), TCP and UDP, not GSO:
+ * it leaves encapsulated through a veth, which finishes nothing, with its
+ * inner checksum complete, as a peer reading a UDP socket needs it. */
+static void
+test_live_partial_checksum(void **state)
+{
+	enum { PAYLOAD = 700, OVER = 38 };
+	int i1 = (int)if_nametoindex("fpi1"), l1 = (int)if_nametoindex("fpl1");
+	uint8_t frame[sizeof(struct virtio_net_hdr) + 14 + 40 + PAYLOAD];
+	uint8_t buf[4096], *f = frame + sizeof(struct virtio_net_hdr), *ip, *l4;
+	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)frame;
+	struct sockaddr_ll sll, from;
+	socklen_t fl;
+	int si, sl, one = 1, proto, frames;
+	size_t l4len, flen, i;
+	uint64_t done;
+	ssize_t n;
+	bool seen;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(fastpath_attach(fp, env.ifi, FASTPATH_ENCAP, why,
+			     sizeof(why)),
+	    0);
+	si = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	assert_true(si >= 0);
+	assert_int_equal(setsockopt(si, SOL_PACKET, PACKET_VNET_HDR, &one,
+			     sizeof(one)),
+	    0);
+	sl = pkt_sock(l1);
+	for (proto = 6; proto <= 17; proto += 11) {
+		uint8_t ph[12];
+
+		l4len = (proto == 6 ? 20 : 8) + PAYLOAD;
+		flen = sizeof(*vh) + 14 + 20 + l4len;
+		memset(frame, 0, sizeof(frame));
+		eth_hdr(f, env_mac_i0, env_mac_host);
+		ip = f + 14;
+		ip_hdr(ip, 20 + l4len, 64, (uint8_t)proto, ENV_HOST,
+		    ENV_SESSION, 0x4000);
+		l4 = ip + 20;
+		put16(l4, 5000);
+		put16(l4 + 2, 6000);
+		if (proto == 6) {
+			put32(l4 + 4, 0x1000);
+			tcp_flags_ack(l4);
+		} else {
+			put16(l4 + 4, (uint16_t)l4len);
+		}
+		for (i = 0; i < PAYLOAD; i++)
+			l4[l4len - PAYLOAD + i] = (uint8_t)(i * 7 + 3);
+		/* The field holds the folded pseudo-header sum. */
+		memcpy(ph, ip + 12, 8);
+		ph[8] = 0;
+		ph[9] = (uint8_t)proto;
+		put16(ph + 10, (uint16_t)l4len);
+		put16(l4 + (proto == 6 ? 16 : 6), (uint16_t)~ip_csum(ph, 12));
+		vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		vh->gso_type = VIRTIO_NET_HDR_GSO_NONE;
+		vh->csum_start = 14 + 20;
+		vh->csum_offset = proto == 6 ? 16 : 6;
+		memset(&sll, 0, sizeof(sll));
+		sll.sll_family = AF_PACKET;
+		sll.sll_ifindex = i1;
+		sll.sll_halen = 6;
+		memcpy(sll.sll_addr, env_mac_i0, 6);
+		done = counter(FP_TX_CSUM_DONE);
+		assert_int_equal(sendto(si, frame, flen, 0,
+				     (struct sockaddr *)&sll, sizeof(sll)),
+		    (ssize_t)flen);
+		seen = false;
+		for (frames = 0; !seen && frames < 20; frames++) {
+			const uint8_t *in;
+
+			fl = sizeof(from);
+			n = recvfrom(sl, buf, sizeof(buf), 0,
+			    (struct sockaddr *)&from, &fl);
+			if (n < 0)
+				break;
+			if (from.sll_pkttype == PACKET_OUTGOING ||
+			    (size_t)n != 14 + OVER + 20 + l4len ||
+			    buf[14 + 9] != 17)
+				continue;
+			in = buf + 14 + OVER;
+			assert_int_equal(in[9], proto);
+			assert_int_equal(ip_csum(in, 20), 0);
+			assert_int_equal(l4_csum(in, 20 + l4len), 0);
+			for (i = 0; i < PAYLOAD; i++)
+				assert_int_equal(in[20 + l4len - PAYLOAD + i],
+				    (uint8_t)(i * 7 + 3));
+			seen = true;
+		}
+		assert_true(seen);
+		assert_int_equal(counter(FP_TX_CSUM_DONE), done + 1);
+	}
+	(void)close(si);
+	(void)close(sl);
+	assert_int_equal(fastpath_detach(fp, env.ifi, FASTPATH_ENCAP, why,
+			     sizeof(why)),
+	    0);
 }
 
 int
@@ -1244,8 +1431,10 @@ main(void)
 		cmocka_unit_test(test_loader_attach_detach),
 		cmocka_unit_test(test_loader_stale_after_crash),
 		cmocka_unit_test(test_live_veth),
+		cmocka_unit_test(test_live_shared_ingress),
 		cmocka_unit_test(test_live_tun_egress),
 		cmocka_unit_test(test_live_tcp_gso),
+		cmocka_unit_test(test_live_partial_checksum),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

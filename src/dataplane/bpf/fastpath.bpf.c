@@ -15,8 +15,10 @@
  *                   is no Ethernet header.
  *
  * The rule for everything not handled: every decision is taken before the
- * packet is changed, and the answer is TC_ACT_OK with the packet untouched,
- * so the stack and user space see it exactly as without these programs.
+ * packet is changed, and the answer is TC_ACT_OK with the packet untouched
+ * (TC_ACT_UNSPEC from vpdn_fp_encap: the next filter, vpdn_fp_decap or
+ * anyone's, still sees it), so the stack and user space see it exactly as
+ * without these programs.
  * Headers are read with bpf_skb_load_bytes (works on non-linear skbs, no
  * packet-pointer arithmetic for the verifier to doubt).
  */
@@ -194,6 +196,15 @@ egress_allowed(__u32 ifindex)
 	return bpf_map_lookup_elem(&fp_egress, &ifindex) != 0;
 }
 
+/* The interface's FP_EGRESS_* flags; 0 if it is not an allowed exit. */
+static __always_inline __u32
+egress_flags(__u32 ifindex)
+{
+	__u32 *f = bpf_map_lookup_elem(&fp_egress, &ifindex);
+
+	return f != 0 ? (*f | FP_EGRESS_OK) : 0;
+}
+
 /* ---- receive: L2TP data → inner IPv4 ---- */
 
 int	vpdn_fp_decap(struct __sk_buff *skb);
@@ -345,6 +356,98 @@ vpdn_fp_decap(struct __sk_buff *skb)
 	return (int)bpf_redirect(fib.ifindex, 0);
 }
 
+
+/* ---- CHECKSUM_PARTIAL: finishing what a NIC would ----
+ *
+ * A packet from this host's stack, or from a veth or virtio peer on it,
+ * may carry CHECKSUM_PARTIAL: its TCP or UDP checksum field holds only the
+ * pseudo-header sum and the sending device is trusted to finish it from
+ * csum_start.  Encapsulated as it is, a NIC still finishes it, but a veth
+ * or a VM's virtio link hands it on unfinished, and a peer that reads its
+ * L2TP data from a UDP socket (every user-space LAC or client) gets an
+ * inner segment with a wrong checksum.  So the program finishes it itself
+ * and then takes away the "finish me" mark, which no helper can clear
+ * directly: a header pull past csum_start makes the kernel drop it
+ * (skb_postpull_rcsum: CHECKSUM_PARTIAL with csum_start before the data
+ * becomes CHECKSUM_NONE), so the packet's first bytes are saved, pulled
+ * off, and pushed back with the outer headers.
+ */
+
+/* How many bytes of an inner packet (IPv4 header of 20 octets) are
+ * pulled off and put back: past csum_start (l2 + 20) by one. */
+#define CSUM_PULL(l2)	((l2) + 21)
+/* The longest L4 segment summed here (a non-GSO packet is at most the
+ * MTU; jumbo frames fit). */
+#define CSUM_CHUNK	256
+#define CSUM_MAX_CHUNKS	40
+
+/*
+ * Is the packet CHECKSUM_PARTIAL?  __sk_buff does not say, but
+ * bpf_l4_csum_replace() without BPF_F_PSEUDO_HDR changes the field of a
+ * finished checksum and leaves a partial one alone: nudge it and look,
+ * then put the original back.  1 partial, 0 not, -1 a helper failed
+ * (nothing changed, or the original is back).
+ */
+static __always_inline int
+csum_is_partial(struct __sk_buff *skb, __u32 field)
+{
+	__u16 before, after;
+
+	if (bpf_skb_load_bytes(skb, field, &before, 2) != 0 ||
+	    bpf_l4_csum_replace(skb, field, 0, 1, 2) != 0)
+		return -1;
+	if (bpf_skb_load_bytes(skb, field, &after, 2) != 0)
+		return -1;
+	if (after == before)
+		return 1;
+	if (bpf_skb_store_bytes(skb, field, &before, 2, 0) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The finished checksum of the L4 segment at `off`, `len` octets long,
+ * whose checksum field holds the folded pseudo-header sum (RFC 793 §3.1,
+ * RFC 768: the one's complement of the one's complement sum): what the
+ * kernel's skb_checksum_help() computes.  0 if too long or unreadable.
+ */
+static __always_inline __u16
+csum_finish(struct __sk_buff *skb, __u32 off, __u32 len, __u8 proto)
+{
+	__u32 buf[CSUM_CHUNK / 4];
+	__s64 sum = 0;
+	__u32 i, done = 0, rem;
+	__u16 c;
+
+	for (i = 0; i < CSUM_MAX_CHUNKS; i++) {
+		if (done + CSUM_CHUNK > len)
+			break;
+		if (bpf_skb_load_bytes(skb, off + done, buf, CSUM_CHUNK) != 0)
+			return 0;
+		sum = bpf_csum_diff(0, 0, buf, CSUM_CHUNK, (__u32)sum);
+		if (sum < 0)
+			return 0;
+		done += CSUM_CHUNK;
+	}
+	rem = len - done;
+	if (rem >= CSUM_CHUNK)
+		return 0;
+	if (rem > 0) {
+		/* The odd tail is summed padded with zeroes (RFC 1071). */
+		__builtin_memset(buf, 0, sizeof(buf));
+		if (bpf_skb_load_bytes(skb, off + done, buf, rem) != 0)
+			return 0;
+		sum = bpf_csum_diff(0, 0, buf, (rem + 3) & ~3u, (__u32)sum);
+		if (sum < 0)
+			return 0;
+	}
+	c = (__u16)~csum_fold((__u32)sum);
+	/* RFC 768: a computed UDP checksum of zero goes as all ones. */
+	if (c == 0 && proto == IPPROTO_UDP)
+		c = 0xffff;
+	return c;
+}
+
 /* ---- send: IPv4 to a session → L2TP data ---- */
 
 struct encap_hdr {
@@ -378,6 +481,47 @@ store_ppp(struct __sk_buff *skb, __u32 off, const __u8 *ppp, __u32 len)
 	}
 }
 
+
+/*
+ * Encapsulation room for a CHECKSUM_PARTIAL packet whose checksum `c`
+ * (field at `field`) is finished: saves the first CSUM_PULL(l2) octets
+ * after the link header, pulls them off (which ends CHECKSUM_PARTIAL),
+ * writes the checksum, pushes `overhead` plus them back and restores
+ * them behind the room.  The packet is not encapsulation-marked: its
+ * checksum is complete and it is not GSO.  0: room made; 1: no room (the
+ * packet is whole again, with its checksum complete, for the stack); -1:
+ * broken mid-way.
+ */
+static __always_inline int
+grow_finished(struct __sk_buff *skb, const __u32 l2, __u32 overhead,
+    __u32 field, __u16 c)
+{
+	__u8 save[CSUM_PULL(ETH_HLEN)];
+	const __u32 pull = CSUM_PULL(l2);
+
+	if (bpf_skb_load_bytes(skb, l2, save, pull) != 0)
+		return 1;
+	if (bpf_skb_adjust_room(skb, -(__s32)pull, BPF_ADJ_ROOM_MAC, 0) != 0)
+		return 1;	/* nothing changed: still partial, untouched */
+	if (field < l2 + pull) {
+		if (field - l2 > pull - 2)
+			return -1;
+		__builtin_memcpy(&save[field - l2], &c, 2);
+	} else if (bpf_skb_store_bytes(skb, field - pull, &c, 2, 0) != 0) {
+		return -1;
+	}
+	if (bpf_skb_adjust_room(skb, (__s32)(overhead + pull),
+	    BPF_ADJ_ROOM_MAC, 0) == 0) {
+		if (bpf_skb_store_bytes(skb, l2 + overhead, save, pull, 0) != 0)
+			return -1;
+		return 0;
+	}
+	if (bpf_skb_adjust_room(skb, (__s32)pull, BPF_ADJ_ROOM_MAC, 0) != 0 ||
+	    bpf_skb_store_bytes(skb, l2, save, pull, 0) != 0)
+		return -1;
+	return 1;
+}
+
 /*
  * `l2` is the offset of the IPv4 header: ETH_HLEN on an Ethernet ingress,
  * 0 on an L3 device's egress.  `route` says the packet has not been routed
@@ -394,20 +538,27 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	struct fp_session_stats *st;
 	__u32 hl, inner_len, ppp_len = 0, overhead, mtu_len, i;
 	__u64 sum = 0, l2flags;
-	__u16 *w;
+	__u16 *w, c = 0;
 	__u8 tcp_doff;
+	__u32 field = 0, eflags;
+	int partial = 0, g;
+	/* On an ingress our filter runs before vpdn_fp_decap's (one
+	 * interface may face both the intranet and the tunnels): a packet
+	 * not encapsulated continues down the filter chain as if this one
+	 * were not there.  On the TUN's egress it goes to the TUN. */
+	const int pass = route ? TC_ACT_UNSPEC : TC_ACT_OK;
 
 	if (skb->protocol != bpf_htons(ETH_P_IP))
-		return count(FP_TX_PASS_NOT_IP, TC_ACT_OK);
+		return count(FP_TX_PASS_NOT_IP, pass);
 	if (bpf_skb_load_bytes(skb, l2 + offsetof(struct iphdr, daddr),
 	    &key.inner_addr, 4) != 0)
-		return count(FP_TX_PASS_NOT_IP, TC_ACT_OK);
+		return count(FP_TX_PASS_NOT_IP, pass);
 	tv = bpf_map_lookup_elem(&fp_tx, &key);
 	if (tv == 0)
-		return count(FP_TX_PASS_NO_SESSION, TC_ACT_OK);
+		return count(FP_TX_PASS_NO_SESSION, pass);
 	hl = inner_ipv4_ok(skb, l2, &in);
 	if (hl == 0 || (route && in.ttl <= 1))
-		return count(FP_TX_PASS_INNER, TC_ACT_OK);
+		return count(FP_TX_PASS_INNER, pass);
 	inner_len = bpf_ntohs(in.tot_len);
 
 	/* The PPP header as the peer negotiated it (RFC 1661 §6.5, §6.6). */
@@ -435,7 +586,7 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	}
 	overhead = OUTER_FIXED + ppp_len;
 	if (inner_len + overhead > 0xffff)
-		return count(FP_TX_PASS_TOO_BIG, TC_ACT_OK);
+		return count(FP_TX_PASS_TOO_BIG, pass);
 
 	/* The size each packet leaves with.  A GSO packet is cut into
 	 * segments after encapsulation; bpf_skb_adjust_room lowers gso_size
@@ -447,7 +598,7 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	if (skb->gso_size != 0) {
 		if (in.protocol != IPPROTO_TCP || skb->gso_size <= overhead ||
 		    bpf_skb_load_bytes(skb, l2 + hl + 12, &tcp_doff, 1) != 0)
-			return count(FP_TX_PASS_GSO, TC_ACT_OK);
+			return count(FP_TX_PASS_GSO, pass);
 		mtu_len = hl + (__u32)(tcp_doff >> 4) * 4 + skb->gso_size;
 	}
 
@@ -456,7 +607,7 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	 * with ICMP Fragmentation Needed (RFC 1191), so the fast path must
 	 * not carry what the user path would refuse. */
 	if (tv->mtu != 0 && mtu_len - overhead > bpf_ntohs(tv->mtu))
-		return count(FP_TX_PASS_TOO_BIG, TC_ACT_OK);
+		return count(FP_TX_PASS_TOO_BIG, pass);
 
 	fib.family = AF_INET;
 	fib.l4_protocol = IPPROTO_UDP;
@@ -472,12 +623,46 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 		 * (ICMP Fragmentation Needed, RFC 1191, or fragmenting),
 		 * and gets the packet through the stack's route to the
 		 * session's TUN. */
-		return count(FP_TX_PASS_TOO_BIG, TC_ACT_OK);
+		return count(FP_TX_PASS_TOO_BIG, pass);
 	default:
-		return count(FP_TX_PASS_ROUTE, TC_ACT_OK);
+		return count(FP_TX_PASS_ROUTE, pass);
 	}
-	if (!egress_allowed(fib.ifindex))
-		return count(FP_TX_PASS_ROUTE, TC_ACT_OK);
+	eflags = egress_flags(fib.ifindex);
+	if (eflags == 0)
+		return count(FP_TX_PASS_ROUTE, pass);
+	if (skb->gso_size != 0 && (eflags & FP_EGRESS_NO_GSO))
+		return count(FP_TX_PASS_GSO, pass);
+
+	/* A non-GSO TCP or UDP packet may be CHECKSUM_PARTIAL (see
+	 * csum_is_partial); a GSO one keeps csum_start and offset right
+	 * through the encapsulation flags below, and segmentation finishes
+	 * each segment.  A UDP checksum of zero is none (RFC 768). */
+	if (skb->gso_size == 0 &&
+	    (in.frag_off & bpf_htons(IP_MF | IP_OFFMASK)) == 0) {
+		if (in.protocol == IPPROTO_TCP)
+			field = l2 + hl + 16;
+		else if (in.protocol == IPPROTO_UDP)
+			field = l2 + hl + 6;
+	}
+	if (field != 0 && in.protocol == IPPROTO_UDP) {
+		__u16 f;
+
+		if (bpf_skb_load_bytes(skb, field, &f, 2) != 0)
+			return count(FP_PASS_HELPER, pass);
+		if (f == 0)
+			field = 0;
+	}
+	if (field != 0 && (partial = csum_is_partial(skb, field)) < 0)
+		return count(FP_PASS_HELPER, pass);
+	if (partial) {
+		/* What cannot be finished here the stack finishes on its
+		 * way to the TUN (which has no checksum offload). */
+		if (hl != 20 || inner_len < CSUM_PULL(l2) + 20)
+			return count(FP_TX_PASS_INNER, pass);
+		c = csum_finish(skb, l2 + hl, inner_len - hl, in.protocol);
+		if (c == 0)
+			return count(FP_TX_PASS_INNER, pass);
+	}
 
 	/* Outer IPv4: DF set and ID 0 as the kernel sends a UDP socket's
 	 * datagrams under path MTU discovery (RFC 6864 §4.1: the ID of an
@@ -510,9 +695,17 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	st = bpf_map_lookup_elem(&fp_stats, &tv->stats_key);
 	l2flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |
 	    BPF_F_ADJ_ROOM_ENCAP_L2(6 + ppp_len);
-	if (bpf_skb_adjust_room(skb, (__s32)overhead, BPF_ADJ_ROOM_MAC,
-	    l2flags) != 0)
-		return count(FP_PASS_HELPER, TC_ACT_OK);
+	if (partial) {
+		g = grow_finished(skb, l2, overhead, field, c);
+		if (g < 0)
+			return count(FP_DROP_HELPER, TC_ACT_SHOT);
+		count(FP_TX_CSUM_DONE, 0);
+		if (g > 0)
+			return count(FP_PASS_HELPER, pass);
+	} else if (bpf_skb_adjust_room(skb, (__s32)overhead, BPF_ADJ_ROOM_MAC,
+	    l2flags) != 0) {
+		return count(FP_PASS_HELPER, pass);
+	}
 	/* From here the packet is ours to send or to drop. */
 	if (route && ttl_decrement(skb, l2 + overhead, &in) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);

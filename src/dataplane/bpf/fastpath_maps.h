@@ -21,8 +21,9 @@
  *              (the fp_rx key; fp_tx values carry it to find the entry).
  *   fp_global  per-CPU counters of what the programs did (enum fp_counter).
  *   fp_egress  interfaces a fast-path packet may be redirected to: Ethernet
- *              devices the loader registered.  A route through anything else
- *              (a TUN, another session) leaves the packet to the stack.
+ *              devices the loader registered, with FP_EGRESS_* flags.  A
+ *              route through anything else (a TUN, another session) leaves
+ *              the packet to the stack.
  *   fp_owner   one entry: the PID and start time of the process that loaded
  *              the programs, so that a later run can tell its own dead
  *              predecessor's filters from a live instance's.
@@ -107,11 +108,24 @@ enum fp_counter {
 				 * once encapsulated */
 	FP_TX_PASS_ROUTE,      /* fib: peer not reachable through an fp_egress
 				 * interface with a resolved neighbour */
-	FP_TX_PASS_GSO,	       /* GSO other than TCP */
+	FP_TX_PASS_GSO,	       /* GSO other than TCP, or towards an
+				* FP_EGRESS_NO_GSO interface */
 	FP_PASS_HELPER,	       /* a helper refused before anything changed */
 	FP_DROP_HELPER,	       /* a helper failed after the packet changed */
+	FP_TX_CSUM_DONE,       /* not a verdict: a CHECKSUM_PARTIAL packet's
+				* inner TCP/UDP checksum the program finished
+				* (the packet then went on as counted above) */
 	FP_COUNTER_MAX
 };
+
+/* fp_egress values.  FP_EGRESS_OK: any registered interface.
+ * FP_EGRESS_NO_GSO: a device that hands GSO packets on unsegmented to
+ * another stack on this host (a veth; a TAP with TSO, towards a VM): an
+ * encapsulated aggregate would reach a peer that reads UDP in user space
+ * as one oversized datagram with partial inner checksums, so GSO packets
+ * are not redirected there (the stack segments them on the TUN path). */
+#define FP_EGRESS_OK	 0x1
+#define FP_EGRESS_NO_GSO 0x2
 
 struct fp_owner {
 	__u32 pid;
