@@ -111,8 +111,7 @@ vpdnd_fastpath_open(enum cfg_dataplane dp, struct vpdnd_fastpath **out)
 		return -1;
 	}
 	if (fastpath_open(&vf->fp, &o, why, sizeof(why)) < 0 ||
-	    lac_fastpath_open(&vf->lfp, o.max_sessions, why, sizeof(why)) <
-		0) {
+	    lac_fastpath_open(&vf->lfp, o.max_sessions, why, sizeof(why)) < 0) {
 		fastpath_close(vf->fp);
 		free(vf);
 		scan_interfaces(NULL);

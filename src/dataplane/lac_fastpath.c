@@ -122,8 +122,8 @@ lac_fastpath_open(struct lac_fastpath **lfpp, unsigned max_calls, char *why,
 	    bpf_owner_start_time(getpid(), &start) != 0)
 		goto fail_owner;
 	own.start_time = start;
-	if (bpf_map__update_elem(lfp->skel->maps.lfp_owner, &k, sizeof(k),
-		&own, sizeof(own), BPF_ANY) != 0)
+	if (bpf_map__update_elem(lfp->skel->maps.lfp_owner, &k, sizeof(k), &own,
+		sizeof(own), BPF_ANY) != 0)
 		goto fail_owner;
 	lfp->prog_id = info.id;
 	*lfpp = lfp;
@@ -299,8 +299,9 @@ lac_fastpath_allow_egress(struct lac_fastpath *lfp, int ifindex, char *why,
 	    &v, sizeof(v), BPF_ANY);
 
 	if (rc != 0) {
-		say(why, whylen, "LAC fast path: allowing egress ifindex %d: %s",
-		    ifindex, strerror(-rc));
+		say(why, whylen,
+		    "LAC fast path: allowing egress ifindex %d: %s", ifindex,
+		    strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -376,8 +377,9 @@ lac_fastpath_call_add(struct lac_fastpath *lfp,
 	if (c->access_ifindex <= 0 || c->peer_addr.s_addr == 0 ||
 	    c->local_addr.s_addr == 0 || c->peer_port == 0 ||
 	    c->local_port == 0) {
-		say(why, whylen, "LAC fast path: call %u/%u: incomplete "
-				 "addresses",
+		say(why, whylen,
+		    "LAC fast path: call %u/%u: incomplete "
+		    "addresses",
 		    c->our_tunnel_id, c->our_session_id);
 		return -1;
 	}
@@ -489,7 +491,9 @@ lac_fastpath_call_remove(struct lac_fastpath *lfp,
 	if (rc_up != 0 || rc_down != 0 || rc_st != 0) {
 		say(why, whylen, "LAC fast path: removing call %u/%u: %s",
 		    c->our_tunnel_id, c->our_session_id,
-		    map_err(rc_up ? rc_up : rc_down ? rc_down : rc_st));
+		    map_err(rc_up   ? rc_up :
+			    rc_down ? rc_down :
+				      rc_st));
 		return -1;
 	}
 	return 0;

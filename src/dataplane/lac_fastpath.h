@@ -52,8 +52,8 @@ struct lac_fastpath_call {
 
 /* Counters of a call: rx = user → LNS, tx = LNS → user (the accounting's
  * input and output); bytes of the PPP frame without FF 03. */
-int lac_fastpath_open(struct lac_fastpath **lfpp, unsigned max_calls,
-    char *why, size_t whylen);
+int lac_fastpath_open(struct lac_fastpath **lfpp, unsigned max_calls, char *why,
+    size_t whylen);
 /* Detaches what this instance attached, frees programs and maps. */
 void lac_fastpath_close(struct lac_fastpath *lfp);
 
@@ -63,8 +63,8 @@ void lac_fastpath_close(struct lac_fastpath *lfp);
 int lac_fastpath_attach(struct lac_fastpath *lfp, int ifindex, char *why,
     size_t whylen);
 /* Where an encapsulated frame may leave (Ethernet devices). */
-int lac_fastpath_allow_egress(struct lac_fastpath *lfp, int ifindex,
-    char *why, size_t whylen);
+int lac_fastpath_allow_egress(struct lac_fastpath *lfp, int ifindex, char *why,
+    size_t whylen);
 /* A dead instance's filter on ifindex: 1 removed, 0 none (or not ours:
  * `why` says), -1 error.  Needs no loaded program. */
 int lac_fastpath_remove_stale(int ifindex, char *why, size_t whylen);
@@ -81,9 +81,9 @@ int lac_fastpath_call_update(struct lac_fastpath *lfp,
 int lac_fastpath_call_remove(struct lac_fastpath *lfp,
     const struct lac_fastpath_call *c, struct fastpath_counters *final,
     char *why, size_t whylen);
-int lac_fastpath_call_counters(struct lac_fastpath *lfp,
-    uint16_t our_tunnel_id, uint16_t our_session_id,
-    struct fastpath_counters *c, char *why, size_t whylen);
+int lac_fastpath_call_counters(struct lac_fastpath *lfp, uint16_t our_tunnel_id,
+    uint16_t our_session_id, struct fastpath_counters *c, char *why,
+    size_t whylen);
 int lac_fastpath_global_counters(struct lac_fastpath *lfp,
     uint64_t out[LFP_COUNTER_MAX], char *why, size_t whylen);
 const char *lac_fastpath_counter_name(enum lfp_counter c);

@@ -24,7 +24,7 @@
 /* Allocated when a call first enters, freed with the call. */
 struct lac_fp {
 	struct lac_fastpath_call call;
-	bool in; /* in the maps now */
+	bool in;		       /* in the maps now */
 	struct fastpath_counters done; /* carried before it left */
 };
 
@@ -40,7 +40,8 @@ static bool
 ipv4_of(const struct l2tp_addr *la, struct in_addr *a, uint16_t *port)
 {
 	if (la->ss.ss_family == AF_INET) {
-		const struct sockaddr_in *s = (const struct sockaddr_in *)&la->ss;
+		const struct sockaddr_in *s =
+		    (const struct sockaddr_in *)&la->ss;
 
 		*a = s->sin_addr;
 		*port = ntohs(s->sin_port);
@@ -86,8 +87,8 @@ lac_fp_call(const struct lac_call *c, struct lac_fastpath_call *fc,
 		snprintf(why, whylen, "the tunnel is not over IPv4");
 		return false;
 	}
-	if (fc->local_addr.s_addr == htonl(INADDR_ANY) ||
-	    fc->local_port == 0 || ti.local.ifindex <= 0) {
+	if (fc->local_addr.s_addr == htonl(INADDR_ANY) || fc->local_port == 0 ||
+	    ti.local.ifindex <= 0) {
 		snprintf(why, whylen, "the tunnel's local end is not known");
 		return false;
 	}

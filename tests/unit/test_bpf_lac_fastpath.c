@@ -175,11 +175,11 @@ struct pppoe_craft {
 	uint8_t ver_type, code;
 	uint16_t sid;
 	uint16_t proto;
-	bool pfc;	  /* one-octet protocol (RFC 1661 §6.5) */
-	size_t payload;	  /* information field */
-	int len_delta;	  /* added to the LENGTH field */
-	size_t trailing;  /* bytes after the payload (padding) */
-	bool vlan;	  /* an 802.1Q tag in front of the EtherType */
+	bool pfc;	 /* one-octet protocol (RFC 1661 §6.5) */
+	size_t payload;	 /* information field */
+	int len_delta;	 /* added to the LENGTH field */
+	size_t trailing; /* bytes after the payload (padding) */
+	bool vlan;	 /* an 802.1Q tag in front of the EtherType */
 };
 
 static void
@@ -742,8 +742,9 @@ test_counter_names(void **state)
 {
 	(void)state;
 	for (int i = 0; i < LFP_COUNTER_MAX; i++)
-		assert_string_not_equal(
-		    lac_fastpath_counter_name((enum lfp_counter)i), "unknown");
+		assert_string_not_equal(lac_fastpath_counter_name(
+					    (enum lfp_counter)i),
+		    "unknown");
 	assert_string_equal(lac_fastpath_counter_name(LFP_COUNTER_MAX),
 	    "unknown");
 }

@@ -97,8 +97,8 @@ test_enter_after_iccn(void **state)
 	assert_int_equal(v.fp_tx_bytes, 500);
 	/* PPP control frames still reach the LAC, which relays them */
 	{
-		static const uint8_t echo[] = { 0xc0, 0x21, 9, 1, 0, 8, 0, 0,
-			0, 0 };
+		static const uint8_t echo[] = { 0xc0, 0x21, 9, 1, 0, 8, 0, 0, 0,
+			0 };
 		uint64_t before = lc->data_rx;
 
 		rh_host_ppp(x, u, echo, sizeof(echo));
@@ -215,8 +215,8 @@ test_acct_counts_kernel(void **state)
 
 		if (q->handle > last &&
 		    q->code == RADIUS_CODE_ACCOUNTING_REQUEST &&
-		    radius_get_u32(q->pkt, RADIUS_ATTR_ACCT_STATUS_TYPE,
-			&st) == 0 &&
+		    radius_get_u32(q->pkt, RADIUS_ATTR_ACCT_STATUS_TYPE, &st) ==
+			0 &&
 		    st == RADIUS_ACCT_STATUS_STOP) {
 			stop = q;
 			last = q->handle;

@@ -56,11 +56,11 @@ struct lfp_down_val {
 	__be32 local_addr; /* outer destination it must arrive at */
 	__be16 peer_port;
 	__be16 local_port;
-	__u32 ifindex;	    /* the access interface */
-	__u8 user_mac[6];   /* the PPPoE frame's destination */
-	__u8 our_mac[6];    /* its source */
-	__be16 pppoe_sid;   /* SESSION_ID */
-	__be16 max_ppp;	    /* largest PPP payload carried (no protocol) */
+	__u32 ifindex;	  /* the access interface */
+	__u8 user_mac[6]; /* the PPPoE frame's destination */
+	__u8 our_mac[6];  /* its source */
+	__be16 pppoe_sid; /* SESSION_ID */
+	__be16 max_ppp;	  /* largest PPP payload carried (no protocol) */
 };
 
 /* Per call, per CPU.  Bytes are those of the PPP frame without Address
@@ -77,27 +77,27 @@ struct lfp_stats {
  * unchanged (TC_ACT_UNSPEC: to the next filter, e.g. the LNS's decap
  * program, then to the stack and the daemon), exactly as without it. */
 enum lfp_counter {
-	LFP_UP_ENCAP = 0,	/* PPPoE → L2TP, redirected */
-	LFP_UP_PASS_NO_SESSION, /* not in lfp_up (unknown ID or MAC) */
-	LFP_UP_PASS_WRONG_MAC,	/* destination not our MAC */
-	LFP_UP_PASS_MALFORMED,	/* VER/TYPE, CODE or LENGTH wrong; truncated */
-	LFP_UP_PASS_PPP,	/* not IPv4/IPv6 data (LCP, auth, NCPs...) */
-	LFP_UP_PASS_TOO_BIG,	/* over max_ppp, or over the path MTU */
-	LFP_UP_PASS_ROUTE,	/* fib: LNS not reachable through lfp_egress */
-	LFP_UP_PASS_GSO,	/* an aggregate */
-	LFP_DOWN_DECAP,		/* L2TP → PPPoE, redirected */
-	LFP_DOWN_PASS_NOT_L2TP, /* not plain IPv4/UDP carrying L2TPv2 */
-	LFP_DOWN_PASS_CONTROL,	/* T=1 */
-	LFP_DOWN_PASS_SEQ,	/* S=1 */
-	LFP_DOWN_PASS_MALFORMED,  /* truncated or inconsistent */
+	LFP_UP_ENCAP = 0,	 /* PPPoE → L2TP, redirected */
+	LFP_UP_PASS_NO_SESSION,	 /* not in lfp_up (unknown ID or MAC) */
+	LFP_UP_PASS_WRONG_MAC,	 /* destination not our MAC */
+	LFP_UP_PASS_MALFORMED,	 /* VER/TYPE, CODE or LENGTH wrong; truncated */
+	LFP_UP_PASS_PPP,	 /* not IPv4/IPv6 data (LCP, auth, NCPs...) */
+	LFP_UP_PASS_TOO_BIG,	 /* over max_ppp, or over the path MTU */
+	LFP_UP_PASS_ROUTE,	 /* fib: LNS not reachable through lfp_egress */
+	LFP_UP_PASS_GSO,	 /* an aggregate */
+	LFP_DOWN_DECAP,		 /* L2TP → PPPoE, redirected */
+	LFP_DOWN_PASS_NOT_L2TP,	 /* not plain IPv4/UDP carrying L2TPv2 */
+	LFP_DOWN_PASS_CONTROL,	 /* T=1 */
+	LFP_DOWN_PASS_SEQ,	 /* S=1 */
+	LFP_DOWN_PASS_MALFORMED, /* truncated or inconsistent */
 	LFP_DOWN_PASS_NO_SESSION, /* IDs not in lfp_down */
 	LFP_DOWN_PASS_WRONG_PEER, /* outer addresses/ports not the tunnel's */
-	LFP_DOWN_PASS_PPP,	  /* not IPv4/IPv6 data, or compressed protocol */
-	LFP_DOWN_PASS_TOO_BIG,	  /* over max_ppp */
-	LFP_DOWN_PASS_GSO,	  /* an aggregate */
-	LFP_PASS_OTHER,		  /* neither PPPoE session nor IPv4 */
-	LFP_PASS_HELPER,	  /* a helper refused before anything changed */
-	LFP_DROP_HELPER,	  /* a helper failed after the frame changed */
+	LFP_DOWN_PASS_PPP,     /* not IPv4/IPv6 data, or compressed protocol */
+	LFP_DOWN_PASS_TOO_BIG, /* over max_ppp */
+	LFP_DOWN_PASS_GSO,     /* an aggregate */
+	LFP_PASS_OTHER,	       /* neither PPPoE session nor IPv4 */
+	LFP_PASS_HELPER,       /* a helper refused before anything changed */
+	LFP_DROP_HELPER,       /* a helper failed after the frame changed */
 	LFP_COUNTER_MAX
 };
 
