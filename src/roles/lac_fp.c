@@ -181,23 +181,39 @@ lac_fp_free(struct lac_call *c)
 	c->fp = NULL;
 }
 
-/* A data message the user path got for a call in the maps: the LNS
+/*
+ * A data message the user path got for a call in the maps.  Either the LNS
  * turned sequencing on (RFC 2661 §5.4, S bit), which the kernel cannot
- * follow; the call's data goes back to the user path for good. */
+ * follow: the call's data goes back to the user path for good; or the
+ * tunnel's peer moved (its address or port, as the LNS's answers now come
+ * from): the entry is made again for the new one, its counters kept.
+ */
 void
 lac_fp_check(struct lac_call *c)
 {
 	struct l2tp_session_info si;
+	struct lac_fastpath_call cur;
+	int l2tp_ifindex = 0;
+	char why[256];
 
 	if (c->fp == NULL || !c->fp->in || c->ls == NULL)
 		return;
 	l2tp_session_get_info(c->ls, &si);
-	if (!si.sequencing)
+	if (si.sequencing) {
+		lac_fp_leave(c);
+		log_info("lac: \"%s\": data back on the user path (the LNS "
+			 "sequences it)",
+		    c->user);
+		return;
+	}
+	if (!lac_fp_call(c, &cur, &l2tp_ifindex, why, sizeof(why)) ||
+	    (cur.peer_addr.s_addr == c->fp->call.peer_addr.s_addr &&
+		cur.peer_port == c->fp->call.peer_port &&
+		cur.local_addr.s_addr == c->fp->call.local_addr.s_addr &&
+		cur.local_port == c->fp->call.local_port))
 		return;
 	lac_fp_leave(c);
-	log_info("lac: \"%s\": data back on the user path (the LNS "
-		 "sequences it)",
-	    c->user);
+	lac_fp_enter(c);
 }
 
 void

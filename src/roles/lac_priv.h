@@ -182,7 +182,8 @@ void lac_acct_free(struct lac *lac, struct lac_acct *a);
 /* lac_fp.c: the call's data in the kernel fast path (roles_io.h fp_lac_*).
  * enter once established; leave before anything of the call goes (its
  * final counters join the accounting); check when the user path got data
- * for it (sequencing turned on); free with the call. */
+ * for it (sequencing turned on, the tunnel's peer moved); free with the
+ * call. */
 void lac_fp_enter(struct lac_call *c);
 void lac_fp_leave(struct lac_call *c);
 void lac_fp_check(struct lac_call *c);
