@@ -18,7 +18,8 @@
 # million packets for both paths; (b) setup of 10,000 sessions over 1 and 100 tunnels against
 # the codec-only replay; (c) LNS RSS per established session at 10,000 and
 # 50,000; (d) reconnect storm; (e) PPPoE sessions set up through a vpdnd
-# LAC to the LNS, and the LAC's RSS per established call; plus setup time per session from 1,000 to 50,000.  Output: a table on stdout, bench/out/*.csv, and docs/benchmarks.md
+# LAC to the LNS, and the LAC's RSS per established call; (f) the LAC's relay
+# pps, PPPoE -> L2TP, kernel fast path vs user path; plus setup time per session from 1,000 to 50,000.  Output: a table on stdout, bench/out/*.csv, and docs/benchmarks.md
 # with a plot (gnuplot, if installed).
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -158,8 +159,9 @@ lns_conf user >"$T/lns.conf"
 
 # The LAC: PPPoE on veth-pc, users bench@bench authenticated here (realm
 # users file) and sent to the LNS over one tunnel from 10.77.1.102.
-# lac_conf DISCOVERY_RATE: its configuration, with that [lac] discovery-rate
-# (PADI and PADR answered a second from all hosts; default 200).
+# lac_conf DISCOVERY_RATE [DATAPLANE]: its configuration, with that [lac]
+# discovery-rate (PADI and PADR answered a second from all hosts; default
+# 200) and [global] dataplane (default user).
 cat >"$T/lac.users" <<EOT
 bench@bench bench
 EOT
@@ -173,6 +175,7 @@ control-socket = $T/lac.sock
 log-level = warn
 hello-interval = 60
 receive-window = 1024
+dataplane = ${2:-user}
 
 [lac]
 pppoe-interface = veth-pc
@@ -720,6 +723,106 @@ else
 	flat=$(awk -v a="$US_10K" -v b="$US_1K" 'BEGIN { print (a <= 2 * b) ? "met" : "NOT met" }')
 	row "setup us/session at 10k vs 1k" "$US_10K" "$US_1K" "$(ratio "$US_10K" "$US_1K")" "$flat" "flat = ratio <= 2 (50k skipped)"
 fi
+
+# ---- (f) LAC relay ------------------------------------------------------------
+# One PPPoE call (a vpdnd client in the pc namespace) through the vpdnd LAC;
+# then pppoe_blast sends its IPv4 data as PPPoE session frames for SECS and
+# what the LAC relayed is counted where it arrives, on the LNS's veth (the
+# LNS, on its user path, need not keep up).  The LAC's kernel fast path
+# (dataplane = kernel) against its user path, same run, same sender.
+cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$T/pppoe_blast" \
+    bench/fastpath/pppoe_blast.c || exit 1
+ip -n ${P}pc link set lo up
+cat >"$T/pc.conf" <<EOT
+[global]
+listen = 127.0.0.1:1701
+hostname = pc.bench
+control-socket = $T/pc.sock
+log-level = info
+
+[client dial]
+pppoe-interface = veth-lac
+user = bench@bench
+password = bench
+auth = chap-md5
+interface = vb-pc
+routes = 10.77.0.0/24
+default-route = no
+redial = no
+EOT
+rx_lns() { in_ns lns cat /sys/class/net/veth-client/statistics/rx_packets; }
+# lac_relay DATAPLANE SIZE: sets RELAY_PPS ("" if the call did not come up)
+# and RELAY_PATH (the call's path in the LAC's show sessions).
+lac_relay()
+{
+	local lac pc sid acmac pcmac addr a b t0 t1
+	RELAY_PPS="" RELAY_PATH="" RELAY_TX=""
+	lac_conf 1000 "$1" >"$T/lac.conf"
+	start_lns
+	spawn client "$T/lac-relay.log" "$VPDND" -c "$T/lac.conf"
+	lac=$SPAWNED
+	for _ in $(seq 50); do
+		[ -S "$T/lac.sock" ] && break
+		sleep 0.1
+	done
+	spawn pc "$T/pc.log" "$VPDND" -c "$T/pc.conf"
+	pc=$SPAWNED
+	for _ in $(seq 150); do
+		addr=$(ip -n ${P}pc -4 -o addr show dev vb-pc 2>/dev/null |
+		    awk '{ split($4, x, "/"); print x[1]; exit }')
+		[ -n "$addr" ] && break
+		sleep 0.1
+	done
+	sid=$(sed -n 's/.*PPPoE session \([0-9]*\) with .* (\([0-9a-f:]*\)) on .*/\1/p' "$T/pc.log" | head -1)
+	acmac=$(sed -n 's/.*PPPoE session \([0-9]*\) with .* (\([0-9a-f:]*\)) on .*/\2/p' "$T/pc.log" | head -1)
+	pcmac=$(in_ns pc cat /sys/class/net/veth-lac/address)
+	if [ -n "$addr" ] && [ -n "$sid" ] && [ -n "$acmac" ]; then
+		# neighbours resolved and the path warm before counting
+		in_ns pc "$T/pppoe_blast" veth-lac "$acmac" "$pcmac" "$sid" \
+		    "$addr" 10.77.0.2 9000 "$2" 0.5 >/dev/null
+		sleep 0.3
+		RELAY_PATH=$(in_ns client "$BIN/vpdnctl" -s "$T/lac.sock" \
+		    show sessions --json 2>/dev/null | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["sessions"]
+print(s[0].get("path", "?") if s else "none")' 2>/dev/null)
+		a=$(rx_lns) t0=$(now)
+		in_ns pc "$T/pppoe_blast" veth-lac "$acmac" "$pcmac" "$sid" \
+		    "$addr" 10.77.0.2 9000 "$2" "$SECS" >"$T/relay.out"
+		sleep 0.2
+		b=$(rx_lns) t1=$(now)
+		RELAY_PPS=$(awk -v n="$((b - a))" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a - 0.2) }')
+		RELAY_TX=$(val "$T/relay.out" tx.pps)
+	else
+		echo "bench: LAC relay ($1): the call did not come up" >&2
+		tail -3 "$T/pc.log" >&2
+	fi
+	stop_wait "$pc" KILL
+	stop_wait "$lac" KILL
+	rm -f "$T/lac.sock" "$T/pc.sock"
+	stop_lns
+}
+for size in 64 1400; do
+	kr=() ur=()
+	for _ in $(seq "$REPS"); do
+		if [ "$KERNEL" = yes ]; then
+			lac_relay kernel $size
+			kr+=("${RELAY_PPS:-0}")
+			KRPATH=$RELAY_PATH KRTX=$RELAY_TX
+		fi
+		lac_relay user $size
+		ur+=("${RELAY_PPS:-0}")
+		URTX=$RELAY_TX
+	done
+	UR=$(printf '%s\n' "${ur[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	if [ "$KERNEL" = yes ]; then
+		KR=$(printf '%s\n' "${kr[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+		row "LAC relay ${size} B pps (kernel vs user path)" "$KR" "$UR" "$(ratio "$KR" "$UR")" "" "PPPoE -> L2TP, counted at the LNS; call path ${KRPATH:-?}; sender ${KRTX:-?}/${URTX:-?} pps; median of $REPS"
+		echo "lac_relay,$size,$KR,$UR" >>"$OUT/lac_relay.csv"
+	else
+		row "LAC relay ${size} B pps (user path)" "$UR" "" "" "" "kernel path not loadable: ${KERNEL_WHY:-?}"
+	fi
+done
 
 # ---- report -------------------------------------------------------------------
 printf '%s' "$ROWS" >"$OUT/table.psv"

@@ -36,7 +36,8 @@ $(BPF_O)/%.skel.h: $(BPF_O)/%.bpf.o
 
 # Everything that compiles fastpath.c or fastpath_skel.c needs the skeleton
 # first.
-FASTPATH_SRCS := src/dataplane/fastpath.c src/dataplane/fastpath_skel.c
+FASTPATH_SRCS := src/dataplane/fastpath.c src/dataplane/fastpath_skel.c \
+	src/dataplane/lac_fastpath.c src/dataplane/lac_fastpath_skel.c
 $(FASTPATH_SRCS:%.c=$(O)/%.o): $(BPF_SKELS)
 $(FASTPATH_SRCS:%.c=$(FUZZ_O)/obj/%.o): $(BPF_SKELS)
 $(FASTPATH_SRCS:%.c=$(CHECK_O)/%.tidy): $(BPF_SKELS)

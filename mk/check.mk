@@ -81,6 +81,7 @@ $(CHECK_O)/src/roles/client.tidy: TIDY_EXTRA = --checks=-bugprone-suspicious-mem
 #  - fastpath_skel.c: the leak is on an error path inside bpftool's
 #    generated skeleton (fastpath_bpf__open), which frees through libbpf.
 $(CHECK_O)/src/dataplane/fastpath_skel.tidy: TIDY_EXTRA = --checks=-clang-analyzer-unix.Malloc
+$(CHECK_O)/src/dataplane/lac_fastpath_skel.tidy: TIDY_EXTRA = --checks=-clang-analyzer-unix.Malloc
 #  - heap.c, host.c, roles.c: realloc/calloc of pointer arrays with
 #    sizeof(*p) (p a pointer to pointers) — the idiom; clang-tidy 14 lacks
 #    the WarnOnSizeOfPointerToAggregate option to say so globally.

@@ -19,6 +19,7 @@
 
 struct vpdnd_fastpath {
 	struct fastpath *fp;
+	struct lac_fastpath *lfp; /* the LAC's program */
 	/* Where a program of ours is attached (ifindex, hook). */
 	struct {
 		int ifindex;
@@ -70,8 +71,19 @@ scan_interfaces(struct vpdnd_fastpath *vf)
 			else if (why[0] != '\0')
 				log_warnx("%s", why);
 		}
-		if (vf != NULL && fd >= 0 && is_ethernet(fd, i->if_name) &&
-		    fastpath_allow_egress(vf->fp, (int)i->if_index, why,
+		why[0] = '\0';
+		if (lac_fastpath_remove_stale((int)i->if_index, why,
+			sizeof(why)) > 0)
+			log_info("fast path: removed a dead instance's LAC "
+				 "filter from %s",
+			    i->if_name);
+		else if (why[0] != '\0')
+			log_warnx("%s", why);
+		if (vf == NULL || fd < 0 || !is_ethernet(fd, i->if_name))
+			continue;
+		if (fastpath_allow_egress(vf->fp, (int)i->if_index, why,
+			sizeof(why)) < 0 ||
+		    lac_fastpath_allow_egress(vf->lfp, (int)i->if_index, why,
 			sizeof(why)) < 0)
 			log_warnx("%s", why);
 	}
@@ -172,7 +184,9 @@ vpdnd_fastpath_open(enum cfg_dataplane dp, const char *ingress,
 		log_error("fast path: out of memory");
 		return -1;
 	}
-	if (fastpath_open(&vf->fp, &o, why, sizeof(why)) < 0) {
+	if (fastpath_open(&vf->fp, &o, why, sizeof(why)) < 0 ||
+	    lac_fastpath_open(&vf->lfp, o.max_sessions, why, sizeof(why)) < 0) {
+		fastpath_close(vf->fp);
 		free(vf);
 		scan_interfaces(NULL);
 		if (dp == CFG_DATAPLANE_KERNEL) {
@@ -202,6 +216,7 @@ vpdnd_fastpath_close(struct vpdnd_fastpath *vf)
 		return;
 	/* fastpath_close detaches what it attached. */
 	fastpath_close(vf->fp);
+	lac_fastpath_close(vf->lfp);
 	free(vf->att);
 	free(vf);
 }
@@ -275,4 +290,47 @@ vpdnd_fastpath_stats(struct vpdnd_fastpath *vf, uint16_t tunnel_id,
 {
 	return fastpath_session_counters(vf->fp, tunnel_id, session_id, c, NULL,
 	    0);
+}
+
+bool
+vpdnd_fastpath_has_lac(const struct vpdnd_fastpath *vf)
+{
+	return vf != NULL && vf->lfp != NULL;
+}
+
+int
+vpdnd_fastpath_lac_add(struct vpdnd_fastpath *vf,
+    const struct lac_fastpath_call *c, int l2tp_ifindex, char *why,
+    size_t whylen)
+{
+	if (l2tp_ifindex <= 0) {
+		snprintf(why, whylen,
+		    "fast path: the tunnel's interface is not known");
+		return -1;
+	}
+	/* One program on both hooks (one if the LNS and the users are on
+	 * the same interface); attaching is once per interface.  The LNS
+	 * is usually reached by the interface its datagrams arrive on:
+	 * allowed even if it was made after start. */
+	if (lac_fastpath_attach(vf->lfp, c->access_ifindex, why, whylen) < 0 ||
+	    lac_fastpath_attach(vf->lfp, l2tp_ifindex, why, whylen) < 0 ||
+	    lac_fastpath_allow_egress(vf->lfp, l2tp_ifindex, why, whylen) < 0)
+		return -1;
+	return lac_fastpath_call_add(vf->lfp, c, why, whylen);
+}
+
+int
+vpdnd_fastpath_lac_remove(struct vpdnd_fastpath *vf,
+    const struct lac_fastpath_call *c, struct fastpath_counters *final,
+    char *why, size_t whylen)
+{
+	return lac_fastpath_call_remove(vf->lfp, c, final, why, whylen);
+}
+
+int
+vpdnd_fastpath_lac_stats(struct vpdnd_fastpath *vf, uint16_t tunnel_id,
+    uint16_t session_id, struct fastpath_counters *c)
+{
+	return lac_fastpath_call_counters(vf->lfp, tunnel_id, session_id, c,
+	    NULL, 0);
 }

@@ -13,7 +13,11 @@
  *     fastpath-ingress names (where downstream traffic enters), at start:
  *     it encapsulates before the stack routes, the cheaper place; what
  *     it leaves (and what enters elsewhere, or is sent by this host)
- *     still meets vpdn_fp_enc_l3 on the TUN.
+ *     still meets vpdn_fp_enc_l3 on the TUN;
+ *   - vpdn_lac_fp (dataplane/lac_fastpath.h) on the ingress of the LAC's
+ *     PPPoE interface and of every interface a LAC tunnel's datagrams
+ *     arrive on, attached when the first call through it is established;
+ *     before the LNS's filter on a shared hook.
  * Where the packets may leave (fp_egress): every Ethernet interface
  * present at start.  Decapsulated packets leave towards the intranet by
  * whatever route the kernel's fib picks, encapsulated ones towards the
@@ -25,11 +29,13 @@
 #ifndef VPDN_CMD_VPDND_FASTPATH_H
 #define VPDN_CMD_VPDND_FASTPATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "config/config.h"
 #include "dataplane/fastpath.h"
+#include "dataplane/lac_fastpath.h"
 
 struct vpdnd_fastpath;
 
@@ -54,6 +60,17 @@ int vpdnd_fastpath_remove(struct vpdnd_fastpath *vf,
     const struct fastpath_session *s, struct fastpath_counters *final,
     char *why, size_t whylen);
 int vpdnd_fastpath_stats(struct vpdnd_fastpath *vf, uint16_t tunnel_id,
+    uint16_t session_id, struct fastpath_counters *c);
+
+/* The LAC's operations; has_lac is false when there is no fast path. */
+bool vpdnd_fastpath_has_lac(const struct vpdnd_fastpath *vf);
+int vpdnd_fastpath_lac_add(struct vpdnd_fastpath *vf,
+    const struct lac_fastpath_call *c, int l2tp_ifindex, char *why,
+    size_t whylen);
+int vpdnd_fastpath_lac_remove(struct vpdnd_fastpath *vf,
+    const struct lac_fastpath_call *c, struct fastpath_counters *final,
+    char *why, size_t whylen);
+int vpdnd_fastpath_lac_stats(struct vpdnd_fastpath *vf, uint16_t tunnel_id,
     uint16_t session_id, struct fastpath_counters *c);
 
 #endif

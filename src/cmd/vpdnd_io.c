@@ -346,6 +346,33 @@ io_fp_session_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
 	return vpdnd_fastpath_stats(vio->fp, tunnel_id, session_id, c);
 }
 
+static int
+io_fp_lac_add(void *ctx, const struct lac_fastpath_call *c, int l2tp_ifindex,
+    char *why, size_t whylen)
+{
+	struct vpdnd_io *vio = ctx;
+
+	return vpdnd_fastpath_lac_add(vio->fp, c, l2tp_ifindex, why, whylen);
+}
+
+static int
+io_fp_lac_remove(void *ctx, const struct lac_fastpath_call *c,
+    struct fastpath_counters *final, char *why, size_t whylen)
+{
+	struct vpdnd_io *vio = ctx;
+
+	return vpdnd_fastpath_lac_remove(vio->fp, c, final, why, whylen);
+}
+
+static int
+io_fp_lac_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
+    struct fastpath_counters *c)
+{
+	struct vpdnd_io *vio = ctx;
+
+	return vpdnd_fastpath_lac_stats(vio->fp, tunnel_id, session_id, c);
+}
+
 static const struct roles_io_ops vpdnd_io_ops = {
 	.send = io_send,
 	.send_data = io_send_data,
@@ -381,6 +408,9 @@ static const struct roles_io_ops vpdnd_io_ops = {
 	.fp_session_update = io_fp_session_update,
 	.fp_session_remove = io_fp_session_remove,
 	.fp_session_stats = io_fp_session_stats,
+	.fp_lac_add = io_fp_lac_add,
+	.fp_lac_remove = io_fp_lac_remove,
+	.fp_lac_stats = io_fp_lac_stats,
 };
 
 /* A NULL radius_send tells the roles there is no RADIUS client, a NULL
@@ -399,6 +429,11 @@ vpdnd_io_roles_io(struct vpdnd_io *vio, int family, struct roles_io *out)
 		vio->ops.fp_session_update = NULL;
 		vio->ops.fp_session_remove = NULL;
 		vio->ops.fp_session_stats = NULL;
+	}
+	if (!vpdnd_fastpath_has_lac(vio->fp)) {
+		vio->ops.fp_lac_add = NULL;
+		vio->ops.fp_lac_remove = NULL;
+		vio->ops.fp_lac_stats = NULL;
 	}
 	out->ops = &vio->ops;
 	out->ctx = vio;

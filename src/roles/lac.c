@@ -116,6 +116,9 @@ lac_call_end(struct lac_call *c, const char *reason, enum aaa_lac_end why,
 	c->state = LAC_CALL_DONE;
 	log_info("lac: call of \"%s\" (PPPoE session %u) ended: %s",
 	    c->user[0] != '\0' ? c->user : "?", c->ps_id, reason);
+	/* Out of the kernel first: from here no frame of the call is
+	 * relayed there, and its counters join the Stop's. */
+	lac_fp_leave(c);
 	/* before the tunnel and session are let go: the Stop names them */
 	lac_acct_stop(c, why, now);
 	if (c->retry) {
@@ -186,6 +189,7 @@ call_free(struct lac_call *c)
 		free(c->dests);
 	}
 	call_drop_dial_state(c);
+	lac_fp_free(c);
 	lac_acct_free(c->lac, c->acct);
 	free(c);
 }
@@ -206,7 +210,7 @@ lac_call_footprint(const struct lac_call *c)
 		n += c->ndests * sizeof(*c->dests);
 	if (c->acct != NULL)
 		n += sizeof(*c->acct);
-	return n;
+	return n + lac_fp_footprint(c);
 }
 
 static void
@@ -596,6 +600,7 @@ lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	for (const struct lac_frame *f = c->queue; f != NULL; f = f->next)
 		call_send_l2tp(c, f->b, f->len);
 	call_drop_dial_state(c);
+	lac_fp_enter(c);
 }
 
 void
@@ -658,6 +663,7 @@ lac_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
 	(void)now;
 	if (c == NULL || c->state != LAC_CALL_RELAY || c->ps == NULL)
 		return;
+	lac_fp_check(c);
 	if (c->acct != NULL && c->acct->s.started) {
 		/* as the user receives it: without FF 03 */
 		c->acct->ctr.out_octets += len >= 2 &&
@@ -682,6 +688,7 @@ lac_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 	if (c == NULL)
 		return;
 	v->user = c->user;
+	lac_fp_describe(c, v);
 	/* the link's phase until the hand-over; then PPP is up end to end
 	 * as far as the LAC can tell */
 	if (c->state == LAC_CALL_RELAY)
@@ -744,8 +751,12 @@ lac_run_timers(struct roles *r, uint64_t now)
 		struct lac_acct *a = (struct lac_acct *)((char *)n -
 		    offsetof(struct lac_acct, timer));
 
+		struct aaa_counters ctr;
+
 		heap_remove(&lac->acct_timers, n);
-		aaa_access_interim(r->aaa, &a->s, &a->ctr, &a->x, now);
+		/* with what the kernel relayed so far */
+		lac_fp_acct_counters(a->call, &ctr);
+		aaa_access_interim(r->aaa, &a->s, &ctr, &a->x, now);
 		lac_acct_schedule(lac, a, now);
 	}
 	while ((c = LIST_FIRST(&lac->retry)) != NULL) {

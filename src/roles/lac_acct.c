@@ -35,6 +35,7 @@ lac_acct_new(struct lac_call *c, const struct radius_auth_reply *rep)
 		return;
 	}
 	heap_node_init(&a->timer);
+	a->call = c;
 	/* NAS-Port: the PPPoE session id is the user's port here. */
 	aaa_session_init(r->aaa, &a->s, c->user, 0, c->ps_id, rep);
 	/* RFC 2869 §5.16: the server's interval wins, floored at 10 s as

@@ -57,9 +57,11 @@ struct lac_realm {
 };
 
 struct lac_tunnel;
+struct lac_fp; /* lac_fp.c */
 
 /* One call's accounting (aaa.h), allocated when the LAC accounts. */
 struct lac_acct {
+	const struct lac_call *call; /* whose */
 	struct aaa_session s;
 	struct aaa_counters ctr;
 	struct aaa_access x;
@@ -104,6 +106,7 @@ struct lac_call {
 	struct lac_frame *queue; /* frames from the user, oldest first */
 	unsigned queued;
 	struct lac_acct *acct;	     /* NULL: not accounted */
+	struct lac_fp *fp;	     /* NULL: never in the fast path */
 	LIST_ENTRY(lac_call) entry;  /* lac->calls or lac->dead */
 	LIST_ENTRY(lac_call) tentry; /* lt->calls or lac->retry */
 };
@@ -175,6 +178,22 @@ void lac_acct_start(struct lac_call *c, uint64_t now);
 void lac_acct_schedule(struct lac *lac, struct lac_acct *a, uint64_t now);
 void lac_acct_stop(struct lac_call *c, enum aaa_lac_end why, uint64_t now);
 void lac_acct_free(struct lac *lac, struct lac_acct *a);
+
+/* lac_fp.c: the call's data in the kernel fast path (roles_io.h fp_lac_*).
+ * enter once established; leave before anything of the call goes (its
+ * final counters join the accounting); check when the user path got data
+ * for it (sequencing turned on, the tunnel's peer moved); free with the
+ * call. */
+void lac_fp_enter(struct lac_call *c);
+void lac_fp_leave(struct lac_call *c);
+void lac_fp_check(struct lac_call *c);
+void lac_fp_free(struct lac_call *c);
+/* The kernel's counters now (rx = user → LNS); zeros when not in. */
+void lac_fp_counters(const struct lac_call *c, struct fastpath_counters *out);
+/* The call's accounting counters with the kernel's added; c->acct set. */
+void lac_fp_acct_counters(const struct lac_call *c, struct aaa_counters *out);
+void lac_fp_describe(const struct lac_call *c, struct roles_session_view *v);
+size_t lac_fp_footprint(const struct lac_call *c);
 
 /* lac_realm.c: the realms of the configuration, and the calls'
  * authentication backend (lac_verify/lac_cancel, ctx = the call).  A

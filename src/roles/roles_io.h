@@ -30,6 +30,7 @@
 
 #include "config/config.h"
 #include "dataplane/fastpath.h"
+#include "dataplane/lac_fastpath.h"
 #include "dataplane/route.h"
 #include "dataplane/tun.h"
 #include "l2tp/l2tp.h"
@@ -135,6 +136,23 @@ struct roles_io_ops {
 	    struct fastpath_counters *final, char *why, size_t whylen);
 	/* Its counters so far (summed over CPUs). */
 	int (*fp_session_stats)(void *ctx, uint16_t our_tunnel_id,
+	    uint16_t our_session_id, struct fastpath_counters *c);
+
+	/* ---- the LAC's kernel fast path (dataplane/lac_fastpath.h has
+	 * the semantics) ----
+	 * NULL fp_lac_add: none (dataplane = user, or auto that could not
+	 * load it); every call stays on the user path.  Counters: rx = user
+	 * → LNS, tx = LNS → user. */
+	/* Puts an established call into the maps once the program runs on
+	 * c->access_ifindex and on l2tp_ifindex (where its tunnel's
+	 * datagrams arrive). */
+	int (*fp_lac_add)(void *ctx, const struct lac_fastpath_call *c,
+	    int l2tp_ifindex, char *why, size_t whylen);
+	/* Out of the maps before the call's state is freed, with its final
+	 * counters. */
+	int (*fp_lac_remove)(void *ctx, const struct lac_fastpath_call *c,
+	    struct fastpath_counters *final, char *why, size_t whylen);
+	int (*fp_lac_stats)(void *ctx, uint16_t our_tunnel_id,
 	    uint16_t our_session_id, struct fastpath_counters *c);
 };
 

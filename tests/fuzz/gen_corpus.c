@@ -749,6 +749,47 @@ gen_bpf_fastpath(void)
 	}
 }
 
+/* ---- the LAC's fast path: frames it carries (fuzz_bpf_lac_fastpath) ---- */
+
+static void
+gen_bpf_lac_fastpath(void)
+{
+	static const uint16_t protos[] = { 0x0021, 0x0057, 0xc021 };
+	static const uint16_t flags[] = { 0, L2TP_F_L, L2TP_F_O, L2TP_F_S };
+	uint8_t buf[1 + 2048];
+	struct l2tp_craft c;
+	size_t i, len, inner_off;
+	char name[32];
+
+	/* Byte 0 bit 0 clear: a PPPoE session frame from the user on the
+	 * access side (session 0x42; protocol, then an IPv4 packet). */
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		buf[0] = 0;
+		memcpy(buf + 1, env_mac_i0, 6);
+		memcpy(buf + 1 + 6, env_mac_host, 6);
+		put16(buf + 1 + 12, 0x8864);
+		buf[1 + 14] = 0x11;
+		buf[1 + 15] = 0;
+		put16(buf + 1 + 16, 0x42);
+		put16(buf + 1 + 20, protos[i]);
+		len = inner_pkt(buf + 1 + 22, ENV_SESSION, ENV_HOST, 64,
+		    i * 200 + 10);
+		put16(buf + 1 + 18, (uint16_t)(2 + len));
+		(void)snprintf(name, sizeof(name), "up-%04x", protos[i]);
+		seed("fuzz_bpf_lac_fastpath", name, buf, 1 + 22 + len);
+	}
+	/* Bit 0 set: L2TP data from the LNS on the LNS side. */
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		l2tp_craft_default(&c);
+		c.flags = flags[i];
+		c.pad = 3;
+		buf[0] = 1;
+		len = l2tp_frame(buf + 1, &c, &inner_off);
+		(void)snprintf(name, sizeof(name), "down-%04x", flags[i]);
+		seed("fuzz_bpf_lac_fastpath", name, buf, 1 + len);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -772,5 +813,6 @@ main(int argc, char **argv)
 	gen_pppoe();
 	gen_radius();
 	gen_bpf_fastpath();
+	gen_bpf_lac_fastpath();
 	return 0;
 }

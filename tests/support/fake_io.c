@@ -753,6 +753,98 @@ fio_fp_session_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
 	return 0;
 }
 
+/* ---- the LAC's kernel fast path ---- */
+
+struct fake_lac_fp_entry *
+fake_lac_fp_find(struct fake_io *f, uint16_t tunnel_id, uint16_t session_id)
+{
+	for (unsigned i = 0; i < FAKE_FP_SESSIONS; i++)
+		if (f->lac_fp[i].used &&
+		    f->lac_fp[i].c.our_tunnel_id == tunnel_id &&
+		    f->lac_fp[i].c.our_session_id == session_id)
+			return &f->lac_fp[i];
+	return NULL;
+}
+
+unsigned
+fake_lac_fp_count(const struct fake_io *f)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < FAKE_FP_SESSIONS; i++)
+		n += f->lac_fp[i].used;
+	return n;
+}
+
+/* As the loader: the same IDs, or PPPoE session and MAC, twice is
+ * refused. */
+static int
+fio_fp_lac_add(void *ctx, const struct lac_fastpath_call *c, int l2tp_ifindex,
+    char *why, size_t whylen)
+{
+	struct fake_io *f = ctx;
+	struct fake_lac_fp_entry *free_slot = NULL;
+
+	for (unsigned i = 0; i < FAKE_FP_SESSIONS; i++) {
+		struct fake_lac_fp_entry *e = &f->lac_fp[i];
+
+		if (!e->used) {
+			if (free_slot == NULL)
+				free_slot = e;
+			continue;
+		}
+		if ((e->c.our_tunnel_id == c->our_tunnel_id &&
+			e->c.our_session_id == c->our_session_id) ||
+		    (e->c.pppoe_sid == c->pppoe_sid &&
+			memcmp(e->c.user_mac, c->user_mac, 6) == 0)) {
+			snprintf(why, whylen, "fake fast path: already there");
+			return -1;
+		}
+	}
+	if (f->fp_refuse || free_slot == NULL) {
+		snprintf(why, whylen, "fake fast path: refused");
+		return -1;
+	}
+	memset(free_slot, 0, sizeof(*free_slot));
+	free_slot->used = true;
+	free_slot->c = *c;
+	free_slot->l2tp_ifindex = l2tp_ifindex;
+	f->lac_fp_adds++;
+	return 0;
+}
+
+static int
+fio_fp_lac_remove(void *ctx, const struct lac_fastpath_call *c,
+    struct fastpath_counters *final, char *why, size_t whylen)
+{
+	struct fake_io *f = ctx;
+	struct fake_lac_fp_entry *e = fake_lac_fp_find(f, c->our_tunnel_id,
+	    c->our_session_id);
+
+	if (e == NULL) {
+		snprintf(why, whylen, "fake fast path: no such call");
+		return -1;
+	}
+	*final = e->ctr;
+	e->used = false;
+	f->lac_fp_removes++;
+	f->lac_fp_stops_at_remove = f->acct_stops;
+	return 0;
+}
+
+static int
+fio_fp_lac_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
+    struct fastpath_counters *c)
+{
+	struct fake_lac_fp_entry *e = fake_lac_fp_find(ctx, tunnel_id,
+	    session_id);
+
+	if (e == NULL)
+		return -1;
+	*c = e->ctr;
+	return 0;
+}
+
 /* ---- the table ---- */
 
 #define FAKE_IO_OPS(radius_send_, radius_cancel_, radius_pending_) \
@@ -779,6 +871,9 @@ fio_fp_session_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
 		.fp_session_update = fio_fp_session_update, \
 		.fp_session_remove = fio_fp_session_remove, \
 		.fp_session_stats = fio_fp_session_stats, \
+		.fp_lac_add = fio_fp_lac_add, \
+		.fp_lac_remove = fio_fp_lac_remove, \
+		.fp_lac_stats = fio_fp_lac_stats, \
 	}
 
 static const struct roles_io_ops fake_io_ops_radius =
@@ -811,6 +906,9 @@ fake_io_roles_io(struct fake_io *f, int family, bool radius,
 		f->ops.fp_session_update = NULL;
 		f->ops.fp_session_remove = NULL;
 		f->ops.fp_session_stats = NULL;
+		f->ops.fp_lac_add = NULL;
+		f->ops.fp_lac_remove = NULL;
+		f->ops.fp_lac_stats = NULL;
 	}
 	out->ops = &f->ops;
 	out->ctx = f;

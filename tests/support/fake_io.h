@@ -94,6 +94,14 @@ struct fake_fp_entry {
 	int l2tp_ifindex, tun_ifindex;
 };
 
+/* A LAC call in the fake fast path's maps. */
+struct fake_lac_fp_entry {
+	bool used;
+	struct lac_fastpath_call c;
+	struct fastpath_counters ctr; /* set by the test */
+	int l2tp_ifindex;
+};
+
 struct fake_watch {
 	roles_readable_fn *readable; /* NULL: not watched */
 	void *arg;
@@ -146,6 +154,11 @@ struct fake_io {
 	const char *acct_error;
 	struct fake_fp_entry fp[FAKE_FP_SESSIONS];
 	unsigned fp_adds, fp_updates, fp_removes;
+	struct fake_lac_fp_entry lac_fp[FAKE_FP_SESSIONS];
+	unsigned lac_fp_adds, lac_fp_removes;
+	/* Accounting Stops sent before each LAC removal (a Stop must come
+	 * after it, with its counters). */
+	unsigned lac_fp_stops_at_remove;
 	/* The table handed to the roles (fake_io_roles_io). */
 	struct roles_io_ops ops;
 };
@@ -162,6 +175,10 @@ void fake_io_roles_io(struct fake_io *f, int family, bool radius,
 struct fake_fp_entry *fake_fp_find(struct fake_io *f, uint16_t tunnel_id,
     uint16_t session_id);
 unsigned fake_fp_count(const struct fake_io *f);
+/* The same for the LAC's calls (fp_lac_*). */
+struct fake_lac_fp_entry *fake_lac_fp_find(struct fake_io *f,
+    uint16_t tunnel_id, uint16_t session_id);
+unsigned fake_lac_fp_count(const struct fake_io *f);
 
 /* Calls what watches fd (FAKE_FD_*) with now; false when nothing does. */
 bool fake_io_readable(struct fake_io *f, int fd, uint64_t now);
