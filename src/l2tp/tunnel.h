@@ -135,6 +135,8 @@ struct l2tp_session {
 	uint32_t conn_tx_speed, conn_rx_speed, conn_framing;
 	uint8_t nheld;	      /* frames in held */
 	uint16_t connect_ns;  /* Ns of the queued ICCN/OCCN */
+	/* The peer's CDN Result and Error Codes (§4.4.2); 0: none came. */
+	uint16_t cdn_result, cdn_error;
 	struct data_seq dseq; /* data Ns/Nr (§5.4) */
 	/* Data that beat the ICCN/OCCN (wait-connect), delivered right
 	 * after session_up; see session.c. */
