@@ -9,9 +9,13 @@
  * their Tunnel-Preference either way: RFC 2868 §3.8 lets equal values
  * share the load, so `balanced` spreads over the best (lowest) group.
  *
- *   ordered   the first candidate in order that is not held down; with
- *             lns-holddown = 0 a realm starts with the LNS that last
- *             worked (lac_realm.next_lns), as before hold-down existed.
+ *   ordered   the first candidate in order that is not held down.  A
+ *             realm's list is walked from the LNS that last worked
+ *             (lac_realm.next_lns, kept across reloads), so after a
+ *             failover the backup keeps the calls and the first LNS,
+ *             once its hold-down ended, gets calls again only when the
+ *             backup fails (no flapping back and forth); RADIUS tunnels
+ *             are walked from the most preferred every time.
  *   balanced  among the not-held-down candidates of the best preference
  *             group, the LNS with the fewest sessions (calls in the LAC's
  *             tunnels to it), ties at random.
@@ -247,7 +251,6 @@ cand_fill(struct lac_call *c, unsigned i, bool balanced, uint64_t now,
 int
 lac_call_select(struct lac_call *c, uint64_t now, struct l2tp_addr *peer)
 {
-	struct lac *lac = c->lac;
 	unsigned n = lac_call_ntargets(c);
 	bool balanced = call_selection(c) == CFG_LNS_SEL_BALANCED;
 	struct cand k[32];
@@ -258,9 +261,8 @@ lac_call_select(struct lac_call *c, uint64_t now, struct l2tp_addr *peer)
 		n = 32;
 	for (unsigned i = 0; i < n; i++)
 		cand_fill(c, i, balanced, now, &k[i]);
-	/* without hold-down, a realm starts where it last worked */
-	if (!balanced && c->ndests == 0 && lac->cfg.lns_holddown == 0 &&
-	    c->realm->next_lns < n)
+	/* ordered: a realm starts with the LNS that last worked */
+	if (!balanced && c->ndests == 0 && c->realm->next_lns < n)
 		start = c->realm->next_lns;
 	for (unsigned j = 0; j < n && !balanced; j++) {
 		unsigned i = (start + j) % n;
