@@ -255,7 +255,11 @@ on_send(void *arg, const struct l2tp_addr *local, const struct l2tp_addr *to,
 		lns_data(l, &hd, pkt);
 		return;
 	}
-	if (l->silent || len > RH_DGRAM)
+	if (l->silent) {
+		l->silent_rx++;
+		return;
+	}
+	if (len > RH_DGRAM)
 		return;
 	RHL_CHECK(l->nin < RH_LNS_INBOX);
 	memcpy(l->in[l->nin], pkt, len);

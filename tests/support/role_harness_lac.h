@@ -72,7 +72,8 @@ struct rh_lns {
 	bool stopped;	      /* StopCCN either way (the latest tunnel) */
 	uint16_t stop_result; /* of the LAC's StopCCN */
 	struct rh_lns_tun tun[RH_LNS_TUNNELS];
-	unsigned ntun; /* tunnels ever (SCCRQs answered) */
+	unsigned ntun;	    /* tunnels ever (SCCRQs answered) */
+	unsigned silent_rx; /* control datagrams ignored while silent */
 	unsigned rx;   /* control datagrams, ZLBs included */
 	unsigned sccrq, icrq, iccn, cdn, stopccn; /* new ones */
 	struct rh_lns_call call[RH_LNS_CALLS];
