@@ -131,7 +131,7 @@ const struct schema_key schema_keys[] = {
 	 * LNSes, how long an LNS that failed is skipped, and how many calls
 	 * one tunnel carries before another is opened to the same LNS
 	 * (RFC 2661 allows several tunnels between two peers). */
-	ROW(LAC, "lns-selection", LNS_SELECTION, cfg_lac, lns_selection,
+	ROW(LAC, "lns-selection", LNS_SEL, cfg_lac, lns_selection,
 	    0, 0, "ordered"),
 	ROW(LAC, "lns-holddown", UINT, cfg_lac, lns_holddown, 0, 86400, "60"),
 	ROW(LAC, "max-sessions-per-tunnel", UINT, cfg_lac,
@@ -144,7 +144,7 @@ const struct schema_key schema_keys[] = {
 	ROW(REALM, "users", STRING, cfg_realm, users, 1, CFG_MAX_STR - 1, NULL),
 	ROW(REALM, "strip-realm", BOOL, cfg_realm, strip_realm, 0, 0, "no"),
 	/* Unset: the [lac] values. */
-	ROW(REALM, "lns-selection", LNS_SELECTION, cfg_realm, lns_selection,
+	ROW(REALM, "lns-selection", LNS_SEL, cfg_realm, lns_selection,
 	    0, 0, NULL),
 	ROW(REALM, "max-sessions-per-tunnel", UINT, cfg_realm,
 	    max_sessions_per_tunnel, 1, 65535, NULL),
@@ -242,7 +242,7 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_ROUTE_LIST:	return "route list";
 	case SCHEMA_T_LOG_LEVEL:	return "log level";
 	case SCHEMA_T_DATAPLANE:	return "dataplane";
-	case SCHEMA_T_LNS_SELECTION:	return "lns selection";
+	case SCHEMA_T_LNS_SEL:	return "lns selection";
 		/* clang-format on */
 	}
 	return "?";
@@ -829,12 +829,11 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 			return -1;
 		}
 		return 0;
-	case SCHEMA_T_LNS_SELECTION:
+	case SCHEMA_T_LNS_SEL:
 		if (strcmp(value, "ordered") == 0)
 			*(enum cfg_lns_selection *)field = CFG_LNS_SEL_ORDERED;
 		else if (strcmp(value, "balanced") == 0)
-			*(enum cfg_lns_selection *)field =
-			    CFG_LNS_SEL_BALANCED;
+			*(enum cfg_lns_selection *)field = CFG_LNS_SEL_BALANCED;
 		else {
 			snprintf(msg, msglen,
 			    "%s: unknown selection \"%s\" "

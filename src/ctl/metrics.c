@@ -377,7 +377,8 @@ render_lns(struct strbuf *out, const struct ctl_hooks *hooks)
 	static const struct {
 		const char *what, *type, *help;
 	} fam[] = {
-		{ "sessions", "gauge", "Calls in the LAC's tunnels to the LNS." },
+		{ "sessions", "gauge",
+		    "Calls in the LAC's tunnels to the LNS." },
 		{ "tunnels", "gauge", "The LAC's tunnels to the LNS." },
 		{ "held_down", "gauge",
 		    "1 while the LNS is held down after a failure "

@@ -172,8 +172,8 @@ lac_cdn_is_lns_trouble(uint16_t result, uint16_t error)
 		return true;
 	case L2TP_CDN_ERROR:
 		return error == L2TP_ERR_NO_CONTROL_CONNECTION ||
-		    error == L2TP_ERR_NO_RESOURCES || error == L2TP_ERR_VENDOR ||
-		    error == L2TP_ERR_TRY_ANOTHER;
+		    error == L2TP_ERR_NO_RESOURCES ||
+		    error == L2TP_ERR_VENDOR || error == L2TP_ERR_TRY_ANOTHER;
 	default:
 		return false;
 	}
@@ -290,9 +290,9 @@ lac_call_select(struct lac_call *c, uint64_t now, struct l2tp_addr *peer)
 		/* every candidate left is held down: the one whose
 		 * hold-down ends first (the least recently failed) */
 		for (unsigned i = 0; i < n; i++)
-			if (k[i].ok && (best < 0 ||
-					   k[i].held_until <
-					       k[(unsigned)best].held_until))
+			if (k[i].ok &&
+			    (best < 0 ||
+				k[i].held_until < k[(unsigned)best].held_until))
 				best = (int)i;
 		if (best < 0)
 			return -1;

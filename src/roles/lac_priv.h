@@ -225,12 +225,12 @@ int lac_call_select(struct lac_call *c, uint64_t now, struct l2tp_addr *peer);
 /* The call's max-sessions-per-tunnel (0: no limit). */
 unsigned lac_call_tunnel_limit(const struct lac_call *c);
 /* Notes that label's calls use the LNS at a. */
-void lac_lns_used(struct lac *lac, const struct l2tp_addr *a,
-    const char *label, uint64_t now);
+void lac_lns_used(struct lac *lac, const struct l2tp_addr *a, const char *label,
+    uint64_t now);
 /* The LNS at a failed (why for logs and `show lns`): held down for
  * lns-holddown seconds from now. */
-void lac_lns_failed(struct lac *lac, const struct l2tp_addr *a,
-    const char *why, uint64_t now);
+void lac_lns_failed(struct lac *lac, const struct l2tp_addr *a, const char *why,
+    uint64_t now);
 /* RFC 2661 §4.4.2: whether a CDN the LNS sent while the call was being
  * set up says the LNS is in trouble rather than the user refused. */
 bool lac_cdn_is_lns_trouble(uint16_t result, uint16_t error);

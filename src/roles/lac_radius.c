@@ -118,9 +118,9 @@ lac_radius_dests(const struct radius_auth_reply *rep, struct lac_dest *out,
 			continue;
 		memset(&d, 0, sizeof(d));
 		d.ipv6 = t->medium == LAC_RADIUS_MEDIUM_IPV6;
-		if ((d.ipv6 ? lac_radius_endpoint6(t->server_endpoint, &d.hp) :
-			      lac_radius_endpoint(t->server_endpoint, &d.hp)) <
-		    0)
+		if ((d.ipv6 ?
+			    lac_radius_endpoint6(t->server_endpoint, &d.hp) :
+			    lac_radius_endpoint(t->server_endpoint, &d.hp)) < 0)
 			continue;
 		if (t->has_password && t->password_len <= sizeof(d.secret)) {
 			memcpy(d.secret, t->password, t->password_len);

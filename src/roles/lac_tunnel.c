@@ -268,8 +268,7 @@ lac_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
 	 * lost it (no answer, StopCCN), so calls avoid it for a while. */
 	if (!lt->closing && !r->shutting_down)
 		lac_lns_failed(lt->lac, &lt->peer,
-		    lt->was_up ? "lost its tunnel" :
-				 "did not set up a tunnel",
+		    lt->was_up ? "lost its tunnel" : "did not set up a tunnel",
 		    now);
 	l2tp_tunnel_set_user(t, &lac_gone_owner);
 	/* its sessions went down first; anything left is detached here */

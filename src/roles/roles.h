@@ -68,14 +68,14 @@ struct roles_client_view {
 /* One LNS a LAC has dialled, as `vpdnctl show lns` and the metrics show
  * it (roles/lac_lns.c). */
 struct roles_lns_view {
-	char address[64];	  /* "203.0.113.10:1701", "[2001:db8::1]:1701" */
-	const char *realms;	  /* realms (and "RADIUS") that dialled it */
-	bool held;		  /* held down after a failure */
-	uint64_t held_for_s;	  /* held: seconds left */
-	int64_t held_until;	  /* held: when it ends, epoch seconds */
-	unsigned sessions;	  /* calls in the LAC's tunnels to it */
-	unsigned tunnels;	  /* the LAC's tunnels to it */
-	uint64_t failures;	  /* since start */
+	char address[64];    /* "203.0.113.10:1701", "[2001:db8::1]:1701" */
+	const char *realms;  /* realms (and "RADIUS") that dialled it */
+	bool held;	     /* held down after a failure */
+	uint64_t held_for_s; /* held: seconds left */
+	int64_t held_until;  /* held: when it ends, epoch seconds */
+	unsigned sessions;   /* calls in the LAC's tunnels to it */
+	unsigned tunnels;    /* the LAC's tunnels to it */
+	uint64_t failures;   /* since start */
 	const char *last_failure; /* "" : none */
 };
 

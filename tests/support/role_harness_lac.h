@@ -74,7 +74,7 @@ struct rh_lns {
 	struct rh_lns_tun tun[RH_LNS_TUNNELS];
 	unsigned ntun;	    /* tunnels ever (SCCRQs answered) */
 	unsigned silent_rx; /* control datagrams ignored while silent */
-	unsigned rx;   /* control datagrams, ZLBs included */
+	unsigned rx;	    /* control datagrams, ZLBs included */
 	unsigned sccrq, icrq, iccn, cdn, stopccn; /* new ones */
 	struct rh_lns_call call[RH_LNS_CALLS];
 	/* Queued until rh_lac_settle(). */

@@ -124,9 +124,10 @@ test_ordered_keeps_100_calls_on_first(void **state)
 static void
 test_realm_inherits_lac_selection(void **state)
 {
-	struct rh_lac *x = lac_new(LAC_GLOBAL "lns-selection = balanced\n\n"
-					      "[realm s.example]\n"
-					      "lns = 203.0.113.10, 203.0.113.11\n");
+	struct rh_lac *x = lac_new(
+	    LAC_GLOBAL "lns-selection = balanced\n\n"
+		       "[realm s.example]\n"
+		       "lns = 203.0.113.10, 203.0.113.11\n");
 
 	(void)state;
 	for (unsigned i = 0; i < 10; i++)
@@ -270,10 +271,10 @@ test_cdn_trouble_codes(void **state)
 	(void)state;
 	assert_true(lac_cdn_is_lns_trouble(L2TP_CDN_NO_RESOURCES, 0));
 	assert_true(lac_cdn_is_lns_trouble(L2TP_CDN_NO_RESOURCES_PERM, 0));
-	assert_true(lac_cdn_is_lns_trouble(L2TP_CDN_ERROR,
-	    L2TP_ERR_NO_RESOURCES));
-	assert_true(lac_cdn_is_lns_trouble(L2TP_CDN_ERROR,
-	    L2TP_ERR_TRY_ANOTHER));
+	assert_true(
+	    lac_cdn_is_lns_trouble(L2TP_CDN_ERROR, L2TP_ERR_NO_RESOURCES));
+	assert_true(
+	    lac_cdn_is_lns_trouble(L2TP_CDN_ERROR, L2TP_ERR_TRY_ANOTHER));
 	assert_false(lac_cdn_is_lns_trouble(L2TP_CDN_ERROR, L2TP_ERR_NONE));
 	assert_false(lac_cdn_is_lns_trouble(L2TP_CDN_LOST_CARRIER, 0));
 	assert_false(lac_cdn_is_lns_trouble(L2TP_CDN_ADMIN, 0));
@@ -329,10 +330,11 @@ test_max_sessions_per_tunnel(void **state)
 static void
 test_max_sessions_per_tunnel_realm(void **state)
 {
-	struct rh_lac *x = lac_new(LAC_GLOBAL "max-sessions-per-tunnel = 100\n\n"
-					      "[realm s.example]\n"
-					      "lns = 203.0.113.10\n"
-					      "max-sessions-per-tunnel = 2\n");
+	struct rh_lac *x = lac_new(
+	    LAC_GLOBAL "max-sessions-per-tunnel = 100\n\n"
+		       "[realm s.example]\n"
+		       "lns = 203.0.113.10\n"
+		       "max-sessions-per-tunnel = 2\n");
 
 	(void)state;
 	for (unsigned i = 0; i < 5; i++)
@@ -381,8 +383,7 @@ radius_accept(struct rh_lac *x, const struct tun_attr *t, unsigned n)
 }
 
 static struct rh_host *
-radius_dial(struct rh_lac *x, unsigned i, const struct tun_attr *t,
-    unsigned n)
+radius_dial(struct rh_lac *x, unsigned i, const struct tun_attr *t, unsigned n)
 {
 	struct rh_host *u = rh_host(x, i);
 	char user[64];
