@@ -623,17 +623,28 @@ lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
 		struct lac_realm *lr = c->realm;
 		unsigned n = lac_call_ntargets(c);
 		unsigned failed = c->lns_idx;
-		struct lac_target a;
+		struct l2tp_addr peer;
+		struct lac_target a, b;
+		int next;
 
 		lac_tunnel_detach(c, now);
 		if (c->ndests == 0 && lr->next_lns == failed)
 			lr->next_lns = (failed + 1) % n;
+		lac_call_target(c, failed, &a);
+		/* picked now to say where it goes; dialled from the timers */
+		if ((next = lac_call_select(c, now, &peer)) < 0) {
+			lac_call_end(c, "no LNS of the realm answered",
+			    AAA_LAC_END_ERROR, true, false, 0);
+			return;
+		}
+		c->lns_idx = (unsigned)next;
+		c->chosen = true;
 		c->retry = true;
 		LIST_INSERT_HEAD(&c->lac->retry, c, tentry);
-		lac_call_target(c, failed, &a);
+		lac_call_target(c, c->lns_idx, &b);
 		log_info("lac: \"%s\": LNS %s did not set up a tunnel; "
-			 "trying another",
-		    c->user, a.hp->host);
+			 "trying %s",
+		    c->user, a.hp->host, b.hp->host);
 		return;
 	}
 	/* RFC 2661 §4.4.2: a CDN while the call was being set up that says

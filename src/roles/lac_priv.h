@@ -110,6 +110,7 @@ struct lac_call {
 	void *auth_arg;
 	uint64_t rhandle; /* RADIUS request pending */
 	bool retry;	  /* on lac->retry: open on lns_idx */
+	bool chosen;	  /* lns_idx is picked already (lac_call_select) */
 	char user[AUTH_MAX_NAME];
 	/* Dialling only, freed once the call is established (lac_session_up):
 	 * an established call keeps the call, its PPPoE and L2TP sessions,

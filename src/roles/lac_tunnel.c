@@ -201,10 +201,24 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	struct lac_tunnel *lt;
 	int i;
 
-	if (c->lns_tries >= n || (i = lac_call_select(c, now, &peer)) < 0)
-		return -1;
-	c->lns_idx = (unsigned)i;
-	lac_call_target(c, c->lns_idx, &tg);
+	if (c->chosen) {
+		/* picked when the last LNS failed (lac_session_down) */
+		char err[CFG_MAX_STR + 64];
+
+		c->chosen = false;
+		lac_call_target(c, c->lns_idx, &tg);
+		if (RIO(lac->roles, resolve, lac->roles->io.family, tg.hp,
+			&peer, err, sizeof(err)) != 0) {
+			log_warnx("lac: %s", err);
+			return lac_call_dial(c, now);
+		}
+	} else {
+		if (c->lns_tries >= n ||
+		    (i = lac_call_select(c, now, &peer)) < 0)
+			return -1;
+		c->lns_idx = (unsigned)i;
+		lac_call_target(c, c->lns_idx, &tg);
+	}
 	lac_lns_used(lac, &peer, tg.label, now);
 	lt = tunnel_find(lac, &peer, &tg, lac_call_tunnel_limit(c));
 	if (lt == NULL &&
