@@ -259,6 +259,7 @@ lac_call_select(struct lac_call *c, uint64_t now, struct l2tp_addr *peer)
 
 	if (n > 32)
 		n = 32;
+	memset(k, 0, sizeof(k));
 	for (unsigned i = 0; i < n; i++)
 		cand_fill(c, i, balanced, now, &k[i]);
 	/* ordered: a realm starts with the LNS that last worked */
