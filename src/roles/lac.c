@@ -11,6 +11,8 @@
  * the L2TP session events, the timers and the life cycle.  The rest:
  *   lac_realm.c   realms, and checking users (locally or by RADIUS, whose
  *                 RFC 2868 tunnel attributes may choose the LNS)
+ *   lac_lns.c     which LNS a call goes to (lns-selection), hold-down of
+ *                 the LNSes that failed, `show lns`
  *   lac_tunnel.c  LNS targets, tunnels, dialling, proxy AVPs
  *   lac_acct.c    RFC 2866 accounting of the calls
  *   lac_priv.h    the structures they share

@@ -5,11 +5,13 @@
  * AVPs of RFC 2661 §4.4.5.
  *
  * Tunnels: one per (LNS address, secret, Tunnel-Assignment-Id), shared by
- * every call to that key (lac->tunnels, a handful of entries: one per LNS
- * in use).  A tunnel that never came up (no answer within the
- * retransmission schedule, StopCCN) moves its waiting calls to the next
- * LNS (lac_session_down in lac.c); one that dies later takes its calls
- * down (PADT) and the next user dials a fresh one.  A tunnel without calls
+ * every call to that key up to max-sessions-per-tunnel calls, then another
+ * (lac->tunnels, a handful of entries per LNS in use).  Which LNS a call
+ * goes to is lac_lns.c's choice.  A tunnel that never came up (no answer
+ * within the retransmission schedule, StopCCN) moves its waiting calls to
+ * another LNS (lac_session_down in lac.c); one that dies later takes its
+ * calls down (PADT) and the next user dials a fresh one; either way the
+ * LNS is held down (lac_lns_failed) unless the LAC closed the tunnel.  A tunnel without calls
  * is closed (StopCCN) after tunnel-idle-timeout (lac_run_timers).
  */
 #include <stdio.h>
