@@ -301,6 +301,58 @@ test_holddown_zero(void **state)
 	rh_lac_free(x);
 }
 
+/* An established tunnel the LNS clears (StopCCN) holds the LNS down; a
+ * tunnel the LAC closes itself (idle) does not. */
+static void
+test_tunnel_lost_holds_down_idle_close_does_not(void **state)
+{
+	struct rh_lac *x = lac_new(SEL_CONF("ordered", ""));
+	struct rh_lns *a = rh_lns(x, 0);
+	struct rh_host *u;
+	struct lns_seen v;
+
+	(void)state;
+	u = dial_n(x, 0);
+	rh_host_padt(x, u); /* idle: tunnel-idle-timeout 0 closes it */
+	rh_lac_advance(x, 1000);
+	assert_int_equal(a->stopccn, 1);
+	v = lns_view(x, "203.0.113.10:1701");
+	assert_false(v.held);
+	assert_int_equal(v.failures, 0);
+
+	dial_n(x, 1);
+	assert_int_equal(a->sccrq, 2);
+	rh_lns_stopccn(x, a, L2TP_STOPCCN_SHUTDOWN);
+	rh_lac_advance(x, 1000);
+	v = lns_view(x, "203.0.113.10:1701");
+	assert_true(v.held);
+	assert_int_equal(v.failures, 1);
+	dial_n(x, 2);
+	assert_int_equal(rh_lns(x, 1)->iccn, 1);
+	rh_lac_free(x);
+}
+
+/* A reload changes the selection of new calls; held-down LNSes stay
+ * held down. */
+static void
+test_reload_changes_selection(void **state)
+{
+	struct rh_lac *x = lac_new(SEL_CONF("ordered", ""));
+	char err[256];
+
+	(void)state;
+	for (unsigned i = 0; i < 4; i++)
+		dial_n(x, i);
+	assert_int_equal(rh_lns(x, 0)->iccn, 4);
+	assert_int_equal(rh_lac_reload(x, SEL_CONF("balanced", ""), err,
+			     sizeof(err)),
+	    0);
+	for (unsigned i = 4; i < 8; i++)
+		dial_n(x, i);
+	assert_int_equal(rh_lns(x, 1)->iccn, 4);
+	rh_lac_free(x);
+}
+
 /* ---- max-sessions-per-tunnel ---- */
 
 /* 10 calls a tunnel, 25 calls: 3 tunnels to the one LNS (RFC 2661 lets
@@ -450,6 +502,9 @@ main(void)
 		cmocka_unit_test(test_cdn_lns_trouble_holds_down),
 		cmocka_unit_test(test_cdn_trouble_codes),
 		cmocka_unit_test(test_holddown_zero),
+		cmocka_unit_test(
+		    test_tunnel_lost_holds_down_idle_close_does_not),
+		cmocka_unit_test(test_reload_changes_selection),
 		cmocka_unit_test(test_max_sessions_per_tunnel),
 		cmocka_unit_test(test_max_sessions_per_tunnel_realm),
 		cmocka_unit_test(test_radius_preference_groups),
