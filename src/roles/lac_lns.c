@@ -80,7 +80,8 @@ lns_held(const struct lac_lns *n, uint64_t now)
 	return n != NULL && n->held_until > now;
 }
 
-/* Drops idle entries (no tunnel, not held down) beyond LAC_LNS_MAX. */
+/* Makes room for one more entry: drops idle ones (no tunnel, not held
+ * down) while there are LAC_LNS_MAX or more. */
 static void
 lns_prune(struct lac *lac, uint64_t now)
 {
@@ -89,7 +90,7 @@ lns_prune(struct lac *lac, uint64_t now)
 
 	LIST_FOREACH_SAFE(n, &lac->lnses, entry, nn)
 	{
-		if (lac->nlns <= LAC_LNS_MAX)
+		if (lac->nlns < LAC_LNS_MAX)
 			return;
 		lns_count(lac, &n->addr, &calls, &tunnels);
 		if (tunnels > 0 || lns_held(n, now))
@@ -107,12 +108,13 @@ lns_get(struct lac *lac, const struct l2tp_addr *a, uint64_t now)
 
 	if (n != NULL)
 		return n;
+	/* before the new entry is in the list: it is not a candidate */
+	lns_prune(lac, now);
 	if ((n = calloc(1, sizeof(*n))) == NULL)
 		return NULL;
 	n->addr = *a;
 	LIST_INSERT_HEAD(&lac->lnses, n, entry);
 	lac->nlns++;
-	lns_prune(lac, now);
 	return n;
 }
 

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+
 #include "l2tp/msg.h"
 #include "lac_common.h"
 #include "radius/radius_attr_table.h"
@@ -353,6 +355,36 @@ test_reload_changes_selection(void **state)
 	rh_lac_free(x);
 }
 
+/* The LNSes kept are bounded: idle entries (no tunnel, not held down)
+ * make room for new ones; the LNS being added is never the one dropped. */
+static void
+test_lns_table_bounded(void **state)
+{
+	struct rh_lac *x = lac_new(
+	    "[global]\nhostname = lac.test\n\n"
+	    "[lac]\npppoe-interface = eth0\nauth = pap\nlns-holddown = 0\n\n"
+	    "[realm s.example]\nlns = 203.0.113.10\n");
+	struct lac *lac = x->h->r->lac;
+	struct l2tp_addr a;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&a.ss;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(1701);
+	a.len = sizeof(*sin);
+	for (uint32_t i = 0; i < 1500; i++) {
+		sin->sin_addr.s_addr = htonl(0xc6120000 + i); /* 198.18/15 */
+		lac_lns_failed(lac, &a, "test", x->h->now);
+		assert_true(lac->nlns <= 1024);
+		/* the newest is there, with its failure */
+		assert_true(
+		    l2tp_addr_equal(&LIST_FIRST(&lac->lnses)->addr, &a));
+		assert_int_equal(LIST_FIRST(&lac->lnses)->failures, 1);
+	}
+	rh_lac_free(x);
+}
+
 /* ---- max-sessions-per-tunnel ---- */
 
 /* 10 calls a tunnel, 25 calls: 3 tunnels to the one LNS (RFC 2661 lets
@@ -505,6 +537,7 @@ main(void)
 		cmocka_unit_test(
 		    test_tunnel_lost_holds_down_idle_close_does_not),
 		cmocka_unit_test(test_reload_changes_selection),
+		cmocka_unit_test(test_lns_table_bounded),
 		cmocka_unit_test(test_max_sessions_per_tunnel),
 		cmocka_unit_test(test_max_sessions_per_tunnel_realm),
 		cmocka_unit_test(test_radius_preference_groups),
