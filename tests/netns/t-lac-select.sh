@@ -12,7 +12,7 @@
 #    try lns2 fail over to lns1 once its SCCRQ times out and lns2 is held
 #    down; the 20 calls after that send lns2 nothing (its interface counts
 #    no L2TP datagram) although balanced prefers it (no session); after
-#    lns-holddown (15 s here) a restarted lns2 takes calls again.
+#    lns-holddown (40 s here) a restarted lns2 takes calls again.
 # 3. max-sessions-per-tunnel = 10 in a second realm: 25 calls ride in 3
 #    tunnels to lns1.
 # The PCs are [client] sections of vpdnd instances in namespace "pcs", one
@@ -25,7 +25,8 @@ setup_trap
 
 N=${LAC_SELECT_USERS:-100}
 [ "$N" -ge 30 ] || N=30
-HOLD=15
+# long enough for the 20 calls below on a loaded machine (they took 16 s)
+HOLD=40
 LAC1=10.221.1.1 LNS1=10.221.1.2 LAC2=10.221.2.1 LNS2=10.221.2.2
 NVETH=$((N > 65 ? N : 65))
 
@@ -193,6 +194,8 @@ PCC=$PCS_PID
 wait_for 60 total_is 30
 log_test "20 more calls: all on LNS 1" $?
 stop_capture
+[ "$(lns_view state $LNS2)" = held-down ]
+log_test "LAC: LNS 2 is still held down after those 20 calls" $?
 frames=$(udp_frames "$TMPD/lns2.pcap")
 [ "$frames" = 0 ]
 log_test "LNS 2 held down: no L2TP datagram sent to it by those 20 calls ($frames)" $?
