@@ -641,6 +641,40 @@ vpdnd_ctl_show_clients(void *arg, bool json, uint64_t now, struct ctl_reply *r)
 	return ok ? 0 : ctl_reply_err(r, "cannot render table");
 }
 
+struct lns_adapt {
+	ctl_lns_fn *fn;
+	void *arg;
+};
+
+static void
+vpdnd_lns_one(const struct roles_lns_view *v, void *arg)
+{
+	const struct lns_adapt *a = arg;
+	struct ctl_lns_view c = {
+		.address = v->address,
+		.realms = v->realms,
+		.held = v->held,
+		.held_for_s = v->held_for_s,
+		.held_until = v->held_until,
+		.sessions = v->sessions,
+		.tunnels = v->tunnels,
+		.failures = v->failures,
+		.last_failure = v->last_failure,
+	};
+
+	a->fn(&c, a->arg);
+}
+
+/* `vpdnctl show lns` and the metrics' per-LNS series. */
+static bool
+vpdnd_ctl_foreach_lns(void *arg, ctl_lns_fn *fn, void *fnarg)
+{
+	struct vpdnd *d = arg;
+	struct lns_adapt a = { fn, fnarg };
+
+	return roles_foreach_lns(d->roles, time_now_ms(), vpdnd_lns_one, &a);
+}
+
 static void
 vpdnd_ctl_tun_stats(void *arg, struct ctl_tun_stats *out)
 {
@@ -948,6 +982,7 @@ main(int argc, char **argv)
 	d.ctl_ctx.hooks.trace = vpdnd_ctl_trace;
 	d.ctl_ctx.hooks.tun_stats = vpdnd_ctl_tun_stats;
 	d.ctl_ctx.hooks.pppoe_stats = vpdnd_ctl_pppoe_stats;
+	d.ctl_ctx.hooks.foreach_lns = vpdnd_ctl_foreach_lns;
 	d.ctl = ctl_server_new(d.loop, d.cfg->global.control_socket,
 	    &d.ctl_ctx);
 	if (d.ctl == NULL)

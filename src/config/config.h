@@ -96,6 +96,14 @@ enum cfg_dataplane {
 	CFG_DATAPLANE_KERNEL,	/* kernel; start fails if they cannot load */
 };
 
+/* [lac]/[realm] lns-selection (vpdn.conf(5)): how a call picks among the
+ * LNSes it may use.  INHERIT (a realm without the key): the [lac] value. */
+enum cfg_lns_selection {
+	CFG_LNS_SEL_INHERIT = 0,
+	CFG_LNS_SEL_ORDERED,  /* list / Tunnel-Preference order */
+	CFG_LNS_SEL_BALANCED, /* fewest sessions in the best group */
+};
+
 struct cfg_global {
 	struct cfg_sockaddr listen;
 	char hostname[CFG_MAX_STR]; /* default gethostname() */
@@ -156,6 +164,9 @@ struct cfg_lac {
 	bool radius;		       /* users and tunnels from [radius] */
 	unsigned discovery_rate;       /* PADI+PADR a second, all hosts */
 	unsigned max_sessions_per_mac; /* 0: no limit */
+	enum cfg_lns_selection lns_selection; /* never INHERIT */
+	unsigned lns_holddown;		      /* s; 0: no hold-down */
+	unsigned max_sessions_per_tunnel;     /* 0: no limit */
 };
 
 struct cfg_realm {
@@ -165,6 +176,8 @@ struct cfg_realm {
 	struct cfg_secret tunnel_secret;
 	char users[CFG_MAX_STR];
 	bool strip_realm;
+	enum cfg_lns_selection lns_selection; /* INHERIT: [lac]'s */
+	unsigned max_sessions_per_tunnel;     /* 0: [lac]'s */
 	int line; /* where the section starts, for messages */
 };
 

@@ -132,6 +132,15 @@ const struct schema_key schema_keys[] = {
 	 * that; three flooding MACs can no longer take every slot. */
 	ROW(LAC, "max-sessions-per-mac", UINT, cfg_lac, max_sessions_per_mac,
 	    0, 65534, "4"),
+	/* LNS selection (roles/lac_lns.c): how calls spread over a realm's
+	 * LNSes, how long an LNS that failed is skipped, and how many calls
+	 * one tunnel carries before another is opened to the same LNS
+	 * (RFC 2661 allows several tunnels between two peers). */
+	ROW(LAC, "lns-selection", LNS_SEL, cfg_lac, lns_selection,
+	    0, 0, "ordered"),
+	ROW(LAC, "lns-holddown", UINT, cfg_lac, lns_holddown, 0, 86400, "60"),
+	ROW(LAC, "max-sessions-per-tunnel", UINT, cfg_lac,
+	    max_sessions_per_tunnel, 0, 65535, "0"),
 
 	LIST(REALM, "lns", HOSTPORT_LIST, cfg_realm, lns, lns_count,
 	    CFG_MAX_LIST, DEFAULT_L2TP_PORT, NULL),
@@ -139,6 +148,11 @@ const struct schema_key schema_keys[] = {
 	    NULL),
 	ROW(REALM, "users", STRING, cfg_realm, users, 1, CFG_MAX_STR - 1, NULL),
 	ROW(REALM, "strip-realm", BOOL, cfg_realm, strip_realm, 0, 0, "no"),
+	/* Unset: the [lac] values. */
+	ROW(REALM, "lns-selection", LNS_SEL, cfg_realm, lns_selection,
+	    0, 0, NULL),
+	ROW(REALM, "max-sessions-per-tunnel", UINT, cfg_realm,
+	    max_sessions_per_tunnel, 1, 65535, NULL),
 
 	ROW(CLIENT, "lns", HOSTPORT, cfg_client, lns, DEFAULT_L2TP_PORT, 0,
 	    NULL),
@@ -233,6 +247,7 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_ROUTE_LIST:	return "route list";
 	case SCHEMA_T_LOG_LEVEL:	return "log level";
 	case SCHEMA_T_DATAPLANE:	return "dataplane";
+	case SCHEMA_T_LNS_SEL:	return "lns selection";
 		/* clang-format on */
 	}
 	return "?";
@@ -815,6 +830,19 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 			snprintf(msg, msglen,
 			    "%s: unknown data plane \"%s\" "
 			    "(expected auto, kernel or user)",
+			    k->key, value);
+			return -1;
+		}
+		return 0;
+	case SCHEMA_T_LNS_SEL:
+		if (strcmp(value, "ordered") == 0)
+			*(enum cfg_lns_selection *)field = CFG_LNS_SEL_ORDERED;
+		else if (strcmp(value, "balanced") == 0)
+			*(enum cfg_lns_selection *)field = CFG_LNS_SEL_BALANCED;
+		else {
+			snprintf(msg, msglen,
+			    "%s: unknown selection \"%s\" "
+			    "(expected ordered or balanced)",
 			    k->key, value);
 			return -1;
 		}

@@ -44,6 +44,7 @@ enum schema_type {
 	SCHEMA_T_ROUTE_LIST, /* cfg_client.routes, "10.9.0.0/24, ..." */
 	SCHEMA_T_LOG_LEVEL,  /* enum log_level */
 	SCHEMA_T_DATAPLANE,  /* enum cfg_dataplane: auto|kernel|user */
+	SCHEMA_T_LNS_SEL,    /* enum cfg_lns_selection: ordered|balanced */
 };
 const char *schema_type_str(enum schema_type t);
 
@@ -66,7 +67,7 @@ struct schema_key {
 
 extern const struct schema_key schema_keys[];
 extern const size_t schema_nkeys;
-#define SCHEMA_MAX_KEYS 64 /* >= schema_nkeys, checked by the tests */
+#define SCHEMA_MAX_KEYS 96 /* >= schema_nkeys, checked by the tests */
 
 /* Section type by header word ("lns"); NULL when unknown. */
 bool schema_section_find(const char *word, enum schema_section *out);

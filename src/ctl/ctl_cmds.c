@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bsd/string.h>
 
@@ -842,6 +843,110 @@ cmd_show_clients(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	return body_done(r);
 }
 
+/* `show lns`: the LAC's LNSes and their hold-down (INTERFACE.md). */
+struct lns_render {
+	struct json *json;
+	struct table *table;
+};
+
+static void
+render_lns_one(const struct ctl_lns_view *v, void *arg)
+{
+	struct lns_render *lr = arg;
+	char until[32] = "";
+
+	if (lr->json != NULL) {
+		struct json *j = lr->json;
+
+		json_obj_begin(j);
+		json_kv_str(j, "address", v->address);
+		json_kv_str(j, "realms", v->realms);
+		json_kv_str(j, "state", v->held ? "held-down" : "up");
+		json_kv_u64(j, "held_for_s", v->held_for_s);
+		json_kv_u64(j, "held_until",
+		    v->held && v->held_until > 0 ? (uint64_t)v->held_until : 0);
+		json_kv_u64(j, "sessions", v->sessions);
+		json_kv_u64(j, "tunnels", v->tunnels);
+		json_kv_u64(j, "failures", v->failures);
+		json_kv_str(j, "last_failure", v->last_failure);
+		json_obj_end(j);
+		return;
+	}
+	if (v->held) {
+		time_t t = (time_t)v->held_until;
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm) != NULL)
+			strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ",
+			    &tm);
+	}
+	table_row(lr->table);
+	table_cell(lr->table, v->address);
+	table_cell(lr->table, v->realms);
+	table_cell(lr->table, v->held ? "held-down" : "up");
+	table_cell(lr->table, until);
+	table_cell_u64(lr->table, v->sessions);
+	table_cell_u64(lr->table, v->tunnels);
+	table_cell_u64(lr->table, v->failures);
+	table_cell(lr->table, v->last_failure);
+}
+
+static int
+cmd_show_lns(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	static const struct table_col cols[] = {
+		{ "ADDRESS", TABLE_LEFT },
+		{ "REALMS", TABLE_LEFT },
+		{ "STATE", TABLE_LEFT },
+		{ "HELD-UNTIL", TABLE_LEFT },
+		{ "SESSIONS", TABLE_RIGHT },
+		{ "TUNNELS", TABLE_RIGHT },
+		{ "FAILURES", TABLE_RIGHT },
+		{ "LAST-FAILURE", TABLE_LEFT },
+	};
+	struct lns_render lr = { NULL, NULL };
+	struct json j;
+	struct table t;
+	bool json, ok;
+
+	(void)now;
+	if (parse_json_flag(cmd, argc, argv, &json, r) < 0)
+		return -1;
+	if (c->hooks.foreach_lns == NULL)
+		return ctl_reply_err(r, "not available: no LAC");
+	if (json) {
+		json_init(&j, &r->body);
+		lr.json = &j;
+		json_obj_begin(&j);
+		json_key(&j, "lns");
+		json_arr_begin(&j);
+		ok = c->hooks.foreach_lns(c->hooks.arg, render_lns_one, &lr);
+		json_arr_end(&j);
+		json_obj_end(&j);
+		strbuf_putc(&r->body, '\n');
+		if (!ok) {
+			strbuf_reset(&r->body);
+			return ctl_reply_err(r, "not available: no [lac]");
+		}
+		if (!json_finish(&j))
+			return ctl_reply_err(r, "cannot render JSON");
+		return body_done(r);
+	}
+	table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
+	lr.table = &t;
+	ok = c->hooks.foreach_lns(c->hooks.arg, render_lns_one, &lr);
+	if (!ok) {
+		table_free(&t);
+		return ctl_reply_err(r, "not available: no [lac]");
+	}
+	ok = table_render(&t, &r->body);
+	table_free(&t);
+	if (!ok)
+		return ctl_reply_err(r, "cannot render table");
+	return body_done(r);
+}
+
 static int
 cmd_reload(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
     char **argv, uint64_t now, struct ctl_reply *r)
@@ -923,6 +1028,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "show", "stats", cmd_show_stats, "show stats [--json]" },
 	{ "show", "pool", cmd_show_pool, "show pool [--json]" },
 	{ "show", "clients", cmd_show_clients, "show clients [--json]" },
+	{ "show", "lns", cmd_show_lns, "show lns [--json]" },
 	{ "disconnect", "tunnel", cmd_disconnect_tunnel,
 	    "disconnect tunnel ID" },
 	{ "disconnect", "session", cmd_disconnect_session,

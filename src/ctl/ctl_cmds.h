@@ -52,6 +52,19 @@ struct ctl_pppoe_stats {
 	uint32_t sessions; /* live */
 };
 
+/* One LNS a LAC has dialled, for `show lns` and the metrics. */
+struct ctl_lns_view {
+	const char *address; /* "203.0.113.10:1701" */
+	const char *realms;  /* "a.example,RADIUS" */
+	bool held;	     /* held down after a failure */
+	uint64_t held_for_s; /* held: seconds left */
+	int64_t held_until;  /* held: epoch seconds */
+	unsigned sessions, tunnels;
+	uint64_t failures;
+	const char *last_failure; /* "" : none */
+};
+typedef void ctl_lns_fn(const struct ctl_lns_view *v, void *arg);
+
 struct ctl_reply {
 	struct strbuf body;
 	char error[256]; /* non-empty: the reply is "ERR error" */
@@ -90,6 +103,9 @@ struct ctl_hooks {
 	/* `show stats` and metrics: false when there is no PPPoE access
 	 * concentrator (no [lac]); the "pppoe" parts are left out then. */
 	bool (*pppoe_stats)(void *arg, struct ctl_pppoe_stats *out);
+	/* `show lns` and metrics: fn once per LNS the LAC has dialled;
+	 * false when there is no [lac]. */
+	bool (*foreach_lns)(void *arg, ctl_lns_fn *fn, void *fnarg);
 };
 
 /* The control context: owned by the daemon, read by every command. */

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -346,6 +347,60 @@ render_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p)
 		    pppoe_srv_drop_name((enum pppoe_srv_drop)i), st->drops[i]);
 }
 
+/* The LAC's LNSes (roles/lac_lns.c): one series per LNS address. */
+struct lns_scrape {
+	struct strbuf *out;
+	const char *what;
+};
+
+static void
+lns_sample(const struct ctl_lns_view *v, void *arg)
+{
+	struct lns_scrape *ls = arg;
+	uint64_t x = 0;
+
+	if (strcmp(ls->what, "sessions") == 0)
+		x = v->sessions;
+	else if (strcmp(ls->what, "tunnels") == 0)
+		x = v->tunnels;
+	else if (strcmp(ls->what, "held_down") == 0)
+		x = v->held ? 1 : 0;
+	else
+		x = v->failures;
+	strbuf_printf(ls->out, "vpdn_lac_lns_%s{lns=\"%s\"} %" PRIu64 "\n",
+	    ls->what, v->address, x);
+}
+
+static void
+render_lns(struct strbuf *out, const struct ctl_hooks *hooks)
+{
+	static const struct {
+		const char *what, *type, *help;
+	} fam[] = {
+		{ "sessions", "gauge",
+		    "Calls in the LAC's tunnels to the LNS." },
+		{ "tunnels", "gauge", "The LAC's tunnels to the LNS." },
+		{ "held_down", "gauge",
+		    "1 while the LNS is held down after a failure "
+		    "(lns-holddown)." },
+		{ "failures_total", "counter",
+		    "Failures of the LNS: no tunnel, tunnel lost, call "
+		    "refused for its own trouble." },
+	};
+	char name[64];
+
+	if (hooks == NULL || hooks->foreach_lns == NULL)
+		return;
+	for (unsigned i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
+		struct lns_scrape ls = { out, fam[i].what };
+
+		snprintf(name, sizeof(name), "vpdn_lac_lns_%s", fam[i].what);
+		family(out, name, fam[i].type, fam[i].help);
+		if (!hooks->foreach_lns(hooks->arg, lns_sample, &ls))
+			return;
+	}
+}
+
 void
 metrics_render(struct metrics_acc *a, struct l2tp_host *host,
     const struct ctl_tun_stats *tun, const struct ctl_pppoe_stats *pppoe,
@@ -454,8 +509,10 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	    "IP packets from one session to another dropped "
 	    "(isolate-sessions).");
 	sample(out, "vpdn_isolated_total", tun->isolated);
-	if (pppoe != NULL)
+	if (pppoe != NULL) {
 		render_pppoe(out, pppoe);
+		render_lns(out, hooks); /* a LAC: pppoe is there */
+	}
 }
 
 /* ---- the listener ---- */

@@ -321,6 +321,9 @@ struct l2tp_session_info {
 	bool sequencing; /* §5.4: data carries Ns/Nr */
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t created_ms;
+	/* The CDN the peer sent (§4.4.2 Result/Error Code, 15 for 15 or
+	 * more); result 0: none came. */
+	uint16_t cdn_result, cdn_error;
 };
 void l2tp_session_get_info(const struct l2tp_session *s,
     struct l2tp_session_info *info);

@@ -680,6 +680,10 @@ session_recv_cdn(struct l2tp_session *s, const struct l2tp_msg *m, uint64_t now)
 
 	if (r < L2TP_NITEMS(h->stats.cdn_rcvd))
 		h->stats.cdn_rcvd[r]++;
+	/* kept for session_down: a LAC tells the LNS's trouble from the
+	 * user's by it (roles/lac_lns.c) */
+	s->cdn_rcvd = (uint8_t)((r < 15 ? r : 15) |
+	    (m->result.error < 15 ? m->result.error : 15) << 4);
 	session_log(s, LOG_LEVEL_INFO, "recv CDN result %u (%s) error %u%s%s",
 	    r, l2tp_cdn_result_str(r), m->result.error,
 	    m->result.message[0] ? ": " : "", m->result.message);
@@ -1181,6 +1185,8 @@ l2tp_session_get_info(const struct l2tp_session *s,
 	info->rx_bytes = s->rx_bytes;
 	info->tx_bytes = s->tx_bytes;
 	info->created_ms = s->created_ms;
+	info->cdn_result = s->cdn_rcvd & 0x0f;
+	info->cdn_error = s->cdn_rcvd >> 4;
 }
 
 const char *

@@ -133,7 +133,12 @@ struct l2tp_session {
 	};
 	/* From the ICCN/OCCN (sent or received): what the call got. */
 	uint32_t conn_tx_speed, conn_rx_speed, conn_framing;
-	uint8_t nheld;	      /* frames in held */
+	uint8_t nheld; /* frames in held */
+	/* The peer's CDN (§4.4.2): Result Code in the low 4 bits, Error
+	 * Code in the high 4 (15: 15 or more; §4.4.2 defines results 1-11,
+	 * errors 0-8); 0: none came.  One octet: it fills the padding after
+	 * nheld, the session's memory budget has no room for more. */
+	uint8_t cdn_rcvd;
 	uint16_t connect_ns;  /* Ns of the queued ICCN/OCCN */
 	struct data_seq dseq; /* data Ns/Nr (§5.4) */
 	/* Data that beat the ICCN/OCCN (wait-connect), delivered right

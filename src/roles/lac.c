@@ -11,6 +11,8 @@
  * the L2TP session events, the timers and the life cycle.  The rest:
  *   lac_realm.c   realms, and checking users (locally or by RADIUS, whose
  *                 RFC 2868 tunnel attributes may choose the LNS)
+ *   lac_lns.c     which LNS a call goes to (lns-selection), hold-down of
+ *                 the LNSes that failed, `show lns`
  *   lac_tunnel.c  LNS targets, tunnels, dialling, proxy AVPs
  *   lac_acct.c    RFC 2866 accounting of the calls
  *   lac_priv.h    the structures they share
@@ -628,20 +630,40 @@ lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
 		struct lac_realm *lr = c->realm;
 		unsigned n = lac_call_ntargets(c);
 		unsigned failed = c->lns_idx;
+		struct l2tp_addr peer;
 		struct lac_target a, b;
+		int next;
 
 		lac_tunnel_detach(c, now);
 		if (c->ndests == 0 && lr->next_lns == failed)
 			lr->next_lns = (failed + 1) % n;
-		c->lns_idx = (failed + 1) % n;
+		lac_call_target(c, failed, &a);
+		/* picked now to say where it goes; dialled from the timers */
+		if ((next = lac_call_select(c, now, &peer)) < 0) {
+			lac_call_end(c, "no LNS of the realm answered",
+			    AAA_LAC_END_ERROR, true, false, 0);
+			return;
+		}
+		c->lns_idx = (unsigned)next;
+		c->chosen = true;
 		c->retry = true;
 		LIST_INSERT_HEAD(&c->lac->retry, c, tentry);
-		lac_call_target(c, failed, &a);
 		lac_call_target(c, c->lns_idx, &b);
 		log_info("lac: \"%s\": LNS %s did not set up a tunnel; "
 			 "trying %s",
 		    c->user, a.hp->host, b.hp->host);
 		return;
+	}
+	/* RFC 2661 §4.4.2: a CDN while the call was being set up that says
+	 * the LNS is in trouble holds it down for the next calls; this
+	 * call ends as before (the LNS answered). */
+	if (c->state == LAC_CALL_DIALING && lt != NULL) {
+		struct l2tp_session_info si;
+
+		l2tp_session_get_info(s, &si);
+		if (lac_cdn_is_lns_trouble(si.cdn_result, si.cdn_error))
+			lac_lns_failed(c->lac, &lt->peer,
+			    "refused a call for its own trouble", now);
 	}
 	/* CDN from the LNS, or its tunnel died (CLOSING before its sessions
 	 * go down): the user gets PADT. */
@@ -828,6 +850,7 @@ lac_init(struct roles *r, uint64_t now)
 	LIST_INIT(&lac->calls);
 	LIST_INIT(&lac->dead);
 	LIST_INIT(&lac->retry);
+	LIST_INIT(&lac->lnses);
 	heap_init(&lac->acct_timers);
 	if (cfg->lac.radius) {
 		struct radius_nas_info nas;
@@ -939,6 +962,7 @@ lac_free(struct roles *r)
 	heap_free(&lac->acct_timers);
 	lac_realms_discard(&lac->realms);
 	lac_realms_discard(&lac->retired);
+	lac_lns_free_all(lac);
 	ppp_link_conf_drop(lac->link_conf);
 	free(lac);
 	r->lac = NULL;
@@ -979,6 +1003,10 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	ppp_link_conf_drop(lac->link_conf);
 	lac->link_conf = NULL;
 	lac->cfg.tunnel_idle_timeout = cfg->lac.tunnel_idle_timeout;
+	/* LNS selection: new calls; held-down LNSes stay held down */
+	lac->cfg.lns_selection = cfg->lac.lns_selection;
+	lac->cfg.lns_holddown = cfg->lac.lns_holddown;
+	lac->cfg.max_sessions_per_tunnel = cfg->lac.max_sessions_per_tunnel;
 	if (cfg->lac.discovery_rate != lac->cfg.discovery_rate) {
 		lac->cfg.discovery_rate = cfg->lac.discovery_rate;
 		pppoe_server_set_rate(lac->srv, cfg->lac.discovery_rate,

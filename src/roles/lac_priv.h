@@ -59,6 +59,19 @@ struct lac_realm {
 struct lac_tunnel;
 struct lac_fp; /* lac_fp.c */
 
+/* An LNS the LAC has dialled (lac_lns.c), by address: whether it is held
+ * down after a failure, for `vpdnctl show lns` and the metrics.  Its
+ * sessions and tunnels are counted from lac->tunnels when asked. */
+struct lac_lns {
+	struct l2tp_addr addr;
+	char realms[CFG_MAX_STR]; /* who dialled it: "a.example,RADIUS" */
+	uint64_t held_until;	  /* ms; 0: not held down */
+	uint64_t failed_at;	  /* ms of the last failure; 0: none */
+	uint64_t failures;
+	char why[64]; /* the last failure */
+	LIST_ENTRY(lac_lns) entry;
+};
+
 /* One call's accounting (aaa.h), allocated when the LAC accounts. */
 struct lac_acct {
 	const struct lac_call *call; /* whose */
@@ -92,12 +105,14 @@ struct lac_call {
 	struct lac_dest *dests;	 /* RADIUS's LNSes; NULL: the realm's */
 	unsigned ndests;
 	unsigned lns_idx, lns_tries;
+	uint32_t tried; /* bit i: target i tried (or unusable) */
 	/* the front half's backend, ctx = this call (realm users, RADIUS) */
 	struct auth_backend backend;
 	auth_done_fn *auth_done;
 	void *auth_arg;
 	uint64_t rhandle; /* RADIUS request pending */
 	bool retry;	  /* on lac->retry: open on lns_idx */
+	bool chosen;	  /* lns_idx is picked already (lac_call_select) */
 	char user[AUTH_MAX_NAME];
 	/* Dialling only, freed once the call is established (lac_session_up):
 	 * an established call keeps the call, its PPPoE and L2TP sessions,
@@ -147,6 +162,8 @@ struct lac {
 	struct lac_realm_list retired; /* held by calls */
 	LIST_HEAD(, lac_tunnel) tunnels;
 	LIST_HEAD(, lac_call) calls, dead, retry;
+	LIST_HEAD(, lac_lns) lnses; /* lac_lns.c */
+	unsigned nlns;
 	uint8_t rxbuf[PPPOE_FRAME_MAX + 64];
 	uint64_t refused_realm, refused_user, radius_routed;
 };
@@ -161,6 +178,8 @@ struct lac_target {
 	size_t secret_len;
 	const char *assignment_id; /* "" for realms */
 	const char *label;	   /* logs */
+	uint32_t preference;	   /* RFC 2868 §3.8; realms: see lac_lns.c */
+	bool ipv6;		   /* Tunnel-Medium-Type IPv6 (§3.2) */
 };
 
 /* lac.c: ends a call once (PADT and/or CDN, detach from its tunnel); it is
@@ -217,6 +236,25 @@ int lac_call_dial(struct lac_call *c, uint64_t now);
 void lac_tunnel_detach(struct lac_call *c, uint64_t now);
 struct l2tp_msg *lac_proxy_msg(bool strip, const char *user,
     const struct ppp_proxy *f);
+
+/* lac_lns.c: the LNSes dialled, their hold-down, and choosing one.
+ * lac_call_select() picks the next target of c (lns-selection among those
+ * not tried yet, skipping held-down LNSes unless all are), marks it tried
+ * and resolves it into peer: its index, or -1 when none is left. */
+int lac_call_select(struct lac_call *c, uint64_t now, struct l2tp_addr *peer);
+/* The call's max-sessions-per-tunnel (0: no limit). */
+unsigned lac_call_tunnel_limit(const struct lac_call *c);
+/* Notes that label's calls use the LNS at a. */
+void lac_lns_used(struct lac *lac, const struct l2tp_addr *a, const char *label,
+    uint64_t now);
+/* The LNS at a failed (why for logs and `show lns`): held down for
+ * lns-holddown seconds from now. */
+void lac_lns_failed(struct lac *lac, const struct l2tp_addr *a, const char *why,
+    uint64_t now);
+/* RFC 2661 §4.4.2: whether a CDN the LNS sent while the call was being
+ * set up says the LNS is in trouble rather than the user refused. */
+bool lac_cdn_is_lns_trouble(uint16_t result, uint16_t error);
+void lac_lns_free_all(struct lac *lac);
 
 /* lac.c: lac_role_ops' session events (the table is in lac_tunnel.c). */
 void lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,

@@ -45,6 +45,56 @@ lac_radius_endpoint(const char *s, struct cfg_hostport *hp)
 	return 0;
 }
 
+/* ":1702" (or "") after an endpoint's address into *port; -1 if bad. */
+static int
+endpoint_port(const char *p, unsigned long *port)
+{
+	char *end;
+
+	if (*p == '\0')
+		return 0;
+	if (p[0] != ':' || p[1] < '0' || p[1] > '9')
+		return -1;
+	*port = strtoul(p + 1, &end, 10);
+	return *end != '\0' || *port == 0 || *port > 65535 ? -1 : 0;
+}
+
+int
+lac_radius_endpoint6(const char *s, struct cfg_hostport *hp)
+{
+	char host[INET6_ADDRSTRLEN];
+	unsigned long port = L2TP_DEFAULT_PORT;
+	const char *rest = "";
+	struct in6_addr a;
+	size_t n;
+
+	/* RFC 2868 §3.3: for Medium IPv6 an address in the text form of
+	 * RFC 2373 (now RFC 4291 §2.2); a port needs the brackets of
+	 * RFC 3986 §3.2.2 to be told from the address. */
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL)
+			return -1;
+		n = (size_t)(close - s - 1);
+		s++;
+		rest = close + 1;
+	} else {
+		n = strlen(s);
+	}
+	if (n == 0 || n >= sizeof(host))
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	if (inet_pton(AF_INET6, host, &a) != 1 ||
+	    endpoint_port(rest, &port) < 0)
+		return -1;
+	memset(hp, 0, sizeof(*hp));
+	strlcpy(hp->host, host, sizeof(hp->host));
+	hp->port = (uint16_t)port;
+	return 0;
+}
+
 unsigned
 lac_radius_dests(const struct radius_auth_reply *rep, struct lac_dest *out,
     unsigned max)
@@ -60,13 +110,17 @@ lac_radius_dests(const struct radius_auth_reply *rep, struct lac_dest *out,
 		struct lac_dest d;
 		unsigned j;
 
-		/* RFC 2868 §3.1/§3.2: only L2TP over IPv4 is ours; other
-		 * tags (PPTP, IPv6, ...) are for other initiators. */
+		/* RFC 2868 §3.1/§3.2: only L2TP over IPv4 or IPv6 is ours;
+		 * other tags (PPTP, ...) are for other initiators. */
 		if (t->type != LAC_RADIUS_TUNNEL_L2TP ||
-		    t->medium != LAC_RADIUS_MEDIUM_IPV4)
+		    (t->medium != LAC_RADIUS_MEDIUM_IPV4 &&
+			t->medium != LAC_RADIUS_MEDIUM_IPV6))
 			continue;
 		memset(&d, 0, sizeof(d));
-		if (lac_radius_endpoint(t->server_endpoint, &d.hp) < 0)
+		d.ipv6 = t->medium == LAC_RADIUS_MEDIUM_IPV6;
+		if ((d.ipv6 ?
+			    lac_radius_endpoint6(t->server_endpoint, &d.hp) :
+			    lac_radius_endpoint(t->server_endpoint, &d.hp)) < 0)
 			continue;
 		if (t->has_password && t->password_len <= sizeof(d.secret)) {
 			memcpy(d.secret, t->password, t->password_len);

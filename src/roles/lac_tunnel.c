@@ -5,11 +5,13 @@
  * AVPs of RFC 2661 §4.4.5.
  *
  * Tunnels: one per (LNS address, secret, Tunnel-Assignment-Id), shared by
- * every call to that key (lac->tunnels, a handful of entries: one per LNS
- * in use).  A tunnel that never came up (no answer within the
- * retransmission schedule, StopCCN) moves its waiting calls to the next
- * LNS (lac_session_down in lac.c); one that dies later takes its calls
- * down (PADT) and the next user dials a fresh one.  A tunnel without calls
+ * every call to that key up to max-sessions-per-tunnel calls, then another
+ * (lac->tunnels, a handful of entries per LNS in use).  Which LNS a call
+ * goes to is lac_lns.c's choice.  A tunnel that never came up (no answer
+ * within the retransmission schedule, StopCCN) moves its waiting calls to
+ * another LNS (lac_session_down in lac.c); one that dies later takes its
+ * calls down (PADT) and the next user dials a fresh one; either way the
+ * LNS is held down (lac_lns_failed) unless the LAC closed the tunnel.  A tunnel without calls
  * is closed (StopCCN) after tunnel-idle-timeout (lac_run_timers).
  */
 #include <stdio.h>
@@ -38,27 +40,35 @@ lac_call_target(const struct lac_call *c, unsigned i, struct lac_target *t)
 		t->secret_len = c->dests[i].secret_len;
 		t->assignment_id = c->dests[i].assignment_id;
 		t->label = "RADIUS";
+		t->preference = c->dests[i].preference;
+		t->ipv6 = c->dests[i].ipv6;
 	} else {
 		t->hp = &c->realm->cfg.lns[i];
 		t->secret = c->realm->cfg.tunnel_secret.data;
 		t->secret_len = c->realm->cfg.tunnel_secret.len;
 		t->assignment_id = "";
 		t->label = c->realm->cfg.name;
+		t->preference = 0; /* lac_lns.c decides */
+		t->ipv6 = false;   /* resolved in the daemon's family */
 	}
 }
 
 /* RFC 2868 §3.7: sessions given the same Tunnel-Assignment-Id for the same
  * endpoint share a tunnel, different ids get different tunnels; the secret
  * is part of the key too (a tunnel authenticated with one secret is no
- * tunnel for users told another). */
+ * tunnel for users told another).  A tunnel holding `limit` calls
+ * (max-sessions-per-tunnel, 0: none) is full: the call needs another
+ * tunnel to the same LNS, which RFC 2661 allows (§3: tunnels are told
+ * apart by their Tunnel ID, not by the peers' addresses). */
 static struct lac_tunnel *
 tunnel_find(struct lac *lac, const struct l2tp_addr *peer,
-    const struct lac_target *tg)
+    const struct lac_target *tg, unsigned limit)
 {
 	struct lac_tunnel *lt;
 
 	LIST_FOREACH(lt, &lac->tunnels, entry)
 	if (!lt->closing && lt->t != NULL && l2tp_addr_equal(&lt->peer, peer) &&
+	    (limit == 0 || lt->ncalls < limit) &&
 	    lt->secret_len == tg->secret_len &&
 	    memcmp(lt->secret, tg->secret, tg->secret_len) == 0 &&
 	    strcmp(lt->assignment_id, tg->assignment_id) == 0)
@@ -177,9 +187,10 @@ lac_proxy_msg(bool strip, const char *user, const struct ppp_proxy *f)
 }
 
 /*
- * Places the call towards LNS number c->lns_idx of its realm: into the
- * tunnel for that (address, secret) if one is established or opening,
- * else into a new one.  The ICRQ goes out now or when the tunnel is up.
+ * Places the call towards the next LNS lac_call_select() picks: into a
+ * tunnel for that (address, secret) that is established or opening and
+ * not full, else into a new one.  The ICRQ goes out now or when the
+ * tunnel is up.
  */
 int
 lac_call_dial(struct lac_call *c, uint64_t now)
@@ -190,22 +201,28 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	struct lac_target tg;
 	struct l2tp_addr peer;
 	struct lac_tunnel *lt;
-	char err[CFG_MAX_STR + 64];
+	int i;
 
-	if (c->lns_tries >= n)
-		return -1;
-	while (c->lns_tries < n) {
-		c->lns_tries++;
+	if (c->chosen) {
+		/* picked when the last LNS failed (lac_session_down) */
+		char err[CFG_MAX_STR + 64];
+
+		c->chosen = false;
 		lac_call_target(c, c->lns_idx, &tg);
 		if (RIO(lac->roles, resolve, lac->roles->io.family, tg.hp,
-			&peer, err, sizeof(err)) == 0)
-			break;
-		log_warnx("lac: %s", err);
-		c->lns_idx = (c->lns_idx + 1) % n;
-		if (c->lns_tries == n)
+			&peer, err, sizeof(err)) != 0) {
+			log_warnx("lac: %s", err);
+			return lac_call_dial(c, now);
+		}
+	} else {
+		if (c->lns_tries >= n ||
+		    (i = lac_call_select(c, now, &peer)) < 0)
 			return -1;
+		c->lns_idx = (unsigned)i;
+		lac_call_target(c, c->lns_idx, &tg);
 	}
-	lt = tunnel_find(lac, &peer, &tg);
+	lac_lns_used(lac, &peer, tg.label, now);
+	lt = tunnel_find(lac, &peer, &tg, lac_call_tunnel_limit(c));
 	if (lt == NULL &&
 	    (lt = tunnel_open(lac, &tg, c->lns_idx, &peer, now)) == NULL)
 		return -1;
@@ -261,10 +278,14 @@ lac_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
 	struct lac_tunnel *lt = ctx;
 	struct lac_call *c;
 
-	(void)r;
-	(void)now; /* lac_call_end reads the roles' now */
 	if (lt == NULL)
 		return;
+	/* Not closed by us (idle, shutdown): the LNS did not set it up or
+	 * lost it (no answer, StopCCN), so calls avoid it for a while. */
+	if (!lt->closing && !r->shutting_down)
+		lac_lns_failed(lt->lac, &lt->peer,
+		    lt->was_up ? "lost its tunnel" : "did not set up a tunnel",
+		    now);
 	l2tp_tunnel_set_user(t, &lac_gone_owner);
 	/* its sessions went down first; anything left is detached here */
 	while ((c = LIST_FIRST(&lt->calls)) != NULL)

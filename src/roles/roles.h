@@ -65,6 +65,20 @@ struct roles_client_view {
 	char server_buf[300];
 };
 
+/* One LNS a LAC has dialled, as `vpdnctl show lns` and the metrics show
+ * it (roles/lac_lns.c). */
+struct roles_lns_view {
+	char address[64];    /* "203.0.113.10:1701", "[2001:db8::1]:1701" */
+	const char *realms;  /* realms (and "RADIUS") that dialled it */
+	bool held;	     /* held down after a failure */
+	uint64_t held_for_s; /* held: seconds left */
+	int64_t held_until;  /* held: when it ends, epoch seconds */
+	unsigned sessions;   /* calls in the LAC's tunnels to it */
+	unsigned tunnels;    /* the LAC's tunnels to it */
+	uint64_t failures;   /* since start */
+	const char *last_failure; /* "" : none */
+};
+
 /* io is copied: its ops table and ctx must outlive the roles. */
 struct roles *roles_new(const struct vpdn_config *cfg,
     const struct roles_io *io, uint64_t now);
@@ -143,6 +157,9 @@ void roles_foreach_lease(struct roles *r,
  * false when this daemon is no LAC. */
 bool roles_pppoe_stats(const struct roles *r, struct pppoe_server_stats *st,
     uint32_t *sessions);
+/* Every LNS the LAC has dialled; false when there is no [lac]. */
+bool roles_foreach_lns(struct roles *r, uint64_t now,
+    void (*fn)(const struct roles_lns_view *v, void *arg), void *arg);
 
 /* l2tp_host_config from the [global] and [lns] sections. */
 void roles_host_config(const struct vpdn_config *cfg,

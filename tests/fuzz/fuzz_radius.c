@@ -13,6 +13,7 @@
 
 #include "fuzz.h"
 #include "radius/radius_codec.h"
+#include "roles/lac_radius.h"
 
 static const char secret[] = "fuzz-radius-secret";
 /* clang-format off */
@@ -56,8 +57,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (radius_tagged_u32(val, len, &tag, &u) == RADIUS_OK)
 			(void)u;
 		if (radius_tagged_string(val, len, &tag, s, sizeof(s)) ==
-		    RADIUS_OK)
+		    RADIUS_OK) {
+			struct cfg_hostport hp;
+
 			FUZZ_CHECK(memchr(s, '\0', sizeof(s)) != NULL);
+			/* a Tunnel-Server-Endpoint as the LAC reads it
+			 * (RFC 2868 §3.3, IPv4 or IPv6 medium) */
+			if (lac_radius_endpoint(s, &hp) == 0 ||
+			    lac_radius_endpoint6(s, &hp) == 0)
+				FUZZ_CHECK(hp.port != 0 &&
+				    memchr(hp.host, '\0', sizeof(hp.host)) !=
+					NULL);
+		}
 		if (type == 69 &&
 		    radius_tunnel_password_decrypt(val, len, req_auth, secret,
 			&tag, pw, sizeof(pw), &pwlen) == RADIUS_OK)

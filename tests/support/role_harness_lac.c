@@ -47,27 +47,70 @@ deliver(struct rh_lac *x, const struct l2tp_addr *from, const uint8_t *pkt,
 	sp_deliver(h->r, pkt, len, &h->local, from, h->now);
 }
 
-/* A control message from l, with its Ns/Nr (RFC 2661 §5.8). */
+/* A control message from l on tunnel tn, with its Ns/Nr (RFC 2661
+ * §5.8). */
 static void
-lns_send(struct rh_lac *x, struct rh_lns *l, struct l2tp_msg *m)
+lns_send(struct rh_lac *x, struct rh_lns *l, struct rh_lns_tun *tn,
+    struct l2tp_msg *m)
 {
 	uint8_t buf[1024];
 
 	deliver(x, &l->addr, buf,
-	    sp_ctl_encode(m, &l->ns, l->nr, buf, sizeof(buf)));
+	    sp_ctl_encode(m, &tn->ns, tn->nr, buf, sizeof(buf)));
 }
 
 static void
-lns_zlb(struct rh_lac *x, struct rh_lns *l)
+lns_zlb(struct rh_lac *x, struct rh_lns *l, struct rh_lns_tun *tn)
 {
 	struct l2tp_msg m;
 
-	l2tp_msg_init(&m, L2TP_MSG_ZLB, l->lac_tid, 0);
-	lns_send(x, l, &m);
+	l2tp_msg_init(&m, L2TP_MSG_ZLB, tn->lac_tid, 0);
+	lns_send(x, l, tn, &m);
+}
+
+static struct rh_lns_tun *
+lns_tun_by_tid(struct rh_lns *l, uint16_t tid)
+{
+	for (unsigned i = 0; i < l->ntun; i++)
+		if (l->tun[i].tid == tid)
+			return &l->tun[i];
+	return NULL;
+}
+
+/* The tunnel an SCCRQ (tunnel id 0) belongs to: the one the LAC's
+ * Assigned Tunnel ID already opened (a retransmission), else a new one
+ * (§5.8: fresh sequence numbers). */
+static struct rh_lns_tun *
+lns_tun_for_sccrq(struct rh_lns *l, const uint8_t *pkt, size_t len)
+{
+	struct l2tp_msg *m;
+	struct l2tp_err err;
+	struct rh_lns_tun *tn = NULL;
+
+	RHL_CHECK((m = calloc(1, sizeof(*m))) != NULL);
+	if (l2tp_msg_decode(pkt, len, NULL, m, &err) != L2TP_OK ||
+	    m->type != L2TP_MSG_SCCRQ) {
+		free(m);
+		return NULL;
+	}
+	for (unsigned i = 0; i < l->ntun && tn == NULL; i++)
+		if (l->tun[i].lac_tid == m->assigned_tunnel_id &&
+		    !l->tun[i].stopped)
+			tn = &l->tun[i];
+	if (tn == NULL) {
+		RHL_CHECK(l->ntun < RH_LNS_TUNNELS);
+		tn = &l->tun[l->ntun++];
+		memset(tn, 0, sizeof(*tn));
+		l->stopped = false;
+		l->up = false;
+	}
+	free(m);
+	return tn;
 }
 
 static void
-lns_on_icrq(struct rh_lac *x, struct rh_lns *l, const struct l2tp_msg *q)
+lns_on_icrq(struct rh_lac *x, struct rh_lns *l, struct rh_lns_tun *tn,
+    const struct l2tp_msg *q)
 {
 	struct rh_lns_call *c = NULL;
 	struct l2tp_msg m;
@@ -77,22 +120,23 @@ lns_on_icrq(struct rh_lac *x, struct rh_lns *l, const struct l2tp_msg *q)
 			c = &l->call[i];
 	RHL_CHECK(c != NULL);
 	c->open = true;
+	c->tun = (unsigned)(tn - l->tun);
 	c->sid = ++x->next_id;
 	c->lac_sid = q->assigned_session_id;
 	if (l->refuse != 0) {
 		/* RFC 2661 §6.12: CDN, our session id assigned. */
-		l2tp_msg_init(&m, L2TP_MSG_CDN, l->lac_tid, c->lac_sid);
+		l2tp_msg_init(&m, L2TP_MSG_CDN, tn->lac_tid, c->lac_sid);
 		l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
 		m.result.result = l->refuse;
 		l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
 		m.assigned_session_id = c->sid;
 		c->open = false;
 	} else {
-		l2tp_msg_init(&m, L2TP_MSG_ICRP, l->lac_tid, c->lac_sid);
+		l2tp_msg_init(&m, L2TP_MSG_ICRP, tn->lac_tid, c->lac_sid);
 		l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
 		m.assigned_session_id = c->sid;
 	}
-	lns_send(x, l, &m);
+	lns_send(x, l, tn, &m);
 }
 
 /* One control datagram from the LAC: the answer RFC 2661 §7 gives, a
@@ -104,25 +148,24 @@ lns_input(struct rh_lac *x, struct rh_lns *l, const uint8_t *pkt, size_t len)
 	struct l2tp_msg *m;
 	struct l2tp_err err;
 	struct rh_lns_call *c;
+	struct rh_lns_tun *tn;
 
 	if (l2tp_hdr_decode(pkt, len, &hd) != L2TP_HDR_OK)
 		return;
 	l->rx++;
 	if (hd.payload_len == 0)
 		return;
-	/* A new SCCRQ (tunnel id 0, Ns 0) after our tunnel stopped: the LAC
-	 * opens a fresh tunnel, with fresh sequence numbers (§5.8). */
-	if (hd.tunnel_id == 0 && hd.ns == 0 && l->stopped) {
-		l->stopped = false;
-		l->ns = l->nr = 0;
-	}
-	if (hd.ns != l->nr) {
+	tn = hd.tunnel_id == 0 ? lns_tun_for_sccrq(l, pkt, len) :
+				 lns_tun_by_tid(l, hd.tunnel_id);
+	if (tn == NULL)
+		return;
+	if (hd.ns != tn->nr) {
 		/* a retransmission: our ack was lost, or is on its way */
-		if ((int16_t)(hd.ns - l->nr) < 0)
-			lns_zlb(x, l);
+		if ((int16_t)(hd.ns - tn->nr) < 0)
+			lns_zlb(x, l, tn);
 		return;
 	}
-	l->nr++;
+	tn->nr++;
 	RHL_CHECK((m = calloc(1, sizeof(*m))) != NULL);
 	if (l2tp_msg_decode(pkt, len, NULL, m, &err) != L2TP_OK) {
 		free(m);
@@ -132,9 +175,9 @@ lns_input(struct rh_lac *x, struct rh_lns *l, const uint8_t *pkt, size_t len)
 		struct l2tp_msg r;
 
 		l->sccrq++;
-		l->lac_tid = m->assigned_tunnel_id;
-		l->tid = ++x->next_id;
-		l2tp_msg_init(&r, L2TP_MSG_SCCRP, l->lac_tid, 0);
+		tn->lac_tid = m->assigned_tunnel_id;
+		tn->tid = ++x->next_id;
+		l2tp_msg_init(&r, L2TP_MSG_SCCRP, tn->lac_tid, 0);
 		l2tp_msg_set(&r, L2TP_AVP_PROTOCOL_VERSION);
 		r.proto_ver = 1;
 		l2tp_msg_set(&r, L2TP_AVP_HOST_NAME);
@@ -142,16 +185,16 @@ lns_input(struct rh_lac *x, struct rh_lns *l, const uint8_t *pkt, size_t len)
 		l2tp_msg_set(&r, L2TP_AVP_FRAMING_CAP);
 		r.framing_cap = 3;
 		l2tp_msg_set(&r, L2TP_AVP_ASSIGNED_TUNNEL_ID);
-		r.assigned_tunnel_id = l->tid;
+		r.assigned_tunnel_id = tn->tid;
 		l2tp_msg_set(&r, L2TP_AVP_RECEIVE_WINDOW_SIZE);
 		r.receive_window = 16;
-		lns_send(x, l, &r);
+		lns_send(x, l, tn, &r);
 	} else if (m->type == L2TP_MSG_ICRQ) {
 		l->icrq++;
-		lns_on_icrq(x, l, m);
+		lns_on_icrq(x, l, tn, m);
 	} else {
 		if (m->type == L2TP_MSG_SCCCN) {
-			l->up = true;
+			tn->up = l->up = true;
 		} else if (m->type == L2TP_MSG_ICCN) {
 			l->iccn++;
 			if ((c = lns_call_by_sid(l, hd.session_id)) != NULL) {
@@ -169,14 +212,17 @@ lns_input(struct rh_lac *x, struct rh_lns *l, const uint8_t *pkt, size_t len)
 			}
 		} else if (m->type == L2TP_MSG_STOPCCN) {
 			l->stopccn++;
+			tn->stopped = true;
+			tn->up = false;
 			l->stopped = true;
 			l->up = false;
 			l->stop_result = m->result.result;
 			for (unsigned i = 0; i < RH_LNS_CALLS; i++)
-				l->call[i].open = false;
+				if (&l->tun[l->call[i].tun] == tn)
+					l->call[i].open = false;
 		}
 		/* RFC 2661 §5.8: nothing to answer with, so a ZLB acks it */
-		lns_zlb(x, l);
+		lns_zlb(x, l, tn);
 	}
 	free(m);
 }
@@ -209,7 +255,11 @@ on_send(void *arg, const struct l2tp_addr *local, const struct l2tp_addr *to,
 		lns_data(l, &hd, pkt);
 		return;
 	}
-	if (l->silent || len > RH_DGRAM)
+	if (l->silent) {
+		l->silent_rx++;
+		return;
+	}
+	if (len > RH_DGRAM)
 		return;
 	RHL_CHECK(l->nin < RH_LNS_INBOX);
 	memcpy(l->in[l->nin], pkt, len);
@@ -276,33 +326,40 @@ void
 rh_lns_cdn(struct rh_lac *x, struct rh_lns *l, struct rh_lns_call *c,
     uint16_t result)
 {
+	struct rh_lns_tun *tn = &l->tun[c->tun];
 	struct l2tp_msg m;
 
-	l2tp_msg_init(&m, L2TP_MSG_CDN, l->lac_tid, c->lac_sid);
+	l2tp_msg_init(&m, L2TP_MSG_CDN, tn->lac_tid, c->lac_sid);
 	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
 	m.result.result = result;
 	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
 	m.assigned_session_id = c->sid;
 	c->open = false;
-	lns_send(x, l, &m);
+	lns_send(x, l, tn, &m);
 	rh_lac_settle(x);
 }
 
 void
 rh_lns_stopccn(struct rh_lac *x, struct rh_lns *l, uint16_t result)
 {
+	struct rh_lns_tun *tn;
 	struct l2tp_msg m;
 
-	l2tp_msg_init(&m, L2TP_MSG_STOPCCN, l->lac_tid, 0);
+	RHL_CHECK(l->ntun > 0);
+	tn = &l->tun[l->ntun - 1];
+	l2tp_msg_init(&m, L2TP_MSG_STOPCCN, tn->lac_tid, 0);
 	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
-	m.assigned_tunnel_id = l->tid;
+	m.assigned_tunnel_id = tn->tid;
 	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
 	m.result.result = result;
-	lns_send(x, l, &m);
+	lns_send(x, l, tn, &m);
+	tn->up = false;
+	tn->stopped = true;
 	l->up = false;
 	l->stopped = true;
 	for (unsigned i = 0; i < RH_LNS_CALLS; i++)
-		l->call[i].open = false;
+		if (&l->tun[l->call[i].tun] == tn)
+			l->call[i].open = false;
 	rh_lac_settle(x);
 }
 
@@ -313,7 +370,8 @@ rh_lns_data(struct rh_lac *x, struct rh_lns *l, struct rh_lns_call *c,
 	uint8_t buf[RH_DGRAM];
 
 	deliver(x, &l->addr, buf,
-	    sp_data_msg(buf, sizeof(buf), l->lac_tid, c->lac_sid, ppp, len));
+	    sp_data_msg(buf, sizeof(buf), l->tun[c->tun].lac_tid, c->lac_sid,
+		ppp, len));
 	rh_lac_settle(x);
 }
 

@@ -33,14 +33,16 @@
 #include "pppoe/pppoe_codec.h"
 #include "role_harness.h"
 
-#define RH_LNSES     4
-#define RH_LNS_CALLS 8
-#define RH_LNS_INBOX 32
-#define RH_HOSTS     8
+#define RH_LNSES       4
+#define RH_LNS_CALLS   128
+#define RH_LNS_TUNNELS 16
+#define RH_LNS_INBOX   32
+#define RH_HOSTS       128
 
 /* One call as a scripted LNS sees it. */
 struct rh_lns_call {
 	bool open;		     /* ICRQ seen, no CDN either way */
+	unsigned tun;		     /* its tunnel: the LNS's tun[] */
 	bool connected;		     /* ICCN seen */
 	uint16_t sid, lac_sid;	     /* ours, the LAC's */
 	struct l2tp_msg *iccn;	     /* the ICCN as decoded (heap) */
@@ -51,18 +53,28 @@ struct rh_lns_call {
 	size_t data_last_len;
 };
 
-/* A scripted LNS at 203.0.113.10 + index, port 1701: one tunnel. */
+/* One tunnel of a scripted LNS (RFC 2661 allows several between two
+ * peers): its ids and sequence numbers. */
+struct rh_lns_tun {
+	uint16_t tid, lac_tid, ns, nr;
+	bool up, stopped;
+};
+
+/* A scripted LNS at 203.0.113.10 + index, port 1701: a new tunnel for
+ * every new SCCRQ. */
 struct rh_lns {
 	struct l2tp_addr addr;
 	/* Set by the test. */
 	bool silent;	 /* a dead LNS: nothing is answered */
 	uint16_t refuse; /* nonzero: ICRQ gets a CDN with it */
 	/* Learnt. */
-	bool up;	      /* SCCCN seen */
-	bool stopped;	      /* StopCCN either way */
+	bool up;	      /* SCCCN seen (the latest tunnel) */
+	bool stopped;	      /* StopCCN either way (the latest tunnel) */
 	uint16_t stop_result; /* of the LAC's StopCCN */
-	uint16_t tid, lac_tid, ns, nr;
-	unsigned rx; /* control datagrams, ZLBs included */
+	struct rh_lns_tun tun[RH_LNS_TUNNELS];
+	unsigned ntun;	    /* tunnels ever (SCCRQs answered) */
+	unsigned silent_rx; /* control datagrams ignored while silent */
+	unsigned rx;	    /* control datagrams, ZLBs included */
 	unsigned sccrq, icrq, iccn, cdn, stopccn; /* new ones */
 	struct rh_lns_call call[RH_LNS_CALLS];
 	/* Queued until rh_lac_settle(). */
@@ -136,8 +148,8 @@ struct rh_lns_call *rh_lns_call_n(struct rh_lns *l, unsigned n);
 /* CDN from the LNS with that result (RFC 2661 §6.12). */
 void rh_lns_cdn(struct rh_lac *x, struct rh_lns *l, struct rh_lns_call *c,
     uint16_t result);
-/* StopCCN from the LNS with that result (RFC 2661 §6.4); the LNS then
- * takes a new SCCRQ as a new tunnel. */
+/* StopCCN from the LNS with that result (RFC 2661 §6.4) on its latest
+ * tunnel; a new SCCRQ is a new tunnel. */
 void rh_lns_stopccn(struct rh_lac *x, struct rh_lns *l, uint16_t result);
 /* A PPP frame (protocol field first) from the LNS on call c. */
 void rh_lns_data(struct rh_lac *x, struct rh_lns *l, struct rh_lns_call *c,

@@ -271,6 +271,17 @@ test_type_accept_reject(void **state)
 		{ SCHEMA_SEC_GLOBAL, "receive-window", "0", 0 },
 		{ SCHEMA_SEC_GLOBAL, "max-tunnels", "65535", 1 },
 		{ SCHEMA_SEC_GLOBAL, "max-tunnels", "65536", 0 },
+		/* lns selection */
+		{ SCHEMA_SEC_LAC, "lns-selection", "ordered", 1 },
+		{ SCHEMA_SEC_LAC, "lns-selection", "balanced", 1 },
+		{ SCHEMA_SEC_REALM, "lns-selection", "balanced", 1 },
+		{ SCHEMA_SEC_LAC, "lns-selection", "random", 0 },
+		{ SCHEMA_SEC_LAC, "lns-selection", "", 0 },
+		{ SCHEMA_SEC_LAC, "lns-holddown", "0", 1 },
+		{ SCHEMA_SEC_LAC, "lns-holddown", "86401", 0 },
+		{ SCHEMA_SEC_LAC, "max-sessions-per-tunnel", "0", 1 },
+		{ SCHEMA_SEC_REALM, "max-sessions-per-tunnel", "0", 0 },
+		{ SCHEMA_SEC_REALM, "max-sessions-per-tunnel", "65536", 0 },
 		/* string */
 		{ SCHEMA_SEC_GLOBAL, "hostname", "lns1.example", 1 },
 		{ SCHEMA_SEC_GLOBAL, "control-socket", "/run/x.sock", 1 },
@@ -675,6 +686,23 @@ test_defaults(void **state)
 	assert_non_null(cfg);
 	assert_int_equal(cfg->lac.discovery_rate, 5000);
 	assert_int_equal(cfg->lac.max_sessions_per_mac, 0);
+	/* issue #17: ordered, 60 s hold-down, no per-tunnel limit */
+	assert_int_equal(cfg->lac.lns_selection, CFG_LNS_SEL_ORDERED);
+	assert_int_equal(cfg->lac.lns_holddown, 60);
+	assert_int_equal(cfg->lac.max_sessions_per_tunnel, 0);
+	config_free(cfg);
+
+	cfg = load_str("[lac]\npppoe-interface = eth1\n"
+		       "lns-selection = balanced\n\n"
+		       "[realm a]\nlns = 192.0.2.1\n\n"
+		       "[realm b]\nlns = 192.0.2.2\nlns-selection = ordered\n"
+		       "max-sessions-per-tunnel = 10\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->lac.lns_selection, CFG_LNS_SEL_BALANCED);
+	assert_int_equal(cfg->realms[0].lns_selection, CFG_LNS_SEL_INHERIT);
+	assert_int_equal(cfg->realms[0].max_sessions_per_tunnel, 0);
+	assert_int_equal(cfg->realms[1].lns_selection, CFG_LNS_SEL_ORDERED);
+	assert_int_equal(cfg->realms[1].max_sessions_per_tunnel, 10);
 	config_free(cfg);
 
 	cfg = load_str("[client x]\nlns = a.example\nuser = u\npassword = p\n");

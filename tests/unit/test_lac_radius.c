@@ -127,6 +127,47 @@ test_dests_ties_and_bad_endpoint(void **state)
 	assert_int_equal(lac_radius_dests(&r, d, RADIUS_AUTH_MAX_TUNNELS), 0);
 }
 
+/* RFC 2868 §3.2/§3.3: Medium IPv6 with an IPv6 endpoint is usable (the
+ * port after RFC 3986 brackets); an IPv4 endpoint under Medium IPv6, a
+ * name, or an unbracketed port are not. */
+static void
+test_dests_ipv6(void **state)
+{
+	struct radius_auth_reply r;
+	struct lac_dest d[RADIUS_AUTH_MAX_TUNNELS];
+	struct cfg_hostport hp;
+	unsigned n;
+
+	(void)state;
+	assert_int_equal(lac_radius_endpoint6("2001:db8::1", &hp), 0);
+	assert_string_equal(hp.host, "2001:db8::1");
+	assert_int_equal(hp.port, 1701);
+	assert_int_equal(lac_radius_endpoint6("[2001:db8::2]:1702", &hp), 0);
+	assert_string_equal(hp.host, "2001:db8::2");
+	assert_int_equal(hp.port, 1702);
+	assert_int_equal(lac_radius_endpoint6("[2001:db8::3]", &hp), 0);
+	assert_int_equal(hp.port, 1701);
+	assert_int_equal(lac_radius_endpoint6("192.0.2.1", &hp), -1);
+	assert_int_equal(lac_radius_endpoint6("lns.example", &hp), -1);
+	assert_int_equal(lac_radius_endpoint6("[2001:db8::1]:0", &hp), -1);
+	assert_int_equal(lac_radius_endpoint6("[2001:db8::1]x", &hp), -1);
+	assert_int_equal(lac_radius_endpoint6("[2001:db8::1", &hp), -1);
+	assert_int_equal(lac_radius_endpoint6("[]", &hp), -1);
+	assert_int_equal(lac_radius_endpoint6("", &hp), -1);
+
+	memset(&r, 0, sizeof(r));
+	add(&r, 1, 3, 2, 5, "2001:db8::10", "s6", NULL);
+	add(&r, 2, 3, 1, 1, "192.0.2.1", "s4", NULL);
+	add(&r, 3, 3, 2, 9, "192.0.2.98", "x", NULL); /* v4 under IPv6 */
+	n = lac_radius_dests(&r, d, RADIUS_AUTH_MAX_TUNNELS);
+	assert_int_equal(n, 2);
+	assert_string_equal(d[0].hp.host, "192.0.2.1");
+	assert_false(d[0].ipv6);
+	assert_string_equal(d[1].hp.host, "2001:db8::10");
+	assert_true(d[1].ipv6);
+	assert_int_equal(d[1].preference, 5);
+}
+
 int
 main(void)
 {
@@ -134,6 +175,7 @@ main(void)
 		cmocka_unit_test(test_endpoint),
 		cmocka_unit_test(test_dests_filter_and_order),
 		cmocka_unit_test(test_dests_ties_and_bad_endpoint),
+		cmocka_unit_test(test_dests_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
