@@ -11,7 +11,7 @@ O       ?= build/$(VARIANT)
 
 include mk/flags.mk
 
-SRC_DIRS := core config l2tp ppp pppoe radius dataplane roles ctl
+SRC_DIRS := core config l2tp ppp pppoe radius dataplane ipv6 roles ctl
 LIB_SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c)))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB      := $(O)/libvpdn.a

@@ -124,6 +124,13 @@ struct cfg_global {
 	unsigned auth_lockout; /* s */
 };
 
+/* An IPv6 prefix (`2001:db8:100::/48`), host bits zero. */
+struct cfg_ip6_prefix {
+	bool set;
+	uint8_t addr[16];
+	unsigned len;
+};
+
 struct cfg_lns {
 	bool enabled; /* [lns] present */
 	struct cfg_secret tunnel_secret;
@@ -141,7 +148,16 @@ struct cfg_lns {
 	unsigned mtu;
 	/* Drop a user's packet addressed to another session of ours. */
 	bool isolate_sessions;
+	/* IPv6 for subscribers (RFC 5072 IPv6CP + RFC 4861 RAs): on with
+	 * `ipv6 = yes` or an ipv6-pool (cfg_lns_ipv6()). */
+	bool ipv6;
+	struct cfg_ip6_prefix ipv6_pool; /* a /64 per session */
+	uint8_t dns6[2][16];		 /* RFC 8106 RDNSS */
+	unsigned dns6_count;
 };
+
+/* Whether [lns] sessions negotiate IPv6CP. */
+#define cfg_lns_ipv6(l) ((l)->ipv6 || (l)->ipv6_pool.set)
 
 struct cfg_lac {
 	bool enabled; /* [lac] present */

@@ -44,6 +44,9 @@ enum schema_type {
 	SCHEMA_T_ROUTE_LIST, /* cfg_client.routes, "10.9.0.0/24, ..." */
 	SCHEMA_T_LOG_LEVEL,  /* enum log_level */
 	SCHEMA_T_DATAPLANE,  /* enum cfg_dataplane: auto|kernel|user */
+	/* struct cfg_ip6_prefix "ADDR/LEN", host bits zero, LEN min..max */
+	SCHEMA_T_IPV6_PREFIX,
+	SCHEMA_T_IPV6_LIST, /* uint8_t [][16], global unicast addresses */
 };
 const char *schema_type_str(enum schema_type t);
 
