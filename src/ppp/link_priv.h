@@ -80,7 +80,7 @@ struct ppp_link {
 	struct link_lac *lac; /* LAC front half only */
 	struct ppp_link_stats stats;
 	uint64_t now;
-	uint64_t negotiate_deadline; /* TIME_NEVER once IPCP is up */
+	uint64_t negotiate_deadline; /* TIME_NEVER once an NCP is up */
 	enum ppp_phase phase;
 	bool have_backend;
 	bool authed;
@@ -89,6 +89,12 @@ struct ppp_link {
 	bool relay;		    /* LAC: reported; link inert */
 	bool net_up;		    /* ops->network_up called */
 	bool assigned;		    /* ops->assign_address succeeded */
+	/* RFC 1661 §3.5: each NCP on its own; the link ends only when
+	 * every one configured has finished without opening. */
+	bool v6_up;	      /* ops->network6_up called */
+	bool ipcp_failed;     /* IPCP This-Layer-Finished */
+	bool v6_failed;	      /* IPv6CP This-Layer-Finished */
+	uint8_t up6_local[8], up6_peer[8]; /* network6_up with these */
 	uint32_t up_local, up_peer; /* with these */
 };
 

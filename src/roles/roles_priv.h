@@ -98,6 +98,8 @@ struct lns {
 	struct heap timers;
 	unsigned acct_live;
 	unsigned nframed;
+	/* IPv6 for subscribers (lns_ipv6.c); NULL before lns_init. */
+	struct lns6 *v6;
 };
 
 struct roles {
