@@ -195,6 +195,9 @@ struct cfg_client {
 	} routes[CFG_MAX_LIST];
 	unsigned route_count;
 	bool default_route;
+	/* IPv6CP (RFC 5072); the address comes from the LNS's RA by the
+	 * kernel's SLAAC on the TUN device. */
+	bool ipv6;
 	bool redial;
 	struct cfg_secret tunnel_secret;
 	bool hide_avps;

@@ -155,6 +155,7 @@ const struct schema_key schema_keys[] = {
 	ROW(CLIENT, "default-route", BOOL, cfg_client, default_route, 0, 0,
 	    "no"),
 	ROW(CLIENT, "redial", BOOL, cfg_client, redial, 0, 0, "yes"),
+	ROW(CLIENT, "ipv6", BOOL, cfg_client, ipv6, 0, 0, "no"),
 	ROW(CLIENT, "tunnel-secret", SECRET, cfg_client, tunnel_secret, 0, 0,
 	    NULL),
 	ROW(CLIENT, "hide-avps", BOOL, cfg_client, hide_avps, 0, 0, "no"),

@@ -1345,6 +1345,8 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		v->fp_tx_packets = ls->fp_done.tx_packets + c.tx_packets;
 		v->fp_rx_bytes = ls->fp_done.rx_bytes + c.rx_bytes;
 		v->fp_tx_bytes = ls->fp_done.tx_bytes + c.tx_bytes;
+		lns6_prefix_str(ls->v6, v->ipv6_prefix,
+		    sizeof(v->ipv6_prefix));
 	}
 }
 

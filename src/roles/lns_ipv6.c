@@ -175,6 +175,45 @@ lns6_pool_view(const struct roles *r, struct lns6_pool_view *v)
 	v->used = prefix6pool_used(&x->pool);
 }
 
+void
+roles_ipv6_stats(const struct roles *r, struct roles_tun_stats *st)
+{
+	const struct lns6 *x = r->lns.v6;
+
+	if (x == NULL || !cfg_lns_ipv6(&r->cfg->lns))
+		return;
+	st->ipv6 = true;
+	st->ipv6_rx_packets = x->st.rx_packets;
+	st->ipv6_tx_packets = x->st.tx_packets;
+	st->ipv6_spoofed = x->st.rx_spoofed;
+	st->ipv6_bad = x->st.rx_bad;
+	st->ipv6_to_lns = x->st.rx_to_lns;
+	st->ipv6_no_session = x->st.tun_no_session;
+	st->ipv6_rs = x->st.rs_received;
+	st->ipv6_rs_invalid = x->st.rs_invalid;
+	st->ipv6_ra = x->st.ra_sent;
+	st->ipv6_no_prefix = x->st.prefix_refused;
+	if (x->pool_on) {
+		st->ipv6_pool_size = prefix6pool_size(&x->pool);
+		st->ipv6_pool_used = prefix6pool_used(&x->pool);
+	}
+}
+
+bool
+roles_ipv6_pool(const struct roles *r, char *prefix, size_t len,
+    uint32_t *size, uint32_t *used)
+{
+	struct lns6_pool_view v;
+
+	lns6_pool_view(r, &v);
+	if (!v.configured)
+		return false;
+	snprintf(prefix, len, "%s", v.prefix);
+	*size = v.size;
+	*used = v.used;
+	return true;
+}
+
 static struct lns6_sess *
 sess_get(struct session_link *sl, struct lns6_sess **v6)
 {

@@ -61,6 +61,9 @@ void lns6_free(struct roles *r);
 void lns6_reconfigure(struct roles *r, const struct vpdn_config *cfg);
 const struct lns6_stats *lns6_stats(const struct roles *r);
 void lns6_pool_view(const struct roles *r, struct lns6_pool_view *v);
+struct roles_tun_stats;
+/* The IPv6 counters and pool use into st (roles_tun_stats). */
+void roles_ipv6_stats(const struct roles *r, struct roles_tun_stats *st);
 
 /* In the backend's done, RADIUS reply current: what applies to IPv6. */
 void lns6_apply_reply(struct session_link *sl, struct lns6_sess **v6,

@@ -66,6 +66,12 @@ struct client {
 	unsigned dials;
 	uint64_t up_since; /* IPCP up; 0 when not */
 	uint32_t dns[2];   /* RFC 1877, host order; 0 none */
+	/* IPv6CP (client_ipv6.c): up with these identifiers; the prefix
+	 * the LNS's RA announced (SLAAC by the kernel). */
+	bool v6_up, v6_configured, v6_have_prefix;
+	uint8_t v6_local_id[8], v6_peer_id[8];
+	uint8_t v6_prefix[16];
+	uint8_t v6_prefix_len;
 	bool removed;	   /* gone from the config on reload */
 };
 
