@@ -873,6 +873,15 @@ lns_network6_up(struct session_link *sl, const uint8_t local_id[8],
 		return;
 	lns6_up(sl, &ls->v6, &ls->ctr, &ls->last_activity, local_id,
 	    peer_id);
+	{
+		uint8_t pfx[16];
+		unsigned plen;
+
+		if (lns6_prefix(ls->v6, pfx, &plen)) {
+			memcpy(ls->acct.ipv6_prefix, pfx, 8);
+			ls->acct.has_ipv6_prefix = true;
+		}
+	}
 	if (ls->acct.started || aaa_session_user(&ls->acct)[0] == '\0')
 		return;
 	ls->last_activity = now;
