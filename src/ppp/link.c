@@ -739,6 +739,13 @@ fail:
 	return NULL;
 }
 
+void
+ppp_link_set_ipv6_peer_id(struct ppp_link *l, const uint8_t id[8])
+{
+	if (l->v6 != NULL)
+		ipv6cp_set_peer_id(l->v6, id);
+}
+
 struct ppp_link *
 ppp_link_new(const struct ppp_link_config *cfg,
     const struct auth_backend *backend, const struct ppp_link_ops *ops,

@@ -198,6 +198,10 @@ void ppp_link_peer_compression(const struct ppp_link *l, bool *acfc, bool *pfc);
  * IPCP opens, e.g. from assign_address. */
 void ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2],
     unsigned count);
+/* Server: the IPv6CP interface identifier the peer must take (RADIUS
+ * Framed-Interface-Id); call before IPv6CP opens, e.g. from
+ * assign_address.  No effect without IPv6CP. */
+void ppp_link_set_ipv6_peer_id(struct ppp_link *l, const uint8_t id[8]);
 /* LAC mode: authenticated and handed over. */
 bool ppp_link_lac_relaying(const struct ppp_link *l);
 

@@ -239,6 +239,13 @@ lns6_apply_reply(struct session_link *sl, struct lns6_sess **v6,
 		log_info("lns: user %s: Framed-IPv6-Pool \"%s\": using the "
 			 "one ipv6-pool",
 		    user, rep->ipv6_pool);
+	/* RFC 3162 §2.2: the identifier the user's end takes; else the
+	 * one of its Framed-IPv6-Address (RFC 6911 §3.1), so that SLAAC
+	 * (RFC 4862 §5.5.3 with that identifier) forms exactly it. */
+	if (rep->has_interface_id)
+		ppp_link_set_ipv6_peer_id(sl->link, rep->interface_id);
+	else if (rep->has_ipv6_address)
+		ppp_link_set_ipv6_peer_id(sl->link, rep->ipv6_address + 8);
 	if (!rep->has_ipv6_prefix && !rep->has_ipv6_address &&
 	    rep->dns6_count == 0)
 		return;
