@@ -198,6 +198,9 @@ struct cfg_client {
 	/* IPv6CP (RFC 5072); the address comes from the LNS's RA by the
 	 * kernel's SLAAC on the TUN device. */
 	bool ipv6;
+	/* IPv6 prefixes routed into the tunnel once IPv6CP is up. */
+	struct cfg_ip6_prefix routes6[CFG_MAX_LIST];
+	unsigned route6_count;
 	bool redial;
 	struct cfg_secret tunnel_secret;
 	bool hide_avps;

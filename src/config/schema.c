@@ -156,6 +156,8 @@ const struct schema_key schema_keys[] = {
 	    "no"),
 	ROW(CLIENT, "redial", BOOL, cfg_client, redial, 0, 0, "yes"),
 	ROW(CLIENT, "ipv6", BOOL, cfg_client, ipv6, 0, 0, "no"),
+	LIST(CLIENT, "routes6", IPV6_PREFIX_LIST, cfg_client, routes6,
+	    route6_count, CFG_MAX_LIST, 0, NULL),
 	ROW(CLIENT, "tunnel-secret", SECRET, cfg_client, tunnel_secret, 0, 0,
 	    NULL),
 	ROW(CLIENT, "hide-avps", BOOL, cfg_client, hide_avps, 0, 0, "no"),
@@ -236,6 +238,7 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_DATAPLANE:	return "dataplane";
 	case SCHEMA_T_IPV6_PREFIX:	return "ipv6 prefix";
 	case SCHEMA_T_IPV6_LIST:	return "ipv6 list";
+	case SCHEMA_T_IPV6_PREFIX_LIST:	return "ipv6 prefix list";
 		/* clang-format on */
 	}
 	return "?";
@@ -747,6 +750,20 @@ entry_ipv6(const struct schema_key *k, const char *s, unsigned i, void *base,
 	return 0;
 }
 
+/* One prefix of a list, any length (a route). */
+static int
+entry_ip6_prefix(const struct schema_key *k, const char *s, unsigned i,
+    void *base, char *msg, size_t msglen)
+{
+	struct cfg_ip6_prefix *v = (struct cfg_ip6_prefix *)((char *)base +
+	    k->off);
+	struct schema_key any = *k;
+
+	any.min = 0;
+	any.max = 128;
+	return parse_ip6_prefix(&any, s, &v[i], msg, msglen);
+}
+
 static int
 entry_route(const struct schema_key *k, const char *s, unsigned i, void *base,
     char *msg, size_t msglen)
@@ -887,6 +904,9 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 	case SCHEMA_T_IPV6_LIST:
 		return for_each_entry(k, value, k->max, entry_ipv6, base, msg,
 		    msglen);
+	case SCHEMA_T_IPV6_PREFIX_LIST:
+		return for_each_entry(k, value, k->max, entry_ip6_prefix, base,
+		    msg, msglen);
 	case SCHEMA_T_SOCKADDR_LIST:
 		return for_each_entry(k, value, k->max, entry_sockaddr, base,
 		    msg, msglen);

@@ -11,6 +11,35 @@
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
+/* One route into the TUN; one that exists already (the kernel's from the
+ * RA, a duplicate) is no reason to drop the call: logged only.  The routes
+ * go with the device. */
+static void
+client6_route(struct client *c, const uint8_t dst[16], unsigned plen)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (RIO(c->roles, route6_add, &c->rt, c->tun.ifindex, dst, plen) < 0)
+		log_warnx("client %s: route %s/%u dev %s: %s", c->cfg.name,
+		    inet_ntop(AF_INET6, dst, a, sizeof(a)), plen, c->tun.name,
+		    route_error(&c->rt));
+}
+
+/* routes6, and with default-route ::/1 and 8000::/1, which win over an
+ * existing default without replacing it (as 0/1 + 128/1 for IPv4). */
+static void
+client6_routes(struct client *c)
+{
+	static const uint8_t zero[16], half[16] = { 0x80 };
+
+	for (unsigned i = 0; i < c->cfg.route6_count; i++)
+		client6_route(c, c->cfg.routes6[i].addr, c->cfg.routes6[i].len);
+	if (c->cfg.default_route) {
+		client6_route(c, zero, 1);
+		client6_route(c, half, 1);
+	}
+}
+
 void
 client6_tun_ready(struct client *c)
 {
@@ -30,6 +59,7 @@ client6_tun_ready(struct client *c)
 	c->v6_configured = true;
 	log_info("client %s: IPv6 up on %s with %s", c->cfg.name, c->tun.name,
 	    inet_ntop(AF_INET6, ll, a, sizeof(a)));
+	client6_routes(c);
 }
 
 void

@@ -36,7 +36,7 @@ EOT
 corp_clients_conf pc $PC:1701 $LNS "" v6 v4 | grep -v '^tunnel-secret = $' \
     >"$TMPD/pc.conf"
 # [client v6] asks for IPv6; [client v4] does not.
-sed -i '/^\[client v6\]/a ipv6 = yes' "$TMPD/pc.conf"
+sed -i '/^\[client v6\]/a ipv6 = yes\nroutes6 = 2001:db8:ffff::/48' "$TMPD/pc.conf"
 
 CAP="$TMPD/ipv6.pcap"
 start_capture lns "$(veth_name pc)" "$CAP" || log "capture did not start"
@@ -57,6 +57,8 @@ ADDR6=$(slaac_addr)
 
 in_ns pc ip -6 route show default | grep -q "dev vpdn-v6"
 log_test "the RA's router lifetime gives the client a default route" $?
+in_ns pc ip -6 route show 2001:db8:ffff::/48 | grep -q "dev vpdn-v6"
+log_test "routes6: 2001:db8:ffff::/48 into the tunnel" $?
 
 SESS=$(vpdnctl_in lns lns show sessions --json)
 PFX=$(printf '%s' "$SESS" | python3 -c '
