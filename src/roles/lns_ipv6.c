@@ -576,9 +576,10 @@ lns6_tun_packet(struct roles *r, const uint8_t *pkt, size_t len)
 	struct lns6 *x = r->lns.v6;
 	struct lns6_sess *s;
 
-	if (len < IPV6_HDR_LEN || (pkt[0] >> 4) != 6)
-		return false;
-	if (x == NULL)
+	/* Without IPv6 configured, IPv6 from the TUN is no session's: the
+	 * caller counts it as before (tun_not_ipv4). */
+	if (len < IPV6_HDR_LEN || (pkt[0] >> 4) != 6 || x == NULL ||
+	    !cfg_lns_ipv6(&r->cfg->lns))
 		return false;
 	s = hash_find(x, pkt + 24);
 	if (s == NULL || !s->up) {
