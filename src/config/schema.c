@@ -740,11 +740,10 @@ entry_ipv6(const struct schema_key *k, const char *s, unsigned i, void *base,
 	uint8_t(*v)[16] = (uint8_t(*)[16])((char *)base + k->off);
 	static const uint8_t zero[16];
 
-	if (inet_pton(AF_INET6, s, v[i]) != 1 ||
-	    memcmp(v[i], zero, 16) == 0 || v[i][0] == 0xff ||
-	    (v[i][0] == 0xfe && (v[i][1] & 0xc0) == 0x80)) {
-		snprintf(msg, msglen, "%s: invalid IPv6 address \"%s\"",
-		    k->key, s);
+	if (inet_pton(AF_INET6, s, v[i]) != 1 || memcmp(v[i], zero, 16) == 0 ||
+	    v[i][0] == 0xff || (v[i][0] == 0xfe && (v[i][1] & 0xc0) == 0x80)) {
+		snprintf(msg, msglen, "%s: invalid IPv6 address \"%s\"", k->key,
+		    s);
 		return -1;
 	}
 	return 0;

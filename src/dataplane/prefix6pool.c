@@ -46,7 +46,7 @@ static void
 mask_from(uint8_t a[16], unsigned len)
 {
 	for (unsigned b = len; b < 128; b++)
-		a[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+		a[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
 }
 
 int

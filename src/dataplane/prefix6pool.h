@@ -22,10 +22,10 @@
 #define PREFIX6POOL_MAX_BITS 24
 
 struct prefix6pool {
-	uint8_t base[16];	/* covering prefix, host bits zero */
-	unsigned base_len;	/* M */
-	unsigned plen;		/* N */
-	uint32_t size;		/* 2^(N-M) */
+	uint8_t base[16];  /* covering prefix, host bits zero */
+	unsigned base_len; /* M */
+	unsigned plen;	   /* N */
+	uint32_t size;	   /* 2^(N-M) */
 	uint32_t used;
 	uint32_t cursor;
 	uint64_t *bits;

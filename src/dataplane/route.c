@@ -346,8 +346,8 @@ int
 route6_add(struct route_ctx *r, int ifindex, const uint8_t dst[16],
     unsigned plen)
 {
-	return route6_route(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL,
-	    ifindex, dst, plen);
+	return route6_route(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+	    dst, plen);
 }
 
 int

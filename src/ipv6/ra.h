@@ -31,16 +31,16 @@
 #define RA_MAX_RA_DELAY_TIME_MS		      500
 /* §6.2.1 defaults: MaxRtrAdvInterval 600 s, MinRtrAdvInterval
  * 0.33 * MaxRtrAdvInterval, AdvDefaultLifetime 3 * MaxRtrAdvInterval. */
-#define RA_MAX_RTR_ADV_INTERVAL_MS 600000
-#define RA_MIN_RTR_ADV_INTERVAL_MS 198000
+#define RA_MAX_RTR_ADV_INTERVAL_MS	      600000
+#define RA_MIN_RTR_ADV_INTERVAL_MS	      198000
 
 #define RA_MAX_DNS 3
 
 struct ra_params {
-	uint8_t src[16];	 /* our link-local address (§6.1.2) */
-	uint8_t dst[16];	 /* ff02::1, or the soliciting host */
-	uint8_t cur_hop_limit;	 /* 0: unspecified */
-	bool managed, other;	 /* M and O flags (DHCPv6) */
+	uint8_t src[16];	  /* our link-local address (§6.1.2) */
+	uint8_t dst[16];	  /* ff02::1, or the soliciting host */
+	uint8_t cur_hop_limit;	  /* 0: unspecified */
+	bool managed, other;	  /* M and O flags (DHCPv6) */
 	uint16_t router_lifetime; /* s; 0: not a default router */
 	bool has_prefix;
 	uint8_t prefix[16];

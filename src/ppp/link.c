@@ -534,8 +534,8 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 			release_auth_server(l);
 			/* Renegotiated with the same identifiers: the owner's
 			 * state (prefix, routes) is still right. */
-			if (l->v6_up && memcmp(l->up6_local, l->v6->our_id,
-						  8) == 0 &&
+			if (l->v6_up &&
+			    memcmp(l->up6_local, l->v6->our_id, 8) == 0 &&
 			    memcmp(l->up6_peer, l->v6->peer_id, 8) == 0)
 				break;
 			if (l->v6_up && l->ops->network6_down != NULL)
@@ -549,8 +549,7 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 				    l->v6->peer_id, l->now);
 		} else if (what == CP_TLD) {
 			network6_down(l, "IPv6CP down");
-		} else if (what == CP_TLF &&
-		    l->phase == PPP_PHASE_NETWORK) {
+		} else if (what == CP_TLF && l->phase == PPP_PHASE_NETWORK) {
 			/* The same rule as IPCP's, the other way round. */
 			l->v6_failed = true;
 			if (l->ipcp_failed)

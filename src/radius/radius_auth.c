@@ -119,13 +119,13 @@ decode_ipv6_attr(struct radius_auth_reply *o, uint8_t type, const uint8_t *v,
 	case RADIUS_ATTR_FRAMED_IPV6_PREFIX:
 		/* Reserved, Prefix-Length (0..128), then only as many
 		 * octets as the length needs. */
-		if (o->has_ipv6_prefix || l < 2 || v[1] > 128 ||
-		    l - 2 > 16 || (size_t)(v[1] + 7) / 8 > l - 2)
+		if (o->has_ipv6_prefix || l < 2 || v[1] > 128 || l - 2 > 16 ||
+		    (size_t)(v[1] + 7) / 8 > l - 2)
 			break;
 		memset(o->ipv6_prefix, 0, 16);
 		memcpy(o->ipv6_prefix, v + 2, l - 2);
 		for (unsigned b = v[1]; b < 128; b++)
-			o->ipv6_prefix[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+			o->ipv6_prefix[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
 		o->ipv6_prefix_len = v[1];
 		o->has_ipv6_prefix = true;
 		break;

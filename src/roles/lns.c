@@ -396,8 +396,7 @@ lns_next_deadline(const struct roles *r)
 {
 	const struct heap_node *n = heap_min(&r->lns.timers);
 
-	return time_min(n != NULL ? n->key : TIME_NEVER,
-	    lns6_next_deadline(r));
+	return time_min(n != NULL ? n->key : TIME_NEVER, lns6_next_deadline(r));
 }
 
 /* RFC 2865 §5.22: "<dest>[/<bits>] <gateway> <metrics>" — the gateway is
@@ -871,8 +870,7 @@ lns_network6_up(struct session_link *sl, const uint8_t local_id[8],
 
 	if (ls == NULL)
 		return;
-	lns6_up(sl, &ls->v6, &ls->ctr, &ls->last_activity, local_id,
-	    peer_id);
+	lns6_up(sl, &ls->v6, &ls->ctr, &ls->last_activity, local_id, peer_id);
 	{
 		uint8_t pfx[16];
 		unsigned plen;
@@ -1354,8 +1352,7 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		v->fp_tx_packets = ls->fp_done.tx_packets + c.tx_packets;
 		v->fp_rx_bytes = ls->fp_done.rx_bytes + c.rx_bytes;
 		v->fp_tx_bytes = ls->fp_done.tx_bytes + c.tx_bytes;
-		lns6_prefix_str(ls->v6, v->ipv6_prefix,
-		    sizeof(v->ipv6_prefix));
+		lns6_prefix_str(ls->v6, v->ipv6_prefix, sizeof(v->ipv6_prefix));
 	}
 }
 

@@ -17,15 +17,15 @@
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
-#define LNS6_BUCKETS 4096 /* power of two */
+#define LNS6_BUCKETS		4096 /* power of two */
 /* RFC 4861 §6.2.1 AdvValidLifetime / AdvPreferredLifetime defaults. */
 #define LNS6_VALID_LIFETIME	86400
 #define LNS6_PREFERRED_LIFETIME 14400
 /* §6.2.1 AdvDefaultLifetime: 3 * MaxRtrAdvInterval. */
-#define LNS6_ROUTER_LIFETIME (3 * RA_MAX_RTR_ADV_INTERVAL_MS / 1000)
+#define LNS6_ROUTER_LIFETIME	(3 * RA_MAX_RTR_ADV_INTERVAL_MS / 1000)
 /* RFC 8106 §5.1: at least 3 * MaxRtrAdvInterval by default. */
-#define LNS6_DNS_LIFETIME (3 * RA_MAX_RTR_ADV_INTERVAL_MS / 1000)
-#define LNS6_CUR_HOP_LIMIT 64 /* RFC 8200 §3 / IANA default */
+#define LNS6_DNS_LIFETIME	(3 * RA_MAX_RTR_ADV_INTERVAL_MS / 1000)
+#define LNS6_CUR_HOP_LIMIT	64 /* RFC 8200 §3 / IANA default */
 
 struct lns6_sess {
 	struct session_link *sl;
@@ -134,11 +134,11 @@ lns6_reconfigure(struct roles *r, const struct vpdn_config *cfg)
 	struct lns6 *x = r->lns.v6;
 	const struct cfg_ip6_prefix *p = &cfg->lns.ipv6_pool;
 
-	if (x == NULL || (p->set == x->pool_cfg.set &&
-			     (!p->set ||
-				 (p->len == x->pool_cfg.len &&
-				     memcmp(p->addr, x->pool_cfg.addr, 16) ==
-					 0))))
+	if (x == NULL ||
+	    (p->set == x->pool_cfg.set &&
+		(!p->set ||
+		    (p->len == x->pool_cfg.len &&
+			memcmp(p->addr, x->pool_cfg.addr, 16) == 0))))
 		return;
 	if (x->pool_on && prefix6pool_used(&x->pool) > 0) {
 		log_warnx("lns: ipv6-pool changed while %u sessions hold a "
@@ -200,8 +200,8 @@ roles_ipv6_stats(const struct roles *r, struct roles_tun_stats *st)
 }
 
 bool
-roles_ipv6_pool(const struct roles *r, char *prefix, size_t len,
-    uint32_t *size, uint32_t *used)
+roles_ipv6_pool(const struct roles *r, char *prefix, size_t len, uint32_t *size,
+    uint32_t *used)
 {
 	struct lns6_pool_view v;
 
@@ -550,7 +550,8 @@ lns6_input(struct session_link *sl, struct lns6_sess *s, const uint8_t *pkt,
 		return;
 	}
 	if (!(s->have_prefix && prefix6_match(src, s->prefix, 64)) &&
-	    !(s->deleg_len != 0 && prefix6_match(src, s->deleg, s->deleg_len))) {
+	    !(s->deleg_len != 0 &&
+		prefix6_match(src, s->deleg, s->deleg_len))) {
 		x->st.rx_spoofed++;
 		sl->spoofed++;
 		LOG_RL(LOG_LEVEL_WARN,

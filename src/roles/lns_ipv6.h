@@ -35,14 +35,14 @@ struct vpdn_config;
 struct lns6_stats {
 	uint64_t rx_packets, rx_octets; /* session -> TUN */
 	uint64_t tx_packets, tx_octets; /* TUN -> session */
-	uint64_t rx_spoofed;	  /* source outside the session's prefixes */
-	uint64_t rx_bad;	  /* not IPv6, truncated */
-	uint64_t rx_to_lns;	  /* link-local/multicast, not ours to take */
-	uint64_t rs_received;	  /* valid Router Solicitations */
-	uint64_t rs_invalid;	  /* RFC 4861 §6.1.1 failures */
+	uint64_t rx_spoofed;  /* source outside the session's prefixes */
+	uint64_t rx_bad;      /* not IPv6, truncated */
+	uint64_t rx_to_lns;   /* link-local/multicast, not ours to take */
+	uint64_t rs_received; /* valid Router Solicitations */
+	uint64_t rs_invalid;  /* RFC 4861 §6.1.1 failures */
 	uint64_t ra_sent;
-	uint64_t tun_no_session;  /* TUN -> no session's prefix */
-	uint64_t prefix_refused;  /* IPv6CP up but no /64 to give */
+	uint64_t tun_no_session; /* TUN -> no session's prefix */
+	uint64_t prefix_refused; /* IPv6CP up but no /64 to give */
 };
 
 /* What `show pool` and the metrics say about the /64 pool. */

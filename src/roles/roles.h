@@ -52,7 +52,7 @@ struct roles_client_view {
 	const char *ppp_phase; /* "dead" without a call */
 	const char *interface; /* the TUN device, "" until IPCP is up */
 	char address[16], peer_address[16]; /* "" until then */
-	char dns[2][16];      /* RFC 1877 servers learnt; "" none */
+	char dns[2][16]; /* RFC 1877 servers learnt; "" none */
 	/* IPv6CP up: our link-local address and the prefix of the LNS's
 	 * RA (the kernel's SLAAC address lies in it); "" none. */
 	char ipv6_link_local[64], ipv6_prefix[64];

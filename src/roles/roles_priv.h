@@ -72,7 +72,7 @@ struct client {
 	uint8_t v6_local_id[8], v6_peer_id[8];
 	uint8_t v6_prefix[16];
 	uint8_t v6_prefix_len;
-	bool removed;	   /* gone from the config on reload */
+	bool removed; /* gone from the config on reload */
 };
 
 /* The LNS's shared state: users, pool, the one TUN and who owns which

@@ -93,7 +93,7 @@ struct session_link {
 	uint32_t local_addr, peer_addr; /* host order */
 	bool network_up;
 	bool network6_up; /* IPv6CP opened, ops->network6_up called */
-	bool routed; /* LNS: in addrmap + route */
+	bool routed;	  /* LNS: in addrmap + route */
 	bool ended;
 	struct session_link *next_dead;
 	LIST_ENTRY(session_link) entry; /* roles->links */

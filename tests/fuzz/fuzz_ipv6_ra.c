@@ -31,7 +31,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (plen > len - IPV6_HDR_LEN)
 			plen = len - IPV6_HDR_LEN;
-		ck = icmp6_checksum(pkt + 8, pkt + 24, pkt + IPV6_HDR_LEN, plen);
+		ck = icmp6_checksum(pkt + 8, pkt + 24, pkt + IPV6_HDR_LEN,
+		    plen);
 		pkt[IPV6_HDR_LEN + 2] = (uint8_t)(ck >> 8);
 		pkt[IPV6_HDR_LEN + 3] = (uint8_t)ck;
 	}

@@ -82,8 +82,8 @@ struct rh_call {
 	/* IPv6CP (RFC 5072) and IPv6 from the roles. */
 	uint8_t v6cp_req[64]; /* the roles' latest IPv6CP Configure-Request */
 	size_t v6cp_req_len;
-	bool v6cp_acked;   /* our IPv6CP request Ack'd */
-	uint64_t ipv6_rx;  /* PPP IPv6 frames the roles sent us */
+	bool v6cp_acked;  /* our IPv6CP request Ack'd */
+	uint64_t ipv6_rx; /* PPP IPv6 frames the roles sent us */
 	uint8_t ipv6_last[RH_DGRAM];
 	size_t ipv6_last_len;
 	unsigned proto_rej; /* LCP Protocol-Rejects seen */
@@ -148,8 +148,8 @@ uint32_t rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p,
     struct rh_call *c, const char *user, const char *pass);
 /* IPv6CP with interface identifier id (RFC 5072 §4.1), the roles'
  * request Ack'd: whether ours was Ack'd too. */
-bool rh_ppp_ipv6cp(struct role_harness *h, struct rh_peer *p,
-    struct rh_call *c, const uint8_t id[8]);
+bool rh_ppp_ipv6cp(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    const uint8_t id[8]);
 /* An IPv6 packet sent by c's user as a PPP IPv6 frame. */
 void rh_ipv6_send(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
     const uint8_t *pkt, size_t len);

@@ -215,8 +215,8 @@ test_sched_initial(void **state)
 	for (unsigned i = 0; i < RA_MAX_INITIAL_RTR_ADVERTISEMENTS; i++) {
 		now = s.next;
 		ra_sched_sent(&s, now, 0xffffffffu);
-		assert_true(s.next - now <=
-		    RA_MAX_INITIAL_RTR_ADVERT_INTERVAL_MS);
+		assert_true(
+		    s.next - now <= RA_MAX_INITIAL_RTR_ADVERT_INTERVAL_MS);
 	}
 	now = s.next;
 	ra_sched_sent(&s, now, 0);

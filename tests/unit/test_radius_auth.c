@@ -583,8 +583,8 @@ test_decode_ipv6(void **state)
 	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_IPV6_PREFIX,
 			     bad_pfx, sizeof(bad_pfx)),
 	    RADIUS_OK);
-	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_IPV6_PREFIX,
-			     pfx, sizeof(pfx)),
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx,
+			     sizeof(pfx)),
 	    RADIUS_OK);
 	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_INTERFACE_ID,
 			     ifid, sizeof(ifid)),
@@ -595,9 +595,8 @@ test_decode_ipv6(void **state)
 	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_IPV6_ADDRESS,
 			     addr, sizeof(addr)),
 	    RADIUS_OK);
-	assert_int_equal(radius_put_raw(&p,
-			     RADIUS_ATTR_DNS_SERVER_IPV6_ADDRESS, dns,
-			     sizeof(dns)),
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_DNS_SERVER_IPV6_ADDRESS,
+			     dns, sizeof(dns)),
 	    RADIUS_OK);
 	radius_auth_decode_reply(&p, req_auth, "s", &o);
 	assert_true(o.has_ipv6_prefix);

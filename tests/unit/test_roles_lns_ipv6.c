@@ -100,8 +100,7 @@ up_dual(const char *conf, struct rh_peer **pp, struct rh_call **cp)
 	assert_true(rh_tunnel_open(h, p));
 	c = rh_call_open(h, p);
 	assert_non_null(c);
-	assert_int_equal(rh_ppp_up_pap(h, p, c, "alice", "secret"),
-	    POOL_FIRST);
+	assert_int_equal(rh_ppp_up_pap(h, p, c, "alice", "secret"), POOL_FIRST);
 	*pp = p;
 	*cp = c;
 	return h;
@@ -299,8 +298,8 @@ test_ipv6cp_rejected(void **state)
 	rh_advance(h, 0);
 	assert_int_equal(c->lcp_term_req, 0);
 	assert_int_equal(h->io.nroutes6, 0);
-	assert_non_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, POOL_FIRST,
-	    32));
+	assert_non_null(
+	    fake_route_find(&h->io, FAKE_TUN_IFINDEX, POOL_FIRST, 32));
 	for (unsigned i = 0; i < 8; i++) {
 		rh_advance(h, 5000);
 		rh_ppp_echo_reply(h, p, c);
