@@ -6,7 +6,9 @@
 # LNS's side.  A source outside the /64 is dropped and counted.  A second
 # client without IPv6 rejects IPv6CP and keeps IPv4 (IPv4-only session).
 # The capture shows IPv6CP and ICMPv6 inside L2TP, dissecting without
-# expert warnings.  (IPv6-only sessions and the NCP rules in detail are in
+# expert warnings.  With `dataplane = kernel` (when the programs load) the
+# dual-stack session's IPv4 is in the fast path and its IPv6 still works on
+# the user path.  (IPv6-only sessions and the NCP rules in detail are in
 # tests/unit/test_roles_lns_ipv6.c: our client always runs IPCP.)
 . "$(dirname "$0")/lib.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
@@ -43,7 +45,9 @@ start_capture lns "$(veth_name pc)" "$CAP" || log "capture did not start"
 
 case_begin
 start_vpdnd lns lns "$TMPD/lns.conf"
+LNS_PID=$VPDND_PID
 start_vpdnd pc pc "$TMPD/pc.conf"
+PC_PID=$VPDND_PID
 
 slaac_addr()
 {
@@ -124,6 +128,40 @@ stop_capture
 xfer pc lns $TARGET6 5015 tcp6
 log_test "a TCP transfer over IPv6 end to end ($XFER_BYTES bytes)" $?
 case_end lns pc
+
+# ---- dataplane = kernel: IPv4 in the fast path, IPv6 on the user path ----
+kernel_case()
+{
+	local conf="$TMPD/lns-k.conf"
+	sed -e 's/^\[lns\]$/dataplane = kernel\n\n[lns]/' \
+	    -e "s|$TMPD/lns.sock|$TMPD/lns-k.sock|" "$TMPD/lns.conf" >"$conf"
+	stop_pid "$LNS_PID" TERM 10
+	stop_pid "$PC_PID" TERM 10
+	if ! start_vpdnd lns lns-k "$conf" >/dev/null 2>&1; then
+		cat "$TMPD/lns-k.check" "$TMPD/lns-k.log" | tail -n 5 | sed "s/^/#   /"
+		log "skip: dataplane = kernel does not start here" \
+		    "($(grep -o "dataplane = kernel: .*" "$TMPD/lns-k.log" | head -1))"
+		return 0
+	fi
+	LNS_PID=$VPDND_PID
+	start_vpdnd pc pc "$TMPD/pc.conf"
+	PC_PID=$VPDND_PID
+	wait_for 20 has_slaac
+	log_test "kernel: SLAAC address from the RA with dataplane = kernel" $?
+	vpdnctl_in lns lns-k show sessions --json | python3 -c '
+import json, sys
+s = {x["user"]: x for x in json.load(sys.stdin)["sessions"]}
+assert s["v6@corp.example"]["path"] == "kernel", s
+assert s["v6@corp.example"]["ipv6_prefix"] != "", s
+'
+	log_test "kernel: the dual-stack session is in the fast path" $?
+	in_ns pc ping -6 -c 3 -W 2 $TARGET6 >/dev/null
+	log_test "kernel: ping6 on the user path beside it" $?
+	in_ns pc ping -c 3 -W 2 -I vpdn-v6 10.9.15.1 >/dev/null
+	log_test "kernel: IPv4 still works on the same session" $?
+	case_end lns-k pc
+}
+kernel_case
 
 [ "$(tshark -n -r "$CAP" -Y ipv6cp 2>/dev/null | wc -l)" -gt 0 ]
 log_test "the capture holds IPv6CP inside L2TP" $?
