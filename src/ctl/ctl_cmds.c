@@ -214,7 +214,6 @@ static const struct table_col tunnel_cols[] = {
 	{ "RX-CTRL", TABLE_RIGHT },
 	{ "RETX", TABLE_RIGHT },
 	{ "UPTIME", TABLE_RIGHT },
-	{ "IPV6-PREFIX", TABLE_LEFT },
 };
 
 static int
@@ -348,6 +347,7 @@ static const struct table_col session_cols[] = {
 	{ "RX-BYTES", TABLE_RIGHT },
 	{ "TX-BYTES", TABLE_RIGHT },
 	{ "UPTIME", TABLE_RIGHT },
+	{ "IPV6-PREFIX", TABLE_LEFT },
 };
 
 static int

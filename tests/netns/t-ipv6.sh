@@ -76,6 +76,10 @@ assert ipaddress.ip_address(sys.argv[1]) in ipaddress.ip_network(sys.argv[2]), s
 assert ipaddress.ip_network(sys.argv[2]).subnet_of(ipaddress.ip_network("2001:db8:100::/48"))
 ' "$ADDR6" "$PFX"
 log_test "show sessions: the session's /64 ($PFX) holds the address $ADDR6" $?
+vpdnctl_in lns lns show sessions | awk -v p="$PFX" '
+    NR == 1 && $NF == "IPV6-PREFIX" { h = 1 } $NF == p { r = 1 }
+    END { exit !(h && r) }'
+log_test "show sessions (table): the IPV6-PREFIX column shows it" $?
 
 printf '%s' "$SESS" | python3 -c '
 import json, sys
