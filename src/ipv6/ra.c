@@ -238,7 +238,7 @@ ra_parse(const uint8_t *pkt, size_t len, struct ra_info *out)
 			out->dns_lifetime = be32_at(o + 4);
 			for (unsigned i = 0; i < n && i < RA_MAX_DNS; i++)
 				memcpy(out->dns[out->dns_count++],
-				    o + 8 + 16 * i, 16);
+				    o + 8 + (size_t)16 * i, 16);
 		}
 	}
 	return 0;
