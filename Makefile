@@ -12,7 +12,7 @@ O       ?= build/$(VARIANT)
 
 include mk/flags.mk
 
-SRC_DIRS := core config l2tp ppp pppoe radius dataplane roles ctl ipv6
+SRC_DIRS := core config l2tp ppp pppoe radius dataplane ipv6 roles ctl
 LIB_SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c)))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB      := $(O)/libvpdn.a
@@ -75,6 +75,9 @@ $(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe \
     $(O)/tests/support/script_peer.o \
     $(O)/tests/support/rh_server.o
 $(O)/tests/test_roles_lns_reload: $(O)/tests/support/fake_io.o \
+    $(O)/tests/support/role_harness.o \
+    $(O)/tests/support/script_peer.o
+$(O)/tests/test_roles_lns_ipv6: $(O)/tests/support/fake_io.o \
     $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o
 $(O)/tests/test_roles_lns_acct: $(O)/tests/support/fake_io.o \

@@ -400,6 +400,7 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	out->fp_tx_packets = v.fp_tx_packets;
 	out->fp_rx_bytes = v.fp_rx_bytes;
 	out->fp_tx_bytes = v.fp_tx_bytes;
+	strlcpy(out->ipv6_prefix, v.ipv6_prefix, sizeof(out->ipv6_prefix));
 }
 
 static bool
@@ -480,7 +481,7 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 	};
 	struct vpdnd *d = arg;
 	uint32_t first, last, used;
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], range[40];
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], range[64];
 	struct pool_render pr = { NULL, NULL };
 	struct json j;
 	struct table t;
@@ -514,6 +515,25 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 			table_cell_u64(&t, last - first + 1);
 			table_cell_u64(&t, used);
 			table_cell_u64(&t, last - first + 1 - used);
+		}
+	}
+	if (roles_ipv6_pool(d->roles, range, sizeof(range), &first, &used)) {
+		/* The ipv6-pool: its /64s (INTERFACE.md). */
+		if (json) {
+			json_arr_end(&j);
+			json_key(&j, "ipv6_pools");
+			json_arr_begin(&j);
+			json_obj_begin(&j);
+			json_kv_str(&j, "prefix", range);
+			json_kv_u64(&j, "size", first);
+			json_kv_u64(&j, "used", used);
+			json_obj_end(&j);
+		} else {
+			table_row(&t);
+			table_cell(&t, range);
+			table_cell_u64(&t, first);
+			table_cell_u64(&t, used);
+			table_cell_u64(&t, first - used);
 		}
 	}
 	if (json) {
@@ -558,6 +578,8 @@ vpdnd_render_client(const struct roles_client_view *v, void *arg)
 		json_kv_str(j, "interface", v->interface);
 		json_kv_str(j, "address", v->address);
 		json_kv_str(j, "peer_address", v->peer_address);
+		json_kv_str(j, "ipv6_link_local", v->ipv6_link_local);
+		json_kv_str(j, "ipv6_prefix", v->ipv6_prefix);
 		json_key(j, "dns");
 		json_arr_begin(j);
 		for (int i = 0; i < 2; i++)
@@ -687,6 +709,19 @@ vpdnd_ctl_tun_stats(void *arg, struct ctl_tun_stats *out)
 	out->write_full = st.write_full;
 	out->write_errors = st.write_errors;
 	out->isolated = st.isolated;
+	out->ipv6 = st.ipv6;
+	out->ipv6_rx_packets = st.ipv6_rx_packets;
+	out->ipv6_tx_packets = st.ipv6_tx_packets;
+	out->ipv6_spoofed = st.ipv6_spoofed;
+	out->ipv6_bad = st.ipv6_bad;
+	out->ipv6_to_lns = st.ipv6_to_lns;
+	out->ipv6_no_session = st.ipv6_no_session;
+	out->ipv6_rs = st.ipv6_rs;
+	out->ipv6_rs_invalid = st.ipv6_rs_invalid;
+	out->ipv6_ra = st.ipv6_ra;
+	out->ipv6_no_prefix = st.ipv6_no_prefix;
+	out->ipv6_pool_size = st.ipv6_pool_size;
+	out->ipv6_pool_used = st.ipv6_pool_used;
 }
 
 static void

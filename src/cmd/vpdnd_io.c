@@ -256,6 +256,30 @@ io_link_set(void *ctx, struct route_ctx *rt, int ifindex, bool up, unsigned mtu)
 }
 
 static int
+io_route6_add(void *ctx, struct route_ctx *rt, int ifindex,
+    const uint8_t dst[16], unsigned plen)
+{
+	(void)ctx;
+	return route6_add(rt, ifindex, dst, plen);
+}
+
+static int
+io_route6_del(void *ctx, struct route_ctx *rt, int ifindex,
+    const uint8_t dst[16], unsigned plen)
+{
+	(void)ctx;
+	return route6_del(rt, ifindex, dst, plen);
+}
+
+static int
+io_addr6_add(void *ctx, struct route_ctx *rt, int ifindex,
+    const uint8_t addr[16], unsigned plen)
+{
+	(void)ctx;
+	return route6_addr_add(rt, ifindex, addr, plen);
+}
+
+static int
 io_pppoe_open(void *ctx, struct pppoe_sock *s, const char *ifname)
 {
 	(void)ctx;
@@ -397,6 +421,9 @@ static const struct roles_io_ops vpdnd_io_ops = {
 	.route_add_host = io_route_add_host,
 	.route_get = io_route_get,
 	.link_set = io_link_set,
+	.route6_add = io_route6_add,
+	.route6_del = io_route6_del,
+	.addr6_add = io_addr6_add,
 	.pppoe_open = io_pppoe_open,
 	.pppoe_close = io_pppoe_close,
 	.pppoe_drain = io_pppoe_drain,

@@ -135,6 +135,13 @@ struct cfg_global {
 	unsigned auth_lockout; /* s */
 };
 
+/* An IPv6 prefix (`2001:db8:100::/48`), host bits zero. */
+struct cfg_ip6_prefix {
+	bool set;
+	uint8_t addr[16];
+	unsigned len;
+};
+
 struct cfg_lns {
 	bool enabled; /* [lns] present */
 	struct cfg_secret tunnel_secret;
@@ -152,7 +159,16 @@ struct cfg_lns {
 	unsigned mtu;
 	/* Drop a user's packet addressed to another session of ours. */
 	bool isolate_sessions;
+	/* IPv6 for subscribers (RFC 5072 IPv6CP + RFC 4861 RAs): on with
+	 * `ipv6 = yes` or an ipv6-pool (cfg_lns_ipv6()). */
+	bool ipv6;
+	struct cfg_ip6_prefix ipv6_pool; /* a /64 per session */
+	uint8_t dns6[2][16];		 /* RFC 8106 RDNSS */
+	unsigned dns6_count;
 };
+
+/* Whether [lns] sessions negotiate IPv6CP. */
+#define cfg_lns_ipv6(l) ((l)->ipv6 || (l)->ipv6_pool.set)
 
 struct cfg_lac {
 	bool enabled; /* [lac] present */
@@ -195,6 +211,12 @@ struct cfg_client {
 	} routes[CFG_MAX_LIST];
 	unsigned route_count;
 	bool default_route;
+	/* IPv6CP (RFC 5072); the address comes from the LNS's RA by the
+	 * kernel's SLAAC on the TUN device. */
+	bool ipv6;
+	/* IPv6 prefixes routed into the tunnel once IPv6CP is up. */
+	struct cfg_ip6_prefix routes6[CFG_MAX_LIST];
+	unsigned route6_count;
 	bool redial;
 	struct cfg_secret tunnel_secret;
 	bool hide_avps;

@@ -113,6 +113,11 @@ const struct schema_key schema_keys[] = {
 	ROW(LNS, "mtu", UINT, cfg_lns, mtu, 576, 9000, "1400"),
 	ROW(LNS, "isolate-sessions", BOOL, cfg_lns, isolate_sessions, 0, 0,
 	    "no"),
+	ROW(LNS, "ipv6", BOOL, cfg_lns, ipv6, 0, 0, "no"),
+	/* A /64 per session (RFC 4291 §2.5.1 interface identifiers);
+	 * prefix6pool.h holds at most 2^24 of them. */
+	ROW(LNS, "ipv6-pool", IPV6_PREFIX, cfg_lns, ipv6_pool, 40, 64, NULL),
+	LIST(LNS, "dns6", IPV6_LIST, cfg_lns, dns6, dns6_count, 2, 0, NULL),
 
 	ROW(LAC, "pppoe-interface", IFNAME, cfg_lac, pppoe_interface, 0, 0,
 	    NULL),
@@ -169,6 +174,9 @@ const struct schema_key schema_keys[] = {
 	ROW(CLIENT, "default-route", BOOL, cfg_client, default_route, 0, 0,
 	    "no"),
 	ROW(CLIENT, "redial", BOOL, cfg_client, redial, 0, 0, "yes"),
+	ROW(CLIENT, "ipv6", BOOL, cfg_client, ipv6, 0, 0, "no"),
+	LIST(CLIENT, "routes6", IPV6_PREFIX_LIST, cfg_client, routes6,
+	    route6_count, CFG_MAX_LIST, 0, NULL),
 	ROW(CLIENT, "tunnel-secret", SECRET, cfg_client, tunnel_secret, 0, 0,
 	    NULL),
 	ROW(CLIENT, "hide-avps", BOOL, cfg_client, hide_avps, 0, 0, "no"),
@@ -248,6 +256,9 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_LOG_LEVEL:	return "log level";
 	case SCHEMA_T_DATAPLANE:	return "dataplane";
 	case SCHEMA_T_LNS_SEL:	return "lns selection";
+	case SCHEMA_T_IPV6_PREFIX:	return "ipv6 prefix";
+	case SCHEMA_T_IPV6_LIST:	return "ipv6 list";
+	case SCHEMA_T_IPV6_PREFIX_LIST:	return "ipv6 prefix list";
 		/* clang-format on */
 	}
 	return "?";
@@ -699,6 +710,79 @@ entry_auth(const struct schema_key *k, const char *s, unsigned i, void *base,
 	return 0;
 }
 
+/* "ADDR/LEN" with LEN in k->min..k->max and no host bits set. */
+static int
+parse_ip6_prefix(const struct schema_key *k, const char *s,
+    struct cfg_ip6_prefix *out, char *msg, size_t msglen)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	unsigned long len;
+	size_t alen;
+
+	if (slash == NULL || (alen = (size_t)(slash - s)) == 0 ||
+	    alen >= sizeof(addr) || parse_ulong(slash + 1, &len) < 0) {
+		snprintf(msg, msglen,
+		    "%s: invalid IPv6 prefix \"%s\" (expected ADDRESS/LENGTH)",
+		    k->key, s);
+		return -1;
+	}
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET6, addr, out->addr) != 1) {
+		snprintf(msg, msglen, "%s: invalid IPv6 address in \"%s\"",
+		    k->key, s);
+		return -1;
+	}
+	if (len < k->min || len > k->max) {
+		snprintf(msg, msglen,
+		    "%s: prefix length %lu is out of range %lu..%lu", k->key,
+		    len, k->min, k->max);
+		return -1;
+	}
+	for (unsigned b = (unsigned)len; b < 128; b++)
+		if (out->addr[b / 8] & (0x80u >> (b % 8))) {
+			snprintf(msg, msglen,
+			    "%s: prefix \"%s\" has host bits set", k->key, s);
+			return -1;
+		}
+	out->len = (unsigned)len;
+	out->set = true;
+	return 0;
+}
+
+/* A unicast address a subscriber can use (not ::, multicast or
+ * link-local: RFC 8106 §5.1 servers must be reachable off-link). */
+static int
+entry_ipv6(const struct schema_key *k, const char *s, unsigned i, void *base,
+    char *msg, size_t msglen)
+{
+	uint8_t(*v)[16] = (uint8_t(*)[16])((char *)base + k->off);
+	static const uint8_t zero[16];
+
+	if (inet_pton(AF_INET6, s, v[i]) != 1 || memcmp(v[i], zero, 16) == 0 ||
+	    v[i][0] == 0xff || (v[i][0] == 0xfe && (v[i][1] & 0xc0) == 0x80)) {
+		snprintf(msg, msglen, "%s: invalid IPv6 address \"%s\"", k->key,
+		    s);
+		return -1;
+	}
+	return 0;
+}
+
+/* One prefix of a list, any length (a route). */
+static int
+entry_ip6_prefix(const struct schema_key *k, const char *s, unsigned i,
+    void *base, char *msg, size_t msglen)
+{
+	struct cfg_ip6_prefix *v = (struct cfg_ip6_prefix *)((char *)base +
+	    k->off);
+	struct schema_key any = *k;
+
+	any.min = 0;
+	any.max = 128;
+	return parse_ip6_prefix(&any, s, &v[i], msg, msglen);
+}
+
 static int
 entry_route(const struct schema_key *k, const char *s, unsigned i, void *base,
     char *msg, size_t msglen)
@@ -847,6 +931,14 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 			return -1;
 		}
 		return 0;
+	case SCHEMA_T_IPV6_PREFIX:
+		return parse_ip6_prefix(k, value, field, msg, msglen);
+	case SCHEMA_T_IPV6_LIST:
+		return for_each_entry(k, value, k->max, entry_ipv6, base, msg,
+		    msglen);
+	case SCHEMA_T_IPV6_PREFIX_LIST:
+		return for_each_entry(k, value, k->max, entry_ip6_prefix, base,
+		    msg, msglen);
 	case SCHEMA_T_SOCKADDR_LIST:
 		return for_each_entry(k, value, k->max, entry_sockaddr, base,
 		    msg, msglen);

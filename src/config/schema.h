@@ -45,6 +45,11 @@ enum schema_type {
 	SCHEMA_T_LOG_LEVEL,  /* enum log_level */
 	SCHEMA_T_DATAPLANE,  /* enum cfg_dataplane: auto|kernel|user */
 	SCHEMA_T_LNS_SEL,    /* enum cfg_lns_selection: ordered|balanced */
+	/* struct cfg_ip6_prefix "ADDR/LEN", host bits zero, LEN min..max */
+	SCHEMA_T_IPV6_PREFIX,
+	SCHEMA_T_IPV6_LIST, /* uint8_t [][16], global unicast addresses */
+	/* struct cfg_ip6_prefix[], "2001:db8::/32, ::/0", LEN 0..128 */
+	SCHEMA_T_IPV6_PREFIX_LIST,
 };
 const char *schema_type_str(enum schema_type t);
 

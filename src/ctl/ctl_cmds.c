@@ -255,6 +255,7 @@ session_extra(const struct ctl_ctx *c, struct l2tp_session *s,
 		x->ppp_phase[sizeof(x->ppp_phase) - 1] = '\0';
 		x->address[sizeof(x->address) - 1] = '\0';
 		x->interface[sizeof(x->interface) - 1] = '\0';
+		x->ipv6_prefix[sizeof(x->ipv6_prefix) - 1] = '\0';
 		x->path[sizeof(x->path) - 1] = '\0';
 	}
 	if (x->path[0] == '\0')
@@ -290,6 +291,7 @@ show_session_one(struct l2tp_session *s, void *arg)
 		json_kv_str(j, "address", x.address);
 		json_kv_str(j, "interface", x.interface);
 		json_kv_str(j, "path", x.path);
+		json_kv_str(j, "ipv6_prefix", x.ipv6_prefix);
 		json_kv_u64(j, "rx_packets", si.rx_packets);
 		json_kv_u64(j, "tx_packets", si.tx_packets);
 		json_kv_u64(j, "rx_bytes", si.rx_bytes);
@@ -315,6 +317,7 @@ show_session_one(struct l2tp_session *s, void *arg)
 		table_cell_u64(t, si.rx_bytes);
 		table_cell_u64(t, si.tx_bytes);
 		table_cell_u64(t, uptime_s(w->now, si.created_ms));
+		table_cell(t, x.ipv6_prefix[0] != '\0' ? x.ipv6_prefix : "-");
 	}
 }
 
@@ -345,6 +348,7 @@ static const struct table_col session_cols[] = {
 	{ "RX-BYTES", TABLE_RIGHT },
 	{ "TX-BYTES", TABLE_RIGHT },
 	{ "UPTIME", TABLE_RIGHT },
+	{ "IPV6-PREFIX", TABLE_LEFT },
 };
 
 static int
@@ -529,6 +533,27 @@ tun_rows(const struct ctl_tun_stats *ts, struct counter_row *rows)
 	return n;
 }
 
+/* IPv6 for LNS subscribers (lns_ipv6.h), by their JSON/table names. */
+static unsigned
+ipv6_rows(const struct ctl_tun_stats *ts, struct counter_row *rows)
+{
+	unsigned n = 0;
+
+	rows[n++] = (struct counter_row){ "rx-packets", ts->ipv6_rx_packets };
+	rows[n++] = (struct counter_row){ "tx-packets", ts->ipv6_tx_packets };
+	rows[n++] = (struct counter_row){ "spoofed", ts->ipv6_spoofed };
+	rows[n++] = (struct counter_row){ "malformed", ts->ipv6_bad };
+	rows[n++] = (struct counter_row){ "to-lns", ts->ipv6_to_lns };
+	rows[n++] = (struct counter_row){ "no-session", ts->ipv6_no_session };
+	rows[n++] = (struct counter_row){ "rs", ts->ipv6_rs };
+	rows[n++] = (struct counter_row){ "rs-invalid", ts->ipv6_rs_invalid };
+	rows[n++] = (struct counter_row){ "ra", ts->ipv6_ra };
+	rows[n++] = (struct counter_row){ "no-prefix", ts->ipv6_no_prefix };
+	rows[n++] = (struct counter_row){ "pool-size", ts->ipv6_pool_size };
+	rows[n++] = (struct counter_row){ "pool-used", ts->ipv6_pool_used };
+	return n;
+}
+
 static unsigned
 security_rows(struct counter_row *rows)
 {
@@ -629,7 +654,8 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	};
 	struct counter_row drops[COUNTER_ROWS_MAX], tun[COUNTER_ROWS_MAX];
 	struct counter_row sec[COUNTER_ROWS_MAX];
-	unsigned ndrops, ntun, nsec;
+	struct counter_row v6[COUNTER_ROWS_MAX];
+	unsigned ndrops, ntun, nsec, nv6;
 	struct ctl_tun_stats ts;
 	const struct l2tp_host_stats *st = &zero;
 	struct count_walk cw = { 0 };
@@ -653,6 +679,7 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	ctl_get_tun_stats(c, &ts);
 	ndrops = l2tp_drop_rows(st, drops);
 	ntun = tun_rows(&ts, tun);
+	nv6 = ts.ipv6 ? ipv6_rows(&ts, v6) : 0;
 	nsec = security_rows(sec);
 	if (json) {
 		json_init(&j, &r->body);
@@ -677,6 +704,8 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 		stats_json_results(&j, "cdn", l2tp_cdn_result_token,
 		    st->cdn_sent, st->cdn_rcvd, L2TP_CDN_NCODES);
 		counters_json(&j, "tun", tun, ntun);
+		if (nv6 > 0)
+			counters_json(&j, "ipv6", v6, nv6);
 		if (have_pppoe)
 			stats_json_pppoe(&j, &pp);
 		counters_json(&j, "security", sec, nsec);
@@ -713,6 +742,8 @@ cmd_show_stats(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
 	stats_table_results(&r->body, "CDN", l2tp_cdn_result_token,
 	    st->cdn_sent, st->cdn_rcvd, L2TP_CDN_NCODES, &ok);
 	counters_table(&r->body, "TUN", "PACKETS", tun, ntun, &ok);
+	if (nv6 > 0)
+		counters_table(&r->body, "IPV6", "COUNT", v6, nv6, &ok);
 	counters_table(&r->body, "SECURITY-EVENT", "COUNT", sec, nsec, &ok);
 	if (have_pppoe)
 		stats_table_pppoe(&r->body, &pp, &ok);

@@ -33,6 +33,7 @@ struct ctl_session_extra {
 	char path[8]; /* kernel|user ("" : user) */
 	/* Carried by the kernel fast path, added to the L2TP counters. */
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
+	char ipv6_prefix[48]; /* the session's IPv6 /64; "" none */
 };
 
 /* Packets lost between the users' IP traffic and vpdnd, over every TUN
@@ -44,6 +45,12 @@ struct ctl_tun_stats {
 	uint64_t write_full;   /* our writes refused: EAGAIN, ENOBUFS */
 	uint64_t write_errors; /* our writes failed otherwise */
 	uint64_t isolated;     /* session to session, isolate-sessions */
+	/* IPv6 for LNS subscribers (lns_ipv6.h); ipv6 false: no IPv6. */
+	bool ipv6;
+	uint64_t ipv6_rx_packets, ipv6_tx_packets;
+	uint64_t ipv6_spoofed, ipv6_bad, ipv6_to_lns, ipv6_no_session;
+	uint64_t ipv6_rs, ipv6_rs_invalid, ipv6_ra, ipv6_no_prefix;
+	uint64_t ipv6_pool_size, ipv6_pool_used; /* /64s */
 };
 
 /* A LAC's PPPoE access concentrator, for `show stats` and the metrics. */

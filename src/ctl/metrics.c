@@ -301,6 +301,52 @@ results(struct strbuf *out, const char *name, const char *help,
 	}
 }
 
+/* IPv6 for LNS subscribers (lns_ipv6.h): packets each way, drops by
+ * reason, Router Solicitations/Advertisements, /64 pool use. */
+static void
+render_ipv6(struct strbuf *out, const struct ctl_tun_stats *t)
+{
+	const struct {
+		const char *reason;
+		uint64_t v;
+	} drops[] = {
+		{ "spoofed", t->ipv6_spoofed },
+		{ "malformed", t->ipv6_bad },
+		{ "to-lns", t->ipv6_to_lns },
+		{ "no-session", t->ipv6_no_session },
+		{ "rs-invalid", t->ipv6_rs_invalid },
+	};
+
+	family(out, "vpdn_ipv6_packets_total", "counter",
+	    "IPv6 packets of LNS sessions on the user path, by direction.");
+	strbuf_printf(out,
+	    "vpdn_ipv6_packets_total{direction=\"rx\"} %" PRIu64 "\n",
+	    t->ipv6_rx_packets);
+	strbuf_printf(out,
+	    "vpdn_ipv6_packets_total{direction=\"tx\"} %" PRIu64 "\n",
+	    t->ipv6_tx_packets);
+	family(out, "vpdn_ipv6_drops_total", "counter",
+	    "IPv6 packets of LNS sessions dropped, by reason.");
+	for (unsigned i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
+		strbuf_printf(out,
+		    "vpdn_ipv6_drops_total{reason=\"%s\"} %" PRIu64 "\n",
+		    drops[i].reason, drops[i].v);
+	family(out, "vpdn_ipv6_router_solicitations_total", "counter",
+	    "Valid Router Solicitations from LNS sessions.");
+	sample(out, "vpdn_ipv6_router_solicitations_total", t->ipv6_rs);
+	family(out, "vpdn_ipv6_router_advertisements_total", "counter",
+	    "Router Advertisements sent to LNS sessions.");
+	sample(out, "vpdn_ipv6_router_advertisements_total", t->ipv6_ra);
+	family(out, "vpdn_ipv6_pool_prefixes", "gauge",
+	    "The LNS's ipv6-pool: /64 prefixes in it and in use.");
+	strbuf_printf(out,
+	    "vpdn_ipv6_pool_prefixes{state=\"size\"} %" PRIu64 "\n",
+	    t->ipv6_pool_size);
+	strbuf_printf(out,
+	    "vpdn_ipv6_pool_prefixes{state=\"used\"} %" PRIu64 "\n",
+	    t->ipv6_pool_used);
+}
+
 /* A LAC's PPPoE access concentrator (RFC 2516 discovery). */
 static void
 render_pppoe(struct strbuf *out, const struct ctl_pppoe_stats *p)
@@ -509,6 +555,8 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	    "IP packets from one session to another dropped "
 	    "(isolate-sessions).");
 	sample(out, "vpdn_isolated_total", tun->isolated);
+	if (tun->ipv6)
+		render_ipv6(out, tun);
 	if (pppoe != NULL) {
 		render_pppoe(out, pppoe);
 		render_lns(out, hooks); /* a LAC: pppoe is there */

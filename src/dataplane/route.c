@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -300,6 +301,94 @@ route_del(struct route_ctx *r, int ifindex, uint32_t dst, unsigned plen,
     uint32_t gw)
 {
 	return route_route(r, RTM_DELROUTE, 0, ifindex, dst, plen, gw, 0, 0);
+}
+
+/* AF_INET6 twins of route_route() and route_addr() (route.h: route6_*). */
+static int
+route6_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
+    const uint8_t dst[16], unsigned plen)
+{
+	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	char what[96], ds[INET6_ADDRSTRLEN];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	if (inet_ntop(AF_INET6, dst, ds, sizeof(ds)) == NULL)
+		snprintf(ds, sizeof(ds), "?");
+	snprintf(what, sizeof(what), "%s %s/%u dev %d",
+	    type == RTM_NEWROUTE ? "RTM_NEWROUTE" : "RTM_DELROUTE", ds, plen,
+	    ifindex);
+	if (plen > 128 || ifindex <= 0)
+		return route_fail(r, what, EINVAL, NULL);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = (uint8_t)plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	if (type == RTM_NEWROUTE) {
+		rtm->rtm_protocol = RTPROT_STATIC;
+		rtm->rtm_type = RTN_UNICAST;
+		/* IPv6 routes are universe scope, device routes too. */
+		rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	} else {
+		rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	}
+	if (plen > 0)
+		mnl_attr_put(nlh, RTA_DST, 16, dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return route_talk(r, nlh, what);
+}
+
+int
+route6_add(struct route_ctx *r, int ifindex, const uint8_t dst[16],
+    unsigned plen)
+{
+	return route6_route(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+	    dst, plen);
+}
+
+int
+route6_del(struct route_ctx *r, int ifindex, const uint8_t dst[16],
+    unsigned plen)
+{
+	return route6_route(r, RTM_DELROUTE, 0, ifindex, dst, plen);
+}
+
+int
+route6_addr_add(struct route_ctx *r, int ifindex, const uint8_t addr[16],
+    unsigned plen)
+{
+	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	char what[96], as[INET6_ADDRSTRLEN];
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+
+	if (inet_ntop(AF_INET6, addr, as, sizeof(as)) == NULL)
+		snprintf(as, sizeof(as), "?");
+	snprintf(what, sizeof(what), "RTM_NEWADDR %s/%u dev %d", as, plen,
+	    ifindex);
+	if (plen > 128 || ifindex <= 0)
+		return route_fail(r, what, EINVAL, NULL);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = (uint8_t)plen;
+	ifa->ifa_scope = addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80 ?
+	    RT_SCOPE_LINK :
+	    RT_SCOPE_UNIVERSE;
+	/* IFA_F_NODAD: the identifier was negotiated unique on this
+	 * point-to-point link (RFC 5072 §4.1), no DAD needed. */
+	ifa->ifa_flags = IFA_F_NODAD;
+	ifa->ifa_index = (uint32_t)ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, 16, addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, 16, addr);
+	return route_talk(r, nlh, what);
 }
 
 int

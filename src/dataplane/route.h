@@ -77,6 +77,17 @@ int route_get(struct route_ctx *r, uint32_t addr, struct route_lookup *out);
 int route_add_host(struct route_ctx *r, int ifindex, uint32_t dst, uint32_t gw,
     uint32_t prefsrc);
 
+/* IPv6: the route dst/plen out of ifindex (a device route; EEXIST/ESRCH
+ * as above) and an address addr/plen on ifindex (replacing one that is
+ * there; no duplicate address detection: RFC 5072 §4.1 identifiers are
+ * unique on the link by negotiation). */
+int route6_add(struct route_ctx *r, int ifindex, const uint8_t dst[16],
+    unsigned plen);
+int route6_del(struct route_ctx *r, int ifindex, const uint8_t dst[16],
+    unsigned plen);
+int route6_addr_add(struct route_ctx *r, int ifindex, const uint8_t addr[16],
+    unsigned plen);
+
 /* Sets the link up or down and, when mtu != 0, its MTU. */
 int route_link_set(struct route_ctx *r, int ifindex, bool up, unsigned mtu);
 

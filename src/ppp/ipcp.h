@@ -46,9 +46,15 @@ struct ipv6cp {
 	const struct cp_owner_ops *ops;
 	void *ctx;
 	uint8_t our_id[8], peer_id[8];
+	/* Server: the identifier the peer must take (RADIUS
+	 * Framed-Interface-Id, RFC 3162 §2.2); zero: any it proposes. */
+	uint8_t want_peer[8];
 };
 
 void ipv6cp_init(struct ipv6cp *v6, const struct cp_config *cfg,
     const struct cp_owner_ops *ops, void *ctx);
+/* The identifier the peer must take (non-zero, before IPv6CP opens): a
+ * request with another is Nak'd with this one (RFC 5072 §4.1). */
+void ipv6cp_set_peer_id(struct ipv6cp *v6, const uint8_t id[8]);
 
 #endif

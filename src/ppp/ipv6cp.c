@@ -64,6 +64,18 @@ ifid_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 	uint8_t s[8];
 
 	(void)len;
+	if (memcmp(v6->want_peer, zero_id, 8) != 0) {
+		/* §4.1: an identifier the peer proposes may be unacceptable
+		 * to us; Nak with the one it is to take. */
+		if (memcmp(d, v6->want_peer, 8) == 0) {
+			memcpy(v6->peer_id, d, 8);
+			return CP_ACK;
+		}
+		wr_u8(nak, IPV6CP_OPT_INTERFACE_ID);
+		wr_u8(nak, 10);
+		wr_bytes(nak, v6->want_peer, 8);
+		return CP_NAK;
+	}
 	if (memcmp(d, zero_id, 8) != 0 && memcmp(d, v6->our_id, 8) != 0) {
 		memcpy(v6->peer_id, d, 8);
 		return CP_ACK;
@@ -74,6 +86,15 @@ ifid_req(struct cp *cp, const uint8_t *d, size_t len, struct wbuf *nak)
 	wr_u8(nak, 10);
 	wr_bytes(nak, s, 8);
 	return CP_NAK;
+}
+
+void
+ipv6cp_set_peer_id(struct ipv6cp *v6, const uint8_t id[8])
+{
+	memcpy(v6->want_peer, id, 8);
+	/* Ours must differ from it (§4.1: unique on the link). */
+	if (memcmp(v6->our_id, id, 8) == 0)
+		random_id(v6->our_id, id);
 }
 
 static const struct cp_option ipv6cp_options[] = {
@@ -94,7 +115,7 @@ v6_reset(struct cp *cp)
 {
 	struct ipv6cp *v6 = to_v6(cp);
 
-	random_id(v6->our_id, zero_id);
+	random_id(v6->our_id, v6->want_peer);
 }
 
 static void

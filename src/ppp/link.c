@@ -433,6 +433,18 @@ release_auth_server(struct ppp_link *l)
 	l->as = NULL;
 }
 
+/* IPv6CP left Opened (or the network phase ended): the owner releases what
+ * network6_up set up. */
+static void
+network6_down(struct ppp_link *l, const char *reason)
+{
+	if (!l->v6_up)
+		return;
+	l->v6_up = false;
+	if (l->ops->network6_down != NULL)
+		l->ops->network6_down(l->ctx, reason, l->now);
+}
+
 static void
 link_layer(void *ctx, uint16_t proto, enum cp_action what)
 {
@@ -500,15 +512,51 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 				l->ops->network_up(l->ctx, local,
 				    l->ipcp.peer_addr, dns, n, l->now);
 		} else if (what == CP_TLF && l->phase == PPP_PHASE_NETWORK) {
-			/* IPv4 is the service: without it, close the link. */
-			link_request_fail(l, "IPCP negotiation failed", false);
+			/* RFC 1661 §3.5/§5.7: a peer that rejects IPCP (a
+			 * Protocol-Reject or a Configure-Reject loop) may
+			 * still run IPv6 alone; with no NCP left, close. */
+			l->ipcp_failed = true;
+			if (l->v6 == NULL || l->v6_failed)
+				link_request_fail(l, "IPCP negotiation failed",
+				    false);
+			else
+				log_info("ppp%s%s: IPCP failed, IPv6 only",
+				    link_user_name(l)[0] ? " " : "",
+				    link_user_name(l));
 		}
 		break;
 	case PPP_PROTO_IPV6CP:
-		if (what == CP_TLU && l->v6 != NULL &&
-		    l->ops->network6_up != NULL)
-			l->ops->network6_up(l->ctx, l->v6->our_id,
-			    l->v6->peer_id, l->now);
+		if (l->v6 == NULL)
+			break;
+		if (what == CP_TLU) {
+			l->negotiate_deadline = TIME_NEVER;
+			l->v6_failed = false;
+			release_auth_server(l);
+			/* Renegotiated with the same identifiers: the owner's
+			 * state (prefix, routes) is still right. */
+			if (l->v6_up &&
+			    memcmp(l->up6_local, l->v6->our_id, 8) == 0 &&
+			    memcmp(l->up6_peer, l->v6->peer_id, 8) == 0)
+				break;
+			if (l->v6_up && l->ops->network6_down != NULL)
+				l->ops->network6_down(l->ctx,
+				    "IPv6CP renegotiated", l->now);
+			l->v6_up = true;
+			memcpy(l->up6_local, l->v6->our_id, 8);
+			memcpy(l->up6_peer, l->v6->peer_id, 8);
+			if (l->ops->network6_up != NULL)
+				l->ops->network6_up(l->ctx, l->v6->our_id,
+				    l->v6->peer_id, l->now);
+		} else if (what == CP_TLD) {
+			network6_down(l, "IPv6CP down");
+		} else if (what == CP_TLF && l->phase == PPP_PHASE_NETWORK) {
+			/* The same rule as IPCP's, the other way round. */
+			l->v6_failed = true;
+			if (l->ipcp_failed)
+				link_request_fail(l,
+				    "IPCP and IPv6CP negotiation failed",
+				    false);
+		}
 		break;
 	default:
 		break;
@@ -563,6 +611,8 @@ static const struct cp_owner_ops link_cp_ops = {
 static void
 network_down(struct ppp_link *l, const char *reason)
 {
+	network6_down(l, reason);
+	l->ipcp_failed = l->v6_failed = false;
 	if (!l->net_up && !l->assigned)
 		return;
 	l->net_up = false;
@@ -686,6 +736,13 @@ fail:
 	free(l->v6);
 	free(l);
 	return NULL;
+}
+
+void
+ppp_link_set_ipv6_peer_id(struct ppp_link *l, const uint8_t id[8])
+{
+	if (l->v6 != NULL)
+		ipv6cp_set_peer_id(l->v6, id);
 }
 
 struct ppp_link *

@@ -113,6 +113,11 @@ struct ppp_link_ops {
 	 * identifiers. */
 	void (*network6_up)(void *ctx, const uint8_t local_id[8],
 	    const uint8_t peer_id[8], uint64_t now);
+	/* Optional (may be NULL): IPv6CP left Opened (its own Terminate,
+	 * a renegotiation with other identifiers, or LCP going down while
+	 * the link lives on, or just before the link ends); release what
+	 * network6_up set up.  Called at most once per network6_up. */
+	void (*network6_down)(void *ctx, const char *reason, uint64_t now);
 	/* Optional (may be NULL), server: say where the peer is (auth_request
 	 * calling_station, nas_port: RADIUS Calling-Station-Id and NAS-Port)
 	 * in each request about to go to the backend, proxy ones included. */
@@ -193,6 +198,10 @@ void ppp_link_peer_compression(const struct ppp_link *l, bool *acfc, bool *pfc);
  * IPCP opens, e.g. from assign_address. */
 void ppp_link_set_dns(struct ppp_link *l, const uint32_t dns[2],
     unsigned count);
+/* Server: the IPv6CP interface identifier the peer must take (RADIUS
+ * Framed-Interface-Id); call before IPv6CP opens, e.g. from
+ * assign_address.  No effect without IPv6CP. */
+void ppp_link_set_ipv6_peer_id(struct ppp_link *l, const uint8_t id[8]);
 /* LAC mode: authenticated and handed over. */
 bool ppp_link_lac_relaying(const struct ppp_link *l);
 

@@ -80,16 +80,22 @@ struct ppp_link {
 	struct link_lac *lac; /* LAC front half only */
 	struct ppp_link_stats stats;
 	uint64_t now;
-	uint64_t negotiate_deadline; /* TIME_NEVER once IPCP is up */
+	uint64_t negotiate_deadline; /* TIME_NEVER once an NCP is up */
 	enum ppp_phase phase;
 	bool have_backend;
 	bool authed;
-	bool fail_skip_terminate;   /* the peer is dead */
-	bool dead;		    /* ops->down called */
-	bool relay;		    /* LAC: reported; link inert */
-	bool net_up;		    /* ops->network_up called */
-	bool assigned;		    /* ops->assign_address succeeded */
-	uint32_t up_local, up_peer; /* with these */
+	bool fail_skip_terminate; /* the peer is dead */
+	bool dead;		  /* ops->down called */
+	bool relay;		  /* LAC: reported; link inert */
+	bool net_up;		  /* ops->network_up called */
+	bool assigned;		  /* ops->assign_address succeeded */
+	/* RFC 1661 §3.5: each NCP on its own; the link ends only when
+	 * every one configured has finished without opening. */
+	bool v6_up;			   /* ops->network6_up called */
+	bool ipcp_failed;		   /* IPCP This-Layer-Finished */
+	bool v6_failed;			   /* IPv6CP This-Layer-Finished */
+	uint8_t up6_local[8], up6_peer[8]; /* network6_up with these */
+	uint32_t up_local, up_peer;	   /* with these */
 };
 
 /* link.c: the phase machine's steps the other two files take. */

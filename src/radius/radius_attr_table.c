@@ -107,6 +107,18 @@ const struct radius_attr_def radius_attr_defs[] = {
 	    RADIUS_KIND_TAGGED_TEXT, 1, 253),
 	STD(RADIUS_ATTR_TUNNEL_SERVER_AUTH_ID, "Tunnel-Server-Auth-ID",
 	    RADIUS_KIND_TAGGED_TEXT, 1, 253),
+	/* RFC 3162 §2.2, §2.3 (reserved, prefix length, 0..16 octets),
+	 * §2.6; RFC 6911 §3.1, §3.2 */
+	STD(RADIUS_ATTR_FRAMED_INTERFACE_ID, "Framed-Interface-Id",
+	    RADIUS_KIND_STRING, 8, 8),
+	STD(RADIUS_ATTR_FRAMED_IPV6_PREFIX, "Framed-IPv6-Prefix",
+	    RADIUS_KIND_STRING, 2, 18),
+	STD(RADIUS_ATTR_FRAMED_IPV6_POOL, "Framed-IPv6-Pool", RADIUS_KIND_TEXT,
+	    1, 253),
+	STD(RADIUS_ATTR_FRAMED_IPV6_ADDRESS, "Framed-IPv6-Address",
+	    RADIUS_KIND_STRING, 16, 16),
+	STD(RADIUS_ATTR_DNS_SERVER_IPV6_ADDRESS, "DNS-Server-IPv6-Address",
+	    RADIUS_KIND_STRING, 16, 16),
 	/* RFC 3576 §3.1 */
 	STD(RADIUS_ATTR_ERROR_CAUSE, "Error-Cause", RADIUS_KIND_INTEGER, 4, 4),
 	/* RFC 2548 §2 (lengths of the value after vendor type and length) */

@@ -109,6 +109,54 @@ decode_tunnel_attr(struct radius_auth_reply *o, uint8_t type, const uint8_t *v,
 	memcpy(dst, s, strlen(s) + 1);
 }
 
+/* RFC 3162 §2.2/§2.3/§2.6 and RFC 6911 §3.1/§3.2; malformed values are
+ * ignored, the first good one of each counts. */
+static void
+decode_ipv6_attr(struct radius_auth_reply *o, uint8_t type, const uint8_t *v,
+    size_t l)
+{
+	switch (type) {
+	case RADIUS_ATTR_FRAMED_IPV6_PREFIX:
+		/* Reserved, Prefix-Length (0..128), then only as many
+		 * octets as the length needs. */
+		if (o->has_ipv6_prefix || l < 2 || v[1] > 128 || l - 2 > 16 ||
+		    (size_t)(v[1] + 7) / 8 > l - 2)
+			break;
+		memset(o->ipv6_prefix, 0, 16);
+		memcpy(o->ipv6_prefix, v + 2, l - 2);
+		for (unsigned b = v[1]; b < 128; b++)
+			o->ipv6_prefix[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
+		o->ipv6_prefix_len = v[1];
+		o->has_ipv6_prefix = true;
+		break;
+	case RADIUS_ATTR_FRAMED_INTERFACE_ID:
+		if (!o->has_interface_id && l == 8) {
+			memcpy(o->interface_id, v, 8);
+			o->has_interface_id = true;
+		}
+		break;
+	case RADIUS_ATTR_FRAMED_IPV6_POOL:
+		if (o->ipv6_pool[0] == '\0' && l > 0 &&
+		    l < sizeof(o->ipv6_pool) && memchr(v, '\0', l) == NULL) {
+			memcpy(o->ipv6_pool, v, l);
+			o->ipv6_pool[l] = '\0';
+		}
+		break;
+	case RADIUS_ATTR_FRAMED_IPV6_ADDRESS:
+		if (!o->has_ipv6_address && l == 16) {
+			memcpy(o->ipv6_address, v, 16);
+			o->has_ipv6_address = true;
+		}
+		break;
+	case RADIUS_ATTR_DNS_SERVER_IPV6_ADDRESS:
+		if (o->dns6_count < 2 && l == 16)
+			memcpy(o->dns6[o->dns6_count++], v, 16);
+		break;
+	default:
+		break;
+	}
+}
+
 void
 radius_auth_decode_reply(const struct radius_packet *p, const uint8_t *req_auth,
     const char *secret, struct radius_auth_reply *o)
@@ -158,6 +206,13 @@ radius_auth_decode_reply(const struct radius_packet *p, const uint8_t *req_auth,
 				memcpy(o->class_[o->nclass].v, v, l);
 				o->class_[o->nclass++].len = l;
 			}
+			break;
+		case RADIUS_ATTR_FRAMED_IPV6_PREFIX:
+		case RADIUS_ATTR_FRAMED_INTERFACE_ID:
+		case RADIUS_ATTR_FRAMED_IPV6_POOL:
+		case RADIUS_ATTR_FRAMED_IPV6_ADDRESS:
+		case RADIUS_ATTR_DNS_SERVER_IPV6_ADDRESS:
+			decode_ipv6_attr(o, type, v, l);
 			break;
 		case RADIUS_ATTR_TUNNEL_TYPE:
 		case RADIUS_ATTR_TUNNEL_MEDIUM_TYPE:

@@ -67,6 +67,17 @@ struct radius_auth_reply {
 	struct radius_tunnel tunnels[RADIUS_AUTH_MAX_TUNNELS];
 	unsigned ntunnels;
 	char reply_message[128];
+	/* IPv6 (RFC 3162, RFC 6911): the first of each, DNS up to two. */
+	bool has_ipv6_prefix;
+	uint8_t ipv6_prefix[16]; /* host bits cleared */
+	uint8_t ipv6_prefix_len;
+	bool has_interface_id;
+	uint8_t interface_id[8];
+	char ipv6_pool[254];
+	bool has_ipv6_address;
+	uint8_t ipv6_address[16];
+	uint8_t dns6[2][16];
+	unsigned dns6_count;
 };
 
 /* Fills b; requests go out through rs (copied; what it points at must

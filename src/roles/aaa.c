@@ -304,6 +304,16 @@ aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
 		ok = ok &&
 		    radius_put_ipv4(p, RADIUS_ATTR_FRAMED_IP_ADDRESS,
 			s->framed_ip) == RADIUS_OK;
+	if (s->has_ipv6_prefix) {
+		/* RFC 3162 §2.3: Reserved, Prefix-Length, the prefix's
+		 * octets (only as many as the length needs). */
+		uint8_t v[10] = { 0, 64 };
+
+		memcpy(v + 2, s->ipv6_prefix, 8);
+		ok = ok &&
+		    radius_put_raw(p, RADIUS_ATTR_FRAMED_IPV6_PREFIX, v,
+			sizeof(v)) == RADIUS_OK;
+	}
 	/* RFC 2865 §5.25: Class as the server sent it. */
 	for (unsigned i = 0; i < s->nclass; i++)
 		ok = ok &&

@@ -83,6 +83,10 @@ struct aaa_session {
 	char *user;
 	uint32_t framed_ip; /* host order */
 	uint32_t nas_port;  /* tunnel << 16 | session */
+	/* RFC 3162 §2.3: the session's IPv6 /64 (its upper 64 bits), sent
+	 * in the records after IPv6CP opened. */
+	bool has_ipv6_prefix;
+	uint8_t ipv6_prefix[8];
 	/* Class values to echo (RFC 2865 §5.25): allocated only when the
 	 * server sent some, so a session without them costs nothing here. */
 	struct aaa_class {

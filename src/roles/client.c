@@ -30,6 +30,7 @@
 #include "core/timeutil.h"
 #include "pppoe/pppoe_client.h"
 #include "pppoe/pppoe_sock.h"
+#include "roles/client_ipv6.h"
 #include "roles/client_route.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -224,9 +225,14 @@ client_tun_readable(void *arg, uint64_t now)
 			    (unsigned long long)c->tun_loop_drops);
 			continue;
 		}
-		if (c->link == NULL ||
-		    sl_send_ip(c->link, pkt.buf, (size_t)n,
-			CLIENT_TUN_HEADROOM) < 0)
+		if (c->link == NULL)
+			c->tun_drops++;
+		else if (n > 0 && (pkt.buf[0] >> 4) == 6) {
+			if (!c->v6_up ||
+			    sl_send_ipv6(c->link, pkt.buf, (size_t)n) < 0)
+				c->tun_drops++;
+		} else if (sl_send_ip(c->link, pkt.buf, (size_t)n,
+			       CLIENT_TUN_HEADROOM) < 0)
 			c->tun_drops++;
 	}
 	sl_reap(c->roles);
@@ -339,6 +345,8 @@ client_tun_close(struct client *c)
 	/* IPCP's results live as long as the device they configured. */
 	c->up_since = 0;
 	c->dns[0] = c->dns[1] = 0;
+	c->v6_configured = false;
+	c->v6_have_prefix = false;
 }
 
 static int
@@ -568,6 +576,7 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	    c->roles->cfg->global.tun_txqueuelen);
 	c->tun_watch = RIO(c->roles, watch, c->tun.fd, client_tun_readable, c);
 	c->up_since = c->roles->now;
+	client6_tun_ready(c);
 	/* The call works: the next failure waits REDIAL_MIN_MS again. */
 	c->backoff_ms = 0;
 	for (unsigned i = 0; i < dns_count && i < 2; i++)
@@ -612,6 +621,9 @@ static const struct sl_role_ops client_sl_ops = {
 	.network_down = client_network_down,
 	.ip_input = client_ip_input,
 	.ended = client_ended,
+	.network6_up = client6_up,
+	.network6_down = client6_down,
+	.ipv6_input = client6_input,
 };
 
 /*
@@ -644,6 +656,7 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	lc.pppoe = carrier_ops != &sl_l2tp_carrier;
 	lc.echo_interval_ms = 10000;
 	lc.echo_failures = 3;
+	lc.ipv6cp = c->cfg.ipv6;
 	lc.negotiate_timeout_ms =
 	    c->roles->cfg->global.ppp_negotiation_timeout * 1000;
 	/* One link per client at a time: its settings are its own. */
@@ -1224,6 +1237,7 @@ roles_foreach_client(struct roles *r, uint64_t now,
 		if (c->removed)
 			continue;
 		client_describe(c, now, &v);
+		client6_describe(c, &v);
 		fn(&v, arg);
 	}
 }

@@ -32,6 +32,7 @@
 #include "radius/radius_auth.h"
 #include "radius/radius_dae.h"
 #include "roles/aaa.h"
+#include "roles/lns_ipv6.h"
 #include "core/timeutil.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -87,6 +88,8 @@ struct lns_sess {
 	 * renegotiation): the L2TP session's counters go on across it, and
 	 * so does what show sessions and /metrics add to them. */
 	struct fastpath_counters fp_done;
+	/* IPv6CP and what it brings (lns_ipv6.c); NULL without IPv6. */
+	struct lns6_sess *v6;
 };
 
 static uint32_t
@@ -350,6 +353,7 @@ lns_run_timers(struct roles *r, uint64_t now)
 	struct lns *l = &r->lns;
 	struct heap_node *n;
 
+	lns6_run_timers(r, now);
 	while ((n = heap_min(&l->timers)) != NULL && n->key <= now) {
 		struct lns_sess *ls = (struct lns_sess *)((char *)n -
 		    offsetof(struct lns_sess, timer));
@@ -392,7 +396,7 @@ lns_next_deadline(const struct roles *r)
 {
 	const struct heap_node *n = heap_min(&r->lns.timers);
 
-	return n != NULL ? n->key : TIME_NEVER;
+	return time_min(n != NULL ? n->key : TIME_NEVER, lns6_next_deadline(r));
 }
 
 /* RFC 2865 §5.22: "<dest>[/<bits>] <gateway> <metrics>" — the gateway is
@@ -507,6 +511,7 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 		log_info("lns: user %s: DNS servers from RADIUS",
 		    aaa_session_user(&ls->acct));
 	}
+	lns6_apply_reply(sl, &ls->v6, rep);
 }
 
 /* ---- binding callbacks ---- */
@@ -725,6 +730,8 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 
 	/* First: nothing of it may be carried once it starts going. */
 	lns_fp_leave(sl, ls);
+	if (ls != NULL)
+		lns6_down(sl, &ls->v6, true);
 	if (ls != NULL) {
 		if (heap_node_queued(&ls->timer))
 			heap_remove(&l->timers, &ls->timer);
@@ -851,6 +858,60 @@ lns_auth_peer(struct session_link *sl, char *out, size_t outsz)
 	strlcpy(out, req.calling_station, outsz);
 }
 
+/* IPv6CP opened (RFC 5072): the /64 and RAs (lns_ipv6.c).  A session
+ * whose IPCP failed (IPv6 only) starts its accounting here. */
+static void
+lns_network6_up(struct session_link *sl, const uint8_t local_id[8],
+    const uint8_t peer_id[8])
+{
+	struct lns *l = &sl->roles->lns;
+	struct lns_sess *ls = sl->owner;
+	uint64_t now = sl->roles->now;
+
+	if (ls == NULL)
+		return;
+	lns6_up(sl, &ls->v6, &ls->ctr, &ls->last_activity, local_id, peer_id);
+	{
+		uint8_t pfx[16];
+		unsigned plen;
+
+		if (lns6_prefix(ls->v6, pfx, &plen)) {
+			memcpy(ls->acct.ipv6_prefix, pfx, 8);
+			ls->acct.has_ipv6_prefix = true;
+		}
+	}
+	if (ls->acct.started || aaa_session_user(&ls->acct)[0] == '\0')
+		return;
+	ls->last_activity = now;
+	if (ls->interim_ms == 0 && sl->roles->cfg->radius.enabled)
+		ls->interim_ms =
+		    (uint64_t)sl->roles->cfg->radius.interim_interval * 1000;
+	ls->next_interim = now + ls->interim_ms;
+	aaa_session_start(sl->roles->aaa, &ls->acct, now);
+	l->acct_live++;
+	lns_sess_schedule(l, ls);
+}
+
+static void
+lns_network6_down(struct session_link *sl, const char *reason)
+{
+	struct lns_sess *ls = sl->owner;
+
+	log_info("lns: user %s: IPv6 down (%s)", ppp_link_user(sl->link),
+	    reason);
+	if (ls != NULL)
+		lns6_down(sl, &ls->v6, false);
+}
+
+static void
+lns_ipv6_input(struct session_link *sl, const uint8_t *pkt, size_t len)
+{
+	struct lns_sess *ls = sl->owner;
+
+	if (ls != NULL)
+		lns6_input(sl, ls->v6, pkt, len);
+}
+
 static const struct sl_role_ops lns_sl_ops = {
 	.assign_address = lns_assign_address,
 	.network_up = lns_network_up,
@@ -859,6 +920,9 @@ static const struct sl_role_ops lns_sl_ops = {
 	.ended = lns_ended,
 	.describe = lns_describe,
 	.auth_peer = lns_auth_peer,
+	.network6_up = lns_network6_up,
+	.network6_down = lns_network6_down,
+	.ipv6_input = lns_ipv6_input,
 };
 
 bool
@@ -892,6 +956,8 @@ lns_tun_readable(void *arg, uint64_t now)
 		struct lns_sess *ls;
 		uint32_t dst;
 
+		if (lns6_tun_packet(r, p, pkts[i].len))
+			continue;
 		if (pkts[i].len < 20 || (p[0] >> 4) != 4) {
 			l->tun_not_ipv4++;
 			continue;
@@ -953,6 +1019,7 @@ lns_link_config(const struct vpdn_config *cfg, struct ppp_link_config *lc)
 	lc->echo_interval_ms = 10000;
 	lc->echo_failures = 3;
 	lc->negotiate_timeout_ms = cfg->global.ppp_negotiation_timeout * 1000;
+	lc->ipv6cp = cfg_lns_ipv6(&cfg->lns);
 }
 
 static void
@@ -1050,6 +1117,10 @@ lns_init(struct roles *r)
 		log_error("lns: cannot set up the address pool");
 		return -1;
 	}
+	if (lns6_init(r) < 0) {
+		log_error("lns: cannot set up IPv6");
+		return -1;
+	}
 	if (RIO(r, route_open, &l->rt) < 0) {
 		log_error("lns: rtnetlink: %s", route_error(&l->rt));
 		return -1;
@@ -1140,6 +1211,7 @@ lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	if (cfg->lns.radius != l->radius)
 		log_warnx("lns: reload: radius changes take effect at the "
 			  "next restart");
+	lns6_reconfigure(r, cfg);
 }
 
 void
@@ -1159,6 +1231,7 @@ lns_free(struct roles *r)
 	addrmap_free(&l->by_addr);
 	addrmap_free(&l->assigned);
 	heap_free(&l->timers);
+	lns6_free(r);
 	if (l->radius)
 		radius_auth_backend_free(&l->backend);
 	l->radius = false;
@@ -1279,6 +1352,7 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		v->fp_tx_packets = ls->fp_done.tx_packets + c.tx_packets;
 		v->fp_rx_bytes = ls->fp_done.rx_bytes + c.rx_bytes;
 		v->fp_tx_bytes = ls->fp_done.tx_bytes + c.tx_bytes;
+		lns6_prefix_str(ls->v6, v->ipv6_prefix, sizeof(v->ipv6_prefix));
 	}
 }
 

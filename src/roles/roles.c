@@ -18,6 +18,7 @@
 #include "radius/radius_client.h"
 #include "radius/radius_dae.h"
 #include "roles/role_ops.h"
+#include "roles/lns_ipv6.h"
 #include "roles/roles_priv.h"
 #include "roles/roles_util.h"
 #include "roles/session_link.h"
@@ -347,6 +348,7 @@ roles_tun_stats(const struct roles *r, struct roles_tun_stats *st)
 	TAILQ_FOREACH(c, &r->clients, entry)
 	roles_tun_add(&r->io, st, &c->tun);
 	st->isolated = r->lns.isolated;
+	roles_ipv6_stats(r, st);
 }
 
 unsigned
@@ -377,6 +379,7 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 	v->path = "user";
 	v->fp_rx_packets = v->fp_tx_packets = 0;
 	v->fp_rx_bytes = v->fp_tx_bytes = 0;
+	v->ipv6_prefix[0] = '\0';
 	o->ops->describe(r, o->ctx, s, v);
 }
 

@@ -39,6 +39,7 @@ struct roles_session_view {
 	 * session's own. */
 	const char *path;
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
+	char ipv6_prefix[48]; /* LNS: the session's /64; "" none */
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):
@@ -51,7 +52,10 @@ struct roles_client_view {
 	const char *ppp_phase; /* "dead" without a call */
 	const char *interface; /* the TUN device, "" until IPCP is up */
 	char address[16], peer_address[16]; /* "" until then */
-	char dns[2][16];      /* RFC 1877 servers learnt; "" none */
+	char dns[2][16]; /* RFC 1877 servers learnt; "" none */
+	/* IPv6CP up: our link-local address and the prefix of the LNS's
+	 * RA (the kernel's SLAAC address lies in it); "" none. */
+	char ipv6_link_local[64], ipv6_prefix[64];
 	uint16_t tunnel_id;   /* ours; 0 for PPPoE */
 	uint16_t session_id;  /* ours (L2TP) or the PPPoE Session-ID */
 	unsigned dials;	      /* calls placed since start or reload */
@@ -111,6 +115,12 @@ struct roles_tun_stats {
 	uint64_t write_full;	    /* write: EAGAIN, ENOBUFS */
 	uint64_t write_errors;	    /* write: any other error */
 	uint64_t isolated;	    /* [lns] isolate-sessions drops */
+	/* IPv6 for LNS subscribers (lns_ipv6.h); ipv6 false: no IPv6. */
+	bool ipv6;
+	uint64_t ipv6_rx_packets, ipv6_tx_packets;
+	uint64_t ipv6_spoofed, ipv6_bad, ipv6_to_lns, ipv6_no_session;
+	uint64_t ipv6_rs, ipv6_rs_invalid, ipv6_ra, ipv6_no_prefix;
+	uint64_t ipv6_pool_size, ipv6_pool_used; /* /64s */
 };
 void roles_tun_stats(const struct roles *r, struct roles_tun_stats *st);
 /* What roles_idle() still waits for: tunnels, accounting requests. */
@@ -152,6 +162,11 @@ void roles_foreach_client(struct roles *r, uint64_t now,
     void (*fn)(const struct roles_client_view *v, void *arg), void *arg);
 void roles_foreach_lease(struct roles *r,
     void (*fn)(const struct roles_lease *lease, void *arg), void *arg);
+
+/* The LNS's ipv6-pool ("2001:db8:100::/48" into prefix), its size and use
+ * in /64s; false without one. */
+bool roles_ipv6_pool(const struct roles *r, char *prefix, size_t len,
+    uint32_t *size, uint32_t *used);
 
 /* The LAC's PPPoE access concentrator: its counters and live sessions;
  * false when this daemon is no LAC. */

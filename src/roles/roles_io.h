@@ -96,6 +96,13 @@ struct roles_io_ops {
 	    struct route_lookup *out);
 	int (*link_set)(void *ctx, struct route_ctx *rt, int ifindex, bool up,
 	    unsigned mtu);
+	/* IPv6 (route6_add, route6_del, route6_addr_add). */
+	int (*route6_add)(void *ctx, struct route_ctx *rt, int ifindex,
+	    const uint8_t dst[16], unsigned plen);
+	int (*route6_del)(void *ctx, struct route_ctx *rt, int ifindex,
+	    const uint8_t dst[16], unsigned plen);
+	int (*addr6_add)(void *ctx, struct route_ctx *rt, int ifindex,
+	    const uint8_t addr[16], unsigned plen);
 
 	/* ---- PPPoE sockets (pppoe/pppoe_sock.h has the semantics) ---- */
 	int (*pppoe_open)(void *ctx, struct pppoe_sock *s, const char *ifname);

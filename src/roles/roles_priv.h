@@ -66,7 +66,13 @@ struct client {
 	unsigned dials;
 	uint64_t up_since; /* IPCP up; 0 when not */
 	uint32_t dns[2];   /* RFC 1877, host order; 0 none */
-	bool removed;	   /* gone from the config on reload */
+	/* IPv6CP (client_ipv6.c): up with these identifiers; the prefix
+	 * the LNS's RA announced (SLAAC by the kernel). */
+	bool v6_up, v6_configured, v6_have_prefix;
+	uint8_t v6_local_id[8], v6_peer_id[8];
+	uint8_t v6_prefix[16];
+	uint8_t v6_prefix_len;
+	bool removed; /* gone from the config on reload */
 };
 
 /* The LNS's shared state: users, pool, the one TUN and who owns which
@@ -98,6 +104,8 @@ struct lns {
 	struct heap timers;
 	unsigned acct_live;
 	unsigned nframed;
+	/* IPv6 for subscribers (lns_ipv6.c); NULL before lns_init. */
+	struct lns6 *v6;
 };
 
 struct roles {

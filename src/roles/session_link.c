@@ -169,13 +169,45 @@ sl_link_ip_input(void *ctx, const uint8_t *pkt, size_t len, uint64_t now)
 static void
 sl_link_ipv6_input(void *ctx, const uint8_t *pkt, size_t len, uint64_t now)
 {
-	(void)ctx;
-	(void)pkt;
-	(void)now;
+	struct session_link *sl = ctx;
+
+	sl->roles->now = now;
+	if (sl->ended)
+		return;
+	if (sl->ops->ipv6_input != NULL) {
+		sl->ops->ipv6_input(sl, pkt, len);
+		return;
+	}
 	LOG_RL(LOG_LEVEL_DEBUG,
 	    "session link: %zu-byte IPv6 packet dropped: "
-	    "no IPv6 data plane yet",
+	    "no IPv6 in this role",
 	    len);
+}
+
+static void
+sl_link_network6_up(void *ctx, const uint8_t local_id[8],
+    const uint8_t peer_id[8], uint64_t now)
+{
+	struct session_link *sl = ctx;
+
+	sl->roles->now = now;
+	if (sl->ended || sl->ops->network6_up == NULL)
+		return;
+	sl->network6_up = true;
+	sl->ops->network6_up(sl, local_id, peer_id);
+}
+
+static void
+sl_link_network6_down(void *ctx, const char *reason, uint64_t now)
+{
+	struct session_link *sl = ctx;
+
+	sl->roles->now = now;
+	if (sl->ended || !sl->network6_up)
+		return;
+	sl->network6_up = false;
+	if (sl->ops->network6_down != NULL)
+		sl->ops->network6_down(sl, reason);
 }
 
 static void
@@ -206,6 +238,8 @@ static const struct ppp_link_ops sl_link_ops = {
 	.network_down = sl_link_network_down,
 	.ip_input = sl_link_ip_input,
 	.ipv6_input = sl_link_ipv6_input,
+	.network6_up = sl_link_network6_up,
+	.network6_down = sl_link_network6_down,
 	.down = sl_link_down,
 	.auth_describe = sl_link_auth_describe,
 };
@@ -450,6 +484,14 @@ sl_send_ip(struct session_link *sl, uint8_t *pkt, size_t len, size_t headroom)
 	if (sl->ended || sl->carrier == NULL)
 		return -1;
 	return ppp_link_send_ip_inplace(sl->link, pkt, len, headroom);
+}
+
+int
+sl_send_ipv6(struct session_link *sl, const uint8_t *pkt, size_t len)
+{
+	if (sl->ended || sl->carrier == NULL)
+		return -1;
+	return ppp_link_send_ipv6(sl->link, pkt, len);
 }
 
 void

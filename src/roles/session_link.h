@@ -70,6 +70,14 @@ struct sl_role_ops {
 	 * (ppp/authlimit.h): the LNS gives the tunnel's peer address, the
 	 * LAC the user's MAC; "" = none. */
 	void (*auth_peer)(struct session_link *sl, char *out, size_t outsz);
+	/* Optional (NULL: IPv6 not in this role): IPv6CP opened with
+	 * these interface identifiers (RFC 5072 §4.1), closed again, and
+	 * an IPv6 packet from the peer (only between the two). */
+	void (*network6_up)(struct session_link *sl, const uint8_t local_id[8],
+	    const uint8_t peer_id[8]);
+	void (*network6_down)(struct session_link *sl, const char *reason);
+	void (*ipv6_input)(struct session_link *sl, const uint8_t *pkt,
+	    size_t len);
 };
 
 struct sl_auth_guard;
@@ -84,7 +92,8 @@ struct session_link {
 	struct heap_node timer;
 	uint32_t local_addr, peer_addr; /* host order */
 	bool network_up;
-	bool routed; /* LNS: in addrmap + route */
+	bool network6_up; /* IPv6CP opened, ops->network6_up called */
+	bool routed;	  /* LNS: in addrmap + route */
 	bool ended;
 	struct session_link *next_dead;
 	LIST_ENTRY(session_link) entry; /* roles->links */
@@ -116,6 +125,8 @@ void sl_input(struct session_link *sl, const uint8_t *frame, size_t len,
  * send). */
 int sl_send_ip(struct session_link *sl, uint8_t *pkt, size_t len,
     size_t headroom);
+/* An IPv6 packet for the peer (copied into the frame). */
+int sl_send_ipv6(struct session_link *sl, const uint8_t *pkt, size_t len);
 /* Administrative close: LCP Terminate, then the carrier closes (CDN or
  * PADT) once the link is down. */
 void sl_close(struct session_link *sl, const char *reason, uint64_t now);

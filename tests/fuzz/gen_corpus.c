@@ -17,6 +17,7 @@
 
 #include "../unit/fastpath_env.h"
 #include "core/buf.h"
+#include "ipv6/ra.h"
 #include "l2tp/data_hdr.h"
 #include "fuzz_daemon.h"
 #include "l2tp/msg.h"
@@ -790,6 +791,42 @@ gen_bpf_lac_fastpath(void)
 	}
 }
 
+/* ---- IPv6 ND: an RA with every option, an RS (fuzz_ipv6_ra) ---- */
+
+static void
+gen_ipv6_ra(void)
+{
+	struct ra_params p;
+	uint8_t buf[1 + RA_MAX_LEN];
+	size_t n;
+
+	memset(&p, 0, sizeof(p));
+	p.src[0] = 0xfe;
+	p.src[1] = 0x80;
+	p.src[15] = 1;
+	memcpy(p.dst, ipv6_all_nodes, 16);
+	p.cur_hop_limit = 64;
+	p.router_lifetime = 1800;
+	p.has_prefix = true;
+	p.prefix[0] = 0x20;
+	p.prefix[1] = 0x01;
+	p.prefix_len = 64;
+	p.valid_lifetime = 86400;
+	p.preferred_lifetime = 14400;
+	p.mtu = 1400;
+	p.dns[0][0] = 0x20;
+	p.dns[0][15] = 0x53;
+	p.dns_count = 1;
+	p.dns_lifetime = 1200;
+	buf[0] = 1;
+	n = ra_build(&p, buf + 1, sizeof(buf) - 1);
+	seed("fuzz_ipv6_ra", "ra", buf, 1 + n);
+	/* An RS: the RA's IPv6 header with an 8-octet RS body. */
+	buf[1 + 5] = 8;
+	buf[1 + IPV6_HDR_LEN] = ICMP6_RS;
+	seed("fuzz_ipv6_ra", "rs", buf, 1 + IPV6_HDR_LEN + 8);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -814,5 +851,6 @@ main(int argc, char **argv)
 	gen_radius();
 	gen_bpf_fastpath();
 	gen_bpf_lac_fastpath();
+	gen_ipv6_ra();
 	return 0;
 }

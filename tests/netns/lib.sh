@@ -822,12 +822,15 @@ sys.exit(0 if lo <= a <= hi else 1)' "$1" "$2" "$3" 2>/dev/null
 
 # xfer FROM TO TO_ADDR PORT TAG: XFER_BYTES (set by the scenario) over TCP
 # from namespace FROM to a listener at TO_ADDR:PORT in namespace TO
-# (tools/tcp_xfer.py); both ends' "BYTES SHA256" agree.
+# (tools/tcp_xfer.py); both ends' "BYTES SHA256" agree.  An IPv6 TO_ADDR
+# gets a listener on :: (t-ipv6.sh).
 xfer()
 {
 	local from=$1 to=$2 addr=$3 port=$4 tag=$5 s r rpid
 	rm -f "$TMPD/$tag.ready"
-	in_ns "$to" python3 "$NETNS_DIR/tools/tcp_xfer.py" recv 0.0.0.0 "$port" \
+	local bind=0.0.0.0
+	case "$addr" in *:*) bind=:: ;; esac
+	in_ns "$to" python3 "$NETNS_DIR/tools/tcp_xfer.py" recv "$bind" "$port" \
 	    --ready "$TMPD/$tag.ready" --timeout 30 >"$TMPD/$tag.recv" 2>&1 &
 	rpid=$!
 	wait_for 5 test -s "$TMPD/$tag.ready" || { kill $rpid; wait $rpid; return 1; }

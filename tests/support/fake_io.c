@@ -391,6 +391,63 @@ fio_link_set(void *ctx, struct route_ctx *rt, int ifindex, bool up,
 	return 0;
 }
 
+/* IPv6 routes in their own table: what the roles routed, by prefix. */
+static int
+route6_index(const struct fake_io *f, int ifindex, const uint8_t dst[16],
+    unsigned plen)
+{
+	for (unsigned i = 0; i < f->nroutes6; i++)
+		if (f->routes6[i].ifindex == ifindex &&
+		    f->routes6[i].plen == plen &&
+		    memcmp(f->routes6[i].dst, dst, 16) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+fio_route6_add(void *ctx, struct route_ctx *rt, int ifindex,
+    const uint8_t dst[16], unsigned plen)
+{
+	struct fake_io *f = ctx;
+
+	if (route6_index(f, ifindex, dst, plen) >= 0)
+		return route_fail(rt, "RTM_NEWROUTE", EEXIST);
+	if (f->nroutes6 == FAKE_ROUTES)
+		return route_fail(rt, "RTM_NEWROUTE", ENOBUFS);
+	f->routes6[f->nroutes6].ifindex = ifindex;
+	memcpy(f->routes6[f->nroutes6].dst, dst, 16);
+	f->routes6[f->nroutes6].plen = plen;
+	f->nroutes6++;
+	return 0;
+}
+
+static int
+fio_route6_del(void *ctx, struct route_ctx *rt, int ifindex,
+    const uint8_t dst[16], unsigned plen)
+{
+	struct fake_io *f = ctx;
+	int i = route6_index(f, ifindex, dst, plen);
+
+	if (i < 0)
+		return route_fail(rt, "RTM_DELROUTE", ESRCH);
+	f->routes6[i] = f->routes6[--f->nroutes6];
+	return 0;
+}
+
+static int
+fio_addr6_add(void *ctx, struct route_ctx *rt, int ifindex,
+    const uint8_t addr[16], unsigned plen)
+{
+	struct fake_io *f = ctx;
+
+	(void)rt;
+	(void)plen;
+	f->addr6_adds++;
+	f->addr6_ifindex = ifindex;
+	memcpy(f->addr6, addr, 16);
+	return 0;
+}
+
 /* ---- PPPoE (AF_PACKET) ---- */
 
 bool
@@ -862,7 +919,9 @@ fio_fp_lac_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
 		.route_del = fio_route_del, \
 		.route_add_host = fio_route_add_host, \
 		.route_get = fio_route_get, .link_set = fio_link_set, \
-		.pppoe_open = fio_pppoe_open, .pppoe_close = fio_pppoe_close, \
+		.route6_add = fio_route6_add, .route6_del = fio_route6_del, \
+		.addr6_add = fio_addr6_add, .pppoe_open = fio_pppoe_open, \
+		.pppoe_close = fio_pppoe_close, \
 		.pppoe_drain = fio_pppoe_drain, .pppoe_send = fio_pppoe_send, \
 		.radius_send = (radius_send_), \
 		.radius_cancel = (radius_cancel_), \

@@ -68,6 +68,13 @@ struct fake_route {
 	uint32_t gw; /* 0: on the link */
 };
 
+/* An IPv6 route the roles added (route6_add). */
+struct fake_route6 {
+	int ifindex;
+	uint8_t dst[16];
+	unsigned plen;
+};
+
 /* An accounting record sent and not yet stopped (by Acct-Session-Id). */
 struct fake_acct {
 	char id[64];
@@ -144,6 +151,12 @@ struct fake_io {
 	} pppoeq[2]; /* [0] discovery, [1] session */
 	struct fake_route routes[FAKE_ROUTES];
 	unsigned nroutes;
+	struct fake_route6 routes6[FAKE_ROUTES];
+	unsigned nroutes6;
+	/* The last IPv6 address the roles put on a device (addr6_add). */
+	unsigned addr6_adds;
+	int addr6_ifindex;
+	uint8_t addr6[16];
 	struct fake_radius_req radius[FAKE_RADIUS];
 	uint64_t radius_next;
 	uint64_t radius_sent; /* requests ever accepted */

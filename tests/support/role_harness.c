@@ -93,8 +93,31 @@ learn_ppp(struct rh_call *c, const uint8_t *f, size_t len)
 		memcpy(c->ip_last, f, c->ip_last_len);
 		return;
 	}
+	if (proto == PPP_PROTO_IPV6) {
+		c->ipv6_rx++;
+		c->ipv6_last_len = len < sizeof(c->ipv6_last) ?
+		    len :
+		    sizeof(c->ipv6_last);
+		memcpy(c->ipv6_last, f, c->ipv6_last_len);
+		return;
+	}
 	if ((plen = sp_cp_len(f, len)) == 0)
 		return;
+	if (proto == PPP_PROTO_IPV6CP && f[0] == PPP_CONF_REQ &&
+	    plen <= sizeof(c->v6cp_req)) {
+		memcpy(c->v6cp_req, f, plen);
+		c->v6cp_req_len = plen;
+		return;
+	}
+	if (proto == PPP_PROTO_IPV6CP && f[0] == PPP_CONF_ACK) {
+		c->v6cp_acked = true;
+		return;
+	}
+	if (proto == PPP_PROTO_LCP && f[0] == PPP_PROTO_REJ && plen >= 6) {
+		c->proto_rej++;
+		c->proto_rej_last = (uint16_t)(f[4] << 8 | f[5]);
+		return;
+	}
 	if (proto == PPP_PROTO_LCP && f[0] == PPP_CONF_REQ &&
 	    plen <= sizeof(c->lcp_req)) {
 		memcpy(c->lcp_req, f, plen);
@@ -436,6 +459,49 @@ rh_ppp_echo_reply(struct role_harness *h, struct rh_peer *p, struct rh_call *c)
 	    sp_cp_frame(f, PPP_PROTO_LCP, PPP_ECHO_REP, c->echo_id, magic,
 		sizeof(magic)));
 	return true;
+}
+
+bool
+rh_ppp_ipv6cp(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    const uint8_t id[8])
+{
+	uint8_t f[64], opt[10] = { 1, 10 };
+
+	memcpy(opt + 2, id, 8);
+	rh_ppp_send(h, p, c, f,
+	    sp_cp_frame(f, PPP_PROTO_IPV6CP, PPP_CONF_REQ, c->id++, opt,
+		sizeof(opt)));
+	if (c->v6cp_req_len > 0)
+		rh_ppp_send(h, p, c, f,
+		    sp_cp_ack(PPP_PROTO_IPV6CP, c->v6cp_req, c->v6cp_req_len,
+			f));
+	return c->v6cp_acked;
+}
+
+void
+rh_ipv6_send(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    const uint8_t *pkt, size_t len)
+{
+	uint8_t f[RH_DGRAM];
+
+	if (len + 2 > sizeof(f))
+		return;
+	put_be16(f, PPP_PROTO_IPV6);
+	memcpy(f + 2, pkt, len);
+	rh_ppp_send(h, p, c, f, 2 + len);
+}
+
+void
+rh_ppp_proto_rej(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    uint16_t proto)
+{
+	uint8_t f[32], d[6];
+
+	put_be16(d, proto);
+	memset(d + 2, 0, 4);
+	rh_ppp_send(h, p, c, f,
+	    sp_cp_frame(f, PPP_PROTO_LCP, PPP_PROTO_REJ, c->id++, d,
+		sizeof(d)));
 }
 
 size_t

@@ -79,6 +79,15 @@ struct rh_call {
 	unsigned echo_rx;      /* LCP Echo-Requests seen */
 	uint8_t echo_id;       /* of the last one */
 	bool echo_pending;     /* not answered yet */
+	/* IPv6CP (RFC 5072) and IPv6 from the roles. */
+	uint8_t v6cp_req[64]; /* the roles' latest IPv6CP Configure-Request */
+	size_t v6cp_req_len;
+	bool v6cp_acked;  /* our IPv6CP request Ack'd */
+	uint64_t ipv6_rx; /* PPP IPv6 frames the roles sent us */
+	uint8_t ipv6_last[RH_DGRAM];
+	size_t ipv6_last_len;
+	unsigned proto_rej; /* LCP Protocol-Rejects seen */
+	uint16_t proto_rej_last;
 };
 
 /* A scripted LAC: one tunnel and its calls. */
@@ -137,6 +146,16 @@ void rh_ppp_send(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
  * address the roles gave, 0 if IPCP did not come up. */
 uint32_t rh_ppp_up_pap(struct role_harness *h, struct rh_peer *p,
     struct rh_call *c, const char *user, const char *pass);
+/* IPv6CP with interface identifier id (RFC 5072 §4.1), the roles'
+ * request Ack'd: whether ours was Ack'd too. */
+bool rh_ppp_ipv6cp(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    const uint8_t id[8]);
+/* An IPv6 packet sent by c's user as a PPP IPv6 frame. */
+void rh_ipv6_send(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
+    const uint8_t *pkt, size_t len);
+/* LCP Protocol-Reject of proto from c's user (RFC 1661 §5.7). */
+void rh_ppp_proto_rej(struct role_harness *h, struct rh_peer *p,
+    struct rh_call *c, uint16_t proto);
 /* CDN with that result code (RFC 2661 §6.11). */
 void rh_call_close(struct role_harness *h, struct rh_peer *p, struct rh_call *c,
     uint16_t result);

@@ -261,6 +261,34 @@ test_ipv6cp_ifid(void **state)
 	assert_int_equal(k.last[0], PPP_CONF_REJ);
 }
 
+/* RFC 3162 §2.2 through RFC 5072 §4.1: a required identifier is Nak'd to
+ * the peer until it takes it; ours stays different. */
+static void
+test_ipv6cp_required_peer_id(void **state)
+{
+	static const uint8_t want[8] = { 0, 0, 0, 0, 0, 0, 0, 9 };
+	struct ipv6cp v;
+	struct sink k;
+	uint8_t opt[10] = { 1, 10, 2, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44,
+		0x55 };
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	ipv6cp_init(&v, NULL, &kops, &k);
+	memcpy(v.our_id, want, 8);
+	ipv6cp_set_peer_id(&v, want);
+	assert_memory_not_equal(v.our_id, want, 8);
+	cp_up(&v.cp, 0);
+	cp_open(&v.cp, 0);
+	request(&v.cp, opt, 10);
+	assert_int_equal(k.last[0], PPP_CONF_NAK);
+	assert_memory_equal(k.last + 6, want, 8);
+	memcpy(opt + 2, want, 8);
+	request(&v.cp, opt, 10);
+	assert_int_equal(k.last[0], PPP_CONF_ACK);
+	assert_memory_equal(v.peer_id, want, 8);
+}
+
 int
 main(void)
 {
@@ -270,6 +298,7 @@ main(void)
 		cmocka_unit_test(test_pair),
 		cmocka_unit_test(test_client_dns_rejected),
 		cmocka_unit_test(test_ipv6cp_ifid),
+		cmocka_unit_test(test_ipv6cp_required_peer_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

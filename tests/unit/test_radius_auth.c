@@ -559,10 +559,74 @@ test_timeout_and_cancel(void **state)
 	assert_false(o.res.ok);
 }
 
+/* RFC 3162 §2.2/§2.3/§2.6 and RFC 6911 §3.1/§3.2 in an Access-Accept:
+ * the prefix with only the octets its length needs (host bits cleared),
+ * the interface id, pool, address and DNS servers; malformed values are
+ * ignored. */
+static void
+test_decode_ipv6(void **state)
+{
+	static const uint8_t pfx[] = { 0, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 0x77,
+		0, 1 };
+	static const uint8_t pfx_short[] = { 0, 56, 0x20, 0x01, 0x0d, 0xb8, 0,
+		0x77, 0x01 };
+	static const uint8_t bad_pfx[] = { 0, 129, 0x20 };
+	static const uint8_t ifid[8] = { 2, 0, 0, 0, 0, 0, 0, 9 };
+	static const uint8_t addr[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 };
+	static const uint8_t dns[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x53 };
+	static const uint8_t req_auth[16];
+	struct radius_packet p;
+	struct radius_auth_reply o;
+
+	(void)state;
+	radius_packet_init(&p, RADIUS_CODE_ACCESS_ACCEPT, 1, NULL);
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_IPV6_PREFIX,
+			     bad_pfx, sizeof(bad_pfx)),
+	    RADIUS_OK);
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx,
+			     sizeof(pfx)),
+	    RADIUS_OK);
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_INTERFACE_ID,
+			     ifid, sizeof(ifid)),
+	    RADIUS_OK);
+	assert_int_equal(radius_put_string(&p, RADIUS_ATTR_FRAMED_IPV6_POOL,
+			     "v6pool"),
+	    RADIUS_OK);
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_IPV6_ADDRESS,
+			     addr, sizeof(addr)),
+	    RADIUS_OK);
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_DNS_SERVER_IPV6_ADDRESS,
+			     dns, sizeof(dns)),
+	    RADIUS_OK);
+	radius_auth_decode_reply(&p, req_auth, "s", &o);
+	assert_true(o.has_ipv6_prefix);
+	assert_int_equal(o.ipv6_prefix_len, 64);
+	assert_memory_equal(o.ipv6_prefix, pfx + 2, 8);
+	assert_true(o.has_interface_id);
+	assert_memory_equal(o.interface_id, ifid, 8);
+	assert_string_equal(o.ipv6_pool, "v6pool");
+	assert_true(o.has_ipv6_address);
+	assert_memory_equal(o.ipv6_address, addr, 16);
+	assert_int_equal(o.dns6_count, 1);
+	assert_memory_equal(o.dns6[0], dns, 16);
+
+	/* A /56 in 7 octets; bits past the length cleared. */
+	radius_packet_init(&p, RADIUS_CODE_ACCESS_ACCEPT, 2, NULL);
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_FRAMED_IPV6_PREFIX,
+			     pfx_short, sizeof(pfx_short)),
+	    RADIUS_OK);
+	radius_auth_decode_reply(&p, req_auth, "s", &o);
+	assert_true(o.has_ipv6_prefix);
+	assert_int_equal(o.ipv6_prefix_len, 56);
+	assert_int_equal(o.ipv6_prefix[6], 0x01);
+	assert_int_equal(o.ipv6_prefix[7], 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode_ipv6),
 		cmocka_unit_test_setup_teardown(test_pap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calling_station, setup,

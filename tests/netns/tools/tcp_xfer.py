@@ -21,7 +21,9 @@ CHUNK = 65536
 
 
 def recv(a):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # An IPv6 literal binds an IPv6 socket (t-ipv6.sh).
+    fam = socket.AF_INET6 if ":" in a.addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((a.addr, a.port))
     s.listen(1)

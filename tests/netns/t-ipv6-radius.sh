@@ -1,0 +1,127 @@
+#!/bin/bash
+# IPv6 attributes from RADIUS (RFC 3162, RFC 6911): FreeRADIUS returns
+# Framed-IPv6-Prefix for one user, and that user's session uses it (the
+# RA carries it, the client's SLAAC address lies in it, show sessions names
+# it) instead of a /64 of ipv6-pool, which another user gets; the
+# accounting Stop record carries Framed-IPv6-Prefix and counts the IPv6
+# octets and packets.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-radius.sh"
+have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
+command -v freeradius >/dev/null || skip_all "no freeradius"
+require_cmds ping
+setup_trap
+
+C_ADDR=10.215.1.2 L_ADDR=10.215.1.1
+TARGET6=2001:db8:ffff::1
+RADDB="$TMPD/raddb"
+DETAIL="$TMPD/detail"
+SECRET=testing123
+
+create_ns client || exit 1
+create_ns lns || exit 1
+connect_ns client $C_ADDR lns $L_ADDR || exit 1
+ip -n "$(ns lns)" link set lo up
+ip -n "$(ns client)" link set lo up
+in_ns lns ip -6 addr add $TARGET6/128 dev lo || exit 1
+
+radius_raddb "$RADDB" "$SECRET" "$DETAIL" no <<EOT
+fixed6	Cleartext-Password := "pw6"
+	Framed-IPv6-Prefix = 2001:db8:77:1::/64
+
+pooled	Cleartext-Password := "pwp"
+EOT
+start_freeradius lns "$RADDB" || exit 1
+
+vpdnd_global_conf lns $L_ADDR:1701 lns.test debug 1 2 >"$TMPD/lns.conf"
+cat >>"$TMPD/lns.conf" <<EOT
+
+[lns]
+local-address = 10.215.100.1
+pool = 10.215.100.10-10.215.100.20
+auth = pap
+radius = yes
+interface = vpdn-lns
+ipv6-pool = 2001:db8:100::/48
+
+[radius]
+server = 127.0.0.1
+secret = $SECRET
+nas-identifier = lns-test
+EOT
+start_vpdnd lns lns "$TMPD/lns.conf" || exit 1
+
+# client NAME USER PASSWORD PORT: a client vpdnd (L2TP on PORT) with IPv6
+# on vpdn-NAME.
+client()
+{
+	vpdnd_global_conf "$1" $C_ADDR:$4 "$1.test" debug 1 2 >"$TMPD/$1.conf"
+	cat >>"$TMPD/$1.conf" <<EOT
+
+[client $1]
+lns = $L_ADDR
+user = $2
+password = $3
+auth = pap
+interface = vpdn-$1
+ipv6 = yes
+redial = no
+EOT
+	start_vpdnd client "$1" "$TMPD/$1.conf"
+}
+
+slaac_in()
+{
+	in_ns client ip -6 -o addr show dev "vpdn-$1" scope global 2>/dev/null |
+	    awk -v p="$2" '{ sub("/.*", "", $4); if (index($4, p) == 1) { print $4; exit } }'
+}
+has_slaac_in() { [ -n "$(slaac_in "$1" "$2")" ]; }
+
+record()
+{
+	awk -v st="$1" -v u="\"$2\"" '
+	/^[A-Z][a-z][a-z] / { if (rec != "" && s && m) last = rec; rec = ""; s = 0; m = 0 }
+	{ rec = rec $0 "\n" }
+	$1 == "Acct-Status-Type" && $3 == st { s = 1 }
+	$1 == "User-Name" && $3 == u { m = 1 }
+	END { if (rec != "" && s && m) last = rec; printf "%s", last }' "$DETAIL" 2>/dev/null
+}
+has_record() { [ -n "$(record "$1" "$2")" ]; }
+attr()
+{
+	printf '%s' "$1" | awk -v a="$2" '$1 == a { v = $3; gsub(/"/, "", v); print v; exit }'
+}
+
+case_begin
+client f6 fixed6 pw6 1701
+F6_PID=$VPDND_PID
+wait_for 20 has_slaac_in f6 2001:db8:77:1:
+log_test "Framed-IPv6-Prefix: the RA carries 2001:db8:77:1::/64, SLAAC uses it" $?
+vpdnctl_in lns lns show sessions --json | python3 -c '
+import json, sys
+s = {x["user"]: x for x in json.load(sys.stdin)["sessions"]}
+assert s["fixed6"]["ipv6_prefix"] == "2001:db8:77:1::/64", s
+'
+log_test "show sessions: the session holds the RADIUS prefix" $?
+
+client pl pooled pwp 1702
+PL_PID=$VPDND_PID
+wait_for 20 has_slaac_in pl 2001:db8:100:
+log_test "a user without Framed-IPv6-Prefix gets a /64 of ipv6-pool" $?
+
+in_ns client ping -6 -c 5 -i 0.2 -s 1000 -I "$(slaac_in f6 2001:db8:77:1:)" \
+    $TARGET6 >/dev/null
+log_test "ping6 from the RADIUS prefix" $?
+stop_pid "$F6_PID"
+wait_for 10 has_record Stop fixed6
+log_test "acct: Stop record for fixed6" $?
+stop=$(record Stop fixed6)
+[ "$(attr "$stop" Framed-IPv6-Prefix)" = "2001:db8:77:1::/64" ]
+log_test "acct: Stop carries Framed-IPv6-Prefix 2001:db8:77:1::/64" $?
+# 5 echo requests of 1048 octets (40 + 8 + 1000) at least, IPv6 counted.
+in=$(attr "$stop" Acct-Input-Octets)
+[ -n "$in" ] && [ "$in" -ge 5240 ]
+log_test "acct: the IPv6 octets are counted (Acct-Input-Octets $in)" $?
+stop_pid "$PL_PID"
+case_end lns f6 pl
+finish
