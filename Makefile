@@ -36,7 +36,7 @@ $(LIB): $(LIB_OBJS)
 
 # The roles' seam over the real system (src/cmd/vpdnd_io.c, vpdnd_radius.c).
 VPDND_IO_OBJS := $(O)/src/cmd/vpdnd_io.o $(O)/src/cmd/vpdnd_radius.o \
-	$(O)/src/cmd/vpdnd_fastpath.o
+	$(O)/src/cmd/vpdnd_fastpath.o $(O)/src/cmd/vpdnd_policy.o
 
 $(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(VPDND_IO_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@

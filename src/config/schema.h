@@ -23,6 +23,8 @@ enum schema_section {
 	SCHEMA_SEC_REALM,
 	SCHEMA_SEC_CLIENT,
 	SCHEMA_SEC_RADIUS,
+	SCHEMA_SEC_POOL,
+	SCHEMA_SEC_PEER,
 	SCHEMA_SEC_COUNT,
 };
 const char *schema_section_str(enum schema_section s);
@@ -44,6 +46,8 @@ enum schema_type {
 	SCHEMA_T_ROUTE_LIST, /* cfg_client.routes, "10.9.0.0/24, ..." */
 	SCHEMA_T_LOG_LEVEL,  /* enum log_level */
 	SCHEMA_T_DATAPLANE,  /* enum cfg_dataplane: auto|kernel|user */
+	SCHEMA_T_CHOICE,     /* an enum: the index of the value in words[] */
+	SCHEMA_T_PREFIX_LIST, /* struct cfg_ip4_prefix[], "a.b.c.d/len, ..." */
 };
 const char *schema_type_str(enum schema_type t);
 
@@ -62,11 +66,14 @@ struct schema_key {
 	 * interface).  vpdn.conf(5) states the same (checked by the
 	 * tests). */
 	const char *def;
+	/* CHOICE: the accepted words, NULL-terminated; the field is an enum
+	 * whose values are their indices. */
+	const char *const *words;
 };
 
 extern const struct schema_key schema_keys[];
 extern const size_t schema_nkeys;
-#define SCHEMA_MAX_KEYS 64 /* >= schema_nkeys, checked by the tests */
+#define SCHEMA_MAX_KEYS 96 /* >= schema_nkeys, checked by the tests */
 
 /* Section type by header word ("lns"); NULL when unknown. */
 bool schema_section_find(const char *word, enum schema_section *out);

@@ -90,6 +90,9 @@ struct ctl_hooks {
 	/* `show stats` and metrics: false when there is no PPPoE access
 	 * concentrator (no [lac]); the "pppoe" parts are left out then. */
 	bool (*pppoe_stats)(void *arg, struct ctl_pppoe_stats *out);
+	/* Metrics: the LNS policy's families (pools, peers, limits),
+	 * appended to the exposition; NULL: none. */
+	void (*policy_metrics)(void *arg, struct strbuf *out);
 };
 
 /* The control context: owned by the daemon, read by every command. */
