@@ -515,10 +515,11 @@ parse_hostport(const char *s, uint16_t defport, struct cfg_hostport *out)
 
 static int parse_route(const char *s, uint32_t *addr, uint8_t *plen);
 
-/* "a-b", a single "a", or a prefix "a/len" (every address in it: PPP
- * users get /32s, so no network or broadcast address is set aside). */
+/* "a-b", a single "a", or where prefixes are taken ([pool] range) a
+ * prefix "a/len" (every address in it: PPP users get /32s, so no network
+ * or broadcast address is set aside). */
 static int
-parse_range(const char *s, struct cfg_ip4_range *r)
+parse_range(const char *s, struct cfg_ip4_range *r, bool prefix_ok)
 {
 	char buf[64];
 	const char *dash;
@@ -527,7 +528,7 @@ parse_range(const char *s, struct cfg_ip4_range *r)
 
 	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
 		return -1;
-	if (strchr(buf, '/') != NULL) {
+	if (prefix_ok && strchr(buf, '/') != NULL) {
 		uint8_t plen;
 
 		if (parse_route(buf, &r->first, &plen) < 0 || plen < 8)
@@ -687,11 +688,13 @@ entry_range(const struct schema_key *k, const char *s, unsigned i, void *base,
 	struct cfg_ip4_range *v = (struct cfg_ip4_range *)((char *)base +
 	    k->off);
 
-	if (parse_range(s, &v[i]) < 0) {
-		snprintf(msg, msglen,
-		    "%s: invalid range \"%s\" "
-		    "(expected FIRST-LAST or ADDRESS/LENGTH, length 8..32)",
-		    k->key, s);
+	bool prefix_ok = k->section == SCHEMA_SEC_POOL;
+
+	if (parse_range(s, &v[i], prefix_ok) < 0) {
+		snprintf(msg, msglen, "%s: invalid range \"%s\" (expected %s)",
+		    k->key, s,
+		    prefix_ok ? "FIRST-LAST or ADDRESS/LENGTH, length 8..32" :
+				"FIRST-LAST");
 		return -1;
 	}
 	if (v[i].first > v[i].last) {

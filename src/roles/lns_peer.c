@@ -304,21 +304,20 @@ lns_pool_choose(struct session_link *sl, const char *user,
 	 * pool being full fails this user, not another pool's users. */
 	if (rep != NULL && rep->framed_pool[0] != '\0') {
 		pool = lns_pools_find(ps, rep->framed_pool);
-		if (pool == NULL) {
-			r->lns.addr_refused++;
-			log_warnx("lns: user %s: Framed-Pool \"%s\" is no "
-				  "[pool]: refusing the session",
-			    user, rep->framed_pool);
-			return NULL;
-		}
-		if (pool_try(pool, addr) == NULL) {
+		if (pool != NULL) {
+			if (pool_try(pool, addr) != NULL)
+				return pool;
 			r->lns.addr_refused++;
 			log_warnx("lns: user %s: pool %s (Framed-Pool) "
 				  "exhausted (%u in use): refusing the session",
 			    user, pool->name, ippool_used(&pool->ip));
 			return NULL;
 		}
-		return pool;
+		/* A server that serves several NASes may name a pool only
+		 * another NAS has: this one's choice then applies. */
+		log_warnx("lns: user %s: Framed-Pool \"%s\" is no [pool] "
+			  "here: choosing as without it",
+		    user, rep->framed_pool);
 	}
 	if (p != NULL && p->pool_count > 0) {
 		const char *last = "";
