@@ -59,7 +59,8 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
 SUPPORT_OBJS := $(SUPPORT_SRCS:%.c=$(O)/%.o)
 $(O)/tests/%.o: CPPFLAGS += -Itests/support
-$(O)/tests/test_roles_lns $(O)/tests/test_roles_fastpath: \
+$(O)/tests/test_roles_lns $(O)/tests/test_roles_fastpath \
+    $(O)/tests/test_roles_lns_policy: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o
 $(O)/tests/test_roles_lac $(O)/tests/test_roles_lac_ops: \
