@@ -385,6 +385,42 @@ test_policy_reload_pools(void **state)
 	rh_free(h);
 }
 
+/* A reload with overlapping pools, or a peer naming a missing pool, is
+ * refused with FILE:LINE and changes nothing. */
+static void
+test_policy_reload_refused(void **state)
+{
+	static const char overlap[] =
+	    "[global]\nhostname = lns.test\n\n"
+	    "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
+	    "auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n\n"
+	    "[pool red]\nrange = 10.20.0.0/30\n\n"
+	    "[pool blue]\nrange = 10.20.0.2-10.20.0.9\n";
+	static const char missing[] =
+	    "[global]\nhostname = lns.test\n\n"
+	    "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
+	    "auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n\n"
+	    "[peer carrier-a]\nhostname = lac-a.example\npool = gone\n";
+	struct role_harness *h = policy_harness("");
+	struct roles_pool_view v;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(rh_reload(h, err, sizeof(err), overlap, "users",
+			     users, NULL),
+	    -1);
+	assert_non_null(strstr(err, ":15: [pool blue] overlaps [pool red]"));
+	assert_int_equal(rh_reload(h, err, sizeof(err), missing, "users",
+			     users, NULL),
+	    -1);
+	assert_non_null(strstr(err, ":13: [peer carrier-a]: no [pool gone]"));
+	assert_true(pool_view(h, "blue", &v));
+	assert_int_equal(v.size, 2);
+	assert_true(pool_view(h, "red2", &v));
+	assert_non_null(lns_peer_find(h->r->cfg, "carrier-b"));
+	rh_free(h);
+}
+
 static const char radius_conf[] =
     "[global]\nhostname = lns.test\n\n"
     "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
@@ -458,6 +494,7 @@ main(void)
 		cmocka_unit_test(test_policy_pool_exhausted),
 		cmocka_unit_test(test_policy_per_user),
 		cmocka_unit_test(test_policy_reload_pools),
+		cmocka_unit_test(test_policy_reload_refused),
 		cmocka_unit_test(test_policy_radius_framed_pool_port_limit),
 	};
 
