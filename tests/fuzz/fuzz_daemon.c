@@ -1141,8 +1141,8 @@ check(struct world *w)
 	    "the address map holds entries of no live session");
 	INVARIANT(addrmap_count(&r->lns.assigned) == assigned,
 	    "an address is held for no live session");
-	if (w->cfg->lns.enabled)
-		ippool_walk(&r->lns.pool, check_held, r);
+	for (unsigned i = 0; w->cfg->lns.enabled && i < r->lns.pools.n; i++)
+		ippool_walk(&r->lns.pools.v[i]->ip, check_held, r);
 
 	/* Every accounting Start belongs to a live session. */
 	INVARIANT(fio.acct_error == NULL, fio.acct_error);
