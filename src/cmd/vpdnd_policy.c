@@ -93,7 +93,8 @@ vpdnd_policy_metrics(struct roles *r, struct strbuf *out)
 	} pf[] = {
 		{ "vpdn_pool_size", "gauge", "Addresses in the pool.", 0 },
 		{ "vpdn_pool_used", "gauge", "Addresses of the pool held.", 1 },
-		{ "vpdn_pool_free", "gauge", "Addresses the pool can give.", 2 },
+		{ "vpdn_pool_free", "gauge", "Addresses the pool can give.",
+		    2 },
 		{ "vpdn_pool_exhausted_total", "counter",
 		    "Sessions refused because the pool was exhausted.", 3 },
 	};

@@ -563,7 +563,8 @@ config_free(struct vpdn_config *cfg)
 		explicit_bzero(cfg->clients,
 		    cfg->client_count * sizeof(*cfg->clients));
 	if (cfg->peers != NULL)
-		explicit_bzero(cfg->peers, cfg->peer_count * sizeof(*cfg->peers));
+		explicit_bzero(cfg->peers,
+		    cfg->peer_count * sizeof(*cfg->peers));
 	free(cfg->realms);
 	free(cfg->clients);
 	free(cfg->pools);

@@ -146,7 +146,7 @@ enum cfg_duplicate_login {
 /* lcp-renegotiation: what the LNS does with a LAC's proxy LCP (RFC 2661
  * §4.4.5). */
 enum cfg_lcp_renegotiation {
-	CFG_LCP_RENEG_ON_MISMATCH = 0, /* take it if acceptable, else renegotiate */
+	CFG_LCP_RENEG_ON_MISMATCH = 0, /* take it if acceptable, else ours */
 	CFG_LCP_RENEG_NEVER,	       /* take it; unacceptable ends the call */
 	CFG_LCP_RENEG_ALWAYS,	       /* ignore proxy data, negotiate afresh */
 };

@@ -100,7 +100,7 @@ peer_pools(const struct vpdn_config *cfg, struct cfg_peer *p, int line,
 	strlcpy(buf, p->pool_names, sizeof(buf));
 	p->pool_count = 0;
 	for (char *w = strtok_r(buf, ", \t", &save); w != NULL;
-	    w = strtok_r(NULL, ", \t", &save)) {
+	     w = strtok_r(NULL, ", \t", &save)) {
 		int i = config_pool_find(cfg, w);
 
 		if (i < 0)
@@ -146,7 +146,6 @@ policy_peer_complete(struct vpdn_config *cfg, struct cfg_peer *p,
 	if (p->hide_avps && p->tunnel_secret.len == 0)
 		return ini_error(err, errlen, file,
 		    given->hide_line != 0 ? given->hide_line : p->line,
-		    "[peer %s]: hide-avps = yes needs tunnel-secret",
-		    p->name);
+		    "[peer %s]: hide-avps = yes needs tunnel-secret", p->name);
 	return peer_pools(cfg, p, given->pool_line, file, err, errlen);
 }

@@ -768,8 +768,7 @@ entry_prefix(const struct schema_key *k, const char *s, unsigned i, void *base,
 		return -1;
 	}
 	snprintf(msg, msglen,
-	    "%s: invalid prefix \"%s\" (expected ADDRESS[/LENGTH])", k->key,
-	    s);
+	    "%s: invalid prefix \"%s\" (expected ADDRESS[/LENGTH])", k->key, s);
 	return -1;
 }
 

@@ -41,12 +41,12 @@ enum schema_type {
 	SCHEMA_T_HOSTPORT_LIST,
 	SCHEMA_T_IPV4, /* uint32_t host order, not 0.0.0.0 */
 	SCHEMA_T_IPV4_LIST,
-	SCHEMA_T_RANGE_LIST, /* struct cfg_ip4_range[], "a-b, c-d" */
-	SCHEMA_T_AUTH_LIST,  /* struct cfg_auth_list */
-	SCHEMA_T_ROUTE_LIST, /* cfg_client.routes, "10.9.0.0/24, ..." */
-	SCHEMA_T_LOG_LEVEL,  /* enum log_level */
-	SCHEMA_T_DATAPLANE,  /* enum cfg_dataplane: auto|kernel|user */
-	SCHEMA_T_CHOICE,     /* an enum: the index of the value in words[] */
+	SCHEMA_T_RANGE_LIST,  /* struct cfg_ip4_range[], "a-b, c-d" */
+	SCHEMA_T_AUTH_LIST,   /* struct cfg_auth_list */
+	SCHEMA_T_ROUTE_LIST,  /* cfg_client.routes, "10.9.0.0/24, ..." */
+	SCHEMA_T_LOG_LEVEL,   /* enum log_level */
+	SCHEMA_T_DATAPLANE,   /* enum cfg_dataplane: auto|kernel|user */
+	SCHEMA_T_CHOICE,      /* an enum: the index of the value in words[] */
 	SCHEMA_T_PREFIX_LIST, /* struct cfg_ip4_prefix[], "a.b.c.d/len, ..." */
 };
 const char *schema_type_str(enum schema_type t);

@@ -969,7 +969,8 @@ lns_conf_for(struct roles *r, const struct cfg_peer *p)
 	}
 	i = (size_t)(p - r->cfg->peers);
 	if (l->peer_conf == NULL) {
-		l->peer_conf = calloc(r->cfg->peer_count, sizeof(*l->peer_conf));
+		l->peer_conf = calloc(r->cfg->peer_count,
+		    sizeof(*l->peer_conf));
 		if (l->peer_conf == NULL)
 			return NULL;
 		l->npeer_conf = r->cfg->peer_count;
@@ -980,8 +981,7 @@ lns_conf_for(struct roles *r, const struct cfg_peer *p)
 		for (unsigned k = 0; k < p->auth.count && k < 3; k++)
 			lc.auth[lc.auth_count++] = roles_auth_method(
 			    p->auth.methods[k]);
-		lc.proxy_lcp_only = p->lcp_renegotiation ==
-		    CFG_LCP_RENEG_NEVER;
+		lc.proxy_lcp_only = p->lcp_renegotiation == CFG_LCP_RENEG_NEVER;
 		l->peer_conf[i] = ppp_link_conf_new(&lc);
 	}
 	return l->peer_conf[i];
@@ -1019,8 +1019,8 @@ lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	l2tp_session_get_info(s, &si);
 	if (conf != NULL && (ls = calloc(1, sizeof(*ls))) != NULL) {
 		heap_node_init(&ls->timer);
-		sl = sl_new(r, &sl_l2tp_carrier, s, conf, NULL,
-		    &l->backend, &lns_sl_ops, ls, now);
+		sl = sl_new(r, &sl_l2tp_carrier, s, conf, NULL, &l->backend,
+		    &lns_sl_ops, ls, now);
 		if (sl == NULL)
 			free(ls);
 		else

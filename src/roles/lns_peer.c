@@ -52,7 +52,8 @@ lns_peer_match(const struct vpdn_config *cfg, const char *host_name,
 
 		/* Host names are case-insensitive (RFC 4343). */
 		if (p->hostname[0] != '\0' &&
-		    (host_name == NULL || strcasecmp(p->hostname, host_name) != 0))
+		    (host_name == NULL ||
+			strcasecmp(p->hostname, host_name) != 0))
 			continue;
 		if (!peer_source_matches(p, addr))
 			continue;
@@ -145,8 +146,8 @@ lns_tunnel_accept(struct roles *r, struct l2tp_accept *a, uint64_t now)
 		LOG_RL(LOG_LEVEL_WARN,
 		    "lns: SCCRQ from %s refused: peer %s has %u tunnels, "
 		    "max-tunnels %u",
-		    l2tp_addr_str(a->peer, addr, sizeof(addr)), p->name, tunnels,
-		    p->max_tunnels);
+		    l2tp_addr_str(a->peer, addr, sizeof(addr)), p->name,
+		    tunnels, p->max_tunnels);
 		return;
 	}
 	a->secret = p->tunnel_secret.data;
@@ -273,8 +274,8 @@ lns_user_admit(struct session_link *sl, const char *user,
 	if (limit == 0 || n < limit)
 		return 0;
 	r->lns.policy.user_limit_refused++;
-	log_warnx("lns: user %s: %u session%s online, %s %u: refused", user,
-	    n, n == 1 ? "" : "s", from, limit);
+	log_warnx("lns: user %s: %u session%s online, %s %u: refused", user, n,
+	    n == 1 ? "" : "s", from, limit);
 	return -1;
 }
 

@@ -60,12 +60,12 @@ struct lns_pool *lns_pool_choose(struct session_link *sl, const char *user,
 
 /* Counters `show stats` and metrics report. */
 struct lns_policy_stats {
-	uint64_t unknown_peer_refused; /* SCCRQ, StopCCN result 4 */
-	uint64_t peer_tunnels_refused; /* over a peer's max-tunnels */
+	uint64_t unknown_peer_refused;	/* SCCRQ, StopCCN result 4 */
+	uint64_t peer_tunnels_refused;	/* over a peer's max-tunnels */
 	uint64_t peer_sessions_refused; /* over a peer's max-sessions */
-	uint64_t user_limit_refused; /* max-sessions-per-user, Port-Limit */
-	uint64_t duplicate_refused;  /* duplicate-login = refuse */
-	uint64_t duplicate_replaced; /* older sessions ended by replace */
+	uint64_t user_limit_refused;	/* max-sessions-per-user, Port-Limit */
+	uint64_t duplicate_refused;	/* duplicate-login = refuse */
+	uint64_t duplicate_replaced;	/* older sessions ended by replace */
 };
 
 /* Per peer, for show tunnels/metrics: live tunnels and sessions now. */

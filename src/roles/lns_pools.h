@@ -21,7 +21,7 @@
 struct lns_pool {
 	char name[CFG_MAX_STR];
 	struct ippool ip;
-	bool retired;	   /* no longer configured: freed when empty */
+	bool retired;	    /* no longer configured: freed when empty */
 	uint64_t exhausted; /* allocations it could not serve */
 };
 

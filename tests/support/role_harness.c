@@ -21,8 +21,8 @@
 #include "script_peer.h"
 
 /* The Challenge a peer with a secret sends (any 16 bytes do). */
-static const uint8_t rh_challenge[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-	12, 13, 14, 15, 16 };
+static const uint8_t rh_challenge[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	13, 14, 15, 16 };
 
 #define RH_CHECK(cond) SP_CHECK_AS("role_harness", cond)
 

@@ -94,7 +94,7 @@ struct rh_peer {
 	 * Challenge, the SCCCN the response to the LNS's). */
 	char host_name[64];
 	const char *secret;
-	bool secret_ok;		/* the SCCRP's Challenge Response was right */
+	bool secret_ok; /* the SCCRP's Challenge Response was right */
 	uint8_t lns_challenge[64]; /* the SCCRP's Challenge */
 	size_t lns_challenge_len;
 	uint16_t stop_result, stop_error; /* of the last StopCCN seen */

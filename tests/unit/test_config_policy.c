@@ -64,7 +64,7 @@ test_policy_config_ok(void **state)
 	struct vpdn_config *cfg = load_str(LNS
 	    "tunnel-secret = base\nauth = pap\nunknown-peers = refuse\n"
 	    "max-sessions-per-user = 2\nduplicate-login = replace\n"
-	    "lcp-renegotiation = always\n\n"			/* 10 */
+	    "lcp-renegotiation = always\n\n" /* 10 */
 	    "[pool a]\nrange = 10.20.0.0/24, 10.21.0.1-10.21.0.9\n\n"
 	    "[pool b]\nrange = 10.22.0.1\n\n"
 	    "[peer one]\nhostname = lac1.example\nsource = 192.0.2.0/24, "
@@ -155,7 +155,8 @@ test_policy_config_errors(void **state)
 	    "prefix \"192.0.2.1/24\" has host bits set");
 	expect_error(LNS "\n[peer x]\nsource = 192.0.2.300\n", 6,
 	    "invalid prefix");
-	expect_error(LNS "\n[peer x]\nhostname = h\nlcp-renegotiation = maybe\n",
+	expect_error(LNS
+	    "\n[peer x]\nhostname = h\nlcp-renegotiation = maybe\n",
 	    7, "unknown value \"maybe\" (expected on-mismatch, never, always)");
 	expect_error(LNS "\n[peer x]\nhostname = h\nmax-tunnels = 70000\n", 7,
 	    "max-tunnels");

@@ -406,12 +406,12 @@ test_policy_reload_refused(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(rh_reload(h, err, sizeof(err), overlap, "users",
-			     users, NULL),
+	assert_int_equal(rh_reload(h, err, sizeof(err), overlap, "users", users,
+			     NULL),
 	    -1);
 	assert_non_null(strstr(err, ":15: [pool blue] overlaps [pool red]"));
-	assert_int_equal(rh_reload(h, err, sizeof(err), missing, "users",
-			     users, NULL),
+	assert_int_equal(rh_reload(h, err, sizeof(err), missing, "users", users,
+			     NULL),
 	    -1);
 	assert_non_null(strstr(err, ":13: [peer carrier-a]: no [pool gone]"));
 	assert_true(pool_view(h, "blue", &v));
