@@ -338,6 +338,12 @@ lns_pool_choose(struct session_link *sl, const char *user,
 		    user, p->name, last);
 		return NULL;
 	}
+	/* No pools at all: an [lns] a reload added to a daemon that started
+	 * without one (it takes effect at the next restart). */
+	if (ps->n == 0) {
+		r->lns.addr_refused++;
+		return NULL;
+	}
 	pool = ps->v[0];
 	if (pool_try(pool, addr) == NULL) {
 		r->lns.addr_refused++;
