@@ -970,21 +970,21 @@ lns_conf_for(struct roles *r, const struct cfg_peer *p)
 	i = (size_t)(p - r->cfg->peers);
 	if (l->peer_conf == NULL) {
 		l->peer_conf = calloc(r->cfg->peer_count,
-		    sizeof(*l->peer_conf));
+		    sizeof(l->peer_conf[0]));
 		if (l->peer_conf == NULL)
 			return NULL;
 		l->npeer_conf = r->cfg->peer_count;
 	}
-	if (l->peer_conf[i] == NULL) {
+	if (l->peer_conf[i].conf == NULL) {
 		lns_link_config(r->cfg, &lc);
 		lc.auth_count = 0;
 		for (unsigned k = 0; k < p->auth.count && k < 3; k++)
 			lc.auth[lc.auth_count++] = roles_auth_method(
 			    p->auth.methods[k]);
 		lc.proxy_lcp_only = p->lcp_renegotiation == CFG_LCP_RENEG_NEVER;
-		l->peer_conf[i] = ppp_link_conf_new(&lc);
+		l->peer_conf[i].conf = ppp_link_conf_new(&lc);
 	}
-	return l->peer_conf[i];
+	return l->peer_conf[i].conf;
 }
 
 static void
@@ -993,7 +993,7 @@ lns_conf_drop(struct lns *l)
 	ppp_link_conf_drop(l->link_conf);
 	l->link_conf = NULL;
 	for (unsigned i = 0; i < l->npeer_conf; i++)
-		ppp_link_conf_drop(l->peer_conf[i]);
+		ppp_link_conf_drop(l->peer_conf[i].conf);
 	free(l->peer_conf);
 	l->peer_conf = NULL;
 	l->npeer_conf = 0;
@@ -1119,10 +1119,10 @@ lns_init(struct roles *r)
 	l->tun_watch = RIO(r, watch, l->tun.fd, lns_tun_readable, r);
 	log_info("lns: %s up with %s, pool of %u addresses", l->tun.name,
 	    ip4_str(cfg->lns.local_address, buf, sizeof(buf)),
-	    ippool_size(&l->pools.v[0]->ip));
+	    ippool_size(&l->pools.v[0].p->ip));
 	for (unsigned i = 1; i < l->pools.n; i++)
-		log_info("lns: pool %s: %u addresses", l->pools.v[i]->name,
-		    ippool_size(&l->pools.v[i]->ip));
+		log_info("lns: pool %s: %u addresses", l->pools.v[i].p->name,
+		    ippool_size(&l->pools.v[i].p->ip));
 	if (cfg->peer_count > 0)
 		log_info("lns: %u peer(s); unknown peers %s", cfg->peer_count,
 		    cfg->lns.unknown_peers == CFG_UNKNOWN_PEERS_REFUSE ?

@@ -193,8 +193,8 @@ lns_peer_admit_call(struct roles *r, struct l2tp_session *s)
 
 /* ---- per-user limits ---- */
 
-/* The user's other sessions that hold an address, oldest first (the
- * links list is newest first). */
+/* The user's other sessions that hold an address: how many, the first
+ * cap of them in found. */
 static unsigned
 user_sessions(struct roles *r, const char *user, struct session_link *self,
     struct session_link **found, unsigned cap)
@@ -208,10 +208,8 @@ user_sessions(struct roles *r, const char *user, struct session_link *self,
 		    sl->peer_addr == 0 ||
 		    strcmp(ppp_link_user(sl->link), user) != 0)
 			continue;
-		if (n < cap) {
-			memmove(&found[1], &found[0], n * sizeof(found[0]));
-			found[0] = sl;
-		}
+		if (n < cap)
+			found[n] = sl;
 		n++;
 	}
 	return n;
@@ -281,14 +279,15 @@ lns_user_admit(struct session_link *sl, const char *user,
 
 /* ---- pools ---- */
 
-static struct lns_pool *
+/* An address from p into *addr; false (counted) when p is exhausted. */
+static bool
 pool_try(struct lns_pool *p, uint32_t *addr)
 {
 	*addr = ippool_alloc(&p->ip);
 	if (*addr != 0)
-		return p;
+		return true;
 	p->exhausted++;
-	return NULL;
+	return false;
 }
 
 struct lns_pool *
@@ -306,7 +305,7 @@ lns_pool_choose(struct session_link *sl, const char *user,
 	if (rep != NULL && rep->framed_pool[0] != '\0') {
 		pool = lns_pools_find(ps, rep->framed_pool);
 		if (pool != NULL) {
-			if (pool_try(pool, addr) != NULL)
+			if (pool_try(pool, addr))
 				return pool;
 			r->lns.addr_refused++;
 			log_warnx("lns: user %s: pool %s (Framed-Pool) "
@@ -328,7 +327,7 @@ lns_pool_choose(struct session_link *sl, const char *user,
 
 			if ((pool = lns_pools_find(ps, name)) == NULL)
 				continue;
-			if (pool_try(pool, addr) != NULL)
+			if (pool_try(pool, addr))
 				return pool;
 			last = name;
 		}
@@ -344,8 +343,8 @@ lns_pool_choose(struct session_link *sl, const char *user,
 		r->lns.addr_refused++;
 		return NULL;
 	}
-	pool = ps->v[0];
-	if (pool_try(pool, addr) == NULL) {
+	pool = ps->v[0].p;
+	if (!pool_try(pool, addr)) {
 		r->lns.addr_refused++;
 		log_warnx("lns: user %s: address pool exhausted (%u in use): "
 			  "refusing the session",

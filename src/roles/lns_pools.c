@@ -35,12 +35,12 @@ pool_free(struct lns_pool *p)
 static int
 pools_append(struct lns_pools *ps, struct lns_pool *p)
 {
-	struct lns_pool **v = reallocarray(ps->v, ps->n + 1, sizeof(*v));
+	struct lns_pool_ref *v = reallocarray(ps->v, ps->n + 1, sizeof(*v));
 
 	if (v == NULL)
 		return -1;
 	ps->v = v;
-	v[ps->n++] = p;
+	v[ps->n++].p = p;
 	return 0;
 }
 
@@ -75,7 +75,7 @@ void
 lns_pools_free(struct lns_pools *ps)
 {
 	for (unsigned i = 0; i < ps->n; i++)
-		pool_free(ps->v[i]);
+		pool_free(ps->v[i].p);
 	free(ps->v);
 	ps->v = NULL;
 	ps->n = 0;
@@ -85,8 +85,8 @@ struct lns_pool *
 lns_pools_find(const struct lns_pools *ps, const char *name)
 {
 	for (unsigned i = 0; i < ps->n; i++)
-		if (!ps->v[i]->retired && strcmp(ps->v[i]->name, name) == 0)
-			return ps->v[i];
+		if (!ps->v[i].p->retired && strcmp(ps->v[i].p->name, name) == 0)
+			return ps->v[i].p;
 	return NULL;
 }
 
@@ -94,15 +94,16 @@ struct lns_pool *
 lns_pools_containing(const struct lns_pools *ps, uint32_t addr)
 {
 	for (unsigned i = 0; i < ps->n; i++)
-		if (!ps->v[i]->retired && ippool_contains(&ps->v[i]->ip, addr))
-			return ps->v[i];
+		if (!ps->v[i].p->retired &&
+		    ippool_contains(&ps->v[i].p->ip, addr))
+			return ps->v[i].p;
 	return NULL;
 }
 
 static void
 pools_remove_at(struct lns_pools *ps, unsigned i)
 {
-	pool_free(ps->v[i]);
+	pool_free(ps->v[i].p);
 	memmove(&ps->v[i], &ps->v[i + 1], (ps->n - i - 1) * sizeof(ps->v[0]));
 	ps->n--;
 }
@@ -114,7 +115,7 @@ lns_pools_release(struct lns_pools *ps, struct lns_pool *p, uint32_t addr)
 
 	if (p->retired && ippool_used(&p->ip) == 0)
 		for (unsigned i = 0; i < ps->n; i++)
-			if (ps->v[i] == p) {
+			if (ps->v[i].p == p) {
 				log_info("lns: pool %s: its last address came "
 					 "back; gone",
 				    p->name);
@@ -166,8 +167,8 @@ lns_pools_reconfigure(struct lns_pools *ps, const struct vpdn_config *cfg)
 		unsigned n = 0;
 		struct ippool probe;
 
-		if (ps->v[i]->retired ||
-		    !cfg_ranges(cfg, ps->v[i]->name, &r, &n))
+		if (ps->v[i].p->retired ||
+		    !cfg_ranges(cfg, ps->v[i].p->name, &r, &n))
 			n = 0;
 		if (ippool_init(&probe, r, n) < 0)
 			goto out;
@@ -187,7 +188,7 @@ lns_pools_reconfigure(struct lns_pools *ps, const struct vpdn_config *cfg)
 		}
 	}
 	for (unsigned i = 0; i < ps->n; i++) {
-		struct lns_pool *p = ps->v[i];
+		struct lns_pool *p = ps->v[i].p;
 		const struct cfg_ip4_range *r = NULL;
 		unsigned n = 0;
 		bool kept = !p->retired && cfg_ranges(cfg, p->name, &r, &n);
@@ -208,19 +209,19 @@ lns_pools_reconfigure(struct lns_pools *ps, const struct vpdn_config *cfg)
 		}
 	}
 	for (unsigned i = 0; i < added.n; i++) {
-		if (pools_append(ps, added.v[i]) < 0) {
-			pool_free(added.v[i]);
+		if (pools_append(ps, added.v[i].p) < 0) {
+			pool_free(added.v[i].p);
 			continue;
 		}
 		log_info("lns: reload: pool %s added, %u addresses",
-		    added.v[i]->name, ippool_size(&added.v[i]->ip));
+		    added.v[i].p->name, ippool_size(&added.v[i].p->ip));
 	}
 	free(added.v);
 	added.v = NULL;
 	added.n = 0;
 	/* Retired pools nobody holds an address of go now. */
 	for (unsigned i = ps->n; i-- > 1;)
-		if (ps->v[i]->retired && ippool_used(&ps->v[i]->ip) == 0)
+		if (ps->v[i].p->retired && ippool_used(&ps->v[i].p->ip) == 0)
 			pools_remove_at(ps, i);
 	rc = 0;
 out:

@@ -26,7 +26,10 @@ struct lns_pool {
 };
 
 struct lns_pools {
-	struct lns_pool **v; /* [0] is the default pool */
+	/* [0] is the default pool; each allocated on its own. */
+	struct lns_pool_ref {
+		struct lns_pool *p;
+	} * v;
 	unsigned n;
 };
 

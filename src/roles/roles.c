@@ -464,7 +464,7 @@ roles_pool_range(const struct roles *r, unsigned i, const char **pool,
 		return false;
 	/* The ranges of every configured pool, pool by pool. */
 	for (unsigned k = 0; k < r->lns.pools.n; k++) {
-		const struct lns_pool *p = r->lns.pools.v[k];
+		const struct lns_pool *p = r->lns.pools.v[k].p;
 
 		if (p->retired)
 			continue;
@@ -488,7 +488,7 @@ roles_pool_get(const struct roles *r, unsigned i, struct roles_pool_view *v)
 	/* Configured pools first, then retired ones still lending. */
 	for (unsigned pass = 0; pass < 2; pass++)
 		for (unsigned k = 0; k < r->lns.pools.n; k++) {
-			p = r->lns.pools.v[k];
+			p = r->lns.pools.v[k].p;
 			if (p->retired != (pass == 1))
 				continue;
 			if (i-- > 0)

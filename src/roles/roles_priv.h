@@ -73,13 +73,19 @@ struct client {
 
 /* The LNS's shared state: users, pool, the one TUN and who owns which
  * address. */
+/* One [peer]'s PPP link settings (lns.c, lns_conf_for); in a struct so
+ * that the array's element is not a bare pointer. */
+struct lns_peer_conf {
+	struct ppp_link_conf *conf;
+};
+
 struct lns {
 	/* The PPP settings of new sessions, made from the snapshot in force
 	 * when the first one after start or reload came; live links hold
 	 * their own reference (ppp/link.h). */
 	struct ppp_link_conf *link_conf;
 	/* The same per [peer] (index in cfg->peers; NULL until needed). */
-	struct ppp_link_conf **peer_conf;
+	struct lns_peer_conf *peer_conf;
 	unsigned npeer_conf;
 	struct users_db *users;
 	struct auth_backend backend;

@@ -1142,7 +1142,7 @@ check(struct world *w)
 	INVARIANT(addrmap_count(&r->lns.assigned) == assigned,
 	    "an address is held for no live session");
 	for (unsigned i = 0; w->cfg->lns.enabled && i < r->lns.pools.n; i++)
-		ippool_walk(&r->lns.pools.v[i]->ip, check_held, r);
+		ippool_walk(&r->lns.pools.v[i].p->ip, check_held, r);
 
 	/* Every accounting Start belongs to a live session. */
 	INVARIANT(fio.acct_error == NULL, fio.acct_error);
