@@ -25,11 +25,14 @@ struct lns_pool {
 	uint64_t exhausted; /* allocations it could not serve */
 };
 
+/* One element of lns_pools.v: a struct, so the array's element is not a
+ * bare pointer. */
+struct lns_pool_ref {
+	struct lns_pool *p;
+};
+
 struct lns_pools {
-	/* [0] is the default pool; each allocated on its own. */
-	struct lns_pool_ref {
-		struct lns_pool *p;
-	} * v;
+	struct lns_pool_ref *v; /* [0] is the default pool */
 	unsigned n;
 };
 
