@@ -70,6 +70,8 @@ for c in json.load(sys.stdin)["clients"]:
     if c["name"] == sys.argv[1] and c["state"] == "up":
         print(c["address"])' "$1"
 }
+# up_in NAME GLOB: [client NAME]'s address matches GLOB (a pattern).
+# shellcheck disable=SC2254
 up_in() { case "$(address "$1")" in $2) return 0 ;; esac; return 1; }
 one_limited() { [ -n "$(address lim1)$(address lim2)" ]; }
 

@@ -85,6 +85,8 @@ for c in json.load(sys.stdin)["clients"]:
     if c["name"] == sys.argv[1] and c["state"] == "up":
         print(c["address"])' "$2"
 }
+# up_in NS USER GLOB: USER's address matches GLOB (a pattern on purpose).
+# shellcheck disable=SC2254
 up_in() { case "$(address "$1" "$2")" in $3) return 0 ;; esac; return 1; }
 
 case_begin
