@@ -228,6 +228,19 @@ lns_user_admit(struct session_link *sl, const char *user,
 	unsigned n, limit, i;
 	const char *from = "max-sessions-per-user";
 
+	limit = p != NULL ? p->max_sessions_per_user :
+			    cfg->lns.max_sessions_per_user;
+	/* RFC 2865 §5.42: the most ports the NAS may give this user; the
+	 * smaller of it and ours holds. */
+	if (rep != NULL && rep->port_limit != 0 &&
+	    (limit == 0 || rep->port_limit < limit)) {
+		limit = rep->port_limit;
+		from = "Port-Limit";
+	}
+	/* Nothing to enforce: no walk over every session (a mass redial
+	 * after an outage would make it quadratic). */
+	if (limit == 0 && cfg->lns.duplicate_login == CFG_DUPLICATE_LOGIN_ALLOW)
+		return 0;
 	n = user_sessions(r, user, sl, others, USER_MAX_LISTED);
 	if (n == 0)
 		return 0;
@@ -259,15 +272,6 @@ lns_user_admit(struct session_link *sl, const char *user,
 				    now);
 		}
 		return 0;
-	}
-	limit = p != NULL ? p->max_sessions_per_user :
-			    cfg->lns.max_sessions_per_user;
-	/* RFC 2865 §5.42: the most ports the NAS may give this user; the
-	 * smaller of it and ours holds. */
-	if (rep != NULL && rep->port_limit != 0 &&
-	    (limit == 0 || rep->port_limit < limit)) {
-		limit = rep->port_limit;
-		from = "Port-Limit";
 	}
 	if (limit == 0 || n < limit)
 		return 0;
