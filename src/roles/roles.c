@@ -411,7 +411,7 @@ roles_match_session(struct l2tp_session *s, void *arg)
 	if (m->count == m->cap) {
 		unsigned ncap = m->cap ? m->cap * 2 : 8;
 		struct l2tp_session **n = reallocarray(m->found, ncap,
-		    sizeof(*n));
+		    sizeof(struct l2tp_session *));
 
 		if (n == NULL)
 			return;
