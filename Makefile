@@ -37,7 +37,7 @@ $(LIB): $(LIB_OBJS)
 
 # The roles' seam over the real system (src/cmd/vpdnd_io.c, vpdnd_radius.c).
 VPDND_IO_OBJS := $(O)/src/cmd/vpdnd_io.o $(O)/src/cmd/vpdnd_radius.o \
-	$(O)/src/cmd/vpdnd_fastpath.o
+	$(O)/src/cmd/vpdnd_fastpath.o $(O)/src/cmd/vpdnd_policy.o
 
 $(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(VPDND_IO_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -60,7 +60,8 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
 SUPPORT_OBJS := $(SUPPORT_SRCS:%.c=$(O)/%.o)
 $(O)/tests/%.o: CPPFLAGS += -Itests/support
-$(O)/tests/test_roles_lns $(O)/tests/test_roles_fastpath: \
+$(O)/tests/test_roles_lns $(O)/tests/test_roles_fastpath \
+    $(O)/tests/test_roles_lns_policy: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o
 $(O)/tests/test_roles_lac $(O)/tests/test_roles_lac_ops \

@@ -49,6 +49,7 @@
 #include "roles/roles.h"
 #include "cmd/vpdnd_fastpath.h"
 #include "cmd/vpdnd_io.h"
+#include "cmd/vpdnd_policy.h"
 #include "cmd/vpdnd_radius.h"
 
 #define SHUTDOWN_GRACE_MS 5000
@@ -462,13 +463,24 @@ vpdnd_render_lease(const struct roles_lease *l, void *arg)
 	}
 }
 
-/* `vpdnctl show pool`: {"pools":[{"range","size","used"}],"refused":N,
+static void
+vpdnd_ctl_policy_metrics(void *arg, struct strbuf *out)
+{
+	struct vpdnd *d = arg;
+
+	if (d->cfg->lns.enabled)
+		vpdnd_policy_metrics(d->roles, out);
+}
+
+/* `vpdnctl show pool`: {"pools":[{"range","pool","size","used"}],
+ * "by_pool":[{"name","size","used","free","exhausted","removed"}],"refused":N,
  * "leases":[...]} */
 static int
 vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 {
 	static const struct table_col range_cols[] = {
 		{ "RANGE", TABLE_LEFT },
+		{ "POOL", TABLE_LEFT },
 		{ "SIZE", TABLE_RIGHT },
 		{ "USED", TABLE_RIGHT },
 		{ "FREE", TABLE_RIGHT },
@@ -481,6 +493,7 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 	};
 	struct vpdnd *d = arg;
 	uint32_t first, last, used;
+	const char *pool = "";
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], range[64];
 	struct pool_render pr = { NULL, NULL };
 	struct json j;
@@ -496,22 +509,24 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 		json_key(&j, "pools");
 		json_arr_begin(&j);
 	} else {
-		table_init(&t, range_cols, 4);
+		table_init(&t, range_cols, 5);
 	}
 	for (unsigned i = 0;
-	     roles_pool_range(d->roles, i, &first, &last, &used); i++) {
+	     roles_pool_range(d->roles, i, &pool, &first, &last, &used); i++) {
 		ip4_str(first, a, sizeof(a));
 		ip4_str(last, b, sizeof(b));
 		snprintf(range, sizeof(range), "%s-%s", a, b);
 		if (json) {
 			json_obj_begin(&j);
 			json_kv_str(&j, "range", range);
+			json_kv_str(&j, "pool", pool);
 			json_kv_u64(&j, "size", last - first + 1);
 			json_kv_u64(&j, "used", used);
 			json_obj_end(&j);
 		} else {
 			table_row(&t);
 			table_cell(&t, range);
+			table_cell(&t, pool);
 			table_cell_u64(&t, last - first + 1);
 			table_cell_u64(&t, used);
 			table_cell_u64(&t, last - first + 1 - used);
@@ -531,12 +546,18 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 		} else {
 			table_row(&t);
 			table_cell(&t, range);
+			table_cell(&t, "default");
 			table_cell_u64(&t, first);
 			table_cell_u64(&t, used);
 			table_cell_u64(&t, first - used);
 		}
 	}
 	if (json) {
+		json_arr_end(&j);
+		/* "pools" lists ranges (its keys stay); the pools: */
+		json_key(&j, "by_pool");
+		json_arr_begin(&j);
+		vpdnd_policy_pools_json(d->roles, &j);
 		json_arr_end(&j);
 		json_kv_u64(&j, "refused", roles_pool_refused(d->roles));
 		json_key(&j, "leases");
@@ -548,6 +569,7 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 		strbuf_putc(&r->body, '\n');
 		return 0;
 	}
+	vpdnd_policy_pools_table(d->roles, &r->body);
 	table_render(&t, &r->body);
 	table_free(&t);
 	strbuf_printf(&r->body, "sessions refused, no address: %" PRIu64 "\n\n",
@@ -1018,6 +1040,7 @@ main(int argc, char **argv)
 	d.ctl_ctx.hooks.tun_stats = vpdnd_ctl_tun_stats;
 	d.ctl_ctx.hooks.pppoe_stats = vpdnd_ctl_pppoe_stats;
 	d.ctl_ctx.hooks.foreach_lns = vpdnd_ctl_foreach_lns;
+	d.ctl_ctx.hooks.policy_metrics = vpdnd_ctl_policy_metrics;
 	d.ctl = ctl_server_new(d.loop, d.cfg->global.control_socket,
 	    &d.ctl_ctx);
 	if (d.ctl == NULL)

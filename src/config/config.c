@@ -25,6 +25,7 @@
 #include "config/config.h"
 #include "core/file.h"
 #include "config/ini.h"
+#include "config/policy.h"
 #include "config/schema.h"
 
 #define CONFIG_MAX_FILE ((size_t)1024 * 1024)
@@ -83,6 +84,8 @@ section_base(struct vpdn_config *cfg, const struct load_sec *ls)
 	case SCHEMA_SEC_REALM:	return &cfg->realms[ls->idx];
 	case SCHEMA_SEC_CLIENT:	return &cfg->clients[ls->idx];
 	case SCHEMA_SEC_RADIUS:	return &cfg->radius;
+	case SCHEMA_SEC_POOL:	return &cfg->pools[ls->idx];
+	case SCHEMA_SEC_PEER:	return &cfg->peers[ls->idx];
 	case SCHEMA_SEC_COUNT:	break;
 		/* clang-format on */
 	}
@@ -96,6 +99,10 @@ section_name(const struct vpdn_config *cfg, const struct load_sec *ls)
 		return cfg->realms[ls->idx].name;
 	if (ls->sec == SCHEMA_SEC_CLIENT)
 		return cfg->clients[ls->idx].name;
+	if (ls->sec == SCHEMA_SEC_POOL)
+		return cfg->pools[ls->idx].name;
+	if (ls->sec == SCHEMA_SEC_PEER)
+		return cfg->peers[ls->idx].name;
 	return NULL;
 }
 
@@ -107,13 +114,50 @@ keyline(const struct load_sec *ls, const char *key)
 	return k == NULL ? 0 : ls->keyline[k - schema_keys];
 }
 
-/* A new [realm]/[client] entry, with its defaults. */
+/* Grows a named section's array by one zeroed entry; NULL: no memory. */
+static void *
+grow(void **arr, unsigned *count, size_t size)
+{
+	char *a = reallocarray(*arr, *count + 1, size);
+
+	if (a == NULL)
+		return NULL;
+	*arr = a;
+	memset(a + (size_t)*count * size, 0, size);
+	return a + (size_t)(*count)++ * size;
+}
+
+/* A new [realm]/[client]/[pool]/[peer] entry, with its defaults. */
 static int
 add_named(struct loader *ld, enum schema_section sec, const char *name,
     int line, unsigned *idx, char *msg, size_t msglen)
 {
 	struct vpdn_config *cfg = ld->cfg;
 
+	if (sec == SCHEMA_SEC_POOL || sec == SCHEMA_SEC_PEER) {
+		bool pool = sec == SCHEMA_SEC_POOL;
+		void *e = pool ? grow((void **)&cfg->pools, &cfg->pool_count,
+				     sizeof(*cfg->pools)) :
+				 grow((void **)&cfg->peers, &cfg->peer_count,
+				     sizeof(*cfg->peers));
+
+		if (e == NULL) {
+			snprintf(msg, msglen, "out of memory");
+			return -1;
+		}
+		if (pool) {
+			strlcpy(cfg->pools[cfg->pool_count - 1].name, name,
+			    CFG_MAX_STR);
+			cfg->pools[cfg->pool_count - 1].line = line;
+			*idx = cfg->pool_count - 1;
+		} else {
+			strlcpy(cfg->peers[cfg->peer_count - 1].name, name,
+			    CFG_MAX_STR);
+			cfg->peers[cfg->peer_count - 1].line = line;
+			*idx = cfg->peer_count - 1;
+		}
+		return schema_apply_defaults(sec, e, msg, msglen);
+	}
 	if (sec == SCHEMA_SEC_REALM) {
 		struct cfg_realm *r = reallocarray(cfg->realms,
 		    cfg->realm_count + 1, sizeof(*r));
@@ -223,6 +267,8 @@ on_header(struct loader *ld, const struct ini_event *ev, char *msg,
 	case SCHEMA_SEC_GLOBAL:
 	case SCHEMA_SEC_REALM:
 	case SCHEMA_SEC_CLIENT:
+	case SCHEMA_SEC_POOL:
+	case SCHEMA_SEC_PEER:
 	case SCHEMA_SEC_COUNT:
 		break;
 	}
@@ -401,10 +447,55 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 			    cfg->global.hostname,
 			    sizeof(cfg->radius.nas_identifier));
 		break;
+	case SCHEMA_SEC_POOL:
+		break; /* policy_pools_check, with every pool known */
+	case SCHEMA_SEC_PEER: {
+		struct policy_peer_given g = {
+			.tunnel_secret = keyline(ls, "tunnel-secret") != 0,
+			.hide_avps = keyline(ls, "hide-avps") != 0,
+			.auth = keyline(ls, "auth") != 0,
+			.accept_proxy_auth = keyline(ls, "accept-proxy-auth") !=
+			    0,
+			.lcp_reneg = keyline(ls, "lcp-renegotiation") != 0,
+			.hello_interval = keyline(ls, "hello-interval") != 0,
+			.max_sessions_per_user = keyline(ls,
+						     "max-sessions-per-user") !=
+			    0,
+			.pool_line = keyline(ls, "pool"),
+			.hide_line = keyline(ls, "hide-avps"),
+		};
+
+		return policy_peer_complete(cfg, &cfg->peers[ls->idx], &g, f,
+		    errbuf, errlen);
+	}
 	case SCHEMA_SEC_COUNT:
 		break;
 	}
 	return 0;
+}
+
+/* [pool] sections against each other and [lns] pool. */
+static int
+check_pools(struct loader *ld, char *errbuf, size_t errlen)
+{
+	const struct vpdn_config *cfg = ld->cfg;
+	int lns_pool_line = 0, r;
+	int *lines = calloc(cfg->pool_count + 1, sizeof(*lines));
+
+	if (lines == NULL)
+		return ini_error(errbuf, errlen, ld->file, 1, "out of memory");
+	for (unsigned i = 0; i < ld->nsecs; i++) {
+		const struct load_sec *ls = &ld->secs[i];
+
+		if (ls->sec == SCHEMA_SEC_POOL)
+			lines[ls->idx] = keyline(ls, "range");
+		else if (ls->sec == SCHEMA_SEC_LNS)
+			lns_pool_line = keyline(ls, "pool");
+	}
+	r = policy_pools_check(cfg, ld->file, lines, lns_pool_line, errbuf,
+	    errlen);
+	free(lines);
+	return r;
 }
 
 struct vpdn_config *
@@ -438,6 +529,8 @@ config_load(const char *path, char *errbuf, size_t errlen)
 		goto out;
 	}
 	r = ini_parse(path, buf, len, on_event, &ld, errbuf, errlen, &lastline);
+	if (r == 0)
+		r = check_pools(&ld, errbuf, errlen);
 	for (unsigned i = 0; r == 0 && i < ld.nsecs; i++)
 		r = check_section(&ld, &ld.secs[i], errbuf, errlen);
 	if (r == 0)
@@ -469,8 +562,13 @@ config_free(struct vpdn_config *cfg)
 	if (cfg->clients != NULL)
 		explicit_bzero(cfg->clients,
 		    cfg->client_count * sizeof(*cfg->clients));
+	if (cfg->peers != NULL)
+		explicit_bzero(cfg->peers,
+		    cfg->peer_count * sizeof(*cfg->peers));
 	free(cfg->realms);
 	free(cfg->clients);
+	free(cfg->pools);
+	free(cfg->peers);
 	explicit_bzero(cfg, sizeof(*cfg));
 	free(cfg);
 }

@@ -78,6 +78,12 @@ struct cfg_ip4_range {
 	uint32_t first, last; /* host byte order, inclusive */
 };
 
+/* "192.0.2.0/24": addr has no host bits set. */
+struct cfg_ip4_prefix {
+	uint32_t addr; /* host order */
+	uint8_t plen;
+};
+
 /*
  * Defaults of vpdn.conf live in the schema rows (schema.c); these few are
  * numbers because the L2TP host's own defaults (l2tp_host_config_defaults(),
@@ -142,6 +148,27 @@ struct cfg_ip6_prefix {
 	unsigned len;
 };
 
+/* [lns] unknown-peers: an SCCRQ that matches no [peer] section. */
+enum cfg_unknown_peers {
+	CFG_UNKNOWN_PEERS_ACCEPT = 0, /* the [lns] keys apply */
+	CFG_UNKNOWN_PEERS_REFUSE,     /* StopCCN result 4 (RFC 2661 §4.4.2) */
+};
+
+/* duplicate-login: a user who authenticates while already online. */
+enum cfg_duplicate_login {
+	CFG_DUPLICATE_LOGIN_ALLOW = 0, /* up to max-sessions-per-user */
+	CFG_DUPLICATE_LOGIN_REFUSE,    /* the new session fails */
+	CFG_DUPLICATE_LOGIN_REPLACE,   /* the old session is ended */
+};
+
+/* lcp-renegotiation: what the LNS does with a LAC's proxy LCP (RFC 2661
+ * §4.4.5). */
+enum cfg_lcp_renegotiation {
+	CFG_LCP_RENEG_ON_MISMATCH = 0, /* take it if acceptable, else ours */
+	CFG_LCP_RENEG_NEVER,	       /* take it; unacceptable ends the call */
+	CFG_LCP_RENEG_ALWAYS,	       /* ignore proxy data, negotiate afresh */
+};
+
 struct cfg_lns {
 	bool enabled; /* [lns] present */
 	struct cfg_secret tunnel_secret;
@@ -165,6 +192,12 @@ struct cfg_lns {
 	struct cfg_ip6_prefix ipv6_pool; /* a /64 per session */
 	uint8_t dns6[2][16];		 /* RFC 8106 RDNSS */
 	unsigned dns6_count;
+	/* Operator policy (docs/INTERFACE.md, vpdn.conf(5)): what an SCCRQ
+	 * that matches no [peer] gets, and the per-user session limits. */
+	enum cfg_unknown_peers unknown_peers;
+	unsigned max_sessions_per_user; /* 0: no limit */
+	enum cfg_duplicate_login duplicate_login;
+	enum cfg_lcp_renegotiation lcp_renegotiation;
 };
 
 /* Whether [lns] sessions negotiate IPv6CP. */
@@ -223,6 +256,50 @@ struct cfg_client {
 	int line;
 };
 
+/*
+ * [pool NAME]: a named IPv4 address pool.  range takes the same "a-b" /
+ * "a.b.c.d/len" forms as [lns] pool.  The section is family-neutral by
+ * name: an IPv6 prefix pool would be another key of it, checked by the
+ * same overlap rule (config/pools.c).
+ */
+struct cfg_pool {
+	char name[CFG_MAX_STR];
+	struct cfg_ip4_range range[CFG_MAX_LIST];
+	unsigned range_count;
+	int line;
+};
+
+/* The name [lns] pool goes by in show pool and metrics; no [pool] may
+ * take it. */
+#define CFG_DEFAULT_POOL_NAME "default"
+
+/*
+ * [peer NAME]: the policy of the LACs an SCCRQ's Host Name AVP and/or
+ * source address identify.  Keys not given take the [lns] (or [global]
+ * hello-interval) value when the file is loaded, so a peer is complete.
+ */
+struct cfg_peer {
+	char name[CFG_MAX_STR];
+	char hostname[CFG_MAX_STR]; /* "": any */
+	struct cfg_ip4_prefix source[CFG_MAX_LIST];
+	unsigned source_count; /* 0: any */
+	struct cfg_secret tunnel_secret;
+	bool hide_avps;
+	/* Named pools in the order they are tried ("" entries unused);
+	 * none: [lns] pool. */
+	char pool_names[CFG_MAX_STR];
+	unsigned pools[CFG_MAX_LIST]; /* indices into vpdn_config.pools */
+	unsigned pool_count;
+	struct cfg_auth_list auth;
+	bool accept_proxy_auth;
+	enum cfg_lcp_renegotiation lcp_renegotiation;
+	unsigned max_tunnels;		/* 0: no limit of its own */
+	unsigned max_sessions;		/* 0: no limit of its own */
+	unsigned max_sessions_per_user; /* 0: none */
+	unsigned hello_interval;	/* s; 0 disables */
+	int line;
+};
+
 struct cfg_radius {
 	bool enabled; /* [radius] present */
 	struct cfg_sockaddr server[CFG_MAX_LIST];
@@ -247,6 +324,10 @@ struct vpdn_config {
 	unsigned realm_count;
 	struct cfg_client *clients;
 	unsigned client_count;
+	struct cfg_pool *pools;
+	unsigned pool_count;
+	struct cfg_peer *peers;
+	unsigned peer_count;
 	struct cfg_radius radius;
 };
 

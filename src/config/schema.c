@@ -33,11 +33,22 @@
 /* clang-format off */
 #define ROW(sec, name, type, st, field, mn, mx, def)			\
 	{ SCHEMA_SEC_##sec, name, SCHEMA_T_##type,			\
-	  offsetof(struct st, field), 0, mn, mx, def }
+	  offsetof(struct st, field), 0, mn, mx, def, NULL }
 #define LIST(sec, name, type, st, field, count, mx, port, def)		\
 	{ SCHEMA_SEC_##sec, name, SCHEMA_T_##type,			\
 	  offsetof(struct st, field), offsetof(struct st, count), port, mx, \
-	  def }
+	  def, NULL }
+
+#define CHOICE(sec, name, st, field, words, def)			\
+	{ SCHEMA_SEC_##sec, name, SCHEMA_T_CHOICE,			\
+	  offsetof(struct st, field), 0, 0, 0, def, words }
+
+static const char *const unknown_peers_words[] = { "accept", "refuse",
+	NULL };
+static const char *const duplicate_login_words[] = { "allow", "refuse",
+	"replace", NULL };
+static const char *const lcp_reneg_words[] = { "on-mismatch", "never",
+	"always", NULL };
 
 const struct schema_key schema_keys[] = {
 	ROW(GLOBAL, "listen", SOCKADDR, cfg_global, listen,
@@ -118,6 +129,42 @@ const struct schema_key schema_keys[] = {
 	 * prefix6pool.h holds at most 2^24 of them. */
 	ROW(LNS, "ipv6-pool", IPV6_PREFIX, cfg_lns, ipv6_pool, 40, 64, NULL),
 	LIST(LNS, "dns6", IPV6_LIST, cfg_lns, dns6, dns6_count, 2, 0, NULL),
+
+	CHOICE(LNS, "unknown-peers", cfg_lns, unknown_peers,
+	    unknown_peers_words, "accept"),
+	ROW(LNS, "max-sessions-per-user", UINT, cfg_lns,
+	    max_sessions_per_user, 0, 65535, "0"),
+	CHOICE(LNS, "duplicate-login", cfg_lns, duplicate_login,
+	    duplicate_login_words, "allow"),
+	CHOICE(LNS, "lcp-renegotiation", cfg_lns, lcp_renegotiation,
+	    lcp_reneg_words, "on-mismatch"),
+
+	LIST(POOL, "range", RANGE_LIST, cfg_pool, range, range_count,
+	    CFG_MAX_LIST, 0, NULL),
+
+	/* Peer keys have no defaults of their own: what is not given is
+	 * the [lns] value (config/pools.c, policy_check). */
+	ROW(PEER, "hostname", STRING, cfg_peer, hostname, 1, CFG_MAX_STR - 1,
+	    NULL),
+	LIST(PEER, "source", PREFIX_LIST, cfg_peer, source, source_count,
+	    CFG_MAX_LIST, 0, NULL),
+	ROW(PEER, "tunnel-secret", SECRET, cfg_peer, tunnel_secret, 0, 0,
+	    NULL),
+	ROW(PEER, "hide-avps", BOOL, cfg_peer, hide_avps, 0, 0, NULL),
+	ROW(PEER, "pool", STRING, cfg_peer, pool_names, 1, CFG_MAX_STR - 1,
+	    NULL),
+	ROW(PEER, "auth", AUTH_LIST, cfg_peer, auth, 0, 0, NULL),
+	ROW(PEER, "accept-proxy-auth", BOOL, cfg_peer, accept_proxy_auth,
+	    0, 0, NULL),
+	CHOICE(PEER, "lcp-renegotiation", cfg_peer, lcp_renegotiation,
+	    lcp_reneg_words, NULL),
+	ROW(PEER, "max-tunnels", UINT, cfg_peer, max_tunnels, 0, 65535, NULL),
+	ROW(PEER, "max-sessions", UINT, cfg_peer, max_sessions, 0, 1048576,
+	    NULL),
+	ROW(PEER, "max-sessions-per-user", UINT, cfg_peer,
+	    max_sessions_per_user, 0, 65535, NULL),
+	ROW(PEER, "hello-interval", UINT, cfg_peer, hello_interval, 0, 3600,
+	    NULL),
 
 	ROW(LAC, "pppoe-interface", IFNAME, cfg_lac, pppoe_interface, 0, 0,
 	    NULL),
@@ -224,6 +271,8 @@ static const struct {
 	[SCHEMA_SEC_REALM] = { "realm", true },
 	[SCHEMA_SEC_CLIENT] = { "client", true },
 	[SCHEMA_SEC_RADIUS] = { "radius", false },
+	[SCHEMA_SEC_POOL] = { "pool", true },
+	[SCHEMA_SEC_PEER] = { "peer", true },
 };
 
 const char *
@@ -259,6 +308,8 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_IPV6_PREFIX:	return "ipv6 prefix";
 	case SCHEMA_T_IPV6_LIST:	return "ipv6 list";
 	case SCHEMA_T_IPV6_PREFIX_LIST:	return "ipv6 prefix list";
+	case SCHEMA_T_CHOICE:		return "choice";
+	case SCHEMA_T_PREFIX_LIST:	return "prefix list";
 		/* clang-format on */
 	}
 	return "?";
@@ -494,9 +545,13 @@ parse_hostport(const char *s, uint16_t defport, struct cfg_hostport *out)
 	return 0;
 }
 
-/* "a-b" or a single "a". */
+static int parse_route(const char *s, uint32_t *addr, uint8_t *plen);
+
+/* "a-b", a single "a", or where prefixes are taken ([pool] range) a
+ * prefix "a/len" (every address in it: PPP users get /32s, so no network
+ * or broadcast address is set aside). */
 static int
-parse_range(const char *s, struct cfg_ip4_range *r)
+parse_range(const char *s, struct cfg_ip4_range *r, bool prefix_ok)
 {
 	char buf[64];
 	const char *dash;
@@ -505,6 +560,15 @@ parse_range(const char *s, struct cfg_ip4_range *r)
 
 	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
 		return -1;
+	if (prefix_ok && strchr(buf, '/') != NULL) {
+		uint8_t plen;
+
+		if (parse_route(buf, &r->first, &plen) < 0 || plen < 8)
+			return -1;
+		r->last = r->first | (plen == 32 ? 0 : 0xffffffffu >> plen);
+		/* Host bits set: the writer meant another prefix. */
+		return (r->first & ~(0xffffffffu << (32 - plen))) != 0 ? -1 : 0;
+	}
 	dash = strchr(buf, '-');
 	if (dash == NULL)
 		return schema_parse_ipv4(buf, &r->first) < 0 ?
@@ -656,11 +720,13 @@ entry_range(const struct schema_key *k, const char *s, unsigned i, void *base,
 	struct cfg_ip4_range *v = (struct cfg_ip4_range *)((char *)base +
 	    k->off);
 
-	if (parse_range(s, &v[i]) < 0) {
-		snprintf(msg, msglen,
-		    "%s: invalid range \"%s\" "
-		    "(expected FIRST-LAST)",
-		    k->key, s);
+	bool prefix_ok = k->section == SCHEMA_SEC_POOL;
+
+	if (parse_range(s, &v[i], prefix_ok) < 0) {
+		snprintf(msg, msglen, "%s: invalid range \"%s\" (expected %s)",
+		    k->key, s,
+		    prefix_ok ? "FIRST-LAST or ADDRESS/LENGTH, length 8..32" :
+				"FIRST-LAST");
 		return -1;
 	}
 	if (v[i].first > v[i].last) {
@@ -781,6 +847,34 @@ entry_ip6_prefix(const struct schema_key *k, const char *s, unsigned i,
 	any.min = 0;
 	any.max = 128;
 	return parse_ip6_prefix(&any, s, &v[i], msg, msglen);
+}
+
+/* [peer] source: prefixes the peer's address must fall in. */
+static int
+entry_prefix(const struct schema_key *k, const char *s, unsigned i, void *base,
+    char *msg, size_t msglen)
+{
+	struct cfg_ip4_prefix *v = (struct cfg_ip4_prefix *)((char *)base +
+	    k->off);
+	uint32_t mask;
+
+	if (strchr(s, '/') == NULL) {
+		/* A lone address is its /32. */
+		if (schema_parse_ipv4(s, &v[i].addr) == 0) {
+			v[i].plen = 32;
+			return 0;
+		}
+	} else if (parse_route(s, &v[i].addr, &v[i].plen) == 0) {
+		mask = v[i].plen == 0 ? 0 : 0xffffffffu << (32 - v[i].plen);
+		if ((v[i].addr & ~mask) == 0)
+			return 0;
+		snprintf(msg, msglen, "%s: prefix \"%s\" has host bits set",
+		    k->key, s);
+		return -1;
+	}
+	snprintf(msg, msglen,
+	    "%s: invalid prefix \"%s\" (expected ADDRESS[/LENGTH])", k->key, s);
+	return -1;
 }
 
 static int
@@ -939,6 +1033,27 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 	case SCHEMA_T_IPV6_PREFIX_LIST:
 		return for_each_entry(k, value, k->max, entry_ip6_prefix, base,
 		    msg, msglen);
+	case SCHEMA_T_CHOICE: {
+		size_t n = 0;
+		char words[128] = "";
+
+		for (size_t i = 0; k->words[i] != NULL; i++) {
+			if (strcmp(value, k->words[i]) == 0) {
+				*(unsigned *)field = (unsigned)i;
+				return 0;
+			}
+			n += (size_t)snprintf(words + n, sizeof(words) - n,
+			    "%s%s", i > 0 ? ", " : "", k->words[i]);
+			if (n >= sizeof(words))
+				n = sizeof(words) - 1;
+		}
+		snprintf(msg, msglen, "%s: unknown value \"%s\" (expected %s)",
+		    k->key, value, words);
+		return -1;
+	}
+	case SCHEMA_T_PREFIX_LIST:
+		return for_each_entry(k, value, k->max, entry_prefix, base, msg,
+		    msglen);
 	case SCHEMA_T_SOCKADDR_LIST:
 		return for_each_entry(k, value, k->max, entry_sockaddr, base,
 		    msg, msglen);

@@ -23,6 +23,8 @@ enum schema_section {
 	SCHEMA_SEC_REALM,
 	SCHEMA_SEC_CLIENT,
 	SCHEMA_SEC_RADIUS,
+	SCHEMA_SEC_POOL,
+	SCHEMA_SEC_PEER,
 	SCHEMA_SEC_COUNT,
 };
 const char *schema_section_str(enum schema_section s);
@@ -50,6 +52,8 @@ enum schema_type {
 	SCHEMA_T_IPV6_LIST, /* uint8_t [][16], global unicast addresses */
 	/* struct cfg_ip6_prefix[], "2001:db8::/32, ::/0", LEN 0..128 */
 	SCHEMA_T_IPV6_PREFIX_LIST,
+	SCHEMA_T_CHOICE,      /* an enum: the index of the value in words[] */
+	SCHEMA_T_PREFIX_LIST, /* struct cfg_ip4_prefix[], "a.b.c.d/len, ..." */
 };
 const char *schema_type_str(enum schema_type t);
 
@@ -68,6 +72,9 @@ struct schema_key {
 	 * interface).  vpdn.conf(5) states the same (checked by the
 	 * tests). */
 	const char *def;
+	/* CHOICE: the accepted words, NULL-terminated; the field is an enum
+	 * whose values are their indices. */
+	const char *const *words;
 };
 
 extern const struct schema_key schema_keys[];

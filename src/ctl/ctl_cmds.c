@@ -134,6 +134,8 @@ show_tunnel_one(struct l2tp_tunnel *tun, void *arg)
 		json_kv_u64(j, "peer_id", ti.peer_id);
 		json_kv_str(j, "peer", peer);
 		json_kv_str(j, "peer_hostname", ti.peer_hostname);
+		/* The [peer] section that accepted it ("" none). */
+		json_kv_str(j, "matched_peer", ti.peer_entry);
 		json_kv_str(j, "role", l2tp_role_str(ti.role));
 		json_kv_str(j, "state", l2tp_tunnel_state_str(ti.state));
 		json_kv_u64(j, "sessions", ti.sessions);
@@ -150,6 +152,7 @@ show_tunnel_one(struct l2tp_tunnel *tun, void *arg)
 		table_cell_u64(t, ti.peer_id);
 		table_cell(t, peer);
 		table_cell(t, ti.peer_hostname);
+		table_cell(t, ti.peer_entry[0] ? ti.peer_entry : "-");
 		table_cell(t, l2tp_role_str(ti.role));
 		table_cell(t, l2tp_tunnel_state_str(ti.state));
 		table_cell_u64(t, ti.sessions);
@@ -208,6 +211,7 @@ static const struct table_col tunnel_cols[] = {
 	{ "PEER-ID", TABLE_RIGHT },
 	{ "PEER", TABLE_LEFT },
 	{ "HOSTNAME", TABLE_LEFT },
+	{ "MATCHED-PEER", TABLE_LEFT },
 	{ "ROLE", TABLE_LEFT },
 	{ "STATE", TABLE_LEFT },
 	{ "SESS", TABLE_RIGHT },

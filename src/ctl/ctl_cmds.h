@@ -113,6 +113,9 @@ struct ctl_hooks {
 	/* `show lns` and metrics: fn once per LNS the LAC has dialled;
 	 * false when there is no [lac]. */
 	bool (*foreach_lns)(void *arg, ctl_lns_fn *fn, void *fnarg);
+	/* Metrics: the LNS policy's families (pools, peers, limits),
+	 * appended to the exposition; NULL: none. */
+	void (*policy_metrics)(void *arg, struct strbuf *out);
 };
 
 /* The control context: owned by the daemon, read by every command. */

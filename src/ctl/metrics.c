@@ -583,6 +583,8 @@ scrape_all(struct metrics_server *s, struct strbuf *body)
 
 	ctl_get_tun_stats(s->ctx, &ts);
 	metrics_render(&s->acc, s->ctx->host, &ts, have ? &pp : NULL, hk, body);
+	if (hk->policy_metrics != NULL)
+		hk->policy_metrics(hk->arg, body);
 }
 
 static enum conn_req

@@ -647,6 +647,7 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
     const struct l2tp_addr *peer, uint64_t now)
 {
 	struct l2tp_secret sec = { h->cfg.lns_secret, h->cfg.lns_secret_len };
+	struct l2tp_accept acc;
 	struct l2tp_msg m;
 	struct l2tp_err err;
 	struct l2tp_tunnel *t;
@@ -698,8 +699,23 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 	}
 	if (host_tie_break(h, &m, peer, now))
 		return;
-	t = tunnel_new(h, L2TP_ROLE_LNS, peer, local, h->cfg.lns_secret,
-	    h->cfg.lns_secret_len, h->cfg.lns_hide_avps, now);
+	memset(&acc, 0, sizeof(acc));
+	acc.host_name = m.host_name;
+	acc.peer = peer;
+	acc.secret = h->cfg.lns_secret;
+	acc.secret_len = h->cfg.lns_secret_len;
+	acc.hide_avps = h->cfg.lns_hide_avps;
+	acc.hello_interval_ms = h->cfg.hello_interval_ms;
+	if (h->ops->tunnel_accept != NULL)
+		h->ops->tunnel_accept(h->ctx, &acc, now);
+	if (acc.refuse_result != 0) {
+		/* The owner logged and counted why. */
+		host_refuse_sccrq(h, &m, acc.refuse_result, acc.refuse_error,
+		    acc.reason[0] ? acc.reason : NULL, local, peer);
+		return;
+	}
+	t = tunnel_new(h, L2TP_ROLE_LNS, peer, local, acc.secret,
+	    acc.secret_len, acc.hide_avps, now);
 	if (t == NULL) {
 		host_drop(h, L2TP_DROP_TUNNEL_LIMIT);
 		LOG_RL(LOG_LEVEL_WARN,
@@ -712,6 +728,9 @@ host_sccrq_input(struct l2tp_host *h, const struct l2tp_hdr *hdr,
 		return;
 	}
 	t->peer_id = m.assigned_tunnel_id;
+	strlcpy(t->label, acc.label, sizeof(t->label));
+	if (acc.hello_interval_ms != h->cfg.hello_interval_ms)
+		xport_set_hello(&t->xp, acc.hello_interval_ms, now);
 	host_peer_hash_add(t);
 	tunnel_log(t, LOG_LEVEL_INFO, "SCCRQ from %s",
 	    m.host_name[0] ? m.host_name : "(no name)");

@@ -114,6 +114,29 @@ uint64_t l2tp_xport_give_up_ms(const struct l2tp_host_config *c);
  * messages are still being retransmitted on a live tunnel. */
 uint64_t l2tp_call_setup_ms(const struct l2tp_host_config *c);
 
+/*
+ * LNS role: what a tunnel a peer asks for runs with, decided when its SCCRQ
+ * arrives — the Host Name AVP comes in the SCCRQ, and the secret is needed
+ * at once for the SCCRP's Challenge Response and to check the SCCCN's
+ * (RFC 2661 §4.2, §5.1.1).  The host fills the inputs and presets the
+ * outputs to its own lns_* settings; the owner may change them.
+ */
+struct l2tp_accept {
+	const char *host_name; /* "" when the SCCRQ carries none */
+	const struct l2tp_addr *peer;
+	const uint8_t *secret; /* copied before the call returns */
+	size_t secret_len;
+	bool hide_avps;
+	unsigned hello_interval_ms; /* 0 disables Hello */
+	/* Who the peer is to the owner ("" none): kept with the tunnel,
+	 * l2tp_tunnel_info.peer_entry. */
+	char label[L2TP_MAX_NAME];
+	/* Refuse: a StopCCN result code (§4.4.2), with this error code
+	 * and message; 0 accepts. */
+	uint16_t refuse_result, refuse_error;
+	char reason[128];
+};
+
 struct l2tp_host_ops {
 	/* Transmit a datagram from `local` (the address the tunnel was reached
 	 * on, or unspecified) to `peer`. */
@@ -145,6 +168,10 @@ struct l2tp_host_ops {
 	 * queued leaves before the next `send`, which keeps the order. */
 	void (*send_data)(void *ctx, const struct l2tp_addr *local,
 	    const struct l2tp_addr *peer, const uint8_t *pkt, size_t len);
+	/* Optional (NULL: the host's lns_* settings for every peer): an
+	 * SCCRQ from a new peer, before its tunnel exists; see struct
+	 * l2tp_accept. */
+	void (*tunnel_accept)(void *ctx, struct l2tp_accept *a, uint64_t now);
 };
 
 /* Every discard reason the host counts (`vpdnctl show stats`). */
@@ -230,6 +257,7 @@ struct l2tp_tunnel_info {
 	uint16_t local_id, peer_id;
 	struct l2tp_addr peer, local;
 	char peer_hostname[L2TP_MAX_NAME];
+	char peer_entry[L2TP_MAX_NAME]; /* l2tp_accept.label */
 	unsigned sessions;
 	uint64_t tx_ctrl, rx_ctrl, retransmits;
 	uint64_t created_ms; /* monotonic */

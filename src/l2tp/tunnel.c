@@ -871,6 +871,7 @@ l2tp_tunnel_get_info(const struct l2tp_tunnel *t, struct l2tp_tunnel_info *info)
 	info->local = t->local;
 	strlcpy(info->peer_hostname, t->peer_hostname,
 	    sizeof(info->peer_hostname));
+	strlcpy(info->peer_entry, t->label, sizeof(info->peer_entry));
 	info->sessions = idpool_count(&t->sessions);
 	info->tx_ctrl = t->xp.stats.tx_msgs;
 	info->rx_ctrl = t->xp.stats.rx_msgs;

@@ -84,6 +84,7 @@ struct l2tp_tunnel {
 	struct xport xp;
 	uint8_t challenge[16]; /* ours, when secret_len > 0 */
 	char peer_hostname[L2TP_MAX_NAME];
+	char label[L2TP_MAX_NAME]; /* l2tp_accept.label */
 	/* §6.9: an LNS may only request outgoing calls from a LAC that
 	 * sent Bearer Capabilities during tunnel establishment. */
 	bool peer_has_bearer_cap;

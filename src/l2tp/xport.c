@@ -140,6 +140,13 @@ xport_give_up_ms(const struct xport_config *cfg)
 	return sum;
 }
 
+void
+xport_set_hello(struct xport *x, unsigned hello_ms, uint64_t now)
+{
+	x->cfg.hello_ms = hello_ms;
+	x->hello_due = hello_ms ? now + hello_ms : TIME_NEVER;
+}
+
 int
 xport_init(struct xport *x, const struct xport_config *cfg,
     const struct xport_ops *ops, void *ctx, uint64_t now)

@@ -151,6 +151,8 @@ int xport_init(struct xport *x, const struct xport_config *cfg,
     const struct xport_ops *ops, void *ctx, uint64_t now)
     __attribute__((warn_unused_result));
 void xport_destroy(struct xport *x);
+/* A Hello interval other than the configuration's (0 disables), from now. */
+void xport_set_hello(struct xport *x, unsigned hello_ms, uint64_t now);
 /* How long a message may be retransmitted before failed(): the sum of the
  * first timeout and the capped back-offs (RFC 2661 §5.8). */
 uint64_t xport_give_up_ms(const struct xport_config *cfg);

@@ -804,6 +804,13 @@ ppp_link_start(struct ppp_link *l, uint64_t now)
 		link_settle(l);
 		return;
 	}
+	if (l->px != NULL && l->px->sent_len + l->px->rcvd_len > 0 &&
+	    l->conf->cfg.proxy_lcp_only) {
+		/* LCP never ran on this link: nothing to terminate. */
+		link_request_fail(l, "proxy LCP not acceptable", true);
+		link_settle(l);
+		return;
+	}
 	cp_up(&l->lcp.cp, now);
 	cp_open(&l->lcp.cp, now);
 	link_settle(l);

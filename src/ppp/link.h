@@ -51,6 +51,10 @@ struct ppp_link_config {
 	bool pppoe;
 	/* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
 	unsigned rechallenge_ms;
+	/* server with proxy LCP (RFC 2661 §4.4.5): when the LAC's LCP is
+	 * not acceptable, end the link instead of renegotiating
+	 * (lcp-renegotiation = never). */
+	bool proxy_lcp_only;
 };
 
 /*

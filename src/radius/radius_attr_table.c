@@ -80,6 +80,8 @@ const struct radius_attr_def radius_attr_defs[] = {
 	    5, 253),
 	STD(RADIUS_ATTR_NAS_PORT_TYPE, "NAS-Port-Type", RADIUS_KIND_INTEGER,
 	    4, 4),
+	/* RFC 2865 §5.42 */
+	STD(RADIUS_ATTR_PORT_LIMIT, "Port-Limit", RADIUS_KIND_INTEGER, 4, 4),
 	/* RFC 2868 §3 */
 	STD(RADIUS_ATTR_TUNNEL_TYPE, "Tunnel-Type",
 	    RADIUS_KIND_TAGGED_INTEGER, 4, 4),

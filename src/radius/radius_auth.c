@@ -181,6 +181,7 @@ radius_auth_decode_reply(const struct radius_packet *p, const uint8_t *req_auth,
 	    sizeof(o->framed_pool));
 	(void)radius_get_u32(p, RADIUS_ATTR_SESSION_TIMEOUT,
 	    &o->session_timeout);
+	(void)radius_get_u32(p, RADIUS_ATTR_PORT_LIMIT, &o->port_limit);
 	(void)radius_get_u32(p, RADIUS_ATTR_IDLE_TIMEOUT, &o->idle_timeout);
 	(void)radius_get_u32(p, RADIUS_ATTR_FRAMED_MTU, &o->framed_mtu);
 	(void)radius_get_u32(p, RADIUS_ATTR_ACCT_INTERIM_INTERVAL,

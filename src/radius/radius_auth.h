@@ -58,6 +58,7 @@ struct radius_auth_reply {
 	uint32_t idle_timeout;
 	uint32_t framed_mtu;
 	uint32_t interim_interval; /* Acct-Interim-Interval */
+	uint32_t port_limit;	   /* RFC 2865 §5.42 Port-Limit; 0 none */
 	uint32_t dns[2];	   /* MS-Primary/Secondary-DNS */
 	struct {
 		uint8_t v[253];

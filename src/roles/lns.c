@@ -33,6 +33,8 @@
 #include "radius/radius_dae.h"
 #include "roles/aaa.h"
 #include "roles/lns_ipv6.h"
+#include "roles/lns_peer.h"
+#include "roles/lns_pools.h"
 #include "core/timeutil.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -72,10 +74,11 @@ struct lns_sess {
 	} routes[RADIUS_AUTH_MAX_ROUTES];
 	unsigned nroutes;
 	bool routes_added;
-	/* sl->peer_addr is held in the pool (allocated, or a fixed address
-	 * the pool contains): released from the pool when the session ends,
-	 * whatever reloads did to the ranges meanwhile (ippool orphans). */
-	bool pool_holds;
+	/* The pool holding sl->peer_addr (allocated, or a fixed address the
+	 * pool contains), NULL none: released to it when the session ends,
+	 * whatever reloads did to its ranges meanwhile (ippool orphans,
+	 * lns_pools.h). */
+	struct lns_pool *pool;
 	unsigned mtu; /* Framed-MTU for its route; 0 none */
 	/* In the kernel fast path (see below): what was put into the maps
 	 * (to update and take it out), the counters the last poll saw
@@ -472,10 +475,6 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 {
 	struct roles *r = sl->roles;
 
-	if (rep->framed_pool[0] != '\0')
-		log_info("lns: user %s: Framed-Pool \"%s\": using the one "
-			 "pool",
-		    aaa_session_user(&ls->acct), rep->framed_pool);
 	for (unsigned i = 0; i < rep->nroutes; i++) {
 		if (ls->nroutes < RADIUS_AUTH_MAX_ROUTES &&
 		    parse_framed_route(rep->framed_routes[i],
@@ -524,38 +523,37 @@ lns_assign_address(struct session_link *sl, const char *user,
 	struct lns_sess *ls;
 	char buf[INET_ADDRSTRLEN];
 	uint32_t a;
-	bool from_pool = true;
+	struct lns_pool *pool;
+	/* Only the RADIUS backend's context holds a reply. */
+	const struct radius_auth_reply *reply = l->radius ?
+	    radius_auth_current_reply(&l->backend) :
+	    NULL;
 
+	if (lns_user_admit(sl, user, reply, sl->roles->now) < 0)
+		return -1;
 	if (res != NULL && res->framed_address != 0) {
 		a = res->framed_address;
-		/* A fixed address may lie outside the pool (or be an orphan
-		 * a reload left it); whoever holds it, IPCP up or not yet,
-		 * keeps it: the second session is refused as when the pool
-		 * is exhausted. */
-		from_pool = ippool_contains(&l->pool, a);
+		/* A fixed address may lie outside the pools (or be an
+		 * orphan a reload left it); whoever holds it, IPCP up or not
+		 * yet, keeps it: the second session is refused as when the
+		 * pool is exhausted. */
+		pool = lns_pools_containing(&l->pools, a);
 		if (addrmap_get(&l->assigned, a) != NULL ||
-		    (from_pool && ippool_reserve(&l->pool, a) < 0)) {
+		    (pool != NULL && ippool_reserve(&pool->ip, a) < 0)) {
 			l->addr_refused++;
 			log_warnx("lns: user %s: fixed address %s is in use by "
 				  "another session: refusing this one",
 			    user, ip4_str(a, buf, sizeof(buf)));
 			return -1;
 		}
-	} else {
-		a = ippool_alloc(&l->pool);
-		if (a == 0) {
-			l->addr_refused++;
-			log_warnx("lns: user %s: address pool exhausted "
-				  "(%u in use): refusing the session",
-			    user, ippool_used(&l->pool));
-			return -1;
-		}
+	} else if ((pool = lns_pool_choose(sl, user, reply, &a)) == NULL) {
+		return -1; /* logged and counted */
 	}
 	if (addrmap_insert(&l->assigned, a, sl) < 0) {
 		/* Out of memory, or a pool address a session holds without
 		 * the pool knowing: either way not this session's to use. */
-		if (from_pool)
-			(void)ippool_release(&l->pool, a);
+		if (pool != NULL)
+			(void)lns_pools_release(&l->pools, pool, a);
 		l->addr_refused++;
 		log_warnx("lns: user %s: cannot hold address %s: refusing "
 			  "the session",
@@ -565,15 +563,12 @@ lns_assign_address(struct session_link *sl, const char *user,
 	sl->peer_addr = a;
 	*addr = a;
 	if ((ls = sl->owner) != NULL) {
-		/* Only the RADIUS backend's context holds a reply. */
-		const struct radius_auth_reply *rep = l->radius ?
-		    radius_auth_current_reply(&l->backend) :
-		    NULL;
+		const struct radius_auth_reply *rep = reply;
 		struct l2tp_session *s = sl_l2tp_session(sl);
 		struct l2tp_session_info si;
 		uint32_t port = 0;
 
-		ls->pool_holds = from_pool;
+		ls->pool = pool;
 
 		if (s != NULL) {
 			l2tp_session_get_info(s, &si);
@@ -726,7 +721,7 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 	struct lns *l = &sl->roles->lns;
 	struct roles *r = sl->roles;
 	char buf[INET_ADDRSTRLEN];
-	bool pool_holds = false;
+	struct lns_pool *pool = NULL;
 
 	/* First: nothing of it may be carried once it starts going. */
 	lns_fp_leave(sl, ls);
@@ -749,8 +744,8 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 			if (r->shutting_down && l->acct_live == 0)
 				roles_accounting_off(r);
 		}
-		pool_holds = ls->pool_holds;
-		ls->pool_holds = false;
+		pool = ls->pool;
+		ls->pool = NULL;
 		aaa_session_release(&ls->acct);
 		memset(&ls->acct, 0, sizeof(ls->acct));
 		memset(&ls->ctr, 0, sizeof(ls->ctr));
@@ -772,7 +767,8 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 		}
 		if (addrmap_get(&l->assigned, sl->peer_addr) == sl)
 			(void)addrmap_remove(&l->assigned, sl->peer_addr);
-		if (pool_holds && ippool_release(&l->pool, sl->peer_addr) < 0)
+		if (pool != NULL &&
+		    lns_pools_release(&l->pools, pool, sl->peer_addr) < 0)
 			log_warnx("lns: %s was not held in the pool",
 			    ip4_str(sl->peer_addr, buf, sizeof(buf)));
 	}
@@ -989,14 +985,13 @@ lns_session_request(struct roles *r, void *ctx, struct l2tp_session *s,
 {
 	struct l2tp_session_info si;
 
-	(void)r;
 	(void)ctx;
 	(void)now;
 	l2tp_session_get_info(s, &si);
 	/* RFC 2661 §7.4.2: the LNS answers ICRQ with ICRP when it can take
 	 * the call; this LNS places no outgoing calls, so OCRQ is refused. */
 	if (req->type == L2TP_MSG_ICRQ)
-		return 0;
+		return lns_peer_admit_call(r, s);
 	log_info("session %u (tunnel %u): refusing %s: this LNS places no "
 		 "outgoing calls",
 	    si.local_id, si.tunnel_local_id, l2tp_msg_type_str(req->type));
@@ -1020,6 +1015,55 @@ lns_link_config(const struct vpdn_config *cfg, struct ppp_link_config *lc)
 	lc->echo_failures = 3;
 	lc->negotiate_timeout_ms = cfg->global.ppp_negotiation_timeout * 1000;
 	lc->ipv6cp = cfg_lns_ipv6(&cfg->lns);
+	lc->proxy_lcp_only = cfg->lns.lcp_renegotiation == CFG_LCP_RENEG_NEVER;
+}
+
+/* The link settings of a call from peer p (NULL: [lns]), made once per
+ * snapshot and peer. */
+static struct ppp_link_conf *
+lns_conf_for(struct roles *r, const struct cfg_peer *p)
+{
+	struct lns *l = &r->lns;
+	struct ppp_link_config lc;
+	size_t i;
+
+	if (p == NULL) {
+		if (l->link_conf == NULL) {
+			lns_link_config(r->cfg, &lc);
+			l->link_conf = ppp_link_conf_new(&lc);
+		}
+		return l->link_conf;
+	}
+	i = (size_t)(p - r->cfg->peers);
+	if (l->peer_conf == NULL) {
+		l->peer_conf = calloc(r->cfg->peer_count,
+		    sizeof(l->peer_conf[0]));
+		if (l->peer_conf == NULL)
+			return NULL;
+		l->npeer_conf = r->cfg->peer_count;
+	}
+	if (l->peer_conf[i].conf == NULL) {
+		lns_link_config(r->cfg, &lc);
+		lc.auth_count = 0;
+		for (unsigned k = 0; k < p->auth.count && k < 3; k++)
+			lc.auth[lc.auth_count++] = roles_auth_method(
+			    p->auth.methods[k]);
+		lc.proxy_lcp_only = p->lcp_renegotiation == CFG_LCP_RENEG_NEVER;
+		l->peer_conf[i].conf = ppp_link_conf_new(&lc);
+	}
+	return l->peer_conf[i].conf;
+}
+
+static void
+lns_conf_drop(struct lns *l)
+{
+	ppp_link_conf_drop(l->link_conf);
+	l->link_conf = NULL;
+	for (unsigned i = 0; i < l->npeer_conf; i++)
+		ppp_link_conf_drop(l->peer_conf[i].conf);
+	free(l->peer_conf);
+	l->peer_conf = NULL;
+	l->npeer_conf = 0;
 }
 
 static void
@@ -1028,20 +1072,22 @@ lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 {
 	struct lns *l = &r->lns;
 	struct l2tp_session_info si;
-	struct ppp_link_config lc;
 	struct session_link *sl = NULL;
 	struct lns_sess *ls;
+	const struct cfg_peer *peer = lns_peer_of(r, s);
+	struct ppp_link_conf *conf = lns_conf_for(r, peer);
+	bool proxy = peer != NULL ? peer->accept_proxy_auth :
+				    r->cfg->lns.accept_proxy_auth;
+	enum cfg_lcp_renegotiation reneg = peer != NULL ?
+	    peer->lcp_renegotiation :
+	    r->cfg->lns.lcp_renegotiation;
 
 	(void)ctx;
 	l2tp_session_get_info(s, &si);
-	if (l->link_conf == NULL) {
-		lns_link_config(r->cfg, &lc);
-		l->link_conf = ppp_link_conf_new(&lc);
-	}
-	if (l->link_conf != NULL && (ls = calloc(1, sizeof(*ls))) != NULL) {
+	if (conf != NULL && (ls = calloc(1, sizeof(*ls))) != NULL) {
 		heap_node_init(&ls->timer);
-		sl = sl_new(r, &sl_l2tp_carrier, s, l->link_conf, NULL,
-		    &l->backend, &lns_sl_ops, ls, now);
+		sl = sl_new(r, &sl_l2tp_carrier, s, conf, NULL, &l->backend,
+		    &lns_sl_ops, ls, now);
 		if (sl == NULL)
 			free(ls);
 		else
@@ -1056,8 +1102,9 @@ lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	}
 	l2tp_session_set_user(s, sl);
 	/* RFC 2661 §4.4.5: trust the LAC's proxy LCP and authentication
-	 * only when configured to; otherwise renegotiate everything. */
-	if (r->cfg->lns.accept_proxy_auth && iccn != NULL)
+	 * only when configured to; otherwise (or with lcp-renegotiation =
+	 * always) renegotiate everything. */
+	if (proxy && reneg != CFG_LCP_RENEG_ALWAYS && iccn != NULL)
 		sl_set_proxy(sl, iccn);
 	log_info("session %u/%u (tunnel %u): call connected, starting PPP",
 	    si.local_id, si.peer_id, si.tunnel_local_id);
@@ -1113,8 +1160,8 @@ lns_init(struct roles *r)
 	 * (each proof is checked against the file in force). */
 	if (!l->radius)
 		auth_users_backend_current(&l->backend, &l->users);
-	if (ippool_init(&l->pool, cfg->lns.pool, cfg->lns.pool_count) < 0) {
-		log_error("lns: cannot set up the address pool");
+	if (lns_pools_init(&l->pools, cfg) < 0) {
+		log_error("lns: cannot set up the address pools");
 		return -1;
 	}
 	if (lns6_init(r) < 0) {
@@ -1143,33 +1190,48 @@ lns_init(struct roles *r)
 	l->tun_watch = RIO(r, watch, l->tun.fd, lns_tun_readable, r);
 	log_info("lns: %s up with %s, pool of %u addresses", l->tun.name,
 	    ip4_str(cfg->lns.local_address, buf, sizeof(buf)),
-	    ippool_size(&l->pool));
+	    ippool_size(&l->pools.v[0].p->ip));
+	for (unsigned i = 1; i < l->pools.n; i++)
+		log_info("lns: pool %s: %u addresses", l->pools.v[i].p->name,
+		    ippool_size(&l->pools.v[i].p->ip));
+	if (cfg->peer_count > 0)
+		log_info("lns: %u peer(s); unknown peers %s", cfg->peer_count,
+		    cfg->lns.unknown_peers == CFG_UNKNOWN_PEERS_REFUSE ?
+			"refused" :
+			"take the [lns] settings");
 	return 0;
 }
 
-/* After the ranges changed: a live session's fixed address that was
- * outside the pool may now be inside; the pool must hold it, or it would
- * hand it to a second user. */
+/* After the ranges changed: a live session's address that is now inside
+ * a pool other than the one holding it (a fixed address that was outside
+ * every pool, or one a pool lost to another) must be held by that pool,
+ * or it would hand it to a second user. */
 static void
 lns_pool_hold_fixed(struct roles *r)
 {
 	struct lns *l = &r->lns;
 	struct session_link *sl;
 	struct lns_sess *ls;
+	struct lns_pool *now_in;
 	char buf[INET_ADDRSTRLEN];
 
 	LIST_FOREACH(sl, &r->links, entry)
 	{
 		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL ||
-		    ls->pool_holds || sl->peer_addr == 0 ||
-		    !ippool_contains(&l->pool, sl->peer_addr))
+		    sl->peer_addr == 0 ||
+		    (now_in = lns_pools_containing(&l->pools, sl->peer_addr)) ==
+			NULL ||
+		    now_in == ls->pool)
 			continue;
-		if (ippool_reserve(&l->pool, sl->peer_addr) < 0) {
+		if (ippool_reserve(&now_in->ip, sl->peer_addr) < 0) {
 			log_warnx("lns: reload: %s is held twice",
 			    ip4_str(sl->peer_addr, buf, sizeof(buf)));
 			continue;
 		}
-		ls->pool_holds = true;
+		if (ls->pool != NULL)
+			(void)lns_pools_release(&l->pools, ls->pool,
+			    sl->peer_addr);
+		ls->pool = now_in;
 	}
 }
 
@@ -1191,8 +1253,7 @@ lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	struct lns *l = &r->lns;
 
 	/* The next session's link settings come from this snapshot. */
-	ppp_link_conf_drop(l->link_conf);
-	l->link_conf = NULL;
+	lns_conf_drop(l);
 	if (users == NULL)
 		return;
 	/* Nothing keeps a pointer into the old file: the links' backend
@@ -1200,9 +1261,8 @@ lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	 * into its session when it authenticated. */
 	users_free(l->users);
 	l->users = users;
-	if (ippool_reconfigure(&l->pool, cfg->lns.pool, cfg->lns.pool_count) <
-	    0)
-		log_warnx("lns: reload: keeping the previous pool");
+	if (lns_pools_reconfigure(&l->pools, cfg) < 0)
+		log_warnx("lns: reload: keeping the previous pools");
 	else
 		lns_pool_hold_fixed(r);
 	if (strcmp(cfg->lns.interface, l->tun.name) != 0)
@@ -1227,7 +1287,7 @@ lns_free(struct roles *r)
 	if (l->rt.nl != NULL)
 		RIO(r, route_close, &l->rt);
 	if (r->cfg->lns.enabled)
-		ippool_free(&l->pool);
+		lns_pools_free(&l->pools);
 	addrmap_free(&l->by_addr);
 	addrmap_free(&l->assigned);
 	heap_free(&l->timers);
@@ -1237,8 +1297,7 @@ lns_free(struct roles *r)
 	l->radius = false;
 	users_free(l->users);
 	l->users = NULL;
-	ppp_link_conf_drop(l->link_conf);
-	l->link_conf = NULL;
+	lns_conf_drop(l);
 }
 
 /* ---- RFC 5176 dynamic authorization ---- */

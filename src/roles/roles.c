@@ -105,7 +105,15 @@ roles_session_data(void *ctx, struct l2tp_session *s, const uint8_t *frame,
 	o->ops->session_data(ctx, o->ctx, s, frame, len, now);
 }
 
+/* Only the LNS accepts tunnels; its peers decide what they run with. */
+static void
+roles_tunnel_accept(void *ctx, struct l2tp_accept *a, uint64_t now)
+{
+	lns_tunnel_accept(ctx, a, now);
+}
+
 static const struct l2tp_host_ops roles_l2tp_ops = {
+	.tunnel_accept = roles_tunnel_accept,
 	.send = roles_l2tp_send,
 	.tunnel_up = roles_tunnel_up,
 	.tunnel_down = roles_tunnel_down,
@@ -406,7 +414,7 @@ roles_match_session(struct l2tp_session *s, void *arg)
 	if (m->count == m->cap) {
 		unsigned ncap = m->cap ? m->cap * 2 : 8;
 		struct l2tp_session **n = reallocarray(m->found, ncap,
-		    sizeof(*n));
+		    sizeof(struct l2tp_session *));
 
 		if (n == NULL)
 			return;
@@ -452,14 +460,67 @@ roles_disconnect_user(struct roles *r, const char *name, uint64_t now)
 }
 
 bool
-roles_pool_range(const struct roles *r, unsigned i, uint32_t *first,
-    uint32_t *last, uint32_t *used)
+roles_pool_range(const struct roles *r, unsigned i, const char **pool,
+    uint32_t *first, uint32_t *last, uint32_t *used)
 {
-	if (!r->cfg->lns.enabled || r->lns.tun.fd < 0 ||
-	    i >= ippool_range_count(&r->lns.pool))
+	if (!r->cfg->lns.enabled || r->lns.tun.fd < 0)
 		return false;
-	ippool_range_get(&r->lns.pool, i, first, last, used);
+	/* The ranges of every configured pool, pool by pool. */
+	for (unsigned k = 0; k < r->lns.pools.n; k++) {
+		const struct lns_pool *p = r->lns.pools.v[k].p;
+
+		if (p->retired)
+			continue;
+		if (i < ippool_range_count(&p->ip)) {
+			ippool_range_get(&p->ip, i, first, last, used);
+			*pool = p->name;
+			return true;
+		}
+		i -= ippool_range_count(&p->ip);
+	}
+	return false;
+}
+
+bool
+roles_pool_get(const struct roles *r, unsigned i, struct roles_pool_view *v)
+{
+	const struct lns_pool *p;
+
+	if (!r->cfg->lns.enabled || r->lns.tun.fd < 0)
+		return false;
+	/* Configured pools first, then retired ones still lending. */
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (unsigned k = 0; k < r->lns.pools.n; k++) {
+			p = r->lns.pools.v[k].p;
+			if (p->retired != (pass == 1))
+				continue;
+			if (i-- > 0)
+				continue;
+			v->name = p->name;
+			v->size = ippool_size(&p->ip);
+			v->used = ippool_used(&p->ip);
+			v->free = ippool_available(&p->ip);
+			v->exhausted = p->exhausted;
+			v->retired = p->retired;
+			return true;
+		}
+	return false;
+}
+
+bool
+roles_peer_get(struct roles *r, unsigned i, struct roles_peer_view *v)
+{
+	if (!r->cfg->lns.enabled || i >= r->cfg->peer_count)
+		return false;
+	v->name = r->cfg->peers[i].name;
+	lns_peer_usage(r, v->name, &v->tunnels, &v->sessions);
 	return true;
+}
+
+const struct lns_policy_stats *
+roles_policy_stats(const struct roles *r)
+{
+	return &r->lns.policy;
 }
 
 uint64_t

@@ -144,10 +144,30 @@ unsigned roles_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
 unsigned roles_dae_coa(struct roles *r, const struct radius_dae_match *m,
     uint32_t session_timeout, uint64_t now);
 
-/* `vpdnctl show pool`: the LNS pool's ranges and who holds which address.
- * roles_pool_range() returns false past the last range (or with no LNS). */
-bool roles_pool_range(const struct roles *r, unsigned i, uint32_t *first,
-    uint32_t *last, uint32_t *used);
+/* `vpdnctl show pool`: the LNS pools' ranges (*pool: which pool's) and
+ * who holds which address.  roles_pool_range() returns false past the last
+ * range (or with no LNS). */
+bool roles_pool_range(const struct roles *r, unsigned i, const char **pool,
+    uint32_t *first, uint32_t *last, uint32_t *used);
+/* The pools themselves ([lns] pool as "default", every [pool NAME], then
+ * removed ones whose addresses are still in use); false past the last. */
+struct roles_pool_view {
+	const char *name; /* valid until the next reload */
+	uint32_t size, used, free;
+	uint64_t exhausted; /* allocations it could not serve */
+	bool retired;
+};
+bool roles_pool_get(const struct roles *r, unsigned i,
+    struct roles_pool_view *v);
+/* [peer] sections with their live tunnels and sessions. */
+struct roles_peer_view {
+	const char *name;
+	unsigned tunnels, sessions;
+};
+bool roles_peer_get(struct roles *r, unsigned i, struct roles_peer_view *v);
+/* The policy counters (roles/lns_peer.h). */
+struct lns_policy_stats;
+const struct lns_policy_stats *roles_policy_stats(const struct roles *r);
 /* Sessions refused at authentication for want of an address: the pool
  * exhausted, or the fixed address held by another session. */
 uint64_t roles_pool_refused(const struct roles *r);

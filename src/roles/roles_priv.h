@@ -18,6 +18,8 @@
 #include "radius/radius_client.h"
 #include "radius/radius_dae.h"
 #include "roles/aaa.h"
+#include "roles/lns_peer.h"
+#include "roles/lns_pools.h"
 #include "roles/role_ops.h"
 #include "roles/roles.h"
 #include "roles/roles_util.h"
@@ -77,14 +79,24 @@ struct client {
 
 /* The LNS's shared state: users, pool, the one TUN and who owns which
  * address. */
+/* One [peer]'s PPP link settings (lns.c, lns_conf_for); in a struct so
+ * that the array's element is not a bare pointer. */
+struct lns_peer_conf {
+	struct ppp_link_conf *conf;
+};
+
 struct lns {
 	/* The PPP settings of new sessions, made from the snapshot in force
 	 * when the first one after start or reload came; live links hold
 	 * their own reference (ppp/link.h). */
 	struct ppp_link_conf *link_conf;
+	/* The same per [peer] (index in cfg->peers; NULL until needed). */
+	struct lns_peer_conf *peer_conf;
+	unsigned npeer_conf;
 	struct users_db *users;
 	struct auth_backend backend;
-	struct ippool pool;
+	struct lns_pools pools; /* [0]: [lns] pool; then [pool NAME]s */
+	struct lns_policy_stats policy;
 	struct addrmap by_addr; /* peer address -> session_link */
 	/* Every address a live session was given, from assignment to
 	 * release, IPCP up or not: by_addr holds only the routed ones, and

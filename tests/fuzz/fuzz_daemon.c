@@ -1055,6 +1055,7 @@ check(struct world *w)
 {
 	struct roles *r = w->r;
 	struct session_link *sl, *o;
+	struct lns_pool *pool;
 	struct walk wk;
 	unsigned routed = 0, up = 0, assigned = 0;
 
@@ -1116,8 +1117,10 @@ check(struct world *w)
 			INVARIANT(o == sl || !lns_live(o) ||
 				o->peer_addr != sl->peer_addr,
 			    "two sessions have one address");
-			if (ippool_contains(&r->lns.pool, sl->peer_addr))
-				INVARIANT(ippool_in_use(&r->lns.pool,
+			pool = lns_pools_containing(&r->lns.pools,
+			    sl->peer_addr);
+			if (pool != NULL)
+				INVARIANT(ippool_in_use(&pool->ip,
 					      sl->peer_addr),
 				    "a session's address is free in the pool");
 			assigned++;
@@ -1138,8 +1141,8 @@ check(struct world *w)
 	    "the address map holds entries of no live session");
 	INVARIANT(addrmap_count(&r->lns.assigned) == assigned,
 	    "an address is held for no live session");
-	if (w->cfg->lns.enabled)
-		ippool_walk(&r->lns.pool, check_held, r);
+	for (unsigned i = 0; w->cfg->lns.enabled && i < r->lns.pools.n; i++)
+		ippool_walk(&r->lns.pools.v[i].p->ip, check_held, r);
 
 	/* Every accounting Start belongs to a live session. */
 	INVARIANT(fio.acct_error == NULL, fio.acct_error);

@@ -12,12 +12,17 @@
 
 #include "core/buf.h"
 #include "core/timeutil.h"
+#include "l2tp/challenge.h"
 #include "l2tp/msg.h"
 #include "ppp/ppp_proto.h"
 #include "radius/radius_attr_table.h"
 #include "radius/radius_codec.h"
 #include "role_harness.h"
 #include "script_peer.h"
+
+/* The Challenge a peer with a secret sends (any 16 bytes do). */
+static const uint8_t rh_challenge[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	13, 14, 15, 16 };
 
 #define RH_CHECK(cond) SP_CHECK_AS("role_harness", cond)
 
@@ -175,7 +180,26 @@ on_send(void *arg, const struct l2tp_addr *local, const struct l2tp_addr *to,
 	p->last_type = (uint8_t)m.type;
 	if (m.type == L2TP_MSG_SCCRP) {
 		p->lns_tid = m.assigned_tunnel_id;
+		if (p->secret != NULL) {
+			struct l2tp_secret s = { (const uint8_t *)p->secret,
+				strlen(p->secret) };
+
+			p->secret_ok = l2tp_msg_has(&m,
+					   L2TP_AVP_CHALLENGE_RESPONSE) &&
+			    l2tp_challenge_verify(L2TP_MSG_SCCRP, &s,
+				rh_challenge, sizeof(rh_challenge),
+				m.challenge_response);
+			p->lns_challenge_len = 0;
+			if (l2tp_msg_has(&m, L2TP_AVP_CHALLENGE) &&
+			    m.challenge.len <= sizeof(p->lns_challenge)) {
+				memcpy(p->lns_challenge, m.challenge.data,
+				    m.challenge.len);
+				p->lns_challenge_len = m.challenge.len;
+			}
+		}
 	} else if (m.type == L2TP_MSG_STOPCCN) {
+		p->stop_result = m.result.result;
+		p->stop_error = m.result.error;
 		p->open = false;
 		for (unsigned i = 0; i < RH_CALLS; i++)
 			p->call[i].open = false;
@@ -183,6 +207,7 @@ on_send(void *arg, const struct l2tp_addr *local, const struct l2tp_addr *to,
 		if ((c = call_by_sid(p, hd.session_id)) != NULL)
 			c->lns_sid = m.assigned_session_id;
 	} else if (m.type == L2TP_MSG_CDN) {
+		p->cdn_result = m.result.result;
 		if ((c = call_by_sid(p, hd.session_id)) != NULL)
 			c->open = false;
 	}
@@ -322,7 +347,14 @@ rh_tunnel_open(struct role_harness *h, struct rh_peer *p)
 	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
 	m.proto_ver = 1;
 	l2tp_msg_set(&m, L2TP_AVP_HOST_NAME);
-	(void)snprintf(m.host_name, sizeof(m.host_name), "lac.test");
+	(void)snprintf(m.host_name, sizeof(m.host_name), "%s",
+	    p->host_name[0] ? p->host_name : "lac.test");
+	if (p->secret != NULL) {
+		l2tp_msg_set(&m, L2TP_AVP_CHALLENGE);
+		memcpy(m.challenge.data, rh_challenge, sizeof(rh_challenge));
+		m.challenge.len = sizeof(rh_challenge);
+	}
+	p->secret_ok = false;
 	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAP);
 	m.framing_cap = 3;
 	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
@@ -335,6 +367,14 @@ rh_tunnel_open(struct role_harness *h, struct rh_peer *p)
 		return false;
 	}
 	l2tp_msg_init(&m, L2TP_MSG_SCCCN, p->lns_tid, 0);
+	if (p->secret != NULL && p->lns_challenge_len > 0) {
+		struct l2tp_secret s = { (const uint8_t *)p->secret,
+			strlen(p->secret) };
+
+		l2tp_msg_set(&m, L2TP_AVP_CHALLENGE_RESPONSE);
+		l2tp_challenge_response(L2TP_MSG_SCCCN, &s, p->lns_challenge,
+		    p->lns_challenge_len, m.challenge_response);
+	}
 	rh_send_ctl(h, p, &m);
 	return true;
 }

@@ -98,6 +98,16 @@ struct rh_peer {
 	struct l2tp_addr addr; /* 192.0.2.10 + index, port 1701 */
 	uint8_t last_type;     /* of the last control message seen */
 	bool seq_required;     /* ICCNs carry Sequencing Required */
+	/* Set before rh_tunnel_open: the Host Name AVP ("" = "lac.test"),
+	 * and a tunnel secret (RFC 2661 §5.1.1: the SCCRQ then carries a
+	 * Challenge, the SCCCN the response to the LNS's). */
+	char host_name[64];
+	const char *secret;
+	bool secret_ok; /* the SCCRP's Challenge Response was right */
+	uint8_t lns_challenge[64]; /* the SCCRP's Challenge */
+	size_t lns_challenge_len;
+	uint16_t stop_result, stop_error; /* of the last StopCCN seen */
+	uint16_t cdn_result;		  /* of the last CDN seen */
 	struct rh_call call[RH_CALLS];
 };
 

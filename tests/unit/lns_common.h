@@ -21,9 +21,10 @@ static inline uint32_t
 pool_used_from(struct role_harness *h, uint32_t *first)
 {
 	uint32_t f, last, used;
+	const char *pool;
 
-	assert_true(roles_pool_range(h->r, 0, first != NULL ? first : &f, &last,
-	    &used));
+	assert_true(roles_pool_range(h->r, 0, &pool, first != NULL ? first : &f,
+	    &last, &used));
 	return used;
 }
 

@@ -1020,6 +1020,48 @@ test_proxy_bad_lcp(void **state)
 	assert_int_equal(srv.last.b[4], PPP_CONF_REQ);
 }
 
+/* lcp-renegotiation = never (proxy_lcp_only): the same unacceptable proxy
+ * LCP ends the link instead, without a single LCP packet; acceptable proxy
+ * LCP is taken as before. */
+static void
+test_proxy_bad_lcp_never(void **state)
+{
+	static const uint8_t bad[] = { 1, 4, 0x00, 0x40 }; /* MRU 64 */
+	struct ppp_link_config sc;
+	struct ppp_proxy p;
+
+	(void)state;
+	for (int ok = 0; ok < 2; ok++) {
+		server_cfg(&sc, PPP_AUTH_PAP);
+		sc.proxy_lcp_only = true;
+		make_links(&sc, NULL);
+		srv.peer = NULL;
+		memset(&p, 0, sizeof(p));
+		p.last_sent = px_sent;
+		p.last_sent_len = sizeof(px_sent);
+		p.last_rcvd = ok ? px_rcvd : bad;
+		p.last_rcvd_len = ok ? sizeof(px_rcvd) : sizeof(bad);
+		p.authen_type = PPP_PROXY_AUTHEN_PAP;
+		p.authen_name = "alice";
+		p.response = (const uint8_t *)"secret";
+		p.response_len = 6;
+		ppp_link_set_proxy(srv.l, &p);
+		ppp_link_start(srv.l, now);
+		if (ok) {
+			assert_int_equal(ppp_link_phase(srv.l),
+			    PPP_PHASE_NETWORK);
+			assert_false(srv.down);
+		} else {
+			assert_true(srv.down);
+			assert_string_equal(srv.reason,
+			    "proxy LCP not acceptable");
+			assert_int_equal(srv.sent, 0);
+			(void)teardown(state);
+			(void)setup(state);
+		}
+	}
+}
+
 /* A proxied Last Sent CONFREQ longer than the automaton keeps (CP_MAX_REQ)
  * is refused as a whole and LCP renegotiated (§4.4.5 lets the LNS do so),
  * even when every option in it is one we would ack. */
@@ -1077,8 +1119,8 @@ test_describe(void **state)
 
 	for (size_t i = 0; i < 3; i++) {
 		if (i > 0) {
-			teardown(state);
-			setup(state);
+			(void)teardown(state);
+			(void)setup(state);
 		}
 		record_backend();
 		bring_up(ms[i]);
@@ -1421,6 +1463,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_bad_lcp_never, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_lcp, setup,
 		    teardown),
