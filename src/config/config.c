@@ -83,6 +83,7 @@ section_base(struct vpdn_config *cfg, const struct load_sec *ls)
 	case SCHEMA_SEC_REALM:	return &cfg->realms[ls->idx];
 	case SCHEMA_SEC_CLIENT:	return &cfg->clients[ls->idx];
 	case SCHEMA_SEC_RADIUS:	return &cfg->radius;
+	case SCHEMA_SEC_RATE_PLAN: return &cfg->rate_plans[ls->idx];
 	case SCHEMA_SEC_COUNT:	break;
 		/* clang-format on */
 	}
@@ -96,6 +97,8 @@ section_name(const struct vpdn_config *cfg, const struct load_sec *ls)
 		return cfg->realms[ls->idx].name;
 	if (ls->sec == SCHEMA_SEC_CLIENT)
 		return cfg->clients[ls->idx].name;
+	if (ls->sec == SCHEMA_SEC_RATE_PLAN)
+		return cfg->rate_plans[ls->idx].name;
 	return NULL;
 }
 
@@ -107,13 +110,36 @@ keyline(const struct load_sec *ls, const char *key)
 	return k == NULL ? 0 : ls->keyline[k - schema_keys];
 }
 
-/* A new [realm]/[client] entry, with its defaults. */
+/* A new [rate-plan NAME], with its defaults. */
+static int
+add_rate_plan(struct vpdn_config *cfg, const char *name, int line,
+    unsigned *idx, char *msg, size_t msglen)
+{
+	struct cfg_rate_plan *p = reallocarray(cfg->rate_plans,
+	    cfg->rate_plan_count + 1, sizeof(*p));
+
+	if (p == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	cfg->rate_plans = p;
+	p += cfg->rate_plan_count;
+	memset(p, 0, sizeof(*p));
+	strlcpy(p->name, name, sizeof(p->name));
+	p->line = line;
+	*idx = cfg->rate_plan_count++;
+	return schema_apply_defaults(SCHEMA_SEC_RATE_PLAN, p, msg, msglen);
+}
+
+/* A new [realm]/[client]/[rate-plan] entry, with its defaults. */
 static int
 add_named(struct loader *ld, enum schema_section sec, const char *name,
     int line, unsigned *idx, char *msg, size_t msglen)
 {
 	struct vpdn_config *cfg = ld->cfg;
 
+	if (sec == SCHEMA_SEC_RATE_PLAN)
+		return add_rate_plan(cfg, name, line, idx, msg, msglen);
 	if (sec == SCHEMA_SEC_REALM) {
 		struct cfg_realm *r = reallocarray(cfg->realms,
 		    cfg->realm_count + 1, sizeof(*r));
@@ -223,6 +249,7 @@ on_header(struct loader *ld, const struct ini_event *ev, char *msg,
 	case SCHEMA_SEC_GLOBAL:
 	case SCHEMA_SEC_REALM:
 	case SCHEMA_SEC_CLIENT:
+	case SCHEMA_SEC_RATE_PLAN:
 	case SCHEMA_SEC_COUNT:
 		break;
 	}
@@ -337,6 +364,12 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 			return ini_error(errbuf, errlen, f,
 			    keyline(ls, "local-address"),
 			    "local-address lies inside the pool");
+		if (cfg->lns.rate_plan[0] != '\0' &&
+		    cfg_rate_plan_find(cfg, cfg->lns.rate_plan) == NULL)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "rate-plan"),
+			    "rate-plan \"%s\": no [rate-plan %s] section",
+			    cfg->lns.rate_plan, cfg->lns.rate_plan);
 		break;
 	case SCHEMA_SEC_LAC:
 		if (cfg->lac.pppoe_interface[0] == '\0')
@@ -401,10 +434,30 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 			    cfg->global.hostname,
 			    sizeof(cfg->radius.nas_identifier));
 		break;
+	case SCHEMA_SEC_RATE_PLAN:
 	case SCHEMA_SEC_COUNT:
 		break;
 	}
 	return 0;
+}
+
+const struct cfg_rate_plan *
+cfg_rate_plan_find(const struct vpdn_config *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->rate_plan_count; i++)
+		if (strcmp(cfg->rate_plans[i].name, name) == 0)
+			return &cfg->rate_plans[i];
+	return NULL;
+}
+
+uint64_t
+cfg_rate_plan_burst(const struct cfg_rate_plan *p, uint64_t rate)
+{
+	uint64_t b = p->burst.bytes;
+
+	if (b == 0)
+		b = rate / 8 * p->burst.ms / 1000;
+	return b < CFG_BURST_MIN ? CFG_BURST_MIN : b;
 }
 
 struct vpdn_config *
@@ -471,6 +524,7 @@ config_free(struct vpdn_config *cfg)
 		    cfg->client_count * sizeof(*cfg->clients));
 	free(cfg->realms);
 	free(cfg->clients);
+	free(cfg->rate_plans);
 	explicit_bzero(cfg, sizeof(*cfg));
 	free(cfg);
 }

@@ -23,6 +23,7 @@ enum schema_section {
 	SCHEMA_SEC_REALM,
 	SCHEMA_SEC_CLIENT,
 	SCHEMA_SEC_RADIUS,
+	SCHEMA_SEC_RATE_PLAN,
 	SCHEMA_SEC_COUNT,
 };
 const char *schema_section_str(enum schema_section s);
@@ -44,6 +45,8 @@ enum schema_type {
 	SCHEMA_T_ROUTE_LIST, /* cfg_client.routes, "10.9.0.0/24, ..." */
 	SCHEMA_T_LOG_LEVEL,  /* enum log_level */
 	SCHEMA_T_DATAPLANE,  /* enum cfg_dataplane: auto|kernel|user */
+	SCHEMA_T_RATE,	     /* uint64_t bit/s: N[k|M|G] */
+	SCHEMA_T_BURST,	     /* struct cfg_burst: N[k|M] bytes or Nms */
 };
 const char *schema_type_str(enum schema_type t);
 
@@ -66,7 +69,7 @@ struct schema_key {
 
 extern const struct schema_key schema_keys[];
 extern const size_t schema_nkeys;
-#define SCHEMA_MAX_KEYS 64 /* >= schema_nkeys, checked by the tests */
+#define SCHEMA_MAX_KEYS 96 /* >= schema_nkeys, checked by the tests */
 
 /* Section type by header word ("lns"); NULL when unknown. */
 bool schema_section_find(const char *word, enum schema_section *out);
@@ -91,5 +94,8 @@ int schema_apply_defaults(enum schema_section s, void *base, char *msg,
 
 /* Type parsers shared with users.c and the tests.  0 or -1. */
 int schema_parse_ipv4(const char *s, uint32_t *out);
+/* A rate "N[k|M|G]" (bit/s, SI multipliers, k or K) up to
+ * POLICER-sized 100G; 0 or -1.  Also what RADIUS rate attributes use. */
+int schema_parse_rate(const char *s, uint64_t *out);
 
 #endif
