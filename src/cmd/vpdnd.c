@@ -400,6 +400,14 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	out->fp_tx_packets = v.fp_tx_packets;
 	out->fp_rx_bytes = v.fp_rx_bytes;
 	out->fp_tx_bytes = v.fp_tx_bytes;
+	if (v.rate_plan != NULL)
+		strlcpy(out->rate_plan, v.rate_plan, sizeof(out->rate_plan));
+	out->rate_down_bps = v.rate_down_bps;
+	out->rate_up_bps = v.rate_up_bps;
+	out->police_up_drop_packets = v.police_up_drop_packets;
+	out->police_up_drop_bytes = v.police_up_drop_bytes;
+	out->police_down_drop_packets = v.police_down_drop_packets;
+	out->police_down_drop_bytes = v.police_down_drop_bytes;
 }
 
 static bool

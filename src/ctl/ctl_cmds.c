@@ -294,6 +294,17 @@ show_session_one(struct l2tp_session *s, void *arg)
 		json_kv_u64(j, "rx_bytes", si.rx_bytes);
 		json_kv_u64(j, "tx_bytes", si.tx_bytes);
 		json_kv_u64(j, "uptime_s", uptime_s(w->now, si.created_ms));
+		json_kv_str(j, "rate_plan", x.rate_plan);
+		json_kv_u64(j, "rate_down_bps", x.rate_down_bps);
+		json_kv_u64(j, "rate_up_bps", x.rate_up_bps);
+		json_kv_u64(j, "policer_dropped_up_packets",
+		    x.police_up_drop_packets);
+		json_kv_u64(j, "policer_dropped_up_bytes",
+		    x.police_up_drop_bytes);
+		json_kv_u64(j, "policer_dropped_down_packets",
+		    x.police_down_drop_packets);
+		json_kv_u64(j, "policer_dropped_down_bytes",
+		    x.police_down_drop_bytes);
 		json_obj_end(j);
 	} else {
 		struct table *t = w->t;
@@ -314,6 +325,9 @@ show_session_one(struct l2tp_session *s, void *arg)
 		table_cell_u64(t, si.rx_bytes);
 		table_cell_u64(t, si.tx_bytes);
 		table_cell_u64(t, uptime_s(w->now, si.created_ms));
+		table_cell(t, x.rate_plan[0] != '\0' ? x.rate_plan : "-");
+		table_cell_u64(t,
+		    x.police_up_drop_bytes + x.police_down_drop_bytes);
 	}
 }
 
@@ -344,6 +358,8 @@ static const struct table_col session_cols[] = {
 	{ "RX-BYTES", TABLE_RIGHT },
 	{ "TX-BYTES", TABLE_RIGHT },
 	{ "UPTIME", TABLE_RIGHT },
+	{ "RATE-PLAN", TABLE_LEFT },
+	{ "DROPPED", TABLE_RIGHT }, /* bytes, by the rate plan's policers */
 };
 
 static int

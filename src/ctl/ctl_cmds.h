@@ -33,6 +33,12 @@ struct ctl_session_extra {
 	char path[8]; /* kernel|user ("" : user) */
 	/* Carried by the kernel fast path, added to the L2TP counters. */
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
+	/* The rate plan ("" none: "-"), its rates (bit/s, 0 no limit) and
+	 * what its policer dropped on either path. */
+	char rate_plan[64];
+	uint64_t rate_down_bps, rate_up_bps;
+	uint64_t police_up_drop_packets, police_up_drop_bytes;
+	uint64_t police_down_drop_packets, police_down_drop_bytes;
 };
 
 /* Packets lost between the users' IP traffic and vpdnd, over every TUN

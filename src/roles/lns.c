@@ -32,6 +32,7 @@
 #include "radius/radius_auth.h"
 #include "radius/radius_dae.h"
 #include "roles/aaa.h"
+#include "roles/lns_rate.h"
 #include "core/timeutil.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -87,6 +88,8 @@ struct lns_sess {
 	 * renegotiation): the L2TP session's counters go on across it, and
 	 * so does what show sessions and /metrics add to them. */
 	struct fastpath_counters fp_done;
+	/* Its rate plan and the user path's buckets (lns_rate.h). */
+	struct lns_rate rate;
 };
 
 static uint32_t
@@ -170,6 +173,11 @@ lns_fp_session(struct session_link *sl, struct lns_sess *ls,
 	ppp_link_peer_compression(sl->link, &acfc, &pfc);
 	fp->tx_acfc = acfc;
 	fp->tx_pfc = pfc;
+	/* The same plan in the kernel's buckets (dataplane/bpf/policer.h). */
+	fp->police_down_bps = ls->rate.down_bps;
+	fp->police_up_bps = ls->rate.up_bps;
+	fp->police_down_burst = ls->rate.down_burst;
+	fp->police_up_burst = ls->rate.up_burst;
 	return true;
 }
 
@@ -261,6 +269,47 @@ lns_fp_leave(struct session_link *sl, struct lns_sess *ls)
 	ls->fp_done.rx_bytes += c.rx_bytes;
 	ls->fp_done.tx_packets += c.tx_packets;
 	ls->fp_done.tx_bytes += c.tx_bytes;
+	ls->fp_done.police_up_drop_packets += c.police_up_drop_packets;
+	ls->fp_done.police_up_drop_bytes += c.police_up_drop_bytes;
+	ls->fp_done.police_down_drop_packets += c.police_down_drop_packets;
+	ls->fp_done.police_down_drop_bytes += c.police_down_drop_bytes;
+}
+
+/*
+ * Puts choice into force on a live session (ls) from now: the user path's
+ * buckets and, when the kernel carries it, the kernel's.  Logged with
+ * its source.
+ */
+static void
+lns_rate_set(struct session_link *sl, struct lns_sess *ls,
+    const struct lns_rate_choice *choice, uint64_t now)
+{
+	struct fastpath_session cur;
+	char why[256], d[24], u[24];
+
+	lns_rate_apply(&ls->rate, choice, now);
+	if (lns_rate_limited(&ls->rate))
+		log_info("lns: user %s: rate plan %s (%s): down %s up %s bit/s",
+		    ppp_link_user(sl->link), ls->rate.plan,
+		    lns_rate_source_str(ls->rate.source),
+		    lns_rate_str(ls->rate.down_bps, d, sizeof(d)),
+		    lns_rate_str(ls->rate.up_bps, u, sizeof(u)));
+	if (!ls->fp_in)
+		return;
+	cur = ls->fp;
+	cur.police_down_bps = ls->rate.down_bps;
+	cur.police_up_bps = ls->rate.up_bps;
+	cur.police_down_burst = ls->rate.down_burst;
+	cur.police_up_burst = ls->rate.up_burst;
+	if (RIO(sl->roles, fp_session_update, &cur, why, sizeof(why)) < 0) {
+		/* The kernel would go on with the old plan: the user path
+		 * polices with the new one instead. */
+		log_warnx("lns: user %s: %s: data on the user path",
+		    ppp_link_user(sl->link), why);
+		lns_fp_leave(sl, ls);
+		return;
+	}
+	ls->fp = cur;
 }
 
 /*
@@ -509,6 +558,29 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 	}
 }
 
+/* The session's plan from RADIUS, its users-file line or the default
+ * (lns_rate.h has the order). */
+static void
+lns_rate_start(struct session_link *sl, struct lns_sess *ls, const char *user,
+    const struct radius_auth_reply *rep)
+{
+	struct lns *l = &sl->roles->lns;
+	const struct user_entry *ue = rep == NULL && l->users != NULL ?
+	    users_lookup(l->users, user) :
+	    NULL;
+	struct lns_rate_choice c;
+	char warn[300];
+
+	lns_rate_choose(sl->roles->cfg, rep != NULL ? rep->rate_limit : NULL,
+	    rep != NULL ? rep->filter_id : NULL,
+	    ue != NULL ? ue->rate_plan : NULL, NULL, &c, warn, sizeof(warn));
+	if (warn[0] != '\0') {
+		l->rate_plan_refused++;
+		log_warnx("lns: user %s: %s: using the next source", user, warn);
+	}
+	lns_rate_set(sl, ls, &c, sl->roles->now);
+}
+
 /* ---- binding callbacks ---- */
 
 static int
@@ -579,6 +651,7 @@ lns_assign_address(struct session_link *sl, const char *user,
 		    l->radius ? rep : NULL);
 		if (l->radius && rep != NULL)
 			lns_apply_reply(sl, ls, rep, sl->roles->now);
+		lns_rate_start(sl, ls, user, l->radius ? rep : NULL);
 	}
 	return 0;
 }
@@ -704,6 +777,9 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 		return;
 	}
 	if ((ls = sl->owner) != NULL) {
+		/* The rate plan, before the packet enters the network. */
+		if (!lns_rate_admit_up(&ls->rate, sl->roles->now, len))
+			return;
 		ls->ctr.in_octets += len;
 		ls->ctr.in_packets++;
 		ls->last_activity = sl->roles->now;
@@ -905,6 +981,10 @@ lns_tun_readable(void *arg, uint64_t now)
 			l->tun_no_session++;
 			continue;
 		}
+		/* The rate plan, before the packet is sent to the user. */
+		if ((ls = sl->owner) != NULL && lns_owns(sl) &&
+		    !lns_rate_admit_down(&ls->rate, now, pkts[i].len))
+			continue;
 		if (sl_send_ip(sl, p, pkts[i].len, LNS_TUN_HEADROOM) == 0 &&
 		    (ls = sl->owner) != NULL) {
 			ls->ctr.out_octets += pkts[i].len;
@@ -1004,9 +1084,27 @@ lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 static struct users_db *
 lns_users_load(const struct vpdn_config *cfg, char *err, size_t errlen)
 {
+	struct users_db *db;
+
 	if (cfg->lns.users[0] == '\0')
 		return users_parse("(no users file)", "", 0, err, errlen);
-	return users_load(cfg->lns.users, err, errlen);
+	if ((db = users_load(cfg->lns.users, err, errlen)) == NULL)
+		return NULL;
+	/* A plan a user names must exist in the same snapshot. */
+	for (size_t i = 0; i < users_count(db); i++) {
+		const struct user_entry *e = users_at(db, i);
+
+		if (e->rate_plan != NULL &&
+		    cfg_rate_plan_find(cfg, e->rate_plan) == NULL) {
+			snprintf(err, errlen,
+			    "%s:%d: rate-plan \"%s\": no [rate-plan %s] "
+			    "section",
+			    cfg->lns.users, e->line, e->rate_plan, e->rate_plan);
+			users_free(db);
+			return NULL;
+		}
+	}
+	return db;
 }
 
 int
@@ -1113,6 +1211,57 @@ lns_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
 	return *users != NULL ? 0 : -1;
 }
 
+/*
+ * After a reload: a live session keeps the plan it has by name, with the
+ * new snapshot's rates; one that had the default (or none) gets the new
+ * default; one whose plan is gone keeps its rates.  Rates RADIUS gave
+ * directly are not the configuration's.
+ */
+static void
+lns_rate_reload(struct roles *r, const struct vpdn_config *cfg)
+{
+	struct session_link *sl;
+	struct lns_sess *ls;
+
+	LIST_FOREACH(sl, &r->links, entry)
+	{
+		struct lns_rate_choice c;
+		const struct cfg_rate_plan *p;
+
+		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL ||
+		    ls->rate.direct)
+			continue;
+		memset(&c, 0, sizeof(c));
+		if (ls->rate.source == LNS_RATE_NONE ||
+		    ls->rate.source == LNS_RATE_DEFAULT) {
+			if (cfg->lns.rate_plan[0] != '\0' &&
+			    (c.plan = cfg_rate_plan_find(cfg,
+				 cfg->lns.rate_plan)) != NULL)
+				c.source = LNS_RATE_DEFAULT;
+		} else if ((p = cfg_rate_plan_find(cfg, ls->rate.plan)) !=
+		    NULL) {
+			c.plan = p;
+			c.source = ls->rate.source;
+		} else {
+			log_warnx("lns: reload: user %s: rate plan %s is gone; "
+				  "keeping its rates",
+			    ppp_link_user(sl->link), ls->rate.plan);
+			continue;
+		}
+		if (c.plan != NULL && strcmp(c.plan->name, ls->rate.plan) == 0 &&
+		    c.plan->down == ls->rate.down_bps &&
+		    c.plan->up == ls->rate.up_bps &&
+		    cfg_rate_plan_burst(c.plan, c.plan->down) ==
+			ls->rate.down_burst &&
+		    cfg_rate_plan_burst(c.plan, c.plan->up) ==
+			ls->rate.up_burst)
+			continue;
+		if (c.plan == NULL && ls->rate.plan[0] == '\0')
+			continue;
+		lns_rate_set(sl, ls, &c, r->now);
+	}
+}
+
 void
 lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
     struct users_db *users)
@@ -1129,6 +1278,7 @@ lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	 * into its session when it authenticated. */
 	users_free(l->users);
 	l->users = users;
+	lns_rate_reload(r, cfg);
 	if (ippool_reconfigure(&l->pool, cfg->lns.pool, cfg->lns.pool_count) <
 	    0)
 		log_warnx("lns: reload: keeping the previous pool");
@@ -1279,6 +1429,21 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		v->fp_tx_packets = ls->fp_done.tx_packets + c.tx_packets;
 		v->fp_rx_bytes = ls->fp_done.rx_bytes + c.rx_bytes;
 		v->fp_tx_bytes = ls->fp_done.tx_bytes + c.tx_bytes;
+		if (ls->rate.plan[0] != '\0')
+			v->rate_plan = ls->rate.plan;
+		v->rate_down_bps = ls->rate.down_bps;
+		v->rate_up_bps = ls->rate.up_bps;
+		v->police_up_drop_packets = ls->rate.up.drop_packets +
+		    ls->fp_done.police_up_drop_packets +
+		    c.police_up_drop_packets;
+		v->police_up_drop_bytes = ls->rate.up.drop_bytes +
+		    ls->fp_done.police_up_drop_bytes + c.police_up_drop_bytes;
+		v->police_down_drop_packets = ls->rate.down.drop_packets +
+		    ls->fp_done.police_down_drop_packets +
+		    c.police_down_drop_packets;
+		v->police_down_drop_bytes = ls->rate.down.drop_bytes +
+		    ls->fp_done.police_down_drop_bytes +
+		    c.police_down_drop_bytes;
 	}
 }
 

@@ -39,6 +39,12 @@ struct roles_session_view {
 	 * session's own. */
 	const char *path;
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
+	/* An LNS session's rate plan (NULL none) and its policers' drops,
+	 * both data paths together. */
+	const char *rate_plan;
+	uint64_t rate_down_bps, rate_up_bps;
+	uint64_t police_up_drop_packets, police_up_drop_bytes;
+	uint64_t police_down_drop_packets, police_down_drop_bytes;
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):

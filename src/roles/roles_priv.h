@@ -92,6 +92,9 @@ struct lns {
 	uint64_t tun_not_ipv4, tun_no_session;
 	uint64_t isolated;     /* isolate-sessions drops */
 	uint64_t addr_refused; /* sessions refused: no address */
+	/* RADIUS named a rate plan that does not exist, or sent rates
+	 * that do not parse: the next source applied. */
+	uint64_t rate_plan_refused;
 	/* AAA (lns.c): RADIUS backend in use, session timers (Session-/
 	 * Idle-Timeout, Interim-Update), accounted sessions, Framed-Routes. */
 	bool radius;
