@@ -410,6 +410,16 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	out->police_down_drop_bytes = v.police_down_drop_bytes;
 }
 
+static int
+vpdnd_ctl_set_rate_plan(void *arg, uint16_t session_id, const char *plan,
+    uint64_t now, char *why, size_t whylen)
+{
+	struct vpdnd *d = arg;
+
+	return roles_set_session_rate_plan(d->roles, session_id, plan, now, why,
+	    whylen);
+}
+
 static bool
 vpdnd_ctl_pppoe_stats(void *arg, struct ctl_pppoe_stats *out)
 {
@@ -949,6 +959,7 @@ main(int argc, char **argv)
 	d.ctl_ctx.hooks.arg = &d;
 	d.ctl_ctx.hooks.describe_session = vpdnd_ctl_describe;
 	d.ctl_ctx.hooks.disconnect_user = vpdnd_ctl_disconnect_user;
+	d.ctl_ctx.hooks.set_rate_plan = vpdnd_ctl_set_rate_plan;
 	d.ctl_ctx.hooks.reload = vpdnd_ctl_reload;
 	d.ctl_ctx.hooks.show_pool = vpdnd_ctl_show_pool;
 	d.ctl_ctx.hooks.show_clients = vpdnd_ctl_show_clients;

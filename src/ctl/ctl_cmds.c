@@ -823,6 +823,50 @@ cmd_disconnect_user(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
 	return body_done(r);
 }
 
+/* ---- set session ---- */
+
+/* `set session ID rate-plan NAME [--json]`: the plan of a live LNS session,
+ * in force at once on whichever data path carries it ("none" lifts it). */
+static int
+cmd_set_session(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	uint16_t id;
+	bool json = false;
+	char why[256];
+
+	if (argc == 4 && strcmp(argv[3], "--json") == 0) {
+		json = true;
+		argc--;
+	}
+	if (argc != 3 || parse_id(argv[0], &id) < 0 ||
+	    strcmp(argv[1], "rate-plan") != 0 || argv[2][0] == '\0')
+		return usage_err(cmd, r);
+	if (c->hooks.set_rate_plan == NULL)
+		return ctl_reply_err(r, "not available: not an LNS");
+	why[0] = '\0';
+	if (c->hooks.set_rate_plan(c->hooks.arg, id, argv[2], now, why,
+		sizeof(why)) < 0)
+		return ctl_reply_err(r, "session %u: %s", id, why);
+	log_info("ctl: session %u: rate plan %s", id, argv[2]);
+	if (json) {
+		struct json j;
+
+		json_init(&j, &r->body);
+		json_obj_begin(&j);
+		json_kv_u64(&j, "session", id);
+		json_kv_str(&j, "rate_plan", argv[2]);
+		json_obj_end(&j);
+		if (!json_finish(&j))
+			return ctl_reply_err(r, "cannot render JSON");
+		strbuf_puts(&r->body, "\n");
+	} else {
+		strbuf_printf(&r->body, "session %u: rate plan %s\n", id,
+		    argv[2]);
+	}
+	return body_done(r);
+}
+
 /* ---- daemon hooks ---- */
 
 static int
@@ -944,6 +988,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "disconnect", "session", cmd_disconnect_session,
 	    "disconnect session ID" },
 	{ "disconnect", "user", cmd_disconnect_user, "disconnect user NAME" },
+	{ "set", "session", cmd_set_session,
+	    "set session ID rate-plan NAME|none [--json]" },
 	{ "reload", NULL, cmd_reload, "reload" },
 	{ "log-level", NULL, cmd_log_level,
 	    "log-level error|warn|info|debug|trace" },

@@ -96,6 +96,9 @@ struct ctl_hooks {
 	/* `show stats` and metrics: false when there is no PPPoE access
 	 * concentrator (no [lac]); the "pppoe" parts are left out then. */
 	bool (*pppoe_stats)(void *arg, struct ctl_pppoe_stats *out);
+	/* `set session ID rate-plan NAME`: 0, or -1 with why. */
+	int (*set_rate_plan)(void *arg, uint16_t session_id, const char *plan,
+	    uint64_t now, char *why, size_t whylen);
 };
 
 /* The control context: owned by the daemon, read by every command. */

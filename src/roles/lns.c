@@ -1355,29 +1355,108 @@ lns_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
 	return n;
 }
 
+/*
+ * The plan a CoA-Request asks for: Mikrotik-Rate-Limit first, then
+ * Filter-Id, as at authentication.  -1 when what it names cannot be
+ * used: RFC 5176 §3.5 Invalid-Attribute-Value, nothing changes.
+ */
+static int
+lns_coa_rate(const struct roles *r, const struct radius_dae_coa *c,
+    struct lns_rate_choice *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (c->rate_limit[0] != '\0') {
+		if (lns_rate_parse_mikrotik(c->rate_limit, &out->down_bps,
+			&out->up_bps) < 0) {
+			log_warnx("lns: CoA: Mikrotik-Rate-Limit \"%s\" is not "
+				  "RATE[/RATE]",
+			    c->rate_limit);
+			return -1;
+		}
+		out->direct = true;
+		out->source = LNS_RATE_COA;
+		return 0;
+	}
+	if (c->filter_id[0] != '\0') {
+		if ((out->plan = cfg_rate_plan_find(r->cfg, c->filter_id)) ==
+		    NULL) {
+			log_warnx("lns: CoA: Filter-Id \"%s\": no such "
+				  "rate-plan",
+			    c->filter_id);
+			return -1;
+		}
+		out->source = LNS_RATE_COA;
+	}
+	return 0;
+}
+
 unsigned
 lns_dae_coa(struct roles *r, const struct radius_dae_match *m,
-    uint32_t session_timeout, uint64_t now)
+    const struct radius_dae_coa *c, uint64_t now, enum radius_dae_error *err)
 {
 	struct session_link *sl;
+	struct lns_rate_choice rc;
+	bool rate = c->rate_limit[0] != '\0' || c->filter_id[0] != '\0';
 	unsigned n = 0;
 
+	*err = RADIUS_DAE_OK;
+	if (rate && lns_coa_rate(r, c, &rc) < 0) {
+		*err = RADIUS_DAE_INVALID_ATTRIBUTE_VALUE;
+		return 0;
+	}
 	LIST_FOREACH(sl, &r->links, entry)
 	{
 		struct lns_sess *ls = sl->owner;
 
 		if (!lns_dae_matches(sl, m))
 			continue;
-		/* The new Session-Timeout counts from now; 0 lifts it. */
-		ls->session_end = session_timeout != 0 ?
-		    now + (uint64_t)session_timeout * 1000 :
-		    0;
-		lns_sess_schedule(&r->lns, ls);
-		log_info("lns: user %s: Session-Timeout now %u s (CoA)",
-		    aaa_session_user(&ls->acct), session_timeout);
+		if (c->has_timeout) {
+			/* The new Session-Timeout counts from now; 0 lifts
+			 * it. */
+			ls->session_end = c->session_timeout != 0 ?
+			    now + (uint64_t)c->session_timeout * 1000 :
+			    0;
+			lns_sess_schedule(&r->lns, ls);
+			log_info("lns: user %s: Session-Timeout now %u s (CoA)",
+			    aaa_session_user(&ls->acct), c->session_timeout);
+		}
+		if (rate)
+			lns_rate_set(sl, ls, &rc, now);
 		n++;
 	}
 	return n;
+}
+
+int
+lns_set_rate_plan(struct roles *r, uint16_t session_id, const char *plan,
+    uint64_t now, char *why, size_t whylen)
+{
+	struct session_link *sl;
+	struct lns_rate_choice c;
+
+	memset(&c, 0, sizeof(c));
+	c.source = LNS_RATE_CTL;
+	if (strcmp(plan, "none") != 0 &&
+	    (c.plan = cfg_rate_plan_find(r->cfg, plan)) == NULL) {
+		snprintf(why, whylen, "no rate plan \"%s\"", plan);
+		return -1;
+	}
+	LIST_FOREACH(sl, &r->links, entry)
+	{
+		struct l2tp_session *s;
+		struct l2tp_session_info si;
+
+		if (sl->ended || !lns_owns(sl) || sl->owner == NULL ||
+		    (s = sl_l2tp_session(sl)) == NULL)
+			continue;
+		l2tp_session_get_info(s, &si);
+		if (si.local_id != session_id)
+			continue;
+		lns_rate_set(sl, sl->owner, &c, now);
+		return 0;
+	}
+	snprintf(why, whylen, "no LNS session %u with a PPP link", session_id);
+	return -1;
 }
 
 /* ---- the LNS as the owner of the tunnels it accepted (role_ops.h) ---- */

@@ -181,10 +181,18 @@ roles_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
 
 unsigned
 roles_dae_coa(struct roles *r, const struct radius_dae_match *m,
-    uint32_t session_timeout, uint64_t now)
+    const struct radius_dae_coa *c, uint64_t now, enum radius_dae_error *err)
 {
 	r->now = now;
-	return lns_dae_coa(r, m, session_timeout, now);
+	return lns_dae_coa(r, m, c, now, err);
+}
+
+int
+roles_set_session_rate_plan(struct roles *r, uint16_t session_id,
+    const char *plan, uint64_t now, char *why, size_t whylen)
+{
+	r->now = now;
+	return lns_set_rate_plan(r, session_id, plan, now, why, whylen);
 }
 
 struct roles *

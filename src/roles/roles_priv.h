@@ -166,7 +166,9 @@ uint64_t lns_next_deadline(const struct roles *r);
 unsigned lns_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
     uint64_t now);
 unsigned lns_dae_coa(struct roles *r, const struct radius_dae_match *m,
-    uint32_t session_timeout, uint64_t now);
+    const struct radius_dae_coa *c, uint64_t now, enum radius_dae_error *err);
+int lns_set_rate_plan(struct roles *r, uint16_t session_id, const char *plan,
+    uint64_t now, char *why, size_t whylen);
 void lns_free(struct roles *r);
 /* Reload in two steps, so that a broken users file changes nothing:
  * prepare loads the new file (NULL when the LNS does not run; -1 with
