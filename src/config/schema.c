@@ -181,13 +181,15 @@ const struct schema_key schema_keys[] = {
 	ROW(RADIUS, "dae-require-event-timestamp", BOOL, cfg_radius,
 	    dae_require_event_timestamp, 0, 0, "yes"),
 
-	/* Rates in bit/s, 0 = no limit in that direction.  The burst:
-	 * a TCP flow through a policer reaches the rate only when the
-	 * bucket holds about one round trip of data at that rate
-	 * (vpdn.conf(5)); 100 ms covers the RTTs of a national network. */
+	/* Rates in bit/s, 0 = no limit in that direction.  The burst: a
+	 * TCP flow through a policer reaches the rate only when the bucket
+	 * holds what the rate brings over a round trip plus a
+	 * retransmission timeout (Linux waits at least 200 ms), the time
+	 * a flow that lost the tail of a window sends nothing; 250 ms
+	 * measured 95% or more of the rate (vpdn.conf(5)). */
 	ROW(RATE_PLAN, "down", RATE, cfg_rate_plan, down, 0, 0, "0"),
 	ROW(RATE_PLAN, "up", RATE, cfg_rate_plan, up, 0, 0, "0"),
-	ROW(RATE_PLAN, "burst", BURST, cfg_rate_plan, burst, 0, 0, "100ms"),
+	ROW(RATE_PLAN, "burst", BURST, cfg_rate_plan, burst, 0, 0, "250ms"),
 	ROW(LNS, "rate-plan", STRING, cfg_lns, rate_plan, 1, CFG_MAX_STR - 1,
 	    NULL),
 };

@@ -30,7 +30,7 @@
 
 /* The bucket of rates given directly by RADIUS, as the schema default of
  * a plan's burst (vpdn.conf(5)). */
-#define LNS_RATE_DIRECT_BURST_MS 100
+#define LNS_RATE_DIRECT_BURST_MS 250
 
 enum lns_rate_source {
 	LNS_RATE_NONE = 0,

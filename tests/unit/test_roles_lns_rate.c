@@ -425,9 +425,9 @@ test_fast_path_gets_plan(void **state)
 	    0);
 	assert_int_equal(h->io.fp_updates, updates + 1);
 	assert_int_equal(e->s.police_down_bps, 20000000);
-	/* 100 ms of each rate. */
-	assert_int_equal(e->s.police_down_burst, 250000);
-	assert_int_equal(e->s.police_up_burst, 62500);
+	/* 250 ms of each rate. */
+	assert_int_equal(e->s.police_down_burst, 625000);
+	assert_int_equal(e->s.police_up_burst, 156250);
 	/* The kernel's drops count in show sessions. */
 	e->c.police_down_drop_packets = 3;
 	e->c.police_down_drop_bytes = 4500;
