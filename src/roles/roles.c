@@ -385,6 +385,10 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 	v->path = "user";
 	v->fp_rx_packets = v->fp_tx_packets = 0;
 	v->fp_rx_bytes = v->fp_tx_bytes = 0;
+	v->rate_plan = NULL;
+	v->rate_down_bps = v->rate_up_bps = 0;
+	v->police_up_drop_packets = v->police_up_drop_bytes = 0;
+	v->police_down_drop_packets = v->police_down_drop_bytes = 0;
 	o->ops->describe(r, o->ctx, s, v);
 }
 

@@ -60,7 +60,8 @@ describe_one(struct l2tp_session *s, void *arg)
 	l2tp_session_get_info(s, &si);
 	if (si.local_id != w->sid)
 		return;
-	memset(&w->v, 0, sizeof(w->v));
+	/* As the daemon's caller leaves it: whatever the stack held. */
+	memset(&w->v, 0xa5, sizeof(w->v));
 	roles_describe_session(w->r, s, &w->v);
 	w->n++;
 }
@@ -93,6 +94,36 @@ plan_of(struct role_harness *h, const struct rh_call *c)
 }
 
 /* ---- where the plan comes from ---- */
+
+/* A session without a plan is described as such, whatever the view held
+ * before (the daemon's view lives on its stack). */
+static void
+test_no_plan_described(void **state)
+{
+	static const char conf[] = CONF("", "", "");
+	struct role_harness *h = rh_new(conf, "users", "alice secret\n", NULL);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct rh_call *c;
+	struct roles_session_view v;
+	uint32_t a;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = rh_call_open(h, p);
+	assert_non_null(c);
+	/* Before PPP is up, then once it is. */
+	v = describe(h, c);
+	assert_null(v.rate_plan);
+	assert_int_equal(v.rate_down_bps, 0);
+	assert_int_equal(v.police_down_drop_bytes, 0);
+	a = rh_ppp_up_pap(h, p, c, "alice", "secret");
+	assert_int_not_equal(a, 0);
+	v = describe(h, c);
+	assert_null(v.rate_plan);
+	assert_int_equal(v.rate_up_bps, 0);
+	assert_int_equal(v.police_up_drop_packets, 0);
+	rh_free(h);
+}
 
 /* The users file's rate-plan= beats [lns] rate-plan, which is what a user
  * without one gets; the rates are the plan's. */
@@ -439,6 +470,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_plan_described),
 		cmocka_unit_test(test_users_file_then_default),
 		cmocka_unit_test(test_users_file_unknown_plan),
 		cmocka_unit_test(test_radius_order),
