@@ -366,7 +366,7 @@ parse_scaled(const char *s, uint64_t max, uint64_t *out, bool *ms)
 }
 
 /* 100 Gbit/s: beyond any one subscriber's line (dataplane/policer.h). */
-#define RATE_MAX ((uint64_t)100000000000)
+#define RATE_MAX	((uint64_t)100000000000)
 /* 4 GB: the policer's largest bucket; 60 s is far past any RTT. */
 #define BURST_MAX_BYTES ((uint64_t)1 << 32)
 #define BURST_MAX_MS	60000

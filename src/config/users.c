@@ -97,8 +97,8 @@ parse_line(const char *file, int lineno, char *line, struct users_db *db,
 			break;
 		}
 	}
-	if (n >= 3 && strncmp(f[n - 1], RATE_PLAN_KEY,
-			  strlen(RATE_PLAN_KEY)) == 0) {
+	if (n >= 3 &&
+	    strncmp(f[n - 1], RATE_PLAN_KEY, strlen(RATE_PLAN_KEY)) == 0) {
 		plan = f[n - 1] + strlen(RATE_PLAN_KEY);
 		if (*plan == '\0' || strlen(plan) > USERS_MAX_FIELD)
 			return ini_error(errbuf, errlen, file, lineno,

@@ -23,8 +23,8 @@
 struct user_entry {
 	const char *name;
 	const char *password;
-	uint32_t addr; /* host order; 0 = from the pool */
-	int line;      /* in the file, for log messages */
+	uint32_t addr;	       /* host order; 0 = from the pool */
+	int line;	       /* in the file, for log messages */
 	const char *rate_plan; /* NULL: none */
 };
 

@@ -359,7 +359,7 @@ static const struct table_col session_cols[] = {
 	{ "TX-BYTES", TABLE_RIGHT },
 	{ "UPTIME", TABLE_RIGHT },
 	{ "RATE-PLAN", TABLE_LEFT },
-	{ "DROPPED", TABLE_RIGHT }, /* bytes, by the rate plan's policers */
+	{ "DROPPED", TABLE_RIGHT },
 };
 
 static int

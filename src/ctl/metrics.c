@@ -441,8 +441,7 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	family(out, "vpdn_policer_dropped_bytes_total", "counter",
 	    "IP octets dropped by sessions' rate plans, by direction.");
 	strbuf_printf(out,
-	    "vpdn_policer_dropped_bytes_total{direction=\"up\"} %" PRIu64
-	    "\n",
+	    "vpdn_policer_dropped_bytes_total{direction=\"up\"} %" PRIu64 "\n",
 	    tot[METRICS_CTR_POLICER_UP_BYTES]);
 	strbuf_printf(out,
 	    "vpdn_policer_dropped_bytes_total{direction=\"down\"} %" PRIu64

@@ -31,8 +31,9 @@ policer_admit(struct policer *p, uint64_t now_ns, uint32_t len)
 {
 	if (p->rate != 0) {
 		if (p->tokens < p->burst) {
-			uint64_t el = now_ns > p->last_ns ? now_ns - p->last_ns :
-							   0;
+			uint64_t el = now_ns > p->last_ns ?
+			    now_ns - p->last_ns :
+			    0;
 			uint64_t add;
 
 			if (el >= p->fill_ns) {

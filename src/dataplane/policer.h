@@ -20,9 +20,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define POLICER_NS		  1000000000ULL
-#define POLICER_MAX_BURST	  ((uint64_t)1 << 32)	   /* bytes */
-#define POLICER_MAX_RATE	  ((uint64_t)100000000000) /* bit/s */
+#define POLICER_NS	  1000000000ULL
+#define POLICER_MAX_BURST ((uint64_t)1 << 32)	   /* bytes */
+#define POLICER_MAX_RATE  ((uint64_t)100000000000) /* bit/s */
 
 struct policer {
 	uint64_t rate;	  /* bytes per second; 0: no limit */

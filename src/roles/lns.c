@@ -576,7 +576,8 @@ lns_rate_start(struct session_link *sl, struct lns_sess *ls, const char *user,
 	    ue != NULL ? ue->rate_plan : NULL, NULL, &c, warn, sizeof(warn));
 	if (warn[0] != '\0') {
 		l->rate_plan_refused++;
-		log_warnx("lns: user %s: %s: using the next source", user, warn);
+		log_warnx("lns: user %s: %s: using the next source", user,
+		    warn);
 	}
 	lns_rate_set(sl, ls, &c, sl->roles->now);
 }
@@ -1099,7 +1100,8 @@ lns_users_load(const struct vpdn_config *cfg, char *err, size_t errlen)
 			snprintf(err, errlen,
 			    "%s:%d: rate-plan \"%s\": no [rate-plan %s] "
 			    "section",
-			    cfg->lns.users, e->line, e->rate_plan, e->rate_plan);
+			    cfg->lns.users, e->line, e->rate_plan,
+			    e->rate_plan);
 			users_free(db);
 			return NULL;
 		}
@@ -1248,7 +1250,8 @@ lns_rate_reload(struct roles *r, const struct vpdn_config *cfg)
 			    ppp_link_user(sl->link), ls->rate.plan);
 			continue;
 		}
-		if (c.plan != NULL && strcmp(c.plan->name, ls->rate.plan) == 0 &&
+		if (c.plan != NULL &&
+		    strcmp(c.plan->name, ls->rate.plan) == 0 &&
 		    c.plan->down == ls->rate.down_bps &&
 		    c.plan->up == ls->rate.up_bps &&
 		    cfg_rate_plan_burst(c.plan, c.plan->down) ==

@@ -26,7 +26,7 @@ lns_rate_source_str(enum lns_rate_source s)
 	case LNS_RATE_RADIUS:	 return "radius";
 	case LNS_RATE_COA:	 return "coa";
 	case LNS_RATE_CTL:	 return "vpdnctl";
-	/* clang-format on */
+		/* clang-format on */
 	}
 	return "?";
 }
@@ -121,9 +121,11 @@ const char *
 lns_rate_str(uint64_t bps, char *buf, size_t len)
 {
 	if (bps != 0 && bps % 1000000000 == 0)
-		snprintf(buf, len, "%lluG", (unsigned long long)(bps / 1000000000));
+		snprintf(buf, len, "%lluG",
+		    (unsigned long long)(bps / 1000000000));
 	else if (bps != 0 && bps % 1000000 == 0)
-		snprintf(buf, len, "%lluM", (unsigned long long)(bps / 1000000));
+		snprintf(buf, len, "%lluM",
+		    (unsigned long long)(bps / 1000000));
 	else if (bps != 0 && bps % 1000 == 0)
 		snprintf(buf, len, "%lluk", (unsigned long long)(bps / 1000));
 	else

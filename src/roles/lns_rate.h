@@ -50,7 +50,7 @@ struct lns_rate {
 	char plan[64];
 	bool direct; /* rates given directly, not a [rate-plan] */
 	enum lns_rate_source source;
-	uint64_t down_bps, up_bps; /* 0: no limit */
+	uint64_t down_bps, up_bps;     /* 0: no limit */
 	uint64_t down_burst, up_burst; /* bytes */
 	struct policer down, up;
 };

@@ -32,8 +32,8 @@
 #define CONF(dataplane, lnsx, extra) \
 	"[global]\nhostname = lns.test\n" dataplane "\n" \
 	"[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n" \
-	"auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n" lnsx "\n" \
-	PLANS extra
+	"auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n" lnsx \
+	"\n" PLANS extra
 
 static const char users_conf[] = CONF("", "rate-plan = silver", "");
 static const char kernel_conf[] = CONF("dataplane = kernel",
@@ -41,8 +41,8 @@ static const char kernel_conf[] = CONF("dataplane = kernel",
 static const char radius_conf[] =
     "[global]\nhostname = lns.test\n\n"
     "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
-    "auth = pap\nradius = yes\ninterface = vpdn0\nrate-plan = silver\n\n"
-    PLANS "\n[radius]\nserver = 127.0.0.1\nsecret = s3cret\n";
+    "auth = pap\nradius = yes\ninterface = vpdn0\nrate-plan = silver\n\n" PLANS
+    "\n[radius]\nserver = 127.0.0.1\nsecret = s3cret\n";
 
 struct describe_walk {
 	struct roles *r;
@@ -163,12 +163,13 @@ test_users_file_unknown_plan(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(rh_reload(h, err, sizeof(err), users_conf, "users",
-			     "alice secret\nbob secret 10.9.0.12 rate-plan=bronze\n",
-			     NULL),
+	assert_int_equal(
+	    rh_reload(h, err, sizeof(err), users_conf, "users",
+		"alice secret\nbob secret 10.9.0.12 rate-plan=bronze\n", NULL),
 	    -1);
-	assert_non_null(strstr(err, "users:2: rate-plan \"bronze\": no "
-				    "[rate-plan bronze] section"));
+	assert_non_null(strstr(err,
+	    "users:2: rate-plan \"bronze\": no "
+	    "[rate-plan bronze] section"));
 	rh_free(h);
 }
 
