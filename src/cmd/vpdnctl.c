@@ -34,6 +34,7 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  show tunnels|sessions|stats|pool|clients [--json]\n"
 	    "  disconnect tunnel ID | session ID | user NAME\n"
+	    "  set session ID rate-plan NAME|none [--json]\n"
 	    "  reload\n"
 	    "  log-level error|warn|info|debug|trace\n"
 	    "  help\n");

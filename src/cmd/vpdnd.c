@@ -402,6 +402,24 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	out->fp_rx_bytes = v.fp_rx_bytes;
 	out->fp_tx_bytes = v.fp_tx_bytes;
 	strlcpy(out->ipv6_prefix, v.ipv6_prefix, sizeof(out->ipv6_prefix));
+	if (v.rate_plan != NULL)
+		strlcpy(out->rate_plan, v.rate_plan, sizeof(out->rate_plan));
+	out->rate_down_bps = v.rate_down_bps;
+	out->rate_up_bps = v.rate_up_bps;
+	out->police_up_drop_packets = v.police_up_drop_packets;
+	out->police_up_drop_bytes = v.police_up_drop_bytes;
+	out->police_down_drop_packets = v.police_down_drop_packets;
+	out->police_down_drop_bytes = v.police_down_drop_bytes;
+}
+
+static int
+vpdnd_ctl_set_rate_plan(void *arg, uint16_t session_id, const char *plan,
+    uint64_t now, char *why, size_t whylen)
+{
+	struct vpdnd *d = arg;
+
+	return roles_set_session_rate_plan(d->roles, session_id, plan, now, why,
+	    whylen);
 }
 
 static bool
@@ -1033,6 +1051,7 @@ main(int argc, char **argv)
 	d.ctl_ctx.hooks.arg = &d;
 	d.ctl_ctx.hooks.describe_session = vpdnd_ctl_describe;
 	d.ctl_ctx.hooks.disconnect_user = vpdnd_ctl_disconnect_user;
+	d.ctl_ctx.hooks.set_rate_plan = vpdnd_ctl_set_rate_plan;
 	d.ctl_ctx.hooks.reload = vpdnd_ctl_reload;
 	d.ctl_ctx.hooks.show_pool = vpdnd_ctl_show_pool;
 	d.ctl_ctx.hooks.show_clients = vpdnd_ctl_show_clients;

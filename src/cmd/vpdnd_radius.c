@@ -90,11 +90,12 @@ dae_disconnect(void *arg, const struct radius_dae_match *m)
 }
 
 static unsigned
-dae_coa(void *arg, const struct radius_dae_match *m, uint32_t session_timeout)
+dae_coa(void *arg, const struct radius_dae_match *m,
+    const struct radius_dae_coa *c, enum radius_dae_error *err)
 {
 	struct vpdnd_dae *dd = arg;
 
-	return roles_dae_coa(dd->roles, m, session_timeout, time_now_ms());
+	return roles_dae_coa(dd->roles, m, c, time_now_ms(), err);
 }
 
 static void

@@ -86,6 +86,7 @@ section_base(struct vpdn_config *cfg, const struct load_sec *ls)
 	case SCHEMA_SEC_RADIUS:	return &cfg->radius;
 	case SCHEMA_SEC_POOL:	return &cfg->pools[ls->idx];
 	case SCHEMA_SEC_PEER:	return &cfg->peers[ls->idx];
+	case SCHEMA_SEC_RATE_PLAN: return &cfg->rate_plans[ls->idx];
 	case SCHEMA_SEC_COUNT:	break;
 		/* clang-format on */
 	}
@@ -103,6 +104,8 @@ section_name(const struct vpdn_config *cfg, const struct load_sec *ls)
 		return cfg->pools[ls->idx].name;
 	if (ls->sec == SCHEMA_SEC_PEER)
 		return cfg->peers[ls->idx].name;
+	if (ls->sec == SCHEMA_SEC_RATE_PLAN)
+		return cfg->rate_plans[ls->idx].name;
 	return NULL;
 }
 
@@ -127,7 +130,29 @@ grow(void **arr, unsigned *count, size_t size)
 	return a + (size_t)(*count)++ * size;
 }
 
-/* A new [realm]/[client]/[pool]/[peer] entry, with its defaults. */
+/* A new [rate-plan NAME], with its defaults. */
+static int
+add_rate_plan(struct vpdn_config *cfg, const char *name, int line,
+    unsigned *idx, char *msg, size_t msglen)
+{
+	struct cfg_rate_plan *p = reallocarray(cfg->rate_plans,
+	    cfg->rate_plan_count + 1, sizeof(*p));
+
+	if (p == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	cfg->rate_plans = p;
+	p += cfg->rate_plan_count;
+	memset(p, 0, sizeof(*p));
+	strlcpy(p->name, name, sizeof(p->name));
+	p->line = line;
+	*idx = cfg->rate_plan_count++;
+	return schema_apply_defaults(SCHEMA_SEC_RATE_PLAN, p, msg, msglen);
+}
+
+/* A new [realm]/[client]/[pool]/[peer]/[rate-plan] entry, with its
+ * defaults. */
 static int
 add_named(struct loader *ld, enum schema_section sec, const char *name,
     int line, unsigned *idx, char *msg, size_t msglen)
@@ -158,6 +183,8 @@ add_named(struct loader *ld, enum schema_section sec, const char *name,
 		}
 		return schema_apply_defaults(sec, e, msg, msglen);
 	}
+	if (sec == SCHEMA_SEC_RATE_PLAN)
+		return add_rate_plan(cfg, name, line, idx, msg, msglen);
 	if (sec == SCHEMA_SEC_REALM) {
 		struct cfg_realm *r = reallocarray(cfg->realms,
 		    cfg->realm_count + 1, sizeof(*r));
@@ -269,6 +296,7 @@ on_header(struct loader *ld, const struct ini_event *ev, char *msg,
 	case SCHEMA_SEC_CLIENT:
 	case SCHEMA_SEC_POOL:
 	case SCHEMA_SEC_PEER:
+	case SCHEMA_SEC_RATE_PLAN:
 	case SCHEMA_SEC_COUNT:
 		break;
 	}
@@ -383,6 +411,12 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 			return ini_error(errbuf, errlen, f,
 			    keyline(ls, "local-address"),
 			    "local-address lies inside the pool");
+		if (cfg->lns.rate_plan[0] != '\0' &&
+		    cfg_rate_plan_find(cfg, cfg->lns.rate_plan) == NULL)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "rate-plan"),
+			    "rate-plan \"%s\": no [rate-plan %s] section",
+			    cfg->lns.rate_plan, cfg->lns.rate_plan);
 		break;
 	case SCHEMA_SEC_LAC:
 		if (cfg->lac.pppoe_interface[0] == '\0')
@@ -468,6 +502,7 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 		return policy_peer_complete(cfg, &cfg->peers[ls->idx], &g, f,
 		    errbuf, errlen);
 	}
+	case SCHEMA_SEC_RATE_PLAN:
 	case SCHEMA_SEC_COUNT:
 		break;
 	}
@@ -496,6 +531,25 @@ check_pools(struct loader *ld, char *errbuf, size_t errlen)
 	    errlen);
 	free(lines);
 	return r;
+}
+
+const struct cfg_rate_plan *
+cfg_rate_plan_find(const struct vpdn_config *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->rate_plan_count; i++)
+		if (strcmp(cfg->rate_plans[i].name, name) == 0)
+			return &cfg->rate_plans[i];
+	return NULL;
+}
+
+uint64_t
+cfg_rate_plan_burst(const struct cfg_rate_plan *p, uint64_t rate)
+{
+	uint64_t b = p->burst.bytes;
+
+	if (b == 0)
+		b = rate / 8 * p->burst.ms / 1000;
+	return b < CFG_BURST_MIN ? CFG_BURST_MIN : b;
 }
 
 struct vpdn_config *
@@ -569,6 +623,7 @@ config_free(struct vpdn_config *cfg)
 	free(cfg->clients);
 	free(cfg->pools);
 	free(cfg->peers);
+	free(cfg->rate_plans);
 	explicit_bzero(cfg, sizeof(*cfg));
 	free(cfg);
 }

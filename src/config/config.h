@@ -46,6 +46,8 @@
 #define CFG_MAX_STR  256
 #define CFG_MAX_LIST 8 /* entries in a comma-separated list */
 
+struct vpdn_config;
+
 /* An address with port, as written "1.2.3.4:1701" or "[::1]:1701". */
 struct cfg_sockaddr {
 	struct sockaddr_storage ss;
@@ -198,6 +200,9 @@ struct cfg_lns {
 	unsigned max_sessions_per_user; /* 0: no limit */
 	enum cfg_duplicate_login duplicate_login;
 	enum cfg_lcp_renegotiation lcp_renegotiation;
+	/* The [rate-plan NAME] of sessions that get none from RADIUS or
+	 * their users-file line; "" none (no limit). */
+	char rate_plan[CFG_MAX_STR];
 };
 
 /* Whether [lns] sessions negotiate IPv6CP. */
@@ -300,6 +305,32 @@ struct cfg_peer {
 	int line;
 };
 
+/*
+ * [rate-plan NAME]: a session's speed in each direction, enforced by a
+ * token-bucket policer on whichever data path carries it.  down: to the
+ * user (what the LNS sends), up: from the user.  Rates are bits per
+ * second, 0 = no limit in that direction.
+ */
+struct cfg_burst {
+	uint64_t bytes; /* burst = N[k|M] (bytes); 0: given in ms */
+	unsigned ms;	/* burst = Nms: that long at the direction's rate */
+};
+
+struct cfg_rate_plan {
+	char name[CFG_MAX_STR];
+	uint64_t down, up; /* bit/s; 0: no limit */
+	struct cfg_burst burst;
+	int line;
+};
+
+/* A plan's bucket size in bytes for one direction's rate (bit/s): burst
+ * bytes, or burst ms of that rate, never less than CFG_BURST_MIN. */
+#define CFG_BURST_MIN 3000 /* two full-size packets */
+uint64_t cfg_rate_plan_burst(const struct cfg_rate_plan *p, uint64_t rate);
+/* The plan named name in cfg, or NULL. */
+const struct cfg_rate_plan *cfg_rate_plan_find(const struct vpdn_config *cfg,
+    const char *name);
+
 struct cfg_radius {
 	bool enabled; /* [radius] present */
 	struct cfg_sockaddr server[CFG_MAX_LIST];
@@ -328,6 +359,8 @@ struct vpdn_config {
 	unsigned pool_count;
 	struct cfg_peer *peers;
 	unsigned peer_count;
+	struct cfg_rate_plan *rate_plans;
+	unsigned rate_plan_count;
 	struct cfg_radius radius;
 };
 

@@ -254,6 +254,18 @@ const struct schema_key schema_keys[] = {
 	    1, 86400, "300"),
 	ROW(RADIUS, "dae-require-event-timestamp", BOOL, cfg_radius,
 	    dae_require_event_timestamp, 0, 0, "yes"),
+
+	/* Rates in bit/s, 0 = no limit in that direction.  The burst: a
+	 * TCP flow through a policer reaches the rate only when the bucket
+	 * holds what the rate brings over a round trip plus a
+	 * retransmission timeout (Linux waits at least 200 ms), the time
+	 * a flow that lost the tail of a window sends nothing; 250 ms
+	 * measured 95% or more of the rate (vpdn.conf(5)). */
+	ROW(RATE_PLAN, "down", RATE, cfg_rate_plan, down, 0, 0, "0"),
+	ROW(RATE_PLAN, "up", RATE, cfg_rate_plan, up, 0, 0, "0"),
+	ROW(RATE_PLAN, "burst", BURST, cfg_rate_plan, burst, 0, 0, "250ms"),
+	ROW(LNS, "rate-plan", STRING, cfg_lns, rate_plan, 1, CFG_MAX_STR - 1,
+	    NULL),
 };
 /* clang-format on */
 const size_t schema_nkeys = sizeof(schema_keys) / sizeof(schema_keys[0]);
@@ -273,6 +285,7 @@ static const struct {
 	[SCHEMA_SEC_RADIUS] = { "radius", false },
 	[SCHEMA_SEC_POOL] = { "pool", true },
 	[SCHEMA_SEC_PEER] = { "peer", true },
+	[SCHEMA_SEC_RATE_PLAN] = { "rate-plan", true },
 };
 
 const char *
@@ -310,6 +323,8 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_IPV6_PREFIX_LIST:	return "ipv6 prefix list";
 	case SCHEMA_T_CHOICE:		return "choice";
 	case SCHEMA_T_PREFIX_LIST:	return "prefix list";
+	case SCHEMA_T_RATE:		return "rate";
+	case SCHEMA_T_BURST:		return "burst";
 		/* clang-format on */
 	}
 	return "?";
@@ -394,6 +409,54 @@ parse_ulong(const char *s, unsigned long *out)
 	if (errno == ERANGE)
 		return -2;
 	return 0;
+}
+
+/*
+ * "N" followed by one multiplier letter (k/K 10^3, M 10^6, G 10^9) or
+ * "ms"; the number is decimal digits only.  Returns the value times the
+ * multiplier, or -1; *ms tells the "ms" form (NULL: not allowed).
+ */
+static int
+parse_scaled(const char *s, uint64_t max, uint64_t *out, bool *ms)
+{
+	uint64_t v = 0, mul = 1;
+	const char *p = s;
+
+	if (ms != NULL)
+		*ms = false;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (ms != NULL && strcmp(p, "ms") == 0)
+		*ms = true;
+	else if (strcmp(p, "k") == 0 || strcmp(p, "K") == 0)
+		mul = 1000;
+	else if (strcmp(p, "M") == 0)
+		mul = 1000000;
+	else if (strcmp(p, "G") == 0)
+		mul = 1000000000;
+	else if (*p != '\0')
+		return -1;
+	if (v > max / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+/* 100 Gbit/s: beyond any one subscriber's line (dataplane/policer.h). */
+#define RATE_MAX	((uint64_t)100000000000)
+/* 4 GB: the policer's largest bucket; 60 s is far past any RTT. */
+#define BURST_MAX_BYTES ((uint64_t)1 << 32)
+#define BURST_MAX_MS	60000
+
+int
+schema_parse_rate(const char *s, uint64_t *out)
+{
+	return parse_scaled(s, RATE_MAX, out, NULL);
 }
 
 static int
@@ -1025,6 +1088,15 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 			return -1;
 		}
 		return 0;
+	case SCHEMA_T_RATE:
+		if (schema_parse_rate(value, field) < 0) {
+			snprintf(msg, msglen,
+			    "%s: invalid rate \"%s\" (expected bits per "
+			    "second, N[k|M|G], at most 100G)",
+			    k->key, value);
+			return -1;
+		}
+		return 0;
 	case SCHEMA_T_IPV6_PREFIX:
 		return parse_ip6_prefix(k, value, field, msg, msglen);
 	case SCHEMA_T_IPV6_LIST:
@@ -1054,6 +1126,23 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 	case SCHEMA_T_PREFIX_LIST:
 		return for_each_entry(k, value, k->max, entry_prefix, base, msg,
 		    msglen);
+	case SCHEMA_T_BURST: {
+		struct cfg_burst *b = field;
+		uint64_t n;
+		bool ms;
+
+		if (parse_scaled(value, BURST_MAX_BYTES, &n, &ms) < 0 ||
+		    n == 0 || (ms && n > BURST_MAX_MS)) {
+			snprintf(msg, msglen,
+			    "%s: invalid burst \"%s\" (expected N[k|M] "
+			    "bytes up to 4G, or 1..%dms)",
+			    k->key, value, BURST_MAX_MS);
+			return -1;
+		}
+		b->bytes = ms ? 0 : n;
+		b->ms = ms ? (unsigned)n : 0;
+		return 0;
+	}
 	case SCHEMA_T_SOCKADDR_LIST:
 		return for_each_entry(k, value, k->max, entry_sockaddr, base,
 		    msg, msglen);

@@ -25,6 +25,7 @@ enum schema_section {
 	SCHEMA_SEC_RADIUS,
 	SCHEMA_SEC_POOL,
 	SCHEMA_SEC_PEER,
+	SCHEMA_SEC_RATE_PLAN,
 	SCHEMA_SEC_COUNT,
 };
 const char *schema_section_str(enum schema_section s);
@@ -54,6 +55,8 @@ enum schema_type {
 	SCHEMA_T_IPV6_PREFIX_LIST,
 	SCHEMA_T_CHOICE,      /* an enum: the index of the value in words[] */
 	SCHEMA_T_PREFIX_LIST, /* struct cfg_ip4_prefix[], "a.b.c.d/len, ..." */
+	SCHEMA_T_RATE,	     /* uint64_t bit/s: N[k|M|G] */
+	SCHEMA_T_BURST,	     /* struct cfg_burst: N[k|M] bytes or Nms */
 };
 const char *schema_type_str(enum schema_type t);
 
@@ -104,5 +107,8 @@ int schema_apply_defaults(enum schema_section s, void *base, char *msg,
 
 /* Type parsers shared with users.c and the tests.  0 or -1. */
 int schema_parse_ipv4(const char *s, uint32_t *out);
+/* A rate "N[k|M|G]" (bit/s, SI multipliers, k or K) up to
+ * POLICER-sized 100G; 0 or -1.  Also what RADIUS rate attributes use. */
+int schema_parse_rate(const char *s, uint64_t *out);
 
 #endif

@@ -15,6 +15,7 @@
 
 #define USERS_MAX_FILE	((size_t)16 * 1024 * 1024)
 #define USERS_MAX_FIELD (CFG_MAX_STR - 1) /* PPP names and secrets */
+#define RATE_PLAN_KEY	"rate-plan="
 
 struct users_db {
 	struct user_entry *v;
@@ -69,12 +70,13 @@ static int
 parse_line(const char *file, int lineno, char *line, struct users_db *db,
     size_t *cap, char *errbuf, size_t errlen)
 {
-	char *f[4];
+	char *f[5];
 	size_t n;
 	uint32_t addr = 0;
+	const char *plan = NULL;
 	struct user_entry *e;
 
-	n = split_fields(line, f, 4);
+	n = split_fields(line, f, 5);
 	if (n == 0 || f[0][0] == '#')
 		return 0;
 	if (strlen(f[0]) > USERS_MAX_FIELD)
@@ -87,12 +89,23 @@ parse_line(const char *file, int lineno, char *line, struct users_db *db,
 		return ini_error(errbuf, errlen, file, lineno,
 		    "password too long for user \"%s\" (max %d characters)",
 		    f[0], USERS_MAX_FIELD);
-	/* Fields after the password that start with '#' are a comment. */
-	if (n >= 3 && f[2][0] == '#')
-		n = 2;
-	if (n >= 4 && f[3][0] == '#')
-		n = 3;
-	if (n == 4)
+	/* Fields after the password that start with '#' begin a comment;
+	 * an address, then rate-plan=PLAN, both optional. */
+	for (size_t i = 2; i < n; i++) {
+		if (f[i][0] == '#') {
+			n = i;
+			break;
+		}
+	}
+	if (n >= 3 &&
+	    strncmp(f[n - 1], RATE_PLAN_KEY, strlen(RATE_PLAN_KEY)) == 0) {
+		plan = f[n - 1] + strlen(RATE_PLAN_KEY);
+		if (*plan == '\0' || strlen(plan) > USERS_MAX_FIELD)
+			return ini_error(errbuf, errlen, file, lineno,
+			    "invalid rate-plan for user \"%s\"", f[0]);
+		n--;
+	}
+	if (n >= 4)
 		return ini_error(errbuf, errlen, file, lineno,
 		    "unexpected text after the address of user \"%s\"", f[0]);
 	if (n == 3 && strcmp(f[2], "*") != 0 &&
@@ -115,9 +128,12 @@ parse_line(const char *file, int lineno, char *line, struct users_db *db,
 	e->password = strdup(f[1]);
 	e->addr = addr;
 	e->line = lineno;
-	if (e->name == NULL || e->password == NULL) {
+	e->rate_plan = plan != NULL ? strdup(plan) : NULL;
+	if (e->name == NULL || e->password == NULL ||
+	    (plan != NULL && e->rate_plan == NULL)) {
 		free((char *)(uintptr_t)e->name);
 		free((char *)(uintptr_t)e->password);
+		free((char *)(uintptr_t)e->rate_plan);
 		return ini_error(errbuf, errlen, file, lineno, "out of memory");
 	}
 	db->n++;
@@ -219,6 +235,12 @@ users_count(const struct users_db *db)
 	return db == NULL ? 0 : db->n;
 }
 
+const struct user_entry *
+users_at(const struct users_db *db, size_t i)
+{
+	return &db->v[i];
+}
+
 void
 users_free(struct users_db *db)
 {
@@ -230,6 +252,7 @@ users_free(struct users_db *db)
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
 		free((char *)(uintptr_t)db->v[i].name);
+		free((char *)(uintptr_t)db->v[i].rate_plan);
 	}
 	free(db->v);
 	free(db);

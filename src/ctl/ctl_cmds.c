@@ -301,6 +301,17 @@ show_session_one(struct l2tp_session *s, void *arg)
 		json_kv_u64(j, "rx_bytes", si.rx_bytes);
 		json_kv_u64(j, "tx_bytes", si.tx_bytes);
 		json_kv_u64(j, "uptime_s", uptime_s(w->now, si.created_ms));
+		json_kv_str(j, "rate_plan", x.rate_plan);
+		json_kv_u64(j, "rate_down_bps", x.rate_down_bps);
+		json_kv_u64(j, "rate_up_bps", x.rate_up_bps);
+		json_kv_u64(j, "policer_dropped_up_packets",
+		    x.police_up_drop_packets);
+		json_kv_u64(j, "policer_dropped_up_bytes",
+		    x.police_up_drop_bytes);
+		json_kv_u64(j, "policer_dropped_down_packets",
+		    x.police_down_drop_packets);
+		json_kv_u64(j, "policer_dropped_down_bytes",
+		    x.police_down_drop_bytes);
 		json_obj_end(j);
 	} else {
 		struct table *t = w->t;
@@ -321,6 +332,10 @@ show_session_one(struct l2tp_session *s, void *arg)
 		table_cell_u64(t, si.rx_bytes);
 		table_cell_u64(t, si.tx_bytes);
 		table_cell_u64(t, uptime_s(w->now, si.created_ms));
+		table_cell(t, x.rate_plan[0] != '\0' ? x.rate_plan : "-");
+		table_cell_u64(t,
+		    x.police_up_drop_bytes + x.police_down_drop_bytes);
+		/* Last, so scripts reading $NF keep working (INTERFACE.md). */
 		table_cell(t, x.ipv6_prefix[0] != '\0' ? x.ipv6_prefix : "-");
 	}
 }
@@ -352,6 +367,8 @@ static const struct table_col session_cols[] = {
 	{ "RX-BYTES", TABLE_RIGHT },
 	{ "TX-BYTES", TABLE_RIGHT },
 	{ "UPTIME", TABLE_RIGHT },
+	{ "RATE-PLAN", TABLE_LEFT },
+	{ "DROPPED", TABLE_RIGHT },
 	{ "IPV6-PREFIX", TABLE_LEFT },
 };
 
@@ -843,6 +860,50 @@ cmd_disconnect_user(const struct ctl_ctx *c, const struct ctl_cmd *cmd,
 	return body_done(r);
 }
 
+/* ---- set session ---- */
+
+/* `set session ID rate-plan NAME [--json]`: the plan of a live LNS session,
+ * in force at once on whichever data path carries it ("none" lifts it). */
+static int
+cmd_set_session(const struct ctl_ctx *c, const struct ctl_cmd *cmd, int argc,
+    char **argv, uint64_t now, struct ctl_reply *r)
+{
+	uint16_t id;
+	bool json = false;
+	char why[256];
+
+	if (argc == 4 && strcmp(argv[3], "--json") == 0) {
+		json = true;
+		argc--;
+	}
+	if (argc != 3 || parse_id(argv[0], &id) < 0 ||
+	    strcmp(argv[1], "rate-plan") != 0 || argv[2][0] == '\0')
+		return usage_err(cmd, r);
+	if (c->hooks.set_rate_plan == NULL)
+		return ctl_reply_err(r, "not available: not an LNS");
+	why[0] = '\0';
+	if (c->hooks.set_rate_plan(c->hooks.arg, id, argv[2], now, why,
+		sizeof(why)) < 0)
+		return ctl_reply_err(r, "session %u: %s", id, why);
+	log_info("ctl: session %u: rate plan %s", id, argv[2]);
+	if (json) {
+		struct json j;
+
+		json_init(&j, &r->body);
+		json_obj_begin(&j);
+		json_kv_u64(&j, "session", id);
+		json_kv_str(&j, "rate_plan", argv[2]);
+		json_obj_end(&j);
+		if (!json_finish(&j))
+			return ctl_reply_err(r, "cannot render JSON");
+		strbuf_puts(&r->body, "\n");
+	} else {
+		strbuf_printf(&r->body, "session %u: rate plan %s\n", id,
+		    argv[2]);
+	}
+	return body_done(r);
+}
+
 /* ---- daemon hooks ---- */
 
 static int
@@ -1069,6 +1130,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "disconnect", "session", cmd_disconnect_session,
 	    "disconnect session ID" },
 	{ "disconnect", "user", cmd_disconnect_user, "disconnect user NAME" },
+	{ "set", "session", cmd_set_session,
+	    "set session ID rate-plan NAME|none [--json]" },
 	{ "reload", NULL, cmd_reload, "reload" },
 	{ "log-level", NULL, cmd_log_level,
 	    "log-level error|warn|info|debug|trace" },

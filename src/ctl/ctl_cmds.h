@@ -34,6 +34,12 @@ struct ctl_session_extra {
 	/* Carried by the kernel fast path, added to the L2TP counters. */
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
 	char ipv6_prefix[48]; /* the session's IPv6 /64; "" none */
+	/* The rate plan ("" none: "-"), its rates (bit/s, 0 no limit) and
+	 * what its policer dropped on either path. */
+	char rate_plan[64];
+	uint64_t rate_down_bps, rate_up_bps;
+	uint64_t police_up_drop_packets, police_up_drop_bytes;
+	uint64_t police_down_drop_packets, police_down_drop_bytes;
 };
 
 /* Packets lost between the users' IP traffic and vpdnd, over every TUN
@@ -116,6 +122,9 @@ struct ctl_hooks {
 	/* Metrics: the LNS policy's families (pools, peers, limits),
 	 * appended to the exposition; NULL: none. */
 	void (*policy_metrics)(void *arg, struct strbuf *out);
+	/* `set session ID rate-plan NAME`: 0, or -1 with why. */
+	int (*set_rate_plan)(void *arg, uint16_t session_id, const char *plan,
+	    uint64_t now, char *why, size_t whylen);
 };
 
 /* The control context: owned by the daemon, read by every command. */

@@ -249,6 +249,11 @@ scrape_session(struct l2tp_session *s, void *arg)
 		o.v[METRICS_CTR_TX_BYTES] += x.fp_tx_bytes;
 		o.v[METRICS_CTR_RX_PACKETS] += x.fp_rx_packets;
 		o.v[METRICS_CTR_TX_PACKETS] += x.fp_tx_packets;
+		o.v[METRICS_CTR_POLICER_UP_BYTES] = x.police_up_drop_bytes;
+		o.v[METRICS_CTR_POLICER_DOWN_BYTES] = x.police_down_drop_bytes;
+		o.v[METRICS_CTR_POLICER_UP_PACKETS] = x.police_up_drop_packets;
+		o.v[METRICS_CTR_POLICER_DOWN_PACKETS] =
+		    x.police_down_drop_packets;
 	}
 	metrics_acc_add(sc->acc, &o);
 }
@@ -534,6 +539,25 @@ metrics_render(struct metrics_acc *a, struct l2tp_host *host,
 	family(out, "vpdn_tx_packets_total", "counter",
 	    "Data messages sent on all sessions.");
 	sample(out, "vpdn_tx_packets_total", tot[METRICS_CTR_TX_PACKETS]);
+	family(out, "vpdn_policer_dropped_bytes_total", "counter",
+	    "IP octets dropped by sessions' rate plans, by direction.");
+	strbuf_printf(out,
+	    "vpdn_policer_dropped_bytes_total{direction=\"up\"} %" PRIu64 "\n",
+	    tot[METRICS_CTR_POLICER_UP_BYTES]);
+	strbuf_printf(out,
+	    "vpdn_policer_dropped_bytes_total{direction=\"down\"} %" PRIu64
+	    "\n",
+	    tot[METRICS_CTR_POLICER_DOWN_BYTES]);
+	family(out, "vpdn_policer_dropped_packets_total", "counter",
+	    "IP packets dropped by sessions' rate plans, by direction.");
+	strbuf_printf(out,
+	    "vpdn_policer_dropped_packets_total{direction=\"up\"} %" PRIu64
+	    "\n",
+	    tot[METRICS_CTR_POLICER_UP_PACKETS]);
+	strbuf_printf(out,
+	    "vpdn_policer_dropped_packets_total{direction=\"down\"} %" PRIu64
+	    "\n",
+	    tot[METRICS_CTR_POLICER_DOWN_PACKETS]);
 
 	if (tun == NULL)
 		tun = &tun_zero;

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "dataplane/fastpath.h"
+#include "dataplane/bpf/policer.h"
 #include "dataplane/fastpath_skel.h"
 
 #define DEFAULT_MAX_SESSIONS 4096
@@ -217,7 +218,8 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o, char *why,
 	}
 	if (bpf_map__set_max_entries(fp->skel->maps.fp_rx, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_tx, max) != 0 ||
-	    bpf_map__set_max_entries(fp->skel->maps.fp_stats, max) != 0) {
+	    bpf_map__set_max_entries(fp->skel->maps.fp_stats, max) != 0 ||
+	    bpf_map__set_max_entries(fp->skel->maps.fp_police, max) != 0) {
 		say(why, whylen,
 		    "fast path: sizing the maps for %u sessions "
 		    "failed",
@@ -623,6 +625,78 @@ values_of(const struct fastpath_session *s, struct fp_rx_val *rv,
 	tv->mtu = htons(s->mtu);
 }
 
+/* One direction's bucket for rate (bit/s) and burst (bytes), as
+ * dataplane/policer.c sets it up. */
+static void
+police_dir_of(struct fp_police_dir *d, uint64_t rate_bps, uint64_t burst,
+    const struct fp_police_dir *old)
+{
+	memset(d, 0, sizeof(*d));
+	if (rate_bps == 0)
+		return;
+	d->rate = rate_bps / 8 != 0 ? rate_bps / 8 : 1;
+	d->burst = burst != 0 ? burst : 1;
+	d->fill_ns = d->burst * FP_POLICE_NS / d->rate;
+	/* Full at the start; a plan change keeps what the bucket holds (up
+	 * to the new burst) and the drop counters. */
+	d->tokens = d->burst;
+	if (old != NULL) {
+		if (old->rate != 0 && old->tokens < d->tokens)
+			d->tokens = old->tokens;
+		d->last_ns = old->last_ns;
+		d->drop_packets = old->drop_packets;
+		d->drop_bytes = old->drop_bytes;
+	}
+}
+
+/*
+ * Writes (or, with no rate in either direction, removes) the session's
+ * fp_police entry; 0 or -errno.  An existing entry is read and written
+ * under its spin lock (BPF_F_LOCK).
+ */
+static int
+police_write(struct fastpath *fp, const struct fp_rx_key *rk,
+    const struct fastpath_session *s)
+{
+	struct fp_police old, v;
+	bool have;
+	int rc;
+
+	memset(&old, 0, sizeof(old));
+	have = bpf_map__lookup_elem(fp->skel->maps.fp_police, rk, sizeof(*rk),
+		   &old, sizeof(old), BPF_F_LOCK) == 0;
+	if (s->police_down_bps == 0 && s->police_up_bps == 0) {
+		if (!have)
+			return 0;
+		rc = bpf_map__delete_elem(fp->skel->maps.fp_police, rk,
+		    sizeof(*rk), 0);
+		return rc == -ENOENT ? 0 : rc;
+	}
+	memset(&v, 0, sizeof(v));
+	police_dir_of(&v.down, s->police_down_bps, s->police_down_burst,
+	    have ? &old.down : NULL);
+	police_dir_of(&v.up, s->police_up_bps, s->police_up_burst,
+	    have ? &old.up : NULL);
+	return bpf_map__update_elem(fp->skel->maps.fp_police, rk, sizeof(*rk),
+	    &v, sizeof(v), have ? BPF_F_LOCK : 0);
+}
+
+/* Adds the policer's drop counters of a session to c (none: nothing). */
+static void
+police_read(struct fastpath *fp, const struct fp_rx_key *rk,
+    struct fastpath_counters *c)
+{
+	struct fp_police v;
+
+	if (bpf_map__lookup_elem(fp->skel->maps.fp_police, rk, sizeof(*rk), &v,
+		sizeof(v), BPF_F_LOCK) != 0)
+		return;
+	c->police_up_drop_packets += v.up.drop_packets;
+	c->police_up_drop_bytes += v.up.drop_bytes;
+	c->police_down_drop_packets += v.down.drop_packets;
+	c->police_down_drop_bytes += v.down.drop_bytes;
+}
+
 static const char *
 map_err(int rc)
 {
@@ -672,6 +746,10 @@ fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
 	free(zero);
 	if (rc != 0)
 		goto fail;
+	/* The policer before the session's data can reach the programs. */
+	rc = police_write(fp, &rk, s);
+	if (rc != 0)
+		goto fail_stats;
 	rc = bpf_map__update_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), &rv,
 	    sizeof(rv), BPF_NOEXIST);
 	if (rc != 0)
@@ -684,6 +762,8 @@ fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
 fail_rx:
 	(void)bpf_map__delete_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), 0);
 fail_stats:
+	(void)bpf_map__delete_elem(fp->skel->maps.fp_police, &rk, sizeof(rk),
+	    0);
 	(void)bpf_map__delete_elem(fp->skel->maps.fp_stats, &rk, sizeof(rk), 0);
 fail:
 	if (inet_ntop(AF_INET, &s->inner_addr, addr, sizeof(addr)) == NULL)
@@ -710,6 +790,8 @@ fastpath_session_update(struct fastpath *fp, const struct fastpath_session *s,
 	if (rc == 0)
 		rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk),
 		    &tv, sizeof(tv), BPF_EXIST);
+	if (rc == 0)
+		rc = police_write(fp, &rk, s);
 	if (rc != 0) {
 		say(why, whylen, "fast path: updating session %u/%u: %s",
 		    s->our_tunnel_id, s->our_session_id, map_err(rc));
@@ -737,6 +819,8 @@ read_stats(struct fastpath *fp, const struct fp_rx_key *rk,
 		c->tx_bytes += v[i].tx_bytes;
 	}
 	free(v);
+	if (rc == 0)
+		police_read(fp, rk, c);
 	return rc;
 }
 
@@ -763,6 +847,8 @@ fastpath_session_remove(struct fastpath *fp, const struct fastpath_session *s,
 	if (rc_st == 0)
 		rc_st = bpf_map__delete_elem(fp->skel->maps.fp_stats, &rk,
 		    sizeof(rk), 0);
+	(void)bpf_map__delete_elem(fp->skel->maps.fp_police, &rk, sizeof(rk),
+	    0);
 	if (final != NULL)
 		*final = rc_st == 0 ? c : (struct fastpath_counters){ 0 };
 	if (rc_tx != 0 || rc_rx != 0 || rc_st != 0) {

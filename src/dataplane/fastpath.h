@@ -62,11 +62,19 @@ struct fastpath_session {
 	bool rx_pfc;		   /* accept the one-octet protocol */
 	bool tx_acfc;		   /* send without FF 03 (peer's ACFC) */
 	bool tx_pfc;		   /* send the one-octet protocol (PFC) */
+	/* The session's rate plan (bpf/policer.h): bit/s, 0 no limit, and
+	 * bucket sizes in bytes; both rates 0: no policer entry. */
+	uint64_t police_down_bps, police_up_bps;
+	uint64_t police_down_burst, police_up_burst;
 };
 
 struct fastpath_counters {
 	uint64_t rx_packets, rx_bytes; /* decapsulated */
 	uint64_t tx_packets, tx_bytes; /* encapsulated */
+	/* Dropped by the session's policer: up (from the user, before
+	 * decapsulation) and down (before encapsulation). */
+	uint64_t police_up_drop_packets, police_up_drop_bytes;
+	uint64_t police_down_drop_packets, police_down_drop_bytes;
 };
 
 /* The TC priority `hook`'s filter is attached at. */

@@ -10,6 +10,8 @@
 #define STD(t, n, k, lo, hi)	{ 0, (t), (n), (k), (lo), (hi) }
 #define MS(t, n, k, lo, hi)	\
 	{ RADIUS_VENDOR_MICROSOFT, (t), (n), (k), (lo), (hi) }
+#define MT(t, n, k, lo, hi)	\
+	{ RADIUS_VENDOR_MIKROTIK, (t), (n), (k), (lo), (hi) }
 
 const struct radius_attr_def radius_attr_defs[] = {
 	/* RFC 2865 §5.1-§5.44 */
@@ -29,6 +31,7 @@ const struct radius_attr_def radius_attr_defs[] = {
 	    RADIUS_KIND_IPADDR, 4, 4),
 	STD(RADIUS_ATTR_FRAMED_IP_NETMASK, "Framed-IP-Netmask",
 	    RADIUS_KIND_IPADDR, 4, 4),
+	STD(RADIUS_ATTR_FILTER_ID, "Filter-Id", RADIUS_KIND_TEXT, 1, 253),
 	STD(RADIUS_ATTR_FRAMED_MTU, "Framed-MTU", RADIUS_KIND_INTEGER, 4, 4),
 	STD(RADIUS_ATTR_REPLY_MESSAGE, "Reply-Message", RADIUS_KIND_TEXT,
 	    1, 253),
@@ -135,6 +138,8 @@ const struct radius_attr_def radius_attr_defs[] = {
 	    RADIUS_KIND_IPADDR, 4, 4),
 	MS(RADIUS_MS_SECONDARY_DNS_SERVER, "MS-Secondary-DNS-Server",
 	    RADIUS_KIND_IPADDR, 4, 4),
+	MT(RADIUS_MIKROTIK_RATE_LIMIT, "Mikrotik-Rate-Limit", RADIUS_KIND_TEXT,
+	    1, 247),
 };
 /* clang-format on */
 const size_t radius_attr_defs_count = sizeof(radius_attr_defs) /

@@ -22,6 +22,7 @@ enum radius_attr {
 	RADIUS_ATTR_FRAMED_PROTOCOL		= 7,
 	RADIUS_ATTR_FRAMED_IP_ADDRESS		= 8,
 	RADIUS_ATTR_FRAMED_IP_NETMASK		= 9,
+	RADIUS_ATTR_FILTER_ID			= 11,
 	RADIUS_ATTR_FRAMED_MTU			= 12,
 	RADIUS_ATTR_REPLY_MESSAGE		= 18,
 	RADIUS_ATTR_FRAMED_ROUTE		= 22,
@@ -80,6 +81,12 @@ enum radius_ms_attr {
 	RADIUS_MS_PRIMARY_DNS_SERVER	= 28,
 	RADIUS_MS_SECONDARY_DNS_SERVER	= 29,
 };
+
+/* MikroTik's vendor id (its published RADIUS dictionary) and its
+ * Mikrotik-Rate-Limit string, the rate format most access servers and
+ * billing systems send ("rx[/tx] ..." from the NAS's view). */
+#define RADIUS_VENDOR_MIKROTIK		14988
+#define RADIUS_MIKROTIK_RATE_LIMIT	8
 
 /* A few values (RFC 2865 §5.6/5.7/5.41, RFC 2866 §5.1/5.10, RFC 2868). */
 #define RADIUS_SERVICE_FRAMED		2

@@ -158,6 +158,22 @@ decode_ipv6_attr(struct radius_auth_reply *o, uint8_t type, const uint8_t *v,
 }
 
 void
+radius_auth_get_rate_limit(const struct radius_packet *p, char *out,
+    size_t outsz)
+{
+	const uint8_t *v;
+	size_t l;
+
+	out[0] = '\0';
+	if (radius_get_vs_raw(p, RADIUS_VENDOR_MIKROTIK,
+		RADIUS_MIKROTIK_RATE_LIMIT, &v, &l) != RADIUS_OK ||
+	    l == 0 || l >= outsz || memchr(v, '\0', l) != NULL)
+		return;
+	memcpy(out, v, l);
+	out[l] = '\0';
+}
+
+void
 radius_auth_decode_reply(const struct radius_packet *p, const uint8_t *req_auth,
     const char *secret, struct radius_auth_reply *o)
 {
@@ -192,6 +208,9 @@ radius_auth_decode_reply(const struct radius_packet *p, const uint8_t *req_auth,
 	    RADIUS_MS_SECONDARY_DNS_SERVER, &o->dns[1]);
 	(void)radius_get_string(p, RADIUS_ATTR_REPLY_MESSAGE, o->reply_message,
 	    sizeof(o->reply_message));
+	(void)radius_get_string(p, RADIUS_ATTR_FILTER_ID, o->filter_id,
+	    sizeof(o->filter_id));
+	radius_auth_get_rate_limit(p, o->rate_limit, sizeof(o->rate_limit));
 	while (radius_next_attr(p, &it, &type, &v, &l)) {
 		switch (type) {
 		case RADIUS_ATTR_FRAMED_ROUTE:

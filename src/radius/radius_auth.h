@@ -79,6 +79,11 @@ struct radius_auth_reply {
 	uint8_t ipv6_address[16];
 	uint8_t dns6[2][16];
 	unsigned dns6_count;
+	/* RFC 2865 §5.11: names the session's [rate-plan]; "" none. */
+	char filter_id[254];
+	/* Mikrotik-Rate-Limit (vendor 14988, type 8): rates given
+	 * directly (roles/lns_rate.h); "" none. */
+	char rate_limit[248];
 };
 
 /* Fills b; requests go out through rs (copied; what it points at must
@@ -90,6 +95,11 @@ void radius_auth_backend(struct auth_backend *b, const struct radius_sender *rs,
 void radius_auth_backend_free(struct auth_backend *b);
 const struct radius_auth_reply *radius_auth_current_reply(
     const struct auth_backend *b);
+
+/* The Mikrotik-Rate-Limit string of p into out ("" when absent or not
+ * text); also what a CoA-Request carries. */
+void radius_auth_get_rate_limit(const struct radius_packet *p, char *out,
+    size_t outsz);
 
 /* Pure: decodes a verified reply (req_auth/secret for Tunnel-Password). */
 void radius_auth_decode_reply(const struct radius_packet *p,

@@ -82,7 +82,7 @@ same_host(const struct sockaddr_storage *a, const struct sockaddr *b)
  * and what may come along with them. */
 static enum radius_dae_error
 parse_request(const struct radius_packet *p, struct radius_dae_match *m,
-    bool *has_timeout, uint32_t *timeout)
+    struct radius_dae_coa *c)
 {
 	struct radius_iter it = { 0 };
 	const uint8_t *v;
@@ -91,7 +91,7 @@ parse_request(const struct radius_packet *p, struct radius_dae_match *m,
 	bool any = false;
 
 	memset(m, 0, sizeof(*m));
-	*has_timeout = false;
+	memset(c, 0, sizeof(*c));
 	while (radius_next_attr(p, &it, &type, &v, &l)) {
 		switch (type) {
 		case RADIUS_ATTR_ACCT_SESSION_ID:
@@ -115,9 +115,18 @@ parse_request(const struct radius_packet *p, struct radius_dae_match *m,
 			any = true;
 			break;
 		case RADIUS_ATTR_SESSION_TIMEOUT:
-			if (radius_get_u32(p, type, timeout) != RADIUS_OK)
+			if (radius_get_u32(p, type, &c->session_timeout) !=
+			    RADIUS_OK)
 				return RADIUS_DAE_INVALID_ATTRIBUTE_VALUE;
-			*has_timeout = true;
+			c->has_timeout = true;
+			break;
+		case RADIUS_ATTR_FILTER_ID:
+			/* RFC 2865 §5.11: text, here a [rate-plan] name. */
+			if (l == 0 || l >= sizeof(c->filter_id) ||
+			    memchr(v, '\0', l) != NULL)
+				return RADIUS_DAE_INVALID_ATTRIBUTE_VALUE;
+			memcpy(c->filter_id, v, l);
+			c->filter_id[l] = '\0';
 			break;
 		case RADIUS_ATTR_NAS_IP_ADDRESS:
 		case RADIUS_ATTR_NAS_IDENTIFIER:
@@ -136,6 +145,14 @@ parse_request(const struct radius_packet *p, struct radius_dae_match *m,
 			 * (a CoA we would only partly apply is refused). */
 			return RADIUS_DAE_UNSUPPORTED_ATTRIBUTE;
 		}
+	}
+	if (radius_get_vs_raw(p, RADIUS_VENDOR_MIKROTIK,
+		RADIUS_MIKROTIK_RATE_LIMIT, &v, &l) == RADIUS_OK) {
+		if (l == 0 || l >= sizeof(c->rate_limit) ||
+		    memchr(v, '\0', l) != NULL)
+			return RADIUS_DAE_INVALID_ATTRIBUTE_VALUE;
+		memcpy(c->rate_limit, v, l);
+		c->rate_limit[l] = '\0';
 	}
 	/* RFC 5176 §3: at least one session identification attribute. */
 	return any ? RADIUS_DAE_OK : RADIUS_DAE_MISSING_ATTRIBUTE;
@@ -203,10 +220,10 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 {
 	struct radius_packet *p = out; /* parsed in place, then rebuilt */
 	struct radius_dae_match m;
-	enum radius_dae_error err;
+	enum radius_dae_error err, cerr = RADIUS_DAE_OK;
+	struct radius_dae_coa coa;
 	uint8_t req_auth[RADIUS_AUTH_LEN], code, id;
-	uint32_t timeout = 0;
-	bool has_timeout, disconnect;
+	bool change, disconnect;
 	unsigned n = 0;
 	char buf[INET6_ADDRSTRLEN];
 	struct dae_seen *seen;
@@ -281,7 +298,9 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 	}
 	seen = seen_slot(d, now);
 	disconnect = code == RADIUS_CODE_DISCONNECT_REQUEST;
-	err = parse_request(p, &m, &has_timeout, &timeout);
+	err = parse_request(p, &m, &coa);
+	change = coa.has_timeout || coa.filter_id[0] != '\0' ||
+	    coa.rate_limit[0] != '\0';
 	if (err == RADIUS_DAE_OK && seen == NULL) {
 		/* RFC 5176 §3.5: 506, lack of NAS resources. */
 		d->stats.replay_full++;
@@ -291,15 +310,18 @@ radius_dae_handle(struct radius_dae *d, const uint8_t *req, size_t len,
 		    "in the window; refusing more",
 		    RADIUS_DAE_REPLAY_MAX);
 	}
-	if (err == RADIUS_DAE_OK && disconnect && has_timeout)
+	/* RFC 5176 §3: a Disconnect-Request carries no change of
+	 * authorization; a CoA-Request carries at least one we support. */
+	if (err == RADIUS_DAE_OK && disconnect && change)
 		err = RADIUS_DAE_UNSUPPORTED_ATTRIBUTE;
-	if (err == RADIUS_DAE_OK && !disconnect && !has_timeout)
-		/* The only change a CoA-Request may carry here. */
+	if (err == RADIUS_DAE_OK && !disconnect && !change)
 		err = RADIUS_DAE_MISSING_ATTRIBUTE;
 	if (err == RADIUS_DAE_OK) {
 		n = disconnect ? d->ops.disconnect(d->arg, &m) :
-				 d->ops.coa(d->arg, &m, timeout);
-		if (n == 0)
+				 d->ops.coa(d->arg, &m, &coa, &cerr);
+		if (cerr != RADIUS_DAE_OK)
+			err = cerr;
+		else if (n == 0)
 			err = RADIUS_DAE_SESSION_NOT_FOUND;
 	}
 	log_info("radius dae: %s for%s%s%s%s%s: %u session(s), %s",

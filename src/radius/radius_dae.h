@@ -9,7 +9,9 @@
  * silently discarded and counted).  The session is named by Acct-Session-
  * Id, User-Name and/or Framed-IP-Address (all given must match); the owner
  * acts through struct radius_dae_ops and the answer is ACK, or NAK with an
- * Error-Cause (RFC 5176 §3.5).  CoA supports one change: Session-Timeout.
+ * Error-Cause (RFC 5176 §3.5).  CoA supports these changes: Session-
+ * Timeout, and the rate plan (Filter-Id naming a [rate-plan], or
+ * Mikrotik-Rate-Limit carrying the rates); it must carry at least one.
  *
  * Replays (RFC 5176 §6.3): a request whose Event-Timestamp is more than
  * the window (default 300 s) from our clock, or that has none while one is
@@ -61,12 +63,22 @@ struct radius_dae_match {
 	uint32_t framed_ip; /* host order; 0 = absent */
 };
 
+/* What a CoA-Request changes; an absent field changes nothing. */
+struct radius_dae_coa {
+	bool has_timeout;
+	uint32_t session_timeout; /* s; 0 lifts it */
+	char filter_id[254];	  /* a [rate-plan] name; "" absent */
+	char rate_limit[248];	  /* Mikrotik-Rate-Limit; "" absent */
+};
+
 struct radius_dae_ops {
 	/* Return how many sessions matched and were disconnected / changed
-	 * (0 → NAK Session-Context-Not-Found). */
+	 * (0 → NAK Session-Context-Not-Found).  coa may refuse the change
+	 * by setting *err (e.g. Invalid-Attribute-Value, an unknown plan);
+	 * nothing is changed then. */
 	unsigned (*disconnect)(void *arg, const struct radius_dae_match *m);
 	unsigned (*coa)(void *arg, const struct radius_dae_match *m,
-	    uint32_t session_timeout);
+	    const struct radius_dae_coa *c, enum radius_dae_error *err);
 };
 
 struct radius_dae_stats {

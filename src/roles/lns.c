@@ -35,6 +35,7 @@
 #include "roles/lns_ipv6.h"
 #include "roles/lns_peer.h"
 #include "roles/lns_pools.h"
+#include "roles/lns_rate.h"
 #include "core/timeutil.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -93,6 +94,8 @@ struct lns_sess {
 	struct fastpath_counters fp_done;
 	/* IPv6CP and what it brings (lns_ipv6.c); NULL without IPv6. */
 	struct lns6_sess *v6;
+	/* Its rate plan and the user path's buckets (lns_rate.h). */
+	struct lns_rate rate;
 };
 
 static uint32_t
@@ -176,6 +179,11 @@ lns_fp_session(struct session_link *sl, struct lns_sess *ls,
 	ppp_link_peer_compression(sl->link, &acfc, &pfc);
 	fp->tx_acfc = acfc;
 	fp->tx_pfc = pfc;
+	/* The same plan in the kernel's buckets (dataplane/bpf/policer.h). */
+	fp->police_down_bps = ls->rate.down_bps;
+	fp->police_up_bps = ls->rate.up_bps;
+	fp->police_down_burst = ls->rate.down_burst;
+	fp->police_up_burst = ls->rate.up_burst;
 	return true;
 }
 
@@ -267,6 +275,47 @@ lns_fp_leave(struct session_link *sl, struct lns_sess *ls)
 	ls->fp_done.rx_bytes += c.rx_bytes;
 	ls->fp_done.tx_packets += c.tx_packets;
 	ls->fp_done.tx_bytes += c.tx_bytes;
+	ls->fp_done.police_up_drop_packets += c.police_up_drop_packets;
+	ls->fp_done.police_up_drop_bytes += c.police_up_drop_bytes;
+	ls->fp_done.police_down_drop_packets += c.police_down_drop_packets;
+	ls->fp_done.police_down_drop_bytes += c.police_down_drop_bytes;
+}
+
+/*
+ * Puts choice into force on a live session (ls) from now: the user path's
+ * buckets and, when the kernel carries it, the kernel's.  Logged with
+ * its source.
+ */
+static void
+lns_rate_set(struct session_link *sl, struct lns_sess *ls,
+    const struct lns_rate_choice *choice, uint64_t now)
+{
+	struct fastpath_session cur;
+	char why[256], d[24], u[24];
+
+	lns_rate_apply(&ls->rate, choice, now);
+	if (lns_rate_limited(&ls->rate))
+		log_info("lns: user %s: rate plan %s (%s): down %s up %s bit/s",
+		    ppp_link_user(sl->link), ls->rate.plan,
+		    lns_rate_source_str(ls->rate.source),
+		    lns_rate_str(ls->rate.down_bps, d, sizeof(d)),
+		    lns_rate_str(ls->rate.up_bps, u, sizeof(u)));
+	if (!ls->fp_in)
+		return;
+	cur = ls->fp;
+	cur.police_down_bps = ls->rate.down_bps;
+	cur.police_up_bps = ls->rate.up_bps;
+	cur.police_down_burst = ls->rate.down_burst;
+	cur.police_up_burst = ls->rate.up_burst;
+	if (RIO(sl->roles, fp_session_update, &cur, why, sizeof(why)) < 0) {
+		/* The kernel would go on with the old plan: the user path
+		 * polices with the new one instead. */
+		log_warnx("lns: user %s: %s: data on the user path",
+		    ppp_link_user(sl->link), why);
+		lns_fp_leave(sl, ls);
+		return;
+	}
+	ls->fp = cur;
 }
 
 /*
@@ -513,6 +562,30 @@ lns_apply_reply(struct session_link *sl, struct lns_sess *ls,
 	lns6_apply_reply(sl, &ls->v6, rep);
 }
 
+/* The session's plan from RADIUS, its users-file line or the default
+ * (lns_rate.h has the order). */
+static void
+lns_rate_start(struct session_link *sl, struct lns_sess *ls, const char *user,
+    const struct radius_auth_reply *rep)
+{
+	struct lns *l = &sl->roles->lns;
+	const struct user_entry *ue = rep == NULL && l->users != NULL ?
+	    users_lookup(l->users, user) :
+	    NULL;
+	struct lns_rate_choice c;
+	char warn[300];
+
+	lns_rate_choose(sl->roles->cfg, rep != NULL ? rep->rate_limit : NULL,
+	    rep != NULL ? rep->filter_id : NULL,
+	    ue != NULL ? ue->rate_plan : NULL, NULL, &c, warn, sizeof(warn));
+	if (warn[0] != '\0') {
+		l->rate_plan_refused++;
+		log_warnx("lns: user %s: %s: using the next source", user,
+		    warn);
+	}
+	lns_rate_set(sl, ls, &c, sl->roles->now);
+}
+
 /* ---- binding callbacks ---- */
 
 static int
@@ -579,6 +652,7 @@ lns_assign_address(struct session_link *sl, const char *user,
 		    l->radius ? rep : NULL);
 		if (l->radius && rep != NULL)
 			lns_apply_reply(sl, ls, rep, sl->roles->now);
+		lns_rate_start(sl, ls, user, l->radius ? rep : NULL);
 	}
 	return 0;
 }
@@ -704,6 +778,9 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 		return;
 	}
 	if ((ls = sl->owner) != NULL) {
+		/* The rate plan, before the packet enters the network. */
+		if (!lns_rate_admit_up(&ls->rate, sl->roles->now, len))
+			return;
 		ls->ctr.in_octets += len;
 		ls->ctr.in_packets++;
 		ls->last_activity = sl->roles->now;
@@ -967,6 +1044,10 @@ lns_tun_readable(void *arg, uint64_t now)
 			l->tun_no_session++;
 			continue;
 		}
+		/* The rate plan, before the packet is sent to the user. */
+		if ((ls = sl->owner) != NULL && lns_owns(sl) &&
+		    !lns_rate_admit_down(&ls->rate, now, pkts[i].len))
+			continue;
 		if (sl_send_ip(sl, p, pkts[i].len, LNS_TUN_HEADROOM) == 0 &&
 		    (ls = sl->owner) != NULL) {
 			ls->ctr.out_octets += pkts[i].len;
@@ -1118,9 +1199,28 @@ lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 static struct users_db *
 lns_users_load(const struct vpdn_config *cfg, char *err, size_t errlen)
 {
+	struct users_db *db;
+
 	if (cfg->lns.users[0] == '\0')
 		return users_parse("(no users file)", "", 0, err, errlen);
-	return users_load(cfg->lns.users, err, errlen);
+	if ((db = users_load(cfg->lns.users, err, errlen)) == NULL)
+		return NULL;
+	/* A plan a user names must exist in the same snapshot. */
+	for (size_t i = 0; i < users_count(db); i++) {
+		const struct user_entry *e = users_at(db, i);
+
+		if (e->rate_plan != NULL &&
+		    cfg_rate_plan_find(cfg, e->rate_plan) == NULL) {
+			snprintf(err, errlen,
+			    "%s:%d: rate-plan \"%s\": no [rate-plan %s] "
+			    "section",
+			    cfg->lns.users, e->line, e->rate_plan,
+			    e->rate_plan);
+			users_free(db);
+			return NULL;
+		}
+	}
+	return db;
 }
 
 int
@@ -1246,6 +1346,58 @@ lns_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
 	return *users != NULL ? 0 : -1;
 }
 
+/*
+ * After a reload: a live session keeps the plan it has by name, with the
+ * new snapshot's rates; one that had the default (or none) gets the new
+ * default; one whose plan is gone keeps its rates.  Rates RADIUS gave
+ * directly are not the configuration's.
+ */
+static void
+lns_rate_reload(struct roles *r, const struct vpdn_config *cfg)
+{
+	struct session_link *sl;
+	struct lns_sess *ls;
+
+	LIST_FOREACH(sl, &r->links, entry)
+	{
+		struct lns_rate_choice c;
+		const struct cfg_rate_plan *p;
+
+		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL ||
+		    ls->rate.direct)
+			continue;
+		memset(&c, 0, sizeof(c));
+		if (ls->rate.source == LNS_RATE_NONE ||
+		    ls->rate.source == LNS_RATE_DEFAULT) {
+			if (cfg->lns.rate_plan[0] != '\0' &&
+			    (c.plan = cfg_rate_plan_find(cfg,
+				 cfg->lns.rate_plan)) != NULL)
+				c.source = LNS_RATE_DEFAULT;
+		} else if ((p = cfg_rate_plan_find(cfg, ls->rate.plan)) !=
+		    NULL) {
+			c.plan = p;
+			c.source = ls->rate.source;
+		} else {
+			log_warnx("lns: reload: user %s: rate plan %s is gone; "
+				  "keeping its rates",
+			    ppp_link_user(sl->link), ls->rate.plan);
+			continue;
+		}
+		if (c.plan != NULL &&
+		    strcmp(c.plan->name, ls->rate.plan) == 0 &&
+		    c.plan->down == ls->rate.down_bps &&
+		    c.plan->up == ls->rate.up_bps &&
+		    cfg_rate_plan_burst(c.plan, c.plan->down) ==
+			ls->rate.down_burst &&
+		    cfg_rate_plan_burst(c.plan, c.plan->up) ==
+			ls->rate.up_burst)
+			continue;
+		if (c.plan == NULL && ls->rate.plan[0] == '\0')
+			continue;
+		lns_rate_set(sl, ls, &c, r->now);
+	}
+}
+
 void
 lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
     struct users_db *users)
@@ -1261,6 +1413,7 @@ lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	 * into its session when it authenticated. */
 	users_free(l->users);
 	l->users = users;
+	lns_rate_reload(r, cfg);
 	if (lns_pools_reconfigure(&l->pools, cfg) < 0)
 		log_warnx("lns: reload: keeping the previous pools");
 	else
@@ -1337,29 +1490,108 @@ lns_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
 	return n;
 }
 
+/*
+ * The plan a CoA-Request asks for: Mikrotik-Rate-Limit first, then
+ * Filter-Id, as at authentication.  -1 when what it names cannot be
+ * used: RFC 5176 §3.5 Invalid-Attribute-Value, nothing changes.
+ */
+static int
+lns_coa_rate(const struct roles *r, const struct radius_dae_coa *c,
+    struct lns_rate_choice *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (c->rate_limit[0] != '\0') {
+		if (lns_rate_parse_mikrotik(c->rate_limit, &out->down_bps,
+			&out->up_bps) < 0) {
+			log_warnx("lns: CoA: Mikrotik-Rate-Limit \"%s\" is not "
+				  "RATE[/RATE]",
+			    c->rate_limit);
+			return -1;
+		}
+		out->direct = true;
+		out->source = LNS_RATE_COA;
+		return 0;
+	}
+	if (c->filter_id[0] != '\0') {
+		if ((out->plan = cfg_rate_plan_find(r->cfg, c->filter_id)) ==
+		    NULL) {
+			log_warnx("lns: CoA: Filter-Id \"%s\": no such "
+				  "rate-plan",
+			    c->filter_id);
+			return -1;
+		}
+		out->source = LNS_RATE_COA;
+	}
+	return 0;
+}
+
 unsigned
 lns_dae_coa(struct roles *r, const struct radius_dae_match *m,
-    uint32_t session_timeout, uint64_t now)
+    const struct radius_dae_coa *c, uint64_t now, enum radius_dae_error *err)
 {
 	struct session_link *sl;
+	struct lns_rate_choice rc;
+	bool rate = c->rate_limit[0] != '\0' || c->filter_id[0] != '\0';
 	unsigned n = 0;
 
+	*err = RADIUS_DAE_OK;
+	if (rate && lns_coa_rate(r, c, &rc) < 0) {
+		*err = RADIUS_DAE_INVALID_ATTRIBUTE_VALUE;
+		return 0;
+	}
 	LIST_FOREACH(sl, &r->links, entry)
 	{
 		struct lns_sess *ls = sl->owner;
 
 		if (!lns_dae_matches(sl, m))
 			continue;
-		/* The new Session-Timeout counts from now; 0 lifts it. */
-		ls->session_end = session_timeout != 0 ?
-		    now + (uint64_t)session_timeout * 1000 :
-		    0;
-		lns_sess_schedule(&r->lns, ls);
-		log_info("lns: user %s: Session-Timeout now %u s (CoA)",
-		    aaa_session_user(&ls->acct), session_timeout);
+		if (c->has_timeout) {
+			/* The new Session-Timeout counts from now; 0 lifts
+			 * it. */
+			ls->session_end = c->session_timeout != 0 ?
+			    now + (uint64_t)c->session_timeout * 1000 :
+			    0;
+			lns_sess_schedule(&r->lns, ls);
+			log_info("lns: user %s: Session-Timeout now %u s (CoA)",
+			    aaa_session_user(&ls->acct), c->session_timeout);
+		}
+		if (rate)
+			lns_rate_set(sl, ls, &rc, now);
 		n++;
 	}
 	return n;
+}
+
+int
+lns_set_rate_plan(struct roles *r, uint16_t session_id, const char *plan,
+    uint64_t now, char *why, size_t whylen)
+{
+	struct session_link *sl;
+	struct lns_rate_choice c;
+
+	memset(&c, 0, sizeof(c));
+	c.source = LNS_RATE_CTL;
+	if (strcmp(plan, "none") != 0 &&
+	    (c.plan = cfg_rate_plan_find(r->cfg, plan)) == NULL) {
+		snprintf(why, whylen, "no rate plan \"%s\"", plan);
+		return -1;
+	}
+	LIST_FOREACH(sl, &r->links, entry)
+	{
+		struct l2tp_session *s;
+		struct l2tp_session_info si;
+
+		if (sl->ended || !lns_owns(sl) || sl->owner == NULL ||
+		    (s = sl_l2tp_session(sl)) == NULL)
+			continue;
+		l2tp_session_get_info(s, &si);
+		if (si.local_id != session_id)
+			continue;
+		lns_rate_set(sl, sl->owner, &c, now);
+		return 0;
+	}
+	snprintf(why, whylen, "no LNS session %u with a PPP link", session_id);
+	return -1;
 }
 
 /* ---- the LNS as the owner of the tunnels it accepted (role_ops.h) ---- */
@@ -1412,6 +1644,21 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		v->fp_rx_bytes = ls->fp_done.rx_bytes + c.rx_bytes;
 		v->fp_tx_bytes = ls->fp_done.tx_bytes + c.tx_bytes;
 		lns6_prefix_str(ls->v6, v->ipv6_prefix, sizeof(v->ipv6_prefix));
+		if (ls->rate.plan[0] != '\0')
+			v->rate_plan = ls->rate.plan;
+		v->rate_down_bps = ls->rate.down_bps;
+		v->rate_up_bps = ls->rate.up_bps;
+		v->police_up_drop_packets = ls->rate.up.drop_packets +
+		    ls->fp_done.police_up_drop_packets +
+		    c.police_up_drop_packets;
+		v->police_up_drop_bytes = ls->rate.up.drop_bytes +
+		    ls->fp_done.police_up_drop_bytes + c.police_up_drop_bytes;
+		v->police_down_drop_packets = ls->rate.down.drop_packets +
+		    ls->fp_done.police_down_drop_packets +
+		    c.police_down_drop_packets;
+		v->police_down_drop_bytes = ls->rate.down.drop_bytes +
+		    ls->fp_done.police_down_drop_bytes +
+		    c.police_down_drop_bytes;
 	}
 }
 

@@ -190,10 +190,18 @@ roles_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
 
 unsigned
 roles_dae_coa(struct roles *r, const struct radius_dae_match *m,
-    uint32_t session_timeout, uint64_t now)
+    const struct radius_dae_coa *c, uint64_t now, enum radius_dae_error *err)
 {
 	r->now = now;
-	return lns_dae_coa(r, m, session_timeout, now);
+	return lns_dae_coa(r, m, c, now, err);
+}
+
+int
+roles_set_session_rate_plan(struct roles *r, uint16_t session_id,
+    const char *plan, uint64_t now, char *why, size_t whylen)
+{
+	r->now = now;
+	return lns_set_rate_plan(r, session_id, plan, now, why, whylen);
 }
 
 struct roles *
@@ -388,6 +396,10 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 	v->fp_rx_packets = v->fp_tx_packets = 0;
 	v->fp_rx_bytes = v->fp_tx_bytes = 0;
 	v->ipv6_prefix[0] = '\0';
+	v->rate_plan = NULL;
+	v->rate_down_bps = v->rate_up_bps = 0;
+	v->police_up_drop_packets = v->police_up_drop_bytes = 0;
+	v->police_down_drop_packets = v->police_down_drop_bytes = 0;
 	o->ops->describe(r, o->ctx, s, v);
 }
 

@@ -40,6 +40,12 @@ struct roles_session_view {
 	const char *path;
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
 	char ipv6_prefix[48]; /* LNS: the session's /64; "" none */
+	/* An LNS session's rate plan (NULL none) and its policers' drops,
+	 * both data paths together. */
+	const char *rate_plan;
+	uint64_t rate_down_bps, rate_up_bps;
+	uint64_t police_up_drop_packets, police_up_drop_bytes;
+	uint64_t police_down_drop_packets, police_down_drop_bytes;
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):
@@ -136,13 +142,21 @@ void roles_describe_session(struct roles *r, struct l2tp_session *s,
  * how many. */
 unsigned roles_disconnect_user(struct roles *r, const char *name, uint64_t now);
 
-/* RFC 5176 Disconnect-Request / CoA-Request (Session-Timeout) for the
- * LNS's sessions matching m: how many matched (0: NAK Session-Context-Not-
- * Found).  The daemon's DAE listener (radius/radius_dae.h) calls these. */
+/* RFC 5176 Disconnect-Request / CoA-Request (Session-Timeout, rate plan)
+ * for the LNS's sessions matching m: how many matched (0: NAK Session-
+ * Context-Not-Found).  A CoA whose plan is unknown or whose rates do not
+ * parse changes nothing and sets *err to Invalid-Attribute-Value (RFC 5176
+ * §3.5).  The daemon's DAE listener (radius/radius_dae.h) calls these. */
 unsigned roles_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
     uint64_t now);
 unsigned roles_dae_coa(struct roles *r, const struct radius_dae_match *m,
-    uint32_t session_timeout, uint64_t now);
+    const struct radius_dae_coa *c, uint64_t now, enum radius_dae_error *err);
+
+/* `vpdnctl set session ID rate-plan NAME` (our session ID; NAME "none"
+ * lifts the plan): 0, or -1 with why (no such LNS session, no such
+ * plan). */
+int roles_set_session_rate_plan(struct roles *r, uint16_t session_id,
+    const char *plan, uint64_t now, char *why, size_t whylen);
 
 /* `vpdnctl show pool`: the LNS pools' ranges (*pool: which pool's) and
  * who holds which address.  roles_pool_range() returns false past the last

@@ -110,6 +110,9 @@ struct lns {
 	uint64_t tun_not_ipv4, tun_no_session;
 	uint64_t isolated;     /* isolate-sessions drops */
 	uint64_t addr_refused; /* sessions refused: no address */
+	/* RADIUS named a rate plan that does not exist, or sent rates
+	 * that do not parse: the next source applied. */
+	uint64_t rate_plan_refused;
 	/* AAA (lns.c): RADIUS backend in use, session timers (Session-/
 	 * Idle-Timeout, Interim-Update), accounted sessions, Framed-Routes. */
 	bool radius;
@@ -183,7 +186,9 @@ uint64_t lns_next_deadline(const struct roles *r);
 unsigned lns_dae_disconnect(struct roles *r, const struct radius_dae_match *m,
     uint64_t now);
 unsigned lns_dae_coa(struct roles *r, const struct radius_dae_match *m,
-    uint32_t session_timeout, uint64_t now);
+    const struct radius_dae_coa *c, uint64_t now, enum radius_dae_error *err);
+int lns_set_rate_plan(struct roles *r, uint16_t session_id, const char *plan,
+    uint64_t now, char *why, size_t whylen);
 void lns_free(struct roles *r);
 /* Reload in two steps, so that a broken users file changes nothing:
  * prepare loads the new file (NULL when the LNS does not run; -1 with

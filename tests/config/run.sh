@@ -76,8 +76,8 @@ done
 
 # vpdn.conf.5 documents every key of src/config/schema.c in its section
 # (".BR key" after '.SH "SECTION [section'), so the page cannot fall behind.
-grep -o '\(ROW\|LIST\)([A-Z]*, "[a-z0-9-]*"' src/config/schema.c |
-    sed 's/.*(\([A-Z]*\), "\(.*\)"/\1 \2/' | tr 'A-Z' 'a-z' >"$tmp"
+grep -o '\(ROW\|LIST\)([A-Z_]*, "[a-z0-9-]*"' src/config/schema.c |
+    sed 's/.*(\([A-Z_]*\), "\(.*\)"/\1 \2/' | tr 'A-Z_' 'a-z-' >"$tmp"
 if [ ! -s "$tmp" ]; then
 	fail "man/vpdn.conf.5 keys" "no keys found in src/config/schema.c"
 else

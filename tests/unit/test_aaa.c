@@ -151,11 +151,13 @@ fake_disconnect(void *arg, const struct radius_dae_match *m)
 }
 
 static unsigned
-fake_coa(void *arg, const struct radius_dae_match *m, uint32_t t)
+fake_coa(void *arg, const struct radius_dae_match *m,
+    const struct radius_dae_coa *c, enum radius_dae_error *err)
 {
 	(void)arg;
+	*err = RADIUS_DAE_OK;
 	last = *m;
-	last_timeout = t;
+	last_timeout = c->session_timeout;
 	return strcmp(m->user, "alice") == 0 ? ++n_coa : 0;
 }
 

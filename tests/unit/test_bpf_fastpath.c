@@ -641,6 +641,97 @@ test_encap_passes(void **state)
 
 /* ---- sessions ---- */
 
+/* ---- the rate plan's policer (bpf/policer.h) ---- */
+
+/* The session's policer set to rate (bit/s) and burst (bytes) both ways;
+ * 0 removes it. */
+static void
+police(uint64_t rate, uint64_t burst)
+{
+	struct fastpath_session s;
+
+	fp_env_session(&s);
+	s.police_down_bps = s.police_up_bps = rate;
+	s.police_down_burst = s.police_up_burst = burst;
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
+}
+
+/* 1 B/s (no refill while the test runs) with a 1000-byte bucket: an
+ * upstream packet of 128 inner bytes passes 7 times, then is dropped
+ * (TC_ACT_SHOT) and counted per session; downstream has its own bucket;
+ * a packet over the burst is left to the user path untouched; a plan
+ * change keeps the drop counters; no plan, no policing. */
+static void
+test_police(void **state)
+{
+	struct l2tp_craft c;
+	uint8_t frame[2048];
+	size_t len, inner_off;
+	struct fastpath_counters k0, k;
+	struct run r;
+	unsigned pass = 0, drop = 0;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &k0, why, sizeof(why)),
+	    0);
+	police(8, 1000);
+	l2tp_craft_default(&c);
+	c.payload = 128 - 28;
+	len = l2tp_frame(frame, &c, &inner_off);
+	assert_int_equal(len - inner_off, 128);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(run(FASTPATH_DECAP, env.ifl, frame, len, &r),
+		    0);
+		if (r.retval == TC_ACT_REDIRECT)
+			pass++;
+		else if (r.retval == TC_ACT_SHOT)
+			drop++;
+	}
+	assert_int_equal(pass, 7);
+	assert_int_equal(drop, 3);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &k, why, sizeof(why)),
+	    0);
+	assert_int_equal(k.police_up_drop_packets, 3);
+	assert_int_equal(k.police_up_drop_bytes, 3 * 128);
+	assert_int_equal(k.police_down_drop_packets, 0);
+	assert_int_equal(k.rx_packets, k0.rx_packets + 7);
+
+	/* Downstream: the same from its own full bucket. */
+	len = intranet_frame(frame, ENV_SESSION, 64, 128 - 28);
+	pass = drop = 0;
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(run(FASTPATH_ENCAP, env.ifi, frame, len, &r),
+		    0);
+		if (r.retval == TC_ACT_REDIRECT)
+			pass++;
+		else if (r.retval == TC_ACT_SHOT)
+			drop++;
+	}
+	assert_int_equal(pass, 7);
+	assert_int_equal(drop, 3);
+
+	/* A plan change: new rates, same drop counters; a packet over the
+	 * new burst goes to the user path as it came. */
+	police(8, 100);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_TOO_BIG);
+	len = l2tp_frame(frame, &c, &inner_off);
+	assert_pass(FASTPATH_DECAP, env.ifl, frame, len, FP_RX_PASS_INNER);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &k, why, sizeof(why)),
+	    0);
+	assert_int_equal(k.police_up_drop_packets, 3);
+	assert_int_equal(k.police_down_drop_packets, 3);
+	assert_int_equal(k.police_down_drop_bytes, 3 * 128);
+
+	/* No plan: carried again. */
+	police(0, 0);
+	decap_ok(&c);
+	encap_ok(PPP_FULL, 100);
+}
+
 static void
 test_session_life_cycle(void **state)
 {
@@ -1427,6 +1518,7 @@ main(void)
 		cmocka_unit_test(test_decap_gso_passes),
 		cmocka_unit_test(test_encap_ppp_forms),
 		cmocka_unit_test(test_encap_passes),
+		cmocka_unit_test(test_police),
 		cmocka_unit_test(test_session_life_cycle),
 		cmocka_unit_test(test_loader_attach_detach),
 		cmocka_unit_test(test_loader_stale_after_crash),

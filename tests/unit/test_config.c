@@ -503,6 +503,7 @@ test_schema_defaults_parse(void **state)
 	struct vpdn_config cfg;
 	struct cfg_realm realm;
 	struct cfg_client client;
+	struct cfg_rate_plan plan;
 	char msg[256] = "";
 	void *base[SCHEMA_SEC_COUNT] = {
 		[SCHEMA_SEC_GLOBAL] = &cfg.global,
@@ -511,6 +512,7 @@ test_schema_defaults_parse(void **state)
 		[SCHEMA_SEC_REALM] = &realm,
 		[SCHEMA_SEC_CLIENT] = &client,
 		[SCHEMA_SEC_RADIUS] = &cfg.radius,
+		[SCHEMA_SEC_RATE_PLAN] = &plan,
 	};
 	unsigned with_default = 0;
 
@@ -518,6 +520,7 @@ test_schema_defaults_parse(void **state)
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&realm, 0, sizeof(realm));
 	memset(&client, 0, sizeof(client));
+	memset(&plan, 0, sizeof(plan));
 	for (size_t i = 0; i < schema_nkeys; i++) {
 		const struct schema_key *k = &schema_keys[i];
 
@@ -585,7 +588,7 @@ test_man_page_states_schema_defaults(void **state)
 
 		if (strncmp(line, ".SH", 3) == 0) {
 			sec = SCHEMA_SEC_COUNT;
-			if (sscanf(line, ".SH \"SECTION [%63[a-z]", word) ==
+			if (sscanf(line, ".SH \"SECTION [%63[a-z-]", word) ==
 				1 &&
 			    !schema_section_find(word, &sec))
 				sec = SCHEMA_SEC_COUNT;

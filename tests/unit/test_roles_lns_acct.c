@@ -333,6 +333,8 @@ test_acct_admin_and_dae(void **state)
 	struct role_harness *h = lns_radius();
 	struct rh_peer *p = rh_peer(h, 0);
 	struct radius_dae_match m;
+	struct radius_dae_coa coa;
+	enum radius_dae_error err;
 	struct radius_packet rep;
 	struct rh_call *cb;
 	struct leases ls = { 0 };
@@ -366,9 +368,13 @@ test_acct_admin_and_dae(void **state)
 
 	memset(&m, 0, sizeof(m));
 	strcpy(m.user, "nobody");
-	assert_int_equal(roles_dae_coa(h->r, &m, 5, h->now), 0);
+	memset(&coa, 0, sizeof(coa));
+	coa.has_timeout = true;
+	coa.session_timeout = 5;
+	assert_int_equal(roles_dae_coa(h->r, &m, &coa, h->now, &err), 0);
+	assert_int_equal(err, RADIUS_DAE_OK);
 	strcpy(m.user, "bob");
-	assert_int_equal(roles_dae_coa(h->r, &m, 5, h->now), 1);
+	assert_int_equal(roles_dae_coa(h->r, &m, &coa, h->now, &err), 1);
 	rh_advance(h, 4999);
 	assert_int_equal(cb->lcp_term_req, 0);
 	rh_advance(h, 1);

@@ -32,6 +32,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "fastpath_maps.h"
+#include "policer.h"
 
 #ifndef AF_INET
 #define AF_INET		2
@@ -337,6 +338,15 @@ vpdn_fp_decap(struct __sk_buff *skb)
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS || !egress_allowed(fib.ifindex))
 		return count(FP_RX_PASS_ROUTE, TC_ACT_OK);
 
+	/* The session's rate plan, upstream (policer.h). */
+	switch (fp_police_check(&key, 1, inner_len)) {
+	case FP_POLICE_PASS:
+		break;
+	case FP_POLICE_DROP:
+		return TC_ACT_SHOT;
+	default:
+		return count(FP_RX_PASS_INNER, TC_ACT_OK);
+	}
 	st = bpf_map_lookup_elem(&fp_stats, &key);
 	strip = off - ETH_HLEN;
 	/* Removes outer IPv4 + UDP + L2TP + PPP right after the Ethernet
@@ -692,6 +702,15 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	e.tunnel_id = tv->peer_tunnel_id;
 	e.session_id = tv->peer_session_id;
 
+	/* The session's rate plan, downstream (policer.h). */
+	switch (fp_police_check(&tv->stats_key, 0, inner_len)) {
+	case FP_POLICE_PASS:
+		break;
+	case FP_POLICE_DROP:
+		return TC_ACT_SHOT;
+	default:
+		return count(FP_TX_PASS_TOO_BIG, TC_ACT_OK);
+	}
 	st = bpf_map_lookup_elem(&fp_stats, &tv->stats_key);
 	l2flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |
 	    BPF_F_ADJ_ROOM_ENCAP_L2(6 + ppp_len);
