@@ -499,6 +499,14 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 			.hide_line = keyline(ls, "hide-avps"),
 		};
 
+		const struct cfg_peer *p = &cfg->peers[ls->idx];
+
+		if (p->rate_plan[0] != '\0' &&
+		    cfg_rate_plan_find(cfg, p->rate_plan) == NULL)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "rate-plan"),
+			    "rate-plan \"%s\": no [rate-plan %s] section",
+			    p->rate_plan, p->rate_plan);
 		return policy_peer_complete(cfg, &cfg->peers[ls->idx], &g, f,
 		    errbuf, errlen);
 	}

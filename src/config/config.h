@@ -302,6 +302,9 @@ struct cfg_peer {
 	unsigned max_sessions;		/* 0: no limit of its own */
 	unsigned max_sessions_per_user; /* 0: none */
 	unsigned hello_interval;	/* s; 0 disables */
+	/* The [rate-plan] of its sessions that get none from RADIUS or the
+	 * users file; "": [lns] rate-plan. */
+	char rate_plan[CFG_MAX_STR];
 	int line;
 };
 

@@ -165,6 +165,8 @@ const struct schema_key schema_keys[] = {
 	    max_sessions_per_user, 0, 65535, NULL),
 	ROW(PEER, "hello-interval", UINT, cfg_peer, hello_interval, 0, 3600,
 	    NULL),
+	ROW(PEER, "rate-plan", STRING, cfg_peer, rate_plan, 1, CFG_MAX_STR - 1,
+	    NULL),
 
 	ROW(LAC, "pppoe-interface", IFNAME, cfg_lac, pppoe_interface, 0, 0,
 	    NULL),

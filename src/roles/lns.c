@@ -572,12 +572,16 @@ lns_rate_start(struct session_link *sl, struct lns_sess *ls, const char *user,
 	const struct user_entry *ue = rep == NULL && l->users != NULL ?
 	    users_lookup(l->users, user) :
 	    NULL;
+	const struct cfg_peer *peer = lns_peer_of(sl->roles,
+	    sl_l2tp_session(sl));
 	struct lns_rate_choice c;
 	char warn[300];
 
 	lns_rate_choose(sl->roles->cfg, rep != NULL ? rep->rate_limit : NULL,
 	    rep != NULL ? rep->filter_id : NULL,
-	    ue != NULL ? ue->rate_plan : NULL, NULL, &c, warn, sizeof(warn));
+	    ue != NULL ? ue->rate_plan : NULL,
+	    peer != NULL && peer->rate_plan[0] != '\0' ? peer->rate_plan : NULL,
+	    &c, warn, sizeof(warn));
 	if (warn[0] != '\0') {
 		l->rate_plan_refused++;
 		log_warnx("lns: user %s: %s: using the next source", user,

@@ -36,6 +36,9 @@
 	"\n" PLANS extra
 
 static const char users_conf[] = CONF("", "rate-plan = silver", "");
+/* The harness's peer 0 sends from 192.0.2.10: [peer carrier-a]. */
+static const char peer_conf[] = CONF("", "rate-plan = silver",
+    "\n[peer carrier-a]\nsource = 192.0.2.10\nrate-plan = gold\n");
 static const char kernel_conf[] = CONF("dataplane = kernel",
     "rate-plan = silver", "");
 static const char radius_conf[] =
@@ -150,6 +153,33 @@ test_users_file_then_default(void **state)
 	v = describe(h, cb);
 	assert_string_equal(v.rate_plan, "silver");
 	assert_int_equal(v.rate_down_bps, 10000000);
+	rh_free(h);
+}
+
+/* A [peer]'s rate-plan is what its users get when RADIUS and the users
+ * file name none; the users file still beats it, and a tunnel from a LAC
+ * no [peer] matches gets [lns] rate-plan. */
+static void
+test_peer_plan(void **state)
+{
+	struct role_harness *h = rh_new(peer_conf, "users",
+	    "alice secret\nbob secret * rate-plan=slow\ncarol secret\n", NULL);
+	struct rh_peer *a = rh_peer(h, 0), *other = rh_peer(h, 1);
+	struct rh_call *ca, *cb, *cc;
+	uint32_t addr;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, a));
+	assert_true(rh_tunnel_open(h, other));
+	ca = call_up(h, a, "alice", "secret", &addr);
+	assert_int_not_equal(addr, 0);
+	cb = call_up(h, a, "bob", "secret", &addr);
+	assert_int_not_equal(addr, 0);
+	cc = call_up(h, other, "carol", "secret", &addr);
+	assert_int_not_equal(addr, 0);
+	assert_string_equal(plan_of(h, ca), "gold");
+	assert_string_equal(plan_of(h, cb), "slow");
+	assert_string_equal(plan_of(h, cc), "silver");
 	rh_free(h);
 }
 
@@ -473,6 +503,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_plan_described),
 		cmocka_unit_test(test_users_file_then_default),
+		cmocka_unit_test(test_peer_plan),
 		cmocka_unit_test(test_users_file_unknown_plan),
 		cmocka_unit_test(test_radius_order),
 		cmocka_unit_test(test_police_down_and_up),
