@@ -400,6 +400,8 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	out->fp_tx_packets = v.fp_tx_packets;
 	out->fp_rx_bytes = v.fp_rx_bytes;
 	out->fp_tx_bytes = v.fp_tx_bytes;
+	if (v.access_line != NULL)
+		out->access_line = *v.access_line;
 }
 
 static bool

@@ -153,6 +153,9 @@ struct cfg_lac {
 	bool radius;		       /* users and tunnels from [radius] */
 	unsigned discovery_rate;       /* PADI+PADR a second, all hosts */
 	unsigned max_sessions_per_mac; /* 0: no limit */
+	bool access_line_tags;	       /* keep (echo) the TR-101 TAG */
+	bool insert_circuit_id;	       /* our own when the line has none */
+	char circuit_id_format[CFG_MAX_STR];
 };
 
 struct cfg_realm {

@@ -20,6 +20,7 @@
 #include <bsd/string.h>
 
 #include "config/schema.h"
+#include "core/access_line.h"
 
 #define DEFAULT_L2TP_PORT    1701 /* RFC 2661 §8.1 */
 #define DEFAULT_METRICS_PORT 9701
@@ -127,6 +128,14 @@ const struct schema_key schema_keys[] = {
 	 * that; three flooding MACs can no longer take every slot. */
 	ROW(LAC, "max-sessions-per-mac", UINT, cfg_lac, max_sessions_per_mac,
 	    0, 65534, "4"),
+	/* TR-101 §3.9.3: the access node's line data in PADI/PADR; strip
+	 * keeps it out of our PADO/PADS, keep echoes it. */
+	ROW(LAC, "access-line-tags", KEEP_STRIP, cfg_lac, access_line_tags,
+	    0, 0, "strip"),
+	ROW(LAC, "insert-circuit-id", BOOL, cfg_lac, insert_circuit_id, 0, 0,
+	    "no"),
+	ROW(LAC, "circuit-id-format", STRING, cfg_lac, circuit_id_format, 1,
+	    ACCESS_LINE_ID_MAX, "%i:%v"),
 
 	LIST(REALM, "lns", HOSTPORT_LIST, cfg_realm, lns, lns_count,
 	    CFG_MAX_LIST, DEFAULT_L2TP_PORT, NULL),
@@ -228,6 +237,7 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_ROUTE_LIST:	return "route list";
 	case SCHEMA_T_LOG_LEVEL:	return "log level";
 	case SCHEMA_T_DATAPLANE:	return "dataplane";
+	case SCHEMA_T_KEEP_STRIP:	return "keep or strip";
 		/* clang-format on */
 	}
 	return "?";
@@ -811,6 +821,18 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 			    "%s: unknown data plane \"%s\" "
 			    "(expected auto, kernel or user)",
 			    k->key, value);
+			return -1;
+		}
+		return 0;
+	case SCHEMA_T_KEEP_STRIP:
+		if (strcmp(value, "keep") == 0)
+			*(bool *)field = true;
+		else if (strcmp(value, "strip") == 0)
+			*(bool *)field = false;
+		else {
+			snprintf(msg, msglen,
+			    "%s: \"%s\" is neither keep nor strip", k->key,
+			    value);
 			return -1;
 		}
 		return 0;

@@ -44,6 +44,7 @@ enum schema_type {
 	SCHEMA_T_ROUTE_LIST, /* cfg_client.routes, "10.9.0.0/24, ..." */
 	SCHEMA_T_LOG_LEVEL,  /* enum log_level */
 	SCHEMA_T_DATAPLANE,  /* enum cfg_dataplane: auto|kernel|user */
+	SCHEMA_T_KEEP_STRIP, /* bool: keep (true) | strip (false) */
 };
 const char *schema_type_str(enum schema_type t);
 

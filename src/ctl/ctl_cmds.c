@@ -260,6 +260,40 @@ session_extra(const struct ctl_ctx *c, struct l2tp_session *s,
 		strlcpy(x->path, "user", sizeof(x->path));
 }
 
+/* "access_line": { "circuit_id": "...", "actual_rate_up": bps, ...,
+ * "access_loop_encapsulation": "010102" } — the keys of
+ * access_line_fields, those present only. */
+static void
+json_access_line(struct json *j, const struct access_line *al)
+{
+	json_key(j, "access_line");
+	json_obj_begin(j);
+	for (size_t i = 0; i < ACCESS_LINE_NFIELDS; i++) {
+		const struct access_line_desc *d = &access_line_fields[i];
+		char hex[7];
+
+		if (!access_line_has(al, d->field))
+			continue;
+		switch (d->kind) {
+		case ACCESS_LINE_TEXT:
+			json_kv_str(j, d->key, access_line_text(al, d->field));
+			break;
+		case ACCESS_LINE_RATE:
+		case ACCESS_LINE_DELAY:
+			json_kv_u64(j, d->key, al->num[d->field]);
+			break;
+		case ACCESS_LINE_ENCAPS:
+			snprintf(hex, sizeof(hex), "%02x%02x%02x",
+			    al->encaps[0], al->encaps[1], al->encaps[2]);
+			json_kv_str(j, d->key, hex);
+			break;
+		default:
+			break;
+		}
+	}
+	json_obj_end(j);
+}
+
 static void
 show_session_one(struct l2tp_session *s, void *arg)
 {
@@ -294,6 +328,8 @@ show_session_one(struct l2tp_session *s, void *arg)
 		json_kv_u64(j, "rx_bytes", si.rx_bytes);
 		json_kv_u64(j, "tx_bytes", si.tx_bytes);
 		json_kv_u64(j, "uptime_s", uptime_s(w->now, si.created_ms));
+		if (x.access_line.present != 0)
+			json_access_line(j, &x.access_line);
 		json_obj_end(j);
 	} else {
 		struct table *t = w->t;
@@ -314,6 +350,8 @@ show_session_one(struct l2tp_session *s, void *arg)
 		table_cell_u64(t, si.rx_bytes);
 		table_cell_u64(t, si.tx_bytes);
 		table_cell_u64(t, uptime_s(w->now, si.created_ms));
+		table_cell(t,
+		    access_line_text(&x.access_line, ACCESS_LINE_CIRCUIT_ID));
 	}
 }
 
@@ -344,6 +382,7 @@ static const struct table_col session_cols[] = {
 	{ "RX-BYTES", TABLE_RIGHT },
 	{ "TX-BYTES", TABLE_RIGHT },
 	{ "UPTIME", TABLE_RIGHT },
+	{ "CIRCUIT-ID", TABLE_LEFT },
 };
 
 static int
@@ -565,6 +604,8 @@ pppoe_rows(const struct ctl_pppoe_stats *p, struct counter_row *rows)
 	rows[n++] = (struct counter_row){ "padt_tx", st->padt_tx };
 	rows[n++] = (struct counter_row){ "refused_mac_limit",
 		st->refused_mac_limit };
+	rows[n++] = (struct counter_row){ "access_line_malformed",
+		st->access_line_malformed };
 	return n;
 }
 

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/access_line.h"
 #include "ctl/strbuf.h"
 #include "pppoe/pppoe_server.h"
 
@@ -33,6 +34,8 @@ struct ctl_session_extra {
 	char path[8]; /* kernel|user ("" : user) */
 	/* Carried by the kernel fast path, added to the L2TP counters. */
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
+	/* The user's access line (TR-101 / RFC 5515); present 0: none. */
+	struct access_line access_line;
 };
 
 /* Packets lost between the users' IP traffic and vpdnd, over every TUN

@@ -104,6 +104,9 @@ struct lac_call {
 	struct lac_frame *queue; /* frames from the user, oldest first */
 	unsigned queued;
 	struct lac_acct *acct;	     /* NULL: not accounted */
+	/* TR-101 line data of the PADR (or our own circuit id); NULL: none
+	 * (lac_access_line.c) */
+	struct access_line *al;
 	LIST_ENTRY(lac_call) entry;  /* lac->calls or lac->dead */
 	LIST_ENTRY(lac_call) tentry; /* lt->calls or lac->retry */
 };
@@ -198,6 +201,19 @@ int lac_call_dial(struct lac_call *c, uint64_t now);
 void lac_tunnel_detach(struct lac_call *c, uint64_t now);
 struct l2tp_msg *lac_proxy_msg(bool strip, const char *user,
     const struct ppp_proxy *f);
+
+/* lac_access_line.c: the call's access line from its PADR (pppoe
+ * session_up), its share of the ICRQ/ICCN, and the circuit id format of
+ * insert-circuit-id (%i interface, %v VLAN ID of "IF.VLAN" or 0, %m the
+ * user's MAC; -1 if empty or over 63 octets). */
+void lac_call_access_line(struct lac_call *c, const struct pppoe_session *s);
+void lac_call_params_access_line(const struct lac_call *c,
+    struct l2tp_call_params *cp);
+int lac_circuit_id_format(const char *fmt, const char *ifname,
+    const uint8_t mac[6], char *out, size_t cap);
+/* Reload: the access-line keys of the new snapshot, for new calls. */
+void lac_reconfigure_access_line(struct lac *lac,
+    const struct vpdn_config *cfg);
 
 /* lac.c: lac_role_ops' session events (the table is in lac_tunnel.c). */
 void lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,

@@ -31,6 +31,7 @@
 #include "core/log.h"
 #include "radius/radius_auth.h"
 #include "radius/radius_dae.h"
+#include "roles/lns_access_line.h"
 #include "roles/aaa.h"
 #include "core/timeutil.h"
 #include "roles/roles_priv.h"
@@ -87,6 +88,9 @@ struct lns_sess {
 	 * renegotiation): the L2TP session's counters go on across it, and
 	 * so does what show sessions and /metrics add to them. */
 	struct fastpath_counters fp_done;
+	/* The access line the LAC reported in the ICRQ (RFC 5515); NULL:
+	 * none.  For RADIUS (RFC 4679 attributes) and show sessions. */
+	struct lns_al *al;
 };
 
 static uint32_t
@@ -577,6 +581,7 @@ lns_assign_address(struct session_link *sl, const char *user,
 		aaa_session_release(&ls->acct); /* if IPCP ran before */
 		aaa_session_init(sl->roles->aaa, &ls->acct, user, a, port,
 		    l->radius ? rep : NULL);
+		ls->acct.access_line = ls->al != NULL ? &ls->al->al : NULL;
 		if (l->radius && rep != NULL)
 			lns_apply_reply(sl, ls, rep, sl->roles->now);
 	}
@@ -808,6 +813,7 @@ lns_ended(struct session_link *sl, const char *reason)
 	lns_release_network(sl, ls, cause);
 	if (ls != NULL) {
 		sl->owner = NULL;
+		free(ls->al);
 		free(ls);
 	}
 	log_info("lns: user %s: session ended (%s)%s%s",
@@ -832,6 +838,13 @@ lns_describe(struct session_link *sl, struct auth_request *req)
 	l2tp_tunnel_get_info(l2tp_session_tunnel(s), &ti);
 	aaa_describe_l2tp(req, l2tp_session_calling_number(s), &ti.peer,
 	    si.tunnel_local_id, si.local_id);
+	/* RFC 4679 §4 in the LNS's Access-Request: the line the LAC
+	 * reported (RFC 5515). */
+	if (lns_owns(sl) && sl->owner != NULL) {
+		const struct lns_sess *ls = sl->owner;
+
+		req->access_line = ls->al != NULL ? &ls->al->al : NULL;
+	}
 }
 
 /* The back-off's peer is the tunnel's address (what the LAC or client
@@ -923,14 +936,17 @@ lns_session_request(struct roles *r, void *ctx, struct l2tp_session *s,
 {
 	struct l2tp_session_info si;
 
-	(void)r;
 	(void)ctx;
 	(void)now;
 	l2tp_session_get_info(s, &si);
 	/* RFC 2661 §7.4.2: the LNS answers ICRQ with ICRP when it can take
 	 * the call; this LNS places no outgoing calls, so OCRQ is refused. */
-	if (req->type == L2TP_MSG_ICRQ)
+	if (req->type == L2TP_MSG_ICRQ) {
+		/* RFC 5515 §3: the LAC's access-line AVPs, kept until the
+		 * call is connected. */
+		lns_al_hold(&r->lns.al_pending, s, &req->access_line);
 		return 0;
+	}
 	log_info("session %u (tunnel %u): refusing %s: this LNS places no "
 		 "outgoing calls",
 	    si.local_id, si.tunnel_local_id, l2tp_msg_type_str(req->type));
@@ -973,11 +989,13 @@ lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	}
 	if (l->link_conf != NULL && (ls = calloc(1, sizeof(*ls))) != NULL) {
 		heap_node_init(&ls->timer);
+		ls->al = lns_al_take(&l->al_pending, s);
 		sl = sl_new(r, &sl_l2tp_carrier, s, l->link_conf, NULL,
 		    &l->backend, &lns_sl_ops, ls, now);
-		if (sl == NULL)
+		if (sl == NULL) {
+			free(ls->al);
 			free(ls);
-		else
+		} else
 			ls->sl = sl;
 	}
 	if (sl == NULL) {
@@ -1250,9 +1268,9 @@ lns_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
 {
 	struct session_link *sl = l2tp_session_user(s);
 
-	(void)r;
 	(void)ctx;
 	(void)now; /* the link reads the roles' now when it ends */
+	lns_al_drop(&r->lns.al_pending, s); /* never connected */
 	if (sl != NULL)
 		sl_carrier_gone(sl);
 }
@@ -1279,6 +1297,7 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		v->fp_tx_packets = ls->fp_done.tx_packets + c.tx_packets;
 		v->fp_rx_bytes = ls->fp_done.rx_bytes + c.rx_bytes;
 		v->fp_tx_bytes = ls->fp_done.tx_bytes + c.tx_bytes;
+		v->access_line = ls->al != NULL ? &ls->al->al : NULL;
 	}
 }
 

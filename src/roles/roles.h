@@ -39,6 +39,9 @@ struct roles_session_view {
 	 * session's own. */
 	const char *path;
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
+	/* The user's access line (TR-101 at the LAC, RFC 5515 at the LNS);
+	 * NULL when none was reported. */
+	const struct access_line *access_line;
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):

@@ -71,6 +71,8 @@ struct client {
 
 /* The LNS's shared state: users, pool, the one TUN and who owns which
  * address. */
+struct lns_al;
+
 struct lns {
 	/* The PPP settings of new sessions, made from the snapshot in force
 	 * when the first one after start or reload came; live links hold
@@ -98,6 +100,8 @@ struct lns {
 	struct heap timers;
 	unsigned acct_live;
 	unsigned nframed;
+	/* Access lines of calls between ICRQ and ICCN (lns_access_line.h) */
+	struct lns_al *al_pending;
 };
 
 struct roles {
