@@ -89,6 +89,8 @@ struct rh_peer {
 	struct l2tp_addr addr; /* 192.0.2.10 + index, port 1701 */
 	uint8_t last_type;     /* of the last control message seen */
 	bool seq_required;     /* ICCNs carry Sequencing Required */
+	/* Set by the test: ICRQs carry these RFC 5515 AVPs (NULL: none). */
+	const struct access_line *icrq_al;
 	struct rh_call call[RH_CALLS];
 };
 
