@@ -53,8 +53,11 @@ access_line_set_text(struct access_line *al, enum access_line_field f,
 		return -1;
 	if (len == 0 || len > ACCESS_LINE_ID_MAX || memchr(v, 0, len) != NULL)
 		return -1;
+	/* A repeated sub-option replaces the value whole: nothing of a
+	 * longer earlier one stays behind the terminator (records compare
+	 * equal by content). */
+	memset(dst, 0, ACCESS_LINE_ID_MAX + 1);
 	memcpy(dst, v, len);
-	dst[len] = '\0';
 	al->present |= 1u << f;
 	return 0;
 }
