@@ -25,7 +25,7 @@
 
 /* TR-101 §3.9.3 and RFC 4679 §3.3.1/§3.3.2: each identifier is at most
  * 63 octets. */
-#define ACCESS_LINE_ID_MAX 63
+#define ACCESS_LINE_ID_MAX     63
 /* IANA enterprise number of the Broadband Forum (formerly DSL Forum). */
 #define ACCESS_LINE_VENDOR_BBF 3561u
 

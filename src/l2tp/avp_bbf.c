@@ -99,8 +99,9 @@ l2tp_avp_bbf_encode(const struct access_line *al, struct wbuf *w)
 const char *
 l2tp_avp_bbf_type_str(uint16_t type)
 {
-	const struct access_line_desc *d =
-	    type > 0xff ? NULL : access_line_by_code(type);
+	const struct access_line_desc *d = type > 0xff ?
+	    NULL :
+	    access_line_by_code(type);
 
 	return d != NULL ? d->name : NULL;
 }

@@ -29,8 +29,8 @@
 
 /* What one discovery payload gave. */
 enum pppoe_tr101_result {
-	PPPOE_TR101_NONE = 0,	 /* no Broadband Forum Vendor-Specific TAG */
-	PPPOE_TR101_OK = 1,	 /* *al filled */
+	PPPOE_TR101_NONE = 0,	    /* no Broadband Forum Vendor-Specific TAG */
+	PPPOE_TR101_OK = 1,	    /* *al filled */
 	PPPOE_TR101_MALFORMED = -1, /* a sub-option overruns its TAG: *al
 				     * left empty */
 };

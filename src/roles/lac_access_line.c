@@ -30,8 +30,8 @@ vlan_of(const char *ifname)
 }
 
 int
-lac_circuit_id_format(const char *fmt, const char *ifname,
-    const uint8_t mac[6], char *out, size_t cap)
+lac_circuit_id_format(const char *fmt, const char *ifname, const uint8_t mac[6],
+    char *out, size_t cap)
 {
 	size_t n = 0;
 	char mbuf[AAA_MAC_STR_LEN];

@@ -110,8 +110,7 @@ test_tr101_other_vendors_and_bad_suboptions(void **state)
 	assert_int_equal(skipped, 3);
 	assert_int_equal(al.present, 1u << ACCESS_LINE_MIN_RATE_UP);
 	assert_int_equal(al.num[ACCESS_LINE_MIN_RATE_UP], 64000);
-	assert_int_equal(pppoe_tr101_parse(overrun, sizeof(overrun), &al,
-			     NULL),
+	assert_int_equal(pppoe_tr101_parse(overrun, sizeof(overrun), &al, NULL),
 	    PPPOE_TR101_MALFORMED);
 	assert_int_equal(al.present, 0);
 	assert_int_equal(pppoe_tr101_parse(none, sizeof(none), &al, NULL),
@@ -239,8 +238,8 @@ test_l2tp_avps_unknown_and_elsewhere(void **state)
 
 	(void)state;
 	memset(&al, 0, sizeof(al));
-	assert_int_equal(access_line_set_text(&al, ACCESS_LINE_CIRCUIT_ID,
-			     "c", 1),
+	assert_int_equal(access_line_set_text(&al, ACCESS_LINE_CIRCUIT_ID, "c",
+			     1),
 	    0);
 	n = icrq(&al, buf, sizeof(buf));
 	/* the last AVP is Agent-Circuit-Id (7 octets): make its type one
@@ -282,8 +281,8 @@ test_circuit_id_format(void **state)
 	    0);
 	assert_string_equal(out, "02:00:00:00:00:2a 100%");
 	/* over 63 octets: none */
-	assert_int_equal(lac_circuit_id_format(
-			     "%m%m%m%m", "eth1", mac, out, sizeof(out)),
+	assert_int_equal(lac_circuit_id_format("%m%m%m%m", "eth1", mac, out,
+			     sizeof(out)),
 	    -1);
 }
 
