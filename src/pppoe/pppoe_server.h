@@ -100,7 +100,7 @@ struct pppoe_session {
 	char service[PPPOE_NAME_MAX + 1];
 	uint64_t created_ms;
 	struct pppoe_session_stats stats;
-	void *owner;			/* the owner's object */
+	void *owner; /* the owner's object */
 	/* The PADR's TAGs (payload of pppoe_parse), during ops->session_up
 	 * only (NULL otherwise): where the owner reads the access line
 	 * (pppoe_tr101_parse) without the server keeping it for every

@@ -79,7 +79,7 @@ struct rh_host {
 	 * (the access node's TR-101 line data); none when 0. */
 	const uint8_t *vendor;
 	size_t vendor_len;
-	uint16_t uniq;		    /* Host-Uniq, tells hosts of
+	uint16_t uniq; /* Host-Uniq, tells hosts of
 						 * one MAC apart */
 	uint8_t ac_mac[PPPOE_MAC_LEN];
 	bool pado;	    /* a PADO came */
