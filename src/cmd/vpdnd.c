@@ -410,6 +410,8 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	out->police_up_drop_bytes = v.police_up_drop_bytes;
 	out->police_down_drop_packets = v.police_down_drop_packets;
 	out->police_down_drop_bytes = v.police_down_drop_bytes;
+	if (v.access_line != NULL)
+		out->access_line = *v.access_line;
 }
 
 static int

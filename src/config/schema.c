@@ -20,6 +20,7 @@
 #include <bsd/string.h>
 
 #include "config/schema.h"
+#include "core/access_line.h"
 
 #define DEFAULT_L2TP_PORT    1701 /* RFC 2661 §8.1 */
 #define DEFAULT_METRICS_PORT 9701
@@ -195,6 +196,14 @@ const struct schema_key schema_keys[] = {
 	ROW(LAC, "lns-holddown", UINT, cfg_lac, lns_holddown, 0, 86400, "60"),
 	ROW(LAC, "max-sessions-per-tunnel", UINT, cfg_lac,
 	    max_sessions_per_tunnel, 0, 65535, "0"),
+	/* TR-101 §3.9.3: the access node's line data in PADI/PADR; strip
+	 * keeps it out of our PADO/PADS, keep echoes it. */
+	ROW(LAC, "access-line-tags", KEEP_STRIP, cfg_lac, access_line_tags,
+	    0, 0, "strip"),
+	ROW(LAC, "insert-circuit-id", BOOL, cfg_lac, insert_circuit_id, 0, 0,
+	    "no"),
+	ROW(LAC, "circuit-id-format", STRING, cfg_lac, circuit_id_format, 1,
+	    ACCESS_LINE_ID_MAX, "%i:%v"),
 
 	LIST(REALM, "lns", HOSTPORT_LIST, cfg_realm, lns, lns_count,
 	    CFG_MAX_LIST, DEFAULT_L2TP_PORT, NULL),
@@ -327,6 +336,7 @@ schema_type_str(enum schema_type t)
 	case SCHEMA_T_PREFIX_LIST:	return "prefix list";
 	case SCHEMA_T_RATE:		return "rate";
 	case SCHEMA_T_BURST:		return "burst";
+	case SCHEMA_T_KEEP_STRIP:	return "keep or strip";
 		/* clang-format on */
 	}
 	return "?";
@@ -1145,6 +1155,18 @@ schema_key_apply(const struct schema_key *k, const char *value, void *base,
 		b->ms = ms ? (unsigned)n : 0;
 		return 0;
 	}
+	case SCHEMA_T_KEEP_STRIP:
+		if (strcmp(value, "keep") == 0)
+			*(bool *)field = true;
+		else if (strcmp(value, "strip") == 0)
+			*(bool *)field = false;
+		else {
+			snprintf(msg, msglen,
+			    "%s: \"%s\" is neither keep nor strip", k->key,
+			    value);
+			return -1;
+		}
+		return 0;
 	case SCHEMA_T_SOCKADDR_LIST:
 		return for_each_entry(k, value, k->max, entry_sockaddr, base,
 		    msg, msglen);

@@ -57,6 +57,7 @@ enum schema_type {
 	SCHEMA_T_PREFIX_LIST, /* struct cfg_ip4_prefix[], "a.b.c.d/len, ..." */
 	SCHEMA_T_RATE,	     /* uint64_t bit/s: N[k|M|G] */
 	SCHEMA_T_BURST,	     /* struct cfg_burst: N[k|M] bytes or Nms */
+	SCHEMA_T_KEEP_STRIP, /* bool: keep (true) | strip (false) */
 };
 const char *schema_type_str(enum schema_type t);
 

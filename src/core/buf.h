@@ -146,6 +146,13 @@ get_be16(const uint8_t *q)
 	return (uint16_t)(q[0] << 8 | q[1]);
 }
 
+static inline uint32_t
+get_be32(const uint8_t *q)
+{
+	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
+	    (uint32_t)q[2] << 8 | q[3];
+}
+
 static inline void
 wr_be16(struct wbuf *w, uint16_t v)
 {

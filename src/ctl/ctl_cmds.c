@@ -266,6 +266,40 @@ session_extra(const struct ctl_ctx *c, struct l2tp_session *s,
 		strlcpy(x->path, "user", sizeof(x->path));
 }
 
+/* "access_line": { "circuit_id": "...", "actual_rate_up": bps, ...,
+ * "access_loop_encapsulation": "010102" } — the keys of
+ * access_line_fields, those present only. */
+static void
+json_access_line(struct json *j, const struct access_line *al)
+{
+	json_key(j, "access_line");
+	json_obj_begin(j);
+	for (size_t i = 0; i < ACCESS_LINE_NFIELDS; i++) {
+		const struct access_line_desc *d = &access_line_fields[i];
+		char hex[7];
+
+		if (!access_line_has(al, d->field))
+			continue;
+		switch (d->kind) {
+		case ACCESS_LINE_TEXT:
+			json_kv_str(j, d->key, access_line_text(al, d->field));
+			break;
+		case ACCESS_LINE_RATE:
+		case ACCESS_LINE_DELAY:
+			json_kv_u64(j, d->key, al->num[d->field]);
+			break;
+		case ACCESS_LINE_ENCAPS:
+			snprintf(hex, sizeof(hex), "%02x%02x%02x",
+			    al->encaps[0], al->encaps[1], al->encaps[2]);
+			json_kv_str(j, d->key, hex);
+			break;
+		default:
+			break;
+		}
+	}
+	json_obj_end(j);
+}
+
 static void
 show_session_one(struct l2tp_session *s, void *arg)
 {
@@ -312,6 +346,8 @@ show_session_one(struct l2tp_session *s, void *arg)
 		    x.police_down_drop_packets);
 		json_kv_u64(j, "policer_dropped_down_bytes",
 		    x.police_down_drop_bytes);
+		if (x.access_line.present != 0)
+			json_access_line(j, &x.access_line);
 		json_obj_end(j);
 	} else {
 		struct table *t = w->t;
@@ -335,6 +371,8 @@ show_session_one(struct l2tp_session *s, void *arg)
 		table_cell(t, x.rate_plan[0] != '\0' ? x.rate_plan : "-");
 		table_cell_u64(t,
 		    x.police_up_drop_bytes + x.police_down_drop_bytes);
+		table_cell(t,
+		    access_line_text(&x.access_line, ACCESS_LINE_CIRCUIT_ID));
 		/* Last, so scripts reading $NF keep working (INTERFACE.md). */
 		table_cell(t, x.ipv6_prefix[0] != '\0' ? x.ipv6_prefix : "-");
 	}
@@ -369,6 +407,7 @@ static const struct table_col session_cols[] = {
 	{ "UPTIME", TABLE_RIGHT },
 	{ "RATE-PLAN", TABLE_LEFT },
 	{ "DROPPED", TABLE_RIGHT },
+	{ "CIRCUIT-ID", TABLE_LEFT },
 	{ "IPV6-PREFIX", TABLE_LEFT },
 };
 
@@ -612,6 +651,8 @@ pppoe_rows(const struct ctl_pppoe_stats *p, struct counter_row *rows)
 	rows[n++] = (struct counter_row){ "padt_tx", st->padt_tx };
 	rows[n++] = (struct counter_row){ "refused_mac_limit",
 		st->refused_mac_limit };
+	rows[n++] = (struct counter_row){ "access_line_malformed",
+		st->access_line_malformed };
 	return n;
 }
 

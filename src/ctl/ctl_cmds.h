@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/access_line.h"
 #include "ctl/strbuf.h"
 #include "pppoe/pppoe_server.h"
 
@@ -40,6 +41,8 @@ struct ctl_session_extra {
 	uint64_t rate_down_bps, rate_up_bps;
 	uint64_t police_up_drop_packets, police_up_drop_bytes;
 	uint64_t police_down_drop_packets, police_down_drop_bytes;
+	/* The user's access line (TR-101 / RFC 5515); present 0: none. */
+	struct access_line access_line;
 };
 
 /* Packets lost between the users' IP traffic and vpdnd, over every TUN

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "core/access_line.h"
 #include "l2tp/msg.h"
 
 struct l2tp_host;
@@ -283,6 +284,8 @@ struct l2tp_call_params {
 	 * when the fields are present (len > 0 / type != 0). */
 	struct l2tp_msg *proxy; /* optional: proxy AVPs copied from here */
 	bool sequencing_required;
+	/* RFC 5515 access-line AVPs for the ICRQ (present 0: none). */
+	struct access_line access_line;
 };
 
 /* LAC side of an incoming call (§7.4.1): ICRQ now if the tunnel is up,

@@ -16,7 +16,8 @@
  *    Unknown message type: M=1 → REJECT_TUNNEL result 2 / error 3 (§4.4.1
  *    "the tunnel MUST be cleared"), M=0 → DROP (§4.4.1 "may ignore").
  *  - An AVP with a reserved bit set, a non-zero Vendor ID or an unknown
- *    type is unrecognised (§4.1): M=1 → REJECT result 2 / error 8, M=0 →
+ *    type is unrecognised (§4.1), except the RFC 5515 access-line AVPs
+ *    (Vendor ID 3561) in the messages whose spec allows them (ICRQ): M=1 → REJECT result 2 / error 8, M=0 →
  *    ignored.  Scope (tunnel or session) follows the message (§4.1).
  *  - A known AVP that §6 does not list for this message is ignored (the
  *    peer may be newer or sloppier; nothing in §6 asks us to fail).
@@ -44,6 +45,7 @@
 
 #include "core/buf.h"
 #include "core/random.h"
+#include "l2tp/avp_bbf.h"
 #include "l2tp/avp_table.h"
 #include "l2tp/hidden.h"
 #include "l2tp/msg.h"
@@ -266,6 +268,14 @@ l2tp_msg_decode(const uint8_t *pkt, size_t len,
 		d = NULL;
 		if (vendor == 0 && (flags & L2TP_AVP_RESERVED) == 0)
 			d = l2tp_avp_desc_get(type);
+		/* RFC 5515 §3: the access-line AVPs, where the message may
+		 * carry them; never hidden.  A known one of the wrong length
+		 * is ignored like any AVP vpdn cannot use (M is clear). */
+		if (vendor == ACCESS_LINE_VENDOR_BBF && spec->access_line &&
+		    (flags & (L2TP_AVP_RESERVED | L2TP_AVP_H)) == 0 &&
+		    l2tp_avp_bbf_decode(&m->access_line, type, val, vlen) !=
+			L2TP_BBF_UNKNOWN)
+			continue;
 		if (d == NULL) {
 			/* §4.1/§4.2: M set → terminate the session or
 			 * tunnel; M clear → "MUST be ignored". */
@@ -454,6 +464,9 @@ l2tp_msg_encode(const struct l2tp_msg *m, const struct l2tp_secret *secret,
 				l2tp_avp_value_encode(d, m, &w);
 			avp_end(&w, start, bits);
 		}
+		if (m->access_line.present != 0 &&
+		    l2tp_msg_spec_get((uint16_t)m->type)->access_line)
+			l2tp_avp_bbf_encode(&m->access_line, &w);
 	}
 	if (w.err || w.len > L2TP_MAX_PACKET)
 		return 0;

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/access_line.h"
 #include "l2tp/l2tp_proto.h"
 
 /* ---- header (RFC 2661 §3.1) ---- */
@@ -120,6 +121,9 @@ struct l2tp_msg {
 	struct l2tp_accm accm;
 	struct l2tp_bytes private_group_id;
 	/* Sequencing Required has no value: its presence bit says it all. */
+	/* RFC 5515 access-line AVPs (Vendor ID 3561, l2tp/avp_bbf.c); their
+	 * presence is access_line.present, not present above. */
+	struct access_line access_line;
 };
 
 static inline bool

@@ -16,6 +16,11 @@
 #define SPEC(t, n, req, opt, sess) \
 	[L2TP_MSG_##t] = { L2TP_MSG_##t, n, .required = (req), \
 	    .allowed = ALL | (req) | (opt), .session = (sess) }
+/* The same for a message that carries the RFC 5515 access-line AVPs. */
+#define SPEC_AL(t, n, req, opt, sess) \
+	[L2TP_MSG_##t] = { L2TP_MSG_##t, n, .required = (req), \
+	    .allowed = ALL | (req) | (opt), .session = (sess), \
+	    .access_line = true }
 
 static const struct l2tp_msg_spec msg_specs[L2TP_MSG_TYPE_MAX + 1] = {
 	/* §6.1 */
@@ -52,7 +57,7 @@ static const struct l2tp_msg_spec msg_specs[L2TP_MSG_TYPE_MAX + 1] = {
 	    B(MESSAGE_TYPE) | B(TX_CONNECT_SPEED) | B(FRAMING_TYPE),
 	    B(RX_CONNECT_SPEED) | B(SEQUENCING_REQUIRED), true),
 	/* §6.6 */
-	SPEC(ICRQ, "ICRQ",
+	SPEC_AL(ICRQ, "ICRQ",
 	    B(MESSAGE_TYPE) | B(ASSIGNED_SESSION_ID) | B(CALL_SERIAL_NUMBER),
 	    B(BEARER_TYPE) | B(PHYSICAL_CHANNEL_ID) | B(CALLING_NUMBER) |
 	    B(CALLED_NUMBER) | B(SUB_ADDRESS), true),

@@ -17,6 +17,9 @@ struct l2tp_msg_spec {
 	uint64_t required; /* L2TP_AVP_BIT()s */
 	uint64_t allowed;  /* includes required and RV */
 	bool session;	   /* ICRQ..CDN, WEN, SLI */
+	/* Carries the RFC 5515 access-line AVPs (Vendor ID 3561): the LAC
+	 * sends them in ICRQ (RFC 5515 §3). */
+	bool access_line;
 };
 
 /* The spec of a message type, or NULL for ZLB, reserved and unknown types. */

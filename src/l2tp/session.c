@@ -399,6 +399,8 @@ session_send_icrq(struct l2tp_session *s, uint64_t now)
 		    sizeof(m.called_number));
 		l2tp_msg_set(&m, L2TP_AVP_CALLED_NUMBER);
 	}
+	/* RFC 5515 §3: the access line, in ICRQ. */
+	m.access_line = p->access_line;
 	if (tunnel_send_msg(s->tunnel, &m, now) < 0)
 		return -1;
 	session_set_state(s, L2TP_SESSION_WAIT_REPLY);

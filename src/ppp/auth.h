@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct access_line;
+
 enum ppp_auth_method {
 	PPP_AUTH_NONE = 0,
 	PPP_AUTH_PAP,
@@ -60,6 +62,10 @@ struct auth_request {
 	char calling_station[AUTH_MAX_STATION];
 	uint32_t nas_port;
 	bool has_nas_port;
+	/* The user's access line (TR-101 / RFC 5515), for the RFC 4679
+	 * attributes of an Access-Request; NULL = none.  Borrowed from the
+	 * link's owner, read only while the request is built. */
+	const struct access_line *access_line;
 };
 
 struct auth_result {

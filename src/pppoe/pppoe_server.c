@@ -13,10 +13,12 @@
 #include <nettle/hmac.h>
 #include <nettle/memops.h>
 
+#include "core/buf.h"
 #include "core/idpool.h"
 #include "core/log.h"
 #include "core/random.h"
 #include "pppoe/pppoe_server.h"
+#include "pppoe/pppoe_tr101.h"
 
 #define RL_SLOTS 1024 /* per-MAC buckets, power of two */
 
@@ -212,6 +214,12 @@ mac_del(struct pppoe_server *srv, struct pppoe_session *s)
 			break;
 		}
 	s->mac_next = NULL;
+}
+
+void
+pppoe_server_set_keep_access_line_tags(struct pppoe_server *srv, bool keep)
+{
+	srv->cfg.keep_access_line_tags = keep;
 }
 
 unsigned
@@ -440,6 +448,12 @@ reply_init(struct pppoe_server *srv, const struct pppoe_pkt *req,
 	    (PPPOE_HAVE_HOST_UNIQ | PPPOE_HAVE_RELAY_ID);
 	p->host_uniq = req->host_uniq;
 	p->relay_id = req->relay_id;
+	if (srv->cfg.keep_access_line_tags &&
+	    (req->present & PPPOE_HAVE_VENDOR) && req->vendor.len >= 4 &&
+	    get_be32(req->vendor.p) == ACCESS_LINE_VENDOR_BBF) {
+		p->present |= PPPOE_HAVE_VENDOR;
+		p->vendor = req->vendor;
+	}
 	p->present |= PPPOE_HAVE_AC_NAME;
 	p->ac_name = pppoe_tag_str_val(srv->ac_name);
 }
@@ -541,6 +555,7 @@ on_padr(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 	struct pppoe_tag_val acc;
 	struct pppoe_pkt p;
 	size_t n;
+	int rc;
 
 	srv->stats.padr_rx++;
 	if (memcmp(req->dst, srv->cfg.mac, PPPOE_MAC_LEN) != 0) {
@@ -621,7 +636,12 @@ on_padr(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 	(void)xmit(srv, f, pppoe_build_disc(f, sizeof(f), &p));
 	srv->stats.pads_tx++;
 	srv->stats.sessions_created++;
-	if (srv->ops->session_up(srv->ctx, s, now) != 0)
+	s->padr_tags = req->payload;
+	s->padr_tags_len = req->payload_len;
+	rc = srv->ops->session_up(srv->ctx, s, now);
+	s->padr_tags = NULL;
+	s->padr_tags_len = 0;
+	if (rc != 0)
 		(void)pppoe_server_close_session(srv, s->id,
 		    "session refused by access concentrator");
 }
@@ -694,6 +714,25 @@ on_data(struct pppoe_server *srv, const struct pppoe_pkt *req, uint64_t now)
 	    now);
 }
 
+/* TR-101 §3.9.3: the access node adds its line data to PADI and PADR.  A
+ * TAG that overruns itself is counted and logged; the request is served
+ * as if it had none (the owner reads the same verdict from padr_tags). */
+static void
+check_access_line(struct pppoe_server *srv, const struct pppoe_pkt *pkt)
+{
+	struct access_line al;
+
+	if ((pkt->present & PPPOE_HAVE_VENDOR) == 0)
+		return;
+	if (pppoe_tr101_parse(pkt->payload, pkt->payload_len, &al, NULL) ==
+	    PPPOE_TR101_MALFORMED) {
+		srv->stats.access_line_malformed++;
+		LOG_RL(LOG_LEVEL_DEBUG,
+		    "pppoe: %s with a malformed access-line TAG",
+		    pppoe_code_str((enum pppoe_code)pkt->code));
+	}
+}
+
 void
 pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame, size_t len,
     uint64_t now)
@@ -716,9 +755,11 @@ pppoe_server_input(struct pppoe_server *srv, const uint8_t *frame, size_t len,
 	}
 	switch ((enum pppoe_code)pkt.code) {
 	case PPPOE_CODE_PADI:
+		check_access_line(srv, &pkt);
 		on_padi(srv, &pkt, now);
 		break;
 	case PPPOE_CODE_PADR:
+		check_access_line(srv, &pkt);
 		on_padr(srv, &pkt, now);
 		break;
 	case PPPOE_CODE_PADT:

@@ -37,6 +37,7 @@
 #ifndef VPDN_PPPOE_SERVER_H
 #define VPDN_PPPOE_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,11 @@ struct pppoe_server_config {
 	unsigned cookie_lifetime_ms;   /* default 60000 */
 	unsigned key_slots;	       /* key lifetime in slots, default 360 */
 	unsigned max_sessions_per_mac; /* 0: no limit */
+	/* Echo the requester's Broadband Forum Vendor-Specific TAG (the
+	 * access node's TR-101 line information) in PADO and PADS; off, it
+	 * is stripped from them, as TR-101 §3.9.3 has the access node do
+	 * for the subscriber side anyway. */
+	bool keep_access_line_tags;
 };
 
 struct pppoe_session;
@@ -94,7 +100,13 @@ struct pppoe_session {
 	char service[PPPOE_NAME_MAX + 1];
 	uint64_t created_ms;
 	struct pppoe_session_stats stats;
-	void *owner;			/* the owner's object */
+	void *owner; /* the owner's object */
+	/* The PADR's TAGs (payload of pppoe_parse), during ops->session_up
+	 * only (NULL otherwise): where the owner reads the access line
+	 * (pppoe_tr101_parse) without the server keeping it for every
+	 * session. */
+	const uint8_t *padr_tags;
+	uint16_t padr_tags_len;
 	struct pppoe_session *mac_next; /* server's MAC hash */
 };
 
@@ -122,6 +134,9 @@ struct pppoe_server_stats {
 	/* PADIs left unanswered and PADRs refused (PADS AC-System-Error)
 	 * because the MAC holds max_sessions_per_mac sessions */
 	uint64_t refused_mac_limit;
+	/* PADI/PADR whose Broadband Forum TAG overran itself (TR-101
+	 * §3.9.3); the frame is still served, without the line data */
+	uint64_t access_line_malformed;
 };
 
 struct pppoe_server *pppoe_server_new(const struct pppoe_server_config *cfg,
@@ -135,6 +150,9 @@ void pppoe_server_set_rate(struct pppoe_server *srv, unsigned rate,
 /* A new per-MAC session limit (reload; 0 = none); sessions above it stay. */
 void pppoe_server_set_mac_limit(struct pppoe_server *srv,
     unsigned max_sessions_per_mac);
+/* Reload: echo (keep) or strip the TR-101 TAG from now on. */
+void pppoe_server_set_keep_access_line_tags(struct pppoe_server *srv,
+    bool keep);
 /* Sessions the MAC holds now. */
 unsigned pppoe_server_mac_sessions(const struct pppoe_server *srv,
     const uint8_t mac[PPPOE_MAC_LEN]);

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "radius/radius_auth.h"
 #include "radius/radius_client.h"
+#include "radius/radius_dslf.h"
 
 #define RA_FAIL_MSG "authentication failed"
 #define RA_DOWN_MSG "authentication service unavailable"
@@ -376,6 +377,8 @@ build(const struct ra_ctx *ctx, const struct auth_request *req,
 		ok = ok &&
 		    radius_put_string(p, RADIUS_ATTR_CALLING_STATION_ID,
 			req->calling_station) == RADIUS_OK;
+	/* RFC 4679 §4: the DSL Forum attributes MAY be in Access-Request. */
+	ok = ok && radius_put_access_line(p, req->access_line) == RADIUS_OK;
 	switch (req->method) {
 	case PPP_AUTH_PAP:
 		/* User-Password is hidden per server by the client. */

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "radius/radius_auth.h"
 #include "radius/radius_client.h"
+#include "radius/radius_dslf.h"
 #include "roles/aaa.h"
 
 struct aaa {
@@ -284,6 +285,10 @@ aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
 		RADIUS_FRAMED_PROTOCOL_PPP) == RADIUS_OK;
 	ok = ok &&
 	    radius_put_u32(p, RADIUS_ATTR_NAS_PORT, s->nas_port) == RADIUS_OK;
+	/* RFC 4679 §4: the DSL Forum attributes MAY be in Accounting-Request;
+	 * the LAC sends what the access node reported, the LNS what the LAC
+	 * passed on (RFC 5515). */
+	ok = ok && radius_put_access_line(p, s->access_line) == RADIUS_OK;
 	/* RFC 2865 §5.41: the LNS's users come over a tunnel (Virtual); a
 	 * LAC says what the user's line is (Ethernet for PPPoE). */
 	ok = ok &&

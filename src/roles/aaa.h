@@ -96,6 +96,9 @@ struct aaa_session {
 	unsigned nclass;
 	uint64_t start_ms; /* monotonic, at Start */
 	bool started;	   /* Start sent, Stop owed */
+	/* The user's access line (RFC 4679 attributes in every record), owned
+	 * by the role's session object; NULL when none was reported. */
+	const struct access_line *access_line;
 };
 
 struct aaa_nas {

@@ -193,6 +193,7 @@ call_free(struct lac_call *c)
 	call_drop_dial_state(c);
 	lac_fp_free(c);
 	lac_acct_free(c->lac, c->acct);
+	free(c->al);
 	free(c);
 }
 
@@ -210,6 +211,8 @@ lac_call_footprint(const struct lac_call *c)
 		n += sizeof(*c->sl) + ppp_link_footprint(c->sl->link);
 	if (c->dests != NULL)
 		n += c->ndests * sizeof(*c->dests);
+	if (c->al != NULL)
+		n += sizeof(*c->al);
 	if (c->acct != NULL)
 		n += sizeof(*c->acct);
 	return n + lac_fp_footprint(c);
@@ -355,6 +358,7 @@ lac_sl_describe(struct session_link *sl, struct auth_request *req)
 	if (c == NULL || c->sl != sl)
 		return;
 	aaa_describe_pppoe(req, c->mac, c->ps_id);
+	req->access_line = c->al;
 }
 
 /* The back-off's peer: the user's MAC. */
@@ -460,6 +464,7 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s, uint64_t now)
 	c->ps = s;
 	c->ps_id = s->id;
 	memcpy(c->mac, s->peer, sizeof(c->mac));
+	lac_call_access_line(c, s);
 	c->backend.verify = lac_verify;
 	c->backend.cancel = lac_cancel;
 	c->backend.ctx = c;
@@ -468,6 +473,7 @@ lac_pppoe_up(void *ctx, struct pppoe_session *s, uint64_t now)
 	c->sl = sl_new(r, &lac_pppoe_carrier, c, lac->link_conf, &hooks,
 	    &c->backend, &lac_sl_ops, c, now);
 	if (c->sl == NULL) {
+		free(c->al);
 		free(c);
 		return -1;
 	}
@@ -711,6 +717,7 @@ lac_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		return;
 	v->user = c->user;
 	lac_fp_describe(c, v);
+	v->access_line = c->al;
 	/* the link's phase until the hand-over; then PPP is up end to end
 	 * as far as the LAC can tell */
 	if (c->state == LAC_CALL_RELAY)
@@ -899,6 +906,7 @@ lac_init(struct roles *r, uint64_t now)
 	    cfg->global.max_sessions :
 	    65534;
 	sc.max_sessions_per_mac = cfg->lac.max_sessions_per_mac;
+	sc.keep_access_line_tags = cfg->lac.access_line_tags;
 	lac->srv = pppoe_server_new(&sc, &lac_pppoe_ops, lac, now);
 	if (lac->srv == NULL)
 		return -1;
@@ -1021,6 +1029,7 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 		log_info("lac: max-sessions-per-mac now %u",
 		    cfg->lac.max_sessions_per_mac);
 	}
+	lac_reconfigure_access_line(lac, cfg);
 	lac_realms_install(lac, realms);
 }
 

@@ -38,6 +38,7 @@ lac_acct_new(struct lac_call *c, const struct radius_auth_reply *rep)
 	a->call = c;
 	/* NAS-Port: the PPPoE session id is the user's port here. */
 	aaa_session_init(r->aaa, &a->s, c->user, 0, c->ps_id, rep);
+	a->s.access_line = c->al; /* the call outlives its record */
 	/* RFC 2869 §5.16: the server's interval wins, floored at 10 s as
 	 * the LNS does; else [radius] interim-interval. */
 	if (rep != NULL && rep->interim_interval != 0)

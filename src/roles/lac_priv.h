@@ -122,6 +122,9 @@ struct lac_call {
 	unsigned queued;
 	struct lac_acct *acct;	     /* NULL: not accounted */
 	struct lac_fp *fp;	     /* NULL: never in the fast path */
+	/* TR-101 line data of the PADR (or our own circuit id); NULL: none
+	 * (lac_access_line.c) */
+	struct access_line *al;
 	LIST_ENTRY(lac_call) entry;  /* lac->calls or lac->dead */
 	LIST_ENTRY(lac_call) tentry; /* lt->calls or lac->retry */
 };
@@ -255,6 +258,18 @@ void lac_lns_failed(struct lac *lac, const struct l2tp_addr *a, const char *why,
  * set up says the LNS is in trouble rather than the user refused. */
 bool lac_cdn_is_lns_trouble(uint16_t result, uint16_t error);
 void lac_lns_free_all(struct lac *lac);
+/* lac_access_line.c: the call's access line from its PADR (pppoe
+ * session_up), its share of the ICRQ/ICCN, and the circuit id format of
+ * insert-circuit-id (%i interface, %v VLAN ID of "IF.VLAN" or 0, %m the
+ * user's MAC; -1 if empty or over 63 octets). */
+void lac_call_access_line(struct lac_call *c, const struct pppoe_session *s);
+void lac_call_params_access_line(const struct lac_call *c,
+    struct l2tp_call_params *cp);
+int lac_circuit_id_format(const char *fmt, const char *ifname,
+    const uint8_t mac[6], char *out, size_t cap);
+/* Reload: the access-line keys of the new snapshot, for new calls. */
+void lac_reconfigure_access_line(struct lac *lac,
+    const struct vpdn_config *cfg);
 
 /* lac.c: lac_role_ops' session events (the table is in lac_tunnel.c). */
 void lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,

@@ -236,6 +236,7 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	 * have it (the LNS's Calling-Station-Id). */
 	aaa_mac_str(c->mac, cp.calling_number);
 	cp.proxy = c->proxy;
+	lac_call_params_access_line(c, &cp);
 	c->ls = l2tp_session_open(lt->t, &cp, now);
 	if (c->ls == NULL) {
 		if (lt->ncalls == 0)

@@ -31,6 +31,7 @@
 #include "core/log.h"
 #include "radius/radius_auth.h"
 #include "radius/radius_dae.h"
+#include "roles/lns_access_line.h"
 #include "roles/aaa.h"
 #include "roles/lns_ipv6.h"
 #include "roles/lns_peer.h"
@@ -96,6 +97,9 @@ struct lns_sess {
 	struct lns6_sess *v6;
 	/* Its rate plan and the user path's buckets (lns_rate.h). */
 	struct lns_rate rate;
+	/* The access line the LAC reported in the ICRQ (RFC 5515); NULL:
+	 * none.  For RADIUS (RFC 4679 attributes) and show sessions. */
+	struct lns_al *al;
 };
 
 static uint32_t
@@ -654,6 +658,7 @@ lns_assign_address(struct session_link *sl, const char *user,
 		aaa_session_release(&ls->acct); /* if IPCP ran before */
 		aaa_session_init(sl->roles->aaa, &ls->acct, user, a, port,
 		    l->radius ? rep : NULL);
+		ls->acct.access_line = ls->al != NULL ? &ls->al->al : NULL;
 		if (l->radius && rep != NULL)
 			lns_apply_reply(sl, ls, rep, sl->roles->now);
 		lns_rate_start(sl, ls, user, l->radius ? rep : NULL);
@@ -892,6 +897,7 @@ lns_ended(struct session_link *sl, const char *reason)
 	lns_release_network(sl, ls, cause);
 	if (ls != NULL) {
 		sl->owner = NULL;
+		free(ls->al);
 		free(ls);
 	}
 	log_info("lns: user %s: session ended (%s)%s%s",
@@ -916,6 +922,13 @@ lns_describe(struct session_link *sl, struct auth_request *req)
 	l2tp_tunnel_get_info(l2tp_session_tunnel(s), &ti);
 	aaa_describe_l2tp(req, l2tp_session_calling_number(s), &ti.peer,
 	    si.tunnel_local_id, si.local_id);
+	/* RFC 4679 §4 in the LNS's Access-Request: the line the LAC
+	 * reported (RFC 5515). */
+	if (lns_owns(sl) && sl->owner != NULL) {
+		const struct lns_sess *ls = sl->owner;
+
+		req->access_line = ls->al != NULL ? &ls->al->al : NULL;
+	}
 }
 
 /* The back-off's peer is the tunnel's address (what the LAC or client
@@ -1075,8 +1088,16 @@ lns_session_request(struct roles *r, void *ctx, struct l2tp_session *s,
 	l2tp_session_get_info(s, &si);
 	/* RFC 2661 §7.4.2: the LNS answers ICRQ with ICRP when it can take
 	 * the call; this LNS places no outgoing calls, so OCRQ is refused. */
-	if (req->type == L2TP_MSG_ICRQ)
-		return lns_peer_admit_call(r, s);
+	if (req->type == L2TP_MSG_ICRQ) {
+		int refused = lns_peer_admit_call(r, s);
+
+		if (refused != 0)
+			return refused;
+		/* RFC 5515 §3: the LAC's access-line AVPs, kept until the
+		 * call is connected. */
+		lns_al_hold(&r->lns.al_pending, s, &req->access_line);
+		return 0;
+	}
 	log_info("session %u (tunnel %u): refusing %s: this LNS places no "
 		 "outgoing calls",
 	    si.local_id, si.tunnel_local_id, l2tp_msg_type_str(req->type));
@@ -1171,11 +1192,13 @@ lns_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	l2tp_session_get_info(s, &si);
 	if (conf != NULL && (ls = calloc(1, sizeof(*ls))) != NULL) {
 		heap_node_init(&ls->timer);
+		ls->al = lns_al_take(&l->al_pending, s);
 		sl = sl_new(r, &sl_l2tp_carrier, s, conf, NULL, &l->backend,
 		    &lns_sl_ops, ls, now);
-		if (sl == NULL)
+		if (sl == NULL) {
+			free(ls->al);
 			free(ls);
-		else
+		} else
 			ls->sl = sl;
 	}
 	if (sl == NULL) {
@@ -1618,9 +1641,9 @@ lns_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
 {
 	struct session_link *sl = l2tp_session_user(s);
 
-	(void)r;
 	(void)ctx;
 	(void)now; /* the link reads the roles' now when it ends */
+	lns_al_drop(&r->lns.al_pending, s); /* never connected */
 	if (sl != NULL)
 		sl_carrier_gone(sl);
 }
@@ -1663,6 +1686,7 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		v->police_down_drop_bytes = ls->rate.down.drop_bytes +
 		    ls->fp_done.police_down_drop_bytes +
 		    c.police_down_drop_bytes;
+		v->access_line = ls->al != NULL ? &ls->al->al : NULL;
 	}
 }
 

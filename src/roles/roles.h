@@ -46,6 +46,9 @@ struct roles_session_view {
 	uint64_t rate_down_bps, rate_up_bps;
 	uint64_t police_up_drop_packets, police_up_drop_bytes;
 	uint64_t police_down_drop_packets, police_down_drop_bytes;
+	/* The user's access line (TR-101 at the LAC, RFC 5515 at the LNS);
+	 * NULL when none was reported. */
+	const struct access_line *access_line;
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):

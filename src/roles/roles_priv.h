@@ -84,6 +84,7 @@ struct client {
 struct lns_peer_conf {
 	struct ppp_link_conf *conf;
 };
+struct lns_al;
 
 struct lns {
 	/* The PPP settings of new sessions, made from the snapshot in force
@@ -121,6 +122,8 @@ struct lns {
 	unsigned nframed;
 	/* IPv6 for subscribers (lns_ipv6.c); NULL before lns_init. */
 	struct lns6 *v6;
+	/* Access lines of calls between ICRQ and ICCN (lns_access_line.h) */
+	struct lns_al *al_pending;
 };
 
 struct roles {

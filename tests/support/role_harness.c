@@ -398,6 +398,8 @@ rh_call_open(struct role_harness *h, struct rh_peer *p)
 	m.assigned_session_id = c->sid;
 	l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
 	m.call_serial = c->sid;
+	if (p->icrq_al != NULL)
+		m.access_line = *p->icrq_al;
 	rh_send_ctl(h, p, &m);
 	if (!c->open || c->lns_sid == 0) {
 		c->open = false;

@@ -108,6 +108,8 @@ struct rh_peer {
 	size_t lns_challenge_len;
 	uint16_t stop_result, stop_error; /* of the last StopCCN seen */
 	uint16_t cdn_result;		  /* of the last CDN seen */
+	/* Set by the test: ICRQs carry these RFC 5515 AVPs (NULL: none). */
+	const struct access_line *icrq_al;
 	struct rh_call call[RH_CALLS];
 };
 

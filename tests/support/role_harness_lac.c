@@ -123,6 +123,7 @@ lns_on_icrq(struct rh_lac *x, struct rh_lns *l, struct rh_lns_tun *tn,
 	c->tun = (unsigned)(tn - l->tun);
 	c->sid = ++x->next_id;
 	c->lac_sid = q->assigned_session_id;
+	c->icrq_al = q->access_line;
 	if (l->refuse != 0) {
 		/* RFC 2661 §6.12: CDN, our session id assigned. */
 		l2tp_msg_init(&m, L2TP_MSG_CDN, tn->lac_tid, c->lac_sid);
@@ -504,6 +505,12 @@ host_disc(struct rh_lac *x, struct rh_host *u, uint8_t code)
 		p.present |= PPPOE_HAVE_AC_COOKIE;
 		p.ac_cookie.p = u->cookie;
 		p.ac_cookie.len = (uint16_t)u->cookie_len;
+	}
+	if ((code == PPPOE_CODE_PADI || code == PPPOE_CODE_PADR) &&
+	    u->vendor_len > 0) {
+		p.present |= PPPOE_HAVE_VENDOR;
+		p.vendor.p = u->vendor;
+		p.vendor.len = (uint16_t)u->vendor_len;
 	}
 	RHL_CHECK(
 	    fake_pppoe_push(&h->io, buf, sp_pppoe_build(buf, sizeof(buf), &p)));

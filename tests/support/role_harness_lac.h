@@ -46,6 +46,7 @@ struct rh_lns_call {
 	bool connected;		     /* ICCN seen */
 	uint16_t sid, lac_sid;	     /* ours, the LAC's */
 	struct l2tp_msg *iccn;	     /* the ICCN as decoded (heap) */
+	struct access_line icrq_al;  /* the ICRQ's RFC 5515 AVPs */
 	bool cdn_rcvd;		     /* the LAC sent CDN */
 	uint16_t cdn_result;	     /* its Result Code */
 	uint64_t data_rx;	     /* data messages from the LAC */
@@ -86,7 +87,11 @@ struct rh_lns {
 /* A PPPoE host: one discovery, one session, its PPP side. */
 struct rh_host {
 	uint8_t mac[PPPOE_MAC_LEN]; /* 02:00:00:00:01:index */
-	uint16_t uniq;		    /* Host-Uniq, tells hosts of
+	/* Set by the test: a Vendor-Specific TAG value for PADI and PADR
+	 * (the access node's TR-101 line data); none when 0. */
+	const uint8_t *vendor;
+	size_t vendor_len;
+	uint16_t uniq; /* Host-Uniq, tells hosts of
 						 * one MAC apart */
 	uint8_t ac_mac[PPPOE_MAC_LEN];
 	bool pado;	    /* a PADO came */

@@ -414,6 +414,59 @@ test_host_uniq_relay_echoed(void **state)
 	pppoe_server_free(s);
 }
 
+/* The access node's TR-101 TAG (vendor-id 3561) in PADI/PADR: stripped
+ * from PADO/PADS by default, echoed with keep_access_line_tags; another
+ * vendor's TAG is never echoed; the PADR's TAGs are lent to session_up
+ * only. */
+static void
+test_access_line_tags_keep_strip(void **state)
+{
+	static const uint8_t bbf[] = { 0x00, 0x00, 0x0d, 0xe9, 0x01, 0x01,
+		'c' };
+	static const uint8_t other[] = { 0x00, 0x00, 0x00, 0x09, 0x01, 0x01,
+		'c' };
+	struct pppoe_server_config cfg;
+	uint8_t cookie[PPPOE_COOKIE_LEN];
+	struct pppoe_pkt p, o;
+
+	(void)state;
+	for (int keep = 0; keep < 2; keep++)
+		for (int vendor = 0; vendor < 2; vendor++) {
+			struct pppoe_server *s;
+			bool echoed = keep && vendor == 0;
+
+			memset(&cfg, 0, sizeof(cfg));
+			cfg.keep_access_line_tags = keep;
+			s = mk_server(&cfg);
+			mk_pkt(&p, PPPOE_CODE_PADI, host_mac, bcast);
+			p.present = PPPOE_HAVE_VENDOR;
+			p.vendor.p = vendor == 0 ? bbf : other;
+			p.vendor.len = sizeof(bbf);
+			inject(s, &p);
+			parse_ok(last_srv(), &o);
+			assert_int_equal(o.code, PPPOE_CODE_PADO);
+			assert_int_equal((o.present & PPPOE_HAVE_VENDOR) != 0,
+			    echoed);
+			memcpy(cookie, o.ac_cookie.p, sizeof(cookie));
+			p.code = PPPOE_CODE_PADR;
+			memcpy(p.dst, ac_mac, 6);
+			p.present |= PPPOE_HAVE_AC_COOKIE;
+			p.ac_cookie.p = cookie;
+			p.ac_cookie.len = sizeof(cookie);
+			inject(s, &p);
+			parse_ok(last_srv(), &o);
+			assert_int_equal(o.code, PPPOE_CODE_PADS);
+			assert_int_equal((o.present & PPPOE_HAVE_VENDOR) != 0,
+			    echoed);
+			if (echoed)
+				assert_memory_equal(o.vendor.p, bbf,
+				    sizeof(bbf));
+			assert_non_null(last_sess);
+			assert_null(last_sess->padr_tags);
+			pppoe_server_free(s);
+		}
+}
+
 /* §3: "The Discovery stage remains stateless until a PPP session is
  * established": a PADI flood creates no session and allocates nothing. */
 static void
@@ -1047,6 +1100,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_full_discovery_and_data, reset),
 		cmocka_unit_test_setup(test_host_uniq_relay_echoed, reset),
+		cmocka_unit_test_setup(test_access_line_tags_keep_strip, reset),
 		cmocka_unit_test_setup(test_no_state_before_padr, reset),
 		cmocka_unit_test_setup(test_cookie_checks, reset),
 		cmocka_unit_test_setup(test_cookie_lifetime, reset),
