@@ -83,7 +83,7 @@ struct schema_key {
 
 extern const struct schema_key schema_keys[];
 extern const size_t schema_nkeys;
-#define SCHEMA_MAX_KEYS 96 /* >= schema_nkeys, checked by the tests */
+#define SCHEMA_MAX_KEYS 128/* >= schema_nkeys, checked by the tests */
 
 /* Section type by header word ("lns"); NULL when unknown. */
 bool schema_section_find(const char *word, enum schema_section *out);
