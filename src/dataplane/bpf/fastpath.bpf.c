@@ -709,7 +709,7 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	case FP_POLICE_DROP:
 		return TC_ACT_SHOT;
 	default:
-		return count(FP_TX_PASS_TOO_BIG, TC_ACT_OK);
+		return count(FP_TX_PASS_TOO_BIG, pass);
 	}
 	st = bpf_map_lookup_elem(&fp_stats, &tv->stats_key);
 	l2flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |
