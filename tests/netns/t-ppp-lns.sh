@@ -128,8 +128,11 @@ spoof_checks()
 {
 	local addr=$1 got rpid
 	rm -f "$TMPD/udp.ready"
-	in_ns intranet python3 "$TOOLS/udp_probe.py" recv 0.0.0.0 5003 3 \
-	    --ready "$TMPD/udp.ready" >"$TMPD/udp.recv" 2>&1 &
+	# The genuine datagram goes last and ends the wait: the forged ones,
+	# sent before it on the same path, would have arrived by then (a fixed
+	# 3 s window was too short on a loaded machine).
+	in_ns intranet python3 "$TOOLS/udp_probe.py" recv 0.0.0.0 5003 30 \
+	    --ready "$TMPD/udp.ready" --until genuine >"$TMPD/udp.recv" 2>&1 &
 	rpid=$!
 	wait_for 5 test -s "$TMPD/udp.ready"
 	run_cmd client python3 "$TOOLS/udp_probe.py" send $C_IF 10.201.100.19 $HOST 5003 forged

@@ -5,9 +5,11 @@
       builds the IPv4 + UDP headers itself (raw socket, IP_HDRINCL) and sends
       the datagram out of IFACE (SO_BINDTODEVICE), so SRC can be an address
       this host does not have: what a user behind a PPP session could forge.
-  udp_probe.py recv ADDR PORT SECONDS [--ready FILE]
+  udp_probe.py recv ADDR PORT SECONDS [--ready FILE] [--until TEXT]
       prints "SRC TEXT" for every datagram that reaches ADDR:PORT within
-      SECONDS, then exits 0.
+      SECONDS, then exits 0; with --until, also stops after the datagram
+      carrying TEXT (send it last: what was sent before it through the same
+      path has arrived by then, so the window need not be guessed short).
 """
 import socket
 import struct
@@ -35,7 +37,7 @@ def send(iface, src, dst, port, text):
     s.sendto(hdr + udp, (dst, 0))
 
 
-def recv(addr, port, seconds, ready):
+def recv(addr, port, seconds, ready, until):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((addr, port))
     if ready:
@@ -51,16 +53,23 @@ def recv(addr, port, seconds, ready):
             b, peer = s.recvfrom(2048)
         except socket.timeout:
             break
-        print(peer[0], b.decode(errors="replace"), flush=True)
+        text = b.decode(errors="replace")
+        print(peer[0], text, flush=True)
+        if until is not None and text == until:
+            break
 
 
 def main():
     a = sys.argv[1:]
     if len(a) == 6 and a[0] == "send":
         send(a[1], a[2], a[3], int(a[4]), a[5])
-    elif len(a) in (4, 6) and a[0] == "recv":
-        ready = a[5] if len(a) == 6 and a[4] == "--ready" else None
-        recv(a[1], int(a[2]), float(a[3]), ready)
+    elif len(a) in (4, 6, 8) and a[0] == "recv":
+        opts = dict(zip(a[4::2], a[5::2]))
+        if set(opts) - {"--ready", "--until"}:
+            print(__doc__, file=sys.stderr)
+            sys.exit(2)
+        recv(a[1], int(a[2]), float(a[3]), opts.get("--ready"),
+             opts.get("--until"))
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
