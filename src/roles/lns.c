@@ -189,6 +189,14 @@ lns_fp_session(struct session_link *sl, struct lns_sess *ls,
 	return true;
 }
 
+struct lns6_sess *
+lns_session_v6(struct session_link *sl)
+{
+	struct lns_sess *ls = sl->owner;
+
+	return ls != NULL ? ls->v6 : NULL;
+}
+
 /* The session's IPv6 entries follow IPv6CP and its prefixes. */
 void
 lns_fp_ipv6_changed(struct session_link *sl)

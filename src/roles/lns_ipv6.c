@@ -488,8 +488,10 @@ lns6_set_delegated(struct lns6_sess *v6, const uint8_t prefix[16],
 		v6->deleg_listed = false;
 	}
 	v6->deleg_len = 0;
-	if (plen == 0 || plen > 128 || prefix == NULL)
+	if (plen == 0 || plen > 128 || prefix == NULL) {
+		lns_fp_ipv6_changed(v6->sl);
 		return;
+	}
 	memcpy(v6->deleg, prefix, 16);
 	v6->deleg_len = plen;
 	v6->next_deleg = x->delegated;
