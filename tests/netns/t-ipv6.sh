@@ -225,6 +225,27 @@ assert s["v6@corp.example"]["ipv6_prefix"] != "", s
 	log_test "kernel: TCP over IPv6 client -> intranet ($XFER_BYTES bytes)" $?
 	xfer intra pc "$(slaac_addr)" 5017 tcp6k2
 	log_test "kernel: TCP over IPv6 intranet -> client ($XFER_BYTES bytes)" $?
+	# Over the session's MTU (the TUN's): the programs leave it to the
+	# stack, whose route into the TUN answers Packet Too Big (RFC 4443
+	# §3.2) and the sender learns the path MTU (RFC 8201).
+	mtu=$(in_ns intra python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, 23, 2)   # IPV6_MTU_DISCOVER = IPV6_PMTUDISC_DO
+s.connect((sys.argv[1], 9))
+mtu = 1500
+for _ in range(20):
+    try:
+        s.send(b"x" * 1452)
+    except OSError:
+        pass
+    time.sleep(0.1)
+    mtu = s.getsockopt(socket.IPPROTO_IPV6, 24)  # IPV6_MTU
+    if mtu < 1500:
+        break
+print(mtu)
+sys.exit(0 if mtu < 1500 else 1)' "$(slaac_addr)")
+	log_test "kernel: 1500-byte IPv6 towards the user gets Packet Too Big (PMTU $mtu)" $?
 	sp0=$(v6_spoofed)
 	in_ns pc ip -6 addr add 2001:db8:dead::1/128 dev vpdn-v6 nodad
 	in_ns pc ping -6 -c 3 -W 1 -I 2001:db8:dead::1 $INTRA6 >/dev/null 2>&1
