@@ -631,7 +631,8 @@ values_of(const struct fastpath_session *s, struct fp_rx_val *rv,
 		 * under its mask. */
 		for (i = 0; i < 16; i++) {
 			unsigned bits = len > i * 8 ? len - i * 8 : 0;
-			uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
+			uint8_t m = bits >= 8 ? 0xff :
+						(uint8_t)(0xff00 >> bits);
 
 			rv->deleg6[i] = s->deleg6[i] & m;
 		}

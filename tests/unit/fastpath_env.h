@@ -99,13 +99,13 @@ fp_env_session(struct fastpath_session *s)
 }
 
 /* The session's /64 and delegated prefix, the intranet host's address. */
-static const uint8_t s6_prefix[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00,
-	0x00, 0x05 };
-static const uint8_t s6_deleg[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00,
-	0x00, 0x00 };
+static const uint8_t s6_prefix[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00,
+	0x05 };
+static const uint8_t s6_deleg[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00, 0x00,
+	0x00 };
 #define S6_DELEG_LEN 56
-static const uint8_t s6_host[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x09, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 2 };
+static const uint8_t s6_host[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x09, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 2 };
 
 /* IPv6 on fpi0 (2001:db8:9::1/64, the host ::2 a fixed neighbour) and
  * forwarding (the fib helper's check); test_bpf_fastpath runs it after

@@ -56,10 +56,10 @@ struct fp_rx_val {
 	__be32 inner_src;  /* the session's address (anti-spoofing) */
 	__be16 peer_port;
 	__be16 local_port;
-	__u32 flags; /* FP_RX_* */
-	__u8 prefix6[8];  /* FP_RX_IPV6: the upper 64 bits of its /64 */
-	__u8 deleg6[16];  /* its delegated prefix, bits past deleg6_len 0 */
-	__u8 deleg6_len;  /* 0: none; else 1..128 */
+	__u32 flags;	 /* FP_RX_* */
+	__u8 prefix6[8]; /* FP_RX_IPV6: the upper 64 bits of its /64 */
+	__u8 deleg6[16]; /* its delegated prefix, bits past deleg6_len 0 */
+	__u8 deleg6_len; /* 0: none; else 1..128 */
 	__u8 pad6[3];
 };
 
@@ -134,13 +134,13 @@ enum fp_counter {
 				* inner TCP/UDP checksum the program finished
 				* (the packet then went on as counted above) */
 	/* IPv6 (appended: the IPv4 counters keep their numbers). */
-	FP_RX_DECAP6,	       /* IPv6 decapsulated and redirected */
-	FP_RX_PASS_LINK6,      /* link-local or multicast destination (RS,
+	FP_RX_DECAP6,		/* IPv6 decapsulated and redirected */
+	FP_RX_PASS_LINK6,	/* link-local or multicast destination (RS,
 				* DHCPv6, ND, MLD): the LNS's own */
-	FP_RX_PASS_WRONG_SRC6, /* source outside the session's prefixes:
+	FP_RX_PASS_WRONG_SRC6,	/* source outside the session's prefixes:
 				* the user path drops and counts it */
-	FP_RX_PASS_INNER6,     /* truncated, not version 6, hop limit <= 1 */
-	FP_TX_ENCAP6,	       /* IPv6 encapsulated and redirected */
+	FP_RX_PASS_INNER6,	/* truncated, not version 6, hop limit <= 1 */
+	FP_TX_ENCAP6,		/* IPv6 encapsulated and redirected */
 	FP_TX_PASS_NO_SESSION6, /* destination in no fp_tx6 prefix */
 	FP_COUNTER_MAX
 };
