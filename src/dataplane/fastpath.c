@@ -218,6 +218,7 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o, char *why,
 	}
 	if (bpf_map__set_max_entries(fp->skel->maps.fp_rx, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_tx, max) != 0 ||
+	    bpf_map__set_max_entries(fp->skel->maps.fp_tx6, 2 * max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_stats, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_police, max) != 0) {
 		say(why, whylen,
@@ -623,6 +624,83 @@ values_of(const struct fastpath_session *s, struct fp_rx_val *rv,
 	tv->stats_key.session_id = htons(s->our_session_id);
 	tv->flags = (s->tx_acfc ? FP_TX_ACFC : 0) | (s->tx_pfc ? FP_TX_PFC : 0);
 	tv->mtu = htons(s->mtu);
+	if (s->ipv6) {
+		unsigned len = s->deleg6_len > 128 ? 128 : s->deleg6_len, i;
+
+		rv->flags |= FP_RX_IPV6;
+		memcpy(rv->prefix6, s->prefix6, sizeof(rv->prefix6));
+		/* Bits past the length zero: the program compares each octet
+		 * under its mask. */
+		for (i = 0; i < 16; i++) {
+			unsigned bits = len > i * 8 ? len - i * 8 : 0;
+			uint8_t m = bits >= 8 ? 0xff :
+						(uint8_t)(0xff00 >> bits);
+
+			rv->deleg6[i] = s->deleg6[i] & m;
+		}
+		rv->deleg6_len = (uint8_t)len;
+	}
+}
+
+/* The fp_tx6 entries an fp_rx value stands for: its /64 and its delegated
+ * prefix.  n of them in k[]. */
+static unsigned
+tx6_keys(const struct fp_rx_val *rv, struct fp_tx6_key k[2])
+{
+	unsigned n = 0;
+
+	if (!(rv->flags & FP_RX_IPV6))
+		return 0;
+	memset(k, 0, 2 * sizeof(*k));
+	k[n].prefixlen = 64;
+	memcpy(k[n].addr, rv->prefix6, sizeof(rv->prefix6));
+	n++;
+	if (rv->deleg6_len != 0) {
+		k[n].prefixlen = rv->deleg6_len;
+		memcpy(k[n].addr, rv->deleg6, sizeof(rv->deleg6));
+		n++;
+	}
+	return n;
+}
+
+static void
+tx6_del(struct fastpath *fp, const struct fp_rx_val *rv)
+{
+	struct fp_tx6_key k[2];
+	unsigned n = tx6_keys(rv, k), i;
+
+	for (i = 0; i < n; i++)
+		(void)bpf_map__delete_elem(fp->skel->maps.fp_tx6, &k[i],
+		    sizeof(k[i]), 0);
+}
+
+/* The session's IPv6 send entries: the fp_tx value with the TUN's MTU.
+ * On failure none is left. */
+static int
+tx6_put(struct fastpath *fp, const struct fastpath_session *s,
+    const struct fp_rx_val *rv, const struct fp_tx_val *tv)
+{
+	struct fp_tx6_key k[2];
+	struct fp_tx_val v = *tv;
+	unsigned n = tx6_keys(rv, k), i;
+	int rc = 0;
+
+	v.mtu = htons(s->mtu6);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = bpf_map__update_elem(fp->skel->maps.fp_tx6, &k[i],
+		    sizeof(k[i]), &v, sizeof(v), BPF_ANY);
+	if (rc != 0)
+		tx6_del(fp, rv);
+	return rc;
+}
+
+/* The fp_rx value now in the map (to find its fp_tx6 entries). */
+static int
+rx_current(struct fastpath *fp, const struct fp_rx_key *rk,
+    struct fp_rx_val *rv)
+{
+	return bpf_map__lookup_elem(fp->skel->maps.fp_rx, rk, sizeof(*rk), rv,
+	    sizeof(*rv), 0);
 }
 
 /* One direction's bucket for rate (bit/s) and burst (bytes), as
@@ -758,7 +836,12 @@ fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
 	    sizeof(tv), BPF_NOEXIST);
 	if (rc != 0)
 		goto fail_rx;
+	rc = tx6_put(fp, s, &rv, &tv);
+	if (rc != 0)
+		goto fail_tx;
 	return 0;
+fail_tx:
+	(void)bpf_map__delete_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk), 0);
 fail_rx:
 	(void)bpf_map__delete_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), 0);
 fail_stats:
@@ -779,19 +862,28 @@ fastpath_session_update(struct fastpath *fp, const struct fastpath_session *s,
 {
 	struct fp_rx_key rk;
 	struct fp_tx_key tk;
-	struct fp_rx_val rv;
+	struct fp_rx_val rv, old;
 	struct fp_tx_val tv;
 	int rc;
 
 	keys_of(s, &rk, &tk);
 	values_of(s, &rv, &tv);
-	rc = bpf_map__update_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), &rv,
-	    sizeof(rv), BPF_EXIST);
+	rc = rx_current(fp, &rk, &old);
+	/* The old prefixes' entries first: a packet to a prefix given up
+	 * goes to the stack from here (and a prefix kept is put back at
+	 * once below). */
+	if (rc == 0)
+		tx6_del(fp, &old);
+	if (rc == 0)
+		rc = bpf_map__update_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk),
+		    &rv, sizeof(rv), BPF_EXIST);
 	if (rc == 0)
 		rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk),
 		    &tv, sizeof(tv), BPF_EXIST);
 	if (rc == 0)
 		rc = police_write(fp, &rk, s);
+	if (rc == 0)
+		rc = tx6_put(fp, s, &rv, &tv);
 	if (rc != 0) {
 		say(why, whylen, "fast path: updating session %u/%u: %s",
 		    s->our_tunnel_id, s->our_session_id, map_err(rc));
@@ -831,9 +923,14 @@ fastpath_session_remove(struct fastpath *fp, const struct fastpath_session *s,
 	struct fp_rx_key rk;
 	struct fp_tx_key tk;
 	struct fastpath_counters c;
+	struct fp_rx_val old;
 	int rc_tx, rc_rx, rc_st;
 
 	keys_of(s, &rk, &tk);
+	/* IPv6 send entries first, found from what the map holds (a
+	 * delegated prefix may have come since `s` was made). */
+	if (rx_current(fp, &rk, &old) == 0)
+		tx6_del(fp, &old);
 	/*
 	 * Send first (the address is what the stack routes to the session's
 	 * TUN again), then receive, then the counters.  A packet a program
@@ -957,6 +1054,18 @@ fastpath_counter_name(enum fp_counter c)
 		return "drop_helper_failed";
 	case FP_TX_CSUM_DONE:
 		return "tx_checksum_completed";
+	case FP_RX_DECAP6:
+		return "rx_decap_ipv6";
+	case FP_RX_PASS_LINK6:
+		return "rx_pass_link_local_ipv6";
+	case FP_RX_PASS_WRONG_SRC6:
+		return "rx_pass_wrong_source_ipv6";
+	case FP_RX_PASS_INNER6:
+		return "rx_pass_inner_ipv6";
+	case FP_TX_ENCAP6:
+		return "tx_encap_ipv6";
+	case FP_TX_PASS_NO_SESSION6:
+		return "tx_pass_no_session_ipv6";
 	case FP_COUNTER_MAX:
 		break;
 	}

@@ -66,6 +66,14 @@ struct fastpath_session {
 	 * bucket sizes in bytes; both rates 0: no policer entry. */
 	uint64_t police_down_bps, police_up_bps;
 	uint64_t police_down_burst, police_up_burst;
+	/* IPv6 (RFC 5072) too: its /64 (the upper 64 bits of prefix6) and,
+	 * when deleg6_len != 0, a delegated prefix; mtu6 the TUN's MTU
+	 * (the limit of the user path's route for IPv6). */
+	bool ipv6;
+	uint8_t prefix6[16];
+	uint8_t deleg6[16];
+	uint8_t deleg6_len;
+	uint16_t mtu6;
 };
 
 struct fastpath_counters {
@@ -115,8 +123,10 @@ int fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
  * its address are already there, or a map is full. */
 int fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
     char *why, size_t whylen);
-/* Changes an entered session's peer, ports, addresses of the tunnel or PPP
- * forms (same IDs and inner address); its counters continue. */
+/* Changes an entered session's peer, ports, addresses of the tunnel, PPP
+ * forms or IPv6 prefixes (same IDs and inner address): the IPv6 entries of
+ * the old value (read back from the map) make way for the new ones; its
+ * counters continue. */
 int fastpath_session_update(struct fastpath *fp,
     const struct fastpath_session *s, char *why, size_t whylen);
 /* Takes a session out of both maps — from this call's return no packet is

@@ -188,7 +188,49 @@ lns_fp_session(struct session_link *sl, struct lns_sess *ls,
 	fp->police_up_bps = ls->rate.up_bps;
 	fp->police_down_burst = ls->rate.down_burst;
 	fp->police_up_burst = ls->rate.up_burst;
+	/* IPv6 once its /64 is routed (lns_ipv6.c); the limit is the TUN's
+	 * MTU, as the /64's route has none of its own. */
+	{
+		unsigned dl = 0;
+
+		fp->ipv6 = lns6_fp_prefixes(ls->v6, fp->prefix6, fp->deleg6,
+		    &dl);
+		fp->deleg6_len = (uint8_t)(fp->ipv6 ? dl : 0);
+		fp->mtu6 = (uint16_t)r->cfg->lns.mtu;
+	}
 	return true;
+}
+
+struct lns6_sess *
+lns_session_v6(struct session_link *sl)
+{
+	struct lns_sess *ls = sl->owner;
+
+	return ls != NULL ? ls->v6 : NULL;
+}
+
+/* The session's IPv6 entries follow IPv6CP and its prefixes. */
+void
+lns_fp_ipv6_changed(struct session_link *sl)
+{
+	struct lns_sess *ls = sl->owner;
+	struct fastpath_session cur;
+	char why[256];
+
+	if (ls == NULL || !ls->fp_in ||
+	    !lns_fp_session(sl, ls, &cur, why, sizeof(why)))
+		return;
+	if (cur.ipv6 == ls->fp.ipv6 && cur.deleg6_len == ls->fp.deleg6_len &&
+	    memcmp(cur.prefix6, ls->fp.prefix6, sizeof(cur.prefix6)) == 0 &&
+	    memcmp(cur.deleg6, ls->fp.deleg6, sizeof(cur.deleg6)) == 0)
+		return;
+	if (RIO(sl->roles, fp_session_update, &cur, why, sizeof(why)) < 0) {
+		log_warnx("lns: user %s: %s", ppp_link_user(sl->link), why);
+		return;
+	}
+	ls->fp = cur;
+	log_info("lns: user %s: IPv6 %s the kernel fast path",
+	    ppp_link_user(sl->link), cur.ipv6 ? "in" : "out of");
 }
 
 /* At IPCP up: the session's data moves into the kernel if it can. */
@@ -961,6 +1003,7 @@ lns_network6_up(struct session_link *sl, const uint8_t local_id[8],
 	if (ls == NULL)
 		return;
 	lns6_up(sl, &ls->v6, &ls->ctr, &ls->last_activity, local_id, peer_id);
+	lns_fp_ipv6_changed(sl);
 	{
 		uint8_t pfx[16];
 		unsigned plen;
@@ -989,8 +1032,10 @@ lns_network6_down(struct session_link *sl, const char *reason)
 
 	log_info("lns: user %s: IPv6 down (%s)", ppp_link_user(sl->link),
 	    reason);
-	if (ls != NULL)
+	if (ls != NULL) {
 		lns6_down(sl, &ls->v6, false);
+		lns_fp_ipv6_changed(sl);
+	}
 }
 
 static void

@@ -488,13 +488,17 @@ lns6_set_delegated(struct lns6_sess *v6, const uint8_t prefix[16],
 		v6->deleg_listed = false;
 	}
 	v6->deleg_len = 0;
-	if (plen == 0 || plen > 128 || prefix == NULL)
+	if (plen == 0 || plen > 128 || prefix == NULL) {
+		lns_fp_ipv6_changed(v6->sl);
 		return;
+	}
 	memcpy(v6->deleg, prefix, 16);
 	v6->deleg_len = plen;
 	v6->next_deleg = x->delegated;
 	x->delegated = v6;
 	v6->deleg_listed = true;
+	/* The kernel fast path carries the delegated prefix too. */
+	lns_fp_ipv6_changed(v6->sl);
 }
 
 static bool
@@ -642,6 +646,18 @@ lns6_prefix_str(const struct lns6_sess *v6, char *out, size_t len)
 		return;
 	}
 	snprintf(out, len, "%s/64", ip6_str(v6->prefix, a, sizeof(a)));
+}
+
+bool
+lns6_fp_prefixes(const struct lns6_sess *v6, uint8_t prefix[16],
+    uint8_t deleg[16], unsigned *deleg_len)
+{
+	if (v6 == NULL || !v6->up || !v6->have_prefix || !v6->routed)
+		return false;
+	memcpy(prefix, v6->prefix, 16);
+	memcpy(deleg, v6->deleg, 16);
+	*deleg_len = v6->deleg_len;
+	return true;
 }
 
 bool

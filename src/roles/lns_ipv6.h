@@ -15,9 +15,11 @@
  * later by DHCPv6, lns6_set_delegated()) go into the TUN; packets to a
  * link-local or link-scope multicast address are for the LNS itself (RS
  * now; DHCPv6 on UDP 547 later) and never forwarded.  Every drop is counted
- * by reason (struct lns6_stats).  IPv6 stays on the user path with any
- * dataplane: the kernel fast path carries IPv4 only, its decapsulator
- * passes every other PPP protocol up to us.
+ * by reason (struct lns6_stats).  With the kernel fast path, a session in
+ * it (lns.c: IPCP up) carries its IPv6 there too once its /64 is routed
+ * (lns6_fp_prefixes); the programs apply the same rules and pass anything
+ * else — link-local and multicast destinations, spoofed sources — up to
+ * lns6_input, which counts it as ever.
  */
 #ifndef VPDN_ROLES_LNS_IPV6_H
 #define VPDN_ROLES_LNS_IPV6_H
@@ -94,5 +96,16 @@ bool lns6_prefix(const struct lns6_sess *v6, uint8_t prefix[16],
  * routes it. */
 void lns6_set_delegated(struct lns6_sess *v6, const uint8_t prefix[16],
     unsigned plen);
+/* What the kernel fast path carries for the session's IPv6: false when
+ * nothing (IPv6CP not up, no routed /64); else its /64 and its delegated
+ * prefix (deleg_len 0: none). */
+bool lns6_fp_prefixes(const struct lns6_sess *v6, uint8_t prefix[16],
+    uint8_t deleg[16], unsigned *deleg_len);
+/* lns.c: the session's IPv6 prefixes changed; its fast-path entries
+ * follow (nothing when it is not in the fast path). */
+void lns_fp_ipv6_changed(struct session_link *sl);
+/* lns.c: an LNS session's IPv6 state (NULL none), for lns6_set_delegated's
+ * callers. */
+struct lns6_sess *lns_session_v6(struct session_link *sl);
 
 #endif

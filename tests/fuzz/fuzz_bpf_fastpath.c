@@ -10,7 +10,9 @@
  * session's PPP forms (bits 1-4: rx ACFC, rx PFC, tx ACFC, tx PFC); bits
  * 5-6 make it a GSO packet; the rest is the Ethernet frame.  TCP and UDP
  * frames to the session also go through the checksum-state probe, which
- * must leave a packet it passes unchanged.
+ * must leave a packet it passes unchanged.  The session carries IPv6 too
+ * (its /64 and a delegated prefix, fastpath_env.h), with IPv6 routed on
+ * fpi0, so PPP 0x0057 and IPv6 frames reach the IPv6 paths.
  *
  * Invariants: the kernel's verifier already bounds every access, so what is
  * checked is the contract with the stack: a packet not carried comes back
@@ -47,7 +49,7 @@ init_once(void)
 	if (state != 0)
 		return state > 0;
 	state = -1;
-	if (fp_env_setup(&env) != 0 ||
+	if (fp_env_setup(&env) != 0 || fp_env_ipv6() != 0 ||
 	    fastpath_open(&fp, NULL, why, sizeof(why)) != 0 ||
 	    fastpath_allow_egress(fp, env.ifl, why, sizeof(why)) != 0 ||
 	    fastpath_allow_egress(fp, env.ifi, why, sizeof(why)) != 0) {
@@ -56,7 +58,7 @@ init_once(void)
 		    "namespaces and BPF: inputs are not run\n");
 		return false;
 	}
-	fp_env_session(&s);
+	fp_env_session6(&s, true, 1500);
 	FUZZ_CHECK(fastpath_session_add(fp, &s, why, sizeof(why)) == 0);
 	state = 1;
 	return true;
@@ -86,7 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hook = !(data[0] & 1) ? FASTPATH_DECAP :
 	    (data[0] & 0x80)  ? FASTPATH_ENCAP_L3 :
 				FASTPATH_ENCAP;
-	fp_env_session(&s);
+	fp_env_session6(&s, true, 1500);
 	s.rx_acfc = (data[0] & 2) != 0;
 	s.rx_pfc = (data[0] & 4) != 0;
 	s.tx_acfc = (data[0] & 8) != 0;
@@ -120,6 +122,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(o.data_size_out >= 14 + 20);
+	if (hook == FASTPATH_DECAP && be16(out + 12) == 0x86dd) {
+		/* An IPv6 packet exactly as long as its payload length. */
+		FUZZ_CHECK(o.data_size_out + 35 <= len);
+		FUZZ_CHECK(memcmp(out, env_mac_host, 6) == 0);
+		FUZZ_CHECK(14u + 40u + be16(out + 18) == o.data_size_out);
+		FUZZ_CHECK((out[14] >> 4) == 6);
+		return 0;
+	}
 	FUZZ_CHECK(be16(out + 12) == 0x0800);
 	if (hook == FASTPATH_ENCAP_L3) {
 		/* The L3 form pushes a link header in front of its outer

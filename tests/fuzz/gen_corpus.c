@@ -748,6 +748,53 @@ gen_bpf_fastpath(void)
 		(void)snprintf(name, sizeof(name), "encap-%d", f);
 		seed("fuzz_bpf_fastpath", name, buf, 1 + len);
 	}
+	/* IPv6 (PPP 0x0057): from the /64 and the delegated prefix, a
+	 * spoofed source, a link-local destination; to the /64 and the
+	 * delegated prefix on the ingress and on the TUN's egress. */
+	{
+		uint8_t src[16], dst[16];
+		size_t ioff;
+
+		for (f = PPP_FULL; f <= PPP_BOTH; f++) {
+			memcpy(src, s6_prefix, 16);
+			src[15] = 0x42;
+			buf[0] = 2 | 4;
+			len = frame6(buf + 1, (enum ppp_form)f, ENV_OUR_SID,
+			    src, s6_host, 64, (size_t)(f * 300 + 10), &ioff);
+			(void)snprintf(name, sizeof(name), "decap6-%d", f);
+			seed("fuzz_bpf_fastpath", name, buf, 1 + len);
+		}
+		memcpy(src, s6_deleg, 16);
+		src[7] = 9;
+		src[15] = 1;
+		len = frame6(buf + 1, PPP_FULL, ENV_OUR_SID, src, s6_host, 64,
+		    40, &ioff);
+		seed("fuzz_bpf_fastpath", "decap6-deleg", buf, 1 + len);
+		src[5] = 0x77;
+		len = frame6(buf + 1, PPP_FULL, ENV_OUR_SID, src, s6_host, 64,
+		    40, &ioff);
+		seed("fuzz_bpf_fastpath", "decap6-spoofed", buf, 1 + len);
+		memcpy(src, s6_prefix, 16);
+		src[15] = 0x42;
+		memset(dst, 0, 16);
+		dst[0] = 0xfe;
+		dst[1] = 0x80;
+		dst[15] = 1;
+		len = frame6(buf + 1, PPP_FULL, ENV_OUR_SID, src, dst, 255, 16,
+		    &ioff);
+		seed("fuzz_bpf_fastpath", "decap6-linklocal", buf, 1 + len);
+		for (f = 0; f < 2; f++) {
+			memcpy(dst, f ? s6_deleg : s6_prefix, 16);
+			dst[7] |= 3;
+			dst[15] = 7;
+			buf[0] = 1;
+			eth_hdr(buf + 1, env_mac_i0, env_mac_host);
+			put16(buf + 1 + 12, 0x86dd);
+			len = 14 + inner6(buf + 1 + 14, s6_host, dst, 64, 200);
+			(void)snprintf(name, sizeof(name), "encap6-%d", f);
+			seed("fuzz_bpf_fastpath", name, buf, 1 + len);
+		}
+	}
 }
 
 /* ---- the LAC's fast path: frames it carries (fuzz_bpf_lac_fastpath) ---- */

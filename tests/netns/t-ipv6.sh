@@ -7,8 +7,12 @@
 # client without IPv6 rejects IPv6CP and keeps IPv4 (IPv4-only session).
 # The capture shows IPv6CP and ICMPv6 inside L2TP, dissecting without
 # expert warnings.  With `dataplane = kernel` (when the programs load) the
-# dual-stack session's IPv4 is in the fast path and its IPv6 still works on
-# the user path.  (IPv6-only sessions and the NCP rules in detail are in
+# dual-stack session is in the fast path for IPv4 and IPv6: ping6 and TCP
+# between the client and an intranet host behind the LNS (2001:db8:fe::2,
+# reached through `fastpath-ingress`) pass without crossing vpdnd (the
+# session's packet counters grow, the LNS TUN's do not), RAs keep coming
+# from vpdnd, and a spoofed source is still dropped and counted by vpdnd,
+# to which the programs pass it.  (IPv6-only sessions and the NCP rules in detail are in
 # tests/unit/test_roles_lns_ipv6.c: our client always runs IPCP.)
 . "$(dirname "$0")/lib.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
@@ -133,11 +137,49 @@ xfer pc lns $TARGET6 5015 tcp6
 log_test "a TCP transfer over IPv6 end to end ($XFER_BYTES bytes)" $?
 case_end lns pc
 
-# ---- dataplane = kernel: IPv4 in the fast path, IPv6 on the user path ----
+# ---- dataplane = kernel: IPv4 and IPv6 in the fast path ----
+INTRA6=2001:db8:fe::2 LNS_IN6=2001:db8:fe::1 L_TUN=vpdn-l6
+
+# tun_pkts: "RX TX" packets of the LNS's TUN: what vpdnd wrote into the
+# kernel and what the kernel routed to vpdnd.
+tun_pkts()
+{
+	in_ns lns cat /sys/class/net/$L_TUN/statistics/rx_packets \
+	    /sys/class/net/$L_TUN/statistics/tx_packets | tr '\n' ' '
+}
+
+# v6_pkts: "RX TX" of the dual-stack session (both paths together).
+v6_pkts()
+{
+	vpdnctl_in lns lns-k show sessions --json | python3 -c '
+import json, sys
+s = {x["user"]: x for x in json.load(sys.stdin)["sessions"]}["v6@corp.example"]
+print(s["rx_packets"], s["tx_packets"])'
+}
+
+v6_spoofed()
+{
+	vpdnctl_in lns lns-k show stats --json | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["ipv6"]["spoofed"])'
+}
+
 kernel_case()
 {
-	local conf="$TMPD/lns-k.conf"
-	sed -e 's/^\[lns\]$/dataplane = kernel\n\n[lns]/' \
+	local conf="$TMPD/lns-k.conf" in_if
+	# An intranet behind the LNS (before vpdnd starts: the fast path
+	# forwards only through interfaces present then).
+	create_ns intra || return 1
+	connect_ns lns 10.200.16.1 intra 10.200.16.2 || return 1
+	in_if=$(veth_name intra)
+	# The LNS routes: IPv6 to the intranet, and IPv4 (the programs'
+	# outer lookups towards the client, as the kernel's forwarding).
+	router_sysctls lns
+	in_ns lns sysctl -qw net.ipv6.conf.all.forwarding=1
+	in_ns lns ip -6 addr add $LNS_IN6/64 dev "$in_if" nodad
+	in_ns intra ip -6 addr add $INTRA6/64 dev "$(veth_name lns)" nodad
+	in_ns intra ip -6 route add 2001:db8:100::/48 via $LNS_IN6
+	sed -e "s/^\[lns\]\$/dataplane = kernel\nfastpath-ingress = $in_if\n\n[lns]\ninterface = $L_TUN/" \
 	    -e "s|$TMPD/lns.sock|$TMPD/lns-k.sock|" "$TMPD/lns.conf" >"$conf"
 	stop_pid "$LNS_PID" TERM 10
 	stop_pid "$PC_PID" TERM 10
@@ -160,7 +202,58 @@ assert s["v6@corp.example"]["ipv6_prefix"] != "", s
 '
 	log_test "kernel: the dual-stack session is in the fast path" $?
 	in_ns pc ping -6 -c 3 -W 2 $TARGET6 >/dev/null
-	log_test "kernel: ping6 on the user path beside it" $?
+	log_test "kernel: ping6 to the LNS itself (the user path's)" $?
+	# Neighbours resolved on every hop first: until then the programs
+	# leave packets to the stack, as they should.
+	in_ns pc ping -6 -c 3 -i 0.2 -W 2 $INTRA6 >/dev/null 2>&1
+	in_ns intra ping -6 -c 3 -i 0.2 -W 2 "$(slaac_addr)" >/dev/null 2>&1
+	sleep 0.5
+	read -r t_rx0 t_tx0 <<<"$(tun_pkts)"
+	read -r s_rx0 s_tx0 <<<"$(v6_pkts)"
+	in_ns pc ping -6 -c 20 -i 0.05 -W 2 $INTRA6 >/dev/null
+	log_test "kernel: 20 ping6 from the client to the intranet host" $?
+	in_ns intra ping -6 -c 20 -i 0.05 -W 2 "$(slaac_addr)" >/dev/null
+	log_test "kernel: 20 ping6 from the intranet host to the client" $?
+	read -r t_rx1 t_tx1 <<<"$(tun_pkts)"
+	read -r s_rx1 s_tx1 <<<"$(v6_pkts)"
+	log "session rx/tx $s_rx0/$s_tx0 -> $s_rx1/$s_tx1, TUN rx/tx $t_rx0/$t_tx0 -> $t_rx1/$t_tx1"
+	[ $((s_rx1 - s_rx0)) -ge 40 ] && [ $((s_tx1 - s_tx0)) -ge 40 ]
+	log_test "kernel: the session counted the 80 IPv6 packets" $?
+	[ $((t_rx1 - t_rx0)) -lt 5 ] && [ $((t_tx1 - t_tx0)) -lt 5 ]
+	log_test "kernel: they did not cross vpdnd (the TUN's counters stayed)" $?
+	xfer pc intra $INTRA6 5016 tcp6k
+	log_test "kernel: TCP over IPv6 client -> intranet ($XFER_BYTES bytes)" $?
+	xfer intra pc "$(slaac_addr)" 5017 tcp6k2
+	log_test "kernel: TCP over IPv6 intranet -> client ($XFER_BYTES bytes)" $?
+	# Over the session's MTU (the TUN's): the programs leave it to the
+	# stack, whose route into the TUN answers Packet Too Big (RFC 4443
+	# §3.2) and the sender learns the path MTU (RFC 8201).
+	mtu=$(in_ns intra python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, 23, 2)   # IPV6_MTU_DISCOVER = IPV6_PMTUDISC_DO
+s.connect((sys.argv[1], 9))
+mtu = 1500
+for _ in range(20):
+    try:
+        s.send(b"x" * 1452)
+    except OSError:
+        pass
+    time.sleep(0.1)
+    mtu = s.getsockopt(socket.IPPROTO_IPV6, 24)  # IPV6_MTU
+    if mtu < 1500:
+        break
+print(mtu)
+sys.exit(0 if mtu < 1500 else 1)' "$(slaac_addr)")
+	log_test "kernel: 1500-byte IPv6 towards the user gets Packet Too Big (PMTU $mtu)" $?
+	sp0=$(v6_spoofed)
+	in_ns pc ip -6 addr add 2001:db8:dead::1/128 dev vpdn-v6 nodad
+	in_ns pc ping -6 -c 3 -W 1 -I 2001:db8:dead::1 $INTRA6 >/dev/null 2>&1
+	[ $? -ne 0 ]
+	log_test "kernel: a spoofed source does not get through" $?
+	in_ns pc ip -6 addr del 2001:db8:dead::1/128 dev vpdn-v6
+	[ "$(v6_spoofed)" -ge $((sp0 + 3)) ]
+	log_test "kernel: vpdnd counted the spoofed packets the programs passed up" $?
 	in_ns pc ping -c 3 -W 2 -I vpdn-v6 10.9.15.1 >/dev/null
 	log_test "kernel: IPv4 still works on the same session" $?
 	case_end lns-k pc

@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,52 @@ fp_env_session(struct fastpath_session *s)
 	s->peer_port = ENV_PORT;
 	s->local_port = ENV_PORT;
 	s->rx_acfc = s->rx_pfc = true;
+}
+
+/* The session's /64 and delegated prefix, the intranet host's address. */
+static const uint8_t s6_prefix[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00, 0x00,
+	0x05 };
+static const uint8_t s6_deleg[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00, 0x00,
+	0x00 };
+#define S6_DELEG_LEN 56
+static const uint8_t s6_host[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x09, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 2 };
+
+/* IPv6 on fpi0 (2001:db8:9::1/64, the host ::2 a fixed neighbour) and
+ * forwarding (the fib helper's check); test_bpf_fastpath runs it after
+ * the captures that want no IPv6 chatter.  0, or -1. */
+static inline int
+fp_env_ipv6(void)
+{
+	static const char *const cmds[] = {
+		"sysctl -qw net.ipv6.conf.fpi0.addr_gen_mode=1 net.ipv6.conf.fpl0.addr_gen_mode=1",
+		"sysctl -qw net.ipv6.conf.fpi0.accept_ra=0 net.ipv6.conf.fpl0.accept_ra=0",
+		"sysctl -qw net.ipv6.conf.fpi0.disable_ipv6=0 net.ipv6.conf.fpl0.disable_ipv6=0",
+		"sysctl -qw net.ipv6.conf.all.forwarding=1",
+		"ip -6 addr replace 2001:db8:9::1/64 dev fpi0 nodad",
+		"ip -6 neigh replace 2001:db8:9::2 lladdr 02:00:00:00:09:02 nud permanent dev fpi0",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (system(cmds[i]) != 0)
+			return -1;
+	return 0;
+}
+
+/* The session with IPv6 in the fast path: its /64 and, with deleg, its
+ * delegated prefix; mtu6 the TUN's MTU. */
+static inline void
+fp_env_session6(struct fastpath_session *s, bool deleg, uint16_t mtu6)
+{
+	fp_env_session(s);
+	s->ipv6 = true;
+	memcpy(s->prefix6, s6_prefix, 16);
+	if (deleg) {
+		memcpy(s->deleg6, s6_deleg, 16);
+		s->deleg6_len = S6_DELEG_LEN;
+	}
+	s->mtu6 = mtu6;
 }
 
 static inline void
@@ -262,6 +309,53 @@ l2tp_frame(uint8_t *buf, const struct l2tp_craft *c, size_t *inner_off)
 	put16(buf + 38, (uint16_t)(off - 34));
 	put16(buf + 40, 0);
 	ip_hdr(buf + 14, (uint16_t)(off - 14), 64, 17, c->osrc, c->odst, 0);
+	return off;
+}
+
+/* An IPv6/UDP packet (RFC 8200 §3) of `payload` octets at p. */
+static inline size_t
+inner6(uint8_t *p, const uint8_t src[16], const uint8_t dst[16], uint8_t hop,
+    size_t payload)
+{
+	size_t i;
+
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	p[1] = 0x01; /* a flow label */
+	put16(p + 4, (uint16_t)(8 + payload));
+	p[6] = 17;
+	p[7] = hop;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+	put16(p + 40, 5000);
+	put16(p + 42, 6000);
+	put16(p + 44, (uint16_t)(8 + payload));
+	put16(p + 46, 0x1234);
+	for (i = 0; i < payload; i++)
+		p[48 + i] = (uint8_t)(i * 5 + 3);
+	return 48 + payload;
+}
+
+/* The LAC's data message carrying it; sid the session ID. */
+static inline size_t
+frame6(uint8_t *buf, enum ppp_form f, uint16_t sid, const uint8_t src[16],
+    const uint8_t dst[16], uint8_t hop, size_t payload, size_t *inner_off)
+{
+	size_t off = 14 + 20 + 8;
+
+	eth_hdr(buf, env_mac_l0, env_mac_peer);
+	put16(buf + off, 0x0002);
+	put16(buf + off + 2, ENV_OUR_TID);
+	put16(buf + off + 4, sid);
+	off += 6;
+	off += ppp_hdr(buf + off, f, 0x0057);
+	*inner_off = off;
+	off += inner6(buf + off, src, dst, hop, payload);
+	put16(buf + 34, ENV_PORT);
+	put16(buf + 36, ENV_PORT);
+	put16(buf + 38, (uint16_t)(off - 34));
+	put16(buf + 40, 0);
+	ip_hdr(buf + 14, (uint16_t)(off - 14), 64, 17, ENV_PEER, ENV_LOCAL, 0);
 	return off;
 }
 

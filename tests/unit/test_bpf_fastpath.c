@@ -1506,6 +1506,321 @@ test_live_partial_checksum(void **state)
 	    0);
 }
 
+/* ---- IPv6 (PPP 0x0057, RFC 5072) ---- */
+
+static void
+addr6(uint8_t a[16], const uint8_t pfx[16], uint8_t b7, uint8_t last)
+{
+	memcpy(a, pfx, 16);
+	a[7] |= b7;
+	a[15] = last;
+}
+
+static void
+session6(struct fastpath_session *s, bool deleg, uint16_t mtu6)
+{
+	fp_env_session6(s, deleg, mtu6);
+	assert_int_equal(fastpath_session_update(fp, s, why, sizeof(why)), 0);
+}
+
+static void
+decap6_ok(enum ppp_form f, const uint8_t src[16], const uint8_t dst[16])
+{
+	uint8_t frame[2048], want[2048];
+	size_t len, ioff, ilen;
+	struct fastpath_counters before, after;
+	struct run r;
+	uint64_t n = counter(FP_RX_DECAP6);
+
+	len = frame6(frame, f, ENV_OUR_SID, src, dst, 64, 100, &ioff);
+	ilen = len - ioff;
+	/* Forwarded out of fpi0: hop limit one less (RFC 8200 §3). */
+	eth_hdr(want, env_mac_host, env_mac_i0);
+	put16(want + 12, 0x86dd);
+	memcpy(want + 14, frame + ioff, ilen);
+	want[14 + 7]--;
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &before, why, sizeof(why)),
+	    0);
+	assert_int_equal(run(FASTPATH_DECAP, env.ifl, frame, len, &r), 0);
+	assert_int_equal(r.retval, TC_ACT_REDIRECT);
+	assert_int_equal(r.out_len, 14 + ilen);
+	assert_memory_equal(r.out, want, 14 + ilen);
+	assert_int_equal(counter(FP_RX_DECAP6), n + 1);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &after, why, sizeof(why)),
+	    0);
+	assert_int_equal(after.rx_packets, before.rx_packets + 1);
+	assert_int_equal(after.rx_bytes, before.rx_bytes + ilen);
+}
+
+static void
+pass6(const uint8_t src[16], const uint8_t dst[16], uint8_t hop, uint16_t sid,
+    enum fp_counter c)
+{
+	uint8_t frame[2048];
+	size_t len, ioff;
+
+	len = frame6(frame, PPP_FULL, sid, src, dst, hop, 100, &ioff);
+	assert_pass(FASTPATH_DECAP, env.ifl, frame, len, c);
+}
+
+static void
+test_ipv6_decap(void **state)
+{
+	struct fastpath_session s;
+	uint8_t src[16], dst[16], frame[2048];
+	size_t len, ioff, cut;
+	int f;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(fp_env_ipv6(), 0);
+	session6(&s, true, 1500);
+	addr6(src, s6_prefix, 0, 0x42);
+	memcpy(dst, s6_host, 16);
+	/* From its /64, in every PPP header form. */
+	for (f = PPP_FULL; f <= PPP_BOTH; f++)
+		decap6_ok((enum ppp_form)f, src, dst);
+	/* From its delegated prefix (a /64 inside the /56). */
+	addr6(src, s6_deleg, 0x7, 0x01);
+	decap6_ok(PPP_FULL, src, dst);
+	/* Anti-spoofing: the next /64, outside the /56: to the user path,
+	 * which drops and counts them (lns6_stats.rx_spoofed). */
+	addr6(src, s6_prefix, 0x01, 0x42);
+	src[7] = 0x06;
+	pass6(src, dst, 64, ENV_OUR_SID, FP_RX_PASS_WRONG_SRC6);
+	addr6(src, s6_deleg, 0, 1);
+	src[6] = 0x01; /* 2001:db8:200:100::1, outside the /56 */
+	pass6(src, dst, 64, ENV_OUR_SID, FP_RX_PASS_WRONG_SRC6);
+	/* The LNS's own: link-local (RS, ND) and multicast (DHCPv6's
+	 * ff02::1:2, a global-scope group) destinations. */
+	addr6(src, s6_prefix, 0, 0x42);
+	memset(dst, 0, 16);
+	dst[0] = 0xfe;
+	dst[1] = 0x80;
+	dst[15] = 1;
+	pass6(src, dst, 255, ENV_OUR_SID, FP_RX_PASS_LINK6);
+	memset(dst, 0, 16);
+	dst[0] = 0xff;
+	dst[1] = 0x02;
+	dst[13] = 1;
+	dst[15] = 2;
+	pass6(src, dst, 1, ENV_OUR_SID, FP_RX_PASS_LINK6);
+	dst[1] = 0x0e;
+	pass6(src, dst, 64, ENV_OUR_SID, FP_RX_PASS_LINK6);
+	/* Hop limit 1 expires here: Time Exceeded from the stack. */
+	memcpy(dst, s6_host, 16);
+	pass6(src, dst, 1, ENV_OUR_SID, FP_RX_PASS_INNER6);
+	/* An unknown session. */
+	pass6(src, dst, 64, ENV_OUR_SID + 1, FP_RX_PASS_NO_SESSION);
+	/* No route (2001:db8:ffff::1). */
+	memset(dst, 0, 16);
+	dst[0] = 0x20;
+	dst[1] = 0x01;
+	dst[2] = 0x0d;
+	dst[3] = 0xb8;
+	dst[4] = dst[5] = 0xff;
+	dst[15] = 1;
+	pass6(src, dst, 64, ENV_OUR_SID, FP_RX_PASS_ROUTE);
+	/* Truncated inside the IPv6 header and payload (the outer lengths
+	 * kept consistent), and a payload length that lies. */
+	memcpy(dst, s6_host, 16);
+	for (cut = 1; cut < 48 + 100; cut += 7) {
+		len = frame6(frame, PPP_FULL, ENV_OUR_SID, src, dst, 64, 100,
+		    &ioff);
+		len -= cut;
+		put16(frame + 38, (uint16_t)(len - 34));
+		put16(frame + 14 + 2, (uint16_t)(len - 14));
+		put16(frame + 14 + 10, 0);
+		put16(frame + 14 + 10, ip_csum(frame + 14, 20));
+		assert_pass(FASTPATH_DECAP, env.ifl, frame, len,
+		    FP_RX_PASS_INNER6);
+	}
+	len = frame6(frame, PPP_FULL, ENV_OUR_SID, src, dst, 64, 100, &ioff);
+	frame[ioff] = 0x40; /* version 4 under protocol 0x0057 */
+	assert_pass(FASTPATH_DECAP, env.ifl, frame, len, FP_RX_PASS_INNER6);
+	/* Without IPv6 in the fast path: the user path's, as before. */
+	fp_env_session(&s);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
+	pass6(src, dst, 64, ENV_OUR_SID, FP_RX_PASS_PPP);
+	/* The delegated prefix gone (DHCPv6 release): its sources with it. */
+	session6(&s, false, 1500);
+	addr6(src, s6_deleg, 0x7, 0x01);
+	pass6(src, dst, 64, ENV_OUR_SID, FP_RX_PASS_WRONG_SRC6);
+	fp_env_session(&s);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
+}
+
+/* An IPv6 packet from the intranet host to dst, as fpi0 receives it. */
+static size_t
+intranet6(uint8_t *buf, const uint8_t dst[16], uint8_t hop, size_t payload)
+{
+	eth_hdr(buf, env_mac_i0, env_mac_host);
+	put16(buf + 12, 0x86dd);
+	return 14 + inner6(buf + 14, s6_host, dst, hop, payload);
+}
+
+static void
+encap6_ok(enum ppp_form form, const uint8_t dst[16], size_t payload)
+{
+	uint8_t frame[2048], want[2048];
+	struct fastpath_counters before, after;
+	struct run r;
+	size_t len, ilen, off = 14 + 20 + 8, total;
+	uint64_t n = counter(FP_TX_ENCAP6);
+
+	len = intranet6(frame, dst, 64, payload);
+	ilen = len - 14;
+	eth_hdr(want, env_mac_peer, env_mac_l0);
+	put16(want + off, 0x0002);
+	put16(want + off + 2, ENV_PEER_TID);
+	put16(want + off + 4, ENV_PEER_SID);
+	off += 6;
+	off += ppp_hdr(want + off, form, 0x0057);
+	memcpy(want + off, frame + 14, ilen);
+	want[off + 7]--;
+	total = off + ilen;
+	memset(want + 14, 0, 20);
+	want[14] = 0x45;
+	put16(want + 16, (uint16_t)(total - 14));
+	put16(want + 20, 0x4000);
+	want[22] = 64;
+	want[23] = 17;
+	put32(want + 26, ENV_LOCAL);
+	put32(want + 30, ENV_PEER);
+	put16(want + 24, ip_csum(want + 14, 20));
+	put16(want + 34, ENV_PORT);
+	put16(want + 36, ENV_PORT);
+	put16(want + 38, (uint16_t)(total - 34));
+	put16(want + 40, 0);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &before, why, sizeof(why)),
+	    0);
+	assert_int_equal(run(FASTPATH_ENCAP, env.ifi, frame, len, &r), 0);
+	assert_int_equal(r.retval, TC_ACT_REDIRECT);
+	assert_int_equal(r.out_len, total);
+	assert_memory_equal(r.out, want, total);
+	assert_int_equal(counter(FP_TX_ENCAP6), n + 1);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &after, why, sizeof(why)),
+	    0);
+	assert_int_equal(after.tx_packets, before.tx_packets + 1);
+	assert_int_equal(after.tx_bytes, before.tx_bytes + ilen);
+}
+
+static void
+test_ipv6_encap(void **state)
+{
+	struct fastpath_session s;
+	uint8_t dst[16], frame[2048];
+	size_t len;
+	int f;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(fp_env_ipv6(), 0);
+	for (f = PPP_FULL; f <= PPP_BOTH; f++) {
+		fp_env_session(&s);
+		s.tx_acfc = f == PPP_ACFC_ONLY || f == PPP_BOTH;
+		s.tx_pfc = f == PPP_PFC_ONLY || f == PPP_BOTH;
+		s.ipv6 = true;
+		memcpy(s.prefix6, s6_prefix, 16);
+		s.mtu6 = 1400;
+		assert_int_equal(fastpath_session_update(fp, &s, why,
+				     sizeof(why)),
+		    0);
+		addr6(dst, s6_prefix, 0, 0x42);
+		encap6_ok((enum ppp_form)f, dst, 100);
+	}
+	session6(&s, true, 1400);
+	/* By its /64 and by its delegated prefix. */
+	addr6(dst, s6_prefix, 0, 0x42);
+	encap6_ok(PPP_FULL, dst, 100);
+	addr6(dst, s6_deleg, 0x9, 0x01);
+	encap6_ok(PPP_FULL, dst, 100);
+	/* At the session's MTU (the TUN's) carried; one more octet goes to
+	 * the stack, whose route into the TUN sends Packet Too Big (RFC
+	 * 4443 §3.2). */
+	addr6(dst, s6_prefix, 0, 0x42);
+	encap6_ok(PPP_FULL, dst, 1400 - 48);
+	len = intranet6(frame, dst, 64, 1400 - 48 + 1);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_TOO_BIG);
+	/* Too big for fpl0 once wrapped (no session MTU). */
+	session6(&s, true, 0);
+	len = intranet6(frame, dst, 64, 1500 - 38 - 48 + 1);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_TOO_BIG);
+	session6(&s, true, 1400);
+	/* Hop limit 1 expires at the LNS. */
+	len = intranet6(frame, dst, 1, 100);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_INNER);
+	/* Outside its prefixes: the stack's (the user path finds none). */
+	addr6(dst, s6_prefix, 0, 0x42);
+	dst[7] = 0x06;
+	len = intranet6(frame, dst, 64, 100);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
+	    FP_TX_PASS_NO_SESSION6);
+	/* Truncated after the IPv6 header at every octet (the kernel's
+	 * test runner takes no less than a whole header), trailing octets,
+	 * and an IPv4 packet under the IPv6 EtherType. */
+	addr6(dst, s6_prefix, 0, 0x42);
+	for (len = 14 + 40; len < 14 + 48 + 100; len++) {
+		(void)intranet6(frame, dst, 64, 100);
+		assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
+		    FP_TX_PASS_INNER);
+	}
+	len = intranet6(frame, dst, 64, 100);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len + 2, FP_TX_PASS_INNER);
+	frame[14] = 0x45;
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len, FP_TX_PASS_NOT_IP);
+	/* The delegated prefix withdrawn: no longer carried; the /64 is. */
+	session6(&s, false, 1400);
+	addr6(dst, s6_deleg, 0x9, 0x01);
+	len = intranet6(frame, dst, 64, 100);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
+	    FP_TX_PASS_NO_SESSION6);
+	addr6(dst, s6_prefix, 0, 0x42);
+	encap6_ok(PPP_FULL, dst, 100);
+	/* IPv6 out of the fast path (IPv6CP down): nothing carried. */
+	fp_env_session(&s);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
+	len = intranet6(frame, dst, 64, 100);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
+	    FP_TX_PASS_NO_SESSION6);
+}
+
+/* Removing a session takes its IPv6 entries with it, delegated prefix
+ * included, and adding one with IPv6 puts them in. */
+static void
+test_ipv6_session_remove(void **state)
+{
+	struct fastpath_session s;
+	uint8_t dst[16], frame[2048];
+	size_t len;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(fp_env_ipv6(), 0);
+	session6(&s, true, 1400);
+	assert_int_equal(fastpath_session_remove(fp, &s, NULL, why,
+			     sizeof(why)),
+	    0);
+	addr6(dst, s6_deleg, 0x9, 0x01);
+	len = intranet6(frame, dst, 64, 100);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
+	    FP_TX_PASS_NO_SESSION6);
+	addr6(dst, s6_prefix, 0, 0x42);
+	len = intranet6(frame, dst, 64, 100);
+	assert_pass(FASTPATH_ENCAP, env.ifi, frame, len,
+	    FP_TX_PASS_NO_SESSION6);
+	assert_int_equal(fastpath_session_add(fp, &s, why, sizeof(why)), 0);
+	encap6_ok(PPP_FULL, dst, 100);
+	addr6(dst, s6_deleg, 0x9, 0x01);
+	encap6_ok(PPP_FULL, dst, 100);
+	fp_env_session(&s);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
+}
+
 int
 main(void)
 {
@@ -1527,6 +1842,9 @@ main(void)
 		cmocka_unit_test(test_live_tun_egress),
 		cmocka_unit_test(test_live_tcp_gso),
 		cmocka_unit_test(test_live_partial_checksum),
+		cmocka_unit_test(test_ipv6_decap),
+		cmocka_unit_test(test_ipv6_encap),
+		cmocka_unit_test(test_ipv6_session_remove),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -19,9 +19,11 @@
 
 #include "core/buf.h"
 #include "l2tp/msg.h"
+#include "ppp/ppp_proto.h"
 #include "radius/radius_attr_table.h"
 #include "radius/radius_codec.h"
 #include "role_harness.h"
+#include "roles/lns_ipv6.h"
 
 #define POOL_FIRST 0x0a09000au /* 10.9.0.10 */
 
@@ -31,6 +33,8 @@
 	"auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n" extra
 
 static const char kernel_conf[] = LNS_CONF("dataplane = kernel", "");
+static const char v6_conf[] = LNS_CONF("dataplane = kernel",
+    "ipv6-pool = 2001:db8:100::/62\n");
 static const char user_conf[] = LNS_CONF("", "");
 static const char radius_conf[] = LNS_CONF("dataplane = kernel",
     "[radius]\nserver = 127.0.0.1\nsecret = testing123\n");
@@ -401,6 +405,82 @@ test_fp_counters_in_acct_stop(void **state)
 	rh_free(h);
 }
 
+struct sl_walk {
+	struct session_link *sl;
+};
+
+static void
+sl_one(struct l2tp_session *s, void *arg)
+{
+	((struct sl_walk *)arg)->sl = l2tp_session_user(s);
+}
+
+static void
+sl_tunnel(struct l2tp_tunnel *t, void *arg)
+{
+	l2tp_tunnel_foreach_session(t, sl_one, arg);
+}
+
+/* IPv6 (RFC 5072) joins the session's fast-path entry once IPv6CP is up
+ * with a routed /64, follows a delegated prefix (RFC 8415 IA_PD) coming
+ * and going, and leaves with IPv6CP; the session stays in the path for
+ * IPv4 throughout. */
+static void
+test_fp_ipv6_follows_ipv6cp(void **state)
+{
+	static const uint8_t peer_id[8] = { 2, 0x11, 0x22, 0xff, 0xfe, 0x33,
+		0x44, 0x55 };
+	static const uint8_t pfx[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00 };
+	static const uint8_t deleg[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x0a, 0x0b,
+		0x0c };
+	struct rh_peer *p;
+	struct rh_call *c;
+	struct role_harness *h = session_up(v6_conf, false, &p, &c);
+	struct fake_fp_entry *e;
+	struct sl_walk w = { 0 };
+	unsigned updates;
+
+	(void)state;
+	e = fake_fp_find(&h->io, p->lns_tid, c->lns_sid);
+	assert_non_null(e);
+	assert_false(e->s.ipv6);
+	assert_true(rh_ppp_ipv6cp(h, p, c, peer_id));
+	rh_advance(h, 0);
+	e = fake_fp_find(&h->io, p->lns_tid, c->lns_sid);
+	assert_non_null(e);
+	assert_true(e->s.ipv6);
+	assert_memory_equal(e->s.prefix6, pfx, 8);
+	assert_int_equal(e->s.deleg6_len, 0);
+	assert_int_equal(e->s.mtu6, h->cfg->lns.mtu);
+	assert_int_equal(ntohl(e->s.inner_addr.s_addr), POOL_FIRST);
+
+	l2tp_host_foreach_tunnel(roles_host(h->r), sl_tunnel, &w);
+	assert_non_null(w.sl);
+	lns6_set_delegated(lns_session_v6(w.sl), deleg, 56);
+	assert_int_equal(e->s.deleg6_len, 56);
+	assert_memory_equal(e->s.deleg6, deleg, 16);
+	/* The same again changes nothing in the maps. */
+	updates = h->io.fp_updates;
+	lns6_set_delegated(lns_session_v6(w.sl), deleg, 56);
+	assert_int_equal(e->s.deleg6_len, 56);
+	lns6_set_delegated(lns_session_v6(w.sl), NULL, 0);
+	assert_int_equal(e->s.deleg6_len, 0);
+	assert_true(e->s.ipv6);
+	assert_true(h->io.fp_updates > updates);
+
+	/* IPv6CP closed by the peer: IPv6 leaves, IPv4 stays. */
+	rh_ppp_proto_rej(h, p, c, PPP_PROTO_IPV6CP);
+	rh_advance(h, 100);
+	e = fake_fp_find(&h->io, p->lns_tid, c->lns_sid);
+	assert_non_null(e);
+	assert_false(e->s.ipv6);
+
+	rh_call_close(h, p, c, 3);
+	rh_advance(h, 100);
+	assert_int_equal(fake_fp_count(&h->io), 0);
+	rh_free(h);
+}
+
 int
 main(void)
 {
@@ -415,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_fp_leaves_on_admin_disconnect),
 		cmocka_unit_test(test_fp_leaves_on_shutdown),
 		cmocka_unit_test(test_fp_counters_in_acct_stop),
+		cmocka_unit_test(test_fp_ipv6_follows_ipv6cp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

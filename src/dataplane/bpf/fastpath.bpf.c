@@ -10,6 +10,8 @@
  *   vpdn_fp_encap   ingress of the intranet-facing interface: an IPv4 packet
  *                   to a session's address in fp_tx becomes an L2TP data
  *                   message to the peer (compact header: no L, S or O).
+ *                   IPv6 (PPP 0x0057, RFC 5072) both ways the same, by the
+ *                   session's /64 or delegated prefix (fp_tx6).
  *   vpdn_fp_enc_l3  the same on egress of a routed L3 device (the LNS's TUN),
  *                   where the stack has already routed the packet and there
  *                   is no Ethernet header.
@@ -37,6 +39,18 @@
 #ifndef AF_INET
 #define AF_INET		2
 #endif
+#ifndef AF_INET6
+#define AF_INET6	10
+#endif
+#ifndef ETH_P_IPV6
+#define ETH_P_IPV6	0x86DD
+#endif
+/* bpf_skb_adjust_room: the packet left is IPv6 (sets skb->protocol;
+ * Linux 6.3).  Not in every distribution's <linux/bpf.h> yet. */
+#define FP_ADJ_ROOM_DECAP_L3_IPV6 (1ULL << 8)
+
+#define PPP_IPV6	0x0057	/* RFC 5072 §3 */
+#define IPV6_HLEN	40	/* RFC 8200 §3 */
 
 /* RFC 2661 §3.1 header bits (the first octet holds T L x x S x O P). */
 #define L2TP_T		0x8000
@@ -70,6 +84,30 @@ struct {
 	__type(key, struct fp_tx_key);
 	__type(value, struct fp_tx_val);
 } fp_tx SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 8192);	/* a /64 and a delegated prefix each */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct fp_tx6_key);
+	__type(value, struct fp_tx_val);
+} fp_tx6 SEC(".maps");
+
+/* The longest L4 segment csum_finish sums is CSUM_CHUNK * CSUM_MAX_CHUNKS
+ * (a non-GSO packet is at most the MTU; jumbo frames fit). */
+#define CSUM_CHUNK	256
+#define CSUM_MAX_CHUNKS	40
+
+/* csum_finish's buffer: with IPv4 and IPv6 encapsulation in one program
+ * it no longer fits the 512-octet stack.  Per CPU, as a program runs to
+ * its end on one CPU without preemption by another TC program there. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	/* One chunk, and the round-up of an odd tail's length. */
+	__type(value, __u32[CSUM_CHUNK / 4 + 1]);
+} fp_scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -208,6 +246,131 @@ egress_flags(__u32 ifindex)
 
 /* ---- receive: L2TP data → inner IPv4 ---- */
 
+/* The fixed IPv6 header (RFC 8200 §3), addresses as words for the fib. */
+struct ip6_fixed {
+	__u8	vtc;		/* version, upper traffic class */
+	__u8	tcfl[3];
+	__be16	payload_len;
+	__u8	nexthdr;
+	__u8	hop_limit;
+	__u32	saddr[4];
+	__u32	daddr[4];
+};
+_Static_assert(sizeof(struct ip6_fixed) == IPV6_HLEN, "ip6_fixed");
+
+/* Does a (16 octets) lie in p/plen?  p has the (plen + 7) / 8 octets
+ * read, its bits past plen zero (the loader writes them so): each octet
+ * compares under its mask. */
+static __always_inline int
+prefix6_in(const __u8 *a, const __u8 *p, __u32 plen)
+{
+	__u32 i, bits;
+	__u8 m;
+
+#pragma unroll
+	for (i = 0; i < 16; i++) {
+		if (plen <= i * 8)
+			break;
+		bits = plen - i * 8;
+		m = bits >= 8 ? 0xff : (__u8)(0xff00 >> bits);
+		if ((a[i] & m) != p[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* RFC 4291 §2.5.6 link-local unicast (fe80::/10) or any multicast
+ * (ff00::/8): RS, ND, MLD, DHCPv6 (RFC 8415 §7.1) are the LNS's, and the
+ * user path decides about the rest of multicast. */
+static __always_inline int
+dst_not_forwarded6(const __u32 *daddr)
+{
+	const __u8 *d = (const __u8 *)daddr;
+
+	return d[0] == 0xff || (d[0] == 0xfe && (d[1] & 0xc0) == 0x80);
+}
+
+/*
+ * The IPv6 half of vpdn_fp_decap: `off` is the inner packet's offset
+ * (past the PPP header), `sv` the session's fp_rx value.  Anything not
+ * carried here reaches the user path (lns_ipv6.c) untouched, which applies
+ * the same rules and counts its drops per reason (a spoofed source in
+ * lns6_stats.rx_spoofed and the session's own counter).
+ */
+static __always_inline int
+decap6(struct __sk_buff *skb, const struct fp_rx_key *key,
+    const struct fp_rx_val *sv, __u32 off)
+{
+	struct ip6_fixed in;
+	struct bpf_fib_lookup fib = {};
+	struct fp_session_stats *st;
+	__u32 inner_len, strip;
+	__be16 eth6 = bpf_htons(ETH_P_IPV6);
+	__u8 nh_hop[2];
+	long rc;
+
+	if (!(sv->flags & FP_RX_IPV6))
+		return count(FP_RX_PASS_PPP, TC_ACT_OK);
+	if (bpf_skb_load_bytes(skb, off, &in, sizeof(in)) != 0 ||
+	    (in.vtc >> 4) != 6)
+		return count(FP_RX_PASS_INNER6, TC_ACT_OK);
+	/* RFC 8200 §3: exactly the payload it says it has (trailing bytes
+	 * or truncation are the user path's, like a jumbogram's 0). */
+	inner_len = IPV6_HLEN + bpf_ntohs(in.payload_len);
+	if ((__u64)off + inner_len != skb->len)
+		return count(FP_RX_PASS_INNER6, TC_ACT_OK);
+	if (dst_not_forwarded6(in.daddr))
+		return count(FP_RX_PASS_LINK6, TC_ACT_OK);
+	/* The user path's anti-spoofing (lns6_input): the source lies in
+	 * the session's /64 or in its delegated prefix. */
+	if (!prefix6_in((const __u8 *)in.saddr, sv->prefix6, 64) &&
+	    !(sv->deleg6_len != 0 &&
+		prefix6_in((const __u8 *)in.saddr, sv->deleg6,
+		    sv->deleg6_len)))
+		return count(FP_RX_PASS_WRONG_SRC6, TC_ACT_OK);
+	/* RFC 8200 §3 / RFC 4443 §3.3: hop limit expiry needs a Time
+	 * Exceeded, which the stack sends for the user path's packet. */
+	if (in.hop_limit <= 1)
+		return count(FP_RX_PASS_INNER6, TC_ACT_OK);
+
+	fib.family = AF_INET6;
+	fib.flowinfo = *(__be32 *)&in.vtc & bpf_htonl(0x0fffffff);
+	fib.l4_protocol = in.nexthdr;
+	fib.tot_len = (__u16)inner_len;
+	__builtin_memcpy(fib.ipv6_src, in.saddr, 16);
+	__builtin_memcpy(fib.ipv6_dst, in.daddr, 16);
+	fib.ifindex = skb->ifindex;
+	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS || !egress_allowed(fib.ifindex))
+		return count(FP_RX_PASS_ROUTE, TC_ACT_OK);
+
+	st = bpf_map_lookup_elem(&fp_stats, key);
+	strip = off - ETH_HLEN;
+	/* Removes outer IPv4 + UDP + L2TP + PPP; the helper makes the
+	 * packet IPv6 (skb->protocol), the EtherType is ours to write.  On
+	 * failure nothing has changed. */
+	if (bpf_skb_adjust_room(skb, -(__s32)strip, BPF_ADJ_ROOM_MAC,
+	    FP_ADJ_ROOM_DECAP_L3_IPV6) != 0)
+		return count(FP_PASS_HELPER, TC_ACT_OK);
+	/* Forwarding decrements the hop limit (RFC 8200 §3); IPv6 has no
+	 * header checksum.  Next header and hop limit as one even-offset
+	 * store. */
+	nh_hop[0] = in.nexthdr;
+	nh_hop[1] = in.hop_limit - 1;
+	if (bpf_skb_store_bytes(skb, ETH_HLEN + 6, nh_hop, 2,
+	    BPF_F_RECOMPUTE_CSUM) != 0 ||
+	    bpf_skb_store_bytes(skb, 2 * ETH_ALEN, &eth6, 2, 0) != 0 ||
+	    bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) != 0 ||
+	    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN, 0) != 0)
+		return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	if (st != 0) {
+		st->rx_packets++;
+		st->rx_bytes += inner_len;
+	}
+	count(FP_RX_DECAP6, 0);
+	return (int)bpf_redirect(fib.ifindex, 0);
+}
+
 int	vpdn_fp_decap(struct __sk_buff *skb);
 int	vpdn_fp_encap(struct __sk_buff *skb);
 int	vpdn_fp_enc_l3(struct __sk_buff *skb);
@@ -311,6 +474,8 @@ vpdn_fp_decap(struct __sk_buff *skb)
 		proto = (__u16)ppp[0] << 8 | ppp[1];
 		off += 2;
 	}
+	if (proto == PPP_IPV6)
+		return decap6(skb, &key, sv, off);
 	if (proto != PPP_IP)
 		return count(FP_RX_PASS_PPP, TC_ACT_OK);
 
@@ -386,10 +551,9 @@ vpdn_fp_decap(struct __sk_buff *skb)
 /* How many bytes of an inner packet (IPv4 header of 20 octets) are
  * pulled off and put back: past csum_start (l2 + 20) by one. */
 #define CSUM_PULL(l2)	((l2) + 21)
-/* The longest L4 segment summed here (a non-GSO packet is at most the
- * MTU; jumbo frames fit). */
-#define CSUM_CHUNK	256
-#define CSUM_MAX_CHUNKS	40
+/* The same past a fixed IPv6 header (40 octets). */
+#define CSUM_PULL6(l2)	((l2) + IPV6_HLEN + 1)
+/* CSUM_CHUNK, CSUM_MAX_CHUNKS: with fp_scratch above. */
 
 /*
  * Is the packet CHECKSUM_PARTIAL?  __sk_buff does not say, but
@@ -424,10 +588,13 @@ csum_is_partial(struct __sk_buff *skb, __u32 field)
 static __always_inline __u16
 csum_finish(struct __sk_buff *skb, __u32 off, __u32 len, __u8 proto)
 {
-	__u32 buf[CSUM_CHUNK / 4];
+	__u32 zero = 0, *buf = bpf_map_lookup_elem(&fp_scratch, &zero);
 	__s64 sum = 0;
 	__u32 i, done = 0, rem;
 	__u16 c;
+
+	if (buf == 0)
+		return 0;
 
 	for (i = 0; i < CSUM_MAX_CHUNKS; i++) {
 		if (done + CSUM_CHUNK > len)
@@ -444,7 +611,7 @@ csum_finish(struct __sk_buff *skb, __u32 off, __u32 len, __u8 proto)
 		return 0;
 	if (rem > 0) {
 		/* The odd tail is summed padded with zeroes (RFC 1071). */
-		__builtin_memset(buf, 0, sizeof(buf));
+		__builtin_memset(buf, 0, CSUM_CHUNK);
 		if (bpf_skb_load_bytes(skb, off + done, buf, rem) != 0)
 			return 0;
 		sum = bpf_csum_diff(0, 0, buf, (rem + 3) & ~3u, (__u32)sum);
@@ -503,11 +670,10 @@ store_ppp(struct __sk_buff *skb, __u32 off, const __u8 *ppp, __u32 len)
  * broken mid-way.
  */
 static __always_inline int
-grow_finished(struct __sk_buff *skb, const __u32 l2, __u32 overhead,
-    __u32 field, __u16 c)
+grow_finished(struct __sk_buff *skb, const __u32 l2, const __u32 pull,
+    __u32 overhead, __u32 field, __u16 c)
 {
-	__u8 save[CSUM_PULL(ETH_HLEN)];
-	const __u32 pull = CSUM_PULL(l2);
+	__u8 save[CSUM_PULL6(ETH_HLEN)];
 
 	if (bpf_skb_load_bytes(skb, l2, save, pull) != 0)
 		return 1;
@@ -715,7 +881,7 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	l2flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |
 	    BPF_F_ADJ_ROOM_ENCAP_L2(6 + ppp_len);
 	if (partial) {
-		g = grow_finished(skb, l2, overhead, field, c);
+		g = grow_finished(skb, l2, CSUM_PULL(l2), overhead, field, c);
 		if (g < 0)
 			return count(FP_DROP_HELPER, TC_ACT_SHOT);
 		count(FP_TX_CSUM_DONE, 0);
@@ -755,10 +921,191 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 	return (int)bpf_redirect(fib.ifindex, 0);
 }
 
+/*
+ * The same for an IPv6 packet to a session's /64 or delegated prefix
+ * (fp_tx6), PPP protocol 0x0057 (RFC 5072 §3).  The outer packet is IPv4
+ * as for IPv4 data.  Too big for the session (its TUN's MTU) or for the
+ * path goes to the stack, whose route into the TUN answers with ICMPv6
+ * Packet Too Big (RFC 4443 §3.2, RFC 8201) as on the user path.
+ */
+static __always_inline int
+encap6(struct __sk_buff *skb, const __u32 l2, const int route)
+{
+	struct ip6_fixed in;
+	struct encap_hdr e = {};
+	struct bpf_fib_lookup fib = {};
+	struct fp_tx6_key key;
+	struct fp_tx_val *tv;
+	struct fp_session_stats *st;
+	__u32 inner_len, ppp_len = 0, overhead, mtu_len, i;
+	__u64 sum = 0, l2flags;
+	__u16 *w, c = 0;
+	__u8 tcp_doff, hop;
+	__u32 field = 0, eflags;
+	int partial = 0, g;
+	const int pass = route ? TC_ACT_UNSPEC : TC_ACT_OK;
+
+	if (bpf_skb_load_bytes(skb, l2, &in, sizeof(in)) != 0 ||
+	    (in.vtc >> 4) != 6)
+		return count(FP_TX_PASS_NOT_IP, pass);
+	key.prefixlen = 128;
+	__builtin_memcpy(key.addr, in.daddr, 16);
+	tv = bpf_map_lookup_elem(&fp_tx6, &key);
+	if (tv == 0)
+		return count(FP_TX_PASS_NO_SESSION6, pass);
+	inner_len = IPV6_HLEN + bpf_ntohs(in.payload_len);
+	if ((__u64)l2 + inner_len != skb->len ||
+	    (route && in.hop_limit <= 1))
+		return count(FP_TX_PASS_INNER, pass);
+
+	switch (tv->flags & (FP_TX_ACFC | FP_TX_PFC)) {
+	case 0:
+		e.ppp[0] = PPP_ALLSTATIONS;
+		e.ppp[1] = PPP_UI;
+		e.ppp[3] = PPP_IPV6;
+		ppp_len = 4;
+		break;
+	case FP_TX_ACFC:
+		e.ppp[1] = PPP_IPV6;
+		ppp_len = 2;
+		break;
+	case FP_TX_PFC:
+		e.ppp[0] = PPP_ALLSTATIONS;
+		e.ppp[1] = PPP_UI;
+		e.ppp[2] = PPP_IPV6;
+		ppp_len = 3;
+		break;
+	default:
+		e.ppp[0] = PPP_IPV6;
+		ppp_len = 1;
+		break;
+	}
+	overhead = OUTER_FIXED + ppp_len;
+	if (inner_len + overhead > 0xffff)
+		return count(FP_TX_PASS_TOO_BIG, pass);
+	/* As for IPv4: only TCP GSO, directly after the fixed header. */
+	mtu_len = inner_len + overhead;
+	if (skb->gso_size != 0) {
+		if (in.nexthdr != IPPROTO_TCP || skb->gso_size <= overhead ||
+		    bpf_skb_load_bytes(skb, l2 + IPV6_HLEN + 12, &tcp_doff,
+		    1) != 0)
+			return count(FP_TX_PASS_GSO, pass);
+		mtu_len = IPV6_HLEN + (__u32)(tcp_doff >> 4) * 4 +
+		    skb->gso_size;
+	}
+	if (tv->mtu != 0 && mtu_len - overhead > bpf_ntohs(tv->mtu))
+		return count(FP_TX_PASS_TOO_BIG, pass);
+
+	fib.family = AF_INET;
+	fib.l4_protocol = IPPROTO_UDP;
+	fib.tot_len = (__u16)mtu_len;
+	fib.ipv4_src = tv->local_addr;
+	fib.ipv4_dst = tv->peer_addr;
+	fib.ifindex = skb->ifindex;
+	switch (bpf_fib_lookup(skb, &fib, sizeof(fib), 0)) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+		break;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		return count(FP_TX_PASS_TOO_BIG, pass);
+	default:
+		return count(FP_TX_PASS_ROUTE, pass);
+	}
+	eflags = egress_flags(fib.ifindex);
+	if (eflags == 0)
+		return count(FP_TX_PASS_ROUTE, pass);
+	if (skb->gso_size != 0 && (eflags & FP_EGRESS_NO_GSO))
+		return count(FP_TX_PASS_GSO, pass);
+
+	/* CHECKSUM_PARTIAL as for IPv4 (see csum_is_partial).  The IPv6
+	 * pseudo-header sum (RFC 8200 §8.1) is already in the field. */
+	if (skb->gso_size == 0) {
+		if (in.nexthdr == IPPROTO_TCP)
+			field = l2 + IPV6_HLEN + 16;
+		else if (in.nexthdr == IPPROTO_UDP)
+			field = l2 + IPV6_HLEN + 6;
+	}
+	if (field != 0 && (partial = csum_is_partial(skb, field)) < 0)
+		return count(FP_PASS_HELPER, pass);
+	if (partial) {
+		if (inner_len < CSUM_PULL6(l2) + 20)
+			return count(FP_TX_PASS_INNER, pass);
+		c = csum_finish(skb, l2 + IPV6_HLEN, inner_len - IPV6_HLEN,
+		    in.nexthdr);
+		if (c == 0)
+			return count(FP_TX_PASS_INNER, pass);
+	}
+
+	e.ip.version = 4;
+	e.ip.ihl = 5;
+	e.ip.tot_len = bpf_htons((__u16)(inner_len + overhead));
+	e.ip.frag_off = bpf_htons(IP_DF);
+	e.ip.ttl = 64;
+	e.ip.protocol = IPPROTO_UDP;
+	e.ip.saddr = tv->local_addr;
+	e.ip.daddr = tv->peer_addr;
+	w = (__u16 *)&e.ip;
+#pragma unroll
+	for (i = 0; i < 10; i++)
+		sum += w[i];
+	e.ip.check = (__u16)~csum_fold(sum);
+	e.udp.source = tv->local_port;
+	e.udp.dest = tv->peer_port;
+	e.udp.len = bpf_htons((__u16)(inner_len + overhead - 20));
+	e.l2tp_flags = bpf_htons(L2TP_VER);
+	e.tunnel_id = tv->peer_tunnel_id;
+	e.session_id = tv->peer_session_id;
+
+	st = bpf_map_lookup_elem(&fp_stats, &tv->stats_key);
+	/* The outer header is IPv4: the helper sets skb->protocol so. */
+	l2flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |
+	    BPF_F_ADJ_ROOM_ENCAP_L2(6 + ppp_len);
+	if (partial) {
+		g = grow_finished(skb, l2, CSUM_PULL6(l2), overhead, field, c);
+		if (g < 0)
+			return count(FP_DROP_HELPER, TC_ACT_SHOT);
+		count(FP_TX_CSUM_DONE, 0);
+		if (g > 0)
+			return count(FP_PASS_HELPER, pass);
+	} else if (bpf_skb_adjust_room(skb, (__s32)overhead, BPF_ADJ_ROOM_MAC,
+	    l2flags) != 0) {
+		return count(FP_PASS_HELPER, pass);
+	}
+	hop = in.hop_limit - 1;
+	if (route && bpf_skb_store_bytes(skb, l2 + overhead + 7, &hop, 1,
+	    BPF_F_RECOMPUTE_CSUM) != 0)
+		return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	if (bpf_skb_store_bytes(skb, l2, &e, OUTER_FIXED,
+	    BPF_F_RECOMPUTE_CSUM) != 0 ||
+	    store_ppp(skb, l2 + OUTER_FIXED, e.ppp, ppp_len) != 0)
+		return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	if (l2 == 0) {
+		if (bpf_skb_change_head(skb, ETH_HLEN, 0) != 0)
+			return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	}
+	{
+		/* The frame is IPv4 now (the inner EtherType was IPv6). */
+		__be16 proto = bpf_htons(ETH_P_IP);
+
+		if (bpf_skb_store_bytes(skb, 2 * ETH_ALEN, &proto, 2, 0) != 0 ||
+		    bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) != 0 ||
+		    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN,
+		    0) != 0)
+			return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	}
+	if (st != 0) {
+		st->tx_packets++;
+		st->tx_bytes += inner_len;
+	}
+	count(FP_TX_ENCAP6, 0);
+	return (int)bpf_redirect(fib.ifindex, 0);
+}
+
 SEC("tc")
 int
 vpdn_fp_encap(struct __sk_buff *skb)
 {
+	if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		return encap6(skb, ETH_HLEN, 1);
 	return encap(skb, ETH_HLEN, 1);
 }
 
@@ -766,6 +1113,8 @@ SEC("tc")
 int
 vpdn_fp_enc_l3(struct __sk_buff *skb)
 {
+	if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		return encap6(skb, 0, 0);
 	return encap(skb, 0, 0);
 }
 

@@ -17,6 +17,9 @@
  *              peer's IDs, the tunnel's current peer and local address/port,
  *              the PPP header form the peer negotiated (ACFC, PFC), the
  *              session's MTU.
+ *   fp_tx6     sent IPv6 data: an LPM trie keyed by the session's /64 and,
+ *              when DHCPv6 delegated one, its delegated prefix (RFC 8415
+ *              §6.3) → the same fp_tx_val as fp_tx (mtu: the TUN's).
  *   fp_stats   per-CPU packet and byte counters per session, keyed by OUR IDs
  *              (the fp_rx key; fp_tx values carry it to find the entry).
  *   fp_global  per-CPU counters of what the programs did (enum fp_counter).
@@ -42,6 +45,10 @@ struct fp_rx_key {
  * §6.6; RFC 1662 §3.2).  A form not accepted goes to user space. */
 #define FP_RX_ACFC 0x1 /* Address and Control (FF 03) may be absent */
 #define FP_RX_PFC  0x2 /* Protocol may be the one-octet 0x21 */
+/* IPv6 (PPP 0x0057, RFC 5072) is carried: prefix6 holds the session's /64
+ * and deleg6/deleg6_len its delegated prefix (0: none); the inner source
+ * must lie in one of them (the user path's anti-spoofing rule). */
+#define FP_RX_IPV6 0x4
 
 struct fp_rx_val {
 	__be32 peer_addr;  /* outer source it must come from */
@@ -49,7 +56,17 @@ struct fp_rx_val {
 	__be32 inner_src;  /* the session's address (anti-spoofing) */
 	__be16 peer_port;
 	__be16 local_port;
-	__u32 flags; /* FP_RX_* */
+	__u32 flags;	 /* FP_RX_* */
+	__u8 prefix6[8]; /* FP_RX_IPV6: the upper 64 bits of its /64 */
+	__u8 deleg6[16]; /* its delegated prefix, bits past deleg6_len 0 */
+	__u8 deleg6_len; /* 0: none; else 1..128 */
+	__u8 pad6[3];
+};
+
+/* fp_tx6 key (BPF_MAP_TYPE_LPM_TRIE: prefix length first, in bits). */
+struct fp_tx6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
 };
 
 struct fp_tx_key {
@@ -94,14 +111,15 @@ enum fp_counter {
 	FP_RX_PASS_MALFORMED,  /* truncated or inconsistent headers */
 	FP_RX_PASS_NO_SESSION, /* IDs not in fp_rx */
 	FP_RX_PASS_WRONG_PEER, /* outer addresses/ports not the tunnel's */
-	FP_RX_PASS_PPP,	       /* not IPv4, or a PPP header form not allowed */
+	FP_RX_PASS_PPP,	       /* not IPv4 (or IPv6 where carried), or a PPP
+				* header form not allowed */
 	FP_RX_PASS_WRONG_SRC,  /* inner source not the session's address */
 	FP_RX_PASS_INNER,  /* inner IPv4 malformed, bad checksum, TTL <= 1 */
 	FP_RX_PASS_ROUTE,  /* fib: not forwarded here (local, no neighbour,
 				 * unreachable, too big, egress not ours) */
 	FP_RX_PASS_GSO,	   /* an aggregated (GRO) datagram */
 	FP_TX_ENCAP,	   /* encapsulated and redirected */
-	FP_TX_PASS_NOT_IP, /* not IPv4 */
+	FP_TX_PASS_NOT_IP, /* not IPv4, nor a whole IPv6 header */
 	FP_TX_PASS_NO_SESSION, /* destination not in fp_tx */
 	FP_TX_PASS_INNER,      /* malformed, bad checksum, TTL <= 1 */
 	FP_TX_PASS_TOO_BIG,    /* over the session's MTU, or over the path MTU
@@ -115,6 +133,15 @@ enum fp_counter {
 	FP_TX_CSUM_DONE,       /* not a verdict: a CHECKSUM_PARTIAL packet's
 				* inner TCP/UDP checksum the program finished
 				* (the packet then went on as counted above) */
+	/* IPv6 (appended: the IPv4 counters keep their numbers). */
+	FP_RX_DECAP6,		/* IPv6 decapsulated and redirected */
+	FP_RX_PASS_LINK6,	/* link-local or multicast destination (RS,
+				* DHCPv6, ND, MLD): the LNS's own */
+	FP_RX_PASS_WRONG_SRC6,	/* source outside the session's prefixes:
+				* the user path drops and counts it */
+	FP_RX_PASS_INNER6,	/* truncated, not version 6, hop limit <= 1 */
+	FP_TX_ENCAP6,		/* IPv6 encapsulated and redirected */
+	FP_TX_PASS_NO_SESSION6, /* destination in no fp_tx6 prefix */
 	FP_COUNTER_MAX
 };
 
