@@ -14,6 +14,7 @@
 #include "radius/radius_auth.h"
 #include "roles/aaa.h"
 #include "roles/lns_ipv6.h"
+#include "roles/lns_rate.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
@@ -35,6 +36,9 @@ struct lns6_sess {
 	struct ra_sched sched;
 	struct aaa_counters *ctr;
 	uint64_t *last_activity;
+	/* The session's rate plan (lns_rate.h): IPv6 shares its buckets
+	 * with IPv4; NULL: none. */
+	struct lns_rate *rate;
 	uint8_t our_id[8];
 	uint8_t prefix[16];
 	bool up;	  /* IPv6CP opened, network set up */
@@ -396,7 +400,7 @@ send_ra(struct roles *r, struct lns6_sess *s, uint64_t now)
 
 void
 lns6_up(struct session_link *sl, struct lns6_sess **v6,
-    struct aaa_counters *ctr, uint64_t *last_activity,
+    struct aaa_counters *ctr, uint64_t *last_activity, struct lns_rate *rate,
     const uint8_t local_id[8], const uint8_t peer_id[8])
 {
 	struct roles *r = sl->roles;
@@ -412,6 +416,7 @@ lns6_up(struct session_link *sl, struct lns6_sess **v6,
 		lns6_down(sl, v6, false);
 	s->ctr = ctr;
 	s->last_activity = last_activity;
+	s->rate = rate;
 	memcpy(s->our_id, local_id, 8);
 	s->up = true;
 	s->have_prefix = take_prefix(r, s);
@@ -564,6 +569,8 @@ lns6_input(struct session_link *sl, struct lns6_sess *s, const uint8_t *pkt,
 		    ppp_link_user(sl->link), ip6_str(src, a, sizeof(a)));
 		return;
 	}
+	if (s->rate != NULL && !lns_rate_admit_up(s->rate, r->now, len))
+		return;
 	x->st.rx_packets++;
 	x->st.rx_octets += len;
 	if (s->ctr != NULL) {
@@ -592,6 +599,9 @@ lns6_tun_packet(struct roles *r, const uint8_t *pkt, size_t len)
 		x->st.tun_no_session++;
 		return true;
 	}
+	/* The rate plan, before the packet is sent to the user. */
+	if (s->rate != NULL && !lns_rate_admit_down(s->rate, r->now, len))
+		return true;
 	if (sl_send_ipv6(s->sl, pkt, len) == 0) {
 		x->st.tx_packets++;
 		x->st.tx_octets += len;

@@ -344,6 +344,15 @@ decap6(struct __sk_buff *skb, const struct fp_rx_key *key,
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS || !egress_allowed(fib.ifindex))
 		return count(FP_RX_PASS_ROUTE, TC_ACT_OK);
 
+	/* The session's rate plan counts its IPv6 too (policer.h). */
+	switch (fp_police_check(key, 1, inner_len)) {
+	case FP_POLICE_PASS:
+		break;
+	case FP_POLICE_DROP:
+		return TC_ACT_SHOT;
+	default:
+		return count(FP_RX_PASS_INNER6, TC_ACT_OK);
+	}
 	st = bpf_map_lookup_elem(&fp_stats, key);
 	strip = off - ETH_HLEN;
 	/* Removes outer IPv4 + UDP + L2TP + PPP; the helper makes the
@@ -1055,6 +1064,15 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 	e.tunnel_id = tv->peer_tunnel_id;
 	e.session_id = tv->peer_session_id;
 
+	/* The session's rate plan counts its IPv6 too (policer.h). */
+	switch (fp_police_check(&tv->stats_key, 0, inner_len)) {
+	case FP_POLICE_PASS:
+		break;
+	case FP_POLICE_DROP:
+		return TC_ACT_SHOT;
+	default:
+		return count(FP_TX_PASS_TOO_BIG, pass);
+	}
 	st = bpf_map_lookup_elem(&fp_stats, &tv->stats_key);
 	/* The outer header is IPv4: the helper sets skb->protocol so. */
 	l2flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |
