@@ -194,6 +194,11 @@ const struct schema_key schema_keys[] = {
 	ROW(LAC, "max-sessions-per-tunnel", UINT, cfg_lac,
 	    max_sessions_per_tunnel, 0, 65535, "0"),
 
+	/* Tunnel switching (roles/switch.c): the realms are the [realm]
+	 * sections, the LNS selection [lac]'s. */
+	ROW(SWITCH, "local-sessions", BOOL, cfg_switch, local_sessions, 0, 0,
+	    "yes"),
+
 	LIST(REALM, "lns", HOSTPORT_LIST, cfg_realm, lns, lns_count,
 	    CFG_MAX_LIST, DEFAULT_L2TP_PORT, NULL),
 	ROW(REALM, "tunnel-secret", SECRET, cfg_realm, tunnel_secret, 0, 0,
@@ -273,6 +278,7 @@ static const struct {
 	[SCHEMA_SEC_RADIUS] = { "radius", false },
 	[SCHEMA_SEC_POOL] = { "pool", true },
 	[SCHEMA_SEC_PEER] = { "peer", true },
+	[SCHEMA_SEC_SWITCH] = { "switch", false },
 };
 
 const char *

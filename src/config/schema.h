@@ -25,6 +25,7 @@ enum schema_section {
 	SCHEMA_SEC_RADIUS,
 	SCHEMA_SEC_POOL,
 	SCHEMA_SEC_PEER,
+	SCHEMA_SEC_SWITCH,
 	SCHEMA_SEC_COUNT,
 };
 const char *schema_section_str(enum schema_section s);

@@ -373,6 +373,27 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 
 /* ---- LAC incoming (§7.4.1) ---- */
 
+/* A switched call's ICRQ (l2tp_call_params.forward): every AVP the
+ * first ICRQ carried (§6.6: Bearer Type, Physical Channel ID, Calling and
+ * Called Number, Sub-Address, and whatever else it decoded to), so that
+ * the LNS learns about the call what the first LAC said; not the
+ * identifiers, which are this session's own (§4.4.4). */
+static void
+session_copy_forward(const struct l2tp_msg *src, struct l2tp_msg *m)
+{
+	const uint64_t own = L2TP_AVP_BIT(L2TP_AVP_MESSAGE_TYPE) |
+	    L2TP_AVP_BIT(L2TP_AVP_ASSIGNED_SESSION_ID) |
+	    L2TP_AVP_BIT(L2TP_AVP_CALL_SERIAL_NUMBER);
+	const struct l2tp_hdr hdr = m->hdr;
+	const enum l2tp_msg_type type = m->type;
+
+	*m = *src;
+	m->hdr = hdr;
+	m->type = type;
+	m->present = src->present & ~own;
+	m->hidden = 0; /* hidden or not is this tunnel's choice (§4.3) */
+}
+
 static int
 session_send_icrq(struct l2tp_session *s, uint64_t now)
 {
@@ -381,6 +402,8 @@ session_send_icrq(struct l2tp_session *s, uint64_t now)
 
 	/* §6.6: Assigned Session ID and Call Serial Number are required. */
 	l2tp_msg_init(&m, L2TP_MSG_ICRQ, s->tunnel->peer_id, 0);
+	if (p->forward != NULL)
+		session_copy_forward(p->forward, &m);
 	m.assigned_session_id = s->local_id;
 	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
 	m.call_serial = s->call_serial;

@@ -58,6 +58,7 @@ struct lac_realm {
 
 struct lac_tunnel;
 struct lac_fp; /* lac_fp.c */
+struct sw_call; /* switch.c */
 
 /* An LNS the LAC has dialled (lac_lns.c), by address: whether it is held
  * down after a failure, for `vpdnctl show lns` and the metrics.  Its
@@ -122,6 +123,9 @@ struct lac_call {
 	unsigned queued;
 	struct lac_acct *acct;	     /* NULL: not accounted */
 	struct lac_fp *fp;	     /* NULL: never in the fast path */
+	/* A switched call's outgoing half (switch.h): no PPPoE, no PPP;
+	 * its peer is another L2TP session.  NULL for PPPoE calls. */
+	struct sw_call *sw;
 	LIST_ENTRY(lac_call) entry;  /* lac->calls or lac->dead */
 	LIST_ENTRY(lac_call) tentry; /* lt->calls or lac->retry */
 };

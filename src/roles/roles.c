@@ -22,6 +22,7 @@
 #include "roles/roles_priv.h"
 #include "roles/roles_util.h"
 #include "roles/session_link.h"
+#include "roles/switch.h"
 
 static void
 roles_l2tp_send(void *ctx, const struct l2tp_addr *local,
@@ -220,7 +221,8 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 		    (uint64_t)cfg->global.auth_lockout * 1000);
 	if (r->host == NULL || r->authlimit == NULL ||
 	    roles_radius_init(r) < 0 || lns_init(r) < 0 ||
-	    clients_init(r, now) < 0 || lac_init(r, now) < 0) {
+	    clients_init(r, now) < 0 || lac_init(r, now) < 0 ||
+	    switch_init(r) < 0) {
 		roles_free(r);
 		return NULL;
 	}
@@ -239,6 +241,7 @@ roles_free(struct roles *r)
 	if (r->host != NULL)
 		l2tp_host_free(r->host);
 	sl_free_all(r);
+	switch_free(r);
 	clients_free(r);
 	lns_free(r);
 	aaa_free(r->aaa);
@@ -388,6 +391,7 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 	v->fp_rx_packets = v->fp_tx_packets = 0;
 	v->fp_rx_bytes = v->fp_tx_bytes = 0;
 	v->ipv6_prefix[0] = '\0';
+	v->switched_tunnel = v->switched_session = 0;
 	o->ops->describe(r, o->ctx, s, v);
 }
 

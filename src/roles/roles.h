@@ -40,6 +40,9 @@ struct roles_session_view {
 	const char *path;
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
 	char ipv6_prefix[48]; /* LNS: the session's /64; "" none */
+	/* A switched call (roles/switch.h): our tunnel and session IDs of
+	 * its other half; 0 when none. */
+	uint16_t switched_tunnel, switched_session;
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):
