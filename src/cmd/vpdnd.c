@@ -402,6 +402,8 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	out->fp_rx_bytes = v.fp_rx_bytes;
 	out->fp_tx_bytes = v.fp_tx_bytes;
 	strlcpy(out->ipv6_prefix, v.ipv6_prefix, sizeof(out->ipv6_prefix));
+	out->switched_tunnel = v.switched_tunnel;
+	out->switched_session = v.switched_session;
 }
 
 static bool
@@ -470,6 +472,7 @@ vpdnd_ctl_policy_metrics(void *arg, struct strbuf *out)
 
 	if (d->cfg->lns.enabled)
 		vpdnd_policy_metrics(d->roles, out);
+	vpdnd_switch_metrics(d->roles, out);
 }
 
 /* `vpdnctl show pool`: {"pools":[{"range","pool","size","used"}],

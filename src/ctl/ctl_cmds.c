@@ -301,6 +301,16 @@ show_session_one(struct l2tp_session *s, void *arg)
 		json_kv_u64(j, "rx_bytes", si.rx_bytes);
 		json_kv_u64(j, "tx_bytes", si.tx_bytes);
 		json_kv_u64(j, "uptime_s", uptime_s(w->now, si.created_ms));
+		/* a switched call's other half (roles/switch.h) */
+		json_key(j, "switched_to");
+		if (x.switched_session != 0) {
+			json_obj_begin(j);
+			json_kv_u64(j, "tunnel_local_id", x.switched_tunnel);
+			json_kv_u64(j, "local_id", x.switched_session);
+			json_obj_end(j);
+		} else {
+			json_null(j);
+		}
 		json_obj_end(j);
 	} else {
 		struct table *t = w->t;
@@ -322,6 +332,15 @@ show_session_one(struct l2tp_session *s, void *arg)
 		table_cell_u64(t, si.tx_bytes);
 		table_cell_u64(t, uptime_s(w->now, si.created_ms));
 		table_cell(t, x.ipv6_prefix[0] != '\0' ? x.ipv6_prefix : "-");
+		if (x.switched_session != 0) {
+			char b[16];
+
+			snprintf(b, sizeof(b), "%u/%u", x.switched_tunnel,
+			    x.switched_session);
+			table_cell(t, b);
+		} else {
+			table_cell(t, "-");
+		}
 	}
 }
 
@@ -353,6 +372,7 @@ static const struct table_col session_cols[] = {
 	{ "TX-BYTES", TABLE_RIGHT },
 	{ "UPTIME", TABLE_RIGHT },
 	{ "IPV6-PREFIX", TABLE_LEFT },
+	{ "SWITCHED-TO", TABLE_LEFT },
 };
 
 static int

@@ -34,6 +34,9 @@ struct ctl_session_extra {
 	/* Carried by the kernel fast path, added to the L2TP counters. */
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
 	char ipv6_prefix[48]; /* the session's IPv6 /64; "" none */
+	/* A switched call: our tunnel/session IDs of its other half (0:
+	 * not switched). */
+	uint16_t switched_tunnel, switched_session;
 };
 
 /* Packets lost between the users' IP traffic and vpdnd, over every TUN
