@@ -316,6 +316,9 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now,
 	if (memcmp(&cfg->radius, &r->cfg->radius, sizeof(cfg->radius)) != 0)
 		log_warnx("reload: [radius] changes take effect at the next "
 			  "restart");
+	if (cfg->sw.enabled != (r->sw != NULL))
+		log_warnx("reload: [switch] added or removed: takes effect at "
+			  "the next restart");
 	r->cfg = cfg;
 	roles_host_config(cfg, &hc);
 	l2tp_host_reconfigure(r->host, &hc);
