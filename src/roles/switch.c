@@ -331,6 +331,10 @@ sw_describe(struct roles *r, void *ctx, struct l2tp_session *s,
 		return;
 	}
 	v->ppp_phase = "switched";
+	/* `vpdnctl disconnect user` ends the call through its LAC half
+	 * (lac_disconnect_user), which clears both halves with Result
+	 * Code 3; this half is no LNS session (no session_link). */
+	v->role = L2TP_ROLE_LAC;
 	if (c->out == NULL)
 		return;
 	v->user = c->out->user;

@@ -380,6 +380,26 @@ test_stopccn_from_lac(void **state)
 	sw_teardown(&t);
 }
 
+/* `vpdnctl disconnect user`: one call ended, both halves cleared with
+ * Result Code 3 (RFC 2661 §4.4.2, administrative reasons). */
+static void
+test_disconnect_user(void **state)
+{
+	struct sw_test t;
+
+	(void)state;
+	sw_setup(&t, SW_CONF("no"), "alice@corp.example");
+	assert_int_equal(roles_disconnect_user(t.h->r, "alice@corp.example",
+			     t.h->now),
+	    1);
+	rh_lac_settle(t.x);
+	assert_int_equal(t.p->cdn_result, L2TP_CDN_ADMIN);
+	assert_true(t.lc->cdn_rcvd);
+	assert_int_equal(t.lc->cdn_result, L2TP_CDN_ADMIN);
+	assert_int_equal(roles_switch_stats(t.h->r)->active, 0);
+	sw_teardown(&t);
+}
+
 /* Two switched calls for one LNS share one tunnel. */
 static void
 test_one_tunnel_per_lns(void **state)
@@ -441,6 +461,7 @@ main(void)
 		cmocka_unit_test(test_cdn_from_lns),
 		cmocka_unit_test(test_stopccn_from_lns),
 		cmocka_unit_test(test_stopccn_from_lac),
+		cmocka_unit_test(test_disconnect_user),
 		cmocka_unit_test(test_one_tunnel_per_lns),
 		cmocka_unit_test(test_unknown_realm_refused),
 		cmocka_unit_test(test_unknown_realm_local),
