@@ -57,7 +57,7 @@ struct lac_realm {
 };
 
 struct lac_tunnel;
-struct lac_fp; /* lac_fp.c */
+struct lac_fp;	/* lac_fp.c */
 struct sw_call; /* switch.c */
 
 /* An LNS the LAC has dialled (lac_lns.c), by address: whether it is held
@@ -121,8 +121,8 @@ struct lac_call {
 	struct l2tp_msg *proxy;	 /* the ICCN's proxy AVPs */
 	struct lac_frame *queue; /* frames from the user, oldest first */
 	unsigned queued;
-	struct lac_acct *acct;	     /* NULL: not accounted */
-	struct lac_fp *fp;	     /* NULL: never in the fast path */
+	struct lac_acct *acct; /* NULL: not accounted */
+	struct lac_fp *fp;     /* NULL: never in the fast path */
 	/* A switched call's outgoing half (switch.h): no PPPoE, no PPP;
 	 * its peer is another L2TP session.  NULL for PPPoE calls. */
 	struct sw_call *sw;

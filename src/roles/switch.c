@@ -118,8 +118,7 @@ sw_tunnel_up(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
 }
 
 static void
-sw_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t,
-    uint64_t now)
+sw_tunnel_down(struct roles *r, void *ctx, struct l2tp_tunnel *t, uint64_t now)
 {
 	lns_role_ops.tunnel_down(r, ctx, t, now);
 }
@@ -178,8 +177,7 @@ sw_cdn_for(enum aaa_lac_end why)
 
 /* Places c towards realm lr's LNS as a LAC call. */
 static int
-sw_dial(struct sw_call *c, struct lac_realm *lr, const char *user,
-    uint64_t now)
+sw_dial(struct sw_call *c, struct lac_realm *lr, const char *user, uint64_t now)
 {
 	struct lac *lac = c->sw->roles->lac;
 	struct lac_call *lc = calloc(1, sizeof(*lc));
@@ -238,8 +236,8 @@ sw_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 		sw_unhash(sw, c);
 		c->in = NULL;
 		sw_call_free(c);
-		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0,
-		    "out of memory", now);
+		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0, "out of memory",
+		    now);
 		return;
 	}
 	if (c != NULL) {
@@ -256,8 +254,8 @@ sw_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	log_info("switch: session %u (tunnel %u): refusing \"%s\": no [realm] "
 		 "for it and local-sessions = no",
 	    si.local_id, si.tunnel_local_id, user);
-	l2tp_session_close(s, L2TP_CDN_NO_RESOURCES_PERM, 0,
-	    "realm not served", now);
+	l2tp_session_close(s, L2TP_CDN_NO_RESOURCES_PERM, 0, "realm not served",
+	    now);
 }
 
 static void
@@ -297,8 +295,8 @@ sw_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
 			l2tp_session_close(ls, L2TP_CDN_LOST_CARRIER, 0,
 			    "switched call's LAC tunnel lost", now);
 	}
-	lac_call_end(lc, "incoming half cleared", AAA_LAC_END_LINK_LOST,
-	    false, false, 0);
+	lac_call_end(lc, "incoming half cleared", AAA_LAC_END_LINK_LOST, false,
+	    false, 0);
 	sw_call_free(c);
 }
 
@@ -380,8 +378,7 @@ switch_out_params(const struct sw_call *c, struct l2tp_call_params *cp)
 	cp->framing_type = n->framing_type;
 	/* §5.4: the first LAC wants sequenced data; so may the LNS then
 	 * (each half numbers its own data messages) */
-	cp->sequencing_required = l2tp_msg_has(n,
-	    L2TP_AVP_SEQUENCING_REQUIRED);
+	cp->sequencing_required = l2tp_msg_has(n, L2TP_AVP_SEQUENCING_REQUIRED);
 }
 
 void
@@ -445,8 +442,9 @@ switch_out_ended(struct sw_call *c, struct lac_call *lc, enum aaa_lac_end why,
 	c->in = NULL;
 	sw_call_free(c);
 	l2tp_session_close(in, result, error,
-	    result == L2TP_CDN_NO_RESOURCES ? "no LNS of the realm took it" :
-					      "switched call cleared by the LNS",
+	    result == L2TP_CDN_NO_RESOURCES ?
+		"no LNS of the realm took it" :
+		"switched call cleared by the LNS",
 	    now);
 }
 

@@ -37,12 +37,12 @@
 
 /* The proxy AVPs a first LAC sends (RFC 2661 §4.4.5): LCP Configure-
  * Requests as received and sent, PAP as the user gave it. */
-static const uint8_t init_rcvd[] = { 0x01, 0x04, 0x05, 0xd4, 0x05, 0x06,
-	0x11, 0x22, 0x33, 0x44 };
-static const uint8_t last_sent[] = { 0x01, 0x04, 0x05, 0x78, 0x03, 0x04,
-	0xc0, 0x23, 0x05, 0x06, 0x55, 0x66, 0x77, 0x88 };
-static const uint8_t last_rcvd[] = { 0x01, 0x04, 0x05, 0xd4, 0x05, 0x06,
-	0x11, 0x22, 0x33, 0x44 };
+static const uint8_t init_rcvd[] = { 0x01, 0x04, 0x05, 0xd4, 0x05, 0x06, 0x11,
+	0x22, 0x33, 0x44 };
+static const uint8_t last_sent[] = { 0x01, 0x04, 0x05, 0x78, 0x03, 0x04, 0xc0,
+	0x23, 0x05, 0x06, 0x55, 0x66, 0x77, 0x88 };
+static const uint8_t last_rcvd[] = { 0x01, 0x04, 0x05, 0xd4, 0x05, 0x06, 0x11,
+	0x22, 0x33, 0x44 };
 static const uint8_t response[] = { 's', 'e', 'c', 'r', 'e', 't' };
 static const uint8_t group[] = { 'v', 'r', 'f', '7' };
 
@@ -97,10 +97,10 @@ first_lac_call(struct role_harness *h, struct rh_peer *p, const char *user)
 	m.framing_type = L2TP_FRAMING_SYNC;
 	put(&m, L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ, &m.initial_rcvd_confreq,
 	    init_rcvd, sizeof(init_rcvd));
-	put(&m, L2TP_AVP_LAST_SENT_LCP_CONFREQ, &m.last_sent_confreq,
-	    last_sent, sizeof(last_sent));
-	put(&m, L2TP_AVP_LAST_RCVD_LCP_CONFREQ, &m.last_rcvd_confreq,
-	    last_rcvd, sizeof(last_rcvd));
+	put(&m, L2TP_AVP_LAST_SENT_LCP_CONFREQ, &m.last_sent_confreq, last_sent,
+	    sizeof(last_sent));
+	put(&m, L2TP_AVP_LAST_RCVD_LCP_CONFREQ, &m.last_rcvd_confreq, last_rcvd,
+	    sizeof(last_rcvd));
 	l2tp_msg_set(&m, L2TP_AVP_PROXY_AUTHEN_TYPE);
 	m.proxy_authen_type = L2TP_PROXY_AUTH_PAP;
 	l2tp_msg_set(&m, L2TP_AVP_PROXY_AUTHEN_NAME);
