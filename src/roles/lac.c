@@ -119,8 +119,13 @@ lac_call_end(struct lac_call *c, const char *reason, enum aaa_lac_end why,
 	c->state = LAC_CALL_DONE;
 	if (c->sw != NULL)
 		switch_out_ended(c->sw, c, why, now);
-	log_info("lac: call of \"%s\" (PPPoE session %u) ended: %s",
-	    c->user[0] != '\0' ? c->user : "?", c->ps_id, reason);
+	/* PPPoE SESSION_ID 0 is reserved (RFC 2516 §4): a switched call */
+	if (c->ps_id == 0)
+		log_info("lac: switched call of \"%s\" ended: %s", c->user,
+		    reason);
+	else
+		log_info("lac: call of \"%s\" (PPPoE session %u) ended: %s",
+		    c->user[0] != '\0' ? c->user : "?", c->ps_id, reason);
 	/* Out of the kernel first: from here no frame of the call is
 	 * relayed there, and its counters join the Stop's. */
 	lac_fp_leave(c);
