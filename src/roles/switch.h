@@ -51,17 +51,16 @@ int switch_init(struct roles *r);
 void switch_free(struct roles *r);
 
 /* lac.c: events of a switched call's outgoing half (c->sw set). */
-void switch_out_params(const struct sw_call *sw, struct l2tp_call_params *cp);
-void switch_out_up(struct sw_call *sw, struct lac_call *c, uint64_t now);
-void switch_out_data(struct sw_call *sw, const uint8_t *frame, size_t len);
+void switch_out_params(const struct sw_call *c, struct l2tp_call_params *cp);
+void switch_out_up(struct sw_call *c, struct lac_call *lc, uint64_t now);
+void switch_out_data(struct sw_call *c, const uint8_t *frame, size_t len);
 /* The LNS's CDN (or none) as the out session goes: kept for the other
  * half's CDN. */
-void switch_out_cdn(struct sw_call *sw, struct l2tp_session *s);
+void switch_out_cdn(struct sw_call *c, struct l2tp_session *s);
 /* The outgoing half ended for why (lac_call_end): the incoming half gets
  * its CDN. */
-void switch_out_ended(struct sw_call *sw, struct lac_call *c,
+void switch_out_ended(struct sw_call *c, struct lac_call *lc,
     enum aaa_lac_end why, uint64_t now);
-void switch_out_describe(const struct sw_call *sw,
-    struct roles_session_view *v);
+void switch_out_describe(const struct sw_call *c, struct roles_session_view *v);
 
 #endif
