@@ -100,7 +100,7 @@ lns_conf()
 sw_switched()
 {
 	local s0="d['sessions'][0]" s1="d['sessions'][1]"
-	jtrue "$(show_json sw sw sessions)" "len(d['sessions']) == 2 and all(s['state'] == 'established' and s['ppp_phase'] == 'switched' for s in d['sessions']) and $s0['switched_to'] == {'tunnel_local_id': $s1['tunnel_local_id'], 'local_id': $s1['local_id']} and $s1['switched_to'] == {'tunnel_local_id': $s0['tunnel_local_id'], 'local_id': $s0['local_id']}"
+	jtrue "$(show_json sw sw sessions)" "len(d['sessions']) == 2 and all(s['state'] == 'established' and s['ppp_phase'] == 'switched' for s in d['sessions']) and ${s0}['switched_to'] == {'tunnel_local_id': ${s1}['tunnel_local_id'], 'local_id': ${s1}['local_id']} and ${s1}['switched_to'] == {'tunnel_local_id': ${s0}['tunnel_local_id'], 'local_id': ${s0}['local_id']}"
 }
 
 # lcp_frames FILE SRC: "code id" of every LCP frame SRC sent in FILE, sorted.
