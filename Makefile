@@ -67,7 +67,8 @@ $(O)/tests/test_roles_lns $(O)/tests/test_roles_fastpath \
 $(O)/tests/test_roles_lac $(O)/tests/test_roles_lac_ops \
     $(O)/tests/test_roles_lac_fastpath \
     $(O)/tests/test_roles_lac_select \
-    $(O)/tests/test_roles_access_line: \
+    $(O)/tests/test_roles_access_line \
+    $(O)/tests/test_roles_switch: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o \
     $(O)/tests/support/role_harness_lac.o

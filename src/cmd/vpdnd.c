@@ -412,6 +412,8 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	out->police_down_drop_bytes = v.police_down_drop_bytes;
 	if (v.access_line != NULL)
 		out->access_line = *v.access_line;
+	out->switched_tunnel = v.switched_tunnel;
+	out->switched_session = v.switched_session;
 }
 
 static int
@@ -490,6 +492,7 @@ vpdnd_ctl_policy_metrics(void *arg, struct strbuf *out)
 
 	if (d->cfg->lns.enabled)
 		vpdnd_policy_metrics(d->roles, out);
+	vpdnd_switch_metrics(d->roles, out);
 }
 
 /* `vpdnctl show pool`: {"pools":[{"range","pool","size","used"}],

@@ -8,6 +8,7 @@
 #include "cmd/vpdnd_policy.h"
 #include "ctl/table.h"
 #include "roles/lns_peer.h"
+#include "roles/switch.h"
 
 void
 vpdnd_policy_pools_json(const struct roles *r, struct json *j)
@@ -138,4 +139,29 @@ vpdnd_policy_metrics(struct roles *r, struct strbuf *out)
 	    "Older sessions ended by duplicate-login = replace.");
 	strbuf_printf(out, "vpdn_duplicate_login_replaced_total %" PRIu64 "\n",
 	    st->duplicate_replaced);
+}
+
+void
+vpdnd_switch_metrics(struct roles *r, struct strbuf *out)
+{
+	const struct roles_switch_stats *st = roles_switch_stats(r);
+
+	if (st == NULL)
+		return;
+	family(out, "vpdn_switch_calls", "gauge",
+	    "Switched calls now (both halves count as one).");
+	strbuf_printf(out, "vpdn_switch_calls %u\n", st->active);
+	family(out, "vpdn_switch_calls_total", "counter",
+	    "Calls from other LACs, by what the switch did with them.");
+	strbuf_printf(out,
+	    "vpdn_switch_calls_total{result=\"switched\"} %" PRIu64 "\n"
+	    "vpdn_switch_calls_total{result=\"connected\"} %" PRIu64 "\n"
+	    "vpdn_switch_calls_total{result=\"no-lns\"} %" PRIu64 "\n"
+	    "vpdn_switch_calls_total{result=\"refused\"} %" PRIu64 "\n",
+	    st->switched, st->connected, st->no_lns, st->refused);
+	family(out, "vpdn_switch_early_drops_total", "counter",
+	    "Data messages of a switched call dropped before both halves "
+	    "were up.");
+	strbuf_printf(out, "vpdn_switch_early_drops_total %" PRIu64 "\n",
+	    st->early_drop);
 }

@@ -17,5 +17,7 @@ void vpdnd_policy_pools_json(const struct roles *r, struct json *j);
 void vpdnd_policy_pools_table(const struct roles *r, struct strbuf *out);
 /* The metrics families. */
 void vpdnd_policy_metrics(struct roles *r, struct strbuf *out);
+/* With [switch]: the switched calls (roles/switch.h). */
+void vpdnd_switch_metrics(struct roles *r, struct strbuf *out);
 
 #endif

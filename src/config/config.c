@@ -57,10 +57,11 @@ config_defaults(struct vpdn_config *cfg, char *msg, size_t msglen)
 	/* clang-format off */
 	static const enum schema_section once[] = {
 		SCHEMA_SEC_GLOBAL, SCHEMA_SEC_LNS, SCHEMA_SEC_LAC,
-		SCHEMA_SEC_RADIUS,
+		SCHEMA_SEC_RADIUS, SCHEMA_SEC_SWITCH,
 	};
 	/* clang-format on */
-	void *base[] = { &cfg->global, &cfg->lns, &cfg->lac, &cfg->radius };
+	void *base[] = { &cfg->global, &cfg->lns, &cfg->lac, &cfg->radius,
+		&cfg->sw };
 
 	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
 		if (schema_apply_defaults(once[i], base[i], msg, msglen) < 0)
@@ -87,6 +88,7 @@ section_base(struct vpdn_config *cfg, const struct load_sec *ls)
 	case SCHEMA_SEC_POOL:	return &cfg->pools[ls->idx];
 	case SCHEMA_SEC_PEER:	return &cfg->peers[ls->idx];
 	case SCHEMA_SEC_RATE_PLAN: return &cfg->rate_plans[ls->idx];
+	case SCHEMA_SEC_SWITCH:	return &cfg->sw;
 	case SCHEMA_SEC_COUNT:	break;
 		/* clang-format on */
 	}
@@ -290,6 +292,7 @@ on_header(struct loader *ld, const struct ini_event *ev, char *msg,
 	case SCHEMA_SEC_LNS:	ld->cfg->lns.enabled = true; break;
 	case SCHEMA_SEC_LAC:	ld->cfg->lac.enabled = true; break;
 	case SCHEMA_SEC_RADIUS:	ld->cfg->radius.enabled = true; break;
+	case SCHEMA_SEC_SWITCH:	ld->cfg->sw.enabled = true; break;
 	/* clang-format on */
 	case SCHEMA_SEC_GLOBAL:
 	case SCHEMA_SEC_REALM:
@@ -419,7 +422,9 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 			    cfg->lns.rate_plan, cfg->lns.rate_plan);
 		break;
 	case SCHEMA_SEC_LAC:
-		if (cfg->lac.pppoe_interface[0] == '\0')
+		/* A switch's LAC may have no access side of its own: its
+		 * calls come over L2TP. */
+		if (cfg->lac.pppoe_interface[0] == '\0' && !cfg->sw.enabled)
 			return ini_error(errbuf, errlen, f, ls->line,
 			    "[lac] needs pppoe-interface");
 		if (cfg->lac.radius && !cfg->radius.enabled)
@@ -510,6 +515,14 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 		return policy_peer_complete(cfg, &cfg->peers[ls->idx], &g, f,
 		    errbuf, errlen);
 	}
+	case SCHEMA_SEC_SWITCH:
+		/* The switch takes calls in tunnels the LNS accepts ([lns]
+		 * tunnel-secret, [peer]s) and places them again as the LAC
+		 * does ([realm]s, lns-selection, hold-down). */
+		if (!cfg->lns.enabled || !cfg->lac.enabled)
+			return ini_error(errbuf, errlen, f, ls->line,
+			    "[switch] needs [lns] and [lac] sections");
+		break;
 	case SCHEMA_SEC_RATE_PLAN:
 	case SCHEMA_SEC_COUNT:
 		break;

@@ -226,6 +226,16 @@ struct cfg_lac {
 	char circuit_id_format[CFG_MAX_STR];
 };
 
+/* [switch]: calls that arrive over L2TP (from another LAC) and whose
+ * user's realm has a [realm] section are placed again towards that realm's
+ * LNS instead of being terminated here (roles/switch.c). */
+struct cfg_switch {
+	bool enabled; /* [switch] present */
+	/* Calls of other realms end here as on the LNS (yes) or are
+	 * refused with a CDN (no). */
+	bool local_sessions;
+};
+
 struct cfg_realm {
 	char name[CFG_MAX_STR];
 	struct cfg_hostport lns[CFG_MAX_LIST];
@@ -357,6 +367,7 @@ struct vpdn_config {
 	struct cfg_global global;
 	struct cfg_lns lns;
 	struct cfg_lac lac;
+	struct cfg_switch sw;
 	struct cfg_realm *realms;
 	unsigned realm_count;
 	struct cfg_client *clients;

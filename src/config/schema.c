@@ -205,6 +205,11 @@ const struct schema_key schema_keys[] = {
 	ROW(LAC, "circuit-id-format", STRING, cfg_lac, circuit_id_format, 1,
 	    ACCESS_LINE_ID_MAX, "%i:%v"),
 
+	/* Tunnel switching (roles/switch.c): the realms are the [realm]
+	 * sections, the LNS selection [lac]'s. */
+	ROW(SWITCH, "local-sessions", BOOL, cfg_switch, local_sessions, 0, 0,
+	    "yes"),
+
 	LIST(REALM, "lns", HOSTPORT_LIST, cfg_realm, lns, lns_count,
 	    CFG_MAX_LIST, DEFAULT_L2TP_PORT, NULL),
 	ROW(REALM, "tunnel-secret", SECRET, cfg_realm, tunnel_secret, 0, 0,
@@ -297,6 +302,7 @@ static const struct {
 	[SCHEMA_SEC_POOL] = { "pool", true },
 	[SCHEMA_SEC_PEER] = { "peer", true },
 	[SCHEMA_SEC_RATE_PLAN] = { "rate-plan", true },
+	[SCHEMA_SEC_SWITCH] = { "switch", false },
 };
 
 const char *

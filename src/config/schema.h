@@ -26,6 +26,7 @@ enum schema_section {
 	SCHEMA_SEC_POOL,
 	SCHEMA_SEC_PEER,
 	SCHEMA_SEC_RATE_PLAN,
+	SCHEMA_SEC_SWITCH,
 	SCHEMA_SEC_COUNT,
 };
 const char *schema_section_str(enum schema_section s);

@@ -348,6 +348,16 @@ show_session_one(struct l2tp_session *s, void *arg)
 		    x.police_down_drop_bytes);
 		if (x.access_line.present != 0)
 			json_access_line(j, &x.access_line);
+		/* a switched call's other half (roles/switch.h) */
+		json_key(j, "switched_to");
+		if (x.switched_session != 0) {
+			json_obj_begin(j);
+			json_kv_u64(j, "tunnel_local_id", x.switched_tunnel);
+			json_kv_u64(j, "local_id", x.switched_session);
+			json_obj_end(j);
+		} else {
+			json_null(j);
+		}
 		json_obj_end(j);
 	} else {
 		struct table *t = w->t;
@@ -375,6 +385,15 @@ show_session_one(struct l2tp_session *s, void *arg)
 		    access_line_text(&x.access_line, ACCESS_LINE_CIRCUIT_ID));
 		/* Last, so scripts reading $NF keep working (INTERFACE.md). */
 		table_cell(t, x.ipv6_prefix[0] != '\0' ? x.ipv6_prefix : "-");
+		if (x.switched_session != 0) {
+			char b[16];
+
+			snprintf(b, sizeof(b), "%u/%u", x.switched_tunnel,
+			    x.switched_session);
+			table_cell(t, b);
+		} else {
+			table_cell(t, "-");
+		}
 	}
 }
 
@@ -409,6 +428,7 @@ static const struct table_col session_cols[] = {
 	{ "DROPPED", TABLE_RIGHT },
 	{ "CIRCUIT-ID", TABLE_LEFT },
 	{ "IPV6-PREFIX", TABLE_LEFT },
+	{ "SWITCHED-TO", TABLE_LEFT },
 };
 
 static int

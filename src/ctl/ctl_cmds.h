@@ -43,6 +43,9 @@ struct ctl_session_extra {
 	uint64_t police_down_drop_packets, police_down_drop_bytes;
 	/* The user's access line (TR-101 / RFC 5515); present 0: none. */
 	struct access_line access_line;
+	/* A switched call: our tunnel/session IDs of its other half (0:
+	 * not switched). */
+	uint16_t switched_tunnel, switched_session;
 };
 
 /* Packets lost between the users' IP traffic and vpdnd, over every TUN

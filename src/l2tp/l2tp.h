@@ -283,6 +283,13 @@ struct l2tp_call_params {
 	/* Proxy LCP / proxy authentication (RFC 2661 §4.4.5), sent in ICCN
 	 * when the fields are present (len > 0 / type != 0). */
 	struct l2tp_msg *proxy; /* optional: proxy AVPs copied from here */
+	/* Optional (tunnel switching): an ICRQ received from another LAC
+	 * whose AVPs the ICRQ sent repeats, all but the identifiers this
+	 * session assigns itself (Assigned Session ID, Call Serial Number);
+	 * the fields above override its values.  Read when the ICRQ goes
+	 * out (at once, or when the tunnel comes up): it must live until
+	 * session_up or session_down. */
+	const struct l2tp_msg *forward;
 	bool sequencing_required;
 	/* RFC 5515 access-line AVPs for the ICRQ (present 0: none). */
 	struct access_line access_line;

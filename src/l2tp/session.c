@@ -373,6 +373,27 @@ session_established(struct l2tp_session *s, const struct l2tp_msg *connect)
 
 /* ---- LAC incoming (§7.4.1) ---- */
 
+/* A switched call's ICRQ (l2tp_call_params.forward): every AVP the
+ * first ICRQ carried (§6.6: Bearer Type, Physical Channel ID, Calling and
+ * Called Number, Sub-Address, and whatever else it decoded to), so that
+ * the LNS learns about the call what the first LAC said; not the
+ * identifiers, which are this session's own (§4.4.4). */
+static void
+session_copy_forward(const struct l2tp_msg *src, struct l2tp_msg *m)
+{
+	const uint64_t own = L2TP_AVP_BIT(L2TP_AVP_MESSAGE_TYPE) |
+	    L2TP_AVP_BIT(L2TP_AVP_ASSIGNED_SESSION_ID) |
+	    L2TP_AVP_BIT(L2TP_AVP_CALL_SERIAL_NUMBER);
+	const struct l2tp_hdr hdr = m->hdr;
+	const enum l2tp_msg_type type = m->type;
+
+	*m = *src;
+	m->hdr = hdr;
+	m->type = type;
+	m->present = src->present & ~own;
+	m->hidden = 0; /* hidden or not is this tunnel's choice (§4.3) */
+}
+
 static int
 session_send_icrq(struct l2tp_session *s, uint64_t now)
 {
@@ -381,6 +402,8 @@ session_send_icrq(struct l2tp_session *s, uint64_t now)
 
 	/* §6.6: Assigned Session ID and Call Serial Number are required. */
 	l2tp_msg_init(&m, L2TP_MSG_ICRQ, s->tunnel->peer_id, 0);
+	if (p->forward != NULL)
+		session_copy_forward(p->forward, &m);
 	m.assigned_session_id = s->local_id;
 	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
 	m.call_serial = s->call_serial;
@@ -399,8 +422,10 @@ session_send_icrq(struct l2tp_session *s, uint64_t now)
 		    sizeof(m.called_number));
 		l2tp_msg_set(&m, L2TP_AVP_CALLED_NUMBER);
 	}
-	/* RFC 5515 §3: the access line, in ICRQ. */
-	m.access_line = p->access_line;
+	/* RFC 5515 §3: the access line, in ICRQ; a switched call keeps the
+	 * one its incoming ICRQ carried (copied above) unless given one. */
+	if (p->forward == NULL || p->access_line.present != 0)
+		m.access_line = p->access_line;
 	if (tunnel_send_msg(s->tunnel, &m, now) < 0)
 		return -1;
 	session_set_state(s, L2TP_SESSION_WAIT_REPLY);

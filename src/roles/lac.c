@@ -39,6 +39,7 @@
 #include "roles/lac_priv.h"
 #include "roles/realm.h"
 #include "roles/session_link.h"
+#include "roles/switch.h"
 
 /* ---- calls ---- */
 
@@ -116,8 +117,15 @@ lac_call_end(struct lac_call *c, const char *reason, enum aaa_lac_end why,
 	if (c->state == LAC_CALL_DONE)
 		return;
 	c->state = LAC_CALL_DONE;
-	log_info("lac: call of \"%s\" (PPPoE session %u) ended: %s",
-	    c->user[0] != '\0' ? c->user : "?", c->ps_id, reason);
+	if (c->sw != NULL)
+		switch_out_ended(c->sw, c, why, now);
+	/* PPPoE SESSION_ID 0 is reserved (RFC 2516 §4): a switched call */
+	if (c->ps_id == 0)
+		log_info("lac: switched call of \"%s\" ended: %s", c->user,
+		    reason);
+	else
+		log_info("lac: call of \"%s\" (PPPoE session %u) ended: %s",
+		    c->user[0] != '\0' ? c->user : "?", c->ps_id, reason);
 	/* Out of the kernel first: from here no frame of the call is
 	 * relayed there, and its counters join the Stop's. */
 	lac_fp_leave(c);
@@ -601,6 +609,12 @@ lac_session_up(struct roles *r, void *ctx, struct l2tp_session *s,
 	/* this LNS works: new users of the realm start with it */
 	if (c->ndests == 0 && c->realm != NULL)
 		c->realm->next_lns = c->lns_idx;
+	if (c->sw != NULL) {
+		/* a switched call: no PPPoE side, no fast path, no queue */
+		call_drop_dial_state(c);
+		switch_out_up(c->sw, c, now);
+		return;
+	}
 	log_info("lac: \"%s\" connected to its LNS; relaying", c->user);
 	lac_acct_start(c, now);
 	/* RFC 2661 §7.4.1: the ICCN has been sent (the host reports the
@@ -622,6 +636,10 @@ lac_session_down(struct roles *r, void *ctx, struct l2tp_session *s,
 	(void)ctx;
 	if (c == NULL)
 		return;
+	/* RFC 2661 §4.4.2: the LNS's cause goes on to the switched call's
+	 * other half */
+	if (c->sw != NULL)
+		switch_out_cdn(c->sw, s);
 	l2tp_session_set_user(s, NULL);
 	c->ls = NULL;
 	lt = c->lt;
@@ -689,6 +707,10 @@ lac_session_data(struct roles *r, void *ctx, struct l2tp_session *s,
 	(void)r;
 	(void)ctx;
 	(void)now;
+	if (c != NULL && c->sw != NULL && c->state == LAC_CALL_RELAY) {
+		switch_out_data(c->sw, frame, len);
+		return;
+	}
 	if (c == NULL || c->state != LAC_CALL_RELAY || c->ps == NULL)
 		return;
 	lac_fp_check(c);
@@ -716,6 +738,10 @@ lac_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 	if (c == NULL)
 		return;
 	v->user = c->user;
+	if (c->sw != NULL) {
+		switch_out_describe(c->sw, v);
+		return;
+	}
 	lac_fp_describe(c, v);
 	v->access_line = c->al;
 	/* the link's phase until the hand-over; then PPP is up end to end
@@ -883,6 +909,11 @@ lac_init(struct roles *r, uint64_t now)
 		return -1;
 	}
 	lac_realms_install(lac, &realms);
+	/* a tunnel switch's LAC: its calls come over L2TP (switch.c) */
+	if (cfg->lac.pppoe_interface[0] == '\0') {
+		log_info("lac: no PPPoE access side; calls only from [switch]");
+		return 0;
+	}
 	if (RIO(r, pppoe_open, &lac->sock, cfg->lac.pppoe_interface) < 0)
 		return -1;
 	lac->sock_open = true;
@@ -1015,14 +1046,17 @@ lac_reconfigure(struct roles *r, const struct vpdn_config *cfg,
 	lac->cfg.lns_selection = cfg->lac.lns_selection;
 	lac->cfg.lns_holddown = cfg->lac.lns_holddown;
 	lac->cfg.max_sessions_per_tunnel = cfg->lac.max_sessions_per_tunnel;
-	if (cfg->lac.discovery_rate != lac->cfg.discovery_rate) {
+	/* (no PPPoE server on a switch's LAC without an access side) */
+	if (cfg->lac.discovery_rate != lac->cfg.discovery_rate &&
+	    lac->srv != NULL) {
 		lac->cfg.discovery_rate = cfg->lac.discovery_rate;
 		pppoe_server_set_rate(lac->srv, cfg->lac.discovery_rate,
 		    cfg->lac.discovery_rate * 2);
 		log_info("lac: discovery-rate now %u a second",
 		    cfg->lac.discovery_rate);
 	}
-	if (cfg->lac.max_sessions_per_mac != lac->cfg.max_sessions_per_mac) {
+	if (cfg->lac.max_sessions_per_mac != lac->cfg.max_sessions_per_mac &&
+	    lac->srv != NULL) {
 		lac->cfg.max_sessions_per_mac = cfg->lac.max_sessions_per_mac;
 		pppoe_server_set_mac_limit(lac->srv,
 		    cfg->lac.max_sessions_per_mac);

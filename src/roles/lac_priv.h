@@ -57,7 +57,8 @@ struct lac_realm {
 };
 
 struct lac_tunnel;
-struct lac_fp; /* lac_fp.c */
+struct lac_fp;	/* lac_fp.c */
+struct sw_call; /* switch.c */
 
 /* An LNS the LAC has dialled (lac_lns.c), by address: whether it is held
  * down after a failure, for `vpdnctl show lns` and the metrics.  Its
@@ -125,6 +126,9 @@ struct lac_call {
 	/* TR-101 line data of the PADR (or our own circuit id); NULL: none
 	 * (lac_access_line.c) */
 	struct access_line *al;
+	/* A switched call's outgoing half (switch.h): no PPPoE, no PPP;
+	 * its peer is another L2TP session.  NULL for PPPoE calls. */
+	struct sw_call *sw;
 	LIST_ENTRY(lac_call) entry;  /* lac->calls or lac->dead */
 	LIST_ENTRY(lac_call) tentry; /* lt->calls or lac->retry */
 };

@@ -24,6 +24,7 @@
 #include "core/timeutil.h"
 #include "roles/lac_priv.h"
 #include "roles/realm.h"
+#include "roles/switch.h"
 
 unsigned
 lac_call_ntargets(const struct lac_call *c)
@@ -227,14 +228,20 @@ lac_call_dial(struct lac_call *c, uint64_t now)
 	    (lt = tunnel_open(lac, &tg, c->lns_idx, &peer, now)) == NULL)
 		return -1;
 	memset(&cp, 0, sizeof(cp));
-	/* §4.4.5: an Ethernet access line is digital and synchronous. */
-	cp.bearer_type = L2TP_BEARER_DIGITAL;
-	cp.framing_type = L2TP_FRAMING_SYNC;
-	cp.tx_connect_speed = LAC_CONNECT_BPS;
-	cp.rx_connect_speed = LAC_CONNECT_BPS;
-	/* §4.4.5 Calling Number: the user's MAC, as our RADIUS records
-	 * have it (the LNS's Calling-Station-Id). */
-	aaa_mac_str(c->mac, cp.calling_number);
+	if (c->sw != NULL) {
+		/* a switched call: what the first LAC said of it */
+		switch_out_params(c->sw, &cp);
+	} else {
+		/* §4.4.5: an Ethernet access line is digital and
+		 * synchronous. */
+		cp.bearer_type = L2TP_BEARER_DIGITAL;
+		cp.framing_type = L2TP_FRAMING_SYNC;
+		cp.tx_connect_speed = LAC_CONNECT_BPS;
+		cp.rx_connect_speed = LAC_CONNECT_BPS;
+		/* §4.4.5 Calling Number: the user's MAC, as our RADIUS
+		 * records have it (the LNS's Calling-Station-Id). */
+		aaa_mac_str(c->mac, cp.calling_number);
+	}
 	cp.proxy = c->proxy;
 	lac_call_params_access_line(c, &cp);
 	c->ls = l2tp_session_open(lt->t, &cp, now);

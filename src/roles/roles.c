@@ -22,6 +22,7 @@
 #include "roles/roles_priv.h"
 #include "roles/roles_util.h"
 #include "roles/session_link.h"
+#include "roles/switch.h"
 
 static void
 roles_l2tp_send(void *ctx, const struct l2tp_addr *local,
@@ -228,7 +229,8 @@ roles_new(const struct vpdn_config *cfg, const struct roles_io *io,
 		    (uint64_t)cfg->global.auth_lockout * 1000);
 	if (r->host == NULL || r->authlimit == NULL ||
 	    roles_radius_init(r) < 0 || lns_init(r) < 0 ||
-	    clients_init(r, now) < 0 || lac_init(r, now) < 0) {
+	    clients_init(r, now) < 0 || lac_init(r, now) < 0 ||
+	    switch_init(r) < 0) {
 		roles_free(r);
 		return NULL;
 	}
@@ -247,6 +249,7 @@ roles_free(struct roles *r)
 	if (r->host != NULL)
 		l2tp_host_free(r->host);
 	sl_free_all(r);
+	switch_free(r);
 	clients_free(r);
 	lns_free(r);
 	aaa_free(r->aaa);
@@ -321,6 +324,9 @@ roles_reconfigure(struct roles *r, const struct vpdn_config *cfg, uint64_t now,
 	if (memcmp(&cfg->radius, &r->cfg->radius, sizeof(cfg->radius)) != 0)
 		log_warnx("reload: [radius] changes take effect at the next "
 			  "restart");
+	if (cfg->sw.enabled != (r->sw != NULL))
+		log_warnx("reload: [switch] added or removed: takes effect at "
+			  "the next restart");
 	r->cfg = cfg;
 	roles_host_config(cfg, &hc);
 	l2tp_host_reconfigure(r->host, &hc);
@@ -400,6 +406,7 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 	v->rate_down_bps = v->rate_up_bps = 0;
 	v->police_up_drop_packets = v->police_up_drop_bytes = 0;
 	v->police_down_drop_packets = v->police_down_drop_bytes = 0;
+	v->switched_tunnel = v->switched_session = 0;
 	o->ops->describe(r, o->ctx, s, v);
 }
 

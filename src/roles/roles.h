@@ -49,6 +49,9 @@ struct roles_session_view {
 	/* The user's access line (TR-101 at the LAC, RFC 5515 at the LNS);
 	 * NULL when none was reported. */
 	const struct access_line *access_line;
+	/* A switched call (roles/switch.h): our tunnel and session IDs of
+	 * its other half; 0 when none. */
+	uint16_t switched_tunnel, switched_session;
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):

@@ -26,6 +26,7 @@
 
 struct session_link;
 struct client_pppoe;
+struct sw;
 struct lac_realm;
 LIST_HEAD(lac_realm_list, lac_realm);
 
@@ -163,6 +164,8 @@ struct roles {
 	struct session_link *dead_links;
 	/* [lac]: PPPoE access concentrator and its calls (lac.c). */
 	struct lac *lac;
+	/* [switch]: calls from other LACs placed again (switch.c). */
+	struct sw *sw;
 };
 
 const char *client_state_str(enum client_state s);

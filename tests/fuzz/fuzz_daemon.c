@@ -38,6 +38,9 @@
  * pool take another path through the LNS), and VPDN_FUZZ_ONE_POOL=1 keeps
  * the pool the same in every configuration, for the same purpose.  Every
  * configuration written is valid: a reload the daemon refuses is a finding.
+ * VPDN_FUZZ_SWITCH=1 adds [switch] to the configurations with a LAC, so
+ * that calls of users in a [realm] are switched (roles/switch.c) instead of
+ * terminated: the same invariants then hold with the switch's halves.
  * VPDN_FUZZ_NO_CHECK=1 skips the invariants, leaving ASan alone to show
  * where a broken one leads.  VPDN_FUZZ_TRACE=1 logs at debug level and
  * prints a line per operation (for writing seeds and reading findings).
@@ -138,7 +141,7 @@ static uint64_t fake_now;
 
 static char dir[64];
 static char cfg_path[DAEMON_VARIANTS][96];
-static bool no_reneg, no_reload, no_fixed, one_pool, no_check, trace;
+static bool no_reneg, no_reload, no_fixed, one_pool, no_check, trace, sw;
 
 static const struct {
 	const char *name, *pass;
@@ -221,6 +224,8 @@ setup_files(void)
 	one_pool = e != NULL && *e == '1';
 	e = getenv("VPDN_FUZZ_NO_CHECK");
 	no_check = e != NULL && *e == '1';
+	e = getenv("VPDN_FUZZ_SWITCH");
+	sw = e != NULL && *e == '1';
 	e = getenv("VPDN_FUZZ_TRACE");
 	trace = e != NULL && *e == '1';
 
@@ -246,9 +251,11 @@ setup_files(void)
 		    one_pool ? variants[0].pool : variants[v].pool,
 		    variants[v].auth, dir, variants[v].users,
 		    /* a reload may take the LAC away */
-		    v != 1 ? "[lac]\npppoe-interface = eth-fuzz\n"
-			     "auth = pap, chap-md5\n\n" :
-			     "",
+		    v == 1 ? "" :
+			sw ? "[lac]\npppoe-interface = eth-fuzz\n"
+			     "auth = pap, chap-md5\n\n[switch]\n\n" :
+			     "[lac]\npppoe-interface = eth-fuzz\n"
+			     "auth = pap, chap-md5\n\n",
 		    dir, variants[v].users);
 		(void)snprintf(cfg_path[v], sizeof(cfg_path[v]), "%s/v%u.conf",
 		    dir, v);
@@ -509,6 +516,20 @@ call_open(struct world *w, struct peer *p, struct slot *s)
 	m.tx_connect_speed = 100000000;
 	l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
 	m.framing_type = 1;
+	if (sw && (s->sid & 1) != 0) {
+		/* RFC 2661 §4.4.5: a user of [realm lns.fuzz] by proxy
+		 * authentication, whom [switch] places again */
+		l2tp_msg_set(&m, L2TP_AVP_PROXY_AUTHEN_TYPE);
+		m.proxy_authen_type = L2TP_PROXY_AUTH_PAP;
+		l2tp_msg_set(&m, L2TP_AVP_PROXY_AUTHEN_NAME);
+		(void)snprintf(m.proxy_authen_name, sizeof(m.proxy_authen_name),
+		    "alice@lns.fuzz");
+		l2tp_msg_set(&m, L2TP_AVP_PROXY_AUTHEN_ID);
+		m.proxy_authen_id = 1;
+		l2tp_msg_set(&m, L2TP_AVP_PROXY_AUTHEN_RESPONSE);
+		m.proxy_authen_response.len = 6;
+		memcpy(m.proxy_authen_response.data, "secret", 6);
+	}
 	send_ctl(w, p, &m);
 }
 

@@ -81,8 +81,9 @@ assert ipaddress.ip_network(sys.argv[2]).subnet_of(ipaddress.ip_network("2001:db
 ' "$ADDR6" "$PFX"
 log_test "show sessions: the session's /64 ($PFX) holds the address $ADDR6" $?
 vpdnctl_in lns lns show sessions | awk -v p="$PFX" '
-    NR == 1 && $NF == "IPV6-PREFIX" { h = 1 } $NF == p { r = 1 }
-    END { exit !(h && r) }'
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == "IPV6-PREFIX") c = i; next }
+    c && $c == p { r = 1 }
+    END { exit !(c && r) }'
 log_test "show sessions (table): the IPV6-PREFIX column shows it" $?
 
 printf '%s' "$SESS" | python3 -c '

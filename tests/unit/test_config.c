@@ -513,6 +513,7 @@ test_schema_defaults_parse(void **state)
 		[SCHEMA_SEC_CLIENT] = &client,
 		[SCHEMA_SEC_RADIUS] = &cfg.radius,
 		[SCHEMA_SEC_RATE_PLAN] = &plan,
+		[SCHEMA_SEC_SWITCH] = &cfg.sw,
 	};
 	unsigned with_default = 0;
 
