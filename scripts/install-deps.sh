@@ -9,7 +9,7 @@ binutils groff-base man-db curl systemd iputils-ping python3 libcap-dev
 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 clang libclang-rt-14-dev cppcheck clang-tidy clang-format freeradius freeradius-utils gnuplot-nox
 llvm libbpf-dev bpftool linux-libc-dev
-gcovr"
+gcovr postgresql freeradius-postgresql prometheus"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
