@@ -52,6 +52,12 @@ struct ctl_pppoe_stats {
 	uint32_t sessions; /* live */
 };
 
+/* An LNS's address pool, summed over its ranges, for metrics. */
+struct ctl_pool_stats {
+	uint64_t size, used; /* addresses */
+	uint64_t refused;    /* sessions refused for want of an address */
+};
+
 struct ctl_reply {
 	struct strbuf body;
 	char error[256]; /* non-empty: the reply is "ERR error" */
@@ -90,6 +96,9 @@ struct ctl_hooks {
 	/* `show stats` and metrics: false when there is no PPPoE access
 	 * concentrator (no [lac]); the "pppoe" parts are left out then. */
 	bool (*pppoe_stats)(void *arg, struct ctl_pppoe_stats *out);
+	/* Metrics: false when there is no LNS pool (the "pool" families
+	 * are left out then). */
+	bool (*pool_stats)(void *arg, struct ctl_pool_stats *out);
 };
 
 /* The control context: owned by the daemon, read by every command. */
