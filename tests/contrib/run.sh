@@ -1,26 +1,26 @@
 #!/bin/sh
-# The Prometheus rules of contrib/prometheus/ are what promtool accepts, and
-# every alert fires on the series that should raise it (promtool test rules
-# on synthetic scrapes).  Appends "rules PASSED FAILED" to VPDN_RESULTS.
+# The Prometheus rules shipped in contrib/prometheus/ are what promtool
+# accepts.  Appends "rules PASSED FAILED" to VPDN_RESULTS; without promtool
+# (Debian's prometheus, which scripts/install-deps.sh installs) it says so
+# and counts nothing, as the netns scenarios do for a missing tool.
 set -u
-dir=$(dirname "$0")
-rules="$dir/../../contrib/prometheus/vpdn-rules.yml"
-pass=0 fail=0
-report() { echo "rules $pass $fail" >>"${VPDN_RESULTS:-/tmp/vpdn-results}"; }
+dir=$(dirname "$0")/../../contrib/prometheus
+results=${VPDN_RESULTS:-/tmp/vpdn-results}
 if ! command -v promtool >/dev/null 2>&1; then
-	echo "FAIL promtool not installed (scripts/install-deps.sh installs prometheus)"
-	fail=1; report; echo "$pass passed, $fail failed"; exit 1
+	echo "SKIP - rules: promtool not installed"
+	echo "rules 0 0" >>"$results"
+	exit 0
 fi
-if promtool check rules "$rules"; then
-	echo "ok   promtool check rules $(basename "$rules")"; pass=$((pass + 1))
-else
-	echo "FAIL promtool check rules $(basename "$rules")"; fail=$((fail + 1))
-fi
-if (cd "$dir" && promtool test rules vpdn-rules.test.yml); then
-	echo "ok   promtool test rules vpdn-rules.test.yml"; pass=$((pass + 1))
-else
-	echo "FAIL promtool test rules vpdn-rules.test.yml"; fail=$((fail + 1))
-fi
-report
+pass=0 fail=0
+for f in "$dir"/*.yml; do
+	if promtool check rules "$f"; then
+		echo "ok   promtool check rules $(basename "$f")"
+		pass=$((pass + 1))
+	else
+		echo "FAIL promtool check rules $(basename "$f")"
+		fail=$((fail + 1))
+	fi
+done
+echo "rules $pass $fail" >>"$results"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -37,8 +37,11 @@ NET=10.231.0
 RADIUS_ADDR=$NET.100
 LNSES="lns1 lns2 lns3"
 LACS="lac1 lac2"
-# FailOVER_BOUND: seconds within which every user must be back.
+# FAILOVER_BOUND: seconds within which every user must be back.
 FAILOVER_BOUND=${CLUSTER_FAILOVER_BOUND:-45}
+# Hello every second and 2 retransmissions (RFC 2661 §5.8 backoff: 1 + 2 +
+# 4 s): a LAC gives a silent LNS up within about 8 s.
+RETX=${CLUSTER_RETRANSMIT_MAX:-2}
 
 addr_of()
 {
@@ -93,7 +96,7 @@ topology()
 lns_conf()
 {
 	local n=$1 i=${1#lns}
-	vpdnd_global_conf "$n" "$(addr_of "$n"):1701" "$n.test" info 1 3
+	vpdnd_global_conf "$n" "$(addr_of "$n"):1701" "$n.test" info 1 "$RETX"
 	cat <<EOT
 
 [lns]
@@ -119,7 +122,7 @@ EOT
 lac_conf()
 {
 	local n=$1
-	vpdnd_global_conf "$n" "$(addr_of "$n"):1701" "$n.test" info 1 3
+	vpdnd_global_conf "$n" "$(addr_of "$n"):1701" "$n.test" info 1 "$RETX"
 	cat <<EOT
 
 [lac]
@@ -318,7 +321,9 @@ most_loaded_lns()
 topology || exit 1
 start_sql "$TMPD" || { log "database setup failed"; exit 1; }
 log "SQL database: $SQL_KIND"
-POOL_SIZE=$((N + 20))
+# Until the dead LNS's Accounting-On (or lease expiry) its leases stay held
+# while its users take new ones: the pool holds the users twice over.
+POOL_SIZE=$((2 * N + 10))
 sql_users "$N" || exit 1
 sql_pool cluster 10.77.0 10 $((10 + POOL_SIZE - 1)) || exit 1
 cluster_raddb "$TMPD/raddb" "$SECRET" "$RADIUS_ADDR" "$NET.0/24"
