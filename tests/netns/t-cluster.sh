@@ -296,14 +296,47 @@ step()
 	log "== $*: sessions $(per_lns), SQL pool $(pool_used) of $POOL_SIZE leased"
 }
 
-# wait_back T0 LIMIT: waits until every user is up again; prints the seconds
-# since T0 (ms resolution) in BACK_S.
+# wait_back T0 LIMIT [USER...]: waits until every user is up again; BACK_S
+# is the seconds from T0 (ms resolution) to the last one, BACK_DIST the
+# distribution over USERs (those that had to redial): when each was seen
+# up again, polled twice a second.
 wait_back()
 {
-	local t0=$1 rc
-	wait_for "$2" users_up
-	rc=$?
+	local t0=$1 limit=$2 now u rc=1
+	shift 2
+	declare -A seen=()
+	local pending=" $* "
+	BACK_DIST=""
+	while :; do
+		now=$(date +%s.%N)
+		for u in $(all_users | awk '{print $1}'); do
+			case $pending in *" $u "*)
+				seen[$u]=$now
+				pending=${pending/ $u / }
+			esac
+		done
+		if users_up; then
+			# those that came up since the poll above: now
+			now=$(date +%s.%N)
+			for u in $pending; do
+				seen[$u]=$now
+			done
+			rc=0
+			break
+		fi
+		python3 -c "import sys; sys.exit(0 if $now - $t0 > $limit else 1)" && break
+		sleep 0.5
+	done
 	BACK_S=$(python3 -c "import time; print('%.1f' % (time.time() - $t0))")
+	if [ $# -gt 0 ]; then
+		BACK_DIST=$(python3 -c '
+import sys
+t0 = float(sys.argv[1]); v = sorted(float(x) - t0 for x in sys.argv[2:])
+if v:
+    q = lambda p: v[min(len(v) - 1, int(p * len(v)))]
+    print("min %.1f s, median %.1f s, p90 %.1f s, max %.1f s over %d users" %
+          (v[0], q(0.5), q(0.9), v[-1], len(v)))' "$t0" "${seen[@]}")
+	fi
 	return $rc
 }
 
@@ -368,17 +401,19 @@ case_end freeradius lns1 lns2 lns3 lac1 lac2 pcs
 case_begin
 victim=$(most_loaded_lns)
 moved=$(lns_live "$victim")
+moved_users=$(lns_users "$victim" | awk '{print $1}')
 log "killing $victim (pid ${PID[$victim]}, $moved users) with SIGKILL"
 t0=$(python3 -c 'import time; print(time.time())')
 kill -KILL "${PID[$victim]}"
 stop_pid "${PID[$victim]}" KILL 1
 watch_twice 3 &
 watch=$!
-wait_back "$t0" "$FAILOVER_BOUND"
+# shellcheck disable=SC2086
+wait_back "$t0" "$FAILOVER_BOUND" $moved_users
 rc=$?
 wait $watch
 wrc=$?
-echo "# failover: $moved users of $victim back in $BACK_S s"
+echo "# failover: $moved users of $victim back in $BACK_S s ($BACK_DIST)"
 log_test "every user is back within ${FAILOVER_BOUND} s of kill -9 ($BACK_S s)" $rc
 log_test "no address handed out twice while they redial" $wrc
 step "after kill -9 of $victim"
