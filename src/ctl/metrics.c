@@ -477,7 +477,8 @@ metrics_render_pool(const struct ctl_pool_stats *p, struct strbuf *out)
 	strbuf_printf(out, "vpdn_pool_addresses{state=\"used\"} %" PRIu64 "\n",
 	    p->used);
 	family(out, "vpdn_pool_refused_total", "counter",
-	    "Sessions refused for want of an address.");
+	    "Sessions refused because no address was free or theirs "
+	    "was another session's.");
 	sample(out, "vpdn_pool_refused_total", p->refused);
 }
 
