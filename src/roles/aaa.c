@@ -462,9 +462,8 @@ aaa_session_init(struct aaa *a, struct aaa_session *s, const char *user,
 	/* RFC 2866 §5.5: unique; the NAS digest keeps the ids of daemons
 	 * sharing a RADIUS database apart, the start time and instance the
 	 * ids of a restarted daemon from its previous run's (aaa.h). */
-	snprintf(s->id, sizeof(s->id), "%08X%08X%03X%08X", a->nas_tag,
-	    a->boot, (unsigned)(a->nas.instance & AAA_INSTANCE_MASK),
-	    ++a->next_id);
+	snprintf(s->id, sizeof(s->id), "%08X%08X%03X%08X", a->nas_tag, a->boot,
+	    (unsigned)(a->nas.instance & AAA_INSTANCE_MASK), ++a->next_id);
 	s->user = strdup(user != NULL ? user : "");
 	if (s->user == NULL)
 		log_warnx("acct: %s: no memory for the user name; records go "

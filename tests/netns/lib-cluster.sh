@@ -23,11 +23,12 @@ cluster_sql_kind()
 # sql_q QUERY: runs QUERY, rows on stdout, columns separated by "|".
 sql_q()
 {
+	# on stdin: a thousand users' INSERTs exceed one argument's size
 	if [ "$SQL_KIND" = postgresql ]; then
-		runuser -u postgres -- psql -qAt -h "$PGSOCK" -p 5432 -d radius \
-		    -c "$1"
+		printf '%s\n' "$1" | runuser -u postgres -- psql -qAt \
+		    -v ON_ERROR_STOP=1 -h "$PGSOCK" -p 5432 -d radius
 	else
-		sqlite3 -cmd ".timeout 5000" "$SQL_DB" "$1"
+		printf '%s\n' "$1" | sqlite3 -cmd ".timeout 5000" "$SQL_DB"
 	fi
 }
 

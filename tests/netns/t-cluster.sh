@@ -377,7 +377,9 @@ t0=$(python3 -c 'import time; print(time.time())')
 start_daemon pcs
 log_test "$N PPPoE users dial" $?
 
-wait_back "$t0" 120
+# 120 s, or 5 users a second (a LAC's default discovery-rate of 200
+# PADI/PADR a second, shared with the retries) for many
+wait_back "$t0" $((N / 5 > 120 ? N / 5 : 120))
 log_test "all $N users reach the network phase on some LNS (${BACK_S} s)" $?
 wait_for 10 pcs_up
 log_test "all $N PCs have their address" $?

@@ -313,8 +313,8 @@ test_render_pool(void **state)
 	(void)state;
 	strbuf_init(&out);
 	metrics_render_pool(&ps, &out);
-	assert_non_null(strstr(strbuf_str(&out),
-	    "# TYPE vpdn_pool_addresses gauge\n"));
+	assert_non_null(
+	    strstr(strbuf_str(&out), "# TYPE vpdn_pool_addresses gauge\n"));
 	assert_non_null(strstr(strbuf_str(&out),
 	    "vpdn_pool_addresses{state=\"size\"} 241\n"));
 	assert_non_null(strstr(strbuf_str(&out),
