@@ -12,7 +12,7 @@ bench-build:
 bench: deps bench-build
 	@BENCH_BIN=$(BENCH_O) bench/run.sh
 
-# The multi-box scenario at 1,000 users (bench/cluster.sh): setup rate
+# The multi-box scenario at 100 users (bench/cluster.sh): setup rate
 # through SQL-backed RADIUS and the failover time and its distribution.
 bench-cluster: deps bench-build
 	@BENCH_BIN=$(BENCH_O) bench/cluster.sh
