@@ -4,10 +4,15 @@
 # (namespaces, TUN) and takes a few minutes.
 BENCH_O := build/bench
 
-.PHONY: bench bench-build
+.PHONY: bench bench-build bench-cluster
 bench-build:
 	@$(MAKE) --no-print-directory VARIANT=release O=$(BENCH_O) \
 	    $(BENCH_O)/vpdnd $(BENCH_O)/vpdnctl $(BENCH_O)/vpdn-bench
 
 bench: deps bench-build
 	@BENCH_BIN=$(BENCH_O) bench/run.sh
+
+# The multi-box scenario at 100 users (bench/cluster.sh): setup rate
+# through SQL-backed RADIUS and the failover time and its distribution.
+bench-cluster: deps bench-build
+	@BENCH_BIN=$(BENCH_O) bench/cluster.sh

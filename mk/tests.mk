@@ -1,6 +1,6 @@
 # Test and demo entry points.  `make test` = deps + unit + config + netns.
 
-.PHONY: deps install-test
+.PHONY: deps install-test rules-test demo-cluster
 deps:
 	@scripts/install-deps.sh
 
@@ -17,6 +17,10 @@ install-test:
 netns-test: $(PROGS)
 	@tests/netns/run.sh $(O)
 
+# contrib/prometheus/*.yml through promtool.
+rules-test:
+	@tests/contrib/run.sh
+
 # Every suite appends "NAME PASSED FAILED" to VPDN_RESULTS; the run starts
 # from an empty file of its own, so results of earlier or parallel runs (and
 # of scenarios run by hand) never leak into the totals.
@@ -32,6 +36,12 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/netns/demo.sh $(O)
+
+# Two LACs and three LNSes on FreeRADIUS + SQL (t-cluster.sh, narrated):
+# sessions per LNS, SQL pool use and failover time at each step.
+demo-cluster: deps
+	@$(MAKE) --no-print-directory all
+	@tests/netns/demo-cluster.sh $(O)
 
 # The integration scenarios whose daemons all exit through SIGTERM, once more
 # under valgrind (build/valgrind: no sanitizers, so valgrind sees the heap).

@@ -427,6 +427,22 @@ vpdnd_ctl_set_rate_plan(void *arg, uint16_t session_id, const char *plan,
 }
 
 static bool
+vpdnd_ctl_pool_stats(void *arg, struct ctl_pool_stats *out)
+{
+	struct vpdnd *d = arg;
+	uint32_t first, last, used;
+	unsigned i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; roles_pool_range(d->roles, i, &first, &last, &used); i++) {
+		out->size += (uint64_t)last - first + 1;
+		out->used += used;
+	}
+	out->refused = roles_pool_refused(d->roles);
+	return i > 0;
+}
+
+static bool
 vpdnd_ctl_pppoe_stats(void *arg, struct ctl_pppoe_stats *out)
 {
 	struct vpdnd *d = arg;
@@ -1065,6 +1081,7 @@ main(int argc, char **argv)
 	d.ctl_ctx.hooks.pppoe_stats = vpdnd_ctl_pppoe_stats;
 	d.ctl_ctx.hooks.foreach_lns = vpdnd_ctl_foreach_lns;
 	d.ctl_ctx.hooks.policy_metrics = vpdnd_ctl_policy_metrics;
+	d.ctl_ctx.hooks.pool_stats = vpdnd_ctl_pool_stats;
 	d.ctl = ctl_server_new(d.loop, d.cfg->global.control_socket,
 	    &d.ctl_ctx);
 	if (d.ctl == NULL)

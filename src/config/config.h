@@ -355,6 +355,7 @@ struct cfg_radius {
 	unsigned accounting_server_count;
 	struct cfg_secret secret;
 	char nas_identifier[CFG_MAX_STR];
+	uint32_t nas_ip_address; /* host order; 0 = not sent */
 	unsigned interim_interval;
 	struct cfg_sockaddr dae_listen; /* len 0: no RFC 5176 listener */
 	bool require_message_authenticator;

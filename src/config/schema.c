@@ -253,6 +253,10 @@ const struct schema_key schema_keys[] = {
 	ROW(RADIUS, "secret", SECRET, cfg_radius, secret, 0, 0, NULL),
 	ROW(RADIUS, "nas-identifier", STRING, cfg_radius, nas_identifier,
 	    1, CFG_MAX_STR - 1, NULL),
+	/* RFC 2865 §5.4: the address a RADIUS server (and its Disconnect/CoA,
+	 * RFC 5176 §3) knows this NAS by; unset = not sent. */
+	ROW(RADIUS, "nas-ip-address", IPV4, cfg_radius, nas_ip_address, 0, 0,
+	    NULL),
 	ROW(RADIUS, "interim-interval", UINT, cfg_radius, interim_interval,
 	    0, 86400, "0"),
 	/* RFC 5176 §3: Disconnect/CoA-Request listener, port 3799; unset

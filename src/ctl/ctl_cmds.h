@@ -83,6 +83,11 @@ struct ctl_lns_view {
 	const char *last_failure; /* "" : none */
 };
 typedef void ctl_lns_fn(const struct ctl_lns_view *v, void *arg);
+/* An LNS's address pool, summed over its ranges, for metrics. */
+struct ctl_pool_stats {
+	uint64_t size, used; /* addresses */
+	uint64_t refused;    /* sessions refused for want of an address */
+};
 
 struct ctl_reply {
 	struct strbuf body;
@@ -131,6 +136,9 @@ struct ctl_hooks {
 	/* `set session ID rate-plan NAME`: 0, or -1 with why. */
 	int (*set_rate_plan)(void *arg, uint16_t session_id, const char *plan,
 	    uint64_t now, char *why, size_t whylen);
+	/* Metrics: false when there is no LNS pool (the "pool" families
+	 * are left out then). */
+	bool (*pool_stats)(void *arg, struct ctl_pool_stats *out);
 };
 
 /* The control context: owned by the daemon, read by every command. */

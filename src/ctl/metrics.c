@@ -596,19 +596,38 @@ struct metrics_server {
 	struct conn_pool pool;
 };
 
-/* One scrape: the L2TP host, and the LAC's PPPoE side when there is one. */
+void
+metrics_render_pool(const struct ctl_pool_stats *p, struct strbuf *out)
+{
+	family(out, "vpdn_pool_addresses", "gauge",
+	    "Addresses of the LNS's local pool, all and in use.");
+	strbuf_printf(out, "vpdn_pool_addresses{state=\"size\"} %" PRIu64 "\n",
+	    p->size);
+	strbuf_printf(out, "vpdn_pool_addresses{state=\"used\"} %" PRIu64 "\n",
+	    p->used);
+	family(out, "vpdn_pool_refused_total", "counter",
+	    "Sessions refused because no address was free or theirs "
+	    "was another session's.");
+	sample(out, "vpdn_pool_refused_total", p->refused);
+}
+
+/* One scrape: the L2TP host, the LAC's PPPoE side and the LNS's pool when
+ * there are. */
 static void
 scrape_all(struct metrics_server *s, struct strbuf *body)
 {
 	const struct ctl_hooks *hk = &s->ctx->hooks;
 	struct ctl_pppoe_stats pp;
 	bool have = hk->pppoe_stats != NULL && hk->pppoe_stats(hk->arg, &pp);
+	struct ctl_pool_stats ps;
 	struct ctl_tun_stats ts;
 
 	ctl_get_tun_stats(s->ctx, &ts);
 	metrics_render(&s->acc, s->ctx->host, &ts, have ? &pp : NULL, hk, body);
 	if (hk->policy_metrics != NULL)
 		hk->policy_metrics(hk->arg, body);
+	if (hk->pool_stats != NULL && hk->pool_stats(hk->arg, &ps))
+		metrics_render_pool(&ps, body);
 }
 
 static enum conn_req

@@ -98,6 +98,11 @@ void metrics_render(struct metrics_acc *a, struct l2tp_host *host,
     const struct ctl_tun_stats *tun, const struct ctl_pppoe_stats *pppoe,
     const struct ctl_hooks *hooks, struct strbuf *out);
 
+/* The LNS's address pool: vpdn_pool_addresses{state="size"|"used"} and
+ * vpdn_pool_refused_total, which alerting rules compare (a pool nearly
+ * empty refuses the next users). */
+void metrics_render_pool(const struct ctl_pool_stats *p, struct strbuf *out);
+
 struct metrics_server;
 
 /* Returns NULL (after logging why) if the listener cannot be set up.  ctx is

@@ -21,7 +21,8 @@ struct aaa {
 	int64_t (*wall_time)(void *ctx);
 	void *wall_ctx;
 	struct aaa_nas nas;
-	uint32_t boot; /* wall clock at start */
+	uint32_t nas_tag; /* digest of nas, leads every Acct-Session-Id */
+	uint32_t boot;	  /* wall clock at start */
 	uint32_t next_id;
 	unsigned pending;
 };
@@ -368,6 +369,19 @@ aaa_wall(const struct aaa *a)
 	return a->wall_time != NULL ? (uint32_t)a->wall_time(a->wall_ctx) : 0;
 }
 
+/* FNV-1a (32 bit) over the NAS's identity: which daemon made an id. */
+static uint32_t
+aaa_nas_tag(const struct aaa_nas *nas)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *c = nas->identifier; *c != '\0'; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	for (int shift = 24; shift >= 0; shift -= 8)
+		h = (h ^ ((nas->ip >> shift) & 0xffu)) * 16777619u;
+	return h;
+}
+
 struct aaa *
 aaa_new(const struct radius_sender *rs, const struct aaa_nas *nas,
     int64_t (*wall_time)(void *ctx), void *wall_ctx)
@@ -384,6 +398,7 @@ aaa_new(const struct radius_sender *rs, const struct aaa_nas *nas,
 		a->nas = *nas;
 	a->wall_time = wall_time;
 	a->wall_ctx = wall_ctx;
+	a->nas_tag = aaa_nas_tag(&a->nas);
 	a->boot = aaa_wall(a);
 	return a;
 }
@@ -459,9 +474,11 @@ aaa_session_init(struct aaa *a, struct aaa_session *s, const char *user,
     const struct radius_auth_reply *reply)
 {
 	memset(s, 0, sizeof(*s));
-	/* RFC 2866 §5.5: unique; the boot time keeps ids of a restarted
-	 * daemon apart from the previous run's. */
-	snprintf(s->id, sizeof(s->id), "%08X%08X", a->boot, ++a->next_id);
+	/* RFC 2866 §5.5: unique; the NAS digest keeps the ids of daemons
+	 * sharing a RADIUS database apart, the start time and instance the
+	 * ids of a restarted daemon from its previous run's (aaa.h). */
+	snprintf(s->id, sizeof(s->id), "%08X%08X%03X%08X", a->nas_tag, a->boot,
+	    (unsigned)(a->nas.instance & AAA_INSTANCE_MASK), ++a->next_id);
 	s->user = strdup(user != NULL ? user : "");
 	if (s->user == NULL)
 		log_warnx("acct: %s: no memory for the user name; records go "

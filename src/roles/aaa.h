@@ -73,9 +73,20 @@ struct aaa_counters {
 	uint64_t in_packets, out_packets;
 };
 
+/*
+ * Acct-Session-Id (RFC 2866 §5.5: unique, so that start and stop records
+ * can be matched): 27 hex digits, the FNV-1a digest of the NAS's identity
+ * (NAS-Identifier and NAS-IP-Address: several daemons share one RADIUS
+ * database, and a Disconnect-Request names a session by it alone), the
+ * wall-clock second the daemon started, the low bits of its monotonic
+ * clock then (two starts within one second) and a per-run counter.
+ */
+#define AAA_SESSION_ID_LEN 27
+#define AAA_INSTANCE_MASK  0xfffu
+
 /* What accounting says about one session (filled by the role). */
 struct aaa_session {
-	char id[24]; /* Acct-Session-Id */
+	char id[AAA_SESSION_ID_LEN + 1]; /* Acct-Session-Id */
 	/* Own copy of the User-Name (RFC 2865 §5.1: up to 253 octets, mostly a
 	 * few dozen): on the heap so that the 50,000 sessions of one daemon
 	 * (<= 2 KiB each) do not each carry 256 bytes.  NULL only before init
@@ -104,6 +115,7 @@ struct aaa_session {
 struct aaa_nas {
 	char identifier[CFG_MAX_STR]; /* "" = not sent */
 	uint32_t ip;		      /* 0 = not sent */
+	uint16_t instance; /* monotonic ms at start & AAA_INSTANCE_MASK */
 };
 
 /*

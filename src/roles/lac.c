@@ -895,6 +895,7 @@ lac_init(struct roles *r, uint64_t now)
 		memset(&nas, 0, sizeof(nas));
 		strlcpy(nas.nas_identifier, cfg->radius.nas_identifier,
 		    sizeof(nas.nas_identifier));
+		nas.nas_ip = cfg->radius.nas_ip_address;
 		/* RFC 2865 §5.41: the user dialled in over Ethernet. */
 		nas.nas_port_type = LAC_NAS_PORT_TYPE_ETHERNET;
 		radius_auth_backend(&lac->radius, &r->rsender, &nas);

@@ -1319,6 +1319,7 @@ lns_init(struct roles *r)
 		memset(&nas, 0, sizeof(nas));
 		strlcpy(nas.nas_identifier, cfg->radius.nas_identifier,
 		    sizeof(nas.nas_identifier));
+		nas.nas_ip = cfg->radius.nas_ip_address;
 		/* RFC 2865 §5.41: Virtual — the call came over a tunnel. */
 		nas.nas_port_type = RADIUS_NAS_PORT_TYPE_VIRTUAL;
 		radius_auth_backend(&l->backend, &r->rsender, &nas);

@@ -164,6 +164,9 @@ roles_radius_init(struct roles *r)
 	struct aaa_nas nas;
 
 	memset(&nas, 0, sizeof(nas));
+	/* Two starts of this daemon within one wall-clock second still get
+	 * different Acct-Session-Ids (aaa_session_init). */
+	nas.instance = (uint16_t)(r->now & AAA_INSTANCE_MASK);
 	/* RADIUS answers bring their own time (radius_reply.now, and
 	 * auth_result.now for authentication), which session_link.c and
 	 * lac_realm.c make r->now. */
@@ -175,6 +178,7 @@ roles_radius_init(struct roles *r)
 		return r->aaa != NULL ? 0 : -1;
 	}
 	strlcpy(nas.identifier, rc->nas_identifier, sizeof(nas.identifier));
+	nas.ip = rc->nas_ip_address;
 	if ((r->aaa = aaa_new(&r->rsender, &nas, roles_wall_time, r)) == NULL)
 		return -1;
 	aaa_accounting_on(r->aaa);

@@ -125,6 +125,10 @@ rx1=$(metric "$m" vpdn_rx_bytes_total) tx1=$(metric "$m" vpdn_tx_bytes_total)
     [ "$(metric "$m" 'vpdn_sessions{state="established"}')" = 1 ] &&
     [ "${rx1:-0}" -gt 0 ] && [ "${tx1:-0}" -gt 0 ]
 log_test "one tunnel and one session established, octets both ways > 0" $?
+[ "$(metric "$m" 'vpdn_pool_addresses{state="size"}')" = 241 ] &&
+    [ "$(metric "$m" 'vpdn_pool_addresses{state="used"}')" = 1 ] &&
+    [ "$(metric "$m" vpdn_pool_refused_total)" = 0 ]
+log_test "the LNS's pool: 241 addresses, 1 in use, none refused" $?
 
 code() { in_ns lns curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@"; }
 [ "$(code "$URL/")" = 404 ] && [ "$(code "$URL/metrics/x")" = 404 ]

@@ -116,6 +116,90 @@ test_start_and_on(void **state)
 	assert_false(radius_has_attr(&p, RADIUS_ATTR_ACCT_SESSION_ID));
 }
 
+static int64_t fake_wall;
+
+static int64_t
+wall(void *ctx)
+{
+	(void)ctx;
+	return fake_wall;
+}
+
+/* The first Acct-Session-Id an aaa for this NAS, started at wall-clock
+ * second t with monotonic instance bits inst, hands out. */
+static void
+first_id(const char *ident, uint32_t ip, int64_t t, uint16_t inst,
+    char out[AAA_SESSION_ID_LEN + 1])
+{
+	struct aaa_nas nas = { .ip = ip, .instance = inst };
+	struct aaa_session s;
+	struct aaa *a;
+
+	strcpy(nas.identifier, ident);
+	fake_wall = t;
+	a = aaa_new(NULL, &nas, wall, NULL);
+	assert_non_null(a);
+	aaa_session_init(a, &s, "u", 0, 1, NULL);
+	assert_int_equal(strlen(s.id), AAA_SESSION_ID_LEN);
+	strcpy(out, s.id);
+	aaa_session_release(&s);
+	aaa_free(a);
+}
+
+/* RFC 2866 §5.5: Acct-Session-Id unique.  Several daemons share one
+ * RADIUS database, so ids of two daemons started in the same second
+ * differ (by NAS-Identifier or NAS-IP-Address alone), and so do those of
+ * one daemon restarted within the same second or later. */
+static void
+test_session_id_unique_across_daemons(void **state)
+{
+	char a[AAA_SESSION_ID_LEN + 1], b[AAA_SESSION_ID_LEN + 1];
+
+	(void)state;
+	first_id("lns-1", 0xc0000201, 1700000000, 5, a);
+	first_id("lns-2", 0xc0000201, 1700000000, 5, b);
+	assert_string_not_equal(a, b);
+	first_id("lns-1", 0xc0000202, 1700000000, 5, b);
+	assert_string_not_equal(a, b);
+	/* restarted within the same second: other monotonic bits */
+	first_id("lns-1", 0xc0000201, 1700000000, 6, b);
+	assert_string_not_equal(a, b);
+	/* restarted later */
+	first_id("lns-1", 0xc0000201, 1700000001, 5, b);
+	assert_string_not_equal(a, b);
+	/* the same start is the same id: nothing random, so the layout is
+	 * what aaa.h says (digest, start second, instance, counter) */
+	first_id("lns-1", 0xc0000201, 1700000000, 5, b);
+	assert_string_equal(a, b);
+	/* 6553F100 = 1700000000, 005, counter 00000001 */
+	assert_memory_equal(a + 8, "6553F10000500000001", 19);
+	assert_int_equal(strspn(a, "0123456789ABCDEF"), AAA_SESSION_ID_LEN);
+}
+
+/* RFC 2865 §5.4 / RFC 2866 §5.1: Accounting-On and Off name the NAS by
+ * NAS-IP-Address too when it is configured, and carry no session. */
+static void
+test_on_off_nas_ip(void **state)
+{
+	struct aaa_nas nas = { .identifier = "lns-3", .ip = 0xc0000203 };
+	struct radius_packet p;
+	uint32_t ip = 0;
+
+	(void)state;
+	for (unsigned st = RADIUS_ACCT_STATUS_ON; st <= RADIUS_ACCT_STATUS_OFF;
+	     st++) {
+		assert_true(aaa_build(&p, &nas, st, NULL, NULL, 0,
+		    AAA_CAUSE_NONE, 1700000000));
+		assert_int_equal(u32(&p, RADIUS_ATTR_ACCT_STATUS_TYPE), st);
+		assert_int_equal(radius_get_ipv4(&p, RADIUS_ATTR_NAS_IP_ADDRESS,
+				     &ip),
+		    RADIUS_OK);
+		assert_int_equal(ip, 0xc0000203);
+		assert_true(radius_has_attr(&p, RADIUS_ATTR_NAS_IDENTIFIER));
+		assert_false(radius_has_attr(&p, RADIUS_ATTR_ACCT_SESSION_ID));
+	}
+}
+
 static void
 test_cause_from_reason(void **state)
 {
@@ -435,6 +519,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stop_counters),
 		cmocka_unit_test(test_start_and_on),
+		cmocka_unit_test(test_session_id_unique_across_daemons),
+		cmocka_unit_test(test_on_off_nas_ip),
 		cmocka_unit_test(test_cause_from_reason),
 		cmocka_unit_test(test_dae),
 		cmocka_unit_test(test_dae_replay_not_acted_on),

@@ -347,7 +347,7 @@ test_session_ids_unique(void **state)
 	aaa_session_init(a, &s1, "u1", 0, 1, NULL);
 	aaa_session_init(a, &s2, "u2", 0, 1, NULL);
 	assert_string_not_equal(s1.id, s2.id);
-	assert_int_equal(strlen(s1.id), 16);
+	assert_int_equal(strlen(s1.id), AAA_SESSION_ID_LEN);
 	/* disabled accounting still marks Start/Stop so the books balance */
 	aaa_access_start(a, &s1, NULL, 1000);
 	assert_true(s1.started);

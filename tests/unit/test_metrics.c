@@ -307,6 +307,29 @@ test_render_pppoe(void **state)
 	assert_rendered(NULL, &pp, want, sizeof(want) / sizeof(want[0]));
 }
 
+/* The LNS's pool: size and used as one gauge family (the alerting rule
+ * "pool nearly empty" divides them), refusals as a counter. */
+static void
+test_render_pool(void **state)
+{
+	struct ctl_pool_stats ps = { .size = 241, .used = 230, .refused = 4 };
+	struct strbuf out;
+
+	(void)state;
+	strbuf_init(&out);
+	metrics_render_pool(&ps, &out);
+	assert_non_null(
+	    strstr(strbuf_str(&out), "# TYPE vpdn_pool_addresses gauge\n"));
+	assert_non_null(strstr(strbuf_str(&out),
+	    "vpdn_pool_addresses{state=\"size\"} 241\n"));
+	assert_non_null(strstr(strbuf_str(&out),
+	    "vpdn_pool_addresses{state=\"used\"} 230\n"));
+	assert_non_null(strstr(strbuf_str(&out),
+	    "# TYPE vpdn_pool_refused_total counter\n"
+	    "vpdn_pool_refused_total 4\n"));
+	strbuf_free(&out);
+}
+
 int
 main(void)
 {
@@ -318,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_render_tun),
 		cmocka_unit_test(test_render_pppoe),
+		cmocka_unit_test(test_render_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

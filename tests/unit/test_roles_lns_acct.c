@@ -274,6 +274,62 @@ test_acct_shutdown_idle(void **state)
 	rh_free(h);
 }
 
+/* RFC 2865 §5.4: nas-ip-address is in the Access-Request, Accounting-On
+ * and every session record, beside NAS-Identifier, so that a RADIUS
+ * server shared by several daemons tells them apart (and closes the open
+ * sessions of the one whose Accounting-On it receives); the address of
+ * the Access-Accept (RFC 2865 §5.8, as sqlippool hands them out) is the
+ * one the user gets and the one accounting reports; the Acct-Session-Id
+ * starts with the digest of this NAS. */
+static const char nas_ip_conf[] =
+    "[global]\nhostname = lns.test\n\n"
+    "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
+    "auth = pap\nradius = yes\ninterface = vpdn0\n\n"
+    "[radius]\nserver = 127.0.0.1\nsecret = s3cret\n"
+    "nas-identifier = lns-2\nnas-ip-address = 192.0.2.12\n";
+
+static void
+test_acct_nas_ip_address(void **state)
+{
+	struct role_harness *h = rh_new(nas_ip_conf, NULL);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct radius_packet rep;
+	struct fake_radius_req *q;
+	char id[AAA_SESSION_ID_LEN + 1];
+	struct rh_call *c;
+	uint32_t a;
+
+	(void)state;
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_ON);
+	assert_non_null(q);
+	assert_int_equal(rh_radius_u32(q, RADIUS_ATTR_NAS_IP_ADDRESS),
+	    0xc000020c);
+	assert_int_equal(rh_acct_answer_all(h), 1);
+	assert_true(rh_tunnel_open(h, p));
+	accept_with(&rep, RADIUS_ATTR_FRAMED_IP_ADDRESS, 0x0a090063u, 0);
+	c = rh_call_open(h, p);
+	assert_non_null(c);
+	assert_true(rh_ppp_lcp_pap(h, p, c, "alice", "pw"));
+	q = fake_radius_find(&h->io, RADIUS_CODE_ACCESS_REQUEST);
+	assert_non_null(q);
+	assert_int_equal(rh_radius_u32(q, RADIUS_ATTR_NAS_IP_ADDRESS),
+	    0xc000020c);
+	rh_radius_reply(h, q, &rep);
+	a = rh_ppp_ipcp(h, p, c);
+	assert_int_equal(a, 0x0a090063u);
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	assert_non_null(q);
+	assert_int_equal(rh_radius_u32(q, RADIUS_ATTR_NAS_IP_ADDRESS),
+	    0xc000020c);
+	assert_int_equal(rh_radius_u32(q, RADIUS_ATTR_FRAMED_IP_ADDRESS), a);
+	assert_int_equal(radius_get_string(q->pkt, RADIUS_ATTR_ACCT_SESSION_ID,
+			     id, sizeof(id)),
+	    RADIUS_OK);
+	assert_int_equal(strlen(id), AAA_SESSION_ID_LEN);
+	assert_int_equal(strspn(id, "0123456789ABCDEF"), AAA_SESSION_ID_LEN);
+	rh_free(h);
+}
+
 /* A RADIUS server that never answers: the call ends (PAP refused,
  * Terminate, CDN) with no address, no route and no accounting. */
 static void
@@ -525,6 +581,7 @@ main(void)
 		cmocka_unit_test(test_acct_idle_timeout),
 		cmocka_unit_test(test_acct_shutdown_order),
 		cmocka_unit_test(test_acct_shutdown_idle),
+		cmocka_unit_test(test_acct_nas_ip_address),
 		cmocka_unit_test(test_acct_auth_timeout),
 		cmocka_unit_test(test_acct_admin_and_dae),
 		cmocka_unit_test(test_acct_framed_routes),

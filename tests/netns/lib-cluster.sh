@@ -1,0 +1,307 @@
+# Central AAA for the multi-box scenario (t-cluster.sh, demo-cluster.sh):
+# FreeRADIUS with its SQL modules, users in radcheck, accounting in radacct
+# and addresses handed out by sqlippool from radippool.  Sourced after
+# lib.sh and lib-radius.sh.
+#
+# The database is SQLite (rlm_sql_sqlite) or, where Debian's
+# freeradius-postgresql is installed, a private PostgreSQL cluster; both
+# take the same schema from the package and the same queries below, and
+# sql_q runs a query on whichever it is.
+
+# cluster_sql_kind: "postgresql" when FreeRADIUS can talk to PostgreSQL and
+# the server is installed, "sqlite" otherwise.
+cluster_sql_kind()
+{
+	if [ -e /usr/lib/freeradius/rlm_sql_postgresql.so ] &&
+	    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+		echo postgresql
+	else
+		echo sqlite
+	fi
+}
+
+# sql_q QUERY: runs QUERY, rows on stdout, columns separated by "|".
+sql_q()
+{
+	# on stdin: a thousand users' INSERTs exceed one argument's size
+	if [ "$SQL_KIND" = postgresql ]; then
+		printf '%s\n' "$1" | runuser -u postgres -- psql -qAt \
+		    -v ON_ERROR_STOP=1 -h "$PGSOCK" -p 5432 -d radius
+	else
+		printf '%s\n' "$1" | sqlite3 -cmd ".timeout 5000" "$SQL_DB"
+	fi
+}
+
+# start_sql DIR: the database in DIR with FreeRADIUS's schema (main and
+# ippool); SQL_KIND, SQL_DB (sqlite) or PGSOCK/PG_PID (postgresql) are set.
+start_sql()
+{
+	local dir=$1 bin
+	SQL_KIND=$(cluster_sql_kind)
+	local schema=/etc/freeradius/3.0/mods-config/sql
+	if [ "$SQL_KIND" = postgresql ]; then
+		bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+		PGSOCK=$dir/pgsock
+		mkdir -p "$dir/pgdata" "$PGSOCK"
+		chown postgres "$dir/pgdata" "$PGSOCK"
+		chmod 0755 "$dir"
+		runuser -u postgres -- "$bin/initdb" -A trust -U postgres \
+		    -D "$dir/pgdata" >"$dir/initdb.log" 2>&1 || return 1
+		# In the radius namespace, no TCP: only the socket in DIR.
+		start_bg radius "$dir/postgres.log" runuser -u postgres -- \
+		    "$bin/postgres" -D "$dir/pgdata" -k "$PGSOCK" \
+		    -c listen_addresses= -c fsync=off
+		PG_PID=$BG_PID
+		wait_for 20 runuser -u postgres -- "$bin/pg_isready" -h "$PGSOCK" \
+		    || return 1
+		runuser -u postgres -- createdb -h "$PGSOCK" radius || return 1
+		sql_q "$(cat $schema/main/postgresql/schema.sql \
+		    $schema/ippool/postgresql/schema.sql)" >/dev/null || return 1
+	else
+		SQL_DB=$dir/radius.db
+		sqlite3 "$SQL_DB" <$schema/main/sqlite/schema.sql || return 1
+		sqlite3 "$SQL_DB" <$schema/ippool/sqlite/schema.sql || return 1
+	fi
+}
+
+# sql_users N: user1@corp.example .. userN@corp.example, password pw-I,
+# in radcheck.
+sql_users()
+{
+	local i q=""
+	for i in $(seq "$1"); do
+		q="$q INSERT INTO radcheck (username, attribute, op, value)
+		    VALUES ('user$i@corp.example', 'Cleartext-Password', ':=',
+		    'pw-$i');"
+	done
+	sql_q "BEGIN; $q COMMIT;"
+}
+
+# sql_pool NAME PREFIX LO HI: PREFIX.LO .. PREFIX.HI in pool NAME, free.
+sql_pool()
+{
+	local i q=""
+	for i in $(seq "$3" "$4"); do
+		q="$q INSERT INTO radippool (pool_name, framedipaddress,
+		    nasipaddress, pool_key, expiry_time)
+		    VALUES ('$1', '$2.$i', '', '', '2000-01-01 00:00:00');"
+	done
+	sql_q "BEGIN; $q COMMIT;"
+}
+
+# The ippool queries.  FreeRADIUS's own (mods-config/sql/ippool/*) match a
+# lease by Calling-Station-Id too, which an LNS's records do not carry (the
+# LAC's do), and the SQLite allocate_find of Debian 12's 3.2.1 lacks an AND;
+# a lease here is (NAS-IP-Address, NAS-Port, address), which an LNS keeps
+# unique while the session lives.
+cluster_ippool_queries()
+{
+	local now plus
+	if [ "$SQL_KIND" = postgresql ]; then
+		now="now()"
+		plus="now() + '\${lease_duration} second'::interval"
+	else
+		now="datetime('now')"
+		plus="datetime(strftime('%%s', 'now') + \${lease_duration}, 'unixepoch')"
+	fi
+	local key="nasipaddress = '%{NAS-IP-Address}' AND pool_key = '\${pool_key}'"
+	cat <<EOT
+	allocate_begin = "BEGIN"
+	allocate_commit = "COMMIT"
+	allocate_find = "SELECT framedipaddress FROM \${ippool_table} WHERE pool_name = '%{control:\${pool_name}}' AND expiry_time < $now ORDER BY expiry_time, framedipaddress LIMIT 1"
+	pool_check = "SELECT id FROM \${ippool_table} WHERE pool_name = '%{control:\${pool_name}}' LIMIT 1"
+	allocate_update = "UPDATE \${ippool_table} SET nasipaddress = '%{NAS-IP-Address}', pool_key = '\${pool_key}', username = '%{User-Name}', expiry_time = $plus WHERE framedipaddress = '%I'"
+	start_update = "UPDATE \${ippool_table} SET expiry_time = $plus WHERE $key AND framedipaddress = '%{\${attribute_name}}'"
+	alive_update = "UPDATE \${ippool_table} SET expiry_time = $plus WHERE $key AND framedipaddress = '%{\${attribute_name}}'"
+	stop_clear = "UPDATE \${ippool_table} SET expiry_time = $now, nasipaddress = '', pool_key = '' WHERE $key AND framedipaddress = '%{\${attribute_name}}'"
+	on_clear = "UPDATE \${ippool_table} SET expiry_time = $now, nasipaddress = '', pool_key = '' WHERE nasipaddress = '%{NAS-IP-Address}'"
+	off_clear = "UPDATE \${ippool_table} SET expiry_time = $now, nasipaddress = '', pool_key = '' WHERE nasipaddress = '%{NAS-IP-Address}'"
+EOT
+}
+
+# cluster_raddb DIR SECRET ADDR NET: FreeRADIUS on ADDR (1812, 1813) for
+# the clients in NET with SECRET, on the database start_sql made: users
+# from radcheck, accounting into radacct (from LACs and LNSes), and for an
+# LNS's requests (NAS-Port-Type Virtual) an address from pool "cluster"
+# in the Access-Accept, given back by the Stop (or by the Accounting-On
+# or -Off of that LNS).
+cluster_raddb()
+{
+	local dir=$1 secret=$2 addr=$3 net=$4 conn
+	mkdir -p "$dir/log" "$dir/run"
+	cp /etc/freeradius/3.0/dictionary "$dir/dictionary"
+	if [ "$SQL_KIND" = postgresql ]; then
+		conn="driver = \"rlm_sql_postgresql\"
+		dialect = \"postgresql\"
+		radius_db = \"dbname=radius host=$PGSOCK user=postgres\""
+	else
+		conn="driver = \"rlm_sql_sqlite\"
+		dialect = \"sqlite\"
+		sqlite {
+			filename = \"$SQL_DB\"
+			busy_timeout = 5000
+		}
+		radius_db = \"radius\""
+	fi
+	cat >"$dir/radiusd.conf" <<EOT
+prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = /var
+sbindir = /usr/sbin
+logdir = $dir/log
+raddbdir = $dir
+radacctdir = $dir/acct
+name = freeradius
+confdir = $dir
+modconfdir = /etc/freeradius/3.0/mods-config
+run_dir = $dir/run
+db_dir = $dir
+libdir = /usr/lib/freeradius
+pidfile = $dir/run/freeradius.pid
+max_request_time = 30
+cleanup_delay = 0
+max_requests = 16384
+hostname_lookups = no
+log {
+	destination = stdout
+	auth = yes
+}
+security {
+	allow_core_dumps = no
+	max_attributes = 200
+	reject_delay = 0
+	status_server = no
+}
+thread pool {
+	start_servers = 4
+	max_servers = 4
+	min_spare_servers = 1
+	max_spare_servers = 4
+	max_requests_per_server = 0
+}
+client cluster {
+	ipaddr = $net
+	secret = $secret
+}
+modules {
+	pap {
+		normalise = yes
+	}
+	chap {
+	}
+	# %{tolower:...} of the SQL module's accounting reference
+	expr {
+	}
+	# Accounting answered even when no query changed a row (noop gets
+	# no Accounting-Response, RFC 2866 §2 says the NAS retries then).
+	always ok {
+		rcode = ok
+	}
+	sql {
+		$conn
+		acct_table1 = "radacct"
+		acct_table2 = "radacct"
+		postauth_table = "radpostauth"
+		authcheck_table = "radcheck"
+		groupcheck_table = "radgroupcheck"
+		authreply_table = "radreply"
+		groupreply_table = "radgroupreply"
+		usergroup_table = "radusergroup"
+		read_groups = no
+		delete_stale_sessions = yes
+		pool {
+			start = 1
+			min = 1
+			max = 4
+			spare = 4
+			uses = 0
+			retry_delay = 1
+			lifetime = 0
+			idle_timeout = 0
+		}
+		client_table = "nas"
+		group_attribute = "SQL-Group"
+		\$INCLUDE \${modconfdir}/sql/main/\${dialect}/queries.conf
+	}
+	sqlippool {
+		sql_module_instance = "sql"
+		dialect = "$SQL_KIND"
+		pool_name = "Pool-Name"
+		ippool_table = "radippool"
+		lease_duration = 3600
+		attribute_name = Framed-IP-Address
+		req_attribute_name = Framed-IP-Address
+		pool_key = "%{NAS-Port}"
+$(cluster_ippool_queries)
+	}
+}
+server default {
+	listen {
+		type = auth
+		ipaddr = $addr
+		port = 1812
+	}
+	listen {
+		type = acct
+		ipaddr = $addr
+		port = 1813
+	}
+	authorize {
+		chap
+		sql
+		pap
+		if (&NAS-Port-Type == Virtual) {
+			update control {
+				&Pool-Name := "cluster"
+			}
+		}
+	}
+	authenticate {
+		Auth-Type PAP {
+			pap
+		}
+		Auth-Type CHAP {
+			chap
+		}
+	}
+	# radacct's acctuniqueid is unique: FreeRADIUS's acct_unique policy.
+	preacct {
+		update request {
+			&Acct-Unique-Session-Id := "%{md5:%{User-Name},%{Acct-Session-Id},%{NAS-IP-Address},%{NAS-Identifier},%{NAS-Port}}"
+		}
+	}
+	accounting {
+		sql
+		# An LNS's records, and every daemon's Accounting-On/Off: the
+		# leases of that NAS-IP-Address go back to the pool.
+		if (&Acct-Status-Type == Accounting-On || \\
+		    &Acct-Status-Type == Accounting-Off) {
+			sqlippool
+		}
+		elsif (&NAS-Port-Type) {
+			if (&NAS-Port-Type == Virtual) {
+				sqlippool
+			}
+		}
+		ok
+	}
+	# Debian 12's FreeRADIUS puts no Message-Authenticator in its replies
+	# (see lib-radius.sh); one in the reply list is computed when the
+	# reply is signed (RFC 2869 §5.14).
+	post-auth {
+		if (&NAS-Port-Type == Virtual) {
+			sqlippool
+		}
+		update reply {
+			&Message-Authenticator := 0x00000000000000000000000000000000
+		}
+		Post-Auth-Type REJECT {
+			update reply {
+				&Message-Authenticator := 0x00000000000000000000000000000000
+			}
+		}
+	}
+}
+EOT
+}
