@@ -431,10 +431,13 @@ vpdnd_ctl_pool_stats(void *arg, struct ctl_pool_stats *out)
 {
 	struct vpdnd *d = arg;
 	uint32_t first, last, used;
+	const char *pool;
 	unsigned i;
 
+	/* Every range of every pool ([lns] pool and the [pool]s). */
 	memset(out, 0, sizeof(*out));
-	for (i = 0; roles_pool_range(d->roles, i, &first, &last, &used); i++) {
+	for (i = 0; roles_pool_range(d->roles, i, &pool, &first, &last, &used);
+	     i++) {
 		out->size += (uint64_t)last - first + 1;
 		out->used += used;
 	}
