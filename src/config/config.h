@@ -221,8 +221,8 @@ struct cfg_lac {
 	enum cfg_lns_selection lns_selection; /* never INHERIT */
 	unsigned lns_holddown;		      /* s; 0: no hold-down */
 	unsigned max_sessions_per_tunnel;     /* 0: no limit */
-	bool access_line_tags;	       /* keep (echo) the TR-101 TAG */
-	bool insert_circuit_id;	       /* our own when the line has none */
+	bool access_line_tags;		      /* keep (echo) the TR-101 TAG */
+	bool insert_circuit_id; /* our own when the line has none */
 	char circuit_id_format[CFG_MAX_STR];
 };
 

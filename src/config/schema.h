@@ -56,9 +56,9 @@ enum schema_type {
 	SCHEMA_T_IPV6_PREFIX_LIST,
 	SCHEMA_T_CHOICE,      /* an enum: the index of the value in words[] */
 	SCHEMA_T_PREFIX_LIST, /* struct cfg_ip4_prefix[], "a.b.c.d/len, ..." */
-	SCHEMA_T_RATE,	     /* uint64_t bit/s: N[k|M|G] */
-	SCHEMA_T_BURST,	     /* struct cfg_burst: N[k|M] bytes or Nms */
-	SCHEMA_T_KEEP_STRIP, /* bool: keep (true) | strip (false) */
+	SCHEMA_T_RATE,	      /* uint64_t bit/s: N[k|M|G] */
+	SCHEMA_T_BURST,	      /* struct cfg_burst: N[k|M] bytes or Nms */
+	SCHEMA_T_KEEP_STRIP,  /* bool: keep (true) | strip (false) */
 };
 const char *schema_type_str(enum schema_type t);
 
@@ -84,7 +84,7 @@ struct schema_key {
 
 extern const struct schema_key schema_keys[];
 extern const size_t schema_nkeys;
-#define SCHEMA_MAX_KEYS 128/* >= schema_nkeys, checked by the tests */
+#define SCHEMA_MAX_KEYS 128 /* >= schema_nkeys, checked by the tests */
 
 /* Section type by header word ("lns"); NULL when unknown. */
 bool schema_section_find(const char *word, enum schema_section *out);

@@ -121,8 +121,8 @@ struct lac_call {
 	struct l2tp_msg *proxy;	 /* the ICCN's proxy AVPs */
 	struct lac_frame *queue; /* frames from the user, oldest first */
 	unsigned queued;
-	struct lac_acct *acct;	     /* NULL: not accounted */
-	struct lac_fp *fp;	     /* NULL: never in the fast path */
+	struct lac_acct *acct; /* NULL: not accounted */
+	struct lac_fp *fp;     /* NULL: never in the fast path */
 	/* TR-101 line data of the PADR (or our own circuit id); NULL: none
 	 * (lac_access_line.c) */
 	struct access_line *al;

@@ -1002,8 +1002,8 @@ lns_network6_up(struct session_link *sl, const uint8_t local_id[8],
 
 	if (ls == NULL)
 		return;
-	lns6_up(sl, &ls->v6, &ls->ctr, &ls->last_activity, &ls->rate,
-	    local_id, peer_id);
+	lns6_up(sl, &ls->v6, &ls->ctr, &ls->last_activity, &ls->rate, local_id,
+	    peer_id);
 	lns_fp_ipv6_changed(sl);
 	{
 		uint8_t pfx[16];
