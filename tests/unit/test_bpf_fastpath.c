@@ -1789,6 +1789,92 @@ test_ipv6_encap(void **state)
 	    FP_TX_PASS_NO_SESSION6);
 }
 
+/* The rate plan polices IPv6 too, from the same buckets as IPv4 (decap6,
+ * encap6; bpf/policer.h): as test_police, 1 B/s with a 1000-byte bucket
+ * each way, an IPv6 packet of 128 octets passes 7 times, then is dropped
+ * and counted per session; no plan, no policing. */
+static void
+test_ipv6_police(void **state)
+{
+	struct fastpath_session s;
+	struct fastpath_counters k0, k;
+	uint8_t src[16], dst[16], frame[2048];
+	size_t len, ioff;
+	struct run r;
+	unsigned pass = 0, drop = 0;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(fp_env_ipv6(), 0);
+	fp_env_session6(&s, true, 1500);
+	s.police_down_bps = s.police_up_bps = 8;
+	s.police_down_burst = s.police_up_burst = 1000;
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &k0, why, sizeof(why)),
+	    0);
+
+	/* Upstream: decap6. */
+	addr6(src, s6_prefix, 0, 0x42);
+	memcpy(dst, s6_host, 16);
+	len = frame6(frame, PPP_FULL, ENV_OUR_SID, src, dst, 64, 128 - 48,
+	    &ioff);
+	assert_int_equal(len - ioff, 128);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(run(FASTPATH_DECAP, env.ifl, frame, len, &r),
+		    0);
+		if (r.retval == TC_ACT_REDIRECT)
+			pass++;
+		else if (r.retval == TC_ACT_SHOT)
+			drop++;
+	}
+	assert_int_equal(pass, 7);
+	assert_int_equal(drop, 3);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &k, why, sizeof(why)),
+	    0);
+	assert_int_equal(k.police_up_drop_packets,
+	    k0.police_up_drop_packets + 3);
+	assert_int_equal(k.police_up_drop_bytes,
+	    k0.police_up_drop_bytes + 3 * 128);
+	assert_int_equal(k.police_down_drop_packets,
+	    k0.police_down_drop_packets);
+	assert_int_equal(k.rx_packets, k0.rx_packets + 7);
+
+	/* Downstream: encap6, from its own full bucket. */
+	addr6(dst, s6_prefix, 0, 0x42);
+	len = intranet6(frame, dst, 64, 128 - 48);
+	assert_int_equal(len - 14, 128);
+	pass = drop = 0;
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(run(FASTPATH_ENCAP, env.ifi, frame, len, &r),
+		    0);
+		if (r.retval == TC_ACT_REDIRECT)
+			pass++;
+		else if (r.retval == TC_ACT_SHOT)
+			drop++;
+	}
+	assert_int_equal(pass, 7);
+	assert_int_equal(drop, 3);
+	assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID, ENV_OUR_SID,
+			     &k, why, sizeof(why)),
+	    0);
+	assert_int_equal(k.police_down_drop_packets,
+	    k0.police_down_drop_packets + 3);
+	assert_int_equal(k.police_down_drop_bytes,
+	    k0.police_down_drop_bytes + 3 * 128);
+	assert_int_equal(k.tx_packets, k0.tx_packets + 7);
+
+	/* No plan: carried again. */
+	session6(&s, true, 1500);
+	encap6_ok(PPP_FULL, dst, 100);
+	addr6(src, s6_prefix, 0, 0x42);
+	memcpy(dst, s6_host, 16);
+	decap6_ok(PPP_FULL, src, dst);
+	fp_env_session(&s);
+	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
+}
+
 /* Removing a session takes its IPv6 entries with it, delegated prefix
  * included, and adding one with IPv6 puts them in. */
 static void
@@ -1844,6 +1930,7 @@ main(void)
 		cmocka_unit_test(test_live_partial_checksum),
 		cmocka_unit_test(test_ipv6_decap),
 		cmocka_unit_test(test_ipv6_encap),
+		cmocka_unit_test(test_ipv6_police),
 		cmocka_unit_test(test_ipv6_session_remove),
 	};
 

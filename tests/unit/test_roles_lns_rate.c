@@ -5,7 +5,8 @@
  * [lns] rate-plan), the user path's policing in both directions on the
  * fake clock, a plan changed by RFC 5176 CoA-Request (an unknown plan is
  * Invalid-Attribute-Value and changes nothing), by `vpdnctl set session`
- * and by a reload, and the plan handed to the kernel fast path.
+ * and by a reload, the same buckets for a dual-stack session's IPv6, and
+ * the plan handed to the kernel fast path.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include "radius/radius_codec.h"
 #include "radius/radius_dae.h"
 #include "role_harness.h"
+#include "roles/lns_ipv6.h"
 #include "roles/roles_priv.h"
 
 /* slow: 8000 bit/s = 1000 B/s each way, the smallest bucket (3000 B). */
@@ -41,6 +43,8 @@ static const char peer_conf[] = CONF("", "rate-plan = silver",
     "\n[peer carrier-a]\nsource = 192.0.2.10\nrate-plan = gold\n");
 static const char kernel_conf[] = CONF("dataplane = kernel",
     "rate-plan = silver", "");
+static const char v6_conf[] = CONF("",
+    "rate-plan = silver\nipv6-pool = 2001:db8:100::/62", "");
 static const char radius_conf[] =
     "[global]\nhostname = lns.test\n\n"
     "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
@@ -325,6 +329,75 @@ test_police_down_and_up(void **state)
 	rh_free(h);
 }
 
+/* A UDP packet src -> dst with 8 bytes of payload, 56 bytes in all. */
+static size_t
+ip6_packet(uint8_t *b, const char *src, const char *dst)
+{
+	memset(b, 0, 56);
+	b[0] = 0x60;
+	put_be16(b + 4, 16);
+	b[6] = 17;
+	b[7] = 64;
+	assert_int_equal(inet_pton(AF_INET6, src, b + 8), 1);
+	assert_int_equal(inet_pton(AF_INET6, dst, b + 24), 1);
+	put_be16(b + 44, 16);
+	return 56;
+}
+
+/* A dual-stack session's IPv6 goes through the same buckets as its IPv4
+ * (lns_ipv6.c): 56-byte packets from the user pass into the TUN until the
+ * 3000-byte bucket is empty, then are dropped; the same from the TUN to
+ * the session's /64; the drops count in show sessions. */
+static void
+test_police_ipv6(void **state)
+{
+	static const uint8_t peer_id[8] = { 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33,
+		0x44, 0x55 };
+	struct role_harness *h = rh_new(v6_conf, "users",
+	    "alice secret * rate-plan=slow\n", NULL);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct rh_call *c;
+	struct roles_session_view v;
+	uint8_t b[64];
+	size_t n;
+	uint32_t a;
+	uint64_t before, tx;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = call_up(h, p, "alice", "secret", &a);
+	assert_true(rh_ppp_ipv6cp(h, p, c, peer_id));
+	rh_advance(h, 0);
+	assert_int_equal(h->io.nroutes6, 1);
+
+	/* Upstream: 3000 / 56 = 53 packets fit the full bucket. */
+	n = ip6_packet(b, "2001:db8:100::1234", "2001:db8:ffff::1");
+	before = h->io.tun_written;
+	for (unsigned i = 0; i < 60; i++)
+		rh_ipv6_send(h, p, c, b, n);
+	assert_int_equal(h->io.tun_written - before, 53);
+	assert_int_equal(lns6_stats(h->r)->rx_packets, 53);
+	v = describe(h, c);
+	assert_int_equal(v.police_up_drop_packets, 7);
+	assert_int_equal(v.police_up_drop_bytes, 7 * 56);
+
+	/* Downstream: the TUN to the session's /64, the same. */
+	n = ip6_packet(b, "2001:db8:ffff::1", "2001:db8:100::1234");
+	before = c->ipv6_rx;
+	tx = lns6_stats(h->r)->tx_packets;
+	for (unsigned i = 0; i < 60; i++) {
+		assert_true(fake_tun_push(&h->io, b, n));
+		assert_true(fake_io_readable(&h->io, FAKE_FD_TUN, h->now));
+	}
+	assert_int_equal(c->ipv6_rx - before, 53);
+	assert_int_equal(lns6_stats(h->r)->tx_packets - tx, 53);
+	v = describe(h, c);
+	assert_int_equal(v.police_down_drop_packets, 7);
+	assert_int_equal(v.police_down_drop_bytes, 7 * 56);
+	assert_int_equal(v.police_up_drop_packets, 7);
+	rh_free(h);
+}
+
 /* ---- changes on a live session ---- */
 
 /* CoA-Request: Filter-Id naming a plan changes it (the match counts); one
@@ -507,6 +580,7 @@ main(void)
 		cmocka_unit_test(test_users_file_unknown_plan),
 		cmocka_unit_test(test_radius_order),
 		cmocka_unit_test(test_police_down_and_up),
+		cmocka_unit_test(test_police_ipv6),
 		cmocka_unit_test(test_coa_changes_plan),
 		cmocka_unit_test(test_ctl_set_plan),
 		cmocka_unit_test(test_reload_applies_plans),
