@@ -361,6 +361,7 @@ show_session_one(struct l2tp_session *s, void *arg)
 		json_obj_end(j);
 	} else {
 		struct table *t = w->t;
+		const char *cid;
 
 		table_row(t);
 		table_cell_u64(t, si.tunnel_local_id);
@@ -381,9 +382,10 @@ show_session_one(struct l2tp_session *s, void *arg)
 		table_cell(t, x.rate_plan[0] != '\0' ? x.rate_plan : "-");
 		table_cell_u64(t,
 		    x.police_up_drop_bytes + x.police_down_drop_bytes);
-		table_cell(t,
-		    access_line_text(&x.access_line, ACCESS_LINE_CIRCUIT_ID));
-		/* Last, so scripts reading $NF keep working (INTERFACE.md). */
+		cid = access_line_text(&x.access_line, ACCESS_LINE_CIRCUIT_ID);
+		/* "-" for none, as every other cell: an empty cell would
+		 * shift the columns scripts count (INTERFACE.md). */
+		table_cell(t, cid[0] != '\0' ? cid : "-");
 		table_cell(t, x.ipv6_prefix[0] != '\0' ? x.ipv6_prefix : "-");
 		if (x.switched_session != 0) {
 			char b[16];
