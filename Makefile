@@ -81,6 +81,9 @@ $(O)/tests/test_roles_lns_reload: $(O)/tests/support/fake_io.o \
 $(O)/tests/test_roles_lns_ipv6: $(O)/tests/support/fake_io.o \
     $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o
+$(O)/tests/test_roles_lns_dhcpv6: $(O)/tests/support/fake_io.o \
+    $(O)/tests/support/role_harness.o \
+    $(O)/tests/support/script_peer.o
 $(O)/tests/test_roles_lns_acct: $(O)/tests/support/fake_io.o \
     $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o

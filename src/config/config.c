@@ -383,6 +383,15 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 			return ini_error(errbuf, errlen, f,
 			    keyline(ls, "local-address"),
 			    "local-address lies inside the pool");
+		if (cfg->lns.delegated_pool.set &&
+		    (cfg->lns.delegated_pool.len > cfg->lns.delegated_len ||
+			cfg->lns.delegated_len - cfg->lns.delegated_pool.len >
+			    24))
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "delegated-prefix-pool"),
+			    "delegated-prefix-pool must be at most 24 bits "
+			    "shorter than delegated-prefix-length and not "
+			    "longer");
 		break;
 	case SCHEMA_SEC_LAC:
 		if (cfg->lac.pppoe_interface[0] == '\0')

@@ -129,6 +129,15 @@ const struct schema_key schema_keys[] = {
 	 * prefix6pool.h holds at most 2^24 of them. */
 	ROW(LNS, "ipv6-pool", IPV6_PREFIX, cfg_lns, ipv6_pool, 40, 64, NULL),
 	LIST(LNS, "dns6", IPV6_LIST, cfg_lns, dns6, dns6_count, 2, 0, NULL),
+	/* DHCPv6 prefix delegation: a /delegated-prefix-length each out
+	 * of this pool (at most 2^24 of them, prefix6pool.h; checked in
+	 * config.c). */
+	ROW(LNS, "delegated-prefix-pool", IPV6_PREFIX, cfg_lns, delegated_pool,
+	    16, 64, NULL),
+	ROW(LNS, "delegated-prefix-length", UINT, cfg_lns, delegated_len, 48,
+	    64, "56"),
+	ROW(LNS, "dhcpv6-rapid-commit", BOOL, cfg_lns, dhcpv6_rapid_commit, 0,
+	    0, "no"),
 
 	CHOICE(LNS, "unknown-peers", cfg_lns, unknown_peers,
 	    unknown_peers_words, "accept"),

@@ -79,6 +79,11 @@ struct radius_auth_reply {
 	uint8_t ipv6_address[16];
 	uint8_t dns6[2][16];
 	unsigned dns6_count;
+	/* RFC 4818 Delegated-IPv6-Prefix, RFC 6911 §3.4 its pool's name. */
+	bool has_deleg_prefix;
+	uint8_t deleg_prefix[16]; /* host bits cleared */
+	uint8_t deleg_prefix_len;
+	char deleg_pool[254];
 };
 
 /* Fills b; requests go out through rs (copied; what it points at must
