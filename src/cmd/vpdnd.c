@@ -402,6 +402,8 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 	out->fp_rx_bytes = v.fp_rx_bytes;
 	out->fp_tx_bytes = v.fp_tx_bytes;
 	strlcpy(out->ipv6_prefix, v.ipv6_prefix, sizeof(out->ipv6_prefix));
+	strlcpy(out->delegated_prefix, v.delegated_prefix,
+	    sizeof(out->delegated_prefix));
 }
 
 static bool
@@ -493,6 +495,7 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 	};
 	struct vpdnd *d = arg;
 	uint32_t first, last, used;
+	unsigned plen;
 	const char *pool = "";
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], range[64];
 	struct pool_render pr = { NULL, NULL };
@@ -547,6 +550,31 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 			table_row(&t);
 			table_cell(&t, range);
 			table_cell(&t, "default");
+			table_cell_u64(&t, first);
+			table_cell_u64(&t, used);
+			table_cell_u64(&t, first - used);
+		}
+	}
+	if (roles_pd_pool(d->roles, range, sizeof(range), &plen, &first,
+		&used)) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "delegated/%u", plen);
+		/* The delegated-prefix-pool (INTERFACE.md). */
+		if (json) {
+			json_arr_end(&j);
+			json_key(&j, "delegated_pools");
+			json_arr_begin(&j);
+			json_obj_begin(&j);
+			json_kv_str(&j, "prefix", range);
+			json_kv_u64(&j, "length", plen);
+			json_kv_u64(&j, "size", first);
+			json_kv_u64(&j, "used", used);
+			json_obj_end(&j);
+		} else {
+			table_row(&t);
+			table_cell(&t, range);
+			table_cell(&t, name);
 			table_cell_u64(&t, first);
 			table_cell_u64(&t, used);
 			table_cell_u64(&t, first - used);
@@ -744,6 +772,13 @@ vpdnd_ctl_tun_stats(void *arg, struct ctl_tun_stats *out)
 	out->ipv6_no_prefix = st.ipv6_no_prefix;
 	out->ipv6_pool_size = st.ipv6_pool_size;
 	out->ipv6_pool_used = st.ipv6_pool_used;
+	out->dhcpv6_rx = st.dhcpv6_rx;
+	out->dhcpv6_tx = st.dhcpv6_tx;
+	out->dhcpv6_dropped = st.dhcpv6_dropped;
+	out->dhcpv6_bad = st.dhcpv6_bad;
+	out->pd_no_prefix = st.pd_no_prefix;
+	out->pd_pool_size = st.pd_pool_size;
+	out->pd_pool_used = st.pd_pool_used;
 }
 
 static void

@@ -260,6 +260,7 @@ session_extra(const struct ctl_ctx *c, struct l2tp_session *s,
 		x->address[sizeof(x->address) - 1] = '\0';
 		x->interface[sizeof(x->interface) - 1] = '\0';
 		x->ipv6_prefix[sizeof(x->ipv6_prefix) - 1] = '\0';
+		x->delegated_prefix[sizeof(x->delegated_prefix) - 1] = '\0';
 		x->path[sizeof(x->path) - 1] = '\0';
 	}
 	if (x->path[0] == '\0')
@@ -296,6 +297,7 @@ show_session_one(struct l2tp_session *s, void *arg)
 		json_kv_str(j, "interface", x.interface);
 		json_kv_str(j, "path", x.path);
 		json_kv_str(j, "ipv6_prefix", x.ipv6_prefix);
+		json_kv_str(j, "delegated_prefix", x.delegated_prefix);
 		json_kv_u64(j, "rx_packets", si.rx_packets);
 		json_kv_u64(j, "tx_packets", si.tx_packets);
 		json_kv_u64(j, "rx_bytes", si.rx_bytes);
@@ -321,6 +323,8 @@ show_session_one(struct l2tp_session *s, void *arg)
 		table_cell_u64(t, si.rx_bytes);
 		table_cell_u64(t, si.tx_bytes);
 		table_cell_u64(t, uptime_s(w->now, si.created_ms));
+		table_cell(t,
+		    x.delegated_prefix[0] != '\0' ? x.delegated_prefix : "-");
 		table_cell(t, x.ipv6_prefix[0] != '\0' ? x.ipv6_prefix : "-");
 	}
 }
@@ -352,6 +356,7 @@ static const struct table_col session_cols[] = {
 	{ "RX-BYTES", TABLE_RIGHT },
 	{ "TX-BYTES", TABLE_RIGHT },
 	{ "UPTIME", TABLE_RIGHT },
+	{ "DELEGATED", TABLE_LEFT },
 	{ "IPV6-PREFIX", TABLE_LEFT },
 };
 
@@ -555,6 +560,14 @@ ipv6_rows(const struct ctl_tun_stats *ts, struct counter_row *rows)
 	rows[n++] = (struct counter_row){ "no-prefix", ts->ipv6_no_prefix };
 	rows[n++] = (struct counter_row){ "pool-size", ts->ipv6_pool_size };
 	rows[n++] = (struct counter_row){ "pool-used", ts->ipv6_pool_used };
+	rows[n++] = (struct counter_row){ "dhcpv6-rx", ts->dhcpv6_rx };
+	rows[n++] = (struct counter_row){ "dhcpv6-tx", ts->dhcpv6_tx };
+	rows[n++] = (struct counter_row){ "dhcpv6-dropped",
+		ts->dhcpv6_dropped };
+	rows[n++] = (struct counter_row){ "dhcpv6-invalid", ts->dhcpv6_bad };
+	rows[n++] = (struct counter_row){ "pd-no-prefix", ts->pd_no_prefix };
+	rows[n++] = (struct counter_row){ "pd-pool-size", ts->pd_pool_size };
+	rows[n++] = (struct counter_row){ "pd-pool-used", ts->pd_pool_used };
 	return n;
 }
 

@@ -210,6 +210,30 @@ roles_ipv6_stats(const struct roles *r, struct roles_tun_stats *st)
 		st->ipv6_pool_size = prefix6pool_size(&x->pool);
 		st->ipv6_pool_used = prefix6pool_used(&x->pool);
 	}
+	{
+		const struct lns6pd_stats *p = lns6pd_stats(x->pd);
+		char pfx[64];
+		unsigned plen;
+		uint32_t size, used;
+
+		st->dhcpv6_rx = p->rx;
+		st->dhcpv6_tx = p->tx;
+		st->dhcpv6_dropped = p->dropped;
+		st->dhcpv6_bad = p->bad;
+		st->pd_no_prefix = p->no_prefix;
+		if (lns6pd_pool(x->pd, pfx, sizeof(pfx), &plen, &size,
+			&used)) {
+			st->pd_pool_size = size;
+			st->pd_pool_used = used;
+		}
+	}
+}
+
+bool
+roles_pd_pool(const struct roles *r, char *prefix, size_t len, unsigned *plen,
+    uint32_t *size, uint32_t *used)
+{
+	return lns6_pd_pool(r, prefix, len, plen, size, used);
 }
 
 bool

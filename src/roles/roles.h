@@ -40,6 +40,7 @@ struct roles_session_view {
 	const char *path;
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
 	char ipv6_prefix[48]; /* LNS: the session's /64; "" none */
+	char delegated_prefix[48]; /* LNS: DHCPv6-delegated; "" none */
 };
 
 /* One [client] section as `vpdnctl show clients` shows it (INTERFACE.md):
@@ -121,6 +122,9 @@ struct roles_tun_stats {
 	uint64_t ipv6_spoofed, ipv6_bad, ipv6_to_lns, ipv6_no_session;
 	uint64_t ipv6_rs, ipv6_rs_invalid, ipv6_ra, ipv6_no_prefix;
 	uint64_t ipv6_pool_size, ipv6_pool_used; /* /64s */
+	/* DHCPv6 prefix delegation (lns_dhcpv6.h) and its pool. */
+	uint64_t dhcpv6_rx, dhcpv6_tx, dhcpv6_dropped, dhcpv6_bad;
+	uint64_t pd_no_prefix, pd_pool_size, pd_pool_used;
 };
 void roles_tun_stats(const struct roles *r, struct roles_tun_stats *st);
 /* What roles_idle() still waits for: tunnels, accounting requests. */
@@ -185,6 +189,10 @@ void roles_foreach_lease(struct roles *r,
 
 /* The LNS's ipv6-pool ("2001:db8:100::/48" into prefix), its size and use
  * in /64s; false without one. */
+/* The LNS's delegated-prefix-pool: its prefix, the length it hands out,
+ * its size and use; false when none is configured. */
+bool roles_pd_pool(const struct roles *r, char *prefix, size_t len,
+    unsigned *plen, uint32_t *size, uint32_t *used);
 bool roles_ipv6_pool(const struct roles *r, char *prefix, size_t len,
     uint32_t *size, uint32_t *used);
 
