@@ -630,6 +630,7 @@ vpdnd_render_client(const struct roles_client_view *v, void *arg)
 		json_kv_str(j, "peer_address", v->peer_address);
 		json_kv_str(j, "ipv6_link_local", v->ipv6_link_local);
 		json_kv_str(j, "ipv6_prefix", v->ipv6_prefix);
+		json_kv_str(j, "delegated_prefix", v->delegated_prefix);
 		json_key(j, "dns");
 		json_arr_begin(j);
 		for (int i = 0; i < 2; i++)

@@ -425,6 +425,14 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 		if (c->user[0] == '\0')
 			return ini_error(errbuf, errlen, f, ls->line,
 			    "[client %s] needs user", c->name);
+		if (c->request_prefix && !c->ipv6)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "request-prefix"),
+			    "request-prefix = yes needs ipv6 = yes");
+		if (c->lan_interface[0] != '\0' && !c->request_prefix)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "lan-interface"),
+			    "lan-interface needs request-prefix = yes");
 		if (c->password[0] == '\0')
 			return ini_error(errbuf, errlen, f, ls->line,
 			    "[client %s] needs password", c->name);

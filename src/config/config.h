@@ -256,6 +256,10 @@ struct cfg_client {
 	/* IPv6 prefixes routed into the tunnel once IPv6CP is up. */
 	struct cfg_ip6_prefix routes6[CFG_MAX_LIST];
 	unsigned route6_count;
+	/* DHCPv6 prefix delegation (RFC 8415 IA_PD, client_dhcpv6.c) once
+	 * IPv6CP is up; its first /64 ::1 on lan_interface when set. */
+	bool request_prefix;
+	char lan_interface[CFG_MAX_STR];
 	bool redial;
 	struct cfg_secret tunnel_secret;
 	bool hide_avps;

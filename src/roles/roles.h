@@ -57,6 +57,8 @@ struct roles_client_view {
 	/* IPv6CP up: our link-local address and the prefix of the LNS's
 	 * RA (the kernel's SLAAC address lies in it); "" none. */
 	char ipv6_link_local[64], ipv6_prefix[64];
+	/* request-prefix: the prefix DHCPv6 delegated; "" none. */
+	char delegated_prefix[64];
 	uint16_t tunnel_id;   /* ours; 0 for PPPoE */
 	uint16_t session_id;  /* ours (L2TP) or the PPPoE Session-ID */
 	unsigned dials;	      /* calls placed since start or reload */

@@ -5,6 +5,9 @@
 # session from the LNS's per-session server.  The LNS shows it in `show
 # sessions` and `show pool`, routes it to the session, lets packets sourced
 # from it through to its side and drops (and counts) one from outside it.
+# Then vpdnd's own client with `request-prefix = yes` and `lan-interface`
+# gets a prefix the same way, numbers its LAN with the first /64 ::1, and a
+# host on that LAN reaches the LNS's side through it, as behind a CPE.
 # The capture shows DHCPv6 inside L2TP dissecting without expert warnings.
 . "$(dirname "$0")/lib.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
@@ -15,7 +18,9 @@ PC=10.200.16.2 LNS=10.200.16.1
 TARGET6=2001:db8:ffff::1
 create_ns pc || exit 1
 create_ns lns || exit 1
+create_ns home || exit 1
 connect_ns pc $PC lns $LNS || exit 1
+connect_ns pc 192.168.16.1 home 192.168.16.2 || exit 1
 in_ns lns ip -6 addr add $TARGET6/128 dev lo || exit 1
 
 corp_users "$TMPD/users" v6
@@ -136,6 +141,49 @@ log_test "the session's end gives the /56 back" $?
 grep -q "delegation of $DPFX ended" "$TMPD/lns.log" &&
     ! in_ns lns ip -6 route show "$DPFX" | grep -q .
 log_test "... and takes its route away" $?
+case_end lns pc
+
+# ---- our client: request-prefix = yes, lan-interface ----
+sed '/^\[client v6\]/a request-prefix = yes\nlan-interface = '"$(veth_name home)" \
+    "$TMPD/pc.conf" >"$TMPD/pc-pd.conf"
+# A CPE forwards; its TUN still takes the LNS's RAs.
+in_ns pc sysctl -qw net.ipv6.conf.all.forwarding=1
+in_ns pc sysctl -qw net.ipv6.conf.default.accept_ra=2
+case_begin
+start_vpdnd pc pc "$TMPD/pc-pd.conf"
+PC_PID=$VPDND_PID
+client_pd()
+{
+	vpdnctl_in pc pc show clients --json | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["clients"][0]
+sys.exit(c["delegated_prefix"] == "")'
+}
+wait_for 30 client_pd
+log_test "request-prefix: our client is delegated a prefix" $?
+CPFX=$(vpdnctl_in pc pc show clients --json | python3 -c '
+import json, sys; print(json.load(sys.stdin)["clients"][0]["delegated_prefix"])')
+vpdnctl_in lns lns show sessions --json | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["sessions"]
+assert [x["delegated_prefix"] for x in s] == [sys.argv[1]], s
+' "$CPFX"
+log_test "show clients and the LNS's show sessions agree ($CPFX)" $?
+LAN1=$(python3 -c 'import ipaddress,sys; n=ipaddress.ip_network(sys.argv[1]); print(n.network_address + 1)' "$CPFX")
+LAN2=$(python3 -c 'import ipaddress,sys; n=ipaddress.ip_network(sys.argv[1]); print(n.network_address + 2)' "$CPFX")
+in_ns pc ip -6 addr show dev "$(veth_name home)" | grep -q "inet6 $LAN1/64"
+log_test "lan-interface: $LAN1/64 on the LAN device" $?
+in_ns home ip -6 addr add "$LAN2/64" dev "$(veth_name pc)" nodad
+in_ns home ip -6 route add default via "$LAN1"
+in_ns home ping -6 -c 3 -W 2 $TARGET6 >/dev/null
+log_test "a LAN host ($LAN2) pings the LNS's side through the client" $?
+stop_pid "$PC_PID" TERM 10
+wait_for 10 pool_free
+log_test "our client's end returns the prefix to the LNS's pool" $?
+grep -q "delegation of $CPFX ended" "$TMPD/lns.log"
+log_test "... after the Release or the session's end" $?
+! in_ns pc ip -6 addr show dev "$(veth_name home)" | grep -q "inet6 $LAN1/64"
+log_test "the LAN address went with the prefix" $?
 case_end lns pc
 
 stop_capture
