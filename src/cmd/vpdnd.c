@@ -666,6 +666,8 @@ vpdnd_render_client(const struct roles_client_view *v, void *arg)
 	table_cell_u64(pr->table, v->uptime_s);
 	table_cell_u64(pr->table, v->rx_frames);
 	table_cell_u64(pr->table, v->tx_frames);
+	table_cell(pr->table,
+	    v->delegated_prefix[0] != '\0' ? v->delegated_prefix : "-");
 }
 
 /* `vpdnctl show clients`: {"clients":[...]} (INTERFACE.md). */
@@ -686,6 +688,7 @@ vpdnd_ctl_show_clients(void *arg, bool json, uint64_t now, struct ctl_reply *r)
 		{ "UPTIME", TABLE_RIGHT },
 		{ "RX-FRAMES", TABLE_RIGHT },
 		{ "TX-FRAMES", TABLE_RIGHT },
+		{ "DELEGATED", TABLE_LEFT },
 	};
 	struct vpdnd *d = arg;
 	struct pool_render pr = { NULL, NULL };

@@ -169,6 +169,10 @@ s = json.load(sys.stdin)["sessions"]
 assert [x["delegated_prefix"] for x in s] == [sys.argv[1]], s
 ' "$CPFX"
 log_test "show clients and the LNS's show sessions agree ($CPFX)" $?
+vpdnctl_in pc pc show clients | awk -v p="$CPFX" '
+    NR == 1 && $NF == "DELEGATED" { h = 1 } NR == 2 && $NF == p { r = 1 }
+    END { exit !(h && r) }'
+log_test "show clients (table): the DELEGATED column shows it" $?
 LAN1=$(python3 -c 'import ipaddress,sys; n=ipaddress.ip_network(sys.argv[1]); print(n.network_address + 1)' "$CPFX")
 LAN2=$(python3 -c 'import ipaddress,sys; n=ipaddress.ip_network(sys.argv[1]); print(n.network_address + 2)' "$CPFX")
 in_ns pc ip -6 addr show dev "$(veth_name home)" | grep -q "inet6 $LAN1/64"
