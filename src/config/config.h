@@ -206,7 +206,7 @@ struct cfg_lns {
 };
 
 /* Whether [lns] sessions negotiate IPv6CP. */
-#define cfg_lns_ipv6(l)                                            \
+#define cfg_lns_ipv6(l) \
 	((l)->ipv6 || (l)->ipv6_pool.set || (l)->delegated_pool.set)
 
 struct cfg_lac {

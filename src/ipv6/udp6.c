@@ -7,8 +7,8 @@
 #include "ipv6/ra.h"
 #include "ipv6/udp6.h"
 
-const uint8_t ipv6_all_dhcp_servers[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 1, 0, 2 };
+const uint8_t ipv6_all_dhcp_servers[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 1, 0, 2 };
 
 uint16_t
 udp6_checksum(const uint8_t src[16], const uint8_t dst[16], const uint8_t *udp,

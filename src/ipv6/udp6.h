@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UDP6_HDR_LEN	 48 /* IPv6 header + UDP header */
-#define IPPROTO_UDP_N	 17
+#define UDP6_HDR_LEN  48 /* IPv6 header + UDP header */
+#define IPPROTO_UDP_N 17
 /* RFC 8415 §7.1 All_DHCP_Relay_Agents_and_Servers. */
 extern const uint8_t ipv6_all_dhcp_servers[16];
 

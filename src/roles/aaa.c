@@ -321,8 +321,8 @@ aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
 
 		memcpy(v + 2, s->deleg_prefix, n - 2);
 		ok = ok &&
-		    radius_put_raw(p, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, v, n) ==
-			RADIUS_OK;
+		    radius_put_raw(p, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, v,
+			n) == RADIUS_OK;
 	}
 	/* RFC 2865 §5.25: Class as the server sent it. */
 	for (unsigned i = 0; i < s->nclass; i++)

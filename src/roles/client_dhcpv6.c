@@ -171,8 +171,7 @@ client6pd_stop(struct client *c, uint64_t now)
 }
 
 bool
-client6pd_input(struct client *c, const uint8_t *pkt, size_t len,
-    uint64_t now)
+client6pd_input(struct client *c, const uint8_t *pkt, size_t len, uint64_t now)
 {
 	struct udp6_view u;
 

@@ -39,10 +39,10 @@ struct vpdn_config;
 #define LNS6PD_VALID_LIFETIME	  86400
 
 struct lns6pd_stats {
-	uint64_t rx;	   /* DHCPv6 messages taken to the server */
-	uint64_t tx;	   /* replies sent */
-	uint64_t dropped;  /* not answered (the server's reasons) */
-	uint64_t bad;	   /* to port 547 but bad UDP, source or dest */
+	uint64_t rx;	    /* DHCPv6 messages taken to the server */
+	uint64_t tx;	    /* replies sent */
+	uint64_t dropped;   /* not answered (the server's reasons) */
+	uint64_t bad;	    /* to port 547 but bad UDP, source or dest */
 	uint64_t no_prefix; /* NoPrefixAvail: pool exhausted or none */
 };
 

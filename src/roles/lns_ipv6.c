@@ -221,8 +221,7 @@ roles_ipv6_stats(const struct roles *r, struct roles_tun_stats *st)
 		st->dhcpv6_dropped = p->dropped;
 		st->dhcpv6_bad = p->bad;
 		st->pd_no_prefix = p->no_prefix;
-		if (lns6pd_pool(x->pd, pfx, sizeof(pfx), &plen, &size,
-			&used)) {
+		if (lns6pd_pool(x->pd, pfx, sizeof(pfx), &plen, &size, &used)) {
 			st->pd_pool_size = size;
 			st->pd_pool_used = used;
 		}

@@ -941,7 +941,7 @@ fio_fp_lac_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
 		.route_add_host = fio_route_add_host, \
 		.route_get = fio_route_get, .link_set = fio_link_set, \
 		.route6_add = fio_route6_add, .route6_del = fio_route6_del, \
-		.addr6_add = fio_addr6_add, .addr6_del = fio_addr6_del,       \
+		.addr6_add = fio_addr6_add, .addr6_del = fio_addr6_del, \
 		.if_index = fio_if_index, .pppoe_open = fio_pppoe_open, \
 		.pppoe_close = fio_pppoe_close, \
 		.pppoe_drain = fio_pppoe_drain, .pppoe_send = fio_pppoe_send, \

@@ -262,8 +262,8 @@ ppp_ipcp(struct rh_ppp_server *s, const uint8_t *p, size_t len)
 static void
 ppp_ipv6cp(struct rh_ppp_server *s, const uint8_t *p, size_t len)
 {
-	static const uint8_t ours[10] = { IPV6CP_OPT_INTERFACE_ID, 10, 0x02,
-		0, 0, 0, 0, 0, 0, 0x01 };
+	static const uint8_t ours[10] = { IPV6CP_OPT_INTERFACE_ID, 10, 0x02, 0,
+		0, 0, 0, 0, 0, 0x01 };
 
 	if (!s->auth_ok)
 		return;
@@ -272,7 +272,8 @@ ppp_ipv6cp(struct rh_ppp_server *s, const uint8_t *p, size_t len)
 		if (len >= 14 && p[4] == IPV6CP_OPT_INTERFACE_ID && p[5] == 10)
 			memcpy(s->v6_peer_id, p + 6, 8);
 		s->v6_ack_sent = true;
-		ppp_out(s, PPP_PROTO_IPV6CP, PPP_CONF_ACK, p[1], p + 4, len - 4);
+		ppp_out(s, PPP_PROTO_IPV6CP, PPP_CONF_ACK, p[1], p + 4,
+		    len - 4);
 		if (!s->v6_sent) {
 			s->v6_sent = true;
 			ppp_out(s, PPP_PROTO_IPV6CP, PPP_CONF_REQ, s->id++,

@@ -131,8 +131,7 @@ pd_run(struct fake_pd *p, uint64_t ms)
 
 			memcpy(b, p->out[0], n);
 			for (unsigned i = 1; i < p->nout; i++) {
-				memcpy(p->out[i - 1], p->out[i],
-				    p->out_len[i]);
+				memcpy(p->out[i - 1], p->out[i], p->out_len[i]);
 				p->out_len[i - 1] = p->out_len[i];
 			}
 			p->nout--;

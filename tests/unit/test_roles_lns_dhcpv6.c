@@ -30,11 +30,11 @@
 #include "roles/roles_priv.h"
 
 /* A /54 holds four /56s. */
-#define PD_CONF(extra)                                                     \
-	"[global]\nhostname = lns.test\n\n"                                \
-	"[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"    \
-	"auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n"             \
-	"ipv6-pool = 2001:db8:100::/62\ndns6 = 2001:db8::53\n"             \
+#define PD_CONF(extra) \
+	"[global]\nhostname = lns.test\n\n" \
+	"[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n" \
+	"auth = pap\nusers = %DIR%/users\ninterface = vpdn0\n" \
+	"ipv6-pool = 2001:db8:100::/62\ndns6 = 2001:db8::53\n" \
 	"delegated-prefix-pool = 2001:db8:200::/" extra "\n"
 
 static const char pd_conf[] = PD_CONF("54");
