@@ -43,6 +43,7 @@ struct lns6_sess {
 	bool pool_holds;  /* prefix came from (or is held in) the pool */
 	bool routed;	  /* route6 added, in the hash */
 	bool deleg_listed;
+	bool deleg_hashed; /* in deleg_buckets, not the list */
 	uint8_t deleg[16];
 	unsigned deleg_len; /* 0: none */
 	/* From RADIUS (lns6_apply_reply). */
@@ -62,7 +63,12 @@ struct lns6 {
 	struct prefix6pool pool;
 	struct cfg_ip6_prefix pool_cfg; /* what pool was made from */
 	struct lns6_sess *buckets[LNS6_BUCKETS];
-	struct lns6_sess *delegated; /* sessions with a delegated prefix */
+	/* Sessions with a delegated prefix: hashed by its first deleg_len
+	 * bits when it is that long (the pool's delegated-prefix-length, as
+	 * at start), else (RADIUS prefixes of other lengths) in a list. */
+	struct lns6_sess *delegated;
+	struct lns6_sess *deleg_buckets[LNS6_BUCKETS];
+	unsigned deleg_len;
 	struct heap timers;
 	struct lns6_stats st;
 	struct lns6pd *pd; /* DHCPv6 prefix delegation */
@@ -112,6 +118,7 @@ lns6_init(struct roles *r)
 	if (x == NULL)
 		return -1;
 	heap_init(&x->timers);
+	x->deleg_len = r->cfg->lns.delegated_len;
 	if (pool_make(x, &r->cfg->lns.ipv6_pool) < 0 ||
 	    (x->pd = lns6pd_new(r->cfg)) == NULL) {
 		if (x->pool_on)
@@ -349,6 +356,18 @@ hash_remove(struct lns6 *x, struct lns6_sess *s)
 		}
 }
 
+/* The bucket of the first len (<= 64) bits of a. */
+static unsigned
+deleg_bucket(const uint8_t a[16], unsigned len)
+{
+	uint8_t m[16] = { 0 };
+
+	memcpy(m, a, 8);
+	for (unsigned b = len; b < 64; b++)
+		m[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
+	return bucket_of(m);
+}
+
 static struct lns6_sess *
 hash_find(const struct lns6 *x, const uint8_t dst[16])
 {
@@ -357,6 +376,11 @@ hash_find(const struct lns6 *x, const uint8_t dst[16])
 	for (; s != NULL; s = s->next)
 		if (memcmp(s->prefix, dst, 8) == 0)
 			return s;
+	if (x->deleg_len > 0)
+		for (s = x->deleg_buckets[deleg_bucket(dst, x->deleg_len)];
+		     s != NULL; s = s->next_deleg)
+			if (prefix6_match(dst, s->deleg, s->deleg_len))
+				return s;
 	for (s = x->delegated; s != NULL; s = s->next_deleg)
 		if (prefix6_match(dst, s->deleg, s->deleg_len))
 			return s;
@@ -531,7 +555,9 @@ lns6_set_delegated(struct lns6_sess *v6, const uint8_t prefix[16],
 		return;
 	x = v6->sl->roles->lns.v6;
 	if (v6->deleg_listed) {
-		struct lns6_sess **pp = &x->delegated;
+		struct lns6_sess **pp = v6->deleg_hashed ?
+		    &x->deleg_buckets[deleg_bucket(v6->deleg, v6->deleg_len)] :
+		    &x->delegated;
 
 		for (; *pp != NULL; pp = &(*pp)->next_deleg)
 			if (*pp == v6) {
@@ -545,8 +571,19 @@ lns6_set_delegated(struct lns6_sess *v6, const uint8_t prefix[16],
 		return;
 	memcpy(v6->deleg, prefix, 16);
 	v6->deleg_len = plen;
-	v6->next_deleg = x->delegated;
-	x->delegated = v6;
+	/* One bucket per prefix of the pool's length: TUN -> session stays
+	 * O(1) with a delegation per session. */
+	v6->deleg_hashed = plen == x->deleg_len && plen <= 64;
+	if (v6->deleg_hashed) {
+		struct lns6_sess **b =
+		    &x->deleg_buckets[deleg_bucket(prefix, plen)];
+
+		v6->next_deleg = *b;
+		*b = v6;
+	} else {
+		v6->next_deleg = x->delegated;
+		x->delegated = v6;
+	}
 	v6->deleg_listed = true;
 }
 
