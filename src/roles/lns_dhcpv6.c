@@ -310,7 +310,7 @@ sess_make(struct roles *r, struct lns6pd *pd, struct session_link *sl,
 		ndns = DHCPV6_MAX_DNS;
 	c.ndns = ndns;
 	if (ndns > 0)
-		memcpy(c.dns, dns, ndns * 16u);
+		memcpy(c.dns, dns, (size_t)ndns * 16);
 	dhcpv6_server_init(&s->srv, &c, &lease_ops, s);
 	return s;
 }
