@@ -33,7 +33,7 @@ struct ctl_session_extra {
 	char path[8]; /* kernel|user ("" : user) */
 	/* Carried by the kernel fast path, added to the L2TP counters. */
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
-	char ipv6_prefix[48]; /* the session's IPv6 /64; "" none */
+	char ipv6_prefix[48];	   /* the session's IPv6 /64; "" none */
 	char delegated_prefix[48]; /* DHCPv6 prefix delegation; "" none */
 };
 

@@ -39,7 +39,7 @@ struct roles_session_view {
 	 * session's own. */
 	const char *path;
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
-	char ipv6_prefix[48]; /* LNS: the session's /64; "" none */
+	char ipv6_prefix[48];	   /* LNS: the session's /64; "" none */
 	char delegated_prefix[48]; /* LNS: DHCPv6-delegated; "" none */
 };
 
