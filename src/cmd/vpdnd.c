@@ -414,6 +414,8 @@ vpdnd_ctl_describe(void *arg, struct l2tp_session *s,
 		out->access_line = *v.access_line;
 	out->switched_tunnel = v.switched_tunnel;
 	out->switched_session = v.switched_session;
+	strlcpy(out->delegated_prefix, v.delegated_prefix,
+	    sizeof(out->delegated_prefix));
 }
 
 static int
@@ -535,6 +537,7 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 	};
 	struct vpdnd *d = arg;
 	uint32_t first, last, used;
+	unsigned plen;
 	const char *pool = "";
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], range[64];
 	struct pool_render pr = { NULL, NULL };
@@ -594,6 +597,31 @@ vpdnd_ctl_show_pool(void *arg, bool json, struct ctl_reply *r)
 			table_cell_u64(&t, first - used);
 		}
 	}
+	if (roles_pd_pool(d->roles, range, sizeof(range), &plen, &first,
+		&used)) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "delegated/%u", plen);
+		/* The delegated-prefix-pool (INTERFACE.md). */
+		if (json) {
+			json_arr_end(&j);
+			json_key(&j, "delegated_pools");
+			json_arr_begin(&j);
+			json_obj_begin(&j);
+			json_kv_str(&j, "prefix", range);
+			json_kv_u64(&j, "length", plen);
+			json_kv_u64(&j, "size", first);
+			json_kv_u64(&j, "used", used);
+			json_obj_end(&j);
+		} else {
+			table_row(&t);
+			table_cell(&t, range);
+			table_cell(&t, name);
+			table_cell_u64(&t, first);
+			table_cell_u64(&t, used);
+			table_cell_u64(&t, first - used);
+		}
+	}
 	if (json) {
 		json_arr_end(&j);
 		/* "pools" lists ranges (its keys stay); the pools: */
@@ -644,6 +672,7 @@ vpdnd_render_client(const struct roles_client_view *v, void *arg)
 		json_kv_str(j, "peer_address", v->peer_address);
 		json_kv_str(j, "ipv6_link_local", v->ipv6_link_local);
 		json_kv_str(j, "ipv6_prefix", v->ipv6_prefix);
+		json_kv_str(j, "delegated_prefix", v->delegated_prefix);
 		json_key(j, "dns");
 		json_arr_begin(j);
 		for (int i = 0; i < 2; i++)
@@ -679,6 +708,8 @@ vpdnd_render_client(const struct roles_client_view *v, void *arg)
 	table_cell_u64(pr->table, v->uptime_s);
 	table_cell_u64(pr->table, v->rx_frames);
 	table_cell_u64(pr->table, v->tx_frames);
+	table_cell(pr->table,
+	    v->delegated_prefix[0] != '\0' ? v->delegated_prefix : "-");
 }
 
 /* `vpdnctl show clients`: {"clients":[...]} (INTERFACE.md). */
@@ -699,6 +730,7 @@ vpdnd_ctl_show_clients(void *arg, bool json, uint64_t now, struct ctl_reply *r)
 		{ "UPTIME", TABLE_RIGHT },
 		{ "RX-FRAMES", TABLE_RIGHT },
 		{ "TX-FRAMES", TABLE_RIGHT },
+		{ "DELEGATED", TABLE_LEFT },
 	};
 	struct vpdnd *d = arg;
 	struct pool_render pr = { NULL, NULL };
@@ -786,6 +818,13 @@ vpdnd_ctl_tun_stats(void *arg, struct ctl_tun_stats *out)
 	out->ipv6_no_prefix = st.ipv6_no_prefix;
 	out->ipv6_pool_size = st.ipv6_pool_size;
 	out->ipv6_pool_used = st.ipv6_pool_used;
+	out->dhcpv6_rx = st.dhcpv6_rx;
+	out->dhcpv6_tx = st.dhcpv6_tx;
+	out->dhcpv6_dropped = st.dhcpv6_dropped;
+	out->dhcpv6_bad = st.dhcpv6_bad;
+	out->pd_no_prefix = st.pd_no_prefix;
+	out->pd_pool_size = st.pd_pool_size;
+	out->pd_pool_used = st.pd_pool_used;
 }
 
 static void

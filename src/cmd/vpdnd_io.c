@@ -4,6 +4,7 @@
  * a watched descriptor is one ev_io whose callback reads the monotonic
  * clock once and hands it to the roles.
  */
+#include <net/if.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +281,21 @@ io_addr6_add(void *ctx, struct route_ctx *rt, int ifindex,
 }
 
 static int
+io_addr6_del(void *ctx, struct route_ctx *rt, int ifindex,
+    const uint8_t addr[16], unsigned plen)
+{
+	(void)ctx;
+	return route6_addr_del(rt, ifindex, addr, plen);
+}
+
+static int
+io_if_index(void *ctx, const char *name)
+{
+	(void)ctx;
+	return (int)if_nametoindex(name);
+}
+
+static int
 io_pppoe_open(void *ctx, struct pppoe_sock *s, const char *ifname)
 {
 	(void)ctx;
@@ -424,6 +440,8 @@ static const struct roles_io_ops vpdnd_io_ops = {
 	.route6_add = io_route6_add,
 	.route6_del = io_route6_del,
 	.addr6_add = io_addr6_add,
+	.addr6_del = io_addr6_del,
+	.if_index = io_if_index,
 	.pppoe_open = io_pppoe_open,
 	.pppoe_close = io_pppoe_close,
 	.pppoe_drain = io_pppoe_drain,

@@ -420,6 +420,15 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 			    keyline(ls, "rate-plan"),
 			    "rate-plan \"%s\": no [rate-plan %s] section",
 			    cfg->lns.rate_plan, cfg->lns.rate_plan);
+		if (cfg->lns.delegated_pool.set &&
+		    (cfg->lns.delegated_pool.len > cfg->lns.delegated_len ||
+			cfg->lns.delegated_len - cfg->lns.delegated_pool.len >
+			    24))
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "delegated-prefix-pool"),
+			    "delegated-prefix-pool must be at most 24 bits "
+			    "shorter than delegated-prefix-length and not "
+			    "longer");
 		break;
 	case SCHEMA_SEC_LAC:
 		/* A switch's LAC may have no access side of its own: its
@@ -455,6 +464,14 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 		if (c->user[0] == '\0')
 			return ini_error(errbuf, errlen, f, ls->line,
 			    "[client %s] needs user", c->name);
+		if (c->request_prefix && !c->ipv6)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "request-prefix"),
+			    "request-prefix = yes needs ipv6 = yes");
+		if (c->lan_interface[0] != '\0' && !c->request_prefix)
+			return ini_error(errbuf, errlen, f,
+			    keyline(ls, "lan-interface"),
+			    "lan-interface needs request-prefix = yes");
 		if (c->password[0] == '\0')
 			return ini_error(errbuf, errlen, f, ls->line,
 			    "[client %s] needs password", c->name);

@@ -194,6 +194,11 @@ struct cfg_lns {
 	struct cfg_ip6_prefix ipv6_pool; /* a /64 per session */
 	uint8_t dns6[2][16];		 /* RFC 8106 RDNSS */
 	unsigned dns6_count;
+	/* DHCPv6 prefix delegation (RFC 8415 IA_PD, roles/lns_dhcpv6.c):
+	 * a delegated_len prefix per session out of delegated_pool. */
+	struct cfg_ip6_prefix delegated_pool;
+	unsigned delegated_len;
+	bool dhcpv6_rapid_commit; /* RFC 8415 §21.14 */
 	/* Operator policy (docs/INTERFACE.md, vpdn.conf(5)): what an SCCRQ
 	 * that matches no [peer] gets, and the per-user session limits. */
 	enum cfg_unknown_peers unknown_peers;
@@ -206,7 +211,8 @@ struct cfg_lns {
 };
 
 /* Whether [lns] sessions negotiate IPv6CP. */
-#define cfg_lns_ipv6(l) ((l)->ipv6 || (l)->ipv6_pool.set)
+#define cfg_lns_ipv6(l) \
+	((l)->ipv6 || (l)->ipv6_pool.set || (l)->delegated_pool.set)
 
 struct cfg_lac {
 	bool enabled; /* [lac] present */
@@ -268,6 +274,10 @@ struct cfg_client {
 	/* IPv6 prefixes routed into the tunnel once IPv6CP is up. */
 	struct cfg_ip6_prefix routes6[CFG_MAX_LIST];
 	unsigned route6_count;
+	/* DHCPv6 prefix delegation (RFC 8415 IA_PD, client_dhcpv6.c) once
+	 * IPv6CP is up; its first /64 ::1 on lan_interface when set. */
+	bool request_prefix;
+	char lan_interface[CFG_MAX_STR];
 	bool redial;
 	struct cfg_secret tunnel_secret;
 	bool hide_avps;

@@ -130,6 +130,15 @@ const struct schema_key schema_keys[] = {
 	 * prefix6pool.h holds at most 2^24 of them. */
 	ROW(LNS, "ipv6-pool", IPV6_PREFIX, cfg_lns, ipv6_pool, 40, 64, NULL),
 	LIST(LNS, "dns6", IPV6_LIST, cfg_lns, dns6, dns6_count, 2, 0, NULL),
+	/* DHCPv6 prefix delegation: a /delegated-prefix-length each out
+	 * of this pool (at most 2^24 of them, prefix6pool.h; checked in
+	 * config.c). */
+	ROW(LNS, "delegated-prefix-pool", IPV6_PREFIX, cfg_lns, delegated_pool,
+	    16, 64, NULL),
+	ROW(LNS, "delegated-prefix-length", UINT, cfg_lns, delegated_len, 48,
+	    64, "56"),
+	ROW(LNS, "dhcpv6-rapid-commit", BOOL, cfg_lns, dhcpv6_rapid_commit, 0,
+	    0, "no"),
 
 	CHOICE(LNS, "unknown-peers", cfg_lns, unknown_peers,
 	    unknown_peers_words, "accept"),
@@ -240,6 +249,10 @@ const struct schema_key schema_keys[] = {
 	ROW(CLIENT, "ipv6", BOOL, cfg_client, ipv6, 0, 0, "no"),
 	LIST(CLIENT, "routes6", IPV6_PREFIX_LIST, cfg_client, routes6,
 	    route6_count, CFG_MAX_LIST, 0, NULL),
+	ROW(CLIENT, "request-prefix", BOOL, cfg_client, request_prefix, 0, 0,
+	    "no"),
+	ROW(CLIENT, "lan-interface", IFNAME, cfg_client, lan_interface, 0, 0,
+	    NULL),
 	ROW(CLIENT, "tunnel-secret", SECRET, cfg_client, tunnel_secret, 0, 0,
 	    NULL),
 	ROW(CLIENT, "hide-avps", BOOL, cfg_client, hide_avps, 0, 0, "no"),

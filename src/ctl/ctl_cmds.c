@@ -260,6 +260,7 @@ session_extra(const struct ctl_ctx *c, struct l2tp_session *s,
 		x->address[sizeof(x->address) - 1] = '\0';
 		x->interface[sizeof(x->interface) - 1] = '\0';
 		x->ipv6_prefix[sizeof(x->ipv6_prefix) - 1] = '\0';
+		x->delegated_prefix[sizeof(x->delegated_prefix) - 1] = '\0';
 		x->path[sizeof(x->path) - 1] = '\0';
 	}
 	if (x->path[0] == '\0')
@@ -330,6 +331,7 @@ show_session_one(struct l2tp_session *s, void *arg)
 		json_kv_str(j, "interface", x.interface);
 		json_kv_str(j, "path", x.path);
 		json_kv_str(j, "ipv6_prefix", x.ipv6_prefix);
+		json_kv_str(j, "delegated_prefix", x.delegated_prefix);
 		json_kv_u64(j, "rx_packets", si.rx_packets);
 		json_kv_u64(j, "tx_packets", si.tx_packets);
 		json_kv_u64(j, "rx_bytes", si.rx_bytes);
@@ -386,6 +388,8 @@ show_session_one(struct l2tp_session *s, void *arg)
 		/* "-" for none, as every other cell: an empty cell would
 		 * shift the columns scripts count (INTERFACE.md). */
 		table_cell(t, cid[0] != '\0' ? cid : "-");
+		table_cell(t,
+		    x.delegated_prefix[0] != '\0' ? x.delegated_prefix : "-");
 		table_cell(t, x.ipv6_prefix[0] != '\0' ? x.ipv6_prefix : "-");
 		if (x.switched_session != 0) {
 			char b[16];
@@ -429,6 +433,7 @@ static const struct table_col session_cols[] = {
 	{ "RATE-PLAN", TABLE_LEFT },
 	{ "DROPPED", TABLE_RIGHT },
 	{ "CIRCUIT-ID", TABLE_LEFT },
+	{ "DELEGATED", TABLE_LEFT },
 	{ "IPV6-PREFIX", TABLE_LEFT },
 	{ "SWITCHED-TO", TABLE_LEFT },
 };
@@ -633,6 +638,14 @@ ipv6_rows(const struct ctl_tun_stats *ts, struct counter_row *rows)
 	rows[n++] = (struct counter_row){ "no-prefix", ts->ipv6_no_prefix };
 	rows[n++] = (struct counter_row){ "pool-size", ts->ipv6_pool_size };
 	rows[n++] = (struct counter_row){ "pool-used", ts->ipv6_pool_used };
+	rows[n++] = (struct counter_row){ "dhcpv6-rx", ts->dhcpv6_rx };
+	rows[n++] = (struct counter_row){ "dhcpv6-tx", ts->dhcpv6_tx };
+	rows[n++] = (struct counter_row){ "dhcpv6-dropped",
+		ts->dhcpv6_dropped };
+	rows[n++] = (struct counter_row){ "dhcpv6-invalid", ts->dhcpv6_bad };
+	rows[n++] = (struct counter_row){ "pd-no-prefix", ts->pd_no_prefix };
+	rows[n++] = (struct counter_row){ "pd-pool-size", ts->pd_pool_size };
+	rows[n++] = (struct counter_row){ "pd-pool-used", ts->pd_pool_used };
 	return n;
 }
 

@@ -34,7 +34,8 @@ struct ctl_session_extra {
 	char path[8]; /* kernel|user ("" : user) */
 	/* Carried by the kernel fast path, added to the L2TP counters. */
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
-	char ipv6_prefix[48]; /* the session's IPv6 /64; "" none */
+	char ipv6_prefix[48];	   /* the session's IPv6 /64; "" none */
+	char delegated_prefix[48]; /* DHCPv6 prefix delegation; "" none */
 	/* The rate plan ("" none: "-"), its rates (bit/s, 0 no limit) and
 	 * what its policer dropped on either path. */
 	char rate_plan[64];
@@ -63,6 +64,9 @@ struct ctl_tun_stats {
 	uint64_t ipv6_spoofed, ipv6_bad, ipv6_to_lns, ipv6_no_session;
 	uint64_t ipv6_rs, ipv6_rs_invalid, ipv6_ra, ipv6_no_prefix;
 	uint64_t ipv6_pool_size, ipv6_pool_used; /* /64s */
+	/* DHCPv6 prefix delegation (lns_dhcpv6.h) and its pool. */
+	uint64_t dhcpv6_rx, dhcpv6_tx, dhcpv6_dropped, dhcpv6_bad;
+	uint64_t pd_no_prefix, pd_pool_size, pd_pool_used;
 };
 
 /* A LAC's PPPoE access concentrator, for `show stats` and the metrics. */

@@ -350,6 +350,33 @@ render_ipv6(struct strbuf *out, const struct ctl_tun_stats *t)
 	strbuf_printf(out,
 	    "vpdn_ipv6_pool_prefixes{state=\"used\"} %" PRIu64 "\n",
 	    t->ipv6_pool_used);
+	family(out, "vpdn_dhcpv6_messages_total", "counter",
+	    "DHCPv6 messages of LNS sessions, by direction.");
+	strbuf_printf(out,
+	    "vpdn_dhcpv6_messages_total{direction=\"rx\"} %" PRIu64 "\n",
+	    t->dhcpv6_rx);
+	strbuf_printf(out,
+	    "vpdn_dhcpv6_messages_total{direction=\"tx\"} %" PRIu64 "\n",
+	    t->dhcpv6_tx);
+	family(out, "vpdn_dhcpv6_drops_total", "counter",
+	    "DHCPv6 messages of LNS sessions not answered, by reason.");
+	strbuf_printf(out,
+	    "vpdn_dhcpv6_drops_total{reason=\"refused\"} %" PRIu64 "\n",
+	    t->dhcpv6_dropped);
+	strbuf_printf(out,
+	    "vpdn_dhcpv6_drops_total{reason=\"invalid\"} %" PRIu64 "\n",
+	    t->dhcpv6_bad);
+	family(out, "vpdn_dhcpv6_no_prefix_total", "counter",
+	    "Prefix delegations answered NoPrefixAvail.");
+	sample(out, "vpdn_dhcpv6_no_prefix_total", t->pd_no_prefix);
+	family(out, "vpdn_delegated_pool_prefixes", "gauge",
+	    "The LNS's delegated-prefix-pool: prefixes in it and in use.");
+	strbuf_printf(out,
+	    "vpdn_delegated_pool_prefixes{state=\"size\"} %" PRIu64 "\n",
+	    t->pd_pool_size);
+	strbuf_printf(out,
+	    "vpdn_delegated_pool_prefixes{state=\"used\"} %" PRIu64 "\n",
+	    t->pd_pool_used);
 }
 
 /* A LAC's PPPoE access concentrator (RFC 2516 discovery). */

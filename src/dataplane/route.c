@@ -357,9 +357,9 @@ route6_del(struct route_ctx *r, int ifindex, const uint8_t dst[16],
 	return route6_route(r, RTM_DELROUTE, 0, ifindex, dst, plen);
 }
 
-int
-route6_addr_add(struct route_ctx *r, int ifindex, const uint8_t addr[16],
-    unsigned plen)
+static int
+route6_addr(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
+    const uint8_t addr[16], unsigned plen)
 {
 	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
 	char what[96], as[INET6_ADDRSTRLEN];
@@ -368,14 +368,15 @@ route6_addr_add(struct route_ctx *r, int ifindex, const uint8_t addr[16],
 
 	if (inet_ntop(AF_INET6, addr, as, sizeof(as)) == NULL)
 		snprintf(as, sizeof(as), "?");
-	snprintf(what, sizeof(what), "RTM_NEWADDR %s/%u dev %d", as, plen,
+	snprintf(what, sizeof(what), "%s %s/%u dev %d",
+	    type == RTM_NEWADDR ? "RTM_NEWADDR" : "RTM_DELADDR", as, plen,
 	    ifindex);
 	if (plen > 128 || ifindex <= 0)
 		return route_fail(r, what, EINVAL, NULL);
 	memset(buf, 0, sizeof(buf));
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET6;
 	ifa->ifa_prefixlen = (uint8_t)plen;
@@ -389,6 +390,21 @@ route6_addr_add(struct route_ctx *r, int ifindex, const uint8_t addr[16],
 	mnl_attr_put(nlh, IFA_LOCAL, 16, addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, 16, addr);
 	return route_talk(r, nlh, what);
+}
+
+int
+route6_addr_add(struct route_ctx *r, int ifindex, const uint8_t addr[16],
+    unsigned plen)
+{
+	return route6_addr(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE,
+	    ifindex, addr, plen);
+}
+
+int
+route6_addr_del(struct route_ctx *r, int ifindex, const uint8_t addr[16],
+    unsigned plen)
+{
+	return route6_addr(r, RTM_DELADDR, 0, ifindex, addr, plen);
 }
 
 int

@@ -87,6 +87,8 @@ int route6_del(struct route_ctx *r, int ifindex, const uint8_t dst[16],
     unsigned plen);
 int route6_addr_add(struct route_ctx *r, int ifindex, const uint8_t addr[16],
     unsigned plen);
+int route6_addr_del(struct route_ctx *r, int ifindex, const uint8_t addr[16],
+    unsigned plen);
 
 /* Sets the link up or down and, when mtu != 0, its MTU. */
 int route_link_set(struct route_ctx *r, int ifindex, bool up, unsigned mtu);

@@ -124,6 +124,11 @@ const struct radius_attr_def radius_attr_defs[] = {
 	    RADIUS_KIND_STRING, 16, 16),
 	STD(RADIUS_ATTR_DNS_SERVER_IPV6_ADDRESS, "DNS-Server-IPv6-Address",
 	    RADIUS_KIND_STRING, 16, 16),
+	/* RFC 4818 §3 (as Framed-IPv6-Prefix); RFC 6911 §3.4 */
+	STD(RADIUS_ATTR_DELEGATED_IPV6_PREFIX, "Delegated-IPv6-Prefix",
+	    RADIUS_KIND_STRING, 2, 18),
+	STD(RADIUS_ATTR_DELEGATED_IPV6_PREFIX_POOL,
+	    "Delegated-IPv6-Prefix-Pool", RADIUS_KIND_TEXT, 1, 253),
 	/* RFC 3576 §3.1 */
 	STD(RADIUS_ATTR_ERROR_CAUSE, "Error-Cause", RADIUS_KIND_INTEGER, 4, 4),
 	/* RFC 2548 §2 (lengths of the value after vendor type and length) */

@@ -153,6 +153,25 @@ decode_ipv6_attr(struct radius_auth_reply *o, uint8_t type, const uint8_t *v,
 		if (o->dns6_count < 2 && l == 16)
 			memcpy(o->dns6[o->dns6_count++], v, 16);
 		break;
+	case RADIUS_ATTR_DELEGATED_IPV6_PREFIX:
+		/* RFC 4818 §3: the layout of Framed-IPv6-Prefix. */
+		if (o->has_deleg_prefix || l < 2 || v[1] > 128 || l - 2 > 16 ||
+		    (size_t)(v[1] + 7) / 8 > l - 2)
+			break;
+		memset(o->deleg_prefix, 0, 16);
+		memcpy(o->deleg_prefix, v + 2, l - 2);
+		for (unsigned b = v[1]; b < 128; b++)
+			o->deleg_prefix[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
+		o->deleg_prefix_len = v[1];
+		o->has_deleg_prefix = true;
+		break;
+	case RADIUS_ATTR_DELEGATED_IPV6_PREFIX_POOL:
+		if (o->deleg_pool[0] == '\0' && l > 0 &&
+		    l < sizeof(o->deleg_pool) && memchr(v, '\0', l) == NULL) {
+			memcpy(o->deleg_pool, v, l);
+			o->deleg_pool[l] = '\0';
+		}
+		break;
 	default:
 		break;
 	}
@@ -233,6 +252,8 @@ radius_auth_decode_reply(const struct radius_packet *p, const uint8_t *req_auth,
 		case RADIUS_ATTR_FRAMED_IPV6_POOL:
 		case RADIUS_ATTR_FRAMED_IPV6_ADDRESS:
 		case RADIUS_ATTR_DNS_SERVER_IPV6_ADDRESS:
+		case RADIUS_ATTR_DELEGATED_IPV6_PREFIX:
+		case RADIUS_ATTR_DELEGATED_IPV6_PREFIX_POOL:
 			decode_ipv6_attr(o, type, v, l);
 			break;
 		case RADIUS_ATTR_TUNNEL_TYPE:

@@ -84,6 +84,11 @@ struct radius_auth_reply {
 	/* Mikrotik-Rate-Limit (vendor 14988, type 8): rates given
 	 * directly (roles/lns_rate.h); "" none. */
 	char rate_limit[248];
+	/* RFC 4818 Delegated-IPv6-Prefix, RFC 6911 §3.4 its pool's name. */
+	bool has_deleg_prefix;
+	uint8_t deleg_prefix[16]; /* host bits cleared */
+	uint8_t deleg_prefix_len;
+	char deleg_pool[254];
 };
 
 /* Fills b; requests go out through rs (copied; what it points at must

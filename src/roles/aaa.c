@@ -320,6 +320,16 @@ aaa_build_access(struct radius_packet *p, const struct aaa_nas *nas,
 		    radius_put_raw(p, RADIUS_ATTR_FRAMED_IPV6_PREFIX, v,
 			sizeof(v)) == RADIUS_OK;
 	}
+	if (s->has_deleg_prefix) {
+		/* RFC 4818 §3: the layout of Framed-IPv6-Prefix. */
+		uint8_t v[18] = { 0, s->deleg_prefix_len };
+		size_t n = 2 + (s->deleg_prefix_len + 7u) / 8;
+
+		memcpy(v + 2, s->deleg_prefix, n - 2);
+		ok = ok &&
+		    radius_put_raw(p, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, v,
+			n) == RADIUS_OK;
+	}
 	/* RFC 2865 §5.25: Class as the server sent it. */
 	for (unsigned i = 0; i < s->nclass; i++)
 		ok = ok &&

@@ -98,6 +98,11 @@ struct aaa_session {
 	 * in the records after IPv6CP opened. */
 	bool has_ipv6_prefix;
 	uint8_t ipv6_prefix[8];
+	/* RFC 4818: the prefix DHCPv6 delegated (the last one, once bound),
+	 * in the records after that. */
+	bool has_deleg_prefix;
+	uint8_t deleg_prefix_len;
+	uint8_t deleg_prefix[16];
 	/* Class values to echo (RFC 2865 §5.25): allocated only when the
 	 * server sent some, so a session without them costs nothing here. */
 	struct aaa_class {

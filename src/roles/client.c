@@ -30,6 +30,7 @@
 #include "core/timeutil.h"
 #include "pppoe/pppoe_client.h"
 #include "pppoe/pppoe_sock.h"
+#include "roles/client_dhcpv6.h"
 #include "roles/client_ipv6.h"
 #include "roles/client_route.h"
 #include "roles/roles_priv.h"
@@ -611,6 +612,8 @@ client_ended(struct session_link *sl, const char *reason)
 	struct client *c = sl->owner;
 
 	log_info("client %s: PPP ended: %s", c->cfg.name, reason);
+	/* IPv6CP may not have said goodbye: the LAN address goes now. */
+	client6pd_stop(c, c->roles->now);
 	client_tun_close(c);
 	c->link = NULL;
 }
@@ -1009,6 +1012,7 @@ static void
 client_free(struct client *c)
 {
 	client_pppoe_release(c, "shutdown");
+	client6pd_stop(c, c->roles->now);
 	client_tun_close(c);
 	free(c);
 }
@@ -1117,6 +1121,7 @@ clients_run_timers(struct roles *r, uint64_t now)
 		if (c->pppoe != NULL &&
 		    pppoe_client_next_deadline(c->pppoe->pc) <= now)
 			pppoe_client_timeout(c->pppoe->pc, now);
+		client6pd_run_timers(c, now);
 		if ((c->state == CLIENT_IDLE ||
 			c->state == CLIENT_WAIT_REDIAL) &&
 		    !c->removed && !r->shutting_down && now >= c->redial_at)
@@ -1135,6 +1140,7 @@ clients_next_deadline(const struct roles *r)
 		if (c->pppoe != NULL)
 			d = time_min(d,
 			    pppoe_client_next_deadline(c->pppoe->pc));
+		d = time_min(d, client6pd_next_deadline(c));
 		if ((c->state == CLIENT_IDLE ||
 			c->state == CLIENT_WAIT_REDIAL) &&
 		    !c->removed && !r->shutting_down)

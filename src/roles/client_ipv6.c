@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "ipv6/ra.h"
+#include "roles/client_dhcpv6.h"
 #include "roles/client_ipv6.h"
 #include "roles/roles_priv.h"
 #include "roles/session_link.h"
@@ -74,6 +75,7 @@ client6_up(struct session_link *sl, const uint8_t local_id[8],
 	c->v6_configured = false;
 	c->v6_have_prefix = false;
 	client6_tun_ready(c);
+	client6pd_start(c, c->roles->now);
 }
 
 void
@@ -84,6 +86,7 @@ client6_down(struct session_link *sl, const char *reason)
 	log_info("client %s: IPv6 down: %s", c->cfg.name, reason);
 	/* The kernel's SLAAC addresses go with the device or expire; the
 	 * link-local one stays harmlessly until the device closes. */
+	client6pd_stop(c, c->roles->now);
 	c->v6_up = false;
 	c->v6_have_prefix = false;
 }
@@ -94,7 +97,11 @@ client6_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 	struct client *c = sl->owner;
 	struct ra_info ri;
 
-	if (!c->v6_up || c->tun.fd < 0)
+	if (!c->v6_up)
+		return;
+	if (client6pd_input(c, pkt, len, c->roles->now))
+		return;
+	if (c->tun.fd < 0)
 		return;
 	/* RFC 4861 §6.1.2: only a valid RA tells us the prefix; the kernel
 	 * validates it again for itself. */
@@ -114,6 +121,7 @@ client6_describe(const struct client *c, struct roles_client_view *v)
 	char a[INET6_ADDRSTRLEN];
 
 	v->ipv6_link_local[0] = v->ipv6_prefix[0] = '\0';
+	client6pd_describe(c, v);
 	if (!c->v6_up)
 		return;
 	ipv6_link_local(ll, c->v6_local_id);

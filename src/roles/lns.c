@@ -292,6 +292,21 @@ lns_acct_counters(struct session_link *sl, struct lns_sess *ls,
 	out->out_packets += c.tx_packets;
 }
 
+/* RFC 4818: the DHCPv6-delegated prefix, once bound, goes into the
+ * Interim and Stop records (it is bound after the Start). */
+static void
+lns_acct_delegated(struct lns_sess *ls)
+{
+	uint8_t p[16];
+	unsigned plen;
+
+	if (!lns6_delegated(ls->v6, p, &plen))
+		return;
+	memcpy(ls->acct.deleg_prefix, p, 16);
+	ls->acct.deleg_prefix_len = (uint8_t)plen;
+	ls->acct.has_deleg_prefix = true;
+}
+
 /*
  * Out of the maps, before anything of the session is released or freed:
  * from here no packet of it is handled in the kernel (a late one goes to
@@ -482,6 +497,7 @@ lns_run_timers(struct roles *r, uint64_t now)
 			struct aaa_counters ctr;
 
 			lns_acct_counters(ls->sl, ls, &ctr);
+			lns_acct_delegated(ls);
 			aaa_session_interim(r->aaa, &ls->acct, &ctr, now);
 			ls->next_interim = now + ls->interim_ms;
 		}
@@ -853,8 +869,10 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 
 	/* First: nothing of it may be carried once it starts going. */
 	lns_fp_leave(sl, ls);
-	if (ls != NULL)
+	if (ls != NULL) {
+		lns_acct_delegated(ls);
 		lns6_down(sl, &ls->v6, true);
+	}
 	if (ls != NULL) {
 		if (heap_node_queued(&ls->timer))
 			heap_remove(&l->timers, &ls->timer);
@@ -1034,6 +1052,7 @@ lns_network6_down(struct session_link *sl, const char *reason)
 	log_info("lns: user %s: IPv6 down (%s)", ppp_link_user(sl->link),
 	    reason);
 	if (ls != NULL) {
+		lns_acct_delegated(ls);
 		lns6_down(sl, &ls->v6, false);
 		lns_fp_ipv6_changed(sl);
 	}
@@ -1734,6 +1753,8 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		    ls->fp_done.police_down_drop_bytes +
 		    c.police_down_drop_bytes;
 		v->access_line = ls->al != NULL ? &ls->al->al : NULL;
+		lns6_delegated_str(ls->v6, v->delegated_prefix,
+		    sizeof(v->delegated_prefix));
 	}
 }
 

@@ -13,6 +13,7 @@
 #include "ipv6/ra.h"
 #include "radius/radius_auth.h"
 #include "roles/aaa.h"
+#include "roles/lns_dhcpv6.h"
 #include "roles/lns_ipv6.h"
 #include "roles/lns_rate.h"
 #include "roles/roles_priv.h"
@@ -46,6 +47,7 @@ struct lns6_sess {
 	bool pool_holds;  /* prefix came from (or is held in) the pool */
 	bool routed;	  /* route6 added, in the hash */
 	bool deleg_listed;
+	bool deleg_hashed; /* in deleg_buckets, not the list */
 	uint8_t deleg[16];
 	unsigned deleg_len; /* 0: none */
 	/* From RADIUS (lns6_apply_reply). */
@@ -53,6 +55,11 @@ struct lns6_sess {
 	uint8_t radius_pfx[16];
 	uint8_t dns6[2][16];
 	unsigned dns6_count;
+	/* DHCPv6 prefix delegation (lns_dhcpv6.c): the server once the
+	 * first message came; RADIUS's Delegated-IPv6-Prefix. */
+	struct lns6pd_sess *pd;
+	uint8_t radius_deleg[16];
+	unsigned radius_deleg_len; /* 0: none */
 };
 
 struct lns6 {
@@ -60,9 +67,15 @@ struct lns6 {
 	struct prefix6pool pool;
 	struct cfg_ip6_prefix pool_cfg; /* what pool was made from */
 	struct lns6_sess *buckets[LNS6_BUCKETS];
-	struct lns6_sess *delegated; /* sessions with a delegated prefix */
+	/* Sessions with a delegated prefix: hashed by its first deleg_len
+	 * bits when it is that long (the pool's delegated-prefix-length, as
+	 * at start), else (RADIUS prefixes of other lengths) in a list. */
+	struct lns6_sess *delegated;
+	struct lns6_sess *deleg_buckets[LNS6_BUCKETS];
+	unsigned deleg_len;
 	struct heap timers;
 	struct lns6_stats st;
+	struct lns6pd *pd; /* DHCPv6 prefix delegation */
 };
 
 static const char *
@@ -109,7 +122,11 @@ lns6_init(struct roles *r)
 	if (x == NULL)
 		return -1;
 	heap_init(&x->timers);
-	if (pool_make(x, &r->cfg->lns.ipv6_pool) < 0) {
+	x->deleg_len = r->cfg->lns.delegated_len;
+	if (pool_make(x, &r->cfg->lns.ipv6_pool) < 0 ||
+	    (x->pd = lns6pd_new(r->cfg)) == NULL) {
+		if (x->pool_on)
+			prefix6pool_free(&x->pool);
 		heap_free(&x->timers);
 		free(x);
 		return -1;
@@ -127,6 +144,7 @@ lns6_free(struct roles *r)
 		return;
 	if (x->pool_on)
 		prefix6pool_free(&x->pool);
+	lns6pd_free(x->pd);
 	heap_free(&x->timers);
 	free(x);
 	r->lns.v6 = NULL;
@@ -138,6 +156,8 @@ lns6_reconfigure(struct roles *r, const struct vpdn_config *cfg)
 	struct lns6 *x = r->lns.v6;
 	const struct cfg_ip6_prefix *p = &cfg->lns.ipv6_pool;
 
+	if (x != NULL)
+		lns6pd_reconfigure(x->pd, cfg);
 	if (x == NULL ||
 	    (p->set == x->pool_cfg.set &&
 		(!p->set ||
@@ -201,6 +221,29 @@ roles_ipv6_stats(const struct roles *r, struct roles_tun_stats *st)
 		st->ipv6_pool_size = prefix6pool_size(&x->pool);
 		st->ipv6_pool_used = prefix6pool_used(&x->pool);
 	}
+	{
+		const struct lns6pd_stats *p = lns6pd_stats(x->pd);
+		char pfx[64];
+		unsigned plen;
+		uint32_t size, used;
+
+		st->dhcpv6_rx = p->rx;
+		st->dhcpv6_tx = p->tx;
+		st->dhcpv6_dropped = p->dropped;
+		st->dhcpv6_bad = p->bad;
+		st->pd_no_prefix = p->no_prefix;
+		if (lns6pd_pool(x->pd, pfx, sizeof(pfx), &plen, &size, &used)) {
+			st->pd_pool_size = size;
+			st->pd_pool_used = used;
+		}
+	}
+}
+
+bool
+roles_pd_pool(const struct roles *r, char *prefix, size_t len, unsigned *plen,
+    uint32_t *size, uint32_t *used)
+{
+	return lns6_pd_pool(r, prefix, len, plen, size, used);
 }
 
 bool
@@ -250,11 +293,27 @@ lns6_apply_reply(struct session_link *sl, struct lns6_sess **v6,
 		ppp_link_set_ipv6_peer_id(sl->link, rep->interface_id);
 	else if (rep->has_ipv6_address)
 		ppp_link_set_ipv6_peer_id(sl->link, rep->ipv6_address + 8);
+	if (rep->deleg_pool[0] != '\0')
+		log_info("lns: user %s: Delegated-IPv6-Prefix-Pool \"%s\": "
+			 "using the one delegated-prefix-pool",
+		    user, rep->deleg_pool);
 	if (!rep->has_ipv6_prefix && !rep->has_ipv6_address &&
-	    rep->dns6_count == 0)
+	    rep->dns6_count == 0 && !rep->has_deleg_prefix)
 		return;
 	if ((s = sess_get(sl, v6)) == NULL)
 		return;
+	/* RFC 4818: the prefix DHCPv6 delegates to this user (at most a
+	 * /64: the client numbers /64 links out of it). */
+	if (rep->has_deleg_prefix && rep->deleg_prefix_len > 0 &&
+	    rep->deleg_prefix_len <= 64) {
+		memcpy(s->radius_deleg, rep->deleg_prefix, 16);
+		s->radius_deleg_len = rep->deleg_prefix_len;
+	} else if (rep->has_deleg_prefix) {
+		log_warnx("lns: user %s: Delegated-IPv6-Prefix %s/%u ignored: "
+			  "not /1../64",
+		    user, ip6_str(rep->deleg_prefix, a, sizeof(a)),
+		    rep->deleg_prefix_len);
+	}
 	if (rep->has_ipv6_prefix) {
 		/* RFC 3162 §2.3 "to be advertised in RAs": SLAAC needs a
 		 * /64 (RFC 4862 §5.5.3 with RFC 4291 identifiers). */
@@ -301,6 +360,18 @@ hash_remove(struct lns6 *x, struct lns6_sess *s)
 		}
 }
 
+/* The bucket of the first len (<= 64) bits of a. */
+static unsigned
+deleg_bucket(const uint8_t a[16], unsigned len)
+{
+	uint8_t m[16] = { 0 };
+
+	memcpy(m, a, 8);
+	for (unsigned b = len; b < 64; b++)
+		m[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
+	return bucket_of(m);
+}
+
 static struct lns6_sess *
 hash_find(const struct lns6 *x, const uint8_t dst[16])
 {
@@ -309,6 +380,11 @@ hash_find(const struct lns6 *x, const uint8_t dst[16])
 	for (; s != NULL; s = s->next)
 		if (memcmp(s->prefix, dst, 8) == 0)
 			return s;
+	if (x->deleg_len > 0)
+		for (s = x->deleg_buckets[deleg_bucket(dst, x->deleg_len)];
+		     s != NULL; s = s->next_deleg)
+			if (prefix6_match(dst, s->deleg, s->deleg_len))
+				return s;
 	for (s = x->delegated; s != NULL; s = s->next_deleg)
 		if (prefix6_match(dst, s->deleg, s->deleg_len))
 			return s;
@@ -464,6 +540,7 @@ lns6_down(struct session_link *sl, struct lns6_sess **v6, bool forget)
 		(void)prefix6pool_release(&x->pool, s->prefix);
 		s->pool_holds = false;
 	}
+	lns6pd_end(&s->pd);
 	lns6_set_delegated(s, NULL, 0);
 	s->have_prefix = false;
 	s->up = false;
@@ -483,7 +560,9 @@ lns6_set_delegated(struct lns6_sess *v6, const uint8_t prefix[16],
 		return;
 	x = v6->sl->roles->lns.v6;
 	if (v6->deleg_listed) {
-		struct lns6_sess **pp = &x->delegated;
+		struct lns6_sess **pp = v6->deleg_hashed ?
+		    &x->deleg_buckets[deleg_bucket(v6->deleg, v6->deleg_len)] :
+		    &x->delegated;
 
 		for (; *pp != NULL; pp = &(*pp)->next_deleg)
 			if (*pp == v6) {
@@ -499,8 +578,19 @@ lns6_set_delegated(struct lns6_sess *v6, const uint8_t prefix[16],
 	}
 	memcpy(v6->deleg, prefix, 16);
 	v6->deleg_len = plen;
-	v6->next_deleg = x->delegated;
-	x->delegated = v6;
+	/* One bucket per prefix of the pool's length: TUN -> session stays
+	 * O(1) with a delegation per session. */
+	v6->deleg_hashed = plen == x->deleg_len && plen <= 64;
+	if (v6->deleg_hashed) {
+		struct lns6_sess **b =
+		    &x->deleg_buckets[deleg_bucket(prefix, plen)];
+
+		v6->next_deleg = *b;
+		*b = v6;
+	} else {
+		v6->next_deleg = x->delegated;
+		x->delegated = v6;
+	}
 	v6->deleg_listed = true;
 	/* The kernel fast path carries the delegated prefix too. */
 	lns_fp_ipv6_changed(v6->sl);
@@ -516,11 +606,23 @@ is_link_scope(const uint8_t a[16])
 }
 
 /* A packet for the LNS itself: a Router Solicitation is answered (§6.2.6),
- * the rest (MLD reports, DHCPv6 until its server is in) counted. */
+ * DHCPv6 goes to the session's server, the rest (MLD reports) counted. */
 static void
 to_lns(struct roles *r, struct lns6_sess *s, const uint8_t *pkt, size_t len)
 {
 	struct lns6 *x = r->lns.v6;
+
+	if (lns6pd_is_dhcpv6(pkt, len)) {
+		const struct cfg_lns *c = &r->cfg->lns;
+		uint8_t ll[16];
+
+		ipv6_link_local(ll, s->our_id);
+		lns6pd_input(r, x->pd, &s->pd, s->sl, s, ll,
+		    s->dns6_count > 0 ? s->dns6 : c->dns6,
+		    s->dns6_count > 0 ? s->dns6_count : c->dns6_count,
+		    s->radius_deleg, s->radius_deleg_len, pkt, len);
+		return;
+	}
 
 	if (ra_is_icmp6(pkt, len, ICMP6_RS)) {
 		if (ra_rs_validate(pkt, len) < 0) {
@@ -678,4 +780,39 @@ lns6_prefix(const struct lns6_sess *v6, uint8_t prefix[16], unsigned *plen)
 	memcpy(prefix, v6->prefix, 16);
 	*plen = 64;
 	return true;
+}
+
+bool
+lns6_delegated(const struct lns6_sess *v6, uint8_t prefix[16], unsigned *plen)
+{
+	return v6 != NULL && lns6pd_bound(v6->pd, prefix, plen);
+}
+
+void
+lns6_delegated_str(const struct lns6_sess *v6, char *out, size_t len)
+{
+	uint8_t p[16];
+	unsigned plen;
+	char a[INET6_ADDRSTRLEN];
+
+	if (!lns6_delegated(v6, p, &plen)) {
+		if (len > 0)
+			out[0] = '\0';
+		return;
+	}
+	snprintf(out, len, "%s/%u", ip6_str(p, a, sizeof(a)), plen);
+}
+
+const struct lns6pd_stats *
+lns6_pd_stats(const struct roles *r)
+{
+	return lns6pd_stats(r->lns.v6 != NULL ? r->lns.v6->pd : NULL);
+}
+
+bool
+lns6_pd_pool(const struct roles *r, char *prefix, size_t len, unsigned *plen,
+    uint32_t *size, uint32_t *used)
+{
+	return r->lns.v6 != NULL &&
+	    lns6pd_pool(r->lns.v6->pd, prefix, len, plen, size, used);
 }

@@ -108,5 +108,15 @@ void lns_fp_ipv6_changed(struct session_link *sl);
 /* lns.c: an LNS session's IPv6 state (NULL none), for lns6_set_delegated's
  * callers. */
 struct lns6_sess *lns_session_v6(struct session_link *sl);
+/* The session's DHCPv6-delegated prefix (false / "" when none bound):
+ * for show sessions and accounting (RFC 4818 Delegated-IPv6-Prefix). */
+bool lns6_delegated(const struct lns6_sess *v6, uint8_t prefix[16],
+    unsigned *plen);
+void lns6_delegated_str(const struct lns6_sess *v6, char *out, size_t len);
+struct lns6pd_stats;
+/* DHCPv6 counters and the delegation pool (lns_dhcpv6.h). */
+const struct lns6pd_stats *lns6_pd_stats(const struct roles *r);
+bool lns6_pd_pool(const struct roles *r, char *prefix, size_t len,
+    unsigned *plen, uint32_t *size, uint32_t *used);
 
 #endif

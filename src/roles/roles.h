@@ -39,7 +39,8 @@ struct roles_session_view {
 	 * session's own. */
 	const char *path;
 	uint64_t fp_rx_packets, fp_tx_packets, fp_rx_bytes, fp_tx_bytes;
-	char ipv6_prefix[48]; /* LNS: the session's /64; "" none */
+	char ipv6_prefix[48];	   /* LNS: the session's /64; "" none */
+	char delegated_prefix[48]; /* LNS: DHCPv6-delegated; "" none */
 	/* An LNS session's rate plan (NULL none) and its policers' drops,
 	 * both data paths together. */
 	const char *rate_plan;
@@ -68,6 +69,8 @@ struct roles_client_view {
 	/* IPv6CP up: our link-local address and the prefix of the LNS's
 	 * RA (the kernel's SLAAC address lies in it); "" none. */
 	char ipv6_link_local[64], ipv6_prefix[64];
+	/* request-prefix: the prefix DHCPv6 delegated; "" none. */
+	char delegated_prefix[64];
 	uint16_t tunnel_id;   /* ours; 0 for PPPoE */
 	uint16_t session_id;  /* ours (L2TP) or the PPPoE Session-ID */
 	unsigned dials;	      /* calls placed since start or reload */
@@ -133,6 +136,9 @@ struct roles_tun_stats {
 	uint64_t ipv6_spoofed, ipv6_bad, ipv6_to_lns, ipv6_no_session;
 	uint64_t ipv6_rs, ipv6_rs_invalid, ipv6_ra, ipv6_no_prefix;
 	uint64_t ipv6_pool_size, ipv6_pool_used; /* /64s */
+	/* DHCPv6 prefix delegation (lns_dhcpv6.h) and its pool. */
+	uint64_t dhcpv6_rx, dhcpv6_tx, dhcpv6_dropped, dhcpv6_bad;
+	uint64_t pd_no_prefix, pd_pool_size, pd_pool_used;
 };
 void roles_tun_stats(const struct roles *r, struct roles_tun_stats *st);
 /* What roles_idle() still waits for: tunnels, accounting requests. */
@@ -205,6 +211,10 @@ void roles_foreach_lease(struct roles *r,
 
 /* The LNS's ipv6-pool ("2001:db8:100::/48" into prefix), its size and use
  * in /64s; false without one. */
+/* The LNS's delegated-prefix-pool: its prefix, the length it hands out,
+ * its size and use; false when none is configured. */
+bool roles_pd_pool(const struct roles *r, char *prefix, size_t len,
+    unsigned *plen, uint32_t *size, uint32_t *used);
 bool roles_ipv6_pool(const struct roles *r, char *prefix, size_t len,
     uint32_t *size, uint32_t *used);
 

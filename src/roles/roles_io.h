@@ -103,6 +103,11 @@ struct roles_io_ops {
 	    const uint8_t dst[16], unsigned plen);
 	int (*addr6_add)(void *ctx, struct route_ctx *rt, int ifindex,
 	    const uint8_t addr[16], unsigned plen);
+	int (*addr6_del)(void *ctx, struct route_ctx *rt, int ifindex,
+	    const uint8_t addr[16], unsigned plen);
+	/* A device's index by name (if_nametoindex), 0 when there is none:
+	 * a client's lan-interface. */
+	int (*if_index)(void *ctx, const char *name);
 
 	/* ---- PPPoE sockets (pppoe/pppoe_sock.h has the semantics) ---- */
 	int (*pppoe_open)(void *ctx, struct pppoe_sock *s, const char *ifname);

@@ -27,6 +27,7 @@
 struct session_link;
 struct client_pppoe;
 struct sw;
+struct client6_pd;
 struct lac_realm;
 LIST_HEAD(lac_realm_list, lac_realm);
 
@@ -75,6 +76,8 @@ struct client {
 	uint8_t v6_local_id[8], v6_peer_id[8];
 	uint8_t v6_prefix[16];
 	uint8_t v6_prefix_len;
+	/* DHCPv6 prefix delegation (client_dhcpv6.c); NULL when off. */
+	struct client6_pd *pd;
 	bool removed; /* gone from the config on reload */
 };
 

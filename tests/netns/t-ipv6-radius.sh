@@ -4,7 +4,9 @@
 # RA carries it, the client's SLAAC address lies in it, show sessions names
 # it) instead of a /64 of ipv6-pool, which another user gets; the
 # accounting Stop record carries Framed-IPv6-Prefix and counts the IPv6
-# octets and packets.
+# octets and packets.  The same user's Delegated-IPv6-Prefix (RFC 4818) is
+# what DHCPv6 delegates to its client (`request-prefix = yes`), and the
+# Stop record carries it too.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-radius.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
@@ -27,7 +29,8 @@ in_ns lns ip -6 addr add $TARGET6/128 dev lo || exit 1
 
 radius_raddb "$RADDB" "$SECRET" "$DETAIL" no <<EOT
 fixed6	Cleartext-Password := "pw6"
-	Framed-IPv6-Prefix = 2001:db8:77:1::/64
+	Framed-IPv6-Prefix = 2001:db8:77:1::/64,
+	Delegated-IPv6-Prefix = 2001:db8:77:100::/56
 
 pooled	Cleartext-Password := "pwp"
 EOT
@@ -51,8 +54,8 @@ nas-identifier = lns-test
 EOT
 start_vpdnd lns lns "$TMPD/lns.conf" || exit 1
 
-# client NAME USER PASSWORD PORT: a client vpdnd (L2TP on PORT) with IPv6
-# on vpdn-NAME.
+# client NAME USER PASSWORD PORT [KEY=VALUE]: a client vpdnd (L2TP on PORT)
+# with IPv6 on vpdn-NAME (and one more key).
 client()
 {
 	vpdnd_global_conf "$1" $C_ADDR:$4 "$1.test" debug 1 2 >"$TMPD/$1.conf"
@@ -66,6 +69,7 @@ auth = pap
 interface = vpdn-$1
 ipv6 = yes
 redial = no
+${5:-}
 EOT
 	start_vpdnd client "$1" "$TMPD/$1.conf"
 }
@@ -93,7 +97,7 @@ attr()
 }
 
 case_begin
-client f6 fixed6 pw6 1701
+client f6 fixed6 pw6 1701 "request-prefix = yes"
 F6_PID=$VPDND_PID
 wait_for 20 has_slaac_in f6 2001:db8:77:1:
 log_test "Framed-IPv6-Prefix: the RA carries 2001:db8:77:1::/64, SLAAC uses it" $?
@@ -103,6 +107,20 @@ s = {x["user"]: x for x in json.load(sys.stdin)["sessions"]}
 assert s["fixed6"]["ipv6_prefix"] == "2001:db8:77:1::/64", s
 '
 log_test "show sessions: the session holds the RADIUS prefix" $?
+f6_pd()
+{
+	vpdnctl_in client f6 show clients --json | python3 -c '
+import json, sys
+sys.exit(json.load(sys.stdin)["clients"][0]["delegated_prefix"] != "2001:db8:77:100::/56")'
+}
+wait_for 20 f6_pd
+log_test "Delegated-IPv6-Prefix: DHCPv6 delegates 2001:db8:77:100::/56" $?
+vpdnctl_in lns lns show sessions --json | python3 -c '
+import json, sys
+s = {x["user"]: x for x in json.load(sys.stdin)["sessions"]}
+assert s["fixed6"]["delegated_prefix"] == "2001:db8:77:100::/56", s
+'
+log_test "show sessions: the session's delegated prefix is RADIUS's" $?
 
 client pl pooled pwp 1702
 PL_PID=$VPDND_PID
@@ -118,6 +136,8 @@ log_test "acct: Stop record for fixed6" $?
 stop=$(record Stop fixed6)
 [ "$(attr "$stop" Framed-IPv6-Prefix)" = "2001:db8:77:1::/64" ]
 log_test "acct: Stop carries Framed-IPv6-Prefix 2001:db8:77:1::/64" $?
+[ "$(attr "$stop" Delegated-IPv6-Prefix)" = "2001:db8:77:100::/56" ]
+log_test "acct: Stop carries Delegated-IPv6-Prefix 2001:db8:77:100::/56" $?
 # 5 echo requests of 1048 octets (40 + 8 + 1000) at least, IPv6 counted.
 in=$(attr "$stop" Acct-Input-Octets)
 [ -n "$in" ] && [ "$in" -ge 5240 ]

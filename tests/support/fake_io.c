@@ -448,6 +448,27 @@ fio_addr6_add(void *ctx, struct route_ctx *rt, int ifindex,
 	return 0;
 }
 
+static int
+fio_addr6_del(void *ctx, struct route_ctx *rt, int ifindex,
+    const uint8_t addr[16], unsigned plen)
+{
+	struct fake_io *f = ctx;
+
+	(void)rt;
+	(void)plen;
+	f->addr6_dels++;
+	f->addr6_del_ifindex = ifindex;
+	memcpy(f->addr6_del, addr, 16);
+	return 0;
+}
+
+static int
+fio_if_index(void *ctx, const char *name)
+{
+	(void)ctx;
+	return strcmp(name, FAKE_LAN_NAME) == 0 ? FAKE_LAN_IFINDEX : 0;
+}
+
 /* ---- PPPoE (AF_PACKET) ---- */
 
 bool
@@ -920,7 +941,8 @@ fio_fp_lac_stats(void *ctx, uint16_t tunnel_id, uint16_t session_id,
 		.route_add_host = fio_route_add_host, \
 		.route_get = fio_route_get, .link_set = fio_link_set, \
 		.route6_add = fio_route6_add, .route6_del = fio_route6_del, \
-		.addr6_add = fio_addr6_add, .pppoe_open = fio_pppoe_open, \
+		.addr6_add = fio_addr6_add, .addr6_del = fio_addr6_del, \
+		.if_index = fio_if_index, .pppoe_open = fio_pppoe_open, \
 		.pppoe_close = fio_pppoe_close, \
 		.pppoe_drain = fio_pppoe_drain, .pppoe_send = fio_pppoe_send, \
 		.radius_send = (radius_send_), \

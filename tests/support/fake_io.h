@@ -58,6 +58,8 @@
 #define FAKE_FD_COUNT	   3
 
 #define FAKE_TUN_IFINDEX   7
+#define FAKE_LAN_NAME	   "lan0"
+#define FAKE_LAN_IFINDEX   9
 #define FAKE_PPPOE_IFINDEX 8
 
 /* A route as the fake's table holds it. */
@@ -157,6 +159,10 @@ struct fake_io {
 	unsigned addr6_adds;
 	int addr6_ifindex;
 	uint8_t addr6[16];
+	/* The last one taken away (addr6_del). */
+	unsigned addr6_dels;
+	int addr6_del_ifindex;
+	uint8_t addr6_del[16];
 	struct fake_radius_req radius[FAKE_RADIUS];
 	uint64_t radius_next;
 	uint64_t radius_sent; /* requests ever accepted */

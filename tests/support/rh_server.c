@@ -46,6 +46,7 @@ ppp_reset(struct rh_ppp_server *s)
 	s->terminated = false;
 	s->lcp_sent = s->lcp_acked = s->lcp_ack_sent = false;
 	s->ipcp_sent = s->ipcp_acked = s->ipcp_ack_sent = false;
+	s->v6_sent = s->v6_acked = s->v6_ack_sent = s->v6_up = false;
 }
 
 static void
@@ -258,6 +259,47 @@ ppp_ipcp(struct rh_ppp_server *s, const uint8_t *p, size_t len)
 	s->up = s->ipcp_acked && s->ipcp_ack_sent;
 }
 
+static void
+ppp_ipv6cp(struct rh_ppp_server *s, const uint8_t *p, size_t len)
+{
+	static const uint8_t ours[10] = { IPV6CP_OPT_INTERFACE_ID, 10, 0x02, 0,
+		0, 0, 0, 0, 0, 0x01 };
+
+	if (!s->auth_ok)
+		return;
+	if (p[0] == PPP_CONF_REQ) {
+		/* RFC 5072 §4.1: Ack whatever identifier it asks for. */
+		if (len >= 14 && p[4] == IPV6CP_OPT_INTERFACE_ID && p[5] == 10)
+			memcpy(s->v6_peer_id, p + 6, 8);
+		s->v6_ack_sent = true;
+		ppp_out(s, PPP_PROTO_IPV6CP, PPP_CONF_ACK, p[1], p + 4,
+		    len - 4);
+		if (!s->v6_sent) {
+			s->v6_sent = true;
+			ppp_out(s, PPP_PROTO_IPV6CP, PPP_CONF_REQ, s->id++,
+			    ours, sizeof(ours));
+		}
+	} else if (p[0] == PPP_CONF_ACK) {
+		s->v6_acked = true;
+	} else if (p[0] == PPP_TERM_REQ) {
+		ppp_out(s, PPP_PROTO_IPV6CP, PPP_TERM_ACK, p[1], NULL, 0);
+	}
+	s->v6_up = s->v6_acked && s->v6_ack_sent;
+}
+
+/* RFC 1661 §5.7: Protocol-Reject (IPv6CP without ipv6 and the like). */
+static void
+ppp_proto_rej(struct rh_ppp_server *s, uint16_t proto, const uint8_t *f,
+    size_t plen)
+{
+	uint8_t d[2 + 64];
+	size_t n = plen < 64 ? plen : 64;
+
+	put_be16(d, proto);
+	memcpy(d + 2, f, n);
+	ppp_out(s, PPP_PROTO_LCP, PPP_PROTO_REJ, s->id++, d, 2 + n);
+}
+
 /* One frame from the client, protocol field first. */
 static void
 ppp_input(struct rh_ppp_server *s, const uint8_t *f, size_t len)
@@ -271,6 +313,12 @@ ppp_input(struct rh_ppp_server *s, const uint8_t *f, size_t len)
 		s->ip_last_len = len < sizeof(s->ip_last) ? len :
 							    sizeof(s->ip_last);
 		memcpy(s->ip_last, f, s->ip_last_len);
+		return;
+	}
+	if (proto == PPP_PROTO_IPV6 && s->ipv6) {
+		s->ipv6_rx++;
+		if (s->ipv6_in != NULL)
+			s->ipv6_in(s->ipv6_arg, f, len);
 		return;
 	}
 	if ((plen = sp_cp_len(f, len)) == 0)
@@ -288,16 +336,15 @@ ppp_input(struct rh_ppp_server *s, const uint8_t *f, size_t len)
 	case PPP_PROTO_IPCP:
 		ppp_ipcp(s, f, plen);
 		break;
-	default: {
-		/* RFC 1661 §5.7: Protocol-Reject (IPv6CP and the like). */
-		uint8_t d[2 + 64];
-		size_t n = plen < 64 ? plen : 64;
-
-		put_be16(d, proto);
-		memcpy(d + 2, f, n);
-		ppp_out(s, PPP_PROTO_LCP, PPP_PROTO_REJ, s->id++, d, 2 + n);
+	case PPP_PROTO_IPV6CP:
+		if (s->ipv6)
+			ppp_ipv6cp(s, f, plen);
+		else
+			ppp_proto_rej(s, proto, f, plen);
 		break;
-	}
+	default:
+		ppp_proto_rej(s, proto, f, plen);
+		break;
 	}
 }
 
@@ -594,6 +641,18 @@ rh_lns_send_ip(struct rh_lns *l, const uint8_t *ip, size_t len)
 
 	SRV_CHECK(len + 2 <= sizeof(f));
 	put_be16(f, PPP_PROTO_IP);
+	memcpy(f + 2, ip, len);
+	lns_ppp_out(l, f, len + 2);
+	rh_lns_pump(l);
+}
+
+void
+rh_lns_send_ipv6(struct rh_lns *l, const uint8_t *ip, size_t len)
+{
+	uint8_t f[RH_DGRAM];
+
+	SRV_CHECK(len + 2 <= sizeof(f));
+	put_be16(f, PPP_PROTO_IPV6);
 	memcpy(f + 2, ip, len);
 	lns_ppp_out(l, f, len + 2);
 	rh_lns_pump(l);

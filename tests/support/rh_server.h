@@ -59,6 +59,16 @@ struct rh_ppp_server {
 	uint8_t id;
 	bool lcp_sent, lcp_acked, lcp_ack_sent;
 	bool ipcp_sent, ipcp_acked, ipcp_ack_sent;
+	/* IPv6CP (RFC 5072), answered only when the test sets ipv6 (else
+	 * Protocol-Reject): the client's identifier Ack'd, ours
+	 * 02:00:00:00:00:00:00:01; v6_up when both are; the client's IPv6
+	 * packets counted and handed to ipv6_in when set. */
+	bool ipv6;
+	bool v6_sent, v6_acked, v6_ack_sent, v6_up;
+	uint8_t v6_peer_id[8];
+	uint64_t ipv6_rx;
+	void (*ipv6_in)(void *arg, const uint8_t *pkt, size_t len);
+	void *ipv6_arg;
 	uint8_t chap_id, challenge[16];
 	void (*out)(void *arg, const uint8_t *frame, size_t len);
 	void *out_arg;
@@ -113,6 +123,8 @@ void rh_lns_hangup(struct rh_lns *l, uint16_t result);
 void rh_lns_stop(struct rh_lns *l, uint16_t result);
 /* An IP packet to the client over the call's data channel. */
 void rh_lns_send_ip(struct rh_lns *l, const uint8_t *ip, size_t len);
+/* An IPv6 packet to the client on the call (PPP protocol 0x0057). */
+void rh_lns_send_ipv6(struct rh_lns *l, const uint8_t *ip, size_t len);
 
 /* A scripted PPPoE access concentrator (RFC 2516) on the fake's Ethernet
  * segment: one session at a time. */

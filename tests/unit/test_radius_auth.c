@@ -622,11 +622,45 @@ test_decode_ipv6(void **state)
 	assert_int_equal(o.ipv6_prefix[7], 0);
 }
 
+/* RFC 4818 Delegated-IPv6-Prefix (the layout of Framed-IPv6-Prefix: a
+ * /48 in 6 octets, host bits cleared, a bad one ignored) and RFC 6911
+ * §3.4 Delegated-IPv6-Prefix-Pool. */
+static void
+test_decode_delegated(void **state)
+{
+	static const uint8_t bad[] = { 0, 64, 0x20 };
+	static const uint8_t pfx[] = { 0, 47, 0x20, 0x01, 0x0d, 0xb8, 0x02,
+		0x01 };
+	static const uint8_t req_auth[16];
+	struct radius_packet p;
+	struct radius_auth_reply o;
+
+	(void)state;
+	radius_packet_init(&p, RADIUS_CODE_ACCESS_ACCEPT, 1, NULL);
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_DELEGATED_IPV6_PREFIX,
+			     bad, sizeof(bad)),
+	    RADIUS_OK);
+	assert_int_equal(radius_put_raw(&p, RADIUS_ATTR_DELEGATED_IPV6_PREFIX,
+			     pfx, sizeof(pfx)),
+	    RADIUS_OK);
+	assert_int_equal(radius_put_string(&p,
+			     RADIUS_ATTR_DELEGATED_IPV6_PREFIX_POOL, "pd"),
+	    RADIUS_OK);
+	radius_auth_decode_reply(&p, req_auth, "s", &o);
+	assert_true(o.has_deleg_prefix);
+	assert_int_equal(o.deleg_prefix_len, 47);
+	assert_memory_equal(o.deleg_prefix, pfx + 2, 5);
+	assert_int_equal(o.deleg_prefix[5], 0); /* 0x01 past /47 cleared */
+	assert_string_equal(o.deleg_pool, "pd");
+	assert_false(o.has_ipv6_prefix);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_ipv6),
+		cmocka_unit_test(test_decode_delegated),
 		cmocka_unit_test_setup_teardown(test_pap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calling_station, setup,
