@@ -397,20 +397,16 @@ roles_describe_session(struct roles *r, struct l2tp_session *s,
 {
 	const struct role_owner *o = roles_owner(r, l2tp_session_tunnel(s));
 
+	/* Every field starts empty (NULL, 0, ""), whatever the caller's
+	 * stack held: a role describes only what it has (a client session
+	 * has no access line, rate plan or delegated prefix). */
+	memset(v, 0, sizeof(*v));
 	v->user = "";
 	v->ppp_phase = "dead";
 	v->address = "";
 	v->interface = "";
 	v->role = L2TP_ROLE_LNS;
 	v->path = "user";
-	v->fp_rx_packets = v->fp_tx_packets = 0;
-	v->fp_rx_bytes = v->fp_tx_bytes = 0;
-	v->ipv6_prefix[0] = '\0';
-	v->rate_plan = NULL;
-	v->rate_down_bps = v->rate_up_bps = 0;
-	v->police_up_drop_packets = v->police_up_drop_bytes = 0;
-	v->police_down_drop_packets = v->police_down_drop_bytes = 0;
-	v->switched_tunnel = v->switched_session = 0;
 	o->ops->describe(r, o->ctx, s, v);
 }
 

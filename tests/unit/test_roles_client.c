@@ -110,6 +110,46 @@ test_client_dials_and_comes_up(void **state)
 	rh_free(h);
 }
 
+/* show sessions on a client (`vpdnctl show sessions`): the view of its
+ * session starts empty whatever the caller's stack held, so fields only
+ * an LNS or LAC fills (access line, rate plan, delegated prefix) read as
+ * none.  vpdnd crashed on the access-line pointer before. */
+static void
+describe_client_session(struct l2tp_session *sess, void *arg)
+{
+	struct roles *r = arg;
+	struct roles_session_view v;
+
+	memset(&v, 0xa5, sizeof(v));
+	roles_describe_session(r, sess, &v);
+	assert_null(v.access_line);
+	assert_null(v.rate_plan);
+	assert_string_equal(v.delegated_prefix, "");
+	assert_int_equal(v.switched_session, 0);
+	assert_int_equal(v.police_up_drop_packets, 0);
+}
+
+static void
+describe_client_tunnel(struct l2tp_tunnel *t, void *arg)
+{
+	l2tp_tunnel_foreach_session(t, describe_client_session, arg);
+}
+
+static void
+test_client_session_described_empty(void **state)
+{
+	struct role_harness *h = client_harness(CLIENT_CONF(""));
+	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
+
+	(void)state;
+	rh_lns_run(l, 100);
+	assert_true(l->ppp.up);
+	l2tp_host_foreach_tunnel(roles_host(h->r), describe_client_tunnel,
+	    h->r);
+	rh_lns_free(l);
+	rh_free(h);
+}
+
 /* Without routes or default-route nothing captures the LNS: no pin, and
  * the only route is the host's own. */
 static void
@@ -564,6 +604,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_client_dials_and_comes_up),
+		cmocka_unit_test(test_client_session_described_empty),
 		cmocka_unit_test(test_client_no_routes_no_pin),
 		cmocka_unit_test(test_client_chap),
 		cmocka_unit_test(test_client_unresolvable_lns),
