@@ -6,7 +6,6 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "dataplane/bpf_owner.h"
 #include "dataplane/fastpath.h"
 #include "dataplane/bpf/policer.h"
 #include "dataplane/fastpath_skel.h"
@@ -126,40 +126,6 @@ fastpath_prog_fd(const struct fastpath *fp, enum fastpath_hook hook)
 	return p == NULL ? -1 : bpf_program__fd(p);
 }
 
-/* A process's start time (/proc/PID/stat field 22, proc(5)): with the PID
- * it names one process for good, as PIDs are reused. */
-static int
-proc_start_time(pid_t pid, uint64_t *start)
-{
-	char path[64], buf[1024], *p, *end;
-	unsigned long long v;
-	FILE *f;
-	size_t n;
-	int field;
-
-	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	(void)fclose(f);
-	buf[n] = '\0';
-	/* The command name (field 2) may hold spaces and ')': skip to the
-	 * last ')', after which field 3 starts. */
-	if ((p = strrchr(buf, ')')) == NULL)
-		return -1;
-	p++;
-	for (field = 2; field < 21 && p != NULL; field++)
-		p = strchr(p + 1, ' ');
-	if (p == NULL)
-		return -1;
-	errno = 0;
-	v = strtoull(p + 1, &end, 10);
-	if (errno != 0 || end == p + 1)
-		return -1;
-	*start = v;
-	return 0;
-}
-
 static int
 set_owner(struct fastpath *fp)
 {
@@ -167,7 +133,7 @@ set_owner(struct fastpath *fp)
 	uint64_t start;
 	uint32_t k = 0;
 
-	if (proc_start_time(getpid(), &start) != 0)
+	if (bpf_owner_start_time(getpid(), &start) != 0)
 		return -1;
 	o.start_time = start;
 	return bpf_map__update_elem(fp->skel->maps.fp_owner, &k, sizeof(k), &o,
@@ -289,51 +255,6 @@ fastpath_tc_prio(enum fastpath_hook hook)
 					FASTPATH_TC_PRIO;
 }
 
-/* Finds the fp_owner map among a program's maps and reads it. */
-static int
-prog_owner(int prog_fd, struct fp_owner *own)
-{
-	uint32_t ids[16], len, i, k = 0;
-	struct bpf_prog_info pi;
-	struct bpf_map_info mi;
-	int mfd, rc = -1;
-
-	memset(&pi, 0, sizeof(pi));
-	pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
-	pi.map_ids = (uint64_t)(uintptr_t)ids;
-	len = sizeof(pi);
-	if (bpf_obj_get_info_by_fd(prog_fd, &pi, &len) != 0)
-		return -1;
-	if (pi.nr_map_ids > sizeof(ids) / sizeof(ids[0]))
-		pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
-	for (i = 0; i < pi.nr_map_ids && rc != 0; i++) {
-		if ((mfd = bpf_map_get_fd_by_id(ids[i])) < 0)
-			continue;
-		memset(&mi, 0, sizeof(mi));
-		len = sizeof(mi);
-		if (bpf_obj_get_info_by_fd(mfd, &mi, &len) == 0 &&
-		    strcmp(mi.name, "fp_owner") == 0 &&
-		    mi.value_size == sizeof(*own) &&
-		    bpf_map_lookup_elem(mfd, &k, own) == 0)
-			rc = 0;
-		(void)close(mfd);
-	}
-	return rc;
-}
-
-static bool
-owner_alive(const struct fp_owner *own)
-{
-	uint64_t start;
-
-	if (kill((pid_t)own->pid, 0) != 0 && errno == ESRCH)
-		return false;
-	/* The PID exists: the same process only if it started when ours
-	 * did. */
-	return proc_start_time((pid_t)own->pid, &start) == 0 &&
-	    start == own->start_time;
-}
-
 int
 fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
     size_t whylen)
@@ -342,7 +263,8 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 	struct bpf_tc_hook th;
 	struct bpf_tc_opts to;
 	struct bpf_prog_info pi;
-	struct fp_owner own;
+	uint32_t owner_pid;
+	uint64_t owner_start;
 	uint32_t len = sizeof(pi);
 	int fd, rc, h;
 	bool ours = false;
@@ -390,7 +312,7 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 		(void)close(fd);
 		return 0;
 	}
-	rc = prog_owner(fd, &own);
+	rc = bpf_owner_of_prog(fd, "fp_owner", &owner_pid, &owner_start);
 	(void)close(fd);
 	if (rc != 0) {
 		say(why, whylen,
@@ -399,11 +321,11 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 		    ifindex, pi.name);
 		return 0;
 	}
-	if (owner_alive(&own)) {
+	if (bpf_owner_alive(owner_pid, owner_start)) {
 		say(why, whylen,
 		    "fast path: ifindex %d is in use by running "
 		    "process %u",
-		    ifindex, own.pid);
+		    ifindex, owner_pid);
 		return 0;
 	}
 	tc_opts_init(&to, hook);
@@ -411,7 +333,7 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
 		say(why, whylen,
 		    "fast path: removing the stale filter of "
 		    "process %u at ifindex %d: %s",
-		    own.pid, ifindex, strerror(-rc));
+		    owner_pid, ifindex, strerror(-rc));
 		return -1;
 	}
 	return 1;
