@@ -181,11 +181,69 @@ fmt_ip(uint32_t a, char *s, size_t len)
 		snprintf(s, len, "?");
 }
 
+/* Room for one address or route request with its attributes. */
+#define ROUTE_REQ_BUF 256
+
+/* The request header of an RTM_{NEW,DEL}ADDR for either family: what the
+ * IPv4 and IPv6 address requests share.  buf is zeroed here. */
+static struct nlmsghdr *
+addr_request(uint8_t *buf, uint16_t type, uint16_t flags, uint8_t family,
+    int ifindex, unsigned plen, struct ifaddrmsg **ifa_out)
+{
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+
+	memset(buf, 0, ROUTE_REQ_BUF);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = family;
+	ifa->ifa_prefixlen = (uint8_t)plen;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (uint32_t)ifindex;
+	*ifa_out = ifa;
+	return nlh;
+}
+
+/* The request header of an RTM_{NEW,DEL}ROUTE in the main table for either
+ * family, with the destination prefix and the output device: what the IPv4
+ * and IPv6 route requests share.  A new route is a static unicast one with
+ * the given scope; a delete matches any scope and protocol, like `ip route
+ * del` (RT_SCOPE_NOWHERE is the wildcard). */
+static struct nlmsghdr *
+route_request(uint8_t *buf, uint16_t type, uint16_t flags, uint8_t family,
+    int ifindex, const void *dst, unsigned plen, uint8_t new_scope)
+{
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	memset(buf, 0, ROUTE_REQ_BUF);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = (uint8_t)plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	if (type == RTM_NEWROUTE) {
+		rtm->rtm_protocol = RTPROT_STATIC;
+		rtm->rtm_type = RTN_UNICAST;
+		rtm->rtm_scope = new_scope;
+	} else {
+		rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	}
+	if (plen > 0)
+		mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return nlh;
+}
+
 static int
 route_addr(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
     uint32_t local, uint32_t peer, unsigned plen)
 {
-	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	uint8_t buf[ROUTE_REQ_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
 	char what[96], ls[INET_ADDRSTRLEN], ps[INET_ADDRSTRLEN];
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
@@ -197,15 +255,7 @@ route_addr(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
 	    peer ? " peer " : "", peer ? ps : "", plen, ifindex);
 	if (plen > 32 || ifindex <= 0 || local == 0)
 		return route_fail(r, what, EINVAL, NULL);
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
-	ifa->ifa_prefixlen = (uint8_t)plen;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = (uint32_t)ifindex;
+	nlh = addr_request(buf, type, flags, AF_INET, ifindex, plen, &ifa);
 	/* IFA_LOCAL is our address; IFA_ADDRESS the far end on a
 	 * point-to-point link (as `ip addr add L peer P`), else ours. */
 	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(local));
@@ -232,10 +282,10 @@ static int
 route_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
     uint32_t dst, unsigned plen, uint32_t gw, unsigned mtu, uint32_t prefsrc)
 {
-	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	uint8_t buf[ROUTE_REQ_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
 	char what[96], ds[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
 	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
+	uint32_t dst_be;
 
 	fmt_ip(dst, ds, sizeof(ds));
 	fmt_ip(gw, gs, sizeof(gs));
@@ -244,28 +294,11 @@ route_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
 	    gw ? " via " : "", gw ? gs : "", ifindex);
 	if (plen > 32 || ifindex <= 0)
 		return route_fail(r, what, EINVAL, NULL);
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = (uint8_t)plen;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	if (type == RTM_NEWROUTE) {
-		rtm->rtm_protocol = RTPROT_STATIC;
-		rtm->rtm_type = RTN_UNICAST;
-		/* A device route reaches hosts on the link; a gateway
-		 * route goes beyond it (as `ip route` decides). */
-		rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	} else {
-		/* Delete matches any scope and protocol, like `ip route
-		 * del`: RT_SCOPE_NOWHERE is the wildcard. */
-		rtm->rtm_scope = RT_SCOPE_NOWHERE;
-	}
-	if (plen > 0)
-		mnl_attr_put_u32(nlh, RTA_DST, htonl(dst));
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	/* A device route reaches hosts on the link; a gateway route goes
+	 * beyond it (as `ip route` decides). */
+	dst_be = htonl(dst);
+	nlh = route_request(buf, type, flags, AF_INET, ifindex, &dst_be, plen,
+	    gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
 	if (gw != 0)
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gw));
 	if (prefsrc != 0)
@@ -308,10 +341,9 @@ static int
 route6_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
     const uint8_t dst[16], unsigned plen)
 {
-	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	uint8_t buf[ROUTE_REQ_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
 	char what[96], ds[INET6_ADDRSTRLEN];
 	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
 
 	if (inet_ntop(AF_INET6, dst, ds, sizeof(ds)) == NULL)
 		snprintf(ds, sizeof(ds), "?");
@@ -320,25 +352,9 @@ route6_route(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
 	    ifindex);
 	if (plen > 128 || ifindex <= 0)
 		return route_fail(r, what, EINVAL, NULL);
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET6;
-	rtm->rtm_dst_len = (uint8_t)plen;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	if (type == RTM_NEWROUTE) {
-		rtm->rtm_protocol = RTPROT_STATIC;
-		rtm->rtm_type = RTN_UNICAST;
-		/* IPv6 routes are universe scope, device routes too. */
-		rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-	} else {
-		rtm->rtm_scope = RT_SCOPE_NOWHERE;
-	}
-	if (plen > 0)
-		mnl_attr_put(nlh, RTA_DST, 16, dst);
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	/* IPv6 routes are universe scope, device routes too. */
+	nlh = route_request(buf, type, flags, AF_INET6, ifindex, dst, plen,
+	    RT_SCOPE_UNIVERSE);
 	return route_talk(r, nlh, what);
 }
 
@@ -361,7 +377,7 @@ static int
 route6_addr(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
     const uint8_t addr[16], unsigned plen)
 {
-	uint8_t buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	uint8_t buf[ROUTE_REQ_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
 	char what[96], as[INET6_ADDRSTRLEN];
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
@@ -373,20 +389,12 @@ route6_addr(struct route_ctx *r, uint16_t type, uint16_t flags, int ifindex,
 	    ifindex);
 	if (plen > 128 || ifindex <= 0)
 		return route_fail(r, what, EINVAL, NULL);
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET6;
-	ifa->ifa_prefixlen = (uint8_t)plen;
-	ifa->ifa_scope = addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80 ?
-	    RT_SCOPE_LINK :
-	    RT_SCOPE_UNIVERSE;
+	nlh = addr_request(buf, type, flags, AF_INET6, ifindex, plen, &ifa);
+	if (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80)
+		ifa->ifa_scope = RT_SCOPE_LINK;
 	/* IFA_F_NODAD: the identifier was negotiated unique on this
 	 * point-to-point link (RFC 5072 §4.1), no DAD needed. */
 	ifa->ifa_flags = IFA_F_NODAD;
-	ifa->ifa_index = (uint32_t)ifindex;
 	mnl_attr_put(nlh, IFA_LOCAL, 16, addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, 16, addr);
 	return route_talk(r, nlh, what);
