@@ -5,7 +5,7 @@
 set -e
 PKGS="build-essential pkg-config libev-dev libcmocka-dev libbsd-dev libmnl-dev
 nettle-dev iproute2 nftables xl2tpd tshark valgrind util-linux procps
-binutils groff-base man-db curl systemd iputils-ping python3 libcap-dev
+binutils groff-base man-db curl systemd iputils-ping python3 python3-yaml libcap-dev
 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 clang libclang-rt-14-dev cppcheck clang-tidy clang-format freeradius freeradius-utils gnuplot-nox
 llvm libbpf-dev bpftool linux-libc-dev

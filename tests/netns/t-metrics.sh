@@ -119,6 +119,19 @@ log_test "ping through the session to the LNS" $?
 
 wait_for 10 matches_ctl
 log_test "metrics equal vpdnctl show tunnels/sessions/stats --json" $?
+
+# The shipped rules (contrib/prometheus/) read only series this LNS exports,
+# with the label values they match on; and the check itself fails on a
+# selector nothing exports.
+RULES=$(dirname "$0")/../../contrib/prometheus/vpdn-rules.yml
+scrape >"$TMPD/scrape.txt"
+python3 "$(dirname "$0")/../contrib/rules_metrics.py" "$RULES" "$TMPD/scrape.txt"
+log_test "every vpdn_* selector of vpdn-rules.yml matches a series of /metrics" $?
+printf 'groups:\n- name: g\n  rules:\n  - record: x\n    expr: vpdn_sessions{state="gone"}\n' \
+    >"$TMPD/bad-rules.yml"
+! python3 "$(dirname "$0")/../contrib/rules_metrics.py" "$TMPD/bad-rules.yml" \
+    "$TMPD/scrape.txt" >/dev/null
+log_test "the rules check fails on a selector /metrics lacks" $?
 m=$(scrape)
 rx1=$(metric "$m" vpdn_rx_bytes_total) tx1=$(metric "$m" vpdn_tx_bytes_total)
 [ "$(metric "$m" 'vpdn_tunnels{state="established"}')" = 1 ] &&
