@@ -1133,17 +1133,17 @@ report_v6(void)
 	fflush(stdout);
 }
 
-/* --ipv6: IPv6 packets delivered to the sessions (neither RA nor
- * DHCPv6): the downstream traffic that reached them. */
+/* --ipv6: IPv6 packets delivered to the sessions over the whole run
+ * (neither RA nor DHCPv6): the downstream traffic that reached them. */
 static void
-report_v6_rx(const char *phase)
+report_v6_rx(void)
 {
 	uint64_t n = 0;
 
 	for (unsigned i = 0; i < o.sessions; i++)
 		if (B.sess[i].v6 != NULL)
 			n += B.sess[i].v6->rx_data;
-	printf("%s.ipv6_rx=%llu\n", phase, (unsigned long long)n);
+	printf("ipv6.rx=%llu\n", (unsigned long long)n);
 	fflush(stdout);
 }
 
@@ -1229,8 +1229,6 @@ mode_l2tp(void)
 		B.setup_done = true;
 		run_for(o.hold_s);
 		printf("hold.still_up=%u\n", B.t.up - B.down_after_up);
-		if (o.ipv6)
-			report_v6_rx("hold");
 	}
 
 	if (o.traffic_s > 0 && B.t.up > 0) {
@@ -1275,6 +1273,8 @@ mode_l2tp(void)
 		report_setup("storm", B.t_done - t, csv);
 	}
 
+	if (o.ipv6)
+		report_v6_rx();
 	bench_write_series(&o, &B.t, B.t_done - B.t0);
 	if (csv != NULL)
 		fclose(csv);
