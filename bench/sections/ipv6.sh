@@ -28,6 +28,21 @@ ip -n ${P}intranet route add fd77:1::/64 via fd77::1
 ip -n ${P}intranet route add fd78::/48 via fd77::1
 ip -n ${P}intranet route add fd79::/40 via fd77::1
 
+# fp_clear: the kernel path's TC filters off the LNS namespace's veths.
+# stop_lns kills vpdnd (-9), which leaves them attached with their maps;
+# only a later dataplane = kernel LNS replaces them.  A user-path LNS
+# started after one would have its traffic taken by the dead one's
+# programs, whose maps still hold the same /64s (the pool hands them out
+# in the same order) with the old tunnel and session ids.
+fp_clear()
+{
+	local d
+	for d in veth-client veth-intra; do
+		tc -n "${P}lns" qdisc del dev "$d" clsact 2>/dev/null
+	done
+}
+fp_clear
+
 # lns6_conf DATAPLANE: the LNS of run.sh ([lns] is its last section) with
 # IPv6: a /64 per session by RA, a /56 per session by DHCPv6, Rapid
 # Commit answered when asked.
@@ -119,6 +134,7 @@ lns6_fwd()
 	rx=$(val "$T/fwd6.out" ipv6.rx)
 	[ -n "$addr" ] && DLV6_PPS=$(awk -v n="${rx:-0}" -v t="$DOWN_SECS" 'BEGIN { printf "%.0f", n / t }')
 	stop_lns
+	fp_clear
 	lns_conf user >"$T/lns.conf"
 }
 

@@ -283,8 +283,8 @@ udp6_socket(const struct sockaddr_in6 *bind_to)
 }
 
 int
-bench6_mode_udp(const struct sockaddr_in6 *dst,
-    const struct sockaddr_in6 *bind, unsigned secs, unsigned size)
+bench6_mode_udp(const struct sockaddr_in6 *dst, const struct sockaddr_in6 *bind,
+    unsigned secs, unsigned size)
 {
 	static uint8_t payload[BENCH6_BUF];
 	struct mmsghdr msg[BENCH6_BATCH];
@@ -296,8 +296,9 @@ bench6_mode_udp(const struct sockaddr_in6 *dst,
 	/* The same IPv6 packet size as through the LNS: payload = size - 48. */
 	if (secs == 0 || size < UDP6_HDR_LEN ||
 	    size - UDP6_HDR_LEN > sizeof(payload)) {
-		fprintf(stderr, "vpdn-bench udp6: --traffic S and --size %u..%zu"
-				" wanted\n",
+		fprintf(stderr,
+		    "vpdn-bench udp6: --traffic S and --size %u..%zu"
+		    " wanted\n",
 		    UDP6_HDR_LEN, UDP6_HDR_LEN + sizeof(payload));
 		return 2;
 	}
@@ -386,10 +387,9 @@ bench6_mode_sink(const struct sockaddr_in6 *bind)
 	       "sink.pps=%.0f\nsink.gbps=%.3f\n",
 	    (unsigned long long)n, (unsigned long long)bytes, last - first,
 	    last > first ? (double)n / (last - first) : 0.0,
-	    last > first ?
-		((double)bytes + (double)n * UDP6_HDR_LEN) * 8 / (last - first) /
-		    1e9 :
-		0);
+	    last > first ? ((double)bytes + (double)n * UDP6_HDR_LEN) * 8 /
+		    (last - first) / 1e9 :
+			   0);
 	close(fd);
 	return 0;
 }

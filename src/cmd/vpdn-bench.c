@@ -478,7 +478,8 @@ struct bsess {
 	uint32_t src; /* its LAC's address, net order */
 	bool started; /* ppp_link_start done */
 	bool v4_up;   /* IPCP opened */
-	struct bench6 *v6; /* --ipv6 */
+	/* --ipv6: the session's IPv6 (bench_ipv6.h) */
+	struct bench6 *v6;
 	struct bsess *next_dead;
 };
 
@@ -1032,8 +1033,7 @@ traffic_cb(struct ev_loop *loop, ev_idle *w, int revents)
 			 * checksum over an all-zero payload (fill_ids). */
 			p[9] = 0x57;
 			memcpy(p + 10, bs->v6->hdr, UDP6_HDR_LEN);
-			memset(p + 10 + UDP6_HDR_LEN, 0,
-			    o.size - UDP6_HDR_LEN);
+			memset(p + 10 + UDP6_HDR_LEN, 0, o.size - UDP6_HDR_LEN);
 		} else {
 			p[9] = 0x21;
 			ip_udp_hdr(p + 10, bs->addr, o.dst.sin_addr.s_addr,

@@ -143,8 +143,8 @@ serve(struct fx *f, uint8_t want_type, bool want_rapid, uint64_t now)
 	size_t n, k;
 
 	assert_true(f->nsent > 0);
-	assert_true(udp6_parse(f->sent[f->nsent - 1], f->sent_len[f->nsent - 1],
-	    &u));
+	assert_true(
+	    udp6_parse(f->sent[f->nsent - 1], f->sent_len[f->nsent - 1], &u));
 	ipv6_link_local(ll, our_id);
 	assert_memory_equal(u.src, ll, 16);
 	assert_memory_equal(u.dst, ipv6_all_dhcp_servers, 16);
