@@ -127,7 +127,11 @@ Baselines:
   off, as for IPv4.  The kernel path carries IPv6 with its own programs
   (decapsulation to the intranet, encapsulation by the session's /64 or
   delegated prefix); "session path" as above.  There is no TUN→TUN row
-  for IPv6: it would measure the same forwarder as for IPv4.
+  for IPv6: it would measure the same forwarder as for IPv4.  After each
+  kernel-path LNS (stopped with SIGKILL) its TC filters are taken off the
+  veths, so that the next user-path round is not carried by the dead
+  daemon's programs, whose maps still hold the /64s the next LNS hands out
+  again.
 - Dual-stack setup: 2,000 sessions over 10 tunnels from 10 LACs, 256 in
   setup at a time, to an LNS with IPv6 on.  A dual-stack session counts
   once IPCP is open, its address is formed from the RA and a delegated

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/sections/ipv6.sh — sourced by bench/run.sh (its helpers, namespaces
 # and LNS configuration in scope): IPv6 beside IPv4.
 #

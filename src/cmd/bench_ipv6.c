@@ -299,7 +299,7 @@ bench6_mode_udp(const struct sockaddr_in6 *dst, const struct sockaddr_in6 *bind,
 		fprintf(stderr,
 		    "vpdn-bench udp6: --traffic S and --size %u..%zu"
 		    " wanted\n",
-		    UDP6_HDR_LEN, UDP6_HDR_LEN + sizeof(payload));
+		    (unsigned)UDP6_HDR_LEN, UDP6_HDR_LEN + sizeof(payload));
 		return 2;
 	}
 	if ((fd = udp6_socket(bind)) < 0)
