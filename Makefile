@@ -45,7 +45,8 @@ $(O)/vpdnd: $(O)/src/cmd/vpdnd.o $(VPDND_IO_OBJS) $(LIB)
 $(O)/vpdnctl: $(O)/src/cmd/vpdnctl.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(O)/vpdn-bench: $(O)/src/cmd/vpdn-bench.o $(O)/src/cmd/bench_pppoe.o $(LIB)
+$(O)/vpdn-bench: $(O)/src/cmd/vpdn-bench.o $(O)/src/cmd/bench_pppoe.o \
+    $(O)/src/cmd/bench_ipv6.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Objects first, the library after them (a test's own prerequisites, such
@@ -72,6 +73,8 @@ $(O)/tests/test_roles_lac $(O)/tests/test_roles_lac_ops \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o \
     $(O)/tests/support/role_harness_lac.o
+# vpdn-bench's IPv6 per session, outside the library.
+$(O)/tests/test_bench_ipv6: $(O)/src/cmd/bench_ipv6.o
 $(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe \
     $(O)/tests/test_roles_client_routes $(O)/tests/test_roles_client_dhcpv6: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
@@ -106,4 +109,4 @@ print-cflags:
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(VPDND_IO_OBJS:.o=.d) $(O)/src/cmd/vpdnctl.d $(O)/src/cmd/vpdn-bench.d $(O)/src/cmd/bench_pppoe.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d) $(SUPPORT_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(VPDND_IO_OBJS:.o=.d) $(O)/src/cmd/vpdnctl.d $(O)/src/cmd/vpdn-bench.d $(O)/src/cmd/bench_pppoe.d $(O)/src/cmd/bench_ipv6.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d) $(SUPPORT_OBJS:.o=.d)

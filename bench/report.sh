@@ -108,6 +108,43 @@ Baselines:
   the calls up — the call, its PPPoE and L2TP sessions; what only dialling
   needs (held frames, proxy AVPs, the front half's PPP link) is freed once
   the ICCN is out.  The LAC's share of the one tunnel is in it too.
+- IPv6 (bench/sections/ipv6.sh): the LNS gets `ipv6 = yes`, a /64 per
+  session from `ipv6-pool` by Router Advertisement and a /56 per session
+  from `delegated-prefix-pool` by DHCPv6.  vpdn-bench's sessions
+  (`--ipv6`, src/cmd/bench_ipv6.c) open IPv6CP beside IPCP with the
+  project's ppp_link, take the LNS's first RA (sent when IPv6CP opens)
+  with the project's RA parser, and form their address from its /64 and
+  their IPv6CP interface identifier (SLAAC); no Router Solicitation.
+  Forwarding: 100 such sessions, the same rounds as IPv4 (median of 3),
+  IPv6/UDP packets of 1400 and 64 bytes counting the 40-byte IPv6 header;
+  upstream from every session's address to the intranet sink
+  (`vpdn-bench sink6`), downstream from the intranet (`vpdn-bench udp6`)
+  to the first session's address, counted on the client namespace's veth
+  as for IPv4 ("received" in the note: what vpdn-bench's session itself
+  took in a second).  Baseline *raw IPv6*: the same packets between the
+  client namespace's and the intranet's own IPv6 addresses, routed by
+  the LNS namespace's kernel; the intranet's veth has TX checksum offload
+  off, as for IPv4.  The kernel path carries IPv6 with its own programs
+  (decapsulation to the intranet, encapsulation by the session's /64 or
+  delegated prefix); "session path" as above.  There is no TUN→TUN row
+  for IPv6: it would measure the same forwarder as for IPv4.  After each
+  kernel-path LNS (stopped with SIGKILL) its TC filters are taken off the
+  veths, so that the next user-path round is not carried by the dead
+  daemon's programs, whose maps still hold the /64s the next LNS hands out
+  again.
+- Dual-stack setup: 2,000 sessions over 10 tunnels from 10 LACs, 256 in
+  setup at a time, to an LNS with IPv6 on.  A dual-stack session counts
+  once IPCP is open, its address is formed from the RA and a delegated
+  prefix is bound by the project's DHCPv6 client (`--pd`); the baseline
+  is IPv4-only sessions (no IPv6CP) to the same LNS in the same round.
+  With Rapid Commit (`dhcpv6-rapid-commit = yes`, Solicit → Reply) the
+  difference is the LNS's work; with the four messages (Solicit →
+  Advertise → Request → Reply) RFC 8415 §18.2.1 makes the client collect
+  Advertises for its first retransmission time (about 1 s) before it
+  requests, so with 256 in setup the rate is bounded near 256 a second
+  whatever the LNS does.  The clients skip only the random delay of up
+  to 1 s before the first Solicit (§18.2.1), meant to spread CPEs that
+  power up together: the window spreads them here.
 EOT
 for p in $plot; do
 	case $p in

@@ -381,6 +381,8 @@ declare -A RAW TUN LNS RAWD LNSD KUP KDN LCU LCD SCU SCD KLCU KLCD KSCU KSCD KPA
 # BENCH_ONLY=tcp: only the one-TCP-flow rows (a'), for working on them.
 SIZES="1400 64"
 [ "${BENCH_ONLY:-}" = tcp ] && SIZES=""
+# BENCH_ONLY=ipv6: only the IPv6 rows (bench/sections/ipv6.sh).
+[ "${BENCH_ONLY:-}" = ipv6 ] && SIZES=""
 for size in $SIZES; do
 	raws=() tuns=() lnss=() rawd=() lnsd=() kup=() kdn=()
 	lcu=() lcd=() scu=() scd=() klcu=() klcd=() kscu=() kscd=() rcu=() rcd=()
@@ -468,6 +470,8 @@ for size in $SIZES; do
 	fi
 done
 row "machine busy before the first round (ticks/s)" "$BUSY_TPS" "$((HZ * $(nproc)))" "$(ratio "$BUSY_TPS" "$((HZ * $(nproc)))")" "" "all CPUs, /proc/stat over 2 s: other work sharing the machine"
+
+. bench/sections/ipv6.sh
 
 # ---- (a') one TCP flow ------------------------------------------------------------
 # One iperf3 TCP stream each way between a vpdnd client in the client

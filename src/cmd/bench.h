@@ -26,6 +26,13 @@ struct bench_opts {
 	const char *csv, *series, *label;
 	const char *tun_a, *tun_b;
 	const char *interface; /* pppoe: the Ethernet side */
+	/* l2tp: IPv6CP too, the RA's /64, pd: a delegated prefix (enum
+	 * bench6_pd, src/cmd/bench_ipv6.h); traffic to dst6 is IPv6.
+	 * udp6/sink6: dst6, bind6. */
+	bool ipv6;
+	unsigned pd;
+	bool has_dst6, has_bind6;
+	struct sockaddr_in6 dst6, bind6;
 };
 
 struct bench_cause {

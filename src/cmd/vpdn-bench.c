@@ -11,7 +11,10 @@
  *           setup rate, time to N sessions, failures by cause; optionally
  *           holds the sessions (for the LNS's RSS), drops and redials them
  *           all at once (reconnect storm), and sends IPv4/UDP through every
- *           session (pps).
+ *           session (pps).  With --ipv6 each session opens IPv6CP too and
+ *           waits for the LNS's RA (and with --pd a DHCPv6 delegated
+ *           prefix) before it counts as up; traffic to --dst6 is IPv6
+ *           from the session's SLAAC address (src/cmd/bench_ipv6.c).
  *   pppoe   emulate N PPPoE hosts on one Ethernet interface, each with its
  *           own MAC, against an access concentrator (vpdnd as LAC): PPPoE
  *           discovery, then LCP -> CHAP-MD5 -> IPCP (src/cmd/bench_pppoe.c).
@@ -19,6 +22,7 @@
  *           crypto and no I/O: the codec limit of the setup rate.
  *   udp     raw UDP sender (sendmmsg), the kernel forwarding baseline.
  *   sink    counts UDP datagrams until SIGINT/SIGTERM, prints pps.
+ *   udp6, sink6  the same over IPv6 (--dst6, --bind6).
  *   tunfwd  plain TUN -> TUN forwarder (read batch, write each), the
  *           user-space forwarding limit.
  * Every mode prints `key=value` lines on stdout for bench/run.sh.
@@ -37,6 +41,7 @@
 #include <bsd/string.h>
 
 #include "cmd/bench.h"
+#include "cmd/bench_ipv6.h"
 #include "core/heap.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -100,6 +105,7 @@ usage(void)
 	    " [--tunnels T] [--sessions N]\n"
 	    "           [--window W] [--timeout S] [--hold S] [--storm]"
 	    " [--traffic S --dst IP:PORT --size B]\n"
+	    "           [--ipv6] [--pd solicit|rapid] [--dst6 [IP6]:PORT]\n"
 	    "           [--user U --password P --secret S] [--csv F]"
 	    " [--series F] [--label L]\n"
 	    "       vpdn-bench pppoe --interface IF [--sessions N]"
@@ -110,6 +116,9 @@ usage(void)
 	    "       vpdn-bench udp --dst IP:PORT [--bind IP] --traffic S"
 	    " --size B\n"
 	    "       vpdn-bench sink --bind IP:PORT\n"
+	    "       vpdn-bench udp6 --dst6 [IP6]:PORT [--bind6 IP6]"
+	    " --traffic S --size B\n"
+	    "       vpdn-bench sink6 --bind6 [IP6]:PORT\n"
 	    "       vpdn-bench tunfwd --tun-a NAME --tun-b NAME\n");
 	exit(2);
 }
@@ -123,6 +132,10 @@ parse_opts(int argc, char **argv)
 
 		if (strcmp(k, "--storm") == 0) {
 			o.storm = true;
+			continue;
+		}
+		if (strcmp(k, "--ipv6") == 0) {
+			o.ipv6 = true;
 			continue;
 		}
 		if (v == NULL)
@@ -171,7 +184,23 @@ parse_opts(int argc, char **argv)
 			o.tun_b = v;
 		else if (strcmp(k, "--interface") == 0)
 			o.interface = v;
-		else if (strcmp(k, "--padi-tries") == 0)
+		else if (strcmp(k, "--pd") == 0) {
+			o.ipv6 = true;
+			if (strcmp(v, "solicit") == 0)
+				o.pd = BENCH6_PD_SOLICIT;
+			else if (strcmp(v, "rapid") == 0)
+				o.pd = BENCH6_PD_RAPID;
+			else
+				usage();
+		} else if (strcmp(k, "--dst6") == 0) {
+			if (bench6_parse_addr(v, &o.dst6, 9) < 0)
+				usage();
+			o.has_dst6 = true;
+		} else if (strcmp(k, "--bind6") == 0) {
+			if (bench6_parse_addr(v, &o.bind6, 0) < 0)
+				usage();
+			o.has_bind6 = true;
+		} else if (strcmp(k, "--padi-tries") == 0)
 			o.padi_tries = (unsigned)strtoul(v, NULL, 10);
 		else
 			usage();
@@ -183,6 +212,10 @@ parse_opts(int argc, char **argv)
 	if (o.lacs > 1 && o.bind.sin_addr.s_addr == htonl(INADDR_ANY))
 		usage();
 	if (o.size < 28 || o.size > TX_BUF - 16)
+		usage();
+	/* An IPv6 packet of --size bytes holds its 48-byte IPv6 + UDP
+	 * header. */
+	if (o.has_dst6 && o.size < UDP6_HDR_LEN)
 		usage();
 }
 
@@ -444,6 +477,9 @@ struct bsess {
 	uint16_t peer_tunnel, peer_session;
 	uint32_t src; /* its LAC's address, net order */
 	bool started; /* ppp_link_start done */
+	bool v4_up;   /* IPCP opened */
+	/* --ipv6: the session's IPv6 (bench_ipv6.h) */
+	struct bench6 *v6;
 	struct bsess *next_dead;
 };
 
@@ -483,6 +519,9 @@ bs_rearm(struct bsess *bs)
 	uint64_t d = bs->link != NULL && bs->started ?
 	    ppp_link_next_deadline(bs->link) :
 	    TIME_NEVER;
+
+	if (bs->v6 != NULL && bs->link != NULL && bs->started)
+		d = time_min(d, bench6_next_deadline(bs->v6));
 
 	if (d == TIME_NEVER) {
 		if (heap_node_queued(&bs->hn))
@@ -540,6 +579,14 @@ link_send(void *ctx, const uint8_t *frame, size_t len)
 	return bs->s != NULL ? l2tp_session_send_data(bs->s, frame, len) : -1;
 }
 
+/* Up once IPCP is, and with --ipv6 IPv6 too (address, prefix if asked). */
+static void
+bs_check_up(struct bsess *bs)
+{
+	if (bs->v4_up && (bs->v6 == NULL || bs->v6->ready))
+		setup_ended(bs, true, NULL);
+}
+
 static void
 link_network_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
     unsigned dns_count, uint64_t now)
@@ -551,8 +598,60 @@ link_network_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
 	(void)dns;
 	(void)dns_count;
 	bs->addr = htonl(local);
-	setup_ended(bs, true, NULL);
+	bs->v4_up = true;
+	bs_check_up(bs);
 }
+
+static void
+link_network6_up(void *ctx, const uint8_t local_id[8], const uint8_t peer_id[8],
+    uint64_t now)
+{
+	struct bsess *bs = ctx;
+
+	(void)peer_id;
+	if (bs->v6 != NULL && bench6_up(bs->v6, local_id, now) < 0)
+		count_cause("no memory for DHCPv6");
+}
+
+static void
+link_network6_down(void *ctx, const char *reason, uint64_t now)
+{
+	struct bsess *bs = ctx;
+
+	(void)reason;
+	(void)now;
+	if (bs->v6 != NULL)
+		bench6_down(bs->v6);
+}
+
+static void
+link_ipv6_input(void *ctx, const uint8_t *pkt, size_t len, uint64_t now)
+{
+	struct bsess *bs = ctx;
+
+	if (bs->v6 != NULL)
+		bench6_input(bs->v6, pkt, len, now);
+}
+
+static int
+v6_send(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct bsess *bs = ctx;
+
+	return bs->link != NULL ? ppp_link_send_ipv6(bs->link, pkt, len) : -1;
+}
+
+static void
+v6_ready(void *ctx, uint64_t now)
+{
+	(void)now;
+	bs_check_up(ctx);
+}
+
+static const struct bench6_ops v6_ops = {
+	.send = v6_send,
+	.ready = v6_ready,
+};
 
 static void
 link_down(void *ctx, const char *reason, uint64_t now)
@@ -575,6 +674,9 @@ static const struct ppp_link_ops link_ops = {
 	.send = link_send,
 	.network_up = link_network_up,
 	.down = link_down,
+	.network6_up = link_network6_up,
+	.network6_down = link_network6_down,
+	.ipv6_input = link_ipv6_input,
 };
 
 static void
@@ -622,12 +724,21 @@ host_session_up(void *ctx, struct l2tp_session *s,
 		return;
 	if (conf == NULL) {
 		bench_ppp_client_config(&lc, &o, 1400, false);
+		lc.ipv6cp = o.ipv6;
 		conf = ppp_link_conf_new(&lc);
 		explicit_bzero(&lc, sizeof(lc));
 	}
 	bs->link = conf != NULL ?
 	    ppp_link_create(conf, NULL, &link_ops, bs, NULL, now) :
 	    NULL;
+	if (bs->link != NULL && o.ipv6) {
+		if ((bs->v6 = malloc(sizeof(*bs->v6))) != NULL)
+			bench6_init(bs->v6, (enum bench6_pd)o.pd, &v6_ops, bs);
+		else {
+			ppp_link_free(bs->link);
+			bs->link = NULL;
+		}
+	}
 	if (bs->link == NULL) {
 		setup_ended(bs, false, "no memory for PPP");
 		l2tp_session_close(s, L2TP_CDN_NO_RESOURCES, 0, NULL, now);
@@ -781,6 +892,10 @@ reap(void)
 		B.dead = bs->next_dead;
 		ppp_link_free(bs->link);
 		bs->link = NULL;
+		if (bs->v6 != NULL)
+			bench6_down(bs->v6);
+		free(bs->v6);
+		bs->v6 = NULL;
 	}
 }
 
@@ -819,8 +934,13 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		heap_remove(&B.timers, m);
 		if (bs->link != NULL && !bs->started)
 			bs_start(bs, now);
-		else if (bs->link != NULL)
-			ppp_link_timeout(bs->link, now);
+		else if (bs->link != NULL) {
+			/* The key was the earlier of the two deadlines. */
+			if (ppp_link_next_deadline(bs->link) <= now)
+				ppp_link_timeout(bs->link, now);
+			if (bs->v6 != NULL && bs->link != NULL)
+				bench6_timer(bs->v6, now);
+		}
 		if (bs->link != NULL)
 			bs_rearm(bs);
 	}
@@ -908,9 +1028,17 @@ traffic_cb(struct ev_loop *loop, ev_idle *w, int revents)
 		p[6] = 0xff;
 		p[7] = 0x03;
 		p[8] = 0x00;
-		p[9] = 0x21;
-		ip_udp_hdr(p + 10, bs->addr, o.dst.sin_addr.s_addr,
-		    o.dst.sin_port, o.size);
+		if (o.has_dst6) {
+			/* IPv6 (0x0057, RFC 5072 §3): the session's header,
+			 * checksum over an all-zero payload (fill_ids). */
+			p[9] = 0x57;
+			memcpy(p + 10, bs->v6->hdr, UDP6_HDR_LEN);
+			memset(p + 10 + UDP6_HDR_LEN, 0, o.size - UDP6_HDR_LEN);
+		} else {
+			p[9] = 0x21;
+			ip_udp_hdr(p + 10, bs->addr, o.dst.sin_addr.s_addr,
+			    o.dst.sin_port, o.size);
+		}
 		txq_commit(&B.tx, 10 + o.size, &o.lns, bs->src);
 		B.traffic_pkts++;
 	}
@@ -966,6 +1094,10 @@ fill_ids(void)
 		l2tp_tunnel_get_info(l2tp_session_tunnel(bs->s), &ti);
 		bs->peer_tunnel = ti.peer_id;
 		bs->peer_session = si.peer_id;
+		if (o.has_dst6 &&
+		    bench6_udp_hdr(bs->v6, o.dst6.sin6_addr.s6_addr,
+			ntohs(o.dst6.sin6_port), o.size) < 0)
+			fatalx("IPv6 header of %u bytes", o.size);
 		if (ti.local.ss.ss_family == AF_INET)
 			bs->src = ((const struct sockaddr_in *)(const void *)&ti
 				       .local.ss)
@@ -977,6 +1109,42 @@ static void
 report_setup(const char *phase, double secs, FILE *csv)
 {
 	bench_report(&o, &B.t, phase, secs, csv);
+}
+
+/* --ipv6: the first session's address and delegated prefix, for the
+ * bench script's downstream traffic and its note. */
+static void
+report_v6(void)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	for (unsigned i = 0; i < o.sessions; i++) {
+		const struct bench6 *v6 = B.sess[i].v6;
+
+		if (B.sess[i].state != BS_UP || v6 == NULL || !v6->ready)
+			continue;
+		if (inet_ntop(AF_INET6, v6->addr, a, sizeof(a)) != NULL)
+			printf("ipv6.first=%s\n", a);
+		if (v6->have_lease &&
+		    inet_ntop(AF_INET6, v6->lease.prefix, a, sizeof(a)) != NULL)
+			printf("ipv6.first_pd=%s/%u\n", a, v6->lease.plen);
+		break;
+	}
+	fflush(stdout);
+}
+
+/* --ipv6: IPv6 packets delivered to the sessions over the whole run
+ * (neither RA nor DHCPv6): the downstream traffic that reached them. */
+static void
+report_v6_rx(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < o.sessions; i++)
+		if (B.sess[i].v6 != NULL)
+			n += B.sess[i].v6->rx_data;
+	printf("ipv6.rx=%llu\n", (unsigned long long)n);
+	fflush(stdout);
 }
 
 static void
@@ -995,7 +1163,7 @@ mode_l2tp(void)
 	FILE *csv = NULL;
 	int fd;
 
-	if (o.lns.sin_family != AF_INET)
+	if (o.lns.sin_family != AF_INET || (o.has_dst6 && !o.ipv6))
 		usage();
 	signal(SIGPIPE, SIG_IGN);
 	B.loop = EV_DEFAULT;
@@ -1052,6 +1220,8 @@ mode_l2tp(void)
 		B.setup_done = true;
 	}
 	report_setup("setup", B.t_done - B.t0, csv);
+	if (o.ipv6)
+		report_v6();
 
 	if (o.hold_s > 0) {
 		printf("hold=ready\n");
@@ -1103,6 +1273,8 @@ mode_l2tp(void)
 		report_setup("storm", B.t_done - t, csv);
 	}
 
+	if (o.ipv6)
+		report_v6_rx();
 	bench_write_series(&o, &B.t, B.t_done - B.t0);
 	if (csv != NULL)
 		fclose(csv);
@@ -1366,6 +1538,17 @@ main(int argc, char **argv)
 		return mode_sink();
 	if (strcmp(argv[1], "tunfwd") == 0)
 		return mode_tunfwd();
+	if (strcmp(argv[1], "udp6") == 0) {
+		if (!o.has_dst6)
+			usage();
+		return bench6_mode_udp(&o.dst6, o.has_bind6 ? &o.bind6 : NULL,
+		    o.traffic_s, o.size);
+	}
+	if (strcmp(argv[1], "sink6") == 0) {
+		if (!o.has_bind6)
+			usage();
+		return bench6_mode_sink(&o.bind6);
+	}
 	usage();
 	return 2;
 }
