@@ -97,6 +97,8 @@ struct lns_sess {
 	struct fastpath_counters fp_done;
 	/* When accounting Start goes out (lns_acct_start.h). */
 	struct lns_acct_gate gate;
+	/* IPCP failed and its address went back to the pool. */
+	bool v4_released;
 	/* IPv6CP and what it brings (lns_ipv6.c); NULL without IPv6. */
 	struct lns6_sess *v6;
 	/* Its rate plan and the user path's buckets (lns_rate.h). */
@@ -341,20 +343,20 @@ lns_acct_try_start(struct session_link *sl, struct lns_sess *ls, uint64_t now)
  * Accounting-Requests): an Interim-Update reports it now rather than at
  * the next interval, which may be never. */
 void
-lns_acct_delegated_bound(struct session_link *sl)
+lns_acct_delegated_bound(struct session_link *sl, const uint8_t prefix[16],
+    unsigned plen)
 {
 	struct lns_sess *ls = lns_owns(sl) ? sl->owner : NULL;
 	struct aaa_counters ctr;
-	uint8_t p[16];
-	unsigned plen;
 
 	if (ls == NULL || !ls->acct.started ||
-	    !lns6_delegated(ls->v6, p, &plen) ||
 	    (ls->acct.has_deleg_prefix && ls->acct.deleg_prefix_len == plen &&
-		memcmp(ls->acct.deleg_prefix, p, 16) == 0))
+		memcmp(ls->acct.deleg_prefix, prefix, 16) == 0))
 		return;
+	memcpy(ls->acct.deleg_prefix, prefix, 16);
+	ls->acct.deleg_prefix_len = (uint8_t)plen;
+	ls->acct.has_deleg_prefix = true;
 	lns_acct_counters(sl, ls, &ctr);
-	lns_acct_delegated(ls);
 	aaa_session_interim(sl->roles->aaa, &ls->acct, &ctr, sl->roles->now);
 }
 
@@ -772,6 +774,7 @@ lns_assign_address(struct session_link *sl, const char *user,
 		    l->radius ? rep : NULL);
 		ls->acct.access_line = ls->al != NULL ? &ls->al->al : NULL;
 		lns_acct_gate_init(&ls->gate, ppp_link_has_ipv6cp(sl->link));
+		ls->v4_released = false;
 		if (l->radius && rep != NULL)
 			lns_apply_reply(sl, ls, rep, sl->roles->now);
 		lns_rate_start(sl, ls, user, l->radius ? rep : NULL);
@@ -790,13 +793,14 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	(void)local;
 	(void)dns;
 	(void)dns_count;
-	if (sl->peer_addr != peer) {
+	if ((ls = sl->owner) != NULL && ls->v4_released) {
 		/* IPCP opened after it had failed and its address went
 		 * back to the pool (lns_ncp_failed): another session may
 		 * hold it by now. */
 		log_warnx("lns: user %s: IPCP opened after it failed, with "
 			  "the released address %s: ending the session",
 		    ppp_link_user(sl->link), ip4_str(peer, pbuf, sizeof(pbuf)));
+		sl->peer_addr = 0;
 		sl_close(sl, "IPCP opened after it failed", sl->roles->now);
 		return;
 	}
@@ -1118,6 +1122,7 @@ lns_ncp_failed(struct session_link *sl, uint16_t proto)
 			    ip4_str(sl->peer_addr, buf, sizeof(buf)));
 		ls->pool = NULL;
 		ls->acct.framed_ip = 0;
+		ls->v4_released = true;
 		sl->peer_addr = 0;
 	}
 	lns_acct_gate_ncp(&ls->gate, proto == PPP_PROTO_IPV6CP, false,
