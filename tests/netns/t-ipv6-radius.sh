@@ -3,10 +3,11 @@
 # Framed-IPv6-Prefix for one user, and that user's session uses it (the
 # RA carries it, the client's SLAAC address lies in it, show sessions names
 # it) instead of a /64 of ipv6-pool, which another user gets; the
-# accounting Stop record carries Framed-IPv6-Prefix and counts the IPv6
-# octets and packets.  The same user's Delegated-IPv6-Prefix (RFC 4818) is
-# what DHCPv6 delegates to its client (`request-prefix = yes`), and the
-# Stop record carries it too.
+# accounting Start (sent once IPv6CP is up too) and Stop records carry
+# Framed-IPv6-Prefix, Stop counts the IPv6 octets and packets.  The same user's Delegated-IPv6-Prefix (RFC 4818) is
+# what DHCPv6 delegates to its client (`request-prefix = yes`); an
+# Interim-Update reports it as soon as it is bound, and the Stop record
+# carries it too.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-radius.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
@@ -121,6 +122,17 @@ s = {x["user"]: x for x in json.load(sys.stdin)["sessions"]}
 assert s["fixed6"]["delegated_prefix"] == "2001:db8:77:100::/56", s
 '
 log_test "show sessions: the session's delegated prefix is RADIUS's" $?
+# Start waits for IPv6CP (at most a few seconds), so it carries the /64
+# next to the IPv4 address; the prefix delegated after it comes at once
+# in an Interim-Update (no interim-interval is configured).
+wait_for 10 has_record Start fixed6
+start=$(record Start fixed6)
+[ "$(attr "$start" Framed-IPv6-Prefix)" = "2001:db8:77:1::/64" ] &&
+    [ -n "$(attr "$start" Framed-IP-Address)" ]
+log_test "acct: Start carries Framed-IPv6-Prefix 2001:db8:77:1::/64 and Framed-IP-Address" $?
+wait_for 10 has_record Interim-Update fixed6
+[ "$(attr "$(record Interim-Update fixed6)" Delegated-IPv6-Prefix)" = "2001:db8:77:100::/56" ]
+log_test "acct: an Interim-Update reports Delegated-IPv6-Prefix 2001:db8:77:100::/56 once bound" $?
 
 client pl pooled pwp 1702
 PL_PID=$VPDND_PID
