@@ -316,15 +316,19 @@ lns_acct_delegated(struct lns_sess *ls)
 static void lns_sess_schedule(struct lns *l, struct lns_sess *ls);
 
 /* Accounting Start once lns_acct_start.h says it is due (else its
- * deadline goes into the session's timer); the first network phase's
- * Acct-Interim-Interval and Idle-Timeout count from it. */
+ * deadline goes into the session's timer), or with force once some NCP
+ * opened (the network phase ends before the wait did: a service that was
+ * delivered gets its Start before its Stop).  Acct-Interim-Interval and
+ * Idle-Timeout count from it. */
 static void
-lns_acct_try_start(struct session_link *sl, struct lns_sess *ls, uint64_t now)
+lns_acct_start_if(struct session_link *sl, struct lns_sess *ls, uint64_t now,
+    bool force)
 {
 	struct lns *l = &sl->roles->lns;
 
 	if (!ls->acct.started && aaa_session_user(&ls->acct)[0] != '\0' &&
-	    lns_acct_gate_due(&ls->gate, now)) {
+	    (lns_acct_gate_due(&ls->gate, now) ||
+		(force && lns_acct_gate_deadline(&ls->gate) != TIME_NEVER))) {
 		ls->last_activity = now;
 		if (ls->interim_ms == 0 && sl->roles->cfg->radius.enabled)
 			ls->interim_ms =
@@ -337,6 +341,12 @@ lns_acct_try_start(struct session_link *sl, struct lns_sess *ls, uint64_t now)
 		l->acct_live++;
 	}
 	lns_sess_schedule(l, ls);
+}
+
+static void
+lns_acct_try_start(struct session_link *sl, struct lns_sess *ls, uint64_t now)
+{
+	lns_acct_start_if(sl, ls, now, false);
 }
 
 /* A prefix DHCPv6 delegated after the Start (RFC 4818 §3 puts it in
@@ -933,6 +943,7 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 	lns_fp_leave(sl, ls);
 	if (ls != NULL) {
 		lns_acct_delegated(ls);
+		lns_acct_start_if(sl, ls, r->now, true);
 		lns6_down(sl, &ls->v6, true);
 	}
 	if (ls != NULL) {

@@ -704,6 +704,51 @@ test_acct_start_ipv6cp_silent(void **state)
 	rh_free(h);
 }
 
+/* A session that ends while Start still waits for IPv6CP had its service:
+ * Start goes before its Stop. */
+static void
+test_acct_start_before_stop(void **state)
+{
+	struct role_harness *h = lns_radius_conf(radius6_conf);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct fake_radius_req *start, *stop;
+	struct rh_call *c;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = radius_authed(h, p, "alice");
+	assert_int_not_equal(rh_ppp_ipcp(h, p, c), 0);
+	rh_advance(h, 1000);
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_START));
+	rh_call_close(h, p, c, 3);
+	start = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	stop = rh_acct_find(h, RADIUS_ACCT_STATUS_STOP);
+	assert_non_null(start);
+	assert_non_null(stop);
+	assert_true(start->handle < stop->handle);
+	assert_int_equal(h->io.acct_starts, 1);
+	rh_free(h);
+}
+
+/* A session that ends before any NCP opened had no service: neither
+ * Start nor Stop. */
+static void
+test_acct_no_start_without_ncp(void **state)
+{
+	struct role_harness *h = lns_radius_conf(radius6_conf);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct rh_call *c;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = radius_authed(h, p, "alice");
+	rh_advance(h, 1000);
+	rh_call_close(h, p, c, 3);
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_START));
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_STOP));
+	rh_free(h);
+}
+
 /* A peer that rejects IPv6CP (RFC 1661 §5.7) has nothing more to come:
  * Start at once. */
 static void
@@ -761,6 +806,7 @@ test_acct_ipv6_only(void **state)
 		assert_int_not_equal(rh_ppp_ipcp(h, p, c2), 0);
 		assert_int_equal(pool_used(h), 1);
 		rh_call_close(h, p, c2, 3);
+		(void)rh_acct_answer_all(h); /* bob's Start and Stop */
 	}
 	rh_call_close(h, p, c, 3);
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_STOP);
@@ -831,6 +877,8 @@ main(void)
 		cmocka_unit_test(test_acct_lcp_renegotiation),
 		cmocka_unit_test(test_acct_start_waits_for_ipv6cp),
 		cmocka_unit_test(test_acct_start_ipv6cp_silent),
+		cmocka_unit_test(test_acct_start_before_stop),
+		cmocka_unit_test(test_acct_no_start_without_ncp),
 		cmocka_unit_test(test_acct_start_ipv6cp_rejected),
 		cmocka_unit_test(test_acct_ipv6_only),
 		cmocka_unit_test(test_acct_delegated_interim),
