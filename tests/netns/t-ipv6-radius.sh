@@ -7,7 +7,8 @@
 # Framed-IPv6-Prefix, Stop counts the IPv6 octets and packets.  The same user's Delegated-IPv6-Prefix (RFC 4818) is
 # what DHCPv6 delegates to its client (`request-prefix = yes`); an
 # Interim-Update reports it as soon as it is bound, and the Stop record
-# carries it too.
+# carries it too.  An IPv6-only session's Start has the /64 and no
+# Framed-IP-Address.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-radius.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
@@ -34,6 +35,8 @@ fixed6	Cleartext-Password := "pw6"
 	Delegated-IPv6-Prefix = 2001:db8:77:100::/56
 
 pooled	Cleartext-Password := "pwp"
+
+only6	Cleartext-Password := "pwo"
 EOT
 start_freeradius lns "$RADDB" || exit 1
 
@@ -139,6 +142,18 @@ PL_PID=$VPDND_PID
 wait_for 20 has_slaac_in pl 2001:db8:100:
 log_test "a user without Framed-IPv6-Prefix gets a /64 of ipv6-pool" $?
 
+# An IPv6-only session (the client's ipv4 = no): its Start carries the
+# /64 and no Framed-IP-Address.
+client o6 only6 pwo 1703 "ipv4 = no"
+O6_PID=$VPDND_PID
+wait_for 20 has_slaac_in o6 2001:db8:100:
+log_test "an IPv6-only session gets a /64 of ipv6-pool" $?
+wait_for 10 has_record Start only6
+start=$(record Start only6)
+case "$(attr "$start" Framed-IPv6-Prefix)" in 2001:db8:100:*/64) true ;; *) false ;; esac &&
+    [ -z "$(attr "$start" Framed-IP-Address)" ]
+log_test "acct: the IPv6-only Start carries Framed-IPv6-Prefix and no Framed-IP-Address" $?
+
 in_ns client ping -6 -c 5 -i 0.2 -s 1000 -I "$(slaac_in f6 2001:db8:77:1:)" \
     $TARGET6 >/dev/null
 log_test "ping6 from the RADIUS prefix" $?
@@ -155,5 +170,6 @@ in=$(attr "$stop" Acct-Input-Octets)
 [ -n "$in" ] && [ "$in" -ge 5240 ]
 log_test "acct: the IPv6 octets are counted (Acct-Input-Octets $in)" $?
 stop_pid "$PL_PID"
-case_end lns f6 pl
+stop_pid "$O6_PID"
+case_end lns f6 pl o6
 finish
