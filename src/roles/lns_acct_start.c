@@ -16,8 +16,7 @@ lns_acct_gate_init(struct lns_acct_gate *g, bool v6_offered)
 }
 
 void
-lns_acct_gate_ncp(struct lns_acct_gate *g, bool ipv6, bool opened,
-    uint64_t now)
+lns_acct_gate_ncp(struct lns_acct_gate *g, bool ipv6, bool opened, uint64_t now)
 {
 	if (ipv6)
 		g->v6_done = true;

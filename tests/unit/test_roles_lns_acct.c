@@ -661,8 +661,8 @@ test_acct_start_waits_for_ipv6cp(void **state)
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
 	assert_non_null(q);
 	assert_int_equal(rh_radius_u32(q, RADIUS_ATTR_FRAMED_IP_ADDRESS), a);
-	assert_true(framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx,
-	    sizeof(pfx)));
+	assert_true(
+	    framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx, sizeof(pfx)));
 	assert_string_equal(pfx, "2001:db8:100::/64");
 	assert_int_equal(h->io.acct_starts, 1);
 	(void)rh_acct_answer_all(h);
@@ -694,8 +694,8 @@ test_acct_start_ipv6cp_silent(void **state)
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
 	assert_non_null(q);
 	assert_int_equal(rh_radius_u32(q, RADIUS_ATTR_FRAMED_IP_ADDRESS), a);
-	assert_false(framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx,
-	    sizeof(pfx)));
+	assert_false(
+	    framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx, sizeof(pfx)));
 	(void)rh_acct_answer_all(h);
 	rh_call_close(h, p, c, 3);
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_STOP);
@@ -795,8 +795,8 @@ test_acct_ipv6_only(void **state)
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
 	assert_non_null(q);
 	assert_false(radius_has_attr(q->pkt, RADIUS_ATTR_FRAMED_IP_ADDRESS));
-	assert_true(framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx,
-	    sizeof(pfx)));
+	assert_true(
+	    framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx, sizeof(pfx)));
 	assert_string_equal(pfx, "2001:db8:100::/64");
 	(void)rh_acct_answer_all(h);
 	/* The pool counts only a dual-stack session's address. */
@@ -836,8 +836,8 @@ test_acct_delegated_interim(void **state)
 	assert_true(rh_ppp_ipv6cp(h, p, c, peer_id));
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
 	assert_non_null(q);
-	assert_false(framed6(q, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, pfx,
-	    sizeof(pfx)));
+	assert_false(
+	    framed6(q, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, pfx, sizeof(pfx)));
 	(void)rh_acct_answer_all(h);
 	/* What lns_dhcpv6.c does when its Reply binds a prefix. */
 	sl = LIST_FIRST(&h->r->links);
@@ -845,19 +845,19 @@ test_acct_delegated_interim(void **state)
 	lns6_set_delegated(lns_session_v6(sl), deleg, 56);
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_INTERIM);
 	assert_non_null(q);
-	assert_true(framed6(q, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, pfx,
-	    sizeof(pfx)));
+	assert_true(
+	    framed6(q, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, pfx, sizeof(pfx)));
 	assert_string_equal(pfx, "2001:db8:200:100::/56");
-	assert_true(framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx,
-	    sizeof(pfx)));
+	assert_true(
+	    framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx, sizeof(pfx)));
 	(void)rh_acct_answer_all(h);
 	/* The same prefix again (a Renew): nothing new to report. */
 	lns6_set_delegated(lns_session_v6(sl), deleg, 56);
 	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_INTERIM));
 	rh_call_close(h, p, c, 3);
 	q = rh_acct_find(h, RADIUS_ACCT_STATUS_STOP);
-	assert_true(framed6(q, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, pfx,
-	    sizeof(pfx)));
+	assert_true(
+	    framed6(q, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, pfx, sizeof(pfx)));
 	rh_free(h);
 }
 
