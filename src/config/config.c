@@ -464,6 +464,9 @@ check_section(struct loader *ld, const struct load_sec *ls, char *errbuf,
 		if (c->user[0] == '\0')
 			return ini_error(errbuf, errlen, f, ls->line,
 			    "[client %s] needs user", c->name);
+		if (!c->ipv4 && !c->ipv6)
+			return ini_error(errbuf, errlen, f, keyline(ls, "ipv4"),
+			    "ipv4 = no needs ipv6 = yes");
 		if (c->request_prefix && !c->ipv6)
 			return ini_error(errbuf, errlen, f,
 			    keyline(ls, "request-prefix"),

@@ -268,6 +268,9 @@ struct cfg_client {
 	} routes[CFG_MAX_LIST];
 	unsigned route_count;
 	bool default_route;
+	/* IPCP (RFC 1332); off: an IPv6-only call (needs ipv6), the LNS's
+	 * IPCP protocol-rejected. */
+	bool ipv4;
 	/* IPv6CP (RFC 5072); the address comes from the LNS's RA by the
 	 * kernel's SLAAC on the TUN device. */
 	bool ipv6;

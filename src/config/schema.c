@@ -246,6 +246,7 @@ const struct schema_key schema_keys[] = {
 	ROW(CLIENT, "default-route", BOOL, cfg_client, default_route, 0, 0,
 	    "no"),
 	ROW(CLIENT, "redial", BOOL, cfg_client, redial, 0, 0, "yes"),
+	ROW(CLIENT, "ipv4", BOOL, cfg_client, ipv4, 0, 0, "yes"),
 	ROW(CLIENT, "ipv6", BOOL, cfg_client, ipv6, 0, 0, "no"),
 	LIST(CLIENT, "routes6", IPV6_PREFIX_LIST, cfg_client, routes6,
 	    route6_count, CFG_MAX_LIST, 0, NULL),

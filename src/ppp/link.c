@@ -258,6 +258,20 @@ enter_network(struct ppp_link *l, const struct auth_result *res)
 
 	if (l->phase != PPP_PHASE_AUTHENTICATE)
 		return;
+	if (l->conf->cfg.no_ipcp) {
+		/* IPv6 only: IPCP never runs, so IPv6CP alone decides
+		 * whether the link has a network layer. */
+		l->ipcp_failed = true;
+		l->phase = PPP_PHASE_NETWORK;
+		if (l->v6 == NULL) {
+			link_request_fail(l, "no network protocol configured",
+			    false);
+			return;
+		}
+		cp_up(&l->v6->cp, l->now);
+		cp_open(&l->v6->cp, l->now);
+		return;
+	}
 	if (l->conf->cfg.server) {
 		if (l->ops->assign_address == NULL ||
 		    l->ops->assign_address(l->ctx, link_user_name(l),
@@ -516,13 +530,17 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 			 * Protocol-Reject or a Configure-Reject loop) may
 			 * still run IPv6 alone; with no NCP left, close. */
 			l->ipcp_failed = true;
-			if (l->v6 == NULL || l->v6_failed)
+			if (l->v6 == NULL || l->v6_failed) {
 				link_request_fail(l, "IPCP negotiation failed",
 				    false);
-			else
+			} else {
 				log_info("ppp%s%s: IPCP failed, IPv6 only",
 				    link_user_name(l)[0] ? " " : "",
 				    link_user_name(l));
+				if (l->ops->ncp_failed != NULL)
+					l->ops->ncp_failed(l->ctx, proto,
+					    l->now);
+			}
 		}
 		break;
 	case PPP_PROTO_IPV6CP:
@@ -554,8 +572,12 @@ link_layer(void *ctx, uint16_t proto, enum cp_action what)
 			l->v6_failed = true;
 			if (l->ipcp_failed)
 				link_request_fail(l,
-				    "IPCP and IPv6CP negotiation failed",
+				    l->conf->cfg.no_ipcp ?
+					"IPv6CP negotiation failed" :
+					"IPCP and IPv6CP negotiation failed",
 				    false);
+			else if (l->ops->ncp_failed != NULL)
+				l->ops->ncp_failed(l->ctx, proto, l->now);
 		}
 		break;
 	default:
@@ -895,8 +917,14 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 		}
 		break;
 	case PPP_PROTO_IPCP:
-		/* RFC 1661 §3.5: NCP packets before Network phase dropped. */
-		if (l->phase == PPP_PHASE_NETWORK) {
+		if (l->conf->cfg.no_ipcp) {
+			/* RFC 1661 §5.7: a protocol this link does not run
+			 * is rejected, so the peer stops sending it. */
+			lcp_send_proto_rej(&l->lcp, proto, info, ilen);
+			ok = true;
+		} else if (l->phase == PPP_PHASE_NETWORK) {
+			/* RFC 1661 §3.5: NCP packets before the Network
+			 * phase are dropped. */
 			cp_input(&l->ipcp.cp, info, ilen, now);
 			ok = true;
 		}
@@ -989,6 +1017,12 @@ enum ppp_phase
 ppp_link_phase(const struct ppp_link *l)
 {
 	return l->phase;
+}
+
+bool
+ppp_link_has_ipv6cp(const struct ppp_link *l)
+{
+	return l->v6 != NULL;
 }
 
 void

@@ -47,6 +47,10 @@ struct ppp_link_config {
 	 * link.  A LAC's front half: until hand-over.  Default 30000. */
 	unsigned negotiate_timeout_ms;
 	bool ipv6cp;
+	/* No IPCP on this link (an IPv6-only peer, with ipv6cp): IPCP is
+	 * neither opened nor accepted; the peer's IPCP packets get an LCP
+	 * Protocol-Reject (RFC 1661 §5.7), as for any protocol not run. */
+	bool no_ipcp;
 	/* carrier is PPPoE: RFC 2516 §7 LCP rules */
 	bool pppoe;
 	/* server, CHAP-MD5: RFC 1994 §2.3 re-auth; 0 off */
@@ -122,6 +126,14 @@ struct ppp_link_ops {
 	 * the link lives on, or just before the link ends); release what
 	 * network6_up set up.  Called at most once per network6_up. */
 	void (*network6_down)(void *ctx, const char *reason, uint64_t now);
+	/* Optional (may be NULL): an NCP (PPP_PROTO_IPCP or
+	 * PPP_PROTO_IPV6CP) finished without opening in the network phase
+	 * (the peer's Protocol-Reject, or Configure-Request retries ran
+	 * out, RFC 1661 §4.1 TLF) while the link lives on with the other
+	 * one.  A server that gave an IPv4 address for an IPCP that failed
+	 * may take it back; should IPCP open later all the same,
+	 * network_up follows as usual. */
+	void (*ncp_failed)(void *ctx, uint16_t proto, uint64_t now);
 	/* Optional (may be NULL), server: say where the peer is (auth_request
 	 * calling_station, nas_port: RADIUS Calling-Station-Id and NAS-Port)
 	 * in each request about to go to the backend, proxy ones included. */
@@ -188,6 +200,8 @@ enum ppp_phase {
 	PPP_PHASE_TERMINATE
 };
 enum ppp_phase ppp_link_phase(const struct ppp_link *l);
+/* Whether the link runs IPv6CP (configured, not a LAC's front half). */
+bool ppp_link_has_ipv6cp(const struct ppp_link *l);
 /* "dead", "establish", "authenticate", "network", "terminate" */
 const char *ppp_phase_str(enum ppp_phase p);
 /* The session's identity: the canonical name of the first successful

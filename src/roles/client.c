@@ -3,8 +3,9 @@
  * holds one session there, and drops the tunnel as soon as that session ends
  * (INTERFACE.md "A client drops its tunnel as soon as its session ends").
  * With redial = yes a dropped or failed call is dialled again after an
- * exponential back-off (1 s doubling to 64 s, reset once a call's IPCP is
- * up: a call failing in PPP authentication counts as failed).
+ * exponential back-off (1 s doubling to 64 s, reset once a call's IPCP —
+ * with ipv4 = no its IPv6CP — is up: a call failing in PPP authentication
+ * counts as failed).
  *
  * A section with `pppoe-interface` instead of `lns` is a PPPoE host (RFC
  * 2516): it runs discovery on that Ethernet interface and its call is the
@@ -14,7 +15,8 @@
  * Once the call is up, a PPP peer link runs over it (session_link.c) with
  * the section's user/password; when IPCP opens, the TUN `interface` gets the
  * assigned address and the configured `routes` (and `default-route`) point
- * into it.  The TUN goes away with the call.  Both transports share this
+ * into it.  With `ipv4 = no` the call is IPv6 only: IPCP does not run (the
+ * LNS's is protocol-rejected) and the TUN comes up when IPv6CP opens.  The TUN goes away with the call.  Both transports share this
  * part; only the carrier under the PPP link differs.
  */
 #include <arpa/inet.h>
@@ -526,6 +528,44 @@ client_learn_lns(struct client *c)
 	c->local_port = sockaddr_port(&c->roles->cfg->global.listen.ss);
 }
 
+/*
+ * The TUN device for the call: with IPv4 (local != 0) its point-to-point
+ * address and the tunnel's routes, else (an IPv6-only call) the device
+ * alone, which IPv6CP then configures.  -1: the caller closes it.
+ */
+static int
+client_tun_up(struct client *c, uint32_t local, uint32_t peer)
+{
+	client_learn_lns(c);
+	/* The host route to the LNS goes in before the point-to-point
+	 * address and the routes, which could capture it; a peer address
+	 * equal to the LNS's is left off the device for the same reason
+	 * (its /32 would lead into the tunnel; the routes are device
+	 * routes and need no peer). */
+	if (RIO(c->roles, route_open, &c->rt) < 0 ||
+	    RIO(c->roles, tun_open, &c->tun, c->cfg.interface) < 0 ||
+	    RIO(c->roles, link_set, &c->rt, c->tun.ifindex, true,
+		c->pppoe != NULL ? c->pppoe->mru : L2TP_CLIENT_MRU) < 0)
+		return -1;
+	if (local != 0 &&
+	    (client_pin_lns(c, peer) < 0 ||
+		RIO(c->roles, addr_add, &c->rt, c->tun.ifindex, local,
+		    c->lns_addr != 0 && peer == c->lns_addr ? 0 : peer,
+		    32) < 0 ||
+		client_routes_add(c) < 0))
+		return -1;
+	/* A queue too short drops downstream bursts; not worth failing
+	 * the call for (tun_set_txqueuelen logged why). */
+	(void)RIO(c->roles, tun_set_txqueuelen, &c->tun,
+	    c->roles->cfg->global.tun_txqueuelen);
+	c->tun_watch = RIO(c->roles, watch, c->tun.fd, client_tun_readable, c);
+	c->up_since = c->roles->now;
+	client6_tun_ready(c);
+	/* The call works: the next failure waits REDIAL_MIN_MS again. */
+	c->backoff_ms = 0;
+	return 0;
+}
+
 static void
 client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
     const uint32_t dns[2], unsigned dns_count)
@@ -550,20 +590,7 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	}
 	inet_ntop(AF_INET, &a, la, sizeof(la));
 	inet_ntop(AF_INET, &b, pa, sizeof(pa));
-	client_learn_lns(c);
-	/* The host route to the LNS goes in before the point-to-point
-	 * address and the routes, which could capture it; a peer address
-	 * equal to the LNS's is left off the device for the same reason
-	 * (its /32 would lead into the tunnel; the routes are device
-	 * routes and need no peer). */
-	if (RIO(c->roles, route_open, &c->rt) < 0 ||
-	    RIO(c->roles, tun_open, &c->tun, c->cfg.interface) < 0 ||
-	    RIO(c->roles, link_set, &c->rt, c->tun.ifindex, true,
-		c->pppoe != NULL ? c->pppoe->mru : L2TP_CLIENT_MRU) < 0 ||
-	    client_pin_lns(c, peer) < 0 ||
-	    RIO(c->roles, addr_add, &c->rt, c->tun.ifindex, local,
-		c->lns_addr != 0 && peer == c->lns_addr ? 0 : peer, 32) < 0 ||
-	    client_routes_add(c) < 0) {
+	if (client_tun_up(c, local, peer) < 0) {
 		log_warnx("client %s: cannot set up %s with %s: %s",
 		    c->cfg.name, c->cfg.interface, la,
 		    c->rt.nl != NULL ? route_error(&c->rt) : "rtnetlink");
@@ -571,19 +598,35 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 		sl_close(sl, "cannot set up the TUN device", c->roles->now);
 		return;
 	}
-	/* A queue too short drops downstream bursts; not worth failing
-	 * the call for (tun_set_txqueuelen logged why). */
-	(void)RIO(c->roles, tun_set_txqueuelen, &c->tun,
-	    c->roles->cfg->global.tun_txqueuelen);
-	c->tun_watch = RIO(c->roles, watch, c->tun.fd, client_tun_readable, c);
-	c->up_since = c->roles->now;
-	client6_tun_ready(c);
-	/* The call works: the next failure waits REDIAL_MIN_MS again. */
-	c->backoff_ms = 0;
 	for (unsigned i = 0; i < dns_count && i < 2; i++)
 		c->dns[i] = dns[i];
 	log_info("client %s: %s is up with %s (peer %s)%s%s%s%s", c->cfg.name,
 	    c->tun.name, la, pa, *d0 ? ", DNS " : "", d0, *d1 ? " " : "", d1);
+}
+
+/* IPv6CP opened.  An IPv6-only call (ipv4 = no) has no IPCP to bring the
+ * TUN device up: it comes up here, without an IPv4 address or routes. */
+static void
+client_network6_up(struct session_link *sl, const uint8_t local_id[8],
+    const uint8_t peer_id[8])
+{
+	struct client *c = sl->owner;
+
+	if (!c->cfg.ipv4 && c->tun.fd < 0) {
+		if (client_tun_up(c, 0, 0) < 0) {
+			log_warnx("client %s: cannot set up %s: %s",
+			    c->cfg.name, c->cfg.interface,
+			    c->rt.nl != NULL ? route_error(&c->rt) :
+					       "rtnetlink");
+			client_tun_close(c);
+			sl_close(sl, "cannot set up the TUN device",
+			    c->roles->now);
+			return;
+		}
+		log_info("client %s: %s is up, IPv6 only", c->cfg.name,
+		    c->tun.name);
+	}
+	client6_up(sl, local_id, peer_id);
 }
 
 /* LCP renegotiated (RFC 1661 §4.3): IPCP runs again and may give another
@@ -624,7 +667,7 @@ static const struct sl_role_ops client_sl_ops = {
 	.network_down = client_network_down,
 	.ip_input = client_ip_input,
 	.ended = client_ended,
-	.network6_up = client6_up,
+	.network6_up = client_network6_up,
 	.network6_down = client6_down,
 	.ipv6_input = client6_input,
 };
@@ -660,6 +703,7 @@ client_start_ppp(struct client *c, const struct sl_carrier_ops *carrier_ops,
 	lc.echo_interval_ms = 10000;
 	lc.echo_failures = 3;
 	lc.ipv6cp = c->cfg.ipv6;
+	lc.no_ipcp = !c->cfg.ipv4;
 	lc.negotiate_timeout_ms =
 	    c->roles->cfg->global.ppp_negotiation_timeout * 1000;
 	/* One link per client at a time: its settings are its own. */

@@ -6,7 +6,8 @@
  * SLAAC (RFC 4862, accept_ra) forms the global address and the default
  * route from them; the RA's prefix is remembered for `show clients`.
  * IPv6 from the TUN goes out as PPP IPv6 (client.c).  The TUN exists
- * once IPCP is up; IPv6CP opened earlier is applied then.
+ * once IPCP is up (an IPv6-only call's once IPv6CP is); IPv6CP opened
+ * earlier is applied then.
  */
 #ifndef VPDN_ROLES_CLIENT_IPV6_H
 #define VPDN_ROLES_CLIENT_IPV6_H

@@ -29,12 +29,14 @@
 
 #include "config/users.h"
 #include "core/log.h"
+#include "ppp/ppp_proto.h"
 #include "radius/radius_auth.h"
 #include "radius/radius_dae.h"
 #include "roles/lns_access_line.h"
 #include "roles/aaa.h"
 #include "roles/lns_ipv6.h"
 #include "roles/lns_peer.h"
+#include "roles/lns_acct_start.h"
 #include "roles/lns_pools.h"
 #include "roles/lns_rate.h"
 #include "core/timeutil.h"
@@ -93,6 +95,10 @@ struct lns_sess {
 	 * renegotiation): the L2TP session's counters go on across it, and
 	 * so does what show sessions and /metrics add to them. */
 	struct fastpath_counters fp_done;
+	/* When accounting Start goes out (lns_acct_start.h). */
+	struct lns_acct_gate gate;
+	/* IPCP failed and its address went back to the pool. */
+	bool v4_released;
 	/* IPv6CP and what it brings (lns_ipv6.c); NULL without IPv6. */
 	struct lns6_sess *v6;
 	/* Its rate plan and the user path's buckets (lns_rate.h). */
@@ -307,6 +313,63 @@ lns_acct_delegated(struct lns_sess *ls)
 	ls->acct.has_deleg_prefix = true;
 }
 
+static void lns_sess_schedule(struct lns *l, struct lns_sess *ls);
+
+/* Accounting Start once lns_acct_start.h says it is due (else its
+ * deadline goes into the session's timer), or with force once some NCP
+ * opened (the network phase ends before the wait did: a service that was
+ * delivered gets its Start before its Stop).  Acct-Interim-Interval and
+ * Idle-Timeout count from it. */
+static void
+lns_acct_start_if(struct session_link *sl, struct lns_sess *ls, uint64_t now,
+    bool force)
+{
+	struct lns *l = &sl->roles->lns;
+
+	if (!ls->acct.started && aaa_session_user(&ls->acct)[0] != '\0' &&
+	    (lns_acct_gate_due(&ls->gate, now) ||
+		(force && lns_acct_gate_deadline(&ls->gate) != TIME_NEVER))) {
+		ls->last_activity = now;
+		if (ls->interim_ms == 0 && sl->roles->cfg->radius.enabled)
+			ls->interim_ms =
+			    (uint64_t)sl->roles->cfg->radius.interim_interval *
+			    1000;
+		ls->next_interim = now + ls->interim_ms;
+		lns_acct_delegated(ls);
+		/* RFC 2866 §4.1: Start once the service is delivered. */
+		aaa_session_start(sl->roles->aaa, &ls->acct, now);
+		l->acct_live++;
+	}
+	lns_sess_schedule(l, ls);
+}
+
+static void
+lns_acct_try_start(struct session_link *sl, struct lns_sess *ls, uint64_t now)
+{
+	lns_acct_start_if(sl, ls, now, false);
+}
+
+/* A prefix DHCPv6 delegated after the Start (RFC 4818 §3 puts it in
+ * Accounting-Requests): an Interim-Update reports it now rather than at
+ * the next interval, which may be never. */
+void
+lns_acct_delegated_bound(struct session_link *sl, const uint8_t prefix[16],
+    unsigned plen)
+{
+	struct lns_sess *ls = lns_owns(sl) ? sl->owner : NULL;
+	struct aaa_counters ctr;
+
+	if (ls == NULL || !ls->acct.started ||
+	    (ls->acct.has_deleg_prefix && ls->acct.deleg_prefix_len == plen &&
+		memcmp(ls->acct.deleg_prefix, prefix, 16) == 0))
+		return;
+	memcpy(ls->acct.deleg_prefix, prefix, 16);
+	ls->acct.deleg_prefix_len = (uint8_t)plen;
+	ls->acct.has_deleg_prefix = true;
+	lns_acct_counters(sl, ls, &ctr);
+	aaa_session_interim(sl->roles->aaa, &ls->acct, &ctr, sl->roles->now);
+}
+
 /*
  * Out of the maps, before anything of the session is released or freed:
  * from here no packet of it is handled in the kernel (a late one goes to
@@ -427,6 +490,8 @@ lns_sess_schedule(struct lns *l, struct lns_sess *ls)
 		d = time_min(d, ls->last_activity + ls->idle_ms);
 	if (ls->interim_ms != 0 && ls->acct.started)
 		d = time_min(d, ls->next_interim);
+	if (!ls->acct.started && aaa_session_user(&ls->acct)[0] != '\0')
+		d = time_min(d, lns_acct_gate_deadline(&ls->gate));
 	/* Only Idle-Timeout needs to see the kernel's packets as they
 	 * come; the rest reads the counters when it needs them. */
 	if (ls->fp_in && ls->idle_ms != 0 && ls->acct.started)
@@ -492,6 +557,7 @@ lns_run_timers(struct roles *r, uint64_t now)
 			    "idle timeout", now);
 			continue;
 		}
+		lns_acct_try_start(ls->sl, ls, now);
 		if (ls->interim_ms != 0 && ls->acct.started &&
 		    ls->next_interim <= now) {
 			struct aaa_counters ctr;
@@ -717,6 +783,8 @@ lns_assign_address(struct session_link *sl, const char *user,
 		aaa_session_init(sl->roles->aaa, &ls->acct, user, a, port,
 		    l->radius ? rep : NULL);
 		ls->acct.access_line = ls->al != NULL ? &ls->al->al : NULL;
+		lns_acct_gate_init(&ls->gate, ppp_link_has_ipv6cp(sl->link));
+		ls->v4_released = false;
 		if (l->radius && rep != NULL)
 			lns_apply_reply(sl, ls, rep, sl->roles->now);
 		lns_rate_start(sl, ls, user, l->radius ? rep : NULL);
@@ -735,6 +803,17 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 	(void)local;
 	(void)dns;
 	(void)dns_count;
+	if ((ls = sl->owner) != NULL && ls->v4_released) {
+		/* IPCP opened after it had failed and its address went
+		 * back to the pool (lns_ncp_failed): another session may
+		 * hold it by now. */
+		log_warnx("lns: user %s: IPCP opened after it failed, with "
+			  "the released address %s: ending the session",
+		    ppp_link_user(sl->link), ip4_str(peer, pbuf, sizeof(pbuf)));
+		sl->peer_addr = 0;
+		sl_close(sl, "IPCP opened after it failed", sl->roles->now);
+		return;
+	}
 	if (addrmap_insert(&l->by_addr, peer, sl) < 0) {
 		log_warnx("lns: %s already routed to another session",
 		    ip4_str(peer, pbuf, sizeof(pbuf)));
@@ -766,16 +845,9 @@ lns_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 		l->nframed += ls->nroutes;
 		ls->acct.framed_ip = peer;
 		ls->last_activity = now;
-		if (ls->interim_ms == 0 && sl->roles->cfg->radius.enabled)
-			ls->interim_ms =
-			    (uint64_t)sl->roles->cfg->radius.interim_interval *
-			    1000;
-		ls->next_interim = now + ls->interim_ms;
-		/* RFC 2866 §4.1: Start once the service is delivered. */
-		aaa_session_start(sl->roles->aaa, &ls->acct, now);
-		l->acct_live++;
+		lns_acct_gate_ncp(&ls->gate, false, true, now);
 		lns_fp_enter(sl, ls, now);
-		lns_sess_schedule(l, ls);
+		lns_acct_try_start(sl, ls, now);
 	}
 }
 
@@ -871,6 +943,7 @@ lns_release_network(struct session_link *sl, struct lns_sess *ls,
 	lns_fp_leave(sl, ls);
 	if (ls != NULL) {
 		lns_acct_delegated(ls);
+		lns_acct_start_if(sl, ls, r->now, true);
 		lns6_down(sl, &ls->v6, true);
 	}
 	if (ls != NULL) {
@@ -1014,7 +1087,6 @@ static void
 lns_network6_up(struct session_link *sl, const uint8_t local_id[8],
     const uint8_t peer_id[8])
 {
-	struct lns *l = &sl->roles->lns;
 	struct lns_sess *ls = sl->owner;
 	uint64_t now = sl->roles->now;
 
@@ -1032,16 +1104,41 @@ lns_network6_up(struct session_link *sl, const uint8_t local_id[8],
 			ls->acct.has_ipv6_prefix = true;
 		}
 	}
-	if (ls->acct.started || aaa_session_user(&ls->acct)[0] == '\0')
+	lns_acct_gate_ncp(&ls->gate, true, true, now);
+	lns_acct_try_start(sl, ls, now);
+}
+
+/* An NCP failed while the other keeps the session (RFC 1661 §3.5): an
+ * IPv6-only session gives its IPv4 address back to the pool and its
+ * accounting reports none; either way Start need not wait for it. */
+static void
+lns_ncp_failed(struct session_link *sl, uint16_t proto)
+{
+	struct lns *l = &sl->roles->lns;
+	struct lns_sess *ls = sl->owner;
+	char buf[INET_ADDRSTRLEN];
+
+	if (ls == NULL)
 		return;
-	ls->last_activity = now;
-	if (ls->interim_ms == 0 && sl->roles->cfg->radius.enabled)
-		ls->interim_ms =
-		    (uint64_t)sl->roles->cfg->radius.interim_interval * 1000;
-	ls->next_interim = now + ls->interim_ms;
-	aaa_session_start(sl->roles->aaa, &ls->acct, now);
-	l->acct_live++;
-	lns_sess_schedule(l, ls);
+	if (proto == PPP_PROTO_IPCP && sl->peer_addr != 0 && !sl->routed) {
+		log_info("lns: user %s: IPCP refused, IPv6 only: %s goes "
+			 "back to the pool",
+		    ppp_link_user(sl->link),
+		    ip4_str(sl->peer_addr, buf, sizeof(buf)));
+		if (addrmap_get(&l->assigned, sl->peer_addr) == sl)
+			(void)addrmap_remove(&l->assigned, sl->peer_addr);
+		if (ls->pool != NULL &&
+		    lns_pools_release(&l->pools, ls->pool, sl->peer_addr) < 0)
+			log_warnx("lns: %s was not held in the pool",
+			    ip4_str(sl->peer_addr, buf, sizeof(buf)));
+		ls->pool = NULL;
+		ls->acct.framed_ip = 0;
+		ls->v4_released = true;
+		sl->peer_addr = 0;
+	}
+	lns_acct_gate_ncp(&ls->gate, proto == PPP_PROTO_IPV6CP, false,
+	    sl->roles->now);
+	lns_acct_try_start(sl, ls, sl->roles->now);
 }
 
 static void
@@ -1078,6 +1175,7 @@ static const struct sl_role_ops lns_sl_ops = {
 	.network6_up = lns_network6_up,
 	.network6_down = lns_network6_down,
 	.ipv6_input = lns_ipv6_input,
+	.ncp_failed = lns_ncp_failed,
 };
 
 bool

@@ -594,6 +594,7 @@ lns6_set_delegated(struct lns6_sess *v6, const uint8_t prefix[16],
 	v6->deleg_listed = true;
 	/* The kernel fast path carries the delegated prefix too. */
 	lns_fp_ipv6_changed(v6->sl);
+	lns_acct_delegated_bound(v6->sl, prefix, plen);
 }
 
 static bool

@@ -105,6 +105,10 @@ bool lns6_fp_prefixes(const struct lns6_sess *v6, uint8_t prefix[16],
 /* lns.c: the session's IPv6 prefixes changed; its fast-path entries
  * follow (nothing when it is not in the fast path). */
 void lns_fp_ipv6_changed(struct session_link *sl);
+/* lns.c: DHCPv6 bound a delegated prefix to the session; accounting
+ * reports it (an Interim-Update when Start went out without it). */
+void lns_acct_delegated_bound(struct session_link *sl, const uint8_t prefix[16],
+    unsigned plen);
 /* lns.c: an LNS session's IPv6 state (NULL none), for lns6_set_delegated's
  * callers. */
 struct lns6_sess *lns_session_v6(struct session_link *sl);

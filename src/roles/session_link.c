@@ -230,6 +230,16 @@ sl_link_auth_describe(void *ctx, struct auth_request *req)
 		sl->ops->describe(sl, req);
 }
 
+static void
+sl_link_ncp_failed(void *ctx, uint16_t proto, uint64_t now)
+{
+	struct session_link *sl = ctx;
+
+	sl->roles->now = now;
+	if (!sl->ended && sl->ops->ncp_failed != NULL)
+		sl->ops->ncp_failed(sl, proto);
+}
+
 static const struct ppp_link_ops sl_link_ops = {
 	.send = sl_link_send,
 	.send_inplace = sl_link_send_inplace,
@@ -240,6 +250,7 @@ static const struct ppp_link_ops sl_link_ops = {
 	.ipv6_input = sl_link_ipv6_input,
 	.network6_up = sl_link_network6_up,
 	.network6_down = sl_link_network6_down,
+	.ncp_failed = sl_link_ncp_failed,
 	.down = sl_link_down,
 	.auth_describe = sl_link_auth_describe,
 };

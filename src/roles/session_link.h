@@ -78,6 +78,9 @@ struct sl_role_ops {
 	void (*network6_down)(struct session_link *sl, const char *reason);
 	void (*ipv6_input)(struct session_link *sl, const uint8_t *pkt,
 	    size_t len);
+	/* Optional: an NCP (PPP_PROTO_IPCP, PPP_PROTO_IPV6CP) failed while
+	 * the other keeps the link (ppp_link_ops.ncp_failed). */
+	void (*ncp_failed)(struct session_link *sl, uint16_t proto);
 };
 
 struct sl_auth_guard;

@@ -3,10 +3,12 @@
 # Framed-IPv6-Prefix for one user, and that user's session uses it (the
 # RA carries it, the client's SLAAC address lies in it, show sessions names
 # it) instead of a /64 of ipv6-pool, which another user gets; the
-# accounting Stop record carries Framed-IPv6-Prefix and counts the IPv6
-# octets and packets.  The same user's Delegated-IPv6-Prefix (RFC 4818) is
-# what DHCPv6 delegates to its client (`request-prefix = yes`), and the
-# Stop record carries it too.
+# accounting Start (sent once IPv6CP is up too) and Stop records carry
+# Framed-IPv6-Prefix, Stop counts the IPv6 octets and packets.  The same user's Delegated-IPv6-Prefix (RFC 4818) is
+# what DHCPv6 delegates to its client (`request-prefix = yes`); an
+# Interim-Update reports it as soon as it is bound, and the Stop record
+# carries it too.  An IPv6-only session's Start has the /64 and no
+# Framed-IP-Address.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-radius.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
@@ -33,6 +35,8 @@ fixed6	Cleartext-Password := "pw6"
 	Delegated-IPv6-Prefix = 2001:db8:77:100::/56
 
 pooled	Cleartext-Password := "pwp"
+
+only6	Cleartext-Password := "pwo"
 EOT
 start_freeradius lns "$RADDB" || exit 1
 
@@ -121,11 +125,34 @@ s = {x["user"]: x for x in json.load(sys.stdin)["sessions"]}
 assert s["fixed6"]["delegated_prefix"] == "2001:db8:77:100::/56", s
 '
 log_test "show sessions: the session's delegated prefix is RADIUS's" $?
+# Start waits for IPv6CP (at most a few seconds), so it carries the /64
+# next to the IPv4 address; the prefix delegated after it comes at once
+# in an Interim-Update (no interim-interval is configured).
+wait_for 10 has_record Start fixed6
+start=$(record Start fixed6)
+[ "$(attr "$start" Framed-IPv6-Prefix)" = "2001:db8:77:1::/64" ] &&
+    [ -n "$(attr "$start" Framed-IP-Address)" ]
+log_test "acct: Start carries Framed-IPv6-Prefix 2001:db8:77:1::/64 and Framed-IP-Address" $?
+wait_for 10 has_record Interim-Update fixed6
+[ "$(attr "$(record Interim-Update fixed6)" Delegated-IPv6-Prefix)" = "2001:db8:77:100::/56" ]
+log_test "acct: an Interim-Update reports Delegated-IPv6-Prefix 2001:db8:77:100::/56 once bound" $?
 
 client pl pooled pwp 1702
 PL_PID=$VPDND_PID
 wait_for 20 has_slaac_in pl 2001:db8:100:
 log_test "a user without Framed-IPv6-Prefix gets a /64 of ipv6-pool" $?
+
+# An IPv6-only session (the client's ipv4 = no): its Start carries the
+# /64 and no Framed-IP-Address.
+client o6 only6 pwo 1703 "ipv4 = no"
+O6_PID=$VPDND_PID
+wait_for 20 has_slaac_in o6 2001:db8:100:
+log_test "an IPv6-only session gets a /64 of ipv6-pool" $?
+wait_for 10 has_record Start only6
+start=$(record Start only6)
+case "$(attr "$start" Framed-IPv6-Prefix)" in 2001:db8:100:*/64) true ;; *) false ;; esac &&
+    [ -z "$(attr "$start" Framed-IP-Address)" ]
+log_test "acct: the IPv6-only Start carries Framed-IPv6-Prefix and no Framed-IP-Address" $?
 
 in_ns client ping -6 -c 5 -i 0.2 -s 1000 -I "$(slaac_in f6 2001:db8:77:1:)" \
     $TARGET6 >/dev/null
@@ -143,5 +170,6 @@ in=$(attr "$stop" Acct-Input-Octets)
 [ -n "$in" ] && [ "$in" -ge 5240 ]
 log_test "acct: the IPv6 octets are counted (Acct-Input-Octets $in)" $?
 stop_pid "$PL_PID"
-case_end lns f6 pl
+stop_pid "$O6_PID"
+case_end lns f6 pl o6
 finish

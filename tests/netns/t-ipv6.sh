@@ -12,8 +12,8 @@
 # reached through `fastpath-ingress`) pass without crossing vpdnd (the
 # session's packet counters grow, the LNS TUN's do not), RAs keep coming
 # from vpdnd, and a spoofed source is still dropped and counted by vpdnd,
-# to which the programs pass it.  (IPv6-only sessions and the NCP rules in detail are in
-# tests/unit/test_roles_lns_ipv6.c: our client always runs IPCP.)
+# to which the programs pass it.  (IPv6-only sessions are in t-ipv6-only.sh,
+# the NCP rules in detail in tests/unit/test_roles_lns_ipv6.c.)
 . "$(dirname "$0")/lib.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 require_cmds tshark ping

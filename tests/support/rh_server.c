@@ -133,6 +133,13 @@ ppp_lcp(struct rh_ppp_server *s, const uint8_t *p, size_t len)
 		s->echo_replies++;
 		ppp_out(s, PPP_PROTO_LCP, PPP_ECHO_REP, p[1], srv_magic, 4);
 		return;
+	case PPP_PROTO_REJ:
+		/* RFC 1661 §5.7: the rejected protocol follows the header. */
+		if (len >= 6 && get_be16(p + 4) == PPP_PROTO_IPCP)
+			s->ipcp_rejected++;
+		else if (len >= 6 && get_be16(p + 4) == PPP_PROTO_IPV6CP)
+			s->ipv6cp_rejected++;
+		return;
 	case PPP_TERM_REQ:
 		/* RFC 1661 §5.5: Terminate-Ack, and the link is down. */
 		ppp_out(s, PPP_PROTO_LCP, PPP_TERM_ACK, p[1], NULL, 0);

@@ -51,6 +51,8 @@ struct rh_ppp_server {
 	bool auth_ok, auth_failed;
 	bool up;	 /* IPCP open both ways */
 	bool terminated; /* the client sent Terminate-Request */
+	/* LCP Protocol-Rejects from the client of IPCP and IPv6CP. */
+	unsigned ipcp_rejected, ipv6cp_rejected;
 	unsigned echo_replies;
 	uint64_t ip_rx; /* IP packets the client sent */
 	uint8_t ip_last[RH_DGRAM];

@@ -599,6 +599,48 @@ test_client_shutdown(void **state)
 	rh_free(h);
 }
 
+/* ipv4 = no, an IPv6-only call: the client sends no IPCP
+ * Configure-Request and protocol-rejects the LNS's (RFC 1661 §5.7);
+ * IPv6CP alone brings the TUN up, with its link-local address and the
+ * IPv6 routes but no IPv4 address or IPv4 route, and the call stays up
+ * past the negotiation timeout. */
+static void
+test_client_ipv6_only(void **state)
+{
+	struct role_harness *h = client_harness(
+	    CLIENT_CONF("ipv4 = no\nipv6 = yes\nroutes = 10.9.0.0/24\n"
+			"default-route = yes\n"));
+	struct rh_lns *l = rh_lns_new(h, "203.0.113.1", 1701);
+	struct seen s;
+
+	(void)state;
+	l->ppp.ipv6 = true;
+	rh_lns_run(l, 100);
+	assert_true(l->ppp.auth_ok);
+	assert_true(l->ppp.v6_up);
+	assert_false(l->ppp.up);
+	assert_false(l->ppp.ipcp_ack_sent); /* no IPCP request of its own */
+	assert_int_equal(l->ppp.ipcp_rejected, 1);
+	assert_int_equal(l->ppp.ipv6cp_rejected, 0);
+	assert_int_equal(h->io.tun_opens, 1);
+	assert_int_equal(h->io.addr_adds, 0);
+	assert_int_equal(h->io.addr6_adds, 1);
+	assert_int_equal(h->io.addr6_ifindex, FAKE_TUN_IFINDEX);
+	assert_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0x0a090000u, 24));
+	assert_null(fake_route_find(&h->io, FAKE_TUN_IFINDEX, 0, 1));
+	assert_null(fake_route_find(&h->io, ETH0, LNS_ADDR, 32));
+	assert_int_equal(h->io.nroutes6, 2); /* ::/1 and 8000::/1 */
+	s = show(h);
+	assert_string_equal(s.state, "up");
+	assert_string_equal(s.address, "");
+	rh_lns_run(l, 60000);
+	assert_true(l->call_up);
+	assert_int_equal(l->dials, 1);
+	assert_false(l->ppp.terminated);
+	rh_lns_free(l);
+	rh_free(h);
+}
+
 int
 main(void)
 {
@@ -618,6 +660,7 @@ main(void)
 		cmocka_unit_test(test_client_reload_changed_redials),
 		cmocka_unit_test(test_client_reload_removed),
 		cmocka_unit_test(test_client_shutdown),
+		cmocka_unit_test(test_client_ipv6_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,9 +8,16 @@
  * Acct-Terminate-Cause of the session's end and the octets and packets
  * it carried, Accounting-Off only after the last Stop; an operator's or
  * a Disconnect-/CoA-Request's end (RFC 5176); a RADIUS server that never
- * answers ending the call cleanly.
+ * answers ending the call cleanly.  With IPv6 on (lns_acct_start.h):
+ * Start once IPCP and IPv6CP have each opened or failed, at most
+ * LNS_ACCT_START_WAIT_MS after the first opened, carrying the /64 (RFC
+ * 3162 §2.3); an IPv6-only session's without Framed-IP-Address and with
+ * its IPv4 address back in the pool; a prefix delegated after the Start
+ * reported at once by an Interim-Update (RFC 4818 §3).
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -21,8 +28,12 @@
 #include "radius/radius_attr_table.h"
 #include "radius/radius_codec.h"
 #include "role_harness.h"
+#include "ppp/ppp_proto.h"
 #include "roles/aaa.h"
+#include "roles/lns_acct_start.h"
+#include "roles/lns_ipv6.h"
 #include "roles/roles_priv.h"
+#include "roles/session_link.h"
 
 static const char radius_conf[] =
     "[global]\nhostname = lns.test\n\n"
@@ -31,16 +42,33 @@ static const char radius_conf[] =
     "[radius]\nserver = 127.0.0.1\nsecret = s3cret\n"
     "nas-identifier = lns.test\n";
 
-/* The roles, with their Accounting-On answered. */
+static const char radius6_conf[] =
+    "[global]\nhostname = lns.test\n\n"
+    "[lns]\nlocal-address = 10.9.0.1\npool = 10.9.0.10-10.9.0.13\n"
+    "auth = pap\nradius = yes\ninterface = vpdn0\n"
+    "ipv6-pool = 2001:db8:100::/62\n\n"
+    "[radius]\nserver = 127.0.0.1\nsecret = s3cret\n"
+    "nas-identifier = lns.test\n";
+
+static const uint8_t peer_id[8] = { 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44,
+	0x55 };
+
+/* The roles on conf, with their Accounting-On answered. */
 static struct role_harness *
-lns_radius(void)
+lns_radius_conf(const char *conf)
 {
-	struct role_harness *h = rh_new(radius_conf, NULL);
+	struct role_harness *h = rh_new(conf, NULL);
 
 	/* RFC 2866 §5.1: Accounting-On when accounting starts. */
 	assert_non_null(rh_acct_find(h, RADIUS_ACCT_STATUS_ON));
 	assert_int_equal(rh_acct_answer_all(h), 1);
 	return h;
+}
+
+static struct role_harness *
+lns_radius(void)
+{
+	return lns_radius_conf(radius_conf);
 }
 
 /* An Access-Accept with u32 attributes as (type, value) pairs up to 0. */
@@ -572,6 +600,267 @@ test_acct_lcp_renegotiation(void **state)
 	rh_free(h);
 }
 
+/* A call authenticated (Access-Accept without attributes) up to its NCPs,
+ * none of which has run yet. */
+static struct rh_call *
+radius_authed(struct role_harness *h, struct rh_peer *p, const char *user)
+{
+	struct rh_call *c = rh_call_open(h, p);
+	struct radius_packet rep;
+	struct fake_radius_req *q;
+
+	assert_non_null(c);
+	assert_true(rh_ppp_lcp_pap(h, p, c, user, "pw"));
+	q = fake_radius_find(&h->io, RADIUS_CODE_ACCESS_REQUEST);
+	assert_non_null(q);
+	accept_with(&rep, 0);
+	rh_radius_reply(h, q, &rep);
+	assert_true(c->pap_ack);
+	return c;
+}
+
+/* Framed-IPv6-Prefix of a record: 0 prefix-length/reserved octet, the
+ * length, the prefix (RFC 3162 §2.3); false when absent. */
+static bool
+framed6(const struct fake_radius_req *q, uint8_t type, char *out, size_t len)
+{
+	const uint8_t *v;
+	size_t n;
+	uint8_t a[16] = { 0 };
+	char t[64];
+
+	if (radius_get_raw(q->pkt, type, &v, &n) != RADIUS_OK || n < 2 ||
+	    n - 2 > 16)
+		return false;
+	memcpy(a, v + 2, n - 2);
+	assert_non_null(inet_ntop(AF_INET6, a, t, sizeof(t)));
+	snprintf(out, len, "%s/%u", t, v[1]);
+	return true;
+}
+
+/* Dual stack: Start waits for IPv6CP, then carries the IPv4 address and
+ * the /64 together. */
+static void
+test_acct_start_waits_for_ipv6cp(void **state)
+{
+	struct role_harness *h = lns_radius_conf(radius6_conf);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct fake_radius_req *q;
+	struct rh_call *c;
+	char pfx[64];
+	uint32_t a;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = radius_authed(h, p, "alice");
+	a = rh_ppp_ipcp(h, p, c);
+	assert_int_equal(a, POOL_FIRST);
+	rh_advance(h, 100);
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_START));
+	assert_true(rh_ppp_ipv6cp(h, p, c, peer_id));
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	assert_non_null(q);
+	assert_int_equal(rh_radius_u32(q, RADIUS_ATTR_FRAMED_IP_ADDRESS), a);
+	assert_true(
+	    framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx, sizeof(pfx)));
+	assert_string_equal(pfx, "2001:db8:100::/64");
+	assert_int_equal(h->io.acct_starts, 1);
+	(void)rh_acct_answer_all(h);
+	rh_call_close(h, p, c, 3);
+	assert_non_null(rh_acct_find(h, RADIUS_ACCT_STATUS_STOP));
+	rh_free(h);
+}
+
+/* A peer that leaves IPv6CP unanswered holds Start back no longer than
+ * LNS_ACCT_START_WAIT_MS after IPCP opened; Session-Time counts from it. */
+static void
+test_acct_start_ipv6cp_silent(void **state)
+{
+	struct role_harness *h = lns_radius_conf(radius6_conf);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct fake_radius_req *q;
+	struct rh_call *c;
+	char pfx[64];
+	uint32_t a;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = radius_authed(h, p, "alice");
+	a = rh_ppp_ipcp(h, p, c);
+	assert_int_not_equal(a, 0);
+	rh_advance(h, LNS_ACCT_START_WAIT_MS - 1);
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_START));
+	rh_advance(h, 1);
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	assert_non_null(q);
+	assert_int_equal(rh_radius_u32(q, RADIUS_ATTR_FRAMED_IP_ADDRESS), a);
+	assert_false(
+	    framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx, sizeof(pfx)));
+	(void)rh_acct_answer_all(h);
+	rh_call_close(h, p, c, 3);
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_STOP);
+	assert_non_null(q);
+	assert_int_equal(rh_radius_u32(q, RADIUS_ATTR_ACCT_SESSION_TIME), 0);
+	rh_free(h);
+}
+
+/* A session that ends while Start still waits for IPv6CP had its service:
+ * Start goes before its Stop. */
+static void
+test_acct_start_before_stop(void **state)
+{
+	struct role_harness *h = lns_radius_conf(radius6_conf);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct fake_radius_req *start, *stop;
+	struct rh_call *c;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = radius_authed(h, p, "alice");
+	assert_int_not_equal(rh_ppp_ipcp(h, p, c), 0);
+	rh_advance(h, 1000);
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_START));
+	rh_call_close(h, p, c, 3);
+	start = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	stop = rh_acct_find(h, RADIUS_ACCT_STATUS_STOP);
+	assert_non_null(start);
+	assert_non_null(stop);
+	assert_true(start->handle < stop->handle);
+	assert_int_equal(h->io.acct_starts, 1);
+	rh_free(h);
+}
+
+/* A session that ends before any NCP opened had no service: neither
+ * Start nor Stop. */
+static void
+test_acct_no_start_without_ncp(void **state)
+{
+	struct role_harness *h = lns_radius_conf(radius6_conf);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct rh_call *c;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = radius_authed(h, p, "alice");
+	rh_advance(h, 1000);
+	rh_call_close(h, p, c, 3);
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_START));
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_STOP));
+	rh_free(h);
+}
+
+/* A peer that rejects IPv6CP (RFC 1661 §5.7) has nothing more to come:
+ * Start at once. */
+static void
+test_acct_start_ipv6cp_rejected(void **state)
+{
+	struct role_harness *h = lns_radius_conf(radius6_conf);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct rh_call *c;
+	uint32_t a;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = radius_authed(h, p, "alice");
+	a = rh_ppp_ipcp(h, p, c);
+	assert_int_not_equal(a, 0);
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_START));
+	rh_ppp_proto_rej(h, p, c, PPP_PROTO_IPV6CP);
+	assert_non_null(rh_acct_find(h, RADIUS_ACCT_STATUS_START));
+	assert_int_equal(c->lcp_term_req, 0);
+	rh_call_close(h, p, c, 3);
+	rh_free(h);
+}
+
+/* IPv6 only: the peer rejects IPCP.  The address set aside at
+ * authentication goes back to the pool, and Start (at IPv6CP up) carries
+ * the /64 and no Framed-IP-Address; so does Stop. */
+static void
+test_acct_ipv6_only(void **state)
+{
+	struct role_harness *h = lns_radius_conf(radius6_conf);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct fake_radius_req *q;
+	struct rh_call *c;
+	char pfx[64];
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = radius_authed(h, p, "alice");
+	assert_int_equal(pool_used(h), 1);
+	rh_ppp_proto_rej(h, p, c, PPP_PROTO_IPCP);
+	assert_int_equal(pool_used(h), 0);
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_START));
+	assert_true(rh_ppp_ipv6cp(h, p, c, peer_id));
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	assert_non_null(q);
+	assert_false(radius_has_attr(q->pkt, RADIUS_ATTR_FRAMED_IP_ADDRESS));
+	assert_true(
+	    framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx, sizeof(pfx)));
+	assert_string_equal(pfx, "2001:db8:100::/64");
+	(void)rh_acct_answer_all(h);
+	/* The pool counts only a dual-stack session's address. */
+	{
+		struct rh_call *c2 = radius_authed(h, p, "bob");
+
+		assert_int_not_equal(rh_ppp_ipcp(h, p, c2), 0);
+		assert_int_equal(pool_used(h), 1);
+		rh_call_close(h, p, c2, 3);
+		(void)rh_acct_answer_all(h); /* bob's Start and Stop */
+	}
+	rh_call_close(h, p, c, 3);
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_STOP);
+	assert_non_null(q);
+	assert_false(radius_has_attr(q->pkt, RADIUS_ATTR_FRAMED_IP_ADDRESS));
+	rh_free(h);
+}
+
+/* A prefix delegated after the Start goes out at once in an
+ * Interim-Update (no Acct-Interim-Interval here), only once. */
+static void
+test_acct_delegated_interim(void **state)
+{
+	static const uint8_t deleg[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00,
+		0x01 };
+	struct role_harness *h = lns_radius_conf(radius6_conf);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct fake_radius_req *q;
+	struct session_link *sl;
+	struct rh_call *c;
+	char pfx[64];
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = radius_authed(h, p, "alice");
+	assert_int_not_equal(rh_ppp_ipcp(h, p, c), 0);
+	assert_true(rh_ppp_ipv6cp(h, p, c, peer_id));
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_START);
+	assert_non_null(q);
+	assert_false(
+	    framed6(q, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, pfx, sizeof(pfx)));
+	(void)rh_acct_answer_all(h);
+	/* What lns_dhcpv6.c does when its Reply binds a prefix. */
+	sl = LIST_FIRST(&h->r->links);
+	assert_non_null(sl);
+	lns6_set_delegated(lns_session_v6(sl), deleg, 56);
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_INTERIM);
+	assert_non_null(q);
+	assert_true(
+	    framed6(q, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, pfx, sizeof(pfx)));
+	assert_string_equal(pfx, "2001:db8:200:100::/56");
+	assert_true(
+	    framed6(q, RADIUS_ATTR_FRAMED_IPV6_PREFIX, pfx, sizeof(pfx)));
+	(void)rh_acct_answer_all(h);
+	/* The same prefix again (a Renew): nothing new to report. */
+	lns6_set_delegated(lns_session_v6(sl), deleg, 56);
+	assert_null(rh_acct_find(h, RADIUS_ACCT_STATUS_INTERIM));
+	rh_call_close(h, p, c, 3);
+	q = rh_acct_find(h, RADIUS_ACCT_STATUS_STOP);
+	assert_true(
+	    framed6(q, RADIUS_ATTR_DELEGATED_IPV6_PREFIX, pfx, sizeof(pfx)));
+	rh_free(h);
+}
+
 int
 main(void)
 {
@@ -586,6 +875,13 @@ main(void)
 		cmocka_unit_test(test_acct_admin_and_dae),
 		cmocka_unit_test(test_acct_framed_routes),
 		cmocka_unit_test(test_acct_lcp_renegotiation),
+		cmocka_unit_test(test_acct_start_waits_for_ipv6cp),
+		cmocka_unit_test(test_acct_start_ipv6cp_silent),
+		cmocka_unit_test(test_acct_start_before_stop),
+		cmocka_unit_test(test_acct_no_start_without_ncp),
+		cmocka_unit_test(test_acct_start_ipv6cp_rejected),
+		cmocka_unit_test(test_acct_ipv6_only),
+		cmocka_unit_test(test_acct_delegated_interim),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,8 @@
  * last), both directions of the data path with anti-spoofing, and the NCPs'
  * independence (RFC 1661 §3.5): a peer that rejects IPCP keeps IPv6, a
  * peer that rejects IPv6CP keeps IPv4, and without IPv6 configured the
- * LNS rejects IPv6CP as before.
+ * LNS rejects IPv6CP as before.  An IPv6-only session holds no IPv4
+ * address, and its IPCP opening late ends it.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -265,7 +266,10 @@ test_ipv6_only(void **state)
 	c = rh_call_open(h, p);
 	assert_true(rh_ppp_lcp_pap(h, p, c, "alice", "secret"));
 	assert_true(c->pap_ack);
+	assert_int_equal(pool_used(h), 1);
 	rh_ppp_proto_rej(h, p, c, PPP_PROTO_IPCP);
+	/* The address set aside for IPCP is the pool's again. */
+	assert_int_equal(pool_used(h), 0);
 	assert_true(rh_ppp_ipv6cp(h, p, c, peer_id));
 	rh_advance(h, 0);
 	assert_int_equal(c->lcp_term_req, 0);
@@ -280,6 +284,33 @@ test_ipv6_only(void **state)
 	n = ip6_packet(b, "2001:db8:100::1", "2001:db8:ffff::1");
 	rh_ipv6_send(h, p, c, b, n);
 	assert_int_equal(h->io.tun_last_len, n);
+	rh_call_close(h, p, c, 3);
+	rh_advance(h, 100);
+	rh_free(h);
+}
+
+/* IPCP opening after the peer rejected it would use an address the pool
+ * may have given to another session since: the session ends instead. */
+static void
+test_ipcp_after_reject(void **state)
+{
+	struct role_harness *h = rh_new(v6_conf, "users", "alice secret\n",
+	    NULL);
+	struct rh_peer *p = rh_peer(h, 0);
+	struct rh_call *c;
+
+	(void)state;
+	assert_true(rh_tunnel_open(h, p));
+	c = rh_call_open(h, p);
+	assert_true(rh_ppp_lcp_pap(h, p, c, "alice", "secret"));
+	rh_ppp_proto_rej(h, p, c, PPP_PROTO_IPCP);
+	assert_true(rh_ppp_ipv6cp(h, p, c, peer_id));
+	assert_int_equal(pool_used(h), 0);
+	(void)rh_ppp_ipcp(h, p, c);
+	rh_advance(h, 0);
+	assert_int_equal(c->lcp_term_req, 1);
+	assert_int_equal(pool_used(h), 0);
+	assert_int_equal(h->io.nroutes, 0);
 	rh_call_close(h, p, c, 3);
 	rh_advance(h, 100);
 	rh_free(h);
@@ -335,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_dual_stack),
 		cmocka_unit_test(test_two_sessions),
 		cmocka_unit_test(test_ipv6_only),
+		cmocka_unit_test(test_ipcp_after_reject),
 		cmocka_unit_test(test_ipv6cp_rejected),
 		cmocka_unit_test(test_ipv6_off),
 	};
