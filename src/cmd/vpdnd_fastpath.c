@@ -260,10 +260,13 @@ vpdnd_fastpath_add(struct vpdnd_fastpath *vf, const struct fastpath_session *s,
 	/* The encapsulated packets leave towards the peer, usually by the
 	 * interface the tunnel arrives on: allowed even if it was made
 	 * after start. */
+	/* A client's TUN is its session's alone (fp_cli_tx). */
 	if (ensure_attached(vf, l2tp_ifindex, FASTPATH_DECAP, why, whylen) <
 		0 ||
-	    ensure_attached(vf, tun_ifindex, FASTPATH_ENCAP_L3, why, whylen) <
-		0 ||
+	    ensure_attached(vf, tun_ifindex,
+		s->client_ifindex != 0 ? FASTPATH_CLIENT_ENC :
+					 FASTPATH_ENCAP_L3,
+		why, whylen) < 0 ||
 	    fastpath_allow_egress(vf->fp, l2tp_ifindex, why, whylen) < 0)
 		return -1;
 	return fastpath_session_add(vf->fp, s, why, whylen);
@@ -276,12 +279,36 @@ vpdnd_fastpath_update(struct vpdnd_fastpath *vf,
 	return fastpath_session_update(vf->fp, s, why, whylen);
 }
 
+/* The filter on a client's TUN goes with its session: the TUN is closed
+ * next (taking the filter with it anyway), and a later TUN must not be
+ * taken for attached. */
+static void
+client_detach(struct vpdnd_fastpath *vf, int ifindex)
+{
+	char why[256];
+
+	for (size_t i = 0; i < vf->natt; i++) {
+		if (vf->att[i].ifindex != ifindex ||
+		    vf->att[i].hook != FASTPATH_CLIENT_ENC)
+			continue;
+		vf->att[i] = vf->att[--vf->natt];
+		if (fastpath_detach(vf->fp, ifindex, FASTPATH_CLIENT_ENC, why,
+			sizeof(why)) < 0)
+			log_warnx("%s", why);
+		return;
+	}
+}
+
 int
 vpdnd_fastpath_remove(struct vpdnd_fastpath *vf,
     const struct fastpath_session *s, struct fastpath_counters *final,
     char *why, size_t whylen)
 {
-	return fastpath_session_remove(vf->fp, s, final, why, whylen);
+	int rc = fastpath_session_remove(vf->fp, s, final, why, whylen);
+
+	if (s->client_ifindex != 0)
+		client_detach(vf, s->client_ifindex);
+	return rc;
 }
 
 int

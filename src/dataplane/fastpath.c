@@ -41,6 +41,7 @@ static const char *const prog_names[FASTPATH_HOOK_MAX] = {
 	[FASTPATH_DECAP] = FP_PROG_DECAP,
 	[FASTPATH_ENCAP] = FP_PROG_ENCAP,
 	[FASTPATH_ENCAP_L3] = FP_PROG_ENCAP_L3,
+	[FASTPATH_CLIENT_ENC] = FP_PROG_CLI_ENC,
 };
 
 static void say(char *why, size_t whylen, const char *fmt, ...)
@@ -94,6 +95,7 @@ hook_point(enum fastpath_hook hook, enum bpf_tc_attach_point *ap)
 		*ap = BPF_TC_INGRESS;
 		return 0;
 	case FASTPATH_ENCAP_L3:
+	case FASTPATH_CLIENT_ENC:
 		*ap = BPF_TC_EGRESS;
 		return 0;
 	case FASTPATH_HOOK_MAX:
@@ -112,6 +114,8 @@ hook_prog(const struct fastpath *fp, enum fastpath_hook hook)
 		return fp->skel->progs.vpdn_fp_encap;
 	case FASTPATH_ENCAP_L3:
 		return fp->skel->progs.vpdn_fp_enc_l3;
+	case FASTPATH_CLIENT_ENC:
+		return fp->skel->progs.vpdn_fp_cli_enc;
 	case FASTPATH_HOOK_MAX:
 		break;
 	}
@@ -184,6 +188,7 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o, char *why,
 	}
 	if (bpf_map__set_max_entries(fp->skel->maps.fp_rx, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_tx, max) != 0 ||
+	    bpf_map__set_max_entries(fp->skel->maps.fp_cli_tx, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_tx6, 2 * max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_stats, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_police, max) != 0) {
@@ -546,7 +551,11 @@ values_of(const struct fastpath_session *s, struct fp_rx_val *rv,
 	tv->stats_key.session_id = htons(s->our_session_id);
 	tv->flags = (s->tx_acfc ? FP_TX_ACFC : 0) | (s->tx_pfc ? FP_TX_PFC : 0);
 	tv->mtu = htons(s->mtu);
-	if (s->ipv6) {
+	if (s->client_ifindex != 0) {
+		rv->flags |= FP_RX_CLIENT;
+		rv->cli_ifindex = (uint32_t)s->client_ifindex;
+	}
+	if (s->ipv6 && s->client_ifindex == 0) {
 		unsigned len = s->deleg6_len > 128 ? 128 : s->deleg6_len, i;
 
 		rv->flags |= FP_RX_IPV6;
@@ -614,6 +623,33 @@ tx6_put(struct fastpath *fp, const struct fastpath_session *s,
 	if (rc != 0)
 		tx6_del(fp, rv);
 	return rc;
+}
+
+/* The session's send entry: a client's by its TUN (fp_cli_tx), any other
+ * by its address (fp_tx). */
+static int
+tx_update(struct fastpath *fp, const struct fastpath_session *s,
+    const struct fp_tx_key *tk, const struct fp_tx_val *tv, uint64_t flags)
+{
+	uint32_t dev = (uint32_t)s->client_ifindex;
+
+	if (s->client_ifindex != 0)
+		return bpf_map__update_elem(fp->skel->maps.fp_cli_tx, &dev,
+		    sizeof(dev), tv, sizeof(*tv), flags);
+	return bpf_map__update_elem(fp->skel->maps.fp_tx, tk, sizeof(*tk), tv,
+	    sizeof(*tv), flags);
+}
+
+static int
+tx_delete(struct fastpath *fp, const struct fastpath_session *s,
+    const struct fp_tx_key *tk)
+{
+	uint32_t dev = (uint32_t)s->client_ifindex;
+
+	if (s->client_ifindex != 0)
+		return bpf_map__delete_elem(fp->skel->maps.fp_cli_tx, &dev,
+		    sizeof(dev), 0);
+	return bpf_map__delete_elem(fp->skel->maps.fp_tx, tk, sizeof(*tk), 0);
 }
 
 /* The fp_rx value now in the map (to find its fp_tx6 entries). */
@@ -754,8 +790,7 @@ fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
 	    sizeof(rv), BPF_NOEXIST);
 	if (rc != 0)
 		goto fail_stats;
-	rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk), &tv,
-	    sizeof(tv), BPF_NOEXIST);
+	rc = tx_update(fp, s, &tk, &tv, BPF_NOEXIST);
 	if (rc != 0)
 		goto fail_rx;
 	rc = tx6_put(fp, s, &rv, &tv);
@@ -763,7 +798,7 @@ fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
 		goto fail_tx;
 	return 0;
 fail_tx:
-	(void)bpf_map__delete_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk), 0);
+	(void)tx_delete(fp, s, &tk);
 fail_rx:
 	(void)bpf_map__delete_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), 0);
 fail_stats:
@@ -800,8 +835,7 @@ fastpath_session_update(struct fastpath *fp, const struct fastpath_session *s,
 		rc = bpf_map__update_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk),
 		    &rv, sizeof(rv), BPF_EXIST);
 	if (rc == 0)
-		rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk),
-		    &tv, sizeof(tv), BPF_EXIST);
+		rc = tx_update(fp, s, &tk, &tv, BPF_EXIST);
 	if (rc == 0)
 		rc = police_write(fp, &rk, s);
 	if (rc == 0)
@@ -860,7 +894,7 @@ fastpath_session_remove(struct fastpath *fp, const struct fastpath_session *s,
 	 * copy of the map value, never a pointer into the daemon, so the
 	 * caller may free its state on return.
 	 */
-	rc_tx = bpf_map__delete_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk), 0);
+	rc_tx = tx_delete(fp, s, &tk);
 	rc_rx = bpf_map__delete_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), 0);
 	rc_st = read_stats(fp, &rk, &c);
 	if (rc_st == 0)
@@ -988,6 +1022,10 @@ fastpath_counter_name(enum fp_counter c)
 		return "tx_encap_ipv6";
 	case FP_TX_PASS_NO_SESSION6:
 		return "tx_pass_no_session_ipv6";
+	case FP_RX_DECAP_CLIENT:
+		return "rx_decap_client";
+	case FP_RX_PASS_WRONG_DST:
+		return "rx_pass_wrong_destination";
 	case FP_COUNTER_MAX:
 		break;
 	}

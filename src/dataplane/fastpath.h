@@ -39,6 +39,7 @@ enum fastpath_hook {
 	FASTPATH_DECAP,	   /* ingress of the L2TP-facing interface */
 	FASTPATH_ENCAP,	   /* ingress of an intranet-facing interface */
 	FASTPATH_ENCAP_L3, /* egress of an L3 device (the LNS's TUN) */
+	FASTPATH_CLIENT_ENC, /* egress of a client's TUN (fp_cli_tx) */
 	FASTPATH_HOOK_MAX
 };
 
@@ -74,6 +75,12 @@ struct fastpath_session {
 	uint8_t deleg6[16];
 	uint8_t deleg6_len;
 	uint16_t mtu6;
+	/* Non-zero: a client session (the voluntary tunnel's end), whose
+	 * TUN this is: sent data is everything routed into it (found by
+	 * this ifindex, not by inner_addr, which is the session's own
+	 * address: the only inner destination received data may have), and
+	 * received data is delivered into it.  IPv4 only; no policer. */
+	int client_ifindex;
 };
 
 struct fastpath_counters {
