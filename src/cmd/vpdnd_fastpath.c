@@ -269,6 +269,22 @@ vpdnd_fastpath_add(struct vpdnd_fastpath *vf, const struct fastpath_session *s,
 		why, whylen) < 0 ||
 	    fastpath_allow_egress(vf->fp, l2tp_ifindex, why, whylen) < 0)
 		return -1;
+	/* A client's TCP over its TUN comes in GSO aggregates, which the
+	 * programs carry only towards a device that cuts them up before
+	 * another stack reads them.  Towards one that hands them on whole
+	 * (a veth), the TUN's aggregates are limited to one segment: TCP
+	 * then sends plain packets, every one carried in the kernel, rather
+	 * than every aggregate going to the user path.  The TUN is the
+	 * call's own, so nothing else changes; failing that, aggregates take
+	 * the user path as before. */
+	if (s->client_ifindex != 0 &&
+	    fastpath_egress_passes_gso(l2tp_ifindex)) {
+		char w[256];
+
+		if (fastpath_tun_single_segments(tun_ifindex, w,
+			sizeof(w)) < 0)
+			log_warnx("%s", w);
+	}
 	return fastpath_session_add(vf->fp, s, why, whylen);
 }
 

@@ -14,6 +14,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -379,6 +383,57 @@ egress_value(int ifindex)
 	}
 	(void)close(fd);
 	return v;
+}
+
+bool
+fastpath_egress_passes_gso(int ifindex)
+{
+	return (egress_value(ifindex) & FP_EGRESS_NO_GSO) != 0;
+}
+
+/*
+ * A TUN whose GSO aggregates hold one segment each (IFLA_GSO_MAX_SEGS 1,
+ * as `ip link set DEV gso_max_segs 1`): TCP always builds aggregates
+ * (it sets NETIF_F_GSO on its route whatever the device says), but not
+ * larger than the device allows, and a one-segment one is a plain packet.
+ */
+int
+fastpath_tun_single_segments(int ifindex, char *why, size_t whylen)
+{
+	char buf[512];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	unsigned seq = 1, portid;
+	ssize_t n;
+	int rc = -1;
+
+	if ((nl = mnl_socket_open(NETLINK_ROUTE)) == NULL) {
+		say(why, whylen, "fast path: rtnetlink: %s", strerror(errno));
+		return -1;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto out;
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_GSO_MAX_SEGS, 1);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		goto out;
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n >= 0 && mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL) >= 0)
+		rc = 0;
+out:
+	if (rc != 0)
+		say(why, whylen, "fast path: gso_max_segs 1 on ifindex %d: %s",
+		    ifindex, strerror(errno));
+	mnl_socket_close(nl);
+	return rc;
 }
 
 static int

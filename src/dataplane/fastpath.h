@@ -119,6 +119,13 @@ int fastpath_allow_egress(struct fastpath *fp, int ifindex, char *why,
     size_t whylen);
 int fastpath_disallow_egress(struct fastpath *fp, int ifindex, char *why,
     size_t whylen);
+/* Does ifindex hand GSO packets on whole to another stack of this host
+ * (FP_EGRESS_NO_GSO: a veth, a TAP with TSO)?  The programs leave GSO
+ * packets towards such a device to the stack. */
+bool fastpath_egress_passes_gso(int ifindex);
+/* Limits a TUN's GSO aggregates to one segment (the stack then hands its
+ * egress single segments).  0, or -1 with why. */
+int fastpath_tun_single_segments(int ifindex, char *why, size_t whylen);
 /* Removes the filter a dead instance left at `hook`'s point on `ifindex`.
  * Returns 1 if one was removed, 0 if there was none (or one that is not
  * ours to remove, described in `why`), -1 on an error.  Needs no loaded
