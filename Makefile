@@ -72,7 +72,7 @@ $(O)/tests/test_roles_lac $(O)/tests/test_roles_lac_ops \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o \
     $(O)/tests/support/role_harness_lac.o
-$(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe \
+$(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe $(O)/tests/test_roles_client_fp \
     $(O)/tests/test_roles_client_routes $(O)/tests/test_roles_client_dhcpv6: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o \
