@@ -92,6 +92,35 @@ scan_interfaces(struct vpdnd_fastpath *vf)
 	if_freenameindex(ifs);
 }
 
+/*
+ * A client's TUN without IPv4 forwarding: the kernel's route lookup the
+ * programs use (bpf_fib_lookup) refuses for such a device, so what the
+ * host sends into the tunnel stays on the user path.  Said once per call;
+ * the setting is the operator's (turning it on would make the host route
+ * what the LNS sends for other addresses).
+ */
+static void
+client_forwarding_note(int tun_ifindex)
+{
+	char name[IF_NAMESIZE], path[96], v = '0';
+	FILE *f;
+
+	if (if_indextoname((unsigned)tun_ifindex, name) == NULL)
+		return;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding",
+	    name);
+	if ((f = fopen(path, "re")) == NULL)
+		return;
+	if (fread(&v, 1, 1, f) != 1)
+		v = '0';
+	(void)fclose(f);
+	if (v == '0')
+		log_info("fast path: %s does not forward IPv4 "
+			 "(net.ipv4.conf.%s.forwarding = 0): what the host "
+			 "sends into it stays on the user path",
+		    name, name);
+}
+
 /* The hook's program on ifindex, attached once. */
 static int ensure_attached(struct vpdnd_fastpath *vf, int ifindex,
     enum fastpath_hook hook, char *why, size_t whylen);
@@ -277,6 +306,8 @@ vpdnd_fastpath_add(struct vpdnd_fastpath *vf, const struct fastpath_session *s,
 	 * than every aggregate going to the user path.  The TUN is the
 	 * call's own, so nothing else changes; failing that, aggregates take
 	 * the user path as before. */
+	if (s->client_ifindex != 0)
+		client_forwarding_note(tun_ifindex);
 	if (s->client_ifindex != 0 &&
 	    fastpath_egress_passes_gso(l2tp_ifindex)) {
 		char w[256];
