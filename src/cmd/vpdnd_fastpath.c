@@ -293,8 +293,7 @@ vpdnd_fastpath_add(struct vpdnd_fastpath *vf, const struct fastpath_session *s,
 	if (ensure_attached(vf, l2tp_ifindex, FASTPATH_DECAP, why, whylen) <
 		0 ||
 	    ensure_attached(vf, tun_ifindex,
-		s->client_ifindex != 0 ? FASTPATH_CLIENT_ENC :
-					 FASTPATH_ENCAP_L3,
+		s->client_ifindex != 0 ? FASTPATH_CLI_ENC : FASTPATH_ENCAP_L3,
 		why, whylen) < 0 ||
 	    fastpath_allow_egress(vf->fp, l2tp_ifindex, why, whylen) < 0)
 		return -1;
@@ -312,8 +311,7 @@ vpdnd_fastpath_add(struct vpdnd_fastpath *vf, const struct fastpath_session *s,
 	    fastpath_egress_passes_gso(l2tp_ifindex)) {
 		char w[256];
 
-		if (fastpath_tun_single_segments(tun_ifindex, w,
-			sizeof(w)) < 0)
+		if (fastpath_tun_single_segments(tun_ifindex, w, sizeof(w)) < 0)
 			log_warnx("%s", w);
 	}
 	return fastpath_session_add(vf->fp, s, why, whylen);
@@ -336,10 +334,10 @@ client_detach(struct vpdnd_fastpath *vf, int ifindex)
 
 	for (size_t i = 0; i < vf->natt; i++) {
 		if (vf->att[i].ifindex != ifindex ||
-		    vf->att[i].hook != FASTPATH_CLIENT_ENC)
+		    vf->att[i].hook != FASTPATH_CLI_ENC)
 			continue;
 		vf->att[i] = vf->att[--vf->natt];
-		if (fastpath_detach(vf->fp, ifindex, FASTPATH_CLIENT_ENC, why,
+		if (fastpath_detach(vf->fp, ifindex, FASTPATH_CLI_ENC, why,
 			sizeof(why)) < 0)
 			log_warnx("%s", why);
 		return;

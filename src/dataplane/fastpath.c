@@ -45,7 +45,7 @@ static const char *const prog_names[FASTPATH_HOOK_MAX] = {
 	[FASTPATH_DECAP] = FP_PROG_DECAP,
 	[FASTPATH_ENCAP] = FP_PROG_ENCAP,
 	[FASTPATH_ENCAP_L3] = FP_PROG_ENCAP_L3,
-	[FASTPATH_CLIENT_ENC] = FP_PROG_CLI_ENC,
+	[FASTPATH_CLI_ENC] = FP_PROG_CLI_ENC,
 };
 
 static void say(char *why, size_t whylen, const char *fmt, ...)
@@ -99,7 +99,7 @@ hook_point(enum fastpath_hook hook, enum bpf_tc_attach_point *ap)
 		*ap = BPF_TC_INGRESS;
 		return 0;
 	case FASTPATH_ENCAP_L3:
-	case FASTPATH_CLIENT_ENC:
+	case FASTPATH_CLI_ENC:
 		*ap = BPF_TC_EGRESS;
 		return 0;
 	case FASTPATH_HOOK_MAX:
@@ -118,7 +118,7 @@ hook_prog(const struct fastpath *fp, enum fastpath_hook hook)
 		return fp->skel->progs.vpdn_fp_encap;
 	case FASTPATH_ENCAP_L3:
 		return fp->skel->progs.vpdn_fp_enc_l3;
-	case FASTPATH_CLIENT_ENC:
+	case FASTPATH_CLI_ENC:
 		return fp->skel->progs.vpdn_fp_cli_enc;
 	case FASTPATH_HOOK_MAX:
 		break;
@@ -607,7 +607,7 @@ values_of(const struct fastpath_session *s, struct fp_rx_val *rv,
 	tv->flags = (s->tx_acfc ? FP_TX_ACFC : 0) | (s->tx_pfc ? FP_TX_PFC : 0);
 	tv->mtu = htons(s->mtu);
 	if (s->client_ifindex != 0) {
-		rv->flags |= FP_RX_CLIENT;
+		rv->flags |= FP_RX_CLI;
 		rv->cli_ifindex = (uint32_t)s->client_ifindex;
 	}
 	if (s->ipv6 && s->client_ifindex == 0) {

@@ -39,7 +39,7 @@ enum fastpath_hook {
 	FASTPATH_DECAP,	   /* ingress of the L2TP-facing interface */
 	FASTPATH_ENCAP,	   /* ingress of an intranet-facing interface */
 	FASTPATH_ENCAP_L3, /* egress of an L3 device (the LNS's TUN) */
-	FASTPATH_CLIENT_ENC, /* egress of a client's TUN (fp_cli_tx) */
+	FASTPATH_CLI_ENC,  /* egress of a client's TUN (fp_cli_tx) */
 	FASTPATH_HOOK_MAX
 };
 

@@ -44,7 +44,8 @@ client_fp_session(struct client *c, struct fastpath_session *fp, char *why,
 	memcpy(&peer, &ti.peer.ss, sizeof(peer));
 	memcpy(&local, &ti.local.ss, sizeof(local));
 	if (local.sin_addr.s_addr == htonl(INADDR_ANY) || local.sin_port == 0) {
-		snprintf(why, whylen, "the tunnel's local address is not known");
+		snprintf(why, whylen,
+		    "the tunnel's local address is not known");
 		return false;
 	}
 	memset(fp, 0, sizeof(*fp));

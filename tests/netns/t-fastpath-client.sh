@@ -2,7 +2,7 @@
 # The client's kernel fast path (`dataplane = kernel` in the client's
 # vpdnd): its call's IPv4 data is encapsulated on its TUN's egress
 # (vpdn_fp_cli_enc) and decapsulated on the L2TP-facing veth's ingress
-# straight into the TUN (vpdn_fp_decap, FP_RX_CLIENT), against an LNS that
+# straight into the TUN (vpdn_fp_decap, FP_RX_CLI), against an LNS that
 # is in the kernel path too.
 #
 #   client 10.203.1.2 ==veth== 10.203.1.1 lns 10.203.0.1 ==veth== 10.203.0.2 intranet

@@ -1907,7 +1907,7 @@ test_ipv6_session_remove(void **state)
 	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 }
 
-/* ---- a client session (FP_RX_CLIENT, fp_cli_tx) ---- */
+/* ---- a client session (FP_RX_CLI, fp_cli_tx) ---- */
 
 /* The client's session beside the LNS's: our IDs differ in the session
  * ID; its address is the one IPCP gave it. */
@@ -2033,8 +2033,8 @@ test_live_client_tun(void **state)
 	assert_int_equal(system("ip route add 10.77.7.7/32 dev fptun1"), 0);
 	client_session(&s, t.ifindex);
 	assert_int_equal(fastpath_session_add(fp, &s, why, sizeof(why)), 0);
-	assert_int_equal(fastpath_attach(fp, t.ifindex, FASTPATH_CLIENT_ENC,
-			     why, sizeof(why)),
+	assert_int_equal(fastpath_attach(fp, t.ifindex, FASTPATH_CLI_ENC, why,
+			     sizeof(why)),
 	    0);
 	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
 			     sizeof(why)),
@@ -2067,8 +2067,8 @@ test_live_client_tun(void **state)
 	(void)close(sl);
 	(void)close(si);
 	(void)close(st);
-	assert_int_equal(fastpath_detach(fp, t.ifindex, FASTPATH_CLIENT_ENC,
-			     why, sizeof(why)),
+	assert_int_equal(fastpath_detach(fp, t.ifindex, FASTPATH_CLI_ENC, why,
+			     sizeof(why)),
 	    0);
 	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
 			     sizeof(why)),

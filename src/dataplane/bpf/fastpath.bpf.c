@@ -19,7 +19,7 @@
  *                   tunnel's end), where the session is the TUN's, found
  *                   by its ifindex (fp_cli_tx) whatever the destination;
  *                   vpdn_fp_decap delivers that session's received data
- *                   into the TUN (FP_RX_CLIENT, decap_client).
+ *                   into the TUN (FP_RX_CLI, decap_client).
  *
  * The rule for everything not handled: every decision is taken before the
  * packet is changed, and the answer is TC_ACT_OK with the packet untouched
@@ -399,7 +399,7 @@ int	vpdn_fp_enc_l3(struct __sk_buff *skb);
 int	vpdn_fp_cli_enc(struct __sk_buff *skb);
 
 /*
- * The client half of vpdn_fp_decap (FP_RX_CLIENT): `off` is the inner
+ * The client half of vpdn_fp_decap (FP_RX_CLI): `off` is the inner
  * packet's offset past the PPP header, whose protocol is `proto`; the
  * outer headers, IDs and PPP form are checked already.  The packet is for
  * this host: no routing, no TTL change, no anti-spoofing of the source (a
@@ -540,7 +540,7 @@ vpdn_fp_decap(struct __sk_buff *skb)
 		proto = (__u16)ppp[0] << 8 | ppp[1];
 		off += 2;
 	}
-	if (sv->flags & FP_RX_CLIENT)
+	if (sv->flags & FP_RX_CLI)
 		return decap_client(skb, &key, sv, off, proto);
 	if (proto == PPP_IPV6)
 		return decap6(skb, &key, sv, off);
@@ -1203,7 +1203,7 @@ vpdn_fp_enc_l3(struct __sk_buff *skb)
 	return encap(skb, 0, 0, 0);
 }
 
-/* A client's IPv6 stays on the user path (FP_RX_CLIENT): to the TUN. */
+/* A client's IPv6 stays on the user path (FP_RX_CLI): to the TUN. */
 SEC("tc")
 int
 vpdn_fp_cli_enc(struct __sk_buff *skb)
