@@ -75,7 +75,7 @@ $(O)/tests/test_roles_lac $(O)/tests/test_roles_lac_ops \
     $(O)/tests/support/role_harness_lac.o
 # vpdn-bench's IPv6 per session, outside the library.
 $(O)/tests/test_bench_ipv6: $(O)/src/cmd/bench_ipv6.o
-$(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe \
+$(O)/tests/test_roles_client $(O)/tests/test_roles_client_pppoe $(O)/tests/test_roles_client_fp \
     $(O)/tests/test_roles_client_routes $(O)/tests/test_roles_client_dhcpv6: \
     $(O)/tests/support/fake_io.o $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o \

@@ -689,6 +689,7 @@ vpdnd_render_client(const struct roles_client_view *v, void *arg)
 		json_kv_u64(j, "rx_bytes", v->rx_bytes);
 		json_kv_u64(j, "tx_bytes", v->tx_bytes);
 		json_kv_u64(j, "loop_drops", v->loop_drops);
+		json_kv_str(j, "path", v->path != NULL ? v->path : "user");
 		json_obj_end(j);
 		return;
 	}

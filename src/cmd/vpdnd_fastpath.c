@@ -92,6 +92,35 @@ scan_interfaces(struct vpdnd_fastpath *vf)
 	if_freenameindex(ifs);
 }
 
+/*
+ * A client's TUN without IPv4 forwarding: the kernel's route lookup the
+ * programs use (bpf_fib_lookup) refuses for such a device, so what the
+ * host sends into the tunnel stays on the user path.  Said once per call;
+ * the setting is the operator's (turning it on would make the host route
+ * what the LNS sends for other addresses).
+ */
+static void
+client_forwarding_note(int tun_ifindex)
+{
+	char name[IF_NAMESIZE], path[96], v = '0';
+	FILE *f;
+
+	if (if_indextoname((unsigned)tun_ifindex, name) == NULL)
+		return;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding",
+	    name);
+	if ((f = fopen(path, "re")) == NULL)
+		return;
+	if (fread(&v, 1, 1, f) != 1)
+		v = '0';
+	(void)fclose(f);
+	if (v == '0')
+		log_info("fast path: %s does not forward IPv4 "
+			 "(net.ipv4.conf.%s.forwarding = 0): what the host "
+			 "sends into it stays on the user path",
+		    name, name);
+}
+
 /* The hook's program on ifindex, attached once. */
 static int ensure_attached(struct vpdnd_fastpath *vf, int ifindex,
     enum fastpath_hook hook, char *why, size_t whylen);
@@ -260,12 +289,31 @@ vpdnd_fastpath_add(struct vpdnd_fastpath *vf, const struct fastpath_session *s,
 	/* The encapsulated packets leave towards the peer, usually by the
 	 * interface the tunnel arrives on: allowed even if it was made
 	 * after start. */
+	/* A client's TUN is its session's alone (fp_cli_tx). */
 	if (ensure_attached(vf, l2tp_ifindex, FASTPATH_DECAP, why, whylen) <
 		0 ||
-	    ensure_attached(vf, tun_ifindex, FASTPATH_ENCAP_L3, why, whylen) <
-		0 ||
+	    ensure_attached(vf, tun_ifindex,
+		s->client_ifindex != 0 ? FASTPATH_CLI_ENC : FASTPATH_ENCAP_L3,
+		why, whylen) < 0 ||
 	    fastpath_allow_egress(vf->fp, l2tp_ifindex, why, whylen) < 0)
 		return -1;
+	/* A client's TCP over its TUN comes in GSO aggregates, which the
+	 * programs carry only towards a device that cuts them up before
+	 * another stack reads them.  Towards one that hands them on whole
+	 * (a veth), the TUN's aggregates are limited to one segment: TCP
+	 * then sends plain packets, every one carried in the kernel, rather
+	 * than every aggregate going to the user path.  The TUN is the
+	 * call's own, so nothing else changes; failing that, aggregates take
+	 * the user path as before. */
+	if (s->client_ifindex != 0)
+		client_forwarding_note(tun_ifindex);
+	if (s->client_ifindex != 0 &&
+	    fastpath_egress_passes_gso(l2tp_ifindex)) {
+		char w[256];
+
+		if (fastpath_tun_single_segments(tun_ifindex, w, sizeof(w)) < 0)
+			log_warnx("%s", w);
+	}
 	return fastpath_session_add(vf->fp, s, why, whylen);
 }
 
@@ -276,12 +324,36 @@ vpdnd_fastpath_update(struct vpdnd_fastpath *vf,
 	return fastpath_session_update(vf->fp, s, why, whylen);
 }
 
+/* The filter on a client's TUN goes with its session: the TUN is closed
+ * next (taking the filter with it anyway), and a later TUN must not be
+ * taken for attached. */
+static void
+client_detach(struct vpdnd_fastpath *vf, int ifindex)
+{
+	char why[256];
+
+	for (size_t i = 0; i < vf->natt; i++) {
+		if (vf->att[i].ifindex != ifindex ||
+		    vf->att[i].hook != FASTPATH_CLI_ENC)
+			continue;
+		vf->att[i] = vf->att[--vf->natt];
+		if (fastpath_detach(vf->fp, ifindex, FASTPATH_CLI_ENC, why,
+			sizeof(why)) < 0)
+			log_warnx("%s", why);
+		return;
+	}
+}
+
 int
 vpdnd_fastpath_remove(struct vpdnd_fastpath *vf,
     const struct fastpath_session *s, struct fastpath_counters *final,
     char *why, size_t whylen)
 {
-	return fastpath_session_remove(vf->fp, s, final, why, whylen);
+	int rc = fastpath_session_remove(vf->fp, s, final, why, whylen);
+
+	if (s->client_ifindex != 0)
+		client_detach(vf, s->client_ifindex);
+	return rc;
 }
 
 int

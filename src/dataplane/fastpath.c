@@ -14,6 +14,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -41,6 +45,7 @@ static const char *const prog_names[FASTPATH_HOOK_MAX] = {
 	[FASTPATH_DECAP] = FP_PROG_DECAP,
 	[FASTPATH_ENCAP] = FP_PROG_ENCAP,
 	[FASTPATH_ENCAP_L3] = FP_PROG_ENCAP_L3,
+	[FASTPATH_CLI_ENC] = FP_PROG_CLI_ENC,
 };
 
 static void say(char *why, size_t whylen, const char *fmt, ...)
@@ -94,6 +99,7 @@ hook_point(enum fastpath_hook hook, enum bpf_tc_attach_point *ap)
 		*ap = BPF_TC_INGRESS;
 		return 0;
 	case FASTPATH_ENCAP_L3:
+	case FASTPATH_CLI_ENC:
 		*ap = BPF_TC_EGRESS;
 		return 0;
 	case FASTPATH_HOOK_MAX:
@@ -112,6 +118,8 @@ hook_prog(const struct fastpath *fp, enum fastpath_hook hook)
 		return fp->skel->progs.vpdn_fp_encap;
 	case FASTPATH_ENCAP_L3:
 		return fp->skel->progs.vpdn_fp_enc_l3;
+	case FASTPATH_CLI_ENC:
+		return fp->skel->progs.vpdn_fp_cli_enc;
 	case FASTPATH_HOOK_MAX:
 		break;
 	}
@@ -184,6 +192,7 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o, char *why,
 	}
 	if (bpf_map__set_max_entries(fp->skel->maps.fp_rx, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_tx, max) != 0 ||
+	    bpf_map__set_max_entries(fp->skel->maps.fp_cli_tx, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_tx6, 2 * max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_stats, max) != 0 ||
 	    bpf_map__set_max_entries(fp->skel->maps.fp_police, max) != 0) {
@@ -376,6 +385,57 @@ egress_value(int ifindex)
 	return v;
 }
 
+bool
+fastpath_egress_passes_gso(int ifindex)
+{
+	return (egress_value(ifindex) & FP_EGRESS_NO_GSO) != 0;
+}
+
+/*
+ * A TUN whose GSO aggregates hold one segment each (IFLA_GSO_MAX_SEGS 1,
+ * as `ip link set DEV gso_max_segs 1`): TCP always builds aggregates
+ * (it sets NETIF_F_GSO on its route whatever the device says), but not
+ * larger than the device allows, and a one-segment one is a plain packet.
+ */
+int
+fastpath_tun_single_segments(int ifindex, char *why, size_t whylen)
+{
+	char buf[512];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	unsigned seq = 1, portid;
+	ssize_t n;
+	int rc = -1;
+
+	if ((nl = mnl_socket_open(NETLINK_ROUTE)) == NULL) {
+		say(why, whylen, "fast path: rtnetlink: %s", strerror(errno));
+		return -1;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto out;
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_GSO_MAX_SEGS, 1);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		goto out;
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n >= 0 && mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL) >= 0)
+		rc = 0;
+out:
+	if (rc != 0)
+		say(why, whylen, "fast path: gso_max_segs 1 on ifindex %d: %s",
+		    ifindex, strerror(errno));
+	mnl_socket_close(nl);
+	return rc;
+}
+
 static int
 egress_map(struct fastpath *fp, int ifindex, bool add, char *why, size_t whylen)
 {
@@ -546,7 +606,11 @@ values_of(const struct fastpath_session *s, struct fp_rx_val *rv,
 	tv->stats_key.session_id = htons(s->our_session_id);
 	tv->flags = (s->tx_acfc ? FP_TX_ACFC : 0) | (s->tx_pfc ? FP_TX_PFC : 0);
 	tv->mtu = htons(s->mtu);
-	if (s->ipv6) {
+	if (s->client_ifindex != 0) {
+		rv->flags |= FP_RX_CLI;
+		rv->cli_ifindex = (uint32_t)s->client_ifindex;
+	}
+	if (s->ipv6 && s->client_ifindex == 0) {
 		unsigned len = s->deleg6_len > 128 ? 128 : s->deleg6_len, i;
 
 		rv->flags |= FP_RX_IPV6;
@@ -614,6 +678,33 @@ tx6_put(struct fastpath *fp, const struct fastpath_session *s,
 	if (rc != 0)
 		tx6_del(fp, rv);
 	return rc;
+}
+
+/* The session's send entry: a client's by its TUN (fp_cli_tx), any other
+ * by its address (fp_tx). */
+static int
+tx_update(struct fastpath *fp, const struct fastpath_session *s,
+    const struct fp_tx_key *tk, const struct fp_tx_val *tv, uint64_t flags)
+{
+	uint32_t dev = (uint32_t)s->client_ifindex;
+
+	if (s->client_ifindex != 0)
+		return bpf_map__update_elem(fp->skel->maps.fp_cli_tx, &dev,
+		    sizeof(dev), tv, sizeof(*tv), flags);
+	return bpf_map__update_elem(fp->skel->maps.fp_tx, tk, sizeof(*tk), tv,
+	    sizeof(*tv), flags);
+}
+
+static int
+tx_delete(struct fastpath *fp, const struct fastpath_session *s,
+    const struct fp_tx_key *tk)
+{
+	uint32_t dev = (uint32_t)s->client_ifindex;
+
+	if (s->client_ifindex != 0)
+		return bpf_map__delete_elem(fp->skel->maps.fp_cli_tx, &dev,
+		    sizeof(dev), 0);
+	return bpf_map__delete_elem(fp->skel->maps.fp_tx, tk, sizeof(*tk), 0);
 }
 
 /* The fp_rx value now in the map (to find its fp_tx6 entries). */
@@ -754,8 +845,7 @@ fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
 	    sizeof(rv), BPF_NOEXIST);
 	if (rc != 0)
 		goto fail_stats;
-	rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk), &tv,
-	    sizeof(tv), BPF_NOEXIST);
+	rc = tx_update(fp, s, &tk, &tv, BPF_NOEXIST);
 	if (rc != 0)
 		goto fail_rx;
 	rc = tx6_put(fp, s, &rv, &tv);
@@ -763,7 +853,7 @@ fastpath_session_add(struct fastpath *fp, const struct fastpath_session *s,
 		goto fail_tx;
 	return 0;
 fail_tx:
-	(void)bpf_map__delete_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk), 0);
+	(void)tx_delete(fp, s, &tk);
 fail_rx:
 	(void)bpf_map__delete_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), 0);
 fail_stats:
@@ -800,8 +890,7 @@ fastpath_session_update(struct fastpath *fp, const struct fastpath_session *s,
 		rc = bpf_map__update_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk),
 		    &rv, sizeof(rv), BPF_EXIST);
 	if (rc == 0)
-		rc = bpf_map__update_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk),
-		    &tv, sizeof(tv), BPF_EXIST);
+		rc = tx_update(fp, s, &tk, &tv, BPF_EXIST);
 	if (rc == 0)
 		rc = police_write(fp, &rk, s);
 	if (rc == 0)
@@ -860,7 +949,7 @@ fastpath_session_remove(struct fastpath *fp, const struct fastpath_session *s,
 	 * copy of the map value, never a pointer into the daemon, so the
 	 * caller may free its state on return.
 	 */
-	rc_tx = bpf_map__delete_elem(fp->skel->maps.fp_tx, &tk, sizeof(tk), 0);
+	rc_tx = tx_delete(fp, s, &tk);
 	rc_rx = bpf_map__delete_elem(fp->skel->maps.fp_rx, &rk, sizeof(rk), 0);
 	rc_st = read_stats(fp, &rk, &c);
 	if (rc_st == 0)
@@ -988,6 +1077,10 @@ fastpath_counter_name(enum fp_counter c)
 		return "tx_encap_ipv6";
 	case FP_TX_PASS_NO_SESSION6:
 		return "tx_pass_no_session_ipv6";
+	case FP_RX_DECAP_CLIENT:
+		return "rx_decap_client";
+	case FP_RX_PASS_WRONG_DST:
+		return "rx_pass_wrong_destination";
 	case FP_COUNTER_MAX:
 		break;
 	}

@@ -39,6 +39,7 @@ enum fastpath_hook {
 	FASTPATH_DECAP,	   /* ingress of the L2TP-facing interface */
 	FASTPATH_ENCAP,	   /* ingress of an intranet-facing interface */
 	FASTPATH_ENCAP_L3, /* egress of an L3 device (the LNS's TUN) */
+	FASTPATH_CLI_ENC,  /* egress of a client's TUN (fp_cli_tx) */
 	FASTPATH_HOOK_MAX
 };
 
@@ -74,6 +75,12 @@ struct fastpath_session {
 	uint8_t deleg6[16];
 	uint8_t deleg6_len;
 	uint16_t mtu6;
+	/* Non-zero: a client session (the voluntary tunnel's end), whose
+	 * TUN this is: sent data is everything routed into it (found by
+	 * this ifindex, not by inner_addr, which is the session's own
+	 * address: the only inner destination received data may have), and
+	 * received data is delivered into it.  IPv4 only; no policer. */
+	int client_ifindex;
 };
 
 struct fastpath_counters {
@@ -112,6 +119,13 @@ int fastpath_allow_egress(struct fastpath *fp, int ifindex, char *why,
     size_t whylen);
 int fastpath_disallow_egress(struct fastpath *fp, int ifindex, char *why,
     size_t whylen);
+/* Does ifindex hand GSO packets on whole to another stack of this host
+ * (FP_EGRESS_NO_GSO: a veth, a TAP with TSO)?  The programs leave GSO
+ * packets towards such a device to the stack. */
+bool fastpath_egress_passes_gso(int ifindex);
+/* Limits a TUN's GSO aggregates to one segment (the stack then hands its
+ * egress single segments).  0, or -1 with why. */
+int fastpath_tun_single_segments(int ifindex, char *why, size_t whylen);
 /* Removes the filter a dead instance left at `hook`'s point on `ifindex`.
  * Returns 1 if one was removed, 0 if there was none (or one that is not
  * ours to remove, described in `why`), -1 on an error.  Needs no loaded

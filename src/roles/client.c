@@ -33,6 +33,7 @@
 #include "pppoe/pppoe_client.h"
 #include "pppoe/pppoe_sock.h"
 #include "roles/client_dhcpv6.h"
+#include "roles/client_fp.h"
 #include "roles/client_ipv6.h"
 #include "roles/client_route.h"
 #include "roles/roles_priv.h"
@@ -328,6 +329,8 @@ l2tp_addr_ip4(const struct l2tp_addr *a)
 static void
 client_tun_close(struct client *c)
 {
+	/* Out of the kernel first: from here the TUN carries nothing. */
+	client_fp_leave(c);
 	if (c->tun_watch != NULL)
 		RIO(c->roles, unwatch, c->tun_watch);
 	c->tun_watch = NULL;
@@ -598,6 +601,8 @@ client_network_up(struct session_link *sl, uint32_t local, uint32_t peer,
 		sl_close(sl, "cannot set up the TUN device", c->roles->now);
 		return;
 	}
+	/* IPv4 is up: the call may go to the kernel fast path. */
+	client_fp_enter(c);
 	for (unsigned i = 0; i < dns_count && i < 2; i++)
 		c->dns[i] = dns[i];
 	log_info("client %s: %s is up with %s (peer %s)%s%s%s%s", c->cfg.name,
@@ -1239,6 +1244,7 @@ client_describe(const struct client *c, uint64_t now,
 	}
 	v->dials = c->dials;
 	v->loop_drops = c->tun_loop_drops;
+	v->path = c->fp_in ? "kernel" : "user";
 	if (c->state == CLIENT_WAIT_REDIAL && c->redial_at > now)
 		v->redial_in_s = (c->redial_at - now + 999) / 1000;
 	if (c->session != NULL) {
@@ -1258,6 +1264,14 @@ client_describe(const struct client *c, uint64_t now,
 		v->tx_frames = st->tx_frames;
 		v->rx_bytes = st->rx_bytes;
 		v->tx_bytes = st->tx_bytes;
+		struct fastpath_counters f;
+
+		/* What the kernel carried counts as the call's own. */
+		client_fp_counters(c, &f);
+		v->rx_frames += f.rx_packets;
+		v->tx_frames += f.tx_packets;
+		v->rx_bytes += f.rx_bytes;
+		v->tx_bytes += f.tx_bytes;
 		if (c->link->network_up) {
 			ip4_text(c->link->local_addr, v->address,
 			    sizeof(v->address));
@@ -1305,6 +1319,16 @@ client_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 	v->interface = c->cfg.interface;
 	v->role = L2TP_ROLE_CLIENT;
 	sl_describe(l2tp_session_user(s), true, v);
+	if (c->session == s) {
+		struct fastpath_counters f;
+
+		client_fp_counters(c, &f);
+		v->path = c->fp_in ? "kernel" : "user";
+		v->fp_rx_packets = f.rx_packets;
+		v->fp_tx_packets = f.tx_packets;
+		v->fp_rx_bytes = f.rx_bytes;
+		v->fp_tx_bytes = f.tx_bytes;
+	}
 }
 
 const struct role_ops client_role_ops = {

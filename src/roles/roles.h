@@ -81,6 +81,9 @@ struct roles_client_view {
 	 * and dropped (a route sent them into the tunnel): nonzero means
 	 * the routes to the LNS are wrong. */
 	uint64_t loop_drops;
+	/* "kernel" while the fast path carries the call's IPv4 data, else
+	 * "user"; the frame and byte counters include what it carried. */
+	const char *path;
 	char server_buf[300];
 };
 

@@ -79,6 +79,13 @@ struct client {
 	/* DHCPv6 prefix delegation (client_dhcpv6.c); NULL when off. */
 	struct client6_pd *pd;
 	bool removed; /* gone from the config on reload */
+	/* In the kernel fast path (client_fp.c): what was put into the maps
+	 * and what earlier stints of the same PPP link (fp_link, compared
+	 * only) carried, across LCP renegotiations. */
+	bool fp_in;
+	struct fastpath_session fp;
+	struct fastpath_counters fp_done;
+	const struct session_link *fp_link;
 };
 
 /* The LNS's shared state: users, pool, the one TUN and who owns which

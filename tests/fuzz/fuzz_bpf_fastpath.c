@@ -8,7 +8,11 @@
  * encapsulate on fpi0 — on its ingress, or with bit 7 as the TUN egress's
  * program, which reads the IPv4 header at the frame's start) and the
  * session's PPP forms (bits 1-4: rx ACFC, rx PFC, tx ACFC, tx PFC); bits
- * 5-6 make it a GSO packet; the rest is the Ethernet frame.  TCP and UDP
+ * 5-6 make it a GSO packet; the rest is the Ethernet frame.  With bit 7,
+ * bit 1 (meaningless for sending) picks the client TUN's program instead,
+ * whose session is a client's on fpi0; that client session (10.100.0.6,
+ * session ID ENV_OUR_SID + 1) also takes L2TP data on fpl0, delivered with
+ * the frame's own link header in front.  TCP and UDP
  * frames to the session also go through the checksum-state probe, which
  * must leave a packet it passes unchanged.  The session carries IPv6 too
  * (its /64 and a delegated prefix, fastpath_env.h), with IPv6 routed on
@@ -60,6 +64,11 @@ init_once(void)
 	}
 	fp_env_session6(&s, true, 1500);
 	FUZZ_CHECK(fastpath_session_add(fp, &s, why, sizeof(why)) == 0);
+	fp_env_session(&s);
+	s.our_session_id = ENV_OUR_SID + 1;
+	s.inner_addr.s_addr = htonl(0x0a640006u);
+	s.client_ifindex = env.ifi;
+	FUZZ_CHECK(fastpath_session_add(fp, &s, why, sizeof(why)) == 0);
 	state = 1;
 	return true;
 }
@@ -85,9 +94,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 + 14 || size > 1 + 4096 || !init_once())
 		return 0;
-	hook = !(data[0] & 1) ? FASTPATH_DECAP :
-	    (data[0] & 0x80)  ? FASTPATH_ENCAP_L3 :
-				FASTPATH_ENCAP;
+	hook = !(data[0] & 1)		      ? FASTPATH_DECAP :
+	    (data[0] & 0x80) && (data[0] & 2) ? FASTPATH_CLI_ENC :
+	    (data[0] & 0x80)		      ? FASTPATH_ENCAP_L3 :
+						FASTPATH_ENCAP;
 	fp_env_session6(&s, true, 1500);
 	s.rx_acfc = (data[0] & 2) != 0;
 	s.rx_pfc = (data[0] & 4) != 0;
@@ -131,7 +141,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(be16(out + 12) == 0x0800);
-	if (hook == FASTPATH_ENCAP_L3) {
+	if (hook == FASTPATH_ENCAP_L3 || hook == FASTPATH_CLI_ENC) {
 		/* The L3 form pushes a link header in front of its outer
 		 * headers; which bytes it read as IPv4 is the frame's own
 		 * business here, the lengths are not. */
@@ -141,7 +151,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (hook == FASTPATH_DECAP) {
 		/* Outer IPv4 + UDP + L2TP + PPP is at least 20 + 8 + 6 + 1. */
 		FUZZ_CHECK(o.data_size_out + 35 <= len);
-		FUZZ_CHECK(memcmp(out, env_mac_host, 6) == 0);
+		/* Forwarded (the fib's MACs), or delivered into the
+		 * client's TUN (the frame's own link header). */
+		FUZZ_CHECK(memcmp(out, env_mac_host, 6) == 0 ||
+		    memcmp(out, frame, 14) == 0);
 		FUZZ_CHECK(14u + be16(out + 16) == o.data_size_out);
 	} else {
 		FUZZ_CHECK(

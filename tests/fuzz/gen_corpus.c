@@ -795,6 +795,24 @@ gen_bpf_fastpath(void)
 			seed("fuzz_bpf_fastpath", name, buf, 1 + len);
 		}
 	}
+	/* The client session (ENV_OUR_SID + 1, 10.100.0.6): its data from
+	 * anywhere, each PPP form; and what its TUN sends (bits 7 and 1). */
+	for (f = PPP_FULL; f <= PPP_BOTH; f++) {
+		l2tp_craft_default(&c);
+		c.sid = ENV_OUR_SID + 1;
+		c.isrc = ENV_HOST;
+		c.idst = 0x0a640006u;
+		c.ppp = (enum ppp_form)f;
+		buf[0] = 2 | 4;
+		len = l2tp_frame(buf + 1, &c, &inner_off);
+		(void)snprintf(name, sizeof(name), "decap-client-%d", f);
+		seed("fuzz_bpf_fastpath", name, buf, 1 + len);
+	}
+	/* The test runner takes the first 14 octets for a link header:
+	 * a source of 8.0.x.x reads as EtherType IPv4 there. */
+	buf[0] = 1 | 2 | 0x80;
+	len = inner_pkt(buf + 1, 0x08000001u, ENV_HOST, 64, 100);
+	seed("fuzz_bpf_fastpath", "encap-client", buf, 1 + len);
 }
 
 /* ---- the LAC's fast path: frames it carries (fuzz_bpf_lac_fastpath) ---- */

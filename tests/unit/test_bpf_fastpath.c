@@ -1907,6 +1907,175 @@ test_ipv6_session_remove(void **state)
 	assert_int_equal(fastpath_session_update(fp, &s, why, sizeof(why)), 0);
 }
 
+/* ---- a client session (FP_RX_CLI, fp_cli_tx) ---- */
+
+/* The client's session beside the LNS's: our IDs differ in the session
+ * ID; its address is the one IPCP gave it. */
+#define CLI_SID	 (ENV_OUR_SID + 1)
+#define CLI_ADDR 0x0a640006u /* 10.100.0.6 */
+#define CLI_DST	 0x0a4d0707u /* 10.77.7.7: anywhere it talks to */
+
+static void
+client_session(struct fastpath_session *s, int tun_ifindex)
+{
+	fp_env_session(s);
+	s->our_session_id = CLI_SID;
+	s->inner_addr.s_addr = htonl(CLI_ADDR);
+	s->client_ifindex = tun_ifindex;
+}
+
+static void
+client_craft(struct l2tp_craft *c)
+{
+	l2tp_craft_default(c);
+	c->sid = CLI_SID;
+	c->isrc = CLI_DST;
+	c->idst = CLI_ADDR;
+}
+
+/* Received data of a client session: delivered into its TUN as the inner
+ * packet exactly as it came (for this host: no routing, so no TTL change,
+ * TTL 1 included), from any source, in every PPP header form; anything
+ * not for its own address, not IPv4, or failing the LNS path's header
+ * checks goes to the stack untouched, counted. */
+static void
+test_client_decap(void **state)
+{
+	struct fastpath_session s;
+	struct fastpath_counters before, after;
+	struct l2tp_craft c;
+	uint8_t frame[2048];
+	size_t len, inner_off;
+	struct run r;
+	uint64_t n;
+	int f;
+
+	(void)state;
+	NEED_FP();
+	/* The redirect's target is not checked by the test run: any
+	 * interface stands for the TUN here (test_live_client_tun has a
+	 * real one). */
+	client_session(&s, env.ifi);
+	assert_int_equal(fastpath_session_add(fp, &s, why, sizeof(why)), 0);
+	for (f = PPP_FULL; f <= PPP_BOTH; f++) {
+		client_craft(&c);
+		c.ppp = (enum ppp_form)f;
+		c.ttl = (uint8_t)(f == PPP_FULL ? 1 : 64);
+		len = l2tp_frame(frame, &c, &inner_off);
+		n = counter(FP_RX_DECAP_CLIENT);
+		assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
+				     CLI_SID, &before, why, sizeof(why)),
+		    0);
+		assert_int_equal(run(FASTPATH_DECAP, env.ifl, frame, len, &r),
+		    0);
+		assert_int_equal(r.retval, TC_ACT_REDIRECT);
+		assert_int_equal(r.out_len, 14 + len - inner_off);
+		assert_memory_equal(r.out, frame, 14);
+		assert_memory_equal(r.out + 14, frame + inner_off,
+		    len - inner_off);
+		assert_int_equal(counter(FP_RX_DECAP_CLIENT), n + 1);
+		assert_int_equal(fastpath_session_counters(fp, ENV_OUR_TID,
+				     CLI_SID, &after, why, sizeof(why)),
+		    0);
+		assert_int_equal(after.rx_packets, before.rx_packets + 1);
+		assert_int_equal(after.rx_bytes,
+		    before.rx_bytes + (len - inner_off));
+	}
+	/* Not to its own address: the stack's to route or refuse. */
+	client_craft(&c);
+	c.idst = CLI_ADDR + 1;
+	pass_craft(&c, FP_RX_PASS_WRONG_DST);
+	/* IPv6 (RFC 5072) of a client stays on the user path. */
+	client_craft(&c);
+	c.proto = 0x0057;
+	pass_craft(&c, FP_RX_PASS_PPP);
+	/* The LNS path's checks hold: peer, sequencing, inner header. */
+	client_craft(&c);
+	c.osrc = ENV_PEER + 1;
+	pass_craft(&c, FP_RX_PASS_WRONG_PEER);
+	client_craft(&c);
+	c.flags = L2TP_F_S;
+	pass_craft(&c, FP_RX_PASS_SEQ);
+	client_craft(&c);
+	len = l2tp_frame(frame, &c, &inner_off);
+	frame[inner_off + 10] ^= 0x40;
+	assert_pass(FASTPATH_DECAP, env.ifl, frame, len, FP_RX_PASS_INNER);
+	/* Out of the maps with what it carried; then no session. */
+	assert_int_equal(fastpath_session_remove(fp, &s, &after, why,
+			     sizeof(why)),
+	    0);
+	assert_int_equal(after.rx_packets, PPP_BOTH - PPP_FULL + 1);
+	client_craft(&c);
+	pass_craft(&c, FP_RX_PASS_NO_SESSION);
+}
+
+/* A client's TUN on a live link: what the stack routes into the TUN,
+ * whatever its destination, leaves fpl0 as the session's L2TP data (the
+ * same frame the LNS's TUN program sends), and the LNS's data for the
+ * session arrives on the TUN as its inner packet; the TUN's filter is the
+ * client program, which takes nothing from a TUN without a session. */
+static void
+test_live_client_tun(void **state)
+{
+	int l1 = (int)if_nametoindex("fpl1"), i1 = (int)if_nametoindex("fpi1");
+	struct fastpath_session s;
+	struct fastpath_counters fin;
+	struct l2tp_craft c;
+	uint8_t frame[2048], want[2048];
+	struct tun t;
+	size_t len, wlen, inner_off;
+	int sl, si, st;
+
+	(void)state;
+	NEED_FP();
+	assert_int_equal(tun_open(&t, "fptun1"), 0);
+	assert_int_equal(tun_set_up(&t), 0);
+	assert_int_equal(system("ip route add 10.77.7.7/32 dev fptun1"), 0);
+	client_session(&s, t.ifindex);
+	assert_int_equal(fastpath_session_add(fp, &s, why, sizeof(why)), 0);
+	assert_int_equal(fastpath_attach(fp, t.ifindex, FASTPATH_CLI_ENC, why,
+			     sizeof(why)),
+	    0);
+	assert_int_equal(fastpath_attach(fp, env.ifl, FASTPATH_DECAP, why,
+			     sizeof(why)),
+	    0);
+	sl = pkt_sock(l1);
+	si = pkt_sock(i1);
+	st = pkt_sock(t.ifindex);
+	/* Upstream: forwarded into the TUN by the stack (TTL 63 then). */
+	len = intranet_frame(frame, CLI_DST, 64, 600);
+	wlen = expect_encap(want, frame, len, PPP_FULL);
+	pkt_send(si, i1, frame, len);
+	assert_true(pkt_expect(sl, want, wlen));
+	/* Downstream: into the TUN, no link header, unchanged. */
+	client_craft(&c);
+	c.payload = 700;
+	len = l2tp_frame(frame, &c, &inner_off);
+	pkt_send(sl, l1, frame, len);
+	assert_true(pkt_expect(st, frame + inner_off, len - inner_off));
+	assert_int_equal(fastpath_session_remove(fp, &s, &fin, why,
+			     sizeof(why)),
+	    0);
+	/* The stack may answer the delivered packet (this namespace does
+	 * not own 10.100.0.6), and its answer to 10.77.7.7 is the TUN's too. */
+	assert_true(fin.tx_packets >= 1);
+	assert_int_equal(fin.rx_packets, 1);
+	/* Without its session the TUN's traffic is the stack's again. */
+	len = intranet_frame(frame, CLI_DST, 64, 600);
+	pkt_send(si, i1, frame, len);
+	assert_false(pkt_expect(sl, want, wlen));
+	(void)close(sl);
+	(void)close(si);
+	(void)close(st);
+	assert_int_equal(fastpath_detach(fp, t.ifindex, FASTPATH_CLI_ENC, why,
+			     sizeof(why)),
+	    0);
+	assert_int_equal(fastpath_detach(fp, env.ifl, FASTPATH_DECAP, why,
+			     sizeof(why)),
+	    0);
+	tun_close(&t);
+}
+
 int
 main(void)
 {
@@ -1932,6 +2101,8 @@ main(void)
 		cmocka_unit_test(test_ipv6_encap),
 		cmocka_unit_test(test_ipv6_police),
 		cmocka_unit_test(test_ipv6_session_remove),
+		cmocka_unit_test(test_client_decap),
+		cmocka_unit_test(test_live_client_tun),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -15,6 +15,11 @@
  *   vpdn_fp_enc_l3  the same on egress of a routed L3 device (the LNS's TUN),
  *                   where the stack has already routed the packet and there
  *                   is no Ethernet header.
+ *   vpdn_fp_cli_enc the same on egress of a client's TUN (the voluntary
+ *                   tunnel's end), where the session is the TUN's, found
+ *                   by its ifindex (fp_cli_tx) whatever the destination;
+ *                   vpdn_fp_decap delivers that session's received data
+ *                   into the TUN (FP_RX_CLI, decap_client).
  *
  * The rule for everything not handled: every decision is taken before the
  * packet is changed, and the answer is TC_ACT_OK with the packet untouched
@@ -84,6 +89,14 @@ struct {
 	__type(key, struct fp_tx_key);
 	__type(value, struct fp_tx_val);
 } fp_tx SEC(".maps");
+
+/* A client session's send entry, by its TUN's ifindex (fastpath_maps.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);	/* the loader sets the real size */
+	__type(key, __u32);
+	__type(value, struct fp_tx_val);
+} fp_cli_tx SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -383,6 +396,50 @@ decap6(struct __sk_buff *skb, const struct fp_rx_key *key,
 int	vpdn_fp_decap(struct __sk_buff *skb);
 int	vpdn_fp_encap(struct __sk_buff *skb);
 int	vpdn_fp_enc_l3(struct __sk_buff *skb);
+int	vpdn_fp_cli_enc(struct __sk_buff *skb);
+
+/*
+ * The client half of vpdn_fp_decap (FP_RX_CLI): `off` is the inner
+ * packet's offset past the PPP header, whose protocol is `proto`; the
+ * outer headers, IDs and PPP form are checked already.  The packet is for
+ * this host: no routing, no TTL change, no anti-spoofing of the source (a
+ * client receives from anywhere), but the destination must be the address
+ * IPCP gave the session (RFC 1332 §3.3), as a packet for another address
+ * would be the stack's to route or refuse.  It is delivered into the TUN
+ * exactly as the user path's write would deliver it: received on the TUN,
+ * IPv4, no link header (the redirect to an L3 device drops the Ethernet
+ * header).  Anything else goes on to the stack and the user path.
+ */
+static __always_inline int
+decap_client(struct __sk_buff *skb, const struct fp_rx_key *key,
+    const struct fp_rx_val *sv, __u32 off, __u16 proto)
+{
+	struct iphdr in;
+	struct fp_session_stats *st;
+	__u32 inner_len;
+
+	if (proto != PPP_IP)
+		return count(FP_RX_PASS_PPP, TC_ACT_OK);
+	/* RFC 1812 §5.2.2's checks, as the TUN's input would make them. */
+	if (inner_ipv4_ok(skb, off, &in) == 0)
+		return count(FP_RX_PASS_INNER, TC_ACT_OK);
+	if (in.daddr != sv->inner_src || sv->cli_ifindex == 0)
+		return count(FP_RX_PASS_WRONG_DST, TC_ACT_OK);
+	inner_len = bpf_ntohs(in.tot_len);
+	st = bpf_map_lookup_elem(&fp_stats, key);
+	/* Removes outer IPv4 + UDP + L2TP + PPP; the Ethernet header that
+	 * stays in front is dropped by the redirect into the L3 device.  On
+	 * failure nothing has changed. */
+	if (bpf_skb_adjust_room(skb, -(__s32)(off - ETH_HLEN), BPF_ADJ_ROOM_MAC,
+	    0) != 0)
+		return count(FP_PASS_HELPER, TC_ACT_OK);
+	if (st != 0) {
+		st->rx_packets++;
+		st->rx_bytes += inner_len;
+	}
+	count(FP_RX_DECAP_CLIENT, 0);
+	return (int)bpf_redirect(sv->cli_ifindex, BPF_F_INGRESS);
+}
 
 struct outer_hdr {
 	struct ethhdr	eth;
@@ -483,6 +540,8 @@ vpdn_fp_decap(struct __sk_buff *skb)
 		proto = (__u16)ppp[0] << 8 | ppp[1];
 		off += 2;
 	}
+	if (sv->flags & FP_RX_CLI)
+		return decap_client(skb, &key, sv, off, proto);
 	if (proto == PPP_IPV6)
 		return decap6(skb, &key, sv, off);
 	if (proto != PPP_IP)
@@ -710,10 +769,12 @@ grow_finished(struct __sk_buff *skb, const __u32 l2, const __u32 pull,
 /*
  * `l2` is the offset of the IPv4 header: ETH_HLEN on an Ethernet ingress,
  * 0 on an L3 device's egress.  `route` says the packet has not been routed
- * yet (ingress): TTL is checked and decremented as forwarding does.
+ * yet (ingress): TTL is checked and decremented as forwarding does.  `cli`:
+ * the device is a client's TUN, whose session is found by the device
+ * (fp_cli_tx), not by the packet's destination.
  */
 static __always_inline int
-encap(struct __sk_buff *skb, const __u32 l2, const int route)
+encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 {
 	struct iphdr in;
 	struct encap_hdr e = {};
@@ -735,10 +796,16 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route)
 
 	if (skb->protocol != bpf_htons(ETH_P_IP))
 		return count(FP_TX_PASS_NOT_IP, pass);
-	if (bpf_skb_load_bytes(skb, l2 + offsetof(struct iphdr, daddr),
-	    &key.inner_addr, 4) != 0)
-		return count(FP_TX_PASS_NOT_IP, pass);
-	tv = bpf_map_lookup_elem(&fp_tx, &key);
+	if (cli) {
+		__u32 dev = skb->ifindex;
+
+		tv = bpf_map_lookup_elem(&fp_cli_tx, &dev);
+	} else {
+		if (bpf_skb_load_bytes(skb, l2 + offsetof(struct iphdr, daddr),
+		    &key.inner_addr, 4) != 0)
+			return count(FP_TX_PASS_NOT_IP, pass);
+		tv = bpf_map_lookup_elem(&fp_tx, &key);
+	}
 	if (tv == 0)
 		return count(FP_TX_PASS_NO_SESSION, pass);
 	hl = inner_ipv4_ok(skb, l2, &in);
@@ -1124,7 +1191,7 @@ vpdn_fp_encap(struct __sk_buff *skb)
 {
 	if (skb->protocol == bpf_htons(ETH_P_IPV6))
 		return encap6(skb, ETH_HLEN, 1);
-	return encap(skb, ETH_HLEN, 1);
+	return encap(skb, ETH_HLEN, 1, 0);
 }
 
 SEC("tc")
@@ -1133,7 +1200,15 @@ vpdn_fp_enc_l3(struct __sk_buff *skb)
 {
 	if (skb->protocol == bpf_htons(ETH_P_IPV6))
 		return encap6(skb, 0, 0);
-	return encap(skb, 0, 0);
+	return encap(skb, 0, 0, 0);
+}
+
+/* A client's IPv6 stays on the user path (FP_RX_CLI): to the TUN. */
+SEC("tc")
+int
+vpdn_fp_cli_enc(struct __sk_buff *skb)
+{
+	return encap(skb, 0, 0, 1);
 }
 
 /* GPL-compatible for the kernel (bpf_fib_lookup and others are GPL-only

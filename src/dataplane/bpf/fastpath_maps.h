@@ -20,6 +20,11 @@
  *   fp_tx6     sent IPv6 data: an LPM trie keyed by the session's /64 and,
  *              when DHCPv6 delegated one, its delegated prefix (RFC 8415
  *              §6.3) → the same fp_tx_val as fp_tx (mtu: the TUN's).
+ *   fp_cli_tx  sent data of a client session (the voluntary tunnel's end),
+ *              keyed by the ifindex of its TUN: everything routed into that
+ *              TUN is the session's, whatever its destination → the same
+ *              fp_tx_val as fp_tx.  Its fp_rx entry has FP_RX_CLI and
+ *              the same ifindex, into which received data is delivered.
  *   fp_stats   per-CPU packet and byte counters per session, keyed by OUR IDs
  *              (the fp_rx key; fp_tx values carry it to find the entry).
  *   fp_global  per-CPU counters of what the programs did (enum fp_counter).
@@ -49,6 +54,12 @@ struct fp_rx_key {
  * and deleg6/deleg6_len its delegated prefix (0: none); the inner source
  * must lie in one of them (the user path's anti-spoofing rule). */
 #define FP_RX_IPV6 0x4
+/* A client session (voluntary tunnel, RFC 2661 §1.1 "LAC Client"): its
+ * data is for this host, not for forwarding.  The inner destination must
+ * be inner_src (the address IPCP gave us; the source may be anything),
+ * and the packet is delivered into the TUN cli_ifindex as if the user
+ * path had written it there.  IPv4 only: IPv6 stays on the user path. */
+#define FP_RX_CLI  0x8
 
 struct fp_rx_val {
 	__be32 peer_addr;  /* outer source it must come from */
@@ -61,6 +72,7 @@ struct fp_rx_val {
 	__u8 deleg6[16]; /* its delegated prefix, bits past deleg6_len 0 */
 	__u8 deleg6_len; /* 0: none; else 1..128 */
 	__u8 pad6[3];
+	__u32 cli_ifindex; /* FP_RX_CLI: the client's TUN */
 };
 
 /* fp_tx6 key (BPF_MAP_TYPE_LPM_TRIE: prefix length first, in bits). */
@@ -142,6 +154,12 @@ enum fp_counter {
 	FP_RX_PASS_INNER6,	/* truncated, not version 6, hop limit <= 1 */
 	FP_TX_ENCAP6,		/* IPv6 encapsulated and redirected */
 	FP_TX_PASS_NO_SESSION6, /* destination in no fp_tx6 prefix */
+	/* Client sessions (FP_RX_CLI, fp_cli_tx); appended likewise.  The
+	 * client's encapsulation counts FP_TX_ENCAP and FP_TX_PASS_* as the
+	 * LNS's does. */
+	FP_RX_DECAP_CLIENT,   /* delivered into the client's TUN */
+	FP_RX_PASS_WRONG_DST, /* inner destination not the client's own
+				 * address (or not IPv4) */
 	FP_COUNTER_MAX
 };
 
@@ -169,5 +187,6 @@ struct fp_owner {
 #define FP_PROG_DECAP	 "vpdn_fp_decap"
 #define FP_PROG_ENCAP	 "vpdn_fp_encap"
 #define FP_PROG_ENCAP_L3 "vpdn_fp_enc_l3"
+#define FP_PROG_CLI_ENC	 "vpdn_fp_cli_enc"
 
 #endif

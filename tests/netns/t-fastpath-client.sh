@@ -1,0 +1,301 @@
+#!/bin/bash
+# The client's kernel fast path (`dataplane = kernel` in the client's
+# vpdnd): its call's IPv4 data is encapsulated on its TUN's egress
+# (vpdn_fp_cli_enc) and decapsulated on the L2TP-facing veth's ingress
+# straight into the TUN (vpdn_fp_decap, FP_RX_CLI), against an LNS that
+# is in the kernel path too.
+#
+#   client 10.203.1.2 ==veth== 10.203.1.1 lns 10.203.0.1 ==veth== 10.203.0.2 intranet
+#          vpdn-cc (TUN)                    vpdn-fc (TUN)
+#
+# Cases: `show clients --json` and `show sessions --json` of the client say
+# path kernel; vpdn_fp_decap on the client's veth ingress and
+# vpdn_fp_cli_enc on its TUN's egress; pings both ways did not cross the
+# client's vpdnd (its programs' counters for the session grow by what was
+# sent, its TUN's counters and the L2TP session's own do not), and the
+# counters show in `show clients`; 10 MB of TCP both ways with equal
+# SHA-256; a disconnect from the LNS leaves no entry in the client's maps
+# and the TUN's filter goes with the call; the client exits clean with no
+# filter left; with `dataplane = user` the client says path user and its
+# packets go through its TUN.
+#
+# Needs root with BPF (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) and bpftool;
+# skips, saying so, only when the programs cannot load here.
+. "$(dirname "$0")/lib.sh"
+have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
+require_cmds bpftool tc
+setup_trap
+
+TOOLS="$NETNS_DIR/tools"
+C_ADDR=10.203.1.2 L_ADDR=10.203.1.1
+L_IN=10.203.0.1 HOST=10.203.0.2
+POOL_LO=10.203.100.10 POOL_HI=10.203.100.20
+C_IF=vpdn-cc L_IF=vpdn-fc
+# shellcheck disable=SC2034  # read by xfer() in lib.sh
+XFER_BYTES=$((10 * 1024 * 1024))
+
+topology()
+{
+	create_ns client || return 1
+	create_ns lns || return 1
+	create_ns intranet || return 1
+	router_sysctls client; router_sysctls lns; router_sysctls intranet
+	connect_ns client $C_ADDR lns $L_ADDR || return 1
+	connect_ns lns $L_IN intranet $HOST || return 1
+	ip -n "$(ns intranet)" route add 10.203.100.0/24 via $L_IN
+}
+
+lns_conf()
+{
+	vpdnd_global_conf "$1" $L_ADDR:1701 lns.test debug 1 2
+	cat <<EOT
+dataplane = $2
+
+[lns]
+local-address = 10.203.100.1
+pool = $POOL_LO-$POOL_HI
+auth = pap
+users = $TMPD/users
+interface = $L_IF
+mtu = 1400
+EOT
+}
+
+# client_conf NAME DATAPLANE
+client_conf()
+{
+	ppp_client_conf "$1" $C_ADDR:1701 $L_ADDR alice alice-pw pap $C_IF 10.203.0.0/24 |
+	    sed "/^log-level/a dataplane = $2"
+}
+
+sessions_json()
+{
+	vpdnctl_in "$1" "$2" show sessions --json 2>/dev/null || echo '{"sessions":[]}'
+}
+clients_json()
+{
+	vpdnctl_in client "$1" show clients --json 2>/dev/null || echo '{"clients":[]}'
+}
+
+C_VETH=$(veth_name lns) # the client's interface towards the LNS
+
+# prog_ids: our programs on the client's veth ingress and its TUN's egress.
+prog_ids()
+{
+	{ in_ns client tc -j filter show dev "$C_VETH" ingress 2>/dev/null
+	  echo
+	  in_ns client tc -j filter show dev $C_IF egress 2>/dev/null; } | python3 -c '
+import json, sys
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    for f in json.loads(line):
+        o = f.get("options", {})
+        if o.get("bpf_name", "").startswith("vpdn_fp_"):
+            print(o.get("prog", {}).get("id", ""))' 2>/dev/null
+}
+
+# map_of NAME: the id of the client's map NAME, found through its programs.
+map_of()
+{
+	local ids
+	ids=$(prog_ids)
+	[ -n "$ids" ] || return 1
+	python3 -c '
+import json, subprocess, sys
+def bt(*a):
+    return json.loads(subprocess.run(["bpftool", "-j"] + list(a),
+                      capture_output=True, text=True).stdout)
+for p in sys.argv[2:]:
+    for m in bt("prog", "show", "id", p).get("map_ids", []):
+        if bt("map", "show", "id", str(m)).get("name") == sys.argv[1]:
+            print(m); sys.exit(0)
+sys.exit(1)' "$1" $ids
+}
+
+# fp_stats: "RXPKTS TXPKTS" the client's programs counted.
+fp_stats()
+{
+	local id
+	id=$(map_of fp_stats) || { echo "0 0"; return; }
+	bpftool -j map dump id "$id" 2>/dev/null | python3 -c '
+import json, sys
+rx = tx = 0
+for e in json.load(sys.stdin):
+    for v in e["formatted"]["values"]:
+        rx += v["value"]["rx_packets"]; tx += v["value"]["tx_packets"]
+print(rx, tx)'
+}
+
+# fp_globals: the client programs' non-zero counters (enum fp_counter), by
+# index, for the log.
+fp_globals()
+{
+	local id
+	id=$(map_of fp_global) || return
+	bpftool -j map dump id "$id" 2>/dev/null | python3 -c '
+import json, sys
+out = []
+for e in json.load(sys.stdin):
+    f = e.get("formatted", e)
+    v = sum(x["value"] for x in f["values"])
+    if v:
+        out.append("%d=%d" % (f["key"], v))
+print(" ".join(out))'
+}
+
+map_entries()
+{
+	local id
+	id=$(map_of "$1") || { echo "?"; return; }
+	bpftool -j map dump id "$id" 2>/dev/null | python3 -c '
+import json, sys
+print(len(json.load(sys.stdin)))'
+}
+
+# tun_pkts: "RX TX" packets of the client's TUN device.
+tun_pkts()
+{
+	in_ns client cat /sys/class/net/$C_IF/statistics/rx_packets \
+	    /sys/class/net/$C_IF/statistics/tx_packets | tr '\n' ' '
+}
+
+# own_pkts NAME: "RX TX" of the client session's L2TP counters without the
+# fast path's: what went through the client's vpdnd itself.
+own_pkts()
+{
+	local s f
+	s=$(sessions_json client "$1")
+	f=$(fp_stats)
+	jval "$s" "'%d %d' % (d['sessions'][0]['rx_packets'] - ${f% *}, d['sessions'][0]['tx_packets'] - ${f#* })"
+}
+
+filter_on()
+{
+	in_ns client tc filter show dev "$1" "$2" 2>/dev/null | grep -q "$3"
+}
+
+topology || exit 1
+echo "alice alice-pw" >"$TMPD/users"
+
+# ---- can the programs load here? -------------------------------------------
+lns_conf probe kernel >"$TMPD/probe.conf"
+if ! start_vpdnd lns probe "$TMPD/probe.conf" >/dev/null 2>&1; then
+	why=$(grep -o "dataplane = kernel: .*" "$TMPD/probe.log" | head -1)
+	[ -n "$why" ] || { log "vpdnd did not start:"; tail -5 "$TMPD/probe.log"; }
+	[ -n "$why" ] && skip_all "skip: the BPF programs cannot load here ($why)"
+	log_test "vpdnd with dataplane = kernel starts" 1
+	finish
+fi
+stop_pid "$VPDND_PID" TERM 10
+
+# ---- kernel: the client's data in the fast path -----------------------------
+case_begin
+lns_conf lns-k kernel >"$TMPD/lns-k.conf"
+client_conf cl-k kernel >"$TMPD/cl-k.conf"
+start_vpdnd lns lns-k "$TMPD/lns-k.conf"
+LNS_PID=$VPDND_PID
+start_vpdnd client cl-k "$TMPD/cl-k.conf"
+CL_PID=$VPDND_PID
+wait_for 15 vpdnd_all_network lns lns-k 1
+log_test "kernel: the session reaches PPP phase network" $?
+wait_for 5 vpdnd_all_network client cl-k 1
+wait_for 5 filter_on $C_IF egress vpdn_fp_cli_enc
+log_test "kernel: vpdn_fp_cli_enc on the client TUN's egress" $?
+filter_on "$C_VETH" ingress vpdn_fp_decap
+log_test "kernel: vpdn_fp_decap on the client's veth ingress" $?
+A=$(json_field "$(clients_json cl-k)" clients 0 address)
+[ "$(json_field "$(clients_json cl-k)" clients 0 path)" = kernel ]
+log_test "kernel: show clients --json says path kernel" $?
+[ "$(json_field "$(sessions_json client cl-k)" sessions 0 path)" = kernel ]
+log_test "kernel: the client's show sessions --json says path kernel" $?
+
+# Neighbours resolved on every hop first: until then the programs leave
+# packets to the stack (and so to vpdnd), as they should.
+run_cmd client python3 "$TOOLS/ping.py" -c 3 -i 0.2 -W 2 $HOST
+run_cmd intranet python3 "$TOOLS/ping.py" -c 3 -i 0.2 -W 2 "$A"
+sleep 0.5
+read -r t_rx0 t_tx0 <<<"$(tun_pkts)"
+read -r f_rx0 f_tx0 <<<"$(fp_stats)"
+read -r o_rx0 o_tx0 <<<"$(own_pkts cl-k)"
+c_rx0=$(json_field "$(clients_json cl-k)" clients 0 rx_frames)
+t_start=$SECONDS
+run_cmd client python3 "$TOOLS/ping.py" -c 20 -i 0.05 -W 2 $HOST
+log_test "kernel: 20 pings from the client to the intranet host" $?
+run_cmd intranet python3 "$TOOLS/ping.py" -c 20 -i 0.05 -W 2 "$A"
+log_test "kernel: 20 pings from the intranet host to the client ($A)" $?
+read -r t_rx1 t_tx1 <<<"$(tun_pkts)"
+read -r f_rx1 f_tx1 <<<"$(fp_stats)"
+read -r o_rx1 o_tx1 <<<"$(own_pkts cl-k)"
+c_rx1=$(json_field "$(clients_json cl-k)" clients 0 rx_frames)
+log "client fast path rx $f_rx0->$f_rx1 tx $f_tx0->$f_tx1; TUN rx $t_rx0->$t_rx1 tx $t_tx0->$t_tx1; vpdnd rx $o_rx0->$o_rx1 tx $o_tx0->$o_tx1; show clients rx_frames $c_rx0->$c_rx1"
+[ $((f_rx1 - f_rx0)) -ge 40 ] && [ $((f_tx1 - f_tx0)) -ge 40 ]
+log_test "kernel: the client's programs carried the 40 packets each way" $?
+# LCP Echo (every 10 s, both ends ask) and Hello are vpdnd's own.
+own_allow=$((2 * ((SECONDS - t_start) / 10 + 1)))
+[ $((t_rx1 - t_rx0)) -le 1 ] && [ $((t_tx1 - t_tx0)) -le 1 ] &&
+    [ $((o_rx1 - o_rx0)) -le $own_allow ] &&
+    [ $((o_tx1 - o_tx0)) -le $own_allow ]
+log_test "kernel: neither the client's TUN nor its vpdnd saw them" $?
+[ $((c_rx1 - c_rx0)) -ge 40 ]
+log_test "kernel: show clients counts what the kernel carried" $?
+
+xfer client intranet $HOST 5001 k-up
+log_test "kernel: 10 MB TCP client -> intranet, SHA-256 equal" $?
+xfer intranet client "$A" 5002 k-down
+log_test "kernel: 10 MB TCP intranet -> client, SHA-256 equal" $?
+read -r t_rx2 t_tx2 <<<"$(tun_pkts)"
+read -r f_rx2 f_tx2 <<<"$(fp_stats)"
+log "client program counters: $(fp_globals)"
+log "after TCP: client fast path rx $f_rx1->$f_rx2 tx $f_tx1->$f_tx2; TUN rx $t_rx1->$t_rx2 tx $t_tx1->$t_tx2"
+[ $((f_rx2 - f_rx1)) -ge 7000 ] && [ $((f_tx2 - f_tx1)) -ge 7000 ] &&
+    [ $((t_rx2 - t_rx1)) -le 10 ] && [ $((t_tx2 - t_tx1)) -le 10 ]
+log_test "kernel: the TCP transfers went through the client's programs, not its TUN" $?
+
+# The LNS ends the call: the client's entries go with it (its programs
+# stay loaded on the veth), and the TUN's filter with the TUN.
+SID=$(json_field "$(sessions_json lns lns-k)" sessions 0 local_id)
+vpdnctl_in lns lns-k disconnect session "$SID" >/dev/null
+log_test "kernel: the LNS disconnects the session" $?
+wait_for 10 vpdnd_none_live client cl-k sessions
+# fp_cli_tx is reached through vpdn_fp_cli_enc, gone with the TUN.
+[ "$(map_entries fp_rx)" = 0 ] && [ "$(map_entries fp_stats)" = 0 ] &&
+    ! ip -n "$(ns client)" link show $C_IF >/dev/null 2>&1
+log_test "kernel: no entry left in the client's fp_rx, fp_stats; TUN gone" $?
+stop_pid "$CL_PID" TERM 10
+vpdnd_sane cl-k "$CL_PID"
+log_test "kernel: client exits 0 on SIGTERM, no sanitizer report" $?
+! filter_on "$C_VETH" ingress vpdn_fp_
+log_test "kernel: no filter of ours left on the client's veth" $?
+stop_pid "$LNS_PID" TERM 10
+case_end lns-k cl-k
+
+# ---- user: the client's data through its vpdnd ------------------------------
+case_begin
+lns_conf lns-u kernel >"$TMPD/lns-u.conf"
+client_conf cl-u user >"$TMPD/cl-u.conf"
+start_vpdnd lns lns-u "$TMPD/lns-u.conf"
+LNS_PID=$VPDND_PID
+start_vpdnd client cl-u "$TMPD/cl-u.conf"
+CL_PID=$VPDND_PID
+wait_for 15 vpdnd_all_network client cl-u 1
+log_test "user: the session reaches PPP phase network" $?
+wait_for 5 vpdnd_state_is client cl-u clients 1 up
+[ "$(json_field "$(clients_json cl-u)" clients 0 path)" = user ]
+log_test "user: show clients --json says path user" $?
+A=$(json_field "$(clients_json cl-u)" clients 0 address)
+read -r t_rx0 t_tx0 <<<"$(tun_pkts)"
+run_cmd intranet python3 "$TOOLS/ping.py" -c 5 -i 0.1 -W 2 "$A"
+log_test "user: ping from the intranet host to the client" $?
+read -r t_rx1 t_tx1 <<<"$(tun_pkts)"
+[ $((t_tx1 - t_tx0)) -ge 5 ] && [ $((t_rx1 - t_rx0)) -ge 5 ]
+log_test "user: the packets went through the client's TUN" $?
+! filter_on "$C_VETH" ingress vpdn_fp_ && ! filter_on $C_IF egress vpdn_fp_
+log_test "user: no filter of ours on the client" $?
+stop_pid "$CL_PID" TERM 10
+vpdnd_sane cl-u "$CL_PID"
+log_test "user: client exits 0 on SIGTERM, no sanitizer report" $?
+stop_pid "$LNS_PID" TERM 10
+case_end lns-u cl-u
+
+finish
