@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Packets vpdn's kernel fast path carried in one network namespace.
+
+  fp_packets.py NETNS
+
+Prints the sum of every "*_packets" counter (per CPU, per session or call)
+in the statistics maps (fp_stats: the LNS's, lfp_stats: the LAC's) of the
+vpdn programs attached as TC filters to any interface of NETNS.  BPF maps
+are not per namespace, so they are found through the programs the
+namespace's filters run.  Prints 0 if no program of ours is attached.  An
+entry exists while its session is in the fast path and starts at zero, so
+anything above zero was carried by the programs, not by vpdnd.
+"""
+import json
+import subprocess
+import sys
+
+STATS_MAPS = ("fp_stats", "lfp_stats")
+
+
+def run_json(argv):
+    r = subprocess.run(argv, capture_output=True, text=True)
+    if r.returncode != 0 or not r.stdout.strip():
+        return None
+    return json.loads(r.stdout)
+
+
+def our_prog_ids(netns):
+    ids = set()
+    links = run_json(["ip", "-n", netns, "-j", "link", "show"]) or []
+    for link in links:
+        for hook in ("ingress", "egress"):
+            filters = run_json(["ip", "netns", "exec", netns, "tc", "-j",
+                                "filter", "show", "dev", link["ifname"],
+                                hook]) or []
+            for f in filters:
+                o = f.get("options", {})
+                name = o.get("bpf_name", "") or o.get("prog", {}).get("name", "")
+                pid = o.get("prog", {}).get("id")
+                if name.startswith("vpdn_") and pid is not None:
+                    ids.add(pid)
+    return ids
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: fp_packets.py NETNS")
+    maps = set()
+    for pid in our_prog_ids(sys.argv[1]):
+        prog = run_json(["bpftool", "-j", "prog", "show", "id", str(pid)]) or {}
+        for mid in prog.get("map_ids", []):
+            m = run_json(["bpftool", "-j", "map", "show", "id", str(mid)]) or {}
+            if m.get("name") in STATS_MAPS:
+                maps.add(mid)
+    total = 0
+    for mid in maps:
+        for e in run_json(["bpftool", "-j", "map", "dump", "id", str(mid)]) or []:
+            for v in e.get("formatted", e).get("values", []):
+                total += sum(n for k, n in v["value"].items()
+                             if k.endswith("_packets"))
+    print(total)
+
+
+if __name__ == "__main__":
+    main()
