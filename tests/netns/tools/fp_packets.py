@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Packets vpdn's kernel fast path carried in one network namespace.
 
-  fp_packets.py NETNS
+  fp_packets.py [--entries] NETNS
 
 Prints the sum of every "*_packets" counter (per CPU, per session or call)
 in the statistics maps (fp_stats: the LNS's, lfp_stats: the LAC's) of the
@@ -10,12 +10,18 @@ are not per namespace, so they are found through the programs the
 namespace's filters run.  Prints 0 if no program of ours is attached.  An
 entry exists while its session is in the fast path and starts at zero, so
 anything above zero was carried by the programs, not by vpdnd.
+
+With --entries, prints how many entries the per-session maps (the LNS's
+fp_rx, fp_tx, fp_tx6, fp_stats; the LAC's lfp_up, lfp_down, lfp_stats)
+hold instead: 0 once no session is in the fast path.
 """
 import json
 import subprocess
 import sys
 
 STATS_MAPS = ("fp_stats", "lfp_stats")
+SESSION_MAPS = ("fp_rx", "fp_tx", "fp_tx6", "fp_stats",
+                "lfp_up", "lfp_down", "lfp_stats")
 
 
 def run_json(argv):
@@ -42,24 +48,38 @@ def our_prog_ids(netns):
     return ids
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: fp_packets.py NETNS")
+def our_maps(netns, names):
     maps = set()
-    for pid in our_prog_ids(sys.argv[1]):
+    for pid in our_prog_ids(netns):
         prog = run_json(["bpftool", "-j", "prog", "show", "id", str(pid)]) or {}
         for mid in prog.get("map_ids", []):
             m = run_json(["bpftool", "-j", "map", "show", "id", str(mid)]) or {}
-            if m.get("name") in STATS_MAPS:
+            if m.get("name") in names:
                 maps.add(mid)
+    return maps
+
+
+def dump(mid):
+    return run_json(["bpftool", "-j", "map", "dump", "id", str(mid)]) or []
+
+
+def main():
+    args = sys.argv[1:]
+    entries = args[:1] == ["--entries"]
+    if entries:
+        args = args[1:]
+    if len(args) != 1:
+        sys.exit("usage: fp_packets.py [--entries] NETNS")
+    if entries:
+        print(sum(len(dump(m)) for m in our_maps(args[0], SESSION_MAPS)))
+        return
     total = 0
-    for mid in maps:
-        for e in run_json(["bpftool", "-j", "map", "dump", "id", str(mid)]) or []:
+    for mid in our_maps(args[0], STATS_MAPS):
+        for e in dump(mid):
             for v in e.get("formatted", e).get("values", []):
                 total += sum(n for k, n in v["value"].items()
                              if k.endswith("_packets"))
     print(total)
-
 
 if __name__ == "__main__":
     main()
