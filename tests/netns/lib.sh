@@ -536,7 +536,10 @@ kpath_check()
 	pk=$(python3 "$NETNS_DIR/tools/fp_packets.py" "$(ns "$n")" 2>&1)
 	log "fast path of $n: $pk packets, $(python3 "$NETNS_DIR/tools/fp_packets.py" --entries "$(ns "$n")" 2>&1) map entries"
 	[ "$pk" -ge "$min" ] 2>/dev/null
-	log_test "$tag: the fast path in $n carried >= $min packets" $?
+	rc=$?
+	[ $rc -eq 0 ] || log "the programs' counters in $n:" \
+	    "$(python3 "$NETNS_DIR/tools/fp_packets.py" --global "$(ns "$n")" 2>&1)"
+	log_test "$tag: the fast path in $n carried >= $min packets" $rc
 }
 
 # kpath_no_entries NS TAG: in the kernel-mode run, once vpdnd in NS has no

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Packets vpdn's kernel fast path carried in one network namespace.
 
-  fp_packets.py [--entries] NETNS
+  fp_packets.py [--entries | --global] NETNS
 
 Prints the sum of every "*_packets" counter (per CPU, per session or call)
 in the statistics maps (fp_stats: the LNS's, lfp_stats: the LAC's) of the
@@ -13,13 +13,17 @@ anything above zero was carried by the programs, not by vpdnd.
 
 With --entries, prints how many entries the per-session maps (the LNS's
 fp_rx, fp_tx, fp_tx6, fp_stats; the LAC's lfp_up, lfp_down, lfp_stats)
-hold instead: 0 once no session is in the fast path.
+hold instead: 0 once no session is in the fast path.  With --global, the
+programs' own counters (fp_global: enum fp_counter of fastpath_maps.h,
+lfp_global: enum lfp_counter of lac_fastpath_maps.h), "MAP[INDEX]=N" for
+each that is not zero: why packets were left to vpdnd, for a post mortem.
 """
 import json
 import subprocess
 import sys
 
 STATS_MAPS = ("fp_stats", "lfp_stats")
+GLOBAL_MAPS = ("fp_global", "lfp_global")
 SESSION_MAPS = ("fp_rx", "fp_tx", "fp_tx6", "fp_stats",
                 "lfp_up", "lfp_down", "lfp_stats")
 
@@ -65,13 +69,23 @@ def dump(mid):
 
 def main():
     args = sys.argv[1:]
-    entries = args[:1] == ["--entries"]
-    if entries:
-        args = args[1:]
+    opt = args.pop(0) if args[:1] in (["--entries"], ["--global"]) else ""
     if len(args) != 1:
-        sys.exit("usage: fp_packets.py [--entries] NETNS")
-    if entries:
+        sys.exit("usage: fp_packets.py [--entries | --global] NETNS")
+    if opt == "--entries":
         print(sum(len(dump(m)) for m in our_maps(args[0], SESSION_MAPS)))
+        return
+    if opt == "--global":
+        out = []
+        for mid in sorted(our_maps(args[0], GLOBAL_MAPS)):
+            name = (run_json(["bpftool", "-j", "map", "show", "id",
+                              str(mid)]) or {}).get("name", "?")
+            for e in dump(mid):
+                f = e.get("formatted", e)
+                n = sum(v["value"] for v in f.get("values", []))
+                if n:
+                    out.append("%s[%s]=%d" % (name, f["key"], n))
+        print(" ".join(out))
         return
     total = 0
     for mid in our_maps(args[0], STATS_MAPS):
