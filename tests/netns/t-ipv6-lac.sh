@@ -97,6 +97,10 @@ log_test "a TCP transfer over IPv6 through the LAC ($XFER_BYTES bytes)" $?
 # the stack: there only the path is checked.
 kpath_check lac lac lac6 100
 kpath_check lns lns lac6 0
+if dp_kernel; then
+	grep -q "IPv4 forwarding is off on br0 " "$TMPD/lac.log"
+	log_test "lac6: the LAC says its frames towards the LNS stay on the user path" $?
+fi
 case_end lns lac pc-a pc-b
 
 [ "$(tshark -n -r "$CAP" -Y ipv6cp 2>/dev/null | wc -l)" -gt 0 ] &&

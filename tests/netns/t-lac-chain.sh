@@ -188,6 +188,10 @@ j=$(show_json lns-a lns-a sessions)
 jtrue "$j" "d['sessions'][0]['rx_packets'] >= 3 and d['sessions'][0]['tx_packets'] >= 3"
 log_test "demo: LNS A's session counted the pings" $?
 kpath_check lac lac demo 12
+if dp_kernel; then
+	! grep -q "IPv4 forwarding is off" "$TMPD/lac.log"
+	log_test "demo: with forwarding on, the LAC has no forwarding warning" $?
+fi
 kpath_check lns-a lns-a demo 4
 kpath_check lns-b lns-b demo 4
 vpdnd_sane pc-a "$PCA_PID"
