@@ -319,8 +319,8 @@ lac_check_forwarding(struct vpdnd_fastpath *vf, int ifindex)
 	for (size_t i = 0; i < vf->nfwd_checked; i++)
 		if (vf->fwd_checked[i] == ifindex)
 			return;
-	if (vf->nfwd_checked == sizeof(vf->fwd_checked) /
-		sizeof(vf->fwd_checked[0]))
+	if (vf->nfwd_checked ==
+	    sizeof(vf->fwd_checked) / sizeof(vf->fwd_checked[0]))
 		return;
 	vf->fwd_checked[vf->nfwd_checked++] = ifindex;
 	if (if_indextoname((unsigned)ifindex, name) == NULL)
