@@ -1,6 +1,6 @@
 # Test and demo entry points.  `make test` = deps + unit + config + netns.
 
-.PHONY: deps install-test rules-test demo-cluster
+.PHONY: deps install-test rules-test demo-cluster netns-kernel-test
 deps:
 	@scripts/install-deps.sh
 
@@ -17,6 +17,15 @@ install-test:
 netns-test: $(PROGS)
 	@tests/netns/run.sh $(O)
 
+# The data-carrying scenarios once more with every vpdnd on the kernel fast
+# path (VPDN_TEST_DATAPLANE, tests/netns/lib.sh: dp_conf; kpath_check proves
+# the packets went through the programs); reported as "t-NAME [kernel]" and
+# suite netns-kernel.  Why these and not the others: docs/hacking.md.
+KERNEL_SCENARIOS := t-ppp-lns.sh t-lac-chain.sh t-ipv6-lac.sh t-lac-acct.sh \
+    t-ppp-nat.sh t-lns-isolate.sh t-ppp-reneg.sh
+netns-kernel-test: $(PROGS)
+	@VPDN_TEST_DATAPLANE=kernel tests/netns/run.sh $(O) $(KERNEL_SCENARIOS)
+
 # contrib/prometheus/*.yml through promtool.
 rules-test:
 	@tests/contrib/run.sh
@@ -29,7 +38,8 @@ test: export VPDN_RESULTS = $(TEST_RESULTS)
 test: deps
 	@mkdir -p $(O) && rm -f $(TEST_RESULTS)
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory -k unit-test config-test install-test deb-test netns-test valgrind-test \
+	@$(MAKE) --no-print-directory -k unit-test config-test install-test deb-test netns-test \
+	    netns-kernel-test valgrind-test \
 	    fuzz-replay fuzz-smoke check-test; \
 	rc=$$?; tests/summary.sh || rc=1; exit $$rc
 

@@ -5,7 +5,9 @@
 # "netns PASSED FAILED" to $VPDN_RESULTS for tests/summary.sh.
 set -u
 # run.sh BUILD_DIR [--valgrind] [SCENARIO...]: with --valgrind, vpdnd runs
-# under tools/vg-vpdnd; with scenario names, only those run.
+# under tools/vg-vpdnd; with scenario names, only those run.  With
+# VPDN_TEST_DATAPLANE=kernel in the environment every vpdnd runs with that
+# `dataplane` (lib.sh: dp_conf) and the run reports as "[kernel]".
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
 	echo "usage: $0 BUILD_DIR [--valgrind] [t-NAME.sh...]" >&2
 	exit 2
@@ -37,7 +39,7 @@ for t in $scenarios; do
 	start=$(date +%s)
 	"$t"
 	rc=$?
-	echo "# $(basename "$t"): exit $rc in $(($(date +%s) - start)) s"
+	echo "# $(basename "$t")${VPDN_TEST_DATAPLANE:+ [$VPDN_TEST_DATAPLANE]}: exit $rc in $(($(date +%s) - start)) s"
 	if [ $rc -ne 0 ]; then
 		failed_scripts=$((failed_scripts + 1))
 	fi
@@ -47,8 +49,8 @@ left=$(ip netns list 2>/dev/null | grep -c "^$VPDN_NETNS_TAG")
 if [ "$left" -ne 0 ]; then
 	echo "FAIL - netns: $left namespaces left behind:" >&2
 	ip netns list | grep "^$VPDN_NETNS_TAG" >&2
-	echo "netns 0 1" >>"$VPDN_RESULTS"
+	echo "netns${VPDN_TEST_DATAPLANE:+-$VPDN_TEST_DATAPLANE} 0 1" >>"$VPDN_RESULTS"
 	failed_scripts=$((failed_scripts + 1))
 fi
-echo "netns: $failed_scripts scenario(s) failed"
+echo "netns${VPDN_TEST_DATAPLANE:+ [$VPDN_TEST_DATAPLANE]}: $failed_scripts scenario(s) failed"
 [ $failed_scripts -eq 0 ]

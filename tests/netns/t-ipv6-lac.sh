@@ -89,6 +89,18 @@ log_test "the LNS shows the /64 for the dual-stack session only" $?
 stop_capture
 xfer pc-a lns $TARGET6 5016 lac6
 log_test "a TCP transfer over IPv6 through the LAC ($XFER_BYTES bytes)" $?
+# The transfer's acknowledgements alone are a hundred frames and more: the
+# IPv6 went through the LAC's programs.  Towards the LNS they need IPv4
+# forwarding on the LAC's PPPoE side, which this LAC does not have
+# (vpdn.conf(5), dataplane), so only the way back is counted on.  The
+# transfer ends on the LNS host itself, which the LNS's programs leave to
+# the stack: there only the path is checked.
+kpath_check lac lac lac6 100
+kpath_check lns lns lac6 0
+if dp_kernel; then
+	grep -q "IPv4 forwarding is off on br0 " "$TMPD/lac.log"
+	log_test "lac6: the LAC says its frames towards the LNS stay on the user path" $?
+fi
 case_end lns lac pc-a pc-b
 
 [ "$(tshark -n -r "$CAP" -Y ipv6cp 2>/dev/null | wc -l)" -gt 0 ] &&

@@ -208,6 +208,8 @@ log_test "alice: no counters or cause in Start" $?
 # 1030-octet PPP frames (protocol field) on the user's PPPoE session.
 in_ns pc-a ping -q -c 10 -i 0.1 -W 2 -s 1000 $LNS_ADDR >"$TMPD/ping.out" 2>&1
 log_test "alice: 10 pings of 1000 octets through LAC and LNS" $?
+# In the kernel-mode run the counters below are the programs' (merged).
+kpath_check lac lac alice 10
 wait_for 15 has_record Interim-Update alice@corp.example
 log_test "alice: Interim-Update after the reply's Acct-Interim-Interval (10 s, not 3600)" $?
 interim=$(record Interim-Update alice@corp.example)

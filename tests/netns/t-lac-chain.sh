@@ -187,6 +187,13 @@ fi
 j=$(show_json lns-a lns-a sessions)
 jtrue "$j" "d['sessions'][0]['rx_packets'] >= 3 and d['sessions'][0]['tx_packets'] >= 3"
 log_test "demo: LNS A's session counted the pings" $?
+kpath_check lac lac demo 12
+if dp_kernel; then
+	! grep -q "IPv4 forwarding is off" "$TMPD/lac.log"
+	log_test "demo: with forwarding on, the LAC has no forwarding warning" $?
+fi
+kpath_check lns-a lns-a demo 4
+kpath_check lns-b lns-b demo 4
 vpdnd_sane pc-a "$PCA_PID"
 log_test "demo: PC A hangs up (exit 0 on SIGTERM, no sanitizer report)" $?
 vpdnd_sane pc-b "$PCB_PID"
@@ -198,6 +205,9 @@ log_test "demo: both LAC tunnels torn down (tunnel-idle-timeout = 0)" $?
 wait_for 10 vpdnd_none_live lns-a lns-a tunnels && wait_for 10 vpdnd_none_live lns-b lns-b tunnels &&
     vpdnd_none_live lns-a lns-a sessions && vpdnd_none_live lns-b lns-b sessions
 log_test "demo: both LNSes have no tunnel and no session left" $?
+kpath_no_entries lac demo
+kpath_no_entries lns-a demo
+kpath_no_entries lns-b demo
 case_end lac lns-a lns-b pc-a pc-b
 
 # A PC in namespace pc-x for one case, captured on its Ethernet side.
@@ -315,6 +325,8 @@ jtrue "$j" "len($(live_expr tunnels)) == 1 and $(live_expr tunnels)[0]['state'] 
 log_test "restart: the LAC built a new tunnel (old id $old_tid)" $?
 run_cmd pc-x python3 "$TOOLS/ping.py" -c 2 -i 0.2 -W 2 $A_HOST
 log_test "restart: ping intranet A through the new tunnel" $?
+kpath_check lac lac restart 4
+kpath_check lns-a lns-a2 restart 2
 vpdnd_sane pc-restart "$PC_PID"
 log_test "restart: PC exits cleanly" $?
 wait_for 10 vpdnd_none_live lac lac tunnels

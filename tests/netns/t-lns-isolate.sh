@@ -136,6 +136,7 @@ n=$(tun_stat isolated)
 log_test "isolate-sessions = yes: the dropped packets are counted ($n)" $?
 ping1 intranet "$A1" && ping1 intranet "$A2" && ping1 c1 $HOST && ping1 c2 $HOST
 log_test "isolate-sessions = yes: the intranet and the users still reach each other" $?
+kpath_check lns lns isolate 8
 
 vpdnd_sane c1 "$C1_PID" && vpdnd_sane c2 "$C2_PID"
 log_test "clients exit 0 on SIGTERM, no sanitizer report" $?

@@ -188,6 +188,7 @@ one_method()
 	# out its timeout.
 	if [ $up = 0 ]; then
 		traffic_checks "$tag" "$c"
+		kpath_check lns "lns-$tag" "$tag" 1000
 		[ "$tag" = pap ] && spoof_checks "$c"
 		j=$(vpdnctl_in lns "lns-$tag" show sessions --json)
 		[ "$(json_field "$j" sessions 0 rx_bytes 2>/dev/null)" -gt $XFER_BYTES ] 2>/dev/null &&

@@ -199,6 +199,8 @@ pair()
 
 	xfer2 $a $b
 	log_test "$tag: 2 MB TCP from each client at the same time, SHA-256 equal" $?
+	# Each tunnel's data to and from its NAT's address and port.
+	kpath_check lns lns "$tag" 1000
 }
 
 # xfer2 A B: A and B each send 2 MB to their own listener on the intranet.

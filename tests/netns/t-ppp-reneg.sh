@@ -71,6 +71,9 @@ log "first address $A1, second address $A2"
 log_test "same user: one lease in the pool (the first address was released)" $?
 [ "$(json_field "$(vpdnctl_in lns lns show sessions --json)" sessions 0 address)" = "$A2" ]
 log_test "same user: show sessions has the second address" $?
+# The kernel-mode run: the session left the fast path with its first
+# address and is back in it with the second.
+kpath_check lns lns "same user" 0
 grep -q "radius: session .* of alice: Stop (User-Request)" "$TMPD/lns.log"
 log_test "same user: accounting Stop (User-Request) for the first network phase" $?
 wait $PEER
@@ -102,6 +105,7 @@ in_ns lns python3 "$TOOLS/ping.py" -c 2 -i 0.2 -W 1 "$B1" >/dev/null 2>&1
 in_ns lns python3 "$TOOLS/ping.py" -c 2 -i 0.2 -W 1 "${A1:-10.9.3.10}" >/dev/null 2>&1
 alive "$LNS_PID"
 log_test "packets to the released addresses: the LNS is still alive" $?
+kpath_no_entries lns "released addresses"
 case_end lns
 
 vpdnd_sane lns "$LNS_PID"
