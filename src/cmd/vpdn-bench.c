@@ -14,7 +14,10 @@
  *           session (pps).
  *   pppoe   emulate N PPPoE hosts on one Ethernet interface, each with its
  *           own MAC, against an access concentrator (vpdnd as LAC): PPPoE
- *           discovery, then LCP -> CHAP-MD5 -> IPCP (src/cmd/bench_pppoe.c).
+ *           discovery, then LCP -> CHAP-MD5 -> IPCP (src/cmd/bench_pppoe.c);
+ *           optionally one user name per host and users that dial again
+ *           when their session is lost, with the outages' distribution
+ *           (the failover figure of bench/cluster.sh).
  *   codec   the same L2TP exchange encoded and decoded with no state, no
  *           crypto and no I/O: the codec limit of the setup rate.
  *   udp     raw UDP sender (sendmmsg), the kernel forwarding baseline.
@@ -106,6 +109,8 @@ usage(void)
 	    " [--window W] [--timeout S] [--hold S]\n"
 	    "           [--padi-tries T] [--user U --password P] [--csv F]"
 	    " [--series F] [--label L]\n"
+	    "           [--redial] [--hangup] [--status F] [--records F]"
+	    "  (U, P: %%u = host number)\n"
 	    "       vpdn-bench codec [--tunnels T] [--sessions N]\n"
 	    "       vpdn-bench udp --dst IP:PORT [--bind IP] --traffic S"
 	    " --size B\n"
@@ -123,6 +128,14 @@ parse_opts(int argc, char **argv)
 
 		if (strcmp(k, "--storm") == 0) {
 			o.storm = true;
+			continue;
+		}
+		if (strcmp(k, "--redial") == 0) {
+			o.redial = true;
+			continue;
+		}
+		if (strcmp(k, "--hangup") == 0) {
+			o.hangup = true;
 			continue;
 		}
 		if (v == NULL)
@@ -173,6 +186,10 @@ parse_opts(int argc, char **argv)
 			o.interface = v;
 		else if (strcmp(k, "--padi-tries") == 0)
 			o.padi_tries = (unsigned)strtoul(v, NULL, 10);
+		else if (strcmp(k, "--records") == 0)
+			o.records = v;
+		else if (strcmp(k, "--status") == 0)
+			o.status = v;
 		else
 			usage();
 	}
