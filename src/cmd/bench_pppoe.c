@@ -105,7 +105,8 @@ struct pbench {
 	ev_io disc_w, ses_w;
 	ev_timer timer_w, sample_w, phase_w, status_w;
 	ev_prepare prep_w;
-	ev_signal term_w, int_w, usr1_w;
+	ev_signal term_w, int_w;
+	ev_async usr1_w;
 	struct heap timers;
 	struct phost *hosts;
 	struct phost *dead; /* pc/link to free outside callbacks */
@@ -630,20 +631,23 @@ print_dist(const char *prefix, const char *what, const struct bench_dist *d)
 }
 
 /* windowK.* lines: the hosts that lost their session since the K-th
- * SIGUSR1 (0: since the start), the times from then to IPCP open again
- * ("since") and each host's own outage. */
+ * SIGUSR1 (0: since the start), when the first and the last of them lost
+ * it, the times from the mark to IPCP open again ("since") and each
+ * host's own outage. */
 static void
-print_window(void)
+print_window(size_t end)
 {
 	struct bench_window w;
 	char prefix[32];
 
-	if (bench_outages_window(&P.out, &w) < 0)
+	if (bench_outages_window(&P.out, end, &w) < 0)
 		fatalx("out of memory");
 	snprintf(prefix, sizeof(prefix), "window%u", P.window);
 	printf("%s.down=%u\n%s.back=%u\n%s.pending=%u\n%s.all_back_s=%.2f\n",
 	    prefix, w.down, prefix, w.back, prefix, w.pending, prefix,
 	    w.all_back_s);
+	printf("%s.first_down_s=%.2f\n%s.last_down_s=%.2f\n", prefix,
+	    w.first_down_s, prefix, w.last_down_s);
 	print_dist(prefix, "since", &w.since);
 	print_dist(prefix, "outage", &w.outage);
 	fflush(stdout);
@@ -658,7 +662,8 @@ write_status(void)
 	char tmp[4096];
 	FILE *f;
 
-	if (P.o->status == NULL || bench_outages_window(&P.out, &w) < 0)
+	if (P.o->status == NULL ||
+	    bench_outages_window(&P.out, P.out.n, &w) < 0)
 		return;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", P.o->status) >=
 	    sizeof(tmp))
@@ -680,15 +685,42 @@ status_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	write_status();
 }
 
+/*
+ * SIGUSR1: a new window from the moment the signal arrived.  The handler
+ * notes the time and wakes the loop; by the time the loop gets to it,
+ * frames that arrived with the signal (a LAC stopped right after it: its
+ * PADTs) may have been handled already, and bench_outages_mark moves
+ * those outages into the new window by their time.
+ */
+static volatile sig_atomic_t usr1_seen;
+static uint64_t usr1_at;
+
 static void
-usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
+usr1_handler(int sig)
 {
+	(void)sig;
+	if (!usr1_seen) {
+		usr1_at = time_now_ms();
+		usr1_seen = 1;
+	}
+	ev_async_send(P.loop, &P.usr1_w);
+}
+
+static void
+usr1_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	uint64_t at;
+
 	(void)loop;
 	(void)w;
 	(void)revents;
-	print_window();
+	if (!usr1_seen)
+		return;
+	at = usr1_at;
+	print_window(bench_outages_start_of(&P.out, at));
 	P.window++;
-	bench_outages_mark(&P.out, time_now_ms());
+	bench_outages_mark(&P.out, at);
+	usr1_seen = 0;
 	printf("window=%u\n", P.window);
 	fflush(stdout);
 	write_status();
@@ -875,10 +907,20 @@ bench_pppoe(const struct bench_opts *o)
 	ev_timer_init(&P.status_w, status_cb, 0.0, STATUS_MS / 1000.0);
 	ev_signal_init(&P.term_w, stop_cb, SIGTERM);
 	ev_signal_init(&P.int_w, stop_cb, SIGINT);
-	ev_signal_init(&P.usr1_w, usr1_cb, SIGUSR1);
+	ev_async_init(&P.usr1_w, usr1_cb);
 	ev_signal_start(P.loop, &P.term_w);
 	ev_signal_start(P.loop, &P.int_w);
-	ev_signal_start(P.loop, &P.usr1_w);
+	ev_async_start(P.loop, &P.usr1_w);
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = usr1_handler;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESTART;
+		if (sigaction(SIGUSR1, &sa, NULL) < 0)
+			fatal("sigaction");
+	}
 	if (o->status != NULL)
 		ev_timer_start(P.loop, &P.status_w);
 
@@ -902,12 +944,14 @@ bench_pppoe(const struct bench_opts *o)
 		P.setup_done = true;
 		write_status();
 		run_for(o->hold_s);
-		printf("hold.still_up=%u\n", P.t.up - P.down_after_up);
+		/* with --redial the hosts that went and came back count */
+		printf("hold.still_up=%u\n",
+		    o->redial ? P.up_now : P.t.up - P.down_after_up);
 		fflush(stdout);
 	}
 	if (o->redial) {
 		printf("redial.up_now=%u\n", P.up_now);
-		print_window();
+		print_window(P.out.n);
 		write_records();
 	}
 	if (o->hangup)

@@ -107,11 +107,22 @@ bench_outages_pending(const struct bench_outages *r)
 	return c;
 }
 
-void
-bench_outages_mark(struct bench_outages *r, uint64_t now)
+size_t
+bench_outages_start_of(const struct bench_outages *r, uint64_t at)
 {
-	r->mark_ms = now;
-	r->mark_from = r->n;
+	size_t from = r->n;
+
+	/* recorded in the order of their clocks: the latest ones last */
+	while (from > r->mark_from && r->v[from - 1].down_ms >= at)
+		from--;
+	return from;
+}
+
+void
+bench_outages_mark(struct bench_outages *r, uint64_t at)
+{
+	r->mark_from = bench_outages_start_of(r, at);
+	r->mark_ms = at;
 }
 
 static int
@@ -149,13 +160,21 @@ bench_dist_of(double *v, size_t n, struct bench_dist *d)
 }
 
 int
-bench_outages_window(const struct bench_outages *r, struct bench_window *w)
+bench_outages_window(const struct bench_outages *r, size_t end,
+    struct bench_window *w)
 {
-	size_t m = r->n - r->mark_from, nb = 0;
-	double *since = calloc(m > 0 ? m : 1, sizeof(*since));
-	double *outage = calloc(m > 0 ? m : 1, sizeof(*outage));
-	unsigned char *seen = calloc(r->hosts > 0 ? r->hosts : 1, 1);
+	size_t m, nb = 0;
+	double *since, *outage;
+	unsigned char *seen;
 
+	if (end > r->n)
+		end = r->n;
+	if (end < r->mark_from)
+		end = r->mark_from;
+	m = end - r->mark_from;
+	since = calloc(m > 0 ? m : 1, sizeof(*since));
+	outage = calloc(m > 0 ? m : 1, sizeof(*outage));
+	seen = calloc(r->hosts > 0 ? r->hosts : 1, 1);
 	memset(w, 0, sizeof(*w));
 	w->all_back_s = -1;
 	if (since == NULL || outage == NULL || seen == NULL) {
@@ -164,12 +183,22 @@ bench_outages_window(const struct bench_outages *r, struct bench_window *w)
 		free(seen);
 		return -1;
 	}
-	for (size_t i = r->mark_from; i < r->n; i++) {
+	for (size_t i = r->mark_from; i < end; i++) {
 		const struct bench_outage *o = &r->v[i];
 
 		if (seen[o->host])
 			continue; /* its first outage in the window counts */
 		seen[o->host] = 1;
+		{
+			double d = o->down_ms > r->mark_ms ?
+			    (double)(o->down_ms - r->mark_ms) / 1000.0 :
+			    0.0;
+
+			if (w->down == 0 || d < w->first_down_s)
+				w->first_down_s = d;
+			if (d > w->last_down_s)
+				w->last_down_s = d;
+		}
 		w->down++;
 		if (o->up_ms == 0) {
 			w->pending++;

@@ -55,8 +55,15 @@ int bench_outage_down(struct bench_outages *r, unsigned host, uint64_t now);
 void bench_outage_up(struct bench_outages *r, unsigned host, uint64_t now);
 /* Hosts in an open outage now. */
 unsigned bench_outages_pending(const struct bench_outages *r);
-/* A new window from now: outages from here on are reported against now. */
-void bench_outages_mark(struct bench_outages *r, uint64_t now);
+/* Where in r->v a window from `at` starts: after the outages that began
+ * before it.  Some that began at or after it may be recorded already (a
+ * signal's handler notes the time, the loop marks later): they belong to
+ * the new window, and the closing one ends here (bench_outages_window's
+ * end). */
+size_t bench_outages_start_of(const struct bench_outages *r, uint64_t at);
+/* A new window from `at`: the outages from bench_outages_start_of(at) on
+ * are reported against it. */
+void bench_outages_mark(struct bench_outages *r, uint64_t at);
 
 /* Nearest-rank statistics (the p-quantile is the ceil(p * n)-th smallest)
  * of n values, in seconds. */
@@ -67,8 +74,8 @@ struct bench_dist {
 /* Sorts v in place; d->n = 0 and the rest 0 when n is 0. */
 void bench_dist_of(double *v, size_t n, struct bench_dist *d);
 
-/* The window since the mark, one entry per host that lost its session in
- * it (its first outage there): hosts down, back, still pending; `since`
+/* The window since the mark up to index end of r->v (r->n: all), one
+ * entry per host that lost its session in it (its first outage there): hosts down, back, still pending; `since`
  * the times from the mark to IPCP open again (all_back_s: the largest,
  * when every one is back), `outage` from each host's loss to its return.
  * -1: no memory. */
@@ -76,8 +83,10 @@ struct bench_window {
 	unsigned down, back, pending;
 	struct bench_dist since, outage;
 	double all_back_s; /* -1 while some are pending or none went down */
+	/* from the mark to the first and the last loss: detection */
+	double first_down_s, last_down_s;
 };
-int bench_outages_window(const struct bench_outages *r,
+int bench_outages_window(const struct bench_outages *r, size_t end,
     struct bench_window *w);
 
 #endif

@@ -96,7 +96,7 @@ test_outages(void **state)
 	assert_int_equal(bench_outage_down(&r, 0, 100), 0);
 	bench_outage_up(&r, 0, 900);
 	bench_outages_mark(&r, 10000);
-	assert_int_equal(bench_outages_window(&r, &w), 0);
+	assert_int_equal(bench_outages_window(&r, r.n, &w), 0);
 	assert_int_equal(w.down, 0);
 	assert_true(w.all_back_s < 0);
 
@@ -107,7 +107,7 @@ test_outages(void **state)
 	assert_int_equal(bench_outage_down(&r, 1, 21000), 0);
 	assert_int_equal(bench_outages_pending(&r), 2);
 	bench_outage_up(&r, 2, 22000);
-	assert_int_equal(bench_outages_window(&r, &w), 0);
+	assert_int_equal(bench_outages_window(&r, r.n, &w), 0);
 	assert_int_equal(w.down, 2);
 	assert_int_equal(w.back, 1);
 	assert_int_equal(w.pending, 1);
@@ -118,7 +118,7 @@ test_outages(void **state)
 	/* host 2 drops again later: its first outage in the window counts */
 	assert_int_equal(bench_outage_down(&r, 2, 40000), 0);
 	bench_outage_up(&r, 2, 41000);
-	assert_int_equal(bench_outages_window(&r, &w), 0);
+	assert_int_equal(bench_outages_window(&r, r.n, &w), 0);
 	assert_int_equal(w.down, 2);
 	assert_int_equal(w.back, 2);
 	assert_int_equal(w.pending, 0);
@@ -127,10 +127,51 @@ test_outages(void **state)
 	assert_true(w.all_back_s == 15.0);
 	assert_true(w.outage.min == 3.5);  /* host 2: 18.5 s -> 22 s */
 	assert_true(w.outage.max == 7.0);  /* host 1: 18 s -> 25 s */
+	assert_true(w.first_down_s == 8.0); /* host 1 at 18 s */
+	assert_true(w.last_down_s == 8.5);  /* host 2 at 18.5 s */
 	assert_int_equal(bench_outages_pending(&r), 0);
 	/* out of range hosts are ignored */
 	assert_int_equal(bench_outage_down(&r, 4, 50000), 0);
 	assert_int_equal(r.n, 4);
+	bench_outages_free(&r);
+}
+
+/* A signal marks a window at the time it arrived; outages that began at
+ * or after it but were recorded before the loop got to the mark belong to
+ * the new window, not the closing one. */
+static void
+test_mark_late(void **state)
+{
+	struct bench_outages r;
+	struct bench_window w;
+	size_t end;
+
+	(void)state;
+	assert_int_equal(bench_outages_init(&r, 4), 0);
+	bench_outages_mark(&r, 0);
+	assert_int_equal(bench_outage_down(&r, 0, 1000), 0);
+	bench_outage_up(&r, 0, 2000);
+	/* the signal came at 5000; hosts 1 and 2 dropped at 5000 and 5040,
+	 * handled before the mark */
+	assert_int_equal(bench_outage_down(&r, 1, 5000), 0);
+	assert_int_equal(bench_outage_down(&r, 2, 5040), 0);
+	end = bench_outages_start_of(&r, 5000);
+	assert_int_equal(end, 1);
+	assert_int_equal(bench_outages_window(&r, end, &w), 0);
+	assert_int_equal(w.down, 1);
+	assert_true(w.all_back_s == 2.0);
+	bench_outages_mark(&r, 5000);
+	bench_outage_up(&r, 1, 9000);
+	bench_outage_up(&r, 2, 9500);
+	assert_int_equal(bench_outages_window(&r, r.n, &w), 0);
+	assert_int_equal(w.down, 2);
+	assert_true(w.all_back_s == 4.5);
+	assert_true(w.outage.min == 4.0);
+	/* a mark never reaches back into an earlier window */
+	assert_int_equal(bench_outages_start_of(&r, 0), 1);
+	/* an end beyond the record is the record's end */
+	assert_int_equal(bench_outages_window(&r, 99, &w), 0);
+	assert_int_equal(w.down, 2);
 	bench_outages_free(&r);
 }
 
@@ -147,7 +188,7 @@ test_outages_grow(void **state)
 		assert_int_equal(bench_outage_down(&r, i, 1000), 0);
 	for (unsigned i = 0; i < 3000; i++)
 		bench_outage_up(&r, i, 1000 + 10 * (uint64_t)(i + 1));
-	assert_int_equal(bench_outages_window(&r, &w), 0);
+	assert_int_equal(bench_outages_window(&r, r.n, &w), 0);
 	assert_int_equal(w.back, 3000);
 	assert_true(w.outage.min == 0.01);
 	assert_true(w.outage.max == 30.0);
@@ -163,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_dist),
 		cmocka_unit_test(test_outages),
+		cmocka_unit_test(test_mark_late),
 		cmocka_unit_test(test_outages_grow),
 	};
 
