@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 users=${CLUSTER_USERS:-1000}
 out=${CLUSTER_OUT:-$bin/cluster}
 doc=${CLUSTER_DOC:-docs/cluster-bench.md}
-# the target of issue #18: every user back within 30 s of kill -9
+# the target: every user back within 30 s of kill -9
 target=30
 rm -rf "$out"
 mkdir -p "$out"
