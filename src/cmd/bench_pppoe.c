@@ -735,6 +735,13 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/* A time of the monotonic clock as seconds since the epoch. */
+static double
+real_s(uint64_t mono_ms)
+{
+	return (double)((int64_t)mono_ms + P.real_minus_mono_ms) / 1000.0;
+}
+
 /* --records: "host user down up" a line for every outage, the times in
  * seconds since the epoch (up 0: not back). */
 static void
@@ -750,10 +757,8 @@ write_records(void)
 	fprintf(f, "# host user down up\n");
 	for (size_t i = 0; i < P.out.n; i++) {
 		const struct bench_outage *r = &P.out.v[i];
-		double down = (double)((int64_t)r->down_ms +
-				  P.real_minus_mono_ms) / 1000.0;
-		double up = r->up_ms == 0 ? 0.0 :
-		    (double)((int64_t)r->up_ms + P.real_minus_mono_ms) / 1000.0;
+		double down = real_s(r->down_ms);
+		double up = r->up_ms == 0 ? 0.0 : real_s(r->up_ms);
 
 		if (bench_expand(P.o->user, r->host + 1, user, sizeof(user)) <
 		    0)

@@ -72,8 +72,8 @@ test_dist(void **state)
 	assert_true(d.max == 100.0);
 	v[0] = 7.0;
 	bench_dist_of(v, 1, &d);
-	assert_true(d.min == 7.0 && d.median == 7.0 && d.p99 == 7.0 &&
-	    d.max == 7.0);
+	assert_true(
+	    d.min == 7.0 && d.median == 7.0 && d.p99 == 7.0 && d.max == 7.0);
 	v[0] = 3.0;
 	v[1] = 1.0;
 	v[2] = 2.0;
@@ -122,11 +122,11 @@ test_outages(void **state)
 	assert_int_equal(w.down, 2);
 	assert_int_equal(w.back, 2);
 	assert_int_equal(w.pending, 0);
-	assert_true(w.since.min == 12.0);  /* host 2: 22 s - 10 s */
-	assert_true(w.since.max == 15.0);  /* host 1: 25 s - 10 s */
+	assert_true(w.since.min == 12.0); /* host 2: 22 s - 10 s */
+	assert_true(w.since.max == 15.0); /* host 1: 25 s - 10 s */
 	assert_true(w.all_back_s == 15.0);
-	assert_true(w.outage.min == 3.5);  /* host 2: 18.5 s -> 22 s */
-	assert_true(w.outage.max == 7.0);  /* host 1: 18 s -> 25 s */
+	assert_true(w.outage.min == 3.5);   /* host 2: 18.5 s -> 22 s */
+	assert_true(w.outage.max == 7.0);   /* host 1: 18 s -> 25 s */
 	assert_true(w.first_down_s == 8.0); /* host 1 at 18 s */
 	assert_true(w.last_down_s == 8.5);  /* host 2 at 18.5 s */
 	assert_int_equal(bench_outages_pending(&r), 0);
