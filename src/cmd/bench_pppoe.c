@@ -296,6 +296,8 @@ link_network_up(void *ctx, uint32_t local, uint32_t peer, const uint32_t dns[2],
 		ph->state = PH_UP;
 		bench_outage_up(&P.out, ph_index(ph), now);
 	} else {
+		if (ph->state == PH_UP)
+			return; /* IPCP again after an LCP renegotiation */
 		setup_ended(ph, true, NULL);
 		if (ph->state != PH_UP)
 			return; /* after the setup timeout: not counted */
