@@ -26,6 +26,8 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log="$out/cluster.log"
+# other work on the machine shares the CPUs with the scenario: noted
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 abs=$(cd "$bin" && pwd)
 export VPDND="$abs/vpdnd" VPDNCTL="$abs/vpdnctl" VPDN_BENCH="$abs/vpdn-bench"
 export CLUSTER_GEN=bench CLUSTER_USERS=$users CLUSTER_KEEP=$out
@@ -63,6 +65,7 @@ hand.  What the figures mean and how the timers add up:
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - Machine: $(nproc) CPUs, ${model:-unknown model}, kernel $(uname -r)
+- Load average before the run: $load0 (1, 5, 15 min); after: $(cut -d' ' -f1-3 /proc/loadavg)
 - Build: \`VARIANT=release\` (-O2); every daemon, FreeRADIUS, the database
   and the load generator share these CPUs
 - Git: $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)
