@@ -83,7 +83,7 @@ rates and 200 (default) from the failover on.
 | figure | value | target | note |
 |---|---:|---|---|
 | setup rate, users file (sessions/s) | $rf |  | first attempts: $(v files setup.up) up, $(v files setup.failed) failed, in $(v files setup.seconds) s; FreeRADIUS \`files\`, address from the file, accounting to a detail file |
-| setup rate, SQL (sessions/s) | $rs |  | first attempts: $(v sql setup.up) up, $(v sql setup.failed) failed$(sed -n 's/^setup.failure=\([0-9]*\) \(.*\)/ (\1 \2)/p' "$out/sql.out" | paste -sd, -), in $(v sql setup.seconds) s (a host whose attempt fails redials); radcheck, sqlippool, radacct |
+| setup rate, SQL (sessions/s) | $rs |  | first attempts: $(v sql setup.up) up, $(v sql setup.failed) failed$(sed -n 's/^setup.failure=//p' "$out/sql.out" | paste -sd';' - | sed 's/;/; /g; s/^./ (&/; s/.$/&)/'), in $(v sql setup.seconds) s (a host whose attempt fails redials); radcheck, sqlippool, radacct |
 | setup rate, SQL / users file | $ratio |  | same run, same $users hosts and daemons |
 | failover: users on the killed LNS | $moved |  | $victim, kill -9 |
 | failover: all back (s from kill -9) | $all | <= $target s: $met | every user that lost its session has IPCP open again |
