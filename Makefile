@@ -46,7 +46,7 @@ $(O)/vpdnctl: $(O)/src/cmd/vpdnctl.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(O)/vpdn-bench: $(O)/src/cmd/vpdn-bench.o $(O)/src/cmd/bench_pppoe.o \
-    $(O)/src/cmd/bench_ipv6.o $(LIB)
+    $(O)/src/cmd/bench_ipv6.o $(O)/src/cmd/bench_redial.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Objects first, the library after them (a test's own prerequisites, such
@@ -94,6 +94,9 @@ $(O)/tests/test_roles_lns_acct $(O)/tests/test_roles_lns_rate: \
     $(O)/tests/support/role_harness.o \
     $(O)/tests/support/script_peer.o
 
+# vpdn-bench's redial logic (src/cmd/bench_redial.c), not in the library.
+$(O)/tests/test_bench_redial: $(O)/src/cmd/bench_redial.o
+
 include mk/tests.mk
 include mk/fuzz.mk
 include mk/install.mk
@@ -109,4 +112,4 @@ print-cflags:
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(VPDND_IO_OBJS:.o=.d) $(O)/src/cmd/vpdnctl.d $(O)/src/cmd/vpdn-bench.d $(O)/src/cmd/bench_pppoe.d $(O)/src/cmd/bench_ipv6.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d) $(SUPPORT_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(O)/src/cmd/vpdnd.d $(VPDND_IO_OBJS:.o=.d) $(O)/src/cmd/vpdnctl.d $(O)/src/cmd/vpdn-bench.d $(O)/src/cmd/bench_pppoe.d $(O)/src/cmd/bench_ipv6.d $(O)/src/cmd/bench_redial.d $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%.d) $(SUPPORT_OBJS:.o=.d)

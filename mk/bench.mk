@@ -12,7 +12,8 @@ bench-build:
 bench: deps bench-build
 	@BENCH_BIN=$(BENCH_O) bench/run.sh
 
-# The multi-box scenario at 100 users (bench/cluster.sh): setup rate
-# through SQL-backed RADIUS and the failover time and its distribution.
+# The multi-box scenario at 1,000 users from vpdn-bench (bench/cluster.sh):
+# setup rate through the users file and through SQL, the failover time
+# and its distribution; report in docs/cluster-bench.md.
 bench-cluster: deps bench-build
 	@BENCH_BIN=$(BENCH_O) bench/cluster.sh

@@ -22,6 +22,10 @@ struct bench_opts {
 	unsigned timeout_s, hold_s, traffic_s, size;
 	unsigned padi_tries; /* pppoe: 0 = the client's default */
 	bool storm;
+	/* pppoe: hosts dial again after losing their session; PADT from
+	 * every host at the end; where the outages and the status go */
+	bool redial, hangup;
+	const char *records, *status;
 	const char *user, *password, *secret;
 	const char *csv, *series, *label;
 	const char *tun_a, *tun_b;
@@ -68,7 +72,8 @@ void bench_write_series(const struct bench_opts *o, const struct bench_tally *t,
     double t_end);
 
 /* The emulated user's PPP client, the same in every mode: CHAP-MD5 with
- * --user/--password, echo every 30 s; pppoe: RFC 2516 §7's LCP rules. */
+ * --user/--password, echo every 30 s; pppoe: RFC 2516 §7's LCP rules
+ * (its hosts' own names from the %u templates go in afterwards). */
 void bench_ppp_client_config(struct ppp_link_config *lc,
     const struct bench_opts *o, unsigned mru, bool pppoe);
 

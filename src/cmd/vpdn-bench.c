@@ -17,7 +17,10 @@
  *           from the session's SLAAC address (src/cmd/bench_ipv6.c).
  *   pppoe   emulate N PPPoE hosts on one Ethernet interface, each with its
  *           own MAC, against an access concentrator (vpdnd as LAC): PPPoE
- *           discovery, then LCP -> CHAP-MD5 -> IPCP (src/cmd/bench_pppoe.c).
+ *           discovery, then LCP -> CHAP-MD5 -> IPCP (src/cmd/bench_pppoe.c);
+ *           optionally one user name per host and users that dial again
+ *           when their session is lost, with the outages' distribution
+ *           (the failover figure of bench/cluster.sh).
  *   codec   the same L2TP exchange encoded and decoded with no state, no
  *           crypto and no I/O: the codec limit of the setup rate.
  *   udp     raw UDP sender (sendmmsg), the kernel forwarding baseline.
@@ -112,6 +115,8 @@ usage(void)
 	    " [--window W] [--timeout S] [--hold S]\n"
 	    "           [--padi-tries T] [--user U --password P] [--csv F]"
 	    " [--series F] [--label L]\n"
+	    "           [--redial] [--hangup] [--status F] [--records F]"
+	    "  (U, P: %%u = host number)\n"
 	    "       vpdn-bench codec [--tunnels T] [--sessions N]\n"
 	    "       vpdn-bench udp --dst IP:PORT [--bind IP] --traffic S"
 	    " --size B\n"
@@ -136,6 +141,14 @@ parse_opts(int argc, char **argv)
 		}
 		if (strcmp(k, "--ipv6") == 0) {
 			o.ipv6 = true;
+			continue;
+		}
+		if (strcmp(k, "--redial") == 0) {
+			o.redial = true;
+			continue;
+		}
+		if (strcmp(k, "--hangup") == 0) {
+			o.hangup = true;
 			continue;
 		}
 		if (v == NULL)
@@ -202,6 +215,10 @@ parse_opts(int argc, char **argv)
 			o.has_bind6 = true;
 		} else if (strcmp(k, "--padi-tries") == 0)
 			o.padi_tries = (unsigned)strtoul(v, NULL, 10);
+		else if (strcmp(k, "--records") == 0)
+			o.records = v;
+		else if (strcmp(k, "--status") == 0)
+			o.status = v;
 		else
 			usage();
 	}

@@ -89,6 +89,34 @@ sql_pool()
 	sql_q "BEGIN; $q COMMIT;"
 }
 
+# sql_pool_n NAME PREFIX16 COUNT: COUNT free addresses in pool NAME from
+# PREFIX16.0.10 on, 246 a /24 (PREFIX16.0.10 .. PREFIX16.0.255, then
+# PREFIX16.1.10 ...), for more than one /24 holds.
+sql_pool_n()
+{
+	local i q=""
+	for i in $(seq 0 $(($3 - 1))); do
+		q="$q INSERT INTO radippool (pool_name, framedipaddress,
+		    nasipaddress, pool_key, expiry_time)
+		    VALUES ('$1', '$2.$((i / 246)).$((i % 246 + 10))', '', '',
+		    '2000-01-01 00:00:00');"
+	done
+	sql_q "BEGIN; $q COMMIT;"
+}
+
+# file_users FILE N: FreeRADIUS users file of file1@corp.example ..
+# fileN@corp.example (password pw-I), each with its own Framed-IP-Address
+# from 10.78.0.0/16: the users-file side of bench/cluster.sh's setup-rate
+# comparison (cluster_raddb with CLUSTER_FILE_USERS).
+file_users()
+{
+	local i
+	for i in $(seq "$2"); do
+		printf 'file%s@corp.example Cleartext-Password := "pw-%s"\n\tFramed-IP-Address = 10.78.%s.%s\n\n' \
+		    "$i" "$i" $((i / 250)) $((i % 250 + 1))
+	done >"$1"
+}
+
 # The ippool queries.  FreeRADIUS's own (mods-config/sql/ippool/*) match a
 # lease by Calling-Station-Id too, which an LNS's records do not carry (the
 # LAC's do), and the SQLite allocate_find of Debian 12's 3.2.1 lacks an AND;
@@ -125,10 +153,38 @@ EOT
 # LNS's requests (NAS-Port-Type Virtual) an address from pool "cluster"
 # in the Access-Accept, given back by the Stop (or by the Accounting-On
 # or -Off of that LNS).
+# With CLUSTER_FILE_USERS=FILE, users named file<I>@... are FreeRADIUS's
+# users file FILE instead (file_users): password and address from there,
+# accounting to a detail file, no SQL query at all for them.
 cluster_raddb()
 {
 	local dir=$1 secret=$2 addr=$3 net=$4 conn
-	mkdir -p "$dir/log" "$dir/run"
+	local files_mod="" authz="sql" sql_only="" acct_files=""
+	if [ -n "${CLUSTER_FILE_USERS:-}" ]; then
+		files_mod="files {
+		filename = ${CLUSTER_FILE_USERS}
+	}
+	detail {
+		filename = $dir/acct/detail
+		escape_filenames = no
+		permissions = 0600
+		header = \"%t\"
+		locking = no
+	}"
+		authz="if (&User-Name =~ /^file[0-9]+@/) {
+			files
+		}
+		else {
+			sql
+		}"
+		sql_only="!(&User-Name =~ /^file[0-9]+@/) && "
+		acct_files="if (&User-Name =~ /^file[0-9]+@/) {
+			detail
+			ok
+			return
+		}"
+	fi
+	mkdir -p "$dir/log" "$dir/run" "$dir/acct"
 	cp /etc/freeradius/3.0/dictionary "$dir/dictionary"
 	if [ "$SQL_KIND" = postgresql ]; then
 		conn="driver = \"rlm_sql_postgresql\"
@@ -198,6 +254,7 @@ modules {
 	always ok {
 		rcode = ok
 	}
+	$files_mod
 	sql {
 		$conn
 		acct_table1 = "radacct"
@@ -249,9 +306,9 @@ server default {
 	}
 	authorize {
 		chap
-		sql
+		$authz
 		pap
-		if (&NAS-Port-Type == Virtual) {
+		if (${sql_only}&NAS-Port-Type == Virtual) {
 			update control {
 				&Pool-Name := "cluster"
 			}
@@ -272,6 +329,7 @@ server default {
 		}
 	}
 	accounting {
+		$acct_files
 		sql
 		# An LNS's records, and every daemon's Accounting-On/Off: the
 		# leases of that NAS-IP-Address go back to the pool.
@@ -290,7 +348,7 @@ server default {
 	# (see lib-radius.sh); one in the reply list is computed when the
 	# reply is signed (RFC 2869 §5.14).
 	post-auth {
-		if (&NAS-Port-Type == Virtual) {
+		if (${sql_only}&NAS-Port-Type == Virtual) {
 			sqlippool
 		}
 		update reply {

@@ -23,6 +23,16 @@
 #     session; the user redials.
 #  5. a LAC restarts (SIGTERM: PADT to its users, Stop records): its users
 #     redial, the same checks.
+#
+# CLUSTER_GEN=bench (bench/cluster.sh, 1,000 users): the users are
+# vpdn-bench pppoe (VPDN_BENCH) on one veth instead, one MAC and one user
+# name each, dialling again after a loss with vpdnd's client back-off; the
+# LACs balance calls over the LNSes (lns-selection = balanced).  Before
+# step 1 the same N hosts dial as users of FreeRADIUS's users file and hang
+# up: the setup rate of both ("# setup rate:"), with the LACs' discovery-rate
+# out of the way; the failover then runs at the default discovery-rate and
+# the bench's per-user record gives its distribution.  CLUSTER_KEEP=DIR
+# keeps the bench's output and per-user records there.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-radius.sh"
 . "$(dirname "$0")/lib-cluster.sh"
@@ -31,6 +41,23 @@ require_cmds freeradius radclient sqlite3 python3
 setup_trap
 
 N=${CLUSTER_USERS:-12}
+GEN=${CLUSTER_GEN:-vpdnd}
+if [ "$GEN" = bench ]; then
+	[ -x "${VPDN_BENCH:-}" ] || skip_all "no vpdn-bench (VPDN_BENCH=${VPDN_BENCH:-unset})"
+	export CLUSTER_FILE_USERS=$TMPD/users
+fi
+# Seconds to wait for FreeRADIUS and SQL to catch up with a burst of
+# records (accounting Starts, an Accounting-On closing a dead LNS's rows):
+# 10, and more with many users.
+AAA_WAIT=$((10 + N / 50))
+# Interim-Update interval: 30 s shows them in a short run; bench mode runs
+# the examples' 300 s (1,000 users' interims every 30 s from each LAC and
+# LNS keep a one-request-at-a-time FreeRADIUS on SQLite busy).
+INTERIM=30
+[ "$GEN" = bench ] && INTERIM=300
+# [lac] discovery-rate in bench mode: unlimited for the setup rates, the
+# default (200) from the failover on.
+DISC_RATE=1000000
 SECRET=cluster-radius
 TSECRET=cluster-tunnel
 NET=10.231.0
@@ -88,6 +115,10 @@ topology()
 	for n in $LACS; do
 		lan_link $n lan0 "l-$n" || return 1
 	done
+	if [ "$GEN" = bench ]; then
+		lan_link pcs eth0 p0 || return 1
+		return 0
+	fi
 	for i in $(seq "$N"); do
 		lan_link pcs eth$i p$i || return 1
 	done
@@ -114,7 +145,7 @@ accounting-server = $RADIUS_ADDR:1813
 secret = $SECRET
 nas-identifier = $n
 nas-ip-address = $(addr_of "$n")
-interim-interval = 30
+interim-interval = $INTERIM
 dae-listen = $(addr_of "$n"):3799
 EOT
 }
@@ -131,6 +162,7 @@ ac-name = $n
 auth = chap-md5
 tunnel-idle-timeout = 0
 radius = yes
+$([ "$GEN" = bench ] && printf 'lns-selection = balanced\ndiscovery-rate = %s\n' "$DISC_RATE")
 
 [realm corp.example]
 lns = $(addr_of lns1), $(addr_of lns2), $(addr_of lns3)
@@ -142,7 +174,7 @@ accounting-server = $RADIUS_ADDR:1813
 secret = $SECRET
 nas-identifier = $n
 nas-ip-address = $(addr_of "$n")
-interim-interval = 30
+interim-interval = $INTERIM
 EOT
 }
 
@@ -196,10 +228,55 @@ users_up()
 	[ "$(all_users | awk '{print $1}' | sort -u | wc -l)" -eq "$N" ]
 }
 
+# bench_users LABEL USER [ARG...]: vpdn-bench pppoe, N hosts on eth0 of
+# pcs named after the template USER (password pw-I), stdout in
+# $TMPD/LABEL.out; BENCH_PID.
+bench_users()
+{
+	local label=$1 user=$2
+	shift 2
+	start_bg pcs "$TMPD/$label.out" "$VPDN_BENCH" pppoe --interface eth0 \
+	    --sessions "$N" --window "$N" --user "$user" --password 'pw-%u' \
+	    --timeout 300 "$@"
+	BENCH_PID=$BG_PID
+}
+
+# bench_val LABEL KEY: the value of KEY in the bench's output LABEL.
+bench_val()
+{
+	sed -n "s/^$2=//p" "$TMPD/$1.out" | tail -1
+}
+
+# bench_status KEY: KEY of the running bench's --status line.
+bench_status()
+{
+	tr ' ' '\n' <"$TMPD/bench.status" 2>/dev/null | sed -n "s/^$1=//p"
+}
+
+# bench_all_back: the bench has every host up and none in an outage.
+bench_all_back()
+{
+	[ "$(bench_status up)" = "$N" ] && [ "$(bench_status pending)" = 0 ]
+}
+
+# no_sessions: no LNS and no LAC carries a session.
+no_sessions()
+{
+	local n
+	for n in $LNSES $LACS; do
+		[ "$( [ "${n#lns}" != "$n" ] && lns_live $n || lac_live $n)" -eq 0 ] ||
+		    return 1
+	done
+}
+
 # pcs_up: all N PCs have an address on their TUN.
 pcs_up()
 {
 	local i c=0
+	if [ "$GEN" = bench ]; then
+		[ "$(bench_status up)" = "$N" ]
+		return
+	fi
 	for i in $(seq "$N"); do
 		ip -n "$(ns pcs)" -4 -o addr show dev ppp$i 2>/dev/null |
 		    grep -q inet && c=$((c + 1))
@@ -354,18 +431,42 @@ most_loaded_lns()
 topology || exit 1
 start_sql "$TMPD" || { log "database setup failed"; exit 1; }
 log "SQL database: $SQL_KIND"
+# bench: SQLite's write-ahead log, so that the pool's and the accounting's
+# writers do not wait for a reader's lock (kept in the file, PostgreSQL
+# needs nothing).
+[ "$GEN" = bench ] && [ "$SQL_KIND" = sqlite ] &&
+    sql_q "PRAGMA journal_mode=WAL;" >/dev/null
 # Until the dead LNS's Accounting-On (or lease expiry) its leases stay held
 # while its users take new ones: the pool holds the users twice over.
 POOL_SIZE=$((2 * N + 10))
 sql_users "$N" || exit 1
-sql_pool cluster 10.77.0 10 $((10 + POOL_SIZE - 1)) || exit 1
+if [ "$POOL_SIZE" -le 246 ]; then
+	sql_pool cluster 10.77.0 10 $((10 + POOL_SIZE - 1)) || exit 1
+else
+	sql_pool_n cluster 10.77 "$POOL_SIZE" || exit 1
+fi
+[ "$GEN" = bench ] && file_users "$CLUSTER_FILE_USERS" "$N"
+
 cluster_raddb "$TMPD/raddb" "$SECRET" "$RADIUS_ADDR" "$NET.0/24"
 for n in $LNSES; do lns_conf $n >"$TMPD/$n.conf"; done
 for n in $LACS; do lac_conf $n >"$TMPD/$n.conf"; done
 pcs_conf >"$TMPD/pcs.conf"
 
 case_begin
-start_freeradius radius "$TMPD/raddb"
+if [ "$GEN" = bench ]; then
+	# Without -X's debug output of every request.  On SQLite, one
+	# request at a time all the same (-s): SQLite has one writer, and
+	# sqlippool's transactions from several threads fail with "database
+	# is locked" rather than wait.  PostgreSQL: the thread pool.
+	rargs="-f -l stdout"
+	[ "$SQL_KIND" = sqlite ] && rargs="$rargs -s"
+	# shellcheck disable=SC2086
+	start_bg radius "$TMPD/radius.log" freeradius $rargs -d "$TMPD/raddb"
+	RADIUS_PID=$BG_PID
+	wait_for 10 grep -q "Ready to process requests" "$TMPD/radius.log"
+else
+	start_freeradius radius "$TMPD/raddb"
+fi
 log_test "FreeRADIUS on SQL ($SQL_KIND) with sqlippool starts" $?
 ok=0
 for n in $LNSES $LACS; do
@@ -373,9 +474,22 @@ for n in $LNSES $LACS; do
 done
 log_test "3 LNSes and 2 LACs start" $ok
 wait_for 10 test "$(sql_q "SELECT count(*) FROM radacct")" -ge 0
-t0=$(python3 -c 'import time; print(time.time())')
-start_daemon pcs
-log_test "$N PPPoE users dial" $?
+if [ "$GEN" = bench ]; then
+	# ---- 0. the users file's setup rate, then the same users in SQL
+	bench_users files 'file%u@corp.example' --hold 1 --hangup
+	wait "$BENCH_PID"
+	log_test "$N users of the users file dial and hang up ($(bench_val files setup.up) up, $(bench_val files setup.failed) failed)" $?
+	wait_for 60 no_sessions
+	log_test "every LNS and LAC is empty again" $?
+	t0=$(python3 -c 'import time; print(time.time())')
+	bench_users sql 'user%u@corp.example' --redial --hangup --hold 100000 \
+	    --status "$TMPD/bench.status" --records "$TMPD/bench.records"
+	log_test "$N PPPoE users dial (vpdn-bench pppoe)" 0
+else
+	t0=$(python3 -c 'import time; print(time.time())')
+	start_daemon pcs
+	log_test "$N PPPoE users dial" $?
+fi
 
 # 120 s, or 5 users a second (a LAC's default discovery-rate of 200
 # PADI/PADR a second, shared with the retries) for many
@@ -383,12 +497,21 @@ wait_back "$t0" $((N / 5 > 120 ? N / 5 : 120))
 log_test "all $N users reach the network phase on some LNS (${BACK_S} s)" $?
 wait_for 10 pcs_up
 log_test "all $N PCs have their address" $?
+if [ "$GEN" = bench ]; then
+	wait_for 30 grep -q '^hold=ready' "$TMPD/sql.out"
+	rf=$(bench_val files setup.rate)
+	rs=$(bench_val sql setup.rate)
+	echo "# setup rate: $N users, users file $rf sessions/s ($(bench_val files setup.seconds) s, $(bench_val files setup.failed) failed), SQL $rs sessions/s ($(bench_val sql setup.seconds) s, $(bench_val sql setup.failed) failed), SQL/users file $(awk -v a="$rs" -v b="$rf" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+	# A first attempt may fail when RADIUS falls behind (its requests
+	# time out): the host redials, and every one is up (checked above).
+	sed -n 's/^setup.failure=/# first attempts failed through SQL: /p' "$TMPD/sql.out"
+fi
 step "all up"
 no_address_twice
 log_test "no address twice; every LNS session holds its SQL lease" $?
 sessions_by_lac=$(for n in $LACS; do echo -n "$n=$(lac_live $n) "; done)
 log "sessions per LAC: $sessions_by_lac"
-wait_for 10 acct_balanced
+wait_for "$AAA_WAIT" acct_balanced
 rc=$?
 [ $rc -ne 0 ] && log "radacct vs live: $(acct_report)"
 log_test "radacct: one open row per live session of every LNS and LAC" $rc
@@ -404,8 +527,21 @@ case_begin
 victim=$(most_loaded_lns)
 moved=$(lns_live "$victim")
 moved_users=$(lns_users "$victim" | awk '{print $1}')
+if [ "$GEN" = bench ]; then
+	# the failover at the LACs' default discovery-rate
+	DISC_RATE=200
+	ok=0
+	for n in $LACS; do
+		lac_conf $n >"$TMPD/$n.conf"
+		kill -HUP "${PID[$n]}"
+		wait_for 10 grep -q "discovery-rate now 200" "$TMPD/$n.log" || ok=1
+	done
+	log_test "the LACs are back at the default discovery-rate (reload)" $ok
+fi
 log "killing $victim (pid ${PID[$victim]}, $moved users) with SIGKILL"
 t0=$(python3 -c 'import time; print(time.time())')
+# the bench's window of outages starts now
+[ "$GEN" = bench ] && kill -USR1 "$BENCH_PID"
 kill -KILL "${PID[$victim]}"
 stop_pid "${PID[$victim]}" KILL 1
 watch_twice 3 &
@@ -417,6 +553,16 @@ wait $watch
 wrc=$?
 echo "# failover: $moved users of $victim back in $BACK_S s ($BACK_DIST)"
 log_test "every user is back within ${FAILOVER_BOUND} s of kill -9 ($BACK_S s)" $rc
+if [ "$GEN" = bench ]; then
+	wait_for 30 bench_all_back
+	log_test "vpdn-bench: every host that lost its session has IPCP open again" $?
+	kill -USR1 "$BENCH_PID"
+	wait_for 10 grep -q '^window=2' "$TMPD/sql.out"
+	w() { bench_val sql "window1.$1"; }
+	echo "# failover (vpdn-bench): $(w down) users lost their session, $(w back) back, all back $(w all_back_s) s after kill -9; losses (PADT) from $(w first_down_s) to $(w last_down_s) s; from kill -9 to IPCP open: min $(w since_min), median $(w since_median), p90 $(w since_p90), p99 $(w since_p99), max $(w since_max) s; own outage (loss to IPCP open): min $(w outage_min), median $(w outage_median), p90 $(w outage_p90), p99 $(w outage_p99), max $(w outage_max) s"
+	[ "$(w down)" -ge "$moved" ] && [ "$(w pending)" = 0 ]
+	log_test "vpdn-bench saw the $moved users of $victim go and come back" $?
+fi
 log_test "no address handed out twice while they redial" $wrc
 step "after kill -9 of $victim"
 no_address_twice
@@ -431,11 +577,11 @@ stale=$(open_rows "$(addr_of "$victim")")
 log "$victim left $stale radacct rows open"
 start_daemon "$victim"
 log_test "$victim restarts" $?
-wait_for 10 test "$(open_rows "$(addr_of "$victim")")" -eq 0
+wait_for "$AAA_WAIT" test "$(open_rows "$(addr_of "$victim")")" -eq 0
 log_test "its Accounting-On closed its $stale open rows in radacct" $?
 [ "$(sql_q "SELECT count(*) FROM radippool WHERE nasipaddress = '$(addr_of "$victim")'")" -eq 0 ]
 log_test "and gave its leases back to the SQL pool" $?
-wait_for 10 acct_balanced
+wait_for "$AAA_WAIT" acct_balanced
 rc=$?
 [ $rc -ne 0 ] && log "radacct vs live: $(acct_report)"
 log_test "every radacct row has its Stop or a live session" $rc
@@ -456,11 +602,11 @@ printf 'Acct-Session-Id = "%s"\nUser-Name = "%s"\nNAS-IP-Address = %s\nEvent-Tim
     >"$TMPD/dae.log" 2>&1
 grep -q "Disconnect-ACK" "$TMPD/dae.log"
 log_test "Disconnect-Request for $user ($sid) to $holder is ACKed" $?
-wait_for 10 test "$(sql_q "SELECT count(*) FROM radacct WHERE acctsessionid = '$sid' AND acctstoptime IS NOT NULL AND acctterminatecause = 'Admin-Reset'")" -eq 1
+wait_for "$AAA_WAIT" test "$(sql_q "SELECT count(*) FROM radacct WHERE acctsessionid = '$sid' AND acctstoptime IS NOT NULL AND acctterminatecause = 'Admin-Reset'")" -eq 1
 log_test "its Stop says Admin-Reset" $?
 wait_for 30 users_up
 log_test "$user redials" $?
-case_end "$holder"
+case_end "$holder" radius
 
 # ---- 5. a LAC restarts
 case_begin
@@ -468,6 +614,8 @@ lac=lac1
 [ "$(lac_live lac1)" -lt "$(lac_live lac2)" ] && lac=lac2
 moved=$(lac_live $lac)
 t0=$(python3 -c 'import time; print(time.time())')
+# the bench's window of outages for the LAC restart
+[ "$GEN" = bench ] && kill -USR1 "$BENCH_PID"
 vpdnd_sane "$lac" "${PID[$lac]}"
 log_test "$lac ($moved users) stops cleanly (Accounting-Off, PADT)" $?
 start_daemon "$lac"
@@ -478,7 +626,7 @@ echo "# LAC restart: $moved users of $lac back in $BACK_S s"
 log_test "every user is back after the LAC restart ($BACK_S s)" $rc
 no_address_twice
 log_test "no address twice" $?
-wait_for 10 acct_balanced
+wait_for "$AAA_WAIT" acct_balanced
 rc=$?
 [ $rc -ne 0 ] && log "radacct vs live: $(acct_report)"
 log_test "every radacct row has its Stop or a live session" $rc
@@ -487,8 +635,24 @@ case_end lac1 lac2 pcs
 
 # ---- the end: everyone hangs up, the books close
 case_begin
-vpdnd_sane pcs "${PID[pcs]}"
-log_test "the users hang up" $?
+if [ "$GEN" = bench ]; then
+	kill -TERM "$BENCH_PID"
+	wait "$BENCH_PID"
+	# its exit status says whether a first attempt failed (above); that
+	# it reported its last window says it ended on SIGTERM, PADT sent
+	grep -q '^redial.up_now=' "$TMPD/sql.out"
+	log_test "the users hang up (PADT)" $?
+	w() { bench_val sql "window3.$1"; }
+	echo "# LAC restart (vpdn-bench): $(w down) users lost their session, all back $(w all_back_s) s; from the restart: median $(w since_median), p90 $(w since_p90), max $(w since_max) s"
+	if [ -n "${CLUSTER_KEEP:-}" ]; then
+		mkdir -p "$CLUSTER_KEEP"
+		cp "$TMPD/files.out" "$TMPD/sql.out" "$TMPD/bench.records" \
+		    "$CLUSTER_KEEP/" 2>/dev/null
+	fi
+else
+	vpdnd_sane pcs "${PID[pcs]}"
+	log_test "the users hang up" $?
+fi
 for n in $LACS $LNSES; do
 	wait_for 20 test "$(lac_live $n 2>/dev/null)" = 0 2>/dev/null
 done
@@ -497,9 +661,11 @@ for n in $LNSES $LACS; do
 	vpdnd_sane $n "${PID[$n]}" || ok=1
 done
 log_test "every LNS and LAC exits 0 on SIGTERM, no sanitizer report" $ok
-[ "$(sql_q "SELECT count(*) FROM radacct WHERE acctstoptime IS NULL")" -eq 0 ]
+# what FreeRADIUS has queued (the last Stops, the Accounting-Offs) may
+# still be on its way to SQL when a daemon has given up waiting for it
+wait_for "$AAA_WAIT" test "$(sql_q "SELECT count(*) FROM radacct WHERE acctstoptime IS NULL")" -eq 0
 log_test "every radacct row has a Stop" $?
-[ "$(pool_used)" -eq 0 ]
+wait_for "$AAA_WAIT" test "$(pool_used)" -eq 0
 log_test "the SQL pool is empty again" $?
 step "all stopped"
 case_end freeradius
