@@ -233,6 +233,8 @@ free_auth(struct ppp_link *l)
 	link_proxy_cancel(l);
 }
 
+static void held_free(struct ppp_link *l);
+
 static void
 go_dead(struct ppp_link *l, const char *reason)
 {
@@ -240,6 +242,7 @@ go_dead(struct ppp_link *l, const char *reason)
 		return;
 	set_reason(l, reason);
 	free_auth(l);
+	held_free(l);
 	l->phase = PPP_PHASE_DEAD;
 	l->dead = true;
 	log_info("ppp%s%s: link down: %s", link_user_name(l)[0] ? " " : "",
@@ -248,10 +251,88 @@ go_dead(struct ppp_link *l, const char *reason)
 		l->ops->down(l->ctx, link_why(l), l->now);
 }
 
+/*
+ * NCP packets that arrive while authentication is still being decided.  A
+ * peer whose authentication was already done by a LAC (RFC 2661 §4.4.5
+ * proxy authentication) sends its IPCP/IPv6CP Configure-Request as soon as
+ * the call is connected, while the LNS may still be waiting for RADIUS to
+ * confirm that authentication.  RFC 1661 §3.5 lets no NCP packet be
+ * processed before the Network phase, but dropping it costs the user the
+ * peer's whole restart timer (3 s) on every call; so the latest packet of
+ * each NCP is kept (bounded by the MRU, allocated only when one arrives)
+ * and processed once the link enters the Network phase, or freed when it
+ * does not.
+ */
+enum { HELD_IPCP, HELD_IPV6CP, HELD_NCPS };
+
+struct link_held {
+	uint8_t *pkt[HELD_NCPS];
+	size_t len[HELD_NCPS];
+};
+
+/* Largest NCP packet kept: the default MRU (RFC 1661 §6.1). */
+#define LINK_HELD_MAX 1500
+
+static void
+held_free(struct ppp_link *l)
+{
+	if (l->held == NULL)
+		return;
+	for (unsigned i = 0; i < HELD_NCPS; i++)
+		free(l->held->pkt[i]);
+	free(l->held);
+	l->held = NULL;
+}
+
+/* Keep info (an NCP's packet) for the Network phase; true when kept. */
+static bool
+held_keep(struct ppp_link *l, unsigned which, const uint8_t *info, size_t len)
+{
+	uint8_t *copy;
+
+	if (len == 0 || len > LINK_HELD_MAX)
+		return false;
+	if (l->held == NULL && (l->held = calloc(1, sizeof(*l->held))) == NULL)
+		return false;
+	if ((copy = malloc(len)) == NULL)
+		return false;
+	memcpy(copy, info, len);
+	if (l->held->pkt[which] != NULL) {
+		/* A newer packet of the same NCP replaces it (the peer's
+		 * retransmission, or a changed request). */
+		free(l->held->pkt[which]);
+		l->stats.rx_discards++;
+	}
+	l->held->pkt[which] = copy;
+	l->held->len[which] = len;
+	return true;
+}
+
+/* The Network phase began: the kept packets reach their NCPs, which have
+ * just been brought Up and Opened, as if they arrived now. */
+static void
+held_replay(struct ppp_link *l)
+{
+	struct link_held *h = l->held;
+
+	l->held = NULL;
+	if (h == NULL)
+		return;
+	if (h->pkt[HELD_IPCP] != NULL && !l->conf->cfg.no_ipcp && !l->dead)
+		cp_input(&l->ipcp.cp, h->pkt[HELD_IPCP], h->len[HELD_IPCP],
+		    l->now);
+	if (h->pkt[HELD_IPV6CP] != NULL && l->v6 != NULL && !l->dead)
+		cp_input(&l->v6->cp, h->pkt[HELD_IPV6CP], h->len[HELD_IPV6CP],
+		    l->now);
+	for (unsigned i = 0; i < HELD_NCPS; i++)
+		free(h->pkt[i]);
+	free(h);
+}
+
 /* RFC 1661 §3.5: Network-Layer Protocol phase: the server first gives the
  * peer its address, then each NCP is brought Up and Opened. */
 static void
-enter_network(struct ppp_link *l, const struct auth_result *res)
+open_network(struct ppp_link *l, const struct auth_result *res)
 {
 	static const struct auth_result none;
 	uint32_t addr = 0;
@@ -290,6 +371,16 @@ enter_network(struct ppp_link *l, const struct auth_result *res)
 		cp_up(&l->v6->cp, l->now);
 		cp_open(&l->v6->cp, l->now);
 	}
+}
+
+static void
+enter_network(struct ppp_link *l, const struct auth_result *res)
+{
+	open_network(l, res);
+	if (l->phase == PPP_PHASE_NETWORK && l->fail_reason == NULL)
+		held_replay(l);
+	else
+		held_free(l);
 }
 
 static void
@@ -402,6 +493,7 @@ enter_auth(struct ppp_link *l)
 {
 	enum ppp_auth_method m = l->lcp.auth_method;
 
+	held_free(l); /* anything kept before an LCP renegotiation */
 	l->phase = PPP_PHASE_AUTHENTICATE;
 	l->authed = false;
 	if (m == PPP_AUTH_NONE) {
@@ -788,6 +880,7 @@ ppp_link_free(struct ppp_link *l)
 	if (l == NULL)
 		return;
 	free_auth(l); /* and the proxy data */
+	held_free(l);
 	link_lac_free(l);
 	free(l->v6);
 	free(l->user);
@@ -923,19 +1016,25 @@ ppp_link_input(struct ppp_link *l, const uint8_t *frame, size_t len,
 			lcp_send_proto_rej(&l->lcp, proto, info, ilen);
 			ok = true;
 		} else if (l->phase == PPP_PHASE_NETWORK) {
-			/* RFC 1661 §3.5: NCP packets before the Network
-			 * phase are dropped. */
 			cp_input(&l->ipcp.cp, info, ilen, now);
 			ok = true;
+		} else if (l->phase == PPP_PHASE_AUTHENTICATE &&
+		    l->lac == NULL) {
+			/* RFC 1661 §3.5: not before the Network phase;
+			 * kept for it (held_keep). */
+			ok = held_keep(l, HELD_IPCP, info, ilen);
 		}
 		break;
 	case PPP_PROTO_IPV6CP:
 		if (l->v6 == NULL) {
 			lcp_send_proto_rej(&l->lcp, proto, info, ilen);
 			ok = true;
-		} else if (l->v6 != NULL && l->phase == PPP_PHASE_NETWORK) {
+		} else if (l->phase == PPP_PHASE_NETWORK) {
 			cp_input(&l->v6->cp, info, ilen, now);
 			ok = true;
+		} else if (l->phase == PPP_PHASE_AUTHENTICATE &&
+		    l->lac == NULL) {
+			ok = held_keep(l, HELD_IPV6CP, info, ilen);
 		}
 		break;
 	case PPP_PROTO_IP:

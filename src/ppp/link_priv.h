@@ -77,7 +77,8 @@ struct ppp_link {
 	const char *fail_reason;
 	char *reason; /* why the link went down; copied */
 	struct link_proxy *px;
-	struct link_lac *lac; /* LAC front half only */
+	struct link_lac *lac;	/* LAC front half only */
+	struct link_held *held; /* NCP packets early; see link.c */
 	struct ppp_link_stats stats;
 	uint64_t now;
 	uint64_t negotiate_deadline; /* TIME_NEVER once an NCP is up */

@@ -998,6 +998,98 @@ test_proxy_ok(void **state)
 	assert_int_equal(srv.last.b[4], PPP_CONF_REQ);
 }
 
+/* A backend that answers later (RADIUS): the verdict is given by the test. */
+static auth_done_fn *later_done;
+static void *later_arg;
+
+static uint64_t
+later_verify(void *ctx, const struct auth_request *req, auth_done_fn *done,
+    void *arg)
+{
+	(void)ctx;
+	(void)req;
+	later_done = done;
+	later_arg = arg;
+	return 1;
+}
+
+static void
+later_cancel(void *ctx, uint64_t handle)
+{
+	(void)ctx;
+	(void)handle;
+	later_done = NULL;
+}
+
+/* The peer's IPCP Configure-Request arrives while the proxy authentication
+ * is still with the backend (the LAC authenticated the user, who sent it at
+ * once): it is kept and answered when the Network phase begins, instead of
+ * being dropped and costing the user its 3 s restart timer (RFC 1661 §3.5:
+ * nothing is processed before the Network phase). */
+static void
+test_proxy_ncp_held_until_auth(void **state)
+{
+	/* IPCP Configure-Request id 7: IP-Address 0.0.0.0 */
+	static const uint8_t creq[] = { 0xff, 3, 0x80, 0x21, 1, 7, 0, 10, 3, 6,
+		0, 0, 0, 0 };
+	static const uint8_t creq2[] = { 0xff, 3, 0x80, 0x21, 1, 8, 0, 10, 3, 6,
+		0, 0, 0, 0 };
+	struct auth_result res;
+	unsigned before;
+	bool answered = false;
+
+	(void)state;
+	backend.verify = later_verify;
+	backend.cancel = later_cancel;
+	later_done = NULL;
+	proxy_link(px_rcvd, sizeof(px_rcvd), "secret");
+	assert_non_null(later_done);
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_AUTHENTICATE);
+	before = srv.sent;
+	ppp_link_input(srv.l, creq, sizeof(creq), now);
+	/* a retransmission replaces the kept one (one discard) */
+	ppp_link_input(srv.l, creq2, sizeof(creq2), now);
+	assert_int_equal(srv.sent, before); /* nothing answered yet */
+	assert_int_equal(ppp_link_stats(srv.l)->rx_discards, 1);
+
+	memset(&res, 0, sizeof(res));
+	res.ok = true;
+	snprintf(res.user, sizeof(res.user), "alice");
+	later_done(later_arg, &res);
+	assert_int_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	/* our own Configure-Request, then the answer to the kept one: a
+	 * Configure-Nak (its address 0.0.0.0 gets ours) with id 8 */
+	assert_true(srv.sent >= before + 2);
+	answered = get_be16(srv.last.b + 2) == PPP_PROTO_IPCP &&
+	    srv.last.b[4] == PPP_CONF_NAK && srv.last.b[5] == 8;
+	assert_true(answered);
+	assert_int_equal(ppp_link_stats(srv.l)->rx_discards, 1);
+}
+
+/* Held packets do not outlive a refusal: the link challenges itself and the
+ * kept Configure-Request is not answered. */
+static void
+test_proxy_ncp_held_dropped_on_refusal(void **state)
+{
+	static const uint8_t creq[] = { 0xff, 3, 0x80, 0x21, 1, 7, 0, 10, 3, 6,
+		0, 0, 0, 0 };
+	struct auth_result res;
+
+	(void)state;
+	backend.verify = later_verify;
+	backend.cancel = later_cancel;
+	later_done = NULL;
+	proxy_link(px_rcvd, sizeof(px_rcvd), "secret");
+	assert_non_null(later_done);
+	ppp_link_input(srv.l, creq, sizeof(creq), now);
+	memset(&res, 0, sizeof(res));
+	res.ok = false;
+	later_done(later_arg, &res);
+	assert_int_not_equal(ppp_link_phase(srv.l), PPP_PHASE_NETWORK);
+	/* the last frame is the link's own PAP/CHAP or LCP, never IPCP */
+	assert_int_not_equal(get_be16(srv.last.b + 2), PPP_PROTO_IPCP);
+}
+
 static void
 test_proxy_bad_auth(void **state)
 {
@@ -1461,6 +1553,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test(test_identity_canonical),
 		cmocka_unit_test_setup_teardown(test_proxy_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_ncp_held_until_auth,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_proxy_ncp_held_dropped_on_refusal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_bad_auth, setup,
 		    teardown),
