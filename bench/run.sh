@@ -213,8 +213,9 @@ stop_lns()
 }
 # fp_detach NS DEV...: removes the TC filters a kernel-path daemon killed
 # with -9 leaves attached (they outlive it by design), so that the next
-# measurement (a baseline, the user path) does not run its packets
-# through the dead daemon's programs and maps.
+# measurement without a daemon (the raw baselines, TUN->TUN) does not run
+# its packets through the dead daemon's programs; a vpdnd that starts
+# removes them itself (fastpath_remove_stale).
 fp_detach()
 {
 	local n=$1 d
