@@ -1,18 +1,23 @@
 /*
  * fp_cost.c — what one run of each fast-path program costs, apart from the
- * rest of the kernel: BPF_PROG_TEST_RUN with `repeat` on the packets the
- * programs carry (an L2TP data message to decapsulate, an IPv4 packet with
- * a complete UDP checksum to encapsulate), in the private namespace of
- * tests/unit/fastpath_env.h.  Prints ns per run, the least of ROUNDS means
- * (other work on the machine only ever adds).
- * The kernel times the runs itself, so other work on the machine disturbs
- * the figure far less than it disturbs a packet rate; what it leaves out
- * (the redirect, the next device, a reallocation for headroom a test
- * packet has) `make bench` measures.  For comparing two builds of the
- * programs.  Needs root.
+ * rest of the kernel: BPF_PROG_TEST_RUN, one run per call (`repeat` would
+ * run a program again on the packet it has already changed), on the
+ * packets the programs carry (an L2TP data message to decapsulate, an
+ * IPv4 packet with a complete UDP checksum to encapsulate), in the private
+ * namespace of tests/unit/fastpath_env.h.  Prints the mean ns per run, the
+ * least of ROUNDS means: the kernel times each run itself and other work
+ * on the machine only ever adds, so the figure moves far less than a
+ * packet rate does.  What it leaves out (the redirect, the next device, a
+ * reallocation for headroom a test packet has; CHECKSUM_UNNECESSARY, which
+ * a test packet never is) `make bench` measures.  For comparing two builds
+ * of the programs.  Needs root.
  *
- *   fp_cost [PAYLOAD...]   (inner UDP payload octets; default 36 1372,
- *                           inner IP packets of 64 and 1400 octets)
+ *   make bench-build
+ *   cc -O2 -D_GNU_SOURCE -Isrc -Itests/unit -o fp_cost \
+ *       bench/fastpath/fp_cost.c build/bench/libvpdn.a \
+ *       -lev -lnettle -lbsd -lmnl -lcap -lbpf
+ *   ./fp_cost [PAYLOAD...]  (inner UDP payload octets; default 36 1372,
+ *                            inner IP packets of 64 and 1400 octets)
  */
 #include <bpf/bpf.h>
 #include <linux/pkt_cls.h>
