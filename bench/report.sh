@@ -60,9 +60,11 @@ Baselines:
 - *Kernel path*: the LNS started with `[global] dataplane = kernel` (the
   TC programs of src/dataplane/bpf/ carry the IPv4 sessions; see
   docs/architecture.md), sessions set up by vpdn-bench as for the user
-  path, then the same downstream and upstream traffic: the same sender,
-  the same inner packets and the same counting point as the raw UDP
-  baseline.  The configuration an operator would use: decapsulation on
+  path, then the same downstream and upstream traffic: the same inner
+  packets and the same counting point as the raw UDP baseline;
+  downstream the same sender (vpdn-bench udp in the intranet), upstream
+  vpdn-bench's LAC side, which sends them wrapped in L2TP with the same
+  batching (sendmmsg, 64 a call) as the raw sender.  The configuration an operator would use: decapsulation on
   the ingress of the L2TP-facing veth, encapsulation on the ingress of
   the intranet-facing one (`fastpath-ingress`).  Targets: at least 0.90
   of plain kernel routing upstream, 0.85 downstream.  "session path" in
