@@ -60,11 +60,25 @@ Baselines:
 - *Kernel path*: the LNS started with `[global] dataplane = kernel` (the
   TC programs of src/dataplane/bpf/ carry the IPv4 sessions; see
   docs/architecture.md), sessions set up by vpdn-bench as for the user
-  path, then the same downstream and upstream traffic.  Targets: at
-  least 0.90 of plain kernel routing upstream, 0.85 downstream.
-  "session path" in the note is what `vpdnctl show sessions` says for
-  the session that carried the downstream traffic.  If the programs cannot
-  load, the rows say so instead.
+  path, then the same downstream and upstream traffic: the same inner
+  packets and the same counting point as the raw UDP baseline;
+  downstream the same sender (vpdn-bench udp in the intranet), upstream
+  vpdn-bench's LAC side, which sends them wrapped in L2TP with the same
+  batching (sendmmsg, 64 a call) as the raw sender.  The configuration an operator would use: decapsulation on
+  the ingress of the L2TP-facing veth, encapsulation on the ingress of
+  the intranet-facing one (`fastpath-ingress`).  Targets: at least 0.90
+  of plain kernel routing upstream, 0.85 downstream.  "session path" in
+  the note is what `vpdnctl show sessions` says for the session that
+  carried the downstream traffic.  A kernel-path daemon is stopped with
+  SIGKILL, which leaves its TC filters attached (by design, see
+  docs/architecture.md): the bench removes them before the next
+  measurement, so no baseline or user-path figure runs through a dead
+  daemon's programs.  If the programs cannot load, the rows say so
+  instead.  On veth the sender's packets arrive with little headroom
+  (what its socket reserved for one Ethernet header), so encapsulating
+  them costs a reallocation of the packet's head that a NIC's receive
+  buffers (NET_SKB_PAD of headroom) would not need: the downstream kernel
+  path pays it here, plain routing does not.
 - CPU s/Mpkt: CPU seconds (utime + stime from /proc) per million packets
   delivered, of the sending process plus the LNS process, over that
   direction's traffic.  On veth the receive side of a sent packet (TC
@@ -145,6 +159,18 @@ Baselines:
   whatever the LNS does.  The clients skip only the random delay of up
   to 1 s before the first Solicit (§18.2.1), meant to spread CPEs that
   power up together: the window spreads them here.
+- LAC relay: one PPPoE call (a vpdnd client in the PC namespace) through
+  the vpdnd LAC to the LNS; bench/fastpath/pppoe_blast then sends the
+  call's IPv4 data (SIZE = the inner IP packet, as in the forwarding
+  rows) as PPPoE session frames, and what the LAC relays is counted on
+  the LNS's veth.  Kernel path: the LAC with `dataplane = kernel` (its
+  TC program on the PPPoE veth's ingress makes the L2TP data messages).
+  Baseline *raw routing*: the same sender sends the same inner packets as
+  plain IPv4 frames, which the client namespace's kernel routes to the
+  LNS, counted at the same place.  While a rate is counted, an nftables
+  rule on the LNS's veth drops what is counted (L2TP data messages, the
+  baseline's packets): on veth the work behind the counting point runs
+  in the sender's softirq, so it must be the same on every path.
 EOT
 for p in $plot; do
 	case $p in

@@ -194,7 +194,7 @@ LNS_PID=""
 start_lns()
 {
 	stop_lns
-	spawn lns "$T/lns.log" "$VPDND" -c "$T/lns.conf"
+	spawn lns "$T/lns.log" "${LNS_BIN:-$VPDND}" -c "$T/lns.conf"
 	LNS_PID=$SPAWNED
 	for _ in $(seq 50); do
 		ip -n ${P}lns link show vb-lns >/dev/null 2>&1 && return 0
@@ -209,6 +209,21 @@ stop_lns()
 	# generator that has already exited; the TUN goes with the fd.
 	stop_wait "$LNS_PID" KILL
 	LNS_PID=""
+	fp_detach lns veth-client veth-intra
+}
+# fp_detach NS DEV...: removes the TC filters a kernel-path daemon killed
+# with -9 leaves attached (they outlive it by design), so that the next
+# measurement without a daemon (the raw baselines, TUN->TUN) does not run
+# its packets through the dead daemon's programs; a vpdnd that starts
+# removes them itself (fastpath_remove_stale).
+fp_detach()
+{
+	local n=$1 d
+	shift
+	for d in "$@"; do
+		in_ns "$n" tc qdisc del dev "$d" clsact 2>/dev/null
+	done
+	return 0
 }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # val FILE KEY: the value of key=value in FILE.
@@ -305,8 +320,31 @@ if ! kill -0 "$probe" 2>/dev/null; then
 	forget "$probe"
 else
 	stop_wait "$probe" KILL
+	fp_detach lns veth-client veth-intra
 fi
 lns_conf user >"$T/lns.conf"
+
+# BENCH_PERF=DIR: every forwarding measurement of (a) also recorded with
+# `perf record -a -g -e cpu-clock` into DIR/LABEL.N.data, to see where
+# its CPU goes.  perf_on LABEL / perf_off around a measurement.
+PERF_PID="" PERF_N=0
+perf_on()
+{
+	[ -n "${BENCH_PERF:-}" ] || return 0
+	PERF_N=$((PERF_N + 1))
+	mkdir -p "$BENCH_PERF"
+	perf record -a -g -e cpu-clock -o "$BENCH_PERF/$1.$PERF_N.data" \
+	    >/dev/null 2>&1 &
+	PERF_PID=$!
+	sleep 0.5
+}
+perf_off()
+{
+	[ -n "$PERF_PID" ] || return 0
+	kill -INT "$PERF_PID" 2>/dev/null
+	wait "$PERF_PID" 2>/dev/null
+	PERF_PID=""
+}
 
 # down_blast DST SIZE: intranet -> DST:9000 for SECS; sets DOWN_PPS (what
 # reached the client's veth a second), DOWN_PKTS, DOWN_SECS and
@@ -361,9 +399,13 @@ lns_fwd()
 		sleep 0.05
 	done
 	p0=$(pticks "$LNS_PID")
+	perf_on "down-$1-$size"
 	down_blast "${addr:-10.78.0.2}" "$size"
+	perf_off
 	p1=$(pticks "$LNS_PID") c1=$(pticks "${c:-0}")
+	perf_on "up-$1-$size"
 	wait $b
+	perf_off
 	forget $b
 	p2=$(pticks "$LNS_PID")
 	UP_PPS=$(sink_stop)
@@ -379,19 +421,30 @@ lns_fwd()
 
 declare -A RAW TUN LNS RAWD LNSD KUP KDN LCU LCD SCU SCD KLCU KLCD KSCU KSCD KPATH RCU RCD
 # BENCH_ONLY=tcp: only the one-TCP-flow rows (a'), for working on them.
+# BENCH_ONLY=kernel: only the raw UDP baselines and the kernel path of (a),
+# then the LAC relay (f) and its baseline: the fast path's rows, for
+# working on its programs.  BENCH_VPDND_B=PATH: the kernel path measured
+# once more in every round with that vpdnd (another build of the
+# programs), rows marked "(B)": two builds against the same baselines.
 SIZES="1400 64"
 [ "${BENCH_ONLY:-}" = tcp ] && SIZES=""
 # BENCH_ONLY=ipv6: only the IPv6 rows (bench/sections/ipv6.sh).
 [ "${BENCH_ONLY:-}" = ipv6 ] && SIZES=""
+ONLY_KERNEL=no
+[ "${BENCH_ONLY:-}" = kernel ] && ONLY_KERNEL=yes
+[ "$ONLY_KERNEL" = yes ] && [ "$KERNEL" != yes ] && { echo "bench: kernel path: programs did not load: $KERNEL_WHY"; exit 1; }
+declare -A KBUP KBDN
 for size in $SIZES; do
-	raws=() tuns=() lnss=() rawd=() lnsd=() kup=() kdn=()
+	raws=() tuns=() lnss=() rawd=() lnsd=() kup=() kdn=() kbup=() kbdn=()
 	lcu=() lcd=() scu=() scd=() klcu=() klcd=() kscu=() kscd=() rcu=() rcd=()
 	for _ in $(seq "$REPS"); do
 		# raw UDP, routed by the kernel of the LNS namespace
 		sink_start
+		perf_on "up-raw-$size"
 		in_ns client sh -c '"$@" >"$0"; times' "$T/udp.out" "$VB" udp \
 		    --bind 10.77.1.2 --dst 10.77.0.2:9000 --traffic "$SECS" \
 		    --size $size >"$T/udp.times"
+		perf_off
 		raws+=("$(sink_stop)")
 		rcu+=("$(cpu_per_m "$(ticks_of_times "$T/udp.times")" "$(val "$T/sink.out" sink.packets)")")
 
@@ -401,10 +454,25 @@ for size in $SIZES; do
 		spawn client "$T/csink.out" "$VB" sink --bind 10.77.1.2:9000
 		csink=$SPAWNED
 		for _ in $(seq 50); do grep -q ready "$T/csink.out" && break; sleep 0.05; done
+		perf_on "down-raw-$size"
 		down_blast 10.77.1.2 $size
+		perf_off
 		stop_wait "$csink" TERM
 		rawd+=("$DOWN_PPS")
 		rcd+=("$(cpu_per_m "$DOWN_TX_TICKS" "$DOWN_PKTS")")
+
+		if [ -n "${BENCH_VPDND_B:-}" ]; then
+			LNS_BIN=$BENCH_VPDND_B lns_fwd kernel $size
+			kbup+=("$UP_PPS") kbdn+=("$DN_PPS")
+		fi
+		if [ "$ONLY_KERNEL" = yes ]; then
+			lns_fwd kernel $size
+			kup+=("$UP_PPS") kdn+=("$DN_PPS")
+			klcu+=("$LCPU_UP") klcd+=("$LCPU_DN") kscu+=("$CPU_UP") kscd+=("$CPU_DN")
+			KPATH[$size]=$PATH_SEEN
+			echo "kfwd,$size,${raws[-1]},${rawd[-1]},$UP_PPS,$DN_PPS,${kbup[*]: -1},${kbdn[*]: -1}" >>"$OUT/forwarding.csv"
+			continue
+		fi
 
 		# plain TUN -> TUN in the LNS namespace: what arrives from the
 		# client goes into vb-a (policy route), the forwarder writes it
@@ -444,32 +512,47 @@ for size in $SIZES; do
 	LCU[$size]=$(median "${lcu[@]}") LCD[$size]=$(median "${lcd[@]}")
 	SCU[$size]=$(median "${scu[@]}") SCD[$size]=$(median "${scd[@]}")
 	RCU[$size]=$(median "${rcu[@]}") RCD[$size]=$(median "${rcd[@]}")
+	gb() { awk -v p="$1" -v s="$2" 'BEGIN { printf "%.2f", p * s * 8 / 1e9 }'; }
+	# the rows of the user path (not measured with BENCH_ONLY=kernel)
+	urow() { [ "$ONLY_KERNEL" = yes ] || row "$@"; }
 	r=$(ratio "${LNS[$size]}" "${TUN[$size]}")
 	met=$(awk -v r="$r" 'BEGIN { print (r >= 0.8) ? "met" : "NOT met" }')
-	gb() { awk -v p="$1" -v s="$2" 'BEGIN { printf "%.2f", p * s * 8 / 1e9 }'; }
-	row "forward ${size} B pps (LNS vs TUN->TUN)" "${LNS[$size]}" "${TUN[$size]}" "$r" "$met" ">= 0.80; $(gb "${LNS[$size]}" $size) Gbit/s"
-	row "forward ${size} B pps (LNS vs raw UDP)" "${LNS[$size]}" "${RAW[$size]}" "$(ratio "${LNS[$size]}" "${RAW[$size]}")" "" "kernel routing; median of $REPS"
-	row "downstream ${size} B pps (LNS user path vs raw UDP)" "${LNSD[$size]}" "${RAWD[$size]}" "$(ratio "${LNSD[$size]}" "${RAWD[$size]}")" "" "intranet -> 1 session; $(gb "${LNSD[$size]}" $size) Gbit/s; median of $REPS"
+	urow "forward ${size} B pps (LNS vs TUN->TUN)" "${LNS[$size]}" "${TUN[$size]}" "$r" "$met" ">= 0.80; $(gb "${LNS[$size]}" $size) Gbit/s"
+	urow "forward ${size} B pps (LNS vs raw UDP)" "${LNS[$size]}" "${RAW[$size]}" "$(ratio "${LNS[$size]}" "${RAW[$size]}")" "" "kernel routing; median of $REPS"
+	urow "downstream ${size} B pps (LNS user path vs raw UDP)" "${LNSD[$size]}" "${RAWD[$size]}" "$(ratio "${LNSD[$size]}" "${RAWD[$size]}")" "" "intranet -> 1 session; $(gb "${LNSD[$size]}" $size) Gbit/s; median of $REPS"
 	if [ "$KERNEL" = yes ]; then
 		KUP[$size]=$(median "${kup[@]}") KDN[$size]=$(median "${kdn[@]}")
 		KLCU[$size]=$(median "${klcu[@]}") KLCD[$size]=$(median "${klcd[@]}")
 		KSCU[$size]=$(median "${kscu[@]}") KSCD[$size]=$(median "${kscd[@]}")
 		r=$(ratio "${KUP[$size]}" "${RAW[$size]}")
 		met=$(awk -v r="$r" 'BEGIN { print (r >= 0.90) ? "met" : "NOT met" }')
-		row "kernel path upstream ${size} B pps (vs raw UDP)" "${KUP[$size]}" "${RAW[$size]}" "$r" "$met" ">= 0.90; $(gb "${KUP[$size]}" $size) Gbit/s; session path ${KPATH[$size]:-?}"
-		row "kernel path upstream ${size} B pps (vs user path)" "${KUP[$size]}" "${LNS[$size]}" "$(ratio "${KUP[$size]}" "${LNS[$size]}")" "" "dataplane = kernel vs user"
+		row "kernel path upstream ${size} B pps (vs raw UDP)" "${KUP[$size]}" "${RAW[$size]}" "$r" "$met" ">= 0.90; decapsulated on the L2TP veth's ingress, counted at the intranet sink; $(gb "${KUP[$size]}" $size) Gbit/s; session path ${KPATH[$size]:-?}; median of $REPS"
+		urow "kernel path upstream ${size} B pps (vs user path)" "${KUP[$size]}" "${LNS[$size]}" "$(ratio "${KUP[$size]}" "${LNS[$size]}")" "" "dataplane = kernel vs user"
 		r=$(ratio "${KDN[$size]}" "${RAWD[$size]}")
 		met=$(awk -v r="$r" 'BEGIN { print (r >= 0.85) ? "met" : "NOT met" }')
-		row "kernel path downstream ${size} B pps (vs raw UDP)" "${KDN[$size]}" "${RAWD[$size]}" "$r" "$met" ">= 0.85; $(gb "${KDN[$size]}" $size) Gbit/s"
-		row "kernel path downstream ${size} B pps (vs user path)" "${KDN[$size]}" "${LNSD[$size]}" "$(ratio "${KDN[$size]}" "${LNSD[$size]}")" "" "dataplane = kernel vs user"
-		row "CPU s/Mpkt upstream ${size} B (kernel vs user path)" "${KSCU[$size]}" "${SCU[$size]}" "$(ratio "${KSCU[$size]}" "${SCU[$size]}")" "" "sender + LNS process; LNS alone: kernel ${KLCU[$size]}, user ${LCU[$size]}; raw UDP routed: ${RCU[$size]}"
-		row "CPU s/Mpkt downstream ${size} B (kernel vs user path)" "${KSCD[$size]}" "${SCD[$size]}" "$(ratio "${KSCD[$size]}" "${SCD[$size]}")" "" "sender + LNS process; LNS alone: kernel ${KLCD[$size]}, user ${LCD[$size]}; raw UDP routed: ${RCD[$size]}"
+		row "kernel path downstream ${size} B pps (vs raw UDP)" "${KDN[$size]}" "${RAWD[$size]}" "$r" "$met" ">= 0.85; encapsulated on the intranet veth's ingress (fastpath-ingress), counted on the client's veth; $(gb "${KDN[$size]}" $size) Gbit/s; median of $REPS"
+		urow "kernel path downstream ${size} B pps (vs user path)" "${KDN[$size]}" "${LNSD[$size]}" "$(ratio "${KDN[$size]}" "${LNSD[$size]}")" "" "dataplane = kernel vs user"
+		urow "CPU s/Mpkt upstream ${size} B (kernel vs user path)" "${KSCU[$size]}" "${SCU[$size]}" "$(ratio "${KSCU[$size]}" "${SCU[$size]}")" "" "sender + LNS process; LNS alone: kernel ${KLCU[$size]}, user ${LCU[$size]}; raw UDP routed: ${RCU[$size]}"
+		urow "CPU s/Mpkt downstream ${size} B (kernel vs user path)" "${KSCD[$size]}" "${SCD[$size]}" "$(ratio "${KSCD[$size]}" "${SCD[$size]}")" "" "sender + LNS process; LNS alone: kernel ${KLCD[$size]}, user ${LCD[$size]}; raw UDP routed: ${RCD[$size]}"
+		if [ "$ONLY_KERNEL" = yes ]; then
+			row "CPU s/Mpkt upstream ${size} B (kernel path vs raw UDP routed)" "${KSCU[$size]}" "${RCU[$size]}" "$(ratio "${KSCU[$size]}" "${RCU[$size]}")" "" "sender + LNS process; LNS alone ${KLCU[$size]}"
+			row "CPU s/Mpkt downstream ${size} B (kernel path vs raw UDP routed)" "${KSCD[$size]}" "${RCD[$size]}" "$(ratio "${KSCD[$size]}" "${RCD[$size]}")" "" "sender + LNS process; LNS alone ${KLCD[$size]}"
+		fi
+		if [ -n "${BENCH_VPDND_B:-}" ]; then
+			KBUP[$size]=$(median "${kbup[@]}") KBDN[$size]=$(median "${kbdn[@]}")
+			row "(B) kernel path upstream ${size} B pps (vs raw UDP)" "${KBUP[$size]}" "${RAW[$size]}" "$(ratio "${KBUP[$size]}" "${RAW[$size]}")" "" "BENCH_VPDND_B; (B) / this build: $(ratio "${KBUP[$size]}" "${KUP[$size]}"); median of $REPS"
+			row "(B) kernel path downstream ${size} B pps (vs raw UDP)" "${KBDN[$size]}" "${RAWD[$size]}" "$(ratio "${KBDN[$size]}" "${RAWD[$size]}")" "" "BENCH_VPDND_B; (B) / this build: $(ratio "${KBDN[$size]}" "${KDN[$size]}"); median of $REPS"
+		fi
 	else
 		row "kernel path ${size} B" "n/a" "" "" "NOT met" "programs did not load: ${KERNEL_WHY:-see vpdnd log}"
 		row "CPU s/Mpkt ${size} B user path (up / down)" "${SCU[$size]}" "${SCD[$size]}" "" "" "sender + LNS process; LNS alone ${LCU[$size]} / ${LCD[$size]}; raw UDP routed ${RCU[$size]} / ${RCD[$size]}"
 	fi
 done
 row "machine busy before the first round (ticks/s)" "$BUSY_TPS" "$((HZ * $(nproc)))" "$(ratio "$BUSY_TPS" "$((HZ * $(nproc)))")" "" "all CPUs, /proc/stat over 2 s: other work sharing the machine"
+if [ "$ONLY_KERNEL" = yes ]; then
+	. bench/sections/lac_relay.sh
+	exit 0
+fi
 
 . bench/sections/ipv6.sh
 
@@ -740,105 +823,8 @@ else
 	row "setup us/session at 10k vs 1k" "$US_10K" "$US_1K" "$(ratio "$US_10K" "$US_1K")" "$flat" "flat = ratio <= 2 (50k skipped)"
 fi
 
-# ---- (f) LAC relay ------------------------------------------------------------
-# One PPPoE call (a vpdnd client in the pc namespace) through the vpdnd LAC;
-# then pppoe_blast sends its IPv4 data as PPPoE session frames for SECS and
-# what the LAC relayed is counted where it arrives, on the LNS's veth (the
-# LNS, on its user path, need not keep up).  The LAC's kernel fast path
-# (dataplane = kernel) against its user path, same run, same sender.
-cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$T/pppoe_blast" \
-    bench/fastpath/pppoe_blast.c || exit 1
-ip -n ${P}pc link set lo up
-cat >"$T/pc.conf" <<EOT
-[global]
-listen = 127.0.0.1:1701
-hostname = pc.bench
-control-socket = $T/pc.sock
-log-level = info
-
-[client dial]
-pppoe-interface = veth-lac
-user = bench@bench
-password = bench
-auth = chap-md5
-interface = vb-pc
-routes = 10.77.0.0/24
-default-route = no
-redial = no
-EOT
-rx_lns() { in_ns lns cat /sys/class/net/veth-client/statistics/rx_packets; }
-# lac_relay DATAPLANE SIZE: sets RELAY_PPS ("" if the call did not come up)
-# and RELAY_PATH (the call's path in the LAC's show sessions).
-lac_relay()
-{
-	local lac pc sid acmac pcmac addr a b t0 t1
-	RELAY_PPS="" RELAY_PATH="" RELAY_TX=""
-	lac_conf 1000 "$1" >"$T/lac.conf"
-	start_lns
-	spawn client "$T/lac-relay.log" "$VPDND" -c "$T/lac.conf"
-	lac=$SPAWNED
-	for _ in $(seq 50); do
-		[ -S "$T/lac.sock" ] && break
-		sleep 0.1
-	done
-	spawn pc "$T/pc.log" "$VPDND" -c "$T/pc.conf"
-	pc=$SPAWNED
-	for _ in $(seq 150); do
-		addr=$(ip -n ${P}pc -4 -o addr show dev vb-pc 2>/dev/null |
-		    awk '{ split($4, x, "/"); print x[1]; exit }')
-		[ -n "$addr" ] && break
-		sleep 0.1
-	done
-	sid=$(sed -n 's/.*PPPoE session \([0-9]*\) with .* (\([0-9a-f:]*\)) on .*/\1/p' "$T/pc.log" | head -1)
-	acmac=$(sed -n 's/.*PPPoE session \([0-9]*\) with .* (\([0-9a-f:]*\)) on .*/\2/p' "$T/pc.log" | head -1)
-	pcmac=$(in_ns pc cat /sys/class/net/veth-lac/address)
-	if [ -n "$addr" ] && [ -n "$sid" ] && [ -n "$acmac" ]; then
-		# neighbours resolved and the path warm before counting
-		in_ns pc "$T/pppoe_blast" veth-lac "$acmac" "$pcmac" "$sid" \
-		    "$addr" 10.77.0.2 9000 "$2" 0.5 >/dev/null
-		sleep 0.3
-		RELAY_PATH=$(in_ns client "$BIN/vpdnctl" -s "$T/lac.sock" \
-		    show sessions --json 2>/dev/null | python3 -c '
-import json, sys
-s = json.load(sys.stdin)["sessions"]
-print(s[0].get("path", "?") if s else "none")' 2>/dev/null)
-		a=$(rx_lns) t0=$(now)
-		in_ns pc "$T/pppoe_blast" veth-lac "$acmac" "$pcmac" "$sid" \
-		    "$addr" 10.77.0.2 9000 "$2" "$SECS" >"$T/relay.out"
-		sleep 0.2
-		b=$(rx_lns) t1=$(now)
-		RELAY_PPS=$(awk -v n="$((b - a))" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a - 0.2) }')
-		RELAY_TX=$(val "$T/relay.out" tx.pps)
-	else
-		echo "bench: LAC relay ($1): the call did not come up" >&2
-		tail -3 "$T/pc.log" >&2
-	fi
-	stop_wait "$pc" KILL
-	stop_wait "$lac" KILL
-	rm -f "$T/lac.sock" "$T/pc.sock"
-	stop_lns
-}
-for size in 64 1400; do
-	kr=() ur=()
-	for _ in $(seq "$REPS"); do
-		if [ "$KERNEL" = yes ]; then
-			lac_relay kernel $size
-			kr+=("${RELAY_PPS:-0}")
-			KRPATH=$RELAY_PATH KRTX=$RELAY_TX
-		fi
-		lac_relay user $size
-		ur+=("${RELAY_PPS:-0}")
-		URTX=$RELAY_TX
-	done
-	UR=$(printf '%s\n' "${ur[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-	if [ "$KERNEL" = yes ]; then
-		KR=$(printf '%s\n' "${kr[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-		row "LAC relay ${size} B pps (kernel vs user path)" "$KR" "$UR" "$(ratio "$KR" "$UR")" "" "PPPoE -> L2TP, counted at the LNS; call path ${KRPATH:-?}; sender ${KRTX:-?}/${URTX:-?} pps; median of $REPS"
-		echo "lac_relay,$size,$KR,$UR" >>"$OUT/lac_relay.csv"
-	else
-		row "LAC relay ${size} B pps (user path)" "$UR" "" "" "" "kernel path not loadable: ${KERNEL_WHY:-?}"
-	fi
-done
+# ---- (f) LAC relay: bench/sections/lac_relay.sh ----------------------------------
+. bench/sections/lac_relay.sh
 
 # ---- report -------------------------------------------------------------------
 printf '%s' "$ROWS" >"$OUT/table.psv"

@@ -7,7 +7,9 @@
  *
  *   pppoe_blast IFNAME DST_MAC SRC_MAC SID INNER_SRC INNER_DST DST_PORT SIZE SECS
  *
- * SIZE is the inner UDP payload, as for fp_blast.
+ * SIZE is the inner UDP payload, as for fp_blast.  SID "ip": the same
+ * inner packet as a plain IPv4 frame (EtherType 0x0800), the baseline of
+ * kernel routing.
  */
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -65,7 +67,7 @@ main(int argc, char **argv)
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
 	struct mmsghdr m[BATCH];
 	struct iovec iov;
-	size_t len, size;
+	size_t len, size, hl;
 	double secs, t0, t;
 	unsigned long long sent = 0;
 	uint32_t a;
@@ -86,17 +88,24 @@ main(int argc, char **argv)
 		fprintf(stderr, "pppoe_blast: bad MAC\n");
 		return 2;
 	}
-	pkt[12] = 0x88;
-	pkt[13] = 0x64;
-	pkt[14] = 0x11;
-	pkt[15] = 0;
-	pkt[16] = (uint8_t)(atoi(argv[4]) >> 8);
-	pkt[17] = (uint8_t)atoi(argv[4]);
-	pkt[18] = (uint8_t)((2 + 28 + size) >> 8);
-	pkt[19] = (uint8_t)(2 + 28 + size);
-	pkt[20] = 0x00;
-	pkt[21] = 0x21;
-	ip = pkt + 22;
+	if (strcmp(argv[4], "ip") == 0) {
+		pkt[12] = 0x08;
+		pkt[13] = 0x00;
+		hl = 14;
+	} else {
+		pkt[12] = 0x88;
+		pkt[13] = 0x64;
+		pkt[14] = 0x11;
+		pkt[15] = 0;
+		pkt[16] = (uint8_t)(atoi(argv[4]) >> 8);
+		pkt[17] = (uint8_t)atoi(argv[4]);
+		pkt[18] = (uint8_t)((2 + 28 + size) >> 8);
+		pkt[19] = (uint8_t)(2 + 28 + size);
+		pkt[20] = 0x00;
+		pkt[21] = 0x21;
+		hl = 22;
+	}
+	ip = pkt + hl;
 	ip[0] = 0x45;
 	ip[2] = (uint8_t)((28 + size) >> 8);
 	ip[3] = (uint8_t)(28 + size);
@@ -115,7 +124,7 @@ main(int argc, char **argv)
 	ip[24] = (uint8_t)((8 + size) >> 8);
 	ip[25] = (uint8_t)(8 + size);
 	memset(ip + 28, 0x5a, size);
-	len = 22 + 28 + size;
+	len = hl + 28 + size;
 
 	fd = socket(AF_PACKET, SOCK_RAW, 0);
 	ll.sll_ifindex = (int)if_nametoindex(argv[1]);

@@ -184,15 +184,16 @@ inner_ipv4_ok(struct __sk_buff *skb, __u32 off, struct iphdr *ip)
 	__u32 hl, i;
 	__u64 sum = 0;
 
-	if (bpf_skb_load_bytes(skb, off, ip, sizeof(*ip)) != 0)
+	/* One read serves the header and its checksum: every helper call
+	 * counts at a packet rate. */
+	if (bpf_skb_load_bytes(skb, off, words, 20) != 0)
 		return 0;
+	__builtin_memcpy(ip, words, sizeof(*ip));
 	if (ip->version != 4 || ip->ihl < 5)
 		return 0;
 	hl = (__u32)ip->ihl * 4;
 	if (bpf_ntohs(ip->tot_len) < hl ||
 	    (__u64)off + bpf_ntohs(ip->tot_len) != skb->len)
-		return 0;
-	if (bpf_skb_load_bytes(skb, off, words, 20) != 0)
 		return 0;
 	/* Options (rare): one word at a time, constant sizes. */
 #pragma unroll
@@ -213,16 +214,16 @@ inner_ipv4_ok(struct __sk_buff *skb, __u32 off, struct iphdr *ip)
 
 /*
  * Forwarding decrements TTL (RFC 1812 §5.3.1); the header checksum follows
- * incrementally (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')).  TTL, protocol
- * and checksum are written as one 4-byte store: the inner header may sit at
- * an odd offset (a 1- or 3-octet PPP header), where bpf_l3_csum_replace()
- * refuses to work.  The header's one's complement sum is unchanged, so an
- * skb->csum (CHECKSUM_COMPLETE) stays right.
+ * incrementally (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')): w gets TTL,
+ * protocol and checksum as they leave, written with the octets around them
+ * (the inner header may sit at an odd offset, a 1- or 3-octet PPP header
+ * before it, where bpf_l3_csum_replace() refuses to work).  The header's
+ * one's complement sum is unchanged, so an skb->csum (CHECKSUM_COMPLETE)
+ * stays right.
  */
-static __always_inline int
-ttl_decrement(struct __sk_buff *skb, __u32 ip_off, const struct iphdr *ip)
+static __always_inline void
+ttl_decremented(const struct iphdr *ip, __u8 w[4])
 {
-	__u8 w[4];
 	__u16 old, new;
 	__u32 sum;
 
@@ -238,8 +239,40 @@ ttl_decrement(struct __sk_buff *skb, __u32 ip_off, const struct iphdr *ip)
 	sum = (sum & 0xffff) + (sum >> 16);
 	new = (__u16)~sum;
 	__builtin_memcpy(&w[2], &new, 2);
-	return (int)bpf_skb_store_bytes(skb, ip_off +
-	    offsetof(struct iphdr, ttl), w, 4, 0);
+}
+
+/* The first 12 octets of the IPv4 header *ip as forwarding leaves them:
+ * TTL decremented, checksum updated (ttl_decremented). */
+static __always_inline void
+ipv4_fwd_prefix(const struct iphdr *ip, __u8 p[12])
+{
+	__builtin_memcpy(p, ip, 8);
+	ttl_decremented(ip, &p[8]);
+}
+
+/* The Ethernet header of a forwarded frame (the fib's next hop) and the
+ * inner IPv4 header's first 12 octets as forwarding leaves them, in one
+ * store: they are adjacent once the outer headers are gone.  The header's
+ * one's complement sum does not change and the link header is not in an
+ * skb->csum (CHECKSUM_COMPLETE), so no checksum flag. */
+struct fwd_hdr {
+	__u8	dmac[ETH_ALEN];
+	__u8	smac[ETH_ALEN];
+	__be16	proto;
+	__u8	ip[12];
+} __attribute__((packed));
+
+static __always_inline long
+store_fwd_hdr(struct __sk_buff *skb, const struct bpf_fib_lookup *fib,
+    const struct iphdr *ip)
+{
+	struct fwd_hdr h;
+
+	__builtin_memcpy(h.dmac, fib->dmac, ETH_ALEN);
+	__builtin_memcpy(h.smac, fib->smac, ETH_ALEN);
+	h.proto = bpf_htons(ETH_P_IP);
+	ipv4_fwd_prefix(ip, h.ip);
+	return bpf_skb_store_bytes(skb, 0, &h, sizeof(h), 0);
 }
 
 static __always_inline int
@@ -318,7 +351,7 @@ decap6(struct __sk_buff *skb, const struct fp_rx_key *key,
 	struct bpf_fib_lookup fib = {};
 	struct fp_session_stats *st;
 	__u32 inner_len, strip;
-	__be16 eth6 = bpf_htons(ETH_P_IPV6);
+	struct ethhdr eth;
 	__u8 nh_hop[2];
 	long rc;
 
@@ -379,11 +412,12 @@ decap6(struct __sk_buff *skb, const struct fp_rx_key *key,
 	 * store. */
 	nh_hop[0] = in.nexthdr;
 	nh_hop[1] = in.hop_limit - 1;
+	__builtin_memcpy(eth.h_dest, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(eth.h_source, fib.smac, ETH_ALEN);
+	eth.h_proto = bpf_htons(ETH_P_IPV6);
 	if (bpf_skb_store_bytes(skb, ETH_HLEN + 6, nh_hop, 2,
 	    BPF_F_RECOMPUTE_CSUM) != 0 ||
-	    bpf_skb_store_bytes(skb, 2 * ETH_ALEN, &eth6, 2, 0) != 0 ||
-	    bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) != 0 ||
-	    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN, 0) != 0)
+	    bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
 	if (st != 0) {
 		st->rx_packets++;
@@ -587,9 +621,7 @@ vpdn_fp_decap(struct __sk_buff *skb)
 	 * changed. */
 	if (bpf_skb_adjust_room(skb, -(__s32)strip, BPF_ADJ_ROOM_MAC, 0) != 0)
 		return count(FP_PASS_HELPER, TC_ACT_OK);
-	if (ttl_decrement(skb, ETH_HLEN, &in) != 0 ||
-	    bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) != 0 ||
-	    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN, 0) != 0)
+	if (store_fwd_hdr(skb, &fib, &in) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
 	if (st != 0) {
 		st->rx_packets++;
@@ -706,26 +738,54 @@ struct encap_hdr {
 _Static_assert(__builtin_offsetof(struct encap_hdr, ppp) == OUTER_FIXED,
     "encap_hdr: the headers must be contiguous");
 
-/* The PPP header is 1 to 4 octets; the helper wants a constant size. */
+/*
+ * The outer headers of e with its ppp_len octets of PPP header, then the
+ * inner packet's first n octets as they leave (TTL or hop limit
+ * decremented when forwarding), in one store at off, over the room the
+ * helper inserted: an skb->csum (CHECKSUM_COMPLETE) must cover all of it,
+ * hence the flag.  One helper call where there were up to four (every
+ * call counts at a packet rate); the sizes are constants, as the helper
+ * wants.
+ */
 static __always_inline long
-store_ppp(struct __sk_buff *skb, __u32 off, const __u8 *ppp, __u32 len)
+store_outer(struct __sk_buff *skb, __u32 off, const struct encap_hdr *e,
+    __u32 ppp_len, const __u8 *inner, const __u32 n)
 {
-	switch (len) {
+	__u8 b[OUTER_FIXED + 4 + 12] __attribute__((aligned(8)));
+
+	__builtin_memcpy(b, e, OUTER_FIXED + 4);
+	switch (ppp_len) {
 	case 1:
-		return bpf_skb_store_bytes(skb, off, ppp, 1,
+		__builtin_memcpy(b + OUTER_FIXED + 1, inner, n);
+		return bpf_skb_store_bytes(skb, off, b, OUTER_FIXED + 1 + n,
 		    BPF_F_RECOMPUTE_CSUM);
 	case 2:
-		return bpf_skb_store_bytes(skb, off, ppp, 2,
+		__builtin_memcpy(b + OUTER_FIXED + 2, inner, n);
+		return bpf_skb_store_bytes(skb, off, b, OUTER_FIXED + 2 + n,
 		    BPF_F_RECOMPUTE_CSUM);
 	case 3:
-		return bpf_skb_store_bytes(skb, off, ppp, 3,
+		__builtin_memcpy(b + OUTER_FIXED + 3, inner, n);
+		return bpf_skb_store_bytes(skb, off, b, OUTER_FIXED + 3 + n,
 		    BPF_F_RECOMPUTE_CSUM);
 	default:
-		return bpf_skb_store_bytes(skb, off, ppp, 4,
+		__builtin_memcpy(b + OUTER_FIXED + 4, inner, n);
+		return bpf_skb_store_bytes(skb, off, b, OUTER_FIXED + 4 + n,
 		    BPF_F_RECOMPUTE_CSUM);
 	}
 }
 
+/* The Ethernet header towards the fib's next hop, the frame IPv4 (the
+ * outer packet); the link header is in no skb->csum. */
+static __always_inline long
+store_eth(struct __sk_buff *skb, const struct bpf_fib_lookup *fib)
+{
+	struct ethhdr eth;
+
+	__builtin_memcpy(eth.h_dest, fib->dmac, ETH_ALEN);
+	__builtin_memcpy(eth.h_source, fib->smac, ETH_ALEN);
+	eth.h_proto = bpf_htons(ETH_P_IP);
+	return bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0);
+}
 
 /*
  * Encapsulation room for a CHECKSUM_PARTIAL packet whose checksum `c`
@@ -785,7 +845,7 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 	__u32 hl, inner_len, ppp_len = 0, overhead, mtu_len, i;
 	__u64 sum = 0, l2flags;
 	__u16 *w, c = 0;
-	__u8 tcp_doff;
+	__u8 tcp_doff, inner12[12];
 	__u32 field = 0, eflags;
 	int partial = 0, g;
 	/* On an ingress our filter runs before vpdn_fp_decap's (one
@@ -896,6 +956,11 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 		else if (in.protocol == IPPROTO_UDP)
 			field = l2 + hl + 6;
 	}
+	/* A packet its receiving device vouched for (CHECKSUM_UNNECESSARY:
+	 * from a NIC or a veth that verified it) is not partial: spare it
+	 * csum_is_partial's four helper calls. */
+	if (field != 0 && bpf_csum_level(skb, BPF_CSUM_LEVEL_QUERY) >= 0)
+		field = 0;
 	if (field != 0 && in.protocol == IPPROTO_UDP) {
 		__u16 f;
 
@@ -967,27 +1032,20 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 	    l2flags) != 0) {
 		return count(FP_PASS_HELPER, pass);
 	}
-	/* From here the packet is ours to send or to drop. */
-	if (route && ttl_decrement(skb, l2 + overhead, &in) != 0)
-		return count(FP_DROP_HELPER, TC_ACT_SHOT);
-	/* Written over the zeroes the helper inserted: an skb->csum
-	 * (CHECKSUM_COMPLETE) must cover them. */
-	if (bpf_skb_store_bytes(skb, l2, &e, OUTER_FIXED,
-	    BPF_F_RECOMPUTE_CSUM) != 0 ||
-	    store_ppp(skb, l2 + OUTER_FIXED, e.ppp, ppp_len) != 0)
+	/* From here the packet is ours to send or to drop.  Forwarding
+	 * decrements the inner TTL (RFC 1812 §5.3.1). */
+	if (route)
+		ipv4_fwd_prefix(&in, inner12);
+	else
+		__builtin_memcpy(inner12, &in, 12);
+	if (store_outer(skb, l2, &e, ppp_len, inner12, 12) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
 	/* An L3 device's packet has no link header: give it one (the helper
 	 * sets the MAC header offset, so the redirect to an Ethernet device
 	 * sees a well-formed frame). */
-	if (l2 == 0) {
-		__be16 proto = bpf_htons(ETH_P_IP);
-
-		if (bpf_skb_change_head(skb, ETH_HLEN, 0) != 0 ||
-		    bpf_skb_store_bytes(skb, 2 * ETH_ALEN, &proto, 2, 0) != 0)
-			return count(FP_DROP_HELPER, TC_ACT_SHOT);
-	}
-	if (bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) != 0 ||
-	    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN, 0) != 0)
+	if (l2 == 0 && bpf_skb_change_head(skb, ETH_HLEN, 0) != 0)
+		return count(FP_DROP_HELPER, TC_ACT_SHOT);
+	if (store_eth(skb, &fib) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
 	if (st != 0) {
 		st->tx_packets++;
@@ -1016,7 +1074,7 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 	__u32 inner_len, ppp_len = 0, overhead, mtu_len, i;
 	__u64 sum = 0, l2flags;
 	__u16 *w, c = 0;
-	__u8 tcp_doff, hop;
+	__u8 tcp_doff, inner8[8];
 	__u32 field = 0, eflags;
 	int partial = 0, g;
 	const int pass = route ? TC_ACT_UNSPEC : TC_ACT_OK;
@@ -1100,6 +1158,9 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 		else if (in.nexthdr == IPPROTO_UDP)
 			field = l2 + IPV6_HLEN + 6;
 	}
+	/* Vouched for by its receiving device: not partial (see encap). */
+	if (field != 0 && bpf_csum_level(skb, BPF_CSUM_LEVEL_QUERY) >= 0)
+		field = 0;
 	if (field != 0 && (partial = csum_is_partial(skb, field)) < 0)
 		return count(FP_PASS_HELPER, pass);
 	if (partial) {
@@ -1155,28 +1216,18 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 	    l2flags) != 0) {
 		return count(FP_PASS_HELPER, pass);
 	}
-	hop = in.hop_limit - 1;
-	if (route && bpf_skb_store_bytes(skb, l2 + overhead + 7, &hop, 1,
-	    BPF_F_RECOMPUTE_CSUM) != 0)
+	/* Forwarding decrements the hop limit (RFC 8200 §3), the last of
+	 * the fixed header's first 8 octets. */
+	__builtin_memcpy(inner8, &in, 8);
+	if (route)
+		inner8[7] = in.hop_limit - 1;
+	if (store_outer(skb, l2, &e, ppp_len, inner8, 8) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
-	if (bpf_skb_store_bytes(skb, l2, &e, OUTER_FIXED,
-	    BPF_F_RECOMPUTE_CSUM) != 0 ||
-	    store_ppp(skb, l2 + OUTER_FIXED, e.ppp, ppp_len) != 0)
+	if (l2 == 0 && bpf_skb_change_head(skb, ETH_HLEN, 0) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
-	if (l2 == 0) {
-		if (bpf_skb_change_head(skb, ETH_HLEN, 0) != 0)
-			return count(FP_DROP_HELPER, TC_ACT_SHOT);
-	}
-	{
-		/* The frame is IPv4 now (the inner EtherType was IPv6). */
-		__be16 proto = bpf_htons(ETH_P_IP);
-
-		if (bpf_skb_store_bytes(skb, 2 * ETH_ALEN, &proto, 2, 0) != 0 ||
-		    bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0) != 0 ||
-		    bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN,
-		    0) != 0)
-			return count(FP_DROP_HELPER, TC_ACT_SHOT);
-	}
+	/* The frame is IPv4 now (the inner EtherType was IPv6). */
+	if (store_eth(skb, &fib) != 0)
+		return count(FP_DROP_HELPER, TC_ACT_SHOT);
 	if (st != 0) {
 		st->tx_packets++;
 		st->tx_bytes += inner_len;
