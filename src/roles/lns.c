@@ -62,6 +62,20 @@ ip4_str(uint32_t a, char *buf, size_t len)
 
 static const struct sl_role_ops lns_sl_ops;
 
+/* A session's share of the kernel fast path (see below). */
+struct lns_fp {
+	/* What was put into the maps, to update and take it out. */
+	struct fastpath_session s;
+	/* What earlier stints in the path carried (before an LCP
+	 * renegotiation): the L2TP session's counters go on across it, and
+	 * so does what show sessions and /metrics add to them. */
+	struct fastpath_counters done;
+	/* The counters the last poll saw (Idle-Timeout) and when the next
+	 * poll is due. */
+	uint64_t seen_packets;
+	uint64_t next_poll;
+};
+
 struct lns_sess {
 	struct session_link *sl;
 	struct aaa_session acct;
@@ -84,29 +98,40 @@ struct lns_sess {
 	 * lns_pools.h). */
 	struct lns_pool *pool;
 	unsigned mtu; /* Framed-MTU for its route; 0 none */
-	/* In the kernel fast path (see below): what was put into the maps
-	 * (to update and take it out), the counters the last poll saw
-	 * (Idle-Timeout) and when the next poll is due. */
+	/* In the kernel fast path now; fp is allocated when the session
+	 * first enters it (most sessions of a user-path LNS never do) and
+	 * kept until the session ends. */
 	bool fp_in;
-	struct fastpath_session fp;
-	uint64_t fp_seen_packets;
-	uint64_t fp_next_poll;
-	/* What earlier stints in the path carried (before an LCP
-	 * renegotiation): the L2TP session's counters go on across it, and
-	 * so does what show sessions and /metrics add to them. */
-	struct fastpath_counters fp_done;
+	struct lns_fp *fp;
 	/* When accounting Start goes out (lns_acct_start.h). */
 	struct lns_acct_gate gate;
 	/* IPCP failed and its address went back to the pool. */
 	bool v4_released;
 	/* IPv6CP and what it brings (lns_ipv6.c); NULL without IPv6. */
 	struct lns6_sess *v6;
-	/* Its rate plan and the user path's buckets (lns_rate.h). */
-	struct lns_rate rate;
+	/* Its rate plan and the user path's buckets (lns_rate.h); NULL
+	 * until a plan is first applied, so that the many sessions without
+	 * one do not each carry the buckets (lns_sess_rate() reads). */
+	struct lns_rate *rate;
 	/* The access line the LAC reported in the ICRQ (RFC 5515); NULL:
 	 * none.  For RADIUS (RFC 4679 attributes) and show sessions. */
 	struct lns_al *al;
 };
+
+size_t
+lns_session_footprint(void)
+{
+	return sizeof(struct lns_sess);
+}
+
+/* A session's rate plan for reading: "none" when it never had one. */
+static const struct lns_rate *
+lns_sess_rate(const struct lns_sess *ls)
+{
+	static const struct lns_rate none;
+
+	return ls->rate != NULL ? ls->rate : &none;
+}
 
 static uint32_t
 plen_mask(unsigned plen)
@@ -190,10 +215,14 @@ lns_fp_session(struct session_link *sl, struct lns_sess *ls,
 	fp->tx_acfc = acfc;
 	fp->tx_pfc = pfc;
 	/* The same plan in the kernel's buckets (dataplane/bpf/policer.h). */
-	fp->police_down_bps = ls->rate.down_bps;
-	fp->police_up_bps = ls->rate.up_bps;
-	fp->police_down_burst = ls->rate.down_burst;
-	fp->police_up_burst = ls->rate.up_burst;
+	{
+		const struct lns_rate *rt = lns_sess_rate(ls);
+
+		fp->police_down_bps = rt->down_bps;
+		fp->police_up_bps = rt->up_bps;
+		fp->police_down_burst = rt->down_burst;
+		fp->police_up_burst = rt->up_burst;
+	}
 	/* IPv6 once its /64 is routed (lns_ipv6.c); the limit is the TUN's
 	 * MTU, as the /64's route has none of its own. */
 	{
@@ -226,15 +255,16 @@ lns_fp_ipv6_changed(struct session_link *sl)
 	if (ls == NULL || !ls->fp_in ||
 	    !lns_fp_session(sl, ls, &cur, why, sizeof(why)))
 		return;
-	if (cur.ipv6 == ls->fp.ipv6 && cur.deleg6_len == ls->fp.deleg6_len &&
-	    memcmp(cur.prefix6, ls->fp.prefix6, sizeof(cur.prefix6)) == 0 &&
-	    memcmp(cur.deleg6, ls->fp.deleg6, sizeof(cur.deleg6)) == 0)
+	if (cur.ipv6 == ls->fp->s.ipv6 &&
+	    cur.deleg6_len == ls->fp->s.deleg6_len &&
+	    memcmp(cur.prefix6, ls->fp->s.prefix6, sizeof(cur.prefix6)) == 0 &&
+	    memcmp(cur.deleg6, ls->fp->s.deleg6, sizeof(cur.deleg6)) == 0)
 		return;
 	if (RIO(sl->roles, fp_session_update, &cur, why, sizeof(why)) < 0) {
 		log_warnx("lns: user %s: %s", ppp_link_user(sl->link), why);
 		return;
 	}
-	ls->fp = cur;
+	ls->fp->s = cur;
 	log_info("lns: user %s: IPv6 %s the kernel fast path",
 	    ppp_link_user(sl->link), cur.ipv6 ? "in" : "out of");
 }
@@ -251,21 +281,26 @@ lns_fp_enter(struct session_link *sl, struct lns_sess *ls, uint64_t now)
 	if (!lns_fp_on(r) || ls->fp_in || s == NULL)
 		return;
 	why[0] = '\0';
-	if (!lns_fp_session(sl, ls, &ls->fp, why, sizeof(why))) {
+	if (ls->fp == NULL && (ls->fp = calloc(1, sizeof(*ls->fp))) == NULL) {
+		log_warnx("lns: user %s: out of memory: data on the user path",
+		    ppp_link_user(sl->link));
+		return;
+	}
+	if (!lns_fp_session(sl, ls, &ls->fp->s, why, sizeof(why))) {
 		log_info("lns: user %s: data on the user path (%s)",
 		    ppp_link_user(sl->link), why);
 		return;
 	}
 	l2tp_tunnel_get_info(l2tp_session_tunnel(s), &ti);
-	if (RIO(r, fp_session_add, &ls->fp, ti.local.ifindex,
+	if (RIO(r, fp_session_add, &ls->fp->s, ti.local.ifindex,
 		r->lns.tun.ifindex, why, sizeof(why)) < 0) {
 		log_warnx("lns: user %s: data on the user path: %s",
 		    ppp_link_user(sl->link), why);
 		return;
 	}
 	ls->fp_in = true;
-	ls->fp_seen_packets = 0;
-	ls->fp_next_poll = now;
+	ls->fp->seen_packets = 0;
+	ls->fp->next_poll = now;
 	log_info("lns: user %s: data in the kernel fast path",
 	    ppp_link_user(sl->link));
 }
@@ -278,8 +313,8 @@ lns_fp_counters(struct session_link *sl, struct lns_sess *ls,
 {
 	memset(c, 0, sizeof(*c));
 	if (ls == NULL || !ls->fp_in ||
-	    RIO(sl->roles, fp_session_stats, ls->fp.our_tunnel_id,
-		ls->fp.our_session_id, c) < 0)
+	    RIO(sl->roles, fp_session_stats, ls->fp->s.our_tunnel_id,
+		ls->fp->s.our_session_id, c) < 0)
 		memset(c, 0, sizeof(*c));
 }
 
@@ -386,8 +421,8 @@ lns_fp_leave(struct session_link *sl, struct lns_sess *ls)
 		return;
 	ls->fp_in = false;
 	memset(&c, 0, sizeof(c));
-	if (RIO(sl->roles, fp_session_remove, &ls->fp, &c, why, sizeof(why)) <
-	    0) {
+	if (RIO(sl->roles, fp_session_remove, &ls->fp->s, &c, why,
+		sizeof(why)) < 0) {
 		log_warnx("lns: user %s: %s", ppp_link_user(sl->link), why);
 		return;
 	}
@@ -395,14 +430,14 @@ lns_fp_leave(struct session_link *sl, struct lns_sess *ls)
 	ls->ctr.in_packets += c.rx_packets;
 	ls->ctr.out_octets += c.tx_bytes;
 	ls->ctr.out_packets += c.tx_packets;
-	ls->fp_done.rx_packets += c.rx_packets;
-	ls->fp_done.rx_bytes += c.rx_bytes;
-	ls->fp_done.tx_packets += c.tx_packets;
-	ls->fp_done.tx_bytes += c.tx_bytes;
-	ls->fp_done.police_up_drop_packets += c.police_up_drop_packets;
-	ls->fp_done.police_up_drop_bytes += c.police_up_drop_bytes;
-	ls->fp_done.police_down_drop_packets += c.police_down_drop_packets;
-	ls->fp_done.police_down_drop_bytes += c.police_down_drop_bytes;
+	ls->fp->done.rx_packets += c.rx_packets;
+	ls->fp->done.rx_bytes += c.rx_bytes;
+	ls->fp->done.tx_packets += c.tx_packets;
+	ls->fp->done.tx_bytes += c.tx_bytes;
+	ls->fp->done.police_up_drop_packets += c.police_up_drop_packets;
+	ls->fp->done.police_up_drop_bytes += c.police_up_drop_bytes;
+	ls->fp->done.police_down_drop_packets += c.police_down_drop_packets;
+	ls->fp->done.police_down_drop_bytes += c.police_down_drop_bytes;
 }
 
 /*
@@ -417,20 +452,30 @@ lns_rate_set(struct session_link *sl, struct lns_sess *ls,
 	struct fastpath_session cur;
 	char why[256], d[24], u[24];
 
-	lns_rate_apply(&ls->rate, choice, now);
-	if (lns_rate_limited(&ls->rate))
+	if (ls->rate == NULL) {
+		if (choice->plan == NULL && !choice->direct)
+			return; /* none, as before */
+		if ((ls->rate = calloc(1, sizeof(*ls->rate))) == NULL) {
+			log_warnx("lns: user %s: out of memory: rate plan not "
+				  "applied",
+			    ppp_link_user(sl->link));
+			return;
+		}
+	}
+	lns_rate_apply(ls->rate, choice, now);
+	if (lns_rate_limited(ls->rate))
 		log_info("lns: user %s: rate plan %s (%s): down %s up %s bit/s",
-		    ppp_link_user(sl->link), ls->rate.plan,
-		    lns_rate_source_str(ls->rate.source),
-		    lns_rate_str(ls->rate.down_bps, d, sizeof(d)),
-		    lns_rate_str(ls->rate.up_bps, u, sizeof(u)));
+		    ppp_link_user(sl->link), ls->rate->plan,
+		    lns_rate_source_str(ls->rate->source),
+		    lns_rate_str(ls->rate->down_bps, d, sizeof(d)),
+		    lns_rate_str(ls->rate->up_bps, u, sizeof(u)));
 	if (!ls->fp_in)
 		return;
-	cur = ls->fp;
-	cur.police_down_bps = ls->rate.down_bps;
-	cur.police_up_bps = ls->rate.up_bps;
-	cur.police_down_burst = ls->rate.down_burst;
-	cur.police_up_burst = ls->rate.up_burst;
+	cur = ls->fp->s;
+	cur.police_down_bps = ls->rate->down_bps;
+	cur.police_up_bps = ls->rate->up_bps;
+	cur.police_down_burst = ls->rate->down_burst;
+	cur.police_up_burst = ls->rate->up_burst;
 	if (RIO(sl->roles, fp_session_update, &cur, why, sizeof(why)) < 0) {
 		/* The kernel would go on with the old plan: the user path
 		 * polices with the new one instead. */
@@ -439,7 +484,7 @@ lns_rate_set(struct session_link *sl, struct lns_sess *ls,
 		lns_fp_leave(sl, ls);
 		return;
 	}
-	ls->fp = cur;
+	ls->fp->s = cur;
 }
 
 /*
@@ -458,25 +503,25 @@ lns_fp_poll(struct session_link *sl, struct lns_sess *ls, uint64_t now)
 	if (!ls->fp_in)
 		return;
 	lns_fp_counters(sl, ls, &c);
-	if (c.rx_packets + c.tx_packets != ls->fp_seen_packets) {
-		ls->fp_seen_packets = c.rx_packets + c.tx_packets;
+	if (c.rx_packets + c.tx_packets != ls->fp->seen_packets) {
+		ls->fp->seen_packets = c.rx_packets + c.tx_packets;
 		ls->last_activity = now;
 	}
 	if (lns_fp_session(sl, ls, &cur, why, sizeof(why)) &&
-	    (cur.peer_addr.s_addr != ls->fp.peer_addr.s_addr ||
-		cur.peer_port != ls->fp.peer_port ||
-		cur.local_addr.s_addr != ls->fp.local_addr.s_addr ||
-		cur.local_port != ls->fp.local_port)) {
+	    (cur.peer_addr.s_addr != ls->fp->s.peer_addr.s_addr ||
+		cur.peer_port != ls->fp->s.peer_port ||
+		cur.local_addr.s_addr != ls->fp->s.local_addr.s_addr ||
+		cur.local_port != ls->fp->s.local_port)) {
 		if (RIO(sl->roles, fp_session_update, &cur, why, sizeof(why)) <
 		    0)
 			log_warnx("lns: user %s: %s", ppp_link_user(sl->link),
 			    why);
 		else
-			ls->fp = cur;
+			ls->fp->s = cur;
 	}
 	if (ls->idle_ms != 0 && ls->idle_ms / 4 < poll)
 		poll = ls->idle_ms / 4 > 1000 ? ls->idle_ms / 4 : 1000;
-	ls->fp_next_poll = now + poll;
+	ls->fp->next_poll = now + poll;
 }
 
 static void
@@ -495,7 +540,7 @@ lns_sess_schedule(struct lns *l, struct lns_sess *ls)
 	/* Only Idle-Timeout needs to see the kernel's packets as they
 	 * come; the rest reads the counters when it needs them. */
 	if (ls->fp_in && ls->idle_ms != 0 && ls->acct.started)
-		d = time_min(d, ls->fp_next_poll);
+		d = time_min(d, ls->fp->next_poll);
 	if (d == TIME_NEVER) {
 		if (heap_node_queued(&ls->timer))
 			heap_remove(&l->timers, &ls->timer);
@@ -918,7 +963,8 @@ lns_ip_input(struct session_link *sl, const uint8_t *pkt, size_t len)
 	}
 	if ((ls = sl->owner) != NULL) {
 		/* The rate plan, before the packet enters the network. */
-		if (!lns_rate_admit_up(&ls->rate, sl->roles->now, len))
+		if (ls->rate != NULL &&
+		    !lns_rate_admit_up(ls->rate, sl->roles->now, len))
 			return;
 		ls->ctr.in_octets += len;
 		ls->ctr.in_packets++;
@@ -1031,6 +1077,8 @@ lns_ended(struct session_link *sl, const char *reason)
 	if (ls != NULL) {
 		sl->owner = NULL;
 		free(ls->al);
+		free(ls->rate);
+		free(ls->fp);
 		free(ls);
 	}
 	log_info("lns: user %s: session ended (%s)%s%s",
@@ -1226,7 +1274,8 @@ lns_tun_readable(void *arg, uint64_t now)
 		}
 		/* The rate plan, before the packet is sent to the user. */
 		if ((ls = sl->owner) != NULL && lns_owns(sl) &&
-		    !lns_rate_admit_down(&ls->rate, now, pkts[i].len))
+		    ls->rate != NULL &&
+		    !lns_rate_admit_down(ls->rate, now, pkts[i].len))
 			continue;
 		if (sl_send_ip(sl, p, pkts[i].len, LNS_TUN_HEADROOM) == 0 &&
 		    (ls = sl->owner) != NULL) {
@@ -1552,38 +1601,37 @@ lns_rate_reload(struct roles *r, const struct vpdn_config *cfg)
 	LIST_FOREACH(sl, &r->links, entry)
 	{
 		struct lns_rate_choice c;
+		const struct lns_rate *rt;
 		const struct cfg_rate_plan *p;
 
-		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL ||
-		    ls->rate.direct)
+		if (sl->ended || !lns_owns(sl) || (ls = sl->owner) == NULL)
+			continue;
+		rt = lns_sess_rate(ls);
+		if (rt->direct)
 			continue;
 		memset(&c, 0, sizeof(c));
-		if (ls->rate.source == LNS_RATE_NONE ||
-		    ls->rate.source == LNS_RATE_DEFAULT) {
+		if (rt->source == LNS_RATE_NONE ||
+		    rt->source == LNS_RATE_DEFAULT) {
 			if (cfg->lns.rate_plan[0] != '\0' &&
 			    (c.plan = cfg_rate_plan_find(cfg,
 				 cfg->lns.rate_plan)) != NULL)
 				c.source = LNS_RATE_DEFAULT;
-		} else if ((p = cfg_rate_plan_find(cfg, ls->rate.plan)) !=
-		    NULL) {
+		} else if ((p = cfg_rate_plan_find(cfg, rt->plan)) != NULL) {
 			c.plan = p;
-			c.source = ls->rate.source;
+			c.source = rt->source;
 		} else {
 			log_warnx("lns: reload: user %s: rate plan %s is gone; "
 				  "keeping its rates",
-			    ppp_link_user(sl->link), ls->rate.plan);
+			    ppp_link_user(sl->link), rt->plan);
 			continue;
 		}
-		if (c.plan != NULL &&
-		    strcmp(c.plan->name, ls->rate.plan) == 0 &&
-		    c.plan->down == ls->rate.down_bps &&
-		    c.plan->up == ls->rate.up_bps &&
+		if (c.plan != NULL && strcmp(c.plan->name, rt->plan) == 0 &&
+		    c.plan->down == rt->down_bps && c.plan->up == rt->up_bps &&
 		    cfg_rate_plan_burst(c.plan, c.plan->down) ==
-			ls->rate.down_burst &&
-		    cfg_rate_plan_burst(c.plan, c.plan->up) ==
-			ls->rate.up_burst)
+			rt->down_burst &&
+		    cfg_rate_plan_burst(c.plan, c.plan->up) == rt->up_burst)
 			continue;
-		if (c.plan == NULL && ls->rate.plan[0] == '\0')
+		if (c.plan == NULL && rt->plan[0] == '\0')
 			continue;
 		lns_rate_set(sl, ls, &c, r->now);
 	}
@@ -1825,31 +1873,32 @@ lns_describe_session(struct roles *r, void *ctx, struct l2tp_session *s,
 		v->user = ppp_link_user(sl->link);
 	sl_describe(sl, false, v);
 	if (sl != NULL && !sl->ended && lns_owns(sl) && sl->owner != NULL) {
+		static const struct lns_fp never;
 		struct lns_sess *ls = sl->owner;
+		const struct lns_rate *rt = lns_sess_rate(ls);
+		const struct lns_fp *fp = ls->fp != NULL ? ls->fp : &never;
 		struct fastpath_counters c;
 
 		lns_fp_counters(sl, ls, &c);
 		v->path = ls->fp_in ? "kernel" : "user";
-		v->fp_rx_packets = ls->fp_done.rx_packets + c.rx_packets;
-		v->fp_tx_packets = ls->fp_done.tx_packets + c.tx_packets;
-		v->fp_rx_bytes = ls->fp_done.rx_bytes + c.rx_bytes;
-		v->fp_tx_bytes = ls->fp_done.tx_bytes + c.tx_bytes;
+		v->fp_rx_packets = fp->done.rx_packets + c.rx_packets;
+		v->fp_tx_packets = fp->done.tx_packets + c.tx_packets;
+		v->fp_rx_bytes = fp->done.rx_bytes + c.rx_bytes;
+		v->fp_tx_bytes = fp->done.tx_bytes + c.tx_bytes;
 		lns6_prefix_str(ls->v6, v->ipv6_prefix, sizeof(v->ipv6_prefix));
-		if (ls->rate.plan[0] != '\0')
-			v->rate_plan = ls->rate.plan;
-		v->rate_down_bps = ls->rate.down_bps;
-		v->rate_up_bps = ls->rate.up_bps;
-		v->police_up_drop_packets = ls->rate.up.drop_packets +
-		    ls->fp_done.police_up_drop_packets +
-		    c.police_up_drop_packets;
-		v->police_up_drop_bytes = ls->rate.up.drop_bytes +
-		    ls->fp_done.police_up_drop_bytes + c.police_up_drop_bytes;
-		v->police_down_drop_packets = ls->rate.down.drop_packets +
-		    ls->fp_done.police_down_drop_packets +
+		if (rt->plan[0] != '\0')
+			v->rate_plan = rt->plan;
+		v->rate_down_bps = rt->down_bps;
+		v->rate_up_bps = rt->up_bps;
+		v->police_up_drop_packets = rt->up.drop_packets +
+		    fp->done.police_up_drop_packets + c.police_up_drop_packets;
+		v->police_up_drop_bytes = rt->up.drop_bytes +
+		    fp->done.police_up_drop_bytes + c.police_up_drop_bytes;
+		v->police_down_drop_packets = rt->down.drop_packets +
+		    fp->done.police_down_drop_packets +
 		    c.police_down_drop_packets;
-		v->police_down_drop_bytes = ls->rate.down.drop_bytes +
-		    ls->fp_done.police_down_drop_bytes +
-		    c.police_down_drop_bytes;
+		v->police_down_drop_bytes = rt->down.drop_bytes +
+		    fp->done.police_down_drop_bytes + c.police_down_drop_bytes;
 		v->access_line = ls->al != NULL ? &ls->al->al : NULL;
 		lns6_delegated_str(ls->v6, v->delegated_prefix,
 		    sizeof(v->delegated_prefix));

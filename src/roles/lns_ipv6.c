@@ -38,8 +38,8 @@ struct lns6_sess {
 	struct aaa_counters *ctr;
 	uint64_t *last_activity;
 	/* The session's rate plan (lns_rate.h): IPv6 shares its buckets
-	 * with IPv4; NULL: none. */
-	struct lns_rate *rate;
+	 * with IPv4; the session's pointer, NULL until it has a plan. */
+	struct lns_rate **rate;
 	uint8_t our_id[8];
 	uint8_t prefix[16];
 	bool up;	  /* IPv6CP opened, network set up */
@@ -476,7 +476,7 @@ send_ra(struct roles *r, struct lns6_sess *s, uint64_t now)
 
 void
 lns6_up(struct session_link *sl, struct lns6_sess **v6,
-    struct aaa_counters *ctr, uint64_t *last_activity, struct lns_rate *rate,
+    struct aaa_counters *ctr, uint64_t *last_activity, struct lns_rate **rate,
     const uint8_t local_id[8], const uint8_t peer_id[8])
 {
 	struct roles *r = sl->roles;
@@ -672,7 +672,7 @@ lns6_input(struct session_link *sl, struct lns6_sess *s, const uint8_t *pkt,
 		    ppp_link_user(sl->link), ip6_str(src, a, sizeof(a)));
 		return;
 	}
-	if (s->rate != NULL && !lns_rate_admit_up(s->rate, r->now, len))
+	if (*s->rate != NULL && !lns_rate_admit_up(*s->rate, r->now, len))
 		return;
 	x->st.rx_packets++;
 	x->st.rx_octets += len;
@@ -703,7 +703,7 @@ lns6_tun_packet(struct roles *r, const uint8_t *pkt, size_t len)
 		return true;
 	}
 	/* The rate plan, before the packet is sent to the user. */
-	if (s->rate != NULL && !lns_rate_admit_down(s->rate, r->now, len))
+	if (*s->rate != NULL && !lns_rate_admit_down(*s->rate, r->now, len))
 		return true;
 	if (sl_send_ipv6(s->sl, pkt, len) == 0) {
 		x->st.tx_packets++;

@@ -72,10 +72,11 @@ void lns6_apply_reply(struct session_link *sl, struct lns6_sess **v6,
     const struct radius_auth_reply *rep);
 /* IPv6CP opened: the /64, its route, the RA schedule.  ctr,
  * last_activity and rate are the session's (accounting, Idle-Timeout,
- * its rate plan's buckets, which IPv6 shares with IPv4) and outlive *v6. */
+ * its rate plan's buckets, which IPv6 shares with IPv4: the session's
+ * pointer, NULL until it has a plan) and outlive *v6. */
 struct lns_rate;
 void lns6_up(struct session_link *sl, struct lns6_sess **v6,
-    struct aaa_counters *ctr, uint64_t *last_activity, struct lns_rate *rate,
+    struct aaa_counters *ctr, uint64_t *last_activity, struct lns_rate **rate,
     const uint8_t local_id[8], const uint8_t peer_id[8]);
 /* IPv6CP down or the session's end: route, prefix and timer released.
  * With forget, also what the RADIUS reply said (the session's end or a

@@ -214,6 +214,9 @@ int lns_reload_prepare(struct roles *r, const struct vpdn_config *cfg,
 void lns_reconfigure(struct roles *r, const struct vpdn_config *cfg,
     struct users_db *users);
 void lns_link_config(const struct vpdn_config *cfg, struct ppp_link_config *lc);
+/* The LNS's own object per session without a rate plan or the kernel
+ * fast path, as allocated (test_session_size holds it to a budget). */
+size_t lns_session_footprint(void);
 
 /* client.c */
 int clients_init(struct roles *r, uint64_t now);

@@ -9,8 +9,10 @@
  * and the CHAP exchange released once IPCP is up), the L2TP session
  * (struct l2tp_session; the call parameters only a LAC or an outgoing call
  * needs are not allocated for an LNS's incoming call) and the binding
- * (struct session_link).  Not counted: the LNS role's own per-session
- * object (src/roles/lns.c), the copy of the LAC's Calling Number an
+ * (struct session_link), and the LNS role's own per-session object
+ * (src/roles/lns.c, lns_session_footprint(): a session without a rate plan
+ * and on the user path; both are allocated only for the sessions that have
+ * them).  Not counted: the copy of the LAC's Calling Number an
  * incoming call keeps when one was sent (its length + 1, for RADIUS),
  * malloc's per-chunk overhead, the timer heap and ID pool slots.
  *
@@ -39,12 +41,14 @@
 #include "ppp/lcp.h"
 #include "ppp/link.h"
 #include "roles/lac_priv.h"
+#include "roles/roles_priv.h"
 #include "roles/session_link.h"
 
 #include "l2tp_pair.h"
 
-/* The budget, in bytes: what the three objects above may take together. */
-#define SESSION_BUDGET	    1152
+/* The budget, in bytes: what the four objects above may take together. */
+#define SESSION_BUDGET	    1536
+#define LNS_SESS_BUDGET	    448 /* lns_session_footprint() */
 #define LINK_BUDGET	    896 /* ppp_link_footprint(), established */
 #define L2TP_SESSION_BUDGET 160
 #define SESSION_LINK_BUDGET 128
@@ -192,17 +196,21 @@ static void
 test_session_budget(void **state)
 {
 	size_t link = established_footprint(0, false);
+	size_t lns = lns_session_footprint();
 	size_t total = link + sizeof(struct l2tp_session) +
-	    sizeof(struct session_link);
+	    sizeof(struct session_link) + lns;
 
 	(void)state;
 	printf("# per session: ppp_link %zu + l2tp_session %zu + "
-	       "session_link %zu = %zu bytes (budget %d)\n",
-	    link, sizeof(struct l2tp_session), sizeof(struct session_link),
+	       "session_link %zu + lns %zu = %zu bytes (budget %d)\n",
+	    link, sizeof(struct l2tp_session), sizeof(struct session_link), lns,
 	    total, SESSION_BUDGET);
 	assert_true(link <= LINK_BUDGET);
 	assert_true(sizeof(struct l2tp_session) <= L2TP_SESSION_BUDGET);
 	assert_true(sizeof(struct session_link) <= SESSION_LINK_BUDGET);
+	/* A rate plan's buckets and the fast path's record are not in it:
+	 * most sessions have neither (they were, +424 bytes each). */
+	assert_true(lns <= LNS_SESS_BUDGET);
 	assert_true(total <= SESSION_BUDGET);
 }
 
