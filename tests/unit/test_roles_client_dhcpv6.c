@@ -87,6 +87,11 @@ pd_in(void *arg, const uint8_t *pkt, size_t len)
 		return;
 	assert_int_equal(u.sport, DHCPV6_CLIENT_PORT);
 	assert_memory_equal(u.dst, ipv6_all_dhcp_servers, 16);
+	/* The first Solicit may leave within the step IPv6CP opened in (its
+	 * random delay, RFC 8415 §18.2.1, can be shorter than the rest of
+	 * the step): the link-local address is known from then on. */
+	if (p->client_ll[0] == 0 && p->l->ppp.v6_up)
+		ipv6_link_local(p->client_ll, p->l->ppp.v6_peer_id);
 	assert_memory_equal(u.src, p->client_ll, 16);
 	p->rx++;
 	n = dhcpv6_server_input(&p->srv, u.payload, u.plen, p->l->h->now, msg,
