@@ -576,6 +576,16 @@ ev = ctypes.create_string_buffer(struct.pack("II", 0x17, 1))  # ETHTOOL_STXCSUM 
 ifr = struct.pack("16sP", sys.argv[1].encode(), ctypes.addressof(ev)) + bytes(16)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 fcntl.ioctl(s.fileno(), 0x8946, ifr)' veth-lns
+# BENCH_TCP_CC=ALG: the flows' TCP congestion control (iperf3 -C), else the
+# machine's default.  It is named in the rows because it decides much of
+# what a flow of one-segment skbs reaches: bbr paces internally (a timer
+# per segment when there is no fq qdisc) and its bandwidth model shrinks on
+# the spurious retransmissions that reordering between the two CPUs'
+# backlogs causes, where cubic rides them out (tcp-retransmits.txt counts
+# them per run).
+TCP_CC=${BENCH_TCP_CC:-$(cat /proc/sys/net/ipv4/tcp_congestion_control 2>/dev/null || echo '?')}
+TCP_CC_ARG=()
+[ -n "${BENCH_TCP_CC:-}" ] && TCP_CC_ARG=(-C "$BENCH_TCP_CC")
 # client_conf DATAPLANE
 client_conf()
 {
@@ -609,12 +619,24 @@ try:
 except Exception:
     print("n/a")' "$1"
 }
+# iperf_retrans FILE: the sender's retransmitted segments in an iperf3 -J
+# report (on these loss-free veths they are spurious: reordering).
+iperf_retrans()
+{
+	python3 -c '
+import json, sys
+try:
+    print(json.load(open(sys.argv[1]))["end"]["sum_sent"]["retransmits"])
+except Exception:
+    print("n/a")' "$1"
+}
 # tcp_flow DATAPLANE: both ends with that dataplane; sets TCP_UP and
-# TCP_DN (Gbit/s), TCP_PATH (the LNS's session path, the client's).
+# TCP_DN (Gbit/s), TCP_UP_RTX and TCP_DN_RTX (retransmitted segments),
+# TCP_PATH (the LNS's session path, the client's).
 tcp_flow()
 {
 	local cl srv
-	TCP_UP=n/a TCP_DN=n/a TCP_PATH=?
+	TCP_UP=n/a TCP_DN=n/a TCP_UP_RTX=n/a TCP_DN_RTX=n/a TCP_PATH=?
 	lns_conf "$1" >"$T/lns.conf"
 	start_lns
 	[ "$1" = user ] || ip -n ${P}intranet link set veth-lns gso_max_segs 1
@@ -639,11 +661,13 @@ tcp_flow()
 	done
 	# bounded: a lost connection must not hold up the rest of the run
 	in_ns client timeout $((SECS + 20)) iperf3 -c 10.77.5.2 -p 5201 \
-	    --connect-timeout 5000 -t "$SECS" -J >"$T/iperf-up.json" 2>/dev/null &&
+	    "${TCP_CC_ARG[@]}" --connect-timeout 5000 -t "$SECS" -J >"$T/iperf-up.json" 2>/dev/null &&
 	    TCP_UP=$(iperf_gbps "$T/iperf-up.json")
+	TCP_UP_RTX=$(iperf_retrans "$T/iperf-up.json")
 	in_ns client timeout $((SECS + 20)) iperf3 -c 10.77.5.2 -p 5201 \
-	    --connect-timeout 5000 -t "$SECS" -R -J >"$T/iperf-dn.json" 2>/dev/null &&
+	    "${TCP_CC_ARG[@]}" --connect-timeout 5000 -t "$SECS" -R -J >"$T/iperf-dn.json" 2>/dev/null &&
 	    TCP_DN=$(iperf_gbps "$T/iperf-dn.json")
+	TCP_DN_RTX=$(iperf_retrans "$T/iperf-dn.json")
 	stop_wait "$srv" TERM
 	stop_wait "$cl" TERM
 	stop_lns
@@ -655,19 +679,23 @@ if command -v iperf3 >/dev/null; then
 	for _ in $(seq "$REPS"); do
 		tcp_flow user
 		tuu+=("$TCP_UP") tud+=("$TCP_DN")
+		rtx="user $TCP_UP_RTX/$TCP_DN_RTX"
 		if [ "$KERNEL" = yes ]; then
 			tcp_flow kernel
 			tku+=("$TCP_UP") tkd+=("$TCP_DN")
 			TKPATH=$TCP_PATH
+			rtx="kernel $TCP_UP_RTX/$TCP_DN_RTX, $rtx"
 		fi
 		echo "tcp,${tuu[-1]},${tud[-1]},${tku[-1]:-},${tkd[-1]:-}" >>"$OUT/tcp.csv"
+		# retransmitted segments up/down per run, beside the rates
+		echo "$TCP_CC: $rtx" >>"$OUT/tcp-retransmits.txt"
 	done
 	TUU=$(median "${tuu[@]}") TUD=$(median "${tud[@]}")
 	if [ "$KERNEL" = yes ]; then
 		for d in up down; do
 			if [ $d = up ]; then k=$(median "${tku[@]}") u=$TUU; else k=$(median "${tkd[@]}") u=$TUD; fi
 			met=$(awk -v g="$k" 'BEGIN { print (g + 0 >= 5) ? "met" : "NOT met" }')
-			row "one TCP flow ${d}stream Gbit/s (kernel vs user path)" "$k" "$u" "$(ratio "$k" "$u")" "$met" ">= 5 Gbit/s; iperf3, one stream, both tunnel ends in the kernel path (${TKPATH:-?}) vs both in the user path; median of $REPS"
+			row "one TCP flow ${d}stream Gbit/s (kernel vs user path)" "$k" "$u" "$(ratio "$k" "$u")" "$met" ">= 5 Gbit/s; iperf3, one stream, both tunnel ends in the kernel path (${TKPATH:-?}) vs both in the user path; congestion control $TCP_CC; median of $REPS"
 		done
 	else
 		row "one TCP flow Gbit/s user path (up / down)" "$TUU" "$TUD" "" "" "kernel path: programs did not load"
