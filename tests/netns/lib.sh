@@ -658,12 +658,14 @@ has_msg()
 	done
 }
 
-# expert_clean FILE SRC: every L2TP packet from SRC dissects with no expert
-# info of severity warning or error, and none is malformed.
+# expert_clean FILE SRC: every L2TP packet from SRC (an IPv4 or IPv6
+# address) dissects with no expert info of severity warning or error, and
+# none is malformed.
 expert_clean()
 {
-	local f=$1 src=$2 flt rc
-	flt="l2tp && ip.src == $src && (_ws.expert.severity >= 6291456 || _ws.malformed)"
+	local f=$1 src=$2 flt rc fld=ip.src
+	case $src in *:*) fld=ipv6.src ;; esac
+	flt="l2tp && $fld == $src && (_ws.expert.severity >= 6291456 || _ws.malformed)"
 	tmatch "$f" "$flt"
 	rc=$?
 	[ $rc -eq 2 ] && return 1
@@ -674,7 +676,7 @@ expert_clean()
 		return 1
 	fi
 	# The packets must be there at all, or the check proves nothing.
-	tmatch "$f" "l2tp && ip.src == $src"
+	tmatch "$f" "l2tp && $fld == $src"
 }
 
 # vpdnd_sent_checks TAG FILE SRC SECRET CHALLENGE HIDE CHAL_MSG RESP_MSG DIR:

@@ -8,12 +8,14 @@
 # what DHCPv6 delegates to its client (`request-prefix = yes`); an
 # Interim-Update reports it as soon as it is bound, and the Stop record
 # carries it too.  An IPv6-only session's Start has the /64 and no
-# Framed-IP-Address.
+# Framed-IP-Address.  The L2TP capture between the clients and the LNS
+# holds IPv6CP, the RAs, DHCPv6 and the ICMPv6 echoes, and what either end
+# sent dissects with no expert warning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-radius.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 command -v freeradius >/dev/null || skip_all "no freeradius"
-require_cmds ping
+require_cmds ping tshark
 setup_trap
 
 C_ADDR=10.215.1.2 L_ADDR=10.215.1.1
@@ -39,6 +41,8 @@ pooled	Cleartext-Password := "pwp"
 only6	Cleartext-Password := "pwo"
 EOT
 start_freeradius lns "$RADDB" || exit 1
+CAP="$TMPD/l2tp.pcap"
+start_capture lns "$(veth_name client)" "$CAP" || log "capture did not start"
 
 vpdnd_global_conf lns $L_ADDR:1701 lns.test debug 1 2 >"$TMPD/lns.conf"
 cat >>"$TMPD/lns.conf" <<EOT
@@ -171,5 +175,18 @@ in=$(attr "$stop" Acct-Input-Octets)
 log_test "acct: the IPv6 octets are counted (Acct-Input-Octets $in)" $?
 stop_pid "$PL_PID"
 stop_pid "$O6_PID"
+stop_capture
+tmatch "$CAP" "l2tp && ipv6cp" &&
+    tmatch "$CAP" "l2tp && ip.src == $L_ADDR && icmpv6.type == 134" &&
+    tmatch "$CAP" "l2tp && icmpv6.type == 128" &&
+    tmatch "$CAP" "l2tp && icmpv6.type == 129"
+log_test "capture: IPv6CP, the RAs and the ICMPv6 echoes travel inside L2TP" $?
+tmatch "$CAP" "l2tp && dhcpv6.msgtype == 1" &&
+    tmatch "$CAP" "l2tp && dhcpv6.msgtype == 7 && dhcpv6.iaprefix.pref_addr"
+log_test "capture: DHCPv6 (Solicit, Reply with the IA Prefix) travels inside L2TP" $?
+expert_clean "$CAP" $L_ADDR
+log_test "capture: what the LNS sent dissects with no expert warning" $?
+expert_clean "$CAP" $C_ADDR
+log_test "capture: what the clients sent dissect with no expert warning" $?
 case_end lns f6 pl o6
 finish

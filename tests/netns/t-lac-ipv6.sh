@@ -9,12 +9,15 @@
 # Checks: alice reaches PPP phase network with an address from the LNS's
 # pool; the LAC's tunnel peer and the LNS's tunnel peer are IPv6
 # addresses; `show lns` lists the IPv6 LNS with one session; ping passes
-# through the tunnel.
+# through the tunnel.  The L2TP capture between LAC and LNS holds the
+# control connection, LCP, IPCP and the ICMP echoes, all over IPv6 UDP and
+# none over IPv4, and what either end sent dissects with no expert warning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-radius.sh"
 . "$(dirname "$0")/lib-lac.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
 command -v freeradius >/dev/null || skip_all "no freeradius"
+require_cmds tshark
 setup_trap
 
 LAC_MAC=02:00:00:00:0a:c3
@@ -36,6 +39,8 @@ topology()
 }
 
 topology || exit 1
+CAP="$TMPD/lac-lns.pcap"
+start_capture lac "$(veth_name lns)" "$CAP" || log "capture did not start"
 radius_raddb "$RADDB" "$SECRET" "$TMPD/detail" no <<EOT
 alice@corp.example	Cleartext-Password := "alice-pw"
 	Tunnel-Type:1 = L2TP,
@@ -101,6 +106,21 @@ vpdnd_sane pc-a "$PCA_PID"
 log_test "alice hangs up" $?
 wait_for 10 vpdnd_none_live lac lac tunnels
 log_test "LAC: the tunnel is gone after the call" $?
+stop_capture
+tmatch "$CAP" "ipv6.src == $LAC6 && l2tp.type == 1" &&
+    tmatch "$CAP" "ipv6.src == $LNS6 && l2tp.type == 1"
+log_test "capture: the control connection runs over IPv6 UDP both ways" $?
+tmatch "$CAP" "ipv6 && l2tp && lcp" && tmatch "$CAP" "ipv6 && l2tp && ipcp" &&
+    tmatch "$CAP" "ipv6 && l2tp && icmp.type == 8" &&
+    tmatch "$CAP" "ipv6 && l2tp && icmp.type == 0"
+log_test "capture: LCP, IPCP and the ICMP echoes travel inside L2TP over IPv6" $?
+tmatch "$CAP" "eth.type == 0x0800 && l2tp"
+[ $? -eq 1 ]
+log_test "capture: no L2TP over the IPv4 link" $?
+expert_clean "$CAP" $LAC6
+log_test "capture: what the LAC sent dissects with no expert warning" $?
+expert_clean "$CAP" $LNS6
+log_test "capture: what the LNS sent dissects with no expert warning" $?
 case_end lac lns pc-a radius
 
 vpdnd_sane lac "$LAC_PID"
