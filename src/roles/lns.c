@@ -312,7 +312,7 @@ lns_fp_counters(struct session_link *sl, struct lns_sess *ls,
     struct fastpath_counters *c)
 {
 	memset(c, 0, sizeof(*c));
-	if (ls == NULL || !ls->fp_in ||
+	if (ls == NULL || !ls->fp_in || ls->fp == NULL ||
 	    RIO(sl->roles, fp_session_stats, ls->fp->s.our_tunnel_id,
 		ls->fp->s.our_session_id, c) < 0)
 		memset(c, 0, sizeof(*c));
