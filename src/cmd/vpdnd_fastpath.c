@@ -26,10 +26,6 @@ struct vpdnd_fastpath {
 		enum fastpath_hook hook;
 	} * att;
 	size_t natt, catt;
-	/* Access interfaces whose IPv4 forwarding was looked at
-	 * (lac_check_forwarding); past the array's end, no more are. */
-	int fwd_checked[16];
-	size_t nfwd_checked;
 };
 
 /* Is ifindex an Ethernet device (ARPHRD_ETHER)?  fd: any socket. */
@@ -374,43 +370,6 @@ vpdnd_fastpath_has_lac(const struct vpdnd_fastpath *vf)
 	return vf != NULL && vf->lfp != NULL;
 }
 
-/*
- * The LAC program asks the kernel's route lookup (bpf_fib_lookup) the way
- * to the LNS from the interface the user's frame came in by, and the lookup
- * refuses when IPv4 forwarding is off there: every frame towards the LNS
- * is then left to the user path, while the way back still runs in the
- * kernel.  Said once per access interface, as nothing else shows it.
- */
-static void
-lac_check_forwarding(struct vpdnd_fastpath *vf, int ifindex)
-{
-	char name[IF_NAMESIZE], path[96];
-	FILE *f;
-	int c;
-
-	for (size_t i = 0; i < vf->nfwd_checked; i++)
-		if (vf->fwd_checked[i] == ifindex)
-			return;
-	if (vf->nfwd_checked ==
-	    sizeof(vf->fwd_checked) / sizeof(vf->fwd_checked[0]))
-		return;
-	vf->fwd_checked[vf->nfwd_checked++] = ifindex;
-	if (if_indextoname((unsigned)ifindex, name) == NULL)
-		return;
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding",
-	    name);
-	if ((f = fopen(path, "re")) == NULL)
-		return;
-	c = fgetc(f);
-	fclose(f);
-	if (c == '0')
-		log_warnx("LAC fast path: IPv4 forwarding is off on %s "
-			  "(net.ipv4.conf.%s.forwarding): frames towards the "
-			  "LNS stay on the user path, only the way back is in "
-			  "the kernel",
-		    name, name);
-}
-
 int
 vpdnd_fastpath_lac_add(struct vpdnd_fastpath *vf,
     const struct lac_fastpath_call *c, int l2tp_ifindex, char *why,
@@ -429,7 +388,6 @@ vpdnd_fastpath_lac_add(struct vpdnd_fastpath *vf,
 	    lac_fastpath_attach(vf->lfp, l2tp_ifindex, why, whylen) < 0 ||
 	    lac_fastpath_allow_egress(vf->lfp, l2tp_ifindex, why, whylen) < 0)
 		return -1;
-	lac_check_forwarding(vf, c->access_ifindex);
 	return lac_fastpath_call_add(vf->lfp, c, why, whylen);
 }
 

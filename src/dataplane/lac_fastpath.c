@@ -336,6 +336,7 @@ values_of(const struct lac_fastpath_call *c, struct lfp_up_val *uv,
 	uv->peer_session_id = htons(c->peer_session_id);
 	uv->stats_key.tunnel_id = htons(c->our_tunnel_id);
 	uv->stats_key.session_id = htons(c->our_session_id);
+	uv->egress_ifindex = (uint32_t)c->l2tp_ifindex;
 	memset(dv, 0, sizeof(*dv));
 	dv->peer_addr = c->peer_addr.s_addr;
 	dv->local_addr = c->local_addr.s_addr;

@@ -47,6 +47,7 @@ struct lac_fastpath_call {
 	uint16_t peer_port;
 	struct in_addr local_addr; /* our end of the tunnel */
 	uint16_t local_port;
+	int l2tp_ifindex; /* the interface local_addr is on */
 	uint16_t max_ppp; /* largest PPP payload carried either way */
 };
 

@@ -93,6 +93,7 @@ lac_fp_call(const struct lac_call *c, struct lac_fastpath_call *fc,
 		return false;
 	}
 	*l2tp_ifindex = ti.local.ifindex;
+	fc->l2tp_ifindex = ti.local.ifindex;
 	fc->access_ifindex = lac->sock.ifindex;
 	fc->pppoe_sid = c->ps_id;
 	memcpy(fc->user_mac, c->mac, sizeof(fc->user_mac));

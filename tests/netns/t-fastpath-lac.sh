@@ -11,7 +11,9 @@
 # program's counters for the call grow by what was sent, the L2TP session's
 # own counters do not); 10 MB of TCP both ways with equal SHA-256; the PC
 # hangs up in the middle of a flow and nothing of the call stays in the
-# maps; the LAC's filters go with it at exit.
+# maps; the LAC's filters go with it at exit; the same call with IPv4
+# forwarding off on the LAC (which needs none) still carried by the
+# program towards the LNS.
 #
 # Needs root with BPF (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) and bpftool;
 # skips, saying so, only when the programs cannot load here.
@@ -236,6 +238,56 @@ log_test "kernel: the LAC exits 0 on SIGTERM, no sanitizer report" $?
 [ "$(lac_filters br0)" = 0 ] && [ "$(lac_filters "$LAC_UP_IF")" = 0 ]
 log_test "kernel: the LAC's filters are gone with it" $?
 case_end lac-k pc-k lns
+
+# ---- kernel, IPv4 forwarding off on the LAC -------------------------------------
+# A LAC sends its own L2TP datagrams and forwards nothing, so it may run
+# with forwarding off; the kernel's route lookup for BPF (bpf_fib_lookup)
+# refuses then, and the program must still carry the frames towards the
+# LNS (the old code left them all to vpdnd).
+case_begin
+in_ns lac sysctl -qw net.ipv4.conf.all.forwarding=0
+in_ns lac sysctl -qw net.ipv4.conf.br0.forwarding=0
+[ "$(in_ns lac sysctl -n net.ipv4.conf.br0.forwarding)" = 0 ] &&
+    [ "$(in_ns lac sysctl -n "net.ipv4.conf.$LAC_UP_IF.forwarding")" = 0 ]
+log_test "nofwd: IPv4 forwarding off on the LAC (all, br0, $LAC_UP_IF)" $?
+lac_conf lac-n kernel >"$TMPD/lac-n.conf"
+start_vpdnd lac lac-n "$TMPD/lac-n.conf"
+LAC_PID=$VPDND_PID
+pppoe_pc_conf pc-n alice@corp.example alice-pw ppp-x 10.203.0.0/24 no >"$TMPD/pc-n.conf"
+start_vpdnd pc pc-n "$TMPD/pc-n.conf"
+PC_PID=$VPDND_PID
+wait_for 30 pc_up pc ppp-x
+log_test "nofwd: the PC's call reaches PPP phase network" $?
+A=$(pc_addr pc ppp-x)
+ip -n "$(ns pc)" link set ppp-x mtu 1400
+wait_for 5 test "$(json_field "$(lac_json lac-n)" sessions 0 path 2>/dev/null)" = kernel
+log_test "nofwd: the LAC's show sessions --json says path kernel" $?
+run_cmd pc python3 "$TOOLS/ping.py" -c 3 -i 0.2 -W 2 $HOST
+sleep 0.5
+read -r f_up0 f_dn0 <<<"$(lfp_stats)"
+read -r o_rx0 o_tx0 <<<"$(own_pkts lac-n)"
+t0=$(date +%s)
+run_cmd pc python3 "$TOOLS/ping.py" -c 20 -i 0.05 -W 2 $HOST
+log_test "nofwd: 20 pings from the PC to the intranet host" $?
+read -r f_up1 f_dn1 <<<"$(lfp_stats)"
+read -r o_rx1 o_tx1 <<<"$(own_pkts lac-n)"
+echo_max=$((2 * (($(date +%s) - t0) / 10 + 1)))
+log "nofwd: LAC fast path up $f_up0->$f_up1 down $f_dn0->$f_dn1; LAC vpdnd rx $o_rx0->$o_rx1 tx $o_tx0->$o_tx1"
+[ $((f_up1 - f_up0)) -ge 20 ] && [ $((f_dn1 - f_dn0)) -ge 20 ]
+log_test "nofwd: the LAC's program relayed the 20 pings and replies" $?
+[ $((o_tx1 - o_tx0)) -le $echo_max ]
+log_test "nofwd: the LAC's vpdnd relayed none of the pings (LCP Echo aside: <= $echo_max)" $?
+xfer pc intranet $HOST 5003 n-up
+log_test "nofwd: 10 MB TCP PC -> intranet, SHA-256 equal" $?
+vpdnd_sane pc-n "$PC_PID"
+log_test "nofwd: the PC hangs up (exit 0 on SIGTERM)" $?
+wait_for 10 vpdnd_none_live lac lac-n sessions
+vpdnd_sane lac-n "$LAC_PID"
+log_test "nofwd: the LAC exits 0 on SIGTERM, no sanitizer report" $?
+! grep -q "IPv4 forwarding is off" "$TMPD/lac-n.log"
+log_test "nofwd: the LAC does not warn that frames stay on the user path" $?
+case_end lac-n pc-n lns
+in_ns lac sysctl -qw net.ipv4.conf.all.forwarding=1
 
 # ---- user: the same call on the user path ------------------------------------
 case_begin

@@ -173,6 +173,27 @@ csum_fold(__u64 sum)
 	return (__u16)sum;
 }
 
+/*
+ * bpf_redirect_neigh sends only what the skb says is IPv4 or IPv6
+ * (skb->protocol), and a TC program cannot write skb->protocol: the skb
+ * still says PPPoE after the frame became IPv4.  Pushing two VLAN tags
+ * (the second puts the first into the frame, so the skb says VLAN) and
+ * popping both (taking the in-frame tag out sets skb->protocol to the
+ * EtherType behind it, our 0x0800) leaves the frame as it was and the skb
+ * saying IPv4.  0, or -1 when a helper failed or the skb still is not IPv4.
+ */
+static __always_inline int
+as_ipv4(struct __sk_buff *skb)
+{
+	if (bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), 0) != 0 ||
+	    bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), 0) != 0 ||
+	    bpf_skb_vlan_pop(skb) != 0 || bpf_skb_vlan_pop(skb) != 0)
+		return -1;
+	if (skb->protocol != bpf_htons(ETH_P_IP) || skb->vlan_present)
+		return -1;
+	return 0;
+}
+
 static __always_inline int
 upstream(struct __sk_buff *skb)
 {
@@ -183,8 +204,9 @@ upstream(struct __sk_buff *skb)
 	struct lfp_up_key key = {};
 	struct lfp_up_val *uv;
 	struct lfp_stats *st;
-	__u32 ppp_len, frame_len, out_len, i;
+	__u32 ppp_len, frame_len, out_len, i, mtu_len;
 	__u64 sum = 0;
+	int via_neigh = 0;
 	__u16 *w;
 
 	if (bpf_skb_load_bytes(skb, 0, &f, sizeof(f)) != 0)
@@ -231,6 +253,18 @@ upstream(struct __sk_buff *skb)
 		/* The user path's socket fragments it (DF is not set on
 		 * its datagrams): the daemon gets it. */
 		return pass(LFP_UP_PASS_TOO_BIG);
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		/* The lookup refuses whenever IPv4 forwarding is off on
+		 * the device it is asked about, input or (with
+		 * BPF_FIB_LOOKUP_OUTPUT) output alike; a LAC forwards
+		 * nothing, it sends its own datagrams, so it needs no
+		 * forwarding: the kernel's output route instead. */
+		via_neigh = 1;
+		fib.ifindex = uv->egress_ifindex;
+		mtu_len = out_len;
+		if (bpf_check_mtu(skb, fib.ifindex, &mtu_len, 0, 0) != 0)
+			return pass(LFP_UP_PASS_TOO_BIG);
+		break;
 	default:
 		return pass(LFP_UP_PASS_ROUTE);
 	}
@@ -285,6 +319,15 @@ upstream(struct __sk_buff *skb)
 	if (st != 0) {
 		st->up_packets++;
 		st->up_bytes += ppp_len;
+	}
+	if (via_neigh) {
+		if (as_ipv4(skb) != 0)
+			return count(LFP_DROP_HELPER, TC_ACT_SHOT);
+		count(LFP_UP_ENCAP, 0);
+		/* The route and the next hop's MAC as for a datagram this
+		 * host sends out of the tunnel's interface (no forwarding
+		 * asked), with the MACs written above replaced. */
+		return (int)bpf_redirect_neigh(fib.ifindex, 0, 0, 0);
 	}
 	count(LFP_UP_ENCAP, 0);
 	return (int)bpf_redirect(fib.ifindex, 0);

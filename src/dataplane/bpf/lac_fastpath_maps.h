@@ -11,7 +11,8 @@
  *   lfp_up      a PPPoE session frame from the user (access interface,
  *               PPPoE session ID, the user's MAC) → our MAC it must be
  *               sent to, the L2TP session to send it on (the peer's IDs,
- *               the tunnel's current peer and our address/port).
+ *               the tunnel's current peer and our address/port, the
+ *               interface our end of the tunnel is on).
  *   lfp_down    L2TP data received (OUR IDs, RFC 2661 §3.1) → the peer it
  *               must come from, our address/port it must arrive on, the
  *               PPPoE session to send it on (interface, MACs, session ID).
@@ -49,6 +50,7 @@ struct lfp_up_val {
 	__be16 peer_tunnel_id; /* written in the L2TP header */
 	__be16 peer_session_id;
 	struct lfp_l2tp_key stats_key; /* our IDs: the lfp_stats entry */
+	__u32 egress_ifindex;	       /* the tunnel's local interface */
 };
 
 struct lfp_down_val {
