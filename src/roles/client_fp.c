@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "roles/client_fp.h"
 #include "roles/roles_priv.h"
+#include "roles/roles_util.h"
 #include "roles/session_link.h"
 
 /*
@@ -18,59 +19,19 @@ static bool
 client_fp_session(struct client *c, struct fastpath_session *fp, char *why,
     size_t whylen)
 {
-	struct l2tp_session_info si;
-	struct l2tp_tunnel_info ti;
-	struct sockaddr_in peer, local;
-	bool acfc, pfc;
-
 	if (c->pppoe != NULL || c->session == NULL || c->tunnel == NULL ||
 	    c->link == NULL) {
 		snprintf(why, whylen, "not an L2TP call");
 		return false;
 	}
-	l2tp_session_get_info(c->session, &si);
-	/* RFC 2661 §5.4: sequenced data needs the Ns/Nr state the user
-	 * path keeps. */
-	if (si.sequencing) {
-		snprintf(why, whylen, "data sequencing");
+	if (!roles_fp_from_session(c->session, c->link->link, fp, why, whylen))
 		return false;
-	}
-	l2tp_tunnel_get_info(c->tunnel, &ti);
-	if (ti.peer.ss.ss_family != AF_INET ||
-	    ti.local.ss.ss_family != AF_INET) {
-		snprintf(why, whylen, "the tunnel is not over IPv4");
-		return false;
-	}
-	memcpy(&peer, &ti.peer.ss, sizeof(peer));
-	memcpy(&local, &ti.local.ss, sizeof(local));
-	if (local.sin_addr.s_addr == htonl(INADDR_ANY) || local.sin_port == 0) {
-		snprintf(why, whylen,
-		    "the tunnel's local address is not known");
-		return false;
-	}
-	memset(fp, 0, sizeof(*fp));
-	fp->our_tunnel_id = si.tunnel_local_id;
-	fp->our_session_id = si.local_id;
-	fp->peer_tunnel_id = ti.peer_id;
-	fp->peer_session_id = si.peer_id;
-	fp->peer_addr = peer.sin_addr;
-	fp->peer_port = ntohs(peer.sin_port);
-	fp->local_addr = local.sin_addr;
-	fp->local_port = ntohs(local.sin_port);
 	/* Our IPCP address (RFC 1332 §3.3): the only destination received
 	 * data is delivered for in the kernel. */
 	fp->inner_addr.s_addr = htonl(c->link->local_addr);
 	/* No limit of its own: the stack routes into the TUN only what its
 	 * MTU allows, as it does for the user path. */
 	fp->mtu = 0;
-	/* RFC 1662 §3.2, RFC 1661 §6.5/§6.6: both forms are taken on
-	 * receive, as ppp/link.c takes them; we send what the LNS agreed to
-	 * receive. */
-	fp->rx_acfc = true;
-	fp->rx_pfc = true;
-	ppp_link_peer_compression(c->link->link, &acfc, &pfc);
-	fp->tx_acfc = acfc;
-	fp->tx_pfc = pfc;
 	fp->client_ifindex = c->tun.ifindex;
 	return true;
 }

@@ -41,6 +41,7 @@
 #include "roles/lns_rate.h"
 #include "core/timeutil.h"
 #include "roles/roles_priv.h"
+#include "roles/roles_util.h"
 #include "roles/session_link.h"
 
 #define LNS_TUN_BATCH	 64
@@ -164,56 +165,16 @@ lns_fp_session(struct session_link *sl, struct lns_sess *ls,
 {
 	struct roles *r = sl->roles;
 	struct l2tp_session *s = sl_l2tp_session(sl);
-	struct l2tp_session_info si;
-	struct l2tp_tunnel_info ti;
-	struct sockaddr_in peer, local;
-	bool acfc, pfc;
 
 	if (s == NULL) {
 		snprintf(why, whylen, "no L2TP session");
 		return false;
 	}
-	l2tp_session_get_info(s, &si);
-	/* RFC 2661 §5.4: sequenced data needs the Ns/Nr state and the
-	 * reordering the user path keeps. */
-	if (si.sequencing) {
-		snprintf(why, whylen, "data sequencing");
+	if (!roles_fp_from_session(s, sl->link, fp, why, whylen))
 		return false;
-	}
-	l2tp_tunnel_get_info(l2tp_session_tunnel(s), &ti);
-	if (ti.peer.ss.ss_family != AF_INET ||
-	    ti.local.ss.ss_family != AF_INET) {
-		snprintf(why, whylen, "the tunnel is not over IPv4");
-		return false;
-	}
-	memcpy(&peer, &ti.peer.ss, sizeof(peer));
-	memcpy(&local, &ti.local.ss, sizeof(local));
-	if (local.sin_addr.s_addr == htonl(INADDR_ANY) || local.sin_port == 0) {
-		snprintf(why, whylen,
-		    "the tunnel's local address is not "
-		    "known");
-		return false;
-	}
-	memset(fp, 0, sizeof(*fp));
-	fp->our_tunnel_id = si.tunnel_local_id;
-	fp->our_session_id = si.local_id;
-	fp->peer_tunnel_id = ti.peer_id;
-	fp->peer_session_id = si.peer_id;
-	fp->peer_addr = peer.sin_addr;
-	fp->peer_port = ntohs(peer.sin_port);
-	fp->local_addr = local.sin_addr;
-	fp->local_port = ntohs(local.sin_port);
 	fp->inner_addr.s_addr = htonl(sl->peer_addr);
 	/* The user path's limit: the user's route into the TUN. */
 	fp->mtu = (uint16_t)(ls->mtu != 0 ? ls->mtu : r->cfg->lns.mtu);
-	/* RFC 1662 §3.2, RFC 1661 §6.5/§6.6: the user path takes both PPP
-	 * header forms whatever was negotiated (ppp/link.c), and so do the
-	 * programs; they send the form the peer agreed to receive. */
-	fp->rx_acfc = true;
-	fp->rx_pfc = true;
-	ppp_link_peer_compression(sl->link, &acfc, &pfc);
-	fp->tx_acfc = acfc;
-	fp->tx_pfc = pfc;
 	/* The same plan in the kernel's buckets (dataplane/bpf/policer.h). */
 	{
 		const struct lns_rate *rt = lns_sess_rate(ls);

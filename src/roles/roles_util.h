@@ -9,9 +9,11 @@
 #include <stddef.h>
 
 #include "config/config.h"
+#include "dataplane/fastpath.h"
 #include "dataplane/tun.h"
 #include "l2tp/l2tp.h"
 #include "ppp/auth.h"
+#include "ppp/link.h"
 #include "roles/roles.h"
 
 struct roles;
@@ -25,5 +27,13 @@ enum ppp_auth_method roles_auth_method(enum cfg_auth a);
  * calls from us, so OCRQ is refused ("temporary lack of facilities"). */
 int roles_refuse_call(struct roles *r, void *ctx, struct l2tp_session *s,
     const struct l2tp_msg *req, uint64_t now);
+
+/* What a kernel fast-path entry takes from an L2TP session and its PPP
+ * link, the same for every role: the session's and tunnel's IDs, the
+ * tunnel's addresses and the PPP header forms.  fp is zeroed first; the
+ * caller adds what is its own (inner address, MTU, ...).  False, with why,
+ * for a session the programs cannot carry. */
+bool roles_fp_from_session(struct l2tp_session *s, const struct ppp_link *link,
+    struct fastpath_session *fp, char *why, size_t whylen);
 
 #endif
