@@ -361,9 +361,10 @@ vpdnd_reload(struct vpdnd *d, char *msg, size_t msglen)
 			  "effect at the next restart");
 	/* Sessions stay in the path they are in: the programs were loaded
 	 * (or not) at start, with the privileges only start has. */
-	if (ncfg->global.dataplane != d->cfg->global.dataplane)
-		log_warnx("reload: dataplane changes take effect at the next "
-			  "restart");
+	if (ncfg->global.dataplane != d->cfg->global.dataplane ||
+	    ncfg->global.fastpath_veth_gso != d->cfg->global.fastpath_veth_gso)
+		log_warnx("reload: dataplane and fastpath-veth-gso changes "
+			  "take effect at the next restart");
 	log_set_level(ncfg->global.log_level);
 	config_free(d->cfg);
 	d->cfg = ncfg;
@@ -1099,8 +1100,7 @@ main(int argc, char **argv)
 		fatalx("cannot set up roles");
 	/* Before the roles: the LNS's sessions enter it from IPCP up, and
 	 * loading needs privileges that go below. */
-	if (vpdnd_fastpath_open(d.cfg->global.dataplane,
-		d.cfg->global.fastpath_ingress, &d.io.fp) < 0)
+	if (vpdnd_fastpath_open(&d.cfg->global, &d.io.fp) < 0)
 		fatalx("cannot start the kernel fast path");
 	vpdnd_io_roles_io(&d.io, d.udp.family, &io);
 	d.roles = roles_new(d.cfg, &io, now);

@@ -195,11 +195,12 @@ attach_ingress(struct vpdnd_fastpath *vf, const char *list)
 }
 
 int
-vpdnd_fastpath_open(enum cfg_dataplane dp, const char *ingress,
-    struct vpdnd_fastpath **out)
+vpdnd_fastpath_open(const struct cfg_global *g, struct vpdnd_fastpath **out)
 {
 	struct vpdnd_fastpath *vf;
-	struct fastpath_opts o = { .max_sessions = 0 };
+	struct fastpath_opts o = { .max_sessions = 0,
+		.veth_gso = g->fastpath_veth_gso };
+	enum cfg_dataplane dp = g->dataplane;
 	char why[256];
 
 	*out = NULL;
@@ -230,7 +231,7 @@ vpdnd_fastpath_open(enum cfg_dataplane dp, const char *ingress,
 	/* An interface named but not usable is a configuration error: the
 	 * operator asked for downstream in the kernel and would otherwise
 	 * get the slower TUN path without noticing. */
-	if (attach_ingress(vf, ingress) < 0) {
+	if (attach_ingress(vf, g->fastpath_ingress) < 0) {
 		vpdnd_fastpath_close(vf);
 		return -1;
 	}
@@ -308,7 +309,7 @@ vpdnd_fastpath_add(struct vpdnd_fastpath *vf, const struct fastpath_session *s,
 	if (s->client_ifindex != 0)
 		client_forwarding_note(tun_ifindex);
 	if (s->client_ifindex != 0 &&
-	    fastpath_egress_passes_gso(l2tp_ifindex)) {
+	    fastpath_egress_passes_gso(vf->fp, l2tp_ifindex)) {
 		char w[256];
 
 		if (fastpath_tun_single_segments(tun_ifindex, w, sizeof(w)) < 0)

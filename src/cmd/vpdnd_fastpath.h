@@ -40,12 +40,13 @@
 struct vpdnd_fastpath;
 
 /* Removes the filters dead instances left on every interface, then loads
- * the programs if dp asks for them and attaches vpdn_fp_encap to the
- * ingress of the interfaces `ingress` names ([global] fastpath-ingress:
- * names, "all", or ""; -1, logged, if one is missing or not Ethernet).  *out is NULL for user, and for auto
- * when they cannot load (logged once with why); -1 (logged) when kernel
- * was asked for and they cannot load. */
-int vpdnd_fastpath_open(enum cfg_dataplane dp, const char *ingress,
+ * the programs if g->dataplane asks for them (with g->fastpath_veth_gso)
+ * and attaches vpdn_fp_encap to the ingress of the interfaces
+ * g->fastpath_ingress names (names, "all", or ""; -1, logged, if one is
+ * missing or not Ethernet).  *out is NULL for user, and for auto when they
+ * cannot load (logged once with why); -1 (logged) when kernel was asked
+ * for and they cannot load. */
+int vpdnd_fastpath_open(const struct cfg_global *g,
     struct vpdnd_fastpath **out);
 /* Detaches every filter and unloads; NULL is ignored. */
 void vpdnd_fastpath_close(struct vpdnd_fastpath *vf);

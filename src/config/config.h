@@ -131,6 +131,9 @@ struct cfg_global {
 	/* Interfaces whose ingress encapsulates packets to sessions
 	 * ("a, b"), "all" Ethernet devices, or "" none; read at start. */
 	char fastpath_ingress[CFG_MAX_STR];
+	/* The kernel path passes TCP aggregates whole across veths (and
+	 * decapsulates them whole from one); read at start. */
+	bool fastpath_veth_gso;
 	struct cfg_sockaddr metrics; /* len 0: no metrics listener */
 	/* Drop root to this user (and group; default the user's primary
 	 * group) once sockets and TUN devices are open; "": stay root. */

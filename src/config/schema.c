@@ -93,6 +93,12 @@ const struct schema_key schema_keys[] = {
 	 * case the TUN's egress encapsulates what the stack routes there. */
 	ROW(GLOBAL, "fastpath-ingress", STRING, cfg_global, fastpath_ingress,
 	    1, CFG_MAX_STR - 1, NULL),
+	/* Whether the kernel path hands TCP aggregates on whole across a
+	 * veth (dataplane/fastpath.h, fastpath_opts.veth_gso): only right
+	 * where every stack behind the veths takes L2TP data in the kernel
+	 * (this daemon's fast path, a kernel TCP end), so off by default. */
+	ROW(GLOBAL, "fastpath-veth-gso", BOOL, cfg_global, fastpath_veth_gso,
+	    0, 0, "no"),
 	/* Prometheus exposition; unset (len 0) = no listener. */
 	ROW(GLOBAL, "metrics", SOCKADDR, cfg_global, metrics,
 	    DEFAULT_METRICS_PORT, 0, NULL),

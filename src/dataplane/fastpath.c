@@ -39,6 +39,7 @@ struct fastpath {
 	uint32_t prog_id[FASTPATH_HOOK_MAX];
 	struct fastpath_attachment *att;
 	size_t natt, catt;
+	bool veth_gso; /* fastpath_opts.veth_gso */
 };
 
 static const char *const prog_names[FASTPATH_HOOK_MAX] = {
@@ -176,6 +177,7 @@ fastpath_open(struct fastpath **fpp, const struct fastpath_opts *o, char *why,
 		say(why, whylen, "fast path: out of memory");
 		return -1;
 	}
+	fp->veth_gso = o != NULL && o->veth_gso;
 	libbpf_first_warn[0] = '\0';
 	(void)libbpf_set_print(libbpf_print);
 	if ((fp->ncpu = libbpf_num_possible_cpus()) <= 0) {
@@ -352,10 +354,12 @@ fastpath_remove_stale(int ifindex, enum fastpath_hook hook, char *why,
  * FP_EGRESS_NO_GSO for a device that passes GSO packets on whole to
  * another stack of this host: a veth, or a TAP with TSO (a VM's, whose
  * guest would get them whole).  Elsewhere a NIC or the stack's software
- * GSO cuts them up before the wire.
+ * GSO cuts them up before the wire.  With fastpath_opts.veth_gso a veth is
+ * FP_EGRESS_GSO_WHOLE instead: the operator says every stack behind it
+ * takes L2TP data in the kernel, which can take an aggregate whole.
  */
 static uint32_t
-egress_value(int ifindex)
+egress_value(const struct fastpath *fp, int ifindex)
 {
 	struct ethtool_drvinfo di;
 	struct ethtool_value ev;
@@ -372,7 +376,8 @@ egress_value(int ifindex)
 	ifr.ifr_data = (void *)&di;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
 		if (strcmp(di.driver, "veth") == 0) {
-			v |= FP_EGRESS_NO_GSO;
+			v |= fp->veth_gso ? FP_EGRESS_GSO_WHOLE :
+					    FP_EGRESS_NO_GSO;
 		} else if (strcmp(di.driver, "tun") == 0) {
 			memset(&ev, 0, sizeof(ev));
 			ev.cmd = ETHTOOL_GTSO;
@@ -386,9 +391,9 @@ egress_value(int ifindex)
 }
 
 bool
-fastpath_egress_passes_gso(int ifindex)
+fastpath_egress_passes_gso(const struct fastpath *fp, int ifindex)
 {
-	return (egress_value(ifindex) & FP_EGRESS_NO_GSO) != 0;
+	return (egress_value(fp, ifindex) & FP_EGRESS_NO_GSO) != 0;
 }
 
 /*
@@ -439,7 +444,7 @@ out:
 static int
 egress_map(struct fastpath *fp, int ifindex, bool add, char *why, size_t whylen)
 {
-	uint32_t k = (uint32_t)ifindex, v = add ? egress_value(ifindex) : 0;
+	uint32_t k = (uint32_t)ifindex, v = add ? egress_value(fp, ifindex) : 0;
 	int rc;
 
 	if (add)
@@ -1081,6 +1086,8 @@ fastpath_counter_name(enum fp_counter c)
 		return "rx_decap_client";
 	case FP_RX_PASS_WRONG_DST:
 		return "rx_pass_wrong_destination";
+	case FP_RX_DECAP_GSO:
+		return "rx_decap_gso";
 	case FP_COUNTER_MAX:
 		break;
 	}

@@ -45,6 +45,13 @@ enum fastpath_hook {
 
 struct fastpath_opts {
 	unsigned max_sessions; /* map sizes; 0: 4096 */
+	/* TCP aggregates (GSO) cross veths whole in both directions:
+	 * encapsulated towards one, decapsulated from one into another
+	 * (FP_EGRESS_GSO_WHOLE).  Right only where whatever reads L2TP
+	 * behind the veth does so in the kernel (this fast path); a
+	 * user-space reader would get one oversized datagram.  Off: a veth
+	 * is FP_EGRESS_NO_GSO and aggregates take the stack's path. */
+	bool veth_gso;
 };
 
 /* One session as the daemon knows it; host byte order throughout. */
@@ -120,9 +127,10 @@ int fastpath_allow_egress(struct fastpath *fp, int ifindex, char *why,
 int fastpath_disallow_egress(struct fastpath *fp, int ifindex, char *why,
     size_t whylen);
 /* Does ifindex hand GSO packets on whole to another stack of this host
- * (FP_EGRESS_NO_GSO: a veth, a TAP with TSO)?  The programs leave GSO
+ * that may not take them (FP_EGRESS_NO_GSO: a veth unless
+ * fastpath_opts.veth_gso, a TAP with TSO)?  The programs leave GSO
  * packets towards such a device to the stack. */
-bool fastpath_egress_passes_gso(int ifindex);
+bool fastpath_egress_passes_gso(const struct fastpath *fp, int ifindex);
 /* Limits a TUN's GSO aggregates to one segment (the stack then hands its
  * egress single segments).  0, or -1 with why. */
 int fastpath_tun_single_segments(int ifindex, char *why, size_t whylen);

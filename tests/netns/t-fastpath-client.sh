@@ -16,8 +16,11 @@
 # counters show in `show clients`; 10 MB of TCP both ways with equal
 # SHA-256; a disconnect from the LNS leaves no entry in the client's maps
 # and the TUN's filter goes with the call; the client exits clean with no
-# filter left; with `dataplane = user` the client says path user and its
-# packets go through its TUN.
+# filter left; with `[global] fastpath-veth-gso = yes` on both ends the
+# same 10 MB cross the veths as whole TCP aggregates (FP_RX_DECAP_GSO
+# grows on the client and the LNS), arrive intact, are counted per
+# segment, and still bypass the client's TUN; with `dataplane = user` the
+# client says path user and its packets go through its TUN.
 #
 # Needs root with BPF (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) and bpftool;
 # skips, saying so, only when the programs cannot load here.
@@ -45,11 +48,13 @@ topology()
 	ip -n "$(ns intranet)" route add 10.203.100.0/24 via $L_IN
 }
 
+# lns_conf NAME DATAPLANE [VETH_GSO]
 lns_conf()
 {
 	vpdnd_global_conf "$1" $L_ADDR:1701 lns.test debug 1 2
 	cat <<EOT
 dataplane = $2
+fastpath-veth-gso = ${3:-no}
 
 [lns]
 local-address = 10.203.100.1
@@ -61,11 +66,11 @@ mtu = 1400
 EOT
 }
 
-# client_conf NAME DATAPLANE
+# client_conf NAME DATAPLANE [VETH_GSO]
 client_conf()
 {
 	ppp_client_conf "$1" $C_ADDR:1701 $L_ADDR alice alice-pw pap $C_IF 10.203.0.0/24 |
-	    sed "/^log-level/a dataplane = $2"
+	    sed "/^log-level/a dataplane = $2\nfastpath-veth-gso = ${3:-no}"
 }
 
 sessions_json()
@@ -269,6 +274,59 @@ log_test "kernel: client exits 0 on SIGTERM, no sanitizer report" $?
 log_test "kernel: no filter of ours left on the client's veth" $?
 stop_pid "$LNS_PID" TERM 10
 case_end lns-k cl-k
+
+# ---- veth-gso: TCP aggregates cross the veths whole -------------------------
+# Both tunnel ends in the kernel path and declared for it: the client's
+# TUN is not limited to one segment per packet, its aggregates are
+# encapsulated whole onto the veth, and the LNS decapsulates them whole
+# towards the intranet's veth; the other way the client decapsulates the
+# LNS's aggregates whole into its TUN.
+case_begin
+lns_conf lns-g kernel yes >"$TMPD/lns-g.conf"
+client_conf cl-g kernel yes >"$TMPD/cl-g.conf"
+start_vpdnd lns lns-g "$TMPD/lns-g.conf"
+LNS_PID=$VPDND_PID
+start_vpdnd client cl-g "$TMPD/cl-g.conf"
+CL_PID=$VPDND_PID
+wait_for 15 vpdnd_all_network client cl-g 1
+log_test "veth-gso: the session reaches PPP phase network" $?
+wait_for 5 filter_on $C_IF egress vpdn_fp_cli_enc
+[ "$(json_field "$(clients_json cl-g)" clients 0 path)" = kernel ]
+log_test "veth-gso: show clients --json says path kernel" $?
+segs=$(ip -n "$(ns client)" -d link show $C_IF | grep -o 'gso_max_segs [0-9]*')
+[ "${segs#* }" -gt 1 ]
+log_test "veth-gso: the client's TUN keeps its aggregates" $?
+A=$(json_field "$(clients_json cl-g)" clients 0 address)
+run_cmd client python3 "$TOOLS/ping.py" -c 3 -i 0.2 -W 2 $HOST
+run_cmd intranet python3 "$TOOLS/ping.py" -c 3 -i 0.2 -W 2 "$A"
+sleep 0.5
+read -r t_rx0 t_tx0 <<<"$(tun_pkts)"
+read -r f_rx0 f_tx0 <<<"$(fp_stats)"
+cg0=$(python3 "$TOOLS/fp_packets.py" --counter FP_RX_DECAP_GSO "$(ns client)")
+lg0=$(python3 "$TOOLS/fp_packets.py" --counter FP_RX_DECAP_GSO "$(ns lns)")
+xfer client intranet $HOST 5003 g-up
+log_test "veth-gso: 10 MB TCP client -> intranet, SHA-256 equal" $?
+xfer intranet client "$A" 5004 g-down
+log_test "veth-gso: 10 MB TCP intranet -> client, SHA-256 equal" $?
+read -r t_rx1 t_tx1 <<<"$(tun_pkts)"
+read -r f_rx1 f_tx1 <<<"$(fp_stats)"
+cg1=$(python3 "$TOOLS/fp_packets.py" --counter FP_RX_DECAP_GSO "$(ns client)")
+lg1=$(python3 "$TOOLS/fp_packets.py" --counter FP_RX_DECAP_GSO "$(ns lns)")
+log "veth-gso: aggregates decapsulated whole: client $cg0->$cg1, LNS $lg0->$lg1; client fast path rx $f_rx0->$f_rx1 tx $f_tx0->$f_tx1; TUN rx $t_rx0->$t_rx1 tx $t_tx0->$t_tx1"
+log "client program counters: $(fp_globals)"
+[ $((cg1 - cg0)) -ge 10 ] && [ $((lg1 - lg0)) -ge 10 ]
+log_test "veth-gso: aggregates decapsulated whole on the client and the LNS" $?
+# 10 MB in segments of at most 1400 - 40 octets is over 7,700 of them
+# each way: counted per aggregate it would be a few hundred.
+[ $((f_rx1 - f_rx0)) -ge 7000 ] && [ $((f_tx1 - f_tx0)) -ge 7000 ]
+log_test "veth-gso: the client's counters count segments, not aggregates" $?
+[ $((t_rx1 - t_rx0)) -le 10 ] && [ $((t_tx1 - t_tx0)) -le 10 ]
+log_test "veth-gso: the TCP transfers did not cross the client's TUN queue" $?
+stop_pid "$CL_PID" TERM 10
+vpdnd_sane cl-g "$CL_PID"
+log_test "veth-gso: client exits 0 on SIGTERM, no sanitizer report" $?
+stop_pid "$LNS_PID" TERM 10
+case_end lns-g cl-g
 
 # ---- user: the client's data through its vpdnd ------------------------------
 case_begin

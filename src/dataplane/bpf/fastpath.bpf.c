@@ -290,6 +290,29 @@ egress_flags(__u32 ifindex)
 	return f != 0 ? (*f | FP_EGRESS_OK) : 0;
 }
 
+/*
+ * A TCP aggregate (GSO) of `len` IP octets whose segments each repeat
+ * `hdrs` octets of IP and TCP header and carry up to `gso_size` octets of
+ * payload: how many packets and inner octets it is once cut up, which is
+ * what the counters and the rate plan charge, so that a session reads the
+ * same whichever path and whatever aggregation carried it.  A packet that
+ * is not an aggregate (gso_size 0) is one packet of len octets.
+ */
+static __always_inline void
+gso_tally(__u32 len, __u32 hdrs, __u32 gso_size, __u32 *pkts, __u32 *bytes)
+{
+	__u32 segs;
+
+	if (gso_size == 0 || len <= hdrs) {
+		*pkts = 1;
+		*bytes = len;
+		return;
+	}
+	segs = (len - hdrs + gso_size - 1) / gso_size;
+	*pkts = segs;
+	*bytes = len + (segs - 1) * hdrs;
+}
+
 /* ---- receive: L2TP data → inner IPv4 ---- */
 
 /* The fixed IPv6 header (RFC 8200 §3), addresses as words for the fib. */
@@ -433,6 +456,45 @@ int	vpdn_fp_enc_l3(struct __sk_buff *skb);
 int	vpdn_fp_cli_enc(struct __sk_buff *skb);
 
 /*
+ * A received aggregate (skb->gso_size != 0): a GSO packet a veth handed
+ * over whole, which vpdn_fp_decap reaches only on an FP_EGRESS_GSO_WHOLE
+ * device ([global] fastpath-veth-gso).  It is carried whole only if it is
+ * what a kernel fast path's encapsulation builds from one TCP/IPv4 flow
+ * (vpdn_fp_encap: the IPv4 length covering the whole aggregate, the L2TP
+ * header without S, so the same in every segment): unfragmented TCP with
+ * payload.  The aggregate keeps its gso_size (BPF_F_ADJ_ROOM_FIXED_GSO),
+ * so every segment it is cut into is no longer than those the tunnel
+ * carried, and *seg is that segment's IP length (for the fib's MTU
+ * check); *pkts and *bytes are what it counts (gso_tally).  A packet that
+ * is not an aggregate is one segment of its own length.  0, or -1: the
+ * stack's (it splits what it can, user space gets the rest).
+ */
+static __always_inline int
+gso_tcp_segment(struct __sk_buff *skb, const struct iphdr *in, __u32 hl,
+    __u32 off, __u32 *seg, __u32 *pkts, __u32 *bytes)
+{
+	__u32 len = bpf_ntohs(in->tot_len), hdrs;
+	__u8 doff;
+
+	if (skb->gso_size == 0) {
+		*seg = len;
+		gso_tally(len, 0, 0, pkts, bytes);
+		return 0;
+	}
+	if (in->protocol != IPPROTO_TCP ||
+	    (in->frag_off & bpf_htons(IP_MF | IP_OFFMASK)) != 0 ||
+	    bpf_skb_load_bytes(skb, off + hl + 12, &doff, 1) != 0 ||
+	    (doff >> 4) < 5)
+		return -1;
+	hdrs = hl + (__u32)(doff >> 4) * 4;
+	if (len <= hdrs)
+		return -1;
+	*seg = hdrs + skb->gso_size;
+	gso_tally(len, hdrs, skb->gso_size, pkts, bytes);
+	return 0;
+}
+
+/*
  * The client half of vpdn_fp_decap (FP_RX_CLI): `off` is the inner
  * packet's offset past the PPP header, whose protocol is `proto`; the
  * outer headers, IDs and PPP form are checked already.  The packet is for
@@ -450,27 +512,34 @@ decap_client(struct __sk_buff *skb, const struct fp_rx_key *key,
 {
 	struct iphdr in;
 	struct fp_session_stats *st;
-	__u32 inner_len;
+	__u32 hl, pkts, bytes, seg;
+	const int gso = skb->gso_size != 0;
 
 	if (proto != PPP_IP)
-		return count(FP_RX_PASS_PPP, TC_ACT_OK);
+		return count(gso ? FP_RX_PASS_GSO : FP_RX_PASS_PPP, TC_ACT_OK);
 	/* RFC 1812 §5.2.2's checks, as the TUN's input would make them. */
-	if (inner_ipv4_ok(skb, off, &in) == 0)
-		return count(FP_RX_PASS_INNER, TC_ACT_OK);
+	if ((hl = inner_ipv4_ok(skb, off, &in)) == 0)
+		return count(gso ? FP_RX_PASS_GSO : FP_RX_PASS_INNER,
+		    TC_ACT_OK);
 	if (in.daddr != sv->inner_src || sv->cli_ifindex == 0)
 		return count(FP_RX_PASS_WRONG_DST, TC_ACT_OK);
-	inner_len = bpf_ntohs(in.tot_len);
+	/* An aggregate goes into the TUN whole, as TCP takes it locally
+	 * (gso_tcp_segment has checked what it holds). */
+	if (gso_tcp_segment(skb, &in, hl, off, &seg, &pkts, &bytes) != 0)
+		return count(FP_RX_PASS_GSO, TC_ACT_OK);
 	st = bpf_map_lookup_elem(&fp_stats, key);
 	/* Removes outer IPv4 + UDP + L2TP + PPP; the Ethernet header that
 	 * stays in front is dropped by the redirect into the L3 device.  On
 	 * failure nothing has changed. */
 	if (bpf_skb_adjust_room(skb, -(__s32)(off - ETH_HLEN), BPF_ADJ_ROOM_MAC,
-	    0) != 0)
+	    gso ? BPF_F_ADJ_ROOM_FIXED_GSO : 0) != 0)
 		return count(FP_PASS_HELPER, TC_ACT_OK);
 	if (st != 0) {
-		st->rx_packets++;
-		st->rx_bytes += inner_len;
+		st->rx_packets += pkts;
+		st->rx_bytes += bytes;
 	}
+	if (gso)
+		count(FP_RX_DECAP_GSO, 0);
 	count(FP_RX_DECAP_CLIENT, 0);
 	return (int)bpf_redirect(sv->cli_ifindex, BPF_F_INGRESS);
 }
@@ -494,7 +563,8 @@ vpdn_fp_decap(struct __sk_buff *skb)
 	struct fp_session_stats *st;
 	__u16 flags, len_field = 0, pad, proto;
 	__u8 ppp[4];
-	__u32 off, udp_len, strip, inner_len;
+	__u32 off, udp_len, strip, hl, seg, pkts, bytes;
+	const int gso = skb->gso_size != 0;
 	long rc;
 
 	if (skb->protocol != bpf_htons(ETH_P_IP))
@@ -521,8 +591,11 @@ vpdn_fp_decap(struct __sk_buff *skb)
 	/* Sequenced data needs the §5.4 state the user path keeps. */
 	if (flags & L2TP_S)
 		return count(FP_RX_PASS_SEQ, TC_ACT_OK);
-	/* GRO aggregates of L2TP datagrams: the stack splits them. */
-	if (skb->gso_size != 0)
+	/* Aggregates: the stack splits them, unless they arrived whole
+	 * through a veth declared for it (FP_EGRESS_GSO_WHOLE), where
+	 * gso_tcp_segment decides. */
+	if (skb->gso_size != 0 &&
+	    !(egress_flags(skb->ifindex) & FP_EGRESS_GSO_WHOLE))
 		return count(FP_RX_PASS_GSO, TC_ACT_OK);
 
 	off = sizeof(h);
@@ -576,14 +649,18 @@ vpdn_fp_decap(struct __sk_buff *skb)
 	}
 	if (sv->flags & FP_RX_CLI)
 		return decap_client(skb, &key, sv, off, proto);
+	/* Only TCP/IPv4 aggregates are carried whole. */
+	if (gso && proto != PPP_IP)
+		return count(FP_RX_PASS_GSO, TC_ACT_OK);
 	if (proto == PPP_IPV6)
 		return decap6(skb, &key, sv, off);
 	if (proto != PPP_IP)
 		return count(FP_RX_PASS_PPP, TC_ACT_OK);
 
 	/* off < ETH_HLEN + 20 + 8 + 12 + FP_MAX_OFFSET_PAD + 4: bounded. */
-	if (inner_ipv4_ok(skb, off, &in) == 0)
-		return count(FP_RX_PASS_INNER, TC_ACT_OK);
+	if ((hl = inner_ipv4_ok(skb, off, &in)) == 0)
+		return count(gso ? FP_RX_PASS_GSO : FP_RX_PASS_INNER,
+		    TC_ACT_OK);
 	/* The anti-spoofing rule of the user path: only the session's own
 	 * address (framed routes are the user path's). */
 	if (in.saddr != sv->inner_src)
@@ -592,21 +669,28 @@ vpdn_fp_decap(struct __sk_buff *skb)
 	 * the stack sends when the user path hands the packet to it. */
 	if (in.ttl <= 1)
 		return count(FP_RX_PASS_INNER, TC_ACT_OK);
-	inner_len = bpf_ntohs(in.tot_len);
+	if (gso_tcp_segment(skb, &in, hl, off, &seg, &pkts, &bytes) != 0)
+		return count(FP_RX_PASS_GSO, TC_ACT_OK);
 
 	fib.family = AF_INET;
 	fib.tos = in.tos;
 	fib.l4_protocol = in.protocol;
-	fib.tot_len = inner_len;
+	/* What leaves is a segment at most (the fib checks its MTU). */
+	fib.tot_len = (__u16)seg;
 	fib.ipv4_src = in.saddr;
 	fib.ipv4_dst = in.daddr;
 	fib.ifindex = skb->ifindex;
 	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS || !egress_allowed(fib.ifindex))
 		return count(FP_RX_PASS_ROUTE, TC_ACT_OK);
+	/* An aggregate leaves whole only into a veth declared for it: a
+	 * NIC's software segmentation would meet the tunnel's GSO state,
+	 * which the helpers of this kernel cannot clear. */
+	if (gso && !(egress_flags(fib.ifindex) & FP_EGRESS_GSO_WHOLE))
+		return count(FP_RX_PASS_GSO, TC_ACT_OK);
 
 	/* The session's rate plan, upstream (policer.h). */
-	switch (fp_police_check(&key, 1, inner_len)) {
+	switch (fp_police_check(&key, 1, bytes)) {
 	case FP_POLICE_PASS:
 		break;
 	case FP_POLICE_DROP:
@@ -617,16 +701,19 @@ vpdn_fp_decap(struct __sk_buff *skb)
 	st = bpf_map_lookup_elem(&fp_stats, &key);
 	strip = off - ETH_HLEN;
 	/* Removes outer IPv4 + UDP + L2TP + PPP right after the Ethernet
-	 * header; the EtherType (IPv4) stays right.  On failure nothing has
-	 * changed. */
-	if (bpf_skb_adjust_room(skb, -(__s32)strip, BPF_ADJ_ROOM_MAC, 0) != 0)
+	 * header; the EtherType (IPv4) stays right.  An aggregate keeps its
+	 * segment size (gso_tcp_segment).  On failure nothing has changed. */
+	if (bpf_skb_adjust_room(skb, -(__s32)strip, BPF_ADJ_ROOM_MAC,
+	    gso ? BPF_F_ADJ_ROOM_FIXED_GSO : 0) != 0)
 		return count(FP_PASS_HELPER, TC_ACT_OK);
 	if (store_fwd_hdr(skb, &fib, &in) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
 	if (st != 0) {
-		st->rx_packets++;
-		st->rx_bytes += inner_len;
+		st->rx_packets += pkts;
+		st->rx_bytes += bytes;
 	}
+	if (gso)
+		count(FP_RX_DECAP_GSO, 0);
 	count(FP_RX_DECAP, 0);
 	return (int)bpf_redirect(fib.ifindex, 0);
 }
@@ -842,7 +929,7 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 	struct fp_tx_key key;
 	struct fp_tx_val *tv;
 	struct fp_session_stats *st;
-	__u32 hl, inner_len, ppp_len = 0, overhead, mtu_len, i;
+	__u32 hl, inner_len, ppp_len = 0, overhead, mtu_len, i, pkts, bytes;
 	__u64 sum = 0, l2flags;
 	__u16 *w, c = 0;
 	__u8 tcp_doff, inner12[12];
@@ -907,11 +994,16 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 	 * GSO is carried (the L2TP header is copied into every segment, which
 	 * is right only because it has no L or S bit). */
 	mtu_len = inner_len + overhead;
+	gso_tally(inner_len, 0, 0, &pkts, &bytes);
 	if (skb->gso_size != 0) {
 		if (in.protocol != IPPROTO_TCP || skb->gso_size <= overhead ||
 		    bpf_skb_load_bytes(skb, l2 + hl + 12, &tcp_doff, 1) != 0)
 			return count(FP_TX_PASS_GSO, pass);
 		mtu_len = hl + (__u32)(tcp_doff >> 4) * 4 + skb->gso_size;
+		/* Counted as the segments it leaves as, whose payload the
+		 * helper lowers by the overhead. */
+		gso_tally(inner_len, hl + (__u32)(tcp_doff >> 4) * 4,
+		    skb->gso_size - overhead, &pkts, &bytes);
 	}
 
 	/* The session's own MTU (the route into its TUN: LNS mtu, RADIUS
@@ -1010,7 +1102,7 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 	e.session_id = tv->peer_session_id;
 
 	/* The session's rate plan, downstream (policer.h). */
-	switch (fp_police_check(&tv->stats_key, 0, inner_len)) {
+	switch (fp_police_check(&tv->stats_key, 0, bytes)) {
 	case FP_POLICE_PASS:
 		break;
 	case FP_POLICE_DROP:
@@ -1048,8 +1140,8 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 	if (store_eth(skb, &fib) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
 	if (st != 0) {
-		st->tx_packets++;
-		st->tx_bytes += inner_len;
+		st->tx_packets += pkts;
+		st->tx_bytes += bytes;
 	}
 	count(FP_TX_ENCAP, 0);
 	return (int)bpf_redirect(fib.ifindex, 0);
@@ -1071,7 +1163,7 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 	struct fp_tx6_key key;
 	struct fp_tx_val *tv;
 	struct fp_session_stats *st;
-	__u32 inner_len, ppp_len = 0, overhead, mtu_len, i;
+	__u32 inner_len, ppp_len = 0, overhead, mtu_len, i, pkts, bytes;
 	__u64 sum = 0, l2flags;
 	__u16 *w, c = 0;
 	__u8 tcp_doff, inner8[8];
@@ -1119,6 +1211,7 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 		return count(FP_TX_PASS_TOO_BIG, pass);
 	/* As for IPv4: only TCP GSO, directly after the fixed header. */
 	mtu_len = inner_len + overhead;
+	gso_tally(inner_len, 0, 0, &pkts, &bytes);
 	if (skb->gso_size != 0) {
 		if (in.nexthdr != IPPROTO_TCP || skb->gso_size <= overhead ||
 		    bpf_skb_load_bytes(skb, l2 + IPV6_HLEN + 12, &tcp_doff,
@@ -1126,6 +1219,8 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 			return count(FP_TX_PASS_GSO, pass);
 		mtu_len = IPV6_HLEN + (__u32)(tcp_doff >> 4) * 4 +
 		    skb->gso_size;
+		gso_tally(inner_len, IPV6_HLEN + (__u32)(tcp_doff >> 4) * 4,
+		    skb->gso_size - overhead, &pkts, &bytes);
 	}
 	if (tv->mtu != 0 && mtu_len - overhead > bpf_ntohs(tv->mtu))
 		return count(FP_TX_PASS_TOO_BIG, pass);
@@ -1193,7 +1288,7 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 	e.session_id = tv->peer_session_id;
 
 	/* The session's rate plan counts its IPv6 too (policer.h). */
-	switch (fp_police_check(&tv->stats_key, 0, inner_len)) {
+	switch (fp_police_check(&tv->stats_key, 0, bytes)) {
 	case FP_POLICE_PASS:
 		break;
 	case FP_POLICE_DROP:
@@ -1229,8 +1324,8 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 	if (store_eth(skb, &fib) != 0)
 		return count(FP_DROP_HELPER, TC_ACT_SHOT);
 	if (st != 0) {
-		st->tx_packets++;
-		st->tx_bytes += inner_len;
+		st->tx_packets += pkts;
+		st->tx_bytes += bytes;
 	}
 	count(FP_TX_ENCAP6, 0);
 	return (int)bpf_redirect(fib.ifindex, 0);

@@ -129,7 +129,7 @@ enum fp_counter {
 	FP_RX_PASS_INNER,  /* inner IPv4 malformed, bad checksum, TTL <= 1 */
 	FP_RX_PASS_ROUTE,  /* fib: not forwarded here (local, no neighbour,
 				 * unreachable, too big, egress not ours) */
-	FP_RX_PASS_GSO,	   /* an aggregated (GRO) datagram */
+	FP_RX_PASS_GSO,	   /* an aggregate (GSO/GRO) not carried whole */
 	FP_TX_ENCAP,	   /* encapsulated and redirected */
 	FP_TX_PASS_NOT_IP, /* not IPv4, nor a whole IPv6 header */
 	FP_TX_PASS_NO_SESSION, /* destination not in fp_tx */
@@ -160,6 +160,9 @@ enum fp_counter {
 	FP_RX_DECAP_CLIENT,   /* delivered into the client's TUN */
 	FP_RX_PASS_WRONG_DST, /* inner destination not the client's own
 				 * address (or not IPv4) */
+	/* Not a verdict: a TCP/IPv4 aggregate decapsulated whole (counted
+	 * as FP_RX_DECAP or FP_RX_DECAP_CLIENT too), FP_EGRESS_GSO_WHOLE. */
+	FP_RX_DECAP_GSO,
 	FP_COUNTER_MAX
 };
 
@@ -171,6 +174,14 @@ enum fp_counter {
  * are not redirected there (the stack segments them on the TUN path). */
 #define FP_EGRESS_OK	 0x1
 #define FP_EGRESS_NO_GSO 0x2
+/* FP_EGRESS_GSO_WHOLE: a veth the operator declared safe for aggregates
+ * ([global] fastpath-veth-gso): every L2TP reader behind it is a kernel
+ * fast path.  TCP/IPv4 aggregates received from the tunnel are then
+ * decapsulated whole, when they arrived on such a device (a client's) or
+ * leave through one (an LNS's, towards its intranet); elsewhere (a NIC,
+ * whose software segmentation would meet the tunnel's GSO state, which
+ * this kernel's helpers cannot clear) they go to the stack. */
+#define FP_EGRESS_GSO_WHOLE 0x4
 
 struct fp_owner {
 	__u32 pid;

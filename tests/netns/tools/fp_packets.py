@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Packets vpdn's kernel fast path carried in one network namespace.
 
-  fp_packets.py [--entries | --global] NETNS
+  fp_packets.py [--entries | --global | --counter NAME] NETNS
 
 Prints the sum of every "*_packets" counter (per CPU, per session or call)
 in the statistics maps (fp_stats: the LNS's, lfp_stats: the LAC's) of the
@@ -17,10 +17,20 @@ hold instead: 0 once no session is in the fast path.  With --global, the
 programs' own counters (fp_global: enum fp_counter of fastpath_maps.h,
 lfp_global: enum lfp_counter of lac_fastpath_maps.h), "MAP[INDEX]=N" for
 each that is not zero: why packets were left to vpdnd, for a post mortem.
+With --counter NAME, the one program counter NAME of enum fp_counter or
+enum lfp_counter (FP_RX_DECAP_GSO, say), summed over CPUs: its index is
+read from the header, so a test names what it checks.
 """
 import json
+import os
+import re
 import subprocess
 import sys
+
+BPF_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "..", "..", "..", "src", "dataplane", "bpf")
+COUNTER_ENUMS = (("fastpath_maps.h", "fp_counter", "fp_global"),
+                 ("lac_fastpath_maps.h", "lfp_counter", "lfp_global"))
 
 STATS_MAPS = ("fp_stats", "lfp_stats")
 GLOBAL_MAPS = ("fp_global", "lfp_global")
@@ -67,11 +77,49 @@ def dump(mid):
     return run_json(["bpftool", "-j", "map", "dump", "id", str(mid)]) or []
 
 
+def counter_index(name):
+    """(global map name, index) of enum counter NAME, from the headers."""
+    for header, enum, gmap in COUNTER_ENUMS:
+        with open(os.path.join(BPF_DIR, header)) as f:
+            text = f.read()
+        body = re.search(r"enum %s \{(.*?)\};" % enum, text, re.S)
+        if body is None:
+            continue
+        # Comments out; every entry is NAME or NAME = NUMBER.
+        entries = re.sub(r"/\*.*?\*/", "", body.group(1), flags=re.S)
+        index = -1
+        for entry in entries.split(","):
+            m = re.match(r"\s*([A-Z0-9_]+)\s*(?:=\s*(\d+))?\s*$", entry)
+            if m is None:
+                continue
+            index = int(m.group(2)) if m.group(2) else index + 1
+            if m.group(1) == name:
+                return gmap, index
+    sys.exit("fp_packets.py: no counter %s in %s" % (name, BPF_DIR))
+
+
+def counter_value(netns, name):
+    gmap, index = counter_index(name)
+    total = 0
+    for mid in our_maps(netns, (gmap,)):
+        for e in dump(mid):
+            f = e.get("formatted", e)
+            if f.get("key") == index:
+                total += sum(v["value"] for v in f.get("values", []))
+    return total
+
+
 def main():
     args = sys.argv[1:]
-    opt = args.pop(0) if args[:1] in (["--entries"], ["--global"]) else ""
-    if len(args) != 1:
-        sys.exit("usage: fp_packets.py [--entries | --global] NETNS")
+    opt = args.pop(0) if args[:1] in (["--entries"], ["--global"],
+                                      ["--counter"]) else ""
+    name = args.pop(0) if opt == "--counter" and args else ""
+    if len(args) != 1 or (opt == "--counter" and not name):
+        sys.exit("usage: fp_packets.py [--entries | --global | "
+                 "--counter NAME] NETNS")
+    if opt == "--counter":
+        print(counter_value(args[0], name))
+        return
     if opt == "--entries":
         print(sum(len(dump(m)) for m in our_maps(args[0], SESSION_MAPS)))
         return
