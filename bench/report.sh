@@ -91,8 +91,17 @@ Baselines:
   kernel defers to ksoftirqd is not counted.  System-wide /proc/stat less
   an idle baseline is not used: the machine is shared, and the row
   "machine busy" gives how busy it was just before the measurements.
-- No single-flow TCP (iperf3) figure: vpdn-bench's sessions are emulated
-  in user space with no kernel interface a TCP stack could use.
+- One TCP flow: iperf3, one stream each way, between a vpdnd client (its
+  own TUN, one PPP session) and a host in the intranet namespace, both
+  tunnel ends in the kernel path or both in the user path (vpdn-bench's
+  emulated sessions have no kernel interface a TCP stack could use).  The
+  kernel path runs twice: with `[global] fastpath-veth-gso = yes` on both
+  ends, which lets the 64 KB aggregates a veth hands on cross the tunnel
+  whole (the configuration for two vpdnd on veths, see
+  docs/architecture.md), and with the default, where every aggregate is
+  cut into packets before the tunnel as on a wire (the intranet veth with
+  `gso_max_segs 1`, the client's TUN limited the same way), so the flow
+  costs a trip through the programs per 1.4 KB segment.
 - Memory per session: the LNS's VmRSS with every session established minus
   before the first, divided by the sessions up (includes the kernel-side
   nothing: routes and socket buffers are not in RSS).

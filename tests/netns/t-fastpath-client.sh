@@ -84,78 +84,22 @@ clients_json()
 
 C_VETH=$(veth_name lns) # the client's interface towards the LNS
 
-# prog_ids: our programs on the client's veth ingress and its TUN's egress.
-prog_ids()
-{
-	{ in_ns client tc -j filter show dev "$C_VETH" ingress 2>/dev/null
-	  echo
-	  in_ns client tc -j filter show dev $C_IF egress 2>/dev/null; } | python3 -c '
-import json, sys
-for line in sys.stdin:
-    if not line.strip():
-        continue
-    for f in json.loads(line):
-        o = f.get("options", {})
-        if o.get("bpf_name", "").startswith("vpdn_fp_"):
-            print(o.get("prog", {}).get("id", ""))' 2>/dev/null
-}
-
-# map_of NAME: the id of the client's map NAME, found through its programs.
-map_of()
-{
-	local ids
-	ids=$(prog_ids)
-	[ -n "$ids" ] || return 1
-	python3 -c '
-import json, subprocess, sys
-def bt(*a):
-    return json.loads(subprocess.run(["bpftool", "-j"] + list(a),
-                      capture_output=True, text=True).stdout)
-for p in sys.argv[2:]:
-    for m in bt("prog", "show", "id", p).get("map_ids", []):
-        if bt("map", "show", "id", str(m)).get("name") == sys.argv[1]:
-            print(m); sys.exit(0)
-sys.exit(1)' "$1" $ids
-}
-
 # fp_stats: "RXPKTS TXPKTS" the client's programs counted.
 fp_stats()
 {
-	local id
-	id=$(map_of fp_stats) || { echo "0 0"; return; }
-	bpftool -j map dump id "$id" 2>/dev/null | python3 -c '
-import json, sys
-rx = tx = 0
-for e in json.load(sys.stdin):
-    for v in e["formatted"]["values"]:
-        rx += v["value"]["rx_packets"]; tx += v["value"]["tx_packets"]
-print(rx, tx)'
+	python3 "$TOOLS/fp_packets.py" --stats "$(ns client)"
 }
 
-# fp_globals: the client programs' non-zero counters (enum fp_counter), by
-# index, for the log.
+# fp_globals: the client programs' non-zero counters, for the log.
 fp_globals()
 {
-	local id
-	id=$(map_of fp_global) || return
-	bpftool -j map dump id "$id" 2>/dev/null | python3 -c '
-import json, sys
-out = []
-for e in json.load(sys.stdin):
-    f = e.get("formatted", e)
-    v = sum(x["value"] for x in f["values"])
-    if v:
-        out.append("%d=%d" % (f["key"], v))
-print(" ".join(out))'
+	python3 "$TOOLS/fp_packets.py" --global "$(ns client)"
 }
 
-map_entries()
+# fp_counter NETNS NAME: one program counter (enum fp_counter) there.
+fp_counter()
 {
-	local id
-	id=$(map_of "$1") || { echo "?"; return; }
-	bpftool -j map dump id "$id" 2>/dev/null | python3 -c '
-import json, sys
-print(len(json.load(sys.stdin)))'
+	python3 "$TOOLS/fp_packets.py" --counter "$2" "$(ns "$1")"
 }
 
 # tun_pkts: "RX TX" packets of the client's TUN device.
@@ -264,9 +208,9 @@ vpdnctl_in lns lns-k disconnect session "$SID" >/dev/null
 log_test "kernel: the LNS disconnects the session" $?
 wait_for 10 vpdnd_none_live client cl-k sessions
 # fp_cli_tx is reached through vpdn_fp_cli_enc, gone with the TUN.
-[ "$(map_entries fp_rx)" = 0 ] && [ "$(map_entries fp_stats)" = 0 ] &&
+[ "$(python3 "$TOOLS/fp_packets.py" --entries "$(ns client)")" = 0 ] &&
     ! ip -n "$(ns client)" link show $C_IF >/dev/null 2>&1
-log_test "kernel: no entry left in the client's fp_rx, fp_stats; TUN gone" $?
+log_test "kernel: no entry left in the client's session maps; TUN gone" $?
 stop_pid "$CL_PID" TERM 10
 vpdnd_sane cl-k "$CL_PID"
 log_test "kernel: client exits 0 on SIGTERM, no sanitizer report" $?
@@ -302,16 +246,16 @@ run_cmd intranet python3 "$TOOLS/ping.py" -c 3 -i 0.2 -W 2 "$A"
 sleep 0.5
 read -r t_rx0 t_tx0 <<<"$(tun_pkts)"
 read -r f_rx0 f_tx0 <<<"$(fp_stats)"
-cg0=$(python3 "$TOOLS/fp_packets.py" --counter FP_RX_DECAP_GSO "$(ns client)")
-lg0=$(python3 "$TOOLS/fp_packets.py" --counter FP_RX_DECAP_GSO "$(ns lns)")
+cg0=$(fp_counter client FP_RX_DECAP_GSO)
+lg0=$(fp_counter lns FP_RX_DECAP_GSO)
 xfer client intranet $HOST 5003 g-up
 log_test "veth-gso: 10 MB TCP client -> intranet, SHA-256 equal" $?
 xfer intranet client "$A" 5004 g-down
 log_test "veth-gso: 10 MB TCP intranet -> client, SHA-256 equal" $?
 read -r t_rx1 t_tx1 <<<"$(tun_pkts)"
 read -r f_rx1 f_tx1 <<<"$(fp_stats)"
-cg1=$(python3 "$TOOLS/fp_packets.py" --counter FP_RX_DECAP_GSO "$(ns client)")
-lg1=$(python3 "$TOOLS/fp_packets.py" --counter FP_RX_DECAP_GSO "$(ns lns)")
+cg1=$(fp_counter client FP_RX_DECAP_GSO)
+lg1=$(fp_counter lns FP_RX_DECAP_GSO)
 log "veth-gso: aggregates decapsulated whole: client $cg0->$cg1, LNS $lg0->$lg1; client fast path rx $f_rx0->$f_rx1 tx $f_tx0->$f_tx1; TUN rx $t_rx0->$t_rx1 tx $t_tx0->$t_tx1"
 log "client program counters: $(fp_globals)"
 [ $((cg1 - cg0)) -ge 10 ] && [ $((lg1 - lg0)) -ge 10 ]

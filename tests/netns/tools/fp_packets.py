@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Packets vpdn's kernel fast path carried in one network namespace.
 
-  fp_packets.py [--entries | --global | --counter NAME] NETNS
+  fp_packets.py [--entries | --global | --counter NAME | --stats] NETNS
 
 Prints the sum of every "*_packets" counter (per CPU, per session or call)
 in the statistics maps (fp_stats: the LNS's, lfp_stats: the LAC's) of the
@@ -17,7 +17,9 @@ hold instead: 0 once no session is in the fast path.  With --global, the
 programs' own counters (fp_global: enum fp_counter of fastpath_maps.h,
 lfp_global: enum lfp_counter of lac_fastpath_maps.h), "MAP[INDEX]=N" for
 each that is not zero: why packets were left to vpdnd, for a post mortem.
-With --counter NAME, the one program counter NAME of enum fp_counter or
+With --stats, "RX TX": the packets the LNS or client programs
+decapsulated and encapsulated (fp_stats rx_packets, tx_packets).  With
+--counter NAME, the one program counter NAME of enum fp_counter or
 enum lfp_counter (FP_RX_DECAP_GSO, say), summed over CPUs: its index is
 read from the header, so a test names what it checks.
 """
@@ -112,11 +114,20 @@ def counter_value(netns, name):
 def main():
     args = sys.argv[1:]
     opt = args.pop(0) if args[:1] in (["--entries"], ["--global"],
-                                      ["--counter"]) else ""
+                                      ["--counter"], ["--stats"]) else ""
     name = args.pop(0) if opt == "--counter" and args else ""
     if len(args) != 1 or (opt == "--counter" and not name):
         sys.exit("usage: fp_packets.py [--entries | --global | "
-                 "--counter NAME] NETNS")
+                 "--counter NAME | --stats] NETNS")
+    if opt == "--stats":
+        rx = tx = 0
+        for mid in our_maps(args[0], ("fp_stats",)):
+            for e in dump(mid):
+                for v in e.get("formatted", e).get("values", []):
+                    rx += v["value"]["rx_packets"]
+                    tx += v["value"]["tx_packets"]
+        print(rx, tx)
+        return
     if opt == "--counter":
         print(counter_value(args[0], name))
         return
