@@ -486,8 +486,8 @@ inner_to_tcp(uint8_t *frame, size_t inner_off, const struct l2tp_craft *c,
 {
 	uint8_t *ip = frame + inner_off;
 
-	ip_hdr(ip, (uint16_t)(ip[2] << 8 | ip[3]), c->ttl, 6, c->isrc,
-	    c->idst, frag);
+	ip_hdr(ip, (uint16_t)(ip[2] << 8 | ip[3]), c->ttl, 6, c->isrc, c->idst,
+	    frag);
 	memset(ip + 20, 0, 20);
 	ip[20 + 12] = 5 << 4;
 }

@@ -172,8 +172,8 @@ enum fp_counter {
  * encapsulated aggregate would reach a peer that reads UDP in user space
  * as one oversized datagram with partial inner checksums, so GSO packets
  * are not redirected there (the stack segments them on the TUN path). */
-#define FP_EGRESS_OK	 0x1
-#define FP_EGRESS_NO_GSO 0x2
+#define FP_EGRESS_OK	    0x1
+#define FP_EGRESS_NO_GSO    0x2
 /* FP_EGRESS_GSO_WHOLE: a veth the operator declared safe for aggregates
  * ([global] fastpath-veth-gso): every L2TP reader behind it is a kernel
  * fast path.  TCP/IPv4 aggregates received from the tunnel are then
