@@ -39,7 +39,7 @@ test: deps
 	@mkdir -p $(O) && rm -f $(TEST_RESULTS)
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@$(MAKE) --no-print-directory -k unit-test config-test install-test deb-test netns-test \
-	    netns-kernel-test valgrind-test \
+	    netns-kernel-test valgrind-test rules-test \
 	    fuzz-replay fuzz-smoke check-test; \
 	rc=$$?; tests/summary.sh || rc=1; exit $$rc
 

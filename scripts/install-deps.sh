@@ -10,7 +10,8 @@ strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra
 clang libclang-rt-14-dev cppcheck clang-tidy clang-format freeradius freeradius-utils gnuplot-nox
 llvm libbpf-dev bpftool linux-libc-dev
 dpkg-dev debhelper lintian adduser
-gcovr iperf3 postgresql isc-dhcp-client sqlite3"
+gcovr iperf3 postgresql isc-dhcp-client sqlite3
+freeradius-postgresql prometheus prometheus-postgres-exporter"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -2,7 +2,7 @@
 # The Prometheus rules shipped in contrib/prometheus/ are what promtool
 # accepts.  Appends "rules PASSED FAILED" to VPDN_RESULTS.  Without promtool
 # (Debian's prometheus) it fails: a check that did not run is no pass.
-# `make rules-test` runs it; `make test` does not yet (see hacking.md).
+# `make rules-test` runs it, and `make test` with it.
 set -u
 dir=$(dirname "$0")/../../contrib/prometheus
 results=${VPDN_RESULTS:-/tmp/vpdn-results}

@@ -3,21 +3,23 @@
 # and addresses handed out by sqlippool from radippool.  Sourced after
 # lib.sh and lib-radius.sh.
 #
-# The database is SQLite (rlm_sql_sqlite) or, where Debian's
-# freeradius-postgresql is installed, a private PostgreSQL cluster; both
-# take the same schema from the package and the same queries below, and
-# sql_q runs a query on whichever it is.
+# The database is a private PostgreSQL cluster (Debian's postgresql and
+# freeradius-postgresql, as operators run it) or, with CLUSTER_SQL=sqlite,
+# SQLite (rlm_sql_sqlite) for a machine without them; both take the same
+# schema from the package and the same queries below, and sql_q runs a
+# query on whichever it is.
 
-# cluster_sql_kind: "postgresql" when FreeRADIUS can talk to PostgreSQL and
-# the server is installed, "sqlite" otherwise.
-cluster_sql_kind()
+# cluster_sql_missing: what the chosen database lacks here, or nothing.
+cluster_sql_missing()
 {
-	if [ -e /usr/lib/freeradius/rlm_sql_postgresql.so ] &&
-	    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-		echo postgresql
-	else
-		echo sqlite
+	if [ "${CLUSTER_SQL:-postgresql}" = sqlite ]; then
+		command -v sqlite3 >/dev/null || echo "sqlite3"
+		return 0
 	fi
+	[ -e /usr/lib/freeradius/rlm_sql_postgresql.so ] ||
+	    echo "FreeRADIUS's PostgreSQL driver (freeradius-postgresql)"
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ||
+	    echo "the PostgreSQL server (postgresql)"
 }
 
 # sql_q QUERY: runs QUERY, rows on stdout, columns separated by "|".
@@ -32,12 +34,29 @@ sql_q()
 	fi
 }
 
+# sql_addr COLUMN: the SQL expression for an address column as the bare
+# address ("10.77.0.20"): PostgreSQL's inet prints its mask ("/32") when
+# made text, SQLite keeps the text it was given.
+sql_addr()
+{
+	if [ "$SQL_KIND" = postgresql ]; then
+		echo "host($1)"
+	else
+		echo "$1"
+	fi
+}
+
 # start_sql DIR: the database in DIR with FreeRADIUS's schema (main and
 # ippool); SQL_KIND, SQL_DB (sqlite) or PGSOCK/PG_PID (postgresql) are set.
 start_sql()
 {
-	local dir=$1 bin
-	SQL_KIND=$(cluster_sql_kind)
+	local dir=$1 bin missing
+	SQL_KIND=${CLUSTER_SQL:-postgresql}
+	missing=$(cluster_sql_missing)
+	if [ -n "$missing" ]; then
+		log "SQL ($SQL_KIND) needs: $missing (scripts/install-deps.sh)"
+		return 1
+	fi
 	local schema=/etc/freeradius/3.0/mods-config/sql
 	if [ "$SQL_KIND" = postgresql ]; then
 		bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -362,4 +381,104 @@ server default {
 	}
 }
 EOT
+}
+
+# ---- Prometheus (Debian prometheus) over the cluster ------------------------
+# The operator's view: a real Prometheus in the radius namespace scrapes
+# every LNS's and LAC's /metrics ([global] metrics) as job "vpdn" with the
+# role labels contrib/prometheus/vpdn-rules.yml expects, evaluates those
+# rules, and (on PostgreSQL) scrapes prometheus-postgres-exporter for the
+# central address pool with contrib/prometheus/radippool-queries.yaml, as
+# job "radius-sql".  Every second, so a test waits seconds, not minutes.
+
+PROM_PORT=9090
+PG_EXPORTER_PORT=9187
+
+# cluster_prometheus_missing: what Prometheus over the cluster lacks here.
+cluster_prometheus_missing()
+{
+	command -v prometheus >/dev/null || echo "prometheus"
+	[ "$SQL_KIND" != postgresql ] ||
+	    command -v prometheus-postgres-exporter >/dev/null ||
+	    echo "prometheus-postgres-exporter"
+	command -v curl >/dev/null || echo "curl"
+}
+
+# start_pg_exporter DIR: the SQL pool's exporter on 127.0.0.1 of the radius
+# namespace (PostgreSQL only); PG_EXPORTER_PID set.
+start_pg_exporter()
+{
+	local dir=$1 queries
+	queries=$(cd "$NETNS_DIR/../../contrib/prometheus/postgres-exporter" && pwd)/radippool-queries.yaml
+	# The exporter's own metrics of the server are not needed: the pool
+	# query alone.
+	start_bg radius "$dir/pg-exporter.log" env \
+	    DATA_SOURCE_NAME="host=$PGSOCK port=5432 user=postgres dbname=radius sslmode=disable" \
+	    prometheus-postgres-exporter \
+	    --web.listen-address=127.0.0.1:$PG_EXPORTER_PORT \
+	    --extend.query-path="$queries" \
+	    --disable-default-metrics --disable-settings-metrics
+	PG_EXPORTER_PID=$BG_PID
+}
+
+# start_prometheus DIR LNS... -- LAC...: Prometheus with its data in DIR;
+# targets are "ADDRESS:PORT" of each daemon's metrics listener.
+# PROM_PID set.
+start_prometheus()
+{
+	local dir=$1 rules t role=lns lns="" lac=""
+	shift
+	for t in "$@"; do
+		if [ "$t" = -- ]; then role=lac; continue; fi
+		if [ $role = lns ]; then lns="$lns\"$t\", "; else lac="$lac\"$t\", "; fi
+	done
+	rules=$(cd "$NETNS_DIR/../../contrib/prometheus" && pwd)/vpdn-rules.yml
+	mkdir -p "$dir/prom-data"
+	cat >"$dir/prometheus.yml" <<EOT
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $rules
+scrape_configs:
+  - job_name: vpdn
+    static_configs:
+      - targets: [${lns%, }]
+        labels: { role: lns }
+      - targets: [${lac%, }]
+        labels: { role: lac }
+EOT
+	if [ "$SQL_KIND" = postgresql ]; then
+		cat >>"$dir/prometheus.yml" <<EOT
+  - job_name: radius-sql
+    static_configs:
+      - targets: ["127.0.0.1:$PG_EXPORTER_PORT"]
+EOT
+	fi
+	start_bg radius "$dir/prometheus.log" prometheus \
+	    --config.file="$dir/prometheus.yml" \
+	    --storage.tsdb.path="$dir/prom-data" \
+	    --web.listen-address=127.0.0.1:$PROM_PORT
+	PROM_PID=$BG_PID
+	wait_for 20 in_ns radius curl -sf -o /dev/null \
+	    "http://127.0.0.1:$PROM_PORT/-/ready"
+}
+
+# prom_query EXPR: the instant vector EXPR evaluates to, one line per
+# series: "INSTANCE VALUE" (INSTANCE "-" where the series has none), sorted.
+prom_query()
+{
+	in_ns radius curl -sf --max-time 5 -G \
+	    "http://127.0.0.1:$PROM_PORT/api/v1/query" \
+	    --data-urlencode "query=$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+if d.get("status") != "success":
+    sys.exit(1)
+rows = []
+for r in d["data"]["result"]:
+    v = r["value"][1]
+    v = str(int(float(v))) if float(v).is_integer() else v
+    rows.append("%s %s" % (r["metric"].get("instance", "-"), v))
+print("\n".join(sorted(rows)))'
 }

@@ -23,6 +23,11 @@
 #     session; the user redials.
 #  5. a LAC restarts (SIGTERM: PADT to its users, Stop records): its users
 #     redial, the same checks.
+# Throughout, a real Prometheus (lib-cluster.sh: start_prometheus) scrapes
+# every daemon's /metrics and the SQL pool's exporter with the shipped
+# rules loaded; its HTTP API must give each LNS's session count as
+# `vpdnctl` does, the pool's leases as SQL does, and the dead LNS as down
+# (VpdnLnsDown pending) until it is back.
 #
 # CLUSTER_GEN=bench (bench/cluster.sh, 1,000 users): the users are
 # vpdn-bench pppoe (VPDN_BENCH) on one veth instead, one MAC and one user
@@ -37,7 +42,7 @@
 . "$(dirname "$0")/lib-radius.sh"
 . "$(dirname "$0")/lib-cluster.sh"
 have_vpdnd || skip_all "no vpdnd/vpdnctl (VPDND=${VPDND:-unset})"
-require_cmds freeradius radclient sqlite3 python3
+require_cmds freeradius radclient python3
 setup_trap
 
 N=${CLUSTER_USERS:-12}
@@ -69,6 +74,8 @@ FAILOVER_BOUND=${CLUSTER_FAILOVER_BOUND:-45}
 # Hello every second and 2 retransmissions (RFC 2661 §5.8 backoff: 1 + 2 +
 # 4 s): a LAC gives a silent LNS up within about 8 s.
 RETX=${CLUSTER_RETRANSMIT_MAX:-2}
+# Every LNS's and LAC's Prometheus endpoint, on its core address.
+METRICS_PORT=9701
 
 addr_of()
 {
@@ -128,6 +135,7 @@ lns_conf()
 {
 	local n=$1 i=${1#lns}
 	vpdnd_global_conf "$n" "$(addr_of "$n"):1701" "$n.test" info 1 "$RETX"
+	echo "metrics = $(addr_of "$n"):$METRICS_PORT"
 	cat <<EOT
 
 [lns]
@@ -154,6 +162,7 @@ lac_conf()
 {
 	local n=$1
 	vpdnd_global_conf "$n" "$(addr_of "$n"):1701" "$n.test" info 1 "$RETX"
+	echo "metrics = $(addr_of "$n"):$METRICS_PORT"
 	cat <<EOT
 
 [lac]
@@ -307,7 +316,7 @@ no_address_twice()
 {
 	local s l
 	s=$(all_users)
-	l=$(sql_q "SELECT framedipaddress || ' ' || nasipaddress FROM radippool WHERE pool_key <> ''")
+	l=$(sql_q "SELECT $(sql_addr framedipaddress) || ' ' || nasipaddress FROM radippool WHERE pool_key <> ''")
 	python3 - "$s" "$l" "$(for n in $LNSES; do echo "$n $(addr_of $n)"; done)" \
 	    "$(for n in $LNSES; do lns_users $n | sed "s/^/$n /"; done)" <<'EOF'
 import sys
@@ -368,9 +377,20 @@ acct_report()
 	echo
 }
 
+# prom_view: what the operator's Prometheus shows: sessions per LNS (the
+# shipped recording rule) and the SQL pool's leases (the exporter).
+prom_view()
+{
+	local s p
+	s=$(prom_lns_sessions | sed "s/:$METRICS_PORT / /; s/ /=/" | tr '\n' ' ')
+	s=${s% }
+	p=$(prom_query 'radippool_addresses{pool_name="cluster", state="used"}' | awk '{print $2}')
+	echo "sessions by LNS address ${s:-none}, pool ${p:-?} leased"
+}
+
 step()
 {
-	log "== $*: sessions $(per_lns), SQL pool $(pool_used) of $POOL_SIZE leased"
+	log "== $*: sessions $(per_lns), SQL pool $(pool_used) of $POOL_SIZE leased${PROM_PID:+; Prometheus: $(prom_view)}"
 }
 
 # wait_back T0 LIMIT [USER...]: waits until every user is up again; BACK_S
@@ -415,6 +435,52 @@ if v:
           (v[0], q(0.5), q(0.9), v[-1], len(v)))' "$t0" "${seen[@]}")
 	fi
 	return $rc
+}
+
+# prom_lns_sessions: "ADDRESS:PORT COUNT" per LNS Prometheus scraped, from
+# the shipped recording rule, sorted.
+prom_lns_sessions()
+{
+	prom_query 'instance:vpdn_sessions_established:sum{role="lns"}'
+}
+
+# ctl_lns_sessions: the same from every live LNS's vpdnctl.
+ctl_lns_sessions()
+{
+	local n
+	for n in $LNSES; do
+		alive "${PID[$n]:-0}" &&
+		    echo "$(addr_of $n):$METRICS_PORT $(lns_live $n)"
+	done | sort
+}
+
+# prom_agrees: Prometheus gives every live LNS the sessions its vpdnctl
+# shows, and the SQL pool's leases as SQL counts them; the last answers
+# in PROM_SAW for the log.
+prom_agrees()
+{
+	local p c pool
+	p=$(prom_lns_sessions | grep -v ' 0$' | tr '\n' ' ')
+	c=$(ctl_lns_sessions | grep -v ' 0$' | tr '\n' ' ')
+	pool=$(prom_query 'radippool_addresses{pool_name="cluster", state="used"}' | awk '{print $2}')
+	PROM_SAW="Prometheus: ${p:-none}; vpdnctl: ${c:-none}; pool leases: Prometheus ${pool:-none}, SQL $(pool_used)"
+	[ "$p" = "$c" ] && [ "$pool" = "$(pool_used)" ]
+}
+
+# prom_lns_down NAME: Prometheus has NAME down and VpdnLnsDown pending or
+# firing for it.
+prom_lns_down()
+{
+	local inst
+	inst="$(addr_of "$1"):$METRICS_PORT"
+	prom_query "up{role=\"lns\"}" | grep -qx "$inst 0" &&
+	    prom_query 'ALERTS{alertname="VpdnLnsDown"}' | grep -q "^$inst 1"
+}
+
+# prom_all_up: Prometheus scrapes all five daemons.
+prom_all_up()
+{
+	[ "$(prom_query 'count(up{job="vpdn"} == 1)' | awk '{print $2}')" = 5 ]
 }
 
 # most_loaded_lns: the LNS with the most sessions.
@@ -473,6 +539,18 @@ for n in $LNSES $LACS; do
 	start_daemon $n || ok=1
 done
 log_test "3 LNSes and 2 LACs start" $ok
+missing=$(cluster_prometheus_missing | tr '\n' ' ')
+[ -z "$missing" ] || log "Prometheus needs: $missing(scripts/install-deps.sh)"
+targets=""
+for n in $LNSES -- $LACS; do
+	[ "$n" = -- ] && { targets="$targets --"; continue; }
+	targets="$targets $(addr_of $n):$METRICS_PORT"
+done
+[ -z "$missing" ] &&
+    { [ "$SQL_KIND" != postgresql ] || start_pg_exporter "$TMPD"; } &&
+    # shellcheck disable=SC2086
+    start_prometheus "$TMPD" $targets && wait_for 15 prom_all_up
+log_test "Prometheus scrapes the 3 LNSes and 2 LACs with the shipped rules" $?
 wait_for 10 test "$(sql_q "SELECT count(*) FROM radacct")" -ge 0
 if [ "$GEN" = bench ]; then
 	# ---- 0. the users file's setup rate, then the same users in SQL
@@ -520,7 +598,11 @@ log_test "radacct: one open row per live session of every LNS and LAC" $rc
 log_test "Acct-Session-Ids are unique across the five daemons" $?
 [ "$(sql_q "SELECT count(DISTINCT framedipaddress) FROM radacct WHERE acctstoptime IS NULL AND nasporttype = 'Virtual'")" -eq "$N" ]
 log_test "LNS Start records carry the $N addresses sqlippool handed out" $?
-case_end freeradius lns1 lns2 lns3 lac1 lac2 pcs
+wait_for 10 prom_agrees
+rc=$?
+log "$PROM_SAW"
+log_test "Prometheus: sessions per LNS as vpdnctl shows them, SQL pool leases as SQL" $rc
+case_end freeradius lns1 lns2 lns3 lac1 lac2 pcs prometheus
 
 # ---- 2. kill -9 the LNS that carries users
 case_begin
@@ -569,7 +651,13 @@ no_address_twice
 log_test "no address twice after the failover" $?
 [ "$(lns_live "$victim")" -eq 0 ]
 log_test "nobody is on the dead LNS" $?
-case_end lns1 lns2 lns3 lac1 lac2 pcs
+wait_for 10 prom_lns_down "$victim"
+log_test "Prometheus has $victim down, VpdnLnsDown pending" $?
+wait_for 10 prom_agrees
+rc=$?
+log "$PROM_SAW"
+log_test "Prometheus: the survivors' sessions and the pool after the failover" $rc
+case_end lns1 lns2 lns3 lac1 lac2 pcs prometheus
 
 # ---- 3. the dead LNS restarts: Accounting-On
 case_begin
@@ -577,6 +665,8 @@ stale=$(open_rows "$(addr_of "$victim")")
 log "$victim left $stale radacct rows open"
 start_daemon "$victim"
 log_test "$victim restarts" $?
+wait_for 15 prom_all_up
+log_test "Prometheus scrapes $victim again" $?
 wait_for "$AAA_WAIT" test "$(open_rows "$(addr_of "$victim")")" -eq 0
 log_test "its Accounting-On closed its $stale open rows in radacct" $?
 [ "$(sql_q "SELECT count(*) FROM radippool WHERE nasipaddress = '$(addr_of "$victim")'")" -eq 0 ]
