@@ -119,6 +119,27 @@ own_pkts()
 	jval "$s" "'%d %d' % (d['sessions'][0]['rx_packets'] - ${f% *}, d['sessions'][0]['tx_packets'] - ${f#* })"
 }
 
+# start_pair LNS CLIENT: vpdnd LNS and CLIENT with their TMPD/NAME.conf;
+# LNS_PID, CL_PID.
+start_pair()
+{
+	start_vpdnd lns "$1" "$TMPD/$1.conf"
+	LNS_PID=$VPDND_PID
+	start_vpdnd client "$2" "$TMPD/$2.conf"
+	CL_PID=$VPDND_PID
+}
+
+# xfer_both CASE PORT: 10 MB of TCP from the client to the intranet host
+# (on PORT) and back (PORT + 1) to the client's address A, each compared by
+# SHA-256 and reported under CASE.
+xfer_both()
+{
+	xfer client intranet $HOST "$2" "$1-up"
+	log_test "$1: 10 MB TCP client -> intranet, SHA-256 equal" $?
+	xfer intranet client "$A" $(($2 + 1)) "$1-down"
+	log_test "$1: 10 MB TCP intranet -> client, SHA-256 equal" $?
+}
+
 filter_on()
 {
 	in_ns client tc filter show dev "$1" "$2" 2>/dev/null | grep -q "$3"
@@ -142,10 +163,7 @@ stop_pid "$VPDND_PID" TERM 10
 case_begin
 lns_conf lns-k kernel >"$TMPD/lns-k.conf"
 client_conf cl-k kernel >"$TMPD/cl-k.conf"
-start_vpdnd lns lns-k "$TMPD/lns-k.conf"
-LNS_PID=$VPDND_PID
-start_vpdnd client cl-k "$TMPD/cl-k.conf"
-CL_PID=$VPDND_PID
+start_pair lns-k cl-k
 wait_for 15 vpdnd_all_network lns lns-k 1
 log_test "kernel: the session reaches PPP phase network" $?
 wait_for 5 vpdnd_all_network client cl-k 1
@@ -189,10 +207,7 @@ log_test "kernel: neither the client's TUN nor its vpdnd saw them" $?
 [ $((c_rx1 - c_rx0)) -ge 40 ]
 log_test "kernel: show clients counts what the kernel carried" $?
 
-xfer client intranet $HOST 5001 k-up
-log_test "kernel: 10 MB TCP client -> intranet, SHA-256 equal" $?
-xfer intranet client "$A" 5002 k-down
-log_test "kernel: 10 MB TCP intranet -> client, SHA-256 equal" $?
+xfer_both kernel 5001
 read -r t_rx2 t_tx2 <<<"$(tun_pkts)"
 read -r f_rx2 f_tx2 <<<"$(fp_stats)"
 log "client program counters: $(fp_globals)"
@@ -228,10 +243,7 @@ case_end lns-k cl-k
 case_begin
 lns_conf lns-g kernel yes >"$TMPD/lns-g.conf"
 client_conf cl-g kernel yes >"$TMPD/cl-g.conf"
-start_vpdnd lns lns-g "$TMPD/lns-g.conf"
-LNS_PID=$VPDND_PID
-start_vpdnd client cl-g "$TMPD/cl-g.conf"
-CL_PID=$VPDND_PID
+start_pair lns-g cl-g
 wait_for 15 vpdnd_all_network client cl-g 1
 log_test "veth-gso: the session reaches PPP phase network" $?
 wait_for 5 filter_on $C_IF egress vpdn_fp_cli_enc
@@ -248,10 +260,7 @@ read -r t_rx0 t_tx0 <<<"$(tun_pkts)"
 read -r f_rx0 f_tx0 <<<"$(fp_stats)"
 cg0=$(fp_counter client FP_RX_DECAP_GSO)
 lg0=$(fp_counter lns FP_RX_DECAP_GSO)
-xfer client intranet $HOST 5003 g-up
-log_test "veth-gso: 10 MB TCP client -> intranet, SHA-256 equal" $?
-xfer intranet client "$A" 5004 g-down
-log_test "veth-gso: 10 MB TCP intranet -> client, SHA-256 equal" $?
+xfer_both veth-gso 5003
 read -r t_rx1 t_tx1 <<<"$(tun_pkts)"
 read -r f_rx1 f_tx1 <<<"$(fp_stats)"
 cg1=$(fp_counter client FP_RX_DECAP_GSO)
@@ -276,10 +285,7 @@ case_end lns-g cl-g
 case_begin
 lns_conf lns-u kernel >"$TMPD/lns-u.conf"
 client_conf cl-u user >"$TMPD/cl-u.conf"
-start_vpdnd lns lns-u "$TMPD/lns-u.conf"
-LNS_PID=$VPDND_PID
-start_vpdnd client cl-u "$TMPD/cl-u.conf"
-CL_PID=$VPDND_PID
+start_pair lns-u cl-u
 wait_for 15 vpdnd_all_network client cl-u 1
 log_test "user: the session reaches PPP phase network" $?
 wait_for 5 vpdnd_state_is client cl-u clients 1 up

@@ -463,19 +463,12 @@ test_decap_gso_passes(void **state)
 	uint8_t frame[2048];
 	size_t len, inner_off;
 	struct l2tp_craft c;
-	struct run r;
-	uint64_t n;
 
 	(void)state;
 	NEED_FP();
 	l2tp_craft_default(&c);
 	len = l2tp_frame(frame, &c, &inner_off);
-	n = counter(FP_RX_PASS_GSO);
-	assert_int_equal(run_gso(FASTPATH_DECAP, env.ifl, frame, len, 100, &r),
-	    0);
-	assert_int_equal(r.retval, TC_ACT_OK);
-	assert_memory_equal(r.out, frame, len);
-	assert_int_equal(counter(FP_RX_PASS_GSO), n + 1);
+	assert_pass_gso(frame, len, 100);
 }
 
 /* The crafted frame's inner packet made TCP (header without options, the
