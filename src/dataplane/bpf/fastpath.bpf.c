@@ -929,7 +929,8 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 	struct fp_tx_key key;
 	struct fp_tx_val *tv;
 	struct fp_session_stats *st;
-	__u32 hl, inner_len, ppp_len = 0, overhead, mtu_len, i, pkts, bytes;
+	__u32 hl, hdrs, inner_len, ppp_len = 0, overhead, mtu_len, i, pkts,
+	    bytes;
 	__u64 sum = 0, l2flags;
 	__u16 *w, c = 0;
 	__u8 tcp_doff, inner12[12];
@@ -999,11 +1000,12 @@ encap(struct __sk_buff *skb, const __u32 l2, const int route, const int cli)
 		if (in.protocol != IPPROTO_TCP || skb->gso_size <= overhead ||
 		    bpf_skb_load_bytes(skb, l2 + hl + 12, &tcp_doff, 1) != 0)
 			return count(FP_TX_PASS_GSO, pass);
-		mtu_len = hl + (__u32)(tcp_doff >> 4) * 4 + skb->gso_size;
+		hdrs = hl + (__u32)(tcp_doff >> 4) * 4;
+		mtu_len = hdrs + skb->gso_size;
 		/* Counted as the segments it leaves as, whose payload the
 		 * helper lowers by the overhead. */
-		gso_tally(inner_len, hl + (__u32)(tcp_doff >> 4) * 4,
-		    skb->gso_size - overhead, &pkts, &bytes);
+		gso_tally(inner_len, hdrs, skb->gso_size - overhead, &pkts,
+		    &bytes);
 	}
 
 	/* The session's own MTU (the route into its TUN: LNS mtu, RADIUS
@@ -1163,7 +1165,7 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 	struct fp_tx6_key key;
 	struct fp_tx_val *tv;
 	struct fp_session_stats *st;
-	__u32 inner_len, ppp_len = 0, overhead, mtu_len, i, pkts, bytes;
+	__u32 inner_len, hdrs, ppp_len = 0, overhead, mtu_len, i, pkts, bytes;
 	__u64 sum = 0, l2flags;
 	__u16 *w, c = 0;
 	__u8 tcp_doff, inner8[8];
@@ -1217,10 +1219,10 @@ encap6(struct __sk_buff *skb, const __u32 l2, const int route)
 		    bpf_skb_load_bytes(skb, l2 + IPV6_HLEN + 12, &tcp_doff,
 		    1) != 0)
 			return count(FP_TX_PASS_GSO, pass);
-		mtu_len = IPV6_HLEN + (__u32)(tcp_doff >> 4) * 4 +
-		    skb->gso_size;
-		gso_tally(inner_len, IPV6_HLEN + (__u32)(tcp_doff >> 4) * 4,
-		    skb->gso_size - overhead, &pkts, &bytes);
+		hdrs = IPV6_HLEN + (__u32)(tcp_doff >> 4) * 4;
+		mtu_len = hdrs + skb->gso_size;
+		gso_tally(inner_len, hdrs, skb->gso_size - overhead, &pkts,
+		    &bytes);
 	}
 	if (tv->mtu != 0 && mtu_len - overhead > bpf_ntohs(tv->mtu))
 		return count(FP_TX_PASS_TOO_BIG, pass);
